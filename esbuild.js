@@ -1,0 +1,83 @@
+// Builds the two bundles of the extension: the extension host (Node, CommonJS) and the
+// registry webview (browser). `--production` minifies with source maps, `--watch` rebuilds.
+'use strict';
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** @type {import('esbuild').BuildOptions[]} */
+const bundles = [
+  {
+    entryPoints: { extension: 'src/extension.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['vscode'],
+  },
+  {
+    entryPoints: { webview: 'src/webview/main.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+  },
+];
+
+function formatSize(bytes) {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MB` : `${(bytes / 1024).toFixed(1)} kB`;
+}
+
+/** Prints each output file's size from the metafile, so a heavy dependency shows up at once. */
+const reportSizes = {
+  name: 'report-sizes',
+  setup(build) {
+    build.onEnd((result) => {
+      for (const error of result.errors) {
+        console.error(`✘ ${error.text}${error.location ? ` (${error.location.file}:${error.location.line})` : ''}`);
+      }
+      if (!result.metafile) return;
+      for (const [file, output] of Object.entries(result.metafile.outputs)) {
+        if (file.endsWith('.map')) continue;
+        console.log(`${path.normalize(file)}  ${formatSize(output.bytes)}`);
+      }
+    });
+  },
+};
+
+async function main() {
+  fs.rmSync('dist', { recursive: true, force: true });
+  // The webview bundle is built once its entry exists (the registry viewer adds it).
+  const present = bundles.filter((options) => Object.values(options.entryPoints).every((file) => fs.existsSync(file)));
+  const contexts = await Promise.all(
+    present.map((options) =>
+      esbuild.context({
+        bundle: true,
+        minify: production,
+        sourcemap: production ? 'external' : 'linked',
+        sourcesContent: false,
+        metafile: true,
+        logLevel: 'silent',
+        legalComments: 'none',
+        plugins: [reportSizes],
+        ...options,
+      }),
+    ),
+  );
+  if (watch) {
+    await Promise.all(contexts.map((context) => context.watch()));
+    console.log('watching for changes…');
+    return;
+  }
+  const results = await Promise.allSettled(contexts.map((context) => context.rebuild()));
+  await Promise.all(contexts.map((context) => context.dispose()));
+  if (results.some((result) => result.status === 'rejected')) process.exit(1);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

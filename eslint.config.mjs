@@ -1,0 +1,39 @@
+// Lint rules. The layering rule of DESIGN.md is enforced here: only the composition root,
+// the UI layer and tests that run inside VS Code may import 'vscode'.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const vscodeOnlyInUi = {
+  paths: [
+    {
+      name: 'vscode',
+      message:
+        "Only src/extension.ts, src/ui/** and tests running inside VS Code may import 'vscode' (see DESIGN.md, Layers). Return data from this layer and let src/ui present it.",
+    },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-results/**', '.vscode-test/**', '*.vsix'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', vscodeOnlyInUi],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['src/extension.ts', 'src/ui/**/*.ts', 'test/vscode/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// `npm run bench`: every benchmark scenario in one run, printed as one JSON document
+//   {"scenarios":[{"name","ours_ms","peer_ms","ratio","target"}]}   (ratio = ours / peer)
+// Each scenario measures ours and its peer side by side in the same run. Progress goes to
+// stderr; exits non-zero when a scenario fails to run (not when it misses its target).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { emptyExtension, root, runExtensionTests } from './lib/vscode-tests.mjs';
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const round = (value) => Math.round(value * 100) / 100;
+
+/** A second empty extension, activated first so that neither measured one pays for the host's first activation. */
+function warmupExtension() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-warmup-'));
+  fs.cpSync(emptyExtension, dir, { recursive: true });
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ ...manifest, name: 'warmup-extension' }));
+  return dir;
+}
+
+/** Our activation vs an empty extension's, both in the same extension host, median of runs. */
+async function activation(runs = Number(process.env.ISTIO_LAB_BENCH_RUNS ?? 8)) {
+  const ours = [];
+  const peer = [];
+  const warmup = warmupExtension();
+  for (let run = 0; run < runs; run++) {
+    const first = run % 2 === 0 ? 'ours' : 'empty';
+    const result = await runExtensionTests({
+      suite: 'bench',
+      installed: [emptyExtension, warmup],
+      env: { ISTIO_LAB_BENCH_FIRST: first },
+    });
+    ours.push(result.metrics.oursActivationMs);
+    peer.push(result.metrics.emptyActivationMs);
+    console.error(`activation run ${run + 1}/${runs} (${first} first): ours ${round(ours.at(-1))} ms, empty ${round(peer.at(-1))} ms`);
+  }
+  fs.rmSync(warmup, { recursive: true, force: true });
+  return { ours_ms: median(ours), peer_ms: median(peer), target: 1.5, samples: { ours: ours.map(round), peer: peer.map(round) } };
+}
+
+const scenarios = { activation };
+
+async function main() {
+  const build = spawnSync(process.execPath, ['esbuild.js', '--production'], { cwd: root, stdio: ['ignore', 2, 2] });
+  if (build.status !== 0) throw new Error('the production build failed');
+  const wanted = process.argv.slice(2);
+  const results = [];
+  let failed = false;
+  for (const [name, measure] of Object.entries(scenarios)) {
+    if (wanted.length && !wanted.includes(name)) continue;
+    try {
+      const { ours_ms, peer_ms, target, ...extra } = await measure();
+      results.push({ name, ours_ms: round(ours_ms), peer_ms: round(peer_ms), ratio: round(ours_ms / peer_ms), target, ...extra });
+    } catch (error) {
+      failed = true;
+      console.error(`scenario ${name} failed to run: ${error.stack ?? error}`);
+      results.push({ name, error: String(error.message ?? error) });
+    }
+  }
+  console.log(JSON.stringify({ scenarios: results }, null, 2));
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

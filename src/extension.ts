@@ -1,0 +1,21 @@
+// Composition root: builds the services and registers the UI. Keep activation cheap: heavy
+// modules (the Kubernetes client) load on first use, never here.
+import * as vscode from 'vscode';
+import { registerLabCommands } from './ui/lab-commands';
+import { openLabGuideIfAsked } from './ui/lab-workspace';
+import { LabStepsTreeProvider } from './ui/lab-steps-tree';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Istio Lab', { log: true });
+  context.subscriptions.push(log);
+
+  const steps = new LabStepsTreeProvider(context.globalState);
+  context.subscriptions.push(steps, vscode.window.registerTreeDataProvider('istioLab.steps', steps));
+  registerLabCommands(context, steps, log);
+
+  log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
+  openLabGuideIfAsked(log).catch((error: unknown) => log.error('could not open the lab guide', error));
+}
+
+export function deactivate(): void {}

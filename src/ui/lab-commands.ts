@@ -1,0 +1,71 @@
+// Commands of the lab guide: open it (at a step), and type or copy the shell commands a step
+// stands for, so the learner sees what the extension does for them.
+import * as vscode from 'vscode';
+import type { LabStep } from '../lab/steps';
+import { LAB_WALKTHROUGH_ID, findLabStep, labSteps, terminalLineFor } from '../lab/steps';
+import type { LabStepsNode, LabStepsTreeProvider } from './lab-steps-tree';
+import { stepTitle } from './lab-steps-tree';
+
+/** What a command receives: a step id from a walkthrough link, a tree node, or nothing (palette). */
+type CommandTarget = string | LabStepsNode | undefined;
+
+const TERMINAL_NAME = 'Istio Lab';
+
+export function registerLabCommands(
+  context: vscode.ExtensionContext,
+  tree: LabStepsTreeProvider,
+  log: vscode.LogOutputChannel,
+): void {
+  const walkthroughId = `${context.extension.id}#${LAB_WALKTHROUGH_ID}`;
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('istioLab.openLabGuide', async (stepId?: string) => {
+      await tree.markLabStarted();
+      const step = typeof stepId === 'string' ? findLabStep(stepId) : undefined;
+      const target = step ? { category: walkthroughId, step: `${walkthroughId}#${step.id}` } : walkthroughId;
+      await vscode.commands.executeCommand('workbench.action.openWalkthrough', target, false);
+    }),
+    vscode.commands.registerCommand('istioLab.typeStepCommand', async (target?: CommandTarget) => {
+      const line = await resolveLine(target);
+      if (line === undefined) return;
+      await tree.markLabStarted();
+      const terminal = vscode.window.terminals.find((t) => t.name === TERMINAL_NAME && t.exitStatus === undefined) ??
+        vscode.window.createTerminal({ name: TERMINAL_NAME, iconPath: new vscode.ThemeIcon('beaker') });
+      terminal.show();
+      // Typed, not run: the learner reads the command and presses Enter themselves.
+      terminal.sendText(line, false);
+      log.info(`typed a lab command into the terminal: ${line}`);
+    }),
+    vscode.commands.registerCommand('istioLab.copyStepCommand', async (target?: CommandTarget) => {
+      const line = await resolveLine(target);
+      if (line === undefined) return;
+      await vscode.env.clipboard.writeText(line);
+      void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied: {0}', line), 3000);
+    }),
+  );
+}
+
+async function resolveLine(target: CommandTarget): Promise<string | undefined> {
+  if (typeof target === 'object') {
+    return target.kind === 'command' ? target.command : terminalLineFor(target.step);
+  }
+  const step = typeof target === 'string' ? findLabStep(target) : await pickStep();
+  if (typeof target === 'string' && !step) {
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('Unknown lab step "{0}". Open the lab guide and use the step\'s button instead.', target),
+    );
+  }
+  return step ? terminalLineFor(step) : undefined;
+}
+
+async function pickStep(): Promise<LabStep | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    labSteps.map((step, index) => ({
+      label: `${index + 1}. ${stepTitle(step.id)}`,
+      detail: terminalLineFor(step),
+      step,
+    })),
+    { title: vscode.l10n.t('Lab step'), placeHolder: vscode.l10n.t('Which step\'s commands?'), matchOnDetail: true },
+  );
+  return picked?.step;
+}

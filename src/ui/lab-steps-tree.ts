@@ -1,0 +1,88 @@
+// The "Lab Steps" view: the lab's steps and, under each, the shell commands it stands for.
+// Empty until the learner starts the lab, so that the view's welcome text says what to do first.
+import * as vscode from 'vscode';
+import type { LabStep, LabStepId } from '../lab/steps';
+import { LAB_ISTIO_VERSION, labSteps } from '../lab/steps';
+
+export type LabStepsNode =
+  | { readonly kind: 'step'; readonly step: LabStep }
+  | { readonly kind: 'command'; readonly step: LabStep; readonly command: string; readonly isVariant: boolean };
+
+const LAB_STARTED_KEY = 'istioLab.labStarted';
+
+export function stepTitle(id: LabStepId): string {
+  switch (id) {
+    case 'cluster':
+      return vscode.l10n.t('Prepare a Kubernetes cluster');
+    case 'download':
+      return vscode.l10n.t('Download Istio {0}', LAB_ISTIO_VERSION);
+    case 'verify':
+      return vscode.l10n.t('Pre-check the cluster with istioctl');
+    case 'install':
+      return vscode.l10n.t('Install the demo profile');
+    case 'watch':
+      return vscode.l10n.t('Watch the control plane come up');
+    case 'architecture':
+      return vscode.l10n.t("Understand Istio's architecture");
+    case 'registry':
+      return vscode.l10n.t("Query Pilot's service registry");
+  }
+}
+
+export class LabStepsTreeProvider implements vscode.TreeDataProvider<LabStepsNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<LabStepsNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly state: vscode.Memento) {}
+
+  get isLabStarted(): boolean {
+    return this.state.get<boolean>(LAB_STARTED_KEY, false);
+  }
+
+  async markLabStarted(): Promise<void> {
+    if (this.isLabStarted) return;
+    await this.state.update(LAB_STARTED_KEY, true);
+    this.changed.fire(undefined);
+  }
+
+  getChildren(node?: LabStepsNode): LabStepsNode[] {
+    if (!node) {
+      return this.isLabStarted ? labSteps.map((step) => ({ kind: 'step', step })) : [];
+    }
+    if (node.kind === 'command') return [];
+    return [
+      ...node.step.commands.map((command) => ({ kind: 'command' as const, step: node.step, command, isVariant: false })),
+      ...(node.step.variants ?? []).map((command) => ({ kind: 'command' as const, step: node.step, command, isVariant: true })),
+    ];
+  }
+
+  getTreeItem(node: LabStepsNode): vscode.TreeItem {
+    if (node.kind === 'step') {
+      const index = labSteps.indexOf(node.step) + 1;
+      const item = new vscode.TreeItem(`${index}. ${stepTitle(node.step.id)}`, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `step:${node.step.id}`;
+      item.contextValue = 'labStep';
+      item.iconPath = new vscode.ThemeIcon('circle-large-outline');
+      item.tooltip = new vscode.MarkdownString(
+        [vscode.l10n.t('Open this step in the lab guide.'), '```sh', ...node.step.commands, '```'].join('\n'),
+      );
+      item.command = {
+        command: 'istioLab.openLabGuide',
+        title: vscode.l10n.t('Open Lab Guide'),
+        arguments: [node.step.id],
+      };
+      return item;
+    }
+    const item = new vscode.TreeItem(node.command, vscode.TreeItemCollapsibleState.None);
+    item.id = `command:${node.step.id}:${node.command}`;
+    item.contextValue = 'labCommand';
+    item.iconPath = new vscode.ThemeIcon(node.isVariant ? 'debug-alt' : 'terminal');
+    item.description = node.isVariant ? vscode.l10n.t('alternative') : undefined;
+    item.tooltip = node.command;
+    return item;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,52 @@
+// `npm start -- --no-open` prints a URL at which VS Code shows the Istio Lab activity-bar icon
+// and opens the lab guide. Screenshot: test-results/screenshots/start-*.png.
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { launchChromium } from '../../scripts/lib/browser-vscode.mjs';
+import { root } from '../../scripts/lib/vscode-tests.mjs';
+
+function waitForLine(child, pattern) {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = pattern.exec(output);
+      if (match) resolve(match);
+    });
+    child.once('exit', (code) => reject(new Error(`npm start exited (${code}) before printing a URL:\n${output}`)));
+  });
+}
+
+test('npm start -- --no-open serves VS Code with the Istio Lab icon and opens the lab guide', async () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-start-'));
+  const start = spawn('npm', ['start', '--', '--no-open', '--browser'], {
+    cwd: root,
+    env: { ...process.env, ISTIO_LAB_START_DIR: home },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
+  const exited = new Promise((resolve) => start.once('exit', (code, signal) => resolve(code ?? signal)));
+  const browser = await launchChromium();
+  try {
+    const [, url] = await waitForLine(start, /^VS Code: (http\S+)$/m);
+    const page = await browser.context.newPage();
+    await page.goto(url);
+    const icon = page.locator('.activitybar [aria-label^="Istio Lab"]');
+    await icon.first().waitFor({ timeout: 60_000 });
+    await page.getByText('Deploy Istio on Kubernetes').first().waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: path.join(root, 'test-results', 'screenshots', 'start-welcome.png') });
+    await icon.first().click();
+    await page.getByText('1. Prepare a Kubernetes cluster').first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(root, 'test-results', 'screenshots', 'start-activity-bar.png') });
+  } finally {
+    await browser.close();
+    process.kill(-start.pid, 'SIGINT');
+  }
+  fs.rmSync(home, { recursive: true, force: true });
+  const code = await exited;
+  assert.ok(code === 0 || code === 'SIGINT' || code === 130, `npm start did not stop cleanly on Ctrl-C (${code})`);
+});

@@ -1,0 +1,88 @@
+// Every user-facing string exists in English and Korean: manifest strings (package.nls*.json)
+// and runtime strings (vscode.l10n.t in src/, translated in l10n/bundle.l10n.ko.json).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import ts from 'typescript';
+
+const root = path.resolve(__dirname, '..', '..');
+const readJson = (file: string): Record<string, string> => JSON.parse(fs.readFileSync(path.join(root, file), 'utf8'));
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return entry.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+/** The message keys passed to `l10n.t(...)` in a file; a non-literal key is an error. */
+function l10nKeys(file: string): string[] {
+  const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const keys: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      node.expression.name.text === 't' &&
+      node.expression.expression.getText(source).endsWith('l10n')
+    ) {
+      const [first] = node.arguments;
+      if (!first || !ts.isStringLiteralLike(first)) {
+        const { line } = source.getLineAndCharacterOfPosition(node.getStart(source));
+        throw new Error(`${path.relative(root, file)}:${line + 1}: l10n.t needs a string literal key`);
+      }
+      keys.push(first.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return keys;
+}
+
+/** `%key%` references in package.json. */
+function manifestReferences(): Set<string> {
+  const text = fs.readFileSync(path.join(root, 'package.json'), 'utf8');
+  return new Set([...text.matchAll(/"%([\w.-]+)%"/g)].map((match) => match[1]));
+}
+
+const difference = (a: Iterable<string>, b: Set<string>): string[] => [...a].filter((key) => !b.has(key)).sort();
+
+test('every manifest string is in both package.nls.json and package.nls.ko.json', () => {
+  const en = new Set(Object.keys(readJson('package.nls.json')));
+  const ko = new Set(Object.keys(readJson('package.nls.ko.json')));
+  assert.deepEqual(difference(en, ko), [], 'in English, missing in Korean');
+  assert.deepEqual(difference(ko, en), [], 'in Korean, missing in English');
+});
+
+test('package.json refers only to manifest strings that exist, and every one is used', () => {
+  const references = manifestReferences();
+  const en = new Set(Object.keys(readJson('package.nls.json')));
+  assert.deepEqual(difference(references, en), [], 'referenced but not defined');
+  assert.deepEqual(difference(en, references), [], 'defined but never referenced');
+});
+
+test('every runtime string has a Korean translation, and no translation is left over', () => {
+  const used = new Set(sourceFiles(path.join(root, 'src')).flatMap(l10nKeys));
+  const ko = new Set(Object.keys(readJson('l10n/bundle.l10n.ko.json')));
+  assert.ok(used.size > 0, 'found no vscode.l10n.t calls: the scan is broken');
+  assert.deepEqual(difference(used, ko), [], 'used in src/, missing in l10n/bundle.l10n.ko.json');
+  assert.deepEqual(difference(ko, used), [], 'translated but not used in src/');
+});
+
+test('translations keep their {0} placeholders', () => {
+  for (const [key, value] of Object.entries(readJson('l10n/bundle.l10n.ko.json'))) {
+    const placeholders = (text: string) => (text.match(/\{\d+\}/g) ?? []).sort().join();
+    assert.equal(placeholders(value), placeholders(key), `placeholders differ for "${key}"`);
+  }
+});
+
+test('Korean walkthrough steps keep the same command buttons as English', () => {
+  const en = readJson('package.nls.json');
+  const ko = readJson('package.nls.ko.json');
+  for (const [key, value] of Object.entries(en)) {
+    const links = (text: string) => [...text.matchAll(/\]\((command:[^)]+)\)/g)].map((match) => match[1]);
+    assert.deepEqual(links(ko[key] ?? ''), links(value), `command links differ in ${key}`);
+  }
+});

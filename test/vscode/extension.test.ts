@@ -1,0 +1,114 @@
+// Extension-host tests: the extension activates in real VS Code, contributes what its manifest
+// says, and its lab guide renders. Screenshots go to test-results/screenshots/.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { labSteps, terminalLineFor } from '../../src/lab/steps';
+import { screenshot, workbenchShows } from './ui-helpers';
+
+const EXTENSION_ID = 'istio-lab.istio-lab';
+
+interface Manifest {
+  contributes: {
+    commands: { command: string }[];
+    views: Record<string, { id: string }[]>;
+    viewsContainers: { activitybar: { id: string }[] };
+    walkthroughs: { id: string; steps: { id: string }[] }[];
+  };
+}
+
+function metrics(): Record<string, number> {
+  return (globalThis as { istioLabMetrics?: Record<string, number> }).istioLabMetrics ?? {};
+}
+
+async function setTheme(theme: string): Promise<void> {
+  await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+}
+
+describe('Istio Lab in VS Code', () => {
+  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+  const manifest = extension?.packageJSON as Manifest;
+
+  it('is installed and not activated before it is needed', () => {
+    assert.ok(extension, `${EXTENSION_ID} is not loaded`);
+    assert.equal(extension.isActive, false, 'activated at startup: check activationEvents');
+  });
+
+  it('activates, and records how long activation took', async () => {
+    const started = performance.now();
+    await extension!.activate();
+    const activationMs = performance.now() - started;
+    assert.equal(extension!.isActive, true);
+    metrics().activationMs = activationMs;
+  });
+
+  it('registers every command its manifest contributes', async () => {
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = manifest.contributes.commands.map((c) => c.command).filter((id) => !registered.has(id));
+    assert.deepEqual(missing, []);
+  });
+
+  it('registers every view its manifest contributes', async () => {
+    assert.deepEqual(manifest.contributes.viewsContainers.activitybar.map((c) => c.id), ['istioLab']);
+    for (const view of Object.values(manifest.contributes.views).flat()) {
+      // Focusing a view fails when the view does not exist.
+      await vscode.commands.executeCommand(`${view.id}.focus`);
+    }
+  });
+
+  it('shows the Istio Lab container with a welcome that says what to do first', async () => {
+    await setTheme('Default Light Modern');
+    await vscode.commands.executeCommand('workbench.view.extension.istioLab');
+    const shows = await workbenchShows('Open Lab Guide');
+    if (shows !== undefined) assert.equal(shows, true, 'the Lab Steps welcome with its Open Lab Guide button is not visible');
+    await screenshot('activity-bar-welcome-light');
+  });
+
+  it('contributes the lab guide walkthrough with its seven steps', async () => {
+    const [walkthrough] = manifest.contributes.walkthroughs;
+    assert.equal(walkthrough.id, 'deployIstio');
+    assert.deepEqual(
+      walkthrough.steps.map((step) => step.id),
+      labSteps.map((step) => step.id),
+    );
+    await vscode.commands.executeCommand('istioLab.openLabGuide');
+    await screenshot('walkthrough-opened');
+    const shows = await workbenchShows('Istio runs on top of Kubernetes');
+    if (shows !== undefined) assert.equal(shows, true, 'the walkthrough page did not render its first step');
+    await screenshot('walkthrough-light');
+    await setTheme('Default Dark Modern');
+    await vscode.commands.executeCommand('istioLab.openLabGuide', 'install');
+    const install = await workbenchShows('Why the CRDs first?');
+    if (install !== undefined) assert.equal(install, true, 'the install step did not open');
+    await screenshot('walkthrough-install-dark');
+  });
+
+  it('lists the lab steps once the lab guide has been opened', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.istioLab');
+    const shows = await workbenchShows('1. Prepare a Kubernetes cluster');
+    if (shows !== undefined) assert.equal(shows, true, 'the Lab Steps view did not list the steps');
+    await screenshot('lab-steps-dark');
+    await setTheme('Default Light Modern');
+    await screenshot('lab-steps-light');
+  });
+
+  it("copies a step's commands to the clipboard", async () => {
+    await vscode.commands.executeCommand('istioLab.copyStepCommand', 'download');
+    const download = labSteps.find((step) => step.id === 'download')!;
+    assert.equal(await vscode.env.clipboard.readText(), terminalLineFor(download));
+  });
+
+  it("types a step's commands into an Istio Lab terminal without running them", async () => {
+    const opened = new Promise<vscode.Terminal>((resolve) => {
+      const listener = vscode.window.onDidOpenTerminal((terminal) => {
+        listener.dispose();
+        resolve(terminal);
+      });
+    });
+    await vscode.commands.executeCommand('istioLab.typeStepCommand', 'verify');
+    const terminal = await opened;
+    assert.equal(terminal.name, 'Istio Lab');
+    const shows = await workbenchShows('istioctl verify-install');
+    if (shows !== undefined) assert.equal(shows, true, 'the typed command is not visible in the terminal');
+    terminal.dispose();
+  });
+});
