@@ -22,8 +22,10 @@ export function registerLabCommands(
     vscode.commands.registerCommand('istioLab.openLabGuide', async (stepId?: string) => {
       await tree.markLabStarted();
       const step = typeof stepId === 'string' ? findLabStep(stepId) : undefined;
-      const target = step ? { category: walkthroughId, step: `${walkthroughId}#${step.id}` } : walkthroughId;
+      const target = step ? { category: walkthroughId, step: step.id } : walkthroughId;
       await vscode.commands.executeCommand('workbench.action.openWalkthrough', target, false);
+      // On a guide that is already open, openWalkthrough keeps the selected step; select it explicitly.
+      if (step) await vscode.commands.executeCommand('walkthroughs.selectStep', step.id);
     }),
     vscode.commands.registerCommand('istioLab.typeStepCommand', async (target?: CommandTarget) => {
       const line = await resolveLine(target);

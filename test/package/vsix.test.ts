@@ -65,8 +65,17 @@ test('the vsix is smaller than 3 MB', () => {
 test('every file the manifest points at is in the vsix', () => {
   const manifest = fs.readFileSync(path.join(root, 'package.json'), 'utf8');
   const files = [...manifest.matchAll(/"(media\/[^"]+)"/g)].map((match) => `extension/${match[1]}`);
-  const nls = fs.readFileSync(path.join(root, 'package.nls.json'), 'utf8');
-  files.push(...[...nls.matchAll(/"(media\/[^"]+\.md)"/g)].map((match) => `extension/${match[1]}`));
-  assert.ok(files.length > 0);
+  // The walkthrough pages are named by the manifest strings, one set per language, and embed pictures.
+  for (const strings of ['package.nls.json', 'package.nls.ko.json']) {
+    const nls = fs.readFileSync(path.join(root, strings), 'utf8');
+    for (const [, page] of nls.matchAll(/"(media\/[^"]+\.md)"/g)) {
+      files.push(`extension/${page}`);
+      const markdown = fs.readFileSync(path.join(root, page), 'utf8');
+      for (const [, image] of markdown.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)) {
+        files.push(`extension/${path.posix.join(path.posix.dirname(page), image)}`);
+      }
+    }
+  }
+  assert.ok(files.some((file) => file.endsWith('/ko/registry.md')), 'found no Korean walkthrough page: the scan is broken');
   assert.deepEqual(files.filter((file) => !entries.includes(file)), []);
 });

@@ -1,5 +1,6 @@
-// Every user-facing string exists in English and Korean: manifest strings (package.nls*.json)
-// and runtime strings (vscode.l10n.t in src/, translated in l10n/bundle.l10n.ko.json).
+// Every user-facing string exists in English and Korean: manifest strings (package.nls*.json),
+// runtime strings (vscode.l10n.t in src/, translated in l10n/bundle.l10n.ko.json) and the
+// walkthrough pages (media/walkthrough/<language>/<step>.md, named by package.nls*.json).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -84,5 +85,55 @@ test('Korean walkthrough steps keep the same command buttons as English', () => 
   for (const [key, value] of Object.entries(en)) {
     const links = (text: string) => [...text.matchAll(/\]\((command:[^)]+)\)/g)].map((match) => match[1]);
     assert.deepEqual(links(ko[key] ?? ''), links(value), `command links differ in ${key}`);
+  }
+});
+
+/** The walkthrough pages a manifest string file names: `walkthrough.lab.<step>.markdown` → path. */
+function walkthroughPages(file: string): Map<string, string> {
+  const pages = new Map<string, string>();
+  for (const [key, value] of Object.entries(readJson(file))) {
+    const step = /^walkthrough\.lab\.(\w+)\.markdown$/.exec(key)?.[1];
+    if (step) pages.set(step, value);
+  }
+  return pages;
+}
+
+/** The contents of a page's fenced code blocks, in order. */
+const codeBlocks = (markdown: string): string[] => [...markdown.matchAll(/^```[^\n]*\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
+
+const pages = { en: walkthroughPages('package.nls.json'), ko: walkthroughPages('package.nls.ko.json') };
+
+test('every walkthrough step has a page in each language, and every page exists', () => {
+  const walkthrough = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).contributes.walkthroughs[0];
+  const steps = walkthrough.steps.map((step: { id: string }) => step.id);
+  for (const [language, byStep] of Object.entries(pages)) {
+    assert.deepEqual([...byStep.keys()].sort(), [...steps].sort(), `steps with a ${language} page`);
+    for (const [step, page] of byStep) {
+      assert.equal(page, `media/walkthrough/${language}/${step}.md`, `${language} page of ${step}`);
+      assert.ok(fs.existsSync(path.join(root, page)), `${page} does not exist`);
+    }
+  }
+});
+
+test('every image a walkthrough page embeds exists', () => {
+  for (const page of [...pages.en.values(), ...pages.ko.values()]) {
+    const markdown = fs.readFileSync(path.join(root, page), 'utf8');
+    const images = [...markdown.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((match) => match[1]);
+    assert.ok(images.length > 0, `${page} embeds no picture`);
+    for (const image of images) {
+      // VS Code resolves an image against the folder of the page (joinPath(dirname(page), src)).
+      assert.ok(fs.existsSync(path.join(root, path.dirname(page), image)), `${page} embeds missing ${image}`);
+    }
+  }
+});
+
+test('Korean walkthrough pages show the same commands and outputs as English', () => {
+  const read = (page: string) => fs.readFileSync(path.join(root, page), 'utf8');
+  for (const [step, en] of pages.en) {
+    const ko = pages.ko.get(step);
+    assert.ok(ko, `no Korean page for ${step}`);
+    const blocks = codeBlocks(read(en));
+    assert.ok(blocks.length > 0, `${en} has no code block`);
+    assert.deepEqual(codeBlocks(read(ko)), blocks, `code blocks differ in the ${step} page`);
   }
 });

@@ -72,9 +72,17 @@ describe('Istio Lab in VS Code', () => {
     );
     await vscode.commands.executeCommand('istioLab.openLabGuide');
     await screenshot('walkthrough-opened');
+    // The step's short description, then its page (media.markdown, rendered in a webview beside it).
+    const description = await workbenchShows('to a cluster you may change, or use the built-in');
+    if (description !== undefined) assert.equal(description, true, 'the first step did not show its description');
     const shows = await workbenchShows('Istio runs on top of Kubernetes');
     if (shows !== undefined) assert.equal(shows, true, 'the walkthrough page did not render its first step');
     await screenshot('walkthrough-light');
+    // The Lab Steps tree and walkthrough links open the guide at a step, also when it is already open.
+    await vscode.commands.executeCommand('istioLab.openLabGuide', 'registry');
+    const registry = await workbenchShows('Reading the answer');
+    if (registry !== undefined) assert.equal(registry, true, 'the registry step did not render its page');
+    await screenshot('walkthrough-registry-light');
     await setTheme('Default Dark Modern');
     await vscode.commands.executeCommand('istioLab.openLabGuide', 'install');
     const install = await workbenchShows('Why the CRDs first?');

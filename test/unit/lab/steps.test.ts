@@ -6,7 +6,14 @@ import { LAB_WALKTHROUGH_ID, findLabStep, labSteps, terminalLineFor } from '../.
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-const nls: Record<string, string> = JSON.parse(fs.readFileSync(path.join(root, 'package.nls.json'), 'utf8'));
+const readJson = (file: string): Record<string, string> => JSON.parse(fs.readFileSync(path.join(root, file), 'utf8'));
+const nls = { en: readJson('package.nls.json'), ko: readJson('package.nls.ko.json') };
+
+/** The lines of the fenced code blocks of a step's walkthrough page in one language. */
+function codeLines(language: keyof typeof nls, step: string): string[] {
+  const page = fs.readFileSync(path.join(root, nls[language][`walkthrough.lab.${step}.markdown`]), 'utf8');
+  return [...page.matchAll(/^```[^\n]*\n([\s\S]*?)^```$/gm)].flatMap((match) => match[1].split('\n'));
+}
 
 test('the lab steps are the walkthrough steps, in the same order', () => {
   const walkthrough = manifest.contributes.walkthroughs.find((w: { id: string }) => w.id === LAB_WALKTHROUGH_ID);
@@ -16,16 +23,26 @@ test('the lab steps are the walkthrough steps, in the same order', () => {
   );
 });
 
-test("each walkthrough step teaches the exact commands its button types", () => {
-  for (const step of labSteps) {
-    const description = nls[`walkthrough.lab.${step.id}.description`];
-    for (const command of [...step.commands, ...(step.variants ?? [])]) {
-      assert.ok(description.includes(command), `step ${step.id} does not show \`${command}\``);
+test("each walkthrough page shows, as code, the exact commands its step's button types", () => {
+  for (const language of ['en', 'ko'] as const) {
+    for (const step of labSteps) {
+      const lines = codeLines(language, step.id);
+      for (const command of [...step.commands, ...(step.variants ?? [])]) {
+        assert.ok(lines.includes(command), `the ${language} ${step.id} page has no code line \`${command}\``);
+      }
     }
-    assert.ok(
-      description.includes(`command:istioLab.typeStepCommand?${encodeURIComponent(JSON.stringify([step.id]))}`),
-      `step ${step.id} has no button for its own commands`,
-    );
+  }
+});
+
+test('each walkthrough step has a button for its own commands, in both languages', () => {
+  for (const language of ['en', 'ko'] as const) {
+    for (const step of labSteps) {
+      const description = nls[language][`walkthrough.lab.${step.id}.description`];
+      assert.ok(
+        description.includes(`command:istioLab.typeStepCommand?${encodeURIComponent(JSON.stringify([step.id]))}`),
+        `the ${language} ${step.id} step has no button for its own commands`,
+      );
+    }
   }
 });
 
