@@ -19,6 +19,14 @@ const bundles = [
     external: ['vscode'],
   },
   {
+    // `npm run sandbox`: the sandbox cluster as its own process.
+    entryPoints: { sandbox: 'src/sandbox/cli.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+  },
+  {
     entryPoints: { webview: 'src/webview/main.ts' },
     outdir: 'dist',
     platform: 'browser',

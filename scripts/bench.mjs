@@ -45,7 +45,14 @@ async function activation(runs = Number(process.env.ISTIO_LAB_BENCH_RUNS ?? 8)) 
   return { ours_ms: median(ours), peer_ms: median(peer), target: 1.5, samples: { ours: ours.map(round), peer: peer.map(round) } };
 }
 
-const scenarios = { activation };
+/** GET /api/v1/pods of 10k pods from the sandbox vs JSON.stringify of the same objects (scripts/bench/sandbox-list.ts). */
+function sandbox_list_10k() {
+  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'scripts/bench/sandbox-list.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`scripts/bench/sandbox-list.ts exited ${run.status}`);
+  return JSON.parse(run.stdout);
+}
+
+const scenarios = { activation, sandbox_list_10k };
 
 async function main() {
   const build = spawnSync(process.execPath, ['esbuild.js', '--production'], { cwd: root, stdio: ['ignore', 2, 2] });

@@ -1,0 +1,112 @@
+// Bench scenario `sandbox_list_10k`: the sandbox serving `GET /api/v1/pods` with 10,000 pods in
+// 200 namespaces, against `JSON.stringify` of the same objects in the same process (the floor
+// any JSON API server pays). Also kubectl's wall time for `get po -A`, the paged list a client
+// makes, and the heap the pods take. Prints one JSON object on stdout; progress on stderr.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import * as fs from 'node:fs';
+import * as https from 'node:https';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startSandbox } from '../../src/sandbox/sandbox';
+import { BUILTIN_RESOURCE_TYPES } from '../../src/sandbox/resource-types';
+
+const NAMESPACES = 200;
+const PODS = 10_000;
+const RUNS = Number(process.env.ISTIO_LAB_BENCH_RUNS ?? 7);
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+function get(url: string, token: string, ca: string, accept = 'application/json'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = https.get(url, { ca, headers: { authorization: `Bearer ${token}`, accept }, agent: false }, (response) => {
+      let bytes = 0;
+      response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      response.on('end', () => (response.statusCode === 200 ? resolve(bytes) : reject(new Error(`GET ${url}: ${response.statusCode}`))));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+  });
+}
+
+async function main(): Promise<void> {
+  const sandbox = await startSandbox();
+  const namespaces = BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'namespaces')!;
+  const pods = BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'pods')!;
+  global.gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  for (let n = 0; n < NAMESPACES; n++) {
+    sandbox.api.create({ group: '', version: 'v1', type: namespaces, rest: [], verb: 'create' }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `bench-${n}` } });
+  }
+  for (let i = 0; i < PODS; i++) {
+    const namespace = `bench-${i % NAMESPACES}`;
+    sandbox.api.create(
+      { group: '', version: 'v1', type: pods, namespace, rest: [], verb: 'create' },
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: `istio-proxy-${i}`, namespace, labels: { app: 'bench', istio: 'sidecar' } },
+        spec: { containers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.2.2', ports: [{ containerPort: 15090, name: 'http-envoy-prom' }] }] },
+        status: { phase: 'Running', podIP: `10.0.${Math.floor(i / 250)}.${i % 250}` },
+      },
+    );
+  }
+  global.gc?.();
+  const heapPerPod = (process.memoryUsage().heapUsed - heapBefore) / PODS;
+  process.stderr.write(`sandbox_list_10k: ${PODS} pods in ${NAMESPACES} namespaces, ~${Math.round(heapPerPod)} bytes of heap each\n`);
+
+  const url = `${sandbox.url}/api/v1/pods`;
+  const ours: number[] = [];
+  const peer: number[] = [];
+  let bytes = 0;
+  for (let run = 0; run < RUNS; run++) {
+    let start = performance.now();
+    bytes = await get(url, sandbox.token, sandbox.caCert);
+    ours.push(performance.now() - start);
+    start = performance.now();
+    const items = [...sandbox.store.list('/pods')];
+    JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: String(sandbox.store.resourceVersion) }, items });
+    peer.push(performance.now() - start);
+    process.stderr.write(`sandbox_list_10k run ${run + 1}/${RUNS}: GET ${ours.at(-1)!.toFixed(1)} ms, JSON.stringify ${peer.at(-1)!.toFixed(1)} ms\n`);
+  }
+
+  // kubectl as a learner runs it: pages of 500 as server-side Tables.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-bench-'));
+  const kubeconfig = path.join(dir, 'kubeconfig');
+  fs.writeFileSync(kubeconfig, sandbox.kubeconfig);
+  // Asynchronous: the sandbox serves from this very process.
+  const kubectl = (...args: string[]) => promisify(execFile)('kubectl', args, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  await kubectl('get', 'ns');
+  const kubectlRuns: number[] = [];
+  let rows = 0;
+  for (let run = 0; run < 3; run++) {
+    const start = performance.now();
+    const result = await kubectl('get', 'po', '-A', '--no-headers');
+    kubectlRuns.push(performance.now() - start);
+    rows = result.stdout.trim().split('\n').length;
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  await sandbox.close();
+  process.stdout.write(
+    `${JSON.stringify({
+      ours_ms: median(ours),
+      peer_ms: median(peer),
+      target: 1.5,
+      response_bytes: bytes,
+      heap_bytes_per_pod: Math.round(heapPerPod),
+      kubectl_get_po_all_ms: Math.round(median(kubectlRuns)),
+      kubectl_rows: rows,
+      samples: { ours: ours.map(Math.round), peer: peer.map(Math.round) },
+    })}\n`,
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

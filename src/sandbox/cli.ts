@@ -1,0 +1,50 @@
+// `npm run sandbox -- [--port N] [--kubeconfig FILE] [--state DIR] [--kube-version v1.13.7] [--faults FILE]`
+// Prints `ready <url>` once it serves; stops cleanly on SIGINT/SIGTERM.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { FaultConfig } from './faults';
+import { DEFAULT_KUBE_VERSION, startSandbox } from './sandbox';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '0' },
+      kubeconfig: { type: 'string' },
+      state: { type: 'string' },
+      'kube-version': { type: 'string', default: DEFAULT_KUBE_VERSION },
+      faults: { type: 'string' },
+    },
+    strict: true,
+  });
+  let faults: FaultConfig | undefined;
+  if (values.faults) {
+    try {
+      faults = JSON.parse(fs.readFileSync(values.faults, 'utf8')) as FaultConfig;
+    } catch (error) {
+      throw new Error(`cannot read the fault file ${values.faults}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+  const kubeconfigPath = path.resolve(values.kubeconfig ?? (values.state ? path.join(values.state, 'kubeconfig') : 'sandbox.kubeconfig'));
+  const sandbox = await startSandbox({
+    port: Number(values.port),
+    kubeVersion: values['kube-version'],
+    stateDir: values.state,
+    kubeconfigPath,
+    faults,
+  });
+  process.stdout.write(`ready ${sandbox.url}\nkubeconfig ${kubeconfigPath}\n`);
+  const stop = (): void => {
+    sandbox.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`sandbox: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,146 @@
+// The sandbox's etcd: objects by storage key and namespace/name, one global resourceVersion
+// counter, and a bounded history of changes that watches replay from. Pure data structure: the
+// API semantics (defaults, validation, deletion rules) live in api-server.ts.
+import type { KubeObject } from './kube-object';
+import { clone } from './kube-object';
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StoreEvent {
+  readonly type: WatchEventType;
+  readonly storageKey: string;
+  readonly resourceVersion: number;
+  /** The object after the change (for DELETED: as it was, with the deletion's resourceVersion). */
+  readonly object: KubeObject;
+  /** The object before a MODIFIED change, for watches that filter by selector. */
+  readonly previous?: KubeObject;
+}
+
+export type StoreListener = (event: StoreEvent) => void;
+
+export class TooOldResourceVersionError extends Error {
+  constructor(
+    readonly requested: number,
+    readonly oldest: number,
+  ) {
+    super(`too old resource version: ${requested} (${oldest})`);
+  }
+}
+
+const objectKey = (namespace: string | undefined, name: string): string => `${namespace ?? ''}/${name}`;
+
+export class ObjectStore {
+  private readonly tables = new Map<string, Map<string, KubeObject>>();
+  private readonly history: StoreEvent[] = [];
+  private readonly listeners = new Set<StoreListener>();
+  private revision: number;
+
+  constructor(
+    /** How many changes watches can replay; older resourceVersions get 410 Gone. */
+    private readonly historySize = 10_000,
+    initialRevision = 1,
+  ) {
+    this.revision = initialRevision;
+  }
+
+  get resourceVersion(): number {
+    return this.revision;
+  }
+
+  /** The oldest resourceVersion a watch can start from. */
+  get oldestWatchableVersion(): number {
+    return this.history.length ? this.history[0].resourceVersion - 1 : this.revision;
+  }
+
+  private table(storageKey: string): Map<string, KubeObject> {
+    let table = this.tables.get(storageKey);
+    if (!table) {
+      table = new Map();
+      this.tables.set(storageKey, table);
+    }
+    return table;
+  }
+
+  get(storageKey: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.tables.get(storageKey)?.get(objectKey(namespace, name));
+  }
+
+  /** Objects of a storage key, optionally in one namespace, in key order (stable for paging). */
+  list(storageKey: string, namespace?: string): KubeObject[] {
+    const table = this.tables.get(storageKey);
+    if (!table) return [];
+    const keys = [...table.keys()].sort();
+    const prefix = namespace === undefined ? undefined : `${namespace}/`;
+    const items: KubeObject[] = [];
+    for (const key of keys) {
+      if (prefix === undefined || key.startsWith(prefix)) items.push(table.get(key)!);
+    }
+    return items;
+  }
+
+  count(storageKey: string): number {
+    return this.tables.get(storageKey)?.size ?? 0;
+  }
+
+  /** Stores a new or changed object, stamping the next resourceVersion; returns the stored copy. */
+  put(storageKey: string, object: KubeObject): KubeObject {
+    const table = this.table(storageKey);
+    const key = objectKey(object.metadata.namespace, object.metadata.name!);
+    const previous = table.get(key);
+    const type: WatchEventType = previous ? 'MODIFIED' : 'ADDED';
+    const stored = clone(object);
+    stored.metadata.resourceVersion = String(++this.revision);
+    table.set(key, stored);
+    this.record({ type, storageKey, resourceVersion: this.revision, object: stored, previous });
+    return stored;
+  }
+
+  remove(storageKey: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    const table = this.tables.get(storageKey);
+    const key = objectKey(namespace, name);
+    const existing = table?.get(key);
+    if (!table || !existing) return undefined;
+    table.delete(key);
+    const removed = { ...existing, metadata: { ...existing.metadata, resourceVersion: String(++this.revision) } };
+    this.record({ type: 'DELETED', storageKey, resourceVersion: this.revision, object: removed });
+    return removed;
+  }
+
+  private record(event: StoreEvent): void {
+    this.history.push(event);
+    if (this.history.length > this.historySize) this.history.splice(0, this.history.length - this.historySize);
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** Changes after `resourceVersion`, oldest first; throws when they are no longer kept. */
+  eventsSince(resourceVersion: number): StoreEvent[] {
+    if (resourceVersion < this.oldestWatchableVersion) {
+      throw new TooOldResourceVersionError(resourceVersion, this.oldestWatchableVersion + 1);
+    }
+    const start = this.history.findIndex((event) => event.resourceVersion > resourceVersion);
+    return start === -1 ? [] : this.history.slice(start);
+  }
+
+  subscribe(listener: StoreListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Puts back an object saved earlier, keeping its resourceVersion; no watch event (nobody watches yet). */
+  restore(storageKey: string, object: KubeObject, resourceVersion: number): void {
+    this.table(storageKey).set(objectKey(object.metadata.namespace, object.metadata.name!), clone(object));
+    this.advanceTo(resourceVersion);
+  }
+
+  /** Moves the resourceVersion counter forward (never back), e.g. to where a saved cluster stopped. */
+  advanceTo(resourceVersion: number): void {
+    this.revision = Math.max(this.revision, resourceVersion);
+  }
+
+  /** Every object, for persistence. */
+  *entries(): IterableIterator<[string, KubeObject]> {
+    for (const [storageKey, table] of this.tables) {
+      for (const object of table.values()) yield [storageKey, object];
+    }
+  }
+}

@@ -1,0 +1,555 @@
+// metadata.managedFields as the API server keeps it: every write that is not an apply records an
+// `Update` entry for the fields its manager changed; server-side apply merges a configuration,
+// owns its fields as an `Apply` entry, removes fields the applier dropped, and answers conflicts.
+// A port of apimachinery's managedfields/internal chain (version check, last-applied updater and
+// manager, skip-non-applied, cap managers, build manager info, managed-fields updater, strip meta).
+import type { KubeObject } from '../kube-object';
+import type { SchemaSource } from '../openapi/schema';
+import type { StatusCause } from '../status-error';
+import { applyConflict, badRequest, internalUnknown } from '../status-error';
+import type { FieldPath } from './field-set';
+import { FieldSet, fieldElement, FieldsV1Error, goJson, pathString } from './field-set';
+import type { ManagedSets } from './merge-updater';
+import { ConflictsError, Updater } from './merge-updater';
+import type { TypeRef } from './schema-types';
+import { TypeResolver, withZeroValues } from './schema-types';
+import { compareValues, toFieldSet, TypedError, validateValue } from './typed-value';
+
+export interface ManagedFieldsEntry {
+  manager?: string;
+  operation?: string;
+  apiVersion?: string;
+  time?: string;
+  fieldsType?: string;
+  fieldsV1?: unknown;
+  subresource?: string;
+}
+
+export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** The manager `kubectl apply --server-side` uses; the one the last-applied hand-over applies to. */
+export const KUBECTL_APPLY_MANAGER = 'kubectl';
+/** The manager that owns what an object had before its first apply when nothing tracked it. */
+export const BEFORE_FIRST_APPLY_MANAGER = 'before-first-apply';
+/** Where the oldest update managers go once there are more than `MAX_UPDATE_MANAGERS`. */
+export const ANCIENT_CHANGES_MANAGER = 'ancient-changes';
+export const MAX_UPDATE_MANAGERS = 10;
+const FIELD_MANAGER_MAX_LENGTH = 128;
+
+/** What the server calls a writer that named no fieldManager: the user agent up to its first `/`. */
+export function managerFromUserAgent(userAgent: string | undefined): string {
+  let out = '';
+  let bytes = 0;
+  for (const ch of (userAgent ?? '').split('/')[0]) {
+    if (/[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u.test(ch) || (/\s/.test(ch) && ch !== ' ')) continue;
+    const size = Buffer.byteLength(ch);
+    if (bytes + size > FIELD_MANAGER_MAX_LENGTH) break;
+    out += ch;
+    bytes += size;
+  }
+  return out;
+}
+
+/** handlers.managerOrUserAgent: the fieldManager query parameter, else the user-agent prefix. */
+export function managerOrUserAgent(fieldManager: string | null | undefined, userAgent: string | undefined): string {
+  return fieldManager ? fieldManager : managerFromUserAgent(userAgent);
+}
+
+/** The identity of an entry: manager, operation, apiVersion (Update only) and subresource. */
+export function managerIdentifier(entry: { manager?: string; operation?: string; apiVersion?: string; subresource?: string }): string {
+  const id: ManagedFieldsEntry = {};
+  if (entry.manager) id.manager = entry.manager;
+  if (entry.operation) id.operation = entry.operation;
+  if (entry.operation !== 'Apply' && entry.apiVersion) id.apiVersion = entry.apiVersion;
+  if (entry.subresource) id.subresource = entry.subresource;
+  return goJson(id);
+}
+
+function parseIdentifier(id: string): ManagedFieldsEntry {
+  return JSON.parse(id) as ManagedFieldsEntry;
+}
+
+interface Managed {
+  sets: ManagedSets;
+  times: Map<string, string | undefined>;
+}
+
+class DecodeError extends Error {}
+
+function decodeManagedFields(entries: unknown): Managed {
+  const managed: Managed = { sets: new Map(), times: new Map() };
+  if (entries === undefined || entries === null) return managed;
+  if (!Array.isArray(entries)) throw new DecodeError('managedFields must be a list');
+  entries.forEach((raw, i) => {
+    const entry = (raw ?? {}) as ManagedFieldsEntry;
+    if (entry.operation !== 'Apply' && entry.operation !== 'Update') throw new DecodeError('operation must be `Apply` or `Update`');
+    if (!entry.apiVersion) throw new DecodeError('apiVersion must not be empty');
+    if (!entry.fieldsType) throw new DecodeError(`missing fieldsType in managed fields entry ${i}`);
+    if (entry.fieldsType !== 'FieldsV1') throw new DecodeError(`invalid fieldsType "${entry.fieldsType}" in managed fields entry ${i}`);
+    let set: FieldSet;
+    try {
+      set = FieldSet.fromFieldsV1(entry.fieldsV1);
+    } catch (error) {
+      if (error instanceof FieldsV1Error) throw new DecodeError(`error decoding versioned set: ${error.message}`);
+      throw error;
+    }
+    const id = managerIdentifier(entry);
+    managed.sets.set(id, { set, apiVersion: entry.apiVersion, applied: entry.operation === 'Apply' });
+    managed.times.set(id, entry.time);
+  });
+  return managed;
+}
+
+function seconds(time: string | undefined): number {
+  return time ? Math.floor(Date.parse(time) / 1000) : 0;
+}
+
+function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] | undefined {
+  if (managed.sets.size === 0) return undefined;
+  const entries: ManagedFieldsEntry[] = [];
+  for (const [id, versioned] of managed.sets) {
+    const identity = parseIdentifier(id);
+    const entry: ManagedFieldsEntry = {};
+    if (identity.manager) entry.manager = identity.manager;
+    entry.operation = versioned.applied ? 'Apply' : (identity.operation ?? 'Update');
+    entry.apiVersion = versioned.apiVersion;
+    const time = managed.times.get(id);
+    if (time) entry.time = time;
+    entry.fieldsType = 'FieldsV1';
+    entry.fieldsV1 = versioned.set.toFieldsV1();
+    if (identity.subresource) entry.subresource = identity.subresource;
+    entries.push(entry);
+  }
+  const cmp = (a = '', b = ''): number => (a < b ? -1 : a > b ? 1 : 0);
+  return entries.sort(
+    (p, q) =>
+      cmp(p.operation, q.operation) ||
+      seconds(p.time) - seconds(q.time) ||
+      cmp(p.manager, q.manager) ||
+      cmp(p.apiVersion, q.apiVersion) ||
+      cmp(p.subresource, q.subresource),
+  );
+}
+
+/** A list that is present but empty, or one entry with nothing set, asks the server to drop tracking. */
+function isResetManagedFields(entries: unknown): boolean {
+  if (!Array.isArray(entries)) return false;
+  if (entries.length === 0) return true;
+  return entries.length === 1 && typeof entries[0] === 'object' && entries[0] !== null && Object.keys(entries[0]).length === 0;
+}
+
+const STRIPPED = FieldSet.of(
+  [fieldElement('apiVersion')],
+  [fieldElement('kind')],
+  [fieldElement('metadata')],
+  ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map((name) => [
+    fieldElement('metadata'),
+    fieldElement(name),
+  ]),
+);
+
+function stripMeta(managed: Managed, id: string): void {
+  const versioned = managed.sets.get(id);
+  if (!versioned) return;
+  const set = versioned.set.difference(STRIPPED);
+  if (set.isEmpty()) managed.sets.delete(id);
+  else managed.sets.set(id, { ...versioned, set });
+}
+
+function formatTime(date: Date): string {
+  return date.toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+type Json = Record<string, unknown>;
+
+const isMap = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function withoutManagedFields<T>(object: T): T {
+  if (!isMap(object) || !isMap(object.metadata) || !('managedFields' in object.metadata)) return object;
+  const metadata = { ...object.metadata };
+  delete metadata.managedFields;
+  return { ...object, metadata } as T;
+}
+
+function setManagedFields(object: KubeObject, entries: ManagedFieldsEntry[] | undefined): KubeObject {
+  const metadata = { ...object.metadata };
+  if (entries) metadata.managedFields = entries;
+  else delete metadata.managedFields;
+  return { ...object, metadata };
+}
+
+/** Where the request writes and what it is allowed to own. */
+export interface FieldManagerScope {
+  readonly schemas: SchemaSource;
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  /** `status`, `scale`…; entries written through a subresource say so. */
+  readonly subresource?: string;
+  /** Whether the kind has a status subresource: then the main resource never owns `status`. */
+  readonly hasStatusSubresource?: boolean;
+  readonly now: Date;
+}
+
+const resolvers = new WeakMap<SchemaSource, TypeResolver>();
+
+function resolverFor(schemas: SchemaSource): TypeResolver {
+  let resolver = resolvers.get(schemas);
+  if (!resolver) resolvers.set(schemas, (resolver = new TypeResolver(schemas)));
+  return resolver;
+}
+
+/** The fields a strategy resets on this endpoint (rest.ResetFieldsStrategy): they are never owned. */
+function resetFields(scope: FieldManagerScope): FieldSet {
+  if (scope.subresource === 'status') return FieldSet.of([fieldElement('spec')]);
+  if (!scope.subresource && scope.hasStatusSubresource) return FieldSet.of([fieldElement('status')]);
+  return new FieldSet();
+}
+
+function groupVersion(group: string, version: string): string {
+  return group ? `${group}/${version}` : version;
+}
+
+/** The manager chain for one kind at one endpoint. */
+class FieldManager {
+  readonly types: TypeResolver;
+  readonly root: TypeRef;
+  readonly updater: Updater;
+  readonly apiVersion: string;
+  readonly now: string;
+
+  constructor(readonly scope: FieldManagerScope) {
+    this.types = resolverFor(scope.schemas);
+    this.root = this.types.rootType(scope.group, scope.version, scope.kind);
+    this.updater = new Updater(this.types, this.root, resetFields(scope));
+    this.apiVersion = groupVersion(scope.group, scope.version);
+    this.now = formatTime(scope.now);
+  }
+
+  /** How a Go typed object of this kind would look: what field sets are computed on. */
+  typed(object: unknown): unknown {
+    return withZeroValues(withoutManagedFields(object), this.root, this.types);
+  }
+
+  /** An empty object of the kind (runtime.ObjectCreater.New). */
+  empty(): Json {
+    return this.typed({}) as Json;
+  }
+
+  // ── Update ─────────────────────────────────────────────────────────────────────────────
+
+  /** skipNonApplied → capManagers → buildManagerInfo → managedFieldsUpdater → stripMeta → SMD. */
+  update(live: unknown, next: unknown, managed: Managed, manager: string, liveHasUid: boolean): Managed {
+    if (managed.sets.size === 0 && liveHasUid) return managed;
+    const result = this.innerUpdate(live, next, managed, manager);
+    this.capUpdateManagers(result);
+    return result;
+  }
+
+  private innerUpdate(live: unknown, next: unknown, managed: Managed, manager: string): Managed {
+    const id = managerIdentifier({ manager: manager || 'unknown', operation: 'Update', apiVersion: this.apiVersion, subresource: this.scope.subresource });
+    const self = 'current-operation';
+    const sets: ManagedSets = new Map(managed.sets);
+    this.updater.updateFields(this.typed(live), this.typed(next), this.apiVersion, sets, self);
+    const result: Managed = { sets, times: managed.times };
+    stripMeta(result, self);
+    const current = sets.get(self);
+    if (current) {
+      sets.delete(self);
+      const previous = sets.get(id);
+      sets.set(id, { set: previous ? current.set.union(previous.set) : current.set, apiVersion: current.apiVersion, applied: current.applied });
+      result.times.set(id, this.now);
+    }
+    return result;
+  }
+
+  private capUpdateManagers(managed: Managed): void {
+    const updaters = [...managed.sets].filter(([, v]) => !v.applied).map(([id]) => id);
+    if (updaters.length <= MAX_UPDATE_MANAGERS) return;
+    updaters.sort((a, b) => seconds(managed.times.get(a)) - seconds(managed.times.get(b)) || (a < b ? -1 : a > b ? 1 : 0));
+    const firstOfVersion = new Map<string, string>();
+    let length = updaters.length;
+    for (let i = 0; i < updaters.length && length > MAX_UPDATE_MANAGERS; i++) {
+      const id = updaters[i];
+      const versioned = managed.sets.get(id)!;
+      const time = managed.times.get(id);
+      const bucket = managerIdentifier({ manager: ANCIENT_CHANGES_MANAGER, operation: 'Update', apiVersion: versioned.apiVersion });
+      const first = firstOfVersion.get(versioned.apiVersion);
+      if (first === undefined) {
+        firstOfVersion.set(versioned.apiVersion, id);
+        continue;
+      }
+      if (!managed.sets.has(bucket)) {
+        managed.sets.set(bucket, managed.sets.get(first)!);
+        managed.sets.delete(first);
+      }
+      managed.sets.set(bucket, { set: versioned.set.union(managed.sets.get(bucket)!.set), apiVersion: versioned.apiVersion, applied: versioned.applied });
+      managed.sets.delete(id);
+      managed.times.set(bucket, time);
+      length--;
+    }
+  }
+
+  // ── Apply ──────────────────────────────────────────────────────────────────────────────
+
+  /** versionCheck → lastAppliedUpdater → lastAppliedManager → skipNonApplied → … → SMD. */
+  apply(live: KubeObject, liveIsNew: boolean, applied: Json, managed: Managed, manager: string, force: boolean): [KubeObject, Managed] {
+    const expected = `${this.scope.group}/${this.scope.version}, Kind=${this.scope.kind}`;
+    const [appliedGroup, appliedVersion] = splitApiVersion(applied.apiVersion);
+    const actual = `${appliedGroup}/${appliedVersion}, Kind=${typeof applied.kind === 'string' ? applied.kind : ''}`;
+    if (actual !== expected) throw badRequest(`invalid object type: ${actual}`);
+
+    const [object, result] = this.applyWithLastApplied(live, liveIsNew, applied, managed, manager, force);
+    if (manager === KUBECTL_APPLY_MANAGER && hasLastApplied(object)) {
+      const annotations = { ...(object.metadata.annotations ?? {}) };
+      annotations[LAST_APPLIED_ANNOTATION] = buildLastApplied(applied);
+      if (annotationsSize(annotations) > TOTAL_ANNOTATION_SIZE_LIMIT) delete annotations[LAST_APPLIED_ANNOTATION];
+      return [{ ...object, metadata: { ...object.metadata, annotations } }, result];
+    }
+    return [object, result];
+  }
+
+  private applyWithLastApplied(live: KubeObject, liveIsNew: boolean, applied: Json, managed: Managed, manager: string, force: boolean): [KubeObject, Managed] {
+    try {
+      return this.applySkippingNonApplied(live, liveIsNew, applied, managed, manager, force);
+    } catch (error) {
+      if (manager !== KUBECTL_APPLY_MANAGER || !(error instanceof ConflictsError)) throw error;
+      const allowed = this.allowedConflictsFromLastApplied(live);
+      if (!allowed) throw error;
+      const remaining = error.conflicts.filter((conflict) => !allowed.has(conflict.path));
+      if (remaining.length > 0) throw new ConflictsError(remaining);
+      return this.applySkippingNonApplied(live, liveIsNew, applied, managed, manager, true);
+    }
+  }
+
+  /** The fields a client-side apply last set and that still hold those values: kubectl may take them over. */
+  private allowedConflictsFromLastApplied(live: KubeObject): FieldSet | undefined {
+    const text = live.metadata.annotations?.[LAST_APPLIED_ANNOTATION];
+    if (!text) return undefined;
+    let lastApplied: unknown;
+    try {
+      lastApplied = JSON.parse(text);
+    } catch (error) {
+      if (error instanceof SyntaxError) return undefined; // as upstream: an unreadable annotation vouches for nothing
+      throw error;
+    }
+    if (!isMap(lastApplied) || lastApplied.apiVersion !== this.apiVersion) return undefined;
+    if (validateValue(this.types, lastApplied, this.root).length > 0) return undefined;
+    const set = toFieldSet(this.types, lastApplied, this.root);
+    const comparison = compareValues(this.types, lastApplied, this.typed(live), this.root);
+    return set.difference(comparison.modified).difference(comparison.added).difference(comparison.removed);
+  }
+
+  private applySkippingNonApplied(live: KubeObject, liveIsNew: boolean, applied: Json, managed: Managed, manager: string, force: boolean): [KubeObject, Managed] {
+    if (managed.sets.size === 0) {
+      managed = this.innerUpdate(this.empty(), live, managed, BEFORE_FIRST_APPLY_MANAGER);
+      this.capUpdateManagers(managed);
+    }
+    return this.innerApply(live, liveIsNew, applied, managed, manager, force);
+  }
+
+  /** buildManagerInfo → managedFieldsUpdater → stripMeta → structured merge. */
+  private innerApply(live: KubeObject, liveIsNew: boolean, applied: Json, managed: Managed, manager: string, force: boolean): [KubeObject, Managed] {
+    const id = managerIdentifier({ manager: manager || 'unknown', operation: 'Apply', subresource: this.scope.subresource });
+    if (applied.apiVersion !== this.apiVersion) {
+      throw badRequest(`Incorrect version specified in apply patch. Specified patch version: ${String(applied.apiVersion)}, expected: ${this.apiVersion}`);
+    }
+    if (isMap(applied.metadata) && applied.metadata.managedFields !== undefined && applied.metadata.managedFields !== null) {
+      throw badRequest('metadata.managedFields must be nil');
+    }
+    const errors = validateValue(this.types, applied, this.root);
+    if (errors.length > 0) {
+      throw internalUnknown(`failed to create typed patch object (${this.describe(applied)}): ${new TypedError(errors).message}`);
+    }
+    const sets: ManagedSets = new Map(managed.sets);
+    const liveTyped = this.typed(live);
+    let merged: unknown;
+    try {
+      merged = this.updater.apply(liveTyped, applied, this.apiVersion, sets, id, force);
+    } catch (error) {
+      if (error instanceof TypedError) throw internalUnknown(`failed to merge config: ${error.message}`);
+      throw error;
+    }
+    const result: Managed = { sets, times: new Map(managed.times) };
+    stripMeta(result, id);
+    if (merged === undefined) return [withoutManagedFields(live), result];
+    result.times.set(id, this.now);
+    const object = stripFilledNulls(merged, liveIsNew ? {} : live, applied);
+    return [(liveIsNew ? inOrderOf(object, applied) : object) as KubeObject, result];
+  }
+
+  private describe(object: Json): string {
+    const metadata = isMap(object.metadata) ? object.metadata : {};
+    const [group, version] = splitApiVersion(object.apiVersion);
+    return `${String(metadata.namespace ?? '')}/${String(metadata.name ?? '')}; ${group}/${version}, Kind=${String(object.kind ?? '')}`;
+  }
+}
+
+function splitApiVersion(apiVersion: unknown): [string, string] {
+  if (typeof apiVersion !== 'string' || apiVersion === '') return ['', ''];
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? ['', apiVersion] : [apiVersion.slice(0, slash), apiVersion.slice(slash + 1)];
+}
+
+/**
+ * Nulls that the typed view added (a required pointer or slice nobody set) are dropped from the
+ * result: the sandbox stores JSON, where they would show as `field: null`.
+ */
+function stripFilledNulls(value: unknown, live: unknown, applied: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => stripFilledNulls(item, undefined, undefined));
+  if (!isMap(value)) return value;
+  const out: Json = {};
+  for (const [key, child] of Object.entries(value)) {
+    const liveChild = isMap(live) ? live[key] : undefined;
+    const appliedChild = isMap(applied) ? applied[key] : undefined;
+    if (child === null && liveChild === undefined && appliedChild === undefined) continue;
+    out[key] = stripFilledNulls(child, liveChild, appliedChild);
+  }
+  return out;
+}
+
+/** A created object lists its keys as the configuration did, zero values after them. */
+function inOrderOf(value: unknown, order: unknown): unknown {
+  if (!isMap(value) || !isMap(order)) return value;
+  const keys = [...Object.keys(order).filter((k) => k in value), ...Object.keys(value).filter((k) => !(k in order))];
+  return Object.fromEntries(keys.map((k) => [k, inOrderOf(value[k], order[k])]));
+}
+
+function hasLastApplied(object: KubeObject): boolean {
+  return Boolean(object.metadata.annotations?.[LAST_APPLIED_ANNOTATION]);
+}
+
+const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
+
+function annotationsSize(annotations: Record<string, string>): number {
+  return Object.entries(annotations).reduce((sum, [k, v]) => sum + k.length + v.length, 0);
+}
+
+/** The applied object as kubectl's last-applied annotation holds it: Go's JSON, keys sorted, a newline. */
+function buildLastApplied(applied: Json): string {
+  const copy = structuredClone(applied);
+  if (isMap(copy.metadata) && isMap(copy.metadata.annotations)) delete copy.metadata.annotations[LAST_APPLIED_ANNOTATION];
+  return `${goJson(sortKeys(copy))}\n`;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (!isMap(value)) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys(value[key])]),
+  );
+}
+
+function conflictError(error: ConflictsError): Error {
+  const describe = (id: string): string => {
+    const entry = parseIdentifier(id);
+    let text = JSON.stringify(entry.manager ?? '');
+    if (entry.subresource) text += ` with subresource ${JSON.stringify(entry.subresource)}`;
+    return entry.operation === 'Update' ? `${text} using ${entry.apiVersion ?? ''}` : text;
+  };
+  const conflicts = [...error.conflicts].sort((a, b) => (a.manager < b.manager ? -1 : a.manager > b.manager ? 1 : 0));
+  const causes: StatusCause[] = conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${describe(c.manager)}`, field: pathString(c.path) }));
+  let message: string;
+  if (conflicts.length === 1) {
+    message = `Apply failed with 1 conflict: conflict with ${describe(conflicts[0].manager)}: ${pathString(conflicts[0].path)}`;
+  } else {
+    const byManager = new Map<string, FieldPath[]>();
+    for (const c of conflicts) byManager.set(c.manager, [...(byManager.get(c.manager) ?? []), c.path]);
+    const lines: string[] = [];
+    for (const [manager, paths] of byManager) {
+      lines.push(`conflicts with ${describe(manager)}:`);
+      for (const path of paths) lines.push(`- ${pathString(path)}`);
+    }
+    message = `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
+  }
+  return applyConflict(causes, message);
+}
+
+// ── entry points ─────────────────────────────────────────────────────────────────────────────
+
+export interface UpdateManagedFieldsInput extends FieldManagerScope {
+  /** The stored object; undefined on create. */
+  readonly previous: KubeObject | undefined;
+  /** The object about to be stored (after defaulting), possibly carrying managedFields a client sent. */
+  readonly next: KubeObject;
+  /** The fieldManager query parameter, or `managerOrUserAgent(...)`; '' records "unknown". */
+  readonly manager: string;
+}
+
+/**
+ * Records an `Update` by `manager` on every create, update and non-apply patch (FieldManager.UpdateNoErrors):
+ * managedFields the client sent are kept when valid (`[]` or `[{}]` resets tracking), otherwise the
+ * stored ones are used; the manager gains the fields it changed and keeps the rest it had; fields it
+ * removed leave every manager; an object stored without managedFields stays untracked. Never throws:
+ * on an internal failure the object comes back without managedFields, as on a real server.
+ */
+export function updateManagedFields(input: UpdateManagedFieldsInput): KubeObject {
+  const next = input.next;
+  try {
+    const manager = new FieldManager(input);
+    const managed = decodeLiveOrNew(input.previous, next, Boolean(input.subresource));
+    const stripped = setManagedFields(next, undefined);
+    const result = manager.update(input.previous ?? manager.empty(), stripped, managed, input.manager, Boolean(input.previous?.metadata.uid));
+    return setManagedFields(stripped, encodeManagedFields(result));
+  } catch (error) {
+    // UpdateNoErrors: when ownership cannot be computed the write goes on without managedFields.
+    if (error instanceof TypedError) return setManagedFields(next, undefined);
+    throw error;
+  }
+}
+
+function decodeLiveOrNew(previous: KubeObject | undefined, next: KubeObject, ignoreRequest: boolean): Managed {
+  const fromLive = (): Managed => {
+    try {
+      return decodeManagedFields(previous?.metadata.managedFields);
+    } catch (error) {
+      if (error instanceof DecodeError) return { sets: new Map(), times: new Map() };
+      throw error;
+    }
+  };
+  if (ignoreRequest) return fromLive();
+  if (isResetManagedFields(next.metadata.managedFields)) return { sets: new Map(), times: new Map() };
+  try {
+    const managed = decodeManagedFields(next.metadata.managedFields);
+    return managed.sets.size === 0 ? fromLive() : managed;
+  } catch (error) {
+    if (error instanceof DecodeError) return fromLive();
+    throw error;
+  }
+}
+
+export interface ApplyPatchInput extends FieldManagerScope {
+  /** The stored object; undefined when the apply creates it. */
+  readonly live: KubeObject | undefined;
+  /** The decoded apply body. */
+  readonly applied: unknown;
+  /** The fieldManager query parameter (required for apply; check with `validatePatchOptions`). */
+  readonly manager: string;
+  readonly force: boolean;
+}
+
+/**
+ * Server-side apply (FieldManager.Apply): merges `applied` into the live object, records the
+ * manager's `Apply` entry, prunes what it stopped applying, and throws a 409 StatusError on
+ * conflicts unless `force`. The result carries the new managedFields; defaulting is the caller's.
+ */
+export function applyPatch(input: ApplyPatchInput): KubeObject {
+  if (!isMap(input.applied)) throw badRequest('error decoding YAML: the apply body must be an object');
+  const manager = new FieldManager(input);
+  let managed: Managed;
+  try {
+    managed = decodeManagedFields(input.live?.metadata.managedFields);
+  } catch (error) {
+    throw internalUnknown(`failed to decode managed fields: ${(error as Error).message}`);
+  }
+  const live = input.live ? setManagedFields(input.live, undefined) : (manager.empty() as KubeObject);
+  try {
+    const [object, result] = manager.apply(live, !input.live, input.applied, managed, input.manager, input.force);
+    return setManagedFields(object, encodeManagedFields(result));
+  } catch (error) {
+    if (error instanceof ConflictsError) throw conflictError(error);
+    throw error;
+  }
+}

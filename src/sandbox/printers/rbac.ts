@@ -1,0 +1,44 @@
+// RBAC bindings (printers.go, v1.32). Roles and cluster roles have no printer there: the real server
+// answers them with the default NAME / CREATED AT table.
+import type { KubeObject } from '../kube-object';
+import { DOC } from './descriptions';
+import { since } from './duration';
+import type { Printer, TableColumnDefinition } from './table';
+import { column } from './table';
+import { asObject, asObjects, asString } from './values';
+
+/** rbac.SubjectsStrings: users, groups and `namespace/name` service accounts. */
+function subjectsStrings(binding: KubeObject): [string, string, string] {
+  const users: string[] = [];
+  const groups: string[] = [];
+  const serviceAccounts: string[] = [];
+  for (const subject of asObjects(binding.subjects)) {
+    if (subject.kind === 'ServiceAccount') serviceAccounts.push(`${asString(subject.namespace)}/${asString(subject.name)}`);
+    else if (subject.kind === 'User') users.push(asString(subject.name));
+    else if (subject.kind === 'Group') groups.push(asString(subject.name));
+  }
+  return [users.join(', '), groups.join(', '), serviceAccounts.join(', ')];
+}
+
+function bindingPrinter(roleRefDescription: string, noun: string): Printer {
+  const columns: TableColumnDefinition[] = [
+    column('Name', 'string', DOC.name, { format: 'name' }),
+    column('Role', 'string', roleRefDescription),
+    column('Age', 'string', DOC.creationTimestamp),
+    column('Users', 'string', `Users in the ${noun}`, { priority: 1 }),
+    column('Groups', 'string', `Groups in the ${noun}`, { priority: 1 }),
+    column('ServiceAccounts', 'string', `ServiceAccounts in the ${noun}`, { priority: 1 }),
+  ];
+  return {
+    columns,
+    row(object, now) {
+      const roleRef = asObject(object.roleRef);
+      return {
+        cells: [asString(object.metadata.name), `${asString(roleRef.kind)}/${asString(roleRef.name)}`, since(object.metadata.creationTimestamp, now), ...subjectsStrings(object)],
+      };
+    },
+  };
+}
+
+export const roleBindingPrinter = bindingPrinter(DOC.roleBindingRoleRef, 'roleBinding');
+export const clusterRoleBindingPrinter = bindingPrinter(DOC.clusterRoleBindingRoleRef, 'clusterRoleBinding');

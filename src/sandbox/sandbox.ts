@@ -1,0 +1,168 @@
+// Starts the sandbox cluster: an HTTPS Kubernetes API server on 127.0.0.1 with a generated CA,
+// a bearer token, the namespaces every cluster has, and a kubeconfig that points at it.
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import * as path from 'node:path';
+import * as yaml from 'js-yaml';
+import { ApiServer } from './api-server';
+import type { SandboxCertificates } from './certs';
+import { createCertificates } from './certs';
+import type { FaultConfig } from './faults';
+import { Faults } from './faults';
+import { ObjectStore } from './object-store';
+import { ResourceRegistry } from './resource-registry';
+import { resourceTypeFromCrd } from './resource-registry';
+import { BUILTIN_RESOURCE_TYPES, storageKey } from './resource-types';
+import { loadState, saveState, StateSaver } from './state-file';
+
+const crdType = BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'customresourcedefinitions')!;
+
+export const SANDBOX_CONTEXT = 'istio-lab-sandbox';
+export const DEFAULT_KUBE_VERSION = 'v1.13.7';
+
+export interface SandboxOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** What /version reports; the book's lab ran on GKE 1.13.7. */
+  kubeVersion?: string;
+  /** Keeps the CA, serving certificate, token and every object here, so kubeconfigs stay valid and
+   *  the cluster keeps its contents across restarts. */
+  stateDir?: string;
+  /** Write the kubeconfig here as well. */
+  kubeconfigPath?: string;
+  faults?: FaultConfig;
+  /** How many changes watches can replay before a 410 Gone. */
+  watchHistory?: number;
+  bookmarkIntervalMs?: number;
+  namespaceFinalizeDelayMs?: number;
+  /** How long a deleted CRD keeps serving its custom resources before they are cleaned up. */
+  crdCleanupDelayMs?: number;
+}
+
+export interface Sandbox {
+  readonly url: string;
+  /** A complete kubeconfig (YAML) with context and cluster `istio-lab-sandbox`. */
+  readonly kubeconfig: string;
+  readonly token: string;
+  readonly caCert: string;
+  readonly faults: Faults;
+  readonly api: ApiServer;
+  readonly store: ObjectStore;
+  readonly registry: ResourceRegistry;
+  close(): Promise<void>;
+}
+
+interface Credentials extends SandboxCertificates {
+  token: string;
+}
+
+function loadOrCreateCredentials(stateDir: string | undefined): Credentials {
+  const file = stateDir ? path.join(stateDir, 'credentials.json') : undefined;
+  if (file && fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as Credentials;
+  const credentials = { ...createCertificates(), token: randomBytes(24).toString('base64url') };
+  if (file) {
+    fs.mkdirSync(stateDir!, { recursive: true });
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify(credentials), { mode: 0o600 });
+    fs.renameSync(`${file}.tmp`, file);
+  }
+  return credentials;
+}
+
+export function kubeconfigYaml(url: string, caCert: string, token: string): string {
+  return yaml.dump({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: SANDBOX_CONTEXT, cluster: { server: url, 'certificate-authority-data': Buffer.from(caCert).toString('base64') } }],
+    users: [{ name: SANDBOX_CONTEXT, user: { token } }],
+    contexts: [{ name: SANDBOX_CONTEXT, context: { cluster: SANDBOX_CONTEXT, user: SANDBOX_CONTEXT } }],
+    'current-context': SANDBOX_CONTEXT,
+    preferences: {},
+  });
+}
+
+function seed(api: ApiServer, registry: ResourceRegistry): void {
+  const namespaces = BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'namespaces')!;
+  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+    api.create({ group: '', version: 'v1', type: namespaces, rest: [], verb: 'create' }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  }
+  const services = registry.find('', 'v1', 'services')!;
+  api.create(
+    { group: '', version: 'v1', type: services, namespace: 'default', rest: [], verb: 'create' },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: { clusterIP: '10.3.240.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 443 }], type: 'ClusterIP' },
+    },
+  );
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const credentials = loadOrCreateCredentials(options.stateDir);
+  const store = new ObjectStore(options.watchHistory);
+  const registry = new ResourceRegistry();
+  const faults = new Faults();
+  if (options.faults) faults.set(options.faults);
+  let url = '';
+  const api = new ApiServer({
+    kubeVersion: options.kubeVersion ?? DEFAULT_KUBE_VERSION,
+    token: credentials.token,
+    store,
+    registry,
+    faults,
+    serverAddress: () => new URL(url).host,
+    bookmarkIntervalMs: options.bookmarkIntervalMs,
+    namespaceFinalizeDelayMs: options.namespaceFinalizeDelayMs,
+    crdCleanupDelayMs: options.crdCleanupDelayMs,
+  });
+  const restored = options.stateDir ? loadState(options.stateDir, store) : false;
+  if (restored) {
+    for (const crd of store.list(storageKey(crdType))) registry.setCustom(crd.metadata.name!, resourceTypeFromCrd(crd));
+  } else {
+    seed(api, registry);
+  }
+  if (options.stateDir && !restored) saveState(options.stateDir, store);
+  const saver = options.stateDir ? new StateSaver(options.stateDir, store) : undefined;
+
+  const sockets = new Set<Socket>();
+  const server = https.createServer({ cert: credentials.serverCert, key: credentials.serverKey }, (request, response) => {
+    void api.handle(request, response);
+  });
+  server.on('connection', (socket: Socket) => {
+    if (faults.isRefusingConnections()) {
+      socket.resetAndDestroy();
+      return;
+    }
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const kubeconfig = kubeconfigYaml(url, credentials.caCert, credentials.token);
+  if (options.kubeconfigPath) {
+    fs.mkdirSync(path.dirname(options.kubeconfigPath), { recursive: true });
+    fs.writeFileSync(options.kubeconfigPath, kubeconfig, { mode: 0o600 });
+  }
+  return {
+    url,
+    kubeconfig,
+    token: credentials.token,
+    caCert: credentials.caCert,
+    faults,
+    api,
+    store,
+    registry,
+    close: async () => {
+      api.close();
+      saver?.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}
