@@ -57,6 +57,10 @@ test('the vsix carries no sources, tests, scripts, node_modules or source maps',
   assert.deepEqual(unwanted, []);
 });
 
+test('the vsix ships the extension bundle only, not the sandbox cluster\'s', () => {
+  assert.deepEqual(entries.filter((entry) => entry.startsWith('extension/dist/')), ['extension/dist/extension.js']);
+});
+
 test('the vsix is smaller than 3 MB', () => {
   const size = fs.statSync(vsix).size;
   assert.ok(size < 3 * 1024 * 1024, `${size} bytes`);
