@@ -55,6 +55,8 @@ function sandbox_list_10k() {
 const scenarios = { activation, sandbox_list_10k };
 
 async function main() {
+  // stdout carries the JSON document only: the test runners' progress goes to stderr.
+  console.log = (...args) => console.error(...args);
   const build = spawnSync(process.execPath, ['esbuild.js', '--production'], { cwd: root, stdio: ['ignore', 2, 2] });
   if (build.status !== 0) throw new Error('the production build failed');
   const wanted = process.argv.slice(2);
@@ -71,7 +73,7 @@ async function main() {
       results.push({ name, error: String(error.message ?? error) });
     }
   }
-  console.log(JSON.stringify({ scenarios: results }, null, 2));
+  process.stdout.write(`${JSON.stringify({ scenarios: results }, null, 2)}\n`);
   process.exit(failed ? 1 : 0);
 }
 
