@@ -48,6 +48,7 @@ import type { TableOptions } from './printing';
 import { tableFor, tableForObject, tableOptionsFromQuery, tableVersionFor, wantsTable } from './printing';
 import { dropUnknownFields, duplicateFieldErrors, fieldErrorText, fieldValidationDirective, goValueString, OpenApiService, patchRejection, writeWarnings } from './openapi';
 import type { SchemaSource } from './openapi/schema';
+import { proxyToService } from './istio/service-proxy';
 
 export interface ApiServerOptions {
   readonly kubeVersion: string;
@@ -219,6 +220,10 @@ export class ApiServer {
     if (!req.type.verbs.includes(req.verb) && !req.subresource) {
       throw methodNotAllowed(`the server does not allow this method on the requested resource`);
     }
+    if (req.subresource === 'proxy' && req.type.resource === 'services' && req.namespace && req.name) {
+      this.proxyService(req, request, response, query);
+      return;
+    }
     if (req.type.isReview) {
       const body = await this.readBody(request);
       this.json(response, 201, this.review(req, body));
@@ -262,6 +267,18 @@ export class ApiServer {
       default:
         throw methodNotAllowed(`the server does not allow this method on the requested resource`);
     }
+  }
+
+  /** `services/{[scheme:]name[:port]}/proxy/{path}`: answered by the simulated container behind the service. */
+  private proxyService(req: ResourceRequest, request: IncomingMessage, response: ServerResponse, query: URLSearchParams): void {
+    const { store, registry } = this.options;
+    const keyOf = (resource: 'services' | 'endpoints' | 'pods'): string => storageKey(registry.find('', 'v1', resource)!);
+    const answer = proxyToService(
+      { get: (resource, namespace, name) => store.get(keyOf(resource), namespace, name), list: (resource) => store.list(keyOf(resource)) },
+      { namespace: req.namespace!, id: req.name!, rest: req.rest, query, method: request.method ?? 'GET' },
+    );
+    response.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': Buffer.byteLength(answer.body) });
+    response.end(request.method === 'HEAD' ? undefined : answer.body);
   }
 
   private async readBody(request: IncomingMessage): Promise<string> {
@@ -981,6 +998,17 @@ export class ApiServer {
     } else if (finalizers.includes('foregroundDeletion')) {
       for (const [depType, dependent] of this.dependentsOf(object)) this.deleteObject(depType, dependent, 'Foreground');
       if (this.dependentsOf(object).length === 0) this.removeFinalizer(type, object, 'foregroundDeletion');
+    }
+  }
+
+  /** After a restart from saved state: finish the namespace and CRD deletions that were under way. */
+  resumeDeletions(): void {
+    for (const namespace of this.options.store.list('/namespaces')) {
+      if (namespace.metadata.deletionTimestamp) setTimeout(() => this.finalizeNamespace(namespace.metadata.name!), this.options.namespaceFinalizeDelayMs ?? 3000).unref();
+    }
+    const crdType = this.options.registry.find('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!;
+    for (const crd of this.options.store.list(storageKey(crdType))) {
+      if (crd.metadata.deletionTimestamp) this.processFinalizers(crdType, crd);
     }
   }
 

@@ -35,6 +35,8 @@ function crdSpecToV1(spec: Json): Json {
   const topSchema = asObject(validation).openAPIV3Schema;
   return dropUndefined({
     ...rest,
+    // v1beta1 defaults preserveUnknownFields to true (no pruning); v1 has no such default.
+    preserveUnknownFields: rest.preserveUnknownFields ?? true,
     versions: all.map((entry) => {
       const { schema, subresources: own, additionalPrinterColumns: columns, ...fields } = entry;
       const openAPIV3Schema = asObject(schema).openAPIV3Schema ?? topSchema;

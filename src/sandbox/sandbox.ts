@@ -9,6 +9,8 @@ import * as yaml from 'js-yaml';
 import { ApiServer } from './api-server';
 import type { SandboxCertificates } from './certs';
 import { createCertificates } from './certs';
+import type { ControllerManager } from './controllers/controller-manager';
+import { startControllerManager } from './controllers/controller-manager';
 import type { FaultConfig } from './faults';
 import { Faults } from './faults';
 import { ObjectStore } from './object-store';
@@ -39,6 +41,11 @@ export interface SandboxOptions {
   namespaceFinalizeDelayMs?: number;
   /** How long a deleted CRD keeps serving its custom resources before they are cleaned up. */
   crdCleanupDelayMs?: number;
+  /** Simulated nodes; with any, controllers, scheduler and kubelets run workloads into pods.
+   *  0 (default) keeps a bare API server where nothing acts on what is created. */
+  nodes?: number;
+  /** Multiplies the simulated delays (image pulls, job runs); 0 starts pods at once. Default 1. */
+  speed?: number;
 }
 
 export interface Sandbox {
@@ -120,11 +127,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const restored = options.stateDir ? loadState(options.stateDir, store) : false;
   if (restored) {
     for (const crd of store.list(storageKey(crdType))) registry.setCustom(crd.metadata.name!, resourceTypeFromCrd(crd));
+    api.resumeDeletions();
   } else {
     seed(api, registry);
   }
   if (options.stateDir && !restored) saveState(options.stateDir, store);
   const saver = options.stateDir ? new StateSaver(options.stateDir, store) : undefined;
+  const controllers: ControllerManager | undefined = options.nodes
+    ? startControllerManager({ api, store, registry, kubeVersion: options.kubeVersion ?? DEFAULT_KUBE_VERSION, nodes: options.nodes, speed: options.speed ?? 1 })
+    : undefined;
 
   const sockets = new Set<Socket>();
   const server = https.createServer({ cert: credentials.serverCert, key: credentials.serverKey }, (request, response) => {
@@ -158,6 +169,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     store,
     registry,
     close: async () => {
+      controllers?.close();
       api.close();
       saver?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

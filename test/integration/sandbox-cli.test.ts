@@ -61,6 +61,19 @@ describe('npm run sandbox', () => {
     assert.equal(await running.exited, 0);
   });
 
+  test('a namespace deletion under way when it stops is finished after the restart', async () => {
+    let running = await startCli(['--port', '0', '--state', state, '--kubeconfig', kubeconfig]);
+    const deleted = kubectl(kubeconfig, ['delete', 'namespace', 'istio-system', '--wait=false']);
+    assert.equal(deleted.status, 0, deleted.stderr);
+    running.child.kill('SIGTERM');
+    assert.equal(await running.exited, 0);
+    running = await startCli(['--port', '0', '--state', state, '--kubeconfig', kubeconfig]);
+    const gone = kubectl(kubeconfig, ['wait', '--for=delete', 'namespace/istio-system', '--timeout=30s']);
+    assert.equal(gone.status, 0, gone.stderr);
+    running.child.kill('SIGTERM');
+    assert.equal(await running.exited, 0);
+  });
+
   test('a broken fault file stops it with a message that names the file', async () => {
     const faults = path.join(dir, 'faults.json');
     fs.writeFileSync(faults, '{ "latencyMs": ');

@@ -19,6 +19,7 @@ test('a v1beta1 CRD reads as v1 with its schema version and printer columns per 
   assert.deepEqual(spec.versions.map((version) => [version.name, version.served, version.storage]), [['v1alpha3', true, true]]);
   assert.equal(spec.versions[0].additionalPrinterColumns[0].jsonPath, '.spec.gateways');
   assert.equal(spec.versions[0].additionalPrinterColumns[0].JSONPath, undefined);
+  assert.equal((v1.spec as { preserveUnknownFields?: boolean }).preserveUnknownFields, true, 'v1beta1 keeps unknown fields unless it says otherwise');
 });
 
 test('a v1beta1 CRD survives the trip through v1 storage unchanged in what it said', () => {
