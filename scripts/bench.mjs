@@ -52,7 +52,14 @@ function sandbox_list_10k() {
   return JSON.parse(run.stdout);
 }
 
-const scenarios = { activation, sandbox_list_10k };
+/** kubectl create -f istio-demo.yaml until every istio-system pod is Ready/Completed, vs kubectl alone (scripts/bench/sandbox-install-settle.ts). */
+function sandbox_install_settle() {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench/sandbox-install-settle.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`scripts/bench/sandbox-install-settle.ts exited ${run.status}`);
+  return JSON.parse(run.stdout);
+}
+
+const scenarios = { activation, sandbox_list_10k, sandbox_install_settle };
 
 async function main() {
   // stdout carries the JSON document only: the test runners' progress goes to stderr.

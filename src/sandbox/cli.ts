@@ -1,4 +1,5 @@
-// `npm run sandbox -- [--port N] [--kubeconfig FILE] [--state DIR] [--kube-version v1.13.7] [--faults FILE]`
+// `npm run sandbox -- [--port N] [--kubeconfig FILE] [--state DIR] [--kube-version v1.13.7] [--faults FILE]
+//   [--nodes 3] [--speed 1]` (`--nodes 0`: a bare API server; `--speed 0`: pods start at once)
 // Prints `ready <url>` once it serves; stops cleanly on SIGINT/SIGTERM.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
       state: { type: 'string' },
       'kube-version': { type: 'string', default: DEFAULT_KUBE_VERSION },
       faults: { type: 'string' },
+      nodes: { type: 'string', default: '3' },
+      speed: { type: 'string', default: '1' },
     },
     strict: true,
   });
@@ -25,6 +28,10 @@ async function main(): Promise<void> {
       throw new Error(`cannot read the fault file ${values.faults}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
   }
+  const nodes = Number(values.nodes);
+  const speed = Number(values.speed);
+  if (!Number.isInteger(nodes) || nodes < 0) throw new Error(`--nodes must be a whole number, 0 or more (got ${values.nodes})`);
+  if (!Number.isFinite(speed) || speed < 0) throw new Error(`--speed must be a number, 0 or more (got ${values.speed})`);
   const kubeconfigPath = path.resolve(values.kubeconfig ?? (values.state ? path.join(values.state, 'kubeconfig') : 'sandbox.kubeconfig'));
   const sandbox = await startSandbox({
     port: Number(values.port),
@@ -32,6 +39,8 @@ async function main(): Promise<void> {
     stateDir: values.state,
     kubeconfigPath,
     faults,
+    nodes,
+    speed,
   });
   process.stdout.write(`ready ${sandbox.url}\nkubeconfig ${kubeconfigPath}\n`);
   const stop = (): void => {

@@ -11,6 +11,7 @@ import type { SandboxCertificates } from './certs';
 import { createCertificates } from './certs';
 import type { ControllerManager } from './controllers/controller-manager';
 import { startControllerManager } from './controllers/controller-manager';
+import { gkeSeedObjects } from './gke-seed';
 import type { FaultConfig } from './faults';
 import { Faults } from './faults';
 import { ObjectStore } from './object-store';
@@ -89,7 +90,8 @@ export function kubeconfigYaml(url: string, caCert: string, token: string): stri
   });
 }
 
-function seed(api: ApiServer, registry: ResourceRegistry): void {
+/** What every cluster has; a cluster with nodes also gets GKE 1.13's kube-system, as in the book. */
+function seed(api: ApiServer, registry: ResourceRegistry, withWorkloads: boolean): void {
   const namespaces = BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'namespaces')!;
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
     api.create({ group: '', version: 'v1', type: namespaces, rest: [], verb: 'create' }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
@@ -104,6 +106,13 @@ function seed(api: ApiServer, registry: ResourceRegistry): void {
       spec: { clusterIP: '10.3.240.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 443 }], type: 'ClusterIP' },
     },
   );
+  if (!withWorkloads) return;
+  for (const object of gkeSeedObjects()) {
+    const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
+    const type = registry.findKind(group, version, object.kind);
+    if (!type) throw new Error(`the GKE seed names ${object.apiVersion} ${object.kind}, which the sandbox does not serve`);
+    api.create({ group, version, type, namespace: object.metadata.namespace, rest: [], verb: 'create' }, object);
+  }
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -129,7 +138,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     for (const crd of store.list(storageKey(crdType))) registry.setCustom(crd.metadata.name!, resourceTypeFromCrd(crd));
     api.resumeDeletions();
   } else {
-    seed(api, registry);
+    seed(api, registry, (options.nodes ?? 0) > 0);
   }
   if (options.stateDir && !restored) saveState(options.stateDir, store);
   const saver = options.stateDir ? new StateSaver(options.stateDir, store) : undefined;

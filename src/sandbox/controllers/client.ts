@@ -1,0 +1,67 @@
+// The controllers' client: writes go through the ApiServer's own create/update/delete paths, so
+// defaults, managedFields and watch events are those of any other writer.
+import type { ApiServer } from '../api-server';
+import type { KubeObject } from '../kube-object';
+import type { ObjectStore } from '../object-store';
+import type { ResourceRegistry } from '../resource-registry';
+import type { ResourceRequest } from '../request-info';
+import { storageKey } from '../resource-types';
+
+export interface Resource {
+  readonly group: string;
+  readonly version: string;
+  readonly resource: string;
+}
+
+export const PODS: Resource = { group: '', version: 'v1', resource: 'pods' };
+export const NODES: Resource = { group: '', version: 'v1', resource: 'nodes' };
+export const SERVICES: Resource = { group: '', version: 'v1', resource: 'services' };
+export const ENDPOINTS: Resource = { group: '', version: 'v1', resource: 'endpoints' };
+export const ENDPOINT_SLICES: Resource = { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' };
+export const DEPLOYMENTS: Resource = { group: 'apps', version: 'v1', resource: 'deployments' };
+export const REPLICA_SETS: Resource = { group: 'apps', version: 'v1', resource: 'replicasets' };
+export const STATEFUL_SETS: Resource = { group: 'apps', version: 'v1', resource: 'statefulsets' };
+export const DAEMON_SETS: Resource = { group: 'apps', version: 'v1', resource: 'daemonsets' };
+export const JOBS: Resource = { group: 'batch', version: 'v1', resource: 'jobs' };
+export const HPAS: Resource = { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers' };
+
+export class ControllerClient {
+  constructor(
+    private readonly api: ApiServer,
+    private readonly store: ObjectStore,
+    private readonly registry: ResourceRegistry,
+    private readonly userAgent: string,
+  ) {}
+
+  private request(resource: Resource, verb: string, namespace?: string, name?: string, subresource?: string): ResourceRequest {
+    const type = this.registry.find(resource.group, resource.version, resource.resource);
+    if (!type) throw new Error(`the sandbox does not serve ${resource.resource}.${resource.group}/${resource.version}`);
+    return { group: resource.group, version: resource.version, type, namespace, name, subresource, rest: [], verb, userAgent: this.userAgent };
+  }
+
+  /** Objects as stored (storage version), optionally in one namespace. */
+  list(resource: Resource, namespace?: string): KubeObject[] {
+    return this.store.list(storageKey({ group: resource.group, resource: resource.resource }), namespace);
+  }
+
+  get(resource: Resource, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.store.get(storageKey({ group: resource.group, resource: resource.resource }), namespace, name);
+  }
+
+  create(resource: Resource, object: KubeObject): KubeObject {
+    return this.api.create(this.request(resource, 'create', object.metadata.namespace), object);
+  }
+
+  update(resource: Resource, object: KubeObject): KubeObject {
+    return this.api.update(this.request(resource, 'update', object.metadata.namespace, object.metadata.name), object)[1];
+  }
+
+  updateStatus(resource: Resource, object: KubeObject): KubeObject {
+    return this.api.update(this.request(resource, 'update', object.metadata.namespace, object.metadata.name, 'status'), object)[1];
+  }
+
+  delete(resource: Resource, object: KubeObject): void {
+    const req = this.request(resource, 'delete', object.metadata.namespace, object.metadata.name);
+    this.api.deleteObject(req.type, object, 'Background');
+  }
+}

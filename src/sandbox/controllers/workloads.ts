@@ -1,0 +1,251 @@
+// The workload controllers of kube-controller-manager, level-triggered: each pass compares what
+// is stored with what should be and writes the difference (Deployment → ReplicaSet → Pods,
+// StatefulSet, DaemonSet, Job, and the HorizontalPodAutoscaler's status).
+import type { KubeObject } from '../kube-object';
+import type { ControllerClient } from './client';
+import { DAEMON_SETS, DEPLOYMENTS, HPAS, JOBS, NODES, PODS, REPLICA_SETS, STATEFUL_SETS } from './client';
+import { podTemplateHash } from './naming';
+import type { Json } from './objects';
+import { asJson, asList, condition, controllerRef, isControlledBy, isPodActive, isPodReady, sameJson } from './objects';
+
+const REVISION = 'deployment.kubernetes.io/revision';
+
+function podFromTemplate(owner: KubeObject, template: Json, metadata: Partial<KubeObject['metadata']>): KubeObject {
+  const templateMeta = asJson(template.metadata);
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      ...metadata,
+      namespace: owner.metadata.namespace,
+      labels: { ...(templateMeta.labels as Record<string, string> | undefined), ...metadata.labels },
+      ...(templateMeta.annotations ? { annotations: templateMeta.annotations as Record<string, string> } : {}),
+      ownerReferences: [controllerRef(owner)],
+    },
+    spec: structuredClone(template.spec),
+  };
+}
+
+function ownedPods(client: ControllerClient, owner: KubeObject): KubeObject[] {
+  return client.list(PODS, owner.metadata.namespace).filter((pod) => isControlledBy(pod, owner));
+}
+
+/** Writes status when it changed; returns whether it wrote. */
+function writeStatus(client: ControllerClient, resource: Parameters<ControllerClient['updateStatus']>[0], object: KubeObject, status: Json): void {
+  if (sameJson(object.status, status)) return;
+  client.updateStatus(resource, { ...object, status });
+}
+
+/** Keeps `replicas` active pods, creating from the template or deleting the least ready first. */
+function syncReplicaSet(client: ControllerClient, rs: KubeObject): void {
+  const spec = asJson(rs.spec);
+  const replicas = Number(spec.replicas ?? 1);
+  const pods = ownedPods(client, rs).filter(isPodActive);
+  for (let i = pods.length; i < replicas; i++) {
+    client.create(PODS, podFromTemplate(rs, asJson(spec.template), { generateName: `${rs.metadata.name}-` }));
+  }
+  if (pods.length > replicas) {
+    const surplus = [...pods].sort((a, b) => Number(isPodReady(a)) - Number(isPodReady(b))).slice(0, pods.length - replicas);
+    for (const pod of surplus) client.delete(PODS, pod);
+  }
+  const current = ownedPods(client, rs).filter(isPodActive);
+  const ready = current.filter(isPodReady).length;
+  const status: Json = { replicas: current.length, fullyLabeledReplicas: current.length };
+  if (ready > 0) Object.assign(status, { readyReplicas: ready, availableReplicas: ready });
+  status.observedGeneration = rs.metadata.generation;
+  writeStatus(client, REPLICA_SETS, rs, status);
+}
+
+export function deploymentStatus(deployment: KubeObject, newRs: KubeObject | undefined, replicaSets: KubeObject[], time: string): Json {
+  const spec = asJson(deployment.spec);
+  const desired = Number(spec.replicas ?? 1);
+  const sum = (field: string) => replicaSets.reduce((total, rs) => total + Number(asJson(rs.status)[field] ?? 0), 0);
+  const replicas = sum('replicas');
+  const updated = Number(asJson(newRs?.status).replicas ?? 0);
+  const ready = sum('readyReplicas');
+  const available = sum('availableReplicas');
+  const maxUnavailableSpec = asJson(asJson(spec.strategy).rollingUpdate).maxUnavailable ?? '25%';
+  const maxUnavailable = typeof maxUnavailableSpec === 'string' && maxUnavailableSpec.endsWith('%') ? Math.floor((desired * parseInt(maxUnavailableSpec, 10)) / 100) : Number(maxUnavailableSpec);
+  const previous = asList(asJson(deployment.status).conditions);
+  const isAvailable = available >= desired - maxUnavailable;
+  const isComplete = updated === desired && replicas === updated && available === updated;
+  const rsName = newRs?.metadata.name ?? '';
+  const conditions = [
+    condition('Available', isAvailable, isAvailable ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', isAvailable ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.', time, previous.find((c) => c.type === 'Available')),
+    condition('Progressing', true, isComplete ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated', isComplete ? `ReplicaSet "${rsName}" has successfully progressed.` : `ReplicaSet "${rsName}" is progressing.`, time, previous.find((c) => c.type === 'Progressing')),
+  ];
+  const status: Json = { observedGeneration: deployment.metadata.generation, replicas, updatedReplicas: updated };
+  if (ready > 0) status.readyReplicas = ready;
+  if (available > 0) status.availableReplicas = available;
+  if (desired - available > 0) status.unavailableReplicas = desired - available;
+  status.conditions = conditions;
+  return status;
+}
+
+/** A new ReplicaSet per pod template; old ones scale to 0 once the new one is fully available. */
+function syncDeployment(client: ControllerClient, deployment: KubeObject, time: string): void {
+  const spec = asJson(deployment.spec);
+  const desired = Number(spec.replicas ?? 1);
+  const template = asJson(spec.template);
+  const hash = podTemplateHash(template);
+  const owned = client.list(REPLICA_SETS, deployment.metadata.namespace).filter((rs) => isControlledBy(rs, deployment));
+  let newRs = owned.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
+  const revisions = owned.map((rs) => Number(rs.metadata.annotations?.[REVISION] ?? 0));
+  const revision = String(newRs ? Number(newRs.metadata.annotations?.[REVISION] ?? 1) : Math.max(0, ...revisions) + 1);
+  if (!newRs) {
+    const templateMeta = asJson(template.metadata);
+    const labels = { ...(templateMeta.labels as Record<string, string> | undefined), 'pod-template-hash': hash };
+    const selector = asJson(spec.selector);
+    newRs = client.create(REPLICA_SETS, {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {
+        name: `${deployment.metadata.name}-${hash}`,
+        namespace: deployment.metadata.namespace,
+        labels,
+        annotations: { 'deployment.kubernetes.io/desired-replicas': String(desired), 'deployment.kubernetes.io/max-replicas': String(desired + 1), [REVISION]: revision },
+        ownerReferences: [controllerRef(deployment)],
+      },
+      spec: {
+        replicas: desired,
+        selector: { ...selector, matchLabels: { ...asJson(selector.matchLabels), 'pod-template-hash': hash } },
+        template: { ...template, metadata: { ...templateMeta, labels } },
+      },
+    });
+  } else if (Number(asJson(newRs.spec).replicas) !== desired) {
+    newRs = client.update(REPLICA_SETS, { ...newRs, spec: { ...asJson(newRs.spec), replicas: desired } });
+  }
+  const isNewAvailable = Number(asJson(newRs.status).availableReplicas ?? 0) >= desired;
+  for (const old of owned) {
+    if (old.metadata.uid === newRs.metadata.uid || Number(asJson(old.spec).replicas) === 0 || !isNewAvailable) continue;
+    client.update(REPLICA_SETS, { ...old, spec: { ...asJson(old.spec), replicas: 0 } });
+  }
+  if (deployment.metadata.annotations?.[REVISION] !== revision) {
+    deployment = client.update(DEPLOYMENTS, { ...deployment, metadata: { ...deployment.metadata, annotations: { ...deployment.metadata.annotations, [REVISION]: revision } } });
+  }
+  const replicaSets = client.list(REPLICA_SETS, deployment.metadata.namespace).filter((rs) => isControlledBy(rs, deployment));
+  const current = replicaSets.find((rs) => rs.metadata.uid === newRs.metadata.uid);
+  writeStatus(client, DEPLOYMENTS, deployment, deploymentStatus(deployment, current, replicaSets, time));
+}
+
+/** Ordinal pods `<name>-0…`, recreated when missing or when the template changed. */
+function syncStatefulSet(client: ControllerClient, sts: KubeObject): void {
+  const spec = asJson(sts.spec);
+  const replicas = Number(spec.replicas ?? 1);
+  const revision = `${sts.metadata.name}-${podTemplateHash(spec.template)}`;
+  const pods = ownedPods(client, sts);
+  for (const pod of pods) {
+    const ordinal = Number(pod.metadata.name!.slice(sts.metadata.name!.length + 1));
+    if (ordinal >= replicas || pod.metadata.labels?.['controller-revision-hash'] !== revision) client.delete(PODS, pod);
+  }
+  for (let i = 0; i < replicas; i++) {
+    const name = `${sts.metadata.name}-${i}`;
+    if (client.get(PODS, sts.metadata.namespace, name)) continue;
+    const pod = podFromTemplate(sts, asJson(spec.template), { name, labels: { 'controller-revision-hash': revision, 'statefulset.kubernetes.io/pod-name': name } });
+    asJson(pod.spec).hostname = name;
+    if (spec.serviceName) asJson(pod.spec).subdomain = spec.serviceName;
+    client.create(PODS, pod);
+  }
+  const current = ownedPods(client, sts).filter(isPodActive);
+  const ready = current.filter(isPodReady).length;
+  writeStatus(client, STATEFUL_SETS, sts, {
+    observedGeneration: sts.metadata.generation,
+    replicas: current.length,
+    ...(ready > 0 ? { readyReplicas: ready } : {}),
+    currentReplicas: current.length,
+    updatedReplicas: current.length,
+    currentRevision: revision,
+    updateRevision: revision,
+    collisionCount: 0,
+    availableReplicas: ready,
+  });
+}
+
+/** One pod per node, bound to it directly. */
+function syncDaemonSet(client: ControllerClient, ds: KubeObject): void {
+  const spec = asJson(ds.spec);
+  const nodes = client.list(NODES).map((node) => node.metadata.name!);
+  const pods = ownedPods(client, ds).filter(isPodActive);
+  const hash = podTemplateHash(spec.template);
+  for (const pod of pods) {
+    if (!nodes.includes(String(asJson(pod.spec).nodeName)) || pod.metadata.labels?.['controller-revision-hash'] !== hash) client.delete(PODS, pod);
+  }
+  for (const node of nodes) {
+    if (pods.some((pod) => asJson(pod.spec).nodeName === node && pod.metadata.labels?.['controller-revision-hash'] === hash)) continue;
+    const pod = podFromTemplate(ds, asJson(spec.template), { generateName: `${ds.metadata.name}-`, labels: { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) } });
+    asJson(pod.spec).nodeName = node;
+    client.create(PODS, pod);
+  }
+  const current = ownedPods(client, ds).filter(isPodActive);
+  const ready = current.filter(isPodReady).length;
+  writeStatus(client, DAEMON_SETS, ds, {
+    currentNumberScheduled: current.length,
+    numberMisscheduled: 0,
+    desiredNumberScheduled: nodes.length,
+    numberReady: ready,
+    observedGeneration: ds.metadata.generation,
+    updatedNumberScheduled: current.length,
+    numberAvailable: ready,
+    ...(nodes.length - ready > 0 ? { numberUnavailable: nodes.length - ready } : {}),
+  });
+}
+
+/** Runs pods until `completions` succeeded, `parallelism` at a time. */
+function syncJob(client: ControllerClient, job: KubeObject, time: string): void {
+  const spec = asJson(job.spec);
+  const previous = asJson(job.status);
+  const completions = Number(spec.completions ?? 1);
+  const parallelism = Number(spec.parallelism ?? 1);
+  const pods = ownedPods(client, job);
+  const succeeded = pods.filter((pod) => asJson(pod.status).phase === 'Succeeded').length;
+  const failed = pods.filter((pod) => asJson(pod.status).phase === 'Failed').length;
+  let active = pods.filter(isPodActive).length;
+  const isComplete = succeeded >= completions;
+  if (!isComplete) {
+    const wanted = Math.min(parallelism, completions - succeeded) - active;
+    for (let i = 0; i < wanted; i++) {
+      const labels = { 'controller-uid': job.metadata.uid!, 'job-name': job.metadata.name! };
+      client.create(PODS, podFromTemplate(job, asJson(spec.template), { generateName: `${job.metadata.name}-`, labels }));
+      active++;
+    }
+  }
+  const status: Json = {};
+  if (isComplete) status.conditions = asList(previous.conditions).length ? previous.conditions : [{ type: 'Complete', status: 'True', lastProbeTime: time, lastTransitionTime: time }];
+  status.startTime = previous.startTime ?? time;
+  if (isComplete) status.completionTime = previous.completionTime ?? time;
+  if (active > 0 && !isComplete) status.active = active;
+  if (succeeded > 0) status.succeeded = succeeded;
+  if (failed > 0) status.failed = failed;
+  writeStatus(client, JOBS, job, status);
+}
+
+/** Status only: the target's replicas, never a scaling decision (no metrics in the sandbox). */
+function syncHpa(client: ControllerClient, hpa: KubeObject): void {
+  const target = asJson(asJson(hpa.spec).scaleTargetRef);
+  if (target.kind !== 'Deployment') return;
+  const deployment = client.get(DEPLOYMENTS, hpa.metadata.namespace, String(target.name));
+  const replicas = Number(asJson(deployment?.status).replicas ?? 0);
+  const previous = asJson(hpa.status);
+  writeStatus(client, HPAS, hpa, { ...previous, currentReplicas: replicas, desiredReplicas: replicas });
+}
+
+/** Syncs each object on its own: one that cannot be written (a terminating namespace) does not stop the rest. */
+function each(objects: KubeObject[], sync: (object: KubeObject) => void, onError: (error: unknown) => void): void {
+  for (const object of objects) {
+    if (object.metadata.deletionTimestamp) continue;
+    try {
+      sync(object);
+    } catch (error) {
+      onError(error);
+    }
+  }
+}
+
+export function syncWorkloads(client: ControllerClient, time: string, onError: (error: unknown) => void): void {
+  each(client.list(DEPLOYMENTS), (deployment) => syncDeployment(client, deployment, time), onError);
+  each(client.list(REPLICA_SETS), (rs) => syncReplicaSet(client, rs), onError);
+  each(client.list(STATEFUL_SETS), (sts) => syncStatefulSet(client, sts), onError);
+  each(client.list(DAEMON_SETS), (ds) => syncDaemonSet(client, ds), onError);
+  each(client.list(JOBS), (job) => syncJob(client, job, time), onError);
+  each(client.list(HPAS), (hpa) => syncHpa(client, hpa), onError);
+}

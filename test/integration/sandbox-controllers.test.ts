@@ -1,0 +1,114 @@
+// The book's `kubectl create -f istio-demo.yaml` on a sandbox with nodes: controllers, scheduler
+// and kubelets turn the install into the 15 pods of `kubectl get po -n istio-system`.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { KubectlSandbox } from './kubectl';
+import { fixtures, startKubectlSandbox } from './kubectl';
+
+const demo122 = path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml');
+const book = fs.readFileSync(path.join(fixtures, 'kubectl-get-po', 'book-1.2.2.txt'), 'utf8');
+
+interface PodRow {
+  name: string;
+  ready: string;
+  status: string;
+}
+
+const rows = (table: string): PodRow[] =>
+  table
+    .trim()
+    .split('\n')
+    .filter((line) => line && !line.startsWith('$') && !line.startsWith('NAME'))
+    .map((line) => {
+      const [name, ready, status] = line.split(/\s+/);
+      return { name, ready, status };
+    });
+
+/** `istio-pilot-68f587df5d-wzwxn` → `istio-pilot`; `istio-cleanup-secrets-1.2.2-bcwf6` → `istio-cleanup-secrets-1.2.2`. */
+const owner = (name: string): string => name.replace(/-[bcdfghjklmnpqrstvwxz2456789]{8,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/, '').replace(/-[bcdfghjklmnpqrstvwxz2456789]{5}$/, '');
+
+describe('the sandbox runs the book\'s istio-demo.yaml into pods', () => {
+  let cluster: KubectlSandbox;
+  before(async () => {
+    cluster = await startKubectlSandbox({ nodes: 3, speed: 0 });
+    // A warm discovery cache, so the custom resources after their CRDs map (as in the kubectl tests).
+    await cluster.kubectl(['get', 'ns']);
+    const created = await cluster.kubectl(['create', '-f', demo122]);
+    assert.equal(created.code, 0, created.stderr);
+  });
+  after(() => cluster.close());
+
+  test('kubectl get nodes lists three Ready GKE-like nodes at the server version', async () => {
+    const { code, stdout, stderr } = await cluster.kubectl(['get', 'nodes', '--no-headers']);
+    assert.equal(code, 0, stderr);
+    const lines = stdout.trim().split('\n');
+    assert.equal(lines.length, 3);
+    for (const line of lines) assert.match(line, /^gke-istio-lab-default-pool-[0-9a-f]{8}-[a-z0-9]{4}\s+Ready\s+<none>\s+\S+\s+v1\.13\.7$/);
+  });
+
+  test('kubectl wait for the pilot pod to be Ready succeeds', async () => {
+    const { code, stderr } = await cluster.kubectl(['wait', '--for=condition=Ready', 'pod', '-l', 'app=pilot', '-n', 'istio-system', '--timeout=60s']);
+    assert.equal(code, 0, stderr);
+  });
+
+  test('kubectl rollout status of istio-pilot reports it rolled out', async () => {
+    const { code, stdout, stderr } = await cluster.kubectl(['rollout', 'status', 'deploy/istio-pilot', '-n', 'istio-system', '--timeout=60s']);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /deployment "istio-pilot" successfully rolled out/);
+  });
+
+  test('kubectl get po lists the book\'s 15 pods with the same READY and STATUS', async () => {
+    // Jobs finish a pass after their pods run; wait for them like a learner would.
+    for (const job of ['istio-cleanup-secrets-1.2.2', 'istio-grafana-post-install-1.2.2', 'istio-security-post-install-1.2.2']) {
+      const waited = await cluster.kubectl(['wait', '--for=condition=Complete', `job/${job}`, '-n', 'istio-system', '--timeout=60s']);
+      assert.equal(waited.code, 0, waited.stderr);
+    }
+    for (const deployment of rows(book).map((row) => owner(row.name)).filter((name) => !name.endsWith('1.2.2'))) {
+      const rolled = await cluster.kubectl(['rollout', 'status', `deploy/${deployment}`, '-n', 'istio-system', '--timeout=60s']);
+      assert.equal(rolled.code, 0, rolled.stderr);
+    }
+    const { code, stdout, stderr } = await cluster.kubectl(['get', 'po', '-n', 'istio-system']);
+    assert.equal(code, 0, stderr);
+    const actual = rows(stdout);
+    const expected = rows(book);
+    assert.deepEqual(
+      actual.map((row) => ({ owner: owner(row.name), ready: row.ready, status: row.status })),
+      expected.map((row) => ({ owner: owner(row.name), ready: row.ready, status: row.status })),
+    );
+    for (const row of actual) {
+      assert.match(row.name, owner(row.name).endsWith('1.2.2') ? /-[bcdfghjklmnpqrstvwxz2456789]{5}$/ : /-[bcdfghjklmnpqrstvwxz2456789]{8,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+    }
+  });
+
+  test('kubectl get endpoints istio-pilot lists the pilot pod\'s IP', async () => {
+    const ip = await cluster.kubectl(['get', 'po', '-l', 'app=pilot', '-n', 'istio-system', '-o', 'jsonpath={.items[0].status.podIP}']);
+    assert.match(ip.stdout, /^10\.0\.\d+\.\d+$/);
+    const { code, stdout, stderr } = await cluster.kubectl(['get', 'endpoints', 'istio-pilot', '-n', 'istio-system']);
+    assert.equal(code, 0, stderr);
+    assert.ok(stdout.includes(`${ip.stdout}:`), stdout);
+  });
+
+  test('kubectl scale deploy/istio-pilot --replicas=2 yields two pilot pods', async () => {
+    const scaled = await cluster.kubectl(['scale', 'deploy/istio-pilot', '--replicas=2', '-n', 'istio-system']);
+    assert.equal(scaled.code, 0, scaled.stderr);
+    const rolled = await cluster.kubectl(['rollout', 'status', 'deploy/istio-pilot', '-n', 'istio-system', '--timeout=60s']);
+    assert.equal(rolled.code, 0, rolled.stderr);
+    const { stdout } = await cluster.kubectl(['get', 'po', '-l', 'app=pilot', '-n', 'istio-system', '--no-headers']);
+    const pods = stdout.trim().split('\n');
+    assert.equal(pods.length, 2, stdout);
+    for (const pod of pods) assert.match(pod, /^istio-pilot-\S+\s+2\/2\s+Running\s+0\s+/);
+  });
+
+  test('kubectl delete -f leaves nothing in istio-system behind', async () => {
+    const deleted = await cluster.kubectl(['delete', '-f', demo122]);
+    // Custom resources listed after their CRDs may already be gone with them, as on a real cluster.
+    const errors = deleted.stderr.split('\n').filter((line) => line && !/^Error from server \(NotFound\)/.test(line));
+    assert.deepEqual(errors, []);
+    const gone = await cluster.kubectl(['wait', '--for=delete', 'namespace/istio-system', '--timeout=60s']);
+    assert.ok(gone.code === 0 || /not found/i.test(gone.stderr), gone.stderr);
+    const left = await cluster.kubectl(['get', 'po,rs,deploy,ep,endpointslices', '-n', 'istio-system', '--no-headers']);
+    assert.equal(left.stdout.trim(), '');
+  });
+});
