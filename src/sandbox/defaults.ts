@@ -65,8 +65,15 @@ export function applyDefaults(obj: KubeObject, group: string): void {
       break;
     case 'apps/ReplicaSet':
     case 'extensions/ReplicaSet':
+      setDefault(spec, 'replicas', 1);
+      defaultTemplate(spec);
+      break;
     case 'apps/StatefulSet':
       setDefault(spec, 'replicas', 1);
+      setDefault(spec, 'podManagementPolicy', 'OrderedReady');
+      setDefault(spec, 'updateStrategy', { type: 'RollingUpdate', rollingUpdate: { partition: 0 } });
+      setDefault(spec, 'revisionHistoryLimit', 10);
+      setDefault(spec, 'persistentVolumeClaimRetentionPolicy', { whenDeleted: 'Retain', whenScaled: 'Retain' });
       defaultTemplate(spec);
       break;
     case 'apps/DaemonSet':

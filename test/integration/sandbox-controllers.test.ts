@@ -101,6 +101,27 @@ describe('the sandbox runs the book\'s istio-demo.yaml into pods', () => {
     for (const pod of pods) assert.match(pod, /^istio-pilot-\S+\s+2\/2\s+Running\s+0\s+/);
   });
 
+  test('a StatefulSet gets ordinal pods and kubectl rollout status reports it rolled out', async () => {
+    const statefulSet = [
+      'apiVersion: apps/v1',
+      'kind: StatefulSet',
+      'metadata: {name: web, namespace: default}',
+      'spec:',
+      '  serviceName: web',
+      '  replicas: 2',
+      '  selector: {matchLabels: {app: web}}',
+      '  template:',
+      '    metadata: {labels: {app: web}}',
+      '    spec: {containers: [{name: nginx, image: nginx:1.15}]}',
+    ].join('\n');
+    const created = await cluster.kubectl(['create', '-f', '-'], { stdin: statefulSet });
+    assert.equal(created.code, 0, created.stderr);
+    const rolled = await cluster.kubectl(['rollout', 'status', 'sts/web', '-n', 'default', '--timeout=60s']);
+    assert.equal(rolled.code, 0, rolled.stderr);
+    const names = await cluster.kubectl(['get', 'po', '-l', 'app=web', '-n', 'default', '-o', 'name']);
+    assert.deepEqual(names.stdout.trim().split('\n'), ['pod/web-0', 'pod/web-1']);
+  });
+
   test('kubectl delete -f leaves nothing in istio-system behind', async () => {
     const deleted = await cluster.kubectl(['delete', '-f', demo122]);
     // Custom resources listed after their CRDs may already be gone with them, as on a real cluster.
