@@ -62,8 +62,10 @@ function sandbox_install_settle() {
 const scenarios = { activation, sandbox_list_10k, sandbox_install_settle };
 
 async function main() {
-  // stdout carries the JSON document only: the test runners' progress goes to stderr.
-  console.log = (...args) => console.error(...args);
+  // stdout carries the JSON document only: everything the scenarios and their test runners
+  // print (VS Code's output is piped to our stdout) goes to stderr.
+  const writeJson = process.stdout.write.bind(process.stdout);
+  process.stdout.write = process.stderr.write.bind(process.stderr);
   const build = spawnSync(process.execPath, ['esbuild.js', '--production'], { cwd: root, stdio: ['ignore', 2, 2] });
   if (build.status !== 0) throw new Error('the production build failed');
   const wanted = process.argv.slice(2);
@@ -80,7 +82,7 @@ async function main() {
       results.push({ name, error: String(error.message ?? error) });
     }
   }
-  process.stdout.write(`${JSON.stringify({ scenarios: results }, null, 2)}\n`);
+  writeJson(`${JSON.stringify({ scenarios: results }, null, 2)}\n`);
   process.exit(failed ? 1 : 0);
 }
 
