@@ -27,6 +27,7 @@ import { resourceTypeFromCrd } from './resource-registry';
 import type { ResourceType } from './resource-types';
 import { groupVersion, storageApiVersion, storageKey } from './resource-types';
 import { convertObject } from './conversion';
+import { formatLogLine, podLogLines, podLogOptions } from './pod-logs';
 import { decodeProtobufObject, isProtobufContentType } from './protobuf/decode-protobuf-object';
 import { parseFieldSelector, parseLabelSelector, SelectorError } from './selectors';
 import {
@@ -224,6 +225,10 @@ export class ApiServer {
       this.proxyService(req, request, response, query);
       return;
     }
+    if (req.subresource === 'log' && req.type.resource === 'pods' && req.verb === 'get') {
+      this.servePodLog(req, request, response, query);
+      return;
+    }
     if (req.type.isReview) {
       const body = await this.readBody(request);
       this.json(response, 201, this.review(req, body));
@@ -279,6 +284,31 @@ export class ApiServer {
     );
     response.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': Buffer.byteLength(answer.body) });
     response.end(request.method === 'HEAD' ? undefined : answer.body);
+  }
+
+  /** `kubectl logs [-f] [--tail] [--since] [-c] [--timestamps]`: the simulated container's lines; `follow` stays open until the pod goes. */
+  private servePodLog(req: ResourceRequest, request: IncomingMessage, response: ServerResponse, query: URLSearchParams): void {
+    const options = podLogOptions(query);
+    const pod = this.existing(req);
+    const lines = podLogLines(pod, options, this.now());
+    response.writeHead(200, { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' });
+    for (const line of lines) response.write(formatLogLine(line, options.timestamps));
+    if (query.get('follow') !== 'true') {
+      response.end();
+      return;
+    }
+    const key = storageKey(req.type);
+    const unsubscribe = this.options.store.subscribe((event) => {
+      if (event.type === 'DELETED' && event.storageKey === key && event.object.metadata.uid === pod.metadata.uid) finish();
+    });
+    const active: ActiveWatch = { close: () => finish() };
+    const finish = (): void => {
+      unsubscribe();
+      this.watches.delete(active);
+      response.end();
+    };
+    this.watches.add(active);
+    request.on('close', finish);
   }
 
   private async readBody(request: IncomingMessage): Promise<string> {

@@ -1,0 +1,107 @@
+// `pods/log`: what a simulated container "printed". The lines are made plainly from the pod
+// object (image, command, args, ports) and say they are simulated; the errors are the kubelet's.
+import type { KubeObject } from './kube-object';
+import { badRequest } from './status-error';
+
+interface Container {
+  name: string;
+  image?: string;
+  command?: string[];
+  args?: string[];
+  ports?: { containerPort: number; name?: string; protocol?: string }[];
+}
+
+interface ContainerStatus {
+  name: string;
+  ready?: boolean;
+  restartCount?: number;
+  state?: { running?: { startedAt?: string }; waiting?: { reason?: string }; terminated?: { startedAt?: string; finishedAt?: string; exitCode?: number; reason?: string } };
+}
+
+export interface PodLogOptions {
+  container?: string;
+  tailLines?: number;
+  sinceSeconds?: number;
+  timestamps?: boolean;
+  previous?: boolean;
+}
+
+export interface LogLine {
+  time: string;
+  text: string;
+}
+
+/** The log options of a request, with the apiserver's validation messages. */
+export function podLogOptions(query: URLSearchParams): PodLogOptions {
+  const number = (name: string): number | undefined => {
+    const value = query.get(name);
+    if (value === null) return undefined;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed)) throw badRequest(`${name}: Invalid value: "${value}": must be an integer`);
+    return parsed;
+  };
+  const tailLines = number('tailLines');
+  const sinceSeconds = number('sinceSeconds');
+  if (tailLines !== undefined && tailLines < 0) throw badRequest(`PodLogOptions "" is invalid: tailLines: Invalid value: ${tailLines}: must be greater than or equal to 0`);
+  if (sinceSeconds !== undefined && sinceSeconds < 1) throw badRequest(`PodLogOptions "" is invalid: sinceSeconds: Invalid value: ${sinceSeconds}: must be greater than 0`);
+  return {
+    container: query.get('container') ?? undefined,
+    tailLines,
+    sinceSeconds,
+    timestamps: query.get('timestamps') === 'true',
+    previous: query.get('previous') === 'true',
+  };
+}
+
+/** The container whose log is asked for, or the kubelet's 400 when it cannot be told or has not started. */
+export function logContainer(pod: KubeObject, options: PodLogOptions): { container: Container; status: ContainerStatus | undefined } {
+  const spec = (pod.spec ?? {}) as { containers?: Container[]; initContainers?: Container[] };
+  const containers = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+  const podName = pod.metadata.name!;
+  let container: Container | undefined;
+  if (options.container) {
+    container = containers.find((candidate) => candidate.name === options.container);
+    if (!container) throw badRequest(`container ${options.container} is not valid for pod ${podName}`);
+  } else {
+    const main = spec.containers ?? [];
+    if (main.length !== 1) throw badRequest(`a container name must be specified for pod ${podName}, choose one of: [${main.map((c) => c.name).join(' ')}]`);
+    container = main[0];
+  }
+  const statuses = ((pod.status as { containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] } | undefined) ?? {});
+  const status = [...(statuses.initContainerStatuses ?? []), ...(statuses.containerStatuses ?? [])].find((candidate) => candidate.name === container!.name);
+  if (options.previous && !(status?.restartCount ?? 0)) {
+    throw badRequest(`previous terminated container "${container.name}" in pod "${podName}" not found`);
+  }
+  const started = status?.state?.running?.startedAt ?? status?.state?.terminated?.startedAt;
+  if (!started) {
+    const reason = status?.state?.waiting?.reason ?? 'ContainerCreating';
+    throw badRequest(`container "${container.name}" in pod "${podName}" is waiting to start: ${reason}`);
+  }
+  return { container, status };
+}
+
+/** The lines a simulated container printed since it started, filtered by tailLines and sinceSeconds. */
+export function podLogLines(pod: KubeObject, options: PodLogOptions, now: Date): LogLine[] {
+  const { container, status } = logContainer(pod, options);
+  const started = status?.state?.running?.startedAt ?? status?.state?.terminated?.startedAt ?? new Date(0).toISOString();
+  const lines = [
+    `Istio Lab sandbox: simulated container "${container.name}" of pod ${pod.metadata.namespace}/${pod.metadata.name} (no real process runs)`,
+    `image ${container.image ?? '<none>'}`,
+  ];
+  if (container.command?.length) lines.push(`command ${container.command.join(' ')}`);
+  if (container.args?.length) lines.push(`args ${container.args.join(' ')}`);
+  for (const port of container.ports ?? []) lines.push(`listening on ${port.protocol ?? 'TCP'} :${port.containerPort}${port.name ? ` (${port.name})` : ''}`);
+  if (status?.state?.terminated) lines.push(`exited with code ${status.state.terminated.exitCode ?? 0} (${status.state.terminated.reason ?? 'Completed'})`);
+  else if (status?.ready) lines.push('ready');
+  let result = lines.map((text) => ({ time: started, text }));
+  if (options.sinceSeconds !== undefined) {
+    const since = now.getTime() - options.sinceSeconds * 1000;
+    result = result.filter((line) => Date.parse(line.time) >= since);
+  }
+  if (options.tailLines !== undefined) result = options.tailLines === 0 ? [] : result.slice(-options.tailLines);
+  return result;
+}
+
+export function formatLogLine(line: LogLine, timestamps: boolean | undefined): string {
+  return `${timestamps ? `${new Date(line.time).toISOString().replace('.000Z', '.000000000Z')} ` : ''}${line.text}\n`;
+}
