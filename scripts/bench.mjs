@@ -45,19 +45,18 @@ async function activation(runs = Number(process.env.ISTIO_LAB_BENCH_RUNS ?? 8)) 
   return { ours_ms: median(ours), peer_ms: median(peer), target: 1.5, samples: { ours: ours.map(round), peer: peer.map(round) } };
 }
 
-/** GET /api/v1/pods of 10k pods from the sandbox vs JSON.stringify of the same objects (scripts/bench/sandbox-list.ts). */
-function sandbox_list_10k() {
-  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'scripts/bench/sandbox-list.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`scripts/bench/sandbox-list.ts exited ${run.status}`);
+/** Runs a scenario script of scripts/bench/ (TypeScript, through tsx); it prints its figures as JSON. */
+function scenarioScript(file, nodeArgs = []) {
+  const run = spawnSync(process.execPath, [...nodeArgs, '--import', 'tsx', file], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`${file} exited ${run.status}`);
   return JSON.parse(run.stdout);
 }
 
-/** kubectl create -f istio-demo.yaml until every istio-system pod is Ready/Completed, vs kubectl alone (scripts/bench/sandbox-install-settle.ts). */
-function sandbox_install_settle() {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench/sandbox-install-settle.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`scripts/bench/sandbox-install-settle.ts exited ${run.status}`);
-  return JSON.parse(run.stdout);
-}
+/** GET /api/v1/pods of 10k pods from the sandbox vs JSON.stringify of the same objects. */
+const sandbox_list_10k = () => scenarioScript('scripts/bench/sandbox-list.ts', ['--expose-gc']);
+
+/** kubectl create -f istio-demo.yaml until every istio-system pod is Ready/Completed, vs kubectl alone. */
+const sandbox_install_settle = () => scenarioScript('scripts/bench/sandbox-install-settle.ts');
 
 const scenarios = { activation, sandbox_list_10k, sandbox_install_settle };
 

@@ -1,4 +1,5 @@
 // Runs the real kubectl against a sandbox, with its own discovery cache so tests choose cold or warm.
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -18,6 +19,8 @@ export interface KubectlSandbox {
   kubeconfigPath: string;
   cacheDir: string;
   kubectl(args: string[], options?: { stdin?: string; cacheDir?: string }): Promise<KubectlResult>;
+  /** A kubectl that keeps running (`-w`, `logs -f`): the caller reads its output and ends it. */
+  spawnKubectl(args: string[], options?: { cacheDir?: string }): ChildProcessWithoutNullStreams;
   close(): Promise<void>;
 }
 
@@ -26,12 +29,14 @@ export async function startKubectlSandbox(options: SandboxOptions = {}): Promise
   const kubeconfigPath = path.join(dir, 'kubeconfig');
   const sandbox = await startSandbox({ ...options, kubeconfigPath });
   const cacheDir = path.join(dir, 'cache');
+  const spawnKubectl = (args: string[], run: { cacheDir?: string } = {}): ChildProcessWithoutNullStreams =>
+    spawn('kubectl', ['--cache-dir', run.cacheDir ?? cacheDir, ...args], {
+      env: { ...process.env, KUBECONFIG: kubeconfigPath, HOME: dir },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
   const kubectl = (args: string[], run: { stdin?: string; cacheDir?: string } = {}): Promise<KubectlResult> =>
     new Promise((resolve, reject) => {
-      const child = spawn('kubectl', ['--cache-dir', run.cacheDir ?? cacheDir, ...args], {
-        env: { ...process.env, KUBECONFIG: kubeconfigPath, HOME: dir },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
+      const child = spawnKubectl(args, run);
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -45,6 +50,7 @@ export async function startKubectlSandbox(options: SandboxOptions = {}): Promise
     kubeconfigPath,
     cacheDir,
     kubectl,
+    spawnKubectl,
     close: async () => {
       await sandbox.close();
       fs.rmSync(dir, { recursive: true, force: true });

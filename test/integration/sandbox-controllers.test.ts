@@ -1,5 +1,6 @@
 // The book's `kubectl create -f istio-demo.yaml` on a sandbox with nodes: controllers, scheduler
-// and kubelets turn the install into the 15 pods of `kubectl get po -n istio-system`.
+// and kubelets turn the install into the 15 pods of `kubectl get po -n istio-system`, and Pilot's
+// service registry answers through the API server's service proxy.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,6 +10,11 @@ import { fixtures, startKubectlSandbox } from './kubectl';
 
 const demo122 = path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml');
 const book = fs.readFileSync(path.join(fixtures, 'kubectl-get-po', 'book-1.2.2.txt'), 'utf8');
+
+interface Registration {
+  'service-key': string;
+  hosts: { ip_address: string; port: number }[];
+}
 
 interface PodRow {
   name: string;
@@ -88,6 +94,27 @@ describe('the sandbox runs the book\'s istio-demo.yaml into pods', () => {
     const { code, stdout, stderr } = await cluster.kubectl(['get', 'endpoints', 'istio-pilot', '-n', 'istio-system']);
     assert.equal(code, 0, stderr);
     assert.ok(stdout.includes(`${ip.stdout}:`), stdout);
+  });
+
+  test('kube-system holds GKE 1.13\'s workloads, running on the simulated nodes', async () => {
+    const ready = await cluster.kubectl(['wait', '--for=condition=Ready', 'pod', '-l', 'k8s-app=kube-dns', '-n', 'kube-system', '--timeout=60s']);
+    assert.equal(ready.code, 0, ready.stderr);
+  });
+
+  test('Pilot\'s /v1/registration through the service proxy lists grafana on port 3000 and GKE\'s default backend', async () => {
+    const ready = await cluster.kubectl(['wait', '--for=condition=Ready', 'pod', '-l', 'app=grafana', '-n', 'istio-system', '--timeout=60s']);
+    assert.equal(ready.code, 0, ready.stderr);
+    const pilot = await cluster.kubectl(['wait', '--for=condition=Ready', 'pod', '-l', 'istio=pilot', '-n', 'istio-system', '--timeout=60s']);
+    assert.equal(pilot.code, 0, pilot.stderr);
+    const raw = await cluster.kubectl(['get', '--raw', '/api/v1/namespaces/istio-system/services/http:istio-pilot:8080/proxy/v1/registration']);
+    assert.equal(raw.code, 0, raw.stderr);
+    const registry = JSON.parse(raw.stdout) as Registration[];
+    const grafana = registry.find((entry) => entry['service-key'] === 'grafana.istio-system.svc.cluster.local|http');
+    assert.ok(grafana, 'grafana is in the registry');
+    assert.equal(grafana.hosts.length, 1);
+    assert.equal(grafana.hosts[0].port, 3000);
+    assert.match(grafana.hosts[0].ip_address, /^10\.0\.\d+\.\d+$/);
+    assert.ok(registry.some((entry) => entry['service-key'] === 'default-http-backend.kube-system.svc.cluster.local|http'));
   });
 
   test('kubectl scale deploy/istio-pilot --replicas=2 yields two pilot pods', async () => {

@@ -1,7 +1,6 @@
 // The sandbox judged by the real kubectl (v1.32 on the machine): discovery, reads, and the book's
 // `kubectl create -f istio-demo.yaml` with cold and warm discovery caches, then apply and delete.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as yaml from 'js-yaml';
@@ -167,7 +166,7 @@ describe('kubectl reads of the installed demo profile, as on a real cluster', ()
   });
 
   test('-w prints the table, then a row for each change', async () => {
-    const child = spawn('kubectl', ['get', 'cm', '-n', 'istio-system', '-w'], { env: { ...process.env, KUBECONFIG: cluster.kubeconfigPath, HOME: path.dirname(cluster.kubeconfigPath) } });
+    const child = cluster.spawnKubectl(['get', 'cm', '-n', 'istio-system', '-w']);
     try {
       let out = '';
       const seen = (pattern: RegExp) =>

@@ -1,8 +1,6 @@
 // `kubectl logs` against the sandbox's simulated containers: lines made from the pod object that
 // say they are simulated, the kubelet's errors, --tail, -c, and -f until the pod goes.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { KubectlSandbox } from './kubectl';
 import { startKubectlSandbox } from './kubectl';
@@ -51,7 +49,7 @@ describe('kubectl logs on the sandbox', () => {
   });
 
   test('-f follows until the pod is deleted', async () => {
-    const child = spawn('kubectl', ['logs', '-f', pod, '-c', 'discovery'], { env: { ...process.env, KUBECONFIG: cluster.kubeconfigPath, HOME: path.dirname(cluster.kubeconfigPath) } });
+    const child = cluster.spawnKubectl(['logs', '-f', pod, '-c', 'discovery']);
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
