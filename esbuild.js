@@ -57,7 +57,9 @@ const reportSizes = {
 };
 
 async function main() {
-  fs.rmSync('dist', { recursive: true, force: true });
+  // A packaged build starts clean; a development build overwrites in place, so a test run
+  // loading dist/ is not left without its bundle by another build on the same tree.
+  if (production) fs.rmSync('dist', { recursive: true, force: true });
   // The webview bundle is built once its entry exists (the registry viewer adds it).
   const present = bundles.filter((options) => Object.values(options.entryPoints).every((file) => fs.existsSync(file)));
   const contexts = await Promise.all(

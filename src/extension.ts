@@ -1,6 +1,7 @@
 // Composition root: builds the services and registers the UI. Keep activation cheap: heavy
 // modules (the Kubernetes client) load on first use, never here.
 import * as vscode from 'vscode';
+import { ClusterService } from './ui/cluster-service';
 import { registerLabCommands } from './ui/lab-commands';
 import { openLabGuideIfAsked } from './ui/lab-workspace';
 import { LabStepsTreeProvider } from './ui/lab-steps-tree';
@@ -9,6 +10,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Istio Lab', { log: true });
   context.subscriptions.push(log);
+
+  const cluster = new ClusterService();
+  context.subscriptions.push(cluster);
 
   const steps = new LabStepsTreeProvider(context.globalState);
   context.subscriptions.push(steps, vscode.window.registerTreeDataProvider('istioLab.steps', steps));

@@ -11,7 +11,8 @@ import { runTests } from '@vscode/test-electron';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const launcher = path.join(root, 'scripts', 'vscode-launcher.mjs');
-const outDir = path.join(root, 'out', 'test', 'vscode');
+// One directory per process, so two test runs on one machine do not rebuild each other's files.
+const outDir = path.join(root, 'out', 'test', `vscode-${process.pid}`);
 
 export async function buildExtensionTests() {
   const entryPoints = fs
@@ -80,6 +81,7 @@ export async function runExtensionTests({ suite = 'main', extensionDevelopmentPa
         ISTIO_LAB_TESTS: suite,
         ISTIO_LAB_TEST_RESULT: resultFile,
         ISTIO_LAB_SCREENSHOT_DIR: path.join(root, 'test-results', 'screenshots'),
+        ...(process.env.ISTIO_LAB_TEST_FILES ? { ISTIO_LAB_TEST_FILES: process.env.ISTIO_LAB_TEST_FILES } : {}),
         ...env,
       },
     });
@@ -89,5 +91,6 @@ export async function runExtensionTests({ suite = 'main', extensionDevelopmentPa
     throw error;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
+    fs.rmSync(outDir, { recursive: true, force: true });
   }
 }

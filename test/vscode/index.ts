@@ -21,6 +21,9 @@ export async function run(): Promise<void> {
   const files = fs.readdirSync(__dirname).filter((file) => {
     if (suite === 'failing') return file === failing;
     if (suite === 'bench') return file.endsWith('.bench.js');
+    // ISTIO_LAB_TEST_FILES (comma-separated names, e.g. `pod-tree`) narrows a run while developing.
+    const only = process.env.ISTIO_LAB_TEST_FILES?.split(',').map((name) => `${name.trim()}.test.js`);
+    if (only) return only.includes(file);
     return file.endsWith('.test.js') && file !== failing;
   });
   for (const file of files) mocha.addFile(path.join(__dirname, file));
