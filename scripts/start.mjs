@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// `npm start`: builds the extension and opens VS Code with it in development mode.
+// `npm start`: builds the extension, starts the sandbox cluster and opens VS Code with the
+// extension in development mode, the sandbox context selected and the lab guide open.
 // Desktop `code` when it is on PATH; otherwise browser VS Code (code-server) on 127.0.0.1,
 // printing `VS Code: <url>`. Options: --no-open (only print the URL), --browser (browser VS
-// Code even when desktop `code` exists). Ctrl-C stops everything it started.
+// Code even when desktop `code` exists), --reset (start the sandbox from an empty cluster).
+// The sandbox keeps its state under the user's cache dir. Ctrl-C stops everything it started.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,6 +15,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const noOpen = args.includes('--no-open');
 const forceBrowser = args.includes('--browser');
+const reset = args.includes('--reset');
 
 function onPath(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim() || undefined;
@@ -28,12 +31,25 @@ async function main() {
   fs.mkdirSync(path.join(workspace, '.istio-lab'), { recursive: true });
   fs.writeFileSync(path.join(workspace, '.istio-lab', 'workspace.json'), `${JSON.stringify({ openLabGuide: true }, null, 2)}\n`);
 
+  const sandbox = await startSandbox(path.join(home, 'sandbox'));
+  stopOnExit.push(() => sandbox.child.kill('SIGTERM'));
+  console.log(`Sandbox cluster: ${sandbox.url} (kubeconfig ${sandbox.kubeconfig})`);
+  writeWorkspaceSettings(workspace, {
+    'istioLab.kubeconfig': sandbox.kubeconfig,
+    'istioLab.context': 'istio-lab-sandbox',
+  });
+
   const code = forceBrowser ? undefined : onPath('code');
   if (code) {
     console.log(`VS Code: desktop (${code})`);
     if (noOpen) return;
-    const child = spawn(code, ['--new-window', `--extensionDevelopmentPath=${root}`, workspace], { stdio: 'inherit' });
-    await new Promise((resolve) => child.once('exit', resolve));
+    spawn(code, ['--new-window', `--extensionDevelopmentPath=${root}`, workspace], { stdio: 'inherit' });
+    // `code` returns at once while the window stays open: keep the sandbox until Ctrl-C.
+    console.log('Press Ctrl-C to stop the sandbox cluster.');
+    await new Promise((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
     return;
   }
 
@@ -74,7 +90,64 @@ async function main() {
   process.once('SIGTERM', stop);
   const exit = await server.exited;
   browser?.kill('SIGTERM');
+  await sandbox.stop();
   if (typeof exit === 'number' && exit !== 0) throw new SetupError(`code-server exited with ${exit}; see ${path.join(home, 'code-server.log')}`);
+}
+
+/** Cleanups for an abnormal exit; the normal path stops what it started itself. */
+const stopOnExit = [];
+process.once('exit', () => {
+  for (const stop of stopOnExit) stop();
+});
+
+/**
+ * Runs the sandbox cluster (`dist/sandbox.js`) as its own process with its state in `dir`,
+ * so the cluster the learner built survives a restart of `npm start`.
+ */
+async function startSandbox(dir) {
+  if (reset) fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const kubeconfig = path.join(dir, 'kubeconfig');
+  const child = spawn(process.execPath, [path.join(root, 'dist', 'sandbox.js'), '--state', dir, '--kubeconfig', kubeconfig], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stderr.on('data', (chunk) => {
+    output += chunk;
+  });
+  const url = await new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /^ready (\S+)$/m.exec(output);
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) =>
+      reject(new SetupError(`the sandbox cluster stopped before it was ready (exit ${code}):\n${output.trim()}\nTry \`npm start -- --reset\` to start from an empty cluster.`)),
+    );
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return {
+    url,
+    kubeconfig,
+    child,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Merges settings into the workspace's .vscode/settings.json, keeping what the learner set there. */
+function writeWorkspaceSettings(workspace, settings) {
+  const file = path.join(workspace, '.vscode', 'settings.json');
+  let current = {};
+  try {
+    current = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    // absent or not plain JSON: start from the lab's settings
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify({ ...current, ...settings }, null, 2)}\n`);
 }
 
 main().catch((error) => {

@@ -1,7 +1,8 @@
-// `npm start -- --no-open` prints a URL at which VS Code shows the Istio Lab activity-bar icon
-// and opens the lab guide. Screenshot: test-results/screenshots/start-*.png.
+// `npm start -- --no-open` starts the sandbox cluster, selects it in the workspace settings and
+// prints a URL at which VS Code shows the Istio Lab activity-bar icon and opens the lab guide.
+// Screenshot: test-results/screenshots/start-*.png.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,16 +10,31 @@ import { test } from 'node:test';
 import { launchChromium } from '../../scripts/lib/browser-vscode.mjs';
 import { root } from '../../scripts/lib/vscode-tests.mjs';
 
-function waitForLine(child, pattern) {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const match = pattern.exec(output);
-      if (match) resolve(match);
-    });
-    child.once('exit', (code) => reject(new Error(`npm start exited (${code}) before printing a URL:\n${output}`)));
+/** Returns `waitFor(pattern)`, which resolves with the first match in everything the child printed. */
+function watchOutput(child) {
+  let output = '';
+  let exitCode;
+  const checks = new Set();
+  child.stdout.on('data', (chunk) => {
+    output += chunk;
+    for (const check of checks) check();
   });
+  child.once('exit', (code) => {
+    exitCode = code;
+    for (const check of checks) check();
+  });
+  return (pattern) =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(output);
+        if (match) resolve(match);
+        else if (exitCode !== undefined) reject(new Error(`npm start exited (${exitCode}) before printing ${pattern}:\n${output}`));
+        else return;
+        checks.delete(check);
+      };
+      checks.add(check);
+      check();
+    });
 }
 
 test('npm start -- --no-open serves VS Code with the Istio Lab icon and opens the lab guide', async () => {
@@ -30,9 +46,16 @@ test('npm start -- --no-open serves VS Code with the Istio Lab icon and opens th
     detached: true,
   });
   const exited = new Promise((resolve) => start.once('exit', (code, signal) => resolve(code ?? signal)));
+  const waitFor = watchOutput(start);
   const browser = await launchChromium();
   try {
-    const [, url] = await waitForLine(start, /^VS Code: (http\S+)$/m);
+    const [, kubeconfig] = await waitFor(/^Sandbox cluster: \S+ \(kubeconfig (.+)\)$/m);
+    const nodes = spawnSync('kubectl', ['--kubeconfig', kubeconfig, 'get', 'nodes', '-o', 'name'], { encoding: 'utf8' });
+    assert.equal(nodes.status, 0, nodes.stderr);
+    assert.equal(nodes.stdout.trim().split('\n').length, 3, `the sandbox should have the book's three nodes:\n${nodes.stdout}`);
+    const settings = JSON.parse(fs.readFileSync(path.join(home, 'workspace', '.vscode', 'settings.json'), 'utf8'));
+    assert.deepEqual(settings, { 'istioLab.kubeconfig': kubeconfig, 'istioLab.context': 'istio-lab-sandbox' });
+    const [, url] = await waitFor(/^VS Code: (http\S+)$/m);
     const page = await browser.context.newPage();
     await page.goto(url);
     const icon = page.locator('.activitybar [aria-label^="Istio Lab"]');
