@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import * as yaml from 'js-yaml';
 import { applyDefaults, defaultLegacySelector } from './defaults';
 import {
@@ -50,6 +51,9 @@ import { tableFor, tableForObject, tableOptionsFromQuery, tableVersionFor, wants
 import { dropUnknownFields, duplicateFieldErrors, fieldErrorText, fieldValidationDirective, goValueString, OpenApiService, patchRejection, writeWarnings } from './openapi';
 import type { SchemaSource } from './openapi/schema';
 import { proxyToService } from './istio/service-proxy';
+import { admitPodForIstio } from './admission/sidecar-injection';
+import type { StreamSubresource } from './streams/pod-streams';
+import { PodStreams, rejectUpgrade, STREAM_SUBRESOURCES } from './streams/pod-streams';
 
 export interface ApiServerOptions {
   readonly kubeVersion: string;
@@ -103,16 +107,41 @@ export class ApiServer {
   private nextClusterIp = 10;
   /** /openapi/v3, the schemas the patch engines read, and server-side field validation. */
   readonly openApi: OpenApiService;
+  /** pods/portforward, exec and attach, and the cluster network simulated containers are reached through. */
+  readonly streams: PodStreams;
 
   constructor(private readonly options: ApiServerOptions) {
     this.now = options.now ?? (() => new Date());
     this.openApi = new OpenApiService(options.registry, () => options.store.list('apiextensions.k8s.io/customresourcedefinitions'), this.now);
+    this.streams = new PodStreams({ api: this, store: options.store, registry: options.registry, faults: options.faults, now: this.now });
   }
 
   close(): void {
     this.closed = true;
     for (const watch of this.watches) watch.close();
+    this.streams.close();
   }
+
+  /** HTTP upgrades (WebSocket, SPDY/3.1): the streaming subresources of pods. */
+  readonly handleUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    try {
+      const url = new URL(request.url ?? '/', 'https://sandbox');
+      this.authenticate(request);
+      const parsed = parseApiPath(this.options.registry, request.method ?? 'GET', url.pathname, url.searchParams);
+      const req = parsed?.kind === 'root' ? undefined : parsed?.request;
+      if (!req || req.type.resource !== 'pods' || !req.name || !STREAM_SUBRESOURCES.includes(req.subresource ?? '')) {
+        throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+      }
+      // RBAC authorizes the streaming subresources as `create` (kubectl port-forward, exec, attach).
+      const { faults } = this.options;
+      if (faults.isDenied('create', 'pods', req.namespace) || faults.isDenied('create', `pods/${req.subresource}`, req.namespace)) {
+        throw forbidden(SANDBOX_USER, 'create', '', `pods/${req.subresource}`, req.namespace, req.name);
+      }
+      this.streams.upgrade(req.subresource as StreamSubresource, this.existing(req), request, socket, head, url.searchParams);
+    } catch (error) {
+      rejectUpgrade(socket, error);
+    }
+  };
 
   readonly handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     try {
@@ -211,7 +240,8 @@ export class ApiServer {
     const { faults } = this.options;
     const verb = req.subresource && !['status', 'scale'].includes(req.subresource) ? `${req.verb}` : req.verb;
     const resourceName = req.subresource ? `${req.type.resource}/${req.subresource}` : req.type.resource;
-    if (faults.isDenied(verb, req.type.resource, req.namespace)) {
+    // A deny rule names a resource (`services`, covering its subresources) or one subresource (`services/proxy`).
+    if (faults.isDenied(verb, req.type.resource, req.namespace) || (req.subresource && faults.isDenied(verb, resourceName, req.namespace))) {
       throw forbidden(SANDBOX_USER, verb, req.group, resourceName, req.namespace, req.name);
     }
     const injected = faults.errorFor(verb, req.type.resource);
@@ -276,11 +306,10 @@ export class ApiServer {
 
   /** `services/{[scheme:]name[:port]}/proxy/{path}`: answered by the simulated container behind the service. */
   private proxyService(req: ResourceRequest, request: IncomingMessage, response: ServerResponse, query: URLSearchParams): void {
-    const { store, registry } = this.options;
-    const keyOf = (resource: 'services' | 'endpoints' | 'pods'): string => storageKey(registry.find('', 'v1', resource)!);
     const answer = proxyToService(
-      { get: (resource, namespace, name) => store.get(keyOf(resource), namespace, name), list: (resource) => store.list(keyOf(resource)) },
+      this.streams.network.objects,
       { namespace: req.namespace!, id: req.name!, rest: req.rest, query, method: request.method ?? 'GET' },
+      this.options.faults,
     );
     response.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': Buffer.byteLength(answer.body) });
     response.end(request.method === 'HEAD' ? undefined : answer.body);
@@ -290,7 +319,8 @@ export class ApiServer {
   private servePodLog(req: ResourceRequest, request: IncomingMessage, response: ServerResponse, query: URLSearchParams): void {
     const options = podLogOptions(query);
     const pod = this.existing(req);
-    const lines = podLogLines(pod, options, this.now());
+    const crashLog = (container: string) => this.options.faults.crashLoopFor(pod.metadata.namespace, pod.metadata.name!, container)?.log ?? [];
+    const lines = podLogLines(pod, options, this.now(), (container) => this.streams.printedBy(pod, container), crashLog);
     response.writeHead(200, { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' });
     for (const line of lines) response.write(formatLogLine(line, options.timestamps));
     if (query.get('follow') !== 'true') {
@@ -708,6 +738,8 @@ export class ApiServer {
     if (object.spec !== undefined || ['apps', 'extensions', 'batch'].includes(req.group)) metadata.generation = 1;
     defaultLegacySelector(object, req.group, req.version);
     applyDefaults(object, req.group);
+    // Mutating admission (Istio's sidecar injector), then defaulting of what it added, as a real server does.
+    if (req.type.kind === 'Pod' && req.group === '' && admitPodForIstio(object, this.options.store, this.options.kubeVersion)) applyDefaults(object, req.group);
     this.validate(req, object);
     this.admit(req, object);
     const tracked = applied ? object : this.recordUpdate(req, query, undefined, object);
@@ -1191,7 +1223,10 @@ export class ApiServer {
       case 'SubjectAccessReview':
       case 'LocalSubjectAccessReview': {
         const attributes = (spec.resourceAttributes ?? {}) as Record<string, string>;
-        const denied = this.options.faults.isDenied(attributes.verb ?? '', attributes.resource ?? '', attributes.namespace || undefined);
+        const namespace = attributes.namespace || undefined;
+        const denied =
+          this.options.faults.isDenied(attributes.verb ?? '', attributes.resource ?? '', namespace) ||
+          (Boolean(attributes.subresource) && this.options.faults.isDenied(attributes.verb ?? '', `${attributes.resource}/${attributes.subresource}`, namespace));
         return { ...base, status: denied ? { allowed: false } : { allowed: true, reason: `RBAC: allowed by ClusterRoleBinding "cluster-admin" of ClusterRole "cluster-admin" to Group "system:masters"` } };
       }
       case 'SelfSubjectRulesReview':

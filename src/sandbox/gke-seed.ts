@@ -2,7 +2,16 @@
 // GLBC default backend, metrics-server, heapster, the logging agents and their autoscalers, with
 // the labels and images of GKE's addon manifests of that time (kubernetes/kubernetes
 // cluster/addons at release-1.13 and what `kubectl get all -n kube-system` showed on GKE 1.13).
-// kube-proxy is a static pod per node on GKE, so it belongs to the node controller, not here.
+// kube-proxy is a static pod per node on GKE: its mirror pods come with the nodes (nodes.ts).
+// Checked against: a GKE v1.13.10-gke.0 `kubectl get pods --all-namespaces` (event-exporter-v0.2.4
+// 2/2, fluentd-gcp-scaler 1/1, fluentd-gcp-v3.2.0 2/2 per node, heapster-v1.6.1 3/3, kube-dns 4/4 ×2,
+// kube-dns-autoscaler 1/1, kube-proxy-<node> 1/1, l7-default-backend 1/1, metrics-server-v0.3.1 2/2,
+// prometheus-to-sd 1/1 per node); a GKE kube-dns pod and Endpoints of Dec 2018 kept as test data in
+// istio/istio (images k8s-dns-*-amd64:1.14.13, container args, critical-pod annotations,
+// CriticalAddonsOnly toleration); the GLBC default-backend manifest (template label name: glbc).
+// From memory, not checked: the heapster and event-exporter container commands, the
+// prometheus-to-sd and cluster-proportional-autoscaler tags, kube-proxy's command line.
+import { hexId } from './controllers/naming';
 import type { KubeObject } from './kube-object';
 
 const NAMESPACE = 'kube-system';
@@ -16,6 +25,7 @@ interface ContainerSketch {
   ports?: { name?: string; containerPort: number; protocol?: string }[];
   args?: string[];
   command?: string[];
+  env?: { name: string; value: string }[];
 }
 
 function service(name: string, labels: Record<string, string>, selector: Record<string, string>, clusterIP: string, ports: Record<string, unknown>[], type = 'ClusterIP'): KubeObject {
@@ -27,9 +37,12 @@ function service(name: string, labels: Record<string, string>, selector: Record<
   };
 }
 
-function podTemplate(labels: Record<string, string>, containers: ContainerSketch[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+/** What GKE's addon pods carry so the rescheduler and seccomp treat them as critical system pods. */
+const CRITICAL_ADDON = { 'scheduler.alpha.kubernetes.io/critical-pod': '', 'seccomp.security.alpha.kubernetes.io/pod': 'docker/default' };
+
+function podTemplate(labels: Record<string, string>, containers: ContainerSketch[], extra: Record<string, unknown> = {}, annotations?: Record<string, string>): Record<string, unknown> {
   return {
-    metadata: { labels },
+    metadata: { labels, ...(annotations ? { annotations } : {}) },
     spec: {
       containers: containers.map((c) => ({ ...c, imagePullPolicy: 'IfNotPresent', resources: {}, terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' })),
       dnsPolicy: 'ClusterFirst',
@@ -43,12 +56,20 @@ function podTemplate(labels: Record<string, string>, containers: ContainerSketch
   };
 }
 
-function deployment(name: string, labels: Record<string, string>, selector: Record<string, string>, containers: ContainerSketch[], extra: Record<string, unknown> = {}, replicas = 1): KubeObject {
+function deployment(
+  name: string,
+  labels: Record<string, string>,
+  selector: Record<string, string>,
+  containers: ContainerSketch[],
+  extra: Record<string, unknown> = {},
+  replicas = 1,
+  template: { labels?: Record<string, string>; annotations?: Record<string, string> } = {},
+): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name, namespace: NAMESPACE, labels },
-    spec: { replicas, selector: { matchLabels: selector }, template: podTemplate({ ...selector }, containers, extra) },
+    spec: { replicas, selector: { matchLabels: selector }, template: podTemplate({ ...selector, ...template.labels }, containers, extra, template.annotations) },
   };
 }
 
@@ -115,6 +136,7 @@ export function gkeSeedObjects(): KubeObject[] {
           name: 'kubedns',
           image: 'k8s.gcr.io/k8s-dns-kube-dns-amd64:1.14.13',
           args: ['--domain=cluster.local.', '--dns-port=10053', '--config-dir=/kube-dns-config', '--v=2'],
+          env: [{ name: 'PROMETHEUS_PORT', value: '10055' }],
           ports: [
             { name: 'dns-local', containerPort: 10053, protocol: 'UDP' },
             { name: 'dns-tcp-local', containerPort: 10053, protocol: 'TCP' },
@@ -124,16 +146,49 @@ export function gkeSeedObjects(): KubeObject[] {
         {
           name: 'dnsmasq',
           image: 'k8s.gcr.io/k8s-dns-dnsmasq-nanny-amd64:1.14.13',
+          args: [
+            '-v=2',
+            '-logtostderr',
+            '-configDir=/etc/k8s/dns/dnsmasq-nanny',
+            '-restartDnsmasq=true',
+            '--',
+            '-k',
+            '--cache-size=1000',
+            '--no-negcache',
+            '--log-facility=-',
+            '--server=/cluster.local/127.0.0.1#10053',
+            '--server=/in-addr.arpa/127.0.0.1#10053',
+            '--server=/ip6.arpa/127.0.0.1#10053',
+          ],
           ports: [
             { name: 'dns', containerPort: 53, protocol: 'UDP' },
             { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
           ],
         },
-        { name: 'sidecar', image: 'k8s.gcr.io/k8s-dns-sidecar-amd64:1.14.13', ports: [{ name: 'metrics', containerPort: 10054, protocol: 'TCP' }] },
-        { ...PROMETHEUS_TO_SD, image: 'k8s.gcr.io/prometheus-to-sd:v0.4.2' },
+        {
+          name: 'sidecar',
+          image: 'k8s.gcr.io/k8s-dns-sidecar-amd64:1.14.13',
+          args: ['--v=2', '--logtostderr', '--probe=kubedns,127.0.0.1:10053,kubernetes.default.svc.cluster.local,5,SRV', '--probe=dnsmasq,127.0.0.1:53,kubernetes.default.svc.cluster.local,5,SRV'],
+          ports: [{ name: 'metrics', containerPort: 10054, protocol: 'TCP' }],
+        },
+        {
+          ...PROMETHEUS_TO_SD,
+          command: [
+            '/monitor',
+            '--component=kubedns',
+            '--target-port=10054',
+            '--stackdriver-prefix=container.googleapis.com/internal/addons',
+            '--api-override=https://monitoring.googleapis.com/',
+            '--whitelisted-metrics=probe_kubedns_latency_ms,probe_kubedns_errors,dnsmasq_misses,dnsmasq_hits',
+            '--pod-id=$(POD_NAME)',
+            '--namespace-id=$(POD_NAMESPACE)',
+            '--v=2',
+          ],
+        },
       ],
-      { serviceAccountName: 'kube-dns', dnsPolicy: 'Default' },
+      { serviceAccountName: 'kube-dns', dnsPolicy: 'Default', tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }] },
       2,
+      { annotations: CRITICAL_ADDON },
     ),
     deployment(
       'kube-dns-autoscaler',
@@ -147,6 +202,9 @@ export function gkeSeedObjects(): KubeObject[] {
       { ...ADDON, 'k8s-app': 'glbc', ...CLUSTER_SERVICE, 'kubernetes.io/name': 'GLBC' },
       { 'k8s-app': 'glbc' },
       [{ name: 'default-http-backend', image: 'k8s.gcr.io/defaultbackend-amd64:1.5', ports: [{ containerPort: 8080, protocol: 'TCP' }] }],
+      {},
+      1,
+      { labels: { name: 'glbc' } },
     ),
     deployment(
       'heapster-v1.6.1',
@@ -154,9 +212,12 @@ export function gkeSeedObjects(): KubeObject[] {
       { 'k8s-app': 'heapster', version: 'v1.6.1' },
       [
         { name: 'heapster', image: 'k8s.gcr.io/heapster-amd64:v1.6.1', command: ['/heapster', '--source=kubernetes.summary_api:""', '--sink=stackdriver:?cluster_name=&use_old_resources=false&use_new_resources=true&min_interval_sec=100&batch_export_timeout_sec=110'] },
+        { name: 'prom-to-sd', image: 'k8s.gcr.io/prometheus-to-sd:v0.5.0', command: ['/monitor', '--source=heapster:http://localhost:8082?whitelisted=stackdriver_requests_count,stackdriver_timeseries_count', '--stackdriver-prefix=container.googleapis.com/internal/addons', '--api-override=https://monitoring.googleapis.com/', '--pod-id=$(POD_NAME)', '--namespace-id=$(POD_NAMESPACE)'] },
         { name: 'heapster-nanny', image: 'k8s.gcr.io/addon-resizer:1.8.4' },
       ],
       { serviceAccountName: 'heapster' },
+      1,
+      { annotations: CRITICAL_ADDON },
     ),
     deployment(
       'metrics-server-v0.3.1',
@@ -203,4 +264,44 @@ export function gkeSeedObjects(): KubeObject[] {
       { hostNetwork: true, nodeSelector: { 'beta.kubernetes.io/os': 'linux' } },
     ),
   ];
+}
+
+/**
+ * kube-proxy's mirror pod on a node: GKE runs it as a static pod from the node's manifest
+ * directory, so the API shows `kube-proxy-<node>` owned by no controller.
+ */
+export function kubeProxyMirrorPod(nodeName: string, kubeVersion: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: `kube-proxy-${nodeName}`,
+      namespace: NAMESPACE,
+      labels: { component: 'kube-proxy', tier: 'node' },
+      annotations: { 'kubernetes.io/config.hash': hexId(`kube-proxy/${nodeName}`).slice(0, 32), 'kubernetes.io/config.mirror': hexId(`kube-proxy/${nodeName}`).slice(0, 32), 'kubernetes.io/config.source': 'file', ...CRITICAL_ADDON },
+    },
+    spec: {
+      containers: [
+        {
+          name: 'kube-proxy',
+          image: `k8s.gcr.io/kube-proxy:${kubeVersion}`,
+          command: ['/bin/sh', '-c', 'exec kube-proxy --kubeconfig=/var/lib/kube-proxy/kubeconfig --cluster-cidr=10.0.0.0/14 --oom-score-adj=-998 --v=2'],
+          imagePullPolicy: 'IfNotPresent',
+          resources: { requests: { cpu: '100m' } },
+          securityContext: { privileged: true },
+          terminationMessagePath: '/dev/termination-log',
+          terminationMessagePolicy: 'File',
+        },
+      ],
+      dnsPolicy: 'ClusterFirst',
+      hostNetwork: true,
+      nodeName,
+      priorityClassName: 'system-node-critical',
+      restartPolicy: 'Always',
+      schedulerName: 'default-scheduler',
+      securityContext: {},
+      terminationGracePeriodSeconds: 30,
+      tolerations: [{ effect: 'NoExecute', operator: 'Exists' }, { effect: 'NoSchedule', operator: 'Exists' }],
+    },
+  };
 }

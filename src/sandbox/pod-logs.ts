@@ -15,7 +15,16 @@ interface ContainerStatus {
   name: string;
   ready?: boolean;
   restartCount?: number;
-  state?: { running?: { startedAt?: string }; waiting?: { reason?: string }; terminated?: { startedAt?: string; finishedAt?: string; exitCode?: number; reason?: string } };
+  state?: { running?: { startedAt?: string }; waiting?: { reason?: string }; terminated?: ContainerRun };
+  lastState?: { terminated?: ContainerRun };
+}
+
+/** One run of a container: the one whose log is read. */
+interface ContainerRun {
+  startedAt?: string;
+  finishedAt?: string;
+  exitCode?: number;
+  reason?: string;
 }
 
 export interface PodLogOptions {
@@ -54,7 +63,7 @@ export function podLogOptions(query: URLSearchParams): PodLogOptions {
 }
 
 /** The container whose log is asked for, or the kubelet's 400 when it cannot be told or has not started. */
-export function logContainer(pod: KubeObject, options: PodLogOptions): { container: Container; status: ContainerStatus | undefined } {
+export function logContainer(pod: KubeObject, options: PodLogOptions): { container: Container; status: ContainerStatus | undefined; run: ContainerRun } {
   const spec = (pod.spec ?? {}) as { containers?: Container[]; initContainers?: Container[] };
   const containers = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
   const podName = pod.metadata.name!;
@@ -72,18 +81,26 @@ export function logContainer(pod: KubeObject, options: PodLogOptions): { contain
   if (options.previous && !(status?.restartCount ?? 0)) {
     throw badRequest(`previous terminated container "${container.name}" in pod "${podName}" not found`);
   }
-  const started = status?.state?.running?.startedAt ?? status?.state?.terminated?.startedAt;
-  if (!started) {
+  // A container waiting to restart (CrashLoopBackOff) still has its dead run, whose log the kubelet reads.
+  const run = options.previous ? status?.lastState?.terminated : (status?.state?.running ?? status?.state?.terminated ?? (status?.state?.waiting ? status.lastState?.terminated : undefined));
+  if (!run?.startedAt) {
     const reason = status?.state?.waiting?.reason ?? 'ContainerCreating';
     throw badRequest(`container "${container.name}" in pod "${podName}" is waiting to start: ${reason}`);
   }
-  return { container, status };
+  return { container, status, run };
 }
 
-/** The lines a simulated container printed since it started, filtered by tailLines and sinceSeconds. */
-export function podLogLines(pod: KubeObject, options: PodLogOptions, now: Date): LogLine[] {
-  const { container, status } = logContainer(pod, options);
-  const started = status?.state?.running?.startedAt ?? status?.state?.terminated?.startedAt ?? new Date(0).toISOString();
+/** The lines a simulated container printed since it started (with what a command it ran printed), filtered by tailLines and sinceSeconds. */
+export function podLogLines(
+  pod: KubeObject,
+  options: PodLogOptions,
+  now: Date,
+  printedBy: (container: string) => readonly LogLine[] = () => [],
+  /** What a crash-looping container (the crashLoop fault) prints on each run before it exits. */
+  crashLog: (container: string) => readonly string[] = () => [],
+): LogLine[] {
+  const { container, status, run } = logContainer(pod, options);
+  const started = run.startedAt!;
   const lines = [
     `Istio Lab sandbox: simulated container "${container.name}" of pod ${pod.metadata.namespace}/${pod.metadata.name} (no real process runs)`,
     `image ${container.image ?? '<none>'}`,
@@ -91,9 +108,10 @@ export function podLogLines(pod: KubeObject, options: PodLogOptions, now: Date):
   if (container.command?.length) lines.push(`command ${container.command.join(' ')}`);
   if (container.args?.length) lines.push(`args ${container.args.join(' ')}`);
   for (const port of container.ports ?? []) lines.push(`listening on ${port.protocol ?? 'TCP'} :${port.containerPort}${port.name ? ` (${port.name})` : ''}`);
-  if (status?.state?.terminated) lines.push(`exited with code ${status.state.terminated.exitCode ?? 0} (${status.state.terminated.reason ?? 'Completed'})`);
-  else if (status?.ready) lines.push('ready');
-  let result = lines.map((text) => ({ time: started, text }));
+  lines.push(...crashLog(container.name));
+  let result = [...lines.map((text) => ({ time: started, text })), ...printedBy(container.name)];
+  if (run.finishedAt) result.push({ time: run.finishedAt, text: `exited with code ${run.exitCode ?? 0} (${run.reason ?? 'Completed'})` });
+  else if (status?.ready) result.push({ time: started, text: 'ready' });
   if (options.sinceSeconds !== undefined) {
     const since = now.getTime() - options.sinceSeconds * 1000;
     result = result.filter((line) => Date.parse(line.time) >= since);

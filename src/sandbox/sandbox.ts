@@ -18,7 +18,7 @@ import { ObjectStore } from './object-store';
 import { ResourceRegistry } from './resource-registry';
 import { resourceTypeFromCrd } from './resource-registry';
 import { BUILTIN_RESOURCE_TYPES, storageKey } from './resource-types';
-import { loadState, saveState, StateSaver } from './state-file';
+import { loadState, StateLog } from './state-file';
 
 const crdType = BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'customresourcedefinitions')!;
 
@@ -107,6 +107,17 @@ function seed(api: ApiServer, registry: ResourceRegistry, withWorkloads: boolean
     },
   );
   if (!withWorkloads) return;
+  // The API server keeps the endpoints of `kubernetes` itself (no selector): on GKE, the master's address.
+  const endpoints = registry.find('', 'v1', 'endpoints')!;
+  api.create(
+    { group: '', version: 'v1', type: endpoints, namespace: 'default', rest: [], verb: 'create' },
+    {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'kubernetes', namespace: 'default' },
+      subsets: [{ addresses: [{ ip: '35.202.10.1' }], ports: [{ name: 'https', port: 443, protocol: 'TCP' }] }],
+    },
+  );
   for (const object of gkeSeedObjects()) {
     const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
     const type = registry.findKind(group, version, object.kind);
@@ -134,22 +145,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     crdCleanupDelayMs: options.crdCleanupDelayMs,
   });
   const restored = options.stateDir ? loadState(options.stateDir, store) : false;
+  // Before anything else listens to the store: every write is logged before it is answered or watched.
+  const stateLog = options.stateDir ? new StateLog(options.stateDir, store) : undefined;
   if (restored) {
     for (const crd of store.list(storageKey(crdType))) registry.setCustom(crd.metadata.name!, resourceTypeFromCrd(crd));
     api.resumeDeletions();
   } else {
     seed(api, registry, (options.nodes ?? 0) > 0);
+    // The first snapshot marks a finished start: a crash mid-seed leaves none, and the next start seeds afresh.
+    stateLog?.compact();
   }
-  if (options.stateDir && !restored) saveState(options.stateDir, store);
-  const saver = options.stateDir ? new StateSaver(options.stateDir, store) : undefined;
   const controllers: ControllerManager | undefined = options.nodes
-    ? startControllerManager({ api, store, registry, kubeVersion: options.kubeVersion ?? DEFAULT_KUBE_VERSION, nodes: options.nodes, speed: options.speed ?? 1 })
+    ? startControllerManager({ api, store, registry, kubeVersion: options.kubeVersion ?? DEFAULT_KUBE_VERSION, nodes: options.nodes, speed: options.speed ?? 1, faults })
     : undefined;
 
   const sockets = new Set<Socket>();
   const server = https.createServer({ cert: credentials.serverCert, key: credentials.serverKey }, (request, response) => {
     void api.handle(request, response);
   });
+  server.on('upgrade', api.handleUpgrade);
   server.on('connection', (socket: Socket) => {
     if (faults.isRefusingConnections()) {
       socket.resetAndDestroy();
@@ -180,7 +194,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     close: async () => {
       controllers?.close();
       api.close();
-      saver?.close();
+      stateLog?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
       await closed;

@@ -2,14 +2,19 @@
 // and kubelets, endpoints. Store changes mark the cluster dirty; one level-triggered pass then
 // reconciles everything and repeats until nothing changes.
 import type { ApiServer } from '../api-server';
+import type { KubeObject } from '../kube-object';
+import type { Faults } from '../faults';
 import type { ObjectStore } from '../object-store';
 import type { ResourceRegistry } from '../resource-registry';
 import { ControllerClient } from './client';
 import { syncEndpoints } from './endpoints';
-import type { KubeletClock } from './kubelet';
+import { EventRecorder, eventMessages } from './events';
+import type { KubeletClock, KubeletEnvironment } from './kubelet';
 import { syncPods } from './kubelet';
+import { syncNodeHealth } from './node-health';
 import { registerNodes } from './nodes';
-import { syncWorkloads } from './workloads';
+import { asJson, asList } from './objects';
+import { CreateBackoff, syncWorkloads } from './workloads';
 
 export interface ControllerManagerOptions {
   readonly api: ApiServer;
@@ -20,6 +25,8 @@ export interface ControllerManagerOptions {
   readonly nodes: number;
   /** Multiplies every simulated delay (image pulls, job runs); 0 makes pods start at once. */
   readonly speed: number;
+  /** Workload faults (crash loops, image pulls, nodes NotReady); the manager reacts when they change. */
+  readonly faults?: Faults;
   readonly now?: () => Date;
   /** Where a failed pass is reported (the pass is retried on the next change). */
   readonly onError?: (error: unknown) => void;
@@ -39,8 +46,23 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
   const client = new ControllerClient(options.api, options.store, options.registry, `kube-controller-manager/${options.kubeVersion}`);
   const onError = options.onError ?? (() => undefined);
   const timers = new Set<NodeJS.Timeout>();
-  const due = new Map<string, number>();
+  /** When each pod's pending steps are due, by pod uid and step. */
+  const due = new Map<string, Map<string, number>>();
+  const messages = eventMessages(options.kubeVersion);
+  const recorder = new EventRecorder(client, now, messages.fillsReporting, onError);
+  const environment: KubeletEnvironment = { recorder, messages, kubeVersion: options.kubeVersion, faults: options.faults, speed: options.speed, pullAttempts: new Map() };
   const managedEndpoints = new Set<string>();
+  const createBackoff = new CreateBackoff(
+    () => now().getTime(),
+    (delayMs) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        schedule();
+      }, delayMs);
+      timer.unref();
+      timers.add(timer);
+    },
+  );
   let scheduled: NodeJS.Immediate | undefined;
   let isDirty = false;
   let isRunning = false;
@@ -49,12 +71,13 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
   const clock: KubeletClock = {
     now,
     dueAt(uid, step, delayMs) {
-      const key = `${uid}/${step}`;
-      let at = due.get(key);
+      let steps = due.get(uid);
+      if (!steps) due.set(uid, (steps = new Map()));
+      let at = steps.get(step);
       if (at === undefined) {
         // A little jitter, so pods do not all turn Running in the same second.
         at = now().getTime() + Math.round(delayMs * (0.5 + Math.random()));
-        due.set(key, at);
+        steps.set(step, at);
         const wait = at - now().getTime();
         if (wait > 0) {
           const timer = setTimeout(() => {
@@ -72,8 +95,9 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
   const pass = (): void => {
     const time = now().toISOString().replace(/\.\d+Z$/, 'Z');
     for (const step of [
-      () => syncWorkloads(client, time, onError),
-      () => syncPods(client, clock, BASE_PULL_DELAY_MS * options.speed, onError),
+      () => options.faults && syncNodeHealth(client, options.faults, recorder, time),
+      () => syncWorkloads(client, time, onError, recorder, messages, createBackoff),
+      () => syncPods(client, clock, BASE_PULL_DELAY_MS * options.speed, onError, environment),
       () => syncEndpoints(client, managedEndpoints, onError),
     ]) {
       try {
@@ -82,6 +106,7 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
         onError(error);
       }
     }
+    recorder.flush();
   };
 
   const run = (): void => {
@@ -107,10 +132,25 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
   const unsubscribe = options.store.subscribe(() => schedule());
   const pruneDue = options.store.subscribe((event) => {
     if (event.type === 'DELETED' && event.storageKey === '/pods') {
-      due.delete(`${event.object.metadata.uid}/start`);
-      due.delete(`${event.object.metadata.uid}/exit`);
+      const uid = event.object.metadata.uid!;
+      due.delete(uid);
+      for (const key of environment.pullAttempts.keys()) if (key.startsWith(`${uid}/`)) environment.pullAttempts.delete(key);
+      recordKilling(event.object);
     }
   });
+  const unsubscribeFaults = options.faults?.onChange(() => schedule());
+
+  /** The kubelet stops the running containers of a deleted pod (recorded with the next pass). */
+  function recordKilling(pod: KubeObject): void {
+    const host = String(asJson(pod.spec).nodeName ?? '');
+    if (!host) return;
+    for (const status of asList(asJson(pod.status).containerStatuses)) {
+      if (!asJson(status.state).running) continue;
+      const name = String(status.name);
+      recorder.record(pod, 'Normal', 'Killing', messages.killing(name), { component: 'kubelet', host }, `spec.containers{${name}}`);
+    }
+    schedule();
+  }
   try {
     registerNodes(client, options.nodes, options.kubeVersion, now().toISOString().replace(/\.\d+Z$/, 'Z'));
   } catch (error) {
@@ -122,6 +162,7 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
       closed = true;
       unsubscribe();
       pruneDue();
+      unsubscribeFaults?.();
       if (scheduled) clearImmediate(scheduled);
       for (const timer of timers) clearTimeout(timer);
       timers.clear();

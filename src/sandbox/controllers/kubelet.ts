@@ -1,14 +1,32 @@
-// The scheduler and the kubelets: binds pending pods to the least busy node, then walks each pod
-// through ContainerCreating → Running (ready) after a simulated image pull; pods that do not
-// restart (Jobs) exit 0 with reason Completed a moment later.
+// The scheduler and the kubelets: binds pending pods to the least busy ready node (or reports
+// FailedScheduling), then walks each pod through ContainerCreating → Running (ready) after a
+// simulated image pull, recording their events; pods that do not restart (Jobs) exit 0 with
+// reason Completed a moment later. Pods a workload fault holds go through pod-faults.ts, and
+// readiness that waits on another component through readiness.ts.
+import type { Faults } from '../faults';
 import type { KubeObject } from '../kube-object';
 import type { ControllerClient } from './client';
-import { PODS } from './client';
+import { NODES, PODS } from './client';
+import type { EventMessages, EventRecorder } from './events';
+import { failedSchedulingMessage, isNodeReady, isNodeSchedulable } from './node-health';
+import { faultyPodStatus, isFaultyPod } from './pod-faults';
+import { statusWithReadiness, unreadyByDependency } from './readiness';
 import { hexId } from './naming';
+import { waitsForAttach } from '../streams/exec-attach';
 import type { NodeAddressing } from './nodes';
 import { nodeAddressings } from './nodes';
 import type { Json } from './objects';
 import { asJson, asList, isPodTerminated } from './objects';
+
+/** What the scheduler and kubelets report to, and the faults they obey. */
+export interface KubeletEnvironment {
+  readonly recorder: EventRecorder;
+  readonly messages: EventMessages;
+  readonly kubeVersion: string;
+  readonly faults?: Faults;
+  readonly speed: number;
+  readonly pullAttempts: Map<string, number>;
+}
 
 export interface KubeletClock {
   now(): Date;
@@ -28,11 +46,12 @@ function imageId(image: string): string {
 type ContainerState = 'creating' | 'running' | 'completed';
 
 function containerStatuses(pod: KubeObject, state: ContainerState, time: string): Json[] {
+  const waiting = asList(asJson(pod.spec).initContainers).length ? 'PodInitializing' : 'ContainerCreating';
   return asList(asJson(pod.spec).containers).map((container) => {
     const name = String(container.name);
     const image = String(container.image);
     const base: Json = { name, image, imageID: state === 'creating' ? '' : imageId(image) };
-    if (state === 'creating') return { ...base, state: { waiting: { reason: 'ContainerCreating' } }, lastState: {}, ready: false, restartCount: 0, started: false };
+    if (state === 'creating') return { ...base, state: { waiting: { reason: waiting } }, lastState: {}, ready: false, restartCount: 0, started: false };
     const containerID = `docker://${hexId(`container/${pod.metadata.uid}/${name}`)}`;
     const startedAt = String(asJson(asJson(asList(asJson(pod.status).containerStatuses).find((entry) => entry.name === name)?.state).running).startedAt ?? time);
     if (state === 'running') return { ...base, containerID, state: { running: { startedAt } }, lastState: {}, ready: true, restartCount: 0, started: true };
@@ -40,16 +59,32 @@ function containerStatuses(pod: KubeObject, state: ContainerState, time: string)
   });
 }
 
+/** Init containers (Istio's injected `istio-init`) run to completion before the containers start. */
+function initContainerStatuses(pod: KubeObject, state: ContainerState, time: string): Json[] {
+  return asList(asJson(pod.spec).initContainers).map((container) => {
+    const name = String(container.name);
+    const image = String(container.image);
+    if (state === 'creating') return { name, image, imageID: '', state: { waiting: { reason: 'PodInitializing' } }, lastState: {}, ready: false, restartCount: 0 };
+    const containerID = `docker://${hexId(`container/${pod.metadata.uid}/${name}`)}`;
+    const previous = asJson(asJson(asList(asJson(pod.status).initContainerStatuses).find((entry) => entry.name === name)?.state).terminated);
+    const terminated = { exitCode: 0, reason: 'Completed', startedAt: previous.startedAt ?? time, finishedAt: previous.finishedAt ?? time, containerID };
+    return { name, image, imageID: imageId(image), containerID, state: { terminated }, lastState: {}, ready: true, restartCount: 0 };
+  });
+}
+
 export function podStatus(pod: KubeObject, node: NodeAddressing, podIp: string | undefined, state: ContainerState, time: string): Json {
   const previous = asJson(pod.status);
   const scheduled = asList(previous.conditions).find((entry) => entry.type === 'PodScheduled');
-  const since = (type: string) => String(asList(previous.conditions).find((entry) => entry.type === type)?.lastTransitionTime ?? time);
   const names = asList(asJson(pod.spec).containers).map((container) => String(container.name));
   const ready = state === 'running';
   const notReady = state === 'completed' ? 'PodCompleted' : 'ContainersNotReady';
   const message = state === 'completed' ? undefined : `containers with unready status: [${names.join(' ')}]`;
+  const initNames = asList(asJson(pod.spec).initContainers).map((container) => String(container.name));
+  const isInitializing = state === 'creating' && initNames.length > 0;
   const conditions = [
-    podCondition('Initialized', true, since('Initialized'), state === 'completed' ? 'PodCompleted' : undefined),
+    isInitializing
+      ? podCondition('Initialized', false, time, 'ContainersNotInitialized', `containers with incomplete status: [${initNames.join(' ')}]`)
+      : podCondition('Initialized', true, String(asList(previous.conditions).find((entry) => entry.type === 'Initialized' && entry.status === 'True')?.lastTransitionTime ?? time), state === 'completed' ? 'PodCompleted' : undefined),
     ready ? podCondition('Ready', true, time) : podCondition('Ready', false, time, notReady, message),
     ready ? podCondition('ContainersReady', true, time) : podCondition('ContainersReady', false, time, notReady, message),
     scheduled ?? podCondition('PodScheduled', true, time),
@@ -60,6 +95,7 @@ export function podStatus(pod: KubeObject, node: NodeAddressing, podIp: string |
     hostIP: node.internalIp,
     ...(podIp ? { podIP: podIp, podIPs: [{ ip: podIp }] } : {}),
     startTime: previous.startTime ?? time,
+    ...(initNames.length ? { initContainerStatuses: initContainerStatuses(pod, state, time) } : {}),
     containerStatuses: containerStatuses(pod, state, time),
     qosClass: previous.qosClass ?? 'BestEffort',
   };
@@ -79,10 +115,13 @@ const stateOf = (pod: KubeObject): ContainerState | undefined => {
   return 'creating';
 };
 
-export function syncPods(client: ControllerClient, clock: KubeletClock, pullDelayMs: number, onError: (error: unknown) => void): void {
+export function syncPods(client: ControllerClient, clock: KubeletClock, pullDelayMs: number, onError: (error: unknown) => void, environment: KubeletEnvironment): void {
   const nodes = nodeAddressings(client);
   if (nodes.length === 0) return;
   const pods = client.list(PODS);
+  const nodeObjects = client.list(NODES);
+  const schedulable = new Set(nodeObjects.filter(isNodeSchedulable).map((node) => node.metadata.name!));
+  const { recorder, messages } = environment;
   const load = new Map(nodes.map((node) => [node.name, 0]));
   for (const pod of pods) {
     const nodeName = String(asJson(pod.spec).nodeName ?? '');
@@ -103,23 +142,93 @@ export function syncPods(client: ControllerClient, clock: KubeletClock, pullDela
     const uid = pod.metadata.uid!;
     let nodeName = String(asJson(pod.spec).nodeName ?? '');
     if (!nodeName) {
-      nodeName = [...load.entries()].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))[0][0];
+      const candidates = [...load.entries()].filter(([name]) => schedulable.has(name));
+      if (candidates.length === 0) {
+        markUnschedulable(pod);
+        return;
+      }
+      nodeName = candidates.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))[0][0];
       load.set(nodeName, load.get(nodeName)! + 1);
       const bound = client.update(PODS, { ...pod, spec: { ...asJson(pod.spec), nodeName } });
-      client.updateStatus(PODS, { ...bound, status: { phase: 'Pending', conditions: [podCondition('PodScheduled', true, time)] } });
+      const scheduled = client.updateStatus(PODS, { ...bound, status: { phase: 'Pending', conditions: [podCondition('PodScheduled', true, time)] } });
+      recorder.record(scheduled, 'Normal', 'Scheduled', messages.scheduled(pod, nodeName), { component: 'default-scheduler' });
       return;
     }
     const node = nodes.find((candidate) => candidate.name === nodeName);
     if (!node) return;
+    // A node whose kubelet stopped reporting runs nothing new; the node controller marks its pods not ready.
+    if (nodeObjects.some((candidate) => candidate.metadata.name === nodeName && !isNodeReady(candidate))) {
+      markNotReady(pod);
+      return;
+    }
+    const source = { component: 'kubelet', host: nodeName };
+    // Init containers first, under their own field path (`spec.initContainers{istio-init}`).
+    const containers: Json[] = [...asList(asJson(pod.spec).initContainers).map((container) => ({ ...container, list: 'initContainers' })), ...asList(asJson(pod.spec).containers).map((container) => ({ ...container, list: 'containers' }))];
+    const containerEvent = (container: Json, reason: string, message: string) => recorder.record(pod, 'Normal', reason, message, source, `spec.${String(container.list)}{${String(container.name)}}`);
     const state = stateOf(pod);
     if (state === undefined) {
       client.updateStatus(PODS, { ...pod, status: podStatus(pod, node, undefined, 'creating', time) });
-    } else if (state === 'creating' && clock.dueAt(uid, 'start', pullDelayMs) <= clock.now().getTime()) {
+      for (const container of containers) containerEvent(container, 'Pulling', messages.pulling(String(container.image)));
+      return;
+    }
+    if (environment.faults && isFaultyPod(pod, environment.faults)) {
+      let ip = String(asJson(pod.status).podIP ?? '');
+      if (!ip) {
+        ip = asJson(pod.spec).hostNetwork ? node.internalIp : freeIp(node, usedIps);
+        usedIps.add(ip);
+      }
+      const context = { faults: environment.faults, recorder, messages, clock, speed: environment.speed, pullDelayMs, time, pullAttempts: environment.pullAttempts };
+      const status = faultyPodStatus(pod, node.internalIp, ip, source, context);
+      if (status) client.updateStatus(PODS, { ...pod, status });
+      return;
+    }
+    // Readiness probes: ready, unless what a container waits for is not (pilot-agent's /healthz/ready
+    // answers 503 until Envoy has its configuration); recorded as the prober does, on each change.
+    const unready = unreadyByDependency(pod, client);
+    const probeFailed = () => {
+      for (const name of unready) recorder.record(pod, 'Warning', 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503', source, `spec.containers{${name}}`);
+    };
+    if (state === 'running') {
+      // Also what makes a pod ready again after its node was not ready.
+      const status = statusWithReadiness(pod, unready, time);
+      if (status) {
+        client.updateStatus(PODS, { ...pod, status });
+        probeFailed();
+        return;
+      }
+    }
+    if (state === 'creating' && clock.dueAt(uid, 'start', pullDelayMs) <= clock.now().getTime()) {
       const ip = asJson(pod.spec).hostNetwork ? node.internalIp : freeIp(node, usedIps);
       usedIps.add(ip);
-      client.updateStatus(PODS, { ...pod, status: podStatus(pod, node, ip, 'running', time) });
-    } else if (state === 'running' && asJson(pod.spec).restartPolicy !== 'Always' && clock.dueAt(uid, 'exit', pullDelayMs / 2) <= clock.now().getTime()) {
+      const running = { ...pod, status: podStatus(pod, node, ip, 'running', time) };
+      client.updateStatus(PODS, { ...running, status: statusWithReadiness(running, unready, time) ?? running.status });
+      for (const container of containers) {
+        const name = String(container.name);
+        containerEvent(container, 'Pulled', messages.pulled(String(container.image), pullDelayMs / 1000));
+        containerEvent(container, 'Created', messages.created(name));
+        containerEvent(container, 'Started', messages.started(name));
+      }
+      probeFailed();
+    } else if (state === 'running' && asJson(pod.spec).restartPolicy !== 'Always' && !waitsForAttach(pod) && clock.dueAt(uid, 'exit', pullDelayMs / 2) <= clock.now().getTime()) {
+      // Not a container waiting for an attach (kubectl run -i): pods/attach runs its command and ends it.
       client.updateStatus(PODS, { ...pod, status: podStatus(pod, node, String(asJson(pod.status).podIP), 'completed', time) });
     }
+  }
+
+  /** The scheduler found no node: PodScheduled False and a FailedScheduling event, once per change of reason. */
+  function markUnschedulable(pod: KubeObject): void {
+    const message = failedSchedulingMessage(nodeObjects, environment.kubeVersion);
+    const current = asList(asJson(pod.status).conditions).find((entry) => entry.type === 'PodScheduled');
+    if (current?.status === 'False' && current.message === message) return;
+    const updated = client.updateStatus(PODS, { ...pod, status: { phase: 'Pending', conditions: [podCondition('PodScheduled', false, time, 'Unschedulable', message)] } });
+    recorder.record(updated, 'Warning', 'FailedScheduling', message, { component: 'default-scheduler' });
+  }
+
+  /** nodeutil.MarkPodsNotReady: the node controller sets Ready False on the pods of a node that stopped reporting. */
+  function markNotReady(pod: KubeObject): void {
+    const conditions = asList(asJson(pod.status).conditions);
+    if (!conditions.some((entry) => entry.type === 'Ready' && entry.status === 'True')) return;
+    const next = conditions.map((entry) => (entry.type === 'Ready' ? { ...entry, status: 'False', lastTransitionTime: time } : entry));
+    client.updateStatus(PODS, { ...pod, status: { ...asJson(pod.status), conditions: next } });
   }
 }

@@ -1,7 +1,8 @@
 // Simulated GKE nodes: what `kubectl get nodes -o wide` and `describe node` show on the book's cluster.
 import type { KubeObject } from '../kube-object';
 import type { ControllerClient } from './client';
-import { NODES } from './client';
+import { kubeProxyMirrorPod } from '../gke-seed';
+import { NODES, PODS } from './client';
 import { gkeNodeNames, hexId } from './naming';
 
 export interface NodeAddressing {
@@ -76,13 +77,15 @@ export function nodeObject(addressing: NodeAddressing, index: number, kubeVersio
   };
 }
 
-/** Registers `count` nodes unless the cluster (restored from a state directory) has some already. */
+/** Registers `count` nodes unless the cluster (restored from a state directory) has some already; each runs kube-proxy as GKE's do. */
 export function registerNodes(client: ControllerClient, count: number, kubeVersion: string, time: string): void {
   if (client.list(NODES).length > 0) return;
+  const hasKubeSystem = client.get({ group: '', version: 'v1', resource: 'namespaces' }, undefined, 'kube-system') !== undefined;
   gkeNodeNames(count, `${Date.now()}/${Math.random()}`).forEach((name, index) => {
     const node = nodeObject(nodeAddressing(name, index), index, kubeVersion, time);
     const created = client.create(NODES, { ...node, status: undefined });
     client.updateStatus(NODES, { ...created, status: node.status });
+    if (hasKubeSystem) client.create(PODS, kubeProxyMirrorPod(name, kubeVersion));
   });
 }
 

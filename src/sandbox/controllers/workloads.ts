@@ -4,6 +4,7 @@
 import type { KubeObject } from '../kube-object';
 import type { ControllerClient } from './client';
 import { DAEMON_SETS, DEPLOYMENTS, HPAS, JOBS, NODES, PODS, REPLICA_SETS, STATEFUL_SETS } from './client';
+import type { EventMessages, EventRecorder } from './events';
 import { podTemplateHash } from './naming';
 import type { Json } from './objects';
 import { asJson, asList, condition, controllerRef, isControlledBy, isPodActive, isPodReady, sameJson } from './objects';
@@ -36,23 +37,78 @@ function writeStatus(client: ControllerClient, resource: Parameters<ControllerCl
   client.updateStatus(resource, { ...object, status });
 }
 
+/** What the workload controllers report, each under its own component name. */
+interface Reporter {
+  readonly recorder: EventRecorder;
+  readonly messages: EventMessages;
+  readonly createBackoff: CreateBackoff;
+}
+
+/**
+ * The ReplicaSet controller's requeue after a refused pod create (an admission webhook that cannot
+ * be called, a quota): exponential back-off per ReplicaSet as client-go's workqueue does it (5 ms
+ * doubling), capped at 30 s rather than 1000 s so a learner is not kept waiting; `wake` runs a
+ * controller pass when the wait is over.
+ */
+export class CreateBackoff {
+  private readonly failures = new Map<string, { count: number; retryAt: number }>();
+
+  constructor(
+    private readonly now: () => number,
+    private readonly wake: (delayMs: number) => void,
+  ) {}
+
+  isWaiting(uid: string): boolean {
+    const failure = this.failures.get(uid);
+    return failure !== undefined && this.now() < failure.retryAt;
+  }
+
+  failed(uid: string): void {
+    const count = (this.failures.get(uid)?.count ?? 0) + 1;
+    const delayMs = Math.min(5 * 2 ** count, 30_000);
+    this.failures.set(uid, { count, retryAt: this.now() + delayMs });
+    this.wake(delayMs);
+  }
+
+  succeeded(uid: string): void {
+    this.failures.delete(uid);
+  }
+}
+
 /** Keeps `replicas` active pods, creating from the template or deleting the least ready first. */
-function syncReplicaSet(client: ControllerClient, rs: KubeObject): void {
+function syncReplicaSet(client: ControllerClient, rs: KubeObject, time: string, { recorder, createBackoff }: Reporter): void {
   const spec = asJson(rs.spec);
   const replicas = Number(spec.replicas ?? 1);
   const pods = ownedPods(client, rs).filter(isPodActive);
-  for (let i = pods.length; i < replicas; i++) {
-    client.create(PODS, podFromTemplate(rs, asJson(spec.template), { generateName: `${rs.metadata.name}-` }));
+  const source = { component: 'replicaset-controller' };
+  let createError: string | undefined;
+  for (let i = pods.length; i < replicas && !createBackoff.isWaiting(rs.metadata.uid!); i++) {
+    try {
+      const pod = client.create(PODS, podFromTemplate(rs, asJson(spec.template), { generateName: `${rs.metadata.name}-` }));
+      createBackoff.succeeded(rs.metadata.uid!);
+      recorder.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, source);
+    } catch (error) {
+      createError = error instanceof Error ? error.message : String(error);
+      createBackoff.failed(rs.metadata.uid!);
+      recorder.record(rs, 'Warning', 'FailedCreate', `Error creating: ${createError}`, source);
+    }
   }
   if (pods.length > replicas) {
     const surplus = [...pods].sort((a, b) => Number(isPodReady(a)) - Number(isPodReady(b))).slice(0, pods.length - replicas);
-    for (const pod of surplus) client.delete(PODS, pod);
+    for (const pod of surplus) {
+      client.delete(PODS, pod);
+      recorder.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, source);
+    }
   }
   const current = ownedPods(client, rs).filter(isPodActive);
   const ready = current.filter(isPodReady).length;
   const status: Json = { replicas: current.length, fullyLabeledReplicas: current.length };
   if (ready > 0) Object.assign(status, { readyReplicas: ready, availableReplicas: ready });
   status.observedGeneration = rs.metadata.generation;
+  const failure = asList(asJson(rs.status).conditions).find((entry) => entry.type === 'ReplicaFailure');
+  if (createError !== undefined || (failure && createBackoff.isWaiting(rs.metadata.uid!))) {
+    status.conditions = [{ type: 'ReplicaFailure', status: 'True', lastTransitionTime: failure?.lastTransitionTime ?? time, reason: 'FailedCreate', message: createError ?? failure?.message }];
+  }
   writeStatus(client, REPLICA_SETS, rs, status);
 }
 
@@ -83,7 +139,8 @@ export function deploymentStatus(deployment: KubeObject, newRs: KubeObject | und
 }
 
 /** A new ReplicaSet per pod template; old ones scale to 0 once the new one is fully available. */
-function syncDeployment(client: ControllerClient, deployment: KubeObject, time: string): void {
+function syncDeployment(client: ControllerClient, deployment: KubeObject, time: string, { recorder, messages }: Reporter): void {
+  const source = { component: 'deployment-controller' };
   const spec = asJson(deployment.spec);
   const desired = Number(spec.replicas ?? 1);
   const template = asJson(spec.template);
@@ -112,13 +169,18 @@ function syncDeployment(client: ControllerClient, deployment: KubeObject, time: 
         template: { ...template, metadata: { ...templateMeta, labels } },
       },
     });
+    if (desired > 0) recorder.record(deployment, 'Normal', 'ScalingReplicaSet', messages.scaledUp(newRs.metadata.name!, desired, 0), source);
   } else if (Number(asJson(newRs.spec).replicas) !== desired) {
+    const from = Number(asJson(newRs.spec).replicas);
     newRs = client.update(REPLICA_SETS, { ...newRs, spec: { ...asJson(newRs.spec), replicas: desired } });
+    const message = desired > from ? messages.scaledUp(newRs.metadata.name!, desired, from) : messages.scaledDown(newRs.metadata.name!, desired, from);
+    recorder.record(deployment, 'Normal', 'ScalingReplicaSet', message, source);
   }
   const isNewAvailable = Number(asJson(newRs.status).availableReplicas ?? 0) >= desired;
   for (const old of owned) {
     if (old.metadata.uid === newRs.metadata.uid || Number(asJson(old.spec).replicas) === 0 || !isNewAvailable) continue;
     client.update(REPLICA_SETS, { ...old, spec: { ...asJson(old.spec), replicas: 0 } });
+    recorder.record(deployment, 'Normal', 'ScalingReplicaSet', messages.scaledDown(old.metadata.name!, 0, Number(asJson(old.spec).replicas)), source);
   }
   if (deployment.metadata.annotations?.[REVISION] !== revision) {
     deployment = client.update(DEPLOYMENTS, { ...deployment, metadata: { ...deployment.metadata, annotations: { ...deployment.metadata.annotations, [REVISION]: revision } } });
@@ -129,14 +191,18 @@ function syncDeployment(client: ControllerClient, deployment: KubeObject, time: 
 }
 
 /** Ordinal pods `<name>-0…`, recreated when missing or when the template changed. */
-function syncStatefulSet(client: ControllerClient, sts: KubeObject): void {
+function syncStatefulSet(client: ControllerClient, sts: KubeObject, { recorder }: Reporter): void {
   const spec = asJson(sts.spec);
+  const source = { component: 'statefulset-controller' };
   const replicas = Number(spec.replicas ?? 1);
   const revision = `${sts.metadata.name}-${podTemplateHash(spec.template)}`;
   const pods = ownedPods(client, sts);
   for (const pod of pods) {
     const ordinal = Number(pod.metadata.name!.slice(sts.metadata.name!.length + 1));
-    if (ordinal >= replicas || pod.metadata.labels?.['controller-revision-hash'] !== revision) client.delete(PODS, pod);
+    if (ordinal >= replicas || pod.metadata.labels?.['controller-revision-hash'] !== revision) {
+      client.delete(PODS, pod);
+      recorder.record(sts, 'Normal', 'SuccessfulDelete', `delete Pod ${pod.metadata.name} in StatefulSet ${sts.metadata.name} successful`, source);
+    }
   }
   for (let i = 0; i < replicas; i++) {
     const name = `${sts.metadata.name}-${i}`;
@@ -145,6 +211,7 @@ function syncStatefulSet(client: ControllerClient, sts: KubeObject): void {
     asJson(pod.spec).hostname = name;
     if (spec.serviceName) asJson(pod.spec).subdomain = spec.serviceName;
     client.create(PODS, pod);
+    recorder.record(sts, 'Normal', 'SuccessfulCreate', `create Pod ${name} in StatefulSet ${sts.metadata.name} successful`, source);
   }
   const current = ownedPods(client, sts).filter(isPodActive);
   const ready = current.filter(isPodReady).length;
@@ -162,19 +229,24 @@ function syncStatefulSet(client: ControllerClient, sts: KubeObject): void {
 }
 
 /** One pod per node, bound to it directly. */
-function syncDaemonSet(client: ControllerClient, ds: KubeObject): void {
+function syncDaemonSet(client: ControllerClient, ds: KubeObject, { recorder }: Reporter): void {
   const spec = asJson(ds.spec);
+  const source = { component: 'daemonset-controller' };
   const nodes = client.list(NODES).map((node) => node.metadata.name!);
   const pods = ownedPods(client, ds).filter(isPodActive);
   const hash = podTemplateHash(spec.template);
   for (const pod of pods) {
-    if (!nodes.includes(String(asJson(pod.spec).nodeName)) || pod.metadata.labels?.['controller-revision-hash'] !== hash) client.delete(PODS, pod);
+    if (!nodes.includes(String(asJson(pod.spec).nodeName)) || pod.metadata.labels?.['controller-revision-hash'] !== hash) {
+      client.delete(PODS, pod);
+      recorder.record(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, source);
+    }
   }
   for (const node of nodes) {
     if (pods.some((pod) => asJson(pod.spec).nodeName === node && pod.metadata.labels?.['controller-revision-hash'] === hash)) continue;
     const pod = podFromTemplate(ds, asJson(spec.template), { generateName: `${ds.metadata.name}-`, labels: { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) } });
     asJson(pod.spec).nodeName = node;
-    client.create(PODS, pod);
+    const created = client.create(PODS, pod);
+    recorder.record(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`, source);
   }
   const current = ownedPods(client, ds).filter(isPodActive);
   const ready = current.filter(isPodReady).length;
@@ -191,7 +263,8 @@ function syncDaemonSet(client: ControllerClient, ds: KubeObject): void {
 }
 
 /** Runs pods until `completions` succeeded, `parallelism` at a time. */
-function syncJob(client: ControllerClient, job: KubeObject, time: string): void {
+function syncJob(client: ControllerClient, job: KubeObject, time: string, { recorder }: Reporter): void {
+  const source = { component: 'job-controller' };
   const spec = asJson(job.spec);
   const previous = asJson(job.status);
   const completions = Number(spec.completions ?? 1);
@@ -205,7 +278,8 @@ function syncJob(client: ControllerClient, job: KubeObject, time: string): void 
     const wanted = Math.min(parallelism, completions - succeeded) - active;
     for (let i = 0; i < wanted; i++) {
       const labels = { 'controller-uid': job.metadata.uid!, 'job-name': job.metadata.name! };
-      client.create(PODS, podFromTemplate(job, asJson(spec.template), { generateName: `${job.metadata.name}-`, labels }));
+      const pod = client.create(PODS, podFromTemplate(job, asJson(spec.template), { generateName: `${job.metadata.name}-`, labels }));
+      recorder.record(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, source);
       active++;
     }
   }
@@ -216,6 +290,7 @@ function syncJob(client: ControllerClient, job: KubeObject, time: string): void 
   if (active > 0 && !isComplete) status.active = active;
   if (succeeded > 0) status.succeeded = succeeded;
   if (failed > 0) status.failed = failed;
+  if (isComplete && !asList(previous.conditions).length) recorder.record(job, 'Normal', 'Completed', 'Job completed', source);
   writeStatus(client, JOBS, job, status);
 }
 
@@ -241,11 +316,12 @@ function each(objects: KubeObject[], sync: (object: KubeObject) => void, onError
   }
 }
 
-export function syncWorkloads(client: ControllerClient, time: string, onError: (error: unknown) => void): void {
-  each(client.list(DEPLOYMENTS), (deployment) => syncDeployment(client, deployment, time), onError);
-  each(client.list(REPLICA_SETS), (rs) => syncReplicaSet(client, rs), onError);
-  each(client.list(STATEFUL_SETS), (sts) => syncStatefulSet(client, sts), onError);
-  each(client.list(DAEMON_SETS), (ds) => syncDaemonSet(client, ds), onError);
-  each(client.list(JOBS), (job) => syncJob(client, job, time), onError);
+export function syncWorkloads(client: ControllerClient, time: string, onError: (error: unknown) => void, recorder: EventRecorder, messages: EventMessages, createBackoff: CreateBackoff): void {
+  const reporter: Reporter = { recorder, messages, createBackoff };
+  each(client.list(DEPLOYMENTS), (deployment) => syncDeployment(client, deployment, time, reporter), onError);
+  each(client.list(REPLICA_SETS), (rs) => syncReplicaSet(client, rs, time, reporter), onError);
+  each(client.list(STATEFUL_SETS), (sts) => syncStatefulSet(client, sts, reporter), onError);
+  each(client.list(DAEMON_SETS), (ds) => syncDaemonSet(client, ds, reporter), onError);
+  each(client.list(JOBS), (job) => syncJob(client, job, time, reporter), onError);
   each(client.list(HPAS), (hpa) => syncHpa(client, hpa), onError);
 }

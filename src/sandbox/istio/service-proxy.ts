@@ -2,14 +2,16 @@
 // resolves the Service port and a ready endpoint the way the real apiserver's ResourceLocation does,
 // then answers from the simulated container in the pod behind that endpoint.
 import type { KubeObject } from '../kube-object';
+import type { Faults } from '../faults';
 import type { ClusterView, ContainerResponse } from './simulated-containers';
-import { genericAnswer, parseImage, simulatedContainerFor } from './simulated-containers';
+import { answerFromPod } from './simulated-containers';
 import { badRequest, notFound, StatusError } from '../status-error';
 
 /** Reads the objects the proxy needs; the API server passes its object store. */
 export interface ProxyObjects {
   get(resource: 'services' | 'endpoints' | 'pods', namespace: string, name: string): KubeObject | undefined;
-  list(resource: 'services' | 'endpoints' | 'pods'): KubeObject[];
+  /** `configs`: the Istio configuration objects Pilot reads (see PILOT_CONFIG_GROUPS). */
+  list(resource: 'services' | 'endpoints' | 'pods' | 'configs'): KubeObject[];
 }
 
 export interface ServiceProxyRequest {
@@ -88,29 +90,14 @@ export function resolveServiceLocation(objects: ProxyObjects, namespace: string,
   throw serviceUnavailable(`no endpoints available for service "${id}"`);
 }
 
-interface ContainerSpec {
-  image?: string;
-  ports?: { containerPort?: number }[];
-}
-
 /** Proxies one request to a Service: the status error the apiserver would give, or the container's answer. */
-export function proxyToService(objects: ProxyObjects, request: ServiceProxyRequest): ContainerResponse {
+export function proxyToService(objects: ProxyObjects, request: ServiceProxyRequest, faults?: Pick<Faults, 'debugEndpointFault'>): ContainerResponse {
   const location = resolveServiceLocation(objects, request.namespace, request.id);
   const path = `/${request.rest.join('/')}`;
-  const containers = ((location.pod.spec as { containers?: ContainerSpec[] } | undefined)?.containers ?? []).filter((c) => c.image);
-  const cluster: ClusterView = { services: objects.list('services'), endpoints: objects.list('endpoints'), pods: objects.list('pods') };
-  for (const container of containers) {
-    const behaviour = simulatedContainerFor(container.image!);
-    const { tag } = parseImage(container.image!);
-    if (behaviour?.httpPorts(tag).includes(location.port)) {
-      return behaviour.serve(tag, { method: request.method, port: location.port, path, query: request.query, cluster });
-    }
-  }
-  const unknown =
-    containers.find((c) => !simulatedContainerFor(c.image!) && c.ports?.some((p) => p.containerPort === location.port)) ??
-    containers.find((c) => !simulatedContainerFor(c.image!));
-  if (unknown) return genericAnswer(unknown.image!, { method: request.method, port: location.port, path });
-  // Every container is one the sandbox models and none listens there: the dial fails, as through the real proxy.
+  const cluster: ClusterView = { services: objects.list('services'), endpoints: objects.list('endpoints'), pods: objects.list('pods'), configs: objects.list('configs') };
+  const answer = answerFromPod(location.pod, location.port, { method: request.method, path, query: request.query, cluster }, faults);
+  if (answer) return answer;
+  // Nothing in the pod listens on that port: the dial fails, as through the real proxy.
   return {
     status: 503,
     contentType: 'text/plain; charset=utf-8',

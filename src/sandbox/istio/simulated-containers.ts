@@ -1,16 +1,21 @@
-// What the containers behind a Service answer when reached through the API server's service
-// proxy, chosen by image: Pilot (docker.io/istio/pilot) serves its registry and debug pages, any
-// other image gives an answer that says it is simulated. Pure: a request and a view of the cluster in,
-// a status, content type and body out.
+// What the containers of a pod answer on their HTTP ports, chosen by image: Pilot
+// (docker.io/istio/pilot) serves its registry and debug pages (istiod's only to local callers), any
+// other image gives an answer that says it is simulated. Reached through the API server's service
+// proxy, a port-forward or a simulated `curl`. Pure: a request and a view of the cluster in, a status,
+// content type and body out.
+import type { Faults } from '../faults';
 import type { KubeObject } from '../kube-object';
 import type { RegistryInput } from './pilot-registry';
 import { endpointz, goMarshalIndent, legacyRegistrationBody, registryz, serviceHostname } from './pilot-registry';
+import { istiodEndpointShardz, istiodSyncz, istiodVersion, legacyConfigz } from './istiod-debug';
 
 /** The cluster as a container sees it: the objects Pilot's Kubernetes registry watches. */
 export interface ClusterView {
   readonly services: readonly KubeObject[];
   readonly endpoints: readonly KubeObject[];
   readonly pods: readonly KubeObject[];
+  /** Istio configuration objects (networking, authentication, rbac), for `/debug/configz`. */
+  readonly configs?: readonly KubeObject[];
 }
 
 export interface ContainerRequest {
@@ -21,6 +26,9 @@ export interface ContainerRequest {
   readonly path: string;
   readonly query: URLSearchParams;
   readonly cluster: ClusterView;
+  /** The caller is in the pod's own network namespace, as a port-forward or `curl localhost` is;
+   *  the API server's proxy and other pods are not. istiod's debug pages answer only such callers. */
+  readonly fromLoopback?: boolean;
 }
 
 export interface ContainerResponse {
@@ -67,7 +75,21 @@ function isLegacyPilot(tag: string): boolean {
   return major === 1 && minor < 5;
 }
 
+/** istiod 1.20 registered /debug/endpointz as "Obsolete, use endpointShardz" and serves the shards under it. */
+function servesEndpointShards(tag: string): boolean {
+  const [major, minor] = versionOf(tag);
+  return major > 1 || minor >= 20;
+}
+
+/** istiod 1.11 wrapped its debug handlers in `allowAuthenticatedOrLocalhost`. */
+function debugNeedsLocalCaller(tag: string): boolean {
+  const [major, minor] = versionOf(tag);
+  return major > 1 || minor >= 11;
+}
+
 const text = (status: number, body: string): ContainerResponse => ({ status, contentType: 'text/plain; charset=utf-8', body });
+/** `allowAuthenticatedOrLocalhost` of istiod 1.11+: a caller that is neither local nor authenticated gets a bare 401. */
+const unauthorized: ContainerResponse = { status: 401, contentType: 'text/plain; charset=utf-8', body: '' };
 const json = (body: string): ContainerResponse => ({ status: 200, contentType: 'application/json', body });
 
 function registryInput(cluster: ClusterView): RegistryInput {
@@ -170,14 +192,22 @@ const PILOT: SimulatedContainer = {
       if (request.path === '/v1/registration') return json(legacyRegistrationBody(input));
       if (request.path === '/debug/registryz') return json(legacyRegistryz(request.cluster));
       if (request.path === '/debug/endpointz') return json(legacyEndpointz(request.cluster));
+      if (request.path === '/debug/configz') return json(legacyConfigz(request.cluster.configs ?? []));
     }
     if (!legacy) {
+      if (request.path === '/version' && request.port === 15014) return text(200, istiodVersion(tag));
+      if (request.path.startsWith('/debug/') && !request.fromLoopback && debugNeedsLocalCaller(tag)) return unauthorized;
       if (request.path === '/debug/registryz') {
         const services = registryz(input);
         return json(request.query.has('pretty') ? JSON.stringify(services, null, '  ') : JSON.stringify(services));
       }
       if (request.path === '/debug/endpointz') {
-        return json(JSON.stringify(endpointz({ ...input, pods: request.cluster.pods })));
+        const body = servesEndpointShards(tag) ? istiodEndpointShardz({ ...input, pods: request.cluster.pods }) : endpointz({ ...input, pods: request.cluster.pods });
+        return json(request.query.has('pretty') ? JSON.stringify(body, null, '  ') : JSON.stringify(body));
+      }
+      if (request.path === '/debug/syncz') {
+        const syncz = istiodSyncz(request.cluster.pods, request.query.get('namespace') ?? undefined);
+        return json(request.query.has('pretty') ? JSON.stringify(syncz, null, '  ') : JSON.stringify(syncz));
       }
     }
     // go-restful's router answers paths it has no route for.
@@ -191,6 +221,49 @@ const CONTAINERS: readonly SimulatedContainer[] = [PILOT, { ...PILOT, repository
 export function simulatedContainerFor(image: string): SimulatedContainer | undefined {
   const { repository } = parseImage(image);
   return CONTAINERS.find((container) => container.repository === repository);
+}
+
+const isDebugPath = (path: string): boolean => path.startsWith('/debug/') || path === '/v1/registration';
+
+interface ContainerSpec {
+  image?: string;
+  ports?: { containerPort?: number }[];
+}
+
+interface Listener {
+  readonly image: string;
+  readonly behaviour: SimulatedContainer | undefined;
+}
+
+/** The container that listens on a pod's port: a simulated one serving it, else one the sandbox does not model. */
+export function listenerOn(pod: KubeObject, port: number): Listener | undefined {
+  const containers = ((pod.spec as { containers?: ContainerSpec[] } | undefined)?.containers ?? []).filter((c) => c.image);
+  for (const container of containers) {
+    const behaviour = simulatedContainerFor(container.image!);
+    if (behaviour?.httpPorts(parseImage(container.image!).tag).includes(port)) return { image: container.image!, behaviour };
+  }
+  // One the sandbox does not model listens on the ports it declares, or anywhere when it declares none.
+  const unknown =
+    containers.find((c) => !simulatedContainerFor(c.image!) && c.ports?.some((p) => p.containerPort === port)) ??
+    containers.find((c) => !simulatedContainerFor(c.image!) && !c.ports?.length);
+  return unknown ? { image: unknown.image!, behaviour: undefined } : undefined;
+}
+
+/**
+ * What a pod answers on one of its ports: the simulated container listening there, else a container
+ * the sandbox does not model (which answers a page saying so), else undefined — nothing listens and
+ * the connection is refused.
+ */
+export function answerFromPod(pod: KubeObject, port: number, request: Omit<ContainerRequest, 'port'>, faults?: Pick<Faults, 'debugEndpointFault'>): ContainerResponse | undefined {
+  const listener = listenerOn(pod, port);
+  if (!listener) return undefined;
+  if (!listener.behaviour) return genericAnswer(listener.image, { method: request.method, port, path: request.path });
+  const answer = listener.behaviour.serve(parseImage(listener.image).tag, { ...request, port });
+  const fault = answer.status === 200 && isDebugPath(request.path) ? faults?.debugEndpointFault(pod.metadata.labels?.app) : undefined;
+  if (fault === 'error') return text(500, `Internal Server Error: injected fault on ${request.path}\n`);
+  // A handler that dies mid-write: the client reads half a JSON document.
+  if (fault === 'malformed') return { ...answer, body: answer.body.slice(0, Math.floor(answer.body.length / 2)) };
+  return answer;
 }
 
 /** What a container the sandbox does not model answers: a plain page that says so. */

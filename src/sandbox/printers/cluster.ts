@@ -3,7 +3,7 @@
 import type { KubeObject } from '../kube-object';
 import { ageColumn, ageOf, nameColumn, nameOf } from './common';
 import { DOC } from './descriptions';
-import { parseTime, since } from './duration';
+import { parseTime, since } from '../../kube/kubectl-time';
 import type { Printer } from './table';
 import { column } from './table';
 import type { Json } from './values';

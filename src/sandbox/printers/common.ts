@@ -1,7 +1,7 @@
 // The columns and cells nearly every printer shares: NAME, AGE, and the wide CONTAINERS / IMAGES.
 import type { KubeObject } from '../kube-object';
 import { DOC } from './descriptions';
-import { since } from './duration';
+import { since } from '../../kube/kubectl-time';
 import { column } from './table';
 import { asString } from './values';
 

@@ -2,7 +2,7 @@
 // apiextensions-apiserver's tableconvertor does; NAME + AGE when the CRD declares none.
 import type { KubeObject } from '../kube-object';
 import { DOC } from './descriptions';
-import { isValidTime, since } from './duration';
+import { isValidTime, since } from '../../kube/kubectl-time';
 import { findResults, parseJSONPath, printResult } from './jsonpath';
 import type { PathNode } from './jsonpath';
 import type { Cell, Printer, TableColumnDefinition } from './table';

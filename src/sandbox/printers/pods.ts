@@ -2,7 +2,7 @@
 // including sidecar (restartable init) containers, Init:N/M, Terminating and "(5m ago)" restarts.
 import type { KubeObject } from '../kube-object';
 import { DOC } from './descriptions';
-import { humanDuration, parseTime, since } from './duration';
+import { humanDuration, parseTime, since } from '../../kube/kubectl-time';
 import { formatLabels, layoutContainerCells } from './format';
 import type { Printer, PrintedRow, TableRowCondition } from './table';
 import { column } from './table';

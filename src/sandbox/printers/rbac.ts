@@ -2,7 +2,7 @@
 // answers them with the default NAME / CREATED AT table.
 import type { KubeObject } from '../kube-object';
 import { DOC } from './descriptions';
-import { since } from './duration';
+import { since } from '../../kube/kubectl-time';
 import type { Printer, TableColumnDefinition } from './table';
 import { column } from './table';
 import { asObject, asObjects, asString } from './values';

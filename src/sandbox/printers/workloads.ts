@@ -3,7 +3,7 @@
 import type { KubeObject } from '../kube-object';
 import { ageColumn, ageOf, containersColumn, imagesColumn, nameColumn, nameOf } from './common';
 import { DOC } from './descriptions';
-import { humanDuration, parseTime, since } from './duration';
+import { humanDuration, parseTime, since } from '../../kube/kubectl-time';
 import { formatLabelSelector, formatLabels, labelSelectorString, layoutContainerCells, printBoolPtr, templateContainers } from './format';
 import type { Printer } from './table';
 import { column } from './table';

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import * as yaml from 'js-yaml';
 import { applyDefaults } from '../../../src/sandbox/defaults';
 import type { KubeObject } from '../../../src/sandbox/kube-object';
-import { humanDuration } from '../../../src/sandbox/printers/duration';
+import { humanDuration } from '../../../src/kube/kubectl-time';
 import type { Cell, Table } from '../../../src/sandbox/printing';
 import { tableFor, tableForObject, tableOptionsFromQuery, tableVersionFor, wantsTable } from '../../../src/sandbox/printing';
 import { resourceTypeFromCrd } from '../../../src/sandbox/resource-registry';

@@ -1,4 +1,4 @@
-// AGE and friends: a port of k8s.io/apimachinery/pkg/util/duration.HumanDuration and of the
+// kubectl's times: AGE and friends, a port of k8s.io/apimachinery/pkg/util/duration.HumanDuration and of the
 // translateTimestampSince helpers in pkg/printers/internalversion/printers.go.
 
 const SECOND = 1000;

@@ -1,0 +1,164 @@
+// The debug pages of Pilot and istiod that are not about the service registry: istiod's
+// `/debug/syncz` (the proxies connected to it and the xDS nonces they acknowledged) and `/version`,
+// and legacy Pilot's `/debug/configz` (the Istio configuration it read). Shapes follow Istio's
+// `pilot/pkg/xds/debug.go` (SyncStatus), `pkg/version` (BuildInfo.String) and Pilot 1.2's
+// hand-written configz stream. Pure: objects in, values or text out.
+import { createHash } from 'node:crypto';
+import type { KubeObject } from '../kube-object';
+import { goMarshalIndent } from './pilot-registry';
+
+/** Tag commits of the releases the fixtures name (see registry/FORMATS.md); others report `unknown` as dev builds do. */
+const RELEASE_COMMITS: Record<string, string> = {
+  '1.5.0': 'c3c353285578eb68b334fc8766746b754b6b3789',
+  '1.11.0': '57d639a4fd19ee8c3559b9a4032f91e4d23c6f14',
+  '1.12.0': '016bc46f4a5e0ef3fa135b3c5380ab7765467c1a',
+  '1.16.0': '8f2e2dc5d57f6f1f7a453e03ec96ca72b2205783',
+  '1.20.0': '6869a6c2371e21c847d216065cf5c59863d01b4c',
+  '1.26.1': '2ce3ad897b984a045d9d5f80a8c1bb8eefdf88f5',
+};
+
+/** istiod's monitoring `/version`: `version.Info.String()`, `<version>-<revision>-<status>-<tag>-<go version>`. */
+export function istiodVersion(tag: string): string {
+  const commit = RELEASE_COMMITS[tag];
+  return commit ? `${tag}-${commit}-Clean-${tag}-go1.24.3` : `${tag}-unknown-unknown-unknown-go1.24.3`;
+}
+
+interface Container {
+  name?: string;
+  image?: string;
+  args?: string[];
+}
+
+/** A nonce as istiod sends it: stable per proxy and type, so sent equals acked on a synced proxy. */
+function nonce(proxyId: string, type: string): string {
+  const hex = createHash('sha256').update(`${proxyId}/${type}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The Envoy of a running pod that would hold an xDS stream to istiod: a sidecar, or a gateway's `proxy router`. */
+function connectedProxy(pod: KubeObject): { type: 'sidecar' | 'router'; version: string } | undefined {
+  if ((pod.status as { phase?: string } | undefined)?.phase !== 'Running' || pod.metadata.deletionTimestamp) return undefined;
+  const spec = (pod.spec ?? {}) as { containers?: Container[]; initContainers?: Container[] };
+  const all = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+  const proxy = all.find((c) => c.name === 'istio-proxy' && /\/proxyv2:/.test(c.image ?? ''));
+  if (!proxy) return undefined;
+  const version = (proxy.image ?? '').replace(/^.*:/, '');
+  return { type: proxy.args?.includes('router') ? 'router' : 'sidecar', version };
+}
+
+/** `/debug/syncz`: one SyncStatus per connected proxy (sorted like `SortedClients`), all types acknowledged. */
+export function istiodSyncz(pods: readonly KubeObject[], namespace?: string): Record<string, string>[] {
+  const result: Record<string, string>[] = [];
+  for (const pod of pods) {
+    if (namespace && pod.metadata.namespace !== namespace) continue;
+    const proxy = connectedProxy(pod);
+    if (!proxy) continue;
+    const id = `${pod.metadata.name}.${pod.metadata.namespace}`;
+    const entry: Record<string, string> = { cluster_id: 'Kubernetes', proxy: id, proxy_type: proxy.type, istio_version: proxy.version };
+    for (const [field, type] of [
+      ['cluster', 'cds'],
+      ['listener', 'lds'],
+      ['route', 'rds'],
+      ['endpoint', 'eds'],
+    ] as const) {
+      entry[`${field}_sent`] = nonce(id, type);
+      entry[`${field}_acked`] = nonce(id, type);
+    }
+    result.push(entry);
+  }
+  return result.sort((a, b) => (a.proxy < b.proxy ? -1 : a.proxy > b.proxy ? 1 : 0));
+}
+
+/** Pilot 1.2's config type name: the kind in kebab case (`VirtualService` → `virtual-service`). */
+function configType(kind: string): string {
+  return kind.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
+/** The Istio API groups Pilot 1.2's config store reads. */
+export const PILOT_CONFIG_GROUPS = ['networking.istio.io', 'authentication.istio.io', 'rbac.istio.io'];
+
+/** Pilot 1.2's `/debug/configz`: `model.Config` values (ConfigMeta inline, then `Spec`), each indented, closed by `{}`. */
+export function legacyConfigz(configs: readonly KubeObject[]): string {
+  let body = '\n[\n';
+  for (const config of configs) {
+    const [group, version] = config.apiVersion.split('/');
+    const meta = config.metadata;
+    const value = {
+      type: configType(config.kind),
+      group,
+      version,
+      name: meta.name,
+      ...(meta.namespace ? { namespace: meta.namespace } : {}),
+      domain: 'cluster.local',
+      ...(meta.labels && Object.keys(meta.labels).length ? { labels: meta.labels } : {}),
+      ...(meta.annotations && Object.keys(meta.annotations).length ? { annotations: meta.annotations } : {}),
+      resourceVersion: meta.resourceVersion,
+      creationTimestamp: meta.creationTimestamp,
+      Spec: (config as { spec?: unknown }).spec ?? {},
+    };
+    body += `${goMarshalIndent(value, '  ', '  ')},\n`;
+  }
+  return `${body}\n{}]`;
+}
+
+interface ShardzInput {
+  readonly services: readonly KubeObject[];
+  readonly endpoints: readonly KubeObject[];
+  readonly pods: readonly KubeObject[];
+}
+
+interface EndpointSubset {
+  addresses?: { ip: string; targetRef?: { kind?: string; name?: string; namespace?: string } }[];
+  ports?: { name?: string; port: number }[];
+}
+
+const sortedObject = <T>(entries: [string, T][]): Record<string, T> => Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/**
+ * `/debug/endpointz` of istiod 1.20+ (the endpointShardz handler): per service hostname and namespace,
+ * the IstioEndpoints of the `Kubernetes/Kubernetes` shard and the service accounts behind them (maps
+ * marshal with sorted keys, as Go's encoding/json does).
+ */
+export function istiodEndpointShardz(input: ShardzInput, domain = 'cluster.local'): Record<string, unknown> {
+  const hosts: [string, unknown][] = [];
+  for (const service of input.services) {
+    if ((service.spec as { type?: string } | undefined)?.type === 'ExternalName') continue;
+    const namespace = service.metadata.namespace!;
+    const endpoints = input.endpoints.find((e) => e.metadata.namespace === namespace && e.metadata.name === service.metadata.name);
+    const shard: Record<string, unknown>[] = [];
+    const accounts = new Set<string>();
+    for (const subset of (endpoints?.subsets as EndpointSubset[] | undefined) ?? []) {
+      for (const port of subset.ports ?? []) {
+        for (const address of subset.addresses ?? []) {
+          const pod = input.pods.find((p) => p.metadata.namespace === namespace && p.metadata.name === address.targetRef?.name);
+          const spec = (pod?.spec ?? {}) as { serviceAccountName?: string; nodeName?: string; containers?: Container[] };
+          const account = `spiffe://${domain}/ns/${namespace}/sa/${spec.serviceAccountName ?? 'default'}`;
+          accounts.add(account);
+          const labels = sortedObject([...Object.entries(pod?.metadata.labels ?? {}), ['topology.istio.io/cluster', 'Kubernetes'], ['topology.istio.io/network', '']]);
+          shard.push({
+            Labels: labels,
+            Addresses: [address.ip],
+            ServicePortName: port.name ?? '',
+            LegacyClusterPortKey: 0,
+            ServiceAccount: account,
+            Network: '',
+            Locality: { Label: '', ClusterID: 'Kubernetes' },
+            EndpointPort: port.port,
+            LbWeight: 0,
+            TLSMode: (spec.containers ?? []).some((c) => c.name === 'istio-proxy') ? 'istio' : 'disabled',
+            Namespace: namespace,
+            WorkloadName: pod?.metadata.labels?.app ?? pod?.metadata.name ?? '',
+            HostName: '',
+            SubDomain: '',
+            HealthStatus: 1,
+            SendUnhealthyEndpoints: false,
+            NodeName: spec.nodeName ?? '',
+          });
+        }
+      }
+    }
+    const hostname = `${service.metadata.name}.${namespace}.svc.${domain}`;
+    hosts.push([hostname, { [namespace]: { Shards: { 'Kubernetes/Kubernetes': shard }, ServiceAccounts: sortedObject([...accounts].map((account) => [account, {}])) } }]);
+  }
+  return sortedObject(hosts);
+}
