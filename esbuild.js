@@ -8,6 +8,19 @@ const path = require('node:path');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
+/**
+ * The Kubernetes client lives in its own bundle (dist/kube.js): the extension bundle's only
+ * import of it, connection.ts's `import('@kubernetes/client-node')`, becomes a `require` of that
+ * file at first use, so activation does not parse it.
+ * @type {import('esbuild').Plugin}
+ */
+const kubeClientApart = {
+  name: 'kube-client-apart',
+  setup(build) {
+    build.onResolve({ filter: /^@kubernetes\/client-node$/ }, () => ({ path: './kube.js', external: true }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions[]} */
 const bundles = [
   {
@@ -17,6 +30,16 @@ const bundles = [
     target: 'node20',
     format: 'cjs',
     external: ['vscode'],
+    plugins: [kubeClientApart],
+    // import() becomes require(): dist/kube.js is CommonJS, and the extension host loads CommonJS.
+    supported: { 'dynamic-import': false },
+  },
+  {
+    entryPoints: { kube: 'src/kube/client-bundle.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
   },
   {
     // `npm run sandbox`: the sandbox cluster as its own process.
@@ -72,8 +95,8 @@ async function main() {
         metafile: true,
         logLevel: 'silent',
         legalComments: 'none',
-        plugins: [reportSizes],
         ...options,
+        plugins: [...(options.plugins ?? []), reportSizes],
       }),
     ),
   );

@@ -58,7 +58,30 @@ const sandbox_list_10k = () => scenarioScript('scripts/bench/sandbox-list.ts', [
 /** kubectl create -f istio-demo.yaml until every istio-system pod is Ready/Completed, vs kubectl alone. */
 const sandbox_install_settle = () => scenarioScript('scripts/bench/sandbox-install-settle.ts');
 
-const scenarios = { activation, sandbox_list_10k, sandbox_install_settle };
+/** The pod watch store (scripts/bench/pod-sync.ts): one run gives both figures. pod_sync_10k: connect →
+ *  store synced with 10k pods vs `kubectl get pods -A -o json`; watch_update_p99: a server-side pod
+ *  update → the store's change event vs the same event on a raw client-node Watch. */
+let podSync;
+const podSyncRun = () => (podSync ??= scenarioScript('scripts/bench/pod-sync.ts', ['--expose-gc']));
+const pod_sync_10k = () => podSyncRun().pod_sync_10k;
+const watch_update_p99 = () => podSyncRun().watch_update_p99;
+
+/** GET /v1/registration through `kubectl port-forward svc/istio-pilot` vs through the API server's service proxy. */
+const sandbox_port_forward_get = () => scenarioScript('scripts/bench/sandbox-port-forward.ts');
+
+/** One refresh of the Istio Pods view with 10k pods (rebuild + diff of the tree model) vs a `kubectl get pods -A` poll. */
+const pod_tree_update_10k = () => scenarioScript('scripts/bench/pod-tree.ts');
+
+/** The registry webview's first painted table of 10k services × 2 ports × 3 endpoints vs JSON.parse of the same registry; filter keystroke p95. */
+const registry_render_10k = () => scenarioScript('scripts/bench/registry-render.ts');
+
+/** A 50 MB release archive from a local mirror: our download + verify + unpack vs curl -o + sha256sum -c + tar xzf. */
+const download_verify_extract = () => scenarioScript('scripts/bench/download-verify-extract.ts');
+
+/** Our install engine on istio-demo.yaml (1.2.2) vs kubectl create -f of the same file, each on a fresh sandbox. */
+const install_vs_kubectl_create = () => scenarioScript('scripts/bench/install-vs-kubectl.ts');
+
+const scenarios = { activation, sandbox_list_10k, sandbox_install_settle, pod_sync_10k, watch_update_p99, sandbox_port_forward_get, pod_tree_update_10k, registry_render_10k, download_verify_extract, install_vs_kubectl_create };
 
 async function main() {
   // stdout carries the JSON document only: everything the scenarios and their test runners

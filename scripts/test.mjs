@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: every suite, then one closing line `N passed, N failed` summing them all.
-//   node scripts/test.mjs [lint] [typecheck] [unit] [integration] [vscode] [harness] [package]
+//   node scripts/test.mjs [lint] [typecheck] [unit] [integration] [webview] [vscode] [harness] [e2e] [package]
 // Each suite counts its own tests; lint and typecheck count as one check each.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,6 +15,11 @@ const suites = {
   integration: () => {
     build();
     return nodeTests('integration', testFiles('test/integration'));
+  },
+  // The registry webview bundle in real headless Chromium (playwright-core).
+  webview: () => {
+    build();
+    return nodeTests('webview', testFiles('test/webview'));
   },
   vscode: async () => {
     build();
@@ -33,6 +38,11 @@ const suites = {
   harness: () => {
     build();
     return nodeTests('harness', testFiles('test/harness'));
+  },
+  // The whole lab through the workbench UI on the sandbox (test/e2e), healthy and with faults on.
+  e2e: () => {
+    build();
+    return nodeTests('e2e', testFiles('test/e2e'));
   },
   package: () => nodeTests('package', testFiles('test/package')),
 };

@@ -6,7 +6,7 @@
 // The extension host reports through ISTIO_LAB_TEST_RESULT (a JSON file written by
 // test/vscode/index.ts), because in the browser nothing closes the window when tests end.
 // While tests run, it serves POST /screenshot?name=N on ISTIO_LAB_SCREENSHOT_URL so a test
-// can capture the page at the moment it chooses.
+// can capture the page at the moment it chooses (and /shows?text=T, /rows?view=V to read it).
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -55,6 +55,9 @@ async function main() {
       } else if (request.url?.startsWith('/shows')) {
         const found = await pageShows(page, query.get('text') ?? '', Number(query.get('timeoutMs') ?? 15_000));
         response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(found));
+      } else if (request.url?.startsWith('/rows')) {
+        const rows = await treeRows(page, query.get('view') ?? '');
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(rows));
       } else {
         response.writeHead(404).end();
       }
@@ -117,6 +120,28 @@ async function pageShows(page, text, timeoutMs) {
     if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/**
+ * The rows a tree view renders, top to bottom: depth (aria-level), label and description. Only the
+ * rows in and near the viewport exist in the DOM (the list is virtual).
+ */
+async function treeRows(page, view) {
+  return page.evaluate((title) => {
+    const pane = [...globalThis.document.querySelectorAll('.pane')].find((candidate) => candidate.querySelector('.pane-header .title')?.textContent?.trim().toLowerCase() === title.toLowerCase());
+    if (!pane) return [];
+    // Sticky-scroll rows repeat the ancestors of the first rows; only the list's own rows count.
+    const rows = [...pane.querySelectorAll('.pane-body .monaco-list-row')].filter((row) => !row.closest('.monaco-tree-sticky-container'));
+    return rows
+      .map((row) => ({
+        index: Number(row.getAttribute('data-index')),
+        level: Number(row.getAttribute('aria-level')),
+        label: row.querySelector('.label-name')?.textContent ?? '',
+        description: row.querySelector('.label-description')?.textContent ?? '',
+      }))
+      .sort((a, b) => a.index - b.index)
+      .map(({ level, label, description }) => ({ level, label, description }));
+  }, view);
 }
 
 async function waitForResult(file, serverExited, timeoutMs) {

@@ -76,3 +76,224 @@ export interface PodStore {
   /** Stops watching; the store keeps its last pods for reading. */
   dispose(): void;
 }
+
+// ── projection ───────────────────────────────────────────────────────────────────────────────
+
+/** The fields of a v1 Pod (as the API server's JSON) that the projection reads. */
+export interface PodObject {
+  readonly metadata?: {
+    readonly uid?: string;
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly resourceVersion?: string;
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
+    readonly ownerReferences?: readonly { readonly kind?: string; readonly name?: string; readonly controller?: boolean }[];
+    readonly creationTimestamp?: string | Date;
+    readonly deletionTimestamp?: string | Date | null;
+  };
+  readonly spec?: {
+    readonly nodeName?: string;
+    readonly containers?: readonly ContainerSpec[];
+    readonly initContainers?: readonly ContainerSpec[];
+  };
+  readonly status?: {
+    readonly phase?: string;
+    readonly reason?: string;
+    readonly podIP?: string;
+    readonly conditions?: readonly PodCondition[];
+    readonly containerStatuses?: readonly ContainerStatus[];
+    readonly initContainerStatuses?: readonly ContainerStatus[];
+  };
+}
+
+interface ContainerSpec {
+  readonly name?: string;
+  readonly image?: string;
+  readonly restartPolicy?: string;
+}
+
+interface TerminatedState {
+  readonly reason?: string;
+  readonly message?: string;
+  readonly exitCode?: number;
+  readonly signal?: number;
+}
+
+interface ContainerState {
+  readonly running?: object | null;
+  readonly waiting?: { readonly reason?: string; readonly message?: string } | null;
+  readonly terminated?: TerminatedState | null;
+}
+
+interface ContainerStatus {
+  readonly name?: string;
+  readonly image?: string;
+  readonly ready?: boolean;
+  readonly started?: boolean;
+  readonly restartCount?: number;
+  readonly state?: ContainerState;
+  readonly lastState?: ContainerState;
+}
+
+/** Annotations kept in the projection: Istio's own (injection status, revision, ambient) and nothing else. */
+const isKeptAnnotation = (key: string): boolean => /^(sidecar\.istio\.io|istio\.io|ambient\.istio\.io|proxy\.istio\.io)\//.test(key);
+
+const isRestartable = (container: ContainerSpec | undefined): boolean => container?.restartPolicy === 'Always';
+
+function terminatedReason(terminated: TerminatedState, prefix: string): string {
+  if (terminated.reason) return prefix + terminated.reason;
+  return terminated.signal ? `${prefix}Signal:${terminated.signal}` : `${prefix}ExitCode:${terminated.exitCode ?? 0}`;
+}
+
+function isConditionTrue(conditions: readonly PodCondition[] | undefined, type: string): boolean {
+  return (conditions ?? []).some((condition) => condition.type === type && condition.status === 'True');
+}
+
+/**
+ * READY, STATUS and RESTARTS as `kubectl get pods` prints them: printPod of kubectl's printers.go
+ * (v1.32), with sidecar (restartable init) containers, Init:N/M, CrashLoopBackOff, Completed and
+ * Terminating.
+ */
+export function podStatusColumns(pod: PodObject): { status: string; readyContainers: number; totalContainers: number; restarts: number } {
+  const spec = pod.spec ?? {};
+  const status = pod.status ?? {};
+  const initSpecs = spec.initContainers ?? [];
+  const initByName = new Map(initSpecs.map((container) => [container.name, container]));
+  const totalContainers = (spec.containers ?? []).length + initSpecs.filter(isRestartable).length;
+  let readyContainers = 0;
+  let restarts = 0;
+  let restartableInitRestarts = 0;
+  // The registry sets Pending on create; a pod without a phase has not been seen by a kubelet.
+  const phase = status.phase || 'Pending';
+  let reason = status.reason || phase;
+  for (const condition of status.conditions ?? []) {
+    if (condition.type === 'PodScheduled' && condition.reason === 'SchedulingGated') reason = 'SchedulingGated';
+  }
+
+  let initializing = false;
+  const initStatuses = status.initContainerStatuses ?? [];
+  for (let i = 0; i < initStatuses.length; i++) {
+    const container = initStatuses[i];
+    const restartable = isRestartable(initByName.get(container.name));
+    restarts += container.restartCount ?? 0;
+    if (restartable) restartableInitRestarts += container.restartCount ?? 0;
+    const terminated = container.state?.terminated ?? undefined;
+    const waiting = container.state?.waiting ?? undefined;
+    if (terminated && (terminated.exitCode ?? 0) === 0) continue;
+    if (restartable && container.started === true) {
+      if (container.ready === true) readyContainers++;
+      continue;
+    }
+    if (terminated) reason = terminatedReason(terminated, 'Init:');
+    else if (waiting?.reason && waiting.reason !== 'PodInitializing') reason = `Init:${waiting.reason}`;
+    else reason = `Init:${i}/${initSpecs.length}`;
+    initializing = true;
+    break;
+  }
+
+  if (!initializing || isConditionTrue(status.conditions, 'Initialized')) {
+    restarts = restartableInitRestarts;
+    let hasRunning = false;
+    const statuses = status.containerStatuses ?? [];
+    for (let i = statuses.length - 1; i >= 0; i--) {
+      const container = statuses[i];
+      restarts += container.restartCount ?? 0;
+      const state = container.state ?? {};
+      if (state.waiting?.reason) reason = state.waiting.reason;
+      else if (state.terminated) reason = terminatedReason(state.terminated, '');
+      else if (container.ready === true && state.running) {
+        hasRunning = true;
+        readyContainers++;
+      }
+    }
+    // Back to Running when a container still runs (kubectl's own correction).
+    if (reason === 'Completed' && hasRunning) reason = isConditionTrue(status.conditions, 'Ready') ? 'Running' : 'NotReady';
+  }
+
+  const deleting = Boolean(pod.metadata?.deletionTimestamp);
+  if (deleting && status.reason === 'NodeLost') reason = 'Unknown';
+  else if (deleting && phase !== 'Failed' && phase !== 'Succeeded') reason = 'Terminating';
+  return { status: reason, readyContainers, totalContainers, restarts };
+}
+
+function summarizeContainer(spec: ContainerSpec, status: ContainerStatus | undefined): ContainerSummary {
+  const state = status?.state ?? {};
+  const base = {
+    name: spec.name ?? '',
+    image: spec.image ?? status?.image ?? '',
+    ready: status?.ready === true,
+    restartCount: status?.restartCount ?? 0,
+    lastTerminationReason: status?.lastState?.terminated?.reason || undefined,
+  };
+  if (state.running) return { ...base, state: 'running' };
+  if (state.terminated) {
+    return { ...base, state: 'terminated', reason: state.terminated.reason || undefined, message: state.terminated.message || undefined, exitCode: state.terminated.exitCode };
+  }
+  if (state.waiting) return { ...base, state: 'waiting', reason: state.waiting.reason || undefined, message: state.waiting.message || undefined };
+  return { ...base, state: 'unknown' };
+}
+
+function summarizeContainers(specs: readonly ContainerSpec[] | undefined, statuses: readonly ContainerStatus[] | undefined): ContainerSummary[] {
+  const byName = new Map((statuses ?? []).map((status) => [status.name, status]));
+  return (specs ?? []).map((spec) => summarizeContainer(spec, byName.get(spec.name)));
+}
+
+const epochMs = (time: string | Date | undefined | null): number => (time ? new Date(time).getTime() : 0);
+
+/** The small projection of a pod the store keeps (see PodSummary). */
+export function summarizePod(pod: PodObject): PodSummary {
+  const metadata = pod.metadata ?? {};
+  const owner = metadata.ownerReferences?.find((reference) => reference.controller) ?? metadata.ownerReferences?.[0];
+  const annotations: Record<string, string> = {};
+  for (const [key, value] of Object.entries(metadata.annotations ?? {})) if (isKeptAnnotation(key)) annotations[key] = value;
+  const columns = podStatusColumns(pod);
+  return {
+    uid: metadata.uid ?? `${metadata.namespace}/${metadata.name}`,
+    namespace: metadata.namespace ?? '',
+    name: metadata.name ?? '',
+    resourceVersion: metadata.resourceVersion ?? '',
+    labels: { ...metadata.labels },
+    annotations,
+    ownerKind: owner?.kind,
+    ownerName: owner?.name,
+    phase: pod.status?.phase || 'Pending',
+    status: columns.status,
+    readyContainers: columns.readyContainers,
+    totalContainers: columns.totalContainers,
+    restarts: columns.restarts,
+    createdAt: epochMs(metadata.creationTimestamp),
+    deleting: Boolean(metadata.deletionTimestamp),
+    nodeName: pod.spec?.nodeName || undefined,
+    podIP: pod.status?.podIP || undefined,
+    containers: summarizeContainers(pod.spec?.containers, pod.status?.containerStatuses),
+    initContainers: summarizeContainers(pod.spec?.initContainers, pod.status?.initContainerStatuses),
+    conditions: (pod.status?.conditions ?? []).map(({ type, status, reason, message }) => ({ type, status, reason: reason || undefined, message: message || undefined })),
+  };
+}
+
+/** Whether two projections show the same thing (resourceVersion aside): an update that changes nothing shown is no change. */
+export function isSamePodSummary(a: PodSummary, b: PodSummary): boolean {
+  return sameValue({ ...a, resourceVersion: '' }, { ...b, resourceVersion: '' });
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a).filter((key) => (a as Record<string, unknown>)[key] !== undefined);
+  const keysB = Object.keys(b).filter((key) => (b as Record<string, unknown>)[key] !== undefined);
+  if (keysA.length !== keysB.length) return false;
+  return keysA.every((key) => sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+}
+
+/** Istio's data plane: a pod with an injected sidecar (container `istio-proxy`, native sidecar
+ *  included, or the `sidecar.istio.io/status` annotation), ztunnel, or a waypoint proxy. */
+export function isDataPlanePod(pod: PodObject): boolean {
+  const metadata = pod.metadata ?? {};
+  if (metadata.annotations?.['sidecar.istio.io/status']) return true;
+  const labels = metadata.labels ?? {};
+  if (labels.app === 'ztunnel' || labels['gateway.istio.io/managed'] === 'istio.io-mesh-controller') return true;
+  const isProxy = (container: ContainerSpec): boolean => container.name === 'istio-proxy';
+  return (pod.spec?.containers ?? []).some(isProxy) || (pod.spec?.initContainers ?? []).some(isProxy);
+}

@@ -2,6 +2,8 @@
 // stands for, so the learner sees what the extension does for them.
 import * as vscode from 'vscode';
 import type { LabStep } from '../lab/steps';
+import type { StepStatus } from '../lab/lab-progress';
+import { isLabStepId } from '../lab/lab-progress';
 import { LAB_WALKTHROUGH_ID, findLabStep, labSteps, terminalLineFor } from '../lab/steps';
 import type { LabStepsNode, LabStepsTreeProvider } from './lab-steps-tree';
 import { stepTitle } from './lab-steps-tree';
@@ -37,6 +39,17 @@ export function registerLabCommands(
       // Typed, not run: the learner reads the command and presses Enter themselves.
       terminal.sendText(line, false);
       log.info(`typed a lab command into the terminal: ${line}`);
+    }),
+    // Internal (not in the palette): how any view marks its lab step, e.g. the registry viewer
+    // `executeCommand('istioLab.markLabStep', 'registry')` once it has fetched the registry.
+    vscode.commands.registerCommand('istioLab.markLabStep', async (step?: unknown, status: StepStatus = 'done', detail?: string) => {
+      if (!isLabStepId(step)) throw new Error(`istioLab.markLabStep: unknown lab step ${JSON.stringify(step)}`);
+      await tree.progress.mark(step, status, detail);
+    }),
+    // Internal: a step's state as the Lab Steps view shows it, for other views and tests.
+    vscode.commands.registerCommand('istioLab.labStepState', (step?: unknown) => {
+      if (!isLabStepId(step)) throw new Error(`istioLab.labStepState: unknown lab step ${JSON.stringify(step)}`);
+      return tree.progress.state(step);
     }),
     vscode.commands.registerCommand('istioLab.copyStepCommand', async (target?: CommandTarget) => {
       const line = await resolveLine(target);

@@ -1,6 +1,9 @@
-// The "Lab Steps" view: the lab's steps and, under each, the shell commands it stands for.
-// Empty until the learner starts the lab, so that the view's welcome text says what to do first.
+// The "Lab Steps" view: the lab's steps, each with its state from real checks (src/lab/lab-progress.ts)
+// and, under it, the shell commands it stands for. Empty until the learner starts the lab, so
+// that the view's welcome text says what to do first.
 import * as vscode from 'vscode';
+import type { StepState } from '../lab/lab-progress';
+import { LabProgress } from '../lab/lab-progress';
 import type { LabStep, LabStepId } from '../lab/steps';
 import { LAB_ISTIO_VERSION, labSteps } from '../lab/steps';
 
@@ -33,7 +36,17 @@ export class LabStepsTreeProvider implements vscode.TreeDataProvider<LabStepsNod
   private readonly changed = new vscode.EventEmitter<LabStepsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly state: vscode.Memento) {}
+  /** Each step's state, kept per workspace. */
+  readonly progress: LabProgress;
+  private readonly progressListener: { dispose(): void };
+
+  constructor(
+    private readonly state: vscode.Memento,
+    workspaceState: vscode.Memento,
+  ) {
+    this.progress = new LabProgress(workspaceState);
+    this.progressListener = this.progress.onDidChange(() => this.changed.fire(undefined));
+  }
 
   get isLabStarted(): boolean {
     return this.state.get<boolean>(LAB_STARTED_KEY, false);
@@ -60,11 +73,13 @@ export class LabStepsTreeProvider implements vscode.TreeDataProvider<LabStepsNod
     if (node.kind === 'step') {
       const index = labSteps.indexOf(node.step) + 1;
       const item = new vscode.TreeItem(`${index}. ${stepTitle(node.step.id)}`, vscode.TreeItemCollapsibleState.Collapsed);
+      const state = this.progress.state(node.step.id);
       item.id = `step:${node.step.id}`;
       item.contextValue = 'labStep';
-      item.iconPath = new vscode.ThemeIcon('circle-large-outline');
+      item.iconPath = stateIcon(state);
+      item.description = stateText(state);
       item.tooltip = new vscode.MarkdownString(
-        [vscode.l10n.t('Open this step in the lab guide.'), '```sh', ...node.step.commands, '```'].join('\n'),
+        [stateText(state), '', vscode.l10n.t('Open this step in the lab guide.'), '```sh', ...node.step.commands, '```'].join('\n'),
       );
       item.command = {
         command: 'istioLab.openLabGuide',
@@ -83,6 +98,33 @@ export class LabStepsTreeProvider implements vscode.TreeDataProvider<LabStepsNod
   }
 
   dispose(): void {
+    this.progressListener.dispose();
     this.changed.dispose();
+  }
+}
+
+function stateIcon(state: StepState): vscode.ThemeIcon {
+  switch (state.status) {
+    case 'done':
+      return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
+    case 'warning':
+      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+    case 'failed':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+    case 'todo':
+      return new vscode.ThemeIcon('circle-large-outline');
+  }
+}
+
+function stateText(state: StepState): string {
+  switch (state.status) {
+    case 'done':
+      return state.detail ? vscode.l10n.t('done ({0})', state.detail) : vscode.l10n.t('done');
+    case 'warning':
+      return state.detail ? vscode.l10n.t('done with warnings ({0})', state.detail) : vscode.l10n.t('done with warnings');
+    case 'failed':
+      return state.detail ? vscode.l10n.t('failed ({0})', state.detail) : vscode.l10n.t('failed');
+    case 'todo':
+      return vscode.l10n.t('to do');
   }
 }

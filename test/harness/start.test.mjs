@@ -53,8 +53,15 @@ test('npm start -- --no-open serves VS Code with the Istio Lab icon and opens th
     const nodes = spawnSync('kubectl', ['--kubeconfig', kubeconfig, 'get', 'nodes', '-o', 'name'], { encoding: 'utf8' });
     assert.equal(nodes.status, 0, nodes.stderr);
     assert.equal(nodes.stdout.trim().split('\n').length, 3, `the sandbox should have the book's three nodes:\n${nodes.stdout}`);
+    const [, releases] = await waitFor(/^Istio releases: (.+)$/m);
     const settings = JSON.parse(fs.readFileSync(path.join(home, 'workspace', '.vscode', 'settings.json'), 'utf8'));
-    assert.deepEqual(settings, { 'istioLab.kubeconfig': kubeconfig, 'istioLab.context': 'istio-lab-sandbox' });
+    assert.equal(settings['istioLab.kubeconfig'], kubeconfig);
+    assert.equal(settings['istioLab.context'], 'istio-lab-sandbox');
+    // Offline (as in CI) the lab serves its own release mirror and points the extension at it.
+    if (releases.includes('offline lab mirror')) {
+      const archive = await fetch(`${settings['istioLab.releaseBaseUrl']}/1.2.2/istio-1.2.2-linux.tar.gz`, { method: 'HEAD' });
+      assert.equal(archive.status, 200, 'the offline mirror serves the book\'s release');
+    }
     const [, url] = await waitFor(/^VS Code: (http\S+)$/m);
     const page = await browser.context.newPage();
     await page.goto(url);

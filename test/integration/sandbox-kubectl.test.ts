@@ -76,7 +76,9 @@ for (const release of ['istio-1.1.0', 'istio-1.2.2', 'istio-1.2.3']) {
     const objects = manifestObjects(manifest);
     let cluster: KubectlSandbox;
     before(async () => {
-      cluster = await startKubectlSandbox();
+      // kubectl deletes the CRDs before their custom resources (file order); on a real cluster the
+      // CRD's cleanup takes seconds, so kubectl finds them still there. Keep that true under load.
+      cluster = await startKubectlSandbox({ crdCleanupDelayMs: 15_000 });
       await cluster.kubectl(['get', 'ns']);
     });
     after(() => cluster.close());
@@ -116,6 +118,8 @@ for (const release of ['istio-1.1.0', 'istio-1.2.2', 'istio-1.2.3']) {
       assert.equal(linesEnding(deleted.stdout, 'deleted').length, objects.length);
       const gone = await cluster.kubectl(['wait', '--for=delete', 'namespace/istio-system', '--timeout=30s']);
       assert.equal(gone.code, 0, gone.stderr);
+      const crdsGone = await cluster.kubectl(['wait', '--for=delete', 'crd', '--all', '--timeout=60s']);
+      assert.equal(crdsGone.code, 0, crdsGone.stderr);
       const crds = await cluster.kubectl(['get', 'crd', '-o', 'name']);
       assert.equal(crds.stdout.trim(), '');
     });

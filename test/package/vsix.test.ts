@@ -57,8 +57,15 @@ test('the vsix carries no sources, tests, scripts, node_modules or source maps',
   assert.deepEqual(unwanted, []);
 });
 
+test('the vsix leaves out the README screenshots', () => {
+  assert.deepEqual(entries.filter((entry) => entry.startsWith('extension/media/screenshots/')), []);
+});
+
 test('the vsix ships the extension bundle only, not the sandbox cluster\'s', () => {
-  assert.deepEqual(entries.filter((entry) => entry.startsWith('extension/dist/')), ['extension/dist/extension.js']);
+  const bundles = entries.filter((entry) => entry.startsWith('extension/dist/'));
+  // dist/kube.js: the Kubernetes client, split out to load on first use (esbuild.js).
+  for (const expected of ['extension/dist/extension.js', 'extension/dist/kube.js']) assert.ok(bundles.includes(expected), `missing ${expected}`);
+  assert.ok(!bundles.includes('extension/dist/sandbox.js'), 'the sandbox bundle is not shipped');
 });
 
 test('the vsix is smaller than 3 MB', () => {

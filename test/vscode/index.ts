@@ -26,6 +26,9 @@ export async function run(): Promise<void> {
     if (only) return only.includes(file);
     return file.endsWith('.test.js') && file !== failing;
   });
+  // extension.test.js first: it checks the extension is not active before anything uses it, and
+  // measures activation; every other suite activates it.
+  files.sort((a, b) => Number(b === 'extension.test.js') - Number(a === 'extension.test.js') || a.localeCompare(b));
   for (const file of files) mocha.addFile(path.join(__dirname, file));
 
   const tests: TestOutcome[] = [];

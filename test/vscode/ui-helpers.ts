@@ -19,3 +19,21 @@ export async function workbenchShows(text: string, timeoutMs = 15_000): Promise<
   if (!response.ok) throw new Error(`looking for "${text}" failed: ${await response.text()}`);
   return (await response.json()) as boolean;
 }
+
+/** One row of a tree view as the workbench renders it: depth from 1, label and description. */
+export interface TreeRow {
+  readonly level: number;
+  readonly label: string;
+  readonly description: string;
+}
+
+/** The rows the view titled `view` renders now, top to bottom (only those in its viewport). */
+export async function treeRows(view: string): Promise<TreeRow[] | undefined> {
+  const url = process.env.ISTIO_LAB_SCREENSHOT_URL;
+  if (!url) return undefined;
+  const query = new URL(url.replace(/\/screenshot$/, '/rows'));
+  query.searchParams.set('view', view);
+  const response = await fetch(query, { method: 'POST' });
+  if (!response.ok) throw new Error(`reading the rows of ${view} failed: ${await response.text()}`);
+  return (await response.json()) as TreeRow[];
+}

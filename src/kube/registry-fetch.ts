@@ -1,0 +1,417 @@
+// Fetches Pilot's service registry from a cluster. Detects the era first: istiod (1.5+, Service
+// `istiod` with port 15014) or legacy Pilot (1.0–1.4, Service `istio-pilot` with port 8080).
+// Legacy `/v1/registration` goes through the API server's service proxy (nothing to run in the
+// cluster) and falls back to a port-forward to the Pilot pod when RBAC denies `services/proxy`;
+// istiod's `/debug/registryz` + `/debug/endpointz` answer only local callers since 1.11, so they go
+// through a port-forward: a local net.Server on 127.0.0.1 whose connections client-node's
+// PortForward carries to the pod, closed when the fetch is done. Every request has a timeout, the
+// caller's AbortSignal and a size cap.
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as net from 'node:net';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { IstioEra, RegistrySnapshot } from '../shared/registry-messages';
+import { parseIstiodDebug } from '../istio/registry/istiod-debug';
+import { parseRegistration } from '../istio/registry/legacy-registration';
+import type { PodFacts } from '../istio/registry/registry-model';
+import { kubernetesClient } from './connection';
+import type { KubeStatus } from './kube-errors';
+import { KubeError, kubeErrorFromStatus, toKubeError } from './kube-errors';
+
+export const ISTIO_NAMESPACE = 'istio-system';
+export const DEFAULT_TIMEOUT_MS = 20_000;
+/** 10,000 services × 2 ports × 3 endpoints of `/v1/registration` are ~20 MB; past this, something is wrong. */
+export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
+export type RegistryFetchErrorCode =
+  /** Neither `istio-pilot` (port 8080) nor `istiod` (port 15014) exists in istio-system. */
+  | 'not-installed'
+  /** The Service exists but no pod behind it is ready. */
+  | 'not-ready'
+  /** Pilot answered an HTTP error (500, 503 from Pilot itself). */
+  | 'endpoint-error'
+  /** The body passed the size cap. */
+  | 'too-large'
+  /** istiod refused a non-local caller through the service proxy (401, Istio ≥ 1.11). */
+  | 'istiod-needs-local'
+  /** Neither the service proxy nor a port-forward is allowed (RBAC). */
+  | 'forbidden'
+  | 'timeout'
+  | 'cancelled';
+
+export interface RegistryFetchErrorDetails {
+  readonly era?: IstioEra;
+  readonly status?: number;
+  /** The start of the body, for endpoint errors. */
+  readonly body?: string;
+  readonly maxBytes?: number;
+  readonly timeoutMs?: number;
+  /** The permissions RBAC denied, as `verb resource` (e.g. `get services/proxy`, `create pods/portforward`). */
+  readonly denied?: readonly string[];
+  readonly pod?: string;
+  readonly url?: string;
+}
+
+/** A fetch that failed for a reason the learner can act on; src/ui words it in their language. */
+export class RegistryFetchError extends Error {
+  override readonly name = 'RegistryFetchError';
+
+  constructor(
+    readonly code: RegistryFetchErrorCode,
+    readonly details: RegistryFetchErrorDetails = {},
+    options?: { cause?: unknown },
+  ) {
+    super(`${code}${details.status ? ` (${details.status})` : ''}${details.body ? `: ${details.body}` : ''}`, options);
+  }
+}
+
+export interface RegistryFetchOptions {
+  readonly signal?: AbortSignal;
+  /** Per request (default 20 s). */
+  readonly timeoutMs?: number;
+  /** Per body (default 64 MiB). */
+  readonly maxBytes?: number;
+  readonly namespace?: string;
+  /** Skip the service proxy for legacy Pilot (tests of the fallback path). */
+  readonly preferPortForward?: boolean;
+}
+
+/** Which control plane answers, and how to reach it. */
+export interface PilotTarget {
+  readonly era: IstioEra;
+  readonly namespace: string;
+  readonly service: string;
+  readonly port: number;
+  /** Label selector of the Service, to find its pods. */
+  readonly selector: Readonly<Record<string, string>>;
+}
+
+export interface RegistryFetchResult {
+  readonly target: PilotTarget;
+  readonly via: 'service-proxy' | 'port-forward';
+  readonly snapshot: RegistrySnapshot;
+  /** The body as fetched (istiod: both bodies as one JSON document). */
+  readonly raw: string;
+  /** Why the path taken is not the first choice (RBAC denied the proxy; istiod refuses non-local callers). */
+  readonly fallbackReason?: 'proxy-forbidden' | 'istiod-needs-local';
+  /** The pod a port-forward went to. */
+  readonly pod?: string;
+}
+
+interface Answer {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+interface RequestLimits {
+  readonly signal?: AbortSignal;
+  readonly timeoutMs: number;
+  readonly maxBytes: number;
+}
+
+function limitsOf(options: RegistryFetchOptions): RequestLimits {
+  return { signal: options.signal, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES };
+}
+
+/** One GET, with the caller's signal, a timeout and a size cap; resolves with any HTTP status. */
+function get(url: URL, requestOptions: https.RequestOptions, limits: RequestLimits): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    if (limits.signal?.aborted) return reject(new RegistryFetchError('cancelled'));
+    const transport = url.protocol === 'https:' ? https : http;
+    let settled = false;
+    const finish = (error: Error | undefined, answer?: Answer): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      limits.signal?.removeEventListener('abort', onAbort);
+      if (error) {
+        request.destroy();
+        reject(error);
+      } else resolve(answer!);
+    };
+    const onAbort = (): void => finish(new RegistryFetchError('cancelled'));
+    const timer = setTimeout(() => finish(new RegistryFetchError('timeout', { timeoutMs: limits.timeoutMs, url: url.pathname })), limits.timeoutMs);
+    limits.signal?.addEventListener('abort', onAbort, { once: true });
+    const request = transport.request(url, { ...requestOptions, method: 'GET' }, (response) => {
+      const declared = Number(response.headers['content-length']);
+      if (declared > limits.maxBytes) return finish(new RegistryFetchError('too-large', { maxBytes: limits.maxBytes, url: url.pathname }));
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      response.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes > limits.maxBytes) finish(new RegistryFetchError('too-large', { maxBytes: limits.maxBytes, url: url.pathname }));
+        else chunks.push(chunk);
+      });
+      response.on('end', () =>
+        finish(undefined, { status: response.statusCode ?? 0, contentType: String(response.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8') }),
+      );
+      response.on('error', (error) => finish(error));
+    });
+    request.on('error', (error) => finish(error));
+    request.end();
+  });
+}
+
+/** A GET to the API server with the kubeconfig's credentials (token, client certificate, exec plugin). */
+async function apiGet(kubeConfig: KubeConfig, path: string, limits: RequestLimits): Promise<Answer> {
+  const cluster = kubeConfig.getCurrentCluster();
+  if (!cluster) throw new KubeError('invalid-kubeconfig', { details: { cause: 'no current cluster' } });
+  const url = new URL(cluster.server.replace(/\/+$/, '') + path);
+  const options: https.RequestOptions = { headers: { accept: 'application/json, */*' } };
+  await kubeConfig.applyToHTTPSOptions(options);
+  try {
+    return await get(url, options, limits);
+  } catch (error) {
+    if (error instanceof RegistryFetchError) throw error;
+    throw toKubeError(error, { server: cluster.server });
+  }
+}
+
+function statusOf(answer: Answer): KubeStatus | undefined {
+  if (!answer.contentType.includes('json')) return undefined;
+  try {
+    const value = JSON.parse(answer.body) as KubeStatus;
+    return value && value.kind === 'Status' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface ServiceObject {
+  spec?: { ports?: { name?: string; port: number }[]; selector?: Record<string, string> };
+}
+
+async function readService(kubeConfig: KubeConfig, namespace: string, name: string, limits: RequestLimits): Promise<ServiceObject | undefined> {
+  const answer = await apiGet(kubeConfig, `/api/v1/namespaces/${namespace}/services/${name}`, limits);
+  if (answer.status === 404) return undefined;
+  if (answer.status !== 200) throw kubeErrorFromStatus(answer.status, statusOf(answer), { verb: 'get', resource: 'services', namespace, name });
+  return JSON.parse(answer.body) as ServiceObject;
+}
+
+/** istiod when its Service has port 15014, else legacy Pilot when `istio-pilot` has port 8080; undefined when neither. */
+export async function detectPilot(kubeConfig: KubeConfig, options: RegistryFetchOptions = {}): Promise<PilotTarget | undefined> {
+  const namespace = options.namespace ?? ISTIO_NAMESPACE;
+  const limits = limitsOf(options);
+  const istiod = await readService(kubeConfig, namespace, 'istiod', limits);
+  if (istiod?.spec?.ports?.some((port) => port.port === 15014)) {
+    return { era: 'istiod', namespace, service: 'istiod', port: 15014, selector: istiod.spec.selector ?? { app: 'istiod' } };
+  }
+  const pilot = await readService(kubeConfig, namespace, 'istio-pilot', limits);
+  if (pilot?.spec?.ports?.some((port) => port.port === 8080)) {
+    return { era: 'legacy', namespace, service: 'istio-pilot', port: 8080, selector: pilot.spec.selector ?? { istio: 'pilot' } };
+  }
+  return undefined;
+}
+
+interface PodObject {
+  metadata: { name: string; namespace: string; deletionTimestamp?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  status?: { phase?: string; podIP?: string; containerStatuses?: { ready?: boolean }[] };
+  spec?: { containers?: unknown[] };
+}
+
+function podFacts(pod: PodObject): PodFacts & { labels: Record<string, string>; annotations: Record<string, string> } {
+  const statuses = pod.status?.containerStatuses ?? [];
+  return {
+    namespace: pod.metadata.namespace,
+    name: pod.metadata.name,
+    podIP: pod.status?.podIP,
+    readyContainers: statuses.filter((status) => status.ready).length,
+    totalContainers: pod.spec?.containers?.length ?? statuses.length,
+    phase: pod.status?.phase ?? 'Unknown',
+    deleting: Boolean(pod.metadata.deletionTimestamp),
+    labels: pod.metadata.labels ?? {},
+    annotations: pod.metadata.annotations ?? {},
+  };
+}
+
+/** The pods of a namespace (or all namespaces), as the small facts the registry and the diagram need. */
+export async function listPodFacts(
+  kubeConfig: KubeConfig,
+  options: RegistryFetchOptions & { labelSelector?: string; allNamespaces?: boolean } = {},
+): Promise<(PodFacts & { labels: Record<string, string>; annotations: Record<string, string> })[]> {
+  const namespace = options.namespace ?? ISTIO_NAMESPACE;
+  const query = options.labelSelector ? `?labelSelector=${encodeURIComponent(options.labelSelector)}` : '';
+  const path = options.allNamespaces ? `/api/v1/pods${query}` : `/api/v1/namespaces/${namespace}/pods${query}`;
+  const answer = await apiGet(kubeConfig, path, limitsOf(options));
+  if (answer.status !== 200) {
+    throw kubeErrorFromStatus(answer.status, statusOf(answer), { verb: 'list', resource: 'pods', namespace: options.allNamespaces ? undefined : namespace });
+  }
+  return ((JSON.parse(answer.body) as { items?: PodObject[] }).items ?? []).map(podFacts);
+}
+
+async function readyPod(kubeConfig: KubeConfig, target: PilotTarget, options: RegistryFetchOptions): Promise<string> {
+  const selector = Object.entries(target.selector).map(([key, value]) => `${key}=${value}`).join(',');
+  const pods = await listPodFacts(kubeConfig, { ...options, namespace: target.namespace, labelSelector: selector });
+  const ready = pods.find((pod) => pod.phase === 'Running' && !pod.deleting && pod.totalContainers > 0 && pod.readyContainers === pod.totalContainers);
+  if (!ready) throw new RegistryFetchError('not-ready', { era: target.era });
+  return ready.name;
+}
+
+/** The HTTP error of Pilot itself (passed through the proxy) or of the API server (a Status). */
+function answerError(answer: Answer, target: PilotTarget, path: string): Error {
+  const status = statusOf(answer);
+  if (status) {
+    // The API server's own answer: no ready endpoint is "not ready"; 403 is RBAC.
+    if (answer.status === 503 && /no endpoints available/i.test(status.message ?? '')) return new RegistryFetchError('not-ready', { era: target.era });
+    return kubeErrorFromStatus(answer.status, status, { verb: 'get', resource: 'services/proxy', namespace: target.namespace, name: target.service });
+  }
+  if (answer.status === 401 && target.era === 'istiod') return new RegistryFetchError('istiod-needs-local', { era: target.era, status: 401 });
+  if (answer.status === 503 && /connection refused|no endpoints/i.test(answer.body)) return new RegistryFetchError('not-ready', { era: target.era, status: 503, body: answer.body.slice(0, 300) });
+  return new RegistryFetchError('endpoint-error', { era: target.era, status: answer.status, body: answer.body.slice(0, 300).trim(), url: path });
+}
+
+async function viaServiceProxy(kubeConfig: KubeConfig, target: PilotTarget, path: string, limits: RequestLimits): Promise<string> {
+  const proxyPath = `/api/v1/namespaces/${target.namespace}/services/http:${target.service}:${target.port}/proxy${path}`;
+  const answer = await apiGet(kubeConfig, proxyPath, limits);
+  if (answer.status !== 200) throw answerError(answer, target, path);
+  return answer.body;
+}
+
+/**
+ * A port-forward to `pod:port` for the duration of `work`: a net.Server on 127.0.0.1 (a free
+ * port) whose every connection becomes one PortForward WebSocket stream to the pod.
+ */
+async function withPortForward<T>(kubeConfig: KubeConfig, namespace: string, pod: string, port: number, work: (localPort: number) => Promise<T>): Promise<T> {
+  const k8s = await kubernetesClient();
+  const forward = new k8s.PortForward(kubeConfig);
+  const sockets = new Set<net.Socket>();
+  const webSockets = new Set<{ close(): void }>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    forward
+      .portForward(namespace, pod, [port], socket, null, socket)
+      .then((ws) => {
+        const webSocket = typeof ws === 'function' ? ws() : ws;
+        if (!webSocket) {
+          socket.destroy();
+          return;
+        }
+        webSockets.add(webSocket);
+        socket.on('close', () => webSocket.close());
+        webSocket.on('close', () => {
+          webSockets.delete(webSocket);
+          socket.end();
+        });
+      })
+      .catch((error: unknown) => socket.destroy(error instanceof Error ? error : new Error(String(error))));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  try {
+    return await work((server.address() as net.AddressInfo).port);
+  } finally {
+    for (const webSocket of webSockets) webSocket.close();
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+async function localGet(localPort: number, path: string, target: PilotTarget, limits: RequestLimits): Promise<string> {
+  let answer: Answer;
+  try {
+    answer = await get(new URL(`http://127.0.0.1:${localPort}${path}`), { agent: false, headers: { accept: 'application/json' } }, limits);
+  } catch (error) {
+    if (error instanceof RegistryFetchError) throw error;
+    // The forward failed (RBAC on pods/portforward answers the upgrade with 403, which ends the socket).
+    throw toKubeError(error, { verb: 'create', resource: 'pods/portforward', namespace: target.namespace });
+  }
+  if (answer.status !== 200) throw answerError(answer, target, path);
+  return answer.body;
+}
+
+function isForbidden(error: unknown): boolean {
+  return error instanceof KubeError && error.code === 'forbidden';
+}
+
+/** Whether RBAC allows creating a port-forward to the pods of the namespace (SelfSubjectAccessReview). */
+async function canPortForward(kubeConfig: KubeConfig, namespace: string, limits: RequestLimits): Promise<boolean> {
+  const k8s = await kubernetesClient();
+  const api = kubeConfig.makeApiClient(k8s.AuthorizationV1Api);
+  try {
+    const review = await api.createSelfSubjectAccessReview({
+      body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: 'create', resource: 'pods', subresource: 'portforward', namespace } } },
+    });
+    return review.status?.allowed === true;
+  } catch {
+    // No answer is not a denial: try the forward and report what it says.
+    return !limits.signal?.aborted;
+  }
+}
+
+async function fetchLegacy(kubeConfig: KubeConfig, target: PilotTarget, options: RegistryFetchOptions): Promise<RegistryFetchResult> {
+  const limits = limitsOf(options);
+  let fallbackReason: RegistryFetchResult['fallbackReason'];
+  if (!options.preferPortForward) {
+    try {
+      const body = await viaServiceProxy(kubeConfig, target, '/v1/registration', limits);
+      return { target, via: 'service-proxy', snapshot: parseRegistration(body), raw: body };
+    } catch (error) {
+      if (!isForbidden(error)) throw error;
+      fallbackReason = 'proxy-forbidden';
+    }
+  }
+  if (!(await canPortForward(kubeConfig, target.namespace, limits))) {
+    throw new RegistryFetchError('forbidden', { era: 'legacy', denied: [...(fallbackReason ? ['get services/proxy'] : []), 'create pods/portforward'] });
+  }
+  const pod = await readyPod(kubeConfig, target, options);
+  const body = await withPortForward(kubeConfig, target.namespace, pod, 8080, (port) => localGet(port, '/v1/registration', target, limits));
+  return { target, via: 'port-forward', snapshot: parseRegistration(body), raw: body, pod, fallbackReason };
+}
+
+async function fetchIstiod(kubeConfig: KubeConfig, target: PilotTarget, options: RegistryFetchOptions): Promise<RegistryFetchResult> {
+  const limits = limitsOf(options);
+  if (!(await canPortForward(kubeConfig, target.namespace, limits))) {
+    // Without a port-forward, the proxy is all that is left: istiod before 1.11 still answers it.
+    let registryz: string;
+    let endpointz: string;
+    try {
+      registryz = await viaServiceProxy(kubeConfig, target, '/debug/registryz', limits);
+      endpointz = await viaServiceProxy(kubeConfig, target, '/debug/endpointz', limits);
+    } catch (error) {
+      if (error instanceof RegistryFetchError && error.code === 'istiod-needs-local') {
+        throw new RegistryFetchError('istiod-needs-local', { ...error.details, denied: ['create pods/portforward'] }, { cause: error });
+      }
+      if (isForbidden(error)) throw new RegistryFetchError('forbidden', { era: 'istiod', denied: ['create pods/portforward', 'get services/proxy'] }, { cause: error });
+      throw error;
+    }
+    return { target, via: 'service-proxy', snapshot: parseIstiodDebug(registryz, endpointz), raw: istiodRaw(registryz, endpointz) };
+  }
+  const pod = await readyPod(kubeConfig, target, options);
+  const [registryz, endpointz] = await withPortForward(kubeConfig, target.namespace, pod, target.port, (port) =>
+    Promise.all([localGet(port, '/debug/registryz', target, limits), localGet(port, '/debug/endpointz', target, limits)]),
+  );
+  return { target, via: 'port-forward', snapshot: parseIstiodDebug(registryz, endpointz), raw: istiodRaw(registryz, endpointz), pod, fallbackReason: 'istiod-needs-local' };
+}
+
+/** Both istiod bodies as one JSON document for the raw view (each as fetched). */
+function istiodRaw(registryz: string, endpointz: string): string {
+  return `{\n"registryz": ${registryz.trim() || 'null'},\n"endpointz": ${endpointz.trim() || 'null'}\n}\n`;
+}
+
+/** Detects the control plane and fetches its registry; throws RegistryFetchError, KubeError or RegistryFormatError. */
+export async function fetchRegistry(kubeConfig: KubeConfig, options: RegistryFetchOptions = {}): Promise<RegistryFetchResult> {
+  const target = await detectPilot(kubeConfig, options);
+  if (!target) throw new RegistryFetchError('not-installed');
+  return target.era === 'legacy' ? fetchLegacy(kubeConfig, target, options) : fetchIstiod(kubeConfig, target, options);
+}
+
+/** What a learner would type for the same result (the book's commands first). */
+export function equivalentCommands(target: Pick<PilotTarget, 'era' | 'namespace' | 'service' | 'port'>, context?: string): { label: 'commandCurlPod' | 'commandGetRaw' | 'commandIstioctl' | 'commandPortForward'; command: string }[] {
+  const ctx = context ? ` --context ${context}` : '';
+  if (target.era === 'legacy') {
+    return [
+      // The book's command, as the lab guide shows it.
+      { label: 'commandCurlPod', command: `kubectl${ctx} run -i --rm --restart=Never dummy --image=tutum/curl:alpine -n ${target.namespace} --command -- curl -v 'http://${target.service}.${target.namespace}:${target.port}/v1/registration'` },
+      { label: 'commandGetRaw', command: `kubectl${ctx} get --raw /api/v1/namespaces/${target.namespace}/services/http:${target.service}:${target.port}/proxy/v1/registration` },
+      { label: 'commandIstioctl', command: `istioctl${ctx} x internal-debug registryz` },
+    ];
+  }
+  return [
+    { label: 'commandPortForward', command: `kubectl${ctx} -n ${target.namespace} port-forward deploy/${target.service} ${target.port}:${target.port} & curl -s localhost:${target.port}/debug/registryz` },
+    { label: 'commandIstioctl', command: `istioctl${ctx} x internal-debug registryz` },
+  ];
+}

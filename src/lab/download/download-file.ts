@@ -1,0 +1,166 @@
+// Streams one URL to a file while hashing it (SHA-256) and reporting progress. Bytes go to
+// `<file>.part`; an interrupted download is resumed with a Range request when the server still
+// has the same file (If-Range), and only a complete download is renamed to `<file>`.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { GetOptions } from './http-get';
+import { httpGet } from './http-get';
+import { ReleaseError, cancelledError, fileSystemError, isUnreachable } from './release-error';
+
+export interface DownloadProgress {
+  readonly receivedBytes: number;
+  /** Size of the whole file, when the server says. */
+  readonly totalBytes?: number;
+  /** Recent transfer rate. */
+  readonly bytesPerSecond: number;
+  /** Estimated time left, when the size is known and bytes are flowing. */
+  readonly remainingSeconds?: number;
+  /** Bytes that were already there from an interrupted download. */
+  readonly resumedFromBytes: number;
+}
+
+export interface DownloadOptions extends Omit<GetOptions, 'rangeStart' | 'ifRange'> {
+  readonly url: string;
+  readonly file: string;
+  readonly onProgress?: (progress: DownloadProgress) => void;
+  /** Least time between two progress reports (default 100 ms); the last report is always sent. */
+  readonly progressIntervalMs?: number;
+  /**
+   * Also receives every byte of the file from its first (a resumed download's earlier bytes
+   * too), as they arrive: how the archive is unpacked while it downloads. Ended when the
+   * download is complete, destroyed with the error when it fails.
+   */
+  readonly consumer?: Writable;
+}
+
+export interface DownloadResult {
+  readonly file: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly resumedFromBytes: number;
+}
+
+interface PartState {
+  readonly url: string;
+  readonly validator?: string;
+}
+
+const partFile = (file: string): string => `${file}.part`;
+const stateFile = (file: string): string => `${file}.part.json`;
+
+async function readPartState(file: string, url: string): Promise<{ bytes: number; validator: string } | undefined> {
+  try {
+    const state = JSON.parse(await fs.promises.readFile(stateFile(file), 'utf8')) as PartState;
+    const { size } = await fs.promises.stat(partFile(file));
+    return state.url === url && state.validator && size > 0 ? { bytes: size, validator: state.validator } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function downloadFile(options: DownloadOptions): Promise<DownloadResult> {
+  const { url, file, signal, onProgress } = options;
+  const part = partFile(file);
+  const resume = await readPartState(file, url);
+  // The hash covers the whole file: on a resume it starts from the bytes already on disk. This
+  // happens before the request, so the answer is consumed as soon as it arrives (a connection
+  // that closes early must not drop bytes that were already received).
+  const resumedHash = createHash('sha256');
+  if (resume) {
+    for await (const chunk of fs.createReadStream(part, { end: resume.bytes - 1, signal })) resumedHash.update(chunk as Buffer);
+  }
+  const response = await httpGet(url, { ...options, rangeStart: resume?.bytes, ifRange: resume?.validator });
+  const resumedFromBytes = response.partial && resume ? resume.bytes : 0;
+  const hash = resumedFromBytes > 0 ? resumedHash : createHash('sha256');
+  const stateWritten = fs.promises.writeFile(stateFile(file), JSON.stringify({ url, validator: response.validator } satisfies PartState));
+
+  const totalBytes = response.totalBytes;
+  const interval = options.progressIntervalMs ?? 100;
+  const started = performance.now();
+  let received = resumedFromBytes;
+  let lastReport = 0;
+  const report = (final: boolean): void => {
+    if (!onProgress) return;
+    const now = performance.now();
+    if (!final && now - lastReport < interval) return;
+    lastReport = now;
+    const seconds = (now - started) / 1000;
+    const bytesPerSecond = seconds > 0 ? (received - resumedFromBytes) / seconds : 0;
+    const remainingSeconds = totalBytes !== undefined && bytesPerSecond > 0 ? Math.max(0, (totalBytes - received) / bytesPerSecond) : undefined;
+    onProgress({ receivedBytes: received, totalBytes, bytesPerSecond, remainingSeconds, resumedFromBytes });
+  };
+
+  // A connection that drops ends the stream normally here, so that every byte received is
+  // flushed to the .part file before the error is reported.
+  let dropped: unknown;
+  const consumer = options.consumer;
+  try {
+    await pipeline(
+      // The body is read here, not handed to pipeline, so that its error does not destroy the file stream.
+      async function* () {
+        if (consumer && resumedFromBytes > 0) {
+          for await (const chunk of fs.createReadStream(part, { end: resumedFromBytes - 1, signal })) await feed(consumer, chunk as Buffer);
+        }
+        try {
+          for await (const chunk of response.body as AsyncIterable<Buffer>) {
+            hash.update(chunk);
+            received += chunk.length;
+            report(false);
+            if (consumer) await feed(consumer, chunk);
+            yield chunk;
+          }
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          dropped = error;
+        }
+      },
+      fs.createWriteStream(part, { flags: resumedFromBytes > 0 ? 'a' : 'w', highWaterMark: 1024 * 1024 }),
+      { signal },
+    );
+    await stateWritten;
+  } catch (error) {
+    // The .part file stays: the next attempt resumes from it.
+    await stateWritten.catch(() => undefined);
+    const failure = signal?.aborted ? cancelledError(signal.reason) : interrupted(url, received, totalBytes, fileSystemError(error, part));
+    consumer?.destroy(failure as Error);
+    throw failure;
+  }
+  if (dropped !== undefined || (totalBytes !== undefined && received !== totalBytes)) {
+    const failure = interrupted(url, received, totalBytes, dropped);
+    consumer?.destroy(failure as Error);
+    throw failure;
+  }
+  consumer?.end();
+  report(true);
+  await fs.promises.rename(part, file);
+  await fs.promises.rm(stateFile(file), { force: true });
+  return { file, sha256: hash.digest('hex'), bytes: received, resumedFromBytes };
+}
+
+/** Writes to a consumer with backpressure; a consumer that has stopped (failed) is skipped. */
+async function feed(consumer: Writable, chunk: Buffer): Promise<void> {
+  if (consumer.destroyed || consumer.writableEnded) return;
+  if (consumer.write(chunk)) return;
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      consumer.off('drain', done);
+      consumer.off('close', done);
+      resolve();
+    };
+    consumer.on('drain', done);
+    consumer.on('close', done);
+  });
+}
+
+function interrupted(url: string, received: number, total: number | undefined, cause?: unknown): unknown {
+  if (cause instanceof ReleaseError) return cause;
+  if (cause !== undefined && !isUnreachable(cause) && (cause as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') return cause;
+  return new ReleaseError(
+    'interrupted',
+    `The download of ${url} stopped after ${received}${total ? ` of ${total}` : ''} bytes. Run the download again: it resumes where it stopped.`,
+    { url },
+    { cause },
+  );
+}

@@ -1,0 +1,227 @@
+// Unpacks a release archive in one streaming pass — zlib + node-tar for .tar.gz, yauzl for .zip — into
+// a temporary directory next to the target, every entry judged by EntryGuard first. Only a
+// complete, clean extraction is renamed into place; on any failure the temporary directory is
+// removed, so there is never a partial release directory.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import * as zlib from 'node:zlib';
+import type { ReadEntry } from 'tar';
+import { Unpack } from 'tar';
+import * as yauzl from 'yauzl';
+import type { ArchiveKind } from '../../istio/releases/archive-names';
+import type { EntryLimits, EntryType } from './entry-guard';
+import { DEFAULT_ENTRY_LIMITS, EntryGuard } from './entry-guard';
+import { ReleaseError, cancelledError, fileSystemError } from './release-error';
+
+export interface ExtractOptions {
+  /** The archive file (for .zip, which needs random access; and for messages). */
+  readonly archive: string;
+  /**
+   * The bytes of a .tar.gz as they arrive, instead of reading `archive`: unpacking runs while
+   * the archive downloads, and `beforeCommit` decides whether the result may be kept.
+   */
+  readonly source?: Readable;
+  /** Runs after a clean extraction, before the rename into place; a rejection discards everything. */
+  readonly beforeCommit?: () => Promise<void>;
+  readonly kind: ArchiveKind;
+  /** The release directory to create (`…/istio-1.2.2`); replaced if it exists. */
+  readonly target: string;
+  readonly signal?: AbortSignal;
+  readonly limits?: EntryLimits;
+}
+
+export interface ExtractResult {
+  readonly directory: string;
+  readonly entries: number;
+  readonly bytes: number;
+}
+
+export async function extractArchive(options: ExtractOptions): Promise<ExtractResult> {
+  const { archive, kind, target, signal } = options;
+  if (signal?.aborted) throw cancelledError(signal.reason);
+  const parent = path.dirname(target);
+  await fs.promises.mkdir(parent, { recursive: true });
+  const temp = await fs.promises.mkdtemp(path.join(parent, `.${path.basename(target)}.partial-`));
+  const guard = new EntryGuard(options.limits ?? DEFAULT_ENTRY_LIMITS);
+  try {
+    if (kind === 'zip') await extractZip(archive, temp, guard, signal);
+    else await extractTar(archive, options.source ?? fs.createReadStream(archive, { highWaterMark: 1024 * 1024 }), temp, guard, signal);
+    await options.beforeCommit?.();
+    const root = await releaseRoot(temp);
+    await keepIstioctlExecutable(root);
+    await fs.promises.rm(target, { recursive: true, force: true });
+    await fs.promises.rename(root, target);
+    return { directory: target, entries: guard.entryCount, bytes: guard.byteCount };
+  } catch (error) {
+    throw fileSystemError(error, target);
+  } finally {
+    await fs.promises.rm(temp, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+/** The release directory inside the extraction: the archive's single top directory (`istio-1.2.2/`), else all of it. */
+async function releaseRoot(temp: string): Promise<string> {
+  const entries = await fs.promises.readdir(temp, { withFileTypes: true });
+  if (entries.length === 1 && entries[0].isDirectory()) return path.join(temp, entries[0].name);
+  // A hand-made archive without a top directory: move its content into one, so `temp` can go.
+  const root = path.join(temp, '.release');
+  await fs.promises.mkdir(root);
+  for (const entry of entries) await fs.promises.rename(path.join(temp, entry.name), path.join(root, entry.name));
+  return root;
+}
+
+/** Zips made on Windows carry no Unix mode; istioctl must run whatever the archive said. */
+async function keepIstioctlExecutable(root: string): Promise<void> {
+  for (const name of ['istioctl', 'istioctl.exe']) {
+    const file = path.join(root, 'bin', name);
+    const stat = await fs.promises.lstat(file).catch(() => undefined);
+    if (stat?.isFile()) await fs.promises.chmod(file, stat.mode | 0o755);
+  }
+}
+
+function tarEntryType(type: ReadEntry['type']): EntryType {
+  switch (type) {
+    case 'File':
+    case 'OldFile':
+    case 'ContiguousFile':
+      return 'file';
+    case 'Directory':
+    case 'GNUDumpDir':
+      return 'directory';
+    case 'SymbolicLink':
+      return 'symlink';
+    case 'Link':
+      return 'hardlink';
+    default:
+      return 'special';
+  }
+}
+
+async function extractTar(archive: string, source: Readable, dir: string, guard: EntryGuard, signal: AbortSignal | undefined): Promise<void> {
+  // A rejected entry is skipped (never written) and every later one too; the parse still runs to
+  // the end so that no write is in flight when the temporary directory is removed.
+  let rejection: unknown;
+  const unpack = new Unpack({
+    cwd: dir,
+    strict: true,
+    preserveOwner: false,
+    filter: (_path, entry) => {
+      if (rejection) return false;
+      const read = entry as ReadEntry;
+      try {
+        guard.check({ name: read.path, type: tarEntryType(read.type), linkName: read.linkpath, size: read.size ?? 0 });
+        return true;
+      } catch (error) {
+        rejection = error;
+        return false;
+      }
+    },
+  });
+  // Node's own gunzip runs on the thread pool, beside the download and hashing on this thread
+  // (node-tar's built-in one would decompress on this thread, in line).
+  const gunzip = zlib.createGunzip({ chunkSize: 256 * 1024 });
+  await new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      source.destroy();
+      gunzip.destroy();
+      reject(cancelledError(signal?.reason));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const settle = (error?: unknown): void => {
+      signal?.removeEventListener('abort', onAbort);
+      if (error) {
+        // Whoever feeds the source sees it close and stops writing to it.
+        source.destroy();
+        gunzip.destroy();
+        reject(error);
+      } else {
+        resolve();
+      }
+    };
+    unpack.on('error', (error: Error) => settle(corruptArchive(archive, error)));
+    unpack.on('close', () => settle());
+    gunzip.on('error', (error) => settle(corruptArchive(archive, error)));
+    source.on('error', (error) => settle(error));
+    source.pipe(gunzip).pipe(unpack);
+  });
+  if (rejection) throw rejection;
+}
+
+function corruptArchive(archive: string, cause: Error): unknown {
+  if (cause instanceof ReleaseError || (cause as { code?: string }).code === 'ENOSPC') return cause;
+  const reason = cause.message.replace(/^TAR_\w+: /, '');
+  return new ReleaseError('corrupt-archive', `${path.basename(archive)} is damaged or incomplete (${reason}). Delete it and download it again.`, { file: archive }, { cause });
+}
+
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
+const S_IFREG = 0o100000;
+const S_IFLNK = 0o120000;
+const MADE_BY_UNIX = 3;
+
+function zipEntryType(entry: yauzl.Entry): { type: EntryType; mode?: number } {
+  const unix = entry.versionMadeBy >> 8 === MADE_BY_UNIX;
+  const attributes = unix ? entry.externalFileAttributes >>> 16 : 0;
+  const format = attributes & S_IFMT;
+  const mode = attributes & 0o777 || undefined;
+  if (entry.fileName.endsWith('/') || format === S_IFDIR) return { type: 'directory', mode };
+  if (format === 0 || format === S_IFREG) return { type: 'file', mode };
+  if (format === S_IFLNK) return { type: 'symlink' };
+  return { type: 'special' };
+}
+
+// yauzl refuses unsafe names itself; its messages map onto our reasons.
+function zipNameRejection(error: Error): ReleaseError | undefined {
+  const name = error.message.replace(/^[^:]*: /, '');
+  const reason = error.message.startsWith('absolute path') ? 'absolute-path' : error.message.startsWith('invalid relative path') || error.message.startsWith('invalid characters') ? 'path-traversal' : undefined;
+  if (!reason) return undefined;
+  try {
+    new EntryGuard().check({ name, type: 'file', size: 0 });
+  } catch (rejection) {
+    return rejection as ReleaseError;
+  }
+  return undefined;
+}
+
+async function extractZip(archive: string, dir: string, guard: EntryGuard, signal: AbortSignal | undefined): Promise<void> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.openPromise(archive, { lazyEntries: true, autoClose: true, validateEntrySizes: true });
+  } catch (error) {
+    throw corruptArchive(archive, error as Error);
+  }
+  try {
+    for await (const entry of zip.eachEntry()) {
+      if (signal?.aborted) throw cancelledError(signal.reason);
+      const { type, mode } = zipEntryType(entry);
+      const linkName = type === 'symlink' ? await readSmallEntry(zip, entry, archive) : undefined;
+      const relative = guard.check({ name: entry.fileName, type, linkName, size: entry.uncompressedSize });
+      const destination = path.join(dir, relative);
+      if (type === 'directory') {
+        await fs.promises.mkdir(destination, { recursive: true, ...(mode ? { mode: mode | 0o700 } : {}) });
+        continue;
+      }
+      await fs.promises.mkdir(path.dirname(destination), { recursive: true });
+      if (type === 'symlink') {
+        await fs.promises.symlink(linkName!, destination);
+        continue;
+      }
+      const stream = await zip.openReadStreamPromise(entry);
+      await pipeline(stream, fs.createWriteStream(destination, { mode: mode ?? 0o644 }), { signal });
+    }
+  } catch (error) {
+    zip.close();
+    if (signal?.aborted) throw cancelledError(signal.reason);
+    if (error instanceof ReleaseError) throw error;
+    throw zipNameRejection(error as Error) ?? corruptArchive(archive, error as Error);
+  }
+}
+
+async function readSmallEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, archive: string): Promise<string> {
+  if (entry.uncompressedSize > 4096) throw corruptArchive(archive, new Error(`link ${entry.fileName} is too long`));
+  const chunks: Buffer[] = [];
+  for await (const chunk of await zip.openReadStreamPromise(entry)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

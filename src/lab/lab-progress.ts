@@ -1,0 +1,55 @@
+// Where the learner is in the lab: each step's state from real checks (release present and
+// verified, cluster reachable, pre-check passed, installed, control plane ready, registry
+// fetched), kept per workspace and re-checked against the cluster when the extension starts.
+// Any part of the extension marks a step through `mark` (the UI exposes it as the internal
+// command `istioLab.markLabStep`, e.g. `executeCommand('istioLab.markLabStep', 'registry')`).
+import type { LabStepId } from './steps';
+import { labSteps } from './steps';
+
+export type StepStatus = 'todo' | 'done' | 'warning' | 'failed';
+
+export interface StepState {
+  readonly status: StepStatus;
+  /** Structured detail the UI words: a version, a context, counts. */
+  readonly detail?: string;
+  /** Epoch milliseconds of the check. */
+  readonly at?: number;
+}
+
+/** What VS Code's workspaceState offers, so this stays testable without an editor. */
+export interface ProgressStore {
+  get<T>(key: string): T | undefined;
+  update(key: string, value: unknown): Thenable<void>;
+}
+
+const KEY = 'istioLab.labProgress';
+
+export function isLabStepId(value: unknown): value is LabStepId {
+  return typeof value === 'string' && labSteps.some((step) => step.id === value);
+}
+
+export class LabProgress {
+  private states: Partial<Record<LabStepId, StepState>>;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly store: ProgressStore) {
+    this.states = store.get<Partial<Record<LabStepId, StepState>>>(KEY) ?? {};
+  }
+
+  state(id: LabStepId): StepState {
+    return this.states[id] ?? { status: 'todo' };
+  }
+
+  async mark(id: LabStepId, status: StepStatus = 'done', detail?: string, at = Date.now()): Promise<void> {
+    const previous = this.states[id];
+    if (previous?.status === status && previous.detail === detail) return;
+    this.states = { ...this.states, [id]: { status, ...(detail ? { detail } : {}), at } };
+    await this.store.update(KEY, this.states);
+    for (const listener of this.listeners) listener();
+  }
+
+  onDidChange(listener: () => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+}

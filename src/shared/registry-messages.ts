@@ -1,0 +1,255 @@
+// The registry viewer's message contract: the normalised registry model (service → ports →
+// endpoints) and the messages between the extension and its webview, as discriminated unions with
+// validators that both sides run on whatever they receive. No DOM, no Node, no 'vscode'.
+
+/** Which endpoint the registry came from: legacy Pilot's `/v1/registration` or istiod's debug pages. */
+export type RegistryFormat = 'legacy-registration' | 'istiod-debug';
+
+/** The control-plane generation: 1.0–1.4 (Pilot, Mixer, Citadel, Galley, injector) or 1.5+ (istiod). */
+export type IstioEra = 'legacy' | 'istiod';
+
+export interface EndpointPod {
+  readonly namespace: string;
+  readonly name: string;
+  readonly ready: boolean;
+  /** The pod was behind this IP when the registry was fetched and is gone now (ready is then false). */
+  readonly gone?: boolean;
+}
+
+export interface RegistryEndpoint {
+  readonly ip: string;
+  readonly port: number;
+  /** The pod behind the IP, when the pod list knows it. */
+  readonly pod?: EndpointPod;
+  /** Fields of the source the model does not interpret, kept for the raw view. */
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+export interface RegistryPort {
+  /** Pilot's service key: `<hostname>|<port name>` (or the hostname alone for an unnamed port). */
+  readonly key: string;
+  /** Port name; empty for an unnamed port. */
+  readonly name: string;
+  /** Service port number (istiod reports it; legacy `/v1/registration` only has endpoint ports). */
+  readonly port?: number;
+  readonly protocol?: string;
+  readonly endpoints: readonly RegistryEndpoint[];
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+export interface RegistryService {
+  readonly hostname: string;
+  /** Kubernetes name and namespace when the hostname is `<name>.<namespace>.svc.<domain>`; else hostname and ''. */
+  readonly name: string;
+  readonly namespace: string;
+  readonly address?: string;
+  readonly meshExternal?: boolean;
+  readonly ports: readonly RegistryPort[];
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+export interface RegistrySnapshot {
+  readonly format: RegistryFormat;
+  /** Sorted by namespace, then hostname; ports by name. */
+  readonly services: readonly RegistryService[];
+}
+
+/** An endpoint's identity across refreshes. */
+export function endpointId(portKey: string, endpoint: Pick<RegistryEndpoint, 'ip' | 'port'>): string {
+  return `${portKey} ${endpoint.ip}:${endpoint.port}`;
+}
+
+export interface RemovedEndpoint {
+  readonly namespace: string;
+  readonly hostname: string;
+  readonly portKey: string;
+  readonly portName: string;
+  readonly ip: string;
+  readonly port: number;
+}
+
+export interface RegistryDiff {
+  /** endpointId()s present now and not before. */
+  readonly added: readonly string[];
+  /** Endpoints present before and gone now, shown struck through. */
+  readonly removed: readonly RemovedEndpoint[];
+}
+
+/** The diagram's components; the webview draws one box per id of the era. */
+export const COMPONENT_IDS = [
+  'pilot',
+  'mixer-policy',
+  'mixer-telemetry',
+  'citadel',
+  'galley',
+  'sidecar-injector',
+  'istiod',
+  'ingressgateway',
+  'egressgateway',
+  'sidecars',
+  'prometheus',
+  'grafana',
+  'kiali',
+  'tracing',
+] as const;
+export type ComponentId = (typeof COMPONENT_IDS)[number];
+
+export interface ComponentHealth {
+  readonly id: ComponentId;
+  /** Pods of the component that are ready. */
+  readonly ready: number;
+  /** Pods of the component that exist (0: missing). */
+  readonly desired: number;
+  /** Display name (Istio's own, untranslated) and one line on what it does, in the learner's language. */
+  readonly title?: string;
+  readonly role?: string;
+}
+
+export interface EquivalentCommand {
+  /** What it does, as a message id of the webview's string table. */
+  readonly label: 'commandCurlPod' | 'commandGetRaw' | 'commandIstioctl' | 'commandPortForward';
+  readonly command: string;
+}
+
+export type RegistryTab = 'table' | 'raw';
+
+/** What the panel remembers across reloads (WebviewPanelSerializer state). */
+export interface RegistryViewState {
+  readonly filter: string;
+  readonly tab: RegistryTab;
+  readonly component?: ComponentId;
+}
+
+export type Locale = 'en' | 'ko';
+
+export type ExtensionMessage =
+  | { readonly type: 'init'; readonly locale: Locale; readonly state: RegistryViewState }
+  | { readonly type: 'loading' }
+  | {
+      readonly type: 'registry';
+      readonly era: IstioEra;
+      readonly snapshot: RegistrySnapshot;
+      /** The body as fetched, for the Raw JSON tab (cut at RAW_DISPLAY_LIMIT characters; export saves all). */
+      readonly raw: string;
+      readonly rawTruncated: boolean;
+      readonly fetchedAt: number;
+      /** How it was reached: `service-proxy` or `port-forward`. */
+      readonly via: 'service-proxy' | 'port-forward';
+      readonly diff?: RegistryDiff;
+      readonly commands: readonly EquivalentCommand[];
+      /** Set when a later refresh found no Pilot: why, in the learner's language. The table stays, greyed, as of fetchedAt. */
+      readonly stale?: string;
+    }
+  | { readonly type: 'health'; readonly era: IstioEra; readonly components: readonly ComponentHealth[] }
+  | { readonly type: 'error'; readonly message: string; readonly commands: readonly EquivalentCommand[] };
+
+export type WebviewMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'refresh' }
+  | { readonly type: 'state'; readonly state: RegistryViewState }
+  | { readonly type: 'export'; readonly format: 'json' | 'csv' }
+  | { readonly type: 'copy'; readonly text: string }
+  | { readonly type: 'component'; readonly id: ComponentId };
+
+// ── validation ─────────────────────────────────────────────────────────────────────────────
+
+type Check = (value: unknown) => boolean;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isString: Check = (value) => typeof value === 'string';
+const isNumber: Check = (value) => typeof value === 'number' && Number.isFinite(value);
+const isBoolean: Check = (value) => typeof value === 'boolean';
+const optional = (check: Check): Check => (value) => value === undefined || check(value);
+const oneOf = (...values: readonly unknown[]): Check => (value) => values.includes(value);
+const arrayOf = (check: Check): Check => (value) => {
+  if (!Array.isArray(value)) return false;
+  for (let k = 0; k < value.length; k++) if (!check(value[k])) return false;
+  return true;
+};
+const shape = (fields: Record<string, Check>): Check => {
+  const keys = Object.keys(fields);
+  const checks = Object.values(fields);
+  return (value) => {
+    if (!isObject(value)) return false;
+    for (let k = 0; k < keys.length; k++) if (!checks[k](value[keys[k]])) return false;
+    return true;
+  };
+};
+const optionalRecord: Check = optional(isObject);
+
+const isComponentId: Check = oneOf(...COMPONENT_IDS);
+const isEra: Check = oneOf('legacy', 'istiod');
+const isViewState = shape({ filter: isString, tab: oneOf('table', 'raw'), component: optional(isComponentId) });
+const isCommand = shape({ label: oneOf('commandCurlPod', 'commandGetRaw', 'commandIstioctl', 'commandPortForward'), command: isString });
+const isEndpoint = shape({
+  ip: isString,
+  port: isNumber,
+  pod: optional(shape({ namespace: isString, name: isString, ready: isBoolean, gone: optional(isBoolean) })),
+  extra: optionalRecord,
+});
+const isPort = shape({ key: isString, name: isString, port: optional(isNumber), protocol: optional(isString), endpoints: arrayOf(isEndpoint), extra: optionalRecord });
+const isService = shape({
+  hostname: isString,
+  name: isString,
+  namespace: isString,
+  address: optional(isString),
+  meshExternal: optional(isBoolean),
+  ports: arrayOf(isPort),
+  extra: optionalRecord,
+});
+const isSnapshot = shape({ format: oneOf('legacy-registration', 'istiod-debug'), services: arrayOf(isService) });
+const isRemoved = shape({ namespace: isString, hostname: isString, portKey: isString, portName: isString, ip: isString, port: isNumber });
+const isDiff = shape({ added: arrayOf(isString), removed: arrayOf(isRemoved) });
+const isHealth = shape({ id: isComponentId, ready: isNumber, desired: isNumber, title: optional(isString), role: optional(isString) });
+
+const extensionMessages: Record<ExtensionMessage['type'], Check> = {
+  init: shape({ locale: oneOf('en', 'ko'), state: isViewState }),
+  loading: () => true,
+  registry: shape({
+    era: isEra,
+    snapshot: isSnapshot,
+    raw: isString,
+    rawTruncated: isBoolean,
+    fetchedAt: isNumber,
+    via: oneOf('service-proxy', 'port-forward'),
+    diff: optional(isDiff),
+    commands: arrayOf(isCommand),
+    stale: optional(isString),
+  }),
+  health: shape({ era: isEra, components: arrayOf(isHealth) }),
+  error: shape({ message: isString, commands: arrayOf(isCommand) }),
+};
+
+const webviewMessages: Record<WebviewMessage['type'], Check> = {
+  ready: () => true,
+  refresh: () => true,
+  state: shape({ state: isViewState }),
+  export: shape({ format: oneOf('json', 'csv') }),
+  copy: shape({ text: isString }),
+  component: shape({ id: isComponentId }),
+};
+
+function validate<T extends { type: string }>(checks: Record<string, Check>, value: unknown): T | undefined {
+  if (!isObject(value) || typeof value.type !== 'string' || !Object.hasOwn(checks, value.type)) return undefined;
+  return checks[value.type](value) ? (value as T) : undefined;
+}
+
+/** The message when it is a well-formed ExtensionMessage (what the webview accepts), else undefined. */
+export function asExtensionMessage(value: unknown): ExtensionMessage | undefined {
+  return validate<ExtensionMessage>(extensionMessages, value);
+}
+
+/** The message when it is a well-formed WebviewMessage (what the extension accepts), else undefined. */
+export function asWebviewMessage(value: unknown): WebviewMessage | undefined {
+  return validate<WebviewMessage>(webviewMessages, value);
+}
+
+/** A persisted view state when it is well-formed (serializer state comes from disk). */
+export function asViewState(value: unknown): RegistryViewState | undefined {
+  return isViewState(value) ? (value as RegistryViewState) : undefined;
+}
+
+/** The Raw JSON tab shows this many characters; beyond, it says so and export has the rest. */
+export const RAW_DISPLAY_LIMIT = 1_000_000;
+
+export const DEFAULT_VIEW_STATE: RegistryViewState = { filter: '', tab: 'table' };

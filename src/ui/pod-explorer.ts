@@ -1,0 +1,137 @@
+// The pod explorer: the "Istio Pods" tree, its status bar item and commands, wired to the cluster
+// connection. One pod watch runs per connection; a new context or namespace replaces it.
+import * as vscode from 'vscode';
+import { controlPlaneHealth } from '../istio/pod-tree-model';
+import type { ClusterConnection } from '../kube/connection';
+import { kubernetesClient } from '../kube/connection';
+import { KubeError } from '../kube/kube-errors';
+import type { PodStore } from '../kube/pod-summary';
+import { startPodStore } from '../kube/pod-store';
+import type { ClusterService } from './cluster-service';
+import { registerPodActions } from './pod-actions';
+import type { PodsElement } from './pods-tree';
+import { PodsTreeProvider } from './pods-tree';
+import { affectsSettings, istioNamespace } from './settings';
+import { kubeErrorMessage } from './kube-error-messages';
+
+export const PODS_VIEW_ID = 'istioLab.pods';
+
+export function registerPodExplorer(context: vscode.ExtensionContext, cluster: ClusterService, log: vscode.LogOutputChannel): void {
+  const tree = new PodsTreeProvider(istioNamespace);
+  const view = vscode.window.createTreeView<PodsElement>(PODS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const status = vscode.window.createStatusBarItem('istioLab.pods.status', vscode.StatusBarAlignment.Left, 10);
+  status.name = vscode.l10n.t('Istio Lab: control plane');
+  status.command = `${PODS_VIEW_ID}.focus`;
+
+  let store: PodStore | undefined;
+  let generation = 0;
+
+  async function connect(): Promise<void> {
+    const mine = ++generation;
+    store?.dispose();
+    store = undefined;
+    let connection: ClusterConnection;
+    try {
+      connection = await cluster.current();
+    } catch (error) {
+      if (mine !== generation) return;
+      log.warn(`pod explorer: no cluster connection: ${error instanceof Error ? error.message : String(error)}`);
+      tree.detach(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    if (mine !== generation) return;
+    const namespace = istioNamespace();
+    store = startPodStore(connection, { namespace });
+    log.info(`pod explorer: watching ${namespace} and the data plane on ${connection.contextName}`);
+    tree.attach(connection, store);
+    serverVersion(connection).then(
+      (version) => tree.setServerVersion(connection, version),
+      (error: unknown) => log.warn(`pod explorer: /version failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
+
+  let started = false;
+  const start = (): void => {
+    if (started) return;
+    started = true;
+    void connect();
+  };
+
+  const update = (): void => {
+    const welcome = tree.welcome();
+    void vscode.commands.executeCommand('setContext', 'istioLab.pods.welcome', welcome);
+    view.description = tree.filter ? vscode.l10n.t('filter: {0}', tree.filter) : undefined;
+    void vscode.commands.executeCommand('setContext', 'istioLab.pods.filtered', Boolean(tree.filter));
+    const connection = tree.connection;
+    if (!connection || welcome === 'noCluster') {
+      status.hide();
+      void vscode.commands.executeCommand('setContext', 'istioLab.controlPlaneReady', false);
+      return;
+    }
+    const health = controlPlaneHealth(tree.pods, istioNamespace(), Date.now());
+    const versions = tree.istioVersions.length ? `Istio ${tree.istioVersions[0]}` : undefined;
+    const icon = tree.error ? '$(warning)' : health.failing ? '$(error)' : health.isReady ? '$(pass)' : health.total ? '$(sync~spin)' : '$(circle-large-outline)';
+    const error = tree.error;
+    const state = error ? vscode.l10n.t('cannot watch pods') : health.total ? vscode.l10n.t('{0}/{1} ready', health.ready, health.total) : vscode.l10n.t('no Istio');
+    status.text = `${icon} ${[connection.contextName, versions, state].filter(Boolean).join(' · ')}`;
+    status.tooltip = error
+      ? kubeErrorMessage(error)
+      : vscode.l10n.t('Istio control plane on {0}: {1} of {2} pods ready. Click to show the Istio Pods view.', connection.contextName, health.ready, health.total);
+    status.show();
+    void vscode.commands.executeCommand('setContext', 'istioLab.controlPlaneReady', health.isReady);
+  };
+
+  context.subscriptions.push(
+    tree,
+    view,
+    status,
+    { dispose: () => store?.dispose() },
+    tree.onDidUpdate(update),
+    cluster.onDidChangeConnection(() => {
+      if (started) void connect();
+    }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (started && affectsSettings(event, 'namespace')) void connect();
+    }),
+    view.onDidChangeVisibility((event) => {
+      if (event.visible) start();
+    }),
+    vscode.commands.registerCommand('istioLab.pods.refresh', () => {
+      started = true;
+      cluster.reset();
+    }),
+    vscode.commands.registerCommand('istioLab.pods.filter', async (text?: string) => {
+      const value = typeof text === 'string' ? text : await vscode.window.showInputBox({
+        title: vscode.l10n.t('Filter the Istio pods'),
+        prompt: vscode.l10n.t('Shows pods whose name, namespace, workload, component or status contains this text.'),
+        value: tree.filter,
+      });
+      if (value !== undefined) tree.setFilter(value);
+    }),
+    vscode.commands.registerCommand('istioLab.pods.clearFilter', () => tree.setFilter('')),
+    // The welcome's "Show the Error" button: the welcome text is static, the reason is not.
+    vscode.commands.registerCommand('istioLab.pods.showError', async () => {
+      const error = tree.error;
+      if (!error) return;
+      const hint = error instanceof KubeError ? error.kubectlHint : undefined;
+      const select = vscode.l10n.t('Select Cluster Context');
+      const answer = await vscode.window.showErrorMessage(kubeErrorMessage(error), { modal: true, detail: hint ? vscode.l10n.t('Check it in a terminal: {0}', hint) : undefined }, select);
+      if (answer === select) await vscode.commands.executeCommand('istioLab.selectContext');
+    }),
+    vscode.commands.registerCommand('istioLab.pods.reveal', async (namespace?: string, name?: string): Promise<boolean> => {
+      start();
+      const element = namespace && name ? tree.findPod(namespace, name) : undefined;
+      if (!element) return false;
+      await tree.revealing(() => view.reveal(element, { select: true, focus: true, expand: true }));
+      return true;
+    }),
+  );
+  registerPodActions(context, tree, log);
+  if (view.visible) start();
+}
+
+async function serverVersion(connection: ClusterConnection): Promise<string> {
+  const k8s = await kubernetesClient();
+  const info = await connection.kubeConfig.makeApiClient(k8s.VersionApi).getCode();
+  return info.gitVersion;
+}

@@ -1,0 +1,375 @@
+// The registry viewer: `Istio Lab: Show Service Registry` opens a webview with the architecture
+// diagram and Pilot's service registry. This file is the VS Code shell around it: the panel (CSP,
+// resource roots, serializer), fetching with progress and cancellation, the pod store behind the
+// diagram's live state, auto-refresh, export, copy, and the words of every error.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { componentHealth, guessEra } from '../istio/registry/component-health';
+import { RegistryFormatError } from '../istio/registry/json-text';
+import type { PodFacts } from '../istio/registry/registry-model';
+import { countEndpoints, diffSnapshots, registryCsv, withPods } from '../istio/registry/registry-model';
+import { classifyPod } from '../istio/roles/role-classifier';
+import type { ClusterConnection } from '../kube/connection';
+import { KubeError } from '../kube/kube-errors';
+import type { PodStore, PodSummary } from '../kube/pod-summary';
+import { startPodStore } from '../kube/pod-store';
+import type { RegistryFetchResult } from '../kube/registry-fetch';
+import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, RegistryFetchError, equivalentCommands, fetchRegistry } from '../kube/registry-fetch';
+import type { ComponentId, EquivalentCommand, ExtensionMessage, IstioEra, RegistryDiff, RegistrySnapshot, RegistryViewState } from '../shared/registry-messages';
+import { DEFAULT_VIEW_STATE, RAW_DISPLAY_LIMIT, asViewState, asWebviewMessage } from '../shared/registry-messages';
+import type { ClusterService } from './cluster-service';
+import { createNonce, registryPageHtml } from './registry-html';
+import { affectsSettings, istioNamespace, registryAutoRefreshSeconds } from './settings';
+
+export const REGISTRY_VIEW_TYPE = 'istioLab.registry';
+/** Set once a registry was fetched: the lab guide's last step completes on it. */
+const FETCHED_CONTEXT = 'istioLab.registryFetched';
+const HEALTH_DEBOUNCE_MS = 250;
+
+/** The error in the learner's language: what happened, why, and what to do. */
+export function describeRegistryError(error: unknown, era?: IstioEra): string {
+  const pilot = era === 'istiod' ? 'istiod' : 'Pilot';
+  if (error instanceof RegistryFetchError) {
+    const { details } = error;
+    switch (error.code) {
+      case 'not-installed':
+        return vscode.l10n.t('Pilot is not installed: istio-system has neither an istiod Service (port 15014) nor an istio-pilot Service (port 8080). Install Istio first (lab step 4), then refresh.');
+      case 'not-ready':
+        return vscode.l10n.t('{0} is installed, but none of its pods is ready, so nothing answers yet. Watch the control plane come up (lab step 5), then refresh.', pilot);
+      case 'endpoint-error':
+        return vscode.l10n.t('{0} answered HTTP {1}: {2}. It runs but could not list its registry; look at its logs (kubectl logs -n istio-system -l istio=pilot -c discovery), then refresh.', pilot, details.status ?? '?', details.body || '—');
+      case 'too-large':
+        return vscode.l10n.t('The registry is larger than {0} MB, the most this viewer reads. Fetch it in a terminal with one of the commands below and filter it there.', Math.round((details.maxBytes ?? DEFAULT_MAX_BYTES) / 1024 / 1024));
+      case 'istiod-needs-local':
+        return vscode.l10n.t('istiod refused the request through the API server proxy (401): since Istio 1.11 its debug endpoints answer only local callers, and your Kubernetes user may not port-forward to the istiod pod (create pods/portforward). Ask for that permission, or run the commands below where you have it.');
+      case 'forbidden':
+        return vscode.l10n.t('Your Kubernetes user may not reach Pilot: RBAC denies {0} in istio-system. Ask a cluster admin for these permissions, or use another context.', (details.denied ?? []).join(', '));
+      case 'timeout':
+        return vscode.l10n.t('{0} did not answer within {1} seconds. Check that the cluster is reachable and {0} is healthy, then refresh.', pilot, Math.round((details.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000));
+      case 'cancelled':
+        return vscode.l10n.t('Cancelled.');
+    }
+  }
+  if (error instanceof RegistryFormatError) {
+    if (error.problem === 'malformed-json') {
+      return vscode.l10n.t('{0} answered with malformed JSON at line {1}, column {2}: “{3}”. The answer may have been cut off; refresh to try again.', pilot, error.line ?? '?', error.column ?? '?', error.excerpt ?? '');
+    }
+    return vscode.l10n.t('{0} answered JSON that is not a service registry: {1} Is this really {0}?', pilot, error.message);
+  }
+  if (error instanceof KubeError) {
+    const hint = error.kubectlHint ? ` ${vscode.l10n.t('Check with: {0}', error.kubectlHint)}` : '';
+    switch (error.code) {
+      case 'forbidden':
+        return vscode.l10n.t('Forbidden: your Kubernetes user may not {0} {1} in {2} (RBAC).', error.details.verb ?? 'get', error.details.resource ?? '', error.details.namespace ?? 'istio-system') + hint;
+      case 'unauthorized':
+        return vscode.l10n.t('The cluster rejected your credentials (401): the token or certificate has expired. Log in again and refresh.') + hint;
+      case 'unreachable':
+      case 'host-not-found':
+      case 'timeout':
+      case 'tls':
+        return vscode.l10n.t('Cannot reach the cluster: {0}', error.message) + hint;
+      default:
+        return error.message + hint;
+    }
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+class RegistryPanel implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private state: RegistryViewState;
+  private era: IstioEra | undefined;
+  private previous: RegistrySnapshot | undefined;
+  /** The last registry fetched; its pods follow the pod store, and `stale` says why a later refresh found no Pilot. */
+  private last: { result: RegistryFetchResult; snapshot: RegistrySnapshot; fetchedAt: number; diff?: RegistryDiff; stale?: string } | undefined;
+  private inFlight: AbortController | undefined;
+  private store: PodStore | undefined;
+  private storeConnection: ClusterConnection | undefined;
+  private healthTimer: ReturnType<typeof setTimeout> | undefined;
+  private refreshTimer: ReturnType<typeof setInterval> | undefined;
+  private disposed = false;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    context: vscode.ExtensionContext,
+    private readonly cluster: ClusterService,
+    private readonly log: vscode.LogOutputChannel,
+    state: RegistryViewState,
+    private readonly onDispose: () => void,
+  ) {
+    this.state = state;
+    const media = vscode.Uri.joinPath(context.extensionUri, 'media');
+    const dist = vscode.Uri.joinPath(context.extensionUri, 'dist');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [media, dist] };
+    panel.iconPath = vscode.Uri.joinPath(media, 'istio-lab.svg');
+    const svg = (name: string): string => fs.readFileSync(vscode.Uri.joinPath(media, 'registry', name).fsPath, 'utf8');
+    panel.webview.html = registryPageHtml({
+      cspSource: panel.webview.cspSource,
+      nonce: createNonce(),
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'registry', 'registry.css')).toString(),
+      legacySvg: svg('architecture-legacy.svg'),
+      istiodSvg: svg('architecture-istiod.svg'),
+      lang: vscode.env.language,
+    });
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((data: unknown) => this.receive(data)),
+      panel.onDidChangeViewState(() => this.scheduleAutoRefresh()),
+      cluster.onDidChangeConnection(() => {
+        this.stopStore();
+        this.previous = undefined;
+        void this.refresh(false);
+      }),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (affectsSettings(event, 'registry.autoRefreshSeconds')) this.scheduleAutoRefresh();
+      }),
+    );
+  }
+
+  private post(message: ExtensionMessage): void {
+    if (!this.disposed) void this.panel.webview.postMessage(message);
+  }
+
+  private receive(data: unknown): void {
+    const message = asWebviewMessage(data);
+    if (!message) {
+      this.log.warn('registry viewer: ignored a malformed message from the webview');
+      return;
+    }
+    switch (message.type) {
+      case 'ready':
+        this.post({ type: 'init', locale: vscode.env.language.toLowerCase().startsWith('ko') ? 'ko' : 'en', state: this.state });
+        if (this.last) this.postRegistry();
+        this.postHealth();
+        void this.refresh(false);
+        this.scheduleAutoRefresh();
+        return;
+      case 'refresh':
+        void this.refresh(true);
+        return;
+      case 'state':
+        this.state = message.state;
+        return;
+      case 'export':
+        void this.export(message.format);
+        return;
+      case 'copy':
+        void vscode.env.clipboard.writeText(message.text).then(() => vscode.window.setStatusBarMessage(vscode.l10n.t('Copied: {0}', message.text), 3000));
+        return;
+      case 'component':
+        void this.revealPods(message.id);
+        return;
+    }
+  }
+
+  /** Fetches the registry; `visible` shows a cancellable notification (manual refresh), auto-refresh stays quiet. */
+  async refresh(visible: boolean): Promise<void> {
+    this.inFlight?.abort();
+    const abort = new AbortController();
+    this.inFlight = abort;
+    this.post({ type: 'loading' });
+    const work = async (token?: vscode.CancellationToken): Promise<void> => {
+      token?.onCancellationRequested(() => abort.abort());
+      const started = performance.now();
+      let connection: ClusterConnection;
+      try {
+        connection = await this.cluster.current();
+        this.ensureStore(connection);
+        const result = await fetchRegistry(connection.kubeConfig, { signal: abort.signal, namespace: istioNamespace() });
+        if (abort.signal.aborted) return;
+        this.era = result.target.era;
+        const snapshot = withPods(result.snapshot, (this.store?.pods() ?? []) as readonly PodFacts[]);
+        const fetchedAt = Date.now();
+        const diff = this.previous && this.previous.format === snapshot.format ? diffSnapshots(this.previous, snapshot) : undefined;
+        this.previous = snapshot;
+        this.last = { result, snapshot, fetchedAt, ...(diff ? { diff } : {}) };
+        this.postRegistry();
+        this.postHealth();
+        void vscode.commands.executeCommand('setContext', FETCHED_CONTEXT, true);
+        // The Lab Steps view shows the registry step done, with the service that answered.
+        vscode.commands.executeCommand('istioLab.markLabStep', 'registry', 'done', result.target.service).then(undefined, (error: unknown) =>
+          this.log.warn(`registry: cannot mark the lab step: ${error instanceof Error ? error.message : String(error)}`),
+        );
+        const counts = countEndpoints(snapshot);
+        this.log.info(`registry: ${counts.services} services, ${counts.ports} ports, ${counts.endpoints} endpoints from ${result.target.service} via ${result.via}${result.fallbackReason ? ` (${result.fallbackReason})` : ''} in ${(performance.now() - started).toFixed(0)} ms`);
+      } catch (error) {
+        if (abort.signal.aborted && !(error instanceof RegistryFetchError && error.code === 'timeout')) return;
+        const era = error instanceof RegistryFetchError ? (error.details.era ?? this.era) : this.era;
+        this.log.warn(`registry: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+        if (error instanceof RegistryFetchError && error.code === 'not-installed' && this.last) {
+          // Istio was uninstalled: the last registry stays visible, greyed and dated, so the learner
+          // sees what Pilot knew and that it is gone; the next fetch from a new Pilot diffs against nothing.
+          this.previous = undefined;
+          this.last = { result: this.last.result, snapshot: this.last.snapshot, fetchedAt: this.last.fetchedAt, stale: describeRegistryError(error, era) };
+          this.postRegistry();
+          return;
+        }
+        this.post({ type: 'error', message: describeRegistryError(error, era), commands: this.commands(era ?? 'legacy') });
+      } finally {
+        if (this.inFlight === abort) this.inFlight = undefined;
+      }
+    };
+    if (!visible) return work();
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fetching Pilot’s service registry…'), cancellable: true },
+      (_progress, token) => work(token),
+    );
+  }
+
+  private commands(era: IstioEra): EquivalentCommand[] {
+    const namespace = istioNamespace();
+    return equivalentCommands(era === 'legacy' ? { era, namespace, service: 'istio-pilot', port: 8080 } : { era, namespace, service: 'istiod', port: 15014 });
+  }
+
+  private postRegistry(): void {
+    if (!this.last) return;
+    const { result, snapshot, fetchedAt, diff, stale } = this.last;
+    this.post({
+      type: 'registry',
+      era: result.target.era,
+      snapshot,
+      raw: result.raw.length > RAW_DISPLAY_LIMIT ? result.raw.slice(0, RAW_DISPLAY_LIMIT) : result.raw,
+      rawTruncated: result.raw.length > RAW_DISPLAY_LIMIT,
+      fetchedAt,
+      via: result.via,
+      ...(diff ? { diff } : {}),
+      commands: equivalentCommands(result.target),
+      ...(stale ? { stale } : {}),
+    });
+  }
+
+  /** One pod store per open panel: the diagram's live state and the pods behind endpoint IPs. */
+  private ensureStore(connection: ClusterConnection): void {
+    if (this.store && this.storeConnection === connection) return;
+    this.stopStore();
+    this.storeConnection = connection;
+    const store = startPodStore(connection, { namespace: istioNamespace(), dataPlane: true });
+    this.store = store;
+    const unsubscribe = store.onChange(() => {
+      clearTimeout(this.healthTimer);
+      this.healthTimer = setTimeout(() => {
+        this.postHealth();
+        this.followPods();
+      }, HEALTH_DEBOUNCE_MS);
+    });
+    const unsubscribeState = store.onState((state) => {
+      if (state.kind === 'synced') this.postHealth();
+    });
+    this.disposables.push({ dispose: () => (unsubscribe(), unsubscribeState()) });
+  }
+
+  private stopStore(): void {
+    clearTimeout(this.healthTimer);
+    this.store?.dispose();
+    this.store = undefined;
+    this.storeConnection = undefined;
+  }
+
+  /** Re-annotates the shown registry's endpoints with the live pods: a deleted pod shows as gone, not ready. */
+  private followPods(): void {
+    if (!this.last || !this.store) return;
+    const snapshot = withPods(this.last.snapshot, this.store.pods() as readonly PodFacts[]);
+    if (snapshot === this.last.snapshot) return;
+    this.last = { ...this.last, snapshot };
+    this.postRegistry();
+  }
+
+  private postHealth(): void {
+    const pods = this.store?.pods() ?? [];
+    if (this.store?.state().kind !== 'synced' && pods.length === 0) return;
+    const era = this.era ?? guessEra(pods);
+    this.post({ type: 'health', era, components: componentHealth(pods, era, vscode.env.language, istioNamespace()) });
+  }
+
+  /** Shows the component's first pod in the pod tree (the pod explorer's command), when there is one. */
+  private async revealPods(id: ComponentId): Promise<void> {
+    const pods: readonly PodSummary[] = this.store?.pods() ?? [];
+    const namespace = istioNamespace();
+    const role = id === 'sidecars' ? 'sidecar' : id;
+    const pod = pods.find((candidate) => {
+      const component = classifyPod(candidate, { istioNamespace: namespace }).component;
+      return component === role || (id === 'tracing' && component === 'zipkin');
+    });
+    if (!pod) return;
+    const commands = await vscode.commands.getCommands(true);
+    if (!commands.includes('istioLab.pods.reveal')) return;
+    await vscode.commands.executeCommand('istioLab.pods.reveal', pod.namespace, pod.name);
+    // The webview keeps the focus: the learner is filtering the registry, the tree follows along.
+    this.panel.reveal(undefined, false);
+  }
+
+  private async export(format: 'json' | 'csv'): Promise<void> {
+    if (!this.last) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Fetch the registry first, then export it.'));
+      return;
+    }
+    const { result, snapshot, fetchedAt } = this.last;
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
+    const target = await vscode.window.showSaveDialog({
+      title: vscode.l10n.t('Export the service registry'),
+      defaultUri: vscode.Uri.joinPath(base, `istio-registry.${format}`),
+      filters: format === 'json' ? { JSON: ['json'] } : { CSV: ['csv'] },
+    });
+    if (!target) return;
+    const text =
+      format === 'csv'
+        ? registryCsv(snapshot)
+        : `${JSON.stringify({ source: { era: result.target.era, service: result.target.service, port: result.target.port, via: result.via, fetchedAt: new Date(fetchedAt).toISOString() }, ...snapshot }, null, 2)}\n`;
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+    void vscode.window.showInformationMessage(vscode.l10n.t('Saved the registry to {0}.', target.fsPath));
+  }
+
+  private scheduleAutoRefresh(): void {
+    clearInterval(this.refreshTimer);
+    this.refreshTimer = undefined;
+    const seconds = registryAutoRefreshSeconds();
+    if (seconds > 0 && this.panel.visible && !this.disposed) {
+      this.refreshTimer = setInterval(() => {
+        if (!this.inFlight) void this.refresh(false);
+      }, seconds * 1000);
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.inFlight?.abort();
+    clearInterval(this.refreshTimer);
+    this.stopStore();
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+    this.panel.dispose();
+    this.onDispose();
+  }
+}
+
+/** Registers `istioLab.showRegistry` and the serializer that restores the panel after a reload. */
+export function registerRegistryViewer(context: vscode.ExtensionContext, cluster: ClusterService, log: vscode.LogOutputChannel): void {
+  let current: RegistryPanel | undefined;
+  const adopt = (panel: vscode.WebviewPanel, state: RegistryViewState): RegistryPanel => {
+    current?.dispose();
+    const created = new RegistryPanel(panel, context, cluster, log, state, () => {
+      if (current === created) current = undefined;
+    });
+    current = created;
+    return created;
+  };
+  context.subscriptions.push(
+    { dispose: () => current?.dispose() },
+    vscode.commands.registerCommand('istioLab.showRegistry', async () => {
+      if (current) {
+        current.panel.reveal();
+        await current.refresh(true);
+        return;
+      }
+      const panel = vscode.window.createWebviewPanel(REGISTRY_VIEW_TYPE, vscode.l10n.t('Service Registry'), vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: false });
+      adopt(panel, DEFAULT_VIEW_STATE);
+    }),
+    vscode.window.registerWebviewPanelSerializer(REGISTRY_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+        adopt(panel, asViewState(state) ?? DEFAULT_VIEW_STATE);
+      },
+    }),
+  );
+}

@@ -1,0 +1,555 @@
+// The registry viewer's browser code (bundled to dist/webview.js). Left: the Istio architecture
+// diagram, each component coloured by its live state; right: the registry as a grouped,
+// virtualised table with search, keyboard navigation, copy and a Raw JSON tab. Every message is
+// validated (src/shared/registry-messages.ts) and every cluster-provided string goes into the DOM
+// through textContent — never innerHTML.
+import type { ComponentHealth, ComponentId, EquivalentCommand, ExtensionMessage, IstioEra, RegistryTab, RegistryViewState, WebviewMessage } from '../shared/registry-messages';
+import { asExtensionMessage, asViewState, DEFAULT_VIEW_STATE, RAW_DISPLAY_LIMIT } from '../shared/registry-messages';
+import type { RegistryIndex, Row, VisibleRows } from './registry-rows';
+import { indexRegistry, prepareSearch, ROW_LEVEL, rowCopyText, visibleRows } from './registry-rows';
+import type { StringId, Translate } from './strings';
+import { translator } from './strings';
+import { VirtualList } from './virtual-list';
+
+interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const ROW_HEIGHT = 22;
+const vscode = acquireVsCodeApi();
+
+// ── DOM helpers: text only ────────────────────────────────────────────────────────────────
+
+type Child = Node | string | undefined | false;
+
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<Record<string, string>> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) if (value !== undefined) element.setAttribute(name, value);
+  for (const child of children) if (child) element.append(child);
+  return element;
+}
+
+function setText(element: Element, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
+}
+
+// ── state ─────────────────────────────────────────────────────────────────────────────────
+
+let t: Translate = translator('en');
+let view: RegistryViewState = asViewState(vscode.getState()) ?? DEFAULT_VIEW_STATE;
+let era: IstioEra | undefined;
+let registry: Extract<ExtensionMessage, { type: 'registry' }> | undefined;
+let index: RegistryIndex | undefined;
+let rows: VisibleRows | undefined;
+let selected = 0;
+const collapsed = new Set<string>();
+const health = new Map<ComponentId, ComponentHealth>();
+
+function post(message: WebviewMessage): void {
+  vscode.postMessage(message);
+}
+
+function saveView(next: Partial<RegistryViewState>): void {
+  view = { ...view, ...next };
+  if (!view.component) delete (view as { component?: ComponentId }).component;
+  vscode.setState(view);
+  post({ type: 'state', state: view });
+}
+
+// ── layout ────────────────────────────────────────────────────────────────────────────────
+
+const labelled: [Element, StringId, 'text' | 'placeholder' | 'aria-label' | 'title'][] = [];
+function label<E extends Element>(element: E, id: StringId, how: 'text' | 'placeholder' | 'aria-label' | 'title' = 'text'): E {
+  labelled.push([element, id, how]);
+  return element;
+}
+
+const refreshButton = label(h('button', { type: 'button', id: 'refresh', class: 'primary' }), 'refresh');
+const exportJsonButton = label(h('button', { type: 'button', id: 'export-json' }), 'exportJson');
+const exportCsvButton = label(h('button', { type: 'button', id: 'export-csv' }), 'exportCsv');
+const eraBadge = h('span', { class: 'era', id: 'era' });
+const metaLine = h('span', { class: 'meta', id: 'meta' });
+const progress = h('div', { class: 'progress', id: 'progress', role: 'progressbar', hidden: '' });
+const errorBanner = h('div', { class: 'error', id: 'error', role: 'alert', hidden: '' });
+
+const diagramHost = h('div', { class: 'diagram', id: 'diagram' });
+const diagramRole = h('p', { class: 'diagram-role', id: 'diagram-role', 'aria-live': 'polite' });
+const legend = h(
+  'ul',
+  { class: 'legend' },
+  h('li', { class: 'state-ready' }, h('span', { class: 'swatch' }), label(h('span'), 'legendReady')),
+  h('li', { class: 'state-partial' }, h('span', { class: 'swatch' }), label(h('span'), 'legendPartial')),
+  h('li', { class: 'state-missing' }, h('span', { class: 'swatch' }), label(h('span'), 'legendMissing')),
+);
+
+const tableTab = label(h('button', { type: 'button', role: 'tab', id: 'tab-table', 'aria-controls': 'panel-table' }), 'tabTable');
+const rawTab = label(h('button', { type: 'button', role: 'tab', id: 'tab-raw', 'aria-controls': 'panel-raw' }), 'tabRaw');
+const search = label(label(h('input', { type: 'search', id: 'search', spellcheck: 'false', autocomplete: 'off' }), 'search', 'placeholder'), 'searchLabel', 'aria-label');
+const chip = h('div', { class: 'chip', id: 'component-filter', hidden: '' });
+const chipText = h('span');
+const chipClear = label(h('button', { type: 'button', class: 'link' }), 'clearFilter');
+chip.append(chipText, chipClear);
+const summary = h('p', { class: 'summary', id: 'summary' });
+const changes = h('p', { class: 'changes', id: 'changes', hidden: '' });
+const viewport = label(h('div', { class: 'table', id: 'registry-table', role: 'treegrid', tabindex: '0' }), 'tableLabel', 'aria-label');
+const emptyNote = h('p', { class: 'empty', id: 'empty', hidden: '' });
+const rawNote = h('p', { class: 'note', hidden: '' });
+const rawText = h('pre', { class: 'raw', id: 'raw', tabindex: '0' });
+const tablePanel = h('div', { role: 'tabpanel', id: 'panel-table', 'aria-labelledby': 'tab-table', class: 'panel' }, summary, changes, viewport, emptyNote);
+const rawPanel = h('div', { role: 'tabpanel', id: 'panel-raw', 'aria-labelledby': 'tab-raw', class: 'panel', hidden: '' }, rawNote, rawText);
+const commandList = h('ul', { class: 'commands', id: 'commands' });
+
+function buildLayout(): void {
+  const header = h(
+    'header',
+    {},
+    h('div', { class: 'title' }, label(h('h1'), 'title'), eraBadge),
+    h('div', { class: 'actions' }, refreshButton, exportJsonButton, exportCsvButton),
+    metaLine,
+  );
+  const aside = h('aside', {}, label(h('h2'), 'diagramTitle'), diagramHost, legend, diagramRole, label(h('p', { class: 'hint' }), 'diagramHint'));
+  const main = h(
+    'main',
+    {},
+    errorBanner,
+    h('div', { class: 'toolbar' }, h('div', { role: 'tablist', class: 'tabs' }, tableTab, rawTab), search),
+    chip,
+    tablePanel,
+    rawPanel,
+    h('section', { class: 'commands-section' }, label(h('h2'), 'commandsTitle'), commandList),
+  );
+  document.body.append(header, progress, h('div', { class: 'layout' }, aside, main));
+}
+
+function applyStrings(): void {
+  for (const [element, id, how] of labelled) {
+    if (how === 'text') setText(element, t(id));
+    else element.setAttribute(how, t(id));
+  }
+  for (const heading of Array.from(diagramHost.querySelectorAll('[data-l10n]'))) {
+    const id = heading.getAttribute('data-l10n') as StringId;
+    setText(heading, t(id));
+  }
+}
+
+// ── the table ─────────────────────────────────────────────────────────────────────────────
+
+function createRow(): HTMLElement {
+  return h('div', { role: 'row', class: 'row' }, h('span', { class: 'twisty', 'aria-hidden': 'true' }), h('span', { class: 'name' }), h('span', { class: 'detail' }), h('span', { class: 'badge' }));
+}
+
+type ExpandableRow = Extract<Row, { id: string }>;
+const isExpandable = (row: Row | undefined): row is ExpandableRow => row !== undefined && 'id' in row;
+
+function renderRow(element: HTMLElement, row: Row, at: number): void {
+  const [twisty, name, detail, badge] = element.children as unknown as HTMLElement[];
+  element.id = `row-${at}`;
+  element.className = `row virtual-row kind-${row.kind}`;
+  element.setAttribute('aria-level', String(ROW_LEVEL[row.kind]));
+  element.setAttribute('aria-rowindex', String(at + 1));
+  element.setAttribute('aria-selected', String(at === selected));
+  element.dataset.index = String(at);
+  if (isExpandable(row)) {
+    const open = !collapsed.has(row.id);
+    element.setAttribute('aria-expanded', String(open));
+    setText(twisty, open ? '▾' : '▸');
+  } else {
+    element.removeAttribute('aria-expanded');
+    setText(twisty, '');
+  }
+  let badgeText = '';
+  switch (row.kind) {
+    case 'namespace':
+      setText(name, row.namespace || t('noNamespace'));
+      setText(detail, `${t('services', row.services)} · ${t('endpoints', row.endpoints)}`);
+      break;
+    case 'service':
+      setText(name, row.service.hostname);
+      setText(detail, `${t('ports', row.service.ports.length)} · ${t('endpoints', row.endpoints)}`);
+      badgeText = row.removed ? t('removed') : (row.service.address ?? '');
+      if (row.removed) element.classList.add('removed');
+      break;
+    case 'port':
+      setText(name, row.port.name || t('unnamedPort'));
+      setText(detail, `${row.port.key}${row.port.port !== undefined ? `  :${row.port.port}` : ''}${row.port.protocol ? `  ${row.port.protocol}` : ''}  · ${t('endpoints', row.port.endpoints.length)}`);
+      if (row.removed) element.classList.add('removed');
+      break;
+    case 'endpoint': {
+      const pod = row.endpoint.pod;
+      setText(name, `${row.endpoint.ip}:${row.endpoint.port}`);
+      setText(detail, pod ? `${pod.namespace}/${pod.name}` : '');
+      badgeText = row.added ? t('added') : pod ? (pod.gone ? t('podGone') : pod.ready ? t('podReady') : t('podNotReady')) : '';
+      if (row.added) element.classList.add('added');
+      if (pod && !pod.ready) element.classList.add(pod.gone ? 'gone' : 'not-ready');
+      break;
+    }
+    case 'removed':
+      setText(name, `${row.removed.ip}:${row.removed.port}`);
+      setText(detail, row.removed.portKey);
+      badgeText = t('removed');
+      element.classList.add('removed');
+      break;
+    case 'no-endpoints':
+      setText(name, '');
+      setText(detail, t('noEndpoints'));
+      break;
+  }
+  setText(badge, badgeText);
+}
+
+const list = new VirtualList<Row>({ viewport, rowHeight: ROW_HEIGHT, createRow, renderRow });
+
+function applyFilter(): void {
+  if (!index) return;
+  const result = visibleRows(index, { query: view.filter, component: view.component, collapsed });
+  rows = result;
+  selected = Math.min(selected, Math.max(0, rows.length - 1));
+  list.setItems(rows);
+  updateActive();
+  emptyNote.hidden = rows.length > 0;
+  setText(emptyNote, t('empty'));
+  const counts = countAll();
+  const text = `${t('services', counts.services)} · ${t('ports', counts.ports)} · ${t('endpoints', counts.endpoints)}`;
+  setText(summary, result.services === index.serviceCount ? text : `${text} — ${t('shown', result.services, index.serviceCount)}`);
+}
+
+function countAll(): { services: number; ports: number; endpoints: number } {
+  let ports = 0;
+  let endpoints = 0;
+  for (const service of registry?.snapshot.services ?? []) {
+    ports += service.ports.length;
+    for (const port of service.ports) endpoints += port.endpoints.length;
+  }
+  return { services: registry?.snapshot.services.length ?? 0, ports, endpoints };
+}
+
+function updateActive(): void {
+  const element = list.elementAt(selected);
+  if (element) viewport.setAttribute('aria-activedescendant', element.id);
+  else viewport.removeAttribute('aria-activedescendant');
+}
+
+function select(next: number): void {
+  if (!rows || rows.length === 0) return;
+  selected = Math.max(0, Math.min(rows.length - 1, next));
+  list.reveal(selected);
+  updateActive();
+}
+
+function toggle(row: Row | undefined): void {
+  if (!isExpandable(row)) return;
+  if (collapsed.has(row.id)) collapsed.delete(row.id);
+  else collapsed.add(row.id);
+  applyFilter();
+}
+
+function parentOf(at: number): number {
+  if (!rows) return at;
+  const level = rows.levelAt(at);
+  for (let k = at - 1; k >= 0; k--) if (rows.levelAt(k) < level) return k;
+  return at;
+}
+
+function copySelected(): void {
+  const row = rows?.at(selected);
+  if (row) post({ type: 'copy', text: rowCopyText(row) });
+}
+
+viewport.addEventListener('keydown', (event) => {
+  const row = rows && rows.length > 0 ? rows.at(selected) : undefined;
+  const handled = (): void => event.preventDefault();
+  switch (event.key) {
+    case 'ArrowDown':
+      select(selected + 1);
+      return handled();
+    case 'ArrowUp':
+      select(selected - 1);
+      return handled();
+    case 'PageDown':
+      select(selected + list.pageSize());
+      return handled();
+    case 'PageUp':
+      select(selected - list.pageSize());
+      return handled();
+    case 'Home':
+      select(0);
+      return handled();
+    case 'End':
+      select((rows?.length ?? 0) - 1);
+      return handled();
+    case 'ArrowRight':
+      if (isExpandable(row) && collapsed.has(row.id)) toggle(row);
+      else select(selected + 1);
+      return handled();
+    case 'ArrowLeft':
+      if (isExpandable(row) && !collapsed.has(row.id)) toggle(row);
+      else select(parentOf(selected));
+      return handled();
+    case 'Enter':
+    case ' ':
+      toggle(row);
+      return handled();
+    case 'c':
+    case 'C':
+      if (event.ctrlKey || event.metaKey) {
+        copySelected();
+        handled();
+      }
+      return;
+    default:
+      return;
+  }
+});
+
+viewport.addEventListener('click', (event) => {
+  const element = (event.target as Element).closest<HTMLElement>('.row');
+  if (!element?.dataset.index) return;
+  const at = Number(element.dataset.index);
+  selected = at;
+  if ((event.target as Element).classList.contains('twisty')) toggle(rows?.at(at));
+  else list.refresh();
+  updateActive();
+  viewport.focus();
+});
+
+// ── the diagram ───────────────────────────────────────────────────────────────────────────
+
+function showDiagram(next: IstioEra): void {
+  if (era === next && diagramHost.firstChild) return;
+  era = next;
+  const template = document.getElementById(`diagram-${next}`) as HTMLTemplateElement | null;
+  diagramHost.replaceChildren();
+  if (!template) return;
+  diagramHost.append(template.content.cloneNode(true));
+  for (const component of Array.from(diagramHost.querySelectorAll<SVGGElement>('[data-component]'))) {
+    const id = component.dataset.component as ComponentId;
+    component.addEventListener('click', () => chooseComponent(id));
+    component.addEventListener('keydown', (event: KeyboardEvent) => {
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        chooseComponent(id);
+      }
+    });
+    component.addEventListener('mouseenter', () => describe(id));
+    component.addEventListener('focus', () => describe(id));
+    component.addEventListener('mouseleave', () => describe(pilotOf(next)));
+    component.addEventListener('blur', () => describe(pilotOf(next)));
+  }
+  applyStrings();
+  paintHealth();
+}
+
+function stateOf(entry: ComponentHealth | undefined): 'ready' | 'partial' | 'missing' | 'unknown' {
+  if (!entry) return 'unknown';
+  if (entry.desired === 0) return 'missing';
+  return entry.ready >= entry.desired ? 'ready' : 'partial';
+}
+
+function stateText(entry: ComponentHealth | undefined): string {
+  const state = stateOf(entry);
+  if (state === 'ready') return t('stateReady', entry!.ready, entry!.desired);
+  if (state === 'partial') return t('statePartial', entry!.ready, entry!.desired);
+  if (state === 'missing') return t('stateMissing');
+  return '';
+}
+
+function componentTitle(id: ComponentId): string {
+  return health.get(id)?.title ?? diagramHost.querySelector(`[data-component="${id}"] .name`)?.textContent ?? id;
+}
+
+/** The component that serves the registry; the diagram describes it until another is pointed at. */
+function pilotOf(which: IstioEra): ComponentId {
+  return which === 'legacy' ? 'pilot' : 'istiod';
+}
+
+function describe(id: ComponentId): void {
+  const entry = health.get(id);
+  setText(diagramRole, [componentTitle(id), entry?.role, stateText(entry)].filter(Boolean).join(' — '));
+}
+
+function paintHealth(): void {
+  for (const component of Array.from(diagramHost.querySelectorAll<SVGGElement>('[data-component]'))) {
+    const id = component.dataset.component as ComponentId;
+    const entry = health.get(id);
+    const state = stateOf(entry);
+    component.classList.remove('state-ready', 'state-partial', 'state-missing', 'state-unknown');
+    component.classList.add(`state-${state}`);
+    component.classList.toggle('chosen', view.component === id);
+    component.dataset.state = state;
+    const count = component.querySelector('.count');
+    if (count) setText(count, entry ? (entry.desired > 0 ? t('countReady', entry.ready, entry.desired) : t('countMissing')) : '');
+    let title = component.querySelector<SVGTitleElement>(':scope > title');
+    if (!title) {
+      title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+      component.prepend(title);
+    }
+    const text = [componentTitle(id), entry?.role, stateText(entry)].filter(Boolean).join('\n');
+    setText(title, text);
+    component.setAttribute('aria-label', text.replace(/\n/g, ' — '));
+  }
+  if (era && !diagramHost.querySelector('.component:hover, .component:focus')) describe(pilotOf(era));
+}
+
+function chooseComponent(id: ComponentId | undefined): void {
+  saveView({ component: view.component === id ? undefined : id });
+  if (view.component) post({ type: 'component', id: view.component });
+  showComponentFilter();
+  paintHealth();
+  applyFilter();
+}
+
+function showComponentFilter(): void {
+  chip.hidden = !view.component;
+  if (view.component) setText(chipText, t('filteredBy', componentTitle(view.component)));
+}
+
+// ── tabs, commands, messages ──────────────────────────────────────────────────────────────
+
+function showTab(tab: RegistryTab): void {
+  tableTab.setAttribute('aria-selected', String(tab === 'table'));
+  rawTab.setAttribute('aria-selected', String(tab === 'raw'));
+  tableTab.tabIndex = tab === 'table' ? 0 : -1;
+  rawTab.tabIndex = tab === 'raw' ? 0 : -1;
+  tablePanel.hidden = tab !== 'table';
+  rawPanel.hidden = tab !== 'raw';
+  if (tab === 'raw' && registry && rawText.textContent !== registry.raw) setText(rawText, registry.raw);
+  if (tab === 'table') list.refresh();
+}
+
+function showCommands(commands: readonly EquivalentCommand[]): void {
+  commandList.replaceChildren(
+    ...commands.map((command) => {
+      const copy = h('button', { type: 'button', class: 'link copy' });
+      setText(copy, t('copy'));
+      copy.addEventListener('click', () => post({ type: 'copy', text: command.command }));
+      return h('li', {}, h('span', { class: 'command-label' }, t(command.label)), h('code', {}, command.command), copy);
+    }),
+  );
+}
+
+/** `13:16:38`, the same in both languages (a locale-aware formatter costs tens of ms to load ICU data before the first paint). */
+function formatTime(epochMs: number): string {
+  return new Date(epochMs).toTimeString().slice(0, 8);
+}
+
+function showRegistry(message: Extract<ExtensionMessage, { type: 'registry' }>): void {
+  registry = message;
+  progress.hidden = true;
+  // A stale registry (Pilot uninstalled since) stays readable, greyed and dated, under the reason.
+  errorBanner.hidden = !message.stale;
+  if (message.stale) errorBanner.replaceChildren(h('strong', {}, t('staleTitle')), h('p', {}, message.stale));
+  tablePanel.classList.toggle('stale', message.stale !== undefined);
+  rawPanel.classList.toggle('stale', message.stale !== undefined);
+  showDiagram(message.era);
+  setText(eraBadge, message.era === 'legacy' ? t('eraLegacy') : t('eraIstiod'));
+  setText(
+    metaLine,
+    message.stale ? t('staleFrom', formatTime(message.fetchedAt)) : t('fetched', formatTime(message.fetchedAt), message.via === 'service-proxy' ? t('viaProxy') : t('viaForward')),
+  );
+  metaLine.classList.toggle('stale', message.stale !== undefined);
+  index = indexRegistry(message.snapshot, message.diff);
+  changes.hidden = !message.diff;
+  if (message.diff) {
+    const { added, removed } = message.diff;
+    setText(changes, added.length || removed.length ? t('changes', added.length, removed.length) : t('noChanges'));
+    changes.classList.toggle('has-changes', added.length + removed.length > 0);
+  }
+  rawNote.hidden = !message.rawTruncated;
+  setText(rawNote, t('rawTruncated', RAW_DISPLAY_LIMIT.toLocaleString()));
+  setText(rawText, view.tab === 'raw' ? message.raw : '');
+  showCommands(message.commands);
+  applyFilter();
+  // The search texts are built after the table is painted, so the first keystroke finds them ready.
+  const painted = index;
+  requestIdleCallback(() => prepareSearch(painted), { timeout: 2000 });
+}
+
+function receive(message: ExtensionMessage): void {
+  switch (message.type) {
+    case 'init':
+      t = translator(message.locale);
+      document.documentElement.lang = message.locale;
+      view = asViewState(vscode.getState()) ?? message.state;
+      search.value = view.filter;
+      applyStrings();
+      showTab(view.tab);
+      showComponentFilter();
+      setText(summary, t('noRegistry'));
+      return;
+    case 'loading':
+      progress.hidden = false;
+      setText(progress, t('loading'));
+      return;
+    case 'registry':
+      showRegistry(message);
+      return;
+    case 'health':
+      showDiagram(message.era);
+      health.clear();
+      for (const entry of message.components) health.set(entry.id, entry);
+      paintHealth();
+      return;
+    case 'error':
+      progress.hidden = true;
+      errorBanner.hidden = false;
+      errorBanner.replaceChildren(h('strong', {}, t('errorTitle')), h('p', {}, message.message));
+      if (message.commands.length) showCommands(message.commands);
+      return;
+  }
+}
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const message = asExtensionMessage(event.data);
+  if (message) receive(message);
+});
+
+// ── wiring ────────────────────────────────────────────────────────────────────────────────
+
+buildLayout();
+applyStrings();
+showTab(view.tab);
+refreshButton.addEventListener('click', () => post({ type: 'refresh' }));
+exportJsonButton.addEventListener('click', () => post({ type: 'export', format: 'json' }));
+exportCsvButton.addEventListener('click', () => post({ type: 'export', format: 'csv' }));
+chipClear.addEventListener('click', () => chooseComponent(undefined));
+for (const [button, tab] of [
+  [tableTab, 'table'],
+  [rawTab, 'raw'],
+] as const) {
+  button.addEventListener('click', () => {
+    saveView({ tab });
+    showTab(tab);
+  });
+  button.addEventListener('keydown', (event) => {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+    const other = tab === 'table' ? 'raw' : 'table';
+    saveView({ tab: other });
+    showTab(other);
+    (other === 'table' ? tableTab : rawTab).focus();
+  });
+}
+search.addEventListener('input', () => {
+  saveView({ filter: search.value });
+  selected = 0;
+  applyFilter();
+});
+search.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && search.value) {
+    search.value = '';
+    saveView({ filter: '' });
+    applyFilter();
+  } else if (event.key === 'ArrowDown') {
+    event.preventDefault();
+    viewport.focus();
+  }
+});
+document.addEventListener('keydown', (event) => {
+  if (event.key === '/' && document.activeElement !== search) {
+    event.preventDefault();
+    search.focus();
+  }
+});
+post({ type: 'ready' });

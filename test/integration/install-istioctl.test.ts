@@ -1,0 +1,81 @@
+// The modern install path: the release's istioctl run as a child process with the command that
+// release has (`install --set profile=demo -y` for 1.26), its output streamed, against the
+// sandbox. The istioctl here is the test archives' stand-in (scripts/lib/release-archive.mjs),
+// which applies the real rendered 1.26.1 demo manifest with kubectl and says it is a stand-in.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { STAND_IN_DEMO, standInIstioctl } from '../../scripts/lib/release-archive.mjs';
+import { planInstall } from '../../src/istio/install-plan';
+import { runIstioctl } from '../../src/kube/apply/istioctl-runner';
+import type { IstioctlTarget } from '../../src/kube/apply/istioctl-runner';
+import { kubernetesClient } from '../../src/kube/connection';
+import type { KubectlSandbox } from './kubectl';
+import { fixtures, startKubectlSandbox } from './kubectl';
+
+describe('installing Istio 1.26.1 through its istioctl', () => {
+  let cluster: KubectlSandbox;
+  let dir: string;
+  let istioctl: string;
+  let target: IstioctlTarget;
+
+  before(async () => {
+    cluster = await startKubectlSandbox({ namespaceFinalizeDelayMs: 50 });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-istioctl-'));
+    const release = path.join(dir, 'istio-1.26.1');
+    istioctl = path.join(release, 'bin', 'istioctl');
+    fs.mkdirSync(path.dirname(istioctl), { recursive: true });
+    fs.writeFileSync(istioctl, standInIstioctl('1.26.1'), { mode: 0o755 });
+    fs.mkdirSync(path.dirname(path.join(release, STAND_IN_DEMO)), { recursive: true });
+    fs.copyFileSync(path.join(fixtures, 'modern', 'istio-1.26.1', 'demo.yaml'), path.join(release, STAND_IN_DEMO));
+    const k8s = await kubernetesClient();
+    const kubeConfig = new k8s.KubeConfig();
+    kubeConfig.loadFromString(cluster.sandbox.kubeconfig);
+    target = { kubeConfig, contextName: kubeConfig.getCurrentContext() };
+  });
+  after(async () => {
+    await cluster.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('runs `istioctl install --set profile=demo -y`, streams its output, and istiod exists afterwards', async () => {
+    const plan = planInstall('1.26.1');
+    assert.equal(plan.install.kind, 'istioctl');
+    const chunks: string[] = [];
+    const code = await runIstioctl(istioctl, plan.install.kind === 'istioctl' ? plan.install.args : [], target, (text) => chunks.push(text));
+    const output = chunks.join('');
+    assert.equal(code, 0, output);
+    assert.match(output, /profile "demo"/);
+    assert.match(output, /Installation complete/);
+    const deployments = await cluster.kubectl(['get', 'deploy', '-n', 'istio-system', '-o', 'name']);
+    assert.deepEqual(deployments.stdout.trim().split('\n').sort(), ['deployment.apps/istio-egressgateway', 'deployment.apps/istio-ingressgateway', 'deployment.apps/istiod']);
+  });
+
+  test('runs `istioctl uninstall --purge -y`, and istio-system is gone', async () => {
+    const plan = planInstall('1.26.1');
+    assert.equal(plan.uninstall.kind, 'istioctl');
+    const code = await runIstioctl(istioctl, plan.uninstall.args, target, () => undefined);
+    assert.equal(code, 0);
+    const namespace = await cluster.kubectl(['get', 'namespace', 'istio-system']);
+    assert.match(namespace.stderr, /NotFound/);
+  });
+
+  test('a release without the command fails with istioctl\'s own error and exit code', async () => {
+    const chunks: string[] = [];
+    const code = await runIstioctl(istioctl, ['manifest', 'apply', '--set', 'profile=demo'], target, (text) => chunks.push(text));
+    assert.notEqual(code, 0);
+    assert.match(chunks.join(''), /unknown command "manifest apply"/);
+  });
+
+  test('cancelling kills it and reports exit code 130', async () => {
+    const slow = path.join(dir, 'slow-istioctl');
+    fs.writeFileSync(slow, '#!/usr/bin/env node\nconsole.log("started");\nsetInterval(() => {}, 1000);\n', { mode: 0o755 });
+    const controller = new AbortController();
+    const running = runIstioctl(slow, ['install', '--set', 'profile=demo', '-y'], target, (text) => {
+      if (text.includes('started')) controller.abort();
+    }, controller.signal);
+    assert.equal(await running, 130);
+  });
+});

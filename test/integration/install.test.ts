@@ -1,0 +1,205 @@
+// The install engine on the sandbox, cross-checked with the real kubectl: what we create is what
+// `kubectl get -f` finds, a re-run changes nothing, an uninstall leaves nothing, and an RBAC
+// denial is reported per object with the permission that was missing.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { applyManifest, deleteManifest } from '../../src/kube/apply/apply-engine';
+import type { ObjectResult } from '../../src/kube/apply/apply-result';
+import { applyLine, countOutcomes } from '../../src/kube/apply/apply-result';
+import { parseManifest } from '../../src/kube/apply/manifest';
+import type { ObjectClient } from '../../src/kube/apply/object-client';
+import { createObjectClient } from '../../src/kube/apply/object-client';
+import { watchPods } from '../../src/kube/apply/pod-watch';
+import { kubernetesClient } from '../../src/kube/connection';
+import { controlPlaneReady } from '../../src/lab/install-timeline';
+import { startSandbox } from '../../src/sandbox/sandbox';
+import type { KubectlSandbox } from './kubectl';
+import { fixtures, startKubectlSandbox } from './kubectl';
+
+const manifestPath = path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml');
+const objects = parseManifest(fs.readFileSync(manifestPath, 'utf8'), 'istio-demo.yaml');
+
+async function clientFor(kubeconfig: string): Promise<ObjectClient> {
+  const k8s = await kubernetesClient();
+  const kubeConfig = new k8s.KubeConfig();
+  kubeConfig.loadFromString(kubeconfig);
+  return createObjectClient(kubeConfig);
+}
+
+/** `kubectl get -f` of the manifest: name → resourceVersion of each object kubectl finds. */
+async function kubectlFinds(cluster: KubectlSandbox): Promise<{ found: Map<string, string>; notFound: string[] }> {
+  const { stdout, stderr } = await cluster.kubectl(['get', '-f', manifestPath, '-o', 'jsonpath={range .items[*]}{.kind}/{.metadata.name}={.metadata.resourceVersion}{"\\n"}{end}']);
+  const found = new Map(stdout.trim().split('\n').filter(Boolean).map((line) => line.split('=') as [string, string]));
+  const notFound = stderr.split('\n').filter((line) => /NotFound|not found/.test(line));
+  return { found, notFound };
+}
+
+describe('installing the book\'s 1.2.2 demo manifest with our engine', () => {
+  let cluster: KubectlSandbox;
+  let client: ObjectClient;
+  let first: ObjectResult[];
+  const lines: string[] = [];
+
+  before(async () => {
+    cluster = await startKubectlSandbox({ namespaceFinalizeDelayMs: 50 });
+    client = await clientFor(cluster.sandbox.kubeconfig);
+    first = [...(await applyManifest(client, objects, { onResult: (result) => lines.push(applyLine(result, 'istio-demo.yaml')) })).results];
+  });
+  after(async () => {
+    client.dispose();
+    await cluster.close();
+  });
+
+  test('creates all 153 objects, printing one kubectl line each, in file order', () => {
+    assert.deepEqual(countOutcomes(first), { created: 153 });
+    const kubectlLines = fs.readFileSync(path.join(fixtures, 'kubectl-apply', 'istio-1.2.2-demo-apply.txt'), 'utf8').trim().split('\n').slice(1);
+    // The real capture ran after the CRD files, so its CRDs say "unchanged"; ours were created.
+    assert.deepEqual(lines, kubectlLines.map((line) => line.replace(/ unchanged$/, ' created')));
+  });
+
+  test('kubectl get -f finds every object of the manifest', async () => {
+    const { found, notFound } = await kubectlFinds(cluster);
+    assert.deepEqual(notFound, []);
+    assert.equal(found.size, 153);
+  });
+
+  test('a re-run reports every object unchanged and changes nothing', async () => {
+    const before = (await kubectlFinds(cluster)).found;
+    const again = await applyManifest(client, objects);
+    assert.deepEqual(countOutcomes(again.results), { unchanged: 153 });
+    assert.deepEqual((await kubectlFinds(cluster)).found, before);
+  });
+
+  test('the dry-run preview of an installed manifest finds everything in place', async () => {
+    const preview = await applyManifest(client, objects, { dryRun: true });
+    assert.deepEqual(countOutcomes(preview.results), { unchanged: 153 });
+  });
+
+  test('uninstall deletes every object in reverse order and waits until istio-system is gone', async () => {
+    const waited: string[] = [];
+    const report = await deleteManifest(client, objects, { onWaitingForNamespace: (name) => waited.push(name) });
+    assert.deepEqual(report.namespacesLeft, []);
+    assert.deepEqual(waited, ['istio-system']);
+    assert.equal(report.results.at(-1)!.object.kind, 'Namespace');
+    assert.equal(report.results.filter((result) => result.outcome === 'failed').length, 0);
+    const namespace = await cluster.kubectl(['get', 'namespace', 'istio-system']);
+    assert.match(namespace.stderr, /NotFound/);
+    const { found } = await kubectlFinds(cluster);
+    assert.equal(found.size, 0, [...found.keys()].join(', '));
+  });
+});
+
+describe('a fresh sandbox: dry run, RBAC denial, cancel', () => {
+  let cluster: KubectlSandbox;
+  let client: ObjectClient;
+
+  before(async () => {
+    cluster = await startKubectlSandbox({ namespaceFinalizeDelayMs: 50 });
+    client = await clientFor(cluster.sandbox.kubeconfig);
+  });
+  after(async () => {
+    client.dispose();
+    await cluster.close();
+  });
+
+  test('a dry run creates nothing and says which objects it could not check before their namespace or CRD exists', async () => {
+    const preview = await applyManifest(client, objects, { dryRun: true });
+    assert.deepEqual(countOutcomes(preview.results), { created: 53, unverified: 100 });
+    const namespace = await cluster.kubectl(['get', 'namespace', 'istio-system']);
+    assert.match(namespace.stderr, /NotFound/);
+  });
+
+  test('an RBAC denial fails those objects only, each naming the permission it lacked', async () => {
+    cluster.sandbox.faults.set({ deny: [{ verb: 'create', resource: 'clusterrolebindings' }] });
+    try {
+      const report = await applyManifest(client, objects);
+      const failed = report.results.filter((result) => result.outcome === 'failed');
+      assert.equal(failed.length, 11);
+      for (const result of failed) {
+        assert.equal(result.object.kind, 'ClusterRoleBinding');
+        assert.equal(result.failure?.reason, 'Forbidden');
+        assert.deepEqual(result.failure?.permission, { verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings' });
+      }
+      assert.equal(report.results.filter((result) => result.outcome === 'created').length, 142);
+    } finally {
+      cluster.sandbox.faults.clear();
+    }
+    const rerun = await applyManifest(client, objects);
+    assert.deepEqual(countOutcomes(rerun.results), { unchanged: 142, created: 11 });
+  });
+
+  test('cancelling stops new requests; the report lists what was done and what was not', async () => {
+    await deleteManifest(client, objects);
+    const controller = new AbortController();
+    let seen = 0;
+    const report = await applyManifest(client, objects, {
+      signal: controller.signal,
+      concurrency: 1,
+      onResult: () => {
+        if (++seen === 10) controller.abort();
+      },
+    });
+    assert.equal(report.cancelled, true);
+    const counts = countOutcomes(report.results);
+    const done = (counts.created ?? 0) + (counts.unchanged ?? 0);
+    assert.ok(done >= 10 && (counts.cancelled ?? 0) > 100, JSON.stringify(counts));
+    assert.equal(done + (counts.cancelled ?? 0), 153);
+    // kubectl get -f gives up on a file whose CRDs are missing: ask for the objects by name instead.
+    const created = report.results.filter((result) => result.outcome === 'created').map((result) => result.name);
+    const got = await cluster.kubectl(['get', '-n', 'istio-system', '-o', 'name', ...created]);
+    assert.equal(got.code, 0, got.stderr);
+    assert.equal(got.stdout.trim().split('\n').length, created.length);
+    const cancelled = report.results.filter((result) => result.outcome === 'cancelled' && ['ConfigMap', 'ServiceAccount', 'Service', 'Deployment'].includes(result.object.kind));
+    assert.ok(cancelled.length > 0);
+    const missing = await cluster.kubectl(['get', '-n', 'istio-system', '-o', 'name', ...cancelled.map((result) => result.name)]);
+    assert.equal(missing.stdout.trim(), '');
+    assert.equal(missing.stderr.trim().split('\n').filter((line) => /NotFound/.test(line)).length, cancelled.length);
+  });
+});
+
+describe('waiting for the control plane while pod lists answer 500', () => {
+  const expected = { deployments: objects.filter((o) => o.kind === 'Deployment').length, jobs: objects.filter((o) => o.kind === 'Job').length };
+
+  async function install(faults: Parameters<Awaited<ReturnType<typeof startSandbox>>['faults']['set']>[0]) {
+    const sandbox = await startSandbox({ nodes: 3, speed: 0 });
+    sandbox.faults.set(faults);
+    const k8s = await kubernetesClient();
+    const kubeConfig = new k8s.KubeConfig();
+    kubeConfig.loadFromString(sandbox.kubeconfig);
+    const client = await createObjectClient(kubeConfig);
+    const errors: { retrying: boolean }[] = [];
+    const watch = await watchPods(kubeConfig, 'istio-system', () => undefined, { retryDelayMs: 10, onError: (_error, retrying) => errors.push({ retrying }) });
+    try {
+      const report = await applyManifest(client, objects);
+      const wait = await watch.until((pods) => controlPlaneReady(pods, expected), 120_000);
+      return { report, wait, errors };
+    } finally {
+      watch.dispose();
+      client.dispose();
+      await sandbox.close();
+    }
+  }
+
+  test('retries the failed lists and sees the control plane become ready', async () => {
+    const { report, wait, errors } = await install({ errors: [{ verb: 'list', resource: 'pods', rate: 1, count: 4 }] });
+    assert.deepEqual(countOutcomes(report.results), { created: 153 });
+    assert.equal(wait.ready, true);
+    assert.ok(errors.length >= 1 && errors.every((error) => error.retrying), 'the injected 500s were retried');
+  });
+
+  test('the 30% fault of the end-to-end run still ends ready', async () => {
+    const { wait } = await install({ errors: [{ verb: 'list', resource: 'pods', rate: 0.3, count: 4 }] });
+    assert.equal(wait.ready, true);
+  });
+
+  test('a denied pod list ends the wait at once, saying the pods could not be watched, with every object created', async () => {
+    const { report, wait, errors } = await install({ deny: [{ verb: 'list', resource: 'pods' }] });
+    assert.deepEqual(countOutcomes(report.results), { created: 153 });
+    assert.equal(wait.ready, false);
+    assert.equal(!wait.ready && wait.end, 'stopped');
+    assert.deepEqual(!wait.ready && [wait.lastError?.code, wait.lastError?.reason, wait.lastError?.details.verb], ['forbidden', 'Forbidden', 'list']);
+    assert.deepEqual(errors, [{ retrying: false }]);
+  });
+});

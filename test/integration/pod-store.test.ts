@@ -1,0 +1,230 @@
+// The pod watch store against the sandbox, through the real client-node: it watches istio-system
+// come up into the book's 15 pods, keeps data-plane pods of other namespaces, and recovers from
+// dropped watches, forced 410s, refused connections and server errors, or reports 401/403 as
+// failed and recovers once the fault is gone.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { namespaceExists } from '../../src/kube/api-request';
+import type { ClusterConnection } from '../../src/kube/connection';
+import { openConnection } from '../../src/kube/connection';
+import { KubeError } from '../../src/kube/kube-errors';
+import { startPodStore } from '../../src/kube/pod-store';
+import type { PodStore, PodStoreChange, PodStoreState, PodSummary } from '../../src/kube/pod-summary';
+import type { FaultConfig } from '../../src/sandbox/faults';
+import { BUILTIN_RESOURCE_TYPES } from '../../src/sandbox/resource-types';
+import type { KubectlSandbox } from './kubectl';
+import { fixtures, startKubectlSandbox } from './kubectl';
+
+const demo122 = path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml');
+const book = fs.readFileSync(path.join(fixtures, 'kubectl-get-po', 'book-1.2.2.txt'), 'utf8');
+const podType = BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'pods')!;
+// Generous: the sandbox's controllers share two cores with everything else running.
+const TIMEOUT = { timeout: 120_000 };
+
+/** `istio-pilot-68f587df5d-wzwxn` → `istio-pilot`; `istio-cleanup-secrets-1.2.2-bcwf6` → `istio-cleanup-secrets-1.2.2`. */
+const owner = (name: string): string => name.replace(/-[a-z0-9]{8,10}-[a-z0-9]{5}$/, '').replace(/-[a-z0-9]{5}$/, '');
+const bookRows = new Map(
+  book
+    .trim()
+    .split('\n')
+    .filter((line) => !line.startsWith('$') && !line.startsWith('NAME'))
+    .map((line) => line.split(/\s+/))
+    .map(([name, ready, status]) => [owner(name), `${ready} ${status}`]),
+);
+const rows = (pods: readonly PodSummary[]) => new Map(pods.map((pod) => [owner(pod.name), `${pod.readyContainers}/${pod.totalContainers} ${pod.status}`]));
+const settled = (pods: readonly PodSummary[], namespace: string): boolean => {
+  const inNamespace = pods.filter((pod) => pod.namespace === namespace);
+  return inNamespace.length === 15 && inNamespace.every((pod) => pod.status === 'Completed' || (pod.status === 'Running' && pod.readyContainers === pod.totalContainers));
+};
+
+/** Resolves when the predicate holds, checked now and after every change and state event. */
+function until(store: PodStore, predicate: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (!predicate()) return;
+      offChange();
+      offState();
+      resolve();
+    };
+    const offChange = store.onChange(check);
+    const offState = store.onState(check);
+    check();
+  });
+}
+
+/** Every state and change a store reports. */
+function record(store: PodStore): { states: PodStoreState[]; changes: PodStoreChange[] } {
+  const log = { states: [] as PodStoreState[], changes: [] as PodStoreChange[] };
+  store.onState((state) => log.states.push(state));
+  store.onChange((change) => log.changes.push(change));
+  return log;
+}
+
+/** The KubeError a reconnecting or failed state carries. */
+function errorOf(state: PodStoreState | undefined): KubeError {
+  assert.ok(state && 'error' in state && state.error instanceof KubeError, JSON.stringify(state));
+  return state.error;
+}
+
+const fastRetry = { initialBackoffMs: 20, maxBackoffMs: 200, failedRetryMs: 100 };
+
+describe('the pod store on the sandbox', () => {
+  let cluster: KubectlSandbox;
+  let connection: ClusterConnection;
+  let store: PodStore;
+  let serial = 0;
+
+  /** Creates a pod in-process (no HTTP, so it works while the API answers 401): a watch event to carry faults. */
+  const createPod = (namespace: string, extra: { annotations?: Record<string, string>; containers?: string[] } = {}): string => {
+    const name = `probe-${++serial}`;
+    cluster.sandbox.api.create(
+      { group: '', version: 'v1', type: podType, namespace, rest: [], verb: 'create' },
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name, namespace, annotations: extra.annotations },
+        spec: { containers: (extra.containers ?? ['app']).map((container) => ({ name: container, image: 'docker.io/istio/examples-bookinfo-reviews-v1:1.12.0' })) },
+      },
+    );
+    return name;
+  };
+  const has = (name: string) => () => store.pods().some((pod) => pod.name === name);
+
+  /** Drops the store's watch (the sandbox cuts it after one event) and, once the store is
+   *  reconnecting, puts the given faults in place for its next attempts. Returns the pod made. */
+  const dropWatchThen = async (faults: FaultConfig): Promise<string> => {
+    cluster.sandbox.faults.set({ dropWatchesAfterEvents: 1 });
+    const made = createPod('istio-system');
+    await until(store, () => store.state().kind === 'reconnecting');
+    cluster.sandbox.faults.set(faults);
+    return made;
+  };
+
+  before(async () => {
+    cluster = await startKubectlSandbox({ nodes: 3, speed: 0 });
+    await cluster.kubectl(['get', 'ns']);
+    connection = await openConnection({ kubeconfig: cluster.kubeconfigPath });
+  });
+  afterEach(() => cluster.sandbox.faults.clear());
+  after(async () => {
+    store?.dispose();
+    await cluster.close();
+  });
+
+  test('istio-system missing is an empty synced store, and namespaceExists says so', TIMEOUT, async () => {
+    assert.equal(await namespaceExists(connection, 'istio-system'), false);
+    store = startPodStore(connection, { namespace: 'istio-system' }, fastRetry);
+    assert.equal(store.state().kind, 'connecting');
+    await until(store, () => store.state().kind === 'synced');
+    assert.deepEqual(store.pods(), [], 'kube-system pods are neither istio-system nor data plane');
+  });
+
+  test('converges to the book\'s 15 pods after kubectl create -f istio-demo.yaml', TIMEOUT, async () => {
+    const created = await cluster.kubectl(['create', '-f', demo122]);
+    assert.equal(created.code, 0, created.stderr);
+    await until(store, () => settled(store.pods(), 'istio-system'));
+    assert.deepEqual(rows(store.pods()), bookRows);
+    assert.equal(await namespaceExists(connection, 'istio-system'), true);
+    const pilot = store.pods().find((pod) => pod.name.startsWith('istio-pilot-'))!;
+    assert.equal(store.get(pilot.uid), pilot);
+    assert.deepEqual(pilot.containers.map((container) => container.name), ['discovery', 'istio-proxy']);
+  });
+
+  test('keeps data-plane pods of other namespaces and leaves other pods out', TIMEOUT, async () => {
+    const sidecar = createPod('default', { containers: ['reviews', 'istio-proxy'] });
+    const annotated = createPod('default', { annotations: { 'sidecar.istio.io/status': '{"version":"x","initContainers":["istio-init"]}' } });
+    const plain = createPod('default');
+    await until(store, () => has(sidecar)() && has(annotated)());
+    assert.equal(has(plain)(), false);
+  });
+
+  test('a dropped watch is reconnecting as watch-dropped (the server answered), then watches again and loses no pod', TIMEOUT, async () => {
+    const log = record(store);
+    const made = await dropWatchThen({});
+    await until(store, () => has(made)() && store.state().kind === 'synced');
+    const reconnecting = log.states.find((state) => state.kind === 'reconnecting');
+    assert.ok(reconnecting?.kind === 'reconnecting');
+    assert.equal(reconnecting.attempt, 1);
+    assert.ok(reconnecting.retryInMs >= 10 && reconnecting.retryInMs <= 20, String(reconnecting.retryInMs));
+    assert.equal(errorOf(reconnecting).code, 'watch-dropped');
+    assert.equal(errorOf(reconnecting).details.verb, 'watch');
+    assert.match(errorOf(reconnecting).message, /answered the watch of pods in all namespaces, then the stream ended mid-way/);
+    assert.deepEqual(log.changes.flatMap((change) => change.removed), [], 'nothing was removed');
+  });
+
+  test('relists after 410 without dropping pods: only the pod made meanwhile is added', TIMEOUT, async () => {
+    const before = new Set(store.pods().map((pod) => pod.uid));
+    const log = record(store);
+    const made = await dropWatchThen({ goneOnNextWatches: 1 });
+    await until(store, () => has(made)() && store.state().kind === 'synced');
+    assert.deepEqual(log.changes.flatMap((change) => change.removed), [], 'no pod was dropped and re-added');
+    assert.deepEqual(log.changes.flatMap((change) => change.added).map((pod) => pod.name), [made]);
+    assert.ok(store.pods().every((pod) => before.has(pod.uid) || pod.name === made));
+  });
+
+  test('a 403 is failed with the verb, resource and kubectl auth can-i, then recovers by itself', TIMEOUT, async () => {
+    const log = record(store);
+    const made = await dropWatchThen({ deny: [{ verb: 'watch', resource: 'pods' }, { verb: 'list', resource: 'pods' }] });
+    await until(store, () => store.state().kind === 'failed');
+    const error = errorOf(store.state());
+    assert.equal(error.code, 'forbidden');
+    assert.equal(error.reason, 'Forbidden');
+    assert.deepEqual([error.details.verb, error.details.resource, error.details.namespace], ['watch', 'pods', undefined]);
+    assert.equal(error.kubectlHint, 'kubectl auth can-i watch pods --all-namespaces --context istio-lab-sandbox');
+    cluster.sandbox.faults.clear();
+    await until(store, () => store.state().kind === 'synced' && has(made)());
+    assert.deepEqual(log.changes.flatMap((change) => change.removed), []);
+  });
+
+  test('a 401 (expired token) is failed as unauthorized, then recovers when the token works again', TIMEOUT, async () => {
+    const made = await dropWatchThen({ expiredToken: true });
+    await until(store, () => store.state().kind === 'failed');
+    const error = errorOf(store.state());
+    assert.equal(error.code, 'unauthorized');
+    assert.equal(error.statusCode, 401);
+    assert.equal(error.reason, 'Unauthorized');
+    cluster.sandbox.faults.clear();
+    await until(store, () => store.state().kind === 'synced' && has(made)());
+  });
+
+  test('500s are reconnecting with growing backoff, then a relist makes it synced', TIMEOUT, async () => {
+    const log = record(store);
+    const made = await dropWatchThen({ errors: [{ verb: 'watch', resource: 'pods', code: 500, count: 2 }] });
+    await until(store, () => has(made)() && store.state().kind === 'synced');
+    const reconnecting = log.states.flatMap((state) => (state.kind === 'reconnecting' ? [state] : []));
+    assert.deepEqual(reconnecting.map((state) => [state.attempt, errorOf(state).code]), [
+      [1, 'watch-dropped'],
+      // The resumed watch failed too, before any event: the store relists, which brings the pod made.
+      [2, 'server-error'],
+    ]);
+    assert.equal(errorOf(reconnecting[1]).reason, 'InternalError');
+  });
+
+  test('refused connections are reconnecting until the server answers again', TIMEOUT, async () => {
+    const log = record(store);
+    const made = await dropWatchThen({ refuseConnectionsForMs: 300 });
+    await until(store, () => has(made)() && store.state().kind === 'synced');
+    assert.ok(log.states.filter((state) => state.kind === 'reconnecting').length >= 2, 'retried while refused');
+  });
+
+  test('added latency delays events but loses none', TIMEOUT, async () => {
+    const made = await dropWatchThen({ latencyMs: 150 });
+    const next = createPod('istio-system');
+    await until(store, () => has(made)() && has(next)() && store.state().kind === 'synced');
+  });
+
+  test('dispose stops the watch; the last pods stay readable and no more changes arrive', TIMEOUT, async () => {
+    const disposed = startPodStore(connection, { namespace: 'istio-system' }, fastRetry);
+    await until(disposed, () => disposed.state().kind === 'synced');
+    const count = disposed.pods().length;
+    let changes = 0;
+    disposed.onChange(() => changes++);
+    disposed.dispose();
+    const made = createPod('istio-system');
+    await until(store, has(made));
+    assert.equal(changes, 0);
+    assert.equal(disposed.pods().length, count);
+  });
+});

@@ -1,0 +1,142 @@
+// The pod projection: kubectl's READY / STATUS / RESTARTS on the book's pods and on the ways pods
+// fail, the fields the tree reads, and which pods count as Istio's data plane.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import type { PodObject } from '../../../src/kube/pod-summary';
+import { isDataPlanePod, isSamePodSummary, summarizePod } from '../../../src/kube/pod-summary';
+
+/** `kubectl get po -n istio-system -o json` of the sandbox after the 1.2.2 demo install settled. */
+const sandboxPods = (JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'sandbox-istio-1.2.2-pods.json'), 'utf8')) as { items: PodObject[] }).items;
+const book = fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'istio', 'kubectl-get-po', 'book-1.2.2.txt'), 'utf8');
+
+const ownerOf = (name: string): string => name.replace(/-[a-z0-9]{8,10}-[a-z0-9]{5}$/, '').replace(/-[a-z0-9]{5}$/, '');
+const pod = (prefix: string): PodObject => structuredClone(sandboxPods.find((entry) => entry.metadata!.name!.startsWith(prefix))!);
+
+/** A pod changed the way a kubelet would report it. */
+function withStatus(base: PodObject, status: Partial<NonNullable<PodObject['status']>>, metadata: Partial<NonNullable<PodObject['metadata']>> = {}): PodObject {
+  return { ...base, metadata: { ...base.metadata, ...metadata }, status: { ...base.status, ...status } };
+}
+
+describe('summarizePod', () => {
+  test('gives the book\'s 15 istio-system pods the READY and STATUS of the book\'s kubectl get po', () => {
+    const expected = new Map(
+      book
+        .trim()
+        .split('\n')
+        .filter((line) => !line.startsWith('$') && !line.startsWith('NAME'))
+        .map((line) => line.split(/\s+/))
+        .map(([name, ready, status]) => [ownerOf(name), `${ready} ${status}`]),
+    );
+    const actual = new Map(sandboxPods.map(summarizePod).map((summary) => [ownerOf(summary.name), `${summary.readyContainers}/${summary.totalContainers} ${summary.status}`]));
+    assert.deepEqual(actual, expected);
+  });
+
+  test('keeps what the tree shows: owner, node, IP, containers with images, conditions and Istio annotations only', () => {
+    const summary = summarizePod(pod('istio-pilot'));
+    assert.equal(summary.namespace, 'istio-system');
+    assert.equal(summary.ownerKind, 'ReplicaSet');
+    assert.match(summary.ownerName!, /^istio-pilot-/);
+    assert.equal(summary.labels.istio, 'pilot');
+    assert.deepEqual(Object.keys(summary.annotations), ['sidecar.istio.io/inject']);
+    assert.deepEqual(
+      summary.containers.map((container) => [container.name, container.image, container.state, container.ready]),
+      [
+        ['discovery', 'docker.io/istio/pilot:1.2.2', 'running', true],
+        ['istio-proxy', 'docker.io/istio/proxyv2:1.2.2', 'running', true],
+      ],
+    );
+    assert.ok(summary.nodeName?.startsWith('gke-istio-lab-default-pool-'));
+    assert.match(summary.podIP!, /^10\./);
+    assert.ok(summary.createdAt > 0);
+    assert.ok(summary.conditions.some((condition) => condition.type === 'Ready' && condition.status === 'True'));
+    assert.equal(summary.deleting, false);
+  });
+
+  test('a crash-looping mixer reads 1/2 CrashLoopBackOff with its restarts, as in the SDS capture', () => {
+    const base = pod('istio-telemetry');
+    const [mixer, proxy] = base.status!.containerStatuses!;
+    const crashing = withStatus(base, {
+      containerStatuses: [
+        { ...mixer, ready: false, restartCount: 15, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container=mixer' } }, lastState: { terminated: { reason: 'Error', exitCode: 255 } } },
+        proxy,
+      ],
+    });
+    const summary = summarizePod(crashing);
+    assert.equal(`${summary.readyContainers}/${summary.totalContainers} ${summary.status} ${summary.restarts}`, '1/2 CrashLoopBackOff 15');
+    assert.equal(summary.containers[0].reason, 'CrashLoopBackOff');
+    assert.equal(summary.containers[0].lastTerminationReason, 'Error');
+  });
+
+  test('a pod not yet scheduled is Pending; one pulling images reads ContainerCreating, then ImagePullBackOff', () => {
+    const base = pod('istio-galley');
+    assert.equal(summarizePod(withStatus(base, { phase: 'Pending', containerStatuses: undefined, conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient cpu.' }] })).status, 'Pending');
+    const [galley] = base.status!.containerStatuses!;
+    const waiting = (reason: string) => withStatus(base, { phase: 'Pending', containerStatuses: [{ ...galley, ready: false, state: { waiting: { reason } } }] });
+    assert.equal(summarizePod(waiting('ContainerCreating')).status, 'ContainerCreating');
+    assert.equal(summarizePod(waiting('ImagePullBackOff')).status, 'ImagePullBackOff');
+    assert.equal(summarizePod(waiting('ImagePullBackOff')).readyContainers, 0);
+  });
+
+  test('init containers read Init:N/M while they run and Init:<reason> when one fails', () => {
+    const base = pod('istio-galley');
+    const initSpec = {
+      ...base,
+      spec: { ...base.spec, initContainers: [{ name: 'istio-init', image: 'docker.io/istio/proxy_init:1.2.2' }, { name: 'second', image: 'busybox' }] },
+      status: { ...base.status, conditions: [{ type: 'Initialized', status: 'False', reason: 'ContainersNotInitialized' }] },
+    };
+    const running = withStatus(initSpec, {
+      phase: 'Pending',
+      initContainerStatuses: [
+        { name: 'istio-init', state: { terminated: { exitCode: 0, reason: 'Completed' } } },
+        { name: 'second', state: { running: {} } },
+      ],
+    });
+    assert.equal(summarizePod(running).status, 'Init:1/2');
+    const failing = withStatus(initSpec, { phase: 'Pending', initContainerStatuses: [{ name: 'istio-init', restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } } }] });
+    assert.equal(summarizePod(failing).status, 'Init:CrashLoopBackOff');
+    assert.equal(summarizePod(failing).restarts, 3);
+    const exited = withStatus(initSpec, { phase: 'Pending', initContainerStatuses: [{ name: 'istio-init', state: { terminated: { exitCode: 2 } } }] });
+    assert.equal(summarizePod(exited).status, 'Init:ExitCode:2');
+  });
+
+  test('a native sidecar (restartable init istio-proxy) counts in READY, as Istio 1.27+ injects it', () => {
+    const base = pod('istio-galley');
+    const native = {
+      ...base,
+      spec: { ...base.spec, initContainers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.27.0', restartPolicy: 'Always' }] },
+      status: { ...base.status, initContainerStatuses: [{ name: 'istio-proxy', ready: true, started: true, state: { running: {} } }] },
+    };
+    const summary = summarizePod(native);
+    assert.equal(`${summary.readyContainers}/${summary.totalContainers} ${summary.status}`, '2/2 Running');
+    assert.equal(isDataPlanePod(native), true);
+  });
+
+  test('a deleted pod reads Terminating until it is gone; a finished job pod stays Completed', () => {
+    const deleting = summarizePod(withStatus(pod('istio-pilot'), {}, { deletionTimestamp: '2026-01-01T00:00:00Z' }));
+    assert.equal(deleting.status, 'Terminating');
+    assert.equal(deleting.deleting, true);
+    assert.equal(summarizePod(withStatus(pod('istio-cleanup-secrets'), {}, { deletionTimestamp: '2026-01-01T00:00:00Z' })).status, 'Completed');
+  });
+
+  test('an update that changes nothing shown is the same summary; a readiness change is not', () => {
+    const base = pod('istio-pilot');
+    const bumped = { ...base, metadata: { ...base.metadata, resourceVersion: '999999' } };
+    assert.equal(isSamePodSummary(summarizePod(base), summarizePod(bumped)), true);
+    const [discovery, proxy] = base.status!.containerStatuses!;
+    const unready = withStatus(base, { containerStatuses: [{ ...discovery, ready: false }, proxy] });
+    assert.equal(isSamePodSummary(summarizePod(base), summarizePod(unready)), false);
+  });
+});
+
+describe('isDataPlanePod', () => {
+  test('counts pods with an injected sidecar, ztunnel and waypoints; not the 1.2 control plane without a proxy', () => {
+    assert.equal(isDataPlanePod(pod('istio-galley')), false);
+    assert.equal(isDataPlanePod(pod('istio-pilot')), true, 'pilot carries an istio-proxy container in 1.2');
+    assert.equal(isDataPlanePod({ metadata: { annotations: { 'sidecar.istio.io/status': '{"version":"1"}' } } }), true);
+    assert.equal(isDataPlanePod({ metadata: { labels: { app: 'ztunnel' } } }), true);
+    assert.equal(isDataPlanePod({ metadata: { labels: { 'gateway.istio.io/managed': 'istio.io-mesh-controller' } } }), true);
+    assert.equal(isDataPlanePod({ metadata: { labels: { app: 'reviews' } }, spec: { containers: [{ name: 'reviews' }] } }), false);
+  });
+});

@@ -1,0 +1,155 @@
+// Hostile and damaged archives: each is rejected with nothing written outside the target and no
+// partial release directory left, whatever the entry that gives it away.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { RawEntry } from '../../../scripts/lib/release-archive.mjs';
+import { buildReleaseArchive, gzip, rawTar, rawZip } from '../../../scripts/lib/release-archive.mjs';
+import { DEFAULT_ENTRY_LIMITS } from '../../../src/lab/download/entry-guard';
+import { extractArchive } from '../../../src/lab/download/extract-archive';
+import { useLocalArchive } from '../../../src/lab/download/release-download';
+import { ReleaseError } from '../../../src/lab/download/release-error';
+
+let work: string;
+before(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-hostile-'));
+});
+after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+const top = 'istio-1.2.2';
+const dir = (name: string): RawEntry => ({ name, type: 'directory' });
+const file = (name: string, data = 'x'): RawEntry => ({ name, data });
+
+/** Every path under `root` (relative), to prove what was and was not written. */
+function tree(root: string): string[] {
+  if (!fs.existsSync(root)) return [];
+  return fs.readdirSync(root, { recursive: true, encoding: 'utf8' }).sort();
+}
+
+interface Case {
+  readonly archive: Buffer;
+  readonly kind?: 'tar.gz' | 'zip';
+}
+
+/** Extracts into a fresh `<case>/out/istio-1.2.2`; returns the error and what exists around it afterwards. */
+async function extractCase(name: string, { archive, kind = 'tar.gz' }: Case): Promise<{ error: ReleaseError; around: string[]; outside: string }> {
+  const base = path.join(work, name);
+  const outside = path.join(base, 'outside');
+  fs.mkdirSync(path.join(base, 'in'), { recursive: true });
+  fs.mkdirSync(outside, { recursive: true });
+  const archiveFile = path.join(base, 'in', kind === 'zip' ? 'istio-1.2.2-win.zip' : 'istio-1.2.2-linux.tar.gz');
+  fs.writeFileSync(archiveFile, archive);
+  const target = path.join(base, 'out', 'nested', top);
+  try {
+    await extractArchive({ archive: archiveFile, kind, target });
+  } catch (error) {
+    assert.ok(error instanceof ReleaseError, `expected a ReleaseError, got ${String(error)}`);
+    return { error, around: tree(path.join(base, 'out')), outside };
+  }
+  assert.fail(`${name}: the archive was accepted`);
+}
+
+async function assertRejected(name: string, archive: Case, code: string, reason?: string): Promise<void> {
+  const { error, around, outside } = await extractCase(name, archive);
+  assert.equal(error.code, code, error.message);
+  if (reason) assert.equal(error.details.reason, reason, error.message);
+  assert.deepEqual(around, ['nested'], 'a partial release directory or temporary directory was left');
+  assert.deepEqual(tree(outside), [], 'something was written outside the target');
+}
+
+test('rejects a "../" path that climbs out of the target', async () => {
+  await assertRejected('traversal', { archive: gzip(rawTar([dir(`${top}/`), file(`${top}/bin/istioctl`), file(`${top}/../../../outside/evil.txt`)])) }, 'hostile-archive', 'path-traversal');
+});
+
+test('rejects an absolute path', async () => {
+  const evil = path.join(work, 'absolute', 'outside', 'evil.txt');
+  await assertRejected('absolute', { archive: gzip(rawTar([dir(`${top}/`), file(evil)])) }, 'hostile-archive', 'absolute-path');
+  assert.equal(fs.existsSync(evil), false);
+});
+
+test('rejects a symlink that points outside the release, before anything is written through it', async () => {
+  const outside = path.join(work, 'symlink', 'outside');
+  await assertRejected(
+    'symlink',
+    { archive: gzip(rawTar([dir(`${top}/`), { name: `${top}/bin`, type: 'symlink', linkName: '../../../outside' }, file(`${top}/bin/istioctl`, 'payload')])) },
+    'hostile-archive',
+    'link-escape',
+  );
+  assert.equal(fs.existsSync(path.join(outside, 'istioctl')), false);
+});
+
+test('rejects a symlink with an absolute target', async () => {
+  await assertRejected('symlink-absolute', { archive: gzip(rawTar([dir(`${top}/`), { name: `${top}/etc`, type: 'symlink', linkName: '/etc' }])) }, 'hostile-archive', 'link-escape');
+});
+
+test('rejects a symlink that leaves the release directory for a sibling', async () => {
+  await assertRejected(
+    'symlink-sibling',
+    { archive: gzip(rawTar([dir(`${top}/`), dir('other/'), file('other/secret'), { name: `${top}/secret`, type: 'symlink', linkName: '../other/secret' }])) },
+    'hostile-archive',
+    'link-escape',
+  );
+});
+
+test('rejects a hardlink to a file outside the archive', async () => {
+  await assertRejected('hardlink', { archive: gzip(rawTar([dir(`${top}/`), { name: `${top}/passwd`, type: 'hardlink', linkName: '../../etc/passwd' }])) }, 'hostile-archive', 'link-escape');
+  await assertRejected('hardlink-absolute', { archive: gzip(rawTar([dir(`${top}/`), { name: `${top}/passwd`, type: 'hardlink', linkName: '/etc/passwd' }])) }, 'hostile-archive', 'link-escape');
+});
+
+test('rejects a file where the archive needs a directory', async () => {
+  await assertRejected('file-for-dir', { archive: gzip(rawTar([dir(`${top}/`), file(`${top}/bin`), file(`${top}/bin/istioctl`)])) }, 'hostile-archive', 'file-where-directory-expected');
+});
+
+test('rejects device files and FIFOs', async () => {
+  await assertRejected('chardev', { archive: gzip(rawTar([dir(`${top}/`), { name: `${top}/null`, type: 'chardev' }])) }, 'hostile-archive', 'special-file');
+  await assertRejected('fifo', { archive: gzip(rawTar([dir(`${top}/`), { name: `${top}/pipe`, type: 'fifo' }])) }, 'hostile-archive', 'special-file');
+});
+
+test(`rejects an archive of 100,000 entries (the cap is ${DEFAULT_ENTRY_LIMITS.maxEntries})`, async () => {
+  const entries: RawEntry[] = [dir(`${top}/`)];
+  for (let i = 0; i < 100_000; i++) entries.push({ name: `${top}/f/${i}` });
+  await assertRejected('many', { archive: gzip(rawTar(entries)) }, 'hostile-archive', 'too-many-entries');
+});
+
+test('rejects a truncated gzip', async () => {
+  const base = path.join(work, 'truncated-source');
+  const built = await buildReleaseArchive({ root: base, version: '1.2.2' });
+  const whole = fs.readFileSync(built.file);
+  await assertRejected('truncated', { archive: whole.subarray(0, Math.floor(whole.length * 0.6)) }, 'corrupt-archive');
+});
+
+test('rejects zip entries that climb out, are absolute, or link outside', async () => {
+  await assertRejected('zip-traversal', { kind: 'zip', archive: rawZip([dir(`${top}/`), file(`${top}/../../outside/evil.txt`)]) }, 'hostile-archive', 'path-traversal');
+  await assertRejected('zip-absolute', { kind: 'zip', archive: rawZip([dir(`${top}/`), file('/tmp/evil.txt')]) }, 'hostile-archive', 'absolute-path');
+  await assertRejected('zip-symlink', { kind: 'zip', archive: rawZip([dir(`${top}/`), { name: `${top}/bin`, type: 'symlink', data: '../../outside' }, file(`${top}/bin/istioctl`)]) }, 'hostile-archive', 'link-escape');
+  await assertRejected('zip-fifo', { kind: 'zip', archive: rawZip([dir(`${top}/`), { name: `${top}/pipe`, type: 'fifo' }]) }, 'hostile-archive', 'special-file');
+});
+
+test('rejects a truncated zip', async () => {
+  const zip = rawZip([dir(`${top}/`), file(`${top}/bin/istioctl.exe`, 'x'.repeat(5000))]);
+  await assertRejected('zip-truncated', { kind: 'zip', archive: zip.subarray(0, 3000) }, 'corrupt-archive');
+});
+
+test('keeps a symlink that stays inside the release', async () => {
+  const base = path.join(work, 'inner-link');
+  fs.mkdirSync(base, { recursive: true });
+  const archive = path.join(base, 'a.tar.gz');
+  fs.writeFileSync(archive, gzip(rawTar([dir(`${top}/`), file(`${top}/samples/a.yaml`, 'a'), { name: `${top}/samples/b.yaml`, type: 'symlink', linkName: 'a.yaml' }])));
+  const target = path.join(base, top);
+  await extractArchive({ archive, kind: 'tar.gz', target });
+  assert.equal(fs.readlinkSync(path.join(target, 'samples/b.yaml')), 'a.yaml');
+  assert.equal(fs.readFileSync(path.join(target, 'samples/b.yaml'), 'utf8'), 'a');
+});
+
+test('a hostile archive used as a local archive leaves the download folder as it was', async () => {
+  const base = path.join(work, 'local');
+  fs.mkdirSync(base, { recursive: true });
+  const archive = path.join(base, 'istio-1.2.2-linux.tar.gz');
+  fs.writeFileSync(archive, gzip(rawTar([dir(`${top}/`), file(`${top}/../evil`)])));
+  const downloadDir = path.join(base, 'downloads');
+  await assert.rejects(useLocalArchive({ file: archive, downloadDir }), (error: ReleaseError) => error.code === 'hostile-archive');
+  assert.deepEqual(tree(downloadDir), []);
+  assert.equal(fs.existsSync(path.join(base, 'evil')), false);
+});

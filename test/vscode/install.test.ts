@@ -1,0 +1,112 @@
+// The lab's pre-check → install → control plane ready → uninstall, run through the commands
+// against an in-process sandbox (3 GKE-like nodes, Kubernetes v1.13.7), with the book's manifest.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CheckResult } from '../../src/istio/precheck/precheck';
+import type { ApplyReport, DeleteReport } from '../../src/kube/apply/apply-engine';
+import type { Sandbox } from '../../src/sandbox/sandbox';
+import { startSandbox } from '../../src/sandbox/sandbox';
+import { screenshot, workbenchShows } from './ui-helpers';
+
+const EXTENSION_ID = 'istio-lab.istio-lab';
+
+async function settings(values: Record<string, string>): Promise<void> {
+  const config = vscode.workspace.getConfiguration('istioLab');
+  for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+async function reportText(name: string): Promise<string> {
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'istio-lab-report', path: `/${name}.md` }));
+  return document.getText();
+}
+
+async function assertShows(text: string, message: string): Promise<void> {
+  const shows = await workbenchShows(text, 30_000);
+  if (shows !== undefined) assert.equal(shows, true, message);
+}
+
+describe('pre-check, install and uninstall through the commands', function () {
+  this.timeout(240_000);
+  let sandbox: Sandbox;
+  let dir: string;
+  let manifest: string;
+  const release = () => ({ version: '1.2.2', manifest, yes: true });
+
+  before(async () => {
+    sandbox = await startSandbox({ nodes: 3, speed: 0, namespaceFinalizeDelayMs: 100 });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-install-'));
+    const kubeconfig = path.join(dir, 'kubeconfig');
+    fs.writeFileSync(kubeconfig, sandbox.kubeconfig, { mode: 0o600 });
+    await settings({ kubeconfig, context: '' });
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    await extension.activate();
+    manifest = path.join(extension.extensionPath, 'test', 'fixtures', 'istio', 'legacy', 'istio-1.2.2', 'istio-demo.yaml');
+    await vscode.commands.executeCommand('istioLab.openLabGuide');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await settings({ kubeconfig: '', context: '' });
+    await sandbox?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('checks the cluster natively and shows the checklist', async () => {
+    const results = await vscode.commands.executeCommand<CheckResult[]>('istioLab.checkCluster', release());
+    assert.deepEqual(results.map((result) => `${result.id}:${result.status}`), [
+      'api:pass',
+      'version:pass',
+      'permissions:pass',
+      'existing:pass',
+      'resources:pass',
+      'loadBalancer:pass',
+      'replicas:info',
+      'webhooks:pass',
+    ]);
+    const text = await reportText('Pre-check');
+    assert.match(text, /✓ \*\*Kubernetes version\*\* — Kubernetes v1\.13\.7: Istio 1\.2\.2 accepts it\./);
+    assert.match(text, /istioctl verify-install/);
+    await assertShows('Pre-check for Istio 1.2.2', 'the pre-check preview did not open');
+    await screenshot('install-precheck');
+  });
+
+  it('installs the demo profile, waits for the control plane and marks the steps done', async () => {
+    const report = await vscode.commands.executeCommand<ApplyReport>('istioLab.installIstio', release());
+    assert.equal(report.results.length, 153);
+    assert.ok(report.results.every((result) => result.outcome === 'created'));
+    const pods = sandbox.store.list('/pods', 'istio-system');
+    assert.equal(pods.length, 15);
+    await assertShows('control plane is ready', 'the install did not say the control plane is ready');
+    await vscode.commands.executeCommand('workbench.view.extension.istioLab');
+    await assertShows('done (1.2.2)', 'the Lab Steps view does not show the install done');
+    await screenshot('install-done');
+  });
+
+  it('shows the install timeline with every pod becoming ready', async () => {
+    await vscode.commands.executeCommand('istioLab.showInstallTimeline');
+    const text = await reportText('Install timeline');
+    assert.match(text, /# Install timeline of Istio 1\.2\.2/);
+    const rows = text.split('\n').filter((line) => /^\| (istio|grafana|kiali|prometheus)/.test(line));
+    assert.equal(rows.length, 15, text);
+    assert.ok(rows.some((row) => row.startsWith('| istio-pilot-')));
+    await assertShows('Install timeline of Istio 1.2.2', 'the timeline preview did not render');
+    await screenshot('install-timeline');
+  });
+
+  it('a second install changes nothing', async () => {
+    const report = await vscode.commands.executeCommand<ApplyReport>('istioLab.installIstio', { ...release(), noWait: true });
+    assert.ok(report.results.every((result) => result.outcome === 'unchanged'));
+  });
+
+  it('uninstalls in reverse order and waits for istio-system to go', async () => {
+    const report = await vscode.commands.executeCommand<DeleteReport>('istioLab.uninstallIstio', release());
+    assert.deepEqual(report.namespacesLeft, []);
+    assert.equal(report.results.filter((result) => result.outcome === 'failed').length, 0);
+    assert.equal(sandbox.store.list('/namespaces').some((namespace) => namespace.metadata.name === 'istio-system'), false);
+    await assertShows('Istio 1.2.2 is uninstalled', 'the uninstall did not report');
+  });
+
+});

@@ -1,0 +1,148 @@
+// The service registry viewer in real VS Code against an in-process sandbox (3 nodes, no simulated
+// delays) with the book's Istio 1.2.2 demo applied: the panel lists what the book's curl shows,
+// the diagram shows Pilot's live state, errors say what to do, and the theme follows VS Code.
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { explain } from '../../src/istio/roles/components';
+import { openConnection } from '../../src/kube/connection';
+import { startPodStore } from '../../src/kube/pod-store';
+import type { Sandbox } from '../../src/sandbox/sandbox';
+import { startSandbox } from '../../src/sandbox/sandbox';
+import { screenshot, workbenchShows } from './ui-helpers';
+
+const EXTENSION_ID = 'istio-lab.istio-lab';
+
+function kubectl(kubeconfig: string, home: string, args: string[]): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('kubectl', args, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code: code ?? -1, output }));
+  });
+}
+
+async function settings(values: Record<string, string>): Promise<void> {
+  const config = vscode.workspace.getConfiguration('istioLab');
+  for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+async function setTheme(theme: string): Promise<void> {
+  const kind = theme.includes('Dark') ? vscode.ColorThemeKind.Dark : vscode.ColorThemeKind.Light;
+  const applied = new Promise<void>((resolve) => {
+    if (vscode.window.activeColorTheme.kind === kind) return resolve();
+    const listener = vscode.window.onDidChangeActiveColorTheme((active) => {
+      if (active.kind !== kind) return;
+      listener.dispose();
+      resolve();
+    });
+  });
+  await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+  await applied;
+}
+
+async function assertShows(text: string, message: string): Promise<void> {
+  const shows = await workbenchShows(text, 30_000);
+  if (shows !== undefined) assert.equal(shows, true, message);
+}
+
+describe('the service registry viewer', function () {
+  this.timeout(180_000);
+  let sandbox: Sandbox;
+  let dir: string;
+  let grafanaIp: string;
+  let kubeconfig: string;
+  let release: string;
+
+  before(async () => {
+    sandbox = await startSandbox({ nodes: 3, speed: 0 });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-registry-'));
+    kubeconfig = path.join(dir, 'kubeconfig');
+    fs.writeFileSync(kubeconfig, sandbox.kubeconfig, { mode: 0o600 });
+    await settings({ kubeconfig, context: '' });
+    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+    release = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'test', 'fixtures', 'istio', 'legacy', 'istio-1.2.2');
+    // As the lab does: the CRDs first, then the demo.
+    const crds = await kubectl(kubeconfig, dir, ['apply', '-f', path.join(release, 'crds')]);
+    assert.equal(crds.code, 0, crds.output);
+    const demo = await kubectl(kubeconfig, dir, ['apply', '-f', path.join(release, 'istio-demo.yaml')]);
+    assert.equal(demo.code, 0, demo.output);
+    // Wait for the control plane through a watch, not a sleep.
+    const store = startPodStore(await openConnection({ kubeconfig }), { namespace: 'istio-system', dataPlane: false });
+    await new Promise<void>((resolve) => {
+      const ready = (): boolean =>
+        ['istio-pilot-', 'grafana-'].every((prefix) => store.pods().some((pod) => pod.name.startsWith(prefix) && pod.status === 'Running' && pod.readyContainers === pod.totalContainers));
+      const check = (): void => {
+        if (!ready()) return;
+        off();
+        resolve();
+      };
+      const off = store.onChange(check);
+      check();
+    });
+    grafanaIp = store.pods().find((pod) => pod.name.startsWith('grafana-'))!.podIP!;
+    store.dispose();
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await settings({ kubeconfig: '', context: '' });
+    await sandbox?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("lists grafana.istio-system.svc.cluster.local|http on port 3000, as the book's curl does, and shows Pilot ready", async () => {
+    await setTheme('Default Light Modern');
+    await vscode.commands.executeCommand('istioLab.showRegistry');
+    await assertShows('grafana.istio-system.svc.cluster.local|http', 'the registry does not list grafana|http');
+    await assertShows(`${grafanaIp}:3000`, "grafana's endpoint on port 3000 is not listed");
+    await assertShows(`Pilot — ${explain('pilot', 'en')} — ready: 1/1 pods`, 'the diagram does not show Pilot ready');
+    await assertShows('via the API server service proxy', 'the panel does not say how it reached Pilot');
+    await screenshot('registry-light');
+    await setTheme('Default Dark Modern');
+    await screenshot('registry-dark');
+  });
+
+  it('says what a 500 from Pilot means and what to do', async () => {
+    sandbox.faults.set({ debugEndpoints: [{ app: 'pilot', answer: 'error' }] });
+    try {
+      await vscode.commands.executeCommand('istioLab.showRegistry');
+      await assertShows('Pilot answered HTTP 500', 'the 500 is not explained');
+      await screenshot('registry-error-dark');
+    } finally {
+      sandbox.faults.clear();
+    }
+  });
+
+  it('falls back to a port-forward when RBAC denies services/proxy', async () => {
+    sandbox.faults.set({ deny: [{ verb: 'get', resource: 'services/proxy' }] });
+    try {
+      await vscode.commands.executeCommand('istioLab.showRegistry');
+      await assertShows('via a port-forward to the pod', 'the fallback to a port-forward is not shown');
+      await assertShows('grafana.istio-system.svc.cluster.local|http', 'the registry fetched through the port-forward is not listed');
+    } finally {
+      sandbox.faults.clear();
+    }
+  });
+
+  // Last: it uninstalls Istio.
+  it('after Istio is uninstalled, shows the pods as gone and the last registry as stale, not ready', async () => {
+    await vscode.commands.executeCommand('istioLab.showRegistry');
+    await assertShows('grafana.istio-system.svc.cluster.local|http', 'the registry is not shown before the uninstall');
+    // The book's uninstall: delete what the demo applied (the istio-system namespace with it).
+    const uninstall = await kubectl(kubeconfig, dir, ['delete', '-f', path.join(release, 'istio-demo.yaml'), '--ignore-not-found']);
+    assert.equal(uninstall.code, 0, uninstall.output);
+    // The open panel follows the pod watch: grafana's endpoint no longer says its pod is ready.
+    await assertShows('pod gone', "the endpoints' pods are not shown as gone");
+    await assertShows(`Pilot — ${explain('pilot', 'en')} — missing: no pods`, 'the diagram does not show Pilot missing');
+    await vscode.commands.executeCommand('istioLab.showRegistry');
+    await assertShows('Pilot is no longer installed: this is the last registry it served', 'the refresh does not mark the registry stale');
+    await assertShows('Pilot is not installed: istio-system has neither', 'the refresh does not say Pilot is not installed');
+    await screenshot('registry-uninstalled-dark');
+  });
+});
