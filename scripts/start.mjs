@@ -3,19 +3,24 @@
 // extension in development mode, the sandbox context selected and the lab guide open.
 // Desktop `code` when it is on PATH; otherwise browser VS Code (code-server) on 127.0.0.1,
 // printing `VS Code: <url>`. Options: --no-open (only print the URL), --browser (browser VS
-// Code even when desktop `code` exists), --reset (start the sandbox from an empty cluster).
-// The sandbox keeps its state under the user's cache dir. Ctrl-C stops everything it started.
+// Code even when desktop `code` exists), --reset (start the sandbox from an empty cluster),
+// --faults FILE (inject the sandbox faults of src/sandbox/faults.ts, for reliability runs).
+// The sandbox keeps its state under the user's cache dir. When the public release host is
+// unreachable it also serves an offline release mirror. Ctrl-C stops everything it started.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SetupError, cacheDir, findChromium, startCodeServer, workbenchUrl } from './lib/browser-vscode.mjs';
+import { buildReleaseArchive, startReleaseMirror } from './lib/release-archive.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const noOpen = args.includes('--no-open');
 const forceBrowser = args.includes('--browser');
 const reset = args.includes('--reset');
+// --faults FILE: the sandbox's fault file (src/sandbox/faults.ts), for reliability runs.
+const faultsFile = args.includes('--faults') ? path.resolve(args[args.indexOf('--faults') + 1] ?? '') : undefined;
 
 function onPath(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim() || undefined;
@@ -34,15 +39,21 @@ async function main() {
   const sandbox = await startSandbox(path.join(home, 'sandbox'));
   stopOnExit.push(() => sandbox.child.kill('SIGTERM'));
   console.log(`Sandbox cluster: ${sandbox.url} (kubeconfig ${sandbox.kubeconfig})`);
-  writeWorkspaceSettings(workspace, {
-    'istioLab.kubeconfig': sandbox.kubeconfig,
-    'istioLab.context': 'istio-lab-sandbox',
-  });
+  const settings = { 'istioLab.kubeconfig': sandbox.kubeconfig, 'istioLab.context': 'istio-lab-sandbox' };
+  let releases = GITHUB_RELEASES;
+  if (!(await reachable(GITHUB_RELEASES))) {
+    const mirror = await startOfflineMirror(path.join(home, 'mirror'));
+    stopAtEnd.push(() => mirror.close());
+    releases = `${GITHUB_RELEASES} is unreachable; serving an offline lab mirror at ${mirror.url}`;
+    settings['istioLab.releaseBaseUrl'] = mirror.url;
+  }
+  writeWorkspaceSettings(workspace, settings);
+  console.log(`Istio releases: ${releases}`);
 
-  const code = forceBrowser ? undefined : onPath('code');
+  // --no-open wants a URL to print, which only browser VS Code has.
+  const code = forceBrowser || noOpen ? undefined : onPath('code');
   if (code) {
     console.log(`VS Code: desktop (${code})`);
-    if (noOpen) return;
     spawn(code, ['--new-window', `--extensionDevelopmentPath=${root}`, workspace], { stdio: 'inherit' });
     // `code` returns at once while the window stays open: keep the sandbox until Ctrl-C.
     console.log('Press Ctrl-C to stop the sandbox cluster.');
@@ -50,6 +61,8 @@ async function main() {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
+    await sandbox.stop();
+    await Promise.all(stopAtEnd.map((stop) => stop()));
     return;
   }
 
@@ -91,11 +104,14 @@ async function main() {
   const exit = await server.exited;
   browser?.kill('SIGTERM');
   await sandbox.stop();
+  await Promise.all(stopAtEnd.map((stop) => stop()));
   if (typeof exit === 'number' && exit !== 0) throw new SetupError(`code-server exited with ${exit}; see ${path.join(home, 'code-server.log')}`);
 }
 
 /** Cleanups for an abnormal exit; the normal path stops what it started itself. */
 const stopOnExit = [];
+/** In-process servers (the release mirror) to close when VS Code stops. */
+const stopAtEnd = [];
 process.once('exit', () => {
   for (const stop of stopOnExit) stop();
 });
@@ -108,7 +124,7 @@ async function startSandbox(dir) {
   if (reset) fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const kubeconfig = path.join(dir, 'kubeconfig');
-  const child = spawn(process.execPath, [path.join(root, 'dist', 'sandbox.js'), '--state', dir, '--kubeconfig', kubeconfig], {
+  const child = spawn(process.execPath, [path.join(root, 'dist', 'sandbox.js'), '--state', dir, '--kubeconfig', kubeconfig, ...(faultsFile ? ['--faults', faultsFile] : [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -135,6 +151,33 @@ async function startSandbox(dir) {
       await exited;
     },
   };
+}
+
+const GITHUB_RELEASES = 'https://github.com/istio/istio/releases/download';
+
+/** True when an HTTPS HEAD of `url` gets any answer within 3 s (a redirect or 404 counts). */
+async function reachable(url) {
+  try {
+    await fetch(url, { method: 'HEAD', redirect: 'manual', signal: AbortSignal.timeout(3000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Without internet the lab still has a release to download: archives in the real layout built from
+ * the real manifests in the fixtures (their bin/istioctl is a stand-in that says so), served on
+ * 127.0.0.1 in GitHub's URL layout. Built once and kept with the rest of the lab's state.
+ */
+async function startOfflineMirror(dir) {
+  const marker = path.join(dir, '.complete');
+  if (!fs.existsSync(marker)) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    for (const version of ['1.2.2', '1.26.1']) await buildReleaseArchive({ root: dir, version, platform: 'linux-amd64' });
+    fs.writeFileSync(marker, '');
+  }
+  return startReleaseMirror({ root: dir });
 }
 
 /** Merges settings into the workspace's .vscode/settings.json, keeping what the learner set there. */

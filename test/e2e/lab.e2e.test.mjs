@@ -1,0 +1,101 @@
+// The whole lab in real (browser) VS Code on the sandbox, as a new user takes it after
+// `npm start`: lab guide, sandbox context, download 1.2.2 from the offline mirror, pre-check,
+// install, the book's 15 pods in the Istio Pods tree, grafana in Pilot's registry, a pod's logs,
+// uninstall. Any error notification fails it. Screenshots of every step in light and dark:
+// test-results/screenshots/e2e-<step>-<light|dark>.png.
+import * as assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import path from 'node:path';
+import { Workbench, screenshotDir, startLab } from './lab-driver.mjs';
+import {
+  assertNoErrors,
+  confirm,
+  downloadRelease,
+  findGrafanaInRegistry,
+  installedSummary,
+  nothingInstalled,
+  openLabGuide,
+  selectSandboxContext,
+  showPodLogs,
+  waitForBookPods,
+  waitForCommandToSettle,
+  waitUntil,
+} from './lab-flow.mjs';
+
+let lab;
+let workbench;
+const shoot = (step) => workbench.shoot(step);
+
+before(async () => {
+  lab = await startLab();
+  workbench = await Workbench.open(lab);
+});
+
+after(async () => {
+  await workbench?.close();
+  const code = await lab?.stop();
+  assert.ok(code === 0 || code === 'SIGINT' || code === 130, `npm start did not stop cleanly on Ctrl-C (${code})`);
+});
+
+// The steps build on each other: once one fails, the rest would only repeat its failure.
+let failed;
+const step = (name, body) =>
+  test(name, { timeout: 600_000 }, async (t) => {
+    if (failed) return t.skip(`an earlier step failed: ${failed}`);
+    try {
+      await body();
+      await assertNoErrors(workbench, name);
+    } catch (error) {
+      failed = name;
+      await workbench?.page.screenshot({ path: path.join(screenshotDir, 'e2e-failed.png') }).catch(() => undefined);
+      throw error;
+    }
+  });
+
+step('the lab guide opens from the command palette', async () => {
+  await openLabGuide(workbench);
+  await shoot('guide');
+});
+
+step('the sandbox context is picked from the context picker', async () => {
+  await selectSandboxContext(workbench, shoot);
+});
+
+step('Istio 1.2.2 downloads from the offline mirror and its layout opens', async () => {
+  await downloadRelease(workbench, shoot);
+});
+
+step('the pre-check reports on the cluster', async () => {
+  await workbench.runCommand('istioLab.checkCluster');
+  await waitForCommandToSettle(workbench);
+  await shoot('precheck');
+  await workbench.closeQuickInput();
+});
+
+step("the install brings up the book's 15 pods in the Istio Pods tree", async () => {
+  await workbench.runCommand('istioLab.installIstio');
+  await confirm(workbench, 'Install', () => shoot('install'));
+  const pods = await waitForBookPods(workbench);
+  assert.equal(pods.filter((pod) => pod.name.startsWith('istio-') || /^(grafana|kiali|prometheus)-/.test(pod.name)).length, 15, JSON.stringify(pods));
+  await shoot('pods');
+});
+
+step('the registry viewer lists grafana.istio-system.svc.cluster.local|http', async () => {
+  await findGrafanaInRegistry(workbench, shoot);
+});
+
+step("a pod's logs stream into an output channel", async () => {
+  await showPodLogs(workbench, shoot);
+});
+
+step('the uninstall leaves nothing of Istio on the cluster', async () => {
+  await workbench.runCommand('istioLab.uninstallIstio');
+  await confirm(workbench, 'Uninstall', () => shoot('uninstall-confirm'));
+  await waitUntil(`the uninstall to remove everything (${installedSummary(lab.kubeconfig)})`, () => nothingInstalled(lab.kubeconfig), {
+    timeout: 300_000,
+    everyMs: 2000,
+    page: workbench.page,
+  });
+  await waitForCommandToSettle(workbench);
+  await shoot('uninstall');
+});
