@@ -54,11 +54,14 @@ after(async () => {
 });
 
 /**
- * Known failures (found by this run, 2026-11-26), reported to the owners; remove once fixed so the
- * run fails again on them. Todo tests still run and print their failure, but do not fail the suite.
+ * Found by this run (2026-11-26): the pod store stayed "reconnecting" after a watch dropped before
+ * any event, and the install's wait stopped watching after a 500 on a pod list. Both are fixed and
+ * covered by test/integration/pod-store-faults.test.ts and install.test.ts; an Install Istio under
+ * this fault set inside VS Code still timed out once in three runs, cause not found yet. Until this
+ * run passes again reliably its steps are todo: they run and print any failure without failing
+ * the suite.
  */
-const KNOWN =
-  'the Istio Pods view stays at "Reconnecting… (attempt 1) Cannot connect to the cluster" after dropped watches, 410s or 500s on pod lists, and the install\'s progress never ends after 500s on pod lists';
+const KNOWN = 'Install Istio under the full fault set timed out once in three runs inside VS Code (cause not found)';
 
 let failed;
 const step = (name, body) =>
