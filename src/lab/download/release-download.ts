@@ -157,6 +157,9 @@ async function unpackWhileProduced(options: UnpackOptions, produce: (consumer: W
   const verified = new Promise<void>((accept, refuse) => (verdict = { accept, refuse }));
   verified.catch(() => undefined);
   const extraction = extractArchive({ ...extractOptions(options), source: bytes, beforeCommit: () => verified });
+  // It may fail while the producer still runs (a hostile entry, a failed request); it is awaited
+  // below either way, so an early failure must not count as unhandled meanwhile.
+  extraction.catch(() => undefined);
   let sha256: string;
   try {
     sha256 = verifiedOrThrow(await produce(bytes), options.published, where, options.onProgress);
