@@ -166,6 +166,8 @@ async function unpackWhileProduced(options: UnpackOptions, produce: (consumer: W
   } catch (error) {
     verdict.refuse(error);
     // A producer that failed before writing anything has not ended the stream: stop the extraction.
+    // The extraction may not be listening to the stream yet: its error is reported by `throw` below.
+    bytes.on('error', () => undefined);
     bytes.destroy(error as Error);
     await extraction.catch(() => undefined);
     throw error;
