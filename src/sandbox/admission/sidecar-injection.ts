@@ -15,11 +15,8 @@ import * as yaml from 'js-yaml';
 import type { KubeObject } from '../kube-object';
 import type { ObjectStore } from '../object-store';
 import { StatusError } from '../status-error';
-
-type Json = Record<string, unknown>;
-
-const asJson = (value: unknown): Json => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {});
-const asList = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
+import type { Json } from '../controllers/objects';
+import { asJson, asList, selectorMatches } from '../controllers/objects';
 
 const WEBHOOK_CONFIGURATIONS = 'admissionregistration.k8s.io/mutatingwebhookconfigurations';
 const INJECT_ANNOTATION = 'sidecar.istio.io/inject';
@@ -27,28 +24,9 @@ const STATUS_ANNOTATION = 'sidecar.istio.io/status';
 /** Namespaces Istio's injector never touches (pkg/kube/inject: ignoredNamespaces). */
 const IGNORED_NAMESPACES = ['kube-system', 'kube-public'];
 
-/** A metav1.LabelSelector as the API server applies a webhook's selectors: an empty one selects everything. */
-function labelSelectorMatches(selector: unknown, labels: Record<string, string> | undefined): boolean {
-  const { matchLabels, matchExpressions } = asJson(selector);
-  const set = labels ?? {};
-  if (!Object.entries(asJson(matchLabels)).every(([key, value]) => set[key] === value)) return false;
-  return asList(matchExpressions).every((expression) => {
-    const key = String(expression.key);
-    const values = (expression.values as string[] | undefined) ?? [];
-    switch (expression.operator) {
-      case 'In':
-        return key in set && values.includes(set[key]);
-      case 'NotIn':
-        return !(key in set) || !values.includes(set[key]);
-      case 'Exists':
-        return key in set;
-      case 'DoesNotExist':
-        return !(key in set);
-      default:
-        return false;
-    }
-  });
-}
+/** A webhook's namespaceSelector / objectSelector, as the API server applies them: an empty one selects everything. */
+const webhookSelects = (selector: unknown, labels: Record<string, string> | undefined): boolean =>
+  selectorMatches(selector, labels, { emptySelects: 'all' });
 
 const includesOrStar = (list: unknown, value: string): boolean => Array.isArray(list) && (list.includes(value) || list.includes('*'));
 
@@ -316,8 +294,8 @@ export function admitPodForIstio(pod: KubeObject, store: ObjectStore, kubeVersio
     (candidate) =>
       isIstioInjector(candidate) &&
       coversPodCreate(candidate) &&
-      labelSelectorMatches(candidate.namespaceSelector, namespace?.metadata.labels) &&
-      labelSelectorMatches(candidate.objectSelector, pod.metadata.labels),
+      webhookSelects(candidate.namespaceSelector, namespace?.metadata.labels) &&
+      webhookSelects(candidate.objectSelector, pod.metadata.labels),
   );
   if (!webhook) return false;
   const service = asJson(asJson(webhook.clientConfig).service);

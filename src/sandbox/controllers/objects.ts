@@ -6,13 +6,20 @@ export type Json = Record<string, unknown>;
 export const asJson = (value: unknown): Json => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {});
 export const asList = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
 
-/** A metav1.LabelSelector (matchLabels and matchExpressions) against a label set; empty selects nothing. */
-export function selectorMatches(selector: unknown, labels: Record<string, string> | undefined): boolean {
+/**
+ * A metav1.LabelSelector (matchLabels and matchExpressions) against a label set. An empty one
+ * selects nothing for workloads, and everything for a webhook's selectors (`emptySelects: 'all'`).
+ */
+export function selectorMatches(
+  selector: unknown,
+  labels: Record<string, string> | undefined,
+  { emptySelects = 'nothing' }: { emptySelects?: 'nothing' | 'all' } = {},
+): boolean {
   const { matchLabels, matchExpressions } = asJson(selector);
   const set = labels ?? {};
   const pairs = Object.entries(asJson(matchLabels));
   const expressions = asList(matchExpressions);
-  if (pairs.length === 0 && expressions.length === 0) return false;
+  if (pairs.length === 0 && expressions.length === 0) return emptySelects === 'all';
   if (!pairs.every(([key, value]) => set[key] === value)) return false;
   return expressions.every((expression) => {
     const key = String(expression.key);
