@@ -2,9 +2,12 @@
 // `npm test`: every suite, then one closing line `N passed, N failed` summing them all.
 //   node scripts/test.mjs [lint] [typecheck] [unit] [integration] [webview] [vscode] [harness] [e2e] [package]
 // Each suite counts its own tests; lint and typecheck count as one check each.
-import { spawnSync } from 'node:child_process';
+// Each suite runs in its own process group under a time limit (and all of them under one budget,
+// ISTIO_LAB_TEST_BUDGET_MINUTES, default 80), so a hung test costs its suite, never the closing line.
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runExtensionTests, root } from './lib/vscode-tests.mjs';
 
 const suites = {
@@ -56,7 +59,13 @@ function testFiles(dir) {
   return walk(path.join(root, dir)).sort();
 }
 
-let built = false;
+/** Minutes a suite may run before it is stopped and counted as one failure. */
+const suiteMinutes = { lint: 5, typecheck: 5, unit: 10, integration: 35, webview: 10, vscode: 20, harness: 15, e2e: 30, package: 10 };
+/** Per test file (node:test's --test-timeout applies to each file as a whole). */
+const fileMinutes = { unit: 5, integration: 20, webview: 5, harness: 10, e2e: 20, package: 5 };
+const needsBuild = new Set(['integration', 'webview', 'vscode', 'harness', 'e2e']);
+
+let built = process.env.ISTIO_LAB_TEST_BUILT === '1';
 function build() {
   if (built) return;
   const result = spawnSync(process.execPath, ['esbuild.js'], { cwd: root, stdio: 'inherit' });
@@ -82,6 +91,7 @@ function nodeTests(name, files) {
       '--import', 'tsx',
       '--test',
       '--test-concurrency=1',
+      `--test-timeout=${fileMinutes[name] * 60_000}`,
       '--test-reporter=spec', '--test-reporter-destination=stdout',
       '--test-reporter=tap', `--test-reporter-destination=${tap}`,
       ...files,
@@ -95,23 +105,90 @@ function nodeTests(name, files) {
   return counts;
 }
 
+/** Runs one suite in a child process group; stops the group when its time is up. */
+function runSuite(name, minutes) {
+  const countsFile = path.join(root, 'test-results', `${name}.counts.json`);
+  fs.mkdirSync(path.dirname(countsFile), { recursive: true });
+  fs.rmSync(countsFile, { force: true });
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--suite', name, '--counts', countsFile], {
+    cwd: root,
+    stdio: 'inherit',
+    detached: true,
+  });
+  const stopGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // the group has already gone
+    }
+  };
+  // Ctrl-C reaches only the foreground group: pass it on to the suite's own group.
+  const interrupt = (signal) => {
+    stopGroup('SIGKILL');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
+  return new Promise((resolve) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      console.error(`\n${name}: stopped after ${minutes} min, its time limit; the test running then is the one after the last result printed above.`);
+      stopGroup('SIGTERM');
+      setTimeout(() => stopGroup('SIGKILL'), 5000).unref();
+    }, minutes * 60_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
+      // Whatever the suite left running (a browser, a sandbox) goes with it.
+      stopGroup('SIGKILL');
+      const counts = fs.existsSync(countsFile) ? JSON.parse(fs.readFileSync(countsFile, 'utf8')) : { passed: 0, failed: 0 };
+      if (timedOut || (code !== 0 && counts.failed === 0)) counts.failed += 1;
+      resolve(counts);
+    });
+  });
+}
+
+async function runOne(name, countsFile) {
+  let counts;
+  try {
+    counts = await suites[name]();
+  } catch (error) {
+    console.error(`${name}: ${error.message}`);
+    counts = { passed: 0, failed: 1 };
+  }
+  fs.writeFileSync(countsFile, JSON.stringify(counts));
+  process.exit(0);
+}
+
 async function main() {
-  const wanted = process.argv.slice(2);
-  const order = wanted.length ? wanted : Object.keys(suites);
+  const args = process.argv.slice(2);
+  if (args[0] === '--suite') return runOne(args[1], args[3]);
+  const order = args.length ? args : Object.keys(suites);
   const unknown = order.filter((name) => !(name in suites));
   if (unknown.length) {
     console.error(`unknown suite(s): ${unknown.join(', ')}; known: ${Object.keys(suites).join(', ')}`);
     process.exit(2);
   }
+  const budgetMs = Number(process.env.ISTIO_LAB_TEST_BUDGET_MINUTES ?? 80) * 60_000;
+  const started = Date.now();
   const totals = { passed: 0, failed: 0 };
   const lines = [];
-  for (const name of order) {
-    let counts;
+  if (order.some((name) => needsBuild.has(name))) {
     try {
-      counts = await suites[name]();
+      build();
+      process.env.ISTIO_LAB_TEST_BUILT = '1';
     } catch (error) {
-      console.error(`${name}: ${error.message}`);
+      console.error(error.message);
+    }
+  }
+  for (const name of order) {
+    const leftMinutes = Math.floor((budgetMs - (Date.now() - started)) / 60_000);
+    let counts;
+    if (leftMinutes < 1) {
+      console.error(`\n${name}: not run, the test budget of ${budgetMs / 60_000} min is spent`);
       counts = { passed: 0, failed: 1 };
+    } else {
+      counts = await runSuite(name, Math.min(suiteMinutes[name], leftMinutes));
     }
     totals.passed += counts.passed;
     totals.failed += counts.failed;

@@ -21,7 +21,68 @@ export interface KubectlSandbox {
   kubectl(args: string[], options?: { stdin?: string; cacheDir?: string }): Promise<KubectlResult>;
   /** A kubectl that keeps running (`-w`, `logs -f`): the caller reads its output and ends it. */
   spawnKubectl(args: string[], options?: { cacheDir?: string }): ChildProcessWithoutNullStreams;
+  /** A running kubectl whose output is awaited line by line; see {@link FollowedKubectl}. */
+  followKubectl(args: string[]): FollowedKubectl;
   close(): Promise<void>;
+}
+
+/**
+ * A long-running kubectl read as it prints. `until` fails (instead of waiting for ever) when
+ * kubectl exits or the time runs out, naming what it waited for and what kubectl printed.
+ */
+export interface FollowedKubectl {
+  readonly child: ChildProcessWithoutNullStreams;
+  output(): string;
+  until(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  /** The exit code once kubectl exits by itself; fails when it has not within the time. */
+  exit(timeoutMs?: number): Promise<number | null>;
+  kill(): void;
+}
+
+function follow(child: ChildProcessWithoutNullStreams, args: string[]): FollowedKubectl {
+  let stdout = '';
+  let stderr = '';
+  let exitCode: number | null | undefined;
+  const checks = new Set<() => void>();
+  const recheck = () => checks.forEach((check) => check());
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+    recheck();
+  });
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('close', (code) => {
+      exitCode = code;
+      resolve(code);
+      recheck();
+    }),
+  );
+  const until = (pattern: RegExp, timeoutMs = 30_000) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const timer = setTimeout(() => settle(new Error(`kubectl ${args.join(' ')} printed no line matching ${pattern} in ${timeoutMs} ms`)), timeoutMs);
+      const settle = (error?: Error, match?: RegExpExecArray) => {
+        clearTimeout(timer);
+        checks.delete(check);
+        if (error) reject(new Error(`${error.message}\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+        else resolve(match!);
+      };
+      const check = () => {
+        const match = pattern.exec(stdout);
+        if (match) settle(undefined, match);
+        else if (exitCode !== undefined) settle(new Error(`kubectl ${args.join(' ')} exited (${exitCode}) before printing a line matching ${pattern}`));
+      };
+      checks.add(check);
+      check();
+    });
+  const exit = (timeoutMs = 30_000) =>
+    new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`kubectl ${args.join(' ')} still runs after ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`)), timeoutMs);
+      void exited.then((code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
+  return { child, output: () => stdout, until, exit, kill: () => child.kill() };
 }
 
 export async function startKubectlSandbox(options: SandboxOptions = {}): Promise<KubectlSandbox> {
@@ -51,6 +112,7 @@ export async function startKubectlSandbox(options: SandboxOptions = {}): Promise
     cacheDir,
     kubectl,
     spawnKubectl,
+    followKubectl: (args) => follow(spawnKubectl(args), args),
     close: async () => {
       await sandbox.close();
       fs.rmSync(dir, { recursive: true, force: true });

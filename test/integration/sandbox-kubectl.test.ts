@@ -170,25 +170,15 @@ describe('kubectl reads of the installed demo profile, as on a real cluster', ()
   });
 
   test('-w prints the table, then a row for each change', async () => {
-    const child = cluster.spawnKubectl(['get', 'cm', '-n', 'istio-system', '-w']);
+    const watch = cluster.followKubectl(['get', 'cm', '-n', 'istio-system', '-w']);
     try {
-      let out = '';
-      const seen = (pattern: RegExp) =>
-        new Promise<void>((resolve) => {
-          const check = () => pattern.test(out) && resolve();
-          child.stdout.on('data', (chunk) => {
-            out += chunk;
-            check();
-          });
-          check();
-        });
-      await seen(/^istio-sidecar-injector\s+\d+\s+\d+s$/m);
-      assert.match(out, /^NAME\s+DATA\s+AGE$/m);
+      await watch.until(/^istio-sidecar-injector\s+\d+\s+\d+s$/m);
+      assert.match(watch.output(), /^NAME\s+DATA\s+AGE$/m);
       const configMaps = cluster.sandbox.registry.find('', 'v1', 'configmaps')!;
       cluster.sandbox.api.create({ group: '', version: 'v1', type: configMaps, namespace: 'istio-system', rest: [], verb: 'create' }, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'lab-watch', namespace: 'istio-system' }, data: { a: '1' } });
-      await seen(/^lab-watch\s+1\s+\d+s$/m);
+      await watch.until(/^lab-watch\s+1\s+\d+s$/m);
     } finally {
-      child.kill();
+      watch.kill();
     }
   });
 });

@@ -49,13 +49,14 @@ describe('kubectl logs on the sandbox', () => {
   });
 
   test('-f follows until the pod is deleted', async () => {
-    const child = cluster.spawnKubectl(['logs', '-f', pod, '-c', 'discovery']);
-    let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-    while (!out.includes('ready\n')) await new Promise((resolve) => child.stdout.once('data', resolve));
-    const deleted = await cluster.kubectl(['delete', 'po', pod, '--wait=false']);
-    assert.equal(deleted.code, 0, deleted.stderr);
-    assert.equal(await exited, 0);
+    const logs = cluster.followKubectl(['logs', '-f', pod, '-c', 'discovery']);
+    try {
+      await logs.until(/^ready$/m);
+      const deleted = await cluster.kubectl(['delete', 'po', pod, '--wait=false']);
+      assert.equal(deleted.code, 0, deleted.stderr);
+      assert.equal(await logs.exit(), 0);
+    } finally {
+      logs.kill();
+    }
   });
 });
