@@ -1,5 +1,6 @@
-// Builds the two bundles of the extension: the extension host (Node, CommonJS) and the
-// registry webview (browser). `--production` minifies with source maps, `--watch` rebuilds.
+// Builds the bundles of the extension: activation, the features and the Kubernetes client for
+// the extension host (Node, CommonJS), the sandbox cluster, and the registry webview (browser).
+// `--production` minifies with source maps, `--watch` rebuilds.
 'use strict';
 const esbuild = require('esbuild');
 const fs = require('node:fs');
@@ -21,10 +22,32 @@ const kubeClientApart = {
   },
 };
 
+/**
+ * The features (src/ui/features.ts) are their own bundle (dist/features.js): activation's
+ * `import('./ui/features')` becomes a `require` of that file when a feature is first used.
+ * @type {import('esbuild').Plugin}
+ */
+const featuresApart = {
+  name: 'features-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/ui\/features$/ }, () => ({ path: './features.js', external: true }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions[]} */
 const bundles = [
   {
     entryPoints: { extension: 'src/extension.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['vscode'],
+    plugins: [featuresApart],
+    supported: { 'dynamic-import': false },
+  },
+  {
+    entryPoints: { features: 'src/ui/features.ts' },
     outdir: 'dist',
     platform: 'node',
     target: 'node20',

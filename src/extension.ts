@@ -1,32 +1,61 @@
-// Composition root: builds the services and registers the UI. Keep activation cheap: heavy
-// modules (the Kubernetes client) load on first use, never here.
+// Activation: registers what VS Code needs to know at once (commands, the two views, the
+// registry panel's serializer) as stand-ins, and loads the features (dist/features.js, see
+// src/ui/features.ts) on first use. So activation costs about what an empty extension's does,
+// and a window that never uses Istio Lab never parses its code.
 import * as vscode from 'vscode';
-import { ClusterService } from './ui/cluster-service';
-import { registerContextPicker } from './ui/context-picker';
-import { registerInstallCommands } from './ui/install-commands';
-import { registerLabCommands } from './ui/lab-commands';
+import { DeferredTreeDataProvider, registerCommandStubs } from './ui/deferred';
+import type * as FeaturesModule from './ui/features';
+import type { Features } from './ui/features';
 import { openLabGuideIfAsked } from './ui/lab-workspace';
-import { LabStepsTreeProvider } from './ui/lab-steps-tree';
-import { registerPodExplorer } from './ui/pod-explorer';
-import { registerRegistryViewer } from './ui/registry-panel';
-import { registerReleaseCommands } from './ui/release-commands';
+import { INTERNAL_COMMANDS, PODS_VIEW_ID, REGISTRY_VIEW_TYPE, STEPS_VIEW_ID } from './ui/view-ids';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Istio Lab', { log: true });
   context.subscriptions.push(log);
 
-  const cluster = new ClusterService();
-  context.subscriptions.push(cluster);
+  let features: Promise<Features> | undefined;
+  const load = (): Promise<Features> => (features ??= loadFeatures());
 
-  const steps = new LabStepsTreeProvider(context.globalState, context.workspaceState);
-  context.subscriptions.push(steps, vscode.window.registerTreeDataProvider('istioLab.steps', steps));
-  registerLabCommands(context, steps, log);
-  registerContextPicker(context, log);
-  registerPodExplorer(context, cluster, log);
-  registerRegistryViewer(context, cluster, log);
-  registerReleaseCommands(context, log);
-  registerInstallCommands(context, cluster, log);
+  const steps = new DeferredTreeDataProvider<unknown>(load);
+  const pods = new DeferredTreeDataProvider<unknown>(load);
+  const podsView = vscode.window.createTreeView(PODS_VIEW_ID, { treeDataProvider: pods, showCollapseAll: true });
+  const contributed = (context.extension.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands;
+  const stubs = registerCommandStubs([...contributed.map((entry) => entry.command), ...INTERNAL_COMMANDS], load);
+  context.subscriptions.push(
+    steps,
+    pods,
+    podsView,
+    stubs,
+    vscode.window.registerTreeDataProvider(STEPS_VIEW_ID, steps),
+    vscode.window.registerWebviewPanelSerializer(REGISTRY_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel, state) {
+        (await load()).restoreRegistry(panel, state);
+      },
+    }),
+  );
+
+  async function loadFeatures(): Promise<Features> {
+    // Fails only when the install is broken (the bundle missing): say so where the user looks.
+    let module: typeof FeaturesModule;
+    try {
+      module = await import('./ui/features');
+    } catch (error) {
+      features = undefined;
+      const message = vscode.l10n.t('Istio Lab could not load its features ({0}). Reinstall the extension.', error instanceof Error ? error.message : String(error));
+      log.error(message);
+      void vscode.window.showErrorMessage(message);
+      throw error;
+    }
+    stubs.dispose();
+    return module.activateFeatures({
+      context,
+      log,
+      podsView: podsView as vscode.TreeView<never>,
+      attachPods: (provider) => pods.attach(provider as vscode.TreeDataProvider<unknown>),
+      attachSteps: (provider) => steps.attach(provider),
+    });
+  }
 
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
   openLabGuideIfAsked(log).catch((error: unknown) => log.error('could not open the lab guide', error));

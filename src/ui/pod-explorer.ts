@@ -12,13 +12,22 @@ import { registerPodActions } from './pod-actions';
 import type { PodsElement } from './pods-tree';
 import { PodsTreeProvider } from './pods-tree';
 import { affectsSettings, istioNamespace } from './settings';
+import { PODS_VIEW_ID } from './view-ids';
 import { kubeErrorMessage } from './kube-error-messages';
 
-export const PODS_VIEW_ID = 'istioLab.pods';
-
-export function registerPodExplorer(context: vscode.ExtensionContext, cluster: ClusterService, log: vscode.LogOutputChannel): void {
+/**
+ * Runs the Istio Pods view: `view` was created at activation around a stand-in provider, and
+ * `attach` hands it this module's tree.
+ */
+export function registerPodExplorer(
+  context: vscode.ExtensionContext,
+  cluster: ClusterService,
+  log: vscode.LogOutputChannel,
+  view: vscode.TreeView<PodsElement>,
+  attach: (provider: vscode.TreeDataProvider<PodsElement>) => void,
+): void {
   const tree = new PodsTreeProvider(istioNamespace);
-  const view = vscode.window.createTreeView<PodsElement>(PODS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  attach(tree);
   const status = vscode.window.createStatusBarItem('istioLab.pods.status', vscode.StatusBarAlignment.Left, 10);
   status.name = vscode.l10n.t('Istio Lab: control plane');
   status.command = `${PODS_VIEW_ID}.focus`;
@@ -83,7 +92,6 @@ export function registerPodExplorer(context: vscode.ExtensionContext, cluster: C
 
   context.subscriptions.push(
     tree,
-    view,
     status,
     { dispose: () => store?.dispose() },
     tree.onDidUpdate(update),

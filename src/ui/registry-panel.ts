@@ -21,8 +21,8 @@ import { DEFAULT_VIEW_STATE, RAW_DISPLAY_LIMIT, asViewState, asWebviewMessage } 
 import type { ClusterService } from './cluster-service';
 import { createNonce, registryPageHtml } from './registry-html';
 import { affectsSettings, istioNamespace, registryAutoRefreshSeconds } from './settings';
+import { REGISTRY_VIEW_TYPE } from './view-ids';
 
-export const REGISTRY_VIEW_TYPE = 'istioLab.registry';
 /** Set once a registry was fetched: the lab guide's last step completes on it. */
 const FETCHED_CONTEXT = 'istioLab.registryFetched';
 const HEALTH_DEBOUNCE_MS = 250;
@@ -344,8 +344,15 @@ class RegistryPanel implements vscode.Disposable {
   }
 }
 
-/** Registers `istioLab.showRegistry` and the serializer that restores the panel after a reload. */
-export function registerRegistryViewer(context: vscode.ExtensionContext, cluster: ClusterService, log: vscode.LogOutputChannel): void {
+/**
+ * Registers `istioLab.showRegistry`; returns what restores the panel after a reload (the
+ * serializer itself is registered at activation, before this module loads).
+ */
+export function registerRegistryViewer(
+  context: vscode.ExtensionContext,
+  cluster: ClusterService,
+  log: vscode.LogOutputChannel,
+): (panel: vscode.WebviewPanel, state: unknown) => void {
   let current: RegistryPanel | undefined;
   const adopt = (panel: vscode.WebviewPanel, state: RegistryViewState): RegistryPanel => {
     current?.dispose();
@@ -366,10 +373,8 @@ export function registerRegistryViewer(context: vscode.ExtensionContext, cluster
       const panel = vscode.window.createWebviewPanel(REGISTRY_VIEW_TYPE, vscode.l10n.t('Service Registry'), vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: false });
       adopt(panel, DEFAULT_VIEW_STATE);
     }),
-    vscode.window.registerWebviewPanelSerializer(REGISTRY_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-        adopt(panel, asViewState(state) ?? DEFAULT_VIEW_STATE);
-      },
-    }),
   );
+  return (panel, state) => {
+    adopt(panel, asViewState(state) ?? DEFAULT_VIEW_STATE);
+  };
 }

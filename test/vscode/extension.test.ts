@@ -1,6 +1,7 @@
 // Extension-host tests: the extension activates in real VS Code, contributes what its manifest
 // says, and its lab guide renders. Screenshots go to test-results/screenshots/.
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { labSteps, terminalLineFor } from '../../src/lab/steps';
 import { screenshot, workbenchShows } from './ui-helpers';
@@ -39,6 +40,17 @@ describe('Istio Lab in VS Code', () => {
     const activationMs = performance.now() - started;
     assert.equal(extension!.isActive, true);
     metrics().activationMs = activationMs;
+  });
+
+  it('loads its features on first use, not at activation, and the first command still works', async () => {
+    const features = path.join(extension!.extensionPath, 'dist', 'features.js');
+    const loaded = () => Object.keys(require.cache).includes(features);
+    assert.equal(loaded(), false, 'dist/features.js was loaded at activation');
+    // The first run goes through the activation's stand-in, which passes arguments and result on.
+    const state = await vscode.commands.executeCommand<{ status: string }>('istioLab.labStepState', 'cluster');
+    assert.equal(typeof state.status, 'string');
+    assert.equal(loaded(), true, 'dist/features.js was not loaded by the first command');
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('istioLab.labStepState', 'no-such-step')), /unknown lab step "no-such-step"/);
   });
 
   it('registers every command its manifest contributes', async () => {

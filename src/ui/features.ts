@@ -1,0 +1,46 @@
+// Everything the extension does, behind the thin activation in src/extension.ts: built as its
+// own bundle (dist/features.js) and loaded on first use — a command, a view shown, a registry
+// panel restored — so that activating Istio Lab costs about as much as an empty extension.
+import type * as vscode from 'vscode';
+import { ClusterService } from './cluster-service';
+import { registerContextPicker } from './context-picker';
+import { registerInstallCommands } from './install-commands';
+import { registerLabCommands } from './lab-commands';
+import { LabStepsTreeProvider } from './lab-steps-tree';
+import { registerPodExplorer } from './pod-explorer';
+import type { PodsElement } from './pods-tree';
+import { registerRegistryViewer } from './registry-panel';
+import { registerReleaseCommands } from './release-commands';
+
+/** What activation made before the features loaded, for them to take over. */
+export interface ActivationParts {
+  context: vscode.ExtensionContext;
+  log: vscode.LogOutputChannel;
+  podsView: vscode.TreeView<PodsElement>;
+  attachPods(provider: vscode.TreeDataProvider<PodsElement>): void;
+  attachSteps(provider: vscode.TreeDataProvider<unknown>): void;
+}
+
+export interface Features {
+  /** Restores the registry panel VS Code kept across a reload. */
+  restoreRegistry(panel: vscode.WebviewPanel, state: unknown): void;
+}
+
+export function activateFeatures({ context, log, podsView, attachPods, attachSteps }: ActivationParts): Features {
+  const started = performance.now();
+  const cluster = new ClusterService();
+  context.subscriptions.push(cluster);
+
+  const steps = new LabStepsTreeProvider(context.globalState, context.workspaceState);
+  context.subscriptions.push(steps);
+  attachSteps(steps);
+  registerLabCommands(context, steps, log);
+  registerContextPicker(context, log);
+  registerPodExplorer(context, cluster, log, podsView, attachPods);
+  const restoreRegistry = registerRegistryViewer(context, cluster, log);
+  registerReleaseCommands(context, log);
+  registerInstallCommands(context, cluster, log);
+
+  log.info(`features loaded in ${(performance.now() - started).toFixed(1)} ms`);
+  return { restoreRegistry };
+}
