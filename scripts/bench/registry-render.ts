@@ -50,11 +50,12 @@ const IN_PAGE = `(async () => {
   JSON.parse(rawText);
   const peerMs = performance.now() - peerStart;
   await frame();
-  // Ours: parse the message, handle it (index, rows, the window of DOM rows), then the painted frame.
+  // Ours: parse the message, handle it (index, rows, the window of DOM rows), then the painted
+  // frame: a task queued from the next animation frame runs once that frame is painted (idle-time
+  // work the viewer defers, such as building the search texts, comes after it).
   const start = performance.now();
   window.dispatchEvent(new MessageEvent('message', { data: JSON.parse(text) }));
-  await frame();
-  await frame();
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
   const oursMs = performance.now() - start;
   // Keystrokes: type a query and delete it again, one input event per character.
   const search = document.getElementById('search');

@@ -216,14 +216,18 @@ function applyFilter(): void {
   setText(summary, result.services === index.serviceCount ? text : `${text} — ${t('shown', result.services, index.serviceCount)}`);
 }
 
+/** The whole registry's counts, for the summary line; counted once per registry message. */
+let totals: { services: number; ports: number; endpoints: number } | undefined;
 function countAll(): { services: number; ports: number; endpoints: number } {
+  if (totals) return totals;
   let ports = 0;
   let endpoints = 0;
   for (const service of registry?.snapshot.services ?? []) {
     ports += service.ports.length;
     for (const port of service.ports) endpoints += port.endpoints.length;
   }
-  return { services: registry?.snapshot.services.length ?? 0, ports, endpoints };
+  totals = { services: registry?.snapshot.services.length ?? 0, ports, endpoints };
+  return totals;
 }
 
 function updateActive(): void {
@@ -437,6 +441,7 @@ function formatTime(epochMs: number): string {
 
 function showRegistry(message: Extract<ExtensionMessage, { type: 'registry' }>): void {
   registry = message;
+  totals = undefined;
   progress.hidden = true;
   // A stale registry (Pilot uninstalled since) stays readable, greyed and dated, under the reason.
   errorBanner.hidden = !message.stale;

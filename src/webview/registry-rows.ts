@@ -58,7 +58,14 @@ export interface RegistryIndex {
   readonly items: readonly unknown[];
   /** The rows with no filter and nothing collapsed, kept once built (clearing a search is instant). */
   unfiltered?: VisibleRows;
+  /** The last filters' rows, most recent last: backspacing is a lookup, typing on narrows them. */
+  readonly recent: Map<string, VisibleRows>;
 }
+
+/** How many recent filters an index keeps (a query typed and deleted again is about 20). */
+const RECENT_FILTERS = 48;
+
+type ServiceGroups = readonly { readonly namespace: string; readonly services: readonly IndexedService[] }[];
 
 function textOfRow(index: RegistryIndex, row: number): string {
   const item = index.items[row];
@@ -160,7 +167,7 @@ export function indexRegistry(snapshot: RegistrySnapshot, diff?: RegistryDiff): 
     if (last && last.namespace === service.namespace) last.services.push(indexed);
     else namespaces.push({ namespace: service.namespace, services: [indexed] });
   }
-  return { namespaces, serviceCount: snapshot.services.length, kinds, flags, items };
+  return { namespaces, serviceCount: snapshot.services.length, kinds, flags, items, recent: new Map() };
 }
 
 const ISTIO_SERVICES: Partial<Record<ComponentId, readonly string[]>> = {
@@ -203,10 +210,13 @@ interface NamespaceHeader {
 export class VisibleRows {
   constructor(
     private readonly index: RegistryIndex,
-    private readonly codes: readonly number[],
+    private readonly codes: Int32Array,
     private readonly headers: readonly NamespaceHeader[],
     /** How many services the filter shows. */
     readonly services: number,
+    /** The query and the services it matched, by namespace (collapsed or not): a longer query only looks among these. */
+    readonly query: string,
+    readonly matched: ServiceGroups,
   ) {}
 
   get length(): number {
@@ -250,28 +260,54 @@ export class VisibleRows {
 const serviceId = (service: RegistryService): string => `svc ${service.hostname}`;
 const portId = (port: RegistryPort): string => `port ${port.key}`;
 
-function pushRange(codes: number[], from: number, to: number): void {
-  for (let row = from; row < to; row++) codes.push(row);
+/** Row codes being collected: a typed array as long as the whole table, so pushes never reallocate. */
+class Codes {
+  private readonly array: Int32Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.array = new Int32Array(capacity);
+  }
+  push(code: number): void {
+    this.array[this.length++] = code;
+  }
+  pushRange(from: number, to: number): void {
+    for (let row = from; row < to; row++) this.array[this.length++] = row;
+  }
+  pop(): void {
+    this.length--;
+  }
+  /** The collected codes, copied to their own length (a narrow search keeps a small array). */
+  done(): Int32Array {
+    return this.array.slice(0, this.length);
+  }
 }
 
 /** The service's rows for a query (already known to occur in it somewhere) and the collapsed groups. */
-function serviceRows(index: RegistryIndex, codes: number[], indexed: IndexedService, query: string, collapsed: ReadonlySet<string>): void {
+function serviceRows(index: RegistryIndex, codes: Codes, indexed: IndexedService, query: string, collapsed: ReadonlySet<string>): void {
   const texts = query ? textsOf(index, indexed) : undefined;
   const whole = !texts || texts.head.includes(query);
-  if (whole && collapsed.size === 0) return pushRange(codes, indexed.at, indexed.end);
+  if (whole && collapsed.size === 0) return codes.pushRange(indexed.at, indexed.end);
   codes.push(indexed.at);
   if (collapsed.size > 0 && collapsed.has(serviceId(indexed.service))) return;
   const text = (row: number): string => texts!.rows[row - indexed.at - 1];
   for (const port of indexed.ports) {
-    const wholePort = whole || text(port.at).includes(query);
-    const matching: number[] = [];
-    for (let row = port.at + 1; row < port.end; row++) {
-      if (wholePort || (index.kinds[row] !== NO_ENDPOINTS && text(row).includes(query))) matching.push(row);
+    const portCollapsed = collapsed.size > 0 && collapsed.has(portId(index.items[port.at] as RegistryPort));
+    if (whole || text(port.at).includes(query)) {
+      codes.push(port.at);
+      if (!portCollapsed) codes.pushRange(port.at + 1, port.end);
+      continue;
     }
-    if (!wholePort && matching.length === 0) continue;
-    codes.push(port.at);
-    if (collapsed.size > 0 && collapsed.has(portId(index.items[port.at] as RegistryPort))) continue;
-    for (const row of matching) codes.push(row);
+    // Only the matching endpoints, under their port's row (pushed at the first match).
+    let shown = false;
+    for (let row = port.at + 1; row < port.end; row++) {
+      if (index.kinds[row] === NO_ENDPOINTS || !text(row).includes(query)) continue;
+      if (!shown) {
+        codes.push(port.at);
+        shown = true;
+        if (portCollapsed) break;
+      }
+      codes.push(row);
+    }
   }
 }
 
@@ -280,28 +316,51 @@ export function visibleRows(index: RegistryIndex, filter: RowFilter): VisibleRow
   const query = filter.query.trim().toLowerCase();
   const unfiltered = !query && !filter.component && filter.collapsed.size === 0;
   if (unfiltered && index.unfiltered) return index.unfiltered;
-  const codes: number[] = [];
+  // Filters that differ only in the query share a scope; within it a query that extends an earlier
+  // one can only match services that one matched.
+  const scope = `${filter.component ?? ''}\n${[...filter.collapsed].sort().join('\n')}\n`;
+  const known = index.recent.get(scope + query);
+  if (known) {
+    index.recent.delete(scope + query);
+    index.recent.set(scope + query, known);
+    return known;
+  }
+  let candidates: ServiceGroups = index.namespaces;
+  let narrowedFrom = -1;
+  for (const [key, rows] of index.recent) {
+    if (key.startsWith(scope) && query.startsWith(rows.query) && rows.query.length > narrowedFrom && key.length === scope.length + rows.query.length) {
+      candidates = rows.matched;
+      narrowedFrom = rows.query.length;
+    }
+  }
+  const codes = new Codes(index.kinds.length + index.namespaces.length);
   const headers: NamespaceHeader[] = [];
+  const matched: { namespace: string; services: IndexedService[] }[] = [];
   let shownServices = 0;
-  for (const group of index.namespaces) {
+  for (const group of candidates) {
     // The namespace row goes first; its counts are known once its services are walked.
     const header: NamespaceHeader = { namespace: group.namespace, services: 0, endpoints: 0 };
     codes.push(-(headers.length + 1));
     const collapsedNamespace = filter.collapsed.size > 0 && filter.collapsed.has(`ns ${group.namespace}`);
+    const services: IndexedService[] = [];
     for (const indexed of group.services) {
-      if (filter.component && !belongsTo(filter.component, indexed.service)) continue;
+      if (narrowedFrom < 0 && filter.component && !belongsTo(filter.component, indexed.service)) continue;
       if (query && !textsOf(index, indexed).all.includes(query)) continue;
-      header.services++;
+      services.push(indexed);
       header.endpoints += indexed.endpoints;
       if (!collapsedNamespace) serviceRows(index, codes, indexed, query, filter.collapsed);
     }
-    if (header.services > 0) {
+    header.services = services.length;
+    if (services.length > 0) {
       headers.push(header);
-      shownServices += header.services;
+      matched.push({ namespace: group.namespace, services });
+      shownServices += services.length;
     } else codes.pop();
   }
-  const result = new VisibleRows(index, codes, headers, shownServices);
+  const result = new VisibleRows(index, codes.done(), headers, shownServices, query, matched);
   if (unfiltered) index.unfiltered = result;
+  index.recent.set(scope + query, result);
+  if (index.recent.size > RECENT_FILTERS) index.recent.delete(index.recent.keys().next().value!);
   return result;
 }
 

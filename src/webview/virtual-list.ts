@@ -23,6 +23,8 @@ export class VirtualList<T> {
   /** Which item each pooled element shows (-1: hidden). */
   private readonly shown = new Map<HTMLElement, number>();
   private frame = 0;
+  /** The viewport's height from the ResizeObserver: reading clientHeight after a write forces a layout. */
+  private height = 0;
 
   constructor(private readonly options: VirtualListOptions<T>) {
     this.spacer = document.createElement('div');
@@ -31,7 +33,10 @@ export class VirtualList<T> {
     options.viewport.addEventListener('scroll', () => {
       if (!this.frame) this.frame = requestAnimationFrame(() => ((this.frame = 0), this.update()));
     });
-    new ResizeObserver(() => this.update()).observe(options.viewport);
+    new ResizeObserver(([entry]) => {
+      this.height = entry.contentRect.height;
+      this.update();
+    }).observe(options.viewport);
   }
 
   get length(): number {
@@ -40,9 +45,17 @@ export class VirtualList<T> {
 
   /** Replaces the items and renders the visible window at once (no frame delay). */
   setItems(items: ListItems<T>): void {
+    // Read the scroll position before writing, and clamp it as the browser will: one keystroke of
+    // the search then costs no forced layout.
+    const { viewport, rowHeight } = this.options;
+    const top = Math.min(viewport.scrollTop, Math.max(0, items.length * rowHeight - this.viewportHeight()));
     this.items = items;
-    this.spacer.style.height = `${items.length * this.options.rowHeight}px`;
-    this.update(true);
+    this.spacer.style.height = `${items.length * rowHeight}px`;
+    this.update(true, top);
+  }
+
+  private viewportHeight(): number {
+    return this.height || this.options.viewport.clientHeight || 600;
   }
 
   /** Re-renders the visible rows (selection or highlight changed). */
@@ -52,7 +65,7 @@ export class VirtualList<T> {
 
   /** How many rows fit in the viewport. */
   pageSize(): number {
-    return Math.max(1, Math.floor(this.options.viewport.clientHeight / this.options.rowHeight) - 1);
+    return Math.max(1, Math.floor(this.viewportHeight() / this.options.rowHeight) - 1);
   }
 
   /** Scrolls just enough for row `index` to be in view. */
@@ -70,11 +83,11 @@ export class VirtualList<T> {
     return undefined;
   }
 
-  private update(force = false): void {
+  private update(force = false, scrollTop = this.options.viewport.scrollTop): void {
     const { viewport, rowHeight, overscan = 8 } = this.options;
-    const height = viewport.clientHeight || 600;
-    const first = Math.max(0, Math.floor(viewport.scrollTop / rowHeight) - overscan);
-    const last = Math.min(this.items.length, Math.ceil((viewport.scrollTop + height) / rowHeight) + overscan);
+    const height = this.viewportHeight();
+    const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+    const last = Math.min(this.items.length, Math.ceil((scrollTop + height) / rowHeight) + overscan);
     const needed = last - first;
     while (this.pool.length < needed) {
       const element = this.options.createRow();

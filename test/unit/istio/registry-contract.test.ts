@@ -84,3 +84,25 @@ test('filters rows by text, by component, and puts removed endpoints back struck
   assert.equal(belongsTo('sidecars', after.services[0]), true, 'services of other namespaces are the sidecars\' workloads');
   assert.equal(visibleRows(index, { query: '', component: 'grafana', collapsed: new Set() }).length, 0);
 });
+
+test('typing a query on and back gives the rows a fresh search gives, per component and collapsed groups', () => {
+  // A registry with many services: a longer query searches only what the shorter one matched.
+  const services = Array.from({ length: 60 }, (_, s) => ({
+    'service-key': `svc-${s}.ns-${s % 4}.svc.cluster.local|${s % 2 ? 'grpc' : 'http'}`,
+    hosts: [{ ip_address: `10.1.${s}.${(s % 3) + 1}`, port: 9000 + (s % 5) }],
+  }));
+  const snapshot = parseRegistration(JSON.stringify(services));
+  const fresh = (query: string, component?: 'sidecars' | 'grafana', collapsed = new Set<string>()) =>
+    listOf(visibleRows(indexRegistry(snapshot), { query, component, collapsed }));
+  const index = indexRegistry(snapshot);
+  const typed = 'svc-1.ns-1';
+  const queries = [...Array.from({ length: typed.length }, (_, k) => typed.slice(0, k + 1)), ...Array.from({ length: typed.length }, (_, k) => typed.slice(0, typed.length - k - 1)), '10.1.2', '9003', 'grpc', ''];
+  const collapsed = new Set(['ns ns-2']);
+  for (const query of queries) {
+    assert.deepEqual(listOf(visibleRows(index, { query, collapsed: new Set() })), fresh(query), `query "${query}"`);
+    assert.deepEqual(listOf(visibleRows(index, { query, component: 'sidecars', collapsed: new Set() })), fresh(query, 'sidecars'), `query "${query}", sidecars`);
+    assert.deepEqual(listOf(visibleRows(index, { query, collapsed })), fresh(query, undefined, collapsed), `query "${query}", ns-2 collapsed`);
+    assert.equal(visibleRows(index, { query, component: 'grafana', collapsed: new Set() }).length, 0);
+  }
+  assert.equal(visibleRows(index, { query: 'svc-1', collapsed: new Set() }).services, 11, 'svc-1 and svc-10 … svc-19');
+});
