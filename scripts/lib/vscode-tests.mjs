@@ -45,8 +45,9 @@ export const emptyExtension = path.join(root, 'test', 'fixtures', 'empty-extensi
 
 /**
  * Runs one extension-test suite and returns its result ({passed, failed, tests, metrics}).
- * `suite` is 'main' or 'failing' (the harness self-test). Throws TestRunFailedError when the
- * run exits non-zero, with the result attached when the tests got to report one.
+ * `suite` is 'main', 'bench', 'failing' (the harness self-test) or 'installed' (the vsix, from
+ * test/package). Throws TestRunFailedError when the run exits non-zero, with the result attached
+ * when the tests got to report one.
  */
 export async function runExtensionTests({ suite = 'main', extensionDevelopmentPaths = [root], installed = [], env = {} } = {}) {
   const testsPath = await buildExtensionTests();
@@ -80,6 +81,8 @@ export async function runExtensionTests({ suite = 'main', extensionDevelopmentPa
       extensionTestsEnv: {
         ISTIO_LAB_TESTS: suite,
         ISTIO_LAB_TEST_RESULT: resultFile,
+        // Where `installed` extensions are, so a test can tell an installed copy from a development one.
+        ISTIO_LAB_EXTENSIONS_DIR: path.join(work, 'extensions'),
         ISTIO_LAB_SCREENSHOT_DIR: path.join(root, 'test-results', 'screenshots'),
         ...(process.env.ISTIO_LAB_TEST_FILES ? { ISTIO_LAB_TEST_FILES: process.env.ISTIO_LAB_TEST_FILES } : {}),
         ...env,

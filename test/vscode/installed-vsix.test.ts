@@ -1,0 +1,102 @@
+// Extension-host tests of the packaged extension (suite 'installed'): test/package/vsix.test.ts
+// installs the vsix of `npm run package` into a clean VS Code whose only development extension
+// is an empty one, so everything here runs the installed copy, as in a learner's VS Code.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { workbenchShows } from './ui-helpers';
+
+const EXTENSION_ID = 'istio-lab.istio-lab';
+
+interface Manifest {
+  publisher: string;
+  name: string;
+  version: string;
+  main: string;
+  contributes: {
+    commands: { command: string }[];
+    walkthroughs: { steps: { media: { markdown?: string } }[] }[];
+  };
+}
+
+/** What the vsix test found the extension loads at runtime (see runtimeBundles there). */
+interface RuntimeBundles {
+  required: string[];
+  named: string[];
+}
+
+function fromRun(name: string): string {
+  const value = process.env[name];
+  assert.ok(value, `${name} is not set: this suite is run by test/package/vsix.test.ts`);
+  return value;
+}
+
+function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+describe('Istio Lab installed from its vsix', () => {
+  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+  const manifest = extension?.packageJSON as Manifest;
+  const sourceTree = fs.realpathSync(fromRun('ISTIO_LAB_SOURCE_TREE'));
+  const bundles = JSON.parse(fromRun('ISTIO_LAB_RUNTIME_BUNDLES')) as RuntimeBundles;
+
+  it('is the copy installed in the extensions folder, not the development one', () => {
+    assert.ok(extension, `${EXTENSION_ID} is not loaded`);
+    const installed = path.join(fromRun('ISTIO_LAB_EXTENSIONS_DIR'), `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+    const loadedFrom = fs.realpathSync(extension.extensionPath);
+    assert.equal(loadedFrom, fs.realpathSync(installed));
+    assert.ok(!isInside(loadedFrom, sourceTree) && loadedFrom !== sourceTree, `loaded from the source tree: ${loadedFrom}`);
+  });
+
+  it('is not active until needed, then activates', async () => {
+    assert.equal(extension!.isActive, false, 'activated at startup: check activationEvents');
+    await extension!.activate();
+    assert.equal(extension!.isActive, true);
+  });
+
+  it('registers every command its manifest contributes', async () => {
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = manifest.contributes.commands.map((c) => c.command).filter((id) => !registered.has(id));
+    assert.deepEqual(missing, []);
+  });
+
+  it('records a lab step and reads it back through its commands', async () => {
+    // The first command loads the features' bundle: a bundle missing from the vsix fails here.
+    // 'registry': a step no start-up re-check of the disk or the cluster resets.
+    await vscode.commands.executeCommand('istioLab.markLabStep', 'registry', 'done', 'vsix-install-test');
+    const state = await vscode.commands.executeCommand<{ status: string; detail?: string }>('istioLab.labStepState', 'registry');
+    assert.equal(state?.status, 'done');
+    assert.equal(state?.detail, 'vsix-install-test');
+  });
+
+  it('opens the lab guide at its first page, rendered from the installed media', async () => {
+    await vscode.commands.executeCommand('istioLab.openLabGuide');
+    const page = manifest.contributes.walkthroughs[0].steps[0].media.markdown;
+    assert.ok(page, 'the first walkthrough step has no markdown page');
+    // The page's first words as the rendered page shows them: up to the first markdown syntax.
+    const text = fs.readFileSync(path.join(extension!.extensionPath, page), 'utf8');
+    const words = /^[A-Za-z][^`*_[\]<\n]{10,}/m.exec(text)?.[0].trim();
+    assert.ok(words, `found no plain text at the start of ${page}`);
+    const shows = await workbenchShows(words);
+    if (shows !== undefined) assert.equal(shows, true, `the lab guide did not show "${words}"`);
+  });
+
+  it('loads every bundle its code requires from the installed folder, and none from the source tree', () => {
+    const installed = fs.realpathSync(extension!.extensionPath);
+    const missing = [...bundles.required, ...bundles.named].filter((file) => !fs.existsSync(path.join(installed, file)));
+    assert.deepEqual(missing, [], 'bundles the extension loads are not in the installed folder');
+    // Those the commands above did not load yet (the Kubernetes client, loaded on a cluster's first
+    // use) load now: with no node_modules next to them, a dependency left out of a bundle fails here.
+    const load = createRequire(__filename);
+    for (const file of bundles.required) load(path.join(installed, file));
+    const loaded = Object.keys(load.cache);
+    const fromInstalled = new Set(loaded.filter((file) => isInside(file, installed)).map((file) => path.relative(installed, file)));
+    assert.deepEqual(bundles.required.filter((file) => !fromInstalled.has(path.normalize(file))), [], 'not loaded from the installed folder');
+    // The development copy's bundles (the test harness itself runs from the source tree's out/).
+    assert.deepEqual(loaded.filter((file) => isInside(file, path.join(sourceTree, 'dist'))), [], 'loaded from the source tree');
+  });
+});
