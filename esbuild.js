@@ -34,44 +34,21 @@ const featuresApart = {
   },
 };
 
+/** A CommonJS bundle for Node (the extension host loads CommonJS). */
+const node = { outdir: 'dist', platform: 'node', target: 'node20', format: 'cjs' };
+/**
+ * In the extension host: `vscode` is the host's, and import() becomes require() of a sibling
+ * CommonJS bundle (the plugins above name it).
+ */
+const extensionHost = { ...node, external: ['vscode'], supported: { 'dynamic-import': false } };
+
 /** @type {import('esbuild').BuildOptions[]} */
 const bundles = [
-  {
-    entryPoints: { extension: 'src/extension.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: ['vscode'],
-    plugins: [featuresApart],
-    supported: { 'dynamic-import': false },
-  },
-  {
-    entryPoints: { features: 'src/ui/features.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: ['vscode'],
-    plugins: [kubeClientApart],
-    // import() becomes require(): dist/kube.js is CommonJS, and the extension host loads CommonJS.
-    supported: { 'dynamic-import': false },
-  },
-  {
-    entryPoints: { kube: 'src/kube/client-bundle.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-  },
-  {
-    // `npm run sandbox`: the sandbox cluster as its own process.
-    entryPoints: { sandbox: 'src/sandbox/cli.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-  },
+  { ...extensionHost, entryPoints: { extension: 'src/extension.ts' }, plugins: [featuresApart] },
+  { ...extensionHost, entryPoints: { features: 'src/ui/features.ts' }, plugins: [kubeClientApart] },
+  { ...node, entryPoints: { kube: 'src/kube/client-bundle.ts' } },
+  // `npm run sandbox`: the sandbox cluster as its own process.
+  { ...node, entryPoints: { sandbox: 'src/sandbox/cli.ts' } },
   {
     entryPoints: { webview: 'src/webview/main.ts' },
     outdir: 'dist',
