@@ -140,10 +140,18 @@ async function extractTar(archive: string, source: Readable, dir: string, guard:
         resolve();
       }
     };
+    // The source may be gone before this listens (a download that failed while the temporary
+    // directory was made): its 'error' has been emitted already and pipe() would wait for ever.
+    const closedEarly = (): Error => (source.errored as Error | null) ?? new Error(`${path.basename(archive)} ended before it was complete`);
+    if (source.destroyed) return settle(closedEarly());
     unpack.on('error', (error: Error) => settle(corruptArchive(archive, error)));
     unpack.on('close', () => settle());
     gunzip.on('error', (error) => settle(corruptArchive(archive, error)));
     source.on('error', (error) => settle(error));
+    // Destroyed without an error (or after one): pipe() does not end gunzip then.
+    source.on('close', () => {
+      if (!source.readableEnded) settle(closedEarly());
+    });
     source.pipe(gunzip).pipe(unpack);
   });
   if (rejection) throw rejection;

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { after, before, test } from 'node:test';
 import type { RawEntry } from '../../../scripts/lib/release-archive.mjs';
 import { buildReleaseArchive, gzip, rawTar, rawZip } from '../../../scripts/lib/release-archive.mjs';
@@ -152,4 +153,25 @@ test('a hostile archive used as a local archive leaves the download folder as it
   await assert.rejects(useLocalArchive({ file: archive, downloadDir }), (error: ReleaseError) => error.code === 'hostile-archive');
   assert.deepEqual(tree(downloadDir), []);
   assert.equal(fs.existsSync(path.join(base, 'evil')), false);
+});
+
+test('a byte stream that failed or closed before the unpacking listened ends it, leaving nothing behind', async () => {
+  // A download that fails while the temporary directory is being made: its stream is gone first.
+  const failed = new PassThrough();
+  failed.on('error', () => undefined);
+  failed.destroy(new Error('the request failed'));
+  const out = path.join(work, 'early-close', 'out');
+  const target = path.join(out, top);
+  await assert.rejects(extractArchive({ archive: 'istio-1.2.2-linux.tar.gz', kind: 'tar.gz', target, source: failed }), /the request failed/);
+  const closed = new PassThrough();
+  closed.destroy();
+  await assert.rejects(extractArchive({ archive: 'istio-1.2.2-linux.tar.gz', kind: 'tar.gz', target, source: closed }), /ended before it was complete/);
+  // Closed half way through, without an error.
+  const halfway = new PassThrough();
+  const extraction = extractArchive({ archive: 'istio-1.2.2-linux.tar.gz', kind: 'tar.gz', target, source: halfway });
+  const archive = gzip(rawTar([dir(`${top}/`), file(`${top}/bin/istioctl`, 'x'.repeat(100_000))]));
+  halfway.write(archive.subarray(0, archive.length >> 1));
+  setTimeout(() => halfway.destroy(), 50);
+  await assert.rejects(extraction, /ended before it was complete/);
+  assert.deepEqual(tree(out), [], 'a partial release directory or temporary directory was left');
 });
