@@ -40,9 +40,19 @@ export class LabProgress {
     return this.states[id] ?? { status: 'todo' };
   }
 
-  async mark(id: LabStepId, status: StepStatus = 'done', detail?: string, at = Date.now()): Promise<void> {
+  /**
+   * Records a step's state. `checkedSince`: when the check that found it began; a state marked
+   * since then is newer than what this check saw (a download finished meanwhile) and stays.
+   */
+  async mark(id: LabStepId, status: StepStatus = 'done', detail?: string, at = Date.now(), checkedSince?: number): Promise<void> {
     const previous = this.states[id];
-    if (previous?.status === status && previous.detail === detail) return;
+    if (previous?.status === status && previous.detail === detail) {
+      // Confirmed again by a command: newer (a re-check that began before it must not undo it),
+      // but nothing to show or save.
+      if (checkedSince === undefined) this.states = { ...this.states, [id]: { ...previous, at } };
+      return;
+    }
+    if (checkedSince !== undefined && previous?.at !== undefined && previous.at >= checkedSince) return;
     this.states = { ...this.states, [id]: { status, ...(detail ? { detail } : {}), at } };
     await this.store.update(KEY, this.states);
     for (const listener of this.listeners) listener();

@@ -78,8 +78,8 @@ class ReportDocuments implements vscode.TextDocumentContentProvider {
   }
 }
 
-const mark = (step: LabStepId, status: StepStatus, detail?: string) =>
-  vscode.commands.executeCommand('istioLab.markLabStep', step, status, detail).then(undefined, () => undefined);
+const mark = (step: LabStepId, status: StepStatus, detail?: string, checkedSince?: number) =>
+  vscode.commands.executeCommand('istioLab.markLabStep', step, status, detail, checkedSince).then(undefined, () => undefined);
 
 export function registerInstallCommands(context: vscode.ExtensionContext, cluster: ClusterService, log: vscode.LogOutputChannel): void {
   const reports = new ReportDocuments();
@@ -387,32 +387,35 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
     }),
     cluster.onDidChangeConnection(() => void checkCluster().catch(recheckFailed)),
   );
+  // A re-check runs beside the commands: what a command marks while it looks stays (checkedSince).
   async function checkDownload(): Promise<void> {
+    const since = Date.now();
     const release = await resolve(undefined);
-    if (release?.downloaded) await mark('download', isVerified(release.downloaded) ? 'done' : 'warning', release.plan.version);
-    else await mark('download', 'todo');
+    if (release?.downloaded) await mark('download', isVerified(release.downloaded) ? 'done' : 'warning', release.plan.version, since);
+    else await mark('download', 'todo', undefined, since);
   }
   async function checkCluster(): Promise<void> {
+    const since = Date.now();
     const release = await resolve(undefined);
     // "Prepared" means reachable with the selected context, nothing less: no connection is not done.
     const connection = await cluster.current().catch(() => undefined);
     if (!connection) {
-      await mark('cluster', 'todo');
+      await mark('cluster', 'todo', undefined, since);
       return;
     }
     const k8s = await import('../kube/connection').then((module) => module.kubernetesClient());
     const core = connection.kubeConfig.makeApiClient(k8s.CoreV1Api);
     const reachable = await core.listNamespace({ limit: 1 }).then(() => true, () => false);
-    await mark('cluster', reachable ? 'done' : 'failed', connection.contextName);
+    await mark('cluster', reachable ? 'done' : 'failed', connection.contextName, since);
     if (!reachable) return;
     const pods = await core.listNamespacedPod({ namespace: istioNamespace() }).then((list) => list.items, () => []);
     if (pods.length === 0) {
-      await mark('install', 'todo');
-      await mark('watch', 'todo');
+      await mark('install', 'todo', undefined, since);
+      await mark('watch', 'todo', undefined, since);
       return;
     }
-    await mark('install', 'done', release?.plan.version);
-    await mark('watch', controlPlaneReady(pods) ? 'done' : 'todo', release?.plan.version);
+    await mark('install', 'done', release?.plan.version, since);
+    await mark('watch', controlPlaneReady(pods) ? 'done' : 'todo', release?.plan.version, since);
   }
 }
 

@@ -42,9 +42,9 @@ export function registerLabCommands(
     }),
     // Internal (not in the palette): how any view marks its lab step, e.g. the registry viewer
     // `executeCommand('istioLab.markLabStep', 'registry')` once it has fetched the registry.
-    vscode.commands.registerCommand('istioLab.markLabStep', async (step?: unknown, status: StepStatus = 'done', detail?: string) => {
+    vscode.commands.registerCommand('istioLab.markLabStep', async (step?: unknown, status: StepStatus = 'done', detail?: string, checkedSince?: number) => {
       if (!isLabStepId(step)) throw new Error(`istioLab.markLabStep: unknown lab step ${JSON.stringify(step)}`);
-      await tree.progress.mark(step, status, detail);
+      await tree.progress.mark(step, status, detail, Date.now(), typeof checkedSince === 'number' ? checkedSince : undefined);
     }),
     // Internal: a step's state as the Lab Steps view shows it, for other views and tests.
     vscode.commands.registerCommand('istioLab.labStepState', (step?: unknown) => {
