@@ -12,17 +12,12 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { downloadRelease } from '../../src/lab/download/release-download';
+import { median, round } from './bench-stats';
 
 // Incompressible filler; the release itself adds ~0.1 MB compressed.
 const FILLER_MB = 50;
 const RUNS = Number(process.env.ISTIO_LAB_BENCH_RUNS ?? 5);
 const run = promisify(execFile);
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 interface Mirror {
   readonly child: ChildProcess;
@@ -91,14 +86,13 @@ async function main(): Promise<void> {
     mirror.child.kill();
     fs.rmSync(work, { recursive: true, force: true });
   }
-  const round = (value: number): number => Math.round(value * 10) / 10;
   process.stdout.write(
     `${JSON.stringify({
       ours_ms: median(oursMs),
       peer_ms: median(peerMs),
       target: 1.0,
-      archive_mb: round(size / 1024 / 1024),
-      samples: { ours: oursMs.map(round), peer: peerMs.map(round) },
+      archive_mb: round(size / 1024 / 1024, 1),
+      samples: { ours: oursMs.map((ms) => round(ms, 1)), peer: peerMs.map((ms) => round(ms, 1)) },
     })}\n`,
   );
 }

@@ -16,65 +16,53 @@ import { promisify } from 'node:util';
 import { kubernetesClient, openConnection } from '../../src/kube/connection';
 import { startPodStore } from '../../src/kube/pod-store';
 import type { PodStore } from '../../src/kube/pod-summary';
+import type { KubeObject } from '../../src/sandbox/kube-object';
 import { BUILTIN_RESOURCE_TYPES } from '../../src/sandbox/resource-types';
 import { startSandbox } from '../../src/sandbox/sandbox';
+import { benchNamespace, seedPods } from './bench-sandbox';
+import { median, percentile, round } from './bench-stats';
 
 const NAMESPACES = 200;
 const PODS = 10_000;
 const SYNC_RUNS = Number(process.env.ISTIO_LAB_BENCH_RUNS ?? 5);
 const UPDATES = Number(process.env.ISTIO_LAB_BENCH_UPDATES ?? 200);
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
-const round = (value: number): number => Math.round(value * 100) / 100;
 const log = (line: string): boolean => process.stderr.write(`${line}\n`);
+
+/** Pod i of the seed: a Ready productpage with its injected sidecar (a data-plane pod). */
+function productpagePod(i: number, namespace: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `productpage-${i}`, namespace, labels: { app: 'productpage', version: 'v1' }, annotations: { 'sidecar.istio.io/status': '{"version":"bench","initContainers":["istio-init"],"containers":["istio-proxy"]}' } },
+    spec: {
+      nodeName: `node-${i % 3}`,
+      containers: [
+        { name: 'productpage', image: 'docker.io/istio/examples-bookinfo-productpage-v1:1.12.0', ports: [{ containerPort: 9080 }] },
+        { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.2.2', ports: [{ containerPort: 15090, name: 'http-envoy-prom' }] },
+      ],
+    },
+    status: {
+      phase: 'Running',
+      podIP: `10.0.${Math.floor(i / 250)}.${i % 250}`,
+      conditions: [{ type: 'Ready', status: 'True' }],
+      containerStatuses: ['productpage', 'istio-proxy'].map((name) => ({ name, ready: true, restartCount: 0, image: name, state: { running: { startedAt: '2026-01-01T00:00:00Z' } } })),
+    },
+  };
+}
 
 /** The child: a sandbox seeded like sandbox_list_10k (pods with an istio-proxy container, so all are data plane). */
 async function serve(kubeconfigPath: string): Promise<void> {
   const sandbox = await startSandbox({ kubeconfigPath });
-  const namespaces = BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'namespaces')!;
   const pods = BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'pods')!;
-  for (let n = 0; n < NAMESPACES; n++) {
-    sandbox.api.create({ group: '', version: 'v1', type: namespaces, rest: [], verb: 'create' }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `bench-${n}` } });
-  }
-  for (let i = 0; i < PODS; i++) {
-    const namespace = `bench-${i % NAMESPACES}`;
-    sandbox.api.create(
-      { group: '', version: 'v1', type: pods, namespace, rest: [], verb: 'create' },
-      {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: `productpage-${i}`, namespace, labels: { app: 'productpage', version: 'v1' }, annotations: { 'sidecar.istio.io/status': '{"version":"bench","initContainers":["istio-init"],"containers":["istio-proxy"]}' } },
-        spec: {
-          nodeName: `node-${i % 3}`,
-          containers: [
-            { name: 'productpage', image: 'docker.io/istio/examples-bookinfo-productpage-v1:1.12.0', ports: [{ containerPort: 9080 }] },
-            { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.2.2', ports: [{ containerPort: 15090, name: 'http-envoy-prom' }] },
-          ],
-        },
-        status: {
-          phase: 'Running',
-          podIP: `10.0.${Math.floor(i / 250)}.${i % 250}`,
-          conditions: [{ type: 'Ready', status: 'True' }],
-          containerStatuses: ['productpage', 'istio-proxy'].map((name) => ({ name, ready: true, restartCount: 0, image: name, state: { running: { startedAt: '2026-01-01T00:00:00Z' } } })),
-        },
-      },
-    );
-  }
+  seedPods(sandbox, { namespaces: NAMESPACES, pods: PODS, pod: productpagePod });
   process.stdout.write('ready\n');
   // `touch <n>`: a merge patch changing pod n's readiness (a change the tree shows).
   for await (const line of createInterface({ input: process.stdin })) {
     const [command, arg] = line.split(' ');
     if (command !== 'touch') continue;
     const i = Number(arg) % PODS;
-    const namespace = `bench-${i % NAMESPACES}`;
+    const namespace = benchNamespace(i, NAMESPACES);
     const body = JSON.stringify({ metadata: { labels: { 'bench-tick': arg } }, status: { containerStatuses: [{ name: 'productpage', ready: Number(arg) % 2 === 0, restartCount: 0, image: 'productpage', state: { running: { startedAt: '2026-01-01T00:00:00Z' } } }, { name: 'istio-proxy', ready: true, restartCount: 0, image: 'istio-proxy', state: { running: { startedAt: '2026-01-01T00:00:00Z' } } }] } });
     sandbox.api.patch({ group: '', version: 'v1', type: pods, namespace, name: `productpage-${i}`, rest: [], verb: 'patch' }, body, 'application/merge-patch+json', new URLSearchParams());
   }

@@ -14,54 +14,41 @@ import { promisify } from 'node:util';
 import { buildPodTree, changedNodes } from '../../src/istio/pod-tree-model';
 import type { PodObject, PodSummary } from '../../src/kube/pod-summary';
 import { summarizePod } from '../../src/kube/pod-summary';
-import { BUILTIN_RESOURCE_TYPES } from '../../src/sandbox/resource-types';
+import type { KubeObject } from '../../src/sandbox/kube-object';
 import { startSandbox } from '../../src/sandbox/sandbox';
+import { seedPods } from './bench-sandbox';
+import { median, percentile, round } from './bench-stats';
 
 const NAMESPACES = 200;
 const PODS = 10_000;
 const RUNS = Number(process.env.ISTIO_LAB_BENCH_RUNS ?? 20);
 const PEER_RUNS = Number(process.env.ISTIO_LAB_BENCH_PEER_RUNS ?? 5);
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const percentile = (values: number[], p: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
-const round = (value: number): number => Math.round(value * 100) / 100;
 const log = (line: string): boolean => process.stderr.write(`${line}\n`);
+
+/** Pod i of the seed: a productpage of a Deployment, with an injected sidecar (so data plane). */
+function productpagePod(i: number, namespace: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `productpage-v1-7c7c5f5c99-${i}`, namespace, labels: { app: 'productpage', version: 'v1', 'pod-template-hash': '7c7c5f5c99' }, annotations: { 'sidecar.istio.io/status': '{"version":"bench"}' } },
+    spec: {
+      nodeName: `node-${i % 3}`,
+      containers: [
+        { name: 'productpage', image: 'docker.io/istio/examples-bookinfo-productpage-v1:1.12.0' },
+        { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.2.2' },
+      ],
+    },
+  };
+}
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-bench-tree-'));
   const kubeconfig = path.join(dir, 'kubeconfig');
   const sandbox = await startSandbox({ kubeconfigPath: kubeconfig });
   try {
-    const namespaces = BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'namespaces')!;
-    const podType = BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'pods')!;
-    for (let n = 0; n < NAMESPACES; n++) {
-      sandbox.api.create({ group: '', version: 'v1', type: namespaces, rest: [], verb: 'create' }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `bench-${n}` } });
-    }
-    const objects: PodObject[] = [];
-    for (let i = 0; i < PODS; i++) {
-      const namespace = `bench-${i % NAMESPACES}`;
-      const created = sandbox.api.create(
-        { group: '', version: 'v1', type: podType, namespace, rest: [], verb: 'create' },
-        {
-          apiVersion: 'v1',
-          kind: 'Pod',
-          metadata: { name: `productpage-v1-7c7c5f5c99-${i}`, namespace, labels: { app: 'productpage', version: 'v1', 'pod-template-hash': '7c7c5f5c99' }, annotations: { 'sidecar.istio.io/status': '{"version":"bench"}' } },
-          spec: {
-            nodeName: `node-${i % 3}`,
-            containers: [
-              { name: 'productpage', image: 'docker.io/istio/examples-bookinfo-productpage-v1:1.12.0' },
-              { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.2.2' },
-            ],
-          },
-        },
-      );
-      objects.push(created as PodObject);
-    }
-    const pods: PodSummary[] = objects.map((object) => summarizePod(object));
+    const objects = seedPods(sandbox, { namespaces: NAMESPACES, pods: PODS, pod: productpagePod });
+    const pods: PodSummary[] = objects.map((object) => summarizePod(object as PodObject));
     log(`pod_tree_update_10k: ${pods.length} pods seeded`);
 
     const input = { cluster: { context: 'bench', server: sandbox.url, simulated: true }, state: { kind: 'synced' as const }, istioNamespace: 'istio-system' };
@@ -99,7 +86,7 @@ async function main(): Promise<void> {
         nodes_refreshed_per_update: refreshed,
         max_refreshes_per_second: 4,
         kubectl_rows: lines,
-        samples: { ours: ours.map(round), peer: peer.map(round) },
+        samples: { ours: ours.map((ms) => round(ms)), peer: peer.map((ms) => round(ms)) },
       })}\n`,
     );
   } finally {

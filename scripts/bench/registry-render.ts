@@ -10,20 +10,10 @@ import type { ExtensionMessage } from '../../src/shared/registry-messages';
 import { RAW_DISPLAY_LIMIT } from '../../src/shared/registry-messages';
 import { goMarshalIndent } from '../../src/sandbox/istio/pilot-registry';
 import { launchBrowser, openWebview, root } from '../../test/webview/webview-page';
+import { median, percentile, round } from './bench-stats';
 
 const SERVICES = 10_000;
 const RUNS = Number(process.env.ISTIO_LAB_BENCH_RUNS ?? 5);
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
-const round = (value: number): number => Math.round(value * 100) / 100;
 
 /** `/v1/registration` of 10,000 services in 100 namespaces, 2 ports each, 3 endpoints per port, as Pilot pretty-prints it. */
 function registrationBody(): string {
@@ -133,7 +123,7 @@ async function main(): Promise<void> {
     payload_bytes: Buffer.byteLength(raw),
     dom_rows_after_filter: rows,
     webview_bundle_bytes: fs.statSync(bundle).size,
-    samples: { ours: ours.map(round), peer: peer.map(round) },
+    samples: { ours: ours.map((ms) => round(ms)), peer: peer.map((ms) => round(ms)) },
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -9,18 +9,14 @@ import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { KubeObject } from '../../src/sandbox/kube-object';
 import { startSandbox } from '../../src/sandbox/sandbox';
-import { BUILTIN_RESOURCE_TYPES } from '../../src/sandbox/resource-types';
+import { seedPods } from './bench-sandbox';
+import { median } from './bench-stats';
 
 const NAMESPACES = 200;
 const PODS = 10_000;
 const RUNS = Number(process.env.ISTIO_LAB_BENCH_RUNS ?? 7);
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 function get(url: string, token: string, ca: string, accept = 'application/json'): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -34,28 +30,23 @@ function get(url: string, token: string, ca: string, accept = 'application/json'
   });
 }
 
+/** Pod i of the seed: a running pod with only an istio-proxy container. */
+function sidecarPod(i: number, namespace: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `istio-proxy-${i}`, namespace, labels: { app: 'bench', istio: 'sidecar' } },
+    spec: { containers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.2.2', ports: [{ containerPort: 15090, name: 'http-envoy-prom' }] }] },
+    status: { phase: 'Running', podIP: `10.0.${Math.floor(i / 250)}.${i % 250}` },
+  };
+}
+
 async function main(): Promise<void> {
   const sandbox = await startSandbox();
-  const namespaces = BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'namespaces')!;
-  const pods = BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'pods')!;
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
-  for (let n = 0; n < NAMESPACES; n++) {
-    sandbox.api.create({ group: '', version: 'v1', type: namespaces, rest: [], verb: 'create' }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `bench-${n}` } });
-  }
-  for (let i = 0; i < PODS; i++) {
-    const namespace = `bench-${i % NAMESPACES}`;
-    sandbox.api.create(
-      { group: '', version: 'v1', type: pods, namespace, rest: [], verb: 'create' },
-      {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: `istio-proxy-${i}`, namespace, labels: { app: 'bench', istio: 'sidecar' } },
-        spec: { containers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.2.2', ports: [{ containerPort: 15090, name: 'http-envoy-prom' }] }] },
-        status: { phase: 'Running', podIP: `10.0.${Math.floor(i / 250)}.${i % 250}` },
-      },
-    );
-  }
+  // The pods returned are the stored ones, and the array is dropped before the collection: the heap measured is the sandbox's.
+  seedPods(sandbox, { namespaces: NAMESPACES, pods: PODS, pod: sidecarPod });
   global.gc?.();
   const heapPerPod = (process.memoryUsage().heapUsed - heapBefore) / PODS;
   process.stderr.write(`sandbox_list_10k: ${PODS} pods in ${NAMESPACES} namespaces, ~${Math.round(heapPerPod)} bytes of heap each\n`);

@@ -10,15 +10,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startSandbox } from '../../src/sandbox/sandbox';
+import { median } from './bench-stats';
 
 const RUNS = Number(process.env.ISTIO_LAB_BENCH_RUNS ?? 25);
 const NS = 'istio-system';
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 function fetchBody(get: typeof http.get, url: string, options: https.RequestOptions): Promise<string> {
   return new Promise((resolve, reject) => {
