@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { labSteps, terminalLineFor } from '../../src/lab/steps';
-import { screenshot, workbenchShows } from './ui-helpers';
+import { screenshot, setTheme, workbenchShows } from './ui-helpers';
 
 const EXTENSION_ID = 'istio-lab.istio-lab';
 
@@ -19,10 +19,6 @@ interface Manifest {
 
 function metrics(): Record<string, number> {
   return (globalThis as { istioLabMetrics?: Record<string, number> }).istioLabMetrics ?? {};
-}
-
-async function setTheme(theme: string): Promise<void> {
-  await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
 }
 
 describe('Istio Lab in VS Code', () => {

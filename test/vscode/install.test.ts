@@ -9,23 +9,13 @@ import type { CheckResult } from '../../src/istio/precheck/precheck';
 import type { ApplyReport, DeleteReport } from '../../src/kube/apply/apply-engine';
 import type { Sandbox } from '../../src/sandbox/sandbox';
 import { startSandbox } from '../../src/sandbox/sandbox';
-import { screenshot, workbenchShows } from './ui-helpers';
+import { assertShows, screenshot, settings } from './ui-helpers';
 
 const EXTENSION_ID = 'istio-lab.istio-lab';
-
-async function settings(values: Record<string, string>): Promise<void> {
-  const config = vscode.workspace.getConfiguration('istioLab');
-  for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
-}
 
 async function reportText(name: string): Promise<string> {
   const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'istio-lab-report', path: `/${name}.md` }));
   return document.getText();
-}
-
-async function assertShows(text: string, message: string): Promise<void> {
-  const shows = await workbenchShows(text, 30_000);
-  if (shows !== undefined) assert.equal(shows, true, message);
 }
 
 describe('pre-check, install and uninstall through the commands', function () {

@@ -1,7 +1,6 @@
 // The Istio Pods view in real VS Code, watching an in-process sandbox cluster (3 nodes, no
 // simulated delays) on which the book's Istio 1.2.2 demo manifest is applied with the real kubectl.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,7 +10,7 @@ import * as vscode from 'vscode';
 import type { Sandbox } from '../../src/sandbox/sandbox';
 import { startSandbox } from '../../src/sandbox/sandbox';
 import type { TreeRow } from './ui-helpers';
-import { screenshot, treeRows, workbenchShows } from './ui-helpers';
+import { assertShows, kubectl, screenshot, setTheme, settings, treeRows } from './ui-helpers';
 
 const EXTENSION_ID = 'istio-lab.istio-lab';
 const EMPTY_CONTEXT = 'empty-cluster';
@@ -34,43 +33,6 @@ function mergedKubeconfig(istio: Sandbox, empty: Sandbox): string {
   main.clusters.push({ name: DOWN_CONTEXT, cluster: { server: 'https://127.0.0.1:1', 'insecure-skip-tls-verify': true } } as KubeconfigFile['clusters'][0]);
   main.contexts.push({ name: DOWN_CONTEXT, context: { cluster: DOWN_CONTEXT, user: EMPTY_CONTEXT } });
   return yaml.dump(main);
-}
-
-function kubectl(kubeconfig: string, home: string, args: string[]): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', args, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? -1, output }));
-  });
-}
-
-async function settings(values: Record<string, string>): Promise<void> {
-  const config = vscode.workspace.getConfiguration('istioLab');
-  for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
-}
-
-/** Switches the colour theme and waits until the workbench has applied it. */
-async function setTheme(theme: string): Promise<void> {
-  const kind = theme.includes('Dark') ? vscode.ColorThemeKind.Dark : vscode.ColorThemeKind.Light;
-  const applied = new Promise<void>((resolve) => {
-    if (vscode.window.activeColorTheme.kind === kind) return resolve();
-    const listener = vscode.window.onDidChangeActiveColorTheme((active) => {
-      if (active.kind !== kind) return;
-      listener.dispose();
-      resolve();
-    });
-  });
-  await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
-  await applied;
-}
-
-/** Asserts the workbench shows `text`; desktop runs (no launcher) skip the check. */
-async function assertShows(text: string, message: string): Promise<void> {
-  const shows = await workbenchShows(text);
-  if (shows !== undefined) assert.equal(shows, true, message);
 }
 
 /** What each pod of the book's `kubectl get po -n istio-system` should read like. */

@@ -2,7 +2,6 @@
 // delays) with the book's Istio 1.2.2 demo applied: the panel lists what the book's curl shows,
 // the diagram shows Pilot's live state, errors say what to do, and the theme follows VS Code.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,44 +11,9 @@ import { openConnection } from '../../src/kube/connection';
 import { startPodStore } from '../../src/kube/pod-store';
 import type { Sandbox } from '../../src/sandbox/sandbox';
 import { startSandbox } from '../../src/sandbox/sandbox';
-import { screenshot, workbenchShows } from './ui-helpers';
+import { assertShows, kubectl, screenshot, setTheme, settings } from './ui-helpers';
 
 const EXTENSION_ID = 'istio-lab.istio-lab';
-
-function kubectl(kubeconfig: string, home: string, args: string[]): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', args, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? -1, output }));
-  });
-}
-
-async function settings(values: Record<string, string>): Promise<void> {
-  const config = vscode.workspace.getConfiguration('istioLab');
-  for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
-}
-
-async function setTheme(theme: string): Promise<void> {
-  const kind = theme.includes('Dark') ? vscode.ColorThemeKind.Dark : vscode.ColorThemeKind.Light;
-  const applied = new Promise<void>((resolve) => {
-    if (vscode.window.activeColorTheme.kind === kind) return resolve();
-    const listener = vscode.window.onDidChangeActiveColorTheme((active) => {
-      if (active.kind !== kind) return;
-      listener.dispose();
-      resolve();
-    });
-  });
-  await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
-  await applied;
-}
-
-async function assertShows(text: string, message: string): Promise<void> {
-  const shows = await workbenchShows(text, 30_000);
-  if (shows !== undefined) assert.equal(shows, true, message);
-}
 
 describe('the service registry viewer', function () {
   this.timeout(180_000);

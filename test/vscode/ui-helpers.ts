@@ -1,5 +1,10 @@
 // Helpers for extension-host tests: ask the browser launcher for a screenshot or whether the
-// workbench shows a text. Desktop VS Code runs have no launcher; the helpers say so.
+// workbench shows a text (desktop VS Code runs have no launcher; the helpers say so), set
+// settings and the theme, and run the real kubectl.
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as vscode from 'vscode';
+
 export async function screenshot(name: string): Promise<string | undefined> {
   const url = process.env.ISTIO_LAB_SCREENSHOT_URL;
   if (!url) return undefined;
@@ -36,4 +41,43 @@ export async function treeRows(view: string): Promise<TreeRow[] | undefined> {
   const response = await fetch(query, { method: 'POST' });
   if (!response.ok) throw new Error(`reading the rows of ${view} failed: ${await response.text()}`);
   return (await response.json()) as TreeRow[];
+}
+
+/** Asserts the workbench shows `text`; desktop runs (no launcher) skip the check. */
+export async function assertShows(text: string, message: string, timeoutMs = 30_000): Promise<void> {
+  const shows = await workbenchShows(text, timeoutMs);
+  if (shows !== undefined) assert.equal(shows, true, message);
+}
+
+/** Sets `istioLab.*` settings for the user. */
+export async function settings(values: Record<string, string>): Promise<void> {
+  const config = vscode.workspace.getConfiguration('istioLab');
+  for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+/** Switches the colour theme and waits until the workbench has applied it. */
+export async function setTheme(theme: string): Promise<void> {
+  const kind = theme.includes('Dark') ? vscode.ColorThemeKind.Dark : vscode.ColorThemeKind.Light;
+  const applied = new Promise<void>((resolve) => {
+    if (vscode.window.activeColorTheme.kind === kind) return resolve();
+    const listener = vscode.window.onDidChangeActiveColorTheme((active) => {
+      if (active.kind !== kind) return;
+      listener.dispose();
+      resolve();
+    });
+  });
+  await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+  await applied;
+}
+
+/** The real kubectl on PATH with this kubeconfig; stdout and stderr together. */
+export function kubectl(kubeconfig: string, home: string, args: string[]): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('kubectl', args, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code: code ?? -1, output }));
+  });
 }
