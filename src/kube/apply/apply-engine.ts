@@ -170,12 +170,16 @@ export async function applyManifest(client: ObjectClient, objects: readonly Mani
     if (dryRun && needed.some(({ need, result }) => need.reason !== 'pod-input' && result.outcome === 'created')) {
       return settle(object, 'unverified');
     }
-    const definedHere = planned.needs.some((need) => need.reason === 'crd');
+    // Discovery may lag only behind a CRD this install has just put in place. After its CRD failed
+    // (a 500, a denial) the kind will not appear: one look, then kubectl's "no matches for kind" at
+    // once. Waiting out the establish timeout instead held a slot per custom resource, so a single
+    // failed CRD with a dozen resources stalled the whole install for minutes.
+    const mayLag = !dryRun && needed.some(({ need }) => need.reason === 'crd') && needed.every(({ need, result }) => need.reason !== 'crd' || result.outcome === 'created' || result.outcome === 'unchanged');
     return slots.run(async () => {
       if (options.signal?.aborted) return settle(object, 'cancelled');
       let mapping: ResourceMapping | undefined;
       try {
-        mapping = await mappingOf(object, definedHere && !dryRun);
+        mapping = await mappingOf(object, mayLag);
       } catch (error) {
         return settle(object, 'failed', failureOf(error));
       }
