@@ -20,7 +20,15 @@ export function registerLabCommands(
 ): void {
   const walkthroughId = `${context.extension.id}#${LAB_WALKTHROUGH_ID}`;
 
+  // The walkthrough ticks a step when its context key `istioLab.labStep.<id>` says done (see its
+  // completionEvents), so the guide and the Lab Steps view agree, whichever way the step was done.
+  const publishStates = (): void => {
+    for (const step of labSteps) void vscode.commands.executeCommand('setContext', `istioLab.labStep.${step.id}`, tree.progress.state(step.id).status);
+  };
+  publishStates();
+
   context.subscriptions.push(
+    tree.progress.onDidChange(publishStates),
     vscode.commands.registerCommand('istioLab.openLabGuide', async (stepId?: string) => {
       await tree.markLabStarted();
       const step = typeof stepId === 'string' ? findLabStep(stepId) : undefined;

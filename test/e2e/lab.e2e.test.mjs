@@ -80,6 +80,15 @@ step("the install brings up the book's 15 pods in the Istio Pods tree", async ()
   await shoot('pods');
 });
 
+step('the lab guide ticks the steps done so far, as the Lab Steps view shows them', async () => {
+  await openLabGuide(workbench);
+  for (const title of ['Prepare a Kubernetes cluster', 'Download Istio 1.2.2', 'Pre-check the cluster with istioctl', 'Install the demo profile', 'Watch the control plane come up']) {
+    const ticked = workbench.page.locator('.getting-started-step', { hasText: title }).locator('.codicon-getting-started-step-checked');
+    await ticked.first().waitFor({ timeout: 30_000 }).catch(() => assert.fail(`the lab guide does not tick "${title}"`));
+  }
+  await shoot('guide-ticked');
+});
+
 step('the registry viewer lists grafana.istio-system.svc.cluster.local|http', async () => {
   await findGrafanaInRegistry(workbench, shoot);
 });
