@@ -26,6 +26,11 @@ export function registerLabCommands(
     for (const step of labSteps) void vscode.commands.executeCommand('setContext', `istioLab.labStep.${step.id}`, tree.progress.state(step.id).status);
   };
   publishStates();
+  // "Understand Istio's architecture" has nothing on the cluster to check: it is done once the
+  // learner lists the components (its commands) or explores the registry viewer's diagram.
+  const markReadingStep = async (step: LabStep | undefined): Promise<void> => {
+    if (step?.id === 'architecture') await tree.progress.mark('architecture', 'done');
+  };
 
   context.subscriptions.push(
     tree.progress.onDidChange(publishStates),
@@ -38,9 +43,11 @@ export function registerLabCommands(
       if (step) await vscode.commands.executeCommand('walkthroughs.selectStep', step.id);
     }),
     vscode.commands.registerCommand('istioLab.typeStepCommand', async (target?: CommandTarget) => {
-      const line = await resolveLine(target);
-      if (line === undefined) return;
+      const resolved = await resolveLine(target);
+      if (resolved === undefined) return;
+      const { line } = resolved;
       await tree.markLabStarted();
+      await markReadingStep(resolved.step);
       const terminal = vscode.window.terminals.find((t) => t.name === TERMINAL_NAME && t.exitStatus === undefined) ??
         vscode.window.createTerminal({ name: TERMINAL_NAME, iconPath: new vscode.ThemeIcon('beaker') });
       terminal.show();
@@ -60,17 +67,20 @@ export function registerLabCommands(
       return tree.progress.state(step);
     }),
     vscode.commands.registerCommand('istioLab.copyStepCommand', async (target?: CommandTarget) => {
-      const line = await resolveLine(target);
-      if (line === undefined) return;
+      const resolved = await resolveLine(target);
+      if (resolved === undefined) return;
+      const { line } = resolved;
+      await markReadingStep(resolved.step);
       await vscode.env.clipboard.writeText(line);
       void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied: {0}', line), 3000);
     }),
   );
 }
 
-async function resolveLine(target: CommandTarget): Promise<string | undefined> {
+/** The shell line a target stands for, and its step when it is a whole step's commands. */
+async function resolveLine(target: CommandTarget): Promise<{ line: string; step?: LabStep } | undefined> {
   if (typeof target === 'object') {
-    return target.kind === 'command' ? target.command : terminalLineFor(target.step);
+    return target.kind === 'command' ? { line: target.command } : { line: terminalLineFor(target.step), step: target.step };
   }
   const step = typeof target === 'string' ? findLabStep(target) : await pickStep();
   if (typeof target === 'string' && !step) {
@@ -78,7 +88,7 @@ async function resolveLine(target: CommandTarget): Promise<string | undefined> {
       vscode.l10n.t('Unknown lab step "{0}". Open the lab guide and use the step\'s button instead.', target),
     );
   }
-  return step ? terminalLineFor(step) : undefined;
+  return step ? { line: terminalLineFor(step), step } : undefined;
 }
 
 async function pickStep(): Promise<LabStep | undefined> {

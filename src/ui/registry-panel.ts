@@ -160,6 +160,8 @@ class RegistryPanel implements vscode.Disposable {
         return;
       case 'component':
         void this.revealPods(message.id);
+        // Exploring the diagram is what the lab's architecture step asks for.
+        vscode.commands.executeCommand('istioLab.markLabStep', 'architecture', 'done').then(undefined, () => undefined);
         return;
     }
   }

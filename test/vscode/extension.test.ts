@@ -127,4 +127,14 @@ describe('Istio Lab in VS Code', () => {
     if (shows !== undefined) assert.equal(shows, true, 'the typed command is not visible in the terminal');
     terminal.dispose();
   });
+
+  it("marks Understand Istio's architecture done once its commands are typed or copied, and only that step", async () => {
+    const state = (step: string) => vscode.commands.executeCommand<{ status: string }>('istioLab.labStepState', step);
+    assert.equal((await state('architecture')).status, 'todo');
+    await vscode.commands.executeCommand('istioLab.copyStepCommand', 'watch');
+    assert.equal((await state('watch')).status, 'todo', 'copying the watch commands is not watching the control plane');
+    await vscode.commands.executeCommand('istioLab.copyStepCommand', 'architecture');
+    assert.equal((await state('architecture')).status, 'done');
+    assert.equal(await vscode.env.clipboard.readText(), 'kubectl get deploy,svc -n istio-system');
+  });
 });
