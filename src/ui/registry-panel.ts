@@ -23,8 +23,6 @@ import { createNonce, registryPageHtml } from './registry-html';
 import { affectsSettings, istioNamespace, registryAutoRefreshSeconds } from './settings';
 import { REGISTRY_VIEW_TYPE } from './view-ids';
 
-/** Set once a registry was fetched: the lab guide's last step completes on it. */
-const FETCHED_CONTEXT = 'istioLab.registryFetched';
 const HEALTH_DEBOUNCE_MS = 250;
 
 /** The error in the learner's language: what happened, why, and what to do. */
@@ -161,9 +159,16 @@ class RegistryPanel implements vscode.Disposable {
       case 'component':
         void this.revealPods(message.id);
         // Exploring the diagram is what the lab's architecture step asks for.
-        vscode.commands.executeCommand('istioLab.markLabStep', 'architecture', 'done').then(undefined, () => undefined);
+        this.markStep('architecture');
         return;
     }
+  }
+
+  /** Marks a lab step done in the Lab Steps view (which owns the lab's progress). */
+  private markStep(step: 'architecture' | 'registry', detail?: string): void {
+    vscode.commands.executeCommand('istioLab.markLabStep', step, 'done', detail).then(undefined, (error: unknown) =>
+      this.log.warn(`registry: cannot mark the lab step ${step}: ${error instanceof Error ? error.message : String(error)}`),
+    );
   }
 
   /** Fetches the registry; `visible` shows a cancellable notification (manual refresh), auto-refresh stays quiet. */
@@ -189,11 +194,8 @@ class RegistryPanel implements vscode.Disposable {
         this.last = { result, snapshot, fetchedAt, ...(diff ? { diff } : {}) };
         this.postRegistry();
         this.postHealth();
-        void vscode.commands.executeCommand('setContext', FETCHED_CONTEXT, true);
-        // The Lab Steps view shows the registry step done, with the service that answered.
-        vscode.commands.executeCommand('istioLab.markLabStep', 'registry', 'done', result.target.service).then(undefined, (error: unknown) =>
-          this.log.warn(`registry: cannot mark the lab step: ${error instanceof Error ? error.message : String(error)}`),
-        );
+        // The Lab Steps view (and the walkthrough, from it) shows the registry step done, with the service that answered.
+        this.markStep('registry', result.target.service);
         const counts = countEndpoints(snapshot);
         this.log.info(`registry: ${counts.services} services, ${counts.ports} ports, ${counts.endpoints} endpoints from ${result.target.service} via ${result.via}${result.fallbackReason ? ` (${result.fallbackReason})` : ''} in ${(performance.now() - started).toFixed(0)} ms`);
       } catch (error) {

@@ -328,7 +328,7 @@ export function visibleRows(index: RegistryIndex, filter: RowFilter): VisibleRow
   let candidates: ServiceGroups = index.namespaces;
   let narrowedFrom = -1;
   for (const [key, rows] of index.recent) {
-    if (key.startsWith(scope) && query.startsWith(rows.query) && rows.query.length > narrowedFrom && key.length === scope.length + rows.query.length) {
+    if (key === scope + rows.query && query.startsWith(rows.query) && rows.query.length > narrowedFrom) {
       candidates = rows.matched;
       narrowedFrom = rows.query.length;
     }

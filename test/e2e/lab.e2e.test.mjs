@@ -37,6 +37,15 @@ after(async () => {
   assert.ok(code === 0 || code === 'SIGINT' || code === 130, `npm start did not stop cleanly on Ctrl-C (${code})`);
 });
 
+/** Opens the lab guide and waits until it ticks each of these steps. */
+async function assertGuideTicks(...titles) {
+  await openLabGuide(workbench);
+  for (const title of titles) {
+    const ticked = workbench.page.locator('.getting-started-step', { hasText: title }).locator('.codicon-getting-started-step-checked');
+    await ticked.first().waitFor({ timeout: 30_000 }).catch(() => assert.fail(`the lab guide does not tick "${title}"`));
+  }
+}
+
 // The steps build on each other: once one fails, the rest would only repeat its failure.
 let failed;
 const step = (name, body) =>
@@ -81,11 +90,7 @@ step("the install brings up the book's 15 pods in the Istio Pods tree", async ()
 });
 
 step('the lab guide ticks the steps done so far, as the Lab Steps view shows them', async () => {
-  await openLabGuide(workbench);
-  for (const title of ['Prepare a Kubernetes cluster', 'Download Istio 1.2.2', 'Pre-check the cluster with istioctl', 'Install the demo profile', 'Watch the control plane come up']) {
-    const ticked = workbench.page.locator('.getting-started-step', { hasText: title }).locator('.codicon-getting-started-step-checked');
-    await ticked.first().waitFor({ timeout: 30_000 }).catch(() => assert.fail(`the lab guide does not tick "${title}"`));
-  }
+  await assertGuideTicks('Prepare a Kubernetes cluster', 'Download Istio 1.2.2', 'Pre-check the cluster with istioctl', 'Install the demo profile', 'Watch the control plane come up');
   await shoot('guide-ticked');
 });
 
@@ -98,6 +103,7 @@ step("clicking Pilot in the architecture diagram completes the lab's architectur
   await frame.locator('[data-component="pilot"]').first().click();
   const done = workbench.page.locator('.monaco-list-row', { hasText: "Understand Istio's architecture" }).filter({ hasText: 'done' });
   await done.first().waitFor({ timeout: 30_000 }).catch(() => assert.fail('the Lab Steps view does not show the architecture step done'));
+  await assertGuideTicks("Understand Istio's architecture", "Query Pilot's service registry");
 });
 
 step("a pod's logs stream into an output channel", async () => {
