@@ -1,23 +1,35 @@
 // Runs a downloaded release's istioctl against the lab's cluster: an argument array, no shell,
-// the connection's kubeconfig written to a private temporary file (mode 0600, deleted after) and
-// passed with its context, output streamed to the caller as it comes. Cancelling kills it.
+// output streamed to the caller as it comes; cancelling kills it. istioctl gets a kubeconfig of
+// its own holding only the lab's context, its cluster and its user as the user's files have them
+// (exec plugins, auth providers, certificates, tokens: see kubeconfig-export.ts), written 0600 in
+// a private temporary folder and deleted afterwards, whether istioctl succeeds, fails or is cancelled.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { exportContextKubeconfig, exportKubeConfigContext } from '../kubeconfig-export';
 
 export interface IstioctlTarget {
   readonly kubeConfig: KubeConfig;
   readonly contextName: string;
+  /** The kubeconfig files the context was read from (a connection's `files`); none = in-cluster. */
+  readonly files?: readonly string[];
+}
+
+/** The kubeconfig istioctl is given: the target's context alone, read from its files when it has them. */
+export function istioctlKubeconfig(target: IstioctlTarget): string {
+  return target.files?.length ? exportContextKubeconfig(target.files, target.contextName) : exportKubeConfigContext(target.kubeConfig, target.contextName);
 }
 
 /** Exit code 130 means it was cancelled. */
 export async function runIstioctl(istioctl: string, args: readonly string[], target: IstioctlTarget, onOutput: (text: string) => void, signal?: AbortSignal): Promise<number> {
+  const text = istioctlKubeconfig(target);
+  // mkdtemp makes the folder 0700; `wx` refuses a file that somehow exists already.
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'istio-lab-'));
   const kubeconfig = path.join(dir, 'kubeconfig');
   try {
-    await fs.promises.writeFile(kubeconfig, target.kubeConfig.exportConfig(), { mode: 0o600 });
+    await fs.promises.writeFile(kubeconfig, text, { mode: 0o600, flag: 'wx' });
     return await new Promise<number>((resolve, reject) => {
       const child = spawn(istioctl, [...args, '--kubeconfig', kubeconfig, '--context', target.contextName], { stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
       child.stdout.on('data', (chunk: Buffer) => onOutput(chunk.toString()));
