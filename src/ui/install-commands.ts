@@ -21,11 +21,13 @@ import { parseManifest } from '../kube/apply/manifest';
 import type { ClusterConnection } from '../kube/connection';
 import type { DownloadedRelease } from '../lab/downloaded-release';
 import { findDownloadedRelease, isVerified } from '../lab/downloaded-release';
+import { exposeIstioctl } from '../lab/terminal-path';
 import type { InstallTimelineData, PodLike } from '../lab/install-timeline';
 import { InstallTimeline, controlPlaneReady, podRows } from '../lab/install-timeline';
 import type { LabStepId } from '../lab/steps';
 import type { StepStatus } from '../lab/lab-progress';
 import type { ClusterService } from './cluster-service';
+import { confirmIstioctl, terminalLinkDirectory } from './istioctl-trust';
 import { kubeErrorMessage } from './kube-error-messages';
 import { releasesDirectory } from './release-commands';
 import { affectsSettings, istioNamespace, istioVersion } from './settings';
@@ -37,7 +39,7 @@ interface InstallArguments {
   readonly manifest?: string;
   /** An istioctl to run (modern method). */
   readonly istioctl?: string;
-  /** Skip the confirmation. */
+  /** Skip the confirmation (not the warning before an unverified istioctl runs). */
   readonly yes?: boolean;
   readonly dryRun?: boolean;
   /** Return once the objects are created, without waiting for the control plane. */
@@ -154,7 +156,7 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
       const summary = passed ? vscode.l10n.t('The cluster is ready for Istio {0}.', release.plan.version) : vscode.l10n.t('The cluster is not ready for Istio {0}: see the checklist for what to fix.', release.plan.version);
       const show = passed ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
       void show(summary, ...(runIstioctl ? [runIstioctl] : [])).then((choice) => {
-        if (choice === runIstioctl && release.istioctl && release.plan.precheckArgs) runInTerminal(release.istioctl, release.plan.precheckArgs, connection);
+        if (choice === runIstioctl && release.istioctl && release.plan.precheckArgs) void checkInTerminal(release, release.plan.precheckArgs, connection);
       });
       return results;
     })),
@@ -166,7 +168,7 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
       if (!release) return undefined;
       const connection = await connect();
       if (!connection) return undefined;
-      if (method.kind === 'istioctl') return runIstioctl(release, method, connection, 'install');
+      if (method.kind === 'istioctl') return (await confirmIstioctlInstall(release, method, connection, args ?? {})) ? runIstioctl(release, method, connection, 'install') : undefined;
       return installFromManifest(release, connection, args ?? {});
     })),
 
@@ -185,6 +187,7 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
         );
         if (choice !== uninstall) return undefined;
       }
+      if (method.kind !== 'manifest' && !(await confirmIstioctl(context, release.downloaded, release.istioctl!, release.plan.version, log))) return undefined;
       if (method.kind === 'istioctl') return runIstioctl(release, method, connection, 'uninstall');
       let objects: ManifestObject[];
       if (method.kind === 'manifest') {
@@ -360,6 +363,28 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
     }
   }
 
+  /** The manifest path's confirmation, for the istioctl path; before it, the warning when the istioctl is not verified. */
+  async function confirmIstioctlInstall(release: ResolvedRelease, method: InstallMethod & { kind: 'istioctl' }, connection: ClusterConnection, args: InstallArguments): Promise<boolean> {
+    if (!(await confirmIstioctl(context, release.downloaded, release.istioctl!, release.plan.version, log))) return false;
+    if (args.yes) return true;
+    const install = vscode.l10n.t('Install');
+    const choice = await vscode.window.showInformationMessage(
+      vscode.l10n.t('Install Istio {0} into {1}? The release\'s istioctl installs the demo profile.', release.plan.version, connection.contextName),
+      { modal: true, detail: commandLine(method) },
+      install,
+    );
+    return choice === install;
+  }
+
+  /** The release's own check in a terminal, once its istioctl may run (asked first when it is not verified). */
+  async function checkInTerminal(release: ResolvedRelease, args: readonly string[], connection: ClusterConnection): Promise<void> {
+    try {
+      if (await confirmIstioctl(context, release.downloaded, release.istioctl!, release.plan.version, log)) await runInTerminal(release.istioctl!, args, connection, terminalLinkDirectory(context));
+    } catch (error) {
+      log.error('could not open the istioctl terminal', error);
+    }
+  }
+
   async function runIstioctl(release: ResolvedRelease, method: InstallMethod & { kind: 'istioctl' }, connection: ClusterConnection, what: 'install' | 'uninstall'): Promise<number | undefined> {
     const output = createOutput(log, what === 'install' ? vscode.l10n.t('Install Istio {0}', release.plan.version) : vscode.l10n.t('Uninstall Istio {0}', release.plan.version));
     output.appendLine(`$ ${commandLine(method)}   # ${connection.contextName}`);
@@ -481,12 +506,13 @@ function failureText(result: ObjectResult): string {
   return `${result.name}: ${failure.reason}: ${failure.message}`;
 }
 
-function runInTerminal(istioctl: string, args: readonly string[], connection: ClusterConnection): void {
-  const bin = path.dirname(istioctl);
+/** `istioctl` in the terminal is the given one, alone in the lab's link folder (src/lab/terminal-path.ts), not the release's whole bin/. */
+async function runInTerminal(istioctl: string, args: readonly string[], connection: ClusterConnection, linkDirectory: string): Promise<void> {
+  const exposed = await exposeIstioctl(linkDirectory, istioctl);
   const terminal = vscode.window.createTerminal({
     name: 'Istio Lab: istioctl',
     iconPath: new vscode.ThemeIcon('beaker'),
-    env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` },
+    env: { PATH: exposed.mode === 'prepend' ? `${exposed.directory}${path.delimiter}${process.env.PATH ?? ''}` : `${process.env.PATH ?? ''}${path.delimiter}${exposed.directory}` },
   });
   terminal.show();
   terminal.sendText(['istioctl', ...args, '--context', connection.contextName].join(' '), true);
@@ -517,7 +543,13 @@ function precheckMarkdown(results: readonly CheckResult[], connection: ClusterCo
   lines.push(`## ${vscode.l10n.t('The same check with istioctl')}`, '');
   if (release.plan.precheckArgs) {
     lines.push('```sh', ['istioctl', ...release.plan.precheckArgs].join(' '), '```', '');
-    lines.push(release.istioctl ? vscode.l10n.t('Run it in a terminal from the notification, or type it in any new terminal: the release\'s bin/ is on PATH.') : vscode.l10n.t('Download the release first to run it.'));
+    lines.push(
+      !release.istioctl
+        ? vscode.l10n.t('Download the release first to run it.')
+        : isVerified(release.downloaded)
+          ? vscode.l10n.t('Run it in a terminal from the notification, or type it in any new terminal: the release\'s istioctl is on PATH.')
+          : vscode.l10n.t('Run it in a terminal from the notification. The release\'s checksum was not verified, so its istioctl runs only after you confirm.'),
+    );
   } else {
     lines.push(vscode.l10n.t('Istio {0}\'s istioctl has no pre-check command.', release.plan.version));
   }

@@ -1,6 +1,6 @@
 // Commands that get an Istio release onto disk — Download Istio Release… and Use Local Archive… —
-// with progress and cancel, then show the release's layout and put its bin/ on the integrated
-// terminal's PATH (the book's `export PATH=$PWD/bin:$PATH`).
+// with progress and cancel, then show the release's layout and put its istioctl on the integrated
+// terminal's PATH (the book's `export PATH=$PWD/bin:$PATH`) when its checksum was verified.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ReleasePlatform } from '../istio/releases/archive-names';
@@ -14,6 +14,7 @@ import { ReleaseError } from '../lab/download/release-error';
 import type { DownloadedRelease } from '../lab/downloaded-release';
 import { isVerified } from '../lab/downloaded-release';
 import { localised, releaseLayout } from '../lab/release-layout';
+import { dropStaleTerminalPath, updateTerminalPath } from './istioctl-trust';
 import { downloadDirectory, istioVersion, releaseSource } from './settings';
 
 /** Options of `istioLab.downloadRelease` for links and tests: `{ platform: 'linux-amd64' }`. */
@@ -30,10 +31,11 @@ export function releasesDirectory(context: vscode.ExtensionContext): string {
 }
 
 export function registerReleaseCommands(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+  dropStaleTerminalPath(context);
   const run = async (title: string, work: (signal: AbortSignal, progress: (update: ReleaseProgress) => void) => Promise<ObtainedRelease>): Promise<ObtainedRelease | undefined> => {
     try {
       const obtained = await withReleaseProgress(title, work);
-      afterObtained(context, obtained, log);
+      await afterObtained(context, obtained, log);
       return obtained;
     } catch (error) {
       showReleaseError(error, log);
@@ -183,22 +185,22 @@ function withReleaseProgress(
   });
 }
 
-function afterObtained(context: vscode.ExtensionContext, obtained: ObtainedRelease, log: vscode.LogOutputChannel): void {
+async function afterObtained(context: vscode.ExtensionContext, obtained: ObtainedRelease, log: vscode.LogOutputChannel): Promise<void> {
   const { release } = obtained;
-  // Like the book's `export PATH=$PWD/bin:$PATH`, for every new integrated terminal.
-  const environment = context.environmentVariableCollection;
-  environment.description = vscode.l10n.t('Puts Istio {0}\'s bin/ first on PATH, so istioctl runs in new terminals.', release.version);
-  environment.prepend('PATH', release.binDirectory + path.delimiter);
-  log.info(
-    `Istio ${release.version} ${obtained.reused ? 'already' : 'now'} in ${release.directory}; SHA-256 ${release.checksum.sha256} (${release.checksum.state}); ${release.binDirectory} prepended to the terminal PATH`,
-  );
+  log.info(`Istio ${release.version} ${obtained.reused ? 'already' : 'now'} in ${release.directory}; SHA-256 ${release.checksum.sha256} (${release.checksum.state})`);
+  // Like the book's `export PATH=$PWD/bin:$PATH`, for every new integrated terminal: its istioctl
+  // alone, and only when verified (or confirmed by the learner before).
+  const onPath = await updateTerminalPath(context, release, log).catch((error: unknown) => {
+    log.warn(`could not put istioctl on the terminal PATH: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  });
   // The lab's download step is the configured release (what the start-up re-check looks for).
   if (release.version === istioVersion()) {
     void vscode.commands.executeCommand('istioLab.markLabStep', 'download', isVerified(release) ? 'done' : 'warning', release.version).then(undefined, (error: unknown) =>
       log.warn(`could not mark the download step: ${error instanceof Error ? error.message : String(error)}`),
     );
   }
-  void showLayout(release, obtained.reused);
+  void showLayout(release, obtained.reused, onPath);
   if (release.checksum.state === 'not-published') {
     void vscode.window.showWarningMessage(
       vscode.l10n.t('No SHA-256 checksum was published for {0}, so it could not be verified. Its SHA-256 is {1}.', release.archiveFileName, release.checksum.sha256),
@@ -210,7 +212,7 @@ interface LayoutItem extends vscode.QuickPickItem {
   readonly file?: string;
 }
 
-async function showLayout(release: DownloadedRelease, reused: boolean): Promise<void> {
+async function showLayout(release: DownloadedRelease, reused: boolean, onPath: boolean): Promise<void> {
   const entries = await releaseLayout(release.directory);
   const language = vscode.env.language;
   const items: LayoutItem[] = entries.map((entry) => ({
@@ -224,7 +226,9 @@ async function showLayout(release: DownloadedRelease, reused: boolean): Promise<
   pick.title = reused
     ? vscode.l10n.t('Istio {0} was already downloaded ({1}): {2}', release.version, checked, release.directory)
     : vscode.l10n.t('Istio {0} is ready ({1}): {2}', release.version, checked, release.directory);
-  pick.placeholder = vscode.l10n.t('What is in the release: pick an entry to open it. New terminals have istioctl on PATH.');
+  pick.placeholder = onPath
+    ? vscode.l10n.t('What is in the release: pick an entry to open it. New terminals have istioctl on PATH.')
+    : vscode.l10n.t('What is in the release: pick an entry to open it. Its istioctl is not on PATH until you confirm running it (it is not verified).');
   pick.items = items;
   pick.matchOnDetail = true;
   pick.onDidAccept(() => {
