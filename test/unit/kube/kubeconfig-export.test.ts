@@ -58,7 +58,7 @@ before(() => {
       {
         name: 'gke-user',
         user: {
-          exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin', args: ['--verbose'], env: [{ name: 'CLOUDSDK_CORE_PROJECT', value: 'lab' }], installHint: 'Install gke-gcloud-auth-plugin', provideClusterInfo: true, interactiveMode: 'IfAvailable' },
+          exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin', args: ['--verbose'], env: [{ name: 'CLOUDSDK_CORE_PROJECT', value: 'lab' }, { name: 'USE_GKE_GCLOUD_AUTH_PLUGIN', value: 'yes' }, { name: 'VERBOSE', value: 'on' }], installHint: 'Install gke-gcloud-auth-plugin', provideClusterInfo: true, interactiveMode: 'IfAvailable' },
         },
       },
       { name: 'script-user', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: './bin/token.sh', interactiveMode: 'Never' }, tokenFile: 'tokens/t' } },
@@ -108,10 +108,10 @@ describe('the kubeconfig istioctl gets', () => {
     }
   });
 
-  test('keeps an exec plugin exactly as written, a bare command left to PATH, and the context\'s namespace', () => {
+  test('keeps an exec plugin exactly as written (env values like `yes` stay strings), a bare command left to PATH, and the context\'s namespace', () => {
     const { config } = exported([gkeLike, second], 'gke');
     assert.deepEqual(config.users[0].user, {
-      exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin', args: ['--verbose'], env: [{ name: 'CLOUDSDK_CORE_PROJECT', value: 'lab' }], installHint: 'Install gke-gcloud-auth-plugin', provideClusterInfo: true, interactiveMode: 'IfAvailable' },
+      exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin', args: ['--verbose'], env: [{ name: 'CLOUDSDK_CORE_PROJECT', value: 'lab' }, { name: 'USE_GKE_GCLOUD_AUTH_PLUGIN', value: 'yes' }, { name: 'VERBOSE', value: 'on' }], installHint: 'Install gke-gcloud-auth-plugin', provideClusterInfo: true, interactiveMode: 'IfAvailable' },
     });
     assert.deepEqual(config.contexts[0].context, { cluster: 'gke_lab', user: 'gke-user', namespace: 'istio-system' });
     assert.deepEqual(config.clusters[0].cluster, { server: 'https://34.1.2.3', 'certificate-authority': path.join(dir, 'home', '.kube', 'certs', 'ca.crt'), 'tls-server-name': 'kubernetes.default' });
