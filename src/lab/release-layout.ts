@@ -21,8 +21,8 @@ export const RELEASE_LAYOUT: readonly LayoutEntry[] = [
   {
     path: 'bin/',
     description: {
-      en: 'istioctl, the Istio command-line tool; the lab puts this folder on the terminal PATH.',
-      ko: 'Istio 명령줄 도구 istioctl이 있습니다. 실습은 이 폴더를 터미널 PATH에 넣습니다.',
+      en: 'istioctl, the Istio command-line tool; the lab puts it on the terminal PATH once its checksum is verified (or you confirm).',
+      ko: 'Istio 명령줄 도구 istioctl이 있습니다. 체크섬이 검증되면(또는 직접 확인하면) 실습이 터미널 PATH에 넣습니다.',
     },
   },
   {
