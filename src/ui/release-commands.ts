@@ -1,6 +1,7 @@
 // Commands that get an Istio release onto disk — Download Istio Release…, Use Local Archive… and,
-// offline, the lab release the extension carries (Use Offline Lab Release…) — with progress and cancel, then show the release's layout and put its bin/ on the integrated
-// terminal's PATH (the book's `export PATH=$PWD/bin:$PATH`).
+// offline, the lab release the extension carries (Use Offline Lab Release…) — with progress and
+// cancel, then show the release's layout and put its bin/ on the integrated terminal's PATH (the
+// book's `export PATH=$PWD/bin:$PATH`).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -61,12 +62,8 @@ export function registerReleaseCommands(context: vscode.ExtensionContext, log: v
     vscode.commands.registerCommand('istioLab.useOfflineRelease', async (version?: string) => {
       const offline = path.join(context.extensionPath, 'dist', 'offline-release');
       const versions = fs.existsSync(offline) ? fs.readdirSync(offline).filter(isReleaseVersion) : [];
-      const configured = istioVersion();
-      const picked = typeof version === 'string' && versions.includes(version)
-        ? version
-        : versions.includes(configured) && version === undefined
-          ? configured
-          : await vscode.window.showQuickPick(versions, { title: vscode.l10n.t('Use Offline Lab Release') });
+      const wanted = typeof version === 'string' ? version : istioVersion();
+      const picked = versions.includes(wanted) ? wanted : await vscode.window.showQuickPick(versions, { title: vscode.l10n.t('Use Offline Lab Release') });
       if (!picked) return undefined;
       const downloadDir = releasesDirectory(context);
       log.info(`use the offline lab release ${picked} from ${offline} in ${downloadDir}`);
