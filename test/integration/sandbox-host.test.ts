@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { readSandboxLock } from '../../src/lab/sandbox/sandbox-lock';
 import type { RunningSandbox } from '../../src/lab/sandbox/sandbox-host';
-import { SandboxHostError, runningSandbox, sandboxPaths, startOrAttachSandbox, stopSandbox } from '../../src/lab/sandbox/sandbox-host';
+import { SandboxHostError, resetSandboxState, runningSandbox, sandboxPaths, startOrAttachSandbox, stopSandbox } from '../../src/lab/sandbox/sandbox-host';
 
 const root = path.resolve(__dirname, '..', '..');
 const script = path.join(root, 'dist', 'sandbox.js');
@@ -96,6 +96,18 @@ describe('the sandbox host', () => {
     const attached = await start(windowB);
     assert.deepEqual(attached, { kind: 'attached', url: current.url, pid: current.pid, adopted: true });
     assert.equal(readSandboxLock(paths.lockFile)?.ownerPid, windowB);
+    await stopSandbox(paths);
+    running.length = 0;
+  });
+
+  test('after a reset it starts empty, with a new kubeconfig that kubectl uses', async () => {
+    resetSandboxState(paths);
+    assert.equal(fs.existsSync(paths.kubeconfig), false);
+    const fresh = await start(windowA);
+    running.push(fresh);
+    const namespace = kubectl(paths.kubeconfig, ['get', 'namespace', 'istio-system']);
+    assert.notEqual(namespace.status, 0);
+    assert.match(namespace.stderr, /namespaces "istio-system" not found/);
     await stopSandbox(paths);
     running.length = 0;
   });
