@@ -1,6 +1,7 @@
 // Builds the bundles of the extension: activation, the features and the Kubernetes client for
-// the extension host (Node, CommonJS), the sandbox cluster, and the registry webview (browser).
-// `--production` minifies with source maps, `--watch` rebuilds.
+// the extension host (Node, CommonJS), the sandbox cluster, and the registry webview (browser);
+// and the offline lab release (dist/offline-release/) the extension offers when the releases site
+// cannot be reached. `--production` minifies with source maps, `--watch` rebuilds.
 'use strict';
 const esbuild = require('esbuild');
 const fs = require('node:fs');
@@ -47,7 +48,8 @@ const bundles = [
   { ...extensionHost, entryPoints: { extension: 'src/extension.ts' }, plugins: [featuresApart] },
   { ...extensionHost, entryPoints: { features: 'src/ui/features.ts' }, plugins: [kubeClientApart] },
   { ...node, entryPoints: { kube: 'src/kube/client-bundle.ts' } },
-  // `npm run sandbox`: the sandbox cluster as its own process.
+  // The sandbox cluster as its own process: `npm run sandbox`, `npm start`, and the extension's
+  // Start Sandbox Cluster (src/lab/sandbox/sandbox-process.ts), which is why the vsix carries it.
   { ...node, entryPoints: { sandbox: 'src/sandbox/cli.ts' } },
   {
     entryPoints: { webview: 'src/webview/main.ts' },
@@ -79,10 +81,36 @@ const reportSizes = {
   },
 };
 
+/**
+ * The offline lab release: the archives `npm start` serves when GitHub cannot be reached (see
+ * scripts/lib/release-archive.mjs: the real manifests, placeholders that say so, and a stand-in
+ * `istioctl` that says so), in GitHub's URL layout with their `.sha256`, so the extension
+ * downloads them from a file:// base like any mirror. One per archive name a platform asks for.
+ */
+const OFFLINE_RELEASES = {
+  '1.2.2': ['linux-amd64', 'osx-amd64', 'win-amd64'],
+  '1.26.1': ['linux-amd64', 'linux-arm64', 'osx-amd64', 'osx-arm64', 'win-amd64'],
+};
+
+async function buildOfflineRelease() {
+  const dir = path.join('dist', 'offline-release');
+  const marker = path.join(dir, '.complete');
+  if (fs.existsSync(marker)) return;
+  fs.rmSync(dir, { recursive: true, force: true });
+  const { buildReleaseArchive } = await import('./scripts/lib/release-archive.mjs');
+  for (const [version, platforms] of Object.entries(OFFLINE_RELEASES)) {
+    for (const platform of platforms) await buildReleaseArchive({ root: dir, version, platform });
+  }
+  fs.writeFileSync(marker, '');
+  const bytes = fs.readdirSync(dir, { recursive: true }).reduce((sum, file) => sum + fs.statSync(path.join(dir, file)).size, 0);
+  console.log(`${dir}/  ${formatSize(bytes)}`);
+}
+
 async function main() {
   // A packaged build starts clean; a development build overwrites in place, so a test run
   // loading dist/ is not left without its bundle by another build on the same tree.
   if (production) fs.rmSync('dist', { recursive: true, force: true });
+  await buildOfflineRelease();
   // The webview bundle is built once its entry exists (the registry viewer adds it).
   const present = bundles.filter((options) => Object.values(options.entryPoints).every((file) => fs.existsSync(file)));
   const contexts = await Promise.all(

@@ -62,7 +62,7 @@ function testFiles(dir) {
 /** Minutes a suite may run before it is stopped and counted as one failure. */
 const suiteMinutes = { lint: 5, typecheck: 5, unit: 10, integration: 35, webview: 10, vscode: 20, harness: 15, e2e: 30, package: 10 };
 /** Per test file (node:test's --test-timeout applies to each file as a whole). */
-const fileMinutes = { unit: 5, integration: 20, webview: 5, harness: 10, e2e: 20, package: 5 };
+const fileMinutes = { unit: 5, integration: 20, webview: 5, harness: 10, e2e: 20, package: 9 };
 const needsBuild = new Set(['integration', 'webview', 'vscode', 'harness', 'e2e']);
 
 let built = process.env.ISTIO_LAB_TEST_BUILT === '1';

@@ -11,6 +11,7 @@ import { registerPodExplorer } from './pod-explorer';
 import type { PodsElement } from './pods-tree';
 import { registerRegistryViewer } from './registry-panel';
 import { registerReleaseCommands } from './release-commands';
+import { registerSandboxCluster } from './sandbox-cluster';
 
 /** What activation made before the features loaded, for them to take over. */
 export interface ActivationParts {
@@ -35,7 +36,8 @@ export function activateFeatures({ context, log, podsView, attachPods, attachSte
   context.subscriptions.push(steps);
   attachSteps(steps);
   registerLabCommands(context, steps, log);
-  registerContextPicker(context, log);
+  const sandbox = registerSandboxCluster(context, cluster, log);
+  registerContextPicker(context, log, sandbox);
   registerPodExplorer(context, cluster, log, podsView, attachPods);
   const restoreRegistry = registerRegistryViewer(context, cluster, log);
   registerReleaseCommands(context, log);

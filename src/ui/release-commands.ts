@@ -1,7 +1,10 @@
-// Commands that get an Istio release onto disk — Download Istio Release… and Use Local Archive… —
-// with progress and cancel, then show the release's layout and put its istioctl on the integrated
-// terminal's PATH (the book's `export PATH=$PWD/bin:$PATH`) when its checksum was verified.
+// Commands that get an Istio release onto disk — Download Istio Release…, Use Local Archive… and,
+// offline, the lab release the extension carries (Use Offline Lab Release…) — with progress and
+// cancel, then show the release's layout and put its istioctl on the integrated terminal's PATH
+// (the book's `export PATH=$PWD/bin:$PATH`) when its checksum was verified.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as vscode from 'vscode';
 import type { ReleasePlatform } from '../istio/releases/archive-names';
 import { UnsupportedPlatformError, archiveFileName, currentPlatform, parsePlatform, platformLabel } from '../istio/releases/archive-names';
@@ -54,6 +57,27 @@ export function registerReleaseCommands(context: vscode.ExtensionContext, log: v
         const { downloadRelease } = await releaseDownload();
         return downloadRelease({ version: picked, platform, downloadDir, source: releaseSource(), signal, onProgress });
       });
+      return obtained && { ...obtained.release, reused: obtained.reused };
+    }),
+    // The archives `npm start` serves offline, built into the vsix (esbuild.js): the real manifests,
+    // a stand-in istioctl that says so. Downloaded from a file:// base, so the SHA-256 is checked too.
+    vscode.commands.registerCommand('istioLab.useOfflineRelease', async (version?: string) => {
+      const offline = path.join(context.extensionPath, 'dist', 'offline-release');
+      const versions = fs.existsSync(offline) ? fs.readdirSync(offline).filter(isReleaseVersion) : [];
+      const wanted = typeof version === 'string' ? version : istioVersion();
+      const picked = versions.includes(wanted) ? wanted : await vscode.window.showQuickPick(versions, { title: vscode.l10n.t('Use Offline Lab Release') });
+      if (!picked) return undefined;
+      const downloadDir = releasesDirectory(context);
+      log.info(`use the offline lab release ${picked} from ${offline} in ${downloadDir}`);
+      const obtained = await run(vscode.l10n.t('Unpacking the offline lab release of Istio {0}', picked), async (signal, onProgress) => {
+        const { downloadRelease } = await releaseDownload();
+        return downloadRelease({ version: picked, platform: currentPlatform(), downloadDir, source: { baseUrl: pathToFileURL(offline).href }, signal, onProgress });
+      });
+      if (obtained && !obtained.reused) {
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('Istio {0} (offline lab release) is ready. Its manifests are the real ones; bin/istioctl is a stand-in that says so, and the other files are placeholders.', picked),
+        );
+      }
       return obtained && { ...obtained.release, reused: obtained.reused };
     }),
     vscode.commands.registerCommand('istioLab.useLocalArchive', async (file?: string | vscode.Uri) => {
@@ -302,9 +326,11 @@ function showReleaseError(error: unknown, log: vscode.LogOutputChannel): void {
   }
   const settings = vscode.l10n.t('Open Settings');
   const local = vscode.l10n.t('Use Local Archive…');
-  const actions = error.code === 'unreachable' || error.code === 'http-status' ? [settings, local] : [];
+  const offline = vscode.l10n.t('Use Offline Lab Release');
+  const actions = error.code === 'unreachable' ? [offline, settings, local] : error.code === 'http-status' ? [settings, local] : [];
   void vscode.window.showErrorMessage(releaseErrorMessage(error), ...actions).then((action) => {
     if (action === settings) void vscode.commands.executeCommand('workbench.action.openSettings', 'istioLab.releaseBaseUrl');
     if (action === local) void vscode.commands.executeCommand('istioLab.useLocalArchive');
+    if (action === offline) void vscode.commands.executeCommand('istioLab.useOfflineRelease');
   });
 }

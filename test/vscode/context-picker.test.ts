@@ -1,5 +1,5 @@
 // `Istio Lab: Select Cluster Context…` in real VS Code: the quick pick lists the kubeconfig's
-// contexts with their cluster and server, and picking one writes `istioLab.context`.
+// contexts with their cluster and server and the built-in sandbox, and picking one writes `istioLab.context`.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -45,7 +45,7 @@ describe('Select Cluster Context', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('lists the contexts with cluster and server, and picking the second writes istioLab.context', async () => {
+  it('lists the contexts with cluster and server and offers the sandbox, and picking the second writes istioLab.context', async () => {
     const written = new Promise<void>((resolve) => {
       const listener = vscode.workspace.onDidChangeConfiguration((event) => {
         if (!event.affectsConfiguration('istioLab.context')) return;
@@ -57,6 +57,9 @@ describe('Select Cluster Context', () => {
     // The browser harness can look at the workbench; without it, the pick is driven blind.
     const shown = await workbenchShows('beta.example:6443');
     if (shown !== undefined) assert.equal(shown, true, 'the quick pick shows the server of each context');
+    // Beside them, for a learner without a cluster: the built-in sandbox, labelled as simulated.
+    const sandbox = await workbenchShows('Sandbox cluster (simulated, offline)');
+    if (sandbox !== undefined) assert.equal(sandbox, true, 'the quick pick does not offer the sandbox cluster');
     await screenshot('context-picker');
     await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
