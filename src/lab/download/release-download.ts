@@ -170,22 +170,32 @@ async function unpackWhileProduced(options: UnpackOptions, produce: (consumer: W
   verified.catch(() => undefined);
   const extraction = extractArchive({ ...extractOptions(options), source: bytes, beforeCommit: () => verified });
   const unpackFailed = new AbortController();
+  let produced = false;
   // It may fail while the producer still runs (a hostile entry, a failed request); it is awaited
-  // below either way, so an early failure must not count as unhandled meanwhile.
-  extraction.catch((error: unknown) => unpackFailed.abort(error));
+  // below either way, so an early failure must not count as unhandled meanwhile. Failing first,
+  // it stops the producer; failing after it (because the producer failed), it is not the cause.
+  extraction.catch((error: unknown) => {
+    if (!produced) unpackFailed.abort(error);
+  });
   const signal = options.signal ? AbortSignal.any([options.signal, unpackFailed.signal]) : unpackFailed.signal;
   let sha256: string;
   try {
-    sha256 = verifiedOrThrow(await produce(bytes, signal), options.published, where, options.onProgress);
+    const hash = await produce(bytes, signal).finally(() => (produced = true));
+    sha256 = verifiedOrThrow(hash, options.published, where, options.onProgress);
   } catch (error) {
     verdict.refuse(error);
     // A producer that failed before writing anything has not ended the stream: stop the extraction.
     // The extraction may not be listening to the stream yet: its error is reported by `throw` below.
     bytes.on('error', () => undefined);
     bytes.destroy(error as Error);
-    await extraction.catch(() => undefined);
-    // The unpack's own failure is the cause; the producer only stopped (or hashed a part) because of it.
-    if (unpackFailed.signal.aborted && !options.signal?.aborted) throw unpackFailed.signal.reason;
+    const unpackError = await extraction.then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    // A refused or damaged archive is the cause: the producer only stopped (or hashed a part of the
+    // file, so that it mismatched) because the unpack stopped reading.
+    const refused = unpackError instanceof ReleaseError && (unpackError.code === 'hostile-archive' || unpackError.code === 'corrupt-archive');
+    if (!options.signal?.aborted && (refused || unpackFailed.signal.aborted)) throw unpackError;
     throw error;
   }
   verdict.accept();
