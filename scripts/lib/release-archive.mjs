@@ -336,15 +336,32 @@ export async function startReleaseMirror({ root, throttleBytesPerSecond = 0, rel
   let interruptAfter;
   const failures = [];
   const sockets = new Set();
-  const server = http.createServer(async (req, res) => {
-    const url = new URL(req.url, 'http://mirror');
-    const record = { method: req.method, path: url.pathname, range: req.headers.range, ifRange: req.headers['if-range'] };
+  // A request the handler cannot serve is answered (or its connection closed), never left to kill
+  // the process as an unhandled rejection.
+  const server = http.createServer((req, res) => {
+    serve(req, res).catch(() => {
+      if (res.headersSent) res.destroy();
+      else res.writeHead(500, { 'content-type': 'text/plain' }).end('mirror: internal error\n');
+    });
+  });
+  async function serve(req, res) {
+    const record = { method: req.method, path: req.url, range: req.headers.range, ifRange: req.headers['if-range'] };
     requests.push(record);
     const answer = (status, body = '', headers = {}) => {
       record.status = status;
       res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body), ...headers });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
+    let url;
+    let relative;
+    try {
+      url = new URL(req.url, 'http://mirror');
+      relative = decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    } catch {
+      // `GET /%E0%A4%A`: a malformed percent-encoding is the client's error.
+      return answer(400, 'Bad Request: the path is not a valid URL path\n');
+    }
+    record.path = url.pathname;
     if (failures.length) {
       const status = failures.shift();
       return answer(status, `mirror: injected HTTP ${status}\n`);
@@ -352,7 +369,6 @@ export async function startReleaseMirror({ root, throttleBytesPerSecond = 0, rel
     if (url.pathname === '/repos/istio/istio/releases') {
       return answer(200, JSON.stringify(releases), { 'content-type': 'application/json' });
     }
-    const relative = decodeURIComponent(url.pathname).replace(/^\/+/, '');
     const file = path.resolve(root, relative);
     if (!file.startsWith(path.resolve(root) + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
       return answer(404, 'Not Found\n');
@@ -405,7 +421,7 @@ export async function startReleaseMirror({ root, throttleBytesPerSecond = 0, rel
       if (res.destroyed) return stream.destroy();
     }
     res.end();
-  });
+  }
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

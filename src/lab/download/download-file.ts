@@ -1,13 +1,17 @@
 // Streams one URL to a file while hashing it (SHA-256) and reporting progress. Bytes go to
 // `<file>.part`; an interrupted download is resumed with a Range request when the server still
-// has the same file (If-Range), and only a complete download is renamed to `<file>`.
+// has the same file (If-Range), and only a complete download is renamed to `<file>`. A body larger
+// than `maxBytes` is stopped and deleted, and so is a `.part` that could not be resumed anyway.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { GetOptions } from './http-get';
 import { httpGet } from './http-get';
+import { hostileEntry } from './entry-guard';
 import { ReleaseError, cancelledError, fileSystemError, isUnreachable } from './release-error';
+import { megabytes } from './release-limits';
 
 export interface DownloadProgress {
   readonly receivedBytes: number;
@@ -33,6 +37,8 @@ export interface DownloadOptions extends Omit<GetOptions, 'rangeStart' | 'ifRang
    * download is complete, destroyed with the error when it fails.
    */
   readonly consumer?: Writable;
+  /** Refuse a file larger than this (before reading when the server says its size). */
+  readonly maxBytes?: number;
 }
 
 export interface DownloadResult {
@@ -71,7 +77,17 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
   if (resume) {
     for await (const chunk of fs.createReadStream(part, { end: resume.bytes - 1, signal })) resumedHash.update(chunk as Buffer);
   }
-  const response = await httpGet(url, { ...options, rangeStart: resume?.bytes, ifRange: resume?.validator });
+  const response = await httpGet(url, { ...options, rangeStart: resume?.bytes, ifRange: resume?.validator }).catch(async (error: unknown) => {
+    // A refused answer (404, a redirect to file://) is no reason to keep bytes for a resume.
+    if (error instanceof ReleaseError && error.code === 'http-status') await discardPart(file);
+    throw error;
+  });
+  const maxBytes = options.maxBytes ?? Infinity;
+  if (response.totalBytes !== undefined && response.totalBytes > maxBytes) {
+    response.body.destroy();
+    await discardPart(file);
+    throw tooLarge(file, url, maxBytes);
+  }
   const resumedFromBytes = response.partial && resume ? resume.bytes : 0;
   const hash = resumedFromBytes > 0 ? resumedHash : createHash('sha256');
   const stateWritten = fs.promises.writeFile(stateFile(file), JSON.stringify({ url, validator: response.validator } satisfies PartState));
@@ -105,6 +121,10 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
         }
         try {
           for await (const chunk of response.body as AsyncIterable<Buffer>) {
+            if (received + chunk.length > maxBytes) {
+              response.body.destroy();
+              throw tooLarge(file, url, maxBytes);
+            }
             hash.update(chunk);
             received += chunk.length;
             report(false);
@@ -112,7 +132,7 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
             yield chunk;
           }
         } catch (error) {
-          if (signal?.aborted) throw error;
+          if (signal?.aborted || isTooLarge(error)) throw error;
           dropped = error;
         }
       },
@@ -121,14 +141,17 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
     );
     await stateWritten;
   } catch (error) {
-    // The .part file stays: the next attempt resumes from it.
     await stateWritten.catch(() => undefined);
-    const failure = signal?.aborted ? cancelledError(signal.reason) : interrupted(url, received, totalBytes, fileSystemError(error, part));
+    const failure = signal?.aborted ? cancelledError(signal.reason) : isTooLarge(error) ? error : interrupted(url, received, totalBytes, fileSystemError(error, part));
+    // A cancelled or interrupted download keeps its .part for a resume, if the server named the
+    // file's version (ETag or Last-Modified): without that, If-Range cannot be asked and the bytes are useless.
+    if (!resumable(failure, response.validator)) await discardPart(file);
     consumer?.destroy(failure as Error);
     throw failure;
   }
   if (dropped !== undefined || (totalBytes !== undefined && received !== totalBytes)) {
     const failure = interrupted(url, received, totalBytes, dropped);
+    if (!resumable(failure, response.validator)) await discardPart(file);
     consumer?.destroy(failure as Error);
     throw failure;
   }
@@ -138,6 +161,28 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
   await fs.promises.rm(stateFile(file), { force: true });
   return { file, sha256: hash.digest('hex'), bytes: received, resumedFromBytes };
 }
+
+/** Deletes the bytes of an interrupted download and what was recorded to resume it. */
+export async function discardPart(file: string): Promise<void> {
+  await fs.promises.rm(partFile(file), { force: true });
+  await fs.promises.rm(stateFile(file), { force: true });
+}
+
+function resumable(failure: unknown, validator: string | undefined): boolean {
+  return validator !== undefined && failure instanceof ReleaseError && (failure.code === 'cancelled' || failure.code === 'interrupted');
+}
+
+function tooLarge(file: string, url: string, maxBytes: number): ReleaseError {
+  const error = hostileEntry(path.basename(file), 'too-large', maxBytes);
+  return new ReleaseError(
+    error.code,
+    `${url} is larger than ${megabytes(maxBytes)}, far more than any Istio release archive: the download was stopped and deleted, and nothing was unpacked. ` +
+      'Check istioLab.releaseBaseUrl: the server may be sending something else.',
+    { ...error.details, url },
+  );
+}
+
+const isTooLarge = (error: unknown): boolean => error instanceof ReleaseError && error.details.reason === 'too-large';
 
 /** Writes to a consumer with backpressure; a consumer that has stopped (failed) is skipped. */
 async function feed(consumer: Writable, chunk: Buffer): Promise<void> {

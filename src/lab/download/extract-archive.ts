@@ -1,7 +1,8 @@
 // Unpacks a release archive in one streaming pass — zlib + node-tar for .tar.gz, yauzl for .zip — into
 // a temporary directory next to the target, every entry judged by EntryGuard first. Only a
 // complete, clean extraction is renamed into place; on any failure the temporary directory is
-// removed, so there is never a partial release directory.
+// removed, so there is never a partial release directory. Reading stops at the tar's end marker,
+// and the decompressed bytes are capped. Files are created exclusively and never through a link.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -12,15 +13,17 @@ import { Unpack } from 'tar';
 import * as yauzl from 'yauzl';
 import type { ArchiveKind } from '../../istio/releases/archive-names';
 import type { EntryLimits, EntryType } from './entry-guard';
-import { DEFAULT_ENTRY_LIMITS, EntryGuard } from './entry-guard';
+import { DEFAULT_ENTRY_LIMITS, EntryGuard, hostileEntry } from './entry-guard';
 import { ReleaseError, cancelledError, fileSystemError } from './release-error';
+import { partialPrefix, removeStalePartials } from './stale-partials';
 
 export interface ExtractOptions {
   /** The archive file (for .zip, which needs random access; and for messages). */
   readonly archive: string;
   /**
    * The bytes of a .tar.gz as they arrive, instead of reading `archive`: unpacking runs while
-   * the archive downloads, and `beforeCommit` decides whether the result may be kept.
+   * the archive downloads, and `beforeCommit` decides whether the result may be kept. Bytes after
+   * the tar's end marker are drained unread, so the producer can finish (and hash) the file.
    */
   readonly source?: Readable;
   /** Runs after a clean extraction, before the rename into place; a rejection discards everything. */
@@ -35,7 +38,10 @@ export interface ExtractOptions {
 export interface ExtractResult {
   readonly directory: string;
   readonly entries: number;
+  /** Bytes the entries declare. */
   readonly bytes: number;
+  /** Bytes of tar the decompressor produced (.tar.gz only): the end marker stops it. */
+  readonly decompressedBytes?: number;
 }
 
 export async function extractArchive(options: ExtractOptions): Promise<ExtractResult> {
@@ -43,24 +49,26 @@ export async function extractArchive(options: ExtractOptions): Promise<ExtractRe
   if (signal?.aborted) throw cancelledError(signal.reason);
   const parent = path.dirname(target);
   await fs.promises.mkdir(parent, { recursive: true });
-  const temp = await fs.promises.mkdtemp(path.join(parent, `.${path.basename(target)}.partial-`));
+  await removeStalePartials(parent);
+  const temp = await fs.promises.mkdtemp(partialPrefix(target));
   const guard = new EntryGuard(options.limits ?? DEFAULT_ENTRY_LIMITS);
   try {
+    let decompressedBytes: number | undefined;
     if (kind === 'zip') await extractZip(archive, temp, guard, signal);
-    else await extractTar(archive, options.source ?? fs.createReadStream(archive, { highWaterMark: 1024 * 1024 }), temp, guard, signal);
+    else decompressedBytes = await extractTar(archive, options.source, temp, guard, signal);
+    guard.finish();
     await options.beforeCommit?.();
     const root = await releaseRoot(temp);
     await keepIstioctlExecutable(root);
     await fs.promises.rm(target, { recursive: true, force: true });
     await fs.promises.rename(root, target);
-    return { directory: target, entries: guard.entryCount, bytes: guard.byteCount };
+    return { directory: target, entries: guard.entryCount, bytes: guard.byteCount, decompressedBytes };
   } catch (error) {
     throw fileSystemError(error, target);
   } finally {
     await fs.promises.rm(temp, { recursive: true, force: true, maxRetries: 3 });
   }
 }
-
 /** The release directory inside the extraction: the archive's single top directory (`istio-1.2.2/`), else all of it. */
 async function releaseRoot(temp: string): Promise<string> {
   const entries = await fs.promises.readdir(temp, { withFileTypes: true });
@@ -99,22 +107,25 @@ function tarEntryType(type: ReadEntry['type']): EntryType {
   }
 }
 
-async function extractTar(archive: string, source: Readable, dir: string, guard: EntryGuard, signal: AbortSignal | undefined): Promise<void> {
-  // A rejected entry is skipped (never written) and every later one too; the parse still runs to
-  // the end so that no write is in flight when the temporary directory is removed.
-  let rejection: unknown;
+/** Unpacks a .tar.gz into `dir`; returns the bytes of tar the decompressor produced. */
+async function extractTar(archive: string, given: Readable | undefined, dir: string, guard: EntryGuard, signal: AbortSignal | undefined): Promise<number> {
+  const source: Readable = given ?? fs.createReadStream(archive, { highWaterMark: 1024 * 1024 });
+  // The first reason to stop: a refused entry, too many bytes, a damaged stream, cancellation.
+  let failure: unknown;
+  let stopped = false;
+  let decompressed = 0;
   const unpack = new Unpack({
     cwd: dir,
     strict: true,
     preserveOwner: false,
     filter: (_path, entry) => {
-      if (rejection) return false;
+      if (failure) return false;
       const read = entry as ReadEntry;
       try {
         guard.check({ name: read.path, type: tarEntryType(read.type), linkName: read.linkpath, size: read.size ?? 0 });
         return true;
       } catch (error) {
-        rejection = error;
+        stop(error);
         return false;
       }
     },
@@ -122,39 +133,54 @@ async function extractTar(archive: string, source: Readable, dir: string, guard:
   // Node's own gunzip runs on the thread pool, beside the download and hashing on this thread
   // (node-tar's built-in one would decompress on this thread, in line).
   const gunzip = zlib.createGunzip({ chunkSize: 256 * 1024 });
+
+  // Stops feeding the parser and ends it. node-tar keeps every byte after the end marker in one
+  // buffer it grows by concatenation (quadratic: 128 MB of zeros took 20 s), so nothing more is
+  // decompressed once the marker is seen. Ending the parser, rather than dropping it, lets it
+  // finish the writes in flight: 'close' comes after them, and only then is the directory removed.
+  // A source someone else feeds is drained instead of destroyed, so that it can finish (and hash)
+  // the whole file; a failed extraction stops that producer through its own signal.
+  function stop(reason?: unknown): void {
+    if (reason !== undefined) failure ??= reason;
+    if (stopped) return;
+    stopped = true;
+    source.unpipe(gunzip);
+    gunzip.unpipe(unpack);
+    gunzip.destroy();
+    if (given && failure === undefined) source.resume();
+    else source.destroy();
+    // Not inside the parser's own write (the filter and 'eof' run there).
+    setImmediate(() => unpack.end());
+  }
+
   await new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => {
-      source.destroy();
-      gunzip.destroy();
-      reject(cancelledError(signal?.reason));
-    };
+    const onAbort = (): void => stop(cancelledError(signal?.reason));
     signal?.addEventListener('abort', onAbort, { once: true });
-    const settle = (error?: unknown): void => {
+    unpack.on('close', () => {
       signal?.removeEventListener('abort', onAbort);
-      if (error) {
-        // Whoever feeds the source sees it close and stops writing to it.
-        source.destroy();
-        gunzip.destroy();
-        reject(error);
-      } else {
-        resolve();
-      }
-    };
+      if (failure) reject(failure);
+      else resolve();
+    });
+    // Ending the parser in the middle of a refused entry reports it truncated: the refusal says why.
+    unpack.on('error', (error: Error) => stop(corruptArchive(archive, error)));
+    unpack.on('eof', () => stop());
+    gunzip.on('data', (chunk: Buffer) => {
+      decompressed += chunk.length;
+      if (decompressed > guard.maxBytes) stop(hostileEntry(path.basename(archive), 'too-large', guard.maxBytes));
+    });
+    gunzip.on('error', (error) => stop(corruptArchive(archive, error)));
+    source.on('error', (error: Error) => stop(error));
     // The source may be gone before this listens (a download that failed while the temporary
     // directory was made): its 'error' has been emitted already and pipe() would wait for ever.
     const closedEarly = (): Error => (source.errored as Error | null) ?? new Error(`${path.basename(archive)} ended before it was complete`);
-    if (source.destroyed) return settle(closedEarly());
-    unpack.on('error', (error: Error) => settle(corruptArchive(archive, error)));
-    unpack.on('close', () => settle());
-    gunzip.on('error', (error) => settle(corruptArchive(archive, error)));
-    source.on('error', (error) => settle(error));
     // Destroyed without an error (or after one): pipe() does not end gunzip then.
     source.on('close', () => {
-      if (!source.readableEnded) settle(closedEarly());
+      if (!source.readableEnded && !stopped) stop(closedEarly());
     });
+    if (source.destroyed) return stop(closedEarly());
     source.pipe(gunzip).pipe(unpack);
   });
-  if (rejection) throw rejection;
+  return decompressed;
 }
 
 function corruptArchive(archive: string, cause: Error): unknown {
@@ -162,12 +188,13 @@ function corruptArchive(archive: string, cause: Error): unknown {
   const reason = cause.message.replace(/^TAR_\w+: /, '');
   return new ReleaseError('corrupt-archive', `${path.basename(archive)} is damaged or incomplete (${reason}). Delete it and download it again.`, { file: archive }, { cause });
 }
-
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
 const S_IFREG = 0o100000;
 const S_IFLNK = 0o120000;
 const MADE_BY_UNIX = 3;
+/** A new file only: fails on anything already there, a link included (O_EXCL does not follow; O_NOFOLLOW says so twice). */
+const CREATE_NEW = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0);
 
 function zipEntryType(entry: yauzl.Entry): { type: EntryType; mode?: number } {
   const unix = entry.versionMadeBy >> 8 === MADE_BY_UNIX;
@@ -201,6 +228,7 @@ async function extractZip(archive: string, dir: string, guard: EntryGuard, signa
     throw corruptArchive(archive, error as Error);
   }
   try {
+    const realDir = await fs.promises.realpath(dir);
     for await (const entry of zip.eachEntry()) {
       if (signal?.aborted) throw cancelledError(signal.reason);
       const { type, mode } = zipEntryType(entry);
@@ -212,12 +240,16 @@ async function extractZip(archive: string, dir: string, guard: EntryGuard, signa
         continue;
       }
       await fs.promises.mkdir(path.dirname(destination), { recursive: true });
+      await assertRealParent(realDir, destination, entry.fileName);
+      // Whatever an earlier entry of this name left, a link included, is replaced, never followed.
+      await fs.promises.rm(destination, { force: true });
       if (type === 'symlink') {
         await fs.promises.symlink(linkName!, destination);
         continue;
       }
+      const file = await fs.promises.open(destination, CREATE_NEW, mode ?? 0o644);
       const stream = await zip.openReadStreamPromise(entry);
-      await pipeline(stream, fs.createWriteStream(destination, { mode: mode ?? 0o644 }), { signal });
+      await pipeline(stream, file.createWriteStream(), { signal });
     }
   } catch (error) {
     zip.close();
@@ -225,6 +257,15 @@ async function extractZip(archive: string, dir: string, guard: EntryGuard, signa
     if (error instanceof ReleaseError) throw error;
     throw zipNameRejection(error as Error) ?? corruptArchive(archive, error as Error);
   }
+}
+
+/**
+ * The guard keeps links out of every entry's path; this checks the disk agrees (a file system
+ * that folds case or Unicode differently could make two names one) before anything is written.
+ */
+async function assertRealParent(realDir: string, destination: string, name: string): Promise<void> {
+  const parent = await fs.promises.realpath(path.dirname(destination));
+  if (parent !== realDir && !parent.startsWith(realDir + path.sep)) throw hostileEntry(name, 'file-where-directory-expected');
 }
 
 async function readSmallEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, archive: string): Promise<string> {

@@ -1,7 +1,7 @@
 // GET of a release file as a stream: https://, http:// (through VS Code's `http.proxy` when one is
 // set: absolute-form requests for http, a CONNECT tunnel for https) and file:// (a mirror on disk).
-// Follows redirects (GitHub answers release downloads with a 302 to its object store), asks for a
-// byte range when resuming, and turns failures into ReleaseErrors.
+// Follows safe redirects only (GitHub answers release downloads with a 302 to its object store),
+// asks for a byte range when resuming, and turns failures into ReleaseErrors.
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -48,6 +48,7 @@ const MAX_REDIRECTS = 5;
 
 export async function httpGet(url: string, options: GetOptions = {}): Promise<GetResponse> {
   if (options.signal?.aborted) throw cancelledError(options.signal.reason);
+  const first = new URL(url);
   let current = url;
   for (let redirects = 0; ; redirects++) {
     const parsed = new URL(current);
@@ -60,7 +61,9 @@ export async function httpGet(url: string, options: GetOptions = {}): Promise<Ge
     if (status >= 300 && status < 400 && response.headers.location) {
       response.resume();
       if (redirects === MAX_REDIRECTS) throw new ReleaseError('http-status', `Too many redirects from ${url}.`, { url, status });
-      current = new URL(response.headers.location, current).toString();
+      const next = safeRedirect(first, parsed, response.headers.location);
+      if (typeof next !== 'string') throw new ReleaseError('http-status', refusedRedirectMessage(first, parsed, next.location), { url: current, status, redirect: next.location });
+      current = next;
       continue;
     }
     if (status !== 200 && status !== 206) {
@@ -79,6 +82,30 @@ export async function httpGet(url: string, options: GetOptions = {}): Promise<Ge
   }
 }
 
+/**
+ * Where a redirect may go: from https:// to https:// (GitHub's object store), or anywhere on the
+ * configured address's own scheme, host and port (a mirror on http://127.0.0.1 that moves a file).
+ * Never from https:// down to http://, never to file:// or another scheme: a mirror must not turn
+ * a download into a read of a local file (file:///dev/zero) or an unauthenticated fetch.
+ */
+function safeRedirect(first: URL, current: URL, location: string): string | { location: string } {
+  let next: URL;
+  try {
+    next = new URL(location, current);
+  } catch {
+    return { location };
+  }
+  const allowed = (current.protocol === 'https:' && next.protocol === 'https:') || (next.protocol !== 'file:' && next.origin === first.origin);
+  return allowed ? next.toString() : { location: next.toString() };
+}
+
+function refusedRedirectMessage(first: URL, current: URL, location: string): string {
+  return (
+    `${current.toString()} redirects to ${location}, which is not followed: only redirects from https:// to https://, or within ${first.origin}, are. ` +
+    'Nothing was downloaded. If the mirror is yours, set istioLab.releaseBaseUrl to the address that serves the files.'
+  );
+}
+
 async function fileGet(url: URL, options: GetOptions): Promise<GetResponse> {
   const file = fileURLToPath(url);
   let stat: fs.Stats;
@@ -90,6 +117,8 @@ async function fileGet(url: URL, options: GetOptions): Promise<GetResponse> {
     if (code === 'ENOENT') throw new ReleaseError('http-status', `${file} does not exist.`, { url: url.toString(), status: 404 }, { cause: error });
     throw unreachableError(url.toString(), error);
   }
+  // A device or FIFO (file:///dev/zero) would stream for ever: a mirror on disk holds plain files.
+  if (!stat.isFile()) throw new ReleaseError('http-status', `${file} is not a regular file.`, { url: url.toString(), status: 404 });
   const start = options.rangeStart && options.rangeStart <= stat.size ? options.rangeStart : 0;
   const body = fs.createReadStream(file, { start, signal: options.signal });
   return { body, partial: start > 0, totalBytes: stat.size, validator: `${stat.size}-${stat.mtimeMs}`, url: url.toString() };

@@ -1,6 +1,7 @@
 // Getting a release onto disk, the safe version of the book's `curl -L … | tar xz`: reuse an
-// intact copy, else download the archive (resumable), check it against the published SHA-256,
-// unpack it safely and record what was done. Also the same for an archive downloaded by hand.
+// intact copy, else download the archive (resumable, size-capped), check it against the published
+// SHA-256 (whose file name must be the archive's), unpack it safely and record what was done. Also
+// the same for an archive downloaded by hand.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,12 +14,14 @@ import type { DownloadedRelease } from '../downloaded-release';
 import { describeReleaseDirectory, findDownloadedRelease, releaseDirectory, writeReleaseRecord } from '../downloaded-release';
 import type { EntryLimits } from './entry-guard';
 import type { DownloadProgress } from './download-file';
-import { downloadFile } from './download-file';
+import { discardPart, downloadFile } from './download-file';
 import type { ExtractOptions } from './extract-archive';
 import { extractArchive } from './extract-archive';
 import type { ProxySettings } from './http-get';
 import { httpGet } from './http-get';
+import { hostileEntry } from './entry-guard';
 import { ReleaseError, cancelledError } from './release-error';
+import { MAX_ARCHIVE_BYTES, megabytes } from './release-limits';
 
 export type ReleaseStage = 'checksum' | 'download' | 'verify' | 'extract';
 
@@ -48,6 +51,8 @@ interface CommonOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: ReleaseProgress) => void;
   readonly limits?: EntryLimits;
+  /** Bytes an archive may have (default MAX_ARCHIVE_BYTES). */
+  readonly maxArchiveBytes?: number;
 }
 
 export interface DownloadReleaseOptions extends CommonOptions {
@@ -64,7 +69,7 @@ export async function downloadRelease(options: DownloadReleaseOptions): Promise<
   if (existing && existing.archiveFileName === archive.fileName) return { release: existing, reused: true };
 
   onProgress?.({ stage: 'checksum' });
-  const published = await fetchPublishedSha256(archive.sha256Url, source, signal);
+  const published = await fetchPublishedSha256(archive.sha256Url, source, signal, archive.fileName);
   const file = path.join(downloadDir, archive.fileName);
   await fs.promises.mkdir(downloadDir, { recursive: true });
 
@@ -77,12 +82,13 @@ export async function downloadRelease(options: DownloadReleaseOptions): Promise<
     return { release: await unpack({ ...common, sha256: cached }), reused: false, publishedSha256: published };
   }
 
-  const download = (consumer?: Writable): Promise<string> => {
+  const download = (consumer?: Writable, downloadSignal = signal): Promise<string> => {
     onProgress?.({ stage: 'download' });
     return downloadFile({
       url: archive.url,
       file,
-      signal,
+      signal: downloadSignal,
+      maxBytes: options.maxArchiveBytes ?? MAX_ARCHIVE_BYTES,
       proxy: source.proxy,
       ca: source.ca,
       consumer,
@@ -96,8 +102,12 @@ export async function downloadRelease(options: DownloadReleaseOptions): Promise<
         : await unpack({ ...common, sha256: verifiedOrThrow(await download(), published, archive.url, onProgress) });
     return { release, reused: false, publishedSha256: published };
   } catch (error) {
-    // An archive that failed its checksum or would not unpack must not be reused by the next run.
-    if (error instanceof ReleaseError && ['checksum-mismatch', 'hostile-archive', 'corrupt-archive'].includes(error.code)) await fs.promises.rm(file, { force: true });
+    // An archive that failed its checksum or would not unpack must not be reused by the next run,
+    // nor resumed: its .part goes too.
+    if (error instanceof ReleaseError && ['checksum-mismatch', 'hostile-archive', 'corrupt-archive'].includes(error.code)) {
+      await fs.promises.rm(file, { force: true });
+      await discardPart(file);
+    }
     throw error;
   }
 }
@@ -117,13 +127,14 @@ export async function useLocalArchive(options: LocalArchiveOptions): Promise<Obt
       { file },
     );
   }
+  await assertPlainFileWithin(file, options.maxArchiveBytes ?? MAX_ARCHIVE_BYTES);
   onProgress?.({ stage: 'checksum' });
   const sidecar = await fs.promises.readFile(`${file}.sha256`, 'utf8').catch(() => undefined);
-  const published = sidecar === undefined ? undefined : parsePublished(sidecar, `${file}.sha256`);
+  const published = sidecar === undefined ? undefined : parsePublished(sidecar, `${file}.sha256`, path.basename(file));
   const common = { ...options, version: parsed.version, platform: parsed.platform, archiveFile: file, kind: parsed.kind, source: file, published };
   const release =
     parsed.kind === 'tar.gz'
-      ? await unpackWhileProduced(common, (consumer) => readHashing(file, consumer, signal), file)
+      ? await unpackWhileProduced(common, (consumer, readSignal) => readHashing(file, consumer, readSignal), file)
       : await unpack({ ...common, sha256: verifiedOrThrow(await hashFile(file, signal), published, file, onProgress) });
   return { release, reused: false, publishedSha256: published };
 }
@@ -149,27 +160,42 @@ function verifiedOrThrow(sha256: string, published: string | undefined, where: s
  * Unpacks a .tar.gz in the same streaming pass that produces its bytes (the download, or the
  * read of a local file), which returns their SHA-256. The unpacked tree stays in a temporary
  * directory until that hash matches the published one; on a mismatch or any failure it is
- * removed, so nothing unverified is ever put in place.
+ * removed, so nothing unverified is ever put in place. When the unpack fails first (a hostile
+ * entry, a gzip bomb), the producer is stopped through its signal: no more bytes are fetched.
  */
-async function unpackWhileProduced(options: UnpackOptions, produce: (consumer: Writable) => Promise<string>, where: string): Promise<DownloadedRelease> {
+async function unpackWhileProduced(options: UnpackOptions, produce: (consumer: Writable, signal: AbortSignal) => Promise<string>, where: string): Promise<DownloadedRelease> {
   const bytes = new PassThrough({ highWaterMark: 1024 * 1024 });
   let verdict!: { accept: () => void; refuse: (error: unknown) => void };
   const verified = new Promise<void>((accept, refuse) => (verdict = { accept, refuse }));
   verified.catch(() => undefined);
   const extraction = extractArchive({ ...extractOptions(options), source: bytes, beforeCommit: () => verified });
+  const unpackFailed = new AbortController();
+  let produced = false;
   // It may fail while the producer still runs (a hostile entry, a failed request); it is awaited
-  // below either way, so an early failure must not count as unhandled meanwhile.
-  extraction.catch(() => undefined);
+  // below either way, so an early failure must not count as unhandled meanwhile. Failing first,
+  // it stops the producer; failing after it (because the producer failed), it is not the cause.
+  extraction.catch((error: unknown) => {
+    if (!produced) unpackFailed.abort(error);
+  });
+  const signal = options.signal ? AbortSignal.any([options.signal, unpackFailed.signal]) : unpackFailed.signal;
   let sha256: string;
   try {
-    sha256 = verifiedOrThrow(await produce(bytes), options.published, where, options.onProgress);
+    const hash = await produce(bytes, signal).finally(() => (produced = true));
+    sha256 = verifiedOrThrow(hash, options.published, where, options.onProgress);
   } catch (error) {
     verdict.refuse(error);
     // A producer that failed before writing anything has not ended the stream: stop the extraction.
     // The extraction may not be listening to the stream yet: its error is reported by `throw` below.
     bytes.on('error', () => undefined);
     bytes.destroy(error as Error);
-    await extraction.catch(() => undefined);
+    const unpackError = await extraction.then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    // A refused or damaged archive is the cause: the producer only stopped (or hashed a part of the
+    // file, so that it mismatched) because the unpack stopped reading.
+    const refused = unpackError instanceof ReleaseError && (unpackError.code === 'hostile-archive' || unpackError.code === 'corrupt-archive');
+    if (!options.signal?.aborted && (refused || unpackFailed.signal.aborted)) throw unpackError;
     throw error;
   }
   verdict.accept();
@@ -203,8 +229,11 @@ async function recordRelease(options: UnpackOptions, sha256: string): Promise<Do
   return release;
 }
 
-/** The published SHA-256 of an archive, or undefined when the release has no `.sha256` (404). */
-export async function fetchPublishedSha256(url: string, source: ReleaseSource = {}, signal?: AbortSignal): Promise<string | undefined> {
+/**
+ * The published SHA-256 of `fileName`, or undefined when the release has no `.sha256` (404): the
+ * release is then recorded 'not-published', never 'verified'.
+ */
+export async function fetchPublishedSha256(url: string, source: ReleaseSource = {}, signal?: AbortSignal, fileName = path.posix.basename(new URL(url).pathname).replace(/\.sha256$/, '')): Promise<string | undefined> {
   let text = '';
   try {
     const response = await httpGet(url, { signal, proxy: source.proxy, ca: source.ca });
@@ -217,13 +246,32 @@ export async function fetchPublishedSha256(url: string, source: ReleaseSource = 
     if (error instanceof ReleaseError && error.code === 'http-status' && error.details.status === 404) return undefined;
     throw error;
   }
-  return parsePublished(text, url);
+  return parsePublished(text, url, fileName);
 }
 
-function parsePublished(text: string, where: string): string {
+/** The hash in a `.sha256` file, which must be of `fileName` when it names a file (sha256sum's format does). */
+function parsePublished(text: string, where: string, fileName: string): string {
   const parsed = parseSha256File(text);
   if (!parsed) throw new ReleaseError('checksum-unreadable', `${where} does not hold a SHA-256 checksum line. The mirror may be serving an error page.`, { url: where });
+  const named = parsed.fileName === undefined ? undefined : path.posix.basename(parsed.fileName.replaceAll('\\', '/'));
+  if (named !== undefined && named !== fileName) {
+    throw new ReleaseError(
+      'checksum-unreadable',
+      `${where} is the checksum of ${JSON.stringify(named)}, not of ${fileName}, so it cannot verify it. Nothing was unpacked. The mirror may be serving the wrong file.`,
+      { url: where, namedFile: named },
+    );
+  }
   return parsed.sha256;
+}
+
+/** An archive picked by hand must be a plain file (not /dev/zero or a FIFO) of a release's size. */
+async function assertPlainFileWithin(file: string, maxBytes: number): Promise<void> {
+  const stat = await fs.promises.stat(file);
+  if (!stat.isFile()) throw new ReleaseError('not-a-release-archive', `${path.basename(file)} is not a regular file. Pick the downloaded archive itself.`, { file });
+  if (stat.size > maxBytes) {
+    const error = hostileEntry(path.basename(file), 'too-large', maxBytes);
+    throw new ReleaseError(error.code, `${path.basename(file)} is larger than ${megabytes(maxBytes)}, far more than any Istio release archive; it was not unpacked.`, { ...error.details, file });
+  }
 }
 
 function checksumMismatch(where: string, expected: string, actual: string): ReleaseError {

@@ -15,15 +15,18 @@ export type ReleaseErrorCode =
   | 'unreachable'
   /** The connection dropped mid-download; the bytes so far are kept for a resume. */
   | 'interrupted'
-  /** The server answered with an HTTP error status. */
+  /** The server answered with an HTTP error status, or with a redirect that is not followed (`redirect`). */
   | 'http-status'
   /** The proxy refused to open a tunnel. */
   | 'proxy'
-  /** The published `.sha256` is not a SHA-256 line. */
+  /** The published `.sha256` is not a SHA-256 line, or is the checksum of another file. */
   | 'checksum-unreadable'
   /** The archive's SHA-256 differs from the published one; the download was deleted. */
   | 'checksum-mismatch'
-  /** The archive holds an entry that would write outside the release directory or is not a plain file/dir/link. */
+  /**
+   * The archive holds an entry that would write outside the release directory or is not a plain
+   * file/dir/link, or the archive is bigger than any release (`too-large`: download or unpacked).
+   */
   | 'hostile-archive'
   /** The archive is truncated or damaged. */
   | 'corrupt-archive'
@@ -42,6 +45,10 @@ export interface ReleaseErrorDetails {
   readonly reason?: HostileEntryReason;
   readonly limit?: number;
   readonly file?: string;
+  /** Where a refused redirect pointed. */
+  readonly redirect?: string;
+  /** The file name a published `.sha256` names, when it is not the archive's. */
+  readonly namedFile?: string;
 }
 
 export class ReleaseError extends Error {

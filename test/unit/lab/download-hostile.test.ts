@@ -175,3 +175,50 @@ test('a byte stream that failed or closed before the unpacking listened ends it,
   await assert.rejects(extraction, /ended before it was complete/);
   assert.deepEqual(tree(out), [], 'a partial release directory or temporary directory was left');
 });
+
+// Links that stay inside "on paper": `..` after a link climbs from where the link leads. In every
+// case below, `outside/` sits four levels above the release's top directory inside the extraction
+// (`<case>/out/nested/.istio-1.2.2.partial-…/istio-1.2.2/`), and `d1/d2/d3/a → ../../..` leads to
+// that top directory, so `d1/d2/d3/a/../../../..` is `<case>/` on disk but `istio-1.2.2/` lexically.
+const toRoot: RawEntry = { name: `${top}/d1/d2/d3/a`, type: 'symlink', linkName: '../../..', data: '../../..' };
+const throughRoot = 'd1/d2/d3/a/../../../../outside/evil';
+
+for (const kind of ['zip', 'tar.gz'] as const) {
+  const pack = (entries: RawEntry[]): Case => ({ kind, archive: kind === 'zip' ? rawZip(entries) : gzip(rawTar(entries)) });
+  const link = (name: string, target: string): RawEntry => ({ name, type: 'symlink', linkName: target, data: target });
+
+  test(`${kind}: refuses a link that leads outside through an earlier link, and writes nothing through it`, async () => {
+    // The attack of issue 13: A → release root; B inside on paper, out through A; then a file named B.
+    const entries = [dir(`${top}/`), toRoot, link(`${top}/b`, throughRoot), file(`${top}/b`, 'written through the link')];
+    const { error, outside } = await extractCase(`through-${kind}`, pack(entries));
+    assert.equal(error.code, 'hostile-archive', error.message);
+    assert.equal(error.details.reason, 'link-escape');
+    assert.equal(error.details.entry, `${top}/b`);
+    assert.match(error.message, /links in the archive/);
+    assert.deepEqual(tree(outside), [], 'the file was written through the link');
+  });
+
+  test(`${kind}: refuses a link that leads outside only once a later link exists`, async () => {
+    // Checked alone, `b` passes: `d1/d2/d3/a` is not a link yet when `b` arrives.
+    await assertRejected(`later-${kind}`, pack([dir(`${top}/`), link(`${top}/b`, throughRoot), toRoot]), 'hostile-archive', 'link-escape');
+  });
+
+  test(`${kind}: refuses a manifest that is a link to a file outside the release`, async () => {
+    // Install would read and apply whatever `istio-demo.yaml` leads to.
+    const manifest = link(`${top}/install/kubernetes/istio-demo.yaml`, `../../${throughRoot.replace('evil', 'cluster-admin.yaml')}`);
+    await assertRejected(`manifest-${kind}`, pack([dir(`${top}/`), toRoot, manifest]), 'hostile-archive', 'link-escape');
+  });
+
+  test(`${kind}: a file that replaces a link is written as a new file, not through the link`, async () => {
+    const base = path.join(work, `replace-${kind}`);
+    fs.mkdirSync(base, { recursive: true });
+    const archive = path.join(base, kind === 'zip' ? 'istio-1.2.2-win.zip' : 'istio-1.2.2-linux.tar.gz');
+    const entries = [dir(`${top}/`), file(`${top}/kept.yaml`, 'kept'), link(`${top}/x.yaml`, 'kept.yaml'), file(`${top}/x.yaml`, 'replaced')];
+    fs.writeFileSync(archive, pack(entries).archive);
+    const target = path.join(base, top);
+    await extractArchive({ archive, kind, target });
+    assert.equal(fs.lstatSync(path.join(target, 'x.yaml')).isFile(), true, 'x.yaml is still a link');
+    assert.equal(fs.readFileSync(path.join(target, 'x.yaml'), 'utf8'), 'replaced');
+    assert.equal(fs.readFileSync(path.join(target, 'kept.yaml'), 'utf8'), 'kept');
+  });
+}
