@@ -7,6 +7,7 @@ import type { ContextEntry } from '../kube/connection';
 import { listContexts, SANDBOX_CONTEXT_NAME, SANDBOX_KUBECONFIG_PATH } from '../kube/connection';
 import { KubeError } from '../kube/kube-errors';
 import { connectionSettings, updateConnectionSettings } from './settings';
+import { outside } from './outside-text';
 
 interface ContextItem extends vscode.QuickPickItem {
   /** What picking it writes; undefined kubeconfig = leave the setting's file list alone. */
@@ -72,7 +73,7 @@ async function selectContext(log: vscode.LogOutputChannel): Promise<void> {
   }
   if (!items.length) {
     void vscode.window.showErrorMessage(
-      problem ?? vscode.l10n.t('The kubeconfig has no contexts.'),
+      problem ? outside(problem) : vscode.l10n.t('The kubeconfig has no contexts.'),
       { detail: vscode.l10n.t('Create a cluster (kind, minikube, GKE…) so kubectl can reach it, or start the Istio Lab sandbox with npm start.') },
     );
     return;

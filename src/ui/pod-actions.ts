@@ -8,6 +8,7 @@ import { kubernetesClient } from '../kube/connection';
 import type { PodSummary } from '../kube/pod-summary';
 import { DescribeDocumentProvider, DESCRIBE_SCHEME, describeUri } from './describe-document';
 import type { PodsElement, PodsTreeProvider } from './pods-tree';
+import { outside } from './outside-text';
 import { connectionSettings } from './settings';
 
 const TERMINAL_NAME = 'Istio Lab';
@@ -39,7 +40,7 @@ export function registerPodActions(context: vscode.ExtensionContext, tree: PodsT
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log.error(`pod action on ${pod.namespace}/${pod.name} failed`, error);
-      void vscode.window.showErrorMessage(vscode.l10n.t('Pod {0}: {1}', pod.name, message));
+      void vscode.window.showErrorMessage(vscode.l10n.t('Pod {0}: {1}', outside(pod.name), outside(message)));
     }
   };
 
@@ -117,7 +118,7 @@ export function registerPodActions(context: vscode.ExtensionContext, tree: PodsT
         const open = vscode.l10n.t('Open in Browser');
         const stop = vscode.l10n.t('Stop');
         const message = vscode.l10n.t('Forwarding {0} to port {1} of {2}. (kubectl port-forward -n {3} {2} {4}:{1})', url, target, pod.name, pod.namespace, local);
-        void vscode.window.showInformationMessage(message, open, stop).then(async (answer) => {
+        void vscode.window.showInformationMessage(outside(message), open, stop).then(async (answer) => {
           if (answer === open) await vscode.env.openExternal(vscode.Uri.parse(url!));
           if (answer === stop) stopForward(session);
         });

@@ -20,6 +20,7 @@ import type { ComponentId, EquivalentCommand, ExtensionMessage, IstioEra, Regist
 import { DEFAULT_VIEW_STATE, RAW_DISPLAY_LIMIT, asViewState, asWebviewMessage } from '../shared/registry-messages';
 import type { ClusterService } from './cluster-service';
 import { createNonce, registryPageHtml } from './registry-html';
+import { outside } from './outside-text';
 import { affectsSettings, istioNamespace, registryAutoRefreshSeconds } from './settings';
 import { REGISTRY_VIEW_TYPE } from './view-ids';
 
@@ -322,7 +323,7 @@ class RegistryPanel implements vscode.Disposable {
         ? registryCsv(snapshot)
         : `${JSON.stringify({ source: { era: result.target.era, service: result.target.service, port: result.target.port, via: result.via, fetchedAt: new Date(fetchedAt).toISOString() }, ...snapshot }, null, 2)}\n`;
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
-    void vscode.window.showInformationMessage(vscode.l10n.t('Saved the registry to {0}.', target.fsPath));
+    void vscode.window.showInformationMessage(vscode.l10n.t('Saved the registry to {0}.', outside(target.fsPath)));
   }
 
   private scheduleAutoRefresh(): void {
