@@ -30,6 +30,7 @@ import { kubeErrorMessage } from './kube-error-messages';
 import { escapeMarkdown, markdownCode, outside } from './outside-text';
 import { releasesDirectory } from './release-commands';
 import { affectsSettings, istioNamespace, istioVersion } from './settings';
+import { quoteCommandLine, shellKind } from './shell-quote';
 
 /** Arguments of the commands, for links and tests: a release folder or manifest instead of the downloaded one. */
 interface InstallArguments {
@@ -483,6 +484,14 @@ function failureText(result: ObjectResult): string {
 }
 
 function runInTerminal(istioctl: string, args: readonly string[], connection: ClusterConnection): void {
+  let line: string;
+  try {
+    // Quoted for the new terminal's shell (the default one): the context name is an argument, never code.
+    line = quoteCommandLine(['istioctl', ...args, '--context', connection.contextName], shellKind(vscode.env.shell));
+  } catch (error) {
+    void vscode.window.showErrorMessage(outside(error instanceof Error ? error.message : String(error)));
+    return;
+  }
   const bin = path.dirname(istioctl);
   const terminal = vscode.window.createTerminal({
     name: 'Istio Lab: istioctl',
@@ -490,7 +499,7 @@ function runInTerminal(istioctl: string, args: readonly string[], connection: Cl
     env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` },
   });
   terminal.show();
-  terminal.sendText(['istioctl', ...args, '--context', connection.contextName].join(' '), true);
+  terminal.sendText(line, true);
 }
 
 // ── Markdown reports ──────────────────────────────────────────────────────────────────────

@@ -10,6 +10,7 @@ import { DescribeDocumentProvider, DESCRIBE_SCHEME, describeUri } from './descri
 import type { PodsElement, PodsTreeProvider } from './pods-tree';
 import { outside } from './outside-text';
 import { connectionSettings } from './settings';
+import { UnquotableArgumentError, quoteCommandLine, shellKind } from './shell-quote';
 
 const TERMINAL_NAME = 'Istio Lab';
 
@@ -38,7 +39,10 @@ export function registerPodActions(context: vscode.ExtensionContext, tree: PodsT
     try {
       await run(pod, connection);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message =
+        error instanceof UnquotableArgumentError
+          ? vscode.l10n.t('{0} cannot be typed into a terminal safely: it holds a control character (in cmd also a double quote, % or !).', JSON.stringify(error.argument))
+          : error instanceof Error ? error.message : String(error);
       log.error(`pod action on ${pod.namespace}/${pod.name} failed`, error);
       void vscode.window.showErrorMessage(vscode.l10n.t('Pod {0}: {1}', outside(pod.name), outside(message)));
     }
@@ -74,7 +78,9 @@ export function registerPodActions(context: vscode.ExtensionContext, tree: PodsT
         vscode.window.createTerminal({ name: TERMINAL_NAME, iconPath: new vscode.ThemeIcon('beaker'), env: kubeconfig ? { KUBECONFIG: kubeconfig } : undefined });
       terminal.show();
       // Typed, not run: the learner reads it and presses Enter.
-      terminal.sendText(`kubectl --context ${connection.contextName} -n ${pod.namespace} describe pod ${pod.name}`, false);
+      // Quoted for the terminal's shell: a context or pod name is an argument, never code.
+      const shell = shellKind(terminal.state.shell ?? vscode.env.shell);
+      terminal.sendText(quoteCommandLine(['kubectl', '--context', connection.contextName, '-n', pod.namespace, 'describe', 'pod', pod.name], shell), false);
     })),
     vscode.commands.registerCommand('istioLab.pods.showLogs', withPod(async (pod, connection) => {
       const container = await pickContainer(pod);
