@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import * as tar from 'tar';
 import * as vscode from 'vscode';
+import { OutsideMarkdown } from '../../src/ui/outside-markdown';
 import { renderedNotification, screenshot } from './ui-helpers';
 
 const LABEL = 'Download the official release';
@@ -76,5 +77,17 @@ describe('Outside text in notifications', function () {
     assert.deepEqual(rendered.links, [], `the entry name became a link: ${rendered.links.join(', ')}`);
     // The learner reads the entry exactly as the archive names it.
     assert.ok(rendered.text.includes(`"${HOSTILE_ENTRY}"`), `the entry name is not shown as it is: ${rendered.text}`);
+  });
+
+  it('builds tooltips as untrusted MarkdownStrings whose appended outside text carries no link', () => {
+    const tooltip = new OutsideMarkdown({ supportThemeIcons: true });
+    tooltip.appendMarkdown('**Pod** ').appendText(HOSTILE_ENTRY).appendCodeblock('```\n[x](command:y)', 'log');
+    assert.ok(tooltip instanceof vscode.MarkdownString, 'VS Code would not take it as a MarkdownString');
+    assert.equal(tooltip.isTrusted, false);
+    assert.equal(tooltip.supportHtml, false);
+    assert.ok(tooltip.value.startsWith('**Pod** istio\\-1\\.2\\.2\\/\\[Download'), tooltip.value);
+    const [text] = tooltip.value.split('\n````log');
+    assert.doesNotMatch(text, /(?<!\\)\]\(/, 'an unescaped "](" is left in the text');
+    assert.match(tooltip.value, /\n````log\n```\n\[x\]\(command:y\)\n````\n$/);
   });
 });
