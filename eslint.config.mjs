@@ -1,8 +1,10 @@
 // Lint rules. The layering rule of DESIGN.md is enforced here: only the composition root,
-// the UI layer and tests that run inside VS Code may import 'vscode'.
+// the UI layer and tests that run inside VS Code may import 'vscode'; and outside text reaches
+// notifications and Markdown only escaped.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { istioLabPlugin } from './scripts/lint/outside-text-rule.mjs';
 
 const vscodeOnlyInUi = {
   paths: [
@@ -30,6 +32,12 @@ export default tseslint.config(
   {
     files: ['src/extension.ts', 'src/ui/**/*.ts', 'test/vscode/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // Outside text reaches notifications and Markdown only escaped (scripts/lint/outside-text-rule.mjs).
+    files: ['src/**/*.ts'],
+    plugins: { 'istio-lab': istioLabPlugin },
+    rules: { 'istio-lab/outside-text': 'error' },
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],

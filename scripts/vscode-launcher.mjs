@@ -6,7 +6,8 @@
 // The extension host reports through ISTIO_LAB_TEST_RESULT (a JSON file written by
 // test/vscode/index.ts), because in the browser nothing closes the window when tests end.
 // While tests run, it serves POST /screenshot?name=N on ISTIO_LAB_SCREENSHOT_URL so a test
-// can capture the page at the moment it chooses (and /shows?text=T, /rows?view=V to read it).
+// can capture the page at the moment it chooses (and /shows?text=T, /rows?view=V and
+// /notification?text=T to read it).
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -55,6 +56,9 @@ async function main() {
       } else if (request.url?.startsWith('/shows')) {
         const found = await pageShows(page, query.get('text') ?? '', Number(query.get('timeoutMs') ?? 15_000));
         response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(found));
+      } else if (request.url?.startsWith('/notification')) {
+        const found = await notificationMessage(page, query.get('text') ?? '', Number(query.get('timeoutMs') ?? 15_000));
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(found ?? null));
       } else if (request.url?.startsWith('/rows')) {
         const rows = await treeRows(page, query.get('view') ?? '');
         response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(rows));
@@ -118,6 +122,24 @@ async function pageShows(page, text, timeoutMs) {
       if (count > 0) return true;
     }
     if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
+ * The rendered message of the notification (toast or notification centre) whose visible text
+ * contains `text` (zero-width characters ignored): its text and the links VS Code made in it.
+ * Waits up to `timeoutMs` for it to appear; undefined when it does not.
+ */
+async function notificationMessage(page, text, timeoutMs) {
+  for (const deadline = Date.now() + timeoutMs; ; ) {
+    const found = await page.evaluate((wanted) => {
+      const visible = (node) => (node.textContent ?? '').replace(/\u200b|\u200c|\u200d|\u2060|\ufeff/g, '');
+      const message = [...globalThis.document.querySelectorAll('.notification-list-item-message')].find((candidate) => visible(candidate).includes(wanted));
+      if (!message) return undefined;
+      return { text: visible(message), links: [...message.querySelectorAll('a')].map((link) => link.getAttribute('href') ?? '') };
+    }, text);
+    if (found || Date.now() > deadline) return found;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -7,6 +7,7 @@ import { DeferredTreeDataProvider, registerCommandStubs } from './ui/deferred';
 import type * as FeaturesModule from './ui/features';
 import type { Features } from './ui/features';
 import { openLabGuideIfAsked } from './ui/lab-workspace';
+import { outside } from './ui/outside-text';
 import { INTERNAL_COMMANDS, PODS_VIEW_ID, REGISTRY_VIEW_TYPE, STEPS_VIEW_ID } from './ui/view-ids';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -44,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): void {
       features = undefined;
       const message = vscode.l10n.t('Istio Lab could not load its features ({0}). Reinstall the extension.', error instanceof Error ? error.message : String(error));
       log.error(message);
-      void vscode.window.showErrorMessage(message);
+      void vscode.window.showErrorMessage(outside(message));
       throw error;
     }
     stubs.dispose();

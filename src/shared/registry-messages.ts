@@ -175,7 +175,18 @@ const shape = (fields: Record<string, Check>): Check => {
     return true;
   };
 };
-const optionalRecord: Check = optional(isObject);
+/** Whether `value` nests at most `max` objects and arrays deep (no recursion: any depth is safe to ask about). */
+export function isWithinDepth(value: unknown, max = MAX_JSON_DEPTH): boolean {
+  const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (next.depth >= max) return false;
+    for (const child of Object.values(next.value)) pending.push({ value: child, depth: next.depth + 1 });
+  }
+  return true;
+}
+// Fields the model does not know are kept as they came; a cluster can nest them at any depth.
+const optionalRecord: Check = optional((value) => isObject(value) && isWithinDepth(value));
 
 const isComponentId: Check = oneOf(...COMPONENT_IDS);
 const isEra: Check = oneOf('legacy', 'istiod');
@@ -248,6 +259,12 @@ export function asWebviewMessage(value: unknown): WebviewMessage | undefined {
 export function asViewState(value: unknown): RegistryViewState | undefined {
   return isViewState(value) ? (value as RegistryViewState) : undefined;
 }
+
+/**
+ * The deepest nesting of objects and arrays a registry may have. Real ones nest under 10 levels;
+ * JSON.stringify (postMessage) and the webview's readers recurse, and overflow at some thousands.
+ */
+export const MAX_JSON_DEPTH = 100;
 
 /** The Raw JSON tab shows this many characters; beyond, it says so and export has the rest. */
 export const RAW_DISPLAY_LIMIT = 1_000_000;

@@ -29,8 +29,10 @@ import type { StepStatus } from '../lab/lab-progress';
 import type { ClusterService } from './cluster-service';
 import { confirmIstioctl, terminalLinkDirectory } from './istioctl-trust';
 import { kubeErrorMessage } from './kube-error-messages';
+import { escapeMarkdown, markdownCode, outside } from './outside-text';
 import { releasesDirectory } from './release-commands';
 import { affectsSettings, istioNamespace, istioVersion } from './settings';
+import { quoteCommandLine, shellKind } from './shell-quote';
 
 /** Arguments of the commands, for links and tests: a release folder or manifest instead of the downloaded one. */
 interface InstallArguments {
@@ -102,7 +104,7 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
     if ((need === 'manifest' && release.manifestPath) || (need === 'istioctl' && release.istioctl)) return release;
     const download = vscode.l10n.t('Download Istio Release…');
     const choice = await vscode.window.showErrorMessage(
-      vscode.l10n.t('Istio {0} is not downloaded yet, so there is nothing to install from. Download it first (or change istioLab.istioVersion).', release.plan.version),
+      vscode.l10n.t('Istio {0} is not downloaded yet, so there is nothing to install from. Download it first (or change istioLab.istioVersion).', outside(release.plan.version)),
       download,
     );
     if (choice === download) await vscode.commands.executeCommand('istioLab.downloadRelease', release.plan.version);
@@ -116,7 +118,7 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
         return await run(...args);
       } catch (error) {
         log.error(`${name} failed`, error);
-        void vscode.window.showErrorMessage(vscode.l10n.t('{0} failed: {1}', name, message(error)));
+        void vscode.window.showErrorMessage(vscode.l10n.t('{0} failed: {1}', outside(name), outside(message(error))));
         return undefined;
       }
     };
@@ -126,7 +128,7 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
       return await cluster.current();
     } catch (error) {
       log.error('no cluster connection', error);
-      void vscode.window.showErrorMessage(vscode.l10n.t('Cannot open the cluster connection: {0} Check istioLab.kubeconfig and istioLab.context, or select a context.', message(error)));
+      void vscode.window.showErrorMessage(vscode.l10n.t('Cannot open the cluster connection: {0} Check istioLab.kubeconfig and istioLab.context, or select a context.', outside(message(error))));
       await mark('cluster', 'failed');
       return undefined;
     }
@@ -139,7 +141,7 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
       const release = await resolve(args);
       if (!release) return undefined;
       const results = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the cluster {0}', connection.contextName), cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the cluster {0}', outside(connection.contextName)), cancellable: true },
         async (_progress, token) => {
           const signal = abortSignal(token);
           const { probeCluster } = await import('../kube/precheck-probes');
@@ -154,8 +156,8 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
       await reports.show(vscode.l10n.t('Pre-check'), precheckMarkdown(results, connection, release));
       const runIstioctl = release.plan.precheckArgs && release.istioctl ? vscode.l10n.t('Run istioctl {0} in a Terminal', release.plan.precheckArgs.join(' ')) : undefined;
       const summary = passed ? vscode.l10n.t('The cluster is ready for Istio {0}.', release.plan.version) : vscode.l10n.t('The cluster is not ready for Istio {0}: see the checklist for what to fix.', release.plan.version);
-      const show = passed ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-      void show(summary, ...(runIstioctl ? [runIstioctl] : [])).then((choice) => {
+      const buttons = runIstioctl ? [runIstioctl] : [];
+      void (passed ? vscode.window.showInformationMessage(outside(summary), ...buttons) : vscode.window.showWarningMessage(outside(summary), ...buttons)).then((choice) => {
         if (choice === runIstioctl && release.istioctl && release.plan.precheckArgs) void checkInTerminal(release, release.plan.precheckArgs, connection);
       });
       return results;
@@ -181,7 +183,7 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
       if (!args?.yes) {
         const uninstall = vscode.l10n.t('Uninstall');
         const choice = await vscode.window.showWarningMessage(
-          vscode.l10n.t('Uninstall Istio {0} from {1}? Its namespace and everything in it are deleted.', release.plan.version, connection.contextName),
+          vscode.l10n.t('Uninstall Istio {0} from {1}? Its namespace and everything in it are deleted.', outside(release.plan.version), outside(connection.contextName)),
           { modal: true, detail: commandLine(method) },
           uninstall,
         );
@@ -222,7 +224,7 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
         const install = vscode.l10n.t('Install');
         const preview = vscode.l10n.t('Preview (Server Dry Run)');
         const choice = await vscode.window.showInformationMessage(
-          vscode.l10n.t('Install Istio {0} into {1}? {2} objects from {3}.', release.plan.version, connection.contextName, objects.length, source),
+          vscode.l10n.t('Install Istio {0} into {1}? {2} objects from {3}.', outside(release.plan.version), outside(connection.contextName), objects.length, outside(source)),
           { modal: true, detail: commandLine(release.plan.install) },
           install,
           preview,
@@ -240,7 +242,7 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
       output.appendLine(`$ ${commandLine(release.plan.install)}   # ${connection.contextName}`);
       const expected = { deployments: objects.filter((o) => o.kind === 'Deployment').length, jobs: objects.filter((o) => o.kind === 'Job').length };
       const outcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Installing Istio {0}', release.plan.version), cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Installing Istio {0}', outside(release.plan.version)), cancellable: true },
         async (progress, token) => {
           const signal = abortSignal(token);
           let revealed = false;
@@ -304,11 +306,11 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
       if (choice === outputButton) output.show();
     };
     if (report.cancelled) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Install cancelled: {0}. Running Install Istio again finishes it; what exists stays unchanged.', line), ...buttons).then(act);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Install cancelled: {0}. Running Install Istio again finishes it; what exists stays unchanged.', outside(line)), ...buttons).then(act);
     } else if (failed.length) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Istio {0} is only partly installed: {1}. First failure: {2}', release.plan.version, line, failureText(failed[0])), ...buttons).then(act);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Istio {0} is only partly installed: {1}. First failure: {2}', outside(release.plan.version), outside(line), outside(failureText(failed[0]))), ...buttons).then(act);
     } else if (ready) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Istio {0} is installed and its control plane is ready ({1}).', release.plan.version, line), ...buttons).then(act);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Istio {0} is installed and its control plane is ready ({1}).', outside(release.plan.version), outside(line)), ...buttons).then(act);
     } else if (wait && !wait.ready && wait.end !== 'cancelled') {
       const seen = wait.pods.length;
       const readyPods = wait.pods.filter((pod) => controlPlaneReady([pod])).length;
@@ -318,9 +320,9 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
           ? vscode.l10n.t('Istio {0}: every object is in place ({1}), but after {2} s of waiting for {3} the control plane is not ready yet ({4} of {5} pods ready). Watch them in the Istio pods view.', release.plan.version, line, CONTROL_PLANE_TIMEOUT_MS / 1000, waitedFor, readyPods, seen)
           : vscode.l10n.t('Istio {0}: every object is in place ({1}), but the pods of {2} cannot be watched ({3}), so readiness is not known. Watch them in the Istio pods view.', release.plan.version, line, istioNamespace(), wait.lastError ? kubeErrorMessage(wait.lastError) : '');
       output.appendLine(`# ${text}`);
-      void vscode.window.showWarningMessage(text, ...buttons).then(act);
+      void vscode.window.showWarningMessage(outside(text), ...buttons).then(act);
     } else {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Istio {0} is installed ({1}); its pods are still starting. Watch them in the Istio pods view.', release.plan.version, line), ...buttons).then(act);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Istio {0} is installed ({1}); its pods are still starting. Watch them in the Istio pods view.', outside(release.plan.version), outside(line)), ...buttons).then(act);
     }
   }
 
@@ -332,7 +334,7 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
     output.appendLine(`$ ${commandLine(release.plan.uninstall)}   # ${connection.contextName}`);
     try {
       const report = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Uninstalling Istio {0}', release.plan.version), cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Uninstalling Istio {0}', outside(release.plan.version)), cancellable: true },
         (progress, token) => {
           let done = 0;
           return deleteManifest(client, objects, {
@@ -341,7 +343,7 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
               output.appendLine(deleteLine(result, 'istio-demo.yaml'));
               progress.report({ increment: 100 / objects.length, message: vscode.l10n.t('{0} of {1} objects', ++done, objects.length) });
             },
-            onWaitingForNamespace: (name) => progress.report({ message: vscode.l10n.t('Waiting for the namespace {0} to be deleted…', name) }),
+            onWaitingForNamespace: (name) => progress.report({ message: vscode.l10n.t('Waiting for the namespace {0} to be deleted…', outside(name)) }),
           });
         },
       );
@@ -350,12 +352,12 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
       const line = vscode.l10n.t('{0} deleted, {1} already gone, {2} failed', counts.deleted ?? 0, counts.absent ?? 0, counts.failed ?? 0);
       output.appendLine(`# ${line}`);
       if (failed.length || report.cancelled || report.namespacesLeft.length) {
-        void vscode.window.showWarningMessage(vscode.l10n.t('Istio {0} is not completely uninstalled: {1}. Run Uninstall Istio again to finish.', release.plan.version, line));
+        void vscode.window.showWarningMessage(vscode.l10n.t('Istio {0} is not completely uninstalled: {1}. Run Uninstall Istio again to finish.', outside(release.plan.version), outside(line)));
       } else {
         await mark('install', 'todo');
         await mark('watch', 'todo');
         await mark('verify', 'todo');
-        void vscode.window.showInformationMessage(vscode.l10n.t('Istio {0} is uninstalled: {1}.', release.plan.version, line));
+        void vscode.window.showInformationMessage(vscode.l10n.t('Istio {0} is uninstalled: {1}.', outside(release.plan.version), outside(line)));
       }
       return report;
     } finally {
@@ -369,7 +371,7 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
     if (args.yes) return true;
     const install = vscode.l10n.t('Install');
     const choice = await vscode.window.showInformationMessage(
-      vscode.l10n.t('Install Istio {0} into {1}? The release\'s istioctl installs the demo profile.', release.plan.version, connection.contextName),
+      vscode.l10n.t('Install Istio {0} into {1}? The release\'s istioctl installs the demo profile.', outside(release.plan.version), outside(connection.contextName)),
       { modal: true, detail: commandLine(method) },
       install,
     );
@@ -389,15 +391,15 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
     const output = createOutput(log, what === 'install' ? vscode.l10n.t('Install Istio {0}', release.plan.version) : vscode.l10n.t('Uninstall Istio {0}', release.plan.version));
     output.appendLine(`$ ${commandLine(method)}   # ${connection.contextName}`);
     const title = what === 'install' ? vscode.l10n.t('Installing Istio {0}', release.plan.version) : vscode.l10n.t('Uninstalling Istio {0}', release.plan.version);
-    const code = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) =>
+    const code = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: outside(title), cancellable: true }, (_progress, token) =>
       runIstioctlProcess(release.istioctl!, method.args, connection, (text) => output.append(text), abortSignal(token)),
     );
     output.appendLine(`# exit ${code}`);
     if (code === 0) {
       await mark('install', what === 'install' ? 'done' : 'todo', release.plan.version);
-      void vscode.window.showInformationMessage(what === 'install' ? vscode.l10n.t('Istio {0} is installed.', release.plan.version) : vscode.l10n.t('Istio {0} is uninstalled.', release.plan.version));
+      void vscode.window.showInformationMessage(what === 'install' ? vscode.l10n.t('Istio {0} is installed.', outside(release.plan.version)) : vscode.l10n.t('Istio {0} is uninstalled.', outside(release.plan.version)));
     } else {
-      void vscode.window.showErrorMessage(vscode.l10n.t('istioctl exited with code {0}. Its output is in the Istio Lab output channel.', code), vscode.l10n.t('Show Output')).then((choice) => choice && output.show());
+      void vscode.window.showErrorMessage(vscode.l10n.t('istioctl exited with code {0}. Its output is in the Istio Lab output channel.', outside(code)), vscode.l10n.t('Show Output')).then((choice) => choice && output.show());
     }
     return code;
   }
@@ -508,6 +510,14 @@ function failureText(result: ObjectResult): string {
 
 /** `istioctl` in the terminal is the given one, alone in the lab's link folder (src/lab/terminal-path.ts), not the release's whole bin/. */
 async function runInTerminal(istioctl: string, args: readonly string[], connection: ClusterConnection, linkDirectory: string): Promise<void> {
+  let line: string;
+  try {
+    // Quoted for the new terminal's shell (the default one): the context name is an argument, never code.
+    line = quoteCommandLine(['istioctl', ...args, '--context', connection.contextName], shellKind(vscode.env.shell));
+  } catch (error) {
+    void vscode.window.showErrorMessage(outside(error instanceof Error ? error.message : String(error)));
+    return;
+  }
   const exposed = await exposeIstioctl(linkDirectory, istioctl);
   const terminal = vscode.window.createTerminal({
     name: 'Istio Lab: istioctl',
@@ -515,23 +525,21 @@ async function runInTerminal(istioctl: string, args: readonly string[], connecti
     env: { PATH: exposed.mode === 'prepend' ? `${exposed.directory}${path.delimiter}${process.env.PATH ?? ''}` : `${process.env.PATH ?? ''}${path.delimiter}${exposed.directory}` },
   });
   terminal.show();
-  terminal.sendText(['istioctl', ...args, '--context', connection.contextName].join(' '), true);
+  terminal.sendText(line, true);
 }
 
 // ── Markdown reports ──────────────────────────────────────────────────────────────────────
 
 const ICONS: Record<CheckResult['status'], string> = { pass: '✓', info: 'ℹ', warn: '⚠', fail: '✗' };
 
-/** Markdown-escapes text that comes from the cluster (names, messages). */
-function escape(text: string | number): string {
-  return String(text).replace(/[\\`*_{}[\]<>()#+!|]/g, (c) => `\\${c}`);
-}
+/** Markdown-escapes text that comes from the cluster (names, messages): see outside-text.ts. */
+const escape = (text: string | number): string => escapeMarkdown(text);
 
 function precheckMarkdown(results: readonly CheckResult[], connection: ClusterConnection, release: ResolvedRelease): string {
   const lines = [
-    `# ${vscode.l10n.t('Pre-check for Istio {0}', release.plan.version)}`,
+    `# ${vscode.l10n.t('Pre-check for Istio {0}', escape(release.plan.version))}`,
     '',
-    vscode.l10n.t('Cluster context {0} ({1}). Read-only: nothing was changed.', `\`${connection.contextName}\``, escape(connection.server)),
+    vscode.l10n.t('Cluster context {0} ({1}). Read-only: nothing was changed.', markdownCode(connection.contextName), escape(connection.server)),
     '',
   ];
   for (const result of results) {
@@ -654,9 +662,9 @@ function checkText(result: CheckResult): { text: string; fix?: string } {
 function previewMarkdown(report: ApplyReport, objects: readonly ManifestObject[], connection: ClusterConnection, release: ResolvedRelease): string {
   const counts = countOutcomes(report.results);
   const lines = [
-    `# ${vscode.l10n.t('Install preview for Istio {0}', release.plan.version)}`,
+    `# ${vscode.l10n.t('Install preview for Istio {0}', escape(release.plan.version))}`,
     '',
-    vscode.l10n.t('A server dry run in {0}: the API server checked each object and stored nothing.', `\`${connection.contextName}\``),
+    vscode.l10n.t('A server dry run in {0}: the API server checked each object and stored nothing.', markdownCode(connection.contextName)),
     '',
     `| ${vscode.l10n.t('Kind')} | ${vscode.l10n.t('Objects')} |`,
     '|---|---:|',
@@ -675,9 +683,9 @@ function timelineMarkdown(data: InstallTimelineData): string {
   const created = data.events.filter((event) => event.kind === 'object-created').length;
   const seconds = (at?: number) => (at === undefined ? '—' : `${at.toFixed(1)} s`);
   const lines = [
-    `# ${vscode.l10n.t('Install timeline of Istio {0}', data.version)}`,
+    `# ${vscode.l10n.t('Install timeline of Istio {0}', escape(data.version))}`,
     '',
-    vscode.l10n.t('Context {0}, started {1}. {2} objects created; times are seconds from the start of the install.', `\`${data.context}\``, new Date(data.startedAt).toLocaleString(), created),
+    vscode.l10n.t('Context {0}, started {1}. {2} objects created; times are seconds from the start of the install.', markdownCode(data.context), new Date(data.startedAt).toLocaleString(), created),
     '',
     `| ${vscode.l10n.t('Pod')} | ${vscode.l10n.t('Node')} | ${vscode.l10n.t('Scheduled')} | ${vscode.l10n.t('Containers started')} | ${vscode.l10n.t('Ready')} | ${vscode.l10n.t('Completed')} |`,
     '|---|---|---:|---:|---:|---:|',

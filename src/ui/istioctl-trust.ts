@@ -5,6 +5,7 @@
 // (src/lab/terminal-path.ts), or nothing. The decisions themselves are src/lab/binary-trust.ts.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { outside } from './outside-text';
 import type { BinaryTrust, UnverifiedReason } from '../lab/binary-trust';
 import { binaryTrust, mayRunWithoutAsking, withConfirmed } from '../lab/binary-trust';
 import type { DownloadedRelease } from '../lab/downloaded-release';
@@ -33,7 +34,7 @@ export async function confirmIstioctl(context: vscode.ExtensionContext, release:
   if (mayRunWithoutAsking(trust)) return true;
   const run = vscode.l10n.t('Run Unverified istioctl');
   const choice = await vscode.window.showWarningMessage(
-    vscode.l10n.t('The istioctl of Istio {0} is not verified: {1}', version, reasonText(trust.reason)),
+    vscode.l10n.t('The istioctl of Istio {0} is not verified: {1}', outside(version), outside(reasonText(trust.reason))),
     {
       modal: true,
       detail: `${vscode.l10n.t('It is a program: it runs with your account and your cluster credentials. Run it only if you trust where it came from, or download the release again from a source that publishes its SHA-256.')}\n\n${istioctl}`,

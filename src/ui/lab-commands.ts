@@ -7,6 +7,7 @@ import { isLabStepId } from '../lab/lab-progress';
 import { LAB_WALKTHROUGH_ID, findLabStep, labSteps, terminalLineFor } from '../lab/steps';
 import type { LabStepsNode, LabStepsTreeProvider } from './lab-steps-tree';
 import { stepTitle } from './lab-steps-tree';
+import { outside } from './outside-text';
 
 /** What a command receives: a step id from a walkthrough link, a tree node, or nothing (palette). */
 type CommandTarget = string | LabStepsNode | undefined;
@@ -85,7 +86,7 @@ async function resolveLine(target: CommandTarget): Promise<{ line: string; step?
   const step = typeof target === 'string' ? findLabStep(target) : await pickStep();
   if (typeof target === 'string' && !step) {
     void vscode.window.showErrorMessage(
-      vscode.l10n.t('Unknown lab step "{0}". Open the lab guide and use the step\'s button instead.', target),
+      vscode.l10n.t('Unknown lab step "{0}". Open the lab guide and use the step\'s button instead.', outside(target)),
     );
   }
   return step ? { line: terminalLineFor(step), step } : undefined;

@@ -6,6 +6,7 @@ import type { StepState } from '../lab/lab-progress';
 import { LabProgress } from '../lab/lab-progress';
 import type { LabStep, LabStepId } from '../lab/steps';
 import { LAB_ISTIO_VERSION, labSteps } from '../lab/steps';
+import { OutsideMarkdown } from './outside-markdown';
 
 export type LabStepsNode =
   | { readonly kind: 'step'; readonly step: LabStep }
@@ -78,9 +79,12 @@ export class LabStepsTreeProvider implements vscode.TreeDataProvider<LabStepsNod
       item.contextValue = 'labStep';
       item.iconPath = stateIcon(state);
       item.description = stateText(state);
-      item.tooltip = new vscode.MarkdownString(
-        [stateText(state), '', vscode.l10n.t('Open this step in the lab guide.'), '```sh', ...node.step.commands, '```'].join('\n'),
-      );
+      // The state's detail is a context name or version from outside: escaped like the rest.
+      item.tooltip = new OutsideMarkdown()
+        .appendText(stateText(state))
+        .appendMarkdown('\n\n')
+        .appendText(vscode.l10n.t('Open this step in the lab guide.'))
+        .appendCodeblock(node.step.commands.join('\n'), 'sh');
       item.command = {
         command: 'istioLab.openLabGuide',
         title: vscode.l10n.t('Open Lab Guide'),

@@ -8,7 +8,9 @@ import { kubernetesClient } from '../kube/connection';
 import type { PodSummary } from '../kube/pod-summary';
 import { DescribeDocumentProvider, DESCRIBE_SCHEME, describeUri } from './describe-document';
 import type { PodsElement, PodsTreeProvider } from './pods-tree';
+import { outside } from './outside-text';
 import { connectionSettings } from './settings';
+import { UnquotableArgumentError, quoteCommandLine, shellKind } from './shell-quote';
 
 const TERMINAL_NAME = 'Istio Lab';
 
@@ -37,9 +39,12 @@ export function registerPodActions(context: vscode.ExtensionContext, tree: PodsT
     try {
       await run(pod, connection);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message =
+        error instanceof UnquotableArgumentError
+          ? vscode.l10n.t('{0} cannot be typed into a terminal safely: it holds a control character (in cmd also a double quote, % or !).', JSON.stringify(error.argument))
+          : error instanceof Error ? error.message : String(error);
       log.error(`pod action on ${pod.namespace}/${pod.name} failed`, error);
-      void vscode.window.showErrorMessage(vscode.l10n.t('Pod {0}: {1}', pod.name, message));
+      void vscode.window.showErrorMessage(vscode.l10n.t('Pod {0}: {1}', outside(pod.name), outside(message)));
     }
   };
 
@@ -73,7 +78,9 @@ export function registerPodActions(context: vscode.ExtensionContext, tree: PodsT
         vscode.window.createTerminal({ name: TERMINAL_NAME, iconPath: new vscode.ThemeIcon('beaker'), env: kubeconfig ? { KUBECONFIG: kubeconfig } : undefined });
       terminal.show();
       // Typed, not run: the learner reads it and presses Enter.
-      terminal.sendText(`kubectl --context ${connection.contextName} -n ${pod.namespace} describe pod ${pod.name}`, false);
+      // Quoted for the terminal's shell: a context or pod name is an argument, never code.
+      const shell = shellKind(terminal.state.shell ?? vscode.env.shell);
+      terminal.sendText(quoteCommandLine(['kubectl', '--context', connection.contextName, '-n', pod.namespace, 'describe', 'pod', pod.name], shell), false);
     })),
     vscode.commands.registerCommand('istioLab.pods.showLogs', withPod(async (pod, connection) => {
       const container = await pickContainer(pod);
@@ -117,7 +124,7 @@ export function registerPodActions(context: vscode.ExtensionContext, tree: PodsT
         const open = vscode.l10n.t('Open in Browser');
         const stop = vscode.l10n.t('Stop');
         const message = vscode.l10n.t('Forwarding {0} to port {1} of {2}. (kubectl port-forward -n {3} {2} {4}:{1})', url, target, pod.name, pod.namespace, local);
-        void vscode.window.showInformationMessage(message, open, stop).then(async (answer) => {
+        void vscode.window.showInformationMessage(outside(message), open, stop).then(async (answer) => {
           if (answer === open) await vscode.env.openExternal(vscode.Uri.parse(url!));
           if (answer === stop) stopForward(session);
         });

@@ -14,6 +14,7 @@ import { PodsTreeProvider } from './pods-tree';
 import { affectsSettings, istioNamespace } from './settings';
 import { PODS_VIEW_ID } from './view-ids';
 import { kubeErrorMessage } from './kube-error-messages';
+import { outside } from './outside-text';
 
 /**
  * Runs the Istio Pods view: `view` was created at activation around a stand-in provider, and
@@ -123,7 +124,7 @@ export function registerPodExplorer(
       if (!error) return;
       const hint = error instanceof KubeError ? error.kubectlHint : undefined;
       const select = vscode.l10n.t('Select Cluster Context');
-      const answer = await vscode.window.showErrorMessage(kubeErrorMessage(error), { modal: true, detail: hint ? vscode.l10n.t('Check it in a terminal: {0}', hint) : undefined }, select);
+      const answer = await vscode.window.showErrorMessage(outside(kubeErrorMessage(error)), { modal: true, detail: hint ? vscode.l10n.t('Check it in a terminal: {0}', outside(hint)) : undefined }, select);
       if (answer === select) await vscode.commands.executeCommand('istioLab.selectContext');
     }),
     vscode.commands.registerCommand('istioLab.pods.reveal', async (namespace?: string, name?: string): Promise<boolean> => {

@@ -12,6 +12,8 @@ import type { ClusterConnection } from '../kube/connection';
 import { kubernetesClient } from '../kube/connection';
 import { KubeError } from '../kube/kube-errors';
 import type { PodStore, PodSummary } from '../kube/pod-summary';
+import { OutsideMarkdown } from './outside-markdown';
+import { markdownCode } from './outside-text';
 import { problemText } from './pod-problems';
 import { kubeErrorMessage } from './kube-error-messages';
 
@@ -376,7 +378,7 @@ function renderNode(node: PodTreeNode, istioNamespace: string): vscode.TreeItem 
       item.description = parts.filter(Boolean).join(' · ');
       item.iconPath = new vscode.ThemeIcon(node.cluster.simulated ? 'beaker' : 'cloud');
       item.contextValue = 'podsCluster';
-      const tooltip = new vscode.MarkdownString();
+      const tooltip = new OutsideMarkdown();
       tooltip.appendMarkdown(`**${vscode.l10n.t('Context')}:** `).appendText(node.cluster.context);
       tooltip.appendMarkdown(`  \n**${vscode.l10n.t('Server')}:** `).appendText(node.cluster.server);
       if (node.cluster.serverVersion) tooltip.appendMarkdown(`  \n**Kubernetes:** `).appendText(node.cluster.serverVersion);
@@ -417,7 +419,7 @@ function renderComponent(node: ComponentNode, istioNamespace: string): vscode.Tr
   if (node.isSinglePointOfFailure) parts.push(`⚠ ${vscode.l10n.t('single replica')}`);
   item.description = parts.join(' · ');
   item.iconPath = componentIcon(node);
-  const tooltip = new vscode.MarkdownString();
+  const tooltip = new OutsideMarkdown();
   tooltip.appendMarkdown('**').appendText(info.title).appendMarkdown('**  \n').appendText(explain(node.component, language()));
   if (node.isSinglePointOfFailure) {
     tooltip.appendMarkdown('\n\n$(warning) ').appendText(vscode.l10n.t('One replica: a single point of failure. If it fails, this part of the control plane is gone until Kubernetes restarts it; running Envoys keep serving traffic with their last configuration. Production installs run several replicas.'));
@@ -468,7 +470,7 @@ function renderPod(node: PodNode): vscode.TreeItem {
 
 function podTooltip(node: PodNode, problems: readonly PodProblem[], events?: readonly PodEvent[], logLines?: string, eventsError?: string): vscode.MarkdownString {
   const { pod } = node;
-  const tooltip = new vscode.MarkdownString();
+  const tooltip = new OutsideMarkdown();
   tooltip.supportThemeIcons = true;
   tooltip.appendMarkdown('**').appendText(pod.name).appendMarkdown('** · ').appendText(pod.namespace);
   tooltip.appendMarkdown('  \n').appendText(`${COMPONENTS[node.role.component].title}: ${explain(node.role.component, language())}`);
@@ -484,7 +486,7 @@ function podTooltip(node: PodNode, problems: readonly PodProblem[], events?: rea
   tooltip.appendMarkdown(`\n\n**${vscode.l10n.t('Containers')}**`);
   for (const container of [...pod.initContainers, ...pod.containers]) {
     const state = [container.state, container.reason].filter(Boolean).join(': ');
-    tooltip.appendMarkdown('\n- `').appendText(container.name).appendMarkdown('` ').appendText(`${container.image} — ${state}${container.ready ? ', ready' : ''}, ${container.restartCount} ⟳`);
+    tooltip.appendMarkdown('\n- ').appendMarkdown(markdownCode(container.name)).appendMarkdown(' ').appendText(`${container.image} — ${state}${container.ready ? ', ready' : ''}, ${container.restartCount} ⟳`);
   }
   tooltip.appendMarkdown(`\n\n**${vscode.l10n.t('Node')}:** `).appendText(pod.nodeName ?? '—');
   tooltip.appendMarkdown(`  \n**IP:** `).appendText(pod.podIP ?? '—');
@@ -510,7 +512,7 @@ function errorFix(error: Error | undefined): string | undefined {
 function renderMessage(node: MessageNode): vscode.TreeItem {
   const item = new vscode.TreeItem('', vscode.TreeItemCollapsibleState.None);
   item.contextValue = 'podsMessage';
-  const tooltip = new vscode.MarkdownString();
+  const tooltip = new OutsideMarkdown();
   switch (node.code) {
     case 'connecting':
       item.label = vscode.l10n.t('Connecting…');

@@ -17,9 +17,10 @@ import { startPodStore } from '../kube/pod-store';
 import type { RegistryFetchResult } from '../kube/registry-fetch';
 import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, RegistryFetchError, equivalentCommands, fetchRegistry } from '../kube/registry-fetch';
 import type { ComponentId, EquivalentCommand, ExtensionMessage, IstioEra, RegistryDiff, RegistrySnapshot, RegistryViewState } from '../shared/registry-messages';
-import { DEFAULT_VIEW_STATE, RAW_DISPLAY_LIMIT, asViewState, asWebviewMessage } from '../shared/registry-messages';
+import { DEFAULT_VIEW_STATE, MAX_JSON_DEPTH, RAW_DISPLAY_LIMIT, asViewState, asWebviewMessage } from '../shared/registry-messages';
 import type { ClusterService } from './cluster-service';
 import { createNonce, registryPageHtml } from './registry-html';
+import { outside } from './outside-text';
 import { affectsSettings, istioNamespace, registryAutoRefreshSeconds } from './settings';
 import { REGISTRY_VIEW_TYPE } from './view-ids';
 
@@ -52,6 +53,9 @@ export function describeRegistryError(error: unknown, era?: IstioEra): string {
   if (error instanceof RegistryFormatError) {
     if (error.problem === 'malformed-json') {
       return vscode.l10n.t('{0} answered with malformed JSON at line {1}, column {2}: “{3}”. The answer may have been cut off; refresh to try again.', pilot, error.line ?? '?', error.column ?? '?', error.excerpt ?? '');
+    }
+    if (error.problem === 'too-deep') {
+      return vscode.l10n.t('{0} answered JSON nested deeper than {1} levels (at line {2}, column {3}). No service registry nests like that, so the viewer does not read it; fetch it in a terminal with one of the commands below.', pilot, MAX_JSON_DEPTH, error.line ?? '?', error.column ?? '?');
     }
     return vscode.l10n.t('{0} answered JSON that is not a service registry: {1} Is this really {0}?', pilot, error.message);
   }
@@ -126,8 +130,23 @@ class RegistryPanel implements vscode.Disposable {
     );
   }
 
+  /**
+   * Sends a message to the webview. If it cannot be sent (postMessage serialises it, which can
+   * throw), the webview gets an error instead of waiting on "loading" for ever.
+   */
   private post(message: ExtensionMessage): void {
-    if (!this.disposed) void this.panel.webview.postMessage(message);
+    if (this.disposed) return;
+    const failed = (error: unknown): void => {
+      this.log.error(`registry viewer: could not send the ${message.type} message`, error);
+      if (message.type === 'error' || this.disposed) return;
+      const reason = error instanceof Error ? error.message : String(error);
+      this.post({ type: 'error', message: vscode.l10n.t('The registry could not be handed to the viewer: {0}', reason), commands: this.commands(this.era ?? 'legacy') });
+    };
+    try {
+      this.panel.webview.postMessage(message).then(undefined, failed);
+    } catch (error) {
+      failed(error);
+    }
   }
 
   private receive(data: unknown): void {
@@ -322,7 +341,7 @@ class RegistryPanel implements vscode.Disposable {
         ? registryCsv(snapshot)
         : `${JSON.stringify({ source: { era: result.target.era, service: result.target.service, port: result.target.port, via: result.via, fetchedAt: new Date(fetchedAt).toISOString() }, ...snapshot }, null, 2)}\n`;
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
-    void vscode.window.showInformationMessage(vscode.l10n.t('Saved the registry to {0}.', target.fsPath));
+    void vscode.window.showInformationMessage(vscode.l10n.t('Saved the registry to {0}.', outside(target.fsPath)));
   }
 
   private scheduleAutoRefresh(): void {

@@ -18,6 +18,7 @@ import type { DownloadedRelease } from '../lab/downloaded-release';
 import { isVerified } from '../lab/downloaded-release';
 import { localised, releaseLayout } from '../lab/release-layout';
 import { dropStaleTerminalPath, updateTerminalPath } from './istioctl-trust';
+import { outside } from './outside-text';
 import { downloadDirectory, istioVersion, releaseSource } from './settings';
 
 /** Options of `istioLab.downloadRelease` for links and tests: `{ platform: 'linux-amd64' }`. */
@@ -75,7 +76,7 @@ export function registerReleaseCommands(context: vscode.ExtensionContext, log: v
       });
       if (obtained && !obtained.reused) {
         void vscode.window.showInformationMessage(
-          vscode.l10n.t('Istio {0} (offline lab release) is ready. Its manifests are the real ones; bin/istioctl is a stand-in that says so, and the other files are placeholders.', picked),
+          vscode.l10n.t('Istio {0} (offline lab release) is ready. Its manifests are the real ones; bin/istioctl is a stand-in that says so, and the other files are placeholders.', outside(picked)),
         );
       }
       return obtained && { ...obtained.release, reused: obtained.reused };
@@ -194,7 +195,7 @@ function withReleaseProgress(
   title: string,
   work: (signal: AbortSignal, progress: (update: ReleaseProgress) => void) => Promise<ObtainedRelease>,
 ): Thenable<ObtainedRelease> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: outside(title), cancellable: true }, (progress, token) => {
     const controller = new AbortController();
     const cancel = token.onCancellationRequested(() => controller.abort());
     let shown = 0;
@@ -202,7 +203,7 @@ function withReleaseProgress(
       const download = update.download;
       // withProgress takes increments; turn the fraction downloaded into one.
       const fraction = download?.totalBytes ? Math.round((download.receivedBytes / download.totalBytes) * 100) : shown;
-      progress.report({ message: progressMessage(update), increment: Math.max(0, fraction - shown) });
+      progress.report({ message: outside(progressMessage(update)), increment: Math.max(0, fraction - shown) });
       shown = Math.max(shown, fraction);
     };
     return work(controller.signal, report).finally(() => cancel.dispose());
@@ -227,7 +228,7 @@ async function afterObtained(context: vscode.ExtensionContext, obtained: Obtaine
   void showLayout(release, obtained.reused, onPath);
   if (release.checksum.state === 'not-published') {
     void vscode.window.showWarningMessage(
-      vscode.l10n.t('No SHA-256 checksum was published for {0}, so it could not be verified. Its SHA-256 is {1}.', release.archiveFileName, release.checksum.sha256),
+      vscode.l10n.t('No SHA-256 checksum was published for {0}, so it could not be verified. Its SHA-256 is {1}.', outside(release.archiveFileName), outside(release.checksum.sha256)),
     );
   }
 }
@@ -317,18 +318,18 @@ function showReleaseError(error: unknown, log: vscode.LogOutputChannel): void {
   }
   log.error('getting an Istio release failed', error);
   if (error instanceof UnsupportedPlatformError) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Istio {0} was not published for {1}.', error.version, platformLabel(error.platform)));
+    void vscode.window.showErrorMessage(vscode.l10n.t('Istio {0} was not published for {1}.', outside(error.version), outside(platformLabel(error.platform))));
     return;
   }
   if (!(error instanceof ReleaseError)) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Could not get the Istio release: {0}', error instanceof Error ? error.message : String(error)));
+    void vscode.window.showErrorMessage(vscode.l10n.t('Could not get the Istio release: {0}', outside(error instanceof Error ? error.message : String(error))));
     return;
   }
   const settings = vscode.l10n.t('Open Settings');
   const local = vscode.l10n.t('Use Local Archive…');
   const offline = vscode.l10n.t('Use Offline Lab Release');
   const actions = error.code === 'unreachable' ? [offline, settings, local] : error.code === 'http-status' ? [settings, local] : [];
-  void vscode.window.showErrorMessage(releaseErrorMessage(error), ...actions).then((action) => {
+  void vscode.window.showErrorMessage(outside(releaseErrorMessage(error)), ...actions).then((action) => {
     if (action === settings) void vscode.commands.executeCommand('workbench.action.openSettings', 'istioLab.releaseBaseUrl');
     if (action === local) void vscode.commands.executeCommand('istioLab.useLocalArchive');
     if (action === offline) void vscode.commands.executeCommand('istioLab.useOfflineRelease');

@@ -6,6 +6,7 @@
 // item says, always, that it is simulated.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { outside } from './outside-text';
 import { SANDBOX_CONTEXT_NAME } from '../kube/connection';
 import type { RunningSandbox, SandboxPaths } from '../lab/sandbox/sandbox-host';
 import { SandboxHostError, resetSandboxState, runningSandbox, sandboxPaths, startOrAttachSandbox, stopSandbox } from '../lab/sandbox/sandbox-host';
@@ -201,7 +202,7 @@ function showStartError(error: unknown, log: vscode.LogOutputChannel, paths: San
   const message = error instanceof SandboxHostError && error.code === 'busy'
     ? vscode.l10n.t('The sandbox cluster is held by another VS Code window or process that does not answer. Close that window, or stop it, then start again. (State: {0})', paths.dir)
     : vscode.l10n.t('The sandbox cluster could not start. The log says why; if its saved state is damaged, Reset Sandbox Cluster… starts it empty.');
-  void vscode.window.showErrorMessage(message, showLog, reset).then((answer) => {
+  void vscode.window.showErrorMessage(outside(message), showLog, reset).then((answer) => {
     if (answer === showLog) log.show();
     if (answer === reset) void vscode.commands.executeCommand('istioLab.resetSandbox');
   });

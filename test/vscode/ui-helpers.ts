@@ -25,6 +25,27 @@ export async function workbenchShows(text: string, timeoutMs = 15_000): Promise<
   return (await response.json()) as boolean;
 }
 
+/** A notification as the workbench renders it: its visible text and the hrefs of the links in it. */
+export interface RenderedNotification {
+  readonly text: string;
+  readonly links: readonly string[];
+}
+
+/**
+ * The rendered notification whose visible text contains `text` (null when none appears within
+ * `timeoutMs`; undefined on desktop runs, which have no launcher to ask).
+ */
+export async function renderedNotification(text: string, timeoutMs = 15_000): Promise<RenderedNotification | null | undefined> {
+  const url = process.env.ISTIO_LAB_SCREENSHOT_URL;
+  if (!url) return undefined;
+  const query = new URL(url.replace(/\/screenshot$/, '/notification'));
+  query.searchParams.set('text', text);
+  query.searchParams.set('timeoutMs', String(timeoutMs));
+  const response = await fetch(query, { method: 'POST' });
+  if (!response.ok) throw new Error(`reading the notification "${text}" failed: ${await response.text()}`);
+  return (await response.json()) as RenderedNotification | null;
+}
+
 /** One row of a tree view as the workbench renders it: depth from 1, label and description. */
 export interface TreeRow {
   readonly level: number;

@@ -1,8 +1,11 @@
 // JSON.parse with a position a learner can find: on malformed input, a RegistryFormatError that
 // names the line and column (1-based) of the first offending character, found by a small scanner
-// because V8's messages do not always carry an offset.
+// because V8's messages do not always carry an offset. Nesting deeper than MAX_JSON_DEPTH is
+// refused first: V8's JSON.parse reads any depth, but the recursive readers after it (the scanner
+// here, JSON.stringify in the webview's postMessage) overflow the stack on 100,000 levels.
+import { MAX_JSON_DEPTH } from '../../shared/registry-messages';
 
-export type RegistryFormatProblem = 'malformed-json' | 'unexpected-shape';
+export type RegistryFormatProblem = 'malformed-json' | 'too-deep' | 'unexpected-shape';
 
 /** The registry body is not what the endpoint should answer. */
 export class RegistryFormatError extends Error {
@@ -135,8 +138,36 @@ export function positionOf(text: string, offset: number): { line: number; column
   return { line, column, excerpt: whole.slice(from, from + 120) };
 }
 
-/** Parses JSON, or throws a RegistryFormatError('malformed-json') with the line and column. */
+/**
+ * Offset of the first `[` or `{` (outside strings) that opens nesting level `max + 1`, or -1.
+ * One pass, no recursion, and meaningful on malformed text too.
+ */
+export function tooDeepOffset(text: string, max = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c) i++; // backslash: skip the escaped character
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x5b || char === 0x7b) {
+      if (++depth > max) return i;
+    } else if (char === 0x5d || char === 0x7d) depth--;
+  }
+  return -1;
+}
+
+/**
+ * Parses JSON, or throws a RegistryFormatError: 'too-deep' past MAX_JSON_DEPTH levels,
+ * 'malformed-json' otherwise, each with the line and column.
+ */
 export function parseJsonText(text: string): unknown {
+  const deep = tooDeepOffset(text);
+  if (deep >= 0) {
+    const position = positionOf(text, deep);
+    throw new RegistryFormatError('too-deep', `The JSON nests deeper than ${MAX_JSON_DEPTH} levels at line ${position.line}, column ${position.column}.`, position);
+  }
   try {
     return JSON.parse(text);
   } catch (error) {
