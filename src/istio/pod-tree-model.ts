@@ -25,7 +25,7 @@ export interface PodTreeInput {
   readonly pods: readonly PodSummary[];
   readonly state: PodStoreState;
   readonly istioNamespace: string;
-  /** Text filter: pods whose name, namespace, workload, component or status contain it. */
+  /** Text filter: pods whose name, namespace, workload, component, READY (`2/2`) or STATUS contain it. */
   readonly filter?: string;
   readonly now: number;
 }
@@ -143,8 +143,10 @@ export function controlPlaneHealth(pods: readonly PodSummary[], istioNamespace: 
   return { ...count, failing, isReady: hasControlPlane && count.ready === count.total };
 }
 
+/** What a filter looks in: the pod's names and the READY and STATUS columns (`2/2`, `Running`), as the book reads them. */
 function matchesFilter(pod: PodSummary, role: PodRole, filter: string): boolean {
-  const text = [pod.name, pod.namespace, role.workload, COMPONENTS[role.component].title, pod.status].join('\n').toLowerCase();
+  const ready = `${pod.readyContainers}/${pod.totalContainers}`;
+  const text = [pod.name, pod.namespace, role.workload, COMPONENTS[role.component].title, ready, pod.status].join('\n').toLowerCase();
   return text.includes(filter);
 }
 

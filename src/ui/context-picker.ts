@@ -82,6 +82,7 @@ async function selectContext(log: vscode.LogOutputChannel): Promise<void> {
     placeHolder: problem ?? vscode.l10n.t('The cluster Istio Lab works on (kubectl keeps its own current-context)'),
     matchOnDescription: true,
     matchOnDetail: true,
+    ignoreFocusOut: true,
   });
   if (!picked || !('choice' in picked)) return;
   const { context, kubeconfig } = (picked as ContextItem).choice;

@@ -98,7 +98,7 @@ async function pickStep(): Promise<LabStep | undefined> {
       detail: terminalLineFor(step),
       step,
     })),
-    { title: vscode.l10n.t('Lab step'), placeHolder: vscode.l10n.t('Which step\'s commands?'), matchOnDetail: true },
+    { title: vscode.l10n.t('Lab step'), placeHolder: vscode.l10n.t('Which step\'s commands?'), matchOnDetail: true, ignoreFocusOut: true },
   );
   return picked?.step;
 }

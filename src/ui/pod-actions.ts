@@ -127,7 +127,7 @@ export function registerPodActions(context: vscode.ExtensionContext, tree: PodsT
     vscode.commands.registerCommand('istioLab.pods.stopPortForwards', async () => {
       const picked = await vscode.window.showQuickPick(
         [...forwards].map((session) => ({ label: session.label, detail: `http://127.0.0.1:${(session.server.address() as net.AddressInfo).port}`, session })),
-        { canPickMany: true, title: vscode.l10n.t('Stop port-forwards') },
+        { canPickMany: true, title: vscode.l10n.t('Stop port-forwards'), ignoreFocusOut: true },
       );
       for (const { session } of picked ?? []) stopForward(session);
     }),
@@ -148,7 +148,7 @@ async function pickContainer(pod: PodSummary): Promise<string | undefined> {
   if (containers.length <= 1) return containers[0]?.name;
   const picked = await vscode.window.showQuickPick(
     containers.map((container) => ({ label: container.name, description: container.image, detail: container.state })),
-    { title: vscode.l10n.t('Logs of which container of {0}?', pod.name) },
+    { title: vscode.l10n.t('Logs of which container of {0}?', pod.name), ignoreFocusOut: true },
   );
   return picked?.label;
 }
@@ -161,11 +161,12 @@ async function pickPort(pod: PodSummary, connection: ClusterConnection): Promise
     (container.ports ?? []).map((port) => ({ label: String(port.containerPort), description: [container.name, port.name].filter(Boolean).join(' · '), port: port.containerPort })),
   );
   const other = { label: vscode.l10n.t('Another port…'), description: '', port: -1 };
-  const picked = ports.length ? await vscode.window.showQuickPick([...ports, other], { title: vscode.l10n.t('Forward which port of {0}?', pod.name) }) : other;
+  const picked = ports.length ? await vscode.window.showQuickPick([...ports, other], { title: vscode.l10n.t('Forward which port of {0}?', pod.name), ignoreFocusOut: true }) : other;
   if (!picked) return undefined;
   if (picked.port > 0) return picked.port;
   const typed = await vscode.window.showInputBox({
     title: vscode.l10n.t('Forward which port of {0}?', pod.name),
+    ignoreFocusOut: true,
     validateInput: (value) => (/^\d+$/.test(value) && Number(value) > 0 && Number(value) < 65536 ? undefined : vscode.l10n.t('A port number from 1 to 65535')),
   });
   return typed ? Number(typed) : undefined;

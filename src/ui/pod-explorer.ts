@@ -111,7 +111,8 @@ export function registerPodExplorer(
     vscode.commands.registerCommand('istioLab.pods.filter', async (text?: string) => {
       const value = typeof text === 'string' ? text : await vscode.window.showInputBox({
         title: vscode.l10n.t('Filter the Istio pods'),
-        prompt: vscode.l10n.t('Shows pods whose name, namespace, workload, component or status contains this text.'),
+        ignoreFocusOut: true,
+        prompt: vscode.l10n.t('Shows pods whose name, namespace, workload, component, READY (such as 2/2) or STATUS contains this text.'),
         value: tree.filter,
       });
       if (value !== undefined) tree.setFilter(value);

@@ -129,6 +129,14 @@ describe('states, filters and the data plane', () => {
     assert.deepEqual(childrenOf(none, 'cluster').map((node) => node.id), ['message:noMatch']);
   });
 
+  test('a filter matches the READY and STATUS columns too, such as the book\'s 2/2', () => {
+    const tree = build(bookPods(), { filter: '2/2' });
+    const pods = [...tree.nodes.values()].filter((node) => node.kind === 'pod').map((node) => node.kind === 'pod' && node.pod.name.replace(/-[a-z0-9]+-[a-z0-9]+$/, ''));
+    assert.deepEqual(pods.sort(), ['istio-pilot', 'istio-policy', 'istio-telemetry']);
+    const completed = build(bookPods(), { filter: 'completed' });
+    assert.deepEqual(childrenOf(completed, 'cluster').map((node) => node.id), ['group:jobs']);
+  });
+
   test('sidecars count their pods and namespaces', () => {
     const proxy = { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.2.2', ready: true, restartCount: 0, state: 'running' as const };
     const app = (name: string, namespace: string) => podSummary({ name: `${name}-7c7c5f5c99-g5k4s`, namespace, containers: [proxy], readyContainers: 1, totalContainers: 1 });
