@@ -11,7 +11,7 @@ import { COMPONENTS, explain } from '../istio/roles/components';
 import type { ClusterConnection } from '../kube/connection';
 import { kubernetesClient } from '../kube/connection';
 import { KubeError } from '../kube/kube-errors';
-import type { PodStore, PodSummary } from '../kube/pod-summary';
+import type { ContainerSummary, PodStore, PodSummary } from '../kube/pod-summary';
 import { problemText } from './pod-problems';
 import { kubeErrorMessage } from './kube-error-messages';
 
@@ -483,8 +483,10 @@ function podTooltip(node: PodNode, problems: readonly PodProblem[], events?: rea
   }
   tooltip.appendMarkdown(`\n\n**${vscode.l10n.t('Containers')}**`);
   for (const container of [...pod.initContainers, ...pod.containers]) {
-    const state = [container.state, container.reason].filter(Boolean).join(': ');
-    tooltip.appendMarkdown('\n- `').appendText(container.name).appendMarkdown('` ').appendText(`${container.image} — ${state}${container.ready ? ', ready' : ''}, ${container.restartCount} ⟳`);
+    // The reason stays as Kubernetes writes it (ContainerCreating, CrashLoopBackOff): learners meet it in kubectl.
+    const state = [containerStateText(container.state), container.reason].filter(Boolean).join(': ');
+    const ready = container.ready ? `, ${vscode.l10n.t('ready')}` : '';
+    tooltip.appendMarkdown('\n- **').appendText(container.name).appendMarkdown('** ').appendText(`${container.image} — ${state}${ready}, ${container.restartCount} ⟳`);
   }
   tooltip.appendMarkdown(`\n\n**${vscode.l10n.t('Node')}:** `).appendText(pod.nodeName ?? '—');
   tooltip.appendMarkdown(`  \n**IP:** `).appendText(pod.podIP ?? '—');
@@ -501,6 +503,19 @@ function podTooltip(node: PodNode, problems: readonly PodProblem[], events?: rea
     tooltip.appendMarkdown('\n\n').appendText(vscode.l10n.t('Events could not be read: {0}', eventsError));
   }
   return tooltip;
+}
+
+function containerStateText(state: ContainerSummary['state']): string {
+  switch (state) {
+    case 'running':
+      return vscode.l10n.t('running');
+    case 'waiting':
+      return vscode.l10n.t('waiting');
+    case 'terminated':
+      return vscode.l10n.t('terminated');
+    case 'unknown':
+      return vscode.l10n.t('unknown');
+  }
 }
 
 function errorFix(error: Error | undefined): string | undefined {

@@ -86,7 +86,7 @@ const ko: Record<StringId, string | readonly [string, string]> = {
   ports: '포트 {0}개',
   endpoints: '엔드포인트 {0}개',
   shown: '서비스 {1}개 중 {0}개 표시',
-  fetched: '{0}에 {1}(으)로 가져옴',
+  fetched: '{0}에 가져옴 · 경로: {1}',
   viaProxy: 'API 서버 서비스 프록시',
   viaForward: '파드로의 포트 포워드',
   eraLegacy: 'Istio 1.0–1.4 · Pilot /v1/registration',
@@ -135,7 +135,7 @@ const ko: Record<StringId, string | readonly [string, string]> = {
   tableLabel: '서비스 레지스트리: 네임스페이스, 서비스, 포트, 엔드포인트',
 };
 
-const tables: Record<Locale, Record<StringId, string | readonly [string, string]>> = { en, ko };
+export const tables: Record<Locale, Record<StringId, string | readonly [string, string]>> = { en, ko };
 
 export type Translate = (id: StringId, ...args: (string | number)[]) => string;
 
