@@ -9,7 +9,8 @@ import * as vscode from 'vscode';
 import type { InstallMethod, InstallPlan } from '../istio/install-plan';
 import { commandLine, planInstall } from '../istio/install-plan';
 import type { CheckResult, ReleaseFacts } from '../istio/precheck/precheck';
-import { demoRequirements, evaluatePrecheck, precheckPassed, requiredPermissions } from '../istio/precheck/precheck';
+import type { PrecheckVerdict } from '../istio/precheck/precheck';
+import { demoRequirements, evaluatePrecheck, precheckPassed, precheckVerdict, requiredPermissions } from '../istio/precheck/precheck';
 import { kubernetesRangeOf } from '../istio/releases/catalogue';
 import type { ApplyReport, DeleteReport } from '../kube/apply/apply-engine';
 import type { ObjectResult } from '../kube/apply/apply-result';
@@ -151,7 +152,7 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
       await mark('verify', passed ? (results.some((r) => r.status === 'warn') ? 'warning' : 'done') : 'failed', release.plan.version);
       await reports.show(vscode.l10n.t('Pre-check'), precheckMarkdown(results, connection, release));
       const runIstioctl = release.plan.precheckArgs && release.istioctl ? vscode.l10n.t('Run istioctl {0} in a Terminal', release.plan.precheckArgs.join(' ')) : undefined;
-      const summary = passed ? vscode.l10n.t('The cluster is ready for Istio {0}.', release.plan.version) : vscode.l10n.t('The cluster is not ready for Istio {0}: see the checklist for what to fix.', release.plan.version);
+      const summary = verdictText(precheckVerdict(results), release.plan.version);
       const show = passed ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
       void show(summary, ...(runIstioctl ? [runIstioctl] : [])).then((choice) => {
         if (choice === runIstioctl && release.istioctl && release.plan.precheckArgs) runInTerminal(release.istioctl, release.plan.precheckArgs, connection);
@@ -513,7 +514,7 @@ function precheckMarkdown(results: readonly CheckResult[], connection: ClusterCo
     lines.push(`- ${ICONS[result.status]} **${checkTitle(result.id)}** — ${text}`);
     if (fix && (result.status === 'fail' || result.status === 'warn')) lines.push(`  - ${vscode.l10n.t('Fix:')} ${fix}`);
   }
-  lines.push('', precheckPassed(results) ? `**${vscode.l10n.t('Passed: the cluster is ready for the install.')}**` : `**${vscode.l10n.t('Not passed: fix the ✗ items first.')}**`, '');
+  lines.push('', `**${verdictText(precheckVerdict(results), release.plan.version)}**`, '');
   lines.push(`## ${vscode.l10n.t('The same check with istioctl')}`, '');
   if (release.plan.precheckArgs) {
     lines.push('```sh', ['istioctl', ...release.plan.precheckArgs].join(' '), '```', '');
@@ -522,6 +523,20 @@ function precheckMarkdown(results: readonly CheckResult[], connection: ClusterCo
     lines.push(vscode.l10n.t('Istio {0}\'s istioctl has no pre-check command.', release.plan.version));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The pre-check's verdict, the same words in the report and in the notification. */
+function verdictText(verdict: PrecheckVerdict, version: string): string {
+  switch (verdict) {
+    case 'ready':
+      return vscode.l10n.t('The cluster is ready for Istio {0}.', version);
+    case 'warnings':
+      return vscode.l10n.t('The cluster can take Istio {0}; read the ⚠ items first.', version);
+    case 'installed':
+      return vscode.l10n.t('Istio {0} is already installed on this cluster: installing again changes nothing.', version);
+    case 'blocked':
+      return vscode.l10n.t('The cluster is not ready for Istio {0}: see the checklist for what to fix.', version);
+  }
 }
 
 function checkTitle(id: CheckResult['id']): string {
