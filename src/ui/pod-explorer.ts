@@ -108,7 +108,8 @@ export function registerPodExplorer(
       started = true;
       cluster.reset();
     }),
-    vscode.commands.registerCommand('istioLab.pods.filter', async (text?: string) => {
+    // Returns the filter applied (undefined when the input box was closed), for tests.
+    vscode.commands.registerCommand('istioLab.pods.filter', async (text?: string): Promise<string | undefined> => {
       const value = typeof text === 'string' ? text : await vscode.window.showInputBox({
         title: vscode.l10n.t('Filter the Istio pods'),
         ignoreFocusOut: true,
@@ -116,6 +117,7 @@ export function registerPodExplorer(
         value: tree.filter,
       });
       if (value !== undefined) tree.setFilter(value);
+      return value;
     }),
     vscode.commands.registerCommand('istioLab.pods.clearFilter', () => tree.setFilter('')),
     // The welcome's "Show the Error" button: the welcome text is static, the reason is not.
