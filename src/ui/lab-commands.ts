@@ -7,11 +7,11 @@ import { isLabStepId } from '../lab/lab-progress';
 import { LAB_WALKTHROUGH_ID, findLabStep, labSteps, terminalLineFor } from '../lab/steps';
 import type { LabStepsNode, LabStepsTreeProvider } from './lab-steps-tree';
 import { stepTitle } from './lab-steps-tree';
+import { labTerminal, typeInTerminal } from './lab-terminal';
+import { releasesDirectory } from './release-commands';
 
 /** What a command receives: a step id from a walkthrough link, a tree node, or nothing (palette). */
 type CommandTarget = string | LabStepsNode | undefined;
-
-const TERMINAL_NAME = 'Istio Lab';
 
 export function registerLabCommands(
   context: vscode.ExtensionContext,
@@ -48,11 +48,10 @@ export function registerLabCommands(
       const { line } = resolved;
       await tree.markLabStarted();
       await markReadingStep(resolved.step);
-      const terminal = vscode.window.terminals.find((t) => t.name === TERMINAL_NAME && t.exitStatus === undefined) ??
-        vscode.window.createTerminal({ name: TERMINAL_NAME, iconPath: new vscode.ThemeIcon('beaker') });
-      terminal.show();
+      // Opened where the releases are, so the book's `cd istio-1.2.2` finds the one downloaded here.
+      const terminal = labTerminal({ cwd: releasesDirectory(context) });
       // Typed, not run: the learner reads the command and presses Enter themselves.
-      terminal.sendText(line, false);
+      await typeInTerminal(terminal, line);
       log.info(`typed a lab command into the terminal: ${line}`);
     }),
     // Internal (not in the palette): how any view marks its lab step, e.g. the registry viewer

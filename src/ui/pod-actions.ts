@@ -6,11 +6,11 @@ import * as vscode from 'vscode';
 import type { ClusterConnection } from '../kube/connection';
 import { kubernetesClient } from '../kube/connection';
 import type { PodSummary } from '../kube/pod-summary';
+import { browserPage } from '../istio/roles/browser-page';
 import { DescribeDocumentProvider, DESCRIBE_SCHEME, describeUri } from './describe-document';
+import { labTerminal, typeInTerminal } from './lab-terminal';
 import type { PodsElement, PodsTreeProvider } from './pods-tree';
 import { connectionSettings } from './settings';
-
-const TERMINAL_NAME = 'Istio Lab';
 
 interface PortForwardSession {
   readonly label: string;
@@ -68,15 +68,29 @@ export function registerPodActions(context: vscode.ExtensionContext, tree: PodsT
     })),
     vscode.commands.registerCommand('istioLab.pods.openTerminal', withPod(async (pod, connection) => {
       const { kubeconfig } = connectionSettings();
-      const terminal =
-        vscode.window.terminals.find((candidate) => candidate.name === TERMINAL_NAME && candidate.exitStatus === undefined) ??
-        vscode.window.createTerminal({ name: TERMINAL_NAME, iconPath: new vscode.ThemeIcon('beaker'), env: kubeconfig ? { KUBECONFIG: kubeconfig } : undefined });
+      const terminal = labTerminal({ env: kubeconfig ? { KUBECONFIG: kubeconfig } : undefined });
+      // Typed, not run, once the shell's prompt is there: the learner reads it and presses Enter.
+      await typeInTerminal(terminal, `kubectl --context ${connection.contextName} -n ${pod.namespace} describe pod ${pod.name}`);
+    })),
+    // A shell in a container: kubectl itself is the terminal's process (an argument array, no
+    // shell line to quote), so the session starts without typing anything.
+    vscode.commands.registerCommand('istioLab.pods.exec', withPod(async (pod, connection) => {
+      const container = await pickContainer(pod, vscode.l10n.t('Open a shell in which container of {0}?', pod.name), false);
+      if (!container) return;
+      const { kubeconfig } = connectionSettings();
+      const args = ['--context', connection.contextName, '-n', pod.namespace, 'exec', '-it', pod.name, '-c', container, '--', 'sh'];
+      const terminal = vscode.window.createTerminal({
+        name: `${pod.name} (${container})`,
+        iconPath: new vscode.ThemeIcon('terminal'),
+        shellPath: 'kubectl',
+        shellArgs: args,
+        ...(kubeconfig ? { env: { KUBECONFIG: kubeconfig } } : {}),
+      });
       terminal.show();
-      // Typed, not run: the learner reads it and presses Enter.
-      terminal.sendText(`kubectl --context ${connection.contextName} -n ${pod.namespace} describe pod ${pod.name}`, false);
+      log.info(`exec: kubectl ${args.join(' ')}`);
     })),
     vscode.commands.registerCommand('istioLab.pods.showLogs', withPod(async (pod, connection) => {
-      const container = await pickContainer(pod);
+      const container = await pickContainer(pod, vscode.l10n.t('Logs of which container of {0}?', pod.name), true);
       if (!container) return;
       const key = `${pod.uid}/${container}`;
       const existing = logStreams.get(key);
@@ -117,8 +131,11 @@ export function registerPodActions(context: vscode.ExtensionContext, tree: PodsT
         const open = vscode.l10n.t('Open in Browser');
         const stop = vscode.l10n.t('Stop');
         const message = vscode.l10n.t('Forwarding {0} to port {1} of {2}. (kubectl port-forward -n {3} {2} {4}:{1})', url, target, pod.name, pod.namespace, local);
+        // The component's useful page: Pilot's registry rather than its 404 at `/`.
+        const node = element ? tree.node(element) : undefined;
+        const page = node?.kind === 'pod' ? browserPage(node.role.component, target) : '/';
         void vscode.window.showInformationMessage(message, open, stop).then(async (answer) => {
-          if (answer === open) await vscode.env.openExternal(vscode.Uri.parse(url!));
+          if (answer === open) await vscode.env.openExternal(vscode.Uri.parse(`${url!}${page}`));
           if (answer === stop) stopForward(session);
         });
       })(element);
@@ -143,12 +160,13 @@ export function registerPodActions(context: vscode.ExtensionContext, tree: PodsT
   );
 }
 
-async function pickContainer(pod: PodSummary): Promise<string | undefined> {
-  const containers = [...pod.containers, ...pod.initContainers];
+/** The container to act on: the only one, or the learner's pick (init containers only for logs: they have exited). */
+async function pickContainer(pod: PodSummary, title: string, withInit: boolean): Promise<string | undefined> {
+  const containers = withInit ? [...pod.containers, ...pod.initContainers] : pod.containers;
   if (containers.length <= 1) return containers[0]?.name;
   const picked = await vscode.window.showQuickPick(
     containers.map((container) => ({ label: container.name, description: container.image, detail: container.state })),
-    { title: vscode.l10n.t('Logs of which container of {0}?', pod.name), ignoreFocusOut: true },
+    { title, ignoreFocusOut: true },
   );
   return picked?.label;
 }
