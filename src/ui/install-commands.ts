@@ -23,7 +23,7 @@ import type { ClusterConnection } from '../kube/connection';
 import type { DownloadedRelease } from '../lab/downloaded-release';
 import { findDownloadedRelease, isVerified } from '../lab/downloaded-release';
 import type { InstallTimelineData, PodLike } from '../lab/install-timeline';
-import { InstallTimeline, controlPlaneReady, podRows } from '../lab/install-timeline';
+import { InstallTimeline, controlPlaneReady, hasTimings, podRows } from '../lab/install-timeline';
 import type { LabStepId } from '../lab/steps';
 import type { StepStatus } from '../lab/lab-progress';
 import type { ClusterService } from './cluster-service';
@@ -660,13 +660,19 @@ function timelineMarkdown(data: InstallTimelineData): string {
   const lines = [
     `# ${vscode.l10n.t('Install timeline of Istio {0}', data.version)}`,
     '',
-    vscode.l10n.t('Context {0}, started {1}. {2} objects created; times are seconds from the start of the install.', `\`${data.context}\``, new Date(data.startedAt).toLocaleString(), created),
+    vscode.l10n.t('Context {0}, started {1}. {2} objects created; times are seconds from the start of the install.', `\`${data.context}\``, new Date(data.startedAt).toLocaleString(vscode.env.language), created),
     '',
+  ];
+  if (!hasTimings(data)) {
+    lines.push(vscode.l10n.t('This install created nothing (everything was already there), so there is nothing to time. Uninstall Istio and install it again to watch the control plane come up.'));
+    return `${lines.join('\n')}\n`;
+  }
+  lines.push(
     `| ${vscode.l10n.t('Pod')} | ${vscode.l10n.t('Node')} | ${vscode.l10n.t('Scheduled')} | ${vscode.l10n.t('Containers started')} | ${vscode.l10n.t('Ready')} | ${vscode.l10n.t('Completed')} |`,
     '|---|---|---:|---:|---:|---:|',
     ...podRows(data).map((row) => `| ${escape(row.pod)} | ${escape(row.node ?? '—')} | ${seconds(row.scheduled)} | ${seconds(row.started)} | ${seconds(row.ready)} | ${seconds(row.completed)} |`),
     '',
     vscode.l10n.t('Started containers include the image pull: the simulated and real clusters both report it as ContainerCreating.'),
-  ];
+  );
   return `${lines.join('\n')}\n`;
 }
