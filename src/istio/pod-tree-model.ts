@@ -25,7 +25,7 @@ export interface PodTreeInput {
   readonly pods: readonly PodSummary[];
   readonly state: PodStoreState;
   readonly istioNamespace: string;
-  /** Text filter: pods whose name, namespace, workload, component or status contain it. */
+  /** Text filter: pods whose name, namespace, workload, component, READY (`2/2`) or STATUS contain it. */
   readonly filter?: string;
   readonly now: number;
 }
@@ -54,6 +54,8 @@ export interface GroupNode extends NodeBase {
   readonly namespaces: number;
   readonly health: ReadyCount;
   readonly completed: number;
+  /** Components of the group that are single points of failure (the demo profile runs one replica of each). */
+  readonly singleReplicas: number;
 }
 
 export interface ComponentNode extends NodeBase {
@@ -143,8 +145,10 @@ export function controlPlaneHealth(pods: readonly PodSummary[], istioNamespace: 
   return { ...count, failing, isReady: hasControlPlane && count.ready === count.total };
 }
 
+/** What a filter looks in: the pod's names and the READY and STATUS columns (`2/2`, `Running`), as the book reads them. */
 function matchesFilter(pod: PodSummary, role: PodRole, filter: string): boolean {
-  const text = [pod.name, pod.namespace, role.workload, COMPONENTS[role.component].title, pod.status].join('\n').toLowerCase();
+  const ready = `${pod.readyContainers}/${pod.totalContainers}`;
+  const text = [pod.name, pod.namespace, role.workload, COMPONENTS[role.component].title, ready, pod.status].join('\n').toLowerCase();
   return text.includes(filter);
 }
 
@@ -205,6 +209,7 @@ export function buildPodTree(input: PodTreeInput): PodTree {
       else components.set(cid, [member]);
     }
     const componentIds = [...components.keys()].sort(byName);
+    let singleReplicas = 0;
     for (const cid of componentIds) {
       const pods = components.get(cid)!.sort((a, b) => byName(a.pod.name, b.pod.name));
       const { role, pod: first } = pods[0];
@@ -217,6 +222,8 @@ export function buildPodTree(input: PodTreeInput): PodTree {
         nodes.set(podId(pod.uid), { kind: 'pod', id: podId(pod.uid), parent: cid, children: [], pod, role: podRole, problems, health });
       }
       const replicas = readyCount(pods.map(({ pod }) => pod));
+      const isSinglePointOfFailure = group === 'control' && replicas.total === 1;
+      if (isSinglePointOfFailure) singleReplicas++;
       nodes.set(cid, {
         kind: 'component',
         id: cid,
@@ -229,7 +236,7 @@ export function buildPodTree(input: PodTreeInput): PodTree {
         ...(role.revision ? { revision: role.revision } : {}),
         replicas,
         completed: pods.filter(({ pod }) => pod.phase === 'Succeeded').length,
-        isSinglePointOfFailure: group === 'control' && replicas.total === 1,
+        isSinglePointOfFailure,
         hasFailingPod,
       });
     }
@@ -243,6 +250,7 @@ export function buildPodTree(input: PodTreeInput): PodTree {
       namespaces: new Set(members.map(({ pod }) => pod.namespace)).size,
       health: readyCount(members.map(({ pod }) => pod)),
       completed: members.filter(({ pod }) => pod.phase === 'Succeeded').length,
+      singleReplicas,
     });
     clusterChildren.push(gid);
   }
@@ -292,7 +300,14 @@ function looksSame(before: PodTreeNode, after: PodTreeNode): boolean {
         before.hasFailingPod === after.hasFailingPod
       );
     case 'group':
-      return before.kind === 'group' && before.pods === after.pods && before.namespaces === after.namespaces && before.completed === after.completed && sameCount(before.health, after.health);
+      return (
+        before.kind === 'group' &&
+        before.pods === after.pods &&
+        before.namespaces === after.namespaces &&
+        before.completed === after.completed &&
+        before.singleReplicas === after.singleReplicas &&
+        sameCount(before.health, after.health)
+      );
     case 'cluster':
       return before.kind === 'cluster' && JSON.stringify(before.cluster) === JSON.stringify(after.cluster) && sameList(before.istioVersions, after.istioVersions);
     case 'message':

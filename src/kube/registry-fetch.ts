@@ -398,20 +398,3 @@ export async function fetchRegistry(kubeConfig: KubeConfig, options: RegistryFet
   if (!target) throw new RegistryFetchError('not-installed');
   return target.era === 'legacy' ? fetchLegacy(kubeConfig, target, options) : fetchIstiod(kubeConfig, target, options);
 }
-
-/** What a learner would type for the same result (the book's commands first). */
-export function equivalentCommands(target: Pick<PilotTarget, 'era' | 'namespace' | 'service' | 'port'>, context?: string): { label: 'commandCurlPod' | 'commandGetRaw' | 'commandIstioctl' | 'commandPortForward'; command: string }[] {
-  const ctx = context ? ` --context ${context}` : '';
-  if (target.era === 'legacy') {
-    return [
-      // The book's command, as the lab guide shows it.
-      { label: 'commandCurlPod', command: `kubectl${ctx} run -i --rm --restart=Never dummy --image=tutum/curl:alpine -n ${target.namespace} --command -- curl -v 'http://${target.service}.${target.namespace}:${target.port}/v1/registration'` },
-      { label: 'commandGetRaw', command: `kubectl${ctx} get --raw /api/v1/namespaces/${target.namespace}/services/http:${target.service}:${target.port}/proxy/v1/registration` },
-      { label: 'commandIstioctl', command: `istioctl${ctx} x internal-debug registryz` },
-    ];
-  }
-  return [
-    { label: 'commandPortForward', command: `kubectl${ctx} -n ${target.namespace} port-forward deploy/${target.service} ${target.port}:${target.port} & curl -s localhost:${target.port}/debug/registryz` },
-    { label: 'commandIstioctl', command: `istioctl${ctx} x internal-debug registryz` },
-  ];
-}

@@ -91,6 +91,14 @@ export class InstallTimeline {
   }
 }
 
+/**
+ * Whether the install created anything to time. An install of what is already there ("0 created,
+ * 153 unchanged") finds every pod ready at its first look, which is no measure of anything.
+ */
+export function hasTimings(data: InstallTimelineData): boolean {
+  return data.events.some((event) => event.kind === 'object-created');
+}
+
 /** Per pod, the seconds from the install's start to each milestone: the table the learner reads. */
 export function podRows(data: InstallTimelineData): { pod: string; node?: string; scheduled?: number; started?: number; ready?: number; completed?: number }[] {
   const rows = new Map<string, { pod: string; node?: string; scheduled?: number; started?: number; ready?: number; completed?: number }>();

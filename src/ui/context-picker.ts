@@ -90,6 +90,7 @@ async function selectContext(log: vscode.LogOutputChannel, builtin: SandboxClust
     placeHolder: problem ?? vscode.l10n.t('The cluster Istio Lab works on (kubectl keeps its own current-context)'),
     matchOnDescription: true,
     matchOnDetail: true,
+    ignoreFocusOut: true,
   });
   if (!picked || !('choice' in picked)) return;
   const { choice } = picked as ContextItem;

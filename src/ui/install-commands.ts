@@ -9,7 +9,8 @@ import * as vscode from 'vscode';
 import type { InstallMethod, InstallPlan } from '../istio/install-plan';
 import { commandLine, planInstall } from '../istio/install-plan';
 import type { CheckResult, ReleaseFacts } from '../istio/precheck/precheck';
-import { demoRequirements, evaluatePrecheck, precheckPassed, requiredPermissions } from '../istio/precheck/precheck';
+import type { PrecheckVerdict } from '../istio/precheck/precheck';
+import { demoRequirements, evaluatePrecheck, precheckPassed, precheckVerdict, requiredPermissions } from '../istio/precheck/precheck';
 import { kubernetesRangeOf } from '../istio/releases/catalogue';
 import type { ApplyReport, DeleteReport } from '../kube/apply/apply-engine';
 import type { ObjectResult } from '../kube/apply/apply-result';
@@ -23,7 +24,7 @@ import type { DownloadedRelease } from '../lab/downloaded-release';
 import { findDownloadedRelease, isVerified } from '../lab/downloaded-release';
 import { exposeIstioctl } from '../lab/terminal-path';
 import type { InstallTimelineData, PodLike } from '../lab/install-timeline';
-import { InstallTimeline, controlPlaneReady, podRows } from '../lab/install-timeline';
+import { InstallTimeline, controlPlaneReady, hasTimings, podRows } from '../lab/install-timeline';
 import type { LabStepId } from '../lab/steps';
 import type { StepStatus } from '../lab/lab-progress';
 import type { ClusterService } from './cluster-service';
@@ -155,7 +156,7 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
       await mark('verify', passed ? (results.some((r) => r.status === 'warn') ? 'warning' : 'done') : 'failed', release.plan.version);
       await reports.show(vscode.l10n.t('Pre-check'), precheckMarkdown(results, connection, release));
       const runIstioctl = release.plan.precheckArgs && release.istioctl ? vscode.l10n.t('Run istioctl {0} in a Terminal', release.plan.precheckArgs.join(' ')) : undefined;
-      const summary = passed ? vscode.l10n.t('The cluster is ready for Istio {0}.', release.plan.version) : vscode.l10n.t('The cluster is not ready for Istio {0}: see the checklist for what to fix.', release.plan.version);
+      const summary = verdictText(precheckVerdict(results), release.plan.version);
       const buttons = runIstioctl ? [runIstioctl] : [];
       void (passed ? vscode.window.showInformationMessage(outside(summary), ...buttons) : vscode.window.showWarningMessage(outside(summary), ...buttons)).then((choice) => {
         if (choice === runIstioctl && release.istioctl && release.plan.precheckArgs) void checkInTerminal(release, release.plan.precheckArgs, connection);
@@ -547,7 +548,7 @@ function precheckMarkdown(results: readonly CheckResult[], connection: ClusterCo
     lines.push(`- ${ICONS[result.status]} **${checkTitle(result.id)}** — ${text}`);
     if (fix && (result.status === 'fail' || result.status === 'warn')) lines.push(`  - ${vscode.l10n.t('Fix:')} ${fix}`);
   }
-  lines.push('', precheckPassed(results) ? `**${vscode.l10n.t('Passed: the cluster is ready for the install.')}**` : `**${vscode.l10n.t('Not passed: fix the ✗ items first.')}**`, '');
+  lines.push('', `**${verdictText(precheckVerdict(results), release.plan.version)}**`, '');
   lines.push(`## ${vscode.l10n.t('The same check with istioctl')}`, '');
   if (release.plan.precheckArgs) {
     lines.push('```sh', ['istioctl', ...release.plan.precheckArgs].join(' '), '```', '');
@@ -562,6 +563,20 @@ function precheckMarkdown(results: readonly CheckResult[], connection: ClusterCo
     lines.push(vscode.l10n.t('Istio {0}\'s istioctl has no pre-check command.', release.plan.version));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The pre-check's verdict, the same words in the report and in the notification. */
+function verdictText(verdict: PrecheckVerdict, version: string): string {
+  switch (verdict) {
+    case 'ready':
+      return vscode.l10n.t('The cluster is ready for Istio {0}.', version);
+    case 'warnings':
+      return vscode.l10n.t('The cluster can take Istio {0}; read the ⚠ items first.', version);
+    case 'installed':
+      return vscode.l10n.t('Istio {0} is already installed on this cluster: installing again changes nothing.', version);
+    case 'blocked':
+      return vscode.l10n.t('The cluster is not ready for Istio {0}: see the checklist for what to fix.', version);
+  }
 }
 
 function checkTitle(id: CheckResult['id']): string {
@@ -685,13 +700,19 @@ function timelineMarkdown(data: InstallTimelineData): string {
   const lines = [
     `# ${vscode.l10n.t('Install timeline of Istio {0}', escape(data.version))}`,
     '',
-    vscode.l10n.t('Context {0}, started {1}. {2} objects created; times are seconds from the start of the install.', markdownCode(data.context), new Date(data.startedAt).toLocaleString(), created),
+    vscode.l10n.t('Context {0}, started {1}. {2} objects created; times are seconds from the start of the install.', markdownCode(data.context), new Date(data.startedAt).toLocaleString(vscode.env.language), created),
     '',
+  ];
+  if (!hasTimings(data)) {
+    lines.push(vscode.l10n.t('This install created nothing (everything was already there), so there is nothing to time. Uninstall Istio and install it again to watch the control plane come up.'));
+    return `${lines.join('\n')}\n`;
+  }
+  lines.push(
     `| ${vscode.l10n.t('Pod')} | ${vscode.l10n.t('Node')} | ${vscode.l10n.t('Scheduled')} | ${vscode.l10n.t('Containers started')} | ${vscode.l10n.t('Ready')} | ${vscode.l10n.t('Completed')} |`,
     '|---|---|---:|---:|---:|---:|',
     ...podRows(data).map((row) => `| ${escape(row.pod)} | ${escape(row.node ?? '—')} | ${seconds(row.scheduled)} | ${seconds(row.started)} | ${seconds(row.ready)} | ${seconds(row.completed)} |`),
     '',
     vscode.l10n.t('Started containers include the image pull: the simulated and real clusters both report it as ContainerCreating.'),
-  ];
+  );
   return `${lines.join('\n')}\n`;
 }

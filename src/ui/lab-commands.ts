@@ -8,11 +8,11 @@ import { LAB_WALKTHROUGH_ID, findLabStep, labSteps, terminalLineFor } from '../l
 import type { LabStepsNode, LabStepsTreeProvider } from './lab-steps-tree';
 import { stepTitle } from './lab-steps-tree';
 import { outside } from './outside-text';
+import { labTerminal, typeInTerminal } from './lab-terminal';
+import { releasesDirectory } from './release-commands';
 
 /** What a command receives: a step id from a walkthrough link, a tree node, or nothing (palette). */
 type CommandTarget = string | LabStepsNode | undefined;
-
-const TERMINAL_NAME = 'Istio Lab';
 
 export function registerLabCommands(
   context: vscode.ExtensionContext,
@@ -49,11 +49,10 @@ export function registerLabCommands(
       const { line } = resolved;
       await tree.markLabStarted();
       await markReadingStep(resolved.step);
-      const terminal = vscode.window.terminals.find((t) => t.name === TERMINAL_NAME && t.exitStatus === undefined) ??
-        vscode.window.createTerminal({ name: TERMINAL_NAME, iconPath: new vscode.ThemeIcon('beaker') });
-      terminal.show();
+      // Opened where the releases are, so the book's `cd istio-1.2.2` finds the one downloaded here.
+      const terminal = labTerminal({ cwd: releasesDirectory(context) });
       // Typed, not run: the learner reads the command and presses Enter themselves.
-      terminal.sendText(line, false);
+      await typeInTerminal(terminal, line);
       log.info(`typed a lab command into the terminal: ${line}`);
     }),
     // Internal (not in the palette): how any view marks its lab step, e.g. the registry viewer
@@ -99,7 +98,7 @@ async function pickStep(): Promise<LabStep | undefined> {
       detail: terminalLineFor(step),
       step,
     })),
-    { title: vscode.l10n.t('Lab step'), placeHolder: vscode.l10n.t('Which step\'s commands?'), matchOnDetail: true },
+    { title: vscode.l10n.t('Lab step'), placeHolder: vscode.l10n.t('Which step\'s commands?'), matchOnDetail: true, ignoreFocusOut: true },
   );
   return picked?.step;
 }

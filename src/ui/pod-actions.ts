@@ -6,13 +6,13 @@ import * as vscode from 'vscode';
 import type { ClusterConnection } from '../kube/connection';
 import { kubernetesClient } from '../kube/connection';
 import type { PodSummary } from '../kube/pod-summary';
+import { browserPage } from '../istio/roles/browser-page';
 import { DescribeDocumentProvider, DESCRIBE_SCHEME, describeUri } from './describe-document';
+import { labTerminal, typeInTerminal } from './lab-terminal';
 import type { PodsElement, PodsTreeProvider } from './pods-tree';
 import { outside } from './outside-text';
 import { connectionSettings } from './settings';
 import { UnquotableArgumentError, quoteCommandLine, shellKind } from './shell-quote';
-
-const TERMINAL_NAME = 'Istio Lab';
 
 interface PortForwardSession {
   readonly label: string;
@@ -73,17 +73,31 @@ export function registerPodActions(context: vscode.ExtensionContext, tree: PodsT
     })),
     vscode.commands.registerCommand('istioLab.pods.openTerminal', withPod(async (pod, connection) => {
       const { kubeconfig } = connectionSettings();
-      const terminal =
-        vscode.window.terminals.find((candidate) => candidate.name === TERMINAL_NAME && candidate.exitStatus === undefined) ??
-        vscode.window.createTerminal({ name: TERMINAL_NAME, iconPath: new vscode.ThemeIcon('beaker'), env: kubeconfig ? { KUBECONFIG: kubeconfig } : undefined });
-      terminal.show();
-      // Typed, not run: the learner reads it and presses Enter.
+      const terminal = labTerminal({ env: kubeconfig ? { KUBECONFIG: kubeconfig } : undefined });
+      // Typed, not run, once the shell's prompt is there: the learner reads it and presses Enter.
       // Quoted for the terminal's shell: a context or pod name is an argument, never code.
       const shell = shellKind(terminal.state.shell ?? vscode.env.shell);
-      terminal.sendText(quoteCommandLine(['kubectl', '--context', connection.contextName, '-n', pod.namespace, 'describe', 'pod', pod.name], shell), false);
+      await typeInTerminal(terminal, quoteCommandLine(['kubectl', '--context', connection.contextName, '-n', pod.namespace, 'describe', 'pod', pod.name], shell));
+    })),
+    // A shell in a container: kubectl itself is the terminal's process (an argument array, no
+    // shell line to quote), so the session starts without typing anything.
+    vscode.commands.registerCommand('istioLab.pods.exec', withPod(async (pod, connection) => {
+      const container = await pickContainer(pod, vscode.l10n.t('Open a shell in which container of {0}?', pod.name), false);
+      if (!container) return;
+      const { kubeconfig } = connectionSettings();
+      const args = ['--context', connection.contextName, '-n', pod.namespace, 'exec', '-it', pod.name, '-c', container, '--', 'sh'];
+      const terminal = vscode.window.createTerminal({
+        name: `${pod.name} (${container})`,
+        iconPath: new vscode.ThemeIcon('terminal'),
+        shellPath: 'kubectl',
+        shellArgs: args,
+        ...(kubeconfig ? { env: { KUBECONFIG: kubeconfig } } : {}),
+      });
+      terminal.show();
+      log.info(`exec: kubectl ${args.join(' ')}`);
     })),
     vscode.commands.registerCommand('istioLab.pods.showLogs', withPod(async (pod, connection) => {
-      const container = await pickContainer(pod);
+      const container = await pickContainer(pod, vscode.l10n.t('Logs of which container of {0}?', pod.name), true);
       if (!container) return;
       const key = `${pod.uid}/${container}`;
       const existing = logStreams.get(key);
@@ -124,8 +138,11 @@ export function registerPodActions(context: vscode.ExtensionContext, tree: PodsT
         const open = vscode.l10n.t('Open in Browser');
         const stop = vscode.l10n.t('Stop');
         const message = vscode.l10n.t('Forwarding {0} to port {1} of {2}. (kubectl port-forward -n {3} {2} {4}:{1})', url, target, pod.name, pod.namespace, local);
+        // The component's useful page: Pilot's registry rather than its 404 at `/`.
+        const node = element ? tree.node(element) : undefined;
+        const page = node?.kind === 'pod' ? browserPage(node.role.component, target) : '/';
         void vscode.window.showInformationMessage(outside(message), open, stop).then(async (answer) => {
-          if (answer === open) await vscode.env.openExternal(vscode.Uri.parse(url!));
+          if (answer === open) await vscode.env.openExternal(vscode.Uri.parse(`${url!}${page}`));
           if (answer === stop) stopForward(session);
         });
       })(element);
@@ -134,7 +151,7 @@ export function registerPodActions(context: vscode.ExtensionContext, tree: PodsT
     vscode.commands.registerCommand('istioLab.pods.stopPortForwards', async () => {
       const picked = await vscode.window.showQuickPick(
         [...forwards].map((session) => ({ label: session.label, detail: `http://127.0.0.1:${(session.server.address() as net.AddressInfo).port}`, session })),
-        { canPickMany: true, title: vscode.l10n.t('Stop port-forwards') },
+        { canPickMany: true, title: vscode.l10n.t('Stop port-forwards'), ignoreFocusOut: true },
       );
       for (const { session } of picked ?? []) stopForward(session);
     }),
@@ -150,12 +167,13 @@ export function registerPodActions(context: vscode.ExtensionContext, tree: PodsT
   );
 }
 
-async function pickContainer(pod: PodSummary): Promise<string | undefined> {
-  const containers = [...pod.containers, ...pod.initContainers];
+/** The container to act on: the only one, or the learner's pick (init containers only for logs: they have exited). */
+async function pickContainer(pod: PodSummary, title: string, withInit: boolean): Promise<string | undefined> {
+  const containers = withInit ? [...pod.containers, ...pod.initContainers] : pod.containers;
   if (containers.length <= 1) return containers[0]?.name;
   const picked = await vscode.window.showQuickPick(
     containers.map((container) => ({ label: container.name, description: container.image, detail: container.state })),
-    { title: vscode.l10n.t('Logs of which container of {0}?', pod.name) },
+    { title, ignoreFocusOut: true },
   );
   return picked?.label;
 }
@@ -168,11 +186,12 @@ async function pickPort(pod: PodSummary, connection: ClusterConnection): Promise
     (container.ports ?? []).map((port) => ({ label: String(port.containerPort), description: [container.name, port.name].filter(Boolean).join(' · '), port: port.containerPort })),
   );
   const other = { label: vscode.l10n.t('Another port…'), description: '', port: -1 };
-  const picked = ports.length ? await vscode.window.showQuickPick([...ports, other], { title: vscode.l10n.t('Forward which port of {0}?', pod.name) }) : other;
+  const picked = ports.length ? await vscode.window.showQuickPick([...ports, other], { title: vscode.l10n.t('Forward which port of {0}?', pod.name), ignoreFocusOut: true }) : other;
   if (!picked) return undefined;
   if (picked.port > 0) return picked.port;
   const typed = await vscode.window.showInputBox({
     title: vscode.l10n.t('Forward which port of {0}?', pod.name),
+    ignoreFocusOut: true,
     validateInput: (value) => (/^\d+$/.test(value) && Number(value) > 0 && Number(value) < 65536 ? undefined : vscode.l10n.t('A port number from 1 to 65535')),
   });
   return typed ? Number(typed) : undefined;

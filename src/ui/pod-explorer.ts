@@ -109,13 +109,16 @@ export function registerPodExplorer(
       started = true;
       cluster.reset();
     }),
-    vscode.commands.registerCommand('istioLab.pods.filter', async (text?: string) => {
+    // Returns the filter applied (undefined when the input box was closed), for tests.
+    vscode.commands.registerCommand('istioLab.pods.filter', async (text?: string): Promise<string | undefined> => {
       const value = typeof text === 'string' ? text : await vscode.window.showInputBox({
         title: vscode.l10n.t('Filter the Istio pods'),
-        prompt: vscode.l10n.t('Shows pods whose name, namespace, workload, component or status contains this text.'),
+        ignoreFocusOut: true,
+        prompt: vscode.l10n.t('Shows pods whose name, namespace, workload, component, READY (such as 2/2) or STATUS contains this text.'),
         value: tree.filter,
       });
       if (value !== undefined) tree.setFilter(value);
+      return value;
     }),
     vscode.commands.registerCommand('istioLab.pods.clearFilter', () => tree.setFilter('')),
     // The welcome's "Show the Error" button: the welcome text is static, the reason is not.

@@ -11,7 +11,7 @@ import { COMPONENTS, explain } from '../istio/roles/components';
 import type { ClusterConnection } from '../kube/connection';
 import { kubernetesClient } from '../kube/connection';
 import { KubeError } from '../kube/kube-errors';
-import type { PodStore, PodSummary } from '../kube/pod-summary';
+import type { ContainerSummary, PodStore, PodSummary } from '../kube/pod-summary';
 import { OutsideMarkdown } from './outside-markdown';
 import { markdownCode } from './outside-text';
 import { problemText } from './pod-problems';
@@ -402,11 +402,19 @@ function renderGroup(node: GroupNode): vscode.TreeItem {
   const collapsed = node.group === 'sidecars' || node.group === 'other';
   const item = new vscode.TreeItem(groupLabel(node.group), collapsed ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
   const ready = node.group === 'jobs' ? vscode.l10n.t('{0}/{1} completed', node.completed, node.pods) : vscode.l10n.t('{0}/{1} ready', node.health.ready, node.health.total);
-  item.description = node.group === 'sidecars' ? `${vscode.l10n.t('{0} pods in {1} namespaces', node.pods, node.namespaces)} · ${ready}` : ready;
+  const parts = [node.group === 'sidecars' ? `${vscode.l10n.t('{0} pods in {1} namespaces', node.pods, node.namespaces)} · ${ready}` : ready];
+  if (node.singleReplicas > 0) parts.push(vscode.l10n.t('one replica each'));
+  item.description = parts.join(' · ');
   item.iconPath = new vscode.ThemeIcon(GROUP_ICONS[node.group]);
-  item.tooltip = groupExplanation(node.group);
+  // The demo profile runs one replica of everything: the single point of failure is said once,
+  // here, as the book does, not as a warning on every component.
+  item.tooltip = node.singleReplicas > 0 ? `${groupExplanation(node.group)}\n\n${singleReplicaExplanation()}` : groupExplanation(node.group);
   item.contextValue = 'podsGroup';
   return item;
+}
+
+function singleReplicaExplanation(): string {
+  return vscode.l10n.t('The demo profile runs one replica of each component: each is a single point of failure. If one fails, that part of the control plane is gone until Kubernetes restarts it; running Envoys keep serving traffic with their last configuration. Production installs run several replicas.');
 }
 
 function renderComponent(node: ComponentNode, istioNamespace: string): vscode.TreeItem {
@@ -416,14 +424,10 @@ function renderComponent(node: ComponentNode, istioNamespace: string): vscode.Tr
   const parts = [node.group === 'jobs' ? vscode.l10n.t('{0}/{1} completed', node.completed, node.children.length) : vscode.l10n.t('{0}/{1} ready', node.replicas.ready, node.replicas.total)];
   if (node.revision) parts.push(vscode.l10n.t('revision {0}', node.revision));
   if (node.namespace !== istioNamespace) parts.push(node.namespace);
-  if (node.isSinglePointOfFailure) parts.push(`⚠ ${vscode.l10n.t('single replica')}`);
   item.description = parts.join(' · ');
   item.iconPath = componentIcon(node);
   const tooltip = new OutsideMarkdown();
   tooltip.appendMarkdown('**').appendText(info.title).appendMarkdown('**  \n').appendText(explain(node.component, language()));
-  if (node.isSinglePointOfFailure) {
-    tooltip.appendMarkdown('\n\n$(warning) ').appendText(vscode.l10n.t('One replica: a single point of failure. If it fails, this part of the control plane is gone until Kubernetes restarts it; running Envoys keep serving traffic with their last configuration. Production installs run several replicas.'));
-  }
   tooltip.supportThemeIcons = true;
   item.tooltip = tooltip;
   item.contextValue = 'podsComponent';
@@ -485,8 +489,10 @@ function podTooltip(node: PodNode, problems: readonly PodProblem[], events?: rea
   }
   tooltip.appendMarkdown(`\n\n**${vscode.l10n.t('Containers')}**`);
   for (const container of [...pod.initContainers, ...pod.containers]) {
-    const state = [container.state, container.reason].filter(Boolean).join(': ');
-    tooltip.appendMarkdown('\n- ').appendMarkdown(markdownCode(container.name)).appendMarkdown(' ').appendText(`${container.image} — ${state}${container.ready ? ', ready' : ''}, ${container.restartCount} ⟳`);
+    // The reason stays as Kubernetes writes it (ContainerCreating, CrashLoopBackOff): learners meet it in kubectl.
+    const state = [containerStateText(container.state), container.reason].filter(Boolean).join(': ');
+    const ready = container.ready ? `, ${vscode.l10n.t('ready')}` : '';
+    tooltip.appendMarkdown('\n- **').appendText(container.name).appendMarkdown('** ').appendText(`${container.image} — ${state}${ready}, ${container.restartCount} ⟳`);
   }
   tooltip.appendMarkdown(`\n\n**${vscode.l10n.t('Node')}:** `).appendText(pod.nodeName ?? '—');
   tooltip.appendMarkdown(`  \n**IP:** `).appendText(pod.podIP ?? '—');
@@ -503,6 +509,19 @@ function podTooltip(node: PodNode, problems: readonly PodProblem[], events?: rea
     tooltip.appendMarkdown('\n\n').appendText(vscode.l10n.t('Events could not be read: {0}', eventsError));
   }
   return tooltip;
+}
+
+function containerStateText(state: ContainerSummary['state']): string {
+  switch (state) {
+    case 'running':
+      return vscode.l10n.t('running');
+    case 'waiting':
+      return vscode.l10n.t('waiting');
+    case 'terminated':
+      return vscode.l10n.t('terminated');
+    case 'unknown':
+      return vscode.l10n.t('unknown');
+  }
 }
 
 function errorFix(error: Error | undefined): string | undefined {

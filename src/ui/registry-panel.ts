@@ -6,6 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { componentHealth, guessEra } from '../istio/registry/component-health';
+import { equivalentCommands } from '../istio/registry/equivalent-commands';
+import { istioVersions } from '../istio/roles/istio-version';
 import { RegistryFormatError } from '../istio/registry/json-text';
 import type { PodFacts } from '../istio/registry/registry-model';
 import { countEndpoints, diffSnapshots, registryCsv, withPods } from '../istio/registry/registry-model';
@@ -15,13 +17,13 @@ import { KubeError } from '../kube/kube-errors';
 import type { PodStore, PodSummary } from '../kube/pod-summary';
 import { startPodStore } from '../kube/pod-store';
 import type { RegistryFetchResult } from '../kube/registry-fetch';
-import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, RegistryFetchError, equivalentCommands, fetchRegistry } from '../kube/registry-fetch';
+import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, RegistryFetchError, fetchRegistry } from '../kube/registry-fetch';
 import type { ComponentId, EquivalentCommand, ExtensionMessage, IstioEra, RegistryDiff, RegistrySnapshot, RegistryViewState } from '../shared/registry-messages';
 import { DEFAULT_VIEW_STATE, MAX_JSON_DEPTH, RAW_DISPLAY_LIMIT, asViewState, asWebviewMessage } from '../shared/registry-messages';
 import type { ClusterService } from './cluster-service';
 import { createNonce, registryPageHtml } from './registry-html';
 import { outside } from './outside-text';
-import { affectsSettings, istioNamespace, registryAutoRefreshSeconds } from './settings';
+import { affectsSettings, istioNamespace, istioVersion, registryAutoRefreshSeconds } from './settings';
 import { REGISTRY_VIEW_TYPE } from './view-ids';
 
 const HEALTH_DEBOUNCE_MS = 250;
@@ -243,7 +245,12 @@ class RegistryPanel implements vscode.Disposable {
 
   private commands(era: IstioEra): EquivalentCommand[] {
     const namespace = istioNamespace();
-    return equivalentCommands(era === 'legacy' ? { era, namespace, service: 'istio-pilot', port: 8080 } : { era, namespace, service: 'istiod', port: 15014 });
+    return equivalentCommands(era === 'legacy' ? { era, namespace, service: 'istio-pilot', port: 8080 } : { era, namespace, service: 'istiod', port: 15014 }, this.istioVersion());
+  }
+
+  /** The release the commands are for: the one running on the cluster, else the lab's. */
+  private istioVersion(): string {
+    return istioVersions(this.store?.pods() ?? [])[0] ?? istioVersion();
   }
 
   private postRegistry(): void {
@@ -258,7 +265,7 @@ class RegistryPanel implements vscode.Disposable {
       fetchedAt,
       via: result.via,
       ...(diff ? { diff } : {}),
-      commands: equivalentCommands(result.target),
+      commands: equivalentCommands(result.target, this.istioVersion()),
       ...(stale ? { stale } : {}),
     });
   }

@@ -105,6 +105,7 @@ async function pickVersion(platform: ReleasePlatform): Promise<string | undefine
   pick.title = vscode.l10n.t('Download Istio Release ({0})', platformLabel(platform));
   pick.placeholder = vscode.l10n.t('Pick a release; the lab uses {0} (istioLab.istioVersion)', configured);
   pick.matchOnDescription = true;
+  pick.ignoreFocusOut = true;
   pick.busy = true;
   const other: VersionItem = { label: vscode.l10n.t('Other version…'), alwaysShow: true };
   // The built-in list at once, the lab's release first; the online list refreshes it in place
@@ -140,6 +141,7 @@ async function pickVersion(platform: ReleasePlatform): Promise<string | undefine
     title: vscode.l10n.t('Istio version'),
     prompt: vscode.l10n.t('A release version such as 1.2.2 or 1.26.1'),
     value: configured,
+    ignoreFocusOut: true,
     validateInput: (value) => (isReleaseVersion(value.trim()) ? undefined : vscode.l10n.t('Not a release version: use numbers like 1.2.2.')),
   }).then((value) => value?.trim());
 }
@@ -256,6 +258,7 @@ async function showLayout(release: DownloadedRelease, reused: boolean, onPath: b
     : vscode.l10n.t('What is in the release: pick an entry to open it. Its istioctl is not on PATH until you confirm running it (it is not verified).');
   pick.items = items;
   pick.matchOnDetail = true;
+  pick.ignoreFocusOut = true;
   pick.onDidAccept(() => {
     const file = pick.selectedItems[0]?.file;
     if (file) void vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true });

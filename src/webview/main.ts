@@ -339,16 +339,17 @@ function showDiagram(next: IstioEra): void {
     });
     component.addEventListener('mouseenter', () => describe(id));
     component.addEventListener('focus', () => describe(id));
-    component.addEventListener('mouseleave', () => describe(pilotOf(next)));
-    component.addEventListener('blur', () => describe(pilotOf(next)));
+    component.addEventListener('mouseleave', () => describe(restingCaption(next)));
+    component.addEventListener('blur', () => describe(restingCaption(next)));
   }
   applyStrings();
   paintHealth();
 }
 
-function stateOf(entry: ComponentHealth | undefined): 'ready' | 'partial' | 'missing' | 'unknown' {
+/** `none`: no pod yet where none is normal — the data plane before an app is deployed (chapter 2). */
+function stateOf(entry: ComponentHealth | undefined): 'ready' | 'partial' | 'missing' | 'none' | 'unknown' {
   if (!entry) return 'unknown';
-  if (entry.desired === 0) return 'missing';
+  if (entry.desired === 0) return entry.id === 'sidecars' ? 'none' : 'missing';
   return entry.ready >= entry.desired ? 'ready' : 'partial';
 }
 
@@ -357,6 +358,7 @@ function stateText(entry: ComponentHealth | undefined): string {
   if (state === 'ready') return t('stateReady', entry!.ready, entry!.desired);
   if (state === 'partial') return t('statePartial', entry!.ready, entry!.desired);
   if (state === 'missing') return t('stateMissing');
+  if (state === 'none') return t('stateNoneYet');
   return '';
 }
 
@@ -369,6 +371,11 @@ function pilotOf(which: IstioEra): ComponentId {
   return which === 'legacy' ? 'pilot' : 'istiod';
 }
 
+/** What the caption describes when nothing is pointed at: the chosen component (its chip shows), else Pilot. */
+function restingCaption(which: IstioEra): ComponentId {
+  return view.component ?? pilotOf(which);
+}
+
 function describe(id: ComponentId): void {
   const entry = health.get(id);
   setText(diagramRole, [componentTitle(id), entry?.role, stateText(entry)].filter(Boolean).join(' — '));
@@ -379,12 +386,12 @@ function paintHealth(): void {
     const id = component.dataset.component as ComponentId;
     const entry = health.get(id);
     const state = stateOf(entry);
-    component.classList.remove('state-ready', 'state-partial', 'state-missing', 'state-unknown');
+    component.classList.remove('state-ready', 'state-partial', 'state-missing', 'state-none', 'state-unknown');
     component.classList.add(`state-${state}`);
     component.classList.toggle('chosen', view.component === id);
     component.dataset.state = state;
     const count = component.querySelector('.count');
-    if (count) setText(count, entry ? (entry.desired > 0 ? t('countReady', entry.ready, entry.desired) : t('countMissing')) : '');
+    if (count) setText(count, entry ? (entry.desired > 0 ? t('countReady', entry.ready, entry.desired) : t(state === 'none' ? 'countNoneYet' : 'countMissing')) : '');
     let title = component.querySelector<SVGTitleElement>(':scope > title');
     if (!title) {
       title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
@@ -394,7 +401,7 @@ function paintHealth(): void {
     setText(title, text);
     component.setAttribute('aria-label', text.replace(/\n/g, ' — '));
   }
-  if (era && !diagramHost.querySelector('.component:hover, .component:focus')) describe(pilotOf(era));
+  if (era && !diagramHost.querySelector('.component:hover, .component:focus')) describe(restingCaption(era));
 }
 
 function chooseComponent(id: ComponentId | undefined): void {

@@ -59,6 +59,8 @@ const en = {
   legendReady: 'ready',
   legendPartial: 'partly ready',
   legendMissing: 'missing',
+  stateNoneYet: 'none yet: deploy an app to see the data plane',
+  countNoneYet: 'none yet',
   filteredBy: 'Showing what belongs to {0}',
   clearFilter: 'Clear',
   diagramHint: 'Click a component to filter the registry and reveal its pods.',
@@ -86,7 +88,7 @@ const ko: Record<StringId, string | readonly [string, string]> = {
   ports: '포트 {0}개',
   endpoints: '엔드포인트 {0}개',
   shown: '서비스 {1}개 중 {0}개 표시',
-  fetched: '{0}에 {1}(으)로 가져옴',
+  fetched: '{0}에 가져옴 · 경로: {1}',
   viaProxy: 'API 서버 서비스 프록시',
   viaForward: '파드로의 포트 포워드',
   eraLegacy: 'Istio 1.0–1.4 · Pilot /v1/registration',
@@ -126,6 +128,8 @@ const ko: Record<StringId, string | readonly [string, string]> = {
   legendReady: '준비됨',
   legendPartial: '일부 준비됨',
   legendMissing: '없음',
+  stateNoneYet: '아직 없음: 앱을 배포하면 데이터 플레인이 보입니다',
+  countNoneYet: '아직 없음',
   filteredBy: '{0}에 속한 항목만 표시',
   clearFilter: '지우기',
   diagramHint: '구성 요소를 클릭하면 레지스트리를 필터링하고 해당 파드를 트리에서 보여 줍니다.',
@@ -135,7 +139,7 @@ const ko: Record<StringId, string | readonly [string, string]> = {
   tableLabel: '서비스 레지스트리: 네임스페이스, 서비스, 포트, 엔드포인트',
 };
 
-const tables: Record<Locale, Record<StringId, string | readonly [string, string]>> = { en, ko };
+export const tables: Record<Locale, Record<StringId, string | readonly [string, string]>> = { en, ko };
 
 export type Translate = (id: StringId, ...args: (string | number)[]) => string;
 

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import ts from 'typescript';
+import { tables as webviewTables } from '../../src/webview/strings';
 
 const root = path.resolve(__dirname, '..', '..');
 const readJson = (file: string): Record<string, string> => JSON.parse(fs.readFileSync(path.join(root, file), 'utf8'));
@@ -136,4 +137,52 @@ test('Korean walkthrough pages show the same commands and outputs as English', (
     assert.ok(blocks.length > 0, `${en} has no code block`);
     assert.deepEqual(codeBlocks(read(ko)), blocks, `code blocks differ in the ${step} page`);
   }
+});
+
+/**
+ * Every Korean string a learner reads, with where it comes from: runtime strings, manifest strings,
+ * the registry viewer's own table, and the walkthrough pages outside their code (commands and
+ * outputs stay as kubectl prints them).
+ */
+function koreanTexts(): { where: string; text: string }[] {
+  const texts: { where: string; text: string }[] = [];
+  for (const file of ['l10n/bundle.l10n.ko.json', 'package.nls.ko.json']) {
+    for (const [key, value] of Object.entries(readJson(file))) texts.push({ where: `${file}: ${key}`, text: value });
+  }
+  for (const [id, value] of Object.entries(webviewTables.ko)) {
+    for (const text of typeof value === 'string' ? [value] : value) texts.push({ where: `src/webview/strings.ts: ${id}`, text });
+  }
+  for (const page of pages.ko.values()) {
+    const prose = fs.readFileSync(path.join(root, page), 'utf8').replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '').replace(/`[^`\n]*`/g, '');
+    prose.split('\n').forEach((line, index) => texts.push({ where: `${page}:${index + 1}`, text: line }));
+  }
+  return texts;
+}
+
+test('Korean says 파드, as the Kubernetes Korean docs do, never "Pod"', () => {
+  const texts = koreanTexts();
+  assert.ok(texts.length > 300, 'found too few Korean strings: the scan is broken');
+  const english = texts.filter(({ text }) => /(?<![A-Za-z])Pods?(?![A-Za-z])/.test(text)).map(({ where }) => where);
+  assert.deepEqual(english, []);
+});
+
+test('Korean particles fit the word before them: no "이(가)" forms, no particle right after a placeholder', () => {
+  // A placeholder can end in a vowel or a consonant ("1.2.2" reads 이, "404" reads 사), so a
+  // particle after it is wrong half the time; the strings put a noun there (버전을, 파일을) instead.
+  const both = /이\(가\)|가\(이\)|을\(를\)|를\(을\)|은\(는\)|는\(은\)|와\(과\)|과\(와\)|\(으\)로|\(이\)/;
+  const afterPlaceholder = /\{\d+\}["'”’]?(?:이|가|을|를|은|는|와|과|으로|로)(?![가-힣])/;
+  const wrong = koreanTexts().filter(({ text }) => both.test(text) || afterPlaceholder.test(text)).map(({ where, text }) => `${where}: ${text}`);
+  assert.deepEqual(wrong, []);
+});
+
+test('the Korean guide names the views by their Korean names', () => {
+  const en = readJson('package.nls.json');
+  const ko = readJson('package.nls.ko.json');
+  const views = ['view.steps.name', 'view.pods.name'];
+  for (const key of views) assert.notEqual(ko[key], en[key], `${key} is not translated`);
+  const englishNames = koreanTexts().filter(({ text }) => views.some((key) => text.includes(en[key]))).map(({ where }) => where);
+  assert.deepEqual(englishNames, [], 'Korean text naming a view in English');
+  const buttons = Object.values(ko).flatMap((text) => [...text.matchAll(/\[([^\]]+) 뷰 열기\]/g)].map((match) => match[1]));
+  assert.ok(buttons.length >= 2, 'found no "open the view" buttons');
+  for (const name of buttons) assert.ok(views.some((key) => ko[key] === name), `a button opens "${name}", which is no view's name`);
 });

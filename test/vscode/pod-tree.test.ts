@@ -157,10 +157,30 @@ describe('the Istio Pods view', function () {
     await vscode.commands.executeCommand('istioLab.pods.openTerminal', element);
     const terminal = await opened;
     assert.equal(terminal.name, 'Istio Lab');
+    // Typed once the shell had drawn its prompt (shell integration reports it for bash), not into
+    // a shell still starting, where the prompt garbles the echo.
+    if (/bash|zsh|fish|pwsh/.test(vscode.env.shell)) assert.ok(terminal.shellIntegration, 'the command was typed before the shell was ready');
     await assertShows(`describe pod ${galley.metadata!.name}`, 'the kubectl command is not typed in the terminal');
     terminal.dispose();
     await vscode.commands.executeCommand('istioLab.pods.copyName', element);
     assert.equal(await vscode.env.clipboard.readText(), galley.metadata!.name);
+  });
+
+  it('opens a shell in a container with kubectl exec -it … -c …', async () => {
+    const galley = (await core.listNamespacedPod({ namespace: 'istio-system', labelSelector: 'istio=galley' })).items[0];
+    const opened = new Promise<vscode.Terminal>((resolve) => {
+      const listener = vscode.window.onDidOpenTerminal((terminal) => {
+        listener.dispose();
+        resolve(terminal);
+      });
+    });
+    await vscode.commands.executeCommand('istioLab.pods.exec', { id: `pod:${galley.metadata!.uid}` });
+    const terminal = await opened;
+    const options = terminal.creationOptions as vscode.TerminalOptions;
+    assert.equal(options.shellPath, 'kubectl');
+    assert.equal((options.shellArgs as string[])[0], '--context');
+    assert.deepEqual((options.shellArgs as string[]).slice(2), ['-n', 'istio-system', 'exec', '-it', galley.metadata!.name!, '-c', 'galley', '--', 'sh']);
+    terminal.dispose();
   });
 
   it('shows a crash-looping Mixer as failing and the control plane as not ready', async () => {

@@ -149,6 +149,35 @@ test('colours the diagram by live state, explains a component on hover and filte
   await view.page.close();
 });
 
+test('the caption follows the chosen component, and no sidecars yet is neutral, not missing', async () => {
+  const view = await openWebview(browser);
+  await view.send(init());
+  await view.send({
+    type: 'health',
+    era: 'legacy',
+    components: [
+      { id: 'pilot', ready: 1, desired: 1, title: 'Pilot' },
+      { id: 'citadel', ready: 1, desired: 1, title: 'Citadel', role: 'Issues the certificates.' },
+      { id: 'sidecars', ready: 0, desired: 0, title: 'Envoy sidecars' },
+    ],
+  });
+  await view.send(registryMessage(parseRegistration(bookinfo)));
+  await view.page.click('[data-component="citadel"]');
+  await view.page.mouse.move(0, 0);
+  assert.equal(await view.page.textContent('#component-filter span'), 'Showing what belongs to Citadel');
+  assert.equal(await view.page.textContent('#diagram-role'), 'Citadel — Issues the certificates. — ready: 1/1 pods', 'the caption stays on the chosen component');
+  await view.send({ type: 'health', era: 'legacy', components: [{ id: 'pilot', ready: 1, desired: 1, title: 'Pilot' }, { id: 'citadel', ready: 1, desired: 1, title: 'Citadel' }, { id: 'sidecars', ready: 0, desired: 0, title: 'Envoy sidecars' }] });
+  assert.match(await view.page.textContent('#diagram-role') ?? '', /^Citadel/, 'a health update keeps it there too');
+  assert.equal(await view.page.getAttribute('[data-component="sidecars"]', 'data-state'), 'none');
+  assert.equal(await view.page.textContent('[data-component="sidecars"] .count'), 'none yet');
+  await view.page.focus('[data-component="sidecars"]');
+  assert.equal(await view.page.textContent('#diagram-role'), 'Envoy sidecars — none yet: deploy an app to see the data plane');
+  const stroke = await view.page.$eval('[data-component="sidecars"] .box', (box) => getComputedStyle(box).stroke);
+  const missing = await view.page.$eval('.legend .state-missing .swatch', (swatch) => getComputedStyle(swatch).backgroundColor);
+  assert.notEqual(stroke, missing, 'not drawn in the colour of a missing component');
+  await view.page.close();
+});
+
 test('follows the theme: component colours change between light, dark and high contrast', async () => {
   const view = await openWebview(browser);
   await view.send(init());

@@ -238,3 +238,16 @@ export function evaluatePrecheck(cluster: ClusterFacts, release: ReleaseFacts): 
 export function precheckPassed(results: readonly CheckResult[]): boolean {
   return results.every((result) => result.status !== 'fail');
 }
+
+/**
+ * One verdict for the report's last line and the notification, so they say the same thing:
+ * `installed` when the release itself is already there (the pre-check's ⚠ Existing Istio),
+ * `warnings` when something else deserves a look, `blocked` when a check fails.
+ */
+export type PrecheckVerdict = 'ready' | 'warnings' | 'installed' | 'blocked';
+
+export function precheckVerdict(results: readonly CheckResult[]): PrecheckVerdict {
+  if (!precheckPassed(results)) return 'blocked';
+  if (results.some((result) => result.code === 'sameVersionInstalled')) return 'installed';
+  return results.some((result) => result.status === 'warn') ? 'warnings' : 'ready';
+}

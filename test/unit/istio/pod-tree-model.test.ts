@@ -37,6 +37,11 @@ describe('the pod tree of the book\'s 1.2.2 install', () => {
     assert.ok(gateways.every((node) => !node.isSinglePointOfFailure), 'only the control plane is warned about');
   });
 
+  test('the control-plane group counts its single replicas, so the view explains them once', () => {
+    const groups = childrenOf(tree, 'cluster') as GroupNode[];
+    assert.deepEqual(groups.map((group) => [group.group, group.singleReplicas]), [['control', 6], ['gateways', 0], ['addons', 0], ['jobs', 0]]);
+  });
+
   test('pod rows read like kubectl: 2/2 Running for pilot, 0/1 Completed for the jobs', () => {
     const rows = new Map([...tree.nodes.values()].flatMap((node) => (node.kind === 'pod' ? [[node.role.workload, { row: podRow(node.pod, NOW), health: node.health }]] : [])));
     assert.deepEqual(rows.get('istio-pilot'), { row: { ready: '2/2', status: 'Running', restarts: 0, age: '95m' }, health: 'ready' });
@@ -127,6 +132,14 @@ describe('states, filters and the data plane', () => {
     assert.deepEqual(childrenOf(tree, 'cluster').map((node) => node.id), ['group:control']);
     const none = build(bookPods(), { filter: 'no-such-pod' });
     assert.deepEqual(childrenOf(none, 'cluster').map((node) => node.id), ['message:noMatch']);
+  });
+
+  test('a filter matches the READY and STATUS columns too, such as the book\'s 2/2', () => {
+    const tree = build(bookPods(), { filter: '2/2' });
+    const pods = [...tree.nodes.values()].filter((node) => node.kind === 'pod').map((node) => node.kind === 'pod' && node.pod.name.replace(/-[a-z0-9]+-[a-z0-9]+$/, ''));
+    assert.deepEqual(pods.sort(), ['istio-pilot', 'istio-policy', 'istio-telemetry']);
+    const completed = build(bookPods(), { filter: 'completed' });
+    assert.deepEqual(childrenOf(completed, 'cluster').map((node) => node.id), ['group:jobs']);
   });
 
   test('sidecars count their pods and namespaces', () => {

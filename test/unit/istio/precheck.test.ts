@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { planInstall, commandLine } from '../../../src/istio/install-plan';
 import type { ClusterFacts } from '../../../src/istio/precheck/precheck';
-import { demoRequirements, evaluatePrecheck, parseQuantity, precheckPassed, requiredPermissions } from '../../../src/istio/precheck/precheck';
+import { demoRequirements, evaluatePrecheck, parseQuantity, precheckPassed, precheckVerdict, requiredPermissions } from '../../../src/istio/precheck/precheck';
 import { parseManifest } from '../../../src/kube/apply/manifest';
 
 const fixtures = path.resolve(__dirname, '..', '..', 'fixtures', 'istio');
@@ -54,6 +54,17 @@ test('the book\'s GKE 1.13 cluster passes every check, noting the single replica
     'webhooks:pass:webhooksServed',
   ]);
   assert.equal(precheckPassed(results), true);
+});
+
+test('one verdict for the report and the notification: the release already installed is not "ready for the install"', () => {
+  assert.equal(precheckVerdict(evaluatePrecheck(book, release122)), 'ready');
+  const installed = evaluatePrecheck({ ...book, istioNamespaceExists: true, existingIstio: { deployment: 'istio-pilot', version: '1.2.2' } }, release122);
+  assert.equal(installed.find((result) => result.id === 'existing')?.status, 'warn');
+  assert.equal(precheckVerdict(installed), 'installed');
+  const other = evaluatePrecheck({ ...book, istioNamespaceExists: true, existingIstio: { deployment: 'istiod', version: '1.26.1' } }, release122);
+  assert.equal(precheckVerdict(other), 'blocked');
+  const outside = evaluatePrecheck({ ...book, serverVersion: { gitVersion: 'v1.20.0', major: 1, minor: 20 } }, { ...release122, supportedKubernetes: { min: '1.12', max: '1.14' } });
+  assert.equal(precheckVerdict(outside), 'warnings');
 });
 
 test('Kubernetes 1.11 is too old for 1.2 (strictly newer than 1.11, like its verify-install)', () => {

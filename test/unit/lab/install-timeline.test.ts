@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { InstallTimeline, controlPlaneReady, podMilestones, podRows } from '../../../src/lab/install-timeline';
+import { InstallTimeline, controlPlaneReady, hasTimings, podMilestones, podRows } from '../../../src/lab/install-timeline';
 import type { ProgressStore } from '../../../src/lab/lab-progress';
 import { LabProgress } from '../../../src/lab/lab-progress';
 
@@ -58,4 +58,14 @@ test('a re-check that began before a step was marked leaves that newer mark alon
   // A re-check that began after it applies.
   await progress.mark('download', 'todo', undefined, 2100, 2000);
   assert.equal(progress.state('download').status, 'todo');
+});
+
+test('an install that created nothing has nothing to time, instead of every pod at 0.1 s', () => {
+  const startedAt = Date.UTC(2026, 11, 5, 21, 0, 0);
+  const again = { version: '1.2.2', context: 'istio-lab-sandbox', startedAt, events: [
+    { at: startedAt + 100, kind: 'pod-ready' as const, subject: 'istio-pilot-5f8b4c9d7-abcde' },
+    { at: startedAt + 100, kind: 'pod-ready' as const, subject: 'istio-citadel-7d8f9b6c5-fghij' },
+  ] };
+  assert.equal(hasTimings(again), false);
+  assert.equal(hasTimings({ ...again, events: [{ at: startedAt + 50, kind: 'object-created' as const, subject: 'Namespace/istio-system' }, ...again.events] }), true);
 });
