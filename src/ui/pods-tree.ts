@@ -13,7 +13,6 @@ import { kubernetesClient } from '../kube/connection';
 import { KubeError } from '../kube/kube-errors';
 import type { ContainerSummary, PodStore, PodSummary } from '../kube/pod-summary';
 import { OutsideMarkdown } from './outside-markdown';
-import { markdownCode } from './outside-text';
 import { problemText } from './pod-problems';
 import { kubeErrorMessage } from './kube-error-messages';
 
