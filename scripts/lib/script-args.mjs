@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
  * @returns {Record<string, string | boolean | undefined>}
  */
 export function parseScriptArgs(usage, options) {
-  const spec = Object.fromEntries(Object.entries(options).map(([name, option]) => [name, { type: option.type, short: option.short, default: option.default }]));
+  const spec = Object.fromEntries(Object.entries(options).map(([name, option]) => [name, withoutRequired(option)]));
   let values;
   try {
     ({ values } = parseArgs({ options: { ...spec, help: { type: 'boolean', short: 'h' } } }));
@@ -26,6 +26,13 @@ export function parseScriptArgs(usage, options) {
   const missing = Object.entries(options).filter(([name, option]) => option.required && values[name] === undefined).map(([name]) => `--${name}`);
   if (missing.length) fail(`missing ${missing.join(', ')}`, usage);
   return values;
+}
+
+/** parseArgs refuses keys it does not know. */
+function withoutRequired(option) {
+  const copy = { ...option };
+  delete copy.required;
+  return copy;
 }
 
 function fail(reason, usage) {
