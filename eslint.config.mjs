@@ -1,4 +1,4 @@
-// Lint rules. The layering rule of DESIGN.md is enforced here: only the composition root,
+// Lint rules. The layering rule of docs/ARCHITECTURE.md is enforced here: only the composition root,
 // the UI layer and tests that run inside VS Code may import 'vscode'; and outside text reaches
 // notifications and Markdown only escaped.
 import js from '@eslint/js';
@@ -11,7 +11,7 @@ const vscodeOnlyInUi = {
     {
       name: 'vscode',
       message:
-        "Only src/extension.ts, src/ui/** and tests running inside VS Code may import 'vscode' (see DESIGN.md, Layers). Return data from this layer and let src/ui present it.",
+        "Only src/extension.ts, src/ui/** and tests running inside VS Code may import 'vscode' (see docs/ARCHITECTURE.md, Layers). Return data from this layer and let src/ui present it.",
     },
   ],
 };

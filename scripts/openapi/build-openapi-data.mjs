@@ -27,14 +27,15 @@
 // protobufjs JSON descriptor.
 //
 //   node --import tsx scripts/openapi/build-openapi-data.mjs \
-//     [--kubectl-validate <git dir>] [--kustomize <git dir>] [--gnostic-models <git dir>]
+//     --kubectl-validate <git dir> --kustomize <git dir> --gnostic-models <git dir>
 //
-// The sources are git directories (`fetch` them into /work/.mirror); files are read with `git show`.
+// The sources are git directories (bare clones or `<clone>/.git`), all three required; files are
+// read at pinned commits with `git show`, nothing is checked out. `--help` says the same.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseScriptArgs } from '../lib/script-args.mjs';
 import zlib from 'node:zlib';
 import protobuf from 'protobufjs';
 import { BUILTIN_RESOURCE_TYPES, STORAGE_ALIASES } from '../../src/sandbox/resource-types.ts';
@@ -42,12 +43,22 @@ import { BUILTIN_RESOURCE_TYPES, STORAGE_ALIASES } from '../../src/sandbox/resou
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const output = path.join(root, 'src', 'sandbox', 'openapi', 'data', 'kubernetes-openapi.ts');
 
-const { values: options } = parseArgs({
-  options: {
-    'kubectl-validate': { type: 'string', default: '/work/.mirror/kubernetes-sigs+kubectl-validate/repo' },
-    kustomize: { type: 'string', default: '/work/.mirror/kubernetes-sigs+kustomize/repo' },
-    'gnostic-models': { type: 'string', default: '/work/.mirror/google+gnostic-models/repo' },
-  },
+const USAGE = `
+Writes src/sandbox/openapi/data/kubernetes-openapi.ts from the Kubernetes project's OpenAPI documents.
+
+  node --import tsx scripts/openapi/build-openapi-data.mjs \\
+    --kubectl-validate <git dir> --kustomize <git dir> --gnostic-models <git dir>
+
+Each source is a git directory (a bare clone, or <clone>/.git), read with git show at a pinned commit:
+  --kubectl-validate  https://github.com/kubernetes-sigs/kubectl-validate (OpenAPI v3 of 1.32 and 1.24)
+  --kustomize         https://github.com/kubernetes-sigs/kustomize (v1.17.1 swagger.json)
+  --gnostic-models    https://github.com/google/gnostic-models (tag v0.6.8, openapi.v2 messages)
+  -h, --help          this text
+`;
+const options = parseScriptArgs(USAGE, {
+  'kubectl-validate': { type: 'string', required: true },
+  kustomize: { type: 'string', required: true },
+  'gnostic-models': { type: 'string', required: true },
 });
 
 /** Where each source document comes from; the README in the data folder repeats this. */

@@ -5,16 +5,16 @@
 // protobuf request body into exactly the JSON a JSON client would have sent.
 //
 //   node --import tsx scripts/protobuf/build-descriptor.mjs \
-//     [--api <git dir>] [--apimachinery <git dir>] [--apiextensions-apiserver <git dir>] [--tag v0.32.4]
+//     --api <git dir> --apimachinery <git dir> --apiextensions-apiserver <git dir> [--tag v0.32.4]
 //
-// Each source is a git directory (a bare clone or `<clone>/.git`) of github.com/kubernetes/<repo>;
+// Each source is a required git directory (a bare clone or `<clone>/.git`) of github.com/kubernetes/<repo>;
 // files are read at the tag with `git show`, nothing is checked out. Writes
 // src/sandbox/protobuf/data/kubernetes-protos.ts (brotli, base64) and prints the sizes.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseScriptArgs } from '../lib/script-args.mjs';
 import zlib from 'node:zlib';
 import protobuf from 'protobufjs';
 import { BUILTIN_RESOURCE_TYPES } from '../../src/sandbox/resource-types.ts';
@@ -22,13 +22,24 @@ import { BUILTIN_RESOURCE_TYPES } from '../../src/sandbox/resource-types.ts';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const output = path.join(root, 'src', 'sandbox', 'protobuf', 'data', 'kubernetes-protos.ts');
 
-const { values: options } = parseArgs({
-  options: {
-    tag: { type: 'string', default: 'v0.32.4' },
-    api: { type: 'string', default: '/work/.mirror/kubernetes+api/repo' },
-    apimachinery: { type: 'string', default: '/work/.mirror/kubernetes+apimachinery/repo' },
-    'apiextensions-apiserver': { type: 'string', default: '/work/.mirror/kubernetes+apiextensions-apiserver/repo' },
-  },
+const USAGE = `
+Writes src/sandbox/protobuf/data/kubernetes-protos.ts from the Kubernetes generated.proto files.
+
+  node --import tsx scripts/protobuf/build-descriptor.mjs \\
+    --api <git dir> --apimachinery <git dir> --apiextensions-apiserver <git dir> [--tag v0.32.4]
+
+Each source is a git directory (a bare clone, or <clone>/.git), read with git show at the tag:
+  --api                      https://github.com/kubernetes/api
+  --apimachinery             https://github.com/kubernetes/apimachinery
+  --apiextensions-apiserver  https://github.com/kubernetes/apiextensions-apiserver
+  --tag                      the tag of all three (default v0.32.4, the client-go of kubectl 1.32)
+  -h, --help                 this text
+`;
+const options = parseScriptArgs(USAGE, {
+  tag: { type: 'string', default: 'v0.32.4' },
+  api: { type: 'string', required: true },
+  apimachinery: { type: 'string', required: true },
+  'apiextensions-apiserver': { type: 'string', required: true },
 });
 
 /** Go import path prefix → the repository that holds it. */

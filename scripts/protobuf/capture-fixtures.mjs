@@ -4,7 +4,7 @@
 // 127.0.0.1 that answers discovery (from the sandbox's own discovery documents) and records
 // every write; `--dry-run=client -o json` gives the JSON kubectl would send for the same command.
 //
-//   node --import tsx scripts/protobuf/capture-fixtures.mjs [--kubectl /usr/bin/kubectl]
+//   node --import tsx scripts/protobuf/capture-fixtures.mjs [--kubectl <path>]   (`--help` says more)
 import { execFile as execFileCallback, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -19,7 +19,19 @@ import { decodeProtobufObject, isProtobufContentType } from '../../src/sandbox/p
 const execFile = promisify(execFileCallback);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const fixtures = path.join(root, 'test', 'fixtures', 'protobuf');
-const { values: options } = parseArgs({ options: { kubectl: { type: 'string', default: '/usr/bin/kubectl' } } });
+const USAGE = `
+Records the request bodies kubectl sends into test/fixtures/protobuf.
+
+  node --import tsx scripts/protobuf/capture-fixtures.mjs [--kubectl <path>]
+
+  --kubectl   the kubectl binary to record (default: kubectl, found on PATH)
+  -h, --help  this text
+`;
+const { values: options } = parseArgs({ options: { kubectl: { type: 'string', default: 'kubectl' }, help: { type: 'boolean', short: 'h' } } });
+if (options.help) {
+  console.log(USAGE.trim());
+  process.exit(0);
+}
 
 /** Each fixture: the command as a user types it, and whether `--dry-run=client -o json` can show its JSON. */
 const CASES = [

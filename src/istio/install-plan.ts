@@ -1,5 +1,5 @@
 // How each Istio release installs, checks and uninstalls the demo profile — the command that
-// release's own tools have (DESIGN.md, "Commands change between Istio releases"):
+// release's own tools have (docs/ARCHITECTURE.md, "Where each feature lives"):
 //   ≤ 1.4  install/kubernetes/istio-demo.yaml, created by our engine like `kubectl create -f`
 //   1.5    `istioctl manifest apply --set profile=demo`   (1.4 has it too, beside the manifest)
 //   ≥ 1.6  `istioctl install --set profile=demo -y`

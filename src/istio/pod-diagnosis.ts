@@ -29,8 +29,6 @@ export type PodProblem =
   | { readonly code: 'sidecarNotInjected' }
   | { readonly code: 'failed'; readonly reason?: string; readonly message?: string };
 
-export type PodProblemCode = PodProblem['code'];
-
 /** How long a running pod may stay unready before it counts as a readiness failure, not a start. */
 export const READINESS_GRACE_MS = 2 * 60_000;
 

@@ -73,14 +73,6 @@ export async function findDownloadedRelease(downloadDir: string, version: string
   return { ...release, directory, binDirectory: path.join(directory, 'bin'), istioctl, demoManifest };
 }
 
-/** Every intact release in `downloadDir`, newest record first. */
-export async function listDownloadedReleases(downloadDir: string): Promise<DownloadedRelease[]> {
-  const names = await fs.promises.readdir(path.join(downloadDir, '.istio-lab')).catch(() => [] as string[]);
-  const versions = names.map((name) => /^istio-(.+)\.json$/.exec(name)?.[1]).filter((v): v is string => v !== undefined);
-  const releases = await Promise.all(versions.map((version) => findDownloadedRelease(downloadDir, version)));
-  return releases.filter((r): r is DownloadedRelease => r !== undefined).sort((a, b) => b.extractedAt.localeCompare(a.extractedAt));
-}
-
 /** Describes an unpacked release directory: its istioctl, layout and demo manifest. */
 export async function describeReleaseDirectory(directory: string): Promise<Pick<DownloadedRelease, 'binDirectory' | 'istioctl' | 'layout' | 'demoManifest'>> {
   const exists = (file: string): Promise<boolean> => fs.promises.access(file).then(() => true, () => false);

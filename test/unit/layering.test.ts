@@ -1,4 +1,4 @@
-// The layering rule of DESIGN.md, checked through the project's real ESLint configuration.
+// The layering rule of docs/ARCHITECTURE.md ("Layers"), checked through the project's real ESLint configuration.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';

@@ -1,6 +1,7 @@
-// The Istio releases the lab knows without a network: every minor line from 1.0 to the newest
-// one in ../shared/fixtures/istio/releases.md, its release date and the Kubernetes versions it
-// supports, plus the patch releases the lab's material uses. The GitHub release list
+// The Istio releases the lab offers without a network: the first release of every minor line from
+// 1.0 to 1.30, its release date and the Kubernetes versions it supports (istio.io's supportStatus
+// table, istio/istio.io data/compatibility/supportStatus.yml), plus the lab's own release. It is a
+// menu chosen for learners, not a list of what the tests happen to hold. The GitHub release list
 // (release-list.ts) adds patch releases and exact dates when it can be reached.
 import * as semver from 'semver';
 
@@ -43,7 +44,7 @@ const table = (min: string, max: string): KubernetesRange => ({ min, max, source
 const unverified = (min: string, max: string): KubernetesRange => ({ min, max, source: 'unverified' });
 const istioctlMinimum = (min: string): KubernetesRange => ({ min, source: 'istioctl-minimum' });
 
-// Dates and ranges: releases.md §3 where it has them ('support-table'); istioctl's MinK8SVersion
+// Dates and ranges: the supportStatus table where it has them ('support-table'); istioctl's MinK8SVersion
 // where only that is known; the rest are istio.io's announcements as commonly quoted ('unverified').
 const MINOR_LINES: readonly MinorLine[] = [
   { minor: '1.0', date: '2018-07-31', kubernetes: unverified('1.9', '1.11') },
@@ -80,8 +81,8 @@ const MINOR_LINES: readonly MinorLine[] = [
   { minor: '1.30', date: '2026-05-14', kubernetes: table('1.32', '1.36') },
 ];
 
-/** Patch releases the lab's material names: the book's 1.2.2, its neighbours, and the fixtures' modern ones. */
-const KNOWN_PATCHES: readonly string[] = ['1.1.0', '1.2.2', '1.2.3', '1.9.0', '1.26.1'];
+/** Patch releases offered beside the minor lines: the book's 1.2.2, the release the lab installs. */
+const LAB_PATCHES: readonly string[] = ['1.2.2'];
 
 /** `1.2` for `1.2.2`; undefined for text that is not a release version. */
 export function minorOf(version: string): string | undefined {
@@ -102,7 +103,7 @@ export function builtinCatalogue(): IstioRelease[] {
     const version = `${line.minor}.0`;
     releases.set(version, { version, date: line.date, kubernetes: line.kubernetes });
   }
-  for (const version of KNOWN_PATCHES) {
+  for (const version of LAB_PATCHES) {
     if (!releases.has(version)) releases.set(version, { version, kubernetes: kubernetesRangeOf(version) });
   }
   return sortNewestFirst([...releases.values()]);

@@ -1,7 +1,7 @@
 // What Istio's Pilot and istiod report about the service registry they built from Kubernetes
 // Services and Endpoints: the legacy `/v1/registration` (Istio 1.0–1.4) and the `/debug/registryz`
 // and `/debug/endpointz` JSON of istiod 1.12+. Pure: objects in, text or JSON values out.
-// Shapes follow /work/shared/fixtures/istio/registry/FORMATS.md and Istio's source of each era.
+// Shapes follow test/fixtures/istio/registry/FORMATS.md and Istio's source of each era.
 import type { KubeObject } from '../kube-object';
 
 export const DEFAULT_DOMAIN = 'cluster.local';

@@ -103,6 +103,12 @@ test('the built-in catalogue covers every minor line from 1.0 to 1.30, with date
   assert.equal(kubernetesRangeOf('2.0.0'), undefined);
 });
 
+test("the built-in catalogue offers minor lines and the lab's own release, not the test fixtures' versions", () => {
+  const patches = builtinCatalogue().filter((release) => !release.version.endsWith('.0'));
+  // 1.2.3 and 1.26.1 are real releases, but they are here only because the tests hold their files.
+  assert.deepEqual(patches.map((release) => release.version), ['1.2.2']);
+});
+
 test('reads the GitHub release list, skipping drafts and tags that are not versions', () => {
   const releases = parseGitHubReleases([
     { tag_name: '1.26.2', published_at: '2025-06-20T10:00:00Z', prerelease: false },
