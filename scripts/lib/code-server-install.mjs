@@ -6,17 +6,21 @@
 // by code-server at start), node-pty (terminals), @vscode/spdlog (log files and output channels)
 // and native-watchdog (the extension host's parent watch). Left out: `kerberos` (VS Code
 // imports it only to answer a Kerberos proxy challenge), @vscode/deviceid (telemetry; VS Code
-// catches its absence) and the Windows-only modules. ripgrep, the only user of which is VS
-// Code's text search, is the system's `rg` when there is one and otherwise absent. Build
-// output goes to a log file; a failure is one line that names it.
+// catches its absence) and the Windows-only modules. ripgrep, whose only user is VS Code's
+// text search, comes from @vscode/ripgrep 1.18, which ships the binary inside a per-platform
+// npm package instead of downloading it; on a platform without one, the system's `rg` if any.
+// Build output goes to a log file; a failure is one line that names it.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 export class SetupError extends Error {}
 
 /** The native modules of lib/vscode built here, relative to lib/vscode/node_modules. */
 const NATIVE_MODULES = ['node-pty', '@vscode/spdlog', 'native-watchdog'];
+/** From 1.18 on, @vscode/ripgrep's binary comes inside an npm package per platform (microsoft/vscode-ripgrep). */
+const RIPGREP_PACKAGE = '@vscode/ripgrep@1.18.0';
 
 export function which(command) {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
@@ -55,7 +59,7 @@ export async function installCodeServer({ version, home, logFile, log }) {
   const step = stepRunner(logFile);
   try {
     fs.writeFileSync(path.join(staging, 'package.json'), JSON.stringify({ name: 'istio-lab-code-server', private: true }));
-    await step('download code-server', 'npm', [...NPM_INSTALL, `code-server@${version}`], { cwd: staging });
+    await step('download code-server', 'npm', [...NPM_INSTALL, `code-server@${version}`, RIPGREP_PACKAGE], { cwd: staging });
 
     const codeServer = path.join(staging, 'node_modules', 'code-server');
     const vscode = path.join(codeServer, 'lib', 'vscode');
@@ -81,7 +85,8 @@ export async function installCodeServer({ version, home, logFile, log }) {
       })(),
     ]);
 
-    const ripgrep = which('rg');
+    const packaged = packagedRipgrep(staging);
+    const ripgrep = packaged ?? which('rg');
     if (ripgrep) {
       const bin = path.join(vscode, 'node_modules', '@vscode', 'ripgrep', 'bin');
       fs.mkdirSync(bin, { recursive: true });
@@ -92,7 +97,7 @@ export async function installCodeServer({ version, home, logFile, log }) {
 
     fs.writeFileSync(
       path.join(staging, '.installed'),
-      `${JSON.stringify({ installed: new Date().toISOString(), ripgrep: ripgrep ?? null }, null, 2)}\n`,
+      `${JSON.stringify({ installed: new Date().toISOString(), ripgrep: packaged ? RIPGREP_PACKAGE : (ripgrep ?? null) }, null, 2)}\n`,
     );
     // Another `npm start` or test run may have finished the same install meanwhile: keep theirs.
     if (fs.existsSync(path.join(home, '.installed'))) {
@@ -117,6 +122,16 @@ const NPM_INSTALL = [
   '--loglevel=error',
 ];
 
+/** rgPath of the @vscode/ripgrep installed beside code-server, when its platform package came with it. */
+function packagedRipgrep(staging) {
+  try {
+    const { rgPath } = createRequire(path.join(staging, 'package.json'))('@vscode/ripgrep');
+    return fs.existsSync(rgPath) ? rgPath : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The links code-server's postinstall.sh makes after its install (symlink_asar, symlink_bin_script). */
 function linkLikePostinstall(vscode) {
   const link = (target, at) => {
@@ -133,6 +148,7 @@ function stepRunner(logFile) {
   return (title, command, args, { cwd, env = {} }) =>
     new Promise((resolve, reject) => {
       const out = fs.openSync(logFile, 'a');
+      const started = Date.now();
       fs.writeSync(out, `\n== ${title}: ${command} ${args.join(' ')} (in ${cwd})\n`);
       const child = spawn(command, args, {
         cwd,
@@ -144,6 +160,7 @@ function stepRunner(logFile) {
         reject(new SetupError(`installing code-server: could not ${title} (${error.message}); see ${logFile}`));
       });
       child.once('exit', (code, signal) => {
+        fs.writeSync(out, `== ${title}: exit ${code ?? signal} after ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
         fs.closeSync(out);
         if (code === 0) resolve();
         else reject(new SetupError(`installing code-server: could not ${title} (exit ${code ?? signal}); see ${logFile}`));
