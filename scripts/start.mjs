@@ -4,7 +4,9 @@
 // Desktop `code` when it is on PATH; otherwise browser VS Code (code-server) on 127.0.0.1,
 // printing `VS Code: <url>`. Options: --no-open (only print the URL), --browser (browser VS
 // Code even when desktop `code` exists), --reset (start the sandbox from an empty cluster),
-// --faults FILE (inject the sandbox faults of src/sandbox/faults.ts, for reliability runs).
+// --locale ko (VS Code's display language: the extension's strings in Korean; browser VS Code
+// keeps its own UI English, having no Korean pack offline), --faults FILE (inject the sandbox
+// faults of src/sandbox/faults.ts, for reliability runs).
 // The sandbox keeps its state under the user's cache dir. When the public release host is
 // unreachable it also serves an offline release mirror. Ctrl-C stops everything it started.
 import { spawn, spawnSync } from 'node:child_process';
@@ -12,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SetupError, cacheDir, findChromium, startCodeServer, workbenchUrl } from './lib/browser-vscode.mjs';
+import { isLocale } from './lib/display-language.mjs';
 import { buildReleaseArchive, startReleaseMirror } from './lib/release-archive.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,12 +24,15 @@ const forceBrowser = args.includes('--browser');
 const reset = args.includes('--reset');
 // --faults FILE: the sandbox's fault file (src/sandbox/faults.ts), for reliability runs.
 const faultsFile = args.includes('--faults') ? path.resolve(args[args.indexOf('--faults') + 1] ?? '') : undefined;
+// --locale ko or --locale=ko, as VS Code's own flag is written.
+const localeArg = args.find((arg) => arg.startsWith('--locale='))?.slice('--locale='.length) ?? (args.includes('--locale') ? (args[args.indexOf('--locale') + 1] ?? '') : undefined);
 
 function onPath(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim() || undefined;
 }
 
 async function main() {
+  if (localeArg !== undefined && !isLocale(localeArg)) throw new SetupError(`--locale needs a language tag such as ko or en, not ${JSON.stringify(localeArg)}.`);
   const build = spawnSync(process.execPath, ['esbuild.js'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) throw new SetupError('the build failed (see above)');
 
@@ -54,7 +60,8 @@ async function main() {
   const code = forceBrowser || noOpen ? undefined : onPath('code');
   if (code) {
     console.log(`VS Code: desktop (${code})`);
-    spawn(code, ['--new-window', `--extensionDevelopmentPath=${root}`, workspace], { stdio: 'inherit' });
+    // Desktop VS Code shows Korean with its Korean Language Pack installed; without it, --locale is ignored.
+    spawn(code, ['--new-window', `--extensionDevelopmentPath=${root}`, ...(localeArg ? [`--locale=${localeArg}`] : []), workspace], { stdio: 'inherit' });
     // `code` returns at once while the window stays open: keep the sandbox until Ctrl-C.
     console.log('Press Ctrl-C to stop the sandbox cluster.');
     await new Promise((resolve) => {
@@ -80,6 +87,7 @@ async function main() {
     folder: workspace,
     port,
     logFile: path.join(home, 'code-server.log'),
+    locale: localeArg,
   });
   const url = workbenchUrl(server.origin, { folder: workspace, extensionDevelopmentPaths: [root] });
   console.log(`VS Code: ${url}`);

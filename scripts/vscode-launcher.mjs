@@ -26,6 +26,8 @@ function parseArgs(argv) {
     else if (name === 'extensionTestsPath') options.extensionTestsPath = value;
     else if (name === 'user-data-dir') options.userDataDir = value;
     else if (name === 'extensions-dir') options.extensionsDir = value;
+    // VS Code's own flag: the display language (browser VS Code gets a stand-in pack for it).
+    else if (name === 'locale') options.locale = value;
   }
   return options;
 }
@@ -73,6 +75,7 @@ async function main() {
     extensionsDir: options.extensionsDir ?? path.join(work, 'extensions'),
     folder,
     logFile: path.join(work, 'code-server.log'),
+    locale: options.locale,
     env: {
       ...process.env,
       ISTIO_LAB_TEST_RESULT: resultFile,

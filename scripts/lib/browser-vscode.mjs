@@ -7,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { SetupError, installCodeServer, which } from './code-server-install.mjs';
+import { isLocale, prepareDisplayLanguage } from './display-language.mjs';
 
 export { SetupError };
 
@@ -50,13 +51,17 @@ export async function freePort() {
 
 /**
  * Starts code-server on 127.0.0.1 and resolves once it answers. `env` reaches the remote
- * extension host, which is where extension code and extension tests run.
+ * extension host, which is where extension code and extension tests run. `locale` (e.g. `ko`)
+ * is the display language: vscode.env.language and the extensions' strings follow it.
  */
-export async function startCodeServer({ userDataDir, extensionsDir, folder, env = process.env, port, logFile }) {
+export async function startCodeServer({ userDataDir, extensionsDir, folder, env = process.env, port, logFile, locale }) {
   const entry = await ensureCodeServer();
   port ??= await freePort();
   fs.mkdirSync(userDataDir, { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
+  if (locale !== undefined && !isLocale(locale)) throw new SetupError(`--locale ${JSON.stringify(locale)} is not a language tag like ko or en.`);
+  const foreign = locale && !locale.toLowerCase().startsWith('en');
+  if (foreign) prepareDisplayLanguage({ locale, userDataDir, extensionsDir });
   const args = [
     entry,
     '--auth', 'none',
@@ -67,6 +72,7 @@ export async function startCodeServer({ userDataDir, extensionsDir, folder, env 
     '--disable-getting-started-override',
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
+    ...(locale ? ['--locale', locale.toLowerCase()] : []),
     ...(folder ? [folder] : []),
   ];
   const out = logFile ? fs.openSync(logFile, 'a') : 'ignore';
