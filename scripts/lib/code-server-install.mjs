@@ -119,6 +119,8 @@ const NPM_INSTALL = [
   '--no-fund',
   '--no-save',
   '--no-update-notifier',
+  // code-server pins its dependencies: what the npm cache already holds needs no registry check.
+  '--prefer-offline',
   '--loglevel=error',
 ];
 
