@@ -30,11 +30,11 @@ export function findChromium() {
 }
 
 /** The code-server entry script, installing code-server into the cache first if needed. */
-export async function ensureCodeServer(log = (line) => console.error(line)) {
+export async function ensureCodeServer(log = (line) => console.error(line), signal = undefined) {
   const home = path.join(cacheDir(), `code-server-${CODE_SERVER_VERSION}`);
   const entry = path.join(home, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
   if (fs.existsSync(path.join(home, '.installed')) && fs.existsSync(entry)) return entry;
-  await installCodeServer({ version: CODE_SERVER_VERSION, home, logFile: path.join(cacheDir(), 'code-server-install.log'), log });
+  await installCodeServer({ version: CODE_SERVER_VERSION, home, logFile: path.join(cacheDir(), 'code-server-install.log'), log, signal });
   return entry;
 }
 
@@ -52,10 +52,11 @@ export async function freePort() {
 /**
  * Starts code-server on 127.0.0.1 and resolves once it answers. `env` reaches the remote
  * extension host, which is where extension code and extension tests run. `locale` (e.g. `ko`)
- * is the display language: vscode.env.language and the extensions' strings follow it.
+ * is the display language: vscode.env.language and the extensions' strings follow it. `signal`
+ * stops a first-use install.
  */
-export async function startCodeServer({ userDataDir, extensionsDir, folder, env = process.env, port, logFile, locale }) {
-  const entry = await ensureCodeServer();
+export async function startCodeServer({ userDataDir, extensionsDir, folder, env = process.env, port, logFile, locale, signal }) {
+  const entry = await ensureCodeServer(undefined, signal);
   port ??= await freePort();
   fs.mkdirSync(userDataDir, { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });

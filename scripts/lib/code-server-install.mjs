@@ -38,9 +38,9 @@ export function which(command) {
 
 /**
  * Installs code-server `version` into `home` (through a staging folder beside it, renamed once
- * complete). Resolves to what the install left out, for the caller to tell the learner.
+ * complete). `signal` stops the install and removes the staging folder.
  */
-export async function installCodeServer({ version, home, logFile, log }) {
+export async function installCodeServer({ version, home, logFile, log, signal }) {
   const major = Number(process.versions.node.split('.')[0]);
   if (major !== 20) throw new SetupError(`code-server ${version} needs Node 20; this is Node ${process.versions.node}.`);
   const missingTools = ['g++', 'make', 'python3'].filter((tool) => !which(tool));
@@ -56,7 +56,7 @@ export async function installCodeServer({ version, home, logFile, log }) {
   fs.mkdirSync(parent, { recursive: true });
   fs.writeFileSync(logFile, `code-server ${version} install, ${new Date().toISOString()}\n`);
   const staging = fs.mkdtempSync(path.join(parent, '.code-server-staging-'));
-  const step = stepRunner(logFile);
+  const step = stepRunner(logFile, signal);
   try {
     fs.writeFileSync(path.join(staging, 'package.json'), JSON.stringify({ name: 'istio-lab-code-server', private: true }));
     await step('download code-server', 'npm', [...NPM_INSTALL, `code-server@${version}`, RIPGREP_PACKAGE], { cwd: staging });
@@ -146,9 +146,10 @@ function linkLikePostinstall(vscode) {
 }
 
 /** A step runs one command with its output appended to the log; failing, it names the step and the log. */
-function stepRunner(logFile) {
+function stepRunner(logFile, signal) {
   return (title, command, args, { cwd, env = {} }) =>
     new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new SetupError('installing code-server: stopped'));
       const out = fs.openSync(logFile, 'a');
       const started = Date.now();
       fs.writeSync(out, `\n== ${title}: ${command} ${args.join(' ')} (in ${cwd})\n`);
@@ -156,15 +157,19 @@ function stepRunner(logFile) {
         cwd,
         env: { ...process.env, npm_config_update_notifier: 'false', ...env },
         stdio: ['ignore', out, out],
+        signal,
+        killSignal: 'SIGTERM',
       });
       child.once('error', (error) => {
+        if (error.name === 'AbortError') return;
         fs.closeSync(out);
         reject(new SetupError(`installing code-server: could not ${title} (${error.message}); see ${logFile}`));
       });
       child.once('exit', (code, signal) => {
         fs.writeSync(out, `== ${title}: exit ${code ?? signal} after ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
         fs.closeSync(out);
-        if (code === 0) resolve();
+        if (signal?.aborted) reject(new SetupError('installing code-server: stopped'));
+        else if (code === 0) resolve();
         else reject(new SetupError(`installing code-server: could not ${title} (exit ${code ?? signal}); see ${logFile}`));
       });
     });
