@@ -51,19 +51,24 @@ export async function installCodeServer({ version, home, logFile, log, signal })
     );
   }
 
-  log(`installing code-server ${version} into ${home} (first use, about a minute; log: ${logFile})…`);
+  log(`installing code-server ${version} into ${home} (first use, a minute or more; log: ${logFile})…`);
   const parent = path.dirname(home);
   fs.mkdirSync(parent, { recursive: true });
   fs.writeFileSync(logFile, `code-server ${version} install, ${new Date().toISOString()}\n`);
   const staging = fs.mkdtempSync(path.join(parent, '.code-server-staging-'));
-  const step = stepRunner(logFile, signal);
+  fs.chmodSync(staging, 0o755);
+  // One failed step stops the others, so the staging folder is removed only once all have ended.
+  const stopAll = new AbortController();
+  const stopWith = () => stopAll.abort();
+  signal?.addEventListener('abort', stopWith, { once: true });
+  const step = stepRunner(logFile, stopAll.signal);
   try {
     fs.writeFileSync(path.join(staging, 'package.json'), JSON.stringify({ name: 'istio-lab-code-server', private: true }));
     await step('download code-server', 'npm', [...NPM_INSTALL, `code-server@${version}`, RIPGREP_PACKAGE], { cwd: staging });
 
     const codeServer = path.join(staging, 'node_modules', 'code-server');
     const vscode = path.join(codeServer, 'lib', 'vscode');
-    await Promise.all([
+    await allOrFirstError(stopAll, [
       // node-pre-gyp would first try a download from GitHub; build from source straight away.
       step('build argon2', 'npm', ['rebuild', 'argon2'], { cwd: staging, env: { npm_config_build_from_source: 'true' } }),
       (async () => {
@@ -109,7 +114,23 @@ export async function installCodeServer({ version, home, logFile, log, signal })
   } catch (error) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw error;
+  } finally {
+    signal?.removeEventListener('abort', stopWith);
   }
+}
+
+/** Waits for every task; the first to fail stops the rest and its error is the one thrown. */
+async function allOrFirstError(stopAll, tasks) {
+  let first;
+  await Promise.all(
+    tasks.map((task) =>
+      task.catch((error) => {
+        first ??= error;
+        stopAll.abort();
+      }),
+    ),
+  );
+  if (first) throw first;
 }
 
 const NPM_INSTALL = [
@@ -146,10 +167,10 @@ function linkLikePostinstall(vscode) {
 }
 
 /** A step runs one command with its output appended to the log; failing, it names the step and the log. */
-function stepRunner(logFile, signal) {
+function stepRunner(logFile, stop) {
   return (title, command, args, { cwd, env = {} }) =>
     new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(new SetupError('installing code-server: stopped'));
+      if (stop.aborted) return reject(new SetupError('installing code-server: stopped'));
       const out = fs.openSync(logFile, 'a');
       const started = Date.now();
       fs.writeSync(out, `\n== ${title}: ${command} ${args.join(' ')} (in ${cwd})\n`);
@@ -157,7 +178,7 @@ function stepRunner(logFile, signal) {
         cwd,
         env: { ...process.env, npm_config_update_notifier: 'false', ...env },
         stdio: ['ignore', out, out],
-        signal,
+        signal: stop,
         killSignal: 'SIGTERM',
       });
       child.once('error', (error) => {
@@ -168,7 +189,7 @@ function stepRunner(logFile, signal) {
       child.once('exit', (code, signal) => {
         fs.writeSync(out, `== ${title}: exit ${code ?? signal} after ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
         fs.closeSync(out);
-        if (signal?.aborted) reject(new SetupError('installing code-server: stopped'));
+        if (stop.aborted) reject(new SetupError('installing code-server: stopped'));
         else if (code === 0) resolve();
         else reject(new SetupError(`installing code-server: could not ${title} (exit ${code ?? signal}); see ${logFile}`));
       });
