@@ -95,7 +95,8 @@ async function main() {
       extensionDevelopmentPaths: options.extensionDevelopmentPaths,
       extensionTestsPath: options.extensionTestsPath,
     });
-    await page.goto(url);
+    // Loading the workbench takes over 30 s (playwright's default) on a busy 2-core machine.
+    await page.goto(url, { timeout: 120_000 });
     const result = await waitForResult(resultFile, server.exited, timeoutMs);
     printResult(result);
     return result.failed === 0 && result.passed > 0 ? 0 : 1;
