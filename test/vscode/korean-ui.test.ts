@@ -81,7 +81,8 @@ describe('the lab in Korean (vscode.env.language ko)', function () {
     await assertShows(ko(bundle, 'done ({0})', VERSION), 'the Lab Steps view does not say the install is done in Korean');
     await vscode.commands.executeCommand('istioLab.pods.focus');
     await assertShows(ko(bundle, 'Control plane'), 'the Control plane group is not in Korean');
-    await assertShows(ko(bundle, 'Add-ons'), 'the Add-ons group is not in Korean');
+    // The status bar: the book's 12 ready pods (3 jobs complete), in Korean.
+    await assertShows(ko(bundle, '{0}/{1} ready', '12', '12'), 'the status bar does not count the ready pods in Korean');
     await screenshot('ko-pods-tree-dark');
   });
 
