@@ -27,6 +27,8 @@ function parseArgs(argv) {
     else if (name === 'extensionTestsPath') options.extensionTestsPath = value;
     else if (name === 'user-data-dir') options.userDataDir = value;
     else if (name === 'extensions-dir') options.extensionsDir = value;
+    // VS Code's own flag: the display language (browser VS Code gets a stand-in pack for it).
+    else if (name === 'locale') options.locale = value;
   }
   return options;
 }
@@ -77,6 +79,7 @@ async function main() {
     extensionsDir: options.extensionsDir ?? path.join(work, 'extensions'),
     folder,
     logFile: path.join(work, 'code-server.log'),
+    locale: options.locale,
     env: {
       ...process.env,
       ISTIO_LAB_TEST_RESULT: resultFile,
@@ -96,7 +99,8 @@ async function main() {
       extensionDevelopmentPaths: options.extensionDevelopmentPaths,
       extensionTestsPath: options.extensionTestsPath,
     });
-    await page.goto(url);
+    // Loading the workbench takes over 30 s (playwright's default) on a busy 2-core machine.
+    await page.goto(url, { timeout: 120_000 });
     const result = await waitForResult(resultFile, server.exited, timeoutMs);
     printResult(result);
     return result.failed === 0 && result.passed > 0 ? 0 : 1;

@@ -1,35 +1,22 @@
 // Browser VS Code for machines without desktop VS Code or internet: code-server (VS Code
 // 1.100.3 on Node 20) installed on first use into a cache outside the tree, opened by
 // Debian's headless Chromium through playwright-core. Used by the test launcher and `npm start`.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { SetupError, installCodeServer, which } from './code-server-install.mjs';
+import { isLocale, prepareDisplayLanguage } from './display-language.mjs';
+
+export { SetupError };
 
 export const CODE_SERVER_VERSION = '4.100.3';
-const RIPGREP_CACHE = 'vscode-ripgrep-cache-1.15.11';
-const RIPGREP_ARCHIVE = 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz';
 
 export function cacheDir() {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(base, 'istio-lab');
 }
-
-function which(command) {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, command);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined;
-}
-
-export class SetupError extends Error {}
 
 export function findChromium() {
   const found = process.env.CHROMIUM_PATH || which('chromium') || which('chromium-browser') || which('google-chrome');
@@ -43,74 +30,12 @@ export function findChromium() {
 }
 
 /** The code-server entry script, installing code-server into the cache first if needed. */
-export function ensureCodeServer(log = (line) => console.error(line)) {
+export async function ensureCodeServer(log = (line) => console.error(line), signal = undefined) {
   const home = path.join(cacheDir(), `code-server-${CODE_SERVER_VERSION}`);
   const entry = path.join(home, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
   if (fs.existsSync(path.join(home, '.installed')) && fs.existsSync(entry)) return entry;
-
-  const major = Number(process.versions.node.split('.')[0]);
-  if (major !== 20) {
-    throw new SetupError(`code-server ${CODE_SERVER_VERSION} needs Node 20; this is Node ${process.versions.node}.`);
-  }
-  const rg = which('rg');
-  if (!rg) {
-    throw new SetupError(
-      "ripgrep was not found. code-server's install fetches it from GitHub unless a local copy is given: " +
-        'install it with `apt-get install ripgrep`.',
-    );
-  }
-  log(`installing code-server ${CODE_SERVER_VERSION} into ${home} (first use, ~1–2 min)…`);
-  fs.mkdirSync(cacheDir(), { recursive: true });
-  const staging = fs.mkdtempSync(path.join(cacheDir(), '.code-server-staging-'));
-  try {
-    // @vscode/ripgrep's postinstall takes its archive from this cache instead of downloading it.
-    const tmp = path.join(staging, 'tmp');
-    const rgCache = path.join(tmp, RIPGREP_CACHE);
-    const rgDir = path.join(tmp, 'rg');
-    fs.mkdirSync(rgCache, { recursive: true });
-    fs.mkdirSync(rgDir);
-    fs.copyFileSync(rg, path.join(rgDir, 'rg'));
-    fs.chmodSync(path.join(rgDir, 'rg'), 0o755);
-    run('tar', ['czf', path.join(rgCache, RIPGREP_ARCHIVE), '-C', rgDir, 'rg'], {});
-    fs.writeFileSync(path.join(staging, 'package.json'), JSON.stringify({ name: 'istio-lab-code-server', private: true }));
-    run(
-      'npm',
-      ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`],
-      {
-        cwd: staging,
-        env: {
-          ...process.env,
-          TMPDIR: tmp,
-          // code-server's postinstall runs a nested `npm install` of VS Code's native modules.
-          npm_config_unsafe_perm: 'true',
-          npm_config_yes: 'true',
-          npm_config_dangerously_allow_all_scripts: 'true',
-          npm_config_update_notifier: 'false',
-        },
-      },
-    );
-    if (!fs.existsSync(path.join(staging, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules'))) {
-      throw new SetupError(
-        "code-server installed but its postinstall did not install VS Code's modules " +
-          '(native modules need `apt-get install libkrb5-dev python3 make g++`).',
-      );
-    }
-    fs.rmSync(tmp, { recursive: true, force: true });
-    fs.writeFileSync(path.join(staging, '.installed'), `${new Date().toISOString()}\n`);
-    fs.rmSync(home, { recursive: true, force: true });
-    fs.renameSync(staging, home);
-  } catch (error) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    throw error;
-  }
+  await installCodeServer({ version: CODE_SERVER_VERSION, home, logFile: path.join(cacheDir(), 'code-server-install.log'), log, signal });
   return entry;
-}
-
-function run(command, args, options) {
-  const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
-  if (result.status !== 0) {
-    throw new SetupError(`\`${command} ${args.join(' ')}\` failed with exit code ${result.status ?? result.signal}`);
-  }
 }
 
 export async function freePort() {
@@ -126,13 +51,18 @@ export async function freePort() {
 
 /**
  * Starts code-server on 127.0.0.1 and resolves once it answers. `env` reaches the remote
- * extension host, which is where extension code and extension tests run.
+ * extension host, which is where extension code and extension tests run. `locale` (e.g. `ko`)
+ * is the display language: vscode.env.language and the extensions' strings follow it. `signal`
+ * stops a first-use install.
  */
-export async function startCodeServer({ userDataDir, extensionsDir, folder, env = process.env, port, logFile }) {
-  const entry = ensureCodeServer();
+export async function startCodeServer({ userDataDir, extensionsDir, folder, env = process.env, port, logFile, locale, signal }) {
+  const entry = await ensureCodeServer(undefined, signal);
   port ??= await freePort();
   fs.mkdirSync(userDataDir, { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
+  if (locale !== undefined && !isLocale(locale)) throw new SetupError(`--locale ${JSON.stringify(locale)} is not a language tag like ko or en.`);
+  const foreign = locale && !locale.toLowerCase().startsWith('en');
+  if (foreign) prepareDisplayLanguage({ locale, userDataDir, extensionsDir });
   const args = [
     entry,
     '--auth', 'none',
@@ -143,6 +73,7 @@ export async function startCodeServer({ userDataDir, extensionsDir, folder, env 
     '--disable-getting-started-override',
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
+    ...(locale ? ['--locale', locale.toLowerCase()] : []),
     ...(folder ? [folder] : []),
   ];
   const out = logFile ? fs.openSync(logFile, 'a') : 'ignore';

@@ -18,8 +18,9 @@ export interface ExtensionTestResult {
   readonly error?: string;
 }
 export declare function runExtensionTests(options?: {
-  suite?: 'main' | 'bench' | 'failing' | 'installed';
+  suite?: 'main' | 'bench' | 'failing' | 'installed' | 'ko';
   extensionDevelopmentPaths?: string[];
   installed?: string[];
   env?: Record<string, string>;
+  locale?: string;
 }): Promise<ExtensionTestResult | undefined>;

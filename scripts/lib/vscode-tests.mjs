@@ -45,11 +45,12 @@ export const emptyExtension = path.join(root, 'test', 'fixtures', 'empty-extensi
 
 /**
  * Runs one extension-test suite and returns its result ({passed, failed, tests, metrics}).
- * `suite` is 'main', 'bench', 'failing' (the harness self-test) or 'installed' (the vsix, from
- * test/package). Throws TestRunFailedError when the run exits non-zero, with the result attached
- * when the tests got to report one.
+ * `suite` is 'main', 'bench', 'failing' (the harness self-test), 'installed' (the vsix, from
+ * test/package) or 'ko' (the Korean UI pass; give `locale: 'ko'`). `locale` is VS Code's display
+ * language (`--locale`). Throws TestRunFailedError when the run exits non-zero, with the result
+ * attached when the tests got to report one.
  */
-export async function runExtensionTests({ suite = 'main', extensionDevelopmentPaths = [root], installed = [], env = {} } = {}) {
+export async function runExtensionTests({ suite = 'main', extensionDevelopmentPaths = [root], installed = [], env = {}, locale } = {}) {
   const testsPath = await buildExtensionTests();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `istio-lab-${suite}-`));
   const resultFile = path.join(work, 'result.json');
@@ -77,7 +78,12 @@ export async function runExtensionTests({ suite = 'main', extensionDevelopmentPa
       vscodeExecutablePath: desktopCode() ?? launcher,
       extensionDevelopmentPath: extensionDevelopmentPaths,
       extensionTestsPath: testsPath,
-      launchArgs: [workspace, `--user-data-dir=${path.join(work, 'user-data')}`, `--extensions-dir=${path.join(work, 'extensions')}`],
+      launchArgs: [
+        workspace,
+        `--user-data-dir=${path.join(work, 'user-data')}`,
+        `--extensions-dir=${path.join(work, 'extensions')}`,
+        ...(locale ? [`--locale=${locale}`] : []),
+      ],
       extensionTestsEnv: {
         ISTIO_LAB_TESTS: suite,
         ISTIO_LAB_TEST_RESULT: resultFile,

@@ -12,7 +12,11 @@ import { startLab } from '../e2e/lab-driver.mjs';
 
 test('npm start -- --no-open serves VS Code with the Istio Lab icon and opens the lab guide', async () => {
   const lab = await startLab();
-  const browser = await launchChromium();
+  const browser = await launchChromium().catch(async (error) => {
+    await lab.stop();
+    throw error;
+  });
+  let code;
   try {
     const nodes = spawnSync('kubectl', ['--kubeconfig', lab.kubeconfig, 'get', 'nodes', '-o', 'name'], { encoding: 'utf8' });
     assert.equal(nodes.status, 0, nodes.stderr);
@@ -26,7 +30,8 @@ test('npm start -- --no-open serves VS Code with the Istio Lab icon and opens th
       assert.equal(archive.status, 200, 'the offline mirror serves the book\'s release');
     }
     const page = await browser.context.newPage();
-    await page.goto(lab.url);
+    // Loading the workbench takes over 30 s on a busy 2-core machine.
+    await page.goto(lab.url, { timeout: 120_000 });
     const icon = page.locator('.activitybar [aria-label^="Istio Lab"]');
     await icon.first().waitFor({ timeout: 60_000 });
     await page.getByText('Deploy Istio on Kubernetes').first().waitFor({ timeout: 60_000 });
@@ -36,7 +41,8 @@ test('npm start -- --no-open serves VS Code with the Istio Lab icon and opens th
     await page.screenshot({ path: path.join(root, 'test-results', 'screenshots', 'start-activity-bar.png') });
   } finally {
     await browser.close();
+    // Stopped also when an assertion failed: a running lab would keep this test file alive.
+    code = await lab.stop();
   }
-  const code = await lab.stop();
   assert.ok(code === 0 || code === 'SIGINT' || code === 130, `npm start did not stop cleanly on Ctrl-C (${code})`);
 });

@@ -15,19 +15,22 @@ interface TestOutcome {
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   // ISTIO_LAB_TESTS picks a suite: 'main' (every *.test.js), 'bench' (the *.bench.js
-  // measurements), 'failing' (the deliberately failing test that proves the harness can fail) or
-  // 'installed' (the extension installed from its vsix, run by test/package/vsix.test.ts).
+  // measurements), 'failing' (the deliberately failing test that proves the harness can fail),
+  // 'installed' (the extension installed from its vsix, run by test/package/vsix.test.ts) or 'ko'
+  // (the Korean UI, in a VS Code started with --locale ko).
   const suite = process.env.ISTIO_LAB_TESTS ?? 'main';
   const failing = 'deliberately-failing.test.js';
   const installed = 'installed-vsix.test.js';
+  const korean = 'korean-ui.test.js';
   const files = fs.readdirSync(__dirname).filter((file) => {
     if (suite === 'failing') return file === failing;
     if (suite === 'installed') return file === installed;
+    if (suite === 'ko') return file === korean;
     if (suite === 'bench') return file.endsWith('.bench.js');
     // ISTIO_LAB_TEST_FILES (comma-separated names, e.g. `pod-tree`) narrows a run while developing.
     const only = process.env.ISTIO_LAB_TEST_FILES?.split(',').map((name) => `${name.trim()}.test.js`);
     if (only) return only.includes(file);
-    return file.endsWith('.test.js') && file !== failing && file !== installed;
+    return file.endsWith('.test.js') && file !== failing && file !== installed && file !== korean;
   });
   // extension.test.js first: it checks the extension is not active before anything uses it, and
   // measures activation; every other suite activates it.

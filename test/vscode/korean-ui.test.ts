@@ -1,0 +1,103 @@
+// The lab in Korean: a pass of its own with VS Code started as `--locale ko` (suite 'ko'), the way
+// `npm start -- --locale ko` starts it. Browser VS Code has no Korean pack offline, so its own UI
+// stays English while vscode.env.language is ko; the extension's views, reports and panel must
+// still show their Korean strings. Expected text comes from the translation files themselves, so a
+// reworded translation moves with the test, and each must be Hangul, so an English fallback fails.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { explain } from '../../src/istio/roles/components';
+import type { Sandbox } from '../../src/sandbox/sandbox';
+import { startSandbox } from '../../src/sandbox/sandbox';
+import { assertShows, screenshot, settings } from './ui-helpers';
+
+const EXTENSION_ID = 'istio-lab.istio-lab';
+const VERSION = '1.2.2';
+
+describe('the lab in Korean (vscode.env.language ko)', function () {
+  this.timeout(240_000);
+  let sandbox: Sandbox;
+  let dir: string;
+  let manifest: string;
+  let bundle: Record<string, string>;
+  let nls: Record<string, string>;
+  const release = () => ({ version: VERSION, manifest, yes: true });
+
+  /** The Korean translation of `key` with `{n}` filled in; it must be Korean, not the English key. */
+  function ko(table: Record<string, string>, key: string, ...args: string[]): string {
+    const text = table[key];
+    assert.ok(text, `no Korean translation for "${key}"`);
+    assert.match(text, /[\uAC00-\uD7A3]/, `the translation of "${key}" has no Hangul: ${text}`);
+    return text.replace(/\{(\d+)\}/g, (_, index: string) => args[Number(index)]);
+  }
+
+  before(async () => {
+    sandbox = await startSandbox({ nodes: 3, speed: 0 });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-korean-'));
+    const kubeconfig = path.join(dir, 'kubeconfig');
+    fs.writeFileSync(kubeconfig, sandbox.kubeconfig, { mode: 0o600 });
+    await settings({ kubeconfig, context: '' });
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    await extension.activate();
+    const root = extension.extensionPath;
+    bundle = JSON.parse(fs.readFileSync(path.join(root, 'l10n', 'bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
+    nls = JSON.parse(fs.readFileSync(path.join(root, 'package.nls.ko.json'), 'utf8')) as Record<string, string>;
+    manifest = path.join(root, 'test', 'fixtures', 'istio', 'legacy', `istio-${VERSION}`, 'istio-demo.yaml');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await settings({ kubeconfig: '', context: '' });
+    await sandbox?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs with vscode.env.language ko and shows the lab guide and the Lab Steps view in Korean', async () => {
+    assert.equal(vscode.env.language, 'ko');
+    await vscode.commands.executeCommand('workbench.view.extension.istioLab');
+    // Names come from package.nls.ko.json, the tree's rows from l10n/bundle.l10n.ko.json.
+    await assertShows(ko(nls, 'view.steps.name'), 'the Lab Steps view is not titled in Korean');
+    // The steps are listed once the lab has started, i.e. once the guide has been opened.
+    await vscode.commands.executeCommand('istioLab.openLabGuide');
+    await assertShows(ko(nls, 'walkthrough.lab.title'), 'the lab guide is not titled in Korean');
+    await assertShows(ko(bundle, 'Prepare a Kubernetes cluster'), 'the first lab step is not in Korean');
+    await assertShows(ko(bundle, 'Install the demo profile'), 'the install step is not in Korean');
+    await screenshot('ko-lab-guide-dark');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('shows the pre-check report in Korean', async () => {
+    await vscode.commands.executeCommand('istioLab.checkCluster', release());
+    await assertShows(ko(bundle, 'Pre-check for Istio {0}', VERSION), 'the pre-check report is not titled in Korean');
+    await screenshot('ko-precheck-dark');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('installs, then shows the Pods tree and the done step in Korean', async () => {
+    await vscode.commands.executeCommand('istioLab.installIstio', release());
+    await vscode.commands.executeCommand('workbench.view.extension.istioLab');
+    await assertShows(ko(bundle, 'done ({0})', VERSION), 'the Lab Steps view does not say the install is done in Korean');
+    await vscode.commands.executeCommand('istioLab.pods.focus');
+    await assertShows(ko(bundle, 'Control plane'), 'the Control plane group is not in Korean');
+    // The status bar: the book's 12 ready pods (3 jobs complete), in Korean.
+    await assertShows(ko(bundle, '{0}/{1} ready', '12', '12'), 'the status bar does not count the ready pods in Korean');
+    await screenshot('ko-pods-tree-dark');
+  });
+
+  it('shows the install timeline in Korean', async () => {
+    await vscode.commands.executeCommand('istioLab.showInstallTimeline');
+    await assertShows(ko(bundle, 'Install timeline of Istio {0}', VERSION), 'the timeline is not titled in Korean');
+    await screenshot('ko-timeline-dark');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it("shows Pilot's registry panel in Korean", async () => {
+    await vscode.commands.executeCommand('istioLab.showRegistry');
+    await assertShows('grafana.istio-system.svc.cluster.local|http', 'the registry does not list grafana|http');
+    // The diagram's caption explains the selected component in the display language.
+    await assertShows(explain('pilot', 'ko'), "the diagram does not explain Pilot in Korean");
+    await screenshot('ko-registry-dark');
+  });
+});
