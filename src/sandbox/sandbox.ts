@@ -18,7 +18,7 @@ import { ObjectStore } from './object-store';
 import { ResourceRegistry } from './resource-registry';
 import { resourceTypeFromCrd } from './resource-registry';
 import { BUILTIN_RESOURCE_TYPES, storageKey } from './resource-types';
-import { loadState, StateLog } from './state-file';
+import { droppedTailMessage, loadState, logFilePath, StateLog } from './state-file';
 
 const crdType = BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'customresourcedefinitions')!;
 
@@ -45,6 +45,9 @@ export interface SandboxOptions {
   /** Simulated nodes; with any, controllers, scheduler and kubelets run workloads into pods.
    *  0 (default) keeps a bare API server where nothing acts on what is created. */
   nodes?: number;
+  /** What the sandbox has to say that is no error: a torn log record dropped at start-up, a late
+   *  snapshot. Default: standard error. */
+  log?: (line: string) => void;
   /** Multiplies the simulated delays (image pulls, job runs); 0 starts pods at once. Default 1. */
   speed?: number;
 }
@@ -128,6 +131,7 @@ function seed(api: ApiServer, registry: ResourceRegistry, withWorkloads: boolean
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const credentials = loadOrCreateCredentials(options.stateDir);
+  const warn = options.log ?? ((line: string) => process.stderr.write(`sandbox: ${line}\n`));
   const store = new ObjectStore(options.watchHistory);
   const registry = new ResourceRegistry();
   const faults = new Faults();
@@ -144,9 +148,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     namespaceFinalizeDelayMs: options.namespaceFinalizeDelayMs,
     crdCleanupDelayMs: options.crdCleanupDelayMs,
   });
-  const restored = options.stateDir ? loadState(options.stateDir, store) : false;
-  // Before anything else listens to the store: every write is logged before it is answered or watched.
-  const stateLog = options.stateDir ? new StateLog(options.stateDir, store) : undefined;
+  const loaded = options.stateDir ? loadState(options.stateDir, store) : { restored: false };
+  if (loaded.dropped) warn(droppedTailMessage(logFilePath(options.stateDir!), loaded.dropped));
+  // Every write is logged before the store applies it, so before it is answered or watched.
+  const stateLog = options.stateDir ? new StateLog(options.stateDir, store, { warn }) : undefined;
+  const restored = loaded.restored;
   if (restored) {
     for (const crd of store.list(storageKey(crdType))) registry.setCustom(crd.metadata.name!, resourceTypeFromCrd(crd));
     api.resumeDeletions();
