@@ -30,6 +30,7 @@ import { groupVersion, storageApiVersion, storageKey } from './resource-types';
 import { convertObject } from './conversion';
 import { formatLogLine, podLogLines, podLogOptions } from './pod-logs';
 import { decodeProtobufObject, isProtobufContentType } from './protobuf/decode-protobuf-object';
+import { hasBearerToken } from './token-check';
 import { parseFieldSelector, parseLabelSelector, SelectorError } from './selectors';
 import {
   alreadyExists,
@@ -159,9 +160,7 @@ export class ApiServer {
   };
 
   private authenticate(request: IncomingMessage): void {
-    const header = request.headers.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
-    if (token !== this.options.token || this.options.faults.expiredToken) throw unauthorized();
+    if (!hasBearerToken(request.headers.authorization, this.options.token) || this.options.faults.expiredToken) throw unauthorized();
   }
 
   private fail(response: ServerResponse, error: unknown): void {
