@@ -30,6 +30,8 @@ import { groupVersion, storageApiVersion, storageKey } from './resource-types';
 import { convertObject } from './conversion';
 import { formatLogLine, podLogLines, podLogOptions } from './pod-logs';
 import { decodeProtobufObject, isProtobufContentType } from './protobuf/decode-protobuf-object';
+import { hasBearerToken } from './token-check';
+import { decodeBody, decodePatchBody } from './decode-body';
 import { parseFieldSelector, parseLabelSelector, SelectorError } from './selectors';
 import {
   alreadyExists,
@@ -159,9 +161,7 @@ export class ApiServer {
   };
 
   private authenticate(request: IncomingMessage): void {
-    const header = request.headers.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
-    if (token !== this.options.token || this.options.faults.expiredToken) throw unauthorized();
+    if (!hasBearerToken(request.headers.authorization, this.options.token) || this.options.faults.expiredToken) throw unauthorized();
   }
 
   private fail(response: ServerResponse, error: unknown): void {
@@ -272,19 +272,19 @@ export class ApiServer {
       case 'watch':
         return this.watch(response, request, req, query);
       case 'create': {
-        const { body, warnings } = this.openApi.admitWrite(req, await this.readBody(request), query, 'create');
+        const { body, warnings } = this.openApi.admitWrite(req, decodeBody(this.openApi.schemaSource, req, await this.readBody(request)), query, 'create');
         writeWarnings(response, warnings);
         const created = this.create(req, body, query);
         return this.respondObject(response, request, 201, created);
       }
       case 'update': {
-        const { body, warnings } = this.openApi.admitWrite(req, await this.readBody(request), query, 'update');
+        const { body, warnings } = this.openApi.admitWrite(req, decodeBody(this.openApi.schemaSource, req, await this.readBody(request)), query, 'update');
         writeWarnings(response, warnings);
         const [code, updated] = this.update(req, body, query);
         return this.respondObject(response, request, code, updated);
       }
       case 'patch': {
-        const body = await this.readBody(request);
+        const body = decodePatchBody(await this.readBody(request), request.headers['content-type'] ?? '', query);
         const warnings: string[] = [];
         const [code, patched] = this.patch(req, body, request.headers['content-type'] ?? '', query, warnings);
         writeWarnings(response, warnings);

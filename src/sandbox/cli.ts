@@ -1,17 +1,20 @@
-// `npm run sandbox -- [--port N] [--kubeconfig FILE] [--state DIR] [--kube-version v1.13.7] [--faults FILE]
-//   [--nodes 3] [--speed 1]` (`--nodes 0`: a bare API server; `--speed 0`: pods start at once)
+// `npm run sandbox -- [--port N] [--kubeconfig FILE [--force]] [--state DIR] [--kube-version v1.13.7]
+//   [--faults FILE] [--nodes 3] [--speed 1]` (`--nodes 0`: a bare API server; `--speed 0`: pods start
+//   at once). An existing kubeconfig FILE gets the sandbox's context merged in, others kept; `--force`
+//   replaces a FILE that is not a kubeconfig.
 // Prints `ready <url>` once it serves; stops cleanly on SIGINT/SIGTERM.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FaultConfig } from './faults';
-import { DEFAULT_KUBE_VERSION, startSandbox } from './sandbox';
+import { DEFAULT_KUBE_VERSION, SANDBOX_CONTEXT, startSandbox } from './sandbox';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '0' },
       kubeconfig: { type: 'string' },
+      force: { type: 'boolean', default: false },
       state: { type: 'string' },
       'kube-version': { type: 'string', default: DEFAULT_KUBE_VERSION },
       faults: { type: 'string' },
@@ -38,11 +41,16 @@ async function main(): Promise<void> {
     kubeVersion: values['kube-version'],
     stateDir: values.state,
     kubeconfigPath,
+    forceKubeconfig: values.force,
     faults,
     nodes,
     speed,
   });
   process.stdout.write(`ready ${sandbox.url}\nkubeconfig ${kubeconfigPath}\n`);
+  const current = sandbox.kubeconfigFile?.currentContext;
+  if (current !== undefined && current !== SANDBOX_CONTEXT) {
+    process.stdout.write(`context ${SANDBOX_CONTEXT} added; the current context stays ${JSON.stringify(current)} (kubectl --context ${SANDBOX_CONTEXT} …)\n`);
+  }
   const stop = (): void => {
     sandbox.close().then(
       () => process.exit(0),

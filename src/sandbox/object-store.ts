@@ -18,6 +18,9 @@ export interface StoreEvent {
 
 export type StoreListener = (event: StoreEvent) => void;
 
+/** Sees each change before the store applies it (the write-ahead log); when it throws, nothing changed. */
+export type WriteAhead = (event: StoreEvent) => void;
+
 export class TooOldResourceVersionError extends Error {
   constructor(
     readonly requested: number,
@@ -33,6 +36,7 @@ export class ObjectStore {
   private readonly tables = new Map<string, Map<string, KubeObject>>();
   private readonly history: StoreEvent[] = [];
   private readonly listeners = new Set<StoreListener>();
+  private writeAhead: WriteAhead | undefined;
   private revision: number;
 
   constructor(
@@ -89,9 +93,13 @@ export class ObjectStore {
     const previous = table.get(key);
     const type: WatchEventType = previous ? 'MODIFIED' : 'ADDED';
     const stored = clone(object);
-    stored.metadata.resourceVersion = String(++this.revision);
+    const resourceVersion = this.revision + 1;
+    stored.metadata.resourceVersion = String(resourceVersion);
+    const event: StoreEvent = { type, storageKey, resourceVersion, object: stored, previous };
+    this.writeAhead?.(event);
+    this.revision = resourceVersion;
     table.set(key, stored);
-    this.record({ type, storageKey, resourceVersion: this.revision, object: stored, previous });
+    this.record(event);
     return stored;
   }
 
@@ -100,9 +108,13 @@ export class ObjectStore {
     const key = objectKey(namespace, name);
     const existing = table?.get(key);
     if (!table || !existing) return undefined;
+    const resourceVersion = this.revision + 1;
+    const removed = { ...existing, metadata: { ...existing.metadata, resourceVersion: String(resourceVersion) } };
+    const event: StoreEvent = { type: 'DELETED', storageKey, resourceVersion, object: removed };
+    this.writeAhead?.(event);
+    this.revision = resourceVersion;
     table.delete(key);
-    const removed = { ...existing, metadata: { ...existing.metadata, resourceVersion: String(++this.revision) } };
-    this.record({ type: 'DELETED', storageKey, resourceVersion: this.revision, object: removed });
+    this.record(event);
     return removed;
   }
 
@@ -119,6 +131,11 @@ export class ObjectStore {
     }
     const start = this.history.findIndex((event) => event.resourceVersion > resourceVersion);
     return start === -1 ? [] : this.history.slice(start);
+  }
+
+  /** One hook at most: a change it refuses (throws) is neither stored, nor counted, nor watched. */
+  setWriteAhead(hook: WriteAhead | undefined): void {
+    this.writeAhead = hook;
   }
 
   subscribe(listener: StoreListener): () => void {

@@ -12,13 +12,15 @@ import { createCertificates } from './certs';
 import type { ControllerManager } from './controllers/controller-manager';
 import { startControllerManager } from './controllers/controller-manager';
 import { gkeSeedObjects } from './gke-seed';
+import type { Kubeconfig, WrittenKubeconfig } from './kubeconfig-file';
+import { writeKubeconfigFile } from './kubeconfig-file';
 import type { FaultConfig } from './faults';
 import { Faults } from './faults';
 import { ObjectStore } from './object-store';
 import { ResourceRegistry } from './resource-registry';
 import { resourceTypeFromCrd } from './resource-registry';
 import { BUILTIN_RESOURCE_TYPES, storageKey } from './resource-types';
-import { loadState, StateLog } from './state-file';
+import { droppedTailMessage, loadState, logFilePath, StateLog } from './state-file';
 
 const crdType = BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'customresourcedefinitions')!;
 
@@ -33,8 +35,10 @@ export interface SandboxOptions {
   /** Keeps the CA, serving certificate, token and every object here, so kubeconfigs stay valid and
    *  the cluster keeps its contents across restarts. */
   stateDir?: string;
-  /** Write the kubeconfig here as well. */
+  /** Write the kubeconfig here as well: merged into a kubeconfig already there (see kubeconfig-file.ts). */
   kubeconfigPath?: string;
+  /** Replace a file at kubeconfigPath that is not a kubeconfig, instead of refusing to start. */
+  forceKubeconfig?: boolean;
   faults?: FaultConfig;
   /** How many changes watches can replay before a 410 Gone. */
   watchHistory?: number;
@@ -45,6 +49,9 @@ export interface SandboxOptions {
   /** Simulated nodes; with any, controllers, scheduler and kubelets run workloads into pods.
    *  0 (default) keeps a bare API server where nothing acts on what is created. */
   nodes?: number;
+  /** What the sandbox has to say that is no error: a torn log record dropped at start-up, a late
+   *  snapshot. Default: standard error. */
+  log?: (line: string) => void;
   /** Multiplies the simulated delays (image pulls, job runs); 0 starts pods at once. Default 1. */
   speed?: number;
 }
@@ -53,6 +60,8 @@ export interface Sandbox {
   readonly url: string;
   /** A complete kubeconfig (YAML) with context and cluster `istio-lab-sandbox`. */
   readonly kubeconfig: string;
+  /** What writing kubeconfigPath did, when one was given. */
+  readonly kubeconfigFile?: WrittenKubeconfig;
   readonly token: string;
   readonly caCert: string;
   readonly faults: Faults;
@@ -79,7 +88,11 @@ function loadOrCreateCredentials(stateDir: string | undefined): Credentials {
 }
 
 export function kubeconfigYaml(url: string, caCert: string, token: string): string {
-  return yaml.dump({
+  return yaml.dump(kubeconfigFor(url, caCert, token));
+}
+
+function kubeconfigFor(url: string, caCert: string, token: string): Kubeconfig {
+  return {
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: SANDBOX_CONTEXT, cluster: { server: url, 'certificate-authority-data': Buffer.from(caCert).toString('base64') } }],
@@ -87,7 +100,7 @@ export function kubeconfigYaml(url: string, caCert: string, token: string): stri
     contexts: [{ name: SANDBOX_CONTEXT, context: { cluster: SANDBOX_CONTEXT, user: SANDBOX_CONTEXT } }],
     'current-context': SANDBOX_CONTEXT,
     preferences: {},
-  });
+  };
 }
 
 /** What every cluster has; a cluster with nodes also gets GKE 1.13's kube-system, as in the book. */
@@ -128,6 +141,7 @@ function seed(api: ApiServer, registry: ResourceRegistry, withWorkloads: boolean
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const credentials = loadOrCreateCredentials(options.stateDir);
+  const warn = options.log ?? ((line: string) => process.stderr.write(`sandbox: ${line}\n`));
   const store = new ObjectStore(options.watchHistory);
   const registry = new ResourceRegistry();
   const faults = new Faults();
@@ -144,9 +158,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     namespaceFinalizeDelayMs: options.namespaceFinalizeDelayMs,
     crdCleanupDelayMs: options.crdCleanupDelayMs,
   });
-  const restored = options.stateDir ? loadState(options.stateDir, store) : false;
-  // Before anything else listens to the store: every write is logged before it is answered or watched.
-  const stateLog = options.stateDir ? new StateLog(options.stateDir, store) : undefined;
+  const loaded = options.stateDir ? loadState(options.stateDir, store) : { restored: false };
+  if (loaded.dropped) warn(droppedTailMessage(logFilePath(options.stateDir!), loaded.dropped));
+  // Every write is logged before the store applies it, so before it is answered or watched.
+  const stateLog = options.stateDir ? new StateLog(options.stateDir, store, { warn }) : undefined;
+  const restored = loaded.restored;
   if (restored) {
     for (const crd of store.list(storageKey(crdType))) registry.setCustom(crd.metadata.name!, resourceTypeFromCrd(crd));
     api.resumeDeletions();
@@ -178,26 +194,33 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const kubeconfig = kubeconfigYaml(url, credentials.caCert, credentials.token);
+  const close = async (): Promise<void> => {
+    controllers?.close();
+    api.close();
+    stateLog?.close();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of sockets) socket.destroy();
+    await closed;
+  };
+  let kubeconfigFile: WrittenKubeconfig | undefined;
   if (options.kubeconfigPath) {
-    fs.mkdirSync(path.dirname(options.kubeconfigPath), { recursive: true });
-    fs.writeFileSync(options.kubeconfigPath, kubeconfig, { mode: 0o600 });
+    try {
+      kubeconfigFile = writeKubeconfigFile(options.kubeconfigPath, kubeconfigFor(url, credentials.caCert, credentials.token), { force: options.forceKubeconfig });
+    } catch (error) {
+      await close();
+      throw error;
+    }
   }
   return {
     url,
     kubeconfig,
+    ...(kubeconfigFile ? { kubeconfigFile } : {}),
     token: credentials.token,
     caCert: credentials.caCert,
     faults,
     api,
     store,
     registry,
-    close: async () => {
-      controllers?.close();
-      api.close();
-      stateLog?.close();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await closed;
-    },
+    close,
   };
 }

@@ -2,9 +2,11 @@
 // does, and survive a crash too. Like etcd it keeps a write-ahead log: every change the store
 // makes is appended to `wal.log` before the API server answers the write, and the log is
 // compacted now and then into a snapshot (`objects.json`, written to a temporary file and renamed).
-// On start the snapshot is loaded and the log replayed; a record torn by a crash mid-append (the
-// last one, never acknowledged) is dropped. A kill -9 loses nothing acknowledged: records reach
-// the operating system with write(2) before the answer does. (They are not fsync'ed, so a power
+// On start the snapshot is loaded and the log replayed up to the first torn record (a crash or a
+// full disk mid-append, never acknowledged), which is cut off and reported. An append that fails
+// is cut back and the change refused, so a full disk costs the writes it refused and no more.
+// A kill -9 loses nothing acknowledged: records reach the operating system with write(2) before
+// the answer does. (They are not fsync'ed, so a power
 // cut of the machine itself may lose the last moments, as etcd with fsync off would.)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -59,52 +61,100 @@ export function encodeRecord(record: LogRecord): string {
   return `${crc32(json).toString(16).padStart(8, '0')} ${json}\n`;
 }
 
+/** What start-up cut off the end of the log: a record torn by a crash or a full disk, and whatever followed it. */
+export interface DroppedTail {
+  /** Where the first damaged record starts, in bytes from the start of the log. */
+  readonly offset: number;
+  readonly bytes: number;
+  /** Complete records kept before it. */
+  readonly keptRecords: number;
+  /** Lines dropped, the damaged one included (a torn last record without its newline counts as one). */
+  readonly droppedLines: number;
+  /** Where the dropped bytes were copied when they held more than a torn last record. */
+  readonly savedTo?: string;
+}
+
 /**
- * The complete records of a log and the byte length they end at. Only the last line can be torn
- * (the process died while appending it, before anyone was answered): it is left out. A damaged
- * record before the last is real corruption and stops the start.
+ * The complete records of a log up to the first damaged one, and the byte length they end at.
+ * Like etcd's WAL (server/storage/wal/repair.go), start-up keeps every record before a torn one
+ * and cuts the rest: a record is torn when the process died, or the disk filled, while it was
+ * being appended, and nothing after it was acknowledged by a sandbox that cuts torn records back.
  */
-export function decodeLog(data: Buffer, file: string): { records: LogRecord[]; validBytes: number } {
+export function decodeLog(data: Buffer): { records: LogRecord[]; validBytes: number } {
   const records: LogRecord[] = [];
   let offset = 0;
-  let line = 0;
   while (offset < data.length) {
     const end = data.indexOf(0x0a, offset);
     if (end === -1) break;
-    line++;
-    const text = data.subarray(offset, end).toString('utf8');
-    const space = text.indexOf(' ');
-    const json = text.slice(space + 1);
-    const isIntact = space === 8 && parseInt(text.slice(0, 8), 16) === crc32(json);
-    if (!isIntact) {
-      if (end + 1 >= data.length) break;
-      throw new StateFileError(`the sandbox write-ahead log ${file} is damaged at line ${line}; move the state directory away to start with an empty cluster`);
-    }
-    records.push(JSON.parse(json) as LogRecord);
+    const record = decodeLine(data.subarray(offset, end).toString('utf8'));
+    if (!record) break;
+    records.push(record);
     offset = end + 1;
   }
   return { records, validBytes: offset };
 }
 
+function decodeLine(text: string): LogRecord | undefined {
+  const space = text.indexOf(' ');
+  const json = text.slice(space + 1);
+  if (space !== 8 || parseInt(text.slice(0, 8), 16) !== crc32(json)) return undefined;
+  try {
+    return JSON.parse(json) as LogRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Cuts the log back to its last complete record, keeping a copy of dropped complete lines. */
+function cutDamagedTail(logFile: string, log: Buffer, validBytes: number, keptRecords: number): DroppedTail {
+  const tail = log.subarray(validBytes);
+  const newlines = tail.reduce((count, byte) => count + (byte === 0x0a ? 1 : 0), 0);
+  const droppedLines = newlines + (tail[tail.length - 1] === 0x0a ? 0 : 1);
+  let savedTo: string | undefined;
+  if (droppedLines > 1) {
+    // More than one torn record: lines after the damage may have been acknowledged once. Keep them for a person to read.
+    savedTo = `${logFile}.dropped-${validBytes}`;
+    fs.writeFileSync(savedTo, tail, { mode: 0o600 });
+  }
+  fs.truncateSync(logFile, validBytes);
+  return { offset: validBytes, bytes: tail.length, keptRecords, droppedLines, ...(savedTo ? { savedTo } : {}) };
+}
+
+/** The start-up log line for a dropped tail. */
+export function droppedTailMessage(logFile: string, dropped: DroppedTail): string {
+  const saved = dropped.savedTo ? `; the dropped lines are in ${dropped.savedTo}` : '';
+  return (
+    `${logFile}: kept ${dropped.keptRecords} complete records; dropped ${dropped.bytes} bytes (${dropped.droppedLines} ` +
+    `${dropped.droppedLines === 1 ? 'line' : 'lines'}) from byte offset ${dropped.offset}, where a record was torn by a crash or a full disk${saved}`
+  );
+}
+
+export interface LoadedState {
+  /** False when nothing was saved yet: the cluster starts empty and is seeded. */
+  readonly restored: boolean;
+  readonly dropped?: DroppedTail;
+}
+
 /**
- * Loads the snapshot and replays the log into the store; false when there is nothing saved yet.
- * The log is cut back to its last complete record, so new records never follow a torn one.
+ * Loads the snapshot and replays the log into the store. The log is cut back to its last complete
+ * record, so new records never follow a torn one.
  */
-export function loadState(stateDir: string, store: ObjectStore): boolean {
+export function loadState(stateDir: string, store: ObjectStore): LoadedState {
   const snapshot = readSnapshot(stateDir);
   const logFile = logFilePath(stateDir);
   if (!snapshot) {
     // The first snapshot is written once the cluster is seeded, before it serves anyone: a log
     // without one is a start that crashed mid-seed, with nothing acknowledged. Start afresh.
     fs.rmSync(logFile, { force: true });
-    return false;
+    return { restored: false };
   }
   const log = fs.existsSync(logFile) ? fs.readFileSync(logFile) : undefined;
   const objects = new Map<string, { storageKey: string; object: KubeObject }>();
   let resourceVersion = Number(snapshot.resourceVersion) || 0;
+  let dropped: DroppedTail | undefined;
   for (const entry of snapshot.objects) objects.set(entryKey(entry.storageKey, entry.object.metadata.namespace, entry.object.metadata.name!), entry);
   if (log) {
-    const { records, validBytes } = decodeLog(log, logFile);
+    const { records, validBytes } = decodeLog(log);
     // Records up to the snapshot's resourceVersion are in it already (a crash between writing
     // the snapshot and emptying the log leaves them behind).
     for (const record of records) {
@@ -113,11 +163,11 @@ export function loadState(stateDir: string, store: ObjectStore): boolean {
       else objects.delete(entryKey(record.key, record.namespace, record.name));
       resourceVersion = Math.max(resourceVersion, record.rv);
     }
-    if (validBytes < log.length) fs.truncateSync(logFile, validBytes);
+    if (validBytes < log.length) dropped = cutDamagedTail(logFile, log, validBytes, records.length);
   }
   for (const { storageKey, object } of objects.values()) store.restore(storageKey, object, Number(object.metadata.resourceVersion ?? 0));
   store.advanceTo(resourceVersion);
-  return true;
+  return { restored: true, ...(dropped ? { dropped } : {}) };
 }
 
 export function saveState(stateDir: string, store: ObjectStore): void {
@@ -129,14 +179,20 @@ export function saveState(stateDir: string, store: ObjectStore): void {
   const file = stateFilePath(stateDir);
   fs.mkdirSync(stateDir, { recursive: true });
   const temporary = `${file}.tmp`;
-  const fd = fs.openSync(temporary, 'w', 0o600);
   try {
-    fs.writeSync(fd, JSON.stringify(state));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    const fd = fs.openSync(temporary, 'w', 0o600);
+    try {
+      fs.writeSync(fd, JSON.stringify(state));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temporary, file);
+  } catch (error) {
+    // On a full disk a half-written temporary file would only hold on to the space.
+    fs.rmSync(temporary, { force: true });
+    throw error;
   }
-  fs.renameSync(temporary, file);
 }
 
 function recordOf(event: StoreEvent): LogRecord {
@@ -146,39 +202,103 @@ function recordOf(event: StoreEvent): LogRecord {
     : { rv: event.resourceVersion, op: 'put', key: event.storageKey, object: event.object };
 }
 
+/** The write calls the log makes; a test passes one that fails as a full disk does, the rest stays real. */
+export interface LogWriter {
+  writeSync(fd: number, buffer: Buffer, offset: number): number;
+  ftruncateSync(fd: number, length: number): void;
+}
+
+const FILE_SYSTEM: LogWriter = {
+  writeSync: (fd, buffer, offset) => fs.writeSync(fd, buffer, offset),
+  ftruncateSync: (fd, length) => fs.ftruncateSync(fd, length),
+};
+
+/** A change the log could not take (ENOSPC, EIO, a file size limit): the store refused it, and nobody saw it. */
+export class LogWriteError extends Error {}
+
+export interface StateLogOptions {
+  /** Records and bytes appended before the log is folded into the snapshot. */
+  limits?: { records: number; bytes: number };
+  writer?: LogWriter;
+  /** Problems the log survives (a compaction that failed), for the sandbox's own log. */
+  warn?: (message: string) => void;
+}
+
 /**
- * Appends every store change to the log as it happens (store listeners run inside the write,
- * before the API server answers), and folds the log into the snapshot once it grows large, and
- * on close. Subscribe it before anything else listens, so no watcher sees a change the log lacks.
+ * Appends every store change to the log before the store applies it (the store's write-ahead hook
+ * runs inside the write, before the API server answers and before any watch sees it), and folds
+ * the log into the snapshot once it grows large, and on close. An append that fails is cut back
+ * off the log and refused, so the store, the watches and the log all stay without the change.
  */
 export class StateLog {
-  private fd: number;
+  private readonly fd: number;
+  private readonly limits: { records: number; bytes: number };
+  private readonly writer: LogWriter;
   private records = 0;
+  /** The log's length in complete records; anything past it is a torn append still to be cut. */
   private bytes = 0;
+  private isTorn = false;
   private compaction: NodeJS.Timeout | undefined;
-  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly stateDir: string,
     private readonly store: ObjectStore,
-    private readonly limits = { records: COMPACT_AFTER_RECORDS, bytes: COMPACT_AFTER_BYTES },
+    private readonly options: StateLogOptions = {},
   ) {
+    this.limits = options.limits ?? { records: COMPACT_AFTER_RECORDS, bytes: COMPACT_AFTER_BYTES };
+    this.writer = options.writer ?? FILE_SYSTEM;
     fs.mkdirSync(stateDir, { recursive: true });
     this.fd = fs.openSync(logFilePath(stateDir), 'a', 0o600);
     this.bytes = fs.fstatSync(this.fd).size;
-    this.unsubscribe = store.subscribe((event) => this.append(event));
+    store.setWriteAhead((event) => this.append(event));
   }
 
   private append(event: StoreEvent): void {
+    // A torn append that could not be cut back yet (the disk still full): no record may follow it.
+    if (this.isTorn) this.cutTornAppend();
     const line = Buffer.from(encodeRecord(recordOf(event)), 'utf8');
     let written = 0;
-    while (written < line.length) written += fs.writeSync(this.fd, line, written);
+    try {
+      while (written < line.length) written += this.writer.writeSync(this.fd, line, written);
+    } catch (error) {
+      this.isTorn = written > 0;
+      if (this.isTorn) this.tryCutTornAppend();
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new LogWriteError(`the sandbox could not write ${logFilePath(this.stateDir)} (${reason}); the change was not made`, { cause: error });
+    }
     this.records++;
     this.bytes += line.length;
     if ((this.records >= this.limits.records || this.bytes >= this.limits.bytes) && !this.compaction) {
       // Not inside the write that crossed the limit: that request is still being answered.
-      this.compaction = setTimeout(() => this.compact(), 0);
+      this.compaction = setTimeout(() => this.compactOrWarn(), 0);
       this.compaction.unref();
+    }
+  }
+
+  private tryCutTornAppend(): void {
+    try {
+      this.cutTornAppend();
+    } catch {
+      // Still torn: the next append tries again before it writes, and refuses while it cannot.
+    }
+  }
+
+  private cutTornAppend(): void {
+    try {
+      this.writer.ftruncateSync(this.fd, this.bytes);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new LogWriteError(`the sandbox could not cut a torn record off ${logFilePath(this.stateDir)} (${reason}); the change was not made`, { cause: error });
+    }
+    this.isTorn = false;
+  }
+
+  private compactOrWarn(): void {
+    try {
+      this.compact();
+    } catch (error) {
+      // The log still holds every change: nothing is lost, the snapshot is only late.
+      this.options.warn?.(`could not fold ${logFilePath(this.stateDir)} into ${stateFilePath(this.stateDir)}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
@@ -187,14 +307,18 @@ export class StateLog {
     if (this.compaction) clearTimeout(this.compaction);
     this.compaction = undefined;
     saveState(this.stateDir, this.store);
-    fs.ftruncateSync(this.fd, 0);
+    this.writer.ftruncateSync(this.fd, 0);
     this.records = 0;
     this.bytes = 0;
+    this.isTorn = false;
   }
 
   close(): void {
-    this.unsubscribe();
-    this.compact();
-    fs.closeSync(this.fd);
+    this.store.setWriteAhead(undefined);
+    try {
+      this.compactOrWarn();
+    } finally {
+      fs.closeSync(this.fd);
+    }
   }
 }

@@ -1,5 +1,7 @@
 // `npm run sandbox -- --state DIR` survives kill -9: every write kubectl saw acknowledged is there
-// after a restart, with the resourceVersion it had, and new writes continue the sequence.
+// after a restart, with the resourceVersion it had, and new writes continue the sequence. A disk
+// that fills (here a real file size limit, RLIMIT_FSIZE, failing the log's write(2) with EFBIG)
+// costs only the writes it refused, and a torn record at the end of the log is dropped and reported.
 import * as assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
@@ -14,10 +16,15 @@ const cli = path.join(root, 'dist', 'sandbox.js');
 interface Running {
   child: ChildProcess;
   exited: Promise<number | null>;
+  stderr: () => string;
 }
 
-function startCli(args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** `fileSizeLimitKiB`: the largest file the sandbox may write (bash's `ulimit -f`), a disk that fills. */
+function startCli(args: string[], fileSizeLimitKiB?: number): Promise<Running> {
+  const child =
+    fileSizeLimitKiB === undefined
+      ? spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('bash', ['-c', `ulimit -f ${fileSizeLimitKiB} && exec "$0" "$@"`, process.execPath, cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     let out = '';
@@ -25,7 +32,7 @@ function startCli(args: string[]): Promise<Running> {
     child.stderr!.on('data', (chunk) => (err += chunk));
     child.stdout!.on('data', (chunk) => {
       out += chunk;
-      if (/^ready \S+$/m.test(out)) resolve({ child, exited });
+      if (/^ready \S+$/m.test(out)) resolve({ child, exited, stderr: () => err });
     });
     void exited.then((code) => reject(new Error(`the sandbox exited (${code}) before it was ready: ${err}`)));
   });
@@ -128,6 +135,87 @@ describe('the sandbox with --state survives kill -9', () => {
       assert.deepEqual(inOrder, [...inOrder].sort((a, b) => a - b), 'resourceVersions rise in the order kubectl created the objects');
       const nodes = await kubectl(kubeconfig, ['get', 'nodes', '--no-headers']);
       assert.equal(nodes.stdout.trim().split('\n').length, 3, 'the restart kept the registered nodes rather than adding more');
+    } finally {
+      await kill9(running);
+    }
+  });
+});
+
+describe('the sandbox with --state on a full disk', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-full-disk-'));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const kubeconfig = path.join(dir, 'kubeconfig');
+  const state = path.join(dir, 'state');
+  const args = ['--port', '0', '--state', state, '--kubeconfig', kubeconfig, '--nodes', '0'];
+  const bigConfigMap = (name: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: default\ndata:\n  blob: "${'x'.repeat(8000)}"\n`;
+  const names = async (): Promise<string[]> => [...(await versions(kubeconfig, 'default')).keys()].filter((name) => name.startsWith('big-')).sort();
+
+  test('a write the log cannot take answers 500 and is in no list or watch; later writes and a restart go on without it', async () => {
+    let running = await startCli(args, 48);
+    try {
+      // Lists, then watches: every object the store ever held is printed, whenever the watch got going.
+      let watched = '';
+      let onWatched = (): void => {};
+      const watch = spawn('kubectl', ['get', 'configmaps', '-n', 'default', '--watch', '--output-watch-events', '-o', 'jsonpath={.type} {.object.metadata.name}{"\\n"}'], {
+        env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir },
+      });
+      watch.stdout.on('data', (chunk) => {
+        watched += chunk;
+        onWatched();
+      });
+      watch.once('close', () => onWatched());
+      const acknowledged: string[] = [];
+      let refused: Run | undefined;
+      let refusedName = '';
+      // 48 KiB hold five of these records (about 8.4 KB each) with room left for a deletion; the loop is bounded well past that.
+      for (let i = 0; i < 30 && !refused; i++) {
+        const result = await kubectl(kubeconfig, ['create', '-f', '-'], bigConfigMap(`big-${i}`));
+        if (result.code === 0) acknowledged.push(`big-${i}`);
+        else [refused, refusedName] = [result, `big-${i}`];
+      }
+      assert.ok(refused, `the file size limit was reached (${acknowledged.length} acknowledged)`);
+      assert.match(refused.stderr, /Error from server \(InternalError\).*could not write .*wal\.log \(EFBIG: file too large, write\); the change was not made/);
+      assert.deepEqual(await names(), [...acknowledged].sort(), 'the refused object is not listed');
+      const walBytes = fs.statSync(path.join(state, 'wal.log')).size;
+      assert.equal(fs.readFileSync(path.join(state, 'wal.log')).at(-1), 0x0a, 'the log ends with a complete record');
+
+      // A small record still fits where the torn one was cut off.
+      const deleted = await kubectl(kubeconfig, ['delete', 'configmap', acknowledged[0]]);
+      assert.equal(deleted.code, 0, deleted.stderr);
+      const deletedLine = `DELETED ${acknowledged[0]}\n`;
+      // Resolves on the deletion, or when the watch ends without it (then the assertion below says so).
+      if (!watched.includes(deletedLine)) await new Promise<void>((resolve) => (onWatched = () => (watched.includes(deletedLine) || watch.exitCode !== null) && resolve()));
+      watch.kill();
+      assert.ok(watched.includes(deletedLine), `the watch saw the deletion:\n${watched}`);
+      assert.ok(watched.includes(`ADDED ${acknowledged.at(-1)!}\n`), `the watch saw the last acknowledged create:\n${watched}`);
+      assert.ok(!watched.includes(` ${refusedName}\n`), `the watch never saw ${refusedName}:\n${watched}`);
+      assert.ok(fs.statSync(path.join(state, 'wal.log')).size > walBytes);
+      await kill9(running);
+
+      running = await startCli(args);
+      assert.deepEqual(await names(), acknowledged.slice(1).sort(), 'after the restart: the acknowledged writes, the deletion, and not the refused write');
+      assert.doesNotMatch(running.stderr(), /dropped/, 'the log had no torn record to drop');
+    } finally {
+      await kill9(running);
+    }
+  });
+
+  test('a torn record at the end of the log is dropped at start-up, with the byte offset said, and every complete record kept', async () => {
+    let running = await startCli(args);
+    try {
+      const before = await names();
+      assert.ok(before.length > 0);
+      await kill9(running);
+      const log = path.join(state, 'wal.log');
+      const offset = fs.statSync(log).size;
+      const torn = '0badc0de {"rv":99999,"op":"put","key":"/configmaps","object":{"metadata":{"name":"big-torn"';
+      fs.appendFileSync(log, torn);
+      running = await startCli(args);
+      assert.deepEqual(await names(), before);
+      assert.match(running.stderr(), new RegExp(`wal\\.log: kept \\d+ complete records; dropped ${torn.length} bytes \\(1 line\\) from byte offset ${offset}, where a record was torn by a crash or a full disk`));
+      assert.equal(fs.statSync(log).size, offset, 'the torn record is cut off the log');
+      const created = await kubectl(kubeconfig, ['create', 'configmap', 'after-torn', '-n', 'default']);
+      assert.equal(created.code, 0, created.stderr);
     } finally {
       await kill9(running);
     }
