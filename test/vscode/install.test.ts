@@ -13,9 +13,10 @@ import { assertShows, screenshot, settings } from './ui-helpers';
 
 const EXTENSION_ID = 'istio-lab.istio-lab';
 
+/** A report's Markdown with the backslash escapes of outside text (src/ui/outside-text.ts) removed: the text a reader sees. */
 async function reportText(name: string): Promise<string> {
   const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'istio-lab-report', path: `/${name}.md` }));
-  return document.getText();
+  return document.getText().replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
 
 describe('pre-check, install and uninstall through the commands', function () {
