@@ -4,7 +4,7 @@
 // Desktop `code` when it is on PATH; otherwise browser VS Code (code-server) on 127.0.0.1,
 // printing `VS Code: <url>`. Options: --no-open (only print the URL), --browser (browser VS
 // Code even when desktop `code` exists), --reset (start the sandbox from an empty cluster),
-// --faults FILE (inject the sandbox faults of src/sandbox/faults.ts, for reliability runs).
+// --faults FILE (inject the sandbox faults of src/sandbox/faults/fault-config.ts, for reliability runs).
 // The sandbox keeps its state under the user's cache dir. When the public release host is
 // unreachable it also serves an offline release mirror. Ctrl-C stops everything it started.
 import { spawn, spawnSync } from 'node:child_process';
@@ -19,7 +19,7 @@ const args = process.argv.slice(2);
 const noOpen = args.includes('--no-open');
 const forceBrowser = args.includes('--browser');
 const reset = args.includes('--reset');
-// --faults FILE: the sandbox's fault file (src/sandbox/faults.ts), for reliability runs.
+// --faults FILE: the sandbox's fault file (src/sandbox/faults/fault-config.ts), for reliability runs.
 const faultsFile = args.includes('--faults') ? path.resolve(args[args.indexOf('--faults') + 1] ?? '') : undefined;
 
 function onPath(command) {

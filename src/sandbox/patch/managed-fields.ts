@@ -3,10 +3,10 @@
 // owns its fields as an `Apply` entry, removes fields the applier dropped, and answers conflicts.
 // A port of apimachinery's managedfields/internal chain (version check, last-applied updater and
 // manager, skip-non-applied, cap managers, build manager info, managed-fields updater, strip meta).
-import type { KubeObject } from '../kube-object';
+import type { KubeObject } from '../apimachinery/kube-object';
 import type { SchemaSource } from '../openapi/schema';
-import type { StatusCause } from '../status-error';
-import { applyConflict, badRequest, internalUnknown } from '../status-error';
+import type { StatusCause } from '../apimachinery/status-error';
+import { applyConflict, badRequest, internalUnknown } from '../apimachinery/status-error';
 import type { FieldPath } from './field-set';
 import { FieldSet, fieldElement, FieldsV1Error, goJson, pathString } from './field-set';
 import type { ManagedSets } from './merge-updater';

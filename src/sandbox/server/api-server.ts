@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import * as yaml from 'js-yaml';
-import { applyDefaults, defaultLegacySelector } from './defaults';
+import { applyDefaults, defaultLegacySelector } from '../apimachinery/defaults';
 import {
   aggregatedContentType,
   aggregatedDiscovery,
@@ -16,21 +16,21 @@ import {
   apiResourceList,
   apiVersions,
 } from './discovery';
-import type { Faults } from './faults';
-import type { KubeObject } from './kube-object';
-import { clone, isKubeObject } from './kube-object';
-import type { ObjectStore, StoreEvent } from './object-store';
-import { TooOldResourceVersionError } from './object-store';
-import type { ResourceRequest } from './request-info';
-import { parseApiPath } from './request-info';
-import type { ResourceRegistry } from './resource-registry';
-import { resourceTypeFromCrd } from './resource-registry';
-import type { ResourceType } from './resource-types';
-import { groupVersion, storageApiVersion, storageKey } from './resource-types';
-import { convertObject } from './conversion';
-import { formatLogLine, podLogLines, podLogOptions } from './pod-logs';
-import { decodeProtobufObject, isProtobufContentType } from './protobuf/decode-protobuf-object';
-import { parseFieldSelector, parseLabelSelector, SelectorError } from './selectors';
+import type { Faults } from '../faults/faults';
+import type { KubeObject } from '../apimachinery/kube-object';
+import { clone, isKubeObject } from '../apimachinery/kube-object';
+import type { ObjectStorage, StoreEvent } from '../storage/storage';
+import { TooOldResourceVersionError } from '../storage/object-store';
+import type { ResourceRequest } from '../apimachinery/request-info';
+import { parseApiPath } from '../apimachinery/request-info';
+import type { ResourceRegistry } from '../apimachinery/resource-registry';
+import { resourceTypeFromCrd } from '../apimachinery/resource-registry';
+import type { ResourceType } from '../apimachinery/resource-types';
+import { groupVersion, storageApiVersion, storageKey } from '../apimachinery/resource-types';
+import { convertObject } from '../apimachinery/conversion';
+import { formatLogLine, podLogLines, podLogOptions } from '../subresources/pod-logs';
+import { decodeProtobufObject, isProtobufContentType } from '../protobuf/decode-protobuf-object';
+import { parseFieldSelector, parseLabelSelector, SelectorError } from '../apimachinery/selectors';
 import {
   alreadyExists,
   badRequest,
@@ -43,22 +43,22 @@ import {
   notFound,
   StatusError,
   unauthorized,
-} from './status-error';
-import { APPLY_PATCH, JSON_PATCH, patchObject, patchTypeOf, STRATEGIC_MERGE_PATCH, validatePatchOptions } from './patch-request';
-import { managerOrUserAgent, updateManagedFields } from './patch/managed-fields';
-import type { TableOptions } from './printing';
-import { tableFor, tableForObject, tableOptionsFromQuery, tableVersionFor, wantsTable } from './printing';
-import { dropUnknownFields, duplicateFieldErrors, fieldErrorText, fieldValidationDirective, goValueString, OpenApiService, patchRejection, writeWarnings } from './openapi';
-import type { SchemaSource } from './openapi/schema';
-import { proxyToService } from './istio/service-proxy';
-import { admitPodForIstio } from './admission/sidecar-injection';
-import type { StreamSubresource } from './streams/pod-streams';
-import { PodStreams, rejectUpgrade, STREAM_SUBRESOURCES } from './streams/pod-streams';
+} from '../apimachinery/status-error';
+import { APPLY_PATCH, JSON_PATCH, patchObject, patchTypeOf, STRATEGIC_MERGE_PATCH, validatePatchOptions } from '../patch/patch-request';
+import { managerOrUserAgent, updateManagedFields } from '../patch/managed-fields';
+import type { TableOptions } from '../printers/printing';
+import { tableFor, tableForObject, tableOptionsFromQuery, tableVersionFor, wantsTable } from '../printers/printing';
+import { dropUnknownFields, duplicateFieldErrors, fieldErrorText, fieldValidationDirective, goValueString, OpenApiService, patchRejection, writeWarnings } from '../openapi';
+import type { SchemaSource } from '../openapi/schema';
+import { proxyToService } from '../istio/service-proxy';
+import { admitPodForIstio } from '../admission/sidecar-injection';
+import type { StreamSubresource } from '../streams/pod-streams';
+import { PodStreams, rejectUpgrade, STREAM_SUBRESOURCES } from '../streams/pod-streams';
 
 export interface ApiServerOptions {
   readonly kubeVersion: string;
   readonly token: string;
-  readonly store: ObjectStore;
+  readonly store: ObjectStorage;
   readonly registry: ResourceRegistry;
   readonly faults: Faults;
   readonly serverAddress: () => string;
