@@ -12,11 +12,13 @@
 // webhook (errors.go, mutating/dispatcher.go) of release-1.13 and master.
 import { createHash } from 'node:crypto';
 import * as yaml from 'js-yaml';
+import { applyDefaults } from '../apimachinery/defaults';
 import type { KubeObject } from '../apimachinery/kube-object';
 import type { ObjectStorage } from '../storage/storage';
 import { StatusError } from '../apimachinery/status-error';
 import type { Json } from '../apimachinery/objects';
 import { asJson, asList, selectorMatches } from '../apimachinery/objects';
+import type { AdmissionPlugin } from './admission';
 
 const WEBHOOK_CONFIGURATIONS = 'admissionregistration.k8s.io/mutatingwebhookconfigurations';
 const INJECT_ANNOTATION = 'sidecar.istio.io/inject';
@@ -337,4 +339,15 @@ export function admitPodForIstio(pod: KubeObject, store: ObjectStorage, kubeVers
   }
   pod.metadata.annotations = { ...pod.metadata.annotations, [STATUS_ANNOTATION]: JSON.stringify(status) };
   return true;
+}
+
+/** The injector as a mutating admission plugin; what it adds is defaulted as the rest of the pod was. */
+export function sidecarInjector(store: ObjectStorage, kubeVersion: string): AdmissionPlugin {
+  return {
+    name: 'IstioSidecarInjector',
+    operations: ['CREATE'],
+    admit({ req, object }) {
+      if (req.type.kind === 'Pod' && req.group === '' && admitPodForIstio(object, store, kubeVersion)) applyDefaults(object, req.group);
+    },
+  };
 }
