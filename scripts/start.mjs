@@ -6,7 +6,7 @@
 // Code even when desktop `code` exists), --reset (start the sandbox from an empty cluster),
 // --locale ko (VS Code's display language: the extension's strings in Korean; browser VS Code
 // keeps its own UI English, having no Korean pack offline), --faults FILE (inject the sandbox
-// faults of src/sandbox/faults.ts, for reliability runs).
+// faults of src/sandbox/faults/fault-config.ts, for reliability runs).
 // The sandbox keeps its state under the user's cache dir. When the public release host is
 // unreachable it also serves an offline release mirror. Ctrl-C stops everything it started.
 import { spawn, spawnSync } from 'node:child_process';
@@ -22,7 +22,7 @@ const args = process.argv.slice(2);
 const noOpen = args.includes('--no-open');
 const forceBrowser = args.includes('--browser');
 const reset = args.includes('--reset');
-// --faults FILE: the sandbox's fault file (src/sandbox/faults.ts), for reliability runs.
+// --faults FILE: the sandbox's fault file (src/sandbox/faults/fault-config.ts), for reliability runs.
 const faultsFile = args.includes('--faults') ? path.resolve(args[args.indexOf('--faults') + 1] ?? '') : undefined;
 // --locale ko or --locale=ko, as VS Code's own flag is written.
 const localeArg = args.find((arg) => arg.startsWith('--locale='))?.slice('--locale='.length) ?? (args.includes('--locale') ? (args[args.indexOf('--locale') + 1] ?? '') : undefined);

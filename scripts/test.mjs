@@ -11,7 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { runExtensionTests, root } from './lib/vscode-tests.mjs';
 
 const suites = {
-  lint: () => check('lint', 'npx', ['eslint', '--max-warnings=0', '.']),
+  // ESLint, then the import rules of .dependency-cruiser.cjs (no cycles; the sandbox stands alone): one check.
+  lint: () => {
+    const eslint = check('lint', 'npx', ['eslint', '--max-warnings=0', '.']);
+    const imports = check('lint', 'npx', ['depcruise', 'src', '--config', '.dependency-cruiser.cjs']);
+    return eslint.failed || imports.failed ? { passed: 0, failed: 1 } : { passed: 1, failed: 0 };
+  },
   typecheck: () => check('typecheck', 'npx', ['tsc', '--noEmit', '-p', '.']),
   unit: () => nodeTests('unit', testFiles('test/unit')),
   // The sandbox judged by the real kubectl on PATH and the real @kubernetes/client-node.

@@ -1,7 +1,7 @@
 // Seeds a sandbox with the bench's many pods, shared so that the 10k-pod scenarios measure the same cluster layout.
-import type { KubeObject } from '../../src/sandbox/kube-object';
-import { BUILTIN_RESOURCE_TYPES } from '../../src/sandbox/resource-types';
-import type { Sandbox } from '../../src/sandbox/sandbox';
+import type { KubeObject } from '../../src/sandbox/apimachinery/kube-object';
+import { BUILTIN_RESOURCE_TYPES } from '../../src/sandbox/apimachinery/resource-types';
+import type { Sandbox } from '../../src/sandbox';
 
 export interface SeedPodsOptions {
   /** Namespaces `bench-0` … `bench-<namespaces - 1>`, created first. */

@@ -16,9 +16,9 @@ import { promisify } from 'node:util';
 import { kubernetesClient, openConnection } from '../../src/kube/connection';
 import { startPodStore } from '../../src/kube/pod-store';
 import type { PodStore } from '../../src/kube/pod-summary';
-import type { KubeObject } from '../../src/sandbox/kube-object';
-import { BUILTIN_RESOURCE_TYPES } from '../../src/sandbox/resource-types';
-import { startSandbox } from '../../src/sandbox/sandbox';
+import type { KubeObject } from '../../src/sandbox/apimachinery/kube-object';
+import { BUILTIN_RESOURCE_TYPES } from '../../src/sandbox/apimachinery/resource-types';
+import { startSandbox } from '../../src/sandbox';
 import { benchNamespace, seedPods } from './bench-sandbox';
 import { median, percentile, round } from './bench-stats';
 

@@ -14,8 +14,8 @@ import { promisify } from 'node:util';
 import { buildPodTree, changedNodes } from '../../src/istio/pod-tree-model';
 import type { PodObject, PodSummary } from '../../src/kube/pod-summary';
 import { summarizePod } from '../../src/kube/pod-summary';
-import type { KubeObject } from '../../src/sandbox/kube-object';
-import { startSandbox } from '../../src/sandbox/sandbox';
+import type { KubeObject } from '../../src/sandbox/apimachinery/kube-object';
+import { startSandbox } from '../../src/sandbox';
 import { seedPods } from './bench-sandbox';
 import { median, percentile, round } from './bench-stats';
 

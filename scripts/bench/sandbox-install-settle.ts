@@ -9,8 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import type { KubeObject } from '../../src/sandbox/kube-object';
-import { startSandbox } from '../../src/sandbox/sandbox';
+import type { KubeObject } from '../../src/sandbox/apimachinery/kube-object';
+import { startSandbox } from '../../src/sandbox';
 
 const manifest = path.resolve(__dirname, '..', '..', 'test', 'fixtures', 'istio', 'legacy', 'istio-1.2.2', 'istio-demo.yaml');
 

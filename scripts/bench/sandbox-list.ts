@@ -9,8 +9,8 @@ import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { KubeObject } from '../../src/sandbox/kube-object';
-import { startSandbox } from '../../src/sandbox/sandbox';
+import type { KubeObject } from '../../src/sandbox/apimachinery/kube-object';
+import { startSandbox } from '../../src/sandbox';
 import { seedPods } from './bench-sandbox';
 import { median } from './bench-stats';
 

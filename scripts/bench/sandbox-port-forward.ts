@@ -9,7 +9,7 @@ import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startSandbox } from '../../src/sandbox/sandbox';
+import { startSandbox } from '../../src/sandbox';
 import { median } from './bench-stats';
 
 const RUNS = Number(process.env.ISTIO_LAB_BENCH_RUNS ?? 25);

@@ -19,7 +19,7 @@
 //     the serving apiserver generates, and the sandbox serves these legacy versions the way a 1.32
 //     server serves its own (fieldValidation, server-side apply).
 //
-// Only the group-versions and resources the sandbox serves are kept (src/sandbox/resource-types.ts),
+// Only the group-versions and resources the sandbox serves are kept (src/sandbox/apimachinery/resource-types.ts),
 // and each document keeps the schemas its paths reach, as the real builder does.
 //
 // /openapi/v2 is served as gnostic protobuf (what client-go asks for); the bundle carries the
@@ -38,7 +38,7 @@ import { fileURLToPath } from 'node:url';
 import { parseScriptArgs } from '../lib/script-args.mjs';
 import zlib from 'node:zlib';
 import protobuf from 'protobufjs';
-import { BUILTIN_RESOURCE_TYPES, STORAGE_ALIASES } from '../../src/sandbox/resource-types.ts';
+import { BUILTIN_RESOURCE_TYPES, STORAGE_ALIASES } from '../../src/sandbox/apimachinery/resource-types.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const output = path.join(root, 'src', 'sandbox', 'openapi', 'data', 'kubernetes-openapi.ts');

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseScriptArgs } from '../lib/script-args.mjs';
 import zlib from 'node:zlib';
 import protobuf from 'protobufjs';
-import { BUILTIN_RESOURCE_TYPES } from '../../src/sandbox/resource-types.ts';
+import { BUILTIN_RESOURCE_TYPES } from '../../src/sandbox/apimachinery/resource-types.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const output = path.join(root, 'src', 'sandbox', 'protobuf', 'data', 'kubernetes-protos.ts');

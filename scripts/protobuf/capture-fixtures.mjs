@@ -12,8 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { aggregatedContentType, aggregatedDiscovery, aggregatedDiscoveryVersion, apiGroupList, apiResourceList, apiVersions } from '../../src/sandbox/discovery.ts';
-import { ResourceRegistry } from '../../src/sandbox/resource-registry.ts';
+import { aggregatedContentType, aggregatedDiscovery, aggregatedDiscoveryVersion, apiGroupList, apiResourceList, apiVersions } from '../../src/sandbox/server/discovery.ts';
+import { ResourceRegistry } from '../../src/sandbox/apimachinery/resource-registry.ts';
 import { decodeProtobufObject, isProtobufContentType } from '../../src/sandbox/protobuf/decode-protobuf-object.ts';
 
 const execFile = promisify(execFileCallback);

@@ -2,7 +2,7 @@
 // from the watch store's pods; and the diff between two builds, so the view refreshes only the
 // nodes that changed (no full rebuild, no flicker). src/ui/pods-tree.ts only renders it.
 import type { PodStoreState, PodSummary } from '../kube/pod-summary';
-import { humanDuration } from '../kube/kubectl-time';
+import { humanDuration } from '../shared/kubectl-time';
 import type { PodHealth, PodProblem } from './pod-diagnosis';
 import { diagnosePod, podHealth } from './pod-diagnosis';
 import type { ComponentId, RoleGroup } from './roles/components';

@@ -50,7 +50,7 @@ export interface ContextEntry {
 
 export type KubernetesClient = typeof k8sClient;
 
-/** The context name the sandbox writes into its kubeconfig (src/sandbox/sandbox.ts SANDBOX_CONTEXT). */
+/** The context name the sandbox writes into its kubeconfig (src/sandbox/cluster/sandbox.ts SANDBOX_CONTEXT). */
 export const SANDBOX_CONTEXT_NAME = 'istio-lab-sandbox';
 
 /** Where `npm start` keeps the sandbox's kubeconfig (scripts/start.mjs: `<cacheDir()>/start/sandbox/`):

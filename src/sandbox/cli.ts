@@ -6,8 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { FaultConfig } from './faults';
-import { DEFAULT_KUBE_VERSION, SANDBOX_CONTEXT, startSandbox } from './sandbox';
+import type { FaultConfig } from './index';
+import { DEFAULT_KUBE_VERSION, SANDBOX_CONTEXT, startSandbox } from './index';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { CoreV1Event, V1Container, V1ContainerState, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import type { ClusterConnection } from '../kube/connection';
 import { kubernetesClient } from '../kube/connection';
-import { humanDuration } from '../kube/kubectl-time';
+import { humanDuration } from '../shared/kubectl-time';
 
 export const DESCRIBE_SCHEME = 'istio-lab-describe';
 

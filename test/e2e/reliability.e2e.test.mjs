@@ -22,7 +22,7 @@ import {
   waitUntil,
 } from './lab-flow.mjs';
 
-/** Faults of src/sandbox/faults.ts, all on for the whole run. */
+/** Faults of src/sandbox/faults/fault-config.ts, all on for the whole run. */
 export const FAULTS = {
   latencyMs: 40,
   dropWatchesAfterEvents: 25,

@@ -9,8 +9,8 @@ import { demoRequirements, evaluatePrecheck, precheckPassed, requiredPermissions
 import { parseManifest } from '../../src/kube/apply/manifest';
 import { kubernetesClient } from '../../src/kube/connection';
 import { probeCluster } from '../../src/kube/precheck-probes';
-import type { Sandbox } from '../../src/sandbox/sandbox';
-import { startSandbox } from '../../src/sandbox/sandbox';
+import type { Sandbox } from '../../src/sandbox';
+import { startSandbox } from '../../src/sandbox';
 import { fixtures } from './kubectl';
 
 const manifest = parseManifest(fs.readFileSync(path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml'), 'utf8'));

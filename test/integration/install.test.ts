@@ -14,7 +14,7 @@ import { createObjectClient } from '../../src/kube/apply/object-client';
 import { watchPods } from '../../src/kube/apply/pod-watch';
 import { kubernetesClient } from '../../src/kube/connection';
 import { controlPlaneReady } from '../../src/lab/install-timeline';
-import { startSandbox } from '../../src/sandbox/sandbox';
+import { startSandbox } from '../../src/sandbox';
 import type { KubectlSandbox } from './kubectl';
 import { fixtures, startKubectlSandbox } from './kubectl';
 

@@ -5,8 +5,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
-import type { Sandbox, SandboxOptions } from '../../src/sandbox/sandbox';
-import { startSandbox } from '../../src/sandbox/sandbox';
+import type { Sandbox, SandboxOptions } from '../../src/sandbox';
+import { startSandbox } from '../../src/sandbox';
 
 export interface KubectlResult {
   code: number;

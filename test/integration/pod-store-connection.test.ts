@@ -13,9 +13,9 @@ import { openConnection } from '../../src/kube/connection';
 import { KubeError } from '../../src/kube/kube-errors';
 import { startPodStore } from '../../src/kube/pod-store';
 import type { PodStore } from '../../src/kube/pod-summary';
-import { createCertificates } from '../../src/sandbox/certs';
-import type { Sandbox } from '../../src/sandbox/sandbox';
-import { startSandbox } from '../../src/sandbox/sandbox';
+import { createCertificates } from '../../src/sandbox/cluster/certs';
+import type { Sandbox } from '../../src/sandbox';
+import { startSandbox } from '../../src/sandbox';
 
 const TIMEOUT = { timeout: 30_000 };
 const fastRetry = { initialBackoffMs: 20, maxBackoffMs: 200, failedRetryMs: 100 };

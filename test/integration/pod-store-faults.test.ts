@@ -10,7 +10,7 @@ import { openConnection } from '../../src/kube/connection';
 import { KubeError } from '../../src/kube/kube-errors';
 import { startPodStore } from '../../src/kube/pod-store';
 import type { PodStore, PodStoreState } from '../../src/kube/pod-summary';
-import type { FaultConfig } from '../../src/sandbox/faults';
+import type { FaultConfig } from '../../src/sandbox/faults/faults';
 import type { KubectlSandbox } from './kubectl';
 import { fixtures, startKubectlSandbox } from './kubectl';
 

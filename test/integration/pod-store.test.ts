@@ -12,8 +12,8 @@ import { openConnection } from '../../src/kube/connection';
 import { KubeError } from '../../src/kube/kube-errors';
 import { startPodStore } from '../../src/kube/pod-store';
 import type { PodStore, PodStoreChange, PodStoreState, PodSummary } from '../../src/kube/pod-summary';
-import type { FaultConfig } from '../../src/sandbox/faults';
-import { BUILTIN_RESOURCE_TYPES } from '../../src/sandbox/resource-types';
+import type { FaultConfig } from '../../src/sandbox/faults/faults';
+import { BUILTIN_RESOURCE_TYPES } from '../../src/sandbox/apimachinery/resource-types';
 import type { KubectlSandbox } from './kubectl';
 import { fixtures, startKubectlSandbox } from './kubectl';
 

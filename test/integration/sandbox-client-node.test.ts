@@ -5,8 +5,8 @@ import { once } from 'node:events';
 import { EventEmitter } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
-import type { Sandbox } from '../../src/sandbox/sandbox';
-import { startSandbox } from '../../src/sandbox/sandbox';
+import type { Sandbox } from '../../src/sandbox';
+import { startSandbox } from '../../src/sandbox';
 
 /** Resolves when `emitter` emits `event` with `value` as its argument. */
 function emitted(emitter: EventEmitter, event: string, value: unknown): Promise<void> {

@@ -2,7 +2,7 @@
 // that cannot be pulled, a node whose kubelet stops reporting.
 import * as assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { KubeObject } from '../../src/sandbox/kube-object';
+import type { KubeObject } from '../../src/sandbox/apimachinery/kube-object';
 import type { KubectlSandbox } from './kubectl';
 import { startKubectlSandbox } from './kubectl';
 

@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckResult } from '../../src/istio/precheck/precheck';
 import type { ApplyReport, DeleteReport } from '../../src/kube/apply/apply-engine';
-import type { Sandbox } from '../../src/sandbox/sandbox';
-import { startSandbox } from '../../src/sandbox/sandbox';
+import type { Sandbox } from '../../src/sandbox';
+import { startSandbox } from '../../src/sandbox';
 import { assertShows, screenshot, settings } from './ui-helpers';
 
 const EXTENSION_ID = 'istio-lab.istio-lab';

@@ -9,8 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { explain } from '../../src/istio/roles/components';
-import type { Sandbox } from '../../src/sandbox/sandbox';
-import { startSandbox } from '../../src/sandbox/sandbox';
+import type { Sandbox } from '../../src/sandbox';
+import { startSandbox } from '../../src/sandbox';
 import { assertShows, screenshot, settings } from './ui-helpers';
 
 const EXTENSION_ID = 'istio-lab.istio-lab';

@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import * as k8s from '@kubernetes/client-node';
 import * as vscode from 'vscode';
-import type { Sandbox } from '../../src/sandbox/sandbox';
-import { startSandbox } from '../../src/sandbox/sandbox';
+import type { Sandbox } from '../../src/sandbox';
+import { startSandbox } from '../../src/sandbox';
 import type { TreeRow } from './ui-helpers';
 import { assertShows, kubectl, screenshot, setTheme, settings, treeRows } from './ui-helpers';
 

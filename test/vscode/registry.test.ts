@@ -9,8 +9,8 @@ import * as vscode from 'vscode';
 import { explain } from '../../src/istio/roles/components';
 import { openConnection } from '../../src/kube/connection';
 import { startPodStore } from '../../src/kube/pod-store';
-import type { Sandbox } from '../../src/sandbox/sandbox';
-import { startSandbox } from '../../src/sandbox/sandbox';
+import type { Sandbox } from '../../src/sandbox';
+import { startSandbox } from '../../src/sandbox';
 import { assertShows, kubectl, screenshot, setTheme, settings } from './ui-helpers';
 
 const EXTENSION_ID = 'istio-lab.istio-lab';

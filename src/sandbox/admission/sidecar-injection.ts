@@ -12,11 +12,13 @@
 // webhook (errors.go, mutating/dispatcher.go) of release-1.13 and master.
 import { createHash } from 'node:crypto';
 import * as yaml from 'js-yaml';
-import type { KubeObject } from '../kube-object';
-import type { ObjectStore } from '../object-store';
-import { StatusError } from '../status-error';
-import type { Json } from '../controllers/objects';
-import { asJson, asList, selectorMatches } from '../controllers/objects';
+import { applyDefaults } from '../apimachinery/defaults';
+import type { KubeObject } from '../apimachinery/kube-object';
+import type { ObjectStorage } from '../storage/storage';
+import { StatusError } from '../apimachinery/status-error';
+import type { Json } from '../apimachinery/objects';
+import { asJson, asList, selectorMatches } from '../apimachinery/objects';
+import type { AdmissionPlugin } from './admission';
 
 const WEBHOOK_CONFIGURATIONS = 'admissionregistration.k8s.io/mutatingwebhookconfigurations';
 const INJECT_ANNOTATION = 'sidecar.istio.io/inject';
@@ -65,7 +67,7 @@ function internalError(message: string): StatusError {
 }
 
 /** Why the webhook's Service cannot be called, or undefined when it has a ready endpoint. */
-function unreachable(store: ObjectStore, namespace: string, name: string): string | undefined {
+function unreachable(store: ObjectStorage, namespace: string, name: string): string | undefined {
   if (!store.get('/services', namespace, name)) return `service "${name}" not found`;
   const endpoints = store.get('/endpoints', namespace, name);
   const isReady = asList(endpoints?.subsets).some((subset) => asList(subset.addresses).length > 0);
@@ -92,7 +94,7 @@ interface InjectorSettings {
   readonly proxyConfig: Json;
 }
 
-function injectorSettings(store: ObjectStore, namespace: string): InjectorSettings {
+function injectorSettings(store: ObjectStorage, namespace: string): InjectorSettings {
   const data = asJson(store.get('/configmaps', namespace, 'istio-sidecar-injector')?.data);
   const config = asJson(yaml.load(String(data.config ?? '')));
   const values = asJson(data.values ? JSON.parse(String(data.values)) : {});
@@ -287,7 +289,7 @@ function modernSidecar(pod: KubeObject, settings: InjectorSettings, discoverySer
  * mutates `pod` in place and returns true when a sidecar was added; throws the API server's
  * InternalError when a matching webhook cannot be called.
  */
-export function admitPodForIstio(pod: KubeObject, store: ObjectStore, kubeVersion: string): boolean {
+export function admitPodForIstio(pod: KubeObject, store: ObjectStorage, kubeVersion: string): boolean {
   const namespace = store.get('/namespaces', undefined, pod.metadata.namespace ?? 'default');
   const webhooks = store.list(WEBHOOK_CONFIGURATIONS).flatMap((configuration) => asList(configuration.webhooks));
   const webhook = webhooks.find(
@@ -337,4 +339,15 @@ export function admitPodForIstio(pod: KubeObject, store: ObjectStore, kubeVersio
   }
   pod.metadata.annotations = { ...pod.metadata.annotations, [STATUS_ANNOTATION]: JSON.stringify(status) };
   return true;
+}
+
+/** The injector as a mutating admission plugin; what it adds is defaulted as the rest of the pod was. */
+export function sidecarInjector(store: ObjectStorage, kubeVersion: string): AdmissionPlugin {
+  return {
+    name: 'IstioSidecarInjector',
+    operations: ['CREATE'],
+    admit({ req, object }) {
+      if (req.type.kind === 'Pod' && req.group === '' && admitPodForIstio(object, store, kubeVersion)) applyDefaults(object, req.group);
+    },
+  };
 }

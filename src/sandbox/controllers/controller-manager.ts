@@ -1,24 +1,23 @@
 // Runs the simulated cluster behind the API server: nodes, the workload controllers, the scheduler
 // and kubelets, endpoints. Store changes mark the cluster dirty; one level-triggered pass then
 // reconciles everything and repeats until nothing changes.
-import type { ApiServer } from '../api-server';
-import type { KubeObject } from '../kube-object';
-import type { Faults } from '../faults';
-import type { ObjectStore } from '../object-store';
-import type { ResourceRegistry } from '../resource-registry';
-import { ControllerClient } from './client';
+import type { KubeObject } from '../apimachinery/kube-object';
+import type { Faults } from '../faults/faults';
+import type { ObjectStorage, RestStorage } from '../storage/storage';
+import type { ResourceRegistry } from '../apimachinery/resource-registry';
+import { ControllerClient } from '../client/client';
 import { syncEndpoints } from './endpoints';
 import { EventRecorder, eventMessages } from './events';
 import type { KubeletClock, KubeletEnvironment } from './kubelet';
 import { syncPods } from './kubelet';
 import { syncNodeHealth } from './node-health';
 import { registerNodes } from './nodes';
-import { asJson, asList } from './objects';
+import { asJson, asList } from '../apimachinery/objects';
 import { CreateBackoff, syncWorkloads } from './workloads';
 
 export interface ControllerManagerOptions {
-  readonly api: ApiServer;
-  readonly store: ObjectStore;
+  readonly api: RestStorage;
+  readonly store: ObjectStorage;
   readonly registry: ResourceRegistry;
   readonly kubeVersion: string;
   /** Nodes to register when the cluster has none. */

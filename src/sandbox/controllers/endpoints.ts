@@ -1,10 +1,10 @@
 // The endpoints and endpointslice controllers: each selector Service gets an Endpoints object (and
 // one EndpointSlice) listing its pods' IPs, named targetPorts resolved against container ports.
-import type { KubeObject } from '../kube-object';
-import type { ControllerClient } from './client';
-import { ENDPOINT_SLICES, ENDPOINTS, PODS, SERVICES } from './client';
-import type { Json } from './objects';
-import { asJson, asList, controllerRef, isPodReady, isPodTerminated, mapSelectorMatches, sameJson } from './objects';
+import type { KubeObject } from '../apimachinery/kube-object';
+import type { ControllerClient } from '../client/client';
+import { ENDPOINT_SLICES, ENDPOINTS, PODS, SERVICES } from '../client/client';
+import type { Json } from '../apimachinery/objects';
+import { asJson, asList, controllerRef, isPodReady, isPodTerminated, mapSelectorMatches, sameJson } from '../apimachinery/objects';
 
 interface EndpointPort {
   name?: string;

@@ -7,10 +7,10 @@
 // Sources: kubernetes/kubernetes pkg/kubelet/images/image_manager.go, pkg/kubelet/kuberuntime/
 // kuberuntime_container.go, pkg/controller/{replicaset,deployment,job}, pkg/scheduler (release-1.13
 // and master).
-import type { KubeObject } from '../kube-object';
-import type { ControllerClient, Resource } from './client';
-import type { Json } from './objects';
-import { asJson } from './objects';
+import type { KubeObject } from '../apimachinery/kube-object';
+import type { ControllerClient, Resource } from '../client/client';
+import type { Json } from '../apimachinery/objects';
+import { asJson } from '../apimachinery/objects';
 
 const EVENTS: Resource = { group: '', version: 'v1', resource: 'events' };
 

@@ -3,10 +3,11 @@
 // simulated image pull, recording their events; pods that do not restart (Jobs) exit 0 with
 // reason Completed a moment later. Pods a workload fault holds go through pod-faults.ts, and
 // readiness that waits on another component through readiness.ts.
-import type { Faults } from '../faults';
-import type { KubeObject } from '../kube-object';
-import type { ControllerClient } from './client';
-import { NODES, PODS } from './client';
+import type { Faults } from '../faults/faults';
+import type { KubeObject } from '../apimachinery/kube-object';
+import type { ControllerClient } from '../client/client';
+import type { KubeletClock } from './kubelet-clock';
+import { NODES, PODS } from '../client/client';
 import type { EventMessages, EventRecorder } from './events';
 import { failedSchedulingMessage, isNodeReady, isNodeSchedulable } from './node-health';
 import { faultyPodStatus, isFaultyPod } from './pod-faults';
@@ -15,10 +16,12 @@ import { hexId } from './naming';
 import { waitsForAttach } from '../streams/exec-attach';
 import type { NodeAddressing } from './nodes';
 import { nodeAddressings } from './nodes';
-import type { Json } from './objects';
-import { asJson, asList, isPodTerminated } from './objects';
+import type { Json } from '../apimachinery/objects';
+import { asJson, asList, isPodTerminated } from '../apimachinery/objects';
 
 /** What the scheduler and kubelets report to, and the faults they obey. */
+export type { KubeletClock } from './kubelet-clock';
+
 export interface KubeletEnvironment {
   readonly recorder: EventRecorder;
   readonly messages: EventMessages;
@@ -26,12 +29,6 @@ export interface KubeletEnvironment {
   readonly faults?: Faults;
   readonly speed: number;
   readonly pullAttempts: Map<string, number>;
-}
-
-export interface KubeletClock {
-  now(): Date;
-  /** When a pod's current step is due (ms since epoch); schedules a pass at that time. */
-  dueAt(uid: string, step: string, delayMs: number): number;
 }
 
 function podCondition(type: string, status: boolean, time: string, reason?: string, message?: string): Json {

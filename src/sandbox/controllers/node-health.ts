@@ -3,14 +3,14 @@
 // and message, gets the `node.kubernetes.io/unreachable` taints, and nothing new is scheduled
 // there; when the kubelet is back it reports KubeletReady again (pkg/controller/nodelifecycle,
 // pkg/scheduler predicates of release-1.13, and the taint message of later releases).
-import type { KubeObject } from '../kube-object';
-import type { Faults } from '../faults';
-import type { ControllerClient } from './client';
-import { NODES } from './client';
+import type { KubeObject } from '../apimachinery/kube-object';
+import type { Faults } from '../faults/faults';
+import type { ControllerClient } from '../client/client';
+import { NODES } from '../client/client';
 import type { EventRecorder } from './events';
 import { minorVersion } from './events';
-import type { Json } from './objects';
-import { asJson, asList } from './objects';
+import type { Json } from '../apimachinery/objects';
+import { asJson, asList } from '../apimachinery/objects';
 
 const UNREACHABLE = 'node.kubernetes.io/unreachable';
 /** The conditions the node controller sets Unknown when the kubelet goes quiet. */

@@ -1,8 +1,8 @@
 // Simulated GKE nodes: what `kubectl get nodes -o wide` and `describe node` show on the book's cluster.
-import type { KubeObject } from '../kube-object';
-import type { ControllerClient } from './client';
-import { kubeProxyMirrorPod } from '../gke-seed';
-import { NODES, PODS } from './client';
+import type { KubeObject } from '../apimachinery/kube-object';
+import type { ControllerClient } from '../client/client';
+import { kubeProxyMirrorPod } from './gke-seed';
+import { NODES, PODS } from '../client/client';
 import { gkeNodeNames, hexId } from './naming';
 
 export interface NodeAddressing {

@@ -3,13 +3,13 @@
 // crashes runs, exits, waits in CrashLoopBackOff (10 s doubling to 5 min, scaled by --speed) and
 // restarts, its restartCount growing and the last run kept in lastState. Each step records the
 // kubelet's events (pkg/kubelet/images/image_manager.go, kuberuntime_container.go, kubelet_pods.go).
-import type { KubeObject } from '../kube-object';
-import type { Faults } from '../faults';
+import type { KubeObject } from '../apimachinery/kube-object';
+import type { Faults } from '../faults/faults';
 import type { EventMessages, EventRecorder, EventSource } from './events';
-import type { KubeletClock } from './kubelet';
+import type { KubeletClock } from './kubelet-clock';
 import { hexId } from './naming';
-import type { Json } from './objects';
-import { asJson, asList } from './objects';
+import type { Json } from '../apimachinery/objects';
+import { asJson, asList } from '../apimachinery/objects';
 
 export interface FaultyPodContext {
   readonly faults: Faults;

@@ -4,11 +4,11 @@
 // Service has no ready endpoint — Pilot still starting, crash-looping, or gone — the container,
 // and so the pod, stays NotReady (`istio-ingressgateway 0/1 Running`). Sidecars injected by
 // Istio 1.5+ name istiod (`istiod.istio-system.svc:15012`) in `PROXY_CONFIG` instead.
-import type { KubeObject } from '../kube-object';
-import type { ControllerClient } from './client';
-import { ENDPOINTS } from './client';
-import type { Json } from './objects';
-import { asJson, asList } from './objects';
+import type { KubeObject } from '../apimachinery/kube-object';
+import type { ControllerClient } from '../client/client';
+import { ENDPOINTS } from '../client/client';
+import type { Json } from '../apimachinery/objects';
+import { asJson, asList } from '../apimachinery/objects';
 
 /** Istio 1.5+ proxies name istiod in the `PROXY_CONFIG` environment variable (the mesh's defaultConfig as JSON). */
 function proxyConfigDiscoveryAddress(container: Json): string | undefined {

@@ -1,13 +1,13 @@
 // The workload controllers of kube-controller-manager, level-triggered: each pass compares what
 // is stored with what should be and writes the difference (Deployment → ReplicaSet → Pods,
 // StatefulSet, DaemonSet, Job, and the HorizontalPodAutoscaler's status).
-import type { KubeObject } from '../kube-object';
-import type { ControllerClient } from './client';
-import { DAEMON_SETS, DEPLOYMENTS, HPAS, JOBS, NODES, PODS, REPLICA_SETS, STATEFUL_SETS } from './client';
+import type { KubeObject } from '../apimachinery/kube-object';
+import type { ControllerClient } from '../client/client';
+import { DAEMON_SETS, DEPLOYMENTS, HPAS, JOBS, NODES, PODS, REPLICA_SETS, STATEFUL_SETS } from '../client/client';
 import type { EventMessages, EventRecorder } from './events';
 import { podTemplateHash } from './naming';
-import type { Json } from './objects';
-import { asJson, asList, condition, controllerRef, isControlledBy, isPodActive, isPodReady, sameJson } from './objects';
+import type { Json } from '../apimachinery/objects';
+import { asJson, asList, condition, controllerRef, isControlledBy, isPodActive, isPodReady, sameJson } from '../apimachinery/objects';
 
 const REVISION = 'deployment.kubernetes.io/revision';
 

@@ -4,7 +4,7 @@
 // `pilot/pkg/xds/debug.go` (SyncStatus), `pkg/version` (BuildInfo.String) and Pilot 1.2's
 // hand-written configz stream. Pure: objects in, values or text out.
 import { createHash } from 'node:crypto';
-import type { KubeObject } from '../kube-object';
+import type { KubeObject } from '../apimachinery/kube-object';
 import { goMarshalIndent } from './pilot-registry';
 
 /** Tag commits of the releases the fixtures name (see registry/FORMATS.md); others report `unknown` as dev builds do. */

@@ -2,7 +2,7 @@
 // Services and Endpoints: the legacy `/v1/registration` (Istio 1.0–1.4) and the `/debug/registryz`
 // and `/debug/endpointz` JSON of istiod 1.12+. Pure: objects in, text or JSON values out.
 // Shapes follow test/fixtures/istio/registry/FORMATS.md and Istio's source of each era.
-import type { KubeObject } from '../kube-object';
+import type { KubeObject } from '../apimachinery/kube-object';
 
 export const DEFAULT_DOMAIN = 'cluster.local';
 

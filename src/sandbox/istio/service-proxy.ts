@@ -1,11 +1,11 @@
 // The API server's service proxy (`/api/v1/namespaces/{ns}/services/{[scheme:]name[:port]}/proxy/…`):
 // resolves the Service port and a ready endpoint the way the real apiserver's ResourceLocation does,
 // then answers from the simulated container in the pod behind that endpoint.
-import type { KubeObject } from '../kube-object';
-import type { Faults } from '../faults';
+import type { KubeObject } from '../apimachinery/kube-object';
+import type { Faults } from '../faults/faults';
 import type { ClusterView, ContainerResponse } from './simulated-containers';
 import { answerFromPod } from './simulated-containers';
-import { badRequest, notFound, StatusError } from '../status-error';
+import { badRequest, notFound, StatusError } from '../apimachinery/status-error';
 
 /** Reads the objects the proxy needs; the API server passes its object store. */
 export interface ProxyObjects {

@@ -3,8 +3,8 @@
 // other image gives an answer that says it is simulated. Reached through the API server's service
 // proxy, a port-forward or a simulated `curl`. Pure: a request and a view of the cluster in, a status,
 // content type and body out.
-import type { Faults } from '../faults';
-import type { KubeObject } from '../kube-object';
+import type { Faults } from '../faults/faults';
+import type { KubeObject } from '../apimachinery/kube-object';
 import type { RegistryInput } from './pilot-registry';
 import { endpointz, goMarshalIndent, legacyRegistrationBody, registryz, serviceHostname } from './pilot-registry';
 import { istiodEndpointShardz, istiodSyncz, istiodVersion, legacyConfigz } from './istiod-debug';

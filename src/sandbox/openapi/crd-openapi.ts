@@ -4,8 +4,8 @@
 // x-kubernetes-group-version-kind set, a list schema, and the routes of a custom resource. Shared
 // types (ObjectMeta, Status, Patch, Scale, …) and parameter descriptions come from the published
 // 1.32 documents in the bundle.
-import type { KubeObject } from '../kube-object';
-import { crdVersions } from '../resource-registry';
+import type { KubeObject } from '../apimachinery/kube-object';
+import { crdVersions } from '../apimachinery/resource-registry';
 import type { OpenApiBundle, OpenApiDocument, SchemaTable } from './openapi-bundle';
 import { CURRENT_SOURCE } from './openapi-bundle';
 import type { SchemaNode } from './schema';

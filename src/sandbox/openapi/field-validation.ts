@@ -8,7 +8,7 @@
 // their metadata is read as an ObjectMeta (apiextensions-apiserver's schemaCoercingDecoder).
 import type { CustomResourceVersion } from './crd-openapi';
 import type { SchemaNode } from './schema';
-import { StatusError } from '../status-error';
+import { StatusError } from '../apimachinery/status-error';
 
 export type FieldValidationDirective = 'Strict' | 'Warn' | 'Ignore';
 

@@ -5,8 +5,8 @@
 // and server-side field validation.
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import type { KubeObject } from '../kube-object';
-import type { ResourceRegistry } from '../resource-registry';
+import type { KubeObject } from '../apimachinery/kube-object';
+import type { ResourceRegistry } from '../apimachinery/resource-registry';
 import type { CustomResourceVersion } from './crd-openapi';
 import { customResourceDocument, customResourceSchemaName, customResourceSchemaV2, customResourceVersions } from './crd-openapi';
 import type { FieldError } from './field-validation';

@@ -3,7 +3,7 @@
 // resolve — fails the whole request with the server's generic 422, whose text hides the cause.
 import { applyPatch as applyOperations, JsonPatchError } from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
-import { badRequest, requestEntityTooLarge, unprocessableEntity } from '../status-error';
+import { badRequest, requestEntityTooLarge, unprocessableEntity } from '../apimachinery/status-error';
 import { BodyDecodeError, parseJson, unmarshalTypeError } from './patch-body';
 
 /** handlers/patch.go's maxJSONPatchOperations. */

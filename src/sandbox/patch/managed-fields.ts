@@ -3,71 +3,21 @@
 // owns its fields as an `Apply` entry, removes fields the applier dropped, and answers conflicts.
 // A port of apimachinery's managedfields/internal chain (version check, last-applied updater and
 // manager, skip-non-applied, cap managers, build manager info, managed-fields updater, strip meta).
-import type { KubeObject } from '../kube-object';
+import type { KubeObject } from '../apimachinery/kube-object';
 import type { SchemaSource } from '../openapi/schema';
-import type { StatusCause } from '../status-error';
-import { applyConflict, badRequest, internalUnknown } from '../status-error';
-import type { FieldPath } from './field-set';
-import { FieldSet, fieldElement, FieldsV1Error, goJson, pathString } from './field-set';
+import { badRequest, internalUnknown } from '../apimachinery/status-error';
+import { FieldSet, fieldElement, FieldsV1Error } from './field-set';
 import type { ManagedSets } from './merge-updater';
 import { ConflictsError, Updater } from './merge-updater';
 import type { TypeRef } from './schema-types';
 import { TypeResolver, withZeroValues } from './schema-types';
 import { compareValues, toFieldSet, TypedError, validateValue } from './typed-value';
+import type { ManagedFieldsEntry } from './field-managers';
+import { ANCIENT_CHANGES_MANAGER, BEFORE_FIRST_APPLY_MANAGER, conflictError, KUBECTL_APPLY_MANAGER, LAST_APPLIED_ANNOTATION, managerIdentifier, MAX_UPDATE_MANAGERS, parseIdentifier } from './field-managers';
+import { annotationsSize, buildLastApplied, hasLastApplied, inOrderOf, splitApiVersion, stripFilledNulls, TOTAL_ANNOTATION_SIZE_LIMIT } from './applied-configuration';
 
-export interface ManagedFieldsEntry {
-  manager?: string;
-  operation?: string;
-  apiVersion?: string;
-  time?: string;
-  fieldsType?: string;
-  fieldsV1?: unknown;
-  subresource?: string;
-}
-
-export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
-
-/** The manager `kubectl apply --server-side` uses; the one the last-applied hand-over applies to. */
-export const KUBECTL_APPLY_MANAGER = 'kubectl';
-/** The manager that owns what an object had before its first apply when nothing tracked it. */
-export const BEFORE_FIRST_APPLY_MANAGER = 'before-first-apply';
-/** Where the oldest update managers go once there are more than `MAX_UPDATE_MANAGERS`. */
-export const ANCIENT_CHANGES_MANAGER = 'ancient-changes';
-export const MAX_UPDATE_MANAGERS = 10;
-const FIELD_MANAGER_MAX_LENGTH = 128;
-
-/** What the server calls a writer that named no fieldManager: the user agent up to its first `/`. */
-export function managerFromUserAgent(userAgent: string | undefined): string {
-  let out = '';
-  let bytes = 0;
-  for (const ch of (userAgent ?? '').split('/')[0]) {
-    if (/[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u.test(ch) || (/\s/.test(ch) && ch !== ' ')) continue;
-    const size = Buffer.byteLength(ch);
-    if (bytes + size > FIELD_MANAGER_MAX_LENGTH) break;
-    out += ch;
-    bytes += size;
-  }
-  return out;
-}
-
-/** handlers.managerOrUserAgent: the fieldManager query parameter, else the user-agent prefix. */
-export function managerOrUserAgent(fieldManager: string | null | undefined, userAgent: string | undefined): string {
-  return fieldManager ? fieldManager : managerFromUserAgent(userAgent);
-}
-
-/** The identity of an entry: manager, operation, apiVersion (Update only) and subresource. */
-export function managerIdentifier(entry: { manager?: string; operation?: string; apiVersion?: string; subresource?: string }): string {
-  const id: ManagedFieldsEntry = {};
-  if (entry.manager) id.manager = entry.manager;
-  if (entry.operation) id.operation = entry.operation;
-  if (entry.operation !== 'Apply' && entry.apiVersion) id.apiVersion = entry.apiVersion;
-  if (entry.subresource) id.subresource = entry.subresource;
-  return goJson(id);
-}
-
-function parseIdentifier(id: string): ManagedFieldsEntry {
-  return JSON.parse(id) as ManagedFieldsEntry;
-}
+export type { ManagedFieldsEntry } from './field-managers';
+export { LAST_APPLIED_ANNOTATION, managerFromUserAgent, managerIdentifier, managerOrUserAgent } from './field-managers';
 
 interface Managed {
   sets: ManagedSets;
@@ -383,88 +333,6 @@ class FieldManager {
     const [group, version] = splitApiVersion(object.apiVersion);
     return `${String(metadata.namespace ?? '')}/${String(metadata.name ?? '')}; ${group}/${version}, Kind=${String(object.kind ?? '')}`;
   }
-}
-
-function splitApiVersion(apiVersion: unknown): [string, string] {
-  if (typeof apiVersion !== 'string' || apiVersion === '') return ['', ''];
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? ['', apiVersion] : [apiVersion.slice(0, slash), apiVersion.slice(slash + 1)];
-}
-
-/**
- * Nulls that the typed view added (a required pointer or slice nobody set) are dropped from the
- * result: the sandbox stores JSON, where they would show as `field: null`.
- */
-function stripFilledNulls(value: unknown, live: unknown, applied: unknown): unknown {
-  if (Array.isArray(value)) return value.map((item) => stripFilledNulls(item, undefined, undefined));
-  if (!isMap(value)) return value;
-  const out: Json = {};
-  for (const [key, child] of Object.entries(value)) {
-    const liveChild = isMap(live) ? live[key] : undefined;
-    const appliedChild = isMap(applied) ? applied[key] : undefined;
-    if (child === null && liveChild === undefined && appliedChild === undefined) continue;
-    out[key] = stripFilledNulls(child, liveChild, appliedChild);
-  }
-  return out;
-}
-
-/** A created object lists its keys as the configuration did, zero values after them. */
-function inOrderOf(value: unknown, order: unknown): unknown {
-  if (!isMap(value) || !isMap(order)) return value;
-  const keys = [...Object.keys(order).filter((k) => k in value), ...Object.keys(value).filter((k) => !(k in order))];
-  return Object.fromEntries(keys.map((k) => [k, inOrderOf(value[k], order[k])]));
-}
-
-function hasLastApplied(object: KubeObject): boolean {
-  return Boolean(object.metadata.annotations?.[LAST_APPLIED_ANNOTATION]);
-}
-
-const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
-
-function annotationsSize(annotations: Record<string, string>): number {
-  return Object.entries(annotations).reduce((sum, [k, v]) => sum + k.length + v.length, 0);
-}
-
-/** The applied object as kubectl's last-applied annotation holds it: Go's JSON, keys sorted, a newline. */
-function buildLastApplied(applied: Json): string {
-  const copy = structuredClone(applied);
-  if (isMap(copy.metadata) && isMap(copy.metadata.annotations)) delete copy.metadata.annotations[LAST_APPLIED_ANNOTATION];
-  return `${goJson(sortKeys(copy))}\n`;
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (!isMap(value)) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((key) => [key, sortKeys(value[key])]),
-  );
-}
-
-function conflictError(error: ConflictsError): Error {
-  const describe = (id: string): string => {
-    const entry = parseIdentifier(id);
-    let text = JSON.stringify(entry.manager ?? '');
-    if (entry.subresource) text += ` with subresource ${JSON.stringify(entry.subresource)}`;
-    return entry.operation === 'Update' ? `${text} using ${entry.apiVersion ?? ''}` : text;
-  };
-  const conflicts = [...error.conflicts].sort((a, b) => (a.manager < b.manager ? -1 : a.manager > b.manager ? 1 : 0));
-  const causes: StatusCause[] = conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${describe(c.manager)}`, field: pathString(c.path) }));
-  let message: string;
-  if (conflicts.length === 1) {
-    message = `Apply failed with 1 conflict: conflict with ${describe(conflicts[0].manager)}: ${pathString(conflicts[0].path)}`;
-  } else {
-    const byManager = new Map<string, FieldPath[]>();
-    for (const c of conflicts) byManager.set(c.manager, [...(byManager.get(c.manager) ?? []), c.path]);
-    const lines: string[] = [];
-    for (const [manager, paths] of byManager) {
-      lines.push(`conflicts with ${describe(manager)}:`);
-      for (const path of paths) lines.push(`- ${pathString(path)}`);
-    }
-    message = `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
-  }
-  return applyConflict(causes, message);
 }
 
 // ── entry points ─────────────────────────────────────────────────────────────────────────────

@@ -1,7 +1,7 @@
 // application/merge-patch+json (RFC 7386) as the API server applies it: objects merge, null
 // deletes, anything else replaces. A body that is not JSON, or is null, is "Invalid JSON Patch".
 import { apply as applyMergePatch } from 'json-merge-patch';
-import { badRequest } from '../status-error';
+import { badRequest } from '../apimachinery/status-error';
 import { BodyDecodeError, parseJson } from './patch-body';
 
 /** Applies `body` to `document`; the result is a new value (the input is not modified). */

@@ -1,6 +1,6 @@
 // Admission webhook configurations (printers.go, v1.32): how many webhooks each one registers.
 import { DOC } from './descriptions';
-import { since } from '../../kube/kubectl-time';
+import { since } from '../../shared/kubectl-time';
 import type { Printer } from './table';
 import { column } from './table';
 import { asArray, asString } from './values';

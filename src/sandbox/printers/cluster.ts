@@ -1,9 +1,9 @@
 // Cluster-level and bookkeeping kinds: namespaces, nodes, events, leases, component statuses and
 // resource quotas (printers.go, v1.32).
-import type { KubeObject } from '../kube-object';
+import type { KubeObject } from '../apimachinery/kube-object';
 import { ageColumn, ageOf, nameColumn, nameOf } from './common';
 import { DOC } from './descriptions';
-import { parseTime, since } from '../../kube/kubectl-time';
+import { parseTime, since } from '../../shared/kubectl-time';
 import type { Printer } from './table';
 import { column } from './table';
 import type { Json } from './values';

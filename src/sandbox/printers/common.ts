@@ -1,7 +1,7 @@
 // The columns and cells nearly every printer shares: NAME, AGE, and the wide CONTAINERS / IMAGES.
-import type { KubeObject } from '../kube-object';
+import type { KubeObject } from '../apimachinery/kube-object';
 import { DOC } from './descriptions';
-import { since } from '../../kube/kubectl-time';
+import { since } from '../../shared/kubectl-time';
 import { column } from './table';
 import { asString } from './values';
 

@@ -1,7 +1,7 @@
 // Configuration kinds: config maps, secrets and service accounts (printers.go, v1.32).
 import { ageColumn, nameColumn } from './common';
 import { DOC } from './descriptions';
-import { since } from '../../kube/kubectl-time';
+import { since } from '../../shared/kubectl-time';
 import type { Printer } from './table';
 import { column } from './table';
 import { asArray, asObject, asString } from './values';

@@ -1,8 +1,8 @@
 // Custom resources: the CRD's additionalPrinterColumns for the requested version, evaluated the way
 // apiextensions-apiserver's tableconvertor does; NAME + AGE when the CRD declares none.
-import type { KubeObject } from '../kube-object';
+import type { KubeObject } from '../apimachinery/kube-object';
 import { DOC } from './descriptions';
-import { isValidTime, since } from '../../kube/kubectl-time';
+import { isValidTime, since } from '../../shared/kubectl-time';
 import { findResults, parseJSONPath, printResult } from './jsonpath';
 import type { PathNode } from './jsonpath';
 import type { Cell, Printer, TableColumnDefinition } from './table';

@@ -1,7 +1,7 @@
 // k8s.io/apiserver's default table convertor: what the real server answers for kinds without a
 // printer (roles, cluster roles, CRDs themselves, limit ranges…): NAME and CREATED AT.
 import { DOC } from './descriptions';
-import { formatRFC3339 } from '../../kube/kubectl-time';
+import { formatRFC3339 } from '../../shared/kubectl-time';
 import type { Printer } from './table';
 import { column } from './table';
 import { asString } from './values';

@@ -1,6 +1,6 @@
 // Services and the objects that route to them: services, endpoints, endpoint slices, ingresses,
 // ingress classes and network policies (printers.go, v1.32).
-import type { KubeObject } from '../kube-object';
+import type { KubeObject } from '../apimachinery/kube-object';
 import { ageColumn, ageOf, nameColumn, nameOf } from './common';
 import { DOC } from './descriptions';
 import { formatLabelSelector, formatLabels, listWithMore, sortedSet } from './format';

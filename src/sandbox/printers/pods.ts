@@ -1,8 +1,8 @@
 // Pods and pod templates: printPod's READY / STATUS / RESTARTS logic from printers.go (v1.32),
 // including sidecar (restartable init) containers, Init:N/M, Terminating and "(5m ago)" restarts.
-import type { KubeObject } from '../kube-object';
+import type { KubeObject } from '../apimachinery/kube-object';
 import { DOC } from './descriptions';
-import { humanDuration, parseTime, since } from '../../kube/kubectl-time';
+import { humanDuration, parseTime, since } from '../../shared/kubectl-time';
 import { formatLabels, layoutContainerCells } from './format';
 import type { Printer, PrintedRow, TableRowCondition } from './table';
 import { column } from './table';

@@ -1,8 +1,8 @@
 // RBAC bindings (printers.go, v1.32). Roles and cluster roles have no printer there: the real server
 // answers them with the default NAME / CREATED AT table.
-import type { KubeObject } from '../kube-object';
+import type { KubeObject } from '../apimachinery/kube-object';
 import { DOC } from './descriptions';
-import { since } from '../../kube/kubectl-time';
+import { since } from '../../shared/kubectl-time';
 import type { Printer, TableColumnDefinition } from './table';
 import { column } from './table';
 import { asObject, asObjects, asString } from './values';

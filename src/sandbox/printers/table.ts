@@ -1,5 +1,5 @@
 // The meta.k8s.io Table shapes and the contract every per-kind printer fulfils.
-import type { KubeObject } from '../kube-object';
+import type { KubeObject } from '../apimachinery/kube-object';
 
 export interface TableColumnDefinition {
   name: string;

@@ -1,9 +1,9 @@
 // Controllers and what scales them: deployments, replica sets, stateful sets, daemon sets, jobs,
 // cron jobs, replication controllers, controller revisions, HPAs and PDBs (printers.go, v1.32).
-import type { KubeObject } from '../kube-object';
+import type { KubeObject } from '../apimachinery/kube-object';
 import { ageColumn, ageOf, containersColumn, imagesColumn, nameColumn, nameOf } from './common';
 import { DOC } from './descriptions';
-import { humanDuration, parseTime, since } from '../../kube/kubectl-time';
+import { humanDuration, parseTime, since } from '../../shared/kubectl-time';
 import { formatLabelSelector, formatLabels, labelSelectorString, layoutContainerCells, printBoolPtr, templateContainers } from './format';
 import type { Printer } from './table';
 import { column } from './table';

@@ -2,8 +2,8 @@
 // typed clients send them: the magic `k8s\0`, then a runtime.Unknown envelope naming the
 // apiVersion/kind around the object's own message. Decoded to the JSON a JSON client would send.
 import type { Message } from 'protobufjs/light';
-import type { KubeObject } from '../kube-object';
-import { StatusError } from '../status-error';
+import type { KubeObject } from '../apimachinery/kube-object';
+import { StatusError } from '../apimachinery/status-error';
 import { GoJsonError, messageToGoJson } from './go-json';
 import { kubernetesProtos } from './kubernetes-protos';
 

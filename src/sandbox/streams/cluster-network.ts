@@ -2,11 +2,11 @@
 // `svc.ns.svc[.cluster.local]` through the pod's search path), Service ClusterIPs that kube-proxy
 // sends to a ready endpoint, pod IPs, and loopback inside the pod itself. What answers at the end is
 // the simulated container listening there (answerFromPod), with the debug-endpoint faults applied.
-import type { Faults } from '../faults';
-import type { KubeObject } from '../kube-object';
-import type { ObjectStore } from '../object-store';
-import type { ResourceRegistry } from '../resource-registry';
-import { storageKey } from '../resource-types';
+import type { Faults } from '../faults/faults';
+import type { KubeObject } from '../apimachinery/kube-object';
+import type { ObjectStorage } from '../storage/storage';
+import type { ResourceRegistry } from '../apimachinery/resource-registry';
+import { storageKey } from '../apimachinery/resource-types';
 import { PILOT_CONFIG_GROUPS } from '../istio/istiod-debug';
 import type { ProxyObjects } from '../istio/service-proxy';
 import type { ClusterView, ContainerRequest, ContainerResponse } from '../istio/simulated-containers';
@@ -39,7 +39,7 @@ export class ClusterNetwork {
   readonly objects: ProxyObjects;
 
   constructor(
-    private readonly store: ObjectStore,
+    private readonly store: ObjectStorage,
     private readonly registry: ResourceRegistry,
     private readonly faults: Faults,
   ) {

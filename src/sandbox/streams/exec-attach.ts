@@ -3,8 +3,8 @@
 // channel 3 (`Success`, or `NonZeroExitCode` with the exit code as a cause). A container started
 // with stdin (`kubectl run -i`) waits for its first attach to run its command; then it exits with the
 // command's code, which the pod's status and `kubectl logs` show.
-import type { KubeObject } from '../kube-object';
-import type { LogLine } from '../pod-logs';
+import type { KubeObject } from '../apimachinery/kube-object';
+import type { LogLine } from '../subresources/pod-logs';
 import type { ShellChunk, ShellResult } from './simulated-shell';
 import type { ChannelSocket } from './websocket-channels';
 

@@ -9,7 +9,7 @@ import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
 import * as spdy from 'spdy-transport';
 import type { SpdyStream } from 'spdy-transport';
-import type { KubeObject } from '../kube-object';
+import type { KubeObject } from '../apimachinery/kube-object';
 import { listenerOn } from '../istio/simulated-containers';
 import type { ClusterNetwork, Destination } from './cluster-network';
 import type { ChannelSocket } from './websocket-channels';

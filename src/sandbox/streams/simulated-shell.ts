@@ -2,7 +2,7 @@
 // `kubectl run -i … --command -- …`: curl (resolving cluster DNS names and reaching the simulated
 // containers behind them, with curl's own verbose and error lines), echo, env, hostname, cat of the
 // files the kubelet writes, true/false and `sh -c` (with `exit`). Anything else is `sh: X: not found`, exit 127.
-import type { KubeObject } from '../kube-object';
+import type { KubeObject } from '../apimachinery/kube-object';
 import type { ClusterNetwork } from './cluster-network';
 import { CLUSTER_DOMAIN } from './cluster-network';
 

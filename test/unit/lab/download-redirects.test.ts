@@ -18,7 +18,7 @@ import { downloadRelease, useLocalArchive } from '../../../src/lab/download/rele
 import { ReleaseError } from '../../../src/lab/download/release-error';
 import { MAX_ARCHIVE_BYTES } from '../../../src/lab/download/release-limits';
 import { releaseDirectory } from '../../../src/lab/downloaded-release';
-import { createCertificates } from '../../../src/sandbox/certs';
+import { createCertificates } from '../../../src/sandbox/cluster/certs';
 
 const linux = parsePlatform('linux-amd64')!;
 const MIB = 1024 * 1024;

@@ -2,11 +2,11 @@
 // Deployment reports for its ReplicaSets.
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { KubeObject } from '../../../src/sandbox/kube-object';
+import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
 import { endpointSubsets, resolvePorts } from '../../../src/sandbox/controllers/endpoints';
 import { fnv32a, gkeNodeNames, podTemplateHash, safeEncodeString } from '../../../src/sandbox/controllers/naming';
 import { nodeAddressing, nodeObject } from '../../../src/sandbox/controllers/nodes';
-import { selectorMatches } from '../../../src/sandbox/controllers/objects';
+import { selectorMatches } from '../../../src/sandbox/apimachinery/objects';
 import { deploymentStatus } from '../../../src/sandbox/controllers/workloads';
 
 const SAFE = /^[bcdfghjklmnpqrstvwxz2456789]+$/;

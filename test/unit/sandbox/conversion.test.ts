@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import * as yaml from 'js-yaml';
-import { convertObject } from '../../../src/sandbox/conversion';
-import type { KubeObject } from '../../../src/sandbox/kube-object';
+import { convertObject } from '../../../src/sandbox/apimachinery/conversion';
+import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
 
 const demo = yaml.loadAll(fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'istio', 'legacy', 'istio-1.2.2', 'istio-demo.yaml'), 'utf8')) as KubeObject[];
 const find = (kind: string, name: string): KubeObject => demo.find((object) => object?.kind === kind && object.metadata.name === name)!;

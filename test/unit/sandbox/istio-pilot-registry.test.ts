@@ -1,8 +1,8 @@
 // Pilot's legacy /v1/registration and istiod's registryz/endpointz, computed from Services and Endpoints.
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { KubeObject } from '../../../src/sandbox/kube-object';
-import { gkeSeedObjects } from '../../../src/sandbox/gke-seed';
+import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
+import { gkeSeedObjects } from '../../../src/sandbox/controllers/gke-seed';
 import { endpointz, legacyRegistration, legacyRegistrationBody, registryz } from '../../../src/sandbox/istio/pilot-registry';
 import { parseImage, simulatedContainerFor } from '../../../src/sandbox/istio/simulated-containers';
 import { splitSchemeNamePort } from '../../../src/sandbox/istio/service-proxy';

@@ -1,8 +1,8 @@
 // managedFields on writes that are not apply: creates, updates and patches record `Update` entries.
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyDefaults } from '../../../src/sandbox/defaults';
-import type { KubeObject } from '../../../src/sandbox/kube-object';
+import { applyDefaults } from '../../../src/sandbox/apimachinery/defaults';
+import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
 import type { ManagedFieldsEntry } from '../../../src/sandbox/patch/managed-fields';
 import { managerFromUserAgent, managerOrUserAgent, updateManagedFields } from '../../../src/sandbox/patch/managed-fields';
 import { istioDemoObject, kubernetesSchemas } from './patch-fixtures';

@@ -9,13 +9,13 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as yaml from 'js-yaml';
 import * as protobuf from 'protobufjs';
-import type { KubeObject } from '../../../src/sandbox/kube-object';
+import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
 import { OpenApiBundle } from '../../../src/sandbox/openapi/openapi-bundle';
 import type { FieldError } from '../../../src/sandbox/openapi';
 import { OpenApiService, warningHeader } from '../../../src/sandbox/openapi';
-import { ResourceRegistry, resourceTypeFromCrd } from '../../../src/sandbox/resource-registry';
-import { BUILTIN_RESOURCE_TYPES, groupVersion } from '../../../src/sandbox/resource-types';
-import { StatusError } from '../../../src/sandbox/status-error';
+import { ResourceRegistry, resourceTypeFromCrd } from '../../../src/sandbox/apimachinery/resource-registry';
+import { BUILTIN_RESOURCE_TYPES, groupVersion } from '../../../src/sandbox/apimachinery/resource-types';
+import { StatusError } from '../../../src/sandbox/apimachinery/status-error';
 
 const fixtures = path.join(__dirname, '..', '..', 'fixtures', 'istio');
 const modernDemo = (yaml.loadAll(fs.readFileSync(path.join(fixtures, 'modern', 'istio-1.26.1', 'demo.yaml'), 'utf8')) as KubeObject[]).filter(Boolean);

@@ -3,12 +3,12 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as yaml from 'js-yaml';
-import { applyDefaults } from '../../../src/sandbox/defaults';
-import type { KubeObject } from '../../../src/sandbox/kube-object';
+import { applyDefaults } from '../../../src/sandbox/apimachinery/defaults';
+import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
 import type { ManagedFieldsEntry } from '../../../src/sandbox/patch/managed-fields';
 import { applyPatch, LAST_APPLIED_ANNOTATION, updateManagedFields } from '../../../src/sandbox/patch/managed-fields';
-import { patchObject } from '../../../src/sandbox/patch-request';
-import type { StatusError } from '../../../src/sandbox/status-error';
+import { patchObject } from '../../../src/sandbox/patch/patch-request';
+import type { StatusError } from '../../../src/sandbox/apimachinery/status-error';
 import { builtinType, istioCrdType, istioDemoObject, kubernetesSchemas, patchRequest } from './patch-fixtures';
 
 const schemas = kubernetesSchemas();

@@ -3,12 +3,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
-import type { KubeObject } from '../../../src/sandbox/kube-object';
+import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
 import type { SchemaNode, SchemaSource } from '../../../src/sandbox/openapi/schema';
-import type { ResourceRequest } from '../../../src/sandbox/request-info';
-import { resourceTypeFromCrd } from '../../../src/sandbox/resource-registry';
-import type { ResourceType } from '../../../src/sandbox/resource-types';
-import { BUILTIN_RESOURCE_TYPES } from '../../../src/sandbox/resource-types';
+import type { ResourceRequest } from '../../../src/sandbox/apimachinery/request-info';
+import { resourceTypeFromCrd } from '../../../src/sandbox/apimachinery/resource-registry';
+import type { ResourceType } from '../../../src/sandbox/apimachinery/resource-types';
+import { BUILTIN_RESOURCE_TYPES } from '../../../src/sandbox/apimachinery/resource-types';
 
 const excerptFile = path.resolve(__dirname, '..', '..', 'fixtures', 'kubernetes-openapi', 'v1.32-excerpt.json');
 

@@ -1,9 +1,9 @@
 // JSON patch, merge patch, and which patch types an endpoint accepts, with the real server's errors.
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { KubeObject } from '../../../src/sandbox/kube-object';
-import { patchObject, patchTypeOf, validatePatchOptions } from '../../../src/sandbox/patch-request';
-import type { StatusError } from '../../../src/sandbox/status-error';
+import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
+import { patchObject, patchTypeOf, validatePatchOptions } from '../../../src/sandbox/patch/patch-request';
+import type { StatusError } from '../../../src/sandbox/apimachinery/status-error';
 import { builtinType, istioCrdType, istioDemoObject, kubernetesSchemas, patchRequest } from './patch-fixtures';
 
 const schemas = kubernetesSchemas();

@@ -1,9 +1,9 @@
 // Strategic merge patch on the book's istio-pilot Deployment, driven by the v1.32 OpenAPI schema.
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { KubeObject } from '../../../src/sandbox/kube-object';
-import { patchObject } from '../../../src/sandbox/patch-request';
-import type { StatusError } from '../../../src/sandbox/status-error';
+import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
+import { patchObject } from '../../../src/sandbox/patch/patch-request';
+import type { StatusError } from '../../../src/sandbox/apimachinery/status-error';
 import { builtinType, istioDemoObject, kubernetesSchemas, patchRequest } from './patch-fixtures';
 
 const schemas = kubernetesSchemas();

@@ -6,15 +6,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import * as yaml from 'js-yaml';
-import { applyDefaults } from '../../../src/sandbox/defaults';
-import type { KubeObject } from '../../../src/sandbox/kube-object';
-import { humanDuration } from '../../../src/kube/kubectl-time';
-import type { Cell, Table } from '../../../src/sandbox/printing';
-import { tableFor, tableForObject, tableOptionsFromQuery, tableVersionFor, wantsTable } from '../../../src/sandbox/printing';
-import { resourceTypeFromCrd } from '../../../src/sandbox/resource-registry';
-import type { ResourceType } from '../../../src/sandbox/resource-types';
-import { BUILTIN_RESOURCE_TYPES } from '../../../src/sandbox/resource-types';
-import { StatusError } from '../../../src/sandbox/status-error';
+import { applyDefaults } from '../../../src/sandbox/apimachinery/defaults';
+import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
+import { humanDuration } from '../../../src/shared/kubectl-time';
+import type { Cell, Table } from '../../../src/sandbox/printers/printing';
+import { tableFor, tableForObject, tableOptionsFromQuery, tableVersionFor, wantsTable } from '../../../src/sandbox/printers/printing';
+import { resourceTypeFromCrd } from '../../../src/sandbox/apimachinery/resource-registry';
+import type { ResourceType } from '../../../src/sandbox/apimachinery/resource-types';
+import { BUILTIN_RESOURCE_TYPES } from '../../../src/sandbox/apimachinery/resource-types';
+import { StatusError } from '../../../src/sandbox/apimachinery/status-error';
 
 type Json = Record<string, unknown>;
 

@@ -3,9 +3,9 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { admitPodForIstio } from '../../../src/sandbox/admission/sidecar-injection';
-import type { KubeObject } from '../../../src/sandbox/kube-object';
-import { ObjectStore } from '../../../src/sandbox/object-store';
-import { StatusError } from '../../../src/sandbox/status-error';
+import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
+import { ObjectStore } from '../../../src/sandbox/storage/object-store';
+import { StatusError } from '../../../src/sandbox/apimachinery/status-error';
 
 const WEBHOOKS = 'admissionregistration.k8s.io/mutatingwebhookconfigurations';
 const podCreate = [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] }];

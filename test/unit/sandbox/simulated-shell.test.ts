@@ -2,10 +2,10 @@
 // curl's verbose and error lines, and istiod's debug pages that answer only local callers.
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Faults } from '../../../src/sandbox/faults';
-import type { KubeObject } from '../../../src/sandbox/kube-object';
-import { ObjectStore } from '../../../src/sandbox/object-store';
-import { ResourceRegistry } from '../../../src/sandbox/resource-registry';
+import { Faults } from '../../../src/sandbox/faults/faults';
+import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
+import { ObjectStore } from '../../../src/sandbox/storage/object-store';
+import { ResourceRegistry } from '../../../src/sandbox/apimachinery/resource-registry';
 import { ClusterNetwork } from '../../../src/sandbox/streams/cluster-network';
 import type { ShellResult } from '../../../src/sandbox/streams/simulated-shell';
 import { parseScript, runCommand } from '../../../src/sandbox/streams/simulated-shell';

@@ -6,11 +6,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import type { KubeObject } from '../../../src/sandbox/kube-object';
-import { ObjectStore } from '../../../src/sandbox/object-store';
-import type { StoreEvent } from '../../../src/sandbox/object-store';
-import type { LogWriter } from '../../../src/sandbox/state-file';
-import { droppedTailMessage, loadState, logFilePath, LogWriteError, StateLog, stateFilePath } from '../../../src/sandbox/state-file';
+import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
+import { ObjectStore } from '../../../src/sandbox/storage/object-store';
+import type { StoreEvent } from '../../../src/sandbox/storage/object-store';
+import type { LogWriter } from '../../../src/sandbox/storage/state-file';
+import { droppedTailMessage, loadState, logFilePath, LogWriteError, StateLog, stateFilePath } from '../../../src/sandbox/storage/state-file';
 
 const configMap = (name: string, value = 'v'): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data: { value } });
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import test from 'node:test';
-import { bearerToken, hasBearerToken } from '../../../src/sandbox/token-check';
+import { bearerToken, hasBearerToken } from '../../../src/sandbox/server/token-check';
 
 const token = randomBytes(24).toString('base64url');
 

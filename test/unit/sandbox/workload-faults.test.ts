@@ -2,13 +2,13 @@
 // runtime's pull error, the kubelet's back-off, the words each release uses, and what a proxy waits for.
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { KubeObject } from '../../../src/sandbox/kube-object';
+import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
 import { eventMessages } from '../../../src/sandbox/controllers/events';
 import { failedSchedulingMessage } from '../../../src/sandbox/controllers/node-health';
 import { nodeAddressing, nodeObject } from '../../../src/sandbox/controllers/nodes';
 import { backOffMs } from '../../../src/sandbox/controllers/pod-faults';
 import { discoveryDependency, statusWithReadiness } from '../../../src/sandbox/controllers/readiness';
-import { crashLoopRule, imagePullError, isNodeNotReady, isPodOfWorkload } from '../../../src/sandbox/workload-faults';
+import { crashLoopRule, imagePullError, isNodeNotReady, isPodOfWorkload } from '../../../src/sandbox/faults/workload-faults';
 
 describe('workload faults', () => {
   test('a workload name matches the pods its controller names, and no longer workload sharing its prefix', () => {

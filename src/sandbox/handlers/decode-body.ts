@@ -13,9 +13,9 @@
 // and encoding/json's UnmarshalTypeError, which sigs.k8s.io/json keeps. (1.13's json-iterator
 // worded type errors differently; the sandbox speaks as the servers kubectl 1.32 meets today.)
 import { goJsonSyntaxError } from './go-json-syntax';
-import type { FieldValidationDirective } from './openapi';
-import type { FieldCheckRequest, SchemaNode, SchemaSource } from './openapi';
-import { badRequest } from './status-error';
+import type { FieldValidationDirective } from '../openapi';
+import type { FieldCheckRequest, SchemaNode, SchemaSource } from '../openapi';
+import { badRequest } from '../apimachinery/status-error';
 
 /** The deepest nesting the sandbox reads; deeper bodies get Go's "exceeded max depth". */
 export const SANDBOX_MAX_NESTING_DEPTH = 1000;

@@ -1,7 +1,7 @@
 // `pods/log`: what a simulated container "printed". The lines are made plainly from the pod
 // object (image, command, args, ports) and say they are simulated; the errors are the kubelet's.
-import type { KubeObject } from './kube-object';
-import { badRequest } from './status-error';
+import type { KubeObject } from '../apimachinery/kube-object';
+import { badRequest } from '../apimachinery/status-error';
 
 interface Container {
   name: string;

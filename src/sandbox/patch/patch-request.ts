@@ -1,15 +1,15 @@
 // Applies a PATCH body to the current object by its content type, as handlers/patch.go does:
 // JSON patch, merge patch, strategic merge patch (built-in kinds only) and server-side apply.
-import type { KubeObject } from './kube-object';
-import type { SchemaSource } from './openapi/schema';
-import { applyPatch } from './patch/managed-fields';
-import { jsonPatch } from './patch/json-patch';
-import { mergePatch } from './patch/merge-patch';
-import { BodyDecodeError, parseApplyBody, parseJson, unmarshalTypeError } from './patch/patch-body';
-import { strategicMergePatch, StrategicMergePatchError } from './patch/strategic-merge-patch';
-import type { ResourceRequest } from './request-info';
-import type { StatusCause } from './status-error';
-import { badRequest, internalUnknown, StatusError, unprocessableEntity, unsupportedMediaType } from './status-error';
+import type { KubeObject } from '../apimachinery/kube-object';
+import type { SchemaSource } from '../openapi/schema';
+import { applyPatch } from './managed-fields';
+import { jsonPatch } from './json-patch';
+import { mergePatch } from './merge-patch';
+import { BodyDecodeError, parseApplyBody, parseJson, unmarshalTypeError } from './patch-body';
+import { strategicMergePatch, StrategicMergePatchError } from './strategic-merge-patch';
+import type { ResourceRequest } from '../apimachinery/request-info';
+import type { StatusCause } from '../apimachinery/status-error';
+import { badRequest, internalUnknown, StatusError, unprocessableEntity, unsupportedMediaType } from '../apimachinery/status-error';
 
 export const JSON_PATCH = 'application/json-patch+json';
 export const MERGE_PATCH = 'application/merge-patch+json';

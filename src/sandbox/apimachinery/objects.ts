@@ -1,5 +1,5 @@
 // Small helpers the controllers share: label selectors as objects, owner references, conditions.
-import type { KubeObject, OwnerReference } from '../kube-object';
+import type { KubeObject, OwnerReference } from './kube-object';
 
 export type Json = Record<string, unknown>;
 

@@ -2,33 +2,7 @@
 // containers crash-loop, images that fail to pull, nodes whose kubelet stops reporting. Pure
 // matching; the kubelet and node controllers act on the answers.
 
-export interface CrashLoopRule {
-  /** Deployment, StatefulSet, DaemonSet, Job or pod name: `istio-galley` matches `istio-galley-5b8d9c6d4f-x7k2p`. */
-  workload: string;
-  namespace?: string;
-  /** Only this container crashes (default: every container of the pod). */
-  container?: string;
-  /** Exit code of each run (default 1). */
-  exitCode?: number;
-  /** What each run prints before it exits (`kubectl logs`, `kubectl logs --previous`). */
-  log?: string[];
-}
-
-export interface ImagePullRule {
-  /** Image reference as written in the pod, `*` matching any run of characters (`docker.io/istio/*:1.2.2`). */
-  image: string;
-  /** The container runtime's error (default: Docker's "manifest … not found"). */
-  error?: string;
-}
-
-export interface WorkloadFaultConfig {
-  /** Pods of these workloads crash-loop: each start exits after printing its log, then backs off. */
-  crashLoop?: CrashLoopRule[];
-  /** Images that fail to pull: ErrImagePull, then ImagePullBackOff, retried with back-off. */
-  imagePull?: ImagePullRule[];
-  /** Nodes (by name, `*` for all) whose kubelet stops posting status: NotReady, nothing new scheduled there. */
-  notReadyNodes?: string[];
-}
+import type { CrashLoopRule, WorkloadFaultConfig } from './fault-config';
 
 const SAFE = '[bcdfghjklmnpqrstvwxz2456789]';
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

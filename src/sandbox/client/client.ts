@@ -1,11 +1,10 @@
-// The controllers' client: writes go through the ApiServer's own create/update/delete paths, so
+// The controllers' client: writes go through the API server's own create/update/delete paths (RestStorage), so
 // defaults, managedFields and watch events are those of any other writer.
-import type { ApiServer } from '../api-server';
-import type { KubeObject } from '../kube-object';
-import type { ObjectStore } from '../object-store';
-import type { ResourceRegistry } from '../resource-registry';
-import type { ResourceRequest } from '../request-info';
-import { storageKey } from '../resource-types';
+import type { KubeObject } from '../apimachinery/kube-object';
+import type { ObjectStorage, RestStorage } from '../storage/storage';
+import type { ResourceRegistry } from '../apimachinery/resource-registry';
+import type { ResourceRequest } from '../apimachinery/request-info';
+import { storageKey } from '../apimachinery/resource-types';
 
 export interface Resource {
   readonly group: string;
@@ -27,8 +26,8 @@ export const HPAS: Resource = { group: 'autoscaling', version: 'v2', resource: '
 
 export class ControllerClient {
   constructor(
-    private readonly api: ApiServer,
-    private readonly store: ObjectStore,
+    private readonly api: RestStorage,
+    private readonly store: ObjectStorage,
     private readonly registry: ResourceRegistry,
     private readonly userAgent: string,
   ) {}

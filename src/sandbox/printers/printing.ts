@@ -1,16 +1,16 @@
 // Server-side printing: answers `Accept: application/json;as=Table;v=v1;g=meta.k8s.io` with the
 // meta.k8s.io Table the real API server builds (pkg/printers/internalversion for built-in kinds, the
 // CRD's printer columns for custom resources, NAME / CREATED AT for everything else).
-import type { KubeObject } from './kube-object';
-import { BUILTIN_PRINTERS } from './printers/builtin-printers';
-import { customResourcePrinter } from './printers/custom-resources';
-import { defaultPrinter } from './printers/default-table';
-import type { Printer, Table, TableRow } from './printers/table';
-import type { ResourceType } from './resource-types';
-import { storageKey } from './resource-types';
-import { badRequest } from './status-error';
+import type { KubeObject } from '../apimachinery/kube-object';
+import { BUILTIN_PRINTERS } from './builtin-printers';
+import { customResourcePrinter } from './custom-resources';
+import { defaultPrinter } from './default-table';
+import type { Printer, Table, TableRow } from './table';
+import type { ResourceType } from '../apimachinery/resource-types';
+import { storageKey } from '../apimachinery/resource-types';
+import { badRequest } from '../apimachinery/status-error';
 
-export type { Cell, Table, TableColumnDefinition, TableRow, TableRowCondition } from './printers/table';
+export type { Cell, Table, TableColumnDefinition, TableRow, TableRowCondition } from './table';
 
 /** `?includeObject=`: what each row carries in `object`. */
 export type IncludeObject = 'None' | 'Metadata' | 'Object';

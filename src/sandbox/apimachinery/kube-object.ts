@@ -43,3 +43,8 @@ export function isKubeObject(value: unknown): value is KubeObject {
 export function clone<T>(value: T): T {
   return structuredClone(value);
 }
+
+/** A metav1.Time as the API server writes it: RFC 3339 in UTC, whole seconds. */
+export function timestamp(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -11,8 +11,8 @@
 // CriticalAddonsOnly toleration); the GLBC default-backend manifest (template label name: glbc).
 // From memory, not checked: the heapster and event-exporter container commands, the
 // prometheus-to-sd and cluster-proportional-autoscaler tags, kube-proxy's command line.
-import { hexId } from './controllers/naming';
-import type { KubeObject } from './kube-object';
+import { hexId } from './naming';
+import type { KubeObject } from '../apimachinery/kube-object';
 
 const NAMESPACE = 'kube-system';
 

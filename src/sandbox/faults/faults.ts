@@ -1,56 +1,10 @@
-// Faults on demand, for reliability tests: added latency, error rates, dropped watches, forced
-// 410s, refused connections, RBAC denials and expired tokens, and the workload faults of
-// workload-faults.ts (crash loops, failing image pulls, NotReady nodes). Set from a JSON file
-// (`--faults FILE`) or in-process through `Faults.set()`.
-import type { CrashLoopRule, WorkloadFaultConfig } from './workload-faults';
+// Faults on demand, for reliability tests: the fault schema of fault-config.ts, answered for the API
+// server, the kubelet and the simulated containers. Set from a JSON file (`--faults FILE`) or
+// in-process through `Faults.set()`.
+import type { CrashLoopRule, DebugEndpointRule, ErrorRule, FaultConfig } from './fault-config';
 import { crashLoopRule, imagePullError, isNodeNotReady } from './workload-faults';
 
-export interface ErrorRule {
-  /** `get`, `list`, `watch`, `create`, `update`, `patch`, `delete`, or `*`. */
-  verb?: string;
-  /** Resource plural (`pods`), or `*`. */
-  resource?: string;
-  /** Fraction of matching requests that fail, 0..1 (default 1). */
-  rate?: number;
-  /** HTTP status to answer (default 500). */
-  code?: number;
-  /** Stop after this many injected errors. */
-  count?: number;
-}
-
-export interface DenyRule {
-  verb?: string;
-  /** A resource plural (`services`, with its subresources) or one subresource (`services/proxy`, `pods/portforward`). */
-  resource?: string;
-  namespace?: string;
-}
-
-export interface FaultConfig extends WorkloadFaultConfig {
-  /** Added to every request, in milliseconds. */
-  latencyMs?: number;
-  errors?: ErrorRule[];
-  /** Close every watch stream after this many events. */
-  dropWatchesAfterEvents?: number;
-  /** Answer the next N watches with a 410 Expired event. */
-  goneOnNextWatches?: number;
-  /** Refuse (reset) new connections for this many milliseconds from now. */
-  refuseConnectionsForMs?: number;
-  /** Answer 403 Forbidden, as RBAC would, for these requests. */
-  deny?: DenyRule[];
-  /** Answer every authenticated request 401, as an expired token does. */
-  expiredToken?: boolean;
-  /** Istio components whose debug endpoints (`/debug/*`, `/v1/registration`) answer 500 or malformed JSON. */
-  debugEndpoints?: DebugEndpointRule[];
-}
-
-export interface DebugEndpointRule {
-  /** The pod's `app` label (`pilot`, `istiod`), or `*`. */
-  app?: string;
-  /** `error`: HTTP 500; `malformed`: 200 with the JSON cut off mid-way. */
-  answer: 'error' | 'malformed';
-}
-
-export type { CrashLoopRule, ImagePullRule, WorkloadFaultConfig } from './workload-faults';
+export type { CrashLoopRule, DebugEndpointRule, DenyRule, ErrorRule, FaultConfig, ImagePullRule, WorkloadFaultConfig } from './fault-config';
 
 const matches = (rule: { verb?: string; resource?: string }, verb: string, resource: string): boolean =>
   (!rule.verb || rule.verb === '*' || rule.verb === verb) && (!rule.resource || rule.resource === '*' || rule.resource === resource);

@@ -1,8 +1,8 @@
 // Discovery documents: /api, /apis, per group-version resource lists, and the aggregated
 // discovery (apidiscovery.k8s.io v2 / v2beta1) that kubectl 1.32 asks for first.
-import type { ResourceRegistry } from './resource-registry';
-import type { ResourceType } from './resource-types';
-import { groupVersion } from './resource-types';
+import type { ResourceRegistry } from '../apimachinery/resource-registry';
+import type { ResourceType } from '../apimachinery/resource-types';
+import { groupVersion } from '../apimachinery/resource-types';
 
 interface SubresourceInfo {
   kind: string;

@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
-import type { KubeObject } from './kube-object';
+import type { KubeObject } from '../apimachinery/kube-object';
 import type { ObjectStore, StoreEvent } from './object-store';
 
 interface SavedState {

@@ -1,38 +1,20 @@
 // The sandbox's etcd: objects by storage key and namespace/name, one global resourceVersion
 // counter, and a bounded history of changes that watches replay from. Pure data structure: the
-// API semantics (defaults, validation, deletion rules) live in api-server.ts.
-import type { KubeObject } from './kube-object';
-import { clone } from './kube-object';
+// API semantics (defaults, validation, deletion rules) live in the handlers and lifecycle.
+import type { KubeObject } from '../apimachinery/kube-object';
+import { clone } from '../apimachinery/kube-object';
+import type { ObjectStorage, StoreEvent, StoreListener, WatchEventType } from './storage';
+import { TooOldResourceVersionError } from './storage';
 
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
-
-export interface StoreEvent {
-  readonly type: WatchEventType;
-  readonly storageKey: string;
-  readonly resourceVersion: number;
-  /** The object after the change (for DELETED: as it was, with the deletion's resourceVersion). */
-  readonly object: KubeObject;
-  /** The object before a MODIFIED change, for watches that filter by selector. */
-  readonly previous?: KubeObject;
-}
-
-export type StoreListener = (event: StoreEvent) => void;
+export type { StoreEvent, StoreListener, WatchEventType } from './storage';
+export { TooOldResourceVersionError } from './storage';
 
 /** Sees each change before the store applies it (the write-ahead log); when it throws, nothing changed. */
 export type WriteAhead = (event: StoreEvent) => void;
 
-export class TooOldResourceVersionError extends Error {
-  constructor(
-    readonly requested: number,
-    readonly oldest: number,
-  ) {
-    super(`too old resource version: ${requested} (${oldest})`);
-  }
-}
-
 const objectKey = (namespace: string | undefined, name: string): string => `${namespace ?? ''}/${name}`;
 
-export class ObjectStore {
+export class ObjectStore implements ObjectStorage {
   private readonly tables = new Map<string, Map<string, KubeObject>>();
   private readonly history: StoreEvent[] = [];
   private readonly listeners = new Set<StoreListener>();

@@ -1,0 +1,119 @@
+// CREATE (k8s.io/apiserver pkg/endpoints/handlers/create.go with the generic store's BeforeCreate):
+// the body must match the URL, names are generated and checked, the namespace must exist and not be
+// Terminating, defaults and admission run, managedFields record the writer, then storage.
+import { randomUUID } from 'node:crypto';
+import { applyDefaults, defaultLegacySelector } from '../apimachinery/defaults';
+import { convertObject } from '../apimachinery/conversion';
+import type { KubeObject } from '../apimachinery/kube-object';
+import { clone, timestamp } from '../apimachinery/kube-object';
+import type { ResourceRequest } from '../apimachinery/request-info';
+import { groupVersion, storageApiVersion, storageKey } from '../apimachinery/resource-types';
+import { alreadyExists, badRequest, invalid, methodNotAllowed, namespaceTerminating, notFound } from '../apimachinery/status-error';
+import { managerOrUserAgent, updateManagedFields } from '../patch/managed-fields';
+import { parseObject } from './request-body';
+import type { HandlerScope } from './scope';
+import { isDryRun, present } from './scope';
+
+const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** The random suffix of a generated name (apiserver's names.SimpleNameGenerator alphabet). */
+export function randomSuffix(length = 5): string {
+  let suffix = '';
+  for (let i = 0; i < length; i++) suffix += NAME_CHARS[Math.floor(Math.random() * NAME_CHARS.length)];
+  return suffix;
+}
+
+export function checkBodyMatchesRequest(req: ResourceRequest, object: KubeObject): void {
+  const expected = groupVersion(req.group, req.version);
+  if (object.apiVersion && object.apiVersion !== expected) {
+    throw badRequest(`the API version in the data (${object.apiVersion}) does not match the expected API version (${expected})`);
+  }
+  if (object.kind && object.kind !== req.type.kind) {
+    throw badRequest(`the kind in the data (${object.kind}) does not match the expected kind (${req.type.kind})`);
+  }
+  object.apiVersion = expected;
+  object.kind = req.type.kind;
+  if (req.type.namespaced) {
+    if (object.metadata.namespace && req.namespace && object.metadata.namespace !== req.namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    object.metadata.namespace = req.namespace ?? object.metadata.namespace;
+    if (!object.metadata.namespace) throw badRequest('the namespace of the object is required');
+  } else {
+    delete object.metadata.namespace;
+  }
+}
+
+function validateName(req: ResourceRequest, object: KubeObject): void {
+  const name = object.metadata.name;
+  if (!name) {
+    throw invalid(req.group, req.type.kind, '', [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }]);
+  }
+  const allowsDots = !['services', 'namespaces'].includes(req.type.resource);
+  if (name.length > 253 || !DNS_SUBDOMAIN.test(name) || (!allowsDots && name.includes('.'))) {
+    throw invalid(req.group, req.type.kind, name, [
+      {
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: "${name}": a lowercase RFC 1123 ${allowsDots ? 'subdomain' : 'label'} must consist of lower case alphanumeric characters, '-'${allowsDots ? " or '.'" : ''}, and must start and end with an alphanumeric character`,
+        field: 'metadata.name',
+      },
+    ]);
+  }
+}
+
+function checkNamespace(scope: HandlerScope, req: ResourceRequest, object: KubeObject): void {
+  if (!req.type.namespaced) return;
+  const namespace = scope.store.get('/namespaces', undefined, object.metadata.namespace!);
+  if (!namespace) throw notFound('', 'namespaces', object.metadata.namespace!);
+  if (namespace.metadata.deletionTimestamp) {
+    throw namespaceTerminating(object.metadata.namespace!, req.group, req.type.resource, object.metadata.name ?? '');
+  }
+}
+
+/** Creates an object: the path every write of a new object takes, controllers included. */
+export function create(scope: HandlerScope, req: ResourceRequest, body: string | KubeObject, query: URLSearchParams = new URLSearchParams(), applied = false): KubeObject {
+  const object = typeof body === 'string' ? parseObject(body) : clone(body);
+  if (req.subresource) throw methodNotAllowed('the server does not allow this method on the requested resource');
+  checkBodyMatchesRequest(req, object);
+  if (!object.metadata.name && object.metadata.generateName) {
+    object.metadata.name = `${object.metadata.generateName}${randomSuffix()}`;
+  }
+  validateName(req, object);
+  checkNamespace(scope, req, object);
+  const key = storageKey(req.type);
+  if (scope.store.get(key, object.metadata.namespace, object.metadata.name!)) {
+    throw alreadyExists(req.group, req.type.resource, object.metadata.name!);
+  }
+  const metadata = object.metadata;
+  delete metadata.resourceVersion;
+  delete metadata.deletionTimestamp;
+  metadata.uid = randomUUID();
+  metadata.creationTimestamp = timestamp(scope.now());
+  if (object.spec !== undefined || ['apps', 'extensions', 'batch'].includes(req.group)) metadata.generation = 1;
+  defaultLegacySelector(object, req.group, req.version);
+  applyDefaults(object, req.group);
+  // Admission: mutating (Istio's sidecar injector, which defaults what it adds), validating, then what storage fills in.
+  scope.admission.admit('CREATE', req, object);
+  const tracked = applied ? object : recordUpdate(scope, req, query, undefined, object);
+  if (isDryRun(query)) return present(tracked, req);
+  const stored = scope.store.put(key, convertObject(tracked, storageApiVersion(req.type)));
+  scope.lifecycle.afterWrite(req.type, stored, undefined);
+  return present(stored, req);
+}
+
+/** Records the writer's `Update` in managedFields (every write but server-side apply, which records its own). */
+export function recordUpdate(scope: HandlerScope, req: ResourceRequest, query: URLSearchParams, previous: KubeObject | undefined, next: KubeObject): KubeObject {
+  return updateManagedFields({
+    schemas: scope.patchSchemas,
+    group: req.group,
+    version: req.version,
+    kind: req.type.kind,
+    subresource: req.subresource,
+    hasStatusSubresource: req.type.subresources.includes('status'),
+    now: scope.now(),
+    previous,
+    next,
+    manager: managerOrUserAgent(query.get('fieldManager'), req.userAgent),
+  });
+}
