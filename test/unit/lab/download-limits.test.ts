@@ -12,8 +12,8 @@ import { Header } from 'tar';
 import type { RawEntry } from '../../../scripts/lib/release-archive.mjs';
 import { rawTar } from '../../../scripts/lib/release-archive.mjs';
 import { extractArchive } from '../../../src/lab/download/extract-archive';
-import { ReleaseError } from '../../../src/lab/download/release-error';
 import { MAX_UNPACKED_BYTES } from '../../../src/lab/download/release-limits';
+import { refusal } from './release-refusal';
 
 let work: string;
 before(() => {
@@ -46,16 +46,6 @@ function counted(chunks: Buffer[]): { source: Readable; read: () => number; tota
   return { source, read: () => read, total: chunks.reduce((sum, chunk) => sum + chunk.length, 0) };
 }
 
-async function refusal(promise: Promise<unknown>): Promise<ReleaseError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ReleaseError, `expected a ReleaseError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('the archive was accepted');
-}
-
 const leftovers = (out: string): string[] => fs.readdirSync(out).filter((name) => name.includes('.partial-'));
 
 for (const [what, block] of [
@@ -81,7 +71,7 @@ test('refuses an entry that declares 1 GB before writing any of it', { timeout: 
   const header = Buffer.alloc(512);
   new Header({ path: `${top}/bin/istioctl`, type: 'File', size: 1024 * MIB, mode: 0o755, mtime: new Date(0) }).encode(header);
   const { source, read, total } = counted([zlib.gzipSync(header), ...members(Buffer.alloc(MIB), 1024)]);
-  const error = await refusal(extractArchive({ archive: 'istio-1.2.2-linux.tar.gz', kind: 'tar.gz', target: path.join(out, top), source }));
+  const error = await refusal(extractArchive({ archive: 'istio-1.2.2-linux.tar.gz', kind: 'tar.gz', target: path.join(out, top), source }), 'the archive');
   assert.equal(error.code, 'hostile-archive', error.message);
   assert.equal(error.details.reason, 'too-large');
   assert.equal(error.details.limit, MAX_UNPACKED_BYTES);
@@ -107,7 +97,7 @@ test('refuses a gzip bomb of 1 GB that declares no entry at all (pax headers), o
   assert.ok(total < 4 * MIB && block.length * 2048 > 1000 * MIB, 'about 1 MB that inflates to 1 GB');
   // A cap of 32 MiB instead of 512 keeps the test short; the count is the same code either way.
   const limits = { maxEntries: 10_000, maxBytes: 32 * MIB };
-  const error = await refusal(extractArchive({ archive: 'istio-1.2.2-linux.tar.gz', kind: 'tar.gz', target: path.join(out, top), source, limits }));
+  const error = await refusal(extractArchive({ archive: 'istio-1.2.2-linux.tar.gz', kind: 'tar.gz', target: path.join(out, top), source, limits }), 'the archive');
   assert.equal(error.code, 'hostile-archive', error.message);
   assert.equal(error.details.reason, 'too-large');
   assert.equal(error.details.entry, 'istio-1.2.2-linux.tar.gz');

@@ -15,10 +15,10 @@ import type { BuiltArchive, ReleaseMirror } from '../../../scripts/lib/release-a
 import { buildReleaseArchive, gzip, rawTar, sha256Line, startReleaseMirror } from '../../../scripts/lib/release-archive.mjs';
 import { parsePlatform } from '../../../src/istio/releases/archive-names';
 import { downloadRelease, useLocalArchive } from '../../../src/lab/download/release-download';
-import { ReleaseError } from '../../../src/lab/download/release-error';
 import { MAX_ARCHIVE_BYTES } from '../../../src/lab/download/release-limits';
 import { releaseDirectory } from '../../../src/lab/downloaded-release';
 import { createCertificates } from '../../../src/sandbox/cluster/certs';
+import { refusal } from './release-refusal';
 
 const linux = parsePlatform('linux-amd64')!;
 const MIB = 1024 * 1024;
@@ -87,16 +87,6 @@ const notFound = (res: http.ServerResponse): void => {
 let dirCount = 0;
 const freshDir = (): string => fs.mkdtempSync(path.join(work, `downloads-${dirCount++}-`));
 const everything = (dir: string): string[] => fs.readdirSync(dir);
-
-async function refusal(promise: Promise<unknown>): Promise<ReleaseError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ReleaseError, `expected a ReleaseError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('the download was accepted');
-}
 
 test('does not follow a redirect to file://: a mirror cannot install a local file as verified', async () => {
   // What the server points at: a complete release and its checksum, lying on this machine.
