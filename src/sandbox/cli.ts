@@ -46,11 +46,13 @@ async function main(): Promise<void> {
     nodes,
     speed,
   });
-  process.stdout.write(`ready ${sandbox.url}\nkubeconfig ${kubeconfigPath}\n`);
+  // One write: whoever waits for `ready` sees the lines about the kubeconfig with it.
+  const lines = [`ready ${sandbox.url}`, `kubeconfig ${kubeconfigPath}`];
   const current = sandbox.kubeconfigFile?.currentContext;
   if (current !== undefined && current !== SANDBOX_CONTEXT) {
-    process.stdout.write(`context ${SANDBOX_CONTEXT} added; the current context stays ${JSON.stringify(current)} (kubectl --context ${SANDBOX_CONTEXT} …)\n`);
+    lines.push(`context ${SANDBOX_CONTEXT} added; the current context stays ${JSON.stringify(current)} (kubectl --context ${SANDBOX_CONTEXT} …)`);
   }
+  process.stdout.write(`${lines.join('\n')}\n`);
   const stop = (): void => {
     sandbox.close().then(
       () => process.exit(0),
