@@ -31,8 +31,6 @@ export interface ControllerManagerOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-/** About what pulling the book's images and starting their containers took on GKE. */
-export const BASE_PULL_DELAY_MS = 3000;
 /** Passes in a row before the manager waits for the next change (a safety net against a write loop). */
 const MAX_PASSES = 200;
 
@@ -96,7 +94,7 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
     for (const step of [
       () => options.faults && syncNodeHealth(client, options.faults, recorder, time),
       () => syncWorkloads(client, time, onError, recorder, messages, createBackoff),
-      () => syncPods(client, clock, BASE_PULL_DELAY_MS * options.speed, onError, environment),
+      () => syncPods(client, clock, onError, environment),
       () => syncEndpoints(client, managedEndpoints, onError),
     ]) {
       try {

@@ -1,8 +1,9 @@
 // The scheduler and the kubelets: binds pending pods to the least busy ready node (or reports
-// FailedScheduling), then walks each pod through ContainerCreating → Running (ready) after a
-// simulated image pull, recording their events; pods that do not restart (Jobs) exit 0 with
-// reason Completed a moment later. Pods a workload fault holds go through pod-faults.ts, and
-// readiness that waits on another component through readiness.ts.
+// FailedScheduling), then walks each pod through the stages of pod-stages.ts (ContainerCreating →
+// Running (ready) after a simulated image pull; pods that do not restart, as Jobs', exit 0 with
+// reason Completed a moment later), writing each stage's status and recording its events. Pods a
+// workload fault holds go through pod-faults.ts, and readiness that waits on another component
+// through readiness.ts.
 import type { Faults } from '../faults/faults';
 import type { KubeObject } from '../apimachinery/kube-object';
 import type { ControllerClient } from '../client/client';
@@ -13,7 +14,8 @@ import { failedSchedulingMessage, isNodeReady, isNodeSchedulable } from './node-
 import { faultyPodStatus, isFaultyPod } from './pod-faults';
 import { statusWithReadiness, unreadyByDependency } from './readiness';
 import { hexId } from './naming';
-import { waitsForAttach } from '../streams/exec-attach';
+import type { PodStage, StageStatus } from './pod-stages';
+import { BASE_PULL_DELAY_MS, POD_STAGES, nextStage, stageDelayMs } from './pod-stages';
 import type { NodeAddressing } from './nodes';
 import { nodeAddressings } from './nodes';
 import type { Json } from '../apimachinery/objects';
@@ -40,28 +42,27 @@ function imageId(image: string): string {
   return `docker-pullable://${repository}@sha256:${hexId(`image/${image}`)}`;
 }
 
-type ContainerState = 'creating' | 'running' | 'completed';
-
-function containerStatuses(pod: KubeObject, state: ContainerState, time: string): Json[] {
-  const waiting = asList(asJson(pod.spec).initContainers).length ? 'PodInitializing' : 'ContainerCreating';
+function containerStatuses(pod: KubeObject, stage: StageStatus, time: string): Json[] {
+  const waiting = asList(asJson(pod.spec).initContainers).length ? 'PodInitializing' : (stage.reason ?? 'ContainerCreating');
+  const state = stage.container;
   return asList(asJson(pod.spec).containers).map((container) => {
     const name = String(container.name);
     const image = String(container.image);
-    const base: Json = { name, image, imageID: state === 'creating' ? '' : imageId(image) };
-    if (state === 'creating') return { ...base, state: { waiting: { reason: waiting } }, lastState: {}, ready: false, restartCount: 0, started: false };
+    const base: Json = { name, image, imageID: state === 'waiting' ? '' : imageId(image) };
+    if (state === 'waiting') return { ...base, state: { waiting: { reason: waiting } }, lastState: {}, ready: false, restartCount: 0, started: false };
     const containerID = `docker://${hexId(`container/${pod.metadata.uid}/${name}`)}`;
     const startedAt = String(asJson(asJson(asList(asJson(pod.status).containerStatuses).find((entry) => entry.name === name)?.state).running).startedAt ?? time);
-    if (state === 'running') return { ...base, containerID, state: { running: { startedAt } }, lastState: {}, ready: true, restartCount: 0, started: true };
-    return { ...base, containerID, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt, finishedAt: time, containerID } }, lastState: {}, ready: false, restartCount: 0, started: false };
+    if (state === 'running') return { ...base, containerID, state: { running: { startedAt } }, lastState: {}, ready: stage.ready, restartCount: 0, started: true };
+    return { ...base, containerID, state: { terminated: { exitCode: stage.exitCode ?? 0, reason: stage.reason ?? 'Completed', startedAt, finishedAt: time, containerID } }, lastState: {}, ready: false, restartCount: 0, started: false };
   });
 }
 
 /** Init containers (Istio's injected `istio-init`) run to completion before the containers start. */
-function initContainerStatuses(pod: KubeObject, state: ContainerState, time: string): Json[] {
+function initContainerStatuses(pod: KubeObject, state: StageStatus['container'], time: string): Json[] {
   return asList(asJson(pod.spec).initContainers).map((container) => {
     const name = String(container.name);
     const image = String(container.image);
-    if (state === 'creating') return { name, image, imageID: '', state: { waiting: { reason: 'PodInitializing' } }, lastState: {}, ready: false, restartCount: 0 };
+    if (state === 'waiting') return { name, image, imageID: '', state: { waiting: { reason: 'PodInitializing' } }, lastState: {}, ready: false, restartCount: 0 };
     const containerID = `docker://${hexId(`container/${pod.metadata.uid}/${name}`)}`;
     const previous = asJson(asJson(asList(asJson(pod.status).initContainerStatuses).find((entry) => entry.name === name)?.state).terminated);
     const terminated = { exitCode: 0, reason: 'Completed', startedAt: previous.startedAt ?? time, finishedAt: previous.finishedAt ?? time, containerID };
@@ -69,31 +70,33 @@ function initContainerStatuses(pod: KubeObject, state: ContainerState, time: str
   });
 }
 
-export function podStatus(pod: KubeObject, node: NodeAddressing, podIp: string | undefined, state: ContainerState, time: string): Json {
+/** The status a stage writes on the pod. */
+export function podStatus(pod: KubeObject, node: Pick<NodeAddressing, 'internalIp'>, podIp: string | undefined, stage: StageStatus, time: string): Json {
   const previous = asJson(pod.status);
   const scheduled = asList(previous.conditions).find((entry) => entry.type === 'PodScheduled');
   const names = asList(asJson(pod.spec).containers).map((container) => String(container.name));
-  const ready = state === 'running';
-  const notReady = state === 'completed' ? 'PodCompleted' : 'ContainersNotReady';
-  const message = state === 'completed' ? undefined : `containers with unready status: [${names.join(' ')}]`;
+  const state = stage.container;
+  const ready = stage.ready;
+  const notReady = state === 'terminated' ? 'PodCompleted' : 'ContainersNotReady';
+  const message = state === 'terminated' ? undefined : `containers with unready status: [${names.join(' ')}]`;
   const initNames = asList(asJson(pod.spec).initContainers).map((container) => String(container.name));
-  const isInitializing = state === 'creating' && initNames.length > 0;
+  const isInitializing = state === 'waiting' && initNames.length > 0;
   const conditions = [
     isInitializing
       ? podCondition('Initialized', false, time, 'ContainersNotInitialized', `containers with incomplete status: [${initNames.join(' ')}]`)
-      : podCondition('Initialized', true, String(asList(previous.conditions).find((entry) => entry.type === 'Initialized' && entry.status === 'True')?.lastTransitionTime ?? time), state === 'completed' ? 'PodCompleted' : undefined),
+      : podCondition('Initialized', true, String(asList(previous.conditions).find((entry) => entry.type === 'Initialized' && entry.status === 'True')?.lastTransitionTime ?? time), state === 'terminated' ? 'PodCompleted' : undefined),
     ready ? podCondition('Ready', true, time) : podCondition('Ready', false, time, notReady, message),
     ready ? podCondition('ContainersReady', true, time) : podCondition('ContainersReady', false, time, notReady, message),
     scheduled ?? podCondition('PodScheduled', true, time),
   ];
   return {
-    phase: state === 'creating' ? 'Pending' : state === 'running' ? 'Running' : 'Succeeded',
+    phase: stage.phase,
     conditions,
     hostIP: node.internalIp,
     ...(podIp ? { podIP: podIp, podIPs: [{ ip: podIp }] } : {}),
     startTime: previous.startTime ?? time,
     ...(initNames.length ? { initContainerStatuses: initContainerStatuses(pod, state, time) } : {}),
-    containerStatuses: containerStatuses(pod, state, time),
+    containerStatuses: containerStatuses(pod, stage, time),
     qosClass: previous.qosClass ?? 'BestEffort',
   };
 }
@@ -104,15 +107,7 @@ function freeIp(node: NodeAddressing, used: Set<string>): string {
   throw new Error(`node ${node.name} has no free pod IP in ${node.podCidr}`);
 }
 
-const stateOf = (pod: KubeObject): ContainerState | undefined => {
-  const status = asJson(pod.status);
-  if (!asList(status.containerStatuses).length) return undefined;
-  if (status.phase === 'Running') return 'running';
-  if (status.phase === 'Succeeded') return 'completed';
-  return 'creating';
-};
-
-export function syncPods(client: ControllerClient, clock: KubeletClock, pullDelayMs: number, onError: (error: unknown) => void, environment: KubeletEnvironment): void {
+export function syncPods(client: ControllerClient, clock: KubeletClock, onError: (error: unknown) => void, environment: KubeletEnvironment, stages: readonly PodStage[] = POD_STAGES): void {
   const nodes = nodeAddressings(client);
   if (nodes.length === 0) return;
   const pods = client.list(PODS);
@@ -126,6 +121,7 @@ export function syncPods(client: ControllerClient, clock: KubeletClock, pullDela
   }
   const usedIps = new Set(pods.map((pod) => String(asJson(pod.status).podIP ?? '')));
   const time = clock.now().toISOString().replace(/\.\d+Z$/, 'Z');
+  const pullDelayMs = BASE_PULL_DELAY_MS * environment.speed;
   for (const pod of pods) {
     if (pod.metadata.deletionTimestamp || isPodTerminated(pod)) continue;
     try {
@@ -162,10 +158,30 @@ export function syncPods(client: ControllerClient, clock: KubeletClock, pullDela
     // Init containers first, under their own field path (`spec.initContainers{istio-init}`).
     const containers: Json[] = [...asList(asJson(pod.spec).initContainers).map((container) => ({ ...container, list: 'initContainers' })), ...asList(asJson(pod.spec).containers).map((container) => ({ ...container, list: 'containers' }))];
     const containerEvent = (container: Json, reason: string, message: string) => recorder.record(pod, 'Normal', reason, message, source, `spec.${String(container.list)}{${String(container.name)}}`);
-    const state = stateOf(pod);
-    if (state === undefined) {
-      client.updateStatus(PODS, { ...pod, status: podStatus(pod, node, undefined, 'creating', time) });
-      for (const container of containers) containerEvent(container, 'Pulling', messages.pulling(String(container.image)));
+    const stage = nextStage(pod, stages);
+    const isDue = (due: PodStage) => clock.dueAt(uid, due.name, stageDelayMs(due, environment.speed)) <= clock.now().getTime();
+    const enter = (due: PodStage, unready: string[]): void => {
+      let ip = asJson(pod.status).podIP as string | undefined;
+      if (!ip && due.status.phase !== 'Pending') {
+        ip = asJson(pod.spec).hostNetwork ? node.internalIp : freeIp(node, usedIps);
+        usedIps.add(ip);
+      }
+      const next = { ...pod, status: podStatus(pod, node, ip, due.status, time) };
+      client.updateStatus(PODS, { ...next, status: (due.status.ready && statusWithReadiness(next, unready, time)) || next.status });
+      for (const container of containers) {
+        const name = String(container.name);
+        const image = String(container.image);
+        for (const event of due.events) {
+          if (event === 'Pulling') containerEvent(container, 'Pulling', messages.pulling(image));
+          else if (event === 'Pulled') containerEvent(container, 'Pulled', messages.pulled(image, stageDelayMs(due, environment.speed) / 1000));
+          else if (event === 'Created') containerEvent(container, 'Created', messages.created(name));
+          else containerEvent(container, 'Started', messages.started(name));
+        }
+      }
+    };
+    // The first stage is written at once, before any fault: the kubelet has seen the pod.
+    if (stage?.selector.from === 'none') {
+      enter(stage, []);
       return;
     }
     if (environment.faults && isFaultyPod(pod, environment.faults)) {
@@ -185,7 +201,7 @@ export function syncPods(client: ControllerClient, clock: KubeletClock, pullDela
     const probeFailed = () => {
       for (const name of unready) recorder.record(pod, 'Warning', 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503', source, `spec.containers{${name}}`);
     };
-    if (state === 'running') {
+    if (asJson(pod.status).phase === 'Running') {
       // Also what makes a pod ready again after its node was not ready.
       const status = statusWithReadiness(pod, unready, time);
       if (status) {
@@ -194,21 +210,9 @@ export function syncPods(client: ControllerClient, clock: KubeletClock, pullDela
         return;
       }
     }
-    if (state === 'creating' && clock.dueAt(uid, 'start', pullDelayMs) <= clock.now().getTime()) {
-      const ip = asJson(pod.spec).hostNetwork ? node.internalIp : freeIp(node, usedIps);
-      usedIps.add(ip);
-      const running = { ...pod, status: podStatus(pod, node, ip, 'running', time) };
-      client.updateStatus(PODS, { ...running, status: statusWithReadiness(running, unready, time) ?? running.status });
-      for (const container of containers) {
-        const name = String(container.name);
-        containerEvent(container, 'Pulled', messages.pulled(String(container.image), pullDelayMs / 1000));
-        containerEvent(container, 'Created', messages.created(name));
-        containerEvent(container, 'Started', messages.started(name));
-      }
-      probeFailed();
-    } else if (state === 'running' && asJson(pod.spec).restartPolicy !== 'Always' && !waitsForAttach(pod) && clock.dueAt(uid, 'exit', pullDelayMs / 2) <= clock.now().getTime()) {
-      // Not a container waiting for an attach (kubectl run -i): pods/attach runs its command and ends it.
-      client.updateStatus(PODS, { ...pod, status: podStatus(pod, node, String(asJson(pod.status).podIP), 'completed', time) });
+    if (stage && isDue(stage)) {
+      enter(stage, unready);
+      if (stage.status.ready) probeFailed();
     }
   }
 
