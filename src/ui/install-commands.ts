@@ -33,6 +33,8 @@ import type { ClusterService } from './cluster-service';
 import { confirmIstioctl, terminalLinkDirectory } from './istioctl-trust';
 import { kubeErrorMessage } from './kube-error-messages';
 import { escapeMarkdown, markdownCode, outside } from './outside-text';
+import { presenceOn, releasePresence } from './release-presence';
+import { interruptedText } from './step-hint-text';
 import { releasesDirectory } from './release-commands';
 import { affectsSettings, istioNamespace, istioVersion } from './settings';
 import { quoteCommandLine, shellKind } from './shell-quote';
@@ -226,9 +228,12 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
       if (!args.yes && !dryRun) {
         const install = vscode.l10n.t('Install');
         const preview = vscode.l10n.t('Preview (Server Dry Run)');
+        // An install a window reload interrupted: say so, since Install is how it is finished.
+        const presence = await presenceOn(client, objects, log);
+        const interrupted = presence?.state === 'interrupted' ? `${interruptedText(presence)}\n\n` : '';
         const choice = await vscode.window.showInformationMessage(
           vscode.l10n.t('Install Istio {0} into {1}? {2} objects from {3}.', outside(release.plan.version), outside(connection.contextName), objects.length, outside(source)),
-          { modal: true, detail: commandLine(release.plan.install) },
+          { modal: true, detail: interrupted + commandLine(release.plan.install) },
           install,
           preview,
         );
@@ -442,8 +447,10 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
     await mark('cluster', reachable ? 'done' : 'failed', connection.contextName, since);
     if (!reachable) return;
     const pods = await core.listNamespacedPod({ namespace: istioNamespace() }).then((list) => list.items, () => []);
+    // No pods: an install interrupted by a window reload leaves objects without workloads.
+    const presence = pods.length || !release ? undefined : await releasePresence(release, connection, log);
     // The same checks tick the steps and say why they are not done yet.
-    const install = checkInstall(pods.length);
+    const install = checkInstall(pods.length, presence?.state === 'interrupted' ? presence : undefined);
     await mark('install', install.status, install.status === 'done' ? release?.plan.version : undefined, since, install.hint);
     const watch = checkControlPlane(pods);
     await mark('watch', watch.status, pods.length ? release?.plan.version : undefined, since, watch.hint);

@@ -1,4 +1,5 @@
-// Words a lab step's "not yet" hint (src/lab/step-hints.ts) for the Lab Steps view.
+// Words a lab step's "not yet" hint (src/lab/step-hints.ts) for the Lab Steps view, and an
+// interrupted install for the views that show it.
 import * as vscode from 'vscode';
 import type { StepHint } from '../lab/step-hints';
 import type { LabStepId } from '../lab/steps';
@@ -26,7 +27,7 @@ export function stepHintText(hint: StepHint, title: (id: LabStepId) => string, n
     case 'not-installed':
       return vscode.l10n.t('Istio is not installed on this cluster');
     case 'install-interrupted':
-      return vscode.l10n.t('Install was interrupted: {0} of {1} objects exist. Install again to finish, or Uninstall', hint.present, hint.total);
+      return interruptedText(hint);
     case 'install-failed':
       return vscode.l10n.t('the last install did not finish: see the Istio Lab output');
     case 'pods-not-ready': {
@@ -44,4 +45,9 @@ export function stepHintText(hint: StepHint, title: (id: LabStepId) => string, n
     case 'registry-not-opened':
       return vscode.l10n.t('Pilot answers, but the registry has not been opened');
   }
+}
+
+/** An install a window reload (or a cancel) stopped half-way: the Lab Steps view, the Pods view's status bar item and the Install confirmation say it alike. */
+export function interruptedText(counts: { readonly present: number; readonly total: number }): string {
+  return vscode.l10n.t('Install was interrupted: {0} of {1} objects exist. Install again to finish, or Uninstall', counts.present, counts.total);
 }
