@@ -80,10 +80,11 @@ export class LabStepsTreeProvider implements vscode.TreeDataProvider<LabStepsNod
       item.id = `step:${node.step.id}`;
       item.contextValue = 'labStep';
       item.iconPath = stateIcon(state);
-      // Not done yet: why, in the description too, since that is what the learner reads first.
+      // Not done yet: why, in the description too, since that is what the learner reads first
+      // (also for a failure its check explained, such as an interrupted install).
       const hint = stepHint(node.step.id, (id) => this.progress.state(id));
       const why = hint ? stepHintText(hint, stepTitle) : undefined;
-      item.description = why && state.status === 'todo' ? why : stateText(state);
+      item.description = why && (state.status === 'todo' || state.hint) ? why : stateText(state);
       // The state's detail and the hint name a context, version or pod from outside: escaped like the rest.
       const tooltip = new OutsideMarkdown().appendText(stateText(state));
       if (why) tooltip.appendMarkdown('\n\n').appendText(vscode.l10n.t('Not yet: {0}', why));
