@@ -3,6 +3,7 @@
 // fetched), kept per workspace and re-checked against the cluster when the extension starts.
 // Any part of the extension marks a step through `mark` (the UI exposes it as the internal
 // command `istioLab.markLabStep`, e.g. `executeCommand('istioLab.markLabStep', 'registry')`).
+import type { StepHint } from './step-hints';
 import type { LabStepId } from './steps';
 import { labSteps } from './steps';
 
@@ -12,6 +13,8 @@ export interface StepState {
   readonly status: StepStatus;
   /** Structured detail the UI words: a version, a context, counts. */
   readonly detail?: string;
+  /** Why the step is not done, when the check that found it says more than its status. */
+  readonly hint?: StepHint;
   /** Epoch milliseconds of the check. */
   readonly at?: number;
 }
@@ -44,16 +47,16 @@ export class LabProgress {
    * Records a step's state. `checkedSince`: when the check that found it began; a state marked
    * since then is newer than what this check saw (a download finished meanwhile) and stays.
    */
-  async mark(id: LabStepId, status: StepStatus = 'done', detail?: string, at = Date.now(), checkedSince?: number): Promise<void> {
+  async mark(id: LabStepId, status: StepStatus = 'done', detail?: string, at = Date.now(), checkedSince?: number, hint?: StepHint): Promise<void> {
     const previous = this.states[id];
-    if (previous?.status === status && previous.detail === detail) {
+    if (previous?.status === status && previous.detail === detail && JSON.stringify(previous.hint) === JSON.stringify(hint)) {
       // Confirmed again by a command: newer (a re-check that began before it must not undo it),
       // but nothing to show or save.
       if (checkedSince === undefined) this.states = { ...this.states, [id]: { ...previous, at } };
       return;
     }
     if (checkedSince !== undefined && previous?.at !== undefined && previous.at >= checkedSince) return;
-    this.states = { ...this.states, [id]: { status, ...(detail ? { detail } : {}), at } };
+    this.states = { ...this.states, [id]: { status, ...(detail ? { detail } : {}), ...(hint ? { hint } : {}), at } };
     await this.store.update(KEY, this.states);
     for (const listener of this.listeners) listener();
   }

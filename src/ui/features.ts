@@ -38,7 +38,7 @@ export function activateFeatures({ context, log, podsView, attachPods, attachSte
   registerLabCommands(context, steps, log);
   const sandbox = registerSandboxCluster(context, cluster, log);
   registerContextPicker(context, log, sandbox);
-  registerPodExplorer(context, cluster, log, podsView, attachPods);
+  registerPodExplorer(context, cluster, log, podsView, attachPods, steps.progress);
   const restoreRegistry = registerRegistryViewer(context, cluster, log);
   registerReleaseCommands(context, log);
   registerInstallCommands(context, cluster, log);

@@ -27,10 +27,14 @@ import type { InstallTimelineData, PodLike } from '../lab/install-timeline';
 import { InstallTimeline, controlPlaneReady, hasTimings, podRows } from '../lab/install-timeline';
 import type { LabStepId } from '../lab/steps';
 import type { StepStatus } from '../lab/lab-progress';
+import type { StepHint } from '../lab/step-hints';
+import { checkControlPlane, checkInstall } from '../lab/step-hints';
 import type { ClusterService } from './cluster-service';
 import { confirmIstioctl, terminalLinkDirectory } from './istioctl-trust';
 import { kubeErrorMessage } from './kube-error-messages';
 import { escapeMarkdown, markdownCode, outside } from './outside-text';
+import { presenceOn, releasePresence } from './release-presence';
+import { interruptedText } from './step-hint-text';
 import { releasesDirectory } from './release-commands';
 import { affectsSettings, istioNamespace, istioVersion } from './settings';
 import { quoteCommandLine, shellKind } from './shell-quote';
@@ -83,8 +87,8 @@ class ReportDocuments implements vscode.TextDocumentContentProvider {
   }
 }
 
-const mark = (step: LabStepId, status: StepStatus, detail?: string, checkedSince?: number) =>
-  vscode.commands.executeCommand('istioLab.markLabStep', step, status, detail, checkedSince).then(undefined, () => undefined);
+const mark = (step: LabStepId, status: StepStatus, detail?: string, checkedSince?: number, hint?: StepHint) =>
+  vscode.commands.executeCommand('istioLab.markLabStep', step, status, detail, checkedSince, hint).then(undefined, () => undefined);
 
 export function registerInstallCommands(context: vscode.ExtensionContext, cluster: ClusterService, log: vscode.LogOutputChannel): void {
   const reports = new ReportDocuments();
@@ -224,9 +228,12 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
       if (!args.yes && !dryRun) {
         const install = vscode.l10n.t('Install');
         const preview = vscode.l10n.t('Preview (Server Dry Run)');
+        // An install a window reload interrupted: say so, since Install is how it is finished.
+        const presence = await presenceOn(client, objects, log);
+        const interrupted = presence?.state === 'interrupted' ? `${interruptedText(presence)}\n\n` : '';
         const choice = await vscode.window.showInformationMessage(
           vscode.l10n.t('Install Istio {0} into {1}? {2} objects from {3}.', outside(release.plan.version), outside(connection.contextName), objects.length, outside(source)),
-          { modal: true, detail: commandLine(release.plan.install) },
+          { modal: true, detail: interrupted + commandLine(release.plan.install) },
           install,
           preview,
         );
@@ -298,7 +305,10 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
     const line = vscode.l10n.t('{0} created, {1} unchanged, {2} failed', counts.created ?? 0, counts.unchanged ?? 0, counts.failed ?? 0);
     output.appendLine(`# ${line}${report.cancelled ? ` (${vscode.l10n.t('cancelled: {0} objects not created', counts.cancelled ?? 0)})` : ''}`);
     void mark('install', failed.length || report.cancelled ? 'failed' : 'done', release.plan.version);
-    if (ready) void mark('watch', 'done', release.plan.version);
+    if (wait) {
+      const watch = checkControlPlane(wait.pods);
+      void mark('watch', ready ? 'done' : watch.status, release.plan.version, undefined, ready ? undefined : watch.hint);
+    }
     const timelineButton = vscode.l10n.t('Show Install Timeline');
     const outputButton = vscode.l10n.t('Show Output');
     const buttons = [timelineButton, outputButton];
@@ -437,13 +447,13 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
     await mark('cluster', reachable ? 'done' : 'failed', connection.contextName, since);
     if (!reachable) return;
     const pods = await core.listNamespacedPod({ namespace: istioNamespace() }).then((list) => list.items, () => []);
-    if (pods.length === 0) {
-      await mark('install', 'todo', undefined, since);
-      await mark('watch', 'todo', undefined, since);
-      return;
-    }
-    await mark('install', 'done', release?.plan.version, since);
-    await mark('watch', controlPlaneReady(pods) ? 'done' : 'todo', release?.plan.version, since);
+    // No pods: an install interrupted by a window reload leaves objects without workloads.
+    const presence = pods.length || !release ? undefined : await releasePresence(release, connection, log);
+    // The same checks tick the steps and say why they are not done yet.
+    const install = checkInstall(pods.length, presence?.state === 'interrupted' ? presence : undefined);
+    await mark('install', install.status, install.status === 'done' ? release?.plan.version : undefined, since, install.hint);
+    const watch = checkControlPlane(pods);
+    await mark('watch', watch.status, pods.length ? release?.plan.version : undefined, since, watch.hint);
   }
 }
 

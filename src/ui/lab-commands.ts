@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { LabStep } from '../lab/steps';
 import type { StepStatus } from '../lab/lab-progress';
 import { isLabStepId } from '../lab/lab-progress';
+import type { StepHint } from '../lab/step-hints';
 import { LAB_WALKTHROUGH_ID, findLabStep, labSteps, terminalLineFor } from '../lab/steps';
 import type { LabStepsNode, LabStepsTreeProvider } from './lab-steps-tree';
 import { stepTitle } from './lab-steps-tree';
@@ -57,9 +58,10 @@ export function registerLabCommands(
     }),
     // Internal (not in the palette): how any view marks its lab step, e.g. the registry viewer
     // `executeCommand('istioLab.markLabStep', 'registry')` once it has fetched the registry.
-    vscode.commands.registerCommand('istioLab.markLabStep', async (step?: unknown, status: StepStatus = 'done', detail?: string, checkedSince?: number) => {
+    vscode.commands.registerCommand('istioLab.markLabStep', async (step?: unknown, status: StepStatus = 'done', detail?: string, checkedSince?: number, hint?: StepHint) => {
       if (!isLabStepId(step)) throw new Error(`istioLab.markLabStep: unknown lab step ${JSON.stringify(step)}`);
-      await tree.progress.mark(step, status, detail, Date.now(), typeof checkedSince === 'number' ? checkedSince : undefined);
+      const checked = typeof hint === 'object' && hint !== null && typeof hint.code === 'string' ? hint : undefined;
+      await tree.progress.mark(step, status, detail, Date.now(), typeof checkedSince === 'number' ? checkedSince : undefined, checked);
     }),
     // Internal: a step's state as the Lab Steps view shows it, for other views and tests.
     vscode.commands.registerCommand('istioLab.labStepState', (step?: unknown) => {

@@ -6,7 +6,9 @@ import type { StepState } from '../lab/lab-progress';
 import { LabProgress } from '../lab/lab-progress';
 import type { LabStep, LabStepId } from '../lab/steps';
 import { LAB_ISTIO_VERSION, labSteps } from '../lab/steps';
+import { stepHint } from '../lab/step-hints';
 import { OutsideMarkdown } from './outside-markdown';
+import { stepHintText } from './step-hint-text';
 
 export type LabStepsNode =
   | { readonly kind: 'step'; readonly step: LabStep }
@@ -78,10 +80,15 @@ export class LabStepsTreeProvider implements vscode.TreeDataProvider<LabStepsNod
       item.id = `step:${node.step.id}`;
       item.contextValue = 'labStep';
       item.iconPath = stateIcon(state);
-      item.description = stateText(state);
-      // The state's detail is a context name or version from outside: escaped like the rest.
-      item.tooltip = new OutsideMarkdown()
-        .appendText(stateText(state))
+      // Not done yet: why, in the description too, since that is what the learner reads first
+      // (also for a failure its check explained, such as an interrupted install).
+      const hint = stepHint(node.step.id, (id) => this.progress.state(id));
+      const why = hint ? stepHintText(hint, stepTitle) : undefined;
+      item.description = why && (state.status === 'todo' || state.hint) ? why : stateText(state);
+      // The state's detail and the hint name a context, version or pod from outside: escaped like the rest.
+      const tooltip = new OutsideMarkdown().appendText(stateText(state));
+      if (why) tooltip.appendMarkdown('\n\n').appendText(vscode.l10n.t('Not yet: {0}', why));
+      item.tooltip = tooltip
         .appendMarkdown('\n\n')
         .appendText(vscode.l10n.t('Open this step in the lab guide.'))
         .appendCodeblock(node.step.commands.join('\n'), 'sh');

@@ -2,6 +2,7 @@
 // connection. One pod watch runs per connection; a new context or namespace replaces it.
 import * as vscode from 'vscode';
 import { controlPlaneHealth } from '../istio/pod-tree-model';
+import type { LabProgress } from '../lab/lab-progress';
 import type { ClusterConnection } from '../kube/connection';
 import { kubernetesClient } from '../kube/connection';
 import { KubeError } from '../kube/kube-errors';
@@ -15,6 +16,7 @@ import { affectsSettings, istioNamespace } from './settings';
 import { PODS_VIEW_ID } from './view-ids';
 import { kubeErrorMessage } from './kube-error-messages';
 import { outside } from './outside-text';
+import { interruptedText } from './step-hint-text';
 
 /**
  * Runs the Istio Pods view: `view` was created at activation around a stand-in provider, and
@@ -26,6 +28,7 @@ export function registerPodExplorer(
   log: vscode.LogOutputChannel,
   view: vscode.TreeView<PodsElement>,
   attach: (provider: vscode.TreeDataProvider<PodsElement>) => void,
+  progress: LabProgress,
 ): void {
   const tree = new PodsTreeProvider(istioNamespace);
   attach(tree);
@@ -68,7 +71,10 @@ export function registerPodExplorer(
   };
 
   const update = (): void => {
-    const welcome = tree.welcome();
+    // No pods, but the re-check found the release's objects without workloads (a reload mid-install).
+    const installHint = progress.state('install').hint;
+    const interrupted = installHint?.code === 'install-interrupted' ? installHint : undefined;
+    const welcome = tree.welcome() === 'noIstio' && interrupted ? 'interrupted' : tree.welcome();
     void vscode.commands.executeCommand('setContext', 'istioLab.pods.welcome', welcome);
     view.description = tree.filter ? vscode.l10n.t('filter: {0}', tree.filter) : undefined;
     void vscode.commands.executeCommand('setContext', 'istioLab.pods.filtered', Boolean(tree.filter));
@@ -80,13 +86,22 @@ export function registerPodExplorer(
     }
     const health = controlPlaneHealth(tree.pods, istioNamespace(), Date.now());
     const versions = tree.istioVersions.length ? `Istio ${tree.istioVersions[0]}` : undefined;
-    const icon = tree.error ? '$(warning)' : health.failing ? '$(error)' : health.isReady ? '$(pass)' : health.total ? '$(sync~spin)' : '$(circle-large-outline)';
     const error = tree.error;
-    const state = error ? vscode.l10n.t('cannot watch pods') : health.total ? vscode.l10n.t('{0}/{1} ready', health.ready, health.total) : vscode.l10n.t('no Istio');
+    const halfInstalled = !error && !health.total ? interrupted : undefined;
+    const icon = error || halfInstalled ? '$(warning)' : health.failing ? '$(error)' : health.isReady ? '$(pass)' : health.total ? '$(sync~spin)' : '$(circle-large-outline)';
+    const state = error
+      ? vscode.l10n.t('cannot watch pods')
+      : health.total
+        ? vscode.l10n.t('{0}/{1} ready', health.ready, health.total)
+        : halfInstalled
+          ? vscode.l10n.t('install interrupted ({0}/{1} objects)', halfInstalled.present, halfInstalled.total)
+          : vscode.l10n.t('no Istio');
     status.text = `${icon} ${[connection.contextName, versions, state].filter(Boolean).join(' · ')}`;
     status.tooltip = error
       ? kubeErrorMessage(error)
-      : vscode.l10n.t('Istio control plane on {0}: {1} of {2} pods ready. Click to show the Istio Pods view.', connection.contextName, health.ready, health.total);
+      : halfInstalled
+        ? interruptedText(halfInstalled)
+        : vscode.l10n.t('Istio control plane on {0}: {1} of {2} pods ready. Click to show the Istio Pods view.', connection.contextName, health.ready, health.total);
     status.show();
     void vscode.commands.executeCommand('setContext', 'istioLab.controlPlaneReady', health.isReady);
   };
@@ -96,6 +111,7 @@ export function registerPodExplorer(
     status,
     { dispose: () => store?.dispose() },
     tree.onDidUpdate(update),
+    progress.onDidChange(update),
     cluster.onDidChangeConnection(() => {
       if (started) void connect();
     }),

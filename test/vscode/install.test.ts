@@ -9,7 +9,7 @@ import type { CheckResult } from '../../src/istio/precheck/precheck';
 import type { ApplyReport, DeleteReport } from '../../src/kube/apply/apply-engine';
 import type { Sandbox } from '../../src/sandbox';
 import { startSandbox } from '../../src/sandbox';
-import { assertShows, screenshot, settings } from './ui-helpers';
+import { assertShows, screenshot, settings, treeRows } from './ui-helpers';
 
 const EXTENSION_ID = 'istio-lab.istio-lab';
 
@@ -74,6 +74,17 @@ describe('pre-check, install and uninstall through the commands', function () {
     await vscode.commands.executeCommand('workbench.view.extension.istioLab');
     await assertShows('done (1.2.2)', 'the Lab Steps view does not show the install done');
     await screenshot('install-done');
+  });
+
+  it('Lab Steps says why the registry step is not done yet: Pilot answers, the registry was not opened', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.istioLab');
+    const hint = 'Pilot answers, but the registry has not been opened';
+    await assertShows(hint, 'the Lab Steps view does not say why the registry step is not done');
+    const rows = await treeRows('Lab Steps');
+    if (rows === undefined) return; // desktop runs have no launcher to read the rows
+    const registry = rows.find((row) => row.level === 1 && row.label.startsWith('7.'));
+    assert.equal(registry?.description, hint, JSON.stringify(rows));
+    await screenshot('lab-steps-hints');
   });
 
   it('shows the install timeline with every pod becoming ready', async () => {
