@@ -3,11 +3,37 @@
 // fetched), kept per workspace and re-checked against the cluster when the extension starts.
 // Any part of the extension marks a step through `mark` (the UI exposes it as the internal
 // command `istioLab.markLabStep`, e.g. `executeCommand('istioLab.markLabStep', 'registry')`).
-import type { StepHint } from './step-hints';
 import type { LabStepId } from './steps';
 import { labSteps } from './steps';
 
 export type StepStatus = 'todo' | 'done' | 'warning' | 'failed';
+
+/** Why a step is not done yet, as a code with parameters that src/ui words (computed in step-hints.ts). */
+export type StepHint =
+  | { readonly code: 'no-cluster' }
+  | { readonly code: 'cluster-unreachable' }
+  | { readonly code: 'not-downloaded' }
+  | { readonly code: 'checksum-not-verified' }
+  | { readonly code: 'needs-step'; readonly step: LabStepId }
+  | { readonly code: 'precheck-not-run' }
+  | { readonly code: 'precheck-blocked' }
+  | { readonly code: 'precheck-warnings' }
+  | { readonly code: 'not-installed' }
+  | { readonly code: 'install-interrupted'; readonly present: number; readonly total: number }
+  | { readonly code: 'install-failed' }
+  | {
+      readonly code: 'pods-not-ready';
+      readonly ready: number;
+      readonly total: number;
+      /** The workload (Deployment or Job) of the first pod that is not ready, and why it waits. */
+      readonly waitingFor?: string;
+      readonly reason?: string;
+      /** Epoch milliseconds since when that pod exists, so the UI can say for how long. */
+      readonly since?: number;
+    }
+  | { readonly code: 'control-plane-not-ready' }
+  | { readonly code: 'guide-not-read' }
+  | { readonly code: 'registry-not-opened' };
 
 export interface StepState {
   readonly status: StepStatus;

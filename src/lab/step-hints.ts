@@ -2,34 +2,10 @@
 // The checks that tick the steps from the cluster (the install and the control plane coming up)
 // return their hint with their status, so the tick and the hint come from the same look; the
 // other steps' hints follow from the states of the steps they need.
-import type { StepState, StepStatus } from './lab-progress';
+import type { StepHint, StepState, StepStatus } from './lab-progress';
 import type { LabStepId } from './steps';
 
-export type StepHint =
-  | { readonly code: 'no-cluster' }
-  | { readonly code: 'cluster-unreachable' }
-  | { readonly code: 'not-downloaded' }
-  | { readonly code: 'checksum-not-verified' }
-  | { readonly code: 'needs-step'; readonly step: LabStepId }
-  | { readonly code: 'precheck-not-run' }
-  | { readonly code: 'precheck-blocked' }
-  | { readonly code: 'precheck-warnings' }
-  | { readonly code: 'not-installed' }
-  | { readonly code: 'install-interrupted'; readonly present: number; readonly total: number }
-  | { readonly code: 'install-failed' }
-  | {
-      readonly code: 'pods-not-ready';
-      readonly ready: number;
-      readonly total: number;
-      /** The workload (Deployment or Job) of the first pod that is not ready, and why it waits. */
-      readonly waitingFor?: string;
-      readonly reason?: string;
-      /** Epoch milliseconds since when that pod exists, so the UI can say for how long. */
-      readonly since?: number;
-    }
-  | { readonly code: 'control-plane-not-ready' }
-  | { readonly code: 'guide-not-read' }
-  | { readonly code: 'registry-not-opened' };
+export type { StepHint } from './lab-progress';
 
 /** A step's state as a check finds it: the status that ticks it, and why it is not done. */
 export interface StepCheck {
