@@ -3,6 +3,7 @@
 // and removes those, and only those, before the next unpack into the same folder.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isProcessAlive } from '../process-alive';
 
 /** The prefix `mkdtemp` completes (with six random characters) for an unpack of `target` by this process. */
 export function partialPrefix(target: string): string {
@@ -39,7 +40,7 @@ export async function removeStalePartials(parent: string, now = Date.now()): Pro
     if (!stat?.isDirectory()) continue;
     const age = now - stat.mtimeMs;
     const pid = match[1] === undefined ? undefined : Number(match[1]);
-    const stale = pid === undefined ? age > UNNAMED_DEAD_MS : age > SURELY_DEAD_MS || !isRunning(pid);
+    const stale = pid === undefined ? age > UNNAMED_DEAD_MS : age > SURELY_DEAD_MS || !isProcessAlive(pid);
     if (!stale) continue;
     await fs.promises.rm(directory, { recursive: true, force: true, maxRetries: 3 }).then(
       () => removed.push(name),
@@ -49,12 +50,3 @@ export async function removeStalePartials(parent: string, now = Date.now()): Pro
   return removed;
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, as another user.
-    return (error as { code?: string }).code === 'EPERM';
-  }
-}

@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SandboxLock } from './sandbox-lock';
-import { claimSandboxLock, isProcessAlive, isServing, readSandboxLock, releaseSandboxLock, writeSandboxLock } from './sandbox-lock';
+import { isProcessAlive } from '../process-alive';
+import { claimSandboxLock, isServing, readSandboxLock, releaseSandboxLock, writeSandboxLock } from './sandbox-lock';
 import type { SandboxProcess } from './sandbox-process';
 import { SandboxProcessError, startSandboxProcess } from './sandbox-process';
 

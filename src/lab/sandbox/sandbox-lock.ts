@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { isProcessAlive } from '../process-alive';
 
 export interface SandboxLock {
   /** The process (extension host) that started the sandbox and stops it when its window closes. */
@@ -26,16 +27,6 @@ export type SandboxClaim =
   | { readonly kind: 'running'; readonly lock: SandboxLock & { sandboxPid: number; url: string } }
   /** Another window is starting it now. */
   | { readonly kind: 'starting'; readonly lock: SandboxLock };
-
-/** True while a process with this pid exists (EPERM: it exists, owned by someone else). */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export function readSandboxLock(file: string): SandboxLock | undefined {
   let text: string;
