@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
+import { writeFileAtomically } from '../storage/atomic-file';
 
 export interface Kubeconfig {
   apiVersion?: string;
@@ -94,21 +95,7 @@ export function writeKubeconfigFile(file: string, ours: Kubeconfig, options: { f
     }
   }
   const config = existing ? mergeKubeconfig(existing, ours) : ours;
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
-  try {
-    // 0600 from the first byte: the token is never readable by others, not even for a moment.
-    const fd = fs.openSync(temporary, 'wx', 0o600);
-    try {
-      fs.writeSync(fd, yaml.dump(config));
-      fs.fchmodSync(fd, 0o600);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temporary, target);
-  } catch (error) {
-    fs.rmSync(temporary, { force: true });
-    throw error;
-  }
+  // 0600 from the first byte: the token is never readable by others, not even for a moment.
+  writeFileAtomically(target, yaml.dump(config));
   return { merged: existing !== undefined, currentContext: String(config['current-context'] ?? '') };
 }

@@ -18,6 +18,7 @@ import { ObjectStore } from '../storage/object-store';
 import { ResourceRegistry } from '../apimachinery/resource-registry';
 import { resourceTypeFromCrd } from '../apimachinery/resource-registry';
 import { BUILTIN_RESOURCE_TYPES, storageKey } from '../apimachinery/resource-types';
+import { writeFileAtomically } from '../storage/atomic-file';
 import { droppedTailMessage, loadState, logFilePath, StateLog } from '../storage/state-file';
 import type { Kubeconfig, WrittenKubeconfig } from './kubeconfig-file';
 import { writeKubeconfigFile } from './kubeconfig-file';
@@ -79,11 +80,7 @@ function loadOrCreateCredentials(stateDir: string | undefined): Credentials {
   const file = stateDir ? path.join(stateDir, 'credentials.json') : undefined;
   if (file && fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as Credentials;
   const credentials = { ...createCertificates(), token: randomBytes(24).toString('base64url') };
-  if (file) {
-    fs.mkdirSync(stateDir!, { recursive: true });
-    fs.writeFileSync(`${file}.tmp`, JSON.stringify(credentials), { mode: 0o600 });
-    fs.renameSync(`${file}.tmp`, file);
-  }
+  if (file) writeFileAtomically(file, JSON.stringify(credentials));
   return credentials;
 }
 

@@ -10,6 +10,7 @@
 // cut of the machine itself may lose the last moments, as etcd with fsync off would.)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomically } from './atomic-file';
 import { crc32 } from 'node:zlib';
 import type { KubeObject } from '../apimachinery/kube-object';
 import type { ObjectStore, StoreEvent } from './object-store';
@@ -176,23 +177,7 @@ export function saveState(stateDir: string, store: ObjectStore): void {
     resourceVersion: store.resourceVersion,
     objects: [...store.entries()].map(([storageKey, object]) => ({ storageKey, object })),
   };
-  const file = stateFilePath(stateDir);
-  fs.mkdirSync(stateDir, { recursive: true });
-  const temporary = `${file}.tmp`;
-  try {
-    const fd = fs.openSync(temporary, 'w', 0o600);
-    try {
-      fs.writeSync(fd, JSON.stringify(state));
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temporary, file);
-  } catch (error) {
-    // On a full disk a half-written temporary file would only hold on to the space.
-    fs.rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeFileAtomically(stateFilePath(stateDir), JSON.stringify(state));
 }
 
 function recordOf(event: StoreEvent): LogRecord {
