@@ -543,14 +543,11 @@ async function runInTerminal(istioctl: string, args: readonly string[], connecti
 
 const ICONS: Record<CheckResult['status'], string> = { pass: '✓', info: 'ℹ', warn: '⚠', fail: '✗' };
 
-/** Markdown-escapes text that comes from the cluster (names, messages): see outside-text.ts. */
-const escape = (text: string | number): string => escapeMarkdown(text);
-
 function precheckMarkdown(results: readonly CheckResult[], connection: ClusterConnection, release: ResolvedRelease): string {
   const lines = [
-    `# ${vscode.l10n.t('Pre-check for Istio {0}', escape(release.plan.version))}`,
+    `# ${vscode.l10n.t('Pre-check for Istio {0}', escapeMarkdown(release.plan.version))}`,
     '',
-    vscode.l10n.t('Cluster context {0} ({1}). Read-only: nothing was changed.', markdownCode(connection.contextName), escape(connection.server)),
+    vscode.l10n.t('Cluster context {0} ({1}). Read-only: nothing was changed.', markdownCode(connection.contextName), escapeMarkdown(connection.server)),
     '',
   ];
   for (const result of results) {
@@ -611,7 +608,7 @@ function checkTitle(id: CheckResult['id']): string {
 }
 
 function checkText(result: CheckResult): { text: string; fix?: string } {
-  const p = (name: string) => escape(result.params[name] ?? '');
+  const p = (name: string) => escapeMarkdown(result.params[name] ?? '');
   switch (result.code) {
     case 'reachable':
       return { text: vscode.l10n.t('The API server {0} answers.', p('server')) };
@@ -687,19 +684,19 @@ function checkText(result: CheckResult): { text: string; fix?: string } {
 function previewMarkdown(report: ApplyReport, objects: readonly ManifestObject[], connection: ClusterConnection, release: ResolvedRelease): string {
   const counts = countOutcomes(report.results);
   const lines = [
-    `# ${vscode.l10n.t('Install preview for Istio {0}', escape(release.plan.version))}`,
+    `# ${vscode.l10n.t('Install preview for Istio {0}', escapeMarkdown(release.plan.version))}`,
     '',
     vscode.l10n.t('A server dry run in {0}: the API server checked each object and stored nothing.', markdownCode(connection.contextName)),
     '',
     `| ${vscode.l10n.t('Kind')} | ${vscode.l10n.t('Objects')} |`,
     '|---|---:|',
-    ...objectsByKind(objects).map((kind) => `| ${escape(kind.group ? `${kind.kind} (${kind.group})` : kind.kind)} | ${kind.count} |`),
+    ...objectsByKind(objects).map((kind) => `| ${escapeMarkdown(kind.group ? `${kind.kind} (${kind.group})` : kind.kind)} | ${kind.count} |`),
     '',
     vscode.l10n.t('Would be created: {0}. Already there: {1}. Failed: {2}. Not checkable before their namespace or CRD exists: {3}.', counts.created ?? 0, counts.unchanged ?? 0, counts.failed ?? 0, counts.unverified ?? 0),
     '',
   ];
   const failed = report.results.filter((result) => result.outcome === 'failed');
-  if (failed.length) lines.push(`## ${vscode.l10n.t('Failures')}`, '', ...failed.map((result) => `- ${escape(failureText(result))}`), '');
+  if (failed.length) lines.push(`## ${vscode.l10n.t('Failures')}`, '', ...failed.map((result) => `- ${escapeMarkdown(failureText(result))}`), '');
   lines.push('```sh', `${commandLine(release.plan.install)} --dry-run=server`, '```');
   return `${lines.join('\n')}\n`;
 }
@@ -708,7 +705,7 @@ function timelineMarkdown(data: InstallTimelineData): string {
   const created = data.events.filter((event) => event.kind === 'object-created').length;
   const seconds = (at?: number) => (at === undefined ? '—' : `${at.toFixed(1)} s`);
   const lines = [
-    `# ${vscode.l10n.t('Install timeline of Istio {0}', escape(data.version))}`,
+    `# ${vscode.l10n.t('Install timeline of Istio {0}', escapeMarkdown(data.version))}`,
     '',
     vscode.l10n.t('Context {0}, started {1}. {2} objects created; times are seconds from the start of the install.', markdownCode(data.context), new Date(data.startedAt).toLocaleString(vscode.env.language), created),
     '',
@@ -720,7 +717,7 @@ function timelineMarkdown(data: InstallTimelineData): string {
   lines.push(
     `| ${vscode.l10n.t('Pod')} | ${vscode.l10n.t('Node')} | ${vscode.l10n.t('Scheduled')} | ${vscode.l10n.t('Containers started')} | ${vscode.l10n.t('Ready')} | ${vscode.l10n.t('Completed')} |`,
     '|---|---|---:|---:|---:|---:|',
-    ...podRows(data).map((row) => `| ${escape(row.pod)} | ${escape(row.node ?? '—')} | ${seconds(row.scheduled)} | ${seconds(row.started)} | ${seconds(row.ready)} | ${seconds(row.completed)} |`),
+    ...podRows(data).map((row) => `| ${escapeMarkdown(row.pod)} | ${escapeMarkdown(row.node ?? '—')} | ${seconds(row.scheduled)} | ${seconds(row.started)} | ${seconds(row.ready)} | ${seconds(row.completed)} |`),
     '',
     vscode.l10n.t('Started containers include the image pull: the simulated and real clusters both report it as ContainerCreating.'),
   );
