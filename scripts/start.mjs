@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SetupError, cacheDir, findChromium, startCodeServer, workbenchUrl } from './lib/browser-vscode.mjs';
 import { isLocale } from './lib/display-language.mjs';
-import { buildReleaseArchive, startReleaseMirror } from './lib/release-archive.mjs';
+import { startReleaseMirror } from './lib/release-archive.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -62,7 +62,7 @@ async function main() {
     console.log(`Sandbox cluster: ${sandbox.url} (kubeconfig ${sandbox.kubeconfig})`);
     Object.assign(settings, { 'istioLab.kubeconfig': sandbox.kubeconfig, 'istioLab.context': 'istio-lab-sandbox' });
     if (!(await reachable(GITHUB_RELEASES))) {
-      const mirror = await startOfflineMirror(path.join(home, 'mirror'));
+      const mirror = await startOfflineMirror();
       stopAtEnd.push(() => mirror.close());
       releases = `${GITHUB_RELEASES} is unreachable; serving an offline lab mirror at ${mirror.url}`;
       settings['istioLab.releaseBaseUrl'] = mirror.url;
@@ -215,18 +215,13 @@ async function reachable(url) {
 }
 
 /**
- * Without internet the lab still has a release to download: archives in the real layout built from
- * the real manifests in the fixtures (their bin/istioctl is a stand-in that says so), served on
- * 127.0.0.1 in GitHub's URL layout. Built once and kept with the rest of the lab's state.
+ * Without internet the lab still has a release to download: the offline lab release that the
+ * build (esbuild.js) puts in dist/offline-release/ for the extension, archives in the real layout
+ * built from the real manifests in the fixtures (their bin/istioctl is a stand-in that says so),
+ * served on 127.0.0.1 in GitHub's URL layout.
  */
-async function startOfflineMirror(dir) {
-  const marker = path.join(dir, '.complete');
-  if (!fs.existsSync(marker)) {
-    fs.rmSync(dir, { recursive: true, force: true });
-    for (const version of ['1.2.2', '1.26.1']) await buildReleaseArchive({ root: dir, version, platform: 'linux-amd64' });
-    fs.writeFileSync(marker, '');
-  }
-  return startReleaseMirror({ root: dir });
+function startOfflineMirror() {
+  return startReleaseMirror({ root: path.join(root, 'dist', 'offline-release') });
 }
 
 /** Merges settings into the workspace's .vscode/settings.json, keeping what the learner set there. */
