@@ -67,7 +67,10 @@ export async function treeRows(view: string): Promise<TreeRow[] | undefined> {
 /** Asserts the workbench shows `text`; desktop runs (no launcher) skip the check. */
 export async function assertShows(text: string, message: string, timeoutMs = 30_000): Promise<void> {
   const shows = await workbenchShows(text, timeoutMs);
-  if (shows !== undefined) assert.equal(shows, true, message);
+  if (shows === undefined || shows) return;
+  // What the workbench showed instead, for the run's log: a CI failure is otherwise unexplained.
+  const file = await screenshot(`not-shown-${text.replace(/[^\w]+/g, '-').slice(0, 40)}`).catch((error: Error) => `(no screenshot: ${error.message})`);
+  assert.fail(`${message}: "${text}" not seen within ${timeoutMs} ms; the workbench then: ${file}`);
 }
 
 /** Sets `istioLab.*` settings for the user. */
