@@ -1,6 +1,8 @@
 // The contract between the pod watch store (src/kube/pod-store.ts) and its readers (role
 // classification, the pod tree, the architecture diagram): a small projection of each pod,
-// kept instead of whole objects, and the store's observable surface.
+// kept instead of whole objects, and the store's observable surface. READY, STATUS and RESTARTS
+// come from kubectl's printPod, ported once in src/shared/pod-status.ts.
+import { podStatusColumns } from '../shared/pod-status';
 
 export interface ContainerSummary {
   readonly name: string;
@@ -138,84 +140,6 @@ interface ContainerStatus {
 
 /** Annotations kept in the projection: Istio's own (injection status, revision, ambient) and nothing else. */
 const isKeptAnnotation = (key: string): boolean => /^(sidecar\.istio\.io|istio\.io|ambient\.istio\.io|proxy\.istio\.io)\//.test(key);
-
-const isRestartable = (container: ContainerSpec | undefined): boolean => container?.restartPolicy === 'Always';
-
-function terminatedReason(terminated: TerminatedState, prefix: string): string {
-  if (terminated.reason) return prefix + terminated.reason;
-  return terminated.signal ? `${prefix}Signal:${terminated.signal}` : `${prefix}ExitCode:${terminated.exitCode ?? 0}`;
-}
-
-function isConditionTrue(conditions: readonly PodCondition[] | undefined, type: string): boolean {
-  return (conditions ?? []).some((condition) => condition.type === type && condition.status === 'True');
-}
-
-/**
- * READY, STATUS and RESTARTS as `kubectl get pods` prints them: printPod of kubectl's printers.go
- * (v1.32), with sidecar (restartable init) containers, Init:N/M, CrashLoopBackOff, Completed and
- * Terminating.
- */
-export function podStatusColumns(pod: PodObject): { status: string; readyContainers: number; totalContainers: number; restarts: number } {
-  const spec = pod.spec ?? {};
-  const status = pod.status ?? {};
-  const initSpecs = spec.initContainers ?? [];
-  const initByName = new Map(initSpecs.map((container) => [container.name, container]));
-  const totalContainers = (spec.containers ?? []).length + initSpecs.filter(isRestartable).length;
-  let readyContainers = 0;
-  let restarts = 0;
-  let restartableInitRestarts = 0;
-  // The registry sets Pending on create; a pod without a phase has not been seen by a kubelet.
-  const phase = status.phase || 'Pending';
-  let reason = status.reason || phase;
-  for (const condition of status.conditions ?? []) {
-    if (condition.type === 'PodScheduled' && condition.reason === 'SchedulingGated') reason = 'SchedulingGated';
-  }
-
-  let initializing = false;
-  const initStatuses = status.initContainerStatuses ?? [];
-  for (let i = 0; i < initStatuses.length; i++) {
-    const container = initStatuses[i];
-    const restartable = isRestartable(initByName.get(container.name));
-    restarts += container.restartCount ?? 0;
-    if (restartable) restartableInitRestarts += container.restartCount ?? 0;
-    const terminated = container.state?.terminated ?? undefined;
-    const waiting = container.state?.waiting ?? undefined;
-    if (terminated && (terminated.exitCode ?? 0) === 0) continue;
-    if (restartable && container.started === true) {
-      if (container.ready === true) readyContainers++;
-      continue;
-    }
-    if (terminated) reason = terminatedReason(terminated, 'Init:');
-    else if (waiting?.reason && waiting.reason !== 'PodInitializing') reason = `Init:${waiting.reason}`;
-    else reason = `Init:${i}/${initSpecs.length}`;
-    initializing = true;
-    break;
-  }
-
-  if (!initializing || isConditionTrue(status.conditions, 'Initialized')) {
-    restarts = restartableInitRestarts;
-    let hasRunning = false;
-    const statuses = status.containerStatuses ?? [];
-    for (let i = statuses.length - 1; i >= 0; i--) {
-      const container = statuses[i];
-      restarts += container.restartCount ?? 0;
-      const state = container.state ?? {};
-      if (state.waiting?.reason) reason = state.waiting.reason;
-      else if (state.terminated) reason = terminatedReason(state.terminated, '');
-      else if (container.ready === true && state.running) {
-        hasRunning = true;
-        readyContainers++;
-      }
-    }
-    // Back to Running when a container still runs (kubectl's own correction).
-    if (reason === 'Completed' && hasRunning) reason = isConditionTrue(status.conditions, 'Ready') ? 'Running' : 'NotReady';
-  }
-
-  const deleting = Boolean(pod.metadata?.deletionTimestamp);
-  if (deleting && status.reason === 'NodeLost') reason = 'Unknown';
-  else if (deleting && phase !== 'Failed' && phase !== 'Succeeded') reason = 'Terminating';
-  return { status: reason, readyContainers, totalContainers, restarts };
-}
 
 function summarizeContainer(spec: ContainerSpec, status: ContainerStatus | undefined): ContainerSummary {
   const state = status?.state ?? {};
