@@ -1,5 +1,6 @@
 // The lab of "Istio in Action" ch. 2 as data: each step, the walkthrough step it belongs to,
 // and the shell commands it stands for (what the learner would type without the extension).
+import { LAB_ISTIO_VERSION } from '../shared/istio-defaults';
 
 export type LabStepId = 'cluster' | 'download' | 'verify' | 'install' | 'watch' | 'architecture' | 'registry';
 
@@ -10,9 +11,6 @@ export interface LabStep {
   /** Other ways to do the same thing, shown beside the commands but not part of the run. */
   readonly variants?: readonly string[];
 }
-
-/** The Istio release the book's lab uses. */
-export const LAB_ISTIO_VERSION = '1.2.2';
 
 export const LAB_WALKTHROUGH_ID = 'deployIstio';
 

@@ -25,6 +25,7 @@ import { createNonce, registryPageHtml } from './registry-html';
 import { outside } from './outside-text';
 import { affectsSettings, istioNamespace, istioVersion, registryAutoRefreshSeconds } from './settings';
 import { REGISTRY_VIEW_TYPE } from './view-ids';
+import { ISTIO_NAMESPACE } from '../shared/istio-defaults';
 
 const HEALTH_DEBOUNCE_MS = 250;
 
@@ -65,7 +66,7 @@ export function describeRegistryError(error: unknown, era?: IstioEra): string {
     const hint = error.kubectlHint ? ` ${vscode.l10n.t('Check with: {0}', error.kubectlHint)}` : '';
     switch (error.code) {
       case 'forbidden':
-        return vscode.l10n.t('Forbidden: your Kubernetes user may not {0} {1} in {2} (RBAC).', error.details.verb ?? 'get', error.details.resource ?? '', error.details.namespace ?? 'istio-system') + hint;
+        return vscode.l10n.t('Forbidden: your Kubernetes user may not {0} {1} in {2} (RBAC).', error.details.verb ?? 'get', error.details.resource ?? '', error.details.namespace ?? ISTIO_NAMESPACE) + hint;
       case 'unauthorized':
         return vscode.l10n.t('The cluster rejected your credentials (401): the token or certificate has expired. Log in again and refresh.') + hint;
       case 'unreachable':

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConnectionSettings } from '../kube/connection';
 import type { ReleaseSource } from '../lab/download/release-download';
+import { ISTIO_NAMESPACE, LAB_ISTIO_VERSION } from '../shared/istio-defaults';
 
 const SECTION = 'istioLab';
 
@@ -32,7 +33,7 @@ export async function updateConnectionSettings(settings: ConnectionSettings): Pr
 
 /** The namespace Istio is installed in (`istioLab.namespace`), watched by the pod explorer. */
 export function istioNamespace(): string {
-  return config().get<string>('namespace') || 'istio-system';
+  return config().get<string>('namespace') || ISTIO_NAMESPACE;
 }
 
 /** Seconds between automatic refreshes of the open registry viewer (`istioLab.registry.autoRefreshSeconds`; 0 = off). */
@@ -43,7 +44,7 @@ export function registryAutoRefreshSeconds(): number {
 
 /** The Istio release the lab uses (`istioLab.istioVersion`; default the book's 1.2.2). */
 export function istioVersion(): string {
-  return config().get<string>('istioVersion')?.trim() || '1.2.2';
+  return config().get<string>('istioVersion')?.trim() || LAB_ISTIO_VERSION;
 }
 
 /** Where releases come from: `istioLab.releaseBaseUrl` (empty = GitHub) through VS Code's proxy settings. */

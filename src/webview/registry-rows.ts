@@ -5,6 +5,7 @@
 // per registry message, a filter yields row numbers, and `at(i)` makes the one Row a view draws.
 import type { ComponentId, RegistryDiff, RegistryEndpoint, RegistryPort, RegistryService, RegistrySnapshot, RemovedEndpoint } from '../shared/registry-messages';
 import { endpointId } from '../shared/registry-messages';
+import { ISTIO_NAMESPACE } from '../shared/istio-defaults';
 
 export type Row =
   | { readonly kind: 'namespace'; readonly id: string; readonly namespace: string; readonly services: number; readonly endpoints: number }
@@ -187,7 +188,7 @@ const ISTIO_SERVICES: Partial<Record<ComponentId, readonly string[]>> = {
 };
 
 /** Whether a service belongs to a diagram component: its own Services, or (sidecars) the services of the mesh's workloads. */
-export function belongsTo(component: ComponentId, service: RegistryService, istioNamespace = 'istio-system'): boolean {
+export function belongsTo(component: ComponentId, service: RegistryService, istioNamespace = ISTIO_NAMESPACE): boolean {
   if (component === 'sidecars') return service.namespace !== '' && service.namespace !== istioNamespace && service.namespace !== 'kube-system';
   return service.namespace === istioNamespace && (ISTIO_SERVICES[component] ?? []).includes(service.name);
 }

@@ -8,6 +8,7 @@ import type { PodIdentity } from '../roles/role-classifier';
 import { classifyPod } from '../roles/role-classifier';
 import type { PodFacts } from './registry-model';
 import { isPodReady } from './registry-model';
+import { ISTIO_NAMESPACE } from '../../shared/istio-defaults';
 
 /** The diagram's boxes per era, in drawing order. */
 export const DIAGRAM_COMPONENTS: Readonly<Record<IstioEra, readonly ComponentId[]>> = {
@@ -30,7 +31,7 @@ export interface ComponentState extends ComponentHealth {
 }
 
 /** Ready and existing pods per component of the era's diagram; a component without pods has desired 0 (missing). */
-export function componentHealth(pods: readonly (PodFacts & PodIdentity)[], era: IstioEra, language: string, istioNamespace = 'istio-system'): ComponentState[] {
+export function componentHealth(pods: readonly (PodFacts & PodIdentity)[], era: IstioEra, language: string, istioNamespace = ISTIO_NAMESPACE): ComponentState[] {
   const counts = new Map<ComponentId, { ready: number; desired: number }>();
   for (const pod of pods) {
     if (pod.deleting) continue;
@@ -48,6 +49,6 @@ export function componentHealth(pods: readonly (PodFacts & PodIdentity)[], era: 
 }
 
 /** istiod when an istiod pod exists, else the 1.0–1.4 layout (the lab's release). */
-export function guessEra(pods: readonly PodIdentity[], istioNamespace = 'istio-system'): IstioEra {
+export function guessEra(pods: readonly PodIdentity[], istioNamespace = ISTIO_NAMESPACE): IstioEra {
   return pods.some((pod) => classifyPod(pod, { istioNamespace }).component === 'istiod') ? 'istiod' : 'legacy';
 }

@@ -4,6 +4,7 @@
 // menu chosen for learners, not a list of what the tests happen to hold. The GitHub release list
 // (release-list.ts) adds patch releases and exact dates when it can be reached.
 import * as semver from 'semver';
+import { LAB_ISTIO_VERSION } from '../../shared/istio-defaults';
 
 /** Where a Kubernetes range comes from, so a pre-check can word its warning honestly. */
 export type KubernetesRangeSource =
@@ -82,7 +83,7 @@ const MINOR_LINES: readonly MinorLine[] = [
 ];
 
 /** Patch releases offered beside the minor lines: the book's 1.2.2, the release the lab installs. */
-const LAB_PATCHES: readonly string[] = ['1.2.2'];
+const LAB_PATCHES: readonly string[] = [LAB_ISTIO_VERSION];
 
 /** `1.2` for `1.2.2`; undefined for text that is not a release version. */
 export function minorOf(version: string): string | undefined {

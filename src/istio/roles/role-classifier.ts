@@ -3,6 +3,7 @@
 // (an istio-proxy container or the injector's status annotation) and, last, "other".
 import type { ComponentId, RoleGroup } from './components';
 import { COMPONENTS } from './components';
+import { ISTIO_NAMESPACE } from '../../shared/istio-defaults';
 
 /** What classification reads of a pod; `PodSummary` (src/kube/pod-summary.ts) fits it. */
 export interface PodIdentity {
@@ -82,8 +83,6 @@ const RULES: readonly RoleRule[] = [
   { component: 'loki', labels: [{ app: 'loki' }, { 'app.kubernetes.io/name': 'loki' }], names: /^loki$/, istioNamespaceOnly: true },
 ];
 
-const DEFAULT_ISTIO_NAMESPACE = 'istio-system';
-
 /** The alphabet Kubernetes uses for generated name parts (pod-template-hash, pod suffix): no vowels. */
 const GENERATED = /^[bcdfghjklmnpqrstvwxz2456789]+$/;
 
@@ -148,7 +147,7 @@ function role(component: ComponentId, workload: string, pod: PodIdentity, matche
 }
 
 export function classifyPod(pod: PodIdentity, options: ClassifyOptions = {}): PodRole {
-  const inIstioNamespace = pod.namespace === (options.istioNamespace ?? DEFAULT_ISTIO_NAMESPACE);
+  const inIstioNamespace = pod.namespace === (options.istioNamespace ?? ISTIO_NAMESPACE);
   const workload = workloadName(pod);
   const isJob = pod.ownerKind === 'Job' || pod.labels['job-name'] !== undefined;
   if (isJob && inIstioNamespace) {
