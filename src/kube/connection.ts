@@ -16,6 +16,9 @@ import type { ExecConfig } from './exec-credentials';
 import { ExecCredentials, resolveExecCommand } from './exec-credentials';
 import { KubeError } from './kube-errors';
 
+/** client-node's kubeconfig, named through src/kube so other layers need not import client-node. */
+export type { KubeConfig };
+
 export interface ConnectionSettings {
   /** A kubeconfig file (or a `path.delimiter`-separated list); empty = KUBECONFIG or ~/.kube/config. */
   readonly kubeconfig?: string;

@@ -149,7 +149,7 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the cluster {0}', outside(connection.contextName)), cancellable: true },
         async (_progress, token) => {
           const signal = abortSignal(token);
-          const { probeCluster } = await import('../kube/precheck-probes');
+          const { probeCluster } = await import('../istio/precheck/precheck-probes');
           const facts = await probeCluster(connection.kubeConfig, requiredPermissions(istioNamespace()), istioNamespace(), signal);
           return evaluatePrecheck(facts, await releaseFacts(release));
         },
@@ -441,12 +441,11 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
       await mark('cluster', 'todo', undefined, since);
       return;
     }
-    const k8s = await import('../kube/connection').then((module) => module.kubernetesClient());
-    const core = connection.kubeConfig.makeApiClient(k8s.CoreV1Api);
-    const reachable = await core.listNamespace({ limit: 1 }).then(() => true, () => false);
+    const { isReachable, listPods } = await import('../kube/cluster-reads');
+    const reachable = await isReachable(connection.kubeConfig);
     await mark('cluster', reachable ? 'done' : 'failed', connection.contextName, since);
     if (!reachable) return;
-    const pods = await core.listNamespacedPod({ namespace: istioNamespace() }).then((list) => list.items, () => []);
+    const pods = await listPods(connection.kubeConfig, istioNamespace()).catch(() => []);
     // No pods: an install interrupted by a window reload leaves objects without workloads.
     const presence = pods.length || !release ? undefined : await releasePresence(release, connection, log);
     // The same checks tick the steps and say why they are not done yet.

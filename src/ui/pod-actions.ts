@@ -1,10 +1,11 @@
 // What a learner can do with a pod of the tree: follow its logs, describe it, port-forward to it,
 // open a terminal with the kubectl command typed in, copy its name.
-import * as net from 'node:net';
 import { Writable } from 'node:stream';
 import * as vscode from 'vscode';
 import type { ClusterConnection } from '../kube/connection';
-import { kubernetesClient } from '../kube/connection';
+import { followPodLog, readPod } from '../kube/pod-reads';
+import type { PortForwardListener } from '../kube/port-forward';
+import { listenPortForward } from '../kube/port-forward';
 import type { PodSummary } from '../kube/pod-summary';
 import { browserPage } from '../istio/roles/browser-page';
 import { DescribeDocumentProvider, DESCRIBE_SCHEME, describeUri } from './describe-document';
@@ -16,8 +17,7 @@ import { UnquotableArgumentError, quoteCommandLine, shellKind } from './shell-qu
 
 interface PortForwardSession {
   readonly label: string;
-  readonly server: net.Server;
-  readonly sockets: Set<net.Socket>;
+  readonly listener: PortForwardListener;
 }
 
 export function registerPodActions(context: vscode.ExtensionContext, tree: PodsTreeProvider, log: vscode.LogOutputChannel): void {
@@ -51,8 +51,7 @@ export function registerPodActions(context: vscode.ExtensionContext, tree: PodsT
   const setForwarding = () => void vscode.commands.executeCommand('setContext', 'istioLab.pods.forwarding', forwards.size > 0);
   const stopForward = (session: PortForwardSession): void => {
     forwards.delete(session);
-    for (const socket of session.sockets) socket.destroy();
-    session.server.close();
+    void session.listener.close();
     setForwarding();
     log.info(`port-forward stopped: ${session.label}`);
   };
@@ -108,7 +107,6 @@ export function registerPodActions(context: vscode.ExtensionContext, tree: PodsT
       const channel = existing?.channel ?? vscode.window.createOutputChannel(`Istio Lab: ${pod.name} (${container})`);
       channel.show(true);
       channel.appendLine(`$ kubectl -n ${pod.namespace} logs -f ${pod.name} -c ${container}`);
-      const k8s = await kubernetesClient();
       const output = new Writable({
         write(chunk: Buffer, _encoding, done) {
           channel.append(chunk.toString('utf8'));
@@ -117,7 +115,7 @@ export function registerPodActions(context: vscode.ExtensionContext, tree: PodsT
       });
       const entry = { channel, stop: undefined as AbortController | undefined };
       logStreams.set(key, entry);
-      entry.stop = await new k8s.Log(connection.kubeConfig).log(pod.namespace, pod.name, container, output, { follow: true, tailLines: 500 });
+      entry.stop = await followPodLog(connection, pod.namespace, pod.name, container, output, 500);
       output.on('finish', () => {
         entry.stop = undefined;
         channel.appendLine(vscode.l10n.t('— the log stream ended (the container stopped or the pod is gone) —'));
@@ -132,7 +130,7 @@ export function registerPodActions(context: vscode.ExtensionContext, tree: PodsT
         const session = await startPortForward(connection, pod, target, log);
         forwards.add(session);
         setForwarding();
-        const local = (session.server.address() as net.AddressInfo).port;
+        const local = session.listener.localPort;
         url = `http://127.0.0.1:${local}`;
         log.info(`port-forward started: ${session.label} → ${url}`);
         const open = vscode.l10n.t('Open in Browser');
@@ -150,7 +148,7 @@ export function registerPodActions(context: vscode.ExtensionContext, tree: PodsT
     }),
     vscode.commands.registerCommand('istioLab.pods.stopPortForwards', async () => {
       const picked = await vscode.window.showQuickPick(
-        [...forwards].map((session) => ({ label: session.label, detail: `http://127.0.0.1:${(session.server.address() as net.AddressInfo).port}`, session })),
+        [...forwards].map((session) => ({ label: session.label, detail: `http://127.0.0.1:${session.listener.localPort}`, session })),
         { canPickMany: true, title: vscode.l10n.t('Stop port-forwards'), ignoreFocusOut: true },
       );
       for (const { session } of picked ?? []) stopForward(session);
@@ -180,8 +178,7 @@ async function pickContainer(pod: PodSummary, title: string, withInit: boolean):
 
 /** The container ports of the pod's spec to choose from, or a number typed in. */
 async function pickPort(pod: PodSummary, connection: ClusterConnection): Promise<number | undefined> {
-  const k8s = await kubernetesClient();
-  const full = await connection.kubeConfig.makeApiClient(k8s.CoreV1Api).readNamespacedPod({ name: pod.name, namespace: pod.namespace });
+  const full = await readPod(connection, pod.namespace, pod.name);
   const ports = (full.spec?.containers ?? []).flatMap((container) =>
     (container.ports ?? []).map((port) => ({ label: String(port.containerPort), description: [container.name, port.name].filter(Boolean).join(' · '), port: port.containerPort })),
   );
@@ -197,22 +194,10 @@ async function pickPort(pod: PodSummary, connection: ClusterConnection): Promise
   return typed ? Number(typed) : undefined;
 }
 
-/** A local server on 127.0.0.1 whose every connection is forwarded to the pod's port over the API server. */
+/** A local port on 127.0.0.1 whose every connection is forwarded to the pod's port over the API server. */
 async function startPortForward(connection: ClusterConnection, pod: PodSummary, port: number, log: vscode.LogOutputChannel): Promise<PortForwardSession> {
-  const k8s = await kubernetesClient();
-  const forward = new k8s.PortForward(connection.kubeConfig);
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    forward.portForward(pod.namespace, pod.name, [port], socket, null, socket).catch((error: unknown) => {
-      log.warn(`port-forward to ${pod.namespace}/${pod.name}:${port} failed`, error);
-      socket.destroy();
-    });
+  const listener = await listenPortForward(connection.kubeConfig, { namespace: pod.namespace, pod: pod.name, port }, {
+    onConnectionError: (error) => log.warn(`port-forward to ${pod.namespace}/${pod.name}:${port} failed`, error),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  return { label: `${pod.namespace}/${pod.name}:${port}`, server, sockets };
+  return { label: `${pod.namespace}/${pod.name}:${port}`, listener };
 }

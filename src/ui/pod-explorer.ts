@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { controlPlaneHealth } from '../istio/pod-tree-model';
 import type { LabProgress } from '../lab/lab-progress';
 import type { ClusterConnection } from '../kube/connection';
-import { kubernetesClient } from '../kube/connection';
+import { readServerVersion } from '../kube/cluster-reads';
 import { KubeError } from '../kube/kube-errors';
 import type { PodStore } from '../kube/pod-summary';
 import { startPodStore } from '../kube/pod-store';
@@ -159,7 +159,5 @@ export function registerPodExplorer(
 }
 
 async function serverVersion(connection: ClusterConnection): Promise<string> {
-  const k8s = await kubernetesClient();
-  const info = await connection.kubeConfig.makeApiClient(k8s.VersionApi).getCode();
-  return info.gitVersion;
+  return (await readServerVersion(connection.kubeConfig)).gitVersion;
 }

@@ -9,9 +9,9 @@ import { buildPodTree, changedNodes, CLUSTER_ID, commonAncestor, podId, podRow }
 import type { RoleGroup } from '../istio/roles/components';
 import { COMPONENTS, explain } from '../istio/roles/components';
 import type { ClusterConnection } from '../kube/connection';
-import { kubernetesClient } from '../kube/connection';
 import { KubeError } from '../kube/kube-errors';
 import type { ContainerSummary, PodStore, PodSummary } from '../kube/pod-summary';
+import { listPodEvents, readPreviousLog } from '../kube/pod-reads';
 import { OutsideMarkdown } from './outside-markdown';
 import { problemText } from './pod-problems';
 import { kubeErrorMessage } from './kube-error-messages';
@@ -179,11 +179,11 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsElement>, v
     const connection = this.source?.connection;
     if (node?.kind !== 'pod' || !connection) return item;
     try {
-      const events = await podEvents(connection, node.pod);
+      const events = await listPodEvents(connection, node.pod.namespace, node.pod.uid);
       if (token.isCancellationRequested) return item;
       const problems = diagnosePod(node.pod, Date.now(), events);
       const crash = problems.find((problem) => problem.code === 'crashLoop');
-      const logLines = crash ? await previousLogLines(connection, node.pod, crash.container) : undefined;
+      const logLines = crash ? await readPreviousLog(connection, node.pod.namespace, node.pod.name, crash.container, 10) : undefined;
       item.tooltip = podTooltip(node, problems, events, logLines);
     } catch (error) {
       item.tooltip = podTooltip(node, node.problems, undefined, undefined, kubeErrorMessage(error));
@@ -288,33 +288,6 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsElement>, v
     this.source?.unsubscribe();
     this.changed.dispose();
     this.updated.dispose();
-  }
-}
-
-async function podEvents(connection: ClusterConnection, pod: PodSummary): Promise<PodEvent[]> {
-  const k8s = await kubernetesClient();
-  const core = connection.kubeConfig.makeApiClient(k8s.CoreV1Api);
-  const list = await core.listNamespacedEvent({ namespace: pod.namespace, fieldSelector: `involvedObject.uid=${pod.uid}` });
-  const time = (value: Date | string | undefined): number | undefined => (value ? new Date(value).getTime() : undefined);
-  return list.items
-    .map((event) => ({
-      type: event.type ?? '',
-      reason: event.reason ?? '',
-      message: event.message ?? '',
-      count: event.count,
-      lastSeen: time(event.lastTimestamp ?? event.eventTime ?? event.metadata?.creationTimestamp),
-    }))
-    .sort((a, b) => (a.lastSeen ?? 0) - (b.lastSeen ?? 0));
-}
-
-async function previousLogLines(connection: ClusterConnection, pod: PodSummary, container: string): Promise<string | undefined> {
-  const k8s = await kubernetesClient();
-  const core = connection.kubeConfig.makeApiClient(k8s.CoreV1Api);
-  try {
-    return await core.readNamespacedPodLog({ name: pod.name, namespace: pod.namespace, container, previous: true, tailLines: 10 });
-  } catch {
-    // No previous run to read yet (the kubelet answers 400): the tooltip simply has no log.
-    return undefined;
   }
 }
 

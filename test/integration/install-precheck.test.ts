@@ -8,7 +8,7 @@ import type { ReleaseFacts } from '../../src/istio/precheck/precheck';
 import { demoRequirements, evaluatePrecheck, precheckPassed, requiredPermissions } from '../../src/istio/precheck/precheck';
 import { parseManifest } from '../../src/kube/apply/manifest';
 import { kubernetesClient } from '../../src/kube/connection';
-import { probeCluster } from '../../src/kube/precheck-probes';
+import { probeCluster } from '../../src/istio/precheck/precheck-probes';
 import type { Sandbox } from '../../src/sandbox';
 import { startSandbox } from '../../src/sandbox';
 import { fixtures } from './kubectl';

@@ -13,7 +13,7 @@ import { openConnection } from '../../src/kube/connection';
 import { KubeError } from '../../src/kube/kube-errors';
 import { startPodStore } from '../../src/kube/pod-store';
 import type { PodStore } from '../../src/kube/pod-summary';
-import { detectPilot, fetchRegistry, RegistryFetchError } from '../../src/kube/registry-fetch';
+import { detectPilot, fetchRegistry, RegistryFetchError } from '../../src/istio/registry/registry-fetch';
 import type { KubectlSandbox } from './kubectl';
 import { fixtures, startKubectlSandbox } from './kubectl';
 

@@ -1,7 +1,7 @@
 // The cluster pre-check as data: what an Istio install needs (what `istioctl verify-install` of
 // 1.2 and `istioctl x precheck` check, plus what makes the demo profile time out on small or
 // local clusters) and a pure evaluation of facts gathered from the cluster
-// (src/kube/precheck-probes.ts). Results are codes with parameters; src/ui words them.
+// (precheck-probes.ts). Results are codes with parameters; src/ui words them.
 
 export type CheckId = 'api' | 'version' | 'permissions' | 'existing' | 'resources' | 'loadBalancer' | 'replicas' | 'webhooks';
 export type CheckStatus = 'pass' | 'info' | 'warn' | 'fail';

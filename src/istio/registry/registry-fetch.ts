@@ -3,22 +3,22 @@
 // Legacy `/v1/registration` goes through the API server's service proxy (nothing to run in the
 // cluster) and falls back to a port-forward to the Pilot pod when RBAC denies `services/proxy`;
 // istiod's `/debug/registryz` + `/debug/endpointz` answer only local callers since 1.11, so they go
-// through a port-forward: a local net.Server on 127.0.0.1 whose connections client-node's
-// PortForward carries to the pod, closed when the fetch is done. Every request has a timeout, the
-// caller's AbortSignal and a size cap.
+// through a port-forward (src/kube/port-forward.ts), closed when the fetch is done. Every request
+// has a timeout, the caller's AbortSignal and a size cap. Cluster access goes through src/kube;
+// this file knows where Istio keeps its registry and how to read it.
 import * as http from 'node:http';
 import * as https from 'node:https';
-import * as net from 'node:net';
-import type { KubeConfig } from '@kubernetes/client-node';
-import type { IstioEra, RegistrySnapshot } from '../shared/registry-messages';
-import { parseIstiodDebug } from '../istio/registry/istiod-debug';
-import { parseRegistration } from '../istio/registry/legacy-registration';
-import type { PodFacts } from '../istio/registry/registry-model';
-import { kubernetesClient } from './connection';
-import type { KubeStatus } from './kube-errors';
-import { KubeError, kubeErrorFromStatus, toKubeError } from './kube-errors';
+import { canI } from '../../kube/access-review';
+import type { KubeConfig } from '../../kube/connection';
+import type { KubeStatus } from '../../kube/kube-errors';
+import { KubeError, kubeErrorFromStatus, toKubeError } from '../../kube/kube-errors';
+import { withPortForward } from '../../kube/port-forward';
+import { ISTIO_NAMESPACE } from '../../shared/istio-defaults';
+import type { IstioEra, RegistrySnapshot } from '../../shared/registry-messages';
+import { parseIstiodDebug } from './istiod-debug';
+import { parseRegistration } from './legacy-registration';
+import type { PodFacts } from './registry-model';
 
-export const ISTIO_NAMESPACE = 'istio-system';
 export const DEFAULT_TIMEOUT_MS = 20_000;
 /** 10,000 services × 2 ports × 3 endpoints of `/v1/registration` are ~20 MB; past this, something is wrong. */
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
@@ -268,48 +268,6 @@ async function viaServiceProxy(kubeConfig: KubeConfig, target: PilotTarget, path
   return answer.body;
 }
 
-/**
- * A port-forward to `pod:port` for the duration of `work`: a net.Server on 127.0.0.1 (a free
- * port) whose every connection becomes one PortForward WebSocket stream to the pod.
- */
-async function withPortForward<T>(kubeConfig: KubeConfig, namespace: string, pod: string, port: number, work: (localPort: number) => Promise<T>): Promise<T> {
-  const k8s = await kubernetesClient();
-  const forward = new k8s.PortForward(kubeConfig);
-  const sockets = new Set<net.Socket>();
-  const webSockets = new Set<{ close(): void }>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    forward
-      .portForward(namespace, pod, [port], socket, null, socket)
-      .then((ws) => {
-        const webSocket = typeof ws === 'function' ? ws() : ws;
-        if (!webSocket) {
-          socket.destroy();
-          return;
-        }
-        webSockets.add(webSocket);
-        socket.on('close', () => webSocket.close());
-        webSocket.on('close', () => {
-          webSockets.delete(webSocket);
-          socket.end();
-        });
-      })
-      .catch((error: unknown) => socket.destroy(error instanceof Error ? error : new Error(String(error))));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  try {
-    return await work((server.address() as net.AddressInfo).port);
-  } finally {
-    for (const webSocket of webSockets) webSocket.close();
-    for (const socket of sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
-
 async function localGet(localPort: number, path: string, target: PilotTarget, limits: RequestLimits): Promise<string> {
   let answer: Answer;
   try {
@@ -327,15 +285,10 @@ function isForbidden(error: unknown): boolean {
   return error instanceof KubeError && error.code === 'forbidden';
 }
 
-/** Whether RBAC allows creating a port-forward to the pods of the namespace (SelfSubjectAccessReview). */
+/** Whether RBAC allows creating a port-forward to the pods of the namespace. */
 async function canPortForward(kubeConfig: KubeConfig, namespace: string, limits: RequestLimits): Promise<boolean> {
-  const k8s = await kubernetesClient();
-  const api = kubeConfig.makeApiClient(k8s.AuthorizationV1Api);
   try {
-    const review = await api.createSelfSubjectAccessReview({
-      body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: 'create', resource: 'pods', subresource: 'portforward', namespace } } },
-    });
-    return review.status?.allowed === true;
+    return await canI(kubeConfig, { verb: 'create', resource: 'pods', subresource: 'portforward', namespace });
   } catch {
     // No answer is not a denial: try the forward and report what it says.
     return !limits.signal?.aborted;
@@ -358,7 +311,7 @@ async function fetchLegacy(kubeConfig: KubeConfig, target: PilotTarget, options:
     throw new RegistryFetchError('forbidden', { era: 'legacy', denied: [...(fallbackReason ? ['get services/proxy'] : []), 'create pods/portforward'] });
   }
   const pod = await readyPod(kubeConfig, target, options);
-  const body = await withPortForward(kubeConfig, target.namespace, pod, 8080, (port) => localGet(port, '/v1/registration', target, limits));
+  const body = await withPortForward(kubeConfig, { namespace: target.namespace, pod, port: 8080 }, (port) => localGet(port, '/v1/registration', target, limits));
   return { target, via: 'port-forward', snapshot: parseRegistration(body), raw: body, pod, fallbackReason };
 }
 
@@ -381,7 +334,7 @@ async function fetchIstiod(kubeConfig: KubeConfig, target: PilotTarget, options:
     return { target, via: 'service-proxy', snapshot: parseIstiodDebug(registryz, endpointz), raw: istiodRaw(registryz, endpointz) };
   }
   const pod = await readyPod(kubeConfig, target, options);
-  const [registryz, endpointz] = await withPortForward(kubeConfig, target.namespace, pod, target.port, (port) =>
+  const [registryz, endpointz] = await withPortForward(kubeConfig, { namespace: target.namespace, pod, port: target.port }, (port) =>
     Promise.all([localGet(port, '/debug/registryz', target, limits), localGet(port, '/debug/endpointz', target, limits)]),
   );
   return { target, via: 'port-forward', snapshot: parseIstiodDebug(registryz, endpointz), raw: istiodRaw(registryz, endpointz), pod, fallbackReason: 'istiod-needs-local' };
