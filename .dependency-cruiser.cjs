@@ -1,11 +1,55 @@
-// Import rules checked by `npm run lint` (dependency-cruiser): the sandbox is a module of its
-// own (it imports only itself and src/shared), and no file or folder of src/ takes part in an
-// import cycle. A folder here is the folder a file sits in: src/kube importing src/istio/registry
-// while src/istio imports src/kube is not a folder cycle to dependency-cruiser, so the extension's
-// layers need rules of their own (from/to paths) to be kept apart.
+// Import rules checked by `npm run lint` (dependency-cruiser), the layers of docs/ARCHITECTURE.md:
+// data goes up from src/kube (cluster access) through src/istio (Istio knowledge) and src/lab (the
+// lab) to src/ui (the editor), and no layer imports one above it. src/kube is the one door to
+// `@kubernetes/client-node`; the webview's bundle and src/shared import only src/shared; the
+// sandbox is a module of its own (it imports only itself and src/shared); and no file or folder
+// of src/ takes part in an import cycle. A folder here is the folder a file sits in: src/kube
+// importing src/istio/registry while src/istio imports src/kube is not a folder cycle to
+// dependency-cruiser, so the layers have rules of their own (from/to paths).
+// Who may import 'vscode' is ESLint's rule (eslint.config.mjs), the one place it is kept: it also
+// covers the tests, which this configuration does not read.
+
+/** client-node as a resolved file of node_modules, or unresolved where no node_modules is (the rules' tests). */
+const CLIENT_NODE = '(^|/)node_modules/@kubernetes/client-node/|^@kubernetes/client-node$';
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
+    {
+      name: 'kube-is-the-bottom-layer',
+      comment: 'src/kube is cluster access and knows nothing above it: no Istio, no lab, no editor. Pass what it needs down as data, or move the Istio part up to src/istio (docs/ARCHITECTURE.md, Layers).',
+      severity: 'error',
+      from: { path: '^src/kube/' },
+      to: { path: '^src/', pathNot: ['^src/kube/', '^src/shared/'] },
+    },
+    {
+      name: 'istio-stays-below-lab-and-ui',
+      comment: 'src/istio may use src/kube and src/shared, never src/lab, src/ui or the webview (docs/ARCHITECTURE.md, Layers).',
+      severity: 'error',
+      from: { path: '^src/istio/' },
+      to: { path: '^src/', pathNot: ['^src/istio/', '^src/kube/', '^src/shared/'] },
+    },
+    {
+      name: 'lab-stays-below-ui',
+      comment: 'src/lab may use src/istio, src/kube, src/shared and the sandbox\'s one entry (src/sandbox/index.ts), never src/ui or the webview (docs/ARCHITECTURE.md, Layers).',
+      severity: 'error',
+      from: { path: '^src/lab/' },
+      to: { path: '^src/', pathNot: ['^src/lab/', '^src/istio/', '^src/kube/', '^src/shared/', '^src/sandbox/index\\.ts$'] },
+    },
+    {
+      name: 'webview-and-shared-import-only-shared',
+      comment: 'The webview runs in a browser and src/shared is what both sides agree on: they import src/shared alone (docs/ARCHITECTURE.md, Layers).',
+      severity: 'error',
+      from: { path: '^src/(webview|shared)/' },
+      to: { path: '^src/', pathNot: ['^src/webview/', '^src/shared/'] },
+    },
+    {
+      name: 'client-node-only-in-kube',
+      comment: 'Only src/kube imports @kubernetes/client-node (types too: src/kube/connection.ts names KubeConfig for the other layers). Add the call to src/kube and use it from here.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/kube/' },
+      to: { path: CLIENT_NODE },
+    },
     {
       name: 'sandbox-stands-alone',
       comment: 'src/sandbox imports only itself and src/shared (see src/sandbox/README.md).',
@@ -30,7 +74,7 @@ module.exports = {
     },
   ],
   options: {
-    includeOnly: '^src/',
+    includeOnly: `^src/|${CLIENT_NODE}`,
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     doNotFollow: { path: 'node_modules' },

@@ -1,6 +1,8 @@
 // The import rules of `npm run lint` (.dependency-cruiser.cjs), run through dependency-cruiser's API
 // on small trees written to a temporary directory: a cycle among the sandbox's files, a cycle among
-// its folders and an import from the extension each fail; a tree that keeps the rules passes.
+// its folders, an import from the extension into the sandbox, each import against the layers'
+// direction (kube → istio, istio → lab, lab → ui, webview or shared → the extension) and a
+// client-node import outside src/kube each fail; trees that keep the rules pass.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -38,7 +40,8 @@ test('a sandbox that imports only itself and src/shared, without cycles, passes'
       'src/shared/time.ts': exporting(),
       'src/sandbox/storage/store.ts': exporting(['../../shared/time']),
       'src/sandbox/server/server.ts': exporting(['../storage/store']),
-      'src/kube/client.ts': exporting(['../sandbox/server/server']),
+      'src/sandbox/index.ts': exporting(['./server/server']),
+      'src/lab/sandbox/sandbox-host.ts': exporting(['../../sandbox/index']),
     }),
     [],
   );
@@ -70,3 +73,61 @@ test('an import from the sandbox into the rest of src fails', async () => {
   });
   assert.deepEqual(found, ['sandbox-stands-alone: src/sandbox/printers/pods.ts → src/kube/kubectl-time.ts']);
 });
+
+const clientNode = "import type { KubeConfig } from '@kubernetes/client-node';\nexport const v = 1 as unknown as KubeConfig;\n";
+
+test('layers that import only downwards (ui → lab → istio → kube → client-node, all → shared) pass', async () => {
+  assert.deepEqual(
+    await violations({
+      'src/shared/istio-defaults.ts': exporting(),
+      'src/kube/connection.ts': clientNode,
+      'src/kube/port-forward.ts': exporting(['./connection', '../shared/istio-defaults']),
+      'src/istio/registry/registry-fetch.ts': exporting(['../../kube/port-forward', '../../shared/istio-defaults']),
+      'src/lab/steps.ts': exporting(['../istio/registry/registry-fetch', '../kube/connection']),
+      'src/ui/registry-panel.ts': exporting(['../lab/steps', '../istio/registry/registry-fetch', '../kube/connection', '../shared/istio-defaults']),
+      'src/webview/main.ts': exporting(['../shared/istio-defaults']),
+      'src/extension.ts': exporting(['./ui/registry-panel']),
+    }),
+    [],
+  );
+});
+
+// One deliberate breach per layer rule: each must fail `npm run lint` with that rule's name.
+const breaches: readonly { rule: string; files: Record<string, string>; expected: string }[] = [
+  {
+    rule: 'kube-is-the-bottom-layer',
+    files: { 'src/istio/registry/istiod-debug.ts': exporting(), 'src/kube/registry-fetch.ts': exporting(['../istio/registry/istiod-debug']) },
+    expected: 'kube-is-the-bottom-layer: src/kube/registry-fetch.ts → src/istio/registry/istiod-debug.ts',
+  },
+  {
+    rule: 'istio-stays-below-lab-and-ui',
+    files: { 'src/lab/steps.ts': exporting(), 'src/istio/install-plan.ts': exporting(['../lab/steps']) },
+    expected: 'istio-stays-below-lab-and-ui: src/istio/install-plan.ts → src/lab/steps.ts',
+  },
+  {
+    rule: 'lab-stays-below-ui',
+    files: { 'src/ui/settings.ts': exporting(), 'src/lab/steps.ts': exporting(['../ui/settings']) },
+    expected: 'lab-stays-below-ui: src/lab/steps.ts → src/ui/settings.ts',
+  },
+  {
+    rule: 'webview-and-shared-import-only-shared (webview)',
+    files: { 'src/istio/registry/registry-model.ts': exporting(), 'src/webview/main.ts': exporting(['../istio/registry/registry-model']) },
+    expected: 'webview-and-shared-import-only-shared: src/webview/main.ts → src/istio/registry/registry-model.ts',
+  },
+  {
+    rule: 'webview-and-shared-import-only-shared (shared)',
+    files: { 'src/kube/pod-summary.ts': exporting(), 'src/shared/pod-status.ts': exporting(['../kube/pod-summary']) },
+    expected: 'webview-and-shared-import-only-shared: src/shared/pod-status.ts → src/kube/pod-summary.ts',
+  },
+  {
+    rule: 'client-node-only-in-kube',
+    files: { 'src/ui/describe-document.ts': clientNode },
+    expected: 'client-node-only-in-kube: src/ui/describe-document.ts → @kubernetes/client-node',
+  },
+];
+
+for (const { rule, files, expected } of breaches) {
+  test(`a breach of ${rule} fails`, async () => {
+    assert.deepEqual(await violations(files), [expected]);
+  });
+}
