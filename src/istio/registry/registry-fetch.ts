@@ -6,11 +6,10 @@
 // through a port-forward (src/kube/port-forward.ts), closed when the fetch is done. Every request
 // has a timeout, the caller's AbortSignal and a size cap. Cluster access goes through src/kube;
 // this file knows where Istio keeps its registry and how to read it.
-import * as http from 'node:http';
-import * as https from 'node:https';
 import { canI } from '../../kube/access-review';
+import type { GetLimits, HttpAnswer } from '../../kube/capped-get';
+import { apiServerGet, cappedGet, CappedGetError, statusOf } from '../../kube/capped-get';
 import type { KubeConfig } from '../../kube/connection';
-import type { KubeStatus } from '../../kube/kube-errors';
 import { KubeError, kubeErrorFromStatus, toKubeError } from '../../kube/kube-errors';
 import { withPortForward } from '../../kube/port-forward';
 import { ISTIO_NAMESPACE } from '../../shared/istio-defaults';
@@ -98,83 +97,25 @@ export interface RegistryFetchResult {
   readonly pod?: string;
 }
 
-interface Answer {
-  readonly status: number;
-  readonly contentType: string;
-  readonly body: string;
-}
-
-interface RequestLimits {
-  readonly signal?: AbortSignal;
-  readonly timeoutMs: number;
-  readonly maxBytes: number;
-}
+type RequestLimits = GetLimits;
 
 function limitsOf(options: RegistryFetchOptions): RequestLimits {
   return { signal: options.signal, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES };
 }
 
-/** One GET, with the caller's signal, a timeout and a size cap; resolves with any HTTP status. */
-function get(url: URL, requestOptions: https.RequestOptions, limits: RequestLimits): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    if (limits.signal?.aborted) return reject(new RegistryFetchError('cancelled'));
-    const transport = url.protocol === 'https:' ? https : http;
-    let settled = false;
-    const finish = (error: Error | undefined, answer?: Answer): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      limits.signal?.removeEventListener('abort', onAbort);
-      if (error) {
-        request.destroy();
-        reject(error);
-      } else resolve(answer!);
-    };
-    const onAbort = (): void => finish(new RegistryFetchError('cancelled'));
-    const timer = setTimeout(() => finish(new RegistryFetchError('timeout', { timeoutMs: limits.timeoutMs, url: url.pathname })), limits.timeoutMs);
-    limits.signal?.addEventListener('abort', onAbort, { once: true });
-    const request = transport.request(url, { ...requestOptions, method: 'GET' }, (response) => {
-      const declared = Number(response.headers['content-length']);
-      if (declared > limits.maxBytes) return finish(new RegistryFetchError('too-large', { maxBytes: limits.maxBytes, url: url.pathname }));
-      const chunks: Buffer[] = [];
-      let bytes = 0;
-      response.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-        if (bytes > limits.maxBytes) finish(new RegistryFetchError('too-large', { maxBytes: limits.maxBytes, url: url.pathname }));
-        else chunks.push(chunk);
-      });
-      response.on('end', () =>
-        finish(undefined, { status: response.statusCode ?? 0, contentType: String(response.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8') }),
-      );
-      response.on('error', (error) => finish(error));
-    });
-    request.on('error', (error) => finish(error));
-    request.end();
-  });
+/** A cancelled, slow or too large GET as the fetch's own error; anything else as it is. */
+function fetchErrorOf(error: unknown): unknown {
+  if (!(error instanceof CappedGetError)) return error;
+  if (error.code === 'timeout') return new RegistryFetchError('timeout', { timeoutMs: error.limits.timeoutMs, url: error.path }, { cause: error });
+  if (error.code === 'too-large') return new RegistryFetchError('too-large', { maxBytes: error.limits.maxBytes, url: error.path }, { cause: error });
+  return new RegistryFetchError('cancelled', {}, { cause: error });
 }
 
-/** A GET to the API server with the kubeconfig's credentials (token, client certificate, exec plugin). */
-async function apiGet(kubeConfig: KubeConfig, path: string, limits: RequestLimits): Promise<Answer> {
-  const cluster = kubeConfig.getCurrentCluster();
-  if (!cluster) throw new KubeError('invalid-kubeconfig', { details: { cause: 'no current cluster' } });
-  const url = new URL(cluster.server.replace(/\/+$/, '') + path);
-  const options: https.RequestOptions = { headers: { accept: 'application/json, */*' } };
-  await kubeConfig.applyToHTTPSOptions(options);
+async function apiGet(kubeConfig: KubeConfig, path: string, limits: RequestLimits): Promise<HttpAnswer> {
   try {
-    return await get(url, options, limits);
+    return await apiServerGet(kubeConfig, path, limits);
   } catch (error) {
-    if (error instanceof RegistryFetchError) throw error;
-    throw toKubeError(error, { server: cluster.server });
-  }
-}
-
-function statusOf(answer: Answer): KubeStatus | undefined {
-  if (!answer.contentType.includes('json')) return undefined;
-  try {
-    const value = JSON.parse(answer.body) as KubeStatus;
-    return value && value.kind === 'Status' ? value : undefined;
-  } catch {
-    return undefined;
+    throw fetchErrorOf(error);
   }
 }
 
@@ -249,7 +190,7 @@ async function readyPod(kubeConfig: KubeConfig, target: PilotTarget, options: Re
 }
 
 /** The HTTP error of Pilot itself (passed through the proxy) or of the API server (a Status). */
-function answerError(answer: Answer, target: PilotTarget, path: string): Error {
+function answerError(answer: HttpAnswer, target: PilotTarget, path: string): Error {
   const status = statusOf(answer);
   if (status) {
     // The API server's own answer: no ready endpoint is "not ready"; 403 is RBAC.
@@ -269,11 +210,11 @@ async function viaServiceProxy(kubeConfig: KubeConfig, target: PilotTarget, path
 }
 
 async function localGet(localPort: number, path: string, target: PilotTarget, limits: RequestLimits): Promise<string> {
-  let answer: Answer;
+  let answer: HttpAnswer;
   try {
-    answer = await get(new URL(`http://127.0.0.1:${localPort}${path}`), { agent: false, headers: { accept: 'application/json' } }, limits);
+    answer = await cappedGet(new URL(`http://127.0.0.1:${localPort}${path}`), { agent: false, headers: { accept: 'application/json' } }, limits);
   } catch (error) {
-    if (error instanceof RegistryFetchError) throw error;
+    if (error instanceof CappedGetError) throw fetchErrorOf(error);
     // The forward failed (RBAC on pods/portforward answers the upgrade with 403, which ends the socket).
     throw toKubeError(error, { verb: 'create', resource: 'pods/portforward', namespace: target.namespace });
   }
