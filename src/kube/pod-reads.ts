@@ -16,7 +16,7 @@ export interface PodEventRecord {
   /** Epoch ms of the first and the last time it happened. */
   readonly firstSeen?: number;
   readonly lastSeen?: number;
-  /** Who reported it: `component, host` (kubelet, node-1). */
+  /** Who reported it, as kubectl describe's From column: the component (kubelet, default-scheduler), without the host. */
   readonly source: string;
 }
 
@@ -43,7 +43,9 @@ export async function listPodEvents(connection: ClusterConnection, namespace: st
       firstSeen: epochMs(event.firstTimestamp),
       // events.k8s.io/v1 events set eventTime and no lastTimestamp.
       lastSeen: epochMs(event.lastTimestamp ?? event.eventTime ?? event.metadata?.creationTimestamp),
-      source: [event.source?.component, event.source?.host].filter(Boolean).join(', '),
+      // DescribeEvents of kubernetes/kubernetes staging/src/k8s.io/kubectl/pkg/describe/describe.go
+      // (v1.32.0): Source.Component, else ReportingController; the host is not shown.
+      source: event.source?.component || event.reportingComponent || '',
     }))
     .sort((a, b) => (a.lastSeen ?? 0) - (b.lastSeen ?? 0));
 }
