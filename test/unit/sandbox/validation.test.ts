@@ -3,6 +3,12 @@
 // that errors.NewInvalid makes of them.
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { objectValidation } from '../../../src/sandbox/admission/object-validation';
+import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
+import { resourceTypeFromCrd } from '../../../src/sandbox/apimachinery/resource-registry';
+import { BUILTIN_RESOURCE_TYPES } from '../../../src/sandbox/apimachinery/resource-types';
+import { StatusError } from '../../../src/sandbox/apimachinery/status-error';
+import { ObjectStore } from '../../../src/sandbox/storage/object-store';
 import { validateBuiltin } from '../../../src/sandbox/validation/builtin-validation';
 import { errorText, goSyntax, invalidObject } from '../../../src/sandbox/validation/field-error';
 import { schemaErrors, validateCustomResource } from '../../../src/sandbox/validation/schema-validation';
@@ -155,5 +161,37 @@ describe('the Status of an invalid object', () => {
 
   test("Go's %#v of decoded JSON", () => {
     assert.equal(goSyntax({ b: [1, 'x', null, true], a: {} }), 'map[string]interface {}{"a":map[string]interface {}{}, "b":[]interface {}{1, "x", interface {}(nil), true}}');
+  });
+});
+
+describe('the ObjectValidation admission plugin', () => {
+  const crd = {
+    apiVersion: 'apiextensions.k8s.io/v1beta1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.com' },
+    spec: { group: 'example.com', version: 'v1', scope: 'Namespaced', names: { plural: 'widgets', kind: 'Widget' }, validation: { openAPIV3Schema: { properties: { spec: { properties: { replicas: { minimum: 1 } } } } } } },
+  } as KubeObject;
+  const store = new ObjectStore();
+  store.put('apiextensions.k8s.io/customresourcedefinitions', crd);
+  const plugin = objectValidation(store);
+  const deployments = BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'deployments')!;
+  const widgets = resourceTypeFromCrd(crd)!;
+  const broken = (): KubeObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'b' } }, spec: { containers: [] } } } });
+
+  test("refuses a built-in object with the kind's group and name, but not a status update, which validates status only", () => {
+    assert.throws(
+      () => plugin.admit({ operation: 'UPDATE', req: { group: 'apps', version: 'v1', type: deployments }, object: broken() }),
+      (error: unknown) => error instanceof StatusError && error.code === 422 && error.message.startsWith('Deployment.apps "web" is invalid: [spec.template.metadata.labels: '),
+    );
+    plugin.admit({ operation: 'UPDATE', req: { group: 'apps', version: 'v1', type: deployments, subresource: 'status' }, object: broken() });
+  });
+
+  test("finds a custom resource's schema in its stored CRD, for the version of the request", () => {
+    const widget = (replicas: number): KubeObject => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { replicas } });
+    plugin.admit({ operation: 'CREATE', req: { group: 'example.com', version: 'v1', type: widgets }, object: widget(1) });
+    assert.throws(
+      () => plugin.admit({ operation: 'CREATE', req: { group: 'example.com', version: 'v1', type: widgets, subresource: 'status' }, object: widget(0) }),
+      (error: unknown) => error instanceof StatusError && error.message.endsWith('validation failure list:\nspec.replicas in body should be greater than or equal to 1'),
+    );
   });
 });
