@@ -9,7 +9,7 @@ export type AdmissionOperation = 'CREATE' | 'UPDATE';
 
 export interface AdmissionAttributes {
   readonly operation: AdmissionOperation;
-  readonly req: Pick<ResourceRequest, 'group' | 'version' | 'type'>;
+  readonly req: Pick<ResourceRequest, 'group' | 'version' | 'type'> & { readonly subresource?: string };
   /** The object to be stored, in the version of the request; plugins may change it. */
   readonly object: KubeObject;
 }

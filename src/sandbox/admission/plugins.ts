@@ -8,5 +8,5 @@ import { ServiceAllocation } from './service-allocation';
 import { sidecarInjector } from './sidecar-injection';
 
 export function admissionChain(store: ObjectStorage, kubeVersion: string, now: () => Date): AdmissionChain {
-  return new AdmissionChain([sidecarInjector(store, kubeVersion), objectValidation, new ServiceAllocation(store), crdNames(now)]);
+  return new AdmissionChain([sidecarInjector(store, kubeVersion), objectValidation(store), new ServiceAllocation(store), crdNames(now)]);
 }
