@@ -112,11 +112,13 @@ export class PodStreams {
       });
       return;
     }
+    // The container is the apiserver's to check, before any upgrade (streamLocation), so a client that
+    // falls back from WebSocket to SPDY meets the same 400 on both.
+    const container = streamContainer(pod, query.get('container'));
     if (upgrade !== 'websocket') throw badRequest(`unable to upgrade connection: the sandbox serves ${subresource} over WebSocket (v5.channel.k8s.io, v4.channel.k8s.io) only`);
     const protocols = offered(request);
     const protocol = [CHANNEL_V5, CHANNEL_V4].find((p) => protocols.includes(p));
     if (!protocol) throw badRequest(`unable to upgrade connection: none of the offered subprotocols ${JSON.stringify(protocols)} is supported`);
-    const container = streamContainer(pod, query.get('container'));
     if (phase !== 'Running') throw badRequest(`pod ${pod.metadata.name} is not running and cannot execute commands; current phase is ${phase ?? 'Pending'}`);
     const options = streamOptions(query);
     this.accept(request, socket, head, protocol, (ws) => {
