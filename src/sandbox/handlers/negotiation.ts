@@ -72,7 +72,8 @@ export function encodeAnswer(response: ServerResponse, body: unknown, contentTyp
     // The YAML serializer converts the JSON (sigs.k8s.io/yaml JSONToYAML), whose keys come out sorted.
     return { text: yaml.dump(JSON.parse(JSON.stringify(body)), { sortKeys: true, lineWidth: -1, noRefs: true, noArrayIndent: true, quotingType: '"' }), contentType: YAML_TYPE };
   }
-  return { text: format?.pretty ? `${JSON.stringify(body, null, 2)}\n` : JSON.stringify(body), contentType };
+  // Pretty is json.MarshalIndent(obj, "", "  "), written without a newline after it.
+  return { text: format?.pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body), contentType };
 }
 
 /** Whether the answer must be encoded whole (YAML, indented JSON) rather than streamed as compact JSON. */
