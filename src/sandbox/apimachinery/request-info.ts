@@ -1,5 +1,6 @@
 // Turns a request path into what it addresses, the way the API server's RequestInfoFactory does:
 // group, version, namespace, resource, name, subresource and the verb.
+import { queryFlag } from './query-flags';
 import type { ResourceRegistry } from './resource-registry';
 import type { ResourceType } from './resource-types';
 import { badRequest, StatusError } from './status-error';
@@ -27,8 +28,7 @@ function verbFor(method: string, hasName: boolean, query: URLSearchParams): stri
     case 'GET':
     case 'HEAD': {
       if (hasName) return 'get';
-      const watch = query.get('watch');
-      return watch === '1' || watch === 'true' ? 'watch' : 'list';
+      return queryFlag(query, 'watch') ? 'watch' : 'list';
     }
     case 'POST':
       return 'create';
@@ -61,6 +61,11 @@ export function parseApiPath(registry: ResourceRegistry, method: string, pathnam
     return undefined;
   }
   if (!version || segments.length === index) return { kind: 'root', group: segments[0] === 'apis' ? group : '', version };
+  // The deprecated `/api/v1/watch/…` and `/apis/G/V/watch/…` paths, still served in 1.13: a GET
+  // there is a watch, of one object when the path names it (RequestInfoFactory.NewRequestInfo,
+  // staging/src/k8s.io/apiserver/pkg/endpoints/request/requestinfo.go; installer.go's WATCH actions).
+  const isLegacyWatch = segments[index] === 'watch' && segments.length > index + 1 && (method === 'GET' || method === 'HEAD');
+  if (isLegacyWatch) index++;
 
   let namespace: string | undefined;
   let resource: string;
@@ -90,5 +95,6 @@ export function parseApiPath(registry: ResourceRegistry, method: string, pathnam
   if (subresource && !type.subresources.includes(subresource as never) && !(type.resource === 'namespaces' && subresource === 'finalize')) {
     throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
   }
-  return { kind: 'resource', request: { group, version, type, namespace, name, subresource, rest, verb: verbFor(method, name !== undefined, query) } };
+  const verb = isLegacyWatch && !subresource ? 'watch' : verbFor(method, name !== undefined, query);
+  return { kind: 'resource', request: { group, version, type, namespace, name, subresource, rest, verb } };
 }

@@ -6,6 +6,7 @@ import { applyDefaults, defaultLegacySelector } from '../apimachinery/defaults';
 import { convertObject } from '../apimachinery/conversion';
 import type { KubeObject } from '../apimachinery/kube-object';
 import { clone, timestamp } from '../apimachinery/kube-object';
+import { nameErrors } from '../apimachinery/name-validation';
 import type { ResourceRequest } from '../apimachinery/request-info';
 import { groupVersion, storageApiVersion, storageKey } from '../apimachinery/resource-types';
 import { alreadyExists, badRequest, invalid, methodNotAllowed, namespaceTerminating, notFound } from '../apimachinery/status-error';
@@ -15,7 +16,6 @@ import type { HandlerScope } from './scope';
 import { isDryRun, present } from './scope';
 
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** The random suffix of a generated name (apiserver's names.SimpleNameGenerator alphabet). */
 export function randomSuffix(length = 5): string {
@@ -50,15 +50,9 @@ function validateName(req: ResourceRequest, object: KubeObject): void {
   if (!name) {
     throw invalid(req.group, req.type.kind, '', [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }]);
   }
-  const allowsDots = !['services', 'namespaces'].includes(req.type.resource);
-  if (name.length > 253 || !DNS_SUBDOMAIN.test(name) || (!allowsDots && name.includes('.'))) {
-    throw invalid(req.group, req.type.kind, name, [
-      {
-        reason: 'FieldValueInvalid',
-        message: `Invalid value: "${name}": a lowercase RFC 1123 ${allowsDots ? 'subdomain' : 'label'} must consist of lower case alphanumeric characters, '-'${allowsDots ? " or '.'" : ''}, and must start and end with an alphanumeric character`,
-        field: 'metadata.name',
-      },
-    ]);
+  const errors = nameErrors(req.group, req.type.resource, name);
+  if (errors.length > 0) {
+    throw invalid(req.group, req.type.kind, name, errors.map((message) => ({ reason: 'FieldValueInvalid', message: `Invalid value: "${name}": ${message}`, field: 'metadata.name' })));
   }
 }
 

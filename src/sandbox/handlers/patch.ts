@@ -3,6 +3,7 @@
 // create on apply of a missing object, and an apply that changes nothing not being a write.
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../apimachinery/kube-object';
+import { queryFlag } from '../apimachinery/query-flags';
 import type { ResourceRequest } from '../apimachinery/request-info';
 import { storageKey } from '../apimachinery/resource-types';
 import { conflict, notFound } from '../apimachinery/status-error';
@@ -30,12 +31,12 @@ export function patch(scope: HandlerScope, req: ResourceRequest, body: string, c
     current: base,
     request: req,
     fieldManager: query.get('fieldManager') ?? undefined,
-    force: query.get('force') === 'true',
+    force: queryFlag(query, 'force'),
     now: scope.now(),
     schemas: scope.patchSchemas,
   });
   if (!isApply) validatePatchedFields(scope, req, patchType, body, result, query, warnings);
-  if (req.subresource === 'scale') return [200, updateScale(scope, req, result)];
+  if (req.subresource === 'scale') return [200, updateScale(scope, req, result, query)];
   if (!current) {
     result.metadata.name ??= req.name;
     return [201, create(scope, req, result, query, isApply)];

@@ -8,6 +8,7 @@ import { parseApiPath } from '../apimachinery/request-info';
 import { groupVersion } from '../apimachinery/resource-types';
 import type { TableOptions } from '../printers/printing';
 import { tableForObject, tableOptionsFromQuery, tableVersionFor, wantsTable } from '../printers/printing';
+import { encodeAnswer, needsWholeEncoding } from './negotiation';
 import type { HandlerScope } from './scope';
 import { crdFor, present } from './scope';
 
@@ -26,9 +27,10 @@ function serialize(object: KubeObject): Buffer {
   return json;
 }
 
+/** An answer in the format the request negotiated (./negotiation.ts): JSON by default. */
 export function writeJson(response: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
-  const text = JSON.stringify(body);
-  response.writeHead(code, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+  const { text, contentType: type } = encodeAnswer(response, body, contentType);
+  response.writeHead(code, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
   response.end(text);
 }
 
@@ -54,6 +56,10 @@ export function respondObject(scope: HandlerScope, response: ServerResponse, req
 /** Streams the list JSON: at 10k pods one JSON.stringify of the whole list is slower and holds twice the memory. */
 export function writeList(response: ServerResponse, req: ResourceRequest, items: KubeObject[], metadata: Record<string, unknown>): void {
   const apiVersion = groupVersion(req.group, req.version);
+  if (needsWholeEncoding(response)) {
+    writeJson(response, 200, { kind: `${req.type.kind}List`, apiVersion, metadata, items: items.map((item) => present(item, req)) });
+    return;
+  }
   response.writeHead(200, { 'content-type': 'application/json' });
   const comma = Buffer.from(',');
   let chunk: Buffer[] = [Buffer.from(`{"kind":${JSON.stringify(`${req.type.kind}List`)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(metadata)},"items":[`)];

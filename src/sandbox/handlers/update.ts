@@ -17,7 +17,7 @@ import { existing, isDryRun, present } from './scope';
 
 export function update(scope: HandlerScope, req: ResourceRequest, body: string | KubeObject, query: URLSearchParams = new URLSearchParams()): [number, KubeObject] {
   const object = typeof body === 'string' ? parseObject(body) : clone(body);
-  if (req.subresource === 'scale') return [200, updateScale(scope, req, object)];
+  if (req.subresource === 'scale') return [200, updateScale(scope, req, object, query)];
   checkBodyMatchesRequest(req, object);
   if (object.metadata.name !== req.name) {
     throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${req.name})`);
@@ -70,10 +70,15 @@ export function replace(scope: HandlerScope, req: ResourceRequest, live: KubeObj
   return present(stored, req);
 }
 
-/** PUT or PATCH of .../scale: the replicas go to the object, the answer is its new Scale. */
-export function updateScale(scope: HandlerScope, req: ResourceRequest, scale: KubeObject): KubeObject {
+/**
+ * PUT or PATCH of .../scale: the replicas go to the object, the answer is its new Scale. The
+ * request's options (dryRun, fieldManager) go with it: the scale storage writes through the
+ * object's own store (kubernetes/kubernetes v1.13 pkg/registry/apps/deployment/storage/storage.go,
+ * ScaleREST.Update), whose dry-run check is the object's.
+ */
+export function updateScale(scope: HandlerScope, req: ResourceRequest, scale: KubeObject, query: URLSearchParams): KubeObject {
   const current = existing(scope, req);
   const next = scaledObject(current, scale, req.name!);
-  const stored = replace(scope, { ...req, subresource: undefined }, current, next, new URLSearchParams());
+  const stored = replace(scope, { ...req, subresource: undefined }, current, next, query);
   return scaleOf(stored);
 }

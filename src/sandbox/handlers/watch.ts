@@ -3,6 +3,7 @@
 // transitions as ADDED/DELETED, bookmarks, timeouts, Tables, and the faults that drop watches.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../apimachinery/kube-object';
+import { queryFlag } from '../apimachinery/query-flags';
 import type { ResourceRequest } from '../apimachinery/request-info';
 import { groupVersion, storageKey } from '../apimachinery/resource-types';
 import type { StatusError } from '../apimachinery/status-error';
@@ -16,13 +17,15 @@ import { crdFor, present, selected } from './scope';
 
 export function watch(scope: HandlerScope, response: ServerResponse, request: IncomingMessage, req: ResourceRequest, query: URLSearchParams): void {
   const { store, faults } = scope;
-  const matches = selected(query);
+  const bySelectors = selected(query);
+  // A watch of one object (`/api/v1/watch/namespaces/NS/pods/NAME`) is one filtered by its name.
+  const matches = req.name === undefined ? bySelectors : (object: KubeObject) => object.metadata.name === req.name && bySelectors(object);
   const key = storageKey(req.type);
   const inScope = (object: KubeObject) => req.namespace === undefined || object.metadata.namespace === req.namespace;
-  const nameFilter = query.get('fieldSelector')?.match(/metadata\.name=([^,]+)/)?.[1];
+  const nameFilter = req.name ?? query.get('fieldSelector')?.match(/metadata\.name=([^,]+)/)?.[1];
   const asTable = wantsTable(request.headers.accept);
-  const bookmarks = query.get('allowWatchBookmarks') === 'true';
-  const sendInitialEvents = query.get('sendInitialEvents') === 'true';
+  const bookmarks = queryFlag(query, 'allowWatchBookmarks');
+  const sendInitialEvents = queryFlag(query, 'sendInitialEvents');
   const requested = query.get('resourceVersion') ?? '';
   const timeoutSeconds = Number(query.get('timeoutSeconds') ?? 0);
 

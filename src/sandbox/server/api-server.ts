@@ -12,7 +12,7 @@ import { parseApiPath } from '../apimachinery/request-info';
 import type { ResourceRegistry } from '../apimachinery/resource-registry';
 import type { ResourceType } from '../apimachinery/resource-types';
 import { SelectorError } from '../apimachinery/selectors';
-import { badRequest, methodNotAllowed, StatusError } from '../apimachinery/status-error';
+import { badRequest, forbidden, methodNotAllowed, StatusError } from '../apimachinery/status-error';
 import { admissionChain } from '../admission/plugins';
 import type { Faults } from '../faults/faults';
 import { create } from '../handlers/create';
@@ -21,6 +21,7 @@ import { getObject, listObjects } from '../handlers/get';
 import { patch } from '../handlers/patch';
 import { readBody } from '../handlers/request-body';
 import { decodeBody, decodePatchBody } from '../handlers/decode-body';
+import { negotiateOutput, requestBodyAsJson } from '../handlers/negotiation';
 import { respondObject, writeJson } from '../handlers/response-writers';
 import type { ActiveWatch, HandlerScope } from '../handlers/scope';
 import { existing } from '../handlers/scope';
@@ -33,9 +34,9 @@ import type { ObjectStorage, RestStorage } from '../storage/storage';
 import type { StreamSubresource } from '../streams/pod-streams';
 import { PodStreams, rejectUpgrade, STREAM_SUBRESOURCES } from '../streams/pod-streams';
 import { servePodLog } from '../subresources/log';
-import { proxyService } from '../subresources/proxy';
+import { proxyNode, proxyPod, proxyService } from '../subresources/proxy';
 import { review } from './access-review';
-import { authenticate, authorize } from './authentication';
+import { ANONYMOUS_USER, authenticate, authorize } from './authentication';
 import { aggregatedContentType, aggregatedDiscovery, aggregatedDiscoveryVersion, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery';
 
 export interface ApiServerOptions {
@@ -56,6 +57,28 @@ export interface ApiServerOptions {
 }
 
 const notFoundResource = (): StatusError => new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+
+/**
+ * What system:anonymous may not do: anything but discovery, version, health and OpenAPI (the
+ * system:discovery role, bound to system:unauthenticated in 1.13). Answered as RBAC answers it.
+ */
+function forbidAnonymous(verb: string, req?: ResourceRequest, path?: string): never {
+  if (!req) throw new StatusError(403, 'Forbidden', `forbidden: User "${ANONYMOUS_USER}" cannot ${verb} path "${path}"`, {});
+  const resource = req.subresource ? `${req.type.resource}/${req.subresource}` : req.type.resource;
+  throw forbidden(ANONYMOUS_USER, verb, req.group, resource, req.namespace, req.name);
+}
+
+/** The verbs each subresource answers; any other is 405, as go-restful answers a method it has no route for. */
+const SUBRESOURCE_VERBS: Record<string, readonly string[]> = {
+  status: ['get', 'update', 'patch'],
+  scale: ['get', 'update', 'patch'],
+  finalize: ['update'],
+  log: ['get'],
+  binding: ['create'],
+  exec: ['get', 'create'],
+  attach: ['get', 'create'],
+  portforward: ['get', 'create'],
+};
 
 function gitVersionParts(version: string): { major: string; minor: string } {
   const match = /^v?(\d+)\.(\d+)/.exec(version);
@@ -143,9 +166,10 @@ export class ApiServer implements RestStorage {
   readonly handleUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     try {
       const url = new URL(request.url ?? '/', 'https://sandbox');
-      authenticate(request, this.options.token, this.options.faults);
+      const user = authenticate(request, this.options.token, this.options.faults);
       const parsed = parseApiPath(this.options.registry, request.method ?? 'GET', url.pathname, url.searchParams);
       const req = parsed?.kind === 'root' ? undefined : parsed?.request;
+      if (user === ANONYMOUS_USER) forbidAnonymous('create', req, url.pathname);
       if (!req || req.type.resource !== 'pods' || !req.name || !STREAM_SUBRESOURCES.includes(req.subresource ?? '')) throw notFoundResource();
       // RBAC authorizes the streaming subresources as `create` (kubectl port-forward, exec, attach).
       authorize(this.options.faults, 'create', req);
@@ -163,8 +187,8 @@ export class ApiServer implements RestStorage {
         response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
         return;
       }
-      authenticate(request, this.options.token, this.options.faults);
-      await this.route(request, response, url);
+      const user = authenticate(request, this.options.token, this.options.faults);
+      await this.route(request, response, url, user);
     } catch (error) {
       this.fail(response, error);
     }
@@ -186,7 +210,7 @@ export class ApiServer implements RestStorage {
   }
 
   /** The non-resource endpoints (version, OpenAPI, discovery), then the resource handlers. */
-  private async route(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+  private async route(request: IncomingMessage, response: ServerResponse, url: URL, user: string): Promise<void> {
     const method = request.method ?? 'GET';
     const accept = request.headers.accept;
     const { registry } = this.options;
@@ -219,6 +243,7 @@ export class ApiServer implements RestStorage {
       return;
     }
     const parsed = parseApiPath(registry, method, url.pathname, url.searchParams);
+    if (user === ANONYMOUS_USER && parsed?.kind !== 'root') forbidAnonymous(parsed ? parsed.request.verb : method.toLowerCase(), parsed?.request, url.pathname);
     if (!parsed) throw notFoundResource();
     if (parsed.kind === 'root') {
       if (parsed.group && !parsed.version) {
@@ -248,9 +273,19 @@ export class ApiServer implements RestStorage {
     if (!req.type.verbs.includes(req.verb) && !req.subresource) {
       throw methodNotAllowed(`the server does not allow this method on the requested resource`);
     }
-    if (req.subresource === 'proxy' && req.type.resource === 'services' && req.namespace && req.name) {
-      proxyService(this.streams.network.objects, faults, req, request, response, query);
-      return;
+    if (req.subresource && req.subresource !== 'proxy' && !SUBRESOURCE_VERBS[req.subresource]?.includes(req.verb)) {
+      throw methodNotAllowed(`the server does not allow this method on the requested resource`);
+    }
+    if (req.subresource === 'proxy' && req.name) {
+      const cluster = this.streams.network.objects;
+      if (req.type.resource === 'services') return proxyService(cluster, faults, req, request, response, query);
+      if (req.type.resource === 'pods') return proxyPod(cluster, faults, req, request, response, query);
+      if (req.type.resource === 'nodes') return proxyNode((name) => scope.store.get('/nodes', undefined, name), cluster.list('pods'), req, request, response);
+    }
+    if (req.subresource === 'exec' || req.subresource === 'attach' || req.subresource === 'portforward') {
+      // Without an upgrade the proxy refuses, after the pod is found (UpgradeAwareHandler.UpgradeRequired).
+      existing(scope, req);
+      throw badRequest('Upgrade request required');
     }
     if (req.subresource === 'log' && req.type.resource === 'pods' && req.verb === 'get') {
       const sources = {
@@ -272,6 +307,7 @@ export class ApiServer implements RestStorage {
       writeJson(response, 201, review(faults, req, body));
       return;
     }
+    negotiateOutput(request, response, query, { isWatch: req.verb === 'watch', isCustomResource: req.type.crd !== undefined });
     switch (req.verb) {
       case 'get':
         return respondObject(scope, response, request, 200, getObject(scope, req));
@@ -280,12 +316,12 @@ export class ApiServer implements RestStorage {
       case 'watch':
         return watch(scope, response, request, req, query);
       case 'create': {
-        const { body, warnings } = this.openApi.admitWrite(req, decodeBody(this.openApi.schemaSource, req, await readBody(request)), query, 'create');
+        const { body, warnings } = this.openApi.admitWrite(req, decodeBody(this.openApi.schemaSource, req, requestBodyAsJson(await readBody(request), request.headers['content-type'])), query, 'create');
         writeWarnings(response, warnings);
         return respondObject(scope, response, request, 201, create(scope, req, body, query));
       }
       case 'update': {
-        const { body, warnings } = this.openApi.admitWrite(req, decodeBody(this.openApi.schemaSource, req, await readBody(request)), query, 'update');
+        const { body, warnings } = this.openApi.admitWrite(req, decodeBody(this.openApi.schemaSource, req, requestBodyAsJson(await readBody(request), request.headers['content-type'])), query, 'update');
         writeWarnings(response, warnings);
         const [code, updated] = update(scope, req, body, query);
         return respondObject(scope, response, request, code, updated);

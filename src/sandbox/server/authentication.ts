@@ -9,8 +9,18 @@ import { hasBearerToken } from './token-check';
 
 export const SANDBOX_USER = 'istio-lab-learner';
 
-export function authenticate(request: IncomingMessage, token: string, faults: Faults): void {
+/** The user of a request without credentials: anonymous authentication is on in 1.13, as on GKE. */
+export const ANONYMOUS_USER = 'system:anonymous';
+
+/**
+ * The request's user. Without an Authorization header it is system:anonymous; a token that does not
+ * match is 401 and never falls back to anonymous (kubernetes/kubernetes v1.13
+ * pkg/kubeapiserver/authenticator/config.go: union.NewFailOnError(tokens, anonymous)).
+ */
+export function authenticate(request: IncomingMessage, token: string, faults: Faults): string {
+  if (request.headers.authorization === undefined) return ANONYMOUS_USER;
   if (!hasBearerToken(request.headers.authorization, token) || faults.expiredToken) throw unauthorized();
+  return SANDBOX_USER;
 }
 
 /** 403 as RBAC answers it when a deny rule names the resource (`services`, covering its subresources) or one subresource (`services/proxy`). */

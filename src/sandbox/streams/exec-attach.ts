@@ -4,6 +4,8 @@
 // with stdin (`kubectl run -i`) waits for its first attach to run its command; then it exits with the
 // command's code, which the pod's status and `kubectl logs` show.
 import type { KubeObject } from '../apimachinery/kube-object';
+import { queryFlag } from '../apimachinery/query-flags';
+import { badRequest } from '../apimachinery/status-error';
 import type { LogLine } from '../subresources/pod-logs';
 import type { ShellChunk, ShellResult } from './simulated-shell';
 import type { ChannelSocket } from './websocket-channels';
@@ -33,7 +35,7 @@ interface ContainerStatus {
 }
 
 export function streamOptions(query: URLSearchParams): StreamOptions {
-  return { stdout: query.get('stdout') === 'true', stderr: query.get('stderr') === 'true', tty: query.get('tty') === 'true' };
+  return { stdout: queryFlag(query, 'stdout'), stderr: queryFlag(query, 'stderr'), tty: queryFlag(query, 'tty') };
 }
 
 export function podContainers(pod: KubeObject): Container[] {
@@ -44,6 +46,26 @@ export function podContainers(pod: KubeObject): Container[] {
 export function targetContainer(pod: KubeObject, name: string | null): Container | undefined {
   const containers = podContainers(pod);
   return name ? containers.find((container) => container.name === name) : containers.length === 1 ? containers[0] : undefined;
+}
+
+/**
+ * The container an exec or attach names, or the only one; otherwise the API server's 400, in the
+ * words of kubernetes/kubernetes v1.13 pkg/registry/core/pod/strategy.go (streamLocation).
+ */
+export function streamContainer(pod: KubeObject, name: string | null): Container {
+  const podName = pod.metadata.name!;
+  const spec = (pod.spec ?? {}) as { containers?: Container[]; initContainers?: Container[] };
+  if (name) {
+    const container = [...(spec.containers ?? []), ...(spec.initContainers ?? [])].find((candidate) => candidate.name === name);
+    if (!container) throw badRequest(`container ${name} is not valid for pod ${podName}`);
+    return container;
+  }
+  const containers = spec.containers ?? [];
+  if (containers.length === 1) return containers[0];
+  if (containers.length === 0) throw badRequest(`a container name must be specified for pod ${podName}`);
+  const inits = spec.initContainers ?? [];
+  const initChoice = inits.length > 0 ? ` or one of the init containers: [${inits.map((c) => c.name).join(' ')}]` : '';
+  throw badRequest(`a container name must be specified for pod ${podName}, choose one of: [${containers.map((c) => c.name).join(' ')}]${initChoice}`);
 }
 
 /** What the container runs: its command and args, as the image would without a shell in between. */

@@ -14,7 +14,7 @@ import type { ResourceRegistry } from '../apimachinery/resource-registry';
 import { badRequest, StatusError } from '../apimachinery/status-error';
 import { ClusterNetwork } from './cluster-network';
 import type { StreamOptions } from './exec-attach';
-import { containerArgv, exitedPodStatus, exitStatus, finish, printedLines, sendOutput, streamOptions, targetContainer, waitsForAttach } from './exec-attach';
+import { containerArgv, exitedPodStatus, exitStatus, finish, printedLines, sendOutput, streamContainer, streamOptions, targetContainer, waitsForAttach } from './exec-attach';
 import { ContainerHttp, serveChannelPortForward, serveSpdyPortForward } from './port-forward';
 import { runCommand } from './simulated-shell';
 import { CHANNEL_V4, CHANNEL_V5, ChannelSocket, PORT_FORWARD_CHANNEL_PROTOCOLS, SPDY_TUNNEL_PROTOCOL } from './websocket-channels';
@@ -112,12 +112,13 @@ export class PodStreams {
       });
       return;
     }
+    // The container is the apiserver's to check, before any upgrade (streamLocation), so a client that
+    // falls back from WebSocket to SPDY meets the same 400 on both.
+    const container = streamContainer(pod, query.get('container'));
     if (upgrade !== 'websocket') throw badRequest(`unable to upgrade connection: the sandbox serves ${subresource} over WebSocket (v5.channel.k8s.io, v4.channel.k8s.io) only`);
     const protocols = offered(request);
     const protocol = [CHANNEL_V5, CHANNEL_V4].find((p) => protocols.includes(p));
     if (!protocol) throw badRequest(`unable to upgrade connection: none of the offered subprotocols ${JSON.stringify(protocols)} is supported`);
-    const container = targetContainer(pod, query.get('container'));
-    if (!container) throw badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${(pod.spec as { containers?: { name: string }[] }).containers?.map((c) => c.name).join(' ')}]`);
     if (phase !== 'Running') throw badRequest(`pod ${pod.metadata.name} is not running and cannot execute commands; current phase is ${phase ?? 'Pending'}`);
     const options = streamOptions(query);
     this.accept(request, socket, head, protocol, (ws) => {
@@ -138,6 +139,10 @@ export class PodStreams {
     this.websockets.handleUpgrade(request, socket, head, (ws) => {
       ws.on('error', () => ws.terminate());
       serve(ws);
+      // A session that ended at once (exec) ends its connection with the close frame, as the kubelet's
+      // websocket Conn.Close does, instead of waiting for the client's reply: the Python client stops
+      // reading at the close frame and would otherwise wait for ws's 30 s close timeout.
+      if (ws.readyState === ws.CLOSING) socket.end();
     });
   }
 

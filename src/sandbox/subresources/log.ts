@@ -3,6 +3,7 @@
 // open until the pod goes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../apimachinery/kube-object';
+import { queryFlag } from '../apimachinery/query-flags';
 import type { ResourceRequest } from '../apimachinery/request-info';
 import { storageKey } from '../apimachinery/resource-types';
 import type { Faults } from '../faults/faults';
@@ -29,7 +30,7 @@ export function servePodLog(sources: PodLogSources, req: ResourceRequest, reques
   const lines = podLogLines(pod, options, sources.now(), (container) => sources.printedBy(pod, container), crashLog);
   response.writeHead(200, { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' });
   for (const line of lines) response.write(formatLogLine(line, options.timestamps));
-  if (query.get('follow') !== 'true') {
+  if (!queryFlag(query, 'follow')) {
     response.end();
     return;
   }

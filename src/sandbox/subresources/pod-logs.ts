@@ -1,6 +1,7 @@
 // `pods/log`: what a simulated container "printed". The lines are made plainly from the pod
 // object (image, command, args, ports) and say they are simulated; the errors are the kubelet's.
 import type { KubeObject } from '../apimachinery/kube-object';
+import { queryFlag } from '../apimachinery/query-flags';
 import { badRequest } from '../apimachinery/status-error';
 
 interface Container {
@@ -57,8 +58,8 @@ export function podLogOptions(query: URLSearchParams): PodLogOptions {
     container: query.get('container') ?? undefined,
     tailLines,
     sinceSeconds,
-    timestamps: query.get('timestamps') === 'true',
-    previous: query.get('previous') === 'true',
+    timestamps: queryFlag(query, 'timestamps'),
+    previous: queryFlag(query, 'previous'),
   };
 }
 
