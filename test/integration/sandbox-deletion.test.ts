@@ -2,11 +2,16 @@
 // watches: a server dry run changes nothing (the option in the query or only in the body), a pod
 // stays Terminating for its grace period until its kubelet deletes it, `--grace-period`, `--now`
 // and `--force --grace-period=0`, foreground cascading, the 409 for a name still being deleted, and
-// what the controllers make of Terminating pods (replaced at once, out of the endpoints).
+// what the controllers make of Terminating pods (replaced at once, out of the endpoints), and a
+// Terminating pod kept in --state across a restart.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import type { KubectlSandbox } from './kubectl';
+import { startSandbox } from '../../src/sandbox';
 import { startKubectlSandbox } from './kubectl';
 
 interface Seen {
@@ -261,6 +266,42 @@ describe('deletion in the sandbox, as a 1.13 API server and its kubelets do it',
       assert.equal(await kubectl(['get', 'replicaset', '-n', 'lab', '-l', 'app=rs', '-o', 'jsonpath={.items[0].status.replicas}']), '2');
     } finally {
       endpoints.stop();
+    }
+  });
+});
+
+describe('a Terminating pod in saved state', () => {
+  test('is still Terminating after a restart, and the restarted kubelet deletes it', async () => {
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-deletion-'));
+    try {
+      // At this speed the hour's grace period lasts 7 s: long enough to watch it from either side of the restart.
+      const speed = 0.002;
+      const first = await startSandbox({ stateDir, nodes: 1, speed });
+      const kc = new k8s.KubeConfig();
+      kc.loadFromString(first.kubeconfig);
+      const core = kc.makeApiClient(k8s.CoreV1Api);
+      await core.createNamespace({ body: { metadata: { name: 'lab' } } });
+      await core.createNamespacedPod({ namespace: 'lab', body: { metadata: { name: 'kept' }, spec: { terminationGracePeriodSeconds: LONG, containers: [{ name: 'web', image: 'docker.io/library/nginx:1.15' }] } } });
+      const watch = await watchPath(kc, '/api/v1/namespaces/lab/pods');
+      await watch.until((seen) => seen.object.status?.phase === 'Running', 'the pod running');
+      watch.stop();
+      await core.deleteNamespacedPod({ namespace: 'lab', name: 'kept' });
+      await first.close();
+
+      const second = await startSandbox({ stateDir, nodes: 1, speed });
+      try {
+        const config = new k8s.KubeConfig();
+        config.loadFromString(second.kubeconfig);
+        const restarted = await watchPath(config, '/api/v1/namespaces/lab/pods');
+        const listed = await restarted.until(named('kept'), 'the pod listed after the restart');
+        assert.equal(listed.object.metadata?.deletionGracePeriodSeconds, LONG);
+        await restarted.until(named('kept', 'DELETED'), 'the pod deleted by the restarted kubelet');
+        restarted.stop();
+      } finally {
+        await second.close();
+      }
+    } finally {
+      fs.rmSync(stateDir, { recursive: true, force: true });
     }
   });
 });
