@@ -59,8 +59,9 @@ export class ControllerClient {
     return this.api.update(this.request(resource, 'update', object.metadata.namespace, object.metadata.name, 'status'), object)[1];
   }
 
-  delete(resource: Resource, object: KubeObject): void {
+  /** Deletes with the object's own grace period, or `gracePeriodSeconds` (the kubelet's final delete is 0). */
+  delete(resource: Resource, object: KubeObject, gracePeriodSeconds?: number): void {
     const req = this.request(resource, 'delete', object.metadata.namespace, object.metadata.name);
-    this.api.deleteObject(req.type, object, 'Background');
+    this.api.deleteObject(req.type, object, { propagationPolicy: 'Background', gracePeriodSeconds });
   }
 }

@@ -47,7 +47,7 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
   const due = new Map<string, Map<string, number>>();
   const messages = eventMessages(options.kubeVersion);
   const recorder = new EventRecorder(client, now, messages.fillsReporting, onError);
-  const environment: KubeletEnvironment = { recorder, messages, kubeVersion: options.kubeVersion, faults: options.faults, speed: options.speed, pullAttempts: new Map() };
+  const environment: KubeletEnvironment = { recorder, messages, kubeVersion: options.kubeVersion, faults: options.faults, speed: options.speed, pullAttempts: new Map(), killing: new Set() };
   const managedEndpoints = new Set<string>();
   const createBackoff = new CreateBackoff(
     () => now().getTime(),
@@ -67,13 +67,13 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
 
   const clock: KubeletClock = {
     now,
-    dueAt(uid, step, delayMs) {
+    dueAt(uid, step, delayMs, jitter = true) {
       let steps = due.get(uid);
       if (!steps) due.set(uid, (steps = new Map()));
       let at = steps.get(step);
       if (at === undefined) {
         // A little jitter, so pods do not all turn Running in the same second.
-        at = now().getTime() + Math.round(delayMs * (0.5 + Math.random()));
+        at = now().getTime() + Math.round(delayMs * (jitter ? 0.5 + Math.random() : 1));
         steps.set(step, at);
         const wait = at - now().getTime();
         if (wait > 0) {
@@ -131,13 +131,14 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
     if (event.type === 'DELETED' && event.storageKey === '/pods') {
       const uid = event.object.metadata.uid!;
       due.delete(uid);
+      environment.killing.delete(uid);
       for (const key of environment.pullAttempts.keys()) if (key.startsWith(`${uid}/`)) environment.pullAttempts.delete(key);
       recordKilling(event.object);
     }
   });
   const unsubscribeFaults = options.faults?.onChange(() => schedule());
 
-  /** The kubelet stops the running containers of a deleted pod (recorded with the next pass). */
+  /** The kubelet stops the containers still running in a pod deleted at once (recorded with the next pass). */
   function recordKilling(pod: KubeObject): void {
     const host = String(asJson(pod.spec).nodeName ?? '');
     if (!host) return;

@@ -3,7 +3,7 @@
 // Running (ready) after a simulated image pull; pods that do not restart, as Jobs', exit 0 with
 // reason Completed a moment later), writing each stage's status and recording its events. Pods a
 // workload fault holds go through pod-faults.ts, and readiness that waits on another component
-// through readiness.ts.
+// through readiness.ts; pods being deleted through pod-termination.ts.
 import type { Faults } from '../faults/faults';
 import type { KubeObject } from '../apimachinery/kube-object';
 import type { ControllerClient } from '../client/client';
@@ -12,6 +12,7 @@ import { NODES, PODS } from '../client/client';
 import type { EventMessages, EventRecorder } from './events';
 import { failedSchedulingMessage, isNodeReady, isNodeSchedulable } from './node-health';
 import { faultyPodStatus, isFaultyPod } from './pod-faults';
+import { syncTerminatingPod } from './pod-termination';
 import { statusWithReadiness, unreadyByDependency } from './readiness';
 import { hexId } from './naming';
 import type { PodStage, StageStatus } from './pod-stages';
@@ -31,6 +32,8 @@ export interface KubeletEnvironment {
   readonly faults?: Faults;
   readonly speed: number;
   readonly pullAttempts: Map<string, number>;
+  /** Pods whose kill has started, by uid (pod-termination.ts). */
+  readonly killing: Set<string>;
 }
 
 function podCondition(type: string, status: boolean, time: string, reason?: string, message?: string): Json {
@@ -123,12 +126,19 @@ export function syncPods(client: ControllerClient, clock: KubeletClock, onError:
   const time = clock.now().toISOString().replace(/\.\d+Z$/, 'Z');
   const pullDelayMs = BASE_PULL_DELAY_MS * environment.speed;
   for (const pod of pods) {
-    if (pod.metadata.deletionTimestamp || isPodTerminated(pod)) continue;
     try {
-      syncPod(pod);
+      if (pod.metadata.deletionTimestamp) terminate(pod);
+      else if (!isPodTerminated(pod)) syncPod(pod);
     } catch (error) {
       onError(error);
     }
+  }
+
+  /** A deleted pod: its node's kubelet stops it and deletes it when the grace period is over; a kubelet that stopped reporting does nothing. */
+  function terminate(pod: KubeObject): void {
+    const nodeName = String(asJson(pod.spec).nodeName ?? '');
+    const node = nodeObjects.find((candidate) => candidate.metadata.name === nodeName);
+    if (node && isNodeReady(node)) syncTerminatingPod(client, pod, clock, environment, time);
   }
 
   function syncPod(pod: KubeObject): void {

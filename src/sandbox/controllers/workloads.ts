@@ -198,6 +198,7 @@ function syncStatefulSet(client: ControllerClient, sts: KubeObject, { recorder }
   const revision = `${sts.metadata.name}-${podTemplateHash(spec.template)}`;
   const pods = ownedPods(client, sts);
   for (const pod of pods) {
+    if (pod.metadata.deletionTimestamp) continue;
     const ordinal = Number(pod.metadata.name!.slice(sts.metadata.name!.length + 1));
     if (ordinal >= replicas || pod.metadata.labels?.['controller-revision-hash'] !== revision) {
       client.delete(PODS, pod);

@@ -9,7 +9,7 @@ import { clone, timestamp } from '../apimachinery/kube-object';
 import { nameErrors } from '../apimachinery/name-validation';
 import type { ResourceRequest } from '../apimachinery/request-info';
 import { groupVersion, storageApiVersion, storageKey } from '../apimachinery/resource-types';
-import { alreadyExists, badRequest, invalid, methodNotAllowed, namespaceTerminating, notFound } from '../apimachinery/status-error';
+import { alreadyExists, badRequest, invalid, methodNotAllowed, namespaceTerminating, notFound, StatusError } from '../apimachinery/status-error';
 import { managerOrUserAgent, updateManagedFields } from '../patch/managed-fields';
 import { parseObject } from './request-body';
 import type { HandlerScope } from './scope';
@@ -76,8 +76,11 @@ export function create(scope: HandlerScope, req: ResourceRequest, body: string |
   validateName(req, object);
   checkNamespace(scope, req, object);
   const key = storageKey(req.type);
-  if (scope.store.get(key, object.metadata.namespace, object.metadata.name!)) {
-    throw alreadyExists(req.group, req.type.resource, object.metadata.name!);
+  const live = scope.store.get(key, object.metadata.namespace, object.metadata.name!);
+  if (live) {
+    const error = alreadyExists(req.group, req.type.resource, object.metadata.name!);
+    // store.go Create: the name is still taken by an object whose deletion is under way.
+    throw live.metadata.deletionTimestamp ? new StatusError(409, 'AlreadyExists', `object is being deleted: ${error.message}`, error.details) : error;
   }
   const metadata = object.metadata;
   delete metadata.resourceVersion;

@@ -1,14 +1,24 @@
-// DELETE and DELETECOLLECTION (k8s.io/apiserver pkg/endpoints/handlers/delete.go): DeleteOptions
-// from the body or the query, preconditions, dry run, and 202 while finalizers hold the object.
-// What deletion does to the object and its dependents is ../lifecycle.
+// DELETE and DELETECOLLECTION (k8s.io/apiserver pkg/endpoints/handlers/delete.go, v1.13):
+// DeleteOptions from the body (as kubectl sends them) and the query, preconditions, dry run, and
+// 202 only for a delete that asked not to orphan and is not done yet. What deletion does to the
+// object and its dependents (grace periods, finalizers, propagation) is ../lifecycle.
 import type { KubeObject } from '../apimachinery/kube-object';
 import type { ResourceRequest } from '../apimachinery/request-info';
 import { groupVersion, storageKey } from '../apimachinery/resource-types';
 import { badRequest, conflict, StatusError } from '../apimachinery/status-error';
+import type { DeleteOptions } from '../storage/storage';
 import type { HandlerScope } from './scope';
 import { existing, isDryRun, present, selected } from './scope';
 
-function deleteOptions(body: string, query: URLSearchParams): { propagationPolicy?: string; gracePeriodSeconds?: number; preconditions?: { uid?: string; resourceVersion?: string } } {
+interface RequestDeleteOptions extends DeleteOptions {
+  readonly orphanDependents?: boolean;
+  readonly preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+const invalidOptions = (message: string): StatusError => badRequest(`DeleteOptions.meta.k8s.io "" is invalid: ${message}`);
+
+/** The body's DeleteOptions, with the query's parameters for what the body leaves out; validated as ValidateDeleteOptions does. */
+function deleteOptions(body: string, query: URLSearchParams): RequestDeleteOptions {
   let options: Record<string, unknown> = {};
   if (body.trim()) {
     try {
@@ -17,15 +27,23 @@ function deleteOptions(body: string, query: URLSearchParams): { propagationPolic
       throw badRequest('the body of the request was in an unknown format');
     }
   }
-  const propagationPolicy = (query.get('propagationPolicy') ?? options.propagationPolicy ?? (options.orphanDependents === true ? 'Orphan' : undefined)) as string | undefined;
-  if (propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(propagationPolicy)) {
-    throw badRequest(`DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${propagationPolicy}": supported values: "Foreground", "Background", "Orphan", "nil"`);
+  const orphanParam = query.get('orphanDependents');
+  const orphanDependents = (options.orphanDependents ?? (orphanParam === null ? undefined : orphanParam === 'true')) as boolean | undefined;
+  const policy = (options.propagationPolicy ?? query.get('propagationPolicy') ?? undefined) as string | undefined;
+  if (policy && !['Orphan', 'Background', 'Foreground'].includes(policy)) {
+    throw invalidOptions(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan", "nil"`);
   }
-  const grace = query.get('gracePeriodSeconds') ?? options.gracePeriodSeconds;
+  if (policy && orphanDependents !== undefined) throw invalidOptions(`propagationPolicy: Invalid value: "${policy}": orphanDependents and deletionPropagation cannot be both set`);
+  const dryRun = [...(Array.isArray(options.dryRun) ? options.dryRun.map(String) : []), ...query.getAll('dryRun')];
+  const unsupported = dryRun.filter((value) => value !== 'All');
+  if (unsupported.length > 0) throw invalidOptions(`dryRun: Unsupported value: []string{${unsupported.map((value) => JSON.stringify(value)).join(', ')}}: supported values: "All"`);
+  const grace = options.gracePeriodSeconds ?? query.get('gracePeriodSeconds');
   return {
-    propagationPolicy,
+    propagationPolicy: policy ?? (orphanDependents === undefined ? undefined : orphanDependents ? 'Orphan' : 'Background'),
+    orphanDependents,
     gracePeriodSeconds: grace === undefined || grace === null ? undefined : Number(grace),
-    preconditions: options.preconditions as { uid?: string; resourceVersion?: string } | undefined,
+    dryRun: dryRun.length > 0 || isDryRun(query),
+    preconditions: options.preconditions as RequestDeleteOptions['preconditions'],
   };
 }
 
@@ -38,25 +56,20 @@ export function deleteResource(scope: HandlerScope, req: ResourceRequest, body: 
   if (options.preconditions?.resourceVersion && options.preconditions.resourceVersion !== current.metadata.resourceVersion) {
     throw conflict(req.group, req.type.resource, req.name!);
   }
-  if (isDryRun(query)) return [200, present(current, req)];
-  const result = scope.lifecycle.deleteObject(req.type, current, options.propagationPolicy ?? 'Background');
-  if (!result) {
-    return [200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: req.name, group: req.group || undefined, kind: req.type.resource, uid: current.metadata.uid } }];
-  }
-  return [result.metadata.deletionTimestamp && scope.store.get(storageKey(req.type), current.metadata.namespace, current.metadata.name!) ? 202 : 200, present(result, req)];
+  const { object, deleted } = scope.lifecycle.deleteObject(req.type, current, options);
+  // 202 Accepted only when the client asked not to orphan and the object is still there; a graceful pod deletion is 200.
+  return [!deleted && options.orphanDependents === false ? 202 : 200, present(object, req)];
 }
 
 export function deleteCollection(scope: HandlerScope, req: ResourceRequest, body: string, query: URLSearchParams): Record<string, unknown> {
   const options = deleteOptions(body, query);
   const matches = selected(query);
-  const items = scope.store.list(storageKey(req.type), req.namespace).filter(matches);
+  const key = storageKey(req.type);
   const deleted: KubeObject[] = [];
-  for (const item of items) {
-    if (isDryRun(query)) deleted.push(item);
-    else {
-      const result = scope.lifecycle.deleteObject(req.type, item, options.propagationPolicy ?? 'Background');
-      if (result) deleted.push(result);
-    }
+  for (const item of scope.store.list(key, req.namespace).filter(matches)) {
+    // The garbage collector may have taken it with an owner deleted before it.
+    const current = scope.store.get(key, item.metadata.namespace, item.metadata.name!);
+    if (current) deleted.push(scope.lifecycle.deleteObject(req.type, current, options).object);
   }
   return { kind: `${req.type.kind}List`, apiVersion: groupVersion(req.group, req.version), metadata: { resourceVersion: String(scope.store.resourceVersion) }, items: deleted.map((item) => present(item, req)) };
 }

@@ -13,7 +13,8 @@ import { resourceTypeFromCrd } from '../apimachinery/resource-registry';
 import type { ResourceType } from '../apimachinery/resource-types';
 import { storageKey } from '../apimachinery/resource-types';
 import { CRD_CLEANUP_FINALIZER } from '../admission/crd-names';
-import type { ObjectStorage } from '../storage/storage';
+import type { DeleteOptions, DeleteResult, ObjectStorage } from '../storage/storage';
+import { beforeDelete, finalizersForPropagation, FOREGROUND_FINALIZER, markAsDeleting, ORPHAN_FINALIZER } from './graceful-deletion';
 import { dependentsOf, findByUid } from './owner-references';
 
 export interface ObjectLifecycleOptions {
@@ -37,48 +38,65 @@ export class ObjectLifecycle {
   }
 
   /**
-   * Deletes an object as the API server and garbage collector do: with finalizers it is only
-   * marked (deletionTimestamp) until they are gone; namespaces terminate first; dependents follow
-   * their owner (background), go before it (foreground), or are orphaned.
+   * Deletes an object as the API server and garbage collector do (store.go Delete): a pod is marked
+   * (deletionTimestamp, deletionGracePeriodSeconds) and stays until its kubelet deletes it with
+   * grace 0; with finalizers an object is only marked until they are gone; namespaces terminate
+   * first; dependents follow their owner (background), go before it (foreground), or are orphaned.
+   * A dry run answers the same without writing.
    */
-  deleteObject(type: ResourceType, current: KubeObject, propagationPolicy: string): KubeObject | undefined {
+  deleteObject(type: ResourceType, current: KubeObject, options: DeleteOptions = {}): DeleteResult {
     const { store } = this.options;
     const key = storageKey(type);
-    if (type.kind === 'Namespace' && type.group === '') return this.terminateNamespace(current);
-    const finalizers = [...(current.metadata.finalizers ?? [])];
-    if (propagationPolicy === 'Foreground' && !finalizers.includes('foregroundDeletion') && dependentsOf(this.options.store, this.options.registry, current).length > 0) finalizers.push('foregroundDeletion');
-    if (propagationPolicy === 'Orphan' && !finalizers.includes('orphan') && dependentsOf(this.options.store, this.options.registry, current).length > 0) finalizers.push('orphan');
-    if (finalizers.length > 0) {
-      if (current.metadata.deletionTimestamp && JSON.stringify(finalizers) === JSON.stringify(current.metadata.finalizers)) return current;
-      const marked = clone(current);
-      marked.metadata.finalizers = finalizers;
-      marked.metadata.deletionTimestamp ??= timestamp(this.options.now());
-      marked.metadata.deletionGracePeriodSeconds ??= 0;
-      const stored = store.put(key, marked);
-      this.processFinalizers(type, stored);
-      return store.get(key, stored.metadata.namespace, stored.metadata.name!) ?? stored;
+    if (type.kind === 'Namespace' && type.group === '') return { object: this.terminateNamespace(current, options.dryRun === true), deleted: false };
+    const now = this.options.now();
+    const decision = beforeDelete(type, current, options.gracePeriodSeconds, now);
+    // Finalizers cannot change through DeleteOptions while a grace period runs.
+    if (decision.kind === 'pending') return { object: current, deleted: false };
+    const marked = decision.kind === 'graceful' ? decision.object : clone(current);
+    const finalizers = finalizersForPropagation(current.metadata.finalizers ?? [], options.propagationPolicy);
+    if (finalizers.length > 0) marked.metadata.finalizers = finalizers;
+    else delete marked.metadata.finalizers;
+    const waits = finalizers.length > 0 || (decision.kind === 'graceful' && decision.seconds > 0);
+    if (decision.kind === 'immediate' && finalizers.length > 0) markAsDeleting(marked, now);
+    if (options.dryRun) return { object: decision.kind === 'immediate' && !waits ? current : marked, deleted: !waits };
+    if (decision.kind === 'graceful' || waits) {
+      // The update that marks the object: watchers see it MODIFIED with its deletionTimestamp.
+      const stored = JSON.stringify(marked) === JSON.stringify(current) ? current : store.put(key, marked);
+      if (waits) {
+        // Finalizers are worked on when they are set, not again on each repeated delete.
+        if (stored !== current) this.processFinalizers(type, stored);
+        return { object: store.get(key, stored.metadata.namespace, stored.metadata.name!) ?? stored, deleted: false };
+      }
     }
     const removed = store.remove(key, current.metadata.namespace, current.metadata.name!);
     if (removed) this.afterRemove(type, removed);
-    return removed;
+    return { object: removed ?? marked, deleted: true };
   }
 
   /** The garbage collector's and namespace controller's work for the finalizers they own. */
   private processFinalizers(type: ResourceType, object: KubeObject): void {
+    const { store, registry } = this.options;
     const finalizers = object.metadata.finalizers ?? [];
     if (finalizers.includes(CRD_CLEANUP_FINALIZER) && type.kind === 'CustomResourceDefinition') {
       setTimeout(() => this.cleanUpCustomResources(object), this.options.crdCleanupDelayMs ?? 1000).unref();
     }
-    if (finalizers.includes('orphan')) {
-      for (const [depType, dependent] of dependentsOf(this.options.store, this.options.registry, object)) {
+    if (finalizers.includes(ORPHAN_FINALIZER)) {
+      for (const [depType, dependent] of dependentsOf(store, registry, object)) {
         const next = clone(dependent);
         next.metadata.ownerReferences = (next.metadata.ownerReferences ?? []).filter((ref) => ref.uid !== object.metadata.uid);
-        this.options.store.put(storageKey(depType), next);
+        store.put(storageKey(depType), next);
       }
-      this.removeFinalizer(type, object, 'orphan');
-    } else if (finalizers.includes('foregroundDeletion')) {
-      for (const [depType, dependent] of dependentsOf(this.options.store, this.options.registry, object)) this.deleteObject(depType, dependent, 'Foreground');
-      if (dependentsOf(this.options.store, this.options.registry, object).length === 0) this.removeFinalizer(type, object, 'foregroundDeletion');
+      this.removeFinalizer(type, object, ORPHAN_FINALIZER);
+    } else if (finalizers.includes(FOREGROUND_FINALIZER)) {
+      // Dependents that have dependents of their own go in the foreground too (garbagecollector.go attemptToDeleteItem).
+      for (const [depType, dependent] of dependentsOf(store, registry, object)) {
+        this.deleteObject(depType, dependent, { propagationPolicy: dependentsOf(store, registry, dependent).length > 0 ? 'Foreground' : 'Background' });
+      }
+      // Only dependents that block their owner's deletion hold it (processDeletingDependentsItem).
+      const blocking = dependentsOf(store, registry, object).filter(([, dependent]) =>
+        (dependent.metadata.ownerReferences ?? []).some((ref) => ref.uid === object.metadata.uid && ref.blockOwnerDeletion === true),
+      );
+      if (blocking.length === 0) this.removeFinalizer(type, object, FOREGROUND_FINALIZER);
     }
   }
 
@@ -98,7 +116,7 @@ export class ObjectLifecycle {
     if (this.closed) return;
     const crdType = resourceTypeFromCrd(crd);
     if (crdType) {
-      for (const object of this.options.store.list(storageKey(crdType))) this.deleteObject(crdType, object, 'Background');
+      for (const object of this.options.store.list(storageKey(crdType))) this.deleteObject(crdType, object, { propagationPolicy: 'Background' });
     }
     const type = this.options.registry.find('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!;
     this.removeFinalizer(type, crd, CRD_CLEANUP_FINALIZER);
@@ -121,7 +139,7 @@ export class ObjectLifecycle {
       const remainingOwners = (dependent.metadata.ownerReferences ?? []).filter(
         (ref) => ref.uid !== removed.metadata.uid && findByUid(this.options.store, this.options.registry, ref.uid, dependent.metadata.namespace) !== undefined,
       );
-      if (remainingOwners.length === 0) this.deleteObject(depType, dependent, 'Background');
+      if (remainingOwners.length === 0) this.deleteObject(depType, dependent, { propagationPolicy: 'Background' });
     }
     if (type.kind === 'CustomResourceDefinition') {
       const crdType = resourceTypeFromCrd(removed);
@@ -137,16 +155,17 @@ export class ObjectLifecycle {
   private ownerDeleted(removed: KubeObject): void {
     for (const ref of removed.metadata.ownerReferences ?? []) {
       const owner = findByUid(this.options.store, this.options.registry, ref.uid, removed.metadata.namespace);
-      if (owner && owner[1].metadata.finalizers?.includes('foregroundDeletion')) this.processFinalizers(owner[0], owner[1]);
+      if (owner && owner[1].metadata.finalizers?.includes(FOREGROUND_FINALIZER)) this.processFinalizers(owner[0], owner[1]);
     }
   }
 
-  private terminateNamespace(current: KubeObject): KubeObject {
+  private terminateNamespace(current: KubeObject, dryRun: boolean): KubeObject {
     const { store } = this.options;
     if (current.metadata.deletionTimestamp) return current;
     const marked = clone(current);
     marked.metadata.deletionTimestamp = timestamp(this.options.now());
     marked.status = { ...((marked.status as Record<string, unknown>) ?? {}), phase: 'Terminating' };
+    if (dryRun) return marked;
     const stored = store.put('/namespaces', marked);
     setTimeout(() => this.finalizeNamespace(stored.metadata.name!), this.options.namespaceFinalizeDelayMs ?? 3000).unref();
     return stored;
@@ -163,7 +182,7 @@ export class ObjectLifecycle {
       if (!type.namespaced || seen.has(key) || type.isReview) continue;
       seen.add(key);
       for (const object of store.list(key, name)) {
-        this.deleteObject(type, object, 'Background');
+        this.deleteObject(type, object, { propagationPolicy: 'Background' });
         if (store.get(key, name, object.metadata.name!)) remaining++;
       }
     }
@@ -190,7 +209,8 @@ export class ObjectLifecycle {
         });
       }
     }
-    if (stored.metadata.deletionTimestamp && (stored.metadata.finalizers ?? []).length === 0 && type.kind !== 'Namespace') {
+    // The update that removes the last finalizer deletes the object, unless a grace period still runs (ShouldDeleteDuringUpdate).
+    if (stored.metadata.deletionTimestamp && !stored.metadata.deletionGracePeriodSeconds && (stored.metadata.finalizers ?? []).length === 0 && type.kind !== 'Namespace') {
       const removed = store.remove(storageKey(type), stored.metadata.namespace, stored.metadata.name!);
       if (removed) this.afterRemove(type, removed);
     }

@@ -30,7 +30,7 @@ import { watch } from '../handlers/watch';
 import { ObjectLifecycle } from '../lifecycle/object-lifecycle';
 import type { SchemaSource } from '../openapi';
 import { OpenApiService, writeWarnings } from '../openapi';
-import type { ObjectStorage, RestStorage } from '../storage/storage';
+import type { DeleteOptions, DeleteResult, ObjectStorage, RestStorage } from '../storage/storage';
 import type { StreamSubresource } from '../streams/pod-streams';
 import { PodStreams, rejectUpgrade, STREAM_SUBRESOURCES } from '../streams/pod-streams';
 import { servePodLog } from '../subresources/log';
@@ -151,8 +151,8 @@ export class ApiServer implements RestStorage {
   }
 
   /** Deletes as the API server and garbage collector do: finalizers, namespaces, propagation to dependents. */
-  deleteObject(type: ResourceType, current: KubeObject, propagationPolicy: string): KubeObject | undefined {
-    return this.lifecycle.deleteObject(type, current, propagationPolicy);
+  deleteObject(type: ResourceType, current: KubeObject, options?: DeleteOptions): DeleteResult {
+    return this.lifecycle.deleteObject(type, current, options);
   }
 
   /** After a restart from saved state: finish the namespace and CRD deletions that were under way. */

@@ -45,10 +45,25 @@ export interface ObjectStorage {
   subscribe(listener: StoreListener): () => void;
 }
 
+/** What a delete asks for (metav1.DeleteOptions): how dependents go, the grace period, dry run. */
+export interface DeleteOptions {
+  /** Orphan, Background or Foreground; unset: the resource's default (Background). */
+  readonly propagationPolicy?: string;
+  /** Unset: the object's own (a pod's spec.terminationGracePeriodSeconds). */
+  readonly gracePeriodSeconds?: number;
+  readonly dryRun?: boolean;
+}
+
+/** The object a delete leaves (marked with deletionTimestamp) or removed, and whether it is gone. */
+export interface DeleteResult {
+  readonly object: KubeObject;
+  readonly deleted: boolean;
+}
+
 /** Writes through the API's rules, as a request would make them (pkg/registry/rest's Creater, Updater, GracefulDeleter). */
 export interface RestStorage {
   create(req: ResourceRequest, object: KubeObject): KubeObject;
   update(req: ResourceRequest, object: KubeObject): [number, KubeObject];
-  /** Deletes as the API server and garbage collector do (finalizers, propagation). */
-  deleteObject(type: ResourceType, object: KubeObject, propagationPolicy: string): KubeObject | undefined;
+  /** Deletes as the API server and garbage collector do (graceful deletion, finalizers, propagation). */
+  deleteObject(type: ResourceType, object: KubeObject, options?: DeleteOptions): DeleteResult;
 }
