@@ -81,6 +81,17 @@ export class LabStepsTreeProvider implements vscode.TreeDataProvider<LabStepsNod
     this.changed.fire(undefined);
   }
 
+  /** Why a step is not done, from the check that ticks it (undefined when nothing is missing). */
+  whyNotDone(id: LabStepId): string | undefined {
+    const hint = stepHint(id, (step) => this.progress.state(step));
+    return hint ? stepHintText(hint, stepTitle) : undefined;
+  }
+
+  /** A step's state as its description says it: `done (1.2.2)`, `to do`. */
+  stateText(id: LabStepId): string {
+    return stateText(this.progress.state(id));
+  }
+
   getChildren(node?: LabStepsNode): LabStepsNode[] {
     if (!node) {
       return this.isLabStarted ? labSteps.map((step) => ({ kind: 'step', step })) : [];
@@ -102,8 +113,7 @@ export class LabStepsTreeProvider implements vscode.TreeDataProvider<LabStepsNod
       item.iconPath = stateIcon(state);
       // Not done yet: why, in the description too, since that is what the learner reads first
       // (also for a failure its check explained, such as an interrupted install).
-      const hint = stepHint(node.step.id, (id) => this.progress.state(id));
-      const why = hint ? stepHintText(hint, stepTitle) : undefined;
+      const why = this.whyNotDone(node.step.id);
       item.description = why && (state.status === 'todo' || state.hint) ? why : stateText(state);
       // The state's detail and the hint name a context, version or pod from outside: escaped like the rest.
       const tooltip = new OutsideMarkdown().appendMarkdown('**').appendText(`${index}. ${stepTitle(node.step.id)}`).appendMarkdown('**  \n').appendText(stateText(state));
