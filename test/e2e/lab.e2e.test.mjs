@@ -77,6 +77,8 @@ step('Istio 1.2.2 downloads from the offline mirror and its layout opens', async
 step('the pre-check reports on the cluster', async () => {
   await workbench.runCommand('istioLab.checkCluster');
   await waitForCommandToSettle(workbench);
+  // The report is a Markdown preview: the first one waits for the Markdown extension to activate.
+  await workbench.webviewFrameShowing('Pre-check for Istio 1.2.2', 180_000);
   await shoot('precheck');
   await workbench.closeQuickInput();
 });
@@ -102,6 +104,16 @@ step("the install brings up the book's 15 pods in the Istio Pods tree", async ()
   const pods = await waitForBookPods(workbench);
   assert.equal(pods.filter((pod) => pod.name.startsWith('istio-') || /^(grafana|kiali|prometheus)-/.test(pod.name)).length, 15, JSON.stringify(pods));
   await shoot('pods');
+});
+
+step("a pod's tooltip names its containers as Kubernetes does, with no Markdown escapes showing", async () => {
+  const row = workbench.podsPane().locator('.monaco-list-row', { hasText: 'istio-pilot-' }).first();
+  await row.scrollIntoViewIfNeeded();
+  const text = await workbench.rowHoverText(row);
+  await workbench.page.screenshot({ path: path.join(screenshotDir, `e2e-pod-tooltip-${workbench.theme}.png`) });
+  assert.match(text, /istio-proxy docker\.io\/istio\/proxyv2:1\.2\.2/, text);
+  assert.doesNotMatch(text, /\\/, text);
+  await workbench.page.mouse.move(5, 400);
 });
 
 step('the lab guide ticks the steps done so far, as the Lab Steps view shows them', async () => {
