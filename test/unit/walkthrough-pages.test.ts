@@ -2,12 +2,13 @@
 // widened side bar at 1400 px the walkthrough's media column is 468 px wide, and a code block
 // there does not wrap; it scrolls, but its scroll bar stays hidden until hovered, so a long
 // command looked cut off (`curl … | ISTIO_`). Each command line fits (a 54-character line was
-// still 3 px too wide), and each sh block is still valid shell.
+// still 3 px too wide), each sh block is still valid shell, and no ** shows as text.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import MarkdownIt from 'markdown-it';
 
 const root = path.resolve(__dirname, '..', '..');
 /** Characters of the monospace font that fit in the media column's code block at 1400 px. */
@@ -47,4 +48,16 @@ test('every sh block of the lab guide is valid shell once split over lines', () 
     const check = spawnSync('bash', ['-n'], { input: block, encoding: 'utf8' });
     assert.equal(check.status, 0, `${path.relative(root, file)}: bash -n refuses\n${block}\n${check.stderr}`);
   }
+});
+
+test('no Markdown marker of the lab guide shows as text', () => {
+  // A closing ** after punctuation must be followed by a space or punctuation (CommonMark's
+  // flanking rules, which VS Code's marked follows too): "초기화…**로" showed both asterisks.
+  const markdown = new MarkdownIt();
+  const shown = pages().flatMap((file) => {
+    const html = markdown.render(fs.readFileSync(file, 'utf8'));
+    const text = html.replace(/<pre>[\s\S]*?<\/pre>|<code>[^<]*<\/code>/g, '').replace(/<[^>]+>/g, '');
+    return [...text.matchAll(/.{0,20}(?:\*\*|__).{0,20}/g)].map((match) => `${path.relative(root, file)}: ${match[0]}`);
+  });
+  assert.deepEqual(shown, []);
 });
