@@ -63,6 +63,9 @@ const step = (name, body) =>
 
 step('the lab guide opens from the command palette', async () => {
   await openLabGuide(workbench);
+  // Shot once the lab has started (Lab Steps lists the steps) and the step's page has rendered.
+  await workbench.page.locator('.monaco-list-row', { hasText: '1. Prepare a cluster' }).first().waitFor({ timeout: 60_000 });
+  await workbench.webviewFrameShowing('Istio runs on top of Kubernetes', 60_000);
   await shoot('guide');
 });
 
