@@ -13,9 +13,8 @@ import type { PrecheckVerdict } from '../istio/precheck/precheck';
 import { demoRequirements, evaluatePrecheck, precheckPassed, precheckVerdict, requiredPermissions } from '../istio/precheck/precheck';
 import { kubernetesRangeOf } from '../istio/releases/catalogue';
 import type { ApplyReport, DeleteReport } from '../kube/apply/apply-engine';
-import type { ObjectResult } from '../kube/apply/apply-result';
 import type { WaitOutcome } from '../kube/apply/pod-watch';
-import { applyLine, countOutcomes, deleteLine, objectsByKind, qualifiedResource } from '../kube/apply/apply-result';
+import { applyLine, countOutcomes, deleteLine } from '../kube/apply/apply-result';
 import { captureIstioctl, runIstioctl as runIstioctlProcess } from '../kube/apply/istioctl-runner';
 import type { ManifestObject } from '../kube/apply/manifest';
 import { parseManifest } from '../kube/apply/manifest';
@@ -30,6 +29,8 @@ import type { StepStatus } from '../lab/lab-progress';
 import type { StepHint } from '../lab/step-hints';
 import { checkControlPlane, checkInstall } from '../lab/step-hints';
 import type { ClusterService } from './cluster-service';
+import { confirmInstall } from './install-confirmation';
+import { failureText, previewInstall, previewMarkdown, previewSummary } from './install-preview';
 import { confirmIstioctl, terminalLinkDirectory } from './istioctl-trust';
 import { kubeErrorMessage } from './kube-error-messages';
 import { escapeMarkdown, markdownCode, outside } from './outside-text';
@@ -224,26 +225,32 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
     const { applyManifest } = await import('../kube/apply/apply-engine');
     const client = await createObjectClient(connection.kubeConfig);
     try {
-      let dryRun = args.dryRun === true;
-      if (!args.yes && !dryRun) {
+      const preview = async (): Promise<ApplyReport> => {
+        const report = await previewInstall(client, objects, release.plan.version, applyManifest);
+        await reports.show(vscode.l10n.t('Install preview'), previewMarkdown(report, objects, connection.contextName, release.plan.version, release.plan.install));
+        return report;
+      };
+      if (args.dryRun) return preview();
+      if (!args.yes) {
         const install = vscode.l10n.t('Install');
-        const preview = vscode.l10n.t('Preview (Server Dry Run)');
+        const previewButton = vscode.l10n.t('Preview (Server Dry Run)');
         // An install a window reload interrupted: say so, since Install is how it is finished.
         const presence = await presenceOn(client, objects, log);
-        const interrupted = presence?.state === 'interrupted' ? `${interruptedText(presence)}\n\n` : '';
-        const choice = await vscode.window.showInformationMessage(
-          vscode.l10n.t('Install Istio {0} into {1}? {2} objects from {3}.', outside(release.plan.version), outside(connection.contextName), objects.length, outside(source)),
-          { modal: true, detail: interrupted + commandLine(release.plan.install) },
-          install,
-          preview,
+        const interrupted = presence?.state === 'interrupted' ? interruptedText(presence) : undefined;
+        // After a preview the question comes back, with what the preview found.
+        const confirmed = await confirmInstall(
+          async (lastPreview) => {
+            const choice = await vscode.window.showInformationMessage(
+              vscode.l10n.t('Install Istio {0} into {1}? {2} objects from {3}.', outside(release.plan.version), outside(connection.contextName), objects.length, outside(source)),
+              { modal: true, detail: [interrupted, lastPreview, commandLine(release.plan.install)].filter(Boolean).join('\n\n') },
+              install,
+              previewButton,
+            );
+            return choice === install ? 'install' : choice === previewButton ? 'preview' : undefined;
+          },
+          async () => previewSummary(await preview()),
         );
-        if (!choice) return undefined;
-        dryRun = choice === preview;
-      }
-      if (dryRun) {
-        const report = await applyManifest(client, objects, { dryRun: true });
-        await reports.show(vscode.l10n.t('Install preview'), previewMarkdown(report, objects, connection, release));
-        return report;
+        if (!confirmed) return undefined;
       }
       const timeline = new InstallTimeline(release.plan.version, connection.contextName, Date.now());
       const output = createOutput(log, vscode.l10n.t('Install Istio {0}', release.plan.version));
@@ -509,15 +516,6 @@ async function releaseFacts(release: ResolvedRelease): Promise<ReleaseFacts> {
   };
 }
 
-function failureText(result: ObjectResult): string {
-  const failure = result.failure!;
-  if (failure.permission) {
-    const scope = failure.permission.namespace ? vscode.l10n.t('in namespace {0}', failure.permission.namespace) : vscode.l10n.t('at the cluster scope');
-    return vscode.l10n.t('{0}: missing permission to {1} {2} {3}.', result.name, failure.permission.verb, qualifiedResource(failure.permission), scope);
-  }
-  return `${result.name}: ${failure.reason}: ${failure.message}`;
-}
-
 /** `istioctl` in the terminal is the given one, alone in the lab's link folder (src/lab/terminal-path.ts), not the release's whole bin/. */
 async function runInTerminal(istioctl: string, args: readonly string[], connection: ClusterConnection, linkDirectory: string): Promise<void> {
   let line: string;
@@ -678,26 +676,6 @@ function checkText(result: CheckResult): { text: string; fix?: string } {
     default:
       return { text: vscode.l10n.t('admissionregistration.k8s.io is not served: no automatic sidecar injection.'), fix: vscode.l10n.t('Enable the MutatingAdmissionWebhook admission plugin.') };
   }
-}
-
-function previewMarkdown(report: ApplyReport, objects: readonly ManifestObject[], connection: ClusterConnection, release: ResolvedRelease): string {
-  const counts = countOutcomes(report.results);
-  const lines = [
-    `# ${vscode.l10n.t('Install preview for Istio {0}', escapeMarkdown(release.plan.version))}`,
-    '',
-    vscode.l10n.t('A server dry run in {0}: the API server checked each object and stored nothing.', markdownCode(connection.contextName)),
-    '',
-    `| ${vscode.l10n.t('Kind')} | ${vscode.l10n.t('Objects')} |`,
-    '|---|---:|',
-    ...objectsByKind(objects).map((kind) => `| ${escapeMarkdown(kind.group ? `${kind.kind} (${kind.group})` : kind.kind)} | ${kind.count} |`),
-    '',
-    vscode.l10n.t('Would be created: {0}. Already there: {1}. Failed: {2}. Not checkable before their namespace or CRD exists: {3}.', counts.created ?? 0, counts.unchanged ?? 0, counts.failed ?? 0, counts.unverified ?? 0),
-    '',
-  ];
-  const failed = report.results.filter((result) => result.outcome === 'failed');
-  if (failed.length) lines.push(`## ${vscode.l10n.t('Failures')}`, '', ...failed.map((result) => `- ${escapeMarkdown(failureText(result))}`), '');
-  lines.push('```sh', `${commandLine(release.plan.install)} --dry-run=server`, '```');
-  return `${lines.join('\n')}\n`;
 }
 
 function timelineMarkdown(data: InstallTimelineData): string {

@@ -68,6 +68,23 @@ export function registerLabCommands(
       if (!isLabStepId(step)) throw new Error(`istioLab.labStepState: unknown lab step ${JSON.stringify(step)}`);
       return tree.progress.state(step);
     }),
+    // The lab guide's "Why not done yet?" link: a walkthrough step's text is fixed in package.json,
+    // so the hint the Lab Steps view shows is given on request, from the same check.
+    vscode.commands.registerCommand('istioLab.explainStep', async (stepId?: unknown) => {
+      if (!isLabStepId(stepId)) throw new Error(`istioLab.explainStep: unknown lab step ${JSON.stringify(stepId)}`);
+      const number = labSteps.findIndex((step) => step.id === stepId) + 1;
+      const why = tree.whyNotDone(stepId);
+      const state = tree.progress.state(stepId);
+      const text =
+        why && (state.status === 'todo' || state.hint)
+          ? vscode.l10n.t('Step {0}, {1}: not yet. {2}', number, stepTitle(stepId), why)
+          : vscode.l10n.t('Step {0}, {1}: {2}', number, stepTitle(stepId), tree.stateText(stepId));
+      const open = vscode.l10n.t('Open Lab Steps');
+      void vscode.window.showInformationMessage(outside(text), open).then((choice) => {
+        if (choice === open) void vscode.commands.executeCommand('istioLab.steps.focus');
+      });
+      return text;
+    }),
     vscode.commands.registerCommand('istioLab.copyStepCommand', async (target?: CommandTarget) => {
       const resolved = await resolveLine(target);
       if (resolved === undefined) return;

@@ -36,6 +36,26 @@ export function stepTitle(id: LabStepId): string {
   }
 }
 
+/** A step's short label for the Lab Steps view, which fits the default side bar; the tooltip has its title. */
+export function stepLabel(id: LabStepId): string {
+  switch (id) {
+    case 'cluster':
+      return vscode.l10n.t('Prepare a cluster');
+    case 'download':
+      return vscode.l10n.t('Download Istio {0}', LAB_ISTIO_VERSION);
+    case 'verify':
+      return vscode.l10n.t('Pre-check the cluster');
+    case 'install':
+      return vscode.l10n.t('Install the demo profile');
+    case 'watch':
+      return vscode.l10n.t('Watch the control plane');
+    case 'architecture':
+      return vscode.l10n.t("Istio's architecture");
+    case 'registry':
+      return vscode.l10n.t("Query Pilot's registry");
+  }
+}
+
 export class LabStepsTreeProvider implements vscode.TreeDataProvider<LabStepsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<LabStepsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -62,6 +82,17 @@ export class LabStepsTreeProvider implements vscode.TreeDataProvider<LabStepsNod
     this.changed.fire(undefined);
   }
 
+  /** Why a step is not done, from the check that ticks it (undefined when nothing is missing). */
+  whyNotDone(id: LabStepId): string | undefined {
+    const hint = stepHint(id, (step) => this.progress.state(step));
+    return hint ? stepHintText(hint, stepTitle) : undefined;
+  }
+
+  /** A step's state as its description says it: `done (1.2.2)`, `to do`. */
+  stateText(id: LabStepId): string {
+    return stateText(this.progress.state(id));
+  }
+
   getChildren(node?: LabStepsNode): LabStepsNode[] {
     if (!node) {
       return this.isLabStarted ? labSteps.map((step) => ({ kind: 'step', step })) : [];
@@ -76,18 +107,17 @@ export class LabStepsTreeProvider implements vscode.TreeDataProvider<LabStepsNod
   getTreeItem(node: LabStepsNode): vscode.TreeItem {
     if (node.kind === 'step') {
       const index = labSteps.indexOf(node.step) + 1;
-      const item = new vscode.TreeItem(`${index}. ${stepTitle(node.step.id)}`, vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(`${index}. ${stepLabel(node.step.id)}`, vscode.TreeItemCollapsibleState.Collapsed);
       const state = this.progress.state(node.step.id);
       item.id = `step:${node.step.id}`;
       item.contextValue = 'labStep';
       item.iconPath = stateIcon(state);
       // Not done yet: why, in the description too, since that is what the learner reads first
       // (also for a failure its check explained, such as an interrupted install).
-      const hint = stepHint(node.step.id, (id) => this.progress.state(id));
-      const why = hint ? stepHintText(hint, stepTitle) : undefined;
+      const why = this.whyNotDone(node.step.id);
       item.description = why && (state.status === 'todo' || state.hint) ? why : stateText(state);
       // The state's detail and the hint name a context, version or pod from outside: escaped like the rest.
-      const tooltip = new OutsideMarkdown().appendText(stateText(state));
+      const tooltip = new OutsideMarkdown().appendMarkdown('**').appendText(`${index}. ${stepTitle(node.step.id)}`).appendMarkdown('**  \n').appendText(stateText(state));
       if (why) tooltip.appendMarkdown('\n\n').appendText(vscode.l10n.t('Not yet: {0}', why));
       item.tooltip = tooltip
         .appendMarkdown('\n\n')

@@ -302,6 +302,26 @@ export class Workbench {
     return [...rows.entries()].sort(([a], [b]) => a - b).map(([, label]) => label);
   }
 
+  /**
+   * The text of the hover a tree row shows while the mouse rests on it (its tooltip as VS Code
+   * renders it, once resolved). The mouse keeps moving a pixel at a time: a refresh of the tree
+   * closes a hover.
+   */
+  async rowHoverText(row, { timeout = 60_000 } = {}) {
+    const hover = this.page.locator('.workbench-hover').first();
+    const box = await row.boundingBox();
+    if (!box) throw new Error('the row is not on screen');
+    const deadline = Date.now() + timeout;
+    for (let step = 0; Date.now() < deadline; step++) {
+      await this.page.mouse.move(box.x + 100 + (step % 20), box.y + box.height / 2, { steps: 2 });
+      // A pod's tooltip says "Loading..." while the extension reads its events.
+      const text = (await hover.isVisible()) ? await hover.innerText().catch(() => '') : '';
+      if (text && !/^Loading/.test(text.trim())) return text;
+      await this.page.waitForTimeout(500);
+    }
+    throw new Error(`no hover appeared within ${timeout / 1000} s`);
+  }
+
   /** The registry webview's inner frame, once it shows `text`. */
   async webviewFrameShowing(text, timeout = 120_000) {
     const deadline = Date.now() + timeout;

@@ -63,6 +63,9 @@ const step = (name, body) =>
 
 step('the lab guide opens from the command palette', async () => {
   await openLabGuide(workbench);
+  // Shot once the lab has started (Lab Steps lists the steps) and the step's page has rendered.
+  await workbench.page.locator('.monaco-list-row', { hasText: '1. Prepare a cluster' }).first().waitFor({ timeout: 60_000 });
+  await workbench.webviewFrameShowing('Istio runs on top of Kubernetes', 60_000);
   await shoot('guide');
 });
 
@@ -77,16 +80,43 @@ step('Istio 1.2.2 downloads from the offline mirror and its layout opens', async
 step('the pre-check reports on the cluster', async () => {
   await workbench.runCommand('istioLab.checkCluster');
   await waitForCommandToSettle(workbench);
+  // The report is a Markdown preview: the first one waits for the Markdown extension to activate.
+  await workbench.webviewFrameShowing('Pre-check for Istio 1.2.2', 180_000);
   await shoot('precheck');
   await workbench.closeQuickInput();
 });
 
-step("the install brings up the book's 15 pods in the Istio Pods tree", async () => {
+step('Preview checks every object with a server dry run, then asks again whether to install', async () => {
   await workbench.runCommand('istioLab.installIstio');
-  await confirm(workbench, 'Install', () => shoot('install'));
+  await confirm(workbench, 'Preview (Server Dry Run)', () => shoot('install'));
+  await workbench.webviewFrameShowing('Install preview for Istio 1.2.2', 180_000);
+  // The same question comes back, with what the preview found: every object accounted for.
+  const dialog = workbench.page.locator('.monaco-dialog-box', { hasText: 'Preview: ' });
+  await dialog.waitFor({ timeout: 60_000 });
+  const text = await dialog.innerText();
+  const total = Number(/(\d+) objects from istio-demo\.yaml/.exec(text)?.[1]);
+  const found = /Preview: (\d+) would be created, (\d+) already there, (\d+) failed, (\d+) not checkable/.exec(text);
+  assert.ok(total > 100 && found, `the confirmation after the preview says: ${text}`);
+  assert.equal(Number(found[1]) + Number(found[2]) + Number(found[3]) + Number(found[4]), total, text);
+  assert.equal(Number(found[3]), 0, text);
+  await shoot('install-after-preview');
+});
+
+step("the install brings up the book's 15 pods in the Istio Pods tree", async () => {
+  await confirm(workbench, 'Install');
   const pods = await waitForBookPods(workbench);
   assert.equal(pods.filter((pod) => pod.name.startsWith('istio-') || /^(grafana|kiali|prometheus)-/.test(pod.name)).length, 15, JSON.stringify(pods));
   await shoot('pods');
+});
+
+step("a pod's tooltip names its containers as Kubernetes does, with no Markdown escapes showing", async () => {
+  const row = workbench.podsPane().locator('.monaco-list-row', { hasText: 'istio-pilot-' }).first();
+  await row.scrollIntoViewIfNeeded();
+  const text = await workbench.rowHoverText(row);
+  await workbench.page.screenshot({ path: path.join(screenshotDir, `e2e-pod-tooltip-${workbench.theme}.png`) });
+  assert.match(text, /istio-proxy docker\.io\/istio\/proxyv2:1\.2\.2/, text);
+  assert.doesNotMatch(text, /\\/, text);
+  await workbench.page.mouse.move(5, 400);
 });
 
 step('the lab guide ticks the steps done so far, as the Lab Steps view shows them', async () => {
@@ -101,7 +131,7 @@ step('the registry viewer lists grafana.istio-system.svc.cluster.local|http', as
 step("clicking Pilot in the architecture diagram completes the lab's architecture step", async () => {
   const frame = await workbench.webviewFrameShowing('grafana.istio-system.svc.cluster.local', 30_000);
   await frame.locator('[data-component="pilot"]').first().click();
-  const done = workbench.page.locator('.monaco-list-row', { hasText: "Understand Istio's architecture" }).filter({ hasText: 'done' });
+  const done = workbench.page.locator('.monaco-list-row', { hasText: "6. Istio's architecture" }).filter({ hasText: 'done' });
   await done.first().waitFor({ timeout: 30_000 }).catch(() => assert.fail('the Lab Steps view does not show the architecture step done'));
   await assertGuideTicks("Understand Istio's architecture", "Query Pilot's service registry");
 });

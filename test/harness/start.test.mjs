@@ -37,7 +37,7 @@ test('npm start -- --no-open serves VS Code with the Istio Lab icon and opens th
     await page.getByText('Deploy Istio on Kubernetes').first().waitFor({ timeout: 60_000 });
     await page.screenshot({ path: path.join(root, 'test-results', 'screenshots', 'start-welcome.png') });
     await icon.first().click();
-    await page.getByText('1. Prepare a Kubernetes cluster').first().waitFor({ timeout: 30_000 });
+    await page.getByText('1. Prepare a cluster').first().waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(root, 'test-results', 'screenshots', 'start-activity-bar.png') });
   } finally {
     await browser.close();

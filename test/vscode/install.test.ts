@@ -87,6 +87,15 @@ describe('pre-check, install and uninstall through the commands', function () {
     await screenshot('lab-steps-hints');
   });
 
+  it("the lab guide's \"See why\" link gives the same hint, and says a done step is done", async () => {
+    const hint = 'Pilot answers, but the registry has not been opened';
+    const registry = await vscode.commands.executeCommand<string>('istioLab.explainStep', 'registry');
+    assert.equal(registry, `Step 7, Query Pilot's service registry: not yet. ${hint}`);
+    await assertShows(registry, 'the hint is not shown as a notification');
+    const install = await vscode.commands.executeCommand<string>('istioLab.explainStep', 'install');
+    assert.equal(install, 'Step 4, Install the demo profile: done (1.2.2)');
+  });
+
   it('shows the install timeline with every pod becoming ready', async () => {
     await vscode.commands.executeCommand('istioLab.showInstallTimeline');
     const text = await reportText('Install timeline');

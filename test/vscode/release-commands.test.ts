@@ -147,7 +147,7 @@ describe('Download Istio Release…', function () {
   });
 });
 
-describe('Lab Steps: 1. Prepare a Kubernetes cluster', function () {
+describe('Lab Steps: 1. Prepare a cluster', function () {
   this.timeout(60_000);
 
   it('is not done while no cluster can be reached with the selected context', async () => {

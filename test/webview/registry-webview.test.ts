@@ -203,6 +203,8 @@ test('speaks Korean when VS Code does', async () => {
   assert.equal(await view.page.textContent('#summary'), '서비스 2개 · 포트 2개 · 엔드포인트 4개');
   assert.equal(await view.page.textContent('[data-l10n="controlPlane"]'), '컨트롤 플레인');
   assert.equal(await view.page.getAttribute('#search', 'placeholder'), '서비스, 포트, IP, 파드로 필터');
+  // Korean wraps between words, not between any two syllables ("내려보냅|니다").
+  assert.equal(await view.page.evaluate(() => getComputedStyle(document.body).wordBreak), 'keep-all');
   await view.page.close();
 });
 

@@ -9,10 +9,14 @@ const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'ut
 const readJson = (file: string): Record<string, string> => JSON.parse(fs.readFileSync(path.join(root, file), 'utf8'));
 const nls = { en: readJson('package.nls.json'), ko: readJson('package.nls.ko.json') };
 
-/** The lines of the fenced code blocks of a step's walkthrough page in one language. */
+/**
+ * The lines of the fenced code blocks of a step's walkthrough page in one language, each command
+ * as the shell reads it: the pages split long ones over lines (after `|`, or with `\`) to fit.
+ */
 function codeLines(language: keyof typeof nls, step: string): string[] {
   const page = fs.readFileSync(path.join(root, nls[language][`walkthrough.lab.${step}.markdown`]), 'utf8');
-  return [...page.matchAll(/^```[^\n]*\n([\s\S]*?)^```$/gm)].flatMap((match) => match[1].split('\n'));
+  const joined = (block: string) => block.replace(/ \\\n\s*/g, ' ').replace(/\\\n/g, '').replace(/\|\n\s*/g, '| ');
+  return [...page.matchAll(/^```[^\n]*\n([\s\S]*?)^```$/gm)].flatMap((match) => joined(match[1]).split('\n'));
 }
 
 test('the lab steps are the walkthrough steps, in the same order', () => {
