@@ -50,6 +50,12 @@ function validateName(req: ResourceRequest, object: KubeObject): void {
   if (!name) {
     throw invalid(req.group, req.type.kind, '', [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }]);
   }
+  // RBAC names are path segments (ValidateRBACName): `system:discovery`, `system:aggregate-to-view`.
+  if (req.group === 'rbac.authorization.k8s.io') {
+    const problem = name === '.' || name === '..' ? `may not be '${name}'` : ['/', '%'].find((c) => name.includes(c)) ? `may not contain '${['/', '%'].find((c) => name.includes(c))}'` : undefined;
+    if (problem) throw invalid(req.group, req.type.kind, name, [{ reason: 'FieldValueInvalid', message: `Invalid value: "${name}": ${problem}`, field: 'metadata.name' }]);
+    return;
+  }
   const allowsDots = !['services', 'namespaces'].includes(req.type.resource);
   if (name.length > 253 || !DNS_SUBDOMAIN.test(name) || (!allowsDots && name.includes('.'))) {
     throw invalid(req.group, req.type.kind, name, [

@@ -35,7 +35,8 @@ import { PodStreams, rejectUpgrade, STREAM_SUBRESOURCES } from '../streams/pod-s
 import { servePodLog } from '../subresources/log';
 import { proxyService } from '../subresources/proxy';
 import { review } from './access-review';
-import { authenticate, authorize } from './authentication';
+import { authenticate } from './authentication';
+import { Authorization } from './authorization';
 import { aggregatedContentType, aggregatedDiscovery, aggregatedDiscoveryVersion, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery';
 
 export interface ApiServerOptions {
@@ -67,6 +68,7 @@ export class ApiServer implements RestStorage {
   private closed = false;
   private readonly scope: HandlerScope;
   private readonly lifecycle: ObjectLifecycle;
+  private readonly authorization: Authorization;
   /** /openapi/v3, the schemas the patch engines read, and server-side field validation. */
   readonly openApi: OpenApiService;
   /** pods/portforward, exec and attach, and the cluster network simulated containers are reached through. */
@@ -91,6 +93,7 @@ export class ApiServer implements RestStorage {
       bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5000,
     };
     this.streams = new PodStreams({ api: this, store, registry, faults: options.faults, now });
+    this.authorization = new Authorization(store, options.faults);
   }
 
   close(): void {
@@ -148,7 +151,7 @@ export class ApiServer implements RestStorage {
       const req = parsed?.kind === 'root' ? undefined : parsed?.request;
       if (!req || req.type.resource !== 'pods' || !req.name || !STREAM_SUBRESOURCES.includes(req.subresource ?? '')) throw notFoundResource();
       // RBAC authorizes the streaming subresources as `create` (kubectl port-forward, exec, attach).
-      authorize(this.options.faults, 'create', req);
+      this.authorization.authorizeResource(request, 'create', req);
       this.streams.upgrade(req.subresource as StreamSubresource, existing(this.scope, req), request, socket, head, url.searchParams);
     } catch (error) {
       rejectUpgrade(socket, error);
@@ -190,6 +193,7 @@ export class ApiServer implements RestStorage {
     const method = request.method ?? 'GET';
     const accept = request.headers.accept;
     const { registry } = this.options;
+    this.authorization.authorizeNonResource(request, url.pathname);
     if (url.pathname === '/version' || url.pathname === '/version/') {
       const version = this.options.kubeVersion;
       writeJson(response, 200, {
@@ -240,7 +244,7 @@ export class ApiServer implements RestStorage {
   private async serveResource(req: ResourceRequest, request: IncomingMessage, response: ServerResponse, query: URLSearchParams): Promise<void> {
     const { faults } = this.options;
     const scope = this.scope;
-    authorize(faults, req.verb, req);
+    this.authorization.authorizeResource(request, req.verb, req);
     const injected = faults.errorFor(req.verb, req.type.resource);
     if (injected !== undefined) {
       throw new StatusError(injected, injected === 429 ? 'TooManyRequests' : 'InternalError', `injected fault: ${req.verb} ${req.type.resource} answered ${injected}`);
@@ -269,7 +273,7 @@ export class ApiServer implements RestStorage {
     }
     if (req.type.isReview) {
       const body = await readBody(request);
-      writeJson(response, 201, review(faults, req, body));
+      writeJson(response, 201, review(this.authorization, request, req, body));
       return;
     }
     switch (req.verb) {

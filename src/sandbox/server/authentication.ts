@@ -1,22 +1,24 @@
-// Authentication and authorization of the sandbox's one user: the bearer token of its kubeconfig
-// (k8s.io/apiserver pkg/authentication/request/bearertoken), and RBAC as a cluster-admin except
-// where the faults deny a verb on a resource (answered in RBAC's own words).
+// Authentication of the sandbox's one user: the bearer token of its kubeconfig
+// (k8s.io/apiserver pkg/authentication/request/bearertoken) is the cluster's admin, a member of
+// `system:masters` as a real cluster's admin certificates are. The user is kept with the request,
+// as the apiserver keeps it in the request's context (request.WithUser), for authorization.go.
 import type { IncomingMessage } from 'node:http';
-import type { ResourceRequest } from '../apimachinery/request-info';
-import { forbidden, unauthorized } from '../apimachinery/status-error';
+import { unauthorized } from '../apimachinery/status-error';
 import type { Faults } from '../faults/faults';
 import { hasBearerToken } from './token-check';
+import type { UserInfo } from './user-info';
+import { SANDBOX_USER } from './user-info';
 
-export const SANDBOX_USER = 'istio-lab-learner';
+const authenticated = new WeakMap<IncomingMessage, UserInfo>();
 
-export function authenticate(request: IncomingMessage, token: string, faults: Faults): void {
+/** Whom the request's credentials name; 401 when they name no one. */
+export function authenticate(request: IncomingMessage, token: string, faults: Faults): UserInfo {
   if (!hasBearerToken(request.headers.authorization, token) || faults.expiredToken) throw unauthorized();
+  authenticated.set(request, SANDBOX_USER);
+  return SANDBOX_USER;
 }
 
-/** 403 as RBAC answers it when a deny rule names the resource (`services`, covering its subresources) or one subresource (`services/proxy`). */
-export function authorize(faults: Faults, verb: string, req: Pick<ResourceRequest, 'group' | 'type' | 'namespace' | 'name' | 'subresource'>): void {
-  const resourceName = req.subresource ? `${req.type.resource}/${req.subresource}` : req.type.resource;
-  if (faults.isDenied(verb, req.type.resource, req.namespace) || (req.subresource && faults.isDenied(verb, resourceName, req.namespace))) {
-    throw forbidden(SANDBOX_USER, verb, req.group, resourceName, req.namespace, req.name);
-  }
+/** The user authenticate() found for this request (request.UserFrom), before any impersonation. */
+export function userFrom(request: IncomingMessage): UserInfo | undefined {
+  return authenticated.get(request);
 }
