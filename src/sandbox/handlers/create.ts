@@ -52,7 +52,8 @@ function validateName(req: ResourceRequest, object: KubeObject): void {
   }
   // RBAC names are path segments (ValidateRBACName): `system:discovery`, `system:aggregate-to-view`.
   if (req.group === 'rbac.authorization.k8s.io') {
-    const problem = name === '.' || name === '..' ? `may not be '${name}'` : ['/', '%'].find((c) => name.includes(c)) ? `may not contain '${['/', '%'].find((c) => name.includes(c))}'` : undefined;
+    const character = ['/', '%'].find((c) => name.includes(c));
+    const problem = name === '.' || name === '..' ? `may not be '${name}'` : character ? `may not contain '${character}'` : undefined;
     if (problem) throw invalid(req.group, req.type.kind, name, [{ reason: 'FieldValueInvalid', message: `Invalid value: "${name}": ${problem}`, field: 'metadata.name' }]);
     return;
   }
