@@ -71,15 +71,30 @@ export const methodNotAllowed = (message: string): StatusError => new StatusErro
 
 export const gone = (message: string): StatusError => new StatusError(410, 'Expired', message);
 
-export const forbidden = (user: string, verb: string, group: string, resource: string, namespace?: string, name?: string): StatusError =>
-  new StatusError(
-    403,
-    'Forbidden',
-    `${qualifiedResource(group, resource)}${name ? ` "${name}"` : ''} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${group}" ${
-      namespace ? `in the namespace "${namespace}"` : 'at the cluster scope'
-    }`,
-    { name, group: group || undefined, kind: resource },
-  );
+/** What a 403 names (authorizer.Attributes): a resource and subresource, or a non-resource path. */
+export type ForbiddenRequest =
+  | { user: string; verb: string; group: string; resource: string; subresource?: string; namespace?: string; name?: string }
+  | { user: string; verb: string; path: string };
+
+/** Go's %q, near enough for the names a request can carry. */
+const q = (text: string): string => JSON.stringify(text);
+
+/** responsewriters.Forbidden of k8s.io/apiserver v1.13 (errors.go): `&`, `<`, `>` escaped, the authorizer's reason after a colon. */
+export function forbidden(request: ForbiddenRequest, reason = ''): StatusError {
+  const sanitize = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const suffix = reason ? `: ${reason}` : '';
+  if ('path' in request) {
+    return new StatusError(403, 'Forbidden', `forbidden: ${sanitize(`User ${q(request.user)} cannot ${request.verb} path ${q(request.path)}`)}${suffix}`, {});
+  }
+  const { user, verb, group, resource, subresource, namespace, name } = request;
+  const scope = namespace ? `in the namespace ${q(namespace)}` : 'at the cluster scope';
+  const message = sanitize(`User ${q(user)} cannot ${verb} resource ${q(subresource ? `${resource}/${subresource}` : resource)} in API group ${q(group)} ${scope}`);
+  return new StatusError(403, 'Forbidden', `${qualifiedResource(group, resource)}${name ? ` ${q(name)}` : ''} is forbidden: ${message}${suffix}`, {
+    name: name || undefined,
+    group: group || undefined,
+    kind: resource,
+  });
+}
 
 export const unauthorized = (): StatusError => new StatusError(401, 'Unauthorized', 'Unauthorized');
 

@@ -7,6 +7,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { ApiServer } from '../server/api-server';
+import { reconcileBootstrapPolicy } from '../server/bootstrap-reconcile';
 import type { SandboxCertificates } from './certs';
 import { createCertificates } from './certs';
 import type { ControllerManager } from '../controllers/controller-manager';
@@ -160,6 +161,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // Every write is logged before the store applies it, so before it is answered or watched.
   const stateLog = options.stateDir ? new StateLog(options.stateDir, store, { warn }) : undefined;
   const restored = loaded.restored;
+  // Every start, as the apiserver's RBAC post-start hook: a fresh cluster gets the default roles, a restored one gets back what it lacks.
+  reconcileBootstrapPolicy(api, store);
   if (restored) {
     for (const crd of store.list(storageKey(crdType))) registry.setCustom(crd.metadata.name!, resourceTypeFromCrd(crd));
     api.resumeDeletions();

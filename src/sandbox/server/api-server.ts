@@ -12,7 +12,7 @@ import { parseApiPath } from '../apimachinery/request-info';
 import type { ResourceRegistry } from '../apimachinery/resource-registry';
 import type { ResourceType } from '../apimachinery/resource-types';
 import { SelectorError } from '../apimachinery/selectors';
-import { badRequest, forbidden, methodNotAllowed, StatusError } from '../apimachinery/status-error';
+import { badRequest, methodNotAllowed, StatusError } from '../apimachinery/status-error';
 import { admissionChain } from '../admission/plugins';
 import type { Faults } from '../faults/faults';
 import { create } from '../handlers/create';
@@ -36,7 +36,8 @@ import { PodStreams, rejectUpgrade, STREAM_SUBRESOURCES } from '../streams/pod-s
 import { servePodLog } from '../subresources/log';
 import { proxyNode, proxyPod, proxyService } from '../subresources/proxy';
 import { review } from './access-review';
-import { ANONYMOUS_USER, authenticate, authorize } from './authentication';
+import { authenticate } from './authentication';
+import { Authorization } from './authorization';
 import { aggregatedContentType, aggregatedDiscovery, aggregatedDiscoveryVersion, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery';
 
 export interface ApiServerOptions {
@@ -57,16 +58,6 @@ export interface ApiServerOptions {
 }
 
 const notFoundResource = (): StatusError => new StatusError(404, 'NotFound', 'the server could not find the requested resource');
-
-/**
- * What system:anonymous may not do: anything but discovery, version, health and OpenAPI (the
- * system:discovery role, bound to system:unauthenticated in 1.13). Answered as RBAC answers it.
- */
-function forbidAnonymous(verb: string, req?: ResourceRequest, path?: string): never {
-  if (!req) throw new StatusError(403, 'Forbidden', `forbidden: User "${ANONYMOUS_USER}" cannot ${verb} path "${path}"`, {});
-  const resource = req.subresource ? `${req.type.resource}/${req.subresource}` : req.type.resource;
-  throw forbidden(ANONYMOUS_USER, verb, req.group, resource, req.namespace, req.name);
-}
 
 /** The verbs each subresource answers; any other is 405, as go-restful answers a method it has no route for. */
 const SUBRESOURCE_VERBS: Record<string, readonly string[]> = {
@@ -90,6 +81,7 @@ export class ApiServer implements RestStorage {
   private closed = false;
   private readonly scope: HandlerScope;
   private readonly lifecycle: ObjectLifecycle;
+  private readonly authorization: Authorization;
   /** /openapi/v3, the schemas the patch engines read, and server-side field validation. */
   readonly openApi: OpenApiService;
   /** pods/portforward, exec and attach, and the cluster network simulated containers are reached through. */
@@ -114,6 +106,7 @@ export class ApiServer implements RestStorage {
       bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5000,
     };
     this.streams = new PodStreams({ api: this, store, registry, faults: options.faults, now });
+    this.authorization = new Authorization(store, options.faults);
   }
 
   close(): void {
@@ -166,13 +159,12 @@ export class ApiServer implements RestStorage {
   readonly handleUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     try {
       const url = new URL(request.url ?? '/', 'https://sandbox');
-      const user = authenticate(request, this.options.token, this.options.faults);
+      authenticate(request, this.options.token, this.options.faults);
       const parsed = parseApiPath(this.options.registry, request.method ?? 'GET', url.pathname, url.searchParams);
       const req = parsed?.kind === 'root' ? undefined : parsed?.request;
-      if (user === ANONYMOUS_USER) forbidAnonymous('create', req, url.pathname);
       if (!req || req.type.resource !== 'pods' || !req.name || !STREAM_SUBRESOURCES.includes(req.subresource ?? '')) throw notFoundResource();
       // RBAC authorizes the streaming subresources as `create` (kubectl port-forward, exec, attach).
-      authorize(this.options.faults, 'create', req);
+      this.authorization.authorizeResource(request, 'create', req);
       this.streams.upgrade(req.subresource as StreamSubresource, existing(this.scope, req), request, socket, head, url.searchParams);
     } catch (error) {
       rejectUpgrade(socket, error);
@@ -187,8 +179,8 @@ export class ApiServer implements RestStorage {
         response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
         return;
       }
-      const user = authenticate(request, this.options.token, this.options.faults);
-      await this.route(request, response, url, user);
+      authenticate(request, this.options.token, this.options.faults);
+      await this.route(request, response, url);
     } catch (error) {
       this.fail(response, error);
     }
@@ -210,10 +202,11 @@ export class ApiServer implements RestStorage {
   }
 
   /** The non-resource endpoints (version, OpenAPI, discovery), then the resource handlers. */
-  private async route(request: IncomingMessage, response: ServerResponse, url: URL, user: string): Promise<void> {
+  private async route(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const method = request.method ?? 'GET';
     const accept = request.headers.accept;
     const { registry } = this.options;
+    this.authorization.authorizeNonResource(request, url.pathname);
     if (url.pathname === '/version' || url.pathname === '/version/') {
       const version = this.options.kubeVersion;
       writeJson(response, 200, {
@@ -243,7 +236,6 @@ export class ApiServer implements RestStorage {
       return;
     }
     const parsed = parseApiPath(registry, method, url.pathname, url.searchParams);
-    if (user === ANONYMOUS_USER && parsed?.kind !== 'root') forbidAnonymous(parsed ? parsed.request.verb : method.toLowerCase(), parsed?.request, url.pathname);
     if (!parsed) throw notFoundResource();
     if (parsed.kind === 'root') {
       if (parsed.group && !parsed.version) {
@@ -265,7 +257,7 @@ export class ApiServer implements RestStorage {
   private async serveResource(req: ResourceRequest, request: IncomingMessage, response: ServerResponse, query: URLSearchParams): Promise<void> {
     const { faults } = this.options;
     const scope = this.scope;
-    authorize(faults, req.verb, req);
+    this.authorization.authorizeResource(request, req.verb, req);
     const injected = faults.errorFor(req.verb, req.type.resource);
     if (injected !== undefined) {
       throw new StatusError(injected, injected === 429 ? 'TooManyRequests' : 'InternalError', `injected fault: ${req.verb} ${req.type.resource} answered ${injected}`);
@@ -304,7 +296,7 @@ export class ApiServer implements RestStorage {
     }
     if (req.type.isReview) {
       const body = await readBody(request);
-      writeJson(response, 201, review(faults, req, body));
+      writeJson(response, 201, review(this.authorization, request, req, body));
       return;
     }
     negotiateOutput(request, response, query, { isWatch: req.verb === 'watch', isCustomResource: req.type.crd !== undefined });

@@ -1,32 +1,36 @@
-// Authentication and authorization of the sandbox's one user: the bearer token of its kubeconfig
-// (k8s.io/apiserver pkg/authentication/request/bearertoken), and RBAC as a cluster-admin except
-// where the faults deny a verb on a resource (answered in RBAC's own words).
+// Authentication: the bearer token of the sandbox's kubeconfig
+// (k8s.io/apiserver pkg/authentication/request/bearertoken) is the cluster's admin, a member of
+// `system:masters` as a real cluster's admin certificates are; a request without credentials is
+// system:anonymous, as anonymous authentication is on in 1.13 (and on GKE). The user is kept with the
+// request, as the apiserver keeps it in the request's context (request.WithUser), for authorization.go.
 import type { IncomingMessage } from 'node:http';
-import type { ResourceRequest } from '../apimachinery/request-info';
-import { forbidden, unauthorized } from '../apimachinery/status-error';
+import { unauthorized } from '../apimachinery/status-error';
 import type { Faults } from '../faults/faults';
 import { hasBearerToken } from './token-check';
+import type { UserInfo } from './user-info';
+import { ANONYMOUS, SANDBOX_USER } from './user-info';
 
-export const SANDBOX_USER = 'istio-lab-learner';
+/** The user of a request without credentials (pkg/authentication/request/anonymous): RBAC decides what it may read. */
+const ANONYMOUS_USER: UserInfo = { name: ANONYMOUS, groups: ['system:unauthenticated'] };
 
-/** The user of a request without credentials: anonymous authentication is on in 1.13, as on GKE. */
-export const ANONYMOUS_USER = 'system:anonymous';
+const authenticated = new WeakMap<IncomingMessage, UserInfo>();
 
 /**
- * The request's user. Without an Authorization header it is system:anonymous; a token that does not
- * match is 401 and never falls back to anonymous (kubernetes/kubernetes v1.13
+ * Whom the request's credentials name. Without an Authorization header it is system:anonymous; a
+ * token that does not match is 401 and never falls back to anonymous (kubernetes/kubernetes v1.13
  * pkg/kubeapiserver/authenticator/config.go: union.NewFailOnError(tokens, anonymous)).
  */
-export function authenticate(request: IncomingMessage, token: string, faults: Faults): string {
-  if (request.headers.authorization === undefined) return ANONYMOUS_USER;
+export function authenticate(request: IncomingMessage, token: string, faults: Faults): UserInfo {
+  if (request.headers.authorization === undefined) {
+    authenticated.set(request, ANONYMOUS_USER);
+    return ANONYMOUS_USER;
+  }
   if (!hasBearerToken(request.headers.authorization, token) || faults.expiredToken) throw unauthorized();
+  authenticated.set(request, SANDBOX_USER);
   return SANDBOX_USER;
 }
 
-/** 403 as RBAC answers it when a deny rule names the resource (`services`, covering its subresources) or one subresource (`services/proxy`). */
-export function authorize(faults: Faults, verb: string, req: Pick<ResourceRequest, 'group' | 'type' | 'namespace' | 'name' | 'subresource'>): void {
-  const resourceName = req.subresource ? `${req.type.resource}/${req.subresource}` : req.type.resource;
-  if (faults.isDenied(verb, req.type.resource, req.namespace) || (req.subresource && faults.isDenied(verb, resourceName, req.namespace))) {
-    throw forbidden(SANDBOX_USER, verb, req.group, resourceName, req.namespace, req.name);
-  }
+/** The user authenticate() found for this request (request.UserFrom), before any impersonation. */
+export function userFrom(request: IncomingMessage): UserInfo | undefined {
+  return authenticated.get(request);
 }
