@@ -1,17 +1,19 @@
-// The "Istio Pods" view: renders the pure pod tree (src/istio/pod-tree-model.ts) as TreeItems. Store
-// changes are coalesced (at most one rebuild every 250 ms) and only the subtree that changed is
-// refreshed, through elements that keep their identity (a stable handle per node id).
+// The "Istio Pods" view: renders the pure pod tree (src/istio/live-pod-tree.ts) as TreeItems. Each
+// store change updates only its pods' nodes in the model at once; the view's refreshes are
+// coalesced (at most one every 250 ms) and cover only the subtree that changed, through elements
+// that keep their identity (a stable handle per node id).
 import * as vscode from 'vscode';
 import type { PodEvent, PodProblem } from '../istio/pod-diagnosis';
 import { diagnosePod, problemCommands } from '../istio/pod-diagnosis';
 import type { ClusterInfo, ComponentNode, GroupNode, MessageNode, PodNode, PodTree, PodTreeNode } from '../istio/pod-tree-model';
-import { buildPodTree, changedNodes, CLUSTER_ID, commonAncestor, podId, podRow } from '../istio/pod-tree-model';
+import { CLUSTER_ID, commonAncestor, podId, podRow } from '../istio/pod-tree-model';
+import { LivePodTree } from '../istio/live-pod-tree';
 import type { RoleGroup } from '../istio/roles/components';
 import { COMPONENTS, explain } from '../istio/roles/components';
 import type { ClusterConnection } from '../kube/connection';
 import { kubernetesClient } from '../kube/connection';
 import { KubeError } from '../kube/kube-errors';
-import type { ContainerSummary, PodStore, PodSummary } from '../kube/pod-summary';
+import type { ContainerSummary, PodStore, PodStoreChange, PodSummary } from '../kube/pod-summary';
 import { OutsideMarkdown } from './outside-markdown';
 import { problemText } from './pod-problems';
 import { kubeErrorMessage } from './kube-error-messages';
@@ -25,11 +27,11 @@ export interface PodsElement {
 export type PodsWelcome = 'none' | 'noCluster' | 'unreachable' | 'noIstio';
 
 /**
- * At most one rebuild per this many milliseconds, however fast events arrive (4 per second). VS Code
+ * At most one refresh per this many milliseconds, however fast events arrive (4 per second). VS Code
  * debounces a view's change events by 200 ms, so firing more often would starve its refresh.
  */
 const REFRESH_INTERVAL_MS = 250;
-/** Ages ("5m") are re-read this often. */
+/** Ages ("5m") are re-read, and the time-bound diagnoses (pending too long) redone, this often. */
 const AGE_REFRESH_MS = 60_000;
 
 interface Source {
@@ -47,7 +49,9 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsElement>, v
   /** Fires after each rebuild (status bar, context keys). */
   readonly onDidUpdate = this.updated.event;
 
-  private tree: PodTree | undefined;
+  private tree: LivePodTree | PodTree | undefined;
+  /** Nodes changed since the last refresh ('all': refresh from the root). */
+  private pending: Set<string> | 'all' = new Set();
   private readonly elements = new Map<string, PodsElement>();
   private source: Source | undefined;
   private connectError: Error | undefined;
@@ -61,16 +65,16 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsElement>, v
   private readonly ageTimer: NodeJS.Timeout;
 
   constructor(private readonly istioNamespace: () => string) {
-    this.ageTimer = setInterval(() => this.changed.fire(undefined), AGE_REFRESH_MS);
+    this.ageTimer = setInterval(() => this.rebuild(true), AGE_REFRESH_MS);
   }
 
   /** Shows the pods of a store (a new connection); the previous store is the caller's to dispose. */
   attach(connection: ClusterConnection, store: PodStore): void {
     this.source?.unsubscribe();
-    const offChange = store.onChange(() => this.schedule());
+    const offChange = store.onChange((change) => this.applyChange(change));
     const offState = store.onState((state) => {
       if (this.source?.store === store && state.kind === 'synced') this.source.hasSynced = true;
-      this.schedule();
+      if (this.tree instanceof LivePodTree) this.pend(this.tree.setState(state));
     });
     this.source = {
       connection,
@@ -97,7 +101,7 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsElement>, v
   setServerVersion(connection: ClusterConnection, serverVersion: string): void {
     if (this.source?.connection !== connection) return;
     this.source.cluster = { ...this.source.cluster, serverVersion };
-    this.schedule();
+    if (this.tree instanceof LivePodTree) this.pend(this.tree.setCluster(this.source.cluster));
   }
 
   get filter(): string {
@@ -220,23 +224,29 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsElement>, v
     return target ? this.elements.get(target) : undefined;
   }
 
+  /** A store change: the model updates its pods' nodes now; the view refreshes them with the next batch. */
+  private applyChange(change: PodStoreChange): void {
+    if (this.tree instanceof LivePodTree) this.pend(this.tree.apply(change, Date.now()));
+  }
+
+  private pend(ids: readonly string[]): void {
+    if (this.pending !== 'all') for (const id of ids) this.pending.add(id);
+    this.schedule();
+  }
+
   private schedule(): void {
     if (this.timer) return;
     const wait = Math.max(0, this.lastRebuild + REFRESH_INTERVAL_MS - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.rebuild(false);
+      this.flush(false);
     }, wait);
   }
 
+  /** A full build: a new store, cluster or filter, and once a minute for the ages and time-bound diagnoses. */
   private rebuild(replaced: boolean): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.lastRebuild = Date.now();
-    const previous = this.tree;
-    const welcomeBefore = previous ? this.welcomeShown : undefined;
     this.tree = this.source
-      ? buildPodTree({
+      ? new LivePodTree({
           cluster: this.source.cluster,
           pods: this.source.store.pods(),
           state: this.source.store.state(),
@@ -245,9 +255,22 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsElement>, v
           now: Date.now(),
         })
       : { roots: [], nodes: new Map() };
+    this.flush(replaced);
+  }
+
+  /** Hands the changed nodes to VS Code (all of them when the welcome or the tree was replaced). */
+  private flush(replaced: boolean): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.lastRebuild = Date.now();
+    const tree = this.tree ?? { roots: [], nodes: new Map() };
+    const welcomeBefore = this.welcomeShown;
     this.welcomeShown = this.welcome();
-    const changes = replaced || welcomeBefore !== this.welcomeShown ? 'all' : changedNodes(previous, this.tree);
-    for (const id of this.elements.keys()) if (!this.tree.nodes.has(id)) this.elements.delete(id);
+    const pending = this.pending;
+    this.pending = new Set();
+    // Nodes gone since they changed were replaced through their parent, which is pending too.
+    const changes = replaced || welcomeBefore !== this.welcomeShown || pending === 'all' ? 'all' : [...pending].filter((id) => tree.nodes.has(id));
+    for (const id of this.elements.keys()) if (!tree.nodes.has(id)) this.elements.delete(id);
     if (this.reveals) this.hold(changes);
     else this.refresh(changes);
     this.updated.fire();
