@@ -4,12 +4,18 @@
 // nodes as buildPodTree (pod-tree-model.ts) would build from the same pods (the unit tests compare
 // the two); a new filter, cluster or store is a full build.
 import type { PodStoreChange, PodStoreState, PodSummary } from '../kube/pod-summary';
+import type { PodProblem } from './pod-diagnosis';
 import { diagnosePod, podHealth } from './pod-diagnosis';
 import type { ClusterInfo, ClusterNode, ComponentNode, GroupNode, PodNode, PodTree, PodTreeInput, PodTreeNode } from './pod-tree-model';
-import { byName, CLUSTER_ID, componentId, groupId, INSTALLATION_GROUPS, isLive, isReady, looksSame, matchesFilter, podId, roleOf, sameList, stateMessage } from './pod-tree-model';
+import { byName, CLUSTER_ID, componentId, groupId, INSTALLATION_GROUPS, isLive, isReady, looksSame, matchesFilter, podId, sameList, stateMessage } from './pod-tree-model';
 import type { RoleGroup } from './roles/components';
 import { ROLE_GROUPS } from './roles/components';
 import { istioVersions } from './roles/istio-version';
+import type { PodRole } from './roles/role-classifier';
+import { classifyPod } from './roles/role-classifier';
+
+/** Most pods have no problem: they share one empty list. */
+const NO_PROBLEMS: readonly PodProblem[] = Object.freeze([]);
 
 /** What a group adds up from its components; each component's share is subtracted and re-added as it changes. */
 interface GroupTotals {
@@ -22,6 +28,14 @@ interface GroupTotals {
   readonly namespaces: Map<string, number>;
   /** Component ids, sorted. */
   components: string[];
+}
+
+/** What a component counts of its pods, moved pod by pod. */
+interface ComponentCounts {
+  live: number;
+  ready: number;
+  completed: number;
+  failing: number;
 }
 
 type Input = Omit<PodTreeInput, 'pods'>;
@@ -48,8 +62,13 @@ export class LivePodTree implements PodTree {
   /** Pods of the installation groups, for the cluster node's Istio versions. */
   private readonly installation = new Set<string>();
   private readonly groups = new Map<RoleGroup, GroupTotals>();
+  /** Roles by their fields: the replicas of a workload share one. */
+  private readonly roles = new Map<string, PodRole>();
+  /** Whether this change moved a pod of the installation (the cluster node's Istio versions). */
+  private installationMoved = false;
   /** The last computed node of each component (the map holds a placeholder while its pods move). */
   private readonly previousComponents = new Map<string, ComponentNode>();
+  private readonly counts = new Map<string, ComponentCounts>();
   /** Pod nodes taken out during this change, to tell an updated pod from a new one. */
   private readonly removedPods = new Map<string, PodNode>();
   private changed = new Set<string>();
@@ -68,6 +87,7 @@ export class LivePodTree implements PodTree {
     const touched = new Set<string>();
     for (const pod of change.removed) this.remove(pod.uid, touched);
     for (const pod of [...change.added, ...change.updated]) {
+      if (this.replace(pod, touched)) continue;
       this.remove(pod.uid, touched);
       this.all.set(pod.uid, pod);
       this.insert(pod, touched);
@@ -76,8 +96,8 @@ export class LivePodTree implements PodTree {
     const groupsTouched = new Set<RoleGroup>();
     for (const cid of components) groupsTouched.add(this.updateComponent(cid));
     for (const group of groupsTouched) this.updateGroup(group);
-    if ([...change.added, ...change.updated, ...change.removed].some((pod) => this.installation.has(pod.uid) || INSTALLATION_GROUPS.has(roleOf(pod, this.input.istioNamespace).group))) this.updateCluster();
-    else this.updateCluster(false);
+    this.updateCluster(this.installationMoved);
+    this.installationMoved = false;
     return this.takeChanges();
   }
 
@@ -101,9 +121,10 @@ export class LivePodTree implements PodTree {
     this.groups.clear();
     this.installation.clear();
     this.previousComponents.clear();
+    this.counts.clear();
     const members = new Map<string, PodSummary[]>();
     for (const pod of this.all.values()) {
-      const role = roleOf(pod, this.input.istioNamespace);
+      const role = this.roleOf(pod);
       if (INSTALLATION_GROUPS.has(role.group)) this.installation.add(pod.uid);
       if (this.filter && !matchesFilter(pod, role, this.filter)) continue;
       const cid = componentId(role.group, pod.namespace, role.workload);
@@ -114,9 +135,13 @@ export class LivePodTree implements PodTree {
     const byGroup = new Map<RoleGroup, string[]>();
     for (const [cid, pods] of members) {
       pods.sort((a, b) => byName(a.name, b.name));
-      for (const pod of pods) this.nodes.set(podId(pod.uid), this.podNode(pod, cid));
+      for (const pod of pods) {
+        const node = this.podNode(pod, cid, this.roleOf(pod));
+        this.nodes.set(node.id, node);
+        this.count(cid, node, 1);
+      }
       this.nodes.set(cid, { id: cid, children: pods.map((pod) => podId(pod.uid)) } as unknown as PodTreeNode);
-      const group = roleOf(pods[0], this.input.istioNamespace).group;
+      const group = (this.nodes.get(podId(pods[0].uid)) as PodNode).role.group;
       const cids = byGroup.get(group);
       if (cids) cids.push(cid);
       else byGroup.set(group, [cid]);
@@ -136,18 +161,39 @@ export class LivePodTree implements PodTree {
     this.created.clear();
   }
 
-  private podNode(pod: PodSummary, cid: string): PodNode {
-    const problems = diagnosePod(pod, this.input.now);
-    const role = roleOf(pod, this.input.istioNamespace);
+  private roleOf(pod: PodSummary): PodRole {
+    const role = classifyPod(pod, { istioNamespace: this.input.istioNamespace });
+    const key = `${role.group}\n${role.component}\n${role.workload}\n${role.revision ?? ''}`;
+    const known = this.roles.get(key);
+    if (known) return known;
+    this.roles.set(key, role);
+    return role;
+  }
+
+  private podNode(pod: PodSummary, cid: string, role: PodRole): PodNode {
+    const found = diagnosePod(pod, this.input.now);
+    const problems = found.length ? found : NO_PROBLEMS;
     return { kind: 'pod', id: podId(pod.uid), parent: cid, children: [], pod, role, problems, health: podHealth(pod, problems) };
   }
 
-  /** The component node of these pods (sorted by name), stored in the map; its totals are the caller's. */
+  /** Moves a component's counts by one pod (sign 1: in, -1: out). */
+  private count(cid: string, node: PodNode, sign: 1 | -1): void {
+    let counts = this.counts.get(cid);
+    if (!counts) this.counts.set(cid, (counts = { live: 0, ready: 0, completed: 0, failing: 0 }));
+    const { pod } = node;
+    if (isLive(pod)) {
+      counts.live += sign;
+      if (isReady(pod)) counts.ready += sign;
+    }
+    if (pod.phase === 'Succeeded') counts.completed += sign;
+    if (node.health === 'failing') counts.failing += sign;
+  }
+
+  /** The component node of these pods (sorted by name), from its counts and first pod; stored in the map. */
   private componentNode(cid: string, podIds: readonly string[]): ComponentNode {
-    const pods = podIds.map((id) => (this.nodes.get(id) as PodNode).pod);
-    const { role, pod: first } = { role: (this.nodes.get(podIds[0]) as PodNode).role, pod: pods[0] };
-    const live = pods.filter(isLive);
-    const replicas = { ready: live.filter(isReady).length, total: live.length };
+    const { role, pod: first } = this.nodes.get(podIds[0]) as PodNode;
+    const counts = this.counts.get(cid)!;
+    const replicas = { ready: counts.ready, total: counts.live };
     const node: ComponentNode = {
       kind: 'component',
       id: cid,
@@ -159,9 +205,9 @@ export class LivePodTree implements PodTree {
       workload: role.workload,
       ...(role.revision ? { revision: role.revision } : {}),
       replicas,
-      completed: pods.filter((pod) => pod.phase === 'Succeeded').length,
+      completed: counts.completed,
       isSinglePointOfFailure: role.group === 'control' && replicas.total === 1,
-      hasFailingPod: podIds.some((id) => (this.nodes.get(id) as PodNode).health === 'failing'),
+      hasFailingPod: counts.failing > 0,
     };
     this.nodes.set(cid, node);
     return node;
@@ -196,12 +242,31 @@ export class LivePodTree implements PodTree {
 
   // ── one pod at a time ────────────────────────────────────────────────────────────────────
 
+  /** A pod that stays in its component (the usual update): its node in place, its component's counts moved. */
+  private replace(pod: PodSummary, touched: Set<string>): boolean {
+    const pid = podId(pod.uid);
+    const before = this.nodes.get(pid);
+    if (before?.kind !== 'pod' || before.pod.name !== pod.name) return false;
+    const role = this.roleOf(pod);
+    const cid = componentId(role.group, pod.namespace, role.workload);
+    if (cid !== before.parent || (this.filter && !matchesFilter(pod, role, this.filter))) return false;
+    this.all.set(pod.uid, pod);
+    if (INSTALLATION_GROUPS.has(role.group)) this.installationMoved = true;
+    const node = this.podNode(pod, cid, role);
+    this.count(cid, before, -1);
+    this.count(cid, node, 1);
+    this.nodes.set(pid, node);
+    if (!looksSame(before, node)) this.changed.add(pid);
+    touched.add(cid);
+    return true;
+  }
+
   /** Takes a pod out of its component's children (the component is re-read later). */
   private remove(uid: string, touched: Set<string>): void {
     const known = this.all.get(uid);
     if (!known) return;
     this.all.delete(uid);
-    this.installation.delete(uid);
+    if (this.installation.delete(uid)) this.installationMoved = true;
     const pid = podId(uid);
     const node = this.nodes.get(pid);
     if (node?.kind !== 'pod') return;
@@ -209,19 +274,24 @@ export class LivePodTree implements PodTree {
     const component = this.nodes.get(cid)!;
     this.nodes.delete(pid);
     this.removedPods.set(pid, node);
+    this.count(cid, node, -1);
     const children = component.children.filter((id) => id !== pid);
     this.nodes.set(cid, { ...component, children } as PodTreeNode);
     touched.add(cid);
   }
 
   private insert(pod: PodSummary, touched: Set<string>): void {
-    const role = roleOf(pod, this.input.istioNamespace);
-    if (INSTALLATION_GROUPS.has(role.group)) this.installation.add(pod.uid);
+    const role = this.roleOf(pod);
+    if (INSTALLATION_GROUPS.has(role.group)) {
+      this.installation.add(pod.uid);
+      this.installationMoved = true;
+    }
     if (this.filter && !matchesFilter(pod, role, this.filter)) return;
     const cid = componentId(role.group, pod.namespace, role.workload);
-    const node = this.podNode(pod, cid);
+    const node = this.podNode(pod, cid, role);
     const before = this.removedPods.get(node.id);
     this.nodes.set(node.id, node);
+    this.count(cid, node, 1);
     // A pod that stays under its component is refreshed in place; one that moved appears through its new parent.
     if (before?.parent === cid) {
       if (!looksSame(before, node)) this.changed.add(node.id);
@@ -253,6 +323,7 @@ export class LivePodTree implements PodTree {
       this.changed.delete(cid);
       totals.components = totals.components.filter((id) => id !== cid);
       this.previousComponents.delete(cid);
+      this.counts.delete(cid);
       return group;
     }
     const node = this.componentNode(cid, current.children);
@@ -287,9 +358,9 @@ export class LivePodTree implements PodTree {
       this.set({ kind: 'message', code: 'noMatch', id: 'message:noMatch', parent: CLUSTER_ID, children: [] });
       children.push('message:noMatch');
     }
-    for (const id of [...this.nodes.keys()]) if (id.startsWith('message:') && !children.includes(id)) this.nodes.delete(id);
-    for (const group of ROLE_GROUPS) if (this.groups.has(group)) children.push(groupId(group));
     const before = this.nodes.get(CLUSTER_ID) as ClusterNode | undefined;
+    for (const id of before?.children ?? []) if (id.startsWith('message:') && !children.includes(id)) this.nodes.delete(id);
+    for (const group of ROLE_GROUPS) if (this.groups.has(group)) children.push(groupId(group));
     const installation = versions || !before ? istioVersions([...this.installation].map((uid) => this.all.get(uid)!)) : before.istioVersions;
     this.set({ kind: 'cluster', id: CLUSTER_ID, children, cluster: this.input.cluster, istioVersions: installation });
   }

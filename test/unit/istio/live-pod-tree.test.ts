@@ -27,41 +27,43 @@ function seeded(seed: number): () => number {
 }
 
 describe('the pod tree kept up to date event by event', () => {
-  test('random adds, updates and deletes leave the same tree a full build makes, and refresh the same nodes', () => {
-    const random = seeded(18);
-    const pods = new Map<string, PodSummary>();
-    for (const pod of [...bookPods(), app('productpage-v1', 'default', 1), app('reviews-v1', 'default', 2)]) pods.set(pod.uid, pod);
-    const live = new LivePodTree(input([...pods.values()]));
-    let previous: PodTree = buildPodTree(input([...pods.values()]));
-    assertSameTree(live, previous);
-    let serial = 10;
-    for (let step = 0; step < 300; step++) {
-      const known = [...pods.values()];
-      const pick = known[Math.floor(random() * known.length)];
-      const roll = random();
-      let change: PodStoreChange;
-      if (roll < 0.3 || !pick) {
-        const namespace = ['default', 'bookinfo', 'istio-system'][Math.floor(random() * 3)];
-        const added = app(['ratings-v1', 'reviews-v2', 'details-v1'][Math.floor(random() * 3)], namespace, serial++);
-        pods.set(added.uid, added);
-        change = { added: [added], updated: [], removed: [] };
-      } else if (roll < 0.5) {
-        pods.delete(pick.uid);
-        change = { added: [], updated: [], removed: [pick] };
-      } else {
-        const phase = random() < 0.2 ? 'Succeeded' : random() < 0.2 ? 'Pending' : 'Running';
-        const updated: PodSummary = { ...pick, resourceVersion: `${step}`, phase, restarts: pick.restarts + (random() < 0.5 ? 1 : 0), readyContainers: random() < 0.3 ? 0 : pick.totalContainers, deleting: random() < 0.05 };
-        pods.set(updated.uid, updated);
-        change = { added: [], updated: [updated], removed: [] };
+  for (const filter of [undefined, 'reviews', 'running']) {
+    test(`random adds, updates and deletes leave the same tree a full build makes, and refresh the same nodes (filter ${filter ?? 'none'})`, () => {
+      const random = seeded(18);
+      const pods = new Map<string, PodSummary>();
+      for (const pod of [...bookPods(), app('productpage-v1', 'default', 1), app('reviews-v1', 'default', 2)]) pods.set(pod.uid, pod);
+      const live = new LivePodTree(input([...pods.values()], { filter }));
+      let previous: PodTree = buildPodTree(input([...pods.values()], { filter }));
+      assertSameTree(live, previous);
+      let serial = 10;
+      for (let step = 0; step < 300; step++) {
+        const known = [...pods.values()];
+        const pick = known[Math.floor(random() * known.length)];
+        const roll = random();
+        let change: PodStoreChange;
+        if (roll < 0.3 || !pick) {
+          const namespace = ['default', 'bookinfo', 'istio-system'][Math.floor(random() * 3)];
+          const added = app(['ratings-v1', 'reviews-v2', 'details-v1'][Math.floor(random() * 3)], namespace, serial++);
+          pods.set(added.uid, added);
+          change = { added: [added], updated: [], removed: [] };
+        } else if (roll < 0.5) {
+          pods.delete(pick.uid);
+          change = { added: [], updated: [], removed: [pick] };
+        } else {
+          const phase = random() < 0.2 ? 'Succeeded' : random() < 0.2 ? 'Pending' : 'Running';
+          const updated: PodSummary = { ...pick, resourceVersion: `${step}`, phase, restarts: pick.restarts + (random() < 0.5 ? 1 : 0), readyContainers: random() < 0.3 ? 0 : pick.totalContainers, deleting: random() < 0.05 };
+          pods.set(updated.uid, updated);
+          change = { added: [], updated: [updated], removed: [] };
+        }
+        const refreshed = live.apply(change, NOW);
+        const built = buildPodTree(input([...pods.values()], { filter }));
+        assertSameTree(live, built);
+        const expected = changedNodes(previous, built);
+        assert.deepEqual([...refreshed].sort(), expected === 'all' ? 'all' : [...expected].sort(), `step ${step}`);
+        previous = built;
       }
-      const refreshed = live.apply(change, NOW);
-      const built = buildPodTree(input([...pods.values()]));
-      assertSameTree(live, built);
-      const expected = changedNodes(previous, built);
-      assert.deepEqual([...refreshed].sort(), expected === 'all' ? 'all' : [...expected].sort(), `step ${step}`);
-      previous = built;
-    }
-  });
+    });
+  }
 
   test('a restart counted on one of 2,000 sidecars refreshes that pod alone', () => {
     const pods = Array.from({ length: 2000 }, (_, i) => app('productpage-v1', `ns-${i % 20}`, i));
