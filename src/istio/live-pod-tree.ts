@@ -101,6 +101,11 @@ export class LivePodTree implements PodTree {
     return this.takeChanges();
   }
 
+  /** The pods of the installation (control plane, gateways, node agents, add-ons), filter or not: what its health counts. */
+  installationPods(): PodSummary[] {
+    return [...this.installation].map((uid) => this.all.get(uid)!);
+  }
+
   /** The store's state: the message under the cluster node. */
   setState(state: PodStoreState): string[] {
     this.input = { ...this.input, state };

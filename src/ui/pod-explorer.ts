@@ -86,7 +86,7 @@ export function registerPodExplorer(
       void vscode.commands.executeCommand('setContext', 'istioLab.controlPlaneReady', false);
       return;
     }
-    const health = controlPlaneHealth(tree.pods, istioNamespace(), Date.now());
+    const health = controlPlaneHealth(tree.installationPods, istioNamespace(), Date.now());
     const versions = tree.istioVersions.length ? `Istio ${tree.istioVersions[0]}` : undefined;
     const error = tree.error;
     const halfInstalled = !error && !health.total ? interrupted : undefined;

@@ -11,7 +11,7 @@ import { CLUSTER_ID, commonAncestor, podId } from '../istio/pod-tree-model';
 import { LivePodTree } from '../istio/live-pod-tree';
 import type { ClusterConnection } from '../kube/connection';
 import { kubernetesClient } from '../kube/connection';
-import type { PodStore, PodStoreChange, PodSummary } from '../kube/pod-summary';
+import type { PodStore, PodSummary } from '../kube/pod-summary';
 import { kubeErrorMessage } from './kube-error-messages';
 import { podTooltip, renderNode } from './pod-tree-items';
 
@@ -47,8 +47,9 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsElement>, v
   readonly onDidUpdate = this.updated.event;
 
   private tree: LivePodTree | PodTree | undefined;
-  /** Nodes changed since the last refresh ('all': refresh from the root). */
-  private pending: Set<string> | 'all' = new Set();
+  /** What happened since the last refresh, applied to the model when the view refreshes, so VS
+   *  Code never reads a model that changed under a refresh it has not been told of. */
+  private queued: ((tree: LivePodTree) => readonly string[])[] = [];
   private readonly elements = new Map<string, PodsElement>();
   private source: Source | undefined;
   private connectError: Error | undefined;
@@ -68,10 +69,10 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsElement>, v
   /** Shows the pods of a store (a new connection); the previous store is the caller's to dispose. */
   attach(connection: ClusterConnection, store: PodStore): void {
     this.source?.unsubscribe();
-    const offChange = store.onChange((change) => this.applyChange(change));
+    const offChange = store.onChange((change) => this.queue((tree) => tree.apply(change, Date.now())));
     const offState = store.onState((state) => {
       if (this.source?.store === store && state.kind === 'synced') this.source.hasSynced = true;
-      if (this.tree instanceof LivePodTree) this.pend(this.tree.setState(state));
+      this.queue((tree) => tree.setState(state));
     });
     this.source = {
       connection,
@@ -98,7 +99,8 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsElement>, v
   setServerVersion(connection: ClusterConnection, serverVersion: string): void {
     if (this.source?.connection !== connection) return;
     this.source.cluster = { ...this.source.cluster, serverVersion };
-    if (this.tree instanceof LivePodTree) this.pend(this.tree.setCluster(this.source.cluster));
+    const cluster = this.source.cluster;
+    this.queue((tree) => tree.setCluster(cluster));
   }
 
   get filter(): string {
@@ -129,6 +131,11 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsElement>, v
 
   get pods(): readonly PodSummary[] {
     return this.source?.store.pods() ?? [];
+  }
+
+  /** The installation's pods (what the status bar's "12/12 ready" counts), without reading every pod. */
+  get installationPods(): readonly PodSummary[] {
+    return this.tree instanceof LivePodTree ? this.tree.installationPods() : [];
   }
 
   welcome(): PodsWelcome {
@@ -221,13 +228,9 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsElement>, v
     return target ? this.elements.get(target) : undefined;
   }
 
-  /** A store change: the model updates its pods' nodes now; the view refreshes them with the next batch. */
-  private applyChange(change: PodStoreChange): void {
-    if (this.tree instanceof LivePodTree) this.pend(this.tree.apply(change, Date.now()));
-  }
-
-  private pend(ids: readonly string[]): void {
-    if (this.pending !== 'all') for (const id of ids) this.pending.add(id);
+  /** A store change or state: applied to the model, node by node, with the next batch of refreshes. */
+  private queue(update: (tree: LivePodTree) => readonly string[]): void {
+    this.queued.push(update);
     this.schedule();
   }
 
@@ -252,6 +255,8 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsElement>, v
           now: Date.now(),
         })
       : { roots: [], nodes: new Map() };
+    // The new model read the store as it is now: what was queued is in it already.
+    this.queued = [];
     this.flush(replaced);
   }
 
@@ -262,11 +267,12 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsElement>, v
     this.lastRebuild = Date.now();
     const tree = this.tree ?? { roots: [], nodes: new Map() };
     const welcomeBefore = this.welcomeShown;
+    const pending = new Set<string>();
+    if (tree instanceof LivePodTree) for (const update of this.queued) for (const id of update(tree)) pending.add(id);
+    this.queued = [];
     this.welcomeShown = this.welcome();
-    const pending = this.pending;
-    this.pending = new Set();
     // Nodes gone since they changed were replaced through their parent, which is pending too.
-    const changes = replaced || welcomeBefore !== this.welcomeShown || pending === 'all' ? 'all' : [...pending].filter((id) => tree.nodes.has(id));
+    const changes = replaced || welcomeBefore !== this.welcomeShown ? 'all' : [...pending].filter((id) => tree.nodes.has(id));
     for (const id of this.elements.keys()) if (!tree.nodes.has(id)) this.elements.delete(id);
     if (this.reveals) this.hold(changes);
     else this.refresh(changes);

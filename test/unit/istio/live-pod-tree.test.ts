@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import type { PodStoreChange, PodSummary } from '../../../src/kube/pod-summary';
 import { LivePodTree } from '../../../src/istio/live-pod-tree';
 import type { PodTree, PodTreeInput } from '../../../src/istio/pod-tree-model';
-import { buildPodTree, changedNodes } from '../../../src/istio/pod-tree-model';
+import { buildPodTree, changedNodes, controlPlaneHealth } from '../../../src/istio/pod-tree-model';
 import { podsFromManifest, podSummary } from './pod-fixtures';
 
 const NOW = Date.parse('2019-07-10T12:00:00Z');
@@ -60,7 +60,9 @@ describe('the pod tree kept up to date event by event', () => {
         assertSameTree(live, built);
         const expected = changedNodes(previous, built);
         assert.deepEqual([...refreshed].sort(), expected === 'all' ? 'all' : [...expected].sort(), `step ${step}`);
-        previous = built;
+        // The status bar's health reads the installation's pods alone, and counts what all pods count.
+      assert.deepEqual(controlPlaneHealth(live.installationPods(), 'istio-system', NOW), controlPlaneHealth([...pods.values()], 'istio-system', NOW));
+      previous = built;
       }
     });
   }
