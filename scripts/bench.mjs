@@ -69,8 +69,11 @@ const watch_update_p99 = () => podSyncRun().watch_update_p99;
 /** GET /v1/registration through `kubectl port-forward svc/istio-pilot` vs through the API server's service proxy. */
 const sandbox_port_forward_get = () => scenarioScript('scripts/bench/sandbox-port-forward.ts');
 
-/** One refresh of the Istio Pods view with 10k pods (rebuild + diff of the tree model) vs a `kubectl get pods -A` poll. */
+/** One pod event → the node the Istio Pods view refreshes, with 10k pods (the live tree model) vs a `kubectl get pods -A` poll. */
 const pod_tree_update_10k = () => scenarioScript('scripts/bench/pod-tree.ts');
+
+/** The same path at 50k pods vs at 10k (ratio = growth, target 2; p99 target 16 ms), and the heap per pod the store and the model keep. */
+const pod_tree_update_50k = () => scenarioScript('scripts/bench/pod-tree-50k.ts', ['--expose-gc']);
 
 /** The registry webview's first painted table of 10k services × 2 ports × 3 endpoints vs JSON.parse of the same registry; filter keystroke p95. */
 const registry_render_10k = () => scenarioScript('scripts/bench/registry-render.ts');
@@ -81,7 +84,7 @@ const download_verify_extract = () => scenarioScript('scripts/bench/download-ver
 /** Our install engine on istio-demo.yaml (1.2.2) vs kubectl create -f of the same file, each on a fresh sandbox. */
 const install_vs_kubectl_create = () => scenarioScript('scripts/bench/install-vs-kubectl.ts');
 
-const scenarios = { activation, sandbox_list_10k, sandbox_install_settle, pod_sync_10k, watch_update_p99, sandbox_port_forward_get, pod_tree_update_10k, registry_render_10k, download_verify_extract, install_vs_kubectl_create };
+const scenarios = { activation, sandbox_list_10k, sandbox_install_settle, pod_sync_10k, watch_update_p99, sandbox_port_forward_get, pod_tree_update_10k, pod_tree_update_50k, registry_render_10k, download_verify_extract, install_vs_kubectl_create };
 
 async function main() {
   // stdout carries the JSON document only: everything the scenarios and their test runners

@@ -117,8 +117,8 @@ export function podRow(pod: PodSummary, now: number): PodRow {
 }
 
 /** Pods that should be running: not finished, not going away. */
-const isLive = (pod: PodSummary): boolean => !pod.deleting && pod.phase !== 'Succeeded' && pod.phase !== 'Failed';
-const isReady = (pod: PodSummary): boolean => pod.phase === 'Running' && pod.readyContainers === pod.totalContainers && pod.totalContainers > 0;
+export const isLive = (pod: PodSummary): boolean => !pod.deleting && pod.phase !== 'Succeeded' && pod.phase !== 'Failed';
+export const isReady = (pod: PodSummary): boolean => pod.phase === 'Running' && pod.readyContainers === pod.totalContainers && pod.totalContainers > 0;
 
 function readyCount(pods: readonly PodSummary[]): ReadyCount {
   const live = pods.filter(isLive);
@@ -126,7 +126,7 @@ function readyCount(pods: readonly PodSummary[]): ReadyCount {
 }
 
 /** The groups whose pods make up the installation (what "12/12 ready" counts). */
-const INSTALLATION_GROUPS: ReadonlySet<RoleGroup> = new Set(['control', 'gateways', 'nodeAgents', 'addons']);
+export const INSTALLATION_GROUPS: ReadonlySet<RoleGroup> = new Set(['control', 'gateways', 'nodeAgents', 'addons']);
 
 export interface ControlPlaneHealth extends ReadyCount {
   /** Pods of the installation in trouble (crash loops, images that do not pull, no room on the nodes…). */
@@ -146,13 +146,13 @@ export function controlPlaneHealth(pods: readonly PodSummary[], istioNamespace: 
 }
 
 /** What a filter looks in: the pod's names and the READY and STATUS columns (`2/2`, `Running`), as the book reads them. */
-function matchesFilter(pod: PodSummary, role: PodRole, filter: string): boolean {
+export function matchesFilter(pod: PodSummary, role: PodRole, filter: string): boolean {
   const ready = `${pod.readyContainers}/${pod.totalContainers}`;
   const text = [pod.name, pod.namespace, role.workload, COMPONENTS[role.component].title, ready, pod.status].join('\n').toLowerCase();
   return text.includes(filter);
 }
 
-const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+export const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Roles by pod projection: the store keeps the same object for a pod until it changes, so a
@@ -160,7 +160,7 @@ const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  */
 const roleCache = new WeakMap<PodSummary, { readonly istioNamespace: string; readonly role: PodRole }>();
 
-function roleOf(pod: PodSummary, istioNamespace: string): PodRole {
+export function roleOf(pod: PodSummary, istioNamespace: string): PodRole {
   const cached = roleCache.get(pod);
   if (cached?.istioNamespace === istioNamespace) return cached.role;
   const role = classifyPod(pod, { istioNamespace });
@@ -266,7 +266,7 @@ export function buildPodTree(input: PodTreeInput): PodTree {
   return { roots: [CLUSTER_ID], nodes };
 }
 
-function stateMessage(state: PodStoreState): Omit<MessageNode, 'id' | 'parent' | 'children'> | undefined {
+export function stateMessage(state: PodStoreState): Omit<MessageNode, 'id' | 'parent' | 'children'> | undefined {
   switch (state.kind) {
     case 'synced':
       return undefined;
@@ -280,7 +280,7 @@ function stateMessage(state: PodStoreState): Omit<MessageNode, 'id' | 'parent' |
 }
 
 /** Whether a node looks the same in two builds (children are compared separately). */
-function looksSame(before: PodTreeNode, after: PodTreeNode): boolean {
+export function looksSame(before: PodTreeNode, after: PodTreeNode): boolean {
   if (before.parent !== after.parent) return false;
   switch (after.kind) {
     case 'pod': {
@@ -318,7 +318,7 @@ function looksSame(before: PodTreeNode, after: PodTreeNode): boolean {
 const sameProblems = (a: readonly PodProblem[], b: readonly PodProblem[]): boolean => a.length === b.length && a.every((problem, i) => problem.code === b[i].code);
 const sameCount = (a: ReadyCount, b: ReadyCount): boolean => a.ready === b.ready && a.total === b.total;
 
-const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((id, i) => id === b[i]);
+export const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((id, i) => id === b[i]);
 
 /**
  * The nodes to refresh to go from `previous` to `next`: those that look different or whose

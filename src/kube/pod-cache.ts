@@ -1,7 +1,9 @@
 // The store's memory: pod projections by uid, and the diff each watch event or relist makes to
 // them. A relist is diffed against what is known, so pods that did not change are neither
-// removed nor re-added (no flicker), and an update that changes nothing shown is no change.
+// removed nor re-added (no flicker), and an update that changes nothing shown is no change. What
+// pods have in common (images, labels, container states…) is kept once (pod-intern.ts).
 import type { PodStoreChange, PodSummary } from './pod-summary';
+import { PodIntern } from './pod-intern';
 import { isSamePodSummary } from './pod-summary';
 
 export type PodEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -10,6 +12,7 @@ const isEmpty = (change: PodStoreChange): boolean => change.added.length + chang
 
 export class PodCache {
   private readonly byUid = new Map<string, PodSummary>();
+  private readonly intern = new PodIntern();
 
   pods(): PodSummary[] {
     return [...this.byUid.values()];
@@ -34,9 +37,10 @@ export class PodCache {
       this.byUid.delete(uid);
       return { added: [], updated: [], removed: [known] };
     }
-    this.byUid.set(uid, pod);
-    if (!known) return { added: [pod], updated: [], removed: [] };
-    return isSamePodSummary(known, pod) ? undefined : { added: [], updated: [pod], removed: [] };
+    const kept = this.intern.pod(pod);
+    this.byUid.set(uid, kept);
+    if (!known) return { added: [kept], updated: [], removed: [] };
+    return isSamePodSummary(known, kept) ? undefined : { added: [], updated: [kept], removed: [] };
   }
 
   /** A full list replaces what is known; the change is the difference (undefined when none). */
@@ -44,7 +48,8 @@ export class PodCache {
     const added: PodSummary[] = [];
     const updated: PodSummary[] = [];
     const seen = new Set<string>();
-    for (const pod of pods) {
+    for (const listed of pods) {
+      const pod = this.intern.pod(listed);
       seen.add(pod.uid);
       const known = this.byUid.get(pod.uid);
       this.byUid.set(pod.uid, pod);

@@ -2,6 +2,7 @@
 // own bundle (dist/features.js) and loaded on first use — a command, a view shown, a registry
 // panel restored — so that activating Istio Lab costs about as much as an empty extension.
 import type * as vscode from 'vscode';
+import { SharedPodStores } from '../kube/shared-pod-store';
 import { ClusterService } from './cluster-service';
 import { registerContextPicker } from './context-picker';
 import { registerInstallCommands } from './install-commands';
@@ -30,7 +31,9 @@ export interface Features {
 export function activateFeatures({ context, log, podsView, attachPods, attachSteps }: ActivationParts): Features {
   const started = performance.now();
   const cluster = new ClusterService();
-  context.subscriptions.push(cluster);
+  // One pod watch per connection, for the tree, the registry panel and the install's wait.
+  const pods = new SharedPodStores();
+  context.subscriptions.push(cluster, pods);
 
   const steps = new LabStepsTreeProvider(context.globalState, context.workspaceState);
   context.subscriptions.push(steps);
@@ -38,10 +41,10 @@ export function activateFeatures({ context, log, podsView, attachPods, attachSte
   registerLabCommands(context, steps, log);
   const sandbox = registerSandboxCluster(context, cluster, log);
   registerContextPicker(context, log, sandbox);
-  registerPodExplorer(context, cluster, log, podsView, attachPods, steps.progress);
-  const restoreRegistry = registerRegistryViewer(context, cluster, log);
+  registerPodExplorer(context, cluster, pods, log, podsView, attachPods, steps.progress);
+  const restoreRegistry = registerRegistryViewer(context, cluster, pods, log);
   registerReleaseCommands(context, log);
-  registerInstallCommands(context, cluster, log);
+  registerInstallCommands(context, cluster, pods, log);
 
   log.info(`features loaded in ${(performance.now() - started).toFixed(1)} ms`);
   return { restoreRegistry };

@@ -13,16 +13,20 @@ import type { PrecheckVerdict } from '../istio/precheck/precheck';
 import { demoRequirements, evaluatePrecheck, precheckPassed, precheckVerdict, requiredPermissions } from '../istio/precheck/precheck';
 import { kubernetesRangeOf } from '../istio/releases/catalogue';
 import type { ApplyReport, DeleteReport } from '../kube/apply/apply-engine';
-import type { WaitOutcome } from '../kube/apply/pod-watch';
 import { applyLine, countOutcomes, deleteLine } from '../kube/apply/apply-result';
 import { captureIstioctl, runIstioctl as runIstioctlProcess } from '../kube/apply/istioctl-runner';
 import type { ManifestObject } from '../kube/apply/manifest';
 import { parseManifest } from '../kube/apply/manifest';
 import type { ClusterConnection } from '../kube/connection';
+import type { PodSummary } from '../kube/pod-summary';
+import type { WaitOutcome } from '../kube/pod-wait';
+import { waitForPods } from '../kube/pod-wait';
+import type { SharedPodStores } from '../kube/shared-pod-store';
 import type { DownloadedRelease } from '../lab/downloaded-release';
 import { findDownloadedRelease, isVerified } from '../lab/downloaded-release';
 import { exposeIstioctl } from '../lab/terminal-path';
-import type { InstallTimelineData, PodLike } from '../lab/install-timeline';
+import { installPod } from '../lab/install-pods';
+import type { InstallTimelineData } from '../lab/install-timeline';
 import { InstallTimeline, controlPlaneReady, hasTimings, podRows } from '../lab/install-timeline';
 import type { LabStepId } from '../lab/steps';
 import type { StepStatus } from '../lab/lab-progress';
@@ -91,7 +95,7 @@ class ReportDocuments implements vscode.TextDocumentContentProvider {
 const mark = (step: LabStepId, status: StepStatus, detail?: string, checkedSince?: number, hint?: StepHint) =>
   vscode.commands.executeCommand('istioLab.markLabStep', step, status, detail, checkedSince, hint).then(undefined, () => undefined);
 
-export function registerInstallCommands(context: vscode.ExtensionContext, cluster: ClusterService, log: vscode.LogOutputChannel): void {
+export function registerInstallCommands(context: vscode.ExtensionContext, cluster: ClusterService, podStores: SharedPodStores, log: vscode.LogOutputChannel): void {
   const reports = new ReportDocuments();
   context.subscriptions.push(reports, vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports));
 
@@ -261,21 +265,25 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
         async (progress, token) => {
           const signal = abortSignal(token);
           let revealed = false;
-          const { watchPods } = await import('../kube/apply/pod-watch');
-          // A failed list or watch is retried; without permission to list pods the install still runs, without a timeline.
-          const watch = await watchPods(
-            connection.kubeConfig,
-            istioNamespace(),
-            (pod, type) => {
-              timeline.podObserved(pod, Date.now());
-              if (!revealed && type !== 'DELETED') {
-                revealed = true;
-                // The pod tree reveals istio-system as its first pod appears.
-                void vscode.commands.executeCommand('istioLab.pods.reveal', istioNamespace(), pod.metadata?.name ?? '').then(undefined, () => undefined);
-              }
-            },
-            { onError: (error, retrying) => log.warn(`watching the pods of ${istioNamespace()} failed${retrying ? ', retrying' : ', so no timeline is recorded'}: ${message(error)}`) },
-          );
+          const namespace = istioNamespace();
+          const inNamespace = (pod: PodSummary) => pod.namespace === namespace;
+          const observe = (pods: readonly PodSummary[]) => {
+            for (const pod of pods.filter(inNamespace)) {
+              timeline.podObserved(installPod(pod), Date.now());
+              if (revealed) continue;
+              revealed = true;
+              // The pod tree reveals istio-system as its first pod appears.
+              void vscode.commands.executeCommand('istioLab.pods.reveal', namespace, pod.name).then(undefined, () => undefined);
+            }
+          };
+          // The connection's shared pod watch (the tree's, when it is open). It retries failures by
+          // itself; without permission to list pods the install still runs, without a timeline.
+          const watch = podStores.acquire(connection, { namespace });
+          observe(watch.pods());
+          watch.onChange((change) => observe([...change.added, ...change.updated]));
+          watch.onState((state) => {
+            if (state.kind === 'reconnecting' || state.kind === 'failed') log.warn(`watching the pods of ${namespace} failed${state.kind === 'reconnecting' ? ', retrying' : ', so no timeline is recorded'}: ${message(state.error)}`);
+          });
           try {
             let done = 0;
             const report = await applyManifest(client, objects, {
@@ -289,7 +297,7 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
             const failed = report.results.some((result) => result.outcome === 'failed');
             if (report.cancelled || args.noWait || failed) return { report, wait: undefined };
             progress.report({ message: vscode.l10n.t('Waiting for the control plane to be ready…') });
-            const wait = await watch.until((pods: readonly PodLike[]) => controlPlaneReady(pods, expected), CONTROL_PLANE_TIMEOUT_MS, signal);
+            const wait = await waitForPods(watch, (pods) => controlPlaneReady(pods.map(installPod), expected), CONTROL_PLANE_TIMEOUT_MS, { select: inNamespace, signal });
             return { report, wait };
           } finally {
             watch.dispose();
@@ -313,7 +321,7 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
     output.appendLine(`# ${line}${report.cancelled ? ` (${vscode.l10n.t('cancelled: {0} objects not created', counts.cancelled ?? 0)})` : ''}`);
     void mark('install', failed.length || report.cancelled ? 'failed' : 'done', release.plan.version);
     if (wait) {
-      const watch = checkControlPlane(wait.pods);
+      const watch = checkControlPlane(wait.pods.map(installPod));
       void mark('watch', ready ? 'done' : watch.status, release.plan.version, undefined, ready ? undefined : watch.hint);
     }
     const timelineButton = vscode.l10n.t('Show Install Timeline');
@@ -331,7 +339,7 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
       void vscode.window.showInformationMessage(vscode.l10n.t('Istio {0} is installed and its control plane is ready ({1}).', outside(release.plan.version), outside(line)), ...buttons).then(act);
     } else if (wait && !wait.ready && wait.end !== 'cancelled') {
       const seen = wait.pods.length;
-      const readyPods = wait.pods.filter((pod) => controlPlaneReady([pod])).length;
+      const readyPods = wait.pods.filter((pod) => controlPlaneReady([installPod(pod)])).length;
       const waitedFor = vscode.l10n.t('{0} Deployments and {1} Jobs in {2} to be ready', expected.deployments, expected.jobs, istioNamespace());
       const text =
         wait.end === 'timeout'

@@ -1,5 +1,6 @@
 // The pod explorer: the "Istio Pods" tree, its status bar item and commands, wired to the cluster
-// connection. One pod watch runs per connection; a new context or namespace replaces it.
+// connection. The tree reads the connection's shared pod watch (kube/shared-pod-store.ts); a new
+// context or namespace releases it and acquires the new one.
 import * as vscode from 'vscode';
 import { controlPlaneHealth } from '../istio/pod-tree-model';
 import type { LabProgress } from '../lab/lab-progress';
@@ -7,7 +8,7 @@ import type { ClusterConnection } from '../kube/connection';
 import { readServerVersion } from '../kube/cluster-reads';
 import { KubeError } from '../kube/kube-errors';
 import type { PodStore } from '../kube/pod-summary';
-import { startPodStore } from '../kube/pod-store';
+import type { SharedPodStores } from '../kube/shared-pod-store';
 import type { ClusterService } from './cluster-service';
 import { registerPodActions } from './pod-actions';
 import type { PodsElement } from './pods-tree';
@@ -25,6 +26,7 @@ import { interruptedText } from './step-hint-text';
 export function registerPodExplorer(
   context: vscode.ExtensionContext,
   cluster: ClusterService,
+  podStores: SharedPodStores,
   log: vscode.LogOutputChannel,
   view: vscode.TreeView<PodsElement>,
   attach: (provider: vscode.TreeDataProvider<PodsElement>) => void,
@@ -54,7 +56,7 @@ export function registerPodExplorer(
     }
     if (mine !== generation) return;
     const namespace = istioNamespace();
-    store = startPodStore(connection, { namespace });
+    store = podStores.acquire(connection, { namespace });
     log.info(`pod explorer: watching ${namespace} and the data plane on ${connection.contextName}`);
     tree.attach(connection, store);
     serverVersion(connection).then(
@@ -84,7 +86,7 @@ export function registerPodExplorer(
       void vscode.commands.executeCommand('setContext', 'istioLab.controlPlaneReady', false);
       return;
     }
-    const health = controlPlaneHealth(tree.pods, istioNamespace(), Date.now());
+    const health = controlPlaneHealth(tree.installationPods, istioNamespace(), Date.now());
     const versions = tree.istioVersions.length ? `Istio ${tree.istioVersions[0]}` : undefined;
     const error = tree.error;
     const halfInstalled = !error && !health.total ? interrupted : undefined;

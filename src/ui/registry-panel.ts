@@ -15,7 +15,7 @@ import { classifyPod } from '../istio/roles/role-classifier';
 import type { ClusterConnection } from '../kube/connection';
 import { KubeError } from '../kube/kube-errors';
 import type { PodStore, PodSummary } from '../kube/pod-summary';
-import { startPodStore } from '../kube/pod-store';
+import type { SharedPodStores } from '../kube/shared-pod-store';
 import type { RegistryFetchResult } from '../istio/registry/registry-fetch';
 import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, RegistryFetchError, fetchRegistry } from '../istio/registry/registry-fetch';
 import type { ComponentId, EquivalentCommand, ExtensionMessage, IstioEra, RegistryDiff, RegistrySnapshot, RegistryViewState } from '../shared/registry-messages';
@@ -99,6 +99,7 @@ class RegistryPanel implements vscode.Disposable {
     readonly panel: vscode.WebviewPanel,
     context: vscode.ExtensionContext,
     private readonly cluster: ClusterService,
+    private readonly podStores: SharedPodStores,
     private readonly log: vscode.LogOutputChannel,
     state: RegistryViewState,
     private readonly onDispose: () => void,
@@ -271,24 +272,24 @@ class RegistryPanel implements vscode.Disposable {
     });
   }
 
-  /** One pod store per open panel: the diagram's live state and the pods behind endpoint IPs. */
+  /** The connection's shared pod watch (the tree reads the same one): the diagram's live state and the pods behind endpoint IPs. */
   private ensureStore(connection: ClusterConnection): void {
     if (this.store && this.storeConnection === connection) return;
     this.stopStore();
     this.storeConnection = connection;
-    const store = startPodStore(connection, { namespace: istioNamespace(), dataPlane: true });
+    const store = this.podStores.acquire(connection, { namespace: istioNamespace(), dataPlane: true });
     this.store = store;
-    const unsubscribe = store.onChange(() => {
+    store.onChange(() => {
       clearTimeout(this.healthTimer);
       this.healthTimer = setTimeout(() => {
         this.postHealth();
         this.followPods();
       }, HEALTH_DEBOUNCE_MS);
     });
-    const unsubscribeState = store.onState((state) => {
+    store.onState((state) => {
       if (state.kind === 'synced') this.postHealth();
     });
-    this.disposables.push({ dispose: () => (unsubscribe(), unsubscribeState()) });
+    // Disposing the lease (stopStore) drops these subscriptions.
   }
 
   private stopStore(): void {
@@ -382,12 +383,13 @@ class RegistryPanel implements vscode.Disposable {
 export function registerRegistryViewer(
   context: vscode.ExtensionContext,
   cluster: ClusterService,
+  podStores: SharedPodStores,
   log: vscode.LogOutputChannel,
 ): (panel: vscode.WebviewPanel, state: unknown) => void {
   let current: RegistryPanel | undefined;
   const adopt = (panel: vscode.WebviewPanel, state: RegistryViewState): RegistryPanel => {
     current?.dispose();
-    const created = new RegistryPanel(panel, context, cluster, log, state, () => {
+    const created = new RegistryPanel(panel, context, cluster, podStores, log, state, () => {
       if (current === created) current = undefined;
     });
     current = created;

@@ -11,8 +11,11 @@ import { applyLine, countOutcomes } from '../../src/kube/apply/apply-result';
 import { parseManifest } from '../../src/kube/apply/manifest';
 import type { ObjectClient } from '../../src/kube/apply/object-client';
 import { createObjectClient } from '../../src/kube/apply/object-client';
-import { watchPods } from '../../src/kube/apply/pod-watch';
+import type { ClusterConnection } from '../../src/kube/connection';
 import { kubernetesClient } from '../../src/kube/connection';
+import { waitForPods } from '../../src/kube/pod-wait';
+import { SharedPodStores } from '../../src/kube/shared-pod-store';
+import { installPod } from '../../src/lab/install-pods';
 import { controlPlaneReady } from '../../src/lab/install-timeline';
 import { startSandbox } from '../../src/sandbox';
 import type { KubectlSandbox } from './kubectl';
@@ -205,24 +208,36 @@ describe('a CRD the server refuses (500 on create)', () => {
   });
 });
 
-describe('waiting for the control plane while pod lists answer 500', () => {
+describe('waiting for the control plane on the shared pod watch while pod lists answer 500', () => {
   const expected = { deployments: objects.filter((o) => o.kind === 'Deployment').length, jobs: objects.filter((o) => o.kind === 'Job').length };
+  const inIstioSystem = (pod: { namespace: string }) => pod.namespace === 'istio-system';
 
-  async function install(faults: Parameters<Awaited<ReturnType<typeof startSandbox>>['faults']['set']>[0]) {
+  /** Installs as the Install command does: a lease on the connection's shared pod watch, taken before the objects are created. */
+  async function install(faults: Parameters<Awaited<ReturnType<typeof startSandbox>>['faults']['set']>[0], options: { treeOpen?: boolean } = {}) {
     const sandbox = await startSandbox({ nodes: 3, speed: 0 });
     sandbox.faults.set(faults);
     const k8s = await kubernetesClient();
     const kubeConfig = new k8s.KubeConfig();
     kubeConfig.loadFromString(sandbox.kubeconfig);
+    const connection: ClusterConnection = { kubeConfig, contextName: 'istio-lab-sandbox', clusterName: 'istio-lab-sandbox', server: sandbox.url, isSandbox: true };
+    const podStores = new SharedPodStores({ initialBackoffMs: 10, maxBackoffMs: 50 });
+    // The Istio Pods tree, when open, already holds a lease on the same watch.
+    const tree = options.treeOpen ? podStores.acquire(connection, { namespace: 'istio-system' }) : undefined;
     const client = await createObjectClient(kubeConfig);
+    const watch = podStores.acquire(connection, { namespace: 'istio-system' });
+    const watches = podStores.watches;
     const errors: { retrying: boolean }[] = [];
-    const watch = await watchPods(kubeConfig, 'istio-system', () => undefined, { retryDelayMs: 10, onError: (_error, retrying) => errors.push({ retrying }) });
+    watch.onState((state) => {
+      if (state.kind === 'reconnecting' || state.kind === 'failed') errors.push({ retrying: state.kind === 'reconnecting' });
+    });
     try {
       const report = await applyManifest(client, objects);
-      const wait = await watch.until((pods) => controlPlaneReady(pods, expected), 120_000);
-      return { report, wait, errors };
+      const wait = await waitForPods(watch, (pods) => controlPlaneReady(pods.map(installPod), expected), 120_000, { select: inIstioSystem });
+      return { report, wait, errors, watches, treePods: tree?.pods().filter(inIstioSystem).length };
     } finally {
       watch.dispose();
+      tree?.dispose();
+      podStores.dispose();
       client.dispose();
       await sandbox.close();
     }
@@ -238,6 +253,15 @@ describe('waiting for the control plane while pod lists answer 500', () => {
   test('the 30% fault of the end-to-end run still ends ready', async () => {
     const { wait } = await install({ errors: [{ verb: 'list', resource: 'pods', rate: 0.3, count: 4 }] });
     assert.equal(wait.ready, true);
+  });
+
+  test('with the pod tree open, the install waits on the tree\'s watch instead of opening another', async () => {
+    const { wait, watches, treePods } = await install({}, { treeOpen: true });
+    assert.equal(watches, 1, 'one pod watch for the tree and the install');
+    assert.equal(wait.ready, true);
+    // What the install saw ready is what the tree shows: the same store.
+    assert.equal(treePods, wait.pods.length);
+    assert.ok(wait.pods.length >= expected.deployments + expected.jobs);
   });
 
   test('a denied pod list ends the wait at once, saying the pods could not be watched, with every object created', async () => {

@@ -16,21 +16,10 @@ import type { PodStore } from '../../src/kube/pod-summary';
 import { createCertificates } from '../../src/sandbox/cluster/certs';
 import type { Sandbox } from '../../src/sandbox';
 import { startSandbox } from '../../src/sandbox';
+import { until } from './until';
 
 const TIMEOUT = { timeout: 30_000 };
 const fastRetry = { initialBackoffMs: 20, maxBackoffMs: 200, failedRetryMs: 100 };
-
-function until(store: PodStore, predicate: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      if (!predicate()) return;
-      off();
-      resolve();
-    };
-    const off = store.onState(check);
-    check();
-  });
-}
 
 describe('connecting to the sandbox as kubectl does', () => {
   let sandbox: Sandbox;

@@ -16,6 +16,7 @@ import type { FaultConfig } from '../../src/sandbox/faults/faults';
 import { BUILTIN_RESOURCE_TYPES } from '../../src/sandbox/apimachinery/resource-types';
 import type { KubectlSandbox } from './kubectl';
 import { fixtures, startKubectlSandbox } from './kubectl';
+import { until } from './until';
 
 const demo122 = path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml');
 const book = fs.readFileSync(path.join(fixtures, 'kubectl-get-po', 'book-1.2.2.txt'), 'utf8');
@@ -38,21 +39,6 @@ const settled = (pods: readonly PodSummary[], namespace: string): boolean => {
   const inNamespace = pods.filter((pod) => pod.namespace === namespace);
   return inNamespace.length === 15 && inNamespace.every((pod) => pod.status === 'Completed' || (pod.status === 'Running' && pod.readyContainers === pod.totalContainers));
 };
-
-/** Resolves when the predicate holds, checked now and after every change and state event. */
-function until(store: PodStore, predicate: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      if (!predicate()) return;
-      offChange();
-      offState();
-      resolve();
-    };
-    const offChange = store.onChange(check);
-    const offState = store.onState(check);
-    check();
-  });
-}
 
 /** Every state and change a store reports. */
 function record(store: PodStore): { states: PodStoreState[]; changes: PodStoreChange[] } {
@@ -210,9 +196,20 @@ describe('the pod store on the sandbox', () => {
   });
 
   test('added latency delays events but loses none', TIMEOUT, async () => {
-    const made = await dropWatchThen({ latencyMs: 150 });
+    const latencyMs = 150;
+    const made = await dropWatchThen({ latencyMs });
+    // The store is between attempts: whatever brings the next pod is a request answered after the latency.
+    const createdAt = performance.now();
     const next = createPod('istio-system');
+    let arrivedAfter: number | undefined;
+    const off = store.onChange((change) => {
+      if (change.added.some((pod) => pod.name === next)) arrivedAfter ??= performance.now() - createdAt;
+    });
     await until(store, () => has(made)() && has(next)() && store.state().kind === 'synced');
+    off();
+    assert.ok(arrivedAfter !== undefined, 'the pod arrived as an added pod');
+    // Timers count whole milliseconds, so the measured delay may fall short of them by a fraction.
+    assert.ok(Math.ceil(arrivedAfter) >= latencyMs, `the pod arrived ${arrivedAfter.toFixed(1)} ms after it was created, sooner than the ${latencyMs} ms latency`);
   });
 
   test('dispose stops the watch; the last pods stay readable and no more changes arrive', TIMEOUT, async () => {

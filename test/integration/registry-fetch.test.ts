@@ -16,21 +16,10 @@ import type { PodStore } from '../../src/kube/pod-summary';
 import { detectPilot, fetchRegistry, RegistryFetchError } from '../../src/istio/registry/registry-fetch';
 import type { KubectlSandbox } from './kubectl';
 import { fixtures, startKubectlSandbox } from './kubectl';
+import { until } from './until';
 
 const TIMEOUT = { timeout: 90_000 };
 const demo122 = path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml');
-
-function until(store: PodStore, predicate: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      if (!predicate()) return;
-      off();
-      resolve();
-    };
-    const off = store.onChange(check);
-    check();
-  });
-}
 
 const pilotReady = (store: PodStore): boolean =>
   store.pods().some((pod) => pod.namespace === 'istio-system' && pod.labels.istio === 'pilot' && pod.status === 'Running' && pod.readyContainers === pod.totalContainers);
