@@ -36,6 +36,7 @@ import { servePodLog } from '../subresources/log';
 import { proxyService } from '../subresources/proxy';
 import { review } from './access-review';
 import { authenticate, authorize } from './authentication';
+import { versionInfo } from './version-info';
 import { aggregatedContentType, aggregatedDiscovery, aggregatedDiscoveryVersion, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery';
 
 export interface ApiServerOptions {
@@ -56,11 +57,6 @@ export interface ApiServerOptions {
 }
 
 const notFoundResource = (): StatusError => new StatusError(404, 'NotFound', 'the server could not find the requested resource');
-
-function gitVersionParts(version: string): { major: string; minor: string } {
-  const match = /^v?(\d+)\.(\d+)/.exec(version);
-  return { major: match?.[1] ?? '1', minor: match?.[2] ?? '13' };
-}
 
 export class ApiServer implements RestStorage {
   private readonly watches = new Set<ActiveWatch>();
@@ -191,17 +187,7 @@ export class ApiServer implements RestStorage {
     const accept = request.headers.accept;
     const { registry } = this.options;
     if (url.pathname === '/version' || url.pathname === '/version/') {
-      const version = this.options.kubeVersion;
-      writeJson(response, 200, {
-        ...gitVersionParts(version),
-        gitVersion: version,
-        gitCommit: '0000000000000000000000000000000000000000',
-        gitTreeState: 'clean',
-        buildDate: '2019-06-19T16:40:16Z',
-        goVersion: 'go1.11.5',
-        compiler: 'gc',
-        platform: 'linux/amd64',
-      });
+      writeJson(response, 200, versionInfo(this.options.kubeVersion));
       return;
     }
     if (url.pathname.startsWith('/openapi/')) {
