@@ -85,6 +85,15 @@ describe('the book\'s GKE 1.13 cluster, as kubectl shows it', () => {
     assert.match(stdout, /^NAME\s+PROVISIONER\s+AGE\nstandard \(default\)\s+kubernetes\.io\/gce-pd\s+\S+\n$/);
   });
 
+  test('kubectl get apiservices lists the local group-versions and metrics-server\'s', async () => {
+    const { code, stdout, stderr } = await cluster.kubectl(['get', 'apiservices']);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^NAME\s+SERVICE\s+AVAILABLE\s+AGE\n/);
+    assert.match(stdout, /^v1beta1\.batch\s+Local\s+True\s/m);
+    assert.match(stdout, /^v1beta1\.metrics\.k8s\.io\s+kube-system\/metrics-server\s+True\s/m);
+    assert.doesNotMatch(stdout, /^v1\.policy\s/m);
+  });
+
   test('no kube-node-lease namespace (it came in 1.14)', async () => {
     const { stdout } = await cluster.kubectl(['get', 'namespaces', '-o', 'name']);
     assert.deepEqual(stdout.trim().split('\n').sort(), ['namespace/default', 'namespace/kube-public', 'namespace/kube-system']);

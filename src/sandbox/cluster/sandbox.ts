@@ -10,6 +10,7 @@ import { ApiServer } from '../server/api-server';
 import type { SandboxCertificates } from './certs';
 import { createCertificates } from './certs';
 import { componentStatuses as statuses } from './component-statuses';
+import { apiServices } from './api-services';
 import type { ControllerManager } from '../controllers/controller-manager';
 import { startControllerManager } from '../controllers/controller-manager';
 import { gkeSeedObjects } from '../controllers/gke-seed';
@@ -110,6 +111,9 @@ function seed(api: ApiServer, registry: ResourceRegistry, kubeVersion: string, w
   for (const name of ['default', 'kube-system', 'kube-public', ...nodeLease]) {
     api.create({ group: '', version: 'v1', type: namespaces, rest: [], verb: 'create' }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   }
+  const apiServiceType = registry.find('apiregistration.k8s.io', 'v1', 'apiservices')!;
+  const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  for (const service of apiServices(registry, time)) api.create({ group: 'apiregistration.k8s.io', version: 'v1', type: apiServiceType, rest: [], verb: 'create' }, service);
   const componentStatuses = registry.find('', 'v1', 'componentstatuses')!;
   for (const status of statuses()) api.create({ group: '', version: 'v1', type: componentStatuses, rest: [], verb: 'create' }, status);
   const services = registry.find('', 'v1', 'services')!;
