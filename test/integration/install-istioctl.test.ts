@@ -22,7 +22,8 @@ describe('installing Istio 1.26.1 through its istioctl', () => {
   let target: IstioctlTarget;
 
   before(async () => {
-    cluster = await startKubectlSandbox({ namespaceFinalizeDelayMs: 50 });
+    // Istio 1.26 needs 1.29 or later (policy/v1, apiextensions.k8s.io/v1): a 1.13 sandbox refuses its manifest, as a real one does.
+    cluster = await startKubectlSandbox({ namespaceFinalizeDelayMs: 50, kubeVersion: 'v1.32.0' });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-istioctl-'));
     const release = path.join(dir, 'istio-1.26.1');
     istioctl = path.join(release, 'bin', 'istioctl');

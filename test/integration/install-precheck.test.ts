@@ -30,7 +30,7 @@ describe('the pre-check on the book-like sandbox', () => {
   });
   after(() => sandbox.close());
 
-  test('passes: v1.13.7 reachable, permissions granted, nothing installed, room on 3 nodes, webhooks served', async () => {
+  test('passes: v1.13.7-gke.8 reachable, permissions granted, nothing installed, room on 3 nodes, webhooks served', async () => {
     const results = await check();
     assert.deepEqual(results.map((result) => `${result.id}:${result.status}:${result.code}`), [
       'api:pass:reachable',
@@ -42,7 +42,7 @@ describe('the pre-check on the book-like sandbox', () => {
       'replicas:info:singleReplicas',
       'webhooks:pass:webhooksServed',
     ]);
-    assert.equal(results[1].params.version, 'v1.13.7');
+    assert.equal(results[1].params.version, 'v1.13.7-gke.8');
     assert.equal(results[4].params.nodes, 3);
     assert.equal(precheckPassed(results), true);
   });

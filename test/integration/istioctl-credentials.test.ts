@@ -49,7 +49,8 @@ describe('istioctl with an exec-plugin kubeconfig', () => {
   const connect = (context: string): Promise<ClusterConnection> => openConnection({ kubeconfig, context });
 
   before(async () => {
-    cluster = await startKubectlSandbox({ namespaceFinalizeDelayMs: 50 });
+    // Istio 1.26's manifest needs a release that serves policy/v1 and apiextensions.k8s.io/v1.
+    cluster = await startKubectlSandbox({ namespaceFinalizeDelayMs: 50, kubeVersion: 'v1.32.0' });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-istioctl-creds-'));
     const sandboxCluster = (yaml.load(cluster.sandbox.kubeconfig) as { clusters: { cluster: object }[] }).clusters[0].cluster;
     plugin('token-plugin', cluster.sandbox.token);

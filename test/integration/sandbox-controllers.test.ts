@@ -51,7 +51,7 @@ describe('the sandbox runs the book\'s istio-demo.yaml into pods', () => {
     assert.equal(code, 0, stderr);
     const lines = stdout.trim().split('\n');
     assert.equal(lines.length, 3);
-    for (const line of lines) assert.match(line, /^gke-istio-lab-default-pool-[0-9a-f]{8}-[a-z0-9]{4}\s+Ready\s+<none>\s+\S+\s+v1\.13\.7$/);
+    for (const line of lines) assert.match(line, /^gke-istio-lab-default-pool-[0-9a-f]{8}-[a-z0-9]{4}\s+Ready\s+<none>\s+\S+\s+v1\.13\.7-gke\.8$/);
   });
 
   test('kubectl wait for the pilot pod to be Ready succeeds', async () => {

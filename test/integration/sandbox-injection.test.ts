@@ -173,7 +173,8 @@ describe('sidecar injection by Istio 1.2.2\'s istio-sidecar-injector', () => {
 describe('sidecar injection by istiod 1.26.1', () => {
   let cluster: KubectlSandbox;
   before(async () => {
-    cluster = await startKubectlSandbox({ nodes: 3, speed: 0 });
+    // Istio 1.26's manifest needs a release that serves policy/v1 and apiextensions.k8s.io/v1.
+    cluster = await startKubectlSandbox({ nodes: 3, speed: 0, kubeVersion: 'v1.32.0' });
     await cluster.kubectl(['get', 'ns']);
     await cluster.kubectl(['create', 'ns', 'istio-system']);
     const created = await cluster.kubectl(['create', '-f', path.join(fixtures, 'modern', 'istio-1.26.1', 'demo.yaml')]);

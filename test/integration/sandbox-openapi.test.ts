@@ -107,6 +107,16 @@ describe('OpenAPI, as kubectl sees it', () => {
     assert.equal(accepted.stdout, 'service/listed-ports created\n');
   });
 
+});
+
+describe('an Istio 1.26 CRD (apiextensions.k8s.io/v1), on a 1.32 sandbox', () => {
+  let cluster: KubectlSandbox;
+  before(async () => {
+    // apiextensions.k8s.io/v1 came in 1.16: the default 1.13 sandbox does not serve it.
+    cluster = await startKubectlSandbox({ kubeVersion: 'v1.32.0' });
+  });
+  after(() => cluster.close());
+
   test('kubectl explain shows an Istio CRD\'s schema once the CRD is created', async () => {
     const created = await cluster.kubectl(['create', '-f', '-'], { stdin: JSON.stringify(virtualServiceCrd) });
     assert.equal(created.code, 0, created.stderr);

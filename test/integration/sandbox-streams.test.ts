@@ -198,7 +198,8 @@ describe('streams into the book\'s Istio 1.2.2 install', () => {
 describe('istiod 1.26\'s debug endpoints', () => {
   let cluster: KubectlSandbox;
   before(async () => {
-    cluster = await startKubectlSandbox({ nodes: 3, speed: 0 });
+    // Istio 1.26's manifest needs a release that serves policy/v1 and apiextensions.k8s.io/v1.
+    cluster = await startKubectlSandbox({ nodes: 3, speed: 0, kubeVersion: 'v1.32.0' });
     await cluster.kubectl(['get', 'ns']);
     await cluster.kubectl(['create', 'ns', NS]);
     const created = await cluster.kubectl(['create', '-f', path.join(fixtures, 'modern', 'istio-1.26.1', 'demo.yaml')]);

@@ -48,7 +48,8 @@ describe('before a release\'s istioctl runs', function () {
     if (!process.env.ISTIO_LAB_SCREENSHOT_URL) this.skip();
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-istioctl-trust-'));
     mirror = await startMirror(path.join(work, 'mirror'));
-    sandbox = await startSandbox({ speed: 0, namespaceFinalizeDelayMs: 50 });
+    // Istio 1.26's manifest needs a release that serves policy/v1 and apiextensions.k8s.io/v1 (1.13 refuses it).
+    sandbox = await startSandbox({ speed: 0, namespaceFinalizeDelayMs: 50, kubeVersion: 'v1.32.0' });
     kubeconfig = path.join(work, 'kubeconfig');
     fs.writeFileSync(kubeconfig, sandbox.kubeconfig, { mode: 0o600 });
     await settings({ kubeconfig, context: '', releaseBaseUrl: mirror.url, downloadDir: path.join(work, 'unverified') });

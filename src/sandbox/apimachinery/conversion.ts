@@ -207,7 +207,7 @@ const convertHpa: Converter = (object, from, to) => {
   return to === 'autoscaling/v2' ? hub : hpaFromV2(hub, to);
 };
 
-// ── Ingress: extensions/v1beta1 ⇄ networking.k8s.io/v1 ────────────────────────────────────────
+// ── Ingress: extensions/v1beta1 and networking.k8s.io/v1beta1 ⇄ networking.k8s.io/v1 ─────────
 
 function backendToV1(backend: Json): Json {
   const { serviceName, servicePort, ...rest } = backend;
@@ -227,7 +227,7 @@ const convertIngress: Converter = (object, from, to) => {
   const result = clone(object);
   const spec = asObject(result.spec);
   const toV1 = to === 'networking.k8s.io/v1' && from !== to;
-  const toLegacy = to === 'extensions/v1beta1' && from !== to;
+  const toLegacy = (to === 'extensions/v1beta1' || to === 'networking.k8s.io/v1beta1') && from === 'networking.k8s.io/v1';
   if (!toV1 && !toLegacy) return result;
   const backend = toV1 ? backendToV1 : backendToV1beta1;
   const [fromKey, toKey] = toV1 ? ['backend', 'defaultBackend'] : ['defaultBackend', 'backend'];

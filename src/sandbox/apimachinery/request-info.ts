@@ -85,7 +85,7 @@ export function parseApiPath(registry: ResourceRegistry, method: string, pathnam
     subresource = segments[index + 2];
     rest = segments.slice(index + 3);
   }
-  const type = registry.find(group, version, resource);
+  const type = registry.findServed(group, version, resource);
   if (!type) {
     throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
   }

@@ -1,8 +1,12 @@
-// The resources the sandbox serves right now: the built-ins plus whatever established
-// CustomResourceDefinitions add. Discovery and routing both read from here.
+// The resources the sandbox knows right now: the built-ins plus whatever established
+// CustomResourceDefinitions add. The sandbox's own parts (controllers, lifecycle, seed) reach every
+// built-in version; discovery, routing and OpenAPI see only what the claimed release serves
+// (served-apis.ts), so a group-version that release did not have answers 404.
 import type { KubeObject } from './kube-object';
 import type { ResourceType } from './resource-types';
 import { ALL_VERBS, BUILTIN_RESOURCE_TYPES } from './resource-types';
+import type { ServedSet } from './served-apis';
+import { servedKey } from './served-apis';
 
 export interface CrdVersion {
   name: string;
@@ -82,19 +86,42 @@ export function sortVersions(versions: string[]): string[] {
 export class ResourceRegistry {
   private readonly custom = new Map<string, ResourceType>();
   private changeListeners: (() => void)[] = [];
+  /** The built-ins as the claimed release serves them: only its versions, none it did not have. */
+  private readonly servedBuiltins: readonly ResourceType[];
 
+  /** `served`: the group-version-resources the claimed release serves (served-apis.ts), all when absent; `release`: its minor. */
+  constructor(served?: ServedSet, release?: number) {
+    this.servedBuiltins = served
+      ? BUILTIN_RESOURCE_TYPES.flatMap((type) => {
+          const versions = type.versions.filter((version) => served.has(servedKey(type.group, version, type.resource)));
+          return versions.length === 0 ? [] : [{ ...type, versions, release }];
+        })
+      : BUILTIN_RESOURCE_TYPES;
+  }
+
+  /** Every resource type the sandbox stores, served or not: for its own controllers and lifecycle. */
   all(): ResourceType[] {
     return [...BUILTIN_RESOURCE_TYPES, ...this.custom.values()];
   }
 
-  /** The resource served at group/version/resource, if any. */
+  /** The resource types clients can reach, with the versions they can reach them in. */
+  served(): ResourceType[] {
+    return [...this.servedBuiltins, ...this.custom.values()];
+  }
+
+  /** The resource at group/version/resource, served or not (the sandbox's own writes). */
   find(group: string, version: string, resource: string): ResourceType | undefined {
     return this.all().find((type) => type.group === group && type.resource === resource && type.versions.includes(version));
   }
 
+  /** The resource served to clients at group/version/resource, if any: what a request path may name. */
+  findServed(group: string, version: string, resource: string): ResourceType | undefined {
+    return this.served().find((type) => type.group === group && type.resource === resource && type.versions.includes(version));
+  }
+
   /** A served resource by kind, for apiVersion/kind in bodies. */
   findKind(group: string, version: string, kind: string): ResourceType | undefined {
-    return this.all().find((type) => type.group === group && type.kind === kind && type.versions.includes(version));
+    return this.served().find((type) => type.group === group && type.kind === kind && type.versions.includes(version));
   }
 
   setCustom(crdName: string, type: ResourceType | undefined): void {
@@ -108,10 +135,10 @@ export class ResourceRegistry {
     return () => (this.changeListeners = this.changeListeners.filter((l) => l !== listener));
   }
 
-  /** Groups with their versions, preferred first; the core group is not included. */
+  /** Served groups with their versions, preferred first; the core group is not included. */
   groups(): { name: string; versions: string[] }[] {
     const versionsByGroup = new Map<string, Set<string>>();
-    for (const type of this.all()) {
+    for (const type of this.served()) {
       if (!type.group) continue;
       const versions = versionsByGroup.get(type.group) ?? new Set<string>();
       for (const version of type.versions) versions.add(version);
@@ -122,6 +149,6 @@ export class ResourceRegistry {
 
   /** Resources served in one group/version. */
   inGroupVersion(group: string, version: string): ResourceType[] {
-    return this.all().filter((type) => type.group === group && type.versions.includes(version));
+    return this.served().filter((type) => type.group === group && type.versions.includes(version));
   }
 }

@@ -20,6 +20,8 @@ export interface ResourceType {
   readonly isReview?: boolean;
   /** Set for resources that a CustomResourceDefinition defines. */
   readonly crd?: string;
+  /** The minor release (of 1.x) whose server serves it so: set on the types clients reach, for release-dependent output such as Table columns. */
+  readonly release?: number;
 }
 
 export const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
@@ -80,36 +82,44 @@ export const BUILTIN_RESOURCE_TYPES: readonly ResourceType[] = [
   define({ group: 'admissionregistration.k8s.io', versions: ['v1', 'v1beta1'], resource: 'mutatingwebhookconfigurations', kind: 'MutatingWebhookConfiguration', namespaced: false, categories: ['api-extensions'] }),
   define({ group: 'admissionregistration.k8s.io', versions: ['v1', 'v1beta1'], resource: 'validatingwebhookconfigurations', kind: 'ValidatingWebhookConfiguration', namespaced: false, categories: ['api-extensions'] }),
   define({ group: 'apiextensions.k8s.io', versions: ['v1', 'v1beta1'], resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false, shortNames: ['crd', 'crds'], categories: ['api-extensions'], subresources: ['status'] }),
-  define({ group: 'apps', versions: ['v1'], resource: 'controllerrevisions', kind: 'ControllerRevision' }),
+  define({ group: 'apiregistration.k8s.io', versions: ['v1', 'v1beta1'], resource: 'apiservices', kind: 'APIService', namespaced: false, categories: ['api-extensions'], subresources: ['status'] }),
+  define({ group: 'apps', versions: WORKLOAD_VERSIONS, resource: 'controllerrevisions', kind: 'ControllerRevision' }),
   define({ group: 'apps', versions: ['v1', 'v1beta2'], resource: 'daemonsets', kind: 'DaemonSet', shortNames: ['ds'], categories: ['all'], subresources: ['status'] }),
   define({ group: 'apps', versions: WORKLOAD_VERSIONS, resource: 'deployments', kind: 'Deployment', shortNames: ['deploy'], categories: ['all'], subresources: ['status', 'scale'] }),
   define({ group: 'apps', versions: ['v1', 'v1beta2'], resource: 'replicasets', kind: 'ReplicaSet', shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'] }),
   define({ group: 'apps', versions: WORKLOAD_VERSIONS, resource: 'statefulsets', kind: 'StatefulSet', shortNames: ['sts'], categories: ['all'], subresources: ['status', 'scale'] }),
   define({ group: 'authentication.k8s.io', versions: ['v1'], resource: 'selfsubjectreviews', kind: 'SelfSubjectReview', namespaced: false, verbs: CREATE_ONLY, isReview: true }),
-  define({ group: 'authentication.k8s.io', versions: ['v1'], resource: 'tokenreviews', kind: 'TokenReview', namespaced: false, verbs: CREATE_ONLY, isReview: true }),
-  define({ group: 'authorization.k8s.io', versions: ['v1'], resource: 'localsubjectaccessreviews', kind: 'LocalSubjectAccessReview', verbs: CREATE_ONLY, isReview: true }),
-  define({ group: 'authorization.k8s.io', versions: ['v1'], resource: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', namespaced: false, verbs: CREATE_ONLY, isReview: true }),
-  define({ group: 'authorization.k8s.io', versions: ['v1'], resource: 'selfsubjectrulesreviews', kind: 'SelfSubjectRulesReview', namespaced: false, verbs: CREATE_ONLY, isReview: true }),
-  define({ group: 'authorization.k8s.io', versions: ['v1'], resource: 'subjectaccessreviews', kind: 'SubjectAccessReview', namespaced: false, verbs: CREATE_ONLY, isReview: true }),
-  define({ group: 'autoscaling', versions: ['v2', 'v1', 'v2beta1'], resource: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler', shortNames: ['hpa'], categories: ['all'], subresources: ['status'] }),
-  define({ group: 'batch', versions: ['v1'], resource: 'cronjobs', kind: 'CronJob', shortNames: ['cj'], categories: ['all'], subresources: ['status'] }),
+  define({ group: 'authentication.k8s.io', versions: ['v1', 'v1beta1'], resource: 'tokenreviews', kind: 'TokenReview', namespaced: false, verbs: CREATE_ONLY, isReview: true }),
+  define({ group: 'authorization.k8s.io', versions: ['v1', 'v1beta1'], resource: 'localsubjectaccessreviews', kind: 'LocalSubjectAccessReview', verbs: CREATE_ONLY, isReview: true }),
+  define({ group: 'authorization.k8s.io', versions: ['v1', 'v1beta1'], resource: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', namespaced: false, verbs: CREATE_ONLY, isReview: true }),
+  define({ group: 'authorization.k8s.io', versions: ['v1', 'v1beta1'], resource: 'selfsubjectrulesreviews', kind: 'SelfSubjectRulesReview', namespaced: false, verbs: CREATE_ONLY, isReview: true }),
+  define({ group: 'authorization.k8s.io', versions: ['v1', 'v1beta1'], resource: 'subjectaccessreviews', kind: 'SubjectAccessReview', namespaced: false, verbs: CREATE_ONLY, isReview: true }),
+  define({ group: 'autoscaling', versions: ['v2', 'v1', 'v2beta2', 'v2beta1'], resource: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler', shortNames: ['hpa'], categories: ['all'], subresources: ['status'] }),
+  define({ group: 'batch', versions: ['v1', 'v1beta1'], resource: 'cronjobs', kind: 'CronJob', shortNames: ['cj'], categories: ['all'], subresources: ['status'] }),
   define({ group: 'batch', versions: ['v1'], resource: 'jobs', kind: 'Job', categories: ['all'], subresources: ['status'] }),
-  define({ group: 'coordination.k8s.io', versions: ['v1'], resource: 'leases', kind: 'Lease' }),
-  define({ group: 'discovery.k8s.io', versions: ['v1'], resource: 'endpointslices', kind: 'EndpointSlice' }),
-  define({ group: 'events.k8s.io', versions: ['v1'], resource: 'events', kind: 'Event', shortNames: ['ev'] }),
+  define({ group: 'certificates.k8s.io', versions: ['v1', 'v1beta1'], resource: 'certificatesigningrequests', kind: 'CertificateSigningRequest', namespaced: false, shortNames: ['csr'], subresources: ['status'] }),
+  define({ group: 'coordination.k8s.io', versions: ['v1', 'v1beta1'], resource: 'leases', kind: 'Lease' }),
+  define({ group: 'discovery.k8s.io', versions: ['v1', 'v1beta1'], resource: 'endpointslices', kind: 'EndpointSlice' }),
+  define({ group: 'events.k8s.io', versions: ['v1', 'v1beta1'], resource: 'events', kind: 'Event', shortNames: ['ev'] }),
   define({ group: 'extensions', versions: ['v1beta1'], resource: 'deployments', kind: 'Deployment', shortNames: ['deploy'], subresources: ['status', 'scale'] }),
   define({ group: 'extensions', versions: ['v1beta1'], resource: 'daemonsets', kind: 'DaemonSet', shortNames: ['ds'], subresources: ['status'] }),
   define({ group: 'extensions', versions: ['v1beta1'], resource: 'replicasets', kind: 'ReplicaSet', shortNames: ['rs'], subresources: ['status', 'scale'] }),
   define({ group: 'extensions', versions: ['v1beta1'], resource: 'ingresses', kind: 'Ingress', shortNames: ['ing'], subresources: ['status'] }),
-  define({ group: 'networking.k8s.io', versions: ['v1'], resource: 'ingressclasses', kind: 'IngressClass', namespaced: false }),
-  define({ group: 'networking.k8s.io', versions: ['v1'], resource: 'ingresses', kind: 'Ingress', shortNames: ['ing'], subresources: ['status'] }),
+  define({ group: 'extensions', versions: ['v1beta1'], resource: 'networkpolicies', kind: 'NetworkPolicy', shortNames: ['netpol'] }),
+  define({ group: 'extensions', versions: ['v1beta1'], resource: 'podsecuritypolicies', kind: 'PodSecurityPolicy', namespaced: false, shortNames: ['psp'] }),
+  define({ group: 'metrics.k8s.io', versions: ['v1beta1'], resource: 'nodes', kind: 'NodeMetrics', namespaced: false, verbs: ['get', 'list'] }),
+  define({ group: 'metrics.k8s.io', versions: ['v1beta1'], resource: 'pods', kind: 'PodMetrics', verbs: ['get', 'list'] }),
+  define({ group: 'networking.k8s.io', versions: ['v1', 'v1beta1'], resource: 'ingressclasses', kind: 'IngressClass', namespaced: false }),
+  define({ group: 'networking.k8s.io', versions: ['v1', 'v1beta1'], resource: 'ingresses', kind: 'Ingress', shortNames: ['ing'], subresources: ['status'] }),
   define({ group: 'networking.k8s.io', versions: ['v1'], resource: 'networkpolicies', kind: 'NetworkPolicy', shortNames: ['netpol'] }),
   define({ group: 'policy', versions: ['v1', 'v1beta1'], resource: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', shortNames: ['pdb'], subresources: ['status'] }),
+  define({ group: 'policy', versions: ['v1beta1'], resource: 'podsecuritypolicies', kind: 'PodSecurityPolicy', namespaced: false, shortNames: ['psp'] }),
   define({ group: 'rbac.authorization.k8s.io', versions: ['v1', 'v1beta1'], resource: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false }),
   define({ group: 'rbac.authorization.k8s.io', versions: ['v1', 'v1beta1'], resource: 'clusterroles', kind: 'ClusterRole', namespaced: false }),
   define({ group: 'rbac.authorization.k8s.io', versions: ['v1', 'v1beta1'], resource: 'rolebindings', kind: 'RoleBinding' }),
   define({ group: 'rbac.authorization.k8s.io', versions: ['v1', 'v1beta1'], resource: 'roles', kind: 'Role' }),
-  define({ group: 'storage.k8s.io', versions: ['v1'], resource: 'storageclasses', kind: 'StorageClass', namespaced: false, shortNames: ['sc'] }),
+  define({ group: 'scheduling.k8s.io', versions: ['v1', 'v1beta1'], resource: 'priorityclasses', kind: 'PriorityClass', namespaced: false, shortNames: ['pc'] }),
+  define({ group: 'storage.k8s.io', versions: ['v1', 'v1beta1'], resource: 'storageclasses', kind: 'StorageClass', namespaced: false, shortNames: ['sc'] }),
 ];
 
 /**
@@ -121,6 +131,8 @@ export const STORAGE_ALIASES: Readonly<Record<string, string>> = {
   'extensions/daemonsets': 'apps/daemonsets',
   'extensions/replicasets': 'apps/replicasets',
   'extensions/ingresses': 'networking.k8s.io/ingresses',
+  'extensions/networkpolicies': 'networking.k8s.io/networkpolicies',
+  'extensions/podsecuritypolicies': 'policy/podsecuritypolicies',
   'events.k8s.io/events': '/events',
 };
 

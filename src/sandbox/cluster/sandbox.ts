@@ -10,6 +10,8 @@ import { ApiServer } from '../server/api-server';
 import { reconcileBootstrapPolicy } from '../server/bootstrap-reconcile';
 import type { SandboxCertificates } from './certs';
 import { createCertificates } from './certs';
+import { componentStatuses as statuses } from './component-statuses';
+import { apiServices } from './api-services';
 import type { ControllerManager } from '../controllers/controller-manager';
 import { startControllerManager } from '../controllers/controller-manager';
 import { gkeSeedObjects } from '../controllers/gke-seed';
@@ -19,6 +21,7 @@ import { ObjectStore } from '../storage/object-store';
 import { ResourceRegistry } from '../apimachinery/resource-registry';
 import { resourceTypeFromCrd } from '../apimachinery/resource-registry';
 import { BUILTIN_RESOURCE_TYPES, storageKey } from '../apimachinery/resource-types';
+import { kubeMinor, servedApis } from '../apimachinery/served-apis';
 import { writeFileAtomically } from '../storage/atomic-file';
 import { droppedTailMessage, loadState, logFilePath, StateLog } from '../storage/state-file';
 import type { Kubeconfig, WrittenKubeconfig } from './kubeconfig-file';
@@ -27,12 +30,12 @@ import { writeKubeconfigFile } from './kubeconfig-file';
 const crdType = BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'customresourcedefinitions')!;
 
 export const SANDBOX_CONTEXT = 'istio-lab-sandbox';
-export const DEFAULT_KUBE_VERSION = 'v1.13.7';
+export const DEFAULT_KUBE_VERSION = 'v1.13.7-gke.8';
 
 export interface SandboxOptions {
   /** 0 (default) picks a free port. */
   port?: number;
-  /** What /version reports; the book's lab ran on GKE 1.13.7. */
+  /** What /version reports, and which APIs are served (served-apis.ts); the book's lab ran on GKE v1.13.7-gke.8. */
   kubeVersion?: string;
   /** Keeps the CA, serving certificate, token and every object here, so kubeconfigs stay valid and
    *  the cluster keeps its contents across restarts. */
@@ -102,11 +105,18 @@ function kubeconfigFor(url: string, caCert: string, token: string): Kubeconfig {
 }
 
 /** What every cluster has; a cluster with nodes also gets GKE 1.13's kube-system, as in the book. */
-function seed(api: ApiServer, registry: ResourceRegistry, withWorkloads: boolean): void {
+function seed(api: ApiServer, registry: ResourceRegistry, kubeVersion: string, withWorkloads: boolean): void {
   const namespaces = BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'namespaces')!;
-  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+  // kube-node-lease came with node leases in 1.14 (pkg/master/controller.go, SystemNamespaces).
+  const nodeLease = (kubeMinor(kubeVersion) ?? Infinity) >= 14 ? ['kube-node-lease'] : [];
+  for (const name of ['default', 'kube-system', 'kube-public', ...nodeLease]) {
     api.create({ group: '', version: 'v1', type: namespaces, rest: [], verb: 'create' }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   }
+  const apiServiceType = registry.find('apiregistration.k8s.io', 'v1', 'apiservices')!;
+  const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  for (const service of apiServices(registry, time)) api.create({ group: 'apiregistration.k8s.io', version: 'v1', type: apiServiceType, rest: [], verb: 'create' }, service);
+  const componentStatuses = registry.find('', 'v1', 'componentstatuses')!;
+  for (const status of statuses()) api.create({ group: '', version: 'v1', type: componentStatuses, rest: [], verb: 'create' }, status);
   const services = registry.find('', 'v1', 'services')!;
   api.create(
     { group: '', version: 'v1', type: services, namespace: 'default', rest: [], verb: 'create' },
@@ -141,12 +151,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const credentials = loadOrCreateCredentials(options.stateDir);
   const warn = options.log ?? ((line: string) => process.stderr.write(`sandbox: ${line}\n`));
   const store = new ObjectStore(options.watchHistory);
-  const registry = new ResourceRegistry();
+  const kubeVersion = options.kubeVersion ?? DEFAULT_KUBE_VERSION;
+  const withWorkloads = (options.nodes ?? 0) > 0;
+  // The GKE seed runs metrics-server, which serves metrics.k8s.io.
+  const registry = new ResourceRegistry(servedApis(kubeVersion, { metrics: withWorkloads }), kubeMinor(kubeVersion));
   const faults = new Faults();
   if (options.faults) faults.set(options.faults);
   let url = '';
   const api = new ApiServer({
-    kubeVersion: options.kubeVersion ?? DEFAULT_KUBE_VERSION,
+    kubeVersion,
     token: credentials.token,
     store,
     registry,
@@ -167,12 +180,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     for (const crd of store.list(storageKey(crdType))) registry.setCustom(crd.metadata.name!, resourceTypeFromCrd(crd));
     api.resumeDeletions();
   } else {
-    seed(api, registry, (options.nodes ?? 0) > 0);
+    seed(api, registry, kubeVersion, withWorkloads);
     // The first snapshot marks a finished start: a crash mid-seed leaves none, and the next start seeds afresh.
     stateLog?.compact();
   }
   const controllers: ControllerManager | undefined = options.nodes
-    ? startControllerManager({ api, store, registry, kubeVersion: options.kubeVersion ?? DEFAULT_KUBE_VERSION, nodes: options.nodes, speed: options.speed ?? 1, faults })
+    ? startControllerManager({ api, store, registry, kubeVersion, nodes: options.nodes, speed: options.speed ?? 1, faults })
     : undefined;
 
   const sockets = new Set<Socket>();

@@ -1,5 +1,5 @@
 // Runs the simulated cluster behind the API server: nodes, the workload controllers, the scheduler
-// and kubelets, endpoints. Store changes mark the cluster dirty; one level-triggered pass then
+// and kubelets, endpoints, metrics-server. Store changes mark the cluster dirty; one level-triggered pass then
 // reconciles everything and repeats until nothing changes.
 import type { KubeObject } from '../apimachinery/kube-object';
 import type { Faults } from '../faults/faults';
@@ -10,6 +10,7 @@ import { syncEndpoints } from './endpoints';
 import { EventRecorder, eventMessages } from './events';
 import type { KubeletClock, KubeletEnvironment } from './kubelet';
 import { syncPods } from './kubelet';
+import { syncMetrics } from './metrics-server';
 import { syncNodeHealth } from './node-health';
 import { registerNodes } from './nodes';
 import { asJson, asList } from '../apimachinery/objects';
@@ -96,6 +97,7 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
       () => syncWorkloads(client, time, onError, recorder, messages, createBackoff),
       () => syncPods(client, clock, onError, environment),
       () => syncEndpoints(client, managedEndpoints, onError),
+      () => syncMetrics(client, time),
     ]) {
       try {
         step();

@@ -89,12 +89,30 @@ function daemonSet(name: string, labels: Record<string, string>, selector: Recor
 const PROMETHEUS_TO_SD: ContainerSketch = { name: 'prometheus-to-sd', image: 'k8s.gcr.io/prometheus-to-sd:v0.4.2', command: ['/monitor'] };
 
 /** kube-system as a new GKE 1.13.7 cluster has it: Services, Deployments, DaemonSets and the ServiceAccounts they run as. */
+/** GKE's default StorageClass: the addon manager's cluster/addons/storage-class/gce/default.yaml (`kubectl get sc`: standard (default), kubernetes.io/gce-pd). */
+function defaultStorageClass(): KubeObject {
+  return {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: {
+      name: 'standard',
+      annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
+      labels: { 'addonmanager.kubernetes.io/mode': 'EnsureExists', ...CLUSTER_SERVICE },
+    },
+    provisioner: 'kubernetes.io/gce-pd',
+    parameters: { type: 'pd-standard' },
+    reclaimPolicy: 'Delete',
+    volumeBindingMode: 'Immediate',
+  };
+}
+
 export function gkeSeedObjects(): KubeObject[] {
   const serviceAccounts = ['kube-dns', 'kube-dns-autoscaler', 'heapster', 'metrics-server', 'event-exporter-sa', 'fluentd-gcp', 'fluentd-gcp-scaler'].map(
     (name): KubeObject => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: NAMESPACE, labels: { ...ADDON, ...CLUSTER_SERVICE } } }),
   );
   return [
     ...serviceAccounts,
+    defaultStorageClass(),
     service(
       'kube-dns',
       { ...ADDON, 'k8s-app': 'kube-dns', ...CLUSTER_SERVICE, 'kubernetes.io/name': 'KubeDNS' },

@@ -14,6 +14,7 @@ import { decodeRejection, dropUnknownFields, fieldErrorText, fieldValidationDire
 import type { OpenApiDocument, SchemaTable } from './openapi-bundle';
 import { CURRENT_SOURCE, OpenApiBundle, openApiPath } from './openapi-bundle';
 import type { SchemaNode, SchemaSource } from './schema';
+import { groupVersionOf, SCHEMA_STAND_INS, servedDocument, standInDocument } from './served-documents';
 import { encodeGnosticDocument, swaggerFromV3 } from './openapi-v2';
 
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
@@ -110,7 +111,7 @@ export class OpenApiService {
         custom.set(key, [...(custom.get(key) ?? []), resource]);
       }
     }
-    const keys = new Set([...this.bundle.groupVersions(), ...custom.keys()]);
+    const keys = new Set([...this.bundle.groupVersions(), ...Object.keys(SCHEMA_STAND_INS), ...custom.keys()]);
     for (const key of [...this.served.keys()]) {
       if (!keys.has(key)) this.forget(key);
     }
@@ -119,8 +120,9 @@ export class OpenApiService {
       const fingerprint = resources.map((r) => `${r.crd.metadata.uid}/${r.crd.metadata.resourceVersion}/${r.kind}`).join(',');
       if (this.served.get(key)?.fingerprint === fingerprint) continue;
       this.forget(key);
-      const builtin = this.bundle.document(key);
+      const builtin = this.builtinDocument(key);
       const crdDocument = resources.length ? customResourceDocument(resources, this.bundle) : undefined;
+      if (!builtin && !crdDocument) continue;
       const document = builtin && crdDocument ? merge(builtin, crdDocument) : (builtin ?? crdDocument!);
       this.index(document);
       const body = Buffer.from(JSON.stringify(document));
@@ -135,6 +137,27 @@ export class OpenApiService {
     this.custom = custom;
     this.stamp = stamp;
     return this.served;
+  }
+
+  /** A built-in group-version's document with the paths of what the claimed release serves in it (served-documents.ts). */
+  private builtinDocument(key: string): OpenApiDocument | undefined {
+    const bundled = this.bundle.document(key);
+    const document = bundled ?? standInDocument(this.bundle, key);
+    if (!document) return undefined;
+    const [group, version] = groupVersionOf(key);
+    const resources = new Set(this.registry.inGroupVersion(group, version).flatMap((type) => (type.crd ? [] : [type.resource])));
+    return servedDocument(key, document, resources, { prune: !bundled });
+  }
+
+  /** Whether clients can reach a group-version: a group-version the release does not serve has no document (404). */
+  private isServed(key: string): boolean {
+    const [group, version] = groupVersionOf(key);
+    return this.registry.inGroupVersion(group, version).length > 0;
+  }
+
+  /** The documents clients can reach, by group-version path. */
+  private servedDocuments(): [string, ServedDocument][] {
+    return [...this.documents()].filter(([key]) => this.isServed(key));
   }
 
   private forget(key: string): void {
@@ -173,7 +196,7 @@ export class OpenApiService {
     }
     if (!url.pathname.startsWith('/openapi/v3/')) return false;
     const key = url.pathname.slice('/openapi/v3/'.length);
-    const served = this.documents().get(key);
+    const served = this.isServed(key) ? this.documents().get(key) : undefined;
     if (!served) {
       // kube-aggregator's specProxier: no group-version matches.
       response.writeHead(404).end();
@@ -213,7 +236,7 @@ export class OpenApiService {
 
   /** The discovery index: which group-versions there are and where (kube-aggregator's merged OpenAPIV3Discovery). */
   discovery(): { paths: Record<string, { serverRelativeURL: string }> } {
-    const documents = this.documents();
+    const documents = new Map(this.servedDocuments());
     const paths: Record<string, { serverRelativeURL: string }> = {};
     for (const key of [...documents.keys()].sort()) paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${documents.get(key)!.etag}` };
     return { paths };
@@ -221,11 +244,11 @@ export class OpenApiService {
 
   /** The whole server as one Swagger 2.0 document, rebuilt when CRDs change. */
   private swaggerDocument(): ServedSwagger {
-    const documents = this.documents();
+    const documents = new Map(this.servedDocuments());
     if (this.swagger && this.swagger.stamp === this.stamp) return this.swagger;
     const rank = new Map(this.bundle.sourcesByRecency().map((source, index) => [source, index]));
     const ordered = [...documents.keys()]
-      .map((key) => ({ key, rank: rank.get(this.bundle.sourceOf(key) ?? '') ?? rank.size }))
+      .map((key) => ({ key, rank: rank.get(this.bundle.sourceOf(key) ?? this.bundle.sourceOf(SCHEMA_STAND_INS[key] ?? '') ?? '') ?? rank.size }))
       .sort((a, b) => a.rank - b.rank || a.key.localeCompare(b.key))
       .map(({ key }) => this.withV2CustomResourceSchemas(key, documents.get(key)!.document));
     const json = Buffer.from(JSON.stringify(swaggerFromV3(ordered, this.bundle.securitySchemes)));

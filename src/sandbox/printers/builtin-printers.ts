@@ -1,6 +1,7 @@
 // Which printer the real server uses for each built-in resource, keyed like the sandbox's storage
 // (`group/resource`, with the extensions and events.k8s.io aliases already folded in).
 import { webhookConfigurationPrinter } from './admission';
+import { apiServicePrinter } from './api-services';
 import { componentStatusPrinter, eventPrinter, leasePrinter, namespacePrinter, nodePrinter, resourceQuotaPrinter } from './cluster';
 import { configMapPrinter, secretPrinter, serviceAccountPrinter } from './config';
 import { endpointSlicePrinter, endpointsPrinter, ingressClassPrinter, ingressPrinter, networkPolicyPrinter, servicePrinter } from './networking';
@@ -38,6 +39,7 @@ export const BUILTIN_PRINTERS: ReadonlyMap<string, Printer> = new Map<string, Pr
   ['/serviceaccounts', serviceAccountPrinter],
   ['/services', servicePrinter],
   ['admissionregistration.k8s.io/mutatingwebhookconfigurations', webhookConfigurationPrinter],
+  ['apiregistration.k8s.io/apiservices', apiServicePrinter],
   ['admissionregistration.k8s.io/validatingwebhookconfigurations', webhookConfigurationPrinter],
   ['apps/controllerrevisions', controllerRevisionPrinter],
   ['apps/daemonsets', daemonSetPrinter],

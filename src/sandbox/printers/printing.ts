@@ -3,6 +3,7 @@
 // CRD's printer columns for custom resources, NAME / CREATED AT for everything else).
 import type { KubeObject } from '../apimachinery/kube-object';
 import { BUILTIN_PRINTERS } from './builtin-printers';
+import { printerAtRelease } from './release-columns';
 import { customResourcePrinter } from './custom-resources';
 import { defaultPrinter } from './default-table';
 import type { Printer, Table, TableRow } from './table';
@@ -66,7 +67,8 @@ export function tableOptionsFromQuery(query: URLSearchParams): Pick<TableOptions
 /** The printer the real server would use for this resource (and, for custom resources, version). */
 export function printerFor(type: ResourceType, crd: KubeObject | undefined, version: string | undefined): Printer {
   if (type.crd) return customResourcePrinter(crd, version);
-  return BUILTIN_PRINTERS.get(storageKey(type)) ?? defaultPrinter;
+  const printer = BUILTIN_PRINTERS.get(storageKey(type));
+  return printer ? printerAtRelease(printer, storageKey(type), type.release) : defaultPrinter;
 }
 
 const versionOf = (apiVersion: string | undefined): string | undefined => apiVersion?.slice(apiVersion.indexOf('/') + 1) || undefined;

@@ -38,6 +38,7 @@ import { proxyNode, proxyPod, proxyService } from '../subresources/proxy';
 import { review } from './access-review';
 import { authenticate } from './authentication';
 import { Authorization } from './authorization';
+import { versionInfo } from './version-info';
 import { aggregatedContentType, aggregatedDiscovery, aggregatedDiscoveryVersion, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery';
 
 export interface ApiServerOptions {
@@ -70,11 +71,6 @@ const SUBRESOURCE_VERBS: Record<string, readonly string[]> = {
   attach: ['get', 'create'],
   portforward: ['get', 'create'],
 };
-
-function gitVersionParts(version: string): { major: string; minor: string } {
-  const match = /^v?(\d+)\.(\d+)/.exec(version);
-  return { major: match?.[1] ?? '1', minor: match?.[2] ?? '13' };
-}
 
 export class ApiServer implements RestStorage {
   private readonly watches = new Set<ActiveWatch>();
@@ -208,17 +204,7 @@ export class ApiServer implements RestStorage {
     const { registry } = this.options;
     this.authorization.authorizeNonResource(request, url.pathname);
     if (url.pathname === '/version' || url.pathname === '/version/') {
-      const version = this.options.kubeVersion;
-      writeJson(response, 200, {
-        ...gitVersionParts(version),
-        gitVersion: version,
-        gitCommit: '0000000000000000000000000000000000000000',
-        gitTreeState: 'clean',
-        buildDate: '2019-06-19T16:40:16Z',
-        goVersion: 'go1.11.5',
-        compiler: 'gc',
-        platform: 'linux/amd64',
-      });
+      writeJson(response, 200, versionInfo(this.options.kubeVersion));
       return;
     }
     if (url.pathname.startsWith('/openapi/')) {
