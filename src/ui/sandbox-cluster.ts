@@ -11,7 +11,8 @@ import { SANDBOX_CONTEXT_NAME } from '../kube/connection';
 import type { RunningSandbox, SandboxPaths } from '../lab/sandbox/sandbox-host';
 import { SandboxHostError, resetSandboxState, runningSandbox, sandboxPaths, startOrAttachSandbox, stopSandbox } from '../lab/sandbox/sandbox-host';
 import type { ClusterService } from './cluster-service';
-import { affectsSettings, connectionSettings, updateConnectionSettings } from './settings';
+import { sandboxKubeVersionFor } from '../istio/releases/sandbox-kubernetes';
+import { affectsSettings, connectionSettings, istioVersion, updateConnectionSettings } from './settings';
 
 export const START_SANDBOX_COMMAND = 'istioLab.startSandbox';
 
@@ -85,7 +86,7 @@ export function registerSandboxCluster(context: vscode.ExtensionContext, cluster
               paths,
               runtime: process.execPath,
               script,
-              args,
+              args: withKubeVersion(args),
               ownerPid: process.pid,
               signal: controller.signal,
               onOutput: (text) => log.trace(`sandbox: ${text.trimEnd()}`),
@@ -122,6 +123,17 @@ export function registerSandboxCluster(context: vscode.ExtensionContext, cluster
       });
     update();
     return starting;
+  }
+
+  /**
+   * The sandbox claims the Kubernetes release that suits the lab's Istio release (GKE 1.13 for the
+   * book's 1.2.2, 1.32 for today's), unless the caller chose one. A sandbox already running keeps
+   * its release; the pre-check says when the two do not fit.
+   */
+  function withKubeVersion(args: readonly string[]): readonly string[] {
+    if (args.includes('--kube-version')) return args;
+    const kubeVersion = sandboxKubeVersionFor(istioVersion());
+    return kubeVersion ? ['--kube-version', kubeVersion, ...args] : args;
   }
 
   /** Makes the sandbox the cluster the lab works on; the cluster service reconnects. */

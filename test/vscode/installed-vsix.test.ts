@@ -200,4 +200,24 @@ describe('the sandbox cluster of the installed copy, offline', function () {
     await assertShows('Istio 1.2.2 · 12/12 ready', 'after the restart the status bar does not show the ready control plane');
     await assertPodsViewShows(podNames);
   });
+
+  it("claims the Kubernetes release that suits the lab's Istio release: 1.32 for Istio 1.26", async () => {
+    const claimed = async (): Promise<string> => {
+      const version = await kubectl(sandbox.kubeconfig, path.dirname(sandbox.kubeconfig), ['version', '-o', 'json']);
+      assert.equal(version.code, 0, version.output);
+      return (JSON.parse(version.output) as { serverVersion: { gitVersion: string } }).serverVersion.gitVersion;
+    };
+    // The book's Istio 1.2.2 runs on the book's GKE 1.13.
+    assert.equal(await claimed(), 'v1.13.7-gke.8');
+    assert.equal(await vscode.commands.executeCommand('istioLab.stopSandbox'), true);
+    await settings({ istioVersion: '1.26.1' });
+    try {
+      sandbox = (await vscode.commands.executeCommand<StartedSandbox>('istioLab.startSandbox'))!;
+      assert.equal(sandbox?.kind, 'started');
+      // Istio 1.26's manifests use APIs a 1.13 cluster never served (e.g. policy/v1).
+      assert.equal(await claimed(), 'v1.32.0');
+    } finally {
+      await settings({ istioVersion: '' });
+    }
+  });
 });
