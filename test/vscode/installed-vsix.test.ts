@@ -203,9 +203,10 @@ describe('the sandbox cluster of the installed copy, offline', function () {
 
   it("claims the Kubernetes release that suits the lab's Istio release: 1.32 for Istio 1.26", async () => {
     const claimed = async (): Promise<string> => {
-      const version = await kubectl(sandbox.kubeconfig, path.dirname(sandbox.kubeconfig), ['version', '-o', 'json']);
+      // The server's own /version (`kubectl version` adds a version-skew warning to its output).
+      const version = await kubectl(sandbox.kubeconfig, path.dirname(sandbox.kubeconfig), ['get', '--raw', '/version']);
       assert.equal(version.code, 0, version.output);
-      return (JSON.parse(version.output) as { serverVersion: { gitVersion: string } }).serverVersion.gitVersion;
+      return (JSON.parse(version.output) as { gitVersion: string }).gitVersion;
     };
     // The book's Istio 1.2.2 runs on the book's GKE 1.13.
     assert.equal(await claimed(), 'v1.13.7-gke.8');
