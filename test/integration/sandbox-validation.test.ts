@@ -5,10 +5,10 @@
 // large ConfigMap), and custom resources against their CRD's openAPIV3Schema. Judged with the real
 // kubectl (client-side validation off, so the server is the one that answers) and raw HTTPS.
 import * as assert from 'node:assert/strict';
-import * as https from 'node:https';
 import { after, before, describe, test } from 'node:test';
 import type { KubectlSandbox } from './kubectl';
 import { startKubectlSandbox } from './kubectl';
+import { sendForStatus } from './status-request';
 
 interface Answer {
   code: number;
@@ -47,18 +47,7 @@ describe('objects a 1.13 server refuses in validation', () => {
   });
   after(() => cluster.close());
 
-  function send(method: string, path: string, body: string, contentType = 'application/json'): Promise<Answer> {
-    const { sandbox } = cluster;
-    return new Promise((resolve, reject) => {
-      const request = https.request(`${sandbox.url}${path}`, { method, ca: sandbox.caCert, headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': contentType } }, (response) => {
-        let text = '';
-        response.on('data', (chunk) => (text += chunk));
-        response.on('end', () => resolve({ code: response.statusCode ?? 0, status: JSON.parse(text) as Answer['status'] }));
-      });
-      request.once('error', reject);
-      request.end(body);
-    });
-  }
+  const send = (method: string, path: string, body: string, contentType?: string): Promise<Answer> => sendForStatus<Answer['status']>(cluster.sandbox, method, path, body, contentType);
 
   const stored = (key: string, name: string) => cluster.sandbox.store.get(key, 'default', name);
 
