@@ -1,5 +1,5 @@
 // The lab's pre-check → install → control plane ready → uninstall, run through the commands
-// against an in-process sandbox (3 GKE-like nodes, Kubernetes v1.13.7), with the book's manifest.
+// against an in-process sandbox (3 GKE-like nodes, Kubernetes v1.13.7-gke.8), with the book's manifest.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -58,7 +58,7 @@ describe('pre-check, install and uninstall through the commands', function () {
       'webhooks:pass',
     ]);
     const text = await reportText('Pre-check');
-    assert.match(text, /✓ \*\*Kubernetes version\*\* — Kubernetes v1\.13\.7: Istio 1\.2\.2 accepts it\./);
+    assert.match(text, /✓ \*\*Kubernetes version\*\* — Kubernetes v1\.13\.7-gke\.8: Istio 1\.2\.2 accepts it\./);
     assert.match(text, /istioctl verify-install/);
     await assertShows('Pre-check for Istio 1.2.2', 'the pre-check preview did not open');
     await screenshot('install-precheck');
