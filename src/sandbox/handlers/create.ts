@@ -11,6 +11,7 @@ import type { ResourceRequest } from '../apimachinery/request-info';
 import { groupVersion, storageApiVersion, storageKey } from '../apimachinery/resource-types';
 import { alreadyExists, badRequest, invalid, methodNotAllowed, namespaceTerminating, notFound, StatusError } from '../apimachinery/status-error';
 import { managerOrUserAgent, updateManagedFields } from '../patch/managed-fields';
+import { withoutLaterFields } from '../apimachinery/release-fields';
 import { parseObject } from './request-body';
 import type { HandlerScope } from './scope';
 import { isDryRun, present } from './scope';
@@ -99,8 +100,11 @@ export function create(scope: HandlerScope, req: ResourceRequest, body: string |
   return present(stored, req);
 }
 
-/** Records the writer's `Update` in managedFields (every write but server-side apply, which records its own). */
-export function recordUpdate(scope: HandlerScope, req: ResourceRequest, query: URLSearchParams, previous: KubeObject | undefined, next: KubeObject): KubeObject {
+/** Records the writer's `Update` in managedFields (every write but server-side apply, which records its own), and drops what the claimed release lacked. */
+export function recordUpdate(scope: HandlerScope, req: ResourceRequest, query: URLSearchParams, previous: KubeObject | undefined, written: KubeObject): KubeObject {
+  // A release before server-side apply keeps no managedFields; one before 1.16 no podIPs or `started`.
+  const next = withoutLaterFields(written, req.group, req.type.kind, scope.release);
+  if (!scope.release.serverSideApply) return next;
   return updateManagedFields({
     schemas: scope.patchSchemas,
     group: req.group,

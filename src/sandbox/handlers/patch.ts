@@ -17,7 +17,7 @@ import { replace, updateScale } from './update';
 
 export function patch(scope: HandlerScope, req: ResourceRequest, body: string, contentType: string, query: URLSearchParams, warnings: string[] = []): [number, KubeObject] {
   // The real order of checks: 415 for the patch type, 422 for the options, then 404.
-  const patchType = patchTypeOf(contentType, req.type.crd !== undefined);
+  const patchType = patchTypeOf(contentType, req.type.crd !== undefined, scope.release.serverSideApply);
   validatePatchOptions(patchType, query);
   const isApply = patchType === APPLY_PATCH;
   const key = storageKey(req.type);

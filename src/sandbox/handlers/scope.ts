@@ -9,6 +9,7 @@ import type { ResourceType } from '../apimachinery/resource-types';
 import { groupVersion, storageKey } from '../apimachinery/resource-types';
 import { parseFieldSelector, parseLabelSelector } from '../apimachinery/selectors';
 import { notFound } from '../apimachinery/status-error';
+import type { ReleaseFields } from '../apimachinery/release-fields';
 import type { AdmissionChain } from '../admission/admission';
 import type { Faults } from '../faults/faults';
 import type { ObjectLifecycle } from '../lifecycle/object-lifecycle';
@@ -27,6 +28,8 @@ export interface HandlerScope {
   readonly openApi: OpenApiService;
   /** Schemas for the patch engines and field management. */
   readonly patchSchemas: SchemaSource;
+  /** What of the later API the claimed release has (server-side apply, pods' podIPs and `started`). */
+  readonly release: ReleaseFields;
   readonly admission: AdmissionChain;
   readonly lifecycle: ObjectLifecycle;
   readonly now: () => Date;

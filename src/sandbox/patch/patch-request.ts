@@ -18,16 +18,20 @@ export const APPLY_PATCH = 'application/apply-patch+yaml';
 
 export type PatchType = typeof JSON_PATCH | typeof MERGE_PATCH | typeof STRATEGIC_MERGE_PATCH | typeof APPLY_PATCH;
 
-/** What an endpoint accepts, in the order the 415 message lists them; custom resources lack strategic merge. */
-export function supportedPatchTypes(isCustomResource: boolean): PatchType[] {
-  return isCustomResource ? [JSON_PATCH, MERGE_PATCH, APPLY_PATCH] : [JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, APPLY_PATCH];
+/**
+ * What an endpoint accepts, in the order the 415 message lists them; custom resources lack
+ * strategic merge, and a release before server-side apply (release-fields.ts) lacks apply.
+ */
+export function supportedPatchTypes(isCustomResource: boolean, serverSideApply = true): PatchType[] {
+  const types: PatchType[] = isCustomResource ? [JSON_PATCH, MERGE_PATCH] : [JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH];
+  return serverSideApply ? [...types, APPLY_PATCH] : types;
 }
 
 /** The patch type of a Content-Type header (parameters dropped), or a 415 listing what is accepted. */
-export function patchTypeOf(contentType: string, isCustomResource: boolean): PatchType {
+export function patchTypeOf(contentType: string, isCustomResource: boolean, serverSideApply = true): PatchType {
   const semicolon = contentType.indexOf(';');
   const base = (semicolon > 0 ? contentType.slice(0, semicolon) : contentType).trim();
-  const supported = supportedPatchTypes(isCustomResource);
+  const supported = supportedPatchTypes(isCustomResource, serverSideApply);
   if (!(supported as string[]).includes(base)) throw unsupportedMediaType(supported);
   return base as PatchType;
 }

@@ -12,6 +12,7 @@ import { parseApiPath } from '../apimachinery/request-info';
 import type { ResourceRegistry } from '../apimachinery/resource-registry';
 import type { ResourceType } from '../apimachinery/resource-types';
 import { SelectorError } from '../apimachinery/selectors';
+import { releaseFields } from '../apimachinery/release-fields';
 import { badRequest, methodNotAllowed, StatusError } from '../apimachinery/status-error';
 import { admissionChain } from '../admission/plugins';
 import type { Faults } from '../faults/faults';
@@ -94,6 +95,7 @@ export class ApiServer implements RestStorage {
       faults: options.faults,
       openApi: this.openApi,
       patchSchemas: this.patchSchemas,
+      release: releaseFields(options.kubeVersion),
       admission: admissionChain(store, options.kubeVersion, now),
       lifecycle: this.lifecycle,
       now,
