@@ -2,6 +2,7 @@
 // 1.2 and `istioctl x precheck` check, plus what makes the demo profile time out on small or
 // local clusters) and a pure evaluation of facts gathered from the cluster
 // (precheck-probes.ts). Results are codes with parameters; src/ui words them.
+import { kubernetesMinor } from '../releases/catalogue';
 
 export type CheckId = 'api' | 'version' | 'permissions' | 'existing' | 'resources' | 'loadBalancer' | 'replicas' | 'webhooks';
 export type CheckStatus = 'pass' | 'info' | 'warn' | 'fail';
@@ -146,7 +147,6 @@ export function demoRequirements(objects: readonly ManifestLike[]): DemoRequirem
   return { cpuMillis, memoryBytes, largestPod, loadBalancerServices, singleReplicaDeployments };
 }
 
-const compareMinor = (version: string): number => Number(version.split('.')[1] ?? 0);
 const mib = (bytes: number) => Math.round(bytes / MiB);
 
 export function evaluatePrecheck(cluster: ClusterFacts, release: ReleaseFacts): CheckResult[] {
@@ -160,7 +160,7 @@ export function evaluatePrecheck(cluster: ClusterFacts, release: ReleaseFacts): 
     const params = { version: version.gitVersion, release: release.version, min: release.minKubernetesMinor ? `1.${release.minKubernetesMinor}` : '', range: release.supportedKubernetes ? `${release.supportedKubernetes.min}–${release.supportedKubernetes.max}` : '' };
     if (release.minKubernetesMinor !== undefined && version.major === 1 && version.minor < release.minKubernetesMinor) {
       results.push({ id: 'version', status: 'fail', code: 'versionTooOld', params });
-    } else if (release.supportedKubernetes && (version.minor < compareMinor(release.supportedKubernetes.min) || version.minor > compareMinor(release.supportedKubernetes.max))) {
+    } else if (release.supportedKubernetes && (version.minor < (kubernetesMinor(release.supportedKubernetes.min) ?? 0) || version.minor > (kubernetesMinor(release.supportedKubernetes.max) ?? 0))) {
       results.push({ id: 'version', status: 'warn', code: 'versionOutsideRange', params });
     } else {
       results.push({ id: 'version', status: 'pass', code: 'versionSupported', params });

@@ -91,6 +91,12 @@ export function minorOf(version: string): string | undefined {
   return parsed ? `${parsed.major}.${parsed.minor}` : undefined;
 }
 
+/** 29 for the Kubernetes minor line `1.29` (or a version `v1.29.3`); undefined for text that is not one. */
+export function kubernetesMinor(text: string | undefined): number | undefined {
+  const minor = text ? Number.parseInt(text.split('.')[1] ?? '', 10) : Number.NaN;
+  return Number.isFinite(minor) ? minor : undefined;
+}
+
 /** The supported Kubernetes range of a version's minor line, when known. */
 export function kubernetesRangeOf(version: string): KubernetesRange | undefined {
   const minor = minorOf(version);

@@ -4,15 +4,10 @@
 // with, capped at the newest the sandbox knows (1.32), and never below what their istioctl requires.
 import * as semver from 'semver';
 import { planInstall } from '../install-plan';
-import { kubernetesRangeOf } from './catalogue';
+import { kubernetesMinor, kubernetesRangeOf } from './catalogue';
 
 /** The newest Kubernetes minor whose API the sandbox serves (src/sandbox/apimachinery/served-apis.ts). */
 export const SANDBOX_NEWEST_KUBERNETES_MINOR = 32;
-
-const minorNumber = (text: string | undefined): number | undefined => {
-  const minor = text ? Number.parseInt(text.split('.')[1] ?? '', 10) : Number.NaN;
-  return Number.isFinite(minor) ? minor : undefined;
-};
 
 /**
  * The `--kube-version` to start the sandbox with for `istioVersion` (`v1.18.0`), or undefined to keep
@@ -22,8 +17,8 @@ export function sandboxKubeVersionFor(istioVersion: string): string | undefined 
   const version = semver.valid(istioVersion);
   if (!version || semver.lt(version, '1.5.0')) return undefined;
   const range = kubernetesRangeOf(version);
-  let minor = Math.min(minorNumber(range?.max) ?? SANDBOX_NEWEST_KUBERNETES_MINOR, SANDBOX_NEWEST_KUBERNETES_MINOR);
-  const required = Math.max(minorNumber(range?.min) ?? 0, planInstall(version).minKubernetesMinor ?? 0);
+  let minor = Math.min(kubernetesMinor(range?.max) ?? SANDBOX_NEWEST_KUBERNETES_MINOR, SANDBOX_NEWEST_KUBERNETES_MINOR);
+  const required = Math.max(kubernetesMinor(range?.min) ?? 0, planInstall(version).minKubernetesMinor ?? 0);
   if (minor < required) minor = Math.min(required, SANDBOX_NEWEST_KUBERNETES_MINOR);
   return `v1.${minor}.0`;
 }
