@@ -34,6 +34,24 @@ function defaultTemplate(spec: Json): void {
   defaultPodSpec(podSpec);
 }
 
+/**
+ * v1.13 pkg/registry/batch/job/strategy.go generateSelector: unless `manualSelector`, the template
+ * gets `controller-uid` and `job-name` labels (a value the user set stays, for validation to judge)
+ * and the selector matches `controller-uid`, so a Job's pods are its own.
+ */
+function generateJobSelector(obj: KubeObject, spec: Json): void {
+  const template = object(spec.template);
+  const metadata = object(template.metadata);
+  const labels = object(metadata.labels);
+  setDefault(labels, 'job-name', obj.metadata.name);
+  setDefault(labels, 'controller-uid', obj.metadata.uid);
+  const selector = object(spec.selector);
+  const matchLabels = object(selector.matchLabels);
+  setDefault(matchLabels, 'controller-uid', obj.metadata.uid);
+  spec.template = { ...template, metadata: { ...metadata, labels } };
+  spec.selector = { ...selector, matchLabels };
+}
+
 /** Applies defaults in place; `isLegacyWorkload` for extensions/v1beta1 and apps/v1beta*. */
 export function applyDefaults(obj: KubeObject, group: string): void {
   const spec = object(obj.spec);
@@ -83,11 +101,28 @@ export function applyDefaults(obj: KubeObject, group: string): void {
       defaultTemplate(spec);
       break;
     case 'batch/Job':
+      // v1.13 pkg/apis/batch/v1/defaults.go SetDefaults_Job: completions only when neither is set.
+      if (spec.completions === undefined && spec.parallelism === undefined) spec.completions = 1;
       setDefault(spec, 'parallelism', 1);
-      setDefault(spec, 'completions', 1);
       setDefault(spec, 'backoffLimit', 6);
+      if (spec.manualSelector !== true && obj.metadata.uid) generateJobSelector(obj, spec);
+      // SetDefaults_Job copies the template's labels to an unlabelled Job; a real server defaults
+      // again on every read, after the selector's labels went in, so a Job shows them too.
+      if (Object.keys(obj.metadata.labels ?? {}).length === 0) {
+        const labels = object(object(object(spec.template).metadata).labels);
+        if (Object.keys(labels).length) obj.metadata.labels = { ...(labels as Record<string, string>) };
+      }
       defaultTemplate(spec);
       break;
+    case 'batch/CronJob': {
+      // v1.13 pkg/apis/batch/v1beta1/defaults.go SetDefaults_CronJob (batch/v1 keeps them).
+      setDefault(spec, 'concurrencyPolicy', 'Allow');
+      setDefault(spec, 'suspend', false);
+      setDefault(spec, 'successfulJobsHistoryLimit', 3);
+      setDefault(spec, 'failedJobsHistoryLimit', 1);
+      defaultTemplate(object(object(spec.jobTemplate).spec));
+      break;
+    }
     default:
       return;
   }

@@ -15,6 +15,9 @@ import { syncNodeHealth } from './node-health';
 import { registerNodes } from './nodes';
 import { asJson, asList } from '../apimachinery/objects';
 import { CreateBackoff, syncWorkloads } from './workloads';
+import { syncJobs } from './jobs';
+import { CronJobController } from './cronjobs';
+import { WakeTimer } from './wake-timer';
 
 export interface ControllerManagerOptions {
   readonly api: RestStorage;
@@ -61,6 +64,8 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
       timers.add(timer);
     },
   );
+  const wake = new WakeTimer(() => now().getTime(), () => schedule());
+  const cronJobs = new CronJobController({ client, recorder, kubeVersion: options.kubeVersion, wake, speed: options.speed });
   let scheduled: NodeJS.Immediate | undefined;
   let isDirty = false;
   let isRunning = false;
@@ -95,6 +100,8 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
     for (const step of [
       () => options.faults && syncNodeHealth(client, options.faults, recorder, time),
       () => syncWorkloads(client, time, onError, recorder, messages, createBackoff),
+      () => cronJobs.sync(now(), onError),
+      () => syncJobs({ client, recorder, kubeVersion: options.kubeVersion, wake }, time, onError),
       () => syncPods(client, clock, onError, environment),
       () => syncEndpoints(client, managedEndpoints, onError),
       () => syncMetrics(client, time),
@@ -164,6 +171,7 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
       pruneDue();
       unsubscribeFaults?.();
       if (scheduled) clearImmediate(scheduled);
+      wake.close();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
     },

@@ -3,7 +3,7 @@
 // StatefulSet, DaemonSet, Job, and the HorizontalPodAutoscaler's status).
 import type { KubeObject } from '../apimachinery/kube-object';
 import type { ControllerClient } from '../client/client';
-import { DAEMON_SETS, DEPLOYMENTS, HPAS, JOBS, NODES, PODS, REPLICA_SETS, STATEFUL_SETS } from '../client/client';
+import { DAEMON_SETS, DEPLOYMENTS, HPAS, NODES, PODS, REPLICA_SETS, STATEFUL_SETS } from '../client/client';
 import type { EventMessages, EventRecorder } from './events';
 import { podTemplateHash } from './naming';
 import type { Json } from '../apimachinery/objects';
@@ -263,38 +263,6 @@ function syncDaemonSet(client: ControllerClient, ds: KubeObject, { recorder }: R
   });
 }
 
-/** Runs pods until `completions` succeeded, `parallelism` at a time. */
-function syncJob(client: ControllerClient, job: KubeObject, time: string, { recorder }: Reporter): void {
-  const source = { component: 'job-controller' };
-  const spec = asJson(job.spec);
-  const previous = asJson(job.status);
-  const completions = Number(spec.completions ?? 1);
-  const parallelism = Number(spec.parallelism ?? 1);
-  const pods = ownedPods(client, job);
-  const succeeded = pods.filter((pod) => asJson(pod.status).phase === 'Succeeded').length;
-  const failed = pods.filter((pod) => asJson(pod.status).phase === 'Failed').length;
-  let active = pods.filter(isPodActive).length;
-  const isComplete = succeeded >= completions;
-  if (!isComplete) {
-    const wanted = Math.min(parallelism, completions - succeeded) - active;
-    for (let i = 0; i < wanted; i++) {
-      const labels = { 'controller-uid': job.metadata.uid!, 'job-name': job.metadata.name! };
-      const pod = client.create(PODS, podFromTemplate(job, asJson(spec.template), { generateName: `${job.metadata.name}-`, labels }));
-      recorder.record(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, source);
-      active++;
-    }
-  }
-  const status: Json = {};
-  if (isComplete) status.conditions = asList(previous.conditions).length ? previous.conditions : [{ type: 'Complete', status: 'True', lastProbeTime: time, lastTransitionTime: time }];
-  status.startTime = previous.startTime ?? time;
-  if (isComplete) status.completionTime = previous.completionTime ?? time;
-  if (active > 0 && !isComplete) status.active = active;
-  if (succeeded > 0) status.succeeded = succeeded;
-  if (failed > 0) status.failed = failed;
-  if (isComplete && !asList(previous.conditions).length) recorder.record(job, 'Normal', 'Completed', 'Job completed', source);
-  writeStatus(client, JOBS, job, status);
-}
-
 /** Status only: the target's replicas, never a scaling decision (no metrics in the sandbox). */
 function syncHpa(client: ControllerClient, hpa: KubeObject): void {
   const target = asJson(asJson(hpa.spec).scaleTargetRef);
@@ -323,6 +291,5 @@ export function syncWorkloads(client: ControllerClient, time: string, onError: (
   each(client.list(REPLICA_SETS), (rs) => syncReplicaSet(client, rs, time, reporter), onError);
   each(client.list(STATEFUL_SETS), (sts) => syncStatefulSet(client, sts, reporter), onError);
   each(client.list(DAEMON_SETS), (ds) => syncDaemonSet(client, ds, reporter), onError);
-  each(client.list(JOBS), (job) => syncJob(client, job, time, reporter), onError);
   each(client.list(HPAS), (hpa) => syncHpa(client, hpa), onError);
 }
