@@ -28,6 +28,11 @@ export const MIN_CRON_MINUTE_MS = 1000;
 /** getRecentUnmetScheduleTimes gives up beyond this many missed starts. */
 const MAX_MISSED_STARTS = 100;
 
+/** Wall milliseconds per schedule millisecond at a speed: the speed, but a cron minute lasts at least MIN_CRON_MINUTE_MS. */
+export function cronScale(speed: number): number {
+  return Math.max(speed, MIN_CRON_MINUTE_MS / 60_000);
+}
+
 export interface CronJobContext {
   readonly client: ControllerClient;
   readonly recorder: EventRecorder;
@@ -38,9 +43,6 @@ export interface CronJobContext {
 }
 
 const timestamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
-
-/** time.RFC1123Z, as the MissSchedule event prints the time. */
-const rfc1123z = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toUTCString().replace('GMT', '+0000');
 
 export class CronJobController {
   /** Wall and schedule time agree at this instant (the controller's first pass). */
@@ -53,7 +55,7 @@ export class CronJobController {
   private readonly reported = new Map<string, string>();
 
   constructor(private readonly context: CronJobContext) {
-    this.scale = Math.max(context.speed, MIN_CRON_MINUTE_MS / 60_000);
+    this.scale = cronScale(context.speed);
   }
 
   /** Wall time → schedule time. */
@@ -134,11 +136,6 @@ export class CronJobController {
     }
     const scheduled = unmet.at(-1);
     if (scheduled === undefined) return this.writeStatus(cronJob, status, active);
-    if (deadlineSeconds !== undefined && scheduled + deadlineSeconds * 1000 < now) {
-      this.handled.set(cronJob.metadata.uid!, scheduled);
-      recorder.record(cronJob, 'Warning', 'MissSchedule', `Missed scheduled time to start a job: ${rfc1123z(this.toWall(scheduled))}`, SOURCE);
-      return this.writeStatus(cronJob, status, active);
-    }
     // Forbid waits: the missed start runs when the active Job is done, if still within the deadline.
     if (spec.concurrencyPolicy === 'Forbid' && active.length > 0) return this.writeStatus(cronJob, status, active);
     if (spec.concurrencyPolicy === 'Replace') {
@@ -172,6 +169,7 @@ export class CronJobController {
     let earliest = this.toSchedule(Date.parse(String(last)));
     // A wall timestamp keeps whole seconds only: what this controller already did counts too.
     earliest = Math.max(earliest, this.handled.get(cronJob.metadata.uid!) ?? -Infinity);
+    // Starts older than the deadline are not looked for, so v1.13's MissSchedule check after this never fires.
     if (deadlineSeconds !== undefined) earliest = Math.max(earliest, now - deadlineSeconds * 1000);
     const starts: number[] = [];
     for (let t = schedule.next(new Date(earliest)); t && t.getTime() <= now; t = schedule.next(t)) {
