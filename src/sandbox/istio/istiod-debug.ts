@@ -68,7 +68,8 @@ function connectedProxy(pod: KubeObject, ackDelay?: AckDelay): ConnectedProxy | 
   const spec = (pod.spec ?? {}) as { containers?: Container[]; initContainers?: Container[] };
   const all = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
   const proxy = all.find((c) => c.name === 'istio-proxy' && /\/proxyv2:/.test(c.image ?? ''));
-  if (!proxy) return undefined;
+  // Istio 1.0–1.4's Pilot and Mixer sidecars boot from a static `--templateFile` and hold no xDS stream.
+  if (!proxy || proxy.args?.includes('--templateFile')) return undefined;
   const status = ((pod.status as { containerStatuses?: ContainerStatus[] }).containerStatuses ?? []).find((c) => c.name === 'istio-proxy');
   const startedAt = status?.state?.running?.startedAt;
   if (!startedAt) return undefined;
