@@ -91,17 +91,40 @@ const XDS_FIELDS = [
   ['endpoint', 'eds'],
 ] as const;
 
-/** `/debug/syncz` of istiod 1.5+: one SyncStatus per connected proxy (sorted like `SortedClients`). */
+/**
+ * The pushes Pilot made: one when each proxy connected (its endpoints changed every proxy's EDS),
+ * so the last push followed the last connection. `count` numbers them as istiod's push versions do.
+ */
+function pushes(proxies: readonly ConnectedProxy[]): { last: number; count: number; rank(at: number): number } {
+  const times = proxies.filter((proxy) => proxy.sync !== 'not-sent').map((proxy) => proxy.connectedAt).sort((a, b) => a - b);
+  return { last: times.length ? times[times.length - 1] : 0, count: times.length, rank: (at) => times.filter((time) => time <= at).length };
+}
+
+/** istiod's PushVersion, `time.Now().Format(time.RFC3339) + "/" + <push count>`, that prefixes its nonces. */
+function pushVersion(at: number, count: number): string {
+  return `${new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z')}/${count}`;
+}
+
+/**
+ * `/debug/syncz` of istiod 1.5+: one SyncStatus per connected proxy (sorted like `SortedClients`);
+ * nonces are `nonce(req.Push.PushVersion)`, the push version followed by a UUID (pilot/pkg/xds).
+ */
 export function istiodSyncz(pods: readonly KubeObject[], namespace?: string, ackDelay?: AckDelay): Record<string, string>[] {
+  const all = connectedProxies(pods, ackDelay);
+  const pushed = pushes(all);
   const result: Record<string, string>[] = [];
-  for (const proxy of connectedProxies(pods, ackDelay, namespace)) {
+  for (const proxy of all.filter((candidate) => !namespace || candidate.pod.metadata.namespace === namespace)) {
     const id = `${proxy.pod.metadata.name}.${proxy.pod.metadata.namespace}`;
     const entry: Record<string, string> = { cluster_id: 'Kubernetes', proxy: id, proxy_type: proxy.type, istio_version: proxy.version };
+    const latest = pushVersion(pushed.last, pushed.count);
+    const first = pushVersion(proxy.connectedAt, pushed.rank(proxy.connectedAt));
+    // The push a delayed proxy has not acknowledged: the last one, or one after its own first.
+    const unacknowledged = proxy.connectedAt + 1000 > pushed.last ? pushVersion(proxy.connectedAt + 1000, pushed.count + 1) : latest;
     // Fields are omitempty: a proxy not pushed to has no nonces, one never acknowledged no acked ones.
     for (const [field, type] of XDS_FIELDS) {
       if (proxy.sync === 'not-sent') continue;
-      entry[`${field}_sent`] = nonce(id, proxy.sync === 'synced' ? type : `${type}/next`);
-      if (proxy.sync !== 'never-acked') entry[`${field}_acked`] = nonce(id, type);
+      entry[`${field}_sent`] = proxy.sync === 'synced' ? `${latest}${nonce(id, type)}` : `${unacknowledged}${nonce(id, `${type}/next`)}`;
+      if (proxy.sync !== 'never-acked') entry[`${field}_acked`] = proxy.sync === 'synced' ? entry[`${field}_sent`] : `${first}${nonce(id, type)}`;
     }
     result.push(entry);
   }
@@ -143,7 +166,7 @@ export function legacyProxyId(proxy: ConnectedProxy): string {
  */
 export function legacySyncz(pods: readonly KubeObject[], pilotStartedAt: number, ackDelay?: AckDelay): string {
   const proxies = connectedProxies(pods, ackDelay);
-  const lastPush = Math.max(0, ...proxies.filter((proxy) => proxy.sync !== 'not-sent').map((proxy) => proxy.connectedAt));
+  const lastPush = pushes(proxies).last;
   const entries = proxies.map((proxy) => {
     const id = legacyProxyId(proxy);
     const entry: Record<string, string | number> = { proxy: id, istio_version: proxy.version };

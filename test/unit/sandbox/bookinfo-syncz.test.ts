@@ -130,6 +130,10 @@ describe('istiod\'s /debug/syncz', () => {
     ]);
     assert.equal(statuses[0].cluster_sent, undefined);
     assert.equal(statuses[2].cluster_sent, statuses[2].cluster_acked);
+    // nonce(req.Push.PushVersion): the last push's RFC 3339 time and count, then a UUID.
+    assert.match(statuses[2].cluster_sent!, /^2019-07-01T10:01:05Z\/3[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.match(statuses[3].cluster_acked!, /^2019-07-01T10:01:05Z\/3/);
+    assert.match(statuses[3].cluster_sent!, /^2019-07-01T10:01:06Z\/4/);
     assert.notEqual(statuses[3].cluster_sent, statuses[3].cluster_acked);
   });
 });
