@@ -145,6 +145,10 @@ function injectedPod(name: string, namespace: string): KubeObject {
         { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.16.0', args: ['proxy', 'sidecar'] },
       ],
     },
-    status: { phase: 'Running', podIP: '10.8.0.20', containerStatuses: [{ name: 'app', ready: true }, { name: 'istio-proxy', ready: true }] },
+    status: { phase: 'Running', podIP: '10.8.0.20', containerStatuses: [running('app'), running('istio-proxy')] },
   } as unknown as KubeObject;
+}
+
+function running(name: string): Record<string, unknown> {
+  return { name, ready: true, state: { running: { startedAt: '2026-01-01T12:00:00Z' } } };
 }
