@@ -8,6 +8,7 @@ import type { KubeObject } from '../apimachinery/kube-object';
 import type { RegistryInput } from './pilot-registry';
 import { endpointz, goMarshalIndent, legacyRegistrationBody, registryz, serviceHostname } from './pilot-registry';
 import { istiodEndpointShardz, istiodSyncz, istiodVersion, legacyConfigz } from './istiod-debug';
+import { envoyAdminAnswer } from './envoy-admin';
 
 /** The cluster as a container sees it: the objects Pilot's Kubernetes registry watches. */
 export interface ClusterView {
@@ -255,6 +256,8 @@ export function listenerOn(pod: KubeObject, port: number): Listener | undefined 
  * the connection is refused.
  */
 export function answerFromPod(pod: KubeObject, port: number, request: Omit<ContainerRequest, 'port'>, faults?: Pick<Faults, 'debugEndpointFault'>): ContainerResponse | undefined {
+  const envoyAdmin = envoyAdminAnswer(pod, port, request);
+  if (envoyAdmin) return envoyAdmin;
   const listener = listenerOn(pod, port);
   if (!listener) return undefined;
   if (!listener.behaviour) return genericAnswer(listener.image, { method: request.method, port, path: request.path });
