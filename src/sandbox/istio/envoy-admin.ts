@@ -39,8 +39,8 @@ function proxyOf(pod: KubeObject): ProxyContainer | undefined {
   return ((pod.spec as { containers?: ProxyContainer[] } | undefined)?.containers ?? []).find((container) => container.name === 'istio-proxy');
 }
 
-/** Envoy's admin listens on the pod's loopback only: a connection from another pod is refused. */
-export function refusesRemote(pod: KubeObject, port: number): boolean {
+/** Whether Envoy's admin listens at this pod's port: on the pod's 127.0.0.1 only, so other pods are refused. */
+export function servesEnvoyAdmin(pod: KubeObject, port: number): boolean {
   return port === ENVOY_ADMIN_PORT && proxyOf(pod) !== undefined;
 }
 

@@ -7,7 +7,7 @@ import type { KubeObject } from '../apimachinery/kube-object';
 import type { ObjectStorage } from '../storage/storage';
 import type { ResourceRegistry } from '../apimachinery/resource-registry';
 import { storageKey } from '../apimachinery/resource-types';
-import { refusesRemote } from '../istio/envoy-admin';
+import { servesEnvoyAdmin } from '../istio/envoy-admin';
 import { PILOT_CONFIG_GROUPS } from '../istio/istiod-debug';
 import type { ProxyObjects } from '../istio/service-proxy';
 import type { ClusterView, ContainerRequest, ContainerResponse } from '../istio/simulated-containers';
@@ -98,7 +98,7 @@ export class ClusterNetwork {
     if (ip === LOOPBACK) return source ? { pod: source, port, fromLoopback: true } : undefined;
     const destination = this.remote(ip, port);
     // Envoy's admin port listens on the pod's 127.0.0.1 only.
-    return destination && !refusesRemote(destination.pod, destination.port) ? destination : undefined;
+    return destination && !servesEnvoyAdmin(destination.pod, destination.port) ? destination : undefined;
   }
 
   private remote(ip: string, port: number): Destination | undefined {

@@ -1,7 +1,7 @@
 // The simulated shell's parser: a script becomes a list of pipelines joined by `;`, newlines, `&&`
 // and `||`; a pipeline is simple commands joined by `|`; a simple command is words and redirections
 // (`>`, `>>`, `<`, `n>&m`, `&>`). Quotes and backslashes are honoured as POSIX sh does; `$NAME`,
-// `${NAME}` and `$?` outside single quotes become markers the runner expands (expandWord).
+// `${NAME}`, `$?` and `$(command)` outside single quotes become markers the runner expands (expandWord).
 
 export type Next = ';' | '&&' | '||';
 
@@ -29,7 +29,7 @@ export interface ScriptCommand {
 const VARIABLE_START = '\u0001';
 const VARIABLE_END = '\u0002';
 
-/** Replaces the variable markers of a parsed word with their values (unset ones are empty). */
+/** Replaces the markers of a parsed word with their values (unset ones are empty); `(script` is a `$(script)`. */
 export function expandWord(word: string, lookup: (name: string) => string | undefined): string {
   return word.replace(new RegExp(`${VARIABLE_START}([^${VARIABLE_END}]*)${VARIABLE_END}`, 'g'), (_whole, name: string) => lookup(name) ?? '');
 }
@@ -37,6 +37,15 @@ export function expandWord(word: string, lookup: (name: string) => string | unde
 /** Reads `$NAME`, `${NAME}`, `$?` or `$$` at `i` (the `$`); returns the marker and the index of its last character. */
 function variableAt(script: string, i: number): { marker: string; end: number } | undefined {
   const rest = script.slice(i + 1);
+  if (rest.startsWith('(')) {
+    // `$(command)`: the marker holds the command, which the runner runs for its output.
+    let depth = 0;
+    for (let at = 0; at < rest.length; at++) {
+      if (rest[at] === '(') depth++;
+      else if (rest[at] === ')' && --depth === 0) return { marker: `${VARIABLE_START}${rest.slice(0, at)}${VARIABLE_END}`, end: i + 1 + at };
+    }
+    return undefined;
+  }
   const braced = /^\{([A-Za-z_][A-Za-z0-9_]*|\?)\}/.exec(rest);
   const plain = braced ? undefined : /^([A-Za-z_][A-Za-z0-9_]*|\?|\$|[0-9])/.exec(rest);
   const match = braced ?? plain;

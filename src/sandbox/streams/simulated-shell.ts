@@ -96,7 +96,17 @@ class Shell {
     for (const [key, value] of environment(context)) this.variables.set(key, value);
   }
 
+  /** Where a `$(command)`'s own stderr goes: the stderr of the command being expanded. */
+  private errors = new Output();
+
   private lookup(name: string): string | undefined {
+    if (name.startsWith('(')) {
+      const captured = new Output();
+      this.nested(['-c', name.slice(1)], new Stdin(Buffer.alloc(0)), captured);
+      for (const chunk of captured.chunks) if (chunk.stream === 'stderr') this.errors.chunks.push(chunk);
+      const printed = Buffer.concat(captured.chunks.filter((chunk) => chunk.stream === 'stdout').map(chunkBytes)).toString('utf8');
+      return printed.replace(/\n+$/, '');
+    }
     if (name === '?') return String(this.status);
     if (name === '$') return '1';
     if (name === '0') return 'sh';
@@ -132,6 +142,7 @@ class Shell {
 
   /** One command with its redirections: its stdout goes to `sink` (the pipe, or the caller), stderr to `errors`. */
   private simple(command: SimpleCommand, stdin: Stdin, sink: Output, errors: Output): number {
+    this.errors = errors;
     const expand = (word: string): string => expandWord(word, (name) => this.lookup(name));
     let words = command.words.map(expand);
     const assignments: [string, string][] = [];

@@ -61,10 +61,11 @@ describe('the simulated shell\'s commands', () => {
     assert.equal(run(details, ['ls', '/etc/certs'], '', 'details').exitCode, 2);
   });
 
-  test('env prints the container\'s environment; $HOSTNAME expands', () => {
+  test('env prints the container\'s environment; $HOSTNAME and $(hostname -i) expand', () => {
     const { run, client } = shellCluster();
     assert.match(stdout(run(client, ['env'])), /^PATH=.*\nHOSTNAME=sleep\n/);
     assert.equal(stdout(run(client, sh('echo $HOSTNAME'))), 'sleep\n');
+    assert.equal(stdout(run(client, sh('echo "ip=$(hostname -i)"'))), 'ip=10.0.1.7\n');
   });
 
   test('tar cf - of a file is a ustar archive tar -xmf - -C unpacks elsewhere; the file stays for the pod\'s life', () => {
