@@ -310,9 +310,9 @@ function prometheus(entries: readonly [string, number][]): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The admin interface's answer, or undefined when the pod has no istio-proxy or the port is not 15000. */
+/** The admin interface's answer to a caller inside the pod, or undefined: no istio-proxy, another port, or a caller from outside (other pods, the API server's proxy). */
 export function envoyAdminAnswer(pod: KubeObject, port: number, request: AdminRequest): ContainerResponse | undefined {
-  if (port !== ENVOY_ADMIN_PORT || !proxyOf(pod) || request.fromLoopback === false) return undefined;
+  if (port !== ENVOY_ADMIN_PORT || !proxyOf(pod) || request.fromLoopback !== true) return undefined;
   const model = new ProxyModel(pod, request.cluster);
   const started = Date.parse((pod.status as { startTime?: string } | undefined)?.startTime ?? '') || Date.now();
   const uptime = Math.max(0, Math.floor((Date.now() - started) / 1000));

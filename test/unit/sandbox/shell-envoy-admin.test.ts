@@ -3,6 +3,7 @@
 // /config_dump with admin.v2alpha types for Istio 1.2 and admin.v3 for 1.26, each saying it is simulated.
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { answerFromPod } from '../../../src/sandbox/istio/simulated-containers';
 import { sh, shellCluster, stderr, stdout } from './shell-fixture';
 
 interface ConfigDump {
@@ -20,11 +21,13 @@ describe('Envoy\'s admin interface in a simulated istio-proxy', () => {
     assert.deepEqual(filtered.split('\n').slice(1, -1).map((line) => line.split(':')[0]), ['listener_manager.lds.update_attempt', 'listener_manager.lds.update_failure', 'listener_manager.lds.update_rejected', 'listener_manager.lds.update_success']);
   });
 
-  test('another pod is refused on 15000 (admin binds 127.0.0.1), and an unknown admin path is Envoy\'s 404', () => {
+  test('another pod and the API server\'s pod proxy are refused on 15000 (admin binds 127.0.0.1), and an unknown admin path is Envoy\'s 404', () => {
     const { run, client, details } = shellCluster();
     const remote = run(client, ['curl', '-sS', 'http://10.0.1.9:15000/stats']);
     assert.equal(remote.exitCode, 7);
     assert.match(stderr(remote), /Failed to connect to 10\.0\.1\.9 port 15000/);
+    const viaApiServer = answerFromPod(details, 15000, { method: 'GET', path: '/stats', query: new URLSearchParams(), cluster: { services: [], endpoints: [], pods: [] } });
+    assert.doesNotMatch(viaApiServer?.body ?? '', /server\.live/);
     assert.equal(stdout(run(details, sh('curl -s localhost:15000/nope -o /dev/null -w "%{http_code}"'), '', 'istio-proxy')), '404');
   });
 
