@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
+import WebSocket from 'ws';
 import type { KubectlSandbox } from './kubectl';
 import { startKubectlSandbox } from './kubectl';
 
@@ -92,6 +93,21 @@ describe('the simulated shell through kubectl exec, cp and run -i', () => {
     });
     assert.equal(status.status, 'Success');
     assert.equal(out, '9080\n');
+  });
+
+  test('a v4.channel.k8s.io client (no end-of-stdin signal, as the Python client) is not held: cat runs at once', async () => {
+    const url = new URL(`/api/v1/namespaces/default/pods/${POD}/exec?container=details&command=cat&stdin=true&stdout=true&stderr=true`, cluster.sandbox.url);
+    url.protocol = 'wss:';
+    const ws = new WebSocket(url, ['v4.channel.k8s.io'], { ca: cluster.sandbox.caCert, headers: { Authorization: `Bearer ${cluster.sandbox.token}` } });
+    const status = await new Promise<string>((resolve, reject) => {
+      ws.on('message', (data: Buffer) => {
+        if (data[0] === 3) resolve(data.subarray(1).toString());
+      });
+      ws.once('error', reject);
+      ws.once('close', () => reject(new Error('closed without a status')));
+    });
+    ws.terminate();
+    assert.equal((JSON.parse(status) as { status: string }).status, 'Success');
   });
 
   test('kubectl run -i --rm … -- sh reads its script from stdin over attach', async () => {

@@ -134,7 +134,9 @@ export class PodStreams {
           sendOutput(channels, result.output, options);
           finish(channels, exitStatus(argv, result.exitCode));
         };
-        if (options.stdin && readsStdin(argv)) readStdin(channels, (stdin, open) => open && run(stdin));
+        // Only v5 marks the end of stdin; on v4 (the Python client) there is no end to wait for, so the
+        // command runs at once, without it, rather than holding the session until the client hangs up.
+        if (options.stdin && channels.supportsClose && readsStdin(argv)) readStdin(channels, (stdin, open) => open && run(stdin));
         else run(Buffer.alloc(0));
       } else this.attach(channels, pod, container.name, options);
     });
@@ -168,7 +170,7 @@ export class PodStreams {
     this.attached.add(uid);
     const argv = containerArgv(container);
     // `kubectl run -i … -- sh`: the script arrives on stdin; the command runs once the client closes it.
-    if (options.stdin && container.stdin === true && readsStdin(argv)) readStdin(channels, (stdin, open) => open && this.runAttached(channels, pod, containerName, argv, stdin, options));
+    if (options.stdin && channels.supportsClose && container.stdin === true && readsStdin(argv)) readStdin(channels, (stdin, open) => open && this.runAttached(channels, pod, containerName, argv, stdin, options));
     else this.runAttached(channels, pod, containerName, argv, Buffer.alloc(0), options);
   }
 
