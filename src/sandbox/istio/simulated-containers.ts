@@ -12,6 +12,7 @@ import type { AckDelay } from './istiod-debug';
 import { istiodEndpointShardz, istiodSyncz, istiodVersion, legacyConfigz, legacySyncz } from './istiod-debug';
 import { BOOKINFO_APPS } from './bookinfo-apps';
 import { isGatewayTrafficPort, routeThroughGateway, UPSTREAM_REFUSED } from './ingress-gateway';
+import { envoyAdminAnswer } from './envoy-admin';
 
 /** The cluster as a container sees it: the objects Pilot's Kubernetes registry watches. */
 export interface ClusterView {
@@ -288,6 +289,8 @@ export function listenerOn(pod: KubeObject, port: number): Listener | undefined 
 export type ContainerFaults = Pick<Faults, 'debugEndpointFault' | 'proxyAckDelayFor'>;
 
 export function answerFromPod(pod: KubeObject, port: number, request: Omit<ContainerRequest, 'port'>, faults?: ContainerFaults): ContainerResponse | undefined {
+  const envoyAdmin = envoyAdminAnswer(pod, port, request);
+  if (envoyAdmin) return envoyAdmin;
   const listener = listenerOn(pod, port);
   if (!listener) return undefined;
   if (!listener.behaviour) return genericAnswer(listener.image, { method: request.method, port, path: request.path });

@@ -7,6 +7,7 @@ import type { KubeObject } from '../apimachinery/kube-object';
 import type { ObjectStorage } from '../storage/storage';
 import type { ResourceRegistry } from '../apimachinery/resource-registry';
 import { storageKey } from '../apimachinery/resource-types';
+import { servesEnvoyAdmin } from '../istio/envoy-admin';
 import { PILOT_CONFIG_GROUPS } from '../istio/istiod-debug';
 import type { ProxyObjects } from '../istio/service-proxy';
 import type { ClusterView, ContainerRequest, ContainerResponse } from '../istio/simulated-containers';
@@ -95,6 +96,12 @@ export class ClusterNetwork {
   /** Where a TCP connection from `source` (a pod, for loopback) to `ip:port` ends up; undefined when it is refused. */
   connect(ip: string, port: number, source: KubeObject | undefined): Destination | undefined {
     if (ip === LOOPBACK) return source ? { pod: source, port, fromLoopback: true } : undefined;
+    const destination = this.remote(ip, port);
+    // Envoy's admin port listens on the pod's 127.0.0.1 only.
+    return destination && !servesEnvoyAdmin(destination.pod, destination.port) ? destination : undefined;
+  }
+
+  private remote(ip: string, port: number): Destination | undefined {
     const service = this.objects.list('services').find((candidate) => (candidate.spec as { clusterIP?: string } | undefined)?.clusterIP === ip);
     if (service) return this.viaKubeProxy(service, port);
     const pod = this.objects.list('pods').find((candidate) => {

@@ -10,11 +10,13 @@ import type { LogLine } from '../subresources/pod-logs';
 import type { ShellChunk, ShellResult } from './simulated-shell';
 import type { ChannelSocket } from './websocket-channels';
 
+export const STDIN = 0;
 export const STDOUT = 1;
 export const STDERR = 2;
 export const ERROR = 3;
 
 export interface StreamOptions {
+  readonly stdin: boolean;
   readonly stdout: boolean;
   readonly stderr: boolean;
   readonly tty: boolean;
@@ -35,7 +37,7 @@ interface ContainerStatus {
 }
 
 export function streamOptions(query: URLSearchParams): StreamOptions {
-  return { stdout: queryFlag(query, 'stdout'), stderr: queryFlag(query, 'stderr'), tty: queryFlag(query, 'tty') };
+  return { stdin: queryFlag(query, 'stdin'), stdout: queryFlag(query, 'stdout'), stderr: queryFlag(query, 'stderr'), tty: queryFlag(query, 'tty') };
 }
 
 export function podContainers(pod: KubeObject): Container[] {
@@ -98,6 +100,27 @@ export function sendOutput(channels: ChannelSocket, output: readonly ShellChunk[
     else if (chunk.stream === 'stderr' && options.tty && options.stdout) channels.send(STDOUT, chunk.text);
     else if (chunk.stream === 'stderr' && options.stderr) channels.send(STDERR, chunk.text);
   }
+}
+
+/**
+ * Collects what the client sends on stdin (channel 0) until it closes it: v5.channel.k8s.io's close
+ * signal, which kubectl 1.32 and client-node send at the end of their input, or the connection's end.
+ * Calls back once, with everything read and whether the connection is still open to answer on.
+ */
+export function readStdin(channels: ChannelSocket, done: (data: Buffer, open: boolean) => void): void {
+  const parts: Buffer[] = [];
+  let finished = false;
+  const end = (open: boolean): void => {
+    if (finished) return;
+    finished = true;
+    done(Buffer.concat(parts), open);
+  };
+  channels.onMessage((channel, data, closed) => {
+    if (channel !== STDIN) return;
+    if (closed) end(true);
+    else parts.push(Buffer.from(data));
+  });
+  channels.ws.once('close', () => end(false));
 }
 
 /** Ends a session as the kubelet does: status on channel 3, then a normal close. */

@@ -14,9 +14,10 @@ import type { ResourceRegistry } from '../apimachinery/resource-registry';
 import { badRequest, StatusError } from '../apimachinery/status-error';
 import { ClusterNetwork } from './cluster-network';
 import type { StreamOptions } from './exec-attach';
-import { containerArgv, exitedPodStatus, exitStatus, finish, printedLines, sendOutput, streamContainer, streamOptions, targetContainer, waitsForAttach } from './exec-attach';
+import { containerArgv, exitedPodStatus, exitStatus, finish, printedLines, readStdin, sendOutput, streamContainer, streamOptions, targetContainer, waitsForAttach } from './exec-attach';
 import { ContainerHttp, serveChannelPortForward, serveSpdyPortForward } from './port-forward';
-import { runCommand } from './simulated-shell';
+import type { ShellContext } from './simulated-shell';
+import { PodFiles, readsStdin, runCommand } from './simulated-shell';
 import { CHANNEL_V4, CHANNEL_V5, ChannelSocket, PORT_FORWARD_CHANNEL_PROTOCOLS, SPDY_TUNNEL_PROTOCOL } from './websocket-channels';
 
 export type StreamSubresource = 'portforward' | 'exec' | 'attach';
@@ -54,6 +55,8 @@ export class PodStreams {
   private readonly websockets = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   private readonly printed = new Map<string, LogLine[]>();
   private readonly attached = new Set<string>();
+  /** What commands wrote into each pod's containers (`kubectl cp`, `>file`), dropped with the pod. */
+  private readonly files = new PodFiles();
   private readonly client: ControllerClient;
   private readonly unsubscribe: () => void;
 
@@ -69,6 +72,7 @@ export class PodStreams {
       if (event.type !== 'DELETED' || event.object.kind !== 'Pod') return;
       for (const key of this.printed.keys()) if (key.startsWith(`${event.object.metadata.uid}/`)) this.printed.delete(key);
       this.attached.delete(event.object.metadata.uid!);
+      this.files.forget(event.object.metadata.uid!);
     });
   }
 
@@ -125,9 +129,15 @@ export class PodStreams {
       const channels = new ChannelSocket(ws, protocol);
       if (subresource === 'exec') {
         const argv = query.getAll('command');
-        const result = runCommand(argv, { network: this.network, pod, containerName: container.name, now: this.options.now() });
-        sendOutput(channels, result.output, options);
-        finish(channels, exitStatus(argv, result.exitCode));
+        const run = (stdin: Buffer): void => {
+          const result = runCommand(argv, this.shellContext(pod, container.name), stdin);
+          sendOutput(channels, result.output, options);
+          finish(channels, exitStatus(argv, result.exitCode));
+        };
+        // Only v5 marks the end of stdin; on v4 (the Python client) there is no end to wait for, so the
+        // command runs at once, without it, rather than holding the session until the client hangs up.
+        if (options.stdin && channels.supportsClose && readsStdin(argv)) readStdin(channels, (stdin, open) => open && run(stdin));
+        else run(Buffer.alloc(0));
       } else this.attach(channels, pod, container.name, options);
     });
   }
@@ -159,8 +169,21 @@ export class PodStreams {
     }
     this.attached.add(uid);
     const argv = containerArgv(container);
-    const now = this.options.now();
-    const result = runCommand(argv, { network: this.network, pod, containerName, now });
+    // `kubectl run -i … -- sh`: the script arrives on stdin; the command runs once the client closes it.
+    if (options.stdin && channels.supportsClose && container.stdin === true && readsStdin(argv)) readStdin(channels, (stdin, open) => open && this.runAttached(channels, pod, containerName, argv, stdin, options));
+    else this.runAttached(channels, pod, containerName, argv, Buffer.alloc(0), options);
+  }
+
+  private shellContext(pod: KubeObject, containerName: string): ShellContext {
+    return { network: this.network, pod, containerName, now: this.options.now(), files: this.files };
+  }
+
+  /** The attached container's command runs, prints, and exits: its code goes into the pod's status. */
+  private runAttached(channels: ChannelSocket, pod: KubeObject, containerName: string, argv: string[], stdin: Buffer, options: StreamOptions): void {
+    const uid = pod.metadata.uid!;
+    const context = this.shellContext(pod, containerName);
+    const now = context.now;
+    const result = runCommand(argv, context, stdin);
     const time = now.toISOString().replace(/\.\d+Z$/, 'Z');
     this.printed.set(`${uid}/${containerName}`, printedLines(result, time));
     sendOutput(channels, result.output, options);

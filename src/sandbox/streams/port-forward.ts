@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import * as spdy from 'spdy-transport';
 import type { SpdyStream } from 'spdy-transport';
 import type { KubeObject } from '../apimachinery/kube-object';
+import { servesEnvoyAdmin } from '../istio/envoy-admin';
 import { listenerOn } from '../istio/simulated-containers';
 import type { ClusterNetwork, Destination } from './cluster-network';
 import type { ChannelSocket } from './websocket-channels';
@@ -30,7 +31,7 @@ export class ContainerHttp {
   /** A forwarder for one pod (re-read on each request, so answers follow the cluster). */
   forwarderFor(pod: KubeObject): Forwarder {
     return (port, data) => {
-      if (!listenerOn(pod, port)) {
+      if (!listenerOn(pod, port) && !servesEnvoyAdmin(pod, port)) {
         // dockershim's socat inside the pod's network namespace, as a 1.13 kubelet reports it.
         const time = new Date().toISOString().replace('T', ' ').replace(/-/g, '/').slice(0, 19);
         return `error forwarding port ${port} to pod ${pod.metadata.uid}, uid : exit status 1: ${time} socat[1] E connect(5, AF=2 127.0.0.1:${port}, 16): Connection refused\n`;

@@ -1,159 +1,58 @@
-// The few commands a simulated container can run for `kubectl exec`, `kubectl attach` and
-// `kubectl run -i … --command -- …`: curl (resolving cluster DNS names and reaching the simulated
-// containers behind them, with curl's own verbose and error lines), echo, env, hostname, cat of the
-// files the kubelet writes, true/false and `sh -c` (with `exit`). Anything else is `sh: X: not found`, exit 127.
-import type { KubeObject } from '../apimachinery/kube-object';
-import type { ClusterNetwork } from './cluster-network';
-import { CLUSTER_DOMAIN } from './cluster-network';
+// The shell of a simulated container, for `kubectl exec`, `kubectl attach`, `kubectl cp` and
+// `kubectl run -i … --command -- …`: runs an argv (or `sh -c`, or a script read from stdin) with
+// stdin, pipes, redirections (`>`, `>>`, `<`, `2>&1`, `>&2`, `&>`), `;`, `&&`, `||`, `$?` and
+// variables, over the commands of shell-builtins, shell-text-tools, shell-tar and shell-curl.
+// Anything else is `sh: X: not found`, exit 127, as busybox's ash says it.
+import { curl } from './shell-curl';
+import { echo, env, hostname, ls, mkdir, printenv, printf, pwd, rm, test, touch, whoami } from './shell-builtins';
+import { ContainerFs } from './shell-files';
+import type { Builtin, Invocation, ShellContext, ShellResult } from './shell-io';
+import { chunkBytes, Output } from './shell-io';
+import type { Redirect, SimpleCommand } from './shell-parse';
+import { expandWord, parseScript } from './shell-parse';
+import { tar } from './shell-tar';
+import { cat, grep, head, tail, wc } from './shell-text-tools';
 
-export interface ShellChunk {
-  readonly stream: 'stdout' | 'stderr';
-  readonly text: string;
-}
+export type { ShellChunk, ShellContext, ShellResult } from './shell-io';
+export { parseScript } from './shell-parse';
+export { PodFiles } from './shell-files';
 
-export interface ShellResult {
-  readonly output: readonly ShellChunk[];
-  readonly exitCode: number;
-}
+const ok: Builtin = () => 0;
 
-export interface ShellContext {
-  readonly network: ClusterNetwork;
-  /** The pod the command runs in: its namespace picks the DNS search path, its IP is `hostname -i`. */
-  readonly pod: KubeObject;
-  readonly containerName: string;
-  readonly now: Date;
-}
-
-const CURL_VERSION = '7.81.0';
-const GO_CHUNKING_THRESHOLD = 2048;
-
-const REASONS: Record<number, string> = {
-  200: 'OK',
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
+const COMMANDS: Record<string, Builtin> = {
+  curl,
+  echo,
+  printf,
+  env,
+  printenv,
+  hostname,
+  ls,
+  cat,
+  grep,
+  egrep: (call) => grep({ ...call, args: ['-E', ...call.args] }),
+  head,
+  tail,
+  wc,
+  tar,
+  test,
+  '[': test,
+  mkdir,
+  touch,
+  rm,
+  pwd,
+  whoami,
+  true: ok,
+  sleep: ok,
+  ':': ok,
+  false: () => 1,
 };
-
-class Output {
-  readonly chunks: ShellChunk[] = [];
-  out(text: string): void {
-    if (text) this.chunks.push({ stream: 'stdout', text });
-  }
-  err(text: string): void {
-    if (text) this.chunks.push({ stream: 'stderr', text });
-  }
-}
-
-/** Splits a `sh -c` script into commands (`;`, `&&`, `||`) of words, honouring quotes and backslashes. */
-export function parseScript(script: string): { words: string[]; next: ';' | '&&' | '||' }[] {
-  const commands: { words: string[]; next: ';' | '&&' | '||' }[] = [];
-  let words: string[] = [];
-  let word = '';
-  let inWord = false;
-  const endWord = (): void => {
-    if (inWord) words.push(word);
-    word = '';
-    inWord = false;
-  };
-  const endCommand = (next: ';' | '&&' | '||'): void => {
-    endWord();
-    if (words.length) commands.push({ words, next });
-    words = [];
-  };
-  for (let i = 0; i < script.length; i++) {
-    const c = script[i];
-    if (c === "'") {
-      const end = script.indexOf("'", i + 1);
-      word += script.slice(i + 1, end < 0 ? undefined : end);
-      inWord = true;
-      i = end < 0 ? script.length : end;
-    } else if (c === '"') {
-      i++;
-      while (i < script.length && script[i] !== '"') {
-        if (script[i] === '\\' && i + 1 < script.length && '"\\$`'.includes(script[i + 1])) i++;
-        word += script[i++];
-      }
-      inWord = true;
-    } else if (c === '\\' && i + 1 < script.length) {
-      word += script[++i];
-      inWord = true;
-    } else if (c === ';' || c === '\n') endCommand(';');
-    else if ((c === '&' || c === '|') && script[i + 1] === c) {
-      endCommand(c === '&' ? '&&' : '||');
-      i++;
-    } else if (/\s/.test(c)) endWord();
-    else {
-      word += c;
-      inWord = true;
-    }
-  }
-  endCommand(';');
-  return commands;
-}
-
-/** Runs one command line (argv, as a container's command + args or an exec's `command` params). */
-export function runCommand(argv: readonly string[], context: ShellContext): ShellResult {
-  const output = new Output();
-  const exitCode = run(argv, context, output);
-  return { output: output.chunks, exitCode };
-}
-
-function run(argv: readonly string[], context: ShellContext, output: Output): number {
-  if (argv.length === 0) return 0;
-  const name = argv[0].replace(/^.*\//, '');
-  const args = argv.slice(1);
-  switch (name) {
-    case 'sh':
-    case 'bash':
-    case 'ash': {
-      const at = args.indexOf('-c');
-      if (at < 0) return 0;
-      let code = 0;
-      let skip = false;
-      for (const command of parseScript(args[at + 1] ?? '')) {
-        if (!skip && command.words[0] === 'exit') return Number(command.words[1] ?? code) || 0;
-        if (!skip) code = run(command.words, context, output);
-        skip = (command.next === '&&' && code !== 0) || (command.next === '||' && code === 0);
-      }
-      return code;
-    }
-    case 'curl':
-      return curl(args, context, output);
-    case 'echo': {
-      const newline = args[0] !== '-n';
-      output.out(`${(newline ? args : args.slice(1)).join(' ')}${newline ? '\n' : ''}`);
-      return 0;
-    }
-    case 'env':
-    case 'printenv':
-      output.out(environment(context).map(([key, value]) => `${key}=${value}\n`).join(''));
-      return 0;
-    case 'hostname':
-      output.out(`${args[0] === '-i' ? (context.pod.status as { podIP?: string } | undefined)?.podIP ?? '' : context.pod.metadata.name}\n`);
-      return 0;
-    case 'cat':
-      return cat(args, context, output);
-    case 'true':
-    case 'sleep':
-      return 0;
-    case 'false':
-      return 1;
-    default:
-      output.err(`sh: ${argv[0]}: not found\n`);
-      return 127;
-  }
-}
 
 interface Container {
   name?: string;
   env?: { name: string; value?: string }[];
 }
 
+/** The container's environment: PATH, HOSTNAME, its `env` values, the kubelet's service variables, HOME. */
 function environment(context: ShellContext): [string, string][] {
   const container = ((context.pod.spec as { containers?: Container[] } | undefined)?.containers ?? []).find((c) => c.name === context.containerName);
   const kubernetes = context.network.objects.get('services', 'default', 'kubernetes');
@@ -170,193 +69,222 @@ function environment(context: ShellContext): [string, string][] {
   ];
 }
 
-function cat(files: readonly string[], context: ShellContext, output: Output): number {
-  let code = 0;
-  for (const file of files) {
-    const content = kubeletFile(file, context);
-    if (content === undefined) {
-      output.err(`cat: can't open '${file}': No such file or directory\n`);
-      code = 1;
-    } else output.out(content);
+/** stdin that the first command to read takes whole, as a process's reads consume a pipe. */
+class Stdin {
+  constructor(private data: Buffer) {}
+  take(): Buffer {
+    const data = this.data;
+    this.data = Buffer.alloc(0);
+    return data;
   }
-  return code;
 }
 
-/** The files the kubelet mounts into every container. */
-function kubeletFile(file: string, context: ShellContext): string | undefined {
-  const pod = context.pod;
-  const podIp = (pod.status as { podIP?: string } | undefined)?.podIP ?? '';
-  if (file === '/etc/hostname') return `${pod.metadata.name}\n`;
-  if (file === '/etc/hosts') {
-    return [
-      '# Kubernetes-managed hosts file.',
-      '127.0.0.1\tlocalhost',
-      '::1\tlocalhost ip6-localhost ip6-loopback',
-      'fe00::0\tip6-localnet',
-      'fe00::0\tip6-mcastprefix',
-      'fe00::1\tip6-allnodes',
-      'fe00::2\tip6-allrouters',
-      `${podIp}\t${pod.metadata.name}`,
-      '',
-    ].join('\n');
-  }
-  if (file === '/etc/resolv.conf') {
-    const dns = context.network.objects.get('services', 'kube-system', 'kube-dns');
-    const nameserver = (dns?.spec as { clusterIP?: string } | undefined)?.clusterIP ?? '10.3.240.10';
-    const ns = pod.metadata.namespace;
-    return `nameserver ${nameserver}\nsearch ${ns}.svc.${CLUSTER_DOMAIN} svc.${CLUSTER_DOMAIN} ${CLUSTER_DOMAIN}\noptions ndots:5\n`;
-  }
-  return undefined;
+type Target = { kind: 'stdout' } | { kind: 'stderr' } | { kind: 'file'; path: string } | { kind: 'null' };
+
+/** Signals `exit` from inside a script, with its code. */
+class Exit {
+  constructor(readonly code: number) {}
 }
 
-// ── curl ────────────────────────────────────────────────────────────────────────────────────
+class Shell {
+  readonly fs: ContainerFs;
+  private readonly variables = new Map<string, string>();
+  private status = 0;
 
-interface CurlOptions {
-  verbose: boolean;
-  silent: boolean;
-  showError: boolean;
-  include: boolean;
-  head: boolean;
-  fail: boolean;
-  output?: string;
-  writeOut?: string;
-  method?: string;
-  headers: string[];
-  url?: string;
-}
+  constructor(private readonly context: ShellContext) {
+    this.fs = new ContainerFs(context);
+    for (const [key, value] of environment(context)) this.variables.set(key, value);
+  }
 
-const CURL_VALUE_OPTIONS: Record<string, keyof CurlOptions> = {
-  '-o': 'output',
-  '--output': 'output',
-  '-w': 'writeOut',
-  '--write-out': 'writeOut',
-  '-X': 'method',
-  '--request': 'method',
-};
-const CURL_FLAGS: Record<string, keyof CurlOptions> = {
-  v: 'verbose',
-  s: 'silent',
-  S: 'showError',
-  i: 'include',
-  I: 'head',
-  f: 'fail',
-};
-const CURL_LONG_FLAGS: Record<string, keyof CurlOptions> = {
-  '--verbose': 'verbose',
-  '--silent': 'silent',
-  '--show-error': 'showError',
-  '--include': 'include',
-  '--head': 'head',
-  '--fail': 'fail',
-};
-/** Options curl accepts that change nothing here (redirects, timeouts, TLS checks, retries). */
-const CURL_IGNORED_WITH_VALUE = new Set(['-m', '--max-time', '--connect-timeout', '--retry', '-d', '--data', '-u', '--user']);
+  /** Where a `$(command)`'s own stderr goes: the stderr of the command being expanded. */
+  private errors = new Output();
 
-function parseCurl(args: readonly string[]): CurlOptions | string {
-  const options: CurlOptions = { verbose: false, silent: false, showError: false, include: false, head: false, fail: false, headers: [] };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg in CURL_VALUE_OPTIONS) (options as unknown as Record<string, string>)[CURL_VALUE_OPTIONS[arg]] = args[++i] ?? '';
-    else if (arg === '-H' || arg === '--header') options.headers.push(args[++i] ?? '');
-    else if (arg in CURL_LONG_FLAGS) (options as unknown as Record<string, boolean>)[CURL_LONG_FLAGS[arg]] = true;
-    else if (CURL_IGNORED_WITH_VALUE.has(arg)) i++;
-    else if (arg.startsWith('--')) continue;
-    else if (arg.startsWith('-') && arg.length > 1) {
-      for (const flag of arg.slice(1)) {
-        if (flag in CURL_FLAGS) (options as unknown as Record<string, boolean>)[CURL_FLAGS[flag]] = true;
-        else if (!'Lkq'.includes(flag)) return `curl: option ${arg}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n`;
+  private lookup(name: string): string | undefined {
+    if (name.startsWith('(')) {
+      const captured = new Output();
+      this.nested(['-c', name.slice(1)], new Stdin(Buffer.alloc(0)), captured);
+      for (const chunk of captured.chunks) if (chunk.stream === 'stderr') this.errors.chunks.push(chunk);
+      const printed = Buffer.concat(captured.chunks.filter((chunk) => chunk.stream === 'stdout').map(chunkBytes)).toString('utf8');
+      return printed.replace(/\n+$/, '');
+    }
+    if (name === '?') return String(this.status);
+    if (name === '$') return '1';
+    if (name === '0') return 'sh';
+    return this.variables.get(name);
+  }
+
+  /** Runs a script; `exit` ends it with its code. */
+  script(script: string, stdin: Stdin, output: Output): number {
+    try {
+      let skip = false;
+      for (const command of parseScript(script)) {
+        if (!skip) this.status = this.pipeline(command.pipeline, stdin, output);
+        skip = (command.next === '&&' && this.status !== 0) || (command.next === '||' && this.status === 0);
       }
-    } else options.url ??= arg;
+      return this.status;
+    } catch (error) {
+      if (error instanceof Exit) return (this.status = error.code);
+      throw error;
+    }
   }
-  return options;
-}
 
-function httpDate(now: Date): string {
-  return now.toUTCString();
-}
-
-/** curl's progress meter as it prints when its output is not a terminal: header, then the final totals. */
-function progressMeter(total: number): [string, string] {
-  const size = (bytes: number): string => (bytes < 100000 ? String(bytes) : `${Math.round(bytes / 1024)}k`).padStart(5);
-  const head = '  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n                                 Dload  Upload   Total   Spent    Left  Speed\n';
-  const speed = size(total * 10);
-  const line = `\r100 ${size(total)}  100 ${size(total)}    0     0 ${speed}      0 --:--:-- --:--:-- --:--:-- ${speed}\n`;
-  return [head, line];
-}
-
-function curl(args: readonly string[], context: ShellContext, output: Output): number {
-  const parsed = parseCurl(args);
-  if (typeof parsed === 'string') {
-    output.err(parsed);
-    return 2;
-  }
-  const options = parsed;
-  const showErrors = !options.silent || options.showError;
-  const fail = (code: number, message: string): number => {
-    if (options.verbose) output.err(`* ${message}\n`);
-    if (showErrors) output.err(`curl: (${code}) ${message}\n`);
-    return code;
-  };
-  if (!options.url) {
-    output.err("curl: no URL specified!\ncurl: try 'curl --help' or 'curl --manual' for more information\n");
-    return 2;
-  }
-  const url = URL.canParse(options.url) && /^[a-z]+:\/\//i.test(options.url) ? new URL(options.url) : URL.canParse(`http://${options.url}`) ? new URL(`http://${options.url}`) : undefined;
-  if (!url) return fail(3, 'URL using bad/illegal format or missing URL');
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail(1, `Protocol "${url.protocol.slice(0, -1)}" not supported or disabled in libcurl`);
-  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  const host = url.hostname;
-  const meter = options.silent ? undefined : progressMeter(0);
-  if (meter) output.err(meter[0]);
-  const ip = context.network.resolve(host, context.pod.metadata.namespace!);
-  if (!ip) return fail(6, `Could not resolve host: ${host}`);
-  if (options.verbose) output.err(`*   Trying ${ip}:${port}...\n`);
-  const destination = context.network.connect(ip, port, context.pod);
-  const answer = destination && context.network.request(destination, { method: options.head ? 'HEAD' : (options.method ?? 'GET'), path: url.pathname, query: url.searchParams });
-  if (!destination || !answer) {
-    if (options.verbose) output.err(`* connect to ${ip} port ${port} failed: Connection refused\n`);
-    const code = fail(7, `Failed to connect to ${host} port ${port} after 0 ms: Connection refused`);
-    if (options.verbose) output.err('* Closing connection 0\n');
+  private pipeline(commands: readonly SimpleCommand[], stdin: Stdin, output: Output): number {
+    let input = stdin;
+    let code = 0;
+    for (const [i, command] of commands.entries()) {
+      const last = i === commands.length - 1;
+      const sink = last ? output : new Output();
+      code = this.simple(command, input, sink, output);
+      if (!last) input = new Stdin(Buffer.concat(sink.chunks.filter((chunk) => chunk.stream === 'stdout').map(chunkBytes)));
+    }
     return code;
   }
-  if (options.verbose) output.err(`* Connected to ${host} (${ip}) port ${port} (#0)\n`);
-  if (url.protocol === 'https:') {
-    // The simulated containers speak plain HTTP; a TLS handshake against them fails like this.
-    return fail(35, 'error:1408F10B:SSL routines:ssl3_get_record:wrong version number');
-  }
-  const method = options.head ? 'HEAD' : (options.method ?? 'GET');
-  if (options.verbose) {
-    const hostHeader = url.port ? `${host}:${url.port}` : host;
-    const requestLines = [`${method} ${url.pathname}${url.search} HTTP/1.1`, `Host: ${hostHeader}`, `User-Agent: curl/${CURL_VERSION}`, 'Accept: */*', ...options.headers, ''];
-    output.err(requestLines.map((line) => `> ${line}\n`).join(''));
-    output.err('* Mark bundle as not supporting multiuse\n');
-  }
-  const body = method === 'HEAD' ? '' : answer.body;
-  const length = Buffer.byteLength(answer.body);
-  const headers = [
-    `HTTP/1.1 ${answer.status} ${REASONS[answer.status] ?? ''}`.trimEnd(),
-    ...(answer.body || answer.status !== 401 ? [`Content-Type: ${answer.contentType}`] : []),
-    `Date: ${httpDate(context.now)}`,
-    length > GO_CHUNKING_THRESHOLD ? 'Transfer-Encoding: chunked' : `Content-Length: ${length}`,
-    '',
-  ];
-  if (options.verbose) output.err(headers.map((line) => `< ${line}\n`).join(''));
-  if (options.fail && answer.status >= 400) {
-    const code = fail(22, `The requested URL returned error: ${answer.status}`);
+
+  /** One command with its redirections: its stdout goes to `sink` (the pipe, or the caller), stderr to `errors`. */
+  private simple(command: SimpleCommand, stdin: Stdin, sink: Output, errors: Output): number {
+    this.errors = errors;
+    const expand = (word: string): string => expandWord(word, (name) => this.lookup(name));
+    let words = command.words.map(expand);
+    const assignments: [string, string][] = [];
+    while (words.length && /^[A-Za-z_]\w*=/.test(words[0])) {
+      const at = words[0].indexOf('=');
+      assignments.push([words[0].slice(0, at), words[0].slice(at + 1)]);
+      words = words.slice(1);
+    }
+    if (words.length === 0) for (const [key, value] of assignments) this.variables.set(key, value);
+    const local = new Output();
+    const fds: Record<number, Target> = { 1: { kind: 'stdout' }, 2: { kind: 'stderr' } };
+    let input = stdin;
+    for (const redirect of command.redirects) {
+      const failure = this.redirect({ ...redirect, target: expand(redirect.target) }, fds, (data) => (input = new Stdin(data)));
+      if (failure) {
+        errors.err(`sh: ${failure}\n`);
+        return 1;
+      }
+    }
+    const code = words.length ? this.command(words, assignments, input, local) : 0;
+    for (const chunk of local.chunks) {
+      const target = fds[chunk.stream === 'stdout' ? 1 : 2];
+      if (target.kind === 'stdout') sink.chunks.push({ ...chunk, stream: 'stdout' });
+      else if (target.kind === 'stderr') errors.chunks.push({ ...chunk, stream: 'stderr' });
+      else if (target.kind === 'file') this.fs.write(target.path, chunkBytes(chunk), true);
+    }
     return code;
   }
-  const toStdout = !options.output || options.output === '-';
-  if (options.include || options.head) output.out(headers.map((line) => `${line}\r\n`).join(''));
-  if (body && options.verbose && meter) output.err(`{ [${Buffer.byteLength(body)} bytes data]\n`);
-  if (toStdout) output.out(body);
-  if (meter) output.err(progressMeter(Buffer.byteLength(body))[1]);
-  if (options.verbose) output.err(`* Connection #0 to host ${host} left intact\n`);
-  if (options.writeOut !== undefined) output.out(writeOut(options.writeOut, answer.status, Buffer.byteLength(body)));
-  return 0;
+
+  /** Applies one redirection to the descriptor table; returns ash's complaint when it cannot. */
+  private redirect(redirect: Redirect, fds: Record<number, Target>, setStdin: (data: Buffer) => void): string | undefined {
+    if (redirect.op === '>&') {
+      const from = fds[Number(redirect.target)];
+      if (!from) return `${redirect.target}: Bad file descriptor`;
+      fds[redirect.fd] = from;
+      return undefined;
+    }
+    if (redirect.op === '<') {
+      const node = this.fs.stat(redirect.target);
+      if (!node || node.kind !== 'file') return `can't open ${redirect.target}: no such file`;
+      setStdin(node.data ?? Buffer.alloc(0));
+      return undefined;
+    }
+    if (redirect.target === '/dev/null') {
+      fds[redirect.fd] = { kind: 'null' };
+      return undefined;
+    }
+    const failure = redirect.op === '>>' ? this.fs.write(redirect.target, Buffer.alloc(0), true) : this.fs.write(redirect.target, Buffer.alloc(0));
+    if (failure) return `can't create ${redirect.target}: ${failure.toLowerCase()}`;
+    fds[redirect.fd] = { kind: 'file', path: redirect.target };
+    return undefined;
+  }
+
+  /** Runs one command by name: a shell builtin (`exit`, `export`, `cd`, `sh`), else one of COMMANDS. */
+  command(argv: readonly string[], assignments: readonly [string, string][], stdin: Stdin, output: Output): number {
+    const name = argv[0].replace(/^.*\//, '');
+    const args = argv.slice(1);
+    switch (name) {
+      case 'exit':
+        throw new Exit(args[0] === undefined ? this.status : Number(args[0]) & 0xff || 0);
+      case 'export':
+      case 'readonly':
+        for (const arg of args) {
+          const at = arg.indexOf('=');
+          if (at > 0) this.variables.set(arg.slice(0, at), arg.slice(at + 1));
+        }
+        return 0;
+      case 'cd':
+        if (args[0] && this.fs.stat(args[0])?.kind !== 'dir') {
+          output.err(`sh: cd: can't cd to ${args[0]}: No such file or directory\n`);
+          return 2;
+        }
+        return 0;
+      case 'sh':
+      case 'bash':
+      case 'ash':
+        return this.nested(args, stdin, output);
+    }
+    const builtin = COMMANDS[name];
+    if (!builtin) {
+      output.err(`sh: ${argv[0]}: not found\n`);
+      return 127;
+    }
+    const variables = [...this.variables.entries(), ...assignments].filter(([key]) => !/^[0-9?$]$/.test(key));
+    const call: Invocation = {
+      name,
+      args,
+      get stdin() {
+        return stdin.take();
+      },
+      output,
+      context: this.context,
+      fs: this.fs,
+      environment: [...new Map(variables).entries()],
+      runScript: (script, input) => this.nested(['-c', script], new Stdin(input), output),
+    };
+    return builtin(call);
+  }
+
+  /** `sh -c script`, `sh file`, or `sh` reading its script from stdin; a nested shell's `exit` ends only it. */
+  private nested(args: readonly string[], stdin: Stdin, output: Output): number {
+    const inner = new Shell(this.context);
+    for (const [key, value] of this.variables) inner.variables.set(key, value);
+    const at = args.indexOf('-c');
+    if (at >= 0) return inner.script(args[at + 1] ?? '', stdin, output);
+    const file = args.find((arg) => !arg.startsWith('-'));
+    if (file) {
+      const node = this.fs.stat(file);
+      if (!node || node.kind !== 'file') {
+        output.err(`sh: can't open '${file}': No such file or directory\n`);
+        return 2;
+      }
+      return inner.script(node.data!.toString('utf8'), stdin, output);
+    }
+    return inner.script(stdin.take().toString('utf8'), new Stdin(Buffer.alloc(0)), output);
+  }
 }
 
-/** `-w`: the variables scripts use most, and curl's backslash escapes. */
-function writeOut(format: string, status: number, size: number): string {
-  const variables: Record<string, string> = { http_code: String(status), response_code: String(status), size_download: String(size), exitcode: '0' };
-  return format.replace(/%\{(\w+)\}/g, (whole, name: string) => variables[name] ?? whole).replace(/\\n/g, '\n').replace(/\\t/g, '\t');
+/**
+ * Runs one command line (argv, as a container's command + args or an exec's `command` params) with
+ * what the client sent on stdin, if anything. Other callers (probes, container commands) pass no stdin.
+ */
+export function runCommand(argv: readonly string[], context: ShellContext, stdin: Buffer = Buffer.alloc(0)): ShellResult {
+  const output = new Output();
+  if (argv.length === 0) return { output: [], exitCode: 0 };
+  const shell = new Shell(context);
+  let exitCode: number;
+  try {
+    exitCode = shell.command(argv, [], new Stdin(stdin), output);
+  } catch (error) {
+    if (!(error instanceof Exit)) throw error;
+    exitCode = error.code;
+  }
+  return { output: output.chunks, exitCode };
+}
+
+const STDIN_READERS = new Set(['sh', 'bash', 'ash', 'cat', 'tar', 'grep', 'egrep', 'head', 'tail', 'wc']);
+
+/**
+ * Whether a command run as argv reads its stdin: a shell, or a filter (`cat`, `tar`, `grep`, …). An
+ * exec or attach with stdin holds such a command until the client closes stdin; any other runs at once.
+ */
+export function readsStdin(argv: readonly string[]): boolean {
+  return STDIN_READERS.has((argv[0] ?? '').replace(/^.*\//, ''));
 }

@@ -83,7 +83,7 @@ describe('the simulated shell', () => {
   });
 
   test('sh -c runs ;, && and || lists with quoting, and an unknown command is not found (127)', () => {
-    assert.deepEqual(parseScript(`echo 'a b' && x "c \\"d\\"" ; y`), [
+    assert.deepEqual(parseScript(`echo 'a b' && x "c \\"d\\"" ; y`).map(({ words, next }) => ({ words, next })), [
       { words: ['echo', 'a b'], next: '&&' },
       { words: ['x', 'c "d"'], next: ';' },
       { words: ['y'], next: ';' },
