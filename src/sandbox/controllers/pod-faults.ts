@@ -26,7 +26,8 @@ export interface FaultyPodContext {
 
 type ContainerPhase = 'creating' | 'pullFailed' | 'pullBackOff' | 'running' | 'crashBackOff';
 
-const FAULT_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'CrashLoopBackOff']);
+/** A pull a fault failed: this module retries it. A crash loop left when its fault goes is container-lifecycle.ts's. */
+const FAULT_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff']);
 
 /** The kubelet's back-off: 10 s doubling to 5 min (real time × speed, at least 0.1 s doubling to 3.2 s). */
 export function backOffMs(attempt: number, speed: number): number {
@@ -52,7 +53,7 @@ function imageId(image: string): string {
 export function isFaultyPod(pod: KubeObject, faults: Faults): boolean {
   const containers = asList(asJson(pod.spec).containers);
   if (containers.some((c) => faults.imagePullErrorFor(String(c.image)) !== undefined || faults.crashLoopFor(pod.metadata.namespace, pod.metadata.name!, String(c.name)))) return true;
-  return asList(asJson(pod.status).containerStatuses).some((status) => FAULT_REASONS.has(String(asJson(asJson(status.state).waiting).reason)) || (Number(status.restartCount ?? 0) > 0 && status.ready !== true));
+  return asList(asJson(pod.status).containerStatuses).some((status) => FAULT_REASONS.has(String(asJson(asJson(status.state).waiting).reason)));
 }
 
 /**
