@@ -15,7 +15,6 @@ import { minorVersion } from './events';
 import type { KubeletClock } from './kubelet-clock';
 import { hexId } from './naming';
 import { BASE_PULL_DELAY_MS } from './pod-stages';
-import { backOffMs } from './pod-faults';
 
 export interface LifecycleContext {
   readonly recorder: EventRecorder;
@@ -33,15 +32,24 @@ export interface LifecycleContext {
 /** How long a process that exits at once takes, start to exit, at --speed 1. */
 const RUN_MS = BASE_PULL_DELAY_MS / 2;
 
+/** The kubelet's back-off: 10 s doubling to 5 min (real time × speed, at least 0.1 s doubling to 3.2 s so a crash loop at --speed 0 keeps its order and does not spin). */
+export function backOffMs(attempt: number, speed: number): number {
+  const real = Math.min(10_000 * 2 ** attempt, 300_000) * speed;
+  return Math.max(real, 100 * 2 ** Math.min(attempt, 5));
+}
+
 /** The back-off after the nth restart, as the kubelet prints it (Go's Duration: `10s`, `1m20s`, `5m0s`). */
 export function backOffText(restartCount: number): string {
   const seconds = Math.min(10 * 2 ** Math.max(restartCount - 1, 0), 300);
   return seconds >= 60 ? `${Math.floor(seconds / 60)}m${seconds % 60}s` : `${seconds}s`;
 }
 
-/** The CrashLoopBackOff waiting message; v1.13's error began with a capital, later releases' not. */
+/**
+ * The CrashLoopBackOff waiting message (kuberuntime_manager.go doBackOff). v1.13's error began with
+ * a capital; later releases' (since the klog-era lint fixes, taken here as 1.15) do not.
+ */
 export function crashLoopMessage(pod: KubeObject, container: string, restartCount: number, kubeVersion: string): string {
-  const backOff = minorVersion(kubeVersion) >= 20 ? 'back-off' : 'Back-off';
+  const backOff = minorVersion(kubeVersion) >= 15 ? 'back-off' : 'Back-off';
   return `${backOff} ${backOffText(restartCount)} restarting failed container=${container} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
 }
 

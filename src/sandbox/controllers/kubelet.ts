@@ -238,7 +238,7 @@ export function syncPods(client: ControllerClient, clock: KubeletClock, onError:
         ip = asJson(pod.spec).hostNetwork ? node.internalIp : freeIp(node, usedIps);
         usedIps.add(ip);
       }
-      const context = { faults: environment.faults, recorder, messages, clock, speed: environment.speed, pullDelayMs, time, pullAttempts: environment.pullAttempts };
+      const context = { faults: environment.faults, recorder, messages, clock, speed: environment.speed, pullDelayMs, time, pullAttempts: environment.pullAttempts, kubeVersion: environment.kubeVersion };
       const status = faultyPodStatus(pod, node.internalIp, ip, source, context);
       if (status) client.updateStatus(PODS, { ...pod, status });
       return;
