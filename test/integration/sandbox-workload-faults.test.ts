@@ -67,7 +67,7 @@ describe('sandbox workload faults, as kubectl shows them', () => {
       const name = pod.metadata.name!;
       const status = statusOf(pod)!;
       assert.deepEqual([status.lastState.terminated?.exitCode, status.lastState.terminated?.reason, status.ready], [1, 'Error', false]);
-      assert.match(status.state.waiting!.message!, new RegExp(`^back-off \\d+s restarting failed container=main pod=${name}_lab\\(`));
+      assert.match(status.state.waiting!.message!, new RegExp(`^Back-off \\d+s restarting failed container=main pod=${name}_lab\\(`));
       assert.equal((pod.status as { phase: string }).phase, 'Running');
 
       const row = await cluster.kubectl(['get', 'pod', name, '-n', 'lab', '--no-headers']);

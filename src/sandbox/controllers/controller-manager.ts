@@ -2,7 +2,9 @@
 // and kubelets, endpoints, metrics-server. Store changes mark the cluster dirty; one level-triggered pass then
 // reconciles everything and repeats until nothing changes.
 import type { KubeObject } from '../apimachinery/kube-object';
-import type { Faults } from '../faults/faults';
+import { Faults } from '../faults/faults';
+import { ClusterNetwork } from '../streams/cluster-network';
+import { containerShell } from './container-exit';
 import type { ObjectStorage, RestStorage } from '../storage/storage';
 import type { ResourceRegistry } from '../apimachinery/resource-registry';
 import { ControllerClient } from '../client/client';
@@ -51,7 +53,8 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
   const due = new Map<string, Map<string, number>>();
   const messages = eventMessages(options.kubeVersion);
   const recorder = new EventRecorder(client, now, messages.fillsReporting, onError);
-  const environment: KubeletEnvironment = { recorder, messages, kubeVersion: options.kubeVersion, faults: options.faults, speed: options.speed, pullAttempts: new Map(), killing: new Set() };
+  const shell = containerShell(new ClusterNetwork(options.store, options.registry, options.faults ?? new Faults()), now);
+  const environment: KubeletEnvironment = { recorder, messages, kubeVersion: options.kubeVersion, faults: options.faults, speed: options.speed, pullAttempts: new Map(), killing: new Set(), shell, runs: new Map() };
   const managedEndpoints = new Set<string>();
   const createBackoff = new CreateBackoff(
     () => now().getTime(),
@@ -142,6 +145,7 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
       due.delete(uid);
       environment.killing.delete(uid);
       for (const key of environment.pullAttempts.keys()) if (key.startsWith(`${uid}/`)) environment.pullAttempts.delete(key);
+      for (const key of environment.runs.keys()) if (key.startsWith(`${uid}/`)) environment.runs.delete(key);
       recordKilling(event.object);
     }
   });

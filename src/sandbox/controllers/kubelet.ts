@@ -1,9 +1,10 @@
 // The scheduler and the kubelets: binds pending pods to the least busy ready node (or reports
 // FailedScheduling), then walks each pod through the stages of pod-stages.ts (ContainerCreating →
-// Running (ready) after a simulated image pull; pods that do not restart, as Jobs', exit 0 with
-// reason Completed a moment later), writing each stage's status and recording its events. Pods a
-// workload fault holds go through pod-faults.ts, and readiness that waits on another component
-// through readiness.ts; pods being deleted through pod-termination.ts.
+// Running (ready) after a simulated image pull), writing each stage's status and recording its
+// events. A started pod's containers then exit, back off and restart as their image and command
+// say (container-lifecycle.ts); an image that is no valid reference waits in InvalidImageName
+// (image-reference.ts). Pods a workload fault holds go through pod-faults.ts, and readiness that
+// waits on another component through readiness.ts; pods being deleted through pod-termination.ts.
 import type { Faults } from '../faults/faults';
 import type { KubeObject } from '../apimachinery/kube-object';
 import type { ControllerClient } from '../client/client';
@@ -14,9 +15,13 @@ import { failedSchedulingMessage, isNodeReady, isNodeSchedulable } from './node-
 import { faultyPodStatus, isFaultyPod } from './pod-faults';
 import { syncTerminatingPod } from './pod-termination';
 import { statusWithReadiness, unreadyByDependency } from './readiness';
+import type { ContainerRun, ContainerShell } from './container-exit';
+import { startedPodStatus, stoppedContainers } from './container-lifecycle';
+import { imageReferenceError, invalidImageMessage } from './image-reference';
+import { waitsForAttach } from '../streams/exec-attach';
 import { hexId } from './naming';
 import type { PodStage, StageStatus } from './pod-stages';
-import { BASE_PULL_DELAY_MS, POD_STAGES, nextStage, stageDelayMs } from './pod-stages';
+import { BASE_PULL_DELAY_MS, POD_STAGES, containerPhaseOf, nextStage, stageDelayMs } from './pod-stages';
 import type { NodeAddressing } from './nodes';
 import { nodeAddressings } from './nodes';
 import type { Json } from '../apimachinery/objects';
@@ -34,6 +39,10 @@ export interface KubeletEnvironment {
   readonly pullAttempts: Map<string, number>;
   /** Pods whose kill has started, by uid (pod-termination.ts). */
   readonly killing: Set<string>;
+  /** Runs a container's command in the simulated shell. */
+  readonly shell: ContainerShell;
+  /** What each container run does, by `<pod uid>/<container>/<restartCount>` (container-lifecycle.ts). */
+  readonly runs: Map<string, ContainerRun>;
 }
 
 function podCondition(type: string, status: boolean, time: string, reason?: string, message?: string): Json {
@@ -71,6 +80,27 @@ function initContainerStatuses(pod: KubeObject, state: StageStatus['container'],
     const terminated = { exitCode: 0, reason: 'Completed', startedAt: previous.startedAt ?? time, finishedAt: previous.finishedAt ?? time, containerID };
     return { name, image, imageID: imageId(image), containerID, state: { terminated }, lastState: {}, ready: true, restartCount: 0 };
   });
+}
+
+/** Containers waiting in InvalidImageName. */
+function invalidImages(pod: KubeObject): string[] {
+  return asList(asJson(pod.status).containerStatuses)
+    .filter((status) => asJson(asJson(status.state).waiting).reason === 'InvalidImageName')
+    .map((status) => String(status.name));
+}
+
+/** A starting pod's status with the containers whose image is no valid reference waiting in InvalidImageName (the pod stays Pending). */
+function withInvalidImages(pod: KubeObject): Json {
+  const status = asJson(pod.status);
+  let invalid = false;
+  const containerStatuses = asList(status.containerStatuses).map((entry) => {
+    const image = String(entry.image);
+    const error = imageReferenceError(image);
+    if (!error) return entry;
+    invalid = true;
+    return { name: entry.name, image, imageID: '', state: { waiting: { reason: 'InvalidImageName', message: invalidImageMessage(image, error) } }, lastState: {}, ready: false, restartCount: 0, ...(entry.started === undefined ? {} : { started: false }) };
+  });
+  return invalid ? { ...status, phase: 'Pending', containerStatuses } : status;
 }
 
 /** The status a stage writes on the pod. */
@@ -176,11 +206,19 @@ export function syncPods(client: ControllerClient, clock: KubeletClock, onError:
         ip = asJson(pod.spec).hostNetwork ? node.internalIp : freeIp(node, usedIps);
         usedIps.add(ip);
       }
-      const next = { ...pod, status: podStatus(pod, node, ip, due.status, time) };
-      client.updateStatus(PODS, { ...next, status: (due.status.ready && statusWithReadiness(next, unready, time)) || next.status });
+      const started = { ...pod, status: podStatus(pod, node, ip, due.status, time) };
+      const next = due.status.container === 'running' ? { ...started, status: withInvalidImages(started) } : started;
+      client.updateStatus(PODS, { ...next, status: (due.status.ready && statusWithReadiness(next, [...unready, ...stoppedContainers(next), ...invalidImages(next)], time)) || next.status });
       for (const container of containers) {
         const name = String(container.name);
         const image = String(container.image);
+        const error = due.status.container === 'running' ? imageReferenceError(image) : undefined;
+        if (error) {
+          // image_manager.go EnsureImageExists, then kuberuntime_container.go startContainer.
+          recorder.record(pod, 'Warning', 'InspectFailed', invalidImageMessage(image, error), source, `spec.${String(container.list)}{${name}}`);
+          recorder.record(pod, 'Warning', 'Failed', 'Error: InvalidImageName', source, `spec.${String(container.list)}{${name}}`);
+          continue;
+        }
         for (const event of due.events) {
           if (event === 'Pulling') containerEvent(container, 'Pulling', messages.pulling(image));
           else if (event === 'Pulled') containerEvent(container, 'Pulled', messages.pulled(image, stageDelayMs(due, environment.speed) / 1000));
@@ -200,16 +238,28 @@ export function syncPods(client: ControllerClient, clock: KubeletClock, onError:
         ip = asJson(pod.spec).hostNetwork ? node.internalIp : freeIp(node, usedIps);
         usedIps.add(ip);
       }
-      const context = { faults: environment.faults, recorder, messages, clock, speed: environment.speed, pullDelayMs, time, pullAttempts: environment.pullAttempts };
+      const context = { faults: environment.faults, recorder, messages, clock, speed: environment.speed, pullDelayMs, time, pullAttempts: environment.pullAttempts, kubeVersion: environment.kubeVersion };
       const status = faultyPodStatus(pod, node.internalIp, ip, source, context);
       if (status) client.updateStatus(PODS, { ...pod, status });
       return;
     }
+    // A container whose image is no valid reference never starts: the kubelet fails it on each sync.
+    if (invalidImages(pod).length) return;
+    // A started pod's containers exit, back off and restart as their image and command say.
+    if (containerPhaseOf(pod) === 'running' && !stage && !waitsForAttach(pod)) {
+      const lifecycle = { ...environment, clock, time, source };
+      const status = startedPodStatus(pod, lifecycle);
+      if (status) {
+        client.updateStatus(PODS, { ...pod, status });
+        return;
+      }
+    }
     // Readiness probes: ready, unless what a container waits for is not (pilot-agent's /healthz/ready
     // answers 503 until Envoy has its configuration); recorded as the prober does, on each change.
-    const unready = unreadyByDependency(pod, client);
+    const dependencies = unreadyByDependency(pod, client);
+    const unready = [...dependencies, ...stoppedContainers(pod).filter((name) => !dependencies.includes(name))];
     const probeFailed = () => {
-      for (const name of unready) recorder.record(pod, 'Warning', 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503', source, `spec.containers{${name}}`);
+      for (const name of dependencies) recorder.record(pod, 'Warning', 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503', source, `spec.containers{${name}}`);
     };
     if (asJson(pod.status).phase === 'Running') {
       // Also what makes a pod ready again after its node was not ready.

@@ -8,6 +8,7 @@ import type { Faults } from '../faults/faults';
 import type { EventMessages, EventRecorder, EventSource } from './events';
 import type { KubeletClock } from './kubelet-clock';
 import { hexId } from './naming';
+import { backOffMs, crashLoopMessage } from './container-lifecycle';
 import type { Json } from '../apimachinery/objects';
 import { asJson, asList } from '../apimachinery/objects';
 
@@ -22,17 +23,13 @@ export interface FaultyPodContext {
   readonly time: string;
   /** Pull attempts of containers failing to pull, by `<pod uid>/<container>` (the kubelet keeps them in memory too). */
   readonly pullAttempts: Map<string, number>;
+  readonly kubeVersion: string;
 }
 
 type ContainerPhase = 'creating' | 'pullFailed' | 'pullBackOff' | 'running' | 'crashBackOff';
 
-const FAULT_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'CrashLoopBackOff']);
-
-/** The kubelet's back-off: 10 s doubling to 5 min (real time × speed, at least 0.1 s doubling to 3.2 s). */
-export function backOffMs(attempt: number, speed: number): number {
-  const real = Math.min(10_000 * 2 ** attempt, 300_000) * speed;
-  return Math.max(real, 100 * 2 ** Math.min(attempt, 5));
-}
+/** A pull a fault failed: this module retries it. A crash loop left when its fault goes is container-lifecycle.ts's. */
+const FAULT_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff']);
 
 function phaseOf(status: Json | undefined): ContainerPhase {
   const state = asJson(status?.state);
@@ -52,7 +49,7 @@ function imageId(image: string): string {
 export function isFaultyPod(pod: KubeObject, faults: Faults): boolean {
   const containers = asList(asJson(pod.spec).containers);
   if (containers.some((c) => faults.imagePullErrorFor(String(c.image)) !== undefined || faults.crashLoopFor(pod.metadata.namespace, pod.metadata.name!, String(c.name)))) return true;
-  return asList(asJson(pod.status).containerStatuses).some((status) => FAULT_REASONS.has(String(asJson(asJson(status.state).waiting).reason)) || (Number(status.restartCount ?? 0) > 0 && status.ready !== true));
+  return asList(asJson(pod.status).containerStatuses).some((status) => FAULT_REASONS.has(String(asJson(asJson(status.state).waiting).reason)));
 }
 
 /**
@@ -127,12 +124,11 @@ export function faultyPodStatus(pod: KubeObject, hostIp: string, podIp: string, 
         if (!isDue(`${name}/exit-${restartCount}`, Math.max(pullDelayMs / 2, 50))) return prev;
         event(name, 'Warning', 'BackOff', messages.backOffRestart(pod, name));
         changed = true;
-        const backOff = Math.round(Math.min(10 * 2 ** restartCount, 300));
         return {
           ...base,
           imageID: imageId(image),
           containerID,
-          state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${backOff >= 60 ? `${Math.floor(backOff / 60)}m${backOff % 60}s` : `${backOff}s`} restarting failed container=${name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${uid})` } },
+          state: { waiting: { reason: 'CrashLoopBackOff', message: crashLoopMessage(pod, name, restartCount + 1, context.kubeVersion) } },
           lastState: { terminated: { exitCode: crash.exitCode ?? 1, reason: 'Error', startedAt, finishedAt: time, containerID } },
           ready: false,
           restartCount: restartCount + 1,

@@ -1,7 +1,9 @@
 // A pod's life as data, in the manner of kwok's stages (kubernetes-sigs/kwok
 // kustomize/stage/pod/general): each stage names which pods it applies to, how long after the
 // previous one it comes (at --speed 1), the status it writes and the kubelet's events it records.
-// kubelet.ts interprets the table; pod-faults.ts handles the pods a workload fault holds.
+// kubelet.ts interprets the table; what a started container does next (exit, back off, restart) is
+// container-lifecycle.ts's unless a row here says otherwise; pod-faults.ts handles the pods a
+// workload fault holds.
 import type { KubeObject } from '../apimachinery/kube-object';
 import { asJson, asList } from '../apimachinery/objects';
 import { waitsForAttach } from '../streams/exec-attach';
@@ -67,13 +69,6 @@ export const POD_STAGES: readonly PodStage[] = [
     delayMs: BASE_PULL_DELAY_MS,
     status: { phase: 'Running', container: 'running', ready: true },
     events: ['Pulled', 'Created', 'Started'],
-  },
-  {
-    name: 'pod-complete',
-    selector: { from: 'running', restartPolicyNotIn: ['Always'], waitsForAttach: false },
-    delayMs: BASE_PULL_DELAY_MS / 2,
-    status: { phase: 'Succeeded', container: 'terminated', reason: 'Completed', ready: false, exitCode: 0 },
-    events: [],
   },
 ];
 

@@ -35,6 +35,8 @@ import type { DeleteOptions, DeleteResult, ObjectStorage, RestStorage } from '..
 import type { StreamSubresource } from '../streams/pod-streams';
 import { PodStreams, rejectUpgrade, STREAM_SUBRESOURCES } from '../streams/pod-streams';
 import { servePodLog } from '../subresources/log';
+import { containerOutput, containerShell } from '../controllers/container-exit';
+import { waitsForAttach } from '../streams/exec-attach';
 import { proxyNode, proxyPod, proxyService } from '../subresources/proxy';
 import { review } from './access-review';
 import { authenticate } from './authentication';
@@ -274,6 +276,8 @@ export class ApiServer implements RestStorage {
         now: scope.now,
         existing: (r: ResourceRequest) => existing(scope, r),
         printedBy: (pod: KubeObject, container: string) => this.streams.printedBy(pod, container),
+        // A container started for `kubectl attach` printed what printedBy holds.
+        runOutput: (pod: KubeObject, container: string) => (waitsForAttach(pod) ? [] : containerOutput(pod, container, containerShell(this.streams.network, scope.now))),
         follow: (active: ActiveWatch) => {
           this.watches.add(active);
           return () => this.watches.delete(active);

@@ -19,6 +19,8 @@ export interface PodLogSources {
   existing(req: ResourceRequest): KubeObject;
   /** What attached commands printed in a container. */
   printedBy(pod: KubeObject, container: string): readonly LogLine[];
+  /** What a container's own command printed on a run that ended. */
+  runOutput?(pod: KubeObject, container: string): readonly string[];
   /** Registers a followed log, closed with the server. */
   follow(active: { close(): void }): () => void;
 }
@@ -27,7 +29,8 @@ export function servePodLog(sources: PodLogSources, req: ResourceRequest, reques
   const options = podLogOptions(query);
   const pod = sources.existing(req);
   const crashLog = (container: string) => sources.faults.crashLoopFor(pod.metadata.namespace, pod.metadata.name!, container)?.log ?? [];
-  const lines = podLogLines(pod, options, sources.now(), (container) => sources.printedBy(pod, container), crashLog);
+  const runOutput = (container: string) => sources.runOutput?.(pod, container) ?? [];
+  const lines = podLogLines(pod, options, sources.now(), (container) => sources.printedBy(pod, container), crashLog, runOutput);
   response.writeHead(200, { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' });
   for (const line of lines) response.write(formatLogLine(line, options.timestamps));
   if (!queryFlag(query, 'follow')) {

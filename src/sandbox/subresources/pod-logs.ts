@@ -99,6 +99,8 @@ export function podLogLines(
   printedBy: (container: string) => readonly LogLine[] = () => [],
   /** What a crash-looping container (the crashLoop fault) prints on each run before it exits. */
   crashLog: (container: string) => readonly string[] = () => [],
+  /** What the container's own command printed on a run that ended (container-exit.ts). */
+  runOutput: (container: string) => readonly string[] = () => [],
 ): LogLine[] {
   const { container, status, run } = logContainer(pod, options);
   const started = run.startedAt!;
@@ -110,7 +112,8 @@ export function podLogLines(
   if (container.args?.length) lines.push(`args ${container.args.join(' ')}`);
   for (const port of container.ports ?? []) lines.push(`listening on ${port.protocol ?? 'TCP'} :${port.containerPort}${port.name ? ` (${port.name})` : ''}`);
   lines.push(...crashLog(container.name));
-  let result = [...lines.map((text) => ({ time: started, text })), ...printedBy(container.name)];
+  const printed = run.finishedAt ? runOutput(container.name).map((text) => ({ time: run.finishedAt!, text })) : [];
+  let result = [...lines.map((text) => ({ time: started, text })), ...printedBy(container.name), ...printed];
   if (run.finishedAt) result.push({ time: run.finishedAt, text: `exited with code ${run.exitCode ?? 0} (${run.reason ?? 'Completed'})` });
   else if (status?.ready) result.push({ time: started, text: 'ready' });
   if (options.sinceSeconds !== undefined) {

@@ -6,7 +6,7 @@ import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
 import { eventMessages } from '../../../src/sandbox/controllers/events';
 import { failedSchedulingMessage } from '../../../src/sandbox/controllers/node-health';
 import { nodeAddressing, nodeObject } from '../../../src/sandbox/controllers/nodes';
-import { backOffMs } from '../../../src/sandbox/controllers/pod-faults';
+import { backOffMs } from '../../../src/sandbox/controllers/container-lifecycle';
 import { discoveryDependency, statusWithReadiness } from '../../../src/sandbox/controllers/readiness';
 import { crashLoopRule, imagePullError, isNodeNotReady, isPodOfWorkload } from '../../../src/sandbox/faults/workload-faults';
 
