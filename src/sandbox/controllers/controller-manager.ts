@@ -6,6 +6,8 @@ import type { Faults } from '../faults/faults';
 import type { ObjectStorage, RestStorage } from '../storage/storage';
 import type { ResourceRegistry } from '../apimachinery/resource-registry';
 import { ControllerClient } from '../client/client';
+import { syncCordonTaints } from './cordon-taint';
+import { syncDisruptionBudgets } from './disruption';
 import { syncEndpoints } from './endpoints';
 import { EventRecorder, eventMessages } from './events';
 import type { KubeletClock, KubeletEnvironment } from './kubelet';
@@ -97,6 +99,8 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
       () => syncWorkloads(client, time, onError, recorder, messages, createBackoff),
       () => syncPods(client, clock, onError, environment),
       () => syncEndpoints(client, managedEndpoints, onError),
+      () => syncCordonTaints(client, time),
+      () => syncDisruptionBudgets(client, clock, recorder),
       () => syncMetrics(client, time),
     ]) {
       try {
