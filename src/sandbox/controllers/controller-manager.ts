@@ -16,6 +16,7 @@ import { syncMetrics } from './metrics-server';
 import { syncNodeHealth } from './node-health';
 import { registerNodes } from './nodes';
 import { asJson, asList } from '../apimachinery/objects';
+import { ServiceLoadBalancers } from './service-load-balancer';
 import { CreateBackoff, syncWorkloads } from './workloads';
 
 export interface ControllerManagerOptions {
@@ -29,6 +30,8 @@ export interface ControllerManagerOptions {
   readonly speed: number;
   /** Workload faults (crash loops, image pulls, nodes NotReady); the manager reacts when they change. */
   readonly faults?: Faults;
+  /** Whether LoadBalancer Services get an address, as on a cloud (default); false keeps `<pending>`, as on minikube or kind. */
+  readonly loadBalancers?: boolean;
   readonly now?: () => Date;
   /** Where a failed pass is reported (the pass is retried on the next change). */
   readonly onError?: (error: unknown) => void;
@@ -52,6 +55,7 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
   const recorder = new EventRecorder(client, now, messages.fillsReporting, onError);
   const environment: KubeletEnvironment = { recorder, messages, kubeVersion: options.kubeVersion, faults: options.faults, speed: options.speed, pullAttempts: new Map(), killing: new Set() };
   const managedEndpoints = new Set<string>();
+  const loadBalancers = options.loadBalancers === false ? undefined : new ServiceLoadBalancers(options.speed, recorder);
   const createBackoff = new CreateBackoff(
     () => now().getTime(),
     (delayMs) => {
@@ -101,6 +105,7 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
       () => syncEndpoints(client, managedEndpoints, onError),
       () => syncCordonTaints(client, time),
       () => syncDisruptionBudgets(client, clock, recorder),
+      () => loadBalancers?.sync(client, clock),
       () => syncMetrics(client, time),
     ]) {
       try {
@@ -156,7 +161,7 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
     schedule();
   }
   try {
-    registerNodes(client, options.nodes, options.kubeVersion, now().toISOString().replace(/\.\d+Z$/, 'Z'));
+    registerNodes(client, options.nodes, options.kubeVersion, now().toISOString().replace(/\.\d+Z$/, 'Z'), options.loadBalancers !== false);
   } catch (error) {
     onError(error);
   }
