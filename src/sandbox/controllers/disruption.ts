@@ -7,13 +7,12 @@
 import type { KubeObject } from '../apimachinery/kube-object';
 import type { Resource } from '../client/client';
 import type { ControllerClient } from '../client/client';
-import { DEPLOYMENTS, PODS, REPLICA_SETS, STATEFUL_SETS } from '../client/client';
+import { DEPLOYMENTS, PDBS, PODS, REPLICA_SETS, STATEFUL_SETS } from '../client/client';
 import type { Json } from '../apimachinery/objects';
 import { asJson, isPodReady, sameJson, selectorMatches } from '../apimachinery/objects';
 import type { EventRecorder } from './events';
 import type { KubeletClock } from './kubelet-clock';
 
-export const PDBS: Resource = { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets' };
 const REPLICATION_CONTROLLERS: Resource = { group: '', version: 'v1', resource: 'replicationcontrollers' };
 
 /** How long a pod the eviction subresource approved is not counted healthy while it is deleted (DeletionTimeout). */

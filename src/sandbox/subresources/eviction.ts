@@ -8,8 +8,7 @@ import type { Json } from '../apimachinery/objects';
 import { asJson, isPodTerminated, selectorMatches } from '../apimachinery/objects';
 import type { ResourceRegistry } from '../apimachinery/resource-registry';
 import { badRequest, StatusError } from '../apimachinery/status-error';
-import { ControllerClient } from '../client/client';
-import { PDBS } from '../controllers/disruption';
+import { ControllerClient, PDBS } from '../client/client';
 import type { ObjectStorage, RestStorage } from '../storage/storage';
 
 /** What an eviction reads and writes through: the server's storage, and its DELETE of the pod. */
