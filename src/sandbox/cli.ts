@@ -1,6 +1,6 @@
 // `npm run sandbox -- [--port N] [--kubeconfig FILE [--force]] [--state DIR] [--kube-version v1.13.7]
-//   [--faults FILE] [--nodes 3] [--speed 1]` (`--nodes 0`: a bare API server; `--speed 0`: pods start
-//   at once). An existing kubeconfig FILE gets the sandbox's context merged in, others kept; `--force`
+//   [--faults FILE] [--nodes 3] [--speed 1] [--no-load-balancer]` (`--nodes 0`: a bare API server;
+//   `--speed 0`: pods start at once; `--no-load-balancer`: LoadBalancer Services stay `<pending>`). An existing kubeconfig FILE gets the sandbox's context merged in, others kept; `--force`
 //   replaces a FILE that is not a kubeconfig.
 // Prints `ready <url>` once it serves; stops cleanly on SIGINT/SIGTERM.
 import * as fs from 'node:fs';
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
       faults: { type: 'string' },
       nodes: { type: 'string', default: '3' },
       speed: { type: 'string', default: '1' },
+      'no-load-balancer': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
     faults,
     nodes,
     speed,
+    loadBalancers: !values['no-load-balancer'],
   });
   // One write: whoever waits for `ready` sees the lines about the kubeconfig with it.
   const lines = [`ready ${sandbox.url}`, `kubeconfig ${kubeconfigPath}`];

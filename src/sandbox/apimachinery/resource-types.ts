@@ -15,7 +15,7 @@ export interface ResourceType {
   readonly shortNames: readonly string[];
   readonly categories: readonly string[];
   readonly verbs: readonly string[];
-  readonly subresources: readonly ('status' | 'scale' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy' | 'binding')[];
+  readonly subresources: readonly ('status' | 'scale' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy' | 'binding' | 'eviction')[];
   /** Create-only kinds (reviews) are answered, not stored. */
   readonly isReview?: boolean;
   /** Set for resources that a CustomResourceDefinition defines. */
@@ -71,7 +71,7 @@ export const BUILTIN_RESOURCE_TYPES: readonly ResourceType[] = [
   define({ versions: ['v1'], resource: 'nodes', kind: 'Node', namespaced: false, shortNames: ['no'], subresources: ['status', 'proxy'] }),
   define({ versions: ['v1'], resource: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', shortNames: ['pvc'], subresources: ['status'] }),
   define({ versions: ['v1'], resource: 'persistentvolumes', kind: 'PersistentVolume', namespaced: false, shortNames: ['pv'], subresources: ['status'] }),
-  define({ versions: ['v1'], resource: 'pods', kind: 'Pod', shortNames: ['po'], categories: ['all'], subresources: ['status', 'log', 'exec', 'attach', 'portforward', 'proxy', 'binding'] }),
+  define({ versions: ['v1'], resource: 'pods', kind: 'Pod', shortNames: ['po'], categories: ['all'], subresources: ['status', 'log', 'exec', 'attach', 'portforward', 'proxy', 'binding', 'eviction'] }),
   define({ versions: ['v1'], resource: 'podtemplates', kind: 'PodTemplate' }),
   define({ versions: ['v1'], resource: 'replicationcontrollers', kind: 'ReplicationController', shortNames: ['rc'], categories: ['all'], subresources: ['status', 'scale'] }),
   define({ versions: ['v1'], resource: 'resourcequotas', kind: 'ResourceQuota', shortNames: ['quota'], subresources: ['status'] }),

@@ -22,6 +22,7 @@ export const REPLICA_SETS: Resource = { group: 'apps', version: 'v1', resource: 
 export const STATEFUL_SETS: Resource = { group: 'apps', version: 'v1', resource: 'statefulsets' };
 export const DAEMON_SETS: Resource = { group: 'apps', version: 'v1', resource: 'daemonsets' };
 export const JOBS: Resource = { group: 'batch', version: 'v1', resource: 'jobs' };
+export const PDBS: Resource = { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets' };
 export const HPAS: Resource = { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers' };
 
 export class ControllerClient {

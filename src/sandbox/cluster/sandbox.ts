@@ -59,6 +59,10 @@ export interface SandboxOptions {
   log?: (line: string) => void;
   /** Multiplies the simulated delays (image pulls, job runs); 0 starts pods at once. Default 1. */
   speed?: number;
+  /** false: no cloud load balancer, so LoadBalancer Services keep EXTERNAL-IP `<pending>` (as minikube
+   *  and kind) and nodes carry no cloud providerID. Default true: an address from 203.0.113.0/24 after
+   *  about 60 s × speed, as on GKE. */
+  loadBalancers?: boolean;
 }
 
 export interface Sandbox {
@@ -185,7 +189,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stateLog?.compact();
   }
   const controllers: ControllerManager | undefined = options.nodes
-    ? startControllerManager({ api, store, registry, kubeVersion, nodes: options.nodes, speed: options.speed ?? 1, faults })
+    ? startControllerManager({ api, store, registry, kubeVersion, nodes: options.nodes, speed: options.speed ?? 1, faults, loadBalancers: options.loadBalancers })
     : undefined;
 
   const sockets = new Set<Socket>();

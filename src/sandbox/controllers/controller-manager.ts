@@ -8,6 +8,8 @@ import { containerShell } from './container-exit';
 import type { ObjectStorage, RestStorage } from '../storage/storage';
 import type { ResourceRegistry } from '../apimachinery/resource-registry';
 import { ControllerClient } from '../client/client';
+import { syncCordonTaints } from './cordon-taint';
+import { syncDisruptionBudgets } from './disruption';
 import { syncEndpoints } from './endpoints';
 import { EventRecorder, eventMessages } from './events';
 import type { KubeletClock, KubeletEnvironment } from './kubelet';
@@ -16,6 +18,7 @@ import { syncMetrics } from './metrics-server';
 import { syncNodeHealth } from './node-health';
 import { registerNodes } from './nodes';
 import { asJson, asList } from '../apimachinery/objects';
+import { ServiceLoadBalancers } from './service-load-balancer';
 import { CreateBackoff, syncWorkloads } from './workloads';
 import { syncJobs } from './jobs';
 import { CronJobController } from './cronjobs';
@@ -32,6 +35,8 @@ export interface ControllerManagerOptions {
   readonly speed: number;
   /** Workload faults (crash loops, image pulls, nodes NotReady); the manager reacts when they change. */
   readonly faults?: Faults;
+  /** Whether LoadBalancer Services get an address, as on a cloud (default); false keeps `<pending>`, as on minikube or kind. */
+  readonly loadBalancers?: boolean;
   readonly now?: () => Date;
   /** Where a failed pass is reported (the pass is retried on the next change). */
   readonly onError?: (error: unknown) => void;
@@ -56,6 +61,7 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
   const shell = containerShell(new ClusterNetwork(options.store, options.registry, options.faults ?? new Faults()), now);
   const environment: KubeletEnvironment = { recorder, messages, kubeVersion: options.kubeVersion, faults: options.faults, speed: options.speed, pullAttempts: new Map(), killing: new Set(), shell, runs: new Map() };
   const managedEndpoints = new Set<string>();
+  const loadBalancers = options.loadBalancers === false ? undefined : new ServiceLoadBalancers(options.speed, recorder);
   const createBackoff = new CreateBackoff(
     () => now().getTime(),
     (delayMs) => {
@@ -107,6 +113,9 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
       () => syncJobs({ client, recorder, kubeVersion: options.kubeVersion, wake }, time, onError),
       () => syncPods(client, clock, onError, environment),
       () => syncEndpoints(client, managedEndpoints, onError),
+      () => syncCordonTaints(client, time),
+      () => syncDisruptionBudgets(client, clock, recorder),
+      () => loadBalancers?.sync(client, clock),
       () => syncMetrics(client, time),
     ]) {
       try {
@@ -163,7 +172,7 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
     schedule();
   }
   try {
-    registerNodes(client, options.nodes, options.kubeVersion, now().toISOString().replace(/\.\d+Z$/, 'Z'));
+    registerNodes(client, options.nodes, options.kubeVersion, now().toISOString().replace(/\.\d+Z$/, 'Z'), options.loadBalancers !== false);
   } catch (error) {
     onError(error);
   }

@@ -20,7 +20,7 @@ import { create } from '../handlers/create';
 import { deleteCollection, deleteResource } from '../handlers/delete';
 import { getObject, listObjects } from '../handlers/get';
 import { patch } from '../handlers/patch';
-import { readBody } from '../handlers/request-body';
+import { parseObject, readBody } from '../handlers/request-body';
 import { decodeBody, decodePatchBody } from '../handlers/decode-body';
 import { negotiateOutput, requestBodyAsJson } from '../handlers/negotiation';
 import { respondObject, writeJson } from '../handlers/response-writers';
@@ -34,6 +34,7 @@ import { OpenApiService, writeWarnings } from '../openapi';
 import type { DeleteOptions, DeleteResult, ObjectStorage, RestStorage } from '../storage/storage';
 import type { StreamSubresource } from '../streams/pod-streams';
 import { PodStreams, rejectUpgrade, STREAM_SUBRESOURCES } from '../streams/pod-streams';
+import { evictPod } from '../subresources/eviction';
 import { servePodLog } from '../subresources/log';
 import { containerOutput, containerShell } from '../controllers/container-exit';
 import { waitsForAttach } from '../streams/exec-attach';
@@ -70,6 +71,7 @@ const SUBRESOURCE_VERBS: Record<string, readonly string[]> = {
   finalize: ['update'],
   log: ['get'],
   binding: ['create'],
+  eviction: ['create'],
   exec: ['get', 'create'],
   attach: ['get', 'create'],
   portforward: ['get', 'create'],
@@ -285,6 +287,13 @@ export class ApiServer implements RestStorage {
       };
       servePodLog(sources, req, request, response, query);
       return;
+    }
+    if (req.subresource === 'eviction' && req.type.resource === 'pods') {
+      const pod = existing(scope, req);
+      const body = parseObject(requestBodyAsJson(await readBody(request), request.headers['content-type']));
+      const deletePod = (options: Record<string, unknown>) => deleteResource(scope, req, JSON.stringify(options), query);
+      const [code, status] = evictPod({ store: scope.store, registry: scope.registry, api: this, now: scope.now, userAgent: req.userAgent, deletePod }, pod, body, query);
+      return writeJson(response, code, status);
     }
     if (req.type.isReview) {
       const body = await readBody(request);

@@ -20,6 +20,8 @@ const SUBRESOURCES: Record<string, (type: ResourceType) => SubresourceInfo> = {
   portforward: () => ({ kind: 'PodPortForwardOptions', verbs: ['create', 'get'] }),
   proxy: (type) => ({ kind: `${type.kind}ProxyOptions`, verbs: ['create', 'delete', 'get', 'patch', 'update'] }),
   binding: () => ({ kind: 'Binding', verbs: ['create'] }),
+  // policy/v1beta1 until EvictionREST answered policy/v1 (1.22, pkg/registry/core/pod/storage/eviction.go).
+  eviction: (type) => ({ kind: 'Eviction', group: 'policy', version: (type.release ?? Infinity) >= 22 ? 'v1' : 'v1beta1', verbs: ['create'] }),
 };
 
 export function apiVersions(serverAddress: string): object {
