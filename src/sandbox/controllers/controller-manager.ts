@@ -14,7 +14,12 @@ import { syncMetrics } from './metrics-server';
 import { syncNodeHealth } from './node-health';
 import { registerNodes } from './nodes';
 import { asJson, asList } from '../apimachinery/objects';
+import type { Reporter } from './workloads';
 import { CreateBackoff, syncWorkloads } from './workloads';
+import { syncDaemonSets } from './daemonsets';
+import { syncDeployments } from './deployments';
+import { syncReplicaSets } from './replica-sets';
+import { syncStatefulSets } from './statefulsets';
 
 export interface ControllerManagerOptions {
   readonly api: RestStorage;
@@ -90,10 +95,16 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
     },
   };
 
+  const reporter: Reporter = { recorder, messages, createBackoff };
+
   const pass = (): void => {
     const time = now().toISOString().replace(/\.\d+Z$/, 'Z');
     for (const step of [
       () => options.faults && syncNodeHealth(client, options.faults, recorder, time),
+      () => syncDeployments(client, time, onError, reporter),
+      () => syncReplicaSets(client, time, onError, reporter),
+      () => syncStatefulSets(client, onError, reporter),
+      () => syncDaemonSets(client, onError, reporter),
       () => syncWorkloads(client, time, onError, recorder, messages, createBackoff),
       () => syncPods(client, clock, onError, environment),
       () => syncEndpoints(client, managedEndpoints, onError),
