@@ -167,4 +167,129 @@ describe('sandbox rollouts, as kubectl shows them', () => {
       else if (event.replicas > 0) assert.equal(oldCurrent.get(old.name), 0, `new pods wanted while old ones ran:\n${watch.output()}`);
     }
   });
+
+  /** `kubectl get po -w --output-watch-events` lines: event type, pod name, Ready, deletionTimestamp. */
+  const POD_EVENT = 'jsonpath={.type} {.object.metadata.name} {.object.status.conditions[?(@.type=="Ready")].status} {.object.metadata.deletionTimestamp}{"\\n"}';
+  const podEvents = (output: string) =>
+    output
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [type, name, ready, deleting] = line.split(' ');
+        return { type, name, isReady: ready === 'True', isDeleting: Boolean(deleting) };
+      });
+  const statefulSet = (name: string, policy: string) => `apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: ${name} }
+spec:
+  serviceName: ${name}
+  replicas: 3
+  podManagementPolicy: ${policy}
+  selector: { matchLabels: { app: ${name} } }
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec:
+      containers: [{ name: nginx, image: "nginx:1.14" }]
+`;
+
+  const apply = async (manifest: string): Promise<void> => {
+    const { code, stderr } = await cluster.kubectl(['apply', '-f', '-'], { stdin: manifest });
+    assert.equal(code, 0, stderr);
+  };
+  /** The index of the first event that matches, -1 when none does. */
+  const firstIndex = (events: ReturnType<typeof podEvents>, check: (event: ReturnType<typeof podEvents>[number]) => boolean): number => events.findIndex(check);
+
+  test('an OrderedReady StatefulSet creates each pod once the one before is Ready, and removes them from the top', async () => {
+    const watch = cluster.followKubectl(['get', 'po', '-l', 'app=ordered', '-w', '--output-watch-events', '-o', POD_EVENT]);
+    try {
+      await apply(statefulSet('ordered', 'OrderedReady'));
+      await watch.until(/^\S+ ordered-2 True $/m);
+      await kubectlOk(['scale', 'sts/ordered', '--replicas=1']);
+      await watch.until(/^DELETED ordered-1 /m);
+    } finally {
+      watch.kill();
+    }
+    const events = podEvents(watch.output());
+    for (const ordinal of [1, 2]) {
+      const created = firstIndex(events, (event) => event.name === `ordered-${ordinal}`);
+      const previousReady = firstIndex(events, (event) => event.name === `ordered-${ordinal - 1}` && event.isReady);
+      assert.ok(previousReady >= 0 && previousReady < created, `ordered-${ordinal} came before ordered-${ordinal - 1} was Ready:\n${watch.output()}`);
+    }
+    const topGone = firstIndex(events, (event) => event.type === 'DELETED' && event.name === 'ordered-2');
+    const nextTouched = firstIndex(events, (event) => event.name === 'ordered-1' && (event.isDeleting || event.type === 'DELETED'));
+    assert.ok(topGone >= 0 && topGone < nextTouched, `ordered-1 was deleted before ordered-2 was gone:\n${watch.output()}`);
+    assert.ok(!events.some((event) => event.name === 'ordered-0' && event.type === 'DELETED'));
+  });
+
+  test('a Parallel StatefulSet creates all its pods at once', async () => {
+    const watch = cluster.followKubectl(['get', 'po', '-l', 'app=parallel', '-w', '--output-watch-events', '-o', POD_EVENT]);
+    try {
+      await apply(statefulSet('parallel', 'Parallel'));
+      await kubectlOk(['rollout', 'status', 'sts/parallel', '--timeout=30s']);
+      await watch.until(/^\S+ parallel-2 True $/m);
+    } finally {
+      watch.kill();
+    }
+    const events = podEvents(watch.output());
+    const lastCreated = Math.max(...[0, 1, 2].map((ordinal) => firstIndex(events, (event) => event.name === `parallel-${ordinal}`)));
+    const firstReady = firstIndex(events, (event) => event.isReady);
+    assert.ok(lastCreated < firstReady, `a pod waited for another to be Ready:\n${watch.output()}`);
+  });
+
+  test('a StatefulSet rolls a new template out from the highest ordinal down, with ControllerRevisions behind history and undo', async () => {
+    await apply(statefulSet('rolling', 'OrderedReady'));
+    await kubectlOk(['rollout', 'status', 'sts/rolling', '--timeout=30s']);
+    const first = await kubectlOk(['get', 'sts', 'rolling', '-o', 'jsonpath={.status.currentRevision}']);
+    assert.match(first, /^rolling-[bcdfghjklmnpqrstvwxz2456789]{8,10}$/);
+    const revision = JSON.parse(await kubectlOk(['get', 'controllerrevision', first, '-o', 'json'])) as { revision: number; data: { spec: { template: { $patch: string } } } };
+    assert.equal(revision.revision, 1);
+    assert.equal(revision.data.spec.template.$patch, 'replace');
+
+    const watch = cluster.followKubectl(['get', 'po', '-l', 'app=rolling', '-w', '--output-watch-events', '-o', POD_EVENT]);
+    try {
+      await watch.until(/^\S+ rolling-2 True $/m);
+      await kubectlOk(['set', 'image', 'sts/rolling', 'nginx=nginx:1.15']);
+      await kubectlOk(['rollout', 'status', 'sts/rolling', '--timeout=30s']);
+      await watch.until(/^DELETED rolling-0 /m);
+    } finally {
+      watch.kill();
+    }
+    const deleted = podEvents(watch.output()).filter((event) => event.type === 'DELETED').map((event) => event.name);
+    assert.deepEqual(deleted, ['rolling-2', 'rolling-1', 'rolling-0']);
+    const status = JSON.parse(await kubectlOk(['get', 'sts', 'rolling', '-o', 'jsonpath={.status}'])) as { currentRevision: string; updateRevision: string; updatedReplicas: number };
+    assert.equal(status.currentRevision, status.updateRevision);
+    assert.notEqual(status.updateRevision, first);
+
+    const history = await kubectlOk(['rollout', 'history', 'sts/rolling']);
+    assert.match(history, /^1\s+<none>\n2\s+<none>$/m);
+    await kubectlOk(['rollout', 'undo', 'sts/rolling']);
+    await kubectlOk(['rollout', 'status', 'sts/rolling', '--timeout=30s']);
+    assert.equal(await kubectlOk(['get', 'sts', 'rolling', '-o', 'jsonpath={.status.updateRevision}']), first, 'undo goes back to the first revision');
+    assert.match(await kubectlOk(['rollout', 'history', 'sts/rolling']), /^2\s+<none>\n3\s+<none>$/m);
+  });
+
+  test('a DaemonSet keeps a ControllerRevision per template, so rollout history and undo work', async () => {
+    await apply(`apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: agent }
+spec:
+  selector: { matchLabels: { app: agent } }
+  template:
+    metadata: { labels: { app: agent } }
+    spec:
+      containers: [{ name: agent, image: "fluent/fluentd:v1.3" }]
+`);
+    await kubectlOk(['rollout', 'status', 'ds/agent', '--timeout=30s']);
+    await kubectlOk(['set', 'image', 'ds/agent', 'agent=fluent/fluentd:v1.4']);
+    await kubectlOk(['rollout', 'status', 'ds/agent', '--timeout=30s']);
+    assert.match(await kubectlOk(['rollout', 'history', 'ds/agent']), /^1\s+<none>\n2\s+<none>$/m);
+    const hash = await kubectlOk(['get', 'po', '-l', 'app=agent', '-o', 'jsonpath={.items[0].metadata.labels.controller-revision-hash}']);
+    assert.equal(await kubectlOk(['get', 'controllerrevision', `agent-${hash}`, '-o', 'jsonpath={.revision}']), '2');
+
+    await kubectlOk(['rollout', 'undo', 'ds/agent']);
+    await kubectlOk(['rollout', 'status', 'ds/agent', '--timeout=30s']);
+    assert.equal(await kubectlOk(['get', 'ds', 'agent', '-o', 'jsonpath={.spec.template.spec.containers[0].image}']), 'fluent/fluentd:v1.3');
+    assert.match(await kubectlOk(['rollout', 'history', 'ds/agent']), /^2\s+<none>\n3\s+<none>$/m);
+  });
 });

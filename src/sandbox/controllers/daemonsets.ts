@@ -1,8 +1,12 @@
-// The DaemonSet controller: one pod per node.
+// The DaemonSet controller: one pod per node, and a ControllerRevision per template
+// (`<ds>-<pod-template-hash>`, labelled controller-revision-hash as its pods are) so that
+// `kubectl rollout history ds/…` and `rollout undo` work (kubernetes v1.13
+// pkg/controller/daemon/update.go constructHistory, cleanupHistory).
 import type { KubeObject } from '../apimachinery/kube-object';
 import { asJson, isPodActive, isPodReady } from '../apimachinery/objects';
 import type { ControllerClient } from '../client/client';
 import { DAEMON_SETS, NODES, PODS } from '../client/client';
+import { daemonSetRevision, ownedRevisions, truncateHistory } from './controller-revisions';
 import { podTemplateHash } from './naming';
 import type { Reporter } from './workloads';
 import { each, ownedPods, podFromTemplate, writeStatus } from './workloads';
@@ -13,7 +17,9 @@ function syncDaemonSet(client: ControllerClient, ds: KubeObject, { recorder }: R
   const source = { component: 'daemonset-controller' };
   const nodes = client.list(NODES).map((node) => node.metadata.name!);
   const pods = ownedPods(client, ds).filter(isPodActive);
-  const hash = podTemplateHash(spec.template);
+  const hash = podTemplateHash(spec.template, Number(asJson(ds.status).collisionCount ?? 0));
+  const revisions = ownedRevisions(client, ds);
+  const revision = daemonSetRevision(client, ds, hash, revisions);
   for (const pod of pods) {
     if (!nodes.includes(String(asJson(pod.spec).nodeName)) || pod.metadata.labels?.['controller-revision-hash'] !== hash) {
       client.delete(PODS, pod);
@@ -35,10 +41,13 @@ function syncDaemonSet(client: ControllerClient, ds: KubeObject, { recorder }: R
     desiredNumberScheduled: nodes.length,
     numberReady: ready,
     observedGeneration: ds.metadata.generation,
-    updatedNumberScheduled: current.length,
+    updatedNumberScheduled: current.filter((pod) => pod.metadata.labels?.['controller-revision-hash'] === hash).length,
     numberAvailable: ready,
     ...(nodes.length - ready > 0 ? { numberUnavailable: nodes.length - ready } : {}),
   });
+  const hashesInUse = new Set(current.map((pod) => pod.metadata.labels?.['controller-revision-hash']));
+  const inUse = revisions.filter((old) => hashesInUse.has(old.metadata.labels?.['controller-revision-hash'])).map((old) => old.metadata.name!);
+  truncateHistory(client, ds, revisions, new Set([revision.metadata.name!, ...inUse]));
 }
 
 export function syncDaemonSets(client: ControllerClient, onError: (error: unknown) => void, reporter: Reporter): void {
