@@ -168,6 +168,28 @@ describe('sandbox rollouts, as kubectl shows them', () => {
     }
   });
 
+  test('an extensions/v1beta1 Deployment gets that API\'s defaults: surge and unavailable 1, no deadline, all history kept', async () => {
+    const { code, stderr } = await cluster.kubectl(['apply', '-f', '-'], {
+      stdin: `apiVersion: extensions/v1beta1
+kind: Deployment
+metadata: { name: legacy }
+spec:
+  template:
+    metadata: { labels: { app: legacy } }
+    spec:
+      containers: [{ name: nginx, image: "nginx:1.14" }]
+`,
+    });
+    assert.equal(code, 0, stderr);
+    await kubectlOk(['rollout', 'status', 'deploy/legacy', '--timeout=30s']);
+    const spec = JSON.parse(await kubectlOk(['get', 'deploy', 'legacy', '-o', 'jsonpath={.spec}'])) as Record<string, unknown>;
+    assert.deepEqual(spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 1 } });
+    assert.equal(spec.revisionHistoryLimit, 2147483647);
+    assert.equal(spec.progressDeadlineSeconds, 2147483647);
+    // Without a deadline the controller keeps no Progressing condition (HasProgressDeadline).
+    assert.equal(await kubectlOk(['get', 'deploy', 'legacy', '-o', 'jsonpath={.status.conditions[*].type}']), 'Available');
+  });
+
   /** `kubectl get po -w --output-watch-events` lines: event type, pod name, Ready, deletionTimestamp. */
   const POD_EVENT = 'jsonpath={.type} {.object.metadata.name} {.object.status.conditions[?(@.type=="Ready")].status} {.object.metadata.deletionTimestamp}{"\\n"}';
   const podEvents = (output: string) =>
