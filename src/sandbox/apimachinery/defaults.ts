@@ -74,11 +74,18 @@ export function applyDefaults(obj: KubeObject, group: string): void {
       break;
     }
     case 'apps/Deployment':
-    case 'extensions/Deployment':
       setDefault(spec, 'replicas', 1);
       setDefault(spec, 'revisionHistoryLimit', 10);
       setDefault(spec, 'progressDeadlineSeconds', 600);
       setDefault(spec, 'strategy', { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } });
+      defaultTemplate(spec);
+      break;
+    case 'extensions/Deployment':
+      // pkg/apis/extensions/v1beta1/defaults.go (v1.13): 1 and 1, no deadline, every old ReplicaSet kept.
+      setDefault(spec, 'replicas', 1);
+      setDefault(spec, 'revisionHistoryLimit', 2147483647);
+      setDefault(spec, 'progressDeadlineSeconds', 2147483647);
+      setDefault(spec, 'strategy', { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 1 } });
       defaultTemplate(spec);
       break;
     case 'apps/ReplicaSet':

@@ -23,6 +23,11 @@ import { CreateBackoff, syncWorkloads } from './workloads';
 import { syncJobs } from './jobs';
 import { CronJobController } from './cronjobs';
 import { WakeTimer } from './wake-timer';
+import type { Reporter } from './workloads';
+import { syncDaemonSets } from './daemonsets';
+import { syncDeployments } from './deployments';
+import { syncReplicaSets } from './replica-sets';
+import { syncStatefulSets } from './statefulsets';
 
 export interface ControllerManagerOptions {
   readonly api: RestStorage;
@@ -104,11 +109,17 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
     },
   };
 
+  const reporter: Reporter = { recorder, messages, createBackoff };
+
   const pass = (): void => {
     const time = now().toISOString().replace(/\.\d+Z$/, 'Z');
     for (const step of [
       () => options.faults && syncNodeHealth(client, options.faults, recorder, time),
-      () => syncWorkloads(client, time, onError, recorder, messages, createBackoff),
+      () => syncDeployments(client, time, onError, reporter),
+      () => syncReplicaSets(client, time, onError, reporter),
+      () => syncStatefulSets(client, onError, reporter),
+      () => syncDaemonSets(client, onError, reporter),
+      () => syncWorkloads(client, onError),
       () => cronJobs.sync(now(), onError),
       () => syncJobs({ client, recorder, kubeVersion: options.kubeVersion, wake }, time, onError),
       () => syncPods(client, clock, onError, environment),

@@ -7,7 +7,7 @@ import { endpointSubsets, resolvePorts } from '../../../src/sandbox/controllers/
 import { fnv32a, gkeNodeNames, podTemplateHash, safeEncodeString } from '../../../src/sandbox/controllers/naming';
 import { nodeAddressing, nodeObject } from '../../../src/sandbox/controllers/nodes';
 import { selectorMatches } from '../../../src/sandbox/apimachinery/objects';
-import { deploymentStatus } from '../../../src/sandbox/controllers/workloads';
+import { deploymentStatus } from '../../../src/sandbox/controllers/deployment-status';
 
 const SAFE = /^[bcdfghjklmnpqrstvwxz2456789]+$/;
 
@@ -59,10 +59,10 @@ describe('label selectors', () => {
   });
 });
 
-const rs = (name: string, status: Record<string, number>): KubeObject => ({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name }, status });
+const rs = (name: string, status: Record<string, number>): KubeObject => ({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name }, spec: { replicas: status.replicas }, status });
 
 describe('deployment status', () => {
-  const deployment: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'istio-pilot', generation: 2 }, spec: { replicas: 2 } };
+  const deployment: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'istio-pilot', generation: 2 }, spec: { replicas: 2, progressDeadlineSeconds: 600 } };
 
   test('a rolled-out deployment is Available with NewReplicaSetAvailable', () => {
     const current = rs('istio-pilot-68f587df5d', { replicas: 2, readyReplicas: 2, availableReplicas: 2 });
@@ -93,7 +93,7 @@ describe('deployment status', () => {
   });
 
   test('a single-replica deployment without a ready pod does not have minimum availability', () => {
-    const single: KubeObject = { ...deployment, spec: { replicas: 1 } };
+    const single: KubeObject = { ...deployment, spec: { replicas: 1, progressDeadlineSeconds: 600 } };
     const current = rs('istio-pilot-68f587df5d', { replicas: 1 });
     const status = deploymentStatus(single, current, [current], '2019-07-01T00:00:00Z');
     assert.equal(status.unavailableReplicas, 1);
