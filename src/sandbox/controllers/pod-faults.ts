@@ -10,6 +10,7 @@ import type { KubeletClock } from './kubelet-clock';
 import { hexId } from './naming';
 import type { Json } from '../apimachinery/objects';
 import { asJson, asList } from '../apimachinery/objects';
+import { podQosClass } from './qos';
 
 export interface FaultyPodContext {
   readonly faults: Faults;
@@ -169,6 +170,6 @@ export function faultyPodStatus(pod: KubeObject, hostIp: string, podIp: string, 
     podIPs: [{ ip: podIp }],
     startTime: previous.startTime ?? time,
     containerStatuses: statuses,
-    qosClass: previous.qosClass ?? 'BestEffort',
+    qosClass: previous.qosClass ?? podQosClass(pod),
   };
 }
