@@ -8,48 +8,20 @@
 // token controller (`--nodes 0`).
 import type { KubeObject } from '../apimachinery/kube-object';
 import { asJson, asList } from '../apimachinery/objects';
+import { randomName, referencedToken } from '../apimachinery/service-account-token';
 import { StatusError } from '../apimachinery/status-error';
-import { SAFE_ALPHABET } from '../controllers/naming';
 import type { ObjectStorage } from '../storage/storage';
 import type { AdmissionAttributes, AdmissionPlugin } from './admission';
 
 export const DEFAULT_SERVICE_ACCOUNT = 'default';
 export const TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
-export const SERVICE_ACCOUNT_TOKEN_TYPE = 'kubernetes.io/service-account-token';
-export const SERVICE_ACCOUNT_NAME_KEY = 'kubernetes.io/service-account.name';
-export const SERVICE_ACCOUNT_UID_KEY = 'kubernetes.io/service-account.uid';
 const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
-
-/** serviceaccount.IsServiceAccountToken: a token Secret of this account (name and uid). */
-export function isTokenOf(secret: KubeObject, account: KubeObject): boolean {
-  const annotations = secret.metadata.annotations ?? {};
-  return (
-    secret.type === SERVICE_ACCOUNT_TOKEN_TYPE &&
-    annotations[SERVICE_ACCOUNT_NAME_KEY] === account.metadata.name &&
-    (!annotations[SERVICE_ACCOUNT_UID_KEY] || annotations[SERVICE_ACCOUNT_UID_KEY] === account.metadata.uid)
-  );
-}
-
-/** getReferencedServiceAccountToken: the first of the account's `secrets` that is one of its tokens. */
-export function referencedToken(getSecret: (namespace: string | undefined, name: string) => KubeObject | undefined, account: KubeObject): string | undefined {
-  for (const reference of asList(account.secrets)) {
-    const name = String(reference.name ?? '');
-    const secret = name ? getSecret(account.metadata.namespace, name) : undefined;
-    if (secret && isTokenOf(secret, account)) return name;
-  }
-  return undefined;
-}
 
 /** admission.NewForbidden: before the name is generated, a pod is named by its generateName. */
 function forbidden(pod: KubeObject, reason: string): StatusError {
   const { name, generateName } = pod.metadata;
   const shown = generateName && name?.startsWith(generateName) && name.length === generateName.length + 5 ? generateName : (name ?? generateName ?? '');
   return new StatusError(403, 'Forbidden', `pods "${shown}" is forbidden: ${reason}`, { name: shown, kind: 'pods' });
-}
-
-/** names.SimpleNameGenerator's five characters. */
-export function randomName(length = 5): string {
-  return Array.from({ length }, () => SAFE_ALPHABET[Math.floor(Math.random() * SAFE_ALPHABET.length)]).join('');
 }
 
 function shouldAutomount(account: KubeObject, spec: Record<string, unknown>): boolean {

@@ -14,7 +14,7 @@ import {
   SERVICE_ACCOUNT_NAME_KEY,
   SERVICE_ACCOUNT_TOKEN_TYPE,
   SERVICE_ACCOUNT_UID_KEY,
-} from '../admission/service-account';
+} from '../apimachinery/service-account-token';
 import type { ControllerClient, Resource } from '../client/client';
 
 export const SERVICE_ACCOUNTS: Resource = { group: '', version: 'v1', resource: 'serviceaccounts' };
