@@ -28,6 +28,20 @@ function defaultPodSpec(spec: Json): void {
   }
 }
 
+/** SetDefaults_Pod (v1.13 pkg/apis/core/v1/defaults.go): a limit without its request asks for the limit. Pods only, not templates. */
+function defaultRequestsToLimits(spec: Json): void {
+  for (const list of ['initContainers', 'containers']) {
+    for (const container of (spec[list] as Json[] | undefined) ?? []) {
+      const resources = object(container.resources);
+      const limits = object(resources.limits);
+      if (resources.limits === undefined || resources.limits === null) continue;
+      const requests = object(resources.requests);
+      for (const [name, quantity] of Object.entries(limits)) setDefault(requests, name, quantity);
+      resources.requests = requests;
+    }
+  }
+}
+
 function defaultTemplate(spec: Json): void {
   const template = object(spec.template);
   const podSpec = object(template.spec);
@@ -58,6 +72,7 @@ export function applyDefaults(obj: KubeObject, group: string): void {
   switch (`${group}/${obj.kind}`) {
     case '/Pod':
       defaultPodSpec(spec);
+      defaultRequestsToLimits(spec);
       setDefault(spec, 'enableServiceLinks', true);
       break;
     case '/Namespace':

@@ -189,7 +189,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stateLog?.compact();
   }
   const controllers: ControllerManager | undefined = options.nodes
-    ? startControllerManager({ api, store, registry, kubeVersion, nodes: options.nodes, speed: options.speed ?? 1, faults, loadBalancers: options.loadBalancers })
+    ? startControllerManager({ api, store, registry, kubeVersion, caCert: credentials.caCert, nodes: options.nodes, speed: options.speed ?? 1, faults, loadBalancers: options.loadBalancers })
     : undefined;
 
   const sockets = new Set<Socket>();

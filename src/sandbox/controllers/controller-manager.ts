@@ -1,5 +1,5 @@
-// Runs the simulated cluster behind the API server: nodes, the workload controllers, the scheduler
-// and kubelets, endpoints, metrics-server. Store changes mark the cluster dirty; one level-triggered pass then
+// Runs the simulated cluster behind the API server: nodes, service account tokens (and Citadel's
+// secrets), the workload controllers, the scheduler and kubelets, endpoints, metrics-server. Store changes mark the cluster dirty; one level-triggered pass then
 // reconciles everything and repeats until nothing changes.
 import type { KubeObject } from '../apimachinery/kube-object';
 import { Faults } from '../faults/faults';
@@ -10,6 +10,7 @@ import type { ResourceRegistry } from '../apimachinery/resource-registry';
 import { ControllerClient } from '../client/client';
 import { syncCordonTaints } from './cordon-taint';
 import { syncDisruptionBudgets } from './disruption';
+import { syncCitadelSecrets } from './citadel-secrets';
 import { syncEndpoints } from './endpoints';
 import { EventRecorder, eventMessages } from './events';
 import type { KubeletClock, KubeletEnvironment } from './kubelet';
@@ -17,6 +18,7 @@ import { syncPods } from './kubelet';
 import { syncMetrics } from './metrics-server';
 import { syncNodeHealth } from './node-health';
 import { registerNodes } from './nodes';
+import { syncServiceAccountTokens } from './service-account-tokens';
 import { asJson, asList } from '../apimachinery/objects';
 import { ServiceLoadBalancers } from './service-load-balancer';
 import { CreateBackoff, syncWorkloads } from './workloads';
@@ -34,6 +36,8 @@ export interface ControllerManagerOptions {
   readonly store: ObjectStorage;
   readonly registry: ResourceRegistry;
   readonly kubeVersion: string;
+  /** The cluster CA certificate (PEM) that service account token Secrets carry as `ca.crt`. */
+  readonly caCert?: string;
   /** Nodes to register when the cluster has none. */
   readonly nodes: number;
   /** Multiplies every simulated delay (image pulls, job runs); 0 makes pods start at once. */
@@ -115,6 +119,8 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
     const time = now().toISOString().replace(/\.\d+Z$/, 'Z');
     for (const step of [
       () => options.faults && syncNodeHealth(client, options.faults, recorder, time),
+      () => syncServiceAccountTokens(client, options.caCert),
+      () => syncCitadelSecrets(client),
       () => syncDeployments(client, time, onError, reporter),
       () => syncReplicaSets(client, time, onError, reporter),
       () => syncStatefulSets(client, onError, reporter),

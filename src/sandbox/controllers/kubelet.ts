@@ -24,6 +24,7 @@ import type { PodStage, StageStatus } from './pod-stages';
 import { BASE_PULL_DELAY_MS, POD_STAGES, containerPhaseOf, nextStage, stageDelayMs } from './pod-stages';
 import type { NodeAddressing } from './nodes';
 import { nodeAddressings } from './nodes';
+import { podQosClass } from './qos';
 import type { Json } from '../apimachinery/objects';
 import { asJson, asList, isPodTerminated } from '../apimachinery/objects';
 
@@ -130,7 +131,7 @@ export function podStatus(pod: KubeObject, node: Pick<NodeAddressing, 'internalI
     startTime: previous.startTime ?? time,
     ...(initNames.length ? { initContainerStatuses: initContainerStatuses(pod, state, time) } : {}),
     containerStatuses: containerStatuses(pod, stage, time),
-    qosClass: previous.qosClass ?? 'BestEffort',
+    qosClass: previous.qosClass ?? podQosClass(pod),
   };
 }
 

@@ -11,6 +11,7 @@ import { hexId } from './naming';
 import { backOffMs, crashLoopMessage } from './container-lifecycle';
 import type { Json } from '../apimachinery/objects';
 import { asJson, asList } from '../apimachinery/objects';
+import { podQosClass } from './qos';
 
 export interface FaultyPodContext {
   readonly faults: Faults;
@@ -165,6 +166,6 @@ export function faultyPodStatus(pod: KubeObject, hostIp: string, podIp: string, 
     podIPs: [{ ip: podIp }],
     startTime: previous.startTime ?? time,
     containerStatuses: statuses,
-    qosClass: previous.qosClass ?? 'BestEffort',
+    qosClass: previous.qosClass ?? podQosClass(pod),
   };
 }
