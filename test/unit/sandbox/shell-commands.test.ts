@@ -91,7 +91,7 @@ describe('the simulated shell\'s commands', () => {
     assert.match(errors, /^> POST \/details\/0 HTTP\/1\.1\n> Host: details:9080\n> User-Agent: curl\/7\.81\.0\n> Accept: application\/json\n> Content-Length: 3\n> Content-Type: application\/x-www-form-urlencoded\n> \n/m);
     // Bookinfo's simulated details app answers the POST itself (the status is the app's business); curl shows its status line.
     assert.match(errors, /^< HTTP\/1\.1 \d{3} [A-Za-z ]+\n< Content-Type: /m);
-    const saved = run(client, sh("curl -s -o /tmp/page -w '%{http_code}' details:9080/ && wc -c < /tmp/page"));
+    const saved = run(client, sh("curl -s -o /tmp/page -w '%{http_code}' details:9080/details/0 && wc -c < /tmp/page"));
     assert.match(stdout(saved), /^200\d+\n$/);
   });
 });
