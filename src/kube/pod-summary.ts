@@ -211,13 +211,9 @@ function sameValue(a: unknown, b: unknown): boolean {
   return keysA.every((key) => sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }
 
-/** Istio's data plane: a pod with an injected sidecar (container `istio-proxy`, native sidecar
- *  included, or the `sidecar.istio.io/status` annotation), ztunnel, or a waypoint proxy. */
-export function isDataPlanePod(pod: PodObject): boolean {
-  const metadata = pod.metadata ?? {};
-  if (metadata.annotations?.['sidecar.istio.io/status']) return true;
-  const labels = metadata.labels ?? {};
-  if (labels.app === 'ztunnel' || labels['gateway.istio.io/managed'] === 'istio.io-mesh-controller') return true;
-  const isProxy = (container: ContainerSpec): boolean => container.name === 'istio-proxy';
-  return (pod.spec?.containers ?? []).some(isProxy) || (pod.spec?.initContainers ?? []).some(isProxy);
+/** Pods of other namespaces a cluster-wide watch keeps too, named: the shared watch of a
+ *  connection is one per namespace and selection name (src/istio/data-plane.ts is the lab's). */
+export interface PodSelection {
+  readonly name: string;
+  keeps(pod: PodObject): boolean;
 }

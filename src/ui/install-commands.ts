@@ -22,6 +22,7 @@ import type { PodSummary } from '../kube/pod-summary';
 import type { WaitOutcome } from '../kube/pod-wait';
 import { waitForPods } from '../kube/pod-wait';
 import type { SharedPodStores } from '../kube/shared-pod-store';
+import { istioPodScope } from '../istio/data-plane';
 import type { DownloadedRelease } from '../lab/downloaded-release';
 import { findDownloadedRelease, isVerified } from '../lab/downloaded-release';
 import { exposeIstioctl } from '../lab/terminal-path';
@@ -278,7 +279,7 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
           };
           // The connection's shared pod watch (the tree's, when it is open). It retries failures by
           // itself; without permission to list pods the install still runs, without a timeline.
-          const watch = podStores.acquire(connection, { namespace });
+          const watch = podStores.acquire(connection, istioPodScope(namespace));
           observe(watch.pods());
           watch.onChange((change) => observe([...change.added, ...change.updated]));
           watch.onState((state) => {

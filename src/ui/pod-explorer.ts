@@ -9,6 +9,7 @@ import { readServerVersion } from '../kube/cluster-reads';
 import { KubeError } from '../kube/kube-errors';
 import type { PodStore } from '../kube/pod-summary';
 import type { SharedPodStores } from '../kube/shared-pod-store';
+import { istioPodScope } from '../istio/data-plane';
 import type { ClusterService } from './cluster-service';
 import { registerPodActions } from './pod-actions';
 import type { PodsElement } from './pods-tree';
@@ -56,7 +57,7 @@ export function registerPodExplorer(
     }
     if (mine !== generation) return;
     const namespace = istioNamespace();
-    store = podStores.acquire(connection, { namespace });
+    store = podStores.acquire(connection, istioPodScope(namespace));
     log.info(`pod explorer: watching ${namespace} and the data plane on ${connection.contextName}`);
     tree.attach(connection, store);
     serverVersion(connection).then(

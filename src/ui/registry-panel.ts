@@ -16,6 +16,7 @@ import type { ClusterConnection } from '../kube/connection';
 import { KubeError } from '../kube/kube-errors';
 import type { PodStore, PodSummary } from '../kube/pod-summary';
 import type { SharedPodStores } from '../kube/shared-pod-store';
+import { istioPodScope } from '../istio/data-plane';
 import type { RegistryFetchResult } from '../istio/registry/registry-fetch';
 import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, RegistryFetchError, fetchRegistry } from '../istio/registry/registry-fetch';
 import type { ComponentId, EquivalentCommand, ExtensionMessage, IstioEra, RegistryDiff, RegistrySnapshot, RegistryViewState } from '../shared/registry-messages';
@@ -277,7 +278,7 @@ class RegistryPanel implements vscode.Disposable {
     if (this.store && this.storeConnection === connection) return;
     this.stopStore();
     this.storeConnection = connection;
-    const store = this.podStores.acquire(connection, { namespace: istioNamespace(), dataPlane: true });
+    const store = this.podStores.acquire(connection, istioPodScope(istioNamespace()));
     this.store = store;
     store.onChange(() => {
       clearTimeout(this.healthTimer);

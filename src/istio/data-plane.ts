@@ -1,0 +1,27 @@
+// Which pods outside the control-plane namespace are Istio's: the data plane, which the shared pod
+// watch keeps beside the control plane (the Istio Pods tree shows it, the registry panel names
+// endpoint pods from it). src/kube watches pods and knows nothing of Istio; this is the filter it
+// is given (`PodStoreScope.otherNamespaces`).
+import type { PodObject, PodSelection } from '../kube/pod-summary';
+import type { PodStoreScope } from '../kube/pod-store';
+
+type ContainerSpec = NonNullable<NonNullable<PodObject['spec']>['containers']>[number];
+
+/** Istio's data plane: a pod with an injected sidecar (container `istio-proxy`, native sidecar
+ *  included, or the `sidecar.istio.io/status` annotation), ztunnel, or a waypoint proxy. */
+export function isDataPlanePod(pod: PodObject): boolean {
+  const metadata = pod.metadata ?? {};
+  if (metadata.annotations?.['sidecar.istio.io/status']) return true;
+  const labels = metadata.labels ?? {};
+  if (labels.app === 'ztunnel' || labels['gateway.istio.io/managed'] === 'istio.io-mesh-controller') return true;
+  const isProxy = (container: ContainerSpec): boolean => container.name === 'istio-proxy';
+  return (pod.spec?.containers ?? []).some(isProxy) || (pod.spec?.initContainers ?? []).some(isProxy);
+}
+
+/** The data plane as a pod selection for the pod watch. */
+export const ISTIO_DATA_PLANE: PodSelection = { name: 'istio-data-plane', keeps: isDataPlanePod };
+
+/** What the lab watches: the control-plane namespace in full, and Istio's data plane everywhere. */
+export function istioPodScope(namespace: string): PodStoreScope {
+  return { namespace, otherNamespaces: ISTIO_DATA_PLANE };
+}
