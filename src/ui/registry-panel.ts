@@ -26,6 +26,7 @@ import { createNonce, registryPageHtml } from './registry-html';
 import { outside } from './outside-text';
 import { affectsSettings, istioNamespace, istioVersion, registryAutoRefreshSeconds } from './settings';
 import { REGISTRY_VIEW_TYPE } from './view-ids';
+import type { LabServices } from './lab-progress-service';
 import { ISTIO_NAMESPACE } from '../shared/istio-defaults';
 
 const HEALTH_DEBOUNCE_MS = 250;
@@ -102,6 +103,7 @@ class RegistryPanel implements vscode.Disposable {
     private readonly cluster: ClusterService,
     private readonly podStores: SharedPodStores,
     private readonly log: vscode.LogOutputChannel,
+    private readonly lab: LabServices,
     state: RegistryViewState,
     private readonly onDispose: () => void,
   ) {
@@ -181,18 +183,16 @@ class RegistryPanel implements vscode.Disposable {
         void vscode.env.clipboard.writeText(message.text).then(() => vscode.window.setStatusBarMessage(vscode.l10n.t('Copied: {0}', message.text), 3000));
         return;
       case 'component':
-        void this.revealPods(message.id);
+        this.revealPods(message.id).catch((error: unknown) => this.log.warn(`registry: cannot show the component's pod: ${error instanceof Error ? error.message : String(error)}`));
         // Exploring the diagram is what the lab's architecture step asks for.
         this.markStep('architecture');
         return;
     }
   }
 
-  /** Marks a lab step done in the Lab Steps view (which owns the lab's progress). */
+  /** Marks a lab step done (the service logs and shows a failure to save it). */
   private markStep(step: 'architecture' | 'registry', detail?: string): void {
-    vscode.commands.executeCommand('istioLab.markLabStep', step, 'done', detail).then(undefined, (error: unknown) =>
-      this.log.warn(`registry: cannot mark the lab step ${step}: ${error instanceof Error ? error.message : String(error)}`),
-    );
+    void this.lab.progress.mark(step, 'done', { detail });
   }
 
   /** Fetches the registry; `visible` shows a cancellable notification (manual refresh), auto-refresh stays quiet. */
@@ -316,7 +316,7 @@ class RegistryPanel implements vscode.Disposable {
     this.post({ type: 'health', era, components: componentHealth(pods, era, vscode.env.language, istioNamespace()) });
   }
 
-  /** Shows the component's first pod in the pod tree (the pod explorer's command), when there is one. */
+  /** Shows the component's first pod in the pod tree (the pod explorer's), when there is one. */
   private async revealPods(id: ComponentId): Promise<void> {
     const pods: readonly PodSummary[] = this.store?.pods() ?? [];
     const namespace = istioNamespace();
@@ -326,9 +326,7 @@ class RegistryPanel implements vscode.Disposable {
       return component === role || (id === 'tracing' && component === 'zipkin');
     });
     if (!pod) return;
-    const commands = await vscode.commands.getCommands(true);
-    if (!commands.includes('istioLab.pods.reveal')) return;
-    await vscode.commands.executeCommand('istioLab.pods.reveal', pod.namespace, pod.name);
+    await this.lab.revealPod(pod.namespace, pod.name);
     // The webview keeps the focus: the learner is filtering the registry, the tree follows along.
     this.panel.reveal(undefined, false);
   }
@@ -386,11 +384,12 @@ export function registerRegistryViewer(
   cluster: ClusterService,
   podStores: SharedPodStores,
   log: vscode.LogOutputChannel,
+  lab: LabServices,
 ): (panel: vscode.WebviewPanel, state: unknown) => void {
   let current: RegistryPanel | undefined;
   const adopt = (panel: vscode.WebviewPanel, state: RegistryViewState): RegistryPanel => {
     current?.dispose();
-    const created = new RegistryPanel(panel, context, cluster, podStores, log, state, () => {
+    const created = new RegistryPanel(panel, context, cluster, podStores, log, lab, state, () => {
       if (current === created) current = undefined;
     });
     current = created;
