@@ -24,8 +24,8 @@ import { summarizePod } from './pod-summary';
 export interface PodStoreScope {
   /** The control-plane namespace, watched in full (`istioLab.namespace`, default istio-system). */
   readonly namespace: string;
-  /** Pods of every other namespace to keep too (Istio's data plane); without it the store lists
-   *  and watches the namespace alone. */
+  /** Pods of every other namespace to keep too (Istio's data plane), and which annotations to
+   *  keep; without it the store lists and watches the namespace alone, and keeps no annotations. */
   readonly otherNamespaces?: PodSelection;
 }
 
@@ -80,6 +80,7 @@ export function startPodStore(connection: ClusterConnection, scope: PodStoreScop
   const random = options.random ?? Math.random;
   const basePath = others ? '/api/v1/pods' : `/api/v1/namespaces/${encodeURIComponent(scope.namespace)}/pods`;
   const requestInfo = (verb: string): KubeRequestInfo => ({ verb, resource: 'pods', namespace: others ? undefined : scope.namespace, context: connection.contextName, server: connection.server });
+  const keepsAnnotation = (key: string): boolean => others?.keepsAnnotation(key) ?? false;
   const inScope = (pod: PodObject): boolean => pod.metadata?.namespace === scope.namespace || (others?.keeps(pod) ?? false);
 
   const cache = new PodCache();
@@ -121,7 +122,7 @@ export function startPodStore(connection: ClusterConnection, scope: PodStoreScop
       const query = new URLSearchParams({ limit: String(pageSize) });
       if (token) query.set('continue', token);
       const page = await getJson<PodList>(connection, { path: `${basePath}?${query}`, ...requestInfo('list') }, { signal: stop.signal });
-      for (const pod of page.items ?? []) if (inScope(pod)) fresh.push(summarizePod(pod));
+      for (const pod of page.items ?? []) if (inScope(pod)) fresh.push(summarizePod(pod, keepsAnnotation));
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
       token = page.metadata?.continue || undefined;
     } while (token);
@@ -169,7 +170,7 @@ export function startPodStore(connection: ClusterConnection, scope: PodStoreScop
             latest = object.metadata?.resourceVersion ?? latest;
             if (type === 'BOOKMARK') return;
             const uid = object.metadata?.uid ?? '';
-            emit(cache.apply(type as PodEventType, uid, inScope(object) ? summarizePod(object) : undefined));
+            emit(cache.apply(type as PodEventType, uid, inScope(object) ? summarizePod(object, keepsAnnotation) : undefined));
           },
           finish,
         )

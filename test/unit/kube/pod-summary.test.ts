@@ -29,12 +29,13 @@ describe('summarizePod', () => {
         .map((line) => line.split(/\s+/))
         .map(([name, ready, status]) => [ownerOf(name), `${ready} ${status}`]),
     );
-    const actual = new Map(sandboxPods.map(summarizePod).map((summary) => [ownerOf(summary.name), `${summary.readyContainers}/${summary.totalContainers} ${summary.status}`]));
+    const actual = new Map(sandboxPods.map((pod) => summarizePod(pod)).map((summary) => [ownerOf(summary.name), `${summary.readyContainers}/${summary.totalContainers} ${summary.status}`]));
     assert.deepEqual(actual, expected);
   });
 
-  test('keeps what the tree shows: owner, node, IP, containers with images, conditions and Istio annotations only', () => {
-    const summary = summarizePod(pod('istio-pilot'));
+  test('keeps what the tree shows: owner, node, IP, containers with images, conditions and the annotations asked for', () => {
+    assert.deepEqual(summarizePod(pod('istio-pilot')).annotations, {}, 'no annotations unless asked for');
+    const summary = summarizePod(pod('istio-pilot'), (key) => key.startsWith('sidecar.istio.io/'));
     assert.equal(summary.namespace, 'istio-system');
     assert.equal(summary.ownerKind, 'ReplicaSet');
     assert.match(summary.ownerName!, /^istio-pilot-/);
