@@ -6,28 +6,35 @@ import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as vscode from 'vscode';
 
-/** What the running test could not check of the rendered workbench (desktop VS Code: no launcher). */
-let unchecked: string[] = [];
+/**
+ * What the running test could not check of the rendered workbench (desktop VS Code: no launcher).
+ * Each test file is bundled with its own copy of this module, so the list and the hook below are
+ * kept once, on globalThis.
+ */
+const desktop = ((globalThis as { istioLabUnchecked?: { checks: string[]; hooked: boolean } }).istioLabUnchecked ??= { checks: [], hooked: false });
 
 // A test that meets a check of what the workbench renders under desktop VS Code runs on to its end
 // (its other asserts, its clean-up), and is then skipped (`this.skip()`) with the reason, instead
 // of passing without having looked. The browser run, through the launcher, makes every check.
-beforeEach(function () {
-  unchecked = [];
-  const test = this.currentTest;
-  const run = test?.fn;
-  if (!test || !run || run.length > 0) return;
-  test.fn = async function (this: Mocha.Context) {
-    await (run as (this: Mocha.Context) => unknown).call(this);
-    if (!unchecked.length) return;
-    console.log(`      skipped: desktop VS Code has no launcher to read the workbench, so this was not checked: ${unchecked.join('; ')}`);
-    this.skip();
-  };
-});
+if (!desktop.hooked) {
+  desktop.hooked = true;
+  beforeEach(function () {
+    desktop.checks = [];
+    const test = this.currentTest;
+    const run = test?.fn;
+    if (!test || !run || run.length > 0) return;
+    test.fn = async function (this: Mocha.Context) {
+      await (run as (this: Mocha.Context) => unknown).call(this);
+      if (!desktop.checks.length) return;
+      console.log(`      skipped: desktop VS Code has no launcher to read the workbench, so this was not checked: ${desktop.checks.join('; ')}`);
+      this.skip();
+    };
+  });
+}
 
 /** Notes a rendering check the running test could not make; the test is reported skipped at its end. */
 export function notCheckedOnDesktop(check: string): void {
-  unchecked.push(check);
+  desktop.checks.push(check);
 }
 
 export async function screenshot(name: string): Promise<string | undefined> {
