@@ -15,6 +15,7 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { kubernetesClient, openConnection } from '../../src/kube/connection';
 import { startPodStore } from '../../src/kube/pod-store';
+import { istioPodScope } from '../../src/istio/data-plane';
 import type { PodStore } from '../../src/kube/pod-summary';
 import type { KubeObject } from '../../src/sandbox/apimachinery/kube-object';
 import { BUILTIN_RESOURCE_TYPES } from '../../src/sandbox/apimachinery/resource-types';
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
     for (let run = 0; run < SYNC_RUNS; run++) {
       const start = performance.now();
       const connection = await openConnection({ kubeconfig });
-      let store: PodStore | undefined = startPodStore(connection, { namespace: 'istio-system' });
+      let store: PodStore | undefined = startPodStore(connection, istioPodScope('istio-system'));
       await whenSynced(store);
       ours.push(performance.now() - start);
       if (store.pods().length !== PODS) throw new Error(`the store has ${store.pods().length} pods, not ${PODS}`);
@@ -130,7 +131,7 @@ async function main(): Promise<void> {
 
     // ── watch_update_p99 ──
     const connection = await openConnection({ kubeconfig });
-    const store = startPodStore(connection, { namespace: 'istio-system' });
+    const store = startPodStore(connection, istioPodScope('istio-system'));
     await whenSynced(store);
     const k8s = await kubernetesClient();
     let rawSeen: ((tick: string) => void) | undefined;

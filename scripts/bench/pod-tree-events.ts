@@ -9,6 +9,7 @@ import { commonAncestor } from '../../src/istio/pod-tree-model';
 import { PodCache } from '../../src/kube/pod-cache';
 import type { PodObject } from '../../src/kube/pod-summary';
 import { summarizePod } from '../../src/kube/pod-summary';
+import { isIstioAnnotation } from '../../src/istio/data-plane';
 
 export interface TreeUpdateFigures {
   /** Wall time per event, ms. */
@@ -41,7 +42,7 @@ export function measureTreeUpdates(count: number, pod: (i: number, tick: number)
   const cache = new PodCache();
   // Each pod arrives as JSON text and only its projection is kept, as in the store.
   const summaries = [];
-  for (let i = 0; i < count; i++) summaries.push(summarizePod(JSON.parse(JSON.stringify(pod(i, 0))) as PodObject));
+  for (let i = 0; i < count; i++) summaries.push(summarizePod(JSON.parse(JSON.stringify(pod(i, 0))) as PodObject, isIstioAnnotation));
   cache.replace(summaries);
   summaries.length = 0;
   const withStore = heapUsed();
@@ -56,7 +57,7 @@ export function measureTreeUpdates(count: number, pod: (i: number, tick: number)
     const cpuStarted = process.cpuUsage();
     const started = performance.now();
     const event = JSON.parse(line) as { type: 'MODIFIED'; object: PodObject };
-    const summary = summarizePod(event.object);
+    const summary = summarizePod(event.object, isIstioAnnotation);
     const change = cache.apply(event.type, summary.uid, summary);
     if (!change) throw new Error('the event changed nothing');
     const ids = tree.apply(change, Date.now());

@@ -6,11 +6,11 @@
 // and causes a retry will not fix (401, 403, TLS, missing plugin) show as `failed` while the
 // store keeps retrying slowly, so it recovers by itself once the cause goes away.
 //
-// Scope: one cluster-wide pod watch, filtered here to the control-plane namespace plus Istio's
-// data plane (isDataPlanePod). No label selector covers the data plane: Istio 1.0–1.4 injection
-// adds no label, and a selector cannot OR "in istio-system" with "has a sidecar"; one watch also
-// keeps one resourceVersion, so the two parts never disagree. With `dataPlane: false` the store
-// lists and watches the namespace alone.
+// Scope: the namespace alone, or one cluster-wide pod watch filtered here to the namespace plus the
+// pods the caller's selection keeps (src/istio/data-plane.ts: Istio's data plane). No label
+// selector covers the data plane: Istio 1.0–1.4 injection adds no label, and a selector cannot OR
+// "in istio-system" with "has a sidecar"; one watch also keeps one resourceVersion, so the two
+// parts never disagree.
 import type { ClusterConnection } from './connection';
 import { kubernetesClient } from './connection';
 import { getJson } from './api-request';
@@ -18,14 +18,15 @@ import type { KubeRequestInfo, KubeStatus } from './kube-errors';
 import { KubeError, kubeErrorFromStatus, toKubeError } from './kube-errors';
 import type { PodEventType } from './pod-cache';
 import { PodCache } from './pod-cache';
-import type { PodObject, PodStore, PodStoreChange, PodStoreState, PodSummary } from './pod-summary';
-import { isDataPlanePod, summarizePod } from './pod-summary';
+import type { PodObject, PodSelection, PodStore, PodStoreChange, PodStoreState, PodSummary } from './pod-summary';
+import { summarizePod } from './pod-summary';
 
 export interface PodStoreScope {
   /** The control-plane namespace, watched in full (`istioLab.namespace`, default istio-system). */
   readonly namespace: string;
-  /** Also keep data-plane pods of every namespace (default true). */
-  readonly dataPlane?: boolean;
+  /** Pods of every other namespace to keep too (Istio's data plane), and which annotations to
+   *  keep; without it the store lists and watches the namespace alone, and keeps no annotations. */
+  readonly otherNamespaces?: PodSelection;
 }
 
 export interface PodStoreOptions {
@@ -71,15 +72,16 @@ export function backoffDelay(attempt: number, initialMs: number, maxMs: number, 
 }
 
 export function startPodStore(connection: ClusterConnection, scope: PodStoreScope, options: PodStoreOptions = {}): PodStore {
-  const dataPlane = scope.dataPlane ?? true;
+  const others = scope.otherNamespaces;
   const pageSize = options.pageSize ?? 500;
   const initialBackoffMs = options.initialBackoffMs ?? 500;
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
   const failedRetryMs = options.failedRetryMs ?? 30_000;
   const random = options.random ?? Math.random;
-  const basePath = dataPlane ? '/api/v1/pods' : `/api/v1/namespaces/${encodeURIComponent(scope.namespace)}/pods`;
-  const requestInfo = (verb: string): KubeRequestInfo => ({ verb, resource: 'pods', namespace: dataPlane ? undefined : scope.namespace, context: connection.contextName, server: connection.server });
-  const inScope = (pod: PodObject): boolean => pod.metadata?.namespace === scope.namespace || (dataPlane && isDataPlanePod(pod));
+  const basePath = others ? '/api/v1/pods' : `/api/v1/namespaces/${encodeURIComponent(scope.namespace)}/pods`;
+  const requestInfo = (verb: string): KubeRequestInfo => ({ verb, resource: 'pods', namespace: others ? undefined : scope.namespace, context: connection.contextName, server: connection.server });
+  const keepsAnnotation = (key: string): boolean => others?.keepsAnnotation(key) ?? false;
+  const inScope = (pod: PodObject): boolean => pod.metadata?.namespace === scope.namespace || (others?.keeps(pod) ?? false);
 
   const cache = new PodCache();
   const changeListeners = new Set<(change: PodStoreChange) => void>();
@@ -120,7 +122,7 @@ export function startPodStore(connection: ClusterConnection, scope: PodStoreScop
       const query = new URLSearchParams({ limit: String(pageSize) });
       if (token) query.set('continue', token);
       const page = await getJson<PodList>(connection, { path: `${basePath}?${query}`, ...requestInfo('list') }, { signal: stop.signal });
-      for (const pod of page.items ?? []) if (inScope(pod)) fresh.push(summarizePod(pod));
+      for (const pod of page.items ?? []) if (inScope(pod)) fresh.push(summarizePod(pod, keepsAnnotation));
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
       token = page.metadata?.continue || undefined;
     } while (token);
@@ -168,7 +170,7 @@ export function startPodStore(connection: ClusterConnection, scope: PodStoreScop
             latest = object.metadata?.resourceVersion ?? latest;
             if (type === 'BOOKMARK') return;
             const uid = object.metadata?.uid ?? '';
-            emit(cache.apply(type as PodEventType, uid, inScope(object) ? summarizePod(object) : undefined));
+            emit(cache.apply(type as PodEventType, uid, inScope(object) ? summarizePod(object, keepsAnnotation) : undefined));
           },
           finish,
         )

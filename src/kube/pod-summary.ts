@@ -32,7 +32,7 @@ export interface PodSummary {
   readonly name: string;
   readonly resourceVersion: string;
   readonly labels: Readonly<Record<string, string>>;
-  /** Only the annotations the lab reads (sidecar.istio.io/status, sidecar.istio.io/inject, istio.io/rev, …). */
+  /** Only the annotations the watch's selection keeps (the lab's: Istio's own, src/istio/data-plane.ts). */
   readonly annotations: Readonly<Record<string, string>>;
   readonly ownerKind?: string;
   readonly ownerName?: string;
@@ -138,9 +138,6 @@ interface ContainerStatus {
   readonly lastState?: ContainerState;
 }
 
-/** Annotations kept in the projection: Istio's own (injection status, revision, ambient) and nothing else. */
-const isKeptAnnotation = (key: string): boolean => /^(sidecar\.istio\.io|istio\.io|ambient\.istio\.io|proxy\.istio\.io)\//.test(key);
-
 function summarizeContainer(spec: ContainerSpec, status: ContainerStatus | undefined): ContainerSummary {
   const state = status?.state ?? {};
   const base = {
@@ -165,12 +162,14 @@ function summarizeContainers(specs: readonly ContainerSpec[] | undefined, status
 
 const epochMs = (time: string | Date | undefined | null): number => (time ? new Date(time).getTime() : 0);
 
-/** The small projection of a pod the store keeps (see PodSummary). */
-export function summarizePod(pod: PodObject): PodSummary {
+const keepNone = (): boolean => false;
+
+/** The small projection of a pod the store keeps (see PodSummary), with the annotations `keepsAnnotation` names (none by default). */
+export function summarizePod(pod: PodObject, keepsAnnotation: (key: string) => boolean = keepNone): PodSummary {
   const metadata = pod.metadata ?? {};
   const owner = metadata.ownerReferences?.find((reference) => reference.controller) ?? metadata.ownerReferences?.[0];
   const annotations: Record<string, string> = {};
-  for (const [key, value] of Object.entries(metadata.annotations ?? {})) if (isKeptAnnotation(key)) annotations[key] = value;
+  for (const [key, value] of Object.entries(metadata.annotations ?? {})) if (keepsAnnotation(key)) annotations[key] = value;
   const columns = podStatusColumns(pod);
   return {
     uid: metadata.uid ?? `${metadata.namespace}/${metadata.name}`,
@@ -211,13 +210,12 @@ function sameValue(a: unknown, b: unknown): boolean {
   return keysA.every((key) => sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }
 
-/** Istio's data plane: a pod with an injected sidecar (container `istio-proxy`, native sidecar
- *  included, or the `sidecar.istio.io/status` annotation), ztunnel, or a waypoint proxy. */
-export function isDataPlanePod(pod: PodObject): boolean {
-  const metadata = pod.metadata ?? {};
-  if (metadata.annotations?.['sidecar.istio.io/status']) return true;
-  const labels = metadata.labels ?? {};
-  if (labels.app === 'ztunnel' || labels['gateway.istio.io/managed'] === 'istio.io-mesh-controller') return true;
-  const isProxy = (container: ContainerSpec): boolean => container.name === 'istio-proxy';
-  return (pod.spec?.containers ?? []).some(isProxy) || (pod.spec?.initContainers ?? []).some(isProxy);
+/** What a watch keeps beyond its namespace, named: the shared watch of a connection is one per
+ *  namespace and selection name (src/istio/data-plane.ts is the lab's). */
+export interface PodSelection {
+  readonly name: string;
+  /** Whether a pod of another namespace is kept (a cluster-wide watch's filter). */
+  keeps(pod: PodObject): boolean;
+  /** Which annotations each pod's projection keeps; the rest (often large) are dropped. */
+  keepsAnnotation(key: string): boolean;
 }

@@ -26,7 +26,7 @@ export class SharedPodStores {
    */
   acquire(connection: ClusterConnection, scope: PodStoreScope): PodStore {
     if (this.disposed) throw new Error('the shared pod stores are disposed');
-    const key = `${scope.namespace}\n${scope.dataPlane ?? true}`;
+    const key = `${scope.namespace}\n${scope.otherNamespaces?.name ?? ''}`;
     let stores = this.running.get(connection);
     if (!stores) this.running.set(connection, (stores = new Map()));
     let running = stores.get(key);

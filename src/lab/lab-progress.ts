@@ -1,8 +1,9 @@
 // Where the learner is in the lab: each step's state from real checks (release present and
 // verified, cluster reachable, pre-check passed, installed, control plane ready, registry
 // fetched), kept per workspace and re-checked against the cluster when the extension starts.
-// Any part of the extension marks a step through `mark` (the UI exposes it as the internal
-// command `istioLab.markLabStep`, e.g. `executeCommand('istioLab.markLabStep', 'registry')`).
+// One LabProgress serves the window: src/ui/features.ts creates it (through the UI's adapter,
+// src/ui/lab-progress-service.ts) and passes it to every feature that marks a step or shows one;
+// they subscribe to typed changes (`onDidChange`) instead of talking through commands.
 import type { LabStepId } from './steps';
 import { labSteps } from './steps';
 
@@ -35,6 +36,24 @@ export type StepHint =
   | { readonly code: 'guide-not-read' }
   | { readonly code: 'registry-not-opened' };
 
+/** How a step is marked: what the check found, and when. */
+export interface MarkOptions {
+  /** Structured detail the UI words: a version, a context, counts. */
+  readonly detail?: string;
+  readonly hint?: StepHint;
+  /** Epoch milliseconds of the mark (default now). */
+  readonly at?: number;
+  /** When the check that found it began; a state marked since then is newer and stays. */
+  readonly checkedSince?: number;
+}
+
+/** One step's state changed. */
+export interface LabProgressChange {
+  readonly step: LabStepId;
+  readonly state: StepState;
+  readonly previous: StepState;
+}
+
 export interface StepState {
   readonly status: StepStatus;
   /** Structured detail the UI words: a version, a context, counts. */
@@ -59,7 +78,7 @@ export function isLabStepId(value: unknown): value is LabStepId {
 
 export class LabProgress {
   private states: Partial<Record<LabStepId, StepState>>;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(change: LabProgressChange) => void>();
 
   constructor(private readonly store: ProgressStore) {
     this.states = store.get<Partial<Record<LabStepId, StepState>>>(KEY) ?? {};
@@ -72,8 +91,10 @@ export class LabProgress {
   /**
    * Records a step's state. `checkedSince`: when the check that found it began; a state marked
    * since then is newer than what this check saw (a download finished meanwhile) and stays.
+   * Listeners hear of the change even when saving it fails; the failure is thrown after them.
    */
-  async mark(id: LabStepId, status: StepStatus = 'done', detail?: string, at = Date.now(), checkedSince?: number, hint?: StepHint): Promise<void> {
+  async mark(id: LabStepId, status: StepStatus = 'done', options: MarkOptions = {}): Promise<void> {
+    const { detail, hint, at = Date.now(), checkedSince } = options;
     const previous = this.states[id];
     if (previous?.status === status && previous.detail === detail && JSON.stringify(previous.hint) === JSON.stringify(hint)) {
       // Confirmed again by a command: newer (a re-check that began before it must not undo it),
@@ -82,12 +103,18 @@ export class LabProgress {
       return;
     }
     if (checkedSince !== undefined && previous?.at !== undefined && previous.at >= checkedSince) return;
-    this.states = { ...this.states, [id]: { status, ...(detail ? { detail } : {}), ...(hint ? { hint } : {}), at } };
-    await this.store.update(KEY, this.states);
-    for (const listener of this.listeners) listener();
+    const state: StepState = { status, ...(detail ? { detail } : {}), ...(hint ? { hint } : {}), at };
+    this.states = { ...this.states, [id]: state };
+    try {
+      await this.store.update(KEY, this.states);
+    } finally {
+      const change: LabProgressChange = { step: id, state, previous: previous ?? { status: 'todo' } };
+      for (const listener of [...this.listeners]) listener(change);
+    }
   }
 
-  onDidChange(listener: () => void): { dispose(): void } {
+  /** Subscribes to every change of a step's state; dispose to stop. */
+  onDidChange(listener: (change: LabProgressChange) => void): { dispose(): void } {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
   }

@@ -7,6 +7,7 @@ import { ClusterService } from './cluster-service';
 import { registerContextPicker } from './context-picker';
 import { registerInstallCommands } from './install-commands';
 import { registerLabCommands } from './lab-commands';
+import { LabProgressService } from './lab-progress-service';
 import { LabStepsTreeProvider } from './lab-steps-tree';
 import { registerPodExplorer } from './pod-explorer';
 import type { PodsElement } from './pods-tree';
@@ -35,16 +36,20 @@ export function activateFeatures({ context, log, podsView, attachPods, attachSte
   const pods = new SharedPodStores();
   context.subscriptions.push(cluster, pods);
 
-  const steps = new LabStepsTreeProvider(context.globalState, context.workspaceState);
+  // The lab's progress, one for the window: features mark and read steps through it (typed calls,
+  // not commands), and a step that cannot be saved is logged and shown.
+  const progress = new LabProgressService(context.workspaceState, log);
+  const steps = new LabStepsTreeProvider(context.globalState, progress);
   context.subscriptions.push(steps);
   attachSteps(steps);
   registerLabCommands(context, steps, log);
   const sandbox = registerSandboxCluster(context, cluster, log);
   registerContextPicker(context, log, sandbox);
-  registerPodExplorer(context, cluster, pods, log, podsView, attachPods, steps.progress);
-  const restoreRegistry = registerRegistryViewer(context, cluster, pods, log);
-  registerReleaseCommands(context, log);
-  registerInstallCommands(context, cluster, pods, log);
+  const revealPod = registerPodExplorer(context, cluster, pods, log, podsView, attachPods, progress);
+  const lab = { progress, revealPod };
+  const restoreRegistry = registerRegistryViewer(context, cluster, pods, log, lab);
+  registerReleaseCommands(context, log, progress);
+  registerInstallCommands(context, cluster, pods, log, lab);
 
   log.info(`features loaded in ${(performance.now() - started).toFixed(1)} ms`);
   return { restoreRegistry };

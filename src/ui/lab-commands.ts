@@ -56,12 +56,12 @@ export function registerLabCommands(
       await typeInTerminal(terminal, line);
       log.info(`typed a lab command into the terminal: ${line}`);
     }),
-    // Internal (not in the palette): how any view marks its lab step, e.g. the registry viewer
-    // `executeCommand('istioLab.markLabStep', 'registry')` once it has fetched the registry.
+    // Internal (not in the palette), for tests and the packaged-extension check: features mark
+    // their steps through the LabProgressService features.ts passes them, not through this.
     vscode.commands.registerCommand('istioLab.markLabStep', async (step?: unknown, status: StepStatus = 'done', detail?: string, checkedSince?: number, hint?: StepHint) => {
       if (!isLabStepId(step)) throw new Error(`istioLab.markLabStep: unknown lab step ${JSON.stringify(step)}`);
       const checked = typeof hint === 'object' && hint !== null && typeof hint.code === 'string' ? hint : undefined;
-      await tree.progress.mark(step, status, detail, Date.now(), typeof checkedSince === 'number' ? checkedSince : undefined, checked);
+      await tree.progress.mark(step, status, { detail, checkedSince: typeof checkedSince === 'number' ? checkedSince : undefined, hint: checked });
     }),
     // Internal: a step's state as the Lab Steps view shows it, for other views and tests.
     vscode.commands.registerCommand('istioLab.labStepState', (step?: unknown) => {

@@ -3,11 +3,11 @@
 // that the view's welcome text says what to do first.
 import * as vscode from 'vscode';
 import type { StepState } from '../lab/lab-progress';
-import { LabProgress } from '../lab/lab-progress';
 import type { LabStep, LabStepId } from '../lab/steps';
 import { labSteps } from '../lab/steps';
 import { LAB_ISTIO_VERSION } from '../shared/istio-defaults';
 import { stepHint } from '../lab/step-hints';
+import type { LabProgressService } from './lab-progress-service';
 import { OutsideMarkdown } from './outside-markdown';
 import { stepHintText } from './step-hint-text';
 
@@ -60,15 +60,13 @@ export class LabStepsTreeProvider implements vscode.TreeDataProvider<LabStepsNod
   private readonly changed = new vscode.EventEmitter<LabStepsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
-  /** Each step's state, kept per workspace. */
-  readonly progress: LabProgress;
   private readonly progressListener: { dispose(): void };
 
   constructor(
     private readonly state: vscode.Memento,
-    workspaceState: vscode.Memento,
+    /** Each step's state, kept per workspace (features.ts creates it). */
+    readonly progress: LabProgressService,
   ) {
-    this.progress = new LabProgress(workspaceState);
     this.progressListener = this.progress.onDidChange(() => this.changed.fire(undefined));
   }
 

@@ -3,13 +3,14 @@
 // context or namespace releases it and acquires the new one.
 import * as vscode from 'vscode';
 import { controlPlaneHealth } from '../istio/pod-tree-model';
-import type { LabProgress } from '../lab/lab-progress';
 import type { ClusterConnection } from '../kube/connection';
 import { readServerVersion } from '../kube/cluster-reads';
 import { KubeError } from '../kube/kube-errors';
 import type { PodStore } from '../kube/pod-summary';
 import type { SharedPodStores } from '../kube/shared-pod-store';
+import { istioPodScope } from '../istio/data-plane';
 import type { ClusterService } from './cluster-service';
+import type { LabProgressService, RevealPod } from './lab-progress-service';
 import { registerPodActions } from './pod-actions';
 import type { PodsElement } from './pods-tree';
 import { PodsTreeProvider } from './pods-tree';
@@ -21,7 +22,7 @@ import { interruptedText } from './step-hint-text';
 
 /**
  * Runs the Istio Pods view: `view` was created at activation around a stand-in provider, and
- * `attach` hands it this module's tree.
+ * `attach` hands it this module's tree. Returns how other features show a pod in it.
  */
 export function registerPodExplorer(
   context: vscode.ExtensionContext,
@@ -30,8 +31,8 @@ export function registerPodExplorer(
   log: vscode.LogOutputChannel,
   view: vscode.TreeView<PodsElement>,
   attach: (provider: vscode.TreeDataProvider<PodsElement>) => void,
-  progress: LabProgress,
-): void {
+  progress: LabProgressService,
+): RevealPod {
   const tree = new PodsTreeProvider(istioNamespace);
   attach(tree);
   const status = vscode.window.createStatusBarItem('istioLab.pods.status', vscode.StatusBarAlignment.Left, 10);
@@ -56,7 +57,7 @@ export function registerPodExplorer(
     }
     if (mine !== generation) return;
     const namespace = istioNamespace();
-    store = podStores.acquire(connection, { namespace });
+    store = podStores.acquire(connection, istioPodScope(namespace));
     log.info(`pod explorer: watching ${namespace} and the data plane on ${connection.contextName}`);
     tree.attach(connection, store);
     serverVersion(connection).then(
@@ -148,16 +149,22 @@ export function registerPodExplorer(
       const answer = await vscode.window.showErrorMessage(outside(kubeErrorMessage(error)), { modal: true, detail: hint ? vscode.l10n.t('Check it in a terminal: {0}', outside(hint)) : undefined }, select);
       if (answer === select) await vscode.commands.executeCommand('istioLab.selectContext');
     }),
-    vscode.commands.registerCommand('istioLab.pods.reveal', async (namespace?: string, name?: string): Promise<boolean> => {
-      start();
-      const element = namespace && name ? tree.findPod(namespace, name) : undefined;
-      if (!element) return false;
-      await tree.revealing(() => view.reveal(element, { select: true, focus: true, expand: true }));
-      return true;
-    }),
+    // Internal, for tests: features call the RevealPod this returns.
+    vscode.commands.registerCommand('istioLab.pods.reveal', (namespace?: string, name?: string): Promise<boolean> =>
+      typeof namespace === 'string' && typeof name === 'string' ? reveal(namespace, name) : Promise.resolve(false),
+    ),
   );
   registerPodActions(context, tree, log);
   if (view.visible) start();
+  return reveal;
+
+  async function reveal(namespace: string, name: string): Promise<boolean> {
+    start();
+    const element = tree.findPod(namespace, name);
+    if (!element) return false;
+    await tree.revealing(() => view.reveal(element, { select: true, focus: true, expand: true }));
+    return true;
+  }
 }
 
 async function serverVersion(connection: ClusterConnection): Promise<string> {

@@ -16,6 +16,7 @@ import type { ClusterConnection } from '../kube/connection';
 import { KubeError } from '../kube/kube-errors';
 import type { PodStore, PodSummary } from '../kube/pod-summary';
 import type { SharedPodStores } from '../kube/shared-pod-store';
+import { istioPodScope } from '../istio/data-plane';
 import type { RegistryFetchResult } from '../istio/registry/registry-fetch';
 import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, RegistryFetchError, fetchRegistry } from '../istio/registry/registry-fetch';
 import type { ComponentId, EquivalentCommand, ExtensionMessage, IstioEra, RegistryDiff, RegistrySnapshot, RegistryViewState } from '../shared/registry-messages';
@@ -25,6 +26,7 @@ import { createNonce, registryPageHtml } from './registry-html';
 import { outside } from './outside-text';
 import { affectsSettings, istioNamespace, istioVersion, registryAutoRefreshSeconds } from './settings';
 import { REGISTRY_VIEW_TYPE } from './view-ids';
+import type { LabServices } from './lab-progress-service';
 import { ISTIO_NAMESPACE } from '../shared/istio-defaults';
 
 const HEALTH_DEBOUNCE_MS = 250;
@@ -101,6 +103,7 @@ class RegistryPanel implements vscode.Disposable {
     private readonly cluster: ClusterService,
     private readonly podStores: SharedPodStores,
     private readonly log: vscode.LogOutputChannel,
+    private readonly lab: LabServices,
     state: RegistryViewState,
     private readonly onDispose: () => void,
   ) {
@@ -180,7 +183,7 @@ class RegistryPanel implements vscode.Disposable {
         void vscode.env.clipboard.writeText(message.text).then(() => vscode.window.setStatusBarMessage(vscode.l10n.t('Copied: {0}', message.text), 3000));
         return;
       case 'component':
-        void this.revealPods(message.id);
+        this.revealPods(message.id).catch((error: unknown) => this.log.warn(`registry: cannot show the component's pod: ${error instanceof Error ? error.message : String(error)}`));
         // Exploring the diagram is what the lab's architecture step asks for.
         this.markStep('architecture');
         return;
@@ -190,11 +193,9 @@ class RegistryPanel implements vscode.Disposable {
     }
   }
 
-  /** Marks a lab step done in the Lab Steps view (which owns the lab's progress). */
+  /** Marks a lab step done (the service logs and shows a failure to save it). */
   private markStep(step: 'architecture' | 'registry', detail?: string): void {
-    vscode.commands.executeCommand('istioLab.markLabStep', step, 'done', detail).then(undefined, (error: unknown) =>
-      this.log.warn(`registry: cannot mark the lab step ${step}: ${error instanceof Error ? error.message : String(error)}`),
-    );
+    void this.lab.progress.mark(step, 'done', { detail });
   }
 
   /** Fetches the registry; `visible` shows a cancellable notification (manual refresh), auto-refresh stays quiet. */
@@ -284,7 +285,7 @@ class RegistryPanel implements vscode.Disposable {
     if (this.store && this.storeConnection === connection) return;
     this.stopStore();
     this.storeConnection = connection;
-    const store = this.podStores.acquire(connection, { namespace: istioNamespace(), dataPlane: true });
+    const store = this.podStores.acquire(connection, istioPodScope(istioNamespace()));
     this.store = store;
     store.onChange(() => {
       clearTimeout(this.healthTimer);
@@ -322,7 +323,7 @@ class RegistryPanel implements vscode.Disposable {
     this.post({ type: 'health', era, components: componentHealth(pods, era, vscode.env.language, istioNamespace()) });
   }
 
-  /** Shows the component's first pod in the pod tree (the pod explorer's command), when there is one. */
+  /** Shows the component's first pod in the pod tree (the pod explorer's), when there is one. */
   private async revealPods(id: ComponentId): Promise<void> {
     const pods: readonly PodSummary[] = this.store?.pods() ?? [];
     const namespace = istioNamespace();
@@ -336,9 +337,7 @@ class RegistryPanel implements vscode.Disposable {
 
   /** Shows a pod in the pod tree (a component's first pod, a proxy's pod), keeping the focus here. */
   private async revealPod(namespace: string, name: string): Promise<void> {
-    const commands = await vscode.commands.getCommands(true);
-    if (!commands.includes('istioLab.pods.reveal')) return;
-    await vscode.commands.executeCommand('istioLab.pods.reveal', namespace, name);
+    await this.lab.revealPod(namespace, name);
     // The webview keeps the focus: the learner is filtering the registry, the tree follows along.
     this.panel.reveal(undefined, false);
   }
@@ -396,11 +395,12 @@ export function registerRegistryViewer(
   cluster: ClusterService,
   podStores: SharedPodStores,
   log: vscode.LogOutputChannel,
+  lab: LabServices,
 ): (panel: vscode.WebviewPanel, state: unknown) => void {
   let current: RegistryPanel | undefined;
   const adopt = (panel: vscode.WebviewPanel, state: RegistryViewState): RegistryPanel => {
     current?.dispose();
-    const created = new RegistryPanel(panel, context, cluster, podStores, log, state, () => {
+    const created = new RegistryPanel(panel, context, cluster, podStores, log, lab, state, () => {
       if (current === created) current = undefined;
     });
     current = created;

@@ -20,6 +20,7 @@ import { localised, releaseLayout } from '../lab/release-layout';
 import { dropStaleTerminalPath, updateTerminalPath } from './istioctl-trust';
 import { outside } from './outside-text';
 import { downloadDirectory, istioVersion, releaseSource } from './settings';
+import type { LabProgressService } from './lab-progress-service';
 
 /** Options of `istioLab.downloadRelease` for links and tests: `{ platform: 'linux-amd64' }`. */
 interface DownloadArguments {
@@ -34,12 +35,12 @@ export function releasesDirectory(context: vscode.ExtensionContext): string {
   return downloadDirectory(path.join(context.globalStorageUri.fsPath, 'releases'));
 }
 
-export function registerReleaseCommands(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+export function registerReleaseCommands(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, progress: LabProgressService): void {
   dropStaleTerminalPath(context);
   const run = async (title: string, work: (signal: AbortSignal, progress: (update: ReleaseProgress) => void) => Promise<ObtainedRelease>): Promise<ObtainedRelease | undefined> => {
     try {
       const obtained = await withReleaseProgress(title, work);
-      await afterObtained(context, obtained, log);
+      await afterObtained(context, obtained, log, progress);
       return obtained;
     } catch (error) {
       showReleaseError(error, log);
@@ -212,7 +213,7 @@ function withReleaseProgress(
   });
 }
 
-async function afterObtained(context: vscode.ExtensionContext, obtained: ObtainedRelease, log: vscode.LogOutputChannel): Promise<void> {
+async function afterObtained(context: vscode.ExtensionContext, obtained: ObtainedRelease, log: vscode.LogOutputChannel, progress: LabProgressService): Promise<void> {
   const { release } = obtained;
   log.info(`Istio ${release.version} ${obtained.reused ? 'already' : 'now'} in ${release.directory}; SHA-256 ${release.checksum.sha256} (${release.checksum.state})`);
   // Like the book's `export PATH=$PWD/bin:$PATH`, for every new integrated terminal: its istioctl
@@ -222,11 +223,7 @@ async function afterObtained(context: vscode.ExtensionContext, obtained: Obtaine
     return false;
   });
   // The lab's download step is the configured release (what the start-up re-check looks for).
-  if (release.version === istioVersion()) {
-    void vscode.commands.executeCommand('istioLab.markLabStep', 'download', isVerified(release) ? 'done' : 'warning', release.version).then(undefined, (error: unknown) =>
-      log.warn(`could not mark the download step: ${error instanceof Error ? error.message : String(error)}`),
-    );
-  }
+  if (release.version === istioVersion()) void progress.mark('download', isVerified(release) ? 'done' : 'warning', { detail: release.version });
   void showLayout(release, obtained.reused, onPath);
   if (release.checksum.state === 'not-published') {
     void vscode.window.showWarningMessage(

@@ -15,6 +15,7 @@ import type { ClusterConnection } from '../../src/kube/connection';
 import { kubernetesClient } from '../../src/kube/connection';
 import { waitForPods } from '../../src/kube/pod-wait';
 import { SharedPodStores } from '../../src/kube/shared-pod-store';
+import { istioPodScope } from '../../src/istio/data-plane';
 import { installPod } from '../../src/lab/install-pods';
 import { controlPlaneReady } from '../../src/lab/install-timeline';
 import { startSandbox } from '../../src/sandbox';
@@ -222,9 +223,9 @@ describe('waiting for the control plane on the shared pod watch while pod lists 
     const connection: ClusterConnection = { kubeConfig, contextName: 'istio-lab-sandbox', clusterName: 'istio-lab-sandbox', server: sandbox.url, isSandbox: true };
     const podStores = new SharedPodStores({ initialBackoffMs: 10, maxBackoffMs: 50 });
     // The Istio Pods tree, when open, already holds a lease on the same watch.
-    const tree = options.treeOpen ? podStores.acquire(connection, { namespace: 'istio-system' }) : undefined;
+    const tree = options.treeOpen ? podStores.acquire(connection, istioPodScope('istio-system')) : undefined;
     const client = await createObjectClient(kubeConfig);
-    const watch = podStores.acquire(connection, { namespace: 'istio-system' });
+    const watch = podStores.acquire(connection, istioPodScope('istio-system'));
     const watches = podStores.watches;
     const errors: { retrying: boolean }[] = [];
     watch.onState((state) => {

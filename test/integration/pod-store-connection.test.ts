@@ -37,7 +37,7 @@ describe('connecting to the sandbox as kubectl does', () => {
   };
   const trusted = () => ({ server: sandbox.url, 'certificate-authority-data': Buffer.from(sandbox.caCert).toString('base64') });
   const start = async (file: string): Promise<PodStore> => {
-    const store = startPodStore(await openConnection({ kubeconfig: file }), { namespace: 'kube-system', dataPlane: false }, fastRetry);
+    const store = startPodStore(await openConnection({ kubeconfig: file }), { namespace: 'kube-system' }, fastRetry);
     stores.push(store);
     return store;
   };

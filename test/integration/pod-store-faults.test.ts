@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import { openConnection } from '../../src/kube/connection';
 import { KubeError } from '../../src/kube/kube-errors';
 import { startPodStore } from '../../src/kube/pod-store';
+import { istioPodScope } from '../../src/istio/data-plane';
 import type { PodStore, PodStoreState } from '../../src/kube/pod-summary';
 import type { FaultConfig } from '../../src/sandbox/faults/faults';
 import type { KubectlSandbox } from './kubectl';
@@ -46,7 +47,7 @@ const settled = (store: PodStore): boolean => {
 
 test('with every reliability fault on, the store follows the demo install to the book\'s 15 pods and ends synced', { timeout: 180_000 }, async () => {
   const states: PodStoreState[] = [];
-  store = startPodStore(await openConnection({ kubeconfig: cluster.kubeconfigPath }), { namespace: 'istio-system' });
+  store = startPodStore(await openConnection({ kubeconfig: cluster.kubeconfigPath }), istioPodScope('istio-system'));
   store.onState((state) => states.push(state));
   // A create answered 500 fails that object only; applying again creates what is missing, as a learner would.
   let applied = await cluster.kubectl(['apply', '-f', demo122]);

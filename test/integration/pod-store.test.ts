@@ -11,6 +11,7 @@ import type { ClusterConnection } from '../../src/kube/connection';
 import { openConnection } from '../../src/kube/connection';
 import { KubeError } from '../../src/kube/kube-errors';
 import { startPodStore } from '../../src/kube/pod-store';
+import { istioPodScope } from '../../src/istio/data-plane';
 import type { PodStore, PodStoreChange, PodStoreState, PodSummary } from '../../src/kube/pod-summary';
 import type { FaultConfig } from '../../src/sandbox/faults/faults';
 import { BUILTIN_RESOURCE_TYPES } from '../../src/sandbox/apimachinery/resource-types';
@@ -101,7 +102,7 @@ describe('the pod store on the sandbox', () => {
 
   test('istio-system missing is an empty synced store, and namespaceExists says so', TIMEOUT, async () => {
     assert.equal(await namespaceExists(connection, 'istio-system'), false);
-    store = startPodStore(connection, { namespace: 'istio-system' }, fastRetry);
+    store = startPodStore(connection, istioPodScope('istio-system'), fastRetry);
     assert.equal(store.state().kind, 'connecting');
     await until(store, () => store.state().kind === 'synced');
     assert.deepEqual(store.pods(), [], 'kube-system pods are neither istio-system nor data plane');
@@ -213,7 +214,7 @@ describe('the pod store on the sandbox', () => {
   });
 
   test('dispose stops the watch; the last pods stay readable and no more changes arrive', TIMEOUT, async () => {
-    const disposed = startPodStore(connection, { namespace: 'istio-system' }, fastRetry);
+    const disposed = startPodStore(connection, istioPodScope('istio-system'), fastRetry);
     await until(disposed, () => disposed.state().kind === 'synced');
     const count = disposed.pods().length;
     let changes = 0;

@@ -12,6 +12,7 @@ import type { ClusterConnection } from '../../src/kube/connection';
 import { openConnection } from '../../src/kube/connection';
 import { KubeError } from '../../src/kube/kube-errors';
 import { startPodStore } from '../../src/kube/pod-store';
+import { istioPodScope } from '../../src/istio/data-plane';
 import type { PodStore } from '../../src/kube/pod-summary';
 import { detectPilot, fetchRegistry, RegistryFetchError } from '../../src/istio/registry/registry-fetch';
 import type { KubectlSandbox } from './kubectl';
@@ -43,7 +44,7 @@ describe('fetching the registry of the book\'s Istio 1.2.2 from the sandbox', ()
     cluster = await startKubectlSandbox({ nodes: 3, speed: 0 });
     connection = await openConnection({ kubeconfig: cluster.kubeconfigPath });
     kubeConfig = connection.kubeConfig;
-    store = startPodStore(connection, { namespace: 'istio-system' });
+    store = startPodStore(connection, istioPodScope('istio-system'));
   });
   after(async () => {
     store?.dispose();
@@ -191,7 +192,7 @@ describe('fetching the registry of the book\'s Istio 1.2.2 from the sandbox', ()
     ] };
     const created = await cluster.kubectl(['create', '-f', '-'], { stdin: JSON.stringify(modern) });
     assert.equal(created.code, 0, created.stderr);
-    const modernStore = startPodStore(connection, { namespace: 'istio-modern', dataPlane: false });
+    const modernStore = startPodStore(connection, { namespace: 'istio-modern' });
     try {
       await until(modernStore, () => modernStore.pods().some((pod) => pod.status === 'Running' && pod.readyContainers === pod.totalContainers));
     } finally {

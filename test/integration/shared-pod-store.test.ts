@@ -7,6 +7,7 @@ import type { ClusterConnection } from '../../src/kube/connection';
 import { openConnection } from '../../src/kube/connection';
 import type { PodStore, PodStoreState } from '../../src/kube/pod-summary';
 import { SharedPodStores } from '../../src/kube/shared-pod-store';
+import { istioPodScope } from '../../src/istio/data-plane';
 import { BUILTIN_RESOURCE_TYPES } from '../../src/sandbox/apimachinery/resource-types';
 import type { KubectlSandbox } from './kubectl';
 import { startKubectlSandbox } from './kubectl';
@@ -14,7 +15,7 @@ import { until } from './until';
 
 const podType = BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'pods')!;
 const TIMEOUT = { timeout: 60_000 };
-const scope = { namespace: 'istio-system' };
+const scope = istioPodScope('istio-system');
 
 describe('one pod watch shared by the views of a connection', () => {
   let cluster: KubectlSandbox;

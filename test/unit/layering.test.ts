@@ -26,3 +26,37 @@ for (const file of ['src/extension.ts', 'src/ui/pods-tree.ts', 'test/vscode/exte
     assert.deepEqual(await restrictedImportErrors(file), []);
   });
 }
+
+// Only src/kube loads the Kubernetes client: kubernetesClient() (and the client bundle) from any other layer fails lint.
+const loadClient = (from: string): string => `import { kubernetesClient } from '${from}';\nexport const client = kubernetesClient();\n`;
+const readThroughKube = "import { readPod } from '../kube/pod-reads';\nimport { SANDBOX_CONTEXT_NAME } from '../kube/connection';\nexport const read = [readPod, SANDBOX_CONTEXT_NAME];\n";
+
+async function clientImportErrors(file: string, text: string): Promise<string[]> {
+  const eslint = new ESLint({ cwd: root });
+  const [result] = await eslint.lintText(text, { filePath: path.join(root, file) });
+  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+for (const file of ['src/ui/pod-actions.ts', 'src/istio/registry/registry-fetch.ts', 'src/lab/install-pods.ts', 'src/extension.ts']) {
+  test(`kubernetesClient() imported by ${file} fails lint`, async () => {
+    const errors = await clientImportErrors(file, loadClient(file === 'src/extension.ts' ? './kube/connection' : file.split('/').length > 3 ? '../../kube/connection' : '../kube/connection'));
+    assert.equal(errors.length, 1, errors.join('\n'));
+    assert.match(errors[0], /Only src\/kube loads the Kubernetes client/);
+  });
+}
+
+test('the client bundle imported outside src/kube fails lint', async () => {
+  const errors = await clientImportErrors('src/ui/pods-tree.ts', "export * from '../kube/client-bundle';\n");
+  assert.equal(errors.length, 1, errors.join('\n'));
+  assert.match(errors[0], /entry of dist\/kube\.js/);
+});
+
+test('kubernetesClient() inside src/kube, and other imports of kube/connection elsewhere, are allowed', async () => {
+  assert.deepEqual(await clientImportErrors('src/kube/pod-reads.ts', loadClient('./connection')), []);
+  assert.deepEqual(await clientImportErrors('src/ui/pods-tree.ts', readThroughKube), []);
+});
+
+test('a file outside src/ui that loads the client and imports vscode breaks both rules', async () => {
+  const errors = await clientImportErrors('src/lab/steps.ts', `${importVscode}${loadClient('../kube/connection')}`);
+  assert.equal(errors.length, 2, errors.join('\n'));
+});

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import * as vscode from 'vscode';
-import { screenshot, workbenchShows } from './ui-helpers';
+import { assertShows, screenshot } from './ui-helpers';
 
 const EXTENSION_ID = 'istio-lab.istio-lab';
 
@@ -55,11 +55,9 @@ describe('Select Cluster Context', () => {
     });
     const picking = vscode.commands.executeCommand('istioLab.selectContext');
     // The browser harness can look at the workbench; without it, the pick is driven blind.
-    const shown = await workbenchShows('beta.example:6443');
-    if (shown !== undefined) assert.equal(shown, true, 'the quick pick shows the server of each context');
+    await assertShows('beta.example:6443', 'the quick pick shows the server of each context');
     // Beside them, for a learner without a cluster: the built-in sandbox, labelled as simulated.
-    const sandbox = await workbenchShows('Sandbox cluster (simulated, offline)');
-    if (sandbox !== undefined) assert.equal(sandbox, true, 'the quick pick does not offer the sandbox cluster');
+    await assertShows('Sandbox cluster (simulated, offline)', 'the quick pick does not offer the sandbox cluster');
     await screenshot('context-picker');
     await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { labSteps, terminalLineFor } from '../../src/lab/steps';
-import { screenshot, setTheme, workbenchShows } from './ui-helpers';
+import { assertShows, screenshot, setTheme } from './ui-helpers';
 
 const EXTENSION_ID = 'istio-lab.istio-lab';
 
@@ -66,8 +66,7 @@ describe('Istio Lab in VS Code', () => {
   it('shows the Istio Lab container with a welcome that says what to do first', async () => {
     await setTheme('Default Light Modern');
     await vscode.commands.executeCommand('workbench.view.extension.istioLab');
-    const shows = await workbenchShows('Open Lab Guide');
-    if (shows !== undefined) assert.equal(shows, true, 'the Lab Steps welcome with its Open Lab Guide button is not visible');
+    await assertShows('Open Lab Guide', 'the Lab Steps welcome with its Open Lab Guide button is not visible');
     await screenshot('activity-bar-welcome-light');
   });
 
@@ -81,27 +80,22 @@ describe('Istio Lab in VS Code', () => {
     await vscode.commands.executeCommand('istioLab.openLabGuide');
     await screenshot('walkthrough-opened');
     // The step's short description, then its page (media.markdown, rendered in a webview beside it).
-    const description = await workbenchShows('to a cluster you may change, or use the built-in');
-    if (description !== undefined) assert.equal(description, true, 'the first step did not show its description');
-    const shows = await workbenchShows('Istio runs on top of Kubernetes');
-    if (shows !== undefined) assert.equal(shows, true, 'the walkthrough page did not render its first step');
+    await assertShows('to a cluster you may change, or use the built-in', 'the first step did not show its description');
+    await assertShows('Istio runs on top of Kubernetes', 'the walkthrough page did not render its first step');
     await screenshot('walkthrough-light');
     // The Lab Steps tree and walkthrough links open the guide at a step, also when it is already open.
     await vscode.commands.executeCommand('istioLab.openLabGuide', 'registry');
-    const registry = await workbenchShows('Reading the answer');
-    if (registry !== undefined) assert.equal(registry, true, 'the registry step did not render its page');
+    await assertShows('Reading the answer', 'the registry step did not render its page');
     await screenshot('walkthrough-registry-light');
     await setTheme('Default Dark Modern');
     await vscode.commands.executeCommand('istioLab.openLabGuide', 'install');
-    const install = await workbenchShows('Why the CRDs first?');
-    if (install !== undefined) assert.equal(install, true, 'the install step did not open');
+    await assertShows('Why the CRDs first?', 'the install step did not open');
     await screenshot('walkthrough-install-dark');
   });
 
   it('lists the lab steps once the lab guide has been opened', async () => {
     await vscode.commands.executeCommand('workbench.view.extension.istioLab');
-    const shows = await workbenchShows('1. Prepare a cluster');
-    if (shows !== undefined) assert.equal(shows, true, 'the Lab Steps view did not list the steps');
+    await assertShows('1. Prepare a cluster', 'the Lab Steps view did not list the steps');
     await screenshot('lab-steps-dark');
     await setTheme('Default Light Modern');
     await screenshot('lab-steps-light');
@@ -123,8 +117,7 @@ describe('Istio Lab in VS Code', () => {
     await vscode.commands.executeCommand('istioLab.typeStepCommand', 'verify');
     const terminal = await opened;
     assert.equal(terminal.name, 'Istio Lab');
-    const shows = await workbenchShows('istioctl verify-install');
-    if (shows !== undefined) assert.equal(shows, true, 'the typed command is not visible in the terminal');
+    await assertShows('istioctl verify-install', 'the typed command is not visible in the terminal');
     terminal.dispose();
   });
 

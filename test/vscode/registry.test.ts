@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { explain } from '../../src/istio/roles/components';
 import { openConnection } from '../../src/kube/connection';
 import { startPodStore } from '../../src/kube/pod-store';
+import { istioPodScope } from '../../src/istio/data-plane';
 import type { Sandbox } from '../../src/sandbox';
 import { startSandbox } from '../../src/sandbox';
 import { assertShows, kubectl, screenshot, setTheme, settings } from './ui-helpers';
@@ -37,7 +38,7 @@ describe('the service registry viewer', function () {
     const demo = await kubectl(kubeconfig, dir, ['apply', '-f', path.join(release, 'istio-demo.yaml')]);
     assert.equal(demo.code, 0, demo.output);
     // Wait for the control plane through a watch, not a sleep.
-    const store = startPodStore(await openConnection({ kubeconfig }), { namespace: 'istio-system', dataPlane: false });
+    const store = startPodStore(await openConnection({ kubeconfig }), istioPodScope('istio-system'));
     await new Promise<void>((resolve) => {
       const ready = (): boolean =>
         ['istio-pilot-', 'grafana-'].every((prefix) => store.pods().some((pod) => pod.name.startsWith(prefix) && pod.status === 'Running' && pod.readyContainers === pod.totalContainers));

@@ -9,7 +9,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { screenshot, workbenchShows } from './ui-helpers';
+import { assertShows, screenshot } from './ui-helpers';
 
 interface CommandResult {
   readonly version: string;
@@ -95,10 +95,8 @@ describe('Download Istio Release…', function () {
     assert.deepEqual([step.status, step.detail], ['done', '1.2.2'], 'Lab Steps: "2. Download Istio 1.2.2" is not done');
 
     // The layout, one line per directory, in a quick pick.
-    const layout = await workbenchShows('install/kubernetes/');
-    if (layout !== undefined) assert.equal(layout, true, 'the release layout is not shown');
-    const line = await workbenchShows('istio-demo.yaml is the demo profile the book installs');
-    if (line !== undefined) assert.equal(line, true, 'the layout does not explain install/kubernetes/');
+    await assertShows('install/kubernetes/', 'the release layout is not shown');
+    await assertShows('istio-demo.yaml is the demo profile the book installs', 'the layout does not explain install/kubernetes/');
     await screenshot('release-layout');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
   });
@@ -107,8 +105,7 @@ describe('Download Istio Release…', function () {
     const terminal = vscode.window.createTerminal({ name: 'istioctl check' });
     terminal.show();
     terminal.sendText('istioctl version');
-    const shows = await workbenchShows('(Istio Lab stand-in, not the real istioctl)', 30_000);
-    if (shows !== undefined) assert.equal(shows, true, 'istioctl version did not run from the release in a new terminal');
+    await assertShows('(Istio Lab stand-in, not the real istioctl)', 'istioctl version did not run from the release in a new terminal', 30_000);
     await screenshot('release-terminal-path');
     terminal.dispose();
   });
@@ -116,8 +113,7 @@ describe('Download Istio Release…', function () {
   it('reuses the verified copy on a second run', async () => {
     const result = await vscode.commands.executeCommand<CommandResult | undefined>('istioLab.downloadRelease', '1.2.2', { platform: 'linux-amd64' });
     assert.equal(result?.reused, true);
-    const shows = await workbenchShows('Istio 1.2.2 was already downloaded');
-    if (shows !== undefined) assert.equal(shows, true, 'the layout of the reused copy is not shown');
+    await assertShows('Istio 1.2.2 was already downloaded', 'the layout of the reused copy is not shown');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
   });
 
@@ -125,8 +121,7 @@ describe('Download Istio Release…', function () {
     await settings().update('releaseBaseUrl', `http://127.0.0.1:${await closedPort()}`, vscode.ConfigurationTarget.Global);
     const result = await vscode.commands.executeCommand<CommandResult | undefined>('istioLab.downloadRelease', '1.2.3', { platform: 'linux-amd64' });
     assert.equal(result, undefined);
-    const shows = await workbenchShows('set istioLab.releaseBaseUrl to a mirror');
-    if (shows !== undefined) assert.equal(shows, true, 'the offline message is not shown');
+    await assertShows('set istioLab.releaseBaseUrl to a mirror', 'the offline message is not shown');
     await screenshot('release-offline-error');
     await vscode.commands.executeCommand('notifications.clearAll');
     await settings().update('releaseBaseUrl', mirror.url, vscode.ConfigurationTarget.Global);
@@ -141,8 +136,7 @@ describe('Download Istio Release…', function () {
     assert.equal(result?.directory, path.join(work, 'by-hand', 'istio-1.2.2'));
     assert.equal(result?.checksum.state, 'verified');
     assert.equal((await stepState('download', 'done')).detail, '1.2.2', 'Lab Steps: the download step is not done after Use Local Archive');
-    const shows = await workbenchShows('Istio 1.2.2 is ready');
-    if (shows !== undefined) assert.equal(shows, true, 'the layout of the unpacked archive is not shown');
+    await assertShows('Istio 1.2.2 is ready', 'the layout of the unpacked archive is not shown');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
   });
 });

@@ -9,7 +9,7 @@ import type { PodObject, PodSummary } from '../../../src/kube/pod-summary';
 import { summarizePod } from '../../../src/kube/pod-summary';
 
 const sandboxPods = (JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'sandbox-istio-1.2.2-pods.json'), 'utf8')) as { items: PodObject[] }).items;
-const summaries = (): PodSummary[] => sandboxPods.map(summarizePod);
+const summaries = (): PodSummary[] => sandboxPods.map((pod) => summarizePod(pod));
 const names = (pods: readonly PodSummary[]): string[] => pods.map((pod) => pod.name.replace(/-[a-z0-9]+-[a-z0-9]+$/, '')).sort();
 
 function unready(pod: PodSummary, resourceVersion: string): PodSummary {

@@ -1,11 +1,11 @@
 // The pod projection: kubectl's READY / STATUS / RESTARTS on the book's pods and on the ways pods
-// fail, the fields the tree reads, and which pods count as Istio's data plane.
+// fail, and the fields the tree reads.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { PodObject } from '../../../src/kube/pod-summary';
-import { isDataPlanePod, isSamePodSummary, summarizePod } from '../../../src/kube/pod-summary';
+import { isSamePodSummary, summarizePod } from '../../../src/kube/pod-summary';
 
 /** `kubectl get po -n istio-system -o json` of the sandbox after the 1.2.2 demo install settled. */
 const sandboxPods = (JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'sandbox-istio-1.2.2-pods.json'), 'utf8')) as { items: PodObject[] }).items;
@@ -29,12 +29,13 @@ describe('summarizePod', () => {
         .map((line) => line.split(/\s+/))
         .map(([name, ready, status]) => [ownerOf(name), `${ready} ${status}`]),
     );
-    const actual = new Map(sandboxPods.map(summarizePod).map((summary) => [ownerOf(summary.name), `${summary.readyContainers}/${summary.totalContainers} ${summary.status}`]));
+    const actual = new Map(sandboxPods.map((pod) => summarizePod(pod)).map((summary) => [ownerOf(summary.name), `${summary.readyContainers}/${summary.totalContainers} ${summary.status}`]));
     assert.deepEqual(actual, expected);
   });
 
-  test('keeps what the tree shows: owner, node, IP, containers with images, conditions and Istio annotations only', () => {
-    const summary = summarizePod(pod('istio-pilot'));
+  test('keeps what the tree shows: owner, node, IP, containers with images, conditions and the annotations asked for', () => {
+    assert.deepEqual(summarizePod(pod('istio-pilot')).annotations, {}, 'no annotations unless asked for');
+    const summary = summarizePod(pod('istio-pilot'), (key) => key.startsWith('sidecar.istio.io/'));
     assert.equal(summary.namespace, 'istio-system');
     assert.equal(summary.ownerKind, 'ReplicaSet');
     assert.match(summary.ownerName!, /^istio-pilot-/);
@@ -110,7 +111,6 @@ describe('summarizePod', () => {
     };
     const summary = summarizePod(native);
     assert.equal(`${summary.readyContainers}/${summary.totalContainers} ${summary.status}`, '2/2 Running');
-    assert.equal(isDataPlanePod(native), true);
   });
 
   test('a deleted pod reads Terminating until it is gone; a finished job pod stays Completed', () => {
@@ -127,16 +127,5 @@ describe('summarizePod', () => {
     const [discovery, proxy] = base.status!.containerStatuses!;
     const unready = withStatus(base, { containerStatuses: [{ ...discovery, ready: false }, proxy] });
     assert.equal(isSamePodSummary(summarizePod(base), summarizePod(unready)), false);
-  });
-});
-
-describe('isDataPlanePod', () => {
-  test('counts pods with an injected sidecar, ztunnel and waypoints; not the 1.2 control plane without a proxy', () => {
-    assert.equal(isDataPlanePod(pod('istio-galley')), false);
-    assert.equal(isDataPlanePod(pod('istio-pilot')), true, 'pilot carries an istio-proxy container in 1.2');
-    assert.equal(isDataPlanePod({ metadata: { annotations: { 'sidecar.istio.io/status': '{"version":"1"}' } } }), true);
-    assert.equal(isDataPlanePod({ metadata: { labels: { app: 'ztunnel' } } }), true);
-    assert.equal(isDataPlanePod({ metadata: { labels: { 'gateway.istio.io/managed': 'istio.io-mesh-controller' } } }), true);
-    assert.equal(isDataPlanePod({ metadata: { labels: { app: 'reviews' } }, spec: { containers: [{ name: 'reviews' }] } }), false);
   });
 });

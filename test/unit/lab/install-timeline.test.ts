@@ -39,8 +39,8 @@ test('lab progress is kept in the workspace store and tells its listeners', asyn
   let changes = 0;
   progress.onDidChange(() => changes++);
   assert.equal(progress.state('registry').status, 'todo');
-  await progress.mark('registry', 'done', '1.2.2', 5);
-  await progress.mark('registry', 'done', '1.2.2', 6);
+  await progress.mark('registry', 'done', { detail: '1.2.2', at: 5 });
+  await progress.mark('registry', 'done', { detail: '1.2.2', at: 6 });
   assert.equal(changes, 1);
   assert.deepEqual(new LabProgress(store).state('registry'), { status: 'done', detail: '1.2.2', at: 5 });
 });
@@ -49,14 +49,14 @@ test('a re-check that began before a step was marked leaves that newer mark alon
   const saved = new Map<string, unknown>();
   const store: ProgressStore = { get: <T>(key: string) => saved.get(key) as T, update: async (key, value) => void saved.set(key, value) };
   const progress = new LabProgress(store);
-  await progress.mark('download', 'done', '1.2.2', 1000, 900);
+  await progress.mark('download', 'done', { detail: '1.2.2', at: 1000, checkedSince: 900 });
   assert.equal(progress.state('download').status, 'done', 'nothing was marked since the check began');
   // The start-up re-check looked at the disk at 1500, before the download finished at 1600.
-  await progress.mark('download', 'done', '1.2.2', 1600);
-  await progress.mark('download', 'todo', undefined, 1700, 1500);
+  await progress.mark('download', 'done', { detail: '1.2.2', at: 1600 });
+  await progress.mark('download', 'todo', { at: 1700, checkedSince: 1500 });
   assert.deepEqual(progress.state('download'), { status: 'done', detail: '1.2.2', at: 1600 });
   // A re-check that began after it applies.
-  await progress.mark('download', 'todo', undefined, 2100, 2000);
+  await progress.mark('download', 'todo', { at: 2100, checkedSince: 2000 });
   assert.equal(progress.state('download').status, 'todo');
 });
 

@@ -96,12 +96,12 @@ test("the progress keeps a check's hint with its state, and drops it when the st
   const saved = new Map<string, unknown>();
   const progress = new LabProgress({ get: <T>(key: string) => saved.get(key) as T | undefined, update: async (key, value) => void saved.set(key, value) });
   const hint = { code: 'install-interrupted', present: 51, total: 153 } as const;
-  await progress.mark('install', 'failed', undefined, 1, undefined, hint);
+  await progress.mark('install', 'failed', { at: 1, hint });
   assert.deepEqual(progress.state('install').hint, hint);
   assert.deepEqual(new LabProgress({ get: <T>(key: string) => saved.get(key) as T | undefined, update: async () => undefined }).state('install').hint, hint);
   // Same status, another hint: a change to show.
-  await progress.mark('install', 'failed', undefined, 2, undefined, { code: 'install-interrupted', present: 60, total: 153 });
+  await progress.mark('install', 'failed', { at: 2, hint: { code: 'install-interrupted', present: 60, total: 153 } });
   assert.deepEqual(progress.state('install').hint, { code: 'install-interrupted', present: 60, total: 153 });
-  await progress.mark('install', 'done', '1.2.2', 3);
+  await progress.mark('install', 'done', { detail: '1.2.2', at: 3 });
   assert.equal(progress.state('install').hint, undefined);
 });
