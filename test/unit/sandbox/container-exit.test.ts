@@ -32,6 +32,13 @@ describe('what a started container does', () => {
     assert.deepEqual(containerOutput(pod({ image: 'alpine:3.10', command: ['sh', '-c', 'echo hello from the job; exit 3'] }), 'x', shell), ['hello from the job']);
   });
 
+  test("a script in a volume (Istio 1.2's post-install Jobs) is unknown, so a Job's pod completes; one outside any volume fails as sh does", () => {
+    const job = { image: 'docker.io/istio/kubectl:1.2.2', command: ['/bin/sh', '/tmp/grafana/run.sh', '/tmp/grafana/custom-resources.yaml'] };
+    assert.deepEqual(run({ ...job, volumeMounts: [{ name: 'tmp-configmap-grafana', mountPath: '/tmp/grafana' }] }, 'OnFailure'), { runs: 'exits', exitCode: 0, output: [], sleepSeconds: 0 });
+    const missing = run(job, 'OnFailure');
+    assert.equal(missing.runs === 'exits' && missing.exitCode, 2);
+  });
+
   test('a command that never ends keeps running; `sleep N` exits after N seconds', () => {
     for (const command of [['sleep', 'infinity'], ['tail', '-f', '/dev/null'], ['sh', '-c', 'while true; do echo hi; sleep 5; done'], ['sh', '-c', 'echo start && sleep infinity']]) {
       assert.deepEqual(run({ image: 'busybox', command }, 'Never'), { runs: 'forever' }, command.join(' '));
