@@ -1,6 +1,6 @@
 // The fault schema: everything `--faults FILE` (JSON) or `Faults.set()` can inject, in one place.
 // API faults (latency, errors, dropped watches, forced 410s, refused connections, RBAC denials,
-// expired tokens, broken Istio debug endpoints) and workload faults (crash loops, failing image
+// expired tokens, broken Istio debug endpoints, Envoys slow to acknowledge Pilot's pushes) and workload faults (crash loops, failing image
 // pulls, NotReady nodes). Documented in src/sandbox/README.md ("Faults").
 
 export interface ErrorRule {
@@ -39,6 +39,18 @@ export interface FaultConfig extends WorkloadFaultConfig {
   expiredToken?: boolean;
   /** Istio components whose debug endpoints (`/debug/*`, `/v1/registration`) answer 500 or malformed JSON. */
   debugEndpoints?: DebugEndpointRule[];
+  /** Envoys that do not acknowledge Pilot's pushes in time: `/debug/syncz` shows them STALE. */
+  proxyAckDelay?: ProxyAckDelayRule[];
+}
+
+export interface ProxyAckDelayRule {
+  /** The proxy's pod, or its workload (`reviews-v2` matches `reviews-v2-5b8d9c6d4f-x7k2p`); any when absent. */
+  workload?: string;
+  namespace?: string;
+  /** Labels the pod must carry (`{app: "reviews", version: "v2"}`). */
+  labels?: Record<string, string>;
+  /** No ACK ever came back (`STALE (Never Acknowledged)`), rather than only the last one missing. */
+  neverAcked?: boolean;
 }
 
 export interface DebugEndpointRule {

@@ -1,10 +1,10 @@
 // Faults on demand, for reliability tests: the fault schema of fault-config.ts, answered for the API
 // server, the kubelet and the simulated containers. Set from a JSON file (`--faults FILE`) or
 // in-process through `Faults.set()`.
-import type { CrashLoopRule, DebugEndpointRule, ErrorRule, FaultConfig } from './fault-config';
-import { crashLoopRule, imagePullError, isNodeNotReady } from './workload-faults';
+import type { CrashLoopRule, DebugEndpointRule, ErrorRule, FaultConfig, ProxyAckDelayRule } from './fault-config';
+import { crashLoopRule, imagePullError, isNodeNotReady, isPodOfWorkload } from './workload-faults';
 
-export type { CrashLoopRule, DebugEndpointRule, DenyRule, ErrorRule, FaultConfig, ImagePullRule, WorkloadFaultConfig } from './fault-config';
+export type { CrashLoopRule, DebugEndpointRule, DenyRule, ErrorRule, FaultConfig, ImagePullRule, ProxyAckDelayRule, WorkloadFaultConfig } from './fault-config';
 
 const matches = (rule: { verb?: string; resource?: string }, verb: string, resource: string): boolean =>
   (!rule.verb || rule.verb === '*' || rule.verb === verb) && (!rule.resource || rule.resource === '*' || rule.resource === resource);
@@ -86,6 +86,16 @@ export class Faults {
   /** How a component's debug endpoint should misbehave, if a rule names its app. */
   debugEndpointFault(app: string | undefined): DebugEndpointRule['answer'] | undefined {
     return (this.config.debugEndpoints ?? []).find((rule) => !rule.app || rule.app === '*' || rule.app === app)?.answer;
+  }
+
+  /** The rule delaying the ACKs of the Envoy in this pod, if one matches it. */
+  proxyAckDelayFor(pod: { namespace?: string; name?: string; labels?: Record<string, string> }): ProxyAckDelayRule | undefined {
+    return (this.config.proxyAckDelay ?? []).find(
+      (rule) =>
+        (!rule.namespace || rule.namespace === pod.namespace) &&
+        (!rule.workload || isPodOfWorkload(pod.name ?? '', rule.workload)) &&
+        Object.entries(rule.labels ?? {}).every(([key, value]) => pod.labels?.[key] === value),
+    );
   }
 
   isDenied(verb: string, resource: string, namespace: string | undefined): boolean {

@@ -1,5 +1,6 @@
-// The debug pages of Pilot and istiod that are not about the service registry: istiod's
-// `/debug/syncz` (the proxies connected to it and the xDS nonces they acknowledged) and `/version`,
+// The debug pages of Pilot and istiod that are not about the service registry: `/debug/syncz` of
+// Pilot 1.0–1.4 and of istiod (the proxies connected to it and the xDS nonces they acknowledged:
+// NOT SENT before the first push, STALE under the `proxyAckDelay` fault), istiod's `/version`,
 // and legacy Pilot's `/debug/configz` (the Istio configuration it read). Shapes follow Istio's
 // `pilot/pkg/xds/debug.go` (SyncStatus), `pkg/version` (BuildInfo.String) and Pilot 1.2's
 // hand-written configz stream. Pure: objects in, values or text out.
@@ -35,38 +36,152 @@ function nonce(proxyId: string, type: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** The Envoy of a running pod that would hold an xDS stream to istiod: a sidecar, or a gateway's `proxy router`. */
-function connectedProxy(pod: KubeObject): { type: 'sidecar' | 'router'; version: string } | undefined {
+/** Where a proxy's xDS stream stands: nothing pushed yet, every push acknowledged, or the last push not acknowledged. */
+export type ProxySync = 'not-sent' | 'synced' | 'stale' | 'never-acked';
+
+/** An Envoy holding an xDS stream to Pilot: a sidecar, or a gateway's `proxy router`. */
+export interface ConnectedProxy {
+  readonly pod: KubeObject;
+  readonly type: 'sidecar' | 'router';
+  readonly version: string;
+  /** When `istio-proxy` started: the stream opened then (ms since the epoch). */
+  readonly connectedAt: number;
+  readonly sync: ProxySync;
+}
+
+/** Which proxies have their ACKs delayed (the `proxyAckDelay` fault): `never` when none came back at all. */
+export type AckDelay = (pod: KubeObject) => 'delayed' | 'never' | undefined;
+
+interface ContainerStatus {
+  name?: string;
+  ready?: boolean;
+  state?: { running?: { startedAt?: string } };
+}
+
+/**
+ * The Envoy of a running pod, if it would hold an xDS stream. pilot-agent reports ready only once
+ * Envoy has its first listeners (Istio 1.2 pilot/cmd/pilot-agent/status/ready), so a running but
+ * unready `istio-proxy` has connected and not been pushed to yet: NOT SENT.
+ */
+function connectedProxy(pod: KubeObject, ackDelay?: AckDelay): ConnectedProxy | undefined {
   if ((pod.status as { phase?: string } | undefined)?.phase !== 'Running' || pod.metadata.deletionTimestamp) return undefined;
   const spec = (pod.spec ?? {}) as { containers?: Container[]; initContainers?: Container[] };
   const all = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
   const proxy = all.find((c) => c.name === 'istio-proxy' && /\/proxyv2:/.test(c.image ?? ''));
-  if (!proxy) return undefined;
+  // Istio 1.0–1.4's Pilot and Mixer sidecars boot from a static `--templateFile` and hold no xDS stream.
+  if (!proxy || proxy.args?.includes('--templateFile')) return undefined;
+  const status = ((pod.status as { containerStatuses?: ContainerStatus[] }).containerStatuses ?? []).find((c) => c.name === 'istio-proxy');
+  const startedAt = status?.state?.running?.startedAt;
+  if (!startedAt) return undefined;
+  const delay = ackDelay?.(pod);
+  const sync: ProxySync = !status.ready ? 'not-sent' : delay === 'never' ? 'never-acked' : delay === 'delayed' ? 'stale' : 'synced';
   const version = (proxy.image ?? '').replace(/^.*:/, '');
-  return { type: proxy.args?.includes('router') ? 'router' : 'sidecar', version };
+  return { pod, type: proxy.args?.includes('router') ? 'router' : 'sidecar', version, connectedAt: Date.parse(startedAt), sync };
 }
 
-/** `/debug/syncz`: one SyncStatus per connected proxy (sorted like `SortedClients`), all types acknowledged. */
-export function istiodSyncz(pods: readonly KubeObject[], namespace?: string): Record<string, string>[] {
+/** The proxies connected to Pilot, optionally of one namespace. */
+export function connectedProxies(pods: readonly KubeObject[], ackDelay?: AckDelay, namespace?: string): ConnectedProxy[] {
+  return pods.flatMap((pod) => (namespace && pod.metadata.namespace !== namespace ? [] : (connectedProxy(pod, ackDelay) ?? [])));
+}
+
+const XDS_FIELDS = [
+  ['cluster', 'cds'],
+  ['listener', 'lds'],
+  ['route', 'rds'],
+  ['endpoint', 'eds'],
+] as const;
+
+/**
+ * The pushes Pilot made: one when each proxy connected (its endpoints changed every proxy's EDS),
+ * so the last push followed the last connection. `count` numbers them as istiod's push versions do.
+ */
+function pushes(proxies: readonly ConnectedProxy[]): { last: number; count: number; rank(at: number): number } {
+  const times = proxies.filter((proxy) => proxy.sync !== 'not-sent').map((proxy) => proxy.connectedAt).sort((a, b) => a - b);
+  return { last: times.length ? times[times.length - 1] : 0, count: times.length, rank: (at) => times.filter((time) => time <= at).length };
+}
+
+/** istiod's PushVersion, `time.Now().Format(time.RFC3339) + "/" + <push count>`, that prefixes its nonces. */
+function pushVersion(at: number, count: number): string {
+  return `${new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z')}/${count}`;
+}
+
+/**
+ * `/debug/syncz` of istiod 1.5+: one SyncStatus per connected proxy (sorted like `SortedClients`);
+ * nonces are `nonce(req.Push.PushVersion)`, the push version followed by a UUID (pilot/pkg/xds).
+ */
+export function istiodSyncz(pods: readonly KubeObject[], namespace?: string, ackDelay?: AckDelay): Record<string, string>[] {
+  const all = connectedProxies(pods, ackDelay);
+  const pushed = pushes(all);
   const result: Record<string, string>[] = [];
-  for (const pod of pods) {
-    if (namespace && pod.metadata.namespace !== namespace) continue;
-    const proxy = connectedProxy(pod);
-    if (!proxy) continue;
-    const id = `${pod.metadata.name}.${pod.metadata.namespace}`;
+  for (const proxy of all.filter((candidate) => !namespace || candidate.pod.metadata.namespace === namespace)) {
+    const id = `${proxy.pod.metadata.name}.${proxy.pod.metadata.namespace}`;
     const entry: Record<string, string> = { cluster_id: 'Kubernetes', proxy: id, proxy_type: proxy.type, istio_version: proxy.version };
-    for (const [field, type] of [
-      ['cluster', 'cds'],
-      ['listener', 'lds'],
-      ['route', 'rds'],
-      ['endpoint', 'eds'],
-    ] as const) {
-      entry[`${field}_sent`] = nonce(id, type);
-      entry[`${field}_acked`] = nonce(id, type);
+    const latest = pushVersion(pushed.last, pushed.count);
+    const first = pushVersion(proxy.connectedAt, pushed.rank(proxy.connectedAt));
+    // The push a delayed proxy has not acknowledged: the last one, or one after its own first.
+    const unacknowledged = proxy.connectedAt + 1000 > pushed.last ? pushVersion(proxy.connectedAt + 1000, pushed.count + 1) : latest;
+    // Fields are omitempty: a proxy not pushed to has no nonces, one never acknowledged no acked ones.
+    for (const [field, type] of XDS_FIELDS) {
+      if (proxy.sync === 'not-sent') continue;
+      entry[`${field}_sent`] = proxy.sync === 'synced' ? `${latest}${nonce(id, type)}` : `${unacknowledged}${nonce(id, `${type}/next`)}`;
+      if (proxy.sync !== 'never-acked') entry[`${field}_acked`] = proxy.sync === 'synced' ? entry[`${field}_sent`] : `${first}${nonce(id, type)}`;
     }
     result.push(entry);
   }
   return result.sort((a, b) => (a.proxy < b.proxy ? -1 : a.proxy > b.proxy ? 1 : 0));
+}
+
+/** Go's `time.Time.String()` in UTC with its monotonic reading: `2019-07-01 10:00:00.123456789 +0000 UTC m=+12.300000000`. */
+export function goTimeString(epochMs: number, subMsNanos: number, monotonicNanos: number): string {
+  const iso = new Date(epochMs).toISOString();
+  const fraction = `${iso.slice(20, 23)}${String(subMsNanos).padStart(6, '0')}`.replace(/0+$/, '');
+  const sign = monotonicNanos < 0 ? '-' : '+';
+  const monotonic = Math.abs(Math.round(monotonicNanos));
+  const seconds = Math.floor(monotonic / 1e9);
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${fraction ? `.${fraction}` : ''} +0000 UTC m=${sign}${seconds}.${String(monotonic - seconds * 1e9).padStart(9, '0')}`;
+}
+
+/** Pilot 1.2's nonce, `time.Now().String()` at the push: CDS first, then EDS, LDS and RDS a few milliseconds apart. */
+function legacyNonce(proxyId: string, pushAt: number, type: string, pilotStartedAt: number): string {
+  const order = ['cds', 'eds', 'lds', 'rds'].indexOf(type);
+  const hash = createHash('sha256').update(`${proxyId}/${pushAt}/${type}`).digest();
+  const at = pushAt + 120 + order * 3 + (hash[0] % 3);
+  const nanos = hash.readUInt32BE(1) % 1_000_000;
+  return goTimeString(at, nanos, (at - pilotStartedAt) * 1e6 + nanos);
+}
+
+/** Pilot 1.2's node ID: `<type>~<pod IP>~<pod>.<ns>~<ns>.svc.cluster.local`. */
+export function legacyProxyId(proxy: ConnectedProxy): string {
+  const { name, namespace } = proxy.pod.metadata;
+  const ip = (proxy.pod.status as { podIP?: string } | undefined)?.podIP ?? '';
+  return `${proxy.type}~${ip}~${name}.${namespace}~${namespace}.svc.cluster.local`;
+}
+
+/**
+ * Pilot 1.0–1.4's `/debug/syncz` (istio/istio 1.2.2 pilot/pkg/proxy/envoy/v2/debug.go, Syncz):
+ * `json.MarshalIndent(syncz, "", "    ")` of SyncStatus values, every field omitempty. Each proxy
+ * got a push when it connected, and every proxy got one when the last of them connected (its
+ * endpoints changed); a proxy whose ACK is delayed acknowledged only its first. Go ranges over a map
+ * of clients (no order); the sandbox sorts by node ID so that answers are stable.
+ */
+export function legacySyncz(pods: readonly KubeObject[], pilotStartedAt: number, ackDelay?: AckDelay): string {
+  const proxies = connectedProxies(pods, ackDelay);
+  const lastPush = pushes(proxies).last;
+  const entries = proxies.map((proxy) => {
+    const id = legacyProxyId(proxy);
+    const entry: Record<string, string | number> = { proxy: id, istio_version: proxy.version };
+    if (proxy.sync === 'not-sent') return entry;
+    const latest = proxy.sync === 'synced' ? Math.max(lastPush, proxy.connectedAt) : Math.max(lastPush, proxy.connectedAt + 1000);
+    for (const [field, type] of XDS_FIELDS) {
+      entry[`${field}_sent`] = legacyNonce(id, latest, type, pilotStartedAt);
+      if (proxy.sync === 'synced') entry[`${field}_acked`] = entry[`${field}_sent`];
+      else if (proxy.sync === 'stale') entry[`${field}_acked`] = legacyNonce(id, proxy.connectedAt, type, pilotStartedAt);
+    }
+    entry.endpoint_percent = 100;
+    return entry;
+  });
+  entries.sort((a, b) => (a.proxy < b.proxy ? -1 : a.proxy > b.proxy ? 1 : 0));
+  return JSON.stringify(entries, null, '    ');
 }
 
 /** Pilot 1.2's config type name: the kind in kebab case (`VirtualService` → `virtual-service`). */

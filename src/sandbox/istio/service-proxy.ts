@@ -2,8 +2,7 @@
 // resolves the Service port and a ready endpoint the way the real apiserver's ResourceLocation does,
 // then answers from the simulated container in the pod behind that endpoint.
 import type { KubeObject } from '../apimachinery/kube-object';
-import type { Faults } from '../faults/faults';
-import type { ClusterView, ContainerResponse } from './simulated-containers';
+import type { ClusterView, ContainerFaults, ContainerResponse } from './simulated-containers';
 import { answerFromPod } from './simulated-containers';
 import { badRequest, notFound, StatusError } from '../apimachinery/status-error';
 
@@ -91,7 +90,7 @@ export function resolveServiceLocation(objects: ProxyObjects, namespace: string,
 }
 
 /** Proxies one request to a Service: the status error the apiserver would give, or the container's answer. */
-export function proxyToService(objects: ProxyObjects, request: ServiceProxyRequest, faults?: Pick<Faults, 'debugEndpointFault'>): ContainerResponse {
+export function proxyToService(objects: ProxyObjects, request: ServiceProxyRequest, faults?: ContainerFaults): ContainerResponse {
   const location = resolveServiceLocation(objects, request.namespace, request.id);
   const path = `/${request.rest.join('/')}`;
   const cluster: ClusterView = { services: objects.list('services'), endpoints: objects.list('endpoints'), pods: objects.list('pods'), configs: objects.list('configs') };

@@ -1,13 +1,17 @@
 // What the containers of a pod answer on their HTTP ports, chosen by image: Pilot
-// (docker.io/istio/pilot) serves its registry and debug pages (istiod's only to local callers), any
-// other image gives an answer that says it is simulated. Reached through the API server's service
+// (docker.io/istio/pilot) serves its registry and debug pages (istiod's only to local callers),
+// Bookinfo's apps their pages (bookinfo-apps.ts), a gateway's Envoy routes to them
+// (ingress-gateway.ts); any other image gives an answer that says it is simulated. Reached through the API server's service
 // proxy, a port-forward or a simulated `curl`. Pure: a request and a view of the cluster in, a status,
 // content type and body out.
 import type { Faults } from '../faults/faults';
 import type { KubeObject } from '../apimachinery/kube-object';
 import type { RegistryInput } from './pilot-registry';
 import { endpointz, goMarshalIndent, legacyRegistrationBody, registryz, serviceHostname } from './pilot-registry';
-import { istiodEndpointShardz, istiodSyncz, istiodVersion, legacyConfigz } from './istiod-debug';
+import type { AckDelay } from './istiod-debug';
+import { istiodEndpointShardz, istiodSyncz, istiodVersion, legacyConfigz, legacySyncz } from './istiod-debug';
+import { BOOKINFO_APPS } from './bookinfo-apps';
+import { isGatewayTrafficPort, routeThroughGateway, UPSTREAM_REFUSED } from './ingress-gateway';
 
 /** The cluster as a container sees it: the objects Pilot's Kubernetes registry watches. */
 export interface ClusterView {
@@ -29,6 +33,10 @@ export interface ContainerRequest {
   /** The caller is in the pod's own network namespace, as a port-forward or `curl localhost` is;
    *  the API server's proxy and other pods are not. istiod's debug pages answer only such callers. */
   readonly fromLoopback?: boolean;
+  /** The pod the container runs in (a gateway routes by its labels; Pilot dates its pushes from its start). */
+  readonly pod?: KubeObject;
+  /** Envoys whose ACKs a fault delays, for Pilot's `/debug/syncz`. */
+  readonly ackDelay?: AckDelay;
 }
 
 export interface ContainerResponse {
@@ -193,6 +201,7 @@ const PILOT: SimulatedContainer = {
       if (request.path === '/debug/registryz') return json(legacyRegistryz(request.cluster));
       if (request.path === '/debug/endpointz') return json(legacyEndpointz(request.cluster));
       if (request.path === '/debug/configz') return json(legacyConfigz(request.cluster.configs ?? []));
+      if (request.path === '/debug/syncz') return json(legacySyncz(request.cluster.pods, startedAt(request.pod), request.ackDelay));
     }
     if (!legacy) {
       if (request.path === '/version' && request.port === 15014) return text(200, istiodVersion(tag));
@@ -206,7 +215,7 @@ const PILOT: SimulatedContainer = {
         return json(request.query.has('pretty') ? JSON.stringify(body, null, '  ') : JSON.stringify(body));
       }
       if (request.path === '/debug/syncz') {
-        const syncz = istiodSyncz(request.cluster.pods, request.query.get('namespace') ?? undefined);
+        const syncz = istiodSyncz(request.cluster.pods, request.query.get('namespace') ?? undefined, request.ackDelay);
         return json(request.query.has('pretty') ? JSON.stringify(syncz, null, '  ') : JSON.stringify(syncz));
       }
     }
@@ -215,7 +224,27 @@ const PILOT: SimulatedContainer = {
   },
 };
 
-const CONTAINERS: readonly SimulatedContainer[] = [PILOT, { ...PILOT, repository: 'gcr.io/istio-release/pilot' }];
+/** When the pod's first container started (Pilot's process start, for the monotonic part of its nonces). */
+function startedAt(pod: KubeObject | undefined): number {
+  const statuses = (pod?.status as { containerStatuses?: { state?: { running?: { startedAt?: string } } }[] } | undefined)?.containerStatuses ?? [];
+  const started = statuses.map((status) => Date.parse(status.state?.running?.startedAt ?? '')).filter((time) => !Number.isNaN(time));
+  return started.length ? Math.min(...started) : Date.parse(pod?.metadata.creationTimestamp ?? '') || 0;
+}
+
+/** A gateway's Envoy on a traffic port: routes through the Gateways and VirtualServices to an app's pod. */
+const GATEWAY_ENVOY: SimulatedContainer = {
+  repository: 'docker.io/istio/proxyv2',
+  httpPorts: () => [],
+  serve(_tag, request) {
+    if (!request.pod) return text(404, '');
+    const route = routeThroughGateway(request.pod, request.port, request.path, request.cluster);
+    if (!('pod' in route)) return text(route.status, route.body);
+    const upstream = { method: request.method, path: request.path, query: request.query, cluster: request.cluster, ackDelay: request.ackDelay };
+    return answerFromPod(route.pod, route.port, upstream) ?? text(UPSTREAM_REFUSED.status, UPSTREAM_REFUSED.body);
+  },
+};
+
+const CONTAINERS: readonly SimulatedContainer[] = [PILOT, { ...PILOT, repository: 'gcr.io/istio-release/pilot' }, ...BOOKINFO_APPS];
 
 /** The simulated behaviour of an image, or undefined when the sandbox has none for it. */
 export function simulatedContainerFor(image: string): SimulatedContainer | undefined {
@@ -237,6 +266,7 @@ interface Listener {
 
 /** The container that listens on a pod's port: a simulated one serving it, else one the sandbox does not model. */
 export function listenerOn(pod: KubeObject, port: number): Listener | undefined {
+  if (isGatewayTrafficPort(pod, port)) return { image: 'docker.io/istio/proxyv2', behaviour: GATEWAY_ENVOY };
   const containers = ((pod.spec as { containers?: ContainerSpec[] } | undefined)?.containers ?? []).filter((c) => c.image);
   for (const container of containers) {
     const behaviour = simulatedContainerFor(container.image!);
@@ -254,11 +284,18 @@ export function listenerOn(pod: KubeObject, port: number): Listener | undefined 
  * the sandbox does not model (which answers a page saying so), else undefined — nothing listens and
  * the connection is refused.
  */
-export function answerFromPod(pod: KubeObject, port: number, request: Omit<ContainerRequest, 'port'>, faults?: Pick<Faults, 'debugEndpointFault'>): ContainerResponse | undefined {
+/** The faults a simulated container answers to. */
+export type ContainerFaults = Pick<Faults, 'debugEndpointFault' | 'proxyAckDelayFor'>;
+
+export function answerFromPod(pod: KubeObject, port: number, request: Omit<ContainerRequest, 'port'>, faults?: ContainerFaults): ContainerResponse | undefined {
   const listener = listenerOn(pod, port);
   if (!listener) return undefined;
   if (!listener.behaviour) return genericAnswer(listener.image, { method: request.method, port, path: request.path });
-  const answer = listener.behaviour.serve(parseImage(listener.image).tag, { ...request, port });
+  const ackDelay: AckDelay | undefined = faults && ((proxy) => {
+    const rule = faults.proxyAckDelayFor(proxy.metadata);
+    return rule ? (rule.neverAcked ? 'never' : 'delayed') : undefined;
+  });
+  const answer = listener.behaviour.serve(parseImage(listener.image).tag, { ...request, port, pod, ackDelay: request.ackDelay ?? ackDelay });
   const fault = answer.status === 200 && isDebugPath(request.path) ? faults?.debugEndpointFault(pod.metadata.labels?.app) : undefined;
   if (fault === 'error') return text(500, `Internal Server Error: injected fault on ${request.path}\n`);
   // A handler that dies mid-write: the client reads half a JSON document.
