@@ -78,13 +78,16 @@ const pod_tree_update_50k = () => scenarioScript('scripts/bench/pod-tree-50k.ts'
 /** The registry webview's first painted table of 10k services × 2 ports × 3 endpoints vs JSON.parse of the same registry; filter keystroke p95. */
 const registry_render_10k = () => scenarioScript('scripts/bench/registry-render.ts');
 
+/** The registry webview's Proxies tab with 5,000 proxies (Pilot 1.2's /debug/syncz) vs JSON.parse of the same syncz body. */
+const proxies_render_5k = () => scenarioScript('scripts/bench/proxies-render.ts');
+
 /** A 50 MB release archive from a local mirror: our download + verify + unpack vs curl -o + sha256sum -c + tar xzf. */
 const download_verify_extract = () => scenarioScript('scripts/bench/download-verify-extract.ts');
 
 /** Our install engine on istio-demo.yaml (1.2.2) vs kubectl create -f of the same file, each on a fresh sandbox. */
 const install_vs_kubectl_create = () => scenarioScript('scripts/bench/install-vs-kubectl.ts');
 
-const scenarios = { activation, sandbox_list_10k, sandbox_install_settle, pod_sync_10k, watch_update_p99, sandbox_port_forward_get, pod_tree_update_10k, pod_tree_update_50k, registry_render_10k, download_verify_extract, install_vs_kubectl_create };
+const scenarios = { activation, sandbox_list_10k, sandbox_install_settle, pod_sync_10k, watch_update_p99, sandbox_port_forward_get, pod_tree_update_10k, pod_tree_update_50k, registry_render_10k, proxies_render_5k, download_verify_extract, install_vs_kubectl_create };
 
 async function main() {
   // stdout carries the JSON document only: everything the scenarios and their test runners

@@ -111,7 +111,36 @@ export interface EquivalentCommand {
   readonly command: string;
 }
 
-export type RegistryTab = 'table' | 'raw';
+/** How far a proxy is behind Pilot, worst of its four xDS types. */
+export type XdsState = 'synced' | 'not-sent' | 'stale';
+
+/** One line of `istioctl proxy-status`: what Pilot sent a proxy and what it acknowledged. */
+export interface ProxySyncRow {
+  /** `<pod>.<namespace>`, as istioctl prints it. */
+  readonly name: string;
+  readonly pod: string;
+  readonly namespace: string;
+  /** istioctl's cells, untranslated as the terminal shows them: `SYNCED`, `NOT SENT`, `STALE (…)`. */
+  readonly cds: string;
+  readonly lds: string;
+  readonly eds: string;
+  readonly rds: string;
+  /** The Pilot (istiod) pod that answered. */
+  readonly pilot: string;
+  readonly version: string;
+  readonly state: XdsState;
+}
+
+/** Pilot's `/debug/syncz` as rows, or why it could not be read (the registry still shows). */
+export interface ProxySync {
+  readonly rows: readonly ProxySyncRow[];
+  /** The same table from a terminal, for the release (`istioctl proxy-status`). */
+  readonly command: string;
+  /** Set when syncz could not be read: why, in the learner's language. */
+  readonly error?: string;
+}
+
+export type RegistryTab = 'table' | 'proxies' | 'raw';
 
 /** What the panel remembers across reloads (WebviewPanelSerializer state). */
 export interface RegistryViewState {
@@ -139,6 +168,8 @@ export type ExtensionMessage =
       readonly commands: readonly EquivalentCommand[];
       /** Set when a later refresh found no Pilot: why, in the learner's language. The table stays, greyed, as of fetchedAt. */
       readonly stale?: string;
+      /** What every proxy received (the Proxies tab); absent before the first fetch that tried. */
+      readonly proxies?: ProxySync;
     }
   | { readonly type: 'health'; readonly era: IstioEra; readonly components: readonly ComponentHealth[] }
   | { readonly type: 'error'; readonly message: string; readonly commands: readonly EquivalentCommand[] };
@@ -149,7 +180,8 @@ export type WebviewMessage =
   | { readonly type: 'state'; readonly state: RegistryViewState }
   | { readonly type: 'export'; readonly format: 'json' | 'csv' }
   | { readonly type: 'copy'; readonly text: string }
-  | { readonly type: 'component'; readonly id: ComponentId };
+  | { readonly type: 'component'; readonly id: ComponentId }
+  | { readonly type: 'revealPod'; readonly namespace: string; readonly name: string };
 
 // ── validation ─────────────────────────────────────────────────────────────────────────────
 
@@ -190,7 +222,7 @@ const optionalRecord: Check = optional((value) => isObject(value) && isWithinDep
 
 const isComponentId: Check = oneOf(...COMPONENT_IDS);
 const isEra: Check = oneOf('legacy', 'istiod');
-const isViewState = shape({ filter: isString, tab: oneOf('table', 'raw'), component: optional(isComponentId) });
+const isViewState = shape({ filter: isString, tab: oneOf('table', 'proxies', 'raw'), component: optional(isComponentId) });
 const isCommand = shape({ label: oneOf('commandCurlPod', 'commandGetRaw', 'commandIstioctl', 'commandPortForward'), command: isString });
 const isEndpoint = shape({
   ip: isString,
@@ -211,6 +243,19 @@ const isService = shape({
 const isSnapshot = shape({ format: oneOf('legacy-registration', 'istiod-debug'), services: arrayOf(isService) });
 const isRemoved = shape({ namespace: isString, hostname: isString, portKey: isString, portName: isString, ip: isString, port: isNumber });
 const isDiff = shape({ added: arrayOf(isString), removed: arrayOf(isRemoved) });
+const isProxyRow = shape({
+  name: isString,
+  pod: isString,
+  namespace: isString,
+  cds: isString,
+  lds: isString,
+  eds: isString,
+  rds: isString,
+  pilot: isString,
+  version: isString,
+  state: oneOf('synced', 'not-sent', 'stale'),
+});
+const isProxySync = shape({ rows: arrayOf(isProxyRow), command: isString, error: optional(isString) });
 const isHealth = shape({ id: isComponentId, ready: isNumber, desired: isNumber, title: optional(isString), role: optional(isString) });
 
 const extensionMessages: Record<ExtensionMessage['type'], Check> = {
@@ -226,6 +271,7 @@ const extensionMessages: Record<ExtensionMessage['type'], Check> = {
     diff: optional(isDiff),
     commands: arrayOf(isCommand),
     stale: optional(isString),
+    proxies: optional(isProxySync),
   }),
   health: shape({ era: isEra, components: arrayOf(isHealth) }),
   error: shape({ message: isString, commands: arrayOf(isCommand) }),
@@ -238,6 +284,7 @@ const webviewMessages: Record<WebviewMessage['type'], Check> = {
   export: shape({ format: oneOf('json', 'csv') }),
   copy: shape({ text: isString }),
   component: shape({ id: isComponentId }),
+  revealPod: shape({ namespace: isString, name: isString }),
 };
 
 function validate<T extends { type: string }>(checks: Record<string, Check>, value: unknown): T | undefined {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { componentHealth, guessEra } from '../istio/registry/component-health';
-import { equivalentCommands } from '../istio/registry/equivalent-commands';
+import { equivalentCommands, proxyStatusCommand } from '../istio/registry/equivalent-commands';
 import { istioVersions } from '../istio/roles/istio-version';
 import { RegistryFormatError } from '../istio/registry/json-text';
 import type { PodFacts } from '../istio/registry/registry-model';
@@ -187,6 +187,9 @@ class RegistryPanel implements vscode.Disposable {
         // Exploring the diagram is what the lab's architecture step asks for.
         this.markStep('architecture');
         return;
+      case 'revealPod':
+        void this.revealPod(message.namespace, message.name);
+        return;
     }
   }
 
@@ -270,6 +273,10 @@ class RegistryPanel implements vscode.Disposable {
       ...(diff ? { diff } : {}),
       commands: equivalentCommands(result.target, this.istioVersion()),
       ...(stale ? { stale } : {}),
+      proxies: {
+        ...('rows' in result.proxies ? { rows: result.proxies.rows } : { rows: [], error: describeRegistryError(result.proxies.error, result.target.era) }),
+        command: proxyStatusCommand(istioNamespace()),
+      },
     });
   }
 
@@ -325,8 +332,12 @@ class RegistryPanel implements vscode.Disposable {
       const component = classifyPod(candidate, { istioNamespace: namespace }).component;
       return component === role || (id === 'tracing' && component === 'zipkin');
     });
-    if (!pod) return;
-    await this.lab.revealPod(pod.namespace, pod.name);
+    if (pod) await this.revealPod(pod.namespace, pod.name);
+  }
+
+  /** Shows a pod in the pod tree (a component's first pod, a proxy's pod), keeping the focus here. */
+  private async revealPod(namespace: string, name: string): Promise<void> {
+    await this.lab.revealPod(namespace, name);
     // The webview keeps the focus: the learner is filtering the registry, the tree follows along.
     this.panel.reveal(undefined, false);
   }

@@ -3,12 +3,15 @@
 // virtualised table with search, keyboard navigation, copy and a Raw JSON tab. Every message is
 // validated (src/shared/registry-messages.ts) and every cluster-provided string goes into the DOM
 // through textContent — never innerHTML.
-import type { ComponentHealth, ComponentId, EquivalentCommand, ExtensionMessage, IstioEra, RegistryTab, RegistryViewState, WebviewMessage } from '../shared/registry-messages';
+import type { ComponentId, EquivalentCommand, ExtensionMessage, RegistryTab, RegistryViewState, WebviewMessage } from '../shared/registry-messages';
 import { asExtensionMessage, asViewState, DEFAULT_VIEW_STATE, RAW_DISPLAY_LIMIT } from '../shared/registry-messages';
 import type { RegistryIndex, Row, VisibleRows } from './registry-rows';
 import { indexRegistry, prepareSearch, ROW_LEVEL, rowCopyText, visibleRows } from './registry-rows';
 import type { StringId, Translate } from './strings';
 import { translator } from './strings';
+import { h, setText } from './dom';
+import { ArchitectureDiagram } from './diagram';
+import { ProxiesView } from './proxies-view';
 import { VirtualList } from './virtual-list';
 
 interface VsCodeApi {
@@ -21,32 +24,15 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const ROW_HEIGHT = 22;
 const vscode = acquireVsCodeApi();
 
-// ── DOM helpers: text only ────────────────────────────────────────────────────────────────
-
-type Child = Node | string | undefined | false;
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<Record<string, string>> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(props)) if (value !== undefined) element.setAttribute(name, value);
-  for (const child of children) if (child) element.append(child);
-  return element;
-}
-
-function setText(element: Element, text: string): void {
-  if (element.textContent !== text) element.textContent = text;
-}
-
 // ── state ─────────────────────────────────────────────────────────────────────────────────
 
 let t: Translate = translator('en');
 let view: RegistryViewState = asViewState(vscode.getState()) ?? DEFAULT_VIEW_STATE;
-let era: IstioEra | undefined;
 let registry: Extract<ExtensionMessage, { type: 'registry' }> | undefined;
 let index: RegistryIndex | undefined;
 let rows: VisibleRows | undefined;
 let selected = 0;
 const collapsed = new Set<string>();
-const health = new Map<ComponentId, ComponentHealth>();
 
 function post(message: WebviewMessage): void {
   vscode.postMessage(message);
@@ -75,8 +61,6 @@ const metaLine = h('span', { class: 'meta', id: 'meta' });
 const progress = h('div', { class: 'progress', id: 'progress', role: 'progressbar', hidden: '' });
 const errorBanner = h('div', { class: 'error', id: 'error', role: 'alert', hidden: '' });
 
-const diagramHost = h('div', { class: 'diagram', id: 'diagram' });
-const diagramRole = h('p', { class: 'diagram-role', id: 'diagram-role', 'aria-live': 'polite' });
 const legend = h(
   'ul',
   { class: 'legend' },
@@ -86,7 +70,13 @@ const legend = h(
 );
 
 const tableTab = label(h('button', { type: 'button', role: 'tab', id: 'tab-table', 'aria-controls': 'panel-table' }), 'tabTable');
+const proxiesTab = label(h('button', { type: 'button', role: 'tab', id: 'tab-proxies', 'aria-controls': 'panel-proxies' }), 'tabProxies');
 const rawTab = label(h('button', { type: 'button', role: 'tab', id: 'tab-raw', 'aria-controls': 'panel-raw' }), 'tabRaw');
+const TABS: readonly (readonly [HTMLButtonElement, RegistryTab])[] = [
+  [tableTab, 'table'],
+  [proxiesTab, 'proxies'],
+  [rawTab, 'raw'],
+];
 const search = label(label(h('input', { type: 'search', id: 'search', spellcheck: 'false', autocomplete: 'off' }), 'search', 'placeholder'), 'searchLabel', 'aria-label');
 const chip = h('div', { class: 'chip', id: 'component-filter', hidden: '' });
 const chipText = h('span');
@@ -101,6 +91,13 @@ const rawText = h('pre', { class: 'raw', id: 'raw', tabindex: '0' });
 const tablePanel = h('div', { role: 'tabpanel', id: 'panel-table', 'aria-labelledby': 'tab-table', class: 'panel' }, summary, changes, viewport, emptyNote);
 const rawPanel = h('div', { role: 'tabpanel', id: 'panel-raw', 'aria-labelledby': 'tab-raw', class: 'panel', hidden: '' }, rawNote, rawText);
 const commandList = h('ul', { class: 'commands', id: 'commands' });
+const proxies = new ProxiesView(t, post);
+const diagram = new ArchitectureDiagram({
+  translate: () => t,
+  chosen: () => view.component,
+  choose: (id: ComponentId) => chooseComponent(id),
+  proxyCounts: () => proxies.counts(),
+});
 
 function buildLayout(): void {
   const header = h(
@@ -110,14 +107,15 @@ function buildLayout(): void {
     h('div', { class: 'actions' }, refreshButton, exportJsonButton, exportCsvButton),
     metaLine,
   );
-  const aside = h('aside', {}, label(h('h2'), 'diagramTitle'), diagramHost, legend, diagramRole, label(h('p', { class: 'hint' }), 'diagramHint'));
+  const aside = h('aside', {}, label(h('h2'), 'diagramTitle'), diagram.host, legend, diagram.role, label(h('p', { class: 'hint' }), 'diagramHint'));
   const main = h(
     'main',
     {},
     errorBanner,
-    h('div', { class: 'toolbar' }, h('div', { role: 'tablist', class: 'tabs' }, tableTab, rawTab), search),
+    h('div', { class: 'toolbar' }, h('div', { role: 'tablist', class: 'tabs' }, tableTab, proxiesTab, rawTab), search),
     chip,
     tablePanel,
+    proxies.panel,
     rawPanel,
     h('section', { class: 'commands-section' }, label(h('h2'), 'commandsTitle'), commandList),
   );
@@ -125,14 +123,12 @@ function buildLayout(): void {
 }
 
 function applyStrings(): void {
+  proxies.setTranslate(t);
   for (const [element, id, how] of labelled) {
     if (how === 'text') setText(element, t(id));
     else element.setAttribute(how, t(id));
   }
-  for (const heading of Array.from(diagramHost.querySelectorAll('[data-l10n]'))) {
-    const id = heading.getAttribute('data-l10n') as StringId;
-    setText(heading, t(id));
-  }
+  diagram.applyStrings();
 }
 
 // ── the table ─────────────────────────────────────────────────────────────────────────────
@@ -319,124 +315,45 @@ viewport.addEventListener('click', (event) => {
   viewport.focus();
 });
 
-// ── the diagram ───────────────────────────────────────────────────────────────────────────
-
-function showDiagram(next: IstioEra): void {
-  if (era === next && diagramHost.firstChild) return;
-  era = next;
-  const template = document.getElementById(`diagram-${next}`) as HTMLTemplateElement | null;
-  diagramHost.replaceChildren();
-  if (!template) return;
-  diagramHost.append(template.content.cloneNode(true));
-  for (const component of Array.from(diagramHost.querySelectorAll<SVGGElement>('[data-component]'))) {
-    const id = component.dataset.component as ComponentId;
-    component.addEventListener('click', () => chooseComponent(id));
-    component.addEventListener('keydown', (event: KeyboardEvent) => {
-      if (event.key === 'Enter' || event.key === ' ') {
-        event.preventDefault();
-        chooseComponent(id);
-      }
-    });
-    component.addEventListener('mouseenter', () => describe(id));
-    component.addEventListener('focus', () => describe(id));
-    component.addEventListener('mouseleave', () => describe(restingCaption(next)));
-    component.addEventListener('blur', () => describe(restingCaption(next)));
-  }
-  applyStrings();
-  paintHealth();
-}
-
-/** `none`: no pod yet where none is normal — the data plane before an app is deployed (chapter 2). */
-function stateOf(entry: ComponentHealth | undefined): 'ready' | 'partial' | 'missing' | 'none' | 'unknown' {
-  if (!entry) return 'unknown';
-  if (entry.desired === 0) return entry.id === 'sidecars' ? 'none' : 'missing';
-  return entry.ready >= entry.desired ? 'ready' : 'partial';
-}
-
-function stateText(entry: ComponentHealth | undefined): string {
-  const state = stateOf(entry);
-  if (state === 'ready') return t('stateReady', entry!.ready, entry!.desired);
-  if (state === 'partial') return t('statePartial', entry!.ready, entry!.desired);
-  if (state === 'missing') return t('stateMissing');
-  if (state === 'none') return t('stateNoneYet');
-  return '';
-}
-
-function componentTitle(id: ComponentId): string {
-  return health.get(id)?.title ?? diagramHost.querySelector(`[data-component="${id}"] .name`)?.textContent ?? id;
-}
-
-/** The component that serves the registry; the diagram describes it until another is pointed at. */
-function pilotOf(which: IstioEra): ComponentId {
-  return which === 'legacy' ? 'pilot' : 'istiod';
-}
-
-/** What the caption describes when nothing is pointed at: the chosen component (its chip shows), else Pilot. */
-function restingCaption(which: IstioEra): ComponentId {
-  return view.component ?? pilotOf(which);
-}
-
-function describe(id: ComponentId): void {
-  const entry = health.get(id);
-  setText(diagramRole, [componentTitle(id), entry?.role, stateText(entry)].filter(Boolean).join(' — '));
-}
-
-function paintHealth(): void {
-  for (const component of Array.from(diagramHost.querySelectorAll<SVGGElement>('[data-component]'))) {
-    const id = component.dataset.component as ComponentId;
-    const entry = health.get(id);
-    const state = stateOf(entry);
-    component.classList.remove('state-ready', 'state-partial', 'state-missing', 'state-none', 'state-unknown');
-    component.classList.add(`state-${state}`);
-    component.classList.toggle('chosen', view.component === id);
-    component.dataset.state = state;
-    const count = component.querySelector('.count');
-    if (count) setText(count, entry ? (entry.desired > 0 ? t('countReady', entry.ready, entry.desired) : t(state === 'none' ? 'countNoneYet' : 'countMissing')) : '');
-    let title = component.querySelector<SVGTitleElement>(':scope > title');
-    if (!title) {
-      title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
-      component.prepend(title);
-    }
-    const text = [componentTitle(id), entry?.role, stateText(entry)].filter(Boolean).join('\n');
-    setText(title, text);
-    component.setAttribute('aria-label', text.replace(/\n/g, ' — '));
-  }
-  if (era && !diagramHost.querySelector('.component:hover, .component:focus')) describe(restingCaption(era));
-}
+// ── the diagram's filter ───────────────────────────────────────────────────────────────────
 
 function chooseComponent(id: ComponentId | undefined): void {
   saveView({ component: view.component === id ? undefined : id });
   if (view.component) post({ type: 'component', id: view.component });
   showComponentFilter();
-  paintHealth();
+  diagram.paint();
   applyFilter();
 }
 
 function showComponentFilter(): void {
   chip.hidden = !view.component;
-  if (view.component) setText(chipText, t('filteredBy', componentTitle(view.component)));
+  if (view.component) setText(chipText, t('filteredBy', diagram.title(view.component)));
 }
 
 // ── tabs, commands, messages ──────────────────────────────────────────────────────────────
 
 function showTab(tab: RegistryTab): void {
-  tableTab.setAttribute('aria-selected', String(tab === 'table'));
-  rawTab.setAttribute('aria-selected', String(tab === 'raw'));
-  tableTab.tabIndex = tab === 'table' ? 0 : -1;
-  rawTab.tabIndex = tab === 'raw' ? 0 : -1;
+  for (const [button, id] of TABS) {
+    button.setAttribute('aria-selected', String(tab === id));
+    button.tabIndex = tab === id ? 0 : -1;
+  }
   tablePanel.hidden = tab !== 'table';
+  proxies.panel.hidden = tab !== 'proxies';
   rawPanel.hidden = tab !== 'raw';
+  if (tab === 'proxies') proxies.refresh();
   if (tab === 'raw' && registry && rawText.textContent !== registry.raw) setText(rawText, registry.raw);
   if (tab === 'table') list.refresh();
 }
 
-function showCommands(commands: readonly EquivalentCommand[]): void {
+function showCommands(commands: readonly EquivalentCommand[], proxyStatus?: string): void {
+  const items: [StringId, string][] = commands.map((command) => [command.label, command.command]);
+  if (proxyStatus) items.push(['commandProxyStatus', proxyStatus]);
   commandList.replaceChildren(
-    ...commands.map((command) => {
+    ...items.map(([labelId, command]) => {
       const copy = h('button', { type: 'button', class: 'link copy' });
       setText(copy, t('copy'));
-      copy.addEventListener('click', () => post({ type: 'copy', text: command.command }));
-      return h('li', {}, h('span', { class: 'command-label' }, t(command.label)), h('code', {}, command.command), copy);
+      copy.addEventListener('click', () => post({ type: 'copy', text: command }));
+      return h('li', {}, h('span', { class: 'command-label' }, t(labelId)), h('code', {}, command), copy);
     }),
   );
 }
@@ -455,7 +372,7 @@ function showRegistry(message: Extract<ExtensionMessage, { type: 'registry' }>):
   if (message.stale) errorBanner.replaceChildren(h('strong', {}, t('staleTitle')), h('p', {}, message.stale));
   tablePanel.classList.toggle('stale', message.stale !== undefined);
   rawPanel.classList.toggle('stale', message.stale !== undefined);
-  showDiagram(message.era);
+  diagram.show(message.era);
   setText(eraBadge, message.era === 'legacy' ? t('eraLegacy') : t('eraIstiod'));
   setText(
     metaLine,
@@ -472,7 +389,9 @@ function showRegistry(message: Extract<ExtensionMessage, { type: 'registry' }>):
   rawNote.hidden = !message.rawTruncated;
   setText(rawNote, t('rawTruncated', RAW_DISPLAY_LIMIT.toLocaleString()));
   setText(rawText, view.tab === 'raw' ? message.raw : '');
-  showCommands(message.commands);
+  showCommands(message.commands, message.proxies?.command);
+  proxies.show(message.proxies);
+  diagram.paint();
   applyFilter();
   // The search texts are built after the table is painted, so the first keystroke finds them ready.
   const painted = index;
@@ -486,6 +405,7 @@ function receive(message: ExtensionMessage): void {
       document.documentElement.lang = message.locale;
       view = asViewState(vscode.getState()) ?? message.state;
       search.value = view.filter;
+      proxies.setFilter(view.filter);
       applyStrings();
       showTab(view.tab);
       showComponentFilter();
@@ -499,10 +419,7 @@ function receive(message: ExtensionMessage): void {
       showRegistry(message);
       return;
     case 'health':
-      showDiagram(message.era);
-      health.clear();
-      for (const entry of message.components) health.set(entry.id, entry);
-      paintHealth();
+      diagram.setHealth(message.era, message.components);
       return;
     case 'error':
       progress.hidden = true;
@@ -527,24 +444,23 @@ refreshButton.addEventListener('click', () => post({ type: 'refresh' }));
 exportJsonButton.addEventListener('click', () => post({ type: 'export', format: 'json' }));
 exportCsvButton.addEventListener('click', () => post({ type: 'export', format: 'csv' }));
 chipClear.addEventListener('click', () => chooseComponent(undefined));
-for (const [button, tab] of [
-  [tableTab, 'table'],
-  [rawTab, 'raw'],
-] as const) {
+for (const [button, tab] of TABS) {
   button.addEventListener('click', () => {
     saveView({ tab });
     showTab(tab);
   });
   button.addEventListener('keydown', (event) => {
     if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
-    const other = tab === 'table' ? 'raw' : 'table';
+    const at = TABS.findIndex(([, id]) => id === tab);
+    const [otherButton, other] = TABS[(at + (event.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length];
     saveView({ tab: other });
     showTab(other);
-    (other === 'table' ? tableTab : rawTab).focus();
+    otherButton.focus();
   });
 }
 search.addEventListener('input', () => {
   saveView({ filter: search.value });
+  proxies.setFilter(search.value);
   selected = 0;
   applyFilter();
 });
@@ -552,6 +468,7 @@ search.addEventListener('keydown', (event) => {
   if (event.key === 'Escape' && search.value) {
     search.value = '';
     saveView({ filter: '' });
+    proxies.setFilter('');
     applyFilter();
   } else if (event.key === 'ArrowDown') {
     event.preventDefault();

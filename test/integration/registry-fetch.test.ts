@@ -88,6 +88,20 @@ describe('fetching the registry of the book\'s Istio 1.2.2 from the sandbox', ()
     assert.match(result.raw, /^\[\n {2}\{\n {3}"service-key"/, 'the raw body is kept as Pilot wrote it');
   });
 
+  test('reads what every proxy received from Pilot\'s /debug/syncz on the same path: the two gateways, synced', TIMEOUT, async () => {
+    const result = await fetchRegistry(kubeConfig);
+    assert.ok('rows' in result.proxies, `syncz was read: ${'error' in result.proxies ? String(result.proxies.error) : ''}`);
+    const rows = result.proxies.rows;
+    assert.deepEqual(
+      rows.map((row) => [row.name.replace(/-[a-z0-9]+-[a-z0-9]+\.istio-system$/, '.istio-system'), row.cds, row.lds, row.eds, row.rds, row.version]),
+      [
+        ['istio-egressgateway.istio-system', 'SYNCED', 'SYNCED', 'SYNCED (100%)', 'SYNCED', '1.2.2'],
+        ['istio-ingressgateway.istio-system', 'SYNCED', 'SYNCED', 'SYNCED (100%)', 'SYNCED', '1.2.2'],
+      ],
+    );
+    assert.ok(rows.every((row) => /^istio-pilot-/.test(row.pilot)), 'PILOT names the Pilot pod');
+  });
+
   test('falls back to a port-forward to the Pilot pod when RBAC denies services/proxy, and closes it', TIMEOUT, async () => {
     cluster.sandbox.faults.set({ deny: [{ verb: 'get', resource: 'services/proxy' }] });
     try {

@@ -4,6 +4,7 @@
 // monitoringMux), and `istioctl x internal-debug registryz` only where istioctl has it (1.10+).
 import * as semver from 'semver';
 import type { EquivalentCommand, IstioEra } from '../../shared/registry-messages';
+import { ISTIO_NAMESPACE } from '../../shared/istio-defaults';
 import { istioctlHas } from '../releases/istioctl-commands';
 
 export interface RegistryEndpoint {
@@ -38,4 +39,9 @@ export function equivalentCommands(target: RegistryEndpoint, istioVersion: strin
   ];
   if (istioVersion && istioctlHas(istioVersion, 'x internal-debug')) commands.push({ label: 'commandIstioctl', command: `istioctl${ctx} x internal-debug registryz` });
   return commands;
+}
+
+/** `istioctl proxy-status`, the terminal's Proxies table in every release (1.0+); `-i` when Istio is not in istio-system. */
+export function proxyStatusCommand(istioNamespace: string, context?: string): string {
+  return `istioctl${context ? ` --context ${context}` : ''} proxy-status${istioNamespace === ISTIO_NAMESPACE ? '' : ` -i ${istioNamespace}`}`;
 }

@@ -16,7 +16,9 @@ import { ISTIO_NAMESPACE } from '../../shared/istio-defaults';
 import type { IstioEra, RegistrySnapshot } from '../../shared/registry-messages';
 import { parseIstiodDebug } from './istiod-debug';
 import { parseRegistration } from './legacy-registration';
+import { parseSyncz } from './proxy-sync';
 import type { PodFacts } from './registry-model';
+import type { ProxySyncRow } from '../../shared/registry-messages';
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
 /** 10,000 services × 2 ports × 3 endpoints of `/v1/registration` are ~20 MB; past this, something is wrong. */
@@ -95,6 +97,8 @@ export interface RegistryFetchResult {
   readonly fallbackReason?: 'proxy-forbidden' | 'istiod-needs-local';
   /** The pod a port-forward went to. */
   readonly pod?: string;
+  /** What every proxy received (`/debug/syncz` on the same path), or why it could not be read; the registry stands either way. */
+  readonly proxies: { readonly rows: readonly ProxySyncRow[] } | { readonly error: unknown };
 }
 
 type RequestLimits = GetLimits;
@@ -242,7 +246,8 @@ async function fetchLegacy(kubeConfig: KubeConfig, target: PilotTarget, options:
   if (!options.preferPortForward) {
     try {
       const body = await viaServiceProxy(kubeConfig, target, '/v1/registration', limits);
-      return { target, via: 'service-proxy', snapshot: parseRegistration(body), raw: body };
+      const proxies = await proxySync(target, () => readyPod(kubeConfig, target, options), () => viaServiceProxy(kubeConfig, target, '/debug/syncz', limits));
+      return { target, via: 'service-proxy', snapshot: parseRegistration(body), raw: body, proxies };
     } catch (error) {
       if (!isForbidden(error)) throw error;
       fallbackReason = 'proxy-forbidden';
@@ -252,8 +257,11 @@ async function fetchLegacy(kubeConfig: KubeConfig, target: PilotTarget, options:
     throw new RegistryFetchError('forbidden', { era: 'legacy', denied: [...(fallbackReason ? ['get services/proxy'] : []), 'create pods/portforward'] });
   }
   const pod = await readyPod(kubeConfig, target, options);
-  const body = await withPortForward(kubeConfig, { namespace: target.namespace, pod, port: 8080 }, (port) => localGet(port, '/v1/registration', target, limits));
-  return { target, via: 'port-forward', snapshot: parseRegistration(body), raw: body, pod, fallbackReason };
+  const [body, proxies] = await withPortForward(kubeConfig, { namespace: target.namespace, pod, port: 8080 }, async (port) => [
+    await localGet(port, '/v1/registration', target, limits),
+    await proxySync(target, async () => pod, () => localGet(port, '/debug/syncz', target, limits)),
+  ] as const);
+  return { target, via: 'port-forward', snapshot: parseRegistration(body), raw: body, pod, fallbackReason, proxies };
 }
 
 async function fetchIstiod(kubeConfig: KubeConfig, target: PilotTarget, options: RegistryFetchOptions): Promise<RegistryFetchResult> {
@@ -272,13 +280,36 @@ async function fetchIstiod(kubeConfig: KubeConfig, target: PilotTarget, options:
       if (isForbidden(error)) throw new RegistryFetchError('forbidden', { era: 'istiod', denied: ['create pods/portforward', 'get services/proxy'] }, { cause: error });
       throw error;
     }
-    return { target, via: 'service-proxy', snapshot: parseIstiodDebug(registryz, endpointz), raw: istiodRaw(registryz, endpointz) };
+    const proxies = await proxySync(target, () => readyPod(kubeConfig, target, options), () => viaServiceProxy(kubeConfig, target, '/debug/syncz', limits));
+    return { target, via: 'service-proxy', snapshot: parseIstiodDebug(registryz, endpointz), raw: istiodRaw(registryz, endpointz), proxies };
   }
   const pod = await readyPod(kubeConfig, target, options);
-  const [registryz, endpointz] = await withPortForward(kubeConfig, { namespace: target.namespace, pod, port: target.port }, (port) =>
-    Promise.all([localGet(port, '/debug/registryz', target, limits), localGet(port, '/debug/endpointz', target, limits)]),
+  const [registryz, endpointz, proxies] = await withPortForward(kubeConfig, { namespace: target.namespace, pod, port: target.port }, (port) =>
+    Promise.all([
+      localGet(port, '/debug/registryz', target, limits),
+      localGet(port, '/debug/endpointz', target, limits),
+      proxySync(target, async () => pod, () => localGet(port, '/debug/syncz', target, limits)),
+    ]),
   );
-  return { target, via: 'port-forward', snapshot: parseIstiodDebug(registryz, endpointz), raw: istiodRaw(registryz, endpointz), pod, fallbackReason: 'istiod-needs-local' };
+  return { target, via: 'port-forward', snapshot: parseIstiodDebug(registryz, endpointz), raw: istiodRaw(registryz, endpointz), pod, fallbackReason: 'istiod-needs-local', proxies };
+}
+
+/**
+ * `/debug/syncz` on the path the registry took, as rows naming the Pilot pod that answered. A failure
+ * is kept as data: the registry is the page's subject and stands without it.
+ */
+async function proxySync(
+  target: PilotTarget,
+  pilotPod: () => Promise<string>,
+  get: () => Promise<string>,
+): Promise<RegistryFetchResult['proxies']> {
+  try {
+    const [pod, body] = await Promise.all([pilotPod(), get()]);
+    // Pilot 1.2's istioctl prints the share of endpoints sent after EDS; istiod's SyncStatus has no such field.
+    return { rows: parseSyncz(body, pod, { endpointPercent: target.era === 'legacy' }) };
+  } catch (error) {
+    return { error };
+  }
 }
 
 /** Both istiod bodies as one JSON document for the raw view (each as fetched). */

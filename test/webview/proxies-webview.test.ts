@@ -1,0 +1,111 @@
+// The registry webview's Proxies tab (dist/webview.js) in real headless Chromium: istioctl
+// proxy-status's table from Pilot 1.2's /debug/syncz, a STALE proxy standing out, a click that
+// reveals the pod, the data-plane box counted from the proxies, Korean, and a syncz error.
+// Build first: `node esbuild.js`.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { parseSyncz } from '../../src/istio/registry/proxy-sync';
+import { parseRegistration } from '../../src/istio/registry/legacy-registration';
+import type { ExtensionMessage, ProxySync } from '../../src/shared/registry-messages';
+import type { WebviewPage } from './webview-page';
+import { launchBrowser, openWebview, root } from './webview-page';
+
+const bookinfo = fs.readFileSync(path.join(root, 'test', 'fixtures', 'istio', 'registry', 'legacy-registration-bookinfo.json'), 'utf8');
+
+/** Pilot 1.2's syncz for two Bookinfo sidecars (one behind on endpoints) and the ingress gateway. */
+function syncz(): string {
+  const synced = (proxy: string): Record<string, unknown> => {
+    const entry: Record<string, unknown> = { proxy, proxy_version: '1.2.2', istio_version: '1.2.2', endpoint_percent: 100 };
+    for (const type of ['cluster', 'listener', 'route', 'endpoint']) entry[`${type}_sent`] = entry[`${type}_acked`] = '2019-07-01 10:00:00.1 +0000 UTC m=+1.0';
+    return entry;
+  };
+  const stale = { ...synced('sidecar~10.8.0.13~reviews-v2-5b64f47978-kxk7p.default~default.svc.cluster.local'), endpoint_sent: '2019-07-01 10:00:04.1 +0000 UTC m=+5.0' };
+  return JSON.stringify([synced('sidecar~10.8.0.12~productpage-v1-7d6cfb7dfd-5mc96.default~default.svc.cluster.local'), stale, synced('router~10.8.0.7~istio-ingressgateway-6b5b9b8b4f-8lm2z.istio-system~istio-system.svc.cluster.local')], null, 4);
+}
+
+function registryMessage(proxies: ProxySync): ExtensionMessage {
+  return {
+    type: 'registry',
+    era: 'legacy',
+    snapshot: parseRegistration(bookinfo),
+    raw: bookinfo,
+    rawTruncated: false,
+    fetchedAt: Date.UTC(2026, 0, 1, 12, 0, 0),
+    via: 'service-proxy',
+    commands: [],
+    proxies,
+  };
+}
+
+const PROXIES: ProxySync = { rows: parseSyncz(syncz(), 'istio-pilot-5f9b7c8d4-abcde', { endpointPercent: true }), command: 'istioctl proxy-status' };
+
+async function proxyRows(view: WebviewPage): Promise<string[]> {
+  return view.page.$$eval('#proxies-table .proxy-row:not([hidden])', (rows) =>
+    rows
+      .map((row) => ({ top: Number(/translateY\((\d+)px\)/.exec((row as HTMLElement).style.transform)?.[1] ?? 0), text: Array.from(row.children).map((c) => c.textContent).join(' | ') }))
+      .sort((a, b) => a.top - b.top)
+      .map((row) => row.text),
+  );
+}
+
+let browser: Browser;
+before(async () => {
+  assert.ok(fs.existsSync(path.join(root, 'dist', 'webview.js')), 'dist/webview.js is missing: run `node esbuild.js` first');
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('the Proxies tab prints istioctl proxy-status, a STALE proxy stands out and a click reveals its pod', async () => {
+  const view = await openWebview(browser);
+  await view.send({ type: 'init', locale: 'en', state: { filter: '', tab: 'table' } });
+  await view.send(registryMessage(PROXIES));
+  await view.page.click('#tab-proxies');
+  assert.equal(await view.page.getAttribute('#tab-proxies', 'aria-selected'), 'true');
+  assert.deepEqual(await proxyRows(view), [
+    'istio-ingressgateway-6b5b9b8b4f-8lm2z.istio-system | SYNCED | SYNCED | SYNCED (100%) | SYNCED | istio-pilot-5f9b7c8d4-abcde | 1.2.2',
+    'productpage-v1-7d6cfb7dfd-5mc96.default | SYNCED | SYNCED | SYNCED (100%) | SYNCED | istio-pilot-5f9b7c8d4-abcde | 1.2.2',
+    'reviews-v2-5b64f47978-kxk7p.default | SYNCED | SYNCED | STALE (4s) (100%) | SYNCED | istio-pilot-5f9b7c8d4-abcde | 1.2.2',
+  ]);
+  assert.equal(await view.page.textContent('#proxies-summary'), '3 proxies, 2 synced');
+  const staleColour = await view.page.$eval('.proxy-row[data-state="stale"] .xds.stale', (cell) => getComputedStyle(cell).fontWeight);
+  assert.equal(staleColour, '600', 'the STALE cell is bold');
+  assert.match((await view.page.textContent('#commands')) ?? '', /istioctl proxy-status/);
+  await view.page.click('.proxy-row[data-pod="reviews-v2-5b64f47978-kxk7p"]');
+  assert.ok((await view.posted()).some((m) => m.type === 'revealPod' && m.namespace === 'default' && m.name === 'reviews-v2-5b64f47978-kxk7p'));
+  await view.page.fill('#search', 'stale');
+  assert.equal((await proxyRows(view)).length, 1, 'the search box filters the proxies too');
+  assert.equal(await view.page.textContent('#proxies-summary'), 'showing 1 of 3 proxies');
+  assert.deepEqual(view.errors, []);
+  await view.page.close();
+});
+
+test('the data-plane box counts proxies as Pilot sees them, partly synced in amber', async () => {
+  const view = await openWebview(browser);
+  await view.send({ type: 'init', locale: 'en', state: { filter: '', tab: 'table' } });
+  await view.send({ type: 'health', era: 'legacy', components: [{ id: 'pilot', ready: 1, desired: 1, title: 'Pilot' }, { id: 'sidecars', ready: 2, desired: 2, title: 'Envoy sidecars' }] });
+  await view.send(registryMessage(PROXIES));
+  assert.equal(await view.page.getAttribute('[data-component="sidecars"]', 'data-state'), 'partial');
+  assert.equal(await view.page.textContent('[data-component="sidecars"] .count'), '2/3 synced');
+  await view.send(registryMessage({ rows: PROXIES.rows.filter((row) => row.state === 'synced'), command: 'istioctl proxy-status' }));
+  assert.equal(await view.page.getAttribute('[data-component="sidecars"]', 'data-state'), 'ready');
+  await view.page.close();
+});
+
+test('no proxy yet says how to get one, in Korean too; a syncz error is shown, the registry stays', async () => {
+  const view = await openWebview(browser);
+  await view.send({ type: 'init', locale: 'ko', state: { filter: '', tab: 'proxies' } });
+  await view.send(registryMessage({ rows: [], command: 'istioctl proxy-status' }));
+  assert.equal(await view.page.isVisible('#panel-proxies'), true, 'the saved tab is restored');
+  assert.match((await view.page.textContent('#proxies-empty')) ?? '', /istio-injection=enabled.*Bookinfo|Bookinfo.*istio-injection=enabled/);
+  assert.equal(await view.page.textContent('#tab-proxies'), '프록시');
+  await view.send(registryMessage({ rows: [], command: 'istioctl proxy-status', error: 'Pilot answered 503' }));
+  assert.match((await view.page.textContent('#proxies-empty')) ?? '', /Pilot answered 503/);
+  await view.page.click('#tab-table');
+  assert.ok((await view.page.$$('#registry-table .row')).length > 0, 'the registry still shows');
+  await view.page.close();
+});
