@@ -3,12 +3,12 @@
 // them — done once every Bookinfo pod is 2/2 Running (its app container and the injected
 // istio-proxy). A pod that runs 1/1 without istio-proxy means its namespace was not labelled
 // `istio-injection=enabled` when it was created, the learner's most common mistake.
+import { isBookinfoPod } from '../istio/data-plane';
 import type { PodSummary } from '../kube/pod-summary';
 import type { StepCheck } from './step-hints';
 import { workloadOf } from './step-hints';
 
-/** The `app` labels of Bookinfo's pods (bookinfo.yaml, Istio 1.0 to today's releases). */
-export const BOOKINFO_APPS: readonly string[] = ['details', 'ratings', 'reviews', 'productpage'];
+export { BOOKINFO_APPS, isBookinfoPod } from '../istio/data-plane';
 
 /** The label that asks the sidecar injector to add istio-proxy to a namespace's new pods. */
 export const INJECTION_LABEL = { key: 'istio-injection', value: 'enabled' } as const;
@@ -21,10 +21,6 @@ export function labelCommand(namespace: string): string {
 /** The line that removes the label again (kubectl's `key-` form). */
 export function unlabelCommand(namespace: string): string {
   return `kubectl label namespace ${namespace} ${INJECTION_LABEL.key}-`;
-}
-
-export function isBookinfoPod(pod: PodSummary): boolean {
-  return BOOKINFO_APPS.includes(pod.labels.app ?? '');
 }
 
 export function hasSidecar(pod: PodSummary): boolean {
