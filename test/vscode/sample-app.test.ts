@@ -9,7 +9,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ApplyReport, DeleteReport } from '../../src/kube/apply/apply-engine';
+import { diagnosePod, podHealth } from '../../src/istio/pod-diagnosis';
+import { classifyPod } from '../../src/istio/roles/role-classifier';
+import type { PodObject } from '../../src/kube/pod-summary';
+import { summarizePod } from '../../src/kube/pod-summary';
 import type { StepState } from '../../src/lab/lab-progress';
+import { podTooltip } from '../../src/ui/pod-tree-items';
 import type { Sandbox } from '../../src/sandbox';
 import { startSandbox } from '../../src/sandbox';
 import { assertShows, notCheckedOnDesktop, screenshot, settings, treeRows } from './ui-helpers';
@@ -102,6 +107,17 @@ describe('Deploy the sample app (Bookinfo) through the commands', function () {
       assert.match(group ?? '', /^6 pods in 1 namespaces · 6\/6 ready/);
     }
     await screenshot('sample-app-pods');
+
+    // A Bookinfo pod's tooltip, from the pod the sandbox's injector changed: app and sidecar named,
+    // the webhook, the namespace label and the proxy image.
+    const summary = summarizePod(pods.find((pod) => pod.metadata.name?.startsWith('productpage-'))! as PodObject);
+    const problems = diagnosePod(summary, Date.now());
+    const role = classifyPod(summary);
+    assert.equal(role.component, 'sidecar');
+    const tooltip = podTooltip({ kind: 'pod', id: summary.uid, children: [], pod: summary, role, problems, health: podHealth(summary, problems) }, problems).value.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+    const proxyImage = summary.containers.find((container) => container.name === 'istio-proxy')!.image;
+    assert.match(tooltip, /\*\*App:\*\* productpage · \*\*Sidecar:\*\* istio-proxy/);
+    assert.ok(tooltip.includes(`the sidecar-injector.istio.io webhook of the MutatingWebhookConfiguration istio-sidecar-injector added istio-proxy (${proxyImage}) because the namespace default is labelled istio-injection=enabled`), tooltip);
   });
 
   it('removes what bookinfo.yaml created, and says the label stays', async () => {
