@@ -2,6 +2,7 @@
 // Korean): the failures people meet installing Istio — no room on the nodes (FailedScheduling),
 // images that do not pull, crash loops, readiness that never comes, a sidecar left without config.
 import type { ContainerSummary, PodSummary } from '../kube/pod-summary';
+import { isBookinfoPod } from './data-plane';
 
 /** How a pod row looks: its icon and colour. */
 export type PodHealth = 'ready' | 'progressing' | 'completed' | 'failing' | 'terminating';
@@ -27,6 +28,8 @@ export type PodProblem =
   | { readonly code: 'proxyNotReady' }
   /** Injection was asked for, and the pod has no sidecar: it was created while the injector was not answering. */
   | { readonly code: 'sidecarNotInjected' }
+  /** A Bookinfo pod running 1/1 without istio-proxy: its namespace was not labelled `istio-injection=enabled` when it was created. */
+  | { readonly code: 'namespaceNotLabelled'; readonly namespace: string }
   | { readonly code: 'failed'; readonly reason?: string; readonly message?: string };
 
 /** How long a running pod may stay unready before it counts as a readiness failure, not a start. */
@@ -84,6 +87,19 @@ function sidecarNotInjected(pod: PodSummary): PodProblem | undefined {
   return asked && !injected ? { code: 'sidecarNotInjected' } : undefined;
 }
 
+/**
+ * The lab's most common mistake: the sample app applied before its namespace was labelled. Pods
+ * without a namespace-labels read cannot see the label itself, so the pod decides: Bookinfo's, one
+ * container, no istio-proxy and no `sidecar.istio.io/status` (what the injector writes), and not
+ * opted out with `sidecar.istio.io/inject: "false"`.
+ */
+function namespaceNotLabelled(pod: PodSummary): PodProblem | undefined {
+  if (!isBookinfoPod(pod) || pod.deleting || pod.containers.length !== 1) return undefined;
+  const injected = Boolean(pod.annotations['sidecar.istio.io/status']) || allContainers(pod).some((entry) => entry.name === 'istio-proxy');
+  const inject = pod.annotations['sidecar.istio.io/inject'] ?? pod.labels['sidecar.istio.io/inject'];
+  return injected || inject === 'false' || inject === 'true' ? undefined : { code: 'namespaceNotLabelled', namespace: pod.namespace };
+}
+
 function failed(pod: PodSummary): PodProblem | undefined {
   if (pod.phase !== 'Failed') return undefined;
   const terminated = pod.containers.find((entry) => entry.state === 'terminated' && entry.exitCode !== 0);
@@ -93,7 +109,7 @@ function failed(pod: PodSummary): PodProblem | undefined {
 
 /** What is wrong with a pod, most fundamental first; empty for a healthy or starting pod. */
 export function diagnosePod(pod: PodSummary, now: number, events: readonly PodEvent[] = []): PodProblem[] {
-  const checks = [unschedulable(pod, events), imagePull(pod), crashLoop(pod), failed(pod), readiness(pod, events, now), sidecarNotInjected(pod)];
+  const checks = [unschedulable(pod, events), imagePull(pod), crashLoop(pod), failed(pod), readiness(pod, events, now), sidecarNotInjected(pod), namespaceNotLabelled(pod)];
   return checks.filter((problem): problem is PodProblem => problem !== undefined);
 }
 
@@ -101,7 +117,7 @@ export function diagnosePod(pod: PodSummary, now: number, events: readonly PodEv
 export function podHealth(pod: PodSummary, problems: readonly PodProblem[]): PodHealth {
   if (pod.deleting) return 'terminating';
   if (pod.phase === 'Succeeded' || pod.status === 'Completed') return 'completed';
-  if (problems.some((problem) => problem.code !== 'sidecarNotInjected')) return 'failing';
+  if (problems.some((problem) => problem.code !== 'sidecarNotInjected' && problem.code !== 'namespaceNotLabelled')) return 'failing';
   if (pod.phase === 'Running' && pod.readyContainers === pod.totalContainers) return 'ready';
   return 'progressing';
 }
@@ -122,6 +138,8 @@ export function problemCommands(pod: PodSummary, problem: PodProblem): string[] 
       return [`kubectl logs ${target} -c istio-proxy`, `kubectl get pods -n istio-system`];
     case 'sidecarNotInjected':
       return [`kubectl get pods -n istio-system`, `kubectl delete pod ${target}`];
+    case 'namespaceNotLabelled':
+      return [`kubectl label namespace ${pod.namespace} istio-injection=enabled`, `kubectl delete pod ${target}`];
     case 'failed':
       return [`kubectl describe pod ${target}`];
   }

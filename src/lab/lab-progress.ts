@@ -33,6 +33,9 @@ export type StepHint =
       readonly since?: number;
     }
   | { readonly code: 'control-plane-not-ready' }
+  | { readonly code: 'sample-app-not-deployed' }
+  /** A namespace the sample app's pods run in is not labelled, so they have no istio-proxy. */
+  | { readonly code: 'namespace-not-labelled'; readonly namespace: string }
   | { readonly code: 'guide-not-read' }
   | { readonly code: 'registry-not-opened' };
 

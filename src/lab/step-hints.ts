@@ -115,6 +115,8 @@ export function stepHint(id: LabStepId, states: States): StepHint | undefined {
       return needs(states, 'cluster', 'download') ?? { code: 'not-installed' };
     case 'watch':
       return needs(states, 'install') ?? { code: 'control-plane-not-ready' };
+    case 'sample-app':
+      return needs(states, 'watch') ?? { code: 'sample-app-not-deployed' };
     case 'architecture':
       return { code: 'guide-not-read' };
     case 'registry':

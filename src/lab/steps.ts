@@ -2,7 +2,7 @@
 // and the shell commands it stands for (what the learner would type without the extension).
 import { LAB_ISTIO_VERSION } from '../shared/istio-defaults';
 
-export type LabStepId = 'cluster' | 'download' | 'verify' | 'install' | 'watch' | 'architecture' | 'registry';
+export type LabStepId = 'cluster' | 'download' | 'verify' | 'install' | 'watch' | 'sample-app' | 'architecture' | 'registry';
 
 export interface LabStep {
   readonly id: LabStepId;
@@ -11,6 +11,9 @@ export interface LabStep {
   /** Other ways to do the same thing, shown beside the commands but not part of the run. */
   readonly variants?: readonly string[];
 }
+
+/** Bookinfo's manifest inside a release folder (the same path from 1.0 to today's releases). */
+export const BOOKINFO_MANIFEST = 'samples/bookinfo/platform/kube/bookinfo.yaml';
 
 export const LAB_WALKTHROUGH_ID = 'deployIstio';
 
@@ -33,6 +36,14 @@ export const labSteps: readonly LabStep[] = [
     ],
   },
   { id: 'watch', commands: ['kubectl get po -n istio-system'], variants: ['kubectl get po -n istio-system -w'] },
+  {
+    id: 'sample-app',
+    // The release's own Bookinfo, from the release folder; modern releases ship the same files
+    // (ambient ones too: this lab keeps the sidecar path). The label first: the injector only
+    // adds istio-proxy to pods created in a labelled namespace.
+    commands: ['kubectl label namespace default istio-injection=enabled', `kubectl apply -f ${BOOKINFO_MANIFEST}`],
+    variants: ['kubectl get po -w'],
+  },
   { id: 'architecture', commands: ['kubectl get deploy,svc -n istio-system'] },
   {
     id: 'registry',

@@ -13,6 +13,7 @@ import { registerPodExplorer } from './pod-explorer';
 import type { PodsElement } from './pods-tree';
 import { registerRegistryViewer } from './registry-panel';
 import { registerReleaseCommands } from './release-commands';
+import { registerSampleAppCommands } from './sample-app-commands';
 import { registerSandboxCluster } from './sandbox-cluster';
 
 /** What activation made before the features loaded, for them to take over. */
@@ -50,6 +51,7 @@ export function activateFeatures({ context, log, podsView, attachPods, attachSte
   const restoreRegistry = registerRegistryViewer(context, cluster, pods, log, lab);
   registerReleaseCommands(context, log, progress);
   registerInstallCommands(context, cluster, pods, log, lab);
+  registerSampleAppCommands(context, cluster, pods, log, lab);
 
   log.info(`features loaded in ${(performance.now() - started).toFixed(1)} ms`);
   return { restoreRegistry };

@@ -29,6 +29,8 @@ export function stepTitle(id: LabStepId): string {
       return vscode.l10n.t('Install the demo profile');
     case 'watch':
       return vscode.l10n.t('Watch the control plane come up');
+    case 'sample-app':
+      return vscode.l10n.t('Deploy the sample app');
     case 'architecture':
       return vscode.l10n.t("Understand Istio's architecture");
     case 'registry':
@@ -49,6 +51,8 @@ export function stepLabel(id: LabStepId): string {
       return vscode.l10n.t('Install the demo profile');
     case 'watch':
       return vscode.l10n.t('Watch the control plane');
+    case 'sample-app':
+      return vscode.l10n.t('Deploy the sample app');
     case 'architecture':
       return vscode.l10n.t("Istio's architecture");
     case 'registry':

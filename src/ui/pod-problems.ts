@@ -50,6 +50,11 @@ export function problemText(problem: PodProblem): ProblemText {
         why: vscode.l10n.t('This pod asked for an Istio sidecar and has none: it was created while the sidecar injector was not answering.'),
         fix: vscode.l10n.t('Once istio-sidecar-injector is ready, delete the pod; its controller creates a new one and the sidecar is injected.'),
       };
+    case 'namespaceNotLabelled':
+      return {
+        why: vscode.l10n.t('1/1, no istio-proxy: the namespace {0} is not labelled for injection. The sidecar injector only adds istio-proxy to pods created in a namespace labelled istio-injection=enabled.', problem.namespace),
+        fix: vscode.l10n.t('Label the namespace, then delete the pod: its Deployment creates a new one, and the new one gets the sidecar.'),
+      };
     case 'failed':
       return {
         why: vscode.l10n.t('The pod failed ({0}).', problem.reason ?? problem.message ?? 'Failed'),

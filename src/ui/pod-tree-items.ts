@@ -3,6 +3,7 @@
 // through OutsideMarkdown; the words through vscode.l10n.t.
 import * as vscode from 'vscode';
 import type { PodEvent, PodProblem } from '../istio/pod-diagnosis';
+import { injectionFacts } from '../istio/data-plane';
 import { problemCommands } from '../istio/pod-diagnosis';
 import type { ComponentNode, GroupNode, MessageNode, PodNode, PodTreeNode } from '../istio/pod-tree-model';
 import { podRow } from '../istio/pod-tree-model';
@@ -173,6 +174,7 @@ export function podTooltip(node: PodNode, problems: readonly PodProblem[], event
   tooltip.supportThemeIcons = true;
   tooltip.appendMarkdown('**').appendText(pod.name).appendMarkdown('** · ').appendText(pod.namespace);
   tooltip.appendMarkdown('  \n').appendText(`${COMPONENTS[node.role.component].title}: ${explain(node.role.component, language())}`);
+  if (node.role.component === 'sidecar') appendInjection(tooltip, pod);
   for (const problem of problems) {
     const text = problemText(problem);
     tooltip.appendMarkdown('\n\n$(error) **').appendText(text.why).appendMarkdown('**  \n').appendText(text.fix);
@@ -204,6 +206,24 @@ export function podTooltip(node: PodNode, problems: readonly PodProblem[], event
     tooltip.appendMarkdown('\n\n').appendText(vscode.l10n.t('Events could not be read: {0}', eventsError));
   }
   return tooltip;
+}
+
+/** A data-plane pod's app and sidecar containers, and what the sidecar injector did to it. */
+function appendInjection(tooltip: OutsideMarkdown, pod: PodSummary): void {
+  const facts = injectionFacts(pod);
+  if (!facts) return;
+  tooltip.appendMarkdown(`\n\n**${vscode.l10n.t('App')}:** `).appendText(facts.appContainers.join(', ') || '—');
+  tooltip.appendMarkdown(` · **${vscode.l10n.t('Sidecar')}:** `).appendText('istio-proxy');
+  tooltip.appendMarkdown('  \n').appendText(
+    vscode.l10n.t(
+      'Injected when the pod was created: the {0} webhook of the MutatingWebhookConfiguration {1} added istio-proxy ({2}) because the namespace {3} is labelled {4}.',
+      facts.webhook,
+      facts.webhookConfiguration,
+      facts.proxyImage,
+      pod.namespace,
+      facts.namespaceLabel,
+    ),
+  );
 }
 
 function containerStateText(state: ContainerSummary['state']): string {

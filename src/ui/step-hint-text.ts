@@ -40,6 +40,10 @@ export function stepHintText(hint: StepHint, title: (id: LabStepId) => string, n
     }
     case 'control-plane-not-ready':
       return vscode.l10n.t('the control plane was not ready at the last look');
+    case 'sample-app-not-deployed':
+      return vscode.l10n.t('Bookinfo is not running with its sidecars (every pod 2/2) yet');
+    case 'namespace-not-labelled':
+      return vscode.l10n.t('the namespace {0} is not labelled for injection: kubectl label namespace {0} istio-injection=enabled', hint.namespace);
     case 'guide-not-read':
       return vscode.l10n.t('the step has not been opened: list the components or explore the diagram');
     case 'registry-not-opened':

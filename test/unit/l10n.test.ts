@@ -93,7 +93,7 @@ test('Korean walkthrough steps keep the same command buttons as English', () => 
 function walkthroughPages(file: string): Map<string, string> {
   const pages = new Map<string, string>();
   for (const [key, value] of Object.entries(readJson(file))) {
-    const step = /^walkthrough\.lab\.(\w+)\.markdown$/.exec(key)?.[1];
+    const step = /^walkthrough\.lab\.([\w-]+)\.markdown$/.exec(key)?.[1];
     if (step) pages.set(step, value);
   }
   return pages;

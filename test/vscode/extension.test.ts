@@ -70,7 +70,7 @@ describe('Istio Lab in VS Code', () => {
     await screenshot('activity-bar-welcome-light');
   });
 
-  it('contributes the lab guide walkthrough with its seven steps', async () => {
+  it('contributes the lab guide walkthrough with its eight steps', async () => {
     const [walkthrough] = manifest.contributes.walkthroughs;
     assert.equal(walkthrough.id, 'deployIstio');
     assert.deepEqual(

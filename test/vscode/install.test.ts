@@ -82,7 +82,7 @@ describe('pre-check, install and uninstall through the commands', function () {
     await assertShows(hint, 'the Lab Steps view does not say why the registry step is not done');
     const rows = await treeRows('Lab Steps');
     if (rows === undefined) return notCheckedOnDesktop("the registry step's row reads the hint");
-    const registry = rows.find((row) => row.level === 1 && row.label.startsWith('7.'));
+    const registry = rows.find((row) => row.level === 1 && row.label.startsWith('8.'));
     assert.equal(registry?.description, hint, JSON.stringify(rows));
     await screenshot('lab-steps-hints');
   });
@@ -90,7 +90,7 @@ describe('pre-check, install and uninstall through the commands', function () {
   it("the lab guide's \"See why\" link gives the same hint, and says a done step is done", async () => {
     const hint = 'Pilot answers, but the registry has not been opened';
     const registry = await vscode.commands.executeCommand<string>('istioLab.explainStep', 'registry');
-    assert.equal(registry, `Step 7, Query Pilot's service registry: not yet. ${hint}`);
+    assert.equal(registry, `Step 8, Query Pilot's service registry: not yet. ${hint}`);
     await assertShows(registry, 'the hint is not shown as a notification');
     const install = await vscode.commands.executeCommand<string>('istioLab.explainStep', 'install');
     assert.equal(install, 'Step 4, Install the demo profile: done (1.2.2)');

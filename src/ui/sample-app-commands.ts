@@ -1,0 +1,242 @@
+// The lab's "Deploy the sample app" step from the editor: Deploy the Sample App labels the
+// namespace for sidecar injection (asked first, like the install's confirmation) and creates the
+// release's Bookinfo through the install engine with progress, then waits on the shared pod watch
+// until every Bookinfo pod is 2/2 Running and ticks the step. Declining the label, or a namespace
+// that is not labelled, refuses with the one-line fix. Remove the Sample App deletes what
+// bookinfo.yaml created and leaves the label, saying how to remove it.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { istioPodScope } from '../istio/data-plane';
+import type { ApplyReport, DeleteReport } from '../kube/apply/apply-engine';
+import { applyLine, countOutcomes, deleteLine } from '../kube/apply/apply-result';
+import type { ManifestObject } from '../kube/apply/manifest';
+import { parseManifest } from '../kube/apply/manifest';
+import type { ClusterConnection } from '../kube/connection';
+import { waitForPods } from '../kube/pod-wait';
+import type { SharedPodStores } from '../kube/shared-pod-store';
+import { INJECTION_LABEL, checkSampleApp, isBookinfoPod, labelCommand, unlabelCommand } from '../lab/sample-app';
+import { BOOKINFO_MANIFEST } from '../lab/steps';
+import type { ClusterService } from './cluster-service';
+import { abortSignal, createOutput, message } from './install-flow';
+import type { InstallArguments } from './install-release';
+import { resolveRelease } from './install-release';
+import type { LabServices } from './lab-progress-service';
+import { outside } from './outside-text';
+import { istioNamespace } from './settings';
+
+/** Arguments for links and tests. */
+export interface SampleAppArguments extends Pick<InstallArguments, 'version' | 'yes'> {
+  /** A bookinfo.yaml to use instead of the downloaded release's. */
+  readonly bookinfo?: string;
+  /** The answer to "label the namespace?" without asking: true labels it, false declines. */
+  readonly label?: boolean;
+}
+
+const PODS_TIMEOUT_MS = 5 * 60_000;
+const SOURCE = 'bookinfo.yaml';
+
+export function registerSampleAppCommands(context: vscode.ExtensionContext, cluster: ClusterService, podStores: SharedPodStores, log: vscode.LogOutputChannel, lab: LabServices): void {
+  const { progress, revealPod } = lab;
+
+  /** The Bookinfo manifest's objects, or undefined (and the learner told why) when there is none. */
+  const bookinfo = async (args: SampleAppArguments | undefined): Promise<ManifestObject[] | undefined> => {
+    let file = args?.bookinfo;
+    const release = await resolveRelease(context, args?.version ? { version: args.version } : undefined);
+    if (!file && release.downloaded) file = path.join(release.downloaded.directory, BOOKINFO_MANIFEST);
+    if (!file || !fs.existsSync(file)) {
+      const download = vscode.l10n.t('Download Istio Release…');
+      const choice = await vscode.window.showErrorMessage(
+        vscode.l10n.t('Istio {0} is not downloaded yet, so there is no {1} to deploy. Download it first.', outside(release.plan.version), outside(BOOKINFO_MANIFEST)),
+        download,
+      );
+      if (choice === download) await vscode.commands.executeCommand('istioLab.downloadRelease', release.plan.version);
+      return undefined;
+    }
+    return parseManifest(await fs.promises.readFile(file, 'utf8'), SOURCE);
+  };
+
+  const connect = async (): Promise<ClusterConnection | undefined> => {
+    try {
+      return await cluster.current();
+    } catch (error) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Cannot open the cluster connection: {0} Check istioLab.kubeconfig and istioLab.context, or select a context.', outside(message(error))));
+      return undefined;
+    }
+  };
+
+  const guarded = <R>(name: string, run: (args?: SampleAppArguments) => Promise<R>) =>
+    async (args?: SampleAppArguments): Promise<R | undefined> => {
+      try {
+        return await run(args);
+      } catch (error) {
+        log.error(`${name} failed`, error);
+        void vscode.window.showErrorMessage(vscode.l10n.t('{0} failed: {1}', outside(name), outside(message(error))));
+        return undefined;
+      }
+    };
+
+  /** Labels the namespace when the learner agrees (or it already is); false after the refusal is shown. */
+  async function ensureLabel(connection: ClusterConnection, namespace: string, objects: readonly ManifestObject[], args: SampleAppArguments | undefined): Promise<boolean> {
+    const { labelNamespace, readNamespaceLabels } = await import('../kube/namespace-labels');
+    const labels = await readNamespaceLabels(connection.kubeConfig, namespace);
+    if (labels[INJECTION_LABEL.key] === INJECTION_LABEL.value) return true;
+    let agreed = args?.label ?? (args?.yes ? true : undefined);
+    if (agreed === undefined) {
+      const labelAndDeploy = vscode.l10n.t('Label and Deploy');
+      const choice = await vscode.window.showInformationMessage(
+        vscode.l10n.t('Label the namespace {0} for sidecar injection and deploy Bookinfo into {1}? {2} objects from {3}.', outside(namespace), outside(connection.contextName), objects.length, outside(SOURCE)),
+        { modal: true, detail: `${labelCommand(namespace)}\nkubectl apply -f ${BOOKINFO_MANIFEST}` },
+        labelAndDeploy,
+      );
+      agreed = choice === labelAndDeploy;
+    }
+    if (!agreed) {
+      const fix = labelCommand(namespace);
+      log.info(`Deploy the sample app: ${namespace} is not labelled for injection; refused (fix: ${fix})`);
+      await progress.mark('sample-app', 'todo', { hint: { code: 'namespace-not-labelled', namespace } });
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t('Not deployed: the namespace {0} is not labelled for sidecar injection, so Bookinfo\'s pods would run 1/1 without istio-proxy. Fix: {1}', outside(namespace), outside(fix)),
+      );
+      return false;
+    }
+    await labelNamespace(connection.kubeConfig, namespace, INJECTION_LABEL.key, INJECTION_LABEL.value);
+    log.info(`$ ${labelCommand(namespace)}   # ${connection.contextName}`);
+    return true;
+  }
+
+  async function deploy(args?: SampleAppArguments): Promise<ApplyReport | undefined> {
+    const objects = await bookinfo(args);
+    if (!objects) return undefined;
+    const connection = await connect();
+    if (!connection) return undefined;
+    const { createObjectClient } = await import('../kube/apply/object-client');
+    const { applyManifest } = await import('../kube/apply/apply-engine');
+    const client = await createObjectClient(connection.kubeConfig);
+    try {
+      const namespace = client.defaultNamespace;
+      if (args?.label === undefined && !args?.yes && !(await confirmDeploy(connection, namespace, objects))) return undefined;
+      if (!(await ensureLabel(connection, namespace, objects, args))) return undefined;
+      const output = createOutput(log, vscode.l10n.t('Deploy the sample app (Bookinfo)'));
+      output.appendLine(`$ kubectl apply -f ${BOOKINFO_MANIFEST}   # ${connection.contextName}`);
+      const expected = objects.filter((object) => object.kind === 'Deployment').length;
+      const outcome = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deploying Bookinfo into {0}', outside(namespace)), cancellable: true },
+        async (report, token) => {
+          const signal = abortSignal(token);
+          // The shared pod watch (the tree's): it keeps injected pods of every namespace.
+          const watch = podStores.acquire(connection, istioPodScope(istioNamespace()));
+          let revealed = false;
+          watch.onChange((change) => {
+            const pod = change.added.find((added) => added.namespace === namespace && isBookinfoPod(added));
+            if (!pod || revealed) return;
+            revealed = true;
+            revealPod(namespace, pod.name).catch((error: unknown) => log.warn(`could not show ${pod.name} in the Istio Pods view: ${message(error)}`));
+          });
+          try {
+            let done = 0;
+            const applied = await applyManifest(client, objects, {
+              signal,
+              onResult: (result) => {
+                output.appendLine(applyLine(result, SOURCE));
+                report.report({ increment: 100 / objects.length / 2, message: vscode.l10n.t('{0} of {1} objects', ++done, objects.length) });
+              },
+            });
+            if (applied.cancelled || applied.results.some((result) => result.outcome === 'failed')) return { applied, wait: undefined };
+            report.report({ message: vscode.l10n.t('Waiting for every Bookinfo pod to be 2/2 Running…') });
+            const wait = await waitForPods(watch, (pods) => checkSampleApp(pods, expected, namespace).status === 'done', PODS_TIMEOUT_MS, { signal });
+            return { applied, wait };
+          } finally {
+            watch.dispose();
+          }
+        },
+      );
+      const counts = countOutcomes(outcome.applied.results);
+      const line = vscode.l10n.t('{0} created, {1} unchanged, {2} failed', counts.created ?? 0, counts.unchanged ?? 0, counts.failed ?? 0);
+      output.appendLine(`# ${line}`);
+      const check = outcome.wait ? checkSampleApp(outcome.wait.pods, expected, namespace) : undefined;
+      if (check?.status === 'done') {
+        await progress.mark('sample-app', 'done', { detail: namespace });
+        void vscode.window.showInformationMessage(vscode.l10n.t('Bookinfo runs in {0}: {1} pods 2/2, each with its istio-proxy sidecar ({2}).', outside(namespace), outside(expected), outside(line)));
+      } else if (check) {
+        await progress.mark('sample-app', check.status, { hint: check.hint });
+        void vscode.window.showWarningMessage(vscode.l10n.t('Bookinfo is created in {0} ({1}), but not every pod is 2/2 Running yet. Watch them in the Istio Pods view.', outside(namespace), outside(line)));
+      } else {
+        void vscode.window.showErrorMessage(vscode.l10n.t('Bookinfo is not completely deployed: {0}. Run Deploy the Sample App again to finish.', outside(line)));
+      }
+      return outcome.applied;
+    } finally {
+      client.dispose();
+    }
+  }
+
+  /** The deploy's question when the namespace is already labelled (otherwise the label's question asks both). */
+  async function confirmDeploy(connection: ClusterConnection, namespace: string, objects: readonly ManifestObject[]): Promise<boolean> {
+    const { readNamespaceLabels } = await import('../kube/namespace-labels');
+    const labels = await readNamespaceLabels(connection.kubeConfig, namespace);
+    if (labels[INJECTION_LABEL.key] !== INJECTION_LABEL.value) return true;
+    const deployButton = vscode.l10n.t('Deploy');
+    const choice = await vscode.window.showInformationMessage(
+      vscode.l10n.t('Deploy Bookinfo into {0} of {1}? {2} objects from {3}.', outside(namespace), outside(connection.contextName), objects.length, outside(SOURCE)),
+      { modal: true, detail: `kubectl apply -f ${BOOKINFO_MANIFEST}` },
+      deployButton,
+    );
+    return choice === deployButton;
+  }
+
+  async function remove(args?: SampleAppArguments): Promise<DeleteReport | undefined> {
+    const objects = await bookinfo(args);
+    if (!objects) return undefined;
+    const connection = await connect();
+    if (!connection) return undefined;
+    const { createObjectClient } = await import('../kube/apply/object-client');
+    const { deleteManifest } = await import('../kube/apply/apply-engine');
+    const client = await createObjectClient(connection.kubeConfig);
+    try {
+      const namespace = client.defaultNamespace;
+      if (!args?.yes) {
+        const removeButton = vscode.l10n.t('Remove');
+        const choice = await vscode.window.showWarningMessage(
+          vscode.l10n.t('Remove Bookinfo from {0} of {1}? The {2} objects of {3} are deleted.', outside(namespace), outside(connection.contextName), objects.length, outside(SOURCE)),
+          { modal: true, detail: `kubectl delete -f ${BOOKINFO_MANIFEST}` },
+          removeButton,
+        );
+        if (choice !== removeButton) return undefined;
+      }
+      const output = createOutput(log, vscode.l10n.t('Remove the sample app (Bookinfo)'));
+      output.appendLine(`$ kubectl delete -f ${BOOKINFO_MANIFEST}   # ${connection.contextName}`);
+      const report = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Removing Bookinfo from {0}', outside(namespace)), cancellable: true },
+        (bar, token) => {
+          let done = 0;
+          return deleteManifest(client, objects, {
+            signal: abortSignal(token),
+            onResult: (result) => {
+              output.appendLine(deleteLine(result, SOURCE));
+              bar.report({ increment: 100 / objects.length, message: vscode.l10n.t('{0} of {1} objects', ++done, objects.length) });
+            },
+          });
+        },
+      );
+      const counts = countOutcomes(report.results);
+      const line = vscode.l10n.t('{0} deleted, {1} already gone, {2} failed', counts.deleted ?? 0, counts.absent ?? 0, counts.failed ?? 0);
+      output.appendLine(`# ${line}`);
+      if (report.cancelled || counts.failed) {
+        void vscode.window.showWarningMessage(vscode.l10n.t('Bookinfo is not completely removed: {0}. Run Remove the Sample App again to finish.', outside(line)));
+      } else {
+        await progress.mark('sample-app', 'todo');
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('Bookinfo is removed ({0}). The namespace {1} keeps its label {2}; to remove it: {3}', outside(line), outside(namespace), outside(`${INJECTION_LABEL.key}=${INJECTION_LABEL.value}`), outside(unlabelCommand(namespace))),
+        );
+      }
+      return report;
+    } finally {
+      client.dispose();
+    }
+  }
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('istioLab.deploySampleApp', guarded(vscode.l10n.t('Deploy the Sample App'), deploy)),
+    vscode.commands.registerCommand('istioLab.removeSampleApp', guarded(vscode.l10n.t('Remove the Sample App'), remove)),
+  );
+}
