@@ -131,7 +131,7 @@ step('the registry viewer lists grafana.istio-system.svc.cluster.local|http', as
 step("clicking Pilot in the architecture diagram completes the lab's architecture step", async () => {
   const frame = await workbench.webviewFrameShowing('grafana.istio-system.svc.cluster.local', 30_000);
   await frame.locator('[data-component="pilot"]').first().click();
-  const done = workbench.page.locator('.monaco-list-row', { hasText: "6. Istio's architecture" }).filter({ hasText: 'done' });
+  const done = workbench.page.locator('.monaco-list-row', { hasText: "7. Istio's architecture" }).filter({ hasText: 'done' });
   await done.first().waitFor({ timeout: 30_000 }).catch(() => assert.fail('the Lab Steps view does not show the architecture step done'));
   await assertGuideTicks("Understand Istio's architecture", "Query Pilot's service registry");
 });
