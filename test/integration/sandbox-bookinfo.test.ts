@@ -4,7 +4,7 @@
 // proxyAckDelay fault), /v1/registration and /debug/registryz carry Bookinfo's services, the book's
 // `kubectl exec … curl productpage:9080/productpage` check, and /productpage through the ingress gateway.
 import * as assert from 'node:assert/strict';
-import * as http from 'node:http';
+import { httpGet } from './local-http-get';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { KubectlSandbox } from './kubectl';
@@ -41,19 +41,6 @@ async function ok(cluster: KubectlSandbox, args: string[]): Promise<string> {
 
 async function syncz(cluster: KubectlSandbox): Promise<SyncStatus[]> {
   return JSON.parse(await ok(cluster, ['get', '--raw', `${PILOT_8080}/debug/syncz`])) as SyncStatus[];
-}
-
-function httpGet(port: number, pathname: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path: pathname, agent: false }, (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-      })
-      .on('error', reject);
-  });
 }
 
 describe('Bookinfo on the book\'s Istio 1.2.2 demo install', () => {

@@ -4,7 +4,7 @@
 // `istioctl kube-inject` writes it), reachable from the pod's own containers and a port-forward only.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
+import { httpGet } from './local-http-get';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -43,19 +43,6 @@ spec:
   - name: http
     port: 9080
 `;
-
-function httpGet(port: number, pathname: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path: pathname, agent: false }, (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-      })
-      .on('error', reject);
-  });
-}
 
 describe('the simulated shell through kubectl exec, cp and run -i', () => {
   let cluster: KubectlSandbox;

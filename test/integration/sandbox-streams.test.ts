@@ -3,7 +3,7 @@
 // WebSocket PortForward, the book's `kubectl run -i --rm … curl -v …`, `kubectl exec`, and istiod's
 // debug endpoints that answer a port-forward but refuse the API server's service proxy with 401.
 import * as assert from 'node:assert/strict';
-import * as http from 'node:http';
+import { httpGet } from './local-http-get';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
@@ -43,19 +43,6 @@ async function withPortForward<T>(cluster: KubectlSandbox, target: string, remot
   } finally {
     child.kill();
   }
-}
-
-function httpGet(port: number, pathname: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path: pathname, agent: false }, (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-      })
-      .on('error', reject);
-  });
 }
 
 const grafanaAt3000 = (registry: Registration[]): boolean =>
