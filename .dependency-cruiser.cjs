@@ -17,35 +17,43 @@ module.exports = {
   forbidden: [
     {
       name: 'kube-is-the-bottom-layer',
-      comment: 'src/kube is cluster access and knows nothing above it: no Istio, no lab, no editor. Pass what it needs down as data, or move the Istio part up to src/istio (docs/ARCHITECTURE.md, Layers).',
+      comment:
+        'src/kube is cluster access and knows nothing above it: no Istio, no lab, no editor. Pass what it needs down as data, or move the Istio part up to src/istio (docs/ARCHITECTURE.md, Layers).',
       severity: 'error',
       from: { path: '^src/kube/' },
       to: { path: '^src/', pathNot: ['^src/kube/', '^src/shared/'] },
     },
     {
       name: 'istio-stays-below-lab-and-ui',
-      comment: 'src/istio may use src/kube and src/shared, never src/lab, src/ui or the webview (docs/ARCHITECTURE.md, Layers).',
+      comment:
+        'src/istio may use src/kube and src/shared, never src/lab, src/ui or the webview (docs/ARCHITECTURE.md, Layers).',
       severity: 'error',
       from: { path: '^src/istio/' },
       to: { path: '^src/', pathNot: ['^src/istio/', '^src/kube/', '^src/shared/'] },
     },
     {
       name: 'lab-stays-below-ui',
-      comment: 'src/lab may use src/istio, src/kube, src/shared and the sandbox\'s one entry (src/sandbox/index.ts), never src/ui or the webview (docs/ARCHITECTURE.md, Layers).',
+      comment:
+        "src/lab may use src/istio, src/kube, src/shared and the sandbox's one entry (src/sandbox/index.ts), never src/ui or the webview (docs/ARCHITECTURE.md, Layers).",
       severity: 'error',
       from: { path: '^src/lab/' },
-      to: { path: '^src/', pathNot: ['^src/lab/', '^src/istio/', '^src/kube/', '^src/shared/', '^src/sandbox/index\\.ts$'] },
+      to: {
+        path: '^src/',
+        pathNot: ['^src/lab/', '^src/istio/', '^src/kube/', '^src/shared/', '^src/sandbox/index\\.ts$'],
+      },
     },
     {
       name: 'webview-and-shared-import-only-shared',
-      comment: 'The webview runs in a browser and src/shared is what both sides agree on: they import src/shared alone (docs/ARCHITECTURE.md, Layers).',
+      comment:
+        'The webview runs in a browser and src/shared is what both sides agree on: they import src/shared alone (docs/ARCHITECTURE.md, Layers).',
       severity: 'error',
       from: { path: '^src/(webview|shared)/' },
       to: { path: '^src/', pathNot: ['^src/webview/', '^src/shared/'] },
     },
     {
       name: 'client-node-only-in-kube',
-      comment: 'Only src/kube imports @kubernetes/client-node (types too: src/kube/connection.ts names KubeConfig for the other layers). Add the call to src/kube and use it from here.',
+      comment:
+        'Only src/kube imports @kubernetes/client-node (types too: src/kube/connection.ts names KubeConfig for the other layers). Add the call to src/kube and use it from here.',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/kube/' },
       to: { path: CLIENT_NODE },
@@ -59,7 +67,8 @@ module.exports = {
     },
     {
       name: 'no-file-cycles',
-      comment: 'This file is part of an import cycle; let one side depend on an interface (src/sandbox/README.md shows how the sandbox does it).',
+      comment:
+        'This file is part of an import cycle; let one side depend on an interface (src/sandbox/README.md shows how the sandbox does it).',
       severity: 'error',
       from: { path: '^src/' },
       to: { circular: true },

@@ -102,7 +102,9 @@ async function buildOfflineRelease() {
     for (const platform of platforms) await buildReleaseArchive({ root: dir, version, platform });
   }
   fs.writeFileSync(marker, '');
-  const bytes = fs.readdirSync(dir, { recursive: true }).reduce((sum, file) => sum + fs.statSync(path.join(dir, file)).size, 0);
+  const bytes = fs
+    .readdirSync(dir, { recursive: true })
+    .reduce((sum, file) => sum + fs.statSync(path.join(dir, file)).size, 0);
   console.log(`${dir}/  ${formatSize(bytes)}`);
 }
 

@@ -27,7 +27,8 @@ const clientOnlyInKube = [
   },
   {
     regex: '(^|/)kube/client-bundle$',
-    message: 'src/kube/client-bundle.ts is the entry of dist/kube.js; only src/kube reaches the client, through connection.ts (see docs/ARCHITECTURE.md, Layers).',
+    message:
+      'src/kube/client-bundle.ts is the entry of dist/kube.js; only src/kube reaches the client, through connection.ts (see docs/ARCHITECTURE.md, Layers).',
   },
 ];
 

@@ -39,15 +39,26 @@ async function activation(runs = Number(process.env.ISTIO_LAB_BENCH_RUNS ?? 8)) 
     });
     ours.push(result.metrics.oursActivationMs);
     peer.push(result.metrics.emptyActivationMs);
-    console.error(`activation run ${run + 1}/${runs} (${first} first): ours ${round(ours.at(-1))} ms, empty ${round(peer.at(-1))} ms`);
+    console.error(
+      `activation run ${run + 1}/${runs} (${first} first): ours ${round(ours.at(-1))} ms, empty ${round(peer.at(-1))} ms`,
+    );
   }
   fs.rmSync(warmup, { recursive: true, force: true });
-  return { ours_ms: median(ours), peer_ms: median(peer), target: 1.5, samples: { ours: ours.map(round), peer: peer.map(round) } };
+  return {
+    ours_ms: median(ours),
+    peer_ms: median(peer),
+    target: 1.5,
+    samples: { ours: ours.map(round), peer: peer.map(round) },
+  };
 }
 
 /** Runs a scenario script of scripts/bench/ (TypeScript, through tsx); it prints its figures as JSON. */
 function scenarioScript(file, nodeArgs = []) {
-  const run = spawnSync(process.execPath, [...nodeArgs, '--import', 'tsx', file], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [...nodeArgs, '--import', 'tsx', file], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
   if (run.status !== 0) throw new Error(`${file} exited ${run.status}`);
   return JSON.parse(run.stdout);
 }
@@ -87,7 +98,20 @@ const download_verify_extract = () => scenarioScript('scripts/bench/download-ver
 /** Our install engine on istio-demo.yaml (1.2.2) vs kubectl create -f of the same file, each on a fresh sandbox. */
 const install_vs_kubectl_create = () => scenarioScript('scripts/bench/install-vs-kubectl.ts');
 
-const scenarios = { activation, sandbox_list_10k, sandbox_install_settle, pod_sync_10k, watch_update_p99, sandbox_port_forward_get, pod_tree_update_10k, pod_tree_update_50k, registry_render_10k, proxies_render_5k, download_verify_extract, install_vs_kubectl_create };
+const scenarios = {
+  activation,
+  sandbox_list_10k,
+  sandbox_install_settle,
+  pod_sync_10k,
+  watch_update_p99,
+  sandbox_port_forward_get,
+  pod_tree_update_10k,
+  pod_tree_update_50k,
+  registry_render_10k,
+  proxies_render_5k,
+  download_verify_extract,
+  install_vs_kubectl_create,
+};
 
 async function main() {
   // stdout carries the JSON document only: everything the scenarios and their test runners
@@ -103,7 +127,14 @@ async function main() {
     if (wanted.length && !wanted.includes(name)) continue;
     try {
       const { ours_ms, peer_ms, target, ...extra } = await measure();
-      results.push({ name, ours_ms: round(ours_ms), peer_ms: round(peer_ms), ratio: round(ours_ms / peer_ms), target, ...extra });
+      results.push({
+        name,
+        ours_ms: round(ours_ms),
+        peer_ms: round(peer_ms),
+        ratio: round(ours_ms / peer_ms),
+        target,
+        ...extra,
+      });
     } catch (error) {
       failed = true;
       console.error(`scenario ${name} failed to run: ${error.stack ?? error}`);

@@ -13,8 +13,16 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const readJson = (file) => JSON.parse(fs.readFileSync(path.join(root, file), 'utf8'));
 
 const readmes = [
-  { file: 'README.md', nls: 'package.nls.json', headers: { command: 'Command', title: 'Title', setting: 'Setting', default: 'Default', description: 'Description' } },
-  { file: 'README.ko.md', nls: 'package.nls.ko.json', headers: { command: '명령 ID', title: '이름', setting: '설정', default: '기본값', description: '설명' } },
+  {
+    file: 'README.md',
+    nls: 'package.nls.json',
+    headers: { command: 'Command', title: 'Title', setting: 'Setting', default: 'Default', description: 'Description' },
+  },
+  {
+    file: 'README.ko.md',
+    nls: 'package.nls.ko.json',
+    headers: { command: '명령 ID', title: '이름', setting: '설정', default: '기본값', description: '설명' },
+  },
 ];
 
 /** `%key%` → its text in the language's manifest strings (English when a translation is missing). */
@@ -30,7 +38,9 @@ export function tables(nlsFile, headers) {
   const english = readJson('package.nls.json');
   const strings = readJson(nlsFile);
   const hidden = new Set(
-    (manifest.contributes.menus?.commandPalette ?? []).filter((entry) => entry.when === 'false').map((entry) => entry.command),
+    (manifest.contributes.menus?.commandPalette ?? [])
+      .filter((entry) => entry.when === 'false')
+      .map((entry) => entry.command),
   );
   const commands = manifest.contributes.commands
     .filter((command) => !hidden.has(command.command))
@@ -46,7 +56,11 @@ export function tables(nlsFile, headers) {
   });
   return {
     commands: [`| ${headers.command} | ${headers.title} |`, '|---|---|', ...commands].join('\n'),
-    settings: [`| ${headers.setting} | ${headers.default} | ${headers.description} |`, '|---|---|---|', ...settings].join('\n'),
+    settings: [
+      `| ${headers.setting} | ${headers.default} | ${headers.description} |`,
+      '|---|---|---|',
+      ...settings,
+    ].join('\n'),
   };
 }
 
@@ -55,7 +69,8 @@ export function render(text, generated, file) {
   let result = text;
   for (const [name, table] of Object.entries(generated)) {
     const pattern = new RegExp(`(<!-- generated:${name} -->\\n)[\\s\\S]*?(<!-- /generated:${name} -->)`);
-    if (!pattern.test(result)) throw new Error(`${file} has no <!-- generated:${name} --> … <!-- /generated:${name} --> block`);
+    if (!pattern.test(result))
+      throw new Error(`${file} has no <!-- generated:${name} --> … <!-- /generated:${name} --> block`);
     result = result.replace(pattern, (_, open, close) => `${open}${table}\n${close}`);
   }
   return result;

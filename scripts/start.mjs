@@ -25,19 +25,25 @@ const reset = args.includes('--reset');
 // --faults FILE: the sandbox's fault file (src/sandbox/faults/fault-config.ts), for reliability runs.
 const faultsFile = args.includes('--faults') ? path.resolve(args[args.indexOf('--faults') + 1] ?? '') : undefined;
 // --locale ko or --locale=ko, as VS Code's own flag is written.
-const localeArg = args.find((arg) => arg.startsWith('--locale='))?.slice('--locale='.length) ?? (args.includes('--locale') ? (args[args.indexOf('--locale') + 1] ?? '') : undefined);
+const localeArg =
+  args.find((arg) => arg.startsWith('--locale='))?.slice('--locale='.length) ??
+  (args.includes('--locale') ? (args[args.indexOf('--locale') + 1] ?? '') : undefined);
 
 function onPath(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim() || undefined;
 }
 
 async function main() {
-  if (localeArg !== undefined && !isLocale(localeArg)) throw new SetupError(`--locale needs a language tag such as ko or en, not ${JSON.stringify(localeArg)}.`);
+  if (localeArg !== undefined && !isLocale(localeArg))
+    throw new SetupError(`--locale needs a language tag such as ko or en, not ${JSON.stringify(localeArg)}.`);
   const home = process.env.ISTIO_LAB_START_DIR || path.join(cacheDir(), 'start');
   const workspace = path.join(home, 'workspace');
   // The marker makes the extension open the lab guide when this folder opens.
   fs.mkdirSync(path.join(workspace, '.istio-lab'), { recursive: true });
-  fs.writeFileSync(path.join(workspace, '.istio-lab', 'workspace.json'), `${JSON.stringify({ openLabGuide: true }, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(workspace, '.istio-lab', 'workspace.json'),
+    `${JSON.stringify({ openLabGuide: true }, null, 2)}\n`,
+  );
 
   // --no-open wants a URL to print, which only browser VS Code has.
   const code = forceBrowser || noOpen ? undefined : onPath('code');
@@ -45,7 +51,10 @@ async function main() {
   // sandbox starts: it reads the workspace's settings only when the page connects.
   const setup = new AbortController();
   const starting = code ? undefined : startBrowserVsCode(home, workspace, setup.signal);
-  starting?.then((server) => stopOnExit.push(() => server.stop()), () => undefined);
+  starting?.then(
+    (server) => stopOnExit.push(() => server.stop()),
+    () => undefined,
+  );
   // Ctrl-C while setting up: code-server runs in its own process group, so stop it by hand.
   const interrupt = () => {
     setup.abort();
@@ -69,7 +78,10 @@ async function main() {
     }
   } catch (error) {
     setup.abort();
-    await starting?.then((server) => server.stop(), () => undefined);
+    await starting?.then(
+      (server) => server.stop(),
+      () => undefined,
+    );
     throw error;
   }
   writeWorkspaceSettings(workspace, settings);
@@ -79,7 +91,16 @@ async function main() {
     process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
     console.log(`VS Code: desktop (${code})`);
     // Desktop VS Code shows Korean with its Korean Language Pack installed; without it, --locale is ignored.
-    spawn(code, ['--new-window', `--extensionDevelopmentPath=${root}`, ...(localeArg ? [`--locale=${localeArg}`] : []), workspace], { stdio: 'inherit' });
+    spawn(
+      code,
+      [
+        '--new-window',
+        `--extensionDevelopmentPath=${root}`,
+        ...(localeArg ? [`--locale=${localeArg}`] : []),
+        workspace,
+      ],
+      { stdio: 'inherit' },
+    );
     // `code` returns at once while the window stays open: keep the sandbox until Ctrl-C.
     console.log('Press Ctrl-C to stop the sandbox cluster.');
     await new Promise((resolve) => {
@@ -106,9 +127,13 @@ async function main() {
   let browser;
   if (!noOpen) {
     if (process.env.DISPLAY || process.env.WAYLAND_DISPLAY) {
-      browser = spawn(findChromium(), [`--app=${url}`, `--user-data-dir=${path.join(home, 'chromium')}`, '--no-first-run'], {
-        stdio: 'ignore',
-      });
+      browser = spawn(
+        findChromium(),
+        [`--app=${url}`, `--user-data-dir=${path.join(home, 'chromium')}`, '--no-first-run'],
+        {
+          stdio: 'ignore',
+        },
+      );
     } else {
       console.log('No display here: open the URL above in a browser on this machine.');
     }
@@ -124,7 +149,8 @@ async function main() {
   browser?.kill('SIGTERM');
   await sandbox.stop();
   await Promise.all(stopAtEnd.map((stop) => stop()));
-  if (typeof exit === 'number' && exit !== 0) throw new SetupError(`code-server exited with ${exit}; see ${path.join(home, 'code-server.log')}`);
+  if (typeof exit === 'number' && exit !== 0)
+    throw new SetupError(`code-server exited with ${exit}; see ${path.join(home, 'code-server.log')}`);
 }
 
 /** Builds dist/ with esbuild, its output (bundle sizes, errors) shown as it comes. */
@@ -143,7 +169,10 @@ function startBrowserVsCode(home, workspace, signal) {
   if (!fs.existsSync(settingsFile)) {
     fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
     // The extension opens the lab guide itself; VS Code's own welcome page would cover it.
-    fs.writeFileSync(settingsFile, JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off' }, null, 2));
+    fs.writeFileSync(
+      settingsFile,
+      JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off' }, null, 2),
+    );
   }
   const port = process.env.ISTIO_LAB_PORT ? Number(process.env.ISTIO_LAB_PORT) : undefined;
   return startCodeServer({
@@ -173,9 +202,20 @@ async function startSandbox(dir) {
   if (reset) fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const kubeconfig = path.join(dir, 'kubeconfig');
-  const child = spawn(process.execPath, [path.join(root, 'dist', 'sandbox.js'), '--state', dir, '--kubeconfig', kubeconfig, ...(faultsFile ? ['--faults', faultsFile] : [])], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(root, 'dist', 'sandbox.js'),
+      '--state',
+      dir,
+      '--kubeconfig',
+      kubeconfig,
+      ...(faultsFile ? ['--faults', faultsFile] : []),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stderr.on('data', (chunk) => {
     output += chunk;
@@ -187,7 +227,11 @@ async function startSandbox(dir) {
       if (match) resolve(match[1]);
     });
     child.once('exit', (code) =>
-      reject(new SetupError(`the sandbox cluster stopped before it was ready (exit ${code}):\n${output.trim()}\nTry \`npm start -- --reset\` to start from an empty cluster.`)),
+      reject(
+        new SetupError(
+          `the sandbox cluster stopped before it was ready (exit ${code}):\n${output.trim()}\nTry \`npm start -- --reset\` to start from an empty cluster.`,
+        ),
+      ),
     );
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));

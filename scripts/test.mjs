@@ -11,11 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { runExtensionTests, root } from './lib/vscode-tests.mjs';
 
 const suites = {
-  // ESLint, then the import rules of .dependency-cruiser.cjs (no cycles; the sandbox stands alone): one check.
+  // ESLint, the import rules of .dependency-cruiser.cjs (no cycles; the sandbox stands alone) and
+  // Prettier's format (.prettierrc.json, 120 columns): one check.
   lint: () => {
     const eslint = check('lint', 'npx', ['eslint', '--max-warnings=0', '.']);
     const imports = check('lint', 'npx', ['depcruise', 'src', '--config', '.dependency-cruiser.cjs']);
-    return eslint.failed || imports.failed ? { passed: 0, failed: 1 } : { passed: 1, failed: 0 };
+    const format = check('lint', 'npx', ['prettier', '--check', '.']);
+    return eslint.failed || imports.failed || format.failed ? { passed: 0, failed: 1 } : { passed: 1, failed: 0 };
   },
   typecheck: () => check('typecheck', 'npx', ['tsc', '--noEmit', '-p', '.']),
   unit: () => nodeTests('unit', testFiles('test/unit')),
@@ -36,7 +38,10 @@ const suites = {
       const result = await runExtensionTests();
       // Recorded for the note and for trends; timings are never asserted in tests.
       fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
-      fs.writeFileSync(path.join(root, 'test-results', 'vscode-metrics.json'), `${JSON.stringify(result.metrics, null, 2)}\n`);
+      fs.writeFileSync(
+        path.join(root, 'test-results', 'vscode-metrics.json'),
+        `${JSON.stringify(result.metrics, null, 2)}\n`,
+      );
       console.log(`extension host metrics: ${JSON.stringify(result.metrics)}`);
       main = { passed: result.passed, failed: result.failed };
     } catch (error) {
@@ -50,7 +55,10 @@ const suites = {
       return { passed: main.passed + result.passed, failed: main.failed + result.failed };
     } catch (error) {
       console.error(`vscode (ko): ${error.message}`);
-      return { passed: main.passed + (error.result?.passed ?? 0), failed: main.failed + Math.max(1, error.result?.failed ?? 1) };
+      return {
+        passed: main.passed + (error.result?.passed ?? 0),
+        failed: main.failed + Math.max(1, error.result?.failed ?? 1),
+      };
     }
   },
   harness: () => {
@@ -75,7 +83,17 @@ function testFiles(dir) {
 }
 
 /** Minutes a suite may run before it is stopped and counted as one failure. */
-const suiteMinutes = { lint: 5, typecheck: 5, unit: 10, integration: 35, webview: 10, vscode: 20, harness: 15, e2e: 30, package: 10 };
+const suiteMinutes = {
+  lint: 5,
+  typecheck: 5,
+  unit: 10,
+  integration: 35,
+  webview: 10,
+  vscode: 20,
+  harness: 15,
+  e2e: 30,
+  package: 10,
+};
 /** Per test file (node:test's --test-timeout applies to each file as a whole). */
 const fileMinutes = { unit: 5, integration: 20, webview: 5, harness: 10, e2e: 20, package: 9 };
 const needsBuild = new Set(['integration', 'webview', 'vscode', 'harness', 'e2e']);
@@ -103,12 +121,15 @@ function nodeTests(name, files) {
   const result = spawnSync(
     process.execPath,
     [
-      '--import', 'tsx',
+      '--import',
+      'tsx',
       '--test',
       '--test-concurrency=1',
       `--test-timeout=${fileMinutes[name] * 60_000}`,
-      '--test-reporter=spec', '--test-reporter-destination=stdout',
-      '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
       ...files,
     ],
     { cwd: root, stdio: 'inherit' },
@@ -147,7 +168,9 @@ function runSuite(name, minutes) {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      console.error(`\n${name}: stopped after ${minutes} min, its time limit; the test running then is the one after the last result printed above.`);
+      console.error(
+        `\n${name}: stopped after ${minutes} min, its time limit; the test running then is the one after the last result printed above.`,
+      );
       stopGroup('SIGTERM');
       setTimeout(() => stopGroup('SIGKILL'), 5000).unref();
     }, minutes * 60_000);
@@ -156,7 +179,9 @@ function runSuite(name, minutes) {
       process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
       // Whatever the suite left running (a browser, a sandbox) goes with it.
       stopGroup('SIGKILL');
-      const counts = fs.existsSync(countsFile) ? JSON.parse(fs.readFileSync(countsFile, 'utf8')) : { passed: 0, failed: 0 };
+      const counts = fs.existsSync(countsFile)
+        ? JSON.parse(fs.readFileSync(countsFile, 'utf8'))
+        : { passed: 0, failed: 0 };
       if (timedOut || (code !== 0 && counts.failed === 0)) counts.failed += 1;
       resolve(counts);
     });

@@ -59,7 +59,11 @@ async function main() {
         const found = await pageShows(page, query.get('text') ?? '', Number(query.get('timeoutMs') ?? 15_000));
         response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(found));
       } else if (request.url?.startsWith('/notification')) {
-        const found = await notificationMessage(page, query.get('text') ?? '', Number(query.get('timeoutMs') ?? 15_000));
+        const found = await notificationMessage(
+          page,
+          query.get('text') ?? '',
+          Number(query.get('timeoutMs') ?? 15_000),
+        );
         response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(found ?? null));
       } else if (request.url?.startsWith('/rows')) {
         const rows = await treeRows(page, query.get('view') ?? '');
@@ -120,9 +124,12 @@ async function main() {
 
 /** Whether any frame of the page shows `text`, waiting up to `timeoutMs` for it to appear. */
 async function pageShows(page, text, timeoutMs) {
-  for (const deadline = Date.now() + timeoutMs; ; ) {
+  for (const deadline = Date.now() + timeoutMs; ;) {
     for (const frame of page.frames()) {
-      const count = await frame.getByText(text, { exact: false }).count().catch(() => 0);
+      const count = await frame
+        .getByText(text, { exact: false })
+        .count()
+        .catch(() => 0);
       if (count > 0) return true;
     }
     if (Date.now() > deadline) return false;
@@ -136,12 +143,17 @@ async function pageShows(page, text, timeoutMs) {
  * Waits up to `timeoutMs` for it to appear; undefined when it does not.
  */
 async function notificationMessage(page, text, timeoutMs) {
-  for (const deadline = Date.now() + timeoutMs; ; ) {
+  for (const deadline = Date.now() + timeoutMs; ;) {
     const found = await page.evaluate((wanted) => {
       const visible = (node) => (node.textContent ?? '').replace(/\u200b|\u200c|\u200d|\u2060|\ufeff/g, '');
-      const message = [...globalThis.document.querySelectorAll('.notification-list-item-message')].find((candidate) => visible(candidate).includes(wanted));
+      const message = [...globalThis.document.querySelectorAll('.notification-list-item-message')].find((candidate) =>
+        visible(candidate).includes(wanted),
+      );
       if (!message) return undefined;
-      return { text: visible(message), links: [...message.querySelectorAll('a')].map((link) => link.getAttribute('href') ?? '') };
+      return {
+        text: visible(message),
+        links: [...message.querySelectorAll('a')].map((link) => link.getAttribute('href') ?? ''),
+      };
     }, text);
     if (found || Date.now() > deadline) return found;
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -154,10 +166,15 @@ async function notificationMessage(page, text, timeoutMs) {
  */
 async function treeRows(page, view) {
   return page.evaluate((title) => {
-    const pane = [...globalThis.document.querySelectorAll('.pane')].find((candidate) => candidate.querySelector('.pane-header .title')?.textContent?.trim().toLowerCase() === title.toLowerCase());
+    const pane = [...globalThis.document.querySelectorAll('.pane')].find(
+      (candidate) =>
+        candidate.querySelector('.pane-header .title')?.textContent?.trim().toLowerCase() === title.toLowerCase(),
+    );
     if (!pane) return [];
     // Sticky-scroll rows repeat the ancestors of the first rows; only the list's own rows count.
-    const rows = [...pane.querySelectorAll('.pane-body .monaco-list-row')].filter((row) => !row.closest('.monaco-tree-sticky-container'));
+    const rows = [...pane.querySelectorAll('.pane-body .monaco-list-row')].filter(
+      (row) => !row.closest('.monaco-tree-sticky-container'),
+    );
     return rows
       .map((row) => ({
         index: Number(row.getAttribute('data-index')),
@@ -184,7 +201,9 @@ async function waitForResult(file, serverExited, timeoutMs) {
 
 function printResult(result) {
   for (const test of result.tests ?? []) {
-    console.log(`${test.state === 'passed' ? '  ✔' : '  ✘'} ${test.title}${test.duration ? ` (${test.duration} ms)` : ''}`);
+    console.log(
+      `${test.state === 'passed' ? '  ✔' : '  ✘'} ${test.title}${test.duration ? ` (${test.duration} ms)` : ''}`,
+    );
     if (test.error) console.log(`      ${test.error.split('\n').join('\n      ')}`);
   }
   if (result.error) console.log(`  ✘ test runner: ${result.error}`);

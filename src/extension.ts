@@ -21,7 +21,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const steps = new DeferredTreeDataProvider<unknown>(load);
   const pods = new DeferredTreeDataProvider<unknown>(load);
   const podsView = vscode.window.createTreeView(PODS_VIEW_ID, { treeDataProvider: pods, showCollapseAll: true });
-  const contributed = (context.extension.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands;
+  const contributed = (context.extension.packageJSON as { contributes: { commands: { command: string }[] } })
+    .contributes.commands;
   const stubs = registerCommandStubs([...contributed.map((entry) => entry.command), ...INTERNAL_COMMANDS], load);
   context.subscriptions.push(
     steps,
@@ -43,7 +44,10 @@ export function activate(context: vscode.ExtensionContext): void {
       module = await import('./ui/features');
     } catch (error) {
       features = undefined;
-      const message = vscode.l10n.t('Istio Lab could not load its features ({0}). Reinstall the extension.', error instanceof Error ? error.message : String(error));
+      const message = vscode.l10n.t(
+        'Istio Lab could not load its features ({0}). Reinstall the extension.',
+        error instanceof Error ? error.message : String(error),
+      );
       log.error(message);
       void vscode.window.showErrorMessage(outside(message));
       throw error;

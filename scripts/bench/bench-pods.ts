@@ -28,7 +28,12 @@ export function productpagePod(i: number, tick: number, namespaces = 200): PodOb
       uid: `0b1c2d3e-${String(i).padStart(4, '0')}-4f5a-8b6c-7d8e9f0a1b2c`,
       resourceVersion: String(1000 + i + tick * 100_000),
       creationTimestamp: STARTED,
-      labels: { app: 'productpage', version: 'v1', 'pod-template-hash': '7c7c5f5c99', 'security.istio.io/tlsMode': 'istio' },
+      labels: {
+        app: 'productpage',
+        version: 'v1',
+        'pod-template-hash': '7c7c5f5c99',
+        'security.istio.io/tlsMode': 'istio',
+      },
       annotations: { 'sidecar.istio.io/status': SIDECAR_STATUS, 'kubectl.kubernetes.io/restartedAt': STARTED },
       ownerReferences: [{ kind: 'ReplicaSet', name: 'productpage-v1-7c7c5f5c99', controller: true }],
     },
@@ -45,12 +50,27 @@ export function productpagePod(i: number, tick: number, namespaces = 200): PodOb
       podIP: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
       conditions: [
         { type: 'Initialized', status: 'True' },
-        { type: 'Ready', status: ready ? 'True' : 'False', ...(ready ? {} : { reason: 'ContainersNotReady', message: 'containers with unready status: [productpage]' }) },
+        {
+          type: 'Ready',
+          status: ready ? 'True' : 'False',
+          ...(ready ? {} : { reason: 'ContainersNotReady', message: 'containers with unready status: [productpage]' }),
+        },
         { type: 'ContainersReady', status: ready ? 'True' : 'False' },
         { type: 'PodScheduled', status: 'True' },
       ],
-      initContainerStatuses: [{ name: 'istio-init', image: 'docker.io/istio/proxy_init:1.2.2', ready: true, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed' } } }],
-      containerStatuses: [running('istio-proxy', 'docker.io/istio/proxyv2:1.2.2', 0), running('productpage', 'docker.io/istio/examples-bookinfo-productpage-v1:1.12.0', Math.floor(tick / 2))],
+      initContainerStatuses: [
+        {
+          name: 'istio-init',
+          image: 'docker.io/istio/proxy_init:1.2.2',
+          ready: true,
+          restartCount: 0,
+          state: { terminated: { exitCode: 0, reason: 'Completed' } },
+        },
+      ],
+      containerStatuses: [
+        running('istio-proxy', 'docker.io/istio/proxyv2:1.2.2', 0),
+        running('productpage', 'docker.io/istio/examples-bookinfo-productpage-v1:1.12.0', Math.floor(tick / 2)),
+      ],
     },
   };
 }

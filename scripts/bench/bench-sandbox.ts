@@ -21,12 +21,20 @@ export function seedPods(sandbox: Sandbox, options: SeedPodsOptions): KubeObject
   const namespaceType = BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'namespaces')!;
   const podType = BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'pods')!;
   for (let n = 0; n < options.namespaces; n++) {
-    sandbox.api.create({ group: '', version: 'v1', type: namespaceType, rest: [], verb: 'create' }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `bench-${n}` } });
+    sandbox.api.create(
+      { group: '', version: 'v1', type: namespaceType, rest: [], verb: 'create' },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `bench-${n}` } },
+    );
   }
   const created: KubeObject[] = [];
   for (let i = 0; i < options.pods; i++) {
     const namespace = benchNamespace(i, options.namespaces);
-    created.push(sandbox.api.create({ group: '', version: 'v1', type: podType, namespace, rest: [], verb: 'create' }, options.pod(i, namespace)));
+    created.push(
+      sandbox.api.create(
+        { group: '', version: 'v1', type: podType, namespace, rest: [], verb: 'create' },
+        options.pod(i, namespace),
+      ),
+    );
   }
   return created;
 }

@@ -28,7 +28,9 @@ interface Mirror {
 /** scripts/release-mirror.mjs with one ~50 MB archive of 1.2.2 (the release padded with incompressible filler). */
 function startMirror(dir: string): Promise<Mirror> {
   const script = path.resolve(__dirname, '..', 'release-mirror.mjs');
-  const child = spawn(process.execPath, [script, '--dir', dir, '--pad-mb', String(FILLER_MB), '1.2.2@linux-amd64'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, '--dir', dir, '--pad-mb', String(FILLER_MB), '1.2.2@linux-amd64'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -53,9 +55,15 @@ async function main(): Promise<void> {
 
   const ours = async (dir: string): Promise<number> => {
     const started = performance.now();
-    const result = await downloadRelease({ version: '1.2.2', platform: { os: 'linux', arch: 'amd64' }, downloadDir: dir, source: { baseUrl: mirror.url } });
+    const result = await downloadRelease({
+      version: '1.2.2',
+      platform: { os: 'linux', arch: 'amd64' },
+      downloadDir: dir,
+      source: { baseUrl: mirror.url },
+    });
     const elapsed = performance.now() - started;
-    if (result.release.checksum.state !== 'verified' || !fs.existsSync(result.release.istioctl)) throw new Error('ours did not produce a verified release');
+    if (result.release.checksum.state !== 'verified' || !fs.existsSync(result.release.istioctl))
+      throw new Error('ours did not produce a verified release');
     return elapsed;
   };
   const peer = async (dir: string): Promise<number> => {
@@ -65,7 +73,8 @@ async function main(): Promise<void> {
     await run('sha256sum', ['-c', `${fileName}.sha256`], { cwd: dir });
     await run('tar', ['xzf', fileName], { cwd: dir });
     const elapsed = performance.now() - started;
-    if (!fs.existsSync(path.join(dir, 'istio-1.2.2', 'bin', 'istioctl'))) throw new Error('the peer did not unpack the release');
+    if (!fs.existsSync(path.join(dir, 'istio-1.2.2', 'bin', 'istioctl')))
+      throw new Error('the peer did not unpack the release');
     return elapsed;
   };
 
@@ -80,7 +89,9 @@ async function main(): Promise<void> {
         else peerMs.push(await peer(dir));
         fs.rmSync(dir, { recursive: true, force: true });
       }
-      process.stderr.write(`download_verify_extract run ${i + 1}/${RUNS}: ours ${oursMs.at(-1)!.toFixed(1)} ms, curl + sha256sum + tar ${peerMs.at(-1)!.toFixed(1)} ms\n`);
+      process.stderr.write(
+        `download_verify_extract run ${i + 1}/${RUNS}: ours ${oursMs.at(-1)!.toFixed(1)} ms, curl + sha256sum + tar ${peerMs.at(-1)!.toFixed(1)} ms\n`,
+      );
     }
   } finally {
     mirror.child.kill();

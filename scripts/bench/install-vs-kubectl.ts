@@ -20,7 +20,11 @@ const root = path.resolve(__dirname, '..', '..');
 /** A fresh sandbox in its own process, so that neither side shares a CPU thread with the server. */
 async function sandboxProcess(dir: string): Promise<{ kubeconfig: string; close(): Promise<void> }> {
   const kubeconfig = path.join(dir, 'kubeconfig');
-  const child = spawn(process.execPath, [path.join(root, 'dist', 'sandbox.js'), '--port', '0', '--nodes', '0', '--kubeconfig', kubeconfig], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'dist', 'sandbox.js'), '--port', '0', '--nodes', '0', '--kubeconfig', kubeconfig],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk) => {
@@ -39,7 +43,17 @@ async function sandboxProcess(dir: string): Promise<{ kubeconfig: string; close(
   };
 }
 
-const manifest = path.resolve(__dirname, '..', '..', 'test', 'fixtures', 'istio', 'legacy', 'istio-1.2.2', 'istio-demo.yaml');
+const manifest = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  'test',
+  'fixtures',
+  'istio',
+  'legacy',
+  'istio-1.2.2',
+  'istio-demo.yaml',
+);
 
 async function ours(): Promise<{ ms: number; created: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-bench-'));
@@ -68,7 +82,12 @@ async function kubectl(extraArgs: string[]): Promise<{ ms: number; created: numb
     const kubeconfig = sandbox.kubeconfig;
     const start = performance.now();
     const stdout = await new Promise<string>((resolve) => {
-      execFile('kubectl', ['--cache-dir', path.join(dir, 'cache'), 'create', ...extraArgs, '-f', manifest], { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir }, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (_error, out) => resolve(out));
+      execFile(
+        'kubectl',
+        ['--cache-dir', path.join(dir, 'cache'), 'create', ...extraArgs, '-f', manifest],
+        { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir }, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+        (_error, out) => resolve(out),
+      );
     });
     const ms = performance.now() - start;
     return { ms, created: stdout.split('\n').filter((line) => line.endsWith(' created')).length };

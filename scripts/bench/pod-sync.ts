@@ -35,19 +35,40 @@ function productpagePod(i: number, namespace: string): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: `productpage-${i}`, namespace, labels: { app: 'productpage', version: 'v1' }, annotations: { 'sidecar.istio.io/status': '{"version":"bench","initContainers":["istio-init"],"containers":["istio-proxy"]}' } },
+    metadata: {
+      name: `productpage-${i}`,
+      namespace,
+      labels: { app: 'productpage', version: 'v1' },
+      annotations: {
+        'sidecar.istio.io/status': '{"version":"bench","initContainers":["istio-init"],"containers":["istio-proxy"]}',
+      },
+    },
     spec: {
       nodeName: `node-${i % 3}`,
       containers: [
-        { name: 'productpage', image: 'docker.io/istio/examples-bookinfo-productpage-v1:1.12.0', ports: [{ containerPort: 9080 }] },
-        { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.2.2', ports: [{ containerPort: 15090, name: 'http-envoy-prom' }] },
+        {
+          name: 'productpage',
+          image: 'docker.io/istio/examples-bookinfo-productpage-v1:1.12.0',
+          ports: [{ containerPort: 9080 }],
+        },
+        {
+          name: 'istio-proxy',
+          image: 'docker.io/istio/proxyv2:1.2.2',
+          ports: [{ containerPort: 15090, name: 'http-envoy-prom' }],
+        },
       ],
     },
     status: {
       phase: 'Running',
       podIP: `10.0.${Math.floor(i / 250)}.${i % 250}`,
       conditions: [{ type: 'Ready', status: 'True' }],
-      containerStatuses: ['productpage', 'istio-proxy'].map((name) => ({ name, ready: true, restartCount: 0, image: name, state: { running: { startedAt: '2026-01-01T00:00:00Z' } } })),
+      containerStatuses: ['productpage', 'istio-proxy'].map((name) => ({
+        name,
+        ready: true,
+        restartCount: 0,
+        image: name,
+        state: { running: { startedAt: '2026-01-01T00:00:00Z' } },
+      })),
     },
   };
 }
@@ -64,8 +85,33 @@ async function serve(kubeconfigPath: string): Promise<void> {
     if (command !== 'touch') continue;
     const i = Number(arg) % PODS;
     const namespace = benchNamespace(i, NAMESPACES);
-    const body = JSON.stringify({ metadata: { labels: { 'bench-tick': arg } }, status: { containerStatuses: [{ name: 'productpage', ready: Number(arg) % 2 === 0, restartCount: 0, image: 'productpage', state: { running: { startedAt: '2026-01-01T00:00:00Z' } } }, { name: 'istio-proxy', ready: true, restartCount: 0, image: 'istio-proxy', state: { running: { startedAt: '2026-01-01T00:00:00Z' } } }] } });
-    sandbox.api.patch({ group: '', version: 'v1', type: pods, namespace, name: `productpage-${i}`, rest: [], verb: 'patch' }, body, 'application/merge-patch+json', new URLSearchParams());
+    const body = JSON.stringify({
+      metadata: { labels: { 'bench-tick': arg } },
+      status: {
+        containerStatuses: [
+          {
+            name: 'productpage',
+            ready: Number(arg) % 2 === 0,
+            restartCount: 0,
+            image: 'productpage',
+            state: { running: { startedAt: '2026-01-01T00:00:00Z' } },
+          },
+          {
+            name: 'istio-proxy',
+            ready: true,
+            restartCount: 0,
+            image: 'istio-proxy',
+            state: { running: { startedAt: '2026-01-01T00:00:00Z' } },
+          },
+        ],
+      },
+    });
+    sandbox.api.patch(
+      { group: '', version: 'v1', type: pods, namespace, name: `productpage-${i}`, rest: [], verb: 'patch' },
+      body,
+      'application/merge-patch+json',
+      new URLSearchParams(),
+    );
   }
   await sandbox.close();
 }
@@ -85,7 +131,9 @@ function whenSynced(store: PodStore): Promise<void> {
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-bench-pods-'));
   const kubeconfig = path.join(dir, 'kubeconfig');
-  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve', kubeconfig], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve', kubeconfig], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout });
   await new Promise<void>((resolve, reject) => {
     lines.once('line', (line) => (line === 'ready' ? resolve() : reject(new Error(`sandbox child: ${line}`))));
@@ -115,9 +163,16 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 500));
       global.gc?.();
       heapPerPod = (withStore - process.memoryUsage().heapUsed) / PODS;
-      log(`pod_sync_10k run ${run + 1}/${SYNC_RUNS}: store synced in ${ours.at(-1)!.toFixed(0)} ms, ~${Math.round(heapPerPod)} bytes of heap per pod`);
+      log(
+        `pod_sync_10k run ${run + 1}/${SYNC_RUNS}: store synced in ${ours.at(-1)!.toFixed(0)} ms, ~${Math.round(heapPerPod)} bytes of heap per pod`,
+      );
     }
-    const kubectl = (...args: string[]) => promisify(execFile)('kubectl', args, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir }, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+    const kubectl = (...args: string[]) =>
+      promisify(execFile)('kubectl', args, {
+        env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir },
+        encoding: 'utf8',
+        maxBuffer: 512 * 1024 * 1024,
+      });
     await kubectl('get', 'ns');
     const peer: number[] = [];
     let kubectlItems = 0;

@@ -19,7 +19,9 @@ function main(): void {
   for (const pods of [10_000, 50_000]) {
     const measured = measureTreeUpdates(pods, (i, tick) => productpagePod(i, tick), EVENTS);
     figures.set(pods, measured);
-    log(`pod_tree_update_50k: ${pods} pods: event → refreshed node CPU p50 ${percentile(measured.cpuSamples, 50).toFixed(3)} ms, p99 ${percentile(measured.cpuSamples, 99).toFixed(3)} ms; wall p50 ${percentile(measured.samples, 50).toFixed(3)} ms, p99 ${percentile(measured.samples, 99).toFixed(3)} ms; heap per pod: store ${Math.round(measured.storeBytesPerPod)} B, tree ${Math.round(measured.treeBytesPerPod)} B`);
+    log(
+      `pod_tree_update_50k: ${pods} pods: event → refreshed node CPU p50 ${percentile(measured.cpuSamples, 50).toFixed(3)} ms, p99 ${percentile(measured.cpuSamples, 99).toFixed(3)} ms; wall p50 ${percentile(measured.samples, 50).toFixed(3)} ms, p99 ${percentile(measured.samples, 99).toFixed(3)} ms; heap per pod: store ${Math.round(measured.storeBytesPerPod)} B, tree ${Math.round(measured.treeBytesPerPod)} B`,
+    );
   }
   const at10k = figures.get(10_000)!;
   const at50k = figures.get(50_000)!;

@@ -37,16 +37,27 @@ const heapUsed = (): number => {
  * then times `runs` events: even ones count a restart of pod k (only its row changes), odd ones
  * flip its readiness (its component's and group's counts change too).
  */
-export function measureTreeUpdates(count: number, pod: (i: number, tick: number) => PodObject, runs: number): TreeUpdateFigures {
+export function measureTreeUpdates(
+  count: number,
+  pod: (i: number, tick: number) => PodObject,
+  runs: number,
+): TreeUpdateFigures {
   const before = heapUsed();
   const cache = new PodCache();
   // Each pod arrives as JSON text and only its projection is kept, as in the store.
   const summaries = [];
-  for (let i = 0; i < count; i++) summaries.push(summarizePod(JSON.parse(JSON.stringify(pod(i, 0))) as PodObject, isIstioAnnotation));
+  for (let i = 0; i < count; i++)
+    summaries.push(summarizePod(JSON.parse(JSON.stringify(pod(i, 0))) as PodObject, isIstioAnnotation));
   cache.replace(summaries);
   summaries.length = 0;
   const withStore = heapUsed();
-  const tree = new LivePodTree({ cluster: { context: 'bench', server: 'https://127.0.0.1', simulated: true }, pods: cache.pods(), state: { kind: 'synced' }, istioNamespace: 'istio-system', now: Date.now() });
+  const tree = new LivePodTree({
+    cluster: { context: 'bench', server: 'https://127.0.0.1', simulated: true },
+    pods: cache.pods(),
+    state: { kind: 'synced' },
+    istioNamespace: 'istio-system',
+    now: Date.now(),
+  });
   const withTree = heapUsed();
 
   const samples: number[] = [];
@@ -72,5 +83,11 @@ export function measureTreeUpdates(count: number, pod: (i: number, tick: number)
     cpuSamples.push((cpu.user + cpu.system) / 1000);
     refreshed[node.kind] = (refreshed[node.kind] ?? 0) + 1;
   }
-  return { samples, cpuSamples, refreshed, storeBytesPerPod: Math.max(0, (withStore - before) / count), treeBytesPerPod: Math.max(0, (withTree - withStore) / count) };
+  return {
+    samples,
+    cpuSamples,
+    refreshed,
+    storeBytesPerPod: Math.max(0, (withStore - before) / count),
+    treeBytesPerPod: Math.max(0, (withTree - withStore) / count),
+  };
 }

@@ -27,7 +27,13 @@ const log = (line: string): boolean => process.stderr.write(`${line}\n`);
 function seededPod(i: number): KubeObject {
   const { metadata, spec, status } = productpagePod(i, 0, NAMESPACES);
   const { name, namespace, labels, annotations, ownerReferences } = metadata ?? {};
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels, annotations, ownerReferences }, spec, status } as unknown as KubeObject;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, labels, annotations, ownerReferences },
+    spec,
+    status,
+  } as unknown as KubeObject;
 }
 
 async function main(): Promise<void> {
@@ -39,9 +45,16 @@ async function main(): Promise<void> {
     log(`pod_tree_update_10k: ${PODS} pods seeded`);
     const measured = measureTreeUpdates(PODS, (i, tick) => productpagePod(i, tick, NAMESPACES), RUNS);
     const ours = measured.samples;
-    log(`pod_tree_update_10k: event → refreshed node median ${median(ours).toFixed(3)} ms, p99 ${percentile(ours, 99).toFixed(3)} ms, nodes refreshed ${JSON.stringify(measured.refreshed)}`);
+    log(
+      `pod_tree_update_10k: event → refreshed node median ${median(ours).toFixed(3)} ms, p99 ${percentile(ours, 99).toFixed(3)} ms, nodes refreshed ${JSON.stringify(measured.refreshed)}`,
+    );
 
-    const kubectl = (...args: string[]) => promisify(execFile)('kubectl', args, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir }, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+    const kubectl = (...args: string[]) =>
+      promisify(execFile)('kubectl', args, {
+        env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir },
+        encoding: 'utf8',
+        maxBuffer: 512 * 1024 * 1024,
+      });
     await kubectl('get', 'ns');
     const peer: number[] = [];
     let lines = 0;

@@ -22,7 +22,8 @@ function synczBody(): string {
       proxy_version: '1.2.2',
       istio_version: '1.2.2',
     };
-    for (const type of ['cluster', 'listener', 'route', 'endpoint']) entry[`${type}_sent`] = entry[`${type}_acked`] = `2019-07-01 10:00:0${k % 10}.123 +0000 UTC m=+12.3`;
+    for (const type of ['cluster', 'listener', 'route', 'endpoint'])
+      entry[`${type}_sent`] = entry[`${type}_acked`] = `2019-07-01 10:00:0${k % 10}.123 +0000 UTC m=+12.3`;
     if (k % 100 === 0) entry.endpoint_sent = '2019-07-01 10:01:00.5 +0000 UTC m=+72.7';
     entry.endpoint_percent = 100;
     entries.push(entry);
@@ -65,10 +66,15 @@ async function main(): Promise<void> {
     fetchedAt: Date.now(),
     via: 'service-proxy',
     commands: [],
-    proxies: { rows: parseSyncz(raw, 'istio-pilot-5f9b7c8d4-abcde', { endpointPercent: true }), command: 'istioctl proxy-status' },
+    proxies: {
+      rows: parseSyncz(raw, 'istio-pilot-5f9b7c8d4-abcde', { endpointPercent: true }),
+      command: 'istioctl proxy-status',
+    },
   };
   const messageText = JSON.stringify(message);
-  console.error(`proxies_render_5k: syncz ${(raw.length / 1024 / 1024).toFixed(1)} MB, message ${(messageText.length / 1024 / 1024).toFixed(1)} MB`);
+  console.error(
+    `proxies_render_5k: syncz ${(raw.length / 1024 / 1024).toFixed(1)} MB, message ${(messageText.length / 1024 / 1024).toFixed(1)} MB`,
+  );
   const browser = await launchBrowser();
   const ours: number[] = [];
   const peer: number[] = [];
@@ -82,7 +88,9 @@ async function main(): Promise<void> {
       ours.push(figures.oursMs);
       peer.push(figures.peerMs);
       if (view.errors.length) throw new Error(`the page reported errors: ${view.errors.join('; ')}`);
-      console.error(`run ${run + 1}/${RUNS}: first paint ${round(figures.oursMs)} ms, JSON.parse ${round(figures.peerMs)} ms, ${figures.summary}`);
+      console.error(
+        `run ${run + 1}/${RUNS}: first paint ${round(figures.oursMs)} ms, JSON.parse ${round(figures.peerMs)} ms, ${figures.summary}`,
+      );
       await view.page.close();
     }
   } finally {

@@ -20,7 +20,10 @@ function registrationBody(): string {
   const entries: { 'service-key': string; hosts: { ip_address: string; port: number }[] }[] = [];
   for (let s = 0; s < SERVICES; s++) {
     const host = `service-${s}.bench-${s % 100}.svc.cluster.local`;
-    for (const [name, port] of [['http', 9080], ['grpc', 9090]] as const) {
+    for (const [name, port] of [
+      ['http', 9080],
+      ['grpc', 9090],
+    ] as const) {
       entries.push({
         'service-key': `${host}|${name}`,
         hosts: [0, 1, 2].map((k) => ({ ip_address: `10.${(s >> 8) & 255}.${s & 255}.${k + 1}`, port })),
@@ -88,7 +91,9 @@ async function main(): Promise<void> {
     commands: [],
   };
   const messageText = JSON.stringify(message);
-  console.error(`registry_render_10k: payload ${(raw.length / 1024 / 1024).toFixed(1)} MB, message ${(messageText.length / 1024 / 1024).toFixed(1)} MB`);
+  console.error(
+    `registry_render_10k: payload ${(raw.length / 1024 / 1024).toFixed(1)} MB, message ${(messageText.length / 1024 / 1024).toFixed(1)} MB`,
+  );
   const browser = await launchBrowser();
   const ours: number[] = [];
   const peer: number[] = [];
@@ -105,7 +110,9 @@ async function main(): Promise<void> {
       keystrokes.push(...figures.keystrokesMs);
       rows = figures.rows;
       if (view.errors.length) throw new Error(`the page reported errors: ${view.errors.join('; ')}`);
-      console.error(`run ${run + 1}/${RUNS}: first paint ${round(figures.oursMs)} ms, JSON.parse ${round(figures.peerMs)} ms, keystroke p95 ${round(percentile(figures.keystrokesMs, 95))} ms`);
+      console.error(
+        `run ${run + 1}/${RUNS}: first paint ${round(figures.oursMs)} ms, JSON.parse ${round(figures.peerMs)} ms, keystroke p95 ${round(percentile(figures.keystrokesMs, 95))} ms`,
+      );
       await view.page.close();
     }
   } finally {

@@ -12,11 +12,24 @@ import { promisify } from 'node:util';
 import type { KubeObject } from '../../src/sandbox/apimachinery/kube-object';
 import { startSandbox } from '../../src/sandbox';
 
-const manifest = path.resolve(__dirname, '..', '..', 'test', 'fixtures', 'istio', 'legacy', 'istio-1.2.2', 'istio-demo.yaml');
+const manifest = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  'test',
+  'fixtures',
+  'istio',
+  'legacy',
+  'istio-1.2.2',
+  'istio-demo.yaml',
+);
 
 const isSettled = (pod: KubeObject): boolean => {
   const status = (pod.status ?? {}) as { phase?: string; conditions?: { type: string; status: string }[] };
-  return status.phase === 'Succeeded' || (status.conditions ?? []).some((condition) => condition.type === 'Ready' && condition.status === 'True');
+  return (
+    status.phase === 'Succeeded' ||
+    (status.conditions ?? []).some((condition) => condition.type === 'Ready' && condition.status === 'True')
+  );
 };
 
 async function main(): Promise<void> {
@@ -24,7 +37,12 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-bench-'));
   const kubeconfig = path.join(dir, 'kubeconfig');
   fs.writeFileSync(kubeconfig, sandbox.kubeconfig);
-  const kubectl = (...args: string[]) => promisify(execFile)('kubectl', args, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir }, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const kubectl = (...args: string[]) =>
+    promisify(execFile)('kubectl', args, {
+      env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir },
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    });
   await kubectl('get', 'ns');
 
   const pods = () => sandbox.store.list('/pods', 'istio-system');
@@ -43,12 +61,19 @@ async function main(): Promise<void> {
   const start = performance.now();
   const created = await kubectl('create', '-f', manifest);
   const kubectlDone = performance.now();
-  const objects = created.stdout.trim().split('\n').filter((line) => line.endsWith(' created')).length;
+  const objects = created.stdout
+    .trim()
+    .split('\n')
+    .filter((line) => line.endsWith(' created')).length;
   const settledAt = await settled;
-  process.stderr.write(`sandbox_install_settle: ${objects} objects created in ${Math.round(kubectlDone - start)} ms; ${pods().length} pods settled after ${Math.round(settledAt - start)} ms\n`);
+  process.stderr.write(
+    `sandbox_install_settle: ${objects} objects created in ${Math.round(kubectlDone - start)} ms; ${pods().length} pods settled after ${Math.round(settledAt - start)} ms\n`,
+  );
   fs.rmSync(dir, { recursive: true, force: true });
   await sandbox.close();
-  process.stdout.write(`${JSON.stringify({ ours_ms: Math.max(settledAt, kubectlDone) - start, peer_ms: kubectlDone - start, target: null, objects, pods: pods().length })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ours_ms: Math.max(settledAt, kubectlDone) - start, peer_ms: kubectlDone - start, target: null, objects, pods: pods().length })}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -20,12 +20,18 @@ const RUNS = Number(process.env.ISTIO_LAB_BENCH_RUNS ?? 7);
 
 function get(url: string, token: string, ca: string, accept = 'application/json'): Promise<number> {
   return new Promise((resolve, reject) => {
-    const request = https.get(url, { ca, headers: { authorization: `Bearer ${token}`, accept }, agent: false }, (response) => {
-      let bytes = 0;
-      response.on('data', (chunk: Buffer) => (bytes += chunk.length));
-      response.on('end', () => (response.statusCode === 200 ? resolve(bytes) : reject(new Error(`GET ${url}: ${response.statusCode}`))));
-      response.on('error', reject);
-    });
+    const request = https.get(
+      url,
+      { ca, headers: { authorization: `Bearer ${token}`, accept }, agent: false },
+      (response) => {
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        response.on('end', () =>
+          response.statusCode === 200 ? resolve(bytes) : reject(new Error(`GET ${url}: ${response.statusCode}`)),
+        );
+        response.on('error', reject);
+      },
+    );
     request.on('error', reject);
   });
 }
@@ -36,7 +42,15 @@ function sidecarPod(i: number, namespace: string): KubeObject {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name: `istio-proxy-${i}`, namespace, labels: { app: 'bench', istio: 'sidecar' } },
-    spec: { containers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.2.2', ports: [{ containerPort: 15090, name: 'http-envoy-prom' }] }] },
+    spec: {
+      containers: [
+        {
+          name: 'istio-proxy',
+          image: 'docker.io/istio/proxyv2:1.2.2',
+          ports: [{ containerPort: 15090, name: 'http-envoy-prom' }],
+        },
+      ],
+    },
     status: { phase: 'Running', podIP: `10.0.${Math.floor(i / 250)}.${i % 250}` },
   };
 }
@@ -44,7 +58,7 @@ function sidecarPod(i: number, namespace: string): KubeObject {
 /** Resolves once the store's resourceVersion has not moved for a second (the controllers are done with the seed). */
 async function settled(sandbox: Awaited<ReturnType<typeof startSandbox>>): Promise<void> {
   let version = -1;
-  for (let quiet = 0; quiet < 5; ) {
+  for (let quiet = 0; quiet < 5;) {
     await new Promise((resolve) => setTimeout(resolve, 200));
     const now = Number(sandbox.store.resourceVersion);
     quiet = now === version ? quiet + 1 : 0;
@@ -60,7 +74,9 @@ async function main(): Promise<void> {
   seedPods(sandbox, { namespaces: NAMESPACES, pods: PODS, pod: sidecarPod });
   global.gc?.();
   const heapPerPod = (process.memoryUsage().heapUsed - heapBefore) / PODS;
-  process.stderr.write(`sandbox_list_10k: ${PODS} pods in ${NAMESPACES} namespaces, ~${Math.round(heapPerPod)} bytes of heap each\n`);
+  process.stderr.write(
+    `sandbox_list_10k: ${PODS} pods in ${NAMESPACES} namespaces, ~${Math.round(heapPerPod)} bytes of heap each\n`,
+  );
 
   // The controllers react to the seed in this same process (scheduling, kubelets, endpoints); a
   // real apiserver's list does not share a CPU with them, so wait until the store is quiet.
@@ -74,18 +90,32 @@ async function main(): Promise<void> {
   let bytes = await get(url, sandbox.token, sandbox.caCert);
   const firstGetMs = performance.now() - start;
   start = performance.now();
-  JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: String(sandbox.store.resourceVersion) }, items: [...sandbox.store.list('/pods')] });
+  JSON.stringify({
+    kind: 'PodList',
+    apiVersion: 'v1',
+    metadata: { resourceVersion: String(sandbox.store.resourceVersion) },
+    items: [...sandbox.store.list('/pods')],
+  });
   const firstStringifyMs = performance.now() - start;
-  process.stderr.write(`sandbox_list_10k warm-up: GET ${firstGetMs.toFixed(1)} ms, JSON.stringify ${firstStringifyMs.toFixed(1)} ms\n`);
+  process.stderr.write(
+    `sandbox_list_10k warm-up: GET ${firstGetMs.toFixed(1)} ms, JSON.stringify ${firstStringifyMs.toFixed(1)} ms\n`,
+  );
   for (let run = 0; run < RUNS; run++) {
     start = performance.now();
     bytes = await get(url, sandbox.token, sandbox.caCert);
     ours.push(performance.now() - start);
     start = performance.now();
     const items = [...sandbox.store.list('/pods')];
-    JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: String(sandbox.store.resourceVersion) }, items });
+    JSON.stringify({
+      kind: 'PodList',
+      apiVersion: 'v1',
+      metadata: { resourceVersion: String(sandbox.store.resourceVersion) },
+      items,
+    });
     peer.push(performance.now() - start);
-    process.stderr.write(`sandbox_list_10k run ${run + 1}/${RUNS}: GET ${ours.at(-1)!.toFixed(1)} ms, JSON.stringify ${peer.at(-1)!.toFixed(1)} ms\n`);
+    process.stderr.write(
+      `sandbox_list_10k run ${run + 1}/${RUNS}: GET ${ours.at(-1)!.toFixed(1)} ms, JSON.stringify ${peer.at(-1)!.toFixed(1)} ms\n`,
+    );
   }
 
   // kubectl as a learner runs it: pages of 500 as server-side Tables.
@@ -93,7 +123,12 @@ async function main(): Promise<void> {
   const kubeconfig = path.join(dir, 'kubeconfig');
   fs.writeFileSync(kubeconfig, sandbox.kubeconfig);
   // Asynchronous: the sandbox serves from this very process.
-  const kubectl = (...args: string[]) => promisify(execFile)('kubectl', args, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const kubectl = (...args: string[]) =>
+    promisify(execFile)('kubectl', args, {
+      env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
   await kubectl('get', 'ns');
   const kubectlRuns: number[] = [];
   let rows = 0;

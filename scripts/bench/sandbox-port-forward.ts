@@ -20,7 +20,9 @@ function fetchBody(get: typeof http.get, url: string, options: https.RequestOpti
     get(url, { ...options, agent: false }, (response) => {
       let body = '';
       response.on('data', (chunk) => (body += chunk));
-      response.on('end', () => (response.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url}: ${response.statusCode}`))));
+      response.on('end', () =>
+        response.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url}: ${response.statusCode}`)),
+      );
     }).on('error', reject);
   });
 }
@@ -30,14 +32,24 @@ const manifest = {
   kind: 'List',
   items: [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'istio-pilot', namespace: NS }, spec: { selector: { istio: 'pilot' }, ports: [{ name: 'http-legacy-discovery', port: 8080 }] } },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'istio-pilot', namespace: NS },
+      spec: { selector: { istio: 'pilot' }, ports: [{ name: 'http-legacy-discovery', port: 8080 }] },
+    },
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'istio-pilot', namespace: NS },
       spec: {
         selector: { matchLabels: { istio: 'pilot' } },
-        template: { metadata: { labels: { istio: 'pilot', app: 'pilot' } }, spec: { containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.2.2', ports: [{ containerPort: 8080 }] }] } },
+        template: {
+          metadata: { labels: { istio: 'pilot', app: 'pilot' } },
+          spec: {
+            containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.2.2', ports: [{ containerPort: 8080 }] }],
+          },
+        },
       },
     },
   ],
@@ -50,14 +62,18 @@ async function main(): Promise<void> {
   const kubectl = (args: string[], stdin = '') =>
     new Promise<void>((resolve, reject) => {
       const child = spawn('kubectl', args, { env: { ...process.env, KUBECONFIG: kubeconfigPath, HOME: dir } });
-      child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`kubectl ${args.join(' ')} exited ${code}`))));
+      child.once('close', (code) =>
+        code === 0 ? resolve() : reject(new Error(`kubectl ${args.join(' ')} exited ${code}`)),
+      );
       child.stdin.end(stdin);
     });
   let tunnel: ReturnType<typeof spawn> | undefined;
   try {
     await kubectl(['create', '-f', '-'], JSON.stringify(manifest));
     await kubectl(['wait', '--for=condition=Ready', 'pod', '-l', 'app=pilot', '-n', NS, '--timeout=60s']);
-    const child = spawn('kubectl', ['port-forward', 'svc/istio-pilot', ':8080', '-n', NS], { env: { ...process.env, KUBECONFIG: kubeconfigPath, HOME: dir } });
+    const child = spawn('kubectl', ['port-forward', 'svc/istio-pilot', ':8080', '-n', NS], {
+      env: { ...process.env, KUBECONFIG: kubeconfigPath, HOME: dir },
+    });
     tunnel = child;
     const localPort = await new Promise<number>((resolve, reject) => {
       let out = '';
@@ -81,8 +97,12 @@ async function main(): Promise<void> {
       await fetchBody(https.get, proxyUrl, proxyOptions);
       peer.push(performance.now() - start);
     }
-    console.error(`port-forward GET: ${median(ours).toFixed(2)} ms, service proxy GET: ${median(peer).toFixed(2)} ms (${bytes} bytes, ${RUNS} runs)`);
-    process.stdout.write(`${JSON.stringify({ ours_ms: median(ours), peer_ms: median(peer), target: 3, runs: RUNS, bytes })}\n`);
+    console.error(
+      `port-forward GET: ${median(ours).toFixed(2)} ms, service proxy GET: ${median(peer).toFixed(2)} ms (${bytes} bytes, ${RUNS} runs)`,
+    );
+    process.stdout.write(
+      `${JSON.stringify({ ours_ms: median(ours), peer_ms: median(peer), target: 3, runs: RUNS, bytes })}\n`,
+    );
   } finally {
     tunnel?.kill();
     await sandbox.close();

@@ -34,7 +34,13 @@ export async function ensureCodeServer(log = (line) => console.error(line), sign
   const home = path.join(cacheDir(), `code-server-${CODE_SERVER_VERSION}`);
   const entry = path.join(home, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
   if (fs.existsSync(path.join(home, '.installed')) && fs.existsSync(entry)) return entry;
-  await installCodeServer({ version: CODE_SERVER_VERSION, home, logFile: path.join(cacheDir(), 'code-server-install.log'), log, signal });
+  await installCodeServer({
+    version: CODE_SERVER_VERSION,
+    home,
+    logFile: path.join(cacheDir(), 'code-server-install.log'),
+    log,
+    signal,
+  });
   return entry;
 }
 
@@ -55,24 +61,38 @@ export async function freePort() {
  * is the display language: vscode.env.language and the extensions' strings follow it. `signal`
  * stops a first-use install.
  */
-export async function startCodeServer({ userDataDir, extensionsDir, folder, env = process.env, port, logFile, locale, signal }) {
+export async function startCodeServer({
+  userDataDir,
+  extensionsDir,
+  folder,
+  env = process.env,
+  port,
+  logFile,
+  locale,
+  signal,
+}) {
   const entry = await ensureCodeServer(undefined, signal);
   port ??= await freePort();
   fs.mkdirSync(userDataDir, { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
-  if (locale !== undefined && !isLocale(locale)) throw new SetupError(`--locale ${JSON.stringify(locale)} is not a language tag like ko or en.`);
+  if (locale !== undefined && !isLocale(locale))
+    throw new SetupError(`--locale ${JSON.stringify(locale)} is not a language tag like ko or en.`);
   const foreign = locale && !locale.toLowerCase().startsWith('en');
   if (foreign) prepareDisplayLanguage({ locale, userDataDir, extensionsDir });
   const args = [
     entry,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-workspace-trust',
     '--disable-update-check',
     '--disable-getting-started-override',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     ...(locale ? ['--locale', locale.toLowerCase()] : []),
     ...(folder ? [folder] : []),
   ];
@@ -80,9 +100,10 @@ export async function startCodeServer({ userDataDir, extensionsDir, folder, env 
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', out, out], detached: true });
   const origin = `http://127.0.0.1:${port}`;
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
-  for (const deadline = Date.now() + 60_000; ; ) {
+  for (const deadline = Date.now() + 60_000; ;) {
     const state = await Promise.race([exited.then((code) => ({ code })), healthy(origin)]);
-    if (typeof state === 'object') throw new SetupError(`code-server exited early (${state.code}); see ${logFile ?? 'its output'}`);
+    if (typeof state === 'object')
+      throw new SetupError(`code-server exited early (${state.code}); see ${logFile ?? 'its output'}`);
     if (state) break;
     if (Date.now() > deadline) {
       stopProcessTree(child);

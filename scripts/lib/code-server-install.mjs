@@ -42,7 +42,8 @@ export function which(command) {
  */
 export async function installCodeServer({ version, home, logFile, log, signal }) {
   const major = Number(process.versions.node.split('.')[0]);
-  if (major !== 20) throw new SetupError(`code-server ${version} needs Node 20; this is Node ${process.versions.node}.`);
+  if (major !== 20)
+    throw new SetupError(`code-server ${version} needs Node 20; this is Node ${process.versions.node}.`);
   const missingTools = ['g++', 'make', 'python3'].filter((tool) => !which(tool));
   if (missingTools.length) {
     throw new SetupError(
@@ -63,14 +64,22 @@ export async function installCodeServer({ version, home, logFile, log, signal })
   signal?.addEventListener('abort', stopWith, { once: true });
   const step = stepRunner(logFile, stopAll.signal);
   try {
-    fs.writeFileSync(path.join(staging, 'package.json'), JSON.stringify({ name: 'istio-lab-code-server', private: true }));
-    await step('download code-server', 'npm', [...NPM_INSTALL, `code-server@${version}`, RIPGREP_PACKAGE], { cwd: staging });
+    fs.writeFileSync(
+      path.join(staging, 'package.json'),
+      JSON.stringify({ name: 'istio-lab-code-server', private: true }),
+    );
+    await step('download code-server', 'npm', [...NPM_INSTALL, `code-server@${version}`, RIPGREP_PACKAGE], {
+      cwd: staging,
+    });
 
     const codeServer = path.join(staging, 'node_modules', 'code-server');
     const vscode = path.join(codeServer, 'lib', 'vscode');
     await allOrFirstError(stopAll, [
       // node-pre-gyp would first try a download from GitHub; build from source straight away.
-      step('build argon2', 'npm', ['rebuild', 'argon2'], { cwd: staging, env: { npm_config_build_from_source: 'true' } }),
+      step('build argon2', 'npm', ['rebuild', 'argon2'], {
+        cwd: staging,
+        env: { npm_config_build_from_source: 'true' },
+      }),
       (async () => {
         await step("install VS Code's modules", 'npm', [...NPM_INSTALL, '--omit=dev'], { cwd: vscode });
         // `npm exec -c` gives node-gyp npm's configuration (nodedir, proxy, cafile) as npm's own
@@ -84,9 +93,13 @@ export async function installCodeServer({ version, home, logFile, log, signal })
       })(),
       (async () => {
         const extensions = path.join(vscode, 'extensions');
-        await step("install the built-in extensions' modules", 'npm', [...NPM_INSTALL, '--omit=dev'], { cwd: extensions });
+        await step("install the built-in extensions' modules", 'npm', [...NPM_INSTALL, '--omit=dev'], {
+          cwd: extensions,
+        });
         // The extensions' own postinstall: trims the TypeScript they share to what they load.
-        await step("trim the built-in extensions' TypeScript", process.execPath, ['postinstall.mjs'], { cwd: extensions });
+        await step("trim the built-in extensions' TypeScript", process.execPath, ['postinstall.mjs'], {
+          cwd: extensions,
+        });
       })(),
     ]);
 
@@ -187,11 +200,15 @@ function stepRunner(logFile, stop) {
         reject(new SetupError(`installing code-server: could not ${title} (${error.message}); see ${logFile}`));
       });
       child.once('exit', (code, signal) => {
-        fs.writeSync(out, `== ${title}: exit ${code ?? signal} after ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        fs.writeSync(
+          out,
+          `== ${title}: exit ${code ?? signal} after ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+        );
         fs.closeSync(out);
         if (stop.aborted) reject(new SetupError('installing code-server: stopped'));
         else if (code === 0) resolve();
-        else reject(new SetupError(`installing code-server: could not ${title} (exit ${code ?? signal}); see ${logFile}`));
+        else
+          reject(new SetupError(`installing code-server: could not ${title} (exit ${code ?? signal}); see ${logFile}`));
       });
     });
 }

@@ -40,7 +40,10 @@ const before = (version, floor) => compare(version, floor) < 0;
 export function archiveFileNameFor(version, platform = 'linux-amd64') {
   const [os_, arch = 'amd64'] = platform.split('-');
   if (os_ === 'win') return `istio-${version}-win.zip`;
-  if (os_ === 'osx') return arch === 'arm64' && !before(version, '1.10.0') ? `istio-${version}-osx-arm64.tar.gz` : `istio-${version}-osx.tar.gz`;
+  if (os_ === 'osx')
+    return arch === 'arm64' && !before(version, '1.10.0')
+      ? `istio-${version}-osx-arm64.tar.gz`
+      : `istio-${version}-osx.tar.gz`;
   return before(version, '1.6.0') ? `istio-${version}-linux.tar.gz` : `istio-${version}-linux-${arch}.tar.gz`;
 }
 
@@ -79,7 +82,9 @@ function releaseFiles(version, platform) {
     for (const file of listedFiles('istio-1.2.3-files.txt')) add(file, { content: placeholder(version, file) });
     add('install/kubernetes/istio-demo.yaml', { source: pickFixture('legacy', version, 'istio-demo.yaml') });
     for (const crd of fs.readdirSync(path.join(fixturesDir, 'legacy', 'istio-1.2.2', 'crds'))) {
-      add(`install/kubernetes/helm/istio-init/files/${crd}`, { source: path.join(fixturesDir, 'legacy', 'istio-1.2.2', 'crds', crd) });
+      add(`install/kubernetes/helm/istio-init/files/${crd}`, {
+        source: path.join(fixturesDir, 'legacy', 'istio-1.2.2', 'crds', crd),
+      });
     }
     const versionFile = fs.readFileSync(path.join(fixturesDir, 'release-layout', 'istio-1.2.3-istio.VERSION'), 'utf8');
     add('istio.VERSION', { content: versionFile.replaceAll('1.2.3', version) });
@@ -187,7 +192,8 @@ export function sha256Line(sha256, fileName, version) {
 function writeIncompressible(file, bytes) {
   const fd = fs.openSync(file, 'w');
   const block = 1024 * 1024;
-  for (let written = 0; written < bytes; written += block) fs.writeSync(fd, randomBytes(Math.min(block, bytes - written)));
+  for (let written = 0; written < bytes; written += block)
+    fs.writeSync(fd, randomBytes(Math.min(block, bytes - written)));
   fs.closeSync(fd);
 }
 
@@ -196,7 +202,13 @@ function writeIncompressible(file, bytes) {
  * Options: version (default 1.2.2), platform (`linux-amd64`), padBytes (incompressible filler in
  * `tools/istio-lab-padding.bin`, for benchmarks). Returns { file, fileName, sha256File, sha256, topDirectory, url(base) }.
  */
-export async function buildReleaseArchive({ root, version = '1.2.2', platform = 'linux-amd64', padBytes = 0, sha256 = true } = {}) {
+export async function buildReleaseArchive({
+  root,
+  version = '1.2.2',
+  platform = 'linux-amd64',
+  padBytes = 0,
+  sha256 = true,
+} = {}) {
   const fileName = archiveFileNameFor(version, platform);
   const dir = path.join(root, version);
   fs.mkdirSync(dir, { recursive: true });
@@ -227,7 +239,16 @@ export async function buildReleaseArchive({ root, version = '1.2.2', platform = 
 function walk(dir, base = '') {
   return fs.readdirSync(path.join(dir, base), { withFileTypes: true }).flatMap((entry) => {
     const relative = base ? `${base}/${entry.name}` : entry.name;
-    return entry.isDirectory() ? [{ name: `${relative}/`, type: 'directory' }, ...walk(dir, relative)] : [{ name: relative, type: 'file', data: fs.readFileSync(path.join(dir, relative)), mode: fs.statSync(path.join(dir, relative)).mode & 0o777 }];
+    return entry.isDirectory()
+      ? [{ name: `${relative}/`, type: 'directory' }, ...walk(dir, relative)]
+      : [
+          {
+            name: relative,
+            type: 'file',
+            data: fs.readFileSync(path.join(dir, relative)),
+            mode: fs.statSync(path.join(dir, relative)).mode & 0o777,
+          },
+        ];
   });
 }
 
@@ -235,7 +256,15 @@ function zipFromDirectory(stage, top) {
   return rawZip([{ name: `${top}/`, type: 'directory' }, ...walk(stage, top)]);
 }
 
-const TAR_TYPES = { file: 'File', directory: 'Directory', symlink: 'SymbolicLink', hardlink: 'Link', chardev: 'CharacterDevice', blockdev: 'BlockDevice', fifo: 'FIFO' };
+const TAR_TYPES = {
+  file: 'File',
+  directory: 'Directory',
+  symlink: 'SymbolicLink',
+  hardlink: 'Link',
+  chardev: 'CharacterDevice',
+  blockdev: 'BlockDevice',
+  fifo: 'FIFO',
+};
 
 /**
  * A tar stream from raw entries, exactly as given (no sanitising): [{ name, type = 'file',

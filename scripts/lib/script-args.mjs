@@ -23,7 +23,9 @@ export function parseScriptArgs(usage, options) {
     process.stdout.write(`${usage.trim()}\n`);
     process.exit(0);
   }
-  const missing = Object.entries(options).filter(([name, option]) => option.required && values[name] === undefined).map(([name]) => `--${name}`);
+  const missing = Object.entries(options)
+    .filter(([name, option]) => option.required && values[name] === undefined)
+    .map(([name]) => `--${name}`);
   if (missing.length) fail(`missing ${missing.join(', ')}`, usage);
   return values;
 }

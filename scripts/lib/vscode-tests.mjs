@@ -50,7 +50,13 @@ export const emptyExtension = path.join(root, 'test', 'fixtures', 'empty-extensi
  * language (`--locale`). Throws TestRunFailedError when the run exits non-zero, with the result
  * attached when the tests got to report one.
  */
-export async function runExtensionTests({ suite = 'main', extensionDevelopmentPaths = [root], installed = [], env = {}, locale } = {}) {
+export async function runExtensionTests({
+  suite = 'main',
+  extensionDevelopmentPaths = [root],
+  installed = [],
+  env = {},
+  locale,
+} = {}) {
   const testsPath = await buildExtensionTests();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `istio-lab-${suite}-`));
   const resultFile = path.join(work, 'result.json');

@@ -15,7 +15,8 @@ const SHOW_MESSAGE = /^show(Information|Warning|Error)Message$/;
 const MESSAGE_HELPERS = new Set(['outside']);
 const MARKDOWN_HELPERS = new Set(['escapeMarkdown', 'markdownCode', 'markdownCodeblock']);
 
-const propertyName = (member) => (member.computed ? (member.property.type === 'Literal' ? member.property.value : undefined) : member.property.name);
+const propertyName = (member) =>
+  member.computed ? (member.property.type === 'Literal' ? member.property.value : undefined) : member.property.name;
 
 /** `vscode.<namespace>.<name>` (name tested by `test`). */
 function isVscodeMember(node, namespace, test) {
@@ -29,8 +30,10 @@ function isVscodeMember(node, namespace, test) {
   );
 }
 
-const isL10nCall = (node) => node.type === 'CallExpression' && isVscodeMember(node.callee, 'l10n', (name) => name === 't');
-const isHelperCall = (node, helpers) => node.type === 'CallExpression' && node.callee.type === 'Identifier' && helpers.has(node.callee.name);
+const isL10nCall = (node) =>
+  node.type === 'CallExpression' && isVscodeMember(node.callee, 'l10n', (name) => name === 't');
+const isHelperCall = (node, helpers) =>
+  node.type === 'CallExpression' && node.callee.type === 'Identifier' && helpers.has(node.callee.name);
 
 /** The parts of `node` not built from literals, localised templates and the given helpers. */
 function unsafeParts(node, helpers) {
@@ -65,7 +68,11 @@ function unsafeParts(node, helpers) {
 }
 
 const objectProperty = (node, name) =>
-  node?.type === 'ObjectExpression' ? node.properties.find((property) => property.type === 'Property' && !property.computed && property.key.name === name) : undefined;
+  node?.type === 'ObjectExpression'
+    ? node.properties.find(
+        (property) => property.type === 'Property' && !property.computed && property.key.name === name,
+      )
+    : undefined;
 
 export const outsideTextRule = {
   meta: {
@@ -73,10 +80,13 @@ export const outsideTextRule = {
     docs: { description: 'Outside text reaches notifications and Markdown only through src/ui/outside-text.ts' },
     schema: [],
     messages: {
-      message: 'Wrap this in outside() (src/ui/outside-text.ts): a notification renders [label](command:…) in outside text as a link that runs the command.',
+      message:
+        'Wrap this in outside() (src/ui/outside-text.ts): a notification renders [label](command:…) in outside text as a link that runs the command.',
       indirect: 'Call vscode.window.{{name}} directly, so lint can check its message for outside text.',
-      markdownString: 'Build Markdown with OutsideMarkdown (src/ui/outside-markdown.ts): untrusted, no HTML, and its appendText escapes outside text.',
-      appendMarkdown: 'appendMarkdown takes literal Markdown, vscode.l10n.t text, or escapeMarkdown / markdownCode / markdownCodeblock of outside text (src/ui/outside-text.ts).',
+      markdownString:
+        'Build Markdown with OutsideMarkdown (src/ui/outside-markdown.ts): untrusted, no HTML, and its appendText escapes outside text.',
+      appendMarkdown:
+        'appendMarkdown takes literal Markdown, vscode.l10n.t text, or escapeMarkdown / markdownCode / markdownCodeblock of outside text (src/ui/outside-text.ts).',
     },
   },
   create(context) {
@@ -86,21 +96,29 @@ export const outsideTextRule = {
     return {
       CallExpression(node) {
         if (isVscodeMember(node.callee, 'window', (name) => SHOW_MESSAGE.test(name))) checkMessage(node.arguments[0]);
-        if (isVscodeMember(node.callee, 'window', (name) => name === 'withProgress')) checkMessage(objectProperty(node.arguments[0], 'title')?.value);
-        if (node.callee.type === 'MemberExpression' && propertyName(node.callee) === 'report') checkMessage(objectProperty(node.arguments[0], 'message')?.value);
+        if (isVscodeMember(node.callee, 'window', (name) => name === 'withProgress'))
+          checkMessage(objectProperty(node.arguments[0], 'title')?.value);
+        if (node.callee.type === 'MemberExpression' && propertyName(node.callee) === 'report')
+          checkMessage(objectProperty(node.arguments[0], 'message')?.value);
         if (node.callee.type === 'MemberExpression' && propertyName(node.callee) === 'appendMarkdown') {
-          for (const unsafe of unsafeParts(node.arguments[0], MARKDOWN_HELPERS)) context.report({ node: unsafe, messageId: 'appendMarkdown' });
+          for (const unsafe of unsafeParts(node.arguments[0], MARKDOWN_HELPERS))
+            context.report({ node: unsafe, messageId: 'appendMarkdown' });
         }
       },
       MemberExpression(node) {
         const name = propertyName(node);
-        if (isVscodeMember(node, 'window', (n) => SHOW_MESSAGE.test(n)) && !(node.parent.type === 'CallExpression' && node.parent.callee === node)) {
+        if (
+          isVscodeMember(node, 'window', (n) => SHOW_MESSAGE.test(n)) &&
+          !(node.parent.type === 'CallExpression' && node.parent.callee === node)
+        ) {
           context.report({ node, messageId: 'indirect', data: { name } });
         }
       },
       NewExpression(node) {
         const callee = node.callee;
-        const named = (callee.type === 'MemberExpression' && propertyName(callee) === 'MarkdownString') || (callee.type === 'Identifier' && callee.name === 'MarkdownString');
+        const named =
+          (callee.type === 'MemberExpression' && propertyName(callee) === 'MarkdownString') ||
+          (callee.type === 'Identifier' && callee.name === 'MarkdownString');
         if (named) context.report({ node, messageId: 'markdownString' });
       },
     };

@@ -87,7 +87,10 @@ const SWAGGER = 'v1.17.1';
 function gitShow(source, file) {
   const { gitDir, commit } = SOURCES[source];
   try {
-    return execFileSync('git', ['--git-dir', gitDir, 'show', `${commit}:${file}`], { maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] }).toString('utf8');
+    return execFileSync('git', ['--git-dir', gitDir, 'show', `${commit}:${file}`], {
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).toString('utf8');
   } catch {
     return undefined;
   }
@@ -137,7 +140,8 @@ function collectRefs(value, into) {
     for (const item of value) collectRefs(item, into);
   } else if (value && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      if (key === '$ref' && typeof item === 'string' && item.startsWith(schemaPrefix)) into.add(item.slice(schemaPrefix.length));
+      if (key === '$ref' && typeof item === 'string' && item.startsWith(schemaPrefix))
+        into.add(item.slice(schemaPrefix.length));
       else collectRefs(item, into);
     }
   }
@@ -174,7 +178,8 @@ function toV3Schema(node) {
     if (key === '$ref') out.$ref = String(value).replace('#/definitions/', schemaPrefix);
     else if (key === 'properties' || key === 'patternProperties' || key === 'definitions') {
       out[key] = Object.fromEntries(Object.entries(value).map(([name, schema]) => [name, toV3Schema(schema)]));
-    } else if (key.startsWith('x-') || key === 'enum' || key === 'required' || key === 'example' || key === 'default') out[key] = value;
+    } else if (key.startsWith('x-') || key === 'enum' || key === 'required' || key === 'example' || key === 'default')
+      out[key] = value;
     else out[key] = toV3Schema(value);
   }
   if (out.$ref && Object.keys(out).length > 1) {
@@ -213,7 +218,8 @@ function groupFriendlyName(group) {
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
 }
-const operationToken = (group, version) => `${groupFriendlyName(group)}${version.charAt(0).toUpperCase()}${version.slice(1)}`;
+const operationToken = (group, version) =>
+  `${groupFriendlyName(group)}${version.charAt(0).toUpperCase()}${version.slice(1)}`;
 const tagToken = (group, version) => {
   const name = groupFriendlyName(group);
   return `${name.charAt(0).toLowerCase()}${name.slice(1)}_${version}`;
@@ -251,10 +257,19 @@ function legacyPaths(successorDoc, from, to, resource, legacySchemas) {
         if (!legacySchemas[name]) throw new Error(`${toKey} ${resource}: no legacy schema ${name}`);
         out.$ref = `${schemaPrefix}${name}`;
       } else if (key === 'operationId') {
-        out.operationId = String(item).replace(operationToken(from.group, from.version), operationToken(to.group, to.version));
+        out.operationId = String(item).replace(
+          operationToken(from.group, from.version),
+          operationToken(to.group, to.version),
+        );
       } else if (key === 'tags') {
-        out.tags = item.map((tag) => (tag === tagToken(from.group, from.version) ? tagToken(to.group, to.version) : tag));
-      } else if (key === 'x-kubernetes-group-version-kind' && item.group === from.group && item.version === from.version) {
+        out.tags = item.map((tag) =>
+          tag === tagToken(from.group, from.version) ? tagToken(to.group, to.version) : tag,
+        );
+      } else if (
+        key === 'x-kubernetes-group-version-kind' &&
+        item.group === from.group &&
+        item.version === from.version
+      ) {
         out[key] = { ...item, group: to.group, version: to.version };
       } else out[key] = rewrite(item);
     }
@@ -274,7 +289,9 @@ function legacyPaths(successorDoc, from, to, resource, legacySchemas) {
 function successorOf(type) {
   const alias = STORAGE_ALIASES[`${type.group}/${type.resource}`];
   const group = alias ? alias.slice(0, alias.indexOf('/')) : type.group;
-  const successor = BUILTIN_RESOURCE_TYPES.find((t) => t.group === group && t.resource === type.resource && t.versions.includes('v1'));
+  const successor = BUILTIN_RESOURCE_TYPES.find(
+    (t) => t.group === group && t.resource === type.resource && t.versions.includes('v1'),
+  );
   if (!successor) throw new Error(`no v1 successor for ${type.group}/${type.resource}`);
   return { group, version: 'v1' };
 }
@@ -303,7 +320,9 @@ for (const [key, types] of [...served].sort(([a], [b]) => a.localeCompare(b))) {
   for (const source of NATIVE_V3) {
     const doc = nativeDoc(source, key);
     if (!doc) continue;
-    const missing = resources.filter((resource) => !Object.keys(doc.paths).some((p) => pathTarget(p, key)?.resource === resource));
+    const missing = resources.filter(
+      (resource) => !Object.keys(doc.paths).some((p) => pathTarget(p, key)?.resource === resource),
+    );
     if (missing.length > 0) continue;
     bundle.securitySchemes ??= doc.components.securitySchemes;
     const paths = Object.fromEntries(Object.entries(doc.paths).filter(([p]) => isServedPath(p, key, types)));
@@ -320,7 +339,10 @@ for (const [key, types] of [...served].sort(([a], [b]) => a.localeCompare(b))) {
       const from = successorOf(type);
       const successorDoc = nativeDoc('v1.32.0', docKey(from.group, from.version));
       const borrowed = legacyPaths(successorDoc, from, { group, version }, type.resource, legacySchemas);
-      paths = { ...paths, ...Object.fromEntries(Object.entries(borrowed.paths).filter(([p]) => isServedPath(p, key, types))) };
+      paths = {
+        ...paths,
+        ...Object.fromEntries(Object.entries(borrowed.paths).filter(([p]) => isServedPath(p, key, types))),
+      };
       rootItem ??= borrowed.root;
     }
     if (rootItem) paths = { [`/${key}/`]: rootItem, ...paths };
@@ -333,19 +355,32 @@ for (const [key, types] of [...served].sort(([a], [b]) => a.localeCompare(b))) {
 
 for (const [source, schemas] of Object.entries(usedSchemas)) {
   bundle.sources[source] = {
-    repository: SOURCES[source].gitDir.includes('kustomize') ? 'kubernetes-sigs/kustomize' : 'kubernetes-sigs/kubectl-validate',
+    repository: SOURCES[source].gitDir.includes('kustomize')
+      ? 'kubernetes-sigs/kustomize'
+      : 'kubernetes-sigs/kubectl-validate',
     commit: SOURCES[source].commit,
     schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))),
   };
 }
 
 // The gnostic openapi.v2 messages (with google.protobuf.Any, which they import), field names as in the .proto.
-const gnosticCommit = execFileSync('git', ['--git-dir', GNOSTIC.gitDir, 'rev-parse', `${GNOSTIC.tag}^{commit}`]).toString().trim();
+const gnosticCommit = execFileSync('git', ['--git-dir', GNOSTIC.gitDir, 'rev-parse', `${GNOSTIC.tag}^{commit}`])
+  .toString()
+  .trim();
 const gnosticRoot = new protobuf.Root();
-protobuf.parse(execFileSync('git', ['--git-dir', GNOSTIC.gitDir, 'show', `${GNOSTIC.tag}:${GNOSTIC.file}`]).toString('utf8'), gnosticRoot, { keepCase: true });
+protobuf.parse(
+  execFileSync('git', ['--git-dir', GNOSTIC.gitDir, 'show', `${GNOSTIC.tag}:${GNOSTIC.file}`]).toString('utf8'),
+  gnosticRoot,
+  { keepCase: true },
+);
 gnosticRoot.addJSON(protobuf.common.get('google/protobuf/any.proto').nested);
 gnosticRoot.resolveAll();
-bundle.openApiV2Descriptor = { repository: 'google/gnostic-models', tag: GNOSTIC.tag, commit: gnosticCommit, descriptor: gnosticRoot.toJSON() };
+bundle.openApiV2Descriptor = {
+  repository: 'google/gnostic-models',
+  tag: GNOSTIC.tag,
+  commit: gnosticCommit,
+  descriptor: gnosticRoot.toJSON(),
+};
 
 const json = JSON.stringify(bundle);
 const compressed = zlib.brotliCompressSync(Buffer.from(json), {
@@ -371,6 +406,10 @@ fs.writeFileSync(
 );
 
 for (const [key, entry] of Object.entries(bundle.groupVersions)) {
-  console.log(`${key.padEnd(42)} ${entry.source.padEnd(9)} paths: ${String(Object.keys(entry.paths).length).padStart(3)}  schemas: ${entry.schemas.length}`);
+  console.log(
+    `${key.padEnd(42)} ${entry.source.padEnd(9)} paths: ${String(Object.keys(entry.paths).length).padStart(3)}  schemas: ${entry.schemas.length}`,
+  );
 }
-console.log(`bundle: ${json.length} bytes JSON, ${compressed.length} bytes brotli, ${base64.length} bytes base64 → ${path.relative(root, output)}`);
+console.log(
+  `bundle: ${json.length} bytes JSON, ${compressed.length} bytes brotli, ${base64.length} bytes base64 → ${path.relative(root, output)}`,
+);

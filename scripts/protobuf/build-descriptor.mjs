@@ -46,7 +46,11 @@ const options = parseScriptArgs(USAGE, {
 const REPOSITORIES = [
   { prefix: 'k8s.io/api/', repo: 'kubernetes/api', gitDir: options.api },
   { prefix: 'k8s.io/apimachinery/', repo: 'kubernetes/apimachinery', gitDir: options.apimachinery },
-  { prefix: 'k8s.io/apiextensions-apiserver/', repo: 'kubernetes/apiextensions-apiserver', gitDir: options['apiextensions-apiserver'] },
+  {
+    prefix: 'k8s.io/apiextensions-apiserver/',
+    repo: 'kubernetes/apiextensions-apiserver',
+    gitDir: options['apiextensions-apiserver'],
+  },
 ];
 
 const META = 'k8s.io/apimachinery/pkg/apis/meta/v1';
@@ -77,7 +81,14 @@ function listGoFiles(packagePath) {
   const dir = packagePath.slice(repository.prefix.length);
   return git(repository.gitDir, 'ls-tree', '--name-only', `${options.tag}:${dir}`)
     .split('\n')
-    .filter((name) => name.endsWith('.go') && !name.endsWith('_test.go') && !name.startsWith('zz_generated') && name !== 'generated.pb.go' && !name.includes('swagger_doc'))
+    .filter(
+      (name) =>
+        name.endsWith('.go') &&
+        !name.endsWith('_test.go') &&
+        !name.startsWith('zz_generated') &&
+        name !== 'generated.pb.go' &&
+        !name.includes('swagger_doc'),
+    )
     .map((name) => `${packagePath}/${name}`);
 }
 
@@ -104,7 +115,8 @@ function readGoTypes(packagePath) {
     for (const match of source.matchAll(/^type (\w+) \[\]\S+/gm)) namedSlices.add(match[1]);
     for (const match of source.matchAll(/^func \(\w+ \*?(\w+)\) MarshalJSON\(\)/gm)) marshalJson.add(match[1]);
     // `type List metav1.List`: the same struct under another name.
-    for (const match of source.matchAll(/^type (\w+) metav1\.(\w+)\s*$/gm)) structs.set(match[1], () => readGoTypes(META).structs.get(match[2]));
+    for (const match of source.matchAll(/^type (\w+) metav1\.(\w+)\s*$/gm))
+      structs.set(match[1], () => readGoTypes(META).structs.get(match[2]));
     for (const match of source.matchAll(/^type (\w+) struct\s*\{\s*\}/gm)) structs.set(match[1], []);
     const lines = source.split('\n');
     for (let i = 0; i < lines.length; i++) {
@@ -167,8 +179,18 @@ function groupNameOf(packagePath) {
 
 /** Kinds metav1.AddToGroupVersion registers in every group-version, and the unversioned ones a scheme finds by kind alone. */
 const ANY_VERSION_KINDS = [
-  'WatchEvent', 'ListOptions', 'GetOptions', 'DeleteOptions', 'CreateOptions', 'UpdateOptions', 'PatchOptions',
-  'Status', 'APIVersions', 'APIGroupList', 'APIGroup', 'APIResourceList',
+  'WatchEvent',
+  'ListOptions',
+  'GetOptions',
+  'DeleteOptions',
+  'CreateOptions',
+  'UpdateOptions',
+  'PatchOptions',
+  'Status',
+  'APIVersions',
+  'APIGroupList',
+  'APIGroup',
+  'APIResourceList',
 ];
 /** meta.k8s.io/v1 (AddMetaToScheme). */
 const META_GROUP_KINDS = ['Table', 'TableOptions', 'PartialObjectMetadata', 'PartialObjectMetadataList'];
@@ -178,7 +200,8 @@ const META_GROUP_KINDS = ['Table', 'TableOptions', 'PartialObjectMetadata', 'Par
 const servedGroupVersions = new Map();
 for (const type of BUILTIN_RESOURCE_TYPES) {
   if (type.crd) continue;
-  for (const version of type.versions) servedGroupVersions.set(type.group ? `${type.group}/${version}` : version, { group: type.group, version });
+  for (const version of type.versions)
+    servedGroupVersions.set(type.group ? `${type.group}/${version}` : version, { group: type.group, version });
 }
 
 const protoFiles = new Map();
@@ -261,7 +284,8 @@ visit(protoRoot.lookupType('k8s.io.apimachinery.pkg.runtime.Unknown'));
 
 const goTypesByPackage = new Map();
 function goTypesOf(protoPackage) {
-  if (!goTypesByPackage.has(protoPackage)) goTypesByPackage.set(protoPackage, readGoTypes(goPackageByProtoPackage.get(protoPackage)));
+  if (!goTypesByPackage.has(protoPackage))
+    goTypesByPackage.set(protoPackage, readGoTypes(goPackageByProtoPackage.get(protoPackage)));
   return goTypesByPackage.get(protoPackage);
 }
 
@@ -278,14 +302,17 @@ for (const [name, type] of [...reachable].sort(([a], [b]) => a.localeCompare(b))
     messageJson.options = { list: true };
   }
   if (goTypes.marshalJson.has(type.name) && !CUSTOM_JSON.has(name)) {
-    throw new Error(`${name}: its Go type has a MarshalJSON of its own; teach src/sandbox/protobuf/go-json.ts its form and list it in CUSTOM_JSON`);
+    throw new Error(
+      `${name}: its Go type has a MarshalJSON of its own; teach src/sandbox/protobuf/go-json.ts its form and list it in CUSTOM_JSON`,
+    );
   }
   const goStruct = goTypes.structs.get(type.name);
   const goFields = typeof goStruct === 'function' ? goStruct() : goStruct;
   const protoFields = new Map(type.fieldsArray.map((field) => [field.id, field]));
   const ordered = [];
   if (!CUSTOM_JSON.has(name) && !messageJson.options) {
-    if (!goFields) throw new Error(`${name}: no Go struct ${type.name} in ${goPackageByProtoPackage.get(protoPackage)}`);
+    if (!goFields)
+      throw new Error(`${name}: no Go struct ${type.name} in ${goPackageByProtoPackage.get(protoPackage)}`);
     for (const goField of goFields) {
       const field = goField.protoId !== undefined && protoFields.get(goField.protoId);
       if (!field) continue;
@@ -293,7 +320,8 @@ for (const [name, type] of [...reachable].sort(([a], [b]) => a.localeCompare(b))
       if (goField.skipped) continue;
       const fieldOptions = {};
       if (goField.inline) {
-        if (!(field.resolvedType instanceof protobuf.Type)) throw new Error(`${name}.${field.name}: only a message can be inlined`);
+        if (!(field.resolvedType instanceof protobuf.Type))
+          throw new Error(`${name}.${field.name}: only a message can be inlined`);
         fieldOptions.inline = true;
       } else if (goField.jsonName !== field.name) {
         fieldOptions.json = goField.jsonName;
@@ -303,7 +331,10 @@ for (const [name, type] of [...reachable].sort(([a], [b]) => a.localeCompare(b))
       if (goField.pointer) fieldOptions.pointer = true;
       ordered.push([field, fieldOptions]);
     }
-    if (protoFields.size > 0) throw new Error(`${name}: no Go struct tag for ${[...protoFields.values()].map((field) => field.name).join(', ')}`);
+    if (protoFields.size > 0)
+      throw new Error(
+        `${name}: no Go struct tag for ${[...protoFields.values()].map((field) => field.name).join(', ')}`,
+      );
   } else {
     for (const field of type.fieldsArray) ordered.push([field, {}]);
   }
@@ -324,7 +355,10 @@ for (const [name, type] of [...reachable].sort(([a], [b]) => a.localeCompare(b))
 }
 
 const commits = Object.fromEntries(
-  REPOSITORIES.map((repository) => [repository.repo, git(repository.gitDir, 'rev-parse', `${options.tag}^{commit}`).trim()]),
+  REPOSITORIES.map((repository) => [
+    repository.repo,
+    git(repository.gitDir, 'rev-parse', `${options.tag}^{commit}`).trim(),
+  ]),
 );
 const descriptor = { tag: options.tag, commits, kinds, anyVersionKinds, nested };
 
@@ -342,7 +376,9 @@ fs.writeFileSync(
   output,
   [
     '// Generated by scripts/protobuf/build-descriptor.mjs — do not edit. See README.md in this folder.',
-    `// Kubernetes ${options.tag} generated.proto (Apache-2.0): ${Object.entries(commits).map(([repo, commit]) => `${repo}@${commit.slice(0, 12)}`).join(', ')}`,
+    `// Kubernetes ${options.tag} generated.proto (Apache-2.0): ${Object.entries(commits)
+      .map(([repo, commit]) => `${repo}@${commit.slice(0, 12)}`)
+      .join(', ')}`,
     '// A protobufjs JSON descriptor annotated with the Go JSON tags, brotli-compressed, base64.',
     `export const KUBERNETES_PROTOS_BROTLI_BASE64 =\n  '${base64}';`,
     '',
@@ -350,7 +386,13 @@ fs.writeFileSync(
 );
 
 const kindCount = Object.values(kinds).reduce((sum, table) => sum + Object.keys(table).length, 0);
-console.log(`group-versions: ${Object.keys(kinds).length} with protobuf${withoutProtobuf.length ? `; without: ${withoutProtobuf.join(', ')}` : ''}`);
+console.log(
+  `group-versions: ${Object.keys(kinds).length} with protobuf${withoutProtobuf.length ? `; without: ${withoutProtobuf.join(', ')}` : ''}`,
+);
 console.log(`registered kinds without a message (not protobuf): ${withoutMessage.join(', ') || 'none'}`);
-console.log(`kinds: ${kindCount} (+${ANY_VERSION_KINDS.length} in every group-version), messages: ${reachable.size}, fields renamed by json tags: ${renamed}`);
-console.log(`descriptor: ${json.length} bytes JSON, ${compressed.length} bytes brotli, ${base64.length} bytes base64 → ${path.relative(root, output)}`);
+console.log(
+  `kinds: ${kindCount} (+${ANY_VERSION_KINDS.length} in every group-version), messages: ${reachable.size}, fields renamed by json tags: ${renamed}`,
+);
+console.log(
+  `descriptor: ${json.length} bytes JSON, ${compressed.length} bytes brotli, ${base64.length} bytes base64 → ${path.relative(root, output)}`,
+);

@@ -20,7 +20,8 @@ export function isDataPlanePod(pod: PodObject): boolean {
 }
 
 /** Istio's own annotations (injection status and request, revision, ambient, proxy config): what the tree and the diagnosis read. */
-export const isIstioAnnotation = (key: string): boolean => /^(sidecar\.istio\.io|istio\.io|ambient\.istio\.io|proxy\.istio\.io)\//.test(key);
+export const isIstioAnnotation = (key: string): boolean =>
+  /^(sidecar\.istio\.io|istio\.io|ambient\.istio\.io|proxy\.istio\.io)\//.test(key);
 
 /** The `app` labels of Bookinfo's pods, the lab's sample app (the release's samples/bookinfo/platform/kube/bookinfo.yaml). */
 export const BOOKINFO_APPS: readonly string[] = ['details', 'ratings', 'reviews', 'productpage'];
@@ -59,12 +60,16 @@ export interface InjectionFacts {
 }
 
 /** The injector's work on a pod with istio-proxy; undefined for a pod without one. */
-export function injectionFacts(pod: Pick<PodSummary, 'containers' | 'initContainers' | 'labels' | 'annotations'>): InjectionFacts | undefined {
+export function injectionFacts(
+  pod: Pick<PodSummary, 'containers' | 'initContainers' | 'labels' | 'annotations'>,
+): InjectionFacts | undefined {
   const proxy = [...pod.containers, ...pod.initContainers].find((container) => container.name === 'istio-proxy');
   if (!proxy) return undefined;
   const revision = pod.labels['istio.io/rev'] ?? pod.annotations['istio.io/rev'];
   return {
-    appContainers: pod.containers.filter((container) => container.name !== 'istio-proxy').map((container) => container.name),
+    appContainers: pod.containers
+      .filter((container) => container.name !== 'istio-proxy')
+      .map((container) => container.name),
     proxyImage: proxy.image,
     namespaceLabel: revision && revision !== 'default' ? `istio.io/rev=${revision}` : 'istio-injection=enabled',
     webhookConfiguration: 'istio-sidecar-injector',

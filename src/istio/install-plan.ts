@@ -56,13 +56,21 @@ export function planInstall(version: string): InstallPlan {
   const parsed = semver.parse(version);
   if (!parsed || parsed.major !== 1) throw new UnknownReleaseError(version);
   const legacy = semver.lt(parsed, '1.5.0');
-  const manifest: InstallMethod = { kind: 'manifest', manifest: DEMO_MANIFEST, cli: ['kubectl', 'create', '-f', DEMO_MANIFEST] };
+  const manifest: InstallMethod = {
+    kind: 'manifest',
+    manifest: DEMO_MANIFEST,
+    cli: ['kubectl', 'create', '-f', DEMO_MANIFEST],
+  };
   const install: InstallMethod = legacy
     ? manifest
     : semver.lt(parsed, '1.6.0')
       ? { kind: 'istioctl', args: ['manifest', 'apply', '--set', 'profile=demo'] }
       : { kind: 'istioctl', args: ['install', '--set', 'profile=demo', '-y'] };
-  const precheckArgs = semver.lt(parsed, '1.1.0') ? undefined : semver.lt(parsed, '1.6.0') ? ['verify-install'] : ['x', 'precheck'];
+  const precheckArgs = semver.lt(parsed, '1.1.0')
+    ? undefined
+    : semver.lt(parsed, '1.6.0')
+      ? ['verify-install']
+      : ['x', 'precheck'];
   const verifyArgs = semver.lt(parsed, '1.1.0')
     ? undefined
     : legacy
@@ -77,7 +85,14 @@ export function planInstall(version: string): InstallPlan {
       : semver.lt(parsed, '1.12.0')
         ? { kind: 'istioctl', args: ['x', 'uninstall', '--purge', '-y'] }
         : { kind: 'istioctl', args: ['uninstall', '--purge', '-y'] };
-  return { version: parsed.version, install, precheckArgs, verifyArgs, uninstall, minKubernetesMinor: minKubernetesMinor(parsed) };
+  return {
+    version: parsed.version,
+    install,
+    precheckArgs,
+    verifyArgs,
+    uninstall,
+    minKubernetesMinor: minKubernetesMinor(parsed),
+  };
 }
 
 /** The line a learner would type: `istioctl install --set profile=demo -y`. */

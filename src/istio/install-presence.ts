@@ -18,7 +18,8 @@ export type InstallPresence =
 const WORKLOADS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'Job']);
 
 const group = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
-const key = (object: ObjectRef) => `${object.kind}.${group(object.apiVersion)}/${object.namespace ?? ''}/${object.name}`;
+const key = (object: ObjectRef) =>
+  `${object.kind}.${group(object.apiVersion)}/${object.namespace ?? ''}/${object.name}`;
 
 /**
  * Absent when none of the planned objects exists; interrupted when some do and a workload does
@@ -30,5 +31,7 @@ export function installPresence(planned: readonly ObjectRef[], present: readonly
   const existing = planned.filter((object) => found.has(key(object)));
   if (existing.length === 0) return { state: 'absent', total: planned.length };
   const workloadMissing = planned.some((object) => WORKLOADS.has(object.kind) && !found.has(key(object)));
-  return workloadMissing ? { state: 'interrupted', present: existing.length, total: planned.length } : { state: 'complete', total: planned.length };
+  return workloadMissing
+    ? { state: 'interrupted', present: existing.length, total: planned.length }
+    : { state: 'complete', total: planned.length };
 }

@@ -6,8 +6,30 @@
 import type { PodStoreChange, PodStoreState, PodSummary } from '../kube/pod-summary';
 import type { PodProblem } from './pod-diagnosis';
 import { diagnosePod, podHealth } from './pod-diagnosis';
-import type { ClusterInfo, ClusterNode, ComponentNode, GroupNode, PodNode, PodTree, PodTreeInput, PodTreeNode } from './pod-tree-model';
-import { byName, CLUSTER_ID, componentId, groupId, INSTALLATION_GROUPS, isLive, isReady, looksSame, matchesFilter, podId, sameList, stateMessage } from './pod-tree-model';
+import type {
+  ClusterInfo,
+  ClusterNode,
+  ComponentNode,
+  GroupNode,
+  PodNode,
+  PodTree,
+  PodTreeInput,
+  PodTreeNode,
+} from './pod-tree-model';
+import {
+  byName,
+  CLUSTER_ID,
+  componentId,
+  groupId,
+  INSTALLATION_GROUPS,
+  isLive,
+  isReady,
+  looksSame,
+  matchesFilter,
+  podId,
+  sameList,
+  stateMessage,
+} from './pod-tree-model';
 import type { RoleGroup } from './roles/components';
 import { ROLE_GROUPS } from './roles/components';
 import { istioVersions } from './roles/istio-version';
@@ -152,7 +174,15 @@ export class LivePodTree implements PodTree {
       else byGroup.set(group, [cid]);
     }
     for (const [group, cids] of byGroup) {
-      const totals: GroupTotals = { pods: 0, ready: 0, total: 0, completed: 0, singleReplicas: 0, namespaces: new Map(), components: cids.sort(byName) };
+      const totals: GroupTotals = {
+        pods: 0,
+        ready: 0,
+        total: 0,
+        completed: 0,
+        singleReplicas: 0,
+        namespaces: new Map(),
+        components: cids.sort(byName),
+      };
       this.groups.set(group, totals);
       for (const cid of cids) {
         const node = this.componentNode(cid, this.nodes.get(cid)!.children);
@@ -178,7 +208,16 @@ export class LivePodTree implements PodTree {
   private podNode(pod: PodSummary, cid: string, role: PodRole): PodNode {
     const found = diagnosePod(pod, this.input.now);
     const problems = found.length ? found : NO_PROBLEMS;
-    return { kind: 'pod', id: podId(pod.uid), parent: cid, children: [], pod, role, problems, health: podHealth(pod, problems) };
+    return {
+      kind: 'pod',
+      id: podId(pod.uid),
+      parent: cid,
+      children: [],
+      pod,
+      role,
+      problems,
+      health: podHealth(pod, problems),
+    };
   }
 
   /** Moves a component's counts by one pod (sign 1: in, -1: out). */
@@ -306,7 +345,10 @@ export class LivePodTree implements PodTree {
     const nameOf = (id: string): string => (this.nodes.get(id) as PodNode).pod.name;
     siblings.splice(sortedIndex(siblings, pod.name, nameOf), 0, node.id);
     // A placeholder until updateComponent reads it (a new component has no node yet).
-    this.nodes.set(cid, { ...(component ?? { id: cid, kind: 'component', parent: groupId(role.group) }), children: siblings } as PodTreeNode);
+    this.nodes.set(cid, {
+      ...(component ?? { id: cid, kind: 'component', parent: groupId(role.group) }),
+      children: siblings,
+    } as PodTreeNode);
     if (!component) this.created.add(cid);
     touched.add(cid);
   }
@@ -333,8 +375,17 @@ export class LivePodTree implements PodTree {
     }
     const node = this.componentNode(cid, current.children);
     this.addShare(totals, node);
-    if (!previous) totals.components = [...totals.components.slice(0, sortedIndex(totals.components, cid, (id) => id)), cid, ...totals.components.slice(sortedIndex(totals.components, cid, (id) => id))];
-    else if (!this.created.has(cid) && (!looksSame(previous, node) || !sameList(previous.children, node.children))) this.changed.add(cid);
+    if (!previous)
+      totals.components = [
+        ...totals.components.slice(
+          0,
+          sortedIndex(totals.components, cid, (id) => id),
+        ),
+        cid,
+        ...totals.components.slice(sortedIndex(totals.components, cid, (id) => id)),
+      ];
+    else if (!this.created.has(cid) && (!looksSame(previous, node) || !sameList(previous.children, node.children)))
+      this.changed.add(cid);
     this.previousComponents.set(cid, node);
     return group;
   }
@@ -364,9 +415,13 @@ export class LivePodTree implements PodTree {
       children.push('message:noMatch');
     }
     const before = this.nodes.get(CLUSTER_ID) as ClusterNode | undefined;
-    for (const id of before?.children ?? []) if (id.startsWith('message:') && !children.includes(id)) this.nodes.delete(id);
+    for (const id of before?.children ?? [])
+      if (id.startsWith('message:') && !children.includes(id)) this.nodes.delete(id);
     for (const group of ROLE_GROUPS) if (this.groups.has(group)) children.push(groupId(group));
-    const installation = versions || !before ? istioVersions([...this.installation].map((uid) => this.all.get(uid)!)) : before.istioVersions;
+    const installation =
+      versions || !before
+        ? istioVersions([...this.installation].map((uid) => this.all.get(uid)!))
+        : before.istioVersions;
     this.set({ kind: 'cluster', id: CLUSTER_ID, children, cluster: this.input.cluster, istioVersions: installation });
   }
 
@@ -375,7 +430,8 @@ export class LivePodTree implements PodTree {
     const before = this.nodes.get(node.id);
     this.nodes.set(node.id, node);
     if (!before) this.created.add(node.id);
-    else if (!this.created.has(node.id) && (!looksSame(before, node) || !sameList(before.children, node.children))) this.changed.add(node.id);
+    else if (!this.created.has(node.id) && (!looksSame(before, node) || !sameList(before.children, node.children)))
+      this.changed.add(node.id);
   }
 
   /** The changed nodes, minus new ones and those under another changed node (its refresh re-reads them). */
@@ -386,7 +442,8 @@ export class LivePodTree implements PodTree {
     this.removedPods.clear();
     const marked = new Set(changed);
     const isUnderChanged = (id: string): boolean => {
-      for (let parent = this.nodes.get(id)?.parent; parent; parent = this.nodes.get(parent)?.parent) if (marked.has(parent)) return true;
+      for (let parent = this.nodes.get(id)?.parent; parent; parent = this.nodes.get(parent)?.parent)
+        if (marked.has(parent)) return true;
       return false;
     };
     return changed.filter((id) => !isUnderChanged(id));

@@ -20,8 +20,20 @@ export interface PodEvent {
 export type PodProblem =
   /** The scheduler found no node with room: `0/3 nodes are available: 3 Insufficient cpu.` */
   | { readonly code: 'unschedulable'; readonly insufficient: readonly string[]; readonly message?: string }
-  | { readonly code: 'imagePull'; readonly container: string; readonly image: string; readonly reason: string; readonly message?: string }
-  | { readonly code: 'crashLoop'; readonly container: string; readonly restarts: number; readonly lastReason?: string; readonly exitCode?: number }
+  | {
+      readonly code: 'imagePull';
+      readonly container: string;
+      readonly image: string;
+      readonly reason: string;
+      readonly message?: string;
+    }
+  | {
+      readonly code: 'crashLoop';
+      readonly container: string;
+      readonly restarts: number;
+      readonly lastReason?: string;
+      readonly exitCode?: number;
+    }
   /** Running, but a readiness probe keeps failing. */
   | { readonly code: 'notReady'; readonly containers: readonly string[]; readonly message?: string }
   /** The istio-proxy sidecar runs but is not ready: it has not received its configuration from Pilot/istiod. */
@@ -35,7 +47,13 @@ export type PodProblem =
 /** How long a running pod may stay unready before it counts as a readiness failure, not a start. */
 export const READINESS_GRACE_MS = 2 * 60_000;
 
-const IMAGE_PULL_REASONS = new Set(['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'ErrImageNeverPull', 'RegistryUnavailable']);
+const IMAGE_PULL_REASONS = new Set([
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'RegistryUnavailable',
+]);
 
 const allContainers = (pod: PodSummary): readonly ContainerSummary[] => [...pod.initContainers, ...pod.containers];
 
@@ -50,17 +68,31 @@ function unschedulable(pod: PodSummary, events: readonly PodEvent[]): PodProblem
   const event = [...events].reverse().find((entry) => entry.reason === 'FailedScheduling');
   if (!condition && !event) return undefined;
   const message = event?.message ?? condition?.message;
-  return { code: 'unschedulable', insufficient: message ? insufficientResources(message) : [], ...(message ? { message } : {}) };
+  return {
+    code: 'unschedulable',
+    insufficient: message ? insufficientResources(message) : [],
+    ...(message ? { message } : {}),
+  };
 }
 
 function imagePull(pod: PodSummary): PodProblem | undefined {
-  const container = allContainers(pod).find((entry) => entry.state === 'waiting' && entry.reason && IMAGE_PULL_REASONS.has(entry.reason));
+  const container = allContainers(pod).find(
+    (entry) => entry.state === 'waiting' && entry.reason && IMAGE_PULL_REASONS.has(entry.reason),
+  );
   if (!container) return undefined;
-  return { code: 'imagePull', container: container.name, image: container.image, reason: container.reason!, ...(container.message ? { message: container.message } : {}) };
+  return {
+    code: 'imagePull',
+    container: container.name,
+    image: container.image,
+    reason: container.reason!,
+    ...(container.message ? { message: container.message } : {}),
+  };
 }
 
 function crashLoop(pod: PodSummary): PodProblem | undefined {
-  const container = allContainers(pod).find((entry) => entry.state === 'waiting' && entry.reason === 'CrashLoopBackOff');
+  const container = allContainers(pod).find(
+    (entry) => entry.state === 'waiting' && entry.reason === 'CrashLoopBackOff',
+  );
   if (!container) return undefined;
   return {
     code: 'crashLoop',
@@ -78,12 +110,18 @@ function readiness(pod: PodSummary, events: readonly PodEvent[], now: number): P
   // A container that just started is not failing yet, unless its probe already said so.
   if (!probe && now - pod.createdAt < READINESS_GRACE_MS) return undefined;
   if (unready.every((entry) => entry.name === 'istio-proxy')) return { code: 'proxyNotReady' };
-  return { code: 'notReady', containers: unready.map((entry) => entry.name), ...(probe ? { message: probe.message } : {}) };
+  return {
+    code: 'notReady',
+    containers: unready.map((entry) => entry.name),
+    ...(probe ? { message: probe.message } : {}),
+  };
 }
 
 function sidecarNotInjected(pod: PodSummary): PodProblem | undefined {
-  const asked = pod.labels['sidecar.istio.io/inject'] === 'true' || pod.annotations['sidecar.istio.io/inject'] === 'true';
-  const injected = Boolean(pod.annotations['sidecar.istio.io/status']) || pod.containers.some((entry) => entry.name === 'istio-proxy');
+  const asked =
+    pod.labels['sidecar.istio.io/inject'] === 'true' || pod.annotations['sidecar.istio.io/inject'] === 'true';
+  const injected =
+    Boolean(pod.annotations['sidecar.istio.io/status']) || pod.containers.some((entry) => entry.name === 'istio-proxy');
   return asked && !injected ? { code: 'sidecarNotInjected' } : undefined;
 }
 
@@ -95,21 +133,37 @@ function sidecarNotInjected(pod: PodSummary): PodProblem | undefined {
  */
 function namespaceNotLabelled(pod: PodSummary): PodProblem | undefined {
   if (!isBookinfoPod(pod) || pod.deleting || pod.containers.length !== 1) return undefined;
-  const injected = Boolean(pod.annotations['sidecar.istio.io/status']) || allContainers(pod).some((entry) => entry.name === 'istio-proxy');
+  const injected =
+    Boolean(pod.annotations['sidecar.istio.io/status']) ||
+    allContainers(pod).some((entry) => entry.name === 'istio-proxy');
   const inject = pod.annotations['sidecar.istio.io/inject'] ?? pod.labels['sidecar.istio.io/inject'];
-  return injected || inject === 'false' || inject === 'true' ? undefined : { code: 'namespaceNotLabelled', namespace: pod.namespace };
+  return injected || inject === 'false' || inject === 'true'
+    ? undefined
+    : { code: 'namespaceNotLabelled', namespace: pod.namespace };
 }
 
 function failed(pod: PodSummary): PodProblem | undefined {
   if (pod.phase !== 'Failed') return undefined;
   const terminated = pod.containers.find((entry) => entry.state === 'terminated' && entry.exitCode !== 0);
   const reason = pod.status !== 'Failed' ? pod.status : terminated?.reason;
-  return { code: 'failed', ...(reason ? { reason } : {}), ...(terminated?.message ? { message: terminated.message } : {}) };
+  return {
+    code: 'failed',
+    ...(reason ? { reason } : {}),
+    ...(terminated?.message ? { message: terminated.message } : {}),
+  };
 }
 
 /** What is wrong with a pod, most fundamental first; empty for a healthy or starting pod. */
 export function diagnosePod(pod: PodSummary, now: number, events: readonly PodEvent[] = []): PodProblem[] {
-  const checks = [unschedulable(pod, events), imagePull(pod), crashLoop(pod), failed(pod), readiness(pod, events, now), sidecarNotInjected(pod), namespaceNotLabelled(pod)];
+  const checks = [
+    unschedulable(pod, events),
+    imagePull(pod),
+    crashLoop(pod),
+    failed(pod),
+    readiness(pod, events, now),
+    sidecarNotInjected(pod),
+    namespaceNotLabelled(pod),
+  ];
   return checks.filter((problem): problem is PodProblem => problem !== undefined);
 }
 
@@ -117,7 +171,8 @@ export function diagnosePod(pod: PodSummary, now: number, events: readonly PodEv
 export function podHealth(pod: PodSummary, problems: readonly PodProblem[]): PodHealth {
   if (pod.deleting) return 'terminating';
   if (pod.phase === 'Succeeded' || pod.status === 'Completed') return 'completed';
-  if (problems.some((problem) => problem.code !== 'sidecarNotInjected' && problem.code !== 'namespaceNotLabelled')) return 'failing';
+  if (problems.some((problem) => problem.code !== 'sidecarNotInjected' && problem.code !== 'namespaceNotLabelled'))
+    return 'failing';
   if (pod.phase === 'Running' && pod.readyContainers === pod.totalContainers) return 'ready';
   return 'progressing';
 }

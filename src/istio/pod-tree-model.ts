@@ -117,8 +117,10 @@ export function podRow(pod: PodSummary, now: number): PodRow {
 }
 
 /** Pods that should be running: not finished, not going away. */
-export const isLive = (pod: PodSummary): boolean => !pod.deleting && pod.phase !== 'Succeeded' && pod.phase !== 'Failed';
-export const isReady = (pod: PodSummary): boolean => pod.phase === 'Running' && pod.readyContainers === pod.totalContainers && pod.totalContainers > 0;
+export const isLive = (pod: PodSummary): boolean =>
+  !pod.deleting && pod.phase !== 'Succeeded' && pod.phase !== 'Failed';
+export const isReady = (pod: PodSummary): boolean =>
+  pod.phase === 'Running' && pod.readyContainers === pod.totalContainers && pod.totalContainers > 0;
 
 function readyCount(pods: readonly PodSummary[]): ReadyCount {
   const live = pods.filter(isLive);
@@ -136,7 +138,11 @@ export interface ControlPlaneHealth extends ReadyCount {
 }
 
 /** Ready pods of the installation (control plane, gateways, node agents, add-ons; Jobs aside). */
-export function controlPlaneHealth(pods: readonly PodSummary[], istioNamespace: string, now: number): ControlPlaneHealth {
+export function controlPlaneHealth(
+  pods: readonly PodSummary[],
+  istioNamespace: string,
+  now: number,
+): ControlPlaneHealth {
   const roles = pods.map((pod) => ({ pod, role: roleOf(pod, istioNamespace) }));
   const installation = roles.filter(({ role }) => INSTALLATION_GROUPS.has(role.group)).map(({ pod }) => pod);
   const count = readyCount(installation);
@@ -148,7 +154,9 @@ export function controlPlaneHealth(pods: readonly PodSummary[], istioNamespace: 
 /** What a filter looks in: the pod's names and the READY and STATUS columns (`2/2`, `Running`), as the book reads them. */
 export function matchesFilter(pod: PodSummary, role: PodRole, filter: string): boolean {
   const ready = `${pod.readyContainers}/${pod.totalContainers}`;
-  const text = [pod.name, pod.namespace, role.workload, COMPONENTS[role.component].title, ready, pod.status].join('\n').toLowerCase();
+  const text = [pod.name, pod.namespace, role.workload, COMPONENTS[role.component].title, ready, pod.status]
+    .join('\n')
+    .toLowerCase();
   return text.includes(filter);
 }
 
@@ -170,7 +178,8 @@ export function roleOf(pod: PodSummary, istioNamespace: string): PodRole {
 
 export const CLUSTER_ID = 'cluster';
 export const groupId = (group: RoleGroup): string => `group:${group}`;
-export const componentId = (group: RoleGroup, namespace: string, workload: string): string => `component:${group}:${namespace}/${workload}`;
+export const componentId = (group: RoleGroup, namespace: string, workload: string): string =>
+  `component:${group}:${namespace}/${workload}`;
 export const podId = (uid: string): string => `pod:${uid}`;
 
 export function buildPodTree(input: PodTreeInput): PodTree {
@@ -187,7 +196,13 @@ export function buildPodTree(input: PodTreeInput): PodTree {
     clusterChildren.push(id);
   }
   if (filter && shown.length === 0 && classified.length > 0) {
-    nodes.set('message:noMatch', { kind: 'message', code: 'noMatch', id: 'message:noMatch', parent: CLUSTER_ID, children: [] });
+    nodes.set('message:noMatch', {
+      kind: 'message',
+      code: 'noMatch',
+      id: 'message:noMatch',
+      parent: CLUSTER_ID,
+      children: [],
+    });
     clusterChildren.push('message:noMatch');
   }
 
@@ -219,7 +234,16 @@ export function buildPodTree(input: PodTreeInput): PodTree {
         const problems = diagnosePod(pod, input.now);
         const health = podHealth(pod, problems);
         hasFailingPod ||= health === 'failing';
-        nodes.set(podId(pod.uid), { kind: 'pod', id: podId(pod.uid), parent: cid, children: [], pod, role: podRole, problems, health });
+        nodes.set(podId(pod.uid), {
+          kind: 'pod',
+          id: podId(pod.uid),
+          parent: cid,
+          children: [],
+          pod,
+          role: podRole,
+          problems,
+          health,
+        });
       }
       const replicas = readyCount(pods.map(({ pod }) => pod));
       const isSinglePointOfFailure = group === 'control' && replicas.total === 1;
@@ -261,7 +285,9 @@ export function buildPodTree(input: PodTreeInput): PodTree {
     id: CLUSTER_ID,
     children: clusterChildren,
     cluster: input.cluster,
-    istioVersions: istioVersions(classified.filter(({ role }) => INSTALLATION_GROUPS.has(role.group)).map(({ pod }) => pod)),
+    istioVersions: istioVersions(
+      classified.filter(({ role }) => INSTALLATION_GROUPS.has(role.group)).map(({ pod }) => pod),
+    ),
   });
   return { roots: [CLUSTER_ID], nodes };
 }
@@ -273,7 +299,13 @@ export function stateMessage(state: PodStoreState): Omit<MessageNode, 'id' | 'pa
     case 'connecting':
       return { kind: 'message', code: 'connecting' };
     case 'reconnecting':
-      return { kind: 'message', code: 'reconnecting', error: state.error, attempt: state.attempt, retryInMs: state.retryInMs };
+      return {
+        kind: 'message',
+        code: 'reconnecting',
+        error: state.error,
+        attempt: state.attempt,
+        retryInMs: state.retryInMs,
+      };
     case 'failed':
       return { kind: 'message', code: 'failed', error: state.error };
   }
@@ -286,7 +318,9 @@ export function looksSame(before: PodTreeNode, after: PodTreeNode): boolean {
     case 'pod': {
       if (before.kind !== 'pod') return false;
       // A pod changes only with its resourceVersion (the store keeps one projection per version).
-      const samePod = before.pod === after.pod || (before.pod.uid === after.pod.uid && before.pod.resourceVersion === after.pod.resourceVersion);
+      const samePod =
+        before.pod === after.pod ||
+        (before.pod.uid === after.pod.uid && before.pod.resourceVersion === after.pod.resourceVersion);
       return samePod && before.health === after.health && sameProblems(before.problems, after.problems);
     }
     case 'component':
@@ -309,16 +343,27 @@ export function looksSame(before: PodTreeNode, after: PodTreeNode): boolean {
         sameCount(before.health, after.health)
       );
     case 'cluster':
-      return before.kind === 'cluster' && JSON.stringify(before.cluster) === JSON.stringify(after.cluster) && sameList(before.istioVersions, after.istioVersions);
+      return (
+        before.kind === 'cluster' &&
+        JSON.stringify(before.cluster) === JSON.stringify(after.cluster) &&
+        sameList(before.istioVersions, after.istioVersions)
+      );
     case 'message':
-      return before.kind === 'message' && before.code === after.code && before.error?.message === after.error?.message && before.attempt === after.attempt;
+      return (
+        before.kind === 'message' &&
+        before.code === after.code &&
+        before.error?.message === after.error?.message &&
+        before.attempt === after.attempt
+      );
   }
 }
 
-const sameProblems = (a: readonly PodProblem[], b: readonly PodProblem[]): boolean => a.length === b.length && a.every((problem, i) => problem.code === b[i].code);
+const sameProblems = (a: readonly PodProblem[], b: readonly PodProblem[]): boolean =>
+  a.length === b.length && a.every((problem, i) => problem.code === b[i].code);
 const sameCount = (a: ReadyCount, b: ReadyCount): boolean => a.ready === b.ready && a.total === b.total;
 
-export const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((id, i) => id === b[i]);
+export const sameList = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((id, i) => id === b[i]);
 
 /**
  * The nodes to refresh to go from `previous` to `next`: those that look different or whose
@@ -334,7 +379,8 @@ export function changedNodes(previous: PodTree | undefined, next: PodTree): 'all
     if (!looksSame(before, node) || !sameList(before.children, node.children)) changed.add(id);
   }
   const isUnderChanged = (id: string): boolean => {
-    for (let parent = next.nodes.get(id)?.parent; parent; parent = next.nodes.get(parent)?.parent) if (changed.has(parent)) return true;
+    for (let parent = next.nodes.get(id)?.parent; parent; parent = next.nodes.get(parent)?.parent)
+      if (changed.has(parent)) return true;
     return false;
   };
   return [...changed].filter((id) => !isUnderChanged(id));

@@ -17,7 +17,11 @@ export interface AccessAttributes {
 export async function canI(kubeConfig: KubeConfig, attributes: AccessAttributes): Promise<boolean> {
   const k8s = await kubernetesClient();
   const review = await kubeConfig.makeApiClient(k8s.AuthorizationV1Api).createSelfSubjectAccessReview({
-    body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { ...attributes } } },
+    body: {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      spec: { resourceAttributes: { ...attributes } },
+    },
   });
   return review.status?.allowed === true;
 }

@@ -64,7 +64,11 @@ export function cappedGet(url: URL, requestOptions: https.RequestOptions, limits
         else chunks.push(chunk);
       });
       response.on('end', () =>
-        finish(undefined, { status: response.statusCode ?? 0, contentType: String(response.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8') }),
+        finish(undefined, {
+          status: response.statusCode ?? 0,
+          contentType: String(response.headers['content-type'] ?? ''),
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
       );
       response.on('error', (error) => finish(error));
     });

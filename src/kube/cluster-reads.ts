@@ -35,7 +35,11 @@ export interface ScheduledPodRequests {
 export async function readServerVersion(kubeConfig: KubeConfig): Promise<ServerVersion> {
   const k8s = await kubernetesClient();
   const version = await kubeConfig.makeApiClient(k8s.VersionApi).getCode();
-  return { gitVersion: version.gitVersion, major: Number.parseInt(version.major, 10), minor: Number.parseInt(version.minor, 10) };
+  return {
+    gitVersion: version.gitVersion,
+    major: Number.parseInt(version.major, 10),
+    minor: Number.parseInt(version.minor, 10),
+  };
 }
 
 /** Whether the namespace exists; any answer but NotFound throws. */
@@ -54,12 +58,18 @@ export async function hasNamespace(kubeConfig: KubeConfig, name: string): Promis
 }
 
 /** The Deployments of a namespace with their pod template's containers. */
-export async function listDeploymentContainers(kubeConfig: KubeConfig, namespace: string): Promise<DeploymentContainers[]> {
+export async function listDeploymentContainers(
+  kubeConfig: KubeConfig,
+  namespace: string,
+): Promise<DeploymentContainers[]> {
   const k8s = await kubernetesClient();
   const list = await kubeConfig.makeApiClient(k8s.AppsV1Api).listNamespacedDeployment({ namespace });
   return list.items.map((deployment) => ({
     name: deployment.metadata?.name ?? '',
-    containers: (deployment.spec?.template.spec?.containers ?? []).map((container) => ({ name: container.name, image: container.image })),
+    containers: (deployment.spec?.template.spec?.containers ?? []).map((container) => ({
+      name: container.name,
+      image: container.image,
+    })),
   }));
 }
 
@@ -77,9 +87,18 @@ export async function listNodeResources(kubeConfig: KubeConfig): Promise<NodeRes
 /** What the pods on a node that still hold resources (not Succeeded, not Failed) request, per pod. */
 export async function listScheduledPodRequests(kubeConfig: KubeConfig): Promise<ScheduledPodRequests[]> {
   const k8s = await kubernetesClient();
-  const list = await kubeConfig.makeApiClient(k8s.CoreV1Api).listPodForAllNamespaces({ fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' });
+  const list = await kubeConfig
+    .makeApiClient(k8s.CoreV1Api)
+    .listPodForAllNamespaces({ fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' });
   return list.items.flatMap((pod) =>
-    pod.spec?.nodeName ? [{ nodeName: pod.spec.nodeName, containerRequests: pod.spec.containers.map((container) => ({ ...container.resources?.requests })) }] : [],
+    pod.spec?.nodeName
+      ? [
+          {
+            nodeName: pod.spec.nodeName,
+            containerRequests: pod.spec.containers.map((container) => ({ ...container.resources?.requests })),
+          },
+        ]
+      : [],
   );
 }
 

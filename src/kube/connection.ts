@@ -58,7 +58,13 @@ export const SANDBOX_CONTEXT_NAME = 'istio-lab-sandbox';
 
 /** Where `npm start` keeps the sandbox's kubeconfig (scripts/start.mjs: `<cacheDir()>/start/sandbox/`):
  *  `$XDG_CACHE_HOME/istio-lab/start/sandbox/kubeconfig`, else `~/.cache/istio-lab/start/sandbox/kubeconfig`. */
-export const SANDBOX_KUBECONFIG_PATH = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'istio-lab', 'start', 'sandbox', 'kubeconfig');
+export const SANDBOX_KUBECONFIG_PATH = path.join(
+  process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'),
+  'istio-lab',
+  'start',
+  'sandbox',
+  'kubeconfig',
+);
 
 const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
@@ -70,7 +76,8 @@ export function kubernetesClient(): Promise<KubernetesClient> {
   return client;
 }
 
-const expandHome = (file: string): string => (file === '~' || file.startsWith('~/') ? path.join(os.homedir(), file.slice(1)) : file);
+const expandHome = (file: string): string =>
+  file === '~' || file.startsWith('~/') ? path.join(os.homedir(), file.slice(1)) : file;
 
 /** The kubeconfig files kubectl would read, in order: the setting, else KUBECONFIG, else ~/.kube/config. */
 export function kubeconfigFiles(settings: ConnectionSettings = {}, env: NodeJS.ProcessEnv = process.env): string[] {
@@ -101,14 +108,20 @@ export async function loadKubeConfig(settings: ConnectionSettings = {}): Promise
       text = fs.readFileSync(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw new KubeError('invalid-kubeconfig', { details: { kubeconfigFiles: [file], cause: (error as Error).message }, cause: error });
+      throw new KubeError('invalid-kubeconfig', {
+        details: { kubeconfigFiles: [file], cause: (error as Error).message },
+        cause: error,
+      });
     }
     if (!text.trim()) continue;
     const one = new k8s.KubeConfig();
     try {
       one.loadFromFile(file);
     } catch (error) {
-      throw new KubeError('invalid-kubeconfig', { details: { kubeconfigFiles: [file], cause: `${file}: ${(error as Error).message}` }, cause: error });
+      throw new KubeError('invalid-kubeconfig', {
+        details: { kubeconfigFiles: [file], cause: `${file}: ${(error as Error).message}` },
+        cause: error,
+      });
     }
     files.push(file);
     currentContext ||= one.getCurrentContext() ?? '';
@@ -116,7 +129,8 @@ export async function loadKubeConfig(settings: ConnectionSettings = {}): Promise
     for (const context of one.getContexts()) if (!contexts.has(context.name)) contexts.set(context.name, context);
     for (const user of one.getUsers()) {
       if (users.has(user.name)) continue;
-      const exec = (user.exec ?? (user.authProvider?.name === 'exec' ? user.authProvider.config?.exec : undefined)) as ExecConfig | undefined;
+      const exec = (user.exec ?? (user.authProvider?.name === 'exec' ? user.authProvider.config?.exec : undefined)) as
+        ExecConfig | undefined;
       if (exec?.command) {
         execConfigs.set(user.name, { ...exec, command: resolveExecCommand(exec.command, path.dirname(file)) });
         users.set(user.name, { ...user, exec: undefined, authProvider: undefined });
@@ -134,7 +148,12 @@ export async function loadKubeConfig(settings: ConnectionSettings = {}): Promise
     }
     throw new KubeError('no-kubeconfig', { details: { kubeconfigFiles: candidates } });
   }
-  kubeConfig.loadFromOptions({ clusters: [...clusters.values()], users: [...users.values()], contexts: [...contexts.values()], currentContext });
+  kubeConfig.loadFromOptions({
+    clusters: [...clusters.values()],
+    users: [...users.values()],
+    contexts: [...contexts.values()],
+    currentContext,
+  });
   let execCredentials: ExecCredentials | undefined;
   if (execConfigs.size) {
     execCredentials = new ExecCredentials(execConfigs);
@@ -149,12 +168,22 @@ export async function openConnection(settings: ConnectionSettings = {}): Promise
   const contextName = kubeConfig.getCurrentContext();
   const context = contextName ? kubeConfig.getContextObject(contextName) : null;
   if (!context) {
-    throw new KubeError('unknown-context', { details: { context: contextName ?? '', kubeconfigFiles: files, availableContexts: kubeConfig.getContexts().map((entry) => entry.name) } });
+    throw new KubeError('unknown-context', {
+      details: {
+        context: contextName ?? '',
+        kubeconfigFiles: files,
+        availableContexts: kubeConfig.getContexts().map((entry) => entry.name),
+      },
+    });
   }
   const cluster = kubeConfig.getCluster(context.cluster);
   if (!cluster) {
     throw new KubeError('invalid-kubeconfig', {
-      details: { context: context.name, kubeconfigFiles: files, cause: `the context "${context.name}" names a cluster "${context.cluster}" the kubeconfig does not define` },
+      details: {
+        context: context.name,
+        kubeconfigFiles: files,
+        cause: `the context "${context.name}" names a cluster "${context.cluster}" the kubeconfig does not define`,
+      },
     });
   }
   return {

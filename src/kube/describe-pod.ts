@@ -5,7 +5,8 @@ import type { V1Container, V1ContainerState, V1ContainerStatus, V1Pod } from '@k
 import { humanDuration } from '../shared/kubectl-time';
 import type { PodEventRecord } from './pod-reads';
 
-const age = (time: number | undefined, now: number): string => (time !== undefined ? humanDuration(now - time) : '<unknown>');
+const age = (time: number | undefined, now: number): string =>
+  time !== undefined ? humanDuration(now - time) : '<unknown>';
 const stamp = (time: Date | string | undefined): string => (time ? new Date(time).toUTCString() : '<unset>');
 
 function field(label: string, value: string, indent = ''): string {
@@ -16,11 +17,14 @@ function field(label: string, value: string, indent = ''): string {
 function map(label: string, values: Record<string, string> | undefined, separator: string): string[] {
   const entries = Object.entries(values ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
   if (entries.length === 0) return [field(label, '<none>')];
-  return entries.map(([key, value], i) => (i === 0 ? field(label, `${key}${separator}${value}`) : `${' '.repeat(14)}${key}${separator}${value}`));
+  return entries.map(([key, value], i) =>
+    i === 0 ? field(label, `${key}${separator}${value}`) : `${' '.repeat(14)}${key}${separator}${value}`,
+  );
 }
 
 function stateLines(title: string, state: V1ContainerState | undefined, indent: string): string[] {
-  if (state?.running) return [field(title, 'Running', indent), field('  Started', stamp(state.running.startedAt), indent)];
+  if (state?.running)
+    return [field(title, 'Running', indent), field('  Started', stamp(state.running.startedAt), indent)];
   if (state?.waiting) return [field(title, 'Waiting', indent), field('  Reason', state.waiting.reason ?? '', indent)];
   if (state?.terminated) {
     return [
@@ -42,9 +46,14 @@ function containerLines(container: V1Container, status: V1ContainerStatus | unde
   if (container.command?.length) lines.push(field('Command', container.command.join(' '), indent));
   if (container.args?.length) lines.push(field('Args', container.args.join(' '), indent));
   lines.push(...stateLines('State', status?.state, indent));
-  if (status?.lastState && Object.values(status.lastState).some(Boolean)) lines.push(...stateLines('Last State', status.lastState, indent));
-  lines.push(field('Ready', status?.ready ? 'True' : 'False', indent), field('Restart Count', String(status?.restartCount ?? 0), indent));
-  const resources = (kind: 'limits' | 'requests'): string[] => Object.entries(container.resources?.[kind] ?? {}).map(([key, value]) => `      ${key}: ${value}`);
+  if (status?.lastState && Object.values(status.lastState).some(Boolean))
+    lines.push(...stateLines('Last State', status.lastState, indent));
+  lines.push(
+    field('Ready', status?.ready ? 'True' : 'False', indent),
+    field('Restart Count', String(status?.restartCount ?? 0), indent),
+  );
+  const resources = (kind: 'limits' | 'requests'): string[] =>
+    Object.entries(container.resources?.[kind] ?? {}).map(([key, value]) => `      ${key}: ${value}`);
   if (resources('limits').length) lines.push(`${indent}Limits:`, ...resources('limits'));
   if (resources('requests').length) lines.push(`${indent}Requests:`, ...resources('requests'));
   if (container.readinessProbe?.httpGet) {
@@ -56,7 +65,9 @@ function containerLines(container: V1Container, status: V1ContainerStatus | unde
 
 function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) => `  ${row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] + 2))).join('')}`.trimEnd());
+  return rows.map((row) =>
+    `  ${row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] + 2))).join('')}`.trimEnd(),
+  );
 }
 
 /** The text `kubectl describe pod` prints, from the pod and its events. */
@@ -76,24 +87,36 @@ export function describePod(pod: V1Pod, events: readonly PodEventRecord[], now: 
     field('IP', status.podIP ?? ''),
     field('Controlled By', owner ? `${owner.kind}/${owner.name}` : '<none>'),
   ];
-  const statuses = new Map([...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])].map((entry) => [entry.name, entry]));
+  const statuses = new Map(
+    [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])].map((entry) => [entry.name, entry]),
+  );
   if (spec?.initContainers?.length) {
     lines.push('Init Containers:');
     for (const container of spec.initContainers) lines.push(...containerLines(container, statuses.get(container.name)));
   }
   lines.push('Containers:');
-  for (const container of spec?.containers ?? []) lines.push(...containerLines(container, statuses.get(container.name)));
-  lines.push('Conditions:', ...table([['Type', 'Status'], ...(status.conditions ?? []).map((condition) => [condition.type, condition.status])]));
+  for (const container of spec?.containers ?? [])
+    lines.push(...containerLines(container, statuses.get(container.name)));
+  lines.push(
+    'Conditions:',
+    ...table([['Type', 'Status'], ...(status.conditions ?? []).map((condition) => [condition.type, condition.status])]),
+  );
   lines.push(field('QoS Class', status.qosClass ?? ''));
   if (events.length === 0) {
     lines.push(field('Events', '<none>'));
   } else {
     const sorted = [...events].sort((a, b) => (a.lastSeen ?? 0) - (b.lastSeen ?? 0));
     const rows = sorted.map((event) => {
-      const when = event.count && event.count > 1 && event.firstSeen !== undefined ? `${age(event.lastSeen, now)} (x${event.count} over ${age(event.firstSeen, now)})` : age(event.lastSeen, now);
+      const when =
+        event.count && event.count > 1 && event.firstSeen !== undefined
+          ? `${age(event.lastSeen, now)} (x${event.count} over ${age(event.firstSeen, now)})`
+          : age(event.lastSeen, now);
       return [event.type, event.reason, when, event.source, event.message.trim()];
     });
-    lines.push('Events:', ...table([['Type', 'Reason', 'Age', 'From', 'Message'], ['----', '------', '----', '----', '-------'], ...rows]));
+    lines.push(
+      'Events:',
+      ...table([['Type', 'Reason', 'Age', 'From', 'Message'], ['----', '------', '----', '----', '-------'], ...rows]),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

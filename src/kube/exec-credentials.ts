@@ -63,7 +63,8 @@ export class ExecCredentials {
 
   private credential(userName: string): Promise<Cached> {
     const cached = this.cache.get(userName);
-    if (cached && (cached.expiresAt === undefined || cached.expiresAt - EXPIRY_SKEW_MS > Date.now())) return Promise.resolve(cached);
+    if (cached && (cached.expiresAt === undefined || cached.expiresAt - EXPIRY_SKEW_MS > Date.now()))
+      return Promise.resolve(cached);
     let run = this.running.get(userName);
     if (!run) {
       run = runPlugin(this.configs.get(userName)!).then(
@@ -92,9 +93,16 @@ function runPlugin(config: ExecConfig): Promise<Cached> {
   };
   for (const { name, value } of config.env ?? []) env[name] = value;
   const failed = (cause: string, error?: unknown): KubeError =>
-    new KubeError('exec-plugin-failed', { details: { command: config.command, installHint: config.installHint, cause }, cause: error });
+    new KubeError('exec-plugin-failed', {
+      details: { command: config.command, installHint: config.installHint, cause },
+      cause: error,
+    });
   return new Promise((resolve, reject) => {
-    const child = spawn(config.command, [...(config.args ?? [])], { env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(config.command, [...(config.args ?? [])], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -103,7 +111,12 @@ function runPlugin(config: ExecConfig): Promise<Cached> {
     });
     child.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') {
-        reject(new KubeError('exec-plugin-missing', { details: { command: config.command, installHint: config.installHint, cause: error.code }, cause: error }));
+        reject(
+          new KubeError('exec-plugin-missing', {
+            details: { command: config.command, installHint: config.installHint, cause: error.code },
+            cause: error,
+          }),
+        );
       } else {
         reject(failed(error.message, error));
       }

@@ -119,7 +119,11 @@ const PERSISTENT = new Set<KubeErrorCode>([
 ]);
 
 function englishMessage(code: KubeErrorCode, { statusCode, details = {} }: KubeErrorInit): string {
-  const where = details.namespace ? ` in the namespace "${details.namespace}"` : details.resource ? ' in all namespaces' : '';
+  const where = details.namespace
+    ? ` in the namespace "${details.namespace}"`
+    : details.resource
+      ? ' in all namespaces'
+      : '';
   const server = details.server ? ` ${details.server}` : '';
   switch (code) {
     case 'no-kubeconfig':
@@ -168,7 +172,12 @@ export interface KubeStatus {
   readonly message?: string;
 }
 
-const STATUS_CODES: Readonly<Record<number, KubeErrorCode>> = { 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 410: 'gone' };
+const STATUS_CODES: Readonly<Record<number, KubeErrorCode>> = {
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  410: 'gone',
+};
 /** The Status reason the API server gives each code, for answers that came without a Status body (a watch's non-200). */
 const STATUS_REASONS: Readonly<Record<number, string>> = {
   400: 'BadRequest',
@@ -183,14 +192,32 @@ const STATUS_REASONS: Readonly<Record<number, string>> = {
 };
 
 /** An error answer of the API server (HTTP status + its Status body, when it sent one). */
-export function kubeErrorFromStatus(statusCode: number, status: KubeStatus | undefined, request: KubeRequestInfo = {}): KubeError {
+export function kubeErrorFromStatus(
+  statusCode: number,
+  status: KubeStatus | undefined,
+  request: KubeRequestInfo = {},
+): KubeError {
   const code = STATUS_CODES[statusCode] ?? (statusCode === 504 ? 'timeout' : 'server-error');
-  return new KubeError(code, { statusCode, reason: status?.reason || STATUS_REASONS[statusCode], details: { ...request, cause: status?.message } });
+  return new KubeError(code, {
+    statusCode,
+    reason: status?.reason || STATUS_REASONS[statusCode],
+    details: { ...request, cause: status?.message },
+  });
 }
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'EADDRNOTAVAIL', 'ERR_STREAM_PREMATURE_CLOSE']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+  'EADDRNOTAVAIL',
+  'ERR_STREAM_PREMATURE_CLOSE',
+]);
 const TIMEOUTS = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
-const TLS = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_|ERR_SSL_|HOSTNAME_MISMATCH|EPROTO)/;
+const TLS =
+  /^(CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_|ERR_SSL_|HOSTNAME_MISMATCH|EPROTO)/;
 
 interface ErrorLike {
   code?: unknown;
@@ -205,7 +232,11 @@ interface ErrorLike {
 
 /** The Node error code of an error or of the error it wraps (node-fetch and fetch wrap them). */
 function nodeCode(error: ErrorLike): string | undefined {
-  for (let current: ErrorLike | undefined = error, depth = 0; current && depth < 4; current = current.cause as ErrorLike | undefined, depth++) {
+  for (
+    let current: ErrorLike | undefined = error, depth = 0;
+    current && depth < 4;
+    current = current.cause as ErrorLike | undefined, depth++
+  ) {
     if (typeof current.code === 'string') return current.code;
     if (typeof current.errno === 'string') return current.errno;
   }
@@ -218,7 +249,8 @@ function nodeCode(error: ErrorLike): string | undefined {
  */
 export function toKubeError(error: unknown, request: KubeRequestInfo = {}): KubeError {
   if (error instanceof KubeError) return error;
-  const like: ErrorLike = typeof error === 'object' && error !== null ? (error as ErrorLike) : { message: String(error) };
+  const like: ErrorLike =
+    typeof error === 'object' && error !== null ? (error as ErrorLike) : { message: String(error) };
   const message = typeof like.message === 'string' ? like.message : String(error);
   if (typeof like.statusCode === 'number') return kubeErrorFromStatus(like.statusCode, { message }, request);
   const code = nodeCode(like);
@@ -227,12 +259,19 @@ export function toKubeError(error: unknown, request: KubeRequestInfo = {}): Kube
     const command = typeof like.path === 'string' ? like.path : like.syscall.slice('spawn '.length);
     return new KubeError('exec-plugin-missing', { details: { ...request, command, cause: code }, cause: error });
   }
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new KubeError('host-not-found', { details: { ...request, cause: code }, cause: error });
-  if (code && UNREACHABLE.has(code)) return new KubeError('unreachable', { details: { ...request, cause: code }, cause: error });
-  if ((code && TIMEOUTS.has(code)) || like.type === 'request-timeout' || (error instanceof Error && error.name === 'TimeoutError')) {
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new KubeError('host-not-found', { details: { ...request, cause: code }, cause: error });
+  if (code && UNREACHABLE.has(code))
+    return new KubeError('unreachable', { details: { ...request, cause: code }, cause: error });
+  if (
+    (code && TIMEOUTS.has(code)) ||
+    like.type === 'request-timeout' ||
+    (error instanceof Error && error.name === 'TimeoutError')
+  ) {
     return new KubeError('timeout', { details: { ...request, cause: code ?? message }, cause: error });
   }
   if (code && TLS.test(code)) return new KubeError('tls', { details: { ...request, cause: code }, cause: error });
-  if (/socket hang up|premature close/i.test(message)) return new KubeError('unreachable', { details: { ...request, cause: message }, cause: error });
+  if (/socket hang up|premature close/i.test(message))
+    return new KubeError('unreachable', { details: { ...request, cause: message }, cause: error });
   return new KubeError('unknown', { details: { ...request, cause: message }, cause: error });
 }

@@ -44,7 +44,10 @@ export function exportContextKubeconfig(files: readonly string[], contextName: s
     collect(config.users, file, users);
   }
   const context = contexts.get(contextName);
-  if (!context) throw new KubeError('unknown-context', { details: { context: contextName, kubeconfigFiles: [...files], availableContexts: [...contexts.keys()] } });
+  if (!context)
+    throw new KubeError('unknown-context', {
+      details: { context: contextName, kubeconfigFiles: [...files], availableContexts: [...contexts.keys()] },
+    });
   const fields = (context.entry.context ?? {}) as Fields;
   const cluster = typeof fields.cluster === 'string' ? clusters.get(fields.cluster) : undefined;
   const user = typeof fields.user === 'string' ? users.get(fields.user) : undefined;
@@ -63,8 +66,19 @@ export function exportContextKubeconfig(files: readonly string[], contextName: s
  */
 export function exportKubeConfigContext(kubeConfig: KubeConfig, contextName: string): string {
   const context = kubeConfig.getContextObject(contextName);
-  if (!context) throw new KubeError('unknown-context', { details: { context: contextName, kubeconfigFiles: [], availableContexts: kubeConfig.getContexts().map((c) => c.name) } });
-  const only = JSON.parse(kubeConfig.exportConfig()) as { clusters?: NamedEntry[]; users?: NamedEntry[]; contexts?: NamedEntry[] };
+  if (!context)
+    throw new KubeError('unknown-context', {
+      details: {
+        context: contextName,
+        kubeconfigFiles: [],
+        availableContexts: kubeConfig.getContexts().map((c) => c.name),
+      },
+    });
+  const only = JSON.parse(kubeConfig.exportConfig()) as {
+    clusters?: NamedEntry[];
+    users?: NamedEntry[];
+    contexts?: NamedEntry[];
+  };
   return dump({
     contexts: (only.contexts ?? []).filter((entry) => entry.name === contextName),
     clusters: (only.clusters ?? []).filter((entry) => entry.name === context.cluster),
@@ -75,7 +89,9 @@ export function exportKubeConfigContext(kubeConfig: KubeConfig, contextName: str
 
 /** client-node models the service account token as an auth provider named `tokenFile`; kubeconfig spells it `tokenFile`. */
 function withTokenFile(entry: NamedEntry): NamedEntry {
-  const { 'auth-provider': provider, ...user } = (entry.user ?? {}) as Fields & { 'auth-provider'?: { name?: string; config?: { tokenFile?: string } } };
+  const { 'auth-provider': provider, ...user } = (entry.user ?? {}) as Fields & {
+    'auth-provider'?: { name?: string; config?: { tokenFile?: string } };
+  };
   if (provider?.name !== 'tokenFile') return entry;
   return { ...entry, user: { ...user, tokenFile: provider.config?.tokenFile } };
 }
@@ -86,14 +102,20 @@ function readConfig(file: string): Fields | undefined {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new KubeError('invalid-kubeconfig', { details: { kubeconfigFiles: [file], cause: (error as Error).message }, cause: error });
+    throw new KubeError('invalid-kubeconfig', {
+      details: { kubeconfigFiles: [file], cause: (error as Error).message },
+      cause: error,
+    });
   }
   let config: unknown;
   try {
     // CORE_SCHEMA: no timestamps or binary, so values come back as the strings the file wrote.
     config = yaml.load(text, { schema: yaml.CORE_SCHEMA, filename: file });
   } catch (error) {
-    throw new KubeError('invalid-kubeconfig', { details: { kubeconfigFiles: [file], cause: `${file}: ${(error as Error).message}` }, cause: error });
+    throw new KubeError('invalid-kubeconfig', {
+      details: { kubeconfigFiles: [file], cause: `${file}: ${(error as Error).message}` },
+      cause: error,
+    });
   }
   return config && typeof config === 'object' ? (config as Fields) : undefined;
 }
@@ -110,17 +132,32 @@ function collect(list: unknown, file: string, into: Map<string, Found>): void {
 function withResolvedPaths(found: Found, key: 'cluster' | 'user', references: readonly string[]): NamedEntry {
   const base = path.dirname(path.resolve(found.file));
   const fields: Fields = { ...((found.entry[key] ?? {}) as Fields) };
-  const resolve = (value: unknown): unknown => (typeof value === 'string' && value !== '' && !path.isAbsolute(value) ? path.join(base, value) : value);
+  const resolve = (value: unknown): unknown =>
+    typeof value === 'string' && value !== '' && !path.isAbsolute(value) ? path.join(base, value) : value;
   for (const reference of references) if (reference in fields) fields[reference] = resolve(fields[reference]);
   // client-go resolves an exec command only when it holds a path separator; a bare name is looked up on PATH.
   const exec = fields.exec as Fields | undefined;
-  if (exec && typeof exec.command === 'string' && exec.command.includes(path.sep)) fields.exec = { ...exec, command: resolve(exec.command) };
+  if (exec && typeof exec.command === 'string' && exec.command.includes(path.sep))
+    fields.exec = { ...exec, command: resolve(exec.command) };
   return { ...found.entry, [key]: fields };
 }
 
-function dump(config: { contexts: NamedEntry[]; clusters: NamedEntry[]; users: NamedEntry[]; currentContext: string }): string {
+function dump(config: {
+  contexts: NamedEntry[];
+  clusters: NamedEntry[];
+  users: NamedEntry[];
+  currentContext: string;
+}): string {
   return yaml.dump(
-    { apiVersion: 'v1', kind: 'Config', preferences: {}, clusters: config.clusters, users: config.users, contexts: config.contexts, 'current-context': config.currentContext },
+    {
+      apiVersion: 'v1',
+      kind: 'Config',
+      preferences: {},
+      clusters: config.clusters,
+      users: config.users,
+      contexts: config.contexts,
+      'current-context': config.currentContext,
+    },
     { schema: yaml.CORE_SCHEMA, noRefs: true, lineWidth: -1 },
   );
 }

@@ -5,7 +5,10 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { kubernetesClient } from './connection';
 
 /** The namespace's labels (empty when it has none); a missing namespace throws NotFound. */
-export async function readNamespaceLabels(kubeConfig: KubeConfig, name: string): Promise<Readonly<Record<string, string>>> {
+export async function readNamespaceLabels(
+  kubeConfig: KubeConfig,
+  name: string,
+): Promise<Readonly<Record<string, string>>> {
   const k8s = await kubernetesClient();
   const namespace = await kubeConfig.makeApiClient(k8s.CoreV1Api).readNamespace({ name });
   return namespace.metadata?.labels ?? {};
@@ -16,5 +19,8 @@ export async function labelNamespace(kubeConfig: KubeConfig, name: string, key: 
   const k8s = await kubernetesClient();
   await kubeConfig
     .makeApiClient(k8s.CoreV1Api)
-    .patchNamespace({ name, body: { metadata: { labels: { [key]: value } } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+    .patchNamespace(
+      { name, body: { metadata: { labels: { [key]: value } } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
 }

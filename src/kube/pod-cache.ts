@@ -8,7 +8,8 @@ import { isSamePodSummary } from './pod-summary';
 
 export type PodEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
-const isEmpty = (change: PodStoreChange): boolean => change.added.length + change.updated.length + change.removed.length === 0;
+const isEmpty = (change: PodStoreChange): boolean =>
+  change.added.length + change.updated.length + change.removed.length === 0;
 
 export class PodCache {
   private readonly byUid = new Map<string, PodSummary>();

@@ -21,7 +21,8 @@ export class PodIntern {
     const s = (value: string | undefined): string | undefined => (value === undefined ? undefined : this.string(value));
     const strings = <T extends object>(entry: T): T => {
       const shared: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(entry)) shared[key] = typeof value === 'string' ? this.string(value) : value;
+      for (const [key, value] of Object.entries(entry))
+        shared[key] = typeof value === 'string' ? this.string(value) : value;
       return shared as T;
     };
     return {

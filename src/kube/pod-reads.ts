@@ -22,7 +22,8 @@ export interface PodEventRecord {
 
 export type { V1Pod };
 
-const epochMs = (value: Date | string | undefined): number | undefined => (value ? new Date(value).getTime() : undefined);
+const epochMs = (value: Date | string | undefined): number | undefined =>
+  value ? new Date(value).getTime() : undefined;
 
 /** The pod as the API server has it now (GET pods/<name>). */
 export async function readPod(connection: ClusterConnection, namespace: string, name: string): Promise<V1Pod> {
@@ -31,9 +32,15 @@ export async function readPod(connection: ClusterConnection, namespace: string, 
 }
 
 /** The events whose involvedObject is the pod (by uid, so a pod of the same name before it is not mixed in), oldest first. */
-export async function listPodEvents(connection: ClusterConnection, namespace: string, uid: string): Promise<PodEventRecord[]> {
+export async function listPodEvents(
+  connection: ClusterConnection,
+  namespace: string,
+  uid: string,
+): Promise<PodEventRecord[]> {
   const k8s = await kubernetesClient();
-  const list = await connection.kubeConfig.makeApiClient(k8s.CoreV1Api).listNamespacedEvent({ namespace, fieldSelector: `involvedObject.uid=${uid}` });
+  const list = await connection.kubeConfig
+    .makeApiClient(k8s.CoreV1Api)
+    .listNamespacedEvent({ namespace, fieldSelector: `involvedObject.uid=${uid}` });
   return list.items
     .map((event) => ({
       type: event.type ?? '',
@@ -51,10 +58,18 @@ export async function listPodEvents(connection: ClusterConnection, namespace: st
 }
 
 /** The last lines of a container's previous run (`kubectl logs --previous --tail`); undefined when there is none yet. */
-export async function readPreviousLog(connection: ClusterConnection, namespace: string, name: string, container: string, tailLines: number): Promise<string | undefined> {
+export async function readPreviousLog(
+  connection: ClusterConnection,
+  namespace: string,
+  name: string,
+  container: string,
+  tailLines: number,
+): Promise<string | undefined> {
   const k8s = await kubernetesClient();
   try {
-    return await connection.kubeConfig.makeApiClient(k8s.CoreV1Api).readNamespacedPodLog({ name, namespace, container, previous: true, tailLines });
+    return await connection.kubeConfig
+      .makeApiClient(k8s.CoreV1Api)
+      .readNamespacedPodLog({ name, namespace, container, previous: true, tailLines });
   } catch {
     // No previous run to read yet (the kubelet answers 400).
     return undefined;
@@ -62,7 +77,14 @@ export async function readPreviousLog(connection: ClusterConnection, namespace: 
 }
 
 /** `kubectl logs -f --tail`: writes the container's log into `output` until the returned controller aborts or the container ends. */
-export async function followPodLog(connection: ClusterConnection, namespace: string, name: string, container: string, output: Writable, tailLines: number): Promise<AbortController> {
+export async function followPodLog(
+  connection: ClusterConnection,
+  namespace: string,
+  name: string,
+  container: string,
+  output: Writable,
+  tailLines: number,
+): Promise<AbortController> {
   const k8s = await kubernetesClient();
   return new k8s.Log(connection.kubeConfig).log(namespace, name, container, output, { follow: true, tailLines });
 }

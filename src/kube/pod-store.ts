@@ -71,7 +71,11 @@ export function backoffDelay(attempt: number, initialMs: number, maxMs: number, 
   return Math.round(delay / 2 + (random() * delay) / 2);
 }
 
-export function startPodStore(connection: ClusterConnection, scope: PodStoreScope, options: PodStoreOptions = {}): PodStore {
+export function startPodStore(
+  connection: ClusterConnection,
+  scope: PodStoreScope,
+  options: PodStoreOptions = {},
+): PodStore {
   const others = scope.otherNamespaces;
   const pageSize = options.pageSize ?? 500;
   const initialBackoffMs = options.initialBackoffMs ?? 500;
@@ -79,9 +83,16 @@ export function startPodStore(connection: ClusterConnection, scope: PodStoreScop
   const failedRetryMs = options.failedRetryMs ?? 30_000;
   const random = options.random ?? Math.random;
   const basePath = others ? '/api/v1/pods' : `/api/v1/namespaces/${encodeURIComponent(scope.namespace)}/pods`;
-  const requestInfo = (verb: string): KubeRequestInfo => ({ verb, resource: 'pods', namespace: others ? undefined : scope.namespace, context: connection.contextName, server: connection.server });
+  const requestInfo = (verb: string): KubeRequestInfo => ({
+    verb,
+    resource: 'pods',
+    namespace: others ? undefined : scope.namespace,
+    context: connection.contextName,
+    server: connection.server,
+  });
   const keepsAnnotation = (key: string): boolean => others?.keepsAnnotation(key) ?? false;
-  const inScope = (pod: PodObject): boolean => pod.metadata?.namespace === scope.namespace || (others?.keeps(pod) ?? false);
+  const inScope = (pod: PodObject): boolean =>
+    pod.metadata?.namespace === scope.namespace || (others?.keeps(pod) ?? false);
 
   const cache = new PodCache();
   const changeListeners = new Set<(change: PodStoreChange) => void>();
@@ -121,7 +132,11 @@ export function startPodStore(connection: ClusterConnection, scope: PodStoreScop
     do {
       const query = new URLSearchParams({ limit: String(pageSize) });
       if (token) query.set('continue', token);
-      const page = await getJson<PodList>(connection, { path: `${basePath}?${query}`, ...requestInfo('list') }, { signal: stop.signal });
+      const page = await getJson<PodList>(
+        connection,
+        { path: `${basePath}?${query}`, ...requestInfo('list') },
+        { signal: stop.signal },
+      );
       for (const pod of page.items ?? []) if (inScope(pod)) fresh.push(summarizePod(pod, keepsAnnotation));
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
       token = page.metadata?.continue || undefined;
@@ -144,7 +159,8 @@ export function startPodStore(connection: ClusterConnection, scope: PodStoreScop
     let onStop: (() => void) | undefined;
     const ended = new Promise<void>((resolve) => {
       const finish = (error: unknown): void => {
-        if (error && !failure && !gone && !stop.signal.aborted) failure = streaming ? droppedWatch(error) : toKubeError(error, requestInfo('watch'));
+        if (error && !failure && !gone && !stop.signal.aborted)
+          failure = streaming ? droppedWatch(error) : toKubeError(error, requestInfo('watch'));
         resolve();
       };
       onStop = () => {
@@ -170,7 +186,13 @@ export function startPodStore(connection: ClusterConnection, scope: PodStoreScop
             latest = object.metadata?.resourceVersion ?? latest;
             if (type === 'BOOKMARK') return;
             const uid = object.metadata?.uid ?? '';
-            emit(cache.apply(type as PodEventType, uid, inScope(object) ? summarizePod(object, keepsAnnotation) : undefined));
+            emit(
+              cache.apply(
+                type as PodEventType,
+                uid,
+                inScope(object) ? summarizePod(object, keepsAnnotation) : undefined,
+              ),
+            );
           },
           finish,
         )
@@ -235,7 +257,10 @@ export function startPodStore(connection: ClusterConnection, scope: PodStoreScop
         if (quickCloses > 1) await sleep(backoffDelay(quickCloses, initialBackoffMs, maxBackoffMs, random));
       } catch (error) {
         if (stop.signal.aborted) break;
-        const failure = error instanceof WatchFailure ? error.error : toKubeError(error, requestInfo(resourceVersion === undefined ? 'list' : 'watch'));
+        const failure =
+          error instanceof WatchFailure
+            ? error.error
+            : toKubeError(error, requestInfo(resourceVersion === undefined ? 'list' : 'watch'));
         // One failure before any event may be a blip: resume. A second means resuming replays the
         // same events into the same failure (a stream cut after N events, a burst larger than N):
         // relist, as client-go's reflector does after a failed watch.

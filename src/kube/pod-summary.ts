@@ -90,7 +90,11 @@ export interface PodObject {
     readonly resourceVersion?: string;
     readonly labels?: Readonly<Record<string, string>>;
     readonly annotations?: Readonly<Record<string, string>>;
-    readonly ownerReferences?: readonly { readonly kind?: string; readonly name?: string; readonly controller?: boolean }[];
+    readonly ownerReferences?: readonly {
+      readonly kind?: string;
+      readonly name?: string;
+      readonly controller?: boolean;
+    }[];
     readonly creationTimestamp?: string | Date;
     readonly deletionTimestamp?: string | Date | null;
   };
@@ -149,13 +153,28 @@ function summarizeContainer(spec: ContainerSpec, status: ContainerStatus | undef
   };
   if (state.running) return { ...base, state: 'running' };
   if (state.terminated) {
-    return { ...base, state: 'terminated', reason: state.terminated.reason || undefined, message: state.terminated.message || undefined, exitCode: state.terminated.exitCode };
+    return {
+      ...base,
+      state: 'terminated',
+      reason: state.terminated.reason || undefined,
+      message: state.terminated.message || undefined,
+      exitCode: state.terminated.exitCode,
+    };
   }
-  if (state.waiting) return { ...base, state: 'waiting', reason: state.waiting.reason || undefined, message: state.waiting.message || undefined };
+  if (state.waiting)
+    return {
+      ...base,
+      state: 'waiting',
+      reason: state.waiting.reason || undefined,
+      message: state.waiting.message || undefined,
+    };
   return { ...base, state: 'unknown' };
 }
 
-function summarizeContainers(specs: readonly ContainerSpec[] | undefined, statuses: readonly ContainerStatus[] | undefined): ContainerSummary[] {
+function summarizeContainers(
+  specs: readonly ContainerSpec[] | undefined,
+  statuses: readonly ContainerStatus[] | undefined,
+): ContainerSummary[] {
   const byName = new Map((statuses ?? []).map((status) => [status.name, status]));
   return (specs ?? []).map((spec) => summarizeContainer(spec, byName.get(spec.name)));
 }
@@ -169,7 +188,8 @@ export function summarizePod(pod: PodObject, keepsAnnotation: (key: string) => b
   const metadata = pod.metadata ?? {};
   const owner = metadata.ownerReferences?.find((reference) => reference.controller) ?? metadata.ownerReferences?.[0];
   const annotations: Record<string, string> = {};
-  for (const [key, value] of Object.entries(metadata.annotations ?? {})) if (keepsAnnotation(key)) annotations[key] = value;
+  for (const [key, value] of Object.entries(metadata.annotations ?? {}))
+    if (keepsAnnotation(key)) annotations[key] = value;
   const columns = podStatusColumns(pod);
   return {
     uid: metadata.uid ?? `${metadata.namespace}/${metadata.name}`,
@@ -191,7 +211,12 @@ export function summarizePod(pod: PodObject, keepsAnnotation: (key: string) => b
     podIP: pod.status?.podIP || undefined,
     containers: summarizeContainers(pod.spec?.containers, pod.status?.containerStatuses),
     initContainers: summarizeContainers(pod.spec?.initContainers, pod.status?.initContainerStatuses),
-    conditions: (pod.status?.conditions ?? []).map(({ type, status, reason, message }) => ({ type, status, reason: reason || undefined, message: message || undefined })),
+    conditions: (pod.status?.conditions ?? []).map(({ type, status, reason, message }) => ({
+      type,
+      status,
+      reason: reason || undefined,
+      message: message || undefined,
+    })),
   };
 }
 

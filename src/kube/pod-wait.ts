@@ -10,7 +10,13 @@ export type WaitEnd = 'timeout' | 'cancelled' | 'stopped';
 
 export type WaitOutcome =
   | { readonly ready: true; readonly pods: readonly PodSummary[] }
-  | { readonly ready: false; readonly end: WaitEnd; readonly pods: readonly PodSummary[]; readonly failures: number; readonly lastError?: KubeError };
+  | {
+      readonly ready: false;
+      readonly end: WaitEnd;
+      readonly pods: readonly PodSummary[];
+      readonly failures: number;
+      readonly lastError?: KubeError;
+    };
 
 export interface PodWaitOptions {
   /** Only the pods this keeps are tested and returned (the install looks at its namespace). */
@@ -18,10 +24,16 @@ export interface PodWaitOptions {
   readonly signal?: AbortSignal;
 }
 
-const asKubeError = (error: Error): KubeError => (error instanceof KubeError ? error : new KubeError('unknown', { cause: error }));
+const asKubeError = (error: Error): KubeError =>
+  error instanceof KubeError ? error : new KubeError('unknown', { cause: error });
 
 /** Resolves once `test` holds for the (selected) pods, or after `timeoutMs`, on abort, or when the store fails for good. */
-export function waitForPods(store: PodStore, test: (pods: readonly PodSummary[]) => boolean, timeoutMs: number, options: PodWaitOptions = {}): Promise<WaitOutcome> {
+export function waitForPods(
+  store: PodStore,
+  test: (pods: readonly PodSummary[]) => boolean,
+  timeoutMs: number,
+  options: PodWaitOptions = {},
+): Promise<WaitOutcome> {
   const { select, signal } = options;
   const pods = (): PodSummary[] => (select ? store.pods().filter(select) : [...store.pods()]);
   let failures = 0;
@@ -39,7 +51,13 @@ export function waitForPods(store: PodStore, test: (pods: readonly PodSummary[])
       signal?.removeEventListener('abort', cancel);
       resolve(outcome);
     };
-    const notReady = (reason: WaitEnd): WaitOutcome => ({ ready: false, end: reason, pods: pods(), failures, lastError });
+    const notReady = (reason: WaitEnd): WaitOutcome => ({
+      ready: false,
+      end: reason,
+      pods: pods(),
+      failures,
+      lastError,
+    });
     const cancel = (): void => end(notReady('cancelled'));
     const check = (): void => {
       const seen = pods();

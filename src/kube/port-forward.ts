@@ -26,7 +26,11 @@ export interface PortForwardOptions {
 }
 
 /** Starts listening on 127.0.0.1; each connection is forwarded to the target on its own stream. */
-export async function listenPortForward(kubeConfig: KubeConfig, target: PortForwardTarget, options: PortForwardOptions = {}): Promise<PortForwardListener> {
+export async function listenPortForward(
+  kubeConfig: KubeConfig,
+  target: PortForwardTarget,
+  options: PortForwardOptions = {},
+): Promise<PortForwardListener> {
   const k8s = await kubernetesClient();
   const forward = new k8s.PortForward(kubeConfig);
   const sockets = new Set<net.Socket>();
@@ -72,7 +76,11 @@ export async function listenPortForward(kubeConfig: KubeConfig, target: PortForw
 }
 
 /** A port-forward for the length of `work`, closed whatever `work` does. */
-export async function withPortForward<T>(kubeConfig: KubeConfig, target: PortForwardTarget, work: (localPort: number) => Promise<T>): Promise<T> {
+export async function withPortForward<T>(
+  kubeConfig: KubeConfig,
+  target: PortForwardTarget,
+  work: (localPort: number) => Promise<T>,
+): Promise<T> {
   const listener = await listenPortForward(kubeConfig, target);
   try {
     return await work(listener.localPort);

@@ -36,6 +36,7 @@ export function mayRunWithoutAsking(trust: BinaryTrust): trust is Exclude<Binary
 /** The confirmed SHA-256s after the learner confirms `release` (unchanged when there is nothing to remember). */
 export function withConfirmed(confirmedSha256s: readonly string[], release: DownloadedRelease | undefined): string[] {
   const sha256 = release?.checksum.sha256;
-  if (!sha256 || release.checksum.state === 'verified' || confirmedSha256s.includes(sha256)) return [...confirmedSha256s];
+  if (!sha256 || release.checksum.state === 'verified' || confirmedSha256s.includes(sha256))
+    return [...confirmedSha256s];
   return [...confirmedSha256s, sha256];
 }

@@ -57,7 +57,10 @@ export async function writeReleaseRecord(downloadDir: string, release: Downloade
  * The release of `version` in `downloadDir` when it is there and intact (its record, its
  * directory and its istioctl exist); undefined otherwise.
  */
-export async function findDownloadedRelease(downloadDir: string, version: string): Promise<DownloadedRelease | undefined> {
+export async function findDownloadedRelease(
+  downloadDir: string,
+  version: string,
+): Promise<DownloadedRelease | undefined> {
   let release: DownloadedRelease;
   try {
     release = JSON.parse(await fs.promises.readFile(recordFile(downloadDir, version), 'utf8')) as DownloadedRelease;
@@ -67,18 +70,36 @@ export async function findDownloadedRelease(downloadDir: string, version: string
   // The record travels with the folder: paths are recomputed in case the folder moved.
   const directory = releaseDirectory(downloadDir, version);
   const istioctl = path.join(directory, 'bin', path.basename(release.istioctl));
-  const present = await fs.promises.stat(istioctl).then((stat) => stat.isFile(), () => false);
+  const present = await fs.promises.stat(istioctl).then(
+    (stat) => stat.isFile(),
+    () => false,
+  );
   if (!present || release.version !== version) return undefined;
-  const demoManifest = release.demoManifest ? path.join(directory, 'install', 'kubernetes', 'istio-demo.yaml') : undefined;
+  const demoManifest = release.demoManifest
+    ? path.join(directory, 'install', 'kubernetes', 'istio-demo.yaml')
+    : undefined;
   return { ...release, directory, binDirectory: path.join(directory, 'bin'), istioctl, demoManifest };
 }
 
 /** Describes an unpacked release directory: its istioctl, layout and demo manifest. */
-export async function describeReleaseDirectory(directory: string): Promise<Pick<DownloadedRelease, 'binDirectory' | 'istioctl' | 'layout' | 'demoManifest'>> {
-  const exists = (file: string): Promise<boolean> => fs.promises.access(file).then(() => true, () => false);
+export async function describeReleaseDirectory(
+  directory: string,
+): Promise<Pick<DownloadedRelease, 'binDirectory' | 'istioctl' | 'layout' | 'demoManifest'>> {
+  const exists = (file: string): Promise<boolean> =>
+    fs.promises.access(file).then(
+      () => true,
+      () => false,
+    );
   const binDirectory = path.join(directory, 'bin');
-  const istioctl = (await exists(path.join(binDirectory, 'istioctl.exe'))) ? path.join(binDirectory, 'istioctl.exe') : path.join(binDirectory, 'istioctl');
+  const istioctl = (await exists(path.join(binDirectory, 'istioctl.exe')))
+    ? path.join(binDirectory, 'istioctl.exe')
+    : path.join(binDirectory, 'istioctl');
   const demo = path.join(directory, 'install', 'kubernetes', 'istio-demo.yaml');
   const hasDemo = await exists(demo);
-  return { binDirectory, istioctl, layout: hasDemo || (await exists(path.join(directory, 'install'))) ? 'legacy' : 'modern', demoManifest: hasDemo ? demo : undefined };
+  return {
+    binDirectory,
+    istioctl,
+    layout: hasDemo || (await exists(path.join(directory, 'install'))) ? 'legacy' : 'modern',
+    demoManifest: hasDemo ? demo : undefined,
+  };
 }

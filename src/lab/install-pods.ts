@@ -8,7 +8,11 @@ import type { HintPod } from './step-hints';
 export type InstallPod = PodLike & HintPod;
 
 /** A container's state as the API writes it: running, or waiting/terminated with its reason. */
-function containerState(container: PodSummary['containers'][number]): { running?: object; waiting?: { reason?: string }; terminated?: { reason?: string } } {
+function containerState(container: PodSummary['containers'][number]): {
+  running?: object;
+  waiting?: { reason?: string };
+  terminated?: { reason?: string };
+} {
   switch (container.state) {
     case 'running':
       return { running: {} };

@@ -3,7 +3,15 @@
 // Read afterwards, it shows in which order the control plane came up. Times are when the
 // extension saw each change (milliseconds), not the API's second-granular timestamps.
 
-export type TimelineEventKind = 'object-created' | 'pod-created' | 'pod-scheduled' | 'containers-creating' | 'containers-started' | 'pod-ready' | 'pod-completed' | 'pod-failed';
+export type TimelineEventKind =
+  | 'object-created'
+  | 'pod-created'
+  | 'pod-scheduled'
+  | 'containers-creating'
+  | 'containers-started'
+  | 'pod-ready'
+  | 'pod-completed'
+  | 'pod-failed';
 
 export interface TimelineEvent {
   readonly at: number;
@@ -21,7 +29,13 @@ export interface PodLike {
   readonly status?: {
     readonly phase?: string;
     readonly conditions?: readonly { readonly type?: string; readonly status?: string }[];
-    readonly containerStatuses?: readonly { readonly state?: { readonly running?: unknown; readonly waiting?: { readonly reason?: string }; readonly terminated?: { readonly reason?: string } } }[];
+    readonly containerStatuses?: readonly {
+      readonly state?: {
+        readonly running?: unknown;
+        readonly waiting?: { readonly reason?: string };
+        readonly terminated?: { readonly reason?: string };
+      };
+    }[];
   };
 }
 
@@ -33,18 +47,31 @@ export interface InstallTimelineData {
   readonly events: readonly TimelineEvent[];
 }
 
-const condition = (pod: PodLike, type: string) => pod.status?.conditions?.some((c) => c.type === type && c.status === 'True') === true;
+const condition = (pod: PodLike, type: string) =>
+  pod.status?.conditions?.some((c) => c.type === type && c.status === 'True') === true;
 
 /** The milestones a pod has reached, in the order pods reach them. */
 export function podMilestones(pod: PodLike): { kind: TimelineEventKind; detail?: string }[] {
   const milestones: { kind: TimelineEventKind; detail?: string }[] = [{ kind: 'pod-created' }];
   const statuses = pod.status?.containerStatuses ?? [];
-  if (pod.spec?.nodeName || condition(pod, 'PodScheduled')) milestones.push({ kind: 'pod-scheduled', ...(pod.spec?.nodeName ? { detail: pod.spec.nodeName } : {}) });
-  if (statuses.some((status) => status.state?.waiting?.reason === 'ContainerCreating' || status.state?.running || status.state?.terminated)) milestones.push({ kind: 'containers-creating' });
-  if (statuses.length > 0 && statuses.every((status) => status.state?.running || status.state?.terminated)) milestones.push({ kind: 'containers-started' });
+  if (pod.spec?.nodeName || condition(pod, 'PodScheduled'))
+    milestones.push({ kind: 'pod-scheduled', ...(pod.spec?.nodeName ? { detail: pod.spec.nodeName } : {}) });
+  if (
+    statuses.some(
+      (status) =>
+        status.state?.waiting?.reason === 'ContainerCreating' || status.state?.running || status.state?.terminated,
+    )
+  )
+    milestones.push({ kind: 'containers-creating' });
+  if (statuses.length > 0 && statuses.every((status) => status.state?.running || status.state?.terminated))
+    milestones.push({ kind: 'containers-started' });
   if (condition(pod, 'Ready')) milestones.push({ kind: 'pod-ready' });
   if (pod.status?.phase === 'Succeeded') milestones.push({ kind: 'pod-completed' });
-  if (pod.status?.phase === 'Failed') milestones.push({ kind: 'pod-failed', detail: statuses.find((s) => s.state?.terminated)?.state?.terminated?.reason ?? 'Failed' });
+  if (pod.status?.phase === 'Failed')
+    milestones.push({
+      kind: 'pod-failed',
+      detail: statuses.find((s) => s.state?.terminated)?.state?.terminated?.reason ?? 'Failed',
+    });
   return milestones;
 }
 
@@ -69,7 +96,10 @@ export class InstallTimeline {
     if (!name) return 0;
     let added = 0;
     for (const milestone of podMilestones(pod)) {
-      if (this.add({ at, kind: milestone.kind, subject: name, ...(milestone.detail ? { detail: milestone.detail } : {}) })) added++;
+      if (
+        this.add({ at, kind: milestone.kind, subject: name, ...(milestone.detail ? { detail: milestone.detail } : {}) })
+      )
+        added++;
     }
     return added;
   }
@@ -79,7 +109,13 @@ export class InstallTimeline {
   }
 
   data(): InstallTimelineData {
-    return { version: this.version, context: this.context, startedAt: this.startedAt, ...(this.finishedAt ? { finishedAt: this.finishedAt } : {}), events: [...this.events].sort((a, b) => a.at - b.at) };
+    return {
+      version: this.version,
+      context: this.context,
+      startedAt: this.startedAt,
+      ...(this.finishedAt ? { finishedAt: this.finishedAt } : {}),
+      events: [...this.events].sort((a, b) => a.at - b.at),
+    };
   }
 
   private add(event: TimelineEvent): boolean {
@@ -100,8 +136,13 @@ export function hasTimings(data: InstallTimelineData): boolean {
 }
 
 /** Per pod, the seconds from the install's start to each milestone: the table the learner reads. */
-export function podRows(data: InstallTimelineData): { pod: string; node?: string; scheduled?: number; started?: number; ready?: number; completed?: number }[] {
-  const rows = new Map<string, { pod: string; node?: string; scheduled?: number; started?: number; ready?: number; completed?: number }>();
+export function podRows(
+  data: InstallTimelineData,
+): { pod: string; node?: string; scheduled?: number; started?: number; ready?: number; completed?: number }[] {
+  const rows = new Map<
+    string,
+    { pod: string; node?: string; scheduled?: number; started?: number; ready?: number; completed?: number }
+  >();
   const seconds = (at: number) => Math.round((at - data.startedAt) / 100) / 10;
   for (const event of data.events) {
     if (event.kind === 'object-created') continue;
@@ -121,7 +162,10 @@ const isReadyOrDone = (pod: PodLike) => pod.status?.phase === 'Succeeded' || con
  * The control plane is ready when every pod of the namespace is Ready or Completed and, when the
  * manifest is known, there are at least as many as its Deployments and Jobs make.
  */
-export function controlPlaneReady(pods: readonly PodLike[], expected?: { readonly deployments: number; readonly jobs: number }): boolean {
+export function controlPlaneReady(
+  pods: readonly PodLike[],
+  expected?: { readonly deployments: number; readonly jobs: number },
+): boolean {
   if (pods.length === 0 || !pods.every(isReadyOrDone)) return false;
   if (!expected) return true;
   const completed = pods.filter((pod) => pod.status?.phase === 'Succeeded').length;

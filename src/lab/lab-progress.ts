@@ -99,7 +99,11 @@ export class LabProgress {
   async mark(id: LabStepId, status: StepStatus = 'done', options: MarkOptions = {}): Promise<void> {
     const { detail, hint, at = Date.now(), checkedSince } = options;
     const previous = this.states[id];
-    if (previous?.status === status && previous.detail === detail && JSON.stringify(previous.hint) === JSON.stringify(hint)) {
+    if (
+      previous?.status === status &&
+      previous.detail === detail &&
+      JSON.stringify(previous.hint) === JSON.stringify(hint)
+    ) {
       // Confirmed again by a command: newer (a re-check that began before it must not undo it),
       // but nothing to show or save.
       if (checkedSince === undefined) this.states = { ...this.states, [id]: { ...previous, at } };

@@ -12,7 +12,8 @@ export interface LabWorkspace {
 export function parseLabWorkspace(text: string): LabWorkspace {
   try {
     const value: unknown = JSON.parse(text);
-    const openLabGuide = typeof value === 'object' && value !== null && (value as Record<string, unknown>).openLabGuide === true;
+    const openLabGuide =
+      typeof value === 'object' && value !== null && (value as Record<string, unknown>).openLabGuide === true;
     return { openLabGuide };
   } catch {
     return { openLabGuide: false };

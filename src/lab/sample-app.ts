@@ -24,7 +24,11 @@ export function unlabelCommand(namespace: string): string {
 }
 
 export function hasSidecar(pod: PodSummary): boolean {
-  return pod.containers.some((container) => container.name === 'istio-proxy') || pod.initContainers.some((container) => container.name === 'istio-proxy') || Boolean(pod.annotations['sidecar.istio.io/status']);
+  return (
+    pod.containers.some((container) => container.name === 'istio-proxy') ||
+    pod.initContainers.some((container) => container.name === 'istio-proxy') ||
+    Boolean(pod.annotations['sidecar.istio.io/status'])
+  );
 }
 
 /** `2/2 Running`: the app and its sidecar both ready. */
@@ -40,7 +44,8 @@ export function meshedAndRunning(pod: PodSummary): boolean {
 export function checkSampleApp(pods: readonly PodSummary[], expected: number, namespace: string): StepCheck {
   const bookinfo = pods.filter((pod) => pod.namespace === namespace && !pod.deleting && isBookinfoPod(pod));
   if (bookinfo.length === 0) return { status: 'todo', hint: { code: 'sample-app-not-deployed' } };
-  if (bookinfo.some((pod) => !hasSidecar(pod))) return { status: 'failed', hint: { code: 'namespace-not-labelled', namespace } };
+  if (bookinfo.some((pod) => !hasSidecar(pod)))
+    return { status: 'failed', hint: { code: 'namespace-not-labelled', namespace } };
   const waiting = bookinfo.filter((pod) => !meshedAndRunning(pod));
   if (waiting.length === 0 && bookinfo.length >= expected) return { status: 'done' };
   const first = [...waiting].sort((a, b) => a.createdAt - b.createdAt)[0];
@@ -50,7 +55,15 @@ export function checkSampleApp(pods: readonly PodSummary[], expected: number, na
       code: 'pods-not-ready',
       ready: bookinfo.length - waiting.length,
       total: Math.max(expected, bookinfo.length),
-      ...(first ? { waitingFor: workloadOf({ metadata: { name: first.name, ownerReferences: [{ kind: first.ownerKind, name: first.ownerName }] } }), reason: first.status, since: first.createdAt } : {}),
+      ...(first
+        ? {
+            waitingFor: workloadOf({
+              metadata: { name: first.name, ownerReferences: [{ kind: first.ownerKind, name: first.ownerName }] },
+            }),
+            reason: first.status,
+            since: first.createdAt,
+          }
+        : {}),
     },
   };
 }

@@ -23,11 +23,17 @@ export interface HintPod {
   readonly status?: {
     readonly phase?: string;
     readonly conditions?: readonly { readonly type?: string; readonly status?: string }[];
-    readonly containerStatuses?: readonly { readonly state?: { readonly waiting?: { readonly reason?: string }; readonly terminated?: { readonly reason?: string } } }[];
+    readonly containerStatuses?: readonly {
+      readonly state?: {
+        readonly waiting?: { readonly reason?: string };
+        readonly terminated?: { readonly reason?: string };
+      };
+    }[];
   };
 }
 
-const isReady = (pod: HintPod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+const isReady = (pod: HintPod) =>
+  pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
 const isDone = (pod: HintPod) => pod.status?.phase === 'Succeeded';
 
 /** The Deployment or Job a pod belongs to: a ReplicaSet's name without its pod-template hash. */
@@ -78,9 +84,13 @@ export function checkControlPlane(pods: readonly HintPod[]): StepCheck {
  * "Install the demo profile": done once the release's pods exist; interrupted when some of the
  * release's objects exist but no pod does (a window reload in the middle of the install).
  */
-export function checkInstall(podCount: number, objects?: { readonly present: number; readonly total: number }): StepCheck {
+export function checkInstall(
+  podCount: number,
+  objects?: { readonly present: number; readonly total: number },
+): StepCheck {
   if (podCount > 0) return { status: 'done' };
-  if (objects && objects.present > 0) return { status: 'failed', hint: { code: 'install-interrupted', present: objects.present, total: objects.total } };
+  if (objects && objects.present > 0)
+    return { status: 'failed', hint: { code: 'install-interrupted', present: objects.present, total: objects.total } };
   return { status: 'todo', hint: { code: 'not-installed' } };
 }
 

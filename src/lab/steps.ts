@@ -2,7 +2,8 @@
 // and the shell commands it stands for (what the learner would type without the extension).
 import { LAB_ISTIO_VERSION } from '../shared/istio-defaults';
 
-export type LabStepId = 'cluster' | 'download' | 'verify' | 'install' | 'watch' | 'sample-app' | 'architecture' | 'registry';
+export type LabStepId =
+  'cluster' | 'download' | 'verify' | 'install' | 'watch' | 'sample-app' | 'architecture' | 'registry';
 
 export interface LabStep {
   readonly id: LabStepId;

@@ -27,7 +27,8 @@ export async function exposeIstioctl(linkDirectory: string, istioctl: string): P
     await fs.promises.rename(temporary, link);
   } catch (error) {
     await fs.promises.rm(temporary, { force: true });
-    if (NO_LINKS.has((error as NodeJS.ErrnoException).code ?? '')) return { mode: 'append', directory: path.dirname(istioctl) };
+    if (NO_LINKS.has((error as NodeJS.ErrnoException).code ?? ''))
+      return { mode: 'append', directory: path.dirname(istioctl) };
     throw error;
   }
   // Only the one link stays (an istioctl.exe from an earlier Windows archive, say, goes).

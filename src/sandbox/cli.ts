@@ -29,14 +29,21 @@ async function main(): Promise<void> {
     try {
       faults = JSON.parse(fs.readFileSync(values.faults, 'utf8')) as FaultConfig;
     } catch (error) {
-      throw new Error(`cannot read the fault file ${values.faults}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new Error(
+        `cannot read the fault file ${values.faults}: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
   }
   const nodes = Number(values.nodes);
   const speed = Number(values.speed);
-  if (!Number.isInteger(nodes) || nodes < 0) throw new Error(`--nodes must be a whole number, 0 or more (got ${values.nodes})`);
-  if (!Number.isFinite(speed) || speed < 0) throw new Error(`--speed must be a number, 0 or more (got ${values.speed})`);
-  const kubeconfigPath = path.resolve(values.kubeconfig ?? (values.state ? path.join(values.state, 'kubeconfig') : 'sandbox.kubeconfig'));
+  if (!Number.isInteger(nodes) || nodes < 0)
+    throw new Error(`--nodes must be a whole number, 0 or more (got ${values.nodes})`);
+  if (!Number.isFinite(speed) || speed < 0)
+    throw new Error(`--speed must be a number, 0 or more (got ${values.speed})`);
+  const kubeconfigPath = path.resolve(
+    values.kubeconfig ?? (values.state ? path.join(values.state, 'kubeconfig') : 'sandbox.kubeconfig'),
+  );
   const sandbox = await startSandbox({
     port: Number(values.port),
     kubeVersion: values['kube-version'],
@@ -52,7 +59,9 @@ async function main(): Promise<void> {
   const lines = [`ready ${sandbox.url}`, `kubeconfig ${kubeconfigPath}`];
   const current = sandbox.kubeconfigFile?.currentContext;
   if (current !== undefined && current !== SANDBOX_CONTEXT) {
-    lines.push(`context ${SANDBOX_CONTEXT} added; the current context stays ${JSON.stringify(current)} (kubectl --context ${SANDBOX_CONTEXT} …)`);
+    lines.push(
+      `context ${SANDBOX_CONTEXT} added; the current context stays ${JSON.stringify(current)} (kubectl --context ${SANDBOX_CONTEXT} …)`,
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   const stop = (): void => {

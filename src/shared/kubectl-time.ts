@@ -59,7 +59,9 @@ export function parseTime(value: unknown): number | undefined {
 
 /** Whether a wire timestamp is RFC 3339 at all (an empty string is Go's zero time, which is valid). */
 export function isValidTime(value: string): boolean {
-  return value === '' || value === 'null' || parseTime(value) !== undefined || /^0001-01-01T00:00:00(\.0+)?Z$/.test(value);
+  return (
+    value === '' || value === 'null' || parseTime(value) !== undefined || /^0001-01-01T00:00:00(\.0+)?Z$/.test(value)
+  );
 }
 
 /** translateTimestampSince: `<unknown>` for the zero time. */

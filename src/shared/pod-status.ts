@@ -74,7 +74,8 @@ function later(current: number | undefined, candidate: unknown): number | undefi
   return current === undefined || current < time ? time : current;
 }
 
-const lastFinished = (container: PodStatusContainerStatus): unknown => (isObject(container.lastState?.terminated) ? container.lastState.terminated.finishedAt : undefined);
+const lastFinished = (container: PodStatusContainerStatus): unknown =>
+  isObject(container.lastState?.terminated) ? container.lastState.terminated.finishedAt : undefined;
 
 function terminatedReason(terminated: NonNullable<PodStatusContainerState['terminated']>, prefix: string): string {
   const reason = text(terminated.reason);
@@ -92,8 +93,11 @@ export function podStatusColumns(pod: PodStatusInput): PodStatusColumns {
   const spec = pod.spec ?? {};
   const status = pod.status ?? {};
   const initSpecs = list(spec.initContainers);
-  const restartableInit = new Set(initSpecs.filter((container) => container.restartPolicy === 'Always').map((container) => text(container.name)));
-  const totalContainers = list(spec.containers).length + initSpecs.filter((container) => container.restartPolicy === 'Always').length;
+  const restartableInit = new Set(
+    initSpecs.filter((container) => container.restartPolicy === 'Always').map((container) => text(container.name)),
+  );
+  const totalContainers =
+    list(spec.containers).length + initSpecs.filter((container) => container.restartPolicy === 'Always').length;
   let readyContainers = 0;
   let restarts = 0;
   let restartableInitRestarts = 0;
@@ -127,7 +131,8 @@ export function podStatusColumns(pod: PodStatusInput): PodStatusColumns {
     }
     // Initialization failed, waits for a reason, or is still under way.
     if (terminated) reason = terminatedReason(terminated, 'Init:');
-    else if (waiting && text(waiting.reason) && waiting.reason !== 'PodInitializing') reason = `Init:${text(waiting.reason)}`;
+    else if (waiting && text(waiting.reason) && waiting.reason !== 'PodInitializing')
+      reason = `Init:${text(waiting.reason)}`;
     else reason = `Init:${i}/${initSpecs.length}`;
     initializing = true;
     break;
@@ -157,5 +162,11 @@ export function podStatusColumns(pod: PodStatusInput): PodStatusColumns {
   const deleting = pod.metadata?.deletionTimestamp !== undefined && pod.metadata?.deletionTimestamp !== null;
   if (deleting && status.reason === NODE_UNREACHABLE_POD_REASON) reason = 'Unknown';
   else if (deleting && phase !== 'Failed' && phase !== 'Succeeded') reason = 'Terminating';
-  return { status: reason, readyContainers, totalContainers, restarts, ...(lastRestartAt === undefined ? {} : { lastRestartAt }) };
+  return {
+    status: reason,
+    readyContainers,
+    totalContainers,
+    restarts,
+    ...(lastRestartAt === undefined ? {} : { lastRestartAt }),
+  };
 }

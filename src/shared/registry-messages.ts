@@ -187,17 +187,26 @@ export type WebviewMessage =
 
 type Check = (value: unknown) => boolean;
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const isString: Check = (value) => typeof value === 'string';
 const isNumber: Check = (value) => typeof value === 'number' && Number.isFinite(value);
 const isBoolean: Check = (value) => typeof value === 'boolean';
-const optional = (check: Check): Check => (value) => value === undefined || check(value);
-const oneOf = (...values: readonly unknown[]): Check => (value) => values.includes(value);
-const arrayOf = (check: Check): Check => (value) => {
-  if (!Array.isArray(value)) return false;
-  for (let k = 0; k < value.length; k++) if (!check(value[k])) return false;
-  return true;
-};
+const optional =
+  (check: Check): Check =>
+  (value) =>
+    value === undefined || check(value);
+const oneOf =
+  (...values: readonly unknown[]): Check =>
+  (value) =>
+    values.includes(value);
+const arrayOf =
+  (check: Check): Check =>
+  (value) => {
+    if (!Array.isArray(value)) return false;
+    for (let k = 0; k < value.length; k++) if (!check(value[k])) return false;
+    return true;
+  };
 const shape = (fields: Record<string, Check>): Check => {
   const keys = Object.keys(fields);
   const checks = Object.values(fields);
@@ -222,15 +231,29 @@ const optionalRecord: Check = optional((value) => isObject(value) && isWithinDep
 
 const isComponentId: Check = oneOf(...COMPONENT_IDS);
 const isEra: Check = oneOf('legacy', 'istiod');
-const isViewState = shape({ filter: isString, tab: oneOf('table', 'proxies', 'raw'), component: optional(isComponentId) });
-const isCommand = shape({ label: oneOf('commandCurlPod', 'commandGetRaw', 'commandIstioctl', 'commandPortForward'), command: isString });
+const isViewState = shape({
+  filter: isString,
+  tab: oneOf('table', 'proxies', 'raw'),
+  component: optional(isComponentId),
+});
+const isCommand = shape({
+  label: oneOf('commandCurlPod', 'commandGetRaw', 'commandIstioctl', 'commandPortForward'),
+  command: isString,
+});
 const isEndpoint = shape({
   ip: isString,
   port: isNumber,
   pod: optional(shape({ namespace: isString, name: isString, ready: isBoolean, gone: optional(isBoolean) })),
   extra: optionalRecord,
 });
-const isPort = shape({ key: isString, name: isString, port: optional(isNumber), protocol: optional(isString), endpoints: arrayOf(isEndpoint), extra: optionalRecord });
+const isPort = shape({
+  key: isString,
+  name: isString,
+  port: optional(isNumber),
+  protocol: optional(isString),
+  endpoints: arrayOf(isEndpoint),
+  extra: optionalRecord,
+});
 const isService = shape({
   hostname: isString,
   name: isString,
@@ -241,7 +264,14 @@ const isService = shape({
   extra: optionalRecord,
 });
 const isSnapshot = shape({ format: oneOf('legacy-registration', 'istiod-debug'), services: arrayOf(isService) });
-const isRemoved = shape({ namespace: isString, hostname: isString, portKey: isString, portName: isString, ip: isString, port: isNumber });
+const isRemoved = shape({
+  namespace: isString,
+  hostname: isString,
+  portKey: isString,
+  portName: isString,
+  ip: isString,
+  port: isNumber,
+});
 const isDiff = shape({ added: arrayOf(isString), removed: arrayOf(isRemoved) });
 const isProxyRow = shape({
   name: isString,
@@ -256,7 +286,13 @@ const isProxyRow = shape({
   state: oneOf('synced', 'not-sent', 'stale'),
 });
 const isProxySync = shape({ rows: arrayOf(isProxyRow), command: isString, error: optional(isString) });
-const isHealth = shape({ id: isComponentId, ready: isNumber, desired: isNumber, title: optional(isString), role: optional(isString) });
+const isHealth = shape({
+  id: isComponentId,
+  ready: isNumber,
+  desired: isNumber,
+  title: optional(isString),
+  role: optional(isString),
+});
 
 const extensionMessages: Record<ExtensionMessage['type'], Check> = {
   init: shape({ locale: oneOf('en', 'ko'), state: isViewState }),

@@ -53,7 +53,9 @@ export class ClusterService implements vscode.Disposable {
   private watchFiles(files: readonly string[]): void {
     for (const watcher of this.fileWatchers) watcher.dispose();
     this.fileWatchers = files.map((file) => {
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
+      const watcher = vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)),
+      );
       const onChange = (): void => {
         clearTimeout(this.settle);
         this.settle = setTimeout(() => this.reset(), FILE_CHANGE_SETTLE_MS);

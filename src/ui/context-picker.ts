@@ -18,8 +18,14 @@ interface ContextItem extends vscode.QuickPickItem {
 
 export const SELECT_CONTEXT_COMMAND = 'istioLab.selectContext';
 
-export function registerContextPicker(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, sandbox: SandboxCluster): void {
-  context.subscriptions.push(vscode.commands.registerCommand(SELECT_CONTEXT_COMMAND, () => selectContext(log, sandbox)));
+export function registerContextPicker(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  sandbox: SandboxCluster,
+): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand(SELECT_CONTEXT_COMMAND, () => selectContext(log, sandbox)),
+  );
 }
 
 /** The extension's own sandbox: picking it starts it (or attaches) and selects its context. */
@@ -27,14 +33,20 @@ function builtinSandboxItem(sandbox: SandboxCluster, isSelected: boolean): Conte
   return {
     label: vscode.l10n.t('Sandbox cluster (simulated, offline)'),
     iconPath: new vscode.ThemeIcon(isSelected ? 'check' : 'beaker'),
-    description: sandbox.isRunning() ? vscode.l10n.t('running · {0}', SANDBOX_CONTEXT_NAME) : vscode.l10n.t('starts on this machine'),
-    detail: vscode.l10n.t('Istio Lab\'s built-in cluster: a simulated Kubernetes API server, no containers run. Its state is kept between sessions.'),
+    description: sandbox.isRunning()
+      ? vscode.l10n.t('running · {0}', SANDBOX_CONTEXT_NAME)
+      : vscode.l10n.t('starts on this machine'),
+    detail: vscode.l10n.t(
+      "Istio Lab's built-in cluster: a simulated Kubernetes API server, no containers run. Its state is kept between sessions.",
+    ),
     choice: 'start-sandbox',
   };
 }
 
 function contextItem(entry: ContextEntry, kubeconfig?: string): ContextItem {
-  const description = [entry.cluster, entry.namespace ? vscode.l10n.t('namespace {0}', entry.namespace) : undefined].filter(Boolean).join(' · ');
+  const description = [entry.cluster, entry.namespace ? vscode.l10n.t('namespace {0}', entry.namespace) : undefined]
+    .filter(Boolean)
+    .join(' · ');
   return {
     label: entry.name,
     iconPath: new vscode.ThemeIcon(entry.isCurrent ? 'check' : 'server-environment'),
@@ -51,12 +63,17 @@ async function sandboxItems(log: vscode.LogOutputChannel): Promise<ContextItem[]
     const settings = connectionSettings();
     const entries = await listContexts({ kubeconfig: SANDBOX_KUBECONFIG_PATH });
     return entries.map((entry) => ({
-      ...contextItem({ ...entry, isCurrent: settings.kubeconfig === SANDBOX_KUBECONFIG_PATH && entry.isCurrent }, SANDBOX_KUBECONFIG_PATH),
+      ...contextItem(
+        { ...entry, isCurrent: settings.kubeconfig === SANDBOX_KUBECONFIG_PATH && entry.isCurrent },
+        SANDBOX_KUBECONFIG_PATH,
+      ),
       iconPath: new vscode.ThemeIcon('beaker'),
       description: vscode.l10n.t('simulated cluster (Istio Lab sandbox, npm start)'),
     }));
   } catch (error) {
-    log.warn(`the sandbox kubeconfig ${SANDBOX_KUBECONFIG_PATH} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    log.warn(
+      `the sandbox kubeconfig ${SANDBOX_KUBECONFIG_PATH} cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return [];
   }
 }
@@ -69,21 +86,31 @@ async function selectContext(log: vscode.LogOutputChannel, builtin: SandboxClust
   let own: ContextItem[] = [];
   let problem: string | undefined;
   try {
-    own = (await listContexts(ownSettings)).map((entry) => contextItem(onSandbox ? { ...entry, isCurrent: false } : entry));
+    own = (await listContexts(ownSettings)).map((entry) =>
+      contextItem(onSandbox ? { ...entry, isCurrent: false } : entry),
+    );
   } catch (error) {
-    problem = error instanceof KubeError && error.code === 'no-kubeconfig'
-      ? vscode.l10n.t('No kubeconfig found (KUBECONFIG, ~/.kube/config).')
-      : vscode.l10n.t('The kubeconfig cannot be read: {0}', error instanceof Error ? error.message : String(error));
+    problem =
+      error instanceof KubeError && error.code === 'no-kubeconfig'
+        ? vscode.l10n.t('No kubeconfig found (KUBECONFIG, ~/.kube/config).')
+        : vscode.l10n.t('The kubeconfig cannot be read: {0}', error instanceof Error ? error.message : String(error));
     log.warn(`select context: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const sandbox = (await sandboxItems(log)).filter((item) => !own.some((mine) => mine.label === item.label && mine.detail === item.detail));
+  const sandbox = (await sandboxItems(log)).filter(
+    (item) => !own.some((mine) => mine.label === item.label && mine.detail === item.detail),
+  );
   const items: (ContextItem | vscode.QuickPickItem)[] = [...own];
-  items.push({ label: vscode.l10n.t('Sandbox'), kind: vscode.QuickPickItemKind.Separator }, builtinSandboxItem(builtin, settings.kubeconfig === builtin.kubeconfig), ...sandbox);
+  items.push(
+    { label: vscode.l10n.t('Sandbox'), kind: vscode.QuickPickItemKind.Separator },
+    builtinSandboxItem(builtin, settings.kubeconfig === builtin.kubeconfig),
+    ...sandbox,
+  );
   if (own.length && settings.context) {
-    items.push(
-      { label: '', kind: vscode.QuickPickItemKind.Separator },
-      { label: vscode.l10n.t('Use the kubeconfig\'s current-context'), iconPath: new vscode.ThemeIcon('discard'), choice: { context: '', kubeconfig: onSandbox ? '' : undefined } } as ContextItem,
-    );
+    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, {
+      label: vscode.l10n.t("Use the kubeconfig's current-context"),
+      iconPath: new vscode.ThemeIcon('discard'),
+      choice: { context: '', kubeconfig: onSandbox ? '' : undefined },
+    } as ContextItem);
   }
   const picked = await vscode.window.showQuickPick(items, {
     title: vscode.l10n.t('Select Cluster Context'),
@@ -102,5 +129,7 @@ async function selectContext(log: vscode.LogOutputChannel, builtin: SandboxClust
   // Leaving the sandbox for the user's own kubeconfig clears the sandbox's file from the setting.
   const nextKubeconfig = kubeconfig ?? (onSandbox ? '' : settings.kubeconfig);
   await updateConnectionSettings({ kubeconfig: nextKubeconfig, context });
-  log.info(`cluster context set to ${context || '(current-context)'}${context === SANDBOX_CONTEXT_NAME ? ' (sandbox)' : ''}`);
+  log.info(
+    `cluster context set to ${context || '(current-context)'}${context === SANDBOX_CONTEXT_NAME ? ' (sandbox)' : ''}`,
+  );
 }

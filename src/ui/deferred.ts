@@ -36,7 +36,11 @@ export class DeferredTreeDataProvider<T> implements vscode.TreeDataProvider<T>, 
     return this.target?.getParent?.(element);
   }
 
-  resolveTreeItem(item: vscode.TreeItem, element: T, token: vscode.CancellationToken): vscode.ProviderResult<vscode.TreeItem> {
+  resolveTreeItem(
+    item: vscode.TreeItem,
+    element: T,
+    token: vscode.CancellationToken,
+  ): vscode.ProviderResult<vscode.TreeItem> {
     return this.target?.resolveTreeItem ? this.target.resolveTreeItem(item, element, token) : item;
   }
 

@@ -26,7 +26,8 @@ export class DescribeDocumentProvider implements vscode.TextDocumentContentProvi
   async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
     const [, namespace, name] = uri.path.split('/');
     const connection = this.connection();
-    if (!connection) return vscode.l10n.t('Not connected to a cluster: pick a context first (Istio Lab: Select Cluster Context…).');
+    if (!connection)
+      return vscode.l10n.t('Not connected to a cluster: pick a context first (Istio Lab: Select Cluster Context…).');
     try {
       const pod = await readPod(connection, namespace, name);
       if (token.isCancellationRequested) return '';

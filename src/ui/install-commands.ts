@@ -30,18 +30,30 @@ import { outside } from './outside-text';
 import { istioNamespace, istioVersion } from './settings';
 import { quoteCommandLine, shellKind } from './shell-quote';
 
-export function registerInstallCommands(context: vscode.ExtensionContext, cluster: ClusterService, podStores: SharedPodStores, log: vscode.LogOutputChannel, lab: LabServices): void {
+export function registerInstallCommands(
+  context: vscode.ExtensionContext,
+  cluster: ClusterService,
+  podStores: SharedPodStores,
+  log: vscode.LogOutputChannel,
+  lab: LabServices,
+): void {
   const { progress } = lab;
   const reports = new ReportDocuments();
   context.subscriptions.push(reports, reports.register());
   const flow = createInstallFlow({ context, podStores, log, reports, lab });
 
-  const requireRelease = async (args: InstallArguments | undefined, need: 'manifest' | 'istioctl'): Promise<ResolvedRelease | undefined> => {
+  const requireRelease = async (
+    args: InstallArguments | undefined,
+    need: 'manifest' | 'istioctl',
+  ): Promise<ResolvedRelease | undefined> => {
     const release = await resolveRelease(context, args);
     if ((need === 'manifest' && release.manifestPath) || (need === 'istioctl' && release.istioctl)) return release;
     const download = vscode.l10n.t('Download Istio Release…');
     const choice = await vscode.window.showErrorMessage(
-      vscode.l10n.t('Istio {0} is not downloaded yet, so there is nothing to install from. Download it first (or change istioLab.istioVersion).', outside(release.plan.version)),
+      vscode.l10n.t(
+        'Istio {0} is not downloaded yet, so there is nothing to install from. Download it first (or change istioLab.istioVersion).',
+        outside(release.plan.version),
+      ),
       download,
     );
     if (choice === download) await vscode.commands.executeCommand('istioLab.downloadRelease', release.plan.version);
@@ -49,7 +61,8 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
   };
 
   /** A command's unexpected failure (an unreadable manifest, a bad istioLab.istioVersion…) as a message, not a stack. */
-  const guarded = <A extends unknown[], R>(name: string, run: (...args: A) => Promise<R>) =>
+  const guarded =
+    <A extends unknown[], R>(name: string, run: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R | undefined> => {
       try {
         return await run(...args);
@@ -65,82 +78,137 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
       return await cluster.current();
     } catch (error) {
       log.error('no cluster connection', error);
-      void vscode.window.showErrorMessage(vscode.l10n.t('Cannot open the cluster connection: {0} Check istioLab.kubeconfig and istioLab.context, or select a context.', outside(message(error))));
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t(
+          'Cannot open the cluster connection: {0} Check istioLab.kubeconfig and istioLab.context, or select a context.',
+          outside(message(error)),
+        ),
+      );
       await progress.mark('cluster', 'failed');
       return undefined;
     }
   };
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('istioLab.checkCluster', guarded(vscode.l10n.t('Check Cluster'), async (args?: InstallArguments): Promise<CheckResult[] | undefined> => {
-      const connection = await connect();
-      if (!connection) return undefined;
-      const release = await resolveRelease(context, args);
-      const results = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the cluster {0}', outside(connection.contextName)), cancellable: true },
-        async (_progress, token) => {
-          const signal = abortSignal(token);
-          const { probeCluster } = await import('../istio/precheck/precheck-probes');
-          const facts = await probeCluster(connection.kubeConfig, requiredPermissions(istioNamespace()), istioNamespace(), signal);
-          return evaluatePrecheck(facts, await releaseFacts(release));
-        },
-      );
-      const passed = precheckPassed(results);
-      log.info(`pre-check of ${connection.contextName} for Istio ${release.plan.version}: ${results.map((r) => `${r.id}=${r.status}`).join(' ')}`);
-      await progress.mark('cluster', results[0].status === 'pass' ? 'done' : 'failed', { detail: connection.contextName });
-      await progress.mark('verify', passed ? (results.some((r) => r.status === 'warn') ? 'warning' : 'done') : 'failed', { detail: release.plan.version });
-      await reports.show(vscode.l10n.t('Pre-check'), precheckMarkdown(results, connection, release));
-      const runIstioctl = release.plan.precheckArgs && release.istioctl ? vscode.l10n.t('Run istioctl {0} in a Terminal', release.plan.precheckArgs.join(' ')) : undefined;
-      const summary = verdictText(precheckVerdict(results), release.plan.version);
-      const buttons = runIstioctl ? [runIstioctl] : [];
-      void (passed ? vscode.window.showInformationMessage(outside(summary), ...buttons) : vscode.window.showWarningMessage(outside(summary), ...buttons)).then((choice) => {
-        if (choice === runIstioctl && release.istioctl && release.plan.precheckArgs) void checkInTerminal(release, release.plan.precheckArgs, connection);
-      });
-      return results;
-    })),
-
-    vscode.commands.registerCommand('istioLab.installIstio', guarded(vscode.l10n.t('Install Istio'), async (args?: InstallArguments) => {
-      const version = args?.version ?? istioVersion();
-      const method = planInstall(version).install;
-      const release = await requireRelease(args, method.kind === 'manifest' ? 'manifest' : 'istioctl');
-      if (!release) return undefined;
-      const connection = await connect();
-      if (!connection) return undefined;
-      if (method.kind === 'istioctl') return (await confirmIstioctlInstall(release, method, connection, args ?? {})) ? flow.runIstioctl(release, method, connection, 'install') : undefined;
-      return flow.installFromManifest(release, connection, args ?? {});
-    })),
-
-    vscode.commands.registerCommand('istioLab.uninstallIstio', guarded(vscode.l10n.t('Uninstall Istio'), async (args?: InstallArguments) => {
-      const method = planInstall(args?.version ?? istioVersion()).uninstall;
-      const release = await requireRelease(args, method.kind === 'manifest' ? 'manifest' : 'istioctl');
-      if (!release) return undefined;
-      const connection = await connect();
-      if (!connection) return undefined;
-      if (!args?.yes) {
-        const uninstall = vscode.l10n.t('Uninstall');
-        const choice = await vscode.window.showWarningMessage(
-          vscode.l10n.t('Uninstall Istio {0} from {1}? Its namespace and everything in it are deleted.', outside(release.plan.version), outside(connection.contextName)),
-          { modal: true, detail: commandLine(method) },
-          uninstall,
+    vscode.commands.registerCommand(
+      'istioLab.checkCluster',
+      guarded(vscode.l10n.t('Check Cluster'), async (args?: InstallArguments): Promise<CheckResult[] | undefined> => {
+        const connection = await connect();
+        if (!connection) return undefined;
+        const release = await resolveRelease(context, args);
+        const results = await vscode.window.withProgress(
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: vscode.l10n.t('Checking the cluster {0}', outside(connection.contextName)),
+            cancellable: true,
+          },
+          async (_progress, token) => {
+            const signal = abortSignal(token);
+            const { probeCluster } = await import('../istio/precheck/precheck-probes');
+            const facts = await probeCluster(
+              connection.kubeConfig,
+              requiredPermissions(istioNamespace()),
+              istioNamespace(),
+              signal,
+            );
+            return evaluatePrecheck(facts, await releaseFacts(release));
+          },
         );
-        if (choice !== uninstall) return undefined;
-      }
-      if (method.kind !== 'manifest' && !(await confirmIstioctl(context, release.downloaded, release.istioctl!, release.plan.version, log))) return undefined;
-      if (method.kind === 'istioctl') return flow.runIstioctl(release, method, connection, 'uninstall');
-      let objects: ManifestObject[];
-      if (method.kind === 'manifest') {
-        objects = parseManifest(await fs.promises.readFile(release.manifestPath!, 'utf8'), path.basename(release.manifestPath!));
-      } else {
-        const rendered = await captureIstioctl(release.istioctl!, method.args, connection);
-        objects = parseManifest(rendered, 'istioctl manifest generate');
-      }
-      return flow.uninstallObjects(release, objects, connection);
-    })),
+        const passed = precheckPassed(results);
+        log.info(
+          `pre-check of ${connection.contextName} for Istio ${release.plan.version}: ${results.map((r) => `${r.id}=${r.status}`).join(' ')}`,
+        );
+        await progress.mark('cluster', results[0].status === 'pass' ? 'done' : 'failed', {
+          detail: connection.contextName,
+        });
+        await progress.mark(
+          'verify',
+          passed ? (results.some((r) => r.status === 'warn') ? 'warning' : 'done') : 'failed',
+          { detail: release.plan.version },
+        );
+        await reports.show(vscode.l10n.t('Pre-check'), precheckMarkdown(results, connection, release));
+        const runIstioctl =
+          release.plan.precheckArgs && release.istioctl
+            ? vscode.l10n.t('Run istioctl {0} in a Terminal', release.plan.precheckArgs.join(' '))
+            : undefined;
+        const summary = verdictText(precheckVerdict(results), release.plan.version);
+        const buttons = runIstioctl ? [runIstioctl] : [];
+        void (
+          passed
+            ? vscode.window.showInformationMessage(outside(summary), ...buttons)
+            : vscode.window.showWarningMessage(outside(summary), ...buttons)
+        ).then((choice) => {
+          if (choice === runIstioctl && release.istioctl && release.plan.precheckArgs)
+            void checkInTerminal(release, release.plan.precheckArgs, connection);
+        });
+        return results;
+      }),
+    ),
+
+    vscode.commands.registerCommand(
+      'istioLab.installIstio',
+      guarded(vscode.l10n.t('Install Istio'), async (args?: InstallArguments) => {
+        const version = args?.version ?? istioVersion();
+        const method = planInstall(version).install;
+        const release = await requireRelease(args, method.kind === 'manifest' ? 'manifest' : 'istioctl');
+        if (!release) return undefined;
+        const connection = await connect();
+        if (!connection) return undefined;
+        if (method.kind === 'istioctl')
+          return (await confirmIstioctlInstall(release, method, connection, args ?? {}))
+            ? flow.runIstioctl(release, method, connection, 'install')
+            : undefined;
+        return flow.installFromManifest(release, connection, args ?? {});
+      }),
+    ),
+
+    vscode.commands.registerCommand(
+      'istioLab.uninstallIstio',
+      guarded(vscode.l10n.t('Uninstall Istio'), async (args?: InstallArguments) => {
+        const method = planInstall(args?.version ?? istioVersion()).uninstall;
+        const release = await requireRelease(args, method.kind === 'manifest' ? 'manifest' : 'istioctl');
+        if (!release) return undefined;
+        const connection = await connect();
+        if (!connection) return undefined;
+        if (!args?.yes) {
+          const uninstall = vscode.l10n.t('Uninstall');
+          const choice = await vscode.window.showWarningMessage(
+            vscode.l10n.t(
+              'Uninstall Istio {0} from {1}? Its namespace and everything in it are deleted.',
+              outside(release.plan.version),
+              outside(connection.contextName),
+            ),
+            { modal: true, detail: commandLine(method) },
+            uninstall,
+          );
+          if (choice !== uninstall) return undefined;
+        }
+        if (
+          method.kind !== 'manifest' &&
+          !(await confirmIstioctl(context, release.downloaded, release.istioctl!, release.plan.version, log))
+        )
+          return undefined;
+        if (method.kind === 'istioctl') return flow.runIstioctl(release, method, connection, 'uninstall');
+        let objects: ManifestObject[];
+        if (method.kind === 'manifest') {
+          objects = parseManifest(
+            await fs.promises.readFile(release.manifestPath!, 'utf8'),
+            path.basename(release.manifestPath!),
+          );
+        } else {
+          const rendered = await captureIstioctl(release.istioctl!, method.args, connection);
+          objects = parseManifest(rendered, 'istioctl manifest generate');
+        }
+        return flow.uninstallObjects(release, objects, connection);
+      }),
+    ),
 
     vscode.commands.registerCommand('istioLab.showInstallTimeline', async () => {
       const data = context.workspaceState.get<InstallTimelineData>(TIMELINE_KEY);
       if (!data) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('No install has been recorded in this workspace yet. Run Istio Lab: Install Istio first.'));
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('No install has been recorded in this workspace yet. Run Istio Lab: Install Istio first.'),
+        );
         return undefined;
       }
       return reports.show(vscode.l10n.t('Install timeline'), timelineMarkdown(data));
@@ -148,12 +216,22 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
   );
 
   /** The manifest path's confirmation, for the istioctl path; before it, the warning when the istioctl is not verified. */
-  async function confirmIstioctlInstall(release: ResolvedRelease, method: InstallMethod & { kind: 'istioctl' }, connection: ClusterConnection, args: InstallArguments): Promise<boolean> {
-    if (!(await confirmIstioctl(context, release.downloaded, release.istioctl!, release.plan.version, log))) return false;
+  async function confirmIstioctlInstall(
+    release: ResolvedRelease,
+    method: InstallMethod & { kind: 'istioctl' },
+    connection: ClusterConnection,
+    args: InstallArguments,
+  ): Promise<boolean> {
+    if (!(await confirmIstioctl(context, release.downloaded, release.istioctl!, release.plan.version, log)))
+      return false;
     if (args.yes) return true;
     const install = vscode.l10n.t('Install');
     const choice = await vscode.window.showInformationMessage(
-      vscode.l10n.t('Install Istio {0} into {1}? The release\'s istioctl installs the demo profile.', outside(release.plan.version), outside(connection.contextName)),
+      vscode.l10n.t(
+        "Install Istio {0} into {1}? The release's istioctl installs the demo profile.",
+        outside(release.plan.version),
+        outside(connection.contextName),
+      ),
       { modal: true, detail: commandLine(method) },
       install,
     );
@@ -161,9 +239,14 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
   }
 
   /** The release's own check in a terminal, once its istioctl may run (asked first when it is not verified). */
-  async function checkInTerminal(release: ResolvedRelease, args: readonly string[], connection: ClusterConnection): Promise<void> {
+  async function checkInTerminal(
+    release: ResolvedRelease,
+    args: readonly string[],
+    connection: ClusterConnection,
+  ): Promise<void> {
     try {
-      if (await confirmIstioctl(context, release.downloaded, release.istioctl!, release.plan.version, log)) await runInTerminal(release.istioctl!, args, connection, terminalLinkDirectory(context));
+      if (await confirmIstioctl(context, release.downloaded, release.istioctl!, release.plan.version, log))
+        await runInTerminal(release.istioctl!, args, connection, terminalLinkDirectory(context));
     } catch (error) {
       log.error('could not open the istioctl terminal', error);
     }
@@ -173,7 +256,12 @@ export function registerInstallCommands(context: vscode.ExtensionContext, cluste
 }
 
 /** `istioctl` in the terminal is the given one, alone in the lab's link folder (src/lab/terminal-path.ts), not the release's whole bin/. */
-async function runInTerminal(istioctl: string, args: readonly string[], connection: ClusterConnection, linkDirectory: string): Promise<void> {
+async function runInTerminal(
+  istioctl: string,
+  args: readonly string[],
+  connection: ClusterConnection,
+  linkDirectory: string,
+): Promise<void> {
   let line: string;
   try {
     // Quoted for the new terminal's shell (the default one): the context name is an argument, never code.
@@ -186,7 +274,12 @@ async function runInTerminal(istioctl: string, args: readonly string[], connecti
   const terminal = vscode.window.createTerminal({
     name: 'Istio Lab: istioctl',
     iconPath: new vscode.ThemeIcon('beaker'),
-    env: { PATH: exposed.mode === 'prepend' ? `${exposed.directory}${path.delimiter}${process.env.PATH ?? ''}` : `${process.env.PATH ?? ''}${path.delimiter}${exposed.directory}` },
+    env: {
+      PATH:
+        exposed.mode === 'prepend'
+          ? `${exposed.directory}${path.delimiter}${process.env.PATH ?? ''}`
+          : `${process.env.PATH ?? ''}${path.delimiter}${exposed.directory}`,
+    },
   });
   terminal.show();
   terminal.sendText(line, true);

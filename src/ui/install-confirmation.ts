@@ -11,7 +11,10 @@ export type InstallAnswer = 'install' | 'preview' | undefined;
  * found (undefined before the first); `preview` runs one and returns that line. A preview that
  * fails throws, and the command reports it like any other failure.
  */
-export async function confirmInstall(ask: (lastPreview: string | undefined) => Promise<InstallAnswer>, preview: () => Promise<string>): Promise<boolean> {
+export async function confirmInstall(
+  ask: (lastPreview: string | undefined) => Promise<InstallAnswer>,
+  preview: () => Promise<string>,
+): Promise<boolean> {
   let lastPreview: string | undefined;
   for (;;) {
     const answer = await ask(lastPreview);

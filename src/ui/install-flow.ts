@@ -47,16 +47,33 @@ export interface InstallFlowParts {
 }
 
 export interface InstallFlow {
-  installFromManifest(release: ResolvedRelease, connection: ClusterConnection, args: InstallArguments): Promise<ApplyReport | undefined>;
-  uninstallObjects(release: ResolvedRelease, objects: ManifestObject[], connection: ClusterConnection): Promise<DeleteReport>;
-  runIstioctl(release: ResolvedRelease, method: InstallMethod & { kind: 'istioctl' }, connection: ClusterConnection, what: 'install' | 'uninstall'): Promise<number | undefined>;
+  installFromManifest(
+    release: ResolvedRelease,
+    connection: ClusterConnection,
+    args: InstallArguments,
+  ): Promise<ApplyReport | undefined>;
+  uninstallObjects(
+    release: ResolvedRelease,
+    objects: ManifestObject[],
+    connection: ClusterConnection,
+  ): Promise<DeleteReport>;
+  runIstioctl(
+    release: ResolvedRelease,
+    method: InstallMethod & { kind: 'istioctl' },
+    connection: ClusterConnection,
+    what: 'install' | 'uninstall',
+  ): Promise<number | undefined>;
 }
 
 export function createInstallFlow({ context, podStores, log, reports, lab }: InstallFlowParts): InstallFlow {
   const { progress, revealPod } = lab;
   return { installFromManifest, uninstallObjects, runIstioctl };
 
-  async function installFromManifest(release: ResolvedRelease, connection: ClusterConnection, args: InstallArguments): Promise<ApplyReport | undefined> {
+  async function installFromManifest(
+    release: ResolvedRelease,
+    connection: ClusterConnection,
+    args: InstallArguments,
+  ): Promise<ApplyReport | undefined> {
     const file = release.manifestPath!;
     const source = path.basename(file);
     const objects = parseManifest(await fs.promises.readFile(file, 'utf8'), source);
@@ -66,7 +83,10 @@ export function createInstallFlow({ context, podStores, log, reports, lab }: Ins
     try {
       const preview = async (): Promise<ApplyReport> => {
         const report = await previewInstall(client, objects, release.plan.version, applyManifest);
-        await reports.show(vscode.l10n.t('Install preview'), previewMarkdown(report, objects, connection.contextName, release.plan.version, release.plan.install));
+        await reports.show(
+          vscode.l10n.t('Install preview'),
+          previewMarkdown(report, objects, connection.contextName, release.plan.version, release.plan.install),
+        );
         return report;
       };
       if (args.dryRun) return preview();
@@ -80,8 +100,17 @@ export function createInstallFlow({ context, podStores, log, reports, lab }: Ins
         const confirmed = await confirmInstall(
           async (lastPreview) => {
             const choice = await vscode.window.showInformationMessage(
-              vscode.l10n.t('Install Istio {0} into {1}? {2} objects from {3}.', outside(release.plan.version), outside(connection.contextName), objects.length, outside(source)),
-              { modal: true, detail: [interrupted, lastPreview, commandLine(release.plan.install)].filter(Boolean).join('\n\n') },
+              vscode.l10n.t(
+                'Install Istio {0} into {1}? {2} objects from {3}.',
+                outside(release.plan.version),
+                outside(connection.contextName),
+                objects.length,
+                outside(source),
+              ),
+              {
+                modal: true,
+                detail: [interrupted, lastPreview, commandLine(release.plan.install)].filter(Boolean).join('\n\n'),
+              },
               install,
               previewButton,
             );
@@ -94,9 +123,16 @@ export function createInstallFlow({ context, podStores, log, reports, lab }: Ins
       const timeline = new InstallTimeline(release.plan.version, connection.contextName, Date.now());
       const output = createOutput(log, vscode.l10n.t('Install Istio {0}', release.plan.version));
       output.appendLine(`$ ${commandLine(release.plan.install)}   # ${connection.contextName}`);
-      const expected = { deployments: objects.filter((o) => o.kind === 'Deployment').length, jobs: objects.filter((o) => o.kind === 'Job').length };
+      const expected = {
+        deployments: objects.filter((o) => o.kind === 'Deployment').length,
+        jobs: objects.filter((o) => o.kind === 'Job').length,
+      };
       const outcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Installing Istio {0}', outside(release.plan.version)), cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: vscode.l10n.t('Installing Istio {0}', outside(release.plan.version)),
+          cancellable: true,
+        },
         async (progress, token) => {
           const signal = abortSignal(token);
           let revealed = false;
@@ -108,7 +144,9 @@ export function createInstallFlow({ context, podStores, log, reports, lab }: Ins
               if (revealed) continue;
               revealed = true;
               // The pod tree reveals istio-system as its first pod appears.
-              revealPod(namespace, pod.name).catch((error: unknown) => log.warn(`could not show ${pod.name} in the Istio Pods view: ${message(error)}`));
+              revealPod(namespace, pod.name).catch((error: unknown) =>
+                log.warn(`could not show ${pod.name} in the Istio Pods view: ${message(error)}`),
+              );
             }
           };
           // The connection's shared pod watch (the tree's, when it is open). It retries failures by
@@ -117,7 +155,10 @@ export function createInstallFlow({ context, podStores, log, reports, lab }: Ins
           observe(watch.pods());
           watch.onChange((change) => observe([...change.added, ...change.updated]));
           watch.onState((state) => {
-            if (state.kind === 'reconnecting' || state.kind === 'failed') log.warn(`watching the pods of ${namespace} failed${state.kind === 'reconnecting' ? ', retrying' : ', so no timeline is recorded'}: ${message(state.error)}`);
+            if (state.kind === 'reconnecting' || state.kind === 'failed')
+              log.warn(
+                `watching the pods of ${namespace} failed${state.kind === 'reconnecting' ? ', retrying' : ', so no timeline is recorded'}: ${message(state.error)}`,
+              );
           });
           try {
             let done = 0;
@@ -126,13 +167,21 @@ export function createInstallFlow({ context, podStores, log, reports, lab }: Ins
               onResult: (result) => {
                 output.appendLine(applyLine(result, source));
                 if (result.outcome === 'created') timeline.objectCreated(result.name, result.at);
-                progress.report({ increment: 100 / objects.length / 2, message: vscode.l10n.t('{0} of {1} objects', ++done, objects.length) });
+                progress.report({
+                  increment: 100 / objects.length / 2,
+                  message: vscode.l10n.t('{0} of {1} objects', ++done, objects.length),
+                });
               },
             });
             const failed = report.results.some((result) => result.outcome === 'failed');
             if (report.cancelled || args.noWait || failed) return { report, wait: undefined };
             progress.report({ message: vscode.l10n.t('Waiting for the control plane to be ready…') });
-            const wait = await waitForPods(watch, (pods) => controlPlaneReady(pods.map(installPod), expected), CONTROL_PLANE_TIMEOUT_MS, { select: inNamespace, signal });
+            const wait = await waitForPods(
+              watch,
+              (pods) => controlPlaneReady(pods.map(installPod), expected),
+              CONTROL_PLANE_TIMEOUT_MS,
+              { select: inNamespace, signal },
+            );
             return { report, wait };
           } finally {
             watch.dispose();
@@ -148,16 +197,34 @@ export function createInstallFlow({ context, podStores, log, reports, lab }: Ins
     }
   }
 
-  function summarize(report: ApplyReport, wait: WaitOutcome | undefined, expected: { deployments: number; jobs: number }, release: ResolvedRelease, output: Output): void {
+  function summarize(
+    report: ApplyReport,
+    wait: WaitOutcome | undefined,
+    expected: { deployments: number; jobs: number },
+    release: ResolvedRelease,
+    output: Output,
+  ): void {
     const ready = wait?.ready === true;
     const counts = countOutcomes(report.results);
     const failed = report.results.filter((result) => result.outcome === 'failed');
-    const line = vscode.l10n.t('{0} created, {1} unchanged, {2} failed', counts.created ?? 0, counts.unchanged ?? 0, counts.failed ?? 0);
-    output.appendLine(`# ${line}${report.cancelled ? ` (${vscode.l10n.t('cancelled: {0} objects not created', counts.cancelled ?? 0)})` : ''}`);
-    void progress.mark('install', failed.length || report.cancelled ? 'failed' : 'done', { detail: release.plan.version });
+    const line = vscode.l10n.t(
+      '{0} created, {1} unchanged, {2} failed',
+      counts.created ?? 0,
+      counts.unchanged ?? 0,
+      counts.failed ?? 0,
+    );
+    output.appendLine(
+      `# ${line}${report.cancelled ? ` (${vscode.l10n.t('cancelled: {0} objects not created', counts.cancelled ?? 0)})` : ''}`,
+    );
+    void progress.mark('install', failed.length || report.cancelled ? 'failed' : 'done', {
+      detail: release.plan.version,
+    });
     if (wait) {
       const watch = checkControlPlane(wait.pods.map(installPod));
-      void progress.mark('watch', ready ? 'done' : watch.status, { detail: release.plan.version, hint: ready ? undefined : watch.hint });
+      void progress.mark('watch', ready ? 'done' : watch.status, {
+        detail: release.plan.version,
+        hint: ready ? undefined : watch.hint,
+      });
     }
     const timelineButton = vscode.l10n.t('Show Install Timeline');
     const outputButton = vscode.l10n.t('Show Output');
@@ -167,27 +234,86 @@ export function createInstallFlow({ context, podStores, log, reports, lab }: Ins
       if (choice === outputButton) output.show();
     };
     if (report.cancelled) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Install cancelled: {0}. Running Install Istio again finishes it; what exists stays unchanged.', outside(line)), ...buttons).then(act);
+      void vscode.window
+        .showWarningMessage(
+          vscode.l10n.t(
+            'Install cancelled: {0}. Running Install Istio again finishes it; what exists stays unchanged.',
+            outside(line),
+          ),
+          ...buttons,
+        )
+        .then(act);
     } else if (failed.length) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Istio {0} is only partly installed: {1}. First failure: {2}', outside(release.plan.version), outside(line), outside(failureText(failed[0]))), ...buttons).then(act);
+      void vscode.window
+        .showErrorMessage(
+          vscode.l10n.t(
+            'Istio {0} is only partly installed: {1}. First failure: {2}',
+            outside(release.plan.version),
+            outside(line),
+            outside(failureText(failed[0])),
+          ),
+          ...buttons,
+        )
+        .then(act);
     } else if (ready) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Istio {0} is installed and its control plane is ready ({1}).', outside(release.plan.version), outside(line)), ...buttons).then(act);
+      void vscode.window
+        .showInformationMessage(
+          vscode.l10n.t(
+            'Istio {0} is installed and its control plane is ready ({1}).',
+            outside(release.plan.version),
+            outside(line),
+          ),
+          ...buttons,
+        )
+        .then(act);
     } else if (wait && !wait.ready && wait.end !== 'cancelled') {
       const seen = wait.pods.length;
       const readyPods = wait.pods.filter((pod) => controlPlaneReady([installPod(pod)])).length;
-      const waitedFor = vscode.l10n.t('{0} Deployments and {1} Jobs in {2} to be ready', expected.deployments, expected.jobs, istioNamespace());
+      const waitedFor = vscode.l10n.t(
+        '{0} Deployments and {1} Jobs in {2} to be ready',
+        expected.deployments,
+        expected.jobs,
+        istioNamespace(),
+      );
       const text =
         wait.end === 'timeout'
-          ? vscode.l10n.t('Istio {0}: every object is in place ({1}), but after {2} s of waiting for {3} the control plane is not ready yet ({4} of {5} pods ready). Watch them in the Istio pods view.', release.plan.version, line, CONTROL_PLANE_TIMEOUT_MS / 1000, waitedFor, readyPods, seen)
-          : vscode.l10n.t('Istio {0}: every object is in place ({1}), but the pods of {2} cannot be watched ({3}), so readiness is not known. Watch them in the Istio pods view.', release.plan.version, line, istioNamespace(), wait.lastError ? kubeErrorMessage(wait.lastError) : '');
+          ? vscode.l10n.t(
+              'Istio {0}: every object is in place ({1}), but after {2} s of waiting for {3} the control plane is not ready yet ({4} of {5} pods ready). Watch them in the Istio pods view.',
+              release.plan.version,
+              line,
+              CONTROL_PLANE_TIMEOUT_MS / 1000,
+              waitedFor,
+              readyPods,
+              seen,
+            )
+          : vscode.l10n.t(
+              'Istio {0}: every object is in place ({1}), but the pods of {2} cannot be watched ({3}), so readiness is not known. Watch them in the Istio pods view.',
+              release.plan.version,
+              line,
+              istioNamespace(),
+              wait.lastError ? kubeErrorMessage(wait.lastError) : '',
+            );
       output.appendLine(`# ${text}`);
       void vscode.window.showWarningMessage(outside(text), ...buttons).then(act);
     } else {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Istio {0} is installed ({1}); its pods are still starting. Watch them in the Istio pods view.', outside(release.plan.version), outside(line)), ...buttons).then(act);
+      void vscode.window
+        .showInformationMessage(
+          vscode.l10n.t(
+            'Istio {0} is installed ({1}); its pods are still starting. Watch them in the Istio pods view.',
+            outside(release.plan.version),
+            outside(line),
+          ),
+          ...buttons,
+        )
+        .then(act);
     }
   }
 
-  async function uninstallObjects(release: ResolvedRelease, objects: ManifestObject[], connection: ClusterConnection): Promise<DeleteReport> {
+  async function uninstallObjects(
+    release: ResolvedRelease,
+    objects: ManifestObject[],
+    connection: ClusterConnection,
+  ): Promise<DeleteReport> {
     const { createObjectClient } = await import('../kube/apply/object-client');
     const { deleteManifest } = await import('../kube/apply/apply-engine');
     const client = await createObjectClient(connection.kubeConfig);
@@ -195,30 +321,53 @@ export function createInstallFlow({ context, podStores, log, reports, lab }: Ins
     output.appendLine(`$ ${commandLine(release.plan.uninstall)}   # ${connection.contextName}`);
     try {
       const report = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Uninstalling Istio {0}', outside(release.plan.version)), cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: vscode.l10n.t('Uninstalling Istio {0}', outside(release.plan.version)),
+          cancellable: true,
+        },
         (progress, token) => {
           let done = 0;
           return deleteManifest(client, objects, {
             signal: abortSignal(token),
             onResult: (result) => {
               output.appendLine(deleteLine(result, 'istio-demo.yaml'));
-              progress.report({ increment: 100 / objects.length, message: vscode.l10n.t('{0} of {1} objects', ++done, objects.length) });
+              progress.report({
+                increment: 100 / objects.length,
+                message: vscode.l10n.t('{0} of {1} objects', ++done, objects.length),
+              });
             },
-            onWaitingForNamespace: (name) => progress.report({ message: vscode.l10n.t('Waiting for the namespace {0} to be deleted…', outside(name)) }),
+            onWaitingForNamespace: (name) =>
+              progress.report({
+                message: vscode.l10n.t('Waiting for the namespace {0} to be deleted…', outside(name)),
+              }),
           });
         },
       );
       const counts = countOutcomes(report.results);
       const failed = report.results.filter((result) => result.outcome === 'failed');
-      const line = vscode.l10n.t('{0} deleted, {1} already gone, {2} failed', counts.deleted ?? 0, counts.absent ?? 0, counts.failed ?? 0);
+      const line = vscode.l10n.t(
+        '{0} deleted, {1} already gone, {2} failed',
+        counts.deleted ?? 0,
+        counts.absent ?? 0,
+        counts.failed ?? 0,
+      );
       output.appendLine(`# ${line}`);
       if (failed.length || report.cancelled || report.namespacesLeft.length) {
-        void vscode.window.showWarningMessage(vscode.l10n.t('Istio {0} is not completely uninstalled: {1}. Run Uninstall Istio again to finish.', outside(release.plan.version), outside(line)));
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t(
+            'Istio {0} is not completely uninstalled: {1}. Run Uninstall Istio again to finish.',
+            outside(release.plan.version),
+            outside(line),
+          ),
+        );
       } else {
         await progress.mark('install', 'todo');
         await progress.mark('watch', 'todo');
         await progress.mark('verify', 'todo');
-        void vscode.window.showInformationMessage(vscode.l10n.t('Istio {0} is uninstalled: {1}.', outside(release.plan.version), outside(line)));
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('Istio {0} is uninstalled: {1}.', outside(release.plan.version), outside(line)),
+        );
       }
       return report;
     } finally {
@@ -226,19 +375,49 @@ export function createInstallFlow({ context, podStores, log, reports, lab }: Ins
     }
   }
 
-  async function runIstioctl(release: ResolvedRelease, method: InstallMethod & { kind: 'istioctl' }, connection: ClusterConnection, what: 'install' | 'uninstall'): Promise<number | undefined> {
-    const output = createOutput(log, what === 'install' ? vscode.l10n.t('Install Istio {0}', release.plan.version) : vscode.l10n.t('Uninstall Istio {0}', release.plan.version));
+  async function runIstioctl(
+    release: ResolvedRelease,
+    method: InstallMethod & { kind: 'istioctl' },
+    connection: ClusterConnection,
+    what: 'install' | 'uninstall',
+  ): Promise<number | undefined> {
+    const output = createOutput(
+      log,
+      what === 'install'
+        ? vscode.l10n.t('Install Istio {0}', release.plan.version)
+        : vscode.l10n.t('Uninstall Istio {0}', release.plan.version),
+    );
     output.appendLine(`$ ${commandLine(method)}   # ${connection.contextName}`);
-    const title = what === 'install' ? vscode.l10n.t('Installing Istio {0}', release.plan.version) : vscode.l10n.t('Uninstalling Istio {0}', release.plan.version);
-    const code = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: outside(title), cancellable: true }, (_progress, token) =>
-      runIstioctlProcess(release.istioctl!, method.args, connection, (text) => output.append(text), abortSignal(token)),
+    const title =
+      what === 'install'
+        ? vscode.l10n.t('Installing Istio {0}', release.plan.version)
+        : vscode.l10n.t('Uninstalling Istio {0}', release.plan.version);
+    const code = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: outside(title), cancellable: true },
+      (_progress, token) =>
+        runIstioctlProcess(
+          release.istioctl!,
+          method.args,
+          connection,
+          (text) => output.append(text),
+          abortSignal(token),
+        ),
     );
     output.appendLine(`# exit ${code}`);
     if (code === 0) {
       await progress.mark('install', what === 'install' ? 'done' : 'todo', { detail: release.plan.version });
-      void vscode.window.showInformationMessage(what === 'install' ? vscode.l10n.t('Istio {0} is installed.', outside(release.plan.version)) : vscode.l10n.t('Istio {0} is uninstalled.', outside(release.plan.version)));
+      void vscode.window.showInformationMessage(
+        what === 'install'
+          ? vscode.l10n.t('Istio {0} is installed.', outside(release.plan.version))
+          : vscode.l10n.t('Istio {0} is uninstalled.', outside(release.plan.version)),
+      );
     } else {
-      void vscode.window.showErrorMessage(vscode.l10n.t('istioctl exited with code {0}. Its output is in the Istio Lab output channel.', outside(code)), vscode.l10n.t('Show Output')).then((choice) => choice && output.show());
+      void vscode.window
+        .showErrorMessage(
+          vscode.l10n.t('istioctl exited with code {0}. Its output is in the Istio Lab output channel.', outside(code)),
+          vscode.l10n.t('Show Output'),
+        )
+        .then((choice) => choice && output.show());
     }
     return code;
   }

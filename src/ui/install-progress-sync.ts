@@ -13,7 +13,12 @@ import type { LabProgressService } from './lab-progress-service';
 import { releasePresence } from './release-presence';
 import { affectsSettings, istioNamespace } from './settings';
 
-export function registerProgressSync(context: vscode.ExtensionContext, cluster: ClusterService, progress: LabProgressService, log: vscode.LogOutputChannel): void {
+export function registerProgressSync(
+  context: vscode.ExtensionContext,
+  cluster: ClusterService,
+  progress: LabProgressService,
+  log: vscode.LogOutputChannel,
+): void {
   // On start, re-check against the disk and the cluster what the saved progress says (in the
   // background); again when the download folder, the lab's version or the cluster changes.
   const recheckFailed = (error: unknown) => log.warn(`could not re-check the lab progress: ${message(error)}`);
@@ -27,7 +32,11 @@ export function registerProgressSync(context: vscode.ExtensionContext, cluster: 
   async function recheckDownload(): Promise<void> {
     const since = Date.now();
     const release = await resolveRelease(context, undefined);
-    if (release.downloaded) await progress.mark('download', isVerified(release.downloaded) ? 'done' : 'warning', { detail: release.plan.version, checkedSince: since });
+    if (release.downloaded)
+      await progress.mark('download', isVerified(release.downloaded) ? 'done' : 'warning', {
+        detail: release.plan.version,
+        checkedSince: since,
+      });
     else await progress.mark('download', 'todo', { checkedSince: since });
   }
   async function recheckCluster(): Promise<void> {
@@ -41,15 +50,26 @@ export function registerProgressSync(context: vscode.ExtensionContext, cluster: 
     }
     const { isReachable, listPods } = await import('../kube/cluster-reads');
     const reachable = await isReachable(connection.kubeConfig);
-    await progress.mark('cluster', reachable ? 'done' : 'failed', { detail: connection.contextName, checkedSince: since });
+    await progress.mark('cluster', reachable ? 'done' : 'failed', {
+      detail: connection.contextName,
+      checkedSince: since,
+    });
     if (!reachable) return;
     const pods = await listPods(connection.kubeConfig, istioNamespace()).catch(() => []);
     // No pods: an install interrupted by a window reload leaves objects without workloads.
     const presence = pods.length ? undefined : await releasePresence(release, connection, log);
     // The same checks tick the steps and say why they are not done yet.
     const install = checkInstall(pods.length, presence?.state === 'interrupted' ? presence : undefined);
-    await progress.mark('install', install.status, { detail: install.status === 'done' ? release.plan.version : undefined, checkedSince: since, hint: install.hint });
+    await progress.mark('install', install.status, {
+      detail: install.status === 'done' ? release.plan.version : undefined,
+      checkedSince: since,
+      hint: install.hint,
+    });
     const watch = checkControlPlane(pods);
-    await progress.mark('watch', watch.status, { detail: pods.length ? release.plan.version : undefined, checkedSince: since, hint: watch.hint });
+    await progress.mark('watch', watch.status, {
+      detail: pods.length ? release.plan.version : undefined,
+      checkedSince: since,
+      hint: watch.hint,
+    });
   }
 }

@@ -36,7 +36,10 @@ export interface ResolvedRelease {
 }
 
 /** The release the arguments name, else the lab's version as downloaded (without files when it is not). */
-export async function resolveRelease(context: vscode.ExtensionContext, args: InstallArguments | undefined): Promise<ResolvedRelease> {
+export async function resolveRelease(
+  context: vscode.ExtensionContext,
+  args: InstallArguments | undefined,
+): Promise<ResolvedRelease> {
   const version = args?.version ?? istioVersion();
   const plan = planInstall(version);
   if (args?.manifest || args?.istioctl) return { plan, manifestPath: args.manifest, istioctl: args.istioctl };

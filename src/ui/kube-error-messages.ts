@@ -15,7 +15,10 @@ export function kubeErrorMessage(error: unknown): string {
         'No kubeconfig found: KUBECONFIG is not set and ~/.kube/config does not exist. Create a cluster (or run `npm start` for the sandbox) or set istioLab.kubeconfig.',
       );
     case 'invalid-kubeconfig':
-      return vscode.l10n.t('The kubeconfig cannot be used: {0}. Fix the file or point istioLab.kubeconfig at another one.', cause);
+      return vscode.l10n.t(
+        'The kubeconfig cannot be used: {0}. Fix the file or point istioLab.kubeconfig at another one.',
+        cause,
+      );
     case 'unknown-context':
       return vscode.l10n.t(
         'The kubeconfig has no context "{0}" (it has: {1}). Run "Istio Lab: Select Cluster Context…".',
@@ -23,14 +26,25 @@ export function kubeErrorMessage(error: unknown): string {
         details.availableContexts?.join(', ') ?? '',
       );
     case 'host-not-found':
-      return vscode.l10n.t('The cluster\'s server {0} does not resolve ({1}): the cluster may be deleted or the name mistyped.', server, cause);
+      return vscode.l10n.t(
+        "The cluster's server {0} does not resolve ({1}): the cluster may be deleted or the name mistyped.",
+        server,
+        cause,
+      );
     case 'unreachable':
-      return vscode.l10n.t('Cannot connect to the cluster\'s server {0} ({1}): is the cluster running and reachable from here?', server, cause);
+      return vscode.l10n.t(
+        "Cannot connect to the cluster's server {0} ({1}): is the cluster running and reachable from here?",
+        server,
+        cause,
+      );
     case 'timeout':
-      return vscode.l10n.t('The cluster\'s server {0} did not answer in time. Check the network or VPN, then refresh.', server);
+      return vscode.l10n.t(
+        "The cluster's server {0} did not answer in time. Check the network or VPN, then refresh.",
+        server,
+      );
     case 'tls':
       return vscode.l10n.t(
-        'The TLS connection to {0} failed ({1}): the kubeconfig\'s certificate authority does not match the server. Fetch the kubeconfig again.',
+        "The TLS connection to {0} failed ({1}): the kubeconfig's certificate authority does not match the server. Fetch the kubeconfig again.",
         server,
         cause,
       );
@@ -39,13 +53,19 @@ export function kubeErrorMessage(error: unknown): string {
         'The cluster rejected the credentials (401 Unauthorized): the token or certificate has expired or been revoked. Log in again (e.g. `gcloud container clusters get-credentials`) and refresh.',
       );
     case 'exec-plugin-missing':
-      return vscode.l10n.t(
-        'The kubeconfig runs "{0}" to get credentials, and it is not installed. {1}',
-        details.command ?? '',
-        details.installHint ?? '',
-      ).trim();
+      return vscode.l10n
+        .t(
+          'The kubeconfig runs "{0}" to get credentials, and it is not installed. {1}',
+          details.command ?? '',
+          details.installHint ?? '',
+        )
+        .trim();
     case 'exec-plugin-failed':
-      return vscode.l10n.t('The credential plugin "{0}" failed: {1}. Log in with its tool again.', details.command ?? '', cause);
+      return vscode.l10n.t(
+        'The credential plugin "{0}" failed: {1}. Log in with its tool again.',
+        details.command ?? '',
+        cause,
+      );
     case 'forbidden':
       return details.namespace
         ? vscode.l10n.t(
@@ -64,9 +84,17 @@ export function kubeErrorMessage(error: unknown): string {
     case 'gone':
       return vscode.l10n.t('The watch fell too far behind (410 Gone); the list is fetched again.');
     case 'server-error':
-      return vscode.l10n.t('The server answered {0}: {1}. The view retries by itself.', String(statusCode ?? ''), cause);
+      return vscode.l10n.t(
+        'The server answered {0}: {1}. The view retries by itself.',
+        String(statusCode ?? ''),
+        cause,
+      );
     case 'watch-dropped':
-      return vscode.l10n.t('The server answered the watch of {0}, then the stream ended mid-way ({1}). The view watches again by itself.', details.resource ?? '', cause);
+      return vscode.l10n.t(
+        'The server answered the watch of {0}, then the stream ended mid-way ({1}). The view watches again by itself.',
+        details.resource ?? '',
+        cause,
+      );
     default:
       return error.message;
   }

@@ -25,7 +25,12 @@ export function registerLabCommands(
   // The walkthrough ticks a step when its context key `istioLab.labStep.<id>` says done (see its
   // completionEvents), so the guide and the Lab Steps view agree, whichever way the step was done.
   const publishStates = (): void => {
-    for (const step of labSteps) void vscode.commands.executeCommand('setContext', `istioLab.labStep.${step.id}`, tree.progress.state(step.id).status);
+    for (const step of labSteps)
+      void vscode.commands.executeCommand(
+        'setContext',
+        `istioLab.labStep.${step.id}`,
+        tree.progress.state(step.id).status,
+      );
   };
   publishStates();
   // "Understand Istio's architecture" has nothing on the cluster to check: it is done once the
@@ -58,11 +63,18 @@ export function registerLabCommands(
     }),
     // Internal (not in the palette), for tests and the packaged-extension check: features mark
     // their steps through the LabProgressService features.ts passes them, not through this.
-    vscode.commands.registerCommand('istioLab.markLabStep', async (step?: unknown, status: StepStatus = 'done', detail?: string, checkedSince?: number, hint?: StepHint) => {
-      if (!isLabStepId(step)) throw new Error(`istioLab.markLabStep: unknown lab step ${JSON.stringify(step)}`);
-      const checked = typeof hint === 'object' && hint !== null && typeof hint.code === 'string' ? hint : undefined;
-      await tree.progress.mark(step, status, { detail, checkedSince: typeof checkedSince === 'number' ? checkedSince : undefined, hint: checked });
-    }),
+    vscode.commands.registerCommand(
+      'istioLab.markLabStep',
+      async (step?: unknown, status: StepStatus = 'done', detail?: string, checkedSince?: number, hint?: StepHint) => {
+        if (!isLabStepId(step)) throw new Error(`istioLab.markLabStep: unknown lab step ${JSON.stringify(step)}`);
+        const checked = typeof hint === 'object' && hint !== null && typeof hint.code === 'string' ? hint : undefined;
+        await tree.progress.mark(step, status, {
+          detail,
+          checkedSince: typeof checkedSince === 'number' ? checkedSince : undefined,
+          hint: checked,
+        });
+      },
+    ),
     // Internal: a step's state as the Lab Steps view shows it, for other views and tests.
     vscode.commands.registerCommand('istioLab.labStepState', (step?: unknown) => {
       if (!isLabStepId(step)) throw new Error(`istioLab.labStepState: unknown lab step ${JSON.stringify(step)}`);
@@ -99,7 +111,9 @@ export function registerLabCommands(
 /** The shell line a target stands for, and its step when it is a whole step's commands. */
 async function resolveLine(target: CommandTarget): Promise<{ line: string; step?: LabStep } | undefined> {
   if (typeof target === 'object') {
-    return target.kind === 'command' ? { line: target.command } : { line: terminalLineFor(target.step), step: target.step };
+    return target.kind === 'command'
+      ? { line: target.command }
+      : { line: terminalLineFor(target.step), step: target.step };
   }
   const step = typeof target === 'string' ? findLabStep(target) : await pickStep();
   if (typeof target === 'string' && !step) {
@@ -117,7 +131,12 @@ async function pickStep(): Promise<LabStep | undefined> {
       detail: terminalLineFor(step),
       step,
     })),
-    { title: vscode.l10n.t('Lab step'), placeHolder: vscode.l10n.t('Which step\'s commands?'), matchOnDetail: true, ignoreFocusOut: true },
+    {
+      title: vscode.l10n.t('Lab step'),
+      placeHolder: vscode.l10n.t("Which step's commands?"),
+      matchOnDetail: true,
+      ignoreFocusOut: true,
+    },
   );
   return picked?.step;
 }

@@ -50,7 +50,10 @@ export class LabProgressService {
       if (this.toldSaveFailed) return;
       this.toldSaveFailed = true;
       void vscode.window.showWarningMessage(
-        vscode.l10n.t('Istio Lab could not save the lab progress ({0}). The Lab Steps view is right in this window but may be out of date next time.', outside(reason)),
+        vscode.l10n.t(
+          'Istio Lab could not save the lab progress ({0}). The Lab Steps view is right in this window but may be out of date next time.',
+          outside(reason),
+        ),
       );
     }
   }

@@ -101,15 +101,28 @@ export class LabStepsTreeProvider implements vscode.TreeDataProvider<LabStepsNod
     }
     if (node.kind === 'command') return [];
     return [
-      ...node.step.commands.map((command) => ({ kind: 'command' as const, step: node.step, command, isVariant: false })),
-      ...(node.step.variants ?? []).map((command) => ({ kind: 'command' as const, step: node.step, command, isVariant: true })),
+      ...node.step.commands.map((command) => ({
+        kind: 'command' as const,
+        step: node.step,
+        command,
+        isVariant: false,
+      })),
+      ...(node.step.variants ?? []).map((command) => ({
+        kind: 'command' as const,
+        step: node.step,
+        command,
+        isVariant: true,
+      })),
     ];
   }
 
   getTreeItem(node: LabStepsNode): vscode.TreeItem {
     if (node.kind === 'step') {
       const index = labSteps.indexOf(node.step) + 1;
-      const item = new vscode.TreeItem(`${index}. ${stepLabel(node.step.id)}`, vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(
+        `${index}. ${stepLabel(node.step.id)}`,
+        vscode.TreeItemCollapsibleState.Collapsed,
+      );
       const state = this.progress.state(node.step.id);
       item.id = `step:${node.step.id}`;
       item.contextValue = 'labStep';
@@ -119,7 +132,11 @@ export class LabStepsTreeProvider implements vscode.TreeDataProvider<LabStepsNod
       const why = this.whyNotDone(node.step.id);
       item.description = why && (state.status === 'todo' || state.hint) ? why : stateText(state);
       // The state's detail and the hint name a context, version or pod from outside: escaped like the rest.
-      const tooltip = new OutsideMarkdown().appendMarkdown('**').appendText(`${index}. ${stepTitle(node.step.id)}`).appendMarkdown('**  \n').appendText(stateText(state));
+      const tooltip = new OutsideMarkdown()
+        .appendMarkdown('**')
+        .appendText(`${index}. ${stepTitle(node.step.id)}`)
+        .appendMarkdown('**  \n')
+        .appendText(stateText(state));
       if (why) tooltip.appendMarkdown('\n\n').appendText(vscode.l10n.t('Not yet: {0}', why));
       item.tooltip = tooltip
         .appendMarkdown('\n\n')
@@ -165,7 +182,9 @@ function stateText(state: StepState): string {
     case 'done':
       return state.detail ? vscode.l10n.t('done ({0})', state.detail) : vscode.l10n.t('done');
     case 'warning':
-      return state.detail ? vscode.l10n.t('done with warnings ({0})', state.detail) : vscode.l10n.t('done with warnings');
+      return state.detail
+        ? vscode.l10n.t('done with warnings ({0})', state.detail)
+        : vscode.l10n.t('done with warnings');
     case 'failed':
       return state.detail ? vscode.l10n.t('failed ({0})', state.detail) : vscode.l10n.t('failed');
     case 'todo':

@@ -17,7 +17,9 @@ export interface LabTerminalOptions {
 
 /** The open Istio Lab terminal, or a new one. */
 export function labTerminal(options: LabTerminalOptions = {}): vscode.Terminal {
-  const open = vscode.window.terminals.find((terminal) => terminal.name === LAB_TERMINAL_NAME && terminal.exitStatus === undefined);
+  const open = vscode.window.terminals.find(
+    (terminal) => terminal.name === LAB_TERMINAL_NAME && terminal.exitStatus === undefined,
+  );
   if (open) return open;
   return vscode.window.createTerminal({
     name: LAB_TERMINAL_NAME,

@@ -20,7 +20,9 @@ export const ZERO_WIDTH_SPACE = '\u200b';
 
 /** Outside text for a notification message (or one of its `vscode.l10n.t` arguments). */
 export function outside(value: string | number | bigint | boolean | undefined | null): string {
-  return String(value ?? '').replace(/[\](]/g, (char) => (char === '(' ? `${ZERO_WIDTH_SPACE}(` : `${char}${ZERO_WIDTH_SPACE}`));
+  return String(value ?? '').replace(/[\](]/g, (char) =>
+    char === '(' ? `${ZERO_WIDTH_SPACE}(` : `${char}${ZERO_WIDTH_SPACE}`,
+  );
 }
 
 /** Every ASCII punctuation character, each of which CommonMark lets be backslash-escaped. */

@@ -62,7 +62,8 @@ export function registerPodExplorer(
     tree.attach(connection, store);
     serverVersion(connection).then(
       (version) => tree.setServerVersion(connection, version),
-      (error: unknown) => log.warn(`pod explorer: /version failed: ${error instanceof Error ? error.message : String(error)}`),
+      (error: unknown) =>
+        log.warn(`pod explorer: /version failed: ${error instanceof Error ? error.message : String(error)}`),
     );
   }
 
@@ -91,7 +92,16 @@ export function registerPodExplorer(
     const versions = tree.istioVersions.length ? `Istio ${tree.istioVersions[0]}` : undefined;
     const error = tree.error;
     const halfInstalled = !error && !health.total ? interrupted : undefined;
-    const icon = error || halfInstalled ? '$(warning)' : health.failing ? '$(error)' : health.isReady ? '$(pass)' : health.total ? '$(sync~spin)' : '$(circle-large-outline)';
+    const icon =
+      error || halfInstalled
+        ? '$(warning)'
+        : health.failing
+          ? '$(error)'
+          : health.isReady
+            ? '$(pass)'
+            : health.total
+              ? '$(sync~spin)'
+              : '$(circle-large-outline)';
     const state = error
       ? vscode.l10n.t('cannot watch pods')
       : health.total
@@ -104,7 +114,12 @@ export function registerPodExplorer(
       ? kubeErrorMessage(error)
       : halfInstalled
         ? interruptedText(halfInstalled)
-        : vscode.l10n.t('Istio control plane on {0}: {1} of {2} pods ready. Click to show the Istio Pods view.', connection.contextName, health.ready, health.total);
+        : vscode.l10n.t(
+            'Istio control plane on {0}: {1} of {2} pods ready. Click to show the Istio Pods view.',
+            connection.contextName,
+            health.ready,
+            health.total,
+          );
     status.show();
     void vscode.commands.executeCommand('setContext', 'istioLab.controlPlaneReady', health.isReady);
   };
@@ -130,12 +145,17 @@ export function registerPodExplorer(
     }),
     // Returns the filter applied (undefined when the input box was closed), for tests.
     vscode.commands.registerCommand('istioLab.pods.filter', async (text?: string): Promise<string | undefined> => {
-      const value = typeof text === 'string' ? text : await vscode.window.showInputBox({
-        title: vscode.l10n.t('Filter the Istio pods'),
-        ignoreFocusOut: true,
-        prompt: vscode.l10n.t('Shows pods whose name, namespace, workload, component, READY (such as 2/2) or STATUS contains this text.'),
-        value: tree.filter,
-      });
+      const value =
+        typeof text === 'string'
+          ? text
+          : await vscode.window.showInputBox({
+              title: vscode.l10n.t('Filter the Istio pods'),
+              ignoreFocusOut: true,
+              prompt: vscode.l10n.t(
+                'Shows pods whose name, namespace, workload, component, READY (such as 2/2) or STATUS contains this text.',
+              ),
+              value: tree.filter,
+            });
       if (value !== undefined) tree.setFilter(value);
       return value;
     }),
@@ -146,7 +166,11 @@ export function registerPodExplorer(
       if (!error) return;
       const hint = error instanceof KubeError ? error.kubectlHint : undefined;
       const select = vscode.l10n.t('Select Cluster Context');
-      const answer = await vscode.window.showErrorMessage(outside(kubeErrorMessage(error)), { modal: true, detail: hint ? vscode.l10n.t('Check it in a terminal: {0}', outside(hint)) : undefined }, select);
+      const answer = await vscode.window.showErrorMessage(
+        outside(kubeErrorMessage(error)),
+        { modal: true, detail: hint ? vscode.l10n.t('Check it in a terminal: {0}', outside(hint)) : undefined },
+        select,
+      );
       if (answer === select) await vscode.commands.executeCommand('istioLab.selectContext');
     }),
     // Internal, for tests: features call the RevealPod this returns.

@@ -47,15 +47,23 @@ export function groupLabel(group: RoleGroup): string {
 function groupExplanation(group: RoleGroup): string {
   switch (group) {
     case 'control':
-      return vscode.l10n.t('The control plane configures the proxies, issues certificates and checks policy; no request goes through it.');
+      return vscode.l10n.t(
+        'The control plane configures the proxies, issues certificates and checks policy; no request goes through it.',
+      );
     case 'gateways':
-      return vscode.l10n.t('Standalone Envoy proxies at the edge of the mesh: traffic entering or leaving it goes through them.');
+      return vscode.l10n.t(
+        'Standalone Envoy proxies at the edge of the mesh: traffic entering or leaving it goes through them.',
+      );
     case 'sidecars':
-      return vscode.l10n.t('Application pods with an injected istio-proxy sidecar: the data plane that carries the requests.');
+      return vscode.l10n.t(
+        'Application pods with an injected istio-proxy sidecar: the data plane that carries the requests.',
+      );
     case 'nodeAgents':
       return vscode.l10n.t('Agents running on every node (ztunnel, Istio CNI).');
     case 'addons':
-      return vscode.l10n.t('Telemetry and visualisation the demo profile adds: Prometheus, Grafana, tracing and Kiali.');
+      return vscode.l10n.t(
+        'Telemetry and visualisation the demo profile adds: Prometheus, Grafana, tracing and Kiali.',
+      );
     case 'jobs':
       return vscode.l10n.t('One-off tasks of the install; Completed is their normal end state.');
     case 'other':
@@ -69,7 +77,10 @@ export function renderNode(node: PodTreeNode, istioNamespace: string): vscode.Tr
   switch (node.kind) {
     case 'cluster': {
       const item = new vscode.TreeItem(node.cluster.context, vscode.TreeItemCollapsibleState.Expanded);
-      const parts = [node.cluster.serverVersion, ...node.istioVersions.slice(0, 2).map((version) => `Istio ${version}`)];
+      const parts = [
+        node.cluster.serverVersion,
+        ...node.istioVersions.slice(0, 2).map((version) => `Istio ${version}`),
+      ];
       if (node.cluster.simulated) parts.push(vscode.l10n.t('simulated'));
       item.description = parts.filter(Boolean).join(' · ');
       item.iconPath = new vscode.ThemeIcon(node.cluster.simulated ? 'beaker' : 'cloud');
@@ -77,9 +88,18 @@ export function renderNode(node: PodTreeNode, istioNamespace: string): vscode.Tr
       const tooltip = new OutsideMarkdown();
       tooltip.appendMarkdown(`**${vscode.l10n.t('Context')}:** `).appendText(node.cluster.context);
       tooltip.appendMarkdown(`  \n**${vscode.l10n.t('Server')}:** `).appendText(node.cluster.server);
-      if (node.cluster.serverVersion) tooltip.appendMarkdown(`  \n**Kubernetes:** `).appendText(node.cluster.serverVersion);
-      if (node.istioVersions.length) tooltip.appendMarkdown(`  \n**Istio:** `).appendText(node.istioVersions.join(', '));
-      if (node.cluster.simulated) tooltip.appendMarkdown('\n\n').appendText(vscode.l10n.t('The built-in sandbox: a simulated cluster. Pods go through the same states as on a real cluster, but no container really runs.'));
+      if (node.cluster.serverVersion)
+        tooltip.appendMarkdown(`  \n**Kubernetes:** `).appendText(node.cluster.serverVersion);
+      if (node.istioVersions.length)
+        tooltip.appendMarkdown(`  \n**Istio:** `).appendText(node.istioVersions.join(', '));
+      if (node.cluster.simulated)
+        tooltip
+          .appendMarkdown('\n\n')
+          .appendText(
+            vscode.l10n.t(
+              'The built-in sandbox: a simulated cluster. Pods go through the same states as on a real cluster, but no container really runs.',
+            ),
+          );
       item.tooltip = tooltip;
       return item;
     }
@@ -96,34 +116,60 @@ export function renderNode(node: PodTreeNode, istioNamespace: string): vscode.Tr
 
 function renderGroup(node: GroupNode): vscode.TreeItem {
   const collapsed = node.group === 'sidecars' || node.group === 'other';
-  const item = new vscode.TreeItem(groupLabel(node.group), collapsed ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
-  const ready = node.group === 'jobs' ? vscode.l10n.t('{0}/{1} completed', node.completed, node.pods) : vscode.l10n.t('{0}/{1} ready', node.health.ready, node.health.total);
-  const parts = [node.group === 'sidecars' ? `${vscode.l10n.t('{0} pods in {1} namespaces', node.pods, node.namespaces)} · ${ready}` : ready];
+  const item = new vscode.TreeItem(
+    groupLabel(node.group),
+    collapsed ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded,
+  );
+  const ready =
+    node.group === 'jobs'
+      ? vscode.l10n.t('{0}/{1} completed', node.completed, node.pods)
+      : vscode.l10n.t('{0}/{1} ready', node.health.ready, node.health.total);
+  const parts = [
+    node.group === 'sidecars'
+      ? `${vscode.l10n.t('{0} pods in {1} namespaces', node.pods, node.namespaces)} · ${ready}`
+      : ready,
+  ];
   if (node.singleReplicas > 0) parts.push(vscode.l10n.t('one replica each'));
   item.description = parts.join(' · ');
   item.iconPath = new vscode.ThemeIcon(GROUP_ICONS[node.group]);
   // The demo profile runs one replica of everything: the single point of failure is said once,
   // here, as the book does, not as a warning on every component.
-  item.tooltip = node.singleReplicas > 0 ? `${groupExplanation(node.group)}\n\n${singleReplicaExplanation()}` : groupExplanation(node.group);
+  item.tooltip =
+    node.singleReplicas > 0
+      ? `${groupExplanation(node.group)}\n\n${singleReplicaExplanation()}`
+      : groupExplanation(node.group);
   item.contextValue = 'podsGroup';
   return item;
 }
 
 function singleReplicaExplanation(): string {
-  return vscode.l10n.t('The demo profile runs one replica of each component: each is a single point of failure. If one fails, that part of the control plane is gone until Kubernetes restarts it; running Envoys keep serving traffic with their last configuration. Production installs run several replicas.');
+  return vscode.l10n.t(
+    'The demo profile runs one replica of each component: each is a single point of failure. If one fails, that part of the control plane is gone until Kubernetes restarts it; running Envoys keep serving traffic with their last configuration. Production installs run several replicas.',
+  );
 }
 
 function renderComponent(node: ComponentNode, istioNamespace: string): vscode.TreeItem {
   const expanded = node.group !== 'sidecars';
-  const item = new vscode.TreeItem(node.workload, expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+  const item = new vscode.TreeItem(
+    node.workload,
+    expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+  );
   const info = COMPONENTS[node.component];
-  const parts = [node.group === 'jobs' ? vscode.l10n.t('{0}/{1} completed', node.completed, node.children.length) : vscode.l10n.t('{0}/{1} ready', node.replicas.ready, node.replicas.total)];
+  const parts = [
+    node.group === 'jobs'
+      ? vscode.l10n.t('{0}/{1} completed', node.completed, node.children.length)
+      : vscode.l10n.t('{0}/{1} ready', node.replicas.ready, node.replicas.total),
+  ];
   if (node.revision) parts.push(vscode.l10n.t('revision {0}', node.revision));
   if (node.namespace !== istioNamespace) parts.push(node.namespace);
   item.description = parts.join(' · ');
   item.iconPath = componentIcon(node);
   const tooltip = new OutsideMarkdown();
-  tooltip.appendMarkdown('**').appendText(info.title).appendMarkdown('**  \n').appendText(explain(node.component, language()));
+  tooltip
+    .appendMarkdown('**')
+    .appendText(info.title)
+    .appendMarkdown('**  \n')
+    .appendText(explain(node.component, language()));
   tooltip.supportThemeIcons = true;
   item.tooltip = tooltip;
   item.contextValue = 'podsComponent';
@@ -132,8 +178,11 @@ function renderComponent(node: ComponentNode, istioNamespace: string): vscode.Tr
 
 function componentIcon(node: ComponentNode): vscode.ThemeIcon {
   if (node.hasFailingPod) return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
-  const settled = node.group === 'jobs' ? node.completed === node.children.length : node.replicas.ready === node.replicas.total;
-  return settled ? new vscode.ThemeIcon('package') : new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('charts.yellow'));
+  const settled =
+    node.group === 'jobs' ? node.completed === node.children.length : node.replicas.ready === node.replicas.total;
+  return settled
+    ? new vscode.ThemeIcon('package')
+    : new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('charts.yellow'));
 }
 
 function podIcon(node: PodNode): vscode.ThemeIcon {
@@ -168,12 +217,20 @@ function renderPod(node: PodNode): vscode.TreeItem {
   return item;
 }
 
-export function podTooltip(node: PodNode, problems: readonly PodProblem[], events?: readonly PodEvent[], logLines?: string, eventsError?: string): vscode.MarkdownString {
+export function podTooltip(
+  node: PodNode,
+  problems: readonly PodProblem[],
+  events?: readonly PodEvent[],
+  logLines?: string,
+  eventsError?: string,
+): vscode.MarkdownString {
   const { pod } = node;
   const tooltip = new OutsideMarkdown();
   tooltip.supportThemeIcons = true;
   tooltip.appendMarkdown('**').appendText(pod.name).appendMarkdown('** · ').appendText(pod.namespace);
-  tooltip.appendMarkdown('  \n').appendText(`${COMPONENTS[node.role.component].title}: ${explain(node.role.component, language())}`);
+  tooltip
+    .appendMarkdown('  \n')
+    .appendText(`${COMPONENTS[node.role.component].title}: ${explain(node.role.component, language())}`);
   if (node.role.component === 'sidecar') appendInjection(tooltip, pod);
   for (const problem of problems) {
     const text = problemText(problem);
@@ -189,18 +246,28 @@ export function podTooltip(node: PodNode, problems: readonly PodProblem[], event
     // The reason stays as Kubernetes writes it (ContainerCreating, CrashLoopBackOff): learners meet it in kubectl.
     const state = [containerStateText(container.state), container.reason].filter(Boolean).join(': ');
     const ready = container.ready ? `, ${vscode.l10n.t('ready')}` : '';
-    tooltip.appendMarkdown('\n- **').appendText(container.name).appendMarkdown('** ').appendText(`${container.image} — ${state}${ready}, ${container.restartCount} ⟳`);
+    tooltip
+      .appendMarkdown('\n- **')
+      .appendText(container.name)
+      .appendMarkdown('** ')
+      .appendText(`${container.image} — ${state}${ready}, ${container.restartCount} ⟳`);
   }
   tooltip.appendMarkdown(`\n\n**${vscode.l10n.t('Node')}:** `).appendText(pod.nodeName ?? '—');
   tooltip.appendMarkdown(`  \n**IP:** `).appendText(pod.podIP ?? '—');
   if (pod.conditions.length) {
-    tooltip.appendMarkdown(`  \n**${vscode.l10n.t('Conditions')}:** `).appendText(pod.conditions.map((condition) => `${condition.type}=${condition.status}`).join(', '));
+    tooltip
+      .appendMarkdown(`  \n**${vscode.l10n.t('Conditions')}:** `)
+      .appendText(pod.conditions.map((condition) => `${condition.type}=${condition.status}`).join(', '));
   }
   if (events) {
     tooltip.appendMarkdown(`\n\n**${vscode.l10n.t('Events')}**`);
     if (events.length === 0) tooltip.appendMarkdown('\n\n').appendText(vscode.l10n.t('No recent events.'));
     for (const event of events.slice(-5)) {
-      tooltip.appendMarkdown('\n- ').appendText(`${event.type} ${event.reason}${event.count && event.count > 1 ? ` (×${event.count})` : ''}: ${event.message}`);
+      tooltip
+        .appendMarkdown('\n- ')
+        .appendText(
+          `${event.type} ${event.reason}${event.count && event.count > 1 ? ` (×${event.count})` : ''}: ${event.message}`,
+        );
     }
   } else if (eventsError) {
     tooltip.appendMarkdown('\n\n').appendText(vscode.l10n.t('Events could not be read: {0}', eventsError));
@@ -214,16 +281,18 @@ function appendInjection(tooltip: OutsideMarkdown, pod: PodSummary): void {
   if (!facts) return;
   tooltip.appendMarkdown(`\n\n**${vscode.l10n.t('App')}:** `).appendText(facts.appContainers.join(', ') || '—');
   tooltip.appendMarkdown(` · **${vscode.l10n.t('Sidecar')}:** `).appendText('istio-proxy');
-  tooltip.appendMarkdown('  \n').appendText(
-    vscode.l10n.t(
-      'Injected when the pod was created: the {0} webhook of the MutatingWebhookConfiguration {1} added istio-proxy ({2}) because the namespace {3} is labelled {4}.',
-      facts.webhook,
-      facts.webhookConfiguration,
-      facts.proxyImage,
-      pod.namespace,
-      facts.namespaceLabel,
-    ),
-  );
+  tooltip
+    .appendMarkdown('  \n')
+    .appendText(
+      vscode.l10n.t(
+        'Injected when the pod was created: the {0} webhook of the MutatingWebhookConfiguration {1} added istio-proxy ({2}) because the namespace {3} is labelled {4}.',
+        facts.webhook,
+        facts.webhookConfiguration,
+        facts.proxyImage,
+        pod.namespace,
+        facts.namespaceLabel,
+      ),
+    );
 }
 
 function containerStateText(state: ContainerSummary['state']): string {
@@ -271,8 +340,12 @@ function renderMessage(node: MessageNode): vscode.TreeItem {
     item.description = message;
     tooltip.appendText(message);
     const fix = errorFix(node.error);
-    if (fix) tooltip.appendMarkdown('\n\n').appendText(vscode.l10n.t('Try it in a terminal:')).appendCodeblock(fix, 'sh');
-    if (node.code === 'reconnecting') tooltip.appendMarkdown('\n\n').appendText(vscode.l10n.t('The view keeps the pods it knows and retries by itself.'));
+    if (fix)
+      tooltip.appendMarkdown('\n\n').appendText(vscode.l10n.t('Try it in a terminal:')).appendCodeblock(fix, 'sh');
+    if (node.code === 'reconnecting')
+      tooltip
+        .appendMarkdown('\n\n')
+        .appendText(vscode.l10n.t('The view keeps the pods it knows and retries by itself.'));
     item.tooltip = tooltip;
   }
   return item;

@@ -181,7 +181,11 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsElement>, v
   }
 
   /** A pod's tooltip with its last events (and, in a crash loop, the last log lines), fetched on hover. */
-  async resolveTreeItem(item: vscode.TreeItem, element: PodsElement, token: vscode.CancellationToken): Promise<vscode.TreeItem> {
+  async resolveTreeItem(
+    item: vscode.TreeItem,
+    element: PodsElement,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.TreeItem> {
     const node = this.tree?.nodes.get(element.id);
     const connection = this.source?.connection;
     if (node?.kind !== 'pod' || !connection) return item;
@@ -190,7 +194,9 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsElement>, v
       if (token.isCancellationRequested) return item;
       const problems = diagnosePod(node.pod, Date.now(), events);
       const crash = problems.find((problem) => problem.code === 'crashLoop');
-      const logLines = crash ? await readPreviousLog(connection, node.pod.namespace, node.pod.name, crash.container, 10) : undefined;
+      const logLines = crash
+        ? await readPreviousLog(connection, node.pod.namespace, node.pod.name, crash.container, 10)
+        : undefined;
       item.tooltip = podTooltip(node, problems, events, logLines);
     } catch (error) {
       item.tooltip = podTooltip(node, node.problems, undefined, undefined, kubeErrorMessage(error));
@@ -271,7 +277,8 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsElement>, v
     this.queued = [];
     this.welcomeShown = this.welcome();
     // Nodes gone since they changed were replaced through their parent, which is pending too.
-    const changes = replaced || welcomeBefore !== this.welcomeShown ? 'all' : [...pending].filter((id) => tree.nodes.has(id));
+    const changes =
+      replaced || welcomeBefore !== this.welcomeShown ? 'all' : [...pending].filter((id) => tree.nodes.has(id));
     for (const id of this.elements.keys()) if (!tree.nodes.has(id)) this.elements.delete(id);
     if (this.reveals) this.hold(changes);
     else this.refresh(changes);
@@ -315,4 +322,3 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsElement>, v
     this.updated.dispose();
   }
 }
-

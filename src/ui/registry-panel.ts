@@ -18,9 +18,28 @@ import type { PodStore, PodSummary } from '../kube/pod-summary';
 import type { SharedPodStores } from '../kube/shared-pod-store';
 import { istioPodScope } from '../istio/data-plane';
 import type { RegistryFetchResult } from '../istio/registry/registry-fetch';
-import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, RegistryFetchError, fetchRegistry } from '../istio/registry/registry-fetch';
-import type { ComponentId, EquivalentCommand, ExtensionMessage, IstioEra, RegistryDiff, RegistrySnapshot, RegistryViewState } from '../shared/registry-messages';
-import { DEFAULT_VIEW_STATE, MAX_JSON_DEPTH, RAW_DISPLAY_LIMIT, asViewState, asWebviewMessage } from '../shared/registry-messages';
+import {
+  DEFAULT_MAX_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  RegistryFetchError,
+  fetchRegistry,
+} from '../istio/registry/registry-fetch';
+import type {
+  ComponentId,
+  EquivalentCommand,
+  ExtensionMessage,
+  IstioEra,
+  RegistryDiff,
+  RegistrySnapshot,
+  RegistryViewState,
+} from '../shared/registry-messages';
+import {
+  DEFAULT_VIEW_STATE,
+  MAX_JSON_DEPTH,
+  RAW_DISPLAY_LIMIT,
+  asViewState,
+  asWebviewMessage,
+} from '../shared/registry-messages';
 import type { ClusterService } from './cluster-service';
 import { createNonce, registryPageHtml } from './registry-html';
 import { outside } from './outside-text';
@@ -38,39 +57,88 @@ export function describeRegistryError(error: unknown, era?: IstioEra): string {
     const { details } = error;
     switch (error.code) {
       case 'not-installed':
-        return vscode.l10n.t('Pilot is not installed: istio-system has neither an istiod Service (port 15014) nor an istio-pilot Service (port 8080). Install Istio first (lab step 4), then refresh.');
+        return vscode.l10n.t(
+          'Pilot is not installed: istio-system has neither an istiod Service (port 15014) nor an istio-pilot Service (port 8080). Install Istio first (lab step 4), then refresh.',
+        );
       case 'not-ready':
-        return vscode.l10n.t('{0} is installed, but none of its pods is ready, so nothing answers yet. Watch the control plane come up (lab step 5), then refresh.', pilot);
+        return vscode.l10n.t(
+          '{0} is installed, but none of its pods is ready, so nothing answers yet. Watch the control plane come up (lab step 5), then refresh.',
+          pilot,
+        );
       case 'endpoint-error':
-        return vscode.l10n.t('{0} answered HTTP {1}: {2}. It runs but could not list its registry; look at its logs (kubectl logs -n istio-system -l istio=pilot -c discovery), then refresh.', pilot, details.status ?? '?', details.body || '—');
+        return vscode.l10n.t(
+          '{0} answered HTTP {1}: {2}. It runs but could not list its registry; look at its logs (kubectl logs -n istio-system -l istio=pilot -c discovery), then refresh.',
+          pilot,
+          details.status ?? '?',
+          details.body || '—',
+        );
       case 'too-large':
-        return vscode.l10n.t('The registry is larger than {0} MB, the most this viewer reads. Fetch it in a terminal with one of the commands below and filter it there.', Math.round((details.maxBytes ?? DEFAULT_MAX_BYTES) / 1024 / 1024));
+        return vscode.l10n.t(
+          'The registry is larger than {0} MB, the most this viewer reads. Fetch it in a terminal with one of the commands below and filter it there.',
+          Math.round((details.maxBytes ?? DEFAULT_MAX_BYTES) / 1024 / 1024),
+        );
       case 'istiod-needs-local':
-        return vscode.l10n.t('istiod refused the request through the API server proxy (401): since Istio 1.11 its debug endpoints answer only local callers, and your Kubernetes user may not port-forward to the istiod pod (create pods/portforward). Ask for that permission, or run the commands below where you have it.');
+        return vscode.l10n.t(
+          'istiod refused the request through the API server proxy (401): since Istio 1.11 its debug endpoints answer only local callers, and your Kubernetes user may not port-forward to the istiod pod (create pods/portforward). Ask for that permission, or run the commands below where you have it.',
+        );
       case 'forbidden':
-        return vscode.l10n.t('Your Kubernetes user may not reach Pilot: RBAC denies {0} in istio-system. Ask a cluster admin for these permissions, or use another context.', (details.denied ?? []).join(', '));
+        return vscode.l10n.t(
+          'Your Kubernetes user may not reach Pilot: RBAC denies {0} in istio-system. Ask a cluster admin for these permissions, or use another context.',
+          (details.denied ?? []).join(', '),
+        );
       case 'timeout':
-        return vscode.l10n.t('{0} did not answer within {1} seconds. Check that the cluster is reachable and {0} is healthy, then refresh.', pilot, Math.round((details.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000));
+        return vscode.l10n.t(
+          '{0} did not answer within {1} seconds. Check that the cluster is reachable and {0} is healthy, then refresh.',
+          pilot,
+          Math.round((details.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000),
+        );
       case 'cancelled':
         return vscode.l10n.t('Cancelled.');
     }
   }
   if (error instanceof RegistryFormatError) {
     if (error.problem === 'malformed-json') {
-      return vscode.l10n.t('{0} answered with malformed JSON at line {1}, column {2}: “{3}”. The answer may have been cut off; refresh to try again.', pilot, error.line ?? '?', error.column ?? '?', error.excerpt ?? '');
+      return vscode.l10n.t(
+        '{0} answered with malformed JSON at line {1}, column {2}: “{3}”. The answer may have been cut off; refresh to try again.',
+        pilot,
+        error.line ?? '?',
+        error.column ?? '?',
+        error.excerpt ?? '',
+      );
     }
     if (error.problem === 'too-deep') {
-      return vscode.l10n.t('{0} answered JSON nested deeper than {1} levels (at line {2}, column {3}). No service registry nests like that, so the viewer does not read it; fetch it in a terminal with one of the commands below.', pilot, MAX_JSON_DEPTH, error.line ?? '?', error.column ?? '?');
+      return vscode.l10n.t(
+        '{0} answered JSON nested deeper than {1} levels (at line {2}, column {3}). No service registry nests like that, so the viewer does not read it; fetch it in a terminal with one of the commands below.',
+        pilot,
+        MAX_JSON_DEPTH,
+        error.line ?? '?',
+        error.column ?? '?',
+      );
     }
-    return vscode.l10n.t('{0} answered JSON that is not a service registry: {1} Is this really {0}?', pilot, error.message);
+    return vscode.l10n.t(
+      '{0} answered JSON that is not a service registry: {1} Is this really {0}?',
+      pilot,
+      error.message,
+    );
   }
   if (error instanceof KubeError) {
     const hint = error.kubectlHint ? ` ${vscode.l10n.t('Check with: {0}', error.kubectlHint)}` : '';
     switch (error.code) {
       case 'forbidden':
-        return vscode.l10n.t('Forbidden: your Kubernetes user may not {0} {1} in {2} (RBAC).', error.details.verb ?? 'get', error.details.resource ?? '', error.details.namespace ?? ISTIO_NAMESPACE) + hint;
+        return (
+          vscode.l10n.t(
+            'Forbidden: your Kubernetes user may not {0} {1} in {2} (RBAC).',
+            error.details.verb ?? 'get',
+            error.details.resource ?? '',
+            error.details.namespace ?? ISTIO_NAMESPACE,
+          ) + hint
+        );
       case 'unauthorized':
-        return vscode.l10n.t('The cluster rejected your credentials (401): the token or certificate has expired. Log in again and refresh.') + hint;
+        return (
+          vscode.l10n.t(
+            'The cluster rejected your credentials (401): the token or certificate has expired. Log in again and refresh.',
+          ) + hint
+        );
       case 'unreachable':
       case 'host-not-found':
       case 'timeout':
@@ -89,7 +157,15 @@ class RegistryPanel implements vscode.Disposable {
   private era: IstioEra | undefined;
   private previous: RegistrySnapshot | undefined;
   /** The last registry fetched; its pods follow the pod store, and `stale` says why a later refresh found no Pilot. */
-  private last: { result: RegistryFetchResult; snapshot: RegistrySnapshot; fetchedAt: number; diff?: RegistryDiff; stale?: string } | undefined;
+  private last:
+    | {
+        result: RegistryFetchResult;
+        snapshot: RegistrySnapshot;
+        fetchedAt: number;
+        diff?: RegistryDiff;
+        stale?: string;
+      }
+    | undefined;
   private inFlight: AbortController | undefined;
   private store: PodStore | undefined;
   private storeConnection: ClusterConnection | undefined;
@@ -147,7 +223,11 @@ class RegistryPanel implements vscode.Disposable {
       this.log.error(`registry viewer: could not send the ${message.type} message`, error);
       if (message.type === 'error' || this.disposed) return;
       const reason = error instanceof Error ? error.message : String(error);
-      this.post({ type: 'error', message: vscode.l10n.t('The registry could not be handed to the viewer: {0}', reason), commands: this.commands(this.era ?? 'legacy') });
+      this.post({
+        type: 'error',
+        message: vscode.l10n.t('The registry could not be handed to the viewer: {0}', reason),
+        commands: this.commands(this.era ?? 'legacy'),
+      });
     };
     try {
       this.panel.webview.postMessage(message).then(undefined, failed);
@@ -164,7 +244,11 @@ class RegistryPanel implements vscode.Disposable {
     }
     switch (message.type) {
       case 'ready':
-        this.post({ type: 'init', locale: vscode.env.language.toLowerCase().startsWith('ko') ? 'ko' : 'en', state: this.state });
+        this.post({
+          type: 'init',
+          locale: vscode.env.language.toLowerCase().startsWith('ko') ? 'ko' : 'en',
+          state: this.state,
+        });
         if (this.last) this.postRegistry();
         this.postHealth();
         void this.refresh(false);
@@ -180,10 +264,16 @@ class RegistryPanel implements vscode.Disposable {
         void this.export(message.format);
         return;
       case 'copy':
-        void vscode.env.clipboard.writeText(message.text).then(() => vscode.window.setStatusBarMessage(vscode.l10n.t('Copied: {0}', message.text), 3000));
+        void vscode.env.clipboard
+          .writeText(message.text)
+          .then(() => vscode.window.setStatusBarMessage(vscode.l10n.t('Copied: {0}', message.text), 3000));
         return;
       case 'component':
-        this.revealPods(message.id).catch((error: unknown) => this.log.warn(`registry: cannot show the component's pod: ${error instanceof Error ? error.message : String(error)}`));
+        this.revealPods(message.id).catch((error: unknown) =>
+          this.log.warn(
+            `registry: cannot show the component's pod: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        );
         // Exploring the diagram is what the lab's architecture step asks for.
         this.markStep('architecture');
         return;
@@ -211,12 +301,18 @@ class RegistryPanel implements vscode.Disposable {
       try {
         connection = await this.cluster.current();
         this.ensureStore(connection);
-        const result = await fetchRegistry(connection.kubeConfig, { signal: abort.signal, namespace: istioNamespace() });
+        const result = await fetchRegistry(connection.kubeConfig, {
+          signal: abort.signal,
+          namespace: istioNamespace(),
+        });
         if (abort.signal.aborted) return;
         this.era = result.target.era;
         const snapshot = withPods(result.snapshot, (this.store?.pods() ?? []) as readonly PodFacts[]);
         const fetchedAt = Date.now();
-        const diff = this.previous && this.previous.format === snapshot.format ? diffSnapshots(this.previous, snapshot) : undefined;
+        const diff =
+          this.previous && this.previous.format === snapshot.format
+            ? diffSnapshots(this.previous, snapshot)
+            : undefined;
         this.previous = snapshot;
         this.last = { result, snapshot, fetchedAt, ...(diff ? { diff } : {}) };
         this.postRegistry();
@@ -224,7 +320,9 @@ class RegistryPanel implements vscode.Disposable {
         // The Lab Steps view (and the walkthrough, from it) shows the registry step done, with the service that answered.
         this.markStep('registry', result.target.service);
         const counts = countEndpoints(snapshot);
-        this.log.info(`registry: ${counts.services} services, ${counts.ports} ports, ${counts.endpoints} endpoints from ${result.target.service} via ${result.via}${result.fallbackReason ? ` (${result.fallbackReason})` : ''} in ${(performance.now() - started).toFixed(0)} ms`);
+        this.log.info(
+          `registry: ${counts.services} services, ${counts.ports} ports, ${counts.endpoints} endpoints from ${result.target.service} via ${result.via}${result.fallbackReason ? ` (${result.fallbackReason})` : ''} in ${(performance.now() - started).toFixed(0)} ms`,
+        );
       } catch (error) {
         if (abort.signal.aborted && !(error instanceof RegistryFetchError && error.code === 'timeout')) return;
         const era = error instanceof RegistryFetchError ? (error.details.era ?? this.era) : this.era;
@@ -233,25 +331,43 @@ class RegistryPanel implements vscode.Disposable {
           // Istio was uninstalled: the last registry stays visible, greyed and dated, so the learner
           // sees what Pilot knew and that it is gone; the next fetch from a new Pilot diffs against nothing.
           this.previous = undefined;
-          this.last = { result: this.last.result, snapshot: this.last.snapshot, fetchedAt: this.last.fetchedAt, stale: describeRegistryError(error, era) };
+          this.last = {
+            result: this.last.result,
+            snapshot: this.last.snapshot,
+            fetchedAt: this.last.fetchedAt,
+            stale: describeRegistryError(error, era),
+          };
           this.postRegistry();
           return;
         }
-        this.post({ type: 'error', message: describeRegistryError(error, era), commands: this.commands(era ?? 'legacy') });
+        this.post({
+          type: 'error',
+          message: describeRegistryError(error, era),
+          commands: this.commands(era ?? 'legacy'),
+        });
       } finally {
         if (this.inFlight === abort) this.inFlight = undefined;
       }
     };
     if (!visible) return work();
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fetching Pilot’s service registry…'), cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('Fetching Pilot’s service registry…'),
+        cancellable: true,
+      },
       (_progress, token) => work(token),
     );
   }
 
   private commands(era: IstioEra): EquivalentCommand[] {
     const namespace = istioNamespace();
-    return equivalentCommands(era === 'legacy' ? { era, namespace, service: 'istio-pilot', port: 8080 } : { era, namespace, service: 'istiod', port: 15014 }, this.istioVersion());
+    return equivalentCommands(
+      era === 'legacy'
+        ? { era, namespace, service: 'istio-pilot', port: 8080 }
+        : { era, namespace, service: 'istiod', port: 15014 },
+      this.istioVersion(),
+    );
   }
 
   /** The release the commands are for: the one running on the cluster, else the lab's. */
@@ -274,7 +390,9 @@ class RegistryPanel implements vscode.Disposable {
       commands: equivalentCommands(result.target, this.istioVersion()),
       ...(stale ? { stale } : {}),
       proxies: {
-        ...('rows' in result.proxies ? { rows: result.proxies.rows } : { rows: [], error: describeRegistryError(result.proxies.error, result.target.era) }),
+        ...('rows' in result.proxies
+          ? { rows: result.proxies.rows }
+          : { rows: [], error: describeRegistryError(result.proxies.error, result.target.era) }),
         command: proxyStatusCommand(istioNamespace()),
       },
     });
@@ -414,7 +532,12 @@ export function registerRegistryViewer(
         await current.refresh(true);
         return;
       }
-      const panel = vscode.window.createWebviewPanel(REGISTRY_VIEW_TYPE, vscode.l10n.t('Service Registry'), vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: false });
+      const panel = vscode.window.createWebviewPanel(
+        REGISTRY_VIEW_TYPE,
+        vscode.l10n.t('Service Registry'),
+        vscode.ViewColumn.Active,
+        { enableScripts: true, retainContextWhenHidden: false },
+      );
       adopt(panel, DEFAULT_VIEW_STATE);
     }),
   );

@@ -12,12 +12,18 @@ import type { ObjectClient } from '../kube/apply/object-client';
 import type { ClusterConnection } from '../kube/connection';
 
 /** Which of the objects exist; undefined (logged) when that cannot be told, e.g. without permission to read them. */
-export async function presenceOn(client: ObjectClient, objects: readonly ManifestObject[], log: vscode.LogOutputChannel): Promise<InstallPresence | undefined> {
+export async function presenceOn(
+  client: ObjectClient,
+  objects: readonly ManifestObject[],
+  log: vscode.LogOutputChannel,
+): Promise<InstallPresence | undefined> {
   try {
     const { findPresentObjects } = await import('../kube/apply/object-presence');
     return installPresence(objects, await findPresentObjects(client, objects));
   } catch (error) {
-    log.warn(`could not tell which objects of the release exist: ${error instanceof Error ? error.message : String(error)}`);
+    log.warn(
+      `could not tell which objects of the release exist: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return undefined;
   }
 }
@@ -29,7 +35,10 @@ export async function releasePresence(
   log: vscode.LogOutputChannel,
 ): Promise<InstallPresence | undefined> {
   if (!release.manifestPath || release.plan.install.kind !== 'manifest') return undefined;
-  const objects = parseManifest(await fs.promises.readFile(release.manifestPath, 'utf8'), path.basename(release.manifestPath));
+  const objects = parseManifest(
+    await fs.promises.readFile(release.manifestPath, 'utf8'),
+    path.basename(release.manifestPath),
+  );
   const { createObjectClient } = await import('../kube/apply/object-client');
   const client = await createObjectClient(connection.kubeConfig);
   try {

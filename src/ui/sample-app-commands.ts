@@ -36,7 +36,13 @@ export interface SampleAppArguments extends Pick<InstallArguments, 'version' | '
 const PODS_TIMEOUT_MS = 5 * 60_000;
 const SOURCE = 'bookinfo.yaml';
 
-export function registerSampleAppCommands(context: vscode.ExtensionContext, cluster: ClusterService, podStores: SharedPodStores, log: vscode.LogOutputChannel, lab: LabServices): void {
+export function registerSampleAppCommands(
+  context: vscode.ExtensionContext,
+  cluster: ClusterService,
+  podStores: SharedPodStores,
+  log: vscode.LogOutputChannel,
+  lab: LabServices,
+): void {
   const { progress, revealPod } = lab;
 
   /** The Bookinfo manifest's objects, or undefined (and the learner told why) when there is none. */
@@ -47,7 +53,11 @@ export function registerSampleAppCommands(context: vscode.ExtensionContext, clus
     if (!file || !fs.existsSync(file)) {
       const download = vscode.l10n.t('Download Istio Release…');
       const choice = await vscode.window.showErrorMessage(
-        vscode.l10n.t('Istio {0} is not downloaded yet, so there is no {1} to deploy. Download it first.', outside(release.plan.version), outside(BOOKINFO_MANIFEST)),
+        vscode.l10n.t(
+          'Istio {0} is not downloaded yet, so there is no {1} to deploy. Download it first.',
+          outside(release.plan.version),
+          outside(BOOKINFO_MANIFEST),
+        ),
         download,
       );
       if (choice === download) await vscode.commands.executeCommand('istioLab.downloadRelease', release.plan.version);
@@ -60,12 +70,18 @@ export function registerSampleAppCommands(context: vscode.ExtensionContext, clus
     try {
       return await cluster.current();
     } catch (error) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Cannot open the cluster connection: {0} Check istioLab.kubeconfig and istioLab.context, or select a context.', outside(message(error))));
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t(
+          'Cannot open the cluster connection: {0} Check istioLab.kubeconfig and istioLab.context, or select a context.',
+          outside(message(error)),
+        ),
+      );
       return undefined;
     }
   };
 
-  const guarded = <R>(name: string, run: (args?: SampleAppArguments) => Promise<R>) =>
+  const guarded =
+    <R>(name: string, run: (args?: SampleAppArguments) => Promise<R>) =>
     async (args?: SampleAppArguments): Promise<R | undefined> => {
       try {
         return await run(args);
@@ -77,7 +93,12 @@ export function registerSampleAppCommands(context: vscode.ExtensionContext, clus
     };
 
   /** Labels the namespace when the learner agrees (or it already is); false after the refusal is shown. */
-  async function ensureLabel(connection: ClusterConnection, namespace: string, objects: readonly ManifestObject[], args: SampleAppArguments | undefined): Promise<boolean> {
+  async function ensureLabel(
+    connection: ClusterConnection,
+    namespace: string,
+    objects: readonly ManifestObject[],
+    args: SampleAppArguments | undefined,
+  ): Promise<boolean> {
     const { labelNamespace, readNamespaceLabels } = await import('../kube/namespace-labels');
     const labels = await readNamespaceLabels(connection.kubeConfig, namespace);
     if (labels[INJECTION_LABEL.key] === INJECTION_LABEL.value) return true;
@@ -85,7 +106,13 @@ export function registerSampleAppCommands(context: vscode.ExtensionContext, clus
     if (agreed === undefined) {
       const labelAndDeploy = vscode.l10n.t('Label and Deploy');
       const choice = await vscode.window.showInformationMessage(
-        vscode.l10n.t('Label the namespace {0} for sidecar injection and deploy Bookinfo into {1}? {2} objects from {3}.', outside(namespace), outside(connection.contextName), objects.length, outside(SOURCE)),
+        vscode.l10n.t(
+          'Label the namespace {0} for sidecar injection and deploy Bookinfo into {1}? {2} objects from {3}.',
+          outside(namespace),
+          outside(connection.contextName),
+          objects.length,
+          outside(SOURCE),
+        ),
         { modal: true, detail: `${labelCommand(namespace)}\nkubectl apply -f ${BOOKINFO_MANIFEST}` },
         labelAndDeploy,
       );
@@ -96,7 +123,11 @@ export function registerSampleAppCommands(context: vscode.ExtensionContext, clus
       log.info(`Deploy the sample app: ${namespace} is not labelled for injection; refused (fix: ${fix})`);
       await progress.mark('sample-app', 'todo', { hint: { code: 'namespace-not-labelled', namespace } });
       void vscode.window.showErrorMessage(
-        vscode.l10n.t('Not deployed: the namespace {0} is not labelled for sidecar injection, so Bookinfo\'s pods would run 1/1 without istio-proxy. Fix: {1}', outside(namespace), outside(fix)),
+        vscode.l10n.t(
+          "Not deployed: the namespace {0} is not labelled for sidecar injection, so Bookinfo's pods would run 1/1 without istio-proxy. Fix: {1}",
+          outside(namespace),
+          outside(fix),
+        ),
       );
       return false;
     }
@@ -115,13 +146,18 @@ export function registerSampleAppCommands(context: vscode.ExtensionContext, clus
     const client = await createObjectClient(connection.kubeConfig);
     try {
       const namespace = client.defaultNamespace;
-      if (args?.label === undefined && !args?.yes && !(await confirmDeploy(connection, namespace, objects))) return undefined;
+      if (args?.label === undefined && !args?.yes && !(await confirmDeploy(connection, namespace, objects)))
+        return undefined;
       if (!(await ensureLabel(connection, namespace, objects, args))) return undefined;
       const output = createOutput(log, vscode.l10n.t('Deploy the sample app (Bookinfo)'));
       output.appendLine(`$ kubectl apply -f ${BOOKINFO_MANIFEST}   # ${connection.contextName}`);
       const expected = objects.filter((object) => object.kind === 'Deployment').length;
       const outcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deploying Bookinfo into {0}', outside(namespace)), cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: vscode.l10n.t('Deploying Bookinfo into {0}', outside(namespace)),
+          cancellable: true,
+        },
         async (report, token) => {
           const signal = abortSignal(token);
           // The shared pod watch (the tree's): it keeps injected pods of every namespace.
@@ -131,7 +167,9 @@ export function registerSampleAppCommands(context: vscode.ExtensionContext, clus
             const pod = change.added.find((added) => added.namespace === namespace && isBookinfoPod(added));
             if (!pod || revealed) return;
             revealed = true;
-            revealPod(namespace, pod.name).catch((error: unknown) => log.warn(`could not show ${pod.name} in the Istio Pods view: ${message(error)}`));
+            revealPod(namespace, pod.name).catch((error: unknown) =>
+              log.warn(`could not show ${pod.name} in the Istio Pods view: ${message(error)}`),
+            );
           });
           try {
             let done = 0;
@@ -139,12 +177,21 @@ export function registerSampleAppCommands(context: vscode.ExtensionContext, clus
               signal,
               onResult: (result) => {
                 output.appendLine(applyLine(result, SOURCE));
-                report.report({ increment: 100 / objects.length / 2, message: vscode.l10n.t('{0} of {1} objects', ++done, objects.length) });
+                report.report({
+                  increment: 100 / objects.length / 2,
+                  message: vscode.l10n.t('{0} of {1} objects', ++done, objects.length),
+                });
               },
             });
-            if (applied.cancelled || applied.results.some((result) => result.outcome === 'failed')) return { applied, wait: undefined };
+            if (applied.cancelled || applied.results.some((result) => result.outcome === 'failed'))
+              return { applied, wait: undefined };
             report.report({ message: vscode.l10n.t('Waiting for every Bookinfo pod to be 2/2 Running…') });
-            const wait = await waitForPods(watch, (pods) => checkSampleApp(pods, expected, namespace).status === 'done', PODS_TIMEOUT_MS, { signal });
+            const wait = await waitForPods(
+              watch,
+              (pods) => checkSampleApp(pods, expected, namespace).status === 'done',
+              PODS_TIMEOUT_MS,
+              { signal },
+            );
             return { applied, wait };
           } finally {
             watch.dispose();
@@ -152,17 +199,40 @@ export function registerSampleAppCommands(context: vscode.ExtensionContext, clus
         },
       );
       const counts = countOutcomes(outcome.applied.results);
-      const line = vscode.l10n.t('{0} created, {1} unchanged, {2} failed', counts.created ?? 0, counts.unchanged ?? 0, counts.failed ?? 0);
+      const line = vscode.l10n.t(
+        '{0} created, {1} unchanged, {2} failed',
+        counts.created ?? 0,
+        counts.unchanged ?? 0,
+        counts.failed ?? 0,
+      );
       output.appendLine(`# ${line}`);
       const check = outcome.wait ? checkSampleApp(outcome.wait.pods, expected, namespace) : undefined;
       if (check?.status === 'done') {
         await progress.mark('sample-app', 'done', { detail: namespace });
-        void vscode.window.showInformationMessage(vscode.l10n.t('Bookinfo runs in {0}: {1} pods 2/2, each with its istio-proxy sidecar ({2}).', outside(namespace), outside(expected), outside(line)));
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t(
+            'Bookinfo runs in {0}: {1} pods 2/2, each with its istio-proxy sidecar ({2}).',
+            outside(namespace),
+            outside(expected),
+            outside(line),
+          ),
+        );
       } else if (check) {
         await progress.mark('sample-app', check.status, { hint: check.hint });
-        void vscode.window.showWarningMessage(vscode.l10n.t('Bookinfo is created in {0} ({1}), but not every pod is 2/2 Running yet. Watch them in the Istio Pods view.', outside(namespace), outside(line)));
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t(
+            'Bookinfo is created in {0} ({1}), but not every pod is 2/2 Running yet. Watch them in the Istio Pods view.',
+            outside(namespace),
+            outside(line),
+          ),
+        );
       } else {
-        void vscode.window.showErrorMessage(vscode.l10n.t('Bookinfo is not completely deployed: {0}. Run Deploy the Sample App again to finish.', outside(line)));
+        void vscode.window.showErrorMessage(
+          vscode.l10n.t(
+            'Bookinfo is not completely deployed: {0}. Run Deploy the Sample App again to finish.',
+            outside(line),
+          ),
+        );
       }
       return outcome.applied;
     } finally {
@@ -171,13 +241,23 @@ export function registerSampleAppCommands(context: vscode.ExtensionContext, clus
   }
 
   /** The deploy's question when the namespace is already labelled (otherwise the label's question asks both). */
-  async function confirmDeploy(connection: ClusterConnection, namespace: string, objects: readonly ManifestObject[]): Promise<boolean> {
+  async function confirmDeploy(
+    connection: ClusterConnection,
+    namespace: string,
+    objects: readonly ManifestObject[],
+  ): Promise<boolean> {
     const { readNamespaceLabels } = await import('../kube/namespace-labels');
     const labels = await readNamespaceLabels(connection.kubeConfig, namespace);
     if (labels[INJECTION_LABEL.key] !== INJECTION_LABEL.value) return true;
     const deployButton = vscode.l10n.t('Deploy');
     const choice = await vscode.window.showInformationMessage(
-      vscode.l10n.t('Deploy Bookinfo into {0} of {1}? {2} objects from {3}.', outside(namespace), outside(connection.contextName), objects.length, outside(SOURCE)),
+      vscode.l10n.t(
+        'Deploy Bookinfo into {0} of {1}? {2} objects from {3}.',
+        outside(namespace),
+        outside(connection.contextName),
+        objects.length,
+        outside(SOURCE),
+      ),
       { modal: true, detail: `kubectl apply -f ${BOOKINFO_MANIFEST}` },
       deployButton,
     );
@@ -197,7 +277,13 @@ export function registerSampleAppCommands(context: vscode.ExtensionContext, clus
       if (!args?.yes) {
         const removeButton = vscode.l10n.t('Remove');
         const choice = await vscode.window.showWarningMessage(
-          vscode.l10n.t('Remove Bookinfo from {0} of {1}? The {2} objects of {3} are deleted.', outside(namespace), outside(connection.contextName), objects.length, outside(SOURCE)),
+          vscode.l10n.t(
+            'Remove Bookinfo from {0} of {1}? The {2} objects of {3} are deleted.',
+            outside(namespace),
+            outside(connection.contextName),
+            objects.length,
+            outside(SOURCE),
+          ),
           { modal: true, detail: `kubectl delete -f ${BOOKINFO_MANIFEST}` },
           removeButton,
         );
@@ -206,27 +292,50 @@ export function registerSampleAppCommands(context: vscode.ExtensionContext, clus
       const output = createOutput(log, vscode.l10n.t('Remove the sample app (Bookinfo)'));
       output.appendLine(`$ kubectl delete -f ${BOOKINFO_MANIFEST}   # ${connection.contextName}`);
       const report = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Removing Bookinfo from {0}', outside(namespace)), cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: vscode.l10n.t('Removing Bookinfo from {0}', outside(namespace)),
+          cancellable: true,
+        },
         (bar, token) => {
           let done = 0;
           return deleteManifest(client, objects, {
             signal: abortSignal(token),
             onResult: (result) => {
               output.appendLine(deleteLine(result, SOURCE));
-              bar.report({ increment: 100 / objects.length, message: vscode.l10n.t('{0} of {1} objects', ++done, objects.length) });
+              bar.report({
+                increment: 100 / objects.length,
+                message: vscode.l10n.t('{0} of {1} objects', ++done, objects.length),
+              });
             },
           });
         },
       );
       const counts = countOutcomes(report.results);
-      const line = vscode.l10n.t('{0} deleted, {1} already gone, {2} failed', counts.deleted ?? 0, counts.absent ?? 0, counts.failed ?? 0);
+      const line = vscode.l10n.t(
+        '{0} deleted, {1} already gone, {2} failed',
+        counts.deleted ?? 0,
+        counts.absent ?? 0,
+        counts.failed ?? 0,
+      );
       output.appendLine(`# ${line}`);
       if (report.cancelled || counts.failed) {
-        void vscode.window.showWarningMessage(vscode.l10n.t('Bookinfo is not completely removed: {0}. Run Remove the Sample App again to finish.', outside(line)));
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t(
+            'Bookinfo is not completely removed: {0}. Run Remove the Sample App again to finish.',
+            outside(line),
+          ),
+        );
       } else {
         await progress.mark('sample-app', 'todo');
         void vscode.window.showInformationMessage(
-          vscode.l10n.t('Bookinfo is removed ({0}). The namespace {1} keeps its label {2}; to remove it: {3}', outside(line), outside(namespace), outside(`${INJECTION_LABEL.key}=${INJECTION_LABEL.value}`), outside(unlabelCommand(namespace))),
+          vscode.l10n.t(
+            'Bookinfo is removed ({0}). The namespace {1} keeps its label {2}; to remove it: {3}',
+            outside(line),
+            outside(namespace),
+            outside(`${INJECTION_LABEL.key}=${INJECTION_LABEL.value}`),
+            outside(unlabelCommand(namespace)),
+          ),
         );
       }
       return report;
@@ -236,7 +345,13 @@ export function registerSampleAppCommands(context: vscode.ExtensionContext, clus
   }
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('istioLab.deploySampleApp', guarded(vscode.l10n.t('Deploy the Sample App'), deploy)),
-    vscode.commands.registerCommand('istioLab.removeSampleApp', guarded(vscode.l10n.t('Remove the Sample App'), remove)),
+    vscode.commands.registerCommand(
+      'istioLab.deploySampleApp',
+      guarded(vscode.l10n.t('Deploy the Sample App'), deploy),
+    ),
+    vscode.commands.registerCommand(
+      'istioLab.removeSampleApp',
+      guarded(vscode.l10n.t('Remove the Sample App'), remove),
+    ),
   );
 }

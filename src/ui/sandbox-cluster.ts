@@ -9,7 +9,14 @@ import * as vscode from 'vscode';
 import { outside } from './outside-text';
 import { SANDBOX_CONTEXT_NAME } from '../kube/connection';
 import type { RunningSandbox, SandboxPaths } from '../lab/sandbox/sandbox-host';
-import { SandboxHostError, resetSandboxState, runningSandbox, sandboxPaths, startOrAttachSandbox, stopSandbox } from '../lab/sandbox/sandbox-host';
+import {
+  SandboxHostError,
+  resetSandboxState,
+  runningSandbox,
+  sandboxPaths,
+  startOrAttachSandbox,
+  stopSandbox,
+} from '../lab/sandbox/sandbox-host';
 import type { ClusterService } from './cluster-service';
 import { sandboxKubeVersionFor } from '../istio/releases/sandbox-kubernetes';
 import { affectsSettings, connectionSettings, istioVersion, updateConnectionSettings } from './settings';
@@ -35,7 +42,11 @@ interface StartResult {
   readonly kubeconfig: string;
 }
 
-export function registerSandboxCluster(context: vscode.ExtensionContext, cluster: ClusterService, log: vscode.LogOutputChannel): SandboxCluster {
+export function registerSandboxCluster(
+  context: vscode.ExtensionContext,
+  cluster: ClusterService,
+  log: vscode.LogOutputChannel,
+): SandboxCluster {
   const paths: SandboxPaths = sandboxPaths(context.globalStorageUri.fsPath);
   const script = path.join(context.extensionPath, 'dist', 'sandbox.js');
   let running: RunningSandbox | undefined;
@@ -56,13 +67,22 @@ export function registerSandboxCluster(context: vscode.ExtensionContext, cluster
     else context.environmentVariableCollection.delete('KUBECONFIG');
     if (starting && !running) {
       status.text = `$(loading~spin) ${vscode.l10n.t('Sandbox cluster (simulated): starting…')}`;
-      status.tooltip = vscode.l10n.t('Starting the Istio Lab sandbox cluster, a simulated Kubernetes cluster on this machine.');
+      status.tooltip = vscode.l10n.t(
+        'Starting the Istio Lab sandbox cluster, a simulated Kubernetes cluster on this machine.',
+      );
       status.show();
     } else if (running) {
       status.text = `$(beaker) ${vscode.l10n.t('Sandbox cluster (simulated)')}`;
-      status.tooltip = running.kind === 'started'
-        ? vscode.l10n.t('The Istio Lab sandbox: a simulated Kubernetes API server at {0}, started by this window. Pods do not run containers; their status, logs and Istio\'s registry are simulated. Click to select the cluster context.', running.url)
-        : vscode.l10n.t('The Istio Lab sandbox: a simulated Kubernetes API server at {0}, started by another VS Code window and shared with it. Pods do not run containers; their status, logs and Istio\'s registry are simulated. Click to select the cluster context.', running.url);
+      status.tooltip =
+        running.kind === 'started'
+          ? vscode.l10n.t(
+              "The Istio Lab sandbox: a simulated Kubernetes API server at {0}, started by this window. Pods do not run containers; their status, logs and Istio's registry are simulated. Click to select the cluster context.",
+              running.url,
+            )
+          : vscode.l10n.t(
+              "The Istio Lab sandbox: a simulated Kubernetes API server at {0}, started by another VS Code window and shared with it. Pods do not run containers; their status, logs and Istio's registry are simulated. Click to select the cluster context.",
+              running.url,
+            );
       status.show();
     } else {
       status.hide();
@@ -75,52 +95,59 @@ export function registerSandboxCluster(context: vscode.ExtensionContext, cluster
       return { url: running.url, kind: running.kind, kubeconfig: paths.kubeconfig };
     }
     running = undefined;
-    starting ??= Promise.resolve(vscode.window
-      .withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Starting the sandbox cluster (simulated)…'), cancellable: true },
-        async (_progress, token) => {
-          const controller = new AbortController();
-          const cancel = token.onCancellationRequested(() => controller.abort());
-          try {
-            return await startOrAttachSandbox({
-              paths,
-              runtime: process.execPath,
-              script,
-              args: withKubeVersion(args),
-              ownerPid: process.pid,
-              signal: controller.signal,
-              onOutput: (text) => log.trace(`sandbox: ${text.trimEnd()}`),
-            });
-          } finally {
-            cancel.dispose();
-          }
-        },
-      )
-      .then(
-        async (sandbox) => {
-          running = sandbox;
-          log.info(`sandbox cluster ${sandbox.kind === 'started' ? 'started' : 'attached'} at ${sandbox.url} (pid ${sandbox.pid}${sandbox.kind === 'attached' && sandbox.adopted ? ', adopted from a window that has gone' : ''}), state in ${paths.stateDir}`);
-          if (sandbox.kind === 'started') {
-            void sandbox.process.exited.then((code) => {
-              if (running !== sandbox) return;
-              running = undefined;
-              update();
-              log.warn(`the sandbox cluster exited (code ${code})`);
-            });
-          }
-          await context.globalState.update(WANTED_KEY, true);
-          await select();
-          return { url: sandbox.url, kind: sandbox.kind, kubeconfig: paths.kubeconfig };
-        },
-        (error: unknown) => {
-          showStartError(error, log, paths);
-          return undefined;
-        },
-      ))
-      .finally(() => {
-        starting = undefined;
-        update();
-      });
+    starting ??= Promise.resolve(
+      vscode.window
+        .withProgress(
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: vscode.l10n.t('Starting the sandbox cluster (simulated)…'),
+            cancellable: true,
+          },
+          async (_progress, token) => {
+            const controller = new AbortController();
+            const cancel = token.onCancellationRequested(() => controller.abort());
+            try {
+              return await startOrAttachSandbox({
+                paths,
+                runtime: process.execPath,
+                script,
+                args: withKubeVersion(args),
+                ownerPid: process.pid,
+                signal: controller.signal,
+                onOutput: (text) => log.trace(`sandbox: ${text.trimEnd()}`),
+              });
+            } finally {
+              cancel.dispose();
+            }
+          },
+        )
+        .then(
+          async (sandbox) => {
+            running = sandbox;
+            log.info(
+              `sandbox cluster ${sandbox.kind === 'started' ? 'started' : 'attached'} at ${sandbox.url} (pid ${sandbox.pid}${sandbox.kind === 'attached' && sandbox.adopted ? ', adopted from a window that has gone' : ''}), state in ${paths.stateDir}`,
+            );
+            if (sandbox.kind === 'started') {
+              void sandbox.process.exited.then((code) => {
+                if (running !== sandbox) return;
+                running = undefined;
+                update();
+                log.warn(`the sandbox cluster exited (code ${code})`);
+              });
+            }
+            await context.globalState.update(WANTED_KEY, true);
+            await select();
+            return { url: sandbox.url, kind: sandbox.kind, kubeconfig: paths.kubeconfig };
+          },
+          (error: unknown) => {
+            showStartError(error, log, paths);
+            return undefined;
+          },
+        ),
+    ).finally(() => {
+      starting = undefined;
+      update();
+    });
     update();
     return starting;
   }
@@ -149,7 +176,10 @@ export function registerSandboxCluster(context: vscode.ExtensionContext, cluster
     running = undefined;
     await context.globalState.update(WANTED_KEY, false);
     try {
-      const stopped = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Stopping the sandbox cluster…') }, () => stopSandbox(paths, owned));
+      const stopped = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Stopping the sandbox cluster…') },
+        () => stopSandbox(paths, owned),
+      );
       log.info(stopped ? 'sandbox cluster stopped; its state is kept' : 'stop: no sandbox cluster was running');
       return stopped;
     } finally {
@@ -164,12 +194,16 @@ export function registerSandboxCluster(context: vscode.ExtensionContext, cluster
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (affectsSettings(event, 'kubeconfig', 'context')) update();
     }),
-    vscode.commands.registerCommand(START_SANDBOX_COMMAND, (options?: { args?: string[] }) => start(Array.isArray(options?.args) ? options.args.map(String) : [])),
+    vscode.commands.registerCommand(START_SANDBOX_COMMAND, (options?: { args?: string[] }) =>
+      start(Array.isArray(options?.args) ? options.args.map(String) : []),
+    ),
     vscode.commands.registerCommand('istioLab.stopSandbox', async () => {
       const stopped = await stop();
       void vscode.window.showInformationMessage(
         stopped
-          ? vscode.l10n.t('The sandbox cluster has stopped. Its state is kept: Start Sandbox Cluster brings it back as you left it.')
+          ? vscode.l10n.t(
+              'The sandbox cluster has stopped. Its state is kept: Start Sandbox Cluster brings it back as you left it.',
+            )
           : vscode.l10n.t('The sandbox cluster is not running.'),
       );
       return stopped;
@@ -179,7 +213,12 @@ export function registerSandboxCluster(context: vscode.ExtensionContext, cluster
       if (options?.yes !== true) {
         const answer = await vscode.window.showWarningMessage(
           vscode.l10n.t('Reset the sandbox cluster?'),
-          { modal: true, detail: vscode.l10n.t('This deletes everything in the simulated cluster (Istio, namespaces, workloads) and its kubeconfig. The downloaded releases are kept. It cannot be undone.') },
+          {
+            modal: true,
+            detail: vscode.l10n.t(
+              'This deletes everything in the simulated cluster (Istio, namespaces, workloads) and its kubeconfig. The downloaded releases are kept. It cannot be undone.',
+            ),
+          },
           reset,
         );
         if (answer !== reset) return false;
@@ -189,7 +228,10 @@ export function registerSandboxCluster(context: vscode.ExtensionContext, cluster
       resetSandboxState(paths);
       log.info(`sandbox cluster reset: ${paths.stateDir} deleted`);
       if (wasRunning) await start();
-      else void vscode.window.showInformationMessage(vscode.l10n.t('The sandbox cluster was reset. Start Sandbox Cluster starts it empty.'));
+      else
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('The sandbox cluster was reset. Start Sandbox Cluster starts it empty.'),
+        );
       return true;
     }),
   );
@@ -211,9 +253,15 @@ function showStartError(error: unknown, log: vscode.LogOutputChannel, paths: San
   const showLog = vscode.l10n.t('Show Log');
   const reset = vscode.l10n.t('Reset Sandbox Cluster…');
   // What the process printed is outside text: it goes to the log, not into the notification.
-  const message = error instanceof SandboxHostError && error.code === 'busy'
-    ? vscode.l10n.t('The sandbox cluster is held by another VS Code window or process that does not answer. Close that window, or stop it, then start again. (State: {0})', paths.dir)
-    : vscode.l10n.t('The sandbox cluster could not start. The log says why; if its saved state is damaged, Reset Sandbox Cluster… starts it empty.');
+  const message =
+    error instanceof SandboxHostError && error.code === 'busy'
+      ? vscode.l10n.t(
+          'The sandbox cluster is held by another VS Code window or process that does not answer. Close that window, or stop it, then start again. (State: {0})',
+          paths.dir,
+        )
+      : vscode.l10n.t(
+          'The sandbox cluster could not start. The log says why; if its saved state is damaged, Reset Sandbox Cluster… starts it empty.',
+        );
   void vscode.window.showErrorMessage(outside(message), showLog, reset).then((answer) => {
     if (answer === showLog) log.show();
     if (answer === reset) void vscode.commands.executeCommand('istioLab.resetSandbox');

@@ -14,7 +14,10 @@ function config(): vscode.WorkspaceConfiguration {
 
 /** Which cluster to connect to (`istioLab.kubeconfig`, `istioLab.context`). */
 export function connectionSettings(): ConnectionSettings {
-  return { kubeconfig: config().get<string>('kubeconfig') || undefined, context: config().get<string>('context') || undefined };
+  return {
+    kubeconfig: config().get<string>('kubeconfig') || undefined,
+    context: config().get<string>('context') || undefined,
+  };
 }
 
 /** Writes `istioLab.kubeconfig` / `istioLab.context` where they are set now (the workspace, or
@@ -22,11 +25,12 @@ export function connectionSettings(): ConnectionSettings {
 export async function updateConnectionSettings(settings: ConnectionSettings): Promise<void> {
   for (const [key, value] of Object.entries(settings) as [keyof ConnectionSettings, string | undefined][]) {
     const inspected = config().inspect<string>(key);
-    const target = inspected?.workspaceFolderValue !== undefined
-      ? vscode.ConfigurationTarget.WorkspaceFolder
-      : inspected?.workspaceValue !== undefined
-        ? vscode.ConfigurationTarget.Workspace
-        : vscode.ConfigurationTarget.Global;
+    const target =
+      inspected?.workspaceFolderValue !== undefined
+        ? vscode.ConfigurationTarget.WorkspaceFolder
+        : inspected?.workspaceValue !== undefined
+          ? vscode.ConfigurationTarget.Workspace
+          : vscode.ConfigurationTarget.Global;
     await config().update(key, value || undefined, target);
   }
 }
@@ -51,10 +55,20 @@ export function istioVersion(): string {
 export function releaseSource(): ReleaseSource {
   const http = vscode.workspace.getConfiguration('http');
   // Like VS Code itself: the http.proxy setting, else the usual environment variables.
-  const proxy = http.get<string>('proxy') || process.env.HTTPS_PROXY || process.env.https_proxy || process.env.HTTP_PROXY || process.env.http_proxy || undefined;
+  const proxy =
+    http.get<string>('proxy') ||
+    process.env.HTTPS_PROXY ||
+    process.env.https_proxy ||
+    process.env.HTTP_PROXY ||
+    process.env.http_proxy ||
+    undefined;
   return {
     baseUrl: config().get<string>('releaseBaseUrl')?.trim() || undefined,
-    proxy: { url: proxy, strictSSL: http.get<boolean>('proxyStrictSSL', true), noProxy: http.get<string[]>('noProxy', []) },
+    proxy: {
+      url: proxy,
+      strictSSL: http.get<boolean>('proxyStrictSSL', true),
+      noProxy: http.get<string[]>('noProxy', []),
+    },
   };
 }
 
@@ -62,7 +76,9 @@ export function releaseSource(): ReleaseSource {
 export function downloadDirectory(fallback: string): string {
   const setting = config().get<string>('downloadDir')?.trim();
   if (!setting) return fallback;
-  return setting === '~' || setting.startsWith('~/') ? path.join(os.homedir(), setting.slice(1)) : path.resolve(setting);
+  return setting === '~' || setting.startsWith('~/')
+    ? path.join(os.homedir(), setting.slice(1))
+    : path.resolve(setting);
 }
 
 /** True when the change touches one of the given settings (names without the `istioLab.` prefix). */

@@ -10,7 +10,11 @@ export type ShellKind = 'posix' | 'csh' | 'fish' | 'nu' | 'powershell' | 'cmd';
  * a shell path (`/usr/bin/zsh`, `C:\…\powershell.exe`). Unknown shells are treated as POSIX sh.
  */
 export function shellKind(shell: string | undefined): ShellKind {
-  const name = (shell ?? '').split(/[\\/]/).pop()!.toLowerCase().replace(/\.exe$/, '');
+  const name = (shell ?? '')
+    .split(/[\\/]/)
+    .pop()!
+    .toLowerCase()
+    .replace(/\.exe$/, '');
   if (name === 'pwsh' || name === 'powershell' || name === 'pwsh-preview') return 'powershell';
   if (name === 'cmd') return 'cmd';
   if (name === 'fish') return 'fish';
@@ -25,7 +29,9 @@ export class UnquotableArgumentError extends Error {
     readonly argument: string,
     readonly shell: ShellKind,
   ) {
-    super(`${JSON.stringify(argument)} cannot be typed into a ${shell} terminal safely: it holds a control character${shell === 'cmd' ? ', a double quote, % or !' : ''}.`);
+    super(
+      `${JSON.stringify(argument)} cannot be typed into a ${shell} terminal safely: it holds a control character${shell === 'cmd' ? ', a double quote, % or !' : ''}.`,
+    );
     this.name = 'UnquotableArgumentError';
   }
 }

@@ -17,7 +17,11 @@ export function stepHintText(hint: StepHint, title: (id: LabStepId) => string, n
     case 'checksum-not-verified':
       return vscode.l10n.t('the release is downloaded, but its checksum was not verified');
     case 'needs-step':
-      return vscode.l10n.t('first do step {0}: {1}', labSteps.findIndex((step) => step.id === hint.step) + 1, title(hint.step));
+      return vscode.l10n.t(
+        'first do step {0}: {1}',
+        labSteps.findIndex((step) => step.id === hint.step) + 1,
+        title(hint.step),
+      );
     case 'precheck-not-run':
       return vscode.l10n.t('the pre-check has not been run on this cluster');
     case 'precheck-blocked':
@@ -34,7 +38,8 @@ export function stepHintText(hint: StepHint, title: (id: LabStepId) => string, n
       const counts = vscode.l10n.t('{0} of {1} pods ready', hint.ready, hint.total);
       if (!hint.waitingFor) return counts;
       const seconds = hint.since === undefined ? undefined : Math.max(0, Math.round((now - hint.since) / 1000));
-      if (hint.reason && seconds !== undefined) return vscode.l10n.t('{0}: waiting for {1} ({2} for {3} s)', counts, hint.waitingFor, hint.reason, seconds);
+      if (hint.reason && seconds !== undefined)
+        return vscode.l10n.t('{0}: waiting for {1} ({2} for {3} s)', counts, hint.waitingFor, hint.reason, seconds);
       if (hint.reason) return vscode.l10n.t('{0}: waiting for {1} ({2})', counts, hint.waitingFor, hint.reason);
       return vscode.l10n.t('{0}: waiting for {1}', counts, hint.waitingFor);
     }
@@ -43,7 +48,10 @@ export function stepHintText(hint: StepHint, title: (id: LabStepId) => string, n
     case 'sample-app-not-deployed':
       return vscode.l10n.t('Bookinfo is not running with its sidecars (every pod 2/2) yet');
     case 'namespace-not-labelled':
-      return vscode.l10n.t('the namespace {0} is not labelled for injection: kubectl label namespace {0} istio-injection=enabled', hint.namespace);
+      return vscode.l10n.t(
+        'the namespace {0} is not labelled for injection: kubectl label namespace {0} istio-injection=enabled',
+        hint.namespace,
+      );
     case 'guide-not-read':
       return vscode.l10n.t('the step has not been opened: list the components or explore the diagram');
     case 'registry-not-opened':
@@ -53,5 +61,9 @@ export function stepHintText(hint: StepHint, title: (id: LabStepId) => string, n
 
 /** An install a window reload (or a cancel) stopped half-way: the Lab Steps view, the Pods view's status bar item and the Install confirmation say it alike. */
 export function interruptedText(counts: { readonly present: number; readonly total: number }): string {
-  return vscode.l10n.t('Install was interrupted: {0} of {1} objects exist. Install again to finish, or Uninstall', counts.present, counts.total);
+  return vscode.l10n.t(
+    'Install was interrupted: {0} of {1} objects exist. Install again to finish, or Uninstall',
+    counts.present,
+    counts.total,
+  );
 }

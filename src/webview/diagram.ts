@@ -82,7 +82,8 @@ export class ArchitectureDiagram {
   /** The section headings inside the SVG, in the learner's language. */
   applyStrings(): void {
     const t = this.context.translate();
-    for (const heading of Array.from(this.host.querySelectorAll('[data-l10n]'))) setText(heading, t(heading.getAttribute('data-l10n') as StringId));
+    for (const heading of Array.from(this.host.querySelectorAll('[data-l10n]')))
+      setText(heading, t(heading.getAttribute('data-l10n') as StringId));
   }
 
   title(id: ComponentId): string {
@@ -122,7 +123,8 @@ export class ArchitectureDiagram {
       setText(title, text);
       component.setAttribute('aria-label', text.replace(/\n/g, ' — '));
     }
-    if (this.era && !this.host.querySelector('.component:hover, .component:focus')) this.describe(this.restingCaption(this.era));
+    if (this.era && !this.host.querySelector('.component:hover, .component:focus'))
+      this.describe(this.restingCaption(this.era));
   }
 
   private proxiesOf(id: ComponentId): { readonly proxies: number; readonly synced: number } | undefined {

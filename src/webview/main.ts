@@ -3,7 +3,14 @@
 // virtualised table with search, keyboard navigation, copy and a Raw JSON tab. Every message is
 // validated (src/shared/registry-messages.ts) and every cluster-provided string goes into the DOM
 // through textContent — never innerHTML.
-import type { ComponentId, EquivalentCommand, ExtensionMessage, RegistryTab, RegistryViewState, WebviewMessage } from '../shared/registry-messages';
+import type {
+  ComponentId,
+  EquivalentCommand,
+  ExtensionMessage,
+  RegistryTab,
+  RegistryViewState,
+  WebviewMessage,
+} from '../shared/registry-messages';
 import { asExtensionMessage, asViewState, DEFAULT_VIEW_STATE, RAW_DISPLAY_LIMIT } from '../shared/registry-messages';
 import type { RegistryIndex, Row, VisibleRows } from './registry-rows';
 import { indexRegistry, prepareSearch, ROW_LEVEL, rowCopyText, visibleRows } from './registry-rows';
@@ -48,7 +55,11 @@ function saveView(next: Partial<RegistryViewState>): void {
 // ── layout ────────────────────────────────────────────────────────────────────────────────
 
 const labelled: [Element, StringId, 'text' | 'placeholder' | 'aria-label' | 'title'][] = [];
-function label<E extends Element>(element: E, id: StringId, how: 'text' | 'placeholder' | 'aria-label' | 'title' = 'text'): E {
+function label<E extends Element>(
+  element: E,
+  id: StringId,
+  how: 'text' | 'placeholder' | 'aria-label' | 'title' = 'text',
+): E {
   labelled.push([element, id, how]);
   return element;
 }
@@ -69,27 +80,60 @@ const legend = h(
   h('li', { class: 'state-missing' }, h('span', { class: 'swatch' }), label(h('span'), 'legendMissing')),
 );
 
-const tableTab = label(h('button', { type: 'button', role: 'tab', id: 'tab-table', 'aria-controls': 'panel-table' }), 'tabTable');
-const proxiesTab = label(h('button', { type: 'button', role: 'tab', id: 'tab-proxies', 'aria-controls': 'panel-proxies' }), 'tabProxies');
-const rawTab = label(h('button', { type: 'button', role: 'tab', id: 'tab-raw', 'aria-controls': 'panel-raw' }), 'tabRaw');
+const tableTab = label(
+  h('button', { type: 'button', role: 'tab', id: 'tab-table', 'aria-controls': 'panel-table' }),
+  'tabTable',
+);
+const proxiesTab = label(
+  h('button', { type: 'button', role: 'tab', id: 'tab-proxies', 'aria-controls': 'panel-proxies' }),
+  'tabProxies',
+);
+const rawTab = label(
+  h('button', { type: 'button', role: 'tab', id: 'tab-raw', 'aria-controls': 'panel-raw' }),
+  'tabRaw',
+);
 const TABS: readonly (readonly [HTMLButtonElement, RegistryTab])[] = [
   [tableTab, 'table'],
   [proxiesTab, 'proxies'],
   [rawTab, 'raw'],
 ];
-const search = label(label(h('input', { type: 'search', id: 'search', spellcheck: 'false', autocomplete: 'off' }), 'search', 'placeholder'), 'searchLabel', 'aria-label');
+const search = label(
+  label(
+    h('input', { type: 'search', id: 'search', spellcheck: 'false', autocomplete: 'off' }),
+    'search',
+    'placeholder',
+  ),
+  'searchLabel',
+  'aria-label',
+);
 const chip = h('div', { class: 'chip', id: 'component-filter', hidden: '' });
 const chipText = h('span');
 const chipClear = label(h('button', { type: 'button', class: 'link' }), 'clearFilter');
 chip.append(chipText, chipClear);
 const summary = h('p', { class: 'summary', id: 'summary' });
 const changes = h('p', { class: 'changes', id: 'changes', hidden: '' });
-const viewport = label(h('div', { class: 'table', id: 'registry-table', role: 'treegrid', tabindex: '0' }), 'tableLabel', 'aria-label');
+const viewport = label(
+  h('div', { class: 'table', id: 'registry-table', role: 'treegrid', tabindex: '0' }),
+  'tableLabel',
+  'aria-label',
+);
 const emptyNote = h('p', { class: 'empty', id: 'empty', hidden: '' });
 const rawNote = h('p', { class: 'note', hidden: '' });
 const rawText = h('pre', { class: 'raw', id: 'raw', tabindex: '0' });
-const tablePanel = h('div', { role: 'tabpanel', id: 'panel-table', 'aria-labelledby': 'tab-table', class: 'panel' }, summary, changes, viewport, emptyNote);
-const rawPanel = h('div', { role: 'tabpanel', id: 'panel-raw', 'aria-labelledby': 'tab-raw', class: 'panel', hidden: '' }, rawNote, rawText);
+const tablePanel = h(
+  'div',
+  { role: 'tabpanel', id: 'panel-table', 'aria-labelledby': 'tab-table', class: 'panel' },
+  summary,
+  changes,
+  viewport,
+  emptyNote,
+);
+const rawPanel = h(
+  'div',
+  { role: 'tabpanel', id: 'panel-raw', 'aria-labelledby': 'tab-raw', class: 'panel', hidden: '' },
+  rawNote,
+  rawText,
+);
 const commandList = h('ul', { class: 'commands', id: 'commands' });
 const proxies = new ProxiesView(t, post);
 const diagram = new ArchitectureDiagram({
@@ -107,7 +151,15 @@ function buildLayout(): void {
     h('div', { class: 'actions' }, refreshButton, exportJsonButton, exportCsvButton),
     metaLine,
   );
-  const aside = h('aside', {}, label(h('h2'), 'diagramTitle'), diagram.host, legend, diagram.role, label(h('p', { class: 'hint' }), 'diagramHint'));
+  const aside = h(
+    'aside',
+    {},
+    label(h('h2'), 'diagramTitle'),
+    diagram.host,
+    legend,
+    diagram.role,
+    label(h('p', { class: 'hint' }), 'diagramHint'),
+  );
   const main = h(
     'main',
     {},
@@ -134,7 +186,14 @@ function applyStrings(): void {
 // ── the table ─────────────────────────────────────────────────────────────────────────────
 
 function createRow(): HTMLElement {
-  return h('div', { role: 'row', class: 'row' }, h('span', { class: 'twisty', 'aria-hidden': 'true' }), h('span', { class: 'name' }), h('span', { class: 'detail' }), h('span', { class: 'badge' }));
+  return h(
+    'div',
+    { role: 'row', class: 'row' },
+    h('span', { class: 'twisty', 'aria-hidden': 'true' }),
+    h('span', { class: 'name' }),
+    h('span', { class: 'detail' }),
+    h('span', { class: 'badge' }),
+  );
 }
 
 type ExpandableRow = Extract<Row, { id: string }>;
@@ -170,14 +229,25 @@ function renderRow(element: HTMLElement, row: Row, at: number): void {
       break;
     case 'port':
       setText(name, row.port.name || t('unnamedPort'));
-      setText(detail, `${row.port.key}${row.port.port !== undefined ? `  :${row.port.port}` : ''}${row.port.protocol ? `  ${row.port.protocol}` : ''}  · ${t('endpoints', row.port.endpoints.length)}`);
+      setText(
+        detail,
+        `${row.port.key}${row.port.port !== undefined ? `  :${row.port.port}` : ''}${row.port.protocol ? `  ${row.port.protocol}` : ''}  · ${t('endpoints', row.port.endpoints.length)}`,
+      );
       if (row.removed) element.classList.add('removed');
       break;
     case 'endpoint': {
       const pod = row.endpoint.pod;
       setText(name, `${row.endpoint.ip}:${row.endpoint.port}`);
       setText(detail, pod ? `${pod.namespace}/${pod.name}` : '');
-      badgeText = row.added ? t('added') : pod ? (pod.gone ? t('podGone') : pod.ready ? t('podReady') : t('podNotReady')) : '';
+      badgeText = row.added
+        ? t('added')
+        : pod
+          ? pod.gone
+            ? t('podGone')
+            : pod.ready
+              ? t('podReady')
+              : t('podNotReady')
+          : '';
       if (row.added) element.classList.add('added');
       if (pod && !pod.ready) element.classList.add(pod.gone ? 'gone' : 'not-ready');
       break;
@@ -209,7 +279,10 @@ function applyFilter(): void {
   setText(emptyNote, t('empty'));
   const counts = countAll();
   const text = `${t('services', counts.services)} · ${t('ports', counts.ports)} · ${t('endpoints', counts.endpoints)}`;
-  setText(summary, result.services === index.serviceCount ? text : `${text} — ${t('shown', result.services, index.serviceCount)}`);
+  setText(
+    summary,
+    result.services === index.serviceCount ? text : `${text} — ${t('shown', result.services, index.serviceCount)}`,
+  );
 }
 
 /** The whole registry's counts, for the summary line; counted once per registry message. */
@@ -376,7 +449,9 @@ function showRegistry(message: Extract<ExtensionMessage, { type: 'registry' }>):
   setText(eraBadge, message.era === 'legacy' ? t('eraLegacy') : t('eraIstiod'));
   setText(
     metaLine,
-    message.stale ? t('staleFrom', formatTime(message.fetchedAt)) : t('fetched', formatTime(message.fetchedAt), message.via === 'service-proxy' ? t('viaProxy') : t('viaForward')),
+    message.stale
+      ? t('staleFrom', formatTime(message.fetchedAt))
+      : t('fetched', formatTime(message.fetchedAt), message.via === 'service-proxy' ? t('viaProxy') : t('viaForward')),
   );
   metaLine.classList.toggle('stale', message.stale !== undefined);
   index = indexRegistry(message.snapshot, message.diff);

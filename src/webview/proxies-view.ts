@@ -26,8 +26,20 @@ export class ProxiesView {
     private t: Translate,
     post: (message: WebviewMessage) => void,
   ) {
-    const header = h('div', { class: 'proxy-row header', role: 'row' }, ...COLUMNS.map((name) => h('span', { role: 'columnheader' }, name)));
-    this.panel = h('div', { role: 'tabpanel', id: 'panel-proxies', 'aria-labelledby': 'tab-proxies', class: 'panel', hidden: '' }, this.summary, this.hint, header, this.viewport, this.note);
+    const header = h(
+      'div',
+      { class: 'proxy-row header', role: 'row' },
+      ...COLUMNS.map((name) => h('span', { role: 'columnheader' }, name)),
+    );
+    this.panel = h(
+      'div',
+      { role: 'tabpanel', id: 'panel-proxies', 'aria-labelledby': 'tab-proxies', class: 'panel', hidden: '' },
+      this.summary,
+      this.hint,
+      header,
+      this.viewport,
+      this.note,
+    );
     this.list = new VirtualList<ProxySyncRow>({
       viewport: this.viewport,
       rowHeight: ROW_HEIGHT,
@@ -44,7 +56,12 @@ export class ProxiesView {
           // Fixed columns keep the rows aligned; a long cell (`STALE (Never Acknowledged)`) shows whole on hover.
           (cell as HTMLElement).title = cells[k];
           // Colour the xDS cells by their word, so a STALE one stands out in a long column of SYNCED.
-          if (k >= 1 && k <= 4) cell.className = cells[k].startsWith('SYNCED') ? 'xds synced' : cells[k].startsWith('STALE') ? 'xds stale' : 'xds not-sent';
+          if (k >= 1 && k <= 4)
+            cell.className = cells[k].startsWith('SYNCED')
+              ? 'xds synced'
+              : cells[k].startsWith('STALE')
+                ? 'xds stale'
+                : 'xds not-sent';
         }
         element.dataset.namespace = row.namespace;
         element.dataset.pod = row.pod;
@@ -53,7 +70,8 @@ export class ProxiesView {
     });
     this.viewport.addEventListener('click', (event) => {
       const target = (event.target as Element).closest<HTMLElement>('.proxy-row');
-      if (target?.dataset.pod && target.dataset.namespace !== undefined) post({ type: 'revealPod', namespace: target.dataset.namespace, name: target.dataset.pod });
+      if (target?.dataset.pod && target.dataset.namespace !== undefined)
+        post({ type: 'revealPod', namespace: target.dataset.namespace, name: target.dataset.pod });
     });
   }
 
@@ -99,8 +117,20 @@ export class ProxiesView {
     const sync = this.sync;
     const rows = sync?.rows ?? [];
     const counts = this.counts();
-    setText(this.summary, counts ? (this.shown.length === rows.length ? this.t('proxiesSummary', counts.proxies, counts.synced) : this.t('proxiesShown', this.shown.length, rows.length)) : '');
-    const message = sync?.error !== undefined ? this.t('proxiesError', sync.error) : sync && rows.length === 0 ? this.t('proxiesNone') : '';
+    setText(
+      this.summary,
+      counts
+        ? this.shown.length === rows.length
+          ? this.t('proxiesSummary', counts.proxies, counts.synced)
+          : this.t('proxiesShown', this.shown.length, rows.length)
+        : '',
+    );
+    const message =
+      sync?.error !== undefined
+        ? this.t('proxiesError', sync.error)
+        : sync && rows.length === 0
+          ? this.t('proxiesNone')
+          : '';
     this.note.hidden = message === '';
     this.note.classList.toggle('error-text', sync?.error !== undefined);
     setText(this.note, message);

@@ -3,19 +3,46 @@
 // Pure and DOM-free. 10,000 services make 90,000 rows, so rows are not objects until shown: the
 // index is a flat table (a kind code and the model object per row, in expanded order) built once
 // per registry message, a filter yields row numbers, and `at(i)` makes the one Row a view draws.
-import type { ComponentId, RegistryDiff, RegistryEndpoint, RegistryPort, RegistryService, RegistrySnapshot, RemovedEndpoint } from '../shared/registry-messages';
+import type {
+  ComponentId,
+  RegistryDiff,
+  RegistryEndpoint,
+  RegistryPort,
+  RegistryService,
+  RegistrySnapshot,
+  RemovedEndpoint,
+} from '../shared/registry-messages';
 import { endpointId } from '../shared/registry-messages';
 import { ISTIO_NAMESPACE } from '../shared/istio-defaults';
 
 export type Row =
-  | { readonly kind: 'namespace'; readonly id: string; readonly namespace: string; readonly services: number; readonly endpoints: number }
-  | { readonly kind: 'service'; readonly id: string; readonly service: RegistryService; readonly endpoints: number; readonly removed: boolean }
+  | {
+      readonly kind: 'namespace';
+      readonly id: string;
+      readonly namespace: string;
+      readonly services: number;
+      readonly endpoints: number;
+    }
+  | {
+      readonly kind: 'service';
+      readonly id: string;
+      readonly service: RegistryService;
+      readonly endpoints: number;
+      readonly removed: boolean;
+    }
   | { readonly kind: 'port'; readonly id: string; readonly port: RegistryPort; readonly removed: boolean }
   | { readonly kind: 'endpoint'; readonly endpoint: RegistryEndpoint; readonly added: boolean }
   | { readonly kind: 'removed'; readonly removed: RemovedEndpoint }
   | { readonly kind: 'no-endpoints'; readonly port: RegistryPort };
 
-export const ROW_LEVEL: Readonly<Record<Row['kind'], number>> = { namespace: 1, service: 2, port: 3, endpoint: 4, removed: 4, 'no-endpoints': 4 };
+export const ROW_LEVEL: Readonly<Record<Row['kind'], number>> = {
+  namespace: 1,
+  service: 2,
+  port: 3,
+  endpoint: 4,
+  removed: 4,
+  'no-endpoints': 4,
+};
 
 const SERVICE = 1;
 const PORT = 2;
@@ -78,7 +105,9 @@ function textOfRow(index: RegistryIndex, row: number): string {
     case ENDPOINT: {
       const endpoint = item as RegistryEndpoint;
       const address = `${endpoint.ip}:${endpoint.port}`;
-      return endpoint.pod ? `${address} ${endpoint.pod.namespace}/${endpoint.pod.name}`.toLowerCase() : address.toLowerCase();
+      return endpoint.pod
+        ? `${address} ${endpoint.pod.namespace}/${endpoint.pod.name}`.toLowerCase()
+        : address.toLowerCase();
     }
     case REMOVED: {
       const removed = item as RemovedEndpoint;
@@ -128,15 +157,21 @@ export function indexRegistry(snapshot: RegistrySnapshot, diff?: RegistryDiff): 
     ghost.ports.push({ key: portKey, name: first.portName, endpoints: [] });
   }
   const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  const ordered: { service: RegistryService; removed: boolean }[] = snapshot.services.map((service) => ({ service, removed: false }));
+  const ordered: { service: RegistryService; removed: boolean }[] = snapshot.services.map((service) => ({
+    service,
+    removed: false,
+  }));
   if (ghosts.size > 0) {
     for (const ghost of ghosts.values()) ordered.push({ service: ghost, removed: true });
-    ordered.sort((a, b) => compare(a.service.namespace, b.service.namespace) || compare(a.service.hostname, b.service.hostname));
+    ordered.sort(
+      (a, b) => compare(a.service.namespace, b.service.namespace) || compare(a.service.hostname, b.service.hostname),
+    );
   }
   let size = 0;
   for (const { service } of ordered) {
     size++;
-    for (const port of service.ports) size += 1 + Math.max(1, port.endpoints.length + (removedByPort.get(port.key)?.length ?? 0));
+    for (const port of service.ports)
+      size += 1 + Math.max(1, port.endpoints.length + (removedByPort.get(port.key)?.length ?? 0));
   }
   const kinds = new Uint8Array(size);
   const flags = new Uint8Array(size);
@@ -157,7 +192,8 @@ export function indexRegistry(snapshot: RegistrySnapshot, diff?: RegistryDiff): 
       const portAt = row;
       put(PORT, port, removed ? FLAG_REMOVED : 0);
       endpoints += port.endpoints.length;
-      for (const endpoint of port.endpoints) put(ENDPOINT, endpoint, added.size > 0 && added.has(endpointId(port.key, endpoint)) ? FLAG_ADDED : 0);
+      for (const endpoint of port.endpoints)
+        put(ENDPOINT, endpoint, added.size > 0 && added.has(endpointId(port.key, endpoint)) ? FLAG_ADDED : 0);
       const gone = removedByPort.get(port.key) ?? [];
       for (const entry of gone) put(REMOVED, entry);
       if (port.endpoints.length === 0 && gone.length === 0) put(NO_ENDPOINTS, port);
@@ -189,7 +225,8 @@ const ISTIO_SERVICES: Partial<Record<ComponentId, readonly string[]>> = {
 
 /** Whether a service belongs to a diagram component: its own Services, or (sidecars) the services of the mesh's workloads. */
 export function belongsTo(component: ComponentId, service: RegistryService, istioNamespace = ISTIO_NAMESPACE): boolean {
-  if (component === 'sidecars') return service.namespace !== '' && service.namespace !== istioNamespace && service.namespace !== 'kube-system';
+  if (component === 'sidecars')
+    return service.namespace !== '' && service.namespace !== istioNamespace && service.namespace !== 'kube-system';
   return service.namespace === istioNamespace && (ISTIO_SERVICES[component] ?? []).includes(service.name);
 }
 
@@ -229,7 +266,13 @@ export class VisibleRows {
     const code = this.codes[i];
     if (code < 0) {
       const header = this.headers[-code - 1];
-      return { kind: 'namespace', id: `ns ${header.namespace}`, namespace: header.namespace, services: header.services, endpoints: header.endpoints };
+      return {
+        kind: 'namespace',
+        id: `ns ${header.namespace}`,
+        namespace: header.namespace,
+        services: header.services,
+        endpoints: header.endpoints,
+      };
     }
     const { kinds, flags, items } = this.index;
     const item = items[code];
@@ -238,10 +281,21 @@ export class VisibleRows {
         const service = item as RegistryService;
         let endpoints = 0;
         for (const port of service.ports) endpoints += port.endpoints.length;
-        return { kind: 'service', id: serviceId(service), service, endpoints, removed: (flags[code] & FLAG_REMOVED) !== 0 };
+        return {
+          kind: 'service',
+          id: serviceId(service),
+          service,
+          endpoints,
+          removed: (flags[code] & FLAG_REMOVED) !== 0,
+        };
       }
       case PORT:
-        return { kind: 'port', id: portId(item as RegistryPort), port: item as RegistryPort, removed: (flags[code] & FLAG_REMOVED) !== 0 };
+        return {
+          kind: 'port',
+          id: portId(item as RegistryPort),
+          port: item as RegistryPort,
+          removed: (flags[code] & FLAG_REMOVED) !== 0,
+        };
       case ENDPOINT:
         return { kind: 'endpoint', endpoint: item as RegistryEndpoint, added: (flags[code] & FLAG_ADDED) !== 0 };
       case REMOVED:
@@ -284,7 +338,13 @@ class Codes {
 }
 
 /** The service's rows for a query (already known to occur in it somewhere) and the collapsed groups. */
-function serviceRows(index: RegistryIndex, codes: Codes, indexed: IndexedService, query: string, collapsed: ReadonlySet<string>): void {
+function serviceRows(
+  index: RegistryIndex,
+  codes: Codes,
+  indexed: IndexedService,
+  query: string,
+  collapsed: ReadonlySet<string>,
+): void {
   const texts = query ? textsOf(index, indexed) : undefined;
   const whole = !texts || texts.head.includes(query);
   if (whole && collapsed.size === 0) return codes.pushRange(indexed.at, indexed.end);

@@ -71,9 +71,11 @@ const en = {
   tabProxies: 'Proxies',
   proxiesSummary: ['{0} proxy, {1} synced', '{0} proxies, {1} synced'],
   proxiesShown: 'showing {0} of {1} proxies',
-  proxiesNone: 'No proxy is connected to Pilot yet. Deploy the sample app (Bookinfo) into a namespace labelled istio-injection=enabled: each of its pods adds one.',
+  proxiesNone:
+    'No proxy is connected to Pilot yet. Deploy the sample app (Bookinfo) into a namespace labelled istio-injection=enabled: each of its pods adds one.',
   proxiesError: 'Pilot did not say what it sent to the proxies: {0}',
-  proxiesHint: 'What Pilot sent each Envoy and what it acknowledged, as istioctl proxy-status prints it. Click a proxy to show its pod.',
+  proxiesHint:
+    'What Pilot sent each Envoy and what it acknowledged, as istioctl proxy-status prints it. Click a proxy to show its pod.',
   proxiesLabel: 'Proxies: name, CDS, LDS, EDS, RDS, Pilot, version',
   commandProxyStatus: 'The same table from istioctl',
   countProxies: '{0}/{1} synced',
@@ -150,9 +152,11 @@ const ko: Record<StringId, string | readonly [string, string]> = {
   tabProxies: '프록시',
   proxiesSummary: '프록시 {0}개, 동기화됨 {1}개',
   proxiesShown: '프록시 {1}개 중 {0}개 표시',
-  proxiesNone: '아직 Pilot에 연결된 프록시가 없습니다. istio-injection=enabled 레이블을 붙인 네임스페이스에 샘플 앱(Bookinfo)을 배포하면 파드마다 프록시가 하나씩 생깁니다.',
+  proxiesNone:
+    '아직 Pilot에 연결된 프록시가 없습니다. istio-injection=enabled 레이블을 붙인 네임스페이스에 샘플 앱(Bookinfo)을 배포하면 파드마다 프록시가 하나씩 생깁니다.',
   proxiesError: 'Pilot이 프록시에 보낸 내용을 알려 주지 않았습니다: {0}',
-  proxiesHint: 'Pilot이 각 Envoy에 보낸 설정과 Envoy가 확인(ACK)한 설정입니다. istioctl proxy-status와 같은 표입니다. 프록시를 클릭하면 해당 파드를 보여 줍니다.',
+  proxiesHint:
+    'Pilot이 각 Envoy에 보낸 설정과 Envoy가 확인(ACK)한 설정입니다. istioctl proxy-status와 같은 표입니다. 프록시를 클릭하면 해당 파드를 보여 줍니다.',
   proxiesLabel: '프록시: 이름, CDS, LDS, EDS, RDS, Pilot, 버전',
   commandProxyStatus: 'istioctl로 보는 같은 표',
   countProxies: '{0}/{1} 동기화됨',
@@ -169,6 +173,8 @@ export function translator(locale: Locale): Translate {
   return (id, ...args) => {
     const entry = table[id];
     const text = typeof entry === 'string' ? entry : entry[args[0] === 1 ? 0 : 1];
-    return text.replace(/\{(\d+)\}/g, (whole, index: string) => (args[Number(index)] !== undefined ? String(args[Number(index)]) : whole));
+    return text.replace(/\{(\d+)\}/g, (whole, index: string) =>
+      args[Number(index)] !== undefined ? String(args[Number(index)]) : whole,
+    );
   };
 }

@@ -73,7 +73,8 @@ export class VirtualList<T> {
     const { viewport, rowHeight } = this.options;
     const top = index * rowHeight;
     if (top < viewport.scrollTop) viewport.scrollTop = top;
-    else if (top + rowHeight > viewport.scrollTop + viewport.clientHeight) viewport.scrollTop = top + rowHeight - viewport.clientHeight;
+    else if (top + rowHeight > viewport.scrollTop + viewport.clientHeight)
+      viewport.scrollTop = top + rowHeight - viewport.clientHeight;
     this.update(true);
   }
 

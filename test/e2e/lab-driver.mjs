@@ -57,7 +57,8 @@ export async function startLab({ faultsFile } = {}) {
       const check = () => {
         const match = pattern.exec(output);
         if (match) resolve(match);
-        else if (exitCode !== undefined) reject(new Error(`npm start exited (${exitCode}) before printing ${pattern}:\n${output}`));
+        else if (exitCode !== undefined)
+          reject(new Error(`npm start exited (${exitCode}) before printing ${pattern}:\n${output}`));
         else return;
         checks.delete(check);
       };
@@ -109,7 +110,8 @@ const recordErrorNotifications = () => {
       }
     }
   };
-  const start = () => new MutationObserver(scan).observe(document.body, { childList: true, subtree: true, attributes: true });
+  const start = () =>
+    new MutationObserver(scan).observe(document.body, { childList: true, subtree: true, attributes: true });
   if (document.body) start();
   else document.addEventListener('DOMContentLoaded', start);
 };
@@ -230,11 +232,16 @@ export class Workbench {
     for (let attempt = 0; ; attempt++) {
       await this.page.keyboard.press('Escape');
       // Focus the workbench (not a webview) on an empty spot of the title bar, where no tooltip shows.
-      await this.page.locator('.part.titlebar').click({ position: { x: 250, y: 8 } }).catch(() => undefined);
+      await this.page
+        .locator('.part.titlebar')
+        .click({ position: { x: 250, y: 8 } })
+        .catch(() => undefined);
       await this.page.keyboard.press('F1');
       await input.waitFor({ timeout: 30_000 });
       await input.fill(`>${title.replace(/…$/, '')}`);
-      const row = this.quickInput().locator('.monaco-list-row', { hasText: title.replace(/^[^:]+: /, '').replace(/…$/, '') }).first();
+      const row = this.quickInput()
+        .locator('.monaco-list-row', { hasText: title.replace(/^[^:]+: /, '').replace(/…$/, '') })
+        .first();
       try {
         await row.waitFor({ timeout: 30_000 });
         break;
@@ -253,14 +260,23 @@ export class Workbench {
   async pickByTyping(label, { timeout = 60_000 } = {}) {
     const widget = this.quickInput();
     await widget.locator('input.input').fill(label);
-    await widget.locator('.quick-input-progress.active, .monaco-progress-container.active').first().waitFor({ state: 'hidden', timeout });
-    await widget.locator(`.monaco-list-row[data-index="0"][aria-label^="${label},"], .monaco-list-row[data-index="0"][aria-label="${label}"]`).waitFor({ timeout });
+    await widget
+      .locator('.quick-input-progress.active, .monaco-progress-container.active')
+      .first()
+      .waitFor({ state: 'hidden', timeout });
+    await widget
+      .locator(
+        `.monaco-list-row[data-index="0"][aria-label^="${label},"], .monaco-list-row[data-index="0"][aria-label="${label}"]`,
+      )
+      .waitFor({ timeout });
     await this.page.keyboard.press('Enter');
   }
 
   async closeQuickInput() {
     if (await this.quickInput().isVisible()) await this.page.keyboard.press('Escape');
-    await this.quickInput().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+    await this.quickInput()
+      .waitFor({ state: 'hidden', timeout: 10_000 })
+      .catch(() => undefined);
   }
 
   /** A notification toast containing `text` (any severity). */
@@ -270,7 +286,8 @@ export class Workbench {
 
   async showIstioLab() {
     const container = this.page.locator('.sidebar .composite.title', { hasText: 'Istio Lab' });
-    if (!(await container.isVisible())) await this.page.locator('.activitybar [aria-label^="Istio Lab"]').first().click();
+    if (!(await container.isVisible()))
+      await this.page.locator('.activitybar [aria-label^="Istio Lab"]').first().click();
     await container.first().waitFor({ timeout: 30_000 });
   }
 
@@ -289,10 +306,15 @@ export class Workbench {
     const rows = new Map();
     await list.focus();
     await this.page.keyboard.press('Home');
-    for (let unchanged = 0; unchanged < 2; ) {
-      const visible = await pane.locator('.monaco-list-row').evaluateAll((elements) =>
-        elements.map((element) => [Number(element.getAttribute('data-index')), element.getAttribute('aria-label') ?? element.textContent ?? '']),
-      );
+    for (let unchanged = 0; unchanged < 2;) {
+      const visible = await pane
+        .locator('.monaco-list-row')
+        .evaluateAll((elements) =>
+          elements.map((element) => [
+            Number(element.getAttribute('data-index')),
+            element.getAttribute('aria-label') ?? element.textContent ?? '',
+          ]),
+        );
       const before = rows.size;
       for (const [index, label] of visible) rows.set(index, label);
       unchanged = rows.size === before ? unchanged + 1 : 0;
@@ -328,7 +350,14 @@ export class Workbench {
     for (;;) {
       for (const frame of this.page.frames()) {
         if (!frame.url().includes('webview')) continue;
-        if (await frame.getByText(text, { exact: false }).first().isVisible().catch(() => false)) return frame;
+        if (
+          await frame
+            .getByText(text, { exact: false })
+            .first()
+            .isVisible()
+            .catch(() => false)
+        )
+          return frame;
       }
       if (Date.now() > deadline) throw new Error(`no webview shows "${text}" within ${timeout / 1000} s`);
       await this.page.waitForTimeout(500);

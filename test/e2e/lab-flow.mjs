@@ -8,14 +8,18 @@ import { kubectl } from './lab-driver.mjs';
 
 /** The book's `kubectl get po -n istio-system` after the install: name prefix, READY, STATUS. */
 export function bookPods() {
-  const text = fs.readFileSync(path.join(root, 'test', 'fixtures', 'istio', 'kubectl-get-po', 'book-1.2.2.txt'), 'utf8');
+  const text = fs.readFileSync(
+    path.join(root, 'test', 'fixtures', 'istio', 'kubectl-get-po', 'book-1.2.2.txt'),
+    'utf8',
+  );
   return text
     .split('\n')
     .filter((line) => /^[a-z]/.test(line) && !line.startsWith('NAME'))
     .map((line) => {
       const [name, ready, status] = line.trim().split(/\s+/);
       // Deployment pods end in -<replicaset hash>-<pod hash>, job pods in -<pod hash>.
-      const prefix = status === 'Completed' ? name.replace(/-[a-z0-9]{5}$/, '') : name.replace(/-[a-z0-9]+-[a-z0-9]{5}$/, '');
+      const prefix =
+        status === 'Completed' ? name.replace(/-[a-z0-9]{5}$/, '') : name.replace(/-[a-z0-9]+-[a-z0-9]{5}$/, '');
       return { prefix, ready, status };
     });
 }
@@ -31,7 +35,12 @@ export function podsOfRows(rows) {
 /** Which of the book's pods the tree does not show as the book does (empty once it matches). */
 export function missingBookPods(pods) {
   return bookPods()
-    .filter((want) => !pods.some((pod) => pod.name.startsWith(`${want.prefix}-`) && pod.ready === want.ready && pod.status === want.status))
+    .filter(
+      (want) =>
+        !pods.some(
+          (pod) => pod.name.startsWith(`${want.prefix}-`) && pod.ready === want.ready && pod.status === want.status,
+        ),
+    )
     .map((want) => `${want.prefix} ${want.ready} ${want.status}`);
 }
 
@@ -52,7 +61,10 @@ export async function waitUntil(what, check, { timeout = 180_000, everyMs = 1000
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout / 1000} s waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeout / 1000} s waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
+      );
     await page.waitForTimeout(everyMs);
   }
 }
@@ -79,7 +91,10 @@ export async function selectSandboxContext(workbench, shoot) {
   }
   await workbench.quickInput().waitFor({ state: 'hidden', timeout: 30_000 });
   // The status bar names the cluster the lab works on.
-  await workbench.page.locator('.statusbar-item', { hasText: 'istio-lab-sandbox' }).first().waitFor({ timeout: 120_000 });
+  await workbench.page
+    .locator('.statusbar-item', { hasText: 'istio-lab-sandbox' })
+    .first()
+    .waitFor({ timeout: 120_000 });
   await workbench.showIstioLab();
 }
 
@@ -161,8 +176,13 @@ export function nothingInstalled(kubeconfig) {
 
 /** What of Istio is on the cluster, for messages: `12 pods, 23 CRDs`. */
 export function installedSummary(kubeconfig) {
-  const pods = kubectl(kubeconfig, 'get', 'pods', '-n', 'istio-system', '-o', 'name').trim().split('\n').filter(Boolean).length;
-  const crds = kubectl(kubeconfig, 'get', 'crd', '-o', 'name').split('\n').filter((name) => name.includes('istio.io')).length;
+  const pods = kubectl(kubeconfig, 'get', 'pods', '-n', 'istio-system', '-o', 'name')
+    .trim()
+    .split('\n')
+    .filter(Boolean).length;
+  const crds = kubectl(kubeconfig, 'get', 'crd', '-o', 'name')
+    .split('\n')
+    .filter((name) => name.includes('istio.io')).length;
   return `${pods} pods in istio-system, ${crds} Istio CRDs`;
 }
 
@@ -176,12 +196,16 @@ export async function waitForCommandToSettle(workbench, { timeout = 300_000 } = 
   const before = await tabs();
   await waitUntil(
     'the command to show its result',
-    async () => (await workbench.toast('').count()) > 0 || (await workbench.quickInput().isVisible()) || (await tabs()) !== before,
+    async () =>
+      (await workbench.toast('').count()) > 0 ||
+      (await workbench.quickInput().isVisible()) ||
+      (await tabs()) !== before,
     { timeout: 120_000, everyMs: 250, page },
   );
   await waitUntil(
     'the command to finish',
-    async () => (await page.locator('.notifications-toasts .notification-toast .monaco-progress-container.active').count()) === 0,
+    async () =>
+      (await page.locator('.notifications-toasts .notification-toast .monaco-progress-container.active').count()) === 0,
     { timeout, everyMs: 500, page },
   );
 }

@@ -41,8 +41,13 @@ after(async () => {
 async function assertGuideTicks(...titles) {
   await openLabGuide(workbench);
   for (const title of titles) {
-    const ticked = workbench.page.locator('.getting-started-step', { hasText: title }).locator('.codicon-getting-started-step-checked');
-    await ticked.first().waitFor({ timeout: 30_000 }).catch(() => assert.fail(`the lab guide does not tick "${title}"`));
+    const ticked = workbench.page
+      .locator('.getting-started-step', { hasText: title })
+      .locator('.codicon-getting-started-step-checked');
+    await ticked
+      .first()
+      .waitFor({ timeout: 30_000 })
+      .catch(() => assert.fail(`the lab guide does not tick "${title}"`));
   }
 }
 
@@ -64,7 +69,10 @@ const step = (name, body) =>
 step('the lab guide opens from the command palette', async () => {
   await openLabGuide(workbench);
   // Shot once the lab has started (Lab Steps lists the steps) and the step's page has rendered.
-  await workbench.page.locator('.monaco-list-row', { hasText: '1. Prepare a cluster' }).first().waitFor({ timeout: 60_000 });
+  await workbench.page
+    .locator('.monaco-list-row', { hasText: '1. Prepare a cluster' })
+    .first()
+    .waitFor({ timeout: 60_000 });
   await workbench.webviewFrameShowing('Istio runs on top of Kubernetes', 60_000);
   await shoot('guide');
 });
@@ -105,7 +113,11 @@ step('Preview checks every object with a server dry run, then asks again whether
 step("the install brings up the book's 15 pods in the Istio Pods tree", async () => {
   await confirm(workbench, 'Install');
   const pods = await waitForBookPods(workbench);
-  assert.equal(pods.filter((pod) => pod.name.startsWith('istio-') || /^(grafana|kiali|prometheus)-/.test(pod.name)).length, 15, JSON.stringify(pods));
+  assert.equal(
+    pods.filter((pod) => pod.name.startsWith('istio-') || /^(grafana|kiali|prometheus)-/.test(pod.name)).length,
+    15,
+    JSON.stringify(pods),
+  );
   await shoot('pods');
 });
 
@@ -120,7 +132,13 @@ step("a pod's tooltip names its containers as Kubernetes does, with no Markdown 
 });
 
 step('the lab guide ticks the steps done so far, as the Lab Steps view shows them', async () => {
-  await assertGuideTicks('Prepare a Kubernetes cluster', 'Download Istio 1.2.2', 'Pre-check the cluster with istioctl', 'Install the demo profile', 'Watch the control plane come up');
+  await assertGuideTicks(
+    'Prepare a Kubernetes cluster',
+    'Download Istio 1.2.2',
+    'Pre-check the cluster with istioctl',
+    'Install the demo profile',
+    'Watch the control plane come up',
+  );
   await shoot('guide-ticked');
 });
 
@@ -131,8 +149,13 @@ step('the registry viewer lists grafana.istio-system.svc.cluster.local|http', as
 step("clicking Pilot in the architecture diagram completes the lab's architecture step", async () => {
   const frame = await workbench.webviewFrameShowing('grafana.istio-system.svc.cluster.local', 30_000);
   await frame.locator('[data-component="pilot"]').first().click();
-  const done = workbench.page.locator('.monaco-list-row', { hasText: "7. Istio's architecture" }).filter({ hasText: 'done' });
-  await done.first().waitFor({ timeout: 30_000 }).catch(() => assert.fail('the Lab Steps view does not show the architecture step done'));
+  const done = workbench.page
+    .locator('.monaco-list-row', { hasText: "7. Istio's architecture" })
+    .filter({ hasText: 'done' });
+  await done
+    .first()
+    .waitFor({ timeout: 30_000 })
+    .catch(() => assert.fail('the Lab Steps view does not show the architecture step done'));
   await assertGuideTicks("Understand Istio's architecture", "Query Pilot's service registry");
 });
 
@@ -143,11 +166,15 @@ step("a pod's logs stream into an output channel", async () => {
 step('the uninstall leaves nothing of Istio on the cluster', async () => {
   await workbench.runCommand('istioLab.uninstallIstio');
   await confirm(workbench, 'Uninstall', () => shoot('uninstall-confirm'));
-  await waitUntil(`the uninstall to remove everything (${installedSummary(lab.kubeconfig)})`, () => nothingInstalled(lab.kubeconfig), {
-    timeout: 300_000,
-    everyMs: 2000,
-    page: workbench.page,
-  });
+  await waitUntil(
+    `the uninstall to remove everything (${installedSummary(lab.kubeconfig)})`,
+    () => nothingInstalled(lab.kubeconfig),
+    {
+      timeout: 300_000,
+      everyMs: 2000,
+      page: workbench.page,
+    },
+  );
   await waitForCommandToSettle(workbench);
   await shoot('uninstall');
 });

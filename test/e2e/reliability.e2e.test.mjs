@@ -74,7 +74,9 @@ const step = (name, body) =>
       await body(t);
     } catch (error) {
       failed = name;
-      await workbench?.page.screenshot({ path: path.join(screenshotDir, 'reliability-failed.png') }).catch(() => undefined);
+      await workbench?.page
+        .screenshot({ path: path.join(screenshotDir, 'reliability-failed.png') })
+        .catch(() => undefined);
       throw error;
     }
   });
@@ -91,7 +93,11 @@ async function newErrors() {
 /** An error a learner can act on says what failed and why: a status, a reason or a cause. */
 function assertExplains(errors, step) {
   for (const error of errors) {
-    assert.match(error, /\b(500|403|410|Forbidden|Internal|Gone|RBAC|permission|may not|retry|try again)\b/i, `"${step}" showed an error that does not say what is wrong: ${error}`);
+    assert.match(
+      error,
+      /\b(500|403|410|Forbidden|Internal|Gone|RBAC|permission|may not|retry|try again)\b/i,
+      `"${step}" showed an error that does not say what is wrong: ${error}`,
+    );
   }
 }
 
@@ -102,61 +108,92 @@ step('with faults on, the sandbox context and the release still come through', a
   assertExplains(await newErrors(), 'download');
 });
 
-step("with faults on, the install completes (retried once if it says why it failed) and the tree shows the book's pods", async (t) => {
-  for (let attempt = 1; ; attempt++) {
-    await workbench.runCommand('istioLab.installIstio');
-    await confirm(workbench, 'Install');
-    // The previous attempt's notification is still up, which "settled" alone would take for this
-    // attempt's result: wait for this install's own progress first (or an error before it starts).
-    await waitUntil(
-      `install attempt ${attempt} to start`,
-      async () => (await workbench.toast('Installing Istio').count()) > 0 || (await workbench.errors()).length > seenErrors,
-      { timeout: 60_000, everyMs: 100, page: workbench.page },
-    );
-    await waitForCommandToSettle(workbench, { timeout: 180_000 });
-    const errors = await newErrors();
-    t.diagnostic(`install attempt ${attempt}: ${errors.length ? errors.join(' | ') : 'no error'}`);
-    if (errors.length === 0) break;
-    assertExplains(errors, `install attempt ${attempt}`);
-    assert.ok(attempt < 3, `the install failed ${attempt} times: ${errors.join('\n')}`);
-  }
-  await waitForBookPods(workbench, { timeout: 180_000 });
-  await shoot('pods');
-  assertExplains(await newErrors(), 'watch');
-});
+step(
+  "with faults on, the install completes (retried once if it says why it failed) and the tree shows the book's pods",
+  async (t) => {
+    for (let attempt = 1; ; attempt++) {
+      await workbench.runCommand('istioLab.installIstio');
+      await confirm(workbench, 'Install');
+      // The previous attempt's notification is still up, which "settled" alone would take for this
+      // attempt's result: wait for this install's own progress first (or an error before it starts).
+      await waitUntil(
+        `install attempt ${attempt} to start`,
+        async () =>
+          (await workbench.toast('Installing Istio').count()) > 0 || (await workbench.errors()).length > seenErrors,
+        { timeout: 60_000, everyMs: 100, page: workbench.page },
+      );
+      await waitForCommandToSettle(workbench, { timeout: 180_000 });
+      const errors = await newErrors();
+      t.diagnostic(`install attempt ${attempt}: ${errors.length ? errors.join(' | ') : 'no error'}`);
+      if (errors.length === 0) break;
+      assertExplains(errors, `install attempt ${attempt}`);
+      assert.ok(attempt < 3, `the install failed ${attempt} times: ${errors.join('\n')}`);
+    }
+    await waitForBookPods(workbench, { timeout: 180_000 });
+    await shoot('pods');
+    assertExplains(await newErrors(), 'watch');
+  },
+);
 
-step('with the service proxy forbidden, the registry either shows grafana or says which permission is missing (refreshed if a fetch says it failed on a 500)', async (t) => {
-  await workbench.runCommand('istioLab.showRegistry');
-  let refreshes = 0;
-  const outcome = await waitUntil(
-    'the registry viewer to show the registry or an explanation',
-    async () => {
-      for (const frame of workbench.page.frames()) {
-        if (!frame.url().includes('webview')) continue;
-        if (await frame.getByText('grafana.istio-system.svc.cluster.local', { exact: false }).first().isVisible().catch(() => false)) return 'registry';
-        if (await frame.getByText(/RBAC|may not|Forbidden/i).first().isVisible().catch(() => false)) return 'explained';
-        // A 500 on the pod list the port-forward fallback needs is shown as such, with Refresh; a
-        // learner refreshes, and so does this step (at most 3 times: the faults inject 4 in all).
-        const banner = frame.locator('#error');
-        const failure = (await banner.isVisible().catch(() => false)) ? ((await banner.textContent().catch(() => '')) ?? '') : '';
-        if (/\b500\b|InternalError/.test(failure)) {
-          if (refreshes === 3) return `still failing: ${failure}`;
-          t.diagnostic(`registry refresh ${++refreshes} after: ${failure}`);
-          await frame.locator('#refresh').click();
-          // The fetch shows #progress while it runs (it may come and go before this looks).
-          await frame.locator('#progress').waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
-          await frame.locator('#progress').waitFor({ state: 'hidden', timeout: 120_000 });
+step(
+  'with the service proxy forbidden, the registry either shows grafana or says which permission is missing (refreshed if a fetch says it failed on a 500)',
+  async (t) => {
+    await workbench.runCommand('istioLab.showRegistry');
+    let refreshes = 0;
+    const outcome = await waitUntil(
+      'the registry viewer to show the registry or an explanation',
+      async () => {
+        for (const frame of workbench.page.frames()) {
+          if (!frame.url().includes('webview')) continue;
+          if (
+            await frame
+              .getByText('grafana.istio-system.svc.cluster.local', { exact: false })
+              .first()
+              .isVisible()
+              .catch(() => false)
+          )
+            return 'registry';
+          if (
+            await frame
+              .getByText(/RBAC|may not|Forbidden/i)
+              .first()
+              .isVisible()
+              .catch(() => false)
+          )
+            return 'explained';
+          // A 500 on the pod list the port-forward fallback needs is shown as such, with Refresh; a
+          // learner refreshes, and so does this step (at most 3 times: the faults inject 4 in all).
+          const banner = frame.locator('#error');
+          const failure = (await banner.isVisible().catch(() => false))
+            ? ((await banner.textContent().catch(() => '')) ?? '')
+            : '';
+          if (/\b500\b|InternalError/.test(failure)) {
+            if (refreshes === 3) return `still failing: ${failure}`;
+            t.diagnostic(`registry refresh ${++refreshes} after: ${failure}`);
+            await frame.locator('#refresh').click();
+            // The fetch shows #progress while it runs (it may come and go before this looks).
+            await frame
+              .locator('#progress')
+              .waitFor({ state: 'visible', timeout: 10_000 })
+              .catch(() => undefined);
+            await frame.locator('#progress').waitFor({ state: 'hidden', timeout: 120_000 });
+          }
         }
-      }
-      const errors = await workbench.errors();
-      return errors.slice(seenErrors).some((error) => /RBAC|may not|Forbidden|services\/proxy/i.test(error)) ? 'explained' : undefined;
-    },
-    { timeout: 300_000, everyMs: 1000, page: workbench.page },
-  );
-  assert.ok(outcome === 'registry' || outcome === 'explained', `after ${refreshes} refreshes the registry fetch ${outcome}`);
-  await shoot(`registry-${outcome}`);
-  assertExplains(await newErrors(), 'registry');
-});
+        const errors = await workbench.errors();
+        return errors.slice(seenErrors).some((error) => /RBAC|may not|Forbidden|services\/proxy/i.test(error))
+          ? 'explained'
+          : undefined;
+      },
+      { timeout: 300_000, everyMs: 1000, page: workbench.page },
+    );
+    assert.ok(
+      outcome === 'registry' || outcome === 'explained',
+      `after ${refreshes} refreshes the registry fetch ${outcome}`,
+    );
+    await shoot(`registry-${outcome}`);
+    assertExplains(await newErrors(), 'registry');
+  },
+);
 
 /**
  * The test's own kubectl goes through the same faults as the lab and may meet an injected 500 on a
@@ -176,7 +213,8 @@ async function probe(what) {
 step('with faults on, the uninstall leaves nothing of Istio behind', async () => {
   await workbench.page.keyboard.press('Escape');
   for (let attempt = 1; !(await probe(nothingInstalled)); attempt++) {
-    if (attempt > 3) assert.fail(`after ${attempt - 1} uninstalls Istio is still there: ${await probe(installedSummary)}`);
+    if (attempt > 3)
+      assert.fail(`after ${attempt - 1} uninstalls Istio is still there: ${await probe(installedSummary)}`);
     await workbench.runCommand('istioLab.uninstallIstio');
     await confirm(workbench, 'Uninstall');
     await waitForCommandToSettle(workbench, { timeout: 600_000 });

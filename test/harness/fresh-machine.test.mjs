@@ -34,7 +34,12 @@ function pathWithout(commands, scratch) {
 
 /** Runs `npm start -- --no-open --browser` and resolves with its first `VS Code:` URL or its exit. */
 function npmStart(env) {
-  const child = spawn('npm', ['start', '--', '--no-open', '--browser'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('npm', ['start', '--', '--no-open', '--browser'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
   const started = Date.now();
   const result = new Promise((resolve) => {
@@ -84,9 +89,15 @@ test('npm start installs code-server from scratch without ripgrep or Kerberos, a
     assert.match(html, /workbench/, 'the URL does not serve the VS Code workbench');
     const payload = JSON.parse(new URL(url).searchParams.get('payload') ?? '[]');
     const development = payload.find(([key]) => key === 'extensionDevelopmentPath')?.[1];
-    assert.equal(development && new URL(development).pathname, root, 'the workbench does not load the extension from this repository');
+    assert.equal(
+      development && new URL(development).pathname,
+      root,
+      'the workbench does not load the extension from this repository',
+    );
     // The extension host reads the extension through the server: its manifest is served.
-    const manifest = await fetch(`${new URL(url).origin}/vscode-remote-resource?path=${encodeURIComponent(path.join(root, 'package.json'))}`);
+    const manifest = await fetch(
+      `${new URL(url).origin}/vscode-remote-resource?path=${encodeURIComponent(path.join(root, 'package.json'))}`,
+    );
     assert.equal(manifest.status, 200);
     assert.equal((await manifest.json()).name, 'istio-lab');
 
@@ -94,8 +105,14 @@ test('npm start installs code-server from scratch without ripgrep or Kerberos, a
     const vscode = path.join(home, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules');
     const installed = JSON.parse(fs.readFileSync(path.join(home, '.installed'), 'utf8'));
     assert.match(installed.ripgrep, /^@vscode\/ripgrep@/, 'ripgrep did not come from npm');
-    assert.ok(fs.statSync(path.join(vscode, '@vscode', 'ripgrep', 'bin', 'rg')).mode & 0o111, 'VS Code has no ripgrep for text search');
-    assert.ok(fs.existsSync(path.join(vscode, 'node-pty', 'build', 'Release', 'pty.node')), 'node-pty (terminals) was not built');
+    assert.ok(
+      fs.statSync(path.join(vscode, '@vscode', 'ripgrep', 'bin', 'rg')).mode & 0o111,
+      'VS Code has no ripgrep for text search',
+    );
+    assert.ok(
+      fs.existsSync(path.join(vscode, 'node-pty', 'build', 'Release', 'pty.node')),
+      'node-pty (terminals) was not built',
+    );
     assert.equal(fs.existsSync(path.join(vscode, 'kerberos', 'build')), false, 'kerberos was compiled');
   } finally {
     await start.stop();
@@ -116,7 +133,10 @@ test('without a C++ toolchain npm start says in one line what to install, before
     const { url, exit } = await start.result;
     assert.equal(url, undefined, 'browser VS Code started without g++');
     assert.equal(exit, 1);
-    const lines = start.output().split('\n').filter((line) => line.startsWith('npm start:'));
+    const lines = start
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('npm start:'));
     assert.deepEqual(lines.length, 1, start.output());
     assert.match(lines[0], /g\+\+.*`apt-get install g\+\+ make python3`/);
     assert.doesNotMatch(start.output(), /gyp/);

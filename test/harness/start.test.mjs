@@ -18,16 +18,24 @@ test('npm start -- --no-open serves VS Code with the Istio Lab icon and opens th
   });
   let code;
   try {
-    const nodes = spawnSync('kubectl', ['--kubeconfig', lab.kubeconfig, 'get', 'nodes', '-o', 'name'], { encoding: 'utf8' });
+    const nodes = spawnSync('kubectl', ['--kubeconfig', lab.kubeconfig, 'get', 'nodes', '-o', 'name'], {
+      encoding: 'utf8',
+    });
     assert.equal(nodes.status, 0, nodes.stderr);
-    assert.equal(nodes.stdout.trim().split('\n').length, 3, `the sandbox should have the book's three nodes:\n${nodes.stdout}`);
+    assert.equal(
+      nodes.stdout.trim().split('\n').length,
+      3,
+      `the sandbox should have the book's three nodes:\n${nodes.stdout}`,
+    );
     const settings = JSON.parse(fs.readFileSync(path.join(lab.home, 'workspace', '.vscode', 'settings.json'), 'utf8'));
     assert.equal(settings['istioLab.kubeconfig'], lab.kubeconfig);
     assert.equal(settings['istioLab.context'], 'istio-lab-sandbox');
     // Offline (as in CI) the lab serves its own release mirror and points the extension at it.
     if (lab.releases.includes('offline lab mirror')) {
-      const archive = await fetch(`${settings['istioLab.releaseBaseUrl']}/1.2.2/istio-1.2.2-linux.tar.gz`, { method: 'HEAD' });
-      assert.equal(archive.status, 200, 'the offline mirror serves the book\'s release');
+      const archive = await fetch(`${settings['istioLab.releaseBaseUrl']}/1.2.2/istio-1.2.2-linux.tar.gz`, {
+        method: 'HEAD',
+      });
+      assert.equal(archive.status, 200, "the offline mirror serves the book's release");
     }
     const page = await browser.context.newPage();
     // Loading the workbench takes over 30 s on a busy 2-core machine.

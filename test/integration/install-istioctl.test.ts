@@ -45,13 +45,22 @@ describe('installing Istio 1.26.1 through its istioctl', () => {
     const plan = planInstall('1.26.1');
     assert.equal(plan.install.kind, 'istioctl');
     const chunks: string[] = [];
-    const code = await runIstioctl(istioctl, plan.install.kind === 'istioctl' ? plan.install.args : [], target, (text) => chunks.push(text));
+    const code = await runIstioctl(
+      istioctl,
+      plan.install.kind === 'istioctl' ? plan.install.args : [],
+      target,
+      (text) => chunks.push(text),
+    );
     const output = chunks.join('');
     assert.equal(code, 0, output);
     assert.match(output, /profile "demo"/);
     assert.match(output, /Installation complete/);
     const deployments = await cluster.kubectl(['get', 'deploy', '-n', 'istio-system', '-o', 'name']);
-    assert.deepEqual(deployments.stdout.trim().split('\n').sort(), ['deployment.apps/istio-egressgateway', 'deployment.apps/istio-ingressgateway', 'deployment.apps/istiod']);
+    assert.deepEqual(deployments.stdout.trim().split('\n').sort(), [
+      'deployment.apps/istio-egressgateway',
+      'deployment.apps/istio-ingressgateway',
+      'deployment.apps/istiod',
+    ]);
   });
 
   test('runs `istioctl uninstall --purge -y`, and istio-system is gone', async () => {
@@ -63,20 +72,30 @@ describe('installing Istio 1.26.1 through its istioctl', () => {
     assert.match(namespace.stderr, /NotFound/);
   });
 
-  test('a release without the command fails with istioctl\'s own error and exit code', async () => {
+  test("a release without the command fails with istioctl's own error and exit code", async () => {
     const chunks: string[] = [];
-    const code = await runIstioctl(istioctl, ['manifest', 'apply', '--set', 'profile=demo'], target, (text) => chunks.push(text));
+    const code = await runIstioctl(istioctl, ['manifest', 'apply', '--set', 'profile=demo'], target, (text) =>
+      chunks.push(text),
+    );
     assert.notEqual(code, 0);
     assert.match(chunks.join(''), /unknown command "manifest apply"/);
   });
 
   test('cancelling kills it and reports exit code 130', async () => {
     const slow = path.join(dir, 'slow-istioctl');
-    fs.writeFileSync(slow, '#!/usr/bin/env node\nconsole.log("started");\nsetInterval(() => {}, 1000);\n', { mode: 0o755 });
+    fs.writeFileSync(slow, '#!/usr/bin/env node\nconsole.log("started");\nsetInterval(() => {}, 1000);\n', {
+      mode: 0o755,
+    });
     const controller = new AbortController();
-    const running = runIstioctl(slow, ['install', '--set', 'profile=demo', '-y'], target, (text) => {
-      if (text.includes('started')) controller.abort();
-    }, controller.signal);
+    const running = runIstioctl(
+      slow,
+      ['install', '--set', 'profile=demo', '-y'],
+      target,
+      (text) => {
+        if (text.includes('started')) controller.abort();
+      },
+      controller.signal,
+    );
     assert.equal(await running, 130);
   });
 });

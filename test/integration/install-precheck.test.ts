@@ -5,7 +5,12 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { planInstall } from '../../src/istio/install-plan';
 import type { ReleaseFacts } from '../../src/istio/precheck/precheck';
-import { demoRequirements, evaluatePrecheck, precheckPassed, requiredPermissions } from '../../src/istio/precheck/precheck';
+import {
+  demoRequirements,
+  evaluatePrecheck,
+  precheckPassed,
+  requiredPermissions,
+} from '../../src/istio/precheck/precheck';
 import { parseManifest } from '../../src/kube/apply/manifest';
 import { kubernetesClient } from '../../src/kube/connection';
 import { probeCluster } from '../../src/istio/precheck/precheck-probes';
@@ -13,8 +18,15 @@ import type { Sandbox } from '../../src/sandbox';
 import { startSandbox } from '../../src/sandbox';
 import { fixtures } from './kubectl';
 
-const manifest = parseManifest(fs.readFileSync(path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml'), 'utf8'));
-const release: ReleaseFacts = { version: '1.2.2', minKubernetesMinor: planInstall('1.2.2').minKubernetesMinor, demo: demoRequirements(manifest), istioNamespace: 'istio-system' };
+const manifest = parseManifest(
+  fs.readFileSync(path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml'), 'utf8'),
+);
+const release: ReleaseFacts = {
+  version: '1.2.2',
+  minKubernetesMinor: planInstall('1.2.2').minKubernetesMinor,
+  demo: demoRequirements(manifest),
+  istioNamespace: 'istio-system',
+};
 
 describe('the pre-check on the book-like sandbox', () => {
   let sandbox: Sandbox;
@@ -22,7 +34,10 @@ describe('the pre-check on the book-like sandbox', () => {
     const k8s = await kubernetesClient();
     const kubeConfig = new k8s.KubeConfig();
     kubeConfig.loadFromString(sandbox.kubeconfig);
-    return evaluatePrecheck(await probeCluster(kubeConfig, requiredPermissions('istio-system'), 'istio-system'), release);
+    return evaluatePrecheck(
+      await probeCluster(kubeConfig, requiredPermissions('istio-system'), 'istio-system'),
+      release,
+    );
   };
 
   before(async () => {
@@ -32,16 +47,19 @@ describe('the pre-check on the book-like sandbox', () => {
 
   test('passes: v1.13.7-gke.8 reachable, permissions granted, nothing installed, room on 3 nodes, webhooks served', async () => {
     const results = await check();
-    assert.deepEqual(results.map((result) => `${result.id}:${result.status}:${result.code}`), [
-      'api:pass:reachable',
-      'version:pass:versionSupported',
-      'permissions:pass:permissionsGranted',
-      'existing:pass:notInstalled',
-      'resources:pass:resourcesFit',
-      'loadBalancer:pass:noLoadBalancerService',
-      'replicas:info:singleReplicas',
-      'webhooks:pass:webhooksServed',
-    ]);
+    assert.deepEqual(
+      results.map((result) => `${result.id}:${result.status}:${result.code}`),
+      [
+        'api:pass:reachable',
+        'version:pass:versionSupported',
+        'permissions:pass:permissionsGranted',
+        'existing:pass:notInstalled',
+        'resources:pass:resourcesFit',
+        'loadBalancer:pass:noLoadBalancerService',
+        'replicas:info:singleReplicas',
+        'webhooks:pass:webhooksServed',
+      ],
+    );
     assert.equal(results[1].params.version, 'v1.13.7-gke.8');
     assert.equal(results[4].params.nodes, 3);
     assert.equal(precheckPassed(results), true);
@@ -62,7 +80,10 @@ describe('the pre-check on the book-like sandbox', () => {
     sandbox.faults.set({ expiredToken: true });
     try {
       const results = await check();
-      assert.deepEqual(results.map((result) => `${result.id}:${result.status}:${result.params.reason}`), ['api:fail:Unauthorized']);
+      assert.deepEqual(
+        results.map((result) => `${result.id}:${result.status}:${result.params.reason}`),
+        ['api:fail:Unauthorized'],
+      );
     } finally {
       sandbox.faults.clear();
     }

@@ -35,26 +35,42 @@ describe("telling an interrupted install of 1.2.2's demo manifest from a finishe
   });
 
   test('nothing installed: absent', async () => {
-    assert.deepEqual(installPresence(objects, await findPresentObjects(client, objects)), { state: 'absent', total: 153 });
+    assert.deepEqual(installPresence(objects, await findPresentObjects(client, objects)), {
+      state: 'absent',
+      total: 153,
+    });
   });
 
   test('stopped after 51 objects: interrupted, with as many objects as were created and kubectl finds', async () => {
     const stop = new AbortController();
     let seen = 0;
-    const report = await applyManifest(client, objects, { signal: stop.signal, onResult: () => ++seen === 51 && stop.abort() });
+    const report = await applyManifest(client, objects, {
+      signal: stop.signal,
+      onResult: () => ++seen === 51 && stop.abort(),
+    });
     const created = countOutcomes(report.results).created ?? 0;
     assert.ok(created >= 51 && created < 153, `created ${created}`);
     const present = await findPresentObjects(client, objects);
     assert.equal(present.length, created);
     const { stdout } = await cluster.kubectl(['get', '-f', manifestPath, '--ignore-not-found', '-o', 'name']);
-    assert.equal(stdout.trim().split('\n').filter(Boolean).length, created, 'kubectl get -f finds another number of objects');
+    assert.equal(
+      stdout.trim().split('\n').filter(Boolean).length,
+      created,
+      'kubectl get -f finds another number of objects',
+    );
     assert.deepEqual(installPresence(objects, present), { state: 'interrupted', present: created, total: 153 });
   });
 
   test('installed again to the end: complete; uninstalled: absent', async () => {
     await applyManifest(client, objects);
-    assert.deepEqual(installPresence(objects, await findPresentObjects(client, objects)), { state: 'complete', total: 153 });
+    assert.deepEqual(installPresence(objects, await findPresentObjects(client, objects)), {
+      state: 'complete',
+      total: 153,
+    });
     await deleteManifest(client, objects, { namespaceTimeoutMs: 30_000 });
-    assert.deepEqual(installPresence(objects, await findPresentObjects(client, objects)), { state: 'absent', total: 153 });
+    assert.deepEqual(installPresence(objects, await findPresentObjects(client, objects)), {
+      state: 'absent',
+      total: 153,
+    });
   });
 });

@@ -34,13 +34,25 @@ async function clientFor(kubeconfig: string): Promise<ObjectClient> {
 
 /** `kubectl get -f` of the manifest: name → resourceVersion of each object kubectl finds. */
 async function kubectlFinds(cluster: KubectlSandbox): Promise<{ found: Map<string, string>; notFound: string[] }> {
-  const { stdout, stderr } = await cluster.kubectl(['get', '-f', manifestPath, '-o', 'jsonpath={range .items[*]}{.kind}/{.metadata.name}={.metadata.resourceVersion}{"\\n"}{end}']);
-  const found = new Map(stdout.trim().split('\n').filter(Boolean).map((line) => line.split('=') as [string, string]));
+  const { stdout, stderr } = await cluster.kubectl([
+    'get',
+    '-f',
+    manifestPath,
+    '-o',
+    'jsonpath={range .items[*]}{.kind}/{.metadata.name}={.metadata.resourceVersion}{"\\n"}{end}',
+  ]);
+  const found = new Map(
+    stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split('=') as [string, string]),
+  );
   const notFound = stderr.split('\n').filter((line) => /NotFound|not found/.test(line));
   return { found, notFound };
 }
 
-describe('installing the book\'s 1.2.2 demo manifest with our engine', () => {
+describe("installing the book's 1.2.2 demo manifest with our engine", () => {
   let cluster: KubectlSandbox;
   let client: ObjectClient;
   let first: ObjectResult[];
@@ -49,7 +61,11 @@ describe('installing the book\'s 1.2.2 demo manifest with our engine', () => {
   before(async () => {
     cluster = await startKubectlSandbox({ namespaceFinalizeDelayMs: 50 });
     client = await clientFor(cluster.sandbox.kubeconfig);
-    first = [...(await applyManifest(client, objects, { onResult: (result) => lines.push(applyLine(result, 'istio-demo.yaml')) })).results];
+    first = [
+      ...(
+        await applyManifest(client, objects, { onResult: (result) => lines.push(applyLine(result, 'istio-demo.yaml')) })
+      ).results,
+    ];
   });
   after(async () => {
     client.dispose();
@@ -58,9 +74,16 @@ describe('installing the book\'s 1.2.2 demo manifest with our engine', () => {
 
   test('creates all 153 objects, printing one kubectl line each, in file order', () => {
     assert.deepEqual(countOutcomes(first), { created: 153 });
-    const kubectlLines = fs.readFileSync(path.join(fixtures, 'kubectl-apply', 'istio-1.2.2-demo-apply.txt'), 'utf8').trim().split('\n').slice(1);
+    const kubectlLines = fs
+      .readFileSync(path.join(fixtures, 'kubectl-apply', 'istio-1.2.2-demo-apply.txt'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1);
     // The real capture ran after the CRD files, so its CRDs say "unchanged"; ours were created.
-    assert.deepEqual(lines, kubectlLines.map((line) => line.replace(/ unchanged$/, ' created')));
+    assert.deepEqual(
+      lines,
+      kubectlLines.map((line) => line.replace(/ unchanged$/, ' created')),
+    );
   });
 
   test('kubectl get -f finds every object of the manifest', async () => {
@@ -128,7 +151,11 @@ describe('a fresh sandbox: dry run, RBAC denial, cancel', () => {
       for (const result of failed) {
         assert.equal(result.object.kind, 'ClusterRoleBinding');
         assert.equal(result.failure?.reason, 'Forbidden');
-        assert.deepEqual(result.failure?.permission, { verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings' });
+        assert.deepEqual(result.failure?.permission, {
+          verb: 'create',
+          group: 'rbac.authorization.k8s.io',
+          resource: 'clusterrolebindings',
+        });
       }
       assert.equal(report.results.filter((result) => result.outcome === 'created').length, 142);
     } finally {
@@ -159,11 +186,28 @@ describe('a fresh sandbox: dry run, RBAC denial, cancel', () => {
     const got = await fresh.cluster.kubectl(['get', '-n', 'istio-system', '-o', 'name', ...created]);
     assert.equal(got.code, 0, got.stderr);
     assert.equal(got.stdout.trim().split('\n').length, created.length);
-    const cancelled = report.results.filter((result) => result.outcome === 'cancelled' && ['ConfigMap', 'ServiceAccount', 'Service', 'Deployment'].includes(result.object.kind));
+    const cancelled = report.results.filter(
+      (result) =>
+        result.outcome === 'cancelled' &&
+        ['ConfigMap', 'ServiceAccount', 'Service', 'Deployment'].includes(result.object.kind),
+    );
     assert.ok(cancelled.length > 0);
-    const missing = await fresh.cluster.kubectl(['get', '-n', 'istio-system', '-o', 'name', ...cancelled.map((result) => result.name)]);
+    const missing = await fresh.cluster.kubectl([
+      'get',
+      '-n',
+      'istio-system',
+      '-o',
+      'name',
+      ...cancelled.map((result) => result.name),
+    ]);
     assert.equal(missing.stdout.trim(), '');
-    assert.equal(missing.stderr.trim().split('\n').filter((line) => /NotFound/.test(line)).length, cancelled.length);
+    assert.equal(
+      missing.stderr
+        .trim()
+        .split('\n')
+        .filter((line) => /NotFound/.test(line)).length,
+      cancelled.length,
+    );
   });
 });
 
@@ -177,7 +221,8 @@ describe('a CRD the server refuses (500 on create)', () => {
         return `${spec.group}/${spec.names.kind}`;
       }),
   );
-  const isCustomResource = (object: (typeof objects)[number]) => crdKinds.has(`${object.apiVersion.split('/')[0]}/${object.kind}`);
+  const isCustomResource = (object: (typeof objects)[number]) =>
+    crdKinds.has(`${object.apiVersion.split('/')[0]}/${object.kind}`);
 
   const fresh = freshSandbox();
 
@@ -185,42 +230,71 @@ describe('a CRD the server refuses (500 on create)', () => {
   // waited the whole establish timeout (60 s) for a kind that could not appear, holding one of the
   // 8 request slots while it did; with a dozen of them the install stalled for minutes and timed out.
   // The test's timeout is below the establish timeout, so waiting for the kind at all fails it.
-  test('fails its custom resources at once with kubectl\'s "no matches for kind", creates the rest, and a re-run finishes', { timeout: 45_000 }, async () => {
-    const crds = objects.filter((object) => object.kind === 'CustomResourceDefinition');
-    const customResources = objects.filter(isCustomResource);
-    assert.ok(customResources.length > 20, `the demo manifest has custom resources (${customResources.length})`);
-    fresh.cluster.sandbox.faults.set({ errors: [{ verb: 'create', resource: 'customresourcedefinitions', code: 500 }] });
-    const report = await applyManifest(fresh.client, objects).finally(() => fresh.cluster.sandbox.faults.clear());
-    const failed = report.results.filter((result) => result.outcome === 'failed');
-    assert.deepEqual(
-      failed.filter((result) => result.object.kind === 'CustomResourceDefinition').map((result) => result.failure?.reason),
-      crds.map(() => 'InternalError'),
-    );
-    const failedResources = failed.filter((result) => isCustomResource(result.object));
-    assert.deepEqual(failedResources.map((result) => result.name), customResources.map((object) => report.results[object.index].name));
-    for (const result of failedResources) {
-      assert.equal(result.failure?.reason, 'NoKindMatch');
-      assert.match(applyLine(result, 'istio-demo.yaml'), /^error: resource mapping not found for name: .* no matches for kind "\w+" in version "[\w.]+\/\w+"$/);
-    }
-    assert.equal(countOutcomes(report.results).created, objects.length - crds.length - customResources.length);
-    // What a learner does next: run the install again, which creates exactly what failed.
-    const rerun = await applyManifest(fresh.client, objects);
-    assert.deepEqual(countOutcomes(rerun.results), { unchanged: objects.length - failed.length, created: failed.length });
-  });
+  test(
+    'fails its custom resources at once with kubectl\'s "no matches for kind", creates the rest, and a re-run finishes',
+    { timeout: 45_000 },
+    async () => {
+      const crds = objects.filter((object) => object.kind === 'CustomResourceDefinition');
+      const customResources = objects.filter(isCustomResource);
+      assert.ok(customResources.length > 20, `the demo manifest has custom resources (${customResources.length})`);
+      fresh.cluster.sandbox.faults.set({
+        errors: [{ verb: 'create', resource: 'customresourcedefinitions', code: 500 }],
+      });
+      const report = await applyManifest(fresh.client, objects).finally(() => fresh.cluster.sandbox.faults.clear());
+      const failed = report.results.filter((result) => result.outcome === 'failed');
+      assert.deepEqual(
+        failed
+          .filter((result) => result.object.kind === 'CustomResourceDefinition')
+          .map((result) => result.failure?.reason),
+        crds.map(() => 'InternalError'),
+      );
+      const failedResources = failed.filter((result) => isCustomResource(result.object));
+      assert.deepEqual(
+        failedResources.map((result) => result.name),
+        customResources.map((object) => report.results[object.index].name),
+      );
+      for (const result of failedResources) {
+        assert.equal(result.failure?.reason, 'NoKindMatch');
+        assert.match(
+          applyLine(result, 'istio-demo.yaml'),
+          /^error: resource mapping not found for name: .* no matches for kind "\w+" in version "[\w.]+\/\w+"$/,
+        );
+      }
+      assert.equal(countOutcomes(report.results).created, objects.length - crds.length - customResources.length);
+      // What a learner does next: run the install again, which creates exactly what failed.
+      const rerun = await applyManifest(fresh.client, objects);
+      assert.deepEqual(countOutcomes(rerun.results), {
+        unchanged: objects.length - failed.length,
+        created: failed.length,
+      });
+    },
+  );
 });
 
 describe('waiting for the control plane on the shared pod watch while pod lists answer 500', () => {
-  const expected = { deployments: objects.filter((o) => o.kind === 'Deployment').length, jobs: objects.filter((o) => o.kind === 'Job').length };
+  const expected = {
+    deployments: objects.filter((o) => o.kind === 'Deployment').length,
+    jobs: objects.filter((o) => o.kind === 'Job').length,
+  };
   const inIstioSystem = (pod: { namespace: string }) => pod.namespace === 'istio-system';
 
   /** Installs as the Install command does: a lease on the connection's shared pod watch, taken before the objects are created. */
-  async function install(faults: Parameters<Awaited<ReturnType<typeof startSandbox>>['faults']['set']>[0], options: { treeOpen?: boolean } = {}) {
+  async function install(
+    faults: Parameters<Awaited<ReturnType<typeof startSandbox>>['faults']['set']>[0],
+    options: { treeOpen?: boolean } = {},
+  ) {
     const sandbox = await startSandbox({ nodes: 3, speed: 0 });
     sandbox.faults.set(faults);
     const k8s = await kubernetesClient();
     const kubeConfig = new k8s.KubeConfig();
     kubeConfig.loadFromString(sandbox.kubeconfig);
-    const connection: ClusterConnection = { kubeConfig, contextName: 'istio-lab-sandbox', clusterName: 'istio-lab-sandbox', server: sandbox.url, isSandbox: true };
+    const connection: ClusterConnection = {
+      kubeConfig,
+      contextName: 'istio-lab-sandbox',
+      clusterName: 'istio-lab-sandbox',
+      server: sandbox.url,
+      isSandbox: true,
+    };
     const podStores = new SharedPodStores({ initialBackoffMs: 10, maxBackoffMs: 50 });
     // The Istio Pods tree, when open, already holds a lease on the same watch.
     const tree = options.treeOpen ? podStores.acquire(connection, istioPodScope('istio-system')) : undefined;
@@ -229,11 +303,14 @@ describe('waiting for the control plane on the shared pod watch while pod lists 
     const watches = podStores.watches;
     const errors: { retrying: boolean }[] = [];
     watch.onState((state) => {
-      if (state.kind === 'reconnecting' || state.kind === 'failed') errors.push({ retrying: state.kind === 'reconnecting' });
+      if (state.kind === 'reconnecting' || state.kind === 'failed')
+        errors.push({ retrying: state.kind === 'reconnecting' });
     });
     try {
       const report = await applyManifest(client, objects);
-      const wait = await waitForPods(watch, (pods) => controlPlaneReady(pods.map(installPod), expected), 120_000, { select: inIstioSystem });
+      const wait = await waitForPods(watch, (pods) => controlPlaneReady(pods.map(installPod), expected), 120_000, {
+        select: inIstioSystem,
+      });
       return { report, wait, errors, watches, treePods: tree?.pods().filter(inIstioSystem).length };
     } finally {
       watch.dispose();
@@ -256,7 +333,7 @@ describe('waiting for the control plane on the shared pod watch while pod lists 
     assert.equal(wait.ready, true);
   });
 
-  test('with the pod tree open, the install waits on the tree\'s watch instead of opening another', async () => {
+  test("with the pod tree open, the install waits on the tree's watch instead of opening another", async () => {
     const { wait, watches, treePods } = await install({}, { treeOpen: true });
     assert.equal(watches, 1, 'one pod watch for the tree and the install');
     assert.equal(wait.ready, true);
@@ -270,7 +347,11 @@ describe('waiting for the control plane on the shared pod watch while pod lists 
     assert.deepEqual(countOutcomes(report.results), { created: 153 });
     assert.equal(wait.ready, false);
     assert.equal(!wait.ready && wait.end, 'stopped');
-    assert.deepEqual(!wait.ready && [wait.lastError?.code, wait.lastError?.reason, wait.lastError?.details.verb], ['forbidden', 'Forbidden', 'list']);
+    assert.deepEqual(!wait.ready && [wait.lastError?.code, wait.lastError?.reason, wait.lastError?.details.verb], [
+      'forbidden',
+      'Forbidden',
+      'list',
+    ]);
     assert.deepEqual(errors, [{ retrying: false }]);
   });
 });

@@ -39,7 +39,11 @@ describe('istioctl with an exec-plugin kubeconfig', () => {
   const plugin = (name: string, token: string): void => {
     const file = path.join(dir, 'home', '.kube', 'plugins', name);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const credential = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token } });
+    const credential = JSON.stringify({
+      apiVersion: 'client.authentication.k8s.io/v1',
+      kind: 'ExecCredential',
+      status: { token },
+    });
     fs.writeFileSync(file, `#!/bin/sh\necho run >> "$0.runs"\nprintf '%s' '${credential}'\n`, { mode: 0o755 });
   };
   const runs = (name: string): number => {
@@ -52,11 +56,14 @@ describe('istioctl with an exec-plugin kubeconfig', () => {
     // Istio 1.26's manifest needs a release that serves policy/v1 and apiextensions.k8s.io/v1.
     cluster = await startKubectlSandbox({ namespaceFinalizeDelayMs: 50, kubeVersion: 'v1.32.0' });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-istioctl-creds-'));
-    const sandboxCluster = (yaml.load(cluster.sandbox.kubeconfig) as { clusters: { cluster: object }[] }).clusters[0].cluster;
+    const sandboxCluster = (yaml.load(cluster.sandbox.kubeconfig) as { clusters: { cluster: object }[] }).clusters[0]
+      .cluster;
     plugin('token-plugin', cluster.sandbox.token);
     plugin('wrong-plugin', 'not-the-sandbox-token');
     kubeconfig = path.join(dir, 'home', '.kube', 'config');
-    const exec = (command: string) => ({ exec: { apiVersion: 'client.authentication.k8s.io/v1', command, interactiveMode: 'Never' } });
+    const exec = (command: string) => ({
+      exec: { apiVersion: 'client.authentication.k8s.io/v1', command, interactiveMode: 'Never' },
+    });
     fs.writeFileSync(
       kubeconfig,
       yaml.dump({
@@ -120,21 +127,27 @@ if (args[0] === 'hang') setInterval(() => {}, 1000); else process.exit(Number(ar
     assert.match(output, /Installation complete/);
     assert.ok(runs('token-plugin') > before, 'istioctl (kubectl) never ran the credential plugin');
     const deployments = await cluster.kubectl(['get', 'deploy', '-n', 'istio-system', '-o', 'name']);
-    assert.deepEqual(deployments.stdout.trim().split('\n').sort(), ['deployment.apps/istio-egressgateway', 'deployment.apps/istio-ingressgateway', 'deployment.apps/istiod']);
+    assert.deepEqual(deployments.stdout.trim().split('\n').sort(), [
+      'deployment.apps/istio-egressgateway',
+      'deployment.apps/istio-ingressgateway',
+      'deployment.apps/istiod',
+    ]);
   });
 
-  test('with a plugin that prints a wrong token, the same install fails with the server\'s 401', async () => {
+  test("with a plugin that prints a wrong token, the same install fails with the server's 401", async () => {
     const connection = await connect('lab-wrong');
     const before = runs('wrong-plugin');
     const chunks: string[] = [];
-    const code = await runIstioctl(istioctl, ['install', '--set', 'profile=demo', '-y'], connection, (text) => chunks.push(text));
+    const code = await runIstioctl(istioctl, ['install', '--set', 'profile=demo', '-y'], connection, (text) =>
+      chunks.push(text),
+    );
     assert.notEqual(code, 0);
     // kubectl's words for a 401 (k8s.io/apimachinery/pkg/api/errors: "the server has asked for the client to provide credentials").
     assert.match(chunks.join(''), /Unauthorized|the server has asked for the client to provide credentials/);
     assert.ok(runs('wrong-plugin') > before, 'the wrong plugin never ran');
   });
 
-  test('istioctl gets a 0600 file in a 0700 folder with the lab\'s context alone, deleted after it exits', async () => {
+  test("istioctl gets a 0600 file in a 0700 folder with the lab's context alone, deleted after it exits", async () => {
     const connection = await connect('lab');
     let output = '';
     const code = await runIstioctl(probe, ['0'], connection, (text) => (output += text));
@@ -143,10 +156,16 @@ if (args[0] === 'hang') setInterval(() => {}, 1000); else process.exit(Number(ar
     assert.equal(seen.mode, 0o600);
     assert.equal(seen.dirMode, 0o700);
     assert.equal(seen.context, 'lab');
-    assert.ok(!seen.text.includes(UNRELATED_TOKEN), 'the kubeconfig istioctl got carries another cluster\'s token');
+    assert.ok(!seen.text.includes(UNRELATED_TOKEN), "the kubeconfig istioctl got carries another cluster's token");
     assert.ok(!seen.text.includes('prod.example'), 'the kubeconfig istioctl got names another cluster');
-    const given = yaml.load(seen.text) as { users: { name: string; user: { exec?: { command: string } } }[]; 'current-context': string };
-    assert.deepEqual(given.users.map((user) => [user.name, user.user.exec?.command]), [['plugin-user', path.join(dir, 'home', '.kube', 'plugins', 'token-plugin')]]);
+    const given = yaml.load(seen.text) as {
+      users: { name: string; user: { exec?: { command: string } } }[];
+      'current-context': string;
+    };
+    assert.deepEqual(
+      given.users.map((user) => [user.name, user.user.exec?.command]),
+      [['plugin-user', path.join(dir, 'home', '.kube', 'plugins', 'token-plugin')]],
+    );
     assert.equal(given['current-context'], 'lab');
     assert.equal(fs.existsSync(path.dirname(seen.file)), false, 'the temporary kubeconfig folder is left behind');
   });
@@ -159,10 +178,16 @@ if (args[0] === 'hang') setInterval(() => {}, 1000); else process.exit(Number(ar
 
     const controller = new AbortController();
     let cancelledOutput = '';
-    const code = await runIstioctl(probe, ['hang'], connection, (text) => {
-      cancelledOutput += text;
-      if (cancelledOutput.includes('\n')) controller.abort();
-    }, controller.signal);
+    const code = await runIstioctl(
+      probe,
+      ['hang'],
+      connection,
+      (text) => {
+        cancelledOutput += text;
+        if (cancelledOutput.includes('\n')) controller.abort();
+      },
+      controller.signal,
+    );
     assert.equal(code, 130);
     assert.equal(fs.existsSync(path.dirname((JSON.parse(cancelledOutput) as Probe).file)), false);
   });

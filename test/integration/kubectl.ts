@@ -59,7 +59,10 @@ function follow(child: ChildProcessWithoutNullStreams, args: string[]): Followed
   );
   const until = (pattern: RegExp, timeoutMs = 30_000) =>
     new Promise<RegExpExecArray>((resolve, reject) => {
-      const timer = setTimeout(() => settle(new Error(`kubectl ${args.join(' ')} printed no line matching ${pattern} in ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => settle(new Error(`kubectl ${args.join(' ')} printed no line matching ${pattern} in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const settle = (error?: Error, match?: RegExpExecArray) => {
         clearTimeout(timer);
         checks.delete(check);
@@ -69,14 +72,25 @@ function follow(child: ChildProcessWithoutNullStreams, args: string[]): Followed
       const check = () => {
         const match = pattern.exec(stdout);
         if (match) settle(undefined, match);
-        else if (exitCode !== undefined) settle(new Error(`kubectl ${args.join(' ')} exited (${exitCode}) before printing a line matching ${pattern}`));
+        else if (exitCode !== undefined)
+          settle(
+            new Error(`kubectl ${args.join(' ')} exited (${exitCode}) before printing a line matching ${pattern}`),
+          );
       };
       checks.add(check);
       check();
     });
   const exit = (timeoutMs = 30_000) =>
     new Promise<number | null>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`kubectl ${args.join(' ')} still runs after ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `kubectl ${args.join(' ')} still runs after ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+            ),
+          ),
+        timeoutMs,
+      );
       void exited.then((code) => {
         clearTimeout(timer);
         resolve(code);
@@ -137,5 +151,7 @@ export function manifestObjects(file: string): { kind: string; name: string }[] 
 
 /** Lines of kubectl output that end with one of the given verbs (`created`, `deleted`, …). */
 export function linesEnding(output: string, ...verbs: string[]): string[] {
-  return output.split('\n').filter((line) => verbs.some((verb) => line.endsWith(` ${verb}`) || line.endsWith(` ${verb} (server dry run)`)));
+  return output
+    .split('\n')
+    .filter((line) => verbs.some((verb) => line.endsWith(` ${verb}`) || line.endsWith(` ${verb} (server dry run)`)));
 }

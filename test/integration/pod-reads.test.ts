@@ -39,7 +39,10 @@ describe('reading one pod through src/kube', () => {
   /** Waits (on the store's events, not timers) until the pod of this uid has a Started event. */
   const started = (uid: string): Promise<void> =>
     new Promise((resolve) => {
-      const check = (): boolean => cluster.sandbox.store.list('/events').some((event) => event.reason === 'Started' && (event.involvedObject as { uid: string }).uid === uid);
+      const check = (): boolean =>
+        cluster.sandbox.store
+          .list('/events')
+          .some((event) => event.reason === 'Started' && (event.involvedObject as { uid: string }).uid === uid);
       if (check()) return resolve();
       const unsubscribe = cluster.sandbox.store.subscribe(() => {
         if (!check()) return;
@@ -68,14 +71,29 @@ describe('reading one pod through src/kube', () => {
     assert.notEqual(first, second);
 
     const events = await listPodEvents(connection, 'lab', second);
-    const kubectl = await cluster.kubectl(['get', 'events', '-n', 'lab', '--field-selector', `involvedObject.uid=${second}`, '-o', 'jsonpath={.items[*].reason}']);
+    const kubectl = await cluster.kubectl([
+      'get',
+      'events',
+      '-n',
+      'lab',
+      '--field-selector',
+      `involvedObject.uid=${second}`,
+      '-o',
+      'jsonpath={.items[*].reason}',
+    ]);
     assert.deepEqual(events.map((event) => event.reason).sort(), kubectl.stdout.split(' ').sort());
     assert.equal(events[0].reason, 'Scheduled');
     assert.equal(events[0].source, 'default-scheduler');
-    assert.ok(events.some((event) => event.reason === 'Started' && event.source.startsWith('kubelet')), JSON.stringify(events));
-    assert.ok(!events.some((event) => event.reason === 'Killing'), 'the first pod\'s Killing event is not this pod\'s');
+    assert.ok(
+      events.some((event) => event.reason === 'Started' && event.source.startsWith('kubelet')),
+      JSON.stringify(events),
+    );
+    assert.ok(!events.some((event) => event.reason === 'Killing'), "the first pod's Killing event is not this pod's");
     const seen = events.map((event) => event.lastSeen ?? 0);
-    assert.deepEqual(seen, [...seen].sort((a, b) => a - b));
+    assert.deepEqual(
+      seen,
+      [...seen].sort((a, b) => a - b),
+    );
   });
 
   test('"Describe" lists the same events, with the same reasons and sources, as kubectl describe pod', async () => {

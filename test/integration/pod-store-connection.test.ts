@@ -31,11 +31,21 @@ describe('connecting to the sandbox as kubectl does', () => {
     const file = path.join(dir, name);
     fs.writeFileSync(
       file,
-      yaml.dump({ apiVersion: 'v1', kind: 'Config', 'current-context': 'lab', clusters: [{ name: 'lab', cluster }], users: [{ name: 'lab', user }], contexts: [{ name: 'lab', context: { cluster: 'lab', user: 'lab' } }] }),
+      yaml.dump({
+        apiVersion: 'v1',
+        kind: 'Config',
+        'current-context': 'lab',
+        clusters: [{ name: 'lab', cluster }],
+        users: [{ name: 'lab', user }],
+        contexts: [{ name: 'lab', context: { cluster: 'lab', user: 'lab' } }],
+      }),
     );
     return file;
   };
-  const trusted = () => ({ server: sandbox.url, 'certificate-authority-data': Buffer.from(sandbox.caCert).toString('base64') });
+  const trusted = () => ({
+    server: sandbox.url,
+    'certificate-authority-data': Buffer.from(sandbox.caCert).toString('base64'),
+  });
   const start = async (file: string): Promise<PodStore> => {
     const store = startPodStore(await openConnection({ kubeconfig: file }), { namespace: 'kube-system' }, fastRetry);
     stores.push(store);
@@ -57,48 +67,85 @@ describe('connecting to the sandbox as kubectl does', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test('an exec credential plugin\'s token lists the pods; after a 401 the plugin runs again and the store recovers', TIMEOUT, async () => {
-    const tokenFile = path.join(dir, 'token');
-    const runs = path.join(dir, 'runs');
-    fs.writeFileSync(tokenFile, 'expired-token');
-    const plugin = path.join(dir, 'plugin.js');
-    // Says the token is good for an hour, so only the 401 can make the store ask again.
-    fs.writeFileSync(
-      plugin,
-      `const fs = require('fs');\nfs.appendFileSync(${JSON.stringify(runs)}, 'x');\nprocess.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1beta1', kind: 'ExecCredential', status: { token: fs.readFileSync(${JSON.stringify(tokenFile)}, 'utf8'), expirationTimestamp: new Date(Date.now() + 3600e3).toISOString() } }));\n`,
-    );
-    const file = kubeconfig('exec.yaml', trusted(), { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: process.execPath, args: [plugin], interactiveMode: 'Never' } });
-    const store = await start(file);
-    await until(store, () => store.state().kind === 'failed');
-    assert.equal(errorOf(store).code, 'unauthorized');
-    fs.writeFileSync(tokenFile, sandbox.token);
-    await until(store, () => store.state().kind === 'synced');
-    assert.ok(store.pods().some((pod) => pod.namespace === 'kube-system'));
-    assert.ok(fs.readFileSync(runs, 'utf8').length >= 2);
-  });
+  test(
+    "an exec credential plugin's token lists the pods; after a 401 the plugin runs again and the store recovers",
+    TIMEOUT,
+    async () => {
+      const tokenFile = path.join(dir, 'token');
+      const runs = path.join(dir, 'runs');
+      fs.writeFileSync(tokenFile, 'expired-token');
+      const plugin = path.join(dir, 'plugin.js');
+      // Says the token is good for an hour, so only the 401 can make the store ask again.
+      fs.writeFileSync(
+        plugin,
+        `const fs = require('fs');\nfs.appendFileSync(${JSON.stringify(runs)}, 'x');\nprocess.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1beta1', kind: 'ExecCredential', status: { token: fs.readFileSync(${JSON.stringify(tokenFile)}, 'utf8'), expirationTimestamp: new Date(Date.now() + 3600e3).toISOString() } }));\n`,
+      );
+      const file = kubeconfig('exec.yaml', trusted(), {
+        exec: {
+          apiVersion: 'client.authentication.k8s.io/v1beta1',
+          command: process.execPath,
+          args: [plugin],
+          interactiveMode: 'Never',
+        },
+      });
+      const store = await start(file);
+      await until(store, () => store.state().kind === 'failed');
+      assert.equal(errorOf(store).code, 'unauthorized');
+      fs.writeFileSync(tokenFile, sandbox.token);
+      await until(store, () => store.state().kind === 'synced');
+      assert.ok(store.pods().some((pod) => pod.namespace === 'kube-system'));
+      assert.ok(fs.readFileSync(runs, 'utf8').length >= 2);
+    },
+  );
 
   test('insecure-skip-tls-verify connects without the CA', TIMEOUT, async () => {
-    const file = kubeconfig('insecure.yaml', { server: sandbox.url, 'insecure-skip-tls-verify': true }, { token: sandbox.token });
+    const file = kubeconfig(
+      'insecure.yaml',
+      { server: sandbox.url, 'insecure-skip-tls-verify': true },
+      { token: sandbox.token },
+    );
     const connection = await openConnection({ kubeconfig: file });
-    const namespace = await getJson<{ metadata: { name: string } }>(connection, { path: '/api/v1/namespaces/kube-system', verb: 'get', resource: 'namespaces' });
+    const namespace = await getJson<{ metadata: { name: string } }>(connection, {
+      path: '/api/v1/namespaces/kube-system',
+      verb: 'get',
+      resource: 'namespaces',
+    });
     assert.equal(namespace.metadata.name, 'kube-system');
   });
 
   test('a CA that does not match the server is failed as a TLS error', TIMEOUT, async () => {
     const other = createCertificates();
-    const store = await start(kubeconfig('wrong-ca.yaml', { server: sandbox.url, 'certificate-authority-data': Buffer.from(other.caCert).toString('base64') }, { token: sandbox.token }));
+    const store = await start(
+      kubeconfig(
+        'wrong-ca.yaml',
+        { server: sandbox.url, 'certificate-authority-data': Buffer.from(other.caCert).toString('base64') },
+        { token: sandbox.token },
+      ),
+    );
     await until(store, () => store.state().kind === 'failed');
     assert.equal(errorOf(store).code, 'tls');
     assert.equal(errorOf(store).details.verb, 'list');
   });
 
-  test('a refused port is reconnecting as unreachable; a name that does not resolve is failed as host-not-found', TIMEOUT, async () => {
-    const refused = await start(kubeconfig('refused.yaml', { server: 'https://127.0.0.1:1', 'insecure-skip-tls-verify': true }, { token: 'x' }));
-    await until(refused, () => refused.state().kind === 'reconnecting');
-    assert.equal(errorOf(refused).code, 'unreachable');
-    assert.equal(errorOf(refused).details.server, 'https://127.0.0.1:1');
-    const unknown = await start(kubeconfig('unknown.yaml', { server: 'https://no-such-cluster.invalid:6443', 'insecure-skip-tls-verify': true }, { token: 'x' }));
-    await until(unknown, () => unknown.state().kind === 'failed');
-    assert.equal(errorOf(unknown).code, 'host-not-found');
-  });
+  test(
+    'a refused port is reconnecting as unreachable; a name that does not resolve is failed as host-not-found',
+    TIMEOUT,
+    async () => {
+      const refused = await start(
+        kubeconfig('refused.yaml', { server: 'https://127.0.0.1:1', 'insecure-skip-tls-verify': true }, { token: 'x' }),
+      );
+      await until(refused, () => refused.state().kind === 'reconnecting');
+      assert.equal(errorOf(refused).code, 'unreachable');
+      assert.equal(errorOf(refused).details.server, 'https://127.0.0.1:1');
+      const unknown = await start(
+        kubeconfig(
+          'unknown.yaml',
+          { server: 'https://no-such-cluster.invalid:6443', 'insecure-skip-tls-verify': true },
+          { token: 'x' },
+        ),
+      );
+      await until(unknown, () => unknown.state().kind === 'failed');
+      assert.equal(errorOf(unknown).code, 'host-not-found');
+    },
+  );
 });

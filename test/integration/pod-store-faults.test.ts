@@ -42,33 +42,48 @@ after(async () => {
 
 const settled = (store: PodStore): boolean => {
   const pods = store.pods().filter((pod) => pod.namespace === 'istio-system');
-  return pods.length === 15 && pods.every((pod) => pod.status === 'Completed' || (pod.status === 'Running' && pod.readyContainers === pod.totalContainers));
+  return (
+    pods.length === 15 &&
+    pods.every(
+      (pod) => pod.status === 'Completed' || (pod.status === 'Running' && pod.readyContainers === pod.totalContainers),
+    )
+  );
 };
 
-test('with every reliability fault on, the store follows the demo install to the book\'s 15 pods and ends synced', { timeout: 180_000 }, async () => {
-  const states: PodStoreState[] = [];
-  store = startPodStore(await openConnection({ kubeconfig: cluster.kubeconfigPath }), istioPodScope('istio-system'));
-  store.onState((state) => states.push(state));
-  // A create answered 500 fails that object only; applying again creates what is missing, as a learner would.
-  let applied = await cluster.kubectl(['apply', '-f', demo122]);
-  for (let tries = 1; applied.code !== 0 && tries < 3; tries++) applied = await cluster.kubectl(['apply', '-f', demo122]);
-  assert.equal(applied.code, 0, applied.stderr);
-  const current = store;
-  await new Promise<void>((resolve) => {
-    const check = (): void => {
-      if (!settled(current) || current.state().kind !== 'synced') return;
-      offState();
-      offChange();
-      resolve();
-    };
-    const offState = current.onState(check);
-    const offChange = current.onChange(check);
-    check();
-  });
-  // The API server always answered: each retry says whether a watch dropped mid-stream or a list answered 500.
-  const errors = states.flatMap((state) => (state.kind === 'reconnecting' ? [state.error] : []));
-  assert.ok(errors.every((error) => error instanceof KubeError));
-  const causes = new Set((errors as KubeError[]).map((error) => `${error.details.verb} ${error.code} ${error.statusCode ?? ''}`.trim()));
-  assert.ok(causes.has('watch watch-dropped'), [...causes].join(', '));
-  assert.deepEqual([...causes].filter((cause) => cause !== 'watch watch-dropped' && cause !== 'list server-error 500'), []);
-});
+test(
+  "with every reliability fault on, the store follows the demo install to the book's 15 pods and ends synced",
+  { timeout: 180_000 },
+  async () => {
+    const states: PodStoreState[] = [];
+    store = startPodStore(await openConnection({ kubeconfig: cluster.kubeconfigPath }), istioPodScope('istio-system'));
+    store.onState((state) => states.push(state));
+    // A create answered 500 fails that object only; applying again creates what is missing, as a learner would.
+    let applied = await cluster.kubectl(['apply', '-f', demo122]);
+    for (let tries = 1; applied.code !== 0 && tries < 3; tries++)
+      applied = await cluster.kubectl(['apply', '-f', demo122]);
+    assert.equal(applied.code, 0, applied.stderr);
+    const current = store;
+    await new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (!settled(current) || current.state().kind !== 'synced') return;
+        offState();
+        offChange();
+        resolve();
+      };
+      const offState = current.onState(check);
+      const offChange = current.onChange(check);
+      check();
+    });
+    // The API server always answered: each retry says whether a watch dropped mid-stream or a list answered 500.
+    const errors = states.flatMap((state) => (state.kind === 'reconnecting' ? [state.error] : []));
+    assert.ok(errors.every((error) => error instanceof KubeError));
+    const causes = new Set(
+      (errors as KubeError[]).map((error) => `${error.details.verb} ${error.code} ${error.statusCode ?? ''}`.trim()),
+    );
+    assert.ok(causes.has('watch watch-dropped'), [...causes].join(', '));
+    assert.deepEqual(
+      [...causes].filter((cause) => cause !== 'watch watch-dropped' && cause !== 'list server-error 500'),
+      [],
+    );
+  },
+);

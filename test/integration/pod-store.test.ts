@@ -35,10 +35,16 @@ const bookRows = new Map(
     .map((line) => line.split(/\s+/))
     .map(([name, ready, status]) => [owner(name), `${ready} ${status}`]),
 );
-const rows = (pods: readonly PodSummary[]) => new Map(pods.map((pod) => [owner(pod.name), `${pod.readyContainers}/${pod.totalContainers} ${pod.status}`]));
+const rows = (pods: readonly PodSummary[]) =>
+  new Map(pods.map((pod) => [owner(pod.name), `${pod.readyContainers}/${pod.totalContainers} ${pod.status}`]));
 const settled = (pods: readonly PodSummary[], namespace: string): boolean => {
   const inNamespace = pods.filter((pod) => pod.namespace === namespace);
-  return inNamespace.length === 15 && inNamespace.every((pod) => pod.status === 'Completed' || (pod.status === 'Running' && pod.readyContainers === pod.totalContainers));
+  return (
+    inNamespace.length === 15 &&
+    inNamespace.every(
+      (pod) => pod.status === 'Completed' || (pod.status === 'Running' && pod.readyContainers === pod.totalContainers),
+    )
+  );
 };
 
 /** Every state and change a store reports. */
@@ -64,7 +70,10 @@ describe('the pod store on the sandbox', () => {
   let serial = 0;
 
   /** Creates a pod in-process (no HTTP, so it works while the API answers 401): a watch event to carry faults. */
-  const createPod = (namespace: string, extra: { annotations?: Record<string, string>; containers?: string[] } = {}): string => {
+  const createPod = (
+    namespace: string,
+    extra: { annotations?: Record<string, string>; containers?: string[] } = {},
+  ): string => {
     const name = `probe-${++serial}`;
     cluster.sandbox.api.create(
       { group: '', version: 'v1', type: podType, namespace, rest: [], verb: 'create' },
@@ -72,7 +81,12 @@ describe('the pod store on the sandbox', () => {
         apiVersion: 'v1',
         kind: 'Pod',
         metadata: { name, namespace, annotations: extra.annotations },
-        spec: { containers: (extra.containers ?? ['app']).map((container) => ({ name: container, image: 'docker.io/istio/examples-bookinfo-reviews-v1:1.12.0' })) },
+        spec: {
+          containers: (extra.containers ?? ['app']).map((container) => ({
+            name: container,
+            image: 'docker.io/istio/examples-bookinfo-reviews-v1:1.12.0',
+          })),
+        },
       },
     );
     return name;
@@ -108,7 +122,7 @@ describe('the pod store on the sandbox', () => {
     assert.deepEqual(store.pods(), [], 'kube-system pods are neither istio-system nor data plane');
   });
 
-  test('converges to the book\'s 15 pods after kubectl create -f istio-demo.yaml', TIMEOUT, async () => {
+  test("converges to the book's 15 pods after kubectl create -f istio-demo.yaml", TIMEOUT, async () => {
     const created = await cluster.kubectl(['create', '-f', demo122]);
     assert.equal(created.code, 0, created.stderr);
     await until(store, () => settled(store.pods(), 'istio-system'));
@@ -116,76 +130,117 @@ describe('the pod store on the sandbox', () => {
     assert.equal(await namespaceExists(connection, 'istio-system'), true);
     const pilot = store.pods().find((pod) => pod.name.startsWith('istio-pilot-'))!;
     assert.equal(store.get(pilot.uid), pilot);
-    assert.deepEqual(pilot.containers.map((container) => container.name), ['discovery', 'istio-proxy']);
+    assert.deepEqual(
+      pilot.containers.map((container) => container.name),
+      ['discovery', 'istio-proxy'],
+    );
   });
 
   test('keeps data-plane pods of other namespaces and leaves other pods out', TIMEOUT, async () => {
     const sidecar = createPod('default', { containers: ['reviews', 'istio-proxy'] });
-    const annotated = createPod('default', { annotations: { 'sidecar.istio.io/status': '{"version":"x","initContainers":["istio-init"]}' } });
+    const annotated = createPod('default', {
+      annotations: { 'sidecar.istio.io/status': '{"version":"x","initContainers":["istio-init"]}' },
+    });
     const plain = createPod('default');
     await until(store, () => has(sidecar)() && has(annotated)());
     assert.equal(has(plain)(), false);
   });
 
-  test('a dropped watch is reconnecting as watch-dropped (the server answered), then watches again and loses no pod', TIMEOUT, async () => {
-    const log = record(store);
-    const made = await dropWatchThen({});
-    await until(store, () => has(made)() && store.state().kind === 'synced');
-    const reconnecting = log.states.find((state) => state.kind === 'reconnecting');
-    assert.ok(reconnecting?.kind === 'reconnecting');
-    assert.equal(reconnecting.attempt, 1);
-    assert.ok(reconnecting.retryInMs >= 10 && reconnecting.retryInMs <= 20, String(reconnecting.retryInMs));
-    assert.equal(errorOf(reconnecting).code, 'watch-dropped');
-    assert.equal(errorOf(reconnecting).details.verb, 'watch');
-    assert.match(errorOf(reconnecting).message, /answered the watch of pods in all namespaces, then the stream ended mid-way/);
-    assert.deepEqual(log.changes.flatMap((change) => change.removed), [], 'nothing was removed');
-  });
+  test(
+    'a dropped watch is reconnecting as watch-dropped (the server answered), then watches again and loses no pod',
+    TIMEOUT,
+    async () => {
+      const log = record(store);
+      const made = await dropWatchThen({});
+      await until(store, () => has(made)() && store.state().kind === 'synced');
+      const reconnecting = log.states.find((state) => state.kind === 'reconnecting');
+      assert.ok(reconnecting?.kind === 'reconnecting');
+      assert.equal(reconnecting.attempt, 1);
+      assert.ok(reconnecting.retryInMs >= 10 && reconnecting.retryInMs <= 20, String(reconnecting.retryInMs));
+      assert.equal(errorOf(reconnecting).code, 'watch-dropped');
+      assert.equal(errorOf(reconnecting).details.verb, 'watch');
+      assert.match(
+        errorOf(reconnecting).message,
+        /answered the watch of pods in all namespaces, then the stream ended mid-way/,
+      );
+      assert.deepEqual(
+        log.changes.flatMap((change) => change.removed),
+        [],
+        'nothing was removed',
+      );
+    },
+  );
 
   test('relists after 410 without dropping pods: only the pod made meanwhile is added', TIMEOUT, async () => {
     const before = new Set(store.pods().map((pod) => pod.uid));
     const log = record(store);
     const made = await dropWatchThen({ goneOnNextWatches: 1 });
     await until(store, () => has(made)() && store.state().kind === 'synced');
-    assert.deepEqual(log.changes.flatMap((change) => change.removed), [], 'no pod was dropped and re-added');
-    assert.deepEqual(log.changes.flatMap((change) => change.added).map((pod) => pod.name), [made]);
+    assert.deepEqual(
+      log.changes.flatMap((change) => change.removed),
+      [],
+      'no pod was dropped and re-added',
+    );
+    assert.deepEqual(
+      log.changes.flatMap((change) => change.added).map((pod) => pod.name),
+      [made],
+    );
     assert.ok(store.pods().every((pod) => before.has(pod.uid) || pod.name === made));
   });
 
   test('a 403 is failed with the verb, resource and kubectl auth can-i, then recovers by itself', TIMEOUT, async () => {
     const log = record(store);
-    const made = await dropWatchThen({ deny: [{ verb: 'watch', resource: 'pods' }, { verb: 'list', resource: 'pods' }] });
+    const made = await dropWatchThen({
+      deny: [
+        { verb: 'watch', resource: 'pods' },
+        { verb: 'list', resource: 'pods' },
+      ],
+    });
     await until(store, () => store.state().kind === 'failed');
     const error = errorOf(store.state());
     assert.equal(error.code, 'forbidden');
     assert.equal(error.reason, 'Forbidden');
-    assert.deepEqual([error.details.verb, error.details.resource, error.details.namespace], ['watch', 'pods', undefined]);
+    assert.deepEqual(
+      [error.details.verb, error.details.resource, error.details.namespace],
+      ['watch', 'pods', undefined],
+    );
     assert.equal(error.kubectlHint, 'kubectl auth can-i watch pods --all-namespaces --context istio-lab-sandbox');
     cluster.sandbox.faults.clear();
     await until(store, () => store.state().kind === 'synced' && has(made)());
-    assert.deepEqual(log.changes.flatMap((change) => change.removed), []);
+    assert.deepEqual(
+      log.changes.flatMap((change) => change.removed),
+      [],
+    );
   });
 
-  test('a 401 (expired token) is failed as unauthorized, then recovers when the token works again', TIMEOUT, async () => {
-    const made = await dropWatchThen({ expiredToken: true });
-    await until(store, () => store.state().kind === 'failed');
-    const error = errorOf(store.state());
-    assert.equal(error.code, 'unauthorized');
-    assert.equal(error.statusCode, 401);
-    assert.equal(error.reason, 'Unauthorized');
-    cluster.sandbox.faults.clear();
-    await until(store, () => store.state().kind === 'synced' && has(made)());
-  });
+  test(
+    'a 401 (expired token) is failed as unauthorized, then recovers when the token works again',
+    TIMEOUT,
+    async () => {
+      const made = await dropWatchThen({ expiredToken: true });
+      await until(store, () => store.state().kind === 'failed');
+      const error = errorOf(store.state());
+      assert.equal(error.code, 'unauthorized');
+      assert.equal(error.statusCode, 401);
+      assert.equal(error.reason, 'Unauthorized');
+      cluster.sandbox.faults.clear();
+      await until(store, () => store.state().kind === 'synced' && has(made)());
+    },
+  );
 
   test('500s are reconnecting with growing backoff, then a relist makes it synced', TIMEOUT, async () => {
     const log = record(store);
     const made = await dropWatchThen({ errors: [{ verb: 'watch', resource: 'pods', code: 500, count: 2 }] });
     await until(store, () => has(made)() && store.state().kind === 'synced');
     const reconnecting = log.states.flatMap((state) => (state.kind === 'reconnecting' ? [state] : []));
-    assert.deepEqual(reconnecting.map((state) => [state.attempt, errorOf(state).code]), [
-      [1, 'watch-dropped'],
-      // The resumed watch failed too, before any event: the store relists, which brings the pod made.
-      [2, 'server-error'],
-    ]);
+    assert.deepEqual(
+      reconnecting.map((state) => [state.attempt, errorOf(state).code]),
+      [
+        [1, 'watch-dropped'],
+        // The resumed watch failed too, before any event: the store relists, which brings the pod made.
+        [2, 'server-error'],
+      ],
+    );
     assert.equal(errorOf(reconnecting[1]).reason, 'InternalError');
   });
 
@@ -210,7 +265,10 @@ describe('the pod store on the sandbox', () => {
     off();
     assert.ok(arrivedAfter !== undefined, 'the pod arrived as an added pod');
     // Timers count whole milliseconds, so the measured delay may fall short of them by a fraction.
-    assert.ok(Math.ceil(arrivedAfter) >= latencyMs, `the pod arrived ${arrivedAfter.toFixed(1)} ms after it was created, sooner than the ${latencyMs} ms latency`);
+    assert.ok(
+      Math.ceil(arrivedAfter) >= latencyMs,
+      `the pod arrived ${arrivedAfter.toFixed(1)} ms after it was created, sooner than the ${latencyMs} ms latency`,
+    );
   });
 
   test('dispose stops the watch; the last pods stay readable and no more changes arrive', TIMEOUT, async () => {

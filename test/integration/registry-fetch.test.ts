@@ -23,7 +23,15 @@ const TIMEOUT = { timeout: 90_000 };
 const demo122 = path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml');
 
 const pilotReady = (store: PodStore): boolean =>
-  store.pods().some((pod) => pod.namespace === 'istio-system' && pod.labels.istio === 'pilot' && pod.status === 'Running' && pod.readyContainers === pod.totalContainers);
+  store
+    .pods()
+    .some(
+      (pod) =>
+        pod.namespace === 'istio-system' &&
+        pod.labels.istio === 'pilot' &&
+        pod.status === 'Running' &&
+        pod.readyContainers === pod.totalContainers,
+    );
 
 /** Local TCP ports that accept connections now (to see that a port-forward's listener is gone). */
 function listening(port: number): Promise<boolean> {
@@ -34,7 +42,7 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
-describe('fetching the registry of the book\'s Istio 1.2.2 from the sandbox', () => {
+describe("fetching the registry of the book's Istio 1.2.2 from the sandbox", () => {
   let cluster: KubectlSandbox;
   let connection: ClusterConnection;
   let kubeConfig: KubeConfig;
@@ -53,72 +61,135 @@ describe('fetching the registry of the book\'s Istio 1.2.2 from the sandbox', ()
 
   test('says Pilot is not installed when istio-system has neither istiod nor istio-pilot', TIMEOUT, async () => {
     assert.equal(await detectPilot(kubeConfig), undefined);
-    await assert.rejects(fetchRegistry(kubeConfig), (error: unknown) => error instanceof RegistryFetchError && error.code === 'not-installed');
+    await assert.rejects(
+      fetchRegistry(kubeConfig),
+      (error: unknown) => error instanceof RegistryFetchError && error.code === 'not-installed',
+    );
   });
 
   test('says Pilot is not ready while its Service has no ready endpoint', TIMEOUT, async () => {
-    const bare = { apiVersion: 'v1', kind: 'List', items: [
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-bare' } },
-      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'istio-pilot', namespace: 'istio-bare' }, spec: { selector: { istio: 'pilot' }, ports: [{ name: 'http-legacy-discovery', port: 8080 }] } },
-    ] };
+    const bare = {
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-bare' } },
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'istio-pilot', namespace: 'istio-bare' },
+          spec: { selector: { istio: 'pilot' }, ports: [{ name: 'http-legacy-discovery', port: 8080 }] },
+        },
+      ],
+    };
     const created = await cluster.kubectl(['create', '-f', '-'], { stdin: JSON.stringify(bare) });
     assert.equal(created.code, 0, created.stderr);
-    await assert.rejects(fetchRegistry(kubeConfig, { namespace: 'istio-bare' }), (error: unknown) => error instanceof RegistryFetchError && error.code === 'not-ready' && error.details.era === 'legacy');
+    await assert.rejects(
+      fetchRegistry(kubeConfig, { namespace: 'istio-bare' }),
+      (error: unknown) =>
+        error instanceof RegistryFetchError && error.code === 'not-ready' && error.details.era === 'legacy',
+    );
   });
 
-  test('detects legacy Pilot once the book\'s istio-demo.yaml is applied', TIMEOUT, async () => {
+  test("detects legacy Pilot once the book's istio-demo.yaml is applied", TIMEOUT, async () => {
     // As Istio 1.2's docs do: the CRDs first, then the demo with a fresh discovery cache.
     const crds = await cluster.kubectl(['apply', '-f', path.join(fixtures, 'legacy', 'istio-1.2.2', 'crds')]);
     assert.equal(crds.code, 0, crds.stderr);
-    const created = await cluster.kubectl(['apply', '-f', demo122], { cacheDir: path.join(cluster.cacheDir, '..', 'cache-after-crds') });
+    const created = await cluster.kubectl(['apply', '-f', demo122], {
+      cacheDir: path.join(cluster.cacheDir, '..', 'cache-after-crds'),
+    });
     assert.equal(created.code, 0, created.stderr);
     const target = await detectPilot(kubeConfig);
-    assert.deepEqual(target && { era: target.era, service: target.service, port: target.port }, { era: 'legacy', service: 'istio-pilot', port: 8080 });
+    assert.deepEqual(target && { era: target.era, service: target.service, port: target.port }, {
+      era: 'legacy',
+      service: 'istio-pilot',
+      port: 8080,
+    });
     await until(store, () => pilotReady(store));
   });
 
-  test('lists grafana.istio-system.svc.cluster.local|http on port 3000 through the service proxy, as the book does', TIMEOUT, async () => {
-    const result = await fetchRegistry(kubeConfig);
-    assert.equal(result.via, 'service-proxy');
-    assert.equal(result.target.era, 'legacy');
-    const grafana = result.snapshot.services.find((service) => service.hostname === 'grafana.istio-system.svc.cluster.local');
-    assert.ok(grafana, 'grafana is in the registry');
-    assert.equal(grafana.ports[0].key, 'grafana.istio-system.svc.cluster.local|http');
-    assert.deepEqual(grafana.ports[0].endpoints.map((e) => e.port), [3000]);
-    assert.match(result.raw, /^\[\n {2}\{\n {3}"service-key"/, 'the raw body is kept as Pilot wrote it');
-  });
-
-  test('reads what every proxy received from Pilot\'s /debug/syncz on the same path: the two gateways, synced', TIMEOUT, async () => {
-    const result = await fetchRegistry(kubeConfig);
-    assert.ok('rows' in result.proxies, `syncz was read: ${'error' in result.proxies ? String(result.proxies.error) : ''}`);
-    const rows = result.proxies.rows;
-    assert.deepEqual(
-      rows.map((row) => [row.name.replace(/-[a-z0-9]+-[a-z0-9]+\.istio-system$/, '.istio-system'), row.cds, row.lds, row.eds, row.rds, row.version]),
-      [
-        ['istio-egressgateway.istio-system', 'SYNCED', 'SYNCED', 'SYNCED (100%)', 'SYNCED', '1.2.2'],
-        ['istio-ingressgateway.istio-system', 'SYNCED', 'SYNCED', 'SYNCED (100%)', 'SYNCED', '1.2.2'],
-      ],
-    );
-    assert.ok(rows.every((row) => /^istio-pilot-/.test(row.pilot)), 'PILOT names the Pilot pod');
-  });
-
-  test('falls back to a port-forward to the Pilot pod when RBAC denies services/proxy, and closes it', TIMEOUT, async () => {
-    cluster.sandbox.faults.set({ deny: [{ verb: 'get', resource: 'services/proxy' }] });
-    try {
+  test(
+    'lists grafana.istio-system.svc.cluster.local|http on port 3000 through the service proxy, as the book does',
+    TIMEOUT,
+    async () => {
       const result = await fetchRegistry(kubeConfig);
-      assert.equal(result.via, 'port-forward');
-      assert.equal(result.fallbackReason, 'proxy-forbidden');
-      assert.match(result.pod ?? '', /^istio-pilot-/);
-      assert.ok(result.snapshot.services.some((service) => service.name === 'grafana'));
-    } finally {
-      cluster.sandbox.faults.clear();
-    }
-  });
+      assert.equal(result.via, 'service-proxy');
+      assert.equal(result.target.era, 'legacy');
+      const grafana = result.snapshot.services.find(
+        (service) => service.hostname === 'grafana.istio-system.svc.cluster.local',
+      );
+      assert.ok(grafana, 'grafana is in the registry');
+      assert.equal(grafana.ports[0].key, 'grafana.istio-system.svc.cluster.local|http');
+      assert.deepEqual(
+        grafana.ports[0].endpoints.map((e) => e.port),
+        [3000],
+      );
+      assert.match(result.raw, /^\[\n {2}\{\n {3}"service-key"/, 'the raw body is kept as Pilot wrote it');
+    },
+  );
+
+  test(
+    "reads what every proxy received from Pilot's /debug/syncz on the same path: the two gateways, synced",
+    TIMEOUT,
+    async () => {
+      const result = await fetchRegistry(kubeConfig);
+      assert.ok(
+        'rows' in result.proxies,
+        `syncz was read: ${'error' in result.proxies ? String(result.proxies.error) : ''}`,
+      );
+      const rows = result.proxies.rows;
+      assert.deepEqual(
+        rows.map((row) => [
+          row.name.replace(/-[a-z0-9]+-[a-z0-9]+\.istio-system$/, '.istio-system'),
+          row.cds,
+          row.lds,
+          row.eds,
+          row.rds,
+          row.version,
+        ]),
+        [
+          ['istio-egressgateway.istio-system', 'SYNCED', 'SYNCED', 'SYNCED (100%)', 'SYNCED', '1.2.2'],
+          ['istio-ingressgateway.istio-system', 'SYNCED', 'SYNCED', 'SYNCED (100%)', 'SYNCED', '1.2.2'],
+        ],
+      );
+      assert.ok(
+        rows.every((row) => /^istio-pilot-/.test(row.pilot)),
+        'PILOT names the Pilot pod',
+      );
+    },
+  );
+
+  test(
+    'falls back to a port-forward to the Pilot pod when RBAC denies services/proxy, and closes it',
+    TIMEOUT,
+    async () => {
+      cluster.sandbox.faults.set({ deny: [{ verb: 'get', resource: 'services/proxy' }] });
+      try {
+        const result = await fetchRegistry(kubeConfig);
+        assert.equal(result.via, 'port-forward');
+        assert.equal(result.fallbackReason, 'proxy-forbidden');
+        assert.match(result.pod ?? '', /^istio-pilot-/);
+        assert.ok(result.snapshot.services.some((service) => service.name === 'grafana'));
+      } finally {
+        cluster.sandbox.faults.clear();
+      }
+    },
+  );
 
   test('says which permissions are missing when neither the proxy nor a port-forward is allowed', TIMEOUT, async () => {
-    cluster.sandbox.faults.set({ deny: [{ verb: 'get', resource: 'services/proxy' }, { verb: 'create', resource: 'pods/portforward' }] });
+    cluster.sandbox.faults.set({
+      deny: [
+        { verb: 'get', resource: 'services/proxy' },
+        { verb: 'create', resource: 'pods/portforward' },
+      ],
+    });
     try {
-      await assert.rejects(fetchRegistry(kubeConfig), (error: unknown) => error instanceof RegistryFetchError && error.code === 'forbidden' && error.details.denied?.join(', ') === 'get services/proxy, create pods/portforward');
+      await assert.rejects(
+        fetchRegistry(kubeConfig),
+        (error: unknown) =>
+          error instanceof RegistryFetchError &&
+          error.code === 'forbidden' &&
+          error.details.denied?.join(', ') === 'get services/proxy, create pods/portforward',
+      );
     } finally {
       cluster.sandbox.faults.clear();
     }
@@ -127,7 +198,10 @@ describe('fetching the registry of the book\'s Istio 1.2.2 from the sandbox', ()
   test('keeps the Forbidden reason when RBAC denies reading the Services', TIMEOUT, async () => {
     cluster.sandbox.faults.set({ deny: [{ verb: 'get', resource: 'services' }] });
     try {
-      await assert.rejects(fetchRegistry(kubeConfig), (error: unknown) => error instanceof KubeError && error.code === 'forbidden' && error.reason === 'Forbidden');
+      await assert.rejects(
+        fetchRegistry(kubeConfig),
+        (error: unknown) => error instanceof KubeError && error.code === 'forbidden' && error.reason === 'Forbidden',
+      );
     } finally {
       cluster.sandbox.faults.clear();
     }
@@ -136,7 +210,11 @@ describe('fetching the registry of the book\'s Istio 1.2.2 from the sandbox', ()
   test('reports a 500 from Pilot with its status and body', TIMEOUT, async () => {
     cluster.sandbox.faults.set({ debugEndpoints: [{ app: 'pilot', answer: 'error' }] });
     try {
-      await assert.rejects(fetchRegistry(kubeConfig), (error: unknown) => error instanceof RegistryFetchError && error.code === 'endpoint-error' && error.details.status === 500);
+      await assert.rejects(
+        fetchRegistry(kubeConfig),
+        (error: unknown) =>
+          error instanceof RegistryFetchError && error.code === 'endpoint-error' && error.details.status === 500,
+      );
     } finally {
       cluster.sandbox.faults.clear();
     }
@@ -145,26 +223,43 @@ describe('fetching the registry of the book\'s Istio 1.2.2 from the sandbox', ()
   test('reports malformed JSON with its line and column', TIMEOUT, async () => {
     cluster.sandbox.faults.set({ debugEndpoints: [{ app: 'pilot', answer: 'malformed' }] });
     try {
-      await assert.rejects(fetchRegistry(kubeConfig), (error: unknown) => error instanceof RegistryFormatError && error.problem === 'malformed-json' && (error.line ?? 0) > 1 && (error.column ?? 0) >= 1);
+      await assert.rejects(
+        fetchRegistry(kubeConfig),
+        (error: unknown) =>
+          error instanceof RegistryFormatError &&
+          error.problem === 'malformed-json' &&
+          (error.line ?? 0) > 1 &&
+          (error.column ?? 0) >= 1,
+      );
     } finally {
       cluster.sandbox.faults.clear();
     }
   });
 
   test('stops reading at the size cap with a clear error', TIMEOUT, async () => {
-    await assert.rejects(fetchRegistry(kubeConfig, { maxBytes: 1024 }), (error: unknown) => error instanceof RegistryFetchError && error.code === 'too-large' && error.details.maxBytes === 1024);
+    await assert.rejects(
+      fetchRegistry(kubeConfig, { maxBytes: 1024 }),
+      (error: unknown) =>
+        error instanceof RegistryFetchError && error.code === 'too-large' && error.details.maxBytes === 1024,
+    );
   });
 
   test('stops when cancelled', TIMEOUT, async () => {
     const abort = new AbortController();
     abort.abort();
-    await assert.rejects(fetchRegistry(kubeConfig, { signal: abort.signal }), (error: unknown) => error instanceof RegistryFetchError && error.code === 'cancelled');
+    await assert.rejects(
+      fetchRegistry(kubeConfig, { signal: abort.signal }),
+      (error: unknown) => error instanceof RegistryFetchError && error.code === 'cancelled',
+    );
   });
 
   test('times out when the API server is slower than the limit', TIMEOUT, async () => {
     cluster.sandbox.faults.set({ latencyMs: 2_000 });
     try {
-      await assert.rejects(fetchRegistry(kubeConfig, { timeoutMs: 200 }), (error: unknown) => error instanceof RegistryFetchError && error.code === 'timeout');
+      await assert.rejects(
+        fetchRegistry(kubeConfig, { timeoutMs: 200 }),
+        (error: unknown) => error instanceof RegistryFetchError && error.code === 'timeout',
+      );
     } finally {
       cluster.sandbox.faults.clear();
     }
@@ -184,34 +279,81 @@ describe('fetching the registry of the book\'s Istio 1.2.2 from the sandbox', ()
     assert.deepEqual(open.filter(Boolean), []);
   });
 
-  test('reads istiod\'s registryz and endpointz through a port-forward, since it answers only local callers', TIMEOUT, async () => {
-    const modern = { apiVersion: 'v1', kind: 'List', items: [
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-modern' } },
-      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'istiod', namespace: 'istio-modern' }, spec: { selector: { app: 'istiod' }, ports: [{ name: 'grpc-xds', port: 15010 }, { name: 'http-monitoring', port: 15014 }] } },
-      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'istiod', namespace: 'istio-modern' }, spec: { replicas: 1, selector: { matchLabels: { app: 'istiod' } }, template: { metadata: { labels: { app: 'istiod', istio: 'pilot' } }, spec: { containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.26.1', ports: [{ containerPort: 15010 }, { containerPort: 15014 }] }] } } } },
-    ] };
-    const created = await cluster.kubectl(['create', '-f', '-'], { stdin: JSON.stringify(modern) });
-    assert.equal(created.code, 0, created.stderr);
-    const modernStore = startPodStore(connection, { namespace: 'istio-modern' });
-    try {
-      await until(modernStore, () => modernStore.pods().some((pod) => pod.status === 'Running' && pod.readyContainers === pod.totalContainers));
-    } finally {
-      modernStore.dispose();
-    }
-    const result = await fetchRegistry(kubeConfig, { namespace: 'istio-modern' });
-    assert.equal(result.target.era, 'istiod');
-    assert.equal(result.via, 'port-forward');
-    assert.equal(result.snapshot.format, 'istiod-debug');
-    const grafana = result.snapshot.services.find((service) => service.hostname === 'grafana.istio-system.svc.cluster.local');
-    assert.equal(grafana?.ports[0].port, 3000);
-    assert.equal(grafana?.ports[0].endpoints.length, 1, 'endpointz joined to registryz');
-    assert.match(result.raw, /^\{\n"registryz": \[/);
-  });
+  test(
+    "reads istiod's registryz and endpointz through a port-forward, since it answers only local callers",
+    TIMEOUT,
+    async () => {
+      const modern = {
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-modern' } },
+          {
+            apiVersion: 'v1',
+            kind: 'Service',
+            metadata: { name: 'istiod', namespace: 'istio-modern' },
+            spec: {
+              selector: { app: 'istiod' },
+              ports: [
+                { name: 'grpc-xds', port: 15010 },
+                { name: 'http-monitoring', port: 15014 },
+              ],
+            },
+          },
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            metadata: { name: 'istiod', namespace: 'istio-modern' },
+            spec: {
+              replicas: 1,
+              selector: { matchLabels: { app: 'istiod' } },
+              template: {
+                metadata: { labels: { app: 'istiod', istio: 'pilot' } },
+                spec: {
+                  containers: [
+                    {
+                      name: 'discovery',
+                      image: 'docker.io/istio/pilot:1.26.1',
+                      ports: [{ containerPort: 15010 }, { containerPort: 15014 }],
+                    },
+                  ],
+                },
+              },
+            },
+          },
+        ],
+      };
+      const created = await cluster.kubectl(['create', '-f', '-'], { stdin: JSON.stringify(modern) });
+      assert.equal(created.code, 0, created.stderr);
+      const modernStore = startPodStore(connection, { namespace: 'istio-modern' });
+      try {
+        await until(modernStore, () =>
+          modernStore.pods().some((pod) => pod.status === 'Running' && pod.readyContainers === pod.totalContainers),
+        );
+      } finally {
+        modernStore.dispose();
+      }
+      const result = await fetchRegistry(kubeConfig, { namespace: 'istio-modern' });
+      assert.equal(result.target.era, 'istiod');
+      assert.equal(result.via, 'port-forward');
+      assert.equal(result.snapshot.format, 'istiod-debug');
+      const grafana = result.snapshot.services.find(
+        (service) => service.hostname === 'grafana.istio-system.svc.cluster.local',
+      );
+      assert.equal(grafana?.ports[0].port, 3000);
+      assert.equal(grafana?.ports[0].endpoints.length, 1, 'endpointz joined to registryz');
+      assert.match(result.raw, /^\{\n"registryz": \[/);
+    },
+  );
 
   test('explains the 401 when RBAC leaves istiod only the service proxy', TIMEOUT, async () => {
     cluster.sandbox.faults.set({ deny: [{ verb: 'create', resource: 'pods/portforward' }] });
     try {
-      await assert.rejects(fetchRegistry(kubeConfig, { namespace: 'istio-modern' }), (error: unknown) => error instanceof RegistryFetchError && error.code === 'istiod-needs-local' && error.details.status === 401);
+      await assert.rejects(
+        fetchRegistry(kubeConfig, { namespace: 'istio-modern' }),
+        (error: unknown) =>
+          error instanceof RegistryFetchError && error.code === 'istiod-needs-local' && error.details.status === 401,
+      );
     } finally {
       cluster.sandbox.faults.clear();
     }

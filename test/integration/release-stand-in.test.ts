@@ -34,7 +34,11 @@ after(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-const env = (): NodeJS.ProcessEnv => ({ ...process.env, KUBECONFIG: cluster.kubeconfigPath, HOME: path.dirname(cluster.kubeconfigPath) });
+const env = (): NodeJS.ProcessEnv => ({
+  ...process.env,
+  KUBECONFIG: cluster.kubeconfigPath,
+  HOME: path.dirname(cluster.kubeconfigPath),
+});
 
 test('says it is a stand-in, and has only the commands of its release', async () => {
   const legacy = await run(istioctl['1.2.2'], ['version'], { env: env() });
@@ -42,7 +46,10 @@ test('says it is a stand-in, and has only the commands of its release', async ()
   const verify = await run(istioctl['1.2.2'], ['verify-install'], { env: env() });
   assert.match(verify.stdout, /stand-in/);
   // Istio 1.2's istioctl has no install command; 1.26's has no verify-install.
-  await assert.rejects(run(istioctl['1.2.2'], ['install', '--set', 'profile=demo', '-y'], { env: env() }), /unknown command "install"/);
+  await assert.rejects(
+    run(istioctl['1.2.2'], ['install', '--set', 'profile=demo', '-y'], { env: env() }),
+    /unknown command "install"/,
+  );
   await assert.rejects(run(istioctl['1.26.1'], ['verify-install'], { env: env() }), /unknown command "verify-install"/);
 });
 
@@ -50,7 +57,17 @@ test('installs the real 1.26.1 demo manifest with kubectl, as istioctl install -
   const install = await run(istioctl['1.26.1'], ['install', '--set', 'profile=demo', '-y'], { env: env() });
   assert.match(install.stdout, /Installation complete/);
   const deployments = await cluster.kubectl(['get', 'deployments.apps', '-n', 'istio-system', '-o', 'name']);
-  assert.deepEqual(deployments.stdout.trim().split('\n').sort(), ['deployment.apps/istio-egressgateway', 'deployment.apps/istio-ingressgateway', 'deployment.apps/istiod']);
+  assert.deepEqual(deployments.stdout.trim().split('\n').sort(), [
+    'deployment.apps/istio-egressgateway',
+    'deployment.apps/istio-ingressgateway',
+    'deployment.apps/istiod',
+  ]);
   const crds = await cluster.kubectl(['get', 'crd', '-o', 'name']);
-  assert.equal(crds.stdout.trim().split('\n').filter((name) => name.includes('istio.io')).length, 14);
+  assert.equal(
+    crds.stdout
+      .trim()
+      .split('\n')
+      .filter((name) => name.includes('istio.io')).length,
+    14,
+  );
 });

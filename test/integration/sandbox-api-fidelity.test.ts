@@ -16,17 +16,31 @@ interface HttpAnswer {
 }
 
 /** One HTTPS request to the sandbox, trusting its CA; `token: null` sends no credentials. */
-function call(cluster: KubectlSandbox, pathAndQuery: string, options: { method?: string; headers?: Record<string, string>; body?: string; token?: string | null } = {}): Promise<HttpAnswer> {
+function call(
+  cluster: KubectlSandbox,
+  pathAndQuery: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string; token?: string | null } = {},
+): Promise<HttpAnswer> {
   const token = options.token === undefined ? cluster.sandbox.token : options.token;
   return new Promise((resolve, reject) => {
     const request = https.request(
       new URL(pathAndQuery, cluster.sandbox.url),
-      { method: options.method ?? 'GET', ca: cluster.sandbox.caCert, headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...options.headers } },
+      {
+        method: options.method ?? 'GET',
+        ca: cluster.sandbox.caCert,
+        headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...options.headers },
+      },
       (response) => {
         let body = '';
         response.setEncoding('utf8');
         response.on('data', (chunk) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, contentType: String(response.headers['content-type'] ?? ''), body }));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            contentType: String(response.headers['content-type'] ?? ''),
+            body,
+          }),
+        );
       },
     );
     request.once('error', reject);
@@ -37,19 +51,25 @@ function call(cluster: KubectlSandbox, pathAndQuery: string, options: { method?:
 /** The first line of a streamed answer (a watch), then the request is dropped. */
 function firstLine(cluster: KubectlSandbox, pathAndQuery: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const request = https.get(new URL(pathAndQuery, cluster.sandbox.url), { ca: cluster.sandbox.caCert, headers: { authorization: `Bearer ${cluster.sandbox.token}` } }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        text += chunk;
-        if (text.includes('\n')) {
-          resolve(text.slice(0, text.indexOf('\n')));
-          request.destroy();
-        }
-      });
-      response.on('end', () => resolve(text));
-    });
-    request.once('error', (error) => ((error as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(error)));
+    const request = https.get(
+      new URL(pathAndQuery, cluster.sandbox.url),
+      { ca: cluster.sandbox.caCert, headers: { authorization: `Bearer ${cluster.sandbox.token}` } },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          text += chunk;
+          if (text.includes('\n')) {
+            resolve(text.slice(0, text.indexOf('\n')));
+            request.destroy();
+          }
+        });
+        response.on('end', () => resolve(text));
+      },
+    );
+    request.once('error', (error) =>
+      (error as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(error),
+    );
   });
 }
 
@@ -57,7 +77,14 @@ const deployment = {
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: { name: 'web', namespace: 'default' },
-  spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'docker.io/library/nginx:1.17' }] } } },
+  spec: {
+    replicas: 1,
+    selector: { matchLabels: { app: 'web' } },
+    template: {
+      metadata: { labels: { app: 'web' } },
+      spec: { containers: [{ name: 'web', image: 'docker.io/library/nginx:1.17' }] },
+    },
+  },
 };
 
 describe('sandbox API fidelity through kubectl and HTTPS', () => {
@@ -83,7 +110,11 @@ describe('sandbox API fidelity through kubectl and HTTPS', () => {
     assert.equal(scaled.stdout.trim(), 'deployment.apps/web scaled (server dry run)');
     const scalePath = '/apis/apps/v1/namespaces/default/deployments/web/scale';
     const scale = JSON.parse((await call(bare, scalePath)).body) as { spec: { replicas: number } };
-    const put = await call(bare, `${scalePath}?dryRun=All`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...scale, spec: { replicas: 7 } }) });
+    const put = await call(bare, `${scalePath}?dryRun=All`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...scale, spec: { replicas: 7 } }),
+    });
     assert.equal(put.status, 200, put.body);
     assert.equal((JSON.parse(put.body) as { spec: { replicas: number } }).spec.replicas, 7);
     const replicas = await bare.kubectl(['get', 'deployment', 'web', '-o', 'jsonpath={.spec.replicas}']);
@@ -106,10 +137,13 @@ describe('sandbox API fidelity through kubectl and HTTPS', () => {
     assert.match(line, /^\{"type":"ADDED","object":\{.*"name":"legacy-watched"/);
   });
 
-  test('pods/proxy reaches the pod\'s container on its declared port', async () => {
+  test("pods/proxy reaches the pod's container on its declared port", async () => {
     const proxied = await running.kubectl(['get', '--raw', '/api/v1/namespaces/default/pods/web/proxy/index.html']);
     assert.equal(proxied.code, 0, proxied.stderr);
-    assert.equal(proxied.stdout, "Simulated by Istio Lab's sandbox: docker.io/library/nginx:1.17 would answer GET /index.html on port 80 here; the sandbox does not run containers.\n");
+    assert.equal(
+      proxied.stdout,
+      "Simulated by Istio Lab's sandbox: docker.io/library/nginx:1.17 would answer GET /index.html on port 80 here; the sandbox does not run containers.\n",
+    );
   });
 
   test('nodes/proxy reaches the simulated kubelet: /healthz, /pods, and 404 elsewhere', async () => {
@@ -117,7 +151,10 @@ describe('sandbox API fidelity through kubectl and HTTPS', () => {
     assert.notEqual(node, '');
     const healthz = await running.kubectl(['get', '--raw', `/api/v1/nodes/${node}/proxy/healthz`]);
     assert.equal(healthz.stdout, 'ok');
-    const pods = JSON.parse((await running.kubectl(['get', '--raw', `/api/v1/nodes/${node}/proxy/pods`])).stdout) as { kind: string; items: { metadata: { name: string } }[] };
+    const pods = JSON.parse((await running.kubectl(['get', '--raw', `/api/v1/nodes/${node}/proxy/pods`])).stdout) as {
+      kind: string;
+      items: { metadata: { name: string } }[];
+    };
     assert.equal(pods.kind, 'PodList');
     assert.ok(pods.items.some((pod) => pod.metadata.name === 'web'));
     const missing = await call(running, `/api/v1/nodes/${node}/proxy/no-such-endpoint`);
@@ -145,7 +182,8 @@ describe('sandbox API fidelity through kubectl and HTTPS', () => {
       apiVersion: 'v1',
       metadata: {},
       status: 'Failure',
-      message: 'pods is forbidden: User "system:anonymous" cannot list resource "pods" in API group "" in the namespace "default"',
+      message:
+        'pods is forbidden: User "system:anonymous" cannot list resource "pods" in API group "" in the namespace "default"',
       reason: 'Forbidden',
       details: { kind: 'pods' },
       code: 403,
@@ -166,7 +204,8 @@ describe('sandbox API fidelity through kubectl and HTTPS', () => {
       apiVersion: 'v1',
       metadata: {},
       status: 'Failure',
-      message: 'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf',
+      message:
+        'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf',
       reason: 'NotAcceptable',
       code: 406,
     });
@@ -188,7 +227,10 @@ describe('sandbox API fidelity through kubectl and HTTPS', () => {
       body: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  greeting: bye\n',
     });
     assert.equal(updated.status, 200, updated.body);
-    assert.equal((await bare.kubectl(['get', 'configmap', 'from-yaml', '-o', 'jsonpath={.data.greeting}'])).stdout, 'bye');
+    assert.equal(
+      (await bare.kubectl(['get', 'configmap', 'from-yaml', '-o', 'jsonpath={.data.greeting}'])).stdout,
+      'bye',
+    );
   });
 
   test('kubectl exec -c nosuch gets the apiserver\'s "container nosuch is not valid for pod web"', async () => {
@@ -197,13 +239,16 @@ describe('sandbox API fidelity through kubectl and HTTPS', () => {
     assert.match(exec.stderr, /container nosuch is not valid for pod web/);
   });
 
-  test('an invalid name is refused with the validator\'s example and regex', async () => {
+  test("an invalid name is refused with the validator's example and regex", async () => {
     const configMap = await bare.kubectl(['create', 'configmap', 'Bad_Name']);
     assert.match(
       configMap.stderr,
       /ConfigMap "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '\.', and must start and end with an alphanumeric character \(e\.g\. 'example\.com', regex used for validation is '\[a-z0-9\]\(\[-a-z0-9\]\*\[a-z0-9\]\)\?\(\\\.\[a-z0-9\]\(\[-a-z0-9\]\*\[a-z0-9\]\)\?\)\*'\)/,
     );
     const namespace = await bare.kubectl(['create', 'namespace', 'has.dots']);
-    assert.match(namespace.stderr, /a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character \(e\.g\. 'my-name', {2}or '123-abc', regex used for validation is '\[a-z0-9\]\(\[-a-z0-9\]\*\[a-z0-9\]\)\?'\)/);
+    assert.match(
+      namespace.stderr,
+      /a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character \(e\.g\. 'my-name', {2}or '123-abc', regex used for validation is '\[a-z0-9\]\(\[-a-z0-9\]\*\[a-z0-9\]\)\?'\)/,
+    );
   });
 });

@@ -14,7 +14,8 @@ interface Answer {
 }
 
 const nested = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
-const configMap = (name: string, extra = ''): string => `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"${name}"${extra}}}`;
+const configMap = (name: string, extra = ''): string =>
+  `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"${name}"${extra}}}`;
 
 describe('bodies the API server cannot decode', () => {
   let cluster: KubectlSandbox;
@@ -23,7 +24,8 @@ describe('bodies the API server cannot decode', () => {
   });
   after(() => cluster.close());
 
-  const send = (method: string, path: string, body: string, contentType?: string): Promise<Answer> => sendForStatus<Answer['status']>(cluster.sandbox, method, path, body, contentType);
+  const send = (method: string, path: string, body: string, contentType?: string): Promise<Answer> =>
+    sendForStatus<Answer['status']>(cluster.sandbox, method, path, body, contentType);
 
   const configMaps = '/api/v1/namespaces/default/configmaps';
   const isStored = (name: string): boolean => cluster.sandbox.store.get('/configmaps', 'default', name) !== undefined;
@@ -69,9 +71,18 @@ describe('bodies the API server cannot decode', () => {
         '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":123}}',
         'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ObjectMeta.metadata.name of type string',
       ],
-      [configMap('meta-string').replace('{"name":"meta-string"}', '"x"'), 'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal string into Go struct field ConfigMap.metadata of type v1.ObjectMeta'],
-      [configMap('data-number').replace('}}', '},"data":{"a":1}}'), 'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ConfigMap.data of type string'],
-      [configMap('immutable-string').replace('}}', '},"immutable":"yes"}'), 'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal string into Go struct field ConfigMap.immutable of type bool'],
+      [
+        configMap('meta-string').replace('{"name":"meta-string"}', '"x"'),
+        'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal string into Go struct field ConfigMap.metadata of type v1.ObjectMeta',
+      ],
+      [
+        configMap('data-number').replace('}}', '},"data":{"a":1}}'),
+        'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ConfigMap.data of type string',
+      ],
+      [
+        configMap('immutable-string').replace('}}', '},"immutable":"yes"}'),
+        'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal string into Go struct field ConfigMap.immutable of type bool',
+      ],
       [
         configMap('generation-fraction', ',"generation":1.5'),
         'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal number 1.5 into Go struct field ObjectMeta.metadata.generation of type int64',
@@ -88,7 +99,10 @@ describe('bodies the API server cannot decode', () => {
         configMap('deep-unknown').replace('}}', `},"x":${nested(5_000)}}`),
         'the object provided is unrecognized (must be of type ConfigMap): couldn\'t get version/kind; json parse error: invalid character \'[\' exceeded max depth ({"apiVersion":"v1","kind":"Con ...)',
       ],
-      ['', "the object provided is unrecognized (must be of type ConfigMap): couldn't get version/kind; json parse error: unexpected end of JSON input (<empty>)"],
+      [
+        '',
+        "the object provided is unrecognized (must be of type ConfigMap): couldn't get version/kind; json parse error: unexpected end of JSON input (<empty>)",
+      ],
       [
         '{"apiVersion":1,"kind":"ConfigMap","metadata":{"name":"api-number"}}',
         'the object provided is unrecognized (must be of type ConfigMap): couldn\'t get version/kind; json parse error: json: cannot unmarshal number into Go struct field .apiVersion of type string ({"apiVersion":1,"kind":"Config ...)',
@@ -96,9 +110,23 @@ describe('bodies the API server cannot decode', () => {
     ];
     for (const [body, message] of cases) {
       const answer = await send('POST', configMaps, body);
-      assert.deepEqual([answer.code, answer.status.reason, answer.status.message], [400, 'BadRequest', message], body.slice(0, 80));
+      assert.deepEqual(
+        [answer.code, answer.status.reason, answer.status.message],
+        [400, 'BadRequest', message],
+        body.slice(0, 80),
+      );
     }
-    for (const name of ['meta-string', 'data-number', 'immutable-string', 'generation-fraction', 'truncated', 'deep', 'deep-unknown', 'api-number']) assert.equal(isStored(name), false, name);
+    for (const name of [
+      'meta-string',
+      'data-number',
+      'immutable-string',
+      'generation-fraction',
+      'truncated',
+      'deep',
+      'deep-unknown',
+      'api-number',
+    ])
+      assert.equal(isStored(name), false, name);
     assert.equal(cluster.sandbox.store.list('/configmaps', 'default').length, 0);
   });
 
@@ -109,7 +137,10 @@ describe('bodies the API server cannot decode', () => {
     const put = await send('PUT', `${configMaps}/kept`, configMap('kept', ',"labels":"x"'));
     assert.deepEqual(
       [put.code, put.status.message],
-      [400, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal string into Go struct field ObjectMeta.metadata.labels of type map[string]string'],
+      [
+        400,
+        'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal string into Go struct field ObjectMeta.metadata.labels of type map[string]string',
+      ],
     );
     const patches: [string, string, string][] = [
       ['application/merge-patch+json', '', "error decoding patch: invalid character '[' exceeded max depth"],
@@ -117,11 +148,28 @@ describe('bodies the API server cannot decode', () => {
       ['application/strategic-merge-patch+json', '', "invalid character '[' exceeded max depth"],
     ];
     for (const [contentType, query, message] of patches) {
-      const answer = await send('PATCH', `${configMaps}/kept${query}`, `{"metadata":{"annotations":{"a":${nested(100_000)}}}}`, contentType);
-      assert.deepEqual([answer.code, answer.status.reason, answer.status.message], [400, 'BadRequest', message], contentType);
+      const answer = await send(
+        'PATCH',
+        `${configMaps}/kept${query}`,
+        `{"metadata":{"annotations":{"a":${nested(100_000)}}}}`,
+        contentType,
+      );
+      assert.deepEqual(
+        [answer.code, answer.status.reason, answer.status.message],
+        [400, 'BadRequest', message],
+        contentType,
+      );
     }
-    const jsonPatch = await send('PATCH', `${configMaps}/kept`, `[{"op":"add","path":"/data","value":${nested(100_000)}}]`, 'application/json-patch+json');
-    assert.deepEqual([jsonPatch.code, jsonPatch.status.message], [400, "error decoding patch: invalid character '[' exceeded max depth"]);
+    const jsonPatch = await send(
+      'PATCH',
+      `${configMaps}/kept`,
+      `[{"op":"add","path":"/data","value":${nested(100_000)}}]`,
+      'application/json-patch+json',
+    );
+    assert.deepEqual(
+      [jsonPatch.code, jsonPatch.status.message],
+      [400, "error decoding patch: invalid character '[' exceeded max depth"],
+    );
     assert.equal(JSON.stringify(cluster.sandbox.store.get('/configmaps', 'default', 'kept')), before);
   });
 });

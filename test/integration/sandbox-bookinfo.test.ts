@@ -29,7 +29,8 @@ interface SyncStatus {
 }
 
 const XDS = ['cluster', 'listener', 'route', 'endpoint'] as const;
-const isSynced = (status: SyncStatus): boolean => XDS.every((type) => status[`${type}_sent`] !== undefined && status[`${type}_sent`] === status[`${type}_acked`]);
+const isSynced = (status: SyncStatus): boolean =>
+  XDS.every((type) => status[`${type}_sent`] !== undefined && status[`${type}_sent`] === status[`${type}_acked`]);
 /** The pod part of a node ID, `sidecar~<ip>~<pod>.<ns>~<ns>.svc.cluster.local`, as istioctl prints it. */
 const podOf = (status: SyncStatus): string => status.proxy.split('~')[2];
 
@@ -43,7 +44,7 @@ async function syncz(cluster: KubectlSandbox): Promise<SyncStatus[]> {
   return JSON.parse(await ok(cluster, ['get', '--raw', `${PILOT_8080}/debug/syncz`])) as SyncStatus[];
 }
 
-describe('Bookinfo on the book\'s Istio 1.2.2 demo install', () => {
+describe("Bookinfo on the book's Istio 1.2.2 demo install", () => {
   let cluster: KubectlSandbox;
   before(async () => {
     cluster = await startKubectlSandbox({ nodes: 3, speed: 0 });
@@ -56,27 +57,50 @@ describe('Bookinfo on the book\'s Istio 1.2.2 demo install', () => {
     await ok(cluster, ['label', 'namespace', 'default', 'istio-injection=enabled']);
     await ok(cluster, ['apply', '-f', path.join(BOOKINFO, 'platform', 'kube', 'bookinfo.yaml')]);
     // rollout status watches each Deployment until its pods are available.
-    for (const deployment of DEPLOYMENTS) await ok(cluster, ['rollout', 'status', `deploy/${deployment}`, '--timeout=60s']);
+    for (const deployment of DEPLOYMENTS)
+      await ok(cluster, ['rollout', 'status', `deploy/${deployment}`, '--timeout=60s']);
   });
   after(() => cluster.close());
 
   test('every Bookinfo pod shows 2/2 Running: the app and the injected istio-proxy', async () => {
-    const rows = (await ok(cluster, ['get', 'po', '--no-headers'])).trim().split('\n').map((line) => line.split(/\s+/));
+    const rows = (await ok(cluster, ['get', 'po', '--no-headers']))
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/\s+/));
     assert.equal(rows.length, 6, rows.join('\n'));
     for (const [name, ready, status] of rows) {
-      assert.ok(DEPLOYMENTS.some((deployment) => name.startsWith(`${deployment}-`)), name);
+      assert.ok(
+        DEPLOYMENTS.some((deployment) => name.startsWith(`${deployment}-`)),
+        name,
+      );
       assert.deepEqual([ready, status], ['2/2', 'Running'], name);
     }
-    const containers = await ok(cluster, ['get', 'po', '-l', 'app=ratings', '-o', 'jsonpath={.items[0].spec.containers[*].name} {.items[0].spec.initContainers[*].name}']);
+    const containers = await ok(cluster, [
+      'get',
+      'po',
+      '-l',
+      'app=ratings',
+      '-o',
+      'jsonpath={.items[0].spec.containers[*].name} {.items[0].spec.initContainers[*].name}',
+    ]);
     assert.equal(containers, 'ratings istio-proxy istio-init');
   });
 
-  test('Pilot\'s /debug/syncz on 8080 lists 8 proxies, the 6 sidecars and both gateways, all SYNCED', async () => {
+  test("Pilot's /debug/syncz on 8080 lists 8 proxies, the 6 sidecars and both gateways, all SYNCED", async () => {
     const statuses = await syncz(cluster);
     assert.equal(statuses.length, 8, JSON.stringify(statuses, null, 1));
     const pods = statuses.map(podOf);
-    for (const deployment of DEPLOYMENTS) assert.equal(pods.filter((pod) => pod.startsWith(`${deployment}-`) && pod.endsWith('.default')).length, 1, deployment);
-    assert.ok(statuses.some((s) => /^router~[\d.]+~istio-ingressgateway-[a-z0-9-]+\.istio-system~istio-system\.svc\.cluster\.local$/.test(s.proxy)));
+    for (const deployment of DEPLOYMENTS)
+      assert.equal(
+        pods.filter((pod) => pod.startsWith(`${deployment}-`) && pod.endsWith('.default')).length,
+        1,
+        deployment,
+      );
+    assert.ok(
+      statuses.some((s) =>
+        /^router~[\d.]+~istio-ingressgateway-[a-z0-9-]+\.istio-system~istio-system\.svc\.cluster\.local$/.test(s.proxy),
+      ),
+    );
     assert.ok(statuses.some((s) => /^router~[\d.]+~istio-egressgateway-[a-z0-9-]+\.istio-system~/.test(s.proxy)));
     assert.ok(statuses.every(isSynced), JSON.stringify(statuses, null, 1));
     assert.ok(statuses.every((s) => s.istio_version === '1.2.2'));
@@ -84,7 +108,9 @@ describe('Bookinfo on the book\'s Istio 1.2.2 demo install', () => {
   });
 
   test('a proxyAckDelay fault on reviews-v2 makes that one proxy STALE, and clearing it syncs it again', async () => {
-    cluster.sandbox.faults.set({ proxyAckDelay: [{ namespace: 'default', labels: { app: 'reviews', version: 'v2' } }] });
+    cluster.sandbox.faults.set({
+      proxyAckDelay: [{ namespace: 'default', labels: { app: 'reviews', version: 'v2' } }],
+    });
     try {
       const stale = (await syncz(cluster)).filter((status) => !isSynced(status));
       assert.equal(stale.length, 1, JSON.stringify(stale));
@@ -96,12 +122,20 @@ describe('Bookinfo on the book\'s Istio 1.2.2 demo install', () => {
     assert.ok((await syncz(cluster)).every(isSynced));
   });
 
-  test('/v1/registration and /debug/registryz carry Bookinfo\'s services with their pods\' IPs on 9080', async () => {
-    const registration = JSON.parse(await ok(cluster, ['get', '--raw', `${PILOT_8080}/v1/registration`])) as { 'service-key': string; hosts: { ip_address: string; port: number }[] }[];
-    const podIps = JSON.parse(await ok(cluster, ['get', 'po', '-o', 'json'])) as { items: { metadata: { labels: Record<string, string> }; status: { podIP: string } }[] };
+  test("/v1/registration and /debug/registryz carry Bookinfo's services with their pods' IPs on 9080", async () => {
+    const registration = JSON.parse(await ok(cluster, ['get', '--raw', `${PILOT_8080}/v1/registration`])) as {
+      'service-key': string;
+      hosts: { ip_address: string; port: number }[];
+    }[];
+    const podIps = JSON.parse(await ok(cluster, ['get', 'po', '-o', 'json'])) as {
+      items: { metadata: { labels: Record<string, string> }; status: { podIP: string } }[];
+    };
     for (const app of ['details', 'ratings', 'reviews', 'productpage']) {
       const entry = registration.find((e) => e['service-key'] === `${app}.default.svc.cluster.local|http`);
-      const expected = podIps.items.filter((pod) => pod.metadata.labels.app === app).map((pod) => pod.status.podIP).sort();
+      const expected = podIps.items
+        .filter((pod) => pod.metadata.labels.app === app)
+        .map((pod) => pod.status.podIP)
+        .sort();
       assert.deepEqual(entry?.hosts.map((host) => host.ip_address).sort(), expected, app);
       assert.ok(entry.hosts.every((host) => host.port === 9080));
     }
@@ -109,14 +143,14 @@ describe('Bookinfo on the book\'s Istio 1.2.2 demo install', () => {
     assert.match(registryz, /"hostname": "productpage\.default\.svc\.cluster\.local"/);
   });
 
-  test('the book\'s check: curl productpage:9080/productpage from the ratings container has the title Simple Bookstore App', async () => {
+  test("the book's check: curl productpage:9080/productpage from the ratings container has the title Simple Bookstore App", async () => {
     const pod = await ok(cluster, ['get', 'pod', '-l', 'app=ratings', '-o', 'jsonpath={.items[0].metadata.name}']);
     const page = await ok(cluster, ['exec', pod, '-c', 'ratings', '--', 'curl', '-sS', 'productpage:9080/productpage']);
     // The book pipes this into `grep -o "<title>.*</title>"`; here the host applies the same pattern.
     assert.deepEqual(page.match(/<title>.*<\/title>/g), ['<title>Simple Bookstore App</title>']);
   });
 
-  test('after bookinfo-gateway.yaml, /productpage answers through a port-forward to the ingress gateway\'s port 80', async () => {
+  test("after bookinfo-gateway.yaml, /productpage answers through a port-forward to the ingress gateway's port 80", async () => {
     const child = cluster.spawnKubectl(['port-forward', 'svc/istio-ingressgateway', ':80', '-n', 'istio-system']);
     try {
       const forwarding = new Promise<number>((resolve, reject) => {

@@ -37,7 +37,11 @@ function startCli(args: string[]): Promise<Running> {
 }
 
 function kubectl(kubeconfig: string, args: string[], input = '') {
-  return spawnSync('kubectl', args, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: path.dirname(kubeconfig) }, encoding: 'utf8', input });
+  return spawnSync('kubectl', args, {
+    env: { ...process.env, KUBECONFIG: kubeconfig, HOME: path.dirname(kubeconfig) },
+    encoding: 'utf8',
+    input,
+  });
 }
 
 describe('npm run sandbox', () => {
@@ -47,10 +51,23 @@ describe('npm run sandbox', () => {
   const kubeconfig = path.join(dir, 'kubeconfig');
 
   test('prints ready, serves kubectl through the istio-lab-sandbox context, and stops cleanly on SIGTERM', async () => {
-    const running = await startCli(['--port', '0', '--state', state, '--kubeconfig', kubeconfig, '--kube-version', 'v1.13.7']);
+    const running = await startCli([
+      '--port',
+      '0',
+      '--state',
+      state,
+      '--kubeconfig',
+      kubeconfig,
+      '--kube-version',
+      'v1.13.7',
+    ]);
     assert.match(running.url, /^https:\/\/127\.0\.0\.1:\d+$/);
     assert.equal(kubectl(kubeconfig, ['config', 'current-context']).stdout.trim(), 'istio-lab-sandbox');
-    const created = kubectl(kubeconfig, ['create', '-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n');
+    const created = kubectl(
+      kubeconfig,
+      ['create', '-f', '-'],
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n',
+    );
     assert.equal(created.status, 0, created.stderr);
     running.child.kill('SIGTERM');
     assert.equal(await running.exited, 0);
@@ -80,14 +97,18 @@ describe('npm run sandbox', () => {
   test('a broken fault file stops it with a message that names the file', async () => {
     const faults = path.join(dir, 'faults.json');
     fs.writeFileSync(faults, '{ "latencyMs": ');
-    await assert.rejects(startCli(['--port', '0', '--faults', faults]), (error: Error) => error.message.includes(`cannot read the fault file ${faults}`));
+    await assert.rejects(startCli(['--port', '0', '--faults', faults]), (error: Error) =>
+      error.message.includes(`cannot read the fault file ${faults}`),
+    );
   });
 
   test('a corrupt state file stops it with a message that says how to start afresh', async () => {
     const broken = path.join(dir, 'broken-state');
     fs.mkdirSync(broken);
     fs.writeFileSync(path.join(broken, 'objects.json'), '{"format":');
-    await assert.rejects(startCli(['--port', '0', '--state', broken]), (error: Error) => /is not valid JSON .*move it away to start with an empty cluster/.test(error.message));
+    await assert.rejects(startCli(['--port', '0', '--state', broken]), (error: Error) =>
+      /is not valid JSON .*move it away to start with an empty cluster/.test(error.message),
+    );
   });
 });
 
@@ -103,9 +124,24 @@ describe('npm run sandbox -- --kubeconfig onto a file that exists', () => {
   const gke = {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'gke_lab_us-central1-a_book', cluster: { server: 'https://35.202.10.1', 'certificate-authority-data': 'Q0E=' } }],
-    users: [{ name: 'gke_lab_us-central1-a_book', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin' } } }],
-    contexts: [{ name: 'gke_lab_us-central1-a_book', context: { cluster: 'gke_lab_us-central1-a_book', user: 'gke_lab_us-central1-a_book' } }],
+    clusters: [
+      {
+        name: 'gke_lab_us-central1-a_book',
+        cluster: { server: 'https://35.202.10.1', 'certificate-authority-data': 'Q0E=' },
+      },
+    ],
+    users: [
+      {
+        name: 'gke_lab_us-central1-a_book',
+        user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin' } },
+      },
+    ],
+    contexts: [
+      {
+        name: 'gke_lab_us-central1-a_book',
+        context: { cluster: 'gke_lab_us-central1-a_book', user: 'gke_lab_us-central1-a_book' },
+      },
+    ],
     'current-context': 'gke_lab_us-central1-a_book',
     preferences: {},
   };
@@ -118,24 +154,43 @@ describe('npm run sandbox -- --kubeconfig onto a file that exists', () => {
     for (let run = 0; run < 2; run++) {
       const running = await startCli(['--port', '0', '--nodes', '0', '--kubeconfig', file]);
       try {
-        assert.match(running.stdout(), /context istio-lab-sandbox added; the current context stays "gke_lab_us-central1-a_book"/);
+        assert.match(
+          running.stdout(),
+          /context istio-lab-sandbox added; the current context stays "gke_lab_us-central1-a_book"/,
+        );
         const config = yaml.load(fs.readFileSync(file, 'utf8')) as Config;
         for (const list of ['clusters', 'users', 'contexts'] as const) {
-          assert.deepEqual(config[list].map((entry) => entry.name), ['gke_lab_us-central1-a_book', 'istio-lab-sandbox'], `${list} after run ${run + 1}`);
+          assert.deepEqual(
+            config[list].map((entry) => entry.name),
+            ['gke_lab_us-central1-a_book', 'istio-lab-sandbox'],
+            `${list} after run ${run + 1}`,
+          );
           assert.deepEqual(config[list][0], gke[list][0], `the user's own ${list} entry is untouched`);
         }
         assert.equal(config['current-context'], 'gke_lab_us-central1-a_book');
         assert.equal(modeOf(file), 0o600, 'a file holding a token is readable by its owner only');
-        const namespaces = kubectl(file, ['--context', 'istio-lab-sandbox', 'get', 'namespace', 'default', '-o', 'name']);
+        const namespaces = kubectl(file, [
+          '--context',
+          'istio-lab-sandbox',
+          'get',
+          'namespace',
+          'default',
+          '-o',
+          'name',
+        ]);
         assert.equal(namespaces.stdout.trim(), 'namespace/default', namespaces.stderr);
       } finally {
         await stop(running);
       }
     }
-    assert.deepEqual(fs.readdirSync(dir).filter((name) => name.endsWith('.tmp')), [], 'no temporary file is left beside it');
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((name) => name.endsWith('.tmp')),
+      [],
+      'no temporary file is left beside it',
+    );
   });
 
-  test("becomes the current context where the file had none, through a symbolic link that stays a link", async () => {
+  test('becomes the current context where the file had none, through a symbolic link that stays a link', async () => {
     const real = path.join(dir, 'real-config');
     const link = path.join(dir, 'linked-config');
     fs.writeFileSync(real, yaml.dump({ ...gke, 'current-context': '' }), { mode: 0o644 });
@@ -145,7 +200,10 @@ describe('npm run sandbox -- --kubeconfig onto a file that exists', () => {
       assert.ok(fs.lstatSync(link).isSymbolicLink());
       const config = yaml.load(fs.readFileSync(real, 'utf8')) as Config;
       assert.equal(config['current-context'], 'istio-lab-sandbox');
-      assert.deepEqual(config.clusters.map((cluster) => cluster.name), ['gke_lab_us-central1-a_book', 'istio-lab-sandbox']);
+      assert.deepEqual(
+        config.clusters.map((cluster) => cluster.name),
+        ['gke_lab_us-central1-a_book', 'istio-lab-sandbox'],
+      );
       assert.equal(modeOf(real), 0o600);
       assert.equal(kubectl(link, ['config', 'current-context']).stdout.trim(), 'istio-lab-sandbox');
     } finally {

@@ -40,7 +40,9 @@ describe('the sandbox, as @kubernetes/client-node sees it', () => {
 
   test('an informer lists, then follows adds, updates and deletes through its watch', async () => {
     const events = new EventEmitter();
-    const informer = k8s.makeInformer(kc, '/api/v1/namespaces/istio-system/pods', () => core.listNamespacedPod({ namespace: 'istio-system' }));
+    const informer = k8s.makeInformer(kc, '/api/v1/namespaces/istio-system/pods', () =>
+      core.listNamespacedPod({ namespace: 'istio-system' }),
+    );
     informer.on('add', (object) => events.emit('add', object.metadata?.name));
     informer.on('update', (object) => events.emit('update', object.metadata?.labels?.phase));
     informer.on('delete', (object) => events.emit('delete', object.metadata?.name));
@@ -53,12 +55,18 @@ describe('the sandbox, as @kubernetes/client-node sees it', () => {
       await core.createNamespacedPod({ namespace: 'istio-system', body: pod('istio-pilot-1') });
       assert.deepEqual(await added, ['istio-pilot-1']);
       const updated = once(events, 'update');
-      await core.patchNamespacedPod({ namespace: 'istio-system', name: 'istio-pilot-1', body: { metadata: { labels: { phase: 'ready' } } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+      await core.patchNamespacedPod(
+        { namespace: 'istio-system', name: 'istio-pilot-1', body: { metadata: { labels: { phase: 'ready' } } } },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+      );
       assert.deepEqual(await updated, ['ready']);
       const deleted = once(events, 'delete');
       await core.deleteNamespacedPod({ namespace: 'istio-system', name: 'istio-pilot-0' });
       assert.deepEqual(await deleted, ['istio-pilot-0']);
-      assert.deepEqual(informer.list('istio-system').map((object) => object.metadata?.name), ['istio-pilot-1']);
+      assert.deepEqual(
+        informer.list('istio-system').map((object) => object.metadata?.name),
+        ['istio-pilot-1'],
+      );
     } finally {
       await informer.stop();
     }
@@ -93,7 +101,13 @@ describe('the sandbox, as @kubernetes/client-node sees it', () => {
       await core.createNamespacedPod({ namespace: 'istio-system', body: pod('istio-policy-0') });
       await added;
       assert.equal(lists, 2);
-      assert.deepEqual(informer.list('istio-system').map((object) => object.metadata?.name).sort(), ['istio-pilot-1', 'istio-policy-0', 'istio-telemetry-0']);
+      assert.deepEqual(
+        informer
+          .list('istio-system')
+          .map((object) => object.metadata?.name)
+          .sort(),
+        ['istio-pilot-1', 'istio-policy-0', 'istio-telemetry-0'],
+      );
     } finally {
       sandbox.faults.clear();
       stopped = true;
@@ -102,7 +116,8 @@ describe('the sandbox, as @kubernetes/client-node sees it', () => {
   });
 
   test('lists page with limit and continue; a malformed token is 400 and an expired one 410 Gone', async () => {
-    for (let i = 0; i < 5; i++) await core.createNamespacedConfigMap({ namespace: 'istio-system', body: { metadata: { name: `page-${i}` } } });
+    for (let i = 0; i < 5; i++)
+      await core.createNamespacedConfigMap({ namespace: 'istio-system', body: { metadata: { name: `page-${i}` } } });
     const names: string[] = [];
     let token: string | undefined;
     let pages = 0;
@@ -114,7 +129,10 @@ describe('the sandbox, as @kubernetes/client-node sees it', () => {
     } while (token);
     assert.equal(pages, 3);
     assert.deepEqual(names, ['page-0', 'page-1', 'page-2', 'page-3', 'page-4']);
-    await assert.rejects(core.listNamespacedConfigMap({ namespace: 'istio-system', limit: 2, _continue: 'not-a-token' }), (error: { code?: number }) => error.code === 400);
+    await assert.rejects(
+      core.listNamespacedConfigMap({ namespace: 'istio-system', limit: 2, _continue: 'not-a-token' }),
+      (error: { code?: number }) => error.code === 400,
+    );
 
     const small = await startSandbox({ watchHistory: 3 });
     try {
@@ -123,7 +141,11 @@ describe('the sandbox, as @kubernetes/client-node sees it', () => {
       const client = config.makeApiClient(k8s.CoreV1Api);
       const first = await client.listNamespace({ limit: 1 });
       for (let i = 0; i < 4; i++) await client.createNamespace({ body: { metadata: { name: `churn-${i}` } } });
-      await assert.rejects(client.listNamespace({ limit: 1, _continue: first.metadata?._continue }), (error: { code?: number; body?: string }) => error.code === 410 && /too old to display a consistent list result/.test(String(error.body)));
+      await assert.rejects(
+        client.listNamespace({ limit: 1, _continue: first.metadata?._continue }),
+        (error: { code?: number; body?: string }) =>
+          error.code === 410 && /too old to display a consistent list result/.test(String(error.body)),
+      );
     } finally {
       await small.close();
     }
@@ -155,13 +177,21 @@ async function patchesOfADeployment(apps: k8s.AppsV1Api): Promise<void> {
         selector: { matchLabels: { istio: 'pilot' } },
         template: {
           metadata: { labels: { istio: 'pilot' } },
-          spec: { containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.2.2' }, { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.2.2' }] },
+          spec: {
+            containers: [
+              { name: 'discovery', image: 'docker.io/istio/pilot:1.2.2' },
+              { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.2.2' },
+            ],
+          },
         },
       },
     },
   });
   const patch = (body: object, strategy: k8s.PatchStrategy, fieldManager?: string, force?: boolean) =>
-    apps.patchNamespacedDeployment({ namespace, name: 'istio-pilot', body, fieldManager, force }, k8s.setHeaderOptions('Content-Type', strategy));
+    apps.patchNamespacedDeployment(
+      { namespace, name: 'istio-pilot', body, fieldManager, force },
+      k8s.setHeaderOptions('Content-Type', strategy),
+    );
 
   const jsonPatched = await patch([{ op: 'replace', path: '/spec/replicas', value: 2 }], k8s.PatchStrategy.JsonPatch);
   assert.equal(jsonPatched.spec?.replicas, 2);
@@ -170,15 +200,33 @@ async function patchesOfADeployment(apps: k8s.AppsV1Api): Promise<void> {
   assert.deepEqual(merged.metadata?.labels, { app: 'pilot' });
 
   // Strategic merge: containers merge by name, so the sidecar stays.
-  const strategic = await patch({ spec: { template: { spec: { containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.2.3' }] } } } }, k8s.PatchStrategy.StrategicMergePatch);
-  assert.deepEqual(strategic.spec?.template.spec?.containers.map((container) => `${container.name}=${container.image}`), ['discovery=docker.io/istio/pilot:1.2.3', 'istio-proxy=docker.io/istio/proxyv2:1.2.2']);
+  const strategic = await patch(
+    { spec: { template: { spec: { containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.2.3' }] } } } },
+    k8s.PatchStrategy.StrategicMergePatch,
+  );
+  assert.deepEqual(
+    strategic.spec?.template.spec?.containers.map((container) => `${container.name}=${container.image}`),
+    ['discovery=docker.io/istio/pilot:1.2.3', 'istio-proxy=docker.io/istio/proxyv2:1.2.2'],
+  );
 
   // The JSON patch made client-node's user agent the owner of spec.replicas: applying another
   // value conflicts until the applier forces it.
-  const configuration = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'istio-pilot', namespace }, spec: { replicas: 3 } };
-  await assert.rejects(patch(configuration, k8s.PatchStrategy.ServerSideApply, 'istio-lab'), (error: { code?: number; body?: string }) =>
-    error.code === 409 && JSON.parse(String(error.body)).message === 'Apply failed with 1 conflict: conflict with "node-fetch" using apps/v1: .spec.replicas');
+  const configuration = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'istio-pilot', namespace },
+    spec: { replicas: 3 },
+  };
+  await assert.rejects(
+    patch(configuration, k8s.PatchStrategy.ServerSideApply, 'istio-lab'),
+    (error: { code?: number; body?: string }) =>
+      error.code === 409 &&
+      JSON.parse(String(error.body)).message ===
+        'Apply failed with 1 conflict: conflict with "node-fetch" using apps/v1: .spec.replicas',
+  );
   const applied = await patch(configuration, k8s.PatchStrategy.ServerSideApply, 'istio-lab', true);
   assert.equal(applied.spec?.replicas, 3);
-  assert.ok(applied.metadata?.managedFields?.some((entry) => entry.manager === 'istio-lab' && entry.operation === 'Apply'));
+  assert.ok(
+    applied.metadata?.managedFields?.some((entry) => entry.manager === 'istio-lab' && entry.operation === 'Apply'),
+  );
 }

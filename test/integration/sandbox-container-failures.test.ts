@@ -13,7 +13,11 @@ interface ContainerStatus {
   name: string;
   restartCount: number;
   ready: boolean;
-  state: { waiting?: { reason: string; message?: string }; running?: unknown; terminated?: { exitCode: number; reason: string } };
+  state: {
+    waiting?: { reason: string; message?: string };
+    running?: unknown;
+    terminated?: { exitCode: number; reason: string };
+  };
   lastState: { terminated?: { exitCode: number; reason: string } };
 }
 
@@ -38,7 +42,8 @@ describe('sandbox containers exit, fail and restart as their command says', () =
     assert.equal(code, 0, `kubectl ${args.join(' ')}: ${stderr}`);
     return stdout;
   };
-  const getPod = async (name: string, namespace = 'lab'): Promise<Pod> => JSON.parse(await kubectl('get', 'po', name, '-n', namespace, '-o', 'json')) as Pod;
+  const getPod = async (name: string, namespace = 'lab'): Promise<Pod> =>
+    JSON.parse(await kubectl('get', 'po', name, '-n', namespace, '-o', 'json')) as Pod;
   /** Waits for a `kubectl get po -w` row of the pod (or of the pods `-l` picks) matching the pattern. */
   const watchUntil = async (target: string[], pattern: RegExp, namespace = 'lab'): Promise<RegExpExecArray> => {
     const watch = cluster.followKubectl(['get', 'po', ...target, '-n', namespace, '-w', '--no-headers']);
@@ -62,12 +67,29 @@ describe('sandbox containers exit, fail and restart as their command says', () =
     await watchUntil(['succeeds'], /^succeeds\s+0\/1\s+Completed\s+0\s/m);
     const failed = await getPod('fails');
     assert.equal(failed.status.phase, 'Failed');
-    assert.deepEqual([failed.status.containerStatuses[0].state.terminated?.exitCode, failed.status.containerStatuses[0].state.terminated?.reason], [1, 'Error']);
+    assert.deepEqual(
+      [
+        failed.status.containerStatuses[0].state.terminated?.exitCode,
+        failed.status.containerStatuses[0].state.terminated?.reason,
+      ],
+      [1, 'Error'],
+    );
     assert.equal((await getPod('succeeds')).status.phase, 'Succeeded');
   });
 
   test('a script that sleeps, prints and exits 4 ends Error with its output in kubectl logs', async () => {
-    await kubectl('run', 'script', '-n', 'lab', '--restart=Never', '--image=alpine:3.10', '--', 'sh', '-c', 'sleep 2; echo checked the config; exit 4');
+    await kubectl(
+      'run',
+      'script',
+      '-n',
+      'lab',
+      '--restart=Never',
+      '--image=alpine:3.10',
+      '--',
+      'sh',
+      '-c',
+      'sleep 2; echo checked the config; exit 4',
+    );
     await watchUntil(['script'], /^script\s+0\/1\s+Error\s+0\s/m);
     const logs = await kubectl('logs', 'script', '-n', 'lab');
     assert.match(logs, /^checked the config$/m);
@@ -80,7 +102,9 @@ describe('sandbox containers exit, fail and restart as their command says', () =
     // The pod while it backs off (it crash-loops on): the message names the back-off, 10 s doubling to 5 min, in v1.13's words.
     const pod = await new Promise<KubeObject>((resolve) => {
       const find = () => {
-        const found = cluster.sandbox.store.list('/pods', 'lab').find((candidate) => candidate.metadata.labels?.app === 'crash');
+        const found = cluster.sandbox.store
+          .list('/pods', 'lab')
+          .find((candidate) => candidate.metadata.labels?.app === 'crash');
         const status = (found?.status as Pod['status'] | undefined)?.containerStatuses?.[0];
         return status?.state.waiting?.reason === 'CrashLoopBackOff' && status.restartCount >= 3 ? found : undefined;
       };
@@ -96,18 +120,49 @@ describe('sandbox containers exit, fail and restart as their command says', () =
     const name = pod.metadata.name!;
     const [status] = (pod.status as Pod['status']).containerStatuses;
     assert.equal((pod.status as Pod['status']).phase, 'Running');
-    assert.deepEqual(status.lastState.terminated && [status.lastState.terminated.exitCode, status.lastState.terminated.reason], [0, 'Completed']);
+    assert.deepEqual(
+      status.lastState.terminated && [status.lastState.terminated.exitCode, status.lastState.terminated.reason],
+      [0, 'Completed'],
+    );
     assert.equal(status.ready, false);
     const backOff = ['40s', '1m20s', '2m40s'][status.restartCount - 3] ?? '5m0s';
-    assert.equal(status.state.waiting?.message, `Back-off ${backOff} restarting failed container=busybox pod=${name}_lab(${pod.metadata.uid})`);
-    const events = JSON.parse(await kubectl('get', 'events', '-n', 'lab', '--field-selector', `involvedObject.name=${name},reason=BackOff`, '-o', 'json')) as { items: { type: string; message: string; count: number; involvedObject: { fieldPath: string } }[] };
+    assert.equal(
+      status.state.waiting?.message,
+      `Back-off ${backOff} restarting failed container=busybox pod=${name}_lab(${pod.metadata.uid})`,
+    );
+    const events = JSON.parse(
+      await kubectl(
+        'get',
+        'events',
+        '-n',
+        'lab',
+        '--field-selector',
+        `involvedObject.name=${name},reason=BackOff`,
+        '-o',
+        'json',
+      ),
+    ) as { items: { type: string; message: string; count: number; involvedObject: { fieldPath: string } }[] };
     assert.ok(events.items.length > 0, 'a BackOff event');
-    assert.deepEqual([events.items[0].type, events.items[0].message, events.items[0].involvedObject.fieldPath], ['Warning', 'Back-off restarting failed container', 'spec.containers{busybox}']);
+    assert.deepEqual(
+      [events.items[0].type, events.items[0].message, events.items[0].involvedObject.fieldPath],
+      ['Warning', 'Back-off restarting failed container', 'spec.containers{busybox}'],
+    );
     assert.ok(events.items[0].count >= 2, `BackOff counted on each back-off (${events.items[0].count})`);
   });
 
   test('restartPolicy OnFailure restarts a failing command, and kubectl logs --previous shows the last run', async () => {
-    await kubectl('run', 'retry', '-n', 'lab', '--restart=OnFailure', '--image=busybox', '--', 'sh', '-c', 'echo attempt failed; exit 2');
+    await kubectl(
+      'run',
+      'retry',
+      '-n',
+      'lab',
+      '--restart=OnFailure',
+      '--image=busybox',
+      '--',
+      'sh',
+      '-c',
+      'echo attempt failed; exit 2',
+    );
     await watchUntil(['retry'], /^retry\s+0\/1\s+CrashLoopBackOff\s+[1-9]/m);
     const previous = await kubectl('logs', 'retry', '-n', 'lab', '--previous');
     assert.match(previous, /^attempt failed$/m);
@@ -127,16 +182,30 @@ describe('sandbox containers exit, fail and restart as their command says', () =
     await watchUntil(['server'], /^server\s+1\/1\s+Running\s+0\s/m);
   });
 
-  test('an image reference that cannot exist waits in InvalidImageName with the kubelet\'s message', async () => {
+  test("an image reference that cannot exist waits in InvalidImageName with the kubelet's message", async () => {
     for (const [name, image, error] of [
       ['spaced', 'nginx:bad tag', 'invalid reference format'],
       ['upper', 'UPPER/case', 'invalid reference format: repository name must be lowercase'],
     ]) {
-      await cluster.kubectl(['create', '-f', '-'], { stdin: podYaml(name, image) }).then(({ code, stderr }) => assert.equal(code, 0, stderr));
+      await cluster
+        .kubectl(['create', '-f', '-'], { stdin: podYaml(name, image) })
+        .then(({ code, stderr }) => assert.equal(code, 0, stderr));
       await watchUntil([name], new RegExp(`^${name}\\s+0/1\\s+InvalidImageName\\s+0\\s`, 'm'));
       const [status] = (await getPod(name)).status.containerStatuses;
-      assert.equal(status.state.waiting?.message, `Failed to apply default image tag "${image}": couldn't parse image reference "${image}": ${error}`);
-      const events = await kubectl('get', 'events', '-n', 'lab', '--field-selector', `involvedObject.name=${name}`, '-o', 'jsonpath={range .items[*]}{.reason}:{.message}{"\\n"}{end}');
+      assert.equal(
+        status.state.waiting?.message,
+        `Failed to apply default image tag "${image}": couldn't parse image reference "${image}": ${error}`,
+      );
+      const events = await kubectl(
+        'get',
+        'events',
+        '-n',
+        'lab',
+        '--field-selector',
+        `involvedObject.name=${name}`,
+        '-o',
+        'jsonpath={range .items[*]}{.reason}:{.message}{"\\n"}{end}',
+      );
       assert.match(events, /^InspectFailed:Failed to apply default image tag/m);
       assert.match(events, /^Failed:Error: InvalidImageName$/m);
     }
@@ -149,16 +218,36 @@ describe('an Istio 1.2 injected pod whose app completes', () => {
     cluster = await startKubectlSandbox({ nodes: 2, speed: 0 });
     // A warm discovery cache, so the custom resources after their CRDs map.
     await cluster.kubectl(['get', 'ns']);
-    const created = await cluster.kubectl(['create', '-f', path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml')]);
+    const created = await cluster.kubectl([
+      'create',
+      '-f',
+      path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml'),
+    ]);
     assert.equal(created.code, 0, created.stderr);
-    const rolled = await cluster.kubectl(['rollout', 'status', 'deploy/istio-sidecar-injector', '-n', 'istio-system', '--timeout=60s']);
+    const rolled = await cluster.kubectl([
+      'rollout',
+      'status',
+      'deploy/istio-sidecar-injector',
+      '-n',
+      'istio-system',
+      '--timeout=60s',
+    ]);
     assert.equal(rolled.code, 0, rolled.stderr);
   });
   after(() => cluster.close());
 
   test('stays 1/2 NotReady: the sidecar keeps running', async () => {
     assert.equal((await cluster.kubectl(['label', 'ns', 'default', 'istio-injection=enabled'])).code, 0);
-    const run = await cluster.kubectl(['run', 'once', '--restart=Never', '--image=busybox', '--', 'sh', '-c', 'exit 0']);
+    const run = await cluster.kubectl([
+      'run',
+      'once',
+      '--restart=Never',
+      '--image=busybox',
+      '--',
+      'sh',
+      '-c',
+      'exit 0',
+    ]);
     assert.equal(run.code, 0, run.stderr);
     const watch = cluster.followKubectl(['get', 'po', 'once', '-w', '--no-headers']);
     try {
@@ -169,8 +258,14 @@ describe('an Istio 1.2 injected pod whose app completes', () => {
     const pod = JSON.parse((await cluster.kubectl(['get', 'po', 'once', '-o', 'json'])).stdout) as Pod;
     assert.equal(pod.status.phase, 'Running');
     assert.deepEqual(
-      pod.status.containerStatuses.map((status) => [status.name, status.state.terminated?.reason ?? Object.keys(status.state)[0]]),
-      [['once', 'Completed'], ['istio-proxy', 'running']],
+      pod.status.containerStatuses.map((status) => [
+        status.name,
+        status.state.terminated?.reason ?? Object.keys(status.state)[0],
+      ]),
+      [
+        ['once', 'Completed'],
+        ['istio-proxy', 'running'],
+      ],
     );
   });
 });

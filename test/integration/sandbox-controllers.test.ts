@@ -33,9 +33,12 @@ const rows = (table: string): PodRow[] =>
     });
 
 /** `istio-pilot-68f587df5d-wzwxn` → `istio-pilot`; `istio-cleanup-secrets-1.2.2-bcwf6` → `istio-cleanup-secrets-1.2.2`. */
-const owner = (name: string): string => name.replace(/-[bcdfghjklmnpqrstvwxz2456789]{8,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/, '').replace(/-[bcdfghjklmnpqrstvwxz2456789]{5}$/, '');
+const owner = (name: string): string =>
+  name
+    .replace(/-[bcdfghjklmnpqrstvwxz2456789]{8,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/, '')
+    .replace(/-[bcdfghjklmnpqrstvwxz2456789]{5}$/, '');
 
-describe('the sandbox runs the book\'s istio-demo.yaml into pods', () => {
+describe("the sandbox runs the book's istio-demo.yaml into pods", () => {
   let cluster: KubectlSandbox;
   before(async () => {
     cluster = await startKubectlSandbox({ nodes: 3, speed: 0 });
@@ -51,28 +54,68 @@ describe('the sandbox runs the book\'s istio-demo.yaml into pods', () => {
     assert.equal(code, 0, stderr);
     const lines = stdout.trim().split('\n');
     assert.equal(lines.length, 3);
-    for (const line of lines) assert.match(line, /^gke-istio-lab-default-pool-[0-9a-f]{8}-[a-z0-9]{4}\s+Ready\s+<none>\s+\S+\s+v1\.13\.7-gke\.8$/);
+    for (const line of lines)
+      assert.match(
+        line,
+        /^gke-istio-lab-default-pool-[0-9a-f]{8}-[a-z0-9]{4}\s+Ready\s+<none>\s+\S+\s+v1\.13\.7-gke\.8$/,
+      );
   });
 
   test('kubectl wait for the pilot pod to be Ready succeeds', async () => {
-    const { code, stderr } = await cluster.kubectl(['wait', '--for=condition=Ready', 'pod', '-l', 'app=pilot', '-n', 'istio-system', '--timeout=60s']);
+    const { code, stderr } = await cluster.kubectl([
+      'wait',
+      '--for=condition=Ready',
+      'pod',
+      '-l',
+      'app=pilot',
+      '-n',
+      'istio-system',
+      '--timeout=60s',
+    ]);
     assert.equal(code, 0, stderr);
   });
 
   test('kubectl rollout status of istio-pilot reports it rolled out', async () => {
-    const { code, stdout, stderr } = await cluster.kubectl(['rollout', 'status', 'deploy/istio-pilot', '-n', 'istio-system', '--timeout=60s']);
+    const { code, stdout, stderr } = await cluster.kubectl([
+      'rollout',
+      'status',
+      'deploy/istio-pilot',
+      '-n',
+      'istio-system',
+      '--timeout=60s',
+    ]);
     assert.equal(code, 0, stderr);
     assert.match(stdout, /deployment "istio-pilot" successfully rolled out/);
   });
 
-  test('kubectl get po lists the book\'s 15 pods with the same READY and STATUS', async () => {
+  test("kubectl get po lists the book's 15 pods with the same READY and STATUS", async () => {
     // Jobs finish a pass after their pods run; wait for them like a learner would.
-    for (const job of ['istio-cleanup-secrets-1.2.2', 'istio-grafana-post-install-1.2.2', 'istio-security-post-install-1.2.2']) {
-      const waited = await cluster.kubectl(['wait', '--for=condition=Complete', `job/${job}`, '-n', 'istio-system', '--timeout=60s']);
+    for (const job of [
+      'istio-cleanup-secrets-1.2.2',
+      'istio-grafana-post-install-1.2.2',
+      'istio-security-post-install-1.2.2',
+    ]) {
+      const waited = await cluster.kubectl([
+        'wait',
+        '--for=condition=Complete',
+        `job/${job}`,
+        '-n',
+        'istio-system',
+        '--timeout=60s',
+      ]);
       assert.equal(waited.code, 0, waited.stderr);
     }
-    for (const deployment of rows(book).map((row) => owner(row.name)).filter((name) => !name.endsWith('1.2.2'))) {
-      const rolled = await cluster.kubectl(['rollout', 'status', `deploy/${deployment}`, '-n', 'istio-system', '--timeout=60s']);
+    for (const deployment of rows(book)
+      .map((row) => owner(row.name))
+      .filter((name) => !name.endsWith('1.2.2'))) {
+      const rolled = await cluster.kubectl([
+        'rollout',
+        'status',
+        `deploy/${deployment}`,
+        '-n',
+        'istio-system',
+        '--timeout=60s',
+      ]);
       assert.equal(rolled.code, 0, rolled.stderr);
     }
     const { code, stdout, stderr } = await cluster.kubectl(['get', 'po', '-n', 'istio-system']);
@@ -84,29 +127,74 @@ describe('the sandbox runs the book\'s istio-demo.yaml into pods', () => {
       expected.map((row) => ({ owner: owner(row.name), ready: row.ready, status: row.status })),
     );
     for (const row of actual) {
-      assert.match(row.name, owner(row.name).endsWith('1.2.2') ? /-[bcdfghjklmnpqrstvwxz2456789]{5}$/ : /-[bcdfghjklmnpqrstvwxz2456789]{8,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+      assert.match(
+        row.name,
+        owner(row.name).endsWith('1.2.2')
+          ? /-[bcdfghjklmnpqrstvwxz2456789]{5}$/
+          : /-[bcdfghjklmnpqrstvwxz2456789]{8,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/,
+      );
     }
   });
 
-  test('kubectl get endpoints istio-pilot lists the pilot pod\'s IP', async () => {
-    const ip = await cluster.kubectl(['get', 'po', '-l', 'app=pilot', '-n', 'istio-system', '-o', 'jsonpath={.items[0].status.podIP}']);
+  test("kubectl get endpoints istio-pilot lists the pilot pod's IP", async () => {
+    const ip = await cluster.kubectl([
+      'get',
+      'po',
+      '-l',
+      'app=pilot',
+      '-n',
+      'istio-system',
+      '-o',
+      'jsonpath={.items[0].status.podIP}',
+    ]);
     assert.match(ip.stdout, /^10\.0\.\d+\.\d+$/);
     const { code, stdout, stderr } = await cluster.kubectl(['get', 'endpoints', 'istio-pilot', '-n', 'istio-system']);
     assert.equal(code, 0, stderr);
     assert.ok(stdout.includes(`${ip.stdout}:`), stdout);
   });
 
-  test('kube-system holds GKE 1.13\'s workloads, running on the simulated nodes', async () => {
-    const ready = await cluster.kubectl(['wait', '--for=condition=Ready', 'pod', '-l', 'k8s-app=kube-dns', '-n', 'kube-system', '--timeout=60s']);
+  test("kube-system holds GKE 1.13's workloads, running on the simulated nodes", async () => {
+    const ready = await cluster.kubectl([
+      'wait',
+      '--for=condition=Ready',
+      'pod',
+      '-l',
+      'k8s-app=kube-dns',
+      '-n',
+      'kube-system',
+      '--timeout=60s',
+    ]);
     assert.equal(ready.code, 0, ready.stderr);
   });
 
-  test('Pilot\'s /v1/registration through the service proxy lists grafana on port 3000 and GKE\'s default backend', async () => {
-    const ready = await cluster.kubectl(['wait', '--for=condition=Ready', 'pod', '-l', 'app=grafana', '-n', 'istio-system', '--timeout=60s']);
+  test("Pilot's /v1/registration through the service proxy lists grafana on port 3000 and GKE's default backend", async () => {
+    const ready = await cluster.kubectl([
+      'wait',
+      '--for=condition=Ready',
+      'pod',
+      '-l',
+      'app=grafana',
+      '-n',
+      'istio-system',
+      '--timeout=60s',
+    ]);
     assert.equal(ready.code, 0, ready.stderr);
-    const pilot = await cluster.kubectl(['wait', '--for=condition=Ready', 'pod', '-l', 'istio=pilot', '-n', 'istio-system', '--timeout=60s']);
+    const pilot = await cluster.kubectl([
+      'wait',
+      '--for=condition=Ready',
+      'pod',
+      '-l',
+      'istio=pilot',
+      '-n',
+      'istio-system',
+      '--timeout=60s',
+    ]);
     assert.equal(pilot.code, 0, pilot.stderr);
-    const raw = await cluster.kubectl(['get', '--raw', '/api/v1/namespaces/istio-system/services/http:istio-pilot:8080/proxy/v1/registration']);
+    const raw = await cluster.kubectl([
+      'get',
+      '--raw',
+      '/api/v1/namespaces/istio-system/services/http:istio-pilot:8080/proxy/v1/registration',
+    ]);
     assert.equal(raw.code, 0, raw.stderr);
     const registry = JSON.parse(raw.stdout) as Registration[];
     const grafana = registry.find((entry) => entry['service-key'] === 'grafana.istio-system.svc.cluster.local|http');
@@ -114,13 +202,22 @@ describe('the sandbox runs the book\'s istio-demo.yaml into pods', () => {
     assert.equal(grafana.hosts.length, 1);
     assert.equal(grafana.hosts[0].port, 3000);
     assert.match(grafana.hosts[0].ip_address, /^10\.0\.\d+\.\d+$/);
-    assert.ok(registry.some((entry) => entry['service-key'] === 'default-http-backend.kube-system.svc.cluster.local|http'));
+    assert.ok(
+      registry.some((entry) => entry['service-key'] === 'default-http-backend.kube-system.svc.cluster.local|http'),
+    );
   });
 
   test('kubectl scale deploy/istio-pilot --replicas=2 yields two pilot pods', async () => {
     const scaled = await cluster.kubectl(['scale', 'deploy/istio-pilot', '--replicas=2', '-n', 'istio-system']);
     assert.equal(scaled.code, 0, scaled.stderr);
-    const rolled = await cluster.kubectl(['rollout', 'status', 'deploy/istio-pilot', '-n', 'istio-system', '--timeout=60s']);
+    const rolled = await cluster.kubectl([
+      'rollout',
+      'status',
+      'deploy/istio-pilot',
+      '-n',
+      'istio-system',
+      '--timeout=60s',
+    ]);
     assert.equal(rolled.code, 0, rolled.stderr);
     const { stdout } = await cluster.kubectl(['get', 'po', '-l', 'app=pilot', '-n', 'istio-system', '--no-headers']);
     const pods = stdout.trim().split('\n');

@@ -43,7 +43,11 @@ async function watchPath(kc: k8s.KubeConfig, path: string): Promise<Watched> {
     new Promise<Seen>((resolve, reject) => {
       const timer = setTimeout(() => {
         checks.delete(check);
-        reject(new Error(`no watch event on ${path} for ${what}; saw:\n${events.map((seen) => `${seen.type} ${seen.object.metadata?.name}`).join('\n')}`));
+        reject(
+          new Error(
+            `no watch event on ${path} for ${what}; saw:\n${events.map((seen) => `${seen.type} ${seen.object.metadata?.name}`).join('\n')}`,
+          ),
+        );
       }, timeoutMs);
       const check = () => {
         const found = events.find(matches);
@@ -58,7 +62,8 @@ async function watchPath(kc: k8s.KubeConfig, path: string): Promise<Watched> {
   return { events, until, stop: () => controller.abort() };
 }
 
-const named = (name: string, type?: string) => (seen: Seen) => seen.object.metadata?.name === name && (type === undefined || seen.type === type);
+const named = (name: string, type?: string) => (seen: Seen) =>
+  seen.object.metadata?.name === name && (type === undefined || seen.type === type);
 const rv = (seen: Seen): number => Number(seen.object.metadata?.resourceVersion);
 
 const podYaml = (name: string, grace: number, labels = `app: ${name}`) => `apiVersion: v1
@@ -127,19 +132,42 @@ describe('deletion in the sandbox, as a 1.13 API server and its kubelets do it',
 
   test('a server dry run deletes nothing: kubectl delete, delete --all, and DeleteOptions.dryRun only in the body', async () => {
     for (const name of ['one', 'two']) await kubectl(['create', 'configmap', name, '-n', 'lab', '--from-literal=k=v']);
-    const before = await kubectl(['get', 'configmaps', '-n', 'lab', '-o', 'jsonpath={.items[*].metadata.resourceVersion}']);
-    assert.match(await kubectl(['delete', 'configmap', 'one', '-n', 'lab', '--dry-run=server']), /configmap "one" deleted \(server dry run\)/);
-    assert.match(await kubectl(['delete', 'configmaps', '--all', '-n', 'lab', '--dry-run=server']), /configmap "two" deleted \(server dry run\)/);
+    const before = await kubectl([
+      'get',
+      'configmaps',
+      '-n',
+      'lab',
+      '-o',
+      'jsonpath={.items[*].metadata.resourceVersion}',
+    ]);
+    assert.match(
+      await kubectl(['delete', 'configmap', 'one', '-n', 'lab', '--dry-run=server']),
+      /configmap "one" deleted \(server dry run\)/,
+    );
+    assert.match(
+      await kubectl(['delete', 'configmaps', '--all', '-n', 'lab', '--dry-run=server']),
+      /configmap "two" deleted \(server dry run\)/,
+    );
     await core.deleteNamespacedConfigMap({ namespace: 'lab', name: 'one', body: { dryRun: ['All'] } });
     await core.deleteCollectionNamespacedConfigMap({ namespace: 'lab', body: { dryRun: ['All'] } });
-    assert.match(await kubectl(['delete', 'namespace', 'lab', '--dry-run=server']), /namespace "lab" deleted \(server dry run\)/);
-    assert.equal(await kubectl(['get', 'configmaps', '-n', 'lab', '-o', 'jsonpath={.items[*].metadata.resourceVersion}']), before);
+    assert.match(
+      await kubectl(['delete', 'namespace', 'lab', '--dry-run=server']),
+      /namespace "lab" deleted \(server dry run\)/,
+    );
+    assert.equal(
+      await kubectl(['get', 'configmaps', '-n', 'lab', '-o', 'jsonpath={.items[*].metadata.resourceVersion}']),
+      before,
+    );
     assert.equal(await kubectl(['get', 'namespace', 'lab', '-o', 'jsonpath={.status.phase}']), 'Active');
   });
 
   test('a dry-run pod delete answers the pod as it would be marked, and leaves it running', async () => {
     await startPod('dry', 45);
-    const answer = (await core.deleteNamespacedPod({ namespace: 'lab', name: 'dry', body: { dryRun: ['All'] } })) as k8s.V1Pod;
+    const answer = (await core.deleteNamespacedPod({
+      namespace: 'lab',
+      name: 'dry',
+      body: { dryRun: ['All'] },
+    })) as k8s.V1Pod;
     assert.equal(answer.metadata?.deletionGracePeriodSeconds, 45);
     assert.ok(answer.metadata?.deletionTimestamp, 'the answer carries the deletionTimestamp the delete would set');
     const stored = await core.readNamespacedPod({ namespace: 'lab', name: 'dry' });
@@ -155,15 +183,34 @@ describe('deletion in the sandbox, as a 1.13 API server and its kubelets do it',
       // kubectl delete waits until the pod is gone, as it does on a real cluster.
       await kubectl(['delete', 'pod', 'quick', '-n', 'lab']);
       const deleted = await watch.until(named('quick', 'DELETED'), 'the pod deleted');
-      const marked = await watch.until((seen) => seen.type === 'MODIFIED' && seen.object.metadata?.deletionTimestamp !== undefined, 'the pod marked for deletion');
+      const marked = await watch.until(
+        (seen) => seen.type === 'MODIFIED' && seen.object.metadata?.deletionTimestamp !== undefined,
+        'the pod marked for deletion',
+      );
       assert.equal(marked.object.metadata?.deletionGracePeriodSeconds, 2);
       assert.ok(rv(marked) < rv(deleted), 'marked before deleted');
       // The kubelet stopped the containers before it deleted the pod.
-      const stopped = watch.events.find((seen) => seen.type === 'MODIFIED' && (seen.object.status?.containerStatuses as k8s.V1ContainerStatus[] | undefined)?.[0]?.state?.terminated);
-      assert.ok(stopped && rv(marked) < rv(stopped) && rv(stopped) < rv(deleted), 'containers terminated between the mark and the deletion');
+      const stopped = watch.events.find(
+        (seen) =>
+          seen.type === 'MODIFIED' &&
+          (seen.object.status?.containerStatuses as k8s.V1ContainerStatus[] | undefined)?.[0]?.state?.terminated,
+      );
+      assert.ok(
+        stopped && rv(marked) < rv(stopped) && rv(stopped) < rv(deleted),
+        'containers terminated between the mark and the deletion',
+      );
       await printed.until(/MODIFIED\s+quick\s+\S+\s+Terminating/);
       await printed.until(/DELETED\s+quick\s/);
-      const killing = await kubectl(['get', 'events', '-n', 'lab', '--field-selector', 'involvedObject.name=quick,reason=Killing', '-o', 'jsonpath={.items[*].message}']);
+      const killing = await kubectl([
+        'get',
+        'events',
+        '-n',
+        'lab',
+        '--field-selector',
+        'involvedObject.name=quick,reason=Killing',
+        '-o',
+        'jsonpath={.items[*].message}',
+      ]);
       assert.match(killing, /Killing container with id docker:\/\/web:Need to kill Pod/);
     } finally {
       printed.kill();
@@ -171,8 +218,9 @@ describe('deletion in the sandbox, as a 1.13 API server and its kubelets do it',
     }
   });
 
-  test('the grace period is the pod\'s own, or --grace-period; a later shorter one and --now shorten it', async () => {
-    const grace = (name: string) => kubectl(['get', 'pod', name, '-n', 'lab', '-o', 'jsonpath={.metadata.deletionGracePeriodSeconds}']);
+  test("the grace period is the pod's own, or --grace-period; a later shorter one and --now shorten it", async () => {
+    const grace = (name: string) =>
+      kubectl(['get', 'pod', name, '-n', 'lab', '-o', 'jsonpath={.metadata.deletionGracePeriodSeconds}']);
     await startPod('slow', LONG);
     await kubectl(['delete', 'pod', 'slow', '-n', 'lab', '--wait=false']);
     assert.equal(await grace('slow'), String(LONG));
@@ -195,13 +243,24 @@ describe('deletion in the sandbox, as a 1.13 API server and its kubelets do it',
     await startPod('stuck', LONG);
     const watch = await watchPath(kc, '/api/v1/namespaces/lab/pods?fieldSelector=metadata.name%3Dstuck');
     try {
-      const { code, stderr } = await cluster.kubectl(['delete', 'pod', 'stuck', '-n', 'lab', '--force', '--grace-period=0']);
+      const { code, stderr } = await cluster.kubectl([
+        'delete',
+        'pod',
+        'stuck',
+        '-n',
+        'lab',
+        '--force',
+        '--grace-period=0',
+      ]);
       assert.equal(code, 0, stderr);
       assert.match(stderr, /Immediate deletion does not wait for confirmation/);
       const gone = await cluster.kubectl(['get', 'pod', 'stuck', '-n', 'lab']);
       assert.match(gone.stderr, /NotFound.*pods "stuck" not found/);
       const deleted = await watch.until(named('stuck', 'DELETED'), 'the pod deleted');
-      const marked = await watch.until((seen) => seen.type === 'MODIFIED' && seen.object.metadata?.deletionTimestamp !== undefined, 'the pod marked');
+      const marked = await watch.until(
+        (seen) => seen.type === 'MODIFIED' && seen.object.metadata?.deletionTimestamp !== undefined,
+        'the pod marked',
+      );
       assert.equal(marked.object.metadata?.deletionGracePeriodSeconds, 0);
       assert.ok(rv(marked) < rv(deleted));
     } finally {
@@ -214,7 +273,10 @@ describe('deletion in the sandbox, as a 1.13 API server and its kubelets do it',
     await kubectl(['delete', 'pod', 'again', '-n', 'lab', '--wait=false']);
     const refused = await cluster.kubectl(['create', '-f', '-'], { stdin: podYaml('again', LONG) });
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /Error from server \(AlreadyExists\): error when creating "STDIN": object is being deleted: pods "again" already exists/);
+    assert.match(
+      refused.stderr,
+      /Error from server \(AlreadyExists\): error when creating "STDIN": object is being deleted: pods "again" already exists/,
+    );
     await kubectl(['delete', 'pod', 'again', '-n', 'lab', '--force', '--grace-period=0']);
     await kubectl(['create', '-f', '-'], podYaml('again', LONG));
     await kubectl(['delete', 'pod', 'again', '-n', 'lab', '--force', '--grace-period=0']);
@@ -228,20 +290,50 @@ describe('deletion in the sandbox, as a 1.13 API server and its kubelets do it',
     const pods = await watchPath(kc, '/api/v1/namespaces/lab/pods?labelSelector=app%3Dfg');
     try {
       await kubectl(['delete', 'deployment', 'fg', '-n', 'lab', '--cascade=foreground', '--wait=false']);
-      const waiting = await kubectl(['get', 'deployment', 'fg', '-n', 'lab', '-o', 'jsonpath={.metadata.finalizers[*]} {.metadata.deletionTimestamp}']);
+      const waiting = await kubectl([
+        'get',
+        'deployment',
+        'fg',
+        '-n',
+        'lab',
+        '-o',
+        'jsonpath={.metadata.finalizers[*]} {.metadata.deletionTimestamp}',
+      ]);
       assert.match(waiting, /^foregroundDeletion \d{4}-/);
-      assert.match(await kubectl(['get', 'replicasets', '-n', 'lab', '-l', 'app=fg', '-o', 'jsonpath={.items[*].metadata.finalizers[*]}']), /^foregroundDeletion$/);
-      const terminating = (await kubectl(['get', 'pods', '-n', 'lab', '-l', 'app=fg', '--no-headers'])).trim().split('\n');
+      assert.match(
+        await kubectl([
+          'get',
+          'replicasets',
+          '-n',
+          'lab',
+          '-l',
+          'app=fg',
+          '-o',
+          'jsonpath={.items[*].metadata.finalizers[*]}',
+        ]),
+        /^foregroundDeletion$/,
+      );
+      const terminating = (await kubectl(['get', 'pods', '-n', 'lab', '-l', 'app=fg', '--no-headers']))
+        .trim()
+        .split('\n');
       assert.equal(terminating.length, 2);
       for (const line of terminating) assert.match(line, /\sTerminating\s/);
       // The pods' kubelet would wait an hour; force them, and the owners follow.
       await kubectl(['delete', 'pods', '-n', 'lab', '-l', 'app=fg', '--force', '--grace-period=0']);
       await kubectl(['wait', '--for=delete', 'deployment/fg', '-n', 'lab', '--timeout=30s']);
-      const podsGone = await Promise.all(terminating.map((line) => pods.until(named(line.split(/\s+/)[0], 'DELETED'), 'a pod deleted')));
+      const podsGone = await Promise.all(
+        terminating.map((line) => pods.until(named(line.split(/\s+/)[0], 'DELETED'), 'a pod deleted')),
+      );
       const rsGone = await replicaSets.until((seen) => seen.type === 'DELETED', 'the ReplicaSet deleted');
-      const deploymentMarked = await deployments.until((seen) => seen.type === 'MODIFIED' && (seen.object.metadata?.finalizers ?? []).includes('foregroundDeletion'), 'the Deployment marked');
+      const deploymentMarked = await deployments.until(
+        (seen) => seen.type === 'MODIFIED' && (seen.object.metadata?.finalizers ?? []).includes('foregroundDeletion'),
+        'the Deployment marked',
+      );
       const deploymentGone = await deployments.until(named('fg', 'DELETED'), 'the Deployment deleted');
-      assert.ok(podsGone.every((seen) => rv(deploymentMarked) < rv(seen) && rv(seen) < rv(rsGone)), 'the pods go after the owner is marked, before the ReplicaSet');
+      assert.ok(
+        podsGone.every((seen) => rv(deploymentMarked) < rv(seen) && rv(seen) < rv(rsGone)),
+        'the pods go after the owner is marked, before the ReplicaSet',
+      );
       assert.ok(rv(rsGone) < rv(deploymentGone), 'the ReplicaSet goes before the Deployment');
     } finally {
       for (const watch of [deployments, replicaSets, pods]) watch.stop();
@@ -252,18 +344,38 @@ describe('deletion in the sandbox, as a 1.13 API server and its kubelets do it',
     await kubectl(['create', '-f', '-'], deploymentYaml('rs', 2, LONG));
     await kubectl(['expose', 'deployment', 'rs', '-n', 'lab', '--port=80']);
     await kubectl(['wait', '--for=condition=Available', 'deployment/rs', '-n', 'lab', '--timeout=30s']);
-    const victim = (await kubectl(['get', 'pods', '-n', 'lab', '-l', 'app=rs', '-o', 'jsonpath={.items[0].metadata.name}'])).trim();
+    const victim = (
+      await kubectl(['get', 'pods', '-n', 'lab', '-l', 'app=rs', '-o', 'jsonpath={.items[0].metadata.name}'])
+    ).trim();
     const endpoints = await watchPath(kc, '/api/v1/namespaces/lab/endpoints?fieldSelector=metadata.name%3Drs');
     try {
       await kubectl(['delete', 'pod', victim, '-n', 'lab', '--wait=false']);
-      const addresses = (seen: Seen) => (seen.object.subsets ?? []).flatMap((subset) => subset.addresses ?? []).map((address) => address.targetRef?.name);
+      const addresses = (seen: Seen) =>
+        (seen.object.subsets ?? [])
+          .flatMap((subset) => subset.addresses ?? [])
+          .map((address) => address.targetRef?.name);
       // Two ready pods again, neither of them the Terminating one.
-      await endpoints.until((seen) => addresses(seen).length === 2 && !addresses(seen).includes(victim), 'two ready addresses without the Terminating pod');
-      await kubectl(['wait', '--for=jsonpath={.status.readyReplicas}=2', 'replicaset', '-n', 'lab', '-l', 'app=rs', '--timeout=30s']);
+      await endpoints.until(
+        (seen) => addresses(seen).length === 2 && !addresses(seen).includes(victim),
+        'two ready addresses without the Terminating pod',
+      );
+      await kubectl([
+        'wait',
+        '--for=jsonpath={.status.readyReplicas}=2',
+        'replicaset',
+        '-n',
+        'lab',
+        '-l',
+        'app=rs',
+        '--timeout=30s',
+      ]);
       const rows = (await kubectl(['get', 'pods', '-n', 'lab', '-l', 'app=rs', '--no-headers'])).trim().split('\n');
       assert.equal(rows.length, 3);
       assert.match(rows.find((row) => row.startsWith(`${victim} `)) ?? '', /\sTerminating\s/);
-      assert.equal(await kubectl(['get', 'replicaset', '-n', 'lab', '-l', 'app=rs', '-o', 'jsonpath={.items[0].status.replicas}']), '2');
+      assert.equal(
+        await kubectl(['get', 'replicaset', '-n', 'lab', '-l', 'app=rs', '-o', 'jsonpath={.items[0].status.replicas}']),
+        '2',
+      );
     } finally {
       endpoints.stop();
     }
@@ -281,7 +393,16 @@ describe('a Terminating pod in saved state', () => {
       kc.loadFromString(first.kubeconfig);
       const core = kc.makeApiClient(k8s.CoreV1Api);
       await core.createNamespace({ body: { metadata: { name: 'lab' } } });
-      await core.createNamespacedPod({ namespace: 'lab', body: { metadata: { name: 'kept' }, spec: { terminationGracePeriodSeconds: LONG, containers: [{ name: 'web', image: 'docker.io/library/nginx:1.15' }] } } });
+      await core.createNamespacedPod({
+        namespace: 'lab',
+        body: {
+          metadata: { name: 'kept' },
+          spec: {
+            terminationGracePeriodSeconds: LONG,
+            containers: [{ name: 'web', image: 'docker.io/library/nginx:1.15' }],
+          },
+        },
+      });
       const watch = await watchPath(kc, '/api/v1/namespaces/lab/pods');
       await watch.until((seen) => seen.object.status?.phase === 'Running', 'the pod running');
       watch.stop();

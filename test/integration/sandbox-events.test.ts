@@ -54,7 +54,15 @@ spec:
 describe('sandbox events, as kubectl shows them', () => {
   let cluster: KubectlSandbox;
   const events = async (namespace: string, fieldSelector?: string): Promise<EventItem[]> => {
-    const args = ['get', 'events', '-n', namespace, '-o', 'json', ...(fieldSelector ? ['--field-selector', fieldSelector] : [])];
+    const args = [
+      'get',
+      'events',
+      '-n',
+      namespace,
+      '-o',
+      'json',
+      ...(fieldSelector ? ['--field-selector', fieldSelector] : []),
+    ];
     const { code, stdout, stderr } = await cluster.kubectl(args);
     assert.equal(code, 0, stderr);
     return (JSON.parse(stdout) as { items: EventItem[] }).items;
@@ -62,7 +70,12 @@ describe('sandbox events, as kubectl shows them', () => {
   /** Waits (on watch events, not timers) until an Event with this reason and object name exists. */
   const eventFor = (reason: string, name: RegExp): Promise<void> =>
     new Promise((resolve) => {
-      const check = (): boolean => cluster.sandbox.store.list('/events').some((event) => event.reason === reason && name.test(String((event.involvedObject as { name: string }).name)));
+      const check = (): boolean =>
+        cluster.sandbox.store
+          .list('/events')
+          .some(
+            (event) => event.reason === reason && name.test(String((event.involvedObject as { name: string }).name)),
+          );
       if (check()) return resolve();
       const unsubscribe = cluster.sandbox.store.subscribe(() => {
         if (!check()) return;
@@ -78,15 +91,35 @@ describe('sandbox events, as kubectl shows them', () => {
     assert.equal(created.code, 0, created.stderr);
     const rolled = await cluster.kubectl(['rollout', 'status', 'deploy/web', '-n', 'lab', '--timeout=60s']);
     assert.equal(rolled.code, 0, rolled.stderr);
-    const waited = await cluster.kubectl(['wait', '--for=condition=Complete', 'job/once', '-n', 'lab', '--timeout=60s']);
+    const waited = await cluster.kubectl([
+      'wait',
+      '--for=condition=Complete',
+      'job/once',
+      '-n',
+      'lab',
+      '--timeout=60s',
+    ]);
     assert.equal(waited.code, 0, waited.stderr);
   });
   after(() => cluster.close());
 
   test('a pod has Scheduled from default-scheduler, then Pulling, Pulled, Created and Started from the kubelet of its node', async () => {
-    const pod = (await cluster.kubectl(['get', 'pods', '-n', 'lab', '-l', 'app=web', '-o', 'jsonpath={.items[0].metadata.name} {.items[0].spec.nodeName}'])).stdout.split(' ');
+    const pod = (
+      await cluster.kubectl([
+        'get',
+        'pods',
+        '-n',
+        'lab',
+        '-l',
+        'app=web',
+        '-o',
+        'jsonpath={.items[0].metadata.name} {.items[0].spec.nodeName}',
+      ])
+    ).stdout.split(' ');
     const [name, node] = pod;
-    const own = (await events('lab', `involvedObject.name=${name}`)).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    const own = (await events('lab', `involvedObject.name=${name}`)).sort((a, b) =>
+      a.metadata.name.localeCompare(b.metadata.name),
+    );
     assert.deepEqual(
       own.map((event) => event.reason),
       ['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started'],
@@ -117,19 +150,29 @@ describe('sandbox events, as kubectl shows them', () => {
     assert.equal(rs.length, 2);
     for (const event of rs) {
       assert.equal(event.reason, 'SuccessfulCreate');
-      assert.match(event.message, /^Created pod: web-[bcdfghjklmnpqrstvwxz2456789]{6,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+      assert.match(
+        event.message,
+        /^Created pod: web-[bcdfghjklmnpqrstvwxz2456789]{6,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/,
+      );
       assert.deepEqual(event.source, { component: 'replicaset-controller' });
     }
     const scaling = all.filter((event) => event.involvedObject.kind === 'Deployment');
-    assert.deepEqual(scaling.map((event) => [event.reason, event.source.component]), [['ScalingReplicaSet', 'deployment-controller']]);
+    assert.deepEqual(
+      scaling.map((event) => [event.reason, event.source.component]),
+      [['ScalingReplicaSet', 'deployment-controller']],
+    );
     assert.match(scaling[0].message, /^Scaled up replica set web-[bcdfghjklmnpqrstvwxz2456789]{6,10} to 2$/);
-    const jobEvents = all.filter((event) => event.involvedObject.kind === 'Job').map((event) => [event.reason, event.message.replace(/once-\w{5}/, 'once-xxxxx')]);
+    const jobEvents = all
+      .filter((event) => event.involvedObject.kind === 'Job')
+      .map((event) => [event.reason, event.message.replace(/once-\w{5}/, 'once-xxxxx')]);
     // v1.13's job controller records no Completed event (later releases do).
     assert.deepEqual(jobEvents.sort(), [['SuccessfulCreate', 'Created pod: once-xxxxx']]);
   });
 
-  test('kubectl describe pod lists the pod\'s events in its Events table', async () => {
-    const name = (await cluster.kubectl(['get', 'pods', '-n', 'lab', '-l', 'app=web', '-o', 'jsonpath={.items[0].metadata.name}'])).stdout;
+  test("kubectl describe pod lists the pod's events in its Events table", async () => {
+    const name = (
+      await cluster.kubectl(['get', 'pods', '-n', 'lab', '-l', 'app=web', '-o', 'jsonpath={.items[0].metadata.name}'])
+    ).stdout;
     const { code, stdout, stderr } = await cluster.kubectl(['describe', 'pod', name, '-n', 'lab']);
     assert.equal(code, 0, stderr);
     const table = stdout.slice(stdout.indexOf('Events:'));
@@ -143,7 +186,10 @@ describe('sandbox events, as kubectl shows them', () => {
   test('kubectl describe deploy and rs show the scaling and the pods created', async () => {
     const deploy = await cluster.kubectl(['describe', 'deploy', 'web', '-n', 'lab']);
     assert.equal(deploy.code, 0, deploy.stderr);
-    assert.match(deploy.stdout, /Normal\s+ScalingReplicaSet\s+\S+\s+deployment-controller\s+Scaled up replica set web-\w+ to 2/);
+    assert.match(
+      deploy.stdout,
+      /Normal\s+ScalingReplicaSet\s+\S+\s+deployment-controller\s+Scaled up replica set web-\w+ to 2/,
+    );
     const rs = await cluster.kubectl(['describe', 'rs', '-n', 'lab', '-l', 'app=web']);
     assert.equal(rs.code, 0, rs.stderr);
     assert.match(rs.stdout, /Normal\s+SuccessfulCreate\s+\S+\s+replicaset-controller\s+Created pod: web-/);
@@ -151,7 +197,7 @@ describe('sandbox events, as kubectl shows them', () => {
     assert.match(jobDescription.stdout, /Normal\s+SuccessfulCreate\s+\S+\s+job-controller\s+Created pod: once-/);
   });
 
-  test('scaling down kills the surplus pod\'s container and the ReplicaSet reports the deletion', async () => {
+  test("scaling down kills the surplus pod's container and the ReplicaSet reports the deletion", async () => {
     const scaled = await cluster.kubectl(['scale', 'deploy/web', '-n', 'lab', '--replicas=1']);
     assert.equal(scaled.code, 0, scaled.stderr);
     await eventFor('Killing', /^web-/);
@@ -163,6 +209,9 @@ describe('sandbox events, as kubectl shows them', () => {
     assert.ok(all.some((event) => event.reason === 'ScalingReplicaSet' && / to 1$/.test(event.message)));
     const table = await cluster.kubectl(['get', 'events', '-n', 'lab']);
     assert.match(table.stdout, /^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE/);
-    assert.match(table.stdout, /Normal\s+Killing\s+pod\/web-\S+\s+Killing container with id docker:\/\/nginx:Need to kill Pod/);
+    assert.match(
+      table.stdout,
+      /Normal\s+Killing\s+pod\/web-\S+\s+Killing container with id docker:\/\/nginx:Need to kill Pod/,
+    );
   });
 });

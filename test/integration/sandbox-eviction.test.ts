@@ -72,9 +72,17 @@ describe('sandbox eviction and drain, as kubectl 1.32 sees them on 1.13', () => 
       const pdb = cluster.sandbox.store.get('policy/poddisruptionbudgets', 'lab', 'istio-ingressgateway');
       return pdb && status((pdb.status ?? {}) as Budget) ? ((pdb.status ?? {}) as Budget) : undefined;
     });
-  const gatewayPods = (): KubeObject[] => cluster.sandbox.store.list('/pods', 'lab').filter((pod) => pod.metadata.labels?.app === 'istio-ingressgateway' && !pod.metadata.deletionTimestamp);
+  const gatewayPods = (): KubeObject[] =>
+    cluster.sandbox.store
+      .list('/pods', 'lab')
+      .filter((pod) => pod.metadata.labels?.app === 'istio-ingressgateway' && !pod.metadata.deletionTimestamp);
   const evict = (pod: string) =>
-    sendForStatus<Status>(cluster.sandbox, 'POST', `/api/v1/namespaces/lab/pods/${pod}/eviction`, JSON.stringify({ apiVersion: 'policy/v1beta1', kind: 'Eviction', metadata: { name: pod, namespace: 'lab' } }));
+    sendForStatus<Status>(
+      cluster.sandbox,
+      'POST',
+      `/api/v1/namespaces/lab/pods/${pod}/eviction`,
+      JSON.stringify({ apiVersion: 'policy/v1beta1', kind: 'Eviction', metadata: { name: pod, namespace: 'lab' } }),
+    );
 
   before(async () => {
     cluster = await startKubectlSandbox({ nodes: 2, speed: 0 });
@@ -86,13 +94,28 @@ describe('sandbox eviction and drain, as kubectl 1.32 sees them on 1.13', () => 
 
   test('discovery announces pods/eviction as policy/v1beta1 Eviction', async () => {
     const { stdout } = await cluster.kubectl(['get', '--raw', '/api/v1']);
-    const entry = (JSON.parse(stdout) as { resources: { name: string; group?: string; version?: string; kind: string; verbs: string[] }[] }).resources.find((resource) => resource.name === 'pods/eviction');
-    assert.deepEqual(entry && { group: entry.group, version: entry.version, kind: entry.kind, verbs: entry.verbs }, { group: 'policy', version: 'v1beta1', kind: 'Eviction', verbs: ['create'] });
+    const entry = (
+      JSON.parse(stdout) as {
+        resources: { name: string; group?: string; version?: string; kind: string; verbs: string[] }[];
+      }
+    ).resources.find((resource) => resource.name === 'pods/eviction');
+    assert.deepEqual(entry && { group: entry.group, version: entry.version, kind: entry.kind, verbs: entry.verbs }, {
+      group: 'policy',
+      version: 'v1beta1',
+      kind: 'Eviction',
+      verbs: ['create'],
+    });
   });
 
   test('the disruption controller counts the budget and a POST that would break it answers 429 with upstream message and cause', async () => {
     const status = await budget((s) => s.currentHealthy === 1);
-    assert.deepEqual(status, { currentHealthy: 1, desiredHealthy: 1, disruptionsAllowed: 0, expectedPods: 1, observedGeneration: 1 });
+    assert.deepEqual(status, {
+      currentHealthy: 1,
+      desiredHealthy: 1,
+      disruptionsAllowed: 0,
+      expectedPods: 1,
+      observedGeneration: 1,
+    });
     const table = await cluster.kubectl(['get', 'pdb', '-n', 'lab']);
     assert.match(table.stdout, /istio-ingressgateway\s+1\s+N\/A\s+0\s/);
     const pod = gatewayPods()[0].metadata.name!;
@@ -100,17 +123,31 @@ describe('sandbox eviction and drain, as kubectl 1.32 sees them on 1.13', () => 
     assert.equal(answer.code, 429);
     assert.equal(answer.status.reason, 'TooManyRequests');
     assert.equal(answer.status.message, "Cannot evict pod as it would violate the pod's disruption budget.");
-    assert.deepEqual(answer.status.details?.causes, [{ reason: 'DisruptionBudget', message: 'The disruption budget istio-ingressgateway needs 1 healthy pods and has 1 currently' }]);
+    assert.deepEqual(answer.status.details?.causes, [
+      {
+        reason: 'DisruptionBudget',
+        message: 'The disruption budget istio-ingressgateway needs 1 healthy pods and has 1 currently',
+      },
+    ]);
     assert.ok(cluster.sandbox.store.get('/pods', 'lab', pod), 'the refused pod is still there');
   });
 
   test('kubectl drain cordons the node, evicts what it may and retries on the budget until its timeout', async () => {
     const pod = gatewayPods()[0];
     const node = String((pod.spec as { nodeName: string }).nodeName);
-    const drain = await cluster.kubectl(['drain', node, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=6s']);
+    const drain = await cluster.kubectl([
+      'drain',
+      node,
+      '--ignore-daemonsets',
+      '--delete-emptydir-data',
+      '--timeout=6s',
+    ]);
     assert.equal(drain.code, 1, drain.stdout);
     assert.match(drain.stdout, new RegExp(`node/${node} cordoned`));
-    assert.match(drain.stderr, /error when evicting pods\/"istio-ingressgateway-[^"]+" -n "lab" \(will retry after 5s\): Cannot evict pod as it would violate the pod's disruption budget\./);
+    assert.match(
+      drain.stderr,
+      /error when evicting pods\/"istio-ingressgateway-[^"]+" -n "lab" \(will retry after 5s\): Cannot evict pod as it would violate the pod's disruption budget\./,
+    );
     assert.match(drain.stderr, /global timeout reached: 6s/);
     assert.ok(cluster.sandbox.store.get('/pods', 'lab', pod.metadata.name!), 'the protected pod was not deleted');
 
@@ -128,12 +165,20 @@ describe('sandbox eviction and drain, as kubectl 1.32 sees them on 1.13', () => 
 
     const uncordon = await cluster.kubectl(['uncordon', node]);
     assert.equal(uncordon.code, 0, uncordon.stderr);
-    await whenStored(() => (((cluster.sandbox.store.get('/nodes', undefined, node)?.spec as { taints?: unknown[] } | undefined)?.taints ?? []).length === 0 ? true : undefined));
+    await whenStored(() =>
+      ((cluster.sandbox.store.get('/nodes', undefined, node)?.spec as { taints?: unknown[] } | undefined)?.taints ?? [])
+        .length === 0
+        ? true
+        : undefined,
+    );
     assert.match((await cluster.kubectl(['get', 'node', node])).stdout, new RegExp(`${node}\\s+Ready\\s`));
   });
 
   test('with a replica to spare the eviction succeeds, the pod goes, and the Deployment replaces it', async () => {
-    assert.equal((await cluster.kubectl(['scale', 'deployment.apps/istio-ingressgateway', '-n', 'lab', '--replicas=2'])).code, 0);
+    assert.equal(
+      (await cluster.kubectl(['scale', 'deployment.apps/istio-ingressgateway', '-n', 'lab', '--replicas=2'])).code,
+      0,
+    );
     await budget((s) => s.disruptionsAllowed === 1 && s.expectedPods === 2);
     const pod = gatewayPods()[0].metadata.name!;
     const answer = await evict(pod);

@@ -64,28 +64,48 @@ describe('the simulated shell through kubectl exec, cp and run -i', () => {
     const cat = await cluster.kubectl(['exec', '-i', POD, '-c', 'details', '--', 'cat'], { stdin: 'hi\n' });
     assert.equal(cat.code, 0, cat.stderr);
     assert.equal(cat.stdout, 'hi\n');
-    const script = await cluster.kubectl(['exec', '-i', POD, '-c', 'details', '--', 'sh'], { stdin: 'hostname\ngrep -c localhost /etc/hosts\nexit 3\n' });
+    const script = await cluster.kubectl(['exec', '-i', POD, '-c', 'details', '--', 'sh'], {
+      stdin: 'hostname\ngrep -c localhost /etc/hosts\nexit 3\n',
+    });
     assert.equal(script.stdout, `${POD}\n2\n`);
     assert.equal(script.code, 3);
   });
 
-  test('client-node\'s Exec sends stdin over v5.channel.k8s.io and closes it with the close signal; tar reads it', async () => {
+  test("client-node's Exec sends stdin over v5.channel.k8s.io and closes it with the close signal; tar reads it", async () => {
     const kc = new k8s.KubeConfig();
     kc.loadFromString(cluster.sandbox.kubeconfig);
     const stdout = new PassThrough();
     let out = '';
     stdout.on('data', (chunk) => (out += chunk));
     const status = await new Promise<k8s.V1Status>((resolve, reject) => {
-      new k8s.Exec(kc).exec('default', POD, 'details', ['sh', '-c', 'grep -o "[0-9]*" | head -n 1'], stdout, null, Readable.from(['port 9080\n', 'port 15000\n']), false, resolve).catch(reject);
+      new k8s.Exec(kc)
+        .exec(
+          'default',
+          POD,
+          'details',
+          ['sh', '-c', 'grep -o "[0-9]*" | head -n 1'],
+          stdout,
+          null,
+          Readable.from(['port 9080\n', 'port 15000\n']),
+          false,
+          resolve,
+        )
+        .catch(reject);
     });
     assert.equal(status.status, 'Success');
     assert.equal(out, '9080\n');
   });
 
   test('a v4.channel.k8s.io client (no end-of-stdin signal, as the Python client) is not held: cat runs at once', async () => {
-    const url = new URL(`/api/v1/namespaces/default/pods/${POD}/exec?container=details&command=cat&stdin=true&stdout=true&stderr=true`, cluster.sandbox.url);
+    const url = new URL(
+      `/api/v1/namespaces/default/pods/${POD}/exec?container=details&command=cat&stdin=true&stdout=true&stderr=true`,
+      cluster.sandbox.url,
+    );
     url.protocol = 'wss:';
-    const ws = new WebSocket(url, ['v4.channel.k8s.io'], { ca: cluster.sandbox.caCert, headers: { Authorization: `Bearer ${cluster.sandbox.token}` } });
+    const ws = new WebSocket(url, ['v4.channel.k8s.io'], {
+      ca: cluster.sandbox.caCert,
+      headers: { Authorization: `Bearer ${cluster.sandbox.token}` },
+    });
     const status = await new Promise<string>((resolve, reject) => {
       ws.on('message', (data: Buffer) => {
         if (data[0] === 3) resolve(data.subarray(1).toString());
@@ -98,19 +118,40 @@ describe('the simulated shell through kubectl exec, cp and run -i', () => {
   });
 
   test('kubectl run -i --rm … -- sh reads its script from stdin over attach', async () => {
-    const run = await cluster.kubectl(['run', '-i', '--rm', '--restart=Never', 'scripted', '--image=busybox', '--', 'sh'], { stdin: 'echo from-stdin | wc -c\n' });
+    const run = await cluster.kubectl(
+      ['run', '-i', '--rm', '--restart=Never', 'scripted', '--image=busybox', '--', 'sh'],
+      { stdin: 'echo from-stdin | wc -c\n' },
+    );
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^11\n/);
   });
 
   test('>&2 goes to stderr, 2>&1 to stdout, and ls lists /etc and the service account volume', async () => {
-    const moved = await cluster.kubectl(['exec', POD, '-c', 'details', '--', 'sh', '-c', 'echo to-err >&2; ls /nope 2>&1; echo quiet > /dev/null']);
+    const moved = await cluster.kubectl([
+      'exec',
+      POD,
+      '-c',
+      'details',
+      '--',
+      'sh',
+      '-c',
+      'echo to-err >&2; ls /nope 2>&1; echo quiet > /dev/null',
+    ]);
     assert.equal(moved.stdout, "ls: cannot access '/nope': No such file or directory\n");
     assert.equal(moved.stderr, 'to-err\n');
     const etc = await cluster.kubectl(['exec', POD, '-c', 'details', '--', 'ls', '/etc']);
     assert.equal(etc.code, 0, etc.stderr);
     assert.match(etc.stdout, /^hostname\nhosts\n/m);
-    const account = await cluster.kubectl(['exec', POD, '-c', 'details', '--', 'ls', '-l', '/var/run/secrets/kubernetes.io/serviceaccount']);
+    const account = await cluster.kubectl([
+      'exec',
+      POD,
+      '-c',
+      'details',
+      '--',
+      'ls',
+      '-l',
+      '/var/run/secrets/kubernetes.io/serviceaccount',
+    ]);
     assert.match(account.stdout, /^lrwxrwxrwx 1 root root +\d+ \w{3} [ \d]\d \d\d:\d\d token -> \.\.data\/token$/m);
   });
 
@@ -118,7 +159,10 @@ describe('the simulated shell through kubectl exec, cp and run -i', () => {
     const hosts = path.join(local, 'hosts');
     const out = await cluster.kubectl(['cp', `${POD}:/etc/hosts`, hosts, '-c', 'details']);
     assert.equal(out.code, 0, out.stderr);
-    assert.match(fs.readFileSync(hosts, 'utf8'), new RegExp(`^# Kubernetes-managed hosts file\\.\\n[\\s\\S]*\\t${POD}\\n$`));
+    assert.match(
+      fs.readFileSync(hosts, 'utf8'),
+      new RegExp(`^# Kubernetes-managed hosts file\\.\\n[\\s\\S]*\\t${POD}\\n$`),
+    );
     const file = path.join(local, 'note.txt');
     fs.writeFileSync(file, 'copied in\n');
     const into = await cluster.kubectl(['cp', file, `${POD}:/tmp/note.txt`, '-c', 'details']);
@@ -130,25 +174,81 @@ describe('the simulated shell through kubectl exec, cp and run -i', () => {
   });
 
   test('curl -s -o /dev/null -w %{http_code} prints only the code', async () => {
-    const code = await cluster.kubectl(['exec', POD, '-c', 'details', '--', 'curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', 'http://details:9080/details/0']);
+    const code = await cluster.kubectl([
+      'exec',
+      POD,
+      '-c',
+      'details',
+      '--',
+      'curl',
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      'http://details:9080/details/0',
+    ]);
     assert.equal(code.code, 0, code.stderr);
     assert.equal(code.stdout, '200');
   });
 
-  test('Envoy\'s admin answers localhost:15000 from either container; /stats pipes into grep', async () => {
-    const stats = await cluster.kubectl(['exec', POD, '-c', 'details', '--', 'sh', '-c', 'curl -s localhost:15000/stats | grep -E "cds.update_success|server.live"']);
+  test("Envoy's admin answers localhost:15000 from either container; /stats pipes into grep", async () => {
+    const stats = await cluster.kubectl([
+      'exec',
+      POD,
+      '-c',
+      'details',
+      '--',
+      'sh',
+      '-c',
+      'curl -s localhost:15000/stats | grep -E "cds.update_success|server.live"',
+    ]);
     assert.equal(stats.code, 0, stats.stderr);
     assert.match(stats.stdout, /^cluster_manager\.cds\.update_success: \d+\nserver\.live: 1\n$/);
-    const dump = await cluster.kubectl(['exec', POD, '-c', 'istio-proxy', '--', 'curl', '-s', 'localhost:15000/config_dump']);
-    const types = (JSON.parse(dump.stdout) as { configs: { '@type': string }[] }).configs.map((config) => config['@type']);
-    assert.deepEqual(types, ['BootstrapConfigDump', 'ClustersConfigDump', 'ListenersConfigDump', 'RoutesConfigDump'].map((type) => `type.googleapis.com/envoy.admin.v2alpha.${type}`));
-    const clusters = await cluster.kubectl(['exec', POD, '-c', 'details', '--', 'sh', '-c', 'curl -s localhost:15000/clusters | grep -c "^outbound|9080||details.default.svc.cluster.local::"']);
+    const dump = await cluster.kubectl([
+      'exec',
+      POD,
+      '-c',
+      'istio-proxy',
+      '--',
+      'curl',
+      '-s',
+      'localhost:15000/config_dump',
+    ]);
+    const types = (JSON.parse(dump.stdout) as { configs: { '@type': string }[] }).configs.map(
+      (config) => config['@type'],
+    );
+    assert.deepEqual(
+      types,
+      ['BootstrapConfigDump', 'ClustersConfigDump', 'ListenersConfigDump', 'RoutesConfigDump'].map(
+        (type) => `type.googleapis.com/envoy.admin.v2alpha.${type}`,
+      ),
+    );
+    const clusters = await cluster.kubectl([
+      'exec',
+      POD,
+      '-c',
+      'details',
+      '--',
+      'sh',
+      '-c',
+      'curl -s localhost:15000/clusters | grep -c "^outbound|9080||details.default.svc.cluster.local::"',
+    ]);
     assert.notEqual(clusters.stdout.trim(), '0');
-    const remote = await cluster.kubectl(['exec', POD, '-c', 'details', '--', 'sh', '-c', `curl -sS $(hostname -i):15000/stats; echo "exit $?"`]);
+    const remote = await cluster.kubectl([
+      'exec',
+      POD,
+      '-c',
+      'details',
+      '--',
+      'sh',
+      '-c',
+      `curl -sS $(hostname -i):15000/stats; echo "exit $?"`,
+    ]);
     assert.match(remote.stdout, /exit 7\n$/);
   });
 
-  test('kubectl port-forward to 15000 reaches Envoy\'s admin', async () => {
+  test("kubectl port-forward to 15000 reaches Envoy's admin", async () => {
     const child = cluster.spawnKubectl(['port-forward', `pod/${POD}`, ':15000']);
     try {
       const port = await new Promise<number>((resolve, reject) => {
@@ -163,7 +263,10 @@ describe('the simulated shell through kubectl exec, cp and run -i', () => {
       const ready = await httpGet(port, '/ready');
       assert.deepEqual(ready, { status: 200, body: 'LIVE\n' });
       const info = await httpGet(port, '/server_info');
-      assert.match((JSON.parse(info.body) as { version: string }).version, /\/1\.11\.0-dev\/Clean\/RELEASE\/BoringSSL \(Simulated by Istio Lab's sandbox/);
+      assert.match(
+        (JSON.parse(info.body) as { version: string }).version,
+        /\/1\.11\.0-dev\/Clean\/RELEASE\/BoringSSL \(Simulated by Istio Lab's sandbox/,
+      );
     } finally {
       child.kill();
     }

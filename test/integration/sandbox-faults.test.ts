@@ -20,7 +20,10 @@ describe('sandbox faults, as kubectl reports them', () => {
     try {
       const denied = await cluster.kubectl(['create', '-f', '-'], { stdin: configMap });
       assert.notEqual(denied.code, 0);
-      assert.match(denied.stderr, /Error from server \(Forbidden\).*configmaps is forbidden: User "istio-lab-learner" cannot create resource "configmaps" in API group "" in the namespace "default"/);
+      assert.match(
+        denied.stderr,
+        /Error from server \(Forbidden\).*configmaps is forbidden: User "istio-lab-learner" cannot create resource "configmaps" in API group "" in the namespace "default"/,
+      );
       const listed = await cluster.kubectl(['get', 'cm', '-n', 'default']);
       assert.equal(listed.code, 0, listed.stderr);
     } finally {

@@ -25,9 +25,11 @@ const GKE_1_13: Record<string, [number, string]> = {
 const SAFE = '[bcdfghjklmnpqrstvwxz2456789]';
 /** `heapster-v1.6.1-66fd5c9d75-k9kvg` → `heapster-v1.6.1`; `kube-proxy-gke-…` → `kube-proxy`. */
 const owner = (name: string): string =>
-  name.startsWith('kube-proxy-gke-') ? 'kube-proxy' : name.replace(new RegExp(`-${SAFE}{6,10}-${SAFE}{5}$`), '').replace(new RegExp(`-${SAFE}{5}$`), '');
+  name.startsWith('kube-proxy-gke-')
+    ? 'kube-proxy'
+    : name.replace(new RegExp(`-${SAFE}{6,10}-${SAFE}{5}$`), '').replace(new RegExp(`-${SAFE}{5}$`), '');
 
-describe('the sandbox\'s kube-system', () => {
+describe("the sandbox's kube-system", () => {
   let cluster: KubectlSandbox;
   before(async () => {
     cluster = await startKubectlSandbox({ nodes: 3, speed: 0 });
@@ -42,7 +44,15 @@ describe('the sandbox\'s kube-system', () => {
         resolve();
       });
     });
-    const ready = await cluster.kubectl(['wait', '--for=condition=Ready', 'pod', '--all', '-n', 'kube-system', '--timeout=60s']);
+    const ready = await cluster.kubectl([
+      'wait',
+      '--for=condition=Ready',
+      'pod',
+      '--all',
+      '-n',
+      'kube-system',
+      '--timeout=60s',
+    ]);
     assert.equal(ready.code, 0, ready.stderr);
   });
   after(() => cluster.close());
@@ -61,9 +71,21 @@ describe('the sandbox\'s kube-system', () => {
     assert.deepEqual(actual, GKE_1_13);
   });
 
-  test('kube-proxy runs as a mirror pod on each node\'s own address', async () => {
-    const { stdout } = await cluster.kubectl(['get', 'pods', '-n', 'kube-system', '-l', 'component=kube-proxy', '-o', 'jsonpath={range .items[*]}{.metadata.name} {.spec.nodeName} {.status.podIP} {.status.hostIP}{"\\n"}{end}']);
-    const rows = stdout.trim().split('\n').map((line) => line.split(' '));
+  test("kube-proxy runs as a mirror pod on each node's own address", async () => {
+    const { stdout } = await cluster.kubectl([
+      'get',
+      'pods',
+      '-n',
+      'kube-system',
+      '-l',
+      'component=kube-proxy',
+      '-o',
+      'jsonpath={range .items[*]}{.metadata.name} {.spec.nodeName} {.status.podIP} {.status.hostIP}{"\\n"}{end}',
+    ]);
+    const rows = stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' '));
     assert.equal(rows.length, 3);
     for (const [name, node, podIp, hostIp] of rows) {
       assert.equal(name, `kube-proxy-${node}`);

@@ -9,13 +9,24 @@ import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { readSandboxLock } from '../../src/lab/sandbox/sandbox-lock';
 import type { RunningSandbox } from '../../src/lab/sandbox/sandbox-host';
-import { SandboxHostError, resetSandboxState, runningSandbox, sandboxPaths, startOrAttachSandbox, stopSandbox } from '../../src/lab/sandbox/sandbox-host';
+import {
+  SandboxHostError,
+  resetSandboxState,
+  runningSandbox,
+  sandboxPaths,
+  startOrAttachSandbox,
+  stopSandbox,
+} from '../../src/lab/sandbox/sandbox-host';
 
 const root = path.resolve(__dirname, '..', '..');
 const script = path.join(root, 'dist', 'sandbox.js');
 
 function kubectl(kubeconfig: string, args: string[], input = '') {
-  return spawnSync('kubectl', args, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: path.dirname(kubeconfig) }, encoding: 'utf8', input });
+  return spawnSync('kubectl', args, {
+    env: { ...process.env, KUBECONFIG: kubeconfig, HOME: path.dirname(kubeconfig) },
+    encoding: 'utf8',
+    input,
+  });
 }
 
 /** The pid of a process that has exited: a window that crashed. */
@@ -47,7 +58,10 @@ describe('the sandbox host', () => {
     assert.equal(kubectl(paths.kubeconfig, ['config', 'current-context']).stdout.trim(), 'istio-lab-sandbox');
     const created = kubectl(paths.kubeconfig, ['create', 'namespace', 'istio-system']);
     assert.equal(created.status, 0, created.stderr);
-    assert.deepEqual({ ...readSandboxLock(paths.lockFile), startedAt: '' }, { ownerPid: windowA, sandboxPid: first.pid, url: first.url, startedAt: '' });
+    assert.deepEqual(
+      { ...readSandboxLock(paths.lockFile), startedAt: '' },
+      { ownerPid: windowA, sandboxPid: first.pid, url: first.url, startedAt: '' },
+    );
   });
 
   test('a second window attaches to the running sandbox instead of starting another', async () => {
@@ -82,7 +96,15 @@ describe('the sandbox host', () => {
   });
 
   test('a lock left by a window that crashed with its sandbox is taken over', async () => {
-    fs.writeFileSync(paths.lockFile, JSON.stringify({ ownerPid: await deadPid(), sandboxPid: await deadPid(), url: 'https://127.0.0.1:1', startedAt: '' }));
+    fs.writeFileSync(
+      paths.lockFile,
+      JSON.stringify({
+        ownerPid: await deadPid(),
+        sandboxPid: await deadPid(),
+        url: 'https://127.0.0.1:1',
+        startedAt: '',
+      }),
+    );
     const fresh = await start(windowA);
     running.push(fresh);
     assert.equal(fresh.kind, 'started');

@@ -18,7 +18,13 @@ interface Container {
 interface Pod {
   metadata: { name: string; annotations?: Record<string, string> };
   spec: { initContainers?: Container[]; containers: Container[]; volumes?: { name: string }[] };
-  status: { initContainerStatuses?: { name: string; ready: boolean; state: { terminated?: { reason: string; exitCode: number } } }[] };
+  status: {
+    initContainerStatuses?: {
+      name: string;
+      ready: boolean;
+      state: { terminated?: { reason: string; exitCode: number } };
+    }[];
+  };
 }
 
 async function podsOf(cluster: KubectlSandbox, namespace: string, selector: string): Promise<Pod[]> {
@@ -28,13 +34,28 @@ async function podsOf(cluster: KubectlSandbox, namespace: string, selector: stri
 }
 
 async function rolledOut(cluster: KubectlSandbox, namespace: string, deployment: string): Promise<void> {
-  const { code, stderr } = await cluster.kubectl(['rollout', 'status', `deploy/${deployment}`, '-n', namespace, '--timeout=60s']);
+  const { code, stderr } = await cluster.kubectl([
+    'rollout',
+    'status',
+    `deploy/${deployment}`,
+    '-n',
+    namespace,
+    '--timeout=60s',
+  ]);
   assert.equal(code, 0, stderr);
 }
 
 /** The READY column of `kubectl get po` for the pods the selector picks. */
 async function readyColumn(cluster: KubectlSandbox, namespace: string, selector: string): Promise<string[]> {
-  const { code, stdout, stderr } = await cluster.kubectl(['get', 'po', '-n', namespace, '-l', selector, '--no-headers']);
+  const { code, stdout, stderr } = await cluster.kubectl([
+    'get',
+    'po',
+    '-n',
+    namespace,
+    '-l',
+    selector,
+    '--no-headers',
+  ]);
   assert.equal(code, 0, stderr);
   return stdout
     .trim()
@@ -62,14 +83,19 @@ spec:
         - containerPort: 9080
 `;
 
-describe('sidecar injection by Istio 1.2.2\'s istio-sidecar-injector', () => {
+describe("sidecar injection by Istio 1.2.2's istio-sidecar-injector", () => {
   let cluster: KubectlSandbox;
   before(async () => {
     cluster = await startKubectlSandbox({ nodes: 3, speed: 0 });
     await cluster.kubectl(['get', 'ns']);
-    const created = await cluster.kubectl(['create', '-f', path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml')]);
+    const created = await cluster.kubectl([
+      'create',
+      '-f',
+      path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml'),
+    ]);
     assert.equal(created.code, 0, created.stderr);
-    for (const deployment of ['istio-sidecar-injector', 'istio-pilot']) await rolledOut(cluster, 'istio-system', deployment);
+    for (const deployment of ['istio-sidecar-injector', 'istio-pilot'])
+      await rolledOut(cluster, 'istio-system', deployment);
   });
   after(() => cluster.close());
 
@@ -80,8 +106,14 @@ describe('sidecar injection by Istio 1.2.2\'s istio-sidecar-injector', () => {
     assert.equal(created.code, 0, created.stderr);
     await rolledOut(cluster, 'default', 'details');
     const [pod] = await podsOf(cluster, 'default', 'app=details');
-    assert.deepEqual(pod.spec.initContainers?.map((container) => [container.name, container.image]), [['istio-init', 'docker.io/istio/proxy_init:1.2.2']]);
-    assert.deepEqual(pod.spec.containers.map((container) => container.name), ['details', 'istio-proxy']);
+    assert.deepEqual(
+      pod.spec.initContainers?.map((container) => [container.name, container.image]),
+      [['istio-init', 'docker.io/istio/proxy_init:1.2.2']],
+    );
+    assert.deepEqual(
+      pod.spec.containers.map((container) => container.name),
+      ['details', 'istio-proxy'],
+    );
     const proxy = pod.spec.containers[1];
     assert.equal(proxy.image, 'docker.io/istio/proxyv2:1.2.2');
     assert.deepEqual(proxy.args?.slice(0, 2), ['proxy', 'sidecar']);
@@ -92,12 +124,35 @@ describe('sidecar injection by Istio 1.2.2\'s istio-sidecar-injector', () => {
     assert.deepEqual(pod.spec.volumes?.map((volume) => volume.name).slice(-2), ['istio-envoy', 'istio-certs']);
     const status = JSON.parse(pod.metadata.annotations?.['sidecar.istio.io/status'] ?? '{}') as Record<string, unknown>;
     assert.match(String(status.version), /^[0-9a-f]{64}$/);
-    assert.deepEqual({ ...status, version: undefined }, { version: undefined, initContainers: ['istio-init'], containers: ['istio-proxy'], volumes: ['istio-envoy', 'istio-certs'], imagePullSecrets: null });
+    assert.deepEqual(
+      { ...status, version: undefined },
+      {
+        version: undefined,
+        initContainers: ['istio-init'],
+        containers: ['istio-proxy'],
+        volumes: ['istio-envoy', 'istio-certs'],
+        imagePullSecrets: null,
+      },
+    );
     assert.deepEqual(await readyColumn(cluster, 'default', 'app=details'), ['2/2']);
     const [init] = pod.status.initContainerStatuses ?? [];
-    assert.deepEqual([init.name, init.ready, init.state.terminated?.reason, init.state.terminated?.exitCode], ['istio-init', true, 'Completed', 0]);
-    const events = await cluster.kubectl(['get', 'events', '--field-selector', `involvedObject.name=${pod.metadata.name},reason=Started`, '-o', 'jsonpath={.items[*].involvedObject.fieldPath}']);
-    assert.deepEqual(events.stdout.split(' ').sort(), ['spec.containers{details}', 'spec.containers{istio-proxy}', 'spec.initContainers{istio-init}']);
+    assert.deepEqual(
+      [init.name, init.ready, init.state.terminated?.reason, init.state.terminated?.exitCode],
+      ['istio-init', true, 'Completed', 0],
+    );
+    const events = await cluster.kubectl([
+      'get',
+      'events',
+      '--field-selector',
+      `involvedObject.name=${pod.metadata.name},reason=Started`,
+      '-o',
+      'jsonpath={.items[*].involvedObject.fieldPath}',
+    ]);
+    assert.deepEqual(events.stdout.split(' ').sort(), [
+      'spec.containers{details}',
+      'spec.containers{istio-proxy}',
+      'spec.initContainers{istio-init}',
+    ]);
   });
 
   test('kubectl create deployment in a namespace without the label gives a 1/1 pod without a sidecar', async () => {
@@ -106,23 +161,43 @@ describe('sidecar injection by Istio 1.2.2\'s istio-sidecar-injector', () => {
     assert.equal(created.code, 0, created.stderr);
     await rolledOut(cluster, 'plain', 'web');
     const [pod] = await podsOf(cluster, 'plain', 'app=web');
-    assert.deepEqual(pod.spec.containers.map((container) => container.name), ['nginx']);
+    assert.deepEqual(
+      pod.spec.containers.map((container) => container.name),
+      ['nginx'],
+    );
     assert.equal(pod.metadata.annotations?.['sidecar.istio.io/status'], undefined);
     assert.deepEqual(await readyColumn(cluster, 'plain', 'app=web'), ['1/1']);
   });
 
   test('the annotation sidecar.istio.io/inject: "false" opts a pod out in a labelled namespace', async () => {
-    const created = await cluster.kubectl(['apply', '-f', '-'], { stdin: deploymentYaml('optout', { 'sidecar.istio.io/inject': 'false' }) });
+    const created = await cluster.kubectl(['apply', '-f', '-'], {
+      stdin: deploymentYaml('optout', { 'sidecar.istio.io/inject': 'false' }),
+    });
     assert.equal(created.code, 0, created.stderr);
     await rolledOut(cluster, 'default', 'optout');
     const [pod] = await podsOf(cluster, 'default', 'app=optout');
-    assert.deepEqual(pod.spec.containers.map((container) => container.name), ['optout']);
+    assert.deepEqual(
+      pod.spec.containers.map((container) => container.name),
+      ['optout'],
+    );
     assert.deepEqual(await readyColumn(cluster, 'default', 'app=optout'), ['1/1']);
   });
 
   test('while the injector is down pods are refused with the webhook error, and appear once it is back', async () => {
-    assert.equal((await cluster.kubectl(['scale', 'deploy/istio-sidecar-injector', '-n', 'istio-system', '--replicas=0'])).code, 0);
-    const gone = await cluster.kubectl(['wait', '--for=delete', 'pod', '-l', 'istio=sidecar-injector', '-n', 'istio-system', '--timeout=60s']);
+    assert.equal(
+      (await cluster.kubectl(['scale', 'deploy/istio-sidecar-injector', '-n', 'istio-system', '--replicas=0'])).code,
+      0,
+    );
+    const gone = await cluster.kubectl([
+      'wait',
+      '--for=delete',
+      'pod',
+      '-l',
+      'istio=sidecar-injector',
+      '-n',
+      'istio-system',
+      '--timeout=60s',
+    ]);
     assert.equal(gone.code, 0, gone.stderr);
     const message =
       'Internal error occurred: failed calling webhook "sidecar-injector.istio.io": Post https://istio-sidecar-injector.istio-system.svc:443/inject?timeout=30s: no endpoints available for service "istio-sidecar-injector"';
@@ -133,27 +208,69 @@ describe('sidecar injection by Istio 1.2.2\'s istio-sidecar-injector', () => {
 
     const created = await cluster.kubectl(['apply', '-f', '-'], { stdin: deploymentYaml('reviews', {}) });
     assert.equal(created.code, 0, created.stderr);
-    const refused = await cluster.kubectl(['wait', '--for=condition=ReplicaFailure', 'rs', '-l', 'app=reviews', '--timeout=60s']);
+    const refused = await cluster.kubectl([
+      'wait',
+      '--for=condition=ReplicaFailure',
+      'rs',
+      '-l',
+      'app=reviews',
+      '--timeout=60s',
+    ]);
     assert.equal(refused.code, 0, refused.stderr);
-    const events = await cluster.kubectl(['get', 'events', '--field-selector', 'reason=FailedCreate', '-o', 'jsonpath={.items[*].message}']);
+    const events = await cluster.kubectl([
+      'get',
+      'events',
+      '--field-selector',
+      'reason=FailedCreate',
+      '-o',
+      'jsonpath={.items[*].message}',
+    ]);
     assert.ok(events.stdout.includes(`Error creating: ${message}`), events.stdout);
     assert.deepEqual(await podsOf(cluster, 'default', 'app=reviews'), []);
 
-    assert.equal((await cluster.kubectl(['scale', 'deploy/istio-sidecar-injector', '-n', 'istio-system', '--replicas=1'])).code, 0);
+    assert.equal(
+      (await cluster.kubectl(['scale', 'deploy/istio-sidecar-injector', '-n', 'istio-system', '--replicas=1'])).code,
+      0,
+    );
     await rolledOut(cluster, 'default', 'reviews');
     const [pod] = await podsOf(cluster, 'default', 'app=reviews');
-    assert.deepEqual(pod.spec.containers.map((container) => container.name), ['reviews', 'istio-proxy']);
+    assert.deepEqual(
+      pod.spec.containers.map((container) => container.name),
+      ['reviews', 'istio-proxy'],
+    );
     assert.deepEqual(await readyColumn(cluster, 'default', 'app=reviews'), ['2/2']);
   });
 
   test('an injected proxy stays NotReady while Pilot has no ready endpoint', async () => {
-    assert.equal((await cluster.kubectl(['scale', 'deploy/istio-pilot', '-n', 'istio-system', '--replicas=0'])).code, 0);
-    const gone = await cluster.kubectl(['wait', '--for=delete', 'pod', '-l', 'istio=pilot', '-n', 'istio-system', '--timeout=60s']);
+    assert.equal(
+      (await cluster.kubectl(['scale', 'deploy/istio-pilot', '-n', 'istio-system', '--replicas=0'])).code,
+      0,
+    );
+    const gone = await cluster.kubectl([
+      'wait',
+      '--for=delete',
+      'pod',
+      '-l',
+      'istio=pilot',
+      '-n',
+      'istio-system',
+      '--timeout=60s',
+    ]);
     assert.equal(gone.code, 0, gone.stderr);
-    const unready = await cluster.kubectl(['wait', '--for=condition=Ready=false', 'pod', '-l', 'app=details', '--timeout=60s']);
+    const unready = await cluster.kubectl([
+      'wait',
+      '--for=condition=Ready=false',
+      'pod',
+      '-l',
+      'app=details',
+      '--timeout=60s',
+    ]);
     assert.equal(unready.code, 0, unready.stderr);
     assert.deepEqual(await readyColumn(cluster, 'default', 'app=details'), ['1/2']);
-    assert.equal((await cluster.kubectl(['scale', 'deploy/istio-pilot', '-n', 'istio-system', '--replicas=1'])).code, 0);
+    assert.equal(
+      (await cluster.kubectl(['scale', 'deploy/istio-pilot', '-n', 'istio-system', '--replicas=1'])).code,
+      0,
+    );
     const ready = await cluster.kubectl(['wait', '--for=condition=Ready', 'pod', '-l', 'app=details', '--timeout=60s']);
     assert.equal(ready.code, 0, ready.stderr);
   });
@@ -162,10 +279,16 @@ describe('sidecar injection by Istio 1.2.2\'s istio-sidecar-injector', () => {
     const pods = await podsOf(cluster, 'istio-system', '!job-name');
     assert.ok(pods.every((pod) => pod.metadata.annotations?.['sidecar.istio.io/status'] === undefined));
     const { stdout } = await cluster.kubectl(['get', 'po', '-n', 'istio-system', '--no-headers']);
-    const rows = stdout.trim().split('\n').map((line) => line.split(/\s+/));
+    const rows = stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/\s+/));
     assert.equal(rows.length, 15);
     for (const app of ['istio-pilot', 'istio-policy', 'istio-telemetry']) {
-      assert.deepEqual(rows.filter(([name]) => name.startsWith(`${app}-`)).map(([, ready]) => ready), ['2/2']);
+      assert.deepEqual(
+        rows.filter(([name]) => name.startsWith(`${app}-`)).map(([, ready]) => ready),
+        ['2/2'],
+      );
     }
   });
 });
@@ -183,14 +306,23 @@ describe('sidecar injection by istiod 1.26.1', () => {
   });
   after(() => cluster.close());
 
-  test('a labelled namespace gets istiod\'s sidecar at istiod\'s version and shows 2/2', async () => {
+  test("a labelled namespace gets istiod's sidecar at istiod's version and shows 2/2", async () => {
     assert.equal((await cluster.kubectl(['label', 'ns', 'default', 'istio-injection=enabled'])).code, 0);
     const created = await cluster.kubectl(['apply', '-f', '-'], { stdin: deploymentYaml('ratings', {}) });
     assert.equal(created.code, 0, created.stderr);
     await rolledOut(cluster, 'default', 'ratings');
     const [pod] = await podsOf(cluster, 'default', 'app=ratings');
-    assert.deepEqual(pod.spec.initContainers?.map((container) => [container.name, container.image]), [['istio-init', 'docker.io/istio/proxyv2:1.26.1']]);
-    assert.deepEqual(pod.spec.containers.map((container) => [container.name, container.image]), [['ratings', 'docker.io/istio/examples-bookinfo-details-v1:1.12.0'], ['istio-proxy', 'docker.io/istio/proxyv2:1.26.1']]);
+    assert.deepEqual(
+      pod.spec.initContainers?.map((container) => [container.name, container.image]),
+      [['istio-init', 'docker.io/istio/proxyv2:1.26.1']],
+    );
+    assert.deepEqual(
+      pod.spec.containers.map((container) => [container.name, container.image]),
+      [
+        ['ratings', 'docker.io/istio/examples-bookinfo-details-v1:1.12.0'],
+        ['istio-proxy', 'docker.io/istio/proxyv2:1.26.1'],
+      ],
+    );
     const status = JSON.parse(pod.metadata.annotations?.['sidecar.istio.io/status'] ?? '{}') as Record<string, unknown>;
     assert.deepEqual(status.containers, ['istio-proxy']);
     assert.equal(status.revision, 'default');

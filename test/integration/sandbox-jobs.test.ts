@@ -9,8 +9,19 @@ import { fixtures, startKubectlSandbox } from './kubectl';
 
 interface Job {
   metadata: { name: string; uid: string; labels?: Record<string, string> };
-  spec: { selector?: { matchLabels?: Record<string, string> }; template: { metadata: { labels?: Record<string, string> } }; completions?: number; parallelism?: number; backoffLimit?: number };
-  status: { succeeded?: number; startTime?: string; completionTime?: string; conditions?: { type: string; status: string }[] };
+  spec: {
+    selector?: { matchLabels?: Record<string, string> };
+    template: { metadata: { labels?: Record<string, string> } };
+    completions?: number;
+    parallelism?: number;
+    backoffLimit?: number;
+  };
+  status: {
+    succeeded?: number;
+    startTime?: string;
+    completionTime?: string;
+    conditions?: { type: string; status: string }[];
+  };
 }
 
 async function json<T>(cluster: KubectlSandbox, args: string[]): Promise<T> {
@@ -53,7 +64,16 @@ describe('Jobs on a v1.13 sandbox select their own pods', () => {
     // Other pods in the namespace, which a Job without a selector would claim.
     const web = await cluster.kubectl(['create', 'deployment', 'web', '--image=nginx:1.17']);
     assert.equal(web.code, 0, web.stderr);
-    const created = await cluster.kubectl(['create', 'job', 'pi', '--image=busybox:1.31', '--', 'sh', '-c', 'echo 3.14159']);
+    const created = await cluster.kubectl([
+      'create',
+      'job',
+      'pi',
+      '--image=busybox:1.31',
+      '--',
+      'sh',
+      '-c',
+      'echo 3.14159',
+    ]);
     assert.equal(created.code, 0, created.stderr);
     const waited = await cluster.kubectl(['wait', '--for=condition=Complete', 'job/pi', '--timeout=60s']);
     assert.equal(waited.code, 0, waited.stderr);
@@ -74,14 +94,22 @@ describe('Jobs on a v1.13 sandbox select their own pods', () => {
     assert.equal(status.succeeded, 1);
     assert.ok(status.startTime && status.completionTime, JSON.stringify(status));
     assert.ok(Date.parse(status.completionTime) >= Date.parse(status.startTime));
-    assert.deepEqual(status.conditions?.map((c) => [c.type, c.status]), [['Complete', 'True']]);
+    assert.deepEqual(
+      status.conditions?.map((c) => [c.type, c.status]),
+      [['Complete', 'True']],
+    );
     const { stdout } = await cluster.kubectl(['get', 'job', 'pi', '--no-headers']);
     assert.match(stdout, /^pi\s+1\/1\s/);
   });
 
   test('its pod carries the labels, and kubectl logs job/pi reads that pod', async () => {
     const { uid } = (await json<Job>(cluster, ['get', 'job', 'pi'])).metadata;
-    const pods = await json<{ items: { metadata: { name: string; labels: Record<string, string> } }[] }>(cluster, ['get', 'pods', '-l', `controller-uid=${uid}`]);
+    const pods = await json<{ items: { metadata: { name: string; labels: Record<string, string> } }[] }>(cluster, [
+      'get',
+      'pods',
+      '-l',
+      `controller-uid=${uid}`,
+    ]);
     assert.equal(pods.items.length, 1);
     const [pod] = pods.items;
     assert.equal(pod.metadata.labels['job-name'], 'pi');
@@ -110,7 +138,7 @@ describe('CronJobs on a v1.13 sandbox (batch/v1beta1)', () => {
   after(() => cluster.close());
 
   test('a CronJob is defaulted as v1.13 defaults it, and kubectl get shows SUSPEND and ACTIVE', async () => {
-    const created = await cluster.kubectl(['create', '-f', '-'], { stdin: cronJob('idle', "  suspend: true\n") });
+    const created = await cluster.kubectl(['create', '-f', '-'], { stdin: cronJob('idle', '  suspend: true\n') });
     assert.equal(created.code, 0, created.stderr);
     const stored = await json<{ spec: Record<string, unknown> }>(cluster, ['get', 'cronjob', 'idle']);
     assert.equal(stored.spec.concurrencyPolicy, 'Allow');
@@ -138,7 +166,13 @@ describe('CronJobs on a v1.13 sandbox (batch/v1beta1)', () => {
     const jobs = await json<{ items: Job[] }>(cluster, ['get', 'jobs']);
     const done = jobs.items.filter((job) => job.status.conditions?.some((c) => c.type === 'Complete'));
     assert.ok(done.length <= 3, jobs.items.map((job) => job.metadata.name).join(' '));
-    const events = await cluster.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=hello', '--no-headers']);
+    const events = await cluster.kubectl([
+      'get',
+      'events',
+      '--field-selector',
+      'involvedObject.name=hello',
+      '--no-headers',
+    ]);
     assert.match(events.stdout, /SuccessfulCreate\s+cronjob\/hello\s+Created job hello-\d+/);
     assert.match(events.stdout, /SuccessfulDelete\s+cronjob\/hello\s+Deleted job hello-\d+/);
   });
@@ -149,7 +183,15 @@ test('kubectl create cronjob on a v1.25 sandbox (batch/v1) produces a Job', asyn
   try {
     const watch = cluster.followKubectl(['get', 'jobs', '--watch', '--no-headers']);
     try {
-      const created = await cluster.kubectl(['create', 'cronjob', 'tick', '--image=busybox:1.31', "--schedule=*/1 * * * *", '--', 'date']);
+      const created = await cluster.kubectl([
+        'create',
+        'cronjob',
+        'tick',
+        '--image=busybox:1.31',
+        '--schedule=*/1 * * * *',
+        '--',
+        'date',
+      ]);
       assert.equal(created.code, 0, created.stderr);
       await watch.until(/^tick-\d+\s/m);
     } finally {
@@ -162,16 +204,34 @@ test('kubectl create cronjob on a v1.25 sandbox (batch/v1) produces a Job', asyn
   }
 });
 
-test('the book\'s istio-demo.yaml: the three Jobs complete and kubectl logs reads each one\'s own pod', async () => {
+test("the book's istio-demo.yaml: the three Jobs complete and kubectl logs reads each one's own pod", async () => {
   const cluster = await startKubectlSandbox({ nodes: 3, speed: 0 });
   try {
     await cluster.kubectl(['get', 'ns']);
-    const created = await cluster.kubectl(['create', '-f', path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml')]);
+    const created = await cluster.kubectl([
+      'create',
+      '-f',
+      path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml'),
+    ]);
     assert.equal(created.code, 0, created.stderr);
-    for (const job of ['istio-cleanup-secrets-1.2.2', 'istio-grafana-post-install-1.2.2', 'istio-security-post-install-1.2.2']) {
-      const waited = await cluster.kubectl(['wait', '--for=condition=Complete', `job/${job}`, '-n', 'istio-system', '--timeout=60s']);
+    for (const job of [
+      'istio-cleanup-secrets-1.2.2',
+      'istio-grafana-post-install-1.2.2',
+      'istio-security-post-install-1.2.2',
+    ]) {
+      const waited = await cluster.kubectl([
+        'wait',
+        '--for=condition=Complete',
+        `job/${job}`,
+        '-n',
+        'istio-system',
+        '--timeout=60s',
+      ]);
       assert.equal(waited.code, 0, waited.stderr);
-      assert.match(await podLogsRead(cluster, [`job/${job}`, '-n', 'istio-system']), new RegExp(`^${job.replace(/\./g, '\\.')}-[a-z0-9]{5}$`));
+      assert.match(
+        await podLogsRead(cluster, [`job/${job}`, '-n', 'istio-system']),
+        new RegExp(`^${job.replace(/\./g, '\\.')}-[a-z0-9]{5}$`),
+      );
     }
     const { stdout } = await cluster.kubectl(['get', 'po', '-n', 'istio-system', '--no-headers']);
     const jobPods = stdout.split('\n').filter((line) => /post-install|cleanup-secrets/.test(line));

@@ -16,7 +16,7 @@ describe('the sandbox, as kubectl sees it', () => {
   });
   after(() => cluster.close());
 
-  test('kubectl version reports the book\'s server version v1.13.7-gke.8', async () => {
+  test("kubectl version reports the book's server version v1.13.7-gke.8", async () => {
     const { code, stdout } = await cluster.kubectl(['version', '-o', 'json']);
     assert.equal(code, 0);
     assert.equal(JSON.parse(stdout).serverVersion.gitVersion, 'v1.13.7-gke.8');
@@ -25,8 +25,12 @@ describe('the sandbox, as kubectl sees it', () => {
   test('kubectl api-resources lists short names and groups like a real cluster', async () => {
     const { code, stdout } = await cluster.kubectl(['api-resources', '--no-headers']);
     assert.equal(code, 0);
-    const rows = stdout.trim().split('\n').map((line) => line.split(/\s+/));
-    const row = (name: string, group: string) => rows.find((r) => r[0] === name && r.some((cell) => cell.startsWith(group)));
+    const rows = stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/\s+/));
+    const row = (name: string, group: string) =>
+      rows.find((r) => r[0] === name && r.some((cell) => cell.startsWith(group)));
     assert.deepEqual(row('pods', 'v1')?.slice(0, 2), ['pods', 'po']);
     assert.deepEqual(row('services', 'v1')?.slice(0, 2), ['services', 'svc']);
     assert.deepEqual(row('deployments', 'apps/v1')?.slice(0, 3), ['deployments', 'deploy', 'apps/v1']);
@@ -38,7 +42,11 @@ describe('the sandbox, as kubectl sees it', () => {
     const { code, stdout } = await cluster.kubectl(['get', 'ns', '-o', 'name']);
     assert.equal(code, 0);
     // No kube-node-lease: it came in 1.14.
-    assert.deepEqual(stdout.trim().split('\n').sort(), ['namespace/default', 'namespace/kube-public', 'namespace/kube-system']);
+    assert.deepEqual(stdout.trim().split('\n').sort(), [
+      'namespace/default',
+      'namespace/kube-public',
+      'namespace/kube-system',
+    ]);
   });
 
   test('kubectl auth can-i answers yes for the learner, and no under an RBAC denial fault', async () => {
@@ -65,7 +73,9 @@ describe('kubectl create -f istio-demo.yaml on a cold discovery cache', () => {
   test('fails the custom resources that follow their CRDs with "no matches for kind", as on a real cluster', async () => {
     const cold = await cluster.kubectl(['create', '-f', demo122]);
     assert.notEqual(cold.code, 0);
-    const missing = cold.stderr.split('\n').filter((line) => /no matches for kind "(attributemanifest|handler|instance|rule|DestinationRule)"/.test(line));
+    const missing = cold.stderr
+      .split('\n')
+      .filter((line) => /no matches for kind "(attributemanifest|handler|instance|rule|DestinationRule)"/.test(line));
     assert.equal(linesEnding(cold.stdout, 'created').length, 127, cold.stderr);
     assert.equal(missing.length, 26);
   });
@@ -111,7 +121,10 @@ for (const release of ['istio-1.1.0', 'istio-1.2.2', 'istio-1.2.3']) {
     test('apply --server-side -f is refused: 1.13 had no server-side apply', async () => {
       const applied = await cluster.kubectl(['apply', '--server-side', '-f', manifest]);
       assert.notEqual(applied.code, 0);
-      assert.match(applied.stderr, /Server-side apply not available on the server: \(the body of the request was in an unknown format - accepted media types include: application\/json-patch\+json, application\/merge-patch\+json, application\/strategic-merge-patch\+json\)/);
+      assert.match(
+        applied.stderr,
+        /Server-side apply not available on the server: \(the body of the request was in an unknown format - accepted media types include: application\/json-patch\+json, application\/merge-patch\+json, application\/strategic-merge-patch\+json\)/,
+      );
     });
 
     test('delete -f removes everything, then the namespace and the CRDs go', async () => {
@@ -143,7 +156,10 @@ describe('kubectl reads of the installed demo profile, as on a real cluster', ()
     const { code, stdout, stderr } = await cluster.kubectl(['get', 'all', '-n', 'istio-system']);
     assert.equal(code, 0, stderr);
     assert.match(stdout, /^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE$/m);
-    assert.match(stdout, /^service\/istio-pilot\s+ClusterIP\s+10\.\d+\.\d+\.\d+\s+<none>\s+15010\/TCP,15011\/TCP,8080\/TCP,15014\/TCP\s+\d+s$/m);
+    assert.match(
+      stdout,
+      /^service\/istio-pilot\s+ClusterIP\s+10\.\d+\.\d+\.\d+\s+<none>\s+15010\/TCP,15011\/TCP,8080\/TCP,15014\/TCP\s+\d+s$/m,
+    );
     assert.match(stdout, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/m);
     assert.match(stdout, /^deployment\.apps\/istio-pilot\s+0\/1\s+0\s+0\s+\d+s$/m);
     assert.match(stdout, /^horizontalpodautoscaler\.autoscaling\/istio-pilot\s+Deployment\/istio-pilot\s+/m);
@@ -152,13 +168,33 @@ describe('kubectl reads of the installed demo profile, as on a real cluster', ()
   test('-o yaml and -o jsonpath show the stored object in the asked version', async () => {
     const asYaml = await cluster.kubectl(['get', 'deploy', 'istio-pilot', '-n', 'istio-system', '-o', 'yaml']);
     assert.equal(asYaml.code, 0, asYaml.stderr);
-    const deployment = yaml.load(asYaml.stdout) as { apiVersion: string; kind: string; metadata: { resourceVersion: string; uid: string } };
+    const deployment = yaml.load(asYaml.stdout) as {
+      apiVersion: string;
+      kind: string;
+      metadata: { resourceVersion: string; uid: string };
+    };
     assert.equal(deployment.apiVersion, 'apps/v1');
     assert.equal(deployment.kind, 'Deployment');
     assert.match(deployment.metadata.resourceVersion, /^\d+$/);
-    const ports = await cluster.kubectl(['get', 'svc', 'istio-pilot', '-n', 'istio-system', '-o', 'jsonpath={.spec.ports[*].name}']);
+    const ports = await cluster.kubectl([
+      'get',
+      'svc',
+      'istio-pilot',
+      '-n',
+      'istio-system',
+      '-o',
+      'jsonpath={.spec.ports[*].name}',
+    ]);
     assert.equal(ports.stdout, 'grpc-xds https-xds http-legacy-discovery http-monitoring');
-    const hpa = await cluster.kubectl(['get', 'horizontalpodautoscalers.v1.autoscaling', 'istio-pilot', '-n', 'istio-system', '-o', 'jsonpath={.spec.targetCPUUtilizationPercentage}']);
+    const hpa = await cluster.kubectl([
+      'get',
+      'horizontalpodautoscalers.v1.autoscaling',
+      'istio-pilot',
+      '-n',
+      'istio-system',
+      '-o',
+      'jsonpath={.spec.targetCPUUtilizationPercentage}',
+    ]);
     assert.equal(hpa.stdout, '80', 'the v2beta1 HPA of the manifest reads as autoscaling/v1');
   });
 
@@ -177,7 +213,15 @@ describe('kubectl reads of the installed demo profile, as on a real cluster', ()
       await watch.until(/^istio-sidecar-injector\s+\d+\s+\d+s$/m);
       assert.match(watch.output(), /^NAME\s+DATA\s+AGE$/m);
       const configMaps = cluster.sandbox.registry.find('', 'v1', 'configmaps')!;
-      cluster.sandbox.api.create({ group: '', version: 'v1', type: configMaps, namespace: 'istio-system', rest: [], verb: 'create' }, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'lab-watch', namespace: 'istio-system' }, data: { a: '1' } });
+      cluster.sandbox.api.create(
+        { group: '', version: 'v1', type: configMaps, namespace: 'istio-system', rest: [], verb: 'create' },
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'lab-watch', namespace: 'istio-system' },
+          data: { a: '1' },
+        },
+      );
       await watch.until(/^lab-watch\s+1\s+\d+s$/m);
     } finally {
       watch.kill();

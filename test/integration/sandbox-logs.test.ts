@@ -40,7 +40,7 @@ describe('kubectl logs on the sandbox', () => {
     assert.match(stdout, /^listening on TCP :8080$/m);
   });
 
-  test('--tail keeps the last lines; a wrong container is the kubelet\'s 400', async () => {
+  test("--tail keeps the last lines; a wrong container is the kubelet's 400", async () => {
     const tail = await cluster.kubectl(['logs', pod, '-c', 'istio-proxy', '--tail=1']);
     assert.equal(tail.stdout, 'ready\n');
     const wrong = await cluster.kubectl(['logs', pod, '-c', 'mixer']);

@@ -28,8 +28,13 @@ spec:
         image: nginx:1.17
 `;
 
-const modernDemo = (yaml.loadAll(fs.readFileSync(path.join(fixtures, 'modern', 'istio-1.26.1', 'demo.yaml'), 'utf8')) as KubeObject[]).filter(Boolean);
-const virtualServiceCrd = modernDemo.find((object) => object.kind === 'CustomResourceDefinition' && object.metadata.name === 'virtualservices.networking.istio.io')!;
+const modernDemo = (
+  yaml.loadAll(fs.readFileSync(path.join(fixtures, 'modern', 'istio-1.26.1', 'demo.yaml'), 'utf8')) as KubeObject[]
+).filter(Boolean);
+const virtualServiceCrd = modernDemo.find(
+  (object) =>
+    object.kind === 'CustomResourceDefinition' && object.metadata.name === 'virtualservices.networking.istio.io',
+)!;
 
 describe('OpenAPI, as kubectl sees it', () => {
   let cluster: KubectlSandbox;
@@ -43,19 +48,28 @@ describe('OpenAPI, as kubectl sees it', () => {
     assert.equal(code, 0, stderr);
     assert.match(stdout, /^GROUP:\s+apps\nKIND:\s+Deployment\nVERSION:\s+v1\n/);
     assert.match(stdout, /FIELD: spec <DeploymentSpec>/);
-    assert.match(stdout, /replicas\t<integer>\n\s+Number of desired pods\. This is a pointer to distinguish between explicit\n\s+zero and not specified\. Defaults to 1\./);
+    assert.match(
+      stdout,
+      /replicas\t<integer>\n\s+Number of desired pods\. This is a pointer to distinguish between explicit\n\s+zero and not specified\. Defaults to 1\./,
+    );
     assert.match(stdout, /selector\t<LabelSelector> -required-/);
   });
 
   test('kubectl explain reads legacy group-versions too', async () => {
-    const { code, stdout, stderr } = await cluster.kubectl(['explain', 'deployments.spec.rollbackTo', '--api-version=extensions/v1beta1']);
+    const { code, stdout, stderr } = await cluster.kubectl([
+      'explain',
+      'deployments.spec.rollbackTo',
+      '--api-version=extensions/v1beta1',
+    ]);
     assert.equal(code, 0, stderr);
     assert.match(stdout, /GROUP:\s+extensions\nKIND:\s+Deployment\nVERSION:\s+v1beta1/);
     assert.match(stdout, /FIELD: rollbackTo <RollbackConfig>/);
   });
 
-  test('kubectl create -f rejects a misspelled field with the API server\'s strict decoding error', async () => {
-    const { code, stdout, stderr } = await cluster.kubectl(['create', '-f', '-'], { stdin: deployment('misspelled', 'replica') });
+  test("kubectl create -f rejects a misspelled field with the API server's strict decoding error", async () => {
+    const { code, stdout, stderr } = await cluster.kubectl(['create', '-f', '-'], {
+      stdin: deployment('misspelled', 'replica'),
+    });
     assert.notEqual(code, 0);
     assert.equal(stdout, '');
     assert.equal(
@@ -67,7 +81,9 @@ describe('OpenAPI, as kubectl sees it', () => {
   });
 
   test('with --validate=false the same manifest is created and the unknown field dropped', async () => {
-    const { code, stdout, stderr } = await cluster.kubectl(['create', '--validate=false', '-f', '-'], { stdin: deployment('unvalidated', 'replica') });
+    const { code, stdout, stderr } = await cluster.kubectl(['create', '--validate=false', '-f', '-'], {
+      stdin: deployment('unvalidated', 'replica'),
+    });
     assert.equal(code, 0, stderr);
     assert.equal(stdout, 'deployment.apps/unvalidated created\n');
     assert.equal(stderr, '');
@@ -75,15 +91,19 @@ describe('OpenAPI, as kubectl sees it', () => {
     assert.equal((JSON.parse(stored.stdout) as { spec: Record<string, unknown> }).spec.replica, undefined);
   });
 
-  test('with --validate=warn it is created and kubectl prints the server\'s warning', async () => {
-    const { code, stdout, stderr } = await cluster.kubectl(['create', '--validate=warn', '-f', '-'], { stdin: deployment('warned', 'replica') });
+  test("with --validate=warn it is created and kubectl prints the server's warning", async () => {
+    const { code, stdout, stderr } = await cluster.kubectl(['create', '--validate=warn', '-f', '-'], {
+      stdin: deployment('warned', 'replica'),
+    });
     assert.equal(code, 0, stderr);
     assert.equal(stdout, 'deployment.apps/warned created\n');
     assert.equal(stderr, 'Warning: unknown field "spec.replica"\n');
   });
 
   test('a correct manifest validates and is created', async () => {
-    const { code, stdout, stderr } = await cluster.kubectl(['create', '-f', '-'], { stdin: deployment('correct', 'replicas') });
+    const { code, stdout, stderr } = await cluster.kubectl(['create', '-f', '-'], {
+      stdin: deployment('correct', 'replicas'),
+    });
     assert.equal(code, 0, stderr);
     assert.equal(stdout, 'deployment.apps/correct created\n');
     assert.equal(stderr, '');
@@ -94,7 +114,14 @@ describe('OpenAPI, as kubectl sees it', () => {
       JSON.stringify({
         apiVersion: 'v1',
         kind: 'List',
-        items: [{ apiVersion: 'v1', kind: 'Service', metadata: { name: `listed-${portsField}`, namespace: 'default' }, spec: { [portsField]: [{ port: 80 }] } }],
+        items: [
+          {
+            apiVersion: 'v1',
+            kind: 'Service',
+            metadata: { name: `listed-${portsField}`, namespace: 'default' },
+            spec: { [portsField]: [{ port: 80 }] },
+          },
+        ],
       });
     const rejected = await cluster.kubectl(['create', '-f', '-'], { stdin: list('portz') });
     assert.notEqual(rejected.code, 0);
@@ -106,7 +133,6 @@ describe('OpenAPI, as kubectl sees it', () => {
     assert.equal(accepted.code, 0, accepted.stderr);
     assert.equal(accepted.stdout, 'service/listed-ports created\n');
   });
-
 });
 
 describe('an Istio 1.26 CRD (apiextensions.k8s.io/v1), on a 1.32 sandbox', () => {
@@ -117,14 +143,21 @@ describe('an Istio 1.26 CRD (apiextensions.k8s.io/v1), on a 1.32 sandbox', () =>
   });
   after(() => cluster.close());
 
-  test('kubectl explain shows an Istio CRD\'s schema once the CRD is created', async () => {
+  test("kubectl explain shows an Istio CRD's schema once the CRD is created", async () => {
     const created = await cluster.kubectl(['create', '-f', '-'], { stdin: JSON.stringify(virtualServiceCrd) });
     assert.equal(created.code, 0, created.stderr);
-    const { code, stdout, stderr } = await cluster.kubectl(['explain', 'virtualservices.spec.http.route', '--api-version=networking.istio.io/v1']);
+    const { code, stdout, stderr } = await cluster.kubectl([
+      'explain',
+      'virtualservices.spec.http.route',
+      '--api-version=networking.istio.io/v1',
+    ]);
     assert.equal(code, 0, stderr);
     assert.match(stdout, /^GROUP:\s+networking\.istio\.io\nKIND:\s+VirtualService\nVERSION:\s+v1\n/);
     assert.match(stdout, /FIELD: route <\[\]Object>/);
-    assert.match(stdout, /destination\t<Object> -required-\n\s+Destination uniquely identifies the instances of a service/);
+    assert.match(
+      stdout,
+      /destination\t<Object> -required-\n\s+Destination uniquely identifies the instances of a service/,
+    );
     assert.match(stdout, /weight\t<integer>/);
   });
 
@@ -144,7 +177,7 @@ describe('an Istio 1.26 CRD (apiextensions.k8s.io/v1), on a 1.32 sandbox', () =>
   });
 });
 
-describe('the book\'s istio-demo.yaml, validated', () => {
+describe("the book's istio-demo.yaml, validated", () => {
   let cluster: KubectlSandbox;
   before(async () => {
     cluster = await startKubectlSandbox();

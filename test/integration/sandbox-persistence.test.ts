@@ -24,7 +24,9 @@ function startCli(args: string[], fileSizeLimitKiB?: number): Promise<Running> {
   const child =
     fileSizeLimitKiB === undefined
       ? spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn('bash', ['-c', `ulimit -f ${fileSizeLimitKiB} && exec "$0" "$@"`, process.execPath, cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      : spawn('bash', ['-c', `ulimit -f ${fileSizeLimitKiB} && exec "$0" "$@"`, process.execPath, cli, ...args], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     let out = '';
@@ -51,7 +53,9 @@ interface Run {
 
 function kubectl(kubeconfig: string, args: string[], input = '', onStdout?: (text: string) => void): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', args, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: path.dirname(kubeconfig) } });
+    const child = spawn('kubectl', args, {
+      env: { ...process.env, KUBECONFIG: kubeconfig, HOME: path.dirname(kubeconfig) },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
@@ -66,13 +70,18 @@ function kubectl(kubeconfig: string, args: string[], input = '', onStdout?: (tex
 }
 
 const configMaps = (namespace: string, count: number): string =>
-  Array.from({ length: count }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n  namespace: ${namespace}\ndata:\n  index: "${i}"\n`).join('---\n');
+  Array.from(
+    { length: count },
+    (_, i) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n  namespace: ${namespace}\ndata:\n  index: "${i}"\n`,
+  ).join('---\n');
 
 /** name → resourceVersion of the namespace's config maps. */
 async function versions(kubeconfig: string, namespace: string): Promise<Map<string, number>> {
   const listed = await kubectl(kubeconfig, ['get', 'configmaps', '-n', namespace, '-o', 'json']);
   assert.equal(listed.code, 0, listed.stderr);
-  const items = (JSON.parse(listed.stdout) as { items: { metadata: { name: string; resourceVersion: string } }[] }).items;
+  const items = (JSON.parse(listed.stdout) as { items: { metadata: { name: string; resourceVersion: string } }[] })
+    .items;
   return new Map(items.map((item) => [item.metadata.name, Number(item.metadata.resourceVersion)]));
 }
 
@@ -97,11 +106,30 @@ describe('the sandbox with --state survives kill -9', () => {
       running = await startCli(args);
       const afterRestart = await versions(kubeconfig, 'lab');
       assert.deepEqual([...afterRestart].sort(), [...before].sort());
-      const label = await kubectl(kubeconfig, ['get', 'configmap', 'cm-3', '-n', 'lab', '-o', 'jsonpath={.metadata.labels.changed}']);
+      const label = await kubectl(kubeconfig, [
+        'get',
+        'configmap',
+        'cm-3',
+        '-n',
+        'lab',
+        '-o',
+        'jsonpath={.metadata.labels.changed}',
+      ]);
       assert.equal(label.stdout, 'yes');
       assert.equal((await kubectl(kubeconfig, ['label', 'configmap', 'cm-0', '-n', 'lab', 'after=restart'])).code, 0);
-      const relabelled = await kubectl(kubeconfig, ['get', 'configmap', 'cm-0', '-n', 'lab', '-o', 'jsonpath={.metadata.resourceVersion}']);
-      assert.ok(Number(relabelled.stdout) > Math.max(...before.values()), `${relabelled.stdout} continues after ${Math.max(...before.values())}`);
+      const relabelled = await kubectl(kubeconfig, [
+        'get',
+        'configmap',
+        'cm-0',
+        '-n',
+        'lab',
+        '-o',
+        'jsonpath={.metadata.resourceVersion}',
+      ]);
+      assert.ok(
+        Number(relabelled.stdout) > Math.max(...before.values()),
+        `${relabelled.stdout} continues after ${Math.max(...before.values())}`,
+      );
     } finally {
       await kill9(running);
     }
@@ -117,7 +145,8 @@ describe('the sandbox with --state survives kill -9', () => {
       let killed: Promise<void> | undefined;
       const stream = await kubectl(kubeconfig, ['create', '-f', '-'], configMaps('stream', 400), (stdout) => {
         // Enough acknowledged to make the point, with plenty still to come.
-        if (!killed && stdout.split('\n').filter((line) => line.endsWith(' created')).length >= 40) killed = kill9(running);
+        if (!killed && stdout.split('\n').filter((line) => line.endsWith(' created')).length >= 40)
+          killed = kill9(running);
       });
       await killed;
       assert.ok(killed, 'the sandbox was killed mid-stream');
@@ -130,11 +159,20 @@ describe('the sandbox with --state survives kill -9', () => {
 
       running = await startCli(args);
       const restored = await versions(kubeconfig, 'stream');
-      for (const name of acknowledged) assert.ok(restored.has(name), `${name} was acknowledged before the kill and is back`);
+      for (const name of acknowledged)
+        assert.ok(restored.has(name), `${name} was acknowledged before the kill and is back`);
       const inOrder = acknowledged.map((name) => restored.get(name)!);
-      assert.deepEqual(inOrder, [...inOrder].sort((a, b) => a - b), 'resourceVersions rise in the order kubectl created the objects');
+      assert.deepEqual(
+        inOrder,
+        [...inOrder].sort((a, b) => a - b),
+        'resourceVersions rise in the order kubectl created the objects',
+      );
       const nodes = await kubectl(kubeconfig, ['get', 'nodes', '--no-headers']);
-      assert.equal(nodes.stdout.trim().split('\n').length, 3, 'the restart kept the registered nodes rather than adding more');
+      assert.equal(
+        nodes.stdout.trim().split('\n').length,
+        3,
+        'the restart kept the registered nodes rather than adding more',
+      );
     } finally {
       await kill9(running);
     }
@@ -147,8 +185,10 @@ describe('the sandbox with --state on a full disk', () => {
   const kubeconfig = path.join(dir, 'kubeconfig');
   const state = path.join(dir, 'state');
   const args = ['--port', '0', '--state', state, '--kubeconfig', kubeconfig, '--nodes', '0'];
-  const bigConfigMap = (name: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: default\ndata:\n  blob: "${'x'.repeat(8000)}"\n`;
-  const names = async (): Promise<string[]> => [...(await versions(kubeconfig, 'default')).keys()].filter((name) => name.startsWith('big-')).sort();
+  const bigConfigMap = (name: string): string =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: default\ndata:\n  blob: "${'x'.repeat(8000)}"\n`;
+  const names = async (): Promise<string[]> =>
+    [...(await versions(kubeconfig, 'default')).keys()].filter((name) => name.startsWith('big-')).sort();
 
   test('a write the log cannot take answers 500 and is in no list or watch; later writes and a restart go on without it', async () => {
     let running = await startCli(args, 96);
@@ -156,9 +196,22 @@ describe('the sandbox with --state on a full disk', () => {
       // Lists, then watches: every object the store ever held is printed, whenever the watch got going.
       let watched = '';
       let onWatched = (): void => {};
-      const watch = spawn('kubectl', ['get', 'configmaps', '-n', 'default', '--watch', '--output-watch-events', '-o', 'jsonpath={.type} {.object.metadata.name}{"\\n"}'], {
-        env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir },
-      });
+      const watch = spawn(
+        'kubectl',
+        [
+          'get',
+          'configmaps',
+          '-n',
+          'default',
+          '--watch',
+          '--output-watch-events',
+          '-o',
+          'jsonpath={.type} {.object.metadata.name}{"\\n"}',
+        ],
+        {
+          env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir },
+        },
+      );
       watch.stdout.on('data', (chunk) => {
         watched += chunk;
         onWatched();
@@ -176,7 +229,10 @@ describe('the sandbox with --state on a full disk', () => {
         else [refused, refusedName] = [result, `big-${i}`];
       }
       assert.ok(refused, `the file size limit was reached (${acknowledged.length} acknowledged)`);
-      assert.match(refused.stderr, /Error from server \(InternalError\).*could not write .*wal\.log \(EFBIG: file too large, write\); the change was not made/);
+      assert.match(
+        refused.stderr,
+        /Error from server \(InternalError\).*could not write .*wal\.log \(EFBIG: file too large, write\); the change was not made/,
+      );
       assert.deepEqual(await names(), [...acknowledged].sort(), 'the refused object is not listed');
       const walBytes = fs.statSync(path.join(state, 'wal.log')).size;
       assert.equal(fs.readFileSync(path.join(state, 'wal.log')).at(-1), 0x0a, 'the log ends with a complete record');
@@ -186,16 +242,26 @@ describe('the sandbox with --state on a full disk', () => {
       assert.equal(deleted.code, 0, deleted.stderr);
       const deletedLine = `DELETED ${acknowledged[0]}\n`;
       // Resolves on the deletion, or when the watch ends without it (then the assertion below says so).
-      if (!watched.includes(deletedLine)) await new Promise<void>((resolve) => (onWatched = () => (watched.includes(deletedLine) || watch.exitCode !== null) && resolve()));
+      if (!watched.includes(deletedLine))
+        await new Promise<void>(
+          (resolve) => (onWatched = () => (watched.includes(deletedLine) || watch.exitCode !== null) && resolve()),
+        );
       watch.kill();
       assert.ok(watched.includes(deletedLine), `the watch saw the deletion:\n${watched}`);
-      assert.ok(watched.includes(`ADDED ${acknowledged.at(-1)!}\n`), `the watch saw the last acknowledged create:\n${watched}`);
+      assert.ok(
+        watched.includes(`ADDED ${acknowledged.at(-1)!}\n`),
+        `the watch saw the last acknowledged create:\n${watched}`,
+      );
       assert.ok(!watched.includes(` ${refusedName}\n`), `the watch never saw ${refusedName}:\n${watched}`);
       assert.ok(fs.statSync(path.join(state, 'wal.log')).size > walBytes);
       await kill9(running);
 
       running = await startCli(args);
-      assert.deepEqual(await names(), acknowledged.slice(1).sort(), 'after the restart: the acknowledged writes, the deletion, and not the refused write');
+      assert.deepEqual(
+        await names(),
+        acknowledged.slice(1).sort(),
+        'after the restart: the acknowledged writes, the deletion, and not the refused write',
+      );
       assert.doesNotMatch(running.stderr(), /dropped/, 'the log had no torn record to drop');
     } finally {
       await kill9(running);
@@ -214,7 +280,12 @@ describe('the sandbox with --state on a full disk', () => {
       fs.appendFileSync(log, torn);
       running = await startCli(args);
       assert.deepEqual(await names(), before);
-      assert.match(running.stderr(), new RegExp(`wal\\.log: kept \\d+ complete records; dropped ${torn.length} bytes \\(1 line\\) from byte offset ${offset}, where a record was torn by a crash or a full disk`));
+      assert.match(
+        running.stderr(),
+        new RegExp(
+          `wal\\.log: kept \\d+ complete records; dropped ${torn.length} bytes \\(1 line\\) from byte offset ${offset}, where a record was torn by a crash or a full disk`,
+        ),
+      );
       assert.equal(fs.statSync(log).size, offset, 'the torn record is cut off the log');
       const created = await kubectl(kubeconfig, ['create', 'configmap', 'after-torn', '-n', 'default']);
       assert.equal(created.code, 0, created.stderr);

@@ -9,10 +9,15 @@ import type { KubectlSandbox } from './kubectl';
 import { fixtures, startKubectlSandbox } from './kubectl';
 
 const NS = 'istio-system';
-const proxyPath = (service: string, rest: string): string => `/api/v1/namespaces/${NS}/services/${service}/proxy/${rest}`;
+const proxyPath = (service: string, rest: string): string =>
+  `/api/v1/namespaces/${NS}/services/${service}/proxy/${rest}`;
 
 function demoService(name: string): Record<string, unknown> {
-  const documents = yaml.loadAll(fs.readFileSync(path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml'), 'utf8'), undefined, { json: true });
+  const documents = yaml.loadAll(
+    fs.readFileSync(path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml'), 'utf8'),
+    undefined,
+    { json: true },
+  );
   const found = documents.find((d) => {
     const object = d as { kind?: string; metadata?: { name?: string } } | null;
     return object?.kind === 'Service' && object.metadata?.name === name;
@@ -31,14 +36,26 @@ function pod(name: string, labels: Record<string, string>, images: string[]): Re
 }
 
 const readyStatus = (ip: string): string =>
-  JSON.stringify({ status: { phase: 'Running', podIP: ip, podIPs: [{ ip }], conditions: [{ type: 'Ready', status: 'True' }] } });
+  JSON.stringify({
+    status: { phase: 'Running', podIP: ip, podIPs: [{ ip }], conditions: [{ type: 'Ready', status: 'True' }] },
+  });
 
-function endpoints(name: string, podName: string, ip: string, ports: { name?: string; port: number }[]): Record<string, unknown> {
+function endpoints(
+  name: string,
+  podName: string,
+  ip: string,
+  ports: { name?: string; port: number }[],
+): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'Endpoints',
     metadata: { name, namespace: NS },
-    subsets: [{ addresses: [{ ip, targetRef: { kind: 'Pod', name: podName, namespace: NS } }], ports: ports.map((p) => ({ ...p, protocol: 'TCP' })) }],
+    subsets: [
+      {
+        addresses: [{ ip, targetRef: { kind: 'Pod', name: podName, namespace: NS } }],
+        ports: ports.map((p) => ({ ...p, protocol: 'TCP' })),
+      },
+    ],
   };
 }
 
@@ -53,8 +70,16 @@ describe('service proxy to simulated containers, through kubectl', () => {
         { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
         demoService('istio-pilot'),
         demoService('grafana'),
-        { apiVersion: 'v1', kind: 'Service', metadata: { name: 'lonely', namespace: NS }, spec: { ports: [{ name: 'http', port: 80 }], selector: { app: 'lonely' } } },
-        pod('istio-pilot-5c4b6f5d8-abcde', { istio: 'pilot', app: 'pilot' }, ['docker.io/istio/pilot:1.2.2', 'docker.io/istio/proxyv2:1.2.2']),
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'lonely', namespace: NS },
+          spec: { ports: [{ name: 'http', port: 80 }], selector: { app: 'lonely' } },
+        },
+        pod('istio-pilot-5c4b6f5d8-abcde', { istio: 'pilot', app: 'pilot' }, [
+          'docker.io/istio/pilot:1.2.2',
+          'docker.io/istio/proxyv2:1.2.2',
+        ]),
         pod('grafana-6575997f54-xyzwv', { app: 'grafana' }, ['grafana/grafana:6.1.6']),
         endpoints('istio-pilot', 'istio-pilot-5c4b6f5d8-abcde', '10.8.0.12', [
           { name: 'grpc-xds', port: 15010 },
@@ -72,7 +97,17 @@ describe('service proxy to simulated containers, through kubectl', () => {
       ['istio-pilot-5c4b6f5d8-abcde', '10.8.0.12'],
       ['grafana-6575997f54-xyzwv', '10.8.1.5'],
     ]) {
-      const patched = await cluster.kubectl(['patch', 'pod', name, '-n', NS, '--subresource=status', '--type=merge', '-p', readyStatus(ip)]);
+      const patched = await cluster.kubectl([
+        'patch',
+        'pod',
+        name,
+        '-n',
+        NS,
+        '--subresource=status',
+        '--type=merge',
+        '-p',
+        readyStatus(ip),
+      ]);
       assert.equal(patched.code, 0, patched.stderr);
     }
   });
@@ -82,11 +117,16 @@ describe('service proxy to simulated containers, through kubectl', () => {
     const result = await cluster.kubectl(['get', '--raw', proxyPath('http:istio-pilot:8080', 'v1/registration')]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^\[\n {2}\{\n {3}"service-key"/);
-    const entries = JSON.parse(result.stdout) as { 'service-key': string; hosts: { ip_address: string; port: number }[] }[];
+    const entries = JSON.parse(result.stdout) as {
+      'service-key': string;
+      hosts: { ip_address: string; port: number }[];
+    }[];
     const grafana = entries.find((e) => e['service-key'] === 'grafana.istio-system.svc.cluster.local|http');
     assert.ok(grafana, result.stdout);
     assert.ok(grafana.hosts.some((h) => h.port === 3000 && h.ip_address === '10.8.1.5'));
-    const pilot = entries.find((e) => e['service-key'] === 'istio-pilot.istio-system.svc.cluster.local|http-legacy-discovery');
+    const pilot = entries.find(
+      (e) => e['service-key'] === 'istio-pilot.istio-system.svc.cluster.local|http-legacy-discovery',
+    );
     assert.deepEqual(pilot?.hosts, [{ ip_address: '10.8.0.12', port: 8080 }]);
     assert.deepEqual(entries.find((e) => e['service-key'] === 'lonely.istio-system.svc.cluster.local|http')?.hosts, []);
     assert.ok(entries.some((e) => e['service-key'] === 'kubernetes.default.svc.cluster.local|https'));
@@ -99,19 +139,30 @@ describe('service proxy to simulated containers, through kubectl', () => {
     assert.ok(registry.stdout.endsWith('{}]\n'));
     const endpoints = await cluster.kubectl(['get', '--raw', proxyPath('http:istio-pilot:8080', 'debug/endpointz')]);
     assert.equal(endpoints.code, 0, endpoints.stderr);
-    assert.match(endpoints.stdout, /\{"svc": "grafana\.istio-system\.svc\.cluster\.local:http", "ep": \[\n\{\n {4}"endpoint": \{/);
+    assert.match(
+      endpoints.stdout,
+      /\{"svc": "grafana\.istio-system\.svc\.cluster\.local:http", "ep": \[\n\{\n {4}"endpoint": \{/,
+    );
     assert.match(endpoints.stdout, /"Address": "10\.8\.1\.5",\n {6}"Port": 3000/);
     assert.ok(endpoints.stdout.endsWith('\n{}]\n'));
   });
 
   test('the port can be named instead of numbered, and the scheme left out', async () => {
-    const result = await cluster.kubectl(['get', '--raw', proxyPath('istio-pilot:http-legacy-discovery', 'v1/registration')]);
+    const result = await cluster.kubectl([
+      'get',
+      '--raw',
+      proxyPath('istio-pilot:http-legacy-discovery', 'v1/registration'),
+    ]);
     assert.equal(result.code, 0, result.stderr);
     assert.ok((JSON.parse(result.stdout) as unknown[]).length > 0);
   });
 
   test('a path Pilot has no route for is a 404 from Pilot, a port the service lacks is a 503', async () => {
-    const missing = await cluster.kubectl(['get', '--raw', proxyPath('http:istio-pilot:8080', 'v1/registration/reviews')]);
+    const missing = await cluster.kubectl([
+      'get',
+      '--raw',
+      proxyPath('http:istio-pilot:8080', 'v1/registration/reviews'),
+    ]);
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /NotFound|404/);
     const noPort = await cluster.kubectl(['get', '--raw', proxyPath('istio-pilot:9999', 'v1/registration')]);
@@ -128,6 +179,9 @@ describe('service proxy to simulated containers, through kubectl', () => {
   test('an image the sandbox does not model answers a page that says it is simulated', async () => {
     const result = await cluster.kubectl(['get', '--raw', proxyPath('grafana:3000', 'api/health')]);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /Simulated by Istio Lab's sandbox: grafana\/grafana:6\.1\.6 would answer GET \/api\/health on port 3000/);
+    assert.match(
+      result.stdout,
+      /Simulated by Istio Lab's sandbox: grafana\/grafana:6\.1\.6 would answer GET \/api\/health on port 3000/,
+    );
   });
 });

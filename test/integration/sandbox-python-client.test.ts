@@ -25,7 +25,10 @@ interface PythonRun {
 }
 
 function runJudge(cluster: KubectlSandbox, args: string[]): PythonRun {
-  const child = spawn(PYTHON, [JUDGE, ...args], { env: { ...process.env, KUBECONFIG: cluster.kubeconfigPath }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(PYTHON, [JUDGE, ...args], {
+    env: { ...process.env, KUBECONFIG: cluster.kubeconfigPath },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   const listeners = new Set<() => void>();
@@ -83,7 +86,14 @@ function runJudge(cluster: KubectlSandbox, args: string[]): PythonRun {
 interface ApiErrorShape {
   status: number;
   reason: string;
-  body: { kind: string; status: string; reason: string; code: number; message: string; details: Record<string, unknown> };
+  body: {
+    kind: string;
+    status: string;
+    reason: string;
+    code: number;
+    message: string;
+    details: Record<string, unknown>;
+  };
 }
 
 describe('the Kubernetes Python client against the sandbox', () => {
@@ -106,7 +116,9 @@ describe('the Kubernetes Python client against the sandbox', () => {
   });
 
   test('watch.Watch().stream(list_namespaced_config_map) gets ADDED, then MODIFIED for a change', async () => {
-    const { events } = await runJudge(bare, ['watch-config-maps', NS]).result<{ events: { type: string; name: string; data: Record<string, string> }[] }>();
+    const { events } = await runJudge(bare, ['watch-config-maps', NS]).result<{
+      events: { type: string; name: string; data: Record<string, string> }[];
+    }>();
     const watched = events.filter((event) => event.name === 'watched');
     assert.deepEqual(
       watched.map((event) => `${event.type} step=${event.data.step}`),
@@ -118,7 +130,10 @@ describe('the Kubernetes Python client against the sandbox', () => {
     const run = runJudge(running, ['follow-log', NS, pod]);
     await run.until(/^LINE ready$/m);
     assert.doesNotMatch(run.output(), /^EOF$/m, 'a followed log stays open while the pod lives');
-    assert.match(run.output(), /^LINE Istio Lab sandbox: simulated container "echo-server" of pod default\/echo-server/m);
+    assert.match(
+      run.output(),
+      /^LINE Istio Lab sandbox: simulated container "echo-server" of pod default\/echo-server/m,
+    );
     const deleted = await running.kubectl(['delete', 'pod', pod, '--grace-period=0', '--force']);
     assert.equal(deleted.code, 0, deleted.stderr);
     await run.until(/^EOF$/m);
@@ -126,7 +141,14 @@ describe('the Kubernetes Python client against the sandbox', () => {
 
   test('stream(connect_get_namespaced_pod_exec) returns what the command printed', async (t) => {
     // A pod of its own: the log test deletes the other one.
-    const created = await running.kubectl(['run', 'exec-target', '--image=docker.io/library/busybox:1.31', '--', 'sleep', '3600']);
+    const created = await running.kubectl([
+      'run',
+      'exec-target',
+      '--image=docker.io/library/busybox:1.31',
+      '--',
+      'sleep',
+      '3600',
+    ]);
     assert.equal(created.code, 0, created.stderr);
     t.after(() => running.kubectl(['delete', 'pod', 'exec-target', '--grace-period=0', '--force']));
     const ready = await running.kubectl(['wait', '--for=condition=Ready', 'pod/exec-target', '--timeout=60s']);
@@ -136,7 +158,10 @@ describe('the Kubernetes Python client against the sandbox', () => {
   });
 
   test('an ApiException carries the status, the reason and the Status body for a 404 and a 409', async () => {
-    const { notFound, alreadyExists } = await runJudge(bare, ['api-errors', NS]).result<{ notFound: ApiErrorShape; alreadyExists: ApiErrorShape }>();
+    const { notFound, alreadyExists } = await runJudge(bare, ['api-errors', NS]).result<{
+      notFound: ApiErrorShape;
+      alreadyExists: ApiErrorShape;
+    }>();
     assert.equal(notFound.status, 404);
     assert.equal(notFound.reason, 'Not Found');
     assert.deepEqual(notFound.body, {
@@ -159,10 +184,18 @@ describe('the Kubernetes Python client against the sandbox', () => {
   test('a watch from a resourceVersion past the history gets 410 Gone, and the client relists and watches on', async () => {
     const listed = await bare.kubectl(['get', '--raw', `/api/v1/namespaces/${NS}/configmaps`]);
     assert.equal(listed.code, 0, listed.stderr);
-    const oldVersion = (JSON.parse(listed.stdout) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+    const oldVersion = (JSON.parse(listed.stdout) as { metadata: { resourceVersion: string } }).metadata
+      .resourceVersion;
     // More changes than the history keeps.
-    const items = Array.from({ length: 15 }, (_, i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `churn-${i}` }, data: { i: String(i) } }));
-    const churn = await bare.kubectl(['apply', '-n', NS, '-f', '-'], { stdin: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }) });
+    const items = Array.from({ length: 15 }, (_, i) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `churn-${i}` },
+      data: { i: String(i) },
+    }));
+    const churn = await bare.kubectl(['apply', '-n', NS, '-f', '-'], {
+      stdin: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }),
+    });
     assert.equal(churn.code, 0, churn.stderr);
     const result = await runJudge(bare, ['relist-after-gone', NS, oldVersion]).result<{
       gone: { status: number; reason: string };

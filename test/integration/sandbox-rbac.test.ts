@@ -85,7 +85,10 @@ spec:
 async function canI(cluster: KubectlSandbox, args: string[]): Promise<string> {
   const result = await cluster.kubectl(['auth', 'can-i', ...args]);
   const answer = result.stdout.trim();
-  assert.ok((answer === 'yes' && result.code === 0) || (answer === 'no' && result.code === 1), `can-i ${args.join(' ')}: ${JSON.stringify(result)}`);
+  assert.ok(
+    (answer === 'yes' && result.code === 0) || (answer === 'no' && result.code === 1),
+    `can-i ${args.join(' ')}: ${JSON.stringify(result)}`,
+  );
   return answer;
 }
 
@@ -114,12 +117,15 @@ describe('RBAC in the sandbox, as kubectl sees it', () => {
     assert.equal(await canI(cluster, ['get', 'secrets', '-n', 'demo', `--as=${READER}`]), 'no');
   });
 
-  test('get pods as the service account is allowed, create pods is Forbidden in the apiserver\'s words', async () => {
+  test("get pods as the service account is allowed, create pods is Forbidden in the apiserver's words", async () => {
     const listed = await cluster.kubectl(['get', 'pods', '-n', 'demo', '-o', 'name', `--as=${READER}`]);
     assert.equal(listed.code, 0, listed.stderr);
     assert.equal(listed.stdout.trim(), 'pod/web');
     const created = await cluster.kubectl(['create', '-f', '-', `--as=${READER}`], { stdin: POD });
-    assertForbidden(created, `pods is forbidden: User "${READER}" cannot create resource "pods" in API group "" in the namespace "demo"`);
+    assertForbidden(
+      created,
+      `pods is forbidden: User "${READER}" cannot create resource "pods" in API group "" in the namespace "demo"`,
+    );
     const stillOne = await cluster.kubectl(['get', 'pods', '-n', 'demo', '-o', 'name']);
     assert.equal(stillOne.stdout.trim(), 'pod/web');
   });
@@ -127,10 +133,22 @@ describe('RBAC in the sandbox, as kubectl sees it', () => {
   test('a Role limited by resourceNames grants that object and no other', async () => {
     assert.equal(await canI(cluster, ['get', 'configmap/settings', '-n', 'demo', `--as=${READER}`]), 'yes');
     assert.equal(await canI(cluster, ['get', 'configmap/secrets-of-others', '-n', 'demo', `--as=${READER}`]), 'no');
-    const allowed = await cluster.kubectl(['get', 'configmap', 'settings', '-n', 'demo', '-o', 'jsonpath={.data.mode}', `--as=${READER}`]);
+    const allowed = await cluster.kubectl([
+      'get',
+      'configmap',
+      'settings',
+      '-n',
+      'demo',
+      '-o',
+      'jsonpath={.data.mode}',
+      `--as=${READER}`,
+    ]);
     assert.equal(allowed.stdout, 'lab', allowed.stderr);
     const denied = await cluster.kubectl(['get', 'configmap', 'secrets-of-others', '-n', 'demo', `--as=${READER}`]);
-    assertForbidden(denied, `configmaps "secrets-of-others" is forbidden: User "${READER}" cannot get resource "configmaps" in API group "" in the namespace "demo"`);
+    assertForbidden(
+      denied,
+      `configmaps "secrets-of-others" is forbidden: User "${READER}" cannot get resource "configmaps" in API group "" in the namespace "demo"`,
+    );
   });
 
   test('a subresource is its own grant: the reader may read pods/log, and may not create pods/exec', async () => {
@@ -139,31 +157,55 @@ describe('RBAC in the sandbox, as kubectl sees it', () => {
     const logs = await cluster.kubectl(['logs', 'web', '-n', 'demo', `--as=${READER}`]);
     assert.equal(logs.code, 0, logs.stderr);
     const exec = await cluster.kubectl(['exec', 'web', '-n', 'demo', `--as=${READER}`, '--', 'echo', 'hi']);
-    assertForbidden(exec, `pods "web" is forbidden: User "${READER}" cannot create resource "pods/exec" in API group "" in the namespace "demo"`);
+    assertForbidden(
+      exec,
+      `pods "web" is forbidden: User "${READER}" cannot create resource "pods/exec" in API group "" in the namespace "demo"`,
+    );
   });
 
-  test('a ClusterRoleBinding to the group of a namespace\'s service accounts grants view everywhere, and no more', async () => {
+  test("a ClusterRoleBinding to the group of a namespace's service accounts grants view everywhere, and no more", async () => {
     assert.equal(await canI(cluster, ['list', 'deployments.apps', '-n', 'kube-system', `--as=${WATCHER}`]), 'yes');
     assert.equal(await canI(cluster, ['get', 'pods', '--subresource=log', '-n', 'default', `--as=${WATCHER}`]), 'yes');
     assert.equal(await canI(cluster, ['get', 'secrets', '-n', 'kube-system', `--as=${WATCHER}`]), 'no');
     const listed = await cluster.kubectl(['get', 'pods', '-n', 'demo', '-o', 'name', `--as=${WATCHER}`]);
     assert.equal(listed.stdout.trim(), 'pod/web', listed.stderr);
     const nodes = await cluster.kubectl(['get', 'nodes', `--as=${WATCHER}`]);
-    assertForbidden(nodes, `nodes is forbidden: User "${WATCHER}" cannot list resource "nodes" in API group "" at the cluster scope`);
+    assertForbidden(
+      nodes,
+      `nodes is forbidden: User "${WATCHER}" cannot list resource "nodes" in API group "" at the cluster scope`,
+    );
   });
 
   test('an impersonated user has only what its impersonated groups are bound to', async () => {
     const asOps = ['--as=jane', '--as-group=ops', '--as-group=system:authenticated'];
     assert.equal(await canI(cluster, ['create', 'deployments.apps', '-n', 'demo', ...asOps]), 'yes');
     assert.equal(await canI(cluster, ['create', 'deployments.apps', '-n', 'demo', '--as=jane']), 'no');
-    assert.equal(await canI(cluster, ['create', 'rolebindings.rbac.authorization.k8s.io', '-n', 'demo', ...asOps]), 'no');
+    assert.equal(
+      await canI(cluster, ['create', 'rolebindings.rbac.authorization.k8s.io', '-n', 'demo', ...asOps]),
+      'no',
+    );
     const denied = await cluster.kubectl(['get', 'pods', '-n', 'demo', '--as=jane']);
-    assertForbidden(denied, 'pods is forbidden: User "jane" cannot list resource "pods" in API group "" in the namespace "demo"');
+    assertForbidden(
+      denied,
+      'pods is forbidden: User "jane" cannot list resource "pods" in API group "" in the namespace "demo"',
+    );
     const allowed = await cluster.kubectl(['get', 'pods', '-n', 'demo', '-o', 'name', ...asOps]);
     assert.equal(allowed.stdout.trim(), 'pod/web', allowed.stderr);
     // Groups given replace the defaults, system:authenticated included: edit alone may not even ask.
-    const unauthenticatedGroups = await cluster.kubectl(['auth', 'can-i', 'get', 'pods', '-n', 'demo', '--as=jane', '--as-group=ops']);
-    assertForbidden(unauthenticatedGroups, 'selfsubjectaccessreviews.authorization.k8s.io is forbidden: User "jane" cannot create resource "selfsubjectaccessreviews" in API group "authorization.k8s.io" at the cluster scope');
+    const unauthenticatedGroups = await cluster.kubectl([
+      'auth',
+      'can-i',
+      'get',
+      'pods',
+      '-n',
+      'demo',
+      '--as=jane',
+      '--as-group=ops',
+    ]);
+    assertForbidden(
+      unauthenticatedGroups,
+      'selfsubjectaccessreviews.authorization.k8s.io is forbidden: User "jane" cannot create resource "selfsubjectaccessreviews" in API group "authorization.k8s.io" at the cluster scope',
+    );
   });
 
   test('non-resource paths: discovery for every authenticated user, any other path only as granted', async () => {
@@ -177,22 +219,36 @@ describe('RBAC in the sandbox, as kubectl sees it', () => {
     const { code, stdout, stderr } = await cluster.kubectl(['auth', 'can-i', '--list', '-n', 'demo', `--as=${READER}`]);
     assert.equal(code, 0, stderr);
     const rows = stdout.split('\n').map((line) => line.trim().split(/\s{2,}/));
-    assert.deepEqual(rows.find((row) => row[0] === 'configmaps'), ['configmaps', '[]', '[settings]', '[get]']);
-    assert.ok(rows.some((row) => row[0] === 'pods/log' && row[3].includes('watch')), stdout);
-    assert.ok(rows.some((row) => row[0] === 'selfsubjectaccessreviews.authorization.k8s.io'), stdout);
+    assert.deepEqual(
+      rows.find((row) => row[0] === 'configmaps'),
+      ['configmaps', '[]', '[settings]', '[get]'],
+    );
+    assert.ok(
+      rows.some((row) => row[0] === 'pods/log' && row[3].includes('watch')),
+      stdout,
+    );
+    assert.ok(
+      rows.some((row) => row[0] === 'selfsubjectaccessreviews.authorization.k8s.io'),
+      stdout,
+    );
   });
 
-  test('a SubjectAccessReview names the binding that allows, as the apiserver\'s RBAC reason', async () => {
+  test("a SubjectAccessReview names the binding that allows, as the apiserver's RBAC reason", async () => {
     const review = `{"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview","spec":{"user":"${READER}","groups":["system:serviceaccounts","system:serviceaccounts:demo","system:authenticated"],"resourceAttributes":{"namespace":"demo","verb":"get","resource":"pods"}}}`;
     // --validate=false: kubectl 1.32 looks up a kind's PATCH path to learn whether the server validates
     // fields; a create-only kind has none, so it then lists CRDs through apiextensions.k8s.io/v1, which
     // a 1.13 server (real or sandbox) does not serve, and gives up.
-    const { code, stdout, stderr } = await cluster.kubectl(['create', '--validate=false', '-f', '-', '-o', 'json'], { stdin: review });
+    const { code, stdout, stderr } = await cluster.kubectl(['create', '--validate=false', '-f', '-', '-o', 'json'], {
+      stdin: review,
+    });
     assert.equal(code, 0, stderr);
-    assert.deepEqual(JSON.parse(stdout).status, { allowed: true, reason: 'RBAC: allowed by RoleBinding "reader-binding/demo" of Role "pod-reader" to ServiceAccount "reader/demo"' });
+    assert.deepEqual(JSON.parse(stdout).status, {
+      allowed: true,
+      reason: 'RBAC: allowed by RoleBinding "reader-binding/demo" of Role "pod-reader" to ServiceAccount "reader/demo"',
+    });
   });
 
-  test('the kubeconfig\'s own user stays cluster-admin through system:masters', async () => {
+  test("the kubeconfig's own user stays cluster-admin through system:masters", async () => {
     assert.equal(await canI(cluster, ['*', '*']), 'yes');
     assert.equal(await canI(cluster, ['impersonate', 'serviceaccounts', '-n', 'demo']), 'yes');
     const created = await cluster.kubectl(['create', '-f', '-'], { stdin: POD });
@@ -207,7 +263,13 @@ describe('RBAC in the sandbox, as kubectl sees it', () => {
     } finally {
       await current.close();
     }
-    const bindings = await cluster.kubectl(['get', 'clusterrolebinding', 'cluster-admin', '-o', 'jsonpath={.subjects[0].name}']);
+    const bindings = await cluster.kubectl([
+      'get',
+      'clusterrolebinding',
+      'cluster-admin',
+      '-o',
+      'jsonpath={.subjects[0].name}',
+    ]);
     assert.equal(bindings.stdout, 'system:masters', bindings.stderr);
   });
 });

@@ -6,9 +6,16 @@ import { after, before, describe, test } from 'node:test';
 import type { KubectlSandbox } from './kubectl';
 import { startKubectlSandbox } from './kubectl';
 
-const configMap = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' }, data: { a: '1' } });
+const configMap = JSON.stringify({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'x', namespace: 'default' },
+  data: { a: '1' },
+});
 
-async function runningPod(cluster: KubectlSandbox): Promise<{ status: { podIP?: string; podIPs?: unknown; containerStatuses: Record<string, unknown>[] } }> {
+async function runningPod(
+  cluster: KubectlSandbox,
+): Promise<{ status: { podIP?: string; podIPs?: unknown; containerStatuses: Record<string, unknown>[] } }> {
   const created = await cluster.kubectl(['run', 'web', '--image=docker.io/library/nginx:1.17']);
   assert.equal(created.code, 0, created.stderr);
   const ready = await cluster.kubectl(['wait', '--for=condition=Ready', 'pod/web', '--timeout=60s']);
@@ -18,7 +25,7 @@ async function runningPod(cluster: KubectlSandbox): Promise<{ status: { podIP?: 
   return JSON.parse(got.stdout);
 }
 
-describe('fields of the release claimed: the book\'s 1.13', () => {
+describe("fields of the release claimed: the book's 1.13", () => {
   let cluster: KubectlSandbox;
   before(async () => {
     cluster = await startKubectlSandbox({ nodes: 1, speed: 0 });
@@ -36,10 +43,13 @@ describe('fields of the release claimed: the book\'s 1.13', () => {
     assert.doesNotMatch(shown.stdout, /managedFields/);
   });
 
-  test('kubectl apply --server-side is refused with 1.13\'s 415', async () => {
+  test("kubectl apply --server-side is refused with 1.13's 415", async () => {
     const applied = await cluster.kubectl(['apply', '--server-side', '-f', '-'], { stdin: configMap });
     assert.notEqual(applied.code, 0);
-    assert.match(applied.stderr, /the body of the request was in an unknown format - accepted media types include: application\/json-patch\+json, application\/merge-patch\+json, application\/strategic-merge-patch\+json\)$/m);
+    assert.match(
+      applied.stderr,
+      /the body of the request was in an unknown format - accepted media types include: application\/json-patch\+json, application\/merge-patch\+json, application\/strategic-merge-patch\+json\)$/m,
+    );
   });
 
   test('a running pod has podIP but no podIPs, and its containers no `started`', async () => {
@@ -61,13 +71,23 @@ describe('fields of the release claimed: 1.32', () => {
   test('writes record managedFields and kubectl apply --server-side owns its fields', async () => {
     const created = await cluster.kubectl(['create', '-f', '-'], { stdin: configMap });
     assert.equal(created.code, 0, created.stderr);
-    const applied = await cluster.kubectl(['apply', '--server-side', '--field-manager=lab', '-f', '-'], { stdin: configMap });
+    const applied = await cluster.kubectl(['apply', '--server-side', '--field-manager=lab', '-f', '-'], {
+      stdin: configMap,
+    });
     assert.equal(applied.code, 0, applied.stderr);
     assert.match(applied.stdout, /configmap\/x serverside-applied/);
     const shown = await cluster.kubectl(['get', 'cm', 'x', '-o', 'json', '--show-managed-fields']);
-    const managers = (JSON.parse(shown.stdout) as { metadata: { managedFields: { manager: string; operation: string }[] } }).metadata.managedFields;
-    assert.ok(managers.some((entry) => entry.manager === 'lab' && entry.operation === 'Apply'), shown.stdout);
-    assert.ok(managers.some((entry) => entry.operation === 'Update'), shown.stdout);
+    const managers = (
+      JSON.parse(shown.stdout) as { metadata: { managedFields: { manager: string; operation: string }[] } }
+    ).metadata.managedFields;
+    assert.ok(
+      managers.some((entry) => entry.manager === 'lab' && entry.operation === 'Apply'),
+      shown.stdout,
+    );
+    assert.ok(
+      managers.some((entry) => entry.operation === 'Update'),
+      shown.stdout,
+    );
   });
 
   test('a running pod has podIPs, and its containers `started`', async () => {

@@ -35,16 +35,31 @@ describe('sandbox rollouts, as kubectl shows them', () => {
     assert.equal(code, 0, `kubectl ${args.join(' ')}: ${stderr}`);
     return stdout;
   };
-  const replicaSets = async (app: string): Promise<{ name: string; image: string; replicas: number; revision: string }[]> => {
+  const replicaSets = async (
+    app: string,
+  ): Promise<{ name: string; image: string; replicas: number; revision: string }[]> => {
     const json = JSON.parse(await kubectlOk(['get', 'rs', '-l', `app=${app}`, '-o', 'json'])) as {
-      items: { metadata: { name: string; annotations: Record<string, string> }; spec: { replicas: number; template: { spec: { containers: { image: string }[] } } } }[];
+      items: {
+        metadata: { name: string; annotations: Record<string, string> };
+        spec: { replicas: number; template: { spec: { containers: { image: string }[] } } };
+      }[];
     };
-    return json.items.map((rs) => ({ name: rs.metadata.name, image: rs.spec.template.spec.containers[0].image, replicas: rs.spec.replicas, revision: rs.metadata.annotations['deployment.kubernetes.io/revision'] }));
+    return json.items.map((rs) => ({
+      name: rs.metadata.name,
+      image: rs.spec.template.spec.containers[0].image,
+      replicas: rs.spec.replicas,
+      revision: rs.metadata.annotations['deployment.kubernetes.io/revision'],
+    }));
   };
   /** Waits until the controller has seen the Deployment's latest spec. */
   const observed = async (deployment: string): Promise<void> => {
     const generation = await kubectlOk(['get', 'deploy', deployment, '-o', 'jsonpath={.metadata.generation}']);
-    await kubectlOk(['wait', `deploy/${deployment}`, `--for=jsonpath={.status.observedGeneration}=${generation}`, '--timeout=30s']);
+    await kubectlOk([
+      'wait',
+      `deploy/${deployment}`,
+      `--for=jsonpath={.status.observedGeneration}=${generation}`,
+      '--timeout=30s',
+    ]);
   };
 
   before(async () => {
@@ -87,7 +102,9 @@ describe('sandbox rollouts, as kubectl shows them', () => {
     await kubectlOk(['annotate', 'deploy/stuck', 'kubernetes.io/change-cause=try the broken image']);
     const status = cluster.followKubectl(['rollout', 'status', 'deploy/stuck']);
     try {
-      await status.until(/Waiting for deployment "stuck" rollout to finish: 2 out of 4 new replicas have been updated\.\.\./);
+      await status.until(
+        /Waiting for deployment "stuck" rollout to finish: 2 out of 4 new replicas have been updated\.\.\./,
+      );
     } finally {
       status.kill();
     }
@@ -111,7 +128,10 @@ describe('sandbox rollouts, as kubectl shows them', () => {
     assert.equal(byImage.get(BROKEN)?.replicas, 0);
     const history = await kubectlOk(['rollout', 'history', 'deploy/stuck']);
     assert.deepEqual(
-      history.split('\n').filter((line) => /^\d/.test(line)).map((line) => line.split(/\s+/)[0]),
+      history
+        .split('\n')
+        .filter((line) => /^\d/.test(line))
+        .map((line) => line.split(/\s+/)[0]),
       ['2', '3'],
     );
   });
@@ -122,9 +142,18 @@ describe('sandbox rollouts, as kubectl shows them', () => {
     await kubectlOk(['rollout', 'pause', 'deploy/paused']);
     await kubectlOk(['set', 'image', 'deploy/paused', 'nginx=nginx:1.16']);
     await observed('paused');
-    const reason = await kubectlOk(['get', 'deploy', 'paused', '-o', 'jsonpath={.status.conditions[?(@.type=="Progressing")].reason}']);
+    const reason = await kubectlOk([
+      'get',
+      'deploy',
+      'paused',
+      '-o',
+      'jsonpath={.status.conditions[?(@.type=="Progressing")].reason}',
+    ]);
     assert.equal(reason, 'DeploymentPaused');
-    assert.deepEqual((await replicaSets('paused')).map((rs) => rs.image), ['nginx:1.14']);
+    assert.deepEqual(
+      (await replicaSets('paused')).map((rs) => rs.image),
+      ['nginx:1.14'],
+    );
     assert.equal(await kubectlOk(['get', 'deploy', 'paused', '-o', 'jsonpath={.status.updatedReplicas}']), '');
 
     await kubectlOk(['rollout', 'resume', 'deploy/paused']);
@@ -149,7 +178,12 @@ describe('sandbox rollouts, as kubectl shows them', () => {
 
   test('Recreate scales the old ReplicaSet to 0 and waits for its pods before the new one', async () => {
     await kubectlOk(['create', 'deploy', 'recreate', '--image=nginx:1.14', '--replicas=3']);
-    await kubectlOk(['patch', 'deploy/recreate', '-p', '{"spec":{"strategy":{"type":"Recreate","rollingUpdate":null}}}']);
+    await kubectlOk([
+      'patch',
+      'deploy/recreate',
+      '-p',
+      '{"spec":{"strategy":{"type":"Recreate","rollingUpdate":null}}}',
+    ]);
     await kubectlOk(['rollout', 'status', 'deploy/recreate', '--timeout=30s']);
     const [old] = await replicaSets('recreate');
     const watch = cluster.followKubectl(['get', 'rs', '-l', 'app=recreate', '-w', '-o', RS_EVENT]);
@@ -164,11 +198,12 @@ describe('sandbox rollouts, as kubectl shows them', () => {
     const oldCurrent = new Map<string, number>();
     for (const event of replicaSetEvents(watch.output())) {
       if (event.name === old.name) oldCurrent.set(event.name, event.current);
-      else if (event.replicas > 0) assert.equal(oldCurrent.get(old.name), 0, `new pods wanted while old ones ran:\n${watch.output()}`);
+      else if (event.replicas > 0)
+        assert.equal(oldCurrent.get(old.name), 0, `new pods wanted while old ones ran:\n${watch.output()}`);
     }
   });
 
-  test('an extensions/v1beta1 Deployment gets that API\'s defaults: surge and unavailable 1, no deadline, all history kept', async () => {
+  test("an extensions/v1beta1 Deployment gets that API's defaults: surge and unavailable 1, no deadline, all history kept", async () => {
     const { code, stderr } = await cluster.kubectl(['apply', '-f', '-'], {
       stdin: `apiVersion: extensions/v1beta1
 kind: Deployment
@@ -182,16 +217,23 @@ spec:
     });
     assert.equal(code, 0, stderr);
     await kubectlOk(['rollout', 'status', 'deploy/legacy', '--timeout=30s']);
-    const spec = JSON.parse(await kubectlOk(['get', 'deploy', 'legacy', '-o', 'jsonpath={.spec}'])) as Record<string, unknown>;
+    const spec = JSON.parse(await kubectlOk(['get', 'deploy', 'legacy', '-o', 'jsonpath={.spec}'])) as Record<
+      string,
+      unknown
+    >;
     assert.deepEqual(spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 1 } });
     assert.equal(spec.revisionHistoryLimit, 2147483647);
     assert.equal(spec.progressDeadlineSeconds, 2147483647);
     // Without a deadline the controller keeps no Progressing condition (HasProgressDeadline).
-    assert.equal(await kubectlOk(['get', 'deploy', 'legacy', '-o', 'jsonpath={.status.conditions[*].type}']), 'Available');
+    assert.equal(
+      await kubectlOk(['get', 'deploy', 'legacy', '-o', 'jsonpath={.status.conditions[*].type}']),
+      'Available',
+    );
   });
 
   /** `kubectl get po -w --output-watch-events` lines: event type, pod name, Ready, deletionTimestamp. */
-  const POD_EVENT = 'jsonpath={.type} {.object.metadata.name} {.object.status.conditions[?(@.type=="Ready")].status} {.object.metadata.deletionTimestamp}{"\\n"}';
+  const POD_EVENT =
+    'jsonpath={.type} {.object.metadata.name} {.object.status.conditions[?(@.type=="Ready")].status} {.object.metadata.deletionTimestamp}{"\\n"}';
   const podEvents = (output: string) =>
     output
       .trim()
@@ -220,10 +262,22 @@ spec:
     assert.equal(code, 0, stderr);
   };
   /** The index of the first event that matches, -1 when none does. */
-  const firstIndex = (events: ReturnType<typeof podEvents>, check: (event: ReturnType<typeof podEvents>[number]) => boolean): number => events.findIndex(check);
+  const firstIndex = (
+    events: ReturnType<typeof podEvents>,
+    check: (event: ReturnType<typeof podEvents>[number]) => boolean,
+  ): number => events.findIndex(check);
 
   test('an OrderedReady StatefulSet creates each pod once the one before is Ready, and removes them from the top', async () => {
-    const watch = cluster.followKubectl(['get', 'po', '-l', 'app=ordered', '-w', '--output-watch-events', '-o', POD_EVENT]);
+    const watch = cluster.followKubectl([
+      'get',
+      'po',
+      '-l',
+      'app=ordered',
+      '-w',
+      '--output-watch-events',
+      '-o',
+      POD_EVENT,
+    ]);
     try {
       await apply(statefulSet('ordered', 'OrderedReady'));
       await watch.until(/^\S+ ordered-2 True $/m);
@@ -236,16 +290,34 @@ spec:
     for (const ordinal of [1, 2]) {
       const created = firstIndex(events, (event) => event.name === `ordered-${ordinal}`);
       const previousReady = firstIndex(events, (event) => event.name === `ordered-${ordinal - 1}` && event.isReady);
-      assert.ok(previousReady >= 0 && previousReady < created, `ordered-${ordinal} came before ordered-${ordinal - 1} was Ready:\n${watch.output()}`);
+      assert.ok(
+        previousReady >= 0 && previousReady < created,
+        `ordered-${ordinal} came before ordered-${ordinal - 1} was Ready:\n${watch.output()}`,
+      );
     }
     const topGone = firstIndex(events, (event) => event.type === 'DELETED' && event.name === 'ordered-2');
-    const nextTouched = firstIndex(events, (event) => event.name === 'ordered-1' && (event.isDeleting || event.type === 'DELETED'));
-    assert.ok(topGone >= 0 && topGone < nextTouched, `ordered-1 was deleted before ordered-2 was gone:\n${watch.output()}`);
+    const nextTouched = firstIndex(
+      events,
+      (event) => event.name === 'ordered-1' && (event.isDeleting || event.type === 'DELETED'),
+    );
+    assert.ok(
+      topGone >= 0 && topGone < nextTouched,
+      `ordered-1 was deleted before ordered-2 was gone:\n${watch.output()}`,
+    );
     assert.ok(!events.some((event) => event.name === 'ordered-0' && event.type === 'DELETED'));
   });
 
   test('a Parallel StatefulSet creates all its pods at once', async () => {
-    const watch = cluster.followKubectl(['get', 'po', '-l', 'app=parallel', '-w', '--output-watch-events', '-o', POD_EVENT]);
+    const watch = cluster.followKubectl([
+      'get',
+      'po',
+      '-l',
+      'app=parallel',
+      '-w',
+      '--output-watch-events',
+      '-o',
+      POD_EVENT,
+    ]);
     try {
       await apply(statefulSet('parallel', 'Parallel'));
       await kubectlOk(['rollout', 'status', 'sts/parallel', '--timeout=30s']);
@@ -254,7 +326,9 @@ spec:
       watch.kill();
     }
     const events = podEvents(watch.output());
-    const lastCreated = Math.max(...[0, 1, 2].map((ordinal) => firstIndex(events, (event) => event.name === `parallel-${ordinal}`)));
+    const lastCreated = Math.max(
+      ...[0, 1, 2].map((ordinal) => firstIndex(events, (event) => event.name === `parallel-${ordinal}`)),
+    );
     const firstReady = firstIndex(events, (event) => event.isReady);
     assert.ok(lastCreated < firstReady, `a pod waited for another to be Ready:\n${watch.output()}`);
   });
@@ -264,11 +338,23 @@ spec:
     await kubectlOk(['rollout', 'status', 'sts/rolling', '--timeout=30s']);
     const first = await kubectlOk(['get', 'sts', 'rolling', '-o', 'jsonpath={.status.currentRevision}']);
     assert.match(first, /^rolling-[bcdfghjklmnpqrstvwxz2456789]{8,10}$/);
-    const revision = JSON.parse(await kubectlOk(['get', 'controllerrevision', first, '-o', 'json'])) as { revision: number; data: { spec: { template: { $patch: string } } } };
+    const revision = JSON.parse(await kubectlOk(['get', 'controllerrevision', first, '-o', 'json'])) as {
+      revision: number;
+      data: { spec: { template: { $patch: string } } };
+    };
     assert.equal(revision.revision, 1);
     assert.equal(revision.data.spec.template.$patch, 'replace');
 
-    const watch = cluster.followKubectl(['get', 'po', '-l', 'app=rolling', '-w', '--output-watch-events', '-o', POD_EVENT]);
+    const watch = cluster.followKubectl([
+      'get',
+      'po',
+      '-l',
+      'app=rolling',
+      '-w',
+      '--output-watch-events',
+      '-o',
+      POD_EVENT,
+    ]);
     try {
       await watch.until(/^\S+ rolling-2 True $/m);
       await kubectlOk(['set', 'image', 'sts/rolling', 'nginx=nginx:1.15']);
@@ -277,9 +363,15 @@ spec:
     } finally {
       watch.kill();
     }
-    const deleted = podEvents(watch.output()).filter((event) => event.type === 'DELETED').map((event) => event.name);
+    const deleted = podEvents(watch.output())
+      .filter((event) => event.type === 'DELETED')
+      .map((event) => event.name);
     assert.deepEqual(deleted, ['rolling-2', 'rolling-1', 'rolling-0']);
-    const status = JSON.parse(await kubectlOk(['get', 'sts', 'rolling', '-o', 'jsonpath={.status}'])) as { currentRevision: string; updateRevision: string; updatedReplicas: number };
+    const status = JSON.parse(await kubectlOk(['get', 'sts', 'rolling', '-o', 'jsonpath={.status}'])) as {
+      currentRevision: string;
+      updateRevision: string;
+      updatedReplicas: number;
+    };
     assert.equal(status.currentRevision, status.updateRevision);
     assert.notEqual(status.updateRevision, first);
 
@@ -287,7 +379,11 @@ spec:
     assert.match(history, /^1\s+<none>\n2\s+<none>$/m);
     await kubectlOk(['rollout', 'undo', 'sts/rolling']);
     await kubectlOk(['rollout', 'status', 'sts/rolling', '--timeout=30s']);
-    assert.equal(await kubectlOk(['get', 'sts', 'rolling', '-o', 'jsonpath={.status.updateRevision}']), first, 'undo goes back to the first revision');
+    assert.equal(
+      await kubectlOk(['get', 'sts', 'rolling', '-o', 'jsonpath={.status.updateRevision}']),
+      first,
+      'undo goes back to the first revision',
+    );
     assert.match(await kubectlOk(['rollout', 'history', 'sts/rolling']), /^2\s+<none>\n3\s+<none>$/m);
   });
 
@@ -306,12 +402,22 @@ spec:
     await kubectlOk(['set', 'image', 'ds/agent', 'agent=fluent/fluentd:v1.4']);
     await kubectlOk(['rollout', 'status', 'ds/agent', '--timeout=30s']);
     assert.match(await kubectlOk(['rollout', 'history', 'ds/agent']), /^1\s+<none>\n2\s+<none>$/m);
-    const hash = await kubectlOk(['get', 'po', '-l', 'app=agent', '-o', 'jsonpath={.items[0].metadata.labels.controller-revision-hash}']);
+    const hash = await kubectlOk([
+      'get',
+      'po',
+      '-l',
+      'app=agent',
+      '-o',
+      'jsonpath={.items[0].metadata.labels.controller-revision-hash}',
+    ]);
     assert.equal(await kubectlOk(['get', 'controllerrevision', `agent-${hash}`, '-o', 'jsonpath={.revision}']), '2');
 
     await kubectlOk(['rollout', 'undo', 'ds/agent']);
     await kubectlOk(['rollout', 'status', 'ds/agent', '--timeout=30s']);
-    assert.equal(await kubectlOk(['get', 'ds', 'agent', '-o', 'jsonpath={.spec.template.spec.containers[0].image}']), 'fluent/fluentd:v1.3');
+    assert.equal(
+      await kubectlOk(['get', 'ds', 'agent', '-o', 'jsonpath={.spec.template.spec.containers[0].image}']),
+      'fluent/fluentd:v1.3',
+    );
     assert.match(await kubectlOk(['rollout', 'history', 'ds/agent']), /^2\s+<none>\n3\s+<none>$/m);
   });
 });

@@ -19,7 +19,13 @@ interface Registration {
 }
 
 /** Runs `kubectl port-forward <target> :<port>` (a free local port) until `use` is done with that port. */
-async function withPortForward<T>(cluster: KubectlSandbox, target: string, remotePort: number, use: (localPort: number) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
+async function withPortForward<T>(
+  cluster: KubectlSandbox,
+  target: string,
+  remotePort: number,
+  use: (localPort: number) => Promise<T>,
+  env: Record<string, string> = {},
+): Promise<T> {
   const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   Object.assign(process.env, env);
   const child = cluster.spawnKubectl(['port-forward', target, `:${remotePort}`, '-n', NS]);
@@ -31,7 +37,9 @@ async function withPortForward<T>(cluster: KubectlSandbox, target: string, remot
     let out = '';
     let errors = '';
     child.stderr.on('data', (chunk) => (errors += chunk));
-    const exited = new Promise<never>((_, reject) => child.once('close', (code) => reject(new Error(`kubectl port-forward exited ${code}: ${errors}`))));
+    const exited = new Promise<never>((_, reject) =>
+      child.once('close', (code) => reject(new Error(`kubectl port-forward exited ${code}: ${errors}`))),
+    );
     const forwarding = new Promise<number>((resolve) => {
       child.stdout.on('data', (chunk) => {
         out += chunk;
@@ -46,38 +54,65 @@ async function withPortForward<T>(cluster: KubectlSandbox, target: string, remot
 }
 
 const grafanaAt3000 = (registry: Registration[]): boolean =>
-  registry.some((entry) => entry['service-key'] === 'grafana.istio-system.svc.cluster.local|http' && entry.hosts.some((host) => host.port === 3000));
+  registry.some(
+    (entry) =>
+      entry['service-key'] === 'grafana.istio-system.svc.cluster.local|http' &&
+      entry.hosts.some((host) => host.port === 3000),
+  );
 
-describe('streams into the book\'s Istio 1.2.2 install', () => {
+describe("streams into the book's Istio 1.2.2 install", () => {
   let cluster: KubectlSandbox;
   let pilotPod: string;
   before(async () => {
     cluster = await startKubectlSandbox({ nodes: 3, speed: 0 });
     await cluster.kubectl(['get', 'ns']);
-    const created = await cluster.kubectl(['create', '-f', path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml')]);
+    const created = await cluster.kubectl([
+      'create',
+      '-f',
+      path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml'),
+    ]);
     assert.equal(created.code, 0, created.stderr);
     for (const app of ['pilot', 'grafana']) {
-      const ready = await cluster.kubectl(['wait', '--for=condition=Ready', 'pod', '-l', `app=${app}`, '-n', NS, '--timeout=60s']);
+      const ready = await cluster.kubectl([
+        'wait',
+        '--for=condition=Ready',
+        'pod',
+        '-l',
+        `app=${app}`,
+        '-n',
+        NS,
+        '--timeout=60s',
+      ]);
       assert.equal(ready.code, 0, ready.stderr);
     }
-    pilotPod = (await cluster.kubectl(['get', 'po', '-l', 'app=pilot', '-n', NS, '-o', 'jsonpath={.items[0].metadata.name}'])).stdout;
+    pilotPod = (
+      await cluster.kubectl(['get', 'po', '-l', 'app=pilot', '-n', NS, '-o', 'jsonpath={.items[0].metadata.name}'])
+    ).stdout;
   });
   after(() => cluster.close());
 
   test('kubectl port-forward svc/istio-pilot (SPDY inside WebSocket) serves /v1/registration locally', async () => {
-    const { status, body } = await withPortForward(cluster, 'svc/istio-pilot', 8080, (port) => httpGet(port, '/v1/registration'));
+    const { status, body } = await withPortForward(cluster, 'svc/istio-pilot', 8080, (port) =>
+      httpGet(port, '/v1/registration'),
+    );
     assert.equal(status, 200);
     assert.ok(grafanaAt3000(JSON.parse(body) as Registration[]), body);
   });
 
   test('kubectl port-forward falls back to the plain SPDY/3.1 upgrade and carries more than a 64 KiB window', async () => {
-    const { status, body } = await withPortForward(cluster, `pod/${pilotPod}`, 8080, (port) => httpGet(port, '/debug/endpointz'), { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' });
+    const { status, body } = await withPortForward(
+      cluster,
+      `pod/${pilotPod}`,
+      8080,
+      (port) => httpGet(port, '/debug/endpointz'),
+      { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' },
+    );
     assert.equal(status, 200);
     assert.ok(body.endsWith('\n{}]\n'), body.slice(-40));
     assert.match(body, /"svc": "grafana\.istio-system\.svc\.cluster\.local:http"/);
   });
 
-  test('client-node\'s PortForward reaches Pilot over WebSocket channels', async () => {
+  test("client-node's PortForward reaches Pilot over WebSocket channels", async () => {
     const kc = new k8s.KubeConfig();
     kc.loadFromString(cluster.sandbox.kubeconfig);
     const output = new PassThrough();
@@ -85,7 +120,9 @@ describe('streams into the book\'s Istio 1.2.2 install', () => {
     const input = new PassThrough();
     let received = '';
     output.on('data', (chunk) => (received += chunk));
-    const ws = (await new k8s.PortForward(kc).portForward(NS, pilotPod, [8080], output, errors, input)) as { once(event: 'close', listener: () => void): void };
+    const ws = (await new k8s.PortForward(kc).portForward(NS, pilotPod, [8080], output, errors, input)) as {
+      once(event: 'close', listener: () => void): void;
+    };
     const closed = new Promise<void>((resolve) => ws.once('close', resolve));
     input.write('GET /v1/registration HTTP/1.1\r\nHost: istio-pilot\r\nConnection: close\r\n\r\n');
     await closed;
@@ -100,13 +137,34 @@ describe('streams into the book\'s Istio 1.2.2 install', () => {
     const errors = new PassThrough();
     let message = '';
     errors.on('data', (chunk) => (message += chunk));
-    const ws = (await new k8s.PortForward(kc).portForward(NS, pilotPod, [9999], new PassThrough(), errors, new PassThrough())) as { once(event: 'close', listener: () => void): void };
+    const ws = (await new k8s.PortForward(kc).portForward(
+      NS,
+      pilotPod,
+      [9999],
+      new PassThrough(),
+      errors,
+      new PassThrough(),
+    )) as { once(event: 'close', listener: () => void): void };
     await new Promise<void>((resolve) => ws.once('close', resolve));
     assert.match(message, /error forwarding port 9999 to pod .*Connection refused/);
   });
 
-  test('the book\'s kubectl run -i --rm … curl -v prints curl\'s verbose lines and the registry, then deletes the pod', async () => {
-    const run = await cluster.kubectl(['run', '-i', '--rm', '--restart=Never', 'dummy', '--image=tutum/curl:alpine', '-n', NS, '--command', '--', 'curl', '-v', 'http://istio-pilot.istio-system:8080/v1/registration']);
+  test("the book's kubectl run -i --rm … curl -v prints curl's verbose lines and the registry, then deletes the pod", async () => {
+    const run = await cluster.kubectl([
+      'run',
+      '-i',
+      '--rm',
+      '--restart=Never',
+      'dummy',
+      '--image=tutum/curl:alpine',
+      '-n',
+      NS,
+      '--command',
+      '--',
+      'curl',
+      '-v',
+      'http://istio-pilot.istio-system:8080/v1/registration',
+    ]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /^\* {3}Trying 10\.\d+\.\d+\.\d+:8080\.\.\.$/m);
     assert.match(run.stderr, /^\* Connected to istio-pilot\.istio-system \(10\.\d+\.\d+\.\d+\) port 8080 \(#0\)$/m);
@@ -121,10 +179,27 @@ describe('streams into the book\'s Istio 1.2.2 install', () => {
   });
 
   test('a command run with kubectl run -i ends the pod with its exit code, and kubectl logs shows what it printed', async () => {
-    const failed = await cluster.kubectl(['run', '-i', '--restart=Never', 'nohost', '--image=tutum/curl:alpine', '--command', '--', 'curl', '-sS', 'http://reviews:9080/']);
+    const failed = await cluster.kubectl([
+      'run',
+      '-i',
+      '--restart=Never',
+      'nohost',
+      '--image=tutum/curl:alpine',
+      '--command',
+      '--',
+      'curl',
+      '-sS',
+      'http://reviews:9080/',
+    ]);
     assert.equal(failed.code, 6);
     assert.match(failed.stderr, /curl: \(6\) Could not resolve host: reviews/);
-    const phase = await cluster.kubectl(['get', 'po', 'nohost', '-o', 'jsonpath={.status.phase} {.status.containerStatuses[0].state.terminated.exitCode}']);
+    const phase = await cluster.kubectl([
+      'get',
+      'po',
+      'nohost',
+      '-o',
+      'jsonpath={.status.phase} {.status.containerStatuses[0].state.terminated.exitCode}',
+    ]);
     assert.equal(phase.stdout, 'Failed 6');
     const logs = await cluster.kubectl(['logs', 'nohost']);
     assert.match(logs.stdout, /^curl: \(6\) Could not resolve host: reviews$/m);
@@ -132,25 +207,68 @@ describe('streams into the book\'s Istio 1.2.2 install', () => {
   });
 
   test('kubectl exec runs the simulated shell: curl to a ClusterIP, sh -c, and sh: not found', async () => {
-    const code = await cluster.kubectl(['exec', pilotPod, '-c', 'discovery', '-n', NS, '--', 'curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', 'http://grafana:3000/']);
+    const code = await cluster.kubectl([
+      'exec',
+      pilotPod,
+      '-c',
+      'discovery',
+      '-n',
+      NS,
+      '--',
+      'curl',
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      'http://grafana:3000/',
+    ]);
     assert.equal(code.code, 0, code.stderr);
     assert.equal(code.stdout, '200');
-    const script = await cluster.kubectl(['exec', pilotPod, '-c', 'discovery', '-n', NS, '--', 'sh', '-c', 'echo hello && hostname; cat /etc/resolv.conf']);
+    const script = await cluster.kubectl([
+      'exec',
+      pilotPod,
+      '-c',
+      'discovery',
+      '-n',
+      NS,
+      '--',
+      'sh',
+      '-c',
+      'echo hello && hostname; cat /etc/resolv.conf',
+    ]);
     assert.equal(script.code, 0, script.stderr);
-    assert.match(script.stdout, new RegExp(`^hello\\n${pilotPod}\\nnameserver 10\\.\\d+\\.\\d+\\.\\d+\\nsearch istio-system\\.svc\\.cluster\\.local `));
-    const missing = await cluster.kubectl(['exec', pilotPod, '-c', 'discovery', '-n', NS, '--', 'wget', 'http://grafana:3000/']);
+    assert.match(
+      script.stdout,
+      new RegExp(
+        `^hello\\n${pilotPod}\\nnameserver 10\\.\\d+\\.\\d+\\.\\d+\\nsearch istio-system\\.svc\\.cluster\\.local `,
+      ),
+    );
+    const missing = await cluster.kubectl([
+      'exec',
+      pilotPod,
+      '-c',
+      'discovery',
+      '-n',
+      NS,
+      '--',
+      'wget',
+      'http://grafana:3000/',
+    ]);
     assert.equal(missing.code, 127);
     assert.match(missing.stderr, /sh: wget: not found/);
   });
 
-  test('client-node\'s Exec runs a command over v5.channel.k8s.io and reports its exit code in the status', async () => {
+  test("client-node's Exec runs a command over v5.channel.k8s.io and reports its exit code in the status", async () => {
     const kc = new k8s.KubeConfig();
     kc.loadFromString(cluster.sandbox.kubeconfig);
     const stdout = new PassThrough();
     let out = '';
     stdout.on('data', (chunk) => (out += chunk));
     const status = await new Promise<k8s.V1Status>((resolve, reject) => {
-      new k8s.Exec(kc).exec(NS, pilotPod, 'discovery', ['sh', '-c', 'echo hi; exit 3'], stdout, null, null, false, resolve).catch(reject);
+      new k8s.Exec(kc)
+        .exec(NS, pilotPod, 'discovery', ['sh', '-c', 'echo hi; exit 3'], stdout, null, null, false, resolve)
+        .catch(reject);
     });
     assert.equal(out, 'hi\n');
     assert.equal(status.status, 'Failure');
@@ -158,8 +276,12 @@ describe('streams into the book\'s Istio 1.2.2 install', () => {
     assert.deepEqual(status.details?.causes, [{ reason: 'ExitCode', message: '3' }]);
   });
 
-  test('Pilot 1.2 serves /debug/configz with the install\'s DestinationRules', async () => {
-    const raw = await cluster.kubectl(['get', '--raw', `/api/v1/namespaces/${NS}/services/http:istio-pilot:8080/proxy/debug/configz`]);
+  test("Pilot 1.2 serves /debug/configz with the install's DestinationRules", async () => {
+    const raw = await cluster.kubectl([
+      'get',
+      '--raw',
+      `/api/v1/namespaces/${NS}/services/http:istio-pilot:8080/proxy/debug/configz`,
+    ]);
     assert.equal(raw.code, 0, raw.stderr);
     assert.match(raw.stdout, /"type": "destination-rule",\n {4}"group": "networking\.istio\.io"/);
     assert.ok(raw.stdout.endsWith('\n{}]'));
@@ -182,7 +304,7 @@ describe('streams into the book\'s Istio 1.2.2 install', () => {
   });
 });
 
-describe('istiod 1.26\'s debug endpoints', () => {
+describe("istiod 1.26's debug endpoints", () => {
   let cluster: KubectlSandbox;
   before(async () => {
     // Istio 1.26's manifest needs a release that serves policy/v1 and apiextensions.k8s.io/v1.
@@ -191,7 +313,16 @@ describe('istiod 1.26\'s debug endpoints', () => {
     await cluster.kubectl(['create', 'ns', NS]);
     const created = await cluster.kubectl(['create', '-f', path.join(fixtures, 'modern', 'istio-1.26.1', 'demo.yaml')]);
     assert.equal(created.code, 0, created.stderr);
-    const ready = await cluster.kubectl(['wait', '--for=condition=Ready', 'pod', '-l', 'app=istiod', '-n', NS, '--timeout=60s']);
+    const ready = await cluster.kubectl([
+      'wait',
+      '--for=condition=Ready',
+      'pod',
+      '-l',
+      'app=istiod',
+      '-n',
+      NS,
+      '--timeout=60s',
+    ]);
     assert.equal(ready.code, 0, ready.stderr);
   });
   after(() => cluster.close());
@@ -201,25 +332,52 @@ describe('istiod 1.26\'s debug endpoints', () => {
       const registry = await httpGet(port, '/debug/registryz');
       assert.equal(registry.status, 200);
       const services = JSON.parse(registry.body) as { hostname: string; Attributes: { ServiceRegistry: string } }[];
-      assert.ok(services.some((service) => service.hostname === 'istiod.istio-system.svc.cluster.local' && service.Attributes.ServiceRegistry === 'Kubernetes'));
+      assert.ok(
+        services.some(
+          (service) =>
+            service.hostname === 'istiod.istio-system.svc.cluster.local' &&
+            service.Attributes.ServiceRegistry === 'Kubernetes',
+        ),
+      );
       const syncz = await httpGet(port, '/debug/syncz');
       assert.equal(syncz.status, 200);
       const proxies = JSON.parse(syncz.body) as { proxy: string; proxy_type: string; istio_version: string }[];
-      assert.ok(proxies.some((proxy) => /^istio-ingressgateway-.*\.istio-system$/.test(proxy.proxy) && proxy.proxy_type === 'router' && proxy.istio_version === '1.26.1'), syncz.body);
-      const shards = JSON.parse((await httpGet(port, '/debug/endpointz')).body) as Record<string, Record<string, { Shards: Record<string, { Addresses: string[]; EndpointPort: number }[]> }>>;
+      assert.ok(
+        proxies.some(
+          (proxy) =>
+            /^istio-ingressgateway-.*\.istio-system$/.test(proxy.proxy) &&
+            proxy.proxy_type === 'router' &&
+            proxy.istio_version === '1.26.1',
+        ),
+        syncz.body,
+      );
+      const shards = JSON.parse((await httpGet(port, '/debug/endpointz')).body) as Record<
+        string,
+        Record<string, { Shards: Record<string, { Addresses: string[]; EndpointPort: number }[]> }>
+      >;
       const istiod = shards['istiod.istio-system.svc.cluster.local'][NS].Shards['Kubernetes/Kubernetes'];
-      assert.ok(istiod.some((endpoint) => endpoint.EndpointPort === 15014 && /^10\.0\.\d+\.\d+$/.test(endpoint.Addresses[0])));
+      assert.ok(
+        istiod.some((endpoint) => endpoint.EndpointPort === 15014 && /^10\.0\.\d+\.\d+$/.test(endpoint.Addresses[0])),
+      );
       const version = await httpGet(port, '/version');
       assert.match(version.body, /^1\.26\.1-/);
     });
   });
 
-  test('through the API server\'s service proxy the debug endpoints answer 401, as istiod ≥1.11 does', async () => {
-    const refused = await cluster.kubectl(['get', '--raw', `/api/v1/namespaces/${NS}/services/http:istiod:15014/proxy/debug/registryz`]);
+  test("through the API server's service proxy the debug endpoints answer 401, as istiod ≥1.11 does", async () => {
+    const refused = await cluster.kubectl([
+      'get',
+      '--raw',
+      `/api/v1/namespaces/${NS}/services/http:istiod:15014/proxy/debug/registryz`,
+    ]);
     assert.notEqual(refused.code, 0);
     // kubectl reads the proxied 401 as its own credentials failing, as it does against a real cluster.
     assert.match(refused.stderr, /the server has asked for the client to provide credentials/);
-    const version = await cluster.kubectl(['get', '--raw', `/api/v1/namespaces/${NS}/services/http:istiod:15014/proxy/version`]);
+    const version = await cluster.kubectl([
+      'get',
+      '--raw',
+      `/api/v1/namespaces/${NS}/services/http:istiod:15014/proxy/version`,
+    ]);
     assert.equal(version.code, 0, version.stderr);
     assert.match(version.stdout, /^1\.26\.1-/);
   });

@@ -15,19 +15,36 @@ async function apiVersions(cluster: KubectlSandbox): Promise<string[]> {
   return stdout.trim().split('\n');
 }
 
-describe('the book\'s GKE 1.13 (the default)', () => {
+describe("the book's GKE 1.13 (the default)", () => {
   let cluster: KubectlSandbox;
   before(async () => {
     cluster = await startKubectlSandbox({ nodes: 1, speed: 0 });
   });
   after(() => cluster.close());
 
-  test('serves 1.13\'s group-versions and none that came later', async () => {
+  test("serves 1.13's group-versions and none that came later", async () => {
     const served = await apiVersions(cluster);
-    for (const old of ['batch/v1beta1', 'autoscaling/v2beta2', 'apiregistration.k8s.io/v1', 'scheduling.k8s.io/v1beta1', 'certificates.k8s.io/v1beta1', 'policy/v1beta1', 'extensions/v1beta1', 'apiextensions.k8s.io/v1beta1']) {
+    for (const old of [
+      'batch/v1beta1',
+      'autoscaling/v2beta2',
+      'apiregistration.k8s.io/v1',
+      'scheduling.k8s.io/v1beta1',
+      'certificates.k8s.io/v1beta1',
+      'policy/v1beta1',
+      'extensions/v1beta1',
+      'apiextensions.k8s.io/v1beta1',
+    ]) {
       assert.ok(served.includes(old), `${old} is served on 1.13`);
     }
-    for (const later of ['policy/v1', 'autoscaling/v2', 'apiextensions.k8s.io/v1', 'discovery.k8s.io/v1', 'admissionregistration.k8s.io/v1', 'coordination.k8s.io/v1', 'events.k8s.io/v1']) {
+    for (const later of [
+      'policy/v1',
+      'autoscaling/v2',
+      'apiextensions.k8s.io/v1',
+      'discovery.k8s.io/v1',
+      'admissionregistration.k8s.io/v1',
+      'coordination.k8s.io/v1',
+      'events.k8s.io/v1',
+    ]) {
       assert.ok(!served.includes(later), `${later} is not served on 1.13`);
     }
     // batch/v1 has Jobs only; CronJobs are batch/v1beta1's until 1.21.
@@ -38,37 +55,59 @@ describe('the book\'s GKE 1.13 (the default)', () => {
   });
 
   test('a group-version it did not have answers 404, in discovery and OpenAPI alike', async () => {
-    for (const url of ['/apis/policy/v1', '/apis/batch/v1/cronjobs', '/openapi/v3/apis/policy/v1', '/apis/authentication.k8s.io/v1/selfsubjectreviews']) {
+    for (const url of [
+      '/apis/policy/v1',
+      '/apis/batch/v1/cronjobs',
+      '/openapi/v3/apis/policy/v1',
+      '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+    ]) {
       const { code, stderr } = await cluster.kubectl(['get', '--raw', url]);
       assert.notEqual(code, 0, url);
       assert.match(stderr, /NotFound|not found/, url);
     }
   });
 
-  test('refuses Istio 1.26.1\'s demo manifest as a real 1.13 does', async () => {
+  test("refuses Istio 1.26.1's demo manifest as a real 1.13 does", async () => {
     await cluster.kubectl(['create', 'namespace', 'istio-system']);
     const { code, stderr } = await cluster.kubectl(['apply', '-f', istio1261Demo]);
     assert.notEqual(code, 0);
     assert.match(stderr, /no matches for kind "CustomResourceDefinition" in version "apiextensions\.k8s\.io\/v1"/);
     assert.match(stderr, /no matches for kind "PodDisruptionBudget" in version "policy\/v1"/);
-    assert.match(stderr, /no matches for kind "MutatingWebhookConfiguration" in version "admissionregistration\.k8s\.io\/v1"/);
+    assert.match(
+      stderr,
+      /no matches for kind "MutatingWebhookConfiguration" in version "admissionregistration\.k8s\.io\/v1"/,
+    );
   });
 });
 
-describe('the book\'s GKE 1.13 cluster, as kubectl shows it', () => {
+describe("the book's GKE 1.13 cluster, as kubectl shows it", () => {
   let cluster: KubectlSandbox;
   before(async () => {
     cluster = await startKubectlSandbox({ nodes: 2, speed: 0 });
   });
   after(() => cluster.close());
 
-  test('kubectl version names the book\'s server build', async () => {
+  test("kubectl version names the book's server build", async () => {
     const { code, stdout, stderr } = await cluster.kubectl(['version', '-o', 'json']);
     assert.equal(code, 0, stderr);
     const server = JSON.parse(stdout).serverVersion as Record<string, string>;
     assert.deepEqual(
-      { major: server.major, minor: server.minor, gitVersion: server.gitVersion, gitCommit: server.gitCommit, buildDate: server.buildDate, goVersion: server.goVersion },
-      { major: '1', minor: '13+', gitVersion: 'v1.13.7-gke.8', gitCommit: '7d3d6f113e933ed1b44b78dff4baf649258415e5', buildDate: '2019-06-19T16:37:16Z', goVersion: 'go1.11.5b4' },
+      {
+        major: server.major,
+        minor: server.minor,
+        gitVersion: server.gitVersion,
+        gitCommit: server.gitCommit,
+        buildDate: server.buildDate,
+        goVersion: server.goVersion,
+      },
+      {
+        major: '1',
+        minor: '13+',
+        gitVersion: 'v1.13.7-gke.8',
+        gitCommit: '7d3d6f113e933ed1b44b78dff4baf649258415e5',
+        buildDate: '2019-06-19T16:37:16Z',
+        goVersion: 'go1.11.5b4',
+      },
     );
   });
 
@@ -76,16 +115,17 @@ describe('the book\'s GKE 1.13 cluster, as kubectl shows it', () => {
     const { code, stdout, stderr } = await cluster.kubectl(['get', 'cs']);
     assert.equal(code, 0, stderr);
     assert.match(stdout, /^NAME\s+STATUS\s+MESSAGE\s+ERROR\n/);
-    for (const name of ['scheduler', 'controller-manager', 'etcd-0']) assert.match(stdout, new RegExp(`^${name}\\s+Healthy\\s`, 'm'));
+    for (const name of ['scheduler', 'controller-manager', 'etcd-0'])
+      assert.match(stdout, new RegExp(`^${name}\\s+Healthy\\s`, 'm'));
   });
 
-  test('GKE\'s default StorageClass, with 1.13\'s columns', async () => {
+  test("GKE's default StorageClass, with 1.13's columns", async () => {
     const { code, stdout, stderr } = await cluster.kubectl(['get', 'storageclass']);
     assert.equal(code, 0, stderr);
     assert.match(stdout, /^NAME\s+PROVISIONER\s+AGE\nstandard \(default\)\s+kubernetes\.io\/gce-pd\s+\S+\n$/);
   });
 
-  test('kubectl get apiservices lists the local group-versions and metrics-server\'s', async () => {
+  test("kubectl get apiservices lists the local group-versions and metrics-server's", async () => {
     const { code, stdout, stderr } = await cluster.kubectl(['get', 'apiservices']);
     assert.equal(code, 0, stderr);
     assert.match(stdout, /^NAME\s+SERVICE\s+AVAILABLE\s+AGE\n/);
@@ -96,16 +136,30 @@ describe('the book\'s GKE 1.13 cluster, as kubectl shows it', () => {
 
   test('no kube-node-lease namespace (it came in 1.14)', async () => {
     const { stdout } = await cluster.kubectl(['get', 'namespaces', '-o', 'name']);
-    assert.deepEqual(stdout.trim().split('\n').sort(), ['namespace/default', 'namespace/kube-public', 'namespace/kube-system']);
+    assert.deepEqual(stdout.trim().split('\n').sort(), [
+      'namespace/default',
+      'namespace/kube-public',
+      'namespace/kube-system',
+    ]);
   });
 
-  test('Jobs and CronJobs print 1.13\'s columns: no STATUS, no TIMEZONE', async () => {
+  test("Jobs and CronJobs print 1.13's columns: no STATUS, no TIMEZONE", async () => {
     const job = await cluster.kubectl(['create', 'job', 'once', '--image=busybox']);
     assert.equal(job.code, 0, job.stderr);
     const jobs = await cluster.kubectl(['get', 'jobs']);
     assert.match(jobs.stdout, /^NAME\s+COMPLETIONS\s+DURATION\s+AGE\n/);
     // kubectl 1.32's `create cronjob` writes batch/v1, which 1.13 does not serve (as on a real 1.13): a manifest says batch/v1beta1.
-    const manifest = { apiVersion: 'batch/v1beta1', kind: 'CronJob', metadata: { name: 'nightly', namespace: 'default' }, spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox' }] } } } } } };
+    const manifest = {
+      apiVersion: 'batch/v1beta1',
+      kind: 'CronJob',
+      metadata: { name: 'nightly', namespace: 'default' },
+      spec: {
+        schedule: '0 3 * * *',
+        jobTemplate: {
+          spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox' }] } } },
+        },
+      },
+    };
     const cronJob = await cluster.kubectl(['create', '-f', '-'], { stdin: JSON.stringify(manifest) });
     assert.equal(cronJob.code, 0, cronJob.stderr);
     const cronJobs = await cluster.kubectl(['get', 'cronjobs']);
@@ -113,7 +167,15 @@ describe('the book\'s GKE 1.13 cluster, as kubectl shows it', () => {
   });
 
   test('kubectl top reads the simulated metrics-server, labelled as simulated', async () => {
-    const ready = await cluster.kubectl(['wait', '--for=condition=Ready', 'pod', '--all', '-n', 'kube-system', '--timeout=60s']);
+    const ready = await cluster.kubectl([
+      'wait',
+      '--for=condition=Ready',
+      'pod',
+      '--all',
+      '-n',
+      'kube-system',
+      '--timeout=60s',
+    ]);
     assert.equal(ready.code, 0, ready.stderr);
     const nodes = await cluster.kubectl(['top', 'node']);
     assert.equal(nodes.code, 0, nodes.stderr);
@@ -124,7 +186,9 @@ describe('the book\'s GKE 1.13 cluster, as kubectl shows it', () => {
     assert.match(pods.stdout, /^metrics-server-v0\.3\.1-\S+\s+\d+m\s+\d+Mi/m);
     const raw = await cluster.kubectl(['get', '--raw', '/apis/metrics.k8s.io/v1beta1/nodes']);
     const items = (JSON.parse(raw.stdout) as { items: { metadata: { annotations: Record<string, string> } }[] }).items;
-    assert.ok(items.length === 2 && items.every((item) => /made up/.test(item.metadata.annotations['istio-lab/simulated'])));
+    assert.ok(
+      items.length === 2 && items.every((item) => /made up/.test(item.metadata.annotations['istio-lab/simulated'])),
+    );
   });
 });
 
@@ -137,10 +201,20 @@ describe('1.18, the release of Istio 1.5–1.8', () => {
 
   test('serves policy/v1beta1 and apiextensions.k8s.io/v1 side by side, and no apps/v1beta1', async () => {
     const served = await apiVersions(cluster);
-    for (const gv of ['policy/v1beta1', 'apiextensions.k8s.io/v1', 'apiextensions.k8s.io/v1beta1', 'admissionregistration.k8s.io/v1', 'autoscaling/v2beta2', 'batch/v1beta1', 'discovery.k8s.io/v1beta1', 'networking.k8s.io/v1beta1']) {
+    for (const gv of [
+      'policy/v1beta1',
+      'apiextensions.k8s.io/v1',
+      'apiextensions.k8s.io/v1beta1',
+      'admissionregistration.k8s.io/v1',
+      'autoscaling/v2beta2',
+      'batch/v1beta1',
+      'discovery.k8s.io/v1beta1',
+      'networking.k8s.io/v1beta1',
+    ]) {
       assert.ok(served.includes(gv), `${gv} is served on 1.18`);
     }
-    for (const gone of ['apps/v1beta1', 'apps/v1beta2', 'policy/v1', 'autoscaling/v2']) assert.ok(!served.includes(gone), `${gone} is not served on 1.18`);
+    for (const gone of ['apps/v1beta1', 'apps/v1beta2', 'policy/v1', 'autoscaling/v2'])
+      assert.ok(!served.includes(gone), `${gone} is not served on 1.18`);
     const extensions = await cluster.kubectl(['api-resources', '--api-group=extensions', '-o', 'name']);
     assert.equal(extensions.stdout.trim(), 'ingresses.extensions');
   });
@@ -153,9 +227,16 @@ describe('1.32', () => {
   });
   after(() => cluster.close());
 
-  test('serves only the GA versions, and applies Istio 1.26.1\'s demo manifest', async () => {
+  test("serves only the GA versions, and applies Istio 1.26.1's demo manifest", async () => {
     const served = await apiVersions(cluster);
-    for (const gone of ['extensions/v1beta1', 'batch/v1beta1', 'policy/v1beta1', 'apiextensions.k8s.io/v1beta1', 'autoscaling/v2beta2']) assert.ok(!served.includes(gone), `${gone} is not served on 1.32`);
+    for (const gone of [
+      'extensions/v1beta1',
+      'batch/v1beta1',
+      'policy/v1beta1',
+      'apiextensions.k8s.io/v1beta1',
+      'autoscaling/v2beta2',
+    ])
+      assert.ok(!served.includes(gone), `${gone} is not served on 1.32`);
     await cluster.kubectl(['create', 'namespace', 'istio-system']);
     const { code, stderr } = await cluster.kubectl(['apply', '-f', istio1261Demo]);
     assert.equal(code, 0, stderr);

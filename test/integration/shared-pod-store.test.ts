@@ -27,7 +27,12 @@ describe('one pod watch shared by the views of a connection', () => {
     const name = `shared-${++serial}`;
     cluster.sandbox.api.create(
       { group: '', version: 'v1', type: podType, namespace: 'istio-system', rest: [], verb: 'create' },
-      { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'istio-system' }, spec: { containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.2.2' }] } },
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name, namespace: 'istio-system' },
+        spec: { containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.2.2' }] },
+      },
     );
     return name;
   };
@@ -40,7 +45,16 @@ describe('one pod watch shared by the views of a connection', () => {
 
   before(async () => {
     cluster = await startKubectlSandbox();
-    cluster.sandbox.api.create({ group: '', version: 'v1', type: BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'namespaces')!, rest: [], verb: 'create' }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } });
+    cluster.sandbox.api.create(
+      {
+        group: '',
+        version: 'v1',
+        type: BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'namespaces')!,
+        rest: [],
+        verb: 'create',
+      },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } },
+    );
     connection = await openConnection({ kubeconfig: cluster.kubeconfigPath });
   });
   afterEach(() => {
@@ -49,28 +63,32 @@ describe('one pod watch shared by the views of a connection', () => {
   });
   after(() => cluster.close());
 
-  test('the tree and the registry panel get one watch, and a dropped watch reaches both as the same event', TIMEOUT, async () => {
-    podStores = new SharedPodStores({ initialBackoffMs: 20, maxBackoffMs: 200 });
-    const tree = podStores.acquire(connection, scope);
-    const panel = podStores.acquire(connection, scope);
-    assert.equal(podStores.watches, 1);
-    const first = createPod();
-    await until(tree, has(tree, first));
-    assert.equal(has(panel, first)(), true, 'the panel sees what the tree sees, without a watch of its own');
+  test(
+    'the tree and the registry panel get one watch, and a dropped watch reaches both as the same event',
+    TIMEOUT,
+    async () => {
+      podStores = new SharedPodStores({ initialBackoffMs: 20, maxBackoffMs: 200 });
+      const tree = podStores.acquire(connection, scope);
+      const panel = podStores.acquire(connection, scope);
+      assert.equal(podStores.watches, 1);
+      const first = createPod();
+      await until(tree, has(tree, first));
+      assert.equal(has(panel, first)(), true, 'the panel sees what the tree sees, without a watch of its own');
 
-    const treeStates = states(tree);
-    const panelStates = states(panel);
-    cluster.sandbox.faults.set({ dropWatchesAfterEvents: 1 });
-    createPod();
-    await until(tree, () => tree.state().kind === 'reconnecting');
-    cluster.sandbox.faults.clear();
-    const next = createPod();
-    await until(panel, () => has(panel, next)() && panel.state().kind === 'synced');
-    assert.ok(treeStates.some((state) => state.kind === 'reconnecting'));
-    // The very same state objects: one store reported them to both.
-    assert.equal(treeStates.length, panelStates.length);
-    treeStates.forEach((state, i) => assert.equal(state, panelStates[i]));
-  });
+      const treeStates = states(tree);
+      const panelStates = states(panel);
+      cluster.sandbox.faults.set({ dropWatchesAfterEvents: 1 });
+      createPod();
+      await until(tree, () => tree.state().kind === 'reconnecting');
+      cluster.sandbox.faults.clear();
+      const next = createPod();
+      await until(panel, () => has(panel, next)() && panel.state().kind === 'synced');
+      assert.ok(treeStates.some((state) => state.kind === 'reconnecting'));
+      // The very same state objects: one store reported them to both.
+      assert.equal(treeStates.length, panelStates.length);
+      treeStates.forEach((state, i) => assert.equal(state, panelStates[i]));
+    },
+  );
 
   test('a released lease hears nothing more; the watch runs until the last lease is released', TIMEOUT, async () => {
     podStores = new SharedPodStores();

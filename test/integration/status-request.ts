@@ -9,13 +9,27 @@ export interface StatusAnswer<T> {
 }
 
 /** Sends `body` as `contentType` and parses the JSON answer, whatever its code. */
-export function sendForStatus<T>(sandbox: Sandbox, method: string, path: string, body: string, contentType = 'application/json'): Promise<StatusAnswer<T>> {
+export function sendForStatus<T>(
+  sandbox: Sandbox,
+  method: string,
+  path: string,
+  body: string,
+  contentType = 'application/json',
+): Promise<StatusAnswer<T>> {
   return new Promise((resolve, reject) => {
-    const request = https.request(`${sandbox.url}${path}`, { method, ca: sandbox.caCert, headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': contentType } }, (response) => {
-      let text = '';
-      response.on('data', (chunk) => (text += chunk));
-      response.on('end', () => resolve({ code: response.statusCode ?? 0, status: JSON.parse(text) as T }));
-    });
+    const request = https.request(
+      `${sandbox.url}${path}`,
+      {
+        method,
+        ca: sandbox.caCert,
+        headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': contentType },
+      },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => resolve({ code: response.statusCode ?? 0, status: JSON.parse(text) as T }));
+      },
+    );
     request.once('error', reject);
     request.end(body);
   });

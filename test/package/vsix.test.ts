@@ -65,7 +65,10 @@ interface RuntimeBundles {
  * just made rather than listed here, so a bundle added, split out or renamed is checked too.
  */
 function runtimeBundles(main: string): RuntimeBundles {
-  const built = fs.readdirSync(path.join(root, 'dist')).filter((file) => file.endsWith('.js')).map((file) => `dist/${file}`);
+  const built = fs
+    .readdirSync(path.join(root, 'dist'))
+    .filter((file) => file.endsWith('.js'))
+    .map((file) => `dist/${file}`);
   const required = [path.posix.normalize(main)];
   const named = new Set<string>();
   for (let index = 0; index < required.length; index++) {
@@ -112,24 +115,32 @@ test('the vsix holds the bundle, the manifest with its strings in both languages
 });
 
 test('the vsix carries no sources, tests, scripts, node_modules or source maps', () => {
-  const unwanted = entries.filter((entry) =>
-    /^extension\/(src|test|scripts|node_modules|out|test-results)\//.test(entry) || entry.endsWith('.map') || entry.endsWith('.ts'),
+  const unwanted = entries.filter(
+    (entry) =>
+      /^extension\/(src|test|scripts|node_modules|out|test-results)\//.test(entry) ||
+      entry.endsWith('.map') ||
+      entry.endsWith('.ts'),
   );
   assert.deepEqual(unwanted, []);
 });
 
 test('the vsix leaves out the README screenshots', () => {
-  assert.deepEqual(entries.filter((entry) => entry.startsWith('extension/media/screenshots/')), []);
+  assert.deepEqual(
+    entries.filter((entry) => entry.startsWith('extension/media/screenshots/')),
+    [],
+  );
 });
 
-test('the vsix ships the sandbox cluster and the offline lab release with the extension\'s bundles', () => {
+test("the vsix ships the sandbox cluster and the offline lab release with the extension's bundles", () => {
   const bundles = entries.filter((entry) => entry.startsWith('extension/dist/'));
   // dist/kube.js: the Kubernetes client, split out to load on first use (esbuild.js); dist/sandbox.js:
   // the sandbox cluster, run as a child process by Start Sandbox Cluster.
-  for (const expected of ['extension/dist/extension.js', 'extension/dist/kube.js', 'extension/dist/sandbox.js']) assert.ok(bundles.includes(expected), `missing ${expected}`);
+  for (const expected of ['extension/dist/extension.js', 'extension/dist/kube.js', 'extension/dist/sandbox.js'])
+    assert.ok(bundles.includes(expected), `missing ${expected}`);
   // The book's release for every platform's archive name, each with the .sha256 it is checked against.
   for (const archive of ['istio-1.2.2-linux.tar.gz', 'istio-1.2.2-osx.tar.gz', 'istio-1.2.2-win.zip']) {
-    for (const file of [archive, `${archive}.sha256`]) assert.ok(bundles.includes(`extension/dist/offline-release/1.2.2/${file}`), `missing the offline ${file}`);
+    for (const file of [archive, `${archive}.sha256`])
+      assert.ok(bundles.includes(`extension/dist/offline-release/1.2.2/${file}`), `missing the offline ${file}`);
   }
 });
 
@@ -154,8 +165,14 @@ test('every file the manifest points at is in the vsix', () => {
       }
     }
   }
-  assert.ok(files.some((file) => file.endsWith('/ko/registry.md')), 'found no Korean walkthrough page: the scan is broken');
-  assert.deepEqual(files.filter((file) => !entries.includes(file)), []);
+  assert.ok(
+    files.some((file) => file.endsWith('/ko/registry.md')),
+    'found no Korean walkthrough page: the scan is broken',
+  );
+  assert.deepEqual(
+    files.filter((file) => !entries.includes(file)),
+    [],
+  );
 });
 
 test('the vsix carries every bundle the extension loads at runtime', () => {
@@ -186,7 +203,9 @@ test('the vsix installs into a clean VS Code, where the installed copy activates
   }
   assert.ok(result, 'the extension host reported no result');
   for (const outcome of result.tests) t.diagnostic(`${outcome.state}: ${outcome.title}`);
-  const failures = result.tests.filter((outcome) => outcome.state === 'failed').map((outcome) => `${outcome.title}\n${outcome.error}`);
+  const failures = result.tests
+    .filter((outcome) => outcome.state === 'failed')
+    .map((outcome) => `${outcome.title}\n${outcome.error}`);
   assert.deepEqual(failures, []);
   assert.equal(result.error, undefined);
   assert.ok(result.passed > 0, 'the extension host ran no test');

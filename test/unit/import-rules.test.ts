@@ -11,7 +11,10 @@ import { test } from 'node:test';
 
 const root = path.resolve(__dirname, '..', '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const config = require(path.join(root, '.dependency-cruiser.cjs')) as { forbidden: unknown[]; options: Record<string, unknown> };
+const config = require(path.join(root, '.dependency-cruiser.cjs')) as {
+  forbidden: unknown[];
+  options: Record<string, unknown>;
+};
 
 /** The rules each file of `files` (path → source) breaks, as `rule: from → to`. */
 async function violations(files: Record<string, string>): Promise<string[]> {
@@ -23,16 +26,25 @@ async function violations(files: Record<string, string>): Promise<string[]> {
     }
     const { cruise } = await import('dependency-cruiser');
     // The project's options, but not its tsconfig.json: the temporary tree has none.
-    const options = { ...config.options, tsConfig: undefined, baseDir: dir, validate: true, ruleSet: { forbidden: config.forbidden } };
+    const options = {
+      ...config.options,
+      tsConfig: undefined,
+      baseDir: dir,
+      validate: true,
+      ruleSet: { forbidden: config.forbidden },
+    };
     const result = await cruise(['src'], options as never);
     const output = result.output as { summary: { violations: { rule: { name: string }; from: string; to: string }[] } };
-    return output.summary.violations.map((violation) => `${violation.rule.name}: ${violation.from} → ${violation.to}`).sort();
+    return output.summary.violations
+      .map((violation) => `${violation.rule.name}: ${violation.from} → ${violation.to}`)
+      .sort();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const exporting = (imports: string[] = []): string => `${imports.map((from, i) => `import { v as v${i} } from '${from}';`).join('\n')}\nexport const v = ${imports.length ? imports.map((_, i) => `v${i}`).join(' + ') : '1'};\n`;
+const exporting = (imports: string[] = []): string =>
+  `${imports.map((from, i) => `import { v as v${i} } from '${from}';`).join('\n')}\nexport const v = ${imports.length ? imports.map((_, i) => `v${i}`).join(' + ') : '1'};\n`;
 
 test('a sandbox that imports only itself and src/shared, without cycles, passes', async () => {
   assert.deepEqual(
@@ -62,7 +74,10 @@ test('a cycle between two folders of the sandbox fails, though no file cycle exi
     'src/sandbox/lifecycle/namespaces.ts': exporting(['../handlers/delete']),
     'src/sandbox/handlers/delete.ts': exporting(),
   });
-  assert.ok(found.some((line) => line.startsWith('no-folder-cycles: src/sandbox/handlers')), found.join('\n'));
+  assert.ok(
+    found.some((line) => line.startsWith('no-folder-cycles: src/sandbox/handlers')),
+    found.join('\n'),
+  );
   assert.ok(!found.some((line) => line.startsWith('no-file-cycles')), found.join('\n'));
 });
 
@@ -74,7 +89,8 @@ test('an import from the sandbox into the rest of src fails', async () => {
   assert.deepEqual(found, ['sandbox-stands-alone: src/sandbox/printers/pods.ts → src/kube/kubectl-time.ts']);
 });
 
-const clientNode = "import type { KubeConfig } from '@kubernetes/client-node';\nexport const v = 1 as unknown as KubeConfig;\n";
+const clientNode =
+  "import type { KubeConfig } from '@kubernetes/client-node';\nexport const v = 1 as unknown as KubeConfig;\n";
 
 test('layers that import only downwards (ui → lab → istio → kube → client-node, all → shared) pass', async () => {
   assert.deepEqual(
@@ -84,7 +100,12 @@ test('layers that import only downwards (ui → lab → istio → kube → clien
       'src/kube/port-forward.ts': exporting(['./connection', '../shared/istio-defaults']),
       'src/istio/registry/registry-fetch.ts': exporting(['../../kube/port-forward', '../../shared/istio-defaults']),
       'src/lab/steps.ts': exporting(['../istio/registry/registry-fetch', '../kube/connection']),
-      'src/ui/registry-panel.ts': exporting(['../lab/steps', '../istio/registry/registry-fetch', '../kube/connection', '../shared/istio-defaults']),
+      'src/ui/registry-panel.ts': exporting([
+        '../lab/steps',
+        '../istio/registry/registry-fetch',
+        '../kube/connection',
+        '../shared/istio-defaults',
+      ]),
       'src/webview/main.ts': exporting(['../shared/istio-defaults']),
       'src/extension.ts': exporting(['./ui/registry-panel']),
     }),
@@ -96,7 +117,10 @@ test('layers that import only downwards (ui → lab → istio → kube → clien
 const breaches: readonly { rule: string; files: Record<string, string>; expected: string }[] = [
   {
     rule: 'kube-is-the-bottom-layer',
-    files: { 'src/istio/registry/istiod-debug.ts': exporting(), 'src/kube/registry-fetch.ts': exporting(['../istio/registry/istiod-debug']) },
+    files: {
+      'src/istio/registry/istiod-debug.ts': exporting(),
+      'src/kube/registry-fetch.ts': exporting(['../istio/registry/istiod-debug']),
+    },
     expected: 'kube-is-the-bottom-layer: src/kube/registry-fetch.ts → src/istio/registry/istiod-debug.ts',
   },
   {
@@ -111,7 +135,10 @@ const breaches: readonly { rule: string; files: Record<string, string>; expected
   },
   {
     rule: 'webview-and-shared-import-only-shared (webview)',
-    files: { 'src/istio/registry/registry-model.ts': exporting(), 'src/webview/main.ts': exporting(['../istio/registry/registry-model']) },
+    files: {
+      'src/istio/registry/registry-model.ts': exporting(),
+      'src/webview/main.ts': exporting(['../istio/registry/registry-model']),
+    },
     expected: 'webview-and-shared-import-only-shared: src/webview/main.ts → src/istio/registry/registry-model.ts',
   },
   {

@@ -100,7 +100,8 @@ function walkthroughPages(file: string): Map<string, string> {
 }
 
 /** The contents of a page's fenced code blocks, in order. */
-const codeBlocks = (markdown: string): string[] => [...markdown.matchAll(/^```[^\n]*\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
+const codeBlocks = (markdown: string): string[] =>
+  [...markdown.matchAll(/^```[^\n]*\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
 
 const pages = { en: walkthroughPages('package.nls.json'), ko: walkthroughPages('package.nls.ko.json') };
 
@@ -150,10 +151,14 @@ function koreanTexts(): { where: string; text: string }[] {
     for (const [key, value] of Object.entries(readJson(file))) texts.push({ where: `${file}: ${key}`, text: value });
   }
   for (const [id, value] of Object.entries(webviewTables.ko)) {
-    for (const text of typeof value === 'string' ? [value] : value) texts.push({ where: `src/webview/strings.ts: ${id}`, text });
+    for (const text of typeof value === 'string' ? [value] : value)
+      texts.push({ where: `src/webview/strings.ts: ${id}`, text });
   }
   for (const page of pages.ko.values()) {
-    const prose = fs.readFileSync(path.join(root, page), 'utf8').replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '').replace(/`[^`\n]*`/g, '');
+    const prose = fs
+      .readFileSync(path.join(root, page), 'utf8')
+      .replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '')
+      .replace(/`[^`\n]*`/g, '');
     prose.split('\n').forEach((line, index) => texts.push({ where: `${page}:${index + 1}`, text: line }));
   }
   return texts;
@@ -171,7 +176,9 @@ test('Korean particles fit the word before them: no "이(가)" forms, no particl
   // particle after it is wrong half the time; the strings put a noun there (버전을, 파일을) instead.
   const both = /이\(가\)|가\(이\)|을\(를\)|를\(을\)|은\(는\)|는\(은\)|와\(과\)|과\(와\)|\(으\)로|\(이\)/;
   const afterPlaceholder = /\{\d+\}["'”’]?(?:이|가|을|를|은|는|와|과|으로|로)(?![가-힣])/;
-  const wrong = koreanTexts().filter(({ text }) => both.test(text) || afterPlaceholder.test(text)).map(({ where, text }) => `${where}: ${text}`);
+  const wrong = koreanTexts()
+    .filter(({ text }) => both.test(text) || afterPlaceholder.test(text))
+    .map(({ where, text }) => `${where}: ${text}`);
   assert.deepEqual(wrong, []);
 });
 
@@ -180,9 +187,17 @@ test('the Korean guide names the views by their Korean names', () => {
   const ko = readJson('package.nls.ko.json');
   const views = ['view.steps.name', 'view.pods.name'];
   for (const key of views) assert.notEqual(ko[key], en[key], `${key} is not translated`);
-  const englishNames = koreanTexts().filter(({ text }) => views.some((key) => text.includes(en[key]))).map(({ where }) => where);
+  const englishNames = koreanTexts()
+    .filter(({ text }) => views.some((key) => text.includes(en[key])))
+    .map(({ where }) => where);
   assert.deepEqual(englishNames, [], 'Korean text naming a view in English');
-  const buttons = Object.values(ko).flatMap((text) => [...text.matchAll(/\[([^\]]+) 뷰 열기\]/g)].map((match) => match[1]));
+  const buttons = Object.values(ko).flatMap((text) =>
+    [...text.matchAll(/\[([^\]]+) 뷰 열기\]/g)].map((match) => match[1]),
+  );
   assert.ok(buttons.length >= 2, 'found no "open the view" buttons');
-  for (const name of buttons) assert.ok(views.some((key) => ko[key] === name), `a button opens "${name}", which is no view's name`);
+  for (const name of buttons)
+    assert.ok(
+      views.some((key) => ko[key] === name),
+      `a button opens "${name}", which is no view's name`,
+    );
 });

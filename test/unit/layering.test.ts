@@ -13,7 +13,13 @@ async function restrictedImportErrors(file: string): Promise<string[]> {
   return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
 }
 
-for (const file of ['src/kube/connection.ts', 'src/istio/roles.ts', 'src/lab/steps.ts', 'src/sandbox/server.ts', 'src/webview/main.ts']) {
+for (const file of [
+  'src/kube/connection.ts',
+  'src/istio/roles.ts',
+  'src/lab/steps.ts',
+  'src/sandbox/server.ts',
+  'src/webview/main.ts',
+]) {
   test(`importing vscode from ${file} fails lint`, async () => {
     const errors = await restrictedImportErrors(file);
     assert.equal(errors.length, 1);
@@ -28,8 +34,10 @@ for (const file of ['src/extension.ts', 'src/ui/pods-tree.ts', 'test/vscode/exte
 }
 
 // Only src/kube loads the Kubernetes client: kubernetesClient() (and the client bundle) from any other layer fails lint.
-const loadClient = (from: string): string => `import { kubernetesClient } from '${from}';\nexport const client = kubernetesClient();\n`;
-const readThroughKube = "import { readPod } from '../kube/pod-reads';\nimport { SANDBOX_CONTEXT_NAME } from '../kube/connection';\nexport const read = [readPod, SANDBOX_CONTEXT_NAME];\n";
+const loadClient = (from: string): string =>
+  `import { kubernetesClient } from '${from}';\nexport const client = kubernetesClient();\n`;
+const readThroughKube =
+  "import { readPod } from '../kube/pod-reads';\nimport { SANDBOX_CONTEXT_NAME } from '../kube/connection';\nexport const read = [readPod, SANDBOX_CONTEXT_NAME];\n";
 
 async function clientImportErrors(file: string, text: string): Promise<string[]> {
   const eslint = new ESLint({ cwd: root });
@@ -37,9 +45,23 @@ async function clientImportErrors(file: string, text: string): Promise<string[]>
   return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
 }
 
-for (const file of ['src/ui/pod-actions.ts', 'src/istio/registry/registry-fetch.ts', 'src/lab/install-pods.ts', 'src/extension.ts']) {
+for (const file of [
+  'src/ui/pod-actions.ts',
+  'src/istio/registry/registry-fetch.ts',
+  'src/lab/install-pods.ts',
+  'src/extension.ts',
+]) {
   test(`kubernetesClient() imported by ${file} fails lint`, async () => {
-    const errors = await clientImportErrors(file, loadClient(file === 'src/extension.ts' ? './kube/connection' : file.split('/').length > 3 ? '../../kube/connection' : '../kube/connection'));
+    const errors = await clientImportErrors(
+      file,
+      loadClient(
+        file === 'src/extension.ts'
+          ? './kube/connection'
+          : file.split('/').length > 3
+            ? '../../kube/connection'
+            : '../kube/connection',
+      ),
+    );
     assert.equal(errors.length, 1, errors.join('\n'));
     assert.match(errors[0], /Only src\/kube loads the Kubernetes client/);
   });

@@ -18,9 +18,7 @@ describe('activation benchmark', () => {
     const metrics = (globalThis as { istioLabMetrics?: Record<string, number> }).istioLabMetrics ?? {};
     await timeActivation('istio-lab.warmup-extension');
     const order =
-      process.env.ISTIO_LAB_BENCH_FIRST === 'empty'
-        ? (['empty', 'ours'] as const)
-        : (['ours', 'empty'] as const);
+      process.env.ISTIO_LAB_BENCH_FIRST === 'empty' ? (['empty', 'ours'] as const) : (['ours', 'empty'] as const);
     for (const which of order) {
       const id = which === 'ours' ? 'istio-lab.istio-lab' : 'istio-lab.empty-extension';
       metrics[`${which}ActivationMs`] = await timeActivation(id);

@@ -24,7 +24,10 @@ describe('Select Cluster Context', () => {
         apiVersion: 'v1',
         kind: 'Config',
         'current-context': 'alpha',
-        clusters: [cluster('alpha-cluster', 'https://alpha.example:6443'), cluster('beta-cluster', 'https://beta.example:6443')],
+        clusters: [
+          cluster('alpha-cluster', 'https://alpha.example:6443'),
+          cluster('beta-cluster', 'https://beta.example:6443'),
+        ],
         users: [{ name: 'me', user: { token: 'x' } }],
         contexts: [
           { name: 'alpha', context: { cluster: 'alpha-cluster', user: 'me' } },
@@ -64,6 +67,10 @@ describe('Select Cluster Context', () => {
     await picking;
     await written;
     assert.equal(vscode.workspace.getConfiguration('istioLab').get('context'), 'beta');
-    assert.equal(vscode.workspace.getConfiguration('istioLab').get('kubeconfig'), kubeconfig, 'the kubeconfig setting stays');
+    assert.equal(
+      vscode.workspace.getConfiguration('istioLab').get('kubeconfig'),
+      kubeconfig,
+      'the kubeconfig setting stays',
+    );
   });
 });

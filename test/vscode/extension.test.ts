@@ -46,7 +46,10 @@ describe('Istio Lab in VS Code', () => {
     const state = await vscode.commands.executeCommand<{ status: string }>('istioLab.labStepState', 'cluster');
     assert.equal(typeof state.status, 'string');
     assert.equal(loaded(), true, 'dist/features.js was not loaded by the first command');
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('istioLab.labStepState', 'no-such-step')), /unknown lab step "no-such-step"/);
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('istioLab.labStepState', 'no-such-step')),
+      /unknown lab step "no-such-step"/,
+    );
   });
 
   it('registers every command its manifest contributes', async () => {
@@ -56,7 +59,10 @@ describe('Istio Lab in VS Code', () => {
   });
 
   it('registers every view its manifest contributes', async () => {
-    assert.deepEqual(manifest.contributes.viewsContainers.activitybar.map((c) => c.id), ['istioLab']);
+    assert.deepEqual(
+      manifest.contributes.viewsContainers.activitybar.map((c) => c.id),
+      ['istioLab'],
+    );
     for (const view of Object.values(manifest.contributes.views).flat()) {
       // Focusing a view fails when the view does not exist.
       await vscode.commands.executeCommand(`${view.id}.focus`);
@@ -80,7 +86,10 @@ describe('Istio Lab in VS Code', () => {
     await vscode.commands.executeCommand('istioLab.openLabGuide');
     await screenshot('walkthrough-opened');
     // The step's short description, then its page (media.markdown, rendered in a webview beside it).
-    await assertShows('to a cluster you may change, or use the built-in', 'the first step did not show its description');
+    await assertShows(
+      'to a cluster you may change, or use the built-in',
+      'the first step did not show its description',
+    );
     await assertShows('Istio runs on top of Kubernetes', 'the walkthrough page did not render its first step');
     await screenshot('walkthrough-light');
     // The Lab Steps tree and walkthrough links open the guide at a step, also when it is already open.

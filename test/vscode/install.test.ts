@@ -15,7 +15,9 @@ const EXTENSION_ID = 'istio-lab.istio-lab';
 
 /** A report's Markdown with the backslash escapes of outside text (src/ui/outside-text.ts) removed: the text a reader sees. */
 async function reportText(name: string): Promise<string> {
-  const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'istio-lab-report', path: `/${name}.md` }));
+  const document = await vscode.workspace.openTextDocument(
+    vscode.Uri.from({ scheme: 'istio-lab-report', path: `/${name}.md` }),
+  );
   return document.getText().replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
 
@@ -34,7 +36,15 @@ describe('pre-check, install and uninstall through the commands', function () {
     await settings({ kubeconfig, context: '' });
     const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
     await extension.activate();
-    manifest = path.join(extension.extensionPath, 'test', 'fixtures', 'istio', 'legacy', 'istio-1.2.2', 'istio-demo.yaml');
+    manifest = path.join(
+      extension.extensionPath,
+      'test',
+      'fixtures',
+      'istio',
+      'legacy',
+      'istio-1.2.2',
+      'istio-demo.yaml',
+    );
     await vscode.commands.executeCommand('istioLab.openLabGuide');
   });
 
@@ -47,16 +57,19 @@ describe('pre-check, install and uninstall through the commands', function () {
 
   it('checks the cluster natively and shows the checklist', async () => {
     const results = await vscode.commands.executeCommand<CheckResult[]>('istioLab.checkCluster', release());
-    assert.deepEqual(results.map((result) => `${result.id}:${result.status}`), [
-      'api:pass',
-      'version:pass',
-      'permissions:pass',
-      'existing:pass',
-      'resources:pass',
-      'loadBalancer:pass',
-      'replicas:info',
-      'webhooks:pass',
-    ]);
+    assert.deepEqual(
+      results.map((result) => `${result.id}:${result.status}`),
+      [
+        'api:pass',
+        'version:pass',
+        'permissions:pass',
+        'existing:pass',
+        'resources:pass',
+        'loadBalancer:pass',
+        'replicas:info',
+        'webhooks:pass',
+      ],
+    );
     const text = await reportText('Pre-check');
     assert.match(text, /✓ \*\*Kubernetes version\*\* — Kubernetes v1\.13\.7-gke\.8: Istio 1\.2\.2 accepts it\./);
     assert.match(text, /istioctl verify-install/);
@@ -87,7 +100,7 @@ describe('pre-check, install and uninstall through the commands', function () {
     await screenshot('lab-steps-hints');
   });
 
-  it("the lab guide's \"See why\" link gives the same hint, and says a done step is done", async () => {
+  it('the lab guide\'s "See why" link gives the same hint, and says a done step is done', async () => {
     const hint = 'Pilot answers, but the registry has not been opened';
     const registry = await vscode.commands.executeCommand<string>('istioLab.explainStep', 'registry');
     assert.equal(registry, `Step 8, Query Pilot's service registry: not yet. ${hint}`);
@@ -108,7 +121,10 @@ describe('pre-check, install and uninstall through the commands', function () {
   });
 
   it('a second install changes nothing', async () => {
-    const report = await vscode.commands.executeCommand<ApplyReport>('istioLab.installIstio', { ...release(), noWait: true });
+    const report = await vscode.commands.executeCommand<ApplyReport>('istioLab.installIstio', {
+      ...release(),
+      noWait: true,
+    });
     assert.ok(report.results.every((result) => result.outcome === 'unchanged'));
   });
 
@@ -116,8 +132,10 @@ describe('pre-check, install and uninstall through the commands', function () {
     const report = await vscode.commands.executeCommand<DeleteReport>('istioLab.uninstallIstio', release());
     assert.deepEqual(report.namespacesLeft, []);
     assert.equal(report.results.filter((result) => result.outcome === 'failed').length, 0);
-    assert.equal(sandbox.store.list('/namespaces').some((namespace) => namespace.metadata.name === 'istio-system'), false);
+    assert.equal(
+      sandbox.store.list('/namespaces').some((namespace) => namespace.metadata.name === 'istio-system'),
+      false,
+    );
     await assertShows('Istio 1.2.2 is uninstalled', 'the uninstall did not report');
   });
-
 });

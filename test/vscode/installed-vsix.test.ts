@@ -50,10 +50,16 @@ describe('Istio Lab installed from its vsix', () => {
 
   it('is the copy installed in the extensions folder, not the development one', () => {
     assert.ok(extension, `${EXTENSION_ID} is not loaded`);
-    const installed = path.join(fromRun('ISTIO_LAB_EXTENSIONS_DIR'), `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+    const installed = path.join(
+      fromRun('ISTIO_LAB_EXTENSIONS_DIR'),
+      `${manifest.publisher}.${manifest.name}-${manifest.version}`,
+    );
     const loadedFrom = fs.realpathSync(extension.extensionPath);
     assert.equal(loadedFrom, fs.realpathSync(installed));
-    assert.ok(!isInside(loadedFrom, sourceTree) && loadedFrom !== sourceTree, `loaded from the source tree: ${loadedFrom}`);
+    assert.ok(
+      !isInside(loadedFrom, sourceTree) && loadedFrom !== sourceTree,
+      `loaded from the source tree: ${loadedFrom}`,
+    );
   });
 
   it('is not active until needed, then activates', async () => {
@@ -72,7 +78,10 @@ describe('Istio Lab installed from its vsix', () => {
     // The first command loads the features' bundle: a bundle missing from the vsix fails here.
     // 'registry': a step no start-up re-check of the disk or the cluster resets.
     await vscode.commands.executeCommand('istioLab.markLabStep', 'registry', 'done', 'vsix-install-test');
-    const state = await vscode.commands.executeCommand<{ status: string; detail?: string }>('istioLab.labStepState', 'registry');
+    const state = await vscode.commands.executeCommand<{ status: string; detail?: string }>(
+      'istioLab.labStepState',
+      'registry',
+    );
     assert.equal(state?.status, 'done');
     assert.equal(state?.detail, 'vsix-install-test');
   });
@@ -90,17 +99,29 @@ describe('Istio Lab installed from its vsix', () => {
 
   it('loads every bundle its code requires from the installed folder, and none from the source tree', () => {
     const installed = fs.realpathSync(extension!.extensionPath);
-    const missing = [...bundles.required, ...bundles.named].filter((file) => !fs.existsSync(path.join(installed, file)));
+    const missing = [...bundles.required, ...bundles.named].filter(
+      (file) => !fs.existsSync(path.join(installed, file)),
+    );
     assert.deepEqual(missing, [], 'bundles the extension loads are not in the installed folder');
     // Those the commands above did not load yet (the Kubernetes client, loaded on a cluster's first
     // use) load now: with no node_modules next to them, a dependency left out of a bundle fails here.
     const load = createRequire(__filename);
     for (const file of bundles.required) load(path.join(installed, file));
     const loaded = Object.keys(load.cache);
-    const fromInstalled = new Set(loaded.filter((file) => isInside(file, installed)).map((file) => path.relative(installed, file)));
-    assert.deepEqual(bundles.required.filter((file) => !fromInstalled.has(path.normalize(file))), [], 'not loaded from the installed folder');
+    const fromInstalled = new Set(
+      loaded.filter((file) => isInside(file, installed)).map((file) => path.relative(installed, file)),
+    );
+    assert.deepEqual(
+      bundles.required.filter((file) => !fromInstalled.has(path.normalize(file))),
+      [],
+      'not loaded from the installed folder',
+    );
     // The development copy's bundles (the test harness itself runs from the source tree's out/).
-    assert.deepEqual(loaded.filter((file) => isInside(file, path.join(sourceTree, 'dist'))), [], 'loaded from the source tree');
+    assert.deepEqual(
+      loaded.filter((file) => isInside(file, path.join(sourceTree, 'dist'))),
+      [],
+      'loaded from the source tree',
+    );
   });
 });
 
@@ -127,7 +148,14 @@ describe('the sandbox cluster of the installed copy, offline', function () {
 
   /** The istio-system pods, through the real kubectl and the sandbox's kubeconfig. */
   async function istioPods(): Promise<string[]> {
-    const listed = await kubectl(sandbox.kubeconfig, path.dirname(sandbox.kubeconfig), ['get', 'pods', '-n', 'istio-system', '-o', 'jsonpath={.items[*].metadata.name}']);
+    const listed = await kubectl(sandbox.kubeconfig, path.dirname(sandbox.kubeconfig), [
+      'get',
+      'pods',
+      '-n',
+      'istio-system',
+      '-o',
+      'jsonpath={.items[*].metadata.name}',
+    ]);
     assert.equal(listed.code, 0, listed.output);
     return listed.output.split(' ').filter(Boolean).sort();
   }
@@ -160,7 +188,7 @@ describe('the sandbox cluster of the installed copy, offline', function () {
     await assertShows('Sandbox cluster (simulated)', 'the status bar does not say the sandbox is simulated');
   });
 
-  it('gives new terminals its KUBECONFIG, so the book\'s kubectl commands reach it', async () => {
+  it("gives new terminals its KUBECONFIG, so the book's kubectl commands reach it", async () => {
     const terminal = vscode.window.createTerminal({ name: 'kubectl check' });
     terminal.show();
     terminal.sendText('echo "context=$(kubectl config current-context)"', true);
@@ -171,17 +199,23 @@ describe('the sandbox cluster of the installed copy, offline', function () {
   it('offers the offline lab release when the releases site cannot be reached, and unpacks it', async () => {
     // Port 1 of the loopback refuses every connection: the releases site cannot be reached.
     await settings({ releaseBaseUrl: 'https://127.0.0.1:1' });
-    const failed = await vscode.commands.executeCommand<DownloadedRelease | undefined>('istioLab.downloadRelease', '1.2.2');
+    const failed = await vscode.commands.executeCommand<DownloadedRelease | undefined>(
+      'istioLab.downloadRelease',
+      '1.2.2',
+    );
     assert.equal(failed, undefined);
     await assertShows('Use Offline Lab Release', 'the download error does not offer the offline lab release');
-    const release = await vscode.commands.executeCommand<DownloadedRelease & { reused: boolean }>('istioLab.useOfflineRelease', '1.2.2');
+    const release = await vscode.commands.executeCommand<DownloadedRelease & { reused: boolean }>(
+      'istioLab.useOfflineRelease',
+      '1.2.2',
+    );
     assert.equal(release?.checksum.state, 'verified');
     assert.ok(release.source.startsWith('file://'), release.source);
     assert.ok(fs.existsSync(release.demoManifest!), 'the release has no install/kubernetes/istio-demo.yaml');
     assert.match(fs.readFileSync(release.istioctl, 'utf8'), /stand-in/, 'its istioctl does not say it is a stand-in');
   });
 
-  it('installs Istio 1.2.2 on the sandbox, and the Istio Pods view shows the book\'s 15 pods', async () => {
+  it("installs Istio 1.2.2 on the sandbox, and the Istio Pods view shows the book's 15 pods", async () => {
     const report = await vscode.commands.executeCommand<ApplyReport>('istioLab.installIstio', { yes: true });
     assert.ok(report && report.results.length > 0 && report.results.every((result) => result.outcome === 'created'));
     podNames = await istioPods();
@@ -196,7 +230,10 @@ describe('the sandbox cluster of the installed copy, offline', function () {
     sandbox = (await vscode.commands.executeCommand<StartedSandbox>('istioLab.startSandbox'))!;
     assert.equal(sandbox?.kind, 'started');
     assert.deepEqual(await istioPods(), podNames);
-    await assertShows('Istio 1.2.2 · 12/12 ready', 'after the restart the status bar does not show the ready control plane');
+    await assertShows(
+      'Istio 1.2.2 · 12/12 ready',
+      'after the restart the status bar does not show the ready control plane',
+    );
     await assertPodsViewShows(podNames);
   });
 

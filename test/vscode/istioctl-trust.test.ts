@@ -20,7 +20,11 @@ const extension = vscode.extensions.getExtension('istio-lab.istio-lab')!;
 
 /** Builds the 1.26.1 archive with the project's mirror script (which writes it and its .sha256, then serves them). */
 function startMirror(dir: string): Promise<{ child: ChildProcess; url: string; archives: string[] }> {
-  const child = spawn('node', [path.join(extension.extensionPath, 'scripts', 'release-mirror.mjs'), '--dir', dir, '1.26.1@linux-amd64'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    'node',
+    [path.join(extension.extensionPath, 'scripts', 'release-mirror.mjs'), '--dir', dir, '1.26.1@linux-amd64'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -35,13 +39,14 @@ function startMirror(dir: string): Promise<{ child: ChildProcess; url: string; a
 
 const DIALOG_REFUSED = 'refused to show dialog';
 
-describe('before a release\'s istioctl runs', function () {
+describe("before a release's istioctl runs", function () {
   this.timeout(180_000);
   let work: string;
   let sandbox: Sandbox;
   let kubeconfig: string;
   let mirror: { child: ChildProcess; url: string; archives: string[] } | undefined;
-  const istioSystem = async (): Promise<string> => (await kubectl(kubeconfig, work, ['get', 'deploy', '-n', 'istio-system', '-o', 'name'])).output;
+  const istioSystem = async (): Promise<string> =>
+    (await kubectl(kubeconfig, work, ['get', 'deploy', '-n', 'istio-system', '-o', 'name'])).output;
 
   before(async function () {
     // Only the browser launcher can read the workbench, which is where a refused dialog shows.
@@ -69,9 +74,15 @@ describe('before a release\'s istioctl runs', function () {
     const archive = path.join(work, 'by-hand', path.basename(mirror!.archives[0]));
     fs.mkdirSync(path.dirname(archive), { recursive: true });
     fs.copyFileSync(mirror!.archives[0], archive);
-    const result = await vscode.commands.executeCommand<{ checksum: { state: string } } | undefined>('istioLab.useLocalArchive', archive);
+    const result = await vscode.commands.executeCommand<{ checksum: { state: string } } | undefined>(
+      'istioLab.useLocalArchive',
+      archive,
+    );
     assert.equal(result?.checksum.state, 'not-published');
-    await assertShows('Istio 1.26.1 is ready (no published checksum)', 'the layout of the unverified release is not shown');
+    await assertShows(
+      'Istio 1.26.1 is ready (no published checksum)',
+      'the layout of the unverified release is not shown',
+    );
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     const terminal = vscode.window.createTerminal({ name: 'no istioctl' });
     terminal.show();
@@ -83,7 +94,10 @@ describe('before a release\'s istioctl runs', function () {
   });
 
   it('Install stops at a dialog instead of running the unverified istioctl, even with yes', async () => {
-    const code = await vscode.commands.executeCommand<number | undefined>('istioLab.installIstio', { version: '1.26.1', yes: true });
+    const code = await vscode.commands.executeCommand<number | undefined>('istioLab.installIstio', {
+      version: '1.26.1',
+      yes: true,
+    });
     assert.equal(code, undefined);
     await assertShows(DIALOG_REFUSED, 'Install did not stop at a dialog');
     await screenshot('unverified-istioctl-dialog');
@@ -93,22 +107,38 @@ describe('before a release\'s istioctl runs', function () {
 
   it('a verified download: Install stops at its confirmation; with yes it installs, and new terminals run that istioctl', async () => {
     await settings({ downloadDir: path.join(work, 'verified') });
-    const result = await vscode.commands.executeCommand<{ checksum: { state: string } } | undefined>('istioLab.downloadRelease', '1.26.1', { platform: 'linux-amd64' });
+    const result = await vscode.commands.executeCommand<{ checksum: { state: string } } | undefined>(
+      'istioLab.downloadRelease',
+      '1.26.1',
+      { platform: 'linux-amd64' },
+    );
     assert.equal(result?.checksum.state, 'verified');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
 
-    assert.equal(await vscode.commands.executeCommand<number | undefined>('istioLab.installIstio', { version: '1.26.1' }), undefined);
+    assert.equal(
+      await vscode.commands.executeCommand<number | undefined>('istioLab.installIstio', { version: '1.26.1' }),
+      undefined,
+    );
     await assertShows(DIALOG_REFUSED, 'the istioctl install did not ask for confirmation');
     assert.doesNotMatch(await istioSystem(), /istiod/, 'istioctl ran without the confirmation');
     await vscode.commands.executeCommand('notifications.clearAll');
 
-    assert.equal(await vscode.commands.executeCommand<number | undefined>('istioLab.installIstio', { version: '1.26.1', yes: true }), 0);
+    assert.equal(
+      await vscode.commands.executeCommand<number | undefined>('istioLab.installIstio', {
+        version: '1.26.1',
+        yes: true,
+      }),
+      0,
+    );
     assert.match(await istioSystem(), /deployment\.apps\/istiod/);
 
     const terminal = vscode.window.createTerminal({ name: 'verified istioctl' });
     terminal.show();
     terminal.sendText('istioctl version');
-    await assertShows('client version: 1.26.1 (Istio Lab stand-in', 'the verified istioctl is not on the PATH of new terminals');
+    await assertShows(
+      'client version: 1.26.1 (Istio Lab stand-in',
+      'the verified istioctl is not on the PATH of new terminals',
+    );
     await screenshot('verified-istioctl-on-path');
     terminal.dispose();
   });

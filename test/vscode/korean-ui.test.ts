@@ -51,7 +51,10 @@ describe('the lab in Korean (vscode.env.language ko)', function () {
     const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
     await extension.activate();
     const root = extension.extensionPath;
-    bundle = JSON.parse(fs.readFileSync(path.join(root, 'l10n', 'bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
+    bundle = JSON.parse(fs.readFileSync(path.join(root, 'l10n', 'bundle.l10n.ko.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
     nls = JSON.parse(fs.readFileSync(path.join(root, 'package.nls.ko.json'), 'utf8')) as Record<string, string>;
     manifest = path.join(root, 'test', 'fixtures', 'istio', 'legacy', `istio-${VERSION}`, 'istio-demo.yaml');
   });
@@ -81,7 +84,11 @@ describe('the lab in Korean (vscode.env.language ko)', function () {
     await vscode.commands.executeCommand('istioLab.checkCluster', release());
     // The first Markdown preview of this VS Code: the built-in Markdown extension activates first,
     // which took over 30 s once on a busy CI machine (6 s when idle).
-    await assertShows(ko(bundle, 'Pre-check for Istio {0}', VERSION), 'the pre-check report is not titled in Korean', 90_000);
+    await assertShows(
+      ko(bundle, 'Pre-check for Istio {0}', VERSION),
+      'the pre-check report is not titled in Korean',
+      90_000,
+    );
     await screenshots('ko-precheck');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
@@ -89,11 +96,17 @@ describe('the lab in Korean (vscode.env.language ko)', function () {
   it('installs, then shows the Pods tree and the done step in Korean', async () => {
     await vscode.commands.executeCommand('istioLab.installIstio', release());
     await vscode.commands.executeCommand('workbench.view.extension.istioLab');
-    await assertShows(ko(bundle, 'done ({0})', VERSION), 'the Lab Steps view does not say the install is done in Korean');
+    await assertShows(
+      ko(bundle, 'done ({0})', VERSION),
+      'the Lab Steps view does not say the install is done in Korean',
+    );
     await vscode.commands.executeCommand('istioLab.pods.focus');
     await assertShows(ko(bundle, 'Control plane'), 'the Control plane group is not in Korean');
     // The status bar: the book's 12 ready pods (3 jobs complete), in Korean.
-    await assertShows(ko(bundle, '{0}/{1} ready', '12', '12'), 'the status bar does not count the ready pods in Korean');
+    await assertShows(
+      ko(bundle, '{0}/{1} ready', '12', '12'),
+      'the status bar does not count the ready pods in Korean',
+    );
     await screenshots('ko-pods-tree');
   });
 
@@ -108,7 +121,7 @@ describe('the lab in Korean (vscode.env.language ko)', function () {
     await vscode.commands.executeCommand('istioLab.showRegistry');
     await assertShows('grafana.istio-system.svc.cluster.local|http', 'the registry does not list grafana|http');
     // The diagram's caption explains the selected component in the display language.
-    await assertShows(explain('pilot', 'ko'), "the diagram does not explain Pilot in Korean");
+    await assertShows(explain('pilot', 'ko'), 'the diagram does not explain Pilot in Korean');
     await screenshots('ko-registry');
   });
 });

@@ -18,13 +18,17 @@ describe('the Istio Lab terminal', () => {
     releases = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-releases-'));
     fs.mkdirSync(path.join(releases, 'istio-1.2.2', 'bin'), { recursive: true });
     await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
-    await vscode.workspace.getConfiguration('istioLab').update('downloadDir', releases, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('istioLab')
+      .update('downloadDir', releases, vscode.ConfigurationTarget.Global);
     for (const terminal of vscode.window.terminals) if (terminal.name === 'Istio Lab') terminal.dispose();
   });
 
   after(async () => {
     for (const terminal of vscode.window.terminals) if (terminal.name === 'Istio Lab') terminal.dispose();
-    await vscode.workspace.getConfiguration('istioLab').update('downloadDir', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('istioLab')
+      .update('downloadDir', undefined, vscode.ConfigurationTarget.Global);
     fs.rmSync(releases, { recursive: true, force: true });
   });
 
@@ -39,7 +43,8 @@ describe('the Istio Lab terminal', () => {
     await vscode.commands.executeCommand('istioLab.typeStepCommand', 'download');
     const terminal = await opened;
     assert.equal((terminal.creationOptions as vscode.TerminalOptions).cwd, releases);
-    if (/bash|zsh|fish|pwsh/.test(vscode.env.shell)) assert.ok(terminal.shellIntegration, 'the line was typed before the shell was ready');
+    if (/bash|zsh|fish|pwsh/.test(vscode.env.shell))
+      assert.ok(terminal.shellIntegration, 'the line was typed before the shell was ready');
     await assertShows(terminalLineFor(findLabStep('download')!), 'the step is typed in the terminal');
   });
 });

@@ -18,11 +18,21 @@ const HOSTILE_ENTRY = `istio-1.2.2/[${LABEL}](command:workbench.action.terminal.
  * A .tar.gz of raw entries, names as given (what scripts/lib/release-archive.mjs's rawTar does;
  * that module reads import.meta, which the extension-host bundle has not).
  */
-function rawTarGz(entries: readonly { name: string; type: 'Directory' | 'File' | 'CharacterDevice'; data?: string }[]): Buffer {
+function rawTarGz(
+  entries: readonly { name: string; type: 'Directory' | 'File' | 'CharacterDevice'; data?: string }[],
+): Buffer {
   const blocks: Buffer[] = [];
   for (const entry of entries) {
     const data = Buffer.from(entry.data ?? '');
-    const header = new tar.Header({ path: entry.name, type: entry.type, mode: entry.type === 'Directory' ? 0o755 : 0o644, size: data.length, mtime: new Date(0), uid: 0, gid: 0 });
+    const header = new tar.Header({
+      path: entry.name,
+      type: entry.type,
+      mode: entry.type === 'Directory' ? 0o755 : 0o644,
+      size: data.length,
+      mtime: new Date(0),
+      uid: 0,
+      gid: 0,
+    });
     const block = Buffer.alloc(512);
     header.encode(block);
     blocks.push(block, data, Buffer.alloc((512 - (data.length % 512)) % 512));
@@ -41,7 +51,9 @@ describe('Outside text in notifications', function () {
 
   after(async () => {
     await vscode.commands.executeCommand('notifications.clearAll');
-    await vscode.workspace.getConfiguration('istioLab').update('downloadDir', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('istioLab')
+      .update('downloadDir', undefined, vscode.ConfigurationTarget.Global);
     fs.rmSync(work, { recursive: true, force: true });
   });
 
@@ -65,7 +77,9 @@ describe('Outside text in notifications', function () {
         { name: HOSTILE_ENTRY, type: 'CharacterDevice' },
       ]),
     );
-    await vscode.workspace.getConfiguration('istioLab').update('downloadDir', path.join(work, 'releases'), vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('istioLab')
+      .update('downloadDir', path.join(work, 'releases'), vscode.ConfigurationTarget.Global);
     const result = await vscode.commands.executeCommand('istioLab.useLocalArchive', archive);
     assert.equal(result, undefined, 'the hostile archive was accepted');
     assert.equal(fs.existsSync(path.join(work, 'releases', 'istio-1.2.2')), false, 'a release directory was left');

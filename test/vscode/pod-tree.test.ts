@@ -30,7 +30,10 @@ function mergedKubeconfig(istio: Sandbox, empty: Sandbox): string {
   main.users.push({ ...other.users[0], name: EMPTY_CONTEXT });
   main.contexts.push({ name: EMPTY_CONTEXT, context: { cluster: EMPTY_CONTEXT, user: EMPTY_CONTEXT } });
   // A cluster nobody listens for: port 1 on the loopback refuses every connection.
-  main.clusters.push({ name: DOWN_CONTEXT, cluster: { server: 'https://127.0.0.1:1', 'insecure-skip-tls-verify': true } } as KubeconfigFile['clusters'][0]);
+  main.clusters.push({
+    name: DOWN_CONTEXT,
+    cluster: { server: 'https://127.0.0.1:1', 'insecure-skip-tls-verify': true },
+  } as KubeconfigFile['clusters'][0]);
   main.contexts.push({ name: DOWN_CONTEXT, context: { cluster: DOWN_CONTEXT, user: EMPTY_CONTEXT } });
   return yaml.dump(main);
 }
@@ -38,8 +41,10 @@ function mergedKubeconfig(istio: Sandbox, empty: Sandbox): string {
 /** What each pod of the book's `kubectl get po -n istio-system` should read like. */
 function expectedRow(name: string): { group: string; description: string } {
   if (/-1\.2\.2-/.test(name)) return { group: 'Jobs', description: '0/1 · Completed · 0 restarts ·' };
-  if (/^istio-(pilot|policy|telemetry)-/.test(name)) return { group: 'Control plane', description: '2/2 · Running · 0 restarts ·' };
-  if (/^istio-(citadel|galley|sidecar-injector)-/.test(name)) return { group: 'Control plane', description: '1/1 · Running · 0 restarts ·' };
+  if (/^istio-(pilot|policy|telemetry)-/.test(name))
+    return { group: 'Control plane', description: '2/2 · Running · 0 restarts ·' };
+  if (/^istio-(citadel|galley|sidecar-injector)-/.test(name))
+    return { group: 'Control plane', description: '1/1 · Running · 0 restarts ·' };
   if (/gateway-/.test(name)) return { group: 'Data plane: gateways', description: '1/1 · Running · 0 restarts ·' };
   return { group: 'Add-ons', description: '1/1 · Running · 0 restarts ·' };
 }
@@ -133,18 +138,26 @@ describe('the Istio Pods view', function () {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
-  it("port-forwards to Pilot and reads its service registry on the local URL", async () => {
+  it('port-forwards to Pilot and reads its service registry on the local URL', async () => {
     const pilot = (await core.listNamespacedPod({ namespace: 'istio-system', labelSelector: 'istio=pilot' })).items[0];
-    const url = await vscode.commands.executeCommand<string | undefined>('istioLab.pods.portForward', { id: `pod:${pilot.metadata!.uid}` }, 8080);
+    const url = await vscode.commands.executeCommand<string | undefined>(
+      'istioLab.pods.portForward',
+      { id: `pod:${pilot.metadata!.uid}` },
+      8080,
+    );
     assert.match(url ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
     const response = await fetch(`${url}/v1/registration`);
     assert.equal(response.status, 200);
     const registry = (await response.json()) as { 'service-key': string }[];
-    assert.ok(registry.some((entry) => entry['service-key'].startsWith('istio-pilot.istio-system.svc.cluster.local|')), 'Pilot does not list itself');
+    assert.ok(
+      registry.some((entry) => entry['service-key'].startsWith('istio-pilot.istio-system.svc.cluster.local|')),
+      'Pilot does not list itself',
+    );
   });
 
   it('follows the log of a pod, types its kubectl command into a terminal and copies its name', async () => {
-    const galley = (await core.listNamespacedPod({ namespace: 'istio-system', labelSelector: 'istio=galley' })).items[0];
+    const galley = (await core.listNamespacedPod({ namespace: 'istio-system', labelSelector: 'istio=galley' }))
+      .items[0];
     const element = { id: `pod:${galley.metadata!.uid}` };
     await vscode.commands.executeCommand('istioLab.pods.showLogs', element);
     await assertShows('simulated container "galley"', 'the log of galley is not shown');
@@ -159,7 +172,8 @@ describe('the Istio Pods view', function () {
     assert.equal(terminal.name, 'Istio Lab');
     // Typed once the shell had drawn its prompt (shell integration reports it for bash), not into
     // a shell still starting, where the prompt garbles the echo.
-    if (/bash|zsh|fish|pwsh/.test(vscode.env.shell)) assert.ok(terminal.shellIntegration, 'the command was typed before the shell was ready');
+    if (/bash|zsh|fish|pwsh/.test(vscode.env.shell))
+      assert.ok(terminal.shellIntegration, 'the command was typed before the shell was ready');
     await assertShows(`describe pod ${galley.metadata!.name}`, 'the kubectl command is not typed in the terminal');
     terminal.dispose();
     await vscode.commands.executeCommand('istioLab.pods.copyName', element);
@@ -167,7 +181,8 @@ describe('the Istio Pods view', function () {
   });
 
   it('opens a shell in a container with kubectl exec -it … -c …', async () => {
-    const galley = (await core.listNamespacedPod({ namespace: 'istio-system', labelSelector: 'istio=galley' })).items[0];
+    const galley = (await core.listNamespacedPod({ namespace: 'istio-system', labelSelector: 'istio=galley' }))
+      .items[0];
     const opened = new Promise<vscode.Terminal>((resolve) => {
       const listener = vscode.window.onDidOpenTerminal((terminal) => {
         listener.dispose();
@@ -179,14 +194,39 @@ describe('the Istio Pods view', function () {
     const options = terminal.creationOptions as vscode.TerminalOptions;
     assert.equal(options.shellPath, 'kubectl');
     assert.equal((options.shellArgs as string[])[0], '--context');
-    assert.deepEqual((options.shellArgs as string[]).slice(2), ['-n', 'istio-system', 'exec', '-it', galley.metadata!.name!, '-c', 'galley', '--', 'sh']);
+    assert.deepEqual((options.shellArgs as string[]).slice(2), [
+      '-n',
+      'istio-system',
+      'exec',
+      '-it',
+      galley.metadata!.name!,
+      '-c',
+      'galley',
+      '--',
+      'sh',
+    ]);
     terminal.dispose();
   });
 
   it('shows a crash-looping Mixer as failing and the control plane as not ready', async () => {
-    istio.faults.set({ crashLoop: [{ workload: 'istio-telemetry', namespace: 'istio-system', container: 'mixer', log: ['panic: listen tcp :9091: bind: address already in use'] }] });
-    const telemetry = (await core.listNamespacedPod({ namespace: 'istio-system', labelSelector: 'istio-mixer-type=telemetry' })).items[0];
-    await core.deleteNamespacedPod({ name: telemetry.metadata!.name!, namespace: 'istio-system', gracePeriodSeconds: 0 });
+    istio.faults.set({
+      crashLoop: [
+        {
+          workload: 'istio-telemetry',
+          namespace: 'istio-system',
+          container: 'mixer',
+          log: ['panic: listen tcp :9091: bind: address already in use'],
+        },
+      ],
+    });
+    const telemetry = (
+      await core.listNamespacedPod({ namespace: 'istio-system', labelSelector: 'istio-mixer-type=telemetry' })
+    ).items[0];
+    await core.deleteNamespacedPod({
+      name: telemetry.metadata!.name!,
+      namespace: 'istio-system',
+      gracePeriodSeconds: 0,
+    });
     await vscode.commands.executeCommand('istioLab.pods.filter', 'istio-telemetry');
     await assertShows('CrashLoopBackOff', 'the crash loop is not shown');
     await assertShows('11/12 ready', 'the status bar does not count the crashing pod out');
@@ -268,7 +308,8 @@ function misplacedRows(rows: readonly TreeRow[], pods: ReadonlyMap<string, Place
   return problems;
 }
 
-const show = (rows: readonly TreeRow[]): string => rows.map((row) => `${'  '.repeat(row.level)}${row.label}  ${row.description}`).join('\n');
+const show = (rows: readonly TreeRow[]): string =>
+  rows.map((row) => `${'  '.repeat(row.level)}${row.label}  ${row.description}`).join('\n');
 
 describe('the Istio Pods view while Istio installs', function () {
   this.timeout(180_000);
@@ -305,7 +346,7 @@ describe('the Istio Pods view while Istio installs', function () {
       await vscode.commands.executeCommand(where === 'top' ? 'list.focusFirst' : 'list.focusLast');
       let rows: TreeRow[] = [];
       let problems = ['no rows rendered'];
-      for (const deadline = Date.now() + 10_000; problems.length && Date.now() < deadline; ) {
+      for (const deadline = Date.now() + 10_000; problems.length && Date.now() < deadline;) {
         const read = await treeRows('Istio Pods');
         if (read === undefined) return notCheckedOnDesktop(`the rows of the Istio Pods tree match the pods (${name})`);
         rows = read;
@@ -316,7 +357,11 @@ describe('the Istio Pods view while Istio installs', function () {
       assert.deepEqual(problems, [], `the rows at the ${where} of the tree do not match the pods:\n${show(rows)}`);
       for (const row of rows) seen.add(row.label);
     }
-    assert.deepEqual([...pods.keys()].filter((pod) => !seen.has(pod)), [], 'pods are missing from the tree');
+    assert.deepEqual(
+      [...pods.keys()].filter((pod) => !seen.has(pod)),
+      [],
+      'pods are missing from the tree',
+    );
   }
 
   it('keeps each pod under its own component and group while the pods come up', async () => {
@@ -327,12 +372,30 @@ describe('the Istio Pods view while Istio installs', function () {
     const reveals: Thenable<unknown>[] = [];
     const kc = new k8s.KubeConfig();
     kc.loadFromString(istio.kubeconfig);
-    const watch = await new k8s.Watch(kc).watch('/api/v1/namespaces/istio-system/pods', {}, (type: string, pod: k8s.V1Pod) => {
-      if (type === 'ADDED') reveals.push(vscode.commands.executeCommand('istioLab.pods.reveal', 'istio-system', pod.metadata!.name!));
-    }, () => undefined);
+    const watch = await new k8s.Watch(kc).watch(
+      '/api/v1/namespaces/istio-system/pods',
+      {},
+      (type: string, pod: k8s.V1Pod) => {
+        if (type === 'ADDED')
+          reveals.push(vscode.commands.executeCommand('istioLab.pods.reveal', 'istio-system', pod.metadata!.name!));
+      },
+      () => undefined,
+    );
     // The lab's install: the demo manifest's 153 objects created from the extension host, as in the book.
-    const manifest = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'test', 'fixtures', 'istio', 'legacy', 'istio-1.2.2', 'istio-demo.yaml');
-    const report = await vscode.commands.executeCommand<{ results: unknown[] }>('istioLab.installIstio', { version: '1.2.2', manifest, yes: true });
+    const manifest = path.join(
+      vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath,
+      'test',
+      'fixtures',
+      'istio',
+      'legacy',
+      'istio-1.2.2',
+      'istio-demo.yaml',
+    );
+    const report = await vscode.commands.executeCommand<{ results: unknown[] }>('istioLab.installIstio', {
+      version: '1.2.2',
+      manifest,
+      yes: true,
+    });
     assert.equal(report.results.length, 153);
     await assertShows('Istio 1.2.2 · 12/12 ready', 'the status bar does not show the healthy control plane');
     watch.abort();
@@ -346,16 +409,22 @@ describe('the Istio Pods view while Istio installs', function () {
     let pods = await placements(core);
     for (let round = 0; round < 6; round++) {
       // A pod from each of three groups: one tree refresh then touches several subtrees.
-      const deployed = (await core.listNamespacedPod({ namespace: 'istio-system', labelSelector: 'pod-template-hash' })).items;
+      const deployed = (await core.listNamespacedPod({ namespace: 'istio-system', labelSelector: 'pod-template-hash' }))
+        .items;
       const victims = ['istio-galley', 'istio-pilot', 'istio-ingressgateway', 'istio-egressgateway', 'grafana', 'kiali']
         .filter((_, index) => index % 2 === round % 2)
         .map((prefix) => deployed.find((pod) => pod.metadata!.name!.startsWith(`${prefix}-`))!.metadata!.name!);
-      await Promise.all(victims.map((name) => core.deleteNamespacedPod({ name, namespace: 'istio-system', gracePeriodSeconds: 0 })));
+      await Promise.all(
+        victims.map((name) => core.deleteNamespacedPod({ name, namespace: 'istio-system', gracePeriodSeconds: 0 })),
+      );
       do {
         await new Promise((resolve) => setTimeout(resolve, 250));
         pods = await placements(core);
       } while (victims.some((name) => pods.has(name)) || pods.size !== 15);
-      await assertShows('Istio 1.2.2 · 12/12 ready', `round ${round}: the status bar does not show the healthy control plane`);
+      await assertShows(
+        'Istio 1.2.2 · 12/12 ready',
+        `round ${round}: the status bar does not show the healthy control plane`,
+      );
     }
     await assertRowsMatch(pods, 'pods-tree-replaced');
   });

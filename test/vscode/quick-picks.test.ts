@@ -52,7 +52,9 @@ describe('Quick picks with the lab guide open', () => {
       ].join('\n'),
     );
     await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
-    await vscode.workspace.getConfiguration('workbench').update('welcomePage.preferReducedMotion', true, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('workbench')
+      .update('welcomePage.preferReducedMotion', true, vscode.ConfigurationTarget.Global);
     const config = vscode.workspace.getConfiguration('istioLab');
     await config.update('kubeconfig', kubeconfig, vscode.ConfigurationTarget.Global);
     await config.update('context', undefined, vscode.ConfigurationTarget.Global);
@@ -62,7 +64,9 @@ describe('Quick picks with the lab guide open', () => {
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    await vscode.workspace.getConfiguration('workbench').update('welcomePage.preferReducedMotion', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('workbench')
+      .update('welcomePage.preferReducedMotion', undefined, vscode.ConfigurationTarget.Global);
     const config = vscode.workspace.getConfiguration('istioLab');
     await config.update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
     await config.update('context', undefined, vscode.ConfigurationTarget.Global);
@@ -91,7 +95,10 @@ describe('Quick picks with the lab guide open', () => {
     await guideTakesFocus(terminalLineFor(findLabStep('cluster')!));
     await pickNext();
     await picking;
-    assert.ok(vscode.window.terminals.some((terminal) => terminal.name === 'Istio Lab'), 'the Istio Lab terminal is open');
+    assert.ok(
+      vscode.window.terminals.some((terminal) => terminal.name === 'Istio Lab'),
+      'the Istio Lab terminal is open',
+    );
     await assertShows(terminalLineFor(findLabStep('download')!), 'the terminal shows the typed commands');
   });
 
@@ -112,7 +119,11 @@ describe('Quick picks with the lab guide open', () => {
     const filtering = vscode.commands.executeCommand<string | undefined>('istioLab.pods.filter');
     await guideTakesFocus('Filter the Istio pods');
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-    assert.equal(await filtering, '2/2', 'the box, filled with the current filter, was accepted (a closed box gives undefined)');
+    assert.equal(
+      await filtering,
+      '2/2',
+      'the box, filled with the current filter, was accepted (a closed box gives undefined)',
+    );
     await vscode.commands.executeCommand('istioLab.pods.filter', '');
   });
 });

@@ -31,7 +31,14 @@ describe('the service registry viewer', function () {
     fs.writeFileSync(kubeconfig, sandbox.kubeconfig, { mode: 0o600 });
     await settings({ kubeconfig, context: '' });
     await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
-    release = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'test', 'fixtures', 'istio', 'legacy', 'istio-1.2.2');
+    release = path.join(
+      vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath,
+      'test',
+      'fixtures',
+      'istio',
+      'legacy',
+      'istio-1.2.2',
+    );
     // As the lab does: the CRDs first, then the demo.
     const crds = await kubectl(kubeconfig, dir, ['apply', '-f', path.join(release, 'crds')]);
     assert.equal(crds.code, 0, crds.output);
@@ -41,7 +48,14 @@ describe('the service registry viewer', function () {
     const store = startPodStore(await openConnection({ kubeconfig }), istioPodScope('istio-system'));
     await new Promise<void>((resolve) => {
       const ready = (): boolean =>
-        ['istio-pilot-', 'grafana-'].every((prefix) => store.pods().some((pod) => pod.name.startsWith(prefix) && pod.status === 'Running' && pod.readyContainers === pod.totalContainers));
+        ['istio-pilot-', 'grafana-'].every((prefix) =>
+          store
+            .pods()
+            .some(
+              (pod) =>
+                pod.name.startsWith(prefix) && pod.status === 'Running' && pod.readyContainers === pod.totalContainers,
+            ),
+        );
       const check = (): void => {
         if (!ready()) return;
         off();
@@ -89,7 +103,10 @@ describe('the service registry viewer', function () {
     try {
       await vscode.commands.executeCommand('istioLab.showRegistry');
       await assertShows('via a port-forward to the pod', 'the fallback to a port-forward is not shown');
-      await assertShows('grafana.istio-system.svc.cluster.local|http', 'the registry fetched through the port-forward is not listed');
+      await assertShows(
+        'grafana.istio-system.svc.cluster.local|http',
+        'the registry fetched through the port-forward is not listed',
+      );
     } finally {
       sandbox.faults.clear();
     }
@@ -100,14 +117,28 @@ describe('the service registry viewer', function () {
     await vscode.commands.executeCommand('istioLab.showRegistry');
     await assertShows('grafana.istio-system.svc.cluster.local|http', 'the registry is not shown before the uninstall');
     // The book's uninstall: delete what the demo applied (the istio-system namespace with it).
-    const uninstall = await kubectl(kubeconfig, dir, ['delete', '-f', path.join(release, 'istio-demo.yaml'), '--ignore-not-found']);
+    const uninstall = await kubectl(kubeconfig, dir, [
+      'delete',
+      '-f',
+      path.join(release, 'istio-demo.yaml'),
+      '--ignore-not-found',
+    ]);
     assert.equal(uninstall.code, 0, uninstall.output);
     // The open panel follows the pod watch: grafana's endpoint no longer says its pod is ready.
     await assertShows('pod gone', "the endpoints' pods are not shown as gone");
-    await assertShows(`Pilot — ${explain('pilot', 'en')} — missing: no pods`, 'the diagram does not show Pilot missing');
+    await assertShows(
+      `Pilot — ${explain('pilot', 'en')} — missing: no pods`,
+      'the diagram does not show Pilot missing',
+    );
     await vscode.commands.executeCommand('istioLab.showRegistry');
-    await assertShows('Pilot is no longer installed: this is the last registry it served', 'the refresh does not mark the registry stale');
-    await assertShows('Pilot is not installed: istio-system has neither', 'the refresh does not say Pilot is not installed');
+    await assertShows(
+      'Pilot is no longer installed: this is the last registry it served',
+      'the refresh does not mark the registry stale',
+    );
+    await assertShows(
+      'Pilot is not installed: istio-system has neither',
+      'the refresh does not say Pilot is not installed',
+    );
     await screenshot('registry-uninstalled-dark');
   });
 });

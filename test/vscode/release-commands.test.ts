@@ -25,7 +25,11 @@ const extension = vscode.extensions.getExtension('istio-lab.istio-lab')!;
 const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('istioLab');
 
 function startMirror(dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn('node', [path.join(extension.extensionPath, 'scripts', 'release-mirror.mjs'), '--dir', dir, '1.2.2@linux-amd64'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    'node',
+    [path.join(extension.extensionPath, 'scripts', 'release-mirror.mjs'), '--dir', dir, '1.2.2@linux-amd64'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -82,13 +86,25 @@ describe('Download Istio Release…', function () {
   });
 
   it('downloads, verifies and unpacks the book’s 1.2.2 from the mirror, and shows its layout', async () => {
-    const result = await vscode.commands.executeCommand<CommandResult | undefined>('istioLab.downloadRelease', '1.2.2', { platform: 'linux-amd64' });
+    const result = await vscode.commands.executeCommand<CommandResult | undefined>(
+      'istioLab.downloadRelease',
+      '1.2.2',
+      { platform: 'linux-amd64' },
+    );
     assert.ok(result, 'the command returned nothing: it failed (see the Istio Lab log)');
     const directory = path.join(work, 'downloads', 'istio-1.2.2');
     assert.equal(result.directory, directory);
     assert.equal(result.checksum.state, 'verified');
     assert.equal(result.reused, false);
-    assert.deepEqual(fs.readdirSync(directory).sort(), ['LICENSE', 'README.md', 'bin', 'install', 'istio.VERSION', 'samples', 'tools']);
+    assert.deepEqual(fs.readdirSync(directory).sort(), [
+      'LICENSE',
+      'README.md',
+      'bin',
+      'install',
+      'istio.VERSION',
+      'samples',
+      'tools',
+    ]);
     assert.ok(fs.statSync(path.join(directory, 'bin', 'istioctl')).mode & 0o100);
     assert.equal(result.demoManifest, path.join(directory, 'install', 'kubernetes', 'istio-demo.yaml'));
     const step = await stepState('download', 'done');
@@ -96,7 +112,10 @@ describe('Download Istio Release…', function () {
 
     // The layout, one line per directory, in a quick pick.
     await assertShows('install/kubernetes/', 'the release layout is not shown');
-    await assertShows('istio-demo.yaml is the demo profile the book installs', 'the layout does not explain install/kubernetes/');
+    await assertShows(
+      'istio-demo.yaml is the demo profile the book installs',
+      'the layout does not explain install/kubernetes/',
+    );
     await screenshot('release-layout');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
   });
@@ -105,21 +124,37 @@ describe('Download Istio Release…', function () {
     const terminal = vscode.window.createTerminal({ name: 'istioctl check' });
     terminal.show();
     terminal.sendText('istioctl version');
-    await assertShows('(Istio Lab stand-in, not the real istioctl)', 'istioctl version did not run from the release in a new terminal', 30_000);
+    await assertShows(
+      '(Istio Lab stand-in, not the real istioctl)',
+      'istioctl version did not run from the release in a new terminal',
+      30_000,
+    );
     await screenshot('release-terminal-path');
     terminal.dispose();
   });
 
   it('reuses the verified copy on a second run', async () => {
-    const result = await vscode.commands.executeCommand<CommandResult | undefined>('istioLab.downloadRelease', '1.2.2', { platform: 'linux-amd64' });
+    const result = await vscode.commands.executeCommand<CommandResult | undefined>(
+      'istioLab.downloadRelease',
+      '1.2.2',
+      { platform: 'linux-amd64' },
+    );
     assert.equal(result?.reused, true);
     await assertShows('Istio 1.2.2 was already downloaded', 'the layout of the reused copy is not shown');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
   });
 
   it('offline, says to set istioLab.releaseBaseUrl or use a local archive', async () => {
-    await settings().update('releaseBaseUrl', `http://127.0.0.1:${await closedPort()}`, vscode.ConfigurationTarget.Global);
-    const result = await vscode.commands.executeCommand<CommandResult | undefined>('istioLab.downloadRelease', '1.2.3', { platform: 'linux-amd64' });
+    await settings().update(
+      'releaseBaseUrl',
+      `http://127.0.0.1:${await closedPort()}`,
+      vscode.ConfigurationTarget.Global,
+    );
+    const result = await vscode.commands.executeCommand<CommandResult | undefined>(
+      'istioLab.downloadRelease',
+      '1.2.3',
+      { platform: 'linux-amd64' },
+    );
     assert.equal(result, undefined);
     await assertShows('set istioLab.releaseBaseUrl to a mirror', 'the offline message is not shown');
     await screenshot('release-offline-error');
@@ -131,11 +166,19 @@ describe('Download Istio Release…', function () {
     const archive = path.join(work, 'mirror', '1.2.2', 'istio-1.2.2-linux.tar.gz');
     await settings().update('downloadDir', path.join(work, 'by-hand'), vscode.ConfigurationTarget.Global);
     // The re-check looks in the new folder, which has no release yet.
-    assert.equal((await stepState('download', 'todo')).status, 'todo', 'Lab Steps: the download step is still done for an empty download folder');
+    assert.equal(
+      (await stepState('download', 'todo')).status,
+      'todo',
+      'Lab Steps: the download step is still done for an empty download folder',
+    );
     const result = await vscode.commands.executeCommand<CommandResult | undefined>('istioLab.useLocalArchive', archive);
     assert.equal(result?.directory, path.join(work, 'by-hand', 'istio-1.2.2'));
     assert.equal(result?.checksum.state, 'verified');
-    assert.equal((await stepState('download', 'done')).detail, '1.2.2', 'Lab Steps: the download step is not done after Use Local Archive');
+    assert.equal(
+      (await stepState('download', 'done')).detail,
+      '1.2.2',
+      'Lab Steps: the download step is not done after Use Local Archive',
+    );
     await assertShows('Istio 1.2.2 is ready', 'the layout of the unpacked archive is not shown');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
   });
@@ -150,7 +193,11 @@ describe('Lab Steps: 1. Prepare a cluster', function () {
     await vscode.commands.executeCommand('istioLab.markLabStep', 'cluster', 'done', 'old-context');
     await settings().update('kubeconfig', missing, vscode.ConfigurationTarget.Global);
     try {
-      assert.equal((await stepState('cluster', 'todo')).status, 'todo', 'the cluster step stays done without a kubeconfig');
+      assert.equal(
+        (await stepState('cluster', 'todo')).status,
+        'todo',
+        'the cluster step stays done without a kubeconfig',
+      );
     } finally {
       await settings().update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
     }

@@ -28,8 +28,10 @@ describe('Deploy the sample app (Bookinfo) through the commands', function () {
   let dir: string;
   let bookinfo: string;
 
-  const defaultLabels = () => sandbox.store.list('/namespaces').find((namespace) => namespace.metadata.name === 'default')?.metadata.labels ?? {};
-  const bookinfoPods = () => sandbox.store.list('/pods', 'default').filter((pod) => BOOKINFO_APPS.test(pod.metadata.name ?? ''));
+  const defaultLabels = () =>
+    sandbox.store.list('/namespaces').find((namespace) => namespace.metadata.name === 'default')?.metadata.labels ?? {};
+  const bookinfoPods = () =>
+    sandbox.store.list('/pods', 'default').filter((pod) => BOOKINFO_APPS.test(pod.metadata.name ?? ''));
   const stepState = () => vscode.commands.executeCommand<StepState>('istioLab.labStepState', 'sample-app');
 
   before(async () => {
@@ -42,7 +44,11 @@ describe('Deploy the sample app (Bookinfo) through the commands', function () {
     await extension.activate();
     const release = path.join(extension.extensionPath, 'test', 'fixtures', 'istio', 'legacy', 'istio-1.2.2');
     bookinfo = path.join(release, 'samples', 'bookinfo', 'platform', 'kube', 'bookinfo.yaml');
-    const report = await vscode.commands.executeCommand<ApplyReport>('istioLab.installIstio', { version: '1.2.2', manifest: path.join(release, 'istio-demo.yaml'), yes: true });
+    const report = await vscode.commands.executeCommand<ApplyReport>('istioLab.installIstio', {
+      version: '1.2.2',
+      manifest: path.join(release, 'istio-demo.yaml'),
+      yes: true,
+    });
     assert.ok(report.results.every((result) => result.outcome === 'created'));
     assert.equal((await vscode.commands.executeCommand<StepState>('istioLab.labStepState', 'watch')).status, 'done');
   });
@@ -55,28 +61,49 @@ describe('Deploy the sample app (Bookinfo) through the commands', function () {
   });
 
   it('refuses when the learner declines the label, with the one-line fix, and creates nothing', async () => {
-    const report = await vscode.commands.executeCommand<ApplyReport | undefined>('istioLab.deploySampleApp', { version: '1.2.2', bookinfo, label: false });
+    const report = await vscode.commands.executeCommand<ApplyReport | undefined>('istioLab.deploySampleApp', {
+      version: '1.2.2',
+      bookinfo,
+      label: false,
+    });
     assert.equal(report, undefined);
     assert.equal(defaultLabels()['istio-injection'], undefined);
     assert.equal(sandbox.store.list('apps/deployments', 'default').length, 0, 'nothing of Bookinfo may be created');
     const state = await stepState();
     assert.deepEqual(state.hint, { code: 'namespace-not-labelled', namespace: 'default' });
-    await assertShows('Fix: kubectl label namespace default istio-injection=enabled', 'the refusal does not give the fix');
+    await assertShows(
+      'Fix: kubectl label namespace default istio-injection=enabled',
+      'the refusal does not give the fix',
+    );
     const why = await vscode.commands.executeCommand<string>('istioLab.explainStep', 'sample-app');
-    assert.equal(why, 'Step 6, Deploy the sample app: not yet. the namespace default is not labelled for injection: kubectl label namespace default istio-injection=enabled');
+    assert.equal(
+      why,
+      'Step 6, Deploy the sample app: not yet. the namespace default is not labelled for injection: kubectl label namespace default istio-injection=enabled',
+    );
   });
 
   it('labels default, deploys Bookinfo with the install engine, and ticks the step when all 6 pods are 2/2', async () => {
-    const report = await vscode.commands.executeCommand<ApplyReport>('istioLab.deploySampleApp', { version: '1.2.2', bookinfo, label: true, yes: true });
+    const report = await vscode.commands.executeCommand<ApplyReport>('istioLab.deploySampleApp', {
+      version: '1.2.2',
+      bookinfo,
+      label: true,
+      yes: true,
+    });
     assert.ok(report, 'the deploy returned no report');
-    assert.deepEqual(report.results.filter((result) => result.outcome !== 'created').map((result) => result.name), []);
+    assert.deepEqual(
+      report.results.filter((result) => result.outcome !== 'created').map((result) => result.name),
+      [],
+    );
     assert.equal(report.results.filter((result) => result.object.kind === 'Deployment').length, 6);
     assert.equal(defaultLabels()['istio-injection'], 'enabled');
     const pods = bookinfoPods();
     assert.equal(pods.length, 6);
     for (const pod of pods) {
       const containers = (pod.spec as { containers: { name: string }[] }).containers.map((container) => container.name);
-      assert.ok(containers.includes('istio-proxy'), `${pod.metadata.name} has no istio-proxy: ${containers.join(', ')}`);
+      assert.ok(
+        containers.includes('istio-proxy'),
+        `${pod.metadata.name} has no istio-proxy: ${containers.join(', ')}`,
+      );
     }
     assert.deepEqual(await stepState().then((state) => [state.status, state.detail]), ['done', 'default']);
     await assertShows('Bookinfo runs in default: 6 pods 2/2', 'the deploy did not say Bookinfo runs');
@@ -90,11 +117,16 @@ describe('Deploy the sample app (Bookinfo) through the commands', function () {
     let rows: Awaited<ReturnType<typeof treeRows>>;
     for (const pod of pods) {
       const name = pod.metadata.name!;
-      assert.equal(await vscode.commands.executeCommand<boolean>('istioLab.pods.reveal', 'default', name), true, `${name} is not in the tree`);
-      for (const deadline = Date.now() + 10_000; !shown.has(name) && Date.now() < deadline; ) {
+      assert.equal(
+        await vscode.commands.executeCommand<boolean>('istioLab.pods.reveal', 'default', name),
+        true,
+        `${name} is not in the tree`,
+      );
+      for (const deadline = Date.now() + 10_000; !shown.has(name) && Date.now() < deadline;) {
         rows = await treeRows('Istio Pods');
         if (rows === undefined) break;
-        for (const row of rows.filter((entry) => BOOKINFO_APPS.test(entry.label))) shown.set(row.label, row.description);
+        for (const row of rows.filter((entry) => BOOKINFO_APPS.test(entry.label)))
+          shown.set(row.label, row.description);
         group = rows.find((row) => row.label === 'Data plane: sidecars')?.description ?? group;
         if (!shown.has(name)) await new Promise((resolve) => setTimeout(resolve, 250));
       }
@@ -103,7 +135,10 @@ describe('Deploy the sample app (Bookinfo) through the commands', function () {
       notCheckedOnDesktop('the Istio Pods view shows the 6 Bookinfo pods 2/2 as the data plane');
     } else {
       assert.deepEqual([...shown.keys()].sort(), pods.map((pod) => pod.metadata.name).sort(), JSON.stringify(rows));
-      assert.ok([...shown.values()].every((description) => description.startsWith('2/2 · Running')), JSON.stringify([...shown]));
+      assert.ok(
+        [...shown.values()].every((description) => description.startsWith('2/2 · Running')),
+        JSON.stringify([...shown]),
+      );
       assert.match(group ?? '', /^6 pods in 1 namespaces · 6\/6 ready/);
     }
     await screenshot('sample-app-pods');
@@ -114,18 +149,41 @@ describe('Deploy the sample app (Bookinfo) through the commands', function () {
     const problems = diagnosePod(summary, Date.now());
     const role = classifyPod(summary);
     assert.equal(role.component, 'sidecar');
-    const tooltip = podTooltip({ kind: 'pod', id: summary.uid, children: [], pod: summary, role, problems, health: podHealth(summary, problems) }, problems).value.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+    const tooltip = podTooltip(
+      {
+        kind: 'pod',
+        id: summary.uid,
+        children: [],
+        pod: summary,
+        role,
+        problems,
+        health: podHealth(summary, problems),
+      },
+      problems,
+    ).value.replace(/\\([!-/:-@[-`{-~])/g, '$1');
     const proxyImage = summary.containers.find((container) => container.name === 'istio-proxy')!.image;
     assert.match(tooltip, /\*\*App:\*\* productpage · \*\*Sidecar:\*\* istio-proxy/);
-    assert.ok(tooltip.includes(`the sidecar-injector.istio.io webhook of the MutatingWebhookConfiguration istio-sidecar-injector added istio-proxy (${proxyImage}) because the namespace default is labelled istio-injection=enabled`), tooltip);
+    assert.ok(
+      tooltip.includes(
+        `the sidecar-injector.istio.io webhook of the MutatingWebhookConfiguration istio-sidecar-injector added istio-proxy (${proxyImage}) because the namespace default is labelled istio-injection=enabled`,
+      ),
+      tooltip,
+    );
   });
 
   it('removes what bookinfo.yaml created, and says the label stays', async () => {
-    const report = await vscode.commands.executeCommand<DeleteReport>('istioLab.removeSampleApp', { version: '1.2.2', bookinfo, yes: true });
+    const report = await vscode.commands.executeCommand<DeleteReport>('istioLab.removeSampleApp', {
+      version: '1.2.2',
+      bookinfo,
+      yes: true,
+    });
     assert.equal(report.results.filter((result) => result.outcome === 'failed').length, 0);
     assert.equal(sandbox.store.list('apps/deployments', 'default').length, 0);
     assert.equal(defaultLabels()['istio-injection'], 'enabled');
     assert.equal((await stepState()).status, 'todo');
-    await assertShows('kubectl label namespace default istio-injection-', 'the removal does not say how to remove the label');
+    await assertShows(
+      'kubectl label namespace default istio-injection-',
+      'the removal does not say how to remove the label',
+    );
   });
 });

@@ -11,7 +11,10 @@ import * as vscode from 'vscode';
  * Each test file is bundled with its own copy of this module, so the list and the hook below are
  * kept once, on globalThis.
  */
-const desktop = ((globalThis as { istioLabUnchecked?: { checks: string[]; hooked: boolean } }).istioLabUnchecked ??= { checks: [], hooked: false });
+const desktop = ((globalThis as { istioLabUnchecked?: { checks: string[]; hooked: boolean } }).istioLabUnchecked ??= {
+  checks: [],
+  hooked: false,
+});
 
 // A test that meets a check of what the workbench renders under desktop VS Code runs on to its end
 // (its other asserts, its clean-up), and is then skipped (`this.skip()`) with the reason, instead
@@ -26,7 +29,9 @@ if (!desktop.hooked) {
     test.fn = async function (this: Mocha.Context) {
       await (run as (this: Mocha.Context) => unknown).call(this);
       if (!desktop.checks.length) return;
-      console.log(`      skipped: desktop VS Code has no launcher to read the workbench, so this was not checked: ${desktop.checks.join('; ')}`);
+      console.log(
+        `      skipped: desktop VS Code has no launcher to read the workbench, so this was not checked: ${desktop.checks.join('; ')}`,
+      );
       this.skip();
     };
   });
@@ -67,7 +72,10 @@ export interface RenderedNotification {
  * The rendered notification whose visible text contains `text` (null when none appears within
  * `timeoutMs`; undefined on desktop runs, which have no launcher to ask).
  */
-export async function renderedNotification(text: string, timeoutMs = 15_000): Promise<RenderedNotification | null | undefined> {
+export async function renderedNotification(
+  text: string,
+  timeoutMs = 15_000,
+): Promise<RenderedNotification | null | undefined> {
   const url = process.env.ISTIO_LAB_SCREENSHOT_URL;
   if (!url) return undefined;
   const query = new URL(url.replace(/\/screenshot$/, '/notification'));
@@ -102,7 +110,9 @@ export async function assertShows(text: string, message: string, timeoutMs = 30_
   if (shows === undefined) return notCheckedOnDesktop(`${message} ("${text}")`);
   if (shows) return;
   // What the workbench showed instead, for the run's log: a CI failure is otherwise unexplained.
-  const file = await screenshot(`not-shown-${text.replace(/[^\w]+/g, '-').slice(0, 40)}`).catch((error: Error) => `(no screenshot: ${error.message})`);
+  const file = await screenshot(`not-shown-${text.replace(/[^\w]+/g, '-').slice(0, 40)}`).catch(
+    (error: Error) => `(no screenshot: ${error.message})`,
+  );
   assert.fail(`${message}: "${text}" not seen within ${timeoutMs} ms; the workbench then: ${file}`);
 }
 
@@ -130,7 +140,10 @@ export async function setTheme(theme: string): Promise<void> {
 /** The real kubectl on PATH with this kubeconfig; stdout and stderr together. */
 export function kubectl(kubeconfig: string, home: string, args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', args, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('kubectl', args, {
+      env: { ...process.env, KUBECONFIG: kubeconfig, HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));

@@ -13,17 +13,37 @@ import type { ExtensionMessage, ProxySync } from '../../src/shared/registry-mess
 import type { WebviewPage } from './webview-page';
 import { launchBrowser, openWebview, root } from './webview-page';
 
-const bookinfo = fs.readFileSync(path.join(root, 'test', 'fixtures', 'istio', 'registry', 'legacy-registration-bookinfo.json'), 'utf8');
+const bookinfo = fs.readFileSync(
+  path.join(root, 'test', 'fixtures', 'istio', 'registry', 'legacy-registration-bookinfo.json'),
+  'utf8',
+);
 
 /** Pilot 1.2's syncz for two Bookinfo sidecars (one behind on endpoints) and the ingress gateway. */
 function syncz(): string {
   const synced = (proxy: string): Record<string, unknown> => {
-    const entry: Record<string, unknown> = { proxy, proxy_version: '1.2.2', istio_version: '1.2.2', endpoint_percent: 100 };
-    for (const type of ['cluster', 'listener', 'route', 'endpoint']) entry[`${type}_sent`] = entry[`${type}_acked`] = '2019-07-01 10:00:00.1 +0000 UTC m=+1.0';
+    const entry: Record<string, unknown> = {
+      proxy,
+      proxy_version: '1.2.2',
+      istio_version: '1.2.2',
+      endpoint_percent: 100,
+    };
+    for (const type of ['cluster', 'listener', 'route', 'endpoint'])
+      entry[`${type}_sent`] = entry[`${type}_acked`] = '2019-07-01 10:00:00.1 +0000 UTC m=+1.0';
     return entry;
   };
-  const stale = { ...synced('sidecar~10.8.0.13~reviews-v2-5b64f47978-kxk7p.default~default.svc.cluster.local'), endpoint_sent: '2019-07-01 10:00:04.1 +0000 UTC m=+5.0' };
-  return JSON.stringify([synced('sidecar~10.8.0.12~productpage-v1-7d6cfb7dfd-5mc96.default~default.svc.cluster.local'), stale, synced('router~10.8.0.7~istio-ingressgateway-6b5b9b8b4f-8lm2z.istio-system~istio-system.svc.cluster.local')], null, 4);
+  const stale = {
+    ...synced('sidecar~10.8.0.13~reviews-v2-5b64f47978-kxk7p.default~default.svc.cluster.local'),
+    endpoint_sent: '2019-07-01 10:00:04.1 +0000 UTC m=+5.0',
+  };
+  return JSON.stringify(
+    [
+      synced('sidecar~10.8.0.12~productpage-v1-7d6cfb7dfd-5mc96.default~default.svc.cluster.local'),
+      stale,
+      synced('router~10.8.0.7~istio-ingressgateway-6b5b9b8b4f-8lm2z.istio-system~istio-system.svc.cluster.local'),
+    ],
+    null,
+    4,
+  );
 }
 
 function registryMessage(proxies: ProxySync): ExtensionMessage {
@@ -40,12 +60,20 @@ function registryMessage(proxies: ProxySync): ExtensionMessage {
   };
 }
 
-const PROXIES: ProxySync = { rows: parseSyncz(syncz(), 'istio-pilot-5f9b7c8d4-abcde', { endpointPercent: true }), command: 'istioctl proxy-status' };
+const PROXIES: ProxySync = {
+  rows: parseSyncz(syncz(), 'istio-pilot-5f9b7c8d4-abcde', { endpointPercent: true }),
+  command: 'istioctl proxy-status',
+};
 
 async function proxyRows(view: WebviewPage): Promise<string[]> {
   return view.page.$$eval('#proxies-table .proxy-row:not([hidden])', (rows) =>
     rows
-      .map((row) => ({ top: Number(/translateY\((\d+)px\)/.exec((row as HTMLElement).style.transform)?.[1] ?? 0), text: Array.from(row.children).map((c) => c.textContent).join(' | ') }))
+      .map((row) => ({
+        top: Number(/translateY\((\d+)px\)/.exec((row as HTMLElement).style.transform)?.[1] ?? 0),
+        text: Array.from(row.children)
+          .map((c) => c.textContent)
+          .join(' | '),
+      }))
       .sort((a, b) => a.top - b.top)
       .map((row) => row.text),
   );
@@ -53,7 +81,10 @@ async function proxyRows(view: WebviewPage): Promise<string[]> {
 
 let browser: Browser;
 before(async () => {
-  assert.ok(fs.existsSync(path.join(root, 'dist', 'webview.js')), 'dist/webview.js is missing: run `node esbuild.js` first');
+  assert.ok(
+    fs.existsSync(path.join(root, 'dist', 'webview.js')),
+    'dist/webview.js is missing: run `node esbuild.js` first',
+  );
   browser = await launchBrowser();
 });
 after(async () => {
@@ -72,11 +103,18 @@ test('the Proxies tab prints istioctl proxy-status, a STALE proxy stands out and
     'reviews-v2-5b64f47978-kxk7p.default | SYNCED | SYNCED | STALE (4s) (100%) | SYNCED | istio-pilot-5f9b7c8d4-abcde | 1.2.2',
   ]);
   assert.equal(await view.page.textContent('#proxies-summary'), '3 proxies, 2 synced');
-  const staleColour = await view.page.$eval('.proxy-row[data-state="stale"] .xds.stale', (cell) => getComputedStyle(cell).fontWeight);
+  const staleColour = await view.page.$eval(
+    '.proxy-row[data-state="stale"] .xds.stale',
+    (cell) => getComputedStyle(cell).fontWeight,
+  );
   assert.equal(staleColour, '600', 'the STALE cell is bold');
   assert.match((await view.page.textContent('#commands')) ?? '', /istioctl proxy-status/);
   await view.page.click('.proxy-row[data-pod="reviews-v2-5b64f47978-kxk7p"]');
-  assert.ok((await view.posted()).some((m) => m.type === 'revealPod' && m.namespace === 'default' && m.name === 'reviews-v2-5b64f47978-kxk7p'));
+  assert.ok(
+    (await view.posted()).some(
+      (m) => m.type === 'revealPod' && m.namespace === 'default' && m.name === 'reviews-v2-5b64f47978-kxk7p',
+    ),
+  );
   await view.page.fill('#search', 'stale');
   assert.equal((await proxyRows(view)).length, 1, 'the search box filters the proxies too');
   assert.equal(await view.page.textContent('#proxies-summary'), 'showing 1 of 3 proxies');
@@ -87,11 +125,20 @@ test('the Proxies tab prints istioctl proxy-status, a STALE proxy stands out and
 test('the data-plane box counts proxies as Pilot sees them, partly synced in amber', async () => {
   const view = await openWebview(browser);
   await view.send({ type: 'init', locale: 'en', state: { filter: '', tab: 'table' } });
-  await view.send({ type: 'health', era: 'legacy', components: [{ id: 'pilot', ready: 1, desired: 1, title: 'Pilot' }, { id: 'sidecars', ready: 2, desired: 2, title: 'Envoy sidecars' }] });
+  await view.send({
+    type: 'health',
+    era: 'legacy',
+    components: [
+      { id: 'pilot', ready: 1, desired: 1, title: 'Pilot' },
+      { id: 'sidecars', ready: 2, desired: 2, title: 'Envoy sidecars' },
+    ],
+  });
   await view.send(registryMessage(PROXIES));
   assert.equal(await view.page.getAttribute('[data-component="sidecars"]', 'data-state'), 'partial');
   assert.equal(await view.page.textContent('[data-component="sidecars"] .count'), '2/3 synced');
-  await view.send(registryMessage({ rows: PROXIES.rows.filter((row) => row.state === 'synced'), command: 'istioctl proxy-status' }));
+  await view.send(
+    registryMessage({ rows: PROXIES.rows.filter((row) => row.state === 'synced'), command: 'istioctl proxy-status' }),
+  );
   assert.equal(await view.page.getAttribute('[data-component="sidecars"]', 'data-state'), 'ready');
   await view.page.close();
 });
@@ -101,7 +148,10 @@ test('no proxy yet says how to get one, in Korean too; a syncz error is shown, t
   await view.send({ type: 'init', locale: 'ko', state: { filter: '', tab: 'proxies' } });
   await view.send(registryMessage({ rows: [], command: 'istioctl proxy-status' }));
   assert.equal(await view.page.isVisible('#panel-proxies'), true, 'the saved tab is restored');
-  assert.match((await view.page.textContent('#proxies-empty')) ?? '', /istio-injection=enabled.*Bookinfo|Bookinfo.*istio-injection=enabled/);
+  assert.match(
+    (await view.page.textContent('#proxies-empty')) ?? '',
+    /istio-injection=enabled.*Bookinfo|Bookinfo.*istio-injection=enabled/,
+  );
   assert.equal(await view.page.textContent('#tab-proxies'), '프록시');
   await view.send(registryMessage({ rows: [], command: 'istioctl proxy-status', error: 'Pilot answered 503' }));
   assert.match((await view.page.textContent('#proxies-empty')) ?? '', /Pilot answered 503/);

@@ -12,9 +12,15 @@ import type { ExtensionMessage, RegistrySnapshot } from '../../src/shared/regist
 import type { WebviewPage } from './webview-page';
 import { launchBrowser, openWebview, root, setTheme } from './webview-page';
 
-const bookinfo = fs.readFileSync(path.join(root, 'test', 'fixtures', 'istio', 'registry', 'legacy-registration-bookinfo.json'), 'utf8');
+const bookinfo = fs.readFileSync(
+  path.join(root, 'test', 'fixtures', 'istio', 'registry', 'legacy-registration-bookinfo.json'),
+  'utf8',
+);
 
-function registryMessage(snapshot: RegistrySnapshot, extra: Partial<Extract<ExtensionMessage, { type: 'registry' }>> = {}): ExtensionMessage {
+function registryMessage(
+  snapshot: RegistrySnapshot,
+  extra: Partial<Extract<ExtensionMessage, { type: 'registry' }>> = {},
+): ExtensionMessage {
   return {
     type: 'registry',
     era: 'legacy',
@@ -23,16 +29,29 @@ function registryMessage(snapshot: RegistrySnapshot, extra: Partial<Extract<Exte
     rawTruncated: false,
     fetchedAt: Date.UTC(2026, 0, 1, 12, 0, 0),
     via: 'service-proxy',
-    commands: [{ label: 'commandGetRaw', command: 'kubectl get --raw /api/v1/namespaces/istio-system/services/http:istio-pilot:8080/proxy/v1/registration' }],
+    commands: [
+      {
+        label: 'commandGetRaw',
+        command:
+          'kubectl get --raw /api/v1/namespaces/istio-system/services/http:istio-pilot:8080/proxy/v1/registration',
+      },
+    ],
     ...extra,
   };
 }
 
-const init = (locale: 'en' | 'ko' = 'en'): ExtensionMessage => ({ type: 'init', locale, state: { filter: '', tab: 'table' } });
+const init = (locale: 'en' | 'ko' = 'en'): ExtensionMessage => ({
+  type: 'init',
+  locale,
+  state: { filter: '', tab: 'table' },
+});
 
 let browser: Browser;
 before(async () => {
-  assert.ok(fs.existsSync(path.join(root, 'dist', 'webview.js')), 'dist/webview.js is missing: run `node esbuild.js` first');
+  assert.ok(
+    fs.existsSync(path.join(root, 'dist', 'webview.js')),
+    'dist/webview.js is missing: run `node esbuild.js` first',
+  );
   browser = await launchBrowser();
 });
 after(async () => {
@@ -42,7 +61,13 @@ after(async () => {
 async function rowTexts(view: WebviewPage): Promise<string[]> {
   return view.page.$$eval('.row:not([hidden])', (rows) =>
     rows
-      .map((row) => ({ top: Number(/translateY\((\d+)px\)/.exec((row as HTMLElement).style.transform)?.[1] ?? 0), text: Array.from(row.children).map((c) => c.textContent).filter(Boolean).join(' | ') }))
+      .map((row) => ({
+        top: Number(/translateY\((\d+)px\)/.exec((row as HTMLElement).style.transform)?.[1] ?? 0),
+        text: Array.from(row.children)
+          .map((c) => c.textContent)
+          .filter(Boolean)
+          .join(' | '),
+      }))
       .sort((a, b) => a.top - b.top)
       .map((row) => row.text),
   );
@@ -73,10 +98,19 @@ test('filters as you type, says how many services it shows, and clears with Esca
   await view.send(registryMessage(parseRegistration(bookinfo)));
   await view.page.fill('#search', '10.244.0.41');
   const rows = await rowTexts(view);
-  assert.deepEqual(rows, ['▾ | nino | 1 service · 3 endpoints', '▾ | reviews.nino.svc.cluster.local | 1 port · 3 endpoints', '▾ | http | reviews.nino.svc.cluster.local|http  · 3 endpoints', '10.244.0.41:9080']);
+  assert.deepEqual(rows, [
+    '▾ | nino | 1 service · 3 endpoints',
+    '▾ | reviews.nino.svc.cluster.local | 1 port · 3 endpoints',
+    '▾ | http | reviews.nino.svc.cluster.local|http  · 3 endpoints',
+    '10.244.0.41:9080',
+  ]);
   assert.match((await view.page.textContent('#summary')) ?? '', /showing 1 of 2 services/);
   const state = (await view.posted()).filter((m) => m.type === 'state').at(-1);
-  assert.deepEqual(state, { type: 'state', state: { filter: '10.244.0.41', tab: 'table' } }, 'the filter is saved for restore');
+  assert.deepEqual(
+    state,
+    { type: 'state', state: { filter: '10.244.0.41', tab: 'table' } },
+    'the filter is saved for restore',
+  );
   await view.page.fill('#search', 'no-such-thing');
   assert.equal(await view.page.isVisible('#empty'), true);
   await view.page.press('#search', 'Escape');
@@ -110,8 +144,12 @@ test('highlights the endpoints a refresh added and shows the removed ones struck
   await view.send(registryMessage(before));
   await view.send(registryMessage(after, { diff: diffSnapshots(before, after) }));
   assert.equal(await view.page.textContent('#changes'), 'Endpoints since the last refresh: 1 added, 1 removed');
-  assert.deepEqual(await view.page.$$eval('.row.added .name', (rows) => rows.map((r) => r.textContent)), ['10.244.0.50:9080']);
-  assert.deepEqual(await view.page.$$eval('.row.removed .name', (rows) => rows.map((r) => r.textContent)), ['10.244.0.41:9080']);
+  assert.deepEqual(await view.page.$$eval('.row.added .name', (rows) => rows.map((r) => r.textContent)), [
+    '10.244.0.50:9080',
+  ]);
+  assert.deepEqual(await view.page.$$eval('.row.removed .name', (rows) => rows.map((r) => r.textContent)), [
+    '10.244.0.41:9080',
+  ]);
   const decoration = await view.page.$eval('.row.removed .name', (name) => getComputedStyle(name).textDecorationLine);
   assert.equal(decoration, 'line-through');
   await view.page.close();
@@ -137,14 +175,21 @@ test('colours the diagram by live state, explains a component on hover and filte
   assert.equal(await view.page.getAttribute('[data-component="mixer-telemetry"]', 'data-state'), 'partial');
   assert.equal(await view.page.getAttribute('[data-component="citadel"]', 'data-state'), 'missing');
   assert.equal(await view.page.textContent('[data-component="pilot"] .count'), '1/1 ready');
-  assert.equal(await view.page.textContent('#diagram-role'), 'Pilot — Turns services into Envoy configuration. — ready: 1/1 pods', 'the diagram describes Pilot until another component is pointed at');
+  assert.equal(
+    await view.page.textContent('#diagram-role'),
+    'Pilot — Turns services into Envoy configuration. — ready: 1/1 pods',
+    'the diagram describes Pilot until another component is pointed at',
+  );
   await view.page.hover('[data-component="mixer-telemetry"]');
   assert.equal(await view.page.textContent('#diagram-role'), 'Mixer (telemetry) — partly ready: 0/1 pods');
   await view.page.click('[data-component="pilot"]');
   const rows = await rowTexts(view);
   assert.equal(rows.length, 4);
   assert.match(rows[1], /istio-pilot\.istio-system/);
-  assert.ok((await view.posted()).some((m) => m.type === 'component' && m.id === 'pilot'), 'the click asks the extension to reveal the pods');
+  assert.ok(
+    (await view.posted()).some((m) => m.type === 'component' && m.id === 'pilot'),
+    'the click asks the extension to reveal the pods',
+  );
   assert.equal(await view.page.textContent('#component-filter span'), 'Showing what belongs to Pilot');
   await view.page.close();
 });
@@ -165,15 +210,33 @@ test('the caption follows the chosen component, and no sidecars yet is neutral, 
   await view.page.click('[data-component="citadel"]');
   await view.page.mouse.move(0, 0);
   assert.equal(await view.page.textContent('#component-filter span'), 'Showing what belongs to Citadel');
-  assert.equal(await view.page.textContent('#diagram-role'), 'Citadel — Issues the certificates. — ready: 1/1 pods', 'the caption stays on the chosen component');
-  await view.send({ type: 'health', era: 'legacy', components: [{ id: 'pilot', ready: 1, desired: 1, title: 'Pilot' }, { id: 'citadel', ready: 1, desired: 1, title: 'Citadel' }, { id: 'sidecars', ready: 0, desired: 0, title: 'Envoy sidecars' }] });
-  assert.match(await view.page.textContent('#diagram-role') ?? '', /^Citadel/, 'a health update keeps it there too');
+  assert.equal(
+    await view.page.textContent('#diagram-role'),
+    'Citadel — Issues the certificates. — ready: 1/1 pods',
+    'the caption stays on the chosen component',
+  );
+  await view.send({
+    type: 'health',
+    era: 'legacy',
+    components: [
+      { id: 'pilot', ready: 1, desired: 1, title: 'Pilot' },
+      { id: 'citadel', ready: 1, desired: 1, title: 'Citadel' },
+      { id: 'sidecars', ready: 0, desired: 0, title: 'Envoy sidecars' },
+    ],
+  });
+  assert.match((await view.page.textContent('#diagram-role')) ?? '', /^Citadel/, 'a health update keeps it there too');
   assert.equal(await view.page.getAttribute('[data-component="sidecars"]', 'data-state'), 'none');
   assert.equal(await view.page.textContent('[data-component="sidecars"] .count'), 'none yet');
   await view.page.focus('[data-component="sidecars"]');
-  assert.equal(await view.page.textContent('#diagram-role'), 'Envoy sidecars — none yet: deploy an app to see the data plane');
+  assert.equal(
+    await view.page.textContent('#diagram-role'),
+    'Envoy sidecars — none yet: deploy an app to see the data plane',
+  );
   const stroke = await view.page.$eval('[data-component="sidecars"] .box', (box) => getComputedStyle(box).stroke);
-  const missing = await view.page.$eval('.legend .state-missing .swatch', (swatch) => getComputedStyle(swatch).backgroundColor);
+  const missing = await view.page.$eval(
+    '.legend .state-missing .swatch',
+    (swatch) => getComputedStyle(swatch).backgroundColor,
+  );
   assert.notEqual(stroke, missing, 'not drawn in the colour of a missing component');
   await view.page.close();
 });
@@ -182,7 +245,8 @@ test('follows the theme: component colours change between light, dark and high c
   const view = await openWebview(browser);
   await view.send(init());
   await view.send({ type: 'health', era: 'legacy', components: [{ id: 'pilot', ready: 1, desired: 1 }] });
-  const stroke = (): Promise<string> => view.page.$eval('[data-component="pilot"] .box', (box) => getComputedStyle(box).stroke);
+  const stroke = (): Promise<string> =>
+    view.page.$eval('[data-component="pilot"] .box', (box) => getComputedStyle(box).stroke);
   const background = (): Promise<string> => view.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   const light = [await stroke(), await background()];
   await setTheme(view.page, 'dark');
@@ -218,16 +282,26 @@ test('renders hostile service names as text and runs none of them', async () => 
     `${'a'.repeat(5000)}.evil.svc.cluster.local|http`,
     '서비스-🚀-\u202eevil.evil.svc.cluster.local|http',
   ];
-  const body = JSON.stringify(hostile.map((key) => ({ 'service-key': key, hosts: [{ ip_address: '<b>10.0.0.1</b>', port: 80 }] })));
+  const body = JSON.stringify(
+    hostile.map((key) => ({ 'service-key': key, hosts: [{ ip_address: '<b>10.0.0.1</b>', port: 80 }] })),
+  );
   await view.send(registryMessage(parseRegistration(body), { raw: body }));
   const names = await view.page.$$eval('.kind-service .name', (rows) => rows.map((r) => r.textContent ?? ''));
   assert.deepEqual(new Set(names), new Set(hostile.map((key) => key.split('|')[0])));
-  assert.equal(await view.page.$$eval('img, b, main script', (found) => found.length), 0, 'markup from the cluster became elements');
+  assert.equal(
+    await view.page.$$eval('img, b, main script', (found) => found.length),
+    0,
+    'markup from the cluster became elements',
+  );
   await view.page.click('#tab-raw');
   assert.equal(await view.page.textContent('#raw'), body);
   await view.page.fill('#search', 'evil');
   await view.page.click('#tab-table');
-  assert.equal(await view.page.evaluate(() => (window as unknown as { __pwned: boolean }).__pwned), false, 'a hostile name ran script');
+  assert.equal(
+    await view.page.evaluate(() => (window as unknown as { __pwned: boolean }).__pwned),
+    false,
+    'a hostile name ran script',
+  );
   const width = await view.page.$eval('#registry-table', (table) => table.scrollWidth <= table.clientWidth + 1);
   assert.equal(width, true, 'a very long name widened the table instead of being cut');
   await view.page.close();
@@ -237,7 +311,11 @@ test('ignores messages that break the contract', async () => {
   const view = await openWebview(browser);
   await view.send(init());
   await view.send(registryMessage(parseRegistration(bookinfo)));
-  await view.send({ type: 'registry', era: 'legacy', snapshot: { format: 'legacy-registration', services: '<img src=x>' } });
+  await view.send({
+    type: 'registry',
+    era: 'legacy',
+    snapshot: { format: 'legacy-registration', services: '<img src=x>' },
+  });
   await view.send({ type: 'error', message: 42, commands: [] });
   await view.send({ type: 'evil', html: '<img src=x>' });
   assert.equal(await view.page.textContent('#summary'), '2 services · 2 ports · 4 endpoints');
@@ -260,7 +338,11 @@ test('restores its filter and tab from the saved state', async () => {
 test('shows an error with what to do, and keeps the commands to try', async () => {
   const view = await openWebview(browser);
   await view.send(init());
-  await view.send({ type: 'error', message: 'Pilot is not installed: no istio-pilot Service in istio-system.', commands: [{ label: 'commandGetRaw', command: 'kubectl get svc -n istio-system' }] });
+  await view.send({
+    type: 'error',
+    message: 'Pilot is not installed: no istio-pilot Service in istio-system.',
+    commands: [{ label: 'commandGetRaw', command: 'kubectl get svc -n istio-system' }],
+  });
   assert.equal(await view.page.isVisible('#error'), true);
   assert.match((await view.page.textContent('#error')) ?? '', /Pilot is not installed/);
   assert.match((await view.page.textContent('#commands')) ?? '', /kubectl get svc/);
@@ -277,7 +359,13 @@ test('after Istio is uninstalled, keeps the last registry greyed and dated, and 
     ...snapshot,
     services: snapshot.services.map((service) => ({
       ...service,
-      ports: service.ports.map((port) => ({ ...port, endpoints: port.endpoints.map((endpoint) => ({ ...endpoint, pod: { namespace: 'istio-system', name: 'grafana-6fb9f8c5c7-x2x4m', ...pod } })) })),
+      ports: service.ports.map((port) => ({
+        ...port,
+        endpoints: port.endpoints.map((endpoint) => ({
+          ...endpoint,
+          pod: { namespace: 'istio-system', name: 'grafana-6fb9f8c5c7-x2x4m', ...pod },
+        })),
+      })),
     })),
   });
   await view.send(registryMessage(withPod({ ready: true })));
@@ -286,10 +374,20 @@ test('after Istio is uninstalled, keeps the last registry greyed and dated, and 
   const opacity = (): Promise<string> => view.page.$eval('#registry-table', (table) => getComputedStyle(table).opacity);
   assert.equal(await opacity(), '1');
 
-  await view.send(registryMessage(withPod({ ready: false, gone: true }), { stale: 'Pilot is not installed: istio-system has neither an istiod Service nor an istio-pilot Service.' }));
+  await view.send(
+    registryMessage(withPod({ ready: false, gone: true }), {
+      stale: 'Pilot is not installed: istio-system has neither an istiod Service nor an istio-pilot Service.',
+    }),
+  );
   assert.equal((await rowTexts(view)).at(-1), '10.4.0.7:3000 | istio-system/grafana-6fb9f8c5c7-x2x4m | pod gone');
-  assert.equal(await view.page.$eval('.row.gone .detail', (detail) => getComputedStyle(detail).textDecorationLine), 'line-through');
-  assert.match((await view.page.textContent('#meta')) ?? '', /^from \d\d:\d\d:\d\d, Pilot is no longer installed: this is the last registry it served$/);
+  assert.equal(
+    await view.page.$eval('.row.gone .detail', (detail) => getComputedStyle(detail).textDecorationLine),
+    'line-through',
+  );
+  assert.match(
+    (await view.page.textContent('#meta')) ?? '',
+    /^from \d\d:\d\d:\d\d, Pilot is no longer installed: this is the last registry it served$/,
+  );
   assert.equal(await view.page.isVisible('#error'), true);
   assert.match((await view.page.textContent('#error strong')) ?? '', /^Pilot is no longer installed$/);
   assert.match((await view.page.textContent('#error p')) ?? '', /Pilot is not installed: istio-system has neither/);

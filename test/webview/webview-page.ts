@@ -28,7 +28,14 @@ function chromiumPath(): string {
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -98,7 +105,10 @@ export interface WebviewPage {
 }
 
 /** A page with the registry webview loaded and its `ready` message received. */
-export async function openWebview(browser: Browser, options: { state?: unknown; width?: number; height?: number } = {}): Promise<WebviewPage> {
+export async function openWebview(
+  browser: Browser,
+  options: { state?: unknown; width?: number; height?: number } = {},
+): Promise<WebviewPage> {
   const page = await browser.newPage({ viewport: { width: options.width ?? 1300, height: options.height ?? 820 } });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -137,12 +147,15 @@ export async function openWebview(browser: Browser, options: { state?: unknown; 
     });
   })();`);
   await page.goto(`${ORIGIN}/`);
-  await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+  await page.waitForFunction(() =>
+    (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+  );
   await setTheme(page, 'light');
   return {
     page,
     errors,
-    send: (message) => page.evaluate((data) => window.postMessage(data, '*'), message as unknown as Record<string, unknown>),
+    send: (message) =>
+      page.evaluate((data) => window.postMessage(data, '*'), message as unknown as Record<string, unknown>),
     posted: () => page.evaluate(() => (window as unknown as { __posted: WebviewMessage[] }).__posted),
   };
 }

@@ -7,7 +7,14 @@ import type { KubeConfig } from '../../kube/connection';
 import { canI } from '../../kube/access-review';
 import { failureOf } from '../../kube/apply/apply-engine';
 import type { DeploymentContainers, ScheduledPodRequests, ServerVersion } from '../../kube/cluster-reads';
-import { hasNamespace, listDeploymentContainers, listNodeResources, listScheduledPodRequests, readServerVersion, servedApiGroups } from '../../kube/cluster-reads';
+import {
+  hasNamespace,
+  listDeploymentContainers,
+  listNodeResources,
+  listScheduledPodRequests,
+  readServerVersion,
+  servedApiGroups,
+} from '../../kube/cluster-reads';
 import type { ClusterFacts, NodeFacts, PermissionAnswer, PermissionCheck } from './precheck';
 import { parseQuantity } from './precheck';
 
@@ -45,38 +52,53 @@ function requestedPerNode(pods: readonly ScheduledPodRequests[]): Map<string, { 
   return requested;
 }
 
-export async function probeCluster(kubeConfig: KubeConfig, permissions: readonly PermissionCheck[], istioNamespace: string, signal?: AbortSignal): Promise<ClusterFacts> {
+export async function probeCluster(
+  kubeConfig: KubeConfig,
+  permissions: readonly PermissionCheck[],
+  istioNamespace: string,
+  signal?: AbortSignal,
+): Promise<ClusterFacts> {
   const server = kubeConfig.getCurrentCluster()?.server ?? '';
   let serverVersion: ServerVersion;
   try {
     serverVersion = await readServerVersion(kubeConfig);
   } catch (error) {
     const failure = failureOf(error);
-    return { server, unreachable: { reason: failure.reason, message: failure.message }, permissions: [], istioNamespaceExists: false, nodes: [], admissionWebhooksServed: false };
+    return {
+      server,
+      unreachable: { reason: failure.reason, message: failure.message },
+      permissions: [],
+      istioNamespaceExists: false,
+      nodes: [],
+      admissionWebhooksServed: false,
+    };
   }
   signal?.throwIfAborted();
 
   const answers = Promise.all(
-    permissions.map(
-      async (permission): Promise<PermissionAnswer> => ({
-        ...permission,
-        allowed: await canI(kubeConfig, { verb: permission.verb, group: permission.group, resource: permission.resource, namespace: permission.namespace }),
+    permissions.map(async (permission): Promise<PermissionAnswer> => ({
+      ...permission,
+      allowed: await canI(kubeConfig, {
+        verb: permission.verb,
+        group: permission.group,
+        resource: permission.resource,
+        namespace: permission.namespace,
       }),
-    ),
+    })),
   );
-  const nodes = Promise.all([listNodeResources(kubeConfig), listScheduledPodRequests(kubeConfig)]).then(([nodeList, pods]) => {
-    const requested = requestedPerNode(pods);
-    return nodeList.map(
-      (node): NodeFacts => ({
+  const nodes = Promise.all([listNodeResources(kubeConfig), listScheduledPodRequests(kubeConfig)]).then(
+    ([nodeList, pods]) => {
+      const requested = requestedPerNode(pods);
+      return nodeList.map((node): NodeFacts => ({
         name: node.name,
         allocatableCpuMillis: parseQuantity(node.allocatable.cpu, 'cpu'),
         allocatableMemoryBytes: parseQuantity(node.allocatable.memory, 'memory'),
         requestedCpuMillis: requested.get(node.name)?.cpu ?? 0,
         requestedMemoryBytes: requested.get(node.name)?.memory ?? 0,
         ...(node.providerID ? { providerID: node.providerID } : {}),
-      }),
-    );
-  });
+      }));
+    },
+  );
   const [permissionAnswers, istioNamespaceExists, deployments, nodeFacts, groups] = await Promise.all([
     answers,
     hasNamespace(kubeConfig, istioNamespace),

@@ -4,7 +4,8 @@
 // (precheck-probes.ts). Results are codes with parameters; src/ui words them.
 import { kubernetesMinor } from '../releases/catalogue';
 
-export type CheckId = 'api' | 'version' | 'permissions' | 'existing' | 'resources' | 'loadBalancer' | 'replicas' | 'webhooks';
+export type CheckId =
+  'api' | 'version' | 'permissions' | 'existing' | 'resources' | 'loadBalancer' | 'replicas' | 'webhooks';
 export type CheckStatus = 'pass' | 'info' | 'warn' | 'fail';
 
 export interface CheckResult {
@@ -72,7 +73,12 @@ export interface ReleaseFacts {
 /** What an install creates (Istio 1.2's verify-install and 1.26's precheck, together). */
 export function requiredPermissions(istioNamespace: string): PermissionCheck[] {
   const cluster = (group: string, resource: string): PermissionCheck => ({ verb: 'create', group, resource });
-  const namespaced = (group: string, resource: string): PermissionCheck => ({ verb: 'create', group, resource, namespace: istioNamespace });
+  const namespaced = (group: string, resource: string): PermissionCheck => ({
+    verb: 'create',
+    group,
+    resource,
+    namespace: istioNamespace,
+  });
   return [
     cluster('', 'namespaces'),
     cluster('rbac.authorization.k8s.io', 'clusterroles'),
@@ -89,7 +95,21 @@ export function requiredPermissions(istioNamespace: string): PermissionCheck[] {
 }
 
 /** Cloud providers whose controller gives a LoadBalancer Service an external IP. */
-const CLOUD_PROVIDERS = ['gce', 'aws', 'azure', 'digitalocean', 'openstack', 'ibm', 'alicloud', 'linode', 'vsphere', 'oci', 'hcloud', 'exoscale', 'k3s'];
+const CLOUD_PROVIDERS = [
+  'gce',
+  'aws',
+  'azure',
+  'digitalocean',
+  'openstack',
+  'ibm',
+  'alicloud',
+  'linode',
+  'vsphere',
+  'oci',
+  'hcloud',
+  'exoscale',
+  'k3s',
+];
 
 const MiB = 1024 * 1024;
 
@@ -101,7 +121,18 @@ export function parseQuantity(value: unknown, unit: 'cpu' | 'memory'): number {
   const number = Number(match[1]);
   const suffix = match[2] ?? '';
   if (unit === 'cpu') return suffix === 'm' ? number : number * 1000;
-  const multipliers: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: MiB, Gi: 1024 * MiB, Ti: 1024 * 1024 * MiB, m: 0.001 };
+  const multipliers: Record<string, number> = {
+    '': 1,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    Ki: 1024,
+    Mi: MiB,
+    Gi: 1024 * MiB,
+    Ti: 1024 * 1024 * MiB,
+    m: 0.001,
+  };
   return number * multipliers[suffix];
 }
 
@@ -151,16 +182,32 @@ const mib = (bytes: number) => Math.round(bytes / MiB);
 
 export function evaluatePrecheck(cluster: ClusterFacts, release: ReleaseFacts): CheckResult[] {
   if (cluster.unreachable) {
-    return [{ id: 'api', status: 'fail', code: 'unreachable', params: { server: cluster.server, reason: cluster.unreachable.reason, message: cluster.unreachable.message } }];
+    return [
+      {
+        id: 'api',
+        status: 'fail',
+        code: 'unreachable',
+        params: { server: cluster.server, reason: cluster.unreachable.reason, message: cluster.unreachable.message },
+      },
+    ];
   }
   const results: CheckResult[] = [{ id: 'api', status: 'pass', code: 'reachable', params: { server: cluster.server } }];
 
   const version = cluster.serverVersion;
   if (version) {
-    const params = { version: version.gitVersion, release: release.version, min: release.minKubernetesMinor ? `1.${release.minKubernetesMinor}` : '', range: release.supportedKubernetes ? `${release.supportedKubernetes.min}–${release.supportedKubernetes.max}` : '' };
+    const params = {
+      version: version.gitVersion,
+      release: release.version,
+      min: release.minKubernetesMinor ? `1.${release.minKubernetesMinor}` : '',
+      range: release.supportedKubernetes ? `${release.supportedKubernetes.min}–${release.supportedKubernetes.max}` : '',
+    };
     if (release.minKubernetesMinor !== undefined && version.major === 1 && version.minor < release.minKubernetesMinor) {
       results.push({ id: 'version', status: 'fail', code: 'versionTooOld', params });
-    } else if (release.supportedKubernetes && (version.minor < (kubernetesMinor(release.supportedKubernetes.min) ?? 0) || version.minor > (kubernetesMinor(release.supportedKubernetes.max) ?? 0))) {
+    } else if (
+      release.supportedKubernetes &&
+      (version.minor < (kubernetesMinor(release.supportedKubernetes.min) ?? 0) ||
+        version.minor > (kubernetesMinor(release.supportedKubernetes.max) ?? 0))
+    ) {
       results.push({ id: 'version', status: 'warn', code: 'versionOutsideRange', params });
     } else {
       results.push({ id: 'version', status: 'pass', code: 'versionSupported', params });
@@ -172,8 +219,18 @@ export function evaluatePrecheck(cluster: ClusterFacts, release: ReleaseFacts): 
     `${permission.verb} ${permission.group ? `${permission.resource}.${permission.group}` : permission.resource}${permission.namespace ? ` (${permission.namespace})` : ''}`;
   results.push(
     denied.length
-      ? { id: 'permissions', status: 'fail', code: 'permissionsMissing', params: { missing: denied.map(describe).join(', '), count: denied.length } }
-      : { id: 'permissions', status: 'pass', code: 'permissionsGranted', params: { count: cluster.permissions.length } },
+      ? {
+          id: 'permissions',
+          status: 'fail',
+          code: 'permissionsMissing',
+          params: { missing: denied.map(describe).join(', '), count: denied.length },
+        }
+      : {
+          id: 'permissions',
+          status: 'pass',
+          code: 'permissionsGranted',
+          params: { count: cluster.permissions.length },
+        },
   );
 
   if (cluster.existingIstio) {
@@ -182,18 +239,33 @@ export function evaluatePrecheck(cluster: ClusterFacts, release: ReleaseFacts): 
       id: 'existing',
       status: sameVersion ? 'warn' : 'fail',
       code: sameVersion ? 'sameVersionInstalled' : 'otherVersionInstalled',
-      params: { deployment: cluster.existingIstio.deployment, version: cluster.existingIstio.version ?? '?', release: release.version, namespace: release.istioNamespace },
+      params: {
+        deployment: cluster.existingIstio.deployment,
+        version: cluster.existingIstio.version ?? '?',
+        release: release.version,
+        namespace: release.istioNamespace,
+      },
     });
   } else {
-    results.push({ id: 'existing', status: 'pass', code: cluster.istioNamespaceExists ? 'namespaceWithoutIstio' : 'notInstalled', params: { namespace: release.istioNamespace } });
+    results.push({
+      id: 'existing',
+      status: 'pass',
+      code: cluster.istioNamespaceExists ? 'namespaceWithoutIstio' : 'notInstalled',
+      params: { namespace: release.istioNamespace },
+    });
   }
 
   const demo = release.demo;
   if (demo) {
     const freeCpu = cluster.nodes.reduce((sum, node) => sum + node.allocatableCpuMillis - node.requestedCpuMillis, 0);
-    const freeMemory = cluster.nodes.reduce((sum, node) => sum + node.allocatableMemoryBytes - node.requestedMemoryBytes, 0);
+    const freeMemory = cluster.nodes.reduce(
+      (sum, node) => sum + node.allocatableMemoryBytes - node.requestedMemoryBytes,
+      0,
+    );
     const fitsOneNode = cluster.nodes.some(
-      (node) => node.allocatableCpuMillis - node.requestedCpuMillis >= demo.largestPod.cpuMillis && node.allocatableMemoryBytes - node.requestedMemoryBytes >= demo.largestPod.memoryBytes,
+      (node) =>
+        node.allocatableCpuMillis - node.requestedCpuMillis >= demo.largestPod.cpuMillis &&
+        node.allocatableMemoryBytes - node.requestedMemoryBytes >= demo.largestPod.memoryBytes,
     );
     const params = {
       nodes: cluster.nodes.length,
@@ -206,7 +278,12 @@ export function evaluatePrecheck(cluster: ClusterFacts, release: ReleaseFacts): 
       podMemoryMi: mib(demo.largestPod.memoryBytes),
     };
     const fits = freeCpu >= demo.cpuMillis && freeMemory >= demo.memoryBytes && fitsOneNode;
-    results.push({ id: 'resources', status: cluster.nodes.length === 0 ? 'fail' : fits ? 'pass' : 'fail', code: cluster.nodes.length === 0 ? 'noNodes' : fits ? 'resourcesFit' : 'resourcesShort', params });
+    results.push({
+      id: 'resources',
+      status: cluster.nodes.length === 0 ? 'fail' : fits ? 'pass' : 'fail',
+      code: cluster.nodes.length === 0 ? 'noNodes' : fits ? 'resourcesFit' : 'resourcesShort',
+      params,
+    });
 
     if (demo.loadBalancerServices.length === 0) {
       results.push({ id: 'loadBalancer', status: 'pass', code: 'noLoadBalancerService', params: {} });
@@ -230,7 +307,12 @@ export function evaluatePrecheck(cluster: ClusterFacts, release: ReleaseFacts): 
     results.push({ id: 'resources', status: 'info', code: 'releaseNotRead', params: { nodes: cluster.nodes.length } });
   }
 
-  results.push({ id: 'webhooks', status: cluster.admissionWebhooksServed ? 'pass' : 'warn', code: cluster.admissionWebhooksServed ? 'webhooksServed' : 'webhooksMissing', params: {} });
+  results.push({
+    id: 'webhooks',
+    status: cluster.admissionWebhooksServed ? 'pass' : 'warn',
+    code: cluster.admissionWebhooksServed ? 'webhooksServed' : 'webhooksMissing',
+    params: {},
+  });
   return results;
 }
 

@@ -12,7 +12,21 @@ import { ISTIO_NAMESPACE } from '../../shared/istio-defaults';
 
 /** The diagram's boxes per era, in drawing order. */
 export const DIAGRAM_COMPONENTS: Readonly<Record<IstioEra, readonly ComponentId[]>> = {
-  legacy: ['pilot', 'mixer-policy', 'mixer-telemetry', 'citadel', 'galley', 'sidecar-injector', 'ingressgateway', 'egressgateway', 'sidecars', 'prometheus', 'grafana', 'kiali', 'tracing'],
+  legacy: [
+    'pilot',
+    'mixer-policy',
+    'mixer-telemetry',
+    'citadel',
+    'galley',
+    'sidecar-injector',
+    'ingressgateway',
+    'egressgateway',
+    'sidecars',
+    'prometheus',
+    'grafana',
+    'kiali',
+    'tracing',
+  ],
   istiod: ['istiod', 'ingressgateway', 'egressgateway', 'sidecars', 'prometheus', 'grafana', 'kiali', 'tracing'],
 };
 
@@ -21,7 +35,9 @@ const DRAWN_AS: Partial<Record<RoleComponentId, ComponentId>> = { sidecar: 'side
 
 function diagramComponent(role: RoleComponentId): ComponentId | undefined {
   const drawn = DRAWN_AS[role] ?? role;
-  return (DIAGRAM_COMPONENTS.legacy as readonly string[]).includes(drawn) || drawn === 'istiod' ? (drawn as ComponentId) : undefined;
+  return (DIAGRAM_COMPONENTS.legacy as readonly string[]).includes(drawn) || drawn === 'istiod'
+    ? (drawn as ComponentId)
+    : undefined;
 }
 
 export interface ComponentState extends ComponentHealth {
@@ -31,7 +47,12 @@ export interface ComponentState extends ComponentHealth {
 }
 
 /** Ready and existing pods per component of the era's diagram; a component without pods has desired 0 (missing). */
-export function componentHealth(pods: readonly (PodFacts & PodIdentity)[], era: IstioEra, language: string, istioNamespace = ISTIO_NAMESPACE): ComponentState[] {
+export function componentHealth(
+  pods: readonly (PodFacts & PodIdentity)[],
+  era: IstioEra,
+  language: string,
+  istioNamespace = ISTIO_NAMESPACE,
+): ComponentState[] {
   const counts = new Map<ComponentId, { ready: number; desired: number }>();
   for (const pod of pods) {
     if (pod.deleting) continue;
@@ -44,7 +65,12 @@ export function componentHealth(pods: readonly (PodFacts & PodIdentity)[], era: 
   }
   return DIAGRAM_COMPONENTS[era].map((id) => {
     const roleId: RoleComponentId = id === 'sidecars' ? 'sidecar' : id;
-    return { id, ...(counts.get(id) ?? { ready: 0, desired: 0 }), title: componentInfo(roleId).title, role: explain(roleId, language) };
+    return {
+      id,
+      ...(counts.get(id) ?? { ready: 0, desired: 0 }),
+      title: componentInfo(roleId).title,
+      role: explain(roleId, language),
+    };
   });
 }
 

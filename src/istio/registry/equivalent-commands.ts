@@ -24,20 +24,34 @@ export function istiodDebugPort(version: string | undefined): number {
  * The commands for `target` (the book's first). `istioVersion`: the release running on the cluster,
  * or the lab's when none is detected; it decides which istioctl and which debug port exist.
  */
-export function equivalentCommands(target: RegistryEndpoint, istioVersion: string | undefined, context?: string): EquivalentCommand[] {
+export function equivalentCommands(
+  target: RegistryEndpoint,
+  istioVersion: string | undefined,
+  context?: string,
+): EquivalentCommand[] {
   const ctx = context ? ` --context ${context}` : '';
   if (target.era === 'legacy') {
     return [
       // The book's command, as the lab guide shows it.
-      { label: 'commandCurlPod', command: `kubectl${ctx} run -i --rm --restart=Never dummy --image=tutum/curl:alpine -n ${target.namespace} --command -- curl -v 'http://${target.service}.${target.namespace}:${target.port}/v1/registration'` },
-      { label: 'commandGetRaw', command: `kubectl${ctx} get --raw /api/v1/namespaces/${target.namespace}/services/http:${target.service}:${target.port}/proxy/v1/registration` },
+      {
+        label: 'commandCurlPod',
+        command: `kubectl${ctx} run -i --rm --restart=Never dummy --image=tutum/curl:alpine -n ${target.namespace} --command -- curl -v 'http://${target.service}.${target.namespace}:${target.port}/v1/registration'`,
+      },
+      {
+        label: 'commandGetRaw',
+        command: `kubectl${ctx} get --raw /api/v1/namespaces/${target.namespace}/services/http:${target.service}:${target.port}/proxy/v1/registration`,
+      },
     ];
   }
   const port = istiodDebugPort(istioVersion);
   const commands: EquivalentCommand[] = [
-    { label: 'commandPortForward', command: `kubectl${ctx} -n ${target.namespace} port-forward deploy/${target.service} ${port}:${port} & curl -s localhost:${port}/debug/registryz` },
+    {
+      label: 'commandPortForward',
+      command: `kubectl${ctx} -n ${target.namespace} port-forward deploy/${target.service} ${port}:${port} & curl -s localhost:${port}/debug/registryz`,
+    },
   ];
-  if (istioVersion && istioctlHas(istioVersion, 'x internal-debug')) commands.push({ label: 'commandIstioctl', command: `istioctl${ctx} x internal-debug registryz` });
+  if (istioVersion && istioctlHas(istioVersion, 'x internal-debug'))
+    commands.push({ label: 'commandIstioctl', command: `istioctl${ctx} x internal-debug registryz` });
   return commands;
 }
 

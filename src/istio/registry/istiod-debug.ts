@@ -8,10 +8,12 @@ import { sortServices, splitHostname, unknownFields } from './registry-model';
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const isEmptyObject = (value: unknown): boolean => isObject(value) && Object.keys(value).length === 0;
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-const number = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+const number = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 
 /** Fields the model reads from a registryz service; the rest (Attributes, VIPs, …) stays as `extra`. */
 const SERVICE_FIELDS = new Set(['hostname', 'ports', 'address', 'defaultAddress', 'MeshExternal']);
@@ -24,18 +26,25 @@ interface PortSpec {
 
 function portsOf(service: Json): PortSpec[] {
   const ports = Array.isArray(service.ports) ? service.ports : [];
-  return ports.filter(isObject).map((port) => ({ name: text(port.name) ?? '', port: number(port.port), protocol: text(port.protocol) }));
+  return ports
+    .filter(isObject)
+    .map((port) => ({ name: text(port.name) ?? '', port: number(port.port), protocol: text(port.protocol) }));
 }
 
 function firstVip(service: Json): string | undefined {
-  const modern = isObject(service.clusterVIPs) && isObject(service.clusterVIPs.Addresses) ? service.clusterVIPs.Addresses : undefined;
-  for (const list of Object.values(modern ?? {})) if (Array.isArray(list) && typeof list[0] === 'string') return list[0];
+  const modern =
+    isObject(service.clusterVIPs) && isObject(service.clusterVIPs.Addresses)
+      ? service.clusterVIPs.Addresses
+      : undefined;
+  for (const list of Object.values(modern ?? {}))
+    if (Array.isArray(list) && typeof list[0] === 'string') return list[0];
   return undefined;
 }
 
 function serviceFrom(value: Json, index: number): RegistryService & { ports: RegistryPort[] } {
   const hostname = text(value.hostname);
-  if (!hostname) throw new RegistryFormatError('unexpected-shape', `Service ${index + 1} of /debug/registryz has no "hostname".`);
+  if (!hostname)
+    throw new RegistryFormatError('unexpected-shape', `Service ${index + 1} of /debug/registryz has no "hostname".`);
   const attributes = isObject(value.Attributes) ? value.Attributes : {};
   const split = splitHostname(hostname);
   const namespace = text(attributes.Namespace) ?? split.namespace;
@@ -79,7 +88,9 @@ function endpointFrom(record: Json): RegistryEndpoint | undefined {
 /** `<hostname>:<port name>` (the `svc` of endpointz) → hostname and port name. */
 function splitSvc(svc: string): { hostname: string; portName: string } {
   const colon = svc.lastIndexOf(':');
-  return colon < 0 ? { hostname: svc, portName: '' } : { hostname: svc.slice(0, colon), portName: svc.slice(colon + 1) };
+  return colon < 0
+    ? { hostname: svc, portName: '' }
+    : { hostname: svc.slice(0, colon), portName: svc.slice(colon + 1) };
 }
 
 /** Every endpoint of an endpointz body, whichever era wrote it. */
@@ -90,7 +101,8 @@ export function endpointsOf(value: unknown): FoundEndpoint[] {
     for (const group of value) {
       if (!isObject(group) || isEmptyObject(group)) continue;
       const svc = text(group.svc);
-      if (svc === undefined) throw new RegistryFormatError('unexpected-shape', 'An element of /debug/endpointz has no "svc".');
+      if (svc === undefined)
+        throw new RegistryFormatError('unexpected-shape', 'An element of /debug/endpointz has no "svc".');
       const { hostname, portName } = splitSvc(svc);
       for (const instance of Array.isArray(group.ep) ? group.ep : []) {
         if (!isObject(instance) || !isObject(instance.endpoint)) continue;
@@ -122,7 +134,8 @@ export function endpointsOf(value: unknown): FoundEndpoint[] {
 
 /** Normalises parsed registryz and (optionally) endpointz JSON. */
 export function istiodSnapshot(registryz: unknown, endpointz?: unknown): RegistrySnapshot {
-  if (!Array.isArray(registryz)) throw new RegistryFormatError('unexpected-shape', 'Expected /debug/registryz to be a JSON array of services.');
+  if (!Array.isArray(registryz))
+    throw new RegistryFormatError('unexpected-shape', 'Expected /debug/registryz to be a JSON array of services.');
   const services = new Map<string, RegistryService & { ports: RegistryPort[] }>();
   registryz.forEach((value, index) => {
     if (!isObject(value) || isEmptyObject(value)) return;
@@ -148,7 +161,12 @@ export function parseIstiodDebug(registryzText: string, endpointzText?: string):
       endpointz = parseJsonText(endpointzText);
     } catch (error) {
       if (error instanceof RegistryFormatError) {
-        throw new RegistryFormatError(error.problem, `/debug/endpointz: ${error.message}`, error.line ? { line: error.line, column: error.column!, excerpt: error.excerpt ?? '' } : undefined, { cause: error });
+        throw new RegistryFormatError(
+          error.problem,
+          `/debug/endpointz: ${error.message}`,
+          error.line ? { line: error.line, column: error.column!, excerpt: error.excerpt ?? '' } : undefined,
+          { cause: error },
+        );
       }
       throw error;
     }

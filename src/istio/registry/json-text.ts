@@ -15,7 +15,12 @@ export class RegistryFormatError extends Error {
   /** The offending line, for the message. */
   readonly excerpt?: string;
 
-  constructor(problem: RegistryFormatProblem, message: string, position?: { line: number; column: number; excerpt: string }, options?: { cause?: unknown }) {
+  constructor(
+    problem: RegistryFormatProblem,
+    message: string,
+    position?: { line: number; column: number; excerpt: string },
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'RegistryFormatError';
     this.problem = problem;
@@ -148,7 +153,8 @@ export function tooDeepOffset(text: string, max = MAX_JSON_DEPTH): number {
   for (let i = 0; i < text.length; i++) {
     const char = text.charCodeAt(i);
     if (inString) {
-      if (char === 0x5c) i++; // backslash: skip the escaped character
+      if (char === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (char === 0x22) inString = false;
     } else if (char === 0x22) inString = true;
     else if (char === 0x5b || char === 0x7b) {
@@ -166,14 +172,28 @@ export function parseJsonText(text: string): unknown {
   const deep = tooDeepOffset(text);
   if (deep >= 0) {
     const position = positionOf(text, deep);
-    throw new RegistryFormatError('too-deep', `The JSON nests deeper than ${MAX_JSON_DEPTH} levels at line ${position.line}, column ${position.column}.`, position);
+    throw new RegistryFormatError(
+      'too-deep',
+      `The JSON nests deeper than ${MAX_JSON_DEPTH} levels at line ${position.line}, column ${position.column}.`,
+      position,
+    );
   }
   try {
     return JSON.parse(text);
   } catch (error) {
     const offset = firstJsonErrorOffset(text);
     const position = positionOf(text, offset < 0 ? 0 : offset);
-    const what = text.trim().length === 0 ? 'The answer is empty' : offset >= text.length ? 'The JSON ends early' : 'The JSON is malformed';
-    throw new RegistryFormatError('malformed-json', `${what} at line ${position.line}, column ${position.column}.`, position, { cause: error });
+    const what =
+      text.trim().length === 0
+        ? 'The answer is empty'
+        : offset >= text.length
+          ? 'The JSON ends early'
+          : 'The JSON is malformed';
+    throw new RegistryFormatError(
+      'malformed-json',
+      `${what} at line ${position.line}, column ${position.column}.`,
+      position,
+      { cause: error },
+    );
   }
 }

@@ -9,7 +9,8 @@ import { sortServices, splitHostname, unknownFields } from './registry-model';
 const ENTRY_FIELDS = new Set(['service-key', 'hosts']);
 const HOST_FIELDS = new Set(['ip_address', 'port']);
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function shapeError(message: string): RegistryFormatError {
   return new RegistryFormatError('unexpected-shape', message);
@@ -35,11 +36,17 @@ export function splitServiceKey(key: string): { hostname: string; portName: stri
 
 /** Normalises parsed `/v1/registration` JSON. `key` names the service of a per-key (0.x) answer. */
 export function registrationSnapshot(value: unknown, key?: string): RegistrySnapshot {
-  const entries: unknown[] = Array.isArray(value) ? value : isObject(value) && key !== undefined ? [{ ...value, 'service-key': key }] : [];
-  if (!Array.isArray(value) && entries.length === 0) throw shapeError('Expected a JSON array of {"service-key", "hosts"} entries.');
+  const entries: unknown[] = Array.isArray(value)
+    ? value
+    : isObject(value) && key !== undefined
+      ? [{ ...value, 'service-key': key }]
+      : [];
+  if (!Array.isArray(value) && entries.length === 0)
+    throw shapeError('Expected a JSON array of {"service-key", "hosts"} entries.');
   const services = new Map<string, RegistryService & { ports: RegistryPort[] }>();
   entries.forEach((entry, index) => {
-    if (!isObject(entry) || typeof entry['service-key'] !== 'string') throw shapeError(`Entry ${index + 1} has no "service-key".`);
+    if (!isObject(entry) || typeof entry['service-key'] !== 'string')
+      throw shapeError(`Entry ${index + 1} has no "service-key".`);
     const serviceKey = entry['service-key'];
     const { hostname, portName } = splitServiceKey(serviceKey);
     let service = services.get(hostname);
@@ -48,7 +55,12 @@ export function registrationSnapshot(value: unknown, key?: string): RegistrySnap
       services.set(hostname, service);
     }
     const extra = unknownFields(entry, ENTRY_FIELDS);
-    service.ports.push({ key: serviceKey, name: portName, endpoints: hostsOf(entry.hosts, serviceKey), ...(extra ? { extra } : {}) });
+    service.ports.push({
+      key: serviceKey,
+      name: portName,
+      endpoints: hostsOf(entry.hosts, serviceKey),
+      ...(extra ? { extra } : {}),
+    });
   });
   return { format: 'legacy-registration', services: sortServices([...services.values()]) };
 }

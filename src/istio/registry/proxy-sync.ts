@@ -62,7 +62,10 @@ export function xdsCell(sent: string, acked: string): { readonly cell: string; r
   const sentAt = goTimeMillis(sent);
   const ackedAt = goTimeMillis(acked);
   // Pilot 1.2's nonces are times, so istioctl could say how far behind the proxy is; istiod's are UUIDs.
-  return { cell: sentAt !== undefined && ackedAt !== undefined ? `STALE (${goDuration(sentAt - ackedAt)})` : 'STALE', state: 'stale' };
+  return {
+    cell: sentAt !== undefined && ackedAt !== undefined ? `STALE (${goDuration(sentAt - ackedAt)})` : 'STALE',
+    state: 'stale',
+  };
 }
 
 /** `<pod>.<namespace>` from a node ID (`sidecar~10.0.0.5~productpage-v1-7d6cfb7dfd-5mc96.default~default.svc.cluster.local`) or the name itself. */
@@ -74,9 +77,14 @@ export function proxyName(proxy: string): string {
 const STATE_ORDER: Record<XdsState, number> = { synced: 0, 'not-sent': 1, stale: 2 };
 
 /** One row per proxy, sorted by name as istioctl sorts them; `pilot` names the Pilot pod that answered. */
-export function parseSyncz(body: string, pilot: string, options: { readonly endpointPercent: boolean }): ProxySyncRow[] {
+export function parseSyncz(
+  body: string,
+  pilot: string,
+  options: { readonly endpointPercent: boolean },
+): ProxySyncRow[] {
   const parsed = body.trim() === '' || body.trim() === 'null' ? [] : parseJsonText(body);
-  if (!Array.isArray(parsed)) throw new RegistryFormatError('unexpected-shape', '/debug/syncz did not answer a JSON array of proxies');
+  if (!Array.isArray(parsed))
+    throw new RegistryFormatError('unexpected-shape', '/debug/syncz did not answer a JSON array of proxies');
   const rows: ProxySyncRow[] = [];
   for (const element of parsed as unknown[]) {
     if (typeof element !== 'object' || element === null || Array.isArray(element)) continue;
@@ -103,7 +111,10 @@ export function parseSyncz(body: string, pilot: string, options: { readonly endp
       rds: cells[3].cell,
       pilot,
       version,
-      state: cells.reduce<XdsState>((worst, { state }) => (STATE_ORDER[state] > STATE_ORDER[worst] ? state : worst), 'synced'),
+      state: cells.reduce<XdsState>(
+        (worst, { state }) => (STATE_ORDER[state] > STATE_ORDER[worst] ? state : worst),
+        'synced',
+      ),
     });
   }
   return rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

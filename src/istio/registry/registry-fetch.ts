@@ -104,14 +104,20 @@ export interface RegistryFetchResult {
 type RequestLimits = GetLimits;
 
 function limitsOf(options: RegistryFetchOptions): RequestLimits {
-  return { signal: options.signal, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES };
+  return {
+    signal: options.signal,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+  };
 }
 
 /** A cancelled, slow or too large GET as the fetch's own error; anything else as it is. */
 function fetchErrorOf(error: unknown): unknown {
   if (!(error instanceof CappedGetError)) return error;
-  if (error.code === 'timeout') return new RegistryFetchError('timeout', { timeoutMs: error.limits.timeoutMs, url: error.path }, { cause: error });
-  if (error.code === 'too-large') return new RegistryFetchError('too-large', { maxBytes: error.limits.maxBytes, url: error.path }, { cause: error });
+  if (error.code === 'timeout')
+    return new RegistryFetchError('timeout', { timeoutMs: error.limits.timeoutMs, url: error.path }, { cause: error });
+  if (error.code === 'too-large')
+    return new RegistryFetchError('too-large', { maxBytes: error.limits.maxBytes, url: error.path }, { cause: error });
   return new RegistryFetchError('cancelled', {}, { cause: error });
 }
 
@@ -127,30 +133,57 @@ interface ServiceObject {
   spec?: { ports?: { name?: string; port: number }[]; selector?: Record<string, string> };
 }
 
-async function readService(kubeConfig: KubeConfig, namespace: string, name: string, limits: RequestLimits): Promise<ServiceObject | undefined> {
+async function readService(
+  kubeConfig: KubeConfig,
+  namespace: string,
+  name: string,
+  limits: RequestLimits,
+): Promise<ServiceObject | undefined> {
   const answer = await apiGet(kubeConfig, `/api/v1/namespaces/${namespace}/services/${name}`, limits);
   if (answer.status === 404) return undefined;
-  if (answer.status !== 200) throw kubeErrorFromStatus(answer.status, statusOf(answer), { verb: 'get', resource: 'services', namespace, name });
+  if (answer.status !== 200)
+    throw kubeErrorFromStatus(answer.status, statusOf(answer), { verb: 'get', resource: 'services', namespace, name });
   return JSON.parse(answer.body) as ServiceObject;
 }
 
 /** istiod when its Service has port 15014, else legacy Pilot when `istio-pilot` has port 8080; undefined when neither. */
-export async function detectPilot(kubeConfig: KubeConfig, options: RegistryFetchOptions = {}): Promise<PilotTarget | undefined> {
+export async function detectPilot(
+  kubeConfig: KubeConfig,
+  options: RegistryFetchOptions = {},
+): Promise<PilotTarget | undefined> {
   const namespace = options.namespace ?? ISTIO_NAMESPACE;
   const limits = limitsOf(options);
   const istiod = await readService(kubeConfig, namespace, 'istiod', limits);
   if (istiod?.spec?.ports?.some((port) => port.port === 15014)) {
-    return { era: 'istiod', namespace, service: 'istiod', port: 15014, selector: istiod.spec.selector ?? { app: 'istiod' } };
+    return {
+      era: 'istiod',
+      namespace,
+      service: 'istiod',
+      port: 15014,
+      selector: istiod.spec.selector ?? { app: 'istiod' },
+    };
   }
   const pilot = await readService(kubeConfig, namespace, 'istio-pilot', limits);
   if (pilot?.spec?.ports?.some((port) => port.port === 8080)) {
-    return { era: 'legacy', namespace, service: 'istio-pilot', port: 8080, selector: pilot.spec.selector ?? { istio: 'pilot' } };
+    return {
+      era: 'legacy',
+      namespace,
+      service: 'istio-pilot',
+      port: 8080,
+      selector: pilot.spec.selector ?? { istio: 'pilot' },
+    };
   }
   return undefined;
 }
 
 interface PodObject {
-  metadata: { name: string; namespace: string; deletionTimestamp?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace: string;
+    deletionTimestamp?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   status?: { phase?: string; podIP?: string; containerStatuses?: { ready?: boolean }[] };
   spec?: { containers?: unknown[] };
 }
@@ -180,15 +213,27 @@ export async function listPodFacts(
   const path = options.allNamespaces ? `/api/v1/pods${query}` : `/api/v1/namespaces/${namespace}/pods${query}`;
   const answer = await apiGet(kubeConfig, path, limitsOf(options));
   if (answer.status !== 200) {
-    throw kubeErrorFromStatus(answer.status, statusOf(answer), { verb: 'list', resource: 'pods', namespace: options.allNamespaces ? undefined : namespace });
+    throw kubeErrorFromStatus(answer.status, statusOf(answer), {
+      verb: 'list',
+      resource: 'pods',
+      namespace: options.allNamespaces ? undefined : namespace,
+    });
   }
   return ((JSON.parse(answer.body) as { items?: PodObject[] }).items ?? []).map(podFacts);
 }
 
 async function readyPod(kubeConfig: KubeConfig, target: PilotTarget, options: RegistryFetchOptions): Promise<string> {
-  const selector = Object.entries(target.selector).map(([key, value]) => `${key}=${value}`).join(',');
+  const selector = Object.entries(target.selector)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(',');
   const pods = await listPodFacts(kubeConfig, { ...options, namespace: target.namespace, labelSelector: selector });
-  const ready = pods.find((pod) => pod.phase === 'Running' && !pod.deleting && pod.totalContainers > 0 && pod.readyContainers === pod.totalContainers);
+  const ready = pods.find(
+    (pod) =>
+      pod.phase === 'Running' &&
+      !pod.deleting &&
+      pod.totalContainers > 0 &&
+      pod.readyContainers === pod.totalContainers,
+  );
   if (!ready) throw new RegistryFetchError('not-ready', { era: target.era });
   return ready.name;
 }
@@ -198,15 +243,33 @@ function answerError(answer: HttpAnswer, target: PilotTarget, path: string): Err
   const status = statusOf(answer);
   if (status) {
     // The API server's own answer: no ready endpoint is "not ready"; 403 is RBAC.
-    if (answer.status === 503 && /no endpoints available/i.test(status.message ?? '')) return new RegistryFetchError('not-ready', { era: target.era });
-    return kubeErrorFromStatus(answer.status, status, { verb: 'get', resource: 'services/proxy', namespace: target.namespace, name: target.service });
+    if (answer.status === 503 && /no endpoints available/i.test(status.message ?? ''))
+      return new RegistryFetchError('not-ready', { era: target.era });
+    return kubeErrorFromStatus(answer.status, status, {
+      verb: 'get',
+      resource: 'services/proxy',
+      namespace: target.namespace,
+      name: target.service,
+    });
   }
-  if (answer.status === 401 && target.era === 'istiod') return new RegistryFetchError('istiod-needs-local', { era: target.era, status: 401 });
-  if (answer.status === 503 && /connection refused|no endpoints/i.test(answer.body)) return new RegistryFetchError('not-ready', { era: target.era, status: 503, body: answer.body.slice(0, 300) });
-  return new RegistryFetchError('endpoint-error', { era: target.era, status: answer.status, body: answer.body.slice(0, 300).trim(), url: path });
+  if (answer.status === 401 && target.era === 'istiod')
+    return new RegistryFetchError('istiod-needs-local', { era: target.era, status: 401 });
+  if (answer.status === 503 && /connection refused|no endpoints/i.test(answer.body))
+    return new RegistryFetchError('not-ready', { era: target.era, status: 503, body: answer.body.slice(0, 300) });
+  return new RegistryFetchError('endpoint-error', {
+    era: target.era,
+    status: answer.status,
+    body: answer.body.slice(0, 300).trim(),
+    url: path,
+  });
 }
 
-async function viaServiceProxy(kubeConfig: KubeConfig, target: PilotTarget, path: string, limits: RequestLimits): Promise<string> {
+async function viaServiceProxy(
+  kubeConfig: KubeConfig,
+  target: PilotTarget,
+  path: string,
+  limits: RequestLimits,
+): Promise<string> {
   const proxyPath = `/api/v1/namespaces/${target.namespace}/services/http:${target.service}:${target.port}/proxy${path}`;
   const answer = await apiGet(kubeConfig, proxyPath, limits);
   if (answer.status !== 200) throw answerError(answer, target, path);
@@ -216,7 +279,11 @@ async function viaServiceProxy(kubeConfig: KubeConfig, target: PilotTarget, path
 async function localGet(localPort: number, path: string, target: PilotTarget, limits: RequestLimits): Promise<string> {
   let answer: HttpAnswer;
   try {
-    answer = await cappedGet(new URL(`http://127.0.0.1:${localPort}${path}`), { agent: false, headers: { accept: 'application/json' } }, limits);
+    answer = await cappedGet(
+      new URL(`http://127.0.0.1:${localPort}${path}`),
+      { agent: false, headers: { accept: 'application/json' } },
+      limits,
+    );
   } catch (error) {
     if (error instanceof CappedGetError) throw fetchErrorOf(error);
     // The forward failed (RBAC on pods/portforward answers the upgrade with 403, which ends the socket).
@@ -240,13 +307,21 @@ async function canPortForward(kubeConfig: KubeConfig, namespace: string, limits:
   }
 }
 
-async function fetchLegacy(kubeConfig: KubeConfig, target: PilotTarget, options: RegistryFetchOptions): Promise<RegistryFetchResult> {
+async function fetchLegacy(
+  kubeConfig: KubeConfig,
+  target: PilotTarget,
+  options: RegistryFetchOptions,
+): Promise<RegistryFetchResult> {
   const limits = limitsOf(options);
   let fallbackReason: RegistryFetchResult['fallbackReason'];
   if (!options.preferPortForward) {
     try {
       const body = await viaServiceProxy(kubeConfig, target, '/v1/registration', limits);
-      const proxies = await proxySync(target, () => readyPod(kubeConfig, target, options), () => viaServiceProxy(kubeConfig, target, '/debug/syncz', limits));
+      const proxies = await proxySync(
+        target,
+        () => readyPod(kubeConfig, target, options),
+        () => viaServiceProxy(kubeConfig, target, '/debug/syncz', limits),
+      );
       return { target, via: 'service-proxy', snapshot: parseRegistration(body), raw: body, proxies };
     } catch (error) {
       if (!isForbidden(error)) throw error;
@@ -254,17 +329,33 @@ async function fetchLegacy(kubeConfig: KubeConfig, target: PilotTarget, options:
     }
   }
   if (!(await canPortForward(kubeConfig, target.namespace, limits))) {
-    throw new RegistryFetchError('forbidden', { era: 'legacy', denied: [...(fallbackReason ? ['get services/proxy'] : []), 'create pods/portforward'] });
+    throw new RegistryFetchError('forbidden', {
+      era: 'legacy',
+      denied: [...(fallbackReason ? ['get services/proxy'] : []), 'create pods/portforward'],
+    });
   }
   const pod = await readyPod(kubeConfig, target, options);
-  const [body, proxies] = await withPortForward(kubeConfig, { namespace: target.namespace, pod, port: 8080 }, async (port) => [
-    await localGet(port, '/v1/registration', target, limits),
-    await proxySync(target, async () => pod, () => localGet(port, '/debug/syncz', target, limits)),
-  ] as const);
+  const [body, proxies] = await withPortForward(
+    kubeConfig,
+    { namespace: target.namespace, pod, port: 8080 },
+    async (port) =>
+      [
+        await localGet(port, '/v1/registration', target, limits),
+        await proxySync(
+          target,
+          async () => pod,
+          () => localGet(port, '/debug/syncz', target, limits),
+        ),
+      ] as const,
+  );
   return { target, via: 'port-forward', snapshot: parseRegistration(body), raw: body, pod, fallbackReason, proxies };
 }
 
-async function fetchIstiod(kubeConfig: KubeConfig, target: PilotTarget, options: RegistryFetchOptions): Promise<RegistryFetchResult> {
+async function fetchIstiod(
+  kubeConfig: KubeConfig,
+  target: PilotTarget,
+  options: RegistryFetchOptions,
+): Promise<RegistryFetchResult> {
   const limits = limitsOf(options);
   if (!(await canPortForward(kubeConfig, target.namespace, limits))) {
     // Without a port-forward, the proxy is all that is left: istiod before 1.11 still answers it.
@@ -275,23 +366,57 @@ async function fetchIstiod(kubeConfig: KubeConfig, target: PilotTarget, options:
       endpointz = await viaServiceProxy(kubeConfig, target, '/debug/endpointz', limits);
     } catch (error) {
       if (error instanceof RegistryFetchError && error.code === 'istiod-needs-local') {
-        throw new RegistryFetchError('istiod-needs-local', { ...error.details, denied: ['create pods/portforward'] }, { cause: error });
+        throw new RegistryFetchError(
+          'istiod-needs-local',
+          { ...error.details, denied: ['create pods/portforward'] },
+          { cause: error },
+        );
       }
-      if (isForbidden(error)) throw new RegistryFetchError('forbidden', { era: 'istiod', denied: ['create pods/portforward', 'get services/proxy'] }, { cause: error });
+      if (isForbidden(error))
+        throw new RegistryFetchError(
+          'forbidden',
+          { era: 'istiod', denied: ['create pods/portforward', 'get services/proxy'] },
+          { cause: error },
+        );
       throw error;
     }
-    const proxies = await proxySync(target, () => readyPod(kubeConfig, target, options), () => viaServiceProxy(kubeConfig, target, '/debug/syncz', limits));
-    return { target, via: 'service-proxy', snapshot: parseIstiodDebug(registryz, endpointz), raw: istiodRaw(registryz, endpointz), proxies };
+    const proxies = await proxySync(
+      target,
+      () => readyPod(kubeConfig, target, options),
+      () => viaServiceProxy(kubeConfig, target, '/debug/syncz', limits),
+    );
+    return {
+      target,
+      via: 'service-proxy',
+      snapshot: parseIstiodDebug(registryz, endpointz),
+      raw: istiodRaw(registryz, endpointz),
+      proxies,
+    };
   }
   const pod = await readyPod(kubeConfig, target, options);
-  const [registryz, endpointz, proxies] = await withPortForward(kubeConfig, { namespace: target.namespace, pod, port: target.port }, (port) =>
-    Promise.all([
-      localGet(port, '/debug/registryz', target, limits),
-      localGet(port, '/debug/endpointz', target, limits),
-      proxySync(target, async () => pod, () => localGet(port, '/debug/syncz', target, limits)),
-    ]),
+  const [registryz, endpointz, proxies] = await withPortForward(
+    kubeConfig,
+    { namespace: target.namespace, pod, port: target.port },
+    (port) =>
+      Promise.all([
+        localGet(port, '/debug/registryz', target, limits),
+        localGet(port, '/debug/endpointz', target, limits),
+        proxySync(
+          target,
+          async () => pod,
+          () => localGet(port, '/debug/syncz', target, limits),
+        ),
+      ]),
   );
-  return { target, via: 'port-forward', snapshot: parseIstiodDebug(registryz, endpointz), raw: istiodRaw(registryz, endpointz), pod, fallbackReason: 'istiod-needs-local', proxies };
+  return {
+    target,
+    via: 'port-forward',
+    snapshot: parseIstiodDebug(registryz, endpointz),
+    raw: istiodRaw(registryz, endpointz),
+    pod,
+    fallbackReason: 'istiod-needs-local',
+    proxies,
+  };
 }
 
 /**
@@ -318,7 +443,10 @@ function istiodRaw(registryz: string, endpointz: string): string {
 }
 
 /** Detects the control plane and fetches its registry; throws RegistryFetchError, KubeError or RegistryFormatError. */
-export async function fetchRegistry(kubeConfig: KubeConfig, options: RegistryFetchOptions = {}): Promise<RegistryFetchResult> {
+export async function fetchRegistry(
+  kubeConfig: KubeConfig,
+  options: RegistryFetchOptions = {},
+): Promise<RegistryFetchResult> {
   const target = await detectPilot(kubeConfig, options);
   if (!target) throw new RegistryFetchError('not-installed');
   return target.era === 'legacy' ? fetchLegacy(kubeConfig, target, options) : fetchIstiod(kubeConfig, target, options);

@@ -25,7 +25,8 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 export function sortServices(services: RegistryService[]): RegistryService[] {
   for (const service of services) {
     (service.ports as RegistryPort[]).sort((a, b) => compare(a.name, b.name) || (a.port ?? 0) - (b.port ?? 0));
-    for (const port of service.ports) (port.endpoints as RegistryEndpoint[]).sort((a, b) => compareIp(a.ip, b.ip) || a.port - b.port);
+    for (const port of service.ports)
+      (port.endpoints as RegistryEndpoint[]).sort((a, b) => compareIp(a.ip, b.ip) || a.port - b.port);
   }
   return services.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.hostname, b.hostname));
 }
@@ -52,7 +53,9 @@ export interface PodFacts {
 }
 
 export function isPodReady(pod: PodFacts): boolean {
-  return pod.phase === 'Running' && !pod.deleting && pod.totalContainers > 0 && pod.readyContainers === pod.totalContainers;
+  return (
+    pod.phase === 'Running' && !pod.deleting && pod.totalContainers > 0 && pod.readyContainers === pod.totalContainers
+  );
 }
 
 /**
@@ -63,13 +66,23 @@ export function isPodReady(pod: PodFacts): boolean {
 export function withPods(snapshot: RegistrySnapshot, pods: readonly PodFacts[]): RegistrySnapshot {
   const byIp = new Map<string, EndpointPod>();
   for (const pod of pods) {
-    if (pod.podIP && !pod.deleting) byIp.set(pod.podIP, { namespace: pod.namespace, name: pod.name, ready: isPodReady(pod) });
+    if (pod.podIP && !pod.deleting)
+      byIp.set(pod.podIP, { namespace: pod.namespace, name: pod.name, ready: isPodReady(pod) });
   }
   const annotate = (endpoint: RegistryEndpoint): RegistryEndpoint => {
-    const pod = byIp.get(endpoint.ip) ?? (endpoint.pod && { namespace: endpoint.pod.namespace, name: endpoint.pod.name, ready: false, gone: true });
+    const pod =
+      byIp.get(endpoint.ip) ??
+      (endpoint.pod && { namespace: endpoint.pod.namespace, name: endpoint.pod.name, ready: false, gone: true });
     if (!pod) return endpoint;
     const known = endpoint.pod;
-    if (known && known.namespace === pod.namespace && known.name === pod.name && known.ready === pod.ready && known.gone === pod.gone) return endpoint;
+    if (
+      known &&
+      known.namespace === pod.namespace &&
+      known.name === pod.name &&
+      known.ready === pod.ready &&
+      known.gone === pod.gone
+    )
+      return endpoint;
     return { ...endpoint, pod };
   };
   let changed = false;
@@ -136,13 +149,43 @@ function csvField(value: string | number | boolean | undefined): string {
 
 /** One row per endpoint (a port without endpoints gets one row with empty endpoint columns). */
 export function registryCsv(snapshot: RegistrySnapshot): string {
-  const rows = [['namespace', 'service', 'hostname', 'service_key', 'port_name', 'service_port', 'protocol', 'endpoint_ip', 'endpoint_port', 'pod', 'pod_ready']];
+  const rows = [
+    [
+      'namespace',
+      'service',
+      'hostname',
+      'service_key',
+      'port_name',
+      'service_port',
+      'protocol',
+      'endpoint_ip',
+      'endpoint_port',
+      'pod',
+      'pod_ready',
+    ],
+  ];
   for (const service of snapshot.services) {
     for (const port of service.ports) {
-      const head = [service.namespace, service.name, service.hostname, port.key, port.name, port.port, port.protocol] as const;
+      const head = [
+        service.namespace,
+        service.name,
+        service.hostname,
+        port.key,
+        port.name,
+        port.port,
+        port.protocol,
+      ] as const;
       if (port.endpoints.length === 0) rows.push([...head, '', '', '', ''].map(csvField));
       for (const endpoint of port.endpoints) {
-        rows.push([...head, endpoint.ip, endpoint.port, endpoint.pod ? `${endpoint.pod.namespace}/${endpoint.pod.name}` : '', endpoint.pod?.ready].map(csvField));
+        rows.push(
+          [
+            ...head,
+            endpoint.ip,
+            endpoint.port,
+            endpoint.pod ? `${endpoint.pod.namespace}/${endpoint.pod.name}` : '',
+            endpoint.pod?.ready,
+          ].map(csvField),
+        );
       }
     }
   }
@@ -150,7 +193,10 @@ export function registryCsv(snapshot: RegistrySnapshot): string {
 }
 
 /** Keys of `value` not in `known`, or undefined when there are none. */
-export function unknownFields(value: Record<string, unknown>, known: ReadonlySet<string>): Record<string, unknown> | undefined {
+export function unknownFields(
+  value: Record<string, unknown>,
+  known: ReadonlySet<string>,
+): Record<string, unknown> | undefined {
   let extra: Record<string, unknown> | undefined;
   for (const [key, field] of Object.entries(value)) {
     if (known.has(key)) continue;

@@ -40,7 +40,10 @@ export class UnsupportedPlatformError extends Error {
 }
 
 /** The platform of this machine, mapped as Istio's download script maps `uname`. */
-export function currentPlatform(platform: NodeJS.Platform = process.platform, arch: string = process.arch): ReleasePlatform {
+export function currentPlatform(
+  platform: NodeJS.Platform = process.platform,
+  arch: string = process.arch,
+): ReleasePlatform {
   const os: ReleaseOs = platform === 'darwin' ? 'osx' : platform === 'win32' ? 'win' : 'linux';
   const releaseArch: ReleaseArch = arch === 'arm64' ? 'arm64' : arch === 'arm' ? 'armv7' : 'amd64';
   return { os, arch: releaseArch };
@@ -72,7 +75,8 @@ export function archiveFileName(version: string, platform: ReleasePlatform): { f
     case 'osx':
       if (platform.arch === 'armv7') throw unsupported;
       // osx-arm64 exists from 1.10; before it Apple silicon runs the amd64 build under Rosetta.
-      if (platform.arch === 'arm64' && !before(version, '1.10.0')) return { fileName: `istio-${version}-osx-arm64.tar.gz`, kind: 'tar.gz' };
+      if (platform.arch === 'arm64' && !before(version, '1.10.0'))
+        return { fileName: `istio-${version}-osx-arm64.tar.gz`, kind: 'tar.gz' };
       return { fileName: `istio-${version}-osx.tar.gz`, kind: 'tar.gz' };
     case 'win':
       if (platform.arch !== 'amd64') throw unsupported;
@@ -85,15 +89,22 @@ export function joinUrl(base: string, ...parts: string[]): string {
   return [base.replace(/\/+$/, ''), ...parts.map(encodeURIComponent)].join('/');
 }
 
-export function releaseArchive(version: string, platform: ReleasePlatform, baseUrl: string = GITHUB_RELEASE_BASE): ReleaseArchive {
+export function releaseArchive(
+  version: string,
+  platform: ReleasePlatform,
+  baseUrl: string = GITHUB_RELEASE_BASE,
+): ReleaseArchive {
   const { fileName, kind } = archiveFileName(version, platform);
   const url = joinUrl(baseUrl || GITHUB_RELEASE_BASE, version, fileName);
   return { version, platform, fileName, kind, url, sha256Url: `${url}.sha256`, topDirectory: `istio-${version}` };
 }
 
 /** Version and platform from an archive name someone downloaded by hand (`istio-1.2.2-linux.tar.gz`). */
-export function parseArchiveFileName(fileName: string): { version: string; platform: ReleasePlatform; kind: ArchiveKind } | undefined {
-  const match = /^istio-(\d+\.\d+\.\d+(?:-[\w.]+)?)-((?:linux|osx|win)(?:-(?:amd64|arm64|armv7))?)\.(tar\.gz|zip)$/.exec(fileName);
+export function parseArchiveFileName(
+  fileName: string,
+): { version: string; platform: ReleasePlatform; kind: ArchiveKind } | undefined {
+  const match =
+    /^istio-(\d+\.\d+\.\d+(?:-[\w.]+)?)-((?:linux|osx|win)(?:-(?:amd64|arm64|armv7))?)\.(tar\.gz|zip)$/.exec(fileName);
   if (!match) return undefined;
   const platform = parsePlatform(match[2]);
   return platform ? { version: match[1], platform, kind: match[3] as ArchiveKind } : undefined;

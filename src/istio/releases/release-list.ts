@@ -20,8 +20,11 @@ export function parseGitHubReleases(json: unknown): IstioRelease[] {
     if (entry === null || typeof entry !== 'object' || entry.draft === true) return [];
     const version = typeof entry.tag_name === 'string' ? entry.tag_name : '';
     if (!isReleaseVersion(version)) return [];
-    const date = typeof entry.published_at === 'string' ? /^\d{4}-\d{2}-\d{2}/.exec(entry.published_at)?.[0] : undefined;
-    return [{ version, date, kubernetes: kubernetesRangeOf(version), prerelease: entry.prerelease === true || undefined }];
+    const date =
+      typeof entry.published_at === 'string' ? /^\d{4}-\d{2}-\d{2}/.exec(entry.published_at)?.[0] : undefined;
+    return [
+      { version, date, kubernetes: kubernetesRangeOf(version), prerelease: entry.prerelease === true || undefined },
+    ];
   });
 }
 
@@ -29,7 +32,12 @@ export function mergeCatalogue(builtin: readonly IstioRelease[], online: readonl
   const merged = new Map(builtin.map((release) => [release.version, release]));
   for (const release of online) {
     const known = merged.get(release.version);
-    merged.set(release.version, { ...known, ...release, date: release.date ?? known?.date, kubernetes: release.kubernetes ?? known?.kubernetes });
+    merged.set(release.version, {
+      ...known,
+      ...release,
+      date: release.date ?? known?.date,
+      kubernetes: release.kubernetes ?? known?.kubernetes,
+    });
   }
   return sortNewestFirst([...merged.values()]);
 }

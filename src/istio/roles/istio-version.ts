@@ -37,7 +37,9 @@ export function istioVersionOfImage(image: string): string | undefined {
 }
 
 /** The Istio versions the pods run, most common first (two during an upgrade or with revisions). */
-export function istioVersions(pods: readonly { readonly containers: readonly { readonly image: string }[] }[]): string[] {
+export function istioVersions(
+  pods: readonly { readonly containers: readonly { readonly image: string }[] }[],
+): string[] {
   const counts = new Map<string, number>();
   for (const pod of pods) {
     for (const container of pod.containers) {

@@ -56,31 +56,84 @@ const JOB_RULES: readonly { readonly component: ComponentId; readonly names: Reg
 
 /** Order matters: the first rule that matches wins (istiod before the legacy `istio: pilot`). */
 const RULES: readonly RoleRule[] = [
-  { component: 'waypoint', labels: [{ 'gateway.istio.io/managed': 'istio.io-mesh-controller' }, { 'gateway.networking.k8s.io/gateway-class-name': 'istio-waypoint' }] },
+  {
+    component: 'waypoint',
+    labels: [
+      { 'gateway.istio.io/managed': 'istio.io-mesh-controller' },
+      { 'gateway.networking.k8s.io/gateway-class-name': 'istio-waypoint' },
+    ],
+  },
   { component: 'gateway', labels: [{ 'gateway.istio.io/managed': 'istio.io-gateway-controller' }] },
   { component: 'istiod', labels: [{ app: 'istiod' }], names: /^istiod(-[\w-]+)?$/ },
   { component: 'pilot', labels: [{ istio: 'pilot' }, { app: 'pilot' }], names: /^istio-pilot$/ },
-  { component: 'mixer-policy', labels: [{ istio: 'mixer', 'istio-mixer-type': 'policy' }, { istio: 'mixer', app: 'policy' }], names: /^istio-policy$/ },
-  { component: 'mixer-telemetry', labels: [{ istio: 'mixer', 'istio-mixer-type': 'telemetry' }, { istio: 'mixer', app: 'telemetry' }], names: /^istio-telemetry$/ },
+  {
+    component: 'mixer-policy',
+    labels: [
+      { istio: 'mixer', 'istio-mixer-type': 'policy' },
+      { istio: 'mixer', app: 'policy' },
+    ],
+    names: /^istio-policy$/,
+  },
+  {
+    component: 'mixer-telemetry',
+    labels: [
+      { istio: 'mixer', 'istio-mixer-type': 'telemetry' },
+      { istio: 'mixer', app: 'telemetry' },
+    ],
+    names: /^istio-telemetry$/,
+  },
   { component: 'citadel', labels: [{ istio: 'citadel' }], names: /^istio-citadel$/ },
   { component: 'galley', labels: [{ istio: 'galley' }], names: /^istio-galley$/ },
   { component: 'sidecar-injector', labels: [{ istio: 'sidecar-injector' }], names: /^istio-sidecar-injector$/ },
   { component: 'nodeagent', labels: [{ istio: 'nodeagent' }, { app: 'nodeagent' }], names: /^istio-nodeagent$/ },
   { component: 'statsd-prom-bridge', labels: [{ istio: 'statsd-prom-bridge' }], names: /^istio-statsd-prom-bridge$/ },
   { component: 'operator', labels: [{ name: 'istio-operator' }], names: /^istio-operator$/ },
-  { component: 'ingressgateway', labels: [{ istio: 'ingressgateway' }, { 'operator.istio.io/component': 'IngressGateways' }], names: /^istio-ingressgateway$/ },
-  { component: 'egressgateway', labels: [{ istio: 'egressgateway' }, { 'operator.istio.io/component': 'EgressGateways' }], names: /^istio-egressgateway$/ },
+  {
+    component: 'ingressgateway',
+    labels: [{ istio: 'ingressgateway' }, { 'operator.istio.io/component': 'IngressGateways' }],
+    names: /^istio-ingressgateway$/,
+  },
+  {
+    component: 'egressgateway',
+    labels: [{ istio: 'egressgateway' }, { 'operator.istio.io/component': 'EgressGateways' }],
+    names: /^istio-egressgateway$/,
+  },
   { component: 'eastwestgateway', labels: [{ istio: 'eastwestgateway' }], names: /^istio-eastwestgateway$/ },
   { component: 'gateway', labels: [{ istio: /gateway$/ }], names: /^istio-[\w-]*gateway$/ },
   { component: 'ztunnel', labels: [{ app: 'ztunnel' }], names: /^ztunnel$/ },
   { component: 'istio-cni', labels: [{ 'k8s-app': 'istio-cni-node' }], names: /^istio-cni-node$/ },
-  { component: 'grafana', labels: [{ app: 'grafana' }, { 'app.kubernetes.io/name': 'grafana' }], names: /^grafana$/, istioNamespaceOnly: true },
-  { component: 'prometheus', labels: [{ app: 'prometheus' }, { 'app.kubernetes.io/name': 'prometheus' }], names: /^prometheus$/, istioNamespaceOnly: true },
-  { component: 'tracing', labels: [{ app: 'jaeger' }, { 'app.kubernetes.io/name': 'jaeger' }], names: /^(istio-tracing|jaeger)$/, istioNamespaceOnly: true },
+  {
+    component: 'grafana',
+    labels: [{ app: 'grafana' }, { 'app.kubernetes.io/name': 'grafana' }],
+    names: /^grafana$/,
+    istioNamespaceOnly: true,
+  },
+  {
+    component: 'prometheus',
+    labels: [{ app: 'prometheus' }, { 'app.kubernetes.io/name': 'prometheus' }],
+    names: /^prometheus$/,
+    istioNamespaceOnly: true,
+  },
+  {
+    component: 'tracing',
+    labels: [{ app: 'jaeger' }, { 'app.kubernetes.io/name': 'jaeger' }],
+    names: /^(istio-tracing|jaeger)$/,
+    istioNamespaceOnly: true,
+  },
   { component: 'zipkin', labels: [{ app: 'zipkin' }], names: /^zipkin$/, istioNamespaceOnly: true },
-  { component: 'kiali', labels: [{ app: 'kiali' }, { 'app.kubernetes.io/name': 'kiali' }], names: /^kiali$/, istioNamespaceOnly: true },
+  {
+    component: 'kiali',
+    labels: [{ app: 'kiali' }, { 'app.kubernetes.io/name': 'kiali' }],
+    names: /^kiali$/,
+    istioNamespaceOnly: true,
+  },
   { component: 'servicegraph', labels: [{ app: 'servicegraph' }], names: /^servicegraph$/, istioNamespaceOnly: true },
-  { component: 'loki', labels: [{ app: 'loki' }, { 'app.kubernetes.io/name': 'loki' }], names: /^loki$/, istioNamespaceOnly: true },
+  {
+    component: 'loki',
+    labels: [{ app: 'loki' }, { 'app.kubernetes.io/name': 'loki' }],
+    names: /^loki$/,
+    istioNamespaceOnly: true,
+  },
 ];
 
 /** The alphabet Kubernetes uses for generated name parts (pod-template-hash, pod suffix): no vowels. */
@@ -123,7 +176,13 @@ export function workloadName(pod: Pick<PodIdentity, 'name' | 'labels' | 'ownerKi
 /** Drops the trailing generated name parts: a pod's 5-character suffix, then a ReplicaSet's hash. */
 function stripGenerated(name: string, parts: 1 | 2): string {
   const segments = name.split('-');
-  const expected: readonly (readonly [number, number])[] = parts === 2 ? [[5, 5], [6, 10]] : [[6, 10]];
+  const expected: readonly (readonly [number, number])[] =
+    parts === 2
+      ? [
+          [5, 5],
+          [6, 10],
+        ]
+      : [[6, 10]];
   for (const [min, max] of expected) {
     const last = segments[segments.length - 1];
     if (segments.length < 2 || last.length < min || last.length > max || !GENERATED.test(last)) break;
@@ -133,7 +192,10 @@ function stripGenerated(name: string, parts: 1 | 2): string {
 }
 
 function hasSidecar(pod: PodIdentity): boolean {
-  return Boolean(pod.annotations?.['sidecar.istio.io/status']) || (pod.containers ?? []).some((container) => container.name === 'istio-proxy');
+  return (
+    Boolean(pod.annotations?.['sidecar.istio.io/status']) ||
+    (pod.containers ?? []).some((container) => container.name === 'istio-proxy')
+  );
 }
 
 function revisionOf(pod: PodIdentity): string | undefined {
@@ -157,7 +219,8 @@ export function classifyPod(pod: PodIdentity, options: ClassifyOptions = {}): Po
   }
   for (const rule of RULES) {
     if (rule.istioNamespaceOnly && !inIstioNamespace) continue;
-    if (rule.labels.some((match) => labelMatches(pod.labels, match))) return role(rule.component, workload, pod, 'labels');
+    if (rule.labels.some((match) => labelMatches(pod.labels, match)))
+      return role(rule.component, workload, pod, 'labels');
   }
   if (hasSidecar(pod)) return role('sidecar', workload, pod, 'sidecar');
   if (inIstioNamespace) {

@@ -103,22 +103,44 @@ export function failureOf(error: unknown): ObjectFailure {
     } catch {
       status = { message: String(body) };
     }
-    return { reason: status.reason || httpReason(code), code, message: status.message || `the server answered ${code}` };
+    return {
+      reason: status.reason || httpReason(code),
+      code,
+      message: status.message || `the server answered ${code}`,
+    };
   }
   return { reason: 'Unreachable', message: message ?? String(error) };
 }
 
 function httpReason(code: number): string {
-  const reasons: Record<number, string> = { 400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 405: 'MethodNotAllowed', 409: 'Conflict', 410: 'Gone', 422: 'Invalid', 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout' };
+  const reasons: Record<number, string> = {
+    400: 'BadRequest',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'NotFound',
+    405: 'MethodNotAllowed',
+    409: 'Conflict',
+    410: 'Gone',
+    422: 'Invalid',
+    429: 'TooManyRequests',
+    500: 'InternalError',
+    503: 'ServiceUnavailable',
+    504: 'Timeout',
+  };
   return reasons[code] ?? 'Unknown';
 }
 
 function isEstablished(crd: KubernetesObject): boolean {
-  const conditions = ((crd as { status?: { conditions?: { type?: string; status?: string }[] } }).status?.conditions ?? []);
+  const conditions =
+    (crd as { status?: { conditions?: { type?: string; status?: string }[] } }).status?.conditions ?? [];
   return conditions.some((condition) => condition.type === 'Established' && condition.status === 'True');
 }
 
-export async function applyManifest(client: ObjectClient, objects: readonly ManifestObject[], options: ApplyOptions = {}): Promise<ApplyReport> {
+export async function applyManifest(
+  client: ObjectClient,
+  objects: readonly ManifestObject[],
+  options: ApplyOptions = {},
+): Promise<ApplyReport> {
   const plan: ApplyPlan = planApply(objects);
   const dryRun = options.dryRun === true;
   const slots = new Slots(options.concurrency ?? 8);
@@ -131,7 +153,13 @@ export async function applyManifest(client: ObjectClient, objects: readonly Mani
   const crdWait = new Map<number, KubernetesObject | undefined>();
 
   const settle = (object: ManifestObject, outcome: ApplyOutcome, failure?: ObjectFailure): ObjectResult => {
-    const result: ObjectResult = { object, name: resultName(object), outcome, ...(failure ? { failure } : {}), at: Date.now() };
+    const result: ObjectResult = {
+      object,
+      name: resultName(object),
+      outcome,
+      ...(failure ? { failure } : {}),
+      at: Date.now(),
+    };
     results[object.index] = result;
     ordered.set(object.index, result);
     return result;
@@ -164,7 +192,8 @@ export async function applyManifest(client: ObjectClient, objects: readonly Mani
   const createOne = async (planned: ApplyPlan['objects'][number]): Promise<ObjectResult> => {
     const { object } = planned;
     const needed = await Promise.all(planned.needs.map(async (need) => ({ need, result: await finished[need.index] })));
-    if (planned.needs.some((need) => need.reason === 'crd')) await Promise.all(planned.needs.filter((need) => need.reason === 'crd').map((need) => crdReady[need.index]));
+    if (planned.needs.some((need) => need.reason === 'crd'))
+      await Promise.all(planned.needs.filter((need) => need.reason === 'crd').map((need) => crdReady[need.index]));
     if (options.signal?.aborted) return settle(object, 'cancelled');
     // A dry run cannot check an object whose namespace or CRD only this install would create.
     if (dryRun && needed.some(({ need, result }) => need.reason !== 'pod-input' && result.outcome === 'created')) {
@@ -174,7 +203,12 @@ export async function applyManifest(client: ObjectClient, objects: readonly Mani
     // (a 500, a denial) the kind will not appear: one look, then kubectl's "no matches for kind" at
     // once. Waiting out the establish timeout instead held a slot per custom resource, so a single
     // failed CRD with a dozen resources stalled the whole install for minutes.
-    const mayLag = !dryRun && needed.some(({ need }) => need.reason === 'crd') && needed.every(({ need, result }) => need.reason !== 'crd' || result.outcome === 'created' || result.outcome === 'unchanged');
+    const mayLag =
+      !dryRun &&
+      needed.some(({ need }) => need.reason === 'crd') &&
+      needed.every(
+        ({ need, result }) => need.reason !== 'crd' || result.outcome === 'created' || result.outcome === 'unchanged',
+      );
     return slots.run(async () => {
       if (options.signal?.aborted) return settle(object, 'cancelled');
       let mapping: ResourceMapping | undefined;
@@ -196,7 +230,12 @@ export async function applyManifest(client: ObjectClient, objects: readonly Mani
         }
         if (failure.reason === 'Forbidden') {
           const namespace = mapping.namespaced ? (object.namespace ?? client.defaultNamespace) : undefined;
-          const permission: Permission = { verb: 'create', group: groupOf(object.apiVersion), resource: mapping.resource, ...(namespace ? { namespace } : {}) };
+          const permission: Permission = {
+            verb: 'create',
+            group: groupOf(object.apiVersion),
+            resource: mapping.resource,
+            ...(namespace ? { namespace } : {}),
+          };
           return settle(object, 'failed', { ...failure, permission });
         }
         return settle(object, 'failed', failure);
@@ -209,7 +248,11 @@ export async function applyManifest(client: ObjectClient, objects: readonly Mani
     finished[planned.object.index] = done;
     crdReady[planned.object.index] = planned.isCrd
       ? done.then((result) =>
-          result.outcome === 'created' || result.outcome === 'unchanged' ? (dryRun ? undefined : waitEstablished(planned.object, crdWait.get(planned.object.index))) : undefined,
+          result.outcome === 'created' || result.outcome === 'unchanged'
+            ? dryRun
+              ? undefined
+              : waitEstablished(planned.object, crdWait.get(planned.object.index))
+            : undefined,
         )
       : Promise.resolve();
   }
@@ -218,13 +261,23 @@ export async function applyManifest(client: ObjectClient, objects: readonly Mani
   return { results, cancelled: options.signal?.aborted === true, dryRun };
 }
 
-export async function deleteManifest(client: ObjectClient, objects: readonly ManifestObject[], options: DeleteOptions = {}): Promise<DeleteReport> {
+export async function deleteManifest(
+  client: ObjectClient,
+  objects: readonly ManifestObject[],
+  options: DeleteOptions = {},
+): Promise<DeleteReport> {
   const order = deletionOrder(objects);
   const slots = new Slots(options.concurrency ?? 8);
   const ordered = new InOrder<ObjectResult<DeleteOutcome>>(options.onResult);
   const results: ObjectResult<DeleteOutcome>[] = [];
   const settle = (position: number, object: ManifestObject, outcome: DeleteOutcome, failure?: ObjectFailure) => {
-    const result: ObjectResult<DeleteOutcome> = { object, name: resultName(object), outcome, ...(failure ? { failure } : {}), at: Date.now() };
+    const result: ObjectResult<DeleteOutcome> = {
+      object,
+      name: resultName(object),
+      outcome,
+      ...(failure ? { failure } : {}),
+      at: Date.now(),
+    };
     results[position] = result;
     ordered.set(position, result);
     return result;
@@ -248,7 +301,15 @@ export async function deleteManifest(client: ObjectClient, objects: readonly Man
         if (failure.reason === 'NotFound') return settle(position, object, 'absent');
         if (failure.reason === 'Forbidden') {
           const namespace = mapping.namespaced ? (object.namespace ?? client.defaultNamespace) : undefined;
-          return settle(position, object, 'failed', { ...failure, permission: { verb: 'delete', group: groupOf(object.apiVersion), resource: mapping.resource, ...(namespace ? { namespace } : {}) } });
+          return settle(position, object, 'failed', {
+            ...failure,
+            permission: {
+              verb: 'delete',
+              group: groupOf(object.apiVersion),
+              resource: mapping.resource,
+              ...(namespace ? { namespace } : {}),
+            },
+          });
         }
         return settle(position, object, 'failed', failure);
       }
@@ -261,18 +322,26 @@ export async function deleteManifest(client: ObjectClient, objects: readonly Man
   const others = firstNamespace < 0 ? order : order.slice(0, firstNamespace);
   const namespaces = firstNamespace < 0 ? [] : order.slice(firstNamespace);
   await Promise.all(others.map((object, position) => removeOne(object, position)));
-  const deletedNamespaces = await Promise.all(namespaces.map((object, offset) => removeOne(object, others.length + offset)));
+  const deletedNamespaces = await Promise.all(
+    namespaces.map((object, offset) => removeOne(object, others.length + offset)),
+  );
   const namespacesLeft: string[] = [];
   for (const result of deletedNamespaces) {
     if (result.outcome !== 'deleted') continue;
     options.onWaitingForNamespace?.(result.object.name);
-    if (!(await waitGone(client, result.object, options.namespaceTimeoutMs ?? 300_000, options.signal))) namespacesLeft.push(result.object.name);
+    if (!(await waitGone(client, result.object, options.namespaceTimeoutMs ?? 300_000, options.signal)))
+      namespacesLeft.push(result.object.name);
   }
   return { results, cancelled: options.signal?.aborted === true, namespacesLeft };
 }
 
 /** Polls until the object is gone (404); false on timeout or cancel. */
-async function waitGone(client: ObjectClient, object: ManifestObject, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+async function waitGone(
+  client: ObjectClient,
+  object: ManifestObject,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (let delay = 100; Date.now() < deadline && !signal?.aborted; delay = Math.min(delay * 2, 2000)) {
     try {

@@ -28,7 +28,16 @@ export interface ApplyPlan {
   readonly objects: readonly PlannedObject[];
 }
 
-const POD_RUNNERS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Pod']);
+const POD_RUNNERS = new Set([
+  'Deployment',
+  'DaemonSet',
+  'StatefulSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Job',
+  'CronJob',
+  'Pod',
+]);
 const POD_INPUTS = new Set(['ServiceAccount', 'ConfigMap', 'Secret']);
 
 export function isCrd(object: ManifestObject): boolean {
@@ -38,7 +47,9 @@ export function isCrd(object: ManifestObject): boolean {
 /** The group/kind pairs a CRD defines (one per CRD, any of its versions). */
 function crdGroupKind(object: ManifestObject): string | undefined {
   const spec = object.body.spec as { group?: unknown; names?: { kind?: unknown } } | undefined;
-  return typeof spec?.group === 'string' && typeof spec.names?.kind === 'string' ? `${spec.group}/${spec.names.kind}` : undefined;
+  return typeof spec?.group === 'string' && typeof spec.names?.kind === 'string'
+    ? `${spec.group}/${spec.names.kind}`
+    : undefined;
 }
 
 export function planApply(objects: readonly ManifestObject[]): ApplyPlan {
@@ -48,11 +59,13 @@ export function planApply(objects: readonly ManifestObject[]): ApplyPlan {
   const planned: PlannedObject[] = [];
   for (const object of objects) {
     const needs: Need[] = [];
-    if (object.namespace && namespaces.has(object.namespace)) needs.push({ index: namespaces.get(object.namespace)!, reason: 'namespace' });
+    if (object.namespace && namespaces.has(object.namespace))
+      needs.push({ index: namespaces.get(object.namespace)!, reason: 'namespace' });
     const crd = crds.get(`${groupOf(object.apiVersion)}/${object.kind}`);
     if (crd !== undefined) needs.push({ index: crd, reason: 'crd' });
     if (POD_RUNNERS.has(object.kind)) {
-      for (const input of podInputs.get(object.namespace ?? '') ?? []) needs.push({ index: input, reason: 'pod-input' });
+      for (const input of podInputs.get(object.namespace ?? '') ?? [])
+        needs.push({ index: input, reason: 'pod-input' });
     }
     const crdObject = isCrd(object);
     planned.push({ object, needs, isCrd: crdObject });

@@ -99,7 +99,9 @@ export function noKindMatchMessage(object: ManifestObject): string {
 }
 
 /** Counts of outcomes, for summaries (`created: 125, unchanged: 28`). */
-export function countOutcomes<Outcome extends string>(results: readonly ObjectResult<Outcome>[]): Partial<Record<Outcome, number>> {
+export function countOutcomes<Outcome extends string>(
+  results: readonly ObjectResult<Outcome>[],
+): Partial<Record<Outcome, number>> {
   const counts: Partial<Record<Outcome, number>> = {};
   for (const result of results) counts[result.outcome] = (counts[result.outcome] ?? 0) + 1;
   return counts;

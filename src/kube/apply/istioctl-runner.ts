@@ -19,11 +19,19 @@ export interface IstioctlTarget {
 
 /** The kubeconfig istioctl is given: the target's context alone, read from its files when it has them. */
 export function istioctlKubeconfig(target: IstioctlTarget): string {
-  return target.files?.length ? exportContextKubeconfig(target.files, target.contextName) : exportKubeConfigContext(target.kubeConfig, target.contextName);
+  return target.files?.length
+    ? exportContextKubeconfig(target.files, target.contextName)
+    : exportKubeConfigContext(target.kubeConfig, target.contextName);
 }
 
 /** Exit code 130 means it was cancelled. */
-export async function runIstioctl(istioctl: string, args: readonly string[], target: IstioctlTarget, onOutput: (text: string) => void, signal?: AbortSignal): Promise<number> {
+export async function runIstioctl(
+  istioctl: string,
+  args: readonly string[],
+  target: IstioctlTarget,
+  onOutput: (text: string) => void,
+  signal?: AbortSignal,
+): Promise<number> {
   const text = istioctlKubeconfig(target);
   // mkdtemp makes the folder 0700; `wx` refuses a file that somehow exists already.
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'istio-lab-'));
@@ -31,10 +39,15 @@ export async function runIstioctl(istioctl: string, args: readonly string[], tar
   try {
     await fs.promises.writeFile(kubeconfig, text, { mode: 0o600, flag: 'wx' });
     return await new Promise<number>((resolve, reject) => {
-      const child = spawn(istioctl, [...args, '--kubeconfig', kubeconfig, '--context', target.contextName], { stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
+      const child = spawn(istioctl, [...args, '--kubeconfig', kubeconfig, '--context', target.contextName], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        ...(signal ? { signal } : {}),
+      });
       child.stdout.on('data', (chunk: Buffer) => onOutput(chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => onOutput(chunk.toString()));
-      child.once('error', (error) => ((error as { name?: string }).name === 'AbortError' ? resolve(130) : reject(error)));
+      child.once('error', (error) =>
+        (error as { name?: string }).name === 'AbortError' ? resolve(130) : reject(error),
+      );
       child.once('close', (code) => resolve(code ?? 130));
     });
   } finally {
@@ -43,9 +56,15 @@ export async function runIstioctl(istioctl: string, args: readonly string[], tar
 }
 
 /** Runs istioctl and returns its standard output (for `manifest generate`); fails on a non-zero exit. */
-export async function captureIstioctl(istioctl: string, args: readonly string[], target: IstioctlTarget, signal?: AbortSignal): Promise<string> {
+export async function captureIstioctl(
+  istioctl: string,
+  args: readonly string[],
+  target: IstioctlTarget,
+  signal?: AbortSignal,
+): Promise<string> {
   let output = '';
   const code = await runIstioctl(istioctl, args, target, (text) => (output += text), signal);
-  if (code !== 0) throw new Error(`istioctl ${args.join(' ')} exited with code ${code}: ${output.trim().split('\n').at(-1) ?? ''}`);
+  if (code !== 0)
+    throw new Error(`istioctl ${args.join(' ')} exited with code ${code}: ${output.trim().split('\n').at(-1) ?? ''}`);
   return output;
 }

@@ -33,7 +33,9 @@ export function parseManifest(text: string, source = 'manifest'): ManifestObject
     // json: a later duplicate key wins, as in kubectl's decoder (Istio 1.1.0's file has one).
     documents = yaml.loadAll(text, undefined, { json: true });
   } catch (error) {
-    throw new ManifestError(`${source} is not valid YAML: ${(error as Error).message}`, 'InvalidYaml', { cause: error });
+    throw new ManifestError(`${source} is not valid YAML: ${(error as Error).message}`, 'InvalidYaml', {
+      cause: error,
+    });
   }
   const objects: ManifestObject[] = [];
   for (const document of documents) {

@@ -15,9 +15,18 @@ export interface ResourceMapping {
 export interface ObjectClient {
   /** Discovery's answer for a kind in a group-version; undefined when the server does not serve it. */
   mapping(apiVersion: string, kind: string): Promise<ResourceMapping | undefined>;
-  create(body: Readonly<Record<string, unknown>>, options: { dryRun: boolean; signal?: AbortSignal }): Promise<KubernetesObject>;
-  read(header: { apiVersion: string; kind: string; name: string; namespace?: string }, signal?: AbortSignal): Promise<KubernetesObject>;
-  remove(header: { apiVersion: string; kind: string; name: string; namespace?: string }, signal?: AbortSignal): Promise<void>;
+  create(
+    body: Readonly<Record<string, unknown>>,
+    options: { dryRun: boolean; signal?: AbortSignal },
+  ): Promise<KubernetesObject>;
+  read(
+    header: { apiVersion: string; kind: string; name: string; namespace?: string },
+    signal?: AbortSignal,
+  ): Promise<KubernetesObject>;
+  remove(
+    header: { apiVersion: string; kind: string; name: string; namespace?: string },
+    signal?: AbortSignal,
+  ): Promise<void>;
   readonly defaultNamespace: string;
   /** Closes the connections it keeps open. */
   dispose(): void;
@@ -27,7 +36,12 @@ interface VerbatimObjectApi {
   init(kc: KubeConfig): void;
   namespaceDefault(): string;
   mapKind(apiVersion: string, kind: string): Promise<V1APIResource | undefined>;
-  send(method: 'GET' | 'POST' | 'DELETE', spec: KubernetesObject, action: 'create' | 'read' | 'delete', options: { body?: unknown; query?: Record<string, string>; signal?: AbortSignal }): Promise<KubernetesObject>;
+  send(
+    method: 'GET' | 'POST' | 'DELETE',
+    spec: KubernetesObject,
+    action: 'create' | 'read' | 'delete',
+    options: { body?: unknown; query?: Record<string, string>; signal?: AbortSignal },
+  ): Promise<KubernetesObject>;
 }
 
 let verbatimClass: Promise<new (configuration: never) => VerbatimObjectApi> | undefined;

@@ -9,7 +9,12 @@ import { failureOf } from './apply-engine';
 export class PresenceError extends Error {}
 
 /** The objects found; throws PresenceError (with the cause) when one cannot be looked up (Forbidden, Unreachable…). */
-export async function findPresentObjects(client: ObjectClient, objects: readonly ManifestObject[], signal?: AbortSignal, concurrency = 8): Promise<ManifestObject[]> {
+export async function findPresentObjects(
+  client: ObjectClient,
+  objects: readonly ManifestObject[],
+  signal?: AbortSignal,
+  concurrency = 8,
+): Promise<ManifestObject[]> {
   const present: boolean[] = new Array<boolean>(objects.length).fill(false);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -24,7 +29,10 @@ export async function findPresentObjects(client: ObjectClient, objects: readonly
       } catch (error) {
         const failure = failureOf(error);
         if (failure.reason === 'NotFound') continue;
-        throw new PresenceError(`cannot tell whether ${object.kind} ${object.name} exists: ${failure.reason}: ${failure.message}`, { cause: error });
+        throw new PresenceError(
+          `cannot tell whether ${object.kind} ${object.name} exists: ${failure.reason}: ${failure.message}`,
+          { cause: error },
+        );
       }
     }
   };

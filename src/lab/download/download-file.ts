@@ -75,13 +75,16 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
   // that closes early must not drop bytes that were already received).
   const resumedHash = createHash('sha256');
   if (resume) {
-    for await (const chunk of fs.createReadStream(part, { end: resume.bytes - 1, signal })) resumedHash.update(chunk as Buffer);
+    for await (const chunk of fs.createReadStream(part, { end: resume.bytes - 1, signal }))
+      resumedHash.update(chunk as Buffer);
   }
-  const response = await httpGet(url, { ...options, rangeStart: resume?.bytes, ifRange: resume?.validator }).catch(async (error: unknown) => {
-    // A refused answer (404, a redirect to file://) is no reason to keep bytes for a resume.
-    if (error instanceof ReleaseError && error.code === 'http-status') await discardPart(file);
-    throw error;
-  });
+  const response = await httpGet(url, { ...options, rangeStart: resume?.bytes, ifRange: resume?.validator }).catch(
+    async (error: unknown) => {
+      // A refused answer (404, a redirect to file://) is no reason to keep bytes for a resume.
+      if (error instanceof ReleaseError && error.code === 'http-status') await discardPart(file);
+      throw error;
+    },
+  );
   const maxBytes = options.maxBytes ?? Infinity;
   if (response.totalBytes !== undefined && response.totalBytes > maxBytes) {
     response.body.destroy();
@@ -90,7 +93,10 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
   }
   const resumedFromBytes = response.partial && resume ? resume.bytes : 0;
   const hash = resumedFromBytes > 0 ? resumedHash : createHash('sha256');
-  const stateWritten = fs.promises.writeFile(stateFile(file), JSON.stringify({ url, validator: response.validator } satisfies PartState));
+  const stateWritten = fs.promises.writeFile(
+    stateFile(file),
+    JSON.stringify({ url, validator: response.validator } satisfies PartState),
+  );
 
   const totalBytes = response.totalBytes;
   const interval = options.progressIntervalMs ?? 100;
@@ -104,7 +110,10 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
     lastReport = now;
     const seconds = (now - started) / 1000;
     const bytesPerSecond = seconds > 0 ? (received - resumedFromBytes) / seconds : 0;
-    const remainingSeconds = totalBytes !== undefined && bytesPerSecond > 0 ? Math.max(0, (totalBytes - received) / bytesPerSecond) : undefined;
+    const remainingSeconds =
+      totalBytes !== undefined && bytesPerSecond > 0
+        ? Math.max(0, (totalBytes - received) / bytesPerSecond)
+        : undefined;
     onProgress({ receivedBytes: received, totalBytes, bytesPerSecond, remainingSeconds, resumedFromBytes });
   };
 
@@ -117,7 +126,8 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
       // The body is read here, not handed to pipeline, so that its error does not destroy the file stream.
       async function* () {
         if (consumer && resumedFromBytes > 0) {
-          for await (const chunk of fs.createReadStream(part, { end: resumedFromBytes - 1, signal })) await feed(consumer, chunk as Buffer);
+          for await (const chunk of fs.createReadStream(part, { end: resumedFromBytes - 1, signal }))
+            await feed(consumer, chunk as Buffer);
         }
         try {
           for await (const chunk of response.body as AsyncIterable<Buffer>) {
@@ -142,7 +152,11 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
     await stateWritten;
   } catch (error) {
     await stateWritten.catch(() => undefined);
-    const failure = signal?.aborted ? cancelledError(signal.reason) : isTooLarge(error) ? error : interrupted(url, received, totalBytes, fileSystemError(error, part));
+    const failure = signal?.aborted
+      ? cancelledError(signal.reason)
+      : isTooLarge(error)
+        ? error
+        : interrupted(url, received, totalBytes, fileSystemError(error, part));
     // A cancelled or interrupted download keeps its .part for a resume, if the server named the
     // file's version (ETag or Last-Modified): without that, If-Range cannot be asked and the bytes are useless.
     if (!resumable(failure, response.validator)) await discardPart(file);
@@ -169,7 +183,11 @@ export async function discardPart(file: string): Promise<void> {
 }
 
 function resumable(failure: unknown, validator: string | undefined): boolean {
-  return validator !== undefined && failure instanceof ReleaseError && (failure.code === 'cancelled' || failure.code === 'interrupted');
+  return (
+    validator !== undefined &&
+    failure instanceof ReleaseError &&
+    (failure.code === 'cancelled' || failure.code === 'interrupted')
+  );
 }
 
 function tooLarge(file: string, url: string, maxBytes: number): ReleaseError {
@@ -201,7 +219,12 @@ async function feed(consumer: Writable, chunk: Buffer): Promise<void> {
 
 function interrupted(url: string, received: number, total: number | undefined, cause?: unknown): unknown {
   if (cause instanceof ReleaseError) return cause;
-  if (cause !== undefined && !isUnreachable(cause) && (cause as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') return cause;
+  if (
+    cause !== undefined &&
+    !isUnreachable(cause) &&
+    (cause as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE'
+  )
+    return cause;
   return new ReleaseError(
     'interrupted',
     `The download of ${url} stopped after ${received}${total ? ` of ${total}` : ''} bytes. Run the download again: it resumes where it stopped.`,

@@ -41,7 +41,8 @@ const MAX_LINK_HOPS = 40;
 const foldsCase = process.platform === 'darwin' || process.platform === 'win32';
 const fold = (relative: string): string => (foldsCase ? relative.normalize('NFC').toLowerCase() : relative);
 
-type Written = { readonly kind: 'directory' | 'file' } | { readonly kind: 'link'; readonly name: string; readonly target: string };
+type Written =
+  { readonly kind: 'directory' | 'file' } | { readonly kind: 'link'; readonly name: string; readonly target: string };
 
 export class EntryGuard {
   /** What the extraction has put at each (folded) relative path so far. */
@@ -88,7 +89,8 @@ export class EntryGuard {
     }
     const existing = this.written.get(fold(relative));
     if (existing?.kind === 'directory' && entry.type !== 'directory') reject('file-where-directory-expected');
-    if (existing && existing.kind !== 'directory' && entry.type === 'directory') reject('file-where-directory-expected');
+    if (existing && existing.kind !== 'directory' && entry.type === 'directory')
+      reject('file-where-directory-expected');
 
     if (entry.type === 'symlink') {
       const target = (entry.linkName ?? '').replaceAll('\\', '/');
@@ -107,7 +109,11 @@ export class EntryGuard {
 
     if (relative !== '') {
       const written: Written =
-        entry.type === 'directory' ? { kind: 'directory' } : entry.type === 'symlink' ? { kind: 'link', name: entry.name, target: (entry.linkName ?? '').replaceAll('\\', '/') } : { kind: 'file' };
+        entry.type === 'directory'
+          ? { kind: 'directory' }
+          : entry.type === 'symlink'
+            ? { kind: 'link', name: entry.name, target: (entry.linkName ?? '').replaceAll('\\', '/') }
+            : { kind: 'file' };
       this.written.set(fold(relative), written);
     }
     // Implicit parents (archives may omit directory entries) are directories from now on.
@@ -124,7 +130,8 @@ export class EntryGuard {
    */
   finish(): void {
     for (const [key, written] of this.written) {
-      if (written.kind === 'link' && !this.staysInside(key.split('/'), written.target)) throw hostileEntry(written.name, 'link-escape');
+      if (written.kind === 'link' && !this.staysInside(key.split('/'), written.target))
+        throw hostileEntry(written.name, 'link-escape');
     }
   }
 
@@ -189,7 +196,8 @@ function hostileMessage(name: string, reason: HostileEntryReason, limit?: number
     'absolute-path': 'its path is absolute',
     'link-escape': 'it is a link that leads outside the release (directly or through other links in the archive)',
     'special-file': 'it is a device file, FIFO or socket',
-    'file-where-directory-expected': 'it puts a file or link where the archive needs a directory, or would be written through a link',
+    'file-where-directory-expected':
+      'it puts a file or link where the archive needs a directory, or would be written through a link',
     'too-many-entries': `the archive has more than ${limit} entries`,
     'too-large': `the archive unpacks to more than ${limit === undefined ? 'the limit' : megabytes(limit)}`,
   };

@@ -108,7 +108,13 @@ function tarEntryType(type: ReadEntry['type']): EntryType {
 }
 
 /** Unpacks a .tar.gz into `dir`; returns the bytes of tar the decompressor produced. */
-async function extractTar(archive: string, given: Readable | undefined, dir: string, guard: EntryGuard, signal: AbortSignal | undefined): Promise<number> {
+async function extractTar(
+  archive: string,
+  given: Readable | undefined,
+  dir: string,
+  guard: EntryGuard,
+  signal: AbortSignal | undefined,
+): Promise<number> {
   const source: Readable = given ?? fs.createReadStream(archive, { highWaterMark: 1024 * 1024 });
   // The first reason to stop: a refused entry, too many bytes, a damaged stream, cancellation.
   let failure: unknown;
@@ -172,7 +178,8 @@ async function extractTar(archive: string, given: Readable | undefined, dir: str
     source.on('error', (error: Error) => stop(error));
     // The source may be gone before this listens (a download that failed while the temporary
     // directory was made): its 'error' has been emitted already and pipe() would wait for ever.
-    const closedEarly = (): Error => (source.errored as Error | null) ?? new Error(`${path.basename(archive)} ended before it was complete`);
+    const closedEarly = (): Error =>
+      (source.errored as Error | null) ?? new Error(`${path.basename(archive)} ended before it was complete`);
     // Destroyed without an error (or after one): pipe() does not end gunzip then.
     source.on('close', () => {
       if (!source.readableEnded && !stopped) stop(closedEarly());
@@ -186,7 +193,12 @@ async function extractTar(archive: string, given: Readable | undefined, dir: str
 function corruptArchive(archive: string, cause: Error): unknown {
   if (cause instanceof ReleaseError || (cause as { code?: string }).code === 'ENOSPC') return cause;
   const reason = cause.message.replace(/^TAR_\w+: /, '');
-  return new ReleaseError('corrupt-archive', `${path.basename(archive)} is damaged or incomplete (${reason}). Delete it and download it again.`, { file: archive }, { cause });
+  return new ReleaseError(
+    'corrupt-archive',
+    `${path.basename(archive)} is damaged or incomplete (${reason}). Delete it and download it again.`,
+    { file: archive },
+    { cause },
+  );
 }
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
@@ -210,7 +222,11 @@ function zipEntryType(entry: yauzl.Entry): { type: EntryType; mode?: number } {
 // yauzl refuses unsafe names itself; its messages map onto our reasons.
 function zipNameRejection(error: Error): ReleaseError | undefined {
   const name = error.message.replace(/^[^:]*: /, '');
-  const reason = error.message.startsWith('absolute path') ? 'absolute-path' : error.message.startsWith('invalid relative path') || error.message.startsWith('invalid characters') ? 'path-traversal' : undefined;
+  const reason = error.message.startsWith('absolute path')
+    ? 'absolute-path'
+    : error.message.startsWith('invalid relative path') || error.message.startsWith('invalid characters')
+      ? 'path-traversal'
+      : undefined;
   if (!reason) return undefined;
   try {
     new EntryGuard().check({ name, type: 'file', size: 0 });
@@ -220,7 +236,12 @@ function zipNameRejection(error: Error): ReleaseError | undefined {
   return undefined;
 }
 
-async function extractZip(archive: string, dir: string, guard: EntryGuard, signal: AbortSignal | undefined): Promise<void> {
+async function extractZip(
+  archive: string,
+  dir: string,
+  guard: EntryGuard,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   let zip: yauzl.ZipFile;
   try {
     zip = await yauzl.openPromise(archive, { lazyEntries: true, autoClose: true, validateEntrySizes: true });
@@ -265,7 +286,8 @@ async function extractZip(archive: string, dir: string, guard: EntryGuard, signa
  */
 async function assertRealParent(realDir: string, destination: string, name: string): Promise<void> {
   const parent = await fs.promises.realpath(path.dirname(destination));
-  if (parent !== realDir && !parent.startsWith(realDir + path.sep)) throw hostileEntry(name, 'file-where-directory-expected');
+  if (parent !== realDir && !parent.startsWith(realDir + path.sep))
+    throw hostileEntry(name, 'file-where-directory-expected');
 }
 
 async function readSmallEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, archive: string): Promise<string> {

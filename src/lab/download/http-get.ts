@@ -54,29 +54,47 @@ export async function httpGet(url: string, options: GetOptions = {}): Promise<Ge
     const parsed = new URL(current);
     if (parsed.protocol === 'file:') return fileGet(parsed, options);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new ReleaseError('unreachable', `Unsupported URL scheme in ${current}: use https://, http:// or file://.`, { url: current });
+      throw new ReleaseError('unreachable', `Unsupported URL scheme in ${current}: use https://, http:// or file://.`, {
+        url: current,
+      });
     }
     const response = await request(parsed, options);
     const status = response.statusCode ?? 0;
     if (status >= 300 && status < 400 && response.headers.location) {
       response.resume();
-      if (redirects === MAX_REDIRECTS) throw new ReleaseError('http-status', `Too many redirects from ${url}.`, { url, status });
+      if (redirects === MAX_REDIRECTS)
+        throw new ReleaseError('http-status', `Too many redirects from ${url}.`, { url, status });
       const next = safeRedirect(first, parsed, response.headers.location);
-      if (typeof next !== 'string') throw new ReleaseError('http-status', refusedRedirectMessage(first, parsed, next.location), { url: current, status, redirect: next.location });
+      if (typeof next !== 'string')
+        throw new ReleaseError('http-status', refusedRedirectMessage(first, parsed, next.location), {
+          url: current,
+          status,
+          redirect: next.location,
+        });
       current = next;
       continue;
     }
     if (status !== 200 && status !== 206) {
       response.resume();
-      throw new ReleaseError('http-status', `GET ${current} answered HTTP ${status}${response.statusMessage ? ` ${response.statusMessage}` : ''}.`, {
-        url: current,
-        status,
-      });
+      throw new ReleaseError(
+        'http-status',
+        `GET ${current} answered HTTP ${status}${response.statusMessage ? ` ${response.statusMessage}` : ''}.`,
+        {
+          url: current,
+          status,
+        },
+      );
     }
     const partial = status === 206 && options.rangeStart !== undefined;
     const length = Number(response.headers['content-length']);
     const rangeTotal = /\/(\d+)$/.exec(response.headers['content-range'] ?? '')?.[1];
-    const totalBytes = partial ? (rangeTotal ? Number(rangeTotal) : undefined) : Number.isFinite(length) ? length : undefined;
+    const totalBytes = partial
+      ? rangeTotal
+        ? Number(rangeTotal)
+        : undefined
+      : Number.isFinite(length)
+        ? length
+        : undefined;
     const validator = response.headers.etag ?? response.headers['last-modified'];
     return { body: response, partial, totalBytes, validator, url: current };
   }
@@ -95,7 +113,9 @@ function safeRedirect(first: URL, current: URL, location: string): string | { lo
   } catch {
     return { location };
   }
-  const allowed = (current.protocol === 'https:' && next.protocol === 'https:') || (next.protocol !== 'file:' && next.origin === first.origin);
+  const allowed =
+    (current.protocol === 'https:' && next.protocol === 'https:') ||
+    (next.protocol !== 'file:' && next.origin === first.origin);
   return allowed ? next.toString() : { location: next.toString() };
 }
 
@@ -114,14 +134,27 @@ async function fileGet(url: URL, options: GetOptions): Promise<GetResponse> {
   } catch (error) {
     const code = (error as { code?: string }).code;
     // A missing file on a file:// mirror is that mirror's 404.
-    if (code === 'ENOENT') throw new ReleaseError('http-status', `${file} does not exist.`, { url: url.toString(), status: 404 }, { cause: error });
+    if (code === 'ENOENT')
+      throw new ReleaseError(
+        'http-status',
+        `${file} does not exist.`,
+        { url: url.toString(), status: 404 },
+        { cause: error },
+      );
     throw unreachableError(url.toString(), error);
   }
   // A device or FIFO (file:///dev/zero) would stream for ever: a mirror on disk holds plain files.
-  if (!stat.isFile()) throw new ReleaseError('http-status', `${file} is not a regular file.`, { url: url.toString(), status: 404 });
+  if (!stat.isFile())
+    throw new ReleaseError('http-status', `${file} is not a regular file.`, { url: url.toString(), status: 404 });
   const start = options.rangeStart && options.rangeStart <= stat.size ? options.rangeStart : 0;
   const body = fs.createReadStream(file, { start, signal: options.signal });
-  return { body, partial: start > 0, totalBytes: stat.size, validator: `${stat.size}-${stat.mtimeMs}`, url: url.toString() };
+  return {
+    body,
+    partial: start > 0,
+    totalBytes: stat.size,
+    validator: `${stat.size}-${stat.mtimeMs}`,
+    url: url.toString(),
+  };
 }
 
 function bypassesProxy(host: string, noProxy: readonly string[] = []): boolean {
@@ -129,7 +162,9 @@ function bypassesProxy(host: string, noProxy: readonly string[] = []): boolean {
     const pattern = entry.trim().toLowerCase();
     if (!pattern) return false;
     if (pattern === '*') return true;
-    return pattern.startsWith('.') ? host.endsWith(pattern) || host === pattern.slice(1) : host === pattern || host.endsWith(`.${pattern}`);
+    return pattern.startsWith('.')
+      ? host.endsWith(pattern) || host === pattern.slice(1)
+      : host === pattern || host.endsWith(`.${pattern}`);
   });
 }
 
@@ -162,11 +197,21 @@ function request(url: URL, options: GetOptions): Promise<http.IncomingMessage> {
       else if (isUnreachable(error)) reject(unreachableError(url.toString(), error));
       else reject(error);
     };
-    const send = (module: typeof http | typeof https, requestOptions: https.RequestOptions, target: string | URL): void => {
-      const req = module.request(target, { ...requestOptions, headers: { ...headers, ...requestOptions.headers }, signal: options.signal }, (response) => {
-        response.setTimeout(idleTimeoutMs, () => response.destroy(Object.assign(new Error('no data'), { code: 'ETIMEDOUT' })));
-        resolve(response);
-      });
+    const send = (
+      module: typeof http | typeof https,
+      requestOptions: https.RequestOptions,
+      target: string | URL,
+    ): void => {
+      const req = module.request(
+        target,
+        { ...requestOptions, headers: { ...headers, ...requestOptions.headers }, signal: options.signal },
+        (response) => {
+          response.setTimeout(idleTimeoutMs, () =>
+            response.destroy(Object.assign(new Error('no data'), { code: 'ETIMEDOUT' })),
+          );
+          resolve(response);
+        },
+      );
       req.setTimeout(idleTimeoutMs, () => req.destroy(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT' })));
       req.on('error', fail);
       req.end();
@@ -179,7 +224,16 @@ function request(url: URL, options: GetOptions): Promise<http.IncomingMessage> {
     const proxyModule = proxy.protocol === 'https:' ? https : http;
     if (url.protocol === 'http:') {
       // Plain HTTP through a proxy: the request line carries the absolute URL.
-      send(proxyModule, { host: proxy.hostname, port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80), path: url.toString(), headers: { host: url.host, ...proxyAuthorization(proxy) } }, proxy);
+      send(
+        proxyModule,
+        {
+          host: proxy.hostname,
+          port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
+          path: url.toString(),
+          headers: { host: url.host, ...proxyAuthorization(proxy) },
+        },
+        proxy,
+      );
       return;
     }
     const port = url.port || '443';
@@ -191,12 +245,20 @@ function request(url: URL, options: GetOptions): Promise<http.IncomingMessage> {
       headers: { host: `${url.hostname}:${port}`, ...proxyAuthorization(proxy) },
       signal: options.signal,
     });
-    connect.setTimeout(idleTimeoutMs, () => connect.destroy(Object.assign(new Error('no answer from the proxy'), { code: 'ETIMEDOUT' })));
+    connect.setTimeout(idleTimeoutMs, () =>
+      connect.destroy(Object.assign(new Error('no answer from the proxy'), { code: 'ETIMEDOUT' })),
+    );
     connect.on('error', fail);
     connect.on('connect', (answer, socket) => {
       if (answer.statusCode !== 200) {
         socket.destroy();
-        reject(new ReleaseError('proxy', `The proxy ${proxy.host} refused a tunnel to ${url.host} (HTTP ${answer.statusCode}). Check VS Code's http.proxy setting.`, { url: url.toString(), status: answer.statusCode }));
+        reject(
+          new ReleaseError(
+            'proxy',
+            `The proxy ${proxy.host} refused a tunnel to ${url.host} (HTTP ${answer.statusCode}). Check VS Code's http.proxy setting.`,
+            { url: url.toString(), status: answer.statusCode },
+          ),
+        );
         return;
       }
       const secure = tls.connect({ socket, servername: url.hostname, ...tlsOptions });

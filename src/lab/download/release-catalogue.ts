@@ -29,7 +29,11 @@ export async function loadReleaseCatalogue(options: CatalogueOptions = {}): Prom
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 3000);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   try {
-    const response = await httpGet(options.url ?? GITHUB_RELEASES_API, { signal, proxy: options.proxy, ca: options.ca });
+    const response = await httpGet(options.url ?? GITHUB_RELEASES_API, {
+      signal,
+      proxy: options.proxy,
+      ca: options.ca,
+    });
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of response.body) {
@@ -41,7 +45,11 @@ export async function loadReleaseCatalogue(options: CatalogueOptions = {}): Prom
     return { releases: mergeCatalogue(builtinCatalogue(), online), source: 'online' };
   } catch (error) {
     if (options.signal?.aborted) throw error;
-    const reason = timeout.aborted ? `no answer within ${options.timeoutMs ?? 3000} ms` : error instanceof Error ? error.message : String(error);
+    const reason = timeout.aborted
+      ? `no answer within ${options.timeoutMs ?? 3000} ms`
+      : error instanceof Error
+        ? error.message
+        : String(error);
     return { releases: builtinCatalogue(), source: 'builtin', offlineReason: reason };
   }
 }
@@ -51,7 +59,10 @@ export async function loadReleaseCatalogue(options: CatalogueOptions = {}): Prom
  * to click: the versions already shown keep their places (with the fresher facts), and versions
  * new in `fresh` come after them, newest first.
  */
-export function refreshInPlace(shown: readonly IstioRelease[], fresh: readonly IstioRelease[]): { kept: IstioRelease[]; added: IstioRelease[] } {
+export function refreshInPlace(
+  shown: readonly IstioRelease[],
+  fresh: readonly IstioRelease[],
+): { kept: IstioRelease[]; added: IstioRelease[] } {
   const byVersion = new Map(fresh.map((release) => [release.version, release]));
   const shownVersions = new Set(shown.map((release) => release.version));
   return {

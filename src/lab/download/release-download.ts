@@ -9,9 +9,19 @@ import type { Writable } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReleasePlatform } from '../../istio/releases/archive-names';
-import { currentPlatform, parseArchiveFileName, parseSha256File, releaseArchive } from '../../istio/releases/archive-names';
+import {
+  currentPlatform,
+  parseArchiveFileName,
+  parseSha256File,
+  releaseArchive,
+} from '../../istio/releases/archive-names';
 import type { DownloadedRelease } from '../downloaded-release';
-import { describeReleaseDirectory, findDownloadedRelease, releaseDirectory, writeReleaseRecord } from '../downloaded-release';
+import {
+  describeReleaseDirectory,
+  findDownloadedRelease,
+  releaseDirectory,
+  writeReleaseRecord,
+} from '../downloaded-release';
 import type { EntryLimits } from './entry-guard';
 import type { DownloadProgress } from './download-file';
 import { discardPart, downloadFile } from './download-file';
@@ -73,10 +83,25 @@ export async function downloadRelease(options: DownloadReleaseOptions): Promise<
   const file = path.join(downloadDir, archive.fileName);
   await fs.promises.mkdir(downloadDir, { recursive: true });
 
-  const common = { ...options, version, platform, archiveFile: file, kind: archive.kind, source: archive.url, published };
+  const common = {
+    ...options,
+    version,
+    platform,
+    archiveFile: file,
+    kind: archive.kind,
+    source: archive.url,
+    published,
+  };
 
   // A complete archive from an earlier run is unpacked again when it still matches the published hash.
-  const cached = published && (await fs.promises.access(file).then(() => true, () => false)) ? await hashFile(file, signal) : undefined;
+  const cached =
+    published &&
+    (await fs.promises.access(file).then(
+      () => true,
+      () => false,
+    ))
+      ? await hashFile(file, signal)
+      : undefined;
   if (cached !== undefined && cached === published) {
     onProgress?.({ stage: 'extract' });
     return { release: await unpack({ ...common, sha256: cached }), reused: false, publishedSha256: published };
@@ -104,7 +129,10 @@ export async function downloadRelease(options: DownloadReleaseOptions): Promise<
   } catch (error) {
     // An archive that failed its checksum or would not unpack must not be reused by the next run,
     // nor resumed: its .part goes too.
-    if (error instanceof ReleaseError && ['checksum-mismatch', 'hostile-archive', 'corrupt-archive'].includes(error.code)) {
+    if (
+      error instanceof ReleaseError &&
+      ['checksum-mismatch', 'hostile-archive', 'corrupt-archive'].includes(error.code)
+    ) {
       await fs.promises.rm(file, { force: true });
       await discardPart(file);
     }
@@ -131,7 +159,15 @@ export async function useLocalArchive(options: LocalArchiveOptions): Promise<Obt
   onProgress?.({ stage: 'checksum' });
   const sidecar = await fs.promises.readFile(`${file}.sha256`, 'utf8').catch(() => undefined);
   const published = sidecar === undefined ? undefined : parsePublished(sidecar, `${file}.sha256`, path.basename(file));
-  const common = { ...options, version: parsed.version, platform: parsed.platform, archiveFile: file, kind: parsed.kind, source: file, published };
+  const common = {
+    ...options,
+    version: parsed.version,
+    platform: parsed.platform,
+    archiveFile: file,
+    kind: parsed.kind,
+    source: file,
+    published,
+  };
   const release =
     parsed.kind === 'tar.gz'
       ? await unpackWhileProduced(common, (consumer, readSignal) => readHashing(file, consumer, readSignal), file)
@@ -149,7 +185,12 @@ interface UnpackOptions extends CommonOptions {
   readonly published?: string;
 }
 
-function verifiedOrThrow(sha256: string, published: string | undefined, where: string, onProgress: CommonOptions['onProgress']): string {
+function verifiedOrThrow(
+  sha256: string,
+  published: string | undefined,
+  where: string,
+  onProgress: CommonOptions['onProgress'],
+): string {
   onProgress?.({ stage: 'verify' });
   if (published && sha256 !== published) throw checksumMismatch(where, published, sha256);
   onProgress?.({ stage: 'extract' });
@@ -163,7 +204,11 @@ function verifiedOrThrow(sha256: string, published: string | undefined, where: s
  * removed, so nothing unverified is ever put in place. When the unpack fails first (a hostile
  * entry, a gzip bomb), the producer is stopped through its signal: no more bytes are fetched.
  */
-async function unpackWhileProduced(options: UnpackOptions, produce: (consumer: Writable, signal: AbortSignal) => Promise<string>, where: string): Promise<DownloadedRelease> {
+async function unpackWhileProduced(
+  options: UnpackOptions,
+  produce: (consumer: Writable, signal: AbortSignal) => Promise<string>,
+  where: string,
+): Promise<DownloadedRelease> {
   const bytes = new PassThrough({ highWaterMark: 1024 * 1024 });
   let verdict!: { accept: () => void; refuse: (error: unknown) => void };
   const verified = new Promise<void>((accept, refuse) => (verdict = { accept, refuse }));
@@ -194,7 +239,9 @@ async function unpackWhileProduced(options: UnpackOptions, produce: (consumer: W
     );
     // A refused or damaged archive is the cause: the producer only stopped (or hashed a part of the
     // file, so that it mismatched) because the unpack stopped reading.
-    const refused = unpackError instanceof ReleaseError && (unpackError.code === 'hostile-archive' || unpackError.code === 'corrupt-archive');
+    const refused =
+      unpackError instanceof ReleaseError &&
+      (unpackError.code === 'hostile-archive' || unpackError.code === 'corrupt-archive');
     if (!options.signal?.aborted && (refused || unpackFailed.signal.aborted)) throw unpackError;
     throw error;
   }
@@ -210,7 +257,13 @@ async function unpack(options: UnpackOptions & { readonly sha256: string }): Pro
 }
 
 function extractOptions(options: UnpackOptions): ExtractOptions {
-  return { archive: options.archiveFile, kind: options.kind, target: releaseDirectory(options.downloadDir, options.version), signal: options.signal, limits: options.limits };
+  return {
+    archive: options.archiveFile,
+    kind: options.kind,
+    target: releaseDirectory(options.downloadDir, options.version),
+    signal: options.signal,
+    limits: options.limits,
+  };
 }
 
 async function recordRelease(options: UnpackOptions, sha256: string): Promise<DownloadedRelease> {
@@ -233,7 +286,12 @@ async function recordRelease(options: UnpackOptions, sha256: string): Promise<Do
  * The published SHA-256 of `fileName`, or undefined when the release has no `.sha256` (404): the
  * release is then recorded 'not-published', never 'verified'.
  */
-export async function fetchPublishedSha256(url: string, source: ReleaseSource = {}, signal?: AbortSignal, fileName = path.posix.basename(new URL(url).pathname).replace(/\.sha256$/, '')): Promise<string | undefined> {
+export async function fetchPublishedSha256(
+  url: string,
+  source: ReleaseSource = {},
+  signal?: AbortSignal,
+  fileName = path.posix.basename(new URL(url).pathname).replace(/\.sha256$/, ''),
+): Promise<string | undefined> {
   let text = '';
   try {
     const response = await httpGet(url, { signal, proxy: source.proxy, ca: source.ca });
@@ -252,7 +310,12 @@ export async function fetchPublishedSha256(url: string, source: ReleaseSource = 
 /** The hash in a `.sha256` file, which must be of `fileName` when it names a file (sha256sum's format does). */
 function parsePublished(text: string, where: string, fileName: string): string {
   const parsed = parseSha256File(text);
-  if (!parsed) throw new ReleaseError('checksum-unreadable', `${where} does not hold a SHA-256 checksum line. The mirror may be serving an error page.`, { url: where });
+  if (!parsed)
+    throw new ReleaseError(
+      'checksum-unreadable',
+      `${where} does not hold a SHA-256 checksum line. The mirror may be serving an error page.`,
+      { url: where },
+    );
   const named = parsed.fileName === undefined ? undefined : path.posix.basename(parsed.fileName.replaceAll('\\', '/'));
   if (named !== undefined && named !== fileName) {
     throw new ReleaseError(
@@ -267,10 +330,19 @@ function parsePublished(text: string, where: string, fileName: string): string {
 /** An archive picked by hand must be a plain file (not /dev/zero or a FIFO) of a release's size. */
 async function assertPlainFileWithin(file: string, maxBytes: number): Promise<void> {
   const stat = await fs.promises.stat(file);
-  if (!stat.isFile()) throw new ReleaseError('not-a-release-archive', `${path.basename(file)} is not a regular file. Pick the downloaded archive itself.`, { file });
+  if (!stat.isFile())
+    throw new ReleaseError(
+      'not-a-release-archive',
+      `${path.basename(file)} is not a regular file. Pick the downloaded archive itself.`,
+      { file },
+    );
   if (stat.size > maxBytes) {
     const error = hostileEntry(path.basename(file), 'too-large', maxBytes);
-    throw new ReleaseError(error.code, `${path.basename(file)} is larger than ${megabytes(maxBytes)}, far more than any Istio release archive; it was not unpacked.`, { ...error.details, file });
+    throw new ReleaseError(
+      error.code,
+      `${path.basename(file)} is larger than ${megabytes(maxBytes)}, far more than any Istio release archive; it was not unpacked.`,
+      { ...error.details, file },
+    );
   }
 }
 
@@ -309,7 +381,8 @@ async function readHashing(file: string, consumer: Writable, signal?: AbortSigna
 export async function hashFile(file: string, signal?: AbortSignal): Promise<string> {
   const hash = createHash('sha256');
   try {
-    for await (const chunk of fs.createReadStream(file, { highWaterMark: 1024 * 1024, signal })) hash.update(chunk as Buffer);
+    for await (const chunk of fs.createReadStream(file, { highWaterMark: 1024 * 1024, signal }))
+      hash.update(chunk as Buffer);
   } catch (error) {
     if (signal?.aborted) throw cancelledError(signal.reason);
     throw error;

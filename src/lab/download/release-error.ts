@@ -63,7 +63,18 @@ export class ReleaseError extends Error {
   }
 }
 
-const UNREACHABLE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EPIPE', 'UND_ERR_CONNECT_TIMEOUT']);
+const UNREACHABLE_CODES = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EPIPE',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /** Errors of the network layer that mean "cannot reach the server", as opposed to a bad answer. */
 export function isUnreachable(error: unknown): boolean {
@@ -89,7 +100,12 @@ export function cancelledError(cause?: unknown): ReleaseError {
 /** Maps file-system failures that have their own message (ENOSPC) and passes the rest through. */
 export function fileSystemError(error: unknown, file: string): unknown {
   if ((error as { code?: string }).code === 'ENOSPC') {
-    return new ReleaseError('disk-full', `No space left on the disk while writing ${file}. Free some space or choose another istioLab.downloadDir.`, { file }, { cause: error });
+    return new ReleaseError(
+      'disk-full',
+      `No space left on the disk while writing ${file}. Free some space or choose another istioLab.downloadDir.`,
+      { file },
+      { cause: error },
+    );
   }
   return error;
 }

@@ -49,4 +49,3 @@ export async function removeStalePartials(parent: string, now = Date.now()): Pro
   }
   return removed;
 }
-

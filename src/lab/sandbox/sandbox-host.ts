@@ -21,7 +21,12 @@ export interface SandboxPaths {
 
 export function sandboxPaths(storageDir: string): SandboxPaths {
   const dir = path.join(storageDir, 'sandbox');
-  return { dir, stateDir: path.join(dir, 'state'), kubeconfig: path.join(dir, 'kubeconfig'), lockFile: path.join(dir, 'sandbox.lock') };
+  return {
+    dir,
+    stateDir: path.join(dir, 'state'),
+    kubeconfig: path.join(dir, 'kubeconfig'),
+    lockFile: path.join(dir, 'sandbox.lock'),
+  };
 }
 
 export interface StartSandboxOptions {
@@ -114,11 +119,18 @@ async function startClaimed(options: StartSandboxOptions): Promise<RunningSandbo
   } catch (error) {
     releaseSandboxLock(paths.lockFile);
     if (error instanceof SandboxProcessError) {
-      throw new SandboxHostError(error.code === 'cancelled' ? 'cancelled' : 'failed', error.message, error.output, { cause: error });
+      throw new SandboxHostError(error.code === 'cancelled' ? 'cancelled' : 'failed', error.message, error.output, {
+        cause: error,
+      });
     }
     throw new SandboxHostError('failed', error instanceof Error ? error.message : String(error), '', { cause: error });
   }
-  writeSandboxLock(paths.lockFile, { ownerPid: options.ownerPid, sandboxPid: started.pid, url: started.url, startedAt: new Date().toISOString() });
+  writeSandboxLock(paths.lockFile, {
+    ownerPid: options.ownerPid,
+    sandboxPid: started.pid,
+    url: started.url,
+    startedAt: new Date().toISOString(),
+  });
   // However it ends (stopped, crashed), a lock naming it no longer holds anything.
   void started.exited.then(() => releaseSandboxLock(paths.lockFile, started.pid));
   return { kind: 'started', url: started.url, pid: started.pid, process: started };

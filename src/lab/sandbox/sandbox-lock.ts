@@ -52,7 +52,11 @@ function privateCopy(file: string, lock: SandboxLock): string {
 }
 
 /** Takes the lock for `ownerPid`, or says who has it. A stale lock is removed and taken over. */
-export function claimSandboxLock(file: string, ownerPid: number, isAlive: (pid: number) => boolean = isProcessAlive): SandboxClaim {
+export function claimSandboxLock(
+  file: string,
+  ownerPid: number,
+  isAlive: (pid: number) => boolean = isProcessAlive,
+): SandboxClaim {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   for (let attempt = 0; attempt < 3; attempt++) {
     const temporary = privateCopy(file, { ownerPid, startedAt: new Date().toISOString() });

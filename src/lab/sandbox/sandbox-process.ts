@@ -51,7 +51,8 @@ const OUTPUT_LIMIT = 8 * 1024;
 
 export function startSandboxProcess(options: SandboxProcessOptions): Promise<SandboxProcess> {
   const { signal } = options;
-  if (signal?.aborted) return Promise.reject(new SandboxProcessError('cancelled', 'the sandbox start was cancelled', ''));
+  if (signal?.aborted)
+    return Promise.reject(new SandboxProcessError('cancelled', 'the sandbox start was cancelled', ''));
   const child: ChildProcess = spawn(
     options.runtime,
     [options.script, '--state', options.stateDir, '--kubeconfig', options.kubeconfigPath, ...(options.args ?? [])],
@@ -90,12 +91,22 @@ export function startSandboxProcess(options: SandboxProcessOptions): Promise<San
     signal?.addEventListener('abort', onAbort, { once: true });
     child.once('error', (error) => {
       signal?.removeEventListener('abort', onAbort);
-      reject(new SandboxProcessError('exited', `could not run ${options.runtime}: ${error.message}`, output, { cause: error }));
+      reject(
+        new SandboxProcessError('exited', `could not run ${options.runtime}: ${error.message}`, output, {
+          cause: error,
+        }),
+      );
     });
     void exited.then((code) => {
       if (ready) return;
       signal?.removeEventListener('abort', onAbort);
-      reject(new SandboxProcessError('exited', `the sandbox cluster stopped before it was ready (exit ${code})`, output.trim()));
+      reject(
+        new SandboxProcessError(
+          'exited',
+          `the sandbox cluster stopped before it was ready (exit ${code})`,
+          output.trim(),
+        ),
+      );
     });
   });
 }

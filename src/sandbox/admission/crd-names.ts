@@ -15,12 +15,28 @@ export function crdNames(now: () => Date): AdmissionPlugin {
       if (req.type.kind !== 'CustomResourceDefinition') return;
       const spec = (object.spec ?? {}) as Record<string, unknown>;
       const names = (spec.names ?? {}) as Record<string, unknown>;
-      const acceptedNames = { ...names, singular: names.singular ?? String(names.kind ?? '').toLowerCase(), listKind: names.listKind ?? `${String(names.kind)}List` };
+      const acceptedNames = {
+        ...names,
+        singular: names.singular ?? String(names.kind ?? '').toLowerCase(),
+        listKind: names.listKind ?? `${String(names.kind)}List`,
+      };
       const time = timestamp(now());
       object.status = {
         conditions: [
-          { type: 'NamesAccepted', status: 'True', lastTransitionTime: time, reason: 'NoConflicts', message: 'no conflicts found' },
-          { type: 'Established', status: 'True', lastTransitionTime: time, reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' },
+          {
+            type: 'NamesAccepted',
+            status: 'True',
+            lastTransitionTime: time,
+            reason: 'NoConflicts',
+            message: 'no conflicts found',
+          },
+          {
+            type: 'Established',
+            status: 'True',
+            lastTransitionTime: time,
+            reason: 'InitialNamesAccepted',
+            message: 'the initial names have been accepted',
+          },
         ],
         acceptedNames,
         storedVersions: [resourceTypeFromCrd(object)?.storageVersion ?? spec.version],

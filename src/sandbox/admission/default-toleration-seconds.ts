@@ -18,7 +18,11 @@ export function defaultTolerationSeconds(): AdmissionPlugin {
       const spec = (pod.spec ??= {}) as Record<string, unknown>;
       const tolerations = asList(spec.tolerations);
       const added = TAINTS.filter(
-        (key) => !tolerations.some((toleration) => (toleration.key === key || !toleration.key) && (toleration.effect === 'NoExecute' || !toleration.effect)),
+        (key) =>
+          !tolerations.some(
+            (toleration) =>
+              (toleration.key === key || !toleration.key) && (toleration.effect === 'NoExecute' || !toleration.effect),
+          ),
       ).map((key) => ({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS }));
       if (added.length) spec.tolerations = [...tolerations, ...added];
     },

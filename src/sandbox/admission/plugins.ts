@@ -11,5 +11,12 @@ import { ServiceAllocation } from './service-allocation';
 import { sidecarInjector } from './sidecar-injection';
 
 export function admissionChain(store: ObjectStorage, kubeVersion: string, now: () => Date): AdmissionChain {
-  return new AdmissionChain([serviceAccountAdmission(store), defaultTolerationSeconds(), sidecarInjector(store, kubeVersion), objectValidation(store), new ServiceAllocation(store), crdNames(now)]);
+  return new AdmissionChain([
+    serviceAccountAdmission(store),
+    defaultTolerationSeconds(),
+    sidecarInjector(store, kubeVersion),
+    objectValidation(store),
+    new ServiceAllocation(store),
+    crdNames(now),
+  ]);
 }

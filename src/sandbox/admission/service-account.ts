@@ -20,7 +20,10 @@ const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
 /** admission.NewForbidden: before the name is generated, a pod is named by its generateName. */
 function forbidden(pod: KubeObject, reason: string): StatusError {
   const { name, generateName } = pod.metadata;
-  const shown = generateName && name?.startsWith(generateName) && name.length === generateName.length + 5 ? generateName : (name ?? generateName ?? '');
+  const shown =
+    generateName && name?.startsWith(generateName) && name.length === generateName.length + 5
+      ? generateName
+      : (name ?? generateName ?? '');
   return new StatusError(403, 'Forbidden', `pods "${shown}" is forbidden: ${reason}`, { name: shown, kind: 'pods' });
 }
 
@@ -47,7 +50,8 @@ function mountToken(spec: Record<string, unknown>, token: string): void {
     }
   }
   // defaultMode 420 (0644) is SetDefaults_SecretVolumeSource's, which decoding from storage applies.
-  if (!existing && isNeeded) spec.volumes = [...volumes, { name: volumeName, secret: { secretName: token, defaultMode: 420 } }];
+  if (!existing && isNeeded)
+    spec.volumes = [...volumes, { name: volumeName, secret: { secretName: token, defaultMode: 420 } }];
 }
 
 export function serviceAccountAdmission(store: ObjectStorage): AdmissionPlugin {
@@ -65,7 +69,11 @@ export function serviceAccountAdmission(store: ObjectStorage): AdmissionPlugin {
       spec.serviceAccount = accountName;
       const namespace = pod.metadata.namespace ?? 'default';
       const account = store.get('/serviceaccounts', namespace, accountName);
-      if (!account) throw forbidden(pod, `error looking up service account ${namespace}/${accountName}: serviceaccount "${accountName}" not found`);
+      if (!account)
+        throw forbidden(
+          pod,
+          `error looking up service account ${namespace}/${accountName}: serviceaccount "${accountName}" not found`,
+        );
       if (!shouldAutomount(account, spec)) return;
       const token = referencedToken((secretNamespace, name) => store.get('/secrets', secretNamespace, name), account);
       if (token) mountToken(spec, token);

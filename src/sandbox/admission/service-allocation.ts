@@ -33,7 +33,9 @@ export class ServiceAllocation implements AdmissionPlugin {
   }
 
   private allocateClusterIp(): string {
-    const used = new Set(this.store.list('/services').map((service) => (service.spec as Record<string, unknown>)?.clusterIP));
+    const used = new Set(
+      this.store.list('/services').map((service) => (service.spec as Record<string, unknown>)?.clusterIP),
+    );
     for (;;) {
       const n = this.nextClusterIp++;
       const ip = `10.3.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`;
@@ -44,7 +46,9 @@ export class ServiceAllocation implements AdmissionPlugin {
   private usedNodePorts(): number[] {
     return this.store
       .list('/services')
-      .flatMap((service) => ((service.spec as Record<string, unknown>)?.ports as Record<string, unknown>[] | undefined) ?? [])
+      .flatMap(
+        (service) => ((service.spec as Record<string, unknown>)?.ports as Record<string, unknown>[] | undefined) ?? [],
+      )
       .map((port) => Number(port.nodePort))
       .filter(Boolean);
   }

@@ -30,16 +30,26 @@ const IGNORED_NAMESPACES = ['kube-system', 'kube-public'];
 const webhookSelects = (selector: unknown, labels: Record<string, string> | undefined): boolean =>
   selectorMatches(selector, labels, { emptySelects: 'all' });
 
-const includesOrStar = (list: unknown, value: string): boolean => Array.isArray(list) && (list.includes(value) || list.includes('*'));
+const includesOrStar = (list: unknown, value: string): boolean =>
+  Array.isArray(list) && (list.includes(value) || list.includes('*'));
 
 /** Whether a webhook's rules cover CREATE of core/v1 pods. */
 function coversPodCreate(webhook: Json): boolean {
-  return asList(webhook.rules).some((rule) => includesOrStar(rule.operations, 'CREATE') && includesOrStar(rule.apiGroups, '') && includesOrStar(rule.apiVersions, 'v1') && includesOrStar(rule.resources, 'pods'));
+  return asList(webhook.rules).some(
+    (rule) =>
+      includesOrStar(rule.operations, 'CREATE') &&
+      includesOrStar(rule.apiGroups, '') &&
+      includesOrStar(rule.apiVersions, 'v1') &&
+      includesOrStar(rule.resources, 'pods'),
+  );
 }
 
 /** An Istio injector webhook: named `*sidecar-injector.istio.io`, served by an in-cluster Service. */
 function isIstioInjector(webhook: Json): boolean {
-  return String(webhook.name ?? '').endsWith('sidecar-injector.istio.io') && asJson(asJson(webhook.clientConfig).service).name !== undefined;
+  return (
+    String(webhook.name ?? '').endsWith('sidecar-injector.istio.io') &&
+    asJson(asJson(webhook.clientConfig).service).name !== undefined
+  );
 }
 
 function minorVersion(kubeVersion: string): number {
@@ -99,12 +109,19 @@ function injectorSettings(store: ObjectStorage, namespace: string): InjectorSett
   const config = asJson(yaml.load(String(data.config ?? '')));
   const values = asJson(data.values ? JSON.parse(String(data.values)) : {});
   const mesh = asJson(yaml.load(String(asJson(store.get('/configmaps', namespace, 'istio')?.data).mesh ?? '')));
-  return { policy: String(config.policy ?? 'enabled'), template: String(config.template ?? ''), global: asJson(values.global), proxyConfig: asJson(mesh.defaultConfig) };
+  return {
+    policy: String(config.policy ?? 'enabled'),
+    template: String(config.template ?? ''),
+    global: asJson(values.global),
+    proxyConfig: asJson(mesh.defaultConfig),
+  };
 }
 
 function image(global: Json, name: unknown, fallback: string): string {
   const value = String(name ?? fallback);
-  return value.includes('/') ? value : `${String(global.hub ?? 'docker.io/istio')}/${value}:${String(global.tag ?? '')}`;
+  return value.includes('/')
+    ? value
+    : `${String(global.hub ?? 'docker.io/istio')}/${value}:${String(global.tag ?? '')}`;
 }
 
 /** The pod's container ports, comma-separated (the template's `applicationPorts`/`includeInboundPorts`). */
@@ -126,21 +143,41 @@ function workloadName(pod: KubeObject): string {
 const fieldEnv = (name: string, fieldPath: string): Json => ({ name, valueFrom: { fieldRef: { fieldPath } } });
 
 /** Istio 1.0–1.4 (release-1.2 injection-template.yaml with the demo's values). */
-function legacySidecar(pod: KubeObject, settings: InjectorSettings): { initContainers: Json[]; containers: Json[]; volumes: Json[] } {
+function legacySidecar(
+  pod: KubeObject,
+  settings: InjectorSettings,
+): { initContainers: Json[]; containers: Json[]; volumes: Json[] } {
   const { global, proxyConfig } = settings;
   const proxy = asJson(global.proxy);
   const annotations = pod.metadata.annotations ?? {};
   const labels = pod.metadata.labels ?? {};
   const statusPort = String(annotations['status.sidecar.istio.io/port'] ?? proxy.statusPort ?? 15020);
   const ports = applicationPorts(pod);
-  const interception = String(annotations['sidecar.istio.io/interceptionMode'] ?? proxyConfig.interceptionMode ?? 'REDIRECT');
+  const interception = String(
+    annotations['sidecar.istio.io/interceptionMode'] ?? proxyConfig.interceptionMode ?? 'REDIRECT',
+  );
   const excludeInbound = [statusPort, String(proxy.excludeInboundPorts ?? '')].filter(Boolean).join(',');
   const pullPolicy = String(global.imagePullPolicy ?? 'IfNotPresent');
   const zipkin = asJson(asJson(proxyConfig.tracing).zipkin).address;
   const init: Json = {
     name: 'istio-init',
     image: image(global, asJson(global.proxy_init).image, 'proxy_init'),
-    args: ['-p', '15001', '-u', '1337', '-m', interception, '-i', String(proxy.includeIPRanges ?? '*'), '-x', String(proxy.excludeIPRanges ?? ''), '-b', ports, '-d', excludeInbound],
+    args: [
+      '-p',
+      '15001',
+      '-u',
+      '1337',
+      '-m',
+      interception,
+      '-i',
+      String(proxy.includeIPRanges ?? '*'),
+      '-x',
+      String(proxy.excludeIPRanges ?? ''),
+      '-b',
+      ports,
+      '-d',
+      excludeInbound,
+    ],
     imagePullPolicy: pullPolicy,
     resources: { limits: { cpu: '100m', memory: '50Mi' }, requests: { cpu: '10m', memory: '10Mi' } },
     securityContext: { capabilities: { add: ['NET_ADMIN'] }, runAsNonRoot: false, runAsUser: 0 },
@@ -161,7 +198,11 @@ function legacySidecar(pod: KubeObject, settings: InjectorSettings): { initConta
     '--parentShutdownDuration',
     String(proxyConfig.parentShutdownDuration ?? '1m0s'),
     '--discoveryAddress',
-    String(annotations['sidecar.istio.io/discoveryAddress'] ?? proxyConfig.discoveryAddress ?? 'istio-pilot.istio-system:15010'),
+    String(
+      annotations['sidecar.istio.io/discoveryAddress'] ??
+        proxyConfig.discoveryAddress ??
+        'istio-pilot.istio-system:15010',
+    ),
     ...(proxy.tracer === 'zipkin' && zipkin ? ['--zipkinAddress', String(zipkin)] : []),
     '--dnsRefreshRate',
     String(proxy.dnsRefreshRate ?? '300s'),
@@ -185,7 +226,9 @@ function legacySidecar(pod: KubeObject, settings: InjectorSettings): { initConta
     fieldEnv('ISTIO_META_CONFIG_NAMESPACE', 'metadata.namespace'),
     { name: 'ISTIO_META_INTERCEPTION_MODE', value: interception },
     { name: 'ISTIO_META_INCLUDE_INBOUND_PORTS', value: ports },
-    ...(Object.keys(annotations).length ? [{ name: 'ISTIO_METAJSON_ANNOTATIONS', value: `${JSON.stringify(annotations)}\n` }] : []),
+    ...(Object.keys(annotations).length
+      ? [{ name: 'ISTIO_METAJSON_ANNOTATIONS', value: `${JSON.stringify(annotations)}\n` }]
+      : []),
     ...(Object.keys(labels).length ? [{ name: 'ISTIO_METAJSON_LABELS', value: `${JSON.stringify(labels)}\n` }] : []),
   ];
   const sidecar: Json = {
@@ -217,7 +260,11 @@ function legacySidecar(pod: KubeObject, settings: InjectorSettings): { initConta
 }
 
 /** Istio 1.5+ (istiod's injection template, the classic init-container form). */
-function modernSidecar(pod: KubeObject, settings: InjectorSettings, discoveryService: string): { initContainers: Json[]; containers: Json[]; volumes: Json[] } {
+function modernSidecar(
+  pod: KubeObject,
+  settings: InjectorSettings,
+  discoveryService: string,
+): { initContainers: Json[]; containers: Json[]; volumes: Json[] } {
   const { global, proxyConfig } = settings;
   const proxy = asJson(global.proxy);
   const proxyImage = image(global, pod.metadata.annotations?.['sidecar.istio.io/proxyImage'] ?? proxy.image, 'proxyv2');
@@ -227,16 +274,51 @@ function modernSidecar(pod: KubeObject, settings: InjectorSettings, discoverySer
   const init: Json = {
     name: 'istio-init',
     image: proxyImage,
-    args: ['istio-iptables', '-p', '15001', '-z', '15006', '-u', '1337', '-m', 'REDIRECT', '-i', String(proxy.includeIPRanges ?? '*'), '-x', String(proxy.excludeIPRanges ?? ''), '-b', '*', '-d', `15090,15021,${statusPort}`, '--log_output_level=default:info'],
+    args: [
+      'istio-iptables',
+      '-p',
+      '15001',
+      '-z',
+      '15006',
+      '-u',
+      '1337',
+      '-m',
+      'REDIRECT',
+      '-i',
+      String(proxy.includeIPRanges ?? '*'),
+      '-x',
+      String(proxy.excludeIPRanges ?? ''),
+      '-b',
+      '*',
+      '-d',
+      `15090,15021,${statusPort}`,
+      '--log_output_level=default:info',
+    ],
     imagePullPolicy: pullPolicy,
     resources: { limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '10m', memory: '40Mi' } },
-    securityContext: { allowPrivilegeEscalation: false, capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: false, runAsGroup: 0, runAsNonRoot: false, runAsUser: 0 },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: false,
+      runAsGroup: 0,
+      runAsNonRoot: false,
+      runAsUser: 0,
+    },
   };
   const sidecar: Json = {
     name: 'istio-proxy',
     image: proxyImage,
     ports: [{ containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }],
-    args: ['proxy', 'sidecar', '--domain', `$(POD_NAMESPACE).svc.${String(proxy.clusterDomain ?? 'cluster.local')}`, '--proxyLogLevel=warning', '--proxyComponentLogLevel=misc:error', '--log_output_level=default:info'],
+    args: [
+      'proxy',
+      'sidecar',
+      '--domain',
+      `$(POD_NAMESPACE).svc.${String(proxy.clusterDomain ?? 'cluster.local')}`,
+      '--proxyLogLevel=warning',
+      '--proxyComponentLogLevel=misc:error',
+      '--log_output_level=default:info',
+    ],
     env: [
       { name: 'PILOT_CERT_PROVIDER', value: 'istiod' },
       { name: 'CA_ADDR', value: caAddress },
@@ -247,7 +329,12 @@ function modernSidecar(pod: KubeObject, settings: InjectorSettings, discoverySer
       fieldEnv('HOST_IP', 'status.hostIP'),
       { name: 'ISTIO_CPU_LIMIT', valueFrom: { resourceFieldRef: { divisor: '0', resource: 'limits.cpu' } } },
       { name: 'PROXY_CONFIG', value: `${JSON.stringify(proxyConfig)}\n` },
-      { name: 'ISTIO_META_APP_CONTAINERS', value: asList(asJson(pod.spec).containers).map((container) => String(container.name)).join(',') },
+      {
+        name: 'ISTIO_META_APP_CONTAINERS',
+        value: asList(asJson(pod.spec).containers)
+          .map((container) => String(container.name))
+          .join(','),
+      },
       { name: 'ISTIO_META_CLUSTER_ID', value: 'Kubernetes' },
       fieldEnv('ISTIO_META_NODE_NAME', 'spec.nodeName'),
       { name: 'ISTIO_META_INTERCEPTION_MODE', value: 'REDIRECT' },
@@ -256,10 +343,30 @@ function modernSidecar(pod: KubeObject, settings: InjectorSettings, discoverySer
       { name: 'TRUST_DOMAIN', value: 'cluster.local' },
     ],
     imagePullPolicy: pullPolicy,
-    readinessProbe: { failureThreshold: 4, httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' }, periodSeconds: 15, successThreshold: 1, timeoutSeconds: 3 },
-    startupProbe: { failureThreshold: 600, httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' }, periodSeconds: 1, successThreshold: 1, timeoutSeconds: 3 },
+    readinessProbe: {
+      failureThreshold: 4,
+      httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' },
+      periodSeconds: 15,
+      successThreshold: 1,
+      timeoutSeconds: 3,
+    },
+    startupProbe: {
+      failureThreshold: 600,
+      httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' },
+      periodSeconds: 1,
+      successThreshold: 1,
+      timeoutSeconds: 3,
+    },
     resources: structuredClone(asJson(proxy.resources)),
-    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: true, runAsGroup: 1337, runAsNonRoot: true, runAsUser: 1337 },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsGroup: 1337,
+      runAsNonRoot: true,
+      runAsUser: 1337,
+    },
     volumeMounts: [
       { mountPath: '/var/run/secrets/workload-spiffe-uds', name: 'workload-socket' },
       { mountPath: '/var/run/secrets/credential-uds', name: 'credential-socket' },
@@ -277,8 +384,21 @@ function modernSidecar(pod: KubeObject, settings: InjectorSettings, discoverySer
     { emptyDir: {}, name: 'workload-certs' },
     { emptyDir: { medium: 'Memory' }, name: 'istio-envoy' },
     { emptyDir: {}, name: 'istio-data' },
-    { downwardAPI: { items: [{ fieldRef: { fieldPath: 'metadata.labels' }, path: 'labels' }, { fieldRef: { fieldPath: 'metadata.annotations' }, path: 'annotations' }] }, name: 'istio-podinfo' },
-    { name: 'istio-token', projected: { sources: [{ serviceAccountToken: { audience: 'istio-ca', expirationSeconds: 43200, path: 'istio-token' } }] } },
+    {
+      downwardAPI: {
+        items: [
+          { fieldRef: { fieldPath: 'metadata.labels' }, path: 'labels' },
+          { fieldRef: { fieldPath: 'metadata.annotations' }, path: 'annotations' },
+        ],
+      },
+      name: 'istio-podinfo',
+    },
+    {
+      name: 'istio-token',
+      projected: {
+        sources: [{ serviceAccountToken: { audience: 'istio-ca', expirationSeconds: 43200, path: 'istio-token' } }],
+      },
+    },
     { configMap: { name: 'istio-ca-root-cert' }, name: 'istiod-ca-cert' },
   ];
   return { initContainers: [init], containers: [sidecar], volumes };
@@ -311,7 +431,9 @@ export function admitPodForIstio(pod: KubeObject, store: ObjectStorage, kubeVers
   const settings = injectorSettings(store, serviceNamespace);
   if (!injectRequired(pod, settings.policy)) return false;
   const isModern = serviceName.startsWith('istiod');
-  const sidecar = isModern ? modernSidecar(pod, settings, `${serviceName}.${serviceNamespace}.svc`) : legacySidecar(pod, settings);
+  const sidecar = isModern
+    ? modernSidecar(pod, settings, `${serviceName}.${serviceNamespace}.svc`)
+    : legacySidecar(pod, settings);
   const spec = asJson(pod.spec);
   spec.initContainers = [...asList(spec.initContainers), ...sidecar.initContainers];
   spec.containers = [...asList(spec.containers), ...sidecar.containers];
@@ -326,7 +448,12 @@ export function admitPodForIstio(pod: KubeObject, store: ObjectStorage, kubeVers
   if (isModern) {
     status.revision = serviceName === 'istiod' ? 'default' : serviceName.slice('istiod-'.length);
     const app = asList(spec.containers)[0]?.name;
-    pod.metadata.labels = { ...pod.metadata.labels, 'security.istio.io/tlsMode': 'istio', 'service.istio.io/canonical-name': pod.metadata.labels?.app ?? workloadName(pod), 'service.istio.io/canonical-revision': pod.metadata.labels?.version ?? 'latest' };
+    pod.metadata.labels = {
+      ...pod.metadata.labels,
+      'security.istio.io/tlsMode': 'istio',
+      'service.istio.io/canonical-name': pod.metadata.labels?.app ?? workloadName(pod),
+      'service.istio.io/canonical-revision': pod.metadata.labels?.version ?? 'latest',
+    };
     pod.metadata.annotations = {
       ...pod.metadata.annotations,
       'istio.io/rev': String(status.revision),
@@ -347,7 +474,8 @@ export function sidecarInjector(store: ObjectStorage, kubeVersion: string): Admi
     name: 'IstioSidecarInjector',
     operations: ['CREATE'],
     admit({ req, object }) {
-      if (req.type.kind === 'Pod' && req.group === '' && admitPodForIstio(object, store, kubeVersion)) applyDefaults(object, req.group);
+      if (req.type.kind === 'Pod' && req.group === '' && admitPodForIstio(object, store, kubeVersion))
+        applyDefaults(object, req.group);
     },
   };
 }

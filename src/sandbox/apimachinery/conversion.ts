@@ -8,7 +8,8 @@ import { clone } from './kube-object';
 type Json = Record<string, unknown>;
 type Converter = (object: KubeObject, from: string, to: string) => KubeObject;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const asObject = (value: unknown): Json => (isObject(value) ? value : {});
 const asArray = (value: unknown): Json[] => (Array.isArray(value) ? (value.filter(isObject) as Json[]) : []);
 
@@ -55,7 +56,8 @@ function crdSpecToV1(spec: Json): Json {
 function crdSpecToV1beta1(spec: Json): Json {
   const { versions, ...rest } = spec;
   const listed = asArray(versions);
-  const same = (key: string): boolean => listed.every((entry) => JSON.stringify(entry[key]) === JSON.stringify(listed[0]?.[key]));
+  const same = (key: string): boolean =>
+    listed.every((entry) => JSON.stringify(entry[key]) === JSON.stringify(listed[0]?.[key]));
   const hoist = listed.length > 0;
   const hoistSchema = hoist && same('schema');
   const hoistSubresources = hoist && same('subresources');
@@ -66,14 +68,20 @@ function crdSpecToV1beta1(spec: Json): Json {
     version: first.name,
     validation: hoistSchema && first.schema ? first.schema : undefined,
     subresources: hoistSubresources ? first.subresources : undefined,
-    additionalPrinterColumns: hoistColumns && first.additionalPrinterColumns ? printerColumnsToV1beta1(asArray(first.additionalPrinterColumns)) : undefined,
+    additionalPrinterColumns:
+      hoistColumns && first.additionalPrinterColumns
+        ? printerColumnsToV1beta1(asArray(first.additionalPrinterColumns))
+        : undefined,
     versions: listed.map((entry) => {
       const { schema, subresources, additionalPrinterColumns, ...fields } = entry;
       return dropUndefined({
         ...fields,
         schema: hoistSchema ? undefined : schema,
         subresources: hoistSubresources ? undefined : subresources,
-        additionalPrinterColumns: hoistColumns || !additionalPrinterColumns ? undefined : printerColumnsToV1beta1(asArray(additionalPrinterColumns)),
+        additionalPrinterColumns:
+          hoistColumns || !additionalPrinterColumns
+            ? undefined
+            : printerColumnsToV1beta1(asArray(additionalPrinterColumns)),
       });
     }),
   });
@@ -94,21 +102,34 @@ function metricV2beta1ToV2(metric: Json): Json {
   const type = metric.type;
   if (type === 'Resource') {
     const { name, targetAverageUtilization, targetAverageValue } = asObject(metric.resource);
-    const target = targetAverageUtilization !== undefined ? { type: 'Utilization', averageUtilization: targetAverageUtilization } : { type: 'AverageValue', averageValue: targetAverageValue };
+    const target =
+      targetAverageUtilization !== undefined
+        ? { type: 'Utilization', averageUtilization: targetAverageUtilization }
+        : { type: 'AverageValue', averageValue: targetAverageValue };
     return { type, resource: { name, target } };
   }
   if (type === 'Pods') {
     const { metricName, selector, targetAverageValue } = asObject(metric.pods);
-    return { type, pods: { metric: dropUndefined({ name: metricName, selector }), target: { type: 'AverageValue', averageValue: targetAverageValue } } };
+    return {
+      type,
+      pods: {
+        metric: dropUndefined({ name: metricName, selector }),
+        target: { type: 'AverageValue', averageValue: targetAverageValue },
+      },
+    };
   }
   if (type === 'Object') {
     const { target: describedObject, metricName, selector, targetValue, averageValue } = asObject(metric.object);
-    const target = averageValue !== undefined ? { type: 'AverageValue', averageValue } : { type: 'Value', value: targetValue };
+    const target =
+      averageValue !== undefined ? { type: 'AverageValue', averageValue } : { type: 'Value', value: targetValue };
     return { type, object: { describedObject, metric: dropUndefined({ name: metricName, selector }), target } };
   }
   if (type === 'External') {
     const { metricName, metricSelector, targetValue, targetAverageValue } = asObject(metric.external);
-    const target = targetAverageValue !== undefined ? { type: 'AverageValue', averageValue: targetAverageValue } : { type: 'Value', value: targetValue };
+    const target =
+      targetAverageValue !== undefined
+        ? { type: 'AverageValue', averageValue: targetAverageValue }
+        : { type: 'Value', value: targetValue };
     return { type, external: { metric: dropUndefined({ name: metricName, selector: metricSelector }), target } };
   }
   return metric;
@@ -119,19 +140,46 @@ function metricV2ToV2beta1(metric: Json): Json {
   if (type === 'Resource') {
     const { name, target } = asObject(metric.resource);
     const { averageUtilization, averageValue } = asObject(target);
-    return { type, resource: dropUndefined({ name, targetAverageUtilization: averageUtilization, targetAverageValue: averageValue }) };
+    return {
+      type,
+      resource: dropUndefined({ name, targetAverageUtilization: averageUtilization, targetAverageValue: averageValue }),
+    };
   }
   if (type === 'Pods') {
     const { metric: id, target } = asObject(metric.pods);
-    return { type, pods: dropUndefined({ metricName: asObject(id).name, selector: asObject(id).selector, targetAverageValue: asObject(target).averageValue }) };
+    return {
+      type,
+      pods: dropUndefined({
+        metricName: asObject(id).name,
+        selector: asObject(id).selector,
+        targetAverageValue: asObject(target).averageValue,
+      }),
+    };
   }
   if (type === 'Object') {
     const { describedObject, metric: id, target } = asObject(metric.object);
-    return { type, object: dropUndefined({ target: describedObject, metricName: asObject(id).name, selector: asObject(id).selector, targetValue: asObject(target).value, averageValue: asObject(target).averageValue }) };
+    return {
+      type,
+      object: dropUndefined({
+        target: describedObject,
+        metricName: asObject(id).name,
+        selector: asObject(id).selector,
+        targetValue: asObject(target).value,
+        averageValue: asObject(target).averageValue,
+      }),
+    };
   }
   if (type === 'External') {
     const { metric: id, target } = asObject(metric.external);
-    return { type, external: dropUndefined({ metricName: asObject(id).name, metricSelector: asObject(id).selector, targetValue: asObject(target).value, targetAverageValue: asObject(target).averageValue }) };
+    return {
+      type,
+      external: dropUndefined({
+        metricName: asObject(id).name,
+        metricSelector: asObject(id).selector,
+        targetValue: asObject(target).value,
+        targetAverageValue: asObject(target).averageValue,
+      }),
+    };
   }
   return metric;
 }
@@ -139,13 +187,26 @@ function metricV2ToV2beta1(metric: Json): Json {
 function currentV2beta1ToV2(metric: Json): Json {
   if (metric.type !== 'Resource') return metric;
   const { name, currentAverageUtilization, currentAverageValue } = asObject(metric.resource);
-  return { type: 'Resource', resource: { name, current: dropUndefined({ averageUtilization: currentAverageUtilization, averageValue: currentAverageValue }) } };
+  return {
+    type: 'Resource',
+    resource: {
+      name,
+      current: dropUndefined({ averageUtilization: currentAverageUtilization, averageValue: currentAverageValue }),
+    },
+  };
 }
 
 function currentV2ToV2beta1(metric: Json): Json {
   if (metric.type !== 'Resource') return metric;
   const { name, current } = asObject(metric.resource);
-  return { type: 'Resource', resource: dropUndefined({ name, currentAverageUtilization: asObject(current).averageUtilization, currentAverageValue: asObject(current).averageValue }) };
+  return {
+    type: 'Resource',
+    resource: dropUndefined({
+      name,
+      currentAverageUtilization: asObject(current).averageUtilization,
+      currentAverageValue: asObject(current).averageValue,
+    }),
+  };
 }
 
 function isCpuUtilization(metric: Json): boolean {
@@ -161,13 +222,32 @@ function hpaToV2(object: KubeObject, from: string): KubeObject {
     const { targetCPUUtilizationPercentage, ...rest } = spec;
     result.spec = dropUndefined({
       ...rest,
-      metrics: targetCPUUtilizationPercentage === undefined ? undefined : [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: targetCPUUtilizationPercentage } } }],
+      metrics:
+        targetCPUUtilizationPercentage === undefined
+          ? undefined
+          : [
+              {
+                type: 'Resource',
+                resource: {
+                  name: 'cpu',
+                  target: { type: 'Utilization', averageUtilization: targetCPUUtilizationPercentage },
+                },
+              },
+            ],
     });
     if (isObject(result.status)) {
       const { currentCPUUtilizationPercentage, ...statusRest } = status;
       result.status = dropUndefined({
         ...statusRest,
-        currentMetrics: currentCPUUtilizationPercentage === undefined ? undefined : [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: currentCPUUtilizationPercentage } } }],
+        currentMetrics:
+          currentCPUUtilizationPercentage === undefined
+            ? undefined
+            : [
+                {
+                  type: 'Resource',
+                  resource: { name: 'cpu', current: { averageUtilization: currentCPUUtilizationPercentage } },
+                },
+              ],
       });
     }
   } else if (from === 'autoscaling/v2beta1') {
@@ -186,13 +266,23 @@ function hpaFromV2(object: KubeObject, to: string): KubeObject {
     const { metrics, ...rest } = spec;
     delete rest.behavior;
     const cpu = asArray(metrics).find(isCpuUtilization);
-    result.spec = dropUndefined({ ...rest, targetCPUUtilizationPercentage: cpu ? asObject(asObject(cpu.resource).target).averageUtilization : undefined });
+    result.spec = dropUndefined({
+      ...rest,
+      targetCPUUtilizationPercentage: cpu ? asObject(asObject(cpu.resource).target).averageUtilization : undefined,
+    });
     if (isObject(result.status)) {
       // v1 has no status conditions.
       const { currentMetrics, ...statusRest } = status;
       delete statusRest.conditions;
-      const current = asArray(currentMetrics).find((metric) => metric.type === 'Resource' && asObject(metric.resource).name === 'cpu');
-      result.status = dropUndefined({ ...statusRest, currentCPUUtilizationPercentage: current ? asObject(asObject(current.resource).current).averageUtilization : undefined });
+      const current = asArray(currentMetrics).find(
+        (metric) => metric.type === 'Resource' && asObject(metric.resource).name === 'cpu',
+      );
+      result.status = dropUndefined({
+        ...statusRest,
+        currentCPUUtilizationPercentage: current
+          ? asObject(asObject(current.resource).current).averageUtilization
+          : undefined,
+      });
     }
   } else if (to === 'autoscaling/v2beta1') {
     delete spec.behavior;
@@ -227,7 +317,8 @@ const convertIngress: Converter = (object, from, to) => {
   const result = clone(object);
   const spec = asObject(result.spec);
   const toV1 = to === 'networking.k8s.io/v1' && from !== to;
-  const toLegacy = (to === 'extensions/v1beta1' || to === 'networking.k8s.io/v1beta1') && from === 'networking.k8s.io/v1';
+  const toLegacy =
+    (to === 'extensions/v1beta1' || to === 'networking.k8s.io/v1beta1') && from === 'networking.k8s.io/v1';
   if (!toV1 && !toLegacy) return result;
   const backend = toV1 ? backendToV1 : backendToV1beta1;
   const [fromKey, toKey] = toV1 ? ['backend', 'defaultBackend'] : ['defaultBackend', 'backend'];

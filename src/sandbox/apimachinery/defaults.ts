@@ -4,7 +4,8 @@ import type { KubeObject } from './kube-object';
 
 type Json = Record<string, unknown>;
 
-const object = (value: unknown): Json => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {});
+const object = (value: unknown): Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {};
 
 function setDefault(target: Json, key: string, value: unknown): void {
   if (target[key] === undefined) target[key] = value;
@@ -21,7 +22,11 @@ function defaultPodSpec(spec: Json): void {
       setDefault(container, 'terminationMessagePath', '/dev/termination-log');
       setDefault(container, 'terminationMessagePolicy', 'File');
       const image = String(container.image ?? '');
-      setDefault(container, 'imagePullPolicy', image.endsWith(':latest') || !/:[^/]+$/.test(image) ? 'Always' : 'IfNotPresent');
+      setDefault(
+        container,
+        'imagePullPolicy',
+        image.endsWith(':latest') || !/:[^/]+$/.test(image) ? 'Always' : 'IfNotPresent',
+      );
       setDefault(container, 'resources', {});
       for (const port of (container.ports as Json[] | undefined) ?? []) setDefault(port, 'protocol', 'TCP');
     }
@@ -92,7 +97,10 @@ export function applyDefaults(obj: KubeObject, group: string): void {
       setDefault(spec, 'replicas', 1);
       setDefault(spec, 'revisionHistoryLimit', 10);
       setDefault(spec, 'progressDeadlineSeconds', 600);
-      setDefault(spec, 'strategy', { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } });
+      setDefault(spec, 'strategy', {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' },
+      });
       defaultTemplate(spec);
       break;
     case 'extensions/Deployment':

@@ -24,19 +24,22 @@ interface NameRule {
 const SUBDOMAIN: NameRule = {
   maxLength: 253,
   regex: DNS1123_SUBDOMAIN,
-  message: "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+  message:
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
   examples: ['example.com'],
 };
 const LABEL: NameRule = {
   maxLength: 63,
   regex: DNS1123_LABEL,
-  message: "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
+  message:
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
   examples: ['my-name', '123-abc'],
 };
 const DNS1035: NameRule = {
   maxLength: 63,
   regex: DNS1035_LABEL,
-  message: "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
+  message:
+    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
   examples: ['my-name', 'abc-123'],
 };
 
@@ -59,7 +62,9 @@ export function nameErrors(group: string, resource: string, name: string): strin
   const rule = ruleFor(group, resource);
   if (rule === 'path-segment') return pathSegmentErrors(name);
   const errors: string[] = [];
-  if (rule.maxLength !== undefined && name.length > rule.maxLength) errors.push(`must be no more than ${rule.maxLength} characters`);
-  if (rule.regex && !new RegExp(`^${rule.regex}$`).test(name)) errors.push(regexError(rule.message!, rule.regex, ...(rule.examples ?? [])));
+  if (rule.maxLength !== undefined && name.length > rule.maxLength)
+    errors.push(`must be no more than ${rule.maxLength} characters`);
+  if (rule.regex && !new RegExp(`^${rule.regex}$`).test(name))
+    errors.push(regexError(rule.message!, rule.regex, ...(rule.examples ?? [])));
   return errors;
 }

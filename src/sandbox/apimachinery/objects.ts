@@ -3,7 +3,8 @@ import type { KubeObject, OwnerReference } from './kube-object';
 
 export type Json = Record<string, unknown>;
 
-export const asJson = (value: unknown): Json => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {});
+export const asJson = (value: unknown): Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {};
 export const asList = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
 
 /**
@@ -46,17 +47,39 @@ export function mapSelectorMatches(selector: unknown, labels: Record<string, str
 }
 
 export function controllerRef(owner: KubeObject): OwnerReference {
-  return { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name!, uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true };
+  return {
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
+    name: owner.metadata.name!,
+    uid: owner.metadata.uid!,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
 export function isControlledBy(object: KubeObject, owner: KubeObject): boolean {
   return (object.metadata.ownerReferences ?? []).some((ref) => ref.controller && ref.uid === owner.metadata.uid);
 }
 
-export function condition(type: string, status: boolean, reason: string, message: string, time: string, previous?: Json): Json {
+export function condition(
+  type: string,
+  status: boolean,
+  reason: string,
+  message: string,
+  time: string,
+  previous?: Json,
+): Json {
   const value = status ? 'True' : 'False';
   const transition = previous && previous.status === value ? previous.lastTransitionTime : time;
-  return { type, status: value, lastUpdateTime: previous && previous.status === value && previous.reason === reason ? previous.lastUpdateTime : time, lastTransitionTime: transition, reason, message };
+  return {
+    type,
+    status: value,
+    lastUpdateTime:
+      previous && previous.status === value && previous.reason === reason ? previous.lastUpdateTime : time,
+    lastTransitionTime: transition,
+    reason,
+    message,
+  };
 }
 
 /** Same JSON, ignoring key order? Not needed: controllers build status in one fixed order. */

@@ -20,8 +20,7 @@ export interface ResourceRequest {
 }
 
 export type ApiPath =
-  | { kind: 'root'; group?: string; version?: string }
-  | { kind: 'resource'; request: ResourceRequest };
+  { kind: 'root'; group?: string; version?: string } | { kind: 'resource'; request: ResourceRequest };
 
 function verbFor(method: string, hasName: boolean, query: URLSearchParams): string {
   switch (method) {
@@ -44,7 +43,12 @@ function verbFor(method: string, hasName: boolean, query: URLSearchParams): stri
 }
 
 /** Parses `/api/v1/...` and `/apis/{group}/{version}/...`; undefined for other paths. */
-export function parseApiPath(registry: ResourceRegistry, method: string, pathname: string, query: URLSearchParams): ApiPath | undefined {
+export function parseApiPath(
+  registry: ResourceRegistry,
+  method: string,
+  pathname: string,
+  query: URLSearchParams,
+): ApiPath | undefined {
   const segments = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   let group: string;
   let version: string | undefined;
@@ -60,11 +64,13 @@ export function parseApiPath(registry: ResourceRegistry, method: string, pathnam
   } else {
     return undefined;
   }
-  if (!version || segments.length === index) return { kind: 'root', group: segments[0] === 'apis' ? group : '', version };
+  if (!version || segments.length === index)
+    return { kind: 'root', group: segments[0] === 'apis' ? group : '', version };
   // The deprecated `/api/v1/watch/…` and `/apis/G/V/watch/…` paths, still served in 1.13: a GET
   // there is a watch, of one object when the path names it (RequestInfoFactory.NewRequestInfo,
   // staging/src/k8s.io/apiserver/pkg/endpoints/request/requestinfo.go; installer.go's WATCH actions).
-  const isLegacyWatch = segments[index] === 'watch' && segments.length > index + 1 && (method === 'GET' || method === 'HEAD');
+  const isLegacyWatch =
+    segments[index] === 'watch' && segments.length > index + 1 && (method === 'GET' || method === 'HEAD');
   if (isLegacyWatch) index++;
 
   let namespace: string | undefined;
@@ -73,7 +79,11 @@ export function parseApiPath(registry: ResourceRegistry, method: string, pathnam
   let subresource: string | undefined;
   let rest: string[];
   const namespacesSubresource = segments[index + 2] === 'status' || segments[index + 2] === 'finalize';
-  if (segments[index] === 'namespaces' && segments.length > index + 2 && !(namespacesSubresource && segments.length === index + 3)) {
+  if (
+    segments[index] === 'namespaces' &&
+    segments.length > index + 2 &&
+    !(namespacesSubresource && segments.length === index + 3)
+  ) {
     namespace = segments[index + 1];
     resource = segments[index + 2];
     name = segments[index + 3];
@@ -92,7 +102,11 @@ export function parseApiPath(registry: ResourceRegistry, method: string, pathnam
   if (namespace !== undefined && !type.namespaced) {
     throw badRequest(`the server could not find the requested resource`);
   }
-  if (subresource && !type.subresources.includes(subresource as never) && !(type.resource === 'namespaces' && subresource === 'finalize')) {
+  if (
+    subresource &&
+    !type.subresources.includes(subresource as never) &&
+    !(type.resource === 'namespaces' && subresource === 'finalize')
+  ) {
     throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
   }
   const verb = isLegacyWatch && !subresource ? 'watch' : verbFor(method, name !== undefined, query);

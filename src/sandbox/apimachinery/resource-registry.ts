@@ -48,7 +48,12 @@ export function resourceTypeFromCrd(crd: KubeObject): ResourceType | undefined {
   const spec = (crd.spec ?? {}) as Record<string, unknown>;
   const names = (spec.names ?? {}) as Record<string, unknown>;
   const served = crdVersions(crd).filter((version) => version.served !== false);
-  if (typeof spec.group !== 'string' || typeof names.plural !== 'string' || typeof names.kind !== 'string' || served.length === 0) {
+  if (
+    typeof spec.group !== 'string' ||
+    typeof names.plural !== 'string' ||
+    typeof names.kind !== 'string' ||
+    served.length === 0
+  ) {
     return undefined;
   }
   const storage = served.find((version) => version.storage) ?? served[0];
@@ -64,7 +69,10 @@ export function resourceTypeFromCrd(crd: KubeObject): ResourceType | undefined {
     shortNames: Array.isArray(names.shortNames) ? (names.shortNames as string[]) : [],
     categories: Array.isArray(names.categories) ? (names.categories as string[]) : [],
     verbs: [...ALL_VERBS],
-    subresources: [...(subresources.status ? (['status'] as const) : []), ...(subresources.scale ? (['scale'] as const) : [])],
+    subresources: [
+      ...(subresources.status ? (['status'] as const) : []),
+      ...(subresources.scale ? (['scale'] as const) : []),
+    ],
     crd: crd.metadata.name,
   };
 }
@@ -111,12 +119,16 @@ export class ResourceRegistry {
 
   /** The resource at group/version/resource, served or not (the sandbox's own writes). */
   find(group: string, version: string, resource: string): ResourceType | undefined {
-    return this.all().find((type) => type.group === group && type.resource === resource && type.versions.includes(version));
+    return this.all().find(
+      (type) => type.group === group && type.resource === resource && type.versions.includes(version),
+    );
   }
 
   /** The resource served to clients at group/version/resource, if any: what a request path may name. */
   findServed(group: string, version: string, resource: string): ResourceType | undefined {
-    return this.served().find((type) => type.group === group && type.resource === resource && type.versions.includes(version));
+    return this.served().find(
+      (type) => type.group === group && type.resource === resource && type.versions.includes(version),
+    );
   }
 
   /** A served resource by kind, for apiVersion/kind in bodies. */

@@ -4,9 +4,7 @@ import type { KubeObject } from './kube-object';
 
 export class SelectorError extends Error {}
 
-type Requirement =
-  | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'exists' | '!exists' };
+type Requirement = { key: string; op: 'in' | 'notin'; values: string[] } | { key: string; op: 'exists' | '!exists' };
 
 export type LabelSelector = (labels: Record<string, string> | undefined) => boolean;
 
@@ -31,7 +29,8 @@ function splitTopLevel(text: string): string[] {
 }
 
 function checkKey(key: string, selector: string): string {
-  if (!KEY.test(key)) throw new SelectorError(`unable to parse requirement: invalid label key "${key}" in "${selector}"`);
+  if (!KEY.test(key))
+    throw new SelectorError(`unable to parse requirement: invalid label key "${key}" in "${selector}"`);
   return key;
 }
 
@@ -40,7 +39,10 @@ export function parseLabelSelector(selector: string | undefined | null): LabelSe
   const requirements: Requirement[] = splitTopLevel(selector).map((part) => {
     const set = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(part);
     if (set) {
-      const values = set[3].split(',').map((value) => value.trim()).filter(Boolean);
+      const values = set[3]
+        .split(',')
+        .map((value) => value.trim())
+        .filter(Boolean);
       return { key: checkKey(set[1], selector), op: set[2] as 'in' | 'notin', values };
     }
     const equality = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(part);

@@ -28,10 +28,33 @@ export interface ServedSpan {
   readonly until?: number;
 }
 
-const CORE = ['bindings', 'componentstatuses', 'configmaps', 'endpoints', 'events', 'limitranges', 'namespaces', 'nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods', 'podtemplates', 'replicationcontrollers', 'resourcequotas', 'secrets', 'serviceaccounts', 'services'];
+const CORE = [
+  'bindings',
+  'componentstatuses',
+  'configmaps',
+  'endpoints',
+  'events',
+  'limitranges',
+  'namespaces',
+  'nodes',
+  'persistentvolumeclaims',
+  'persistentvolumes',
+  'pods',
+  'podtemplates',
+  'replicationcontrollers',
+  'resourcequotas',
+  'secrets',
+  'serviceaccounts',
+  'services',
+];
 const WEBHOOKS = ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations'];
 const WORKLOADS = ['controllerrevisions', 'daemonsets', 'deployments', 'replicasets', 'statefulsets'];
-const ACCESS_REVIEWS = ['localsubjectaccessreviews', 'selfsubjectaccessreviews', 'selfsubjectrulesreviews', 'subjectaccessreviews'];
+const ACCESS_REVIEWS = [
+  'localsubjectaccessreviews',
+  'selfsubjectaccessreviews',
+  'selfsubjectrulesreviews',
+  'subjectaccessreviews',
+];
 const RBAC = ['clusterrolebindings', 'clusterroles', 'rolebindings', 'roles'];
 const HPA = ['horizontalpodautoscalers'];
 
@@ -46,7 +69,12 @@ export const SERVED_SPANS: readonly ServedSpan[] = [
   { groupVersion: 'apiextensions.k8s.io/v1', resources: ['customresourcedefinitions'], since: 16 },
   { groupVersion: 'apiregistration.k8s.io/v1beta1', resources: ['apiservices'], since: 7, until: 22 },
   { groupVersion: 'apiregistration.k8s.io/v1', resources: ['apiservices'], since: 10 },
-  { groupVersion: 'apps/v1beta1', resources: ['controllerrevisions', 'deployments', 'statefulsets'], since: 5, until: 16 },
+  {
+    groupVersion: 'apps/v1beta1',
+    resources: ['controllerrevisions', 'deployments', 'statefulsets'],
+    since: 5,
+    until: 16,
+  },
   { groupVersion: 'apps/v1beta2', resources: WORKLOADS, since: 8, until: 16 },
   { groupVersion: 'apps/v1', resources: WORKLOADS, since: 9 },
   { groupVersion: 'authentication.k8s.io/v1beta1', resources: ['tokenreviews'], since: 3, until: 22 },
@@ -69,7 +97,12 @@ export const SERVED_SPANS: readonly ServedSpan[] = [
   { groupVersion: 'discovery.k8s.io/v1', resources: ['endpointslices'], since: 21 },
   { groupVersion: 'events.k8s.io/v1beta1', resources: ['events'], since: 8, until: 25 },
   { groupVersion: 'events.k8s.io/v1', resources: ['events'], since: 19 },
-  { groupVersion: 'extensions/v1beta1', resources: ['daemonsets', 'deployments', 'networkpolicies', 'podsecuritypolicies', 'replicasets'], since: 2, until: 16 },
+  {
+    groupVersion: 'extensions/v1beta1',
+    resources: ['daemonsets', 'deployments', 'networkpolicies', 'podsecuritypolicies', 'replicasets'],
+    since: 2,
+    until: 16,
+  },
   { groupVersion: 'extensions/v1beta1', resources: ['ingresses'], since: 2, until: 22 },
   { groupVersion: 'networking.k8s.io/v1', resources: ['networkpolicies'], since: 7 },
   { groupVersion: 'networking.k8s.io/v1beta1', resources: ['ingresses'], since: 14, until: 22 },
@@ -87,7 +120,11 @@ export const SERVED_SPANS: readonly ServedSpan[] = [
 ];
 
 /** metrics-server's API, served where the cluster runs it (the GKE seed does). */
-export const METRICS_SPAN: ServedSpan = { groupVersion: 'metrics.k8s.io/v1beta1', resources: ['nodes', 'pods'], since: 8 };
+export const METRICS_SPAN: ServedSpan = {
+  groupVersion: 'metrics.k8s.io/v1beta1',
+  resources: ['nodes', 'pods'],
+  since: 8,
+};
 
 /** The minor release of a version string ("v1.13.7-gke.8" → 13); undefined when it is not one. */
 export function kubeMinor(kubeVersion: string): number | undefined {

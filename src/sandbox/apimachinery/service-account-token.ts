@@ -22,7 +22,10 @@ export function isTokenOf(secret: KubeObject, account: KubeObject): boolean {
 }
 
 /** getReferencedServiceAccountToken: the first of the account's `secrets` that is one of its tokens. */
-export function referencedToken(getSecret: (namespace: string | undefined, name: string) => KubeObject | undefined, account: KubeObject): string | undefined {
+export function referencedToken(
+  getSecret: (namespace: string | undefined, name: string) => KubeObject | undefined,
+  account: KubeObject,
+): string | undefined {
   for (const reference of asList(account.secrets)) {
     const name = String(reference.name ?? '');
     const secret = name ? getSecret(account.metadata.namespace, name) : undefined;

@@ -33,10 +33,26 @@ export class ControllerClient {
     private readonly userAgent: string,
   ) {}
 
-  private request(resource: Resource, verb: string, namespace?: string, name?: string, subresource?: string): ResourceRequest {
+  private request(
+    resource: Resource,
+    verb: string,
+    namespace?: string,
+    name?: string,
+    subresource?: string,
+  ): ResourceRequest {
     const type = this.registry.find(resource.group, resource.version, resource.resource);
     if (!type) throw new Error(`the sandbox does not serve ${resource.resource}.${resource.group}/${resource.version}`);
-    return { group: resource.group, version: resource.version, type, namespace, name, subresource, rest: [], verb, userAgent: this.userAgent };
+    return {
+      group: resource.group,
+      version: resource.version,
+      type,
+      namespace,
+      name,
+      subresource,
+      rest: [],
+      verb,
+      userAgent: this.userAgent,
+    };
   }
 
   /** Objects as stored (storage version), optionally in one namespace. */
@@ -53,11 +69,17 @@ export class ControllerClient {
   }
 
   update(resource: Resource, object: KubeObject): KubeObject {
-    return this.api.update(this.request(resource, 'update', object.metadata.namespace, object.metadata.name), object)[1];
+    return this.api.update(
+      this.request(resource, 'update', object.metadata.namespace, object.metadata.name),
+      object,
+    )[1];
   }
 
   updateStatus(resource: Resource, object: KubeObject): KubeObject {
-    return this.api.update(this.request(resource, 'update', object.metadata.namespace, object.metadata.name, 'status'), object)[1];
+    return this.api.update(
+      this.request(resource, 'update', object.metadata.namespace, object.metadata.name, 'status'),
+      object,
+    )[1];
   }
 
   /** Deletes with the object's own grace period, or `gracePeriodSeconds` (the kubelet's final delete is 0). */

@@ -66,5 +66,9 @@ export function createCertificates(now = new Date()): SandboxCertificates {
   ]);
   server.sign(caKeys.privateKey, forge.md.sha256.create());
 
-  return { caCert: forge.pki.certificateToPem(ca), serverCert: forge.pki.certificateToPem(server), serverKey: serverKeys.pem };
+  return {
+    caCert: forge.pki.certificateToPem(ca),
+    serverCert: forge.pki.certificateToPem(server),
+    serverKey: serverKeys.pem,
+  };
 }

@@ -12,5 +12,10 @@ export function componentStatuses(): KubeObject[] {
     ['scheduler', 'ok'],
     ['etcd-0', ETCD_HEALTHY],
     ['etcd-1', ETCD_HEALTHY],
-  ].map(([name, message]) => ({ apiVersion: 'v1', kind: 'ComponentStatus', metadata: { name }, conditions: [{ type: 'Healthy', status: 'True', message }] }));
+  ].map(([name, message]) => ({
+    apiVersion: 'v1',
+    kind: 'ComponentStatus',
+    metadata: { name },
+    conditions: [{ type: 'Healthy', status: 'True', message }],
+  }));
 }

@@ -40,19 +40,30 @@ function readExisting(file: string): Kubeconfig | undefined {
   try {
     parsed = yaml.load(text);
   } catch (error) {
-    throw new KubeconfigFileError(`it is not YAML (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`, { cause: error });
+    throw new KubeconfigFileError(
+      `it is not YAML (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
+      { cause: error },
+    );
   }
   if (parsed === null || parsed === undefined) return undefined;
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new KubeconfigFileError('it is not a kubeconfig (not a YAML mapping)');
+  if (typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new KubeconfigFileError('it is not a kubeconfig (not a YAML mapping)');
   const config = parsed as Kubeconfig;
-  if (config.kind !== undefined && config.kind !== 'Config') throw new KubeconfigFileError(`it is not a kubeconfig (kind: ${String(config.kind)})`);
+  if (config.kind !== undefined && config.kind !== 'Config')
+    throw new KubeconfigFileError(`it is not a kubeconfig (kind: ${String(config.kind)})`);
   if (config.kind === undefined && !['apiVersion', ...NAMED_LISTS, 'current-context'].some((key) => key in config)) {
     throw new KubeconfigFileError('it is not a kubeconfig (no kind, clusters, users or contexts)');
   }
   for (const list of NAMED_LISTS) {
     const entries = config[list] as unknown;
     if (entries === undefined || entries === null) continue;
-    if (!Array.isArray(entries) || entries.some((entry) => typeof entry !== 'object' || entry === null || typeof (entry as { name?: unknown }).name !== 'string')) {
+    if (
+      !Array.isArray(entries) ||
+      entries.some(
+        (entry) =>
+          typeof entry !== 'object' || entry === null || typeof (entry as { name?: unknown }).name !== 'string',
+      )
+    ) {
       throw new KubeconfigFileError(`it is not a kubeconfig (${list} is not a list of named entries)`);
     }
   }
@@ -80,7 +91,11 @@ export function mergeKubeconfig(existing: Kubeconfig, ours: Kubeconfig): Kubecon
  * Writes `ours` (a complete kubeconfig for the sandbox) to `file`, merged into a kubeconfig already
  * there. With `force`, a file that is not a kubeconfig is replaced instead of refused.
  */
-export function writeKubeconfigFile(file: string, ours: Kubeconfig, options: { force?: boolean } = {}): WrittenKubeconfig {
+export function writeKubeconfigFile(
+  file: string,
+  ours: Kubeconfig,
+  options: { force?: boolean } = {},
+): WrittenKubeconfig {
   // Through a symbolic link to where the file really is, as kubectl writes: the link stays a link.
   const target = fs.existsSync(file) ? fs.realpathSync(file) : path.resolve(file);
   let existing: Kubeconfig | undefined;
@@ -89,9 +104,12 @@ export function writeKubeconfigFile(file: string, ours: Kubeconfig, options: { f
   } catch (error) {
     if (!(error instanceof KubeconfigFileError) || !options.force) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new KubeconfigFileError(`will not write the sandbox's kubeconfig to ${file}: ${reason}. Choose another --kubeconfig, or pass --force to replace the file.`, {
-        cause: error,
-      });
+      throw new KubeconfigFileError(
+        `will not write the sandbox's kubeconfig to ${file}: ${reason}. Choose another --kubeconfig, or pass --force to replace the file.`,
+        {
+          cause: error,
+        },
+      );
     }
   }
   const config = existing ? mergeKubeconfig(existing, ours) : ours;

@@ -100,7 +100,12 @@ function kubeconfigFor(url: string, caCert: string, token: string): Kubeconfig {
   return {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: SANDBOX_CONTEXT, cluster: { server: url, 'certificate-authority-data': Buffer.from(caCert).toString('base64') } }],
+    clusters: [
+      {
+        name: SANDBOX_CONTEXT,
+        cluster: { server: url, 'certificate-authority-data': Buffer.from(caCert).toString('base64') },
+      },
+    ],
     users: [{ name: SANDBOX_CONTEXT, user: { token } }],
     contexts: [{ name: SANDBOX_CONTEXT, context: { cluster: SANDBOX_CONTEXT, user: SANDBOX_CONTEXT } }],
     'current-context': SANDBOX_CONTEXT,
@@ -114,21 +119,37 @@ function seed(api: ApiServer, registry: ResourceRegistry, kubeVersion: string, w
   // kube-node-lease came with node leases in 1.14 (pkg/master/controller.go, SystemNamespaces).
   const nodeLease = (kubeMinor(kubeVersion) ?? Infinity) >= 14 ? ['kube-node-lease'] : [];
   for (const name of ['default', 'kube-system', 'kube-public', ...nodeLease]) {
-    api.create({ group: '', version: 'v1', type: namespaces, rest: [], verb: 'create' }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    api.create(
+      { group: '', version: 'v1', type: namespaces, rest: [], verb: 'create' },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+    );
   }
   const apiServiceType = registry.find('apiregistration.k8s.io', 'v1', 'apiservices')!;
   const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  for (const service of apiServices(registry, time)) api.create({ group: 'apiregistration.k8s.io', version: 'v1', type: apiServiceType, rest: [], verb: 'create' }, service);
+  for (const service of apiServices(registry, time))
+    api.create(
+      { group: 'apiregistration.k8s.io', version: 'v1', type: apiServiceType, rest: [], verb: 'create' },
+      service,
+    );
   const componentStatuses = registry.find('', 'v1', 'componentstatuses')!;
-  for (const status of statuses()) api.create({ group: '', version: 'v1', type: componentStatuses, rest: [], verb: 'create' }, status);
+  for (const status of statuses())
+    api.create({ group: '', version: 'v1', type: componentStatuses, rest: [], verb: 'create' }, status);
   const services = registry.find('', 'v1', 'services')!;
   api.create(
     { group: '', version: 'v1', type: services, namespace: 'default', rest: [], verb: 'create' },
     {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
-      spec: { clusterIP: '10.3.240.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 443 }], type: 'ClusterIP' },
+      metadata: {
+        name: 'kubernetes',
+        namespace: 'default',
+        labels: { component: 'apiserver', provider: 'kubernetes' },
+      },
+      spec: {
+        clusterIP: '10.3.240.1',
+        ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 443 }],
+        type: 'ClusterIP',
+      },
     },
   );
   if (!withWorkloads) return;
@@ -146,7 +167,8 @@ function seed(api: ApiServer, registry: ResourceRegistry, kubeVersion: string, w
   for (const object of gkeSeedObjects()) {
     const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
     const type = registry.findKind(group, version, object.kind);
-    if (!type) throw new Error(`the GKE seed names ${object.apiVersion} ${object.kind}, which the sandbox does not serve`);
+    if (!type)
+      throw new Error(`the GKE seed names ${object.apiVersion} ${object.kind}, which the sandbox does not serve`);
     api.create({ group, version, type, namespace: object.metadata.namespace, rest: [], verb: 'create' }, object);
   }
 }
@@ -189,13 +211,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stateLog?.compact();
   }
   const controllers: ControllerManager | undefined = options.nodes
-    ? startControllerManager({ api, store, registry, kubeVersion, caCert: credentials.caCert, nodes: options.nodes, speed: options.speed ?? 1, faults, loadBalancers: options.loadBalancers })
+    ? startControllerManager({
+        api,
+        store,
+        registry,
+        kubeVersion,
+        caCert: credentials.caCert,
+        nodes: options.nodes,
+        speed: options.speed ?? 1,
+        faults,
+        loadBalancers: options.loadBalancers,
+      })
     : undefined;
 
   const sockets = new Set<Socket>();
-  const server = https.createServer({ cert: credentials.serverCert, key: credentials.serverKey }, (request, response) => {
-    void api.handle(request, response);
-  });
+  const server = https.createServer(
+    { cert: credentials.serverCert, key: credentials.serverKey },
+    (request, response) => {
+      void api.handle(request, response);
+    },
+  );
   server.on('upgrade', api.handleUpgrade);
   server.on('connection', (socket: Socket) => {
     if (faults.isRefusingConnections()) {
@@ -222,7 +257,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let kubeconfigFile: WrittenKubeconfig | undefined;
   if (options.kubeconfigPath) {
     try {
-      kubeconfigFile = writeKubeconfigFile(options.kubeconfigPath, kubeconfigFor(url, credentials.caCert, credentials.token), { force: options.forceKubeconfig });
+      kubeconfigFile = writeKubeconfigFile(
+        options.kubeconfigPath,
+        kubeconfigFor(url, credentials.caCert, credentials.token),
+        { force: options.forceKubeconfig },
+      );
     } catch (error) {
       await close();
       throw error;

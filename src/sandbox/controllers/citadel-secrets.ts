@@ -16,7 +16,10 @@ const SECRET_PREFIX = 'istio.';
 
 /** A PEM block whose body says what it stands for (base64, 64 columns, as PEM has it). */
 function simulatedPem(label: string, text: string): string {
-  const body = Buffer.from(`Simulated by Istio Lab, not a real key or certificate: ${text}`).toString('base64').replace(/(.{64})/g, '$1\n').trim();
+  const body = Buffer.from(`Simulated by Istio Lab, not a real key or certificate: ${text}`)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .trim();
   return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
 }
 
@@ -31,7 +34,9 @@ function istioSecret(account: KubeObject, domain: string): KubeObject {
     metadata: { name: `${SECRET_PREFIX}${name}`, namespace, annotations: { [ISTIO_SERVICE_ACCOUNT_KEY]: name! } },
     type: ISTIO_SECRET_TYPE,
     data: {
-      'cert-chain.pem': base64(simulatedPem('CERTIFICATE', `workload certificate for ${identity}, signed by Citadel's self-signed root`)),
+      'cert-chain.pem': base64(
+        simulatedPem('CERTIFICATE', `workload certificate for ${identity}, signed by Citadel's self-signed root`),
+      ),
       'key.pem': base64(simulatedPem('RSA PRIVATE KEY', `2048-bit key of ${identity}`)),
       'root-cert.pem': base64(simulatedPem('CERTIFICATE', 'Citadel self-signed root, O=k8s.cluster.local')),
     },
@@ -39,7 +44,14 @@ function istioSecret(account: KubeObject, domain: string): KubeObject {
 }
 
 function isCitadelRunning(client: ControllerClient): boolean {
-  return client.list(PODS).some((pod) => pod.metadata.labels?.istio === 'citadel' && !pod.metadata.deletionTimestamp && (pod.status as { phase?: string } | undefined)?.phase === 'Running');
+  return client
+    .list(PODS)
+    .some(
+      (pod) =>
+        pod.metadata.labels?.istio === 'citadel' &&
+        !pod.metadata.deletionTimestamp &&
+        (pod.status as { phase?: string } | undefined)?.phase === 'Running',
+    );
 }
 
 export function syncCitadelSecrets(client: ControllerClient, domain = 'cluster.local'): void {
@@ -53,6 +65,7 @@ export function syncCitadelSecrets(client: ControllerClient, domain = 'cluster.l
   }
   for (const account of accounts) {
     if (isTerminating(client, account.metadata.namespace)) continue;
-    if (!client.get(SECRETS, account.metadata.namespace, `${SECRET_PREFIX}${account.metadata.name}`)) client.create(SECRETS, istioSecret(account, domain));
+    if (!client.get(SECRETS, account.metadata.namespace, `${SECRET_PREFIX}${account.metadata.name}`))
+      client.create(SECRETS, istioSecret(account, domain));
   }
 }

@@ -23,16 +23,37 @@ export function containerShell(network: ClusterNetwork, now: () => Date): Contai
 
 export type ContainerRun =
   | { readonly runs: 'forever' }
-  | { readonly runs: 'exits'; readonly exitCode: number; readonly output: readonly ShellChunk[]; /** Seconds the process sleeps before it exits (at --speed 1). */ readonly sleepSeconds: number };
+  | {
+      readonly runs: 'exits';
+      readonly exitCode: number;
+      readonly output: readonly ShellChunk[];
+      /** Seconds the process sleeps before it exits (at --speed 1). */ readonly sleepSeconds: number;
+    };
 
 /** Images whose entrypoint is a shell or nothing: with no command they exit 0 at once (the default CMD `sh` reads no terminal). */
-const SHELL_IMAGES = new Set(['busybox', 'alpine', 'ubuntu', 'debian', 'centos', 'fedora', 'amazonlinux', 'archlinux', 'opensuse/leap', 'rockylinux', 'almalinux', 'oraclelinux', 'photon', 'bash']);
+const SHELL_IMAGES = new Set([
+  'busybox',
+  'alpine',
+  'ubuntu',
+  'debian',
+  'centos',
+  'fedora',
+  'amazonlinux',
+  'archlinux',
+  'opensuse/leap',
+  'rockylinux',
+  'almalinux',
+  'oraclelinux',
+  'photon',
+  'bash',
+]);
 
 /** The image's repository without registry, `library/`, tag or digest: `docker.io/library/busybox:1.31` → `busybox`. */
 export function imageRepository(image: string): string {
   let name = image.replace(/@.*$/, '').replace(/:[^/:]*$/, '');
   const slash = name.indexOf('/');
-  if (slash >= 0 && (/[.:]/.test(name.slice(0, slash)) || name.slice(0, slash) === 'localhost')) name = name.slice(slash + 1);
+  if (slash >= 0 && (/[.:]/.test(name.slice(0, slash)) || name.slice(0, slash) === 'localhost'))
+    name = name.slice(slash + 1);
   return name.replace(/^library\//, '');
 }
 
@@ -85,7 +106,9 @@ export function containerProcess(container: Json): string[] | undefined {
 
 /** Whether the shell could not open a script that lies under one of the container's volume mounts. */
 function scriptInVolume(output: readonly { stream: string; text: string }[], container: Json): boolean {
-  const mounts = asList(container.volumeMounts).map((mount) => String(mount.mountPath ?? '').replace(/\/+$/, '')).filter(Boolean);
+  const mounts = asList(container.volumeMounts)
+    .map((mount) => String(mount.mountPath ?? '').replace(/\/+$/, ''))
+    .filter(Boolean);
   for (const chunk of output) {
     if (chunk.stream !== 'stderr') continue;
     const file = /can't open '([^']+)'/.exec(chunk.text)?.[1];
@@ -97,7 +120,10 @@ function scriptInVolume(output: readonly { stream: string; text: string }[], con
 /** What the container does once started. */
 export function containerRun(pod: KubeObject, container: Json, shell: ContainerShell): ContainerRun {
   const argv = containerProcess(container);
-  const expected = (): ContainerRun => (String(asJson(pod.spec).restartPolicy ?? 'Always') === 'Always' ? { runs: 'forever' } : { runs: 'exits', exitCode: 0, output: [], sleepSeconds: 0 });
+  const expected = (): ContainerRun =>
+    String(asJson(pod.spec).restartPolicy ?? 'Always') === 'Always'
+      ? { runs: 'forever' }
+      : { runs: 'exits', exitCode: 0, output: [], sleepSeconds: 0 };
   if (argv === undefined) return { runs: 'forever' };
   if (argv.length === 0) return { runs: 'exits', exitCode: 0, output: [], sleepSeconds: 0 };
   if (runsForever(argv)) return { runs: 'forever' };
@@ -116,7 +142,10 @@ export function containerOutput(pod: KubeObject, containerName: string, shell: C
   if (!container) return [];
   const run = containerRun(pod, container, shell);
   if (run.runs === 'forever') return [];
-  const lines = run.output.map((chunk) => chunk.text).join('').split(/\r?\n/);
+  const lines = run.output
+    .map((chunk) => chunk.text)
+    .join('')
+    .split(/\r?\n/);
   if (lines[lines.length - 1] === '') lines.pop();
   return lines;
 }

@@ -48,7 +48,12 @@ export function backOffText(restartCount: number): string {
  * The CrashLoopBackOff waiting message (kuberuntime_manager.go doBackOff). v1.13's error began with
  * a capital; later releases' (since the klog-era lint fixes, taken here as 1.15) do not.
  */
-export function crashLoopMessage(pod: KubeObject, container: string, restartCount: number, kubeVersion: string): string {
+export function crashLoopMessage(
+  pod: KubeObject,
+  container: string,
+  restartCount: number,
+  kubeVersion: string,
+): string {
   const backOff = minorVersion(kubeVersion) >= 15 ? 'back-off' : 'Back-off';
   return `${backOff} ${backOffText(restartCount)} restarting failed container=${container} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
 }
@@ -59,7 +64,10 @@ function restarts(restartPolicy: string, exitCode: number): boolean {
 }
 
 /** getPhase of kubelet_pods.go for a pod whose containers have all been started once. */
-export function podPhase(restartPolicy: string, statuses: readonly Json[]): 'Pending' | 'Running' | 'Succeeded' | 'Failed' {
+export function podPhase(
+  restartPolicy: string,
+  statuses: readonly Json[],
+): 'Pending' | 'Running' | 'Succeeded' | 'Failed' {
   let running = 0;
   let waiting = 0;
   let stopped = 0;
@@ -91,8 +99,10 @@ export function startedPodStatus(pod: KubeObject, context: LifecycleContext): Js
   const restartPolicy = String(spec.restartPolicy ?? 'Always');
   const previous = asJson(pod.status);
   const byName = new Map(asList(previous.containerStatuses).map((status) => [String(status.name), status]));
-  const isDue = (step: string, delayMs: number, jitter = true) => clock.dueAt(uid, step, delayMs, jitter) <= clock.now().getTime();
-  const event = (container: string, type: 'Normal' | 'Warning', reason: string, message: string) => recorder.record(pod, type, reason, message, source, `spec.containers{${container}}`);
+  const isDue = (step: string, delayMs: number, jitter = true) =>
+    clock.dueAt(uid, step, delayMs, jitter) <= clock.now().getTime();
+  const event = (container: string, type: 'Normal' | 'Warning', reason: string, message: string) =>
+    recorder.record(pod, type, reason, message, source, `spec.containers{${container}}`);
   let changed = false;
 
   const statuses = asList(spec.containers).map((container): Json => {
@@ -112,8 +122,19 @@ export function startedPodStatus(pod: KubeObject, context: LifecycleContext): Js
       changed = true;
       const startedAt = String(asJson(state.running).startedAt ?? time);
       const id = String(status.containerID ?? containerID(restartCount));
-      const terminated = { exitCode: run.exitCode, reason: run.exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt: time, containerID: id };
-      return { ...status, state: { terminated }, ready: false, ...(status.started === undefined ? {} : { started: false }) };
+      const terminated = {
+        exitCode: run.exitCode,
+        reason: run.exitCode === 0 ? 'Completed' : 'Error',
+        startedAt,
+        finishedAt: time,
+        containerID: id,
+      };
+      return {
+        ...status,
+        state: { terminated },
+        ready: false,
+        ...(status.started === undefined ? {} : { started: false }),
+      };
     }
     const terminated = asJson(state.terminated);
     if (state.terminated && !restarts(restartPolicy, Number(terminated.exitCode ?? 0))) return status;
@@ -124,20 +145,48 @@ export function startedPodStatus(pod: KubeObject, context: LifecycleContext): Js
       event(name, 'Normal', 'Started', messages.started(name));
       changed = true;
       const lastState = state.terminated ? { terminated } : asJson(status.lastState);
-      return { ...status, containerID: containerID(restartCount + 1), state: { running: { startedAt: time } }, lastState, ready: true, restartCount: restartCount + 1, ...(status.started === undefined ? {} : { started: true }) };
+      return {
+        ...status,
+        containerID: containerID(restartCount + 1),
+        state: { running: { startedAt: time } },
+        lastState,
+        ready: true,
+        restartCount: restartCount + 1,
+        ...(status.started === undefined ? {} : { started: true }),
+      };
     };
     if (state.terminated) {
       // The kubelet's back-off for a container starts at its first exit: that restart is at once.
       if (restartCount === 0) return start();
       changed = true;
       event(name, 'Warning', 'BackOff', messages.backOffRestart(pod, name));
-      return { ...status, state: { waiting: { reason: 'CrashLoopBackOff', message: crashLoopMessage(pod, name, restartCount, context.kubeVersion) } }, lastState: { terminated }, ready: false };
+      return {
+        ...status,
+        state: {
+          waiting: {
+            reason: 'CrashLoopBackOff',
+            message: crashLoopMessage(pod, name, restartCount, context.kubeVersion),
+          },
+        },
+        lastState: { terminated },
+        ready: false,
+      };
     }
-    if (waiting.reason === 'CrashLoopBackOff' && isDue(`${name}/restart-${restartCount}`, backOffMs(restartCount - 1, speed), false)) return start();
+    if (
+      waiting.reason === 'CrashLoopBackOff' &&
+      isDue(`${name}/restart-${restartCount}`, backOffMs(restartCount - 1, speed), false)
+    )
+      return start();
     return status;
   });
   if (!changed) return undefined;
-  return startedStatus(previous, asList(spec.containers).map((container) => String(container.name)), statuses, podPhase(restartPolicy, statuses), time);
+  return startedStatus(
+    previous,
+    asList(spec.containers).map((container) => String(container.name)),
+    statuses,
+    podPhase(restartPolicy, statuses),
+    time,
+  );
 }
 
 /** The pod status around new container statuses: phase, and Ready / ContainersReady as GeneratePodReadyCondition words them. */
@@ -149,8 +198,22 @@ function startedStatus(previous: Json, names: readonly string[], statuses: Json[
     const isReady = unready.length === 0;
     const transition = (entry.status === 'True') === isReady ? entry.lastTransitionTime : time;
     if (isReady) return { type: entry.type, status: 'True', lastProbeTime: null, lastTransitionTime: transition };
-    if (phase === 'Succeeded') return { type: entry.type, status: 'False', lastProbeTime: null, lastTransitionTime: transition, reason: 'PodCompleted' };
-    return { type: entry.type, status: 'False', lastProbeTime: null, lastTransitionTime: transition, reason: 'ContainersNotReady', message: `containers with unready status: [${unready.join(' ')}]` };
+    if (phase === 'Succeeded')
+      return {
+        type: entry.type,
+        status: 'False',
+        lastProbeTime: null,
+        lastTransitionTime: transition,
+        reason: 'PodCompleted',
+      };
+    return {
+      type: entry.type,
+      status: 'False',
+      lastProbeTime: null,
+      lastTransitionTime: transition,
+      reason: 'ContainersNotReady',
+      message: `containers with unready status: [${unready.join(' ')}]`,
+    };
   });
   return { ...previous, phase, conditions, containerStatuses: statuses };
 }

@@ -60,15 +60,33 @@ export interface ControllerManager {
 
 export function startControllerManager(options: ControllerManagerOptions): ControllerManager {
   const now = options.now ?? (() => new Date());
-  const client = new ControllerClient(options.api, options.store, options.registry, `kube-controller-manager/${options.kubeVersion}`);
+  const client = new ControllerClient(
+    options.api,
+    options.store,
+    options.registry,
+    `kube-controller-manager/${options.kubeVersion}`,
+  );
   const onError = options.onError ?? (() => undefined);
   const timers = new Set<NodeJS.Timeout>();
   /** When each pod's pending steps are due, by pod uid and step. */
   const due = new Map<string, Map<string, number>>();
   const messages = eventMessages(options.kubeVersion);
   const recorder = new EventRecorder(client, now, messages.fillsReporting, onError);
-  const shell = containerShell(new ClusterNetwork(options.store, options.registry, options.faults ?? new Faults()), now);
-  const environment: KubeletEnvironment = { recorder, messages, kubeVersion: options.kubeVersion, faults: options.faults, speed: options.speed, pullAttempts: new Map(), killing: new Set(), shell, runs: new Map() };
+  const shell = containerShell(
+    new ClusterNetwork(options.store, options.registry, options.faults ?? new Faults()),
+    now,
+  );
+  const environment: KubeletEnvironment = {
+    recorder,
+    messages,
+    kubeVersion: options.kubeVersion,
+    faults: options.faults,
+    speed: options.speed,
+    pullAttempts: new Map(),
+    killing: new Set(),
+    shell,
+    runs: new Map(),
+  };
   const managedEndpoints = new Set<string>();
   const loadBalancers = options.loadBalancers === false ? undefined : new ServiceLoadBalancers(options.speed, recorder);
   const createBackoff = new CreateBackoff(
@@ -82,8 +100,17 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
       timers.add(timer);
     },
   );
-  const wake = new WakeTimer(() => now().getTime(), () => schedule());
-  const cronJobs = new CronJobController({ client, recorder, kubeVersion: options.kubeVersion, wake, speed: options.speed });
+  const wake = new WakeTimer(
+    () => now().getTime(),
+    () => schedule(),
+  );
+  const cronJobs = new CronJobController({
+    client,
+    recorder,
+    kubeVersion: options.kubeVersion,
+    wake,
+    speed: options.speed,
+  });
   let scheduled: NodeJS.Immediate | undefined;
   let isDirty = false;
   let isRunning = false;
@@ -116,7 +143,9 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
   const reporter: Reporter = { recorder, messages, createBackoff };
 
   const pass = (): void => {
-    const time = now().toISOString().replace(/\.\d+Z$/, 'Z');
+    const time = now()
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z');
     for (const step of [
       () => options.faults && syncNodeHealth(client, options.faults, recorder, time),
       () => syncServiceAccountTokens(client, options.caCert),
@@ -170,7 +199,8 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
       const uid = event.object.metadata.uid!;
       due.delete(uid);
       environment.killing.delete(uid);
-      for (const key of environment.pullAttempts.keys()) if (key.startsWith(`${uid}/`)) environment.pullAttempts.delete(key);
+      for (const key of environment.pullAttempts.keys())
+        if (key.startsWith(`${uid}/`)) environment.pullAttempts.delete(key);
       for (const key of environment.runs.keys()) if (key.startsWith(`${uid}/`)) environment.runs.delete(key);
       recordKilling(event.object);
     }
@@ -184,12 +214,27 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
     for (const status of asList(asJson(pod.status).containerStatuses)) {
       if (!asJson(status.state).running) continue;
       const name = String(status.name);
-      recorder.record(pod, 'Normal', 'Killing', messages.killing(name), { component: 'kubelet', host }, `spec.containers{${name}}`);
+      recorder.record(
+        pod,
+        'Normal',
+        'Killing',
+        messages.killing(name),
+        { component: 'kubelet', host },
+        `spec.containers{${name}}`,
+      );
     }
     schedule();
   }
   try {
-    registerNodes(client, options.nodes, options.kubeVersion, now().toISOString().replace(/\.\d+Z$/, 'Z'), options.loadBalancers !== false);
+    registerNodes(
+      client,
+      options.nodes,
+      options.kubeVersion,
+      now()
+        .toISOString()
+        .replace(/\.\d+Z$/, 'Z'),
+      options.loadBalancers !== false,
+    );
   } catch (error) {
     onError(error);
   }

@@ -53,17 +53,27 @@ export function ownedRevisions(client: ControllerClient, owner: KubeObject): Kub
   return client
     .list(CONTROLLER_REVISIONS, owner.metadata.namespace)
     .filter((revision) => isControlledBy(revision, owner))
-    .sort((a, b) => revisionNumber(a) - revisionNumber(b) || String(a.metadata.name).localeCompare(String(b.metadata.name)));
+    .sort(
+      (a, b) => revisionNumber(a) - revisionNumber(b) || String(a.metadata.name).localeCompare(String(b.metadata.name)),
+    );
 }
 
 /** nextRevision: one more than the highest. */
-export const nextRevision = (revisions: readonly KubeObject[]): number => Math.max(0, ...revisions.map(revisionNumber)) + 1;
+export const nextRevision = (revisions: readonly KubeObject[]): number =>
+  Math.max(0, ...revisions.map(revisionNumber)) + 1;
 
 export const isSameData = (revision: KubeObject, data: Json): boolean => sortedJson(revision.data) === sortedJson(data);
 
 /** A revision to create: the template's labels (plus `extraLabels`), the owner's annotations, the patch. */
-export function newControllerRevision(owner: KubeObject, name: string, data: Json, revision: number, extraLabels: Record<string, string>): KubeObject {
-  const templateLabels = asJson(asJson(asJson(owner.spec).template).metadata).labels as Record<string, string> | undefined;
+export function newControllerRevision(
+  owner: KubeObject,
+  name: string,
+  data: Json,
+  revision: number,
+  extraLabels: Record<string, string>,
+): KubeObject {
+  const templateLabels = asJson(asJson(asJson(owner.spec).template).metadata).labels as
+    Record<string, string> | undefined;
   return {
     apiVersion: 'apps/v1',
     kind: 'ControllerRevision',
@@ -84,7 +94,11 @@ export function newControllerRevision(owner: KubeObject, name: string, data: Jso
  * number raised to the next one unless it already is the latest; otherwise a new revision named
  * `<set>-<hash>`.
  */
-export function statefulSetUpdateRevision(client: ControllerClient, set: KubeObject, revisions: readonly KubeObject[]): KubeObject {
+export function statefulSetUpdateRevision(
+  client: ControllerClient,
+  set: KubeObject,
+  revisions: readonly KubeObject[],
+): KubeObject {
   const data = templatePatch(set);
   const equal = revisions.filter((revision) => isSameData(revision, data));
   const latest = revisions.at(-1);
@@ -94,18 +108,30 @@ export function statefulSetUpdateRevision(client: ControllerClient, set: KubeObj
     return client.update(CONTROLLER_REVISIONS, { ...found, revision: nextRevision(revisions) });
   }
   const hash = revisionHash(data, Number(asJson(set.status).collisionCount ?? 0));
-  return client.create(CONTROLLER_REVISIONS, newControllerRevision(set, `${set.metadata.name}-${hash}`, data, nextRevision(revisions), { [HASH_LABEL]: hash }));
+  return client.create(
+    CONTROLLER_REVISIONS,
+    newControllerRevision(set, `${set.metadata.name}-${hash}`, data, nextRevision(revisions), { [HASH_LABEL]: hash }),
+  );
 }
 
 /**
  * The DaemonSet's current revision (constructHistory): the one whose data matches the template,
  * raised to the next number when an older one is reused, or a new `<ds>-<pod-template-hash>`.
  */
-export function daemonSetRevision(client: ControllerClient, ds: KubeObject, hash: string, revisions: readonly KubeObject[]): KubeObject {
+export function daemonSetRevision(
+  client: ControllerClient,
+  ds: KubeObject,
+  hash: string,
+  revisions: readonly KubeObject[],
+): KubeObject {
   const data = templatePatch(ds);
   const current = revisions.filter((revision) => isSameData(revision, data)).at(-1);
   const next = Math.max(0, ...revisions.filter((revision) => revision !== current).map(revisionNumber)) + 1;
-  if (!current) return client.create(CONTROLLER_REVISIONS, newControllerRevision(ds, `${ds.metadata.name}-${hash}`, data, next, { 'controller-revision-hash': hash }));
+  if (!current)
+    return client.create(
+      CONTROLLER_REVISIONS,
+      newControllerRevision(ds, `${ds.metadata.name}-${hash}`, data, next, { 'controller-revision-hash': hash }),
+    );
   if (revisionNumber(current) < next) return client.update(CONTROLLER_REVISIONS, { ...current, revision: next });
   return current;
 }
@@ -114,7 +140,12 @@ export function daemonSetRevision(client: ControllerClient, ds: KubeObject, hash
  * Deletes the oldest revisions beyond revisionHistoryLimit that no live revision or pod uses
  * (truncateHistory, cleanupHistory).
  */
-export function truncateHistory(client: ControllerClient, owner: KubeObject, revisions: readonly KubeObject[], inUse: ReadonlySet<string>): void {
+export function truncateHistory(
+  client: ControllerClient,
+  owner: KubeObject,
+  revisions: readonly KubeObject[],
+  inUse: ReadonlySet<string>,
+): void {
   const limit = Number(asJson(owner.spec).revisionHistoryLimit ?? 10);
   const old = revisions.filter((revision) => !inUse.has(revision.metadata.name!));
   for (const revision of old.slice(0, Math.max(0, old.length - limit))) client.delete(CONTROLLER_REVISIONS, revision);

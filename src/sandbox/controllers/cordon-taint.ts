@@ -18,7 +18,10 @@ export function syncCordonTaints(client: ControllerClient, time: string): void {
     const isCordoned = spec.unschedulable === true;
     if (isTainted === isCordoned) continue;
     const others = taints.filter((taint) => !(taint.key === UNSCHEDULABLE_TAINT && taint.effect === 'NoSchedule'));
-    const next: Json = { ...spec, taints: isCordoned ? [...others, { key: UNSCHEDULABLE_TAINT, effect: 'NoSchedule', timeAdded: time }] : others };
+    const next: Json = {
+      ...spec,
+      taints: isCordoned ? [...others, { key: UNSCHEDULABLE_TAINT, effect: 'NoSchedule', timeAdded: time }] : others,
+    };
     if (asList(next.taints).length === 0) delete next.taints;
     client.update(NODES, { ...node, spec: next });
   }

@@ -21,7 +21,11 @@ interface Bounds {
 const MINUTES: Bounds = { min: 0, max: 59 };
 const HOURS: Bounds = { min: 0, max: 23 };
 const DAYS_OF_MONTH: Bounds = { min: 1, max: 31 };
-const MONTHS: Bounds = { min: 1, max: 12, names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] };
+const MONTHS: Bounds = {
+  min: 1,
+  max: 12,
+  names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'],
+};
 const DAYS_OF_WEEK: Bounds = { min: 0, max: 6, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] };
 
 /** A field's allowed values, and whether it was `*` or `?` (day matching depends on it). */
@@ -33,7 +37,8 @@ interface Field {
 function parseNumber(text: string, bounds: Bounds): number {
   const named = bounds.names?.indexOf(text.toLowerCase()) ?? -1;
   if (named >= 0) return named + bounds.min;
-  if (!/^\d+$/.test(text)) throw new CronSyntaxError(`Failed to parse int from ${text}: strconv.Atoi: parsing "${text}": invalid syntax`);
+  if (!/^\d+$/.test(text))
+    throw new CronSyntaxError(`Failed to parse int from ${text}: strconv.Atoi: parsing "${text}": invalid syntax`);
   return Number(text);
 }
 
@@ -58,7 +63,8 @@ function parseRange(expr: string, bounds: Bounds): { values: number[]; isStar: b
     // `n/step` runs to the end of the field.
     if (!isStar && !rangePart.includes('-')) end = bounds.max;
   }
-  if (start < bounds.min) throw new CronSyntaxError(`Beginning of range (${start}) below minimum (${bounds.min}): ${expr}`);
+  if (start < bounds.min)
+    throw new CronSyntaxError(`Beginning of range (${start}) below minimum (${bounds.min}): ${expr}`);
   if (end > bounds.max) throw new CronSyntaxError(`End of range (${end}) above maximum (${bounds.max}): ${expr}`);
   if (start > end) throw new CronSyntaxError(`Beginning of range (${start}) beyond end of range (${end}): ${expr}`);
   if (step === 0) throw new CronSyntaxError(`Step of range should be a positive number: ${expr}`);
@@ -88,12 +94,21 @@ const DESCRIPTORS: Record<string, string> = {
   '@hourly': '0 * * * *',
 };
 
-const GO_DURATION_UNITS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 };
+const GO_DURATION_UNITS: Record<string, number> = {
+  h: 3_600_000,
+  m: 60_000,
+  s: 1000,
+  ms: 1,
+  us: 0.001,
+  µs: 0.001,
+  ns: 0.000001,
+};
 
 /** time.ParseDuration, enough for `@every 1h30m`. */
 function parseGoDuration(text: string): number {
   const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g)];
-  if (!parts.length || parts.map((part) => part[0]).join('') !== text) throw new CronSyntaxError(`Failed to parse duration @every ${text}: time: invalid duration ${text}`);
+  if (!parts.length || parts.map((part) => part[0]).join('') !== text)
+    throw new CronSyntaxError(`Failed to parse duration @every ${text}: time: invalid duration ${text}`);
   return parts.reduce((total, [, amount, unit]) => total + Number(amount) * GO_DURATION_UNITS[unit], 0);
 }
 

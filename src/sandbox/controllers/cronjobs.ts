@@ -80,7 +80,9 @@ export class CronJobController {
     for (const stored of cronJobs) {
       try {
         const cronJob = { ...stored, apiVersion };
-        const jobs = this.context.client.list(JOBS, cronJob.metadata.namespace).filter((job) => isControlledBy(job, cronJob));
+        const jobs = this.context.client
+          .list(JOBS, cronJob.metadata.namespace)
+          .filter((job) => isControlledBy(job, cronJob));
         this.syncOne(cronJob, jobs, now.getTime());
         this.cleanupFinishedJobs(cronJob);
       } catch (error) {
@@ -98,7 +100,13 @@ export class CronJobController {
       const isActive = active.some((ref) => ref.uid === job.metadata.uid);
       const finished = jobFinishedType(job);
       if (!isActive && !finished) {
-        recorder.record(cronJob, 'Warning', 'UnexpectedJob', `Saw a job that the controller did not create or forgot: ${job.metadata.name}`, SOURCE);
+        recorder.record(
+          cronJob,
+          'Warning',
+          'UnexpectedJob',
+          `Saw a job that the controller did not create or forgot: ${job.metadata.name}`,
+          SOURCE,
+        );
         active = [...active, jobReference(job)];
       } else if (isActive && finished) {
         recorder.record(cronJob, 'Normal', 'SawCompletedJob', `Saw completed job: ${job.metadata.name}`, SOURCE);
@@ -119,18 +127,31 @@ export class CronJobController {
       const schedule = String(spec.schedule ?? '');
       if (this.reported.get(cronJob.metadata.uid!) !== schedule) {
         this.reported.set(cronJob.metadata.uid!, schedule);
-        recorder.record(cronJob, 'Warning', 'FailedNeedsStart', `Cannot determine if job needs to be started: unparseable schedule: ${schedule} : ${(error as Error).message}`, SOURCE);
+        recorder.record(
+          cronJob,
+          'Warning',
+          'FailedNeedsStart',
+          `Cannot determine if job needs to be started: unparseable schedule: ${schedule} : ${(error as Error).message}`,
+          SOURCE,
+        );
       }
       return this.writeStatus(cronJob, status, active);
     }
     const now = this.toSchedule(nowMs);
-    const deadlineSeconds = spec.startingDeadlineSeconds === undefined ? undefined : Number(spec.startingDeadlineSeconds);
+    const deadlineSeconds =
+      spec.startingDeadlineSeconds === undefined ? undefined : Number(spec.startingDeadlineSeconds);
     const unmet = this.unmetScheduleTimes(cronJob, schedule, now, deadlineSeconds);
     const next = schedule.next(new Date(now));
     if (next) this.context.wake.at(this.toWall(next.getTime()));
     if (unmet === 'too-many') {
       this.reportOnce(cronJob, 'too-many', () =>
-        recorder.record(cronJob, 'Warning', 'FailedNeedsStart', 'Cannot determine if job needs to be started: Too many missed start time (> 100). Set or decrease .spec.startingDeadlineSeconds or check clock skew.', SOURCE),
+        recorder.record(
+          cronJob,
+          'Warning',
+          'FailedNeedsStart',
+          'Cannot determine if job needs to be started: Too many missed start time (> 100). Set or decrease .spec.startingDeadlineSeconds or check clock skew.',
+          SOURCE,
+        ),
       );
       return this.writeStatus(cronJob, status, active);
     }
@@ -157,13 +178,19 @@ export class CronJobController {
       }
       recorder.record(cronJob, 'Normal', 'SuccessfulCreate', `Created job ${name}`, SOURCE);
     }
-    if (!active.some((ref) => ref.uid === job.metadata.uid) && !jobFinishedType(job)) active = [...active, jobReference(job)];
+    if (!active.some((ref) => ref.uid === job.metadata.uid) && !jobFinishedType(job))
+      active = [...active, jobReference(job)];
     status.lastScheduleTime = timestamp(this.toWall(scheduled));
     this.writeStatus(cronJob, status, active);
   }
 
   /** getRecentUnmetScheduleTimes: the starts since the last (or the CronJob's creation), oldest first. */
-  private unmetScheduleTimes(cronJob: KubeObject, schedule: CronSchedule, now: number, deadlineSeconds: number | undefined): number[] | 'too-many' {
+  private unmetScheduleTimes(
+    cronJob: KubeObject,
+    schedule: CronSchedule,
+    now: number,
+    deadlineSeconds: number | undefined,
+  ): number[] | 'too-many' {
     const status = asJson(cronJob.status);
     const last = status.lastScheduleTime ?? cronJob.metadata.creationTimestamp;
     let earliest = this.toSchedule(Date.parse(String(last)));
@@ -189,7 +216,9 @@ export class CronJobController {
   private cleanupFinishedJobs(cronJob: KubeObject): void {
     const spec = asJson(cronJob.spec);
     if (spec.successfulJobsHistoryLimit === undefined && spec.failedJobsHistoryLimit === undefined) return;
-    const jobs = this.context.client.list(JOBS, cronJob.metadata.namespace).filter((job) => isControlledBy(job, cronJob) && !job.metadata.deletionTimestamp);
+    const jobs = this.context.client
+      .list(JOBS, cronJob.metadata.namespace)
+      .filter((job) => isControlledBy(job, cronJob) && !job.metadata.deletionTimestamp);
     for (const [type, limit] of [
       ['Complete', spec.successfulJobsHistoryLimit],
       ['Failed', spec.failedJobsHistoryLimit],
@@ -211,7 +240,11 @@ export class CronJobController {
     if (active.length) next.active = active;
     else delete next.active;
     if (sameJson(asJson(cronJob.status), next)) return;
-    this.context.client.updateStatus(CRON_JOBS, { ...cronJob, apiVersion: `${CRON_JOBS.group}/${CRON_JOBS.version}`, status: next });
+    this.context.client.updateStatus(CRON_JOBS, {
+      ...cronJob,
+      apiVersion: `${CRON_JOBS.group}/${CRON_JOBS.version}`,
+      status: next,
+    });
   }
 }
 
@@ -223,7 +256,14 @@ function byStartTime(a: KubeObject, b: KubeObject): number {
 
 /** An ObjectReference in `status.active`, as getRef makes it. */
 function jobReference(job: KubeObject): Json {
-  return { kind: 'Job', namespace: job.metadata.namespace, name: job.metadata.name, uid: job.metadata.uid, apiVersion: 'batch/v1', resourceVersion: job.metadata.resourceVersion };
+  return {
+    kind: 'Job',
+    namespace: job.metadata.namespace,
+    name: job.metadata.name,
+    uid: job.metadata.uid,
+    apiVersion: 'batch/v1',
+    resourceVersion: job.metadata.resourceVersion,
+  };
 }
 
 /** utils.go getJobFromTemplate: the template's labels, annotations and spec; the CronJob controls it. */

@@ -21,14 +21,25 @@ function syncDaemonSet(client: ControllerClient, ds: KubeObject, { recorder }: R
   const revisions = ownedRevisions(client, ds);
   const revision = daemonSetRevision(client, ds, hash, revisions);
   for (const pod of pods) {
-    if (!nodes.includes(String(asJson(pod.spec).nodeName)) || pod.metadata.labels?.['controller-revision-hash'] !== hash) {
+    if (
+      !nodes.includes(String(asJson(pod.spec).nodeName)) ||
+      pod.metadata.labels?.['controller-revision-hash'] !== hash
+    ) {
       client.delete(PODS, pod);
       recorder.record(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, source);
     }
   }
   for (const node of nodes) {
-    if (pods.some((pod) => asJson(pod.spec).nodeName === node && pod.metadata.labels?.['controller-revision-hash'] === hash)) continue;
-    const pod = podFromTemplate(ds, asJson(spec.template), { generateName: `${ds.metadata.name}-`, labels: { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) } });
+    if (
+      pods.some(
+        (pod) => asJson(pod.spec).nodeName === node && pod.metadata.labels?.['controller-revision-hash'] === hash,
+      )
+    )
+      continue;
+    const pod = podFromTemplate(ds, asJson(spec.template), {
+      generateName: `${ds.metadata.name}-`,
+      labels: { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) },
+    });
     asJson(pod.spec).nodeName = node;
     const created = client.create(PODS, pod);
     recorder.record(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`, source);
@@ -46,7 +57,9 @@ function syncDaemonSet(client: ControllerClient, ds: KubeObject, { recorder }: R
     ...(nodes.length - ready > 0 ? { numberUnavailable: nodes.length - ready } : {}),
   });
   const hashesInUse = new Set(current.map((pod) => pod.metadata.labels?.['controller-revision-hash']));
-  const inUse = revisions.filter((old) => hashesInUse.has(old.metadata.labels?.['controller-revision-hash'])).map((old) => old.metadata.name!);
+  const inUse = revisions
+    .filter((old) => hashesInUse.has(old.metadata.labels?.['controller-revision-hash']))
+    .map((old) => old.metadata.name!);
   truncateHistory(client, ds, revisions, new Set([revision.metadata.name!, ...inUse]));
 }
 

@@ -34,7 +34,13 @@ export function hasProgressDeadline(deployment: KubeObject): boolean {
   return seconds !== undefined && Number(seconds) !== MAX_INT32;
 }
 
-export function newCondition(type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string, time: string): Json {
+export function newCondition(
+  type: string,
+  status: 'True' | 'False' | 'Unknown',
+  reason: string,
+  message: string,
+  time: string,
+): Json {
   return { type, status, lastUpdateTime: time, lastTransitionTime: time, reason, message };
 }
 
@@ -45,7 +51,8 @@ export function newCondition(type: string, status: 'True' | 'False' | 'Unknown',
 export function setCondition(conditions: readonly Json[], next: Json): Json[] {
   const current = conditions.find((entry) => entry.type === next.type);
   if (current && current.status === next.status && current.reason === next.reason) return [...conditions];
-  const condition = current && current.status === next.status ? { ...next, lastTransitionTime: current.lastTransitionTime } : next;
+  const condition =
+    current && current.status === next.status ? { ...next, lastTransitionTime: current.lastTransitionTime } : next;
   return [...conditions.filter((entry) => entry.type !== next.type), condition];
 }
 
@@ -56,13 +63,27 @@ export function pausedConditions(deployment: KubeObject, conditions: readonly Js
   if (current?.reason === 'ProgressDeadlineExceeded') return [...conditions];
   const isPausedRecorded = current?.reason === 'DeploymentPaused';
   const isPaused = asJson(deployment.spec).paused === true;
-  if (isPaused && !isPausedRecorded) return setCondition(conditions, newCondition('Progressing', 'Unknown', 'DeploymentPaused', 'Deployment is paused', time));
-  if (!isPaused && isPausedRecorded) return setCondition(conditions, newCondition('Progressing', 'Unknown', 'DeploymentResumed', 'Deployment is resumed', time));
+  if (isPaused && !isPausedRecorded)
+    return setCondition(
+      conditions,
+      newCondition('Progressing', 'Unknown', 'DeploymentPaused', 'Deployment is paused', time),
+    );
+  if (!isPaused && isPausedRecorded)
+    return setCondition(
+      conditions,
+      newCondition('Progressing', 'Unknown', 'DeploymentResumed', 'Deployment is resumed', time),
+    );
   return [...conditions];
 }
 
 /** calculateStatus: the counts over all ReplicaSets and the Available condition. */
-export function calculateStatus(deployment: KubeObject, newRs: KubeObject | undefined, replicaSets: readonly KubeObject[], conditions: readonly Json[], time: string): Json {
+export function calculateStatus(
+  deployment: KubeObject,
+  newRs: KubeObject | undefined,
+  replicaSets: readonly KubeObject[],
+  conditions: readonly Json[],
+  time: string,
+): Json {
   const spec = rollingSpecOf(deployment);
   const sum = (read: (rs: KubeObject) => number) => replicaSets.reduce((total, rs) => total + read(rs), 0);
   const available = sum((rs) => statusOf(rs, 'availableReplicas'));
@@ -70,7 +91,13 @@ export function calculateStatus(deployment: KubeObject, newRs: KubeObject | unde
   const isAvailable = available >= spec.replicas - maxUnavailable(spec);
   const next = isAvailable
     ? newCondition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', time)
-    : newCondition('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.', time);
+    : newCondition(
+        'Available',
+        'False',
+        'MinimumReplicasUnavailable',
+        'Deployment does not have minimum availability.',
+        time,
+      );
   // DeploymentStatus' fields are all omitempty but observedGeneration.
   const status: Json = { observedGeneration: deployment.metadata.generation };
   const counts: [string, number][] = [
@@ -92,13 +119,23 @@ const count = (status: Json, field: string): number => Number(status[field] ?? 0
 /** DeploymentComplete: every desired replica updated and available, nothing old left. */
 export function isDeploymentComplete(deployment: KubeObject, status: Json): boolean {
   const desired = rollingSpecOf(deployment).replicas;
-  return count(status, 'updatedReplicas') === desired && count(status, 'replicas') === desired && count(status, 'availableReplicas') === desired && count(status, 'observedGeneration') >= Number(deployment.metadata.generation ?? 0);
+  return (
+    count(status, 'updatedReplicas') === desired &&
+    count(status, 'replicas') === desired &&
+    count(status, 'availableReplicas') === desired &&
+    count(status, 'observedGeneration') >= Number(deployment.metadata.generation ?? 0)
+  );
 }
 
 /** DeploymentProgressing: more updated, ready or available replicas, or fewer old ones, than last written. */
 function isProgressing(previous: Json, next: Json): boolean {
   const old = (status: Json) => count(status, 'replicas') - count(status, 'updatedReplicas');
-  return count(next, 'updatedReplicas') > count(previous, 'updatedReplicas') || old(next) < old(previous) || count(next, 'readyReplicas') > count(previous, 'readyReplicas') || count(next, 'availableReplicas') > count(previous, 'availableReplicas');
+  return (
+    count(next, 'updatedReplicas') > count(previous, 'updatedReplicas') ||
+    old(next) < old(previous) ||
+    count(next, 'readyReplicas') > count(previous, 'readyReplicas') ||
+    count(next, 'availableReplicas') > count(previous, 'availableReplicas')
+  );
 }
 
 /**
@@ -106,16 +143,26 @@ function isProgressing(previous: Json, next: Json): boolean {
  * its lastUpdateTime renewed) or the rollout completed (NewReplicaSetAvailable). The progress
  * deadline itself is not timed (ProgressDeadlineExceeded never appears).
  */
-export function rolloutStatus(deployment: KubeObject, newRs: KubeObject | undefined, replicaSets: readonly KubeObject[], conditions: readonly Json[], time: string): Json {
+export function rolloutStatus(
+  deployment: KubeObject,
+  newRs: KubeObject | undefined,
+  replicaSets: readonly KubeObject[],
+  conditions: readonly Json[],
+  time: string,
+): Json {
   const status = calculateStatus(deployment, newRs, replicaSets, conditions, time);
   let next = asList(status.conditions);
   if (!hasProgressDeadline(deployment)) next = next.filter((entry) => entry.type !== 'Progressing');
   const current = conditions.find((entry) => entry.type === 'Progressing');
-  const isCompleteRecorded = count(status, 'replicas') === count(status, 'updatedReplicas') && current?.reason === 'NewReplicaSetAvailable';
+  const isCompleteRecorded =
+    count(status, 'replicas') === count(status, 'updatedReplicas') && current?.reason === 'NewReplicaSetAvailable';
   if (hasProgressDeadline(deployment) && !isCompleteRecorded) {
     const kind = newRs ? `ReplicaSet "${newRs.metadata.name}"` : `Deployment "${deployment.metadata.name}"`;
     if (isDeploymentComplete(deployment, status)) {
-      next = setCondition(next, newCondition('Progressing', 'True', 'NewReplicaSetAvailable', `${kind} has successfully progressed.`, time));
+      next = setCondition(
+        next,
+        newCondition('Progressing', 'True', 'NewReplicaSetAvailable', `${kind} has successfully progressed.`, time),
+      );
     } else if (isProgressing(asJson(deployment.status), status)) {
       const updated = newCondition('Progressing', 'True', 'ReplicaSetUpdated', `${kind} is progressing.`, time);
       if (current?.status === 'True') updated.lastTransitionTime = current.lastTransitionTime;
@@ -127,6 +174,11 @@ export function rolloutStatus(deployment: KubeObject, newRs: KubeObject | undefi
 }
 
 /** The status of a Deployment whose stored conditions are kept as the starting point (tests, resyncs). */
-export function deploymentStatus(deployment: KubeObject, newRs: KubeObject | undefined, replicaSets: readonly KubeObject[], time: string): Json {
+export function deploymentStatus(
+  deployment: KubeObject,
+  newRs: KubeObject | undefined,
+  replicaSets: readonly KubeObject[],
+  time: string,
+): Json {
   return rolloutStatus(deployment, newRs, replicaSets, asList(asJson(deployment.status).conditions), time);
 }

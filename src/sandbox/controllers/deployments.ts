@@ -10,7 +10,17 @@ import type { Json } from '../apimachinery/objects';
 import { asJson, asList, controllerRef, isControlledBy, isPodTerminated } from '../apimachinery/objects';
 import type { ControllerClient } from '../client/client';
 import { DEPLOYMENTS, PODS, REPLICA_SETS } from '../client/client';
-import { calculateStatus, isDeploymentComplete, newCondition, pausedConditions, replicasOf, rolloutStatus, rollingSpecOf, setCondition, hasProgressDeadline } from './deployment-status';
+import {
+  calculateStatus,
+  isDeploymentComplete,
+  newCondition,
+  pausedConditions,
+  replicasOf,
+  rolloutStatus,
+  rollingSpecOf,
+  setCondition,
+  hasProgressDeadline,
+} from './deployment-status';
 import { podTemplateHash } from './naming';
 import type { RollingSpec } from './rolling-update';
 import { maxSurge, newReplicaSetReplicas, oldReplicaSetReplicas } from './rolling-update';
@@ -24,7 +34,14 @@ const MAX_REPLICAS = 'deployment.kubernetes.io/max-replicas';
 const HASH_LABEL = 'pod-template-hash';
 
 /** deploymentutil's skipCopyAnnotation: what a Deployment's annotations never pass to its ReplicaSets. */
-const NOT_COPIED = new Set(['kubectl.kubernetes.io/last-applied-configuration', REVISION, REVISION_HISTORY, DESIRED_REPLICAS, MAX_REPLICAS, 'deprecated.deployment.rollback.to']);
+const NOT_COPIED = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  REVISION,
+  REVISION_HISTORY,
+  DESIRED_REPLICAS,
+  MAX_REPLICAS,
+  'deprecated.deployment.rollback.to',
+]);
 
 const SOURCE = { component: 'deployment-controller' };
 
@@ -39,7 +56,9 @@ interface Rollout {
 }
 
 const revisionOf = (rs: KubeObject): number => Number(rs.metadata.annotations?.[REVISION] ?? 0) || 0;
-const byCreation = (a: KubeObject, b: KubeObject): number => String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')) || String(a.metadata.name).localeCompare(String(b.metadata.name));
+const byCreation = (a: KubeObject, b: KubeObject): number =>
+  String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')) ||
+  String(a.metadata.name).localeCompare(String(b.metadata.name));
 
 /** The template without the pod-template-hash label, as EqualIgnoreHash compares it. */
 function templateIgnoringHash(template: unknown): Json {
@@ -52,31 +71,45 @@ function templateIgnoringHash(template: unknown): Json {
 /** deploymentutil.FindNewReplicaSet: the oldest ReplicaSet whose template equals the Deployment's. */
 export function findNewReplicaSet(deployment: KubeObject, replicaSets: readonly KubeObject[]): KubeObject | undefined {
   const wanted = templateIgnoringHash(asJson(deployment.spec).template);
-  return [...replicaSets].sort(byCreation).find((rs) => isDeepStrictEqual(templateIgnoringHash(asJson(rs.spec).template), wanted));
+  return [...replicaSets]
+    .sort(byCreation)
+    .find((rs) => isDeepStrictEqual(templateIgnoringHash(asJson(rs.spec).template), wanted));
 }
 
 /** copyDeploymentAnnotationsToReplicaSet, SetNewReplicaSetAnnotations' revision bump and history. */
-function newReplicaSetAnnotations(deployment: KubeObject, current: Record<string, string>, revision: number): Record<string, string> {
+function newReplicaSetAnnotations(
+  deployment: KubeObject,
+  current: Record<string, string>,
+  revision: number,
+): Record<string, string> {
   const annotations = { ...current };
-  for (const [key, value] of Object.entries(deployment.metadata.annotations ?? {})) if (!NOT_COPIED.has(key)) annotations[key] = value;
+  for (const [key, value] of Object.entries(deployment.metadata.annotations ?? {}))
+    if (!NOT_COPIED.has(key)) annotations[key] = value;
   const previous = current[REVISION];
   if (!previous || Number(previous) < revision) {
     annotations[REVISION] = String(revision);
-    if (previous) annotations[REVISION_HISTORY] = current[REVISION_HISTORY] ? `${current[REVISION_HISTORY]},${previous}` : previous;
+    if (previous)
+      annotations[REVISION_HISTORY] = current[REVISION_HISTORY] ? `${current[REVISION_HISTORY]},${previous}` : previous;
   }
   return annotations;
 }
 
 /** SetReplicasAnnotations: the size the Deployment wanted when it last scaled this ReplicaSet. */
 function replicasAnnotations(rollout: Rollout): Record<string, string> {
-  return { [DESIRED_REPLICAS]: String(rollout.spec.replicas), [MAX_REPLICAS]: String(rollout.spec.replicas + maxSurge(rollout.spec)) };
+  return {
+    [DESIRED_REPLICAS]: String(rollout.spec.replicas),
+    [MAX_REPLICAS]: String(rollout.spec.replicas + maxSurge(rollout.spec)),
+  };
 }
 
 /** SetDeploymentRevision, written at once (upstream writes it with the status). */
 function setDeploymentRevision(rollout: Rollout, revision: string): void {
   const { deployment } = rollout;
   if (deployment.metadata.annotations?.[REVISION] === revision) return;
-  rollout.deployment = rollout.client.update(DEPLOYMENTS, { ...deployment, metadata: { ...deployment.metadata, annotations: { ...deployment.metadata.annotations, [REVISION]: revision } } });
+  rollout.deployment = rollout.client.update(DEPLOYMENTS, {
+    ...deployment,
+    metadata: { ...deployment.metadata, annotations: { ...deployment.metadata.annotations, [REVISION]: revision } },
+  });
 }
 
 /** dc.scaleReplicaSet: size and replicas annotations in one write, an event when the size changed. */
@@ -84,10 +117,17 @@ function scaleReplicaSet(rollout: Rollout, rs: KubeObject, size: number): KubeOb
   const annotations = { ...rs.metadata.annotations, ...replicasAnnotations(rollout) };
   const from = replicasOf(rs);
   if (from === size && isDeepStrictEqual(annotations, rs.metadata.annotations ?? {})) return rs;
-  const scaled = rollout.client.update(REPLICA_SETS, { ...rs, metadata: { ...rs.metadata, annotations }, spec: { ...asJson(rs.spec), replicas: size } });
+  const scaled = rollout.client.update(REPLICA_SETS, {
+    ...rs,
+    metadata: { ...rs.metadata, annotations },
+    spec: { ...asJson(rs.spec), replicas: size },
+  });
   if (from !== size) {
     const { recorder, messages } = rollout.reporter;
-    const message = size > from ? messages.scaledUp(rs.metadata.name!, size, from) : messages.scaledDown(rs.metadata.name!, size, from);
+    const message =
+      size > from
+        ? messages.scaledUp(rs.metadata.name!, size, from)
+        : messages.scaledDown(rs.metadata.name!, size, from);
     recorder.record(rollout.deployment, 'Normal', 'ScalingReplicaSet', message, SOURCE);
   }
   return scaled;
@@ -97,15 +137,31 @@ function scaleReplicaSet(rollout: Rollout, rs: KubeObject, size: number): KubeOb
  * dc.getNewReplicaSet: the existing new ReplicaSet with its annotations brought up to date and a
  * revision above every old one, or (when `create`) a new one named `<deployment>-<hash>`.
  */
-function getNewReplicaSet(rollout: Rollout, existing: KubeObject | undefined, old: readonly KubeObject[], create: boolean): KubeObject | undefined {
+function getNewReplicaSet(
+  rollout: Rollout,
+  existing: KubeObject | undefined,
+  old: readonly KubeObject[],
+  create: boolean,
+): KubeObject | undefined {
   const { client, deployment } = rollout;
   const revision = Math.max(0, ...old.map(revisionOf)) + 1;
   if (existing) {
     const annotations = newReplicaSetAnnotations(deployment, existing.metadata.annotations ?? {}, revision);
-    const rs = isDeepStrictEqual(annotations, existing.metadata.annotations ?? {}) ? existing : client.update(REPLICA_SETS, { ...existing, metadata: { ...existing.metadata, annotations } });
+    const rs = isDeepStrictEqual(annotations, existing.metadata.annotations ?? {})
+      ? existing
+      : client.update(REPLICA_SETS, { ...existing, metadata: { ...existing.metadata, annotations } });
     setDeploymentRevision(rollout, String(revisionOf(rs)));
     if (hasProgressDeadline(deployment) && !rollout.conditions.some((entry) => entry.type === 'Progressing')) {
-      rollout.conditions = setCondition(rollout.conditions, newCondition('Progressing', 'True', 'FoundNewReplicaSet', `Found new replica set "${rs.metadata.name}"`, rollout.time));
+      rollout.conditions = setCondition(
+        rollout.conditions,
+        newCondition(
+          'Progressing',
+          'True',
+          'FoundNewReplicaSet',
+          `Found new replica set "${rs.metadata.name}"`,
+          rollout.time,
+        ),
+      );
     }
     return rs;
   }
@@ -116,7 +172,11 @@ function getNewReplicaSet(rollout: Rollout, existing: KubeObject | undefined, ol
   const templateMeta = asJson(template.metadata);
   const labels = { ...(templateMeta.labels as Record<string, string> | undefined), [HASH_LABEL]: hash };
   const selector = asJson(spec.selector);
-  const replicas = newReplicaSetReplicas(rollout.spec, 0, old.map((rs) => ({ replicas: replicasOf(rs), available: 0 })));
+  const replicas = newReplicaSetReplicas(
+    rollout.spec,
+    0,
+    old.map((rs) => ({ replicas: replicasOf(rs), available: 0 })),
+  );
   const created = client.create(REPLICA_SETS, {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
@@ -134,10 +194,26 @@ function getNewReplicaSet(rollout: Rollout, existing: KubeObject | undefined, ol
       template: { ...template, metadata: { ...templateMeta, labels } },
     },
   });
-  if (replicas > 0) rollout.reporter.recorder.record(deployment, 'Normal', 'ScalingReplicaSet', rollout.reporter.messages.scaledUp(created.metadata.name!, replicas, 0), SOURCE);
+  if (replicas > 0)
+    rollout.reporter.recorder.record(
+      deployment,
+      'Normal',
+      'ScalingReplicaSet',
+      rollout.reporter.messages.scaledUp(created.metadata.name!, replicas, 0),
+      SOURCE,
+    );
   setDeploymentRevision(rollout, String(revision));
   if (hasProgressDeadline(deployment)) {
-    rollout.conditions = setCondition(rollout.conditions, newCondition('Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${created.metadata.name}"`, rollout.time));
+    rollout.conditions = setCondition(
+      rollout.conditions,
+      newCondition(
+        'Progressing',
+        'True',
+        'NewReplicaSetCreated',
+        `Created new replica set "${created.metadata.name}"`,
+        rollout.time,
+      ),
+    );
   }
   return created;
 }
@@ -152,7 +228,12 @@ function cleanupDeployment(rollout: Rollout, old: readonly KubeObject[]): void {
   const cleanable = old.filter((rs) => !rs.metadata.deletionTimestamp).sort(byCreation);
   const surplus = cleanable.length - Number(limit);
   for (const rs of cleanable.slice(0, Math.max(0, surplus))) {
-    if (Number(asJson(rs.status).replicas ?? 0) !== 0 || replicasOf(rs) !== 0 || Number(rs.metadata.generation ?? 0) > Number(asJson(rs.status).observedGeneration ?? 0)) continue;
+    if (
+      Number(asJson(rs.status).replicas ?? 0) !== 0 ||
+      replicasOf(rs) !== 0 ||
+      Number(rs.metadata.generation ?? 0) > Number(asJson(rs.status).observedGeneration ?? 0)
+    )
+      continue;
     rollout.client.delete(REPLICA_SETS, rs);
   }
 }
@@ -170,14 +251,20 @@ function scale(rollout: Rollout, newRs: KubeObject | undefined, old: KubeObject[
     scaleReplicaSet(rollout, target, rollout.spec.replicas);
     return;
   }
-  const isSaturated = newRs && replicasOf(newRs) === rollout.spec.replicas && Number(asJson(newRs.status).availableReplicas ?? 0) === rollout.spec.replicas;
+  const isSaturated =
+    newRs &&
+    replicasOf(newRs) === rollout.spec.replicas &&
+    Number(asJson(newRs.status).availableReplicas ?? 0) === rollout.spec.replicas;
   if (isSaturated) for (const rs of old) if (replicasOf(rs) > 0) scaleReplicaSet(rollout, rs, 0);
 }
 
 /** dc.rolloutRolling: grow the new ReplicaSet, else shrink the old ones, one step per sync. */
 function rolloutRolling(rollout: Rollout, existing: KubeObject | undefined, old: KubeObject[]): KubeObject | undefined {
   const newRs = getNewReplicaSet(rollout, existing, old, true)!;
-  const counts = (rs: KubeObject) => ({ replicas: replicasOf(rs), available: Number(asJson(rs.status).availableReplicas ?? 0) });
+  const counts = (rs: KubeObject) => ({
+    replicas: replicasOf(rs),
+    available: Number(asJson(rs.status).availableReplicas ?? 0),
+  });
   const target = newReplicaSetReplicas(rollout.spec, replicasOf(newRs), [newRs, ...old].map(counts));
   if (target !== replicasOf(newRs)) return scaleReplicaSet(rollout, newRs, target);
   const active = old.filter((rs) => replicasOf(rs) > 0).sort(byCreation);
@@ -188,18 +275,25 @@ function rolloutRolling(rollout: Rollout, existing: KubeObject | undefined, old:
     scaleReplicaSet(rollout, rs, sizes[i]);
     isScaledDown = true;
   });
-  if (!isScaledDown && isDeploymentComplete(rollout.deployment, asJson(rollout.deployment.status))) cleanupDeployment(rollout, old);
+  if (!isScaledDown && isDeploymentComplete(rollout.deployment, asJson(rollout.deployment.status)))
+    cleanupDeployment(rollout, old);
   return newRs;
 }
 
 /** recreate.go oldPodsRunning: an old ReplicaSet still reports pods, or one of its pods has not ended. */
 function isOldPodRunning(client: ControllerClient, deployment: KubeObject, old: readonly KubeObject[]): boolean {
   if (old.some((rs) => Number(asJson(rs.status).replicas ?? 0) > 0)) return true;
-  return client.list(PODS, deployment.metadata.namespace).some((pod) => old.some((rs) => isControlledBy(pod, rs)) && !isPodTerminated(pod));
+  return client
+    .list(PODS, deployment.metadata.namespace)
+    .some((pod) => old.some((rs) => isControlledBy(pod, rs)) && !isPodTerminated(pod));
 }
 
 /** dc.rolloutRecreate: every old pod gone before the new ReplicaSet is created at full size. */
-function rolloutRecreate(rollout: Rollout, existing: KubeObject | undefined, old: KubeObject[]): KubeObject | undefined {
+function rolloutRecreate(
+  rollout: Rollout,
+  existing: KubeObject | undefined,
+  old: KubeObject[],
+): KubeObject | undefined {
   let newRs = getNewReplicaSet(rollout, existing, old, false);
   let isScaledDown = false;
   for (const rs of old) {
@@ -231,12 +325,21 @@ function syncDeployment(client: ControllerClient, deployment: KubeObject, time: 
   } else {
     newRs = rolloutRolling(rollout, existing, old);
   }
-  const replicaSets = client.list(REPLICA_SETS, deployment.metadata.namespace).filter((rs) => isControlledBy(rs, deployment));
+  const replicaSets = client
+    .list(REPLICA_SETS, deployment.metadata.namespace)
+    .filter((rs) => isControlledBy(rs, deployment));
   const current = newRs && replicaSets.find((rs) => rs.metadata.uid === newRs.metadata.uid);
-  const status = isPaused ? calculateStatus(rollout.deployment, current, replicaSets, rollout.conditions, time) : rolloutStatus(rollout.deployment, current, replicaSets, rollout.conditions, time);
+  const status = isPaused
+    ? calculateStatus(rollout.deployment, current, replicaSets, rollout.conditions, time)
+    : rolloutStatus(rollout.deployment, current, replicaSets, rollout.conditions, time);
   writeStatus(client, DEPLOYMENTS, rollout.deployment, status);
 }
 
-export function syncDeployments(client: ControllerClient, time: string, onError: (error: unknown) => void, reporter: Reporter): void {
+export function syncDeployments(
+  client: ControllerClient,
+  time: string,
+  onError: (error: unknown) => void,
+  reporter: Reporter,
+): void {
   each(client.list(DEPLOYMENTS), (deployment) => syncDeployment(client, deployment, time, reporter), onError);
 }

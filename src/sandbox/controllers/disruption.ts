@@ -24,7 +24,10 @@ const SOURCE = { component: 'controllermanager' };
 export function valueFromIntOrPercent(value: unknown, total: number, roundUp: boolean): number {
   if (typeof value === 'number') return value;
   const text = String(value).replace(/%/g, '');
-  if (!/^[+-]?\d+$/.test(text)) throw new Error(`invalid value for IntOrString: invalid value ${JSON.stringify(String(value))}: strconv.Atoi: parsing ${JSON.stringify(text)}: invalid syntax`);
+  if (!/^[+-]?\d+$/.test(text))
+    throw new Error(
+      `invalid value for IntOrString: invalid value ${JSON.stringify(String(value))}: strconv.Atoi: parsing ${JSON.stringify(text)}: invalid syntax`,
+    );
   const scaled = (Number(text) * total) / 100;
   return roundUp ? Math.ceil(scaled) : Math.floor(scaled);
 }
@@ -32,20 +35,27 @@ export function valueFromIntOrPercent(value: unknown, total: number, roundUp: bo
 /** The pods a budget covers: its namespace's pods its selector matches; an empty selector matches none (getPodsForPdb). */
 export function podsForBudget(pdb: KubeObject, pods: readonly KubeObject[]): KubeObject[] {
   const selector = asJson(pdb.spec).selector;
-  return pods.filter((pod) => pod.metadata.namespace === pdb.metadata.namespace && selectorMatches(selector, pod.metadata.labels));
+  return pods.filter(
+    (pod) => pod.metadata.namespace === pdb.metadata.namespace && selectorMatches(selector, pod.metadata.labels),
+  );
 }
 
 /** The controller a pod belongs to and its scale, or undefined (the finders: ReplicaSet, Deployment, ReplicationController, StatefulSet). */
 export type ControllerScale = (pod: KubeObject) => { uid: string; scale: number } | undefined;
 
 /** expectedCount and desiredHealthy of getExpectedPodCount; throws as getExpectedScale does for a pod no controller owns. */
-export function expectedPodCount(pdb: KubeObject, pods: readonly KubeObject[], controllerOf: ControllerScale): { expectedCount: number; desiredHealthy: number } {
+export function expectedPodCount(
+  pdb: KubeObject,
+  pods: readonly KubeObject[],
+  controllerOf: ControllerScale,
+): { expectedCount: number; desiredHealthy: number } {
   const spec = asJson(pdb.spec);
   const expectedScale = (): number => {
     const scales = new Map<string, number>();
     for (const pod of pods) {
       const controller = controllerOf(pod);
-      if (!controller) throw new NoControllersError(`found no controllers for pod ${JSON.stringify(pod.metadata.name)}`);
+      if (!controller)
+        throw new NoControllersError(`found no controllers for pod ${JSON.stringify(pod.metadata.name)}`);
       scales.set(controller.uid, controller.scale);
     }
     return [...scales.values()].reduce((sum, scale) => sum + scale, 0);
@@ -66,7 +76,11 @@ export function expectedPodCount(pdb: KubeObject, pods: readonly KubeObject[], c
 export class NoControllersError extends Error {}
 
 /** buildDisruptedPodMap: the entries still awaiting their pod's deletion, and the earliest time one expires. */
-export function disruptedPodMap(pdb: KubeObject, pods: readonly KubeObject[], now: number): { disrupted: Record<string, string>; recheckAt?: number; overdue: KubeObject[] } {
+export function disruptedPodMap(
+  pdb: KubeObject,
+  pods: readonly KubeObject[],
+  now: number,
+): { disrupted: Record<string, string>; recheckAt?: number; overdue: KubeObject[] } {
   const recorded = asJson(asJson(pdb.status).disruptedPods);
   const disrupted: Record<string, string> = {};
   const overdue: KubeObject[] = [];
@@ -97,7 +111,11 @@ export function countHealthyPods(pods: readonly KubeObject[], disrupted: Record<
 }
 
 /** updatePdbStatus: no disruption is allowed while no pod is expected (the budget's first pods may not be counted yet). */
-export function budgetStatus(pdb: KubeObject, counts: { currentHealthy: number; desiredHealthy: number; expectedCount: number }, disrupted: Record<string, string>): Json {
+export function budgetStatus(
+  pdb: KubeObject,
+  counts: { currentHealthy: number; desiredHealthy: number; expectedCount: number },
+  disrupted: Record<string, string>,
+): Json {
   const allowed = counts.currentHealthy - counts.desiredHealthy;
   return {
     currentHealthy: counts.currentHealthy,
@@ -114,7 +132,10 @@ const STATUS_FIELDS = ['currentHealthy', 'desiredHealthy', 'disruptionsAllowed',
 /** updatePdbStatus's comparison: the counts, the generation and the disrupted pods (in any key order). */
 function isSameStatus(current: Json, next: Json): boolean {
   const sorted = (value: unknown) => Object.entries(asJson(value)).sort(([a], [b]) => a.localeCompare(b));
-  return STATUS_FIELDS.every((field) => current[field] === next[field]) && sameJson(sorted(current.disruptedPods), sorted(next.disruptedPods));
+  return (
+    STATUS_FIELDS.every((field) => current[field] === next[field]) &&
+    sameJson(sorted(current.disruptedPods), sorted(next.disruptedPods))
+  );
 }
 
 /** The finders of getExpectedScale, over the stored workloads. */
@@ -123,7 +144,8 @@ function controllerScales(client: ControllerClient, namespace: string): Controll
   for (const resource of [REPLICA_SETS, DEPLOYMENTS, STATEFUL_SETS, REPLICATION_CONTROLLERS]) {
     for (const object of client.list(resource, namespace)) owners.set(object.metadata.uid!, object);
   }
-  const controllerRefOf = (object: KubeObject, kinds: readonly string[]) => (object.metadata.ownerReferences ?? []).find((entry) => entry.controller && kinds.includes(entry.kind));
+  const controllerRefOf = (object: KubeObject, kinds: readonly string[]) =>
+    (object.metadata.ownerReferences ?? []).find((entry) => entry.controller && kinds.includes(entry.kind));
   const controllerOf = (object: KubeObject, kinds: readonly string[]): KubeObject | undefined => {
     const ref = controllerRefOf(object, kinds);
     const owner = ref && owners.get(ref.uid);
@@ -134,7 +156,8 @@ function controllerScales(client: ControllerClient, namespace: string): Controll
     const replicaSet = controllerOf(pod, ['ReplicaSet']);
     if (replicaSet) {
       // A ReplicaSet a Deployment controls is the Deployment finder's (nothing if that Deployment is gone).
-      if (!controllerRefOf(replicaSet, ['Deployment'])) return { uid: replicaSet.metadata.uid!, scale: replicas(replicaSet) };
+      if (!controllerRefOf(replicaSet, ['Deployment']))
+        return { uid: replicaSet.metadata.uid!, scale: replicas(replicaSet) };
       const deployment = controllerOf(replicaSet, ['Deployment']);
       return deployment && { uid: deployment.metadata.uid!, scale: replicas(deployment) };
     }
@@ -153,7 +176,13 @@ export function syncDisruptionBudgets(client: ControllerClient, clock: KubeletCl
     let status: Json;
     const events: [KubeObject, 'Normal' | 'Warning', string, string][] = [];
     if (pods.length === 0) events.push([pdb, 'Normal', 'NoPods', 'No matching pods found']);
-    for (const pod of overdue) events.push([pod, 'Warning', 'NotDeleted', `Pod was expected by PDB ${pdb.metadata.namespace}/${pdb.metadata.name} to be deleted but it wasn't`]);
+    for (const pod of overdue)
+      events.push([
+        pod,
+        'Warning',
+        'NotDeleted',
+        `Pod was expected by PDB ${pdb.metadata.namespace}/${pdb.metadata.name} to be deleted but it wasn't`,
+      ]);
     try {
       const counts = expectedPodCount(pdb, pods, controllerScales(client, pdb.metadata.namespace!));
       status = budgetStatus(pdb, { ...counts, currentHealthy: countHealthyPods(pods, disrupted, now) }, disrupted);

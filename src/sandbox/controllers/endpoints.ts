@@ -4,7 +4,15 @@ import type { KubeObject } from '../apimachinery/kube-object';
 import type { ControllerClient } from '../client/client';
 import { ENDPOINT_SLICES, ENDPOINTS, PODS, SERVICES } from '../client/client';
 import type { Json } from '../apimachinery/objects';
-import { asJson, asList, controllerRef, isPodReady, isPodTerminated, mapSelectorMatches, sameJson } from '../apimachinery/objects';
+import {
+  asJson,
+  asList,
+  controllerRef,
+  isPodReady,
+  isPodTerminated,
+  mapSelectorMatches,
+  sameJson,
+} from '../apimachinery/objects';
 
 interface EndpointPort {
   name?: string;
@@ -19,7 +27,13 @@ export function resolvePorts(service: KubeObject, pod: KubeObject): EndpointPort
   for (const port of asList(asJson(service.spec).ports)) {
     const target = port.targetPort ?? port.port;
     const protocol = String(port.protocol ?? 'TCP');
-    const number = typeof target === 'number' ? target : /^\d+$/.test(String(target)) ? Number(target) : containerPorts.find((entry) => entry.name === target && (entry.protocol ?? 'TCP') === protocol)?.containerPort;
+    const number =
+      typeof target === 'number'
+        ? target
+        : /^\d+$/.test(String(target))
+          ? Number(target)
+          : containerPorts.find((entry) => entry.name === target && (entry.protocol ?? 'TCP') === protocol)
+              ?.containerPort;
     if (number === undefined) continue;
     ports.push({ ...(port.name ? { name: String(port.name) } : {}), port: Number(number), protocol });
   }
@@ -53,19 +67,32 @@ function syncService(client: ControllerClient, service: KubeObject): void {
   const selector = asJson(service.spec).selector;
   const pods = client
     .list(PODS, namespace)
-    .filter((pod) => mapSelectorMatches(selector, pod.metadata.labels) && asJson(pod.status).podIP && !isPodTerminated(pod) && !pod.metadata.deletionTimestamp);
+    .filter(
+      (pod) =>
+        mapSelectorMatches(selector, pod.metadata.labels) &&
+        asJson(pod.status).podIP &&
+        !isPodTerminated(pod) &&
+        !pod.metadata.deletionTimestamp,
+    );
   const subsets = endpointSubsets(service, pods);
   const labels = service.metadata.labels;
   const existing = client.get(ENDPOINTS, namespace, name!);
   if (!existing) {
-    client.create(ENDPOINTS, { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace, ...(labels ? { labels } : {}) }, ...(subsets.length ? { subsets } : {}) });
+    client.create(ENDPOINTS, {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name, namespace, ...(labels ? { labels } : {}) },
+      ...(subsets.length ? { subsets } : {}),
+    });
   } else if (!sameJson(existing.subsets ?? [], subsets)) {
     const next: KubeObject = { ...existing };
     if (subsets.length) next.subsets = subsets;
     else delete next.subsets;
     client.update(ENDPOINTS, next);
   }
-  const slice = client.list(ENDPOINT_SLICES, namespace).find((entry) => entry.metadata.labels?.['kubernetes.io/service-name'] === name);
+  const slice = client
+    .list(ENDPOINT_SLICES, namespace)
+    .find((entry) => entry.metadata.labels?.['kubernetes.io/service-name'] === name);
   const endpoints = pods.map((pod) => ({
     addresses: [asJson(pod.status).podIP],
     conditions: { ready: isPodReady(pod), serving: isPodReady(pod), terminating: false },
@@ -80,7 +107,11 @@ function syncService(client: ControllerClient, service: KubeObject): void {
       metadata: {
         generateName: `${name}-`,
         namespace,
-        labels: { ...labels, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io', 'kubernetes.io/service-name': name! },
+        labels: {
+          ...labels,
+          'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+          'kubernetes.io/service-name': name!,
+        },
         ownerReferences: [controllerRef(service)],
       },
       addressType: 'IPv4',

@@ -41,7 +41,8 @@ export function eventMessages(kubeVersion: string) {
   const minor = minorVersion(kubeVersion);
   const modern = minor >= 15;
   return {
-    scheduled: (pod: KubeObject, node: string) => `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`,
+    scheduled: (pod: KubeObject, node: string) =>
+      `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`,
     pulling: (image: string) => (modern ? `Pulling image "${image}"` : `pulling image "${image}"`),
     pulled: (image: string, seconds: number) =>
       minor >= 28
@@ -52,12 +53,18 @@ export function eventMessages(kubeVersion: string) {
     alreadyPresent: (image: string) => `Container image "${image}" already present on machine`,
     created: (container: string) => (modern ? `Created container ${container}` : 'Created container'),
     started: (container: string) => (modern ? `Started container ${container}` : 'Started container'),
-    killing: (container: string) => (modern ? `Stopping container ${container}` : `Killing container with id docker://${container}:Need to kill Pod`),
-    backOffRestart: (pod: KubeObject, container: string) => (minor >= 26 ? `Back-off restarting failed container ${container} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` : 'Back-off restarting failed container'),
+    killing: (container: string) =>
+      modern ? `Stopping container ${container}` : `Killing container with id docker://${container}:Need to kill Pod`,
+    backOffRestart: (pod: KubeObject, container: string) =>
+      minor >= 26
+        ? `Back-off restarting failed container ${container} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`
+        : 'Back-off restarting failed container',
     failedPull: (image: string, error: string) => `Failed to pull image "${image}": ${error}`,
     backOffPull: (image: string) => `Back-off pulling image "${image}"`,
-    scaledUp: (rs: string, to: number, from: number) => (minor >= 26 ? `Scaled up replica set ${rs} to ${to} from ${from}` : `Scaled up replica set ${rs} to ${to}`),
-    scaledDown: (rs: string, to: number, from: number) => (minor >= 26 ? `Scaled down replica set ${rs} to ${to} from ${from}` : `Scaled down replica set ${rs} to ${to}`),
+    scaledUp: (rs: string, to: number, from: number) =>
+      minor >= 26 ? `Scaled up replica set ${rs} to ${to} from ${from}` : `Scaled up replica set ${rs} to ${to}`,
+    scaledDown: (rs: string, to: number, from: number) =>
+      minor >= 26 ? `Scaled down replica set ${rs} to ${to} from ${from}` : `Scaled down replica set ${rs} to ${to}`,
     /** Reporting controller and instance are filled by the legacy recorder only in newer releases. */
     fillsReporting: minor >= 19,
   };
@@ -104,7 +111,14 @@ export class EventRecorder {
     private readonly onError: (error: unknown) => void,
   ) {}
 
-  record(involved: KubeObject, type: EventType, reason: string, message: string, source: EventSource, fieldPath?: string): void {
+  record(
+    involved: KubeObject,
+    type: EventType,
+    reason: string,
+    message: string,
+    source: EventSource,
+    fieldPath?: string,
+  ): void {
     this.pending.push({ involved, type, reason, message, source, fieldPath });
   }
 
@@ -132,11 +146,27 @@ export class EventRecorder {
     const timestamp = time.toISOString().replace(/\.\d+Z$/, 'Z');
     const namespace = event.involved.metadata.namespace ?? 'default';
     const { metadata } = event.involved;
-    const key = [event.source.component, event.source.host ?? '', event.involved.kind, namespace, metadata.name, metadata.uid, event.fieldPath ?? '', event.type, event.reason, event.message].join('\u0000');
+    const key = [
+      event.source.component,
+      event.source.host ?? '',
+      event.involved.kind,
+      namespace,
+      metadata.name,
+      metadata.uid,
+      event.fieldPath ?? '',
+      event.type,
+      event.reason,
+      event.message,
+    ].join('\u0000');
     const known = this.recorded.get(key);
     const existing = known && this.client.get(EVENTS, known.namespace, known.name);
     if (existing) {
-      this.client.update(EVENTS, { ...existing, count: Number(existing.count ?? 1) + 1, lastTimestamp: timestamp, involvedObject: { ...asJson(existing.involvedObject), resourceVersion: metadata.resourceVersion } });
+      this.client.update(EVENTS, {
+        ...existing,
+        count: Number(existing.count ?? 1) + 1,
+        lastTimestamp: timestamp,
+        involvedObject: { ...asJson(existing.involvedObject), resourceVersion: metadata.resourceVersion },
+      });
       return;
     }
     const created = this.client.create(EVENTS, {

@@ -28,23 +28,50 @@ interface ContainerSketch {
   env?: { name: string; value: string }[];
 }
 
-function service(name: string, labels: Record<string, string>, selector: Record<string, string>, clusterIP: string, ports: Record<string, unknown>[], type = 'ClusterIP'): KubeObject {
+function service(
+  name: string,
+  labels: Record<string, string>,
+  selector: Record<string, string>,
+  clusterIP: string,
+  ports: Record<string, unknown>[],
+  type = 'ClusterIP',
+): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name, namespace: NAMESPACE, labels },
-    spec: { clusterIP, ports: ports.map((port) => ({ protocol: 'TCP', ...port })), selector, sessionAffinity: 'None', type },
+    spec: {
+      clusterIP,
+      ports: ports.map((port) => ({ protocol: 'TCP', ...port })),
+      selector,
+      sessionAffinity: 'None',
+      type,
+    },
   };
 }
 
 /** What GKE's addon pods carry so the rescheduler and seccomp treat them as critical system pods. */
-const CRITICAL_ADDON = { 'scheduler.alpha.kubernetes.io/critical-pod': '', 'seccomp.security.alpha.kubernetes.io/pod': 'docker/default' };
+const CRITICAL_ADDON = {
+  'scheduler.alpha.kubernetes.io/critical-pod': '',
+  'seccomp.security.alpha.kubernetes.io/pod': 'docker/default',
+};
 
-function podTemplate(labels: Record<string, string>, containers: ContainerSketch[], extra: Record<string, unknown> = {}, annotations?: Record<string, string>): Record<string, unknown> {
+function podTemplate(
+  labels: Record<string, string>,
+  containers: ContainerSketch[],
+  extra: Record<string, unknown> = {},
+  annotations?: Record<string, string>,
+): Record<string, unknown> {
   return {
     metadata: { labels, ...(annotations ? { annotations } : {}) },
     spec: {
-      containers: containers.map((c) => ({ ...c, imagePullPolicy: 'IfNotPresent', resources: {}, terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' })),
+      containers: containers.map((c) => ({
+        ...c,
+        imagePullPolicy: 'IfNotPresent',
+        resources: {},
+        terminationMessagePath: '/dev/termination-log',
+        terminationMessagePolicy: 'File',
+      })),
       dnsPolicy: 'ClusterFirst',
       priorityClassName: 'system-cluster-critical',
       restartPolicy: 'Always',
@@ -69,11 +96,21 @@ function deployment(
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name, namespace: NAMESPACE, labels },
-    spec: { replicas, selector: { matchLabels: selector }, template: podTemplate({ ...selector, ...template.labels }, containers, extra, template.annotations) },
+    spec: {
+      replicas,
+      selector: { matchLabels: selector },
+      template: podTemplate({ ...selector, ...template.labels }, containers, extra, template.annotations),
+    },
   };
 }
 
-function daemonSet(name: string, labels: Record<string, string>, selector: Record<string, string>, containers: ContainerSketch[], extra: Record<string, unknown> = {}): KubeObject {
+function daemonSet(
+  name: string,
+  labels: Record<string, string>,
+  selector: Record<string, string>,
+  containers: ContainerSketch[],
+  extra: Record<string, unknown> = {},
+): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
@@ -86,7 +123,11 @@ function daemonSet(name: string, labels: Record<string, string>, selector: Recor
   };
 }
 
-const PROMETHEUS_TO_SD: ContainerSketch = { name: 'prometheus-to-sd', image: 'k8s.gcr.io/prometheus-to-sd:v0.4.2', command: ['/monitor'] };
+const PROMETHEUS_TO_SD: ContainerSketch = {
+  name: 'prometheus-to-sd',
+  image: 'k8s.gcr.io/prometheus-to-sd:v0.4.2',
+  command: ['/monitor'],
+};
 
 /** kube-system as a new GKE 1.13.7 cluster has it: Services, Deployments, DaemonSets and the ServiceAccounts they run as. */
 /** GKE's default StorageClass: the addon manager's cluster/addons/storage-class/gce/default.yaml (`kubectl get sc`: standard (default), kubernetes.io/gce-pd). */
@@ -107,9 +148,19 @@ function defaultStorageClass(): KubeObject {
 }
 
 export function gkeSeedObjects(): KubeObject[] {
-  const serviceAccounts = ['kube-dns', 'kube-dns-autoscaler', 'heapster', 'metrics-server', 'event-exporter-sa', 'fluentd-gcp', 'fluentd-gcp-scaler'].map(
-    (name): KubeObject => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: NAMESPACE, labels: { ...ADDON, ...CLUSTER_SERVICE } } }),
-  );
+  const serviceAccounts = [
+    'kube-dns',
+    'kube-dns-autoscaler',
+    'heapster',
+    'metrics-server',
+    'event-exporter-sa',
+    'fluentd-gcp',
+    'fluentd-gcp-scaler',
+  ].map((name): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name, namespace: NAMESPACE, labels: { ...ADDON, ...CLUSTER_SERVICE } },
+  }));
   return [
     ...serviceAccounts,
     defaultStorageClass(),
@@ -186,7 +237,12 @@ export function gkeSeedObjects(): KubeObject[] {
         {
           name: 'sidecar',
           image: 'k8s.gcr.io/k8s-dns-sidecar-amd64:1.14.13',
-          args: ['--v=2', '--logtostderr', '--probe=kubedns,127.0.0.1:10053,kubernetes.default.svc.cluster.local,5,SRV', '--probe=dnsmasq,127.0.0.1:53,kubernetes.default.svc.cluster.local,5,SRV'],
+          args: [
+            '--v=2',
+            '--logtostderr',
+            '--probe=kubedns,127.0.0.1:10053,kubernetes.default.svc.cluster.local,5,SRV',
+            '--probe=dnsmasq,127.0.0.1:53,kubernetes.default.svc.cluster.local,5,SRV',
+          ],
           ports: [{ name: 'metrics', containerPort: 10054, protocol: 'TCP' }],
         },
         {
@@ -204,7 +260,11 @@ export function gkeSeedObjects(): KubeObject[] {
           ],
         },
       ],
-      { serviceAccountName: 'kube-dns', dnsPolicy: 'Default', tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }] },
+      {
+        serviceAccountName: 'kube-dns',
+        dnsPolicy: 'Default',
+        tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }],
+      },
       2,
       { annotations: CRITICAL_ADDON },
     ),
@@ -219,7 +279,13 @@ export function gkeSeedObjects(): KubeObject[] {
       'l7-default-backend',
       { ...ADDON, 'k8s-app': 'glbc', ...CLUSTER_SERVICE, 'kubernetes.io/name': 'GLBC' },
       { 'k8s-app': 'glbc' },
-      [{ name: 'default-http-backend', image: 'k8s.gcr.io/defaultbackend-amd64:1.5', ports: [{ containerPort: 8080, protocol: 'TCP' }] }],
+      [
+        {
+          name: 'default-http-backend',
+          image: 'k8s.gcr.io/defaultbackend-amd64:1.5',
+          ports: [{ containerPort: 8080, protocol: 'TCP' }],
+        },
+      ],
       {},
       1,
       { labels: { name: 'glbc' } },
@@ -229,8 +295,27 @@ export function gkeSeedObjects(): KubeObject[] {
       { ...ADDON, 'k8s-app': 'heapster', ...CLUSTER_SERVICE, version: 'v1.6.1' },
       { 'k8s-app': 'heapster', version: 'v1.6.1' },
       [
-        { name: 'heapster', image: 'k8s.gcr.io/heapster-amd64:v1.6.1', command: ['/heapster', '--source=kubernetes.summary_api:""', '--sink=stackdriver:?cluster_name=&use_old_resources=false&use_new_resources=true&min_interval_sec=100&batch_export_timeout_sec=110'] },
-        { name: 'prom-to-sd', image: 'k8s.gcr.io/prometheus-to-sd:v0.5.0', command: ['/monitor', '--source=heapster:http://localhost:8082?whitelisted=stackdriver_requests_count,stackdriver_timeseries_count', '--stackdriver-prefix=container.googleapis.com/internal/addons', '--api-override=https://monitoring.googleapis.com/', '--pod-id=$(POD_NAME)', '--namespace-id=$(POD_NAMESPACE)'] },
+        {
+          name: 'heapster',
+          image: 'k8s.gcr.io/heapster-amd64:v1.6.1',
+          command: [
+            '/heapster',
+            '--source=kubernetes.summary_api:""',
+            '--sink=stackdriver:?cluster_name=&use_old_resources=false&use_new_resources=true&min_interval_sec=100&batch_export_timeout_sec=110',
+          ],
+        },
+        {
+          name: 'prom-to-sd',
+          image: 'k8s.gcr.io/prometheus-to-sd:v0.5.0',
+          command: [
+            '/monitor',
+            '--source=heapster:http://localhost:8082?whitelisted=stackdriver_requests_count,stackdriver_timeseries_count',
+            '--stackdriver-prefix=container.googleapis.com/internal/addons',
+            '--api-override=https://monitoring.googleapis.com/',
+            '--pod-id=$(POD_NAME)',
+            '--namespace-id=$(POD_NAMESPACE)',
+          ],
+        },
         { name: 'heapster-nanny', image: 'k8s.gcr.io/addon-resizer:1.8.4' },
       ],
       { serviceAccountName: 'heapster' },
@@ -242,7 +327,11 @@ export function gkeSeedObjects(): KubeObject[] {
       { ...ADDON, 'k8s-app': 'metrics-server', ...CLUSTER_SERVICE, version: 'v0.3.1' },
       { 'k8s-app': 'metrics-server', version: 'v0.3.1' },
       [
-        { name: 'metrics-server', image: 'k8s.gcr.io/metrics-server-amd64:v0.3.1', ports: [{ name: 'https', containerPort: 443, protocol: 'TCP' }] },
+        {
+          name: 'metrics-server',
+          image: 'k8s.gcr.io/metrics-server-amd64:v0.3.1',
+          ports: [{ name: 'https', containerPort: 443, protocol: 'TCP' }],
+        },
         { name: 'metrics-server-nanny', image: 'k8s.gcr.io/addon-resizer:1.8.4' },
       ],
       { serviceAccountName: 'metrics-server' },
@@ -252,8 +341,22 @@ export function gkeSeedObjects(): KubeObject[] {
       { ...ADDON, 'k8s-app': 'event-exporter', ...CLUSTER_SERVICE, version: 'v0.2.4' },
       { 'k8s-app': 'event-exporter', version: 'v0.2.4' },
       [
-        { name: 'event-exporter', image: 'k8s.gcr.io/event-exporter:v0.2.4', command: ['/event-exporter', '-sink-opts=-stackdriver-resource-model=new'] },
-        { name: 'prometheus-to-sd-exporter', image: 'k8s.gcr.io/prometheus-to-sd:v0.5.0', command: ['/monitor', '--stackdriver-prefix=container.googleapis.com/internal/addons', '--api-override=https://monitoring.googleapis.com/', '--pod-id=$(POD_NAME)', '--namespace-id=$(POD_NAMESPACE)'] },
+        {
+          name: 'event-exporter',
+          image: 'k8s.gcr.io/event-exporter:v0.2.4',
+          command: ['/event-exporter', '-sink-opts=-stackdriver-resource-model=new'],
+        },
+        {
+          name: 'prometheus-to-sd-exporter',
+          image: 'k8s.gcr.io/prometheus-to-sd:v0.5.0',
+          command: [
+            '/monitor',
+            '--stackdriver-prefix=container.googleapis.com/internal/addons',
+            '--api-override=https://monitoring.googleapis.com/',
+            '--pod-id=$(POD_NAME)',
+            '--namespace-id=$(POD_NAMESPACE)',
+          ],
+        },
       ],
       { serviceAccountName: 'event-exporter-sa' },
     ),
@@ -261,7 +364,13 @@ export function gkeSeedObjects(): KubeObject[] {
       'fluentd-gcp-scaler',
       { ...ADDON, 'k8s-app': 'fluentd-gcp-scaler' },
       { 'k8s-app': 'fluentd-gcp-scaler' },
-      [{ name: 'fluentd-gcp-scaler', image: 'k8s.gcr.io/fluentd-gcp-scaler:0.5.2', command: ['/scaler.sh', '--ds-name=fluentd-gcp-v3.2.0', '--scaling-policy=fluentd-gcp-scaling-policy'] }],
+      [
+        {
+          name: 'fluentd-gcp-scaler',
+          image: 'k8s.gcr.io/fluentd-gcp-scaler:0.5.2',
+          command: ['/scaler.sh', '--ds-name=fluentd-gcp-v3.2.0', '--scaling-policy=fluentd-gcp-scaling-policy'],
+        },
+      ],
       { serviceAccountName: 'fluentd-gcp-scaler' },
     ),
     daemonSet(
@@ -270,9 +379,25 @@ export function gkeSeedObjects(): KubeObject[] {
       { 'k8s-app': 'fluentd-gcp', version: 'v3.2.0' },
       [
         { name: 'fluentd-gcp', image: 'gcr.io/stackdriver-agents/stackdriver-logging-agent:0.6-1.6.0-1' },
-        { name: 'prometheus-to-sd-exporter', image: 'k8s.gcr.io/prometheus-to-sd:v0.5.0', command: ['/monitor', '--stackdriver-prefix=container.googleapis.com/internal/addons', '--api-override=https://monitoring.googleapis.com/', '--whitelisted-metrics=stackdriver_sink_received_entry_count,stackdriver_sink_request_count,stackdriver_sink_successfully_sent_entry_count', '--pod-id=$(POD_NAME)', '--namespace-id=$(POD_NAMESPACE)'] },
+        {
+          name: 'prometheus-to-sd-exporter',
+          image: 'k8s.gcr.io/prometheus-to-sd:v0.5.0',
+          command: [
+            '/monitor',
+            '--stackdriver-prefix=container.googleapis.com/internal/addons',
+            '--api-override=https://monitoring.googleapis.com/',
+            '--whitelisted-metrics=stackdriver_sink_received_entry_count,stackdriver_sink_request_count,stackdriver_sink_successfully_sent_entry_count',
+            '--pod-id=$(POD_NAME)',
+            '--namespace-id=$(POD_NAMESPACE)',
+          ],
+        },
       ],
-      { serviceAccountName: 'fluentd-gcp', hostNetwork: true, dnsPolicy: 'Default', nodeSelector: { 'beta.kubernetes.io/fluentd-ds-ready': 'true' } },
+      {
+        serviceAccountName: 'fluentd-gcp',
+        hostNetwork: true,
+        dnsPolicy: 'Default',
+        nodeSelector: { 'beta.kubernetes.io/fluentd-ds-ready': 'true' },
+      },
     ),
     daemonSet(
       'prometheus-to-sd',
@@ -296,14 +421,23 @@ export function kubeProxyMirrorPod(nodeName: string, kubeVersion: string): KubeO
       name: `kube-proxy-${nodeName}`,
       namespace: NAMESPACE,
       labels: { component: 'kube-proxy', tier: 'node' },
-      annotations: { 'kubernetes.io/config.hash': hexId(`kube-proxy/${nodeName}`).slice(0, 32), 'kubernetes.io/config.mirror': hexId(`kube-proxy/${nodeName}`).slice(0, 32), 'kubernetes.io/config.source': 'file', ...CRITICAL_ADDON },
+      annotations: {
+        'kubernetes.io/config.hash': hexId(`kube-proxy/${nodeName}`).slice(0, 32),
+        'kubernetes.io/config.mirror': hexId(`kube-proxy/${nodeName}`).slice(0, 32),
+        'kubernetes.io/config.source': 'file',
+        ...CRITICAL_ADDON,
+      },
     },
     spec: {
       containers: [
         {
           name: 'kube-proxy',
           image: `k8s.gcr.io/kube-proxy:${kubeVersion}`,
-          command: ['/bin/sh', '-c', 'exec kube-proxy --kubeconfig=/var/lib/kube-proxy/kubeconfig --cluster-cidr=10.0.0.0/14 --oom-score-adj=-998 --v=2'],
+          command: [
+            '/bin/sh',
+            '-c',
+            'exec kube-proxy --kubeconfig=/var/lib/kube-proxy/kubeconfig --cluster-cidr=10.0.0.0/14 --oom-score-adj=-998 --v=2',
+          ],
           imagePullPolicy: 'IfNotPresent',
           resources: { requests: { cpu: '100m' } },
           securityContext: { privileged: true },
@@ -319,7 +453,10 @@ export function kubeProxyMirrorPod(nodeName: string, kubeVersion: string): KubeO
       schedulerName: 'default-scheduler',
       securityContext: {},
       terminationGracePeriodSeconds: 30,
-      tolerations: [{ effect: 'NoExecute', operator: 'Exists' }, { effect: 'NoSchedule', operator: 'Exists' }],
+      tolerations: [
+        { effect: 'NoExecute', operator: 'Exists' },
+        { effect: 'NoSchedule', operator: 'Exists' },
+      ],
     },
   };
 }

@@ -24,7 +24,8 @@ function parseError(reference: string): string | undefined {
     if (REFERENCE.test(reference.toLowerCase())) return 'invalid reference format: repository name must be lowercase';
     return 'invalid reference format';
   }
-  if (match[1].length > NAME_TOTAL_LENGTH_MAX) return `repository name must not be more than ${NAME_TOTAL_LENGTH_MAX} characters`;
+  if (match[1].length > NAME_TOTAL_LENGTH_MAX)
+    return `repository name must not be more than ${NAME_TOTAL_LENGTH_MAX} characters`;
   return undefined;
 }
 

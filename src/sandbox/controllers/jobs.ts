@@ -42,7 +42,9 @@ function podFromTemplate(job: KubeObject): KubeObject {
 
 /** The finished condition (`Complete` or `Failed`), if the Job has one. */
 export function jobFinishedType(job: KubeObject): string | undefined {
-  const finished = asList(asJson(job.status).conditions).find((entry) => (entry.type === 'Complete' || entry.type === 'Failed') && entry.status === 'True');
+  const finished = asList(asJson(job.status).conditions).find(
+    (entry) => (entry.type === 'Complete' || entry.type === 'Failed') && entry.status === 'True',
+  );
   return finished ? String(finished.type) : undefined;
 }
 
@@ -52,15 +54,24 @@ function isPastBackoffLimitOnFailure(job: KubeObject, pods: KubeObject[], backof
   let restarts = 0;
   for (const pod of pods.filter((entry) => asJson(entry.status).phase === 'Running')) {
     const status = asJson(pod.status);
-    for (const container of [...asList(status.initContainerStatuses), ...asList(status.containerStatuses)]) restarts += Number(container.restartCount ?? 0);
+    for (const container of [...asList(status.initContainerStatuses), ...asList(status.containerStatuses)])
+      restarts += Number(container.restartCount ?? 0);
   }
   return backoffLimit === 0 ? restarts > 0 : restarts >= backoffLimit;
 }
 
-function failure(job: KubeObject, pods: KubeObject[], failed: number, startTime: string, nowMs: number, wake: WakeTimer): [reason: string, message: string] | undefined {
+function failure(
+  job: KubeObject,
+  pods: KubeObject[],
+  failed: number,
+  startTime: string,
+  nowMs: number,
+  wake: WakeTimer,
+): [reason: string, message: string] | undefined {
   const spec = asJson(job.spec);
   const backoffLimit = Number(spec.backoffLimit ?? 6);
-  if (failed > backoffLimit || isPastBackoffLimitOnFailure(job, pods, backoffLimit)) return ['BackoffLimitExceeded', 'Job has reached the specified backoff limit'];
+  if (failed > backoffLimit || isPastBackoffLimitOnFailure(job, pods, backoffLimit))
+    return ['BackoffLimitExceeded', 'Job has reached the specified backoff limit'];
   if (spec.activeDeadlineSeconds === undefined) return undefined;
   const deadlineMs = Date.parse(startTime) + Number(spec.activeDeadlineSeconds) * 1000;
   if (nowMs >= deadlineMs) return ['DeadlineExceeded', 'Job was active longer than specified deadline'];
@@ -84,14 +95,27 @@ function syncJob({ client, recorder, kubeVersion, wake }: JobContext, job: KubeO
     for (const pod of activePods) client.delete(PODS, pod);
     failed += active;
     active = 0;
-    status.conditions = [...asList(previous.conditions), { type: 'Failed', status: 'True', lastProbeTime: time, lastTransitionTime: time, reason: failedBecause[0], message: failedBecause[1] }];
+    status.conditions = [
+      ...asList(previous.conditions),
+      {
+        type: 'Failed',
+        status: 'True',
+        lastProbeTime: time,
+        lastTransitionTime: time,
+        reason: failedBecause[0],
+        message: failedBecause[1],
+      },
+    ];
     recorder.record(job, 'Warning', failedBecause[0], failedBecause[1], SOURCE);
   } else {
     // Without `completions` (a work queue), the first success completes the Job once none runs.
     const completions = spec.completions === undefined ? undefined : Number(spec.completions);
     const isComplete = completions === undefined ? succeeded > 0 && active === 0 : succeeded >= completions;
     if (isComplete) {
-      status.conditions = [...asList(previous.conditions), { type: 'Complete', status: 'True', lastProbeTime: time, lastTransitionTime: time }];
+      status.conditions = [
+        ...asList(previous.conditions),
+        { type: 'Complete', status: 'True', lastProbeTime: time, lastTransitionTime: time },
+      ];
       status.completionTime = time;
       // The "Completed" event came with a later job controller (v1.19); v1.13 records none.
       if (minorVersion(kubeVersion) >= 19) recorder.record(job, 'Normal', 'Completed', 'Job completed', SOURCE);

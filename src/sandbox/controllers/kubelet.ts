@@ -47,7 +47,14 @@ export interface KubeletEnvironment {
 }
 
 function podCondition(type: string, status: boolean, time: string, reason?: string, message?: string): Json {
-  return { type, status: status ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: time, ...(reason ? { reason } : {}), ...(message ? { message } : {}) };
+  return {
+    type,
+    status: status ? 'True' : 'False',
+    lastProbeTime: null,
+    lastTransitionTime: time,
+    ...(reason ? { reason } : {}),
+    ...(message ? { message } : {}),
+  };
 }
 
 function imageId(image: string): string {
@@ -56,17 +63,55 @@ function imageId(image: string): string {
 }
 
 function containerStatuses(pod: KubeObject, stage: StageStatus, time: string): Json[] {
-  const waiting = asList(asJson(pod.spec).initContainers).length ? 'PodInitializing' : (stage.reason ?? 'ContainerCreating');
+  const waiting = asList(asJson(pod.spec).initContainers).length
+    ? 'PodInitializing'
+    : (stage.reason ?? 'ContainerCreating');
   const state = stage.container;
   return asList(asJson(pod.spec).containers).map((container) => {
     const name = String(container.name);
     const image = String(container.image);
     const base: Json = { name, image, imageID: state === 'waiting' ? '' : imageId(image) };
-    if (state === 'waiting') return { ...base, state: { waiting: { reason: waiting } }, lastState: {}, ready: false, restartCount: 0, started: false };
+    if (state === 'waiting')
+      return {
+        ...base,
+        state: { waiting: { reason: waiting } },
+        lastState: {},
+        ready: false,
+        restartCount: 0,
+        started: false,
+      };
     const containerID = `docker://${hexId(`container/${pod.metadata.uid}/${name}`)}`;
-    const startedAt = String(asJson(asJson(asList(asJson(pod.status).containerStatuses).find((entry) => entry.name === name)?.state).running).startedAt ?? time);
-    if (state === 'running') return { ...base, containerID, state: { running: { startedAt } }, lastState: {}, ready: stage.ready, restartCount: 0, started: true };
-    return { ...base, containerID, state: { terminated: { exitCode: stage.exitCode ?? 0, reason: stage.reason ?? 'Completed', startedAt, finishedAt: time, containerID } }, lastState: {}, ready: false, restartCount: 0, started: false };
+    const startedAt = String(
+      asJson(asJson(asList(asJson(pod.status).containerStatuses).find((entry) => entry.name === name)?.state).running)
+        .startedAt ?? time,
+    );
+    if (state === 'running')
+      return {
+        ...base,
+        containerID,
+        state: { running: { startedAt } },
+        lastState: {},
+        ready: stage.ready,
+        restartCount: 0,
+        started: true,
+      };
+    return {
+      ...base,
+      containerID,
+      state: {
+        terminated: {
+          exitCode: stage.exitCode ?? 0,
+          reason: stage.reason ?? 'Completed',
+          startedAt,
+          finishedAt: time,
+          containerID,
+        },
+      },
+      lastState: {},
+      ready: false,
+      restartCount: 0,
+      started: false,
+    };
   });
 }
 
@@ -75,11 +120,37 @@ function initContainerStatuses(pod: KubeObject, state: StageStatus['container'],
   return asList(asJson(pod.spec).initContainers).map((container) => {
     const name = String(container.name);
     const image = String(container.image);
-    if (state === 'waiting') return { name, image, imageID: '', state: { waiting: { reason: 'PodInitializing' } }, lastState: {}, ready: false, restartCount: 0 };
+    if (state === 'waiting')
+      return {
+        name,
+        image,
+        imageID: '',
+        state: { waiting: { reason: 'PodInitializing' } },
+        lastState: {},
+        ready: false,
+        restartCount: 0,
+      };
     const containerID = `docker://${hexId(`container/${pod.metadata.uid}/${name}`)}`;
-    const previous = asJson(asJson(asList(asJson(pod.status).initContainerStatuses).find((entry) => entry.name === name)?.state).terminated);
-    const terminated = { exitCode: 0, reason: 'Completed', startedAt: previous.startedAt ?? time, finishedAt: previous.finishedAt ?? time, containerID };
-    return { name, image, imageID: imageId(image), containerID, state: { terminated }, lastState: {}, ready: true, restartCount: 0 };
+    const previous = asJson(
+      asJson(asList(asJson(pod.status).initContainerStatuses).find((entry) => entry.name === name)?.state).terminated,
+    );
+    const terminated = {
+      exitCode: 0,
+      reason: 'Completed',
+      startedAt: previous.startedAt ?? time,
+      finishedAt: previous.finishedAt ?? time,
+      containerID,
+    };
+    return {
+      name,
+      image,
+      imageID: imageId(image),
+      containerID,
+      state: { terminated },
+      lastState: {},
+      ready: true,
+      restartCount: 0,
+    };
   });
 }
 
@@ -99,13 +170,28 @@ function withInvalidImages(pod: KubeObject): Json {
     const error = imageReferenceError(image);
     if (!error) return entry;
     invalid = true;
-    return { name: entry.name, image, imageID: '', state: { waiting: { reason: 'InvalidImageName', message: invalidImageMessage(image, error) } }, lastState: {}, ready: false, restartCount: 0, ...(entry.started === undefined ? {} : { started: false }) };
+    return {
+      name: entry.name,
+      image,
+      imageID: '',
+      state: { waiting: { reason: 'InvalidImageName', message: invalidImageMessage(image, error) } },
+      lastState: {},
+      ready: false,
+      restartCount: 0,
+      ...(entry.started === undefined ? {} : { started: false }),
+    };
   });
   return invalid ? { ...status, phase: 'Pending', containerStatuses } : status;
 }
 
 /** The status a stage writes on the pod. */
-export function podStatus(pod: KubeObject, node: Pick<NodeAddressing, 'internalIp'>, podIp: string | undefined, stage: StageStatus, time: string): Json {
+export function podStatus(
+  pod: KubeObject,
+  node: Pick<NodeAddressing, 'internalIp'>,
+  podIp: string | undefined,
+  stage: StageStatus,
+  time: string,
+): Json {
   const previous = asJson(pod.status);
   const scheduled = asList(previous.conditions).find((entry) => entry.type === 'PodScheduled');
   const names = asList(asJson(pod.spec).containers).map((container) => String(container.name));
@@ -117,10 +203,26 @@ export function podStatus(pod: KubeObject, node: Pick<NodeAddressing, 'internalI
   const isInitializing = state === 'waiting' && initNames.length > 0;
   const conditions = [
     isInitializing
-      ? podCondition('Initialized', false, time, 'ContainersNotInitialized', `containers with incomplete status: [${initNames.join(' ')}]`)
-      : podCondition('Initialized', true, String(asList(previous.conditions).find((entry) => entry.type === 'Initialized' && entry.status === 'True')?.lastTransitionTime ?? time), state === 'terminated' ? 'PodCompleted' : undefined),
+      ? podCondition(
+          'Initialized',
+          false,
+          time,
+          'ContainersNotInitialized',
+          `containers with incomplete status: [${initNames.join(' ')}]`,
+        )
+      : podCondition(
+          'Initialized',
+          true,
+          String(
+            asList(previous.conditions).find((entry) => entry.type === 'Initialized' && entry.status === 'True')
+              ?.lastTransitionTime ?? time,
+          ),
+          state === 'terminated' ? 'PodCompleted' : undefined,
+        ),
     ready ? podCondition('Ready', true, time) : podCondition('Ready', false, time, notReady, message),
-    ready ? podCondition('ContainersReady', true, time) : podCondition('ContainersReady', false, time, notReady, message),
+    ready
+      ? podCondition('ContainersReady', true, time)
+      : podCondition('ContainersReady', false, time, notReady, message),
     scheduled ?? podCondition('PodScheduled', true, time),
   ];
   return {
@@ -141,7 +243,13 @@ function freeIp(node: NodeAddressing, used: Set<string>): string {
   throw new Error(`node ${node.name} has no free pod IP in ${node.podCidr}`);
 }
 
-export function syncPods(client: ControllerClient, clock: KubeletClock, onError: (error: unknown) => void, environment: KubeletEnvironment, stages: readonly PodStage[] = POD_STAGES): void {
+export function syncPods(
+  client: ControllerClient,
+  clock: KubeletClock,
+  onError: (error: unknown) => void,
+  environment: KubeletEnvironment,
+  stages: readonly PodStage[] = POD_STAGES,
+): void {
   const nodes = nodeAddressings(client);
   if (nodes.length === 0) return;
   const pods = client.list(PODS);
@@ -154,7 +262,10 @@ export function syncPods(client: ControllerClient, clock: KubeletClock, onError:
     if (load.has(nodeName)) load.set(nodeName, load.get(nodeName)! + 1);
   }
   const usedIps = new Set(pods.map((pod) => String(asJson(pod.status).podIP ?? '')));
-  const time = clock.now().toISOString().replace(/\.\d+Z$/, 'Z');
+  const time = clock
+    .now()
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z');
   const pullDelayMs = BASE_PULL_DELAY_MS * environment.speed;
   for (const pod of pods) {
     try {
@@ -184,8 +295,13 @@ export function syncPods(client: ControllerClient, clock: KubeletClock, onError:
       nodeName = candidates.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))[0][0];
       load.set(nodeName, load.get(nodeName)! + 1);
       const bound = client.update(PODS, { ...pod, spec: { ...asJson(pod.spec), nodeName } });
-      const scheduled = client.updateStatus(PODS, { ...bound, status: { phase: 'Pending', conditions: [podCondition('PodScheduled', true, time)] } });
-      recorder.record(scheduled, 'Normal', 'Scheduled', messages.scheduled(pod, nodeName), { component: 'default-scheduler' });
+      const scheduled = client.updateStatus(PODS, {
+        ...bound,
+        status: { phase: 'Pending', conditions: [podCondition('PodScheduled', true, time)] },
+      });
+      recorder.record(scheduled, 'Normal', 'Scheduled', messages.scheduled(pod, nodeName), {
+        component: 'default-scheduler',
+      });
       return;
     }
     const node = nodes.find((candidate) => candidate.name === nodeName);
@@ -197,10 +313,22 @@ export function syncPods(client: ControllerClient, clock: KubeletClock, onError:
     }
     const source = { component: 'kubelet', host: nodeName };
     // Init containers first, under their own field path (`spec.initContainers{istio-init}`).
-    const containers: Json[] = [...asList(asJson(pod.spec).initContainers).map((container) => ({ ...container, list: 'initContainers' })), ...asList(asJson(pod.spec).containers).map((container) => ({ ...container, list: 'containers' }))];
-    const containerEvent = (container: Json, reason: string, message: string) => recorder.record(pod, 'Normal', reason, message, source, `spec.${String(container.list)}{${String(container.name)}}`);
+    const containers: Json[] = [
+      ...asList(asJson(pod.spec).initContainers).map((container) => ({ ...container, list: 'initContainers' })),
+      ...asList(asJson(pod.spec).containers).map((container) => ({ ...container, list: 'containers' })),
+    ];
+    const containerEvent = (container: Json, reason: string, message: string) =>
+      recorder.record(
+        pod,
+        'Normal',
+        reason,
+        message,
+        source,
+        `spec.${String(container.list)}{${String(container.name)}}`,
+      );
     const stage = nextStage(pod, stages);
-    const isDue = (due: PodStage) => clock.dueAt(uid, due.name, stageDelayMs(due, environment.speed)) <= clock.now().getTime();
+    const isDue = (due: PodStage) =>
+      clock.dueAt(uid, due.name, stageDelayMs(due, environment.speed)) <= clock.now().getTime();
     const enter = (due: PodStage, unready: string[]): void => {
       let ip = asJson(pod.status).podIP as string | undefined;
       if (!ip && due.status.phase !== 'Pending') {
@@ -209,20 +337,41 @@ export function syncPods(client: ControllerClient, clock: KubeletClock, onError:
       }
       const started = { ...pod, status: podStatus(pod, node, ip, due.status, time) };
       const next = due.status.container === 'running' ? { ...started, status: withInvalidImages(started) } : started;
-      client.updateStatus(PODS, { ...next, status: (due.status.ready && statusWithReadiness(next, [...unready, ...stoppedContainers(next), ...invalidImages(next)], time)) || next.status });
+      client.updateStatus(PODS, {
+        ...next,
+        status:
+          (due.status.ready &&
+            statusWithReadiness(next, [...unready, ...stoppedContainers(next), ...invalidImages(next)], time)) ||
+          next.status,
+      });
       for (const container of containers) {
         const name = String(container.name);
         const image = String(container.image);
         const error = due.status.container === 'running' ? imageReferenceError(image) : undefined;
         if (error) {
           // image_manager.go EnsureImageExists, then kuberuntime_container.go startContainer.
-          recorder.record(pod, 'Warning', 'InspectFailed', invalidImageMessage(image, error), source, `spec.${String(container.list)}{${name}}`);
-          recorder.record(pod, 'Warning', 'Failed', 'Error: InvalidImageName', source, `spec.${String(container.list)}{${name}}`);
+          recorder.record(
+            pod,
+            'Warning',
+            'InspectFailed',
+            invalidImageMessage(image, error),
+            source,
+            `spec.${String(container.list)}{${name}}`,
+          );
+          recorder.record(
+            pod,
+            'Warning',
+            'Failed',
+            'Error: InvalidImageName',
+            source,
+            `spec.${String(container.list)}{${name}}`,
+          );
           continue;
         }
         for (const event of due.events) {
           if (event === 'Pulling') containerEvent(container, 'Pulling', messages.pulling(image));
-          else if (event === 'Pulled') containerEvent(container, 'Pulled', messages.pulled(image, stageDelayMs(due, environment.speed) / 1000));
+          else if (event === 'Pulled')
+            containerEvent(container, 'Pulled', messages.pulled(image, stageDelayMs(due, environment.speed) / 1000));
           else if (event === 'Created') containerEvent(container, 'Created', messages.created(name));
           else containerEvent(container, 'Started', messages.started(name));
         }
@@ -239,7 +388,17 @@ export function syncPods(client: ControllerClient, clock: KubeletClock, onError:
         ip = asJson(pod.spec).hostNetwork ? node.internalIp : freeIp(node, usedIps);
         usedIps.add(ip);
       }
-      const context = { faults: environment.faults, recorder, messages, clock, speed: environment.speed, pullDelayMs, time, pullAttempts: environment.pullAttempts, kubeVersion: environment.kubeVersion };
+      const context = {
+        faults: environment.faults,
+        recorder,
+        messages,
+        clock,
+        speed: environment.speed,
+        pullDelayMs,
+        time,
+        pullAttempts: environment.pullAttempts,
+        kubeVersion: environment.kubeVersion,
+      };
       const status = faultyPodStatus(pod, node.internalIp, ip, source, context);
       if (status) client.updateStatus(PODS, { ...pod, status });
       return;
@@ -260,7 +419,15 @@ export function syncPods(client: ControllerClient, clock: KubeletClock, onError:
     const dependencies = unreadyByDependency(pod, client);
     const unready = [...dependencies, ...stoppedContainers(pod).filter((name) => !dependencies.includes(name))];
     const probeFailed = () => {
-      for (const name of dependencies) recorder.record(pod, 'Warning', 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503', source, `spec.containers{${name}}`);
+      for (const name of dependencies)
+        recorder.record(
+          pod,
+          'Warning',
+          'Unhealthy',
+          'Readiness probe failed: HTTP probe failed with statuscode: 503',
+          source,
+          `spec.containers{${name}}`,
+        );
     };
     if (asJson(pod.status).phase === 'Running') {
       // Also what makes a pod ready again after its node was not ready.
@@ -282,7 +449,10 @@ export function syncPods(client: ControllerClient, clock: KubeletClock, onError:
     const message = failedSchedulingMessage(nodeObjects, environment.kubeVersion);
     const current = asList(asJson(pod.status).conditions).find((entry) => entry.type === 'PodScheduled');
     if (current?.status === 'False' && current.message === message) return;
-    const updated = client.updateStatus(PODS, { ...pod, status: { phase: 'Pending', conditions: [podCondition('PodScheduled', false, time, 'Unschedulable', message)] } });
+    const updated = client.updateStatus(PODS, {
+      ...pod,
+      status: { phase: 'Pending', conditions: [podCondition('PodScheduled', false, time, 'Unschedulable', message)] },
+    });
     recorder.record(updated, 'Warning', 'FailedScheduling', message, { component: 'default-scheduler' });
   }
 
@@ -290,7 +460,9 @@ export function syncPods(client: ControllerClient, clock: KubeletClock, onError:
   function markNotReady(pod: KubeObject): void {
     const conditions = asList(asJson(pod.status).conditions);
     if (!conditions.some((entry) => entry.type === 'Ready' && entry.status === 'True')) return;
-    const next = conditions.map((entry) => (entry.type === 'Ready' ? { ...entry, status: 'False', lastTransitionTime: time } : entry));
+    const next = conditions.map((entry) =>
+      entry.type === 'Ready' ? { ...entry, status: 'False', lastTransitionTime: time } : entry,
+    );
     client.updateStatus(PODS, { ...pod, status: { ...asJson(pod.status), conditions: next } });
   }
 }

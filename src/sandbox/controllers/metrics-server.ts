@@ -37,7 +37,12 @@ function podMetrics(pod: KubeObject, time: string): KubeObject {
   return {
     apiVersion: 'metrics.k8s.io/v1beta1',
     kind: 'PodMetrics',
-    metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, labels: pod.metadata.labels, annotations: SIMULATED },
+    metadata: {
+      name: pod.metadata.name,
+      namespace: pod.metadata.namespace,
+      labels: pod.metadata.labels,
+      annotations: SIMULATED,
+    },
     timestamp: time,
     window: '30s',
     containers: containers.map((name) => ({ name, usage: usageJson(containerUsage(pod, name)) })),
@@ -63,17 +68,30 @@ function nodeMetrics(node: KubeObject, pods: KubeObject[], time: string): KubeOb
   };
 }
 
-const sameFigures = (a: KubeObject, b: KubeObject): boolean => JSON.stringify([a.containers, a.usage]) === JSON.stringify([b.containers, b.usage]);
+const sameFigures = (a: KubeObject, b: KubeObject): boolean =>
+  JSON.stringify([a.containers, a.usage]) === JSON.stringify([b.containers, b.usage]);
 
 /** Level-triggered: writes the metrics that differ from what the running pods and nodes give, deletes the rest. */
 export function syncMetrics(client: ControllerClient, time: string): void {
-  const running = client.list(PODS).filter((pod) => asJson(pod.status).phase === 'Running' && !pod.metadata.deletionTimestamp);
-  reconcile(client, POD_METRICS, running.map((pod) => podMetrics(pod, time)));
+  const running = client
+    .list(PODS)
+    .filter((pod) => asJson(pod.status).phase === 'Running' && !pod.metadata.deletionTimestamp);
+  reconcile(
+    client,
+    POD_METRICS,
+    running.map((pod) => podMetrics(pod, time)),
+  );
   const nodes = client.list(NODES);
   reconcile(
     client,
     NODE_METRICS,
-    nodes.map((node) => nodeMetrics(node, running.filter((pod) => asJson(pod.spec).nodeName === node.metadata.name), time)),
+    nodes.map((node) =>
+      nodeMetrics(
+        node,
+        running.filter((pod) => asJson(pod.spec).nodeName === node.metadata.name),
+        time,
+      ),
+    ),
   );
 }
 
@@ -84,7 +102,8 @@ function reconcile(client: ControllerClient, resource: Resource, wanted: KubeObj
     const current = existing.get(key(object));
     existing.delete(key(object));
     if (!current) client.create(resource, object);
-    else if (!sameFigures(current, object)) client.update(resource, { ...object, metadata: { ...current.metadata, labels: object.metadata.labels } });
+    else if (!sameFigures(current, object))
+      client.update(resource, { ...object, metadata: { ...current.metadata, labels: object.metadata.labels } });
   }
   for (const stale of existing.values()) client.delete(resource, stale);
 }

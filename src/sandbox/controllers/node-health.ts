@@ -29,7 +29,11 @@ export function isNodeReady(node: KubeObject): boolean {
 /** Ready, not cordoned, and without a NoSchedule taint (the sandbox's pods carry no tolerations for them). */
 export function isNodeSchedulable(node: KubeObject): boolean {
   const spec = asJson(node.spec);
-  return isNodeReady(node) && spec.unschedulable !== true && !asList(spec.taints).some((taint) => taint.effect === 'NoSchedule');
+  return (
+    isNodeReady(node) &&
+    spec.unschedulable !== true &&
+    !asList(spec.taints).some((taint) => taint.effect === 'NoSchedule')
+  );
 }
 
 /** The scheduler's FailedScheduling message when no node fits, in the words of the release. */
@@ -48,7 +52,9 @@ export function failedSchedulingMessage(nodes: KubeObject[], kubeVersion: string
     if (cordoned) reasons.push(`${cordoned} node(s) were unschedulable`);
   }
   const message = `0/${total} nodes are available: ${reasons.sort().join(', ')}.`;
-  return minor >= 24 ? `${message} preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.` : message;
+  return minor >= 24
+    ? `${message} preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`
+    : message;
 }
 
 /** Node status as the fault wants it: Unknown while the kubelet is "down", healthy again after. */
@@ -60,18 +66,38 @@ export function syncNodeHealth(client: ControllerClient, faults: Faults, recorde
     const conditions = asList(asJson(node.status).conditions).map((entry): Json => {
       const type = String(entry.type);
       if (!KUBELET_CONDITIONS.includes(type)) return entry;
-      if (down) return { ...entry, status: 'Unknown', lastTransitionTime: time, reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' };
+      if (down)
+        return {
+          ...entry,
+          status: 'Unknown',
+          lastTransitionTime: time,
+          reason: 'NodeStatusUnknown',
+          message: 'Kubelet stopped posting node status.',
+        };
       const [status, reason, message] = HEALTHY[type];
       return { ...entry, status, lastHeartbeatTime: time, lastTransitionTime: time, reason, message };
     });
     const spec = asJson(node.spec);
     const otherTaints = asList(spec.taints).filter((taint) => taint.key !== UNREACHABLE);
-    const taints = down ? [...otherTaints, { key: UNREACHABLE, effect: 'NoSchedule', timeAdded: time }, { key: UNREACHABLE, effect: 'NoExecute', timeAdded: time }] : otherTaints;
+    const taints = down
+      ? [
+          ...otherTaints,
+          { key: UNREACHABLE, effect: 'NoSchedule', timeAdded: time },
+          { key: UNREACHABLE, effect: 'NoExecute', timeAdded: time },
+        ]
+      : otherTaints;
     const nextSpec: Json = { ...spec, taints };
     if (taints.length === 0) delete nextSpec.taints;
     const tainted = client.update(NODES, { ...node, spec: nextSpec });
     const updated = client.updateStatus(NODES, { ...tainted, status: { ...asJson(tainted.status), conditions } });
-    if (down) recorder.record(updated, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`, { component: 'node-controller' });
-    else recorder.record(updated, 'Normal', 'NodeReady', `Node ${name} status is now: NodeReady`, { component: 'kubelet', host: name });
+    if (down)
+      recorder.record(updated, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`, {
+        component: 'node-controller',
+      });
+    else
+      recorder.record(updated, 'Normal', 'NodeReady', `Node ${name} status is now: NodeReady`, {
+        component: 'kubelet',
+        host: name,
+      });
   }
 }

@@ -19,7 +19,12 @@ export function nodeAddressing(name: string, index: number): NodeAddressing {
 export function nodeObject(addressing: NodeAddressing, index: number, kubeVersion: string, time: string): KubeObject {
   const { name, podCidr, internalIp } = addressing;
   const zone = 'us-central1-a';
-  const resources = { 'attachable-volumes-gce-pd': '127', 'ephemeral-storage': '98868448Ki', 'hugepages-2Mi': '0', pods: '110' };
+  const resources = {
+    'attachable-volumes-gce-pd': '127',
+    'ephemeral-storage': '98868448Ki',
+    'hugepages-2Mi': '0',
+    pods: '110',
+  };
   const conditions = [
     ['FrequentUnregisterNetDevice', 'False', 'UnregisterNetDevice', 'node is functioning properly'],
     ['KernelDeadlock', 'False', 'KernelHasNoDeadlock', 'kernel has no deadlock'],
@@ -28,7 +33,14 @@ export function nodeObject(addressing: NodeAddressing, index: number, kubeVersio
     ['DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'],
     ['PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'],
     ['Ready', 'True', 'KubeletReady', 'kubelet is posting ready status. AppArmor enabled'],
-  ].map(([type, status, reason, message]) => ({ type, status, lastHeartbeatTime: time, lastTransitionTime: time, reason, message }));
+  ].map(([type, status, reason, message]) => ({
+    type,
+    status,
+    lastHeartbeatTime: time,
+    lastTransitionTime: time,
+    reason,
+    message,
+  }));
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -47,7 +59,10 @@ export function nodeObject(addressing: NodeAddressing, index: number, kubeVersio
         'kubernetes.io/hostname': name,
         'kubernetes.io/os': 'linux',
       },
-      annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },
+      annotations: {
+        'node.alpha.kubernetes.io/ttl': '0',
+        'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
+      },
     },
     spec: { podCIDR: podCidr, podCIDRs: [podCidr], providerID: `gce://istio-lab/${zone}/${name}` },
     status: {
@@ -81,9 +96,16 @@ export function nodeObject(addressing: NodeAddressing, index: number, kubeVersio
  * Registers `count` nodes unless the cluster (restored from a state directory) has some already; each runs kube-proxy as GKE's do.
  * Without a cloud load balancer the nodes carry no cloud providerID, as minikube's, so the lab's pre-check predicts `<pending>`.
  */
-export function registerNodes(client: ControllerClient, count: number, kubeVersion: string, time: string, hasCloud = true): void {
+export function registerNodes(
+  client: ControllerClient,
+  count: number,
+  kubeVersion: string,
+  time: string,
+  hasCloud = true,
+): void {
   if (client.list(NODES).length > 0) return;
-  const hasKubeSystem = client.get({ group: '', version: 'v1', resource: 'namespaces' }, undefined, 'kube-system') !== undefined;
+  const hasKubeSystem =
+    client.get({ group: '', version: 'v1', resource: 'namespaces' }, undefined, 'kube-system') !== undefined;
   gkeNodeNames(count, `${Date.now()}/${Math.random()}`).forEach((name, index) => {
     const node = nodeObject(nodeAddressing(name, index), index, kubeVersion, time);
     if (!hasCloud) delete (node.spec as { providerID?: string }).providerID;
@@ -98,7 +120,9 @@ export function nodeAddressings(client: ControllerClient): NodeAddressing[] {
   return client.list(NODES).map((node, index) => {
     const spec = node.spec as { podCIDR?: string } | undefined;
     const match = /^10\.0\.(\d+)\.0\/24$/.exec(spec?.podCIDR ?? '');
-    const address = ((node.status as { addresses?: { type: string; address: string }[] } | undefined)?.addresses ?? []).find((entry) => entry.type === 'InternalIP');
+    const address = (
+      (node.status as { addresses?: { type: string; address: string }[] } | undefined)?.addresses ?? []
+    ).find((entry) => entry.type === 'InternalIP');
     const fallback = nodeAddressing(node.metadata.name!, match ? Number(match[1]) : index);
     return { ...fallback, internalIp: address?.address ?? fallback.internalIp };
   });

@@ -49,15 +49,30 @@ function imageId(image: string): string {
 /** Whether a fault has, or had, a hand in this pod: then this module runs it, not the plain kubelet path. */
 export function isFaultyPod(pod: KubeObject, faults: Faults): boolean {
   const containers = asList(asJson(pod.spec).containers);
-  if (containers.some((c) => faults.imagePullErrorFor(String(c.image)) !== undefined || faults.crashLoopFor(pod.metadata.namespace, pod.metadata.name!, String(c.name)))) return true;
-  return asList(asJson(pod.status).containerStatuses).some((status) => FAULT_REASONS.has(String(asJson(asJson(status.state).waiting).reason)));
+  if (
+    containers.some(
+      (c) =>
+        faults.imagePullErrorFor(String(c.image)) !== undefined ||
+        faults.crashLoopFor(pod.metadata.namespace, pod.metadata.name!, String(c.name)),
+    )
+  )
+    return true;
+  return asList(asJson(pod.status).containerStatuses).some((status) =>
+    FAULT_REASONS.has(String(asJson(asJson(status.state).waiting).reason)),
+  );
 }
 
 /**
  * One kubelet step for a faulty pod: each container moves on when its step is due. Returns the
  * new status, or undefined when nothing is due yet.
  */
-export function faultyPodStatus(pod: KubeObject, hostIp: string, podIp: string, source: EventSource, context: FaultyPodContext): Json | undefined {
+export function faultyPodStatus(
+  pod: KubeObject,
+  hostIp: string,
+  podIp: string,
+  source: EventSource,
+  context: FaultyPodContext,
+): Json | undefined {
   const { faults, recorder, messages, clock, speed, pullDelayMs, time } = context;
   const uid = pod.metadata.uid!;
   const previous = asJson(pod.status);
@@ -65,7 +80,8 @@ export function faultyPodStatus(pod: KubeObject, hostIp: string, podIp: string, 
   // Compared with the clock at each step: a step due now (delay 0 at --speed 0) gets no timer of its own.
   const isDue = (step: string, delayMs: number): boolean => clock.dueAt(uid, step, delayMs) <= clock.now().getTime();
   let changed = false;
-  const event = (container: string, type: 'Normal' | 'Warning', reason: string, message: string) => recorder.record(pod, type, reason, message, source, `spec.containers{${container}}`);
+  const event = (container: string, type: 'Normal' | 'Warning', reason: string, message: string) =>
+    recorder.record(pod, type, reason, message, source, `spec.containers{${container}}`);
 
   const statuses = asList(asJson(pod.spec).containers).map((container): Json => {
     const name = String(container.name);
@@ -88,7 +104,12 @@ export function faultyPodStatus(pod: KubeObject, hostIp: string, podIp: string, 
       started: true,
     });
     const start = (pulled: boolean, restarts: number, lastState: Json): Json => {
-      event(name, 'Normal', 'Pulled', pulled ? messages.pulled(image, pullDelayMs / 1000) : messages.alreadyPresent(image));
+      event(
+        name,
+        'Normal',
+        'Pulled',
+        pulled ? messages.pulled(image, pullDelayMs / 1000) : messages.alreadyPresent(image),
+      );
       event(name, 'Normal', 'Created', messages.created(name));
       event(name, 'Normal', 'Started', messages.started(name));
       changed = true;
@@ -99,7 +120,14 @@ export function faultyPodStatus(pod: KubeObject, hostIp: string, podIp: string, 
       event(name, 'Warning', 'Failed', 'Error: ErrImagePull');
       changed = true;
       context.pullAttempts.set(`${uid}/${name}`, attempt);
-      return { ...base, state: { waiting: { reason: 'ErrImagePull', message: pullError } }, lastState: {}, ready: false, restartCount, started: false };
+      return {
+        ...base,
+        state: { waiting: { reason: 'ErrImagePull', message: pullError } },
+        lastState: {},
+        ready: false,
+        restartCount,
+        started: false,
+      };
     };
     switch (phaseOf(prev)) {
       case 'creating':
@@ -129,8 +157,15 @@ export function faultyPodStatus(pod: KubeObject, hostIp: string, podIp: string, 
           ...base,
           imageID: imageId(image),
           containerID,
-          state: { waiting: { reason: 'CrashLoopBackOff', message: crashLoopMessage(pod, name, restartCount + 1, context.kubeVersion) } },
-          lastState: { terminated: { exitCode: crash.exitCode ?? 1, reason: 'Error', startedAt, finishedAt: time, containerID } },
+          state: {
+            waiting: {
+              reason: 'CrashLoopBackOff',
+              message: crashLoopMessage(pod, name, restartCount + 1, context.kubeVersion),
+            },
+          },
+          lastState: {
+            terminated: { exitCode: crash.exitCode ?? 1, reason: 'Error', startedAt, finishedAt: time, containerID },
+          },
           ready: false,
           restartCount: restartCount + 1,
           started: false,
@@ -142,16 +177,27 @@ export function faultyPodStatus(pod: KubeObject, hostIp: string, podIp: string, 
     }
   });
   if (!changed) return undefined;
-  const isPending = statuses.some((status) => ['creating', 'pullFailed', 'pullBackOff'].includes(phaseOf(status)) && Number(status.restartCount ?? 0) === 0);
+  const isPending = statuses.some(
+    (status) =>
+      ['creating', 'pullFailed', 'pullBackOff'].includes(phaseOf(status)) && Number(status.restartCount ?? 0) === 0,
+  );
   const unready = statuses.filter((status) => status.ready !== true).map((status) => String(status.name));
-  const since = (type: string) => String(asList(previous.conditions).find((entry) => entry.type === type)?.lastTransitionTime ?? time);
+  const since = (type: string) =>
+    String(asList(previous.conditions).find((entry) => entry.type === type)?.lastTransitionTime ?? time);
   const readiness = (type: string): Json => {
     const wasReady = asList(previous.conditions).find((entry) => entry.type === type)?.status === 'True';
     const isReady = unready.length === 0;
     const transition = wasReady === isReady ? since(type) : time;
     return isReady
       ? { type, status: 'True', lastProbeTime: null, lastTransitionTime: transition }
-      : { type, status: 'False', lastProbeTime: null, lastTransitionTime: transition, reason: 'ContainersNotReady', message: `containers with unready status: [${unready.join(' ')}]` };
+      : {
+          type,
+          status: 'False',
+          lastProbeTime: null,
+          lastTransitionTime: transition,
+          reason: 'ContainersNotReady',
+          message: `containers with unready status: [${unready.join(' ')}]`,
+        };
   };
   return {
     phase: isPending ? 'Pending' : 'Running',
@@ -159,7 +205,12 @@ export function faultyPodStatus(pod: KubeObject, hostIp: string, podIp: string, 
       { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: since('Initialized') },
       readiness('Ready'),
       readiness('ContainersReady'),
-      asList(previous.conditions).find((entry) => entry.type === 'PodScheduled') ?? { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: time },
+      asList(previous.conditions).find((entry) => entry.type === 'PodScheduled') ?? {
+        type: 'PodScheduled',
+        status: 'True',
+        lastProbeTime: null,
+        lastTransitionTime: time,
+      },
     ],
     hostIP: hostIp,
     podIP: podIp,

@@ -82,7 +82,12 @@ export function containerPhaseOf(pod: KubeObject): ContainerPhase {
 }
 
 function wildcard(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 export function stageMatches(selector: StageSelector, pod: KubeObject): boolean {
@@ -90,11 +95,24 @@ export function stageMatches(selector: StageSelector, pod: KubeObject): boolean 
   const containers = asList(spec.containers);
   if (containerPhaseOf(pod) !== selector.from) return false;
   if (selector.restartPolicyNotIn?.includes(String(spec.restartPolicy ?? 'Always'))) return false;
-  if (selector.ownerKind !== undefined && !(pod.metadata.ownerReferences ?? []).some((owner) => owner.controller && owner.kind === selector.ownerKind)) return false;
-  if (selector.image !== undefined && !containers.some((container) => wildcard(selector.image!).test(String(container.image)))) return false;
+  if (
+    selector.ownerKind !== undefined &&
+    !(pod.metadata.ownerReferences ?? []).some((owner) => owner.controller && owner.kind === selector.ownerKind)
+  )
+    return false;
+  if (
+    selector.image !== undefined &&
+    !containers.some((container) => wildcard(selector.image!).test(String(container.image)))
+  )
+    return false;
   const words = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
-  const commandLine = (container: (typeof containers)[number]) => [...words(container.command), ...words(container.args)].join(' ');
-  if (selector.command !== undefined && !containers.some((container) => wildcard(selector.command!).test(commandLine(container)))) return false;
+  const commandLine = (container: (typeof containers)[number]) =>
+    [...words(container.command), ...words(container.args)].join(' ');
+  if (
+    selector.command !== undefined &&
+    !containers.some((container) => wildcard(selector.command!).test(commandLine(container)))
+  )
+    return false;
   if (selector.waitsForAttach !== undefined && waitsForAttach(pod) !== selector.waitsForAttach) return false;
   return true;
 }

@@ -27,18 +27,36 @@ export function stoppedStatus(pod: KubeObject, time: string): Json {
   const containerStatuses = asList(status.containerStatuses).map((entry) => {
     const running = asJson(asJson(entry.state).running);
     if (!running.startedAt) return { ...entry, ready: false, started: false };
-    const terminated = { exitCode: 0, reason: 'Completed', startedAt: running.startedAt, finishedAt: time, ...(entry.containerID ? { containerID: entry.containerID } : {}) };
+    const terminated = {
+      exitCode: 0,
+      reason: 'Completed',
+      startedAt: running.startedAt,
+      finishedAt: time,
+      ...(entry.containerID ? { containerID: entry.containerID } : {}),
+    };
     return { ...entry, state: { terminated }, ready: false, started: false };
   });
-  const notReady = { status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${names.join(' ')}]` };
+  const notReady = {
+    status: 'False',
+    reason: 'ContainersNotReady',
+    message: `containers with unready status: [${names.join(' ')}]`,
+  };
   const conditions = asList(status.conditions).map((entry) =>
-    (entry.type === 'Ready' || entry.type === 'ContainersReady') && entry.status !== 'False' ? { ...entry, ...notReady, lastTransitionTime: time } : entry,
+    (entry.type === 'Ready' || entry.type === 'ContainersReady') && entry.status !== 'False'
+      ? { ...entry, ...notReady, lastTransitionTime: time }
+      : entry,
   );
   return { ...status, conditions, containerStatuses };
 }
 
 /** One kubelet pass over a pod with a deletionTimestamp on this node. */
-export function syncTerminatingPod(client: ControllerClient, pod: KubeObject, clock: KubeletClock, environment: TerminationEnvironment, time: string): void {
+export function syncTerminatingPod(
+  client: ControllerClient,
+  pod: KubeObject,
+  clock: KubeletClock,
+  environment: TerminationEnvironment,
+  time: string,
+): void {
   const uid = pod.metadata.uid!;
   const host = String(asJson(pod.spec).nodeName ?? '');
   const grace = pod.metadata.deletionGracePeriodSeconds ?? 0;
@@ -47,11 +65,19 @@ export function syncTerminatingPod(client: ControllerClient, pod: KubeObject, cl
     for (const entry of asList(asJson(pod.status).containerStatuses)) {
       if (!asJson(asJson(entry.state).running).startedAt) continue;
       const name = String(entry.name);
-      environment.recorder.record(pod, 'Normal', 'Killing', environment.messages.killing(name), { component: 'kubelet', host }, `spec.containers{${name}}`);
+      environment.recorder.record(
+        pod,
+        'Normal',
+        'Killing',
+        environment.messages.killing(name),
+        { component: 'kubelet', host },
+        `spec.containers{${name}}`,
+      );
     }
   }
   // No jitter: the grace period is a deadline, not a simulated duration.
-  if (clock.dueAt(uid, `pod-terminate/${grace}`, grace * 1000 * environment.speed, false) > clock.now().getTime()) return;
+  if (clock.dueAt(uid, `pod-terminate/${grace}`, grace * 1000 * environment.speed, false) > clock.now().getTime())
+    return;
   let current = pod;
   const status = stoppedStatus(pod, time);
   if (!sameJson(status, pod.status)) current = client.updateStatus(PODS, { ...pod, status });

@@ -11,8 +11,22 @@ export type QosClass = 'Guaranteed' | 'Burstable' | 'BestEffort';
 const QOS_RESOURCES = ['cpu', 'memory'];
 
 const SUFFIXES: Record<string, number> = {
-  n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 
 /**
@@ -20,7 +34,9 @@ const SUFFIXES: Record<string, number> = {
  * exactly as apimachinery's Cmp does for the quantities a manifest writes; NaN when it does not parse.
  */
 export function quantityMillis(quantity: unknown): number {
-  const match = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?)$/.exec(String(quantity).trim());
+  const match = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?)$/.exec(
+    String(quantity).trim(),
+  );
   if (!match) return Number.NaN;
   const value = Number(match[1] + (match[2] ?? ''));
   return Math.round(value * SUFFIXES[match[3] ?? ''] * 1000);
@@ -30,7 +46,8 @@ export function podQosClass(pod: KubeObject): QosClass {
   const requests = new Map<string, number>();
   const limits = new Map<string, number>();
   let isGuaranteed = true;
-  const add = (sums: Map<string, number>, name: string, millis: number) => sums.set(name, (sums.get(name) ?? 0) + millis);
+  const add = (sums: Map<string, number>, name: string, millis: number) =>
+    sums.set(name, (sums.get(name) ?? 0) + millis);
   for (const container of asList(asJson(pod.spec).containers)) {
     const resources = asJson(container.resources);
     for (const [name, quantity] of Object.entries(asJson(resources.requests))) {

@@ -23,12 +23,19 @@ function proxyConfigDiscoveryAddress(container: Json): string | undefined {
 }
 
 /** The Service (namespace, name) a container's readiness waits for, if it is an Istio proxy. */
-export function discoveryDependency(container: Json, podNamespace: string): { namespace: string; name: string } | undefined {
+export function discoveryDependency(
+  container: Json,
+  podNamespace: string,
+): { namespace: string; name: string } | undefined {
   const probe = asJson(asJson(container.readinessProbe).httpGet);
   if (probe.path !== '/healthz/ready') return undefined;
   const args = (container.args as string[] | undefined) ?? [];
   const at = args.indexOf('--discoveryAddress');
-  const address = at >= 0 ? args[at + 1] : (args.find((arg) => arg.startsWith('--discoveryAddress='))?.slice('--discoveryAddress='.length) ?? proxyConfigDiscoveryAddress(container));
+  const address =
+    at >= 0
+      ? args[at + 1]
+      : (args.find((arg) => arg.startsWith('--discoveryAddress='))?.slice('--discoveryAddress='.length) ??
+        proxyConfigDiscoveryAddress(container));
   if (!address) return undefined;
   const [name, namespace] = address.replace(/:\d+$/, '').split('.');
   return { name, namespace: namespace ?? podNamespace };
@@ -54,18 +61,34 @@ export function unreadyByDependency(pod: KubeObject, client: ControllerClient): 
  */
 export function statusWithReadiness(pod: KubeObject, unready: string[], time: string): Json | undefined {
   const status = asJson(pod.status);
-  const containerStatuses = asList(status.containerStatuses).map((entry) => ({ ...entry, ready: !unready.includes(String(entry.name)) }));
+  const containerStatuses = asList(status.containerStatuses).map((entry) => ({
+    ...entry,
+    ready: !unready.includes(String(entry.name)),
+  }));
   const isReady = unready.length === 0;
   const conditions = asList(status.conditions).map((entry) => {
     if (entry.type !== 'Ready' && entry.type !== 'ContainersReady') return entry;
     const transition = (entry.status === 'True') === isReady ? entry.lastTransitionTime : time;
     return isReady
       ? { type: entry.type, status: 'True', lastProbeTime: null, lastTransitionTime: transition }
-      : { type: entry.type, status: 'False', lastProbeTime: null, lastTransitionTime: transition, reason: 'ContainersNotReady', message: `containers with unready status: [${unready.join(' ')}]` };
+      : {
+          type: entry.type,
+          status: 'False',
+          lastProbeTime: null,
+          lastTransitionTime: transition,
+          reason: 'ContainersNotReady',
+          message: `containers with unready status: [${unready.join(' ')}]`,
+        };
   });
   // Compared by what readiness decides, not by key order, so a pass never rewrites an unchanged pod.
   const summary = (entries: Json[], statuses: Json[]) =>
-    JSON.stringify([entries.filter((entry) => entry.type === 'Ready' || entry.type === 'ContainersReady').map((entry) => [entry.status, entry.reason, entry.message]), statuses.map((entry) => entry.ready)]);
-  if (summary(conditions, containerStatuses) === summary(asList(status.conditions), asList(status.containerStatuses))) return undefined;
+    JSON.stringify([
+      entries
+        .filter((entry) => entry.type === 'Ready' || entry.type === 'ContainersReady')
+        .map((entry) => [entry.status, entry.reason, entry.message]),
+      statuses.map((entry) => entry.ready),
+    ]);
+  if (summary(conditions, containerStatuses) === summary(asList(status.conditions), asList(status.containerStatuses)))
+    return undefined;
   return { ...status, conditions, containerStatuses };
 }

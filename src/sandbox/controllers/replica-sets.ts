@@ -10,7 +10,12 @@ import type { Reporter } from './workloads';
 import { each, ownedPods, podFromTemplate, writeStatus } from './workloads';
 
 /** Keeps `replicas` active pods, creating from the template or deleting the least ready first. */
-function syncReplicaSet(client: ControllerClient, rs: KubeObject, time: string, { recorder, createBackoff }: Reporter): void {
+function syncReplicaSet(
+  client: ControllerClient,
+  rs: KubeObject,
+  time: string,
+  { recorder, createBackoff }: Reporter,
+): void {
   const spec = asJson(rs.spec);
   const replicas = Number(spec.replicas ?? 1);
   const pods = ownedPods(client, rs).filter(isPodActive);
@@ -18,7 +23,10 @@ function syncReplicaSet(client: ControllerClient, rs: KubeObject, time: string, 
   let createError: string | undefined;
   for (let i = pods.length; i < replicas && !createBackoff.isWaiting(rs.metadata.uid!); i++) {
     try {
-      const pod = client.create(PODS, podFromTemplate(rs, asJson(spec.template), { generateName: `${rs.metadata.name}-` }));
+      const pod = client.create(
+        PODS,
+        podFromTemplate(rs, asJson(spec.template), { generateName: `${rs.metadata.name}-` }),
+      );
       createBackoff.succeeded(rs.metadata.uid!);
       recorder.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, source);
     } catch (error) {
@@ -28,7 +36,9 @@ function syncReplicaSet(client: ControllerClient, rs: KubeObject, time: string, 
     }
   }
   if (pods.length > replicas) {
-    const surplus = [...pods].sort((a, b) => Number(isPodReady(a)) - Number(isPodReady(b))).slice(0, pods.length - replicas);
+    const surplus = [...pods]
+      .sort((a, b) => Number(isPodReady(a)) - Number(isPodReady(b)))
+      .slice(0, pods.length - replicas);
     for (const pod of surplus) {
       client.delete(PODS, pod);
       recorder.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, source);
@@ -41,11 +51,24 @@ function syncReplicaSet(client: ControllerClient, rs: KubeObject, time: string, 
   status.observedGeneration = rs.metadata.generation;
   const failure = asList(asJson(rs.status).conditions).find((entry) => entry.type === 'ReplicaFailure');
   if (createError !== undefined || (failure && createBackoff.isWaiting(rs.metadata.uid!))) {
-    status.conditions = [{ type: 'ReplicaFailure', status: 'True', lastTransitionTime: failure?.lastTransitionTime ?? time, reason: 'FailedCreate', message: createError ?? failure?.message }];
+    status.conditions = [
+      {
+        type: 'ReplicaFailure',
+        status: 'True',
+        lastTransitionTime: failure?.lastTransitionTime ?? time,
+        reason: 'FailedCreate',
+        message: createError ?? failure?.message,
+      },
+    ];
   }
   writeStatus(client, REPLICA_SETS, rs, status);
 }
 
-export function syncReplicaSets(client: ControllerClient, time: string, onError: (error: unknown) => void, reporter: Reporter): void {
+export function syncReplicaSets(
+  client: ControllerClient,
+  time: string,
+  onError: (error: unknown) => void,
+  reporter: Reporter,
+): void {
   each(client.list(REPLICA_SETS), (rs) => syncReplicaSet(client, rs, time, reporter), onError);
 }

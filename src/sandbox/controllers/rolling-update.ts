@@ -59,7 +59,8 @@ export interface ReplicaCounts {
   readonly available: number;
 }
 
-const sum = (sets: readonly ReplicaCounts[], field: keyof ReplicaCounts): number => sets.reduce((total, set) => total + set[field], 0);
+const sum = (sets: readonly ReplicaCounts[], field: keyof ReplicaCounts): number =>
+  sets.reduce((total, set) => total + set[field], 0);
 
 /**
  * deploymentutil.NewRSNewReplicas (and reconcileNewReplicaSet's scale-down): the new ReplicaSet's
@@ -79,7 +80,11 @@ export function newReplicaSetReplicas(spec: RollingSpec, newReplicas: number, al
  * is oldest first). Unhealthy replicas go first (cleanupUnhealthyReplicas), then available ones
  * while at least replicas − maxUnavailable stay available (scaleDownOldReplicaSetsForRollingUpdate).
  */
-export function oldReplicaSetReplicas(spec: RollingSpec, newSet: ReplicaCounts, old: readonly ReplicaCounts[]): number[] {
+export function oldReplicaSetReplicas(
+  spec: RollingSpec,
+  newSet: ReplicaCounts,
+  old: readonly ReplicaCounts[],
+): number[] {
   const sizes = old.map((set) => set.replicas);
   if (sum(old, 'replicas') === 0) return sizes;
   const minAvailable = spec.replicas - maxUnavailable(spec);

@@ -36,7 +36,11 @@ export function simulatedToken(account: KubeObject, secretName: string): string 
     'kubernetes.io/serviceaccount/service-account.uid': account.metadata.uid ?? '',
     sub: `system:serviceaccount:${namespace}:${name}`,
   };
-  return [base64url(JSON.stringify({ alg: 'RS256', kid: '' })), base64url(JSON.stringify(claims)), base64url('simulated by Istio Lab: not a signature')].join('.');
+  return [
+    base64url(JSON.stringify({ alg: 'RS256', kid: '' })),
+    base64url(JSON.stringify(claims)),
+    base64url('simulated by Istio Lab: not a signature'),
+  ].join('.');
 }
 
 function tokenSecret(account: KubeObject, caCert: string | undefined): KubeObject {
@@ -47,7 +51,10 @@ function tokenSecret(account: KubeObject, caCert: string | undefined): KubeObjec
     metadata: {
       name,
       namespace: account.metadata.namespace,
-      annotations: { [SERVICE_ACCOUNT_NAME_KEY]: account.metadata.name!, [SERVICE_ACCOUNT_UID_KEY]: account.metadata.uid ?? '' },
+      annotations: {
+        [SERVICE_ACCOUNT_NAME_KEY]: account.metadata.name!,
+        [SERVICE_ACCOUNT_UID_KEY]: account.metadata.uid ?? '',
+      },
     },
     type: SERVICE_ACCOUNT_TOKEN_TYPE,
     data: {
@@ -69,7 +76,9 @@ export function syncServiceAccountTokens(client: ControllerClient, caCert: strin
   // syncSecret: a token whose account is gone (or has another uid) goes with it.
   for (const secret of client.list(SECRETS)) {
     if (secret.type !== SERVICE_ACCOUNT_TOKEN_TYPE || secret.metadata.deletionTimestamp) continue;
-    const account = byKey.get(`${secret.metadata.namespace}/${secret.metadata.annotations?.[SERVICE_ACCOUNT_NAME_KEY] ?? ''}`);
+    const account = byKey.get(
+      `${secret.metadata.namespace}/${secret.metadata.annotations?.[SERVICE_ACCOUNT_NAME_KEY] ?? ''}`,
+    );
     if (!account || !isTokenOf(secret, account)) client.delete(SECRETS, secret);
   }
   for (const account of accounts) {

@@ -19,14 +19,16 @@ export const LOAD_BALANCER_PREFIX = '203.0.113.';
 
 const SOURCE = { component: 'service-controller' };
 
-const ingressIps = (service: KubeObject): string[] => asList(asJson(asJson(service.status).loadBalancer).ingress).map((entry) => String(entry.ip ?? entry.hostname ?? ''));
+const ingressIps = (service: KubeObject): string[] =>
+  asList(asJson(asJson(service.status).loadBalancer).ingress).map((entry) => String(entry.ip ?? entry.hostname ?? ''));
 const wantsLoadBalancer = (service: KubeObject): boolean => asJson(service.spec).type === 'LoadBalancer';
 
 /** The first address of the range no Service has, or the one the Service asks for (spec.loadBalancerIP, as GCE honours a reserved address). */
 function addressFor(service: KubeObject, used: Set<string>): string {
   const requested = asJson(service.spec).loadBalancerIP;
   if (typeof requested === 'string' && requested) return requested;
-  for (let host = 1; host < 255; host++) if (!used.has(`${LOAD_BALANCER_PREFIX}${host}`)) return `${LOAD_BALANCER_PREFIX}${host}`;
+  for (let host = 1; host < 255; host++)
+    if (!used.has(`${LOAD_BALANCER_PREFIX}${host}`)) return `${LOAD_BALANCER_PREFIX}${host}`;
   throw new Error(`no free simulated load balancer address in ${LOAD_BALANCER_PREFIX}0/24`);
 }
 
@@ -66,7 +68,10 @@ export class ServiceLoadBalancers {
       const ip = addressFor(service, used);
       used.add(ip);
       this.ensuring.delete(uid);
-      const updated = client.updateStatus(SERVICES, { ...service, status: { ...asJson(service.status), loadBalancer: { ingress: [{ ip }] } } });
+      const updated = client.updateStatus(SERVICES, {
+        ...service,
+        status: { ...asJson(service.status), loadBalancer: { ingress: [{ ip }] } },
+      });
       this.recorder.record(updated, 'Normal', 'EnsuredLoadBalancer', 'Ensured load balancer', SOURCE);
     }
   }
@@ -74,7 +79,10 @@ export class ServiceLoadBalancers {
   /** A Service that is no longer of type LoadBalancer loses its load balancer and address. */
   private remove(client: ControllerClient, service: KubeObject): void {
     this.recorder.record(service, 'Normal', 'DeletingLoadBalancer', 'Deleting load balancer', SOURCE);
-    const updated = client.updateStatus(SERVICES, { ...service, status: { ...asJson(service.status), loadBalancer: {} } });
+    const updated = client.updateStatus(SERVICES, {
+      ...service,
+      status: { ...asJson(service.status), loadBalancer: {} },
+    });
     this.recorder.record(updated, 'Normal', 'DeletedLoadBalancer', 'Deleted load balancer', SOURCE);
   }
 }

@@ -22,14 +22,19 @@ const revisionOf = (pod: KubeObject): string | undefined => pod.metadata.labels?
 
 /** getOrdinal: the number after the set's name, or -1 for a pod that is not one of its ordinals. */
 function ordinalOf(set: KubeObject, pod: KubeObject): number {
-  const match = new RegExp(`^${set.metadata.name!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d+)$`).exec(pod.metadata.name ?? '');
+  const match = new RegExp(`^${set.metadata.name!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d+)$`).exec(
+    pod.metadata.name ?? '',
+  );
   return match ? Number(match[1]) : -1;
 }
 
 /** newVersionedStatefulSetPod: the template of the revision this ordinal should run. */
 function newPod(set: KubeObject, template: Json, ordinal: number, revision: string): KubeObject {
   const name = `${set.metadata.name}-${ordinal}`;
-  const pod = podFromTemplate(set, template, { name, labels: { [REVISION_LABEL]: revision, 'statefulset.kubernetes.io/pod-name': name } });
+  const pod = podFromTemplate(set, template, {
+    name,
+    labels: { [REVISION_LABEL]: revision, 'statefulset.kubernetes.io/pod-name': name },
+  });
   asJson(pod.spec).hostname = name;
   const spec = asJson(set.spec);
   if (spec.serviceName) asJson(pod.spec).subdomain = spec.serviceName;
@@ -44,16 +49,37 @@ function templateOf(revision: KubeObject): Json {
 }
 
 /** Runs one step of updateStatefulSet; returns when a monotonic set has to wait. */
-function reconcilePods(client: ControllerClient, set: KubeObject, current: KubeObject, update: KubeObject, { recorder }: Reporter): void {
+function reconcilePods(
+  client: ControllerClient,
+  set: KubeObject,
+  current: KubeObject,
+  update: KubeObject,
+  { recorder }: Reporter,
+): void {
   const spec = asJson(set.spec);
   const replicas = Number(spec.replicas ?? 1);
   const isMonotonic = spec.podManagementPolicy !== 'Parallel';
   const strategy = asJson(spec.updateStrategy);
-  const partition = strategy.type === 'RollingUpdate' ? Number(asJson(strategy.rollingUpdate).partition ?? 0) : replicas;
+  const partition =
+    strategy.type === 'RollingUpdate' ? Number(asJson(strategy.rollingUpdate).partition ?? 0) : replicas;
   const pods = ownedPods(client, set);
   const byOrdinal = new Map(pods.map((pod) => [ordinalOf(set, pod), pod]));
-  const created = (pod: KubeObject) => recorder.record(set, 'Normal', 'SuccessfulCreate', `create Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`, SOURCE);
-  const deleted = (pod: KubeObject) => recorder.record(set, 'Normal', 'SuccessfulDelete', `delete Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`, SOURCE);
+  const created = (pod: KubeObject) =>
+    recorder.record(
+      set,
+      'Normal',
+      'SuccessfulCreate',
+      `create Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`,
+      SOURCE,
+    );
+  const deleted = (pod: KubeObject) =>
+    recorder.record(
+      set,
+      'Normal',
+      'SuccessfulDelete',
+      `delete Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`,
+      SOURCE,
+    );
 
   for (let ordinal = 0; ordinal < replicas; ordinal++) {
     const pod = byOrdinal.get(ordinal);
@@ -74,8 +100,12 @@ function reconcilePods(client: ControllerClient, set: KubeObject, current: KubeO
     }
     if (isMonotonic && (pod.metadata.deletionTimestamp || !isRunningAndReady(pod))) return;
   }
-  const condemned = pods.filter((pod) => ordinalOf(set, pod) >= replicas || ordinalOf(set, pod) < 0).sort((a, b) => ordinalOf(set, b) - ordinalOf(set, a));
-  const firstUnhealthy = [...byOrdinal.values()].sort((a, b) => ordinalOf(set, a) - ordinalOf(set, b)).find((pod) => !isRunningAndReady(pod) || pod.metadata.deletionTimestamp);
+  const condemned = pods
+    .filter((pod) => ordinalOf(set, pod) >= replicas || ordinalOf(set, pod) < 0)
+    .sort((a, b) => ordinalOf(set, b) - ordinalOf(set, a));
+  const firstUnhealthy = [...byOrdinal.values()]
+    .sort((a, b) => ordinalOf(set, a) - ordinalOf(set, b))
+    .find((pod) => !isRunningAndReady(pod) || pod.metadata.deletionTimestamp);
   for (const pod of condemned) {
     if (pod.metadata.deletionTimestamp) {
       if (isMonotonic) return;
@@ -121,16 +151,35 @@ function syncStatefulSet(client: ControllerClient, set: KubeObject, reporter: Re
   };
   // completeRollingUpdate: once every pod runs the update revision and is ready, it becomes current.
   const replicas = Number(asJson(set.spec).replicas ?? 1);
-  if (asJson(asJson(set.spec).updateStrategy).type === 'RollingUpdate' && status.updatedReplicas === replicas && status.readyReplicas === replicas && status.replicas === replicas) {
+  if (
+    asJson(asJson(set.spec).updateStrategy).type === 'RollingUpdate' &&
+    status.updatedReplicas === replicas &&
+    status.readyReplicas === replicas &&
+    status.replicas === replicas
+  ) {
     status.currentRevision = update.metadata.name;
     status.currentReplicas = status.updatedReplicas;
   }
   // StatefulSetStatus' counts are omitempty but replicas.
-  for (const field of ['readyReplicas', 'currentReplicas', 'updatedReplicas']) if (status[field] === 0) delete status[field];
+  for (const field of ['readyReplicas', 'currentReplicas', 'updatedReplicas'])
+    if (status[field] === 0) delete status[field];
   writeStatus(client, STATEFUL_SETS, set, status);
-  truncateHistory(client, set, revisions, new Set([String(status.currentRevision), String(update.metadata.name), ...pods.map((pod) => revisionOf(pod) ?? '')]));
+  truncateHistory(
+    client,
+    set,
+    revisions,
+    new Set([
+      String(status.currentRevision),
+      String(update.metadata.name),
+      ...pods.map((pod) => revisionOf(pod) ?? ''),
+    ]),
+  );
 }
 
-export function syncStatefulSets(client: ControllerClient, onError: (error: unknown) => void, reporter: Reporter): void {
+export function syncStatefulSets(
+  client: ControllerClient,
+  onError: (error: unknown) => void,
+  reporter: Reporter,
+): void {
   each(client.list(STATEFUL_SETS), (set) => syncStatefulSet(client, set, reporter), onError);
 }

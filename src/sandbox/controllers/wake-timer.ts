@@ -19,11 +19,14 @@ export class WakeTimer {
     if (this.closed || atMs >= this.dueMs) return;
     if (this.timer) clearTimeout(this.timer);
     this.dueMs = atMs;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.dueMs = Infinity;
-      this.wake();
-    }, Math.min(MAX_DELAY_MS, Math.max(0, atMs - this.now())));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.dueMs = Infinity;
+        this.wake();
+      },
+      Math.min(MAX_DELAY_MS, Math.max(0, atMs - this.now())),
+    );
     this.timer.unref();
   }
 

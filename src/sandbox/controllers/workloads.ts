@@ -8,7 +8,11 @@ import type { EventMessages, EventRecorder } from './events';
 import type { Json } from '../apimachinery/objects';
 import { asJson, controllerRef, isControlledBy, sameJson } from '../apimachinery/objects';
 
-export function podFromTemplate(owner: KubeObject, template: Json, metadata: Partial<KubeObject['metadata']>): KubeObject {
+export function podFromTemplate(
+  owner: KubeObject,
+  template: Json,
+  metadata: Partial<KubeObject['metadata']>,
+): KubeObject {
   const templateMeta = asJson(template.metadata);
   return {
     apiVersion: 'v1',
@@ -29,7 +33,12 @@ export function ownedPods(client: ControllerClient, owner: KubeObject): KubeObje
 }
 
 /** Writes status when it changed; returns whether it wrote. */
-export function writeStatus(client: ControllerClient, resource: Parameters<ControllerClient['updateStatus']>[0], object: KubeObject, status: Json): void {
+export function writeStatus(
+  client: ControllerClient,
+  resource: Parameters<ControllerClient['updateStatus']>[0],
+  object: KubeObject,
+  status: Json,
+): void {
   if (sameJson(object.status, status)) return;
   client.updateStatus(resource, { ...object, status });
 }
@@ -83,7 +92,11 @@ function syncHpa(client: ControllerClient, hpa: KubeObject): void {
 }
 
 /** Syncs each object on its own: one that cannot be written (a terminating namespace) does not stop the rest. */
-export function each(objects: KubeObject[], sync: (object: KubeObject) => void, onError: (error: unknown) => void): void {
+export function each(
+  objects: KubeObject[],
+  sync: (object: KubeObject) => void,
+  onError: (error: unknown) => void,
+): void {
   for (const object of objects) {
     if (object.metadata.deletionTimestamp) continue;
     try {

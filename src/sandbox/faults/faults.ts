@@ -4,10 +4,20 @@
 import type { CrashLoopRule, DebugEndpointRule, ErrorRule, FaultConfig, ProxyAckDelayRule } from './fault-config';
 import { crashLoopRule, imagePullError, isNodeNotReady, isPodOfWorkload } from './workload-faults';
 
-export type { CrashLoopRule, DebugEndpointRule, DenyRule, ErrorRule, FaultConfig, ImagePullRule, ProxyAckDelayRule, WorkloadFaultConfig } from './fault-config';
+export type {
+  CrashLoopRule,
+  DebugEndpointRule,
+  DenyRule,
+  ErrorRule,
+  FaultConfig,
+  ImagePullRule,
+  ProxyAckDelayRule,
+  WorkloadFaultConfig,
+} from './fault-config';
 
 const matches = (rule: { verb?: string; resource?: string }, verb: string, resource: string): boolean =>
-  (!rule.verb || rule.verb === '*' || rule.verb === verb) && (!rule.resource || rule.resource === '*' || rule.resource === resource);
+  (!rule.verb || rule.verb === '*' || rule.verb === verb) &&
+  (!rule.resource || rule.resource === '*' || rule.resource === resource);
 
 export class Faults {
   private config: FaultConfig = {};
@@ -18,7 +28,11 @@ export class Faults {
   constructor(private readonly random: () => number = Math.random) {}
 
   set(config: FaultConfig): void {
-    this.config = { ...config, errors: config.errors?.map((rule) => ({ ...rule })), deny: config.deny?.map((rule) => ({ ...rule })) };
+    this.config = {
+      ...config,
+      errors: config.errors?.map((rule) => ({ ...rule })),
+      deny: config.deny?.map((rule) => ({ ...rule })),
+    };
     this.injected.clear();
     this.refuseUntil = config.refuseConnectionsForMs ? Date.now() + config.refuseConnectionsForMs : 0;
     for (const listener of this.listeners) listener();
@@ -89,7 +103,11 @@ export class Faults {
   }
 
   /** The rule delaying the ACKs of the Envoy in this pod, if one matches it. */
-  proxyAckDelayFor(pod: { namespace?: string; name?: string; labels?: Record<string, string> }): ProxyAckDelayRule | undefined {
+  proxyAckDelayFor(pod: {
+    namespace?: string;
+    name?: string;
+    labels?: Record<string, string>;
+  }): ProxyAckDelayRule | undefined {
     return (this.config.proxyAckDelay ?? []).find(
       (rule) =>
         (!rule.namespace || rule.namespace === pod.namespace) &&

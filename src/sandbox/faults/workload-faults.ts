@@ -12,12 +12,22 @@ export function isPodOfWorkload(podName: string, workload: string): boolean {
   if (podName === workload) return true;
   const name = escapeRegExp(workload);
   // Deployment (`<rs hash>-<5>`), ReplicaSet/Job/DaemonSet (`-<5>`), StatefulSet (`-<ordinal>`).
-  return new RegExp(`^${name}-(?:${SAFE}{6,10}-)?${SAFE}{5}$`).test(podName) || new RegExp(`^${name}-\\d+$`).test(podName);
+  return (
+    new RegExp(`^${name}-(?:${SAFE}{6,10}-)?${SAFE}{5}$`).test(podName) || new RegExp(`^${name}-\\d+$`).test(podName)
+  );
 }
 
-export function crashLoopRule(config: WorkloadFaultConfig, namespace: string | undefined, podName: string, container: string): CrashLoopRule | undefined {
+export function crashLoopRule(
+  config: WorkloadFaultConfig,
+  namespace: string | undefined,
+  podName: string,
+  container: string,
+): CrashLoopRule | undefined {
   return (config.crashLoop ?? []).find(
-    (rule) => (!rule.namespace || rule.namespace === namespace) && (!rule.container || rule.container === container) && isPodOfWorkload(podName, rule.workload),
+    (rule) =>
+      (!rule.namespace || rule.namespace === namespace) &&
+      (!rule.container || rule.container === container) &&
+      isPodOfWorkload(podName, rule.workload),
   );
 }
 
@@ -30,7 +40,9 @@ export function imagePullError(config: WorkloadFaultConfig, image: string): stri
   const rule = (config.imagePull ?? []).find((candidate) => globMatches(candidate.image, image));
   if (!rule) return undefined;
   const reference = image.replace(/^docker\.io\/(library\/)?/, '');
-  return rule.error ?? `rpc error: code = Unknown desc = Error response from daemon: manifest for ${reference} not found`;
+  return (
+    rule.error ?? `rpc error: code = Unknown desc = Error response from daemon: manifest for ${reference} not found`
+  );
 }
 
 export function isNodeNotReady(config: WorkloadFaultConfig, node: string): boolean {

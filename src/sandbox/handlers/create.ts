@@ -9,7 +9,15 @@ import { clone, timestamp } from '../apimachinery/kube-object';
 import { nameErrors } from '../apimachinery/name-validation';
 import type { ResourceRequest } from '../apimachinery/request-info';
 import { groupVersion, storageApiVersion, storageKey } from '../apimachinery/resource-types';
-import { alreadyExists, badRequest, invalid, methodNotAllowed, namespaceTerminating, notFound, StatusError } from '../apimachinery/status-error';
+import {
+  alreadyExists,
+  badRequest,
+  invalid,
+  methodNotAllowed,
+  namespaceTerminating,
+  notFound,
+  StatusError,
+} from '../apimachinery/status-error';
 import { managerOrUserAgent, updateManagedFields } from '../patch/managed-fields';
 import { withoutLaterFields } from '../apimachinery/release-fields';
 import { parseObject } from './request-body';
@@ -28,7 +36,9 @@ export function randomSuffix(length = 5): string {
 export function checkBodyMatchesRequest(req: ResourceRequest, object: KubeObject): void {
   const expected = groupVersion(req.group, req.version);
   if (object.apiVersion && object.apiVersion !== expected) {
-    throw badRequest(`the API version in the data (${object.apiVersion}) does not match the expected API version (${expected})`);
+    throw badRequest(
+      `the API version in the data (${object.apiVersion}) does not match the expected API version (${expected})`,
+    );
   }
   if (object.kind && object.kind !== req.type.kind) {
     throw badRequest(`the kind in the data (${object.kind}) does not match the expected kind (${req.type.kind})`);
@@ -49,11 +59,26 @@ export function checkBodyMatchesRequest(req: ResourceRequest, object: KubeObject
 function validateName(req: ResourceRequest, object: KubeObject): void {
   const name = object.metadata.name;
   if (!name) {
-    throw invalid(req.group, req.type.kind, '', [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }]);
+    throw invalid(req.group, req.type.kind, '', [
+      {
+        reason: 'FieldValueRequired',
+        message: 'Required value: name or generateName is required',
+        field: 'metadata.name',
+      },
+    ]);
   }
   const errors = nameErrors(req.group, req.type.resource, name);
   if (errors.length > 0) {
-    throw invalid(req.group, req.type.kind, name, errors.map((message) => ({ reason: 'FieldValueInvalid', message: `Invalid value: "${name}": ${message}`, field: 'metadata.name' })));
+    throw invalid(
+      req.group,
+      req.type.kind,
+      name,
+      errors.map((message) => ({
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: "${name}": ${message}`,
+        field: 'metadata.name',
+      })),
+    );
   }
 }
 
@@ -67,7 +92,13 @@ function checkNamespace(scope: HandlerScope, req: ResourceRequest, object: KubeO
 }
 
 /** Creates an object: the path every write of a new object takes, controllers included. */
-export function create(scope: HandlerScope, req: ResourceRequest, body: string | KubeObject, query: URLSearchParams = new URLSearchParams(), applied = false): KubeObject {
+export function create(
+  scope: HandlerScope,
+  req: ResourceRequest,
+  body: string | KubeObject,
+  query: URLSearchParams = new URLSearchParams(),
+  applied = false,
+): KubeObject {
   const object = typeof body === 'string' ? parseObject(body) : clone(body);
   if (req.subresource) throw methodNotAllowed('the server does not allow this method on the requested resource');
   checkBodyMatchesRequest(req, object);
@@ -81,7 +112,9 @@ export function create(scope: HandlerScope, req: ResourceRequest, body: string |
   if (live) {
     const error = alreadyExists(req.group, req.type.resource, object.metadata.name!);
     // store.go Create: the name is still taken by an object whose deletion is under way.
-    throw live.metadata.deletionTimestamp ? new StatusError(409, 'AlreadyExists', `object is being deleted: ${error.message}`, error.details) : error;
+    throw live.metadata.deletionTimestamp
+      ? new StatusError(409, 'AlreadyExists', `object is being deleted: ${error.message}`, error.details)
+      : error;
   }
   const metadata = object.metadata;
   delete metadata.resourceVersion;
@@ -101,7 +134,13 @@ export function create(scope: HandlerScope, req: ResourceRequest, body: string |
 }
 
 /** Records the writer's `Update` in managedFields (every write but server-side apply, which records its own), and drops what the claimed release lacked. */
-export function recordUpdate(scope: HandlerScope, req: ResourceRequest, query: URLSearchParams, previous: KubeObject | undefined, written: KubeObject): KubeObject {
+export function recordUpdate(
+  scope: HandlerScope,
+  req: ResourceRequest,
+  query: URLSearchParams,
+  previous: KubeObject | undefined,
+  written: KubeObject,
+): KubeObject {
   // A release before server-side apply keeps no managedFields; one before 1.16 no podIPs or `started`.
   const next = withoutLaterFields(written, req.group, req.type.kind, scope.release);
   if (!scope.release.serverSideApply) return next;

@@ -21,10 +21,23 @@ import { badRequest } from '../apimachinery/status-error';
 export const SANDBOX_MAX_NESTING_DEPTH = 1000;
 
 /** Go types with their own UnmarshalJSON (times, quantities, int-or-string, raw JSON): their errors read differently, and are left alone. */
-const OWN_DECODERS = new Set(['Time', 'MicroTime', 'Duration', 'Quantity', 'IntOrString', 'RawExtension', 'JSON', 'FieldsV1', 'JSONSchemaPropsOrArray', 'JSONSchemaPropsOrBool', 'JSONSchemaPropsOrStringArray']);
+const OWN_DECODERS = new Set([
+  'Time',
+  'MicroTime',
+  'Duration',
+  'Quantity',
+  'IntOrString',
+  'RawExtension',
+  'JSON',
+  'FieldsV1',
+  'JSONSchemaPropsOrArray',
+  'JSONSchemaPropsOrBool',
+  'JSONSchemaPropsOrStringArray',
+]);
 
 /** What Interpret decodes the body into to find its kind, as reflect prints the type. */
-const FIND_KIND_TYPE = 'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }';
+const FIND_KIND_TYPE =
+  'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }';
 
 /** `<empty>`, the first 30 bytes of a JSON object then ` ...`, or hex for anything else. */
 function summarizeData(body: string, maxLength = 30): string {
@@ -42,9 +55,11 @@ function jsonValueName(value: unknown): string {
   return typeof value === 'object' ? 'object' : typeof value;
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const refOf = (node: SchemaNode): string | undefined => node.$ref ?? (node.allOf?.length === 1 ? node.allOf[0].$ref : undefined);
+const refOf = (node: SchemaNode): string | undefined =>
+  node.$ref ?? (node.allOf?.length === 1 ? node.allOf[0].$ref : undefined);
 /** `#/components/schemas/io.k8s.api.core.v1.PodSpec` → `['v1', 'PodSpec']`. */
 function goName(ref: string): [pkg: string, name: string] {
   const parts = ref.slice(ref.lastIndexOf('/') + 1).split('.');
@@ -79,7 +94,9 @@ class TypeChecker {
       case 'array':
         return `[]${this.goType(s.items)}`;
       default:
-        return isPlainObject(s.additionalProperties) ? `map[string]${this.goType(s.additionalProperties)}` : 'map[string]interface {}';
+        return isPlainObject(s.additionalProperties)
+          ? `map[string]${this.goType(s.additionalProperties)}`
+          : 'map[string]interface {}';
     }
   }
 
@@ -89,7 +106,12 @@ class TypeChecker {
     const ref = refOf(node);
     if (ref && OWN_DECODERS.has(goName(ref)[1])) return undefined;
     const s = this.schemas.resolve(node);
-    if (s['x-kubernetes-int-or-string'] || s['x-kubernetes-preserve-unknown-fields'] || s['x-kubernetes-embedded-resource']) return undefined;
+    if (
+      s['x-kubernetes-int-or-string'] ||
+      s['x-kubernetes-preserve-unknown-fields'] ||
+      s['x-kubernetes-embedded-resource']
+    )
+      return undefined;
     const mismatch = (valueName = jsonValueName(value)): string => {
       const into = place.field.length > 0 ? `Go struct field ${place.struct}.${place.field.join('.')}` : 'Go value';
       return `json: cannot unmarshal ${valueName} into ${into} of type ${this.goType(node)}`;
@@ -115,14 +137,21 @@ class TypeChecker {
         return undefined;
       case 'object':
         if (!isPlainObject(value)) return mismatch();
-        return s.properties ? this.firstFieldError(value, s.properties, ref ? goName(ref)[1] : place.struct, place) : this.firstMapError(value, s.additionalProperties, place);
+        return s.properties
+          ? this.firstFieldError(value, s.properties, ref ? goName(ref)[1] : place.struct, place)
+          : this.firstMapError(value, s.additionalProperties, place);
       default:
         return undefined;
     }
   }
 
   /** A struct: each known field in turn (unknown fields are field validation's business). */
-  private firstFieldError(value: Record<string, unknown>, properties: Record<string, SchemaNode>, struct: string, place: Place): string | undefined {
+  private firstFieldError(
+    value: Record<string, unknown>,
+    properties: Record<string, SchemaNode>,
+    struct: string,
+    place: Place,
+  ): string | undefined {
     for (const [key, item] of Object.entries(value)) {
       if (!Object.hasOwn(properties, key)) continue;
       const error = this.firstError(item, properties[key], { struct, field: [...place.field, key] });
@@ -132,7 +161,11 @@ class TypeChecker {
   }
 
   /** A map: its values, under the field that holds the map (encoding/json does not add map keys). */
-  private firstMapError(value: Record<string, unknown>, element: SchemaNode | boolean | undefined, place: Place): string | undefined {
+  private firstMapError(
+    value: Record<string, unknown>,
+    element: SchemaNode | boolean | undefined,
+    place: Place,
+  ): string | undefined {
     if (!isPlainObject(element)) return undefined;
     for (const item of Object.values(value)) {
       const error = this.firstError(item, element, place);
@@ -153,15 +186,24 @@ interface DecodeRequest extends FieldCheckRequest {
  * into maps, so only their JSON is checked.
  */
 export function decodeBody(schemas: SchemaSource, request: DecodeRequest, body: string): string {
-  const [group, version, kind] = request.subresource === 'scale' ? ['autoscaling', 'v1', 'Scale'] : [request.group, request.version, request.type.kind];
-  const unrecognized = (error: string) => badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: ${error} (${summarizeData(body)})`);
+  const [group, version, kind] =
+    request.subresource === 'scale'
+      ? ['autoscaling', 'v1', 'Scale']
+      : [request.group, request.version, request.type.kind];
+  const unrecognized = (error: string) =>
+    badRequest(
+      `the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: ${error} (${summarizeData(body)})`,
+    );
   const syntaxError = goJsonSyntaxError(body, SANDBOX_MAX_NESTING_DEPTH);
   if (syntaxError) throw unrecognized(syntaxError);
   const value = JSON.parse(body) as unknown;
-  if (!isPlainObject(value)) throw unrecognized(`json: cannot unmarshal ${jsonValueName(value)} into Go value of type ${FIND_KIND_TYPE}`);
+  if (!isPlainObject(value))
+    throw unrecognized(`json: cannot unmarshal ${jsonValueName(value)} into Go value of type ${FIND_KIND_TYPE}`);
   for (const field of ['apiVersion', 'kind']) {
     if (value[field] !== undefined && value[field] !== null && typeof value[field] !== 'string') {
-      throw unrecognized(`json: cannot unmarshal ${jsonValueName(value[field])} into Go struct field .${field} of type string`);
+      throw unrecognized(
+        `json: cannot unmarshal ${jsonValueName(value[field])} into Go struct field .${field} of type string`,
+      );
     }
   }
   const schema = request.type.crd ? undefined : schemas.schemaFor(group, version, kind);
@@ -189,6 +231,7 @@ export function decodePatchBody(body: string, contentType: string, query: URLSea
   const syntaxError = goJsonSyntaxError(body, SANDBOX_MAX_NESTING_DEPTH);
   if (!syntaxError?.endsWith('exceeded max depth')) return body;
   if (contentType.includes('strategic-merge-patch')) throw badRequest(syntaxError);
-  if ((query.get('fieldValidation') as FieldValidationDirective | null) !== 'Ignore') throw badRequest(`error decoding patch: ${syntaxError}`);
+  if ((query.get('fieldValidation') as FieldValidationDirective | null) !== 'Ignore')
+    throw badRequest(`error decoding patch: ${syntaxError}`);
   throw badRequest(contentType.includes('merge-patch') ? 'Invalid JSON Patch' : syntaxError);
 }

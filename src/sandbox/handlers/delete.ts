@@ -15,7 +15,8 @@ interface RequestDeleteOptions extends DeleteOptions {
   readonly preconditions?: { uid?: string; resourceVersion?: string };
 }
 
-const invalidOptions = (message: string): StatusError => badRequest(`DeleteOptions.meta.k8s.io "" is invalid: ${message}`);
+const invalidOptions = (message: string): StatusError =>
+  badRequest(`DeleteOptions.meta.k8s.io "" is invalid: ${message}`);
 
 /** The body's DeleteOptions, with the query's parameters for what the body leaves out; validated as ValidateDeleteOptions does. */
 function deleteOptions(body: string, query: URLSearchParams): RequestDeleteOptions {
@@ -28,18 +29,28 @@ function deleteOptions(body: string, query: URLSearchParams): RequestDeleteOptio
     }
   }
   const orphanParam = query.get('orphanDependents');
-  const orphanDependents = (options.orphanDependents ?? (orphanParam === null ? undefined : orphanParam === 'true')) as boolean | undefined;
+  const orphanDependents = (options.orphanDependents ?? (orphanParam === null ? undefined : orphanParam === 'true')) as
+    boolean | undefined;
   const policy = (options.propagationPolicy ?? query.get('propagationPolicy') ?? undefined) as string | undefined;
   if (policy && !['Orphan', 'Background', 'Foreground'].includes(policy)) {
-    throw invalidOptions(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan", "nil"`);
+    throw invalidOptions(
+      `propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan", "nil"`,
+    );
   }
-  if (policy && orphanDependents !== undefined) throw invalidOptions(`propagationPolicy: Invalid value: "${policy}": orphanDependents and deletionPropagation cannot be both set`);
+  if (policy && orphanDependents !== undefined)
+    throw invalidOptions(
+      `propagationPolicy: Invalid value: "${policy}": orphanDependents and deletionPropagation cannot be both set`,
+    );
   const dryRun = [...(Array.isArray(options.dryRun) ? options.dryRun.map(String) : []), ...query.getAll('dryRun')];
   const unsupported = dryRun.filter((value) => value !== 'All');
-  if (unsupported.length > 0) throw invalidOptions(`dryRun: Unsupported value: []string{${unsupported.map((value) => JSON.stringify(value)).join(', ')}}: supported values: "All"`);
+  if (unsupported.length > 0)
+    throw invalidOptions(
+      `dryRun: Unsupported value: []string{${unsupported.map((value) => JSON.stringify(value)).join(', ')}}: supported values: "All"`,
+    );
   const grace = options.gracePeriodSeconds ?? query.get('gracePeriodSeconds');
   return {
-    propagationPolicy: policy ?? (orphanDependents === undefined ? undefined : orphanDependents ? 'Orphan' : 'Background'),
+    propagationPolicy:
+      policy ?? (orphanDependents === undefined ? undefined : orphanDependents ? 'Orphan' : 'Background'),
     orphanDependents,
     gracePeriodSeconds: grace === undefined || grace === null ? undefined : Number(grace),
     dryRun: dryRun.length > 0 || isDryRun(query),
@@ -47,13 +58,25 @@ function deleteOptions(body: string, query: URLSearchParams): RequestDeleteOptio
   };
 }
 
-export function deleteResource(scope: HandlerScope, req: ResourceRequest, body: string, query: URLSearchParams): [number, KubeObject | Record<string, unknown>] {
+export function deleteResource(
+  scope: HandlerScope,
+  req: ResourceRequest,
+  body: string,
+  query: URLSearchParams,
+): [number, KubeObject | Record<string, unknown>] {
   const current = existing(scope, req);
   const options = deleteOptions(body, query);
   if (options.preconditions?.uid && options.preconditions.uid !== current.metadata.uid) {
-    throw new StatusError(409, 'Conflict', `Precondition failed: UID in precondition: ${options.preconditions.uid}, UID in object meta: ${current.metadata.uid}`);
+    throw new StatusError(
+      409,
+      'Conflict',
+      `Precondition failed: UID in precondition: ${options.preconditions.uid}, UID in object meta: ${current.metadata.uid}`,
+    );
   }
-  if (options.preconditions?.resourceVersion && options.preconditions.resourceVersion !== current.metadata.resourceVersion) {
+  if (
+    options.preconditions?.resourceVersion &&
+    options.preconditions.resourceVersion !== current.metadata.resourceVersion
+  ) {
     throw conflict(req.group, req.type.resource, req.name!);
   }
   const { object, deleted } = scope.lifecycle.deleteObject(req.type, current, options);
@@ -61,7 +84,12 @@ export function deleteResource(scope: HandlerScope, req: ResourceRequest, body: 
   return [!deleted && options.orphanDependents === false ? 202 : 200, present(object, req)];
 }
 
-export function deleteCollection(scope: HandlerScope, req: ResourceRequest, body: string, query: URLSearchParams): Record<string, unknown> {
+export function deleteCollection(
+  scope: HandlerScope,
+  req: ResourceRequest,
+  body: string,
+  query: URLSearchParams,
+): Record<string, unknown> {
   const options = deleteOptions(body, query);
   const matches = selected(query);
   const key = storageKey(req.type);
@@ -71,5 +99,10 @@ export function deleteCollection(scope: HandlerScope, req: ResourceRequest, body
     const current = scope.store.get(key, item.metadata.namespace, item.metadata.name!);
     if (current) deleted.push(scope.lifecycle.deleteObject(req.type, current, options).object);
   }
-  return { kind: `${req.type.kind}List`, apiVersion: groupVersion(req.group, req.version), metadata: { resourceVersion: String(scope.store.resourceVersion) }, items: deleted.map((item) => present(item, req)) };
+  return {
+    kind: `${req.type.kind}List`,
+    apiVersion: groupVersion(req.group, req.version),
+    metadata: { resourceVersion: String(scope.store.resourceVersion) },
+    items: deleted.map((item) => present(item, req)),
+  };
 }

@@ -22,7 +22,13 @@ export function getObject(scope: HandlerScope, req: ResourceRequest): KubeObject
   return object;
 }
 
-export function listObjects(scope: HandlerScope, response: ServerResponse, request: IncomingMessage, req: ResourceRequest, query: URLSearchParams): void {
+export function listObjects(
+  scope: HandlerScope,
+  response: ServerResponse,
+  request: IncomingMessage,
+  req: ResourceRequest,
+  query: URLSearchParams,
+): void {
   const { store } = scope;
   const matches = selected(query);
   const limit = Number(query.get('limit') ?? 0);
@@ -65,12 +71,25 @@ export function listObjects(scope: HandlerScope, response: ServerResponse, reque
   }
   const metadata: Record<string, unknown> = { resourceVersion: String(listVersion) };
   if (remaining > 0 && next) {
-    metadata.continue = Buffer.from(JSON.stringify({ rv: listVersion, start: next } satisfies ContinueToken)).toString('base64url');
+    metadata.continue = Buffer.from(JSON.stringify({ rv: listVersion, start: next } satisfies ContinueToken)).toString(
+      'base64url',
+    );
     metadata.remainingItemCount = remaining;
   }
   if (wantsTable(request.headers.accept)) {
     const options = tableOptions(request, query, req);
-    writeJson(response, 200, tableFor(req.type, items.map((item) => present(item, req)), metadata, crdFor(scope, req.type), scope.now(), options));
+    writeJson(
+      response,
+      200,
+      tableFor(
+        req.type,
+        items.map((item) => present(item, req)),
+        metadata,
+        crdFor(scope, req.type),
+        scope.now(),
+        options,
+      ),
+    );
     return;
   }
   writeList(response, req, items, metadata);

@@ -6,18 +6,36 @@
 /** encoding/json's maxNestingDepth: objects and arrays open at once. */
 export const MAX_NESTING_DEPTH = 10_000;
 
-type Expect = 'value' | 'value-or-close-array' | 'key-or-close-object' | 'key' | 'colon' | 'comma-or-close-object' | 'comma-or-close-array' | 'end';
+type Expect =
+  | 'value'
+  | 'value-or-close-array'
+  | 'key-or-close-object'
+  | 'key'
+  | 'colon'
+  | 'comma-or-close-object'
+  | 'comma-or-close-array'
+  | 'end';
 
 const UNEXPECTED_END = 'unexpected end of JSON input';
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 const isDigit = (c: number | undefined): boolean => c !== undefined && c >= 0x30 && c <= 0x39;
-const isHex = (c: number | undefined): boolean => c !== undefined && (isDigit(c) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46));
+const isHex = (c: number | undefined): boolean =>
+  c !== undefined && (isDigit(c) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46));
 
 /** A byte as encoding/json's quoteChar prints it: `'x'`, `'\n'`, `'\x01'`, `'\''`. */
 export function quoteChar(c: number): string {
   if (c === 0x27) return `'\\''`;
   if (c === 0x22) return `'"'`;
-  const named: Record<number, string> = { 0x07: '\\a', 0x08: '\\b', 0x0c: '\\f', 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t', 0x0b: '\\v', 0x5c: '\\\\' };
+  const named: Record<number, string> = {
+    0x07: '\\a',
+    0x08: '\\b',
+    0x0c: '\\f',
+    0x0a: '\\n',
+    0x0d: '\\r',
+    0x09: '\\t',
+    0x0b: '\\v',
+    0x5c: '\\\\',
+  };
   if (named[c]) return `'${named[c]}'`;
   const hex = c.toString(16).padStart(2, '0');
   if (c < 0x20 || c === 0x7f) return `'\\x${hex}'`;
@@ -30,7 +48,8 @@ class SyntaxFailure {
   constructor(readonly message: string) {}
 }
 
-const invalid = (c: number, context: string): SyntaxFailure => new SyntaxFailure(`invalid character ${quoteChar(c)} ${context}`);
+const invalid = (c: number, context: string): SyntaxFailure =>
+  new SyntaxFailure(`invalid character ${quoteChar(c)} ${context}`);
 
 /**
  * The error encoding/json's Unmarshal gives for `text` before decoding anything, or undefined when
@@ -50,7 +69,8 @@ function scan(data: Buffer, maxDepth: number): void {
   const open: ('object' | 'array')[] = [];
   let expect: Expect = 'value';
   let at = 0;
-  const afterValue = (): Expect => (open.length === 0 ? 'end' : open[open.length - 1] === 'object' ? 'comma-or-close-object' : 'comma-or-close-array');
+  const afterValue = (): Expect =>
+    open.length === 0 ? 'end' : open[open.length - 1] === 'object' ? 'comma-or-close-object' : 'comma-or-close-array';
   const push = (c: number, container: 'object' | 'array'): void => {
     open.push(container);
     if (open.length > maxDepth) throw invalid(c, 'exceeded max depth');

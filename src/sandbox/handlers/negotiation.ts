@@ -52,25 +52,53 @@ function acceptedRanges(accept: string): string[] {
  * when the Accept header names nothing the endpoint serves. A watch streams JSON only (YAML has no
  * stream serializer); custom resources have no protobuf.
  */
-export function negotiateOutput(request: IncomingMessage, response: ServerResponse, query: URLSearchParams, options: { isWatch: boolean; isCustomResource: boolean }): void {
-  const served = [JSON_TYPE, ...(options.isWatch ? [] : [YAML_TYPE]), ...(options.isCustomResource ? [] : [PROTOBUF_TYPE])];
+export function negotiateOutput(
+  request: IncomingMessage,
+  response: ServerResponse,
+  query: URLSearchParams,
+  options: { isWatch: boolean; isCustomResource: boolean },
+): void {
+  const served = [
+    JSON_TYPE,
+    ...(options.isWatch ? [] : [YAML_TYPE]),
+    ...(options.isCustomResource ? [] : [PROTOBUF_TYPE]),
+  ];
   const accept = request.headers.accept ?? '';
   let mediaType: OutputMediaType | undefined = accept.trim() === '' ? JSON_TYPE : undefined;
   for (const range of acceptedRanges(accept)) {
     if (mediaType) break;
     if (range === YAML_TYPE && served.includes(YAML_TYPE)) mediaType = YAML_TYPE;
-    else if (range === JSON_TYPE || range === '*/*' || range === 'application/*' || (range === PROTOBUF_TYPE && served.includes(PROTOBUF_TYPE))) mediaType = JSON_TYPE;
+    else if (
+      range === JSON_TYPE ||
+      range === '*/*' ||
+      range === 'application/*' ||
+      (range === PROTOBUF_TYPE && served.includes(PROTOBUF_TYPE))
+    )
+      mediaType = JSON_TYPE;
   }
   if (!mediaType) throw notAcceptable(served);
   formats.set(response, { mediaType, pretty: isPrettyPrint(request, query) });
 }
 
 /** The body and content type an answer is written with: JSON unless negotiation chose otherwise. */
-export function encodeAnswer(response: ServerResponse, body: unknown, contentType: string): { text: string; contentType: string } {
+export function encodeAnswer(
+  response: ServerResponse,
+  body: unknown,
+  contentType: string,
+): { text: string; contentType: string } {
   const format = formats.get(response);
   if (format?.mediaType === YAML_TYPE) {
     // The YAML serializer converts the JSON (sigs.k8s.io/yaml JSONToYAML), whose keys come out sorted.
-    return { text: yaml.dump(JSON.parse(JSON.stringify(body)), { sortKeys: true, lineWidth: -1, noRefs: true, noArrayIndent: true, quotingType: '"' }), contentType: YAML_TYPE };
+    return {
+      text: yaml.dump(JSON.parse(JSON.stringify(body)), {
+        sortKeys: true,
+        lineWidth: -1,
+        noRefs: true,
+        noArrayIndent: true,
+        quotingType: '"',
+      }),
+      contentType: YAML_TYPE,
+    };
   }
   // Pretty is json.MarshalIndent(obj, "", "  "), written without a newline after it.
   return { text: format?.pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body), contentType };

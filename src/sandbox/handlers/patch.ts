@@ -7,15 +7,36 @@ import { queryFlag } from '../apimachinery/query-flags';
 import type { ResourceRequest } from '../apimachinery/request-info';
 import { storageKey } from '../apimachinery/resource-types';
 import { conflict, notFound } from '../apimachinery/status-error';
-import { dropUnknownFields, duplicateFieldErrors, fieldErrorText, fieldValidationDirective, goValueString, patchRejection } from '../openapi';
-import { APPLY_PATCH, JSON_PATCH, patchObject, patchTypeOf, STRATEGIC_MERGE_PATCH, validatePatchOptions } from '../patch/patch-request';
+import {
+  dropUnknownFields,
+  duplicateFieldErrors,
+  fieldErrorText,
+  fieldValidationDirective,
+  goValueString,
+  patchRejection,
+} from '../openapi';
+import {
+  APPLY_PATCH,
+  JSON_PATCH,
+  patchObject,
+  patchTypeOf,
+  STRATEGIC_MERGE_PATCH,
+  validatePatchOptions,
+} from '../patch/patch-request';
 import { scaleOf } from '../subresources/scale';
 import { create } from './create';
 import type { HandlerScope } from './scope';
 import { present } from './scope';
 import { replace, updateScale } from './update';
 
-export function patch(scope: HandlerScope, req: ResourceRequest, body: string, contentType: string, query: URLSearchParams, warnings: string[] = []): [number, KubeObject] {
+export function patch(
+  scope: HandlerScope,
+  req: ResourceRequest,
+  body: string,
+  contentType: string,
+  query: URLSearchParams,
+  warnings: string[] = [],
+): [number, KubeObject] {
   // The real order of checks: 415 for the patch type, 422 for the options, then 404.
   const patchType = patchTypeOf(contentType, req.type.crd !== undefined, scope.release.serverSideApply);
   validatePatchOptions(patchType, query);
@@ -45,20 +66,42 @@ export function patch(scope: HandlerScope, req: ResourceRequest, body: string, c
     throw conflict(req.group, req.type.resource, req.name!);
   }
   // An apply that changes nothing is not a write: the resourceVersion stays, as on a real server.
-  if (isApply && isDeepStrictEqual({ ...result, metadata: { ...result.metadata, resourceVersion: undefined } }, { ...presented, metadata: { ...presented!.metadata, resourceVersion: undefined } })) {
+  if (
+    isApply &&
+    isDeepStrictEqual(
+      { ...result, metadata: { ...result.metadata, resourceVersion: undefined } },
+      { ...presented, metadata: { ...presented!.metadata, resourceVersion: undefined } },
+    )
+  ) {
     return [200, presented!];
   }
   return [200, replace(scope, req, current, result, query, isApply)];
 }
 
 /** `fieldValidation` for JSON, merge and strategic merge patches: the patched object must still fit the schema. */
-function validatePatchedFields(scope: HandlerScope, req: ResourceRequest, patchType: string, body: string, result: KubeObject, query: URLSearchParams, warnings: string[]): void {
+function validatePatchedFields(
+  scope: HandlerScope,
+  req: ResourceRequest,
+  patchType: string,
+  body: string,
+  result: KubeObject,
+  query: URLSearchParams,
+  warnings: string[],
+): void {
   const directive = fieldValidationDirective(query, 'PatchOptions');
   if (directive === 'Ignore') return;
-  const [group, version, kind] = req.subresource === 'scale' ? ['autoscaling', 'v1', 'Scale'] : [req.group, req.version, req.type.kind];
-  const errors = [...(patchType === JSON_PATCH ? [] : duplicateFieldErrors(body)), ...scope.openApi.fieldErrors(result, group, version, kind)];
+  const [group, version, kind] =
+    req.subresource === 'scale' ? ['autoscaling', 'v1', 'Scale'] : [req.group, req.version, req.type.kind];
+  const errors = [
+    ...(patchType === JSON_PATCH ? [] : duplicateFieldErrors(body)),
+    ...scope.openApi.fieldErrors(result, group, version, kind),
+  ];
   if (errors.length === 0) return;
-  if (directive === 'Strict') throw patchRejection(patchType === STRATEGIC_MERGE_PATCH ? goValueString(JSON.parse(body)) : JSON.stringify(result), errors);
+  if (directive === 'Strict')
+    throw patchRejection(
+      patchType === STRATEGIC_MERGE_PATCH ? goValueString(JSON.parse(body)) : JSON.stringify(result),
+      errors,
+    );
   warnings.push(...errors.map(fieldErrorText));
   dropUnknownFields(result, errors);
 }

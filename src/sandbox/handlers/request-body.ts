@@ -28,9 +28,14 @@ export function parseObject(text: string, contentType = 'application/json'): Kub
   try {
     value = contentType.includes('yaml') ? yaml.load(text) : JSON.parse(text);
   } catch (error) {
-    throw badRequest(`the body of the request was in an unknown format: ${error instanceof Error ? error.message : String(error)}`);
+    throw badRequest(
+      `the body of the request was in an unknown format: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
-  if (!isKubeObject(value)) throw badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
+  if (!isKubeObject(value))
+    throw badRequest(
+      'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml',
+    );
   value.metadata ??= {};
   return value;
 }

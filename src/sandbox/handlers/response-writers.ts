@@ -28,25 +28,48 @@ function serialize(object: KubeObject): Buffer {
 }
 
 /** An answer in the format the request negotiated (./negotiation.ts): JSON by default. */
-export function writeJson(response: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
+export function writeJson(
+  response: ServerResponse,
+  code: number,
+  body: unknown,
+  contentType = 'application/json',
+): void {
   const { text, contentType: type } = encodeAnswer(response, body, contentType);
   response.writeHead(code, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
   response.end(text);
 }
 
 /** How a request asked for a Table (`includeObject`, Table version); a bad value is a 400 before anything else. */
-export function tableOptions(request: IncomingMessage, query: URLSearchParams, req: Pick<ResourceRequest, 'version'>): TableOptions {
-  return { ...tableOptionsFromQuery(query), tableVersion: tableVersionFor(request.headers.accept), version: req.version };
+export function tableOptions(
+  request: IncomingMessage,
+  query: URLSearchParams,
+  req: Pick<ResourceRequest, 'version'>,
+): TableOptions {
+  return {
+    ...tableOptionsFromQuery(query),
+    tableVersion: tableVersionFor(request.headers.accept),
+    version: req.version,
+  };
 }
 
 /** One object, or its Table row when the client asked for a Table. */
-export function respondObject(scope: HandlerScope, response: ServerResponse, request: IncomingMessage, code: number, object: KubeObject | Record<string, unknown>): void {
+export function respondObject(
+  scope: HandlerScope,
+  response: ServerResponse,
+  request: IncomingMessage,
+  code: number,
+  object: KubeObject | Record<string, unknown>,
+): void {
   if (wantsTable(request.headers.accept) && isKubeObject(object) && object.kind !== 'Status') {
     const url = new URL(request.url ?? '/', 'https://x');
     const req = parseApiPath(scope.registry, 'GET', url.pathname, url.searchParams);
     if (req?.kind === 'resource' && !req.request.subresource) {
       const options = tableOptions(request, url.searchParams, req.request);
-      writeJson(response, code, tableForObject(req.request.type, object as KubeObject, crdFor(scope, req.request.type), scope.now(), options));
+      writeJson(
+        response,
+        code,
+        tableForObject(req.request.type, object as KubeObject, crdFor(scope, req.request.type), scope.now(), options),
+      );
       return;
     }
   }
@@ -54,15 +77,29 @@ export function respondObject(scope: HandlerScope, response: ServerResponse, req
 }
 
 /** Streams the list JSON: at 10k pods one JSON.stringify of the whole list is slower and holds twice the memory. */
-export function writeList(response: ServerResponse, req: ResourceRequest, items: KubeObject[], metadata: Record<string, unknown>): void {
+export function writeList(
+  response: ServerResponse,
+  req: ResourceRequest,
+  items: KubeObject[],
+  metadata: Record<string, unknown>,
+): void {
   const apiVersion = groupVersion(req.group, req.version);
   if (needsWholeEncoding(response)) {
-    writeJson(response, 200, { kind: `${req.type.kind}List`, apiVersion, metadata, items: items.map((item) => present(item, req)) });
+    writeJson(response, 200, {
+      kind: `${req.type.kind}List`,
+      apiVersion,
+      metadata,
+      items: items.map((item) => present(item, req)),
+    });
     return;
   }
   response.writeHead(200, { 'content-type': 'application/json' });
   const comma = Buffer.from(',');
-  let chunk: Buffer[] = [Buffer.from(`{"kind":${JSON.stringify(`${req.type.kind}List`)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(metadata)},"items":[`)];
+  let chunk: Buffer[] = [
+    Buffer.from(
+      `{"kind":${JSON.stringify(`${req.type.kind}List`)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(metadata)},"items":[`,
+    ),
+  ];
   let size = 0;
   for (let i = 0; i < items.length; i++) {
     const json = serialize(present(items[i], req));

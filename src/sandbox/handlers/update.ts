@@ -15,21 +15,36 @@ import { parseObject } from './request-body';
 import type { HandlerScope } from './scope';
 import { existing, isDryRun, present } from './scope';
 
-export function update(scope: HandlerScope, req: ResourceRequest, body: string | KubeObject, query: URLSearchParams = new URLSearchParams()): [number, KubeObject] {
+export function update(
+  scope: HandlerScope,
+  req: ResourceRequest,
+  body: string | KubeObject,
+  query: URLSearchParams = new URLSearchParams(),
+): [number, KubeObject] {
   const object = typeof body === 'string' ? parseObject(body) : clone(body);
   if (req.subresource === 'scale') return [200, updateScale(scope, req, object, query)];
   checkBodyMatchesRequest(req, object);
   if (object.metadata.name !== req.name) {
-    throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${req.name})`);
+    throw badRequest(
+      `the name of the object (${object.metadata.name}) does not match the name on the URL (${req.name})`,
+    );
   }
   const current = existing(scope, req);
   const expected = object.metadata.resourceVersion;
-  if (expected && expected !== current.metadata.resourceVersion) throw conflict(req.group, req.type.resource, req.name!);
+  if (expected && expected !== current.metadata.resourceVersion)
+    throw conflict(req.group, req.type.resource, req.name!);
   return [200, replace(scope, req, current, object, query)];
 }
 
 /** Writes `next` over `current` with the rules of update: immutable metadata, status vs spec, generation. */
-export function replace(scope: HandlerScope, req: ResourceRequest, live: KubeObject, next: KubeObject, query: URLSearchParams, applied = false): KubeObject {
+export function replace(
+  scope: HandlerScope,
+  req: ResourceRequest,
+  live: KubeObject,
+  next: KubeObject,
+  query: URLSearchParams,
+  applied = false,
+): KubeObject {
   // Compare and carry over fields in the version of the request, not the storage version.
   const current = present(live, req);
   const merged = clone(next);
@@ -55,7 +70,8 @@ export function replace(scope: HandlerScope, req: ResourceRequest, live: KubeObj
   applyDefaults(merged, req.group);
   const specChanged = JSON.stringify(current.spec) !== JSON.stringify(merged.spec);
   if (current.metadata.generation !== undefined) {
-    merged.metadata.generation = (current.metadata.generation ?? 1) + (specChanged && req.subresource !== 'status' ? 1 : 0);
+    merged.metadata.generation =
+      (current.metadata.generation ?? 1) + (specChanged && req.subresource !== 'status' ? 1 : 0);
   }
   scope.admission.admit('UPDATE', req, merged);
   if (req.type.kind === 'Service') {
@@ -76,7 +92,12 @@ export function replace(scope: HandlerScope, req: ResourceRequest, live: KubeObj
  * object's own store (kubernetes/kubernetes v1.13 pkg/registry/apps/deployment/storage/storage.go,
  * ScaleREST.Update), whose dry-run check is the object's.
  */
-export function updateScale(scope: HandlerScope, req: ResourceRequest, scale: KubeObject, query: URLSearchParams): KubeObject {
+export function updateScale(
+  scope: HandlerScope,
+  req: ResourceRequest,
+  scale: KubeObject,
+  query: URLSearchParams,
+): KubeObject {
   const current = existing(scope, req);
   const next = scaledObject(current, scale, req.name!);
   const stored = replace(scope, { ...req, subresource: undefined }, current, next, query);

@@ -15,11 +15,20 @@ import { tableOptions as requestTableOptions } from './response-writers';
 import type { ActiveWatch, HandlerScope } from './scope';
 import { crdFor, present, selected } from './scope';
 
-export function watch(scope: HandlerScope, response: ServerResponse, request: IncomingMessage, req: ResourceRequest, query: URLSearchParams): void {
+export function watch(
+  scope: HandlerScope,
+  response: ServerResponse,
+  request: IncomingMessage,
+  req: ResourceRequest,
+  query: URLSearchParams,
+): void {
   const { store, faults } = scope;
   const bySelectors = selected(query);
   // A watch of one object (`/api/v1/watch/namespaces/NS/pods/NAME`) is one filtered by its name.
-  const matches = req.name === undefined ? bySelectors : (object: KubeObject) => object.metadata.name === req.name && bySelectors(object);
+  const matches =
+    req.name === undefined
+      ? bySelectors
+      : (object: KubeObject) => object.metadata.name === req.name && bySelectors(object);
   const key = storageKey(req.type);
   const inScope = (object: KubeObject) => req.namespace === undefined || object.metadata.namespace === req.namespace;
   const nameFilter = req.name ?? query.get('fieldSelector')?.match(/metadata\.name=([^,]+)/)?.[1];
@@ -43,7 +52,13 @@ export function watch(scope: HandlerScope, response: ServerResponse, request: In
   const writeObject = (type: string, object: KubeObject): void => {
     const presented = present(object, req);
     if (asTable) {
-      write(type, tableForObject(req.type, presented, crdFor(scope, req.type), scope.now(), { ...tableOptions, noHeaders: headersSent }));
+      write(
+        type,
+        tableForObject(req.type, presented, crdFor(scope, req.type), scope.now(), {
+          ...tableOptions,
+          noHeaders: headersSent,
+        }),
+      );
     } else {
       write(type, presented);
     }

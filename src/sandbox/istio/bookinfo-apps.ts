@@ -29,16 +29,36 @@ export const BOOKINFO_PORT = 9080;
 
 const JSON_TYPE = 'application/json';
 const HTML_TYPE = 'text/html; charset=utf-8';
-const json = (value: unknown, status = 200): AppResponse => ({ status, contentType: JSON_TYPE, body: JSON.stringify(value) });
+const json = (value: unknown, status = 200): AppResponse => ({
+  status,
+  contentType: JSON_TYPE,
+  body: JSON.stringify(value),
+});
 const html = (body: string, status = 200): AppResponse => ({ status, contentType: HTML_TYPE, body });
 
-const DETAILS = { type: 'paperback', pages: 200, publisher: 'PublisherA', language: 'English', 'ISBN-10': '1234567890', 'ISBN-13': '123-1234567890' };
+const DETAILS = {
+  type: 'paperback',
+  pages: 200,
+  publisher: 'PublisherA',
+  language: 'English',
+  'ISBN-10': '1234567890',
+  'ISBN-13': '123-1234567890',
+};
 const REVIEWS = [
-  { reviewer: 'Reviewer1', text: 'An extremely entertaining play by Shakespeare. The slapstick humour is refreshing!', stars: 5 },
-  { reviewer: 'Reviewer2', text: 'Absolutely fun and entertaining. The play lacks thematic depth when compared to other plays by Shakespeare.', stars: 4 },
+  {
+    reviewer: 'Reviewer1',
+    text: 'An extremely entertaining play by Shakespeare. The slapstick humour is refreshing!',
+    stars: 5,
+  },
+  {
+    reviewer: 'Reviewer2',
+    text: 'Absolutely fun and entertaining. The play lacks thematic depth when compared to other plays by Shakespeare.',
+    stars: 4,
+  },
 ];
 const TITLE = 'The Comedy of Errors';
-const SUMMARY = 'Wikipedia Summary: The Comedy of Errors is one of William Shakespeare\'s early plays. It is his shortest and one of his most farcical comedies.';
+const SUMMARY =
+  "Wikipedia Summary: The Comedy of Errors is one of William Shakespeare's early plays. It is his shortest and one of his most farcical comedies.";
 
 /** `/<kind>/<id>` with a numeric id, as the apps' routers accept it. */
 function productId(path: string, kind: string): number | undefined {
@@ -46,14 +66,27 @@ function productId(path: string, kind: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-const notFound = (): AppResponse => ({ status: 404, contentType: 'text/plain; charset=utf-8', body: '404 page not found\n' });
-const methodNotAllowed = (): AppResponse => ({ status: 405, contentType: 'text/plain; charset=utf-8', body: 'Method Not Allowed\n' });
+const notFound = (): AppResponse => ({
+  status: 404,
+  contentType: 'text/plain; charset=utf-8',
+  body: '404 page not found\n',
+});
+const methodNotAllowed = (): AppResponse => ({
+  status: 405,
+  contentType: 'text/plain; charset=utf-8',
+  body: 'Method Not Allowed\n',
+});
 
-function app(name: string, versions: readonly string[], serve: (version: string, request: AppRequest) => AppResponse): BookinfoApp[] {
+function app(
+  name: string,
+  versions: readonly string[],
+  serve: (version: string, request: AppRequest) => AppResponse,
+): BookinfoApp[] {
   return versions.map((version) => ({
     repository: `docker.io/istio/examples-bookinfo-${name}-${version}`,
     httpPorts: () => [BOOKINFO_PORT],
-    serve: (_tag, request) => (request.method === 'GET' || request.method === 'HEAD' ? serve(version, request) : methodNotAllowed()),
+    serve: (_tag, request) =>
+      request.method === 'GET' || request.method === 'HEAD' ? serve(version, request) : methodNotAllowed(),
   }));
 }
 
@@ -68,7 +101,9 @@ const details = app('details', ['v1', 'v2'], (_version, { path }) => {
 const ratings = app('ratings', ['v1', 'v2'], (_version, { path }) => {
   if (path === '/health') return json({ status: 'Ratings is healthy' });
   const id = productId(path, 'ratings');
-  return id === undefined ? notFound() : json({ id, ratings: Object.fromEntries(REVIEWS.map((r) => [r.reviewer, r.stars])) });
+  return id === undefined
+    ? notFound()
+    : json({ id, ratings: Object.fromEntries(REVIEWS.map((r) => [r.reviewer, r.stars])) });
 });
 
 /** reviews v1 shows no stars, v2 black ones, v3 red ones (LibertyRestEndpoint's star_color). */
@@ -81,11 +116,15 @@ const reviews = app('reviews', ['v1', 'v2', 'v3'], (version, { path }) => {
   const colour = STAR_COLOUR[version];
   return json({
     id: String(id),
-    reviews: REVIEWS.map((r) => ({ reviewer: r.reviewer, text: r.text, ...(colour ? { rating: { stars: r.stars, color: colour } } : {}) })),
+    reviews: REVIEWS.map((r) => ({
+      reviewer: r.reviewer,
+      text: r.text,
+      ...(colour ? { rating: { stars: r.stars, color: colour } } : {}),
+    })),
   });
 });
 
-const SIMULATED = '<!-- Simulated by Istio Lab\'s sandbox: Bookinfo\'s productpage, cut short; no container runs. -->';
+const SIMULATED = "<!-- Simulated by Istio Lab's sandbox: Bookinfo's productpage, cut short; no container runs. -->";
 
 const INDEX = `<!DOCTYPE html>
 <html>
@@ -103,10 +142,19 @@ ${SIMULATED}
 `;
 
 function productPage(): string {
-  const rows = Object.entries({ Type: DETAILS.type, Pages: DETAILS.pages, Publisher: DETAILS.publisher, Language: DETAILS.language, 'ISBN-10': DETAILS['ISBN-10'], 'ISBN-13': DETAILS['ISBN-13'] })
+  const rows = Object.entries({
+    Type: DETAILS.type,
+    Pages: DETAILS.pages,
+    Publisher: DETAILS.publisher,
+    Language: DETAILS.language,
+    'ISBN-10': DETAILS['ISBN-10'],
+    'ISBN-13': DETAILS['ISBN-13'],
+  })
     .map(([key, value]) => `<dt>${key}:</dt><dd>${value}</dd>`)
     .join('\n');
-  const quotes = REVIEWS.map((r) => `<blockquote>\n<p>${r.text}</p>\n<small>${r.reviewer}</small>\n</blockquote>`).join('\n');
+  const quotes = REVIEWS.map((r) => `<blockquote>\n<p>${r.text}</p>\n<small>${r.reviewer}</small>\n</blockquote>`).join(
+    '\n',
+  );
   return `<!DOCTYPE html>
 <html>
 <head>
@@ -138,7 +186,10 @@ const productpage = app('productpage', ['v1'], (_version, { path }) => {
   if (path === '/api/v1/products') return json([{ id: 0, title: TITLE, descriptionHtml: SUMMARY }]);
   const id = productId(path, 'api/v1/products');
   if (id !== undefined) return json({ id, author: 'William Shakespeare', year: 1595, ...DETAILS });
-  return html('<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n', 404);
+  return html(
+    '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n',
+    404,
+  );
 });
 
 /** Every Bookinfo image the sandbox simulates, one behaviour per repository. */

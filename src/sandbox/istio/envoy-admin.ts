@@ -27,7 +27,8 @@ interface ContainerResponse {
 }
 
 export const ENVOY_ADMIN_PORT = 15000;
-const NOTE = "Simulated by Istio Lab's sandbox: no Envoy runs here; these values are made up from the cluster's Services and Endpoints.";
+const NOTE =
+  "Simulated by Istio Lab's sandbox: no Envoy runs here; these values are made up from the cluster's Services and Endpoints.";
 
 interface ProxyContainer {
   name: string;
@@ -36,7 +37,9 @@ interface ProxyContainer {
 
 /** The pod's `istio-proxy` container (sidecar or gateway), if it has one. */
 function proxyOf(pod: KubeObject): ProxyContainer | undefined {
-  return ((pod.spec as { containers?: ProxyContainer[] } | undefined)?.containers ?? []).find((container) => container.name === 'istio-proxy');
+  return ((pod.spec as { containers?: ProxyContainer[] } | undefined)?.containers ?? []).find(
+    (container) => container.name === 'istio-proxy',
+  );
 }
 
 /** Whether Envoy's admin listens at this pod's port: on the pod's 127.0.0.1 only, so other pods are refused. */
@@ -49,8 +52,16 @@ function istioMinor(image: string | undefined): number {
   return match ? Number(match[1]) : 99;
 }
 
-const text = (body: string, status = 200): ContainerResponse => ({ status, contentType: 'text/plain; charset=UTF-8', body });
-const json = (value: unknown): ContainerResponse => ({ status: 200, contentType: 'application/json', body: `${JSON.stringify(value, null, 1)}\n` });
+const text = (body: string, status = 200): ContainerResponse => ({
+  status,
+  contentType: 'text/plain; charset=UTF-8',
+  body,
+});
+const json = (value: unknown): ContainerResponse => ({
+  status: 200,
+  contentType: 'application/json',
+  body: `${JSON.stringify(value, null, 1)}\n`,
+});
 
 interface ServicePort {
   name?: string;
@@ -97,18 +108,28 @@ class ProxyModel {
       const spec = (service.spec ?? {}) as { clusterIP?: string; ports?: ServicePort[] };
       if (service.metadata.namespace === 'kube-system') continue;
       const host = serviceHostname(service);
-      const endpoints = cluster.endpoints.find((e) => e.metadata.namespace === service.metadata.namespace && e.metadata.name === service.metadata.name);
+      const endpoints = cluster.endpoints.find(
+        (e) => e.metadata.namespace === service.metadata.namespace && e.metadata.name === service.metadata.name,
+      );
       for (const port of spec.ports ?? []) {
         const addresses = ((endpoints?.subsets as Subset[] | undefined) ?? []).flatMap((subset) => {
           const endpointPort = (subset.ports ?? []).find((candidate) => (candidate.name ?? '') === (port.name ?? ''));
           return endpointPort ? (subset.addresses ?? []).map((address) => `${address.ip}:${endpointPort.port}`) : [];
         });
         this.clusters.push({ name: `outbound|${port.port}||${host}`, kind: 'EDS', hosts: addresses });
-        const own = ((endpoints?.subsets as Subset[] | undefined) ?? []).some((subset) => (subset.addresses ?? []).some((address) => address.targetRef?.name === pod.metadata.name));
-        if (own) this.clusters.push({ name: `inbound|${port.port}|${port.name ?? ''}|${host}`, kind: 'STATIC', hosts: [`127.0.0.1:${addresses.find((a) => a.startsWith(`${podIp}:`))?.split(':')[1] ?? port.port}`] });
+        const own = ((endpoints?.subsets as Subset[] | undefined) ?? []).some((subset) =>
+          (subset.addresses ?? []).some((address) => address.targetRef?.name === pod.metadata.name),
+        );
+        if (own)
+          this.clusters.push({
+            name: `inbound|${port.port}|${port.name ?? ''}|${host}`,
+            kind: 'STATIC',
+            hosts: [`127.0.0.1:${addresses.find((a) => a.startsWith(`${podIp}:`))?.split(':')[1] ?? port.port}`],
+          });
         const http = /^(http|grpc)/.test(port.name ?? '');
         if (http) routeHosts.set(String(port.port), [...(routeHosts.get(String(port.port)) ?? []), host]);
-        else if (spec.clusterIP && spec.clusterIP !== 'None') this.listeners.push({ name: `${spec.clusterIP}_${port.port}`, address: spec.clusterIP, port: port.port });
+        else if (spec.clusterIP && spec.clusterIP !== 'None')
+          this.listeners.push({ name: `${spec.clusterIP}_${port.port}`, address: spec.clusterIP, port: port.port });
       }
     }
     for (const [port, hosts] of routeHosts) {
@@ -121,7 +142,11 @@ class ProxyModel {
       { name: 'BlackHoleCluster', kind: 'STATIC', hosts: [] },
       { name: 'PassthroughCluster', kind: 'ORIGINAL_DST', hosts: [] },
       { name: 'prometheus_stats', kind: 'STATIC', hosts: [`127.0.0.1:${ENVOY_ADMIN_PORT}`] },
-      { name: 'xds-grpc', kind: 'STRICT_DNS', hosts: [this.modern ? 'istiod.istio-system.svc:15012' : 'istio-pilot.istio-system:15010'] },
+      {
+        name: 'xds-grpc',
+        kind: 'STRICT_DNS',
+        hosts: [this.modern ? 'istiod.istio-system.svc:15012' : 'istio-pilot.istio-system:15010'],
+      },
     );
     this.clusters.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
@@ -140,7 +165,9 @@ class ProxyModel {
 
 /** Envoy's counters and gauges that Istio's stats inclusion list keeps, sorted as /stats prints them. */
 function stats(model: ProxyModel, uptime: number): [string, number][] {
-  const dynamic = model.clusters.filter((cluster) => cluster.kind === 'EDS' || cluster.name.startsWith('inbound|')).length;
+  const dynamic = model.clusters.filter(
+    (cluster) => cluster.kind === 'EDS' || cluster.name.startsWith('inbound|'),
+  ).length;
   const updates = 1 + (model.cluster.services.length % 7);
   const all: [string, number][] = [
     ['cluster.xds-grpc.assignment_stale', 0],
@@ -203,11 +230,34 @@ function clustersText(model: ProxyModel): string {
       lines.push(`${name}::default_priority::${priority}::${value}`);
       lines.push(`${name}::high_priority::${priority}::${priority === 'max_retries' ? 3 : 1024}`);
     }
-    lines.push(`${name}::added_via_api::${cluster.kind === 'EDS' || name.startsWith('inbound|') || name === 'BlackHoleCluster' || name === 'PassthroughCluster'}`);
+    lines.push(
+      `${name}::added_via_api::${cluster.kind === 'EDS' || name.startsWith('inbound|') || name === 'BlackHoleCluster' || name === 'PassthroughCluster'}`,
+    );
     for (const host of cluster.hosts) {
-      for (const stat of ['cx_active', 'cx_connect_fail', 'cx_total', 'rq_active', 'rq_error', 'rq_success', 'rq_timeout', 'rq_total']) lines.push(`${name}::${host}::${stat}::0`);
-      lines.push(`${name}::${host}::hostname::`, `${name}::${host}::health_flags::healthy`, `${name}::${host}::weight::1`, `${name}::${host}::region::`, `${name}::${host}::zone::`);
-      lines.push(`${name}::${host}::sub_zone::`, `${name}::${host}::canary::false`, `${name}::${host}::priority::0`, `${name}::${host}::success_rate::-1`);
+      for (const stat of [
+        'cx_active',
+        'cx_connect_fail',
+        'cx_total',
+        'rq_active',
+        'rq_error',
+        'rq_success',
+        'rq_timeout',
+        'rq_total',
+      ])
+        lines.push(`${name}::${host}::${stat}::0`);
+      lines.push(
+        `${name}::${host}::hostname::`,
+        `${name}::${host}::health_flags::healthy`,
+        `${name}::${host}::weight::1`,
+        `${name}::${host}::region::`,
+        `${name}::${host}::zone::`,
+      );
+      lines.push(
+        `${name}::${host}::sub_zone::`,
+        `${name}::${host}::canary::false`,
+        `${name}::${host}::priority::0`,
+        `${name}::${host}::success_rate::-1`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;
@@ -218,7 +268,8 @@ const socketAddress = (address: string, port: number): unknown => ({ socket_addr
 function configDump(model: ProxyModel, now: string): unknown {
   const admin = model.modern ? 'envoy.admin.v3' : 'envoy.admin.v2alpha';
   const type = (name: string): string => `type.googleapis.com/${admin}.${name}`;
-  const inner = (v3Type: string, value: Record<string, unknown>): Record<string, unknown> => (model.modern ? { '@type': `type.googleapis.com/${v3Type}`, ...value } : value);
+  const inner = (v3Type: string, value: Record<string, unknown>): Record<string, unknown> =>
+    model.modern ? { '@type': `type.googleapis.com/${v3Type}`, ...value } : value;
   const version = now.replace(/\..*$/, 'Z');
   const bootstrap = {
     node: {
@@ -235,9 +286,15 @@ function configDump(model: ProxyModel, now: string): unknown {
       build_version: model.version,
     },
     static_resources: {
-      clusters: model.clusters.filter((cluster) => ['prometheus_stats', 'xds-grpc'].includes(cluster.name)).map((cluster) => ({ name: cluster.name, type: cluster.kind, connect_timeout: '0.250s' })),
+      clusters: model.clusters
+        .filter((cluster) => ['prometheus_stats', 'xds-grpc'].includes(cluster.name))
+        .map((cluster) => ({ name: cluster.name, type: cluster.kind, connect_timeout: '0.250s' })),
     },
-    dynamic_resources: { lds_config: { ads: {} }, cds_config: { ads: {} }, ads_config: { api_type: 'GRPC', grpc_services: [{ envoy_grpc: { cluster_name: 'xds-grpc' } }] } },
+    dynamic_resources: {
+      lds_config: { ads: {} },
+      cds_config: { ads: {} },
+      ads_config: { api_type: 'GRPC', grpc_services: [{ envoy_grpc: { cluster_name: 'xds-grpc' } }] },
+    },
     admin: { access_log_path: '/dev/null', address: socketAddress('127.0.0.1', ENVOY_ADMIN_PORT) },
   };
   const dynamicClusters = model.clusters.filter((cluster) => !['prometheus_stats', 'xds-grpc'].includes(cluster.name));
@@ -247,13 +304,18 @@ function configDump(model: ProxyModel, now: string): unknown {
       {
         '@type': type('ClustersConfigDump'),
         version_info: version,
-        static_clusters: bootstrap.static_resources.clusters.map((cluster) => ({ cluster: inner('envoy.config.cluster.v3.Cluster', cluster), last_updated: now })),
+        static_clusters: bootstrap.static_resources.clusters.map((cluster) => ({
+          cluster: inner('envoy.config.cluster.v3.Cluster', cluster),
+          last_updated: now,
+        })),
         dynamic_active_clusters: dynamicClusters.map((cluster) => ({
           version_info: version,
           cluster: inner('envoy.config.cluster.v3.Cluster', {
             name: cluster.name,
             type: cluster.kind,
-            ...(cluster.kind === 'EDS' ? { eds_cluster_config: { eds_config: { ads: {} }, service_name: cluster.name } } : {}),
+            ...(cluster.kind === 'EDS'
+              ? { eds_cluster_config: { eds_config: { ads: {} }, service_name: cluster.name } }
+              : {}),
             connect_timeout: '10s',
           }),
           last_updated: now,
@@ -264,7 +326,10 @@ function configDump(model: ProxyModel, now: string): unknown {
         version_info: version,
         dynamic_active_listeners: model.listeners.map((listener) => ({
           version_info: version,
-          listener: inner('envoy.config.listener.v3.Listener', { name: listener.name, address: socketAddress(listener.address, listener.port) }),
+          listener: inner('envoy.config.listener.v3.Listener', {
+            name: listener.name,
+            address: socketAddress(listener.address, listener.port),
+          }),
           last_updated: now,
         })),
       },
@@ -277,7 +342,9 @@ function configDump(model: ProxyModel, now: string): unknown {
             virtual_hosts: route.hosts.map((host) => ({
               name: `${host}:${route.name}`,
               domains: [host, `${host}:${route.name}`],
-              routes: [{ match: { prefix: '/' }, route: { cluster: `outbound|${route.name}||${host}`, timeout: '0s' } }],
+              routes: [
+                { match: { prefix: '/' }, route: { cluster: `outbound|${route.name}||${host}`, timeout: '0s' } },
+              ],
             })),
             validate_clusters: false,
           }),
@@ -305,7 +372,10 @@ function prometheus(entries: readonly [string, number][]): string {
   for (const [name, value] of entries) {
     const metric = `envoy_${name.replace(/^cluster\.xds-grpc\./, 'cluster_').replace(/[^A-Za-z0-9_]/g, '_')}`;
     const labels = name.startsWith('cluster.xds-grpc.') ? '{cluster_name="xds-grpc"}' : '';
-    lines.push(`# TYPE ${metric} ${/active|live|state|uptime|memory|concurrency|membership_(healthy|total)|warming|epoch|days/.test(name) ? 'gauge' : 'counter'}`, `${metric}${labels} ${value}`);
+    lines.push(
+      `# TYPE ${metric} ${/active|live|state|uptime|memory|concurrency|membership_(healthy|total)|warming|epoch|days/.test(name) ? 'gauge' : 'counter'}`,
+      `${metric}${labels} ${value}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -338,7 +408,9 @@ export function envoyAdminAnswer(pod: KubeObject, port: number, request: AdminRe
     case '/clusters':
       return text(clustersText(model));
     case '/listeners':
-      return text(`# ${NOTE}\n${model.listeners.map((listener) => `${listener.name}::${listener.address}:${listener.port}\n`).join('')}`);
+      return text(
+        `# ${NOTE}\n${model.listeners.map((listener) => `${listener.name}::${listener.address}:${listener.port}\n`).join('')}`,
+      );
     case '/config_dump':
       return json(configDump(model, now));
     case '/server_info':
@@ -346,7 +418,16 @@ export function envoyAdminAnswer(pod: KubeObject, port: number, request: AdminRe
         version: model.version,
         state: 'LIVE',
         hot_restart_version: 'disabled',
-        command_line_options: { base_id: '0', concurrency: 2, config_path: '/etc/istio/proxy/envoy-rev0.json', mode: 'Serve', service_cluster: model.pod.metadata.labels?.app ?? '', service_node: model.nodeId, drain_time: '45s', parent_shutdown_time: '60s' },
+        command_line_options: {
+          base_id: '0',
+          concurrency: 2,
+          config_path: '/etc/istio/proxy/envoy-rev0.json',
+          mode: 'Serve',
+          service_cluster: model.pod.metadata.labels?.app ?? '',
+          service_node: model.nodeId,
+          drain_time: '45s',
+          parent_shutdown_time: '60s',
+        },
         uptime_current_epoch: `${uptime}s`,
         uptime_all_epochs: `${uptime}s`,
         ...(model.modern ? { node: { id: model.nodeId, metadata: { ISTIO_LAB_SANDBOX: NOTE } } } : {}),
@@ -357,6 +438,9 @@ export function envoyAdminAnswer(pod: KubeObject, port: number, request: AdminRe
     case '/help':
       return text(`admin commands are:\n${COMMANDS.map(([path, help]) => `  ${path}: ${help}\n`).join('')}`);
     default:
-      return text(`invalid path. admin commands are:\n${COMMANDS.map(([path, help]) => `  ${path}: ${help}\n`).join('')}`, 404);
+      return text(
+        `invalid path. admin commands are:\n${COMMANDS.map(([path, help]) => `  ${path}: ${help}\n`).join('')}`,
+        404,
+      );
   }
 }

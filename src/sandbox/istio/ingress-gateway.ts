@@ -55,24 +55,36 @@ interface EndpointSubset {
 /** Envoy's answer when no route matches (an empty 404) and when no endpoint is ready. */
 export const NO_ROUTE: EnvoyAnswer = { status: 404, body: '' };
 export const NO_HEALTHY_UPSTREAM: EnvoyAnswer = { status: 503, body: 'no healthy upstream' };
-export const UPSTREAM_REFUSED: EnvoyAnswer = { status: 503, body: 'upstream connect error or disconnect/reset before headers. reset reason: connection failure' };
+export const UPSTREAM_REFUSED: EnvoyAnswer = {
+  status: 503,
+  body: 'upstream connect error or disconnect/reset before headers. reset reason: connection failure',
+};
 
 /** Whether `port` is a traffic port of a gateway's Envoy: declared by its `proxy router` container, outside Istio's own 15000–15999. */
 export function isGatewayTrafficPort(pod: KubeObject, port: number): boolean {
   if (port >= 15000 && port <= 15999) return false;
-  const containers = ((pod.spec as { containers?: Container[] } | undefined)?.containers ?? []);
-  return containers.some((c) => c.name === 'istio-proxy' && c.args?.includes('router') === true && (c.ports ?? []).some((p) => p.containerPort === port));
+  const containers = (pod.spec as { containers?: Container[] } | undefined)?.containers ?? [];
+  return containers.some(
+    (c) =>
+      c.name === 'istio-proxy' &&
+      c.args?.includes('router') === true &&
+      (c.ports ?? []).some((p) => p.containerPort === port),
+  );
 }
 
-const isKind = (object: KubeObject, kind: string): boolean => object.kind === kind && object.apiVersion.startsWith('networking.istio.io/');
+const isKind = (object: KubeObject, kind: string): boolean =>
+  object.kind === kind && object.apiVersion.startsWith('networking.istio.io/');
 
 /** The Gateways (`<ns>/<name>`) whose selector picks the pod and that have a server on `port`. */
 function gatewaysOn(pod: KubeObject, port: number, configs: readonly KubeObject[]): Set<string> {
   const names = new Set<string>();
   for (const gateway of configs.filter((config) => isKind(config, 'Gateway'))) {
-    const spec = (gateway as { spec?: { selector?: Record<string, string>; servers?: { port?: { number?: number } }[] } }).spec ?? {};
+    const spec =
+      (gateway as { spec?: { selector?: Record<string, string>; servers?: { port?: { number?: number } }[] } }).spec ??
+      {};
     if (!selectorMatches({ matchLabels: spec.selector ?? {} }, pod.metadata.labels, { emptySelects: 'all' })) continue;
-    if ((spec.servers ?? []).some((server) => server.port?.number === port)) names.add(`${gateway.metadata.namespace}/${gateway.metadata.name}`);
+    if ((spec.servers ?? []).some((server) => server.port?.number === port))
+      names.add(`${gateway.metadata.namespace}/${gateway.metadata.name}`);
   }
   return names;
 }
@@ -93,7 +105,11 @@ function uriMatches(match: StringMatch | undefined, path: string): boolean {
 }
 
 /** The destination host of the first route of the bound VirtualServices that takes the path. */
-function routeFor(gateways: Set<string>, path: string, configs: readonly KubeObject[]): { namespace: string; host: string; port?: number } | undefined {
+function routeFor(
+  gateways: Set<string>,
+  path: string,
+  configs: readonly KubeObject[],
+): { namespace: string; host: string; port?: number } | undefined {
   const services = configs.filter((config) => isKind(config, 'VirtualService'));
   for (const service of services) {
     const namespace = service.metadata.namespace ?? 'default';
@@ -119,12 +135,18 @@ function endpointOf(service: KubeObject, port: number | undefined, objects: Gate
   const ports = (service.spec as { ports?: { name?: string; port: number }[] } | undefined)?.ports ?? [];
   const servicePort = port === undefined ? ports[0] : ports.find((candidate) => candidate.port === port);
   if (!servicePort) return undefined;
-  const endpoints = objects.endpoints.find((e) => e.metadata.namespace === service.metadata.namespace && e.metadata.name === service.metadata.name);
+  const endpoints = objects.endpoints.find(
+    (e) => e.metadata.namespace === service.metadata.namespace && e.metadata.name === service.metadata.name,
+  );
   for (const subset of (endpoints?.subsets as EndpointSubset[] | undefined) ?? []) {
     const endpointPort = (subset.ports ?? []).find((candidate) => (candidate.name ?? '') === (servicePort.name ?? ''));
     if (!endpointPort) continue;
     for (const address of subset.addresses ?? []) {
-      const pod = objects.pods.find((p) => p.metadata.namespace === (address.targetRef?.namespace ?? service.metadata.namespace) && p.metadata.name === address.targetRef?.name);
+      const pod = objects.pods.find(
+        (p) =>
+          p.metadata.namespace === (address.targetRef?.namespace ?? service.metadata.namespace) &&
+          p.metadata.name === address.targetRef?.name,
+      );
       if (pod) return { pod, port: endpointPort.port };
     }
   }
@@ -132,7 +154,12 @@ function endpointOf(service: KubeObject, port: number | undefined, objects: Gate
 }
 
 /** Where a gateway pod sends a request that arrived on `port` for `path`, or what Envoy answers itself. */
-export function routeThroughGateway(pod: KubeObject, port: number, path: string, objects: GatewayObjects): Upstream | EnvoyAnswer {
+export function routeThroughGateway(
+  pod: KubeObject,
+  port: number,
+  path: string,
+  objects: GatewayObjects,
+): Upstream | EnvoyAnswer {
   const configs = objects.configs ?? [];
   const route = routeFor(gatewaysOn(pod, port, configs), path, configs);
   if (!route) return NO_ROUTE;

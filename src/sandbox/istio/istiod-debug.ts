@@ -64,24 +64,45 @@ interface ContainerStatus {
  * unready `istio-proxy` has connected and not been pushed to yet: NOT SENT.
  */
 function connectedProxy(pod: KubeObject, ackDelay?: AckDelay): ConnectedProxy | undefined {
-  if ((pod.status as { phase?: string } | undefined)?.phase !== 'Running' || pod.metadata.deletionTimestamp) return undefined;
+  if ((pod.status as { phase?: string } | undefined)?.phase !== 'Running' || pod.metadata.deletionTimestamp)
+    return undefined;
   const spec = (pod.spec ?? {}) as { containers?: Container[]; initContainers?: Container[] };
   const all = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
   const proxy = all.find((c) => c.name === 'istio-proxy' && /\/proxyv2:/.test(c.image ?? ''));
   // Istio 1.0–1.4's Pilot and Mixer sidecars boot from a static `--templateFile` and hold no xDS stream.
   if (!proxy || proxy.args?.includes('--templateFile')) return undefined;
-  const status = ((pod.status as { containerStatuses?: ContainerStatus[] }).containerStatuses ?? []).find((c) => c.name === 'istio-proxy');
+  const status = ((pod.status as { containerStatuses?: ContainerStatus[] }).containerStatuses ?? []).find(
+    (c) => c.name === 'istio-proxy',
+  );
   const startedAt = status?.state?.running?.startedAt;
   if (!startedAt) return undefined;
   const delay = ackDelay?.(pod);
-  const sync: ProxySync = !status.ready ? 'not-sent' : delay === 'never' ? 'never-acked' : delay === 'delayed' ? 'stale' : 'synced';
+  const sync: ProxySync = !status.ready
+    ? 'not-sent'
+    : delay === 'never'
+      ? 'never-acked'
+      : delay === 'delayed'
+        ? 'stale'
+        : 'synced';
   const version = (proxy.image ?? '').replace(/^.*:/, '');
-  return { pod, type: proxy.args?.includes('router') ? 'router' : 'sidecar', version, connectedAt: Date.parse(startedAt), sync };
+  return {
+    pod,
+    type: proxy.args?.includes('router') ? 'router' : 'sidecar',
+    version,
+    connectedAt: Date.parse(startedAt),
+    sync,
+  };
 }
 
 /** The proxies connected to Pilot, optionally of one namespace. */
-export function connectedProxies(pods: readonly KubeObject[], ackDelay?: AckDelay, namespace?: string): ConnectedProxy[] {
-  return pods.flatMap((pod) => (namespace && pod.metadata.namespace !== namespace ? [] : (connectedProxy(pod, ackDelay) ?? [])));
+export function connectedProxies(
+  pods: readonly KubeObject[],
+  ackDelay?: AckDelay,
+  namespace?: string,
+): ConnectedProxy[] {
+  return pods.flatMap((pod) =>
+    namespace && pod.metadata.namespace !== namespace ? [] : (connectedProxy(pod, ackDelay) ?? []),
+  );
 }
 
 const XDS_FIELDS = [
@@ -96,8 +117,15 @@ const XDS_FIELDS = [
  * so the last push followed the last connection. `count` numbers them as istiod's push versions do.
  */
 function pushes(proxies: readonly ConnectedProxy[]): { last: number; count: number; rank(at: number): number } {
-  const times = proxies.filter((proxy) => proxy.sync !== 'not-sent').map((proxy) => proxy.connectedAt).sort((a, b) => a - b);
-  return { last: times.length ? times[times.length - 1] : 0, count: times.length, rank: (at) => times.filter((time) => time <= at).length };
+  const times = proxies
+    .filter((proxy) => proxy.sync !== 'not-sent')
+    .map((proxy) => proxy.connectedAt)
+    .sort((a, b) => a - b);
+  return {
+    last: times.length ? times[times.length - 1] : 0,
+    count: times.length,
+    rank: (at) => times.filter((time) => time <= at).length,
+  };
 }
 
 /** istiod's PushVersion, `time.Now().Format(time.RFC3339) + "/" + <push count>`, that prefixes its nonces. */
@@ -109,22 +137,34 @@ function pushVersion(at: number, count: number): string {
  * `/debug/syncz` of istiod 1.5+: one SyncStatus per connected proxy (sorted like `SortedClients`);
  * nonces are `nonce(req.Push.PushVersion)`, the push version followed by a UUID (pilot/pkg/xds).
  */
-export function istiodSyncz(pods: readonly KubeObject[], namespace?: string, ackDelay?: AckDelay): Record<string, string>[] {
+export function istiodSyncz(
+  pods: readonly KubeObject[],
+  namespace?: string,
+  ackDelay?: AckDelay,
+): Record<string, string>[] {
   const all = connectedProxies(pods, ackDelay);
   const pushed = pushes(all);
   const result: Record<string, string>[] = [];
   for (const proxy of all.filter((candidate) => !namespace || candidate.pod.metadata.namespace === namespace)) {
     const id = `${proxy.pod.metadata.name}.${proxy.pod.metadata.namespace}`;
-    const entry: Record<string, string> = { cluster_id: 'Kubernetes', proxy: id, proxy_type: proxy.type, istio_version: proxy.version };
+    const entry: Record<string, string> = {
+      cluster_id: 'Kubernetes',
+      proxy: id,
+      proxy_type: proxy.type,
+      istio_version: proxy.version,
+    };
     const latest = pushVersion(pushed.last, pushed.count);
     const first = pushVersion(proxy.connectedAt, pushed.rank(proxy.connectedAt));
     // The push a delayed proxy has not acknowledged: the last one, or one after its own first.
-    const unacknowledged = proxy.connectedAt + 1000 > pushed.last ? pushVersion(proxy.connectedAt + 1000, pushed.count + 1) : latest;
+    const unacknowledged =
+      proxy.connectedAt + 1000 > pushed.last ? pushVersion(proxy.connectedAt + 1000, pushed.count + 1) : latest;
     // Fields are omitempty: a proxy not pushed to has no nonces, one never acknowledged no acked ones.
     for (const [field, type] of XDS_FIELDS) {
       if (proxy.sync === 'not-sent') continue;
-      entry[`${field}_sent`] = proxy.sync === 'synced' ? `${latest}${nonce(id, type)}` : `${unacknowledged}${nonce(id, `${type}/next`)}`;
-      if (proxy.sync !== 'never-acked') entry[`${field}_acked`] = proxy.sync === 'synced' ? entry[`${field}_sent`] : `${first}${nonce(id, type)}`;
+      entry[`${field}_sent`] =
+        proxy.sync === 'synced' ? `${latest}${nonce(id, type)}` : `${unacknowledged}${nonce(id, `${type}/next`)}`;
+      if (proxy.sync !== 'never-acked')
+        entry[`${field}_acked`] = proxy.sync === 'synced' ? entry[`${field}_sent`] : `${first}${nonce(id, type)}`;
     }
     result.push(entry);
   }
@@ -171,11 +211,13 @@ export function legacySyncz(pods: readonly KubeObject[], pilotStartedAt: number,
     const id = legacyProxyId(proxy);
     const entry: Record<string, string | number> = { proxy: id, istio_version: proxy.version };
     if (proxy.sync === 'not-sent') return entry;
-    const latest = proxy.sync === 'synced' ? Math.max(lastPush, proxy.connectedAt) : Math.max(lastPush, proxy.connectedAt + 1000);
+    const latest =
+      proxy.sync === 'synced' ? Math.max(lastPush, proxy.connectedAt) : Math.max(lastPush, proxy.connectedAt + 1000);
     for (const [field, type] of XDS_FIELDS) {
       entry[`${field}_sent`] = legacyNonce(id, latest, type, pilotStartedAt);
       if (proxy.sync === 'synced') entry[`${field}_acked`] = entry[`${field}_sent`];
-      else if (proxy.sync === 'stale') entry[`${field}_acked`] = legacyNonce(id, proxy.connectedAt, type, pilotStartedAt);
+      else if (proxy.sync === 'stale')
+        entry[`${field}_acked`] = legacyNonce(id, proxy.connectedAt, type, pilotStartedAt);
     }
     entry.endpoint_percent = 100;
     return entry;
@@ -227,7 +269,8 @@ interface EndpointSubset {
   ports?: { name?: string; port: number }[];
 }
 
-const sortedObject = <T>(entries: [string, T][]): Record<string, T> => Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+const sortedObject = <T>(entries: [string, T][]): Record<string, T> =>
+  Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 /**
  * `/debug/endpointz` of istiod 1.20+ (the endpointShardz handler): per service hostname and namespace,
@@ -239,17 +282,29 @@ export function istiodEndpointShardz(input: ShardzInput, domain = 'cluster.local
   for (const service of input.services) {
     if ((service.spec as { type?: string } | undefined)?.type === 'ExternalName') continue;
     const namespace = service.metadata.namespace!;
-    const endpoints = input.endpoints.find((e) => e.metadata.namespace === namespace && e.metadata.name === service.metadata.name);
+    const endpoints = input.endpoints.find(
+      (e) => e.metadata.namespace === namespace && e.metadata.name === service.metadata.name,
+    );
     const shard: Record<string, unknown>[] = [];
     const accounts = new Set<string>();
     for (const subset of (endpoints?.subsets as EndpointSubset[] | undefined) ?? []) {
       for (const port of subset.ports ?? []) {
         for (const address of subset.addresses ?? []) {
-          const pod = input.pods.find((p) => p.metadata.namespace === namespace && p.metadata.name === address.targetRef?.name);
-          const spec = (pod?.spec ?? {}) as { serviceAccountName?: string; nodeName?: string; containers?: Container[] };
+          const pod = input.pods.find(
+            (p) => p.metadata.namespace === namespace && p.metadata.name === address.targetRef?.name,
+          );
+          const spec = (pod?.spec ?? {}) as {
+            serviceAccountName?: string;
+            nodeName?: string;
+            containers?: Container[];
+          };
           const account = `spiffe://${domain}/ns/${namespace}/sa/${spec.serviceAccountName ?? 'default'}`;
           accounts.add(account);
-          const labels = sortedObject([...Object.entries(pod?.metadata.labels ?? {}), ['topology.istio.io/cluster', 'Kubernetes'], ['topology.istio.io/network', '']]);
+          const labels = sortedObject([
+            ...Object.entries(pod?.metadata.labels ?? {}),
+            ['topology.istio.io/cluster', 'Kubernetes'],
+            ['topology.istio.io/network', ''],
+          ]);
           shard.push({
             Labels: labels,
             Addresses: [address.ip],
@@ -273,7 +328,15 @@ export function istiodEndpointShardz(input: ShardzInput, domain = 'cluster.local
       }
     }
     const hostname = `${service.metadata.name}.${namespace}.svc.${domain}`;
-    hosts.push([hostname, { [namespace]: { Shards: { 'Kubernetes/Kubernetes': shard }, ServiceAccounts: sortedObject([...accounts].map((account) => [account, {}])) } }]);
+    hosts.push([
+      hostname,
+      {
+        [namespace]: {
+          Shards: { 'Kubernetes/Kubernetes': shard },
+          ServiceAccounts: sortedObject([...accounts].map((account) => [account, {}])),
+        },
+      },
+    ]);
   }
   return sortedObject(hosts);
 }

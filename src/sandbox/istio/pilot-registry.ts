@@ -40,7 +40,9 @@ interface EndpointSubset {
 }
 
 function servicePorts(service: KubeObject): ServicePortSpec[] {
-  return ((service.spec as { ports?: ServicePortSpec[] } | undefined)?.ports ?? []).filter((port) => typeof port.port === 'number');
+  return ((service.spec as { ports?: ServicePortSpec[] } | undefined)?.ports ?? []).filter(
+    (port) => typeof port.port === 'number',
+  );
 }
 
 function subsetsOf(endpoints: KubeObject | undefined): EndpointSubset[] {
@@ -63,7 +65,9 @@ function isMeshExternal(service: KubeObject): boolean {
 }
 
 function endpointsFor(input: RegistryInput, service: KubeObject): KubeObject | undefined {
-  return input.endpoints.find((e) => e.metadata.name === service.metadata.name && e.metadata.namespace === service.metadata.namespace);
+  return input.endpoints.find(
+    (e) => e.metadata.name === service.metadata.name && e.metadata.namespace === service.metadata.namespace,
+  );
 }
 
 /** The ready addresses behind one service port, as Pilot's `Instances(hostname, [portName])` lists them. */
@@ -97,7 +101,9 @@ export function legacyRegistration(input: RegistryInput): RegistrationEntry[] {
     }
   }
   // sort.Slice compares Go strings byte-wise; keys are ASCII, so code-unit order is the same.
-  return entries.sort((a, b) => (a['service-key'] < b['service-key'] ? -1 : a['service-key'] > b['service-key'] ? 1 : 0));
+  return entries.sort((a, b) =>
+    a['service-key'] < b['service-key'] ? -1 : a['service-key'] > b['service-key'] ? 1 : 0,
+  );
 }
 
 /** Go's `json.MarshalIndent(v, prefix, indent)`, HTML-escaped like encoding/json, without a trailing newline. */
@@ -142,7 +148,11 @@ function registryPort(port: ServicePortSpec): Record<string, unknown> {
 }
 
 /** One `model.Service` as istiod 1.12–1.13 serializes it in `/debug/registryz` (field order as in Go). */
-export function registryzService(service: KubeObject, domain = DEFAULT_DOMAIN, clusterId = 'Kubernetes'): Record<string, unknown> {
+export function registryzService(
+  service: KubeObject,
+  domain = DEFAULT_DOMAIN,
+  clusterId = 'Kubernetes',
+): Record<string, unknown> {
   const spec = (service.spec ?? {}) as { clusterIP?: string; selector?: Record<string, string>; type?: string };
   const headless = spec.clusterIP === 'None';
   const address = spec.clusterIP && !headless ? spec.clusterIP : '0.0.0.0';
@@ -175,7 +185,9 @@ export function registryz(input: RegistryInput): Record<string, unknown>[] {
 }
 
 /** `/debug/endpointz` of istiod 1.12–1.19: `[{svc: "<hostname>:<port name>", ep: [ServiceInstance…]}]`. */
-export function endpointz(input: RegistryInput & { readonly pods?: readonly KubeObject[] }): { svc: string; ep: Record<string, unknown>[] }[] {
+export function endpointz(
+  input: RegistryInput & { readonly pods?: readonly KubeObject[] },
+): { svc: string; ep: Record<string, unknown>[] }[] {
   const domain = input.domain ?? DEFAULT_DOMAIN;
   const result: { svc: string; ep: Record<string, unknown>[] }[] = [];
   for (const service of [...input.services].sort(byName)) {
@@ -188,13 +200,21 @@ export function endpointz(input: RegistryInput & { readonly pods?: readonly Kube
         for (const endpointPort of subset.ports ?? []) {
           if ((endpointPort.name ?? '') !== (port.name ?? '')) continue;
           for (const address of subset.addresses ?? []) {
-            const pod = input.pods?.find((p) => p.metadata.namespace === service.metadata.namespace && p.metadata.name === address.targetRef?.name);
-            const serviceAccount = ((pod?.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName ?? 'default') as string;
+            const pod = input.pods?.find(
+              (p) => p.metadata.namespace === service.metadata.namespace && p.metadata.name === address.targetRef?.name,
+            );
+            const serviceAccount = ((pod?.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName ??
+              'default') as string;
             instances.push({
               service: model,
               servicePort: registryPort(port),
               endpoint: {
-                Labels: { ...(pod?.metadata.labels ?? {}), 'istio-locality': '', 'topology.istio.io/cluster': 'Kubernetes', 'topology.istio.io/network': '' },
+                Labels: {
+                  ...(pod?.metadata.labels ?? {}),
+                  'istio-locality': '',
+                  'topology.istio.io/cluster': 'Kubernetes',
+                  'topology.istio.io/network': '',
+                },
                 Address: address.ip,
                 ServicePortName: port.name ?? '',
                 EnvoyEndpoint: null,

@@ -65,7 +65,9 @@ export function resolveServiceLocation(objects: ProxyObjects, namespace: string,
     const service = objects.get('services', namespace, parsed.name);
     if (!service) throw notFound('', 'services', parsed.name);
     const number = Number(portName);
-    const match = ((service.spec as { ports?: { name?: string; port: number }[] } | undefined)?.ports ?? []).find((p) => p.port === number);
+    const match = ((service.spec as { ports?: { name?: string; port: number }[] } | undefined)?.ports ?? []).find(
+      (p) => p.port === number,
+    );
     if (!match) throw serviceUnavailable(`no service port ${number} found for service "${parsed.name}"`);
     portName = match.name ?? '';
   }
@@ -90,11 +92,25 @@ export function resolveServiceLocation(objects: ProxyObjects, namespace: string,
 }
 
 /** Proxies one request to a Service: the status error the apiserver would give, or the container's answer. */
-export function proxyToService(objects: ProxyObjects, request: ServiceProxyRequest, faults?: ContainerFaults): ContainerResponse {
+export function proxyToService(
+  objects: ProxyObjects,
+  request: ServiceProxyRequest,
+  faults?: ContainerFaults,
+): ContainerResponse {
   const location = resolveServiceLocation(objects, request.namespace, request.id);
   const path = `/${request.rest.join('/')}`;
-  const cluster: ClusterView = { services: objects.list('services'), endpoints: objects.list('endpoints'), pods: objects.list('pods'), configs: objects.list('configs') };
-  const answer = answerFromPod(location.pod, location.port, { method: request.method, path, query: request.query, cluster }, faults);
+  const cluster: ClusterView = {
+    services: objects.list('services'),
+    endpoints: objects.list('endpoints'),
+    pods: objects.list('pods'),
+    configs: objects.list('configs'),
+  };
+  const answer = answerFromPod(
+    location.pod,
+    location.port,
+    { method: request.method, path, query: request.query, cluster },
+    faults,
+  );
   if (answer) return answer;
   // Nothing in the pod listens on that port: the dial fails, as through the real proxy.
   return {

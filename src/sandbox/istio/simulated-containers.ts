@@ -96,7 +96,11 @@ function debugNeedsLocalCaller(tag: string): boolean {
   return major > 1 || minor >= 11;
 }
 
-const text = (status: number, body: string): ContainerResponse => ({ status, contentType: 'text/plain; charset=utf-8', body });
+const text = (status: number, body: string): ContainerResponse => ({
+  status,
+  contentType: 'text/plain; charset=utf-8',
+  body,
+});
 /** `allowAuthenticatedOrLocalhost` of istiod 1.11+: a caller that is neither local nor authenticated gets a bare 401. */
 const unauthorized: ContainerResponse = { status: 401, contentType: 'text/plain; charset=utf-8', body: '' };
 const json = (body: string): ContainerResponse => ({ status: 200, contentType: 'application/json', body });
@@ -115,7 +119,11 @@ function legacyService(service: KubeObject): Record<string, unknown> {
     address: spec.clusterIP && !headless ? spec.clusterIP : '0.0.0.0',
     Mutex: {},
     'cluster-vips': {},
-    ports: (spec.ports ?? []).map((port) => ({ name: port.name ?? '', port: port.port, protocol: legacyProtocol(port.name) })),
+    ports: (spec.ports ?? []).map((port) => ({
+      name: port.name ?? '',
+      port: port.port,
+      protocol: legacyProtocol(port.name),
+    })),
     MeshExternal: spec.type === 'ExternalName',
     Resolution: spec.type === 'ExternalName' ? 1 : headless ? 2 : 0,
     creationTime: service.metadata.creationTimestamp,
@@ -132,7 +140,19 @@ function legacyService(service: KubeObject): Record<string, unknown> {
 /** Pilot 1.2 treats unrecognised port names as TCP. */
 function legacyProtocol(name: string | undefined): string {
   const prefix = (name ?? '').split('-')[0].toLowerCase();
-  const known: Record<string, string> = { http: 'HTTP', http2: 'HTTP2', https: 'HTTPS', grpc: 'GRPC', 'grpc-web': 'GRPC-Web', tcp: 'TCP', tls: 'TLS', udp: 'UDP', mongo: 'Mongo', redis: 'Redis', mysql: 'MySQL' };
+  const known: Record<string, string> = {
+    http: 'HTTP',
+    http2: 'HTTP2',
+    https: 'HTTPS',
+    grpc: 'GRPC',
+    'grpc-web': 'GRPC-Web',
+    tcp: 'TCP',
+    tls: 'TLS',
+    udp: 'UDP',
+    mongo: 'Mongo',
+    redis: 'Redis',
+    mysql: 'MySQL',
+  };
   return known[prefix] ?? 'TCP';
 }
 
@@ -154,14 +174,18 @@ function legacyEndpointz(cluster: ClusterView): string {
   for (const service of cluster.services) {
     if ((service.spec as { type?: string } | undefined)?.type === 'ExternalName') continue;
     const model = legacyService(service);
-    const endpoints = cluster.endpoints.find((e) => e.metadata.namespace === service.metadata.namespace && e.metadata.name === service.metadata.name);
+    const endpoints = cluster.endpoints.find(
+      (e) => e.metadata.namespace === service.metadata.namespace && e.metadata.name === service.metadata.name,
+    );
     for (const port of (service.spec as { ports?: { name?: string; port: number }[] } | undefined)?.ports ?? []) {
       body += `\n{"svc": "${serviceHostname(service)}:${port.name ?? ''}", "ep": [\n`;
       for (const subset of (endpoints?.subsets as LegacySubset[] | undefined) ?? []) {
         for (const endpointPort of subset.ports ?? []) {
           if ((endpointPort.name ?? '') !== (port.name ?? '')) continue;
           for (const address of subset.addresses ?? []) {
-            const pod = cluster.pods.find((p) => p.metadata.namespace === service.metadata.namespace && p.metadata.name === address.targetRef?.name);
+            const pod = cluster.pods.find(
+              (p) => p.metadata.namespace === service.metadata.namespace && p.metadata.name === address.targetRef?.name,
+            );
             const account = (pod?.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName ?? 'default';
             const labels = pod?.metadata.labels;
             const instance = {
@@ -202,17 +226,21 @@ const PILOT: SimulatedContainer = {
       if (request.path === '/debug/registryz') return json(legacyRegistryz(request.cluster));
       if (request.path === '/debug/endpointz') return json(legacyEndpointz(request.cluster));
       if (request.path === '/debug/configz') return json(legacyConfigz(request.cluster.configs ?? []));
-      if (request.path === '/debug/syncz') return json(legacySyncz(request.cluster.pods, startedAt(request.pod), request.ackDelay));
+      if (request.path === '/debug/syncz')
+        return json(legacySyncz(request.cluster.pods, startedAt(request.pod), request.ackDelay));
     }
     if (!legacy) {
       if (request.path === '/version' && request.port === 15014) return text(200, istiodVersion(tag));
-      if (request.path.startsWith('/debug/') && !request.fromLoopback && debugNeedsLocalCaller(tag)) return unauthorized;
+      if (request.path.startsWith('/debug/') && !request.fromLoopback && debugNeedsLocalCaller(tag))
+        return unauthorized;
       if (request.path === '/debug/registryz') {
         const services = registryz(input);
         return json(request.query.has('pretty') ? JSON.stringify(services, null, '  ') : JSON.stringify(services));
       }
       if (request.path === '/debug/endpointz') {
-        const body = servesEndpointShards(tag) ? istiodEndpointShardz({ ...input, pods: request.cluster.pods }) : endpointz({ ...input, pods: request.cluster.pods });
+        const body = servesEndpointShards(tag)
+          ? istiodEndpointShardz({ ...input, pods: request.cluster.pods })
+          : endpointz({ ...input, pods: request.cluster.pods });
         return json(request.query.has('pretty') ? JSON.stringify(body, null, '  ') : JSON.stringify(body));
       }
       if (request.path === '/debug/syncz') {
@@ -227,8 +255,12 @@ const PILOT: SimulatedContainer = {
 
 /** When the pod's first container started (Pilot's process start, for the monotonic part of its nonces). */
 function startedAt(pod: KubeObject | undefined): number {
-  const statuses = (pod?.status as { containerStatuses?: { state?: { running?: { startedAt?: string } } }[] } | undefined)?.containerStatuses ?? [];
-  const started = statuses.map((status) => Date.parse(status.state?.running?.startedAt ?? '')).filter((time) => !Number.isNaN(time));
+  const statuses =
+    (pod?.status as { containerStatuses?: { state?: { running?: { startedAt?: string } } }[] } | undefined)
+      ?.containerStatuses ?? [];
+  const started = statuses
+    .map((status) => Date.parse(status.state?.running?.startedAt ?? ''))
+    .filter((time) => !Number.isNaN(time));
   return started.length ? Math.min(...started) : Date.parse(pod?.metadata.creationTimestamp ?? '') || 0;
 }
 
@@ -240,12 +272,22 @@ const GATEWAY_ENVOY: SimulatedContainer = {
     if (!request.pod) return text(404, '');
     const route = routeThroughGateway(request.pod, request.port, request.path, request.cluster);
     if (!('pod' in route)) return text(route.status, route.body);
-    const upstream = { method: request.method, path: request.path, query: request.query, cluster: request.cluster, ackDelay: request.ackDelay };
+    const upstream = {
+      method: request.method,
+      path: request.path,
+      query: request.query,
+      cluster: request.cluster,
+      ackDelay: request.ackDelay,
+    };
     return answerFromPod(route.pod, route.port, upstream) ?? text(UPSTREAM_REFUSED.status, UPSTREAM_REFUSED.body);
   },
 };
 
-const CONTAINERS: readonly SimulatedContainer[] = [PILOT, { ...PILOT, repository: 'gcr.io/istio-release/pilot' }, ...BOOKINFO_APPS];
+const CONTAINERS: readonly SimulatedContainer[] = [
+  PILOT,
+  { ...PILOT, repository: 'gcr.io/istio-release/pilot' },
+  ...BOOKINFO_APPS,
+];
 
 /** The simulated behaviour of an image, or undefined when the sandbox has none for it. */
 export function simulatedContainerFor(image: string): SimulatedContainer | undefined {
@@ -268,10 +310,13 @@ interface Listener {
 /** The container that listens on a pod's port: a simulated one serving it, else one the sandbox does not model. */
 export function listenerOn(pod: KubeObject, port: number): Listener | undefined {
   if (isGatewayTrafficPort(pod, port)) return { image: 'docker.io/istio/proxyv2', behaviour: GATEWAY_ENVOY };
-  const containers = ((pod.spec as { containers?: ContainerSpec[] } | undefined)?.containers ?? []).filter((c) => c.image);
+  const containers = ((pod.spec as { containers?: ContainerSpec[] } | undefined)?.containers ?? []).filter(
+    (c) => c.image,
+  );
   for (const container of containers) {
     const behaviour = simulatedContainerFor(container.image!);
-    if (behaviour?.httpPorts(parseImage(container.image!).tag).includes(port)) return { image: container.image!, behaviour };
+    if (behaviour?.httpPorts(parseImage(container.image!).tag).includes(port))
+      return { image: container.image!, behaviour };
   }
   // One the sandbox does not model listens on the ports it declares, or anywhere when it declares none.
   const unknown =
@@ -288,18 +333,33 @@ export function listenerOn(pod: KubeObject, port: number): Listener | undefined 
 /** The faults a simulated container answers to. */
 export type ContainerFaults = Pick<Faults, 'debugEndpointFault' | 'proxyAckDelayFor'>;
 
-export function answerFromPod(pod: KubeObject, port: number, request: Omit<ContainerRequest, 'port'>, faults?: ContainerFaults): ContainerResponse | undefined {
+export function answerFromPod(
+  pod: KubeObject,
+  port: number,
+  request: Omit<ContainerRequest, 'port'>,
+  faults?: ContainerFaults,
+): ContainerResponse | undefined {
   const envoyAdmin = envoyAdminAnswer(pod, port, request);
   if (envoyAdmin) return envoyAdmin;
   const listener = listenerOn(pod, port);
   if (!listener) return undefined;
   if (!listener.behaviour) return genericAnswer(listener.image, { method: request.method, port, path: request.path });
-  const ackDelay: AckDelay | undefined = faults && ((proxy) => {
-    const rule = faults.proxyAckDelayFor(proxy.metadata);
-    return rule ? (rule.neverAcked ? 'never' : 'delayed') : undefined;
+  const ackDelay: AckDelay | undefined =
+    faults &&
+    ((proxy) => {
+      const rule = faults.proxyAckDelayFor(proxy.metadata);
+      return rule ? (rule.neverAcked ? 'never' : 'delayed') : undefined;
+    });
+  const answer = listener.behaviour.serve(parseImage(listener.image).tag, {
+    ...request,
+    port,
+    pod,
+    ackDelay: request.ackDelay ?? ackDelay,
   });
-  const answer = listener.behaviour.serve(parseImage(listener.image).tag, { ...request, port, pod, ackDelay: request.ackDelay ?? ackDelay });
-  const fault = answer.status === 200 && isDebugPath(request.path) ? faults?.debugEndpointFault(pod.metadata.labels?.app) : undefined;
+  const fault =
+    answer.status === 200 && isDebugPath(request.path)
+      ? faults?.debugEndpointFault(pod.metadata.labels?.app)
+      : undefined;
   if (fault === 'error') return text(500, `Internal Server Error: injected fault on ${request.path}\n`);
   // A handler that dies mid-write: the client reads half a JSON document.
   if (fault === 'malformed') return { ...answer, body: answer.body.slice(0, Math.floor(answer.body.length / 2)) };
@@ -307,6 +367,12 @@ export function answerFromPod(pod: KubeObject, port: number, request: Omit<Conta
 }
 
 /** What a container the sandbox does not model answers: a plain page that says so. */
-export function genericAnswer(image: string, request: Pick<ContainerRequest, 'method' | 'port' | 'path'>): ContainerResponse {
-  return text(200, `Simulated by Istio Lab's sandbox: ${image} would answer ${request.method} ${request.path} on port ${request.port} here; the sandbox does not run containers.\n`);
+export function genericAnswer(
+  image: string,
+  request: Pick<ContainerRequest, 'method' | 'port' | 'path'>,
+): ContainerResponse {
+  return text(
+    200,
+    `Simulated by Istio Lab's sandbox: ${image} would answer ${request.method} ${request.path} on port ${request.port} here; the sandbox does not run containers.\n`,
+  );
 }

@@ -16,7 +16,10 @@ export const FOREGROUND_FINALIZER = 'foregroundDeletion';
  * deletion; `pending` when a grace period already runs and the request does not shorten it;
  * `graceful` with the object marked (deletionTimestamp = now + grace, deletionGracePeriodSeconds).
  */
-export type GracefulDecision = { readonly kind: 'immediate' } | { readonly kind: 'pending' } | { readonly kind: 'graceful'; readonly object: KubeObject; readonly seconds: number };
+export type GracefulDecision =
+  | { readonly kind: 'immediate' }
+  | { readonly kind: 'pending' }
+  | { readonly kind: 'graceful'; readonly object: KubeObject; readonly seconds: number };
 
 /** Only pods delete gracefully (the one RESTGracefulDeleteStrategy of 1.13's core API). */
 function isGraceful(type: ResourceType): boolean {
@@ -32,7 +35,12 @@ function podGracePeriod(pod: KubeObject, requested: number | undefined): number 
 }
 
 /** rest.BeforeDelete: mark the object for graceful deletion, shorten a running grace period, or leave it. */
-export function beforeDelete(type: ResourceType, current: KubeObject, requested: number | undefined, now: Date): GracefulDecision {
+export function beforeDelete(
+  type: ResourceType,
+  current: KubeObject,
+  requested: number | undefined,
+  now: Date,
+): GracefulDecision {
   if (!isGraceful(type)) return { kind: 'immediate' };
   const meta = current.metadata;
   if (meta.deletionTimestamp) {
@@ -56,7 +64,10 @@ export function beforeDelete(type: ResourceType, current: KubeObject, requested:
 }
 
 /** deletionFinalizersForGarbageCollection: the orphan and foregroundDeletion finalizers follow the propagation policy. */
-export function finalizersForPropagation(finalizers: readonly string[], propagationPolicy: string | undefined): string[] {
+export function finalizersForPropagation(
+  finalizers: readonly string[],
+  propagationPolicy: string | undefined,
+): string[] {
   const kept = finalizers.filter((finalizer) => finalizer !== ORPHAN_FINALIZER && finalizer !== FOREGROUND_FINALIZER);
   if (propagationPolicy === 'Orphan') kept.push(ORPHAN_FINALIZER);
   else if (propagationPolicy === 'Foreground') kept.push(FOREGROUND_FINALIZER);
@@ -69,6 +80,7 @@ export function finalizersForPropagation(finalizers: readonly string[], propagat
 export function markAsDeleting(object: KubeObject, now: Date): void {
   const meta = object.metadata;
   if (!meta.deletionTimestamp && (meta.generation ?? 0) > 0) meta.generation = meta.generation! + 1;
-  if (!meta.deletionTimestamp || Date.parse(meta.deletionTimestamp) > now.getTime()) meta.deletionTimestamp = timestamp(now);
+  if (!meta.deletionTimestamp || Date.parse(meta.deletionTimestamp) > now.getTime())
+    meta.deletionTimestamp = timestamp(now);
   meta.deletionGracePeriodSeconds = 0;
 }

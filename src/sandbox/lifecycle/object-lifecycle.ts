@@ -14,7 +14,13 @@ import type { ResourceType } from '../apimachinery/resource-types';
 import { storageKey } from '../apimachinery/resource-types';
 import { CRD_CLEANUP_FINALIZER } from '../admission/crd-names';
 import type { DeleteOptions, DeleteResult, ObjectStorage } from '../storage/storage';
-import { beforeDelete, finalizersForPropagation, FOREGROUND_FINALIZER, markAsDeleting, ORPHAN_FINALIZER } from './graceful-deletion';
+import {
+  beforeDelete,
+  finalizersForPropagation,
+  FOREGROUND_FINALIZER,
+  markAsDeleting,
+  ORPHAN_FINALIZER,
+} from './graceful-deletion';
 import { dependentsOf, findByUid } from './owner-references';
 
 export interface ObjectLifecycleOptions {
@@ -47,7 +53,8 @@ export class ObjectLifecycle {
   deleteObject(type: ResourceType, current: KubeObject, options: DeleteOptions = {}): DeleteResult {
     const { store } = this.options;
     const key = storageKey(type);
-    if (type.kind === 'Namespace' && type.group === '') return { object: this.terminateNamespace(current, options.dryRun === true), deleted: false };
+    if (type.kind === 'Namespace' && type.group === '')
+      return { object: this.terminateNamespace(current, options.dryRun === true), deleted: false };
     const now = this.options.now();
     const decision = beforeDelete(type, current, options.gracePeriodSeconds, now);
     // Finalizers cannot change through DeleteOptions while a grace period runs.
@@ -83,18 +90,24 @@ export class ObjectLifecycle {
     if (finalizers.includes(ORPHAN_FINALIZER)) {
       for (const [depType, dependent] of dependentsOf(store, registry, object)) {
         const next = clone(dependent);
-        next.metadata.ownerReferences = (next.metadata.ownerReferences ?? []).filter((ref) => ref.uid !== object.metadata.uid);
+        next.metadata.ownerReferences = (next.metadata.ownerReferences ?? []).filter(
+          (ref) => ref.uid !== object.metadata.uid,
+        );
         store.put(storageKey(depType), next);
       }
       this.removeFinalizer(type, object, ORPHAN_FINALIZER);
     } else if (finalizers.includes(FOREGROUND_FINALIZER)) {
       // Dependents that have dependents of their own go in the foreground too (garbagecollector.go attemptToDeleteItem).
       for (const [depType, dependent] of dependentsOf(store, registry, object)) {
-        this.deleteObject(depType, dependent, { propagationPolicy: dependentsOf(store, registry, dependent).length > 0 ? 'Foreground' : 'Background' });
+        this.deleteObject(depType, dependent, {
+          propagationPolicy: dependentsOf(store, registry, dependent).length > 0 ? 'Foreground' : 'Background',
+        });
       }
       // Only dependents that block their owner's deletion hold it (processDeletingDependentsItem).
       const blocking = dependentsOf(store, registry, object).filter(([, dependent]) =>
-        (dependent.metadata.ownerReferences ?? []).some((ref) => ref.uid === object.metadata.uid && ref.blockOwnerDeletion === true),
+        (dependent.metadata.ownerReferences ?? []).some(
+          (ref) => ref.uid === object.metadata.uid && ref.blockOwnerDeletion === true,
+        ),
       );
       if (blocking.length === 0) this.removeFinalizer(type, object, FOREGROUND_FINALIZER);
     }
@@ -103,7 +116,11 @@ export class ObjectLifecycle {
   /** After a restart from saved state: finish the namespace and CRD deletions that were under way. */
   resumeDeletions(): void {
     for (const namespace of this.options.store.list('/namespaces')) {
-      if (namespace.metadata.deletionTimestamp) setTimeout(() => this.finalizeNamespace(namespace.metadata.name!), this.options.namespaceFinalizeDelayMs ?? 3000).unref();
+      if (namespace.metadata.deletionTimestamp)
+        setTimeout(
+          () => this.finalizeNamespace(namespace.metadata.name!),
+          this.options.namespaceFinalizeDelayMs ?? 3000,
+        ).unref();
     }
     const crdType = this.options.registry.find('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!;
     for (const crd of this.options.store.list(storageKey(crdType))) {
@@ -116,7 +133,8 @@ export class ObjectLifecycle {
     if (this.closed) return;
     const crdType = resourceTypeFromCrd(crd);
     if (crdType) {
-      for (const object of this.options.store.list(storageKey(crdType))) this.deleteObject(crdType, object, { propagationPolicy: 'Background' });
+      for (const object of this.options.store.list(storageKey(crdType)))
+        this.deleteObject(crdType, object, { propagationPolicy: 'Background' });
     }
     const type = this.options.registry.find('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!;
     this.removeFinalizer(type, crd, CRD_CLEANUP_FINALIZER);
@@ -137,14 +155,17 @@ export class ObjectLifecycle {
     // Background propagation: dependents whose owners are all gone follow.
     for (const [depType, dependent] of dependentsOf(this.options.store, this.options.registry, removed)) {
       const remainingOwners = (dependent.metadata.ownerReferences ?? []).filter(
-        (ref) => ref.uid !== removed.metadata.uid && findByUid(this.options.store, this.options.registry, ref.uid, dependent.metadata.namespace) !== undefined,
+        (ref) =>
+          ref.uid !== removed.metadata.uid &&
+          findByUid(this.options.store, this.options.registry, ref.uid, dependent.metadata.namespace) !== undefined,
       );
       if (remainingOwners.length === 0) this.deleteObject(depType, dependent, { propagationPolicy: 'Background' });
     }
     if (type.kind === 'CustomResourceDefinition') {
       const crdType = resourceTypeFromCrd(removed);
       if (crdType) {
-        for (const object of this.options.store.list(storageKey(crdType))) this.options.store.remove(storageKey(crdType), object.metadata.namespace, object.metadata.name!);
+        for (const object of this.options.store.list(storageKey(crdType)))
+          this.options.store.remove(storageKey(crdType), object.metadata.namespace, object.metadata.name!);
       }
       this.options.registry.setCustom(removed.metadata.name!, undefined);
     }
@@ -155,7 +176,8 @@ export class ObjectLifecycle {
   private ownerDeleted(removed: KubeObject): void {
     for (const ref of removed.metadata.ownerReferences ?? []) {
       const owner = findByUid(this.options.store, this.options.registry, ref.uid, removed.metadata.namespace);
-      if (owner && owner[1].metadata.finalizers?.includes(FOREGROUND_FINALIZER)) this.processFinalizers(owner[0], owner[1]);
+      if (owner && owner[1].metadata.finalizers?.includes(FOREGROUND_FINALIZER))
+        this.processFinalizers(owner[0], owner[1]);
     }
   }
 
@@ -167,7 +189,10 @@ export class ObjectLifecycle {
     marked.status = { ...((marked.status as Record<string, unknown>) ?? {}), phase: 'Terminating' };
     if (dryRun) return marked;
     const stored = store.put('/namespaces', marked);
-    setTimeout(() => this.finalizeNamespace(stored.metadata.name!), this.options.namespaceFinalizeDelayMs ?? 3000).unref();
+    setTimeout(
+      () => this.finalizeNamespace(stored.metadata.name!),
+      this.options.namespaceFinalizeDelayMs ?? 3000,
+    ).unref();
     return stored;
   }
 
@@ -205,12 +230,22 @@ export class ObjectLifecycle {
         store.put('/serviceaccounts', {
           apiVersion: 'v1',
           kind: 'ServiceAccount',
-          metadata: { name: 'default', namespace: stored.metadata.name, uid: randomUUID(), creationTimestamp: timestamp(this.options.now()) },
+          metadata: {
+            name: 'default',
+            namespace: stored.metadata.name,
+            uid: randomUUID(),
+            creationTimestamp: timestamp(this.options.now()),
+          },
         });
       }
     }
     // The update that removes the last finalizer deletes the object, unless a grace period still runs (ShouldDeleteDuringUpdate).
-    if (stored.metadata.deletionTimestamp && !stored.metadata.deletionGracePeriodSeconds && (stored.metadata.finalizers ?? []).length === 0 && type.kind !== 'Namespace') {
+    if (
+      stored.metadata.deletionTimestamp &&
+      !stored.metadata.deletionGracePeriodSeconds &&
+      (stored.metadata.finalizers ?? []).length === 0 &&
+      type.kind !== 'Namespace'
+    ) {
       const removed = store.remove(storageKey(type), stored.metadata.namespace, stored.metadata.name!);
       if (removed) this.afterRemove(type, removed);
     }

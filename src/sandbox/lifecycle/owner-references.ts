@@ -7,7 +7,11 @@ import { storageKey } from '../apimachinery/resource-types';
 import type { ObjectStorage } from '../storage/storage';
 
 /** Objects whose ownerReferences name `owner`, with their resource types. */
-export function dependentsOf(store: ObjectStorage, registry: ResourceRegistry, owner: KubeObject): [ResourceType, KubeObject][] {
+export function dependentsOf(
+  store: ObjectStorage,
+  registry: ResourceRegistry,
+  owner: KubeObject,
+): [ResourceType, KubeObject][] {
   const uid = owner.metadata.uid;
   const found: [ResourceType, KubeObject][] = [];
   const seen = new Set<string>();
@@ -25,7 +29,12 @@ export function dependentsOf(store: ObjectStorage, registry: ResourceRegistry, o
 }
 
 /** The object with this uid (in `namespace`, or cluster-scoped), with its resource type. */
-export function findByUid(store: ObjectStorage, registry: ResourceRegistry, uid: string, namespace: string | undefined): [ResourceType, KubeObject] | undefined {
+export function findByUid(
+  store: ObjectStorage,
+  registry: ResourceRegistry,
+  uid: string,
+  namespace: string | undefined,
+): [ResourceType, KubeObject] | undefined {
   const seen = new Set<string>();
   for (const type of registry.all()) {
     const key = storageKey(type);
@@ -37,4 +46,3 @@ export function findByUid(store: ObjectStorage, registry: ResourceRegistry, uid:
   }
   return undefined;
 }
-

@@ -22,8 +22,10 @@ const TEMPLATE_COLLECTION = '/api/v1/namespaces/{namespace}/configmaps';
 const TEMPLATE_ITEM = '/api/v1/namespaces/{namespace}/configmaps/{name}';
 
 // Doc comments of metav1beta1.PartialObjectMetadata(List) and the embedded-resource fields, as the builder uses them.
-const METADATA_DESCRIPTION = "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata";
-const LIST_METADATA_DESCRIPTION = 'Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata';
+const METADATA_DESCRIPTION =
+  "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata";
+const LIST_METADATA_DESCRIPTION =
+  'Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata';
 const EMBEDDED_API_VERSION_DESCRIPTION =
   'apiVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources';
 const EMBEDDED_KIND_DESCRIPTION =
@@ -52,7 +54,10 @@ export function customResourceVersions(crd: KubeObject): CustomResourceVersion[]
   const spec = (crd.spec ?? {}) as Record<string, unknown>;
   const names = (spec.names ?? {}) as Record<string, unknown>;
   if (typeof spec.group !== 'string' || typeof names.kind !== 'string' || typeof names.plural !== 'string') return [];
-  const preserveUnknownFields = typeof spec.preserveUnknownFields === 'boolean' ? spec.preserveUnknownFields : crd.apiVersion === 'apiextensions.k8s.io/v1beta1';
+  const preserveUnknownFields =
+    typeof spec.preserveUnknownFields === 'boolean'
+      ? spec.preserveUnknownFields
+      : crd.apiVersion === 'apiextensions.k8s.io/v1beta1';
   return crdVersions(crd)
     .filter((version) => version.served !== false)
     .map((version) => {
@@ -91,7 +96,8 @@ export function isStructural(node: SchemaNode, isRoot = false): boolean {
     const branches = node[junctor] as SchemaNode[] | undefined;
     if (!branches) continue;
     // int-or-string may spell its two types out: anyOf: [{type: integer}, {type: string}] (also inside allOf).
-    if (node['x-kubernetes-int-or-string'] === true && junctor !== 'oneOf' && branches.every(isIntOrStringBranch)) continue;
+    if (node['x-kubernetes-int-or-string'] === true && junctor !== 'oneOf' && branches.every(isIntOrStringBranch))
+      continue;
     if (!branches.every(isValueValidation)) return false;
   }
   if (node.not && !isValueValidation(node.not as SchemaNode)) return false;
@@ -104,13 +110,18 @@ export function isStructural(node: SchemaNode, isRoot = false): boolean {
 function isIntOrStringBranch(node: SchemaNode): boolean {
   const keys = Object.keys(node);
   if (keys.length === 1 && keys[0] === 'type') return node.type === 'integer' || node.type === 'string';
-  return keys.length === 1 && keys[0] === 'anyOf' && ((node.anyOf as SchemaNode[] | undefined) ?? []).every(isIntOrStringBranch);
+  return (
+    keys.length === 1 &&
+    keys[0] === 'anyOf' &&
+    ((node.anyOf as SchemaNode[] | undefined) ?? []).every(isIntOrStringBranch)
+  );
 }
 
 function isValueValidation(node: SchemaNode): boolean {
   if (typeof node !== 'object' || node === null) return false;
   const forbidden = ['type', 'additionalProperties', 'description', 'default', 'nullable', 'title'];
-  if (forbidden.some((key) => key in node) || Object.keys(node).some((key) => key.startsWith('x-kubernetes-'))) return false;
+  if (forbidden.some((key) => key in node) || Object.keys(node).some((key) => key.startsWith('x-kubernetes-')))
+    return false;
   for (const property of Object.values(node.properties ?? {})) if (!isValueValidation(property)) return false;
   return node.items === undefined || isValueValidation(node.items);
 }
@@ -143,7 +154,8 @@ function articleFor(noun: string): string {
 /** The node a custom resource's OpenAPI schema starts from: x-kubernetes-int-or-string unfolded as the builder's Unfold does. */
 function unfold(node: SchemaNode): SchemaNode {
   const out: SchemaNode = { ...node };
-  if (node.properties) out.properties = Object.fromEntries(Object.entries(node.properties).map(([name, child]) => [name, unfold(child)]));
+  if (node.properties)
+    out.properties = Object.fromEntries(Object.entries(node.properties).map(([name, child]) => [name, unfold(child)]));
   if (node.items) out.items = unfold(node.items);
   if (typeof node.additionalProperties === 'object') out.additionalProperties = unfold(node.additionalProperties);
   if (node['x-kubernetes-int-or-string'] === true && !node.anyOf && !node.allOf) {
@@ -152,14 +164,21 @@ function unfold(node: SchemaNode): SchemaNode {
   return out;
 }
 
-const refTo = (name: string, description?: string): SchemaNode => ({ allOf: [{ $ref: `${REF}${name}` }], ...(description ? { description } : {}) });
+const refTo = (name: string, description?: string): SchemaNode => ({
+  allOf: [{ $ref: `${REF}${name}` }],
+  ...(description ? { description } : {}),
+});
 
 /** Adds apiVersion, kind and metadata to embedded resources (x-kubernetes-embedded-resource). */
 function addEmbeddedProperties(node: SchemaNode, typeMeta: Record<string, SchemaNode>, v2 = false): SchemaNode {
   const out: SchemaNode = { ...node };
-  if (node.properties) out.properties = Object.fromEntries(Object.entries(node.properties).map(([name, child]) => [name, addEmbeddedProperties(child, typeMeta, v2)]));
+  if (node.properties)
+    out.properties = Object.fromEntries(
+      Object.entries(node.properties).map(([name, child]) => [name, addEmbeddedProperties(child, typeMeta, v2)]),
+    );
   if (node.items) out.items = addEmbeddedProperties(node.items, typeMeta, v2);
-  if (typeof node.additionalProperties === 'object') out.additionalProperties = addEmbeddedProperties(node.additionalProperties, typeMeta, v2);
+  if (typeof node.additionalProperties === 'object')
+    out.additionalProperties = addEmbeddedProperties(node.additionalProperties, typeMeta, v2);
   // In v2, fields under x-kubernetes-preserve-unknown-fields stay unlisted: kubectl would refuse the unknown ones.
   if (v2 && node['x-kubernetes-preserve-unknown-fields'] === true) return out;
   if (node['x-kubernetes-embedded-resource'] === true) {
@@ -183,7 +202,10 @@ interface Templates {
 function templatesFrom(bundle: OpenApiBundle): Templates {
   const core = bundle.document('api/v1');
   if (!core) throw new Error('the OpenAPI bundle has no api/v1 document');
-  const item = (path: string) => core.paths[path] as Record<string, { parameters?: Record<string, unknown>[] }> & { parameters?: Record<string, unknown>[] };
+  const item = (path: string) =>
+    core.paths[path] as Record<string, { parameters?: Record<string, unknown>[] }> & {
+      parameters?: Record<string, unknown>[];
+    };
   return {
     pathParameters: (name) => (item(TEMPLATE_ITEM).parameters ?? []).filter((parameter) => parameter.name === name),
     operationParameters: (path, method) => item(path)[method]?.parameters ?? [],
@@ -193,7 +215,10 @@ function templatesFrom(bundle: OpenApiBundle): Templates {
 type Operation = Record<string, unknown>;
 
 /** The routes the builder registers for one custom resource version (buildRoute). */
-function customResourcePaths(resource: CustomResourceVersion, templates: Templates): Record<string, Record<string, unknown>> {
+function customResourcePaths(
+  resource: CustomResourceVersion,
+  templates: Templates,
+): Record<string, Record<string, unknown>> {
   const { group, version, kind, listKind, plural, namespaced } = resource;
   const kindRef = `${REF}${customResourceSchemaName(group, version, kind)}`;
   const listRef = `${REF}${customResourceSchemaName(group, version, listKind)}`;
@@ -204,11 +229,18 @@ function customResourcePaths(resource: CustomResourceVersion, templates: Templat
     templates.operationParameters(path, method).filter((parameter) => !names || names.includes(String(parameter.name)));
   const listParameters = paramsByName(TEMPLATE_COLLECTION, 'get');
   const resourceVersionParameter = listParameters.filter((parameter) => parameter.name === 'resourceVersion');
-  const content = (ref: string, types: string[]) => Object.fromEntries(types.map((type) => [type, { schema: { $ref: ref } }]));
+  const content = (ref: string, types: string[]) =>
+    Object.fromEntries(types.map((type) => [type, { schema: { $ref: ref } }]));
   const produces = ['application/json', 'application/yaml'];
   const response = (description: string, ref: string) => ({ description, content: content(ref, produces) });
 
-  const operation = (verb: string, action: string, subresource: string | undefined, operationName: string, responseRef: string): Operation => {
+  const operation = (
+    verb: string,
+    action: string,
+    subresource: string | undefined,
+    operationName: string,
+    responseRef: string,
+  ): Operation => {
     const sub = subresource ? ` ${subresource} of` : '';
     const description =
       verb === 'patch'
@@ -220,7 +252,19 @@ function customResourcePaths(resource: CustomResourceVersion, templates: Templat
             : verb === 'read' || verb === 'replace'
               ? `${verb}${sub} the specified ${kind}`
               : `${verb}${sub}${articleFor(kind)}${kind}`;
-    const prefix = ['get', 'log', 'read', 'replace', 'patch', 'delete', 'watch', 'connect', 'proxy', 'list', 'create'].find((p) => operationName.startsWith(p))!;
+    const prefix = [
+      'get',
+      'log',
+      'read',
+      'replace',
+      'patch',
+      'delete',
+      'watch',
+      'connect',
+      'proxy',
+      'list',
+      'create',
+    ].find((p) => operationName.startsWith(p))!;
     const operationId = `${prefix}${operationIdPart(groupPart, true)}${operationIdPart(version, true)}${operationIdPart(operationName.slice(prefix.length), true)}`;
     const responses: Record<string, unknown> = { '200': response('OK', responseRef) };
     if (action === 'post') {
@@ -232,13 +276,21 @@ function customResourcePaths(resource: CustomResourceVersion, templates: Templat
       responses['202'] = response('Accepted', responseRef);
     }
     responses['401'] = { description: 'Unauthorized' };
-    return { description, operationId, responses, tags: [tag], 'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': gvk };
+    return {
+      description,
+      operationId,
+      responses,
+      tags: [tag],
+      'x-kubernetes-action': action,
+      'x-kubernetes-group-version-kind': gvk,
+    };
   };
   const withBody = (op: Operation, ref: string, types: string[], required = true): Operation => ({
     ...op,
     requestBody: { content: content(ref, types), ...(required ? { required: true } : {}) },
   });
-  const withParameters = (op: Operation, parameters: Record<string, unknown>[]): Operation => (parameters.length ? { ...op, parameters } : op);
+  const withParameters = (op: Operation, parameters: Record<string, unknown>[]): Operation =>
+    parameters.length ? { ...op, parameters } : op;
   const namespacedWord = namespaced ? 'Namespaced' : '';
   const title = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
   const patchTypes = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'];
@@ -248,17 +300,90 @@ function customResourcePaths(resource: CustomResourceVersion, templates: Templat
   const add = (path: string, method: string, op: Operation) => ((paths[path] ??= {})[method] = op);
   let root = `/apis/${group}/${version}/${plural}`;
   if (namespaced) {
-    add(root, 'get', withParameters(operation('list', 'list', undefined, `list${kind}ForAllNamespaces`, listRef), listParameters));
+    add(
+      root,
+      'get',
+      withParameters(operation('list', 'list', undefined, `list${kind}ForAllNamespaces`, listRef), listParameters),
+    );
     root = `/apis/${group}/${version}/namespaces/{namespace}/${plural}`;
   }
-  add(root, 'get', withParameters(operation('list', 'list', undefined, `list${namespacedWord}${kind}`, listRef), listParameters));
-  add(root, 'post', withBody(withParameters(operation('create', 'post', undefined, `create${namespacedWord}${kind}`, kindRef), paramsByName(TEMPLATE_COLLECTION, 'post')), kindRef, bodyTypes));
-  add(root, 'delete', withParameters(operation('deletecollection', 'deletecollection', undefined, `deletecollection${namespacedWord}${kind}`, `${REF}${STATUS}`), listParameters));
+  add(
+    root,
+    'get',
+    withParameters(operation('list', 'list', undefined, `list${namespacedWord}${kind}`, listRef), listParameters),
+  );
+  add(
+    root,
+    'post',
+    withBody(
+      withParameters(
+        operation('create', 'post', undefined, `create${namespacedWord}${kind}`, kindRef),
+        paramsByName(TEMPLATE_COLLECTION, 'post'),
+      ),
+      kindRef,
+      bodyTypes,
+    ),
+  );
+  add(
+    root,
+    'delete',
+    withParameters(
+      operation(
+        'deletecollection',
+        'deletecollection',
+        undefined,
+        `deletecollection${namespacedWord}${kind}`,
+        `${REF}${STATUS}`,
+      ),
+      listParameters,
+    ),
+  );
   const item = `${root}/{name}`;
-  add(item, 'get', withParameters(operation('read', 'get', undefined, `read${namespacedWord}${kind}`, kindRef), resourceVersionParameter));
-  add(item, 'put', withBody(withParameters(operation('replace', 'put', undefined, `replace${namespacedWord}${kind}`, kindRef), paramsByName(TEMPLATE_ITEM, 'put')), kindRef, bodyTypes));
-  add(item, 'delete', withBody(withParameters(operation('delete', 'delete', undefined, `delete${namespacedWord}${kind}`, `${REF}${STATUS}`), paramsByName(TEMPLATE_ITEM, 'delete')), `${REF}${DELETE_OPTIONS}`, bodyTypes, false));
-  add(item, 'patch', withBody(withParameters(operation('patch', 'patch', undefined, `patch${namespacedWord}${kind}`, kindRef), paramsByName(TEMPLATE_ITEM, 'patch')), `${REF}${PATCH}`, patchTypes));
+  add(
+    item,
+    'get',
+    withParameters(
+      operation('read', 'get', undefined, `read${namespacedWord}${kind}`, kindRef),
+      resourceVersionParameter,
+    ),
+  );
+  add(
+    item,
+    'put',
+    withBody(
+      withParameters(
+        operation('replace', 'put', undefined, `replace${namespacedWord}${kind}`, kindRef),
+        paramsByName(TEMPLATE_ITEM, 'put'),
+      ),
+      kindRef,
+      bodyTypes,
+    ),
+  );
+  add(
+    item,
+    'delete',
+    withBody(
+      withParameters(
+        operation('delete', 'delete', undefined, `delete${namespacedWord}${kind}`, `${REF}${STATUS}`),
+        paramsByName(TEMPLATE_ITEM, 'delete'),
+      ),
+      `${REF}${DELETE_OPTIONS}`,
+      bodyTypes,
+      false,
+    ),
+  );
+  add(
+    item,
+    'patch',
+    withBody(
+      withParameters(
+        operation('patch', 'patch', undefined, `patch${namespacedWord}${kind}`, kindRef),
+        paramsByName(TEMPLATE_ITEM, 'patch'),
+      ),
+      `${REF}${PATCH}`,
+      patchTypes,
+    ),
+  );
   for (const [subresource, enabled, ref] of [
     ['status', resource.status, kindRef],
     ['scale', resource.scale, `${REF}${SCALE}`],
@@ -266,9 +391,38 @@ function customResourcePaths(resource: CustomResourceVersion, templates: Templat
     if (!enabled) continue;
     const path = `${item}/${subresource}`;
     const suffix = title(subresource);
-    add(path, 'get', withParameters(operation('read', 'get', subresource, `read${namespacedWord}${kind}${suffix}`, ref), resourceVersionParameter));
-    add(path, 'put', withBody(withParameters(operation('replace', 'put', subresource, `replace${namespacedWord}${kind}${suffix}`, ref), paramsByName(TEMPLATE_ITEM, 'put')), ref, bodyTypes));
-    add(path, 'patch', withBody(withParameters(operation('patch', 'patch', subresource, `patch${namespacedWord}${kind}${suffix}`, ref), paramsByName(TEMPLATE_ITEM, 'patch')), `${REF}${PATCH}`, patchTypes));
+    add(
+      path,
+      'get',
+      withParameters(
+        operation('read', 'get', subresource, `read${namespacedWord}${kind}${suffix}`, ref),
+        resourceVersionParameter,
+      ),
+    );
+    add(
+      path,
+      'put',
+      withBody(
+        withParameters(
+          operation('replace', 'put', subresource, `replace${namespacedWord}${kind}${suffix}`, ref),
+          paramsByName(TEMPLATE_ITEM, 'put'),
+        ),
+        ref,
+        bodyTypes,
+      ),
+    );
+    add(
+      path,
+      'patch',
+      withBody(
+        withParameters(
+          operation('patch', 'patch', subresource, `patch${namespacedWord}${kind}${suffix}`, ref),
+          paramsByName(TEMPLATE_ITEM, 'patch'),
+        ),
+        `${REF}${PATCH}`,
+        patchTypes,
+      ),
+    );
   }
 
   // Every route also takes pretty, and namespace/name where the path has them; parameters that all
@@ -276,18 +430,29 @@ function customResourcePaths(resource: CustomResourceVersion, templates: Templat
   const result: Record<string, Record<string, unknown>> = {};
   for (const [path, operations] of Object.entries(paths)) {
     const common = [
-      ...(path.includes('{name}') ? [{ ...templates.pathParameters('name')[0], description: `name of the ${kind}` }] : []),
+      ...(path.includes('{name}')
+        ? [{ ...templates.pathParameters('name')[0], description: `name of the ${kind}` }]
+        : []),
       ...(path.includes('{namespace}') ? templates.pathParameters('namespace') : []),
       ...templates.pathParameters('pretty'),
     ];
     const methods = Object.values(operations);
-    for (const parameter of methods[0].parameters as Record<string, unknown>[] | undefined ?? []) {
-      if (methods.every((op) => ((op.parameters as Record<string, unknown>[] | undefined) ?? []).some((p) => p.name === parameter.name))) common.push(parameter);
+    for (const parameter of (methods[0].parameters as Record<string, unknown>[] | undefined) ?? []) {
+      if (
+        methods.every((op) =>
+          ((op.parameters as Record<string, unknown>[] | undefined) ?? []).some((p) => p.name === parameter.name),
+        )
+      )
+        common.push(parameter);
     }
     const shared = new Set(common.map((parameter) => parameter.name));
-    const item: Record<string, unknown> = { parameters: common.sort((a, b) => String(a.name).localeCompare(String(b.name))) };
+    const item: Record<string, unknown> = {
+      parameters: common.sort((a, b) => String(a.name).localeCompare(String(b.name))),
+    };
     for (const [method, op] of Object.entries(operations)) {
-      const own = ((op.parameters as Record<string, unknown>[] | undefined) ?? []).filter((parameter) => !shared.has(parameter.name));
+      const own = ((op.parameters as Record<string, unknown>[] | undefined) ?? []).filter(
+        (parameter) => !shared.has(parameter.name),
+      );
       const rest = { ...op };
       delete rest.parameters;
       item[method] = sortKeys(own.length ? { ...rest, parameters: own } : rest);
@@ -298,7 +463,8 @@ function customResourcePaths(resource: CustomResourceVersion, templates: Templat
 }
 
 /** Keys in the order the published documents have them (Go marshals maps sorted). */
-const sortKeys = <T extends Record<string, unknown>>(value: T): T => Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T;
+const sortKeys = <T extends Record<string, unknown>>(value: T): T =>
+  Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T;
 
 function collectRefs(value: unknown, into: Set<string>): Set<string> {
   if (Array.isArray(value)) for (const item of value) collectRefs(item, into);
@@ -319,7 +485,12 @@ export function customResourceSchema(resource: CustomResourceVersion, shared: Sc
   const schema = addEmbeddedProperties(unfold(resource.schema), typeMeta);
   return {
     ...schema,
-    properties: { ...schema.properties, apiVersion: typeMeta.apiVersion, kind: typeMeta.kind, metadata: refTo(OBJECT_META, METADATA_DESCRIPTION) },
+    properties: {
+      ...schema.properties,
+      apiVersion: typeMeta.apiVersion,
+      kind: typeMeta.kind,
+      metadata: refTo(OBJECT_META, METADATA_DESCRIPTION),
+    },
     'x-kubernetes-group-version-kind': gvk,
   };
 }
@@ -332,14 +503,24 @@ export function customResourceSchema(resource: CustomResourceVersion, shared: Sc
 export function customResourceSchemaV2(resource: CustomResourceVersion, shared: SchemaTable): SchemaNode {
   const gvk = [{ group: resource.group, kind: resource.kind, version: resource.version }];
   const root = resource.schema;
-  if (!root || !resource.structural || resource.preserveUnknownFields || root['x-kubernetes-preserve-unknown-fields'] === true) {
+  if (
+    !root ||
+    !resource.structural ||
+    resource.preserveUnknownFields ||
+    root['x-kubernetes-preserve-unknown-fields'] === true
+  ) {
     return { type: 'object', 'x-kubernetes-group-version-kind': gvk };
   }
   const typeMeta = typeMetaProperties(shared);
   const schema = addEmbeddedProperties(toStructuralV2(root), typeMeta, true);
   return {
     ...schema,
-    properties: { ...schema.properties, apiVersion: typeMeta.apiVersion, kind: typeMeta.kind, metadata: refTo(OBJECT_META, METADATA_DESCRIPTION) },
+    properties: {
+      ...schema.properties,
+      apiVersion: typeMeta.apiVersion,
+      kind: typeMeta.kind,
+      metadata: refTo(OBJECT_META, METADATA_DESCRIPTION),
+    },
     'x-kubernetes-group-version-kind': gvk,
   };
 }
@@ -364,10 +545,14 @@ function toStructuralV2(node: SchemaNode): SchemaNode {
   if (!out.items && out.type === 'array') delete out.type;
   if (preserves && out.type === 'object') delete out.type;
   if (out.properties) {
-    const nullable = Object.entries(out.properties).filter(([, child]) => child.nullable === true).map(([name]) => name);
+    const nullable = Object.entries(out.properties)
+      .filter(([, child]) => child.nullable === true)
+      .map(([name]) => name);
     if (out.required && nullable.length) out.required = out.required.filter((name) => !nullable.includes(name));
     if (out.required?.length === 0) delete out.required;
-    out.properties = Object.fromEntries(Object.entries(out.properties).map(([name, child]) => [name, toStructuralV2(child)]));
+    out.properties = Object.fromEntries(
+      Object.entries(out.properties).map(([name, child]) => [name, toStructuralV2(child)]),
+    );
   }
   if (typeof out.additionalProperties === 'object') {
     if (out.additionalProperties.nullable === true) delete out.required;
@@ -411,8 +596,14 @@ export function customResourceDocument(resources: CustomResourceVersion[], bundl
   const own: SchemaTable = {};
   for (const resource of resources) {
     Object.assign(paths, customResourcePaths(resource, templates));
-    own[customResourceSchemaName(resource.group, resource.version, resource.kind)] = customResourceSchema(resource, shared);
-    own[customResourceSchemaName(resource.group, resource.version, resource.listKind)] = customResourceListSchema(resource, shared);
+    own[customResourceSchemaName(resource.group, resource.version, resource.kind)] = customResourceSchema(
+      resource,
+      shared,
+    );
+    own[customResourceSchemaName(resource.group, resource.version, resource.listKind)] = customResourceListSchema(
+      resource,
+      shared,
+    );
   }
   const schemas: SchemaTable = {};
   const pending = [...collectRefs(paths, new Set()), ...Object.keys(own)];
@@ -431,4 +622,3 @@ export function customResourceDocument(resources: CustomResourceVersion[], bundl
     components: { schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))) },
   };
 }
-

@@ -29,7 +29,11 @@ function pathOf(location: Location): string {
   return path;
 }
 
-const fieldError = (type: FieldError['type'], location: Location): FieldError => ({ type, path: pathOf(location), location });
+const fieldError = (type: FieldError['type'], location: Location): FieldError => ({
+  type,
+  path: pathOf(location),
+  location,
+});
 
 /** How to walk a body: the kind's schema for a built-in kind, or a custom resource version. */
 export type FieldCheck =
@@ -45,7 +49,10 @@ export type FieldCheck =
  * The directive of a write request: the `fieldValidation` query parameter, Warn when absent as on
  * a real server. Anything else is rejected as the apiserver rejects invalid Create/Update/PatchOptions.
  */
-export function fieldValidationDirective(query: URLSearchParams, options: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions'): FieldValidationDirective {
+export function fieldValidationDirective(
+  query: URLSearchParams,
+  options: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions',
+): FieldValidationDirective {
   const value = query.get('fieldValidation') ?? '';
   if (value === '') return 'Warn';
   if (value === 'Strict' || value === 'Warn' || value === 'Ignore') return value;
@@ -72,7 +79,11 @@ export function strictDecodingError(errors: readonly FieldError[]): string {
  * 400 BadRequest `Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica"`.
  */
 export function decodeRejection(kind: string, version: string, errors: readonly FieldError[]): StatusError {
-  return new StatusError(400, 'BadRequest', `${kind} in version ${JSON.stringify(version)} cannot be handled as a ${kind}: ${strictDecodingError(errors)}`);
+  return new StatusError(
+    400,
+    'BadRequest',
+    `${kind} in version ${JSON.stringify(version)} cannot be handled as a ${kind}: ${strictDecodingError(errors)}`,
+  );
 }
 
 /**
@@ -82,7 +93,9 @@ export function decodeRejection(kind: string, version: string, errors: readonly 
  */
 export function patchRejection(value: string, errors: readonly FieldError[]): StatusError {
   const message = `Invalid value: ${JSON.stringify(value)}: ${strictDecodingError(errors)}`;
-  return new StatusError(422, 'Invalid', ` "" is invalid: patch: ${message}`, { causes: [{ reason: 'FieldValueInvalid', message, field: 'patch' }] });
+  return new StatusError(422, 'Invalid', ` "" is invalid: patch: ${message}`, {
+    causes: [{ reason: 'FieldValueInvalid', message, field: 'patch' }],
+  });
 }
 
 /** A value printed as Go's fmt `%+v` prints the map[string]interface{} a JSON patch decodes into. */
@@ -103,7 +116,8 @@ export function warningHeader(text: string): string {
 
 // ── the body, with duplicates kept ─────────────────────────────────────────────────────────
 
-type JsonNode = { kind: 'object'; entries: [string, JsonNode][] } | { kind: 'array'; items: JsonNode[] } | { kind: 'scalar' };
+type JsonNode =
+  { kind: 'object'; entries: [string, JsonNode][] } | { kind: 'array'; items: JsonNode[] } | { kind: 'scalar' };
 
 class JsonScanner {
   private index = 0;
@@ -129,7 +143,9 @@ class JsonScanner {
       this.string();
       return { kind: 'scalar' };
     }
-    const match = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(this.text.slice(this.index, this.index + 400));
+    const match = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(
+      this.text.slice(this.index, this.index + 400),
+    );
     if (!match) throw new SyntaxError(`unexpected ${char ?? 'end'} at ${this.index}`);
     this.index += match[0].length;
     return { kind: 'scalar' };
@@ -137,7 +153,8 @@ class JsonScanner {
 
   private string(): string {
     const start = this.index++;
-    while (this.index < this.text.length && this.text[this.index] !== '"') this.index += this.text[this.index] === '\\' ? 2 : 1;
+    while (this.index < this.text.length && this.text[this.index] !== '"')
+      this.index += this.text[this.index] === '\\' ? 2 : 1;
     if (this.index >= this.text.length) throw new SyntaxError('unterminated string');
     this.index++;
     return JSON.parse(this.text.slice(start, this.index)) as string;
@@ -185,14 +202,20 @@ class JsonScanner {
 
 function fromValue(value: unknown): JsonNode {
   if (Array.isArray(value)) return { kind: 'array', items: value.map(fromValue) };
-  if (value !== null && typeof value === 'object') return { kind: 'object', entries: Object.entries(value).map(([key, item]) => [key, fromValue(item)]) };
+  if (value !== null && typeof value === 'object')
+    return { kind: 'object', entries: Object.entries(value).map(([key, item]) => [key, fromValue(item)]) };
   return { kind: 'scalar' };
 }
 
-
 // ── built-in kinds: a typed, strict decode ─────────────────────────────────────────────────
 
-function walkTyped(node: JsonNode, schema: SchemaNode | undefined, at: Location, check: { resolve: (node: SchemaNode) => SchemaNode; duplicates: boolean }, errors: FieldError[]): void {
+function walkTyped(
+  node: JsonNode,
+  schema: SchemaNode | undefined,
+  at: Location,
+  check: { resolve: (node: SchemaNode) => SchemaNode; duplicates: boolean },
+  errors: FieldError[],
+): void {
   if (!schema) return;
   const s = check.resolve(schema);
   if (s['x-kubernetes-preserve-unknown-fields'] === true) return;
@@ -240,7 +263,13 @@ function lastEntries(node: Extract<JsonNode, { kind: 'object' }>): [string, Json
 const META_FIELDS = new Set(['apiVersion', 'kind', 'metadata']);
 
 /** structuralpruning.PruneWithOptions with unknown-field tracking (apiextensions-apiserver). */
-function prune(node: JsonNode, schema: SchemaNode | undefined, at: Location, isRoot: boolean, unknown: Location[]): void {
+function prune(
+  node: JsonNode,
+  schema: SchemaNode | undefined,
+  at: Location,
+  isRoot: boolean,
+  unknown: Location[],
+): void {
   if (schema && schema['x-kubernetes-preserve-unknown-fields'] === true) {
     skipPrune(node, schema, at, unknown);
     return;
@@ -255,7 +284,8 @@ function prune(node: JsonNode, schema: SchemaNode | undefined, at: Location, isR
       if (embedded && META_FIELDS.has(key)) continue;
       const property = schema.properties?.[key];
       if (property) prune(value, property, [...at, key], false, unknown);
-      else if (typeof schema.additionalProperties === 'object') prune(value, schema.additionalProperties, [...at, key], false, unknown);
+      else if (typeof schema.additionalProperties === 'object')
+        prune(value, schema.additionalProperties, [...at, key], false, unknown);
       else if (!META_FIELDS.has(key) || at.length > 0) unknown.push([...at, key]);
     }
   } else if (node.kind === 'array') {
@@ -269,7 +299,8 @@ function skipPrune(node: JsonNode, schema: SchemaNode, at: Location, unknown: Lo
       if (schema['x-kubernetes-embedded-resource'] === true && META_FIELDS.has(key)) continue;
       const property = schema.properties?.[key];
       if (property) prune(value, property, [...at, key], false, unknown);
-      else if (typeof schema.additionalProperties === 'object') prune(value, schema.additionalProperties, [...at, key], false, unknown);
+      else if (typeof schema.additionalProperties === 'object')
+        prune(value, schema.additionalProperties, [...at, key], false, unknown);
     }
   } else if (node.kind === 'array' && schema.items) {
     node.items.forEach((item, index) => skipPrune(item, schema.items!, [...at, index], unknown));
@@ -299,10 +330,15 @@ export function findFieldErrors(body: string | unknown, check: FieldCheck): Fiel
   if (resource.schema && resource.structural && !resource.preserveUnknownFields) {
     const unknown: Location[] = [];
     prune(root, resource.schema, [], true, unknown);
-    errors.push(...unknown.map((location) => fieldError('unknown', location)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)));
+    errors.push(
+      ...unknown
+        .map((location) => fieldError('unknown', location))
+        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    );
   }
   const metadata = lastEntries(root).find(([key]) => key === 'metadata')?.[1];
-  if (metadata) walkTyped(metadata, check.objectMeta, ['metadata'], { resolve: check.resolve, duplicates: false }, errors);
+  if (metadata)
+    walkTyped(metadata, check.objectMeta, ['metadata'], { resolve: check.resolve, duplicates: false }, errors);
   return errors;
 }
 
@@ -326,8 +362,10 @@ export function dropUnknownFields(value: unknown, errors: readonly FieldError[])
     if (error.type !== 'unknown' || error.location.length === 0) continue;
     let parent: unknown = value;
     for (const step of error.location.slice(0, -1)) {
-      parent = parent !== null && typeof parent === 'object' ? (parent as Record<string | number, unknown>)[step] : undefined;
+      parent =
+        parent !== null && typeof parent === 'object' ? (parent as Record<string | number, unknown>)[step] : undefined;
     }
-    if (parent !== null && typeof parent === 'object' && !Array.isArray(parent)) delete (parent as Record<string, unknown>)[String(error.location[error.location.length - 1])];
+    if (parent !== null && typeof parent === 'object' && !Array.isArray(parent))
+      delete (parent as Record<string, unknown>)[String(error.location[error.location.length - 1])];
   }
 }

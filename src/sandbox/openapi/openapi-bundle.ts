@@ -63,7 +63,10 @@ export class OpenApiBundle {
     const table = this.bundle.sources[source]?.schemas;
     if (!table) throw new Error(`no OpenAPI source ${source}`);
     const current = this.bundle.sources[CURRENT_SOURCE]?.schemas ?? {};
-    const merged = source === CURRENT_SOURCE ? table : Object.fromEntries(Object.entries(table).map(([name, schema]) => [name, current[name] ?? schema]));
+    const merged =
+      source === CURRENT_SOURCE
+        ? table
+        : Object.fromEntries(Object.entries(table).map(([name, schema]) => [name, current[name] ?? schema]));
     this.tables.set(source, merged);
     return merged;
   }

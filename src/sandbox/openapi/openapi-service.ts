@@ -8,9 +8,21 @@ import type { ServerResponse } from 'node:http';
 import type { KubeObject } from '../apimachinery/kube-object';
 import type { ResourceRegistry } from '../apimachinery/resource-registry';
 import type { CustomResourceVersion } from './crd-openapi';
-import { customResourceDocument, customResourceSchemaName, customResourceSchemaV2, customResourceVersions } from './crd-openapi';
+import {
+  customResourceDocument,
+  customResourceSchemaName,
+  customResourceSchemaV2,
+  customResourceVersions,
+} from './crd-openapi';
 import type { FieldError } from './field-validation';
-import { decodeRejection, dropUnknownFields, fieldErrorText, fieldValidationDirective, findFieldErrors, warningHeader } from './field-validation';
+import {
+  decodeRejection,
+  dropUnknownFields,
+  fieldErrorText,
+  fieldValidationDirective,
+  findFieldErrors,
+  warningHeader,
+} from './field-validation';
 import type { OpenApiDocument, SchemaTable } from './openapi-bundle';
 import { CURRENT_SOURCE, OpenApiBundle, openApiPath } from './openapi-bundle';
 import type { SchemaNode, SchemaSource } from './schema';
@@ -37,7 +49,10 @@ interface ServedSwagger {
   readonly stamp: string;
 }
 
-const V2_PROTOBUF_TYPES = ['com.github.proto-openapi.spec.v2@v1.0+protobuf', 'com.github.proto-openapi.spec.v2.v1.0+protobuf'];
+const V2_PROTOBUF_TYPES = [
+  'com.github.proto-openapi.spec.v2@v1.0+protobuf',
+  'com.github.proto-openapi.spec.v2.v1.0+protobuf',
+];
 const V2_PROTOBUF_CONTENT_TYPE = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
 
 /** The request a write check is about (a ResourceRequest fits). */
@@ -117,7 +132,9 @@ export class OpenApiService {
     }
     for (const key of keys) {
       const resources = (custom.get(key) ?? []).sort((a, b) => a.kind.localeCompare(b.kind));
-      const fingerprint = resources.map((r) => `${r.crd.metadata.uid}/${r.crd.metadata.resourceVersion}/${r.kind}`).join(',');
+      const fingerprint = resources
+        .map((r) => `${r.crd.metadata.uid}/${r.crd.metadata.resourceVersion}/${r.kind}`)
+        .join(',');
       if (this.served.get(key)?.fingerprint === fingerprint) continue;
       this.forget(key);
       const builtin = this.builtinDocument(key);
@@ -145,7 +162,9 @@ export class OpenApiService {
     const document = bundled ?? standInDocument(this.bundle, key);
     if (!document) return undefined;
     const [group, version] = groupVersionOf(key);
-    const resources = new Set(this.registry.inGroupVersion(group, version).flatMap((type) => (type.crd ? [] : [type.resource])));
+    const resources = new Set(
+      this.registry.inGroupVersion(group, version).flatMap((type) => (type.crd ? [] : [type.resource])),
+    );
     return servedDocument(key, document, resources, { prune: !bundled });
   }
 
@@ -162,7 +181,8 @@ export class OpenApiService {
 
   private forget(key: string): void {
     this.served.delete(key);
-    for (const cached of [...this.kindSchemas.keys()]) if (cached.startsWith(`${key}#`)) this.kindSchemas.delete(cached);
+    for (const cached of [...this.kindSchemas.keys()])
+      if (cached.startsWith(`${key}#`)) this.kindSchemas.delete(cached);
   }
 
   /** Remembers, for every node of a document's schemas, the table its references resolve in. */
@@ -210,7 +230,14 @@ export class OpenApiService {
     const hash = url.searchParams.get('hash');
     if (hash && hash !== served.etag) {
       const body = `<a href="${relative}">Moved Permanently</a>.\n\n`;
-      response.writeHead(301, { vary: 'Accept', location: relative, 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
+      response
+        .writeHead(301, {
+          vary: 'Accept',
+          location: relative,
+          'content-type': 'text/html; charset=utf-8',
+          'content-length': Buffer.byteLength(body),
+        })
+        .end(body);
       return true;
     }
     const headers: Record<string, string | number> = {
@@ -238,7 +265,8 @@ export class OpenApiService {
   discovery(): { paths: Record<string, { serverRelativeURL: string }> } {
     const documents = new Map(this.servedDocuments());
     const paths: Record<string, { serverRelativeURL: string }> = {};
-    for (const key of [...documents.keys()].sort()) paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${documents.get(key)!.etag}` };
+    for (const key of [...documents.keys()].sort())
+      paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${documents.get(key)!.etag}` };
     return { paths };
   }
 
@@ -248,11 +276,20 @@ export class OpenApiService {
     if (this.swagger && this.swagger.stamp === this.stamp) return this.swagger;
     const rank = new Map(this.bundle.sourcesByRecency().map((source, index) => [source, index]));
     const ordered = [...documents.keys()]
-      .map((key) => ({ key, rank: rank.get(this.bundle.sourceOf(key) ?? this.bundle.sourceOf(SCHEMA_STAND_INS[key] ?? '') ?? '') ?? rank.size }))
+      .map((key) => ({
+        key,
+        rank:
+          rank.get(this.bundle.sourceOf(key) ?? this.bundle.sourceOf(SCHEMA_STAND_INS[key] ?? '') ?? '') ?? rank.size,
+      }))
       .sort((a, b) => a.rank - b.rank || a.key.localeCompare(b.key))
       .map(({ key }) => this.withV2CustomResourceSchemas(key, documents.get(key)!.document));
     const json = Buffer.from(JSON.stringify(swaggerFromV3(ordered, this.bundle.securitySchemes)));
-    const served: ServedSwagger = { json, etag: createHash('sha512').update(json).digest('hex').toUpperCase(), lastModified: this.now(), stamp: this.stamp ?? '' };
+    const served: ServedSwagger = {
+      json,
+      etag: createHash('sha512').update(json).digest('hex').toUpperCase(),
+      lastModified: this.now(),
+      stamp: this.stamp ?? '',
+    };
     this.swagger = served;
     return served;
   }
@@ -263,7 +300,11 @@ export class OpenApiService {
     if (!resources?.length) return document;
     const shared = this.bundle.schemas(CURRENT_SOURCE);
     const schemas = { ...document.components.schemas };
-    for (const resource of resources) schemas[customResourceSchemaName(resource.group, resource.version, resource.kind)] = customResourceSchemaV2(resource, shared);
+    for (const resource of resources)
+      schemas[customResourceSchemaName(resource.group, resource.version, resource.kind)] = customResourceSchemaV2(
+        resource,
+        shared,
+      );
     return { ...document, components: { ...document.components, schemas } };
   }
 
@@ -271,7 +312,9 @@ export class OpenApiService {
   swaggerBody(type: 'json' | 'protobuf'): Buffer {
     const served = this.swaggerDocument();
     if (type === 'json') return served.json;
-    served.proto ??= Buffer.from(encodeGnosticDocument(JSON.parse(served.json.toString('utf8')), this.bundle.openApiV2Descriptor));
+    served.proto ??= Buffer.from(
+      encodeGnosticDocument(JSON.parse(served.json.toString('utf8')), this.bundle.openApiV2Descriptor),
+    );
     return served.proto;
   }
 
@@ -327,9 +370,10 @@ export class OpenApiService {
     const cacheKey = `${key}#${kind}`;
     if (this.kindSchemas.has(cacheKey)) return this.kindSchemas.get(cacheKey);
     const found = Object.values(document.components.schemas).find((schema) =>
-      ((schema['x-kubernetes-group-version-kind'] as { group: string; version: string; kind: string }[] | undefined) ?? []).some(
-        (gvk) => gvk.group === group && gvk.version === version && gvk.kind === kind,
-      ),
+      (
+        (schema['x-kubernetes-group-version-kind'] as { group: string; version: string; kind: string }[] | undefined) ??
+        []
+      ).some((gvk) => gvk.group === group && gvk.version === version && gvk.kind === kind),
     );
     this.kindSchemas.set(cacheKey, found);
     return found;
@@ -338,9 +382,13 @@ export class OpenApiService {
   private resolve(node: SchemaNode): SchemaNode {
     let current = node;
     for (let depth = 0; depth < 32; depth++) {
-      const ref = current.$ref ?? (current.allOf?.length === 1 && !current.properties ? current.allOf[0].$ref : undefined);
+      const ref =
+        current.$ref ?? (current.allOf?.length === 1 && !current.properties ? current.allOf[0].$ref : undefined);
       if (!ref) return current;
-      const table = this.tables.get(current.$ref ? current : current.allOf![0]) ?? this.tables.get(current) ?? this.bundle.schemas(CURRENT_SOURCE);
+      const table =
+        this.tables.get(current.$ref ? current : current.allOf![0]) ??
+        this.tables.get(current) ??
+        this.bundle.schemas(CURRENT_SOURCE);
       const target = table[ref.slice(ref.lastIndexOf('/') + 1)];
       if (!target) return current;
       current = target;
@@ -374,9 +422,17 @@ export class OpenApiService {
    * Ignore nothing is said. Whatever the directive, the body to store comes back without the
    * unknown fields, as decoding into the kind or pruning leaves it on a real server.
    */
-  admitWrite(request: FieldCheckRequest, body: string, query: URLSearchParams, verb: 'create' | 'update'): { body: string; warnings: string[] } {
+  admitWrite(
+    request: FieldCheckRequest,
+    body: string,
+    query: URLSearchParams,
+    verb: 'create' | 'update',
+  ): { body: string; warnings: string[] } {
     const directive = fieldValidationDirective(query, verb === 'create' ? 'CreateOptions' : 'UpdateOptions');
-    const [group, version, kind] = request.subresource === 'scale' ? ['autoscaling', 'v1', 'Scale'] : [request.group, request.version, request.type.kind];
+    const [group, version, kind] =
+      request.subresource === 'scale'
+        ? ['autoscaling', 'v1', 'Scale']
+        : [request.group, request.version, request.type.kind];
     const errors = this.fieldErrors(body, group, version, kind);
     if (errors.length === 0) return { body, warnings: [] };
     if (directive === 'Strict') throw decodeRejection(kind, version, errors);

@@ -20,7 +20,10 @@ const v2Ref = (ref: string): string => (ref.startsWith(V3_REF) ? `${V2_REF}${ref
 /** A v3 schema in its v2 form. */
 export function toV2Schema(node: SchemaNode): Json {
   const out: Json = {};
-  const wrapped = node.allOf?.length === 1 && typeof node.allOf[0].$ref === 'string' && !node.properties ? node.allOf[0].$ref : undefined;
+  const wrapped =
+    node.allOf?.length === 1 && typeof node.allOf[0].$ref === 'string' && !node.properties
+      ? node.allOf[0].$ref
+      : undefined;
   for (const [key, value] of Object.entries(node)) {
     if (value === undefined) continue;
     switch (key) {
@@ -31,7 +34,9 @@ export function toV2Schema(node: SchemaNode): Json {
         if (!wrapped) out.allOf = (value as SchemaNode[]).map(toV2Schema);
         break;
       case 'properties':
-        out.properties = Object.fromEntries(Object.entries(value as Record<string, SchemaNode>).map(([name, child]) => [name, toV2Schema(child)]));
+        out.properties = Object.fromEntries(
+          Object.entries(value as Record<string, SchemaNode>).map(([name, child]) => [name, toV2Schema(child)]),
+        );
         break;
       case 'items':
         out.items = toV2Schema(value as SchemaNode);
@@ -51,7 +56,8 @@ export function toV2Schema(node: SchemaNode): Json {
   }
   if (wrapped) out.$ref = v2Ref(wrapped);
   // IntOrString and Quantity: a oneOf of scalars is a string in v2.
-  if (!out.$ref && !out.type && Array.isArray(node.oneOf) && node.oneOf.some((branch) => branch.type === 'string')) out.type = 'string';
+  if (!out.$ref && !out.type && Array.isArray(node.oneOf) && node.oneOf.some((branch) => branch.type === 'string'))
+    out.type = 'string';
   if (out.$ref) {
     // kube-openapi's proto parser refuses a reference with a type or properties.
     delete out.type;
@@ -83,11 +89,17 @@ function toV2Operation(operation: Json): Json {
     } else out[key] = value;
   }
   const parameters = ((operation.parameters as Json[] | undefined) ?? []).map(toV2Parameter);
-  const body = operation.requestBody as { content?: Record<string, { schema?: SchemaNode }>; required?: boolean } | undefined;
+  const body = operation.requestBody as
+    { content?: Record<string, { schema?: SchemaNode }>; required?: boolean } | undefined;
   if (body?.content) {
     const schema = Object.values(body.content)[0]?.schema;
     out.consumes = Object.keys(body.content);
-    parameters.unshift({ in: 'body', name: 'body', ...(body.required ? { required: true } : {}), ...(schema ? { schema: toV2Schema(schema) } : {}) });
+    parameters.unshift({
+      in: 'body',
+      name: 'body',
+      ...(body.required ? { required: true } : {}),
+      ...(schema ? { schema: toV2Schema(schema) } : {}),
+    });
   }
   if (parameters.length) out.parameters = parameters;
   if (produces.size) out.produces = [...produces];
@@ -99,7 +111,10 @@ function toV2Operation(operation: Json): Json {
  * One Swagger 2.0 document for the given v3 documents. Where two documents define the same name
  * (a legacy group-version brings its release's core types), the earlier document wins.
  */
-export function swaggerFromV3(documents: OpenApiDocument[], securitySchemes: Record<string, unknown> | undefined): SwaggerDocument {
+export function swaggerFromV3(
+  documents: OpenApiDocument[],
+  securitySchemes: Record<string, unknown> | undefined,
+): SwaggerDocument {
   const definitions: Record<string, Json> = {};
   const paths: Record<string, Json> = {};
   for (const document of documents) {
@@ -153,8 +168,10 @@ const SCHEMA_NUMBERS: [string, string][] = [
 function gnosticSchema(schema: Json): Json {
   const out: Json = {};
   if (typeof schema.$ref === 'string') out._ref = schema.$ref;
-  for (const key of ['format', 'title', 'description', 'pattern', 'discriminator'] as const) if (typeof schema[key] === 'string') out[key] = schema[key];
-  for (const [from, to] of SCHEMA_NUMBERS) if (typeof schema[from] === 'number' || typeof schema[from] === 'boolean') out[to] = schema[from];
+  for (const key of ['format', 'title', 'description', 'pattern', 'discriminator'] as const)
+    if (typeof schema[key] === 'string') out[key] = schema[key];
+  for (const [from, to] of SCHEMA_NUMBERS)
+    if (typeof schema[from] === 'number' || typeof schema[from] === 'boolean') out[to] = schema[from];
   if (schema.default !== undefined) out.default = any(schema.default);
   if (schema.example !== undefined) out.example = any(schema.example);
   if (Array.isArray(schema.required)) out.required = schema.required;
@@ -162,10 +179,17 @@ function gnosticSchema(schema: Json): Json {
   if (typeof schema.type === 'string') out.type = { value: [schema.type] };
   if (schema.items && typeof schema.items === 'object') out.items = { schema: [gnosticSchema(schema.items as Json)] };
   if (Array.isArray(schema.allOf)) out.all_of = (schema.allOf as Json[]).map(gnosticSchema);
-  if (typeof schema.additionalProperties === 'boolean') out.additional_properties = { boolean: schema.additionalProperties };
-  else if (schema.additionalProperties) out.additional_properties = { schema: gnosticSchema(schema.additionalProperties as Json) };
+  if (typeof schema.additionalProperties === 'boolean')
+    out.additional_properties = { boolean: schema.additionalProperties };
+  else if (schema.additionalProperties)
+    out.additional_properties = { schema: gnosticSchema(schema.additionalProperties as Json) };
   if (schema.properties) {
-    out.properties = { additional_properties: Object.entries(schema.properties as Record<string, Json>).map(([name, value]) => ({ name, value: gnosticSchema(value) })) };
+    out.properties = {
+      additional_properties: Object.entries(schema.properties as Record<string, Json>).map(([name, value]) => ({
+        name,
+        value: gnosticSchema(value),
+      })),
+    };
   }
   const extensions = vendorExtensions(schema);
   if (extensions) out.vendor_extension = extensions;
@@ -197,16 +221,24 @@ function gnosticParameter(parameter: Json): Json {
   };
   if (parameter.default !== undefined) sub.default = any(parameter.default);
   if (Array.isArray(parameter.enum)) sub.enum = parameter.enum.map(any);
-  const kind = { query: 'query_parameter_sub_schema', path: 'path_parameter_sub_schema', header: 'header_parameter_sub_schema', formData: 'form_data_parameter_sub_schema' }[
-    String(parameter.in)
-  ];
+  const kind = {
+    query: 'query_parameter_sub_schema',
+    path: 'path_parameter_sub_schema',
+    header: 'header_parameter_sub_schema',
+    formData: 'form_data_parameter_sub_schema',
+  }[String(parameter.in)];
   return { parameter: { non_body_parameter: { [kind ?? 'query_parameter_sub_schema']: sub } } };
 }
 
 function gnosticOperation(operation: Json): Json {
   const responses = Object.entries((operation.responses ?? {}) as Record<string, Json>).map(([name, response]) => ({
     name,
-    value: { response: { description: response.description, ...(response.schema ? { schema: { schema: gnosticSchema(response.schema as Json) } } : {}) } },
+    value: {
+      response: {
+        description: response.description,
+        ...(response.schema ? { schema: { schema: gnosticSchema(response.schema as Json) } } : {}),
+      },
+    },
   }));
   return {
     tags: operation.tags,
@@ -229,15 +261,24 @@ function gnosticDocument(document: SwaggerDocument): Json {
     if (Array.isArray(item.parameters)) value.parameters = (item.parameters as Json[]).map(gnosticParameter);
     return { name, value };
   });
-  const securityDefinitions = Object.entries((document.securityDefinitions ?? {}) as Record<string, Json>).map(([name, scheme]) => ({
-    name,
-    value: { api_key_security: { type: scheme.type, name: scheme.name, in: scheme.in, description: scheme.description } },
-  }));
+  const securityDefinitions = Object.entries((document.securityDefinitions ?? {}) as Record<string, Json>).map(
+    ([name, scheme]) => ({
+      name,
+      value: {
+        api_key_security: { type: scheme.type, name: scheme.name, in: scheme.in, description: scheme.description },
+      },
+    }),
+  );
   return {
     swagger: document.swagger,
     info: document.info,
     paths: { path: paths },
-    definitions: { additional_properties: Object.entries(document.definitions).map(([name, schema]) => ({ name, value: gnosticSchema(schema) })) },
+    definitions: {
+      additional_properties: Object.entries(document.definitions).map(([name, schema]) => ({
+        name,
+        value: gnosticSchema(schema),
+      })),
+    },
     security: ((document.security ?? []) as Record<string, string[]>[]).map((requirement) => ({
       additional_properties: Object.entries(requirement).map(([name, scopes]) => ({ name, value: { value: scopes } })),
     })),

@@ -63,7 +63,8 @@ export function standInDocument(bundle: OpenApiBundle, key: string): OpenApiDocu
     .split(`io.k8s.api.${schemaPackage(fromGroup)}.${fromVersion}.`)
     .join(`io.k8s.api.${schemaPackage(group)}.${version}.`);
   const renamed = JSON.parse(text) as OpenApiDocument;
-  const relabel = (gvk: Gvk): Gvk => (gvk.group === fromGroup && gvk.version === fromVersion ? { ...gvk, group, version } : gvk);
+  const relabel = (gvk: Gvk): Gvk =>
+    gvk.group === fromGroup && gvk.version === fromVersion ? { ...gvk, group, version } : gvk;
   const visit = (value: unknown): void => {
     if (!value || typeof value !== 'object') return;
     const record = value as Record<string, unknown>;
@@ -109,11 +110,18 @@ function reachableSchemas(paths: unknown, schemas: SchemaTable): Set<string> {
  * also loses the schemas no remaining path reaches, so its old group-version names no kind it did
  * not have; a bundled document keeps its schemas, which the sandbox's own writes look kinds up in.
  */
-export function servedDocument(key: string, document: OpenApiDocument, resources: ReadonlySet<string>, options: { prune: boolean }): OpenApiDocument {
-  const paths = Object.fromEntries(Object.entries(document.paths).filter(([path]) => {
-    const resource = pathResource(key, path);
-    return resource === '' || resources.has(resource);
-  }));
+export function servedDocument(
+  key: string,
+  document: OpenApiDocument,
+  resources: ReadonlySet<string>,
+  options: { prune: boolean },
+): OpenApiDocument {
+  const paths = Object.fromEntries(
+    Object.entries(document.paths).filter(([path]) => {
+      const resource = pathResource(key, path);
+      return resource === '' || resources.has(resource);
+    }),
+  );
   if (!options.prune) return { ...document, paths };
   const reached = reachableSchemas(paths, document.components.schemas);
   const schemas = Object.fromEntries(Object.entries(document.components.schemas).filter(([name]) => reached.has(name)));

@@ -51,7 +51,8 @@ export function annotationsSize(annotations: Record<string, string>): number {
 /** The applied object as kubectl's last-applied annotation holds it: Go's JSON, keys sorted, a newline. */
 export function buildLastApplied(applied: Json): string {
   const copy = structuredClone(applied);
-  if (isMap(copy.metadata) && isMap(copy.metadata.annotations)) delete copy.metadata.annotations[LAST_APPLIED_ANNOTATION];
+  if (isMap(copy.metadata) && isMap(copy.metadata.annotations))
+    delete copy.metadata.annotations[LAST_APPLIED_ANNOTATION];
   return `${goJson(sortKeys(copy))}\n`;
 }
 

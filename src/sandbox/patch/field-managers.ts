@@ -48,7 +48,12 @@ export function managerOrUserAgent(fieldManager: string | null | undefined, user
 }
 
 /** The identity of an entry: manager, operation, apiVersion (Update only) and subresource. */
-export function managerIdentifier(entry: { manager?: string; operation?: string; apiVersion?: string; subresource?: string }): string {
+export function managerIdentifier(entry: {
+  manager?: string;
+  operation?: string;
+  apiVersion?: string;
+  subresource?: string;
+}): string {
   const id: ManagedFieldsEntry = {};
   if (entry.manager) id.manager = entry.manager;
   if (entry.operation) id.operation = entry.operation;
@@ -69,7 +74,11 @@ export function conflictError(error: ConflictsError): Error {
     return entry.operation === 'Update' ? `${text} using ${entry.apiVersion ?? ''}` : text;
   };
   const conflicts = [...error.conflicts].sort((a, b) => (a.manager < b.manager ? -1 : a.manager > b.manager ? 1 : 0));
-  const causes: StatusCause[] = conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${describe(c.manager)}`, field: pathString(c.path) }));
+  const causes: StatusCause[] = conflicts.map((c) => ({
+    reason: 'FieldManagerConflict',
+    message: `conflict with ${describe(c.manager)}`,
+    field: pathString(c.path),
+  }));
   let message: string;
   if (conflicts.length === 1) {
     message = `Apply failed with 1 conflict: conflict with ${describe(conflicts[0].manager)}: ${pathString(conflicts[0].path)}`;

@@ -141,7 +141,10 @@ export function pathString(path: FieldPath): string {
 
 /** Go's encoding/json escapes these even inside strings it writes; SMD's keys follow it. */
 export function goJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 export function serializePathElement(pe: PathElement): string {
@@ -170,7 +173,8 @@ export function deserializePathElement(text: string): PathElement | undefined {
       return { kind: 'value', value: parseJson(rest) };
     case 'k': {
       const parsed = parseJson(rest);
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new FieldsV1Error(`invalid key: ${text}`);
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+        throw new FieldsV1Error(`invalid key: ${text}`);
       return keyElement(Object.entries(parsed));
     }
     case 'i': {
@@ -376,7 +380,8 @@ function readFields(object: Record<string, unknown>): { children?: FieldSet; isM
     }
     const pe = deserializePathElement(key);
     if (!pe) continue;
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new FieldsV1Error(`invalid FieldsV1 value at ${key}`);
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      throw new FieldsV1Error(`invalid FieldsV1 value at ${key}`);
     const grand = readFields(value as Record<string, unknown>);
     children ??= new FieldSet();
     if (grand.isMember) children.insert([pe]);
@@ -388,7 +393,12 @@ function readFields(object: Record<string, unknown>): { children?: FieldSet; isM
   return { children, isMember };
 }
 
-function mergeSorted<T>(a: readonly T[], b: readonly T[], elementOf: (item: T) => PathElement, mode: 'union' | 'intersection' | 'difference'): T[] {
+function mergeSorted<T>(
+  a: readonly T[],
+  b: readonly T[],
+  elementOf: (item: T) => PathElement,
+  mode: 'union' | 'intersection' | 'difference',
+): T[] {
   const out: T[] = [];
   let i = 0;
   let j = 0;
@@ -411,7 +421,12 @@ function mergeSorted<T>(a: readonly T[], b: readonly T[], elementOf: (item: T) =
   return out;
 }
 
-function mergeNodes(a: readonly SetNode[], b: readonly SetNode[], mode: 'union' | 'intersection' | 'difference', combine: (x: FieldSet, y: FieldSet) => FieldSet): SetNode[] {
+function mergeNodes(
+  a: readonly SetNode[],
+  b: readonly SetNode[],
+  mode: 'union' | 'intersection' | 'difference',
+  combine: (x: FieldSet, y: FieldSet) => FieldSet,
+): SetNode[] {
   const out: SetNode[] = [];
   let i = 0;
   let j = 0;

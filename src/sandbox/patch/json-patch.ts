@@ -23,7 +23,9 @@ export function jsonPatch(document: unknown, body: string): unknown {
   const notObject = operations.find((op) => typeof op !== 'object' || op === null || Array.isArray(op));
   if (notObject !== undefined) throw badRequest(unmarshalTypeError(notObject, 'jsonpatch.Operation').message);
   if (operations.length > MAX_JSON_PATCH_OPERATIONS) {
-    throw requestEntityTooLarge(`The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${operations.length}`);
+    throw requestEntityTooLarge(
+      `The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${operations.length}`,
+    );
   }
   try {
     return applyOperations(structuredClone(document), operations as Operation[], true, true).newDocument;

@@ -13,8 +13,25 @@ import type { TypeRef } from './schema-types';
 import { TypeResolver, withZeroValues } from './schema-types';
 import { compareValues, toFieldSet, TypedError, validateValue } from './typed-value';
 import type { ManagedFieldsEntry } from './field-managers';
-import { ANCIENT_CHANGES_MANAGER, BEFORE_FIRST_APPLY_MANAGER, conflictError, KUBECTL_APPLY_MANAGER, LAST_APPLIED_ANNOTATION, managerIdentifier, MAX_UPDATE_MANAGERS, parseIdentifier } from './field-managers';
-import { annotationsSize, buildLastApplied, hasLastApplied, inOrderOf, splitApiVersion, stripFilledNulls, TOTAL_ANNOTATION_SIZE_LIMIT } from './applied-configuration';
+import {
+  ANCIENT_CHANGES_MANAGER,
+  BEFORE_FIRST_APPLY_MANAGER,
+  conflictError,
+  KUBECTL_APPLY_MANAGER,
+  LAST_APPLIED_ANNOTATION,
+  managerIdentifier,
+  MAX_UPDATE_MANAGERS,
+  parseIdentifier,
+} from './field-managers';
+import {
+  annotationsSize,
+  buildLastApplied,
+  hasLastApplied,
+  inOrderOf,
+  splitApiVersion,
+  stripFilledNulls,
+  TOTAL_ANNOTATION_SIZE_LIMIT,
+} from './applied-configuration';
 
 export type { ManagedFieldsEntry } from './field-managers';
 export { LAST_APPLIED_ANNOTATION, managerFromUserAgent, managerIdentifier, managerOrUserAgent } from './field-managers';
@@ -32,10 +49,12 @@ function decodeManagedFields(entries: unknown): Managed {
   if (!Array.isArray(entries)) throw new DecodeError('managedFields must be a list');
   entries.forEach((raw, i) => {
     const entry = (raw ?? {}) as ManagedFieldsEntry;
-    if (entry.operation !== 'Apply' && entry.operation !== 'Update') throw new DecodeError('operation must be `Apply` or `Update`');
+    if (entry.operation !== 'Apply' && entry.operation !== 'Update')
+      throw new DecodeError('operation must be `Apply` or `Update`');
     if (!entry.apiVersion) throw new DecodeError('apiVersion must not be empty');
     if (!entry.fieldsType) throw new DecodeError(`missing fieldsType in managed fields entry ${i}`);
-    if (entry.fieldsType !== 'FieldsV1') throw new DecodeError(`invalid fieldsType "${entry.fieldsType}" in managed fields entry ${i}`);
+    if (entry.fieldsType !== 'FieldsV1')
+      throw new DecodeError(`invalid fieldsType "${entry.fieldsType}" in managed fields entry ${i}`);
     let set: FieldSet;
     try {
       set = FieldSet.fromFieldsV1(entry.fieldsV1);
@@ -85,17 +104,29 @@ function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] | undefined
 function isResetManagedFields(entries: unknown): boolean {
   if (!Array.isArray(entries)) return false;
   if (entries.length === 0) return true;
-  return entries.length === 1 && typeof entries[0] === 'object' && entries[0] !== null && Object.keys(entries[0]).length === 0;
+  return (
+    entries.length === 1 &&
+    typeof entries[0] === 'object' &&
+    entries[0] !== null &&
+    Object.keys(entries[0]).length === 0
+  );
 }
 
 const STRIPPED = FieldSet.of(
   [fieldElement('apiVersion')],
   [fieldElement('kind')],
   [fieldElement('metadata')],
-  ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map((name) => [
-    fieldElement('metadata'),
-    fieldElement(name),
-  ]),
+  ...[
+    'name',
+    'namespace',
+    'creationTimestamp',
+    'selfLink',
+    'uid',
+    'clusterName',
+    'generation',
+    'managedFields',
+    'resourceVersion',
+  ].map((name) => [fieldElement('metadata'), fieldElement(name)]),
 );
 
 function stripMeta(managed: Managed, id: string): void {
@@ -197,7 +228,12 @@ class FieldManager {
   }
 
   private innerUpdate(live: unknown, next: unknown, managed: Managed, manager: string): Managed {
-    const id = managerIdentifier({ manager: manager || 'unknown', operation: 'Update', apiVersion: this.apiVersion, subresource: this.scope.subresource });
+    const id = managerIdentifier({
+      manager: manager || 'unknown',
+      operation: 'Update',
+      apiVersion: this.apiVersion,
+      subresource: this.scope.subresource,
+    });
     const self = 'current-operation';
     const sets: ManagedSets = new Map(managed.sets);
     this.updater.updateFields(this.typed(live), this.typed(next), this.apiVersion, sets, self);
@@ -207,7 +243,11 @@ class FieldManager {
     if (current) {
       sets.delete(self);
       const previous = sets.get(id);
-      sets.set(id, { set: previous ? current.set.union(previous.set) : current.set, apiVersion: current.apiVersion, applied: current.applied });
+      sets.set(id, {
+        set: previous ? current.set.union(previous.set) : current.set,
+        apiVersion: current.apiVersion,
+        applied: current.applied,
+      });
       result.times.set(id, this.now);
     }
     return result;
@@ -216,14 +256,20 @@ class FieldManager {
   private capUpdateManagers(managed: Managed): void {
     const updaters = [...managed.sets].filter(([, v]) => !v.applied).map(([id]) => id);
     if (updaters.length <= MAX_UPDATE_MANAGERS) return;
-    updaters.sort((a, b) => seconds(managed.times.get(a)) - seconds(managed.times.get(b)) || (a < b ? -1 : a > b ? 1 : 0));
+    updaters.sort(
+      (a, b) => seconds(managed.times.get(a)) - seconds(managed.times.get(b)) || (a < b ? -1 : a > b ? 1 : 0),
+    );
     const firstOfVersion = new Map<string, string>();
     let length = updaters.length;
     for (let i = 0; i < updaters.length && length > MAX_UPDATE_MANAGERS; i++) {
       const id = updaters[i];
       const versioned = managed.sets.get(id)!;
       const time = managed.times.get(id);
-      const bucket = managerIdentifier({ manager: ANCIENT_CHANGES_MANAGER, operation: 'Update', apiVersion: versioned.apiVersion });
+      const bucket = managerIdentifier({
+        manager: ANCIENT_CHANGES_MANAGER,
+        operation: 'Update',
+        apiVersion: versioned.apiVersion,
+      });
       const first = firstOfVersion.get(versioned.apiVersion);
       if (first === undefined) {
         firstOfVersion.set(versioned.apiVersion, id);
@@ -233,7 +279,11 @@ class FieldManager {
         managed.sets.set(bucket, managed.sets.get(first)!);
         managed.sets.delete(first);
       }
-      managed.sets.set(bucket, { set: versioned.set.union(managed.sets.get(bucket)!.set), apiVersion: versioned.apiVersion, applied: versioned.applied });
+      managed.sets.set(bucket, {
+        set: versioned.set.union(managed.sets.get(bucket)!.set),
+        apiVersion: versioned.apiVersion,
+        applied: versioned.applied,
+      });
       managed.sets.delete(id);
       managed.times.set(bucket, time);
       length--;
@@ -243,7 +293,14 @@ class FieldManager {
   // ── Apply ──────────────────────────────────────────────────────────────────────────────
 
   /** versionCheck → lastAppliedUpdater → lastAppliedManager → skipNonApplied → … → SMD. */
-  apply(live: KubeObject, liveIsNew: boolean, applied: Json, managed: Managed, manager: string, force: boolean): [KubeObject, Managed] {
+  apply(
+    live: KubeObject,
+    liveIsNew: boolean,
+    applied: Json,
+    managed: Managed,
+    manager: string,
+    force: boolean,
+  ): [KubeObject, Managed] {
     const expected = `${this.scope.group}/${this.scope.version}, Kind=${this.scope.kind}`;
     const [appliedGroup, appliedVersion] = splitApiVersion(applied.apiVersion);
     const actual = `${appliedGroup}/${appliedVersion}, Kind=${typeof applied.kind === 'string' ? applied.kind : ''}`;
@@ -259,7 +316,14 @@ class FieldManager {
     return [object, result];
   }
 
-  private applyWithLastApplied(live: KubeObject, liveIsNew: boolean, applied: Json, managed: Managed, manager: string, force: boolean): [KubeObject, Managed] {
+  private applyWithLastApplied(
+    live: KubeObject,
+    liveIsNew: boolean,
+    applied: Json,
+    managed: Managed,
+    manager: string,
+    force: boolean,
+  ): [KubeObject, Managed] {
     try {
       return this.applySkippingNonApplied(live, liveIsNew, applied, managed, manager, force);
     } catch (error) {
@@ -290,7 +354,14 @@ class FieldManager {
     return set.difference(comparison.modified).difference(comparison.added).difference(comparison.removed);
   }
 
-  private applySkippingNonApplied(live: KubeObject, liveIsNew: boolean, applied: Json, managed: Managed, manager: string, force: boolean): [KubeObject, Managed] {
+  private applySkippingNonApplied(
+    live: KubeObject,
+    liveIsNew: boolean,
+    applied: Json,
+    managed: Managed,
+    manager: string,
+    force: boolean,
+  ): [KubeObject, Managed] {
     if (managed.sets.size === 0) {
       managed = this.innerUpdate(this.empty(), live, managed, BEFORE_FIRST_APPLY_MANAGER);
       this.capUpdateManagers(managed);
@@ -299,17 +370,36 @@ class FieldManager {
   }
 
   /** buildManagerInfo → managedFieldsUpdater → stripMeta → structured merge. */
-  private innerApply(live: KubeObject, liveIsNew: boolean, applied: Json, managed: Managed, manager: string, force: boolean): [KubeObject, Managed] {
-    const id = managerIdentifier({ manager: manager || 'unknown', operation: 'Apply', subresource: this.scope.subresource });
+  private innerApply(
+    live: KubeObject,
+    liveIsNew: boolean,
+    applied: Json,
+    managed: Managed,
+    manager: string,
+    force: boolean,
+  ): [KubeObject, Managed] {
+    const id = managerIdentifier({
+      manager: manager || 'unknown',
+      operation: 'Apply',
+      subresource: this.scope.subresource,
+    });
     if (applied.apiVersion !== this.apiVersion) {
-      throw badRequest(`Incorrect version specified in apply patch. Specified patch version: ${String(applied.apiVersion)}, expected: ${this.apiVersion}`);
+      throw badRequest(
+        `Incorrect version specified in apply patch. Specified patch version: ${String(applied.apiVersion)}, expected: ${this.apiVersion}`,
+      );
     }
-    if (isMap(applied.metadata) && applied.metadata.managedFields !== undefined && applied.metadata.managedFields !== null) {
+    if (
+      isMap(applied.metadata) &&
+      applied.metadata.managedFields !== undefined &&
+      applied.metadata.managedFields !== null
+    ) {
       throw badRequest('metadata.managedFields must be nil');
     }
     const errors = validateValue(this.types, applied, this.root);
     if (errors.length > 0) {
-      throw internalUnknown(`failed to create typed patch object (${this.describe(applied)}): ${new TypedError(errors).message}`);
+      throw internalUnknown(
+        `failed to create typed patch object (${this.describe(applied)}): ${new TypedError(errors).message}`,
+      );
     }
     const sets: ManagedSets = new Map(managed.sets);
     const liveTyped = this.typed(live);
@@ -359,7 +449,13 @@ export function updateManagedFields(input: UpdateManagedFieldsInput): KubeObject
     const manager = new FieldManager(input);
     const managed = decodeLiveOrNew(input.previous, next, Boolean(input.subresource));
     const stripped = setManagedFields(next, undefined);
-    const result = manager.update(input.previous ?? manager.empty(), stripped, managed, input.manager, Boolean(input.previous?.metadata.uid));
+    const result = manager.update(
+      input.previous ?? manager.empty(),
+      stripped,
+      managed,
+      input.manager,
+      Boolean(input.previous?.metadata.uid),
+    );
     return setManagedFields(stripped, encodeManagedFields(result));
   } catch (error) {
     // UpdateNoErrors: when ownership cannot be computed the write goes on without managedFields.

@@ -6,7 +6,14 @@ import type { FieldPath } from './field-set';
 import { FieldSet } from './field-set';
 import type { TypeRef, TypeResolver } from './schema-types';
 import type { Comparison } from './typed-value';
-import { compareValues, ensureNamedFieldsAreMembers, jsonEqual, mergeValues, removeItems, toFieldSet } from './typed-value';
+import {
+  compareValues,
+  ensureNamedFieldsAreMembers,
+  jsonEqual,
+  mergeValues,
+  removeItems,
+  toFieldSet,
+} from './typed-value';
 
 export interface VersionedSet {
   readonly set: FieldSet;
@@ -45,14 +52,21 @@ export class Updater {
     return { removed: this.filter(c.removed), modified: this.filter(c.modified), added: this.filter(c.added) };
   }
 
-  private update(oldObject: unknown, newObject: unknown, managers: ManagedSets, workflow: string, force: boolean): Comparison {
+  private update(
+    oldObject: unknown,
+    newObject: unknown,
+    managers: ManagedSets,
+    workflow: string,
+    force: boolean,
+  ): Comparison {
     const compare = this.compare(oldObject, newObject);
     const changed = compare.modified.union(compare.added);
     const conflicts: ManagedSets = new Map();
     for (const [manager, owned] of managers) {
       if (manager === workflow) continue;
       const conflictSet = owned.set.intersection(changed);
-      if (!conflictSet.isEmpty()) conflicts.set(manager, { set: conflictSet, apiVersion: owned.apiVersion, applied: false });
+      if (!conflictSet.isEmpty())
+        conflicts.set(manager, { set: conflictSet, apiVersion: owned.apiVersion, applied: false });
     }
     if (!force && conflicts.size > 0) {
       const list: Conflict[] = [];
@@ -84,7 +98,14 @@ export class Updater {
    * An apply of `config` by `manager`. Returns the new object, or undefined when nothing changed.
    * Throws ConflictsError unless `force`. Mutates `managers`.
    */
-  apply(liveObject: unknown, config: unknown, version: string, managers: ManagedSets, manager: string, force: boolean): unknown {
+  apply(
+    liveObject: unknown,
+    config: unknown,
+    version: string,
+    managers: ManagedSets,
+    manager: string,
+    force: boolean,
+  ): unknown {
     let newObject = mergeValues(this.types, liveObject, config, this.root);
     const lastSet = managers.get(manager);
     const set = this.filter(toFieldSet(this.types, config, this.root));
@@ -111,6 +132,11 @@ export class Updater {
     // addBackDanglingItems: only fields of the previous apply may go.
     const prunedAgain = this.ensure(toFieldSet(this.types, pruned, this.root));
     const mergedAgain = this.ensure(toFieldSet(this.types, merged, this.root));
-    return removeItems(this.types, merged, mergedAgain.difference(prunedAgain).intersection(this.ensure(lastSet.set)), this.root);
+    return removeItems(
+      this.types,
+      merged,
+      mergedAgain.difference(prunedAgain).intersection(this.ensure(lastSet.set)),
+      this.root,
+    );
   }
 }

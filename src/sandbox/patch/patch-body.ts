@@ -8,13 +8,16 @@ export function goSyntaxError(text: string): string {
   let i = 0;
   const quote = (c: string): string => (c === "'" ? "'\\''" : c === '"' ? `'"'` : `'${c}'`);
   const fail = (context: string): never => {
-    throw new BodyDecodeError(i >= text.length ? 'unexpected end of JSON input' : `invalid character ${quote(text[i])} ${context}`);
+    throw new BodyDecodeError(
+      i >= text.length ? 'unexpected end of JSON input' : `invalid character ${quote(text[i])} ${context}`,
+    );
   };
   const ws = (): void => {
     while (i < text.length && ' \t\r\n'.includes(text[i])) i++;
   };
   const literal = (word: string): void => {
-    for (let k = 0; k < word.length; k++, i++) if (text[i] !== word[k]) fail(`in literal ${word} (expecting '${word[k]}')`);
+    for (let k = 0; k < word.length; k++, i++)
+      if (text[i] !== word[k]) fail(`in literal ${word} (expecting '${word[k]}')`);
   };
   const string = (): void => {
     i++;
@@ -108,13 +111,16 @@ export function parseApplyBody(text: string): Record<string, unknown> {
     try {
       value = yaml.load(text, { schema: yaml.DEFAULT_SCHEMA });
     } catch (error) {
-      if (error instanceof yaml.YAMLException) throw new BodyDecodeError(`error decoding YAML: error converting YAML to JSON: yaml: ${error.reason}`);
+      if (error instanceof yaml.YAMLException)
+        throw new BodyDecodeError(`error decoding YAML: error converting YAML to JSON: yaml: ${error.reason}`);
       throw error;
     }
   }
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new BodyDecodeError(`error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${goKind(value)} into Go value of type map[string]interface {}`);
+    throw new BodyDecodeError(
+      `error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${goKind(value)} into Go value of type map[string]interface {}`,
+    );
   }
   return value as Record<string, unknown>;
 }

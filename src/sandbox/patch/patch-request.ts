@@ -9,7 +9,13 @@ import { BodyDecodeError, parseApplyBody, parseJson, unmarshalTypeError } from '
 import { strategicMergePatch, StrategicMergePatchError } from './strategic-merge-patch';
 import type { ResourceRequest } from '../apimachinery/request-info';
 import type { StatusCause } from '../apimachinery/status-error';
-import { badRequest, internalUnknown, StatusError, unprocessableEntity, unsupportedMediaType } from '../apimachinery/status-error';
+import {
+  badRequest,
+  internalUnknown,
+  StatusError,
+  unprocessableEntity,
+  unsupportedMediaType,
+} from '../apimachinery/status-error';
 
 export const JSON_PATCH = 'application/json-patch+json';
 export const MERGE_PATCH = 'application/merge-patch+json';
@@ -23,7 +29,9 @@ export type PatchType = typeof JSON_PATCH | typeof MERGE_PATCH | typeof STRATEGI
  * strategic merge, and a release before server-side apply (release-fields.ts) lacks apply.
  */
 export function supportedPatchTypes(isCustomResource: boolean, serverSideApply = true): PatchType[] {
-  const types: PatchType[] = isCustomResource ? [JSON_PATCH, MERGE_PATCH] : [JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH];
+  const types: PatchType[] = isCustomResource
+    ? [JSON_PATCH, MERGE_PATCH]
+    : [JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH];
   return serverSideApply ? [...types, APPLY_PATCH] : types;
 }
 
@@ -41,14 +49,35 @@ export function validatePatchOptions(patchType: PatchType, query: URLSearchParam
   const causes: StatusCause[] = [];
   const fieldManager = query.get('fieldManager') ?? '';
   if (patchType === APPLY_PATCH) {
-    if (!fieldManager) causes.push({ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' });
+    if (!fieldManager)
+      causes.push({
+        reason: 'FieldValueRequired',
+        message: 'Required value: is required for apply patch',
+        field: 'fieldManager',
+      });
   } else if (query.has('force')) {
-    causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: may not be specified for non-apply patch', field: 'force' });
+    causes.push({
+      reason: 'FieldValueForbidden',
+      message: 'Forbidden: may not be specified for non-apply patch',
+      field: 'force',
+    });
   }
-  if ([...fieldManager].length > 128) causes.push({ reason: 'FieldValueTooLong', message: 'Too long: may not be more than 128 bytes', field: 'fieldManager' });
+  if ([...fieldManager].length > 128)
+    causes.push({
+      reason: 'FieldValueTooLong',
+      message: 'Too long: may not be more than 128 bytes',
+      field: 'fieldManager',
+    });
   if (causes.length > 0) {
-    const detail = causes.length === 1 ? `${causes[0].field}: ${causes[0].message}` : `[${causes.map((c) => `${c.field}: ${c.message}`).join(', ')}]`;
-    throw new StatusError(422, 'Invalid', `PatchOptions.meta.k8s.io "" is invalid: ${detail}`, { group: 'meta.k8s.io', kind: 'PatchOptions', causes });
+    const detail =
+      causes.length === 1
+        ? `${causes[0].field}: ${causes[0].message}`
+        : `[${causes.map((c) => `${c.field}: ${c.message}`).join(', ')}]`;
+    throw new StatusError(422, 'Invalid', `PatchOptions.meta.k8s.io "" is invalid: ${detail}`, {
+      group: 'meta.k8s.io',
+      kind: 'PatchOptions',
+      causes,
+    });
   }
 }
 
@@ -86,7 +115,15 @@ function asObject(result: unknown): KubeObject {
   if (isMap(result)) return result as KubeObject;
   const text = JSON.stringify(result);
   const message = ` "" is invalid: patch: Invalid value: ${JSON.stringify(text)}: ${unmarshalTypeError(result, 'map[string]interface {}').message}`;
-  throw new StatusError(422, 'Invalid', message, { causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(text)}: ${unmarshalTypeError(result, 'map[string]interface {}').message}`, field: 'patch' }] });
+  throw new StatusError(422, 'Invalid', message, {
+    causes: [
+      {
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${JSON.stringify(text)}: ${unmarshalTypeError(result, 'map[string]interface {}').message}`,
+        field: 'patch',
+      },
+    ],
+  });
 }
 
 /**
@@ -116,7 +153,12 @@ export function patchObject(input: PatchInput): KubeObject {
       if (patch === null) patch = {};
       if (!isMap(patch)) throw badRequest(unmarshalTypeError(patch, 'map[string]interface {}').message);
       try {
-        return strategicMergePatch(input.current ?? {}, patch, schemas, schemas.schemaFor(gvk.group, gvk.version, gvk.kind)) as KubeObject;
+        return strategicMergePatch(
+          input.current ?? {},
+          patch,
+          schemas,
+          schemas.schemaFor(gvk.group, gvk.version, gvk.kind),
+        ) as KubeObject;
       } catch (error) {
         if (!(error instanceof StrategicMergePatchError)) throw error;
         if (error.kind === 'badRequest') throw badRequest(error.message);

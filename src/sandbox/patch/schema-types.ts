@@ -118,7 +118,9 @@ export class TypeResolver {
       case 'boolean':
         return { scalar: 'boolean' };
       case 'string':
-        return { scalar: node.format === undefined || node.format === '' || node.format === 'byte' ? 'string' : 'untyped' };
+        return {
+          scalar: node.format === undefined || node.format === '' || node.format === 'byte' ? 'string' : 'untyped',
+        };
       default:
         return { scalar: 'untyped' };
     }
@@ -147,7 +149,8 @@ export class TypeResolver {
     const listType = node['x-kubernetes-list-type'];
     if (listType !== undefined) {
       if (listType === 'set') return { relationship: 'associative', keys: [], element };
-      if (listType === 'map') return { relationship: 'associative', keys: node['x-kubernetes-list-map-keys'] ?? [], element };
+      if (listType === 'map')
+        return { relationship: 'associative', keys: node['x-kubernetes-list-map-keys'] ?? [], element };
       return { relationship: 'atomic', keys: [], element };
     }
     const strategy = node['x-kubernetes-patch-strategy'];
@@ -164,7 +167,13 @@ export class TypeResolver {
     const objectMeta = this.objectMetaRef();
     if (!node) {
       return objectMeta
-        ? { node: { type: 'object', properties: { metadata: objectMeta }, 'x-kubernetes-preserve-unknown-fields': true } }
+        ? {
+            node: {
+              type: 'object',
+              properties: { metadata: objectMeta },
+              'x-kubernetes-preserve-unknown-fields': true,
+            },
+          }
         : DEDUCED;
     }
     const resolved = this.schemas.resolve(node);

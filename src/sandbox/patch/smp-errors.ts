@@ -24,14 +24,19 @@ export class StrategicMergePatchError extends Error {
   }
 }
 
-export const ErrBadJSONDoc = (): StrategicMergePatchError => new StrategicMergePatchError('invalid JSON document', 'badRequest');
-export const ErrNoListOfLists = (): StrategicMergePatchError => new StrategicMergePatchError('lists of lists are not supported', 'unprocessable');
-export const ErrBadPatchFormatForPrimitiveList = (): StrategicMergePatchError => new StrategicMergePatchError('invalid patch format of primitive list', 'badRequest');
-export const ErrBadPatchFormatForRetainKeys = (): StrategicMergePatchError => new StrategicMergePatchError('invalid patch format of retainKeys', 'badRequest');
+export const ErrBadJSONDoc = (): StrategicMergePatchError =>
+  new StrategicMergePatchError('invalid JSON document', 'badRequest');
+export const ErrNoListOfLists = (): StrategicMergePatchError =>
+  new StrategicMergePatchError('lists of lists are not supported', 'unprocessable');
+export const ErrBadPatchFormatForPrimitiveList = (): StrategicMergePatchError =>
+  new StrategicMergePatchError('invalid patch format of primitive list', 'badRequest');
+export const ErrBadPatchFormatForRetainKeys = (): StrategicMergePatchError =>
+  new StrategicMergePatchError('invalid patch format of retainKeys', 'badRequest');
 export const ErrBadPatchFormatForSetElementOrderList = (): StrategicMergePatchError =>
   new StrategicMergePatchError('invalid patch format of setElementOrder list', 'badRequest');
 
-export const isMap = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isMap = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Go's fmt `%v` of a decoded JSON value, for the messages that print one. */
 export function goText(value: unknown): string {

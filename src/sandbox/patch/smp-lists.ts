@@ -1,7 +1,16 @@
 // List helpers of the strategic merge patch (apimachinery pkg/util/strategicpatch patch.go): the
 // kinds of list elements, merge keys, ordering ($setElementOrder) and partitions of lists.
 import type { Json } from './smp-errors';
-import { DELETE_DIRECTIVE, DIRECTIVE_MARKER, errBadArgType, ErrNoListOfLists, errNoMergeKey, goText, isMap, StrategicMergePatchError } from './smp-errors';
+import {
+  DELETE_DIRECTIVE,
+  DIRECTIVE_MARKER,
+  errBadArgType,
+  ErrNoListOfLists,
+  errNoMergeKey,
+  goText,
+  isMap,
+  StrategicMergePatchError,
+} from './smp-errors';
 
 export type ElementKind = 'map' | 'list' | 'string' | 'number' | 'boolean' | 'null';
 
@@ -26,7 +35,9 @@ export function sliceElementType(...slices: unknown[][]): ElementKind {
         previous = current;
         if (previous === 'list') throw ErrNoListOfLists();
       } else if (previous !== current) {
-        throw new StrategicMergePatchError(`list element types are not identical: [${slices.map((s) => goText(s)).join(' ')}]`);
+        throw new StrategicMergePatchError(
+          `list element types are not identical: [${slices.map((s) => goText(s)).join(' ')}]`,
+        );
       }
     }
   }
@@ -37,7 +48,9 @@ export function sliceElementType(...slices: unknown[][]): ElementKind {
 export function indexOf(list: unknown[], value: unknown, mergeKey: string, kind: ElementKind): number {
   const valueOf = (item: unknown): unknown => (kind === 'map' ? (isMap(item) ? item[mergeKey] : undefined) : item);
   const wanted = valueOf(value);
-  return list.findIndex((item) => scalarEqual(valueOf(item), wanted) || (wanted === undefined && valueOf(item) === undefined));
+  return list.findIndex(
+    (item) => scalarEqual(valueOf(item), wanted) || (wanted === undefined && valueOf(item) === undefined),
+  );
 }
 
 /** Go's sort.SliceStable for the comparator strategicpatch uses (insertion sort keeps its results). */
@@ -69,7 +82,12 @@ export function extractToDeleteItems(list: unknown[]): [unknown[], unknown[]] {
   return [keep, remove];
 }
 
-export function normalizeSliceOrder(toSort: unknown[], order: unknown[], mergeKey: string, kind: ElementKind): unknown[] {
+export function normalizeSliceOrder(
+  toSort: unknown[],
+  order: unknown[],
+  mergeKey: string,
+  kind: ElementKind,
+): unknown[] {
   let toDelete: unknown[] = [];
   if (kind === 'map') {
     validateMergeKeyInLists(mergeKey, toSort, order);
@@ -86,7 +104,13 @@ export function normalizeSliceOrder(toSort: unknown[], order: unknown[], mergeKe
   return [...sorted, ...toDelete];
 }
 
-export function mergeSortedSlice(left: unknown[], right: unknown[], serverOrder: unknown[], mergeKey: string, kind: ElementKind): unknown[] {
+export function mergeSortedSlice(
+  left: unknown[],
+  right: unknown[],
+  serverOrder: unknown[],
+  mergeKey: string,
+  kind: ElementKind,
+): unknown[] {
   const out: unknown[] = [];
   let i = 0;
   let j = 0;
@@ -104,7 +128,14 @@ export function mergeSortedSlice(left: unknown[], right: unknown[], serverOrder:
   return out;
 }
 
-export function normalizeElementOrder(patch: unknown[], serverOnly: unknown[], patchOrder: unknown[], serverOrder: unknown[], mergeKey: string, kind: ElementKind): unknown[] {
+export function normalizeElementOrder(
+  patch: unknown[],
+  serverOnly: unknown[],
+  patchOrder: unknown[],
+  serverOrder: unknown[],
+  mergeKey: string,
+  kind: ElementKind,
+): unknown[] {
   const sortedPatch = normalizeSliceOrder(patch, patchOrder, mergeKey, kind);
   const sortedServer = normalizeSliceOrder(serverOnly, serverOrder, mergeKey, kind);
   return mergeSortedSlice(sortedServer, sortedPatch, serverOrder, mergeKey, kind);
@@ -135,4 +166,3 @@ export function partitionMaps(original: unknown[], partitionBy: unknown[], merge
   }
   return [patch, serverOnly];
 }
-

@@ -5,12 +5,39 @@
 // server half of apimachinery's pkg/util/strategicpatch (StrategicMergeMapPatch).
 import type { SchemaNode, SchemaSource } from '../openapi/schema';
 import type { Json } from './smp-errors';
-import { DELETE_DIRECTIVE, DELETE_FROM_PRIMITIVE_LIST_PREFIX, DIRECTIVE_MARKER, errBadArgType, ErrBadJSONDoc, ErrBadPatchFormatForPrimitiveList, ErrBadPatchFormatForRetainKeys, ErrBadPatchFormatForSetElementOrderList, errBadPatchType, errNoMergeKey, goText, isMap, MERGE_DIRECTIVE, REPLACE_DIRECTIVE, RETAIN_KEYS_DIRECTIVE, RETAIN_KEYS_STRATEGY, SET_ELEMENT_ORDER_PREFIX, StrategicMergePatchError } from './smp-errors';
-import { extractToDeleteItems, findMapByKey, kindOf, normalizeElementOrder, partitionMaps, partitionPrimitives, scalarEqual, sliceElementType } from './smp-lists';
+import {
+  DELETE_DIRECTIVE,
+  DELETE_FROM_PRIMITIVE_LIST_PREFIX,
+  DIRECTIVE_MARKER,
+  errBadArgType,
+  ErrBadJSONDoc,
+  ErrBadPatchFormatForPrimitiveList,
+  ErrBadPatchFormatForRetainKeys,
+  ErrBadPatchFormatForSetElementOrderList,
+  errBadPatchType,
+  errNoMergeKey,
+  goText,
+  isMap,
+  MERGE_DIRECTIVE,
+  REPLACE_DIRECTIVE,
+  RETAIN_KEYS_DIRECTIVE,
+  RETAIN_KEYS_STRATEGY,
+  SET_ELEMENT_ORDER_PREFIX,
+  StrategicMergePatchError,
+} from './smp-errors';
+import {
+  extractToDeleteItems,
+  findMapByKey,
+  kindOf,
+  normalizeElementOrder,
+  partitionMaps,
+  partitionPrimitives,
+  scalarEqual,
+  sliceElementType,
+} from './smp-lists';
 
 export type { SmpErrorKind } from './smp-errors';
 export { StrategicMergePatchError } from './smp-errors';
-
 
 // ── patch metadata from the schema ───────────────────────────────────────────────────────────
 
@@ -38,7 +65,10 @@ class PatchSchema {
     const property = node.properties?.[key];
     if (property) {
       const strategy = property['x-kubernetes-patch-strategy'];
-      return [property, { strategies: strategy ? strategy.split(',') : [], mergeKey: property['x-kubernetes-patch-merge-key'] ?? '' }];
+      return [
+        property,
+        { strategies: strategy ? strategy.split(',') : [], mergeKey: property['x-kubernetes-patch-merge-key'] ?? '' },
+      ];
     }
     if (!node.properties && typeof node.additionalProperties === 'object') return [node.additionalProperties, NO_META];
     return [undefined, NO_META];
@@ -130,7 +160,9 @@ function validatePatchWithSetOrderList(patchList: unknown, setOrderList: unknown
     s++;
   }
   if (p < nonDelete.length && s >= setOrderList.length) {
-    throw new StrategicMergePatchError(`The order in patch list:\n${goText(patchList)}\n doesn't match ${SET_ELEMENT_ORDER_PREFIX} list:\n${goText(setOrderList)}\n`);
+    throw new StrategicMergePatchError(
+      `The order in patch list:\n${goText(patchList)}\n doesn't match ${SET_ELEMENT_ORDER_PREFIX} list:\n${goText(setOrderList)}\n`,
+    );
   }
 }
 
@@ -152,7 +184,8 @@ function applyRetainKeysDirective(original: Json, patch: Json): void {
   if (!Array.isArray(retainKeys)) throw ErrBadPatchFormatForRetainKeys();
   const retained = (key: string): boolean => retainKeys.some((k) => scalarEqual(k, key));
   for (const [key, value] of Object.entries(patch)) {
-    if (value === null || key.startsWith(DELETE_FROM_PRIMITIVE_LIST_PREFIX) || key.startsWith(SET_ELEMENT_ORDER_PREFIX)) continue;
+    if (value === null || key.startsWith(DELETE_FROM_PRIMITIVE_LIST_PREFIX) || key.startsWith(SET_ELEMENT_ORDER_PREFIX))
+      continue;
     if (!retained(key)) throw ErrBadPatchFormatForRetainKeys();
   }
   for (const key of Object.keys(original)) if (!retained(key)) delete original[key];
@@ -186,12 +219,22 @@ function mergePatchIntoOriginal(original: Json, patch: Json, schema: PatchSchema
     let merged: unknown[];
     if (foundOriginal && !foundPatch) merged = originalValue;
     else if (!foundOriginal && foundPatch) merged = removeDirectives(patchValue)[0] as unknown[];
-    else if (foundOriginal && foundPatch) merged = mergeSliceHandler(originalValue, patchValue, subschema, strategy, meta.mergeKey, false);
+    else if (foundOriginal && foundPatch)
+      merged = mergeSliceHandler(originalValue, patchValue, subschema, strategy, meta.mergeKey, false);
     else continue;
 
-    const [patchItems, serverOnly] = meta.mergeKey ? partitionMaps(merged, setElementOrder, meta.mergeKey) : partitionPrimitives(merged, setElementOrder);
+    const [patchItems, serverOnly] = meta.mergeKey
+      ? partitionMaps(merged, setElementOrder, meta.mergeKey)
+      : partitionPrimitives(merged, setElementOrder);
     const kind = sliceElementType(originalValue, patchValue);
-    original[originalKey] = normalizeElementOrder(patchItems, serverOnly, setElementOrder, originalValue, meta.mergeKey, kind);
+    original[originalKey] = normalizeElementOrder(
+      patchItems,
+      serverOnly,
+      setElementOrder,
+      originalValue,
+      meta.mergeKey,
+      kind,
+    );
     delete patch[originalKey];
   }
 }
@@ -234,7 +277,10 @@ function mergeMap(original: Json | undefined, patch: Json, schema: PatchSchema):
     }
     const originalValue = target[key];
     const originalKind = kindOf(originalValue);
-    if (originalKind !== kindOf(patchValue) || (originalKind === 'number' && Number.isInteger(originalValue) !== Number.isInteger(patchValue))) {
+    if (
+      originalKind !== kindOf(patchValue) ||
+      (originalKind === 'number' && Number.isInteger(originalValue) !== Number.isInteger(patchValue))
+    ) {
       if (!isDeleteList) {
         discardNullValuesFromPatch(patchValue);
         const [value, keep] = removeDirectives(patchValue);
@@ -246,11 +292,19 @@ function mergeMap(original: Json | undefined, patch: Json, schema: PatchSchema):
     if (originalKind === 'map') {
       const [subschema, meta] = schema.lookupStruct(key);
       const strategy = extractRetainKeysPatchStrategy(meta.strategies);
-      target[key] = strategy !== REPLACE_DIRECTIVE ? mergeMap(originalValue as Json, patchValue as Json, subschema) : patchValue;
+      target[key] =
+        strategy !== REPLACE_DIRECTIVE ? mergeMap(originalValue as Json, patchValue as Json, subschema) : patchValue;
     } else if (originalKind === 'list') {
       const [subschema, meta] = schema.lookupSlice(key);
       const strategy = extractRetainKeysPatchStrategy(meta.strategies);
-      target[key] = mergeSliceHandler(originalValue as unknown[], patchValue as unknown[], subschema, strategy, meta.mergeKey, isDeleteList);
+      target[key] = mergeSliceHandler(
+        originalValue as unknown[],
+        patchValue as unknown[],
+        subschema,
+        strategy,
+        meta.mergeKey,
+        isDeleteList,
+      );
     } else {
       const [value, keep] = removeDirectives(patchValue);
       if (keep) target[key] = value;
@@ -260,7 +314,14 @@ function mergeMap(original: Json | undefined, patch: Json, schema: PatchSchema):
   return target;
 }
 
-function mergeSliceHandler(original: unknown[], patch: unknown[], schema: PatchSchema, strategy: string, mergeKey: string, isDeleteList: boolean): unknown[] {
+function mergeSliceHandler(
+  original: unknown[],
+  patch: unknown[],
+  schema: PatchSchema,
+  strategy: string,
+  mergeKey: string,
+  isDeleteList: boolean,
+): unknown[] {
   if (strategy === MERGE_DIRECTIVE || isDeleteList) return mergeSlice(original, patch, schema, mergeKey, isDeleteList);
   return patch;
 }
@@ -308,7 +369,13 @@ function append(slice: GoSlice, value: unknown): void {
   slice.len++;
 }
 
-function mergeSlice(original: unknown[], patch: unknown[], schema: PatchSchema, mergeKey: string, isDeleteList: boolean): unknown[] {
+function mergeSlice(
+  original: unknown[],
+  patch: unknown[],
+  schema: PatchSchema,
+  mergeKey: string,
+  isDeleteList: boolean,
+): unknown[] {
   if (original.length === 0 && patch.length === 0) return original;
   const kind = sliceElementType(original, patch);
   let merged: unknown[];
@@ -356,7 +423,9 @@ function mergeSlice(original: unknown[], patch: unknown[], schema: PatchSchema, 
     }
     merged = view(target);
   }
-  const [patchItems, serverOnly] = mergeKey ? partitionMaps(merged, patch, mergeKey) : partitionPrimitives(merged, patch);
+  const [patchItems, serverOnly] = mergeKey
+    ? partitionMaps(merged, patch, mergeKey)
+    : partitionPrimitives(merged, patch);
   return normalizeElementOrder(patchItems, serverOnly, patch, serverOrder, mergeKey, kind);
 }
 
@@ -366,7 +435,12 @@ function mergeSlice(original: unknown[], patch: unknown[], schema: PatchSchema, 
  * Applies a strategic merge patch to `original` (StrategicMergeMapPatch with MergeParallelList and
  * IgnoreUnmatchedNulls). `schema` is the kind's OpenAPI schema; neither argument is modified.
  */
-export function strategicMergePatch(original: Json, patch: unknown, schemas: SchemaSource | undefined, schema: SchemaNode | undefined): Json {
+export function strategicMergePatch(
+  original: Json,
+  patch: unknown,
+  schemas: SchemaSource | undefined,
+  schema: SchemaNode | undefined,
+): Json {
   if (!isMap(patch)) throw ErrBadJSONDoc();
   return mergeMap(structuredClone(original), structuredClone(patch), new PatchSchema(schemas, schema));
 }

@@ -59,7 +59,10 @@ export function listItemElement(types: TypeResolver, list: ListAtom, item: unkno
         continue;
       }
       const fallback = elementMap?.fields.get(name)?.default;
-      if (fallback === undefined) throw new ListKeyError(`associative list with keys has an element that omits key field "${name}" (and doesn't have default value)`);
+      if (fallback === undefined)
+        throw new ListKeyError(
+          `associative list with keys has an element that omits key field "${name}" (and doesn't have default value)`,
+        );
       fields.push([name, fallback as JsonValue]);
     }
     return keyElement(fields);
@@ -85,7 +88,8 @@ export function toFieldSet(types: TypeResolver, value: unknown, ref: TypeRef): F
         const childPath = [...path, fieldElement(key)];
         const type = fieldType(atom.map, key);
         if (type) walk(child, type, childPath);
-        if (child === null || (isMap(child) && Object.keys(child).length === 0) || !atom.map.fields.has(key)) set.insert(childPath);
+        if (child === null || (isMap(child) && Object.keys(child).length === 0) || !atom.map.fields.has(key))
+          set.insert(childPath);
       }
     } else if (atom.scalar) {
       set.insert(path);
@@ -418,9 +422,11 @@ export function validateValue(types: TypeResolver, value: unknown, ref: TypeRef)
       }
     } else if (atom.scalar) {
       const isScalar = !isMap(v) && !Array.isArray(v);
-      if (atom.scalar === 'numeric' && typeof v !== 'number') fail(path, `expected numeric (int or float), got ${goTypeName(v)}`);
+      if (atom.scalar === 'numeric' && typeof v !== 'number')
+        fail(path, `expected numeric (int or float), got ${goTypeName(v)}`);
       else if (atom.scalar === 'string' && typeof v !== 'string') fail(path, `expected string, got ${goValueText(v)}`);
-      else if (atom.scalar === 'boolean' && typeof v !== 'boolean') fail(path, `expected boolean, got ${goValueText(v)}`);
+      else if (atom.scalar === 'boolean' && typeof v !== 'boolean')
+        fail(path, `expected boolean, got ${goValueText(v)}`);
       else if (atom.scalar === 'untyped' && !isScalar) fail(path, `expected any scalar, got ${goValueText(v)}`);
     } else if (atom.list) {
       if (!Array.isArray(v)) return fail(path, `expected list, got ${goValueText(v)}`);

@@ -11,5 +11,11 @@ export const webhookConfigurationPrinter: Printer = {
     column('Webhooks', 'integer', 'Webhooks indicates the number of webhooks registered in this configuration'),
     column('Age', 'string', DOC.creationTimestamp),
   ],
-  row: (object, now) => ({ cells: [asString(object.metadata.name), asArray(object.webhooks).length, since(object.metadata.creationTimestamp, now)] }),
+  row: (object, now) => ({
+    cells: [
+      asString(object.metadata.name),
+      asArray(object.webhooks).length,
+      since(object.metadata.creationTimestamp, now),
+    ],
+  }),
 };

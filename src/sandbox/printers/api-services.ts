@@ -15,7 +15,18 @@ export const apiServicePrinter: Printer = {
   row(object, now) {
     const service = asObject(asObject(object.spec).service);
     const available = asObjects(asObject(object.status).conditions).find((condition) => condition.type === 'Available');
-    const availability = !available ? 'Unknown' : available.status === 'True' ? 'True' : `${asString(available.status)} (${asString(available.reason)})`;
-    return { cells: [nameOf(object), service.name ? `${asString(service.namespace)}/${asString(service.name)}` : 'Local', availability, ageOf(object, now)] };
+    const availability = !available
+      ? 'Unknown'
+      : available.status === 'True'
+        ? 'True'
+        : `${asString(available.status)} (${asString(available.reason)})`;
+    return {
+      cells: [
+        nameOf(object),
+        service.name ? `${asString(service.namespace)}/${asString(service.name)}` : 'Local',
+        availability,
+        ageOf(object, now),
+      ],
+    };
   },
 };

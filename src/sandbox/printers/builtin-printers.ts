@@ -2,9 +2,23 @@
 // (`group/resource`, with the extensions and events.k8s.io aliases already folded in).
 import { webhookConfigurationPrinter } from './admission';
 import { apiServicePrinter } from './api-services';
-import { componentStatusPrinter, eventPrinter, leasePrinter, namespacePrinter, nodePrinter, resourceQuotaPrinter } from './cluster';
+import {
+  componentStatusPrinter,
+  eventPrinter,
+  leasePrinter,
+  namespacePrinter,
+  nodePrinter,
+  resourceQuotaPrinter,
+} from './cluster';
 import { configMapPrinter, secretPrinter, serviceAccountPrinter } from './config';
-import { endpointSlicePrinter, endpointsPrinter, ingressClassPrinter, ingressPrinter, networkPolicyPrinter, servicePrinter } from './networking';
+import {
+  endpointSlicePrinter,
+  endpointsPrinter,
+  ingressClassPrinter,
+  ingressPrinter,
+  networkPolicyPrinter,
+  servicePrinter,
+} from './networking';
 import { podPrinter, podTemplatePrinter } from './pods';
 import { clusterRoleBindingPrinter, roleBindingPrinter } from './rbac';
 import { persistentVolumeClaimPrinter, persistentVolumePrinter, storageClassPrinter } from './storage';

@@ -52,7 +52,8 @@ export const nodePrinter: Printer = {
   row(object, now) {
     // Only the Ready condition is shown; a later duplicate wins, as with Go's map.
     let ready: Json | undefined;
-    for (const condition of asObjects(at(object, 'status', 'conditions'))) if (condition.type === 'Ready') ready = condition;
+    for (const condition of asObjects(at(object, 'status', 'conditions')))
+      if (condition.type === 'Ready') ready = condition;
     const status: string[] = [];
     if (ready) status.push(ready.status === 'True' ? 'Ready' : 'NotReady');
     if (!status.length) status.push('Unknown');
@@ -141,7 +142,9 @@ export const eventPrinter: Printer = {
 
 export const leasePrinter: Printer = {
   columns: [nameColumn, column('Holder', 'string', DOC.leaseHolder), ageColumn],
-  row: (object, now) => ({ cells: [nameOf(object), asString(at(object, 'spec', 'holderIdentity')), ageOf(object, now)] }),
+  row: (object, now) => ({
+    cells: [nameOf(object), asString(at(object, 'spec', 'holderIdentity')), ageOf(object, now)],
+  }),
 };
 
 export const componentStatusPrinter: Printer = {
@@ -162,7 +165,11 @@ export const resourceQuotaPrinter: Printer = {
   columns: [
     nameColumn,
     column('Request', 'string', 'Request represents a minimum amount of cpu/memory that a container may consume.'),
-    column('Limit', 'string', 'Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.'),
+    column(
+      'Limit',
+      'string',
+      'Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.',
+    ),
     ageColumn,
   ],
   row(object, now) {

@@ -19,7 +19,16 @@ interface PrinterColumn {
   jsonPath: string;
 }
 
-const DEFAULT_COLUMNS: PrinterColumn[] = [{ name: 'Age', type: 'date', format: '', description: DOC.creationTimestamp, priority: 0, jsonPath: '.metadata.creationTimestamp' }];
+const DEFAULT_COLUMNS: PrinterColumn[] = [
+  {
+    name: 'Age',
+    type: 'date',
+    format: '',
+    description: DOC.creationTimestamp,
+    priority: 0,
+    jsonPath: '.metadata.creationTimestamp',
+  },
+];
 
 /** apiextensions v1 `versions[].additionalPrinterColumns[].jsonPath`; v1beta1 also `spec.additionalPrinterColumns[].JSONPath`. */
 function toColumn(raw: Json): PrinterColumn {
@@ -37,7 +46,10 @@ function toColumn(raw: Json): PrinterColumn {
 export function printerColumnsFor(crd: KubeObject | undefined, version: string | undefined): PrinterColumn[] {
   const spec = asObject(crd?.spec);
   const versions = asObjects(spec.versions);
-  const entry = versions.find((candidate) => candidate.name === version) ?? versions.find((candidate) => candidate.storage === true) ?? versions[0];
+  const entry =
+    versions.find((candidate) => candidate.name === version) ??
+    versions.find((candidate) => candidate.storage === true) ??
+    versions[0];
   let columns = asObjects(entry?.additionalPrinterColumns);
   if (!columns.length) columns = asObjects(spec.additionalPrinterColumns);
   return columns.length ? columns.map(toColumn) : DEFAULT_COLUMNS;
@@ -77,10 +89,16 @@ export function customResourcePrinter(crd: KubeObject | undefined, version: stri
     }
     paths.push({ type: printerColumn.type, nodes });
     columns.push(
-      column(printerColumn.name, printerColumn.type, printerColumn.description || `Custom resource definition column (in JSONPath format): ${printerColumn.jsonPath}`, {
-        format: printerColumn.format,
-        priority: printerColumn.priority,
-      }),
+      column(
+        printerColumn.name,
+        printerColumn.type,
+        printerColumn.description ||
+          `Custom resource definition column (in JSONPath format): ${printerColumn.jsonPath}`,
+        {
+          format: printerColumn.format,
+          priority: printerColumn.priority,
+        },
+      ),
     );
   }
   return {
@@ -107,4 +125,3 @@ export function customResourcePrinter(crd: KubeObject | undefined, version: stri
     },
   };
 }
-

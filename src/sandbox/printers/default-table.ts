@@ -7,7 +7,10 @@ import { column } from './table';
 import { asString } from './values';
 
 export const defaultPrinter: Printer = {
-  columns: [column('Name', 'string', DOC.name, { format: 'name' }), column('Created At', 'date', DOC.creationTimestamp)],
+  columns: [
+    column('Name', 'string', DOC.name, { format: 'name' }),
+    column('Created At', 'date', DOC.creationTimestamp),
+  ],
   // Not an age: the creation time itself, in UTC, to the second.
   row: (object) => ({ cells: [asString(object.metadata.name), formatRFC3339(object.metadata.creationTimestamp)] }),
 };

@@ -25,7 +25,8 @@ interface Requirement {
 export function labelSelectorString(selector: unknown): string | undefined {
   if (!isObject(selector)) return '';
   const requirements: Requirement[] = [];
-  for (const [key, value] of Object.entries(stringMap(selector.matchLabels))) requirements.push({ key, text: `${key}=${value}` });
+  for (const [key, value] of Object.entries(stringMap(selector.matchLabels)))
+    requirements.push({ key, text: `${key}=${value}` });
   for (const expression of asObjects(selector.matchExpressions)) {
     const key = asString(expression.key);
     const values = asArray(expression.values).map((value) => asString(value));
@@ -67,7 +68,10 @@ export function formatLabelSelector(selector: unknown): string {
 /** layoutContainerCells: names and images, comma-separated. */
 export function layoutContainerCells(containers: unknown): [string, string] {
   const list = asObjects(containers);
-  return [list.map((container) => asString(container.name)).join(','), list.map((container) => asString(container.image)).join(',')];
+  return [
+    list.map((container) => asString(container.name)).join(','),
+    list.map((container) => asString(container.image)).join(','),
+  ];
 }
 
 /** The containers of a workload's pod template. */

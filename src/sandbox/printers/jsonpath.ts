@@ -98,7 +98,13 @@ function parseArray(text: string, start: number, nodes: PathNode[]): number {
     const digits = colon ? value?.slice(1) : value;
     return digits ? Number(digits) : undefined;
   };
-  const node: PathNode = { kind: 'array', start: number(slice[1], false), end: number(slice[2], true), endDerived: false, step: number(slice[3], true) };
+  const node: PathNode = {
+    kind: 'array',
+    start: number(slice[1], false),
+    end: number(slice[2], true),
+    endDerived: false,
+    step: number(slice[3], true),
+  };
   if (slice[2] === undefined) {
     // `[n]` means `[n:n+1]`.
     node.end = (node.start ?? 0) + 1;
@@ -131,11 +137,13 @@ function parseFilter(text: string, start: number, nodes: PathNode[]): number {
   const expression = text.slice(start, pos - 1);
   const match = FILTER.exec(expression);
   if (!match) nodes.push({ kind: 'filter', left: parseJSONPath(expression), operator: 'exists', right: [] });
-  else nodes.push({ kind: 'filter', left: parseJSONPath(match[1]), operator: match[2], right: parseJSONPath(match[3]) });
+  else
+    nodes.push({ kind: 'filter', left: parseJSONPath(match[1]), operator: match[2], right: parseJSONPath(match[3]) });
   return pos + 1;
 }
 
-const isMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isMap = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Evaluates a parsed path; missing keys yield fewer results, type mismatches throw. */
 export function findResults(nodes: PathNode[], data: unknown): unknown[] {
@@ -150,7 +158,8 @@ function evaluate(node: PathNode, input: unknown[]): unknown[] {
     case 'literal':
       return [node.value];
     case 'field':
-      for (const value of input) if (isMap(value) && Object.prototype.hasOwnProperty.call(value, node.name)) results.push(value[node.name]);
+      for (const value of input)
+        if (isMap(value) && Object.prototype.hasOwnProperty.call(value, node.name)) results.push(value[node.name]);
       return results;
     case 'wildcard':
       for (const value of input) {
@@ -162,7 +171,8 @@ function evaluate(node: PathNode, input: unknown[]): unknown[] {
       for (const value of input) collectRecursive(value, results);
       return results;
     case 'union':
-      for (const branch of node.branches) results.push(...branch.reduce((values, part) => evaluate(part, values), input));
+      for (const branch of node.branches)
+        results.push(...branch.reduce((values, part) => evaluate(part, values), input));
       return results;
     case 'array':
       for (const value of input) {
@@ -174,7 +184,8 @@ function evaluate(node: PathNode, input: unknown[]): unknown[] {
     case 'filter':
       for (const value of input) {
         if (value === null) continue;
-        if (!Array.isArray(value)) throw new JSONPathError(`${typeof value} is not array or slice and cannot be filtered`);
+        if (!Array.isArray(value))
+          throw new JSONPathError(`${typeof value} is not array or slice and cannot be filtered`);
         for (const element of value) if (passes(node, element)) results.push(element);
       }
       return results;
@@ -195,7 +206,8 @@ function sliceOf(list: unknown[], node: Extract<PathNode, { kind: 'array' }>): u
   let end = node.end ?? length;
   if (end < 0 || (end === 0 && node.endDerived)) end += length;
   if (end === start) return [];
-  if (start >= length || start < 0) throw new JSONPathError(`array index out of bounds: index ${start}, length ${length}`);
+  if (start >= length || start < 0)
+    throw new JSONPathError(`array index out of bounds: index ${start}, length ${length}`);
   if (end > length || end < 0) throw new JSONPathError(`array index out of bounds: index ${end - 1}, length ${length}`);
   if (start > end) throw new JSONPathError(`starting index ${start} is greater than ending index ${end}`);
   const step = node.step ?? 1;
@@ -224,7 +236,8 @@ function passes(node: Extract<PathNode, { kind: 'filter' }>, element: unknown): 
   const rightLiteral = node.right.length === 1 && node.right[0].kind === 'literal' ? node.right[0] : undefined;
   const left = lefts[0];
   const right = rights[0];
-  if (kindOf(left) !== kindOf(right, rightLiteral?.isFloat)) throw new JSONPathError('incompatible types for comparison');
+  if (kindOf(left) !== kindOf(right, rightLiteral?.isFloat))
+    throw new JSONPathError('incompatible types for comparison');
   switch (node.operator) {
     case '==':
       return left === right;
@@ -253,7 +266,8 @@ export function formatGoFloat(value: number): string {
   if (value === 0) return Object.is(value, -0) ? '-0' : '0';
   const [mantissa, exp] = value.toExponential().split('e');
   const exponent = Number(exp);
-  if (exponent < -4 || exponent >= 6) return `${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  if (exponent < -4 || exponent >= 6)
+    return `${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
   return String(value);
 }
 
@@ -272,7 +286,10 @@ export function goJSON(value: unknown): string {
 }
 
 const escapeJSON = (text: string): string =>
-  JSON.stringify(text).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  JSON.stringify(text).replace(
+    /[<>&\u2028\u2029]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 
 /**
  * JSONPath.PrintResults for one value, as a string column shows it: maps and lists as JSON, scalars
@@ -281,6 +298,7 @@ const escapeJSON = (text: string): string =>
 export function printResult(value: unknown): string {
   if (value === null || value === undefined) return '<no value>';
   if (typeof value === 'object') return goJSON(value);
-  if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) < 2 ** 63 ? value.toFixed(0) : formatGoFloat(value);
+  if (typeof value === 'number')
+    return Number.isInteger(value) && Math.abs(value) < 2 ** 63 ? value.toFixed(0) : formatGoFloat(value);
   return String(value);
 }

@@ -45,7 +45,9 @@ export function makePortString(ports: unknown): string {
   return asObjects(ports)
     .map((port) => {
       const nodePort = asInt(port.nodePort);
-      return nodePort > 0 ? `${asInt(port.port)}:${nodePort}/${asString(port.protocol)}` : `${asInt(port.port)}/${asString(port.protocol)}`;
+      return nodePort > 0
+        ? `${asInt(port.port)}:${nodePort}/${asString(port.protocol)}`
+        : `${asInt(port.port)}/${asString(port.protocol)}`;
     })
     .join(',');
 }
@@ -66,12 +68,23 @@ export const servicePrinter: Printer = {
     const clusterIPs = asArray(spec.clusterIPs).map(asString);
     const internalIP = clusterIPs.length ? clusterIPs[0] : asString(spec.clusterIP) || '<none>';
     const ports = makePortString(spec.ports) || '<none>';
-    return { cells: [nameOf(object), asString(spec.type), internalIP, serviceExternalIP(object), ports, ageOf(object, now), formatLabels(spec.selector)] };
+    return {
+      cells: [
+        nameOf(object),
+        asString(spec.type),
+        internalIP,
+        serviceExternalIP(object),
+        ports,
+        ageOf(object, now),
+        formatLabels(spec.selector),
+      ],
+    };
   },
 };
 
 /** net.JoinHostPort. */
-const joinHostPort = (host: string, port: number): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
+const joinHostPort = (host: string, port: number): string =>
+  host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 
 /** formatEndpoints with ports=nil: the first three addresses, then "+ N more...". */
 export function formatEndpoints(endpoints: KubeObject): string {
@@ -131,7 +144,15 @@ export const endpointSlicePrinter: Printer = {
       return '*';
     });
     const addresses = asObjects(object.endpoints).flatMap((endpoint) => asArray(endpoint.addresses).map(asString));
-    return { cells: [nameOf(object), asString(object.addressType), listWithMore(ports), listWithMore(addresses), ageOf(object, now)] };
+    return {
+      cells: [
+        nameOf(object),
+        asString(object.addressType),
+        listWithMore(ports),
+        listWithMore(addresses),
+        ageOf(object, now),
+      ],
+    };
   },
 };
 
@@ -163,7 +184,16 @@ export const ingressPrinter: Printer = {
     const spec = asObject(object.spec);
     const className = typeof spec.ingressClassName === 'string' ? spec.ingressClassName : '<none>';
     const ports = asArray(spec.tls).length ? '80, 443' : '80';
-    return { cells: [nameOf(object), className, formatHosts(spec.rules), loadBalancerIngress(object.status), ports, ageOf(object, now)] };
+    return {
+      cells: [
+        nameOf(object),
+        className,
+        formatHosts(spec.rules),
+        loadBalancerIngress(object.status),
+        ports,
+        ageOf(object, now),
+      ],
+    };
   },
 };
 
@@ -189,5 +219,7 @@ export const ingressClassPrinter: Printer = {
 
 export const networkPolicyPrinter: Printer = {
   columns: [nameColumn, column('Pod-Selector', 'string', DOC.networkPolicyPodSelector), ageColumn],
-  row: (object, now) => ({ cells: [nameOf(object), formatLabelSelector(at(object, 'spec', 'podSelector') ?? {}), ageOf(object, now)] }),
+  row: (object, now) => ({
+    cells: [nameOf(object), formatLabelSelector(at(object, 'spec', 'podSelector') ?? {}), ageOf(object, now)],
+  }),
 };

@@ -11,19 +11,32 @@ import type { Printer, PrintedRow, TableRowCondition } from './table';
 import { column } from './table';
 import { asObject, asObjects, asString, at } from './values';
 
-const POD_SUCCESS_CONDITIONS: TableRowCondition[] = [{ type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' }];
-const POD_FAILED_CONDITIONS: TableRowCondition[] = [{ type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.' }];
+const POD_SUCCESS_CONDITIONS: TableRowCondition[] = [
+  { type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' },
+];
+const POD_FAILED_CONDITIONS: TableRowCondition[] = [
+  { type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.' },
+];
 
 export function printPod(pod: KubeObject, now: Date): PrintedRow {
   const spec = asObject(pod.spec);
   const status = asObject(pod.status);
-  const { status: reason, readyContainers, totalContainers, restarts, lastRestartAt } = podStatusColumns(pod as PodStatusInput);
+  const {
+    status: reason,
+    readyContainers,
+    totalContainers,
+    restarts,
+    lastRestartAt,
+  } = podStatusColumns(pod as PodStatusInput);
 
   let conditions: TableRowCondition[] | undefined;
   if (status.phase === 'Succeeded') conditions = POD_SUCCESS_CONDITIONS;
   else if (status.phase === 'Failed') conditions = POD_FAILED_CONDITIONS;
 
-  const restartsText = restarts !== 0 && lastRestartAt !== undefined ? `${restarts} (${humanDuration(now.getTime() - lastRestartAt)} ago)` : String(restarts);
+  const restartsText =
+    restarts !== 0 && lastRestartAt !== undefined
+      ? `${restarts} (${humanDuration(now.getTime() - lastRestartAt)} ago)`
+      : String(restarts);
 
   // The v1 → internal conversion fills podIPs from podIP when only the latter is set.
   const podIP = asString(asObjects(status.podIPs)[0]?.ip) || asString(status.podIP) || '<none>';
@@ -61,7 +74,11 @@ export const podPrinter: Printer = {
     column('Name', 'string', DOC.name, { format: 'name' }),
     column('Ready', 'string', 'The aggregate readiness state of this pod for accepting traffic.'),
     column('Status', 'string', 'The aggregate status of the containers in this pod.'),
-    column('Restarts', 'string', 'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.'),
+    column(
+      'Restarts',
+      'string',
+      'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.',
+    ),
     column('Age', 'string', DOC.creationTimestamp),
     column('IP', 'string', DOC.podIP, { priority: 1 }),
     column('Node', 'string', DOC.podNodeName, { priority: 1 }),

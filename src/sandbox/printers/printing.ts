@@ -40,7 +40,15 @@ export function tableVersionFor(accept: string | undefined): TableVersion | unde
   for (const clause of accept.split(',')) {
     const [mediaType, ...rawParams] = clause.split(';').map((part) => part.trim());
     if (mediaType.toLowerCase() !== 'application/json') continue;
-    const params = new Map(rawParams.map((param) => [param.slice(0, param.indexOf('=')).trim().toLowerCase(), param.slice(param.indexOf('=') + 1).trim()] as const));
+    const params = new Map(
+      rawParams.map(
+        (param) =>
+          [
+            param.slice(0, param.indexOf('=')).trim().toLowerCase(),
+            param.slice(param.indexOf('=') + 1).trim(),
+          ] as const,
+      ),
+    );
     if (params.get('q') !== undefined && Number(params.get('q')) === 0) continue;
     if (params.get('as') !== 'Table' || params.get('g') !== 'meta.k8s.io') continue;
     const version = params.get('v');
@@ -61,7 +69,9 @@ export function tableOptionsFromQuery(query: URLSearchParams): Pick<TableOptions
   const value = query.get('includeObject') ?? '';
   if (value === '') return {};
   if (value === 'None' || value === 'Metadata' || value === 'Object') return { includeObject: value };
-  throw badRequest(`Unable to convert to Table as requested: includeObject: Unsupported value: "${value}": supported values: "Metadata", "None", "Object"`);
+  throw badRequest(
+    `Unable to convert to Table as requested: includeObject: Unsupported value: "${value}": supported values: "Metadata", "None", "Object"`,
+  );
 }
 
 /** The printer the real server would use for this resource (and, for custom resources, version). */
@@ -71,7 +81,8 @@ export function printerFor(type: ResourceType, crd: KubeObject | undefined, vers
   return printer ? printerAtRelease(printer, storageKey(type), type.release) : defaultPrinter;
 }
 
-const versionOf = (apiVersion: string | undefined): string | undefined => apiVersion?.slice(apiVersion.indexOf('/') + 1) || undefined;
+const versionOf = (apiVersion: string | undefined): string | undefined =>
+  apiVersion?.slice(apiVersion.indexOf('/') + 1) || undefined;
 
 /** meta.AsPartialObjectMetadata: the ObjectMeta fields in Go's order, creationTimestamp null when unset. */
 function partialObjectMetadata(object: KubeObject, tableVersion: TableVersion): Record<string, unknown> {
@@ -82,7 +93,8 @@ function partialObjectMetadata(object: KubeObject, tableVersion: TableVersion): 
     if (value !== undefined && value !== null && !isEmpty(value)) metadata[key] = value;
   };
   const emptyString = (value: unknown) => value === '';
-  const emptyCollection = (value: unknown) => (Array.isArray(value) ? value.length === 0 : typeof value === 'object' && Object.keys(value as object).length === 0);
+  const emptyCollection = (value: unknown) =>
+    Array.isArray(value) ? value.length === 0 : typeof value === 'object' && Object.keys(value as object).length === 0;
   copy('name', emptyString);
   copy('generateName', emptyString);
   copy('namespace', emptyString);
@@ -117,16 +129,33 @@ function rowObject(object: KubeObject, options: TableOptions): unknown {
  * remainingItemCount). Cells are always the wide set, as on a real server: kubectl drops the
  * priority-1 columns itself unless `-o wide`.
  */
-export function tableFor(type: ResourceType, objects: KubeObject[], listMeta: Record<string, unknown>, crd: KubeObject | undefined, now: Date, options: TableOptions = {}): Table {
+export function tableFor(
+  type: ResourceType,
+  objects: KubeObject[],
+  listMeta: Record<string, unknown>,
+  crd: KubeObject | undefined,
+  now: Date,
+  options: TableOptions = {},
+): Table {
   const printer = printerFor(type, crd, options.version ?? versionOf(objects[0]?.apiVersion) ?? type.versions[0]);
   const rows = objects.map((object): TableRow => {
     const printed = printer.row(object, now);
-    return { cells: printed.cells, ...(printed.conditions ? { conditions: printed.conditions } : {}), object: rowObject(object, options) };
+    return {
+      cells: printed.cells,
+      ...(printed.conditions ? { conditions: printed.conditions } : {}),
+      object: rowObject(object, options),
+    };
   });
   const metadata: Table['metadata'] = {};
-  if (typeof listMeta.resourceVersion === 'string' && listMeta.resourceVersion) metadata.resourceVersion = listMeta.resourceVersion;
+  if (typeof listMeta.resourceVersion === 'string' && listMeta.resourceVersion)
+    metadata.resourceVersion = listMeta.resourceVersion;
   // A single object's Table carries that object's resourceVersion (meta.CommonAccessor in the real server).
-  else if (objects.length === 1 && typeof objects[0].metadata.resourceVersion === 'string' && objects[0].metadata.resourceVersion) metadata.resourceVersion = objects[0].metadata.resourceVersion;
+  else if (
+    objects.length === 1 &&
+    typeof objects[0].metadata.resourceVersion === 'string' &&
+    objects[0].metadata.resourceVersion
+  )
+    metadata.resourceVersion = objects[0].metadata.resourceVersion;
   if (typeof listMeta.continue === 'string' && listMeta.continue) metadata.continue = listMeta.continue;
   if (typeof listMeta.remainingItemCount === 'number') metadata.remainingItemCount = listMeta.remainingItemCount;
   return {
@@ -139,6 +168,12 @@ export function tableFor(type: ResourceType, objects: KubeObject[], listMeta: Re
 }
 
 /** The Table for one object: GET of a named object, and each watch event. */
-export function tableForObject(type: ResourceType, object: KubeObject, crd: KubeObject | undefined, now: Date, options: TableOptions = {}): Table {
+export function tableForObject(
+  type: ResourceType,
+  object: KubeObject,
+  crd: KubeObject | undefined,
+  now: Date,
+  options: TableOptions = {},
+): Table {
   return tableFor(type, [object], {}, crd, now, options);
 }

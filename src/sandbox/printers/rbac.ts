@@ -13,7 +13,8 @@ function subjectsStrings(binding: KubeObject): [string, string, string] {
   const groups: string[] = [];
   const serviceAccounts: string[] = [];
   for (const subject of asObjects(binding.subjects)) {
-    if (subject.kind === 'ServiceAccount') serviceAccounts.push(`${asString(subject.namespace)}/${asString(subject.name)}`);
+    if (subject.kind === 'ServiceAccount')
+      serviceAccounts.push(`${asString(subject.namespace)}/${asString(subject.name)}`);
     else if (subject.kind === 'User') users.push(asString(subject.name));
     else if (subject.kind === 'Group') groups.push(asString(subject.name));
   }
@@ -34,7 +35,12 @@ function bindingPrinter(roleRefDescription: string, noun: string): Printer {
     row(object, now) {
       const roleRef = asObject(object.roleRef);
       return {
-        cells: [asString(object.metadata.name), `${asString(roleRef.kind)}/${asString(roleRef.name)}`, since(object.metadata.creationTimestamp, now), ...subjectsStrings(object)],
+        cells: [
+          asString(object.metadata.name),
+          `${asString(roleRef.kind)}/${asString(roleRef.name)}`,
+          since(object.metadata.creationTimestamp, now),
+          ...subjectsStrings(object),
+        ],
       };
     },
   };

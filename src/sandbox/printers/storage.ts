@@ -19,11 +19,21 @@ export const storageClassPrinter: Printer = {
   row(object, now) {
     const annotations = stringMap(object.metadata.annotations);
     const isDefault =
-      annotations['storageclass.kubernetes.io/is-default-class'] === 'true' || annotations['storageclass.beta.kubernetes.io/is-default-class'] === 'true';
+      annotations['storageclass.kubernetes.io/is-default-class'] === 'true' ||
+      annotations['storageclass.beta.kubernetes.io/is-default-class'] === 'true';
     const name = isDefault ? `${nameOf(object)} (default)` : nameOf(object);
     const reclaimPolicy = typeof object.reclaimPolicy === 'string' ? object.reclaimPolicy : 'Delete';
     const bindingMode = typeof object.volumeBindingMode === 'string' ? object.volumeBindingMode : 'Immediate';
-    return { cells: [name, asString(object.provisioner), reclaimPolicy, bindingMode, object.allowVolumeExpansion === true, ageOf(object, now)] };
+    return {
+      cells: [
+        name,
+        asString(object.provisioner),
+        reclaimPolicy,
+        bindingMode,
+        object.allowVolumeExpansion === true,
+        ageOf(object, now),
+      ],
+    };
   },
 };
 
@@ -55,9 +65,12 @@ export const persistentVolumePrinter: Printer = {
   row(object, now) {
     const spec = asObject(object.spec);
     const status = asObject(object.status);
-    const claimRef = isSet(spec.claimRef) ? `${asString(at(spec, 'claimRef', 'namespace'))}/${asString(at(spec, 'claimRef', 'name'))}` : '';
+    const claimRef = isSet(spec.claimRef)
+      ? `${asString(at(spec, 'claimRef', 'namespace'))}/${asString(at(spec, 'claimRef', 'name'))}`
+      : '';
     const phase = isSet(object.metadata.deletionTimestamp) ? 'Terminating' : asString(status.phase);
-    const storageClass = stringMap(object.metadata.annotations)[BETA_STORAGE_CLASS_ANNOTATION] ?? asString(spec.storageClassName);
+    const storageClass =
+      stringMap(object.metadata.annotations)[BETA_STORAGE_CLASS_ANNOTATION] ?? asString(spec.storageClassName);
     return {
       cells: [
         nameOf(object),
@@ -96,7 +109,8 @@ export const persistentVolumeClaimPrinter: Printer = {
     // Capacity and access modes are those of the bound volume, so only shown once bound.
     const capacity = volumeName ? quantity(at(status, 'capacity', 'storage')) : '';
     const modes = volumeName ? accessModes(status.accessModes) : '';
-    const storageClass = stringMap(object.metadata.annotations)[BETA_STORAGE_CLASS_ANNOTATION] ?? asString(spec.storageClassName);
+    const storageClass =
+      stringMap(object.metadata.annotations)[BETA_STORAGE_CLASS_ANNOTATION] ?? asString(spec.storageClassName);
     return {
       cells: [
         nameOf(object),

@@ -48,6 +48,11 @@ export interface Printer {
 }
 
 /** Go's zero values: format "" and priority 0 are always sent. */
-export function column(name: string, type: string, description: string, options: { format?: string; priority?: number } = {}): TableColumnDefinition {
+export function column(
+  name: string,
+  type: string,
+  description: string,
+  options: { format?: string; priority?: number } = {},
+): TableColumnDefinition {
   return { name, type, format: options.format ?? '', description, priority: options.priority ?? 0 };
 }

@@ -15,7 +15,8 @@ export const asObjects = (value: unknown): Json[] => asArray(value).map(asObject
 export const asString = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 /** An int32/int64 field: truncated like Go's conversion, 0 when absent. */
-export const asInt = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : 0);
+export const asInt = (value: unknown): number =>
+  typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : 0;
 
 /** A Go pointer field: set unless absent or null. */
 export const isSet = (value: unknown): boolean => value !== undefined && value !== null;
@@ -32,7 +33,8 @@ export function at(value: unknown, ...keys: string[]): unknown {
 
 export function stringMap(value: unknown): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const [key, entry] of Object.entries(asObject(value))) result[key] = typeof entry === 'string' ? entry : String(entry);
+  for (const [key, entry] of Object.entries(asObject(value)))
+    result[key] = typeof entry === 'string' ? entry : String(entry);
   return result;
 }
 
@@ -45,4 +47,5 @@ export function intOrString(value: unknown): string {
  * A resource.Quantity's String(), as written rather than re-canonicalised (a real server would print
  * `0.1` as `100m`); Go's zero Quantity prints "0".
  */
-export const quantity = (value: unknown): string => (typeof value === 'number' ? String(value) : asString(value) || '0');
+export const quantity = (value: unknown): string =>
+  typeof value === 'number' ? String(value) : asString(value) || '0';

@@ -4,7 +4,14 @@ import type { KubeObject } from '../apimachinery/kube-object';
 import { ageColumn, ageOf, containersColumn, imagesColumn, nameColumn, nameOf } from './common';
 import { DOC } from './descriptions';
 import { humanDuration, parseTime, since } from '../../shared/kubectl-time';
-import { formatLabelSelector, formatLabels, labelSelectorString, layoutContainerCells, printBoolPtr, templateContainers } from './format';
+import {
+  formatLabelSelector,
+  formatLabels,
+  labelSelectorString,
+  layoutContainerCells,
+  printBoolPtr,
+  templateContainers,
+} from './format';
 import type { Printer } from './table';
 import { column } from './table';
 import type { Json } from './values';
@@ -28,13 +35,25 @@ export const deploymentPrinter: Printer = {
     const selector = labelSelectorString(spec.selector) ?? '<invalid>';
     const [names, images] = layoutContainerCells(templateContainers(spec));
     return {
-      cells: [nameOf(object), `${asInt(status.readyReplicas)}/${asInt(spec.replicas)}`, asInt(status.updatedReplicas), asInt(status.availableReplicas), ageOf(object, now), names, images, selector],
+      cells: [
+        nameOf(object),
+        `${asInt(status.readyReplicas)}/${asInt(spec.replicas)}`,
+        asInt(status.updatedReplicas),
+        asInt(status.availableReplicas),
+        ageOf(object, now),
+        names,
+        images,
+        selector,
+      ],
     };
   },
 };
 
 /** ReplicaSets and ReplicationControllers print alike; only the selector type differs. */
-function replicaPrinter(doc: { replicas: string; current: string; ready: string; selector: string }, formatSelector: (selector: unknown) => string): Printer {
+function replicaPrinter(
+  doc: { replicas: string; current: string; ready: string; selector: string },
+  formatSelector: (selector: unknown) => string,
+): Printer {
   return {
     columns: [
       nameColumn,
@@ -51,7 +70,16 @@ function replicaPrinter(doc: { replicas: string; current: string; ready: string;
       const status = asObject(object.status);
       const [names, images] = layoutContainerCells(templateContainers(spec));
       return {
-        cells: [nameOf(object), asInt(spec.replicas), asInt(status.replicas), asInt(status.readyReplicas), ageOf(object, now), names, images, formatSelector(spec.selector)],
+        cells: [
+          nameOf(object),
+          asInt(spec.replicas),
+          asInt(status.replicas),
+          asInt(status.readyReplicas),
+          ageOf(object, now),
+          names,
+          images,
+          formatSelector(spec.selector),
+        ],
       };
     },
   };
@@ -69,11 +97,25 @@ export const replicationControllerPrinter = replicaPrinter(
 );
 
 export const statefulSetPrinter: Printer = {
-  columns: [nameColumn, column('Ready', 'string', 'Number of the pod with ready state'), ageColumn, containersColumn, imagesColumn],
+  columns: [
+    nameColumn,
+    column('Ready', 'string', 'Number of the pod with ready state'),
+    ageColumn,
+    containersColumn,
+    imagesColumn,
+  ],
   row(object, now) {
     const spec = asObject(object.spec);
     const [names, images] = layoutContainerCells(templateContainers(spec));
-    return { cells: [nameOf(object), `${asInt(at(object, 'status', 'readyReplicas'))}/${asInt(spec.replicas)}`, ageOf(object, now), names, images] };
+    return {
+      cells: [
+        nameOf(object),
+        `${asInt(at(object, 'status', 'readyReplicas'))}/${asInt(spec.replicas)}`,
+        ageOf(object, now),
+        names,
+        images,
+      ],
+    };
   },
 };
 
@@ -152,7 +194,18 @@ export const jobPrinter: Printer = {
     else if (hasJobCondition(status, 'Suspended')) state = 'Suspended';
     else if (hasJobCondition(status, 'FailureTarget')) state = 'FailureTarget';
     const [names, images] = layoutContainerCells(templateContainers(spec));
-    return { cells: [nameOf(object), state, completions, duration, ageOf(object, now), names, images, formatLabelSelector(spec.selector)] };
+    return {
+      cells: [
+        nameOf(object),
+        state,
+        completions,
+        duration,
+        ageOf(object, now),
+        names,
+        images,
+        formatLabelSelector(spec.selector),
+      ],
+    };
   },
 };
 
@@ -201,7 +254,12 @@ function groupKindOf(apiVersion: string, kind: string): string {
 }
 
 export const controllerRevisionPrinter: Printer = {
-  columns: [nameColumn, column('Controller', 'string', 'Controller of the object'), column('Revision', 'string', DOC.revision), ageColumn],
+  columns: [
+    nameColumn,
+    column('Controller', 'string', 'Controller of the object'),
+    column('Revision', 'string', DOC.revision),
+    ageColumn,
+  ],
   row(object, now) {
     const owner = asObjects(object.metadata.ownerReferences).find((reference) => reference.controller === true);
     let controller = '<none>';
@@ -235,7 +293,13 @@ interface Metric {
   current?: MetricValue;
 }
 
-const sourceKey: Record<string, string> = { Resource: 'resource', ContainerResource: 'containerResource', Pods: 'pods', Object: 'object', External: 'external' };
+const sourceKey: Record<string, string> = {
+  Resource: 'resource',
+  ContainerResource: 'containerResource',
+  Pods: 'pods',
+  Object: 'object',
+  External: 'external',
+};
 
 /**
  * The internal (autoscaling/v2-shaped) metric target, whichever version the object was written in:
@@ -253,7 +317,11 @@ function specTarget(source: Json): MetricTarget {
 
 function statusValue(source: Json): MetricValue {
   if (isSet(source.current)) return asObject(source.current) as MetricValue;
-  return { value: source.currentValue, averageValue: source.currentAverageValue ?? source.averageValue, averageUtilization: source.currentAverageUtilization };
+  return {
+    value: source.currentValue,
+    averageValue: source.currentAverageValue ?? source.averageValue,
+    averageUtilization: source.currentAverageUtilization,
+  };
 }
 
 function hpaMetrics(object: KubeObject): { specs: Metric[]; statuses: (Metric | undefined)[] } {
@@ -265,14 +333,21 @@ function hpaMetrics(object: KubeObject): { specs: Metric[]; statuses: (Metric | 
     const name = asString(source.name) || asString(source.metricName) || asString(at(source, 'metric', 'name'));
     return { type, name, target: specTarget(source), current: isStatus ? statusValue(source) : undefined };
   };
-  const cpu = (target: MetricTarget, current?: MetricValue): Metric => ({ type: 'Resource', name: 'cpu', target, current });
+  const cpu = (target: MetricTarget, current?: MetricValue): Metric => ({
+    type: 'Resource',
+    name: 'cpu',
+    target,
+    current,
+  });
   let specs: Metric[];
   // autoscaling/v1 holds a single CPU target; without any target the server defaults to 80% CPU.
-  if (isSet(spec.targetCPUUtilizationPercentage)) specs = [cpu({ type: 'Utilization', averageUtilization: spec.targetCPUUtilizationPercentage })];
+  if (isSet(spec.targetCPUUtilizationPercentage))
+    specs = [cpu({ type: 'Utilization', averageUtilization: spec.targetCPUUtilizationPercentage })];
   else if (isSet(spec.metrics)) specs = asObjects(spec.metrics).map((entry) => toMetric(entry, false));
   else specs = [cpu({ type: 'Utilization', averageUtilization: 80 })];
   let statuses: Metric[] = asObjects(status.currentMetrics).map((entry) => toMetric(entry, true));
-  if (!isSet(status.currentMetrics) && isSet(status.currentCPUUtilizationPercentage)) statuses = [cpu({}, { averageUtilization: status.currentCPUUtilizationPercentage })];
+  if (!isSet(status.currentMetrics) && isSet(status.currentCPUUtilizationPercentage))
+    statuses = [cpu({}, { averageUtilization: status.currentCPUUtilizationPercentage })];
   return { specs, statuses };
 }
 
@@ -306,9 +381,12 @@ export function formatHPAMetrics(object: KubeObject): string {
       case 'Resource':
       case 'ContainerResource':
         if (isSet(spec.target.averageValue)) {
-          list.push(`${spec.name}: ${current ? quantity(current.averageValue) : '<unknown>'}/${quantity(spec.target.averageValue)}`);
+          list.push(
+            `${spec.name}: ${current ? quantity(current.averageValue) : '<unknown>'}/${quantity(spec.target.averageValue)}`,
+          );
         } else {
-          const now = current && isSet(current.averageUtilization) ? `${asInt(current.averageUtilization)}%` : '<unknown>';
+          const now =
+            current && isSet(current.averageUtilization) ? `${asInt(current.averageUtilization)}%` : '<unknown>';
           const target = isSet(spec.target.averageUtilization) ? `${asInt(spec.target.averageUtilization)}%` : '<auto>';
           list.push(`${spec.name}: ${now}/${target}`);
         }
@@ -362,6 +440,14 @@ export const podDisruptionBudgetPrinter: Printer = {
     const spec = asObject(object.spec);
     const minAvailable = isSet(spec.minAvailable) ? intOrString(spec.minAvailable) : 'N/A';
     const maxUnavailable = isSet(spec.maxUnavailable) ? intOrString(spec.maxUnavailable) : 'N/A';
-    return { cells: [nameOf(object), minAvailable, maxUnavailable, asInt(at(object, 'status', 'disruptionsAllowed')), ageOf(object, now)] };
+    return {
+      cells: [
+        nameOf(object),
+        minAvailable,
+        maxUnavailable,
+        asInt(at(object, 'status', 'disruptionsAllowed')),
+        ageOf(object, now),
+      ],
+    };
   },
 };

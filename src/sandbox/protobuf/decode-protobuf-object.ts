@@ -41,20 +41,33 @@ interface UnknownEnvelope {
  */
 export function decodeProtobufObject(body: Buffer): KubeObject {
   if (body.length < MAGIC.length || !body.subarray(0, MAGIC.length).equals(MAGIC)) {
-    throw new ProtobufDecodeError(400, `the body of the request is not Kubernetes protobuf: it does not start with the "k8s\\x00" prefix`);
+    throw new ProtobufDecodeError(
+      400,
+      `the body of the request is not Kubernetes protobuf: it does not start with the "k8s\\x00" prefix`,
+    );
   }
   const protos = kubernetesProtos();
-  const envelope = decodeMessage(() => protos.unknown.decode(body.subarray(MAGIC.length)), 'the runtime.Unknown envelope') as UnknownEnvelope;
+  const envelope = decodeMessage(
+    () => protos.unknown.decode(body.subarray(MAGIC.length)),
+    'the runtime.Unknown envelope',
+  ) as UnknownEnvelope;
   const apiVersion = envelope.typeMeta?.apiVersion ?? '';
   const kind = envelope.typeMeta?.kind ?? '';
   if (!kind) throw new ProtobufDecodeError(400, `Object 'Kind' is missing in the protobuf body`);
-  if (!apiVersion) throw new ProtobufDecodeError(400, `Object 'apiVersion' is missing in the protobuf body of kind "${kind}"`);
+  if (!apiVersion)
+    throw new ProtobufDecodeError(400, `Object 'apiVersion' is missing in the protobuf body of kind "${kind}"`);
   if (envelope.contentEncoding) {
-    throw new ProtobufDecodeError(415, `the protobuf body of ${apiVersion} ${kind} uses content encoding "${envelope.contentEncoding}", which the sandbox does not read`);
+    throw new ProtobufDecodeError(
+      415,
+      `the protobuf body of ${apiVersion} ${kind} uses content encoding "${envelope.contentEncoding}", which the sandbox does not read`,
+    );
   }
   const raw = envelope.raw ?? new Uint8Array();
   if (envelope.contentType && envelope.contentType !== PROTOBUF_CONTENT_TYPE) {
-    throw new ProtobufDecodeError(415, `the protobuf envelope of ${apiVersion} ${kind} carries "${envelope.contentType}", which the sandbox does not read`);
+    throw new ProtobufDecodeError(
+      415,
+      `the protobuf envelope of ${apiVersion} ${kind} carries "${envelope.contentType}", which the sandbox does not read`,
+    );
   }
 
   const type = protos.typeForKind(apiVersion, kind);
@@ -65,14 +78,22 @@ export function decodeProtobufObject(body: Buffer): KubeObject {
         `the sandbox has no protobuf schema for "${apiVersion}" (custom resources are JSON only) - accepted media types include: application/json, application/yaml`,
       );
     }
-    throw new ProtobufDecodeError(400, `no kind "${kind}" is registered for version "${apiVersion}" in the sandbox's protobuf schema (Kubernetes ${protos.release})`);
+    throw new ProtobufDecodeError(
+      400,
+      `no kind "${kind}" is registered for version "${apiVersion}" in the sandbox's protobuf schema (Kubernetes ${protos.release})`,
+    );
   }
   const message = decodeMessage(() => type.decode(raw), `${apiVersion} ${kind}`);
   let json;
   try {
     json = messageToGoJson(type, message);
   } catch (error) {
-    if (error instanceof GoJsonError) throw new ProtobufDecodeError(400, `the protobuf body of ${apiVersion} ${kind} cannot be written as JSON: ${error.message}`, { cause: error });
+    if (error instanceof GoJsonError)
+      throw new ProtobufDecodeError(
+        400,
+        `the protobuf body of ${apiVersion} ${kind} cannot be written as JSON: ${error.message}`,
+        { cause: error },
+      );
     throw error;
   }
   // Every kind's message is a struct, so its JSON is an object.
@@ -83,6 +104,10 @@ function decodeMessage(decode: () => Message, what: string): Message {
   try {
     return decode();
   } catch (error) {
-    throw new ProtobufDecodeError(400, `the protobuf body could not be decoded as ${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new ProtobufDecodeError(
+      400,
+      `the protobuf body could not be decoded as ${what}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }

@@ -29,7 +29,8 @@ const APIEXTENSIONS = 'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions';
 /** Messages with a MarshalJSON of their own, by fully qualified name. */
 const CUSTOM: Record<string, (message: Fields, type: Type) => JsonValue> = {
   [`${META}.Time`]: (m) => (has(m, 'seconds') || has(m, 'nanos') ? formatTime(toNumber(m.seconds), 0, false) : null),
-  [`${META}.MicroTime`]: (m) => (has(m, 'seconds') || has(m, 'nanos') ? formatTime(toNumber(m.seconds), toNumber(m.nanos), true) : null),
+  [`${META}.MicroTime`]: (m) =>
+    has(m, 'seconds') || has(m, 'nanos') ? formatTime(toNumber(m.seconds), toNumber(m.nanos), true) : null,
   [`${META}.Duration`]: (m) => formatDuration(toBigInt(m.duration)),
   [`${META}.FieldsV1`]: (m) => rawJson(m.Raw),
   'k8s.io.apimachinery.pkg.runtime.RawExtension': (m) => rawJson(m.raw),
@@ -42,8 +43,13 @@ for (const version of ['v1', 'v1beta1']) {
   const name = `${APIEXTENSIONS}.${version}`;
   CUSTOM[`${name}.JSON`] = (m) => rawJson(m.raw);
   CUSTOM[`${name}.JSONSchemaPropsOrArray`] = (m, type) =>
-    length(m.jSONSchemas) > 0 ? (m.jSONSchemas as Fields[]).map((schema) => schemaProps(type, schema)) : has(m, 'schema') ? schemaProps(type, m.schema) : null;
-  CUSTOM[`${name}.JSONSchemaPropsOrBool`] = (m, type) => (has(m, 'schema') ? schemaProps(type, m.schema) : m.allows === true);
+    length(m.jSONSchemas) > 0
+      ? (m.jSONSchemas as Fields[]).map((schema) => schemaProps(type, schema))
+      : has(m, 'schema')
+        ? schemaProps(type, m.schema)
+        : null;
+  CUSTOM[`${name}.JSONSchemaPropsOrBool`] = (m, type) =>
+    has(m, 'schema') ? schemaProps(type, m.schema) : m.allows === true;
   CUSTOM[`${name}.JSONSchemaPropsOrStringArray`] = (m, type) =>
     length(m.property) > 0 ? [...(m.property as string[])] : has(m, 'schema') ? schemaProps(type, m.schema) : null;
 }
@@ -61,7 +67,10 @@ export function messageToGoJson(type: Type, message: Message | Fields | undefine
   const fields = (message ?? {}) as Fields;
   const custom = CUSTOM[type.fullName.slice(1)];
   if (custom) return custom(fields, type);
-  if (type.options?.list === true) return length(fields.items) > 0 ? (fields.items as unknown[]).map((item) => elementToGoJson(type.fields.items, item)) : [];
+  if (type.options?.list === true)
+    return length(fields.items) > 0
+      ? (fields.items as unknown[]).map((item) => elementToGoJson(type.fields.items, item))
+      : [];
   const out: JsonObject = {};
   for (const field of type.fieldsArray) writeField(out, field, fields);
   return out;
@@ -166,7 +175,10 @@ function rawJson(value: unknown): JsonValue {
   try {
     return JSON.parse(text) as JsonValue;
   } catch (error) {
-    throw new GoJsonError(`embedded raw object is not JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new GoJsonError(
+      `embedded raw object is not JSON: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }
 
@@ -176,7 +188,8 @@ function formatTime(seconds: number, nanos: number, micro: boolean): string {
   const nanosOfSecond = ((nanos % 1e9) + 1e9) % 1e9;
   const date = new Date(wholeSeconds * 1000);
   const year = date.getUTCFullYear();
-  if (Number.isNaN(year) || year < 0 || year > 9999) throw new GoJsonError('Time.MarshalJSON: year outside of range [0,9999]');
+  if (Number.isNaN(year) || year < 0 || year > 9999)
+    throw new GoJsonError('Time.MarshalJSON: year outside of range [0,9999]');
   const base = date.toISOString().slice(0, 19);
   return micro ? `${base}.${String(Math.floor(nanosOfSecond / 1000)).padStart(6, '0')}Z` : `${base}Z`;
 }

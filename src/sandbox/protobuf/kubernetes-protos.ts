@@ -45,7 +45,12 @@ function load(): KubernetesProtos {
     hasGroupVersion: (apiVersion) => Object.hasOwn(descriptor.kinds, apiVersion),
     typeForKind(apiVersion, kind) {
       const table = Object.hasOwn(descriptor.kinds, apiVersion) ? descriptor.kinds[apiVersion] : undefined;
-      const name = table && Object.hasOwn(table, kind) ? table[kind] : Object.hasOwn(descriptor.anyVersionKinds, kind) ? descriptor.anyVersionKinds[kind] : undefined;
+      const name =
+        table && Object.hasOwn(table, kind)
+          ? table[kind]
+          : Object.hasOwn(descriptor.anyVersionKinds, kind)
+            ? descriptor.anyVersionKinds[kind]
+            : undefined;
       return name === undefined ? undefined : root.lookupType(name);
     },
     unknown: root.lookupType('k8s.io.apimachinery.pkg.runtime.Unknown'),

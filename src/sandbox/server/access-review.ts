@@ -15,18 +15,29 @@ import { SANDBOX_USER } from './user-info';
 type Json = Record<string, unknown>;
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
-const texts = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+const texts = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 
 /** The attributes a review's spec asks about (authorizationutil.ResourceAttributesFrom, NonResourceAttributesFrom). */
 function attributesFrom(user: UserInfo, spec: Json, kind: string): Attributes {
   const resource = spec.resourceAttributes as Json | undefined;
   const nonResource = spec.nonResourceAttributes as Json | undefined;
   if (resource && nonResource) {
-    throw invalid('authorization.k8s.io', kind, '', [{ field: 'spec.nonResourceAttributes', message: 'Invalid value: "": cannot be specified in combination with resourceAttributes' }]);
+    throw invalid('authorization.k8s.io', kind, '', [
+      {
+        field: 'spec.nonResourceAttributes',
+        message: 'Invalid value: "": cannot be specified in combination with resourceAttributes',
+      },
+    ]);
   }
   if (nonResource) return { user, verb: text(nonResource.verb), resourceRequest: false, path: text(nonResource.path) };
   if (!resource) {
-    throw invalid('authorization.k8s.io', kind, '', [{ field: 'spec.resourceAttributes', message: 'Required value: exactly one of nonResourceAttributes or resourceAttributes must be specified' }]);
+    throw invalid('authorization.k8s.io', kind, '', [
+      {
+        field: 'spec.resourceAttributes',
+        message: 'Required value: exactly one of nonResourceAttributes or resourceAttributes must be specified',
+      },
+    ]);
   }
   return {
     user,
@@ -41,16 +52,21 @@ function attributesFrom(user: UserInfo, spec: Json, kind: string): Attributes {
 }
 
 /** SubjectAccessReviewStatus: `allowed` always, the reason when there is one. */
-const accessStatus = (decision: Decision): Json => (decision.reason ? { allowed: decision.allowed, reason: decision.reason } : { allowed: decision.allowed });
+const accessStatus = (decision: Decision): Json =>
+  decision.reason ? { allowed: decision.allowed, reason: decision.reason } : { allowed: decision.allowed };
 
 /** The user a SubjectAccessReview names in its spec; one of user or groups is required. */
 function specUser(spec: Json, kind: string): UserInfo {
   const name = text(spec.user);
   const groups = texts(spec.groups);
   if (!name && groups.length === 0) {
-    throw invalid('authorization.k8s.io', kind, '', [{ field: 'spec.user', message: 'Invalid value: "": at least one of user or group must be specified' }]);
+    throw invalid('authorization.k8s.io', kind, '', [
+      { field: 'spec.user', message: 'Invalid value: "": at least one of user or group must be specified' },
+    ]);
   }
-  const extra = Object.fromEntries(Object.entries((spec.extra ?? {}) as Json).map(([key, values]) => [key, texts(values)]));
+  const extra = Object.fromEntries(
+    Object.entries((spec.extra ?? {}) as Json).map(([key, values]) => [key, texts(values)]),
+  );
   return { name, uid: text(spec.uid) || undefined, groups, extra };
 }
 
@@ -61,14 +77,27 @@ const resourceRule = (rule: PolicyRule): Json => ({
   ...(rule.resourceNames?.length ? { resourceNames: rule.resourceNames } : {}),
 });
 
-export function review(authorization: Authorization, request: IncomingMessage, req: ResourceRequest, body: string): Json {
+export function review(
+  authorization: Authorization,
+  request: IncomingMessage,
+  req: ResourceRequest,
+  body: string,
+): Json {
   const object = parseObject(body);
   const spec = (object.spec ?? {}) as Json;
   const kind = req.type.kind;
-  const base = { apiVersion: groupVersion(req.group, req.version), kind, metadata: { creationTimestamp: null, ...(req.namespace ? { namespace: req.namespace } : {}) }, spec };
+  const base = {
+    apiVersion: groupVersion(req.group, req.version),
+    kind,
+    metadata: { creationTimestamp: null, ...(req.namespace ? { namespace: req.namespace } : {}) },
+    spec,
+  };
   switch (kind) {
     case 'SelfSubjectAccessReview':
-      return { ...base, status: accessStatus(authorization.decide(attributesFrom(authorization.userOf(request), spec, kind))) };
+      return {
+        ...base,
+        status: accessStatus(authorization.decide(attributesFrom(authorization.userOf(request), spec, kind))),
+      };
     case 'SubjectAccessReview':
       return { ...base, status: accessStatus(authorization.decide(attributesFrom(specUser(spec, kind), spec, kind))) };
     case 'LocalSubjectAccessReview': {
@@ -86,7 +115,9 @@ export function review(authorization: Authorization, request: IncomingMessage, r
         ...base,
         status: {
           resourceRules: rules.filter((rule) => rule.resources?.length).map(resourceRule),
-          nonResourceRules: rules.filter((rule) => rule.nonResourceURLs?.length).map((rule) => ({ verbs: rule.verbs, nonResourceURLs: rule.nonResourceURLs })),
+          nonResourceRules: rules
+            .filter((rule) => rule.nonResourceURLs?.length)
+            .map((rule) => ({ verbs: rule.verbs, nonResourceURLs: rule.nonResourceURLs })),
           incomplete: false,
           ...(error ? { evaluationError: error } : {}),
         },
@@ -98,6 +129,9 @@ export function review(authorization: Authorization, request: IncomingMessage, r
       return { ...base, status: { userInfo: { username: user.name, groups: user.groups, ...extra } } };
     }
     default:
-      return { ...base, status: { authenticated: true, user: { username: SANDBOX_USER.name, groups: SANDBOX_USER.groups } } };
+      return {
+        ...base,
+        status: { authenticated: true, user: { username: SANDBOX_USER.name, groups: SANDBOX_USER.groups } },
+      };
   }
 }

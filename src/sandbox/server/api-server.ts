@@ -43,7 +43,15 @@ import { review } from './access-review';
 import { authenticate } from './authentication';
 import { Authorization } from './authorization';
 import { versionInfo } from './version-info';
-import { aggregatedContentType, aggregatedDiscovery, aggregatedDiscoveryVersion, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery';
+import {
+  aggregatedContentType,
+  aggregatedDiscovery,
+  aggregatedDiscoveryVersion,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+} from './discovery';
 
 export interface ApiServerOptions {
   readonly kubeVersion: string;
@@ -62,7 +70,8 @@ export interface ApiServerOptions {
   readonly now?: () => Date;
 }
 
-const notFoundResource = (): StatusError => new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+const notFoundResource = (): StatusError =>
+  new StatusError(404, 'NotFound', 'the server could not find the requested resource');
 
 /** The verbs each subresource answers; any other is 405, as go-restful answers a method it has no route for. */
 const SUBRESOURCE_VERBS: Record<string, readonly string[]> = {
@@ -91,8 +100,18 @@ export class ApiServer implements RestStorage {
   constructor(private readonly options: ApiServerOptions) {
     const now = options.now ?? (() => new Date());
     const { store, registry } = options;
-    this.openApi = new OpenApiService(registry, () => store.list('apiextensions.k8s.io/customresourcedefinitions'), now);
-    this.lifecycle = new ObjectLifecycle({ store, registry, now, namespaceFinalizeDelayMs: options.namespaceFinalizeDelayMs, crdCleanupDelayMs: options.crdCleanupDelayMs });
+    this.openApi = new OpenApiService(
+      registry,
+      () => store.list('apiextensions.k8s.io/customresourcedefinitions'),
+      now,
+    );
+    this.lifecycle = new ObjectLifecycle({
+      store,
+      registry,
+      now,
+      namespaceFinalizeDelayMs: options.namespaceFinalizeDelayMs,
+      crdCleanupDelayMs: options.crdCleanupDelayMs,
+    });
     this.scope = {
       store,
       registry,
@@ -141,7 +160,13 @@ export class ApiServer implements RestStorage {
     return update(this.scope, req, body, query);
   }
 
-  patch(req: ResourceRequest, body: string, contentType: string, query: URLSearchParams, warnings: string[] = []): [number, KubeObject] {
+  patch(
+    req: ResourceRequest,
+    body: string,
+    contentType: string,
+    query: URLSearchParams,
+    warnings: string[] = [],
+  ): [number, KubeObject] {
     return patch(this.scope, req, body, contentType, query, warnings);
   }
 
@@ -164,10 +189,18 @@ export class ApiServer implements RestStorage {
       authenticate(request, this.options.token, this.options.faults);
       const parsed = parseApiPath(this.options.registry, request.method ?? 'GET', url.pathname, url.searchParams);
       const req = parsed?.kind === 'root' ? undefined : parsed?.request;
-      if (!req || req.type.resource !== 'pods' || !req.name || !STREAM_SUBRESOURCES.includes(req.subresource ?? '')) throw notFoundResource();
+      if (!req || req.type.resource !== 'pods' || !req.name || !STREAM_SUBRESOURCES.includes(req.subresource ?? ''))
+        throw notFoundResource();
       // RBAC authorizes the streaming subresources as `create` (kubectl port-forward, exec, attach).
       this.authorization.authorizeResource(request, 'create', req);
-      this.streams.upgrade(req.subresource as StreamSubresource, existing(this.scope, req), request, socket, head, url.searchParams);
+      this.streams.upgrade(
+        req.subresource as StreamSubresource,
+        existing(this.scope, req),
+        request,
+        socket,
+        head,
+        url.searchParams,
+      );
     } catch (error) {
       rejectUpgrade(socket, error);
     }
@@ -176,7 +209,8 @@ export class ApiServer implements RestStorage {
   readonly handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     try {
       const url = new URL(request.url ?? '/', 'https://sandbox');
-      if (this.options.faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.options.faults.latencyMs));
+      if (this.options.faults.latencyMs > 0)
+        await new Promise((resolve) => setTimeout(resolve, this.options.faults.latencyMs));
       if (url.pathname === '/healthz' || url.pathname === '/livez' || url.pathname === '/readyz') {
         response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
         return;
@@ -195,7 +229,11 @@ export class ApiServer implements RestStorage {
         ? error
         : error instanceof SelectorError
           ? badRequest(error.message)
-          : new StatusError(500, 'InternalError', `Internal error occurred: ${error instanceof Error ? error.message : String(error)}`);
+          : new StatusError(
+              500,
+              'InternalError',
+              `Internal error occurred: ${error instanceof Error ? error.message : String(error)}`,
+            );
     if (response.headersSent) {
       response.destroy();
       return;
@@ -242,17 +280,31 @@ export class ApiServer implements RestStorage {
       writeJson(response, 200, apiResourceList(registry, group, version));
       return;
     }
-    await this.serveResource({ ...parsed.request, userAgent: request.headers['user-agent'] }, request, response, url.searchParams);
+    await this.serveResource(
+      { ...parsed.request, userAgent: request.headers['user-agent'] },
+      request,
+      response,
+      url.searchParams,
+    );
   }
 
   /** A resource request: authorization, injected errors, then the subresource or the verb's handler. */
-  private async serveResource(req: ResourceRequest, request: IncomingMessage, response: ServerResponse, query: URLSearchParams): Promise<void> {
+  private async serveResource(
+    req: ResourceRequest,
+    request: IncomingMessage,
+    response: ServerResponse,
+    query: URLSearchParams,
+  ): Promise<void> {
     const { faults } = this.options;
     const scope = this.scope;
     this.authorization.authorizeResource(request, req.verb, req);
     const injected = faults.errorFor(req.verb, req.type.resource);
     if (injected !== undefined) {
-      throw new StatusError(injected, injected === 429 ? 'TooManyRequests' : 'InternalError', `injected fault: ${req.verb} ${req.type.resource} answered ${injected}`);
+      throw new StatusError(
+        injected,
+        injected === 429 ? 'TooManyRequests' : 'InternalError',
+        `injected fault: ${req.verb} ${req.type.resource} answered ${injected}`,
+      );
     }
     if (!req.type.verbs.includes(req.verb) && !req.subresource) {
       throw methodNotAllowed(`the server does not allow this method on the requested resource`);
@@ -264,7 +316,14 @@ export class ApiServer implements RestStorage {
       const cluster = this.streams.network.objects;
       if (req.type.resource === 'services') return proxyService(cluster, faults, req, request, response, query);
       if (req.type.resource === 'pods') return proxyPod(cluster, faults, req, request, response, query);
-      if (req.type.resource === 'nodes') return proxyNode((name) => scope.store.get('/nodes', undefined, name), cluster.list('pods'), req, request, response);
+      if (req.type.resource === 'nodes')
+        return proxyNode(
+          (name) => scope.store.get('/nodes', undefined, name),
+          cluster.list('pods'),
+          req,
+          request,
+          response,
+        );
     }
     if (req.subresource === 'exec' || req.subresource === 'attach' || req.subresource === 'portforward') {
       // Without an upgrade the proxy refuses, after the pod is found (UpgradeAwareHandler.UpgradeRequired).
@@ -279,7 +338,8 @@ export class ApiServer implements RestStorage {
         existing: (r: ResourceRequest) => existing(scope, r),
         printedBy: (pod: KubeObject, container: string) => this.streams.printedBy(pod, container),
         // A container started for `kubectl attach` printed what printedBy holds.
-        runOutput: (pod: KubeObject, container: string) => (waitsForAttach(pod) ? [] : containerOutput(pod, container, containerShell(this.streams.network, scope.now))),
+        runOutput: (pod: KubeObject, container: string) =>
+          waitsForAttach(pod) ? [] : containerOutput(pod, container, containerShell(this.streams.network, scope.now)),
         follow: (active: ActiveWatch) => {
           this.watches.add(active);
           return () => this.watches.delete(active);
@@ -291,8 +351,21 @@ export class ApiServer implements RestStorage {
     if (req.subresource === 'eviction' && req.type.resource === 'pods') {
       const pod = existing(scope, req);
       const body = parseObject(requestBodyAsJson(await readBody(request), request.headers['content-type']));
-      const deletePod = (options: Record<string, unknown>) => deleteResource(scope, req, JSON.stringify(options), query);
-      const [code, status] = evictPod({ store: scope.store, registry: scope.registry, api: this, now: scope.now, userAgent: req.userAgent, deletePod }, pod, body, query);
+      const deletePod = (options: Record<string, unknown>) =>
+        deleteResource(scope, req, JSON.stringify(options), query);
+      const [code, status] = evictPod(
+        {
+          store: scope.store,
+          registry: scope.registry,
+          api: this,
+          now: scope.now,
+          userAgent: req.userAgent,
+          deletePod,
+        },
+        pod,
+        body,
+        query,
+      );
       return writeJson(response, code, status);
     }
     if (req.type.isReview) {
@@ -300,7 +373,10 @@ export class ApiServer implements RestStorage {
       writeJson(response, 201, review(this.authorization, request, req, body));
       return;
     }
-    negotiateOutput(request, response, query, { isWatch: req.verb === 'watch', isCustomResource: req.type.crd !== undefined });
+    negotiateOutput(request, response, query, {
+      isWatch: req.verb === 'watch',
+      isCustomResource: req.type.crd !== undefined,
+    });
     switch (req.verb) {
       case 'get':
         return respondObject(scope, response, request, 200, getObject(scope, req));
@@ -309,12 +385,30 @@ export class ApiServer implements RestStorage {
       case 'watch':
         return watch(scope, response, request, req, query);
       case 'create': {
-        const { body, warnings } = this.openApi.admitWrite(req, decodeBody(this.openApi.schemaSource, req, requestBodyAsJson(await readBody(request), request.headers['content-type'])), query, 'create');
+        const { body, warnings } = this.openApi.admitWrite(
+          req,
+          decodeBody(
+            this.openApi.schemaSource,
+            req,
+            requestBodyAsJson(await readBody(request), request.headers['content-type']),
+          ),
+          query,
+          'create',
+        );
         writeWarnings(response, warnings);
         return respondObject(scope, response, request, 201, create(scope, req, body, query));
       }
       case 'update': {
-        const { body, warnings } = this.openApi.admitWrite(req, decodeBody(this.openApi.schemaSource, req, requestBodyAsJson(await readBody(request), request.headers['content-type'])), query, 'update');
+        const { body, warnings } = this.openApi.admitWrite(
+          req,
+          decodeBody(
+            this.openApi.schemaSource,
+            req,
+            requestBodyAsJson(await readBody(request), request.headers['content-type']),
+          ),
+          query,
+          'update',
+        );
         writeWarnings(response, warnings);
         const [code, updated] = update(scope, req, body, query);
         return respondObject(scope, response, request, code, updated);

@@ -24,7 +24,9 @@ export function isResourcePath(pathname: string): boolean {
 /** A list or watch of one object by `fieldSelector=metadata.name=x` is authorized for that name (requestinfo.go). */
 function nameFromFieldSelector(url: URL): string | undefined {
   const terms = (url.searchParams.get('fieldSelector') ?? '').split(',').map((term) => term.trim());
-  const name = terms.map((term) => /^metadata\.name\s*==?\s*(.*)$/.exec(term)?.[1]).find((value) => value !== undefined);
+  const name = terms
+    .map((term) => /^metadata\.name\s*==?\s*(.*)$/.exec(term)?.[1])
+    .find((value) => value !== undefined);
   return name && name !== '.' && name !== '..' && !/[/%]/.test(name) ? name : undefined;
 }
 
@@ -43,7 +45,9 @@ export class Authorization {
   decide(attributes: Attributes): Decision {
     if (attributes.resourceRequest) {
       const { verb, resource, subresource, namespace } = attributes;
-      const denied = this.faults.isDenied(verb, resource, namespace) || (!!subresource && this.faults.isDenied(verb, `${resource}/${subresource}`, namespace));
+      const denied =
+        this.faults.isDenied(verb, resource, namespace) ||
+        (!!subresource && this.faults.isDenied(verb, `${resource}/${subresource}`, namespace));
       if (denied) return { allowed: false, reason: '' };
     }
     return this.rbac.authorize(attributes);
@@ -66,16 +70,42 @@ export class Authorization {
   }
 
   /** 403 unless the request's user may do `verb` to what `req` addresses. */
-  authorizeResource(request: IncomingMessage, verb: string, req: Pick<ResourceRequest, 'group' | 'type' | 'namespace' | 'name' | 'subresource'>): void {
+  authorizeResource(
+    request: IncomingMessage,
+    verb: string,
+    req: Pick<ResourceRequest, 'group' | 'type' | 'namespace' | 'name' | 'subresource'>,
+  ): void {
     const user = this.userOf(request);
     const url = new URL(request.url ?? '/', 'https://sandbox');
     const isCollectionRead = !req.name && (verb === 'list' || verb === 'watch');
     const name = req.name ?? (isCollectionRead ? nameFromFieldSelector(url) : undefined);
     // A namespace's own path names it as the namespace too (requestinfo.go), so a RoleBinding there can grant it.
-    const namespace = req.namespace ?? (req.type.resource === 'namespaces' && !req.type.namespaced ? req.name : undefined);
-    const attributes: Attributes = { user, verb, resourceRequest: true, apiGroup: req.group, resource: req.type.resource, subresource: req.subresource, namespace, name };
+    const namespace =
+      req.namespace ?? (req.type.resource === 'namespaces' && !req.type.namespaced ? req.name : undefined);
+    const attributes: Attributes = {
+      user,
+      verb,
+      resourceRequest: true,
+      apiGroup: req.group,
+      resource: req.type.resource,
+      subresource: req.subresource,
+      namespace,
+      name,
+    };
     const decision = this.decide(attributes);
-    if (!decision.allowed) throw forbidden({ user: user.name, verb, group: req.group, resource: req.type.resource, subresource: req.subresource, namespace, name }, decision.reason);
+    if (!decision.allowed)
+      throw forbidden(
+        {
+          user: user.name,
+          verb,
+          group: req.group,
+          resource: req.type.resource,
+          subresource: req.subresource,
+          namespace,
+          name,
+        },
+        decision.reason,
+      );
   }
 
   /** 403 unless the request's user may use a path that names no resource (`/version`, `/apis`, `/openapi/v3`); resource paths pass here. */

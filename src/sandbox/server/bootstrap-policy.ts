@@ -14,14 +14,24 @@ const AUTOUPDATE = { 'rbac.authorization.kubernetes.io/autoupdate': 'true' };
 const READ = ['get', 'list', 'watch'];
 const READ_WRITE = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
-const rule = (verbs: string[], apiGroups: string[], resources: string[]): PolicyRule => ({ verbs, apiGroups, resources });
+const rule = (verbs: string[], apiGroups: string[], resources: string[]): PolicyRule => ({
+  verbs,
+  apiGroups,
+  resources,
+});
 
-function clusterRole(name: string, rules: PolicyRule[] | null, extra: { labels?: Record<string, string>; aggregateFrom?: string } = {}): KubeObject {
+function clusterRole(
+  name: string,
+  rules: PolicyRule[] | null,
+  extra: { labels?: Record<string, string>; aggregateFrom?: string } = {},
+): KubeObject {
   return {
     apiVersion: RBAC,
     kind: 'ClusterRole',
     metadata: { name, labels: { ...BOOTSTRAPPING, ...extra.labels }, annotations: { ...AUTOUPDATE } },
-    ...(extra.aggregateFrom ? { aggregationRule: { clusterRoleSelectors: [{ matchLabels: { [extra.aggregateFrom]: 'true' } }] } } : {}),
+    ...(extra.aggregateFrom
+      ? { aggregationRule: { clusterRoleSelectors: [{ matchLabels: { [extra.aggregateFrom]: 'true' } }] } }
+      : {}),
     rules,
   };
 }
@@ -38,27 +48,120 @@ function clusterRoleBinding(name: string, role: string, groups: string[]): KubeO
 
 /** What view grants, and edit and admin repeat (1.13 does not chain the aggregations yet). */
 const VIEW_RULES: PolicyRule[] = [
-  rule(READ, [''], ['configmaps', 'endpoints', 'persistentvolumeclaims', 'pods', 'replicationcontrollers', 'replicationcontrollers/scale', 'serviceaccounts', 'services']),
-  rule(READ, [''], ['bindings', 'events', 'limitranges', 'namespaces/status', 'pods/log', 'pods/status', 'replicationcontrollers/status', 'resourcequotas', 'resourcequotas/status']),
+  rule(
+    READ,
+    [''],
+    [
+      'configmaps',
+      'endpoints',
+      'persistentvolumeclaims',
+      'pods',
+      'replicationcontrollers',
+      'replicationcontrollers/scale',
+      'serviceaccounts',
+      'services',
+    ],
+  ),
+  rule(
+    READ,
+    [''],
+    [
+      'bindings',
+      'events',
+      'limitranges',
+      'namespaces/status',
+      'pods/log',
+      'pods/status',
+      'replicationcontrollers/status',
+      'resourcequotas',
+      'resourcequotas/status',
+    ],
+  ),
   rule(READ, [''], ['namespaces']),
-  rule(READ, ['apps'], ['daemonsets', 'deployments', 'deployments/scale', 'replicasets', 'replicasets/scale', 'statefulsets', 'statefulsets/scale']),
+  rule(
+    READ,
+    ['apps'],
+    [
+      'daemonsets',
+      'deployments',
+      'deployments/scale',
+      'replicasets',
+      'replicasets/scale',
+      'statefulsets',
+      'statefulsets/scale',
+    ],
+  ),
   rule(READ, ['autoscaling'], ['horizontalpodautoscalers']),
   rule(READ, ['batch'], ['cronjobs', 'jobs']),
-  rule(READ, ['extensions'], ['daemonsets', 'deployments', 'deployments/scale', 'ingresses', 'networkpolicies', 'replicasets', 'replicasets/scale', 'replicationcontrollers/scale']),
+  rule(
+    READ,
+    ['extensions'],
+    [
+      'daemonsets',
+      'deployments',
+      'deployments/scale',
+      'ingresses',
+      'networkpolicies',
+      'replicasets',
+      'replicasets/scale',
+      'replicationcontrollers/scale',
+    ],
+  ),
   rule(READ, ['policy'], ['poddisruptionbudgets']),
   rule(READ, ['networking.k8s.io'], ['networkpolicies']),
 ];
 
 const EDIT_RULES: PolicyRule[] = [
   rule(READ_WRITE, [''], ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy']),
-  rule(READ_WRITE, [''], ['configmaps', 'endpoints', 'persistentvolumeclaims', 'replicationcontrollers', 'replicationcontrollers/scale', 'secrets', 'serviceaccounts', 'services', 'services/proxy']),
+  rule(
+    READ_WRITE,
+    [''],
+    [
+      'configmaps',
+      'endpoints',
+      'persistentvolumeclaims',
+      'replicationcontrollers',
+      'replicationcontrollers/scale',
+      'secrets',
+      'serviceaccounts',
+      'services',
+      'services/proxy',
+    ],
+  ),
   VIEW_RULES[1],
   VIEW_RULES[2],
   rule(['impersonate'], [''], ['serviceaccounts']),
-  rule(READ_WRITE, ['apps'], ['daemonsets', 'deployments', 'deployments/rollback', 'deployments/scale', 'replicasets', 'replicasets/scale', 'statefulsets', 'statefulsets/scale']),
+  rule(
+    READ_WRITE,
+    ['apps'],
+    [
+      'daemonsets',
+      'deployments',
+      'deployments/rollback',
+      'deployments/scale',
+      'replicasets',
+      'replicasets/scale',
+      'statefulsets',
+      'statefulsets/scale',
+    ],
+  ),
   rule(READ_WRITE, ['autoscaling'], ['horizontalpodautoscalers']),
   rule(READ_WRITE, ['batch'], ['cronjobs', 'jobs']),
-  rule(READ_WRITE, ['extensions'], ['daemonsets', 'deployments', 'deployments/rollback', 'deployments/scale', 'ingresses', 'networkpolicies', 'replicasets', 'replicasets/scale', 'replicationcontrollers/scale']),
+  rule(
+    READ_WRITE,
+    ['extensions'],
+    [
+      'daemonsets',
+      'deployments',
+      'deployments/rollback',
+      'deployments/scale',
+      'ingresses',
+      'networkpolicies',
+      'replicasets',
+      'replicasets/scale',
+      'replicationcontrollers/scale',
+    ],
+  ),
   rule(READ_WRITE, ['policy'], ['poddisruptionbudgets']),
   rule(READ_WRITE, ['networking.k8s.io'], ['networkpolicies']),
 ];
@@ -69,7 +172,21 @@ const ADMIN_RULES: PolicyRule[] = [
   rule(READ_WRITE, ['rbac.authorization.k8s.io'], ['rolebindings', 'roles']),
 ];
 
-const DISCOVERY_URLS = ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/openapi', '/openapi/*', '/swagger-2.0.0.pb-v1', '/swagger.json', '/swaggerapi', '/swaggerapi/*', '/version', '/version/'];
+const DISCOVERY_URLS = [
+  '/api',
+  '/api/*',
+  '/apis',
+  '/apis/*',
+  '/healthz',
+  '/openapi',
+  '/openapi/*',
+  '/swagger-2.0.0.pb-v1',
+  '/swagger.json',
+  '/swaggerapi',
+  '/swaggerapi/*',
+  '/version',
+  '/version/',
+];
 
 const AGGREGATE_TO = (role: string) => `rbac.authorization.k8s.io/aggregate-to-${role}`;
 
@@ -78,7 +195,9 @@ export function bootstrapClusterRoles(): KubeObject[] {
   return [
     clusterRole('cluster-admin', [rule(['*'], ['*'], ['*']), { verbs: ['*'], nonResourceURLs: ['*'] }]),
     clusterRole('system:discovery', [{ verbs: ['get'], nonResourceURLs: DISCOVERY_URLS }]),
-    clusterRole('system:basic-user', [rule(['create'], ['authorization.k8s.io'], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'])]),
+    clusterRole('system:basic-user', [
+      rule(['create'], ['authorization.k8s.io'], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews']),
+    ]),
     clusterRole('admin', ADMIN_RULES, { aggregateFrom: AGGREGATE_TO('admin') }),
     clusterRole('edit', EDIT_RULES, { aggregateFrom: AGGREGATE_TO('edit') }),
     clusterRole('view', VIEW_RULES, { aggregateFrom: AGGREGATE_TO('view') }),

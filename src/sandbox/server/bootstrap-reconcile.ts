@@ -13,7 +13,9 @@ import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './bootstrap
 const AUTOUPDATE = 'rbac.authorization.kubernetes.io/autoupdate';
 
 function request(resource: 'clusterroles' | 'clusterrolebindings', verb: string, name?: string): ResourceRequest {
-  const type = BUILTIN_RESOURCE_TYPES.find((candidate) => candidate.group === 'rbac.authorization.k8s.io' && candidate.resource === resource)!;
+  const type = BUILTIN_RESOURCE_TYPES.find(
+    (candidate) => candidate.group === 'rbac.authorization.k8s.io' && candidate.resource === resource,
+  )!;
   return { group: type.group, version: 'v1', type, name, rest: [], verb };
 }
 
@@ -23,7 +25,13 @@ function missing(current: unknown, wanted: unknown): unknown[] {
   return asList(wanted).filter((item) => !have.has(JSON.stringify(item)));
 }
 
-function reconcile(rest: RestStorage, store: ObjectStorage, resource: 'clusterroles' | 'clusterrolebindings', field: 'rules' | 'subjects', objects: KubeObject[]): void {
+function reconcile(
+  rest: RestStorage,
+  store: ObjectStorage,
+  resource: 'clusterroles' | 'clusterrolebindings',
+  field: 'rules' | 'subjects',
+  objects: KubeObject[],
+): void {
   const key = storageKey(request(resource, 'get').type);
   for (const object of objects) {
     const current = store.get(key, undefined, object.metadata.name!);
@@ -34,7 +42,10 @@ function reconcile(rest: RestStorage, store: ObjectStorage, resource: 'clusterro
     if (current.metadata.annotations?.[AUTOUPDATE] === 'false') continue;
     const added = missing(current[field], object[field]);
     if (added.length === 0) continue;
-    rest.update(request(resource, 'update', object.metadata.name), { ...current, [field]: [...asList(current[field]), ...added] });
+    rest.update(request(resource, 'update', object.metadata.name), {
+      ...current,
+      [field]: [...asList(current[field]), ...added],
+    });
   }
 }
 

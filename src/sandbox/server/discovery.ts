@@ -21,7 +21,12 @@ const SUBRESOURCES: Record<string, (type: ResourceType) => SubresourceInfo> = {
   proxy: (type) => ({ kind: `${type.kind}ProxyOptions`, verbs: ['create', 'delete', 'get', 'patch', 'update'] }),
   binding: () => ({ kind: 'Binding', verbs: ['create'] }),
   // policy/v1beta1 until EvictionREST answered policy/v1 (1.22, pkg/registry/core/pod/storage/eviction.go).
-  eviction: (type) => ({ kind: 'Eviction', group: 'policy', version: (type.release ?? Infinity) >= 22 ? 'v1' : 'v1beta1', verbs: ['create'] }),
+  eviction: (type) => ({
+    kind: 'Eviction',
+    group: 'policy',
+    version: (type.release ?? Infinity) >= 22 ? 'v1' : 'v1beta1',
+    verbs: ['create'],
+  }),
 };
 
 export function apiVersions(serverAddress: string): object {
@@ -115,7 +120,11 @@ export function aggregatedDiscovery(registry: ResourceRegistry, version: Aggrega
                   const info = SUBRESOURCES[subresource](type);
                   return {
                     subresource,
-                    responseKind: { group: info.group ?? type.group, version: info.version ?? groupVersionName, kind: info.kind },
+                    responseKind: {
+                      group: info.group ?? type.group,
+                      version: info.version ?? groupVersionName,
+                      kind: info.kind,
+                    },
                     verbs: info.verbs,
                   };
                 }),

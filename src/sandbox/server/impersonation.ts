@@ -8,7 +8,13 @@ import type { IncomingMessage } from 'node:http';
 import { forbidden, StatusError } from '../apimachinery/status-error';
 import type { Attributes, Decision } from './rbac-authorizer';
 import type { UserInfo } from './user-info';
-import { ALL_AUTHENTICATED, ANONYMOUS, serviceAccountGroups, serviceAccountUsername, splitServiceAccountUsername } from './user-info';
+import {
+  ALL_AUTHENTICATED,
+  ANONYMOUS,
+  serviceAccountGroups,
+  serviceAccountUsername,
+  splitServiceAccountUsername,
+} from './user-info';
 
 const USER_HEADER = 'impersonate-user';
 const GROUP_HEADER = 'impersonate-group';
@@ -24,7 +30,9 @@ interface ImpersonationRequest {
 
 /** `%v` of the ObjectReference, for the error of groups or extras without a user. */
 const describe = (r: ImpersonationRequest): string =>
-  r.kind === 'UserExtra' ? `{UserExtra  ${r.name}  authentication.k8s.io/v1  ${r.extraKey ?? ''}}` : `{${r.kind} ${r.namespace ?? ''} ${r.name}    }`;
+  r.kind === 'UserExtra'
+    ? `{UserExtra  ${r.name}  authentication.k8s.io/v1  ${r.extraKey ?? ''}}`
+    : `{${r.kind} ${r.namespace ?? ''} ${r.name}    }`;
 
 /** An extra's key: lower case, %-decoded when it decodes (unescapeExtraKey). */
 function extraKey(encoded: string): string {
@@ -46,17 +54,26 @@ function impersonationRequests(request: IncomingMessage): ImpersonationRequest[]
   for (const group of headers[GROUP_HEADER] ?? []) requests.push({ kind: 'Group', name: group });
   for (const [header, values] of Object.entries(headers)) {
     if (!header.startsWith(EXTRA_PREFIX)) continue;
-    for (const value of values ?? []) requests.push({ kind: 'UserExtra', name: value, extraKey: extraKey(header.slice(EXTRA_PREFIX.length)) });
+    for (const value of values ?? [])
+      requests.push({ kind: 'UserExtra', name: value, extraKey: extraKey(header.slice(EXTRA_PREFIX.length)) });
   }
   if (!user && requests.length > 0) {
     // InternalError of responsewriters: a plain-text 500 naming the request.
-    throw new StatusError(500, 'InternalError', `Internal Server Error: ${JSON.stringify(request.url ?? '')}: requested [${requests.map(describe).join(' ')}] without impersonating a user`);
+    throw new StatusError(
+      500,
+      'InternalError',
+      `Internal Server Error: ${JSON.stringify(request.url ?? '')}: requested [${requests.map(describe).join(' ')}] without impersonating a user`,
+    );
   }
   return requests;
 }
 
 /** The user the request acts as: the requestor, or whom it may impersonate; 403 for what it may not. */
-export function impersonatedUser(request: IncomingMessage, requestor: UserInfo, authorize: (attributes: Attributes) => Decision): UserInfo {
+export function impersonatedUser(
+  request: IncomingMessage,
+  requestor: UserInfo,
+  authorize: (attributes: Attributes) => Decision,
+): UserInfo {
   const requests = impersonationRequests(request);
   if (requests.length === 0) return requestor;
   const groupsSpecified = (request.headersDistinct[GROUP_HEADER] ?? []).length > 0;
@@ -67,20 +84,50 @@ export function impersonatedUser(request: IncomingMessage, requestor: UserInfo, 
     let attributes: Attributes;
     switch (asked.kind) {
       case 'ServiceAccount':
-        attributes = { user: requestor, verb: 'impersonate', resourceRequest: true, apiGroup: '', resource: 'serviceaccounts', namespace: asked.namespace, name: asked.name };
+        attributes = {
+          user: requestor,
+          verb: 'impersonate',
+          resourceRequest: true,
+          apiGroup: '',
+          resource: 'serviceaccounts',
+          namespace: asked.namespace,
+          name: asked.name,
+        };
         username = serviceAccountUsername(asked.namespace!, asked.name);
         if (!groupsSpecified) groups = serviceAccountGroups(asked.namespace!);
         break;
       case 'User':
-        attributes = { user: requestor, verb: 'impersonate', resourceRequest: true, apiGroup: '', resource: 'users', name: asked.name };
+        attributes = {
+          user: requestor,
+          verb: 'impersonate',
+          resourceRequest: true,
+          apiGroup: '',
+          resource: 'users',
+          name: asked.name,
+        };
         username = asked.name;
         break;
       case 'Group':
-        attributes = { user: requestor, verb: 'impersonate', resourceRequest: true, apiGroup: '', resource: 'groups', name: asked.name };
+        attributes = {
+          user: requestor,
+          verb: 'impersonate',
+          resourceRequest: true,
+          apiGroup: '',
+          resource: 'groups',
+          name: asked.name,
+        };
         groups.push(asked.name);
         break;
       case 'UserExtra':
-        attributes = { user: requestor, verb: 'impersonate', resourceRequest: true, apiGroup: 'authentication.k8s.io', resource: 'userextras', subresource: asked.extraKey, name: asked.name };
+        attributes = {
+          user: requestor,
+          verb: 'impersonate',
+          resourceRequest: true,
+          apiGroup: 'authentication.k8s.io',
+          resource: 'userextras',
+          subresource: asked.extraKey,
+          name: asked.name,
+        };
         (extra[asked.extraKey!] ??= []).push(asked.name);
         break;
     }

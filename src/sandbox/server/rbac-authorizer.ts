@@ -48,7 +48,8 @@ const ROLE_BINDINGS = 'rbac.authorization.k8s.io/rolebindings';
 const CLUSTER_ROLES = 'rbac.authorization.k8s.io/clusterroles';
 const CLUSTER_ROLE_BINDINGS = 'rbac.authorization.k8s.io/clusterrolebindings';
 
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 
 function policyRules(object: KubeObject): PolicyRule[] {
   return asList(object.rules).map((rule) => ({
@@ -61,12 +62,16 @@ function policyRules(object: KubeObject): PolicyRule[] {
 }
 
 const verbMatches = (rule: PolicyRule, verb: string): boolean => rule.verbs.some((v) => v === '*' || v === verb);
-const apiGroupMatches = (rule: PolicyRule, group: string): boolean => (rule.apiGroups ?? []).some((g) => g === '*' || g === group);
+const apiGroupMatches = (rule: PolicyRule, group: string): boolean =>
+  (rule.apiGroups ?? []).some((g) => g === '*' || g === group);
 
 // `*`, the exact `resource/subresource`, or a star with the subresource (`*` + `/log`).
 function resourceMatches(rule: PolicyRule, combined: string, subresource: string | undefined): boolean {
   return (rule.resources ?? []).some(
-    (r) => r === '*' || r === combined || (!!subresource && r.length === subresource.length + 2 && r.startsWith('*/') && r.endsWith(subresource)),
+    (r) =>
+      r === '*' ||
+      r === combined ||
+      (!!subresource && r.length === subresource.length + 2 && r.startsWith('*/') && r.endsWith(subresource)),
   );
 }
 
@@ -75,11 +80,14 @@ const resourceNameMatches = (rule: PolicyRule, name: string | undefined): boolea
 
 /** `*`, the exact path, or a prefix ending in `*`. */
 const nonResourceURLMatches = (rule: PolicyRule, path: string): boolean =>
-  (rule.nonResourceURLs ?? []).some((url) => url === '*' || url === path || (url.endsWith('*') && path.startsWith(url.replace(/\*+$/, ''))));
+  (rule.nonResourceURLs ?? []).some(
+    (url) => url === '*' || url === path || (url.endsWith('*') && path.startsWith(url.replace(/\*+$/, ''))),
+  );
 
 /** RuleAllows of rbac.go. */
 export function ruleAllows(attributes: Attributes, rule: PolicyRule): boolean {
-  if (!attributes.resourceRequest) return verbMatches(rule, attributes.verb) && nonResourceURLMatches(rule, attributes.path);
+  if (!attributes.resourceRequest)
+    return verbMatches(rule, attributes.verb) && nonResourceURLMatches(rule, attributes.path);
   const combined = attributes.subresource ? `${attributes.resource}/${attributes.subresource}` : attributes.resource;
   return (
     verbMatches(rule, attributes.verb) &&
@@ -107,12 +115,14 @@ function appliesToUser(user: UserInfo, subject: Subject, namespace: string): boo
 
 /** How rule.go's describers name a subject: `ServiceAccount "reader/demo"`, `Group "system:masters"`. */
 function describeSubject(subject: Subject, bindingNamespace: string): string {
-  if (subject.kind === 'ServiceAccount') return `${subject.kind} "${subject.name ?? ''}/${subject.namespace || bindingNamespace}"`;
+  if (subject.kind === 'ServiceAccount')
+    return `${subject.kind} "${subject.name ?? ''}/${subject.namespace || bindingNamespace}"`;
   return `${subject.kind ?? ''} "${subject.name ?? ''}"`;
 }
 
 /** A lister's NotFound: `clusterrole.rbac.authorization.k8s.io "x" not found`. */
-const notFoundError = (kind: 'role' | 'clusterrole', name: string): string => `${kind}.rbac.authorization.k8s.io "${name}" not found`;
+const notFoundError = (kind: 'role' | 'clusterrole', name: string): string =>
+  `${kind}.rbac.authorization.k8s.io "${name}" not found`;
 
 type Visitor = (source: string | undefined, rule: PolicyRule | undefined, error: string | undefined) => boolean;
 
@@ -123,14 +133,18 @@ export class RbacAuthorizer {
   authorize(attributes: Attributes): Decision {
     const errors: string[] = [];
     let allowedBy: string | undefined;
-    this.visitRulesFor(attributes.user, attributes.resourceRequest ? (attributes.namespace ?? '') : '', (source, rule, error) => {
-      if (rule && ruleAllows(attributes, rule)) {
-        allowedBy = source;
-        return false;
-      }
-      if (error) errors.push(error);
-      return true;
-    });
+    this.visitRulesFor(
+      attributes.user,
+      attributes.resourceRequest ? (attributes.namespace ?? '') : '',
+      (source, rule, error) => {
+        if (rule && ruleAllows(attributes, rule)) {
+          allowedBy = source;
+          return false;
+        }
+        if (error) errors.push(error);
+        return true;
+      },
+    );
     if (allowedBy !== undefined) return { allowed: true, reason: `RBAC: allowed by ${allowedBy}` };
     return { allowed: false, reason: errors.length > 0 ? `RBAC: ${aggregate(errors)}` : '' };
   }
@@ -150,7 +164,8 @@ export class RbacAuthorizer {
   /** VisitRulesFor of rule.go: ClusterRoleBindings first, then the namespace's RoleBindings. */
   private visitRulesFor(user: UserInfo, namespace: string, visit: Visitor): void {
     for (const binding of this.store.list(CLUSTER_ROLE_BINDINGS)) {
-      const subject = asList(binding.subjects).find((candidate) => appliesToUser(user, candidate as Subject, '')) as Subject | undefined;
+      const subject = asList(binding.subjects).find((candidate) => appliesToUser(user, candidate as Subject, '')) as
+        Subject | undefined;
       if (!subject) continue;
       const roleRef = asJson(binding.roleRef);
       const { rules, error } = this.roleRefRules(roleRef, '');
@@ -160,7 +175,9 @@ export class RbacAuthorizer {
     }
     if (!namespace) return;
     for (const binding of this.store.list(ROLE_BINDINGS, namespace)) {
-      const subject = asList(binding.subjects).find((candidate) => appliesToUser(user, candidate as Subject, namespace)) as Subject | undefined;
+      const subject = asList(binding.subjects).find((candidate) =>
+        appliesToUser(user, candidate as Subject, namespace),
+      ) as Subject | undefined;
       if (!subject) continue;
       const roleRef = asJson(binding.roleRef);
       const { rules, error } = this.roleRefRules(roleRef, namespace);

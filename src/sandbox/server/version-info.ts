@@ -22,11 +22,19 @@ interface Build {
 
 /** Builds whose version info is known from a real server's `kubectl version`. */
 const KNOWN_BUILDS: Readonly<Record<string, Build>> = {
-  'v1.13.7-gke.8': { gitCommit: '7d3d6f113e933ed1b44b78dff4baf649258415e5', buildDate: '2019-06-19T16:37:16Z', goVersion: 'go1.11.5b4' },
+  'v1.13.7-gke.8': {
+    gitCommit: '7d3d6f113e933ed1b44b78dff4baf649258415e5',
+    buildDate: '2019-06-19T16:37:16Z',
+    goVersion: 'go1.11.5b4',
+  },
 };
 
 /** Any other version: no commit to name, and the Go of the 1.13 builds. */
-const UNKNOWN_BUILD: Build = { gitCommit: '0000000000000000000000000000000000000000', buildDate: '2019-06-19T16:40:16Z', goVersion: 'go1.11.5' };
+const UNKNOWN_BUILD: Build = {
+  gitCommit: '0000000000000000000000000000000000000000',
+  buildDate: '2019-06-19T16:40:16Z',
+  goVersion: 'go1.11.5',
+};
 
 export function versionInfo(gitVersion: string): VersionInfo {
   const match = /^v?(\d+)\.(\d+)(?:\.\d+)?(.*)$/.exec(gitVersion);

@@ -40,7 +40,8 @@ export function logFilePath(stateDir: string): string {
   return path.join(stateDir, 'wal.log');
 }
 
-const entryKey = (storageKey: string, namespace: string | undefined, name: string): string => `${storageKey}\u0000${namespace ?? ''}/${name}`;
+const entryKey = (storageKey: string, namespace: string | undefined, name: string): string =>
+  `${storageKey}\u0000${namespace ?? ''}/${name}`;
 
 function readSnapshot(stateDir: string): SavedState | undefined {
   const file = stateFilePath(stateDir);
@@ -49,10 +50,14 @@ function readSnapshot(stateDir: string): SavedState | undefined {
   try {
     saved = JSON.parse(fs.readFileSync(file, 'utf8')) as SavedState;
   } catch (error) {
-    throw new StateFileError(`the sandbox state file ${file} is not valid JSON (${error instanceof Error ? error.message : String(error)}); move it away to start with an empty cluster`);
+    throw new StateFileError(
+      `the sandbox state file ${file} is not valid JSON (${error instanceof Error ? error.message : String(error)}); move it away to start with an empty cluster`,
+    );
   }
   if (saved?.format !== 'istio-lab-sandbox-state/v1' || !Array.isArray(saved.objects)) {
-    throw new StateFileError(`the sandbox state file ${file} was not written by this sandbox; move it away to start with an empty cluster`);
+    throw new StateFileError(
+      `the sandbox state file ${file} was not written by this sandbox; move it away to start with an empty cluster`,
+    );
   }
   return saved;
 }
@@ -153,20 +158,26 @@ export function loadState(stateDir: string, store: ObjectStore): LoadedState {
   const objects = new Map<string, { storageKey: string; object: KubeObject }>();
   let resourceVersion = Number(snapshot.resourceVersion) || 0;
   let dropped: DroppedTail | undefined;
-  for (const entry of snapshot.objects) objects.set(entryKey(entry.storageKey, entry.object.metadata.namespace, entry.object.metadata.name!), entry);
+  for (const entry of snapshot.objects)
+    objects.set(entryKey(entry.storageKey, entry.object.metadata.namespace, entry.object.metadata.name!), entry);
   if (log) {
     const { records, validBytes } = decodeLog(log);
     // Records up to the snapshot's resourceVersion are in it already (a crash between writing
     // the snapshot and emptying the log leaves them behind).
     for (const record of records) {
       if (record.rv <= (Number(snapshot.resourceVersion) || 0)) continue;
-      if (record.op === 'put') objects.set(entryKey(record.key, record.object.metadata.namespace, record.object.metadata.name!), { storageKey: record.key, object: record.object });
+      if (record.op === 'put')
+        objects.set(entryKey(record.key, record.object.metadata.namespace, record.object.metadata.name!), {
+          storageKey: record.key,
+          object: record.object,
+        });
       else objects.delete(entryKey(record.key, record.namespace, record.name));
       resourceVersion = Math.max(resourceVersion, record.rv);
     }
     if (validBytes < log.length) dropped = cutDamagedTail(logFile, log, validBytes, records.length);
   }
-  for (const { storageKey, object } of objects.values()) store.restore(storageKey, object, Number(object.metadata.resourceVersion ?? 0));
+  for (const { storageKey, object } of objects.values())
+    store.restore(storageKey, object, Number(object.metadata.resourceVersion ?? 0));
   store.advanceTo(resourceVersion);
   return { restored: true, ...(dropped ? { dropped } : {}) };
 }
@@ -183,7 +194,13 @@ export function saveState(stateDir: string, store: ObjectStore): void {
 function recordOf(event: StoreEvent): LogRecord {
   const { metadata } = event.object;
   return event.type === 'DELETED'
-    ? { rv: event.resourceVersion, op: 'delete', key: event.storageKey, ...(metadata.namespace ? { namespace: metadata.namespace } : {}), name: metadata.name! }
+    ? {
+        rv: event.resourceVersion,
+        op: 'delete',
+        key: event.storageKey,
+        ...(metadata.namespace ? { namespace: metadata.namespace } : {}),
+        name: metadata.name!,
+      }
     : { rv: event.resourceVersion, op: 'put', key: event.storageKey, object: event.object };
 }
 
@@ -249,7 +266,10 @@ export class StateLog {
       this.isTorn = written > 0;
       if (this.isTorn) this.tryCutTornAppend();
       const reason = error instanceof Error ? error.message : String(error);
-      throw new LogWriteError(`the sandbox could not write ${logFilePath(this.stateDir)} (${reason}); the change was not made`, { cause: error });
+      throw new LogWriteError(
+        `the sandbox could not write ${logFilePath(this.stateDir)} (${reason}); the change was not made`,
+        { cause: error },
+      );
     }
     this.records++;
     this.bytes += line.length;
@@ -273,7 +293,10 @@ export class StateLog {
       this.writer.ftruncateSync(this.fd, this.bytes);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new LogWriteError(`the sandbox could not cut a torn record off ${logFilePath(this.stateDir)} (${reason}); the change was not made`, { cause: error });
+      throw new LogWriteError(
+        `the sandbox could not cut a torn record off ${logFilePath(this.stateDir)} (${reason}); the change was not made`,
+        { cause: error },
+      );
     }
     this.isTorn = false;
   }
@@ -283,7 +306,9 @@ export class StateLog {
       this.compact();
     } catch (error) {
       // The log still holds every change: nothing is lost, the snapshot is only late.
-      this.options.warn?.(`could not fold ${logFilePath(this.stateDir)} into ${stateFilePath(this.stateDir)}: ${error instanceof Error ? error.message : String(error)}`);
+      this.options.warn?.(
+        `could not fold ${logFilePath(this.stateDir)} into ${stateFilePath(this.stateDir)}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 

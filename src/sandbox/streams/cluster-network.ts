@@ -56,12 +56,22 @@ export class ClusterNetwork {
 
   /** The Istio configuration objects Pilot's config store would list, in API group order. */
   private configs(): KubeObject[] {
-    const keys = new Set(this.registry.all().filter((type) => PILOT_CONFIG_GROUPS.includes(type.group)).map((type) => storageKey(type)));
+    const keys = new Set(
+      this.registry
+        .all()
+        .filter((type) => PILOT_CONFIG_GROUPS.includes(type.group))
+        .map((type) => storageKey(type)),
+    );
     return [...keys].flatMap((key) => this.store.list(key));
   }
 
   view(): ClusterView {
-    return { services: this.objects.list('services'), endpoints: this.objects.list('endpoints'), pods: this.objects.list('pods'), configs: this.configs() };
+    return {
+      services: this.objects.list('services'),
+      endpoints: this.objects.list('endpoints'),
+      pods: this.objects.list('pods'),
+      configs: this.configs(),
+    };
   }
 
   pod(namespace: string, name: string): KubeObject | undefined {
@@ -76,7 +86,14 @@ export class ClusterNetwork {
     const name = host.replace(/\.$/, '').toLowerCase();
     if (name === 'localhost') return LOOPBACK;
     if (isIpv4(name)) return name;
-    const candidates = host.endsWith('.') ? [name] : [`${name}.${namespace}.svc.${CLUSTER_DOMAIN}`, `${name}.svc.${CLUSTER_DOMAIN}`, `${name}.${CLUSTER_DOMAIN}`, name];
+    const candidates = host.endsWith('.')
+      ? [name]
+      : [
+          `${name}.${namespace}.svc.${CLUSTER_DOMAIN}`,
+          `${name}.svc.${CLUSTER_DOMAIN}`,
+          `${name}.${CLUSTER_DOMAIN}`,
+          name,
+        ];
     const suffix = `.svc.${CLUSTER_DOMAIN}`;
     for (const candidate of candidates) {
       if (!candidate.endsWith(suffix)) continue;
@@ -87,7 +104,9 @@ export class ClusterNetwork {
       const clusterIp = (service.spec as { clusterIP?: string } | undefined)?.clusterIP;
       if (clusterIp && clusterIp !== 'None') return clusterIp;
       const endpoints = this.objects.get('endpoints', parts[1], parts[0]);
-      const address = ((endpoints?.subsets as EndpointSubset[] | undefined) ?? []).flatMap((subset) => subset.addresses ?? [])[0];
+      const address = ((endpoints?.subsets as EndpointSubset[] | undefined) ?? []).flatMap(
+        (subset) => subset.addresses ?? [],
+      )[0];
       if (address) return address.ip;
     }
     return undefined;
@@ -102,7 +121,9 @@ export class ClusterNetwork {
   }
 
   private remote(ip: string, port: number): Destination | undefined {
-    const service = this.objects.list('services').find((candidate) => (candidate.spec as { clusterIP?: string } | undefined)?.clusterIP === ip);
+    const service = this.objects
+      .list('services')
+      .find((candidate) => (candidate.spec as { clusterIP?: string } | undefined)?.clusterIP === ip);
     if (service) return this.viaKubeProxy(service, port);
     const pod = this.objects.list('pods').find((candidate) => {
       const status = (candidate.status ?? {}) as { podIP?: string; phase?: string };
@@ -113,14 +134,20 @@ export class ClusterNetwork {
 
   /** kube-proxy's choice: the service port, then the first ready endpoint address of that port name. */
   private viaKubeProxy(service: KubeObject, port: number): Destination | undefined {
-    const servicePort = ((service.spec as { ports?: ServicePort[] } | undefined)?.ports ?? []).find((candidate) => candidate.port === port);
+    const servicePort = ((service.spec as { ports?: ServicePort[] } | undefined)?.ports ?? []).find(
+      (candidate) => candidate.port === port,
+    );
     if (!servicePort) return undefined;
     const endpoints = this.objects.get('endpoints', service.metadata.namespace!, service.metadata.name!);
     for (const subset of (endpoints?.subsets as EndpointSubset[] | undefined) ?? []) {
-      const endpointPort = (subset.ports ?? []).find((candidate) => (candidate.name ?? '') === (servicePort.name ?? ''));
+      const endpointPort = (subset.ports ?? []).find(
+        (candidate) => (candidate.name ?? '') === (servicePort.name ?? ''),
+      );
       if (!endpointPort) continue;
       for (const address of subset.addresses ?? []) {
-        const pod = address.targetRef?.name ? this.pod(address.targetRef.namespace ?? service.metadata.namespace!, address.targetRef.name) : undefined;
+        const pod = address.targetRef?.name
+          ? this.pod(address.targetRef.namespace ?? service.metadata.namespace!, address.targetRef.name)
+          : undefined;
         if (pod) return { pod, port: endpointPort.port, fromLoopback: false };
       }
     }
@@ -128,7 +155,15 @@ export class ClusterNetwork {
   }
 
   /** One HTTP exchange with whatever listens at the destination; undefined when nothing does (refused). */
-  request(destination: Destination, request: Pick<ContainerRequest, 'method' | 'path' | 'query'>): ContainerResponse | undefined {
-    return answerFromPod(destination.pod, destination.port, { ...request, cluster: this.view(), fromLoopback: destination.fromLoopback }, this.faults);
+  request(
+    destination: Destination,
+    request: Pick<ContainerRequest, 'method' | 'path' | 'query'>,
+  ): ContainerResponse | undefined {
+    return answerFromPod(
+      destination.pod,
+      destination.port,
+      { ...request, cluster: this.view(), fromLoopback: destination.fromLoopback },
+      this.faults,
+    );
   }
 }

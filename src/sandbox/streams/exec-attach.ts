@@ -37,7 +37,12 @@ interface ContainerStatus {
 }
 
 export function streamOptions(query: URLSearchParams): StreamOptions {
-  return { stdin: queryFlag(query, 'stdin'), stdout: queryFlag(query, 'stdout'), stderr: queryFlag(query, 'stderr'), tty: queryFlag(query, 'tty') };
+  return {
+    stdin: queryFlag(query, 'stdin'),
+    stdout: queryFlag(query, 'stdout'),
+    stderr: queryFlag(query, 'stderr'),
+    tty: queryFlag(query, 'tty'),
+  };
 }
 
 export function podContainers(pod: KubeObject): Container[] {
@@ -47,7 +52,11 @@ export function podContainers(pod: KubeObject): Container[] {
 /** The container a request names, or the only one; undefined when it cannot be told. */
 export function targetContainer(pod: KubeObject, name: string | null): Container | undefined {
   const containers = podContainers(pod);
-  return name ? containers.find((container) => container.name === name) : containers.length === 1 ? containers[0] : undefined;
+  return name
+    ? containers.find((container) => container.name === name)
+    : containers.length === 1
+      ? containers[0]
+      : undefined;
 }
 
 /**
@@ -58,7 +67,9 @@ export function streamContainer(pod: KubeObject, name: string | null): Container
   const podName = pod.metadata.name!;
   const spec = (pod.spec ?? {}) as { containers?: Container[]; initContainers?: Container[] };
   if (name) {
-    const container = [...(spec.containers ?? []), ...(spec.initContainers ?? [])].find((candidate) => candidate.name === name);
+    const container = [...(spec.containers ?? []), ...(spec.initContainers ?? [])].find(
+      (candidate) => candidate.name === name,
+    );
     if (!container) throw badRequest(`container ${name} is not valid for pod ${podName}`);
     return container;
   }
@@ -67,7 +78,9 @@ export function streamContainer(pod: KubeObject, name: string | null): Container
   if (containers.length === 0) throw badRequest(`a container name must be specified for pod ${podName}`);
   const inits = spec.initContainers ?? [];
   const initChoice = inits.length > 0 ? ` or one of the init containers: [${inits.map((c) => c.name).join(' ')}]` : '';
-  throw badRequest(`a container name must be specified for pod ${podName}, choose one of: [${containers.map((c) => c.name).join(' ')}]${initChoice}`);
+  throw badRequest(
+    `a container name must be specified for pod ${podName}, choose one of: [${containers.map((c) => c.name).join(' ')}]${initChoice}`,
+  );
 }
 
 /** What the container runs: its command and args, as the image would without a shell in between. */
@@ -78,7 +91,10 @@ export function containerArgv(container: Container): string[] {
 /** A container started with stdin (`kubectl run -i`) holds its command until someone attaches. */
 export function waitsForAttach(pod: KubeObject): boolean {
   const restartPolicy = (pod.spec as { restartPolicy?: string } | undefined)?.restartPolicy;
-  return restartPolicy !== 'Always' && podContainers(pod).some((container) => container.stdin === true && container.stdinOnce === true);
+  return (
+    restartPolicy !== 'Always' &&
+    podContainers(pod).some((container) => container.stdin === true && container.stdinOnce === true)
+  );
 }
 
 /** The kubelet's status on the error channel when a command ends. */
@@ -138,19 +154,40 @@ export function printedLines(result: ShellResult, time: string): LogLine[] {
 }
 
 /** The pod status once the container's process exited with `exitCode` (restartPolicy Never/OnFailure). */
-export function exitedPodStatus(pod: KubeObject, containerName: string, exitCode: number, time: string): Record<string, unknown> {
-  const status = (pod.status ?? {}) as Record<string, unknown> & { containerStatuses?: ContainerStatus[]; conditions?: { type: string }[] };
+export function exitedPodStatus(
+  pod: KubeObject,
+  containerName: string,
+  exitCode: number,
+  time: string,
+): Record<string, unknown> {
+  const status = (pod.status ?? {}) as Record<string, unknown> & {
+    containerStatuses?: ContainerStatus[];
+    conditions?: { type: string }[];
+  };
   const containerStatuses = (status.containerStatuses ?? []).map((entry) => {
     if (entry.name !== containerName) return entry;
-    const terminated = { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt: entry.state?.running?.startedAt ?? time, finishedAt: time, containerID: entry.containerID };
+    const terminated = {
+      exitCode,
+      reason: exitCode === 0 ? 'Completed' : 'Error',
+      startedAt: entry.state?.running?.startedAt ?? time,
+      finishedAt: time,
+      containerID: entry.containerID,
+    };
     return { ...entry, state: { terminated }, ready: false, started: false };
   });
   const allDone = containerStatuses.every((entry) => entry.state && 'terminated' in entry.state);
-  const failed = containerStatuses.some((entry) => ((entry.state as { terminated?: { exitCode?: number } }).terminated?.exitCode ?? 0) !== 0);
+  const failed = containerStatuses.some(
+    (entry) => ((entry.state as { terminated?: { exitCode?: number } }).terminated?.exitCode ?? 0) !== 0,
+  );
   const conditions = (status.conditions ?? []).map((condition) =>
     condition.type === 'Ready' || condition.type === 'ContainersReady'
       ? { type: condition.type, status: 'False', lastProbeTime: null, lastTransitionTime: time, reason: 'PodCompleted' }
       : condition,
   );
-  return { ...status, phase: allDone ? (failed ? 'Failed' : 'Succeeded') : status.phase, conditions, containerStatuses };
+  return {
+    ...status,
+    phase: allDone ? (failed ? 'Failed' : 'Succeeded') : status.phase,
+    conditions,
+    containerStatuses,
+  };
 }

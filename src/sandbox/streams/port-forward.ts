@@ -46,7 +46,12 @@ export class ContainerHttp {
     const destination = this.destinations.get(request.socket);
     const url = new URL(request.url ?? '/', 'http://pod');
     const pod = destination && this.network.pod(destination.pod.metadata.namespace!, destination.pod.metadata.name!);
-    const answer = pod && this.network.request({ ...destination, pod }, { method: request.method ?? 'GET', path: url.pathname, query: url.searchParams });
+    const answer =
+      pod &&
+      this.network.request(
+        { ...destination, pod },
+        { method: request.method ?? 'GET', path: url.pathname, query: url.searchParams },
+      );
     if (!answer) {
       // The pod went away under the forward: the connection drops, as it would.
       request.socket.destroy();
@@ -68,9 +73,20 @@ export class ContainerHttp {
  * rejects a SYN_STREAM without `:method` and `:path`; give the parser's header blocks neutral ones.
  */
 function acceptStreamsWithoutHttpHeaders(connection: spdy.SpdyConnection): void {
-  const parser = (connection as unknown as { _spdyState: { parser: { parseKVs(buffer: unknown, callback: (error: Error | null, headers?: Record<string, string>) => void): void } } })._spdyState.parser;
+  const parser = (
+    connection as unknown as {
+      _spdyState: {
+        parser: {
+          parseKVs(buffer: unknown, callback: (error: Error | null, headers?: Record<string, string>) => void): void;
+        };
+      };
+    }
+  )._spdyState.parser;
   const parseKVs = parser.parseKVs.bind(parser);
-  parser.parseKVs = (buffer, callback) => parseKVs(buffer, (error, headers) => callback(error, error ? headers : { ':method': 'POST', ':path': '/', ...headers }));
+  parser.parseKVs = (buffer, callback) =>
+    parseKVs(buffer, (error, headers) =>
+      callback(error, error ? headers : { ':method': 'POST', ':path': '/', ...headers }),
+    );
 }
 
 /**
@@ -78,7 +94,9 @@ function acceptStreamsWithoutHttpHeaders(connection: spdy.SpdyConnection): void 
  * that keeps to SPDY's 64 KiB initial window stalls; open each stream's send window all the way.
  */
 function openSendWindow(stream: SpdyStream): void {
-  const send = (stream as unknown as { _spdyState: { window: { send: { getCurrent(): number; update(size: number): void } } } })._spdyState.window.send;
+  const send = (
+    stream as unknown as { _spdyState: { window: { send: { getCurrent(): number; update(size: number): void } } } }
+  )._spdyState.window.send;
   send.update(SPDY_MAX_WINDOW - send.getCurrent());
 }
 

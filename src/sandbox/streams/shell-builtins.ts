@@ -61,7 +61,9 @@ export const printenv: Builtin = (call) => {
 
 export const hostname: Builtin = (call) => {
   const pod = call.context.pod;
-  call.output.out(`${call.args[0] === '-i' ? ((pod.status as { podIP?: string } | undefined)?.podIP ?? '') : pod.metadata.name}\n`);
+  call.output.out(
+    `${call.args[0] === '-i' ? ((pod.status as { podIP?: string } | undefined)?.podIP ?? '') : pod.metadata.name}\n`,
+  );
   return 0;
 };
 
@@ -76,7 +78,8 @@ function modeString(node: FileNode): string {
   return kind + bits;
 }
 
-const sizeOf = (node: FileNode): number => (node.kind === 'dir' ? 4096 : node.kind === 'link' ? node.target!.length : (node.data?.length ?? 0));
+const sizeOf = (node: FileNode): number =>
+  node.kind === 'dir' ? 4096 : node.kind === 'link' ? node.target!.length : (node.data?.length ?? 0);
 
 function longLines(entries: { name: string; node: FileNode }[]): string[] {
   const sizes = entries.map((entry) => String(sizeOf(entry.node)));
@@ -93,7 +96,8 @@ export const ls: Builtin = (call) => {
   const flags = new Set<string>();
   const paths: string[] = [];
   for (const arg of call.args) {
-    if (arg.startsWith('-') && arg.length > 1 && !arg.startsWith('--')) for (const flag of arg.slice(1)) flags.add(flag);
+    if (arg.startsWith('-') && arg.length > 1 && !arg.startsWith('--'))
+      for (const flag of arg.slice(1)) flags.add(flag);
     else if (arg === '--all') flags.add('a');
     else if (!arg.startsWith('--')) paths.push(arg);
   }
@@ -101,8 +105,15 @@ export const ls: Builtin = (call) => {
   const print = (entries: { name: string; node: FileNode }[], total: boolean): void => {
     if (!long) call.output.out(entries.map((entry) => `${entry.name}\n`).join(''));
     else {
-      const blocks = entries.reduce((sum, entry) => sum + (entry.node.kind === 'link' ? 0 : Math.ceil(sizeOf(entry.node) / 4096) * 4), 0);
-      call.output.out(`${total ? `total ${blocks}\n` : ''}${longLines(entries).map((line) => `${line}\n`).join('')}`);
+      const blocks = entries.reduce(
+        (sum, entry) => sum + (entry.node.kind === 'link' ? 0 : Math.ceil(sizeOf(entry.node) / 4096) * 4),
+        0,
+      );
+      call.output.out(
+        `${total ? `total ${blocks}\n` : ''}${longLines(entries)
+          .map((line) => `${line}\n`)
+          .join('')}`,
+      );
     }
   };
   let code = 0;
@@ -124,7 +135,8 @@ export const ls: Builtin = (call) => {
     const at = absolute(path);
     const names = call.fs.list(at).filter((name) => flags.has('a') || flags.has('A') || !name.startsWith('.'));
     const entries = names.map((name) => ({ name, node: call.fs.stat(`${at}/${name}`, false)! }));
-    if (flags.has('a')) entries.unshift({ name: '.', node: call.fs.stat(at)! }, { name: '..', node: call.fs.stat(`${at}/..`)! });
+    if (flags.has('a'))
+      entries.unshift({ name: '.', node: call.fs.stat(at)! }, { name: '..', node: call.fs.stat(`${at}/..`)! });
     print(entries, true);
   }
   return code;
@@ -132,7 +144,8 @@ export const ls: Builtin = (call) => {
 
 /** `test` and `[`: file tests, string tests and integer comparisons, with `!`. */
 export const test: Builtin = (call) => {
-  const args = call.name === '[' ? (call.args[call.args.length - 1] === ']' ? call.args.slice(0, -1) : undefined) : [...call.args];
+  const args =
+    call.name === '[' ? (call.args[call.args.length - 1] === ']' ? call.args.slice(0, -1) : undefined) : [...call.args];
   if (!args) {
     call.output.err('sh: missing ]\n');
     return 2;
@@ -161,7 +174,14 @@ export const test: Builtin = (call) => {
       }
     }
     const [left, op, right] = words;
-    const numbers: Record<string, (a: number, b: number) => boolean> = { '-eq': (a, b) => a === b, '-ne': (a, b) => a !== b, '-lt': (a, b) => a < b, '-le': (a, b) => a <= b, '-gt': (a, b) => a > b, '-ge': (a, b) => a >= b };
+    const numbers: Record<string, (a: number, b: number) => boolean> = {
+      '-eq': (a, b) => a === b,
+      '-ne': (a, b) => a !== b,
+      '-lt': (a, b) => a < b,
+      '-le': (a, b) => a <= b,
+      '-gt': (a, b) => a > b,
+      '-ge': (a, b) => a >= b,
+    };
     if (op === '=' || op === '==') return left === right;
     if (op === '!=') return left !== right;
     if (op in numbers) return numbers[op](Number(left), Number(right));
@@ -174,7 +194,12 @@ export const mkdir: Builtin = (call) => {
   const parents = call.args.some((arg) => /^-\w*p/.test(arg));
   let code = 0;
   for (const path of call.args.filter((arg) => !arg.startsWith('-'))) {
-    const steps = parents ? absolute(path).split('/').filter(Boolean).map((_part, i, all) => `/${all.slice(0, i + 1).join('/')}`) : [path];
+    const steps = parents
+      ? absolute(path)
+          .split('/')
+          .filter(Boolean)
+          .map((_part, i, all) => `/${all.slice(0, i + 1).join('/')}`)
+      : [path];
     for (const step of steps) {
       const failure = call.fs.mkdir(step);
       if (failure && !(parents && failure === 'File exists')) {

@@ -44,7 +44,14 @@ const CURL_VALUE_OPTIONS: Record<string, 'output' | 'writeOut' | 'method'> = {
   '--request': 'method',
 };
 const CURL_DATA_OPTIONS = new Set(['-d', '--data', '--data-raw', '--data-binary', '--data-ascii']);
-const CURL_FLAGS: Record<string, keyof CurlOptions> = { v: 'verbose', s: 'silent', S: 'showError', i: 'include', I: 'head', f: 'fail' };
+const CURL_FLAGS: Record<string, keyof CurlOptions> = {
+  v: 'verbose',
+  s: 'silent',
+  S: 'showError',
+  i: 'include',
+  I: 'head',
+  f: 'fail',
+};
 const CURL_LONG_FLAGS: Record<string, keyof CurlOptions> = {
   '--verbose': 'verbose',
   '--silent': 'silent',
@@ -54,16 +61,42 @@ const CURL_LONG_FLAGS: Record<string, keyof CurlOptions> = {
   '--fail': 'fail',
 };
 /** Options that change nothing here (timeouts, TLS checks, retries, credentials). */
-const CURL_IGNORED_WITH_VALUE = new Set(['-m', '--max-time', '--connect-timeout', '--retry', '-u', '--user', '-A', '--user-agent', '--cacert', '--cert', '--key', '--resolve']);
+const CURL_IGNORED_WITH_VALUE = new Set([
+  '-m',
+  '--max-time',
+  '--connect-timeout',
+  '--retry',
+  '-u',
+  '--user',
+  '-A',
+  '--user-agent',
+  '--cacert',
+  '--cert',
+  '--key',
+  '--resolve',
+]);
 /** Single-letter flags accepted and without effect here: -L (nothing redirects), -k, -q, -N, -4. */
 const CURL_IGNORED_FLAGS = 'LkqN4';
 const USAGE = "curl: try 'curl --help' or 'curl --manual' for more information\n";
 
 function parseCurl(args: readonly string[], call: Invocation): CurlOptions | string {
-  const options: CurlOptions = { verbose: false, silent: false, showError: false, include: false, head: false, fail: false, headers: [] };
+  const options: CurlOptions = {
+    verbose: false,
+    silent: false,
+    showError: false,
+    include: false,
+    head: false,
+    fail: false,
+    headers: [],
+  };
   const data = (value: string): void => {
     // `-d @-` reads stdin, `-d @file` a file; several `-d` join with `&`.
-    const text = value === '@-' ? call.stdin.toString('utf8').replace(/[\r\n]/g, '') : value.startsWith('@') ? (call.fs.stat(value.slice(1))?.data?.toString('utf8') ?? '') : value;
+    const text =
+      value === '@-'
+        ? call.stdin.toString('utf8').replace(/[\r\n]/g, '')
+        : value.startsWith('@')
+          ? (call.fs.stat(value.slice(1))?.data?.toString('utf8') ?? '')
+          : value;
     options.data = options.data === undefined ? text : `${options.data}&${text}`;
   };
   for (let i = 0; i < args.length; i++) {
@@ -97,7 +130,8 @@ function parseCurl(args: readonly string[], call: Invocation): CurlOptions | str
 /** curl's progress meter as it prints when its output is not a terminal: header, then the final totals. */
 function progressMeter(received: number, sent: number): [string, string] {
   const size = (bytes: number): string => (bytes < 100000 ? String(bytes) : `${Math.round(bytes / 1024)}k`).padStart(5);
-  const head = '  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n                                 Dload  Upload   Total   Spent    Left  Speed\n';
+  const head =
+    '  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n                                 Dload  Upload   Total   Spent    Left  Speed\n';
   const speed = size(received * 10);
   const line = `\r100 ${size(received + sent)}  100 ${size(received)}  ${sent ? '100' : '  0'} ${size(sent)} ${speed} ${size(sent * 10).padStart(6)} --:--:-- --:--:-- --:--:-- ${speed}\n`;
   return [head, line];
@@ -146,9 +180,15 @@ export function curl(call: Invocation): number {
     return 2;
   }
   const raw = options.url;
-  const url = URL.canParse(raw) && /^[a-z]+:\/\//i.test(raw) ? new URL(raw) : URL.canParse(`http://${raw}`) ? new URL(`http://${raw}`) : undefined;
+  const url =
+    URL.canParse(raw) && /^[a-z]+:\/\//i.test(raw)
+      ? new URL(raw)
+      : URL.canParse(`http://${raw}`)
+        ? new URL(`http://${raw}`)
+        : undefined;
   if (!url) return fail(3, 'URL using bad/illegal format or missing URL');
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail(1, `Protocol "${url.protocol.slice(0, -1)}" not supported or disabled in libcurl`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return fail(1, `Protocol "${url.protocol.slice(0, -1)}" not supported or disabled in libcurl`);
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   const host = url.hostname;
   const sent = options.data === undefined ? 0 : Buffer.byteLength(options.data);
@@ -159,7 +199,8 @@ export function curl(call: Invocation): number {
   if (options.verbose) output.err(`*   Trying ${ip}:${port}...\n`);
   const method = options.head ? 'HEAD' : (options.method ?? (options.data !== undefined ? 'POST' : 'GET'));
   const destination = context.network.connect(ip, port, context.pod);
-  const answer = destination && context.network.request(destination, { method, path: url.pathname, query: url.searchParams });
+  const answer =
+    destination && context.network.request(destination, { method, path: url.pathname, query: url.searchParams });
   if (!destination || !answer) {
     if (options.verbose) output.err(`* connect to ${ip} port ${port} failed: Connection refused\n`);
     const code = fail(7, `Failed to connect to ${host} port ${port} after 0 ms: Connection refused`);
@@ -172,7 +213,11 @@ export function curl(call: Invocation): number {
     return fail(35, 'error:1408F10B:SSL routines:ssl3_get_record:wrong version number');
   }
   if (options.verbose) {
-    const requestLines = [`${method} ${url.pathname}${url.search} HTTP/1.1`, ...requestHeaders(url.port ? `${host}:${url.port}` : host, options), ''];
+    const requestLines = [
+      `${method} ${url.pathname}${url.search} HTTP/1.1`,
+      ...requestHeaders(url.port ? `${host}:${url.port}` : host, options),
+      '',
+    ];
     output.err(requestLines.map((line) => `> ${line}\n`).join(''));
     if (sent && meter) output.err(`} [${sent} bytes data]\n`);
     output.err('* Mark bundle as not supporting multiuse\n');
@@ -199,12 +244,24 @@ export function curl(call: Invocation): number {
   }
   if (meter) output.err(progressMeter(received, sent)[1]);
   if (options.verbose) output.err(`* Connection #0 to host ${host} left intact\n`);
-  if (options.writeOut !== undefined) output.out(writeOut(options.writeOut, { status: answer.status, size: received, contentType: answer.contentType, url: url.href, method }));
+  if (options.writeOut !== undefined)
+    output.out(
+      writeOut(options.writeOut, {
+        status: answer.status,
+        size: received,
+        contentType: answer.contentType,
+        url: url.href,
+        method,
+      }),
+    );
   return 0;
 }
 
 /** `-w`: the variables scripts use most, and curl's backslash escapes. */
-function writeOut(format: string, exchange: { status: number; size: number; contentType: string; url: string; method: string }): string {
+function writeOut(
+  format: string,
+  exchange: { status: number; size: number; contentType: string; url: string; method: string },
+): string {
   const variables: Record<string, string> = {
     http_code: String(exchange.status),
     response_code: String(exchange.status),
@@ -215,5 +272,8 @@ function writeOut(format: string, exchange: { status: number; size: number; cont
     exitcode: '0',
     time_total: '0.001000',
   };
-  return format.replace(/%\{(\w+)\}/g, (whole, name: string) => variables[name] ?? whole).replace(/\\n/g, '\n').replace(/\\t/g, '\t');
+  return format
+    .replace(/%\{(\w+)\}/g, (whole, name: string) => variables[name] ?? whole)
+    .replace(/\\n/g, '\n')
+    .replace(/\\t/g, '\t');
 }

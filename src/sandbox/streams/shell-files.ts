@@ -42,7 +42,25 @@ export class PodFiles {
   }
 }
 
-const BASE_DIRECTORIES = ['/', '/bin', '/dev', '/etc', '/home', '/proc', '/root', '/sbin', '/sys', '/tmp', '/usr', '/usr/bin', '/usr/local', '/usr/local/bin', '/var', '/var/run', '/var/log'];
+const BASE_DIRECTORIES = [
+  '/',
+  '/bin',
+  '/dev',
+  '/etc',
+  '/home',
+  '/proc',
+  '/root',
+  '/sbin',
+  '/sys',
+  '/tmp',
+  '/usr',
+  '/usr/bin',
+  '/usr/local',
+  '/usr/local/bin',
+  '/var',
+  '/var/run',
+  '/var/log',
+];
 const SIMULATED_NOTE = "Simulated by Istio Lab's sandbox: not a real";
 
 /** A PEM file a learner can read as simulated: PEM allows explanatory text outside its blocks (RFC 7468 §5.2). */
@@ -56,7 +74,12 @@ function simulatedPem(label: string, what: string): string {
 function simulatedToken(namespace: string, account: string, audience: string): string {
   const part = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
   const header = { alg: 'RS256', kid: 'istio-lab-sandbox' };
-  const claims = { iss: 'kubernetes/serviceaccount', aud: audience, sub: `system:serviceaccount:${namespace}:${account}`, 'istio-lab/simulated': true };
+  const claims = {
+    iss: 'kubernetes/serviceaccount',
+    aud: audience,
+    sub: `system:serviceaccount:${namespace}:${account}`,
+    'istio-lab/simulated': true,
+  };
   return `${part(header)}.${part(claims)}.${part('simulated, unsigned')}`;
 }
 
@@ -86,8 +109,10 @@ function baseFiles(context: FsContext): Map<string, FileNode> {
   const status = (pod.status ?? {}) as { podIP?: string; startTime?: string };
   const mtime = status.startTime ? new Date(status.startTime) : context.now;
   const files = new Map<string, FileNode>();
-  const file = (path: string, text: string, mode = 0o644): void => void files.set(path, { kind: 'file', data: Buffer.from(text), mode, mtime });
-  const link = (path: string, target: string): void => void files.set(path, { kind: 'link', target, mode: 0o777, mtime });
+  const file = (path: string, text: string, mode = 0o644): void =>
+    void files.set(path, { kind: 'file', data: Buffer.from(text), mode, mtime });
+  const link = (path: string, target: string): void =>
+    void files.set(path, { kind: 'link', target, mode: 0o777, mtime });
   const dir = (path: string): void => void files.set(path, { kind: 'dir', mode: 0o755, mtime });
   const namespace = pod.metadata.namespace ?? 'default';
   file('/etc/hostname', `${pod.metadata.name}\n`);
@@ -107,7 +132,10 @@ function baseFiles(context: FsContext): Map<string, FileNode> {
   );
   const dns = context.network.objects.get('services', 'kube-system', 'kube-dns');
   const nameserver = (dns?.spec as { clusterIP?: string } | undefined)?.clusterIP ?? '10.3.240.10';
-  file('/etc/resolv.conf', `nameserver ${nameserver}\nsearch ${namespace}.svc.${CLUSTER_DOMAIN} svc.${CLUSTER_DOMAIN} ${CLUSTER_DOMAIN}\noptions ndots:5\n`);
+  file(
+    '/etc/resolv.conf',
+    `nameserver ${nameserver}\nsearch ${namespace}.svc.${CLUSTER_DOMAIN} svc.${CLUSTER_DOMAIN} ${CLUSTER_DOMAIN}\noptions ndots:5\n`,
+  );
   file('/etc/passwd', 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n');
   file('/dev/null', '', 0o666);
   const account = spec.serviceAccountName ?? 'default';
@@ -133,13 +161,24 @@ function baseFiles(context: FsContext): Map<string, FileNode> {
     const legacy = /:1\.[0-4]\./.test(container?.image ?? '');
     if (legacy) {
       // Citadel's `istio.<account>` secret, mounted at /etc/certs by Istio 1.0–1.4's injector.
-      file('/etc/certs/cert-chain.pem', simulatedPem('CERTIFICATE', `workload certificate for spiffe://${CLUSTER_DOMAIN}/ns/${namespace}/sa/${account}`));
+      file(
+        '/etc/certs/cert-chain.pem',
+        simulatedPem(
+          'CERTIFICATE',
+          `workload certificate for spiffe://${CLUSTER_DOMAIN}/ns/${namespace}/sa/${account}`,
+        ),
+      );
       file('/etc/certs/key.pem', simulatedPem('RSA PRIVATE KEY', 'private key'), 0o600);
       file('/etc/certs/root-cert.pem', simulatedPem('CERTIFICATE', 'Citadel root certificate'));
     } else {
       file('/var/run/secrets/istio/root-cert.pem', simulatedPem('CERTIFICATE', 'istiod root certificate'));
       file('/var/run/secrets/tokens/istio-token', simulatedToken(namespace, account, 'istio-ca'));
-      file('/etc/istio/pod/labels', Object.entries(pod.metadata.labels ?? {}).map(([key, value]) => `${key}="${value}"`).join('\n'));
+      file(
+        '/etc/istio/pod/labels',
+        Object.entries(pod.metadata.labels ?? {})
+          .map(([key, value]) => `${key}="${value}"`)
+          .join('\n'),
+      );
     }
     dir('/etc/istio/proxy');
   }
@@ -168,7 +207,11 @@ export class ContainerFs {
   }
 
   private node(at: string): FileNode | undefined {
-    return this.layer.get(at) ?? this.base.get(at) ?? (this.isImplicitDir(at) ? { kind: 'dir' as const, mode: 0o755, mtime: this.started } : undefined);
+    return (
+      this.layer.get(at) ??
+      this.base.get(at) ??
+      (this.isImplicitDir(at) ? { kind: 'dir' as const, mode: 0o755, mtime: this.started } : undefined)
+    );
   }
 
   /** The path with its symlinks resolved (the kubelet's `..data` ones), or undefined when a link loops. */
@@ -216,7 +259,12 @@ export class ContainerFs {
     const existing = this.stat(at);
     if (existing?.kind === 'dir') return 'Is a directory';
     const before = append && existing?.data ? existing.data : Buffer.alloc(0);
-    this.layer.set(at, { kind: 'file', data: Buffer.concat([before, data]), mode: existing?.mode ?? 0o644, mtime: this.context.now });
+    this.layer.set(at, {
+      kind: 'file',
+      data: Buffer.concat([before, data]),
+      mode: existing?.mode ?? 0o644,
+      mtime: this.context.now,
+    });
     return undefined;
   }
 

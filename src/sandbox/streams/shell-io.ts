@@ -31,7 +31,11 @@ export class Output {
   readonly chunks: ShellChunk[] = [];
   out(data: string | Buffer): void {
     if (data.length === 0) return;
-    this.chunks.push(typeof data === 'string' ? { stream: 'stdout', text: data } : { stream: 'stdout', text: data.toString('utf8'), bytes: data });
+    this.chunks.push(
+      typeof data === 'string'
+        ? { stream: 'stdout', text: data }
+        : { stream: 'stdout', text: data.toString('utf8'), bytes: data },
+    );
   }
   err(text: string): void {
     if (text) this.chunks.push({ stream: 'stderr', text });

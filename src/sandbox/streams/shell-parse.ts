@@ -31,7 +31,10 @@ const VARIABLE_END = '\u0002';
 
 /** Replaces the markers of a parsed word with their values (unset ones are empty); `(script` is a `$(script)`. */
 export function expandWord(word: string, lookup: (name: string) => string | undefined): string {
-  return word.replace(new RegExp(`${VARIABLE_START}([^${VARIABLE_END}]*)${VARIABLE_END}`, 'g'), (_whole, name: string) => lookup(name) ?? '');
+  return word.replace(
+    new RegExp(`${VARIABLE_START}([^${VARIABLE_END}]*)${VARIABLE_END}`, 'g'),
+    (_whole, name: string) => lookup(name) ?? '',
+  );
 }
 
 /** Reads `$NAME`, `${NAME}`, `$?` or `$$` at `i` (the `$`); returns the marker and the index of its last character. */
@@ -42,7 +45,8 @@ function variableAt(script: string, i: number): { marker: string; end: number } 
     let depth = 0;
     for (let at = 0; at < rest.length; at++) {
       if (rest[at] === '(') depth++;
-      else if (rest[at] === ')' && --depth === 0) return { marker: `${VARIABLE_START}${rest.slice(0, at)}${VARIABLE_END}`, end: i + 1 + at };
+      else if (rest[at] === ')' && --depth === 0)
+        return { marker: `${VARIABLE_START}${rest.slice(0, at)}${VARIABLE_END}`, end: i + 1 + at };
     }
     return undefined;
   }

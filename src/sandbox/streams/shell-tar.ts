@@ -72,13 +72,17 @@ interface Member {
   link: string;
 }
 
-const field = (block: Buffer, start: number, length: number): string => block.subarray(start, start + length).toString('utf8').replace(/\0.*$/s, '');
+const field = (block: Buffer, start: number, length: number): string =>
+  block
+    .subarray(start, start + length)
+    .toString('utf8')
+    .replace(/\0.*$/s, '');
 
 /** The members of an archive; a pax header's `path` names the member after it. */
 function members(archive: Buffer): Member[] | string {
   const found: Member[] = [];
   let longName: string | undefined;
-  for (let at = 0; at + BLOCK <= archive.length; ) {
+  for (let at = 0; at + BLOCK <= archive.length;) {
     const block = archive.subarray(at, at + BLOCK);
     if (block.every((byte) => byte === 0)) break;
     const size = Number.parseInt(field(block, 124, 12).trim() || '0', 8);
@@ -142,7 +146,8 @@ export const tar: Builtin = (call) => {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '-C' || arg === '--directory') directory = args[++i] ?? '/';
-    else if (arg.startsWith('--')) continue; // --no-same-owner, --no-same-permissions change nothing here.
+    else if (arg.startsWith('--'))
+      continue; // --no-same-owner, --no-same-permissions change nothing here.
     else if (arg.startsWith('-') && arg.length > 1) {
       for (let at = 1; at < arg.length; at++) {
         const flag = arg[at];
@@ -182,6 +187,6 @@ export const tar: Builtin = (call) => {
     }
     return extract(call, archive, directory, flags.has('t'), verbose);
   }
-  call.output.err("tar: need to specify one of -c, -t, -x\n");
+  call.output.err('tar: need to specify one of -c, -t, -x\n');
   return 1;
 };

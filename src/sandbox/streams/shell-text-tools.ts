@@ -80,7 +80,9 @@ export function grep(call: Invocation): number {
           break;
         }
         if (!'oivcEFnqwhHsl'.includes(arg[at])) {
-          call.output.err(`grep: invalid option -- '${arg[at]}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n`);
+          call.output.err(
+            `grep: invalid option -- '${arg[at]}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n`,
+          );
           return 2;
         }
         flags.add(arg[at]);
@@ -96,7 +98,13 @@ export function grep(call: Invocation): number {
   }
   const source = patterns
     .flatMap((pattern) => pattern.split('\n'))
-    .map((pattern) => (flags.has('F') ? pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : flags.has('E') || flags.has('--extended-regexp') ? pattern : fromBasic(pattern)))
+    .map((pattern) =>
+      flags.has('F')
+        ? pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        : flags.has('E') || flags.has('--extended-regexp')
+          ? pattern
+          : fromBasic(pattern),
+    )
     .map((pattern) => (flags.has('w') ? `(?<![\\w])(?:${pattern})(?![\\w])` : pattern))
     .join('|');
   let expression: RegExp;
@@ -164,7 +172,12 @@ function headOrTail(call: Invocation, fromEnd: boolean): number {
   if (typeof found === 'number') return found;
   for (const input of found) {
     if (found.length > 1) call.output.out(`==> ${input.name} <==\n`);
-    if (options.bytes) call.output.out(fromEnd ? input.data.subarray(Math.max(0, input.data.length - options.count)) : input.data.subarray(0, options.count));
+    if (options.bytes)
+      call.output.out(
+        fromEnd
+          ? input.data.subarray(Math.max(0, input.data.length - options.count))
+          : input.data.subarray(0, options.count),
+      );
     else {
       const all = lines(input.data);
       const picked = fromEnd ? all.slice(Math.max(0, all.length - options.count)) : all.slice(0, options.count);
@@ -184,17 +197,35 @@ export function wc(call: Invocation): number {
     if (arg.startsWith('-') && arg.length > 1) for (const flag of arg.slice(1)) flags.add(flag);
     else files.push(arg);
   }
-  const shown = flags.size ? ['l', 'w', 'c'].filter((flag) => flags.has(flag) || (flag === 'c' && flags.has('m'))) : ['l', 'w', 'c'];
+  const shown = flags.size
+    ? ['l', 'w', 'c'].filter((flag) => flags.has(flag) || (flag === 'c' && flags.has('m')))
+    : ['l', 'w', 'c'];
   const found = inputs(call, files, 'wc');
   if (typeof found === 'number') return found;
   const rows = found.map((input) => {
     const text = input.data.toString('utf8');
-    const counts: Record<string, number> = { l: (text.match(/\n/g) ?? []).length, w: text.split(/\s+/).filter(Boolean).length, c: input.data.length };
+    const counts: Record<string, number> = {
+      l: (text.match(/\n/g) ?? []).length,
+      w: text.split(/\s+/).filter(Boolean).length,
+      c: input.data.length,
+    };
     return { name: files.length ? input.name : '', counts };
   });
-  if (rows.length > 1) rows.push({ name: 'total', counts: Object.fromEntries(['l', 'w', 'c'].map((flag) => [flag, rows.reduce((sum, row) => sum + row.counts[flag], 0)])) });
+  if (rows.length > 1)
+    rows.push({
+      name: 'total',
+      counts: Object.fromEntries(
+        ['l', 'w', 'c'].map((flag) => [flag, rows.reduce((sum, row) => sum + row.counts[flag], 0)]),
+      ),
+    });
   // GNU wc: one count from stdin is printed bare; otherwise columns as wide as the largest count.
-  const width = shown.length === 1 && files.length <= 1 ? 0 : Math.max(files.length ? 1 : 7, ...rows.flatMap((row) => shown.map((flag) => String(row.counts[flag]).length)));
-  for (const row of rows) call.output.out(`${shown.map((flag) => String(row.counts[flag]).padStart(width)).join(' ')}${row.name ? ` ${row.name}` : ''}\n`);
+  const width =
+    shown.length === 1 && files.length <= 1
+      ? 0
+      : Math.max(files.length ? 1 : 7, ...rows.flatMap((row) => shown.map((flag) => String(row.counts[flag]).length)));
+  for (const row of rows)
+    call.output.out(
+      `${shown.map((flag) => String(row.counts[flag]).padStart(width)).join(' ')}${row.name ? ` ${row.name}` : ''}\n`,
+    );
   return found.length < files.length ? 1 : 0;
 }

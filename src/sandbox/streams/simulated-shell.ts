@@ -54,13 +54,17 @@ interface Container {
 
 /** The container's environment: PATH, HOSTNAME, its `env` values, the kubelet's service variables, HOME. */
 function environment(context: ShellContext): [string, string][] {
-  const container = ((context.pod.spec as { containers?: Container[] } | undefined)?.containers ?? []).find((c) => c.name === context.containerName);
+  const container = ((context.pod.spec as { containers?: Container[] } | undefined)?.containers ?? []).find(
+    (c) => c.name === context.containerName,
+  );
   const kubernetes = context.network.objects.get('services', 'default', 'kubernetes');
   const apiIp = (kubernetes?.spec as { clusterIP?: string } | undefined)?.clusterIP ?? '';
   return [
     ['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
     ['HOSTNAME', context.pod.metadata.name!],
-    ...(container?.env ?? []).filter((entry) => entry.value !== undefined).map((entry): [string, string] => [entry.name, entry.value!]),
+    ...(container?.env ?? [])
+      .filter((entry) => entry.value !== undefined)
+      .map((entry): [string, string] => [entry.name, entry.value!]),
     ['KUBERNETES_SERVICE_HOST', apiIp],
     ['KUBERNETES_SERVICE_PORT', '443'],
     ['KUBERNETES_SERVICE_PORT_HTTPS', '443'],
@@ -104,7 +108,9 @@ class Shell {
       const captured = new Output();
       this.nested(['-c', name.slice(1)], new Stdin(Buffer.alloc(0)), captured);
       for (const chunk of captured.chunks) if (chunk.stream === 'stderr') this.errors.chunks.push(chunk);
-      const printed = Buffer.concat(captured.chunks.filter((chunk) => chunk.stream === 'stdout').map(chunkBytes)).toString('utf8');
+      const printed = Buffer.concat(
+        captured.chunks.filter((chunk) => chunk.stream === 'stdout').map(chunkBytes),
+      ).toString('utf8');
       return printed.replace(/\n+$/, '');
     }
     if (name === '?') return String(this.status);
@@ -135,7 +141,8 @@ class Shell {
       const last = i === commands.length - 1;
       const sink = last ? output : new Output();
       code = this.simple(command, input, sink, output);
-      if (!last) input = new Stdin(Buffer.concat(sink.chunks.filter((chunk) => chunk.stream === 'stdout').map(chunkBytes)));
+      if (!last)
+        input = new Stdin(Buffer.concat(sink.chunks.filter((chunk) => chunk.stream === 'stdout').map(chunkBytes)));
     }
     return code;
   }
@@ -156,7 +163,11 @@ class Shell {
     const fds: Record<number, Target> = { 1: { kind: 'stdout' }, 2: { kind: 'stderr' } };
     let input = stdin;
     for (const redirect of command.redirects) {
-      const failure = this.redirect({ ...redirect, target: expand(redirect.target) }, fds, (data) => (input = new Stdin(data)));
+      const failure = this.redirect(
+        { ...redirect, target: expand(redirect.target) },
+        fds,
+        (data) => (input = new Stdin(data)),
+      );
       if (failure) {
         errors.err(`sh: ${failure}\n`);
         return 1;
@@ -173,7 +184,11 @@ class Shell {
   }
 
   /** Applies one redirection to the descriptor table; returns ash's complaint when it cannot. */
-  private redirect(redirect: Redirect, fds: Record<number, Target>, setStdin: (data: Buffer) => void): string | undefined {
+  private redirect(
+    redirect: Redirect,
+    fds: Record<number, Target>,
+    setStdin: (data: Buffer) => void,
+  ): string | undefined {
     if (redirect.op === '>&') {
       const from = fds[Number(redirect.target)];
       if (!from) return `${redirect.target}: Bad file descriptor`;
@@ -190,7 +205,10 @@ class Shell {
       fds[redirect.fd] = { kind: 'null' };
       return undefined;
     }
-    const failure = redirect.op === '>>' ? this.fs.write(redirect.target, Buffer.alloc(0), true) : this.fs.write(redirect.target, Buffer.alloc(0));
+    const failure =
+      redirect.op === '>>'
+        ? this.fs.write(redirect.target, Buffer.alloc(0), true)
+        : this.fs.write(redirect.target, Buffer.alloc(0));
     if (failure) return `can't create ${redirect.target}: ${failure.toLowerCase()}`;
     fds[redirect.fd] = { kind: 'file', path: redirect.target };
     return undefined;
@@ -265,7 +283,11 @@ class Shell {
  * Runs one command line (argv, as a container's command + args or an exec's `command` params) with
  * what the client sent on stdin, if anything. Other callers (probes, container commands) pass no stdin.
  */
-export function runCommand(argv: readonly string[], context: ShellContext, stdin: Buffer = Buffer.alloc(0)): ShellResult {
+export function runCommand(
+  argv: readonly string[],
+  context: ShellContext,
+  stdin: Buffer = Buffer.alloc(0),
+): ShellResult {
   const output = new Output();
   if (argv.length === 0) return { output: [], exitCode: 0 };
   const shell = new Shell(context);

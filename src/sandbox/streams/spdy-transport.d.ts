@@ -18,6 +18,9 @@ declare module 'spdy-transport' {
   }
 
   export const connection: {
-    create(socket: Duplex, options: { protocol: 'spdy' | 'http2'; isServer: boolean; autoSpdy31?: boolean; windowSize?: number }): SpdyConnection;
+    create(
+      socket: Duplex,
+      options: { protocol: 'spdy' | 'http2'; isServer: boolean; autoSpdy31?: boolean; windowSize?: number },
+    ): SpdyConnection;
   };
 }

@@ -25,12 +25,26 @@ export interface PodLogSources {
   follow(active: { close(): void }): () => void;
 }
 
-export function servePodLog(sources: PodLogSources, req: ResourceRequest, request: IncomingMessage, response: ServerResponse, query: URLSearchParams): void {
+export function servePodLog(
+  sources: PodLogSources,
+  req: ResourceRequest,
+  request: IncomingMessage,
+  response: ServerResponse,
+  query: URLSearchParams,
+): void {
   const options = podLogOptions(query);
   const pod = sources.existing(req);
-  const crashLog = (container: string) => sources.faults.crashLoopFor(pod.metadata.namespace, pod.metadata.name!, container)?.log ?? [];
+  const crashLog = (container: string) =>
+    sources.faults.crashLoopFor(pod.metadata.namespace, pod.metadata.name!, container)?.log ?? [];
   const runOutput = (container: string) => sources.runOutput?.(pod, container) ?? [];
-  const lines = podLogLines(pod, options, sources.now(), (container) => sources.printedBy(pod, container), crashLog, runOutput);
+  const lines = podLogLines(
+    pod,
+    options,
+    sources.now(),
+    (container) => sources.printedBy(pod, container),
+    crashLog,
+    runOutput,
+  );
   response.writeHead(200, { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' });
   for (const line of lines) response.write(formatLogLine(line, options.timestamps));
   if (!queryFlag(query, 'follow')) {
@@ -39,7 +53,8 @@ export function servePodLog(sources: PodLogSources, req: ResourceRequest, reques
   }
   const key = storageKey(req.type);
   const unsubscribe = sources.store.subscribe((event) => {
-    if (event.type === 'DELETED' && event.storageKey === key && event.object.metadata.uid === pod.metadata.uid) finish();
+    if (event.type === 'DELETED' && event.storageKey === key && event.object.metadata.uid === pod.metadata.uid)
+      finish();
   });
   const unfollow = sources.follow({ close: () => finish() });
   const finish = (): void => {

@@ -52,8 +52,14 @@ export function podLogOptions(query: URLSearchParams): PodLogOptions {
   };
   const tailLines = number('tailLines');
   const sinceSeconds = number('sinceSeconds');
-  if (tailLines !== undefined && tailLines < 0) throw badRequest(`PodLogOptions "" is invalid: tailLines: Invalid value: ${tailLines}: must be greater than or equal to 0`);
-  if (sinceSeconds !== undefined && sinceSeconds < 1) throw badRequest(`PodLogOptions "" is invalid: sinceSeconds: Invalid value: ${sinceSeconds}: must be greater than 0`);
+  if (tailLines !== undefined && tailLines < 0)
+    throw badRequest(
+      `PodLogOptions "" is invalid: tailLines: Invalid value: ${tailLines}: must be greater than or equal to 0`,
+    );
+  if (sinceSeconds !== undefined && sinceSeconds < 1)
+    throw badRequest(
+      `PodLogOptions "" is invalid: sinceSeconds: Invalid value: ${sinceSeconds}: must be greater than 0`,
+    );
   return {
     container: query.get('container') ?? undefined,
     tailLines,
@@ -64,7 +70,10 @@ export function podLogOptions(query: URLSearchParams): PodLogOptions {
 }
 
 /** The container whose log is asked for, or the kubelet's 400 when it cannot be told or has not started. */
-export function logContainer(pod: KubeObject, options: PodLogOptions): { container: Container; status: ContainerStatus | undefined; run: ContainerRun } {
+export function logContainer(
+  pod: KubeObject,
+  options: PodLogOptions,
+): { container: Container; status: ContainerStatus | undefined; run: ContainerRun } {
   const spec = (pod.spec ?? {}) as { containers?: Container[]; initContainers?: Container[] };
   const containers = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
   const podName = pod.metadata.name!;
@@ -74,16 +83,27 @@ export function logContainer(pod: KubeObject, options: PodLogOptions): { contain
     if (!container) throw badRequest(`container ${options.container} is not valid for pod ${podName}`);
   } else {
     const main = spec.containers ?? [];
-    if (main.length !== 1) throw badRequest(`a container name must be specified for pod ${podName}, choose one of: [${main.map((c) => c.name).join(' ')}]`);
+    if (main.length !== 1)
+      throw badRequest(
+        `a container name must be specified for pod ${podName}, choose one of: [${main.map((c) => c.name).join(' ')}]`,
+      );
     container = main[0];
   }
-  const statuses = ((pod.status as { containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] } | undefined) ?? {});
-  const status = [...(statuses.initContainerStatuses ?? []), ...(statuses.containerStatuses ?? [])].find((candidate) => candidate.name === container!.name);
+  const statuses =
+    (pod.status as { containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] } | undefined) ??
+    {};
+  const status = [...(statuses.initContainerStatuses ?? []), ...(statuses.containerStatuses ?? [])].find(
+    (candidate) => candidate.name === container!.name,
+  );
   if (options.previous && !(status?.restartCount ?? 0)) {
     throw badRequest(`previous terminated container "${container.name}" in pod "${podName}" not found`);
   }
   // A container waiting to restart (CrashLoopBackOff) still has its dead run, whose log the kubelet reads.
-  const run = options.previous ? status?.lastState?.terminated : (status?.state?.running ?? status?.state?.terminated ?? (status?.state?.waiting ? status.lastState?.terminated : undefined));
+  const run = options.previous
+    ? status?.lastState?.terminated
+    : (status?.state?.running ??
+      status?.state?.terminated ??
+      (status?.state?.waiting ? status.lastState?.terminated : undefined));
   if (!run?.startedAt) {
     const reason = status?.state?.waiting?.reason ?? 'ContainerCreating';
     throw badRequest(`container "${container.name}" in pod "${podName}" is waiting to start: ${reason}`);
@@ -110,11 +130,13 @@ export function podLogLines(
   ];
   if (container.command?.length) lines.push(`command ${container.command.join(' ')}`);
   if (container.args?.length) lines.push(`args ${container.args.join(' ')}`);
-  for (const port of container.ports ?? []) lines.push(`listening on ${port.protocol ?? 'TCP'} :${port.containerPort}${port.name ? ` (${port.name})` : ''}`);
+  for (const port of container.ports ?? [])
+    lines.push(`listening on ${port.protocol ?? 'TCP'} :${port.containerPort}${port.name ? ` (${port.name})` : ''}`);
   lines.push(...crashLog(container.name));
   const printed = run.finishedAt ? runOutput(container.name).map((text) => ({ time: run.finishedAt!, text })) : [];
   let result = [...lines.map((text) => ({ time: started, text })), ...printedBy(container.name), ...printed];
-  if (run.finishedAt) result.push({ time: run.finishedAt, text: `exited with code ${run.exitCode ?? 0} (${run.reason ?? 'Completed'})` });
+  if (run.finishedAt)
+    result.push({ time: run.finishedAt, text: `exited with code ${run.exitCode ?? 0} (${run.reason ?? 'Completed'})` });
   else if (status?.ready) result.push({ time: started, text: 'ready' });
   if (options.sinceSeconds !== undefined) {
     const since = now.getTime() - options.sinceSeconds * 1000;

@@ -14,18 +14,43 @@ import type { ContainerResponse } from '../istio/simulated-containers';
 import { answerFromPod } from '../istio/simulated-containers';
 
 function send(request: IncomingMessage, response: ServerResponse, answer: ContainerResponse): void {
-  response.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': Buffer.byteLength(answer.body) });
+  response.writeHead(answer.status, {
+    'content-type': answer.contentType,
+    'content-length': Buffer.byteLength(answer.body),
+  });
   response.end(request.method === 'HEAD' ? undefined : answer.body);
 }
 
-const plain = (status: number, body: string): ContainerResponse => ({ status, contentType: 'text/plain; charset=utf-8', body });
+const plain = (status: number, body: string): ContainerResponse => ({
+  status,
+  contentType: 'text/plain; charset=utf-8',
+  body,
+});
 
 /** What the proxy answers when nothing listens where it dials. */
 const connectionRefused = (scheme: string, host: string, port: number, path: string): ContainerResponse =>
-  plain(503, `Error: 'dial tcp ${host}:${port}: connect: connection refused'\nTrying to reach: '${scheme}://${host}:${port}${path}'`);
+  plain(
+    503,
+    `Error: 'dial tcp ${host}:${port}: connect: connection refused'\nTrying to reach: '${scheme}://${host}:${port}${path}'`,
+  );
 
-export function proxyService(cluster: ProxyObjects, faults: Faults, req: ResourceRequest, request: IncomingMessage, response: ServerResponse, query: URLSearchParams): void {
-  send(request, response, proxyToService(cluster, { namespace: req.namespace!, id: req.name!, rest: req.rest, query, method: request.method ?? 'GET' }, faults));
+export function proxyService(
+  cluster: ProxyObjects,
+  faults: Faults,
+  req: ResourceRequest,
+  request: IncomingMessage,
+  response: ServerResponse,
+  query: URLSearchParams,
+): void {
+  send(
+    request,
+    response,
+    proxyToService(
+      cluster,
+      { namespace: req.namespace!, id: req.name!, rest: req.rest, query, method: request.method ?? 'GET' },
+      faults,
+    ),
+  );
 }
 
 /**
@@ -34,26 +59,44 @@ export function proxyService(cluster: ProxyObjects, faults: Faults, req: Resourc
  * declares (else the scheme's default, 80); a pod without an IP is refused by
  * proxyutil.IsProxyableIP ("address not allowed").
  */
-export function proxyPod(cluster: ProxyObjects, faults: Faults, req: ResourceRequest, request: IncomingMessage, response: ServerResponse, query: URLSearchParams): void {
+export function proxyPod(
+  cluster: ProxyObjects,
+  faults: Faults,
+  req: ResourceRequest,
+  request: IncomingMessage,
+  response: ServerResponse,
+  query: URLSearchParams,
+): void {
   const id = splitSchemeNamePort(req.name!);
   if (!id) throw badRequest(`invalid pod request "${req.name}"`);
   const pod = cluster.get('pods', req.namespace!, id.name);
   if (!pod) throw notFound('', 'pods', id.name);
-  const containers = (pod.spec as { containers?: { ports?: { containerPort: number }[] }[] } | undefined)?.containers ?? [];
+  const containers =
+    (pod.spec as { containers?: { ports?: { containerPort: number }[] }[] } | undefined)?.containers ?? [];
   const declared = containers.find((container) => container.ports?.length)?.ports?.[0].containerPort;
   const scheme = id.scheme || 'http';
   const port = id.port ? Number(id.port) : (declared ?? (scheme === 'https' ? 443 : 80));
   const ip = (pod.status as { podIP?: string } | undefined)?.podIP;
   if (!ip) throw badRequest('address not allowed');
   const path = `/${req.rest.join('/')}`;
-  const clusterView = { services: cluster.list('services'), endpoints: cluster.list('endpoints'), pods: cluster.list('pods'), configs: cluster.list('configs') };
-  const answer = Number.isInteger(port) ? answerFromPod(pod, port, { method: request.method ?? 'GET', path, query, cluster: clusterView }, faults) : undefined;
+  const clusterView = {
+    services: cluster.list('services'),
+    endpoints: cluster.list('endpoints'),
+    pods: cluster.list('pods'),
+    configs: cluster.list('configs'),
+  };
+  const answer = Number.isInteger(port)
+    ? answerFromPod(pod, port, { method: request.method ?? 'GET', path, query, cluster: clusterView }, faults)
+    : undefined;
   send(request, response, answer ?? connectionRefused(scheme, ip, port, path));
 }
 
 /** The kubelet's port, as the node's status publishes it (daemonEndpoints.kubeletEndpoint). */
 function kubeletPort(node: KubeObject): number {
-  return (node.status as { daemonEndpoints?: { kubeletEndpoint?: { Port?: number } } } | undefined)?.daemonEndpoints?.kubeletEndpoint?.Port ?? 10250;
+  return (
+    (node.status as { daemonEndpoints?: { kubeletEndpoint?: { Port?: number } } } | undefined)?.daemonEndpoints
+      ?.kubeletEndpoint?.Port ?? 10250
+  );
 }
 
 function nodeAddress(node: KubeObject): string {
@@ -66,8 +109,14 @@ function kubeletAnswer(node: KubeObject, pods: readonly KubeObject[], method: st
   if (method === 'GET' || method === 'HEAD') {
     if (path === '/healthz') return plain(200, 'ok');
     if (path === '/pods' || path === '/pods/') {
-      const items = pods.filter((pod) => (pod.spec as { nodeName?: string } | undefined)?.nodeName === node.metadata.name);
-      return { status: 200, contentType: 'application/json', body: JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: {}, items }) };
+      const items = pods.filter(
+        (pod) => (pod.spec as { nodeName?: string } | undefined)?.nodeName === node.metadata.name,
+      );
+      return {
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: {}, items }),
+      };
     }
   }
   return plain(404, '404 page not found\n');
@@ -78,7 +127,13 @@ function kubeletAnswer(node: KubeObject, pods: readonly KubeObject[], method: st
  * finds it: without a port, or with the kubelet's, the node's kubelet; another port is dialled on
  * the node, where nothing of the sandbox listens.
  */
-export function proxyNode(nodeNamed: (name: string) => KubeObject | undefined, pods: readonly KubeObject[], req: ResourceRequest, request: IncomingMessage, response: ServerResponse): void {
+export function proxyNode(
+  nodeNamed: (name: string) => KubeObject | undefined,
+  pods: readonly KubeObject[],
+  req: ResourceRequest,
+  request: IncomingMessage,
+  response: ServerResponse,
+): void {
   const id = splitSchemeNamePort(req.name!);
   if (!id) throw badRequest(`invalid node request "${req.name}"`);
   const node = nodeNamed(id.name);

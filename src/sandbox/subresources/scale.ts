@@ -22,7 +22,13 @@ export function scaleOf(object: KubeObject): KubeObject {
     spec: { replicas: spec.replicas ?? 0 },
     status: {
       replicas: status.replicas ?? 0,
-      ...(selector ? { selector: Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',') } : {}),
+      ...(selector
+        ? {
+            selector: Object.entries(selector)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(','),
+          }
+        : {}),
     },
   };
 }
@@ -31,7 +37,13 @@ export function scaleOf(object: KubeObject): KubeObject {
 export function scaledObject(current: KubeObject, scale: KubeObject, name: string): KubeObject {
   const replicas = Number((scale.spec as Record<string, unknown> | undefined)?.replicas);
   if (!Number.isInteger(replicas) || replicas < 0) {
-    throw invalid('autoscaling', 'Scale', name, [{ reason: 'FieldValueInvalid', message: `Invalid value: ${replicas}: must be greater than or equal to 0`, field: 'spec.replicas' }]);
+    throw invalid('autoscaling', 'Scale', name, [
+      {
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${replicas}: must be greater than or equal to 0`,
+        field: 'spec.replicas',
+      },
+    ]);
   }
   const next = clone(current);
   next.spec = { ...(next.spec as Record<string, unknown>), replicas };

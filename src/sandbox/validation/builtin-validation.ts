@@ -24,7 +24,8 @@ const WORKLOADS = ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'];
 const WORKLOAD_GROUPS = ['apps', 'extensions'];
 
 const byteLength = (text: unknown): number => (typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : 0);
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** ValidateObjectMeta's ValidateAnnotations, for every kind: the total size (names are left to the real server). */
 export function validateObjectMeta(object: Record<string, unknown>): FieldError[] {
@@ -38,29 +39,52 @@ export function validateObjectMeta(object: Record<string, unknown>): FieldError[
 function validateContainers(podSpec: Record<string, unknown>, path: string): FieldError[] {
   const containers = podSpec.containers;
   if (!Array.isArray(containers) || containers.length === 0) return [requiredValue(`${path}.containers`)];
-  return containers.flatMap((container, index) => (isObject(container) && !container.name ? [requiredValue(`${path}.containers[${index}].name`)] : []));
+  return containers.flatMap((container, index) =>
+    isObject(container) && !container.name ? [requiredValue(`${path}.containers[${index}].name`)] : [],
+  );
 }
 
 /** ValidatePodTemplateSpecForReplicaSet (also the shape of the StatefulSet and DaemonSet checks). */
-function validateTemplate(spec: Record<string, unknown>, path: string, checkMatch: boolean, checkPodSpec: boolean): FieldError[] {
+function validateTemplate(
+  spec: Record<string, unknown>,
+  path: string,
+  checkMatch: boolean,
+  checkPodSpec: boolean,
+): FieldError[] {
   const template = asJson(spec.template);
   const labels = asJson(template.metadata).labels;
   const errors: FieldError[] = [];
-  if (checkMatch && !selectorMatches(spec.selector, isObject(labels) ? (labels as Record<string, string>) : undefined)) {
-    errors.push(invalidValue(`${path}.template.metadata.labels`, new GoTyped('map[string]string', isObject(labels) ? labels : null), '`selector` does not match template `labels`'));
+  if (
+    checkMatch &&
+    !selectorMatches(spec.selector, isObject(labels) ? (labels as Record<string, string>) : undefined)
+  ) {
+    errors.push(
+      invalidValue(
+        `${path}.template.metadata.labels`,
+        new GoTyped('map[string]string', isObject(labels) ? labels : null),
+        '`selector` does not match template `labels`',
+      ),
+    );
   }
   const podSpec = asJson(template.spec);
   if (checkPodSpec) errors.push(...validateContainers(podSpec, `${path}.template.spec`));
   // RestartPolicy is defaulted to Always before validation; only another value gets here.
   if (typeof podSpec.restartPolicy === 'string' && podSpec.restartPolicy !== 'Always') {
-    errors.push({ type: 'FieldValueNotSupported', field: `${path}.template.spec.restartPolicy`, value: podSpec.restartPolicy, detail: 'supported values: "Always"' });
+    errors.push({
+      type: 'FieldValueNotSupported',
+      field: `${path}.template.spec.restartPolicy`,
+      value: podSpec.restartPolicy,
+      detail: 'supported values: "Always"',
+    });
   }
   return errors;
 }
 
 /** Whether a selector can be converted (LabelSelectorAsSelector): known operators only. */
 function isConvertible(selector: unknown): boolean {
-  return asList(asJson(selector).matchExpressions).every((expression) => ['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(String(expression.operator)));
+  return asList(asJson(selector).matchExpressions).every((expression) =>
+    ['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(String(expression.operator)),
+  );
 }
 
 /** A nil selector converts to labels.Nothing(), which is not Empty() and matches no labels. */
@@ -83,7 +107,9 @@ function validateWorkloadSpec(kind: string, spec: Record<string, unknown>): Fiel
   // The template is checked against the selector only when the selector converts; the empty
   // selector converts to Everything(), which every label set matches.
   // A StatefulSet's pod spec is not validated at 1.13 (ValidatePodTemplateSpecForStatefulSet's TODO).
-  errors.push(...validateTemplate(spec, path, isConvertible(selector) && selectsByLabels(selector), kind !== 'StatefulSet'));
+  errors.push(
+    ...validateTemplate(spec, path, isConvertible(selector) && selectsByLabels(selector), kind !== 'StatefulSet'),
+  );
   return errors;
 }
 
@@ -95,14 +121,17 @@ function validateService(spec: Record<string, unknown>): FieldError[] {
   const errors: FieldError[] = [];
   const ports = spec.ports;
   const headless = spec.clusterIP === 'None';
-  if ((!Array.isArray(ports) || ports.length === 0) && !headless && spec.type !== 'ExternalName') errors.push(requiredValue('spec.ports'));
+  if ((!Array.isArray(ports) || ports.length === 0) && !headless && spec.type !== 'ExternalName')
+    errors.push(requiredValue('spec.ports'));
   if (!Array.isArray(ports)) return errors;
   ports.forEach((port, index) => {
     if (!isObject(port)) return;
     const path = `spec.ports[${index}]`;
     if (ports.length > 1 && !port.name) errors.push(requiredValue(`${path}.name`));
-    if (typeof port.port === 'number' && !isValidPortNumber(port.port)) errors.push(invalidValue(`${path}.port`, port.port, PORT_RANGE));
-    if (typeof port.targetPort === 'number' && !isValidPortNumber(port.targetPort)) errors.push(invalidValue(`${path}.targetPort`, port.targetPort, PORT_RANGE));
+    if (typeof port.port === 'number' && !isValidPortNumber(port.port))
+      errors.push(invalidValue(`${path}.port`, port.port, PORT_RANGE));
+    if (typeof port.targetPort === 'number' && !isValidPortNumber(port.targetPort))
+      errors.push(invalidValue(`${path}.targetPort`, port.targetPort, PORT_RANGE));
   });
   return errors;
 }
@@ -115,7 +144,8 @@ function validateConfigMap(object: Record<string, unknown>): FieldError[] {
   let total = 0;
   for (const value of Object.values(asJson(object.data))) total += byteLength(value);
   // binaryData is base64 in JSON; its size is that of the decoded bytes.
-  for (const value of Object.values(asJson(object.binaryData))) total += typeof value === 'string' ? Buffer.from(value, 'base64').length : 0;
+  for (const value of Object.values(asJson(object.binaryData)))
+    total += typeof value === 'string' ? Buffer.from(value, 'base64').length : 0;
   // field.NewPath("") prints as "[]".
   return total > MAX_CONFIG_MAP_BYTES ? [tooLong('[]', MAX_CONFIG_MAP_BYTES)] : [];
 }

@@ -7,7 +7,8 @@
 import { StatusError } from '../apimachinery/status-error';
 
 /** field.ErrorType: the cause `reason` of a Status. */
-export type FieldErrorType = 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueTooLong' | 'FieldValueNotSupported';
+export type FieldErrorType =
+  'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueTooLong' | 'FieldValueNotSupported';
 
 export interface FieldError {
   readonly type: FieldErrorType;
@@ -39,15 +40,29 @@ const TYPE_TEXT: Record<FieldErrorType, string> = {
   FieldValueNotSupported: 'Unsupported value',
 };
 
-export const invalidValue = (field: string, value: GoValue, detail: string): FieldError => ({ type: 'FieldValueInvalid', field, value, detail });
-export const requiredValue = (field: string, detail = ''): FieldError => ({ type: 'FieldValueRequired', field, detail });
+export const invalidValue = (field: string, value: GoValue, detail: string): FieldError => ({
+  type: 'FieldValueInvalid',
+  field,
+  value,
+  detail,
+});
+export const requiredValue = (field: string, detail = ''): FieldError => ({
+  type: 'FieldValueRequired',
+  field,
+  detail,
+});
 /** field.TooLong at 1.13: `must have at most N characters` (later releases say bytes). */
-export const tooLong = (field: string, maxLength: number): FieldError => ({ type: 'FieldValueTooLong', field, detail: `must have at most ${maxLength} characters` });
+export const tooLong = (field: string, maxLength: number): FieldError => ({
+  type: 'FieldValueTooLong',
+  field,
+  detail: `must have at most ${maxLength} characters`,
+});
 
 /** Go's %q of a string (strconv.Quote; JSON's escapes agree for the text objects hold). */
 const quote = (text: string): string => JSON.stringify(text);
 
-const sortedEntries = (value: object): [string, unknown][] => Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+const sortedEntries = (value: object): [string, unknown][] =>
+  Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
 /**
  * Go's `%#v` of a value decoded from JSON into interface{} (map[string]interface {}, []interface {},
@@ -58,16 +73,23 @@ export function goSyntax(value: unknown, inInterface = false): string {
   if (value instanceof GoTyped) {
     if (value.value !== null && typeof value.value === 'object') {
       const elementType = value.goType.replace(/^map\[string\]/, '');
-      const entries = sortedEntries(value.value).map(([key, item]) => `${quote(key)}:${elementType === 'string' ? quote(String(item)) : goSyntax(item, true)}`);
+      const entries = sortedEntries(value.value).map(
+        ([key, item]) => `${quote(key)}:${elementType === 'string' ? quote(String(item)) : goSyntax(item, true)}`,
+      );
       return `${value.goType}{${entries.join(', ')}}`;
     }
-    return value.value === null || value.value === undefined ? `${value.goType}(nil)` : goSyntax(value.value, inInterface);
+    return value.value === null || value.value === undefined
+      ? `${value.goType}(nil)`
+      : goSyntax(value.value, inInterface);
   }
   if (value === null || value === undefined) return inInterface ? 'interface {}(nil)' : '<nil>';
   if (typeof value === 'string') return quote(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return `[]interface {}{${value.map((item) => goSyntax(item, true)).join(', ')}}`;
-  if (typeof value === 'object') return `map[string]interface {}{${sortedEntries(value).map(([key, item]) => `${quote(key)}:${goSyntax(item, true)}`).join(', ')}}`;
+  if (typeof value === 'object')
+    return `map[string]interface {}{${sortedEntries(value)
+      .map(([key, item]) => `${quote(key)}:${goSyntax(item, true)}`)
+      .join(', ')}}`;
   return String(value);
 }
 
@@ -77,7 +99,8 @@ export function errorBody(error: FieldError): string {
   if (error.type === 'FieldValueInvalid' || error.type === 'FieldValueNotSupported') {
     const value = error.value;
     // Simple types print with %v, strings with %q, anything else with %#v.
-    const printed = value === null || value === undefined ? 'null' : typeof value === 'string' ? quote(value) : goSyntax(value);
+    const printed =
+      value === null || value === undefined ? 'null' : typeof value === 'string' ? quote(value) : goSyntax(value);
     body += `: ${printed}`;
   }
   return error.detail ? `${body}: ${error.detail}` : body;

@@ -39,10 +39,23 @@ function goPlain(value: unknown): string {
 
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (
+    typeof a !== 'object' ||
+    typeof b !== 'object' ||
+    a === null ||
+    b === null ||
+    Array.isArray(a) !== Array.isArray(b)
+  )
+    return false;
   const keysA = Object.keys(a);
   const keysB = Object.keys(b);
-  return keysA.length === keysB.length && keysA.every((key) => Object.hasOwn(b, key) && deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+  return (
+    keysA.length === keysB.length &&
+    keysA.every(
+      (key) =>
+        Object.hasOwn(b, key) && deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+    )
+  );
 }
 
 const numberOrUndefined = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
@@ -51,7 +64,10 @@ const numberOrUndefined = (value: unknown): number | undefined => (typeof value 
 function typeErrors(value: unknown, schema: SchemaNode, path: string): string[] {
   if (!schema.type || schema['x-kubernetes-int-or-string'] === true) return [];
   const actual = jsonType(value);
-  if (actual === 'null') return schema.nullable === true || schema.type === 'null' ? [] : [`${path} in ${IN} must be of type ${schema.type}: "null"`];
+  if (actual === 'null')
+    return schema.nullable === true || schema.type === 'null'
+      ? []
+      : [`${path} in ${IN} must be of type ${schema.type}: "null"`];
   if (isZero(value)) return [];
   const fits = schema.type === actual || (schema.type === 'number' && actual === 'integer');
   return fits ? [] : [`${path} in ${IN} must be of type ${schema.type}: ${JSON.stringify(actual)}`];
@@ -62,8 +78,10 @@ function stringErrors(value: string, schema: SchemaNode, path: string): string[]
   const length = [...value].length;
   const maxLength = numberOrUndefined(schema.maxLength);
   const minLength = numberOrUndefined(schema.minLength);
-  if (maxLength !== undefined && length > maxLength) errors.push(`${path} in ${IN} should be at most ${maxLength} chars long`);
-  if (minLength !== undefined && length < minLength) errors.push(`${path} in ${IN} should be at least ${minLength} chars long`);
+  if (maxLength !== undefined && length > maxLength)
+    errors.push(`${path} in ${IN} should be at most ${maxLength} chars long`);
+  if (minLength !== undefined && length < minLength)
+    errors.push(`${path} in ${IN} should be at least ${minLength} chars long`);
   if (typeof schema.pattern === 'string') {
     let pattern: RegExp | undefined;
     try {
@@ -81,14 +99,17 @@ function numberErrors(value: number, schema: SchemaNode, path: string): string[]
   const multipleOf = numberOrUndefined(schema.multipleOf);
   const minimum = numberOrUndefined(schema.minimum);
   const maximum = numberOrUndefined(schema.maximum);
-  if (multipleOf !== undefined && multipleOf > 0 && !Number.isInteger(value / multipleOf)) errors.push(`${path} in ${IN} should be a multiple of ${multipleOf}`);
+  if (multipleOf !== undefined && multipleOf > 0 && !Number.isInteger(value / multipleOf))
+    errors.push(`${path} in ${IN} should be a multiple of ${multipleOf}`);
   if (minimum !== undefined) {
     const exclusive = schema.exclusiveMinimum === true;
-    if (exclusive ? value <= minimum : value < minimum) errors.push(`${path} in ${IN} should be greater than ${exclusive ? '' : 'or equal to '}${minimum}`);
+    if (exclusive ? value <= minimum : value < minimum)
+      errors.push(`${path} in ${IN} should be greater than ${exclusive ? '' : 'or equal to '}${minimum}`);
   }
   if (maximum !== undefined) {
     const exclusive = schema.exclusiveMaximum === true;
-    if (exclusive ? value >= maximum : value > maximum) errors.push(`${path} in ${IN} should be less than ${exclusive ? '' : 'or equal to '}${maximum}`);
+    if (exclusive ? value >= maximum : value > maximum)
+      errors.push(`${path} in ${IN} should be less than ${exclusive ? '' : 'or equal to '}${maximum}`);
   }
   return errors;
 }
@@ -96,12 +117,19 @@ function numberErrors(value: number, schema: SchemaNode, path: string): string[]
 function sliceErrors(value: unknown[], schema: SchemaNode, path: string): string[] {
   const errors: string[] = [];
   const items = schema.items;
-  if (items && typeof items === 'object' && !Array.isArray(items)) value.forEach((item, index) => errors.push(...schemaErrors(item, items, `${path}.${index}`)));
+  if (items && typeof items === 'object' && !Array.isArray(items))
+    value.forEach((item, index) => errors.push(...schemaErrors(item, items, `${path}.${index}`)));
   const minItems = numberOrUndefined(schema.minItems);
   const maxItems = numberOrUndefined(schema.maxItems);
-  if (minItems !== undefined && value.length < minItems) errors.push(`${path} in ${IN} should have at least ${minItems} items`);
-  if (maxItems !== undefined && value.length > maxItems) errors.push(`${path} in ${IN} should have at most ${maxItems} items`);
-  if (schema.uniqueItems === true && value.some((item, index) => value.findIndex((other) => deepEqual(item, other)) !== index)) errors.push(`${path} in ${IN} shouldn't contain duplicates`);
+  if (minItems !== undefined && value.length < minItems)
+    errors.push(`${path} in ${IN} should have at least ${minItems} items`);
+  if (maxItems !== undefined && value.length > maxItems)
+    errors.push(`${path} in ${IN} should have at most ${maxItems} items`);
+  if (
+    schema.uniqueItems === true &&
+    value.some((item, index) => value.findIndex((other) => deepEqual(item, other)) !== index)
+  )
+    errors.push(`${path} in ${IN} shouldn't contain duplicates`);
   return errors;
 }
 
@@ -115,32 +143,39 @@ function objectErrors(value: Record<string, unknown>, schema: SchemaNode, path: 
   const count = Object.keys(value).length;
   const minProperties = numberOrUndefined(schema.minProperties);
   const maxProperties = numberOrUndefined(schema.maxProperties);
-  if (minProperties !== undefined && count < minProperties) return [`${path} in ${IN} should have at least ${minProperties} properties`];
-  if (maxProperties !== undefined && count > maxProperties) return [`${path} in ${IN} should have at most ${maxProperties} properties`];
+  if (minProperties !== undefined && count < minProperties)
+    return [`${path} in ${IN} should have at least ${minProperties} properties`];
+  if (maxProperties !== undefined && count > maxProperties)
+    return [`${path} in ${IN} should have at most ${maxProperties} properties`];
   const errors: string[] = [];
   const properties = schema.properties ?? {};
   const additional = schema.additionalProperties;
   if (additional && typeof additional === 'object') {
-    for (const [key, item] of Object.entries(value)) if (!Object.hasOwn(properties, key)) errors.push(...schemaErrors(item, additional, `${path}.${key}`));
+    for (const [key, item] of Object.entries(value))
+      if (!Object.hasOwn(properties, key)) errors.push(...schemaErrors(item, additional, `${path}.${key}`));
   }
   for (const [name, property] of Object.entries(properties)) {
-    if (Object.hasOwn(value, name)) errors.push(...schemaErrors(value[name], property, path ? `${path}.${name}` : name));
+    if (Object.hasOwn(value, name))
+      errors.push(...schemaErrors(value[name], property, path ? `${path}.${name}` : name));
   }
   for (const name of Array.isArray(schema.required) ? schema.required : []) {
-    if (!Object.hasOwn(value, name) && properties[name]?.default === undefined) errors.push(`${path}.${name} in ${IN} is required`);
+    if (!Object.hasOwn(value, name) && properties[name]?.default === undefined)
+      errors.push(`${path}.${name} in ${IN} is required`);
   }
   return errors;
 }
 
 /** SchemaValidator.Validate: the go-openapi messages of a value against a schema, in its order. */
 export function schemaErrors(value: unknown, schema: SchemaNode, path = ''): string[] {
-  if (value === null || value === undefined) return [...typeErrors(value, schema, path), ...enumErrors(value, schema, path)];
+  if (value === null || value === undefined)
+    return [...typeErrors(value, schema, path), ...enumErrors(value, schema, path)];
   const errors = typeErrors(value, schema, path);
   if (typeof value === 'string') errors.push(...stringErrors(value, schema, path));
   if (typeof value === 'number') errors.push(...numberErrors(value, schema, path));
   if (Array.isArray(value)) errors.push(...sliceErrors(value, schema, path));
   errors.push(...enumErrors(value, schema, path));
-  if (typeof value === 'object' && !Array.isArray(value)) errors.push(...objectErrors(value as Record<string, unknown>, schema, path));
+  if (typeof value === 'object' && !Array.isArray(value))
+    errors.push(...objectErrors(value as Record<string, unknown>, schema, path));
   return errors;
 }
 
@@ -148,5 +183,7 @@ export function schemaErrors(value: unknown, schema: SchemaNode, path = ''): str
 export function validateCustomResource(object: Record<string, unknown>, schema: SchemaNode | undefined): FieldError[] {
   if (!schema) return [];
   const messages = schemaErrors(object, schema);
-  return messages.length === 0 ? [] : [invalidValue('[]', object, ['validation failure list:', ...messages].join('\n'))];
+  return messages.length === 0
+    ? []
+    : [invalidValue('[]', object, ['validation failure list:', ...messages].join('\n'))];
 }

@@ -9,21 +9,38 @@ import { ISTIO_DATA_PLANE, isDataPlanePod, isIstioAnnotation, istioPodScope } fr
 import { summarizePod } from '../../../src/kube/pod-summary';
 
 /** `kubectl get po -n istio-system -o json` of the sandbox after the 1.2.2 demo install settled. */
-const sandboxPods = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'kube', 'fixtures', 'sandbox-istio-1.2.2-pods.json'), 'utf8')) as { items: PodObject[] }).items;
-const pod = (prefix: string): PodObject => structuredClone(sandboxPods.find((entry) => entry.metadata!.name!.startsWith(prefix))!);
+const sandboxPods = (
+  JSON.parse(
+    fs.readFileSync(path.join(__dirname, '..', 'kube', 'fixtures', 'sandbox-istio-1.2.2-pods.json'), 'utf8'),
+  ) as { items: PodObject[] }
+).items;
+const pod = (prefix: string): PodObject =>
+  structuredClone(sandboxPods.find((entry) => entry.metadata!.name!.startsWith(prefix))!);
 
 test('counts pods with an injected sidecar, ztunnel and waypoints; not the 1.2 control plane without a proxy', () => {
   assert.equal(isDataPlanePod(pod('istio-galley')), false);
   assert.equal(isDataPlanePod(pod('istio-pilot')), true, 'pilot carries an istio-proxy container in 1.2');
   assert.equal(isDataPlanePod({ metadata: { annotations: { 'sidecar.istio.io/status': '{"version":"1"}' } } }), true);
   assert.equal(isDataPlanePod({ metadata: { labels: { app: 'ztunnel' } } }), true);
-  assert.equal(isDataPlanePod({ metadata: { labels: { 'gateway.istio.io/managed': 'istio.io-mesh-controller' } } }), true);
-  assert.equal(isDataPlanePod({ metadata: { labels: { app: 'reviews' } }, spec: { containers: [{ name: 'reviews' }] } }), false);
+  assert.equal(
+    isDataPlanePod({ metadata: { labels: { 'gateway.istio.io/managed': 'istio.io-mesh-controller' } } }),
+    true,
+  );
+  assert.equal(
+    isDataPlanePod({ metadata: { labels: { app: 'reviews' } }, spec: { containers: [{ name: 'reviews' }] } }),
+    false,
+  );
 });
 
 test('a native sidecar (restartable init istio-proxy, Istio 1.27+) is the data plane', () => {
   const base = pod('istio-galley');
-  const native = { ...base, spec: { ...base.spec, initContainers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.27.0', restartPolicy: 'Always' }] } };
+  const native = {
+    ...base,
+    spec: {
+      ...base.spec,
+      initContainers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.27.0', restartPolicy: 'Always' }],
+    },
+  };
   assert.equal(isDataPlanePod(native), true);
 });
 

@@ -5,7 +5,11 @@ import { installPresence } from '../../../src/istio/install-presence';
 
 const plan: ObjectRef[] = [
   { apiVersion: 'v1', kind: 'Namespace', name: 'istio-system' },
-  { apiVersion: 'apiextensions.k8s.io/v1beta1', kind: 'CustomResourceDefinition', name: 'gateways.networking.istio.io' },
+  {
+    apiVersion: 'apiextensions.k8s.io/v1beta1',
+    kind: 'CustomResourceDefinition',
+    name: 'gateways.networking.istio.io',
+  },
   { apiVersion: 'v1', kind: 'ConfigMap', name: 'istio', namespace: 'istio-system' },
   { apiVersion: 'v1', kind: 'Service', name: 'istio-pilot', namespace: 'istio-system' },
   { apiVersion: 'extensions/v1beta1', kind: 'Deployment', name: 'istio-pilot', namespace: 'istio-system' },
@@ -23,7 +27,13 @@ test('objects present but a workload missing: interrupted, with the counts', () 
 
 test('every workload present: complete, even with a ConfigMap deleted by hand', () => {
   assert.deepEqual(installPresence(plan, plan), { state: 'complete', total: 6 });
-  assert.deepEqual(installPresence(plan, plan.filter((object) => object.kind !== 'ConfigMap')), { state: 'complete', total: 6 });
+  assert.deepEqual(
+    installPresence(
+      plan,
+      plan.filter((object) => object.kind !== 'ConfigMap'),
+    ),
+    { state: 'complete', total: 6 },
+  );
 });
 
 test('matches by group, kind, namespace and name, not by version; other objects outside the plan do not count', () => {

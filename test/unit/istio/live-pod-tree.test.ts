@@ -8,11 +8,34 @@ import { podsFromManifest, podSummary } from './pod-fixtures';
 
 const NOW = Date.parse('2019-07-10T12:00:00Z');
 const cluster = { context: 'istio-lab-sandbox', server: 'https://127.0.0.1:6443', simulated: true };
-const input = (pods: readonly PodSummary[], extra: Partial<PodTreeInput> = {}): PodTreeInput => ({ cluster, pods, state: { kind: 'synced' }, istioNamespace: 'istio-system', now: NOW, ...extra });
-const bookPods = (): PodSummary[] => podsFromManifest('legacy/istio-1.2.2/istio-demo.yaml').map((pod) => ({ ...pod, createdAt: NOW - 95 * 60_000 }));
-const proxy = { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.2.2', ready: true, restartCount: 0, state: 'running' as const };
+const input = (pods: readonly PodSummary[], extra: Partial<PodTreeInput> = {}): PodTreeInput => ({
+  cluster,
+  pods,
+  state: { kind: 'synced' },
+  istioNamespace: 'istio-system',
+  now: NOW,
+  ...extra,
+});
+const bookPods = (): PodSummary[] =>
+  podsFromManifest('legacy/istio-1.2.2/istio-demo.yaml').map((pod) => ({ ...pod, createdAt: NOW - 95 * 60_000 }));
+const proxy = {
+  name: 'istio-proxy',
+  image: 'docker.io/istio/proxyv2:1.2.2',
+  ready: true,
+  restartCount: 0,
+  state: 'running' as const,
+};
 const app = (name: string, namespace: string, serial: number) =>
-  podSummary({ name: `${name}-7c7c5f5c99-${serial}`, namespace, containers: [{ ...proxy }], readyContainers: 1, totalContainers: 1, ownerKind: 'ReplicaSet', ownerName: `${name}-7c7c5f5c99`, labels: { app: name } });
+  podSummary({
+    name: `${name}-7c7c5f5c99-${serial}`,
+    namespace,
+    containers: [{ ...proxy }],
+    readyContainers: 1,
+    totalContainers: 1,
+    ownerKind: 'ReplicaSet',
+    ownerName: `${name}-7c7c5f5c99`,
+    labels: { app: name },
+  });
 
 /** The same nodes as a full build of the same pods. */
 function assertSameTree(live: PodTree, built: PodTree): void {
@@ -23,7 +46,7 @@ function assertSameTree(live: PodTree, built: PodTree): void {
 /** A small random source, so a failing sequence can be replayed. */
 function seeded(seed: number): () => number {
   let state = seed;
-  return () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
 describe('the pod tree kept up to date event by event', () => {
@@ -31,7 +54,8 @@ describe('the pod tree kept up to date event by event', () => {
     test(`random adds, updates and deletes leave the same tree a full build makes, and refresh the same nodes (filter ${filter ?? 'none'})`, () => {
       const random = seeded(18);
       const pods = new Map<string, PodSummary>();
-      for (const pod of [...bookPods(), app('productpage-v1', 'default', 1), app('reviews-v1', 'default', 2)]) pods.set(pod.uid, pod);
+      for (const pod of [...bookPods(), app('productpage-v1', 'default', 1), app('reviews-v1', 'default', 2)])
+        pods.set(pod.uid, pod);
       const live = new LivePodTree(input([...pods.values()], { filter }));
       let previous: PodTree = buildPodTree(input([...pods.values()], { filter }));
       assertSameTree(live, previous);
@@ -51,7 +75,14 @@ describe('the pod tree kept up to date event by event', () => {
           change = { added: [], updated: [], removed: [pick] };
         } else {
           const phase = random() < 0.2 ? 'Succeeded' : random() < 0.2 ? 'Pending' : 'Running';
-          const updated: PodSummary = { ...pick, resourceVersion: `${step}`, phase, restarts: pick.restarts + (random() < 0.5 ? 1 : 0), readyContainers: random() < 0.3 ? 0 : pick.totalContainers, deleting: random() < 0.05 };
+          const updated: PodSummary = {
+            ...pick,
+            resourceVersion: `${step}`,
+            phase,
+            restarts: pick.restarts + (random() < 0.5 ? 1 : 0),
+            readyContainers: random() < 0.3 ? 0 : pick.totalContainers,
+            deleting: random() < 0.05,
+          };
           pods.set(updated.uid, updated);
           change = { added: [], updated: [updated], removed: [] };
         }
@@ -61,8 +92,11 @@ describe('the pod tree kept up to date event by event', () => {
         const expected = changedNodes(previous, built);
         assert.deepEqual([...refreshed].sort(), expected === 'all' ? 'all' : [...expected].sort(), `step ${step}`);
         // The status bar's health reads the installation's pods alone, and counts what all pods count.
-      assert.deepEqual(controlPlaneHealth(live.installationPods(), 'istio-system', NOW), controlPlaneHealth([...pods.values()], 'istio-system', NOW));
-      previous = built;
+        assert.deepEqual(
+          controlPlaneHealth(live.installationPods(), 'istio-system', NOW),
+          controlPlaneHealth([...pods.values()], 'istio-system', NOW),
+        );
+        previous = built;
       }
     });
   }
@@ -71,11 +105,14 @@ describe('the pod tree kept up to date event by event', () => {
     const pods = Array.from({ length: 2000 }, (_, i) => app('productpage-v1', `ns-${i % 20}`, i));
     const live = new LivePodTree(input(pods));
     const pod = pods[777];
-    const refreshed = live.apply({ added: [], updated: [{ ...pod, resourceVersion: '2', restarts: 1 }], removed: [] }, NOW);
+    const refreshed = live.apply(
+      { added: [], updated: [{ ...pod, resourceVersion: '2', restarts: 1 }], removed: [] },
+      NOW,
+    );
     assert.deepEqual(refreshed, [`pod:${pod.uid}`]);
   });
 
-  test('a filter and the store\'s state read as in a full build', () => {
+  test("a filter and the store's state read as in a full build", () => {
     const pods = [...bookPods(), app('productpage-v1', 'default', 1)];
     const state = { kind: 'reconnecting' as const, attempt: 2, retryInMs: 500, error: new Error('dropped') };
     const live = new LivePodTree(input(pods, { filter: 'pilot' }));

@@ -14,7 +14,10 @@ interface Workload {
   metadata: { name: string; namespace?: string };
   spec: {
     replicas?: number;
-    template: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: { containers: { name: string; image: string }[] } };
+    template: {
+      metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+      spec: { containers: { name: string; image: string }[] };
+    };
   };
 }
 
@@ -23,7 +26,9 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'Job']
 function workloads(file: string): Workload[] {
   const found: Workload[] = [];
   // json: a later duplicate key wins, as in kubectl's decoder (Istio 1.1.0's file has one).
-  for (const document of yaml.loadAll(fs.readFileSync(path.join(istioFixtures, file), 'utf8'), undefined, { json: true })) {
+  for (const document of yaml.loadAll(fs.readFileSync(path.join(istioFixtures, file), 'utf8'), undefined, {
+    json: true,
+  })) {
     if (!document || typeof document !== 'object') continue;
     const object = document as { kind?: string; items?: unknown[] };
     const items = (object.kind === 'List' ? object.items : [object]) as Workload[];
@@ -35,12 +40,23 @@ function workloads(file: string): Workload[] {
 /** A generated name part in Kubernetes' alphabet (no vowels), the same for the same seed. */
 function generated(seed: string, length: number): string {
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
-  return [...createHash('sha256').update(seed).digest()].slice(0, length).map((byte) => alphabet[byte % alphabet.length]).join('');
+  return [...createHash('sha256').update(seed).digest()]
+    .slice(0, length)
+    .map((byte) => alphabet[byte % alphabet.length])
+    .join('');
 }
 
 function container(spec: { name: string; image: string }, completed: boolean): ContainerSummary {
   return completed
-    ? { name: spec.name, image: spec.image, ready: false, restartCount: 0, state: 'terminated', reason: 'Completed', exitCode: 0 }
+    ? {
+        name: spec.name,
+        image: spec.image,
+        ready: false,
+        restartCount: 0,
+        state: 'terminated',
+        reason: 'Completed',
+        exitCode: 0,
+      }
     : { name: spec.name, image: spec.image, ready: true, restartCount: 0, state: 'running' };
 }
 
@@ -83,12 +99,14 @@ export function podsFromManifest(file: string): PodSummary[] {
       ownerName = `${workload.metadata.name}-${labels['pod-template-hash']}`;
     }
     if (isJob) labels['job-name'] = workload.metadata.name;
-    const replicas = workload.kind === 'Deployment' || workload.kind === 'StatefulSet' ? (workload.spec.replicas ?? 1) : 1;
+    const replicas =
+      workload.kind === 'Deployment' || workload.kind === 'StatefulSet' ? (workload.spec.replicas ?? 1) : 1;
     for (let i = 0; i < replicas; i++) {
       const containers = template.spec.containers.map((spec) => container(spec, isJob));
       pods.push(
         podSummary({
-          name: workload.kind === 'StatefulSet' ? `${ownerName}-${i}` : `${ownerName}-${generated(`${ownerName}/${i}`, 5)}`,
+          name:
+            workload.kind === 'StatefulSet' ? `${ownerName}-${i}` : `${ownerName}-${generated(`${ownerName}/${i}`, 5)}`,
           namespace,
           labels,
           annotations: template.metadata?.annotations ?? {},
@@ -115,7 +133,14 @@ export function podsFromCapture(file: string): PodSummary[] {
     .map((line) => {
       const [name, ready, status, restarts] = line.trim().split(/\s+/);
       const [readyContainers, totalContainers] = ready.split('/').map(Number);
-      return podSummary({ name, status, readyContainers, totalContainers, restarts: Number(restarts), phase: status === 'Completed' ? 'Succeeded' : 'Running' });
+      return podSummary({
+        name,
+        status,
+        readyContainers,
+        totalContainers,
+        restarts: Number(restarts),
+        phase: status === 'Completed' ? 'Succeeded' : 'Running',
+      });
     });
 }
 

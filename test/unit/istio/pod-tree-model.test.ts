@@ -2,24 +2,40 @@ import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { PodSummary } from '../../../src/kube/pod-summary';
 import type { ComponentNode, GroupNode, PodTree, PodTreeInput } from '../../../src/istio/pod-tree-model';
-import { buildPodTree, changedNodes, commonAncestor, controlPlaneHealth, pathTo, podRow } from '../../../src/istio/pod-tree-model';
+import {
+  buildPodTree,
+  changedNodes,
+  commonAncestor,
+  controlPlaneHealth,
+  pathTo,
+  podRow,
+} from '../../../src/istio/pod-tree-model';
 import { podsFromManifest, podSummary } from './pod-fixtures';
 
 const NOW = Date.parse('2019-07-10T12:00:00Z');
 const cluster = { context: 'istio-lab-sandbox', server: 'https://127.0.0.1:6443', simulated: true };
-const bookPods = (): PodSummary[] => podsFromManifest('legacy/istio-1.2.2/istio-demo.yaml').map((pod) => ({ ...pod, createdAt: NOW - 95 * 60_000 }));
+const bookPods = (): PodSummary[] =>
+  podsFromManifest('legacy/istio-1.2.2/istio-demo.yaml').map((pod) => ({ ...pod, createdAt: NOW - 95 * 60_000 }));
 const build = (pods: readonly PodSummary[], extra: Partial<PodTreeInput> = {}): PodTree =>
   buildPodTree({ cluster, pods, state: { kind: 'synced' }, istioNamespace: 'istio-system', now: NOW, ...extra });
 
 const childrenOf = (tree: PodTree, id: string) => tree.nodes.get(id)!.children.map((child) => tree.nodes.get(child)!);
 
-describe('the pod tree of the book\'s 1.2.2 install', () => {
+describe("the pod tree of the book's 1.2.2 install", () => {
   const tree = build(bookPods());
 
   test('groups the 15 pods under the cluster: control plane, gateways, add-ons, jobs', () => {
     assert.deepEqual(tree.roots, ['cluster']);
     const groups = childrenOf(tree, 'cluster') as GroupNode[];
-    assert.deepEqual(groups.map((group) => [group.group, group.pods]), [['control', 6], ['gateways', 2], ['addons', 4], ['jobs', 3]]);
+    assert.deepEqual(
+      groups.map((group) => [group.group, group.pods]),
+      [
+        ['control', 6],
+        ['gateways', 2],
+        ['addons', 4],
+        ['jobs', 3],
+      ],
+    );
     assert.equal([...tree.nodes.values()].filter((node) => node.kind === 'pod').length, 15);
   });
 
@@ -31,33 +47,69 @@ describe('the pod tree of the book\'s 1.2.2 install', () => {
 
   test('each control-plane component with one replica carries the single-point-of-failure warning', () => {
     const components = childrenOf(tree, 'group:control') as ComponentNode[];
-    assert.deepEqual(components.map((node) => node.workload), ['istio-citadel', 'istio-galley', 'istio-pilot', 'istio-policy', 'istio-sidecar-injector', 'istio-telemetry']);
-    assert.ok(components.every((node) => node.isSinglePointOfFailure && node.replicas.ready === 1 && node.replicas.total === 1));
+    assert.deepEqual(
+      components.map((node) => node.workload),
+      ['istio-citadel', 'istio-galley', 'istio-pilot', 'istio-policy', 'istio-sidecar-injector', 'istio-telemetry'],
+    );
+    assert.ok(
+      components.every((node) => node.isSinglePointOfFailure && node.replicas.ready === 1 && node.replicas.total === 1),
+    );
     const gateways = childrenOf(tree, 'group:gateways') as ComponentNode[];
-    assert.ok(gateways.every((node) => !node.isSinglePointOfFailure), 'only the control plane is warned about');
+    assert.ok(
+      gateways.every((node) => !node.isSinglePointOfFailure),
+      'only the control plane is warned about',
+    );
   });
 
   test('the control-plane group counts its single replicas, so the view explains them once', () => {
     const groups = childrenOf(tree, 'cluster') as GroupNode[];
-    assert.deepEqual(groups.map((group) => [group.group, group.singleReplicas]), [['control', 6], ['gateways', 0], ['addons', 0], ['jobs', 0]]);
+    assert.deepEqual(
+      groups.map((group) => [group.group, group.singleReplicas]),
+      [
+        ['control', 6],
+        ['gateways', 0],
+        ['addons', 0],
+        ['jobs', 0],
+      ],
+    );
   });
 
   test('pod rows read like kubectl: 2/2 Running for pilot, 0/1 Completed for the jobs', () => {
-    const rows = new Map([...tree.nodes.values()].flatMap((node) => (node.kind === 'pod' ? [[node.role.workload, { row: podRow(node.pod, NOW), health: node.health }]] : [])));
-    assert.deepEqual(rows.get('istio-pilot'), { row: { ready: '2/2', status: 'Running', restarts: 0, age: '95m' }, health: 'ready' });
+    const rows = new Map(
+      [...tree.nodes.values()].flatMap((node) =>
+        node.kind === 'pod' ? [[node.role.workload, { row: podRow(node.pod, NOW), health: node.health }]] : [],
+      ),
+    );
+    assert.deepEqual(rows.get('istio-pilot'), {
+      row: { ready: '2/2', status: 'Running', restarts: 0, age: '95m' },
+      health: 'ready',
+    });
     assert.deepEqual(rows.get('istio-telemetry')?.row.ready, '2/2');
-    assert.deepEqual(rows.get('istio-cleanup-secrets-1.2.2'), { row: { ready: '0/1', status: 'Completed', restarts: 0, age: '95m' }, health: 'completed' });
+    assert.deepEqual(rows.get('istio-cleanup-secrets-1.2.2'), {
+      row: { ready: '0/1', status: 'Completed', restarts: 0, age: '95m' },
+      health: 'completed',
+    });
   });
 
   test('ids are stable and each node can be reached from the root', () => {
     const again = build(bookPods().map((pod) => ({ ...pod })));
     assert.deepEqual([...again.nodes.keys()].sort(), [...tree.nodes.keys()].sort());
     const pilot = [...tree.nodes.values()].find((node) => node.kind === 'pod' && node.role.workload === 'istio-pilot')!;
-    assert.deepEqual(pathTo(tree, pilot.id), ['cluster', 'group:control', 'component:control:istio-system/istio-pilot', pilot.id]);
+    assert.deepEqual(pathTo(tree, pilot.id), [
+      'cluster',
+      'group:control',
+      'component:control:istio-system/istio-pilot',
+      pilot.id,
+    ]);
   });
 
   test('the installation is healthy: 12 of 12 pods ready, jobs aside', () => {
-    assert.deepEqual(controlPlaneHealth(bookPods(), 'istio-system', NOW), { ready: 12, total: 12, failing: 0, isReady: true });
+    assert.deepEqual(controlPlaneHealth(bookPods(), 'istio-system', NOW), {
+      ready: 12,
+      total: 12,
+      failing: 0,
+      isReady: true,
+    });
   });
 });
 
@@ -67,7 +119,12 @@ describe('refreshing only what changed', () => {
     const before = build(pods);
     const galley = pods.findIndex((pod) => pod.name.startsWith('istio-galley'));
     const changed = [...pods];
-    changed[galley] = { ...pods[galley], resourceVersion: '2', readyContainers: 0, containers: pods[galley].containers.map((c) => ({ ...c, ready: false })) };
+    changed[galley] = {
+      ...pods[galley],
+      resourceVersion: '2',
+      readyContainers: 0,
+      containers: pods[galley].containers.map((c) => ({ ...c, ready: false })),
+    };
     assert.deepEqual(changedNodes(before, build(changed)), ['group:control']);
     assert.equal(controlPlaneHealth(changed, 'istio-system', NOW).isReady, false);
   });
@@ -76,9 +133,25 @@ describe('refreshing only what changed', () => {
     const pods = bookPods();
     const telemetry = pods.findIndex((pod) => pod.name.startsWith('istio-telemetry'));
     const changed = [...pods];
-    const mixer = { ...pods[telemetry].containers[0], ready: false, state: 'waiting' as const, reason: 'CrashLoopBackOff', restartCount: 15 };
-    changed[telemetry] = { ...pods[telemetry], status: 'CrashLoopBackOff', readyContainers: 1, containers: [mixer, pods[telemetry].containers[1]] };
-    assert.deepEqual(controlPlaneHealth(changed, 'istio-system', NOW), { ready: 11, total: 12, failing: 1, isReady: false });
+    const mixer = {
+      ...pods[telemetry].containers[0],
+      ready: false,
+      state: 'waiting' as const,
+      reason: 'CrashLoopBackOff',
+      restartCount: 15,
+    };
+    changed[telemetry] = {
+      ...pods[telemetry],
+      status: 'CrashLoopBackOff',
+      readyContainers: 1,
+      containers: [mixer, pods[telemetry].containers[1]],
+    };
+    assert.deepEqual(controlPlaneHealth(changed, 'istio-system', NOW), {
+      ready: 11,
+      total: 12,
+      failing: 1,
+      isReady: false,
+    });
     const component = build(changed).nodes.get('component:control:istio-system/istio-telemetry') as ComponentNode;
     assert.equal(component.hasFailingPod, true);
   });
@@ -105,7 +178,10 @@ describe('refreshing only what changed', () => {
     assert.deepEqual(new Set(changes), new Set([`pod:${pods[galley].uid}`, 'group:gateways']));
     assert.equal(commonAncestor(after, changes as string[]), 'cluster');
     const pilot = `pod:${pods.find((pod) => pod.name.startsWith('istio-pilot'))!.uid}`;
-    assert.equal(commonAncestor(after, [pilot, 'component:control:istio-system/istio-pilot']), 'component:control:istio-system/istio-pilot');
+    assert.equal(
+      commonAncestor(after, [pilot, 'component:control:istio-system/istio-pilot']),
+      'component:control:istio-system/istio-pilot',
+    );
     assert.equal(commonAncestor(after, [pilot, `pod:${pods[galley].uid}`]), 'group:control');
     assert.equal(commonAncestor(after, [pilot]), pilot);
     assert.equal(commonAncestor(after, []), undefined);
@@ -129,23 +205,52 @@ describe('states, filters and the data plane', () => {
 
   test('a filter keeps matching pods with their group and component, or says nothing matched', () => {
     const tree = build(bookPods(), { filter: 'PILOT' });
-    assert.deepEqual(childrenOf(tree, 'cluster').map((node) => node.id), ['group:control']);
+    assert.deepEqual(
+      childrenOf(tree, 'cluster').map((node) => node.id),
+      ['group:control'],
+    );
     const none = build(bookPods(), { filter: 'no-such-pod' });
-    assert.deepEqual(childrenOf(none, 'cluster').map((node) => node.id), ['message:noMatch']);
+    assert.deepEqual(
+      childrenOf(none, 'cluster').map((node) => node.id),
+      ['message:noMatch'],
+    );
   });
 
-  test('a filter matches the READY and STATUS columns too, such as the book\'s 2/2', () => {
+  test("a filter matches the READY and STATUS columns too, such as the book's 2/2", () => {
     const tree = build(bookPods(), { filter: '2/2' });
-    const pods = [...tree.nodes.values()].filter((node) => node.kind === 'pod').map((node) => node.kind === 'pod' && node.pod.name.replace(/-[a-z0-9]+-[a-z0-9]+$/, ''));
+    const pods = [...tree.nodes.values()]
+      .filter((node) => node.kind === 'pod')
+      .map((node) => node.kind === 'pod' && node.pod.name.replace(/-[a-z0-9]+-[a-z0-9]+$/, ''));
     assert.deepEqual(pods.sort(), ['istio-pilot', 'istio-policy', 'istio-telemetry']);
     const completed = build(bookPods(), { filter: 'completed' });
-    assert.deepEqual(childrenOf(completed, 'cluster').map((node) => node.id), ['group:jobs']);
+    assert.deepEqual(
+      childrenOf(completed, 'cluster').map((node) => node.id),
+      ['group:jobs'],
+    );
   });
 
   test('sidecars count their pods and namespaces', () => {
-    const proxy = { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.2.2', ready: true, restartCount: 0, state: 'running' as const };
-    const app = (name: string, namespace: string) => podSummary({ name: `${name}-7c7c5f5c99-g5k4s`, namespace, containers: [proxy], readyContainers: 1, totalContainers: 1 });
-    const tree = build([...bookPods(), app('productpage-v1', 'default'), app('reviews-v1', 'default'), app('ratings-v1', 'bookinfo')]);
+    const proxy = {
+      name: 'istio-proxy',
+      image: 'docker.io/istio/proxyv2:1.2.2',
+      ready: true,
+      restartCount: 0,
+      state: 'running' as const,
+    };
+    const app = (name: string, namespace: string) =>
+      podSummary({
+        name: `${name}-7c7c5f5c99-g5k4s`,
+        namespace,
+        containers: [proxy],
+        readyContainers: 1,
+        totalContainers: 1,
+      });
+    const tree = build([
+      ...bookPods(),
+      app('productpage-v1', 'default'),
+      app('reviews-v1', 'default'),
+      app('ratings-v1', 'bookinfo'),
+    ]);
     const sidecars = tree.nodes.get('group:sidecars') as GroupNode;
     assert.deepEqual([sidecars.pods, sidecars.namespaces], [3, 2]);
   });

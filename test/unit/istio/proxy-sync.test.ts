@@ -60,15 +60,10 @@ describe('parseSyncz: Pilot 1.2', () => {
 
   it('prints a synced proxy as istioctl 1.2 does, endpoint share after EDS', () => {
     const synced = rows[1];
-    assert.deepEqual([synced.cds, synced.lds, synced.eds, synced.rds, synced.pilot, synced.version, synced.state], [
-      'SYNCED',
-      'SYNCED',
-      'SYNCED (100%)',
-      'SYNCED',
-      'istio-pilot-5f9b7c8d4-abcde',
-      '1.2.2',
-      'synced',
-    ]);
+    assert.deepEqual(
+      [synced.cds, synced.lds, synced.eds, synced.rds, synced.pilot, synced.version, synced.state],
+      ['SYNCED', 'SYNCED', 'SYNCED (100%)', 'SYNCED', 'istio-pilot-5f9b7c8d4-abcde', '1.2.2', 'synced'],
+    );
   });
 
   it('says how far behind a stale proxy is, and when it never acknowledged', () => {
@@ -80,13 +75,19 @@ describe('parseSyncz: Pilot 1.2', () => {
 
   it('shows NOT SENT before the first push and the proxy version starred without an Istio version', () => {
     const fresh = rows[2];
-    assert.deepEqual([fresh.cds, fresh.lds, fresh.eds, fresh.rds, fresh.version, fresh.state], ['NOT SENT', 'NOT SENT', 'NOT SENT (0%)', 'NOT SENT', '1.2.2*', 'not-sent']);
+    assert.deepEqual(
+      [fresh.cds, fresh.lds, fresh.eds, fresh.rds, fresh.version, fresh.state],
+      ['NOT SENT', 'NOT SENT', 'NOT SENT (0%)', 'NOT SENT', '1.2.2*', 'not-sent'],
+    );
   });
 });
 
 describe('parseSyncz: istiod', () => {
   it('reads what the sandbox istiod answers, UUID-style nonces giving plain SYNCED and no endpoint share', () => {
-    const pods = [injectedPod('reviews-v2-5b64f47978-kxk7p', 'default'), injectedPod('details-v1-c5b5f496d-9wm6j', 'default')];
+    const pods = [
+      injectedPod('reviews-v2-5b64f47978-kxk7p', 'default'),
+      injectedPod('details-v1-c5b5f496d-9wm6j', 'default'),
+    ];
     const body = JSON.stringify(istiodSyncz(pods), null, 2);
     const rows = parseSyncz(body, 'istiod-7d9c8b6f5-xk2lp', { endpointPercent: false });
     assert.deepEqual(
@@ -99,7 +100,10 @@ describe('parseSyncz: istiod', () => {
   });
 
   it('words a nonce that is not a time as plain STALE', () => {
-    assert.deepEqual(xdsCell('7c3e5d1a-1b2c-4d5e-8f90-123456789abc', '0a1b2c3d-0000-4000-8000-000000000000'), { cell: 'STALE', state: 'stale' });
+    assert.deepEqual(xdsCell('7c3e5d1a-1b2c-4d5e-8f90-123456789abc', '0a1b2c3d-0000-4000-8000-000000000000'), {
+      cell: 'STALE',
+      state: 'stale',
+    });
   });
 });
 
@@ -110,8 +114,14 @@ describe('parseSyncz: what is not a syncz answer', () => {
   });
 
   it('refuses an object, and malformed JSON with its position', () => {
-    assert.throws(() => parseSyncz('{"proxy": "x"}', 'p', { endpointPercent: true }), (error: unknown) => error instanceof RegistryFormatError && error.problem === 'unexpected-shape');
-    assert.throws(() => parseSyncz('[{"proxy": }]', 'p', { endpointPercent: true }), (error: unknown) => error instanceof RegistryFormatError && error.problem === 'malformed-json');
+    assert.throws(
+      () => parseSyncz('{"proxy": "x"}', 'p', { endpointPercent: true }),
+      (error: unknown) => error instanceof RegistryFormatError && error.problem === 'unexpected-shape',
+    );
+    assert.throws(
+      () => parseSyncz('[{"proxy": }]', 'p', { endpointPercent: true }),
+      (error: unknown) => error instanceof RegistryFormatError && error.problem === 'malformed-json',
+    );
   });
 
   it('skips elements that are not proxies', () => {
@@ -126,7 +136,15 @@ describe('Go time and duration', () => {
   });
 
   it('writes time.Duration.String()', () => {
-    assert.deepEqual([0, 250, 1500, 60_000, 125_500, 3_600_000, -2000].map(goDuration), ['0s', '250ms', '1.5s', '1m0s', '2m5.5s', '1h0m0s', '-2s']);
+    assert.deepEqual([0, 250, 1500, 60_000, 125_500, 3_600_000, -2000].map(goDuration), [
+      '0s',
+      '250ms',
+      '1.5s',
+      '1m0s',
+      '2m5.5s',
+      '1h0m0s',
+      '-2s',
+    ]);
   });
 
   it('keeps a name that is not a node ID as it is', () => {

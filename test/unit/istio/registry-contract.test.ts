@@ -13,27 +13,84 @@ import { belongsTo, indexRegistry, visibleRows } from '../../../src/webview/regi
 
 const listOf = (rows: VisibleRows): Row[] => Array.from({ length: rows.length }, (_, k) => rows.at(k));
 
-const bookinfo = fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'istio', 'registry', 'legacy-registration-bookinfo.json'), 'utf8');
+const bookinfo = fs.readFileSync(
+  path.join(__dirname, '..', '..', 'fixtures', 'istio', 'registry', 'legacy-registration-bookinfo.json'),
+  'utf8',
+);
 
 test('accepts well-formed messages on both sides and rejects anything else', () => {
   const snapshot = parseRegistration(bookinfo);
-  const registry = { type: 'registry', era: 'legacy', snapshot, raw: bookinfo, rawTruncated: false, fetchedAt: 1, via: 'service-proxy', commands: [] };
+  const registry = {
+    type: 'registry',
+    era: 'legacy',
+    snapshot,
+    raw: bookinfo,
+    rawTruncated: false,
+    fetchedAt: 1,
+    via: 'service-proxy',
+    commands: [],
+  };
   assert.equal(asExtensionMessage(registry), registry);
   assert.equal(asExtensionMessage({ ...registry, via: 'ssh' }), undefined);
   const stale = { ...registry, stale: 'Pilot is not installed.' };
   assert.equal(asExtensionMessage(stale), stale, 'a stale registry carries why');
   assert.equal(asExtensionMessage({ ...registry, stale: true }), undefined);
-  const gone = { ...snapshot, services: [{ ...snapshot.services[0], ports: [{ ...snapshot.services[0].ports[0], endpoints: [{ ip: '10.0.0.1', port: 80, pod: { namespace: 'n', name: 'p', ready: false, gone: true } }] }] }] };
+  const gone = {
+    ...snapshot,
+    services: [
+      {
+        ...snapshot.services[0],
+        ports: [
+          {
+            ...snapshot.services[0].ports[0],
+            endpoints: [{ ip: '10.0.0.1', port: 80, pod: { namespace: 'n', name: 'p', ready: false, gone: true } }],
+          },
+        ],
+      },
+    ],
+  };
   assert.ok(asExtensionMessage({ ...registry, snapshot: gone }), 'an endpoint may say its pod is gone');
-  assert.equal(asExtensionMessage({ ...registry, snapshot: { ...gone, services: [{ ...gone.services[0], ports: [{ ...gone.services[0].ports[0], endpoints: [{ ip: '10.0.0.1', port: 80, pod: { namespace: 'n', name: 'p', ready: false, gone: 'yes' } }] }] }] } }), undefined);
+  assert.equal(
+    asExtensionMessage({
+      ...registry,
+      snapshot: {
+        ...gone,
+        services: [
+          {
+            ...gone.services[0],
+            ports: [
+              {
+                ...gone.services[0].ports[0],
+                endpoints: [
+                  { ip: '10.0.0.1', port: 80, pod: { namespace: 'n', name: 'p', ready: false, gone: 'yes' } },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    }),
+    undefined,
+  );
   assert.equal(asExtensionMessage({ ...registry, snapshot: { ...snapshot, services: [{ hostname: 1 }] } }), undefined);
-  assert.equal(asExtensionMessage({ type: 'health', era: 'legacy', components: [{ id: 'not-a-component', ready: 1, desired: 1 }] }), undefined);
+  assert.equal(
+    asExtensionMessage({
+      type: 'health',
+      era: 'legacy',
+      components: [{ id: 'not-a-component', ready: 1, desired: 1 }],
+    }),
+    undefined,
+  );
   assert.equal(asExtensionMessage({ type: '__proto__' }), undefined);
   assert.equal(asExtensionMessage('registry'), undefined);
   assert.deepEqual(asWebviewMessage({ type: 'export', format: 'csv' }), { type: 'export', format: 'csv' });
   assert.equal(asWebviewMessage({ type: 'export', format: 'xlsx' }), undefined);
   assert.equal(asWebviewMessage({ type: 'copy', text: 42 }), undefined);
-  assert.deepEqual(asViewState({ filter: 'x', tab: 'raw', component: 'pilot' }), { filter: 'x', tab: 'raw', component: 'pilot' });
+  assert.deepEqual(asViewState({ filter: 'x', tab: 'raw', component: 'pilot' }), {
+    filter: 'x',
+    tab: 'raw',
+    component: 'pilot',
+  });
   assert.equal(asViewState({ filter: 'x', tab: 'graph' }), undefined);
 });
 
@@ -74,14 +131,32 @@ test('filters rows by text, by component, and puts removed endpoints back struck
   const index = indexRegistry(after, diffSnapshots(before, after));
   const all = visibleRows(index, { query: '', collapsed: new Set() });
   assert.equal(all.services, 2);
-  assert.deepEqual(listOf(all).map((row) => row.kind), ['namespace', 'service', 'port', 'endpoint', 'service', 'port', 'endpoint', 'endpoint', 'endpoint', 'removed']);
+  assert.deepEqual(
+    listOf(all).map((row) => row.kind),
+    ['namespace', 'service', 'port', 'endpoint', 'service', 'port', 'endpoint', 'endpoint', 'endpoint', 'removed'],
+  );
   assert.equal(listOf(all).filter((row) => row.kind === 'endpoint' && row.added).length, 1);
   const ip = visibleRows(index, { query: '10.244.0.50', collapsed: new Set() });
-  assert.deepEqual(listOf(ip).map((row) => row.kind), ['namespace', 'service', 'port', 'endpoint']);
+  assert.deepEqual(
+    listOf(ip).map((row) => row.kind),
+    ['namespace', 'service', 'port', 'endpoint'],
+  );
   const collapsed = visibleRows(index, { query: '', collapsed: new Set(['svc reviews.nino.svc.cluster.local']) });
   assert.equal(collapsed.length, 5);
-  assert.equal(belongsTo('pilot', { hostname: 'istio-pilot.istio-system.svc.cluster.local', name: 'istio-pilot', namespace: 'istio-system', ports: [] }), true);
-  assert.equal(belongsTo('sidecars', after.services[0]), true, 'services of other namespaces are the sidecars\' workloads');
+  assert.equal(
+    belongsTo('pilot', {
+      hostname: 'istio-pilot.istio-system.svc.cluster.local',
+      name: 'istio-pilot',
+      namespace: 'istio-system',
+      ports: [],
+    }),
+    true,
+  );
+  assert.equal(
+    belongsTo('sidecars', after.services[0]),
+    true,
+    "services of other namespaces are the sidecars' workloads",
+  );
   assert.equal(visibleRows(index, { query: '', component: 'grafana', collapsed: new Set() }).length, 0);
 });
 
@@ -96,12 +171,27 @@ test('typing a query on and back gives the rows a fresh search gives, per compon
     listOf(visibleRows(indexRegistry(snapshot), { query, component, collapsed }));
   const index = indexRegistry(snapshot);
   const typed = 'svc-1.ns-1';
-  const queries = [...Array.from({ length: typed.length }, (_, k) => typed.slice(0, k + 1)), ...Array.from({ length: typed.length }, (_, k) => typed.slice(0, typed.length - k - 1)), '10.1.2', '9003', 'grpc', ''];
+  const queries = [
+    ...Array.from({ length: typed.length }, (_, k) => typed.slice(0, k + 1)),
+    ...Array.from({ length: typed.length }, (_, k) => typed.slice(0, typed.length - k - 1)),
+    '10.1.2',
+    '9003',
+    'grpc',
+    '',
+  ];
   const collapsed = new Set(['ns ns-2']);
   for (const query of queries) {
     assert.deepEqual(listOf(visibleRows(index, { query, collapsed: new Set() })), fresh(query), `query "${query}"`);
-    assert.deepEqual(listOf(visibleRows(index, { query, component: 'sidecars', collapsed: new Set() })), fresh(query, 'sidecars'), `query "${query}", sidecars`);
-    assert.deepEqual(listOf(visibleRows(index, { query, collapsed })), fresh(query, undefined, collapsed), `query "${query}", ns-2 collapsed`);
+    assert.deepEqual(
+      listOf(visibleRows(index, { query, component: 'sidecars', collapsed: new Set() })),
+      fresh(query, 'sidecars'),
+      `query "${query}", sidecars`,
+    );
+    assert.deepEqual(
+      listOf(visibleRows(index, { query, collapsed })),
+      fresh(query, undefined, collapsed),
+      `query "${query}", ns-2 collapsed`,
+    );
     assert.equal(visibleRows(index, { query, component: 'grafana', collapsed: new Set() }).length, 0);
   }
   assert.equal(visibleRows(index, { query: 'svc-1', collapsed: new Set() }).services, 11, 'svc-1 and svc-10 … svc-19');

@@ -56,7 +56,17 @@ test('the message contract refuses a registry whose unknown fields nest past the
   const message = (extra: Record<string, unknown>) => ({
     type: 'registry',
     era: 'legacy',
-    snapshot: { format: 'legacy-registration', services: [{ hostname: 'details.default.svc.cluster.local', name: 'details', namespace: 'default', ports: [{ key: 'k', name: 'http', endpoints: [{ ip: '10.1.0.7', port: 9080, extra }] }] }] },
+    snapshot: {
+      format: 'legacy-registration',
+      services: [
+        {
+          hostname: 'details.default.svc.cluster.local',
+          name: 'details',
+          namespace: 'default',
+          ports: [{ key: 'k', name: 'http', endpoints: [{ ip: '10.1.0.7', port: 9080, extra }] }],
+        },
+      ],
+    },
     raw: '[]',
     rawTruncated: false,
     fetchedAt: 1,

@@ -32,8 +32,14 @@ test("names the book's 1.2.2 archive as Istio's download script does, at GitHub'
 });
 
 test('a mirror replaces only the base of the URL', () => {
-  assert.equal(releaseArchive('1.2.2', platform('linux'), 'http://127.0.0.1:8080/istio/').url, 'http://127.0.0.1:8080/istio/1.2.2/istio-1.2.2-linux.tar.gz');
-  assert.equal(releaseArchive('1.2.2', platform('linux'), 'file:///srv/mirror').url, 'file:///srv/mirror/1.2.2/istio-1.2.2-linux.tar.gz');
+  assert.equal(
+    releaseArchive('1.2.2', platform('linux'), 'http://127.0.0.1:8080/istio/').url,
+    'http://127.0.0.1:8080/istio/1.2.2/istio-1.2.2-linux.tar.gz',
+  );
+  assert.equal(
+    releaseArchive('1.2.2', platform('linux'), 'file:///srv/mirror').url,
+    'file:///srv/mirror/1.2.2/istio-1.2.2-linux.tar.gz',
+  );
   assert.equal(releaseArchive('1.2.2', platform('linux'), '').url.startsWith(GITHUB_RELEASE_BASE), true);
 });
 
@@ -74,18 +80,35 @@ test("maps this machine's platform as the download script maps uname", () => {
 test('reads .sha256 files of both eras', () => {
   const hash = 'a'.repeat(64);
   // coreutils (Istio ≤ 1.2): two spaces; release-builder: one space.
-  assert.deepEqual(parseSha256File(sha256Line(hash, 'istio-1.2.2-linux.tar.gz', '1.2.2')), { sha256: hash, fileName: 'istio-1.2.2-linux.tar.gz' });
+  assert.deepEqual(parseSha256File(sha256Line(hash, 'istio-1.2.2-linux.tar.gz', '1.2.2')), {
+    sha256: hash,
+    fileName: 'istio-1.2.2-linux.tar.gz',
+  });
   assert.equal(sha256Line(hash, 'x', '1.2.2'), `${hash}  x\n`);
-  assert.deepEqual(parseSha256File(sha256Line(hash, 'istio-1.26.1-linux-amd64.tar.gz', '1.26.1')), { sha256: hash, fileName: 'istio-1.26.1-linux-amd64.tar.gz' });
+  assert.deepEqual(parseSha256File(sha256Line(hash, 'istio-1.26.1-linux-amd64.tar.gz', '1.26.1')), {
+    sha256: hash,
+    fileName: 'istio-1.26.1-linux-amd64.tar.gz',
+  });
   assert.equal(sha256Line(hash, 'x', '1.26.1'), `${hash} x\n`);
-  assert.deepEqual(parseSha256File(`${'B'.repeat(64)} *istio.zip\r\n`), { sha256: 'b'.repeat(64), fileName: 'istio.zip' });
+  assert.deepEqual(parseSha256File(`${'B'.repeat(64)} *istio.zip\r\n`), {
+    sha256: 'b'.repeat(64),
+    fileName: 'istio.zip',
+  });
   assert.equal(parseSha256File('<html>Not Found</html>'), undefined);
   assert.equal(parseSha256File(''), undefined);
 });
 
 test('reads version and platform from the name of a hand-downloaded archive', () => {
-  assert.deepEqual(parseArchiveFileName('istio-1.2.2-linux.tar.gz'), { version: '1.2.2', platform: { os: 'linux', arch: 'amd64' }, kind: 'tar.gz' });
-  assert.deepEqual(parseArchiveFileName('istio-1.26.1-osx-arm64.tar.gz'), { version: '1.26.1', platform: { os: 'osx', arch: 'arm64' }, kind: 'tar.gz' });
+  assert.deepEqual(parseArchiveFileName('istio-1.2.2-linux.tar.gz'), {
+    version: '1.2.2',
+    platform: { os: 'linux', arch: 'amd64' },
+    kind: 'tar.gz',
+  });
+  assert.deepEqual(parseArchiveFileName('istio-1.26.1-osx-arm64.tar.gz'), {
+    version: '1.26.1',
+    platform: { os: 'osx', arch: 'arm64' },
+    kind: 'tar.gz',
+  });
   assert.deepEqual(parseArchiveFileName('istio-1.27.0-beta.1-win.zip')?.version, '1.27.0-beta.1');
   assert.equal(parseArchiveFileName('istioctl-1.26.1-linux-amd64.tar.gz'), undefined);
   assert.equal(parseArchiveFileName('istio.tar.gz'), undefined);
@@ -106,7 +129,10 @@ test('the built-in catalogue covers every minor line from 1.0 to 1.30, with date
 test("the built-in catalogue offers minor lines and the lab's own release, not the test fixtures' versions", () => {
   const patches = builtinCatalogue().filter((release) => !release.version.endsWith('.0'));
   // 1.2.3 and 1.26.1 are real releases, but they are here only because the tests hold their files.
-  assert.deepEqual(patches.map((release) => release.version), ['1.2.2']);
+  assert.deepEqual(
+    patches.map((release) => release.version),
+    ['1.2.2'],
+  );
 });
 
 test('reads the GitHub release list, skipping drafts and tags that are not versions', () => {
@@ -118,15 +144,31 @@ test('reads the GitHub release list, skipping drafts and tags that are not versi
     null,
   ]);
   assert.deepEqual(releases, [
-    { version: '1.26.2', date: '2025-06-20', kubernetes: { min: '1.29', max: '1.33', source: 'support-table' }, prerelease: undefined },
-    { version: '1.27.0-beta.0', date: '2025-07-01', kubernetes: { min: '1.29', max: '1.33', source: 'support-table' }, prerelease: true },
+    {
+      version: '1.26.2',
+      date: '2025-06-20',
+      kubernetes: { min: '1.29', max: '1.33', source: 'support-table' },
+      prerelease: undefined,
+    },
+    {
+      version: '1.27.0-beta.0',
+      date: '2025-07-01',
+      kubernetes: { min: '1.29', max: '1.33', source: 'support-table' },
+      prerelease: true,
+    },
   ]);
   assert.throws(() => parseGitHubReleases({ message: 'API rate limit exceeded' }));
 });
 
 test('refreshes the catalogue from the release list when it answers, keeping the built-in lines', async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-list-'));
-  const mirror = await startReleaseMirror({ root, releases: [{ tag_name: '1.31.0', published_at: '2026-08-20T00:00:00Z' }, { tag_name: '1.2.2', published_at: '2019-07-01T00:00:00Z' }] });
+  const mirror = await startReleaseMirror({
+    root,
+    releases: [
+      { tag_name: '1.31.0', published_at: '2026-08-20T00:00:00Z' },
+      { tag_name: '1.2.2', published_at: '2019-07-01T00:00:00Z' },
+    ],
+  });
   try {
     const catalogue = await loadReleaseCatalogue({ url: `${mirror.url}/repos/istio/istio/releases` });
     assert.equal(catalogue.source, 'online');

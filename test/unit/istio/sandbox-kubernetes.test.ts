@@ -6,7 +6,8 @@ import { sandboxKubeVersionFor } from '../../../src/istio/releases/sandbox-kuber
 
 describe('sandboxKubeVersionFor', () => {
   it("keeps the sandbox's default (GKE 1.13, the book's cluster) for Istio 1.0–1.4", () => {
-    for (const version of ['1.0.0', '1.1.7', '1.2.2', '1.4.10']) assert.equal(sandboxKubeVersionFor(version), undefined, version);
+    for (const version of ['1.0.0', '1.1.7', '1.2.2', '1.4.10'])
+      assert.equal(sandboxKubeVersionFor(version), undefined, version);
   });
 
   it("picks the newest Kubernetes minor a later release was tested with (Istio 1.5's 1.16, 1.8's 1.19)", () => {

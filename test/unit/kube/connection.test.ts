@@ -19,14 +19,22 @@ const write = (name: string, content: unknown): string => {
   return file;
 };
 const cluster = (name: string, server: string) => ({ name, cluster: { server, 'insecure-skip-tls-verify': true } });
-const context = (name: string, clusterName: string, namespace?: string) => ({ name, context: { cluster: clusterName, user: 'me', namespace } });
+const context = (name: string, clusterName: string, namespace?: string) => ({
+  name,
+  context: { cluster: clusterName, user: 'me', namespace },
+});
 
 /** A node script as an exec credential plugin: prints an ExecCredential and counts its runs. */
 function plugin(name: string, body: string): string {
-  return write(name, `#!/usr/bin/env node\nconst fs = require('fs');\nconst runs = ${JSON.stringify(path.join(dir, `${name}.runs`))};\nfs.appendFileSync(runs, 'x');\n${body}\n`);
+  return write(
+    name,
+    `#!/usr/bin/env node\nconst fs = require('fs');\nconst runs = ${JSON.stringify(path.join(dir, `${name}.runs`))};\nfs.appendFileSync(runs, 'x');\n${body}\n`,
+  );
 }
-const runs = (name: string): number => (fs.existsSync(path.join(dir, `${name}.runs`)) ? fs.readFileSync(path.join(dir, `${name}.runs`), 'utf8').length : 0);
-const credential = (status: object) => `process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1beta1', kind: 'ExecCredential', status: ${JSON.stringify(status)} }));`;
+const runs = (name: string): number =>
+  fs.existsSync(path.join(dir, `${name}.runs`)) ? fs.readFileSync(path.join(dir, `${name}.runs`), 'utf8').length : 0;
+const credential = (status: object) =>
+  `process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1beta1', kind: 'ExecCredential', status: ${JSON.stringify(status)} }));`;
 
 before(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-kubeconfig-'));
@@ -35,13 +43,29 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('kubeconfig loading', () => {
   test('a KUBECONFIG-style list merges first-wins, skips missing and empty files, and takes the first current-context', async () => {
-    const first = write('first.yaml', { apiVersion: 'v1', kind: 'Config', clusters: [cluster('shared', 'https://first.example:6443')], contexts: [context('shared', 'shared'), context('only-first', 'shared', 'istio-system')], users: [{ name: 'me', user: { token: 'a' } }] });
+    const first = write('first.yaml', {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [cluster('shared', 'https://first.example:6443')],
+      contexts: [context('shared', 'shared'), context('only-first', 'shared', 'istio-system')],
+      users: [{ name: 'me', user: { token: 'a' } }],
+    });
     const empty = write('empty.yaml', '');
-    const second = write('second.yaml', { apiVersion: 'v1', kind: 'Config', 'current-context': 'only-second', clusters: [cluster('shared', 'https://second.example:6443'), cluster('two', 'https://two.example')], contexts: [context('shared', 'two'), context('only-second', 'two')], users: [{ name: 'me', user: { token: 'b' } }] });
+    const second = write('second.yaml', {
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'only-second',
+      clusters: [cluster('shared', 'https://second.example:6443'), cluster('two', 'https://two.example')],
+      contexts: [context('shared', 'two'), context('only-second', 'two')],
+      users: [{ name: 'me', user: { token: 'b' } }],
+    });
     const list = [path.join(dir, 'missing.yaml'), first, empty, second].join(path.delimiter);
     const connection = await openConnection({ kubeconfig: list });
     assert.equal(connection.contextName, 'only-second');
-    assert.deepEqual(connection.files, [first, empty, second].filter((file) => file !== empty));
+    assert.deepEqual(
+      connection.files,
+      [first, empty, second].filter((file) => file !== empty),
+    );
     const contexts = await listContexts({ kubeconfig: list });
     assert.deepEqual(
       contexts.map((entry) => [entry.name, entry.server, entry.namespace, entry.isCurrent]),
@@ -73,7 +97,14 @@ describe('kubeconfig loading', () => {
   });
 
   test('an unknown context lists the contexts there are; a file that does not parse is invalid', async () => {
-    const file = write('one.yaml', { apiVersion: 'v1', kind: 'Config', 'current-context': 'a', clusters: [cluster('c', 'https://c.example')], contexts: [context('a', 'c'), context('b', 'c')], users: [] });
+    const file = write('one.yaml', {
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'a',
+      clusters: [cluster('c', 'https://c.example')],
+      contexts: [context('a', 'c'), context('b', 'c')],
+      users: [],
+    });
     await assert.rejects(openConnection({ kubeconfig: file, context: 'gke_old' }), (error: unknown) => {
       assert.ok(error instanceof KubeError);
       assert.equal(error.code, 'unknown-context');
@@ -83,15 +114,22 @@ describe('kubeconfig loading', () => {
       return true;
     });
     const broken = write('broken.yaml', 'clusters: [\n');
-    await assert.rejects(openConnection({ kubeconfig: broken }), (error: unknown) => error instanceof KubeError && error.code === 'invalid-kubeconfig');
+    await assert.rejects(
+      openConnection({ kubeconfig: broken }),
+      (error: unknown) => error instanceof KubeError && error.code === 'invalid-kubeconfig',
+    );
   });
 
   test('the sandbox kubeconfig path is where npm start writes it, in the cache folder, honouring XDG_CACHE_HOME', () => {
-    const printed = execFileSync(process.execPath, ['--import', 'tsx', '-e', "process.stdout.write(require('./src/kube/connection.ts').SANDBOX_KUBECONFIG_PATH)"], {
-      cwd: path.resolve(__dirname, '..', '..', '..'),
-      env: { ...process.env, XDG_CACHE_HOME: '/somewhere/cache' },
-      encoding: 'utf8',
-    });
+    const printed = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '-e', "process.stdout.write(require('./src/kube/connection.ts').SANDBOX_KUBECONFIG_PATH)"],
+      {
+        cwd: path.resolve(__dirname, '..', '..', '..'),
+        env: { ...process.env, XDG_CACHE_HOME: '/somewhere/cache' },
+        encoding: 'utf8',
+      },
+    );
     assert.equal(printed, path.join('/somewhere/cache', 'istio-lab', 'start', 'sandbox', 'kubeconfig'));
   });
 });
@@ -106,7 +144,12 @@ describe('exec credential plugins', () => {
       'current-context': 'x',
       clusters: [cluster('c', 'https://c.example')],
       contexts: [{ name: 'x', context: { cluster: 'c', user: 'plugin-user' } }],
-      users: [{ name: 'plugin-user', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: './bin/relative-plugin' } } }],
+      users: [
+        {
+          name: 'plugin-user',
+          user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: './bin/relative-plugin' } },
+        },
+      ],
     });
     const connection = await openConnection({ kubeconfig: file });
     const options: { headers?: Record<string, string> } = {};
@@ -115,14 +158,21 @@ describe('exec credential plugins', () => {
   });
 
   test('a credential without expiry is kept until invalidated; concurrent requests share one run', async () => {
-    const script = plugin('steady.js', `if (!process.env.KUBERNETES_EXEC_INFO) process.exit(3);\n${credential({ token: 'steady' })}`);
+    const script = plugin(
+      'steady.js',
+      `if (!process.env.KUBERNETES_EXEC_INFO) process.exit(3);\n${credential({ token: 'steady' })}`,
+    );
     const credentials = new ExecCredentials(new Map([['u', { command: process.execPath, args: [script] }]]));
     const apply = async () => {
       const options: { headers?: Record<string, string> } = {};
       await credentials.applyAuthentication({ name: 'u' } as never, options);
       return options.headers?.Authorization;
     };
-    assert.deepEqual(await Promise.all([apply(), apply(), apply()]), ['Bearer steady', 'Bearer steady', 'Bearer steady']);
+    assert.deepEqual(await Promise.all([apply(), apply(), apply()]), [
+      'Bearer steady',
+      'Bearer steady',
+      'Bearer steady',
+    ]);
     await apply();
     assert.equal(runs('steady.js'), 1);
     credentials.invalidate();
@@ -131,7 +181,10 @@ describe('exec credential plugins', () => {
   });
 
   test('an expired credential is fetched again', async () => {
-    const script = plugin('expiring.js', credential({ token: 'short', expirationTimestamp: new Date(Date.now() - 1000).toISOString() }));
+    const script = plugin(
+      'expiring.js',
+      credential({ token: 'short', expirationTimestamp: new Date(Date.now() - 1000).toISOString() }),
+    );
     const credentials = new ExecCredentials(new Map([['u', { command: process.execPath, args: [script] }]]));
     await credentials.applyAuthentication({ name: 'u' } as never, {});
     await credentials.applyAuthentication({ name: 'u' } as never, {});
@@ -139,8 +192,11 @@ describe('exec credential plugins', () => {
   });
 
   test('a missing plugin is exec-plugin-missing with its install hint; a failing one carries its stderr', async () => {
-    const hint = 'Install gke-gcloud-auth-plugin for use with kubectl by following https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl#install_plugin';
-    const missing = new ExecCredentials(new Map([['u', { command: 'gke-gcloud-auth-plugin-not-installed', installHint: hint }]]));
+    const hint =
+      'Install gke-gcloud-auth-plugin for use with kubectl by following https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl#install_plugin';
+    const missing = new ExecCredentials(
+      new Map([['u', { command: 'gke-gcloud-auth-plugin-not-installed', installHint: hint }]]),
+    );
     await assert.rejects(missing.applyAuthentication({ name: 'u' } as never, {}), (error: unknown) => {
       assert.ok(error instanceof KubeError);
       assert.equal(error.code, 'exec-plugin-missing');
@@ -148,7 +204,10 @@ describe('exec credential plugins', () => {
       assert.equal(error.details.installHint, hint);
       return true;
     });
-    const script = plugin('failing.js', "process.stderr.write('error: not logged in, run gcloud auth login'); process.exit(1);");
+    const script = plugin(
+      'failing.js',
+      "process.stderr.write('error: not logged in, run gcloud auth login'); process.exit(1);",
+    );
     const failing = new ExecCredentials(new Map([['u', { command: process.execPath, args: [script] }]]));
     await assert.rejects(failing.applyAuthentication({ name: 'u' } as never, {}), (error: unknown) => {
       assert.ok(error instanceof KubeError);

@@ -4,19 +4,29 @@ import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { KubeError, kubeErrorFromStatus, toKubeError } from '../../../src/kube/kube-errors';
 
-const nodeError = (code: string, extra: Record<string, unknown> = {}): Error => Object.assign(new Error(`${code} happened`), { code, ...extra });
+const nodeError = (code: string, extra: Record<string, unknown> = {}): Error =>
+  Object.assign(new Error(`${code} happened`), { code, ...extra });
 
 describe('kube errors', () => {
   test('a 403 names the verb, resource and namespace and suggests kubectl auth can-i', () => {
     const error = kubeErrorFromStatus(
       403,
-      { kind: 'Status', code: 403, reason: 'Forbidden', message: 'pods is forbidden: User "learner" cannot list resource "pods" in API group "" in the namespace "istio-system"' },
+      {
+        kind: 'Status',
+        code: 403,
+        reason: 'Forbidden',
+        message:
+          'pods is forbidden: User "learner" cannot list resource "pods" in API group "" in the namespace "istio-system"',
+      },
       { verb: 'list', resource: 'pods', namespace: 'istio-system', context: 'gke_lab' },
     );
     assert.equal(error.code, 'forbidden');
     assert.equal(error.reason, 'Forbidden');
     assert.equal(error.statusCode, 403);
-    assert.deepEqual([error.details.verb, error.details.resource, error.details.namespace], ['list', 'pods', 'istio-system']);
+    assert.deepEqual(
+      [error.details.verb, error.details.resource, error.details.namespace],
+      ['list', 'pods', 'istio-system'],
+    );
     assert.equal(error.kubectlHint, 'kubectl auth can-i list pods -n istio-system --context gke_lab');
     assert.match(error.message, /cannot list pods in the namespace "istio-system"/);
     assert.equal(error.isPersistent, true);
@@ -45,13 +55,23 @@ describe('kube errors', () => {
     assert.equal(toKubeError(nodeError('ENOTFOUND')).code, 'host-not-found');
     assert.equal(toKubeError(nodeError('ETIMEDOUT')).code, 'timeout');
     // node-fetch's FetchError carries the system error's code as `code` and `errno`.
-    const wrapped = Object.assign(new Error('request to https://x failed'), { type: 'system', errno: 'ECONNRESET', code: 'ECONNRESET' });
+    const wrapped = Object.assign(new Error('request to https://x failed'), {
+      type: 'system',
+      errno: 'ECONNRESET',
+      code: 'ECONNRESET',
+    });
     assert.equal(toKubeError(wrapped).code, 'unreachable');
     assert.equal(toKubeError(new Error('outer', { cause: nodeError('EHOSTUNREACH') })).code, 'unreachable');
   });
 
   test('certificate problems are TLS errors with the Node code as the cause', () => {
-    for (const code of ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID']) {
+    for (const code of [
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'SELF_SIGNED_CERT_IN_CHAIN',
+      'CERT_HAS_EXPIRED',
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+    ]) {
       const error = toKubeError(nodeError(code));
       assert.equal(error.code, 'tls', code);
       assert.equal(error.details.cause, code);
@@ -59,7 +79,9 @@ describe('kube errors', () => {
   });
 
   test('a missing exec plugin names the command', () => {
-    const error = toKubeError(nodeError('ENOENT', { syscall: 'spawn gke-gcloud-auth-plugin', path: 'gke-gcloud-auth-plugin' }));
+    const error = toKubeError(
+      nodeError('ENOENT', { syscall: 'spawn gke-gcloud-auth-plugin', path: 'gke-gcloud-auth-plugin' }),
+    );
     assert.equal(error.code, 'exec-plugin-missing');
     assert.equal(error.details.command, 'gke-gcloud-auth-plugin');
   });

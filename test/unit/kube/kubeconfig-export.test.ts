@@ -35,7 +35,10 @@ const write = (relative: string, content: unknown): string => {
  */
 const kubectlView = (files: string[], context: string): Exported =>
   JSON.parse(
-    execFileSync('kubectl', ['config', 'view', '--flatten', '--minify', '--context', context, '-o', 'json'], { encoding: 'utf8', env: { ...process.env, HOME: dir, KUBECONFIG: files.join(path.delimiter) } }),
+    execFileSync('kubectl', ['config', 'view', '--flatten', '--minify', '--context', context, '-o', 'json'], {
+      encoding: 'utf8',
+      env: { ...process.env, HOME: dir, KUBECONFIG: files.join(path.delimiter) },
+    }),
   ) as Exported;
 
 const UNRELATED_TOKEN = 'unrelated-static-token-9f2c';
@@ -51,20 +54,59 @@ before(() => {
     kind: 'Config',
     'current-context': 'prod',
     clusters: [
-      { name: 'gke_lab', cluster: { server: 'https://34.1.2.3', 'certificate-authority': 'certs/ca.crt', 'tls-server-name': 'kubernetes.default' } },
+      {
+        name: 'gke_lab',
+        cluster: {
+          server: 'https://34.1.2.3',
+          'certificate-authority': 'certs/ca.crt',
+          'tls-server-name': 'kubernetes.default',
+        },
+      },
       { name: 'prod', cluster: { server: 'https://prod.example:6443', 'certificate-authority-data': 'UFJPRA==' } },
     ],
     users: [
       {
         name: 'gke-user',
         user: {
-          exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin', args: ['--verbose'], env: [{ name: 'CLOUDSDK_CORE_PROJECT', value: 'lab' }, { name: 'USE_GKE_GCLOUD_AUTH_PLUGIN', value: 'yes' }, { name: 'VERBOSE', value: 'on' }], installHint: 'Install gke-gcloud-auth-plugin', provideClusterInfo: true, interactiveMode: 'IfAvailable' },
+          exec: {
+            apiVersion: 'client.authentication.k8s.io/v1beta1',
+            command: 'gke-gcloud-auth-plugin',
+            args: ['--verbose'],
+            env: [
+              { name: 'CLOUDSDK_CORE_PROJECT', value: 'lab' },
+              { name: 'USE_GKE_GCLOUD_AUTH_PLUGIN', value: 'yes' },
+              { name: 'VERBOSE', value: 'on' },
+            ],
+            installHint: 'Install gke-gcloud-auth-plugin',
+            provideClusterInfo: true,
+            interactiveMode: 'IfAvailable',
+          },
         },
       },
-      { name: 'script-user', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: './bin/token.sh', interactiveMode: 'Never' }, tokenFile: 'tokens/t' } },
-      { name: 'cert-user', user: { 'client-certificate': 'certs/me.crt', 'client-key': path.join(dir, 'keys', 'me.key') } },
-      { name: 'oidc-user', user: { 'auth-provider': { name: 'oidc', config: { 'client-id': 'lab', 'id-token': 'eyJ.x.y', 'idp-issuer-url': 'https://issuer.example' } } } },
-      { name: 'prod-admin', user: { token: UNRELATED_TOKEN, 'client-certificate-data': 'UFJPRENFUlQ=', 'client-key-data': 'UFJPREtFWQ==' } },
+      {
+        name: 'script-user',
+        user: {
+          exec: { apiVersion: 'client.authentication.k8s.io/v1', command: './bin/token.sh', interactiveMode: 'Never' },
+          tokenFile: 'tokens/t',
+        },
+      },
+      {
+        name: 'cert-user',
+        user: { 'client-certificate': 'certs/me.crt', 'client-key': path.join(dir, 'keys', 'me.key') },
+      },
+      {
+        name: 'oidc-user',
+        user: {
+          'auth-provider': {
+            name: 'oidc',
+            config: { 'client-id': 'lab', 'id-token': 'eyJ.x.y', 'idp-issuer-url': 'https://issuer.example' },
+          },
+        },
+      },
+      {
+        name: 'prod-admin',
+        user: { token: UNRELATED_TOKEN, 'client-certificate-data': 'UFJPRENFUlQ=', 'client-key-data': 'UFJPREtFWQ==' },
+      },
     ],
     contexts: [
       { name: 'gke', context: { cluster: 'gke_lab', user: 'gke-user', namespace: 'istio-system' } },
@@ -99,36 +141,85 @@ const exported = (files: string[], context: string): { text: string; config: Exp
 describe('the kubeconfig istioctl gets', () => {
   test('holds only the selected context, its cluster and its user: no other cluster, user or token', () => {
     const { text, config } = exported([gkeLike, second], 'gke');
-    assert.deepEqual(config.contexts.map((c) => c.name), ['gke']);
-    assert.deepEqual(config.clusters.map((c) => c.name), ['gke_lab']);
-    assert.deepEqual(config.users.map((u) => u.name), ['gke-user']);
+    assert.deepEqual(
+      config.contexts.map((c) => c.name),
+      ['gke'],
+    );
+    assert.deepEqual(
+      config.clusters.map((c) => c.name),
+      ['gke_lab'],
+    );
+    assert.deepEqual(
+      config.users.map((u) => u.name),
+      ['gke-user'],
+    );
     assert.equal(config['current-context'], 'gke');
-    for (const secret of [UNRELATED_TOKEN, OTHER_TOKEN, 'UFJPRENFUlQ=', 'UFJPREtFWQ==', 'UFJPRA==', 'prod.example', 'shadowed', 'eyJ.x.y']) {
+    for (const secret of [
+      UNRELATED_TOKEN,
+      OTHER_TOKEN,
+      'UFJPRENFUlQ=',
+      'UFJPREtFWQ==',
+      'UFJPRA==',
+      'prod.example',
+      'shadowed',
+      'eyJ.x.y',
+    ]) {
       assert.ok(!text.includes(secret), `the exported kubeconfig carries ${secret}`);
     }
   });
 
-  test('keeps an exec plugin exactly as written (env values like `yes` stay strings), a bare command left to PATH, and the context\'s namespace', () => {
+  test("keeps an exec plugin exactly as written (env values like `yes` stay strings), a bare command left to PATH, and the context's namespace", () => {
     const { config } = exported([gkeLike, second], 'gke');
     assert.deepEqual(config.users[0].user, {
-      exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin', args: ['--verbose'], env: [{ name: 'CLOUDSDK_CORE_PROJECT', value: 'lab' }, { name: 'USE_GKE_GCLOUD_AUTH_PLUGIN', value: 'yes' }, { name: 'VERBOSE', value: 'on' }], installHint: 'Install gke-gcloud-auth-plugin', provideClusterInfo: true, interactiveMode: 'IfAvailable' },
+      exec: {
+        apiVersion: 'client.authentication.k8s.io/v1beta1',
+        command: 'gke-gcloud-auth-plugin',
+        args: ['--verbose'],
+        env: [
+          { name: 'CLOUDSDK_CORE_PROJECT', value: 'lab' },
+          { name: 'USE_GKE_GCLOUD_AUTH_PLUGIN', value: 'yes' },
+          { name: 'VERBOSE', value: 'on' },
+        ],
+        installHint: 'Install gke-gcloud-auth-plugin',
+        provideClusterInfo: true,
+        interactiveMode: 'IfAvailable',
+      },
     });
     assert.deepEqual(config.contexts[0].context, { cluster: 'gke_lab', user: 'gke-user', namespace: 'istio-system' });
-    assert.deepEqual(config.clusters[0].cluster, { server: 'https://34.1.2.3', 'certificate-authority': path.join(dir, 'home', '.kube', 'certs', 'ca.crt'), 'tls-server-name': 'kubernetes.default' });
+    assert.deepEqual(config.clusters[0].cluster, {
+      server: 'https://34.1.2.3',
+      'certificate-authority': path.join(dir, 'home', '.kube', 'certs', 'ca.crt'),
+      'tls-server-name': 'kubernetes.default',
+    });
   });
 
   test('makes a relative exec command, certificate, key and tokenFile absolute against the file that held them', () => {
     const script = exported([gkeLike], 'script').config.users[0].user;
-    assert.deepEqual(script, { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: path.join(dir, 'home', '.kube', 'bin', 'token.sh'), interactiveMode: 'Never' }, tokenFile: path.join(dir, 'home', '.kube', 'tokens', 't') });
+    assert.deepEqual(script, {
+      exec: {
+        apiVersion: 'client.authentication.k8s.io/v1',
+        command: path.join(dir, 'home', '.kube', 'bin', 'token.sh'),
+        interactiveMode: 'Never',
+      },
+      tokenFile: path.join(dir, 'home', '.kube', 'tokens', 't'),
+    });
     const certs = exported([gkeLike], 'certs').config.users[0].user;
-    assert.deepEqual(certs, { 'client-certificate': path.join(dir, 'home', '.kube', 'certs', 'me.crt'), 'client-key': path.join(dir, 'keys', 'me.key') });
+    assert.deepEqual(certs, {
+      'client-certificate': path.join(dir, 'home', '.kube', 'certs', 'me.crt'),
+      'client-key': path.join(dir, 'keys', 'me.key'),
+    });
     const kind = exported([gkeLike, second], 'kind').config;
     assert.equal(kind.clusters[0].cluster['certificate-authority'], path.join(dir, 'elsewhere', 'kind-ca.crt'));
     assert.deepEqual(kind.users, [{ name: 'kind-user', user: { token: OTHER_TOKEN } }]);
   });
 
   test('keeps an auth-provider with its config', () => {
-    assert.deepEqual(exported([gkeLike], 'oidc').config.users[0].user, { 'auth-provider': { name: 'oidc', config: { 'client-id': 'lab', 'id-token': 'eyJ.x.y', 'idp-issuer-url': 'https://issuer.example' } } });
+    assert.deepEqual(exported([gkeLike], 'oidc').config.users[0].user, {
+      'auth-provider': {
+        name: 'oidc',
+        config: { 'client-id': 'lab', 'id-token': 'eyJ.x.y', 'idp-issuer-url': 'https://issuer.example' },
+      },
+    });
   });
 
   test('first file wins for a name both files define, as with KUBECONFIG; a missing file is skipped', () => {
@@ -143,7 +234,7 @@ describe('the kubeconfig istioctl gets', () => {
     assert.equal(config.contexts[0].context.user, 'nobody');
   });
 
-  test('kubectl reads the exported file as it reads the user\'s own files: same context, cluster and user', () => {
+  test("kubectl reads the exported file as it reads the user's own files: same context, cluster and user", () => {
     write('home/.kube/certs/ca.crt', 'GKE-CA');
     write('home/.kube/certs/me.crt', 'MY-CERT');
     write('keys/me.key', 'MY-KEY');
@@ -157,22 +248,51 @@ describe('the kubeconfig istioctl gets', () => {
   });
 
   test('an unknown context is a KubeError naming the contexts there are', () => {
-    assert.throws(() => exportContextKubeconfig([gkeLike], 'nope'), (error: unknown) => error instanceof KubeError && error.code === 'unknown-context' && /gke, script/.test(error.message));
+    assert.throws(
+      () => exportContextKubeconfig([gkeLike], 'nope'),
+      (error: unknown) =>
+        error instanceof KubeError && error.code === 'unknown-context' && /gke, script/.test(error.message),
+    );
   });
 
   test('in-cluster (no files): the service account token file and CA, nothing else', async () => {
     const k8s = await kubernetesClient();
     const kubeConfig = new k8s.KubeConfig();
     kubeConfig.loadFromOptions({
-      clusters: [{ name: 'in-cluster', server: 'https://10.0.0.1:443', caFile: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt', skipTLSVerify: false }, { name: 'other', server: 'https://other', skipTLSVerify: true }],
-      users: [{ name: 'sa', authProvider: { name: 'tokenFile', config: { tokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token' } } }, { name: 'other', token: UNRELATED_TOKEN }],
-      contexts: [{ name: 'in-cluster', cluster: 'in-cluster', user: 'sa' }, { name: 'other', cluster: 'other', user: 'other' }],
+      clusters: [
+        {
+          name: 'in-cluster',
+          server: 'https://10.0.0.1:443',
+          caFile: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
+          skipTLSVerify: false,
+        },
+        { name: 'other', server: 'https://other', skipTLSVerify: true },
+      ],
+      users: [
+        {
+          name: 'sa',
+          authProvider: {
+            name: 'tokenFile',
+            config: { tokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token' },
+          },
+        },
+        { name: 'other', token: UNRELATED_TOKEN },
+      ],
+      contexts: [
+        { name: 'in-cluster', cluster: 'in-cluster', user: 'sa' },
+        { name: 'other', cluster: 'other', user: 'other' },
+      ],
       currentContext: 'in-cluster',
     });
     const text = exportKubeConfigContext(kubeConfig, 'in-cluster');
     assert.ok(!text.includes(UNRELATED_TOKEN));
     const config = yaml.load(text) as Exported;
-    assert.deepEqual(config.users, [{ name: 'sa', user: { tokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token' } }]);
-    assert.deepEqual(config.clusters.map((c) => c.cluster.server), ['https://10.0.0.1:443']);
+    assert.deepEqual(config.users, [
+      { name: 'sa', user: { tokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token' } },
+    ]);
+    assert.deepEqual(
+      config.clusters.map((c) => c.cluster.server),
+      ['https://10.0.0.1:443'],
+    );
   });
 });

@@ -8,12 +8,23 @@ import { PodCache } from '../../../src/kube/pod-cache';
 import type { PodObject, PodSummary } from '../../../src/kube/pod-summary';
 import { summarizePod } from '../../../src/kube/pod-summary';
 
-const sandboxPods = (JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'sandbox-istio-1.2.2-pods.json'), 'utf8')) as { items: PodObject[] }).items;
+const sandboxPods = (
+  JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'sandbox-istio-1.2.2-pods.json'), 'utf8')) as {
+    items: PodObject[];
+  }
+).items;
 const summaries = (): PodSummary[] => sandboxPods.map((pod) => summarizePod(pod));
-const names = (pods: readonly PodSummary[]): string[] => pods.map((pod) => pod.name.replace(/-[a-z0-9]+-[a-z0-9]+$/, '')).sort();
+const names = (pods: readonly PodSummary[]): string[] =>
+  pods.map((pod) => pod.name.replace(/-[a-z0-9]+-[a-z0-9]+$/, '')).sort();
 
 function unready(pod: PodSummary, resourceVersion: string): PodSummary {
-  return { ...pod, resourceVersion, readyContainers: 0, status: 'Running', containers: pod.containers.map((container) => ({ ...container, ready: false })) };
+  return {
+    ...pod,
+    resourceVersion,
+    readyContainers: 0,
+    status: 'Running',
+    containers: pod.containers.map((container) => ({ ...container, ready: false })),
+  };
 }
 
 describe('PodCache', () => {
@@ -56,12 +67,23 @@ describe('PodCache', () => {
     const pods = summaries();
     cache.replace(pods);
     const [gone, changed, ...rest] = pods;
-    const added: PodSummary = { ...gone, uid: 'new-uid', name: 'istio-pilot-8586999589-new00', resourceVersion: '5000' };
+    const added: PodSummary = {
+      ...gone,
+      uid: 'new-uid',
+      name: 'istio-pilot-8586999589-new00',
+      resourceVersion: '5000',
+    };
     const after = [unready(changed, '5001'), ...rest, added];
     const change = cache.replace(after);
     assert.deepEqual(names(change!.added), names([added]));
-    assert.deepEqual(change!.updated.map((pod) => pod.uid), [changed.uid]);
-    assert.deepEqual(change!.removed.map((pod) => pod.uid), [gone.uid]);
+    assert.deepEqual(
+      change!.updated.map((pod) => pod.uid),
+      [changed.uid],
+    );
+    assert.deepEqual(
+      change!.removed.map((pod) => pod.uid),
+      [gone.uid],
+    );
     assert.equal(cache.size, 15);
     assert.equal(cache.get(changed.uid)?.readyContainers, 0);
   });

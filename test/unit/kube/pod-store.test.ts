@@ -7,12 +7,21 @@ import { backoffDelay } from '../../../src/kube/pod-store';
 describe('backoffDelay', () => {
   test('doubles from the first delay and stops at the cap', () => {
     const top = () => 1;
-    assert.deepEqual([1, 2, 3, 4, 5, 6, 7].map((attempt) => backoffDelay(attempt, 500, 30_000, top)), [500, 1000, 2000, 4000, 8000, 16000, 30000]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6, 7].map((attempt) => backoffDelay(attempt, 500, 30_000, top)),
+      [500, 1000, 2000, 4000, 8000, 16000, 30000],
+    );
     assert.equal(backoffDelay(40, 500, 30_000, top), 30_000);
   });
 
   test('jitter keeps each delay between half and all of it', () => {
-    assert.equal(backoffDelay(3, 500, 30_000, () => 0), 1000);
-    assert.equal(backoffDelay(3, 500, 30_000, () => 0.5), 1500);
+    assert.equal(
+      backoffDelay(3, 500, 30_000, () => 0),
+      1000,
+    );
+    assert.equal(
+      backoffDelay(3, 500, 30_000, () => 0.5),
+      1500,
+    );
   });
 });

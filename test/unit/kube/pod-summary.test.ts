@@ -8,19 +8,31 @@ import type { PodObject } from '../../../src/kube/pod-summary';
 import { isSamePodSummary, summarizePod } from '../../../src/kube/pod-summary';
 
 /** `kubectl get po -n istio-system -o json` of the sandbox after the 1.2.2 demo install settled. */
-const sandboxPods = (JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'sandbox-istio-1.2.2-pods.json'), 'utf8')) as { items: PodObject[] }).items;
-const book = fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'istio', 'kubectl-get-po', 'book-1.2.2.txt'), 'utf8');
+const sandboxPods = (
+  JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'sandbox-istio-1.2.2-pods.json'), 'utf8')) as {
+    items: PodObject[];
+  }
+).items;
+const book = fs.readFileSync(
+  path.join(__dirname, '..', '..', 'fixtures', 'istio', 'kubectl-get-po', 'book-1.2.2.txt'),
+  'utf8',
+);
 
 const ownerOf = (name: string): string => name.replace(/-[a-z0-9]{8,10}-[a-z0-9]{5}$/, '').replace(/-[a-z0-9]{5}$/, '');
-const pod = (prefix: string): PodObject => structuredClone(sandboxPods.find((entry) => entry.metadata!.name!.startsWith(prefix))!);
+const pod = (prefix: string): PodObject =>
+  structuredClone(sandboxPods.find((entry) => entry.metadata!.name!.startsWith(prefix))!);
 
 /** A pod changed the way a kubelet would report it. */
-function withStatus(base: PodObject, status: Partial<NonNullable<PodObject['status']>>, metadata: Partial<NonNullable<PodObject['metadata']>> = {}): PodObject {
+function withStatus(
+  base: PodObject,
+  status: Partial<NonNullable<PodObject['status']>>,
+  metadata: Partial<NonNullable<PodObject['metadata']>> = {},
+): PodObject {
   return { ...base, metadata: { ...base.metadata, ...metadata }, status: { ...base.status, ...status } };
 }
 
 describe('summarizePod', () => {
-  test('gives the book\'s 15 istio-system pods the READY and STATUS of the book\'s kubectl get po', () => {
+  test("gives the book's 15 istio-system pods the READY and STATUS of the book's kubectl get po", () => {
     const expected = new Map(
       book
         .trim()
@@ -29,7 +41,14 @@ describe('summarizePod', () => {
         .map((line) => line.split(/\s+/))
         .map(([name, ready, status]) => [ownerOf(name), `${ready} ${status}`]),
     );
-    const actual = new Map(sandboxPods.map((pod) => summarizePod(pod)).map((summary) => [ownerOf(summary.name), `${summary.readyContainers}/${summary.totalContainers} ${summary.status}`]));
+    const actual = new Map(
+      sandboxPods
+        .map((pod) => summarizePod(pod))
+        .map((summary) => [
+          ownerOf(summary.name),
+          `${summary.readyContainers}/${summary.totalContainers} ${summary.status}`,
+        ]),
+    );
     assert.deepEqual(actual, expected);
   });
 
@@ -60,21 +79,52 @@ describe('summarizePod', () => {
     const [mixer, proxy] = base.status!.containerStatuses!;
     const crashing = withStatus(base, {
       containerStatuses: [
-        { ...mixer, ready: false, restartCount: 15, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container=mixer' } }, lastState: { terminated: { reason: 'Error', exitCode: 255 } } },
+        {
+          ...mixer,
+          ready: false,
+          restartCount: 15,
+          state: {
+            waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container=mixer' },
+          },
+          lastState: { terminated: { reason: 'Error', exitCode: 255 } },
+        },
         proxy,
       ],
     });
     const summary = summarizePod(crashing);
-    assert.equal(`${summary.readyContainers}/${summary.totalContainers} ${summary.status} ${summary.restarts}`, '1/2 CrashLoopBackOff 15');
+    assert.equal(
+      `${summary.readyContainers}/${summary.totalContainers} ${summary.status} ${summary.restarts}`,
+      '1/2 CrashLoopBackOff 15',
+    );
     assert.equal(summary.containers[0].reason, 'CrashLoopBackOff');
     assert.equal(summary.containers[0].lastTerminationReason, 'Error');
   });
 
   test('a pod not yet scheduled is Pending; one pulling images reads ContainerCreating, then ImagePullBackOff', () => {
     const base = pod('istio-galley');
-    assert.equal(summarizePod(withStatus(base, { phase: 'Pending', containerStatuses: undefined, conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient cpu.' }] })).status, 'Pending');
+    assert.equal(
+      summarizePod(
+        withStatus(base, {
+          phase: 'Pending',
+          containerStatuses: undefined,
+          conditions: [
+            {
+              type: 'PodScheduled',
+              status: 'False',
+              reason: 'Unschedulable',
+              message: '0/3 nodes are available: 3 Insufficient cpu.',
+            },
+          ],
+        }),
+      ).status,
+      'Pending',
+    );
     const [galley] = base.status!.containerStatuses!;
-    const waiting = (reason: string) => withStatus(base, { phase: 'Pending', containerStatuses: [{ ...galley, ready: false, state: { waiting: { reason } } }] });
+    const waiting = (reason: string) =>
+      withStatus(base, {
+        phase: 'Pending',
+        containerStatuses: [{ ...galley, ready: false, state: { waiting: { reason } } }],
+      });
     assert.equal(summarizePod(waiting('ContainerCreating')).status, 'ContainerCreating');
     assert.equal(summarizePod(waiting('ImagePullBackOff')).status, 'ImagePullBackOff');
     assert.equal(summarizePod(waiting('ImagePullBackOff')).readyContainers, 0);
@@ -84,8 +134,17 @@ describe('summarizePod', () => {
     const base = pod('istio-galley');
     const initSpec = {
       ...base,
-      spec: { ...base.spec, initContainers: [{ name: 'istio-init', image: 'docker.io/istio/proxy_init:1.2.2' }, { name: 'second', image: 'busybox' }] },
-      status: { ...base.status, conditions: [{ type: 'Initialized', status: 'False', reason: 'ContainersNotInitialized' }] },
+      spec: {
+        ...base.spec,
+        initContainers: [
+          { name: 'istio-init', image: 'docker.io/istio/proxy_init:1.2.2' },
+          { name: 'second', image: 'busybox' },
+        ],
+      },
+      status: {
+        ...base.status,
+        conditions: [{ type: 'Initialized', status: 'False', reason: 'ContainersNotInitialized' }],
+      },
     };
     const running = withStatus(initSpec, {
       phase: 'Pending',
@@ -95,10 +154,18 @@ describe('summarizePod', () => {
       ],
     });
     assert.equal(summarizePod(running).status, 'Init:1/2');
-    const failing = withStatus(initSpec, { phase: 'Pending', initContainerStatuses: [{ name: 'istio-init', restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } } }] });
+    const failing = withStatus(initSpec, {
+      phase: 'Pending',
+      initContainerStatuses: [
+        { name: 'istio-init', restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } } },
+      ],
+    });
     assert.equal(summarizePod(failing).status, 'Init:CrashLoopBackOff');
     assert.equal(summarizePod(failing).restarts, 3);
-    const exited = withStatus(initSpec, { phase: 'Pending', initContainerStatuses: [{ name: 'istio-init', state: { terminated: { exitCode: 2 } } }] });
+    const exited = withStatus(initSpec, {
+      phase: 'Pending',
+      initContainerStatuses: [{ name: 'istio-init', state: { terminated: { exitCode: 2 } } }],
+    });
     assert.equal(summarizePod(exited).status, 'Init:ExitCode:2');
   });
 
@@ -106,8 +173,14 @@ describe('summarizePod', () => {
     const base = pod('istio-galley');
     const native = {
       ...base,
-      spec: { ...base.spec, initContainers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.27.0', restartPolicy: 'Always' }] },
-      status: { ...base.status, initContainerStatuses: [{ name: 'istio-proxy', ready: true, started: true, state: { running: {} } }] },
+      spec: {
+        ...base.spec,
+        initContainers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.27.0', restartPolicy: 'Always' }],
+      },
+      status: {
+        ...base.status,
+        initContainerStatuses: [{ name: 'istio-proxy', ready: true, started: true, state: { running: {} } }],
+      },
     };
     const summary = summarizePod(native);
     assert.equal(`${summary.readyContainers}/${summary.totalContainers} ${summary.status}`, '2/2 Running');
@@ -117,7 +190,10 @@ describe('summarizePod', () => {
     const deleting = summarizePod(withStatus(pod('istio-pilot'), {}, { deletionTimestamp: '2026-01-01T00:00:00Z' }));
     assert.equal(deleting.status, 'Terminating');
     assert.equal(deleting.deleting, true);
-    assert.equal(summarizePod(withStatus(pod('istio-cleanup-secrets'), {}, { deletionTimestamp: '2026-01-01T00:00:00Z' })).status, 'Completed');
+    assert.equal(
+      summarizePod(withStatus(pod('istio-cleanup-secrets'), {}, { deletionTimestamp: '2026-01-01T00:00:00Z' })).status,
+      'Completed',
+    );
   });
 
   test('an update that changes nothing shown is the same summary; a readiness change is not', () => {

@@ -23,7 +23,7 @@ const release = (state: string, sha256 = SHA_A): DownloadedRelease => ({
 });
 
 describe('binary trust', () => {
-  test('a verified archive\'s istioctl runs without asking', () => {
+  test("a verified archive's istioctl runs without asking", () => {
     const trust = binaryTrust(release('verified'), []);
     assert.deepEqual(trust, { kind: 'verified' });
     assert.equal(mayRunWithoutAsking(trust), true);
@@ -48,13 +48,16 @@ describe('binary trust', () => {
     assert.deepEqual(withConfirmed([SHA_B], undefined), [SHA_B]);
   });
 
-  test('a confirmation holds for that archive\'s SHA-256 only: another download of the same version asks again', () => {
+  test("a confirmation holds for that archive's SHA-256 only: another download of the same version asks again", () => {
     const confirmed = withConfirmed([], release('not-published', SHA_A));
     assert.deepEqual(confirmed, [SHA_A]);
     const trust = binaryTrust(release('not-published', SHA_A), confirmed);
     assert.deepEqual(trust, { kind: 'confirmed', reason: 'not-published' });
     assert.equal(mayRunWithoutAsking(trust), true);
-    assert.deepEqual(binaryTrust(release('not-published', SHA_B), confirmed), { kind: 'unverified', reason: 'not-published' });
+    assert.deepEqual(binaryTrust(release('not-published', SHA_B), confirmed), {
+      kind: 'unverified',
+      reason: 'not-published',
+    });
   });
 
   test('confirming twice, or confirming a verified archive, records nothing new', () => {

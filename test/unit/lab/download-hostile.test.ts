@@ -35,7 +35,10 @@ interface Case {
 }
 
 /** Extracts into a fresh `<case>/out/istio-1.2.2`; returns the error and what exists around it afterwards. */
-async function extractCase(name: string, { archive, kind = 'tar.gz' }: Case): Promise<{ error: ReleaseError; around: string[]; outside: string }> {
+async function extractCase(
+  name: string,
+  { archive, kind = 'tar.gz' }: Case,
+): Promise<{ error: ReleaseError; around: string[]; outside: string }> {
   const base = path.join(work, name);
   const outside = path.join(base, 'outside');
   fs.mkdirSync(path.join(base, 'in'), { recursive: true });
@@ -61,12 +64,22 @@ async function assertRejected(name: string, archive: Case, code: string, reason?
 }
 
 test('rejects a "../" path that climbs out of the target', async () => {
-  await assertRejected('traversal', { archive: gzip(rawTar([dir(`${top}/`), file(`${top}/bin/istioctl`), file(`${top}/../../../outside/evil.txt`)])) }, 'hostile-archive', 'path-traversal');
+  await assertRejected(
+    'traversal',
+    { archive: gzip(rawTar([dir(`${top}/`), file(`${top}/bin/istioctl`), file(`${top}/../../../outside/evil.txt`)])) },
+    'hostile-archive',
+    'path-traversal',
+  );
 });
 
 test('rejects an absolute path', async () => {
   const evil = path.join(work, 'absolute', 'outside', 'evil.txt');
-  await assertRejected('absolute', { archive: gzip(rawTar([dir(`${top}/`), file(evil)])) }, 'hostile-archive', 'absolute-path');
+  await assertRejected(
+    'absolute',
+    { archive: gzip(rawTar([dir(`${top}/`), file(evil)])) },
+    'hostile-archive',
+    'absolute-path',
+  );
   assert.equal(fs.existsSync(evil), false);
 });
 
@@ -74,7 +87,15 @@ test('rejects a symlink that points outside the release, before anything is writ
   const outside = path.join(work, 'symlink', 'outside');
   await assertRejected(
     'symlink',
-    { archive: gzip(rawTar([dir(`${top}/`), { name: `${top}/bin`, type: 'symlink', linkName: '../../../outside' }, file(`${top}/bin/istioctl`, 'payload')])) },
+    {
+      archive: gzip(
+        rawTar([
+          dir(`${top}/`),
+          { name: `${top}/bin`, type: 'symlink', linkName: '../../../outside' },
+          file(`${top}/bin/istioctl`, 'payload'),
+        ]),
+      ),
+    },
     'hostile-archive',
     'link-escape',
   );
@@ -82,30 +103,73 @@ test('rejects a symlink that points outside the release, before anything is writ
 });
 
 test('rejects a symlink with an absolute target', async () => {
-  await assertRejected('symlink-absolute', { archive: gzip(rawTar([dir(`${top}/`), { name: `${top}/etc`, type: 'symlink', linkName: '/etc' }])) }, 'hostile-archive', 'link-escape');
+  await assertRejected(
+    'symlink-absolute',
+    { archive: gzip(rawTar([dir(`${top}/`), { name: `${top}/etc`, type: 'symlink', linkName: '/etc' }])) },
+    'hostile-archive',
+    'link-escape',
+  );
 });
 
 test('rejects a symlink that leaves the release directory for a sibling', async () => {
   await assertRejected(
     'symlink-sibling',
-    { archive: gzip(rawTar([dir(`${top}/`), dir('other/'), file('other/secret'), { name: `${top}/secret`, type: 'symlink', linkName: '../other/secret' }])) },
+    {
+      archive: gzip(
+        rawTar([
+          dir(`${top}/`),
+          dir('other/'),
+          file('other/secret'),
+          { name: `${top}/secret`, type: 'symlink', linkName: '../other/secret' },
+        ]),
+      ),
+    },
     'hostile-archive',
     'link-escape',
   );
 });
 
 test('rejects a hardlink to a file outside the archive', async () => {
-  await assertRejected('hardlink', { archive: gzip(rawTar([dir(`${top}/`), { name: `${top}/passwd`, type: 'hardlink', linkName: '../../etc/passwd' }])) }, 'hostile-archive', 'link-escape');
-  await assertRejected('hardlink-absolute', { archive: gzip(rawTar([dir(`${top}/`), { name: `${top}/passwd`, type: 'hardlink', linkName: '/etc/passwd' }])) }, 'hostile-archive', 'link-escape');
+  await assertRejected(
+    'hardlink',
+    {
+      archive: gzip(
+        rawTar([dir(`${top}/`), { name: `${top}/passwd`, type: 'hardlink', linkName: '../../etc/passwd' }]),
+      ),
+    },
+    'hostile-archive',
+    'link-escape',
+  );
+  await assertRejected(
+    'hardlink-absolute',
+    { archive: gzip(rawTar([dir(`${top}/`), { name: `${top}/passwd`, type: 'hardlink', linkName: '/etc/passwd' }])) },
+    'hostile-archive',
+    'link-escape',
+  );
 });
 
 test('rejects a file where the archive needs a directory', async () => {
-  await assertRejected('file-for-dir', { archive: gzip(rawTar([dir(`${top}/`), file(`${top}/bin`), file(`${top}/bin/istioctl`)])) }, 'hostile-archive', 'file-where-directory-expected');
+  await assertRejected(
+    'file-for-dir',
+    { archive: gzip(rawTar([dir(`${top}/`), file(`${top}/bin`), file(`${top}/bin/istioctl`)])) },
+    'hostile-archive',
+    'file-where-directory-expected',
+  );
 });
 
 test('rejects device files and FIFOs', async () => {
-  await assertRejected('chardev', { archive: gzip(rawTar([dir(`${top}/`), { name: `${top}/null`, type: 'chardev' }])) }, 'hostile-archive', 'special-file');
-  await assertRejected('fifo', { archive: gzip(rawTar([dir(`${top}/`), { name: `${top}/pipe`, type: 'fifo' }])) }, 'hostile-archive', 'special-file');
+  await assertRejected(
+    'chardev',
+    { archive: gzip(rawTar([dir(`${top}/`), { name: `${top}/null`, type: 'chardev' }])) },
+    'hostile-archive',
+    'special-file',
+  );
+  await assertRejected(
+    'fifo',
+    { archive: gzip(rawTar([dir(`${top}/`), { name: `${top}/pipe`, type: 'fifo' }])) },
+    'hostile-archive',
+    'special-file',
+  );
 });
 
 test(`rejects an archive of 100,000 entries (the cap is ${DEFAULT_ENTRY_LIMITS.maxEntries})`, async () => {
@@ -122,10 +186,37 @@ test('rejects a truncated gzip', async () => {
 });
 
 test('rejects zip entries that climb out, are absolute, or link outside', async () => {
-  await assertRejected('zip-traversal', { kind: 'zip', archive: rawZip([dir(`${top}/`), file(`${top}/../../outside/evil.txt`)]) }, 'hostile-archive', 'path-traversal');
-  await assertRejected('zip-absolute', { kind: 'zip', archive: rawZip([dir(`${top}/`), file('/tmp/evil.txt')]) }, 'hostile-archive', 'absolute-path');
-  await assertRejected('zip-symlink', { kind: 'zip', archive: rawZip([dir(`${top}/`), { name: `${top}/bin`, type: 'symlink', data: '../../outside' }, file(`${top}/bin/istioctl`)]) }, 'hostile-archive', 'link-escape');
-  await assertRejected('zip-fifo', { kind: 'zip', archive: rawZip([dir(`${top}/`), { name: `${top}/pipe`, type: 'fifo' }]) }, 'hostile-archive', 'special-file');
+  await assertRejected(
+    'zip-traversal',
+    { kind: 'zip', archive: rawZip([dir(`${top}/`), file(`${top}/../../outside/evil.txt`)]) },
+    'hostile-archive',
+    'path-traversal',
+  );
+  await assertRejected(
+    'zip-absolute',
+    { kind: 'zip', archive: rawZip([dir(`${top}/`), file('/tmp/evil.txt')]) },
+    'hostile-archive',
+    'absolute-path',
+  );
+  await assertRejected(
+    'zip-symlink',
+    {
+      kind: 'zip',
+      archive: rawZip([
+        dir(`${top}/`),
+        { name: `${top}/bin`, type: 'symlink', data: '../../outside' },
+        file(`${top}/bin/istioctl`),
+      ]),
+    },
+    'hostile-archive',
+    'link-escape',
+  );
+  await assertRejected(
+    'zip-fifo',
+    { kind: 'zip', archive: rawZip([dir(`${top}/`), { name: `${top}/pipe`, type: 'fifo' }]) },
+    'hostile-archive',
+    'special-file',
+  );
 });
 
 test('rejects a truncated zip', async () => {
@@ -137,7 +228,16 @@ test('keeps a symlink that stays inside the release', async () => {
   const base = path.join(work, 'inner-link');
   fs.mkdirSync(base, { recursive: true });
   const archive = path.join(base, 'a.tar.gz');
-  fs.writeFileSync(archive, gzip(rawTar([dir(`${top}/`), file(`${top}/samples/a.yaml`, 'a'), { name: `${top}/samples/b.yaml`, type: 'symlink', linkName: 'a.yaml' }])));
+  fs.writeFileSync(
+    archive,
+    gzip(
+      rawTar([
+        dir(`${top}/`),
+        file(`${top}/samples/a.yaml`, 'a'),
+        { name: `${top}/samples/b.yaml`, type: 'symlink', linkName: 'a.yaml' },
+      ]),
+    ),
+  );
   const target = path.join(base, top);
   await extractArchive({ archive, kind: 'tar.gz', target });
   assert.equal(fs.readlinkSync(path.join(target, 'samples/b.yaml')), 'a.yaml');
@@ -150,7 +250,10 @@ test('a hostile archive used as a local archive leaves the download folder as it
   const archive = path.join(base, 'istio-1.2.2-linux.tar.gz');
   fs.writeFileSync(archive, gzip(rawTar([dir(`${top}/`), file(`${top}/../evil`)])));
   const downloadDir = path.join(base, 'downloads');
-  await assert.rejects(useLocalArchive({ file: archive, downloadDir }), (error: ReleaseError) => error.code === 'hostile-archive');
+  await assert.rejects(
+    useLocalArchive({ file: archive, downloadDir }),
+    (error: ReleaseError) => error.code === 'hostile-archive',
+  );
   assert.deepEqual(tree(downloadDir), []);
   assert.equal(fs.existsSync(path.join(base, 'evil')), false);
 });
@@ -162,10 +265,16 @@ test('a byte stream that failed or closed before the unpacking listened ends it,
   failed.destroy(new Error('the request failed'));
   const out = path.join(work, 'early-close', 'out');
   const target = path.join(out, top);
-  await assert.rejects(extractArchive({ archive: 'istio-1.2.2-linux.tar.gz', kind: 'tar.gz', target, source: failed }), /the request failed/);
+  await assert.rejects(
+    extractArchive({ archive: 'istio-1.2.2-linux.tar.gz', kind: 'tar.gz', target, source: failed }),
+    /the request failed/,
+  );
   const closed = new PassThrough();
   closed.destroy();
-  await assert.rejects(extractArchive({ archive: 'istio-1.2.2-linux.tar.gz', kind: 'tar.gz', target, source: closed }), /ended before it was complete/);
+  await assert.rejects(
+    extractArchive({ archive: 'istio-1.2.2-linux.tar.gz', kind: 'tar.gz', target, source: closed }),
+    /ended before it was complete/,
+  );
   // Closed half way through, without an error.
   const halfway = new PassThrough();
   const extraction = extractArchive({ archive: 'istio-1.2.2-linux.tar.gz', kind: 'tar.gz', target, source: halfway });
@@ -184,12 +293,20 @@ const toRoot: RawEntry = { name: `${top}/d1/d2/d3/a`, type: 'symlink', linkName:
 const throughRoot = 'd1/d2/d3/a/../../../../outside/evil';
 
 for (const kind of ['zip', 'tar.gz'] as const) {
-  const pack = (entries: RawEntry[]): Case => ({ kind, archive: kind === 'zip' ? rawZip(entries) : gzip(rawTar(entries)) });
+  const pack = (entries: RawEntry[]): Case => ({
+    kind,
+    archive: kind === 'zip' ? rawZip(entries) : gzip(rawTar(entries)),
+  });
   const link = (name: string, target: string): RawEntry => ({ name, type: 'symlink', linkName: target, data: target });
 
   test(`${kind}: refuses a link that leads outside through an earlier link, and writes nothing through it`, async () => {
     // The attack of issue 13: A → release root; B inside on paper, out through A; then a file named B.
-    const entries = [dir(`${top}/`), toRoot, link(`${top}/b`, throughRoot), file(`${top}/b`, 'written through the link')];
+    const entries = [
+      dir(`${top}/`),
+      toRoot,
+      link(`${top}/b`, throughRoot),
+      file(`${top}/b`, 'written through the link'),
+    ];
     const { error, outside } = await extractCase(`through-${kind}`, pack(entries));
     assert.equal(error.code, 'hostile-archive', error.message);
     assert.equal(error.details.reason, 'link-escape');
@@ -200,20 +317,38 @@ for (const kind of ['zip', 'tar.gz'] as const) {
 
   test(`${kind}: refuses a link that leads outside only once a later link exists`, async () => {
     // Checked alone, `b` passes: `d1/d2/d3/a` is not a link yet when `b` arrives.
-    await assertRejected(`later-${kind}`, pack([dir(`${top}/`), link(`${top}/b`, throughRoot), toRoot]), 'hostile-archive', 'link-escape');
+    await assertRejected(
+      `later-${kind}`,
+      pack([dir(`${top}/`), link(`${top}/b`, throughRoot), toRoot]),
+      'hostile-archive',
+      'link-escape',
+    );
   });
 
   test(`${kind}: refuses a manifest that is a link to a file outside the release`, async () => {
     // Install would read and apply whatever `istio-demo.yaml` leads to.
-    const manifest = link(`${top}/install/kubernetes/istio-demo.yaml`, `../../${throughRoot.replace('evil', 'cluster-admin.yaml')}`);
-    await assertRejected(`manifest-${kind}`, pack([dir(`${top}/`), toRoot, manifest]), 'hostile-archive', 'link-escape');
+    const manifest = link(
+      `${top}/install/kubernetes/istio-demo.yaml`,
+      `../../${throughRoot.replace('evil', 'cluster-admin.yaml')}`,
+    );
+    await assertRejected(
+      `manifest-${kind}`,
+      pack([dir(`${top}/`), toRoot, manifest]),
+      'hostile-archive',
+      'link-escape',
+    );
   });
 
   test(`${kind}: a file that replaces a link is written as a new file, not through the link`, async () => {
     const base = path.join(work, `replace-${kind}`);
     fs.mkdirSync(base, { recursive: true });
     const archive = path.join(base, kind === 'zip' ? 'istio-1.2.2-win.zip' : 'istio-1.2.2-linux.tar.gz');
-    const entries = [dir(`${top}/`), file(`${top}/kept.yaml`, 'kept'), link(`${top}/x.yaml`, 'kept.yaml'), file(`${top}/x.yaml`, 'replaced')];
+    const entries = [
+      dir(`${top}/`),
+      file(`${top}/kept.yaml`, 'kept'),
+      link(`${top}/x.yaml`, 'kept.yaml'),
+      file(`${top}/x.yaml`, 'replaced'),
+    ];
     fs.writeFileSync(archive, pack(entries).archive);
     const target = path.join(base, top);
     await extractArchive({ archive, kind, target });

@@ -12,7 +12,13 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import type { BuiltArchive, ReleaseMirror } from '../../../scripts/lib/release-archive.mjs';
-import { buildReleaseArchive, gzip, rawTar, sha256Line, startReleaseMirror } from '../../../scripts/lib/release-archive.mjs';
+import {
+  buildReleaseArchive,
+  gzip,
+  rawTar,
+  sha256Line,
+  startReleaseMirror,
+} from '../../../scripts/lib/release-archive.mjs';
 import { parsePlatform } from '../../../src/istio/releases/archive-names';
 import { downloadRelease, useLocalArchive } from '../../../src/lab/download/release-download';
 import { MAX_ARCHIVE_BYTES } from '../../../src/lab/download/release-limits';
@@ -47,14 +53,21 @@ interface Server {
 }
 
 /** An HTTP(S) server on 127.0.0.1 whose handler may count what it sends through `send`. */
-async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse, send: (chunk: Buffer) => boolean) => void, secure = false): Promise<Server> {
+async function serve(
+  handler: (req: http.IncomingMessage, res: http.ServerResponse, send: (chunk: Buffer) => boolean) => void,
+  secure = false,
+): Promise<Server> {
   let sent = 0;
-  const send = (res: http.ServerResponse) => (chunk: Buffer): boolean => {
-    sent += chunk.length;
-    return res.write(chunk);
-  };
+  const send =
+    (res: http.ServerResponse) =>
+    (chunk: Buffer): boolean => {
+      sent += chunk.length;
+      return res.write(chunk);
+    };
   const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => handler(req, res, send(res));
-  const server = secure ? https.createServer({ cert: certificates.serverCert, key: certificates.serverKey }, listener) : http.createServer(listener);
+  const server = secure
+    ? https.createServer({ cert: certificates.serverCert, key: certificates.serverKey }, listener)
+    : http.createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -91,10 +104,14 @@ const everything = (dir: string): string[] => fs.readdirSync(dir);
 test('does not follow a redirect to file://: a mirror cannot install a local file as verified', async () => {
   // What the server points at: a complete release and its checksum, lying on this machine.
   const local = pathToFileURL(path.join(mirrorRoot, '1.2.2')).toString();
-  const server = await serve((req, res) => res.writeHead(302, { location: `${local}/${path.posix.basename(req.url ?? '')}` }).end());
+  const server = await serve((req, res) =>
+    res.writeHead(302, { location: `${local}/${path.posix.basename(req.url ?? '')}` }).end(),
+  );
   try {
     const downloadDir = freshDir();
-    const error = await refusal(downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: server.url } }));
+    const error = await refusal(
+      downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: server.url } }),
+    );
     assert.equal(error.code, 'http-status', error.message);
     assert.equal(error.details.status, 302);
     assert.match(error.details.redirect ?? '', /^file:/);
@@ -109,7 +126,14 @@ test('does not follow a redirect from https:// down to http://', async () => {
   const server = await serve((req, res) => res.writeHead(302, { location: `${mirror.url}${req.url}` }).end(), true);
   try {
     const downloadDir = freshDir();
-    const error = await refusal(downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: server.url, ca: certificates.caCert } }));
+    const error = await refusal(
+      downloadRelease({
+        version: '1.2.2',
+        platform: linux,
+        downloadDir,
+        source: { baseUrl: server.url, ca: certificates.caCert },
+      }),
+    );
     assert.equal(error.code, 'http-status', error.message);
     assert.equal(error.details.redirect, `${mirror.url}/1.2.2/istio-1.2.2-linux.tar.gz.sha256`);
     assert.deepEqual(everything(downloadDir), []);
@@ -129,7 +153,12 @@ test('follows https:// to https:// (as GitHub does to its object store), and red
   }, true);
   const github = await serve((req, res) => res.writeHead(302, { location: `${objects.url}${req.url}` }).end(), true);
   try {
-    const result = await downloadRelease({ version: '1.2.2', platform: linux, downloadDir: freshDir(), source: { baseUrl: github.url, ca: certificates.caCert } });
+    const result = await downloadRelease({
+      version: '1.2.2',
+      platform: linux,
+      downloadDir: freshDir(),
+      source: { baseUrl: github.url, ca: certificates.caCert },
+    });
     assert.equal(result.release.checksum.state, 'verified');
     assert.equal(result.release.checksum.sha256, built.sha256);
   } finally {
@@ -145,7 +174,9 @@ test(`refuses a body the server says is larger than ${MAX_ARCHIVE_BYTES / MIB} M
   });
   try {
     const downloadDir = freshDir();
-    const error = await refusal(downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: server.url } }));
+    const error = await refusal(
+      downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: server.url } }),
+    );
     assert.equal(error.code, 'hostile-archive', error.message);
     assert.equal(error.details.reason, 'too-large');
     assert.equal(error.details.limit, MAX_ARCHIVE_BYTES);
@@ -156,37 +187,61 @@ test(`refuses a body the server says is larger than ${MAX_ARCHIVE_BYTES / MIB} M
   }
 });
 
-test('stops a body without end at the cap and deletes it (a zip, downloaded before it is unpacked)', { timeout: 60_000 }, async () => {
-  const server = await serve((req, res, send) => (req.url?.endsWith('.sha256') ? notFound(res) : endless(res, send)));
-  try {
-    const downloadDir = freshDir();
-    const maxArchiveBytes = 4 * MIB;
-    const error = await refusal(downloadRelease({ version: '1.2.2', platform: parsePlatform('win-amd64')!, downloadDir, source: { baseUrl: server.url }, maxArchiveBytes }));
-    assert.equal(error.code, 'hostile-archive', error.message);
-    assert.equal(error.details.reason, 'too-large');
-    assert.deepEqual(everything(downloadDir), [], 'the .part was kept');
-    assert.ok(server.sent() < 64 * MIB, `the server sent ${server.sent()} bytes`);
-  } finally {
-    await server.close();
-  }
-});
+test(
+  'stops a body without end at the cap and deletes it (a zip, downloaded before it is unpacked)',
+  { timeout: 60_000 },
+  async () => {
+    const server = await serve((req, res, send) => (req.url?.endsWith('.sha256') ? notFound(res) : endless(res, send)));
+    try {
+      const downloadDir = freshDir();
+      const maxArchiveBytes = 4 * MIB;
+      const error = await refusal(
+        downloadRelease({
+          version: '1.2.2',
+          platform: parsePlatform('win-amd64')!,
+          downloadDir,
+          source: { baseUrl: server.url },
+          maxArchiveBytes,
+        }),
+      );
+      assert.equal(error.code, 'hostile-archive', error.message);
+      assert.equal(error.details.reason, 'too-large');
+      assert.deepEqual(everything(downloadDir), [], 'the .part was kept');
+      assert.ok(server.sent() < 64 * MIB, `the server sent ${server.sent()} bytes`);
+    } finally {
+      await server.close();
+    }
+  },
+);
 
-test('stops the download as soon as the unpack refuses the archive, and keeps nothing for a resume', { timeout: 60_000 }, async () => {
-  const entries = [{ name: 'istio-1.2.2/', type: 'directory' as const }, { name: 'istio-1.2.2/bin', type: 'symlink' as const, linkName: '/usr/bin' }, { name: 'istio-1.2.2/pad', data: 'x'.repeat(4 * MIB) }];
-  const hostile = gzip(rawTar(entries));
-  // The hostile entry comes first; garbage follows for ever (the issue saw 8.5 GB of .part).
-  const server = await serve((req, res, send) => (req.url?.endsWith('.sha256') ? notFound(res) : endless(res, send, hostile.subarray(0, hostile.length - 64))));
-  try {
-    const downloadDir = freshDir();
-    const error = await refusal(downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: server.url } }));
-    assert.equal(error.code, 'hostile-archive', error.message);
-    assert.equal(error.details.reason, 'link-escape');
-    assert.deepEqual(everything(downloadDir), [], 'a .part, its state or a partial directory was kept');
-    assert.ok(server.sent() < 64 * MIB, `the server sent ${server.sent()} bytes`);
-  } finally {
-    await server.close();
-  }
-});
+test(
+  'stops the download as soon as the unpack refuses the archive, and keeps nothing for a resume',
+  { timeout: 60_000 },
+  async () => {
+    const entries = [
+      { name: 'istio-1.2.2/', type: 'directory' as const },
+      { name: 'istio-1.2.2/bin', type: 'symlink' as const, linkName: '/usr/bin' },
+      { name: 'istio-1.2.2/pad', data: 'x'.repeat(4 * MIB) },
+    ];
+    const hostile = gzip(rawTar(entries));
+    // The hostile entry comes first; garbage follows for ever (the issue saw 8.5 GB of .part).
+    const server = await serve((req, res, send) =>
+      req.url?.endsWith('.sha256') ? notFound(res) : endless(res, send, hostile.subarray(0, hostile.length - 64)),
+    );
+    try {
+      const downloadDir = freshDir();
+      const error = await refusal(
+        downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: server.url } }),
+      );
+      assert.equal(error.code, 'hostile-archive', error.message);
+      assert.equal(error.details.reason, 'link-escape');
+      assert.deepEqual(everything(downloadDir), [], 'a .part, its state or a partial directory was kept');
+      assert.ok(server.sent() < 64 * MIB, `the server sent ${server.sent()} bytes`);
+    } finally {
+      await server.close();
+    }
+  },
+);
 
 test('refuses a .sha256 that is the checksum of another archive (osx for linux)', async () => {
   const root = path.join(work, 'wrong-name');
@@ -196,12 +251,18 @@ test('refuses a .sha256 that is the checksum of another archive (osx for linux)'
   const wrong = await startReleaseMirror({ root });
   try {
     const downloadDir = freshDir();
-    const error = await refusal(downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: wrong.url } }));
+    const error = await refusal(
+      downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: wrong.url } }),
+    );
     assert.equal(error.code, 'checksum-unreadable', error.message);
     assert.equal(error.details.namedFile, 'istio-1.0.0-osx.tar.gz');
     assert.match(error.message, /not of istio-1\.2\.2-linux\.tar\.gz/);
     assert.deepEqual(everything(downloadDir), []);
-    assert.equal(wrong.requests.some((r) => r.path.endsWith('.tar.gz')), false, 'the archive was downloaded');
+    assert.equal(
+      wrong.requests.some((r) => r.path.endsWith('.tar.gz')),
+      false,
+      'the archive was downloaded',
+    );
 
     const local = await refusal(useLocalArchive({ file: archive.file, downloadDir }));
     assert.equal(local.code, 'checksum-unreadable');
@@ -218,7 +279,12 @@ test('a .sha256 that answers 404 leaves the release recorded as not verified', a
     fs.createReadStream(built.file).pipe(res);
   });
   try {
-    const result = await downloadRelease({ version: '1.2.2', platform: linux, downloadDir: freshDir(), source: { baseUrl: server.url } });
+    const result = await downloadRelease({
+      version: '1.2.2',
+      platform: linux,
+      downloadDir: freshDir(),
+      source: { baseUrl: server.url },
+    });
     assert.equal(result.release.checksum.state, 'not-published');
     assert.equal(result.publishedSha256, undefined);
   } finally {
@@ -236,7 +302,9 @@ test('deletes a .part that cannot be resumed: the server named no version of the
   });
   try {
     const downloadDir = freshDir();
-    const error = await refusal(downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: server.url } }));
+    const error = await refusal(
+      downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: server.url } }),
+    );
     assert.equal(error.code, 'interrupted', error.message);
     assert.deepEqual(everything(downloadDir), []);
     assert.equal(fs.existsSync(releaseDirectory(downloadDir, '1.2.2')), false);
@@ -245,25 +313,45 @@ test('deletes a .part that cannot be resumed: the server named no version of the
   }
 });
 
-test('a file:// mirror that leads to a device (/dev/zero) is refused, not read for ever', { skip: process.platform === 'win32' }, async () => {
-  const root = path.join(work, 'device-mirror');
-  fs.mkdirSync(path.join(root, '1.2.2'), { recursive: true });
-  fs.symlinkSync('/dev/zero', path.join(root, '1.2.2', 'istio-1.2.2-linux.tar.gz'));
-  const downloadDir = freshDir();
-  const error = await refusal(downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: pathToFileURL(root).toString() } }));
-  assert.equal(error.code, 'http-status', error.message);
-  assert.match(error.message, /not a regular file/);
-  assert.deepEqual(everything(downloadDir), []);
-});
+test(
+  'a file:// mirror that leads to a device (/dev/zero) is refused, not read for ever',
+  { skip: process.platform === 'win32' },
+  async () => {
+    const root = path.join(work, 'device-mirror');
+    fs.mkdirSync(path.join(root, '1.2.2'), { recursive: true });
+    fs.symlinkSync('/dev/zero', path.join(root, '1.2.2', 'istio-1.2.2-linux.tar.gz'));
+    const downloadDir = freshDir();
+    const error = await refusal(
+      downloadRelease({
+        version: '1.2.2',
+        platform: linux,
+        downloadDir,
+        source: { baseUrl: pathToFileURL(root).toString() },
+      }),
+    );
+    assert.equal(error.code, 'http-status', error.message);
+    assert.match(error.message, /not a regular file/);
+    assert.deepEqual(everything(downloadDir), []);
+  },
+);
 
 test('a hostile local archive with a matching .sha256 is refused for its entry, not reported as a checksum mismatch', async () => {
   // With a matching .sha256 beside it, a hostile local archive is still refused for its entry.
   const dir = path.join(work, 'local-hostile');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'istio-1.2.2-linux.tar.gz');
-  const archive = gzip(rawTar([{ name: 'istio-1.2.2/', type: 'directory' }, { name: 'istio-1.2.2/evil', type: 'symlink', linkName: '../../../../etc/passwd' }, { name: 'istio-1.2.2/pad', data: 'x'.repeat(4 * MIB) }]));
+  const archive = gzip(
+    rawTar([
+      { name: 'istio-1.2.2/', type: 'directory' },
+      { name: 'istio-1.2.2/evil', type: 'symlink', linkName: '../../../../etc/passwd' },
+      { name: 'istio-1.2.2/pad', data: 'x'.repeat(4 * MIB) },
+    ]),
+  );
   fs.writeFileSync(file, archive);
-  fs.writeFileSync(`${file}.sha256`, sha256Line(createHash('sha256').update(archive).digest('hex'), 'istio-1.2.2-linux.tar.gz', '1.2.2'));
+  fs.writeFileSync(
+    `${file}.sha256`,
+    sha256Line(createHash('sha256').update(archive).digest('hex'), 'istio-1.2.2-linux.tar.gz', '1.2.2'),
+  );
   const error = await refusal(useLocalArchive({ file, downloadDir: freshDir() }));
   assert.equal(error.code, 'hostile-archive', error.message);
   assert.equal(error.details.reason, 'link-escape');

@@ -22,7 +22,11 @@ before(async () => {
 });
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 
-const partials = (dir: string): string[] => fs.readdirSync(dir).filter((name) => name.includes('.partial-')).sort();
+const partials = (dir: string): string[] =>
+  fs
+    .readdirSync(dir)
+    .filter((name) => name.includes('.partial-'))
+    .sort();
 
 test('a partial directory left by a killed unpack is removed by the next one', { timeout: 60_000 }, async () => {
   const downloadDir = path.join(work, 'killed');
@@ -32,7 +36,9 @@ test('a partial directory left by a killed unpack is removed by the next one', {
   const script = `const loaded = await import(${JSON.stringify(extractor)});
 const { extractArchive } = loaded.extractArchive ? loaded : loaded.default;
 await extractArchive({ archive: 'istio-1.2.2-linux.tar.gz', kind: 'tar.gz', target: ${JSON.stringify(path.join(downloadDir, 'istio-1.2.2'))}, source: process.stdin });`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['pipe', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
   const exited = once(child, 'exit');
   let name: string;
   try {
@@ -80,5 +86,10 @@ test('keeps the partial directories of running unpacks and anything not clearly 
 
   const removed = await removeStalePartials(downloadDir);
   assert.deepEqual(removed.sort(), [`.istio-1.2.2.partial-${process.pid}-bbbbbb`, '.istio-1.2.2.partial-dddddd']);
-  assert.deepEqual(partials(downloadDir), [`.istio-1.2.2.partial-${process.pid}-aaaaaa`, '.istio-1.2.2.partial-cccccc', '.istio-1.2.2.partial-eeeeee', '.istio-1.2.2.partial-not-ours']);
+  assert.deepEqual(partials(downloadDir), [
+    `.istio-1.2.2.partial-${process.pid}-aaaaaa`,
+    '.istio-1.2.2.partial-cccccc',
+    '.istio-1.2.2.partial-eeeeee',
+    '.istio-1.2.2.partial-not-ours',
+  ]);
 });

@@ -10,7 +10,15 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import type { BuiltArchive, ReleaseMirror } from '../../../scripts/lib/release-archive.mjs';
-import { buildReleaseArchive, fixturesDir, gzip, rawTar, sha256Line, startForwardProxy, startReleaseMirror } from '../../../scripts/lib/release-archive.mjs';
+import {
+  buildReleaseArchive,
+  fixturesDir,
+  gzip,
+  rawTar,
+  sha256Line,
+  startForwardProxy,
+  startReleaseMirror,
+} from '../../../scripts/lib/release-archive.mjs';
 import { parsePlatform } from '../../../src/istio/releases/archive-names';
 import type { ReleaseProgress } from '../../../src/lab/download/release-download';
 import { downloadRelease, useLocalArchive } from '../../../src/lab/download/release-download';
@@ -43,7 +51,9 @@ const freshDir = (): string => fs.mkdtempSync(path.join(work, `downloads-${dirCo
 
 /** Everything in a download directory that is neither the release, its record nor the archive. */
 function leftovers(downloadDir: string): string[] {
-  return fs.readdirSync(downloadDir).filter((name) => name.includes('.partial-') || name.endsWith('.part') || name.endsWith('.part.json'));
+  return fs
+    .readdirSync(downloadDir)
+    .filter((name) => name.includes('.partial-') || name.endsWith('.part') || name.endsWith('.part.json'));
 }
 
 async function rejection(promise: Promise<unknown>): Promise<ReleaseError> {
@@ -59,7 +69,13 @@ async function rejection(promise: Promise<unknown>): Promise<ReleaseError> {
 test('downloads, verifies and unpacks Istio 1.2.2 in the layout of the real release', async () => {
   const downloadDir = freshDir();
   const progress: ReleaseProgress[] = [];
-  const result = await downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: mirror.url }, onProgress: (p) => progress.push(p) });
+  const result = await downloadRelease({
+    version: '1.2.2',
+    platform: linux,
+    downloadDir,
+    source: { baseUrl: mirror.url },
+    onProgress: (p) => progress.push(p),
+  });
 
   const directory = releaseDirectory(downloadDir, '1.2.2');
   assert.equal(result.reused, false);
@@ -68,14 +84,25 @@ test('downloads, verifies and unpacks Istio 1.2.2 in the layout of the real rele
   assert.equal(result.release.checksum.sha256, built['1.2.2'].sha256);
   assert.equal(result.publishedSha256, built['1.2.2'].sha256);
   assert.equal(result.release.layout, 'legacy');
-  assert.deepEqual(fs.readdirSync(directory).sort(), ['LICENSE', 'README.md', 'bin', 'install', 'istio.VERSION', 'samples', 'tools']);
+  assert.deepEqual(fs.readdirSync(directory).sort(), [
+    'LICENSE',
+    'README.md',
+    'bin',
+    'install',
+    'istio.VERSION',
+    'samples',
+    'tools',
+  ]);
   assert.equal(
     fs.readFileSync(path.join(directory, 'install/kubernetes/istio-demo.yaml'), 'utf8'),
     fs.readFileSync(path.join(fixturesDir, 'legacy/istio-1.2.2/istio-demo.yaml'), 'utf8'),
   );
   assert.equal(result.release.demoManifest, path.join(directory, 'install/kubernetes/istio-demo.yaml'));
   assert.ok(fs.statSync(result.release.istioctl).mode & 0o100, 'bin/istioctl lost its exec bit');
-  assert.match(execFileSync(result.release.istioctl, ['version'], { encoding: 'utf8' }), /1\.2\.2.*\(Istio Lab stand-in, not the real istioctl\)/);
+  assert.match(
+    execFileSync(result.release.istioctl, ['version'], { encoding: 'utf8' }),
+    /1\.2\.2.*\(Istio Lab stand-in, not the real istioctl\)/,
+  );
   assert.deepEqual(leftovers(downloadDir), []);
 
   const stages = [...new Set(progress.map((p) => p.stage))];
@@ -94,7 +121,12 @@ test('reuses a verified copy instead of downloading it again', async () => {
   const downloadDir = freshDir();
   await downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: mirror.url } });
   const requests = mirror.requests.length;
-  const again = await downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: mirror.url } });
+  const again = await downloadRelease({
+    version: '1.2.2',
+    platform: linux,
+    downloadDir,
+    source: { baseUrl: mirror.url },
+  });
   assert.equal(again.reused, true);
   assert.equal(mirror.requests.length, requests, 'the mirror was asked again');
 });
@@ -104,9 +136,17 @@ test('re-extracts from the kept archive without downloading when only the releas
   await downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: mirror.url } });
   fs.rmSync(releaseDirectory(downloadDir, '1.2.2'), { recursive: true });
   const before = mirror.requests.length;
-  const again = await downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: mirror.url } });
+  const again = await downloadRelease({
+    version: '1.2.2',
+    platform: linux,
+    downloadDir,
+    source: { baseUrl: mirror.url },
+  });
   assert.equal(again.reused, false);
-  assert.deepEqual(mirror.requests.slice(before).map((r) => r.path), ['/1.2.2/istio-1.2.2-linux.tar.gz.sha256']);
+  assert.deepEqual(
+    mirror.requests.slice(before).map((r) => r.path),
+    ['/1.2.2/istio-1.2.2-linux.tar.gz.sha256'],
+  );
   assert.ok(fs.existsSync(again.release.istioctl));
 });
 
@@ -115,14 +155,21 @@ test('resumes an interrupted download with a Range request and still verifies th
   const size = fs.statSync(built['1.26.1'].file).size;
   const cut = Math.floor(size / 2);
   mirror.interruptNext(cut);
-  const first = await rejection(downloadRelease({ version: '1.26.1', platform: linux, downloadDir, source: { baseUrl: mirror.url } }));
+  const first = await rejection(
+    downloadRelease({ version: '1.26.1', platform: linux, downloadDir, source: { baseUrl: mirror.url } }),
+  );
   assert.equal(first.code, 'interrupted', first.message);
   const part = path.join(downloadDir, 'istio-1.26.1-linux-amd64.tar.gz.part');
   assert.ok(fs.statSync(part).size > 0, 'the bytes received so far were not kept');
   assert.equal(fs.existsSync(releaseDirectory(downloadDir, '1.26.1')), false);
 
   const kept = fs.statSync(part).size;
-  const result = await downloadRelease({ version: '1.26.1', platform: linux, downloadDir, source: { baseUrl: mirror.url } });
+  const result = await downloadRelease({
+    version: '1.26.1',
+    platform: linux,
+    downloadDir,
+    source: { baseUrl: mirror.url },
+  });
   const resumed = mirror.requests.filter((r) => r.path.endsWith('.tar.gz')).at(-1)!;
   assert.equal(resumed.range, `bytes=${kept}-`);
   assert.equal(resumed.status, 206);
@@ -138,7 +185,9 @@ test('deletes the download and unpacks nothing when the SHA-256 does not match',
   const tampered = await startReleaseMirror({ root });
   try {
     const downloadDir = freshDir();
-    const error = await rejection(downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: tampered.url } }));
+    const error = await rejection(
+      downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: tampered.url } }),
+    );
     assert.equal(error.code, 'checksum-mismatch');
     assert.equal(error.details.expected, '0'.repeat(64));
     assert.equal(error.details.actual, archive.sha256);
@@ -151,15 +200,26 @@ test('deletes the download and unpacks nothing when the SHA-256 does not match',
 test('rejects a hostile archive while it downloads, deleting it and leaving no release directory', async () => {
   const root = path.join(work, 'hostile-mirror');
   fs.mkdirSync(path.join(root, '1.2.2'), { recursive: true });
-  const archive = gzip(rawTar([{ name: 'istio-1.2.2/', type: 'directory' }, { name: 'istio-1.2.2/bin', type: 'symlink', linkName: '/usr/bin' }, { name: 'istio-1.2.2/bin/istioctl', data: 'payload' }]));
+  const archive = gzip(
+    rawTar([
+      { name: 'istio-1.2.2/', type: 'directory' },
+      { name: 'istio-1.2.2/bin', type: 'symlink', linkName: '/usr/bin' },
+      { name: 'istio-1.2.2/bin/istioctl', data: 'payload' },
+    ]),
+  );
   fs.writeFileSync(path.join(root, '1.2.2', 'istio-1.2.2-linux.tar.gz'), archive);
   // Published with a matching checksum: the archive is hostile, not damaged in transit.
   const sha256 = createHash('sha256').update(archive).digest('hex');
-  fs.writeFileSync(path.join(root, '1.2.2', 'istio-1.2.2-linux.tar.gz.sha256'), sha256Line(sha256, 'istio-1.2.2-linux.tar.gz', '1.2.2'));
+  fs.writeFileSync(
+    path.join(root, '1.2.2', 'istio-1.2.2-linux.tar.gz.sha256'),
+    sha256Line(sha256, 'istio-1.2.2-linux.tar.gz', '1.2.2'),
+  );
   const hostile = await startReleaseMirror({ root });
   try {
     const downloadDir = freshDir();
-    const error = await rejection(downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: hostile.url } }));
+    const error = await rejection(
+      downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: hostile.url } }),
+    );
     assert.equal(error.code, 'hostile-archive');
     assert.equal(error.details.reason, 'link-escape');
     assert.deepEqual(fs.readdirSync(downloadDir), []);
@@ -170,7 +230,12 @@ test('rejects a hostile archive while it downloads, deleting it and leaving no r
 
 test('says when a release publishes no checksum, and returns the computed hash', async () => {
   const downloadDir = freshDir();
-  const result = await downloadRelease({ version: '1.2.3', platform: linux, downloadDir, source: { baseUrl: mirror.url } });
+  const result = await downloadRelease({
+    version: '1.2.3',
+    platform: linux,
+    downloadDir,
+    source: { baseUrl: mirror.url },
+  });
   assert.equal(result.release.checksum.state, 'not-published');
   assert.equal(result.release.checksum.sha256, built['1.2.3'].sha256);
   assert.equal(result.publishedSha256, undefined);
@@ -179,13 +244,17 @@ test('says when a release publishes no checksum, and returns the computed hash',
 
 test('reports HTTP errors with their status', async () => {
   const downloadDir = freshDir();
-  const missing = await rejection(downloadRelease({ version: '1.2.9', platform: linux, downloadDir, source: { baseUrl: mirror.url } }));
+  const missing = await rejection(
+    downloadRelease({ version: '1.2.9', platform: linux, downloadDir, source: { baseUrl: mirror.url } }),
+  );
   assert.equal(missing.code, 'http-status');
   assert.equal(missing.details.status, 404);
   assert.match(missing.message, /HTTP 404/);
 
   mirror.failNext(500);
-  const broken = await rejection(downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: mirror.url } }));
+  const broken = await rejection(
+    downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: mirror.url } }),
+  );
   assert.equal(broken.code, 'http-status');
   assert.equal(broken.details.status, 500);
   assert.match(broken.message, /HTTP 500/);
@@ -200,7 +269,14 @@ test('offline, names istioLab.releaseBaseUrl and Use Local Archive… as the way
       server.close(() => resolve(port));
     });
   });
-  const error = await rejection(downloadRelease({ version: '1.2.2', platform: linux, downloadDir: freshDir(), source: { baseUrl: `http://127.0.0.1:${port}` } }));
+  const error = await rejection(
+    downloadRelease({
+      version: '1.2.2',
+      platform: linux,
+      downloadDir: freshDir(),
+      source: { baseUrl: `http://127.0.0.1:${port}` },
+    }),
+  );
   assert.equal(error.code, 'unreachable');
   assert.match(error.message, /istioLab\.releaseBaseUrl/);
   assert.match(error.message, /Use Local Archive…/);
@@ -210,7 +286,12 @@ test('downloads through an HTTP proxy when VS Code has one set', async () => {
   const proxy = await startForwardProxy();
   try {
     const downloadDir = freshDir();
-    const result = await downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: mirror.url, proxy: { url: proxy.url } } });
+    const result = await downloadRelease({
+      version: '1.2.2',
+      platform: linux,
+      downloadDir,
+      source: { baseUrl: mirror.url, proxy: { url: proxy.url } },
+    });
     assert.equal(result.release.checksum.state, 'verified');
     assert.deepEqual(
       proxy.requests.map((r) => r.url),
@@ -224,7 +305,12 @@ test('downloads through an HTTP proxy when VS Code has one set', async () => {
 test('leaves hosts listed in http.noProxy out of the proxy', async () => {
   const proxy = await startForwardProxy();
   try {
-    await downloadRelease({ version: '1.2.2', platform: linux, downloadDir: freshDir(), source: { baseUrl: mirror.url, proxy: { url: proxy.url, noProxy: ['127.0.0.1'] } } });
+    await downloadRelease({
+      version: '1.2.2',
+      platform: linux,
+      downloadDir: freshDir(),
+      source: { baseUrl: mirror.url, proxy: { url: proxy.url, noProxy: ['127.0.0.1'] } },
+    });
     assert.deepEqual(proxy.requests, []);
   } finally {
     await proxy.close();
@@ -232,13 +318,23 @@ test('leaves hosts listed in http.noProxy out of the proxy', async () => {
 });
 
 test('downloads from a file:// mirror', async () => {
-  const result = await downloadRelease({ version: '1.2.2', platform: linux, downloadDir: freshDir(), source: { baseUrl: pathToFileURL(mirrorRoot).toString() } });
+  const result = await downloadRelease({
+    version: '1.2.2',
+    platform: linux,
+    downloadDir: freshDir(),
+    source: { baseUrl: pathToFileURL(mirrorRoot).toString() },
+  });
   assert.equal(result.release.checksum.state, 'verified');
   assert.ok(fs.existsSync(result.release.demoManifest!));
 });
 
 test('unpacks the Windows zip and keeps istioctl.exe executable', async () => {
-  const result = await downloadRelease({ version: '1.2.2', platform: parsePlatform('win-amd64')!, downloadDir: freshDir(), source: { baseUrl: mirror.url } });
+  const result = await downloadRelease({
+    version: '1.2.2',
+    platform: parsePlatform('win-amd64')!,
+    downloadDir: freshDir(),
+    source: { baseUrl: mirror.url },
+  });
   assert.equal(result.release.checksum.state, 'verified');
   assert.equal(path.basename(result.release.istioctl), 'istioctl.exe');
   assert.ok(fs.statSync(result.release.istioctl).mode & 0o100);

@@ -1,16 +1,48 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { InstallTimeline, controlPlaneReady, hasTimings, podMilestones, podRows } from '../../../src/lab/install-timeline';
+import {
+  InstallTimeline,
+  controlPlaneReady,
+  hasTimings,
+  podMilestones,
+  podRows,
+} from '../../../src/lab/install-timeline';
 import type { ProgressStore } from '../../../src/lab/lab-progress';
 import { LabProgress } from '../../../src/lab/lab-progress';
 
 const pending = { metadata: { name: 'istio-pilot-1' }, status: { phase: 'Pending' } };
-const creating = { metadata: { name: 'istio-pilot-1' }, spec: { nodeName: 'node-a' }, status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }], containerStatuses: [{ state: { waiting: { reason: 'ContainerCreating' } } }] } };
-const ready = { metadata: { name: 'istio-pilot-1' }, spec: { nodeName: 'node-a' }, status: { phase: 'Running', conditions: [{ type: 'PodScheduled', status: 'True' }, { type: 'Ready', status: 'True' }], containerStatuses: [{ state: { running: {} } }] } };
-const job = { metadata: { name: 'istio-cleanup-secrets-1.2.2-abcde' }, spec: { nodeName: 'node-b' }, status: { phase: 'Succeeded', containerStatuses: [{ state: { terminated: { reason: 'Completed' } } }] } };
+const creating = {
+  metadata: { name: 'istio-pilot-1' },
+  spec: { nodeName: 'node-a' },
+  status: {
+    phase: 'Pending',
+    conditions: [{ type: 'PodScheduled', status: 'True' }],
+    containerStatuses: [{ state: { waiting: { reason: 'ContainerCreating' } } }],
+  },
+};
+const ready = {
+  metadata: { name: 'istio-pilot-1' },
+  spec: { nodeName: 'node-a' },
+  status: {
+    phase: 'Running',
+    conditions: [
+      { type: 'PodScheduled', status: 'True' },
+      { type: 'Ready', status: 'True' },
+    ],
+    containerStatuses: [{ state: { running: {} } }],
+  },
+};
+const job = {
+  metadata: { name: 'istio-cleanup-secrets-1.2.2-abcde' },
+  spec: { nodeName: 'node-b' },
+  status: { phase: 'Succeeded', containerStatuses: [{ state: { terminated: { reason: 'Completed' } } }] },
+};
 
 test('a pod passes created, scheduled, creating, started and ready, each recorded once when first seen', () => {
-  assert.deepEqual(podMilestones(ready).map((m) => m.kind), ['pod-created', 'pod-scheduled', 'containers-creating', 'containers-started', 'pod-ready']);
+  assert.deepEqual(
+    podMilestones(ready).map((m) => m.kind),
+    ['pod-created', 'pod-scheduled', 'containers-creating', 'containers-started', 'pod-ready'],
+  );
   const timeline = new InstallTimeline('1.2.2', 'sandbox', 1000);
   timeline.objectCreated('deployment.apps/istio-pilot', 1100);
   assert.equal(timeline.podObserved(pending, 1200), 1);
@@ -25,7 +57,7 @@ test('a pod passes created, scheduled, creating, started and ready, each recorde
   ]);
 });
 
-test('the control plane is ready when every pod is Ready or Completed and the manifest\'s pods all exist', () => {
+test("the control plane is ready when every pod is Ready or Completed and the manifest's pods all exist", () => {
   assert.equal(controlPlaneReady([ready, job], { deployments: 1, jobs: 1 }), true);
   assert.equal(controlPlaneReady([ready, job], { deployments: 2, jobs: 1 }), false);
   assert.equal(controlPlaneReady([creating, job]), false);
@@ -34,7 +66,10 @@ test('the control plane is ready when every pod is Ready or Completed and the ma
 
 test('lab progress is kept in the workspace store and tells its listeners', async () => {
   const saved = new Map<string, unknown>();
-  const store: ProgressStore = { get: <T>(key: string) => saved.get(key) as T, update: async (key, value) => void saved.set(key, value) };
+  const store: ProgressStore = {
+    get: <T>(key: string) => saved.get(key) as T,
+    update: async (key, value) => void saved.set(key, value),
+  };
   const progress = new LabProgress(store);
   let changes = 0;
   progress.onDidChange(() => changes++);
@@ -47,7 +82,10 @@ test('lab progress is kept in the workspace store and tells its listeners', asyn
 
 test('a re-check that began before a step was marked leaves that newer mark alone', async () => {
   const saved = new Map<string, unknown>();
-  const store: ProgressStore = { get: <T>(key: string) => saved.get(key) as T, update: async (key, value) => void saved.set(key, value) };
+  const store: ProgressStore = {
+    get: <T>(key: string) => saved.get(key) as T,
+    update: async (key, value) => void saved.set(key, value),
+  };
   const progress = new LabProgress(store);
   await progress.mark('download', 'done', { detail: '1.2.2', at: 1000, checkedSince: 900 });
   assert.equal(progress.state('download').status, 'done', 'nothing was marked since the check began');
@@ -62,10 +100,24 @@ test('a re-check that began before a step was marked leaves that newer mark alon
 
 test('an install that created nothing has nothing to time, instead of every pod at 0.1 s', () => {
   const startedAt = Date.UTC(2026, 11, 5, 21, 0, 0);
-  const again = { version: '1.2.2', context: 'istio-lab-sandbox', startedAt, events: [
-    { at: startedAt + 100, kind: 'pod-ready' as const, subject: 'istio-pilot-5f8b4c9d7-abcde' },
-    { at: startedAt + 100, kind: 'pod-ready' as const, subject: 'istio-citadel-7d8f9b6c5-fghij' },
-  ] };
+  const again = {
+    version: '1.2.2',
+    context: 'istio-lab-sandbox',
+    startedAt,
+    events: [
+      { at: startedAt + 100, kind: 'pod-ready' as const, subject: 'istio-pilot-5f8b4c9d7-abcde' },
+      { at: startedAt + 100, kind: 'pod-ready' as const, subject: 'istio-citadel-7d8f9b6c5-fghij' },
+    ],
+  };
   assert.equal(hasTimings(again), false);
-  assert.equal(hasTimings({ ...again, events: [{ at: startedAt + 50, kind: 'object-created' as const, subject: 'Namespace/istio-system' }, ...again.events] }), true);
+  assert.equal(
+    hasTimings({
+      ...again,
+      events: [
+        { at: startedAt + 50, kind: 'object-created' as const, subject: 'Namespace/istio-system' },
+        ...again.events,
+      ],
+    }),
+    true,
+  );
 });

@@ -20,14 +20,25 @@ test('a change names its step, its state and the state before; a disposed listen
   subscription.dispose();
   await progress.mark('install', 'todo', { at: 30 });
   assert.deepEqual(heard, [
-    { step: 'install', state: { status: 'failed', detail: '1.2.2', hint: { code: 'install-failed' }, at: 10 }, previous: { status: 'todo' } },
-    { step: 'install', state: { status: 'done', detail: '1.2.2', at: 20 }, previous: { status: 'failed', detail: '1.2.2', hint: { code: 'install-failed' }, at: 10 } },
+    {
+      step: 'install',
+      state: { status: 'failed', detail: '1.2.2', hint: { code: 'install-failed' }, at: 10 },
+      previous: { status: 'todo' },
+    },
+    {
+      step: 'install',
+      state: { status: 'done', detail: '1.2.2', at: 20 },
+      previous: { status: 'failed', detail: '1.2.2', hint: { code: 'install-failed' }, at: 10 },
+    },
   ]);
   assert.equal(progress.state('install').status, 'todo');
 });
 
 test('a save that fails is thrown to the caller, after the listeners heard of the change', async () => {
-  const store: ProgressStore = { get: () => undefined, update: () => Promise.reject(new Error('storage is read-only')) };
+  const store: ProgressStore = {
+    get: () => undefined,
+    update: () => Promise.reject(new Error('storage is read-only')),
+  };
   const progress = new LabProgress(store);
   const heard: string[] = [];
   progress.onDidChange((change) => heard.push(`${change.step}=${change.state.status}`));

@@ -24,28 +24,34 @@ function get(base: string, rawPath: string): Promise<{ status: number; body: str
   });
 }
 
-test('answers 400 to a malformed percent-encoding (GET /%E0%A4%A) instead of dying, and keeps serving', { timeout: 60_000 }, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-mirror-script-'));
-  const mirror = spawn(process.execPath, [path.join('scripts', 'release-mirror.mjs'), '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-  try {
-    const [line] = (await once(createInterface({ input: mirror.stdout! }), 'line')) as [string];
-    const { url } = JSON.parse(line) as { url: string };
-    const exited = once(mirror, 'exit');
+test(
+  'answers 400 to a malformed percent-encoding (GET /%E0%A4%A) instead of dying, and keeps serving',
+  { timeout: 60_000 },
+  async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-mirror-script-'));
+    const mirror = spawn(process.execPath, [path.join('scripts', 'release-mirror.mjs'), '--dir', dir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const [line] = (await once(createInterface({ input: mirror.stdout! }), 'line')) as [string];
+      const { url } = JSON.parse(line) as { url: string };
+      const exited = once(mirror, 'exit');
 
-    for (const bad of ['/%E0%A4%A', '/1.2.2/%', '/%C0%AF']) {
-      const answer = await get(url, bad);
-      assert.equal(answer.status, 400, `${bad}: ${answer.body}`);
+      for (const bad of ['/%E0%A4%A', '/1.2.2/%', '/%C0%AF']) {
+        const answer = await get(url, bad);
+        assert.equal(answer.status, 400, `${bad}: ${answer.body}`);
+      }
+      const good = await get(url, '/1.2.2/istio-1.2.2-linux.tar.gz.sha256');
+      assert.equal(good.status, 200);
+      assert.match(good.body, /^[0-9a-f]{64} {2}istio-1\.2\.2-linux\.tar\.gz\n$/);
+      assert.equal(mirror.exitCode, null, 'the mirror exited');
+
+      mirror.kill('SIGTERM');
+      const [code] = await exited;
+      assert.equal(code, 0);
+    } finally {
+      if (mirror.exitCode === null) mirror.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
     }
-    const good = await get(url, '/1.2.2/istio-1.2.2-linux.tar.gz.sha256');
-    assert.equal(good.status, 200);
-    assert.match(good.body, /^[0-9a-f]{64} {2}istio-1\.2\.2-linux\.tar\.gz\n$/);
-    assert.equal(mirror.exitCode, null, 'the mirror exited');
-
-    mirror.kill('SIGTERM');
-    const [code] = await exited;
-    assert.equal(code, 0);
-  } finally {
-    if (mirror.exitCode === null) mirror.kill('SIGKILL');
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+  },
+);

@@ -13,12 +13,22 @@ import { podsFromManifest } from '../istio/pod-fixtures';
 const PROXY_IMAGE = 'docker.io/istio/proxyv2:1.2.2';
 
 /** Bookinfo's pods in `default` as created in an unlabelled namespace: the app container only. */
-const plain = (): PodSummary[] => podsFromManifest(`legacy/istio-1.2.2/${BOOKINFO_MANIFEST}`).map((pod) => ({ ...pod, namespace: 'default' }));
+const plain = (): PodSummary[] =>
+  podsFromManifest(`legacy/istio-1.2.2/${BOOKINFO_MANIFEST}`).map((pod) => ({ ...pod, namespace: 'default' }));
 
 /** The same pods as the injector leaves them, with the sidecar `ready` or not. */
 function injected(pod: PodSummary, ready = true): PodSummary {
-  const containers = [...pod.containers, { name: 'istio-proxy', image: PROXY_IMAGE, ready, restartCount: 0, state: 'running' as const }];
-  return { ...pod, containers, totalContainers: 2, readyContainers: containers.filter((entry) => entry.ready).length, annotations: { 'sidecar.istio.io/status': '{"version":"1"}' } };
+  const containers = [
+    ...pod.containers,
+    { name: 'istio-proxy', image: PROXY_IMAGE, ready, restartCount: 0, state: 'running' as const },
+  ];
+  return {
+    ...pod,
+    containers,
+    totalContainers: 2,
+    readyContainers: containers.filter((entry) => entry.ready).length,
+    annotations: { 'sidecar.istio.io/status': '{"version":"1"}' },
+  };
 }
 
 test("bookinfo.yaml runs 6 pods, all Bookinfo's", () => {
@@ -28,7 +38,14 @@ test("bookinfo.yaml runs 6 pods, all Bookinfo's", () => {
 });
 
 test('done once all 6 Bookinfo pods are 2/2 Running with istio-proxy', () => {
-  assert.deepEqual(checkSampleApp(plain().map((pod) => injected(pod)), 6, 'default'), { status: 'done' });
+  assert.deepEqual(
+    checkSampleApp(
+      plain().map((pod) => injected(pod)),
+      6,
+      'default',
+    ),
+    { status: 'done' },
+  );
 });
 
 test('not done while a sidecar is not ready, or a Deployment has no pod yet', () => {
@@ -37,14 +54,23 @@ test('not done while a sidecar is not ready, or a Deployment has no pod yet', ()
   assert.equal(check.status, 'todo');
   assert.equal(check.hint?.code, 'pods-not-ready');
   assert.ok(check.hint?.code === 'pods-not-ready' && check.hint.ready === 5 && check.hint.total === 6);
-  const five = checkSampleApp(plain().slice(1).map((pod) => injected(pod)), 6, 'default');
+  const five = checkSampleApp(
+    plain()
+      .slice(1)
+      .map((pod) => injected(pod)),
+    6,
+    'default',
+  );
   assert.equal(five.status, 'todo');
   assert.ok(five.hint?.code === 'pods-not-ready' && five.hint.ready === 5 && five.hint.total === 6);
 });
 
 test('a Bookinfo pod without istio-proxy (1/1) says the namespace is not labelled', () => {
   const pods = plain().map((pod, index) => (index === 0 ? pod : injected(pod)));
-  assert.deepEqual(checkSampleApp(pods, 6, 'default'), { status: 'failed', hint: { code: 'namespace-not-labelled', namespace: 'default' } });
+  assert.deepEqual(checkSampleApp(pods, 6, 'default'), {
+    status: 'failed',
+    hint: { code: 'namespace-not-labelled', namespace: 'default' },
+  });
 });
 
 test('pods of other namespaces, terminating pods and other apps do not count', () => {
@@ -66,7 +92,10 @@ test('the step comes right after "Watch the control plane", with the lab command
     'kubectl label namespace default istio-injection=enabled',
     'kubectl apply -f samples/bookinfo/platform/kube/bookinfo.yaml',
   ]);
-  const states = (done: string[]) => (id: string): StepState => (done.includes(id) ? { status: 'done' } : { status: 'todo' });
+  const states =
+    (done: string[]) =>
+    (id: string): StepState =>
+      done.includes(id) ? { status: 'done' } : { status: 'todo' };
   assert.deepEqual(stepHint('sample-app', states(['install'])), { code: 'needs-step', step: 'watch' });
   assert.deepEqual(stepHint('sample-app', states(['install', 'watch'])), { code: 'sample-app-not-deployed' });
 });

@@ -15,7 +15,11 @@ const nls = { en: readJson('package.nls.json'), ko: readJson('package.nls.ko.jso
  */
 function codeLines(language: keyof typeof nls, step: string): string[] {
   const page = fs.readFileSync(path.join(root, nls[language][`walkthrough.lab.${step}.markdown`]), 'utf8');
-  const joined = (block: string) => block.replace(/ \\\n\s*/g, ' ').replace(/\\\n/g, '').replace(/\|\n\s*/g, '| ');
+  const joined = (block: string) =>
+    block
+      .replace(/ \\\n\s*/g, ' ')
+      .replace(/\\\n/g, '')
+      .replace(/\|\n\s*/g, '| ');
   return [...page.matchAll(/^```[^\n]*\n([\s\S]*?)^```$/gm)].flatMap((match) => joined(match[1]).split('\n'));
 }
 

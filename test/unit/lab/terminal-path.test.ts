@@ -21,7 +21,10 @@ const release = (version: string): string => {
 };
 /** Runs a command line in sh with `first` in front of the usual PATH, as a new terminal would. */
 const shell = (first: string, line: string): string =>
-  execFileSync('sh', ['-c', line], { encoding: 'utf8', env: { ...process.env, PATH: `${first}${path.delimiter}${process.env.PATH ?? ''}` } }).trim();
+  execFileSync('sh', ['-c', line], {
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${first}${path.delimiter}${process.env.PATH ?? ''}` },
+  }).trim();
 
 before(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-terminal-path-'));
@@ -29,7 +32,7 @@ before(() => {
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('the terminal PATH entry for a release', () => {
-  test('holds only the istioctl link: the archive\'s bin/ls and bin/kubectl do not shadow the real ones', async () => {
+  test("holds only the istioctl link: the archive's bin/ls and bin/kubectl do not shadow the real ones", async () => {
     const links = path.join(dir, 'terminal-bin');
     const istioctl = release('1.26.1');
     const exposed = await exposeIstioctl(links, istioctl);
@@ -37,7 +40,10 @@ describe('the terminal PATH entry for a release', () => {
     assert.deepEqual(fs.readdirSync(links), ['istioctl']);
     assert.equal(fs.realpathSync(path.join(links, 'istioctl')), fs.realpathSync(istioctl));
     assert.equal(shell(exposed.directory, 'istioctl'), 'istioctl 1.26.1');
-    assert.equal(shell(exposed.directory, 'command -v ls'), execFileSync('sh', ['-c', 'command -v ls'], { encoding: 'utf8' }).trim());
+    assert.equal(
+      shell(exposed.directory, 'command -v ls'),
+      execFileSync('sh', ['-c', 'command -v ls'], { encoding: 'utf8' }).trim(),
+    );
     assert.doesNotMatch(shell(exposed.directory, 'command -v kubectl || true'), /istio-1\.26\.1/);
   });
 
@@ -50,7 +56,7 @@ describe('the terminal PATH entry for a release', () => {
     assert.equal(shell(links, 'istioctl'), 'istioctl 1.5.0');
   });
 
-  test('withdrawing leaves no istioctl there, so a terminal that still has the folder on PATH finds none of the lab\'s', async () => {
+  test("withdrawing leaves no istioctl there, so a terminal that still has the folder on PATH finds none of the lab's", async () => {
     const links = path.join(dir, 'withdraw');
     await exposeIstioctl(links, release('1.3.0'));
     await withdrawIstioctl(links);

@@ -24,13 +24,22 @@ describe('controller naming', () => {
   });
 
   test('the pod-template-hash is 8 to 10 safe characters and ignores key order', () => {
-    const template = { metadata: { labels: { app: 'pilot', istio: 'pilot' } }, spec: { containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.2.2' }] } };
+    const template = {
+      metadata: { labels: { app: 'pilot', istio: 'pilot' } },
+      spec: { containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.2.2' }] },
+    };
     const reordered = { spec: template.spec, metadata: { labels: { istio: 'pilot', app: 'pilot' } } };
     const hash = podTemplateHash(template);
     assert.match(hash, SAFE);
     assert.ok(hash.length >= 8 && hash.length <= 10, hash);
     assert.equal(podTemplateHash(reordered), hash);
-    assert.notEqual(podTemplateHash({ ...template, spec: { containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.2.3' }] } }), hash);
+    assert.notEqual(
+      podTemplateHash({
+        ...template,
+        spec: { containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.2.3' }] },
+      }),
+      hash,
+    );
   });
 
   test('nodes get GKE-like names from one pool, distinct per node', () => {
@@ -42,8 +51,15 @@ describe('controller naming', () => {
 
   test('node N gets the pod CIDR 10.0.N.0/24 and reports the server version', () => {
     const node = nodeObject(nodeAddressing('gke-x', 2), 2, 'v1.13.7', '2019-07-01T00:00:00Z');
-    assert.deepEqual(node.spec, { podCIDR: '10.0.2.0/24', podCIDRs: ['10.0.2.0/24'], providerID: 'gce://istio-lab/us-central1-a/gke-x' });
-    const status = node.status as { nodeInfo: { kubeletVersion: string }; conditions: { type: string; status: string }[] };
+    assert.deepEqual(node.spec, {
+      podCIDR: '10.0.2.0/24',
+      podCIDRs: ['10.0.2.0/24'],
+      providerID: 'gce://istio-lab/us-central1-a/gke-x',
+    });
+    const status = node.status as {
+      nodeInfo: { kubeletVersion: string };
+      conditions: { type: string; status: string }[];
+    };
     assert.equal(status.nodeInfo.kubeletVersion, 'v1.13.7');
     assert.equal(status.conditions.find((c) => c.type === 'Ready')?.status, 'True');
   });
@@ -51,7 +67,10 @@ describe('controller naming', () => {
 
 describe('label selectors', () => {
   test('matchLabels and matchExpressions both have to hold; an empty selector selects nothing', () => {
-    const selector = { matchLabels: { app: 'pilot' }, matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['web'] }] };
+    const selector = {
+      matchLabels: { app: 'pilot' },
+      matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['web'] }],
+    };
     assert.ok(selectorMatches(selector, { app: 'pilot' }));
     assert.ok(!selectorMatches(selector, { app: 'pilot', tier: 'web' }));
     assert.ok(!selectorMatches(selector, { app: 'mixer' }));
@@ -59,10 +78,21 @@ describe('label selectors', () => {
   });
 });
 
-const rs = (name: string, status: Record<string, number>): KubeObject => ({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name }, spec: { replicas: status.replicas }, status });
+const rs = (name: string, status: Record<string, number>): KubeObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'ReplicaSet',
+  metadata: { name },
+  spec: { replicas: status.replicas },
+  status,
+});
 
 describe('deployment status', () => {
-  const deployment: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'istio-pilot', generation: 2 }, spec: { replicas: 2, progressDeadlineSeconds: 600 } };
+  const deployment: KubeObject = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'istio-pilot', generation: 2 },
+    spec: { replicas: 2, progressDeadlineSeconds: 600 },
+  };
 
   test('a rolled-out deployment is Available with NewReplicaSetAvailable', () => {
     const current = rs('istio-pilot-68f587df5d', { replicas: 2, readyReplicas: 2, availableReplicas: 2 });
@@ -76,13 +106,23 @@ describe('deployment status', () => {
     assert.deepEqual(
       conditions.map(({ type, status, reason, message }) => ({ type, status, reason, message })),
       [
-        { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
-        { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: 'ReplicaSet "istio-pilot-68f587df5d" has successfully progressed.' },
+        {
+          type: 'Available',
+          status: 'True',
+          reason: 'MinimumReplicasAvailable',
+          message: 'Deployment has minimum availability.',
+        },
+        {
+          type: 'Progressing',
+          status: 'True',
+          reason: 'NewReplicaSetAvailable',
+          message: 'ReplicaSet "istio-pilot-68f587df5d" has successfully progressed.',
+        },
       ],
     );
   });
 
-  test('during a rollout the old ReplicaSet\'s pods count, and Progressing says ReplicaSetUpdated', () => {
+  test("during a rollout the old ReplicaSet's pods count, and Progressing says ReplicaSetUpdated", () => {
     const old = rs('istio-pilot-old', { replicas: 2, readyReplicas: 2, availableReplicas: 2 });
     const current = rs('istio-pilot-new', { replicas: 2 });
     const status = deploymentStatus(deployment, current, [old, current], '2019-07-01T00:00:00Z');
@@ -106,13 +146,22 @@ describe('endpoints', () => {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: 'istio-pilot' },
-    spec: { ports: [{ name: 'grpc-xds', port: 15010 }, { name: 'http-monitoring', port: 15014, targetPort: 'monitoring' }, { name: 'missing', port: 99, targetPort: 'nope' }] },
+    spec: {
+      ports: [
+        { name: 'grpc-xds', port: 15010 },
+        { name: 'http-monitoring', port: 15014, targetPort: 'monitoring' },
+        { name: 'missing', port: 99, targetPort: 'nope' },
+      ],
+    },
   };
   const pod = (name: string, ready: boolean): KubeObject => ({
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: 'istio-system', uid: name },
-    spec: { nodeName: 'node-a', containers: [{ name: 'discovery', ports: [{ name: 'monitoring', containerPort: 9093, protocol: 'TCP' }] }] },
+    spec: {
+      nodeName: 'node-a',
+      containers: [{ name: 'discovery', ports: [{ name: 'monitoring', containerPort: 9093, protocol: 'TCP' }] }],
+    },
     status: { podIP: `10.0.0.${name.length}`, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
   });
 
@@ -125,7 +174,13 @@ describe('endpoints', () => {
 
   test('ready pods are addresses, others notReadyAddresses', () => {
     const [subset] = endpointSubsets(service, [pod('a', true), pod('bb', false)]);
-    assert.deepEqual((subset.addresses as { ip: string }[]).map((a) => a.ip), ['10.0.0.1']);
-    assert.deepEqual((subset.notReadyAddresses as { ip: string }[]).map((a) => a.ip), ['10.0.0.2']);
+    assert.deepEqual(
+      (subset.addresses as { ip: string }[]).map((a) => a.ip),
+      ['10.0.0.1'],
+    );
+    assert.deepEqual(
+      (subset.notReadyAddresses as { ip: string }[]).map((a) => a.ip),
+      ['10.0.0.2'],
+    );
   });
 });

@@ -26,7 +26,10 @@ describe('the CronJob controller (v1.13 syncOne, cleanupFinishedJobs)', () => {
   before(async () => {
     sandbox = await startSandbox({ nodes: 0 });
     client = new ControllerClient(sandbox.api, sandbox.store, sandbox.registry, 'cron-jobs-test');
-    wake = new WakeTimer(() => Date.now(), () => undefined);
+    wake = new WakeTimer(
+      () => Date.now(),
+      () => undefined,
+    );
   });
   after(async () => {
     wake.close();
@@ -36,23 +39,46 @@ describe('the CronJob controller (v1.13 syncOne, cleanupFinishedJobs)', () => {
   /** A CronJob in a namespace of its own, the controller that syncs it, and the first schedule after its creation. */
   function setUp(spec: Record<string, unknown>) {
     const namespace = `cron-${++namespaceCount}`;
-    client.create({ group: '', version: 'v1', resource: 'namespaces' }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+    client.create(
+      { group: '', version: 'v1', resource: 'namespaces' },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+    );
     const cronJob = client.create(CRON_JOBS, {
       apiVersion: 'batch/v1beta1',
       kind: 'CronJob',
       metadata: { name: 'tick', namespace },
-      spec: { schedule: '*/1 * * * *', jobTemplate: { metadata: { labels: { app: 'tick' } }, spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox:1.31' }] } } } }, ...spec },
+      spec: {
+        schedule: '*/1 * * * *',
+        jobTemplate: {
+          metadata: { labels: { app: 'tick' } },
+          spec: {
+            template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox:1.31' }] } },
+          },
+        },
+        ...spec,
+      },
     });
-    const recorder = new EventRecorder(client, () => new Date(), false, (error) => assert.fail(String(error)));
+    const recorder = new EventRecorder(
+      client,
+      () => new Date(),
+      false,
+      (error) => assert.fail(String(error)),
+    );
     const controller = new CronJobController({ client, recorder, kubeVersion: 'v1.13.7-gke.8', wake, speed: 1 });
     const first = Math.floor(Date.parse(cronJob.metadata.creationTimestamp!) / MINUTE) * MINUTE + MINUTE;
     const sync = (atMs: number) => {
       controller.sync(new Date(atMs), (error) => assert.fail(String(error)));
       recorder.flush();
     };
-    const jobs = () => client.list(JOBS, namespace).filter((job) => !job.metadata.deletionTimestamp).map((job) => job.metadata.name).sort();
+    const jobs = () =>
+      client
+        .list(JOBS, namespace)
+        .filter((job) => !job.metadata.deletionTimestamp)
+        .map((job) => job.metadata.name)
+        .sort();
     const stored = () => client.get(CRON_JOBS, namespace, 'tick')!;
-    const events = () => client.list(EVENTS, namespace).map((event) => `${String(event.reason)}: ${String(event.message)}`);
+    const events = () =>
+      client.list(EVENTS, namespace).map((event) => `${String(event.reason)}: ${String(event.message)}`);
     const finish = (name: string, type: 'Complete' | 'Failed', startTime: string) => {
       const job = client.get(JOBS, namespace, name)!;
       client.updateStatus(JOBS, { ...job, status: { startTime, conditions: [{ type, status: 'True' }] } });
@@ -60,7 +86,8 @@ describe('the CronJob controller (v1.13 syncOne, cleanupFinishedJobs)', () => {
     return { namespace, first, sync, jobs, stored, events, finish };
   }
 
-  const active = (cronJob: KubeObject) => ((cronJob.status as { active?: { name: string }[] } | undefined)?.active ?? []).map((ref) => ref.name);
+  const active = (cronJob: KubeObject) =>
+    ((cronJob.status as { active?: { name: string }[] } | undefined)?.active ?? []).map((ref) => ref.name);
 
   test('starts a Job named by the scheduled second at each schedule, once, and records it', () => {
     const cron = setUp({});
@@ -77,7 +104,10 @@ describe('the CronJob controller (v1.13 syncOne, cleanupFinishedJobs)', () => {
       [['batch/v1beta1', 'CronJob', 'tick', true]],
     );
     assert.deepEqual(active(cron.stored()), [name]);
-    assert.equal((cron.stored().status as { lastScheduleTime: string }).lastScheduleTime, new Date(cron.first).toISOString().replace('.000Z', 'Z'));
+    assert.equal(
+      (cron.stored().status as { lastScheduleTime: string }).lastScheduleTime,
+      new Date(cron.first).toISOString().replace('.000Z', 'Z'),
+    );
     assert.deepEqual(cron.events(), [`SuccessfulCreate: Created job ${name}`]);
   });
 
@@ -89,7 +119,10 @@ describe('the CronJob controller (v1.13 syncOne, cleanupFinishedJobs)', () => {
     cron.finish(`tick-${cron.first / 1000}`, 'Complete', new Date(cron.first).toISOString());
     cron.sync(cron.first + MINUTE + 1000);
     assert.deepEqual(active(cron.stored()), [`tick-${(cron.first + MINUTE) / 1000}`]);
-    assert.ok(cron.events().includes(`SawCompletedJob: Saw completed job: tick-${cron.first / 1000}`), cron.events().join('\n'));
+    assert.ok(
+      cron.events().includes(`SawCompletedJob: Saw completed job: tick-${cron.first / 1000}`),
+      cron.events().join('\n'),
+    );
   });
 
   test('Forbid skips while a Job runs and starts the missed one when it is done', () => {
@@ -108,7 +141,10 @@ describe('the CronJob controller (v1.13 syncOne, cleanupFinishedJobs)', () => {
     cron.sync(cron.first + MINUTE);
     assert.deepEqual(cron.jobs(), [`tick-${(cron.first + MINUTE) / 1000}`]);
     assert.deepEqual(active(cron.stored()), [`tick-${(cron.first + MINUTE) / 1000}`]);
-    assert.ok(cron.events().includes(`SuccessfulDelete: Deleted job tick-${cron.first / 1000}`), cron.events().join('\n'));
+    assert.ok(
+      cron.events().includes(`SuccessfulDelete: Deleted job tick-${cron.first / 1000}`),
+      cron.events().join('\n'),
+    );
   });
 
   test('a suspended CronJob starts nothing', () => {
@@ -138,14 +174,19 @@ describe('the CronJob controller (v1.13 syncOne, cleanupFinishedJobs)', () => {
     assert.deepEqual(cron.jobs(), [`tick-${(cron.first + MINUTE) / 1000}`]);
   });
 
-  test('an unparseable schedule is reported once, in robfig/cron\'s words', () => {
+  test("an unparseable schedule is reported once, in robfig/cron's words", () => {
     const cron = setUp({ schedule: '61 * * * *' });
     cron.sync(cron.first);
     cron.sync(cron.first + MINUTE);
-    assert.deepEqual(cron.events(), ['FailedNeedsStart: Cannot determine if job needs to be started: unparseable schedule: 61 * * * * : End of range (61) above maximum (59): 61']);
+    assert.deepEqual(cron.events(), [
+      'FailedNeedsStart: Cannot determine if job needs to be started: unparseable schedule: 61 * * * * : End of range (61) above maximum (59): 61',
+    ]);
   });
 
   test('a cron minute lasts 60 s × --speed, and never less than a second', () => {
-    assert.deepEqual([1, 0.5, 0.1, 0].map((speed) => cronScale(speed) * MINUTE), [60_000, 30_000, 6000, 1000]);
+    assert.deepEqual(
+      [1, 0.5, 0.1, 0].map((speed) => cronScale(speed) * MINUTE),
+      [60_000, 30_000, 6000, 1000],
+    );
   });
 });

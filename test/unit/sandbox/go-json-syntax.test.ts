@@ -32,7 +32,8 @@ test('malformed JSON is described in the words of go/src/encoding/json/scanner.g
 });
 
 test('valid JSON has no error, whatever its values', () => {
-  for (const text of ['{}', '[]', ' {"a":[1,-0.5e+3,true,false,null,"\\u00e9\\n\\"",{}]} ', '"x"', '0', 'null']) assert.equal(goJsonSyntaxError(text), undefined, text);
+  for (const text of ['{}', '[]', ' {"a":[1,-0.5e+3,true,false,null,"\\u00e9\\n\\"",{}]} ', '"x"', '0', 'null'])
+    assert.equal(goJsonSyntaxError(text), undefined, text);
 });
 
 test(`nesting stops at ${MAX_NESTING_DEPTH}, or at a lower limit given, even 100,000 deep`, () => {

@@ -3,12 +3,27 @@ import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
 import { gkeSeedObjects } from '../../../src/sandbox/controllers/gke-seed';
-import { endpointz, legacyRegistration, legacyRegistrationBody, registryz } from '../../../src/sandbox/istio/pilot-registry';
+import {
+  endpointz,
+  legacyRegistration,
+  legacyRegistrationBody,
+  registryz,
+} from '../../../src/sandbox/istio/pilot-registry';
 import { parseImage, simulatedContainerFor } from '../../../src/sandbox/istio/simulated-containers';
 import { splitSchemeNamePort } from '../../../src/sandbox/istio/service-proxy';
 
-function svc(namespace: string, name: string, ports: Record<string, unknown>[], spec: Record<string, unknown> = {}): KubeObject {
-  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace, creationTimestamp: '2019-07-01T00:00:00Z', resourceVersion: '7' }, spec: { clusterIP: '10.3.240.20', ports, selector: { app: name }, ...spec } };
+function svc(
+  namespace: string,
+  name: string,
+  ports: Record<string, unknown>[],
+  spec: Record<string, unknown> = {},
+): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace, creationTimestamp: '2019-07-01T00:00:00Z', resourceVersion: '7' },
+    spec: { clusterIP: '10.3.240.20', ports, selector: { app: name }, ...spec },
+  };
 }
 
 function eps(namespace: string, name: string, subsets: Record<string, unknown>[]): KubeObject {
@@ -18,22 +33,41 @@ function eps(namespace: string, name: string, subsets: Record<string, unknown>[]
 const grafana = svc('istio-system', 'grafana', [{ name: 'http', port: 3000, targetPort: 3000, protocol: 'TCP' }]);
 const injector = svc('istio-system', 'istio-sidecar-injector', [{ port: 443 }]);
 const reviews = svc('nino', 'reviews', [{ name: 'http', port: 9080 }]);
-const external = svc('default', 'outside', [{ name: 'http', port: 80 }], { type: 'ExternalName', externalName: 'example.com', clusterIP: undefined });
+const external = svc('default', 'outside', [{ name: 'http', port: 80 }], {
+  type: 'ExternalName',
+  externalName: 'example.com',
+  clusterIP: undefined,
+});
 const grafanaEndpoints = eps('istio-system', 'grafana', [
-  { addresses: [{ ip: '10.8.1.5', targetRef: { kind: 'Pod', name: 'grafana-1', namespace: 'istio-system' } }], notReadyAddresses: [{ ip: '10.8.1.9' }], ports: [{ name: 'http', port: 3000, protocol: 'TCP' }] },
+  {
+    addresses: [{ ip: '10.8.1.5', targetRef: { kind: 'Pod', name: 'grafana-1', namespace: 'istio-system' } }],
+    notReadyAddresses: [{ ip: '10.8.1.9' }],
+    ports: [{ name: 'http', port: 3000, protocol: 'TCP' }],
+  },
 ]);
 const reviewsEndpoints = eps('nino', 'reviews', [
-  { addresses: [{ ip: '10.244.0.38' }, { ip: '10.244.0.41' }, { ip: '10.244.0.42' }], ports: [{ name: 'http', port: 9080 }] },
+  {
+    addresses: [{ ip: '10.244.0.38' }, { ip: '10.244.0.41' }, { ip: '10.244.0.42' }],
+    ports: [{ name: 'http', port: 9080 }],
+  },
 ]);
-const injectorEndpoints = eps('istio-system', 'istio-sidecar-injector', [{ addresses: [{ ip: '10.8.2.2' }], ports: [{ port: 9443 }] }]);
+const injectorEndpoints = eps('istio-system', 'istio-sidecar-injector', [
+  { addresses: [{ ip: '10.8.2.2' }], ports: [{ port: 9443 }] },
+]);
 
 describe('Pilot legacy /v1/registration', () => {
-  const input = { services: [reviews, grafana, external, injector], endpoints: [grafanaEndpoints, reviewsEndpoints, injectorEndpoints] };
+  const input = {
+    services: [reviews, grafana, external, injector],
+    endpoints: [grafanaEndpoints, reviewsEndpoints, injectorEndpoints],
+  };
 
   test('lists one entry per service port, keyed <host>|<port name>, sorted by key, with ready endpoint IPs and target ports', () => {
     assert.deepEqual(legacyRegistration(input), [
       { 'service-key': 'grafana.istio-system.svc.cluster.local|http', hosts: [{ ip_address: '10.8.1.5', port: 3000 }] },
-      { 'service-key': 'istio-sidecar-injector.istio-system.svc.cluster.local', hosts: [{ ip_address: '10.8.2.2', port: 9443 }] },
+      {
+        'service-key': 'istio-sidecar-injector.istio-system.svc.cluster.local',
+        hosts: [{ ip_address: '10.8.2.2', port: 9443 }],
+      },
       {
         'service-key': 'reviews.nino.svc.cluster.local|http',
         hosts: [
@@ -77,7 +111,17 @@ describe('Pilot legacy /v1/registration', () => {
 describe('istiod debug registry shapes', () => {
   test('registryz serializes model.Service with the 1.12+ field order and sniffed protocols', () => {
     const [entry] = registryz({ services: [svc('default', 'scraper', [{ port: 8000 }])], endpoints: [] });
-    assert.deepEqual(Object.keys(entry), ['Attributes', 'ports', 'creationTime', 'hostname', 'clusterVIPs', 'defaultAddress', 'Resolution', 'MeshExternal', 'ResourceVersion']);
+    assert.deepEqual(Object.keys(entry), [
+      'Attributes',
+      'ports',
+      'creationTime',
+      'hostname',
+      'clusterVIPs',
+      'defaultAddress',
+      'Resolution',
+      'MeshExternal',
+      'ResourceVersion',
+    ]);
     assert.deepEqual(entry.ports, [{ port: 8000, protocol: 'UnsupportedProtocol' }]);
     assert.deepEqual(entry.clusterVIPs, { Addresses: { Kubernetes: ['10.3.240.20'] } });
   });
@@ -100,7 +144,11 @@ describe('simulated containers and the service proxy name', () => {
   });
 
   test('splits [scheme:]name[:port] like the apiserver and rejects other schemes', () => {
-    assert.deepEqual(splitSchemeNamePort('http:istio-pilot:8080'), { scheme: 'http', name: 'istio-pilot', port: '8080' });
+    assert.deepEqual(splitSchemeNamePort('http:istio-pilot:8080'), {
+      scheme: 'http',
+      name: 'istio-pilot',
+      port: '8080',
+    });
     assert.deepEqual(splitSchemeNamePort('grafana'), { scheme: '', name: 'grafana', port: '' });
     assert.equal(splitSchemeNamePort('ftp:grafana:21'), undefined);
   });

@@ -4,7 +4,11 @@ import { test } from 'node:test';
 import { applyDefaults } from '../../../src/sandbox/apimachinery/defaults';
 import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
 import type { ManagedFieldsEntry } from '../../../src/sandbox/patch/managed-fields';
-import { managerFromUserAgent, managerOrUserAgent, updateManagedFields } from '../../../src/sandbox/patch/managed-fields';
+import {
+  managerFromUserAgent,
+  managerOrUserAgent,
+  updateManagedFields,
+} from '../../../src/sandbox/patch/managed-fields';
 import { istioDemoObject, kubernetesSchemas } from './patch-fixtures';
 
 const schemas = kubernetesSchemas();
@@ -22,8 +26,10 @@ function pilotAsCreated(manager = 'kubectl-create'): KubeObject {
   return created;
 }
 
-const entries = (object: KubeObject): ManagedFieldsEntry[] => (object.metadata.managedFields ?? []) as ManagedFieldsEntry[];
-const entry = (object: KubeObject, manager: string): ManagedFieldsEntry | undefined => entries(object).find((e) => e.manager === manager);
+const entries = (object: KubeObject): ManagedFieldsEntry[] =>
+  (object.metadata.managedFields ?? []) as ManagedFieldsEntry[];
+const entry = (object: KubeObject, manager: string): ManagedFieldsEntry | undefined =>
+  entries(object).find((e) => e.manager === manager);
 const fields = (object: KubeObject, manager: string): Json => entry(object, manager)?.fieldsV1 as Json;
 
 function edit(object: KubeObject, change: (copy: Json) => void): KubeObject {
@@ -36,7 +42,13 @@ test('a create records every field its manager set, defaults included, as one Up
   const created = pilotAsCreated();
   assert.equal(entries(created).length, 1);
   const { fieldsV1, ...meta } = entries(created)[0];
-  assert.deepEqual(meta, { manager: 'kubectl-create', operation: 'Update', apiVersion: 'apps/v1', time: '2024-05-01T10:00:00Z', fieldsType: 'FieldsV1' });
+  assert.deepEqual(meta, {
+    manager: 'kubectl-create',
+    operation: 'Update',
+    apiVersion: 'apps/v1',
+    time: '2024-05-01T10:00:00Z',
+    fieldsType: 'FieldsV1',
+  });
   const f = fieldsV1 as Json;
   assert.deepEqual(f['f:metadata'], {
     'f:annotations': { '.': {}, 'f:checksum/config-volume': {} },
@@ -65,8 +77,17 @@ test('a create records every field its manager set, defaults included, as one Up
     'k:{"containerPort":15007,"protocol":"TCP"}',
     'k:{"containerPort":15011,"protocol":"TCP"}',
   ]);
-  assert.deepEqual(proxy['f:env']['k:{"name":"INSTANCE_IP"}'], { '.': {}, 'f:name': {}, 'f:valueFrom': { '.': {}, 'f:fieldRef': {} } });
-  assert.deepEqual(proxy['f:volumeMounts']['k:{"mountPath":"/etc/certs"}'], { '.': {}, 'f:mountPath': {}, 'f:name': {}, 'f:readOnly': {} });
+  assert.deepEqual(proxy['f:env']['k:{"name":"INSTANCE_IP"}'], {
+    '.': {},
+    'f:name': {},
+    'f:valueFrom': { '.': {}, 'f:fieldRef': {} },
+  });
+  assert.deepEqual(proxy['f:volumeMounts']['k:{"mountPath":"/etc/certs"}'], {
+    '.': {},
+    'f:mountPath': {},
+    'f:name': {},
+    'f:readOnly': {},
+  });
   assert.deepEqual(f['f:spec']['f:template']['f:spec']['f:volumes']['k:{"name":"istio-certs"}'], {
     '.': {},
     'f:name': {},
@@ -92,28 +113,54 @@ test('an update by another manager takes only what it changed; the first keeps t
     'f:metadata': { 'f:labels': { 'f:version': {} } },
     'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"istio-proxy"}': { 'f:image': {} } } } } },
   });
-  const proxy = fields(updated, 'kubectl-create')['f:spec']['f:template']['f:spec']['f:containers']['k:{"name":"istio-proxy"}'];
+  const proxy = fields(updated, 'kubectl-create')['f:spec']['f:template']['f:spec']['f:containers'][
+    'k:{"name":"istio-proxy"}'
+  ];
   assert.equal('f:image' in proxy, false);
   assert.ok('f:imagePullPolicy' in proxy);
 });
 
 test('the same manager updating again keeps what it had and gains what it changed', () => {
   const created = pilotAsCreated();
-  const first = updateManagedFields({ ...scope, now: at(11), previous: created, next: edit(created, (o) => (o.spec.replicas = 2)), manager: 'kubectl-edit' });
-  const second = updateManagedFields({ ...scope, now: at(12), previous: first, next: edit(first, (o) => (o.spec.paused = true)), manager: 'kubectl-edit' });
+  const first = updateManagedFields({
+    ...scope,
+    now: at(11),
+    previous: created,
+    next: edit(created, (o) => (o.spec.replicas = 2)),
+    manager: 'kubectl-edit',
+  });
+  const second = updateManagedFields({
+    ...scope,
+    now: at(12),
+    previous: first,
+    next: edit(first, (o) => (o.spec.paused = true)),
+    manager: 'kubectl-edit',
+  });
   assert.deepEqual(fields(second, 'kubectl-edit'), { 'f:spec': { 'f:paused': {}, 'f:replicas': {} } });
   assert.equal(entry(second, 'kubectl-edit')?.time, '2024-05-01T12:00:00Z');
 });
 
 test('an update that changes nothing adds no entry and moves no time', () => {
   const created = pilotAsCreated();
-  const same = updateManagedFields({ ...scope, now: at(11), previous: created, next: structuredClone(created), manager: 'kubectl-replace' });
+  const same = updateManagedFields({
+    ...scope,
+    now: at(11),
+    previous: created,
+    next: structuredClone(created),
+    manager: 'kubectl-replace',
+  });
   assert.deepEqual(same.metadata.managedFields, created.metadata.managedFields);
 });
 
 test('a removed field leaves every manager, and a manager left with nothing is dropped', () => {
   const created = pilotAsCreated();
-  const labelled = updateManagedFields({ ...scope, now: at(11), previous: created, next: edit(created, (o) => (o.metadata.labels.tier = 'control')), manager: 'kubectl-label' });
+  const labelled = updateManagedFields({
+    ...scope,
+    now: at(11),
+    previous: created,
+    next: edit(created, (o) => (o.metadata.labels.tier = 'control')),
+    manager: 'kubectl-label',
+  });
   const removed = updateManagedFields({
     ...scope,
     now: at(12),
@@ -134,29 +181,59 @@ test('a removed field leaves every manager, and a manager left with nothing is d
 test('an object stored without managedFields stays untracked when updated', () => {
   const created = pilotAsCreated();
   delete created.metadata.managedFields;
-  const updated = updateManagedFields({ ...scope, now: at(11), previous: created, next: edit(created, (o) => (o.spec.replicas = 3)), manager: 'kubectl-edit' });
+  const updated = updateManagedFields({
+    ...scope,
+    now: at(11),
+    previous: created,
+    next: edit(created, (o) => (o.spec.replicas = 3)),
+    manager: 'kubectl-edit',
+  });
   assert.equal(updated.metadata.managedFields, undefined);
 });
 
-test('managedFields the client sends replace the stored ones: kubectl\'s client-side to server-side migration', () => {
+test("managedFields the client sends replace the stored ones: kubectl's client-side to server-side migration", () => {
   const created = pilotAsCreated('kubectl-client-side-apply');
   const migrated = entries(created).map((e) => ({ ...e, manager: 'kubectl', operation: 'Apply' }));
   const next = edit(created, (o) => (o.metadata.managedFields = migrated));
-  const patched = updateManagedFields({ ...scope, now: at(11), previous: created, next, manager: managerOrUserAgent(null, 'kubectl/v1.32.2 (linux/amd64) kubernetes/67a30c0') });
+  const patched = updateManagedFields({
+    ...scope,
+    now: at(11),
+    previous: created,
+    next,
+    manager: managerOrUserAgent(null, 'kubectl/v1.32.2 (linux/amd64) kubernetes/67a30c0'),
+  });
   assert.deepEqual(patched.metadata.managedFields, migrated);
 });
 
 test('an empty managedFields list resets tracking; entries the server cannot read are ignored', () => {
   const created = pilotAsCreated();
-  const reset = updateManagedFields({ ...scope, now: at(11), previous: created, next: edit(created, (o) => (o.metadata.managedFields = [])), manager: 'kubectl-edit' });
+  const reset = updateManagedFields({
+    ...scope,
+    now: at(11),
+    previous: created,
+    next: edit(created, (o) => (o.metadata.managedFields = [])),
+    manager: 'kubectl-edit',
+  });
   assert.equal(reset.metadata.managedFields, undefined);
-  const resetWithEmptyEntry = updateManagedFields({ ...scope, now: at(11), previous: created, next: edit(created, (o) => (o.metadata.managedFields = [{}])), manager: 'kubectl-edit' });
+  const resetWithEmptyEntry = updateManagedFields({
+    ...scope,
+    now: at(11),
+    previous: created,
+    next: edit(created, (o) => (o.metadata.managedFields = [{}])),
+    manager: 'kubectl-edit',
+  });
   assert.equal(resetWithEmptyEntry.metadata.managedFields, undefined);
   const garbage = updateManagedFields({
     ...scope,
     now: at(11),
     previous: created,
-    next: edit(created, (o) => (o.metadata.managedFields = [{ manager: 'x', operation: 'Frobnicate', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: {} }])),
+    next: edit(
+      created,
+      (o) =>
+        (o.metadata.managedFields = [
+          { manager: 'x', operation: 'Frobnicate', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: {} },
+        ]),
+    ),
     manager: 'kubectl-edit',
   });
   assert.deepEqual(garbage.metadata.managedFields, created.metadata.managedFields);
@@ -165,7 +242,14 @@ test('an empty managedFields list resets tracking; entries the server cannot rea
 test('a write through /status is recorded with its subresource; the main resource never owns status', () => {
   const created = pilotAsCreated();
   const withStatus = edit(created, (o) => (o.status = { replicas: 1, observedGeneration: 1 }));
-  const status = updateManagedFields({ ...scope, subresource: 'status', now: at(11), previous: created, next: withStatus, manager: 'kube-controller-manager' });
+  const status = updateManagedFields({
+    ...scope,
+    subresource: 'status',
+    now: at(11),
+    previous: created,
+    next: withStatus,
+    manager: 'kube-controller-manager',
+  });
   const controller = entry(status, 'kube-controller-manager');
   assert.deepEqual(controller, {
     manager: 'kube-controller-manager',
@@ -176,14 +260,26 @@ test('a write through /status is recorded with its subresource; the main resourc
     fieldsV1: { 'f:status': { 'f:observedGeneration': {}, 'f:replicas': {} } },
     subresource: 'status',
   });
-  const main = updateManagedFields({ ...scope, now: at(12), previous: created, next: edit(withStatus, (o) => (o.spec.replicas = 4)), manager: 'kubectl-edit' });
+  const main = updateManagedFields({
+    ...scope,
+    now: at(12),
+    previous: created,
+    next: edit(withStatus, (o) => (o.spec.replicas = 4)),
+    manager: 'kubectl-edit',
+  });
   assert.deepEqual(fields(main, 'kubectl-edit'), { 'f:spec': { 'f:replicas': {} } });
 });
 
 test('more than ten update managers fold the oldest into ancient-changes', () => {
   let object = pilotAsCreated();
   for (let i = 1; i <= 11; i++) {
-    object = updateManagedFields({ ...scope, now: at(10 + i), previous: object, next: edit(object, (o) => (o.metadata.labels[`step-${i}`] = 'x')), manager: `controller-${i}` });
+    object = updateManagedFields({
+      ...scope,
+      now: at(10 + i),
+      previous: object,
+      next: edit(object, (o) => (o.metadata.labels[`step-${i}`] = 'x')),
+      manager: `controller-${i}`,
+    });
   }
   const managers = entries(object).map((e) => e.manager);
   assert.equal(managers.length, 10);
@@ -199,6 +295,12 @@ test('a request without fieldManager is recorded under its user agent, or "unkno
   assert.equal(managerFromUserAgent('x'.repeat(200)), 'x'.repeat(128));
   assert.equal(managerOrUserAgent('kubectl-create', 'kubectl/v1.32.2'), 'kubectl-create');
   const manifest = istioDemoObject('Deployment', 'istio-pilot');
-  const created = updateManagedFields({ ...scope, now: at(10), previous: undefined, next: manifest, manager: managerOrUserAgent(undefined, undefined) });
+  const created = updateManagedFields({
+    ...scope,
+    now: at(10),
+    previous: undefined,
+    next: manifest,
+    manager: managerOrUserAgent(undefined, undefined),
+  });
   assert.equal(entries(created)[0].manager, 'unknown');
 });

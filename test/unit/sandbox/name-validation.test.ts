@@ -12,7 +12,7 @@ test('most names are RFC 1123 subdomains, with the example and the regex in the 
   assert.deepEqual(nameErrors('', 'pods', 'a'.repeat(254)), ['must be no more than 253 characters']);
 });
 
-test('namespaces are labels, services DNS-1035 labels: Go\'s two examples keep their double space', () => {
+test("namespaces are labels, services DNS-1035 labels: Go's two examples keep their double space", () => {
   assert.deepEqual(nameErrors('', 'namespaces', 'istio.system'), [
     "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
   ]);
@@ -26,6 +26,9 @@ test('namespaces are labels, services DNS-1035 labels: Go\'s two examples keep t
 
 test('RBAC names are path segments: system:controller:x is valid, a slash is not', () => {
   assert.deepEqual(nameErrors('rbac.authorization.k8s.io', 'clusterroles', 'system:controller:istio-pilot'), []);
-  assert.deepEqual(nameErrors('rbac.authorization.k8s.io', 'roles', 'a/b%c'), ["may not contain '/'", "may not contain '%'"]);
+  assert.deepEqual(nameErrors('rbac.authorization.k8s.io', 'roles', 'a/b%c'), [
+    "may not contain '/'",
+    "may not contain '%'",
+  ]);
   assert.deepEqual(nameErrors('rbac.authorization.k8s.io', 'rolebindings', '..'), ["may not be '..'"]);
 });

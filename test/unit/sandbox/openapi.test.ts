@@ -19,9 +19,14 @@ import { BUILTIN_RESOURCE_TYPES, groupVersion } from '../../../src/sandbox/apima
 import { StatusError } from '../../../src/sandbox/apimachinery/status-error';
 
 const fixtures = path.join(__dirname, '..', '..', 'fixtures', 'istio');
-const modernDemo = (yaml.loadAll(fs.readFileSync(path.join(fixtures, 'modern', 'istio-1.26.1', 'demo.yaml'), 'utf8')) as KubeObject[]).filter(Boolean);
-const legacyDemo = (yaml.loadAll(fs.readFileSync(path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml'), 'utf8')) as KubeObject[]).filter(Boolean);
-const crdNamed = (objects: KubeObject[], name: string): KubeObject => structuredClone(objects.find((o) => o.kind === 'CustomResourceDefinition' && o.metadata.name === name)!);
+const modernDemo = (
+  yaml.loadAll(fs.readFileSync(path.join(fixtures, 'modern', 'istio-1.26.1', 'demo.yaml'), 'utf8')) as KubeObject[]
+).filter(Boolean);
+const legacyDemo = (
+  yaml.loadAll(fs.readFileSync(path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml'), 'utf8')) as KubeObject[]
+).filter(Boolean);
+const crdNamed = (objects: KubeObject[], name: string): KubeObject =>
+  structuredClone(objects.find((o) => o.kind === 'CustomResourceDefinition' && o.metadata.name === name)!);
 
 /** A registry and CRD list as the API server keeps them: what is created is served. */
 function cluster(): { service: OpenApiService; addCrd(crd: KubeObject): KubeObject; removeCrd(name: string): void } {
@@ -32,7 +37,10 @@ function cluster(): { service: OpenApiService; addCrd(crd: KubeObject): KubeObje
   return {
     service,
     addCrd(crd) {
-      const stored = { ...crd, metadata: { ...crd.metadata, uid: `uid-${crd.metadata.name}`, resourceVersion: String(++resourceVersion) } };
+      const stored = {
+        ...crd,
+        metadata: { ...crd.metadata, uid: `uid-${crd.metadata.name}`, resourceVersion: String(++resourceVersion) },
+      };
       crds.set(crd.metadata.name!, stored);
       registry.setCustom(crd.metadata.name!, resourceTypeFromCrd(stored));
       return stored;
@@ -62,7 +70,8 @@ describe('the OpenAPI documents over HTTP', () => {
   before(async () => {
     server = http.createServer((request, response) => {
       const url = new URL(request.url ?? '/', 'http://sandbox');
-      if (!service.serve(url, request.headers.accept, response, request.headers['if-none-match'])) response.writeHead(404).end();
+      if (!service.serve(url, request.headers.accept, response, request.headers['if-none-match']))
+        response.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -73,14 +82,20 @@ describe('the OpenAPI documents over HTTP', () => {
     const response = await fetch(`${base}/openapi/v3`);
     assert.equal(response.status, 200);
     const index = (await response.json()) as { paths: Record<string, { serverRelativeURL: string }> };
-    const served = new Set(BUILTIN_RESOURCE_TYPES.flatMap((type) => type.versions.map((version) => (type.group ? `apis/${groupVersion(type.group, version)}` : `api/${version}`))));
+    const served = new Set(
+      BUILTIN_RESOURCE_TYPES.flatMap((type) =>
+        type.versions.map((version) => (type.group ? `apis/${groupVersion(type.group, version)}` : `api/${version}`)),
+      ),
+    );
     for (const key of WITHOUT_DOCUMENT) served.delete(key);
     assert.deepEqual(Object.keys(index.paths).sort(), [...served].sort());
     assert.match(index.paths['apis/apps/v1'].serverRelativeURL, /^\/openapi\/v3\/apis\/apps\/v1\?hash=[0-9A-F]{128}$/);
   });
 
   test('a group-version document carries its SHA-512 ETag, and immutable caching when fetched by hash', async () => {
-    const index = (await (await fetch(`${base}/openapi/v3`)).json()) as { paths: Record<string, { serverRelativeURL: string }> };
+    const index = (await (await fetch(`${base}/openapi/v3`)).json()) as {
+      paths: Record<string, { serverRelativeURL: string }>;
+    };
     const url = index.paths['apis/apps/v1'].serverRelativeURL;
     const hash = new URL(url, base).searchParams.get('hash')!;
     const byHash = await fetch(`${base}${url}`, { headers: { accept: 'application/json' } });
@@ -103,49 +118,79 @@ describe('the OpenAPI documents over HTTP', () => {
   });
 
   test('a CRD appears in the index under a new hash, with its schema wrapped as apiextensions publishes it', async () => {
-    const before = (await (await fetch(`${base}/openapi/v3`)).json()) as { paths: Record<string, { serverRelativeURL: string }> };
+    const before = (await (await fetch(`${base}/openapi/v3`)).json()) as {
+      paths: Record<string, { serverRelativeURL: string }>;
+    };
     assert.equal(before.paths['apis/networking.istio.io/v1'], undefined);
     addCrd(crdNamed(modernDemo, 'virtualservices.networking.istio.io'));
-    const index = (await (await fetch(`${base}/openapi/v3`)).json()) as { paths: Record<string, { serverRelativeURL: string }> };
-    for (const version of ['v1', 'v1alpha3', 'v1beta1']) assert.ok(index.paths[`apis/networking.istio.io/${version}`], version);
-    const document = (await (await fetch(`${base}${index.paths['apis/networking.istio.io/v1'].serverRelativeURL}`)).json()) as {
+    const index = (await (await fetch(`${base}/openapi/v3`)).json()) as {
+      paths: Record<string, { serverRelativeURL: string }>;
+    };
+    for (const version of ['v1', 'v1alpha3', 'v1beta1'])
+      assert.ok(index.paths[`apis/networking.istio.io/${version}`], version);
+    const document = (await (
+      await fetch(`${base}${index.paths['apis/networking.istio.io/v1'].serverRelativeURL}`)
+    ).json()) as {
       paths: Record<string, Record<string, Record<string, unknown>>>;
       components: { schemas: Record<string, Record<string, unknown> & { properties: Record<string, unknown> }> };
     };
     const schema = document.components.schemas['io.istio.networking.v1.VirtualService'];
-    assert.deepEqual(schema['x-kubernetes-group-version-kind'], [{ group: 'networking.istio.io', kind: 'VirtualService', version: 'v1' }]);
+    assert.deepEqual(schema['x-kubernetes-group-version-kind'], [
+      { group: 'networking.istio.io', kind: 'VirtualService', version: 'v1' },
+    ]);
     assert.deepEqual(Object.keys(schema.properties).sort(), ['apiVersion', 'kind', 'metadata', 'spec', 'status']);
     assert.deepEqual(schema.properties.metadata, {
       allOf: [{ $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' }],
-      description: "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+      description:
+        "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
     });
     assert.ok(document.components.schemas['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta']);
     const patch = document.paths['/apis/networking.istio.io/v1/namespaces/{namespace}/virtualservices/{name}'].patch;
     assert.equal(patch.operationId, 'patchNetworkingIstioIoV1NamespacedVirtualService');
-    assert.deepEqual(patch['x-kubernetes-group-version-kind'], { group: 'networking.istio.io', kind: 'VirtualService', version: 'v1' });
+    assert.deepEqual(patch['x-kubernetes-group-version-kind'], {
+      group: 'networking.istio.io',
+      kind: 'VirtualService',
+      version: 'v1',
+    });
     assert.ok((patch.parameters as { name: string }[]).some((parameter) => parameter.name === 'fieldValidation'));
-    assert.deepEqual(Object.keys((patch.requestBody as { content: object }).content), ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
+    assert.deepEqual(Object.keys((patch.requestBody as { content: object }).content), [
+      'application/json-patch+json',
+      'application/merge-patch+json',
+      'application/apply-patch+yaml',
+    ]);
     assert.notEqual(index.paths['apis/apps/v1'].serverRelativeURL, undefined);
   });
 
-  test('/openapi/v2 answers client-go\'s protobuf request with a gnostic Document kubectl can read', async () => {
-    const response = await fetch(`${base}/openapi/v2`, { headers: { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' } });
+  test("/openapi/v2 answers client-go's protobuf request with a gnostic Document kubectl can read", async () => {
+    const response = await fetch(`${base}/openapi/v2`, {
+      headers: { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' },
+    });
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('content-type'), 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
     assert.match(response.headers.get('etag') ?? '', /^"[0-9A-F]{128}"$/);
     const type = protobuf.Root.fromJSON(new OpenApiBundle().openApiV2Descriptor).lookupType('openapi.v2.Document');
     const document = type.toObject(type.decode(new Uint8Array(await response.arrayBuffer()))) as {
       swagger: string;
-      definitions: { additional_properties: { name: string; value: { vendor_extension?: { name: string; value: { yaml: string } }[]; properties?: unknown } }[] };
+      definitions: {
+        additional_properties: {
+          name: string;
+          value: { vendor_extension?: { name: string; value: { yaml: string } }[]; properties?: unknown };
+        }[];
+      };
     };
     assert.equal(document.swagger, '2.0');
-    const service = document.definitions.additional_properties.find((definition) => definition.name === 'io.k8s.api.core.v1.Service')!;
-    const gvk = service.value.vendor_extension!.find((extension) => extension.name === 'x-kubernetes-group-version-kind')!;
+    const service = document.definitions.additional_properties.find(
+      (definition) => definition.name === 'io.k8s.api.core.v1.Service',
+    )!;
+    const gvk = service.value.vendor_extension!.find(
+      (extension) => extension.name === 'x-kubernetes-group-version-kind',
+    )!;
     assert.deepEqual(JSON.parse(gvk.value.yaml), [{ group: '', kind: 'Service', version: 'v1' }]);
     const intOrString = await fetch(`${base}/openapi/v2`, { headers: { accept: 'application/json' } });
     const swagger = (await intOrString.json()) as { definitions: Record<string, unknown> };
     assert.deepEqual(swagger.definitions['io.k8s.apimachinery.pkg.util.intstr.IntOrString'], {
-      description: (swagger.definitions['io.k8s.apimachinery.pkg.util.intstr.IntOrString'] as { description: string }).description,
+      description: (swagger.definitions['io.k8s.apimachinery.pkg.util.intstr.IntOrString'] as { description: string })
+        .description,
       format: 'int-or-string',
       type: 'string',
     });
@@ -192,7 +237,8 @@ describe('server-side field validation', () => {
   });
 
   test('duplicate fields in the raw body are reported in document order with unknown ones', () => {
-    const text = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","labels":{"x":"1","x":"2"}},"data":{"k":"v"},"datum":1,"data":{}}';
+    const text =
+      '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","labels":{"x":"1","x":"2"}},"data":{"k":"v"},"datum":1,"data":{}}';
     assert.deepEqual(brief(service.fieldErrors(text, '', 'v1', 'ConfigMap')), [
       { type: 'duplicate', path: 'metadata.labels.x' },
       { type: 'unknown', path: 'datum' },
@@ -203,14 +249,16 @@ describe('server-side field validation', () => {
   test('Strict answers 400 with the message of a real API server, Warn returns the warnings, Ignore nothing', () => {
     const request = { group: 'apps', version: 'v1', type: { kind: 'Deployment' } };
     const body = JSON.stringify(deployment({ replica: 2 }));
-    const admit = (query: string, verb: 'create' | 'update' = 'create') => service.admitWrite(request, body, new URLSearchParams(query), verb);
+    const admit = (query: string, verb: 'create' | 'update' = 'create') =>
+      service.admitWrite(request, body, new URLSearchParams(query), verb);
     assert.throws(
       () => admit('fieldValidation=Strict'),
       (error: unknown) =>
         error instanceof StatusError &&
         error.code === 400 &&
         error.reason === 'BadRequest' &&
-        error.message === 'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica"',
+        error.message ===
+          'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica"',
     );
     assert.deepEqual(admit('fieldValidation=Warn', 'update').warnings, ['unknown field "spec.replica"']);
     assert.deepEqual(admit('').warnings, ['unknown field "spec.replica"'], 'Warn is the default');
@@ -221,7 +269,8 @@ describe('server-side field validation', () => {
       (error: unknown) =>
         error instanceof StatusError &&
         error.code === 422 &&
-        error.message === 'CreateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "strict": supported values: "", "Ignore", "Strict", "Warn"',
+        error.message ===
+          'CreateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "strict": supported values: "", "Ignore", "Strict", "Warn"',
     );
   });
 
@@ -229,12 +278,18 @@ describe('server-side field validation', () => {
     const request = { group: 'apps', version: 'v1', type: { kind: 'Deployment' } };
     const body = JSON.stringify(deployment({ replica: 2, replicas: 3 }));
     for (const query of ['fieldValidation=Warn', 'fieldValidation=Ignore']) {
-      const admitted = JSON.parse(service.admitWrite(request, body, new URLSearchParams(query), 'create').body) as { spec: Record<string, unknown> };
+      const admitted = JSON.parse(service.admitWrite(request, body, new URLSearchParams(query), 'create').body) as {
+        spec: Record<string, unknown>;
+      };
       assert.equal(admitted.spec.replica, undefined, query);
       assert.equal(admitted.spec.replicas, 3, query);
     }
     const clean = JSON.stringify(deployment({ replicas: 3 }));
-    assert.equal(service.admitWrite(request, clean, new URLSearchParams(), 'create').body, clean, 'a clean body passes as it came');
+    assert.equal(
+      service.admitWrite(request, clean, new URLSearchParams(), 'create').body,
+      clean,
+      'a clean body passes as it came',
+    );
   });
 
   test('custom resources report duplicates, then pruned fields sorted, then unknown metadata', () => {
@@ -251,13 +306,28 @@ describe('server-side field validation', () => {
       { type: 'unknown', path: 'spec.http[0].route[0].wieght' },
       { type: 'unknown', path: 'metadata.labelz' },
     ]);
-    const status = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'r' }, status: { anything: { goes: true } } };
-    assert.deepEqual(service.fieldErrors(status, 'networking.istio.io', 'v1', 'VirtualService'), [], 'status preserves unknown fields');
+    const status = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'r' },
+      status: { anything: { goes: true } },
+    };
+    assert.deepEqual(
+      service.fieldErrors(status, 'networking.istio.io', 'v1', 'VirtualService'),
+      [],
+      'status preserves unknown fields',
+    );
   });
 
   test('a CRD without a schema, as Istio 1.2 shipped them, prunes nothing', () => {
     addCrd(crdNamed(legacyDemo, 'rules.config.istio.io'));
-    const rule = { apiVersion: 'config.istio.io/v1alpha2', kind: 'rule', metadata: { name: 'r' }, spec: { anything: 1 }, extra: true };
+    const rule = {
+      apiVersion: 'config.istio.io/v1alpha2',
+      kind: 'rule',
+      metadata: { name: 'r' },
+      spec: { anything: 1 },
+      extra: true,
+    };
     assert.deepEqual(service.fieldErrors(rule, 'config.istio.io', 'v1alpha2', 'rule'), []);
   });
 });

@@ -34,7 +34,12 @@ function stored(object: KubeObject): KubeObject {
   return copy;
 }
 
-function apply(live: KubeObject | undefined, applied: Json, manager = 'kubectl', options: { force?: boolean; now?: Date } = {}): KubeObject {
+function apply(
+  live: KubeObject | undefined,
+  applied: Json,
+  manager = 'kubectl',
+  options: { force?: boolean; now?: Date } = {},
+): KubeObject {
   return applyPatch({ ...scope, now: options.now ?? at(10), live, applied, manager, force: options.force ?? false });
 }
 
@@ -47,9 +52,12 @@ function statusOf(fn: () => unknown): Json {
   assert.fail('expected a StatusError');
 }
 
-const entries = (object: KubeObject): ManagedFieldsEntry[] => (object.metadata.managedFields ?? []) as ManagedFieldsEntry[];
-const fields = (object: KubeObject, manager: string): Json => entries(object).find((e) => e.manager === manager)?.fieldsV1 as Json;
-const proxyOf = (object: KubeObject): Json => (object.spec as Json).template.spec.containers.find((c: Json) => c.name === 'istio-proxy');
+const entries = (object: KubeObject): ManagedFieldsEntry[] =>
+  (object.metadata.managedFields ?? []) as ManagedFieldsEntry[];
+const fields = (object: KubeObject, manager: string): Json =>
+  entries(object).find((e) => e.manager === manager)?.fieldsV1 as Json;
+const proxyOf = (object: KubeObject): Json =>
+  (object.spec as Json).template.spec.containers.find((c: Json) => c.name === 'istio-proxy');
 
 test('an apply that creates records an Apply entry of exactly the applied fields', () => {
   const created = apply(undefined, manifest());
@@ -57,32 +65,81 @@ test('an apply that creates records an Apply entry of exactly the applied fields
   assert.deepEqual(Object.keys(created).slice(0, 4), ['apiVersion', 'kind', 'metadata', 'spec']);
   const [entry, ...rest] = entries(created);
   assert.deepEqual(rest, []);
-  assert.deepEqual({ ...entry, fieldsV1: undefined }, { manager: 'kubectl', operation: 'Apply', apiVersion: 'apps/v1', time: '2024-05-01T10:00:00Z', fieldsType: 'FieldsV1', fieldsV1: undefined });
+  assert.deepEqual(
+    { ...entry, fieldsV1: undefined },
+    {
+      manager: 'kubectl',
+      operation: 'Apply',
+      apiVersion: 'apps/v1',
+      time: '2024-05-01T10:00:00Z',
+      fieldsType: 'FieldsV1',
+      fieldsV1: undefined,
+    },
+  );
   const f = entry.fieldsV1 as Json;
-  assert.deepEqual(f['f:metadata']['f:labels'], { 'f:app': {}, 'f:chart': {}, 'f:heritage': {}, 'f:istio': {}, 'f:release': {} });
+  assert.deepEqual(f['f:metadata']['f:labels'], {
+    'f:app': {},
+    'f:chart': {},
+    'f:heritage': {},
+    'f:istio': {},
+    'f:release': {},
+  });
   const proxy = f['f:spec']['f:template']['f:spec']['f:containers']['k:{"name":"istio-proxy"}'];
-  assert.deepEqual(Object.keys(proxy), ['.', 'f:args', 'f:env', 'f:image', 'f:imagePullPolicy', 'f:name', 'f:ports', 'f:resources', 'f:volumeMounts']);
+  assert.deepEqual(Object.keys(proxy), [
+    '.',
+    'f:args',
+    'f:env',
+    'f:image',
+    'f:imagePullPolicy',
+    'f:name',
+    'f:ports',
+    'f:resources',
+    'f:volumeMounts',
+  ]);
   assert.deepEqual(proxy['f:ports']['k:{"containerPort":15011,"protocol":"TCP"}'], { '.': {}, 'f:containerPort': {} });
 });
 
 test('defaults the server adds after an apply belong to no one and survive the next apply', () => {
   const live = stored(apply(undefined, manifest()));
   assert.equal(proxyOf(live).terminationMessagePath, '/dev/termination-log');
-  const again = apply(live, manifest((m) => (m.spec.replicas = 2)), 'kubectl', { now: at(11) });
+  const again = apply(
+    live,
+    manifest((m) => (m.spec.replicas = 2)),
+    'kubectl',
+    { now: at(11) },
+  );
   assert.equal(proxyOf(again).terminationMessagePath, '/dev/termination-log');
   assert.equal((again.spec as Json).replicas, 2);
   assert.equal(entries(again)[0].time, '2024-05-01T11:00:00Z');
 });
 
 test('a field the applier stops applying is removed, unless another manager owns it', () => {
-  const live = stored(apply(undefined, manifest((m) => (m.metadata.labels.tier = 'control-plane'))));
+  const live = stored(
+    apply(
+      undefined,
+      manifest((m) => (m.metadata.labels.tier = 'control-plane')),
+    ),
+  );
   const pruned = apply(live, manifest(), 'kubectl', { now: at(11) });
   assert.equal(pruned.metadata.labels?.tier, undefined);
 
   const labelled = stored(
-    updateManagedFields({ ...scope, now: at(11), previous: live, next: { ...live, metadata: { ...live.metadata, labels: { ...live.metadata.labels, owner: 'sre' } } }, manager: 'kubectl-label' }),
+    updateManagedFields({
+      ...scope,
+      now: at(11),
+      previous: live,
+      next: { ...live, metadata: { ...live.metadata, labels: { ...live.metadata.labels, owner: 'sre' } } },
+      manager: 'kubectl-label',
+    }),
   );
-  const both = stored(apply(labelled, manifest((m) => (m.metadata.labels.owner = 'sre')), 'kubectl', { now: at(12) }));
+  const both = stored(
+    apply(
+      labelled,
+      manifest((m) => (m.metadata.labels.owner = 'sre')),
+      'kubectl',
+      { now: at(12) },
+    ),
+  );
   const kept = apply(both, manifest(), 'kubectl', { now: at(13) });
   assert.equal(kept.metadata.labels?.owner, 'sre', 'kubectl-label still owns it');
   assert.ok('f:owner' in fields(kept, 'kubectl-label')['f:metadata']['f:labels']);
@@ -91,18 +148,41 @@ test('a field the applier stops applying is removed, unless another manager owns
 
 test('removing a container from the configuration removes it from the object', () => {
   const live = stored(apply(undefined, manifest()));
-  const withoutProxy = apply(live, manifest((m) => m.spec.template.spec.containers.splice(1, 1)), 'kubectl', { now: at(11) });
+  const withoutProxy = apply(
+    live,
+    manifest((m) => m.spec.template.spec.containers.splice(1, 1)),
+    'kubectl',
+    { now: at(11) },
+  );
   assert.deepEqual(
     (withoutProxy.spec as Json).template.spec.containers.map((c: Json) => c.name),
     ['discovery'],
   );
-  assert.equal('k:{"name":"istio-proxy"}' in fields(withoutProxy, 'kubectl')['f:spec']['f:template']['f:spec']['f:containers'], false);
+  assert.equal(
+    'k:{"name":"istio-proxy"}' in fields(withoutProxy, 'kubectl')['f:spec']['f:template']['f:spec']['f:containers'],
+    false,
+  );
 });
 
 test('changing a field another manager owns is a 409 naming it; force takes ownership', () => {
   const live = stored(apply(undefined, manifest()));
-  const scaled = stored(updateManagedFields({ ...scope, now: at(11), previous: live, next: { ...live, spec: { ...(live.spec as Json), replicas: 5 } }, manager: 'kubectl-scale' }));
-  const status = statusOf(() => apply(scaled, manifest((m) => (m.spec.replicas = 3)), 'kubectl', { now: at(12) }));
+  const scaled = stored(
+    updateManagedFields({
+      ...scope,
+      now: at(11),
+      previous: live,
+      next: { ...live, spec: { ...(live.spec as Json), replicas: 5 } },
+      manager: 'kubectl-scale',
+    }),
+  );
+  const status = statusOf(() =>
+    apply(
+      scaled,
+      manifest((m) => (m.spec.replicas = 3)),
+      'kubectl',
+      { now: at(12) },
+    ),
+  );
   assert.deepEqual(status, {
     kind: 'Status',
     apiVersion: 'v1',
@@ -110,10 +190,23 @@ test('changing a field another manager owns is a 409 naming it; force takes owne
     status: 'Failure',
     message: 'Apply failed with 1 conflict: conflict with "kubectl-scale" using apps/v1: .spec.replicas',
     reason: 'Conflict',
-    details: { causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "kubectl-scale" using apps/v1', field: '.spec.replicas' }] },
+    details: {
+      causes: [
+        {
+          reason: 'FieldManagerConflict',
+          message: 'conflict with "kubectl-scale" using apps/v1',
+          field: '.spec.replicas',
+        },
+      ],
+    },
     code: 409,
   });
-  const forced = apply(scaled, manifest((m) => (m.spec.replicas = 3)), 'kubectl', { force: true, now: at(12) });
+  const forced = apply(
+    scaled,
+    manifest((m) => (m.spec.replicas = 3)),
+    'kubectl',
+    { force: true, now: at(12) },
+  );
   assert.equal((forced.spec as Json).replicas, 3);
   assert.deepEqual(
     entries(forced).map((e) => e.manager),
@@ -124,12 +217,35 @@ test('changing a field another manager owns is a 409 naming it; force takes owne
 
 test('conflicts with several managers are grouped by manager, each path on its own line', () => {
   const live = stored(apply(undefined, manifest(), 'installer'));
-  const scaled = stored(updateManagedFields({ ...scope, now: at(11), previous: live, next: { ...live, spec: { ...(live.spec as Json), replicas: 4 } }, manager: 'kubectl-edit' }));
+  const scaled = stored(
+    updateManagedFields({
+      ...scope,
+      now: at(11),
+      previous: live,
+      next: { ...live, spec: { ...(live.spec as Json), replicas: 4 } },
+      manager: 'kubectl-edit',
+    }),
+  );
   const retagged = structuredClone(scaled) as Json;
   retagged.spec.template.spec.containers[1].image = 'docker.io/istio/proxyv2:1.2.3';
   retagged.metadata.labels.release = 'istio-1.2.3';
-  const edited = stored(updateManagedFields({ ...scope, now: at(12), previous: scaled, next: retagged as KubeObject, manager: 'kubectl-set-image' }));
-  const status = statusOf(() => apply(edited, manifest((m) => (m.spec.template.spec.containers[0].image = 'docker.io/istio/pilot:1.2.3')), 'installer', { now: at(13) }));
+  const edited = stored(
+    updateManagedFields({
+      ...scope,
+      now: at(12),
+      previous: scaled,
+      next: retagged as KubeObject,
+      manager: 'kubectl-set-image',
+    }),
+  );
+  const status = statusOf(() =>
+    apply(
+      edited,
+      manifest((m) => (m.spec.template.spec.containers[0].image = 'docker.io/istio/pilot:1.2.3')),
+      'installer',
+      { now: at(13) },
+    ),
+  );
   assert.equal(
     status.message,
     [
@@ -151,7 +267,15 @@ test('conflicts with several managers are grouped by manager, each path on its o
 });
 
 test('kubectl apply --server-side after kubectl create succeeds when it changes nothing the creator set', () => {
-  const created = stored(updateManagedFields({ ...scope, now: at(10), previous: undefined, next: stored(manifest() as KubeObject), manager: 'kubectl-create' }));
+  const created = stored(
+    updateManagedFields({
+      ...scope,
+      now: at(10),
+      previous: undefined,
+      next: stored(manifest() as KubeObject),
+      manager: 'kubectl-create',
+    }),
+  );
   const applied = apply(created, manifest(), 'kubectl', { now: at(11) });
   assert.deepEqual(
     entries(applied).map((e) => [e.manager, e.operation, e.time]),
@@ -160,18 +284,39 @@ test('kubectl apply --server-side after kubectl create succeeds when it changes 
       ['kubectl-create', 'Update', '2024-05-01T10:00:00Z'],
     ],
   );
-  const status = statusOf(() => apply(created, manifest((m) => (m.spec.replicas = 2)), 'kubectl', { now: at(11) }));
-  assert.equal(status.message, 'Apply failed with 1 conflict: conflict with "kubectl-create" using apps/v1: .spec.replicas');
+  const status = statusOf(() =>
+    apply(
+      created,
+      manifest((m) => (m.spec.replicas = 2)),
+      'kubectl',
+      { now: at(11) },
+    ),
+  );
+  assert.equal(
+    status.message,
+    'Apply failed with 1 conflict: conflict with "kubectl-create" using apps/v1: .spec.replicas',
+  );
 });
 
 test('after client-side apply, kubectl may take over the fields its last-applied annotation vouches for', () => {
   const csa = manifest();
   csa.metadata.annotations[LAST_APPLIED_ANNOTATION] = `${JSON.stringify(manifest())}\n`;
-  const live = stored(updateManagedFields({ ...scope, now: at(10), previous: undefined, next: stored(csa as KubeObject), manager: 'kubectl-client-side-apply' }));
+  const live = stored(
+    updateManagedFields({
+      ...scope,
+      now: at(10),
+      previous: undefined,
+      next: stored(csa as KubeObject),
+      manager: 'kubectl-client-side-apply',
+    }),
+  );
   const changed = manifest((m) => (m.spec.replicas = 3));
 
   const other = statusOf(() => apply(live, changed, 'helm', { now: at(11) }));
-  assert.equal(other.message, 'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas');
+  assert.equal(
+    other.message,
+    'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas',
+  );
 
   const ssa = apply(live, changed, 'kubectl', { now: at(11) });
   assert.equal((ssa.spec as Json).replicas, 3);
@@ -180,16 +325,47 @@ test('after client-side apply, kubectl may take over the fields its last-applied
   const annotation = ssa.metadata.annotations?.[LAST_APPLIED_ANNOTATION] ?? '';
   assert.ok(annotation.endsWith('}\n'));
   assert.deepEqual(JSON.parse(annotation), JSON.parse(JSON.stringify(changed)));
-  assert.ok(annotation.startsWith('{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{"checksum/config-volume"'), 'keys sorted as Go writes them');
+  assert.ok(
+    annotation.startsWith(
+      '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{"checksum/config-volume"',
+    ),
+    'keys sorted as Go writes them',
+  );
 });
 
 test('a value the live object no longer has from last-applied still conflicts for kubectl', () => {
   const csa = manifest();
   csa.metadata.annotations[LAST_APPLIED_ANNOTATION] = `${JSON.stringify(manifest())}\n`;
-  const live = stored(updateManagedFields({ ...scope, now: at(10), previous: undefined, next: stored(csa as KubeObject), manager: 'kubectl-client-side-apply' }));
-  const drifted = stored(updateManagedFields({ ...scope, now: at(11), previous: live, next: { ...live, spec: { ...(live.spec as Json), replicas: 7 } }, manager: 'kubectl-client-side-apply' }));
-  const status = statusOf(() => apply(drifted, manifest((m) => (m.spec.replicas = 3)), 'kubectl', { now: at(12) }));
-  assert.equal(status.message, 'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas');
+  const live = stored(
+    updateManagedFields({
+      ...scope,
+      now: at(10),
+      previous: undefined,
+      next: stored(csa as KubeObject),
+      manager: 'kubectl-client-side-apply',
+    }),
+  );
+  const drifted = stored(
+    updateManagedFields({
+      ...scope,
+      now: at(11),
+      previous: live,
+      next: { ...live, spec: { ...(live.spec as Json), replicas: 7 } },
+      manager: 'kubectl-client-side-apply',
+    }),
+  );
+  const status = statusOf(() =>
+    apply(
+      drifted,
+      manifest((m) => (m.spec.replicas = 3)),
+      'kubectl',
+      { now: at(12) },
+    ),
+  );
+  assert.equal(
+    status.message,
+    'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas',
+  );
 });
 
 test('the first apply to an untracked object credits what was there to before-first-apply', () => {
@@ -202,9 +378,23 @@ test('the first apply to an untracked object credits what was there to before-fi
       ['before-first-apply', 'Update'],
     ],
   );
-  assert.ok('f:terminationMessagePath' in fields(applied, 'before-first-apply')['f:spec']['f:template']['f:spec']['f:containers']['k:{"name":"istio-proxy"}']);
-  const status = statusOf(() => apply(untracked, manifest((m) => (m.spec.replicas = 2)), 'argocd-controller'));
-  assert.equal(status.message, 'Apply failed with 1 conflict: conflict with "before-first-apply" using apps/v1: .spec.replicas');
+  assert.ok(
+    'f:terminationMessagePath' in
+      fields(applied, 'before-first-apply')['f:spec']['f:template']['f:spec']['f:containers'][
+        'k:{"name":"istio-proxy"}'
+      ],
+  );
+  const status = statusOf(() =>
+    apply(
+      untracked,
+      manifest((m) => (m.spec.replicas = 2)),
+      'argocd-controller',
+    ),
+  );
+  assert.equal(
+    status.message,
+    'Apply failed with 1 conflict: conflict with "before-first-apply" using apps/v1: .spec.replicas',
+  );
 });
 
 test('an apply that changes nothing keeps the object and the time', () => {
@@ -214,32 +404,71 @@ test('an apply that changes nothing keeps the object and the time', () => {
 });
 
 test('status in an applied configuration is not owned on the main resource', () => {
-  const created = apply(undefined, manifest((m) => (m.status = { replicas: 9 })));
+  const created = apply(
+    undefined,
+    manifest((m) => (m.status = { replicas: 9 })),
+  );
   assert.equal('f:status' in (entries(created)[0].fieldsV1 as Json), false);
 });
 
-test('an unknown field fails as the server\'s typed conversion does', () => {
-  const status = statusOf(() => apply(undefined, manifest((m) => (m.spec.replica = 2))));
-  assert.deepEqual([status.code, status.reason, status.message], [
-    500,
-    '',
-    'failed to create typed patch object (istio-system/istio-pilot; apps/v1, Kind=Deployment): .spec.replica: field not declared in schema',
-  ]);
-  const duplicate = statusOf(() => apply(undefined, manifest((m) => m.spec.template.spec.containers.push({ name: 'discovery', image: 'x' }))));
+test("an unknown field fails as the server's typed conversion does", () => {
+  const status = statusOf(() =>
+    apply(
+      undefined,
+      manifest((m) => (m.spec.replica = 2)),
+    ),
+  );
+  assert.deepEqual(
+    [status.code, status.reason, status.message],
+    [
+      500,
+      '',
+      'failed to create typed patch object (istio-system/istio-pilot; apps/v1, Kind=Deployment): .spec.replica: field not declared in schema',
+    ],
+  );
+  const duplicate = statusOf(() =>
+    apply(
+      undefined,
+      manifest((m) => m.spec.template.spec.containers.push({ name: 'discovery', image: 'x' })),
+    ),
+  );
   assert.equal(
     duplicate.message,
     'failed to create typed patch object (istio-system/istio-pilot; apps/v1, Kind=Deployment): .spec.template.spec.containers: duplicate entries for key [name="discovery"]',
   );
-  const wrongType = statusOf(() => apply(undefined, manifest((m) => (m.spec.replicas = 'two'))));
+  const wrongType = statusOf(() =>
+    apply(
+      undefined,
+      manifest((m) => (m.spec.replicas = 'two')),
+    ),
+  );
   assert.match(wrongType.message, /\.spec\.replicas: expected numeric \(int or float\), got string$/);
 });
 
-test('an applied object must match the endpoint\'s kind and carry no managedFields', () => {
-  const wrongKind = statusOf(() => apply(undefined, manifest((m) => (m.kind = 'StatefulSet'))));
+test("an applied object must match the endpoint's kind and carry no managedFields", () => {
+  const wrongKind = statusOf(() =>
+    apply(
+      undefined,
+      manifest((m) => (m.kind = 'StatefulSet')),
+    ),
+  );
   assert.deepEqual([wrongKind.code, wrongKind.message], [400, 'invalid object type: apps/v1, Kind=StatefulSet']);
-  const wrongVersion = statusOf(() => apply(undefined, manifest((m) => (m.apiVersion = 'extensions/v1beta1'))));
-  assert.deepEqual([wrongVersion.code, wrongVersion.message], [400, 'invalid object type: extensions/v1beta1, Kind=Deployment']);
-  const managed = statusOf(() => apply(undefined, manifest((m) => (m.metadata.managedFields = []))));
+  const wrongVersion = statusOf(() =>
+    apply(
+      undefined,
+      manifest((m) => (m.apiVersion = 'extensions/v1beta1')),
+    ),
+  );
+  assert.deepEqual(
+    [wrongVersion.code, wrongVersion.message],
+    [400, 'invalid object type: extensions/v1beta1, Kind=Deployment'],
+  );
+  const managed = statusOf(() =>
+    apply(
+      undefined,
+      manifest((m) => (m.metadata.managedFields = [])),
+    ),
+  );
   assert.deepEqual([managed.code, managed.message], [400, 'metadata.managedFields must be nil']);
 });
 
@@ -258,7 +487,16 @@ test('patchObject applies a YAML body for the fieldManager with force', () => {
   });
   assert.equal((result.spec as Json).replicas, 2);
   const bad = statusOf(() =>
-    patchObject({ contentType: 'application/apply-patch+yaml', body: '- a\n- b\n', current: live, request: patchRequest(deployments, 'v1', 'istio-system', 'istio-pilot'), fieldManager: 'kubectl', force: false, now: at(12), schemas }),
+    patchObject({
+      contentType: 'application/apply-patch+yaml',
+      body: '- a\n- b\n',
+      current: live,
+      request: patchRequest(deployments, 'v1', 'istio-system', 'istio-pilot'),
+      fieldManager: 'kubectl',
+      force: false,
+      now: at(12),
+      schemas,
+    }),
   );
   assert.equal(bad.code, 400);
   assert.match(bad.message, /^error decoding YAML: /);
@@ -284,7 +522,13 @@ test('a custom resource without a schema is applied with deduced types: maps gra
       '.': {},
       'f:host': {},
       'f:subsets': {},
-      'f:trafficPolicy': { '.': {}, 'f:connectionPool': { '.': {}, 'f:http': { '.': {}, 'f:http2MaxRequests': {}, 'f:maxRequestsPerConnection': {} } } },
+      'f:trafficPolicy': {
+        '.': {},
+        'f:connectionPool': {
+          '.': {},
+          'f:http': { '.': {}, 'f:http2MaxRequests': {}, 'f:maxRequestsPerConnection': {} },
+        },
+      },
     },
   });
 });

@@ -13,10 +13,13 @@ import { BUILTIN_RESOURCE_TYPES } from '../../../src/sandbox/apimachinery/resour
 const excerptFile = path.resolve(__dirname, '..', '..', 'fixtures', 'kubernetes-openapi', 'v1.32-excerpt.json');
 
 export function kubernetesSchemas(): SchemaSource {
-  const schemas = (JSON.parse(fs.readFileSync(excerptFile, 'utf8')) as { components: { schemas: Record<string, SchemaNode> } }).components.schemas;
+  const schemas = (
+    JSON.parse(fs.readFileSync(excerptFile, 'utf8')) as { components: { schemas: Record<string, SchemaNode> } }
+  ).components.schemas;
   const byKind = new Map<string, SchemaNode>();
   for (const schema of Object.values(schemas)) {
-    for (const gvk of (schema['x-kubernetes-group-version-kind'] as { group: string; version: string; kind: string }[] | undefined) ?? []) {
+    for (const gvk of (schema['x-kubernetes-group-version-kind'] as
+      { group: string; version: string; kind: string }[] | undefined) ?? []) {
       byKind.set(`${gvk.group}/${gvk.version}/${gvk.kind}`, schema);
     }
   }
@@ -37,7 +40,17 @@ export function istioDemoObject(kind: string, name: string): KubeObject {
   return found;
 }
 
-const istioCrds = path.resolve(__dirname, '..', '..', 'fixtures', 'istio', 'legacy', 'istio-1.2.2', 'crds', 'crd-10.yaml');
+const istioCrds = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  'fixtures',
+  'istio',
+  'legacy',
+  'istio-1.2.2',
+  'crds',
+  'crd-10.yaml',
+);
 
 /** The ResourceType the sandbox serves for one of Istio 1.2.2's CRDs (schema-less, v1beta1). */
 export function istioCrdType(name: string): ResourceType {
@@ -56,6 +69,12 @@ export function builtinType(group: string, kind: string): ResourceType {
 }
 
 /** The request a PATCH to one object makes. */
-export function patchRequest(type: ResourceType, version: string, namespace: string | undefined, name: string, subresource?: string): ResourceRequest {
+export function patchRequest(
+  type: ResourceType,
+  version: string,
+  namespace: string | undefined,
+  name: string,
+  subresource?: string,
+): ResourceRequest {
   return { group: type.group, version, type, namespace, name, subresource, rest: [], verb: 'patch' };
 }

@@ -43,18 +43,24 @@ const containers = (object: KubeObject): Json[] => (object.spec as Json).templat
 
 test('a JSON patch replaces the istio-proxy image by index and leaves the input untouched', () => {
   const current = pilot();
-  const patched = patch('application/json-patch+json', [
-    { op: 'test', path: '/spec/template/spec/containers/1/name', value: 'istio-proxy' },
-    { op: 'replace', path: '/spec/template/spec/containers/1/image', value: 'docker.io/istio/proxyv2:1.2.3' },
-    { op: 'add', path: '/metadata/labels/version', value: '1.2.3' },
-  ], current);
+  const patched = patch(
+    'application/json-patch+json',
+    [
+      { op: 'test', path: '/spec/template/spec/containers/1/name', value: 'istio-proxy' },
+      { op: 'replace', path: '/spec/template/spec/containers/1/image', value: 'docker.io/istio/proxyv2:1.2.3' },
+      { op: 'add', path: '/metadata/labels/version', value: '1.2.3' },
+    ],
+    current,
+  );
   assert.equal(containers(patched)[1].image, 'docker.io/istio/proxyv2:1.2.3');
   assert.equal(patched.metadata.labels?.version, '1.2.3');
   assert.equal(containers(current)[1].image, 'docker.io/istio/proxyv2:1.2.2');
 });
 
 test('a JSON patch whose test fails is the generic 422 the server sends, hiding the cause', () => {
-  const status = statusOf(() => patch('application/json-patch+json', [{ op: 'test', path: '/metadata/resourceVersion', value: '1' }]));
+  const status = statusOf(() =>
+    patch('application/json-patch+json', [{ op: 'test', path: '/metadata/resourceVersion', value: '1' }]),
+  );
   assert.deepEqual(status, {
     kind: 'Status',
     apiVersion: 'v1',
@@ -82,9 +88,11 @@ test('a JSON patch on a path that does not exist is the same 422', () => {
 
 test('a JSON patch body that is not a list of operations is a 400 in encoding/json words', () => {
   assert.deepEqual(
-    [statusOf(() => patch('application/json-patch+json', '{"op":"add"}')), statusOf(() => patch('application/json-patch+json', '[1]')), statusOf(() => patch('application/json-patch+json', 'x'))].map(
-      (s) => [s.code, s.reason, s.message],
-    ),
+    [
+      statusOf(() => patch('application/json-patch+json', '{"op":"add"}')),
+      statusOf(() => patch('application/json-patch+json', '[1]')),
+      statusOf(() => patch('application/json-patch+json', 'x')),
+    ].map((s) => [s.code, s.reason, s.message]),
     [
       [400, 'BadRequest', 'json: cannot unmarshal object into Go value of type jsonpatch.Patch'],
       [400, 'BadRequest', 'json: cannot unmarshal number into Go value of type jsonpatch.Operation'],
@@ -97,13 +105,32 @@ test('a JSON patch of more than 10000 operations is refused as too large', () =>
   const ops = Array.from({ length: 10001 }, () => ({ op: 'test', path: '/kind', value: 'Deployment' }));
   const status = statusOf(() => patch('application/json-patch+json', ops));
   assert.equal(status.code, 413);
-  assert.equal(status.message, 'Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001');
+  assert.equal(
+    status.message,
+    'Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001',
+  );
 });
 
-test('kubectl\'s managedFields migration patch (test resourceVersion, replace managedFields) applies', () => {
+test("kubectl's managedFields migration patch (test resourceVersion, replace managedFields) applies", () => {
   const current = pilot();
-  current.metadata.managedFields = [{ manager: 'kubectl-client-side-apply', operation: 'Update', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {} } } }];
-  const migrated = [{ manager: 'kubectl', operation: 'Apply', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {} } } }];
+  current.metadata.managedFields = [
+    {
+      manager: 'kubectl-client-side-apply',
+      operation: 'Update',
+      apiVersion: 'apps/v1',
+      fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+    },
+  ];
+  const migrated = [
+    {
+      manager: 'kubectl',
+      operation: 'Apply',
+      apiVersion: 'apps/v1',
+      fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+    },
+  ];
   const patched = patch(
     'application/json-patch+json',
     [
@@ -120,9 +147,17 @@ test('a merge patch merges maps, deletes with null and replaces lists whole', ()
     metadata: { labels: { heritage: null, version: '1.2.2' } },
     spec: { replicas: 2, template: { spec: { volumes: [{ name: 'config-volume', configMap: { name: 'istio' } }] } } },
   });
-  assert.deepEqual(patched.metadata.labels, { app: 'pilot', chart: 'pilot', release: 'istio', istio: 'pilot', version: '1.2.2' });
+  assert.deepEqual(patched.metadata.labels, {
+    app: 'pilot',
+    chart: 'pilot',
+    release: 'istio',
+    istio: 'pilot',
+    version: '1.2.2',
+  });
   assert.equal((patched.spec as Json).replicas, 2);
-  assert.deepEqual((patched.spec as Json).template.spec.volumes, [{ name: 'config-volume', configMap: { name: 'istio' } }]);
+  assert.deepEqual((patched.spec as Json).template.spec.volumes, [
+    { name: 'config-volume', configMap: { name: 'istio' } },
+  ]);
   assert.equal(containers(patched).length, 2);
 });
 
@@ -157,7 +192,8 @@ test('a custom resource refuses strategic merge patch with 415, listing what it 
     apiVersion: 'v1',
     metadata: {},
     status: 'Failure',
-    message: 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+    message:
+      'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
     reason: 'UnsupportedMediaType',
     code: 415,
   });
@@ -173,15 +209,29 @@ test('a built-in kind lists all four patch types in its 415, and a charset param
 });
 
 test('an apply without fieldManager, or a non-apply patch with force, fails PatchOptions validation', () => {
-  const noManager = statusOf(() => validatePatchOptions('application/apply-patch+yaml', new URLSearchParams('force=true')));
+  const noManager = statusOf(() =>
+    validatePatchOptions('application/apply-patch+yaml', new URLSearchParams('force=true')),
+  );
   assert.equal(noManager.code, 422);
-  assert.equal(noManager.message, 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+  assert.equal(
+    noManager.message,
+    'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+  );
   assert.deepEqual(noManager.details, {
     group: 'meta.k8s.io',
     kind: 'PatchOptions',
-    causes: [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }],
+    causes: [
+      { reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' },
+    ],
   });
-  const forced = statusOf(() => validatePatchOptions('application/merge-patch+json', new URLSearchParams('force=false')));
-  assert.equal(forced.message, 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
-  assert.doesNotThrow(() => validatePatchOptions('application/apply-patch+yaml', new URLSearchParams('fieldManager=kubectl&force=true')));
+  const forced = statusOf(() =>
+    validatePatchOptions('application/merge-patch+json', new URLSearchParams('force=false')),
+  );
+  assert.equal(
+    forced.message,
+    'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch',
+  );
+  assert.doesNotThrow(() =>
+    validatePatchOptions('application/apply-patch+yaml', new URLSearchParams('fieldManager=kubectl&force=true')),
+  );
 });

@@ -39,10 +39,13 @@ function statusOf(fn: () => unknown): Record<string, unknown> {
 }
 
 const podSpec = (object: KubeObject): Json => (object.spec as Json).template.spec;
-const container = (object: KubeObject, name: string): Json => podSpec(object).containers.find((c: Json) => c.name === name);
+const container = (object: KubeObject, name: string): Json =>
+  podSpec(object).containers.find((c: Json) => c.name === name);
 
 test('merges containers by name: patching istio-proxy leaves discovery and the order alone', () => {
-  const patched = smp({ spec: { template: { spec: { containers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.2.3' }] } } } });
+  const patched = smp({
+    spec: { template: { spec: { containers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.2.3' }] } } },
+  });
   assert.deepEqual(
     podSpec(patched).containers.map((c: Json) => [c.name, c.image]),
     [
@@ -61,7 +64,10 @@ test('merges env by name and ports by containerPort; a new item lands before unm
           containers: [
             {
               name: 'discovery',
-              env: [{ name: 'PILOT_PUSH_THROTTLE', value: '50' }, { name: 'PILOT_ENABLE_PROTOCOL_SNIFFING', value: 'true' }],
+              env: [
+                { name: 'PILOT_PUSH_THROTTLE', value: '50' },
+                { name: 'PILOT_ENABLE_PROTOCOL_SNIFFING', value: 'true' },
+              ],
               ports: [{ containerPort: 15014 }],
             },
           ],
@@ -72,14 +78,28 @@ test('merges env by name and ports by containerPort; a new item lands before unm
   const discovery = container(patched, 'discovery');
   assert.deepEqual(
     discovery.env.map((e: Json) => e.name),
-    ['POD_NAME', 'POD_NAMESPACE', 'GODEBUG', 'PILOT_PUSH_THROTTLE', 'PILOT_ENABLE_PROTOCOL_SNIFFING', 'PILOT_TRACE_SAMPLING', 'PILOT_DISABLE_XDS_MARSHALING_TO_ANY'],
+    [
+      'POD_NAME',
+      'POD_NAMESPACE',
+      'GODEBUG',
+      'PILOT_PUSH_THROTTLE',
+      'PILOT_ENABLE_PROTOCOL_SNIFFING',
+      'PILOT_TRACE_SAMPLING',
+      'PILOT_DISABLE_XDS_MARSHALING_TO_ANY',
+    ],
   );
   assert.equal(discovery.env.find((e: Json) => e.name === 'PILOT_PUSH_THROTTLE').value, '50');
   assert.deepEqual(discovery.ports, [{ containerPort: 15014 }, { containerPort: 8080 }, { containerPort: 15010 }]);
 });
 
 test('replaces lists without a merge strategy, such as args, whole', () => {
-  const patched = smp({ spec: { template: { spec: { containers: [{ name: 'discovery', args: ['discovery', '--log_output_level=default:debug'] }] } } } });
+  const patched = smp({
+    spec: {
+      template: {
+        spec: { containers: [{ name: 'discovery', args: ['discovery', '--log_output_level=default:debug'] }] },
+      },
+    },
+  });
   assert.deepEqual(container(patched, 'discovery').args, ['discovery', '--log_output_level=default:debug']);
 });
 
@@ -92,7 +112,9 @@ test('$patch: delete removes a container by its merge key', () => {
 });
 
 test('$patch: replace in a list replaces the whole list with the other items', () => {
-  const patched = smp({ spec: { template: { spec: { volumes: [{ $patch: 'replace' }, { name: 'istio-certs', emptyDir: {} }] } } } });
+  const patched = smp({
+    spec: { template: { spec: { volumes: [{ $patch: 'replace' }, { name: 'istio-certs', emptyDir: {} }] } } },
+  });
   assert.deepEqual(podSpec(patched).volumes, [{ name: 'istio-certs', emptyDir: {} }]);
 });
 
@@ -104,7 +126,10 @@ test('$patch: replace in a map replaces the map; $patch: delete empties it', () 
 });
 
 test('a null deletes the field', () => {
-  const patched = smp({ metadata: { annotations: { 'checksum/config-volume': null } }, spec: { template: { spec: { affinity: null } } } });
+  const patched = smp({
+    metadata: { annotations: { 'checksum/config-volume': null } },
+    spec: { template: { spec: { affinity: null } } },
+  });
   assert.deepEqual(patched.metadata.annotations, {});
   assert.equal('affinity' in podSpec(patched), false);
 });
@@ -138,8 +163,17 @@ test('$setElementOrder orders merged items, server-only items keeping their plac
           containers: [
             {
               name: 'discovery',
-              '$setElementOrder/env': [{ name: 'GODEBUG' }, { name: 'POD_NAME' }, { name: 'POD_NAMESPACE' }, { name: 'PILOT_PUSH_THROTTLE' }, { name: 'PILOT_TRACE_SAMPLING' }],
-              env: [{ name: 'GODEBUG', value: 'gctrace=2' }, { name: 'PILOT_DISABLE_XDS_MARSHALING_TO_ANY', $patch: 'delete' }],
+              '$setElementOrder/env': [
+                { name: 'GODEBUG' },
+                { name: 'POD_NAME' },
+                { name: 'POD_NAMESPACE' },
+                { name: 'PILOT_PUSH_THROTTLE' },
+                { name: 'PILOT_TRACE_SAMPLING' },
+              ],
+              env: [
+                { name: 'GODEBUG', value: 'gctrace=2' },
+                { name: 'PILOT_DISABLE_XDS_MARSHALING_TO_ANY', $patch: 'delete' },
+              ],
             },
           ],
         },
@@ -158,7 +192,11 @@ test('$retainKeys on the retainKeys strategy field clears what it does not list 
 });
 
 test('$retainKeys inside a merged volume switches its source (merge,retainKeys)', () => {
-  const patched = smp({ spec: { template: { spec: { volumes: [{ name: 'istio-certs', $retainKeys: ['emptyDir', 'name'], emptyDir: {} }] } } } });
+  const patched = smp({
+    spec: {
+      template: { spec: { volumes: [{ name: 'istio-certs', $retainKeys: ['emptyDir', 'name'], emptyDir: {} }] } },
+    },
+  });
   assert.deepEqual(podSpec(patched).volumes, [
     { name: 'config-volume', configMap: { name: 'istio' } },
     { name: 'istio-certs', emptyDir: {} },
@@ -172,18 +210,36 @@ test('the client-side kubectl apply patch (last-applied, $setElementOrder) appli
       template: {
         spec: {
           '$setElementOrder/containers': [{ name: 'discovery' }, { name: 'istio-proxy' }],
-          containers: [{ name: 'istio-proxy', '$setElementOrder/ports': [{ containerPort: 15011 }], ports: [{ containerPort: 15003, $patch: 'delete' }, { containerPort: 15005, $patch: 'delete' }, { containerPort: 15007, $patch: 'delete' }] }],
+          containers: [
+            {
+              name: 'istio-proxy',
+              '$setElementOrder/ports': [{ containerPort: 15011 }],
+              ports: [
+                { containerPort: 15003, $patch: 'delete' },
+                { containerPort: 15005, $patch: 'delete' },
+                { containerPort: 15007, $patch: 'delete' },
+              ],
+            },
+          ],
         },
       },
     },
   });
   assert.deepEqual(container(patched, 'istio-proxy').ports, [{ containerPort: 15011 }]);
-  assert.equal(patched.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration'], '{"apiVersion":"apps/v1"}\n');
+  assert.equal(
+    patched.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration'],
+    '{"apiVersion":"apps/v1"}\n',
+  );
 });
 
 test('a patch field outside $retainKeys is a 400', () => {
-  const status = statusOf(() => smp({ spec: { strategy: { $retainKeys: ['type'], type: 'RollingUpdate', rollingUpdate: { maxSurge: 2 } } } }));
-  assert.deepEqual([status.code, status.reason, status.message], [400, 'BadRequest', 'invalid patch format of retainKeys']);
+  const status = statusOf(() =>
+    smp({ spec: { strategy: { $retainKeys: ['type'], type: 'RollingUpdate', rollingUpdate: { maxSurge: 2 } } } }),
+  );
+  assert.deepEqual(
+    [status.code, status.reason, status.message],
+    [400, 'BadRequest', 'invalid patch format of retainKeys'],
+  );
 });
 
 test('a malformed $setElementOrder or $deleteFromPrimitiveList key is a 400', () => {
@@ -194,23 +250,34 @@ test('a malformed $setElementOrder or $deleteFromPrimitiveList key is a 400', ()
 });
 
 test('$patch: merge inside a list, or an unknown $patch, is a plain server error', () => {
-  const merge = statusOf(() => smp({ spec: { template: { spec: { containers: [{ name: 'discovery', $patch: 'merge' }] } } } }));
+  const merge = statusOf(() =>
+    smp({ spec: { template: { spec: { containers: [{ name: 'discovery', $patch: 'merge' }] } } } }),
+  );
   assert.deepEqual([merge.code, merge.message], [500, 'merging lists cannot yet be specified in the patch']);
   const unknown = statusOf(() => smp({ spec: { strategy: { $patch: 'frob' } } }));
   assert.deepEqual([unknown.code, unknown.message], [500, 'unknown patch type: frob in map: map[$patch:frob]']);
 });
 
-test('lists of lists are refused with the server\'s 422; mixed element types are a plain error', () => {
+test("lists of lists are refused with the server's 422; mixed element types are a plain error", () => {
   const empty = pilot();
   empty.metadata.finalizers = [];
   const status = statusOf(() => smp({ metadata: { finalizers: [['a']] } }, empty));
-  assert.deepEqual([status.code, status.reason, status.message], [422, 'Invalid', 'the server rejected our request due to an error in our request']);
+  assert.deepEqual(
+    [status.code, status.reason, status.message],
+    [422, 'Invalid', 'the server rejected our request due to an error in our request'],
+  );
   const mixed = statusOf(() => smp({ metadata: { finalizers: [['a']] } }));
-  assert.deepEqual([mixed.code, mixed.message], [500, 'list element types are not identical: [[example.com/a example.com/b] [[a]]]']);
+  assert.deepEqual(
+    [mixed.code, mixed.message],
+    [500, 'list element types are not identical: [[example.com/a example.com/b] [[a]]]'],
+  );
 });
 
 test('a body that is not a JSON object is a 400; null changes nothing', () => {
   const status = statusOf(() => smp([1]));
-  assert.deepEqual([status.code, status.message], [400, 'json: cannot unmarshal array into Go value of type map[string]interface {}']);
+  assert.deepEqual(
+    [status.code, status.message],
+    [400, 'json: cannot unmarshal array into Go value of type map[string]interface {}'],
+  );
   assert.deepEqual(smp(null), pilot());
 });

@@ -5,7 +5,13 @@ import { describe, test } from 'node:test';
 import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
 import { podStatus } from '../../../src/sandbox/controllers/kubelet';
 import type { PodStage } from '../../../src/sandbox/controllers/pod-stages';
-import { BASE_PULL_DELAY_MS, POD_STAGES, nextStage, stageDelayMs, stageMatches } from '../../../src/sandbox/controllers/pod-stages';
+import {
+  BASE_PULL_DELAY_MS,
+  POD_STAGES,
+  nextStage,
+  stageDelayMs,
+  stageMatches,
+} from '../../../src/sandbox/controllers/pod-stages';
 
 const NODE = { internalIp: '10.128.0.2' };
 const TIME = '2019-07-01T00:00:00Z';
@@ -14,8 +20,30 @@ function pod(restartPolicy: string, extra: { stdin?: boolean; ownerKind?: string
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: 'p', namespace: 'default', uid: 'uid-1', ...(extra.ownerKind ? { ownerReferences: [{ apiVersion: 'batch/v1', kind: extra.ownerKind, name: 'owner', uid: 'uid-0', controller: true }] } : {}) },
-    spec: { restartPolicy, nodeName: 'node-1', containers: [{ name: 'main', image: 'docker.io/istio/pilot:1.2.2', command: ['pilot-discovery', 'discovery'], ...(extra.stdin ? { stdin: true, stdinOnce: true } : {}) }] },
+    metadata: {
+      name: 'p',
+      namespace: 'default',
+      uid: 'uid-1',
+      ...(extra.ownerKind
+        ? {
+            ownerReferences: [
+              { apiVersion: 'batch/v1', kind: extra.ownerKind, name: 'owner', uid: 'uid-0', controller: true },
+            ],
+          }
+        : {}),
+    },
+    spec: {
+      restartPolicy,
+      nodeName: 'node-1',
+      containers: [
+        {
+          name: 'main',
+          image: 'docker.io/istio/pilot:1.2.2',
+          command: ['pilot-discovery', 'discovery'],
+          ...(extra.stdin ? { stdin: true, stdinOnce: true } : {}),
+        },
+      ],
+    },
   };
 }
 
@@ -32,12 +60,23 @@ function walk(start: KubeObject, speed: number): { name: string; delayMs: number
   return steps;
 }
 
-const containerState = (object: KubeObject) => (object.status as { containerStatuses: { state: Record<string, { reason?: string; exitCode?: number }>; ready: boolean }[] }).containerStatuses[0];
+const containerState = (object: KubeObject) =>
+  (
+    object.status as {
+      containerStatuses: { state: Record<string, { reason?: string; exitCode?: number }>; ready: boolean }[];
+    }
+  ).containerStatuses[0];
 
 describe('pod stages', () => {
   test('a restarting pod is created, then runs ready after the pull delay at speed 1, and stays', () => {
     const steps = walk(pod('Always'), 1);
-    assert.deepEqual(steps.map((step) => [step.name, step.delayMs]), [['pod-create', 0], ['pod-ready', BASE_PULL_DELAY_MS]]);
+    assert.deepEqual(
+      steps.map((step) => [step.name, step.delayMs]),
+      [
+        ['pod-create', 0],
+        ['pod-ready', BASE_PULL_DELAY_MS],
+      ],
+    );
     assert.equal((steps[0].pod.status as { phase: string }).phase, 'Pending');
     assert.deepEqual(containerState(steps[0].pod).state, { waiting: { reason: 'ContainerCreating' } });
     assert.equal((steps[1].pod.status as { phase: string }).phase, 'Running');
@@ -47,13 +86,22 @@ describe('pod stages', () => {
 
   test('a non-restarting pod is created and runs, every stage at once at speed 0; its exit is no stage', () => {
     const steps = walk(pod('Never', { ownerKind: 'Job' }), 0);
-    assert.deepEqual(steps.map((step) => [step.name, step.delayMs]), [['pod-create', 0], ['pod-ready', 0]]);
+    assert.deepEqual(
+      steps.map((step) => [step.name, step.delayMs]),
+      [
+        ['pod-create', 0],
+        ['pod-ready', 0],
+      ],
+    );
     assert.equal((steps[1].pod.status as { phase: string }).phase, 'Running');
   });
 
   test('a pod waiting for kubectl attach is not completed by a stage', () => {
     const steps = walk(pod('Never', { stdin: true }), 1);
-    assert.deepEqual(steps.map((step) => step.name), ['pod-create', 'pod-ready']);
+    assert.deepEqual(
+      steps.map((step) => step.name),
+      ['pod-create', 'pod-ready'],
+    );
   });
 
   test('a row for an image, a command or an owner kind comes before the general rows', () => {
@@ -66,11 +114,20 @@ describe('pod stages', () => {
       events: [],
     };
     assert.equal(nextStage(running, [exits, ...POD_STAGES])?.name, 'pilot-exits');
-    assert.equal(nextStage({ ...running, metadata: { ...running.metadata, ownerReferences: [] } }, [exits, ...POD_STAGES]), undefined);
+    assert.equal(
+      nextStage({ ...running, metadata: { ...running.metadata, ownerReferences: [] } }, [exits, ...POD_STAGES]),
+      undefined,
+    );
     assert.ok(!stageMatches({ ...exits.selector, image: 'docker.io/istio/proxyv2:*' }, running));
     assert.ok(!stageMatches({ ...exits.selector, command: 'envoy*' }, running));
-    const failed = podStatus(running, NODE, '10.0.1.5', exits.status, TIME) as { phase: string; containerStatuses: { state: { terminated: { exitCode: number; reason: string } } }[] };
+    const failed = podStatus(running, NODE, '10.0.1.5', exits.status, TIME) as {
+      phase: string;
+      containerStatuses: { state: { terminated: { exitCode: number; reason: string } } }[];
+    };
     assert.equal(failed.phase, 'Failed');
-    assert.deepEqual([failed.containerStatuses[0].state.terminated.exitCode, failed.containerStatuses[0].state.terminated.reason], [2, 'Error']);
+    assert.deepEqual(
+      [failed.containerStatuses[0].state.terminated.exitCode, failed.containerStatuses[0].state.terminated.reason],
+      [2, 'Error'],
+    );
   });
 });

@@ -10,7 +10,13 @@ import { applyDefaults } from '../../../src/sandbox/apimachinery/defaults';
 import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
 import { humanDuration } from '../../../src/shared/kubectl-time';
 import type { Cell, Table } from '../../../src/sandbox/printers/printing';
-import { tableFor, tableForObject, tableOptionsFromQuery, tableVersionFor, wantsTable } from '../../../src/sandbox/printers/printing';
+import {
+  tableFor,
+  tableForObject,
+  tableOptionsFromQuery,
+  tableVersionFor,
+  wantsTable,
+} from '../../../src/sandbox/printers/printing';
 import { resourceTypeFromCrd } from '../../../src/sandbox/apimachinery/resource-registry';
 import type { ResourceType } from '../../../src/sandbox/apimachinery/resource-types';
 import { BUILTIN_RESOURCE_TYPES } from '../../../src/sandbox/apimachinery/resource-types';
@@ -20,10 +26,15 @@ type Json = Record<string, unknown>;
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'istio');
 const NOW = new Date('2019-07-20T12:00:00Z');
-const KUBECTL_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
+const KUBECTL_ACCEPT =
+  'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
 
 /** The 153 objects of the lab's istio-demo.yaml, `kind: List` documents expanded as kubectl does. */
-const demo = (yaml.loadAll(fs.readFileSync(path.join(FIXTURES, 'legacy', 'istio-1.2.2', 'istio-demo.yaml'), 'utf8')) as (KubeObject | null)[])
+const demo = (
+  yaml.loadAll(
+    fs.readFileSync(path.join(FIXTURES, 'legacy', 'istio-1.2.2', 'istio-demo.yaml'), 'utf8'),
+  ) as (KubeObject | null)[]
+)
   .filter((document): document is KubeObject => !!document)
   .flatMap((document) => (document.kind === 'List' ? (document.items as KubeObject[]) : [document]));
 
@@ -40,12 +51,15 @@ const builtin = (group: string, resource: string): ResourceType => {
 };
 
 /** An RFC 3339 timestamp `seconds` before NOW. */
-const ago = (seconds: number): string => new Date(NOW.getTime() - seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const ago = (seconds: number): string =>
+  new Date(NOW.getTime() - seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 const cellsOf = (table: Table): Cell[][] => table.rows.map((row) => row.cells);
 
 const columnNames = (table: Table, wide = true): string[] =>
-  (table.columnDefinitions ?? []).filter((column) => wide || column.priority === 0).map((column) => column.name.toUpperCase());
+  (table.columnDefinitions ?? [])
+    .filter((column) => wide || column.priority === 0)
+    .map((column) => column.name.toUpperCase());
 
 /** `kubectl get` output as rows of cells, split at the header's column starts. */
 function capture(file: string): { header: string[]; rows: string[][] } {
@@ -56,11 +70,24 @@ function capture(file: string): { header: string[]; rows: string[][] } {
   const split = (line: string) => starts.map((start, i) => line.slice(start, starts[i + 1]).trim());
   return {
     header: split(headerLine),
-    rows: lines.slice(headerIndex + 1).filter((line) => line.trim() && !/^\S*\s*\$|^#|^\[|^➜/.test(line)).map(split),
+    rows: lines
+      .slice(headerIndex + 1)
+      .filter((line) => line.trim() && !/^\S*\s*\$|^#|^\[|^➜/.test(line))
+      .map(split),
   };
 }
 
-const AGES: Record<string, number> = { '95m': 95 * 60 + 17, '5h51m': (5 * 60 + 51) * 60 + 9, '5h50m': (5 * 60 + 50) * 60 + 31, '10m': 10 * 60 + 40, '54m': 54 * 60 + 3, '52m': 52 * 60 + 58, '49m': 49 * 60 + 30, '53m': 53 * 60 + 1, '20h': 20 * 3600 + 1234 };
+const AGES: Record<string, number> = {
+  '95m': 95 * 60 + 17,
+  '5h51m': (5 * 60 + 51) * 60 + 9,
+  '5h50m': (5 * 60 + 50) * 60 + 31,
+  '10m': 10 * 60 + 40,
+  '54m': 54 * 60 + 3,
+  '52m': 52 * 60 + 58,
+  '49m': 49 * 60 + 30,
+  '53m': 53 * 60 + 1,
+  '20h': 20 * 3600 + 1234,
+};
 
 /** The Deployment or Job of istio-demo.yaml that a pod name belongs to. */
 function ownerOf(podName: string): KubeObject {
@@ -74,7 +101,8 @@ function ownerOf(podName: string): KubeObject {
   return owner;
 }
 
-const templateContainers = (workload: KubeObject): Json[] => ((workload.spec as Json).template as { spec: { containers: Json[] } }).spec.containers;
+const templateContainers = (workload: KubeObject): Json[] =>
+  ((workload.spec as Json).template as { spec: { containers: Json[] } }).spec.containers;
 
 /**
  * A pod as the kubelet reports it for a Deployment (all containers running and ready) or a Job
@@ -90,7 +118,12 @@ function podFor(name: string, ageSeconds: number, restarts: number, crashLooping
     return {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { name, namespace: 'istio-system', creationTimestamp: created, labels: { 'job-name': owner.metadata.name! } },
+      metadata: {
+        name,
+        namespace: 'istio-system',
+        creationTimestamp: created,
+        labels: { 'job-name': owner.metadata.name! },
+      },
       spec: { containers, restartPolicy: 'OnFailure', nodeName: 'gke-book-default-pool-1' },
       status: {
         phase: 'Succeeded',
@@ -118,11 +151,26 @@ function podFor(name: string, ageSeconds: number, restarts: number, crashLooping
       phase: 'Running',
       podIP: '10.8.0.12',
       podIPs: [{ ip: '10.8.0.12' }],
-      conditions: ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: crashLooping && type.endsWith('Ready') ? 'False' : 'True' })),
+      conditions: ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({
+        type,
+        status: crashLooping && type.endsWith('Ready') ? 'False' : 'True',
+      })),
       containerStatuses: containers.map((container, i) =>
         crashLooping && i === 0
-          ? { name: container.name, ready: false, started: false, restartCount: restarts, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container' } } }
-          : { name: container.name, ready: true, started: true, restartCount: i === 0 ? restarts : 0, state: { running: { startedAt: created } } },
+          ? {
+              name: container.name,
+              ready: false,
+              started: false,
+              restartCount: restarts,
+              state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container' } },
+            }
+          : {
+              name: container.name,
+              ready: true,
+              started: true,
+              restartCount: i === 0 ? restarts : 0,
+              state: { running: { startedAt: created } },
+            },
       ),
     },
   };
@@ -155,12 +203,12 @@ test('AGE follows duration.HumanDuration: seconds, minutes, hours, days and year
     [(3 * 3600 + 59) * 1000, '3h'],
     [(5 * 3600 + 51 * 60) * 1000, '5h51m'],
     [(20 * 3600 + 1234) * 1000, '20h'],
-    [(51 * 3600) * 1000, '2d3h'],
+    [51 * 3600 * 1000, '2d3h'],
     [(8 * 24 * 3600 + 5) * 1000, '8d'],
-    [(400 * 24 * 3600) * 1000, '400d'],
-    [(3 * 365 * 24 * 3600) * 1000, '3y'],
-    [((2 * 365 + 45) * 24 * 3600) * 1000, '2y45d'],
-    [(9 * 365 * 24 * 3600) * 1000, '9y'],
+    [400 * 24 * 3600 * 1000, '400d'],
+    [3 * 365 * 24 * 3600 * 1000, '3y'],
+    [(2 * 365 + 45) * 24 * 3600 * 1000, '2y45d'],
+    [9 * 365 * 24 * 3600 * 1000, '9y'],
   ];
   for (const [ms, expected] of cases) assert.equal(humanDuration(ms), expected, `${ms}ms`);
 });
@@ -193,15 +241,41 @@ test('crash-looping mixers print 1/2 CrashLoopBackOff 15, as in the SDS capture'
 
 test('pod wide columns are IP, NODE, NOMINATED NODE and READINESS GATES, sent as priority 1', () => {
   const pod = podFor('istio-pilot-68f587df5d-wzwxn', 95 * 60, 0);
-  (pod.spec as Json).readinessGates = [{ conditionType: 'cloud.google.com/load-balancer-neg-ready' }, { conditionType: 'example.com/ready' }];
-  ((pod.status as Json).conditions as Json[]).push({ type: 'cloud.google.com/load-balancer-neg-ready', status: 'True' });
+  (pod.spec as Json).readinessGates = [
+    { conditionType: 'cloud.google.com/load-balancer-neg-ready' },
+    { conditionType: 'example.com/ready' },
+  ];
+  ((pod.status as Json).conditions as Json[]).push({
+    type: 'cloud.google.com/load-balancer-neg-ready',
+    status: 'True',
+  });
   const table = tableForObject(builtin('', 'pods'), pod, undefined, NOW);
-  assert.deepEqual(columnNames(table), ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES']);
+  assert.deepEqual(columnNames(table), [
+    'NAME',
+    'READY',
+    'STATUS',
+    'RESTARTS',
+    'AGE',
+    'IP',
+    'NODE',
+    'NOMINATED NODE',
+    'READINESS GATES',
+  ]);
   assert.deepEqual(
     table.columnDefinitions?.map((column) => column.priority),
     [0, 0, 0, 0, 0, 1, 1, 1, 1],
   );
-  assert.deepEqual(table.rows[0].cells, ['istio-pilot-68f587df5d-wzwxn', '2/2', 'Running', '0', '95m', '10.8.0.12', 'gke-book-default-pool-1', '<none>', '1/2']);
+  assert.deepEqual(table.rows[0].cells, [
+    'istio-pilot-68f587df5d-wzwxn',
+    '2/2',
+    'Running',
+    '0',
+    '95m',
+    '10.8.0.12',
+    'gke-book-default-pool-1',
+    '<none>',
+    '1/2',
+  ]);
 });
 
 // ── pod STATUS, READY and RESTARTS logic ───────────────────────────────────────────────────
@@ -211,7 +285,12 @@ function pod(status: Json, extra: { spec?: Json; metadata?: Json } = {}): KubeOb
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: 'productpage-v1-6c8f8c9c7f-x2x8q', namespace: 'default', creationTimestamp: ago(300), ...extra.metadata },
+    metadata: {
+      name: 'productpage-v1-6c8f8c9c7f-x2x8q',
+      namespace: 'default',
+      creationTimestamp: ago(300),
+      ...extra.metadata,
+    },
     spec: {
       initContainers: [{ name: 'istio-init', image: 'docker.io/istio/proxy_init:1.2.2' }],
       containers: [
@@ -224,12 +303,21 @@ function pod(status: Json, extra: { spec?: Json; metadata?: Json } = {}): KubeOb
   };
 }
 
-const row = (object: KubeObject): Cell[] => tableForObject(builtin('', 'pods'), object, undefined, NOW).rows[0].cells.slice(1, 4);
+const row = (object: KubeObject): Cell[] =>
+  tableForObject(builtin('', 'pods'), object, undefined, NOW).rows[0].cells.slice(1, 4);
 const running = { running: { startedAt: ago(200) } };
-const initDone = { name: 'istio-init', ready: true, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed' } } };
+const initDone = {
+  name: 'istio-init',
+  ready: true,
+  restartCount: 0,
+  state: { terminated: { exitCode: 0, reason: 'Completed' } },
+};
 
 test('a pod nobody has scheduled yet is Pending, and a pod whose images are pulling is ContainerCreating', () => {
-  assert.deepEqual(row(pod({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] })), ['0/2', 'Pending', '0']);
+  assert.deepEqual(
+    row(pod({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] })),
+    ['0/2', 'Pending', '0'],
+  );
   const creating = pod({
     phase: 'Pending',
     initContainerStatuses: [initDone],
@@ -243,13 +331,33 @@ test('a pod nobody has scheduled yet is Pending, and a pod whose images are pull
 });
 
 test('init containers show as Init:N/M, Init:<reason> and PodInitializing', () => {
-  const waiting = pod({ phase: 'Pending', initContainerStatuses: [{ name: 'istio-init', ready: false, restartCount: 0, state: { waiting: { reason: 'PodInitializing' } } }] });
+  const waiting = pod({
+    phase: 'Pending',
+    initContainerStatuses: [
+      { name: 'istio-init', ready: false, restartCount: 0, state: { waiting: { reason: 'PodInitializing' } } },
+    ],
+  });
   assert.deepEqual(row(waiting), ['0/2', 'Init:0/1', '0']);
-  const crashing = pod({ phase: 'Pending', initContainerStatuses: [{ name: 'istio-init', ready: false, restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } } }] });
+  const crashing = pod({
+    phase: 'Pending',
+    initContainerStatuses: [
+      { name: 'istio-init', ready: false, restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } } },
+    ],
+  });
   assert.deepEqual(row(crashing), ['0/2', 'Init:CrashLoopBackOff', '3']);
-  const failed = pod({ phase: 'Pending', initContainerStatuses: [{ name: 'istio-init', ready: false, restartCount: 0, state: { terminated: { exitCode: 1, reason: 'Error' } } }] });
+  const failed = pod({
+    phase: 'Pending',
+    initContainerStatuses: [
+      { name: 'istio-init', ready: false, restartCount: 0, state: { terminated: { exitCode: 1, reason: 'Error' } } },
+    ],
+  });
   assert.deepEqual(row(failed), ['0/2', 'Init:Error', '0']);
-  const signalled = pod({ phase: 'Pending', initContainerStatuses: [{ name: 'istio-init', ready: false, restartCount: 0, state: { terminated: { exitCode: 137, signal: 9 } } }] });
+  const signalled = pod({
+    phase: 'Pending',
+    initContainerStatuses: [
+      { name: 'istio-init', ready: false, restartCount: 0, state: { terminated: { exitCode: 137, signal: 9 } } },
+    ],
+  });
   assert.deepEqual(row(signalled), ['0/2', 'Init:Signal:9', '0']);
   const initialized = pod({
     phase: 'Pending',
@@ -286,7 +394,12 @@ test('a Completed container beside a running one reads Running when the pod is R
       initContainerStatuses: [initDone],
       containerStatuses: [
         { name: 'istio-proxy', ready: true, restartCount: 0, state: running },
-        { name: 'productpage', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed' } } },
+        {
+          name: 'productpage',
+          ready: false,
+          restartCount: 0,
+          state: { terminated: { exitCode: 0, reason: 'Completed' } },
+        },
       ],
     });
   assert.deepEqual(row(status(true)), ['1/2', 'Running', '0']);
@@ -303,12 +416,22 @@ test('a deleted pod is Terminating, and Unknown when its node was lost', () => {
     ],
   };
   assert.deepEqual(row(pod(status, { metadata: { deletionTimestamp: ago(5) } })), ['2/2', 'Terminating', '0']);
-  assert.deepEqual(row(pod({ ...status, reason: 'NodeLost' }, { metadata: { deletionTimestamp: ago(5) } })), ['2/2', 'Unknown', '0']);
-  assert.deepEqual(row(pod({ ...status, phase: 'Succeeded' }, { metadata: { deletionTimestamp: ago(5) } }))[1], 'Succeeded');
+  assert.deepEqual(row(pod({ ...status, reason: 'NodeLost' }, { metadata: { deletionTimestamp: ago(5) } })), [
+    '2/2',
+    'Unknown',
+    '0',
+  ]);
+  assert.deepEqual(
+    row(pod({ ...status, phase: 'Succeeded' }, { metadata: { deletionTimestamp: ago(5) } }))[1],
+    'Succeeded',
+  );
 });
 
 test('a pod held by a scheduling gate is SchedulingGated', () => {
-  assert.deepEqual(row(pod({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated' }] })), ['0/2', 'SchedulingGated', '0']);
+  assert.deepEqual(
+    row(pod({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated' }] })),
+    ['0/2', 'SchedulingGated', '0'],
+  );
 });
 
 test('RESTARTS says when the last container restarted, the way kubectl 1.28+ shows it', () => {
@@ -316,8 +439,20 @@ test('RESTARTS says when the last container restarted, the way kubectl 1.28+ sho
     phase: 'Running',
     initContainerStatuses: [initDone],
     containerStatuses: [
-      { name: 'istio-proxy', ready: true, restartCount: 1, state: running, lastState: { terminated: { exitCode: 1, finishedAt: ago(3 * 3600) } } },
-      { name: 'productpage', ready: true, restartCount: 4, state: running, lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: ago(5 * 60 + 12) } } },
+      {
+        name: 'istio-proxy',
+        ready: true,
+        restartCount: 1,
+        state: running,
+        lastState: { terminated: { exitCode: 1, finishedAt: ago(3 * 3600) } },
+      },
+      {
+        name: 'productpage',
+        ready: true,
+        restartCount: 4,
+        state: running,
+        lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: ago(5 * 60 + 12) } },
+      },
     ],
   });
   assert.deepEqual(row(restarted), ['2/2', 'Running', '5 (5m12s ago)']);
@@ -334,15 +469,31 @@ test('sidecar (restartable init) containers count toward READY once started', ()
       initContainerStatuses: [{ name: 'istio-proxy', ready: true, started: true, restartCount: 2, state: running }],
       containerStatuses: [{ name: 'productpage', ready: true, restartCount: 0, state: running }],
     },
-    { spec: { initContainers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.26.1', restartPolicy: 'Always' }], containers: [{ name: 'productpage', image: 'productpage' }] } },
+    {
+      spec: {
+        initContainers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.26.1', restartPolicy: 'Always' }],
+        containers: [{ name: 'productpage', image: 'productpage' }],
+      },
+    },
   );
   assert.deepEqual(row(sidecar), ['2/2', 'Running', '2']);
 });
 
 test('succeeded and failed pods carry the Completed row condition', () => {
-  const completed = tableForObject(builtin('', 'pods'), podFor('istio-cleanup-secrets-1.2.2-bcwf6', 95 * 60, 0), undefined, NOW).rows[0];
-  assert.deepEqual(completed.conditions, [{ type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' }]);
-  assert.equal(tableForObject(builtin('', 'pods'), podFor('istio-pilot-68f587df5d-wzwxn', 60, 0), undefined, NOW).rows[0].conditions, undefined);
+  const completed = tableForObject(
+    builtin('', 'pods'),
+    podFor('istio-cleanup-secrets-1.2.2-bcwf6', 95 * 60, 0),
+    undefined,
+    NOW,
+  ).rows[0];
+  assert.deepEqual(completed.conditions, [
+    { type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' },
+  ]);
+  assert.equal(
+    tableForObject(builtin('', 'pods'), podFor('istio-pilot-68f587df5d-wzwxn', 60, 0), undefined, NOW).rows[0]
+      .conditions,
+    undefined,
+  );
 });
 
 // ── services against real captures ─────────────────────────────────────────────────────────
@@ -351,7 +502,10 @@ test('succeeded and failed pods carry the Completed row condition', () => {
  * The Services of istio-demo.yaml as a server stores them: defaulted, with the cluster IPs and the
  * node ports the capture shows the cluster allocated (the manifest fixes only 31380, 31390, 31400).
  */
-function servicesAsAllocated(file: string, ingressType: string): { services: KubeObject[]; rows: string[][]; header: string[] } {
+function servicesAsAllocated(
+  file: string,
+  ingressType: string,
+): { services: KubeObject[]; rows: string[][]; header: string[] } {
   const { header, rows } = capture(file);
   const services = rows.map(([name, , clusterIP, , ports, age]) => {
     const service = fromDemo('Service', name);
@@ -361,8 +515,11 @@ function servicesAsAllocated(file: string, ingressType: string): { services: Kub
     const spec = service.spec as Json;
     if (spec.clusterIP !== 'None') spec.clusterIP = clusterIP;
     spec.clusterIPs = [spec.clusterIP];
-    const allocated = new Map(ports.split(',').map((port) => [Number(port.split(/[:/]/)[0]), Number(/^\d+:(\d+)\//.exec(port)?.[1] ?? 0)]));
-    for (const port of spec.ports as Json[]) if (spec.type !== 'ClusterIP' && !port.nodePort) port.nodePort = allocated.get(port.port as number);
+    const allocated = new Map(
+      ports.split(',').map((port) => [Number(port.split(/[:/]/)[0]), Number(/^\d+:(\d+)\//.exec(port)?.[1] ?? 0)]),
+    );
+    for (const port of spec.ports as Json[])
+      if (spec.type !== 'ClusterIP' && !port.nodePort) port.nodePort = allocated.get(port.port as number);
     return service;
   });
   return { services, rows, header };
@@ -379,7 +536,10 @@ test('the istio-system services print as `kubectl get svc` with the ingress gate
 });
 
 test('a LoadBalancer without a cloud load balancer shows <pending>, as in the capture', () => {
-  const { services, rows, header } = servicesAsAllocated('kubectl-get-svc/istio-1.2.2-loadbalancer-pending.txt', 'LoadBalancer');
+  const { services, rows, header } = servicesAsAllocated(
+    'kubectl-get-svc/istio-1.2.2-loadbalancer-pending.txt',
+    'LoadBalancer',
+  );
   const table = tableFor(builtin('', 'services'), services, {}, undefined, NOW);
   assert.deepEqual(
     cellsOf(table).map((cells) => cells.slice(0, header.length)),
@@ -391,15 +551,37 @@ test('a LoadBalancer without a cloud load balancer shows <pending>, as in the ca
 
 test('EXTERNAL-IP lists load balancer addresses and external IPs, and names ExternalName targets', () => {
   const service = (spec: Json, status: Json = {}): Cell[] =>
-    tableForObject(builtin('', 'services'), { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', creationTimestamp: ago(30) }, spec, status }, undefined, NOW).rows[0].cells;
+    tableForObject(
+      builtin('', 'services'),
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', creationTimestamp: ago(30) }, spec, status },
+      undefined,
+      NOW,
+    ).rows[0].cells;
   const lb = service(
     { type: 'LoadBalancer', clusterIP: '10.0.0.1', ports: [{ port: 80, nodePort: 31380, protocol: 'TCP' }] },
     { loadBalancer: { ingress: [{ ip: '35.1.2.3' }, { hostname: 'a1b2.elb.amazonaws.com' }] } },
   );
-  assert.deepEqual(lb.slice(1, 6), ['LoadBalancer', '10.0.0.1', '35.1.2.3,a1b2.elb.amazonaws.com', '80:31380/TCP', '30s']);
-  assert.equal(service({ type: 'LoadBalancer', clusterIP: '10.0.0.1', externalIPs: ['192.168.1.9'] })[3], '192.168.1.9');
-  assert.equal(service({ type: 'ClusterIP', clusterIP: '10.0.0.1', externalIPs: ['1.2.3.4', '5.6.7.8'] })[3], '1.2.3.4,5.6.7.8');
-  assert.deepEqual(service({ type: 'ExternalName', externalName: 'api.example.com' }).slice(1, 5), ['ExternalName', '<none>', 'api.example.com', '<none>']);
+  assert.deepEqual(lb.slice(1, 6), [
+    'LoadBalancer',
+    '10.0.0.1',
+    '35.1.2.3,a1b2.elb.amazonaws.com',
+    '80:31380/TCP',
+    '30s',
+  ]);
+  assert.equal(
+    service({ type: 'LoadBalancer', clusterIP: '10.0.0.1', externalIPs: ['192.168.1.9'] })[3],
+    '192.168.1.9',
+  );
+  assert.equal(
+    service({ type: 'ClusterIP', clusterIP: '10.0.0.1', externalIPs: ['1.2.3.4', '5.6.7.8'] })[3],
+    '1.2.3.4,5.6.7.8',
+  );
+  assert.deepEqual(service({ type: 'ExternalName', externalName: 'api.example.com' }).slice(1, 5), [
+    'ExternalName',
+    '<none>',
+    'api.example.com',
+    '<none>',
+  ]);
   assert.equal(service({ type: 'ClusterIP', clusterIP: '10.0.0.1', selector: {} })[6], '<none>');
 });
 
@@ -411,7 +593,16 @@ test('deployments print READY, UP-TO-DATE, AVAILABLE and, wide, containers, imag
   deployment.metadata.creationTimestamp = ago(95 * 60);
   deployment.status = { replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 };
   const table = tableForObject(builtin('apps', 'deployments'), deployment, undefined, NOW);
-  assert.deepEqual(columnNames(table), ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE', 'CONTAINERS', 'IMAGES', 'SELECTOR']);
+  assert.deepEqual(columnNames(table), [
+    'NAME',
+    'READY',
+    'UP-TO-DATE',
+    'AVAILABLE',
+    'AGE',
+    'CONTAINERS',
+    'IMAGES',
+    'SELECTOR',
+  ]);
   assert.deepEqual(table.rows[0].cells, [
     'istio-pilot',
     '1/1',
@@ -426,31 +617,89 @@ test('deployments print READY, UP-TO-DATE, AVAILABLE and, wide, containers, imag
 
 test('replica sets, stateful sets and daemon sets print their counts as integers', () => {
   const template = { spec: { containers: [{ name: 'c', image: 'i' }], nodeSelector: { 'kubernetes.io/os': 'linux' } } };
-  const selector = { matchLabels: { app: 'x' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['web', 'api'] }] };
+  const selector = {
+    matchLabels: { app: 'x' },
+    matchExpressions: [{ key: 'tier', operator: 'In', values: ['web', 'api'] }],
+  };
   const base = { metadata: { name: 'x', creationTimestamp: ago(60) } };
-  const rs = tableForObject(builtin('apps', 'replicasets'), { apiVersion: 'apps/v1', kind: 'ReplicaSet', ...base, spec: { replicas: 3, selector, template }, status: { replicas: 3, readyReplicas: 2 } }, undefined, NOW);
-  assert.deepEqual(rs.rows[0].cells, ['x', 3, 3, 2, '60s', 'c', 'i', 'app=x,tier in (api,web)']);
-  const sts = tableForObject(builtin('apps', 'statefulsets'), { apiVersion: 'apps/v1', kind: 'StatefulSet', ...base, spec: { replicas: 3, template }, status: { readyReplicas: 1 } }, undefined, NOW);
-  assert.deepEqual(sts.rows[0].cells, ['x', '1/3', '60s', 'c', 'i']);
-  const ds = tableForObject(
-    builtin('apps', 'daemonsets'),
-    { apiVersion: 'apps/v1', kind: 'DaemonSet', ...base, spec: { selector, template }, status: { desiredNumberScheduled: 3, currentNumberScheduled: 3, numberReady: 3, updatedNumberScheduled: 3, numberAvailable: 3 } },
+  const rs = tableForObject(
+    builtin('apps', 'replicasets'),
+    {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      ...base,
+      spec: { replicas: 3, selector, template },
+      status: { replicas: 3, readyReplicas: 2 },
+    },
     undefined,
     NOW,
   );
-  assert.deepEqual(ds.rows[0].cells, ['x', 3, 3, 3, 3, 3, 'kubernetes.io/os=linux', '60s', 'c', 'i', 'app=x,tier in (api,web)']);
+  assert.deepEqual(rs.rows[0].cells, ['x', 3, 3, 2, '60s', 'c', 'i', 'app=x,tier in (api,web)']);
+  const sts = tableForObject(
+    builtin('apps', 'statefulsets'),
+    {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      ...base,
+      spec: { replicas: 3, template },
+      status: { readyReplicas: 1 },
+    },
+    undefined,
+    NOW,
+  );
+  assert.deepEqual(sts.rows[0].cells, ['x', '1/3', '60s', 'c', 'i']);
+  const ds = tableForObject(
+    builtin('apps', 'daemonsets'),
+    {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      ...base,
+      spec: { selector, template },
+      status: {
+        desiredNumberScheduled: 3,
+        currentNumberScheduled: 3,
+        numberReady: 3,
+        updatedNumberScheduled: 3,
+        numberAvailable: 3,
+      },
+    },
+    undefined,
+    NOW,
+  );
+  assert.deepEqual(ds.rows[0].cells, [
+    'x',
+    3,
+    3,
+    3,
+    3,
+    3,
+    'kubernetes.io/os=linux',
+    '60s',
+    'c',
+    'i',
+    'app=x,tier in (api,web)',
+  ]);
 });
 
 test("jobs print STATUS, COMPLETIONS and DURATION as kubectl 1.32 shows the demo's post-install jobs", () => {
   const job = fromDemo('Job', 'istio-cleanup-secrets-1.2.2');
   applyDefaults(job, 'batch');
   job.metadata.creationTimestamp = ago(95 * 60);
-  job.status = { startTime: ago(95 * 60), completionTime: ago(95 * 60 - 14), succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] };
+  job.status = {
+    startTime: ago(95 * 60),
+    completionTime: ago(95 * 60 - 14),
+    succeeded: 1,
+    conditions: [{ type: 'Complete', status: 'True' }],
+  };
   const table = tableForObject(builtin('batch', 'jobs'), job, undefined, NOW);
   assert.deepEqual(columnNames(table, false), ['NAME', 'STATUS', 'COMPLETIONS', 'DURATION', 'AGE']);
   assert.deepEqual(table.rows[0].cells.slice(0, 5), ['istio-cleanup-secrets-1.2.2', 'Complete', '1/1', '14s', '95m']);
   job.status = { startTime: ago(30), active: 1 };
-  assert.deepEqual(tableForObject(builtin('batch', 'jobs'), job, undefined, NOW).rows[0].cells.slice(1, 4), ['Running', '0/1', '30s']);
+  assert.deepEqual(tableForObject(builtin('batch', 'jobs'), job, undefined, NOW).rows[0].cells.slice(1, 4), [
+    'Running',
+    '0/1',
+    '30s',
+  ]);
 });
 
 test('cron jobs print SCHEDULE, TIMEZONE, SUSPEND, ACTIVE and LAST SCHEDULE', () => {
@@ -458,10 +707,25 @@ test('cron jobs print SCHEDULE, TIMEZONE, SUSPEND, ACTIVE and LAST SCHEDULE', ()
     apiVersion: 'batch/v1',
     kind: 'CronJob',
     metadata: { name: 'report', creationTimestamp: ago(3 * 24 * 3600) },
-    spec: { schedule: '*/5 * * * *', suspend: false, jobTemplate: { spec: { template: { spec: { containers: [{ name: 'r', image: 'busybox' }] } } } } },
+    spec: {
+      schedule: '*/5 * * * *',
+      suspend: false,
+      jobTemplate: { spec: { template: { spec: { containers: [{ name: 'r', image: 'busybox' }] } } } },
+    },
     status: { active: [{ name: 'report-1' }], lastScheduleTime: ago(125) },
   };
-  assert.deepEqual(tableForObject(builtin('batch', 'cronjobs'), cronJob, undefined, NOW).rows[0].cells, ['report', '*/5 * * * *', '<none>', 'False', 1, '2m5s', '3d', 'r', 'busybox', '<none>']);
+  assert.deepEqual(tableForObject(builtin('batch', 'cronjobs'), cronJob, undefined, NOW).rows[0].cells, [
+    'report',
+    '*/5 * * * *',
+    '<none>',
+    'False',
+    1,
+    '2m5s',
+    '3d',
+    'r',
+    'busybox',
+    '<none>',
+  ]);
 });
 
 test('the demo HPAs (autoscaling/v2beta1) show their CPU target with an unknown current value', () => {
@@ -470,17 +734,41 @@ test('the demo HPAs (autoscaling/v2beta1) show their CPU target with an unknown 
   hpa.status = { currentReplicas: 1, desiredReplicas: 1 };
   const table = tableForObject(builtin('autoscaling', 'horizontalpodautoscalers'), hpa, undefined, NOW);
   assert.deepEqual(columnNames(table), ['NAME', 'REFERENCE', 'TARGETS', 'MINPODS', 'MAXPODS', 'REPLICAS', 'AGE']);
-  assert.deepEqual(table.rows[0].cells, ['istio-pilot', 'Deployment/istio-pilot', 'cpu: <unknown>/80%', '1', 5, 1, '95m']);
-  hpa.status = { currentReplicas: 2, currentMetrics: [{ type: 'Resource', resource: { name: 'cpu', currentAverageUtilization: 93, currentAverageValue: '46m' } }] };
-  assert.equal(tableForObject(builtin('autoscaling', 'horizontalpodautoscalers'), hpa, undefined, NOW).rows[0].cells[2], 'cpu: 93%/80%');
+  assert.deepEqual(table.rows[0].cells, [
+    'istio-pilot',
+    'Deployment/istio-pilot',
+    'cpu: <unknown>/80%',
+    '1',
+    5,
+    1,
+    '95m',
+  ]);
+  hpa.status = {
+    currentReplicas: 2,
+    currentMetrics: [
+      { type: 'Resource', resource: { name: 'cpu', currentAverageUtilization: 93, currentAverageValue: '46m' } },
+    ],
+  };
+  assert.equal(
+    tableForObject(builtin('autoscaling', 'horizontalpodautoscalers'), hpa, undefined, NOW).rows[0].cells[2],
+    'cpu: 93%/80%',
+  );
   const v1: KubeObject = {
     apiVersion: 'autoscaling/v1',
     kind: 'HorizontalPodAutoscaler',
     metadata: { name: 'web' },
-    spec: { scaleTargetRef: { kind: 'Deployment', name: 'web' }, minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 50 },
+    spec: {
+      scaleTargetRef: { kind: 'Deployment', name: 'web' },
+      minReplicas: 1,
+      maxReplicas: 3,
+      targetCPUUtilizationPercentage: 50,
+    },
     status: { currentReplicas: 1, currentCPUUtilizationPercentage: 20 },
   };
-  assert.equal(tableForObject(builtin('autoscaling', 'horizontalpodautoscalers'), v1, undefined, NOW).rows[0].cells[2], 'cpu: 20%/50%');
+  assert.equal(
+    tableForObject(builtin('autoscaling', 'horizontalpodautoscalers'), v1, undefined, NOW).rows[0].cells[2],
+    'cpu: 20%/50%',
+  );
   const v2: KubeObject = {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
@@ -495,35 +783,59 @@ test('the demo HPAs (autoscaling/v2beta1) show their CPU target with an unknown 
       ],
     },
   };
-  assert.deepEqual(tableForObject(builtin('autoscaling', 'horizontalpodautoscalers'), v2, undefined, NOW).rows[0].cells.slice(2, 4), [
-    'memory: <unknown>/500Mi, <unknown>/10 + 1 more...',
-    '<unset>',
-  ]);
+  assert.deepEqual(
+    tableForObject(builtin('autoscaling', 'horizontalpodautoscalers'), v2, undefined, NOW).rows[0].cells.slice(2, 4),
+    ['memory: <unknown>/500Mi, <unknown>/10 + 1 more...', '<unset>'],
+  );
 });
 
 test('the demo PDBs print MIN AVAILABLE, MAX UNAVAILABLE and ALLOWED DISRUPTIONS', () => {
   const pdb = fromDemo('PodDisruptionBudget', 'istio-pilot');
   pdb.metadata.creationTimestamp = ago(95 * 60);
   pdb.status = { disruptionsAllowed: 0, currentHealthy: 1, desiredHealthy: 1, expectedPods: 1 };
-  assert.deepEqual(tableForObject(builtin('policy', 'poddisruptionbudgets'), pdb, undefined, NOW).rows[0].cells, ['istio-pilot', '1', 'N/A', 0, '95m']);
+  assert.deepEqual(tableForObject(builtin('policy', 'poddisruptionbudgets'), pdb, undefined, NOW).rows[0].cells, [
+    'istio-pilot',
+    '1',
+    'N/A',
+    0,
+    '95m',
+  ]);
 });
 
 test('config maps, secrets and service accounts count their entries', () => {
   const secret = fromDemo('Secret', 'kiali');
   secret.metadata.creationTimestamp = ago(95 * 60);
-  assert.deepEqual(tableForObject(builtin('', 'secrets'), secret, undefined, NOW).rows[0].cells, ['kiali', 'Opaque', 2, '95m']);
+  assert.deepEqual(tableForObject(builtin('', 'secrets'), secret, undefined, NOW).rows[0].cells, [
+    'kiali',
+    'Opaque',
+    2,
+    '95m',
+  ]);
   const configMap = fromDemo('ConfigMap', 'istio-galley-configuration');
   configMap.metadata.creationTimestamp = ago(95 * 60);
-  assert.deepEqual(tableForObject(builtin('', 'configmaps'), configMap, undefined, NOW).rows[0].cells, ['istio-galley-configuration', 1, '95m']);
+  assert.deepEqual(tableForObject(builtin('', 'configmaps'), configMap, undefined, NOW).rows[0].cells, [
+    'istio-galley-configuration',
+    1,
+    '95m',
+  ]);
   const account = fromDemo('ServiceAccount', 'prometheus');
   account.metadata.creationTimestamp = ago(95 * 60);
-  assert.deepEqual(tableForObject(builtin('', 'serviceaccounts'), account, undefined, NOW).rows[0].cells, ['prometheus', 0, '95m']);
+  assert.deepEqual(tableForObject(builtin('', 'serviceaccounts'), account, undefined, NOW).rows[0].cells, [
+    'prometheus',
+    0,
+    '95m',
+  ]);
 });
 
 test('the sidecar injector webhook configuration counts one webhook', () => {
   const webhook = fromDemo('MutatingWebhookConfiguration', 'istio-sidecar-injector');
   webhook.metadata.creationTimestamp = ago(95 * 60);
-  const table = tableForObject(builtin('admissionregistration.k8s.io', 'mutatingwebhookconfigurations'), webhook, undefined, NOW);
+  const table = tableForObject(
+    builtin('admissionregistration.k8s.io', 'mutatingwebhookconfigurations'),
+    webhook,
+    undefined,
+    NOW,
+  );
   assert.deepEqual(columnNames(table), ['NAME', 'WEBHOOKS', 'AGE']);
   assert.deepEqual(table.rows[0].cells, ['istio-sidecar-injector', 1, '95m']);
 });
@@ -533,14 +845,24 @@ test('role bindings show the role and, wide, users, groups and service accounts;
   binding.metadata.creationTimestamp = ago(95 * 60);
   const table = tableForObject(builtin('rbac.authorization.k8s.io', 'clusterrolebindings'), binding, undefined, NOW);
   assert.deepEqual(columnNames(table), ['NAME', 'ROLE', 'AGE', 'USERS', 'GROUPS', 'SERVICEACCOUNTS']);
-  assert.deepEqual(table.rows[0].cells, ['istio-pilot-istio-system', 'ClusterRole/istio-pilot-istio-system', '95m', '', '', 'istio-system/istio-pilot-service-account']);
+  assert.deepEqual(table.rows[0].cells, [
+    'istio-pilot-istio-system',
+    'ClusterRole/istio-pilot-istio-system',
+    '95m',
+    '',
+    '',
+    'istio-system/istio-pilot-service-account',
+  ]);
   const role = fromDemo('ClusterRole', 'kiali');
   role.metadata.creationTimestamp = '2019-07-20T10:24:43Z';
   const roles = tableForObject(builtin('rbac.authorization.k8s.io', 'clusterroles'), role, undefined, NOW);
-  assert.deepEqual(roles.columnDefinitions?.map((column) => [column.name, column.type]), [
-    ['Name', 'string'],
-    ['Created At', 'date'],
-  ]);
+  assert.deepEqual(
+    roles.columnDefinitions?.map((column) => [column.name, column.type]),
+    [
+      ['Name', 'string'],
+      ['Created At', 'date'],
+    ],
+  );
   assert.deepEqual(roles.rows[0].cells, ['kiali', '2019-07-20T10:24:43Z']);
 });
 
@@ -548,30 +870,84 @@ test('namespaces, nodes, endpoints and events print as kubectl shows them', () =
   const namespace = fromDemo('Namespace', 'istio-system');
   applyDefaults(namespace, '');
   namespace.metadata.creationTimestamp = ago(95 * 60);
-  assert.deepEqual(tableForObject(builtin('', 'namespaces'), namespace, undefined, NOW).rows[0].cells, ['istio-system', 'Active', '95m']);
+  assert.deepEqual(tableForObject(builtin('', 'namespaces'), namespace, undefined, NOW).rows[0].cells, [
+    'istio-system',
+    'Active',
+    '95m',
+  ]);
 
   const node: KubeObject = {
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name: 'master', creationTimestamp: ago(9 * 24 * 3600), labels: { 'node-role.kubernetes.io/control-plane': '', 'node-role.kubernetes.io/master': '' } },
+    metadata: {
+      name: 'master',
+      creationTimestamp: ago(9 * 24 * 3600),
+      labels: { 'node-role.kubernetes.io/control-plane': '', 'node-role.kubernetes.io/master': '' },
+    },
     spec: { unschedulable: true },
     status: {
-      conditions: [{ type: 'MemoryPressure', status: 'False' }, { type: 'Ready', status: 'True' }],
-      addresses: [{ type: 'InternalIP', address: '192.168.0.10' }, { type: 'Hostname', address: 'master' }],
-      nodeInfo: { kubeletVersion: 'v1.13.8', osImage: 'CentOS Linux 7 (Core)', kernelVersion: '3.10.0-957.el7.x86_64', containerRuntimeVersion: 'docker://18.6.3' },
+      conditions: [
+        { type: 'MemoryPressure', status: 'False' },
+        { type: 'Ready', status: 'True' },
+      ],
+      addresses: [
+        { type: 'InternalIP', address: '192.168.0.10' },
+        { type: 'Hostname', address: 'master' },
+      ],
+      nodeInfo: {
+        kubeletVersion: 'v1.13.8',
+        osImage: 'CentOS Linux 7 (Core)',
+        kernelVersion: '3.10.0-957.el7.x86_64',
+        containerRuntimeVersion: 'docker://18.6.3',
+      },
     },
   };
   const nodes = tableForObject(builtin('', 'nodes'), node, undefined, NOW);
-  assert.deepEqual(columnNames(nodes), ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION', 'INTERNAL-IP', 'EXTERNAL-IP', 'OS-IMAGE', 'KERNEL-VERSION', 'CONTAINER-RUNTIME']);
-  assert.deepEqual(nodes.rows[0].cells, ['master', 'Ready,SchedulingDisabled', 'control-plane,master', '9d', 'v1.13.8', '192.168.0.10', '<none>', 'CentOS Linux 7 (Core)', '3.10.0-957.el7.x86_64', 'docker://18.6.3']);
+  assert.deepEqual(columnNames(nodes), [
+    'NAME',
+    'STATUS',
+    'ROLES',
+    'AGE',
+    'VERSION',
+    'INTERNAL-IP',
+    'EXTERNAL-IP',
+    'OS-IMAGE',
+    'KERNEL-VERSION',
+    'CONTAINER-RUNTIME',
+  ]);
+  assert.deepEqual(nodes.rows[0].cells, [
+    'master',
+    'Ready,SchedulingDisabled',
+    'control-plane,master',
+    '9d',
+    'v1.13.8',
+    '192.168.0.10',
+    '<none>',
+    'CentOS Linux 7 (Core)',
+    '3.10.0-957.el7.x86_64',
+    'docker://18.6.3',
+  ]);
 
   const endpoints: KubeObject = {
     apiVersion: 'v1',
     kind: 'Endpoints',
     metadata: { name: 'istio-pilot', creationTimestamp: ago(95 * 60) },
-    subsets: [{ addresses: [{ ip: '10.8.0.12' }, { ip: '10.8.1.7' }], ports: [{ name: 'grpc-xds', port: 15010 }, { name: 'https-xds', port: 15011 }, { name: 'http-legacy-discovery', port: 8080 }] }],
+    subsets: [
+      {
+        addresses: [{ ip: '10.8.0.12' }, { ip: '10.8.1.7' }],
+        ports: [
+          { name: 'grpc-xds', port: 15010 },
+          { name: 'https-xds', port: 15011 },
+          { name: 'http-legacy-discovery', port: 8080 },
+        ],
+      },
+    ],
   };
-  assert.deepEqual(tableForObject(builtin('', 'endpoints'), endpoints, undefined, NOW).rows[0].cells, ['istio-pilot', '10.8.0.12:15010,10.8.1.7:15010,10.8.0.12:15011 + 3 more...', '95m']);
+  assert.deepEqual(tableForObject(builtin('', 'endpoints'), endpoints, undefined, NOW).rows[0].cells, [
+    'istio-pilot',
+    '10.8.0.12:15010,10.8.1.7:15010,10.8.0.12:15011 + 3 more...',
+    '95m',
+  ]);
 
   const event: KubeObject = {
     apiVersion: 'v1',
@@ -635,34 +1011,74 @@ test('ingresses, endpoint slices, leases and storage classes print their columns
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
     metadata: { name: 'gateway', creationTimestamp: ago(60) },
-    spec: { ingressClassName: 'istio', rules: [{ host: 'bookinfo.example.com' }, {}], tls: [{ hosts: ['bookinfo.example.com'] }] },
+    spec: {
+      ingressClassName: 'istio',
+      rules: [{ host: 'bookinfo.example.com' }, {}],
+      tls: [{ hosts: ['bookinfo.example.com'] }],
+    },
     status: { loadBalancer: { ingress: [{ ip: '35.1.2.3' }] } },
   };
-  assert.deepEqual(tableForObject(builtin('networking.k8s.io', 'ingresses'), ingress, undefined, NOW).rows[0].cells, ['gateway', 'istio', 'bookinfo.example.com', '35.1.2.3', '80, 443', '60s']);
+  assert.deepEqual(tableForObject(builtin('networking.k8s.io', 'ingresses'), ingress, undefined, NOW).rows[0].cells, [
+    'gateway',
+    'istio',
+    'bookinfo.example.com',
+    '35.1.2.3',
+    '80, 443',
+    '60s',
+  ]);
   const slice: KubeObject = {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
     metadata: { name: 'istio-pilot-abcde', creationTimestamp: ago(60) },
     addressType: 'IPv4',
-    ports: [{ name: 'grpc-xds', port: 15010 }, { name: 'https-xds', port: 15011 }],
+    ports: [
+      { name: 'grpc-xds', port: 15010 },
+      { name: 'https-xds', port: 15011 },
+    ],
     endpoints: [{ addresses: ['10.8.0.12'] }],
   };
-  assert.deepEqual(tableForObject(builtin('discovery.k8s.io', 'endpointslices'), slice, undefined, NOW).rows[0].cells, ['istio-pilot-abcde', 'IPv4', '15010,15011', '10.8.0.12', '60s']);
-  const lease: KubeObject = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'istio-leader', creationTimestamp: ago(60) }, spec: { holderIdentity: 'istio-galley-585fc86678-hb8vn' } };
-  assert.deepEqual(tableForObject(builtin('coordination.k8s.io', 'leases'), lease, undefined, NOW).rows[0].cells, ['istio-leader', 'istio-galley-585fc86678-hb8vn', '60s']);
+  assert.deepEqual(tableForObject(builtin('discovery.k8s.io', 'endpointslices'), slice, undefined, NOW).rows[0].cells, [
+    'istio-pilot-abcde',
+    'IPv4',
+    '15010,15011',
+    '10.8.0.12',
+    '60s',
+  ]);
+  const lease: KubeObject = {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name: 'istio-leader', creationTimestamp: ago(60) },
+    spec: { holderIdentity: 'istio-galley-585fc86678-hb8vn' },
+  };
+  assert.deepEqual(tableForObject(builtin('coordination.k8s.io', 'leases'), lease, undefined, NOW).rows[0].cells, [
+    'istio-leader',
+    'istio-galley-585fc86678-hb8vn',
+    '60s',
+  ]);
   const storageClass: KubeObject = {
     apiVersion: 'storage.k8s.io/v1',
     kind: 'StorageClass',
-    metadata: { name: 'standard', creationTimestamp: ago(60), annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+    metadata: {
+      name: 'standard',
+      creationTimestamp: ago(60),
+      annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
+    },
     provisioner: 'kubernetes.io/gce-pd',
   };
-  assert.deepEqual(tableForObject(builtin('storage.k8s.io', 'storageclasses'), storageClass, undefined, NOW).rows[0].cells, ['standard (default)', 'kubernetes.io/gce-pd', 'Delete', 'Immediate', false, '60s']);
+  assert.deepEqual(
+    tableForObject(builtin('storage.k8s.io', 'storageclasses'), storageClass, undefined, NOW).rows[0].cells,
+    ['standard (default)', 'kubernetes.io/gce-pd', 'Delete', 'Immediate', false, '60s'],
+  );
 });
 
 // ── custom resources ───────────────────────────────────────────────────────────────────────
 
 const crdFile = (file: string): KubeObject[] =>
-  (yaml.loadAll(fs.readFileSync(path.join(FIXTURES, 'legacy', 'istio-1.2.2', 'crds', file), 'utf8')) as (KubeObject | null)[]).filter((document): document is KubeObject => !!document);
+  (
+    yaml.loadAll(
+      fs.readFileSync(path.join(FIXTURES, 'legacy', 'istio-1.2.2', 'crds', file), 'utf8'),
+    ) as (KubeObject | null)[]
+  ).filter((document): document is KubeObject => !!document);
 
 test("virtual services print the v1beta1 CRD's printer columns, hosts and gateways as JSON", () => {
   const crd = crdFile('crd-10.yaml').find((object) => object.metadata.name === 'virtualservices.networking.istio.io')!;
@@ -729,7 +1145,12 @@ test("a v1 CRD's columns are chosen per version and typed as the CRD declares", 
             { name: 'Note', type: 'string', jsonPath: '.spec.note' },
           ],
         },
-        { name: 'v1alpha1', served: true, storage: false, additionalPrinterColumns: [{ name: 'Issuer', type: 'string', jsonPath: '.spec.issuerRef.name' }] },
+        {
+          name: 'v1alpha1',
+          served: true,
+          storage: false,
+          additionalPrinterColumns: [{ name: 'Issuer', type: 'string', jsonPath: '.spec.issuerRef.name' }],
+        },
       ],
     },
   };
@@ -737,7 +1158,12 @@ test("a v1 CRD's columns are chosen per version and typed as the CRD declares", 
     apiVersion: 'certmanager.k8s.io/v1',
     kind: 'Certificate',
     metadata: { name: 'ingress-cert', creationTimestamp: ago(60), labels: { 'app.kubernetes.io/managed': 'yes' } },
-    spec: { secretName: 'ingress-cert', dnsNames: ['bookinfo.example.com', 'www.example.com'], issuerRef: { name: 'letsencrypt' }, note: null },
+    spec: {
+      secretName: 'ingress-cert',
+      dnsNames: ['bookinfo.example.com', 'www.example.com'],
+      issuerRef: { name: 'letsencrypt' },
+      note: null,
+    },
     status: {
       conditions: [
         { type: 'Issuing', status: 'False' },
@@ -750,11 +1176,36 @@ test("a v1 CRD's columns are chosen per version and typed as the CRD declares", 
   };
   const type = resourceTypeFromCrd(crd)!;
   const table = tableForObject(type, certificate, crd, NOW);
-  assert.deepEqual(columnNames(table), ['NAME', 'READY', 'SECRET', 'RENEWALS', 'RATIO', 'MANAGED', 'EXPIRES', 'FIRST', 'NOTE']);
+  assert.deepEqual(columnNames(table), [
+    'NAME',
+    'READY',
+    'SECRET',
+    'RENEWALS',
+    'RATIO',
+    'MANAGED',
+    'EXPIRES',
+    'FIRST',
+    'NOTE',
+  ]);
   assert.equal(table.columnDefinitions?.[4].priority, 1);
-  assert.equal(table.columnDefinitions?.[2].description, 'Custom resource definition column (in JSONPath format): .spec.secretName');
-  assert.deepEqual(table.rows[0].cells, ['ingress-cert', 'True', 'ingress-cert', 3, 2, null, '<invalid>', 'bookinfo.example.com', '<no value>']);
-  const alpha = tableForObject(type, { ...certificate, apiVersion: 'certmanager.k8s.io/v1alpha1' }, crd, NOW, { version: 'v1alpha1' });
+  assert.equal(
+    table.columnDefinitions?.[2].description,
+    'Custom resource definition column (in JSONPath format): .spec.secretName',
+  );
+  assert.deepEqual(table.rows[0].cells, [
+    'ingress-cert',
+    'True',
+    'ingress-cert',
+    3,
+    2,
+    null,
+    '<invalid>',
+    'bookinfo.example.com',
+    '<no value>',
+  ]);
+  const alpha = tableForObject(type, { ...certificate, apiVersion: 'certmanager.k8s.io/v1alpha1' }, crd, NOW, {
+    version: 'v1alpha1',
+  });
   assert.deepEqual(alpha.rows[0].cells, ['ingress-cert', 'letsencrypt']);
 });
 
@@ -779,7 +1230,13 @@ test("kubectl's Accept header asks for a meta.k8s.io/v1 Table; older clients may
 
 test('rows carry PartialObjectMetadata by default, the object with includeObject=Object, and null with None', () => {
   const pod = podFor('istio-pilot-68f587df5d-wzwxn', 95 * 60, 0);
-  Object.assign(pod.metadata, { uid: '5f7c', resourceVersion: '1234', labels: { app: 'pilot' }, annotations: {}, generateName: 'istio-pilot-68f587df5d-' });
+  Object.assign(pod.metadata, {
+    uid: '5f7c',
+    resourceVersion: '1234',
+    labels: { app: 'pilot' },
+    annotations: {},
+    generateName: 'istio-pilot-68f587df5d-',
+  });
   const type = builtin('', 'pods');
   const partial = tableFor(type, [pod], { resourceVersion: '2000' }, undefined, NOW).rows[0].object;
   assert.deepEqual(partial, {
@@ -797,7 +1254,10 @@ test('rows carry PartialObjectMetadata by default, the object with includeObject
   });
   assert.equal(tableFor(type, [pod], {}, undefined, NOW, { includeObject: 'Object' }).rows[0].object, pod);
   assert.equal(tableFor(type, [pod], {}, undefined, NOW, { includeObject: 'None' }).rows[0].object, null);
-  assert.equal((tableFor(type, [pod], {}, undefined, NOW, { tableVersion: 'v1beta1' }).rows[0].object as Json).apiVersion, 'meta.k8s.io/v1beta1');
+  assert.equal(
+    (tableFor(type, [pod], {}, undefined, NOW, { tableVersion: 'v1beta1' }).rows[0].object as Json).apiVersion,
+    'meta.k8s.io/v1beta1',
+  );
 });
 
 test('includeObject comes from the query and anything but None, Metadata or Object is a 400', () => {
@@ -808,14 +1268,21 @@ test('includeObject comes from the query and anything but None, Metadata or Obje
     (error: unknown) =>
       error instanceof StatusError &&
       error.code === 400 &&
-      error.message === 'Unable to convert to Table as requested: includeObject: Unsupported value: "Everything": supported values: "Metadata", "None", "Object"',
+      error.message ===
+        'Unable to convert to Table as requested: includeObject: Unsupported value: "Everything": supported values: "Metadata", "None", "Object"',
   );
 });
 
 test('a list Table carries the list metadata; a single object Table carries its resourceVersion', () => {
   const pods = [podFor('istio-pilot-68f587df5d-wzwxn', 60, 0), podFor('kiali-55fcfc86cc-cvw4k', 60, 0)];
   pods[0].metadata.resourceVersion = '17';
-  const list = tableFor(builtin('', 'pods'), pods, { resourceVersion: '2000', continue: 'eyJydiI6MjB9', remainingItemCount: 13 }, undefined, NOW);
+  const list = tableFor(
+    builtin('', 'pods'),
+    pods,
+    { resourceVersion: '2000', continue: 'eyJydiI6MjB9', remainingItemCount: 13 },
+    undefined,
+    NOW,
+  );
   assert.equal(list.kind, 'Table');
   assert.equal(list.apiVersion, 'meta.k8s.io/v1');
   assert.deepEqual(list.metadata, { resourceVersion: '2000', continue: 'eyJydiI6MjB9', remainingItemCount: 13 });
@@ -838,7 +1305,8 @@ test('watch events after the first send columnDefinitions null, as the real serv
 test('column definitions serialise with every field, as Go sends them', () => {
   const table = tableFor(builtin('', 'services'), [], {}, undefined, NOW);
   assert.deepEqual(Object.keys(table), ['kind', 'apiVersion', 'metadata', 'columnDefinitions', 'rows']);
-  for (const column of table.columnDefinitions ?? []) assert.deepEqual(Object.keys(column), ['name', 'type', 'format', 'description', 'priority']);
+  for (const column of table.columnDefinitions ?? [])
+    assert.deepEqual(Object.keys(column), ['name', 'type', 'format', 'description', 'priority']);
   assert.deepEqual(
     table.columnDefinitions?.map((column) => [column.name, column.priority]),
     [

@@ -4,7 +4,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
-import { decodeProtobufObject, isProtobufContentType, ProtobufDecodeError } from '../../../src/sandbox/protobuf/decode-protobuf-object';
+import {
+  decodeProtobufObject,
+  isProtobufContentType,
+  ProtobufDecodeError,
+} from '../../../src/sandbox/protobuf/decode-protobuf-object';
 import { formatDuration } from '../../../src/sandbox/protobuf/go-json';
 import { kubernetesProtos } from '../../../src/sandbox/protobuf/kubernetes-protos';
 
@@ -129,7 +133,9 @@ test('kubectl run sends its Pod as JSON, so it needs no protobuf decoding', () =
 
 test('keeps Secret and ConfigMap bytes as base64, empty values included', () => {
   assert.deepEqual(decodeFixture('secret').data, { empty: '', password: Buffer.from('s3cr3t').toString('base64') });
-  assert.deepEqual(decodeFixture('configmap').binaryData, { 'blob.bin': Buffer.from([0x00, 0xff, 0xfe, 0x80, 0x6b, 0x38, 0x73, 0x00]).toString('base64') });
+  assert.deepEqual(decodeFixture('configmap').binaryData, {
+    'blob.bin': Buffer.from([0x00, 0xff, 0xfe, 0x80, 0x6b, 0x38, 0x73, 0x00]).toString('base64'),
+  });
 });
 
 test('writes int-or-string as a number or a string and quantities in their string form', () => {
@@ -139,7 +145,11 @@ test('writes int-or-string as a number or a string and quantities in their strin
     [8080, 'https'],
   );
   assert.deepEqual((decodeFixture('poddisruptionbudget').spec as { minAvailable: unknown }).minAvailable, '50%');
-  assert.deepEqual((decodeFixture('resourcequota').spec as { hard: unknown }).hard, { cpu: '1500m', memory: '1Gi', pods: '10' });
+  assert.deepEqual((decodeFixture('resourcequota').spec as { hard: unknown }).hard, {
+    cpu: '1500m',
+    memory: '1Gi',
+    pods: '10',
+  });
 });
 
 test('writes Time as RFC 3339 seconds, MicroTime with microseconds, and FieldsV1 as its JSON', () => {
@@ -219,14 +229,19 @@ test('writes a RawExtension as the JSON it carries and int64 fields as numbers',
 });
 
 test('writes named slices such as ExtraValue as plain arrays', () => {
-  const body = protobufBody('authorization.k8s.io/v1', 'SubjectAccessReview', 'k8s.io.api.authorization.v1.SubjectAccessReview', {
-    spec: {
-      user: 'alice',
-      groups: ['system:authenticated'],
-      extra: { scopes: { items: ['read', 'write'] }, none: {} },
-      nonResourceAttributes: { path: '/healthz', verb: 'get' },
+  const body = protobufBody(
+    'authorization.k8s.io/v1',
+    'SubjectAccessReview',
+    'k8s.io.api.authorization.v1.SubjectAccessReview',
+    {
+      spec: {
+        user: 'alice',
+        groups: ['system:authenticated'],
+        extra: { scopes: { items: ['read', 'write'] }, none: {} },
+        nonResourceAttributes: { path: '/healthz', verb: 'get' },
+      },
     },
-  });
+  );
   assert.deepEqual(decodeProtobufObject(body), {
     apiVersion: 'authorization.k8s.io/v1',
     kind: 'SubjectAccessReview',
@@ -309,7 +324,10 @@ test('uses the Go json names where they differ from the proto names (x-kubernete
     'admissionregistration.k8s.io/v1',
     'ValidatingWebhookConfiguration',
     'k8s.io.api.admissionregistration.v1.ValidatingWebhookConfiguration',
-    { metadata: { name: 'istio-validator' }, Webhooks: [{ name: 'validation.istio.io', admissionReviewVersions: ['v1'] }] },
+    {
+      metadata: { name: 'istio-validator' },
+      Webhooks: [{ name: 'validation.istio.io', admissionReviewVersions: ['v1'] }],
+    },
   );
   assert.deepEqual(decodeProtobufObject(webhooks), {
     apiVersion: 'admissionregistration.k8s.io/v1',
@@ -336,45 +354,69 @@ test('decodes DeleteOptions in any group-version, without metadata', () => {
 
 test('formats durations as Go does', () => {
   assert.deepEqual(
-    [0n, 1n, 1_500n, 2_000_000n, 1_500_000_000n, 90_000_000_000n, 3_600_000_000_000n, 3_723_004_000_000n, -5_000_000_000n].map(formatDuration),
+    [
+      0n,
+      1n,
+      1_500n,
+      2_000_000n,
+      1_500_000_000n,
+      90_000_000_000n,
+      3_600_000_000_000n,
+      3_723_004_000_000n,
+      -5_000_000_000n,
+    ].map(formatDuration),
     ['0s', '1ns', '1.5µs', '2ms', '1.5s', '1m30s', '1h0m0s', '1h2m3.004s', '-5s'],
   );
 });
 
 test('rejects a body without the k8s protobuf prefix', () => {
-  assert.throws(() => decodeProtobufObject(Buffer.from('{"kind":"Namespace"}')), (error: unknown) => {
-    assert.ok(error instanceof ProtobufDecodeError);
-    assert.equal(error.code, 400);
-    assert.match(error.message, /not Kubernetes protobuf/);
-    return true;
-  });
+  assert.throws(
+    () => decodeProtobufObject(Buffer.from('{"kind":"Namespace"}')),
+    (error: unknown) => {
+      assert.ok(error instanceof ProtobufDecodeError);
+      assert.equal(error.code, 400);
+      assert.match(error.message, /not Kubernetes protobuf/);
+      return true;
+    },
+  );
 });
 
 test('rejects a kind its group-version does not register, naming both', () => {
   const body = protobufBody('apps/v1', 'Widget', 'k8s.io.api.core.v1.Namespace', { metadata: { name: 'x' } });
-  assert.throws(() => decodeProtobufObject(body), (error: unknown) => {
-    assert.ok(error instanceof ProtobufDecodeError);
-    assert.equal(error.code, 400);
-    assert.equal(error.reason, 'BadRequest');
-    assert.match(error.message, /no kind "Widget" is registered for version "apps\/v1"/);
-    return true;
-  });
+  assert.throws(
+    () => decodeProtobufObject(body),
+    (error: unknown) => {
+      assert.ok(error instanceof ProtobufDecodeError);
+      assert.equal(error.code, 400);
+      assert.equal(error.reason, 'BadRequest');
+      assert.match(error.message, /no kind "Widget" is registered for version "apps\/v1"/);
+      return true;
+    },
+  );
 });
 
 test('answers a custom resource in protobuf with 415, as custom resources are JSON only', () => {
-  const body = protobufBody('networking.istio.io/v1', 'VirtualService', 'k8s.io.api.core.v1.Namespace', { metadata: { name: 'x' } });
-  assert.throws(() => decodeProtobufObject(body), (error: unknown) => {
-    assert.ok(error instanceof ProtobufDecodeError);
-    assert.equal(error.code, 415);
-    assert.equal(error.reason, 'UnsupportedMediaType');
-    assert.match(error.message, /networking\.istio\.io\/v1/);
-    return true;
+  const body = protobufBody('networking.istio.io/v1', 'VirtualService', 'k8s.io.api.core.v1.Namespace', {
+    metadata: { name: 'x' },
   });
+  assert.throws(
+    () => decodeProtobufObject(body),
+    (error: unknown) => {
+      assert.ok(error instanceof ProtobufDecodeError);
+      assert.equal(error.code, 415);
+      assert.equal(error.reason, 'UnsupportedMediaType');
+      assert.match(error.message, /networking\.istio\.io\/v1/);
+      return true;
+    },
+  );
 });
 
 test('rejects a truncated body with a decoding error', () => {
   const body = decodeFixtureBody('deployment');
-  assert.throws(() => decodeProtobufObject(body.subarray(0, body.length - 20)), (error: unknown) => error instanceof ProtobufDecodeError && error.code === 400);
+  assert.throws(
+    () => decodeProtobufObject(body.subarray(0, body.length - 20)),
+    (error: unknown) => error instanceof ProtobufDecodeError && error.code === 400,
+  );
 });
 
 test('recognises the protobuf content type with or without parameters', () => {

@@ -20,21 +20,41 @@ describe('podQosClass', () => {
   test('no requests or limits is BestEffort, and so are zero quantities and resources other than cpu and memory', () => {
     assert.equal(podQosClass(pod([{}])), 'BestEffort');
     assert.equal(podQosClass(pod([{ requests: { cpu: '0', memory: '0Mi' } }])), 'BestEffort');
-    assert.equal(podQosClass(pod([{ requests: { 'ephemeral-storage': '1Gi' }, limits: { 'nvidia.com/gpu': '1' } }])), 'BestEffort');
+    assert.equal(
+      podQosClass(pod([{ requests: { 'ephemeral-storage': '1Gi' }, limits: { 'nvidia.com/gpu': '1' } }])),
+      'BestEffort',
+    );
   });
 
   test('a request without an equal limit is Burstable', () => {
     assert.equal(podQosClass(pod([{ requests: { cpu: '100m' } }])), 'Burstable');
-    assert.equal(podQosClass(pod([{ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '128Mi' } }])), 'Burstable');
+    assert.equal(
+      podQosClass(pod([{ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '128Mi' } }])),
+      'Burstable',
+    );
   });
 
   test('every container limiting cpu and memory at its requests is Guaranteed, whatever the spelling of equal quantities', () => {
-    assert.equal(podQosClass(pod([{ requests: { cpu: '500m', memory: '128Mi' }, limits: { cpu: '0.5', memory: '134217728' } }])), 'Guaranteed');
-    assert.equal(podQosClass(pod([{ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1000m', memory: '1024Mi' } }, { requests: { cpu: '1000m', memory: '1G' }, limits: { cpu: '1', memory: '1G' } }])), 'Guaranteed');
+    assert.equal(
+      podQosClass(pod([{ requests: { cpu: '500m', memory: '128Mi' }, limits: { cpu: '0.5', memory: '134217728' } }])),
+      'Guaranteed',
+    );
+    assert.equal(
+      podQosClass(
+        pod([
+          { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1000m', memory: '1024Mi' } },
+          { requests: { cpu: '1000m', memory: '1G' }, limits: { cpu: '1', memory: '1G' } },
+        ]),
+      ),
+      'Guaranteed',
+    );
   });
 
   test('one container without limits makes the pod Burstable; one limiting only cpu does too', () => {
-    assert.equal(podQosClass(pod([{ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } }, {}])), 'Burstable');
+    assert.equal(
+      podQosClass(pod([{ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } }, {}])),
+      'Burstable',
+    );
     assert.equal(podQosClass(pod([{ requests: { cpu: '1' }, limits: { cpu: '1' } }])), 'Burstable');
   });
 
@@ -56,7 +76,16 @@ describe('podQosClass', () => {
 
 describe('quantityMillis', () => {
   test('reads decimal, binary and exponent suffixes', () => {
-    assert.deepEqual(['100m', '1', '0.5', '1k', '1Ki', '128Mi', '1e3', '1.5Gi'].map(quantityMillis), [100, 1000, 500, 1e6, 1024e3, 128 * 2 ** 20 * 1000, 1e6, 1.5 * 2 ** 30 * 1000]);
+    assert.deepEqual(['100m', '1', '0.5', '1k', '1Ki', '128Mi', '1e3', '1.5Gi'].map(quantityMillis), [
+      100,
+      1000,
+      500,
+      1e6,
+      1024e3,
+      128 * 2 ** 20 * 1000,
+      1e6,
+      1.5 * 2 ** 30 * 1000,
+    ]);
   });
 
   test('what does not parse is NaN, and counts as no quantity', () => {

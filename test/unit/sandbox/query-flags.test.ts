@@ -6,8 +6,22 @@ import { goParseBool, queryFlag } from '../../../src/sandbox/apimachinery/query-
 
 test('only an absent parameter, false or 0 (any case) is false; every other value, empty included, is true', () => {
   const flag = (query: string) => queryFlag(new URLSearchParams(query), 'watch');
-  assert.deepEqual(['watch=true', 'watch=True', 'watch=1', 'watch=', 'watch=yes', 'watch=TRUE'].map(flag), [true, true, true, true, true, true]);
-  assert.deepEqual(['', 'watch=false', 'watch=False', 'watch=FALSE', 'watch=0', 'other=true'].map(flag), [false, false, false, false, false, false]);
+  assert.deepEqual(['watch=true', 'watch=True', 'watch=1', 'watch=', 'watch=yes', 'watch=TRUE'].map(flag), [
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+  ]);
+  assert.deepEqual(['', 'watch=false', 'watch=False', 'watch=FALSE', 'watch=0', 'other=true'].map(flag), [
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+  ]);
   assert.equal(flag('watch=0&watch=true'), false, 'the first value decides');
 });
 

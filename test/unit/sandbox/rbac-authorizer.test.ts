@@ -26,7 +26,12 @@ function storeWith(objects: KubeObject[]): ObjectStore {
   return store;
 }
 
-const clusterRole = (name: string, rules: unknown[], labels?: Record<string, string>): KubeObject => ({ apiVersion: `${RBAC}/v1`, kind: 'ClusterRole', metadata: { name, labels }, rules });
+const clusterRole = (name: string, rules: unknown[], labels?: Record<string, string>): KubeObject => ({
+  apiVersion: `${RBAC}/v1`,
+  kind: 'ClusterRole',
+  metadata: { name, labels },
+  rules,
+});
 const bindUser = (name: string, role: string, user: string): KubeObject => ({
   apiVersion: `${RBAC}/v1`,
   kind: 'ClusterRoleBinding',
@@ -36,7 +41,11 @@ const bindUser = (name: string, role: string, user: string): KubeObject => ({
 });
 
 const alice: UserInfo = { name: 'alice', groups: ['system:authenticated'] };
-const resource = (verb: string, res: string, extra: Partial<Extract<Attributes, { resourceRequest: true }>> = {}): Attributes => ({
+const resource = (
+  verb: string,
+  res: string,
+  extra: Partial<Extract<Attributes, { resourceRequest: true }>> = {},
+): Attributes => ({
   user: alice,
   verb,
   resourceRequest: true,
@@ -56,15 +65,35 @@ test('wildcards, a star with a subresource, resourceNames and non-resource prefi
       bindUser('alice-scaler', 'scaler', 'alice'),
     ]),
   );
-  assert.equal(rbac.authorize(resource('update', 'deployments', { apiGroup: 'apps', subresource: 'scale' })).allowed, true);
-  assert.equal(rbac.authorize(resource('update', 'deployments', { apiGroup: 'apps' })).allowed, false, '*/scale is not the resource itself');
-  assert.equal(rbac.authorize(resource('update', 'deployments', { apiGroup: 'apps', subresource: 'status' })).allowed, false);
+  assert.equal(
+    rbac.authorize(resource('update', 'deployments', { apiGroup: 'apps', subresource: 'scale' })).allowed,
+    true,
+  );
+  assert.equal(
+    rbac.authorize(resource('update', 'deployments', { apiGroup: 'apps' })).allowed,
+    false,
+    '*/scale is not the resource itself',
+  );
+  assert.equal(
+    rbac.authorize(resource('update', 'deployments', { apiGroup: 'apps', subresource: 'status' })).allowed,
+    false,
+  );
   assert.equal(rbac.authorize(resource('delete', 'configmaps', { namespace: 'x', name: 'only-this' })).allowed, true);
   assert.equal(rbac.authorize(resource('delete', 'configmaps', { namespace: 'x', name: 'other' })).allowed, false);
-  assert.equal(rbac.authorize(resource('list', 'configmaps', { namespace: 'x' })).allowed, false, 'a list names no object, so resourceNames never grant it');
-  assert.equal(rbac.authorize({ user: alice, verb: 'get', resourceRequest: false, path: '/metrics/cadvisor' }).allowed, true);
+  assert.equal(
+    rbac.authorize(resource('list', 'configmaps', { namespace: 'x' })).allowed,
+    false,
+    'a list names no object, so resourceNames never grant it',
+  );
+  assert.equal(
+    rbac.authorize({ user: alice, verb: 'get', resourceRequest: false, path: '/metrics/cadvisor' }).allowed,
+    true,
+  );
   assert.equal(rbac.authorize({ user: alice, verb: 'get', resourceRequest: false, path: '/logs' }).allowed, false);
-  assert.equal(rbac.authorize({ user: alice, verb: 'get', resourceRequest: false, path: '/version' }).reason, 'RBAC: allowed by ClusterRoleBinding "system:discovery" of ClusterRole "system:discovery" to Group "system:authenticated"');
+  assert.equal(
+    rbac.authorize({ user: alice, verb: 'get', resourceRequest: false, path: '/version' }).reason,
+    'RBAC: allowed by ClusterRoleBinding "system:discovery" of ClusterRole "system:discovery" to Group "system:authenticated"',
+  );
 });
 
 test('an aggregated ClusterRole grants the rules of the roles its labels select, added after it', () => {
@@ -72,13 +101,21 @@ test('an aggregated ClusterRole grants the rules of the roles its labels select,
   const rbac = new RbacAuthorizer(store);
   const listGateways = resource('list', 'gateways', { apiGroup: 'networking.istio.io', namespace: 'default' });
   assert.equal(rbac.authorize(listGateways).allowed, false);
-  store.put(`${RBAC}/clusterroles`, clusterRole('istio-view', [{ verbs: ['get', 'list'], apiGroups: ['networking.istio.io'], resources: ['*'] }], { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' }));
+  store.put(
+    `${RBAC}/clusterroles`,
+    clusterRole('istio-view', [{ verbs: ['get', 'list'], apiGroups: ['networking.istio.io'], resources: ['*'] }], {
+      'rbac.authorization.k8s.io/aggregate-to-view': 'true',
+    }),
+  );
   assert.equal(rbac.authorize(listGateways).allowed, true);
 });
 
-test('a binding to a missing role denies with the lister\'s NotFound as the reason', () => {
+test("a binding to a missing role denies with the lister's NotFound as the reason", () => {
   const rbac = new RbacAuthorizer(storeWith([bindUser('alice-ghost', 'ghost', 'alice')]));
-  assert.deepEqual(rbac.authorize(resource('get', 'pods', { namespace: 'default' })), { allowed: false, reason: 'RBAC: clusterrole.rbac.authorization.k8s.io "ghost" not found' });
+  assert.deepEqual(rbac.authorize(resource('get', 'pods', { namespace: 'default' })), {
+    allowed: false,
+    reason: 'RBAC: clusterrole.rbac.authorization.k8s.io "ghost" not found',
+  });
 });
 
 function requestWith(headers: [string, string][]): IncomingMessage {
@@ -102,18 +139,50 @@ test('impersonation needs the impersonate verb on each user, group and extra ask
     ]),
   );
   const authorize = (attributes: Attributes) => rbac.authorize(attributes);
-  const serviceAccount = impersonatedUser(requestWith([['Impersonate-User', 'system:serviceaccount:demo:reader']]), alice, authorize);
-  assert.deepEqual(serviceAccount, { name: 'system:serviceaccount:demo:reader', groups: ['system:serviceaccounts', 'system:serviceaccounts:demo', 'system:authenticated'], extra: {} });
+  const serviceAccount = impersonatedUser(
+    requestWith([['Impersonate-User', 'system:serviceaccount:demo:reader']]),
+    alice,
+    authorize,
+  );
+  assert.deepEqual(serviceAccount, {
+    name: 'system:serviceaccount:demo:reader',
+    groups: ['system:serviceaccounts', 'system:serviceaccounts:demo', 'system:authenticated'],
+    extra: {},
+  });
 
   const asUser = () => impersonatedUser(requestWith([['Impersonate-User', 'bob']]), alice, authorize);
-  assert.throws(asUser, (error: StatusError) => error.code === 403 && error.message === 'users "bob" is forbidden: User "alice" cannot impersonate resource "users" in API group "" at the cluster scope');
+  assert.throws(
+    asUser,
+    (error: StatusError) =>
+      error.code === 403 &&
+      error.message ===
+        'users "bob" is forbidden: User "alice" cannot impersonate resource "users" in API group "" at the cluster scope',
+  );
 
-  const groups = [['Impersonate-User', 'system:serviceaccount:demo:reader'], ['Impersonate-Group', 'ops'], ['Impersonate-Group', 'admins']] as [string, string][];
-  assert.throws(() => impersonatedUser(requestWith(groups), alice, authorize), (error: StatusError) => error.message.startsWith('groups "admins" is forbidden: User "alice" cannot impersonate resource "groups"'));
+  const groups = [
+    ['Impersonate-User', 'system:serviceaccount:demo:reader'],
+    ['Impersonate-Group', 'ops'],
+    ['Impersonate-Group', 'admins'],
+  ] as [string, string][];
+  assert.throws(
+    () => impersonatedUser(requestWith(groups), alice, authorize),
+    (error: StatusError) =>
+      error.message.startsWith('groups "admins" is forbidden: User "alice" cannot impersonate resource "groups"'),
+  );
 
-  const extra = [['Impersonate-User', 'system:serviceaccount:demo:reader'], ['Impersonate-Extra-Scopes', 'view']] as [string, string][];
-  assert.throws(() => impersonatedUser(requestWith(extra), alice, authorize), (error: StatusError) => error.message.includes('cannot impersonate resource "userextras/scopes" in API group "authentication.k8s.io"'));
+  const extra = [
+    ['Impersonate-User', 'system:serviceaccount:demo:reader'],
+    ['Impersonate-Extra-Scopes', 'view'],
+  ] as [string, string][];
+  assert.throws(
+    () => impersonatedUser(requestWith(extra), alice, authorize),
+    (error: StatusError) =>
+      error.message.includes('cannot impersonate resource "userextras/scopes" in API group "authentication.k8s.io"'),
+  );
 
-  assert.throws(() => impersonatedUser(requestWith([['Impersonate-Group', 'ops']]), alice, authorize), (error: StatusError) => error.code === 500 && error.message.includes('without impersonating a user'));
+  assert.throws(
+    () => impersonatedUser(requestWith([['Impersonate-Group', 'ops']]), alice, authorize),
+    (error: StatusError) => error.code === 500 && error.message.includes('without impersonating a user'),
+  );
   assert.equal(impersonatedUser(requestWith([]), alice, authorize), alice, 'no headers: the requestor itself');
 });

@@ -8,12 +8,19 @@ const pod: KubeObject = {
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name: 'web', managedFields: [{ manager: 'kubectl', operation: 'Update' }] },
-  status: { podIP: '10.0.0.10', podIPs: [{ ip: '10.0.0.10' }], containerStatuses: [{ name: 'web', ready: true, started: true }], initContainerStatuses: [{ name: 'init', ready: true }] },
+  status: {
+    podIP: '10.0.0.10',
+    podIPs: [{ ip: '10.0.0.10' }],
+    containerStatuses: [{ name: 'web', ready: true, started: true }],
+    initContainerStatuses: [{ name: 'init', ready: true }],
+  },
 };
 
 test('1.15 and older (or claims older than 1.13) lack them; 1.16, later and an unreadable version have them', () => {
-  for (const version of ['v1.10.0', 'v1.13.7-gke.8', 'v1.15.12']) assert.deepEqual(releaseFields(version), { serverSideApply: false, podIpsAndStarted: false }, version);
-  for (const version of ['v1.16.0', 'v1.18.0', 'v1.32.0', 'latest']) assert.deepEqual(releaseFields(version), { serverSideApply: true, podIpsAndStarted: true }, version);
+  for (const version of ['v1.10.0', 'v1.13.7-gke.8', 'v1.15.12'])
+    assert.deepEqual(releaseFields(version), { serverSideApply: false, podIpsAndStarted: false }, version);
+  for (const version of ['v1.16.0', 'v1.18.0', 'v1.32.0', 'latest'])
+    assert.deepEqual(releaseFields(version), { serverSideApply: true, podIpsAndStarted: true }, version);
 });
 
 test('on 1.13 a pod loses managedFields, podIPs and started, and keeps the rest; the input is not changed', () => {
@@ -23,7 +30,11 @@ test('on 1.13 a pod loses managedFields, podIPs and started, and keeps the rest;
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name: 'web' },
-    status: { podIP: '10.0.0.10', containerStatuses: [{ name: 'web', ready: true }], initContainerStatuses: [{ name: 'init', ready: true }] },
+    status: {
+      podIP: '10.0.0.10',
+      containerStatuses: [{ name: 'web', ready: true }],
+      initContainerStatuses: [{ name: 'init', ready: true }],
+    },
   });
   assert.deepEqual(pod, before);
 });

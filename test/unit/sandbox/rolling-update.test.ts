@@ -2,9 +2,21 @@
 // pkg/controller/deployment/util/deployment_util_test.go and rolling_test.go.
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { maxSurge, maxUnavailable, newReplicaSetReplicas, oldReplicaSetReplicas, resolveFenceposts, valueFromIntOrPercent } from '../../../src/sandbox/controllers/rolling-update';
+import {
+  maxSurge,
+  maxUnavailable,
+  newReplicaSetReplicas,
+  oldReplicaSetReplicas,
+  resolveFenceposts,
+  valueFromIntOrPercent,
+} from '../../../src/sandbox/controllers/rolling-update';
 
-const rolling = (replicas: number, surge: number | string = '25%', unavailable: number | string = '25%') => ({ replicas, strategy: 'RollingUpdate', maxSurge: surge, maxUnavailable: unavailable });
+const rolling = (replicas: number, surge: number | string = '25%', unavailable: number | string = '25%') => ({
+  replicas,
+  strategy: 'RollingUpdate',
+  maxSurge: surge,
+  maxUnavailable: unavailable,
+});
 
 describe('rolling update fenceposts', () => {
   test('percentages round up for surge and down for unavailable', () => {
@@ -33,27 +45,63 @@ describe('rolling update steps', () => {
   test('the new ReplicaSet grows only into the surge the old pods leave', () => {
     // 4 replicas, 25 %: surge 1, so 5 pods at most.
     assert.equal(newReplicaSetReplicas(rolling(4), 0, [{ replicas: 4, available: 4 }]), 1);
-    assert.equal(newReplicaSetReplicas(rolling(4), 1, [{ replicas: 1, available: 0 }, { replicas: 4, available: 4 }]), 1);
-    assert.equal(newReplicaSetReplicas(rolling(4), 1, [{ replicas: 1, available: 0 }, { replicas: 3, available: 3 }]), 2);
+    assert.equal(
+      newReplicaSetReplicas(rolling(4), 1, [
+        { replicas: 1, available: 0 },
+        { replicas: 4, available: 4 },
+      ]),
+      1,
+    );
+    assert.equal(
+      newReplicaSetReplicas(rolling(4), 1, [
+        { replicas: 1, available: 0 },
+        { replicas: 3, available: 3 },
+      ]),
+      2,
+    );
     assert.equal(newReplicaSetReplicas(rolling(4), 6, []), 4, 'a new ReplicaSet larger than wanted scales down to it');
     assert.equal(newReplicaSetReplicas({ replicas: 4, strategy: 'Recreate' }, 0, [{ replicas: 4, available: 4 }]), 4);
   });
 
   test('old ReplicaSets shrink while replicas − maxUnavailable stay available', () => {
     // 4 replicas: min available 3. New RS has 1 unavailable pod: one old pod may go.
-    assert.deepEqual(oldReplicaSetReplicas(rolling(4), { replicas: 1, available: 0 }, [{ replicas: 4, available: 4 }]), [3]);
+    assert.deepEqual(
+      oldReplicaSetReplicas(rolling(4), { replicas: 1, available: 0 }, [{ replicas: 4, available: 4 }]),
+      [3],
+    );
     // Nothing new is available yet and one old pod has gone: no further step.
-    assert.deepEqual(oldReplicaSetReplicas(rolling(4), { replicas: 2, available: 0 }, [{ replicas: 3, available: 3 }]), [3]);
+    assert.deepEqual(
+      oldReplicaSetReplicas(rolling(4), { replicas: 2, available: 0 }, [{ replicas: 3, available: 3 }]),
+      [3],
+    );
     // Two new pods available: two old ones may go.
-    assert.deepEqual(oldReplicaSetReplicas(rolling(4), { replicas: 2, available: 2 }, [{ replicas: 3, available: 3 }]), [1]);
+    assert.deepEqual(
+      oldReplicaSetReplicas(rolling(4), { replicas: 2, available: 2 }, [{ replicas: 3, available: 3 }]),
+      [1],
+    );
   });
 
   test('unhealthy old replicas go first, oldest ReplicaSet first', () => {
     // rolling_test.go TestDeploymentController_cleanupUnhealthyReplicas: old pods that are not available are free to remove.
     // 10 replicas, 2 unavailable: 8 must stay available, so 2 may go, both from the unhealthy oldest.
-    assert.deepEqual(oldReplicaSetReplicas(rolling(10, 3, 2), { replicas: 0, available: 0 }, [{ replicas: 5, available: 2 }, { replicas: 5, available: 5 }]), [3, 5]);
+    assert.deepEqual(
+      oldReplicaSetReplicas(rolling(10, 3, 2), { replicas: 0, available: 0 }, [
+        { replicas: 5, available: 2 },
+        { replicas: 5, available: 5 },
+      ]),
+      [3, 5],
+    );
     // With 6 available old pods and 4 new ones, 2 more may go after the 3 unhealthy ones.
-    assert.deepEqual(oldReplicaSetReplicas(rolling(10, 3, 2), { replicas: 4, available: 4 }, [{ replicas: 5, available: 2 }, { replicas: 4, available: 4 }]), [0, 4]);
-    assert.deepEqual(oldReplicaSetReplicas(rolling(4), { replicas: 4, available: 4 }, [{ replicas: 0, available: 0 }]), [0]);
+    assert.deepEqual(
+      oldReplicaSetReplicas(rolling(10, 3, 2), { replicas: 4, available: 4 }, [
+        { replicas: 5, available: 2 },
+        { replicas: 4, available: 4 },
+      ]),
+      [0, 4],
+    );
+    assert.deepEqual(
+      oldReplicaSetReplicas(rolling(4), { replicas: 4, available: 4 }, [{ replicas: 0, available: 0 }]),
+      [0],
+    );
   });
 });

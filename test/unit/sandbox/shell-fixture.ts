@@ -8,7 +8,13 @@ import { ClusterNetwork } from '../../../src/sandbox/streams/cluster-network';
 import type { ShellContext, ShellResult } from '../../../src/sandbox/streams/simulated-shell';
 import { PodFiles, runCommand } from '../../../src/sandbox/streams/simulated-shell';
 
-const pod = (namespace: string, name: string, ip: string, containers: { name: string; image: string }[], labels: Record<string, string> = {}): KubeObject => ({
+const pod = (
+  namespace: string,
+  name: string,
+  ip: string,
+  containers: { name: string; image: string }[],
+  labels: Record<string, string> = {},
+): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name, namespace, uid: `uid-${name}`, labels },
@@ -29,21 +35,43 @@ export interface ShellCluster {
 export function shellCluster(): ShellCluster {
   const store = new ObjectStore();
   const client = pod('default', 'sleep', '10.0.1.7', [{ name: 'sleep', image: 'tutum/curl:alpine' }]);
-  const details = pod('default', 'details-v1-5b4f8b7d9-abcde', '10.0.1.9', [
-    { name: 'details', image: 'docker.io/istio/examples-bookinfo-details-v1:1.12.0' },
-    { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.2.2' },
-  ], { app: 'details', version: 'v1' });
-  const modern = pod('default', 'ratings-v1-1', '10.0.1.11', [
-    { name: 'ratings', image: 'docker.io/istio/examples-bookinfo-ratings-v1:1.20.2' },
-    { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.26.1' },
-  ], { app: 'ratings' });
+  const details = pod(
+    'default',
+    'details-v1-5b4f8b7d9-abcde',
+    '10.0.1.9',
+    [
+      { name: 'details', image: 'docker.io/istio/examples-bookinfo-details-v1:1.12.0' },
+      { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.2.2' },
+    ],
+    { app: 'details', version: 'v1' },
+  );
+  const modern = pod(
+    'default',
+    'ratings-v1-1',
+    '10.0.1.11',
+    [
+      { name: 'ratings', image: 'docker.io/istio/examples-bookinfo-ratings-v1:1.20.2' },
+      { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.26.1' },
+    ],
+    { app: 'ratings' },
+  );
   for (const p of [client, details, modern]) store.put('/pods', p);
-  store.put('/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'details', namespace: 'default' }, spec: { clusterIP: '10.3.0.40', ports: [{ name: 'http', port: 9080 }] } });
+  store.put('/services', {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'details', namespace: 'default' },
+    spec: { clusterIP: '10.3.0.40', ports: [{ name: 'http', port: 9080 }] },
+  });
   store.put('/endpoints', {
     apiVersion: 'v1',
     kind: 'Endpoints',
     metadata: { name: 'details', namespace: 'default' },
-    subsets: [{ addresses: [{ ip: '10.0.1.9', targetRef: { kind: 'Pod', name: details.metadata.name, namespace: 'default' } }], ports: [{ name: 'http', port: 9080 }] }],
+    subsets: [
+      {
+        addresses: [{ ip: '10.0.1.9', targetRef: { kind: 'Pod', name: details.metadata.name, namespace: 'default' } }],
+        ports: [{ name: 'http', port: 9080 }],
+      },
+    ],
   });
   const network = new ClusterNetwork(store, new ResourceRegistry(), new Faults());
   const files = new PodFiles();
@@ -56,6 +84,14 @@ export function shellCluster(): ShellCluster {
   return { network, files, client, details, modern, run };
 }
 
-export const stdout = (result: ShellResult): string => result.output.filter((chunk) => chunk.stream === 'stdout').map((chunk) => chunk.text).join('');
-export const stderr = (result: ShellResult): string => result.output.filter((chunk) => chunk.stream === 'stderr').map((chunk) => chunk.text).join('');
+export const stdout = (result: ShellResult): string =>
+  result.output
+    .filter((chunk) => chunk.stream === 'stdout')
+    .map((chunk) => chunk.text)
+    .join('');
+export const stderr = (result: ShellResult): string =>
+  result.output
+    .filter((chunk) => chunk.stream === 'stderr')
+    .map((chunk) => chunk.text)
+    .join('');
 export const sh = (script: string): string[] => ['sh', '-c', script];

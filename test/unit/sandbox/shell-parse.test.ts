@@ -3,10 +3,17 @@ import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { expandWord, parseScript } from '../../../src/sandbox/streams/shell-parse';
 
-describe('the simulated shell\'s parser', () => {
-  test('a pipeline keeps each command\'s words; the first command\'s words stay in `words` for older callers', () => {
+describe("the simulated shell's parser", () => {
+  test("a pipeline keeps each command's words; the first command's words stay in `words` for older callers", () => {
     const [first, second] = parseScript("curl -s localhost:15000/stats | grep -E 'cds|lds' | wc -l && echo done");
-    assert.deepEqual(first.pipeline.map((command) => command.words), [['curl', '-s', 'localhost:15000/stats'], ['grep', '-E', 'cds|lds'], ['wc', '-l']]);
+    assert.deepEqual(
+      first.pipeline.map((command) => command.words),
+      [
+        ['curl', '-s', 'localhost:15000/stats'],
+        ['grep', '-E', 'cds|lds'],
+        ['wc', '-l'],
+      ],
+    );
     assert.deepEqual(first.words, ['curl', '-s', 'localhost:15000/stats']);
     assert.equal(first.next, '&&');
     assert.deepEqual(second.words, ['echo', 'done']);
@@ -29,7 +36,10 @@ describe('the simulated shell\'s parser', () => {
   test('$? and ${NAME} expand outside single quotes; a comment ends at the newline', () => {
     const [command, next] = parseScript(`echo "$?" '$HOME' \${HOSTNAME}x # comment ; not a command\necho b`);
     const values: Record<string, string> = { '?': '3', HOME: '/root', HOSTNAME: 'pod' };
-    assert.deepEqual(command.words.map((word) => expandWord(word, (name) => values[name])), ['echo', '3', '$HOME', 'podx']);
+    assert.deepEqual(
+      command.words.map((word) => expandWord(word, (name) => values[name])),
+      ['echo', '3', '$HOME', 'podx'],
+    );
     assert.deepEqual(next.words, ['echo', 'b']);
   });
 });

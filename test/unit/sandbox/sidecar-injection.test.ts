@@ -12,15 +12,40 @@ const podCreate = [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'
 
 function cluster(webhooks: Record<string, unknown>[], service: string): ObjectStore {
   const store = new ObjectStore();
-  store.put('/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default', labels: { 'istio-injection': 'enabled' } } });
-  store.put('/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: service, namespace: 'istio-system' }, spec: { ports: [{ port: 443 }] } });
-  store.put(WEBHOOKS, { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'istio-sidecar-injector' }, webhooks } as KubeObject);
+  store.put('/namespaces', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'default', labels: { 'istio-injection': 'enabled' } },
+  });
+  store.put('/services', {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: service, namespace: 'istio-system' },
+    spec: { ports: [{ port: 443 }] },
+  });
+  store.put(WEBHOOKS, {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'MutatingWebhookConfiguration',
+    metadata: { name: 'istio-sidecar-injector' },
+    webhooks,
+  } as KubeObject);
   return store;
 }
 
-const pod = (labels: Record<string, string> = {}): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default', labels }, spec: { containers: [{ name: 'web', image: 'nginx:1.17' }] } });
+const pod = (labels: Record<string, string> = {}): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'web', namespace: 'default', labels },
+  spec: { containers: [{ name: 'web', image: 'nginx:1.17' }] },
+});
 
-const legacyWebhook = { name: 'sidecar-injector.istio.io', clientConfig: { service: { name: 'istio-sidecar-injector', namespace: 'istio-system', path: '/inject' } }, rules: podCreate, failurePolicy: 'Fail', namespaceSelector: { matchLabels: { 'istio-injection': 'enabled' } } };
+const legacyWebhook = {
+  name: 'sidecar-injector.istio.io',
+  clientConfig: { service: { name: 'istio-sidecar-injector', namespace: 'istio-system', path: '/inject' } },
+  rules: podCreate,
+  failurePolicy: 'Fail',
+  namespaceSelector: { matchLabels: { 'istio-injection': 'enabled' } },
+};
 const modernWebhook = {
   name: 'namespace.sidecar-injector.istio.io',
   admissionReviewVersions: ['v1'],
@@ -41,7 +66,7 @@ function refusal(store: ObjectStore, kubeVersion: string, labels?: Record<string
   assert.fail('the pod was admitted');
 }
 
-test('a Kubernetes 1.13 server refuses a pod for Istio 1.2\'s injector without endpoints in its own words', () => {
+test("a Kubernetes 1.13 server refuses a pod for Istio 1.2's injector without endpoints in its own words", () => {
   const error = refusal(cluster([legacyWebhook], 'istio-sidecar-injector'), 'v1.13.7');
   assert.equal(error.code, 500);
   assert.equal(error.reason, 'InternalError');

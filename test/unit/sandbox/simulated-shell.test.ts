@@ -10,7 +10,13 @@ import { ClusterNetwork } from '../../../src/sandbox/streams/cluster-network';
 import type { ShellResult } from '../../../src/sandbox/streams/simulated-shell';
 import { parseScript, runCommand } from '../../../src/sandbox/streams/simulated-shell';
 
-const running = (namespace: string, name: string, ip: string, images: string[], labels: Record<string, string> = {}): KubeObject => ({
+const running = (
+  namespace: string,
+  name: string,
+  ip: string,
+  images: string[],
+  labels: Record<string, string> = {},
+): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name, namespace, uid: `uid-${name}`, labels },
@@ -21,10 +27,17 @@ const running = (namespace: string, name: string, ip: string, images: string[], 
 function cluster(faults = new Faults()): { network: ClusterNetwork; client: KubeObject; istiod: KubeObject } {
   const store = new ObjectStore();
   const client = running('istio-system', 'dummy', '10.0.1.7', ['tutum/curl:alpine']);
-  const istiod = running('istio-system', 'istiod-5d9c7d8f9b-x2k4p', '10.0.2.3', ['docker.io/istio/pilot:1.26.1'], { app: 'istiod' });
+  const istiod = running('istio-system', 'istiod-5d9c7d8f9b-x2k4p', '10.0.2.3', ['docker.io/istio/pilot:1.26.1'], {
+    app: 'istiod',
+  });
   const pilot = running('istio-system', 'istio-pilot-1', '10.0.0.8', ['docker.io/istio/pilot:1.2.2'], { app: 'pilot' });
   for (const pod of [client, istiod, pilot]) store.put('/pods', pod);
-  const service = (name: string, ip: string, ports: { name: string; port: number }[]): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'istio-system' }, spec: { clusterIP: ip, ports } });
+  const service = (name: string, ip: string, ports: { name: string; port: number }[]): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: 'istio-system' },
+    spec: { clusterIP: ip, ports },
+  });
   store.put('/services', service('istio-pilot', '10.3.0.18', [{ name: 'http-legacy-discovery', port: 8080 }]));
   store.put('/services', service('istiod', '10.3.0.20', [{ name: 'http-monitoring', port: 15014 }]));
   store.put('/services', service('lonely', '10.3.0.30', [{ name: 'http', port: 80 }]));
@@ -32,7 +45,12 @@ function cluster(faults = new Faults()): { network: ClusterNetwork; client: Kube
     apiVersion: 'v1',
     kind: 'Endpoints',
     metadata: { name, namespace: 'istio-system' },
-    subsets: [{ addresses: [{ ip, targetRef: { kind: 'Pod', name: pod.metadata.name, namespace: 'istio-system' } }], ports: [port] }],
+    subsets: [
+      {
+        addresses: [{ ip, targetRef: { kind: 'Pod', name: pod.metadata.name, namespace: 'istio-system' } }],
+        ports: [port],
+      },
+    ],
   });
   store.put('/endpoints', endpoints('istio-pilot', pilot, '10.0.0.8', { name: 'http-legacy-discovery', port: 8080 }));
   store.put('/endpoints', endpoints('istiod', istiod, '10.0.2.3', { name: 'http-monitoring', port: 15014 }));
@@ -50,46 +68,88 @@ const now = new Date('2019-07-23T10:00:00Z');
 describe('the simulated shell', () => {
   test('curl -v resolves svc.ns through the search path and prints the verbose exchange and the body', () => {
     const { network, client } = cluster();
-    const result = runCommand(['curl', '-v', 'http://istio-pilot.istio-system:8080/v1/registration'], { network, pod: client, containerName: 'main', now });
+    const result = runCommand(['curl', '-v', 'http://istio-pilot.istio-system:8080/v1/registration'], {
+      network,
+      pod: client,
+      containerName: 'main',
+      now,
+    });
     assert.equal(result.exitCode, 0);
     const stderr = text(result, 'stderr');
-    assert.match(stderr, /^\* {3}Trying 10\.3\.0\.18:8080\.\.\.\n\* Connected to istio-pilot\.istio-system \(10\.3\.0\.18\) port 8080 \(#0\)\n> GET \/v1\/registration HTTP\/1\.1\n/m);
-    assert.match(stderr, /^< HTTP\/1\.1 200 OK\n< Content-Type: application\/json\n< Date: Tue, 23 Jul 2019 10:00:00 GMT\n/m);
+    assert.match(
+      stderr,
+      /^\* {3}Trying 10\.3\.0\.18:8080\.\.\.\n\* Connected to istio-pilot\.istio-system \(10\.3\.0\.18\) port 8080 \(#0\)\n> GET \/v1\/registration HTTP\/1\.1\n/m,
+    );
+    assert.match(
+      stderr,
+      /^< HTTP\/1\.1 200 OK\n< Content-Type: application\/json\n< Date: Tue, 23 Jul 2019 10:00:00 GMT\n/m,
+    );
     assert.ok(Array.isArray(JSON.parse(text(result, 'stdout'))));
   });
 
   test('curl reports an unknown host (6) and a service without endpoints (7) as curl does', () => {
     const { network, client } = cluster();
-    const missing = runCommand(['curl', '-sS', 'http://reviews:9080/'], { network, pod: client, containerName: 'main', now });
+    const missing = runCommand(['curl', '-sS', 'http://reviews:9080/'], {
+      network,
+      pod: client,
+      containerName: 'main',
+      now,
+    });
     assert.deepEqual([missing.exitCode, text(missing, 'stderr')], [6, 'curl: (6) Could not resolve host: reviews\n']);
-    const refused = runCommand(['curl', '-s', 'lonely.istio-system.svc.cluster.local'], { network, pod: client, containerName: 'main', now });
+    const refused = runCommand(['curl', '-s', 'lonely.istio-system.svc.cluster.local'], {
+      network,
+      pod: client,
+      containerName: 'main',
+      now,
+    });
     assert.deepEqual([refused.exitCode, text(refused, 'stderr')], [7, '']);
   });
 
-  test('istiod\'s debug pages answer curl localhost inside its pod and 401 from another pod', () => {
+  test("istiod's debug pages answer curl localhost inside its pod and 401 from another pod", () => {
     const { network, client, istiod } = cluster();
-    const inside = runCommand(['curl', '-s', 'localhost:15014/debug/registryz'], { network, pod: istiod, containerName: 'main', now });
+    const inside = runCommand(['curl', '-s', 'localhost:15014/debug/registryz'], {
+      network,
+      pod: istiod,
+      containerName: 'main',
+      now,
+    });
     assert.ok(Array.isArray(JSON.parse(text(inside, 'stdout'))));
-    const outside = runCommand(['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', 'http://istiod.istio-system:15014/debug/registryz'], { network, pod: client, containerName: 'main', now });
+    const outside = runCommand(
+      ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', 'http://istiod.istio-system:15014/debug/registryz'],
+      { network, pod: client, containerName: 'main', now },
+    );
     assert.equal(text(outside, 'stdout'), '401');
   });
 
-  test('a malformed-JSON fault cuts Pilot\'s registration in half', () => {
+  test("a malformed-JSON fault cuts Pilot's registration in half", () => {
     const faults = new Faults();
     faults.set({ debugEndpoints: [{ app: 'pilot', answer: 'malformed' }] });
     const { network, client } = cluster(faults);
-    const result = runCommand(['curl', '-s', 'istio-pilot:8080/v1/registration'], { network, pod: client, containerName: 'main', now });
+    const result = runCommand(['curl', '-s', 'istio-pilot:8080/v1/registration'], {
+      network,
+      pod: client,
+      containerName: 'main',
+      now,
+    });
     assert.throws(() => JSON.parse(text(result, 'stdout')), SyntaxError);
   });
 
   test('sh -c runs ;, && and || lists with quoting, and an unknown command is not found (127)', () => {
-    assert.deepEqual(parseScript(`echo 'a b' && x "c \\"d\\"" ; y`).map(({ words, next }) => ({ words, next })), [
-      { words: ['echo', 'a b'], next: '&&' },
-      { words: ['x', 'c "d"'], next: ';' },
-      { words: ['y'], next: ';' },
-    ]);
+    assert.deepEqual(
+      parseScript(`echo 'a b' && x "c \\"d\\"" ; y`).map(({ words, next }) => ({ words, next })),
+      [
+        { words: ['echo', 'a b'], next: '&&' },
+        { words: ['x', 'c "d"'], next: ';' },
+        { words: ['y'], next: ';' },
+      ],
+    );
     const { network, client } = cluster();
-    const result = runCommand(['sh', '-c', 'false && echo skipped; hostname || echo no; nslookup istiod'], { network, pod: client, containerName: 'main', now });
+    const result = runCommand(['sh', '-c', 'false && echo skipped; hostname || echo no; nslookup istiod'], {
+      network,
+      pod: client,
+      containerName: 'main',
+      now,
+    });
     assert.equal(text(result, 'stdout'), 'dummy\n');
     assert.equal(text(result, 'stderr'), 'sh: nslookup: not found\n');
     assert.equal(result.exitCode, 127);

@@ -10,9 +10,21 @@ import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
 import { ObjectStore } from '../../../src/sandbox/storage/object-store';
 import type { StoreEvent } from '../../../src/sandbox/storage/object-store';
 import type { LogWriter } from '../../../src/sandbox/storage/state-file';
-import { droppedTailMessage, loadState, logFilePath, LogWriteError, StateLog, stateFilePath } from '../../../src/sandbox/storage/state-file';
+import {
+  droppedTailMessage,
+  loadState,
+  logFilePath,
+  LogWriteError,
+  StateLog,
+  stateFilePath,
+} from '../../../src/sandbox/storage/state-file';
 
-const configMap = (name: string, value = 'v'): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data: { value } });
+const configMap = (name: string, value = 'v'): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: 'default' },
+  data: { value },
+});
 
 /** A log as the sandbox opens one: after seeding, its first snapshot marks a finished start. */
 function openLog(dir: string, store: ObjectStore, options?: ConstructorParameters<typeof StateLog>[2]): StateLog {
@@ -25,7 +37,14 @@ function openLog(dir: string, store: ObjectStore, options?: ConstructorParameter
 function reload(dir: string): { store: ObjectStore; objects: Map<string, [string, unknown]> } {
   const store = new ObjectStore();
   loadState(dir, store);
-  const objects = new Map(store.list('/configmaps').map((object) => [object.metadata.name!, [object.metadata.resourceVersion!, (object.data as { value: unknown }).value] as [string, unknown]]));
+  const objects = new Map(
+    store
+      .list('/configmaps')
+      .map((object) => [
+        object.metadata.name!,
+        [object.metadata.resourceVersion!, (object.data as { value: unknown }).value] as [string, unknown],
+      ]),
+  );
   return { store, objects };
 }
 
@@ -41,10 +60,18 @@ describe('the sandbox write-ahead log', () => {
     const b = store.put('/configmaps', configMap('b'));
     store.put('/configmaps', { ...b, data: { value: 'changed' } });
     store.remove('/configmaps', 'default', 'a');
-    assert.equal((JSON.parse(fs.readFileSync(stateFilePath(dir), 'utf8')) as { objects: unknown[] }).objects.length, 0, 'the snapshot is still the empty one');
+    assert.equal(
+      (JSON.parse(fs.readFileSync(stateFilePath(dir), 'utf8')) as { objects: unknown[] }).objects.length,
+      0,
+      'the snapshot is still the empty one',
+    );
     const { store: restored, objects } = reload(dir);
     assert.deepEqual([...objects], [['b', ['4', 'changed']]]);
-    assert.equal(restored.resourceVersion, 5, 'the deletion moved the resourceVersion on, and a restart keeps counting from there');
+    assert.equal(
+      restored.resourceVersion,
+      5,
+      'the deletion moved the resourceVersion on, and a restart keeps counting from there',
+    );
   });
 
   test('drops a record torn by a crash mid-append and cuts the log back before appending again', () => {
@@ -99,7 +126,10 @@ describe('the sandbox write-ahead log', () => {
     assert.equal(dropped?.droppedLines, 2);
     assert.equal(dropped?.savedTo, `${logFilePath(dir)}.dropped-${lines[0].length + 1}`);
     assert.equal(fs.readFileSync(dropped.savedTo, 'utf8'), `${lines[1].replace('"two"', '"tw0"')}\n${lines[2]}\n`);
-    assert.match(droppedTailMessage('wal.log', dropped), /\(2 lines\).*; the dropped lines are in .*wal\.log\.dropped-/);
+    assert.match(
+      droppedTailMessage('wal.log', dropped),
+      /\(2 lines\).*; the dropped lines are in .*wal\.log\.dropped-/,
+    );
     assert.deepEqual([...reload(dir).objects.keys()], ['one']);
   });
 
@@ -144,7 +174,11 @@ describe('the sandbox write-ahead log', () => {
       writeSync: (fd, buffer, offset) => {
         if (!isDiskFull) return fs.writeSync(fd, buffer, offset);
         if (offset === 0) return (tornBytes = fs.writeSync(fd, buffer, 0, Math.floor(buffer.length / 2)));
-        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), {
+          code: 'ENOSPC',
+          errno: -28,
+          syscall: 'write',
+        });
       },
       ftruncateSync: (fd, length) => fs.ftruncateSync(fd, length),
     };
@@ -158,7 +192,11 @@ describe('the sandbox write-ahead log', () => {
     isDiskFull = true;
     assert.throws(
       () => store.put('/configmaps', configMap('refused')),
-      (error: Error) => error instanceof LogWriteError && /could not write .*wal\.log \(ENOSPC: no space left on device, write\); the change was not made/.test(error.message),
+      (error: Error) =>
+        error instanceof LogWriteError &&
+        /could not write .*wal\.log \(ENOSPC: no space left on device, write\); the change was not made/.test(
+          error.message,
+        ),
     );
     assert.throws(() => store.remove('/configmaps', 'default', 'before'), LogWriteError);
     assert.ok(tornBytes > 0, 'the simulated disk took half a record');
@@ -184,7 +222,8 @@ describe('the sandbox write-ahead log', () => {
   test('while a torn record cannot be cut off, every write is refused; the first that can cut it goes on', () => {
     const store = new ObjectStore();
     let isDiskFull = false;
-    const failure = (syscall: string) => Object.assign(new Error(`ENOSPC: no space left on device, ${syscall}`), { code: 'ENOSPC', syscall });
+    const failure = (syscall: string) =>
+      Object.assign(new Error(`ENOSPC: no space left on device, ${syscall}`), { code: 'ENOSPC', syscall });
     const writer: LogWriter = {
       writeSync: (fd, buffer, offset) => {
         if (!isDiskFull) return fs.writeSync(fd, buffer, offset);
@@ -202,11 +241,17 @@ describe('the sandbox write-ahead log', () => {
     isDiskFull = true;
     assert.throws(() => store.put('/configmaps', configMap('torn')), LogWriteError);
     assert.equal(fs.statSync(logFilePath(dir)).size, logBytes + 10, 'the torn bytes are still there');
-    assert.throws(() => store.put('/configmaps', configMap('refused')), /could not cut a torn record off .*wal\.log \(ENOSPC: no space left on device, ftruncate\)/);
+    assert.throws(
+      () => store.put('/configmaps', configMap('refused')),
+      /could not cut a torn record off .*wal\.log \(ENOSPC: no space left on device, ftruncate\)/,
+    );
     assert.equal(fs.statSync(logFilePath(dir)).size, logBytes + 10, 'nothing was appended after the torn record');
     isDiskFull = false;
     store.put('/configmaps', configMap('after'));
     assert.deepEqual([...reload(dir).objects.keys()].sort(), ['after', 'before']);
-    assert.deepEqual(store.list('/configmaps').map((object) => object.metadata.name), ['after', 'before']);
+    assert.deepEqual(
+      store.list('/configmaps').map((object) => object.metadata.name),
+      ['after', 'before'],
+    );
   });
 });

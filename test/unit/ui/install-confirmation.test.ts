@@ -19,7 +19,10 @@ function learner(answers: InstallAnswer[]) {
 test('Preview, then Install: the question comes back after the preview, with what it found', async () => {
   const { ask, shown } = learner(['preview', 'install']);
   let previews = 0;
-  const confirmed = await confirmInstall(ask, async () => `Preview ${++previews}: 53 would be created, 100 not checkable`);
+  const confirmed = await confirmInstall(
+    ask,
+    async () => `Preview ${++previews}: 53 would be created, 100 not checkable`,
+  );
   assert.equal(confirmed, true);
   assert.equal(previews, 1);
   assert.deepEqual(shown, [undefined, 'Preview 1: 53 would be created, 100 not checkable']);

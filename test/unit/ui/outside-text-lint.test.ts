@@ -15,11 +15,18 @@ async function findings(body: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: path.join(root, 'src', 'ui', 'lint-snippet.ts') });
   const fatal = result.messages.filter((message) => message.fatal);
   assert.deepEqual(fatal, [], 'the snippet does not parse');
-  return result.messages.filter((message) => message.ruleId === 'istio-lab/outside-text').map((message) => message.messageId ?? message.message);
+  return result.messages
+    .filter((message) => message.ruleId === 'istio-lab/outside-text')
+    .map((message) => message.messageId ?? message.message);
 }
 
 test('an archive entry name put straight into an error message fails lint', async () => {
-  assert.deepEqual(await findings(`declare const entry: string;\nvoid vscode.window.showErrorMessage(vscode.l10n.t('The archive was rejected at "{0}".', entry));`), ['message']);
+  assert.deepEqual(
+    await findings(
+      `declare const entry: string;\nvoid vscode.window.showErrorMessage(vscode.l10n.t('The archive was rejected at "{0}".', entry));`,
+    ),
+    ['message'],
+  );
 });
 
 test('a server message as the whole notification, or in a progress title or message, fails lint', async () => {
@@ -40,7 +47,12 @@ test('show*Message through a variable, which would hide its message, fails lint'
 });
 
 test('a raw MarkdownString, or outside text in appendMarkdown, fails lint', async () => {
-  assert.deepEqual(await findings("declare const pod: string;\nconst tip = new vscode.MarkdownString();\ntip.appendMarkdown(`**${pod}**`);"), ['markdownString', 'appendMarkdown']);
+  assert.deepEqual(
+    await findings(
+      'declare const pod: string;\nconst tip = new vscode.MarkdownString();\ntip.appendMarkdown(`**${pod}**`);',
+    ),
+    ['markdownString', 'appendMarkdown'],
+  );
 });
 
 test('localised text alone, counts, and wrapped outside text pass', async () => {

@@ -3,17 +3,25 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import MarkdownIt from 'markdown-it';
-import { ZERO_WIDTH_SPACE, escapeMarkdown, markdownCode, markdownCodeblock, outside } from '../../../src/ui/outside-text';
+import {
+  ZERO_WIDTH_SPACE,
+  escapeMarkdown,
+  markdownCode,
+  markdownCodeblock,
+  outside,
+} from '../../../src/ui/outside-text';
 
 // What VS Code 1.100 turns into links in a notification (microsoft/vscode,
 // src/vs/base/common/linkedText.ts, LINK_REGEX; the message has its newlines made spaces first,
 // src/vs/workbench/common/notifications.ts), kept exactly as VS Code writes it.
 // eslint-disable-next-line no-useless-escape
 const NOTIFICATION_LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^\)\s]+)(?: (["'])(.+?)(\3))?\)/gi;
-const notificationLinks = (message: string): string[] => [...message.replace(/(\r\n|\n|\r)/gm, ' ').matchAll(NOTIFICATION_LINK)].map((match) => match[2]);
+const notificationLinks = (message: string): string[] =>
+  [...message.replace(/(\r\n|\n|\r)/gm, ' ').matchAll(NOTIFICATION_LINK)].map((match) => match[2]);
 const visible = (text: string): string => text.replaceAll(ZERO_WIDTH_SPACE, '');
 
-const ENTRY = 'istio-1.2.2/[Download the official release](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22touch%20/tmp/pwned%5Cn%22%7D)';
+const ENTRY =
+  'istio-1.2.2/[Download the official release](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22touch%20/tmp/pwned%5Cn%22%7D)';
 
 const HOSTILE_NOTIFICATIONS = [
   ENTRY,
@@ -57,8 +65,19 @@ test('plain outside text and numbers pass unchanged', () => {
 
 const md = new MarkdownIt({ html: true, linkify: true });
 /** The rendered HTML with the one paragraph (and hard breaks) markdown-it wraps text in removed. */
-const rendered = (markdown: string): string => md.render(markdown).trim().replace(/^<p>|<\/p>$/g, '').replace(/<br>\n?/g, '\n');
-const decode = (html: string): string => html.replace(/&nbsp;|\u00a0/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+const rendered = (markdown: string): string =>
+  md
+    .render(markdown)
+    .trim()
+    .replace(/^<p>|<\/p>$/g, '')
+    .replace(/<br>\n?/g, '\n');
+const decode = (html: string): string =>
+  html
+    .replace(/&nbsp;|\u00a0/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 
 const HOSTILE_MARKDOWN = [
   ENTRY,

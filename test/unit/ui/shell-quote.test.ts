@@ -51,14 +51,26 @@ for (const shell of ['bash', 'dash']) {
 }
 
 test('plain names are typed as they are, so the command reads like the book', () => {
-  assert.equal(quoteCommandLine(['kubectl', '--context', 'kind-istio', '-n', 'istio-system', 'describe', 'pod', 'istio-pilot-7d8f-x2'], 'posix'), 'kubectl --context kind-istio -n istio-system describe pod istio-pilot-7d8f-x2');
-  assert.equal(quoteArgument('arn:aws:eks:eu-west-1:1:cluster/istio', 'powershell'), 'arn:aws:eks:eu-west-1:1:cluster/istio');
+  assert.equal(
+    quoteCommandLine(
+      ['kubectl', '--context', 'kind-istio', '-n', 'istio-system', 'describe', 'pod', 'istio-pilot-7d8f-x2'],
+      'posix',
+    ),
+    'kubectl --context kind-istio -n istio-system describe pod istio-pilot-7d8f-x2',
+  );
+  assert.equal(
+    quoteArgument('arn:aws:eks:eu-west-1:1:cluster/istio', 'powershell'),
+    'arn:aws:eks:eu-west-1:1:cluster/istio',
+  );
 });
 
 test('PowerShell gets a verbatim string with every kind of single quote doubled', () => {
   assert.equal(quoteArgument('ctx$(Remove-Item x)', 'powershell'), "'ctx$(Remove-Item x)'");
   assert.equal(quoteArgument("it's", 'powershell'), "'it''s'");
-  assert.equal(quoteArgument('a\u2019; Remove-Item x; \u2018', 'powershell'), "'a\u2019\u2019; Remove-Item x; \u2018\u2018'");
+  assert.equal(
+    quoteArgument('a\u2019; Remove-Item x; \u2018', 'powershell'),
+    "'a\u2019\u2019; Remove-Item x; \u2018\u2018'",
+  );
   assert.equal(quoteArgument('a,b', 'powershell'), "'a,b'");
 });
 
@@ -77,13 +89,25 @@ test('cmd quotes what it can and refuses a double quote, % or !', () => {
 
 test('a control character is refused in every shell: typed, it is a key (Enter, Ctrl-U)', () => {
   for (const shell of ['posix', 'csh', 'fish', 'nu', 'powershell', 'cmd'] as const) {
-    for (const value of ['ctx\ttab', 'ctx\n touch x', 'ctx\r', 'ctx\u0015touch x\r', 'ctx\u001b[201~', 'ctx\u0003', 'ctx\u009b']) {
-      assert.throws(() => quoteArgument(value, shell), UnquotableArgumentError, `${shell} took ${JSON.stringify(value)}`);
+    for (const value of [
+      'ctx\ttab',
+      'ctx\n touch x',
+      'ctx\r',
+      'ctx\u0015touch x\r',
+      'ctx\u001b[201~',
+      'ctx\u0003',
+      'ctx\u009b',
+    ]) {
+      assert.throws(
+        () => quoteArgument(value, shell),
+        UnquotableArgumentError,
+        `${shell} took ${JSON.stringify(value)}`,
+      );
     }
   }
 });
 
-test('the shell is known from VS Code\'s shell type or the default shell\'s path', () => {
+test("the shell is known from VS Code's shell type or the default shell's path", () => {
   assert.equal(shellKind('bash'), 'posix');
   assert.equal(shellKind('zsh'), 'posix');
   assert.equal(shellKind('gitbash'), 'posix');
