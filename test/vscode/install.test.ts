@@ -1,17 +1,12 @@
 // The lab's pre-check → install → control plane ready → uninstall, run through the commands
 // against an in-process sandbox (3 GKE-like nodes, Kubernetes v1.13.7-gke.8), with the book's manifest.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckResult } from '../../src/istio/precheck/precheck';
 import type { ApplyReport, DeleteReport } from '../../src/kube/apply/apply-engine';
-import type { Sandbox } from '../../src/sandbox';
-import { startSandbox } from '../../src/sandbox';
-import { assertShows, notCheckedOnDesktop, screenshot, settings, treeRows } from './ui-helpers';
-
-const EXTENSION_ID = 'istio-lab.istio-lab';
+import type { LabCluster } from './lab-cluster';
+import { bookRelease, startLabCluster, stopLabCluster } from './lab-cluster';
+import { assertShows, notCheckedOnDesktop, screenshot, treeRows } from './ui-helpers';
 
 /** A report's Markdown with the backslash escapes of outside text (src/ui/outside-text.ts) removed: the text a reader sees. */
 async function reportText(name: string): Promise<string> {
@@ -23,37 +18,17 @@ async function reportText(name: string): Promise<string> {
 
 describe('pre-check, install and uninstall through the commands', function () {
   this.timeout(240_000);
-  let sandbox: Sandbox;
-  let dir: string;
+  let lab: LabCluster;
   let manifest: string;
   const release = () => ({ version: '1.2.2', manifest, yes: true });
 
   before(async () => {
-    sandbox = await startSandbox({ nodes: 3, speed: 0, namespaceFinalizeDelayMs: 100 });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-install-'));
-    const kubeconfig = path.join(dir, 'kubeconfig');
-    fs.writeFileSync(kubeconfig, sandbox.kubeconfig, { mode: 0o600 });
-    await settings({ kubeconfig, context: '' });
-    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
-    await extension.activate();
-    manifest = path.join(
-      extension.extensionPath,
-      'test',
-      'fixtures',
-      'istio',
-      'legacy',
-      'istio-1.2.2',
-      'istio-demo.yaml',
-    );
+    lab = await startLabCluster('install', { nodes: 3, speed: 0, namespaceFinalizeDelayMs: 100 });
+    manifest = bookRelease('istio-demo.yaml');
     await vscode.commands.executeCommand('istioLab.openLabGuide');
   });
 
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await settings({ kubeconfig: '', context: '' });
-    await sandbox?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => stopLabCluster(lab));
 
   it('checks the cluster natively and shows the checklist', async () => {
     const results = await vscode.commands.executeCommand<CheckResult[]>('istioLab.checkCluster', release());
@@ -81,7 +56,7 @@ describe('pre-check, install and uninstall through the commands', function () {
     const report = await vscode.commands.executeCommand<ApplyReport>('istioLab.installIstio', release());
     assert.equal(report.results.length, 153);
     assert.ok(report.results.every((result) => result.outcome === 'created'));
-    const pods = sandbox.store.list('/pods', 'istio-system');
+    const pods = lab.sandbox.store.list('/pods', 'istio-system');
     assert.equal(pods.length, 15);
     await assertShows('control plane is ready', 'the install did not say the control plane is ready');
     await vscode.commands.executeCommand('workbench.view.extension.istioLab');
@@ -133,7 +108,7 @@ describe('pre-check, install and uninstall through the commands', function () {
     assert.deepEqual(report.namespacesLeft, []);
     assert.equal(report.results.filter((result) => result.outcome === 'failed').length, 0);
     assert.equal(
-      sandbox.store.list('/namespaces').some((namespace) => namespace.metadata.name === 'istio-system'),
+      lab.sandbox.store.list('/namespaces').some((namespace) => namespace.metadata.name === 'istio-system'),
       false,
     );
     await assertShows('Istio 1.2.2 is uninstalled', 'the uninstall did not report');

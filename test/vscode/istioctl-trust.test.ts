@@ -6,36 +6,15 @@
 // VS Code refuses modal dialogs in extension tests ("DialogService: refused to show dialog in
 // tests"), so a dialog shows up here as that refusal; the e2e suite clicks real ones.
 import * as assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Sandbox } from '../../src/sandbox';
 import { startSandbox } from '../../src/sandbox';
+import type { ReleaseMirror } from './lab-cluster';
+import { labExtension, startMirror } from './lab-cluster';
 import { assertShows, kubectl, screenshot, settings } from './ui-helpers';
-
-const extension = vscode.extensions.getExtension('istio-lab.istio-lab')!;
-
-/** Builds the 1.26.1 archive with the project's mirror script (which writes it and its .sha256, then serves them). */
-function startMirror(dir: string): Promise<{ child: ChildProcess; url: string; archives: string[] }> {
-  const child = spawn(
-    'node',
-    [path.join(extension.extensionPath, 'scripts', 'release-mirror.mjs'), '--dir', dir, '1.26.1@linux-amd64'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const line = output.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve({ child, ...(JSON.parse(line) as { url: string; archives: string[] }) });
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`the release mirror exited with ${code}: ${output}`)));
-  });
-}
 
 const DIALOG_REFUSED = 'refused to show dialog';
 
@@ -44,7 +23,7 @@ describe("before a release's istioctl runs", function () {
   let work: string;
   let sandbox: Sandbox;
   let kubeconfig: string;
-  let mirror: { child: ChildProcess; url: string; archives: string[] } | undefined;
+  let mirror: ReleaseMirror | undefined;
   const istioSystem = async (): Promise<string> =>
     (await kubectl(kubeconfig, work, ['get', 'deploy', '-n', 'istio-system', '-o', 'name'])).output;
 
@@ -52,13 +31,13 @@ describe("before a release's istioctl runs", function () {
     // Only the browser launcher can read the workbench, which is where a refused dialog shows.
     if (!process.env.ISTIO_LAB_SCREENSHOT_URL) this.skip();
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-istioctl-trust-'));
-    mirror = await startMirror(path.join(work, 'mirror'));
+    mirror = await startMirror(path.join(work, 'mirror'), '1.26.1@linux-amd64');
     // Istio 1.26's manifest needs a release that serves policy/v1 and apiextensions.k8s.io/v1 (1.13 refuses it).
     sandbox = await startSandbox({ speed: 0, namespaceFinalizeDelayMs: 50, kubeVersion: 'v1.32.0' });
     kubeconfig = path.join(work, 'kubeconfig');
     fs.writeFileSync(kubeconfig, sandbox.kubeconfig, { mode: 0o600 });
     await settings({ kubeconfig, context: '', releaseBaseUrl: mirror.url, downloadDir: path.join(work, 'unverified') });
-    await extension.activate();
+    await labExtension().activate();
   });
 
   after(async () => {

@@ -5,21 +5,18 @@
 // reworded translation moves with the test, and each must be Hangul, so an English fallback fails.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { explain } from '../../src/istio/roles/components';
-import type { Sandbox } from '../../src/sandbox';
-import { startSandbox } from '../../src/sandbox';
-import { assertShows, screenshot, setTheme, settings } from './ui-helpers';
+import type { LabCluster } from './lab-cluster';
+import { bookRelease, labExtension, startLabCluster, stopLabCluster } from './lab-cluster';
+import { assertShows, screenshot, setTheme } from './ui-helpers';
 
-const EXTENSION_ID = 'istio-lab.istio-lab';
 const VERSION = '1.2.2';
 
 describe('the lab in Korean (vscode.env.language ko)', function () {
   this.timeout(240_000);
-  let sandbox: Sandbox;
-  let dir: string;
+  let lab: LabCluster;
   let manifest: string;
   let bundle: Record<string, string>;
   let nls: Record<string, string>;
@@ -43,28 +40,17 @@ describe('the lab in Korean (vscode.env.language ko)', function () {
 
   before(async () => {
     await setTheme('Default Dark Modern');
-    sandbox = await startSandbox({ nodes: 3, speed: 0 });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-korean-'));
-    const kubeconfig = path.join(dir, 'kubeconfig');
-    fs.writeFileSync(kubeconfig, sandbox.kubeconfig, { mode: 0o600 });
-    await settings({ kubeconfig, context: '' });
-    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
-    await extension.activate();
-    const root = extension.extensionPath;
+    lab = await startLabCluster('korean', { nodes: 3, speed: 0 });
+    const root = labExtension().extensionPath;
     bundle = JSON.parse(fs.readFileSync(path.join(root, 'l10n', 'bundle.l10n.ko.json'), 'utf8')) as Record<
       string,
       string
     >;
     nls = JSON.parse(fs.readFileSync(path.join(root, 'package.nls.ko.json'), 'utf8')) as Record<string, string>;
-    manifest = path.join(root, 'test', 'fixtures', 'istio', 'legacy', `istio-${VERSION}`, 'istio-demo.yaml');
+    manifest = bookRelease('istio-demo.yaml');
   });
 
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await settings({ kubeconfig: '', context: '' });
-    await sandbox?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => stopLabCluster(lab));
 
   it('runs with vscode.env.language ko and shows the lab guide and the Lab Steps view in Korean', async () => {
     assert.equal(vscode.env.language, 'ko');

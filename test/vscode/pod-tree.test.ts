@@ -10,9 +10,8 @@ import * as vscode from 'vscode';
 import type { Sandbox } from '../../src/sandbox';
 import { startSandbox } from '../../src/sandbox';
 import type { TreeRow } from './ui-helpers';
-import { assertShows, kubectl, notCheckedOnDesktop, screenshot, setTheme, settings, treeRows } from './ui-helpers';
-
-const EXTENSION_ID = 'istio-lab.istio-lab';
+import { applyBookDemo, bookRelease, labExtension } from './lab-cluster';
+import { assertShows, notCheckedOnDesktop, screenshot, setTheme, settings, treeRows } from './ui-helpers';
 const EMPTY_CONTEXT = 'empty-cluster';
 const DOWN_CONTEXT = 'cluster-down';
 
@@ -67,14 +66,8 @@ describe('the Istio Pods view', function () {
     core = kc.makeApiClient(k8s.CoreV1Api);
 
     await settings({ kubeconfig, context: '' });
-    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
-    const root = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
-    const release = path.join(root, 'test', 'fixtures', 'istio', 'legacy', 'istio-1.2.2');
-    // As the lab does: the CRDs first, then the demo profile.
-    const crds = await kubectl(kubeconfig, dir, ['apply', '-f', path.join(release, 'crds')]);
-    assert.equal(crds.code, 0, crds.output);
-    const demo = await kubectl(kubeconfig, dir, ['apply', '-f', path.join(release, 'istio-demo.yaml')]);
-    assert.equal(demo.code, 0, demo.output);
+    await labExtension().activate();
+    await applyBookDemo(kubeconfig, dir);
   });
 
   after(async () => {
@@ -326,7 +319,7 @@ describe('the Istio Pods view while Istio installs', function () {
     const kc = new k8s.KubeConfig();
     kc.loadFromString(istio.kubeconfig);
     core = kc.makeApiClient(k8s.CoreV1Api);
-    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+    await labExtension().activate();
   });
 
   after(async () => {
@@ -382,15 +375,7 @@ describe('the Istio Pods view while Istio installs', function () {
       () => undefined,
     );
     // The lab's install: the demo manifest's 153 objects created from the extension host, as in the book.
-    const manifest = path.join(
-      vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath,
-      'test',
-      'fixtures',
-      'istio',
-      'legacy',
-      'istio-1.2.2',
-      'istio-demo.yaml',
-    );
+    const manifest = bookRelease('istio-demo.yaml');
     const report = await vscode.commands.executeCommand<{ results: unknown[] }>('istioLab.installIstio', {
       version: '1.2.2',
       manifest,

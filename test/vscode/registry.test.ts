@@ -2,50 +2,25 @@
 // delays) with the book's Istio 1.2.2 demo applied: the panel lists what the book's curl shows,
 // the diagram shows Pilot's live state, errors say what to do, and the theme follows VS Code.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { explain } from '../../src/istio/roles/components';
 import { openConnection } from '../../src/kube/connection';
 import { startPodStore } from '../../src/kube/pod-store';
 import { istioPodScope } from '../../src/istio/data-plane';
-import type { Sandbox } from '../../src/sandbox';
-import { startSandbox } from '../../src/sandbox';
-import { assertShows, kubectl, screenshot, setTheme, settings } from './ui-helpers';
-
-const EXTENSION_ID = 'istio-lab.istio-lab';
+import type { LabCluster } from './lab-cluster';
+import { applyBookDemo, bookRelease, startLabCluster, stopLabCluster } from './lab-cluster';
+import { assertShows, kubectl, screenshot, setTheme } from './ui-helpers';
 
 describe('the service registry viewer', function () {
   this.timeout(180_000);
-  let sandbox: Sandbox;
-  let dir: string;
+  let lab: LabCluster;
   let grafanaIp: string;
-  let kubeconfig: string;
-  let release: string;
 
   before(async () => {
-    sandbox = await startSandbox({ nodes: 3, speed: 0 });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-registry-'));
-    kubeconfig = path.join(dir, 'kubeconfig');
-    fs.writeFileSync(kubeconfig, sandbox.kubeconfig, { mode: 0o600 });
-    await settings({ kubeconfig, context: '' });
-    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
-    release = path.join(
-      vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath,
-      'test',
-      'fixtures',
-      'istio',
-      'legacy',
-      'istio-1.2.2',
-    );
-    // As the lab does: the CRDs first, then the demo.
-    const crds = await kubectl(kubeconfig, dir, ['apply', '-f', path.join(release, 'crds')]);
-    assert.equal(crds.code, 0, crds.output);
-    const demo = await kubectl(kubeconfig, dir, ['apply', '-f', path.join(release, 'istio-demo.yaml')]);
-    assert.equal(demo.code, 0, demo.output);
+    lab = await startLabCluster('registry', { nodes: 3, speed: 0 });
+    await applyBookDemo(lab.kubeconfig, lab.dir);
     // Wait for the control plane through a watch, not a sleep.
-    const store = startPodStore(await openConnection({ kubeconfig }), istioPodScope('istio-system'));
+    const store = startPodStore(await openConnection({ kubeconfig: lab.kubeconfig }), istioPodScope('istio-system'));
     await new Promise<void>((resolve) => {
       const ready = (): boolean =>
         ['istio-pilot-', 'grafana-'].every((prefix) =>
@@ -68,12 +43,7 @@ describe('the service registry viewer', function () {
     store.dispose();
   });
 
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await settings({ kubeconfig: '', context: '' });
-    await sandbox?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => stopLabCluster(lab));
 
   it("lists grafana.istio-system.svc.cluster.local|http on port 3000, as the book's curl does, and shows Pilot ready", async () => {
     await setTheme('Default Light Modern');
@@ -88,18 +58,18 @@ describe('the service registry viewer', function () {
   });
 
   it('says what a 500 from Pilot means and what to do', async () => {
-    sandbox.faults.set({ debugEndpoints: [{ app: 'pilot', answer: 'error' }] });
+    lab.sandbox.faults.set({ debugEndpoints: [{ app: 'pilot', answer: 'error' }] });
     try {
       await vscode.commands.executeCommand('istioLab.showRegistry');
       await assertShows('Pilot answered HTTP 500', 'the 500 is not explained');
       await screenshot('registry-error-dark');
     } finally {
-      sandbox.faults.clear();
+      lab.sandbox.faults.clear();
     }
   });
 
   it('falls back to a port-forward when RBAC denies services/proxy', async () => {
-    sandbox.faults.set({ deny: [{ verb: 'get', resource: 'services/proxy' }] });
+    lab.sandbox.faults.set({ deny: [{ verb: 'get', resource: 'services/proxy' }] });
     try {
       await vscode.commands.executeCommand('istioLab.showRegistry');
       await assertShows('via a port-forward to the pod', 'the fallback to a port-forward is not shown');
@@ -108,7 +78,7 @@ describe('the service registry viewer', function () {
         'the registry fetched through the port-forward is not listed',
       );
     } finally {
-      sandbox.faults.clear();
+      lab.sandbox.faults.clear();
     }
   });
 
@@ -117,10 +87,10 @@ describe('the service registry viewer', function () {
     await vscode.commands.executeCommand('istioLab.showRegistry');
     await assertShows('grafana.istio-system.svc.cluster.local|http', 'the registry is not shown before the uninstall');
     // The book's uninstall: delete what the demo applied (the istio-system namespace with it).
-    const uninstall = await kubectl(kubeconfig, dir, [
+    const uninstall = await kubectl(lab.kubeconfig, lab.dir, [
       'delete',
       '-f',
-      path.join(release, 'istio-demo.yaml'),
+      bookRelease('istio-demo.yaml'),
       '--ignore-not-found',
     ]);
     assert.equal(uninstall.code, 0, uninstall.output);

@@ -2,13 +2,13 @@
 // real layout and manifests, stand-in istioctl), the command downloads, verifies and unpacks the
 // book's release, shows its layout, and puts its bin/ on the PATH of new terminals.
 import * as assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ReleaseMirror } from './lab-cluster';
+import { startMirror } from './lab-cluster';
 import { assertShows, screenshot } from './ui-helpers';
 
 interface CommandResult {
@@ -21,26 +21,7 @@ interface CommandResult {
   readonly reused: boolean;
 }
 
-const extension = vscode.extensions.getExtension('istio-lab.istio-lab')!;
 const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('istioLab');
-
-function startMirror(dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    'node',
-    [path.join(extension.extensionPath, 'scripts', 'release-mirror.mjs'), '--dir', dir, '1.2.2@linux-amd64'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const line = output.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve({ child, url: (JSON.parse(line) as { url: string }).url });
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`the release mirror exited with ${code}: ${output}`)));
-  });
-}
 
 function closedPort(): Promise<number> {
   return new Promise((resolve) => {
@@ -69,11 +50,11 @@ async function stepState(step: string, status: string): Promise<StepState> {
 describe('Download Istio Release…', function () {
   this.timeout(120_000);
   let work: string;
-  let mirror: { child: ChildProcess; url: string };
+  let mirror: ReleaseMirror;
 
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-release-commands-'));
-    mirror = await startMirror(path.join(work, 'mirror'));
+    mirror = await startMirror(path.join(work, 'mirror'), '1.2.2@linux-amd64');
     await settings().update('releaseBaseUrl', mirror.url, vscode.ConfigurationTarget.Global);
     await settings().update('downloadDir', path.join(work, 'downloads'), vscode.ConfigurationTarget.Global);
   });

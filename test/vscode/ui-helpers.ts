@@ -50,16 +50,23 @@ export async function screenshot(name: string): Promise<string | undefined> {
   return response.text();
 }
 
-/** Waits until the workbench page shows `text` (in any frame), or gives up after `timeoutMs`. */
-export async function workbenchShows(text: string, timeoutMs = 15_000): Promise<boolean | undefined> {
+/**
+ * Asks the browser launcher's `endpoint` (beside its screenshot URL) with `params`; undefined on
+ * desktop runs, which have no launcher to ask. `what` names the question in an error.
+ */
+async function askLauncher<T>(endpoint: string, params: Record<string, string>, what: string): Promise<T | undefined> {
   const url = process.env.ISTIO_LAB_SCREENSHOT_URL;
   if (!url) return undefined;
-  const query = new URL(url.replace(/\/screenshot$/, '/shows'));
-  query.searchParams.set('text', text);
-  query.searchParams.set('timeoutMs', String(timeoutMs));
+  const query = new URL(url.replace(/\/screenshot$/, `/${endpoint}`));
+  for (const [name, value] of Object.entries(params)) query.searchParams.set(name, value);
   const response = await fetch(query, { method: 'POST' });
-  if (!response.ok) throw new Error(`looking for "${text}" failed: ${await response.text()}`);
-  return (await response.json()) as boolean;
+  if (!response.ok) throw new Error(`${what} failed: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** Waits until the workbench page shows `text` (in any frame), or gives up after `timeoutMs`. */
+export function workbenchShows(text: string, timeoutMs = 15_000): Promise<boolean | undefined> {
+  return askLauncher('shows', { text, timeoutMs: String(timeoutMs) }, `looking for "${text}"`);
 }
 
 /** A notification as the workbench renders it: its visible text and the hrefs of the links in it. */
@@ -72,18 +79,11 @@ export interface RenderedNotification {
  * The rendered notification whose visible text contains `text` (null when none appears within
  * `timeoutMs`; undefined on desktop runs, which have no launcher to ask).
  */
-export async function renderedNotification(
+export function renderedNotification(
   text: string,
   timeoutMs = 15_000,
 ): Promise<RenderedNotification | null | undefined> {
-  const url = process.env.ISTIO_LAB_SCREENSHOT_URL;
-  if (!url) return undefined;
-  const query = new URL(url.replace(/\/screenshot$/, '/notification'));
-  query.searchParams.set('text', text);
-  query.searchParams.set('timeoutMs', String(timeoutMs));
-  const response = await fetch(query, { method: 'POST' });
-  if (!response.ok) throw new Error(`reading the notification "${text}" failed: ${await response.text()}`);
-  return (await response.json()) as RenderedNotification | null;
+  return askLauncher('notification', { text, timeoutMs: String(timeoutMs) }, `reading the notification "${text}"`);
 }
 
 /** One row of a tree view as the workbench renders it: depth from 1, label and description. */
@@ -94,14 +94,8 @@ export interface TreeRow {
 }
 
 /** The rows the view titled `view` renders now, top to bottom (only those in its viewport). */
-export async function treeRows(view: string): Promise<TreeRow[] | undefined> {
-  const url = process.env.ISTIO_LAB_SCREENSHOT_URL;
-  if (!url) return undefined;
-  const query = new URL(url.replace(/\/screenshot$/, '/rows'));
-  query.searchParams.set('view', view);
-  const response = await fetch(query, { method: 'POST' });
-  if (!response.ok) throw new Error(`reading the rows of ${view} failed: ${await response.text()}`);
-  return (await response.json()) as TreeRow[];
+export function treeRows(view: string): Promise<TreeRow[] | undefined> {
+  return askLauncher('rows', { view }, `reading the rows of ${view}`);
 }
 
 /** Asserts the workbench shows `text`; under desktop VS Code (no launcher) the test is reported skipped at its end. */
