@@ -12,44 +12,45 @@
 /** client-node as a resolved file of node_modules, or unresolved where no node_modules is (the rules' tests). */
 const CLIENT_NODE = '(^|/)node_modules/@kubernetes/client-node/|^@kubernetes/client-node$';
 
+/**
+ * A layer's rule: a file under `from` imports nothing of src/ but what `mayImport` names (the
+ * layer itself among them). `comment` is what lint says on a breach: why, and what to do.
+ */
+const layer = (name, from, mayImport, comment) => ({
+  name,
+  comment,
+  severity: 'error',
+  from: { path: from },
+  to: { path: '^src/', pathNot: mayImport },
+});
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
-    {
-      name: 'kube-is-the-bottom-layer',
-      comment:
-        'src/kube is cluster access and knows nothing above it: no Istio, no lab, no editor. Pass what it needs down as data, or move the Istio part up to src/istio (docs/ARCHITECTURE.md, Layers).',
-      severity: 'error',
-      from: { path: '^src/kube/' },
-      to: { path: '^src/', pathNot: ['^src/kube/', '^src/shared/'] },
-    },
-    {
-      name: 'istio-stays-below-lab-and-ui',
-      comment:
-        'src/istio may use src/kube and src/shared, never src/lab, src/ui or the webview (docs/ARCHITECTURE.md, Layers).',
-      severity: 'error',
-      from: { path: '^src/istio/' },
-      to: { path: '^src/', pathNot: ['^src/istio/', '^src/kube/', '^src/shared/'] },
-    },
-    {
-      name: 'lab-stays-below-ui',
-      comment:
-        "src/lab may use src/istio, src/kube, src/shared and the sandbox's one entry (src/sandbox/index.ts), never src/ui or the webview (docs/ARCHITECTURE.md, Layers).",
-      severity: 'error',
-      from: { path: '^src/lab/' },
-      to: {
-        path: '^src/',
-        pathNot: ['^src/lab/', '^src/istio/', '^src/kube/', '^src/shared/', '^src/sandbox/index\\.ts$'],
-      },
-    },
-    {
-      name: 'webview-and-shared-import-only-shared',
-      comment:
-        'The webview runs in a browser and src/shared is what both sides agree on: they import src/shared alone (docs/ARCHITECTURE.md, Layers).',
-      severity: 'error',
-      from: { path: '^src/(webview|shared)/' },
-      to: { path: '^src/', pathNot: ['^src/webview/', '^src/shared/'] },
-    },
+    layer(
+      'kube-is-the-bottom-layer',
+      '^src/kube/',
+      ['^src/kube/', '^src/shared/'],
+      'src/kube is cluster access and knows nothing above it: no Istio, no lab, no editor. Pass what it needs down as data, or move the Istio part up to src/istio (docs/ARCHITECTURE.md, Layers).',
+    ),
+    layer(
+      'istio-stays-below-lab-and-ui',
+      '^src/istio/',
+      ['^src/istio/', '^src/kube/', '^src/shared/'],
+      'src/istio may use src/kube and src/shared, never src/lab, src/ui or the webview (docs/ARCHITECTURE.md, Layers).',
+    ),
+    layer(
+      'lab-stays-below-ui',
+      '^src/lab/',
+      ['^src/lab/', '^src/istio/', '^src/kube/', '^src/shared/', '^src/sandbox/index\\.ts$'],
+      "src/lab may use src/istio, src/kube, src/shared and the sandbox's one entry (src/sandbox/index.ts), never src/ui or the webview (docs/ARCHITECTURE.md, Layers).",
+    ),
+    layer(
+      'webview-and-shared-import-only-shared',
+      '^src/(webview|shared)/',
+      ['^src/webview/', '^src/shared/'],
+      'The webview runs in a browser and src/shared is what both sides agree on: they import src/shared alone (docs/ARCHITECTURE.md, Layers).',
+    ),
     {
       name: 'client-node-only-in-kube',
       comment:
@@ -58,13 +59,12 @@ module.exports = {
       from: { path: '^src/', pathNot: '^src/kube/' },
       to: { path: CLIENT_NODE },
     },
-    {
-      name: 'sandbox-stands-alone',
-      comment: 'src/sandbox imports only itself and src/shared (see src/sandbox/README.md).',
-      severity: 'error',
-      from: { path: '^src/sandbox/' },
-      to: { path: '^src/', pathNot: ['^src/sandbox/', '^src/shared/'] },
-    },
+    layer(
+      'sandbox-stands-alone',
+      '^src/sandbox/',
+      ['^src/sandbox/', '^src/shared/'],
+      'src/sandbox imports only itself and src/shared (see src/sandbox/README.md).',
+    ),
     {
       name: 'no-file-cycles',
       comment:
