@@ -14,6 +14,7 @@ import { applyManifest } from '../../src/kube/apply/apply-engine';
 import { parseManifest } from '../../src/kube/apply/manifest';
 import { createObjectClient } from '../../src/kube/apply/object-client';
 import { kubernetesClient } from '../../src/kube/connection';
+import { BOOK_DEMO_MANIFEST } from './bench-kubectl';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -43,18 +44,6 @@ async function sandboxProcess(dir: string): Promise<{ kubeconfig: string; close(
   };
 }
 
-const manifest = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  'test',
-  'fixtures',
-  'istio',
-  'legacy',
-  'istio-1.2.2',
-  'istio-demo.yaml',
-);
-
 async function ours(): Promise<{ ms: number; created: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-bench-'));
   const sandbox = await sandboxProcess(dir);
@@ -64,7 +53,7 @@ async function ours(): Promise<{ ms: number; created: number }> {
     const kubeConfig = new k8s.KubeConfig();
     kubeConfig.loadFromFile(sandbox.kubeconfig);
     const client = await createObjectClient(kubeConfig);
-    const objects = parseManifest(fs.readFileSync(manifest, 'utf8'), 'istio-demo.yaml');
+    const objects = parseManifest(fs.readFileSync(BOOK_DEMO_MANIFEST, 'utf8'), 'istio-demo.yaml');
     const report = await applyManifest(client, objects);
     const ms = performance.now() - start;
     client.dispose();
@@ -84,7 +73,7 @@ async function kubectl(extraArgs: string[]): Promise<{ ms: number; created: numb
     const stdout = await new Promise<string>((resolve) => {
       execFile(
         'kubectl',
-        ['--cache-dir', path.join(dir, 'cache'), 'create', ...extraArgs, '-f', manifest],
+        ['--cache-dir', path.join(dir, 'cache'), 'create', ...extraArgs, '-f', BOOK_DEMO_MANIFEST],
         { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir }, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
         (_error, out) => resolve(out),
       );

@@ -6,13 +6,12 @@
 // - watch_update_p99: a pod patched on the server → the store's change event, vs the same
 //   event arriving on a raw client-node Watch stream opened beside it; p99 of each.
 // Run with --expose-gc. `--serve <kubeconfig>` is the child: the seeded sandbox.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 import { kubernetesClient, openConnection } from '../../src/kube/connection';
 import { startPodStore } from '../../src/kube/pod-store';
 import { istioPodScope } from '../../src/istio/data-plane';
@@ -21,6 +20,7 @@ import type { KubeObject } from '../../src/sandbox/apimachinery/kube-object';
 import { BUILTIN_RESOURCE_TYPES } from '../../src/sandbox/apimachinery/resource-types';
 import { startSandbox } from '../../src/sandbox';
 import { benchNamespace, seedPods } from './bench-sandbox';
+import { kubectlFor } from './bench-kubectl';
 import { median, percentile, round } from './bench-stats';
 
 const NAMESPACES = 200;
@@ -167,12 +167,7 @@ async function main(): Promise<void> {
         `pod_sync_10k run ${run + 1}/${SYNC_RUNS}: store synced in ${ours.at(-1)!.toFixed(0)} ms, ~${Math.round(heapPerPod)} bytes of heap per pod`,
       );
     }
-    const kubectl = (...args: string[]) =>
-      promisify(execFile)('kubectl', args, {
-        env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir },
-        encoding: 'utf8',
-        maxBuffer: 512 * 1024 * 1024,
-      });
+    const kubectl = kubectlFor(kubeconfig, dir);
     await kubectl('get', 'ns');
     const peer: number[] = [];
     let kubectlItems = 0;

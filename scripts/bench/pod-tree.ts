@@ -3,16 +3,15 @@
 // a cluster of the same pods. Ours: the event's JSON parsed, projected, kept in the store's cache
 // and applied to the live tree model up to the node to refresh (scripts/bench/pod-tree-events.ts;
 // pod_tree_update_50k times the same path at 50,000). Prints one JSON object.
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { promisify } from 'node:util';
 import type { KubeObject } from '../../src/sandbox/apimachinery/kube-object';
 import { startSandbox } from '../../src/sandbox';
 import { productpagePod } from './bench-pods';
 import { seedPods } from './bench-sandbox';
+import { kubectlFor } from './bench-kubectl';
 import { median, percentile, round } from './bench-stats';
 import { measureTreeUpdates } from './pod-tree-events';
 
@@ -49,12 +48,7 @@ async function main(): Promise<void> {
       `pod_tree_update_10k: event → refreshed node median ${median(ours).toFixed(3)} ms, p99 ${percentile(ours, 99).toFixed(3)} ms, nodes refreshed ${JSON.stringify(measured.refreshed)}`,
     );
 
-    const kubectl = (...args: string[]) =>
-      promisify(execFile)('kubectl', args, {
-        env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir },
-        encoding: 'utf8',
-        maxBuffer: 512 * 1024 * 1024,
-      });
+    const kubectl = kubectlFor(kubeconfig, dir);
     await kubectl('get', 'ns');
     const peer: number[] = [];
     let lines = 0;

@@ -3,12 +3,11 @@
 // Ours: JSON.parse of the registry message carrying the proxies, handling it and the first painted
 // frame of the Proxies table; peer: JSON.parse of the same syncz body as Pilot sends it, in the same
 // page. One JSON object on stdout.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parseSyncz } from '../../src/istio/registry/proxy-sync';
 import type { ExtensionMessage } from '../../src/shared/registry-messages';
-import { launchBrowser, openWebview, root } from '../../test/webview/webview-page';
 import { median, round } from './bench-stats';
+import type { PaintFigures } from './webview-render';
+import { inPageScript, renderRuns, webviewBundle } from './webview-render';
 
 const PROXIES = 5_000;
 const RUNS = Number(process.env.ISTIO_LAB_BENCH_RUNS ?? 5);
@@ -31,31 +30,18 @@ function synczBody(): string {
   return JSON.stringify(entries, null, 4);
 }
 
-/** Runs in the page; a string, because tsx's transform would add helpers the page does not have. */
-const IN_PAGE = `(async () => {
-  const { raw: rawText, messageText: text } = window.__bench;
-  const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
-  const peerStart = performance.now();
-  JSON.parse(rawText);
-  const peerMs = performance.now() - peerStart;
-  await frame();
-  const start = performance.now();
-  window.dispatchEvent(new MessageEvent('message', { data: JSON.parse(text) }));
-  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-  const oursMs = performance.now() - start;
-  return { oursMs, peerMs, rows: document.querySelectorAll('#proxies-table .proxy-row').length, summary: document.getElementById('proxies-summary').textContent };
-})()`;
+const IN_PAGE = inPageScript(
+  '',
+  "rows: document.querySelectorAll('#proxies-table .proxy-row').length, summary: document.getElementById('proxies-summary').textContent",
+);
 
-interface PageFigures {
-  oursMs: number;
-  peerMs: number;
+interface PageFigures extends PaintFigures {
   rows: number;
   summary: string;
 }
 
 async function main(): Promise<void> {
-  const bundle = path.join(root, 'dist', 'webview.js');
-  if (!fs.existsSync(bundle)) throw new Error('dist/webview.js is missing: run `node esbuild.js --production` first');
+  webviewBundle();
   const raw = synczBody();
   const message: ExtensionMessage = {
     type: 'registry',
@@ -71,31 +57,17 @@ async function main(): Promise<void> {
       command: 'istioctl proxy-status',
     },
   };
-  const messageText = JSON.stringify(message);
-  console.error(
-    `proxies_render_5k: syncz ${(raw.length / 1024 / 1024).toFixed(1)} MB, message ${(messageText.length / 1024 / 1024).toFixed(1)} MB`,
-  );
-  const browser = await launchBrowser();
-  const ours: number[] = [];
-  const peer: number[] = [];
-  let figures: PageFigures | undefined;
-  try {
-    for (let run = 0; run < RUNS; run++) {
-      const view = await openWebview(browser);
-      await view.send({ type: 'init', locale: 'en', state: { filter: '', tab: 'proxies' } });
-      await view.page.evaluate(`window.__bench = ${JSON.stringify({ raw, messageText })};`);
-      figures = (await view.page.evaluate(IN_PAGE)) as PageFigures;
-      ours.push(figures.oursMs);
-      peer.push(figures.peerMs);
-      if (view.errors.length) throw new Error(`the page reported errors: ${view.errors.join('; ')}`);
-      console.error(
-        `run ${run + 1}/${RUNS}: first paint ${round(figures.oursMs)} ms, JSON.parse ${round(figures.peerMs)} ms, ${figures.summary}`,
-      );
-      await view.page.close();
-    }
-  } finally {
-    await browser.close();
-  }
+  const rendered = await renderRuns<PageFigures>({
+    name: 'proxies_render_5k',
+    runs: RUNS,
+    tab: 'proxies',
+    raw,
+    message,
+    script: IN_PAGE,
+    describe: (figures) => figures.summary,
+  });
+  const { ours, peer } = rendered;
+  const figures = rendered.figures.at(-1);
   const result = {
     ours_ms: median(ours),
     peer_ms: median(peer),

@@ -4,13 +4,13 @@
 // same registry as Pilot sends it, in the same page. Also the filter keystroke at 10k (p95 of the
 // time from an `input` event to the table re-rendered) and the bundle size. One JSON object on stdout.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parseRegistration } from '../../src/istio/registry/legacy-registration';
 import type { ExtensionMessage } from '../../src/shared/registry-messages';
 import { RAW_DISPLAY_LIMIT } from '../../src/shared/registry-messages';
 import { goMarshalIndent } from '../../src/sandbox/istio/pilot-registry';
-import { launchBrowser, openWebview, root } from '../../test/webview/webview-page';
 import { median, percentile, round } from './bench-stats';
+import type { PaintFigures } from './webview-render';
+import { inPageScript, renderRuns, webviewBundle } from './webview-render';
 
 const SERVICES = 10_000;
 const RUNS = Number(process.env.ISTIO_LAB_BENCH_RUNS ?? 5);
@@ -34,23 +34,9 @@ function registrationBody(): string {
   return goMarshalIndent(entries, ' ', ' ');
 }
 
-/** Runs in the page; a string, because tsx's transform would add helpers the page does not have. */
-const IN_PAGE = `(async () => {
-  const { raw: rawText, messageText: text } = window.__bench;
-  const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
-  // Peer: what any consumer of /v1/registration pays first.
-  const peerStart = performance.now();
-  JSON.parse(rawText);
-  const peerMs = performance.now() - peerStart;
-  await frame();
-  // Ours: parse the message, handle it (index, rows, the window of DOM rows), then the painted
-  // frame: a task queued from the next animation frame runs once that frame is painted (idle-time
-  // work the viewer defers, such as building the search texts, comes after it).
-  const start = performance.now();
-  window.dispatchEvent(new MessageEvent('message', { data: JSON.parse(text) }));
-  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-  const oursMs = performance.now() - start;
-  // Keystrokes: type a query and delete it again, one input event per character.
+/** After the first paint, the page times keystrokes in the search box. */
+const IN_PAGE = inPageScript(
+  `  // Keystrokes: type a query and delete it again, one input event per character.
   const search = document.getElementById('search');
   const keystrokesMs = [];
   const query = 'service-1234.bench-34';
@@ -64,20 +50,17 @@ const IN_PAGE = `(async () => {
     search.dispatchEvent(new Event('input'));
     keystrokesMs.push(performance.now() - typed);
     await frame();
-  }
-  return { oursMs, peerMs, keystrokesMs, rows: document.querySelectorAll('.row:not([hidden])').length };
-})()`;
+  }`,
+  "keystrokesMs, rows: document.querySelectorAll('.row:not([hidden])').length",
+);
 
-interface PageFigures {
-  oursMs: number;
-  peerMs: number;
+interface PageFigures extends PaintFigures {
   keystrokesMs: number[];
   rows: number;
 }
 
 async function main(): Promise<void> {
-  const bundle = path.join(root, 'dist', 'webview.js');
-  if (!fs.existsSync(bundle)) throw new Error('dist/webview.js is missing: run `node esbuild.js --production` first');
+  const bundle = webviewBundle();
   const raw = registrationBody();
   const snapshot = parseRegistration(raw);
   const message: ExtensionMessage = {
@@ -90,34 +73,18 @@ async function main(): Promise<void> {
     via: 'service-proxy',
     commands: [],
   };
-  const messageText = JSON.stringify(message);
-  console.error(
-    `registry_render_10k: payload ${(raw.length / 1024 / 1024).toFixed(1)} MB, message ${(messageText.length / 1024 / 1024).toFixed(1)} MB`,
-  );
-  const browser = await launchBrowser();
-  const ours: number[] = [];
-  const peer: number[] = [];
-  const keystrokes: number[] = [];
-  let rows = 0;
-  try {
-    for (let run = 0; run < RUNS; run++) {
-      const view = await openWebview(browser);
-      await view.send({ type: 'init', locale: 'en', state: { filter: '', tab: 'table' } });
-      await view.page.evaluate(`window.__bench = ${JSON.stringify({ raw, messageText })};`);
-      const figures = (await view.page.evaluate(IN_PAGE)) as PageFigures;
-      ours.push(figures.oursMs);
-      peer.push(figures.peerMs);
-      keystrokes.push(...figures.keystrokesMs);
-      rows = figures.rows;
-      if (view.errors.length) throw new Error(`the page reported errors: ${view.errors.join('; ')}`);
-      console.error(
-        `run ${run + 1}/${RUNS}: first paint ${round(figures.oursMs)} ms, JSON.parse ${round(figures.peerMs)} ms, keystroke p95 ${round(percentile(figures.keystrokesMs, 95))} ms`,
-      );
-      await view.page.close();
-    }
-  } finally {
-    await browser.close();
-  }
+  const rendered = await renderRuns<PageFigures>({
+    name: 'registry_render_10k',
+    runs: RUNS,
+    tab: 'table',
+    raw,
+    message,
+    script: IN_PAGE,
+    describe: (figures) => `keystroke p95 ${round(percentile(figures.keystrokesMs, 95))} ms`,
+  });
+  const { ours, peer } = rendered;
+  const keystrokes = rendered.figures.flatMap((figures) => figures.keystrokesMs);
+  const rows = rendered.figures.at(-1)?.rows ?? 0;
   const result = {
     ours_ms: median(ours),
     peer_ms: median(peer),

@@ -3,26 +3,13 @@
 // sandbox with 3 nodes at --speed 0. The peer figure is the same run's `kubectl create -f`
 // alone (until kubectl returns): the difference is what the simulated cluster adds to settle.
 // Prints one JSON object on stdout; progress on stderr.
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { promisify } from 'node:util';
 import type { KubeObject } from '../../src/sandbox/apimachinery/kube-object';
 import { startSandbox } from '../../src/sandbox';
-
-const manifest = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  'test',
-  'fixtures',
-  'istio',
-  'legacy',
-  'istio-1.2.2',
-  'istio-demo.yaml',
-);
+import { BOOK_DEMO_MANIFEST, kubectlFor } from './bench-kubectl';
 
 const isSettled = (pod: KubeObject): boolean => {
   const status = (pod.status ?? {}) as { phase?: string; conditions?: { type: string; status: string }[] };
@@ -37,12 +24,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-bench-'));
   const kubeconfig = path.join(dir, 'kubeconfig');
   fs.writeFileSync(kubeconfig, sandbox.kubeconfig);
-  const kubectl = (...args: string[]) =>
-    promisify(execFile)('kubectl', args, {
-      env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir },
-      encoding: 'utf8',
-      maxBuffer: 16 * 1024 * 1024,
-    });
+  const kubectl = kubectlFor(kubeconfig, dir);
   await kubectl('get', 'ns');
 
   const pods = () => sandbox.store.list('/pods', 'istio-system');
@@ -59,7 +41,7 @@ async function main(): Promise<void> {
     const unsubscribe = sandbox.store.subscribe(check);
   });
   const start = performance.now();
-  const created = await kubectl('create', '-f', manifest);
+  const created = await kubectl('create', '-f', BOOK_DEMO_MANIFEST);
   const kubectlDone = performance.now();
   const objects = created.stdout
     .trim()
