@@ -11,7 +11,7 @@ import type { InstallMethod } from '../istio/install-plan';
 import { commandLine } from '../istio/install-plan';
 import { istioPodScope } from '../istio/data-plane';
 import type { ApplyReport, DeleteReport } from '../kube/apply/apply-engine';
-import { applyLine, countOutcomes, deleteLine } from '../kube/apply/apply-result';
+import { applyLine, countOutcomes } from '../kube/apply/apply-result';
 import { runIstioctl as runIstioctlProcess } from '../kube/apply/istioctl-runner';
 import type { ManifestObject } from '../kube/apply/manifest';
 import { parseManifest } from '../kube/apply/manifest';
@@ -28,6 +28,8 @@ import { failureText, previewInstall, previewMarkdown, previewSummary } from './
 import type { InstallArguments, ResolvedRelease } from './install-release';
 import type { ReportDocuments } from './install-reports';
 import { kubeErrorMessage } from './kube-error-messages';
+import type { Output } from './manifest-progress';
+import { abortSignal, appliedLine, createOutput, deleteWithProgress, objectCounter } from './manifest-progress';
 import type { LabServices } from './lab-progress-service';
 import { outside } from './outside-text';
 import { presenceOn } from './release-presence';
@@ -161,16 +163,13 @@ export function createInstallFlow({ context, podStores, log, reports, lab }: Ins
               );
           });
           try {
-            let done = 0;
+            const counted = objectCounter(progress, objects, 0.5);
             const report = await applyManifest(client, objects, {
               signal,
               onResult: (result) => {
                 output.appendLine(applyLine(result, source));
                 if (result.outcome === 'created') timeline.objectCreated(result.name, result.at);
-                progress.report({
-                  increment: 100 / objects.length / 2,
-                  message: vscode.l10n.t('{0} of {1} objects', ++done, objects.length),
-                });
+                counted();
               },
             });
             const failed = report.results.some((result) => result.outcome === 'failed');
@@ -207,12 +206,7 @@ export function createInstallFlow({ context, podStores, log, reports, lab }: Ins
     const ready = wait?.ready === true;
     const counts = countOutcomes(report.results);
     const failed = report.results.filter((result) => result.outcome === 'failed');
-    const line = vscode.l10n.t(
-      '{0} created, {1} unchanged, {2} failed',
-      counts.created ?? 0,
-      counts.unchanged ?? 0,
-      counts.failed ?? 0,
-    );
+    const line = appliedLine(report);
     output.appendLine(
       `# ${line}${report.cancelled ? ` (${vscode.l10n.t('cancelled: {0} objects not created', counts.cancelled ?? 0)})` : ''}`,
     );
@@ -315,45 +309,18 @@ export function createInstallFlow({ context, podStores, log, reports, lab }: Ins
     connection: ClusterConnection,
   ): Promise<DeleteReport> {
     const { createObjectClient } = await import('../kube/apply/object-client');
-    const { deleteManifest } = await import('../kube/apply/apply-engine');
     const client = await createObjectClient(connection.kubeConfig);
     const output = createOutput(log, vscode.l10n.t('Uninstall Istio {0}', release.plan.version));
     output.appendLine(`$ ${commandLine(release.plan.uninstall)}   # ${connection.contextName}`);
     try {
-      const report = await vscode.window.withProgress(
-        {
-          location: vscode.ProgressLocation.Notification,
-          title: vscode.l10n.t('Uninstalling Istio {0}', outside(release.plan.version)),
-          cancellable: true,
-        },
-        (progress, token) => {
-          let done = 0;
-          return deleteManifest(client, objects, {
-            signal: abortSignal(token),
-            onResult: (result) => {
-              output.appendLine(deleteLine(result, 'istio-demo.yaml'));
-              progress.report({
-                increment: 100 / objects.length,
-                message: vscode.l10n.t('{0} of {1} objects', ++done, objects.length),
-              });
-            },
-            onWaitingForNamespace: (name) =>
-              progress.report({
-                message: vscode.l10n.t('Waiting for the namespace {0} to be deleted…', outside(name)),
-              }),
-          });
-        },
+      const { report, line, failed } = await deleteWithProgress(
+        client,
+        objects,
+        vscode.l10n.t('Uninstalling Istio {0}', release.plan.version),
+        output,
+        'istio-demo.yaml',
       );
-      const counts = countOutcomes(report.results);
-      const failed = report.results.filter((result) => result.outcome === 'failed');
-      const line = vscode.l10n.t(
-        '{0} deleted, {1} already gone, {2} failed',
-        counts.deleted ?? 0,
-        counts.absent ?? 0,
-        counts.failed ?? 0,
-      );
-      output.appendLine(`# ${line}`);
-      if (failed.length || report.cancelled || report.namespacesLeft.length) {
+      if (failed || report.cancelled || report.namespacesLeft.length) {
         void vscode.window.showWarningMessage(
           vscode.l10n.t(
             'Istio {0} is not completely uninstalled: {1}. Run Uninstall Istio again to finish.',
@@ -425,34 +392,6 @@ export function createInstallFlow({ context, podStores, log, reports, lab }: Ins
 
 // ── helpers ───────────────────────────────────────────────────────────────────────────────
 
-export interface Output {
-  append(text: string): void;
-  appendLine(text: string): void;
-  show(): void;
-}
-
-/** The kubectl-like lines go to the Istio Lab log, one entry per line, under a heading. */
-export function createOutput(log: vscode.LogOutputChannel, heading: string): Output {
-  log.info(`── ${heading}`);
-  let partial = '';
-  return {
-    append: (text) => {
-      const lines = (partial + text).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) log.info(line);
-    },
-    appendLine: (text) => log.info(text),
-    show: () => log.show(true),
-  };
-}
-
 export function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-export function abortSignal(token: vscode.CancellationToken): AbortSignal {
-  const controller = new AbortController();
-  if (token.isCancellationRequested) controller.abort();
-  token.onCancellationRequested(() => controller.abort());
-  return controller.signal;
 }

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { istioPodScope } from '../istio/data-plane';
 import type { ApplyReport, DeleteReport } from '../kube/apply/apply-engine';
-import { applyLine, countOutcomes, deleteLine } from '../kube/apply/apply-result';
+import { applyLine } from '../kube/apply/apply-result';
 import type { ManifestObject } from '../kube/apply/manifest';
 import { parseManifest } from '../kube/apply/manifest';
 import type { ClusterConnection } from '../kube/connection';
@@ -18,10 +18,11 @@ import type { SharedPodStores } from '../kube/shared-pod-store';
 import { INJECTION_LABEL, checkSampleApp, isBookinfoPod, labelCommand, unlabelCommand } from '../lab/sample-app';
 import { BOOKINFO_MANIFEST } from '../lab/steps';
 import type { ClusterService } from './cluster-service';
-import { abortSignal, createOutput, message } from './install-flow';
+import { message } from './install-flow';
 import type { InstallArguments } from './install-release';
 import { resolveRelease } from './install-release';
 import type { LabServices } from './lab-progress-service';
+import { abortSignal, appliedLine, createOutput, deleteWithProgress, objectCounter } from './manifest-progress';
 import { outside } from './outside-text';
 import { istioNamespace } from './settings';
 
@@ -172,15 +173,12 @@ export function registerSampleAppCommands(
             );
           });
           try {
-            let done = 0;
+            const counted = objectCounter(report, objects, 0.5);
             const applied = await applyManifest(client, objects, {
               signal,
               onResult: (result) => {
                 output.appendLine(applyLine(result, SOURCE));
-                report.report({
-                  increment: 100 / objects.length / 2,
-                  message: vscode.l10n.t('{0} of {1} objects', ++done, objects.length),
-                });
+                counted();
               },
             });
             if (applied.cancelled || applied.results.some((result) => result.outcome === 'failed'))
@@ -198,13 +196,7 @@ export function registerSampleAppCommands(
           }
         },
       );
-      const counts = countOutcomes(outcome.applied.results);
-      const line = vscode.l10n.t(
-        '{0} created, {1} unchanged, {2} failed',
-        counts.created ?? 0,
-        counts.unchanged ?? 0,
-        counts.failed ?? 0,
-      );
+      const line = appliedLine(outcome.applied);
       output.appendLine(`# ${line}`);
       const check = outcome.wait ? checkSampleApp(outcome.wait.pods, expected, namespace) : undefined;
       if (check?.status === 'done') {
@@ -270,7 +262,6 @@ export function registerSampleAppCommands(
     const connection = await connect();
     if (!connection) return undefined;
     const { createObjectClient } = await import('../kube/apply/object-client');
-    const { deleteManifest } = await import('../kube/apply/apply-engine');
     const client = await createObjectClient(connection.kubeConfig);
     try {
       const namespace = client.defaultNamespace;
@@ -291,35 +282,14 @@ export function registerSampleAppCommands(
       }
       const output = createOutput(log, vscode.l10n.t('Remove the sample app (Bookinfo)'));
       output.appendLine(`$ kubectl delete -f ${BOOKINFO_MANIFEST}   # ${connection.contextName}`);
-      const report = await vscode.window.withProgress(
-        {
-          location: vscode.ProgressLocation.Notification,
-          title: vscode.l10n.t('Removing Bookinfo from {0}', outside(namespace)),
-          cancellable: true,
-        },
-        (bar, token) => {
-          let done = 0;
-          return deleteManifest(client, objects, {
-            signal: abortSignal(token),
-            onResult: (result) => {
-              output.appendLine(deleteLine(result, SOURCE));
-              bar.report({
-                increment: 100 / objects.length,
-                message: vscode.l10n.t('{0} of {1} objects', ++done, objects.length),
-              });
-            },
-          });
-        },
+      const { report, line, failed } = await deleteWithProgress(
+        client,
+        objects,
+        vscode.l10n.t('Removing Bookinfo from {0}', namespace),
+        output,
+        SOURCE,
       );
-      const counts = countOutcomes(report.results);
-      const line = vscode.l10n.t(
-        '{0} deleted, {1} already gone, {2} failed',
-        counts.deleted ?? 0,
-        counts.absent ?? 0,
-        counts.failed ?? 0,
-      );
-      output.appendLine(`# ${line}`);
-      if (report.cancelled || counts.failed) {
+      if (report.cancelled || failed) {
         void vscode.window.showWarningMessage(
           vscode.l10n.t(
             'Bookinfo is not completely removed: {0}. Run Remove the Sample App again to finish.',
