@@ -2,6 +2,7 @@
 // (src/istio/roles) and counted per diagram component — how many exist, how many are ready —
 // with each component's one-line role in the learner's language. Pure.
 import type { ComponentHealth, ComponentId, IstioEra } from '../../shared/registry-messages';
+import { COMPONENT_IDS } from '../../shared/registry-messages';
 import type { ComponentId as RoleComponentId } from '../roles/components';
 import { componentInfo, explain } from '../roles/components';
 import type { PodIdentity } from '../roles/role-classifier';
@@ -10,23 +11,9 @@ import type { PodFacts } from './registry-model';
 import { isPodReady } from './registry-model';
 import { ISTIO_NAMESPACE } from '../../shared/istio-defaults';
 
-/** The diagram's boxes per era, in drawing order. */
+/** The diagram's boxes per era, in drawing order: the legacy era has every component but istiod. */
 export const DIAGRAM_COMPONENTS: Readonly<Record<IstioEra, readonly ComponentId[]>> = {
-  legacy: [
-    'pilot',
-    'mixer-policy',
-    'mixer-telemetry',
-    'citadel',
-    'galley',
-    'sidecar-injector',
-    'ingressgateway',
-    'egressgateway',
-    'sidecars',
-    'prometheus',
-    'grafana',
-    'kiali',
-    'tracing',
-  ],
+  legacy: COMPONENT_IDS.filter((id) => id !== 'istiod'),
   istiod: ['istiod', 'ingressgateway', 'egressgateway', 'sidecars', 'prometheus', 'grafana', 'kiali', 'tracing'],
 };
 
@@ -35,9 +22,7 @@ const DRAWN_AS: Partial<Record<RoleComponentId, ComponentId>> = { sidecar: 'side
 
 function diagramComponent(role: RoleComponentId): ComponentId | undefined {
   const drawn = DRAWN_AS[role] ?? role;
-  return (DIAGRAM_COMPONENTS.legacy as readonly string[]).includes(drawn) || drawn === 'istiod'
-    ? (drawn as ComponentId)
-    : undefined;
+  return (COMPONENT_IDS as readonly string[]).includes(drawn) ? (drawn as ComponentId) : undefined;
 }
 
 export interface ComponentState extends ComponentHealth {
