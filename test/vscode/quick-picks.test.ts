@@ -9,9 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findLabStep, terminalLineFor } from '../../src/lab/steps';
-import { assertShows } from './ui-helpers';
-
-const EXTENSION_ID = 'istio-lab.istio-lab';
+import { labExtension } from './lab-cluster';
+import { assertShows, settings } from './ui-helpers';
 
 /**
  * Waits for the pick to show `text`, then makes the guide take the focus, as its step buttons
@@ -51,13 +50,11 @@ describe('Quick picks with the lab guide open', () => {
         '',
       ].join('\n'),
     );
-    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+    await labExtension().activate();
     await vscode.workspace
       .getConfiguration('workbench')
       .update('welcomePage.preferReducedMotion', true, vscode.ConfigurationTarget.Global);
-    const config = vscode.workspace.getConfiguration('istioLab');
-    await config.update('kubeconfig', kubeconfig, vscode.ConfigurationTarget.Global);
-    await config.update('context', undefined, vscode.ConfigurationTarget.Global);
+    await settings({ kubeconfig, context: undefined });
     await vscode.commands.executeCommand('istioLab.openLabGuide', 'cluster');
     await assertShows('Deploy Istio on Kubernetes', 'the lab guide is open');
   });
@@ -67,9 +64,7 @@ describe('Quick picks with the lab guide open', () => {
     await vscode.workspace
       .getConfiguration('workbench')
       .update('welcomePage.preferReducedMotion', undefined, vscode.ConfigurationTarget.Global);
-    const config = vscode.workspace.getConfiguration('istioLab');
-    await config.update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
-    await config.update('context', undefined, vscode.ConfigurationTarget.Global);
+    await settings({ kubeconfig: undefined, context: undefined });
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

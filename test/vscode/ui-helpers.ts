@@ -110,8 +110,8 @@ export async function assertShows(text: string, message: string, timeoutMs = 30_
   assert.fail(`${message}: "${text}" not seen within ${timeoutMs} ms; the workbench then: ${file}`);
 }
 
-/** Sets `istioLab.*` settings for the user. */
-export async function settings(values: Record<string, string>): Promise<void> {
+/** Sets `istioLab.*` settings for the user; undefined removes one. */
+export async function settings(values: Record<string, string | undefined>): Promise<void> {
   const config = vscode.workspace.getConfiguration('istioLab');
   for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
 }

@@ -4,7 +4,7 @@ import type { PodStoreChange, PodSummary } from '../../../src/kube/pod-summary';
 import { LivePodTree } from '../../../src/istio/live-pod-tree';
 import type { PodTree, PodTreeInput } from '../../../src/istio/pod-tree-model';
 import { buildPodTree, changedNodes, controlPlaneHealth } from '../../../src/istio/pod-tree-model';
-import { podsFromManifest, podSummary } from './pod-fixtures';
+import { podsFromManifest, sidecarPod } from './pod-fixtures';
 
 const NOW = Date.parse('2019-07-10T12:00:00Z');
 const cluster = { context: 'istio-lab-sandbox', server: 'https://127.0.0.1:6443', simulated: true };
@@ -18,25 +18,6 @@ const input = (pods: readonly PodSummary[], extra: Partial<PodTreeInput> = {}): 
 });
 const bookPods = (): PodSummary[] =>
   podsFromManifest('legacy/istio-1.2.2/istio-demo.yaml').map((pod) => ({ ...pod, createdAt: NOW - 95 * 60_000 }));
-const proxy = {
-  name: 'istio-proxy',
-  image: 'docker.io/istio/proxyv2:1.2.2',
-  ready: true,
-  restartCount: 0,
-  state: 'running' as const,
-};
-const app = (name: string, namespace: string, serial: number) =>
-  podSummary({
-    name: `${name}-7c7c5f5c99-${serial}`,
-    namespace,
-    containers: [{ ...proxy }],
-    readyContainers: 1,
-    totalContainers: 1,
-    ownerKind: 'ReplicaSet',
-    ownerName: `${name}-7c7c5f5c99`,
-    labels: { app: name },
-  });
-
 /** The same nodes as a full build of the same pods. */
 function assertSameTree(live: PodTree, built: PodTree): void {
   assert.deepEqual([...live.nodes.keys()].sort(), [...built.nodes.keys()].sort());
@@ -54,7 +35,11 @@ describe('the pod tree kept up to date event by event', () => {
     test(`random adds, updates and deletes leave the same tree a full build makes, and refresh the same nodes (filter ${filter ?? 'none'})`, () => {
       const random = seeded(18);
       const pods = new Map<string, PodSummary>();
-      for (const pod of [...bookPods(), app('productpage-v1', 'default', 1), app('reviews-v1', 'default', 2)])
+      for (const pod of [
+        ...bookPods(),
+        sidecarPod('productpage-v1', 'default', 1),
+        sidecarPod('reviews-v1', 'default', 2),
+      ])
         pods.set(pod.uid, pod);
       const live = new LivePodTree(input([...pods.values()], { filter }));
       let previous: PodTree = buildPodTree(input([...pods.values()], { filter }));
@@ -67,7 +52,11 @@ describe('the pod tree kept up to date event by event', () => {
         let change: PodStoreChange;
         if (roll < 0.3 || !pick) {
           const namespace = ['default', 'bookinfo', 'istio-system'][Math.floor(random() * 3)];
-          const added = app(['ratings-v1', 'reviews-v2', 'details-v1'][Math.floor(random() * 3)], namespace, serial++);
+          const added = sidecarPod(
+            ['ratings-v1', 'reviews-v2', 'details-v1'][Math.floor(random() * 3)],
+            namespace,
+            serial++,
+          );
           pods.set(added.uid, added);
           change = { added: [added], updated: [], removed: [] };
         } else if (roll < 0.5) {
@@ -102,7 +91,7 @@ describe('the pod tree kept up to date event by event', () => {
   }
 
   test('a restart counted on one of 2,000 sidecars refreshes that pod alone', () => {
-    const pods = Array.from({ length: 2000 }, (_, i) => app('productpage-v1', `ns-${i % 20}`, i));
+    const pods = Array.from({ length: 2000 }, (_, i) => sidecarPod('productpage-v1', `ns-${i % 20}`, i));
     const live = new LivePodTree(input(pods));
     const pod = pods[777];
     const refreshed = live.apply(
@@ -113,7 +102,7 @@ describe('the pod tree kept up to date event by event', () => {
   });
 
   test("a filter and the store's state read as in a full build", () => {
-    const pods = [...bookPods(), app('productpage-v1', 'default', 1)];
+    const pods = [...bookPods(), sidecarPod('productpage-v1', 'default', 1)];
     const state = { kind: 'reconnecting' as const, attempt: 2, retryInMs: 500, error: new Error('dropped') };
     const live = new LivePodTree(input(pods, { filter: 'pilot' }));
     // The message appears under the cluster node: that node's children changed.

@@ -83,6 +83,23 @@ export function podSummary(fields: Partial<PodSummary> & Pick<PodSummary, 'name'
   };
 }
 
+/**
+ * An app pod of the data plane: `<app>-7c7c5f5c99-<suffix>` in `namespace`, owned by its ReplicaSet,
+ * with one running istio-proxy (1.2.2) and nothing else.
+ */
+export function sidecarPod(app: string, namespace: string, suffix: string | number): PodSummary {
+  return podSummary({
+    name: `${app}-7c7c5f5c99-${suffix}`,
+    namespace,
+    containers: [
+      { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.2.2', ready: true, restartCount: 0, state: 'running' },
+    ],
+    ownerKind: 'ReplicaSet',
+    ownerName: `${app}-7c7c5f5c99`,
+    labels: { app },
+  });
+}
+
 /** The pods a manifest (path under test/fixtures/istio) runs once installed. */
 export function podsFromManifest(file: string): PodSummary[] {
   const pods: PodSummary[] = [];

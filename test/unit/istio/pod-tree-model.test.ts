@@ -10,7 +10,7 @@ import {
   pathTo,
   podRow,
 } from '../../../src/istio/pod-tree-model';
-import { podsFromManifest, podSummary } from './pod-fixtures';
+import { podsFromManifest, sidecarPod } from './pod-fixtures';
 
 const NOW = Date.parse('2019-07-10T12:00:00Z');
 const cluster = { context: 'istio-lab-sandbox', server: 'https://127.0.0.1:6443', simulated: true };
@@ -230,26 +230,11 @@ describe('states, filters and the data plane', () => {
   });
 
   test('sidecars count their pods and namespaces', () => {
-    const proxy = {
-      name: 'istio-proxy',
-      image: 'docker.io/istio/proxyv2:1.2.2',
-      ready: true,
-      restartCount: 0,
-      state: 'running' as const,
-    };
-    const app = (name: string, namespace: string) =>
-      podSummary({
-        name: `${name}-7c7c5f5c99-g5k4s`,
-        namespace,
-        containers: [proxy],
-        readyContainers: 1,
-        totalContainers: 1,
-      });
     const tree = build([
       ...bookPods(),
-      app('productpage-v1', 'default'),
-      app('reviews-v1', 'default'),
-      app('ratings-v1', 'bookinfo'),
+      sidecarPod('productpage-v1', 'default', 'g5k4s'),
+      sidecarPod('reviews-v1', 'default', 'g5k4s'),
+      sidecarPod('ratings-v1', 'bookinfo', 'g5k4s'),
     ]);
     const sidecars = tree.nodes.get('group:sidecars') as GroupNode;
     assert.deepEqual([sidecars.pods, sidecars.namespaces], [3, 2]);
