@@ -1,21 +1,13 @@
 // Which pods of other namespaces count as Istio's data plane (src/istio/data-plane.ts): the pods the
 // shared pod watch keeps beside the control-plane namespace, and the annotations it keeps of a pod.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { test } from 'node:test';
 import type { PodObject } from '../../../src/kube/pod-summary';
 import { ISTIO_DATA_PLANE, isDataPlanePod, isIstioAnnotation, istioPodScope } from '../../../src/istio/data-plane';
 import { summarizePod } from '../../../src/kube/pod-summary';
+import { sandboxPod, withNativeSidecar } from '../kube/sandbox-pods';
 
-/** `kubectl get po -n istio-system -o json` of the sandbox after the 1.2.2 demo install settled. */
-const sandboxPods = (
-  JSON.parse(
-    fs.readFileSync(path.join(__dirname, '..', 'kube', 'fixtures', 'sandbox-istio-1.2.2-pods.json'), 'utf8'),
-  ) as { items: PodObject[] }
-).items;
-const pod = (prefix: string): PodObject =>
-  structuredClone(sandboxPods.find((entry) => entry.metadata!.name!.startsWith(prefix))!);
+const pod = sandboxPod;
 
 test('counts pods with an injected sidecar, ztunnel and waypoints; not the 1.2 control plane without a proxy', () => {
   assert.equal(isDataPlanePod(pod('istio-galley')), false);
@@ -33,15 +25,7 @@ test('counts pods with an injected sidecar, ztunnel and waypoints; not the 1.2 c
 });
 
 test('a native sidecar (restartable init istio-proxy, Istio 1.27+) is the data plane', () => {
-  const base = pod('istio-galley');
-  const native = {
-    ...base,
-    spec: {
-      ...base.spec,
-      initContainers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.27.0', restartPolicy: 'Always' }],
-    },
-  };
-  assert.equal(isDataPlanePod(native), true);
+  assert.equal(isDataPlanePod(withNativeSidecar(pod('istio-galley'))), true);
 });
 
 test("the lab's pod scope watches the namespace and keeps the data plane of the others", () => {

@@ -6,21 +6,15 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { PodObject } from '../../../src/kube/pod-summary';
 import { isSamePodSummary, summarizePod } from '../../../src/kube/pod-summary';
+import { allSandboxPods, sandboxPod, withNativeSidecar } from './sandbox-pods';
 
-/** `kubectl get po -n istio-system -o json` of the sandbox after the 1.2.2 demo install settled. */
-const sandboxPods = (
-  JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'sandbox-istio-1.2.2-pods.json'), 'utf8')) as {
-    items: PodObject[];
-  }
-).items;
 const book = fs.readFileSync(
   path.join(__dirname, '..', '..', 'fixtures', 'istio', 'kubectl-get-po', 'book-1.2.2.txt'),
   'utf8',
 );
 
 const ownerOf = (name: string): string => name.replace(/-[a-z0-9]{8,10}-[a-z0-9]{5}$/, '').replace(/-[a-z0-9]{5}$/, '');
-const pod = (prefix: string): PodObject =>
-  structuredClone(sandboxPods.find((entry) => entry.metadata!.name!.startsWith(prefix))!);
+const pod = sandboxPod;
 
 /** A pod changed the way a kubelet would report it. */
 function withStatus(
@@ -42,7 +36,7 @@ describe('summarizePod', () => {
         .map(([name, ready, status]) => [ownerOf(name), `${ready} ${status}`]),
     );
     const actual = new Map(
-      sandboxPods
+      allSandboxPods()
         .map((pod) => summarizePod(pod))
         .map((summary) => [
           ownerOf(summary.name),
@@ -170,18 +164,9 @@ describe('summarizePod', () => {
   });
 
   test('a native sidecar (restartable init istio-proxy) counts in READY, as Istio 1.27+ injects it', () => {
-    const base = pod('istio-galley');
-    const native = {
-      ...base,
-      spec: {
-        ...base.spec,
-        initContainers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.27.0', restartPolicy: 'Always' }],
-      },
-      status: {
-        ...base.status,
-        initContainerStatuses: [{ name: 'istio-proxy', ready: true, started: true, state: { running: {} } }],
-      },
-    };
+    const native = withStatus(withNativeSidecar(pod('istio-galley')), {
+      initContainerStatuses: [{ name: 'istio-proxy', ready: true, started: true, state: { running: {} } }],
+    });
     const summary = summarizePod(native);
     assert.equal(`${summary.readyContainers}/${summary.totalContainers} ${summary.status}`, '2/2 Running');
   });
