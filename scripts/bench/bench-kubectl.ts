@@ -1,6 +1,7 @@
 // The peer side of the benches that time kubectl: the real kubectl on PATH run against a bench's
-// sandbox, and the book's Istio 1.2.2 demo manifest that the install scenarios create.
+// sandbox, timed run by run, and the book's Istio 1.2.2 demo manifest that the install scenarios create.
 import { execFile } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -28,4 +29,27 @@ export function kubectlFor(kubeconfig: string, home: string): Kubectl {
       encoding: 'utf8',
       maxBuffer: 512 * 1024 * 1024,
     });
+}
+
+/**
+ * Times `kubectl <args>` `runs` times, after a `kubectl get ns` that fills kubectl's discovery
+ * cache as a learner's earlier commands would; `onRun` sees each run's milliseconds. Each run's
+ * milliseconds and the last run's output.
+ */
+export async function timeKubectl(
+  kubectl: Kubectl,
+  runs: number,
+  args: string[],
+  onRun: (ms: number, run: number) => void = () => undefined,
+): Promise<{ samples: number[]; stdout: string }> {
+  await kubectl('get', 'ns');
+  const samples: number[] = [];
+  let stdout = '';
+  for (let run = 0; run < runs; run++) {
+    const start = performance.now();
+    ({ stdout } = await kubectl(...args));
+    samples.push(performance.now() - start);
+    onRun(samples[run], run);
+  }
+  return { samples, stdout };
 }

@@ -20,7 +20,7 @@ import type { KubeObject } from '../../src/sandbox/apimachinery/kube-object';
 import { BUILTIN_RESOURCE_TYPES } from '../../src/sandbox/apimachinery/resource-types';
 import { startSandbox } from '../../src/sandbox';
 import { benchNamespace, seedPods } from './bench-sandbox';
-import { kubectlFor } from './bench-kubectl';
+import { kubectlFor, timeKubectl } from './bench-kubectl';
 import { median, percentile, round } from './bench-stats';
 
 const NAMESPACES = 200;
@@ -167,17 +167,13 @@ async function main(): Promise<void> {
         `pod_sync_10k run ${run + 1}/${SYNC_RUNS}: store synced in ${ours.at(-1)!.toFixed(0)} ms, ~${Math.round(heapPerPod)} bytes of heap per pod`,
       );
     }
-    const kubectl = kubectlFor(kubeconfig, dir);
-    await kubectl('get', 'ns');
-    const peer: number[] = [];
-    let kubectlItems = 0;
-    for (let run = 0; run < SYNC_RUNS; run++) {
-      const start = performance.now();
-      const result = await kubectl('get', 'pods', '-A', '-o', 'json');
-      peer.push(performance.now() - start);
-      kubectlItems = (JSON.parse(result.stdout) as { items: unknown[] }).items.length;
-      log(`pod_sync_10k run ${run + 1}/${SYNC_RUNS}: kubectl get pods -A -o json ${peer.at(-1)!.toFixed(0)} ms`);
-    }
+    const { samples: peer, stdout } = await timeKubectl(
+      kubectlFor(kubeconfig, dir),
+      SYNC_RUNS,
+      ['get', 'pods', '-A', '-o', 'json'],
+      (ms, run) => log(`pod_sync_10k run ${run + 1}/${SYNC_RUNS}: kubectl get pods -A -o json ${ms.toFixed(0)} ms`),
+    );
+    const kubectlItems = (JSON.parse(stdout) as { items: unknown[] }).items.length;
 
     // ── watch_update_p99 ──
     const connection = await openConnection({ kubeconfig });

@@ -6,12 +6,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import type { KubeObject } from '../../src/sandbox/apimachinery/kube-object';
 import { startSandbox } from '../../src/sandbox';
 import { productpagePod } from './bench-pods';
 import { seedPods } from './bench-sandbox';
-import { kubectlFor } from './bench-kubectl';
+import { kubectlFor, timeKubectl } from './bench-kubectl';
 import { median, percentile, round } from './bench-stats';
 import { measureTreeUpdates } from './pod-tree-events';
 
@@ -48,16 +47,8 @@ async function main(): Promise<void> {
       `pod_tree_update_10k: event → refreshed node median ${median(ours).toFixed(3)} ms, p99 ${percentile(ours, 99).toFixed(3)} ms, nodes refreshed ${JSON.stringify(measured.refreshed)}`,
     );
 
-    const kubectl = kubectlFor(kubeconfig, dir);
-    await kubectl('get', 'ns');
-    const peer: number[] = [];
-    let lines = 0;
-    for (let run = 0; run < PEER_RUNS; run++) {
-      const started = performance.now();
-      const result = await kubectl('get', 'pods', '-A');
-      peer.push(performance.now() - started);
-      lines = result.stdout.trimEnd().split('\n').length - 1;
-    }
+    const { samples: peer, stdout } = await timeKubectl(kubectlFor(kubeconfig, dir), PEER_RUNS, ['get', 'pods', '-A']);
+    const lines = stdout.trimEnd().split('\n').length - 1;
     log(`pod_tree_update_10k: kubectl get pods -A median ${median(peer).toFixed(0)} ms (${lines} rows)`);
     process.stdout.write(
       `${JSON.stringify({
