@@ -10,6 +10,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runExtensionTests, root } from './lib/vscode-tests.mjs';
 
+/** A suite of node tests under test/<name> that runs against the bundles in dist/, built first. */
+const builtSuite = (name) => () => {
+  build();
+  return nodeTests(name, testFiles(`test/${name}`));
+};
+
 const suites = {
   // ESLint, the import rules of .dependency-cruiser.cjs (no cycles; the sandbox stands alone) and
   // Prettier's format (.prettierrc.json, 120 columns): one check.
@@ -22,15 +28,9 @@ const suites = {
   typecheck: () => check('typecheck', 'npx', ['tsc', '--noEmit', '-p', '.']),
   unit: () => nodeTests('unit', testFiles('test/unit')),
   // The sandbox judged by the real kubectl on PATH and the real @kubernetes/client-node.
-  integration: () => {
-    build();
-    return nodeTests('integration', testFiles('test/integration'));
-  },
+  integration: builtSuite('integration'),
   // The registry webview bundle in real headless Chromium (playwright-core).
-  webview: () => {
-    build();
-    return nodeTests('webview', testFiles('test/webview'));
-  },
+  webview: builtSuite('webview'),
   vscode: async () => {
     build();
     let main;
@@ -61,15 +61,9 @@ const suites = {
       };
     }
   },
-  harness: () => {
-    build();
-    return nodeTests('harness', testFiles('test/harness'));
-  },
+  harness: builtSuite('harness'),
   // The whole lab through the workbench UI on the sandbox (test/e2e), healthy and with faults on.
-  e2e: () => {
-    build();
-    return nodeTests('e2e', testFiles('test/e2e'));
-  },
+  e2e: builtSuite('e2e'),
   package: () => nodeTests('package', testFiles('test/package')),
 };
 

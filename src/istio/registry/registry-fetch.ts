@@ -146,6 +146,12 @@ async function readService(
   return JSON.parse(answer.body) as ServiceObject;
 }
 
+/** Pilot's Service per era, newest first: its debug port, and the selector when the Service names none. */
+const PILOTS: readonly { era: IstioEra; service: string; port: number; selector: Record<string, string> }[] = [
+  { era: 'istiod', service: 'istiod', port: 15014, selector: { app: 'istiod' } },
+  { era: 'legacy', service: 'istio-pilot', port: 8080, selector: { istio: 'pilot' } },
+];
+
 /** istiod when its Service has port 15014, else legacy Pilot when `istio-pilot` has port 8080; undefined when neither. */
 export async function detectPilot(
   kubeConfig: KubeConfig,
@@ -153,25 +159,10 @@ export async function detectPilot(
 ): Promise<PilotTarget | undefined> {
   const namespace = options.namespace ?? ISTIO_NAMESPACE;
   const limits = limitsOf(options);
-  const istiod = await readService(kubeConfig, namespace, 'istiod', limits);
-  if (istiod?.spec?.ports?.some((port) => port.port === 15014)) {
-    return {
-      era: 'istiod',
-      namespace,
-      service: 'istiod',
-      port: 15014,
-      selector: istiod.spec.selector ?? { app: 'istiod' },
-    };
-  }
-  const pilot = await readService(kubeConfig, namespace, 'istio-pilot', limits);
-  if (pilot?.spec?.ports?.some((port) => port.port === 8080)) {
-    return {
-      era: 'legacy',
-      namespace,
-      service: 'istio-pilot',
-      port: 8080,
-      selector: pilot.spec.selector ?? { istio: 'pilot' },
-    };
+  for (const { era, service, port, selector } of PILOTS) {
+    const found = await readService(kubeConfig, namespace, service, limits);
+    if (found?.spec?.ports?.some((entry) => entry.port === port))
+      return { era, namespace, service, port, selector: found.spec.selector ?? selector };
   }
   return undefined;
 }
