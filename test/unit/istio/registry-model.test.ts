@@ -180,26 +180,21 @@ test('says which body is malformed when endpointz is', () => {
   );
 });
 
+/** A running pod of Bookinfo's reviews in the fixture's namespace, with `ready` of its 2 containers ready. */
+const reviewsPod = (name: string, podIP: string, ready: number) => ({
+  namespace: 'nino',
+  name,
+  podIP,
+  readyContainers: ready,
+  totalContainers: 2,
+  phase: 'Running',
+  deleting: false,
+});
+
 test('puts pods behind endpoint IPs, with their readiness', () => {
   const snapshot = withPods(parseRegistration(fixture('legacy-registration-bookinfo.json')), [
-    {
-      namespace: 'nino',
-      name: 'reviews-v1-abc',
-      podIP: '10.244.0.38',
-      readyContainers: 2,
-      totalContainers: 2,
-      phase: 'Running',
-      deleting: false,
-    },
-    {
-      namespace: 'nino',
-      name: 'reviews-v2-def',
-      podIP: '10.244.0.41',
-      readyContainers: 1,
-      totalContainers: 2,
-      phase: 'Running',
-      deleting: false,
-    },
+    reviewsPod('reviews-v1-abc', '10.244.0.38', 2),
+    reviewsPod('reviews-v2-def', '10.244.0.41', 1),
   ]);
   const endpoints = snapshot.services[1].ports[0].endpoints;
   assert.deepEqual(endpoints[0].pod, { namespace: 'nino', name: 'reviews-v1-abc', ready: true });
@@ -208,26 +203,7 @@ test('puts pods behind endpoint IPs, with their readiness', () => {
 });
 
 test('marks an endpoint gone when its pod is deleted, and leaves the snapshot alone when no pod changed', () => {
-  const pods = [
-    {
-      namespace: 'nino',
-      name: 'reviews-v1-abc',
-      podIP: '10.244.0.38',
-      readyContainers: 2,
-      totalContainers: 2,
-      phase: 'Running',
-      deleting: false,
-    },
-    {
-      namespace: 'nino',
-      name: 'reviews-v2-def',
-      podIP: '10.244.0.41',
-      readyContainers: 2,
-      totalContainers: 2,
-      phase: 'Running',
-      deleting: false,
-    },
-  ];
+  const pods = [reviewsPod('reviews-v1-abc', '10.244.0.38', 2), reviewsPod('reviews-v2-def', '10.244.0.41', 2)];
   const annotated = withPods(parseRegistration(fixture('legacy-registration-bookinfo.json')), pods);
   assert.equal(withPods(annotated, pods), annotated);
   const after = withPods(annotated, [pods[1]]);
