@@ -44,6 +44,21 @@ const kubectlView = (files: string[], context: string): Exported =>
 const UNRELATED_TOKEN = 'unrelated-static-token-9f2c';
 const OTHER_TOKEN = 'second-file-token-71aa';
 
+/** GKE's exec plugin as gcloud writes it; the export must keep it as written (env values like `yes` stay strings). */
+const GKE_EXEC = {
+  apiVersion: 'client.authentication.k8s.io/v1beta1',
+  command: 'gke-gcloud-auth-plugin',
+  args: ['--verbose'],
+  env: [
+    { name: 'CLOUDSDK_CORE_PROJECT', value: 'lab' },
+    { name: 'USE_GKE_GCLOUD_AUTH_PLUGIN', value: 'yes' },
+    { name: 'VERBOSE', value: 'on' },
+  ],
+  installHint: 'Install gke-gcloud-auth-plugin',
+  provideClusterInfo: true,
+  interactiveMode: 'IfAvailable',
+};
+
 let gkeLike: string;
 let second: string;
 
@@ -68,19 +83,7 @@ before(() => {
       {
         name: 'gke-user',
         user: {
-          exec: {
-            apiVersion: 'client.authentication.k8s.io/v1beta1',
-            command: 'gke-gcloud-auth-plugin',
-            args: ['--verbose'],
-            env: [
-              { name: 'CLOUDSDK_CORE_PROJECT', value: 'lab' },
-              { name: 'USE_GKE_GCLOUD_AUTH_PLUGIN', value: 'yes' },
-              { name: 'VERBOSE', value: 'on' },
-            ],
-            installHint: 'Install gke-gcloud-auth-plugin',
-            provideClusterInfo: true,
-            interactiveMode: 'IfAvailable',
-          },
+          exec: GKE_EXEC,
         },
       },
       {
@@ -170,21 +173,7 @@ describe('the kubeconfig istioctl gets', () => {
 
   test("keeps an exec plugin exactly as written (env values like `yes` stay strings), a bare command left to PATH, and the context's namespace", () => {
     const { config } = exported([gkeLike, second], 'gke');
-    assert.deepEqual(config.users[0].user, {
-      exec: {
-        apiVersion: 'client.authentication.k8s.io/v1beta1',
-        command: 'gke-gcloud-auth-plugin',
-        args: ['--verbose'],
-        env: [
-          { name: 'CLOUDSDK_CORE_PROJECT', value: 'lab' },
-          { name: 'USE_GKE_GCLOUD_AUTH_PLUGIN', value: 'yes' },
-          { name: 'VERBOSE', value: 'on' },
-        ],
-        installHint: 'Install gke-gcloud-auth-plugin',
-        provideClusterInfo: true,
-        interactiveMode: 'IfAvailable',
-      },
-    });
+    assert.deepEqual(config.users[0].user, { exec: GKE_EXEC });
     assert.deepEqual(config.contexts[0].context, { cluster: 'gke_lab', user: 'gke-user', namespace: 'istio-system' });
     assert.deepEqual(config.clusters[0].cluster, {
       server: 'https://34.1.2.3',
