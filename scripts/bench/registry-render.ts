@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   try {
     for (let run = 0; run < RUNS; run++) {
       const view = await openWebview(browser);
-      await view.send({ type: 'init', locale: 'en', state: { filter: '', tab: 'table' } });
+      await view.send({ type: 'init', state: { filter: '', tab: 'table' } });
       await view.page.evaluate(`window.__bench = ${JSON.stringify({ raw, messageText })};`);
       const figures = (await view.page.evaluate(IN_PAGE)) as PageFigures;
       ours.push(figures.oursMs);
