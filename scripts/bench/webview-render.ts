@@ -80,7 +80,7 @@ export async function renderRuns<F extends PaintFigures>(options: RenderRuns<F>)
   try {
     for (let run = 0; run < options.runs; run++) {
       const view = await openWebview(browser);
-      await view.send({ type: 'init', locale: 'en', state: { filter: '', tab: options.tab } });
+      await view.send({ type: 'init', state: { filter: '', tab: options.tab } });
       await view.page.evaluate(`window.__bench = ${JSON.stringify({ raw: options.raw, messageText })};`);
       const figures = (await view.page.evaluate(options.script)) as F;
       if (view.errors.length) throw new Error(`the page reported errors: ${view.errors.join('; ')}`);

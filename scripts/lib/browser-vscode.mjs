@@ -147,6 +147,16 @@ export function workbenchUrl(origin, { folder, extensionDevelopmentPaths = [], e
   return `${origin}/?${query}`;
 }
 
+/** The flags headless Chromium needs as root on a closed network (also the webview tests' browser). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
 /** Headless (or headed) Chromium with the flags a root user on a closed network needs. */
 export async function launchChromium({ headless = true } = {}) {
   const { chromium } = await import('playwright-core');
@@ -156,15 +166,7 @@ export async function launchChromium({ headless = true } = {}) {
     headless,
     viewport: { width: 1400, height: 900 },
     permissions: ['clipboard-read', 'clipboard-write'],
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
+    args: [...CHROMIUM_ARGS, '--disable-quic'],
   });
   return {
     context,

@@ -149,10 +149,8 @@ export interface RegistryViewState {
   readonly component?: ComponentId;
 }
 
-export type Locale = 'en' | 'ko';
-
 export type ExtensionMessage =
-  | { readonly type: 'init'; readonly locale: Locale; readonly state: RegistryViewState }
+  | { readonly type: 'init'; readonly state: RegistryViewState }
   | { readonly type: 'loading' }
   | {
       readonly type: 'registry';
@@ -295,7 +293,7 @@ const isHealth = shape({
 });
 
 const extensionMessages: Record<ExtensionMessage['type'], Check> = {
-  init: shape({ locale: oneOf('en', 'ko'), state: isViewState }),
+  init: shape({ state: isViewState }),
   loading: () => true,
   registry: shape({
     era: isEra,

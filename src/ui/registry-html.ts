@@ -1,8 +1,9 @@
 // The registry viewer's page: a strict Content-Security-Policy (scripts only with this page's
 // nonce, styles and images only from the webview's own resources, no inline handlers), the
-// stylesheet, the two architecture drawings as inert <template>s, and the bundle. No cluster data
-// is ever written here; it arrives later as validated messages. Plain string building, no 'vscode',
-// so the browser tests render the very same page.
+// stylesheet, the two architecture drawings as inert <template>s, the translations of the
+// learner's language (a data attribute the bundle reads, so no inline script), and the bundle. No
+// cluster data is ever written here; it arrives later as validated messages. Plain string
+// building, no 'vscode', so the browser tests render the very same page.
 import { randomBytes } from 'node:crypto';
 
 export interface RegistryPageInput {
@@ -15,6 +16,8 @@ export interface RegistryPageInput {
   readonly legacySvg: string;
   readonly istiodSvg: string;
   readonly lang: string;
+  /** `vscode.l10n.bundle`: this extension's translations for the display language; none in English. */
+  readonly l10nBundle: Readonly<Record<string, string>> | undefined;
 }
 
 /** A fresh nonce for each page. */
@@ -49,7 +52,7 @@ export function registryPageHtml(input: RegistryPageInput): string {
 <link rel="stylesheet" href="${attribute(input.styleUri)}">
 <title>Istio Lab registry</title>
 </head>
-<body>
+<body${input.l10nBundle ? ` data-l10n-bundle="${attribute(JSON.stringify(input.l10nBundle))}"` : ''}>
 <template id="diagram-legacy">${inertSvg(input.legacySvg)}</template>
 <template id="diagram-istiod">${inertSvg(input.istiodSvg)}</template>
 <script nonce="${attribute(input.nonce)}" src="${attribute(input.scriptUri)}"></script>

@@ -197,6 +197,7 @@ class RegistryPanel implements vscode.Disposable {
       legacySvg: svg('architecture-legacy.svg'),
       istiodSvg: svg('architecture-istiod.svg'),
       lang: vscode.env.language,
+      l10nBundle: vscode.l10n.bundle,
     });
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
@@ -244,11 +245,7 @@ class RegistryPanel implements vscode.Disposable {
     }
     switch (message.type) {
       case 'ready':
-        this.post({
-          type: 'init',
-          locale: vscode.env.language.toLowerCase().startsWith('ko') ? 'ko' : 'en',
-          state: this.state,
-        });
+        this.post({ type: 'init', state: this.state });
         if (this.last) this.postRegistry();
         this.postHealth();
         void this.refresh(false);

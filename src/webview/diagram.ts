@@ -3,11 +3,10 @@
 // does, and the data plane counted as Pilot sees it (proxies connected, how many synced) once the
 // Proxies tab has data. Choosing a component is the page's business: the diagram only reports it.
 import type { ComponentHealth, ComponentId, IstioEra } from '../shared/registry-messages';
+import * as l10n from '@vscode/l10n';
 import { setText } from './dom';
-import type { StringId, Translate } from './strings';
 
 export interface DiagramContext {
-  translate(): Translate;
   /** The component the registry is filtered by, if any. */
   chosen(): ComponentId | undefined;
   /** The learner clicked a component (or pressed Enter on it). */
@@ -24,6 +23,18 @@ function stateOf(entry: ComponentHealth | undefined): State {
   if (entry.desired === 0) return entry.id === 'sidecars' ? 'none' : 'missing';
   return entry.ready >= entry.desired ? 'ready' : 'partial';
 }
+
+/** The words drawn in the SVG files, by their `data-l10n` name, in the learner's language (read when drawn). */
+const SVG_WORDS: Readonly<Record<string, () => string>> = {
+  controlPlane: () => l10n.t('Control plane'),
+  dataPlane: () => l10n.t('Data plane'),
+  addons: () => l10n.t('Add-ons'),
+  sidecars: () => l10n.t('Envoy sidecars'),
+  meshTraffic: () => l10n.t('mesh traffic'),
+  arrowConfig: () => l10n.t('config (xDS)'),
+  arrowCerts: () => l10n.t('certificates'),
+  arrowTelemetry: () => l10n.t('check, report'),
+};
 
 /** The component that serves the registry; the diagram describes it until another is pointed at. */
 function pilotOf(which: IstioEra): ComponentId {
@@ -68,7 +79,7 @@ export class ArchitectureDiagram {
       component.addEventListener('mouseleave', () => this.describe(this.restingCaption(next)));
       component.addEventListener('blur', () => this.describe(this.restingCaption(next)));
     }
-    this.applyStrings();
+    this.translateWords();
     this.paint();
   }
 
@@ -79,11 +90,14 @@ export class ArchitectureDiagram {
     this.paint();
   }
 
-  /** The section headings inside the SVG, in the learner's language. */
-  applyStrings(): void {
-    const t = this.context.translate();
-    for (const heading of Array.from(this.host.querySelectorAll('[data-l10n]')))
-      setText(heading, t(heading.getAttribute('data-l10n') as StringId));
+  /** The headings and labels inside the SVG, in the learner's language (a word we do not know stays as drawn). */
+  private translateWords(): void {
+    for (const element of Array.from(this.host.querySelectorAll('[data-l10n]'))) {
+      const word = Object.hasOwn(SVG_WORDS, element.getAttribute('data-l10n') ?? '')
+        ? SVG_WORDS[element.getAttribute('data-l10n')!]
+        : undefined;
+      if (word) setText(element, word());
+    }
   }
 
   title(id: ComponentId): string {
@@ -92,7 +106,6 @@ export class ArchitectureDiagram {
 
   /** Colours and counts every component, and updates the caption. */
   paint(): void {
-    const t = this.context.translate();
     for (const component of Array.from(this.host.querySelectorAll<SVGGElement>('[data-component]'))) {
       const id = component.dataset.component as ComponentId;
       const entry = this.health.get(id);
@@ -106,11 +119,13 @@ export class ArchitectureDiagram {
       const count = component.querySelector('.count');
       if (count) {
         const text = proxies
-          ? t('countProxies', proxies.synced, proxies.proxies)
+          ? l10n.t('{0}/{1} synced', proxies.synced, proxies.proxies)
           : entry
             ? entry.desired > 0
-              ? t('countReady', entry.ready, entry.desired)
-              : t(state === 'none' ? 'countNoneYet' : 'countMissing')
+              ? l10n.t('{0}/{1} ready', entry.ready, entry.desired)
+              : state === 'none'
+                ? l10n.t('none yet')
+                : l10n.t('missing')
             : '';
         setText(count, text);
       }
@@ -134,15 +149,14 @@ export class ArchitectureDiagram {
   }
 
   private stateText(id: ComponentId): string {
-    const t = this.context.translate();
     const proxies = this.proxiesOf(id);
-    if (proxies) return t('stateProxies', proxies.proxies, proxies.synced);
+    if (proxies) return l10n.t('{0} proxies, {1} synced', proxies.proxies, proxies.synced);
     const entry = this.health.get(id);
     const state = stateOf(entry);
-    if (state === 'ready') return t('stateReady', entry!.ready, entry!.desired);
-    if (state === 'partial') return t('statePartial', entry!.ready, entry!.desired);
-    if (state === 'missing') return t('stateMissing');
-    if (state === 'none') return t('stateNoneYet');
+    if (state === 'ready') return l10n.t('ready: {0}/{1} pods', entry!.ready, entry!.desired);
+    if (state === 'partial') return l10n.t('partly ready: {0}/{1} pods', entry!.ready, entry!.desired);
+    if (state === 'missing') return l10n.t('missing: no pods');
+    if (state === 'none') return l10n.t('none yet: deploy an app to see the data plane');
     return '';
   }
 

@@ -14,8 +14,7 @@ import type {
 import { asExtensionMessage, asViewState, DEFAULT_VIEW_STATE, RAW_DISPLAY_LIMIT } from '../shared/registry-messages';
 import type { RegistryIndex, Row, VisibleRows } from './registry-rows';
 import { indexRegistry, prepareSearch, ROW_LEVEL, rowCopyText, visibleRows } from './registry-rows';
-import type { StringId, Translate } from './strings';
-import { translator } from './strings';
+import * as l10n from '@vscode/l10n';
 import { h, setText } from './dom';
 import { ArchitectureDiagram } from './diagram';
 import { ProxiesView } from './proxies-view';
@@ -31,9 +30,14 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const ROW_HEIGHT = 22;
 const vscode = acquireVsCodeApi();
 
+// The learner's language before any word is drawn: the panel puts VS Code's bundle for this
+// extension (l10n/bundle.l10n.<language>.json) on <body>; in English there is none and l10n.t
+// returns the English text it is given.
+const bundle = document.body.dataset.l10nBundle;
+if (bundle) l10n.config({ contents: bundle });
+
 // ── state ─────────────────────────────────────────────────────────────────────────────────
 
-let t: Translate = translator('en');
 let view: RegistryViewState = asViewState(vscode.getState()) ?? DEFAULT_VIEW_STATE;
 let registry: Extract<ExtensionMessage, { type: 'registry' }> | undefined;
 let index: RegistryIndex | undefined;
@@ -54,19 +58,9 @@ function saveView(next: Partial<RegistryViewState>): void {
 
 // ── layout ────────────────────────────────────────────────────────────────────────────────
 
-const labelled: [Element, StringId, 'text' | 'placeholder' | 'aria-label' | 'title'][] = [];
-function label<E extends Element>(
-  element: E,
-  id: StringId,
-  how: 'text' | 'placeholder' | 'aria-label' | 'title' = 'text',
-): E {
-  labelled.push([element, id, how]);
-  return element;
-}
-
-const refreshButton = label(h('button', { type: 'button', id: 'refresh', class: 'primary' }), 'refresh');
-const exportJsonButton = label(h('button', { type: 'button', id: 'export-json' }), 'exportJson');
-const exportCsvButton = label(h('button', { type: 'button', id: 'export-csv' }), 'exportCsv');
+const refreshButton = h('button', { type: 'button', id: 'refresh', class: 'primary' }, l10n.t('Refresh'));
+const exportJsonButton = h('button', { type: 'button', id: 'export-json' }, l10n.t('Export JSON'));
+const exportCsvButton = h('button', { type: 'button', id: 'export-csv' }, l10n.t('Export CSV'));
 const eraBadge = h('span', { class: 'era', id: 'era' });
 const metaLine = h('span', { class: 'meta', id: 'meta' });
 const progress = h('div', { class: 'progress', id: 'progress', role: 'progressbar', hidden: '' });
@@ -75,48 +69,42 @@ const errorBanner = h('div', { class: 'error', id: 'error', role: 'alert', hidde
 const legend = h(
   'ul',
   { class: 'legend' },
-  h('li', { class: 'state-ready' }, h('span', { class: 'swatch' }), label(h('span'), 'legendReady')),
-  h('li', { class: 'state-partial' }, h('span', { class: 'swatch' }), label(h('span'), 'legendPartial')),
-  h('li', { class: 'state-missing' }, h('span', { class: 'swatch' }), label(h('span'), 'legendMissing')),
+  h('li', { class: 'state-ready' }, h('span', { class: 'swatch' }), h('span', {}, l10n.t('ready'))),
+  h('li', { class: 'state-partial' }, h('span', { class: 'swatch' }), h('span', {}, l10n.t('partly ready'))),
+  h('li', { class: 'state-missing' }, h('span', { class: 'swatch' }), h('span', {}, l10n.t('missing'))),
 );
 
-const tableTab = label(
-  h('button', { type: 'button', role: 'tab', id: 'tab-table', 'aria-controls': 'panel-table' }),
-  'tabTable',
-);
-const proxiesTab = label(
-  h('button', { type: 'button', role: 'tab', id: 'tab-proxies', 'aria-controls': 'panel-proxies' }),
-  'tabProxies',
-);
-const rawTab = label(
-  h('button', { type: 'button', role: 'tab', id: 'tab-raw', 'aria-controls': 'panel-raw' }),
-  'tabRaw',
-);
+const tabButton = (id: RegistryTab, text: string): HTMLButtonElement =>
+  h('button', { type: 'button', role: 'tab', id: `tab-${id}`, 'aria-controls': `panel-${id}` }, text);
+const tableTab = tabButton('table', l10n.t('Registry'));
+const proxiesTab = tabButton('proxies', l10n.t('Proxies'));
+const rawTab = tabButton('raw', l10n.t('Raw JSON'));
 const TABS: readonly (readonly [HTMLButtonElement, RegistryTab])[] = [
   [tableTab, 'table'],
   [proxiesTab, 'proxies'],
   [rawTab, 'raw'],
 ];
-const search = label(
-  label(
-    h('input', { type: 'search', id: 'search', spellcheck: 'false', autocomplete: 'off' }),
-    'search',
-    'placeholder',
-  ),
-  'searchLabel',
-  'aria-label',
-);
+const search = h('input', {
+  type: 'search',
+  id: 'search',
+  spellcheck: 'false',
+  autocomplete: 'off',
+  placeholder: l10n.t('Filter services, ports, IPs, pods'),
+  'aria-label': l10n.t('Filter the registry'),
+});
 const chip = h('div', { class: 'chip', id: 'component-filter', hidden: '' });
 const chipText = h('span');
-const chipClear = label(h('button', { type: 'button', class: 'link' }), 'clearFilter');
+const chipClear = h('button', { type: 'button', class: 'link' }, l10n.t('Clear'));
 chip.append(chipText, chipClear);
 const summary = h('p', { class: 'summary', id: 'summary' });
 const changes = h('p', { class: 'changes', id: 'changes', hidden: '' });
-const viewport = label(
-  h('div', { class: 'table', id: 'registry-table', role: 'treegrid', tabindex: '0' }),
-  'tableLabel',
-  'aria-label',
-);
+const viewport = h('div', {
+  class: 'table',
+  id: 'registry-table',
+  role: 'treegrid',
+  tabindex: '0',
+  'aria-label': l10n.t('Service registry: namespace, service, port, endpoints'),
+});
 const emptyNote = h('p', { class: 'empty', id: 'empty', hidden: '' });
 const rawNote = h('p', { class: 'note', hidden: '' });
 const rawText = h('pre', { class: 'raw', id: 'raw', tabindex: '0' });
@@ -135,9 +123,8 @@ const rawPanel = h(
   rawText,
 );
 const commandList = h('ul', { class: 'commands', id: 'commands' });
-const proxies = new ProxiesView(t, post);
+const proxies = new ProxiesView(post);
 const diagram = new ArchitectureDiagram({
-  translate: () => t,
   chosen: () => view.component,
   choose: (id: ComponentId) => chooseComponent(id),
   proxyCounts: () => proxies.counts(),
@@ -147,18 +134,18 @@ function buildLayout(): void {
   const header = h(
     'header',
     {},
-    h('div', { class: 'title' }, label(h('h1'), 'title'), eraBadge),
+    h('div', { class: 'title' }, h('h1', {}, l10n.t('Pilot service registry')), eraBadge),
     h('div', { class: 'actions' }, refreshButton, exportJsonButton, exportCsvButton),
     metaLine,
   );
   const aside = h(
     'aside',
     {},
-    label(h('h2'), 'diagramTitle'),
+    h('h2', {}, l10n.t('Istio architecture')),
     diagram.host,
     legend,
     diagram.role,
-    label(h('p', { class: 'hint' }), 'diagramHint'),
+    h('p', { class: 'hint' }, l10n.t('Click a component to filter the registry and reveal its pods.')),
   );
   const main = h(
     'main',
@@ -169,19 +156,15 @@ function buildLayout(): void {
     tablePanel,
     proxies.panel,
     rawPanel,
-    h('section', { class: 'commands-section' }, label(h('h2'), 'commandsTitle'), commandList),
+    h('section', { class: 'commands-section' }, h('h2', {}, l10n.t('The same from a terminal')), commandList),
   );
   document.body.append(header, progress, h('div', { class: 'layout' }, aside, main));
 }
 
-function applyStrings(): void {
-  proxies.setTranslate(t);
-  for (const [element, id, how] of labelled) {
-    if (how === 'text') setText(element, t(id));
-    else element.setAttribute(how, t(id));
-  }
-  diagram.applyStrings();
-}
+/** Counts in words; Korean has one form, English a singular. */
+const servicesText = (n: number): string => (n === 1 ? l10n.t('{0} service', n) : l10n.t('{0} services', n));
+const portsText = (n: number): string => (n === 1 ? l10n.t('{0} port', n) : l10n.t('{0} ports', n));
+const endpointsText = (n: number): string => (n === 1 ? l10n.t('{0} endpoint', n) : l10n.t('{0} endpoints', n));
 
 // ── the table ─────────────────────────────────────────────────────────────────────────────
 
@@ -218,20 +201,20 @@ function renderRow(element: HTMLElement, row: Row, at: number): void {
   let badgeText = '';
   switch (row.kind) {
     case 'namespace':
-      setText(name, row.namespace || t('noNamespace'));
-      setText(detail, `${t('services', row.services)} · ${t('endpoints', row.endpoints)}`);
+      setText(name, row.namespace || l10n.t('(outside Kubernetes)'));
+      setText(detail, `${servicesText(row.services)} · ${endpointsText(row.endpoints)}`);
       break;
     case 'service':
       setText(name, row.service.hostname);
-      setText(detail, `${t('ports', row.service.ports.length)} · ${t('endpoints', row.endpoints)}`);
-      badgeText = row.removed ? t('removed') : (row.service.address ?? '');
+      setText(detail, `${portsText(row.service.ports.length)} · ${endpointsText(row.endpoints)}`);
+      badgeText = row.removed ? l10n.t('removed') : (row.service.address ?? '');
       if (row.removed) element.classList.add('removed');
       break;
     case 'port':
-      setText(name, row.port.name || t('unnamedPort'));
+      setText(name, row.port.name || l10n.t('(unnamed port)'));
       setText(
         detail,
-        `${row.port.key}${row.port.port !== undefined ? `  :${row.port.port}` : ''}${row.port.protocol ? `  ${row.port.protocol}` : ''}  · ${t('endpoints', row.port.endpoints.length)}`,
+        `${row.port.key}${row.port.port !== undefined ? `  :${row.port.port}` : ''}${row.port.protocol ? `  ${row.port.protocol}` : ''}  · ${endpointsText(row.port.endpoints.length)}`,
       );
       if (row.removed) element.classList.add('removed');
       break;
@@ -240,13 +223,13 @@ function renderRow(element: HTMLElement, row: Row, at: number): void {
       setText(name, `${row.endpoint.ip}:${row.endpoint.port}`);
       setText(detail, pod ? `${pod.namespace}/${pod.name}` : '');
       badgeText = row.added
-        ? t('added')
+        ? l10n.t('added')
         : pod
           ? pod.gone
-            ? t('podGone')
+            ? l10n.t('pod gone')
             : pod.ready
-              ? t('podReady')
-              : t('podNotReady')
+              ? l10n.t('ready')
+              : l10n.t('not ready')
           : '';
       if (row.added) element.classList.add('added');
       if (pod && !pod.ready) element.classList.add(pod.gone ? 'gone' : 'not-ready');
@@ -255,12 +238,12 @@ function renderRow(element: HTMLElement, row: Row, at: number): void {
     case 'removed':
       setText(name, `${row.removed.ip}:${row.removed.port}`);
       setText(detail, row.removed.portKey);
-      badgeText = t('removed');
+      badgeText = l10n.t('removed');
       element.classList.add('removed');
       break;
     case 'no-endpoints':
       setText(name, '');
-      setText(detail, t('noEndpoints'));
+      setText(detail, l10n.t('no endpoints: no ready pod backs this port'));
       break;
   }
   setText(badge, badgeText);
@@ -276,12 +259,14 @@ function applyFilter(): void {
   list.setItems(rows);
   updateActive();
   emptyNote.hidden = rows.length > 0;
-  setText(emptyNote, t('empty'));
+  setText(emptyNote, l10n.t('No services match.'));
   const counts = countAll();
-  const text = `${t('services', counts.services)} · ${t('ports', counts.ports)} · ${t('endpoints', counts.endpoints)}`;
+  const text = `${servicesText(counts.services)} · ${portsText(counts.ports)} · ${endpointsText(counts.endpoints)}`;
   setText(
     summary,
-    result.services === index.serviceCount ? text : `${text} — ${t('shown', result.services, index.serviceCount)}`,
+    result.services === index.serviceCount
+      ? text
+      : `${text} — ${l10n.t('showing {0} of {1} services', result.services, index.serviceCount)}`,
   );
 }
 
@@ -400,7 +385,7 @@ function chooseComponent(id: ComponentId | undefined): void {
 
 function showComponentFilter(): void {
   chip.hidden = !view.component;
-  if (view.component) setText(chipText, t('filteredBy', diagram.title(view.component)));
+  if (view.component) setText(chipText, l10n.t('Showing what belongs to {0}', diagram.title(view.component)));
 }
 
 // ── tabs, commands, messages ──────────────────────────────────────────────────────────────
@@ -418,15 +403,22 @@ function showTab(tab: RegistryTab): void {
   if (tab === 'table') list.refresh();
 }
 
+/** What an equivalent command does, by the name the extension gives it (read when shown). */
+const COMMAND_LABELS: Readonly<Record<EquivalentCommand['label'], () => string>> = {
+  commandCurlPod: () => l10n.t("The book's way: a throw-away pod that curls Pilot"),
+  commandGetRaw: () => l10n.t('Through the API server, no pod needed'),
+  commandIstioctl: () => l10n.t("istioctl's view of the same registry"),
+  commandPortForward: () => l10n.t('istiod answers only local callers: port-forward, then curl'),
+};
+
 function showCommands(commands: readonly EquivalentCommand[], proxyStatus?: string): void {
-  const items: [StringId, string][] = commands.map((command) => [command.label, command.command]);
-  if (proxyStatus) items.push(['commandProxyStatus', proxyStatus]);
+  const items = commands.map((command): [string, string] => [COMMAND_LABELS[command.label](), command.command]);
+  if (proxyStatus) items.push([l10n.t('The same table from istioctl'), proxyStatus]);
   commandList.replaceChildren(
-    ...items.map(([labelId, command]) => {
-      const copy = h('button', { type: 'button', class: 'link copy' });
-      setText(copy, t('copy'));
+    ...items.map(([text, command]) => {
+      const copy = h('button', { type: 'button', class: 'link copy' }, l10n.t('Copy'));
       copy.addEventListener('click', () => post({ type: 'copy', text: command }));
-      return h('li', {}, h('span', { class: 'command-label' }, t(labelId)), h('code', {}, command), copy);
+      return h('li', {}, h('span', { class: 'command-label' }, text), h('code', {}, command), copy);
     }),
   );
 }
@@ -442,27 +434,48 @@ function showRegistry(message: Extract<ExtensionMessage, { type: 'registry' }>):
   progress.hidden = true;
   // A stale registry (Pilot uninstalled since) stays readable, greyed and dated, under the reason.
   errorBanner.hidden = !message.stale;
-  if (message.stale) errorBanner.replaceChildren(h('strong', {}, t('staleTitle')), h('p', {}, message.stale));
+  if (message.stale)
+    errorBanner.replaceChildren(h('strong', {}, l10n.t('Pilot is no longer installed')), h('p', {}, message.stale));
   tablePanel.classList.toggle('stale', message.stale !== undefined);
   rawPanel.classList.toggle('stale', message.stale !== undefined);
   diagram.show(message.era);
-  setText(eraBadge, message.era === 'legacy' ? t('eraLegacy') : t('eraIstiod'));
+  setText(
+    eraBadge,
+    message.era === 'legacy'
+      ? l10n.t('Istio 1.0–1.4 · Pilot /v1/registration')
+      : l10n.t('Istio 1.5+ · istiod /debug/registryz'),
+  );
+  const fetchedAt = formatTime(message.fetchedAt);
   setText(
     metaLine,
     message.stale
-      ? t('staleFrom', formatTime(message.fetchedAt))
-      : t('fetched', formatTime(message.fetchedAt), message.via === 'service-proxy' ? t('viaProxy') : t('viaForward')),
+      ? l10n.t('from {0}, Pilot is no longer installed: this is the last registry it served', fetchedAt)
+      : l10n.t(
+          'fetched {0} via {1}',
+          fetchedAt,
+          message.via === 'service-proxy'
+            ? l10n.t('the API server service proxy')
+            : l10n.t('a port-forward to the pod'),
+        ),
   );
   metaLine.classList.toggle('stale', message.stale !== undefined);
   index = indexRegistry(message.snapshot, message.diff);
   changes.hidden = !message.diff;
   if (message.diff) {
     const { added, removed } = message.diff;
-    setText(changes, added.length || removed.length ? t('changes', added.length, removed.length) : t('noChanges'));
+    setText(
+      changes,
+      added.length || removed.length
+        ? l10n.t('Endpoints since the last refresh: {0} added, {1} removed', added.length, removed.length)
+        : l10n.t('no endpoint changed since the last refresh'),
+    );
     changes.classList.toggle('has-changes', added.length + removed.length > 0);
   }
   rawNote.hidden = !message.rawTruncated;
-  setText(rawNote, t('rawTruncated', RAW_DISPLAY_LIMIT.toLocaleString()));
+  setText(
+    rawNote,
+    l10n.t('Showing the first {0} characters; Export JSON saves the whole answer.', RAW_DISPLAY_LIMIT.toLocaleString()),
+  );
   setText(rawText, view.tab === 'raw' ? message.raw : '');
   showCommands(message.commands, message.proxies?.command);
   proxies.show(message.proxies);
@@ -476,19 +489,16 @@ function showRegistry(message: Extract<ExtensionMessage, { type: 'registry' }>):
 function receive(message: ExtensionMessage): void {
   switch (message.type) {
     case 'init':
-      t = translator(message.locale);
-      document.documentElement.lang = message.locale;
       view = asViewState(vscode.getState()) ?? message.state;
       search.value = view.filter;
       proxies.setFilter(view.filter);
-      applyStrings();
       showTab(view.tab);
       showComponentFilter();
-      setText(summary, t('noRegistry'));
+      setText(summary, l10n.t('No registry fetched yet.'));
       return;
     case 'loading':
       progress.hidden = false;
-      setText(progress, t('loading'));
+      setText(progress, l10n.t('Fetching the registry…'));
       return;
     case 'registry':
       showRegistry(message);
@@ -499,7 +509,10 @@ function receive(message: ExtensionMessage): void {
     case 'error':
       progress.hidden = true;
       errorBanner.hidden = false;
-      errorBanner.replaceChildren(h('strong', {}, t('errorTitle')), h('p', {}, message.message));
+      errorBanner.replaceChildren(
+        h('strong', {}, l10n.t('The registry could not be fetched')),
+        h('p', {}, message.message),
+      );
       if (message.commands.length) showCommands(message.commands);
       return;
   }
@@ -513,7 +526,6 @@ window.addEventListener('message', (event: MessageEvent) => {
 // ── wiring ────────────────────────────────────────────────────────────────────────────────
 
 buildLayout();
-applyStrings();
 showTab(view.tab);
 refreshButton.addEventListener('click', () => post({ type: 'refresh' }));
 exportJsonButton.addEventListener('click', () => post({ type: 'export', format: 'json' }));

@@ -3,8 +3,8 @@
 // registry table so 5,000 proxies cost what 40 do. The cells are istioctl's own words (SYNCED,
 // NOT SENT, STALE (…)), untranslated as a terminal shows them; a click reveals the proxy's pod.
 import type { ProxySync, ProxySyncRow, WebviewMessage } from '../shared/registry-messages';
+import * as l10n from '@vscode/l10n';
 import { h, setText } from './dom';
-import type { Translate } from './strings';
 import { VirtualList } from './virtual-list';
 
 const ROW_HEIGHT = 22;
@@ -15,17 +15,19 @@ export class ProxiesView {
   readonly panel: HTMLElement;
   private readonly summary = h('p', { class: 'summary', id: 'proxies-summary' });
   private readonly note = h('p', { class: 'empty', id: 'proxies-empty', hidden: '' });
-  private readonly hint = h('p', { class: 'hint' });
-  private readonly viewport = h('div', { class: 'table proxies', id: 'proxies-table', role: 'grid', tabindex: '0' });
+  private readonly viewport = h('div', {
+    class: 'table proxies',
+    id: 'proxies-table',
+    role: 'grid',
+    tabindex: '0',
+    'aria-label': l10n.t('Proxies: name, CDS, LDS, EDS, RDS, Pilot, version'),
+  });
   private readonly list: VirtualList<ProxySyncRow>;
   private sync: ProxySync | undefined;
   private shown: readonly ProxySyncRow[] = [];
   private filter = '';
 
-  constructor(
-    private t: Translate,
-    post: (message: WebviewMessage) => void,
-  ) {
+  constructor(post: (message: WebviewMessage) => void) {
     const header = h(
       'div',
       { class: 'proxy-row header', role: 'row' },
@@ -35,7 +37,13 @@ export class ProxiesView {
       'div',
       { role: 'tabpanel', id: 'panel-proxies', 'aria-labelledby': 'tab-proxies', class: 'panel', hidden: '' },
       this.summary,
-      this.hint,
+      h(
+        'p',
+        { class: 'hint' },
+        l10n.t(
+          'What Pilot sent each Envoy and what it acknowledged, as istioctl proxy-status prints it. Click a proxy to show its pod.',
+        ),
+      ),
       header,
       this.viewport,
       this.note,
@@ -73,13 +81,6 @@ export class ProxiesView {
       if (target?.dataset.pod && target.dataset.namespace !== undefined)
         post({ type: 'revealPod', namespace: target.dataset.namespace, name: target.dataset.pod });
     });
-  }
-
-  setTranslate(t: Translate): void {
-    this.t = t;
-    this.viewport.setAttribute('aria-label', t('proxiesLabel'));
-    setText(this.hint, t('proxiesHint'));
-    this.paintSummary();
   }
 
   /** The proxies of the latest fetch. */
@@ -121,15 +122,19 @@ export class ProxiesView {
       this.summary,
       counts
         ? this.shown.length === rows.length
-          ? this.t('proxiesSummary', counts.proxies, counts.synced)
-          : this.t('proxiesShown', this.shown.length, rows.length)
+          ? counts.proxies === 1
+            ? l10n.t('{0} proxy, {1} synced', counts.proxies, counts.synced)
+            : l10n.t('{0} proxies, {1} synced', counts.proxies, counts.synced)
+          : l10n.t('showing {0} of {1} proxies', this.shown.length, rows.length)
         : '',
     );
     const message =
       sync?.error !== undefined
-        ? this.t('proxiesError', sync.error)
+        ? l10n.t('Pilot did not say what it sent to the proxies: {0}', sync.error)
         : sync && rows.length === 0
-          ? this.t('proxiesNone')
+          ? l10n.t(
+              'No proxy is connected to Pilot yet. Deploy the sample app (Bookinfo) into a namespace labelled istio-injection=enabled: each of its pods adds one.',
+            )
           : '';
     this.note.hidden = message === '';
     this.note.classList.toggle('error-text', sync?.error !== undefined);

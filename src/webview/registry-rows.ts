@@ -3,15 +3,9 @@
 // Pure and DOM-free. 10,000 services make 90,000 rows, so rows are not objects until shown: the
 // index is a flat table (a kind code and the model object per row, in expanded order) built once
 // per registry message, a filter yields row numbers, and `at(i)` makes the one Row a view draws.
-import type {
-  ComponentId,
-  RegistryDiff,
-  RegistryEndpoint,
-  RegistryPort,
-  RegistryService,
-  RegistrySnapshot,
-  RemovedEndpoint,
-} from '../shared/registry-messages';
+// What a registry message brings, and the model objects a row holds.
+import type { ComponentId, RegistryDiff, RegistrySnapshot } from '../shared/registry-messages';
+import type { RegistryEndpoint, RegistryPort, RegistryService, RemovedEndpoint } from '../shared/registry-messages';
 import { endpointId } from '../shared/registry-messages';
 import { ISTIO_NAMESPACE } from '../shared/istio-defaults';
 

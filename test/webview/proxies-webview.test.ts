@@ -5,13 +5,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { test } from 'node:test';
 import { parseSyncz } from '../../src/istio/registry/proxy-sync';
 import { parseRegistration } from '../../src/istio/registry/legacy-registration';
 import type { ExtensionMessage, ProxySync } from '../../src/shared/registry-messages';
 import type { WebviewPage } from './webview-page';
-import { launchBrowser, openWebview, root } from './webview-page';
+import { browserForTests, initMessage, openWebview, root, shownRows } from './webview-page';
 
 const bookinfo = fs.readFileSync(
   path.join(root, 'test', 'fixtures', 'istio', 'registry', 'legacy-registration-bookinfo.json'),
@@ -65,35 +64,13 @@ const PROXIES: ProxySync = {
   command: 'istioctl proxy-status',
 };
 
-async function proxyRows(view: WebviewPage): Promise<string[]> {
-  return view.page.$$eval('#proxies-table .proxy-row:not([hidden])', (rows) =>
-    rows
-      .map((row) => ({
-        top: Number(/translateY\((\d+)px\)/.exec((row as HTMLElement).style.transform)?.[1] ?? 0),
-        text: Array.from(row.children)
-          .map((c) => c.textContent)
-          .join(' | '),
-      }))
-      .sort((a, b) => a.top - b.top)
-      .map((row) => row.text),
-  );
-}
+const proxyRows = (view: WebviewPage): Promise<string[]> => shownRows(view, '#proxies-table .proxy-row:not([hidden])');
 
-let browser: Browser;
-before(async () => {
-  assert.ok(
-    fs.existsSync(path.join(root, 'dist', 'webview.js')),
-    'dist/webview.js is missing: run `node esbuild.js` first',
-  );
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = browserForTests();
 
 test('the Proxies tab prints istioctl proxy-status, a STALE proxy stands out and a click reveals its pod', async () => {
-  const view = await openWebview(browser);
-  await view.send({ type: 'init', locale: 'en', state: { filter: '', tab: 'table' } });
+  const view = await openWebview(browser());
+  await view.send(initMessage());
   await view.send(registryMessage(PROXIES));
   await view.page.click('#tab-proxies');
   assert.equal(await view.page.getAttribute('#tab-proxies', 'aria-selected'), 'true');
@@ -123,8 +100,8 @@ test('the Proxies tab prints istioctl proxy-status, a STALE proxy stands out and
 });
 
 test('the data-plane box counts proxies as Pilot sees them, partly synced in amber', async () => {
-  const view = await openWebview(browser);
-  await view.send({ type: 'init', locale: 'en', state: { filter: '', tab: 'table' } });
+  const view = await openWebview(browser());
+  await view.send(initMessage());
   await view.send({
     type: 'health',
     era: 'legacy',
@@ -144,8 +121,8 @@ test('the data-plane box counts proxies as Pilot sees them, partly synced in amb
 });
 
 test('no proxy yet says how to get one, in Korean too; a syncz error is shown, the registry stays', async () => {
-  const view = await openWebview(browser);
-  await view.send({ type: 'init', locale: 'ko', state: { filter: '', tab: 'proxies' } });
+  const view = await openWebview(browser(), { locale: 'ko' });
+  await view.send(initMessage('proxies'));
   await view.send(registryMessage({ rows: [], command: 'istioctl proxy-status' }));
   assert.equal(await view.page.isVisible('#panel-proxies'), true, 'the saved tab is restored');
   assert.match(

@@ -4,13 +4,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { test } from 'node:test';
 import { parseRegistration } from '../../src/istio/registry/legacy-registration';
 import { diffSnapshots } from '../../src/istio/registry/registry-model';
-import type { ExtensionMessage, RegistrySnapshot } from '../../src/shared/registry-messages';
+import type { ComponentHealth, ExtensionMessage, RegistrySnapshot } from '../../src/shared/registry-messages';
 import type { WebviewPage } from './webview-page';
-import { launchBrowser, openWebview, root, setTheme } from './webview-page';
+import { browserForTests, initMessage, openWebview, root, setTheme, shownRows } from './webview-page';
 
 const bookinfo = fs.readFileSync(
   path.join(root, 'test', 'fixtures', 'istio', 'registry', 'legacy-registration-bookinfo.json'),
@@ -40,42 +39,27 @@ function registryMessage(
   };
 }
 
-const init = (locale: 'en' | 'ko' = 'en'): ExtensionMessage => ({
-  type: 'init',
-  locale,
-  state: { filter: '', tab: 'table' },
-});
+const browser = browserForTests();
 
-let browser: Browser;
-before(async () => {
-  assert.ok(
-    fs.existsSync(path.join(root, 'dist', 'webview.js')),
-    'dist/webview.js is missing: run `node esbuild.js` first',
-  );
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
-
-async function rowTexts(view: WebviewPage): Promise<string[]> {
-  return view.page.$$eval('.row:not([hidden])', (rows) =>
-    rows
-      .map((row) => ({
-        top: Number(/translateY\((\d+)px\)/.exec((row as HTMLElement).style.transform)?.[1] ?? 0),
-        text: Array.from(row.children)
-          .map((c) => c.textContent)
-          .filter(Boolean)
-          .join(' | '),
-      }))
-      .sort((a, b) => a.top - b.top)
-      .map((row) => row.text),
-  );
+/** The registry webview as the panel leaves it after `ready`: the page, then its `init`. */
+async function openRegistry(options: Parameters<typeof openWebview>[1] = {}): Promise<WebviewPage> {
+  const view = await openWebview(browser(), options);
+  await view.send(initMessage());
+  return view;
 }
 
+/** The diagram's live state of the Istio 1.0–1.4 components, as the panel posts it. */
+const legacyHealth = (components: ComponentHealth[]): ExtensionMessage => ({
+  type: 'health',
+  era: 'legacy',
+  components,
+});
+
+const rowTexts = (view: WebviewPage): Promise<string[]> =>
+  shownRows(view, '.row:not([hidden])', { skipEmptyCells: true });
+
 test('renders the registry grouped by namespace, service, port and endpoint, with counts', async () => {
-  const view = await openWebview(browser);
-  await view.send(init());
+  const view = await openRegistry();
   await view.send(registryMessage(parseRegistration(bookinfo)));
   const rows = await rowTexts(view);
   assert.deepEqual(rows.slice(0, 4), [
@@ -93,8 +77,7 @@ test('renders the registry grouped by namespace, service, port and endpoint, wit
 });
 
 test('filters as you type, says how many services it shows, and clears with Escape', async () => {
-  const view = await openWebview(browser);
-  await view.send(init());
+  const view = await openRegistry();
   await view.send(registryMessage(parseRegistration(bookinfo)));
   await view.page.fill('#search', '10.244.0.41');
   const rows = await rowTexts(view);
@@ -119,8 +102,7 @@ test('filters as you type, says how many services it shows, and clears with Esca
 });
 
 test('moves through rows with the keyboard, collapses groups and copies the selected row', async () => {
-  const view = await openWebview(browser);
-  await view.send(init());
+  const view = await openRegistry();
   await view.send(registryMessage(parseRegistration(bookinfo)));
   await view.page.focus('#registry-table');
   await view.page.keyboard.press('ArrowDown');
@@ -137,8 +119,7 @@ test('moves through rows with the keyboard, collapses groups and copies the sele
 });
 
 test('highlights the endpoints a refresh added and shows the removed ones struck through', async () => {
-  const view = await openWebview(browser);
-  await view.send(init());
+  const view = await openRegistry();
   const before = parseRegistration(bookinfo);
   const after = parseRegistration(bookinfo.replace('10.244.0.41', '10.244.0.50'));
   await view.send(registryMessage(before));
@@ -156,17 +137,14 @@ test('highlights the endpoints a refresh added and shows the removed ones struck
 });
 
 test('colours the diagram by live state, explains a component on hover and filters by it on click', async () => {
-  const view = await openWebview(browser);
-  await view.send(init());
-  await view.send({
-    type: 'health',
-    era: 'legacy',
-    components: [
+  const view = await openRegistry();
+  await view.send(
+    legacyHealth([
       { id: 'pilot', ready: 1, desired: 1, title: 'Pilot', role: 'Turns services into Envoy configuration.' },
       { id: 'mixer-telemetry', ready: 0, desired: 1, title: 'Mixer (telemetry)' },
       { id: 'citadel', ready: 0, desired: 0, title: 'Citadel' },
-    ],
-  });
+    ]),
+  );
   const snapshot = parseRegistration(
     '[{"service-key":"istio-pilot.istio-system.svc.cluster.local|http-legacy-discovery","hosts":[{"ip_address":"10.4.0.9","port":8080}]},{"service-key":"grafana.istio-system.svc.cluster.local|http","hosts":[{"ip_address":"10.4.0.7","port":3000}]}]',
   );
@@ -195,17 +173,14 @@ test('colours the diagram by live state, explains a component on hover and filte
 });
 
 test('the caption follows the chosen component, and no sidecars yet is neutral, not missing', async () => {
-  const view = await openWebview(browser);
-  await view.send(init());
-  await view.send({
-    type: 'health',
-    era: 'legacy',
-    components: [
+  const view = await openRegistry();
+  await view.send(
+    legacyHealth([
       { id: 'pilot', ready: 1, desired: 1, title: 'Pilot' },
       { id: 'citadel', ready: 1, desired: 1, title: 'Citadel', role: 'Issues the certificates.' },
       { id: 'sidecars', ready: 0, desired: 0, title: 'Envoy sidecars' },
-    ],
-  });
+    ]),
+  );
   await view.send(registryMessage(parseRegistration(bookinfo)));
   await view.page.click('[data-component="citadel"]');
   await view.page.mouse.move(0, 0);
@@ -215,15 +190,13 @@ test('the caption follows the chosen component, and no sidecars yet is neutral, 
     'Citadel — Issues the certificates. — ready: 1/1 pods',
     'the caption stays on the chosen component',
   );
-  await view.send({
-    type: 'health',
-    era: 'legacy',
-    components: [
+  await view.send(
+    legacyHealth([
       { id: 'pilot', ready: 1, desired: 1, title: 'Pilot' },
       { id: 'citadel', ready: 1, desired: 1, title: 'Citadel' },
       { id: 'sidecars', ready: 0, desired: 0, title: 'Envoy sidecars' },
-    ],
-  });
+    ]),
+  );
   assert.match((await view.page.textContent('#diagram-role')) ?? '', /^Citadel/, 'a health update keeps it there too');
   assert.equal(await view.page.getAttribute('[data-component="sidecars"]', 'data-state'), 'none');
   assert.equal(await view.page.textContent('[data-component="sidecars"] .count'), 'none yet');
@@ -242,9 +215,8 @@ test('the caption follows the chosen component, and no sidecars yet is neutral, 
 });
 
 test('follows the theme: component colours change between light, dark and high contrast', async () => {
-  const view = await openWebview(browser);
-  await view.send(init());
-  await view.send({ type: 'health', era: 'legacy', components: [{ id: 'pilot', ready: 1, desired: 1 }] });
+  const view = await openRegistry();
+  await view.send(legacyHealth([{ id: 'pilot', ready: 1, desired: 1 }]));
   const stroke = (): Promise<string> =>
     view.page.$eval('[data-component="pilot"] .box', (box) => getComputedStyle(box).stroke);
   const background = (): Promise<string> => view.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -260,9 +232,9 @@ test('follows the theme: component colours change between light, dark and high c
 });
 
 test('speaks Korean when VS Code does', async () => {
-  const view = await openWebview(browser);
-  await view.send(init('ko'));
+  const view = await openRegistry({ locale: 'ko' });
   await view.send(registryMessage(parseRegistration(bookinfo)));
+  assert.equal(await view.page.getAttribute('html', 'lang'), 'ko');
   assert.equal(await view.page.textContent('#refresh'), '새로 고침');
   assert.equal(await view.page.textContent('#summary'), '서비스 2개 · 포트 2개 · 엔드포인트 4개');
   assert.equal(await view.page.textContent('[data-l10n="controlPlane"]'), '컨트롤 플레인');
@@ -272,10 +244,25 @@ test('speaks Korean when VS Code does', async () => {
   await view.page.close();
 });
 
+test('takes its words from the bundle the panel passes, as text, and keeps English where the bundle has none', async () => {
+  // Not the shipped translation: a bundle of our own, with markup and quotes that must stay text.
+  const view = await openRegistry({
+    locale: 'ko',
+    l10nBundle: { Refresh: '<b>"다시" & 가져오기</b>', '{0} services': '{0}개의 서비스' },
+  });
+  await view.send(registryMessage(parseRegistration(bookinfo)));
+  assert.equal(await view.page.textContent('#refresh'), '<b>"다시" & 가져오기</b>');
+  assert.equal(await view.page.$$eval('header b', (found) => found.length), 0, 'the bundle became markup');
+  assert.match((await view.page.textContent('#summary')) ?? '', /^2개의 서비스 · 2 ports · 4 endpoints$/);
+  assert.equal(await view.page.textContent('#tab-proxies'), 'Proxies');
+  assert.deepEqual(view.errors, [], 'the page logged errors (a CSP violation?)');
+  await view.page.close();
+});
+
 test('renders hostile service names as text and runs none of them', async () => {
-  const view = await openWebview(browser);
+  const view = await openWebview(browser());
   await view.page.evaluate(() => Object.assign(window, { __pwned: false }));
-  await view.send(init());
+  await view.send(initMessage());
   const hostile = [
     '<img src=x onerror="window.__pwned=true">.evil.svc.cluster.local|http',
     '</script><script>window.__pwned=true</script>.evil.svc.cluster.local|http',
@@ -308,8 +295,7 @@ test('renders hostile service names as text and runs none of them', async () => 
 });
 
 test('ignores messages that break the contract', async () => {
-  const view = await openWebview(browser);
-  await view.send(init());
+  const view = await openRegistry();
   await view.send(registryMessage(parseRegistration(bookinfo)));
   await view.send({
     type: 'registry',
@@ -324,8 +310,7 @@ test('ignores messages that break the contract', async () => {
 });
 
 test('restores its filter and tab from the saved state', async () => {
-  const view = await openWebview(browser, { state: { filter: 'reviews', tab: 'raw' } });
-  await view.send(init());
+  const view = await openRegistry({ state: { filter: 'reviews', tab: 'raw' } });
   await view.send(registryMessage(parseRegistration(bookinfo)));
   assert.equal(await view.page.inputValue('#search'), 'reviews');
   assert.equal(await view.page.getAttribute('#tab-raw', 'aria-selected'), 'true');
@@ -336,8 +321,7 @@ test('restores its filter and tab from the saved state', async () => {
 });
 
 test('shows an error with what to do, and keeps the commands to try', async () => {
-  const view = await openWebview(browser);
-  await view.send(init());
+  const view = await openRegistry();
   await view.send({
     type: 'error',
     message: 'Pilot is not installed: no istio-pilot Service in istio-system.',
@@ -350,8 +334,7 @@ test('shows an error with what to do, and keeps the commands to try', async () =
 });
 
 test('after Istio is uninstalled, keeps the last registry greyed and dated, and shows gone pods as gone', async () => {
-  const view = await openWebview(browser);
-  await view.send(init());
+  const view = await openRegistry();
   const snapshot = parseRegistration(
     '[{"service-key":"grafana.istio-system.svc.cluster.local|http","hosts":[{"ip_address":"10.4.0.7","port":3000}]}]',
   );

@@ -1,42 +1,43 @@
 // Opens the built registry webview (dist/webview.js + media/registry/) in headless Chromium the
 // way VS Code hosts it: the page from registryPageHtml with its real CSP, served from one origin,
 // `acquireVsCodeApi` provided, messages posted in as the extension would, theme variables set
-// as VS Code sets them. Used by the webview tests and the registry_render_10k bench.
-import { execFileSync } from 'node:child_process';
+// as VS Code sets them, and the display language's translations on the page as the panel puts
+// them (VS Code's bundle for the extension: l10n/bundle.l10n.<language>.json). Used by the webview
+// tests and the registry_render_10k bench.
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { after, before } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import type { ExtensionMessage, WebviewMessage } from '../../src/shared/registry-messages';
+import type { ExtensionMessage, RegistryTab, WebviewMessage } from '../../src/shared/registry-messages';
 import { registryPageHtml } from '../../src/ui/registry-html';
+import { CHROMIUM_ARGS, findChromium } from '../../scripts/lib/browser-vscode.mjs';
 
 export const root = path.resolve(__dirname, '..', '..');
 const ORIGIN = 'https://webview.istio-lab.test';
 
-function chromiumPath(): string {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
-    try {
-      return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
-    } catch {
-      // try the next name
-    }
-  }
-  throw new Error('Chromium was not found: apt-get install chromium, or set CHROMIUM_PATH.');
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: findChromium(), args: [...CHROMIUM_ARGS] });
 }
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath(),
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+/** For a test file: Chromium launched before its tests (once the webview is built) and closed after them. */
+export function browserForTests(): () => Browser {
+  let browser: Browser | undefined;
+  before(async () => {
+    assert.ok(
+      fs.existsSync(path.join(root, 'dist', 'webview.js')),
+      'dist/webview.js is missing: run `node esbuild.js` first',
+    );
+    browser = await launchBrowser();
   });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => {
+    assert.ok(browser, 'Chromium is not launched yet');
+    return browser;
+  };
 }
 
 export type Theme = 'light' | 'dark' | 'high-contrast';
@@ -104,11 +105,51 @@ export interface WebviewPage {
   readonly errors: string[];
 }
 
-/** A page with the registry webview loaded and its `ready` message received. */
+/** The `init` message the panel sends when the page says it is ready. */
+export const initMessage = (tab: RegistryTab = 'table'): ExtensionMessage => ({
+  type: 'init',
+  state: { filter: '', tab },
+});
+
+/** The text of a virtual list's shown rows in screen order (rows are placed by translateY), cells joined by ' | '. */
+export async function shownRows(
+  view: WebviewPage,
+  selector: string,
+  { skipEmptyCells = false } = {},
+): Promise<string[]> {
+  return view.page.$$eval(
+    selector,
+    (rows, skipEmpty) =>
+      rows
+        .map((row) => ({
+          top: Number(/translateY\((\d+)px\)/.exec((row as HTMLElement).style.transform)?.[1] ?? 0),
+          text: Array.from(row.children)
+            .map((cell) => cell.textContent ?? '')
+            .filter((text) => !skipEmpty || text !== '')
+            .join(' | '),
+        }))
+        .sort((a, b) => a.top - b.top)
+        .map((row) => row.text),
+    skipEmptyCells,
+  );
+}
+
+/**
+ * A page with the registry webview loaded and its `ready` message received, in English or, as a
+ * VS Code started with `--locale ko` shows it, in Korean.
+ */
 export async function openWebview(
   browser: Browser,
-  options: { state?: unknown; width?: number; height?: number } = {},
+  options: {
+    state?: unknown;
+    width?: number;
+    height?: number;
+    locale?: 'en' | 'ko';
+    /** Instead of the locale's l10n/bundle.l10n.<locale>.json. */
+    l10nBundle?: Record<string, string>;
+  } = {},
 ): Promise<WebviewPage> {
+  const locale = options.locale ?? 'en';
   const page = await browser.newPage({ viewport: { width: options.width ?? 1300, height: options.height ?? 820 } });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -126,7 +167,13 @@ export async function openWebview(
     styleUri: `${ORIGIN}/media/registry/registry.css`,
     legacySvg: fs.readFileSync(path.join(root, 'media', 'registry', 'architecture-legacy.svg'), 'utf8'),
     istiodSvg: fs.readFileSync(path.join(root, 'media', 'registry', 'architecture-istiod.svg'), 'utf8'),
-    lang: 'en',
+    lang: locale,
+    // What vscode.l10n.bundle holds: the parsed bundle of the display language, none in English.
+    l10nBundle:
+      options.l10nBundle ??
+      (locale === 'en'
+        ? undefined
+        : JSON.parse(fs.readFileSync(path.join(root, 'l10n', `bundle.l10n.${locale}.json`), 'utf8'))),
   });
   await page.route(`${ORIGIN}/**`, async (route) => {
     const url = new URL(route.request().url());
