@@ -2,7 +2,8 @@
 // resolves the Service port and a ready endpoint the way the real apiserver's ResourceLocation does,
 // then answers from the simulated container in the pod behind that endpoint.
 import type { KubeObject } from '../apimachinery/kube-object';
-import type { ClusterView, ContainerFaults, ContainerResponse } from './simulated-containers';
+import type { ClusterView } from './cluster-view';
+import type { ContainerFaults, ContainerResponse } from './simulated-containers';
 import { answerFromPod } from './simulated-containers';
 import { badRequest, notFound, StatusError } from '../apimachinery/status-error';
 
