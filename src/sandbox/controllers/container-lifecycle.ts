@@ -15,6 +15,7 @@ import { minorVersion } from './events';
 import type { KubeletClock } from './kubelet-clock';
 import { hexId } from './naming';
 import { BASE_PULL_DELAY_MS } from './pod-stages';
+import { readyCondition } from './readiness';
 
 export interface LifecycleContext {
   readonly recorder: EventRecorder;
@@ -195,25 +196,7 @@ function startedStatus(previous: Json, names: readonly string[], statuses: Json[
   const conditions = asList(previous.conditions).map((entry) => {
     if (entry.type === 'Initialized') return phase === 'Succeeded' ? { ...entry, reason: 'PodCompleted' } : entry;
     if (entry.type !== 'Ready' && entry.type !== 'ContainersReady') return entry;
-    const isReady = unready.length === 0;
-    const transition = (entry.status === 'True') === isReady ? entry.lastTransitionTime : time;
-    if (isReady) return { type: entry.type, status: 'True', lastProbeTime: null, lastTransitionTime: transition };
-    if (phase === 'Succeeded')
-      return {
-        type: entry.type,
-        status: 'False',
-        lastProbeTime: null,
-        lastTransitionTime: transition,
-        reason: 'PodCompleted',
-      };
-    return {
-      type: entry.type,
-      status: 'False',
-      lastProbeTime: null,
-      lastTransitionTime: transition,
-      reason: 'ContainersNotReady',
-      message: `containers with unready status: [${unready.join(' ')}]`,
-    };
+    return readyCondition(entry, unready, time, phase === 'Succeeded');
   });
   return { ...previous, phase, conditions, containerStatuses: statuses };
 }

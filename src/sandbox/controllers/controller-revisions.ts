@@ -8,23 +8,12 @@ import type { KubeObject } from '../apimachinery/kube-object';
 import type { Json } from '../apimachinery/objects';
 import { asJson, controllerRef, isControlledBy } from '../apimachinery/objects';
 import type { ControllerClient, Resource } from '../client/client';
-import { safeEncodeString } from './naming';
+import { safeEncodeString, sortedJson } from './naming';
 
 export const CONTROLLER_REVISIONS: Resource = { group: 'apps', version: 'v1', resource: 'controllerrevisions' };
 
 /** history.ControllerRevisionHashLabel, on every revision a StatefulSet makes. */
 const HASH_LABEL = 'controller.kubernetes.io/hash';
-
-/** Go's encoding/json of a map: keys sorted, so equal templates give equal bytes. */
-export function sortedJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${sortedJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** FNV-1 32 (hash/fnv.New32, not the 1a variant ComputeHash uses), as HashControllerRevision takes it. */
 export function fnv32(text: string): number {

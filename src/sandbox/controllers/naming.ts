@@ -22,20 +22,23 @@ export function fnv32a(text: string): number {
   return hash >>> 0;
 }
 
-/** Keys in a stable order, so equal templates hash equally whatever order the manifest used. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+/**
+ * Go's encoding/json of a map: keys sorted, so equal templates give equal bytes (and hash equally)
+ * whatever order the manifest used.
+ */
+export function sortedJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
     entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${sortedJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
 }
 
 /** controller.ComputeHash: 8 to 10 safe characters (the decimal digits of a uint32, encoded). */
 export function podTemplateHash(template: unknown, collisionCount = 0): string {
-  const hash = fnv32a(canonicalJson(template) + (collisionCount ? String(collisionCount) : ''));
+  const hash = fnv32a(sortedJson(template) + (collisionCount ? String(collisionCount) : ''));
   return safeEncodeString(String(hash));
 }
 

@@ -56,6 +56,29 @@ export function unreadyByDependency(pod: KubeObject, client: ControllerClient): 
 }
 
 /**
+ * A Ready or ContainersReady condition as GeneratePodReadyCondition and GenerateContainersReadyCondition
+ * word it, given the containers that are not ready (`completed`: the pod has Succeeded); its
+ * transition time moves only when its status changes.
+ */
+export function readyCondition(previous: Json, unready: readonly string[], time: string, completed = false): Json {
+  const isReady = unready.length === 0;
+  const transition = (previous.status === 'True') === isReady ? previous.lastTransitionTime : time;
+  const condition = {
+    type: previous.type,
+    status: isReady ? 'True' : 'False',
+    lastProbeTime: null,
+    lastTransitionTime: transition,
+  };
+  if (isReady) return condition;
+  if (completed) return { ...condition, reason: 'PodCompleted' };
+  return {
+    ...condition,
+    reason: 'ContainersNotReady',
+    message: `containers with unready status: [${unready.join(' ')}]`,
+  };
+}
+
+/**
  * The status of a running pod whose containers are ready except `unready`; undefined when the
  * stored status says so already (nothing to write).
  */
@@ -65,21 +88,9 @@ export function statusWithReadiness(pod: KubeObject, unready: string[], time: st
     ...entry,
     ready: !unready.includes(String(entry.name)),
   }));
-  const isReady = unready.length === 0;
-  const conditions = asList(status.conditions).map((entry) => {
-    if (entry.type !== 'Ready' && entry.type !== 'ContainersReady') return entry;
-    const transition = (entry.status === 'True') === isReady ? entry.lastTransitionTime : time;
-    return isReady
-      ? { type: entry.type, status: 'True', lastProbeTime: null, lastTransitionTime: transition }
-      : {
-          type: entry.type,
-          status: 'False',
-          lastProbeTime: null,
-          lastTransitionTime: transition,
-          reason: 'ContainersNotReady',
-          message: `containers with unready status: [${unready.join(' ')}]`,
-        };
-  });
+  const conditions = asList(status.conditions).map((entry) =>
+    entry.type === 'Ready' || entry.type === 'ContainersReady' ? readyCondition(entry, unready, time) : entry,
+  );
   // Compared by what readiness decides, not by key order, so a pass never rewrites an unchanged pod.
   const summary = (entries: Json[], statuses: Json[]) =>
     JSON.stringify([

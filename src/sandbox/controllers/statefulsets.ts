@@ -64,20 +64,13 @@ function reconcilePods(
     strategy.type === 'RollingUpdate' ? Number(asJson(strategy.rollingUpdate).partition ?? 0) : replicas;
   const pods = ownedPods(client, set);
   const byOrdinal = new Map(pods.map((pod) => [ordinalOf(set, pod), pod]));
-  const created = (pod: KubeObject) =>
+  // recordPodEvent (stateful_pod_control.go): reason `Successful<Verb>`, message in the verb's lower case.
+  const podEvent = (verb: 'Create' | 'Delete', pod: KubeObject) =>
     recorder.record(
       set,
       'Normal',
-      'SuccessfulCreate',
-      `create Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`,
-      SOURCE,
-    );
-  const deleted = (pod: KubeObject) =>
-    recorder.record(
-      set,
-      'Normal',
-      'SuccessfulDelete',
-      `delete Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`,
+      `Successful${verb}`,
+      `${verb.toLowerCase()} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`,
       SOURCE,
     );
 
@@ -86,7 +79,7 @@ function reconcilePods(
     if (pod && isFailed(pod) && !pod.metadata.deletionTimestamp) {
       // A failed pod is deleted and made again once it is gone.
       client.delete(PODS, pod);
-      deleted(pod);
+      podEvent('Delete', pod);
       if (isMonotonic) return;
       continue;
     }
@@ -94,7 +87,7 @@ function reconcilePods(
       // Below the partition an ordinal keeps the current revision (newVersionedStatefulSetPod).
       const revision = ordinal < partition ? current : update;
       const made = client.create(PODS, newPod(set, templateOf(revision), ordinal, revision.metadata.name!));
-      created(made);
+      podEvent('Create', made);
       if (isMonotonic) return;
       continue;
     }
@@ -113,7 +106,7 @@ function reconcilePods(
     }
     if (isMonotonic && firstUnhealthy && firstUnhealthy !== pod) return;
     client.delete(PODS, pod);
-    deleted(pod);
+    podEvent('Delete', pod);
     if (isMonotonic) return;
   }
   if (strategy.type !== 'RollingUpdate') return;
@@ -122,7 +115,7 @@ function reconcilePods(
     if (!pod) return;
     if (revisionOf(pod) !== update.metadata.name && !pod.metadata.deletionTimestamp) {
       client.delete(PODS, pod);
-      deleted(pod);
+      podEvent('Delete', pod);
       return;
     }
     if (!isRunningAndReady(pod) || pod.metadata.deletionTimestamp) return;

@@ -126,20 +126,23 @@ const reviews = app('reviews', ['v1', 'v2', 'v3'], (version, { path }) => {
 
 const SIMULATED = "<!-- Simulated by Istio Lab's sandbox: Bookinfo's productpage, cut short; no container runs. -->";
 
-const INDEX = `<!DOCTYPE html>
+/** productpage's pages share one head and frame. */
+const page = (body: string): string => `<!DOCTYPE html>
 <html>
 <head>
 <title>Simple Bookstore App</title>
 ${SIMULATED}
 </head>
 <body>
-<h3>Hello! This is a simple bookstore application consisting of three services as shown below</h3>
-<p>Click on one of the links below to auto generate a request to the backend as a real user or a tester</p>
-<p><a href="/productpage?u=normal">Normal user</a></p>
-<p><a href="/productpage?u=test">Test user</a></p>
+${body}
 </body>
 </html>
 `;
+
+const INDEX = page(`<h3>Hello! This is a simple bookstore application consisting of three services as shown below</h3>
+<p>Click on one of the links below to auto generate a request to the backend as a real user or a tester</p>
+<p><a href="/productpage?u=normal">Normal user</a></p>
+<p><a href="/productpage?u=test">Test user</a></p>`);
 
 function productPage(): string {
   const rows = Object.entries({
@@ -155,14 +158,7 @@ function productPage(): string {
   const quotes = REVIEWS.map((r) => `<blockquote>\n<p>${r.text}</p>\n<small>${r.reviewer}</small>\n</blockquote>`).join(
     '\n',
   );
-  return `<!DOCTYPE html>
-<html>
-<head>
-<title>Simple Bookstore App</title>
-${SIMULATED}
-</head>
-<body>
-<nav class="navbar"><a class="navbar-brand" href="#">BookInfo Sample</a><button type="button" class="btn">Sign in</button></nav>
+  return page(`<nav class="navbar"><a class="navbar-brand" href="#">BookInfo Sample</a><button type="button" class="btn">Sign in</button></nav>
 <div class="container-fluid">
 <h3 class="text-center text-primary">${TITLE}</h3>
 <p>${SUMMARY}</p>
@@ -172,10 +168,7 @@ ${rows}
 </dl>
 <h4 class="text-center text-primary">Book Reviews</h4>
 ${quotes}
-</div>
-</body>
-</html>
-`;
+</div>`);
 }
 
 // productpage.py: `/`, `/index.html`, `/productpage`, `/health`, `/api/v1/products[/<id>[/reviews|/ratings]]`.

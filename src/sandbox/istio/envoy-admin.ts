@@ -7,13 +7,10 @@
 // comment line saying so, JSON answers carry the note in the bootstrap node's free-form metadata, and
 // /server_info in its version string. Envoy 1.11's admin.v2alpha types for Istio before 1.5, admin.v3 after.
 import type { KubeObject } from '../apimachinery/kube-object';
+import type { ClusterView } from './cluster-view';
 import { serviceHostname } from './pilot-registry';
 
 /** The part of simulated-containers' request and answer this file reads and makes (kept here: that file imports this one). */
-interface ClusterView {
-  readonly services: readonly KubeObject[];
-  readonly endpoints: readonly KubeObject[];
-}
 interface AdminRequest {
   readonly path: string;
   readonly query: URLSearchParams;

@@ -8,14 +8,7 @@
 // request goes (or Envoy's answer when it goes nowhere) out.
 import type { KubeObject } from '../apimachinery/kube-object';
 import { selectorMatches } from '../apimachinery/objects';
-
-/** The objects a gateway's routes are computed from. */
-export interface GatewayObjects {
-  readonly services: readonly KubeObject[];
-  readonly endpoints: readonly KubeObject[];
-  readonly pods: readonly KubeObject[];
-  readonly configs?: readonly KubeObject[];
-}
+import type { ClusterView } from './cluster-view';
 
 /** Where the request goes: a pod and the container port of the chosen endpoint. */
 export interface Upstream {
@@ -131,7 +124,7 @@ function serviceOf(host: string, namespace: string, services: readonly KubeObjec
 }
 
 /** The first ready endpoint of the service port, as the cluster's EDS gives it to Envoy. */
-function endpointOf(service: KubeObject, port: number | undefined, objects: GatewayObjects): Upstream | undefined {
+function endpointOf(service: KubeObject, port: number | undefined, objects: ClusterView): Upstream | undefined {
   const ports = (service.spec as { ports?: { name?: string; port: number }[] } | undefined)?.ports ?? [];
   const servicePort = port === undefined ? ports[0] : ports.find((candidate) => candidate.port === port);
   if (!servicePort) return undefined;
@@ -158,7 +151,7 @@ export function routeThroughGateway(
   pod: KubeObject,
   port: number,
   path: string,
-  objects: GatewayObjects,
+  objects: ClusterView,
 ): Upstream | EnvoyAnswer {
   const configs = objects.configs ?? [];
   const route = routeFor(gatewaysOn(pod, port, configs), path, configs);

@@ -121,25 +121,31 @@ export function legacyRegistrationBody(input: RegistryInput): string {
 
 // ── istiod 1.12+ debug shapes ──────────────────────────────────────────────────────────────
 
+/** `protocol.Parse`'s names: a port name's prefix before `-`, lower-cased, to Istio's protocol. */
+const PORT_NAME_PROTOCOLS: Readonly<Record<string, string>> = {
+  http: 'HTTP',
+  http2: 'HTTP2',
+  https: 'HTTPS',
+  grpc: 'GRPC',
+  'grpc-web': 'GRPC-Web',
+  tcp: 'TCP',
+  tls: 'TLS',
+  udp: 'UDP',
+  mongo: 'Mongo',
+  redis: 'Redis',
+  mysql: 'MySQL',
+};
+
+/** The protocol a port name's prefix names, or `fallback` (istiod: UnsupportedProtocol; Pilot 1.2: TCP). */
+export function portNameProtocol(name: string | undefined, fallback: string): string {
+  return PORT_NAME_PROTOCOLS[(name ?? '').split('-')[0].toLowerCase()] ?? fallback;
+}
+
 /** Istio's protocol sniffing by port name (`protocol.Parse` of the name prefix before `-`). */
 export function protocolFromPortName(name: string | undefined): string {
   if (!name) return 'UnsupportedProtocol';
-  const prefix = name.split('-')[0].toLowerCase();
-  const known: Record<string, string> = {
-    http: 'HTTP',
-    http2: 'HTTP2',
-    https: 'HTTPS',
-    grpc: 'GRPC',
-    'grpc-web': 'GRPC-Web',
-    tcp: 'TCP',
-    tls: 'TLS',
-    udp: 'UDP',
-    mongo: 'Mongo',
-    redis: 'Redis',
-    mysql: 'MySQL',
-  };
   if (name.toLowerCase().startsWith('grpc-web')) return 'GRPC-Web';
-  return known[prefix] ?? 'UnsupportedProtocol';
+  return portNameProtocol(name, 'UnsupportedProtocol');
 }
 
 function registryPort(port: ServicePortSpec): Record<string, unknown> {

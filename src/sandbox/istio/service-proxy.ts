@@ -2,7 +2,8 @@
 // resolves the Service port and a ready endpoint the way the real apiserver's ResourceLocation does,
 // then answers from the simulated container in the pod behind that endpoint.
 import type { KubeObject } from '../apimachinery/kube-object';
-import type { ClusterView, ContainerFaults, ContainerResponse } from './simulated-containers';
+import type { ClusterView } from './cluster-view';
+import type { ContainerFaults, ContainerResponse } from './simulated-containers';
 import { answerFromPod } from './simulated-containers';
 import { badRequest, notFound, StatusError } from '../apimachinery/status-error';
 
@@ -91,6 +92,16 @@ export function resolveServiceLocation(objects: ProxyObjects, namespace: string,
   throw serviceUnavailable(`no endpoints available for service "${id}"`);
 }
 
+/** What a container answering a proxied request sees of the cluster. */
+export function clusterViewOf(objects: ProxyObjects): ClusterView {
+  return {
+    services: objects.list('services'),
+    endpoints: objects.list('endpoints'),
+    pods: objects.list('pods'),
+    configs: objects.list('configs'),
+  };
+}
+
 /** Proxies one request to a Service: the status error the apiserver would give, or the container's answer. */
 export function proxyToService(
   objects: ProxyObjects,
@@ -99,16 +110,10 @@ export function proxyToService(
 ): ContainerResponse {
   const location = resolveServiceLocation(objects, request.namespace, request.id);
   const path = `/${request.rest.join('/')}`;
-  const cluster: ClusterView = {
-    services: objects.list('services'),
-    endpoints: objects.list('endpoints'),
-    pods: objects.list('pods'),
-    configs: objects.list('configs'),
-  };
   const answer = answerFromPod(
     location.pod,
     location.port,
-    { method: request.method, path, query: request.query, cluster },
+    { method: request.method, path, query: request.query, cluster: clusterViewOf(objects) },
     faults,
   );
   if (answer) return answer;

@@ -6,22 +6,21 @@
 // content type and body out.
 import type { Faults } from '../faults/faults';
 import type { KubeObject } from '../apimachinery/kube-object';
+import type { ClusterView } from './cluster-view';
 import type { RegistryInput } from './pilot-registry';
-import { endpointz, goMarshalIndent, legacyRegistrationBody, registryz, serviceHostname } from './pilot-registry';
+import {
+  endpointz,
+  goMarshalIndent,
+  legacyRegistrationBody,
+  portNameProtocol,
+  registryz,
+  serviceHostname,
+} from './pilot-registry';
 import type { AckDelay } from './istiod-debug';
 import { istiodEndpointShardz, istiodSyncz, istiodVersion, legacyConfigz, legacySyncz } from './istiod-debug';
 import { BOOKINFO_APPS } from './bookinfo-apps';
 import { isGatewayTrafficPort, routeThroughGateway, UPSTREAM_REFUSED } from './ingress-gateway';
 import { envoyAdminAnswer } from './envoy-admin';
-
-/** The cluster as a container sees it: the objects Pilot's Kubernetes registry watches. */
-export interface ClusterView {
-  readonly services: readonly KubeObject[];
-  readonly endpoints: readonly KubeObject[];
-  readonly pods: readonly KubeObject[];
-  /** Istio configuration objects (networking, authentication, rbac), for `/debug/configz`. */
-  readonly configs?: readonly KubeObject[];
-}
 
 export interface ContainerRequest {
   readonly method: string;
@@ -139,21 +138,7 @@ function legacyService(service: KubeObject): Record<string, unknown> {
 
 /** Pilot 1.2 treats unrecognised port names as TCP. */
 function legacyProtocol(name: string | undefined): string {
-  const prefix = (name ?? '').split('-')[0].toLowerCase();
-  const known: Record<string, string> = {
-    http: 'HTTP',
-    http2: 'HTTP2',
-    https: 'HTTPS',
-    grpc: 'GRPC',
-    'grpc-web': 'GRPC-Web',
-    tcp: 'TCP',
-    tls: 'TLS',
-    udp: 'UDP',
-    mongo: 'Mongo',
-    redis: 'Redis',
-    mysql: 'MySQL',
-  };
-  return known[prefix] ?? 'TCP';
+  return portNameProtocol(name, 'TCP');
 }
 
 /** Pilot 1.0–1.11's hand-written `/debug/registryz` stream: every element, then a closing `{}`. */

@@ -482,7 +482,11 @@ export function customResourceSchema(resource: CustomResourceVersion, shared: Sc
   const gvk = [{ group: resource.group, kind: resource.kind, version: resource.version }];
   if (!resource.schema || !resource.structural) return { type: 'object', 'x-kubernetes-group-version-kind': gvk };
   const typeMeta = typeMetaProperties(shared);
-  const schema = addEmbeddedProperties(unfold(resource.schema), typeMeta);
+  return kindSchema(addEmbeddedProperties(unfold(resource.schema), typeMeta), typeMeta, gvk);
+}
+
+/** The root of a kind's schema: its own properties with the built-in apiVersion, kind and metadata. */
+function kindSchema(schema: SchemaNode, typeMeta: Record<'apiVersion' | 'kind', SchemaNode>, gvk: unknown): SchemaNode {
   return {
     ...schema,
     properties: {
@@ -512,17 +516,7 @@ export function customResourceSchemaV2(resource: CustomResourceVersion, shared: 
     return { type: 'object', 'x-kubernetes-group-version-kind': gvk };
   }
   const typeMeta = typeMetaProperties(shared);
-  const schema = addEmbeddedProperties(toStructuralV2(root), typeMeta, true);
-  return {
-    ...schema,
-    properties: {
-      ...schema.properties,
-      apiVersion: typeMeta.apiVersion,
-      kind: typeMeta.kind,
-      metadata: refTo(OBJECT_META, METADATA_DESCRIPTION),
-    },
-    'x-kubernetes-group-version-kind': gvk,
-  };
+  return kindSchema(addEmbeddedProperties(toStructuralV2(root), typeMeta, true), typeMeta, gvk);
 }
 
 function toStructuralV2(node: SchemaNode): SchemaNode {

@@ -274,14 +274,14 @@ export class FieldSet {
 
   union(other: FieldSet): FieldSet {
     return new FieldSet(
-      mergeSorted(this.members, other.members, self, 'union'),
+      mergeMembers(this.members, other.members, 'union'),
       mergeNodes(this.children, other.children, 'union', (a, b) => a.union(b)),
     );
   }
 
   intersection(other: FieldSet): FieldSet {
     return new FieldSet(
-      mergeSorted(this.members, other.members, self, 'intersection'),
+      mergeMembers(this.members, other.members, 'intersection'),
       mergeNodes(this.children, other.children, 'intersection', (a, b) => a.intersection(b)),
     );
   }
@@ -289,7 +289,7 @@ export class FieldSet {
   /** Removes paths of `other`; a member of `other` does not remove what lies beneath it. */
   difference(other: FieldSet): FieldSet {
     return new FieldSet(
-      mergeSorted(this.members, other.members, self, 'difference'),
+      mergeMembers(this.members, other.members, 'difference'),
       mergeNodes(this.children, other.children, 'difference', (a, b) => a.difference(b)),
     );
   }
@@ -303,7 +303,7 @@ export class FieldSet {
       const diff = theirs ? node.set.recursiveDifference(theirs) : node.set;
       if (!diff.isEmpty()) children.push({ element: node.element, set: diff });
     }
-    return new FieldSet(mergeSorted(this.members, other.members, self, 'difference'), children);
+    return new FieldSet(mergeMembers(this.members, other.members, 'difference'), children);
   }
 
   /** Calls `fn` for every path, members before children, each in order. */
@@ -393,11 +393,18 @@ function readFields(object: Record<string, unknown>): { children?: FieldSet; isM
   return { children, isMember };
 }
 
+type MergeMode = 'union' | 'intersection' | 'difference';
+
+/**
+ * Walks two sorted lists together: an element only `a` has is kept unless intersecting, one only `b`
+ * has only in a union, and `both` makes what stands for an element of each (undefined: nothing).
+ */
 function mergeSorted<T>(
   a: readonly T[],
   b: readonly T[],
   elementOf: (item: T) => PathElement,
-  mode: 'union' | 'intersection' | 'difference',
+  mode: MergeMode,
+  both: (x: T, y: T) => T | undefined,
 ): T[] {
   const out: T[] = [];
   let i = 0;
@@ -411,7 +418,8 @@ function mergeSorted<T>(
       if (mode === 'union') out.push(b[j]);
       j++;
     } else {
-      if (mode !== 'difference') out.push(a[i]);
+      const merged = both(a[i], b[j]);
+      if (merged !== undefined) out.push(merged);
       i++;
       j++;
     }
@@ -421,31 +429,25 @@ function mergeSorted<T>(
   return out;
 }
 
+function mergeMembers(a: readonly PathElement[], b: readonly PathElement[], mode: MergeMode): PathElement[] {
+  return mergeSorted(a, b, self, mode, (x) => (mode === 'difference' ? undefined : x));
+}
+
+/** Children of both sets are combined; a combination left empty is dropped unless in a union. */
 function mergeNodes(
   a: readonly SetNode[],
   b: readonly SetNode[],
-  mode: 'union' | 'intersection' | 'difference',
+  mode: MergeMode,
   combine: (x: FieldSet, y: FieldSet) => FieldSet,
 ): SetNode[] {
-  const out: SetNode[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const c = comparePathElements(a[i].element, b[j].element);
-    if (c < 0) {
-      if (mode !== 'intersection') out.push(a[i]);
-      i++;
-    } else if (c > 0) {
-      if (mode === 'union') out.push(b[j]);
-      j++;
-    } else {
-      const set = combine(a[i].set, b[j].set);
-      if (mode === 'union' || !set.isEmpty()) out.push({ element: a[i].element, set });
-      i++;
-      j++;
-    }
-  }
-  if (mode !== 'intersection') out.push(...a.slice(i));
-  if (mode === 'union') out.push(...b.slice(j));
-  return out;
+  return mergeSorted(
+    a,
+    b,
+    (node) => node.element,
+    mode,
+    (x, y) => {
+      const set = combine(x.set, y.set);
+      return mode === 'union' || !set.isEmpty() ? { element: x.element, set } : undefined;
+    },
+  );
 }

@@ -126,6 +126,16 @@ function asObject(result: unknown): KubeObject {
   });
 }
 
+/** A body that does not decode is the client's fault: 400 with the decoder's words. */
+function decodeBody<T>(decode: () => T): T {
+  try {
+    return decode();
+  } catch (error) {
+    if (error instanceof BodyDecodeError) throw badRequest(error.message);
+    throw error;
+  }
+}
+
 /**
  * Applies the patch. JSON, merge and strategic merge patches return the patched object and leave
  * managedFields to the write (`updateManagedFields`); an apply returns the merged object with its
@@ -143,13 +153,7 @@ export function patchObject(input: PatchInput): KubeObject {
     case MERGE_PATCH:
       return asObject(mergePatch(input.current, input.body));
     case STRATEGIC_MERGE_PATCH: {
-      let patch: unknown;
-      try {
-        patch = parseJson(input.body);
-      } catch (error) {
-        if (error instanceof BodyDecodeError) throw badRequest(error.message);
-        throw error;
-      }
+      let patch = decodeBody(() => parseJson(input.body));
       if (patch === null) patch = {};
       if (!isMap(patch)) throw badRequest(unmarshalTypeError(patch, 'map[string]interface {}').message);
       try {
@@ -167,13 +171,7 @@ export function patchObject(input: PatchInput): KubeObject {
       }
     }
     case APPLY_PATCH: {
-      let applied: Json;
-      try {
-        applied = parseApplyBody(input.body);
-      } catch (error) {
-        if (error instanceof BodyDecodeError) throw badRequest(error.message);
-        throw error;
-      }
+      const applied = decodeBody(() => parseApplyBody(input.body));
       return applyPatch({
         ...gvk,
         schemas,

@@ -266,18 +266,11 @@ function mergeMap(original: Json | undefined, patch: Json, schema: PatchSchema):
       delete target[key];
       continue;
     }
-    if (!(key in target)) {
-      if (!isDeleteList) {
-        discardNullValuesFromPatch(patchValue);
-        const [value, keep] = removeDirectives(patchValue);
-        if (keep) target[key] = value;
-        else delete target[key];
-      }
-      continue;
-    }
     const originalValue = target[key];
     const originalKind = kindOf(originalValue);
+    // Not in the original, or of another type there: the patch's value, less its directives, replaces it.
     if (
+      !(key in target) ||
       originalKind !== kindOf(patchValue) ||
       (originalKind === 'number' && Number.isInteger(originalValue) !== Number.isInteger(patchValue))
     ) {

@@ -1,21 +1,11 @@
 // Admission webhook configurations (printers.go, v1.32): how many webhooks each one registers.
-import { DOC } from './descriptions';
-import { since } from '../../shared/kubectl-time';
-import type { Printer } from './table';
+import { namedPrinter } from './common';
 import { column } from './table';
-import { asArray, asString } from './values';
+import { asArray } from './values';
 
-export const webhookConfigurationPrinter: Printer = {
+export const webhookConfigurationPrinter = namedPrinter({
   columns: [
-    column('Name', 'string', DOC.name, { format: 'name' }),
     column('Webhooks', 'integer', 'Webhooks indicates the number of webhooks registered in this configuration'),
-    column('Age', 'string', DOC.creationTimestamp),
   ],
-  row: (object, now) => ({
-    cells: [
-      asString(object.metadata.name),
-      asArray(object.webhooks).length,
-      since(object.metadata.creationTimestamp, now),
-    ],
-  }),
-};
+  cells: (object) => [asArray(object.webhooks).length],
+});

@@ -1,7 +1,7 @@
 // Cluster-level and bookkeeping kinds: namespaces, nodes, events, leases, component statuses and
 // resource quotas (printers.go, v1.32).
 import type { KubeObject } from '../apimachinery/kube-object';
-import { ageColumn, ageOf, nameColumn, nameOf } from './common';
+import { namedPrinter, nameColumn, nameOf } from './common';
 import { DOC } from './descriptions';
 import { parseTime, since } from '../../shared/kubectl-time';
 import type { Printer } from './table';
@@ -9,10 +9,10 @@ import { column } from './table';
 import type { Json } from './values';
 import { asInt, asObject, asObjects, asString, at, isSet, quantity, stringMap } from './values';
 
-export const namespacePrinter: Printer = {
-  columns: [nameColumn, column('Status', 'string', 'The status of the namespace'), ageColumn],
-  row: (object, now) => ({ cells: [nameOf(object), asString(at(object, 'status', 'phase')), ageOf(object, now)] }),
-};
+export const namespacePrinter = namedPrinter({
+  columns: [column('Status', 'string', 'The status of the namespace')],
+  cells: (object) => [asString(at(object, 'status', 'phase'))],
+});
 
 const LABEL_NODE_ROLE_PREFIX = 'node-role.kubernetes.io/';
 const NODE_LABEL_ROLE = 'kubernetes.io/role';
@@ -36,12 +36,9 @@ function nodeAddress(node: KubeObject, type: string): string {
   return address ? asString(address.address) : '<none>';
 }
 
-export const nodePrinter: Printer = {
-  columns: [
-    nameColumn,
-    column('Status', 'string', 'The status of the node'),
-    column('Roles', 'string', 'The roles of the node'),
-    ageColumn,
+export const nodePrinter = namedPrinter({
+  columns: [column('Status', 'string', 'The status of the node'), column('Roles', 'string', 'The roles of the node')],
+  afterAge: [
     column('Version', 'string', DOC.kubeletVersion),
     column('Internal-IP', 'string', DOC.nodeAddresses, { priority: 1 }),
     column('External-IP', 'string', DOC.nodeAddresses, { priority: 1 }),
@@ -49,7 +46,7 @@ export const nodePrinter: Printer = {
     column('Kernel-Version', 'string', DOC.kernelVersion, { priority: 1 }),
     column('Container-Runtime', 'string', DOC.containerRuntimeVersion, { priority: 1 }),
   ],
-  row(object, now) {
+  cells(object) {
     // Only the Ready condition is shown; a later duplicate wins, as with Go's map.
     let ready: Json | undefined;
     for (const condition of asObjects(at(object, 'status', 'conditions')))
@@ -59,22 +56,18 @@ export const nodePrinter: Printer = {
     if (!status.length) status.push('Unknown');
     if (at(object, 'spec', 'unschedulable') === true) status.push('SchedulingDisabled');
     const info = asObject(at(object, 'status', 'nodeInfo'));
-    return {
-      cells: [
-        nameOf(object),
-        status.join(','),
-        findNodeRoles(object).join(',') || '<none>',
-        ageOf(object, now),
-        asString(info.kubeletVersion),
-        nodeAddress(object, 'InternalIP'),
-        nodeAddress(object, 'ExternalIP'),
-        asString(info.osImage) || '<unknown>',
-        asString(info.kernelVersion) || '<unknown>',
-        asString(info.containerRuntimeVersion) || '<unknown>',
-      ],
-    };
+    return [
+      status.join(','),
+      findNodeRoles(object).join(',') || '<none>',
+      asString(info.kubeletVersion),
+      nodeAddress(object, 'InternalIP'),
+      nodeAddress(object, 'ExternalIP'),
+      asString(info.osImage) || '<unknown>',
+      asString(info.kernelVersion) || '<unknown>',
+      asString(info.containerRuntimeVersion) || '<unknown>',
+    ];
   },
-};
+});
 
 /** formatEventSource: component (or reporting controller), then host (or reporting instance). */
 function formatEventSource(source: Json, reportingController: string, reportingInstance: string): string {
@@ -140,12 +133,10 @@ export const eventPrinter: Printer = {
   row: printEvent,
 };
 
-export const leasePrinter: Printer = {
-  columns: [nameColumn, column('Holder', 'string', DOC.leaseHolder), ageColumn],
-  row: (object, now) => ({
-    cells: [nameOf(object), asString(at(object, 'spec', 'holderIdentity')), ageOf(object, now)],
-  }),
-};
+export const leasePrinter = namedPrinter({
+  columns: [column('Holder', 'string', DOC.leaseHolder)],
+  cells: (object) => [asString(at(object, 'spec', 'holderIdentity'))],
+});
 
 export const componentStatusPrinter: Printer = {
   columns: [
@@ -161,18 +152,16 @@ export const componentStatusPrinter: Printer = {
   },
 };
 
-export const resourceQuotaPrinter: Printer = {
+export const resourceQuotaPrinter = namedPrinter({
   columns: [
-    nameColumn,
     column('Request', 'string', 'Request represents a minimum amount of cpu/memory that a container may consume.'),
     column(
       'Limit',
       'string',
       'Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.',
     ),
-    ageColumn,
   ],
-  row(object, now) {
+  cells(object) {
     const hard = asObject(at(object, 'status', 'hard'));
     const used = asObject(at(object, 'status', 'used'));
     const requests: string[] = [];
@@ -183,6 +172,6 @@ export const resourceQuotaPrinter: Printer = {
       if (pieces.length > 1 && pieces[0] === 'limits') limits.push(entry);
       else requests.push(entry);
     }
-    return { cells: [nameOf(object), requests.join(', '), limits.join(', '), ageOf(object, now)] };
+    return [requests.join(', '), limits.join(', ')];
   },
-};
+});

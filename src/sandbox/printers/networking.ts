@@ -1,10 +1,9 @@
 // Services and the objects that route to them: services, endpoints, endpoint slices, ingresses,
 // ingress classes and network policies (printers.go, v1.32).
 import type { KubeObject } from '../apimachinery/kube-object';
-import { ageColumn, ageOf, nameColumn, nameOf } from './common';
+import { namedPrinter } from './common';
 import { DOC } from './descriptions';
 import { formatLabelSelector, formatLabels, listWithMore, sortedSet } from './format';
-import type { Printer } from './table';
 import { column } from './table';
 import { asArray, asInt, asObject, asObjects, asString, at, isSet } from './values';
 
@@ -52,35 +51,23 @@ export function makePortString(ports: unknown): string {
     .join(',');
 }
 
-export const servicePrinter: Printer = {
+export const servicePrinter = namedPrinter({
   columns: [
-    nameColumn,
     column('Type', 'string', DOC.serviceType),
     column('Cluster-IP', 'string', DOC.clusterIP),
     column('External-IP', 'string', DOC.externalIPs),
     column('Port(s)', 'string', DOC.servicePorts),
-    ageColumn,
-    column('Selector', 'string', DOC.serviceSelector, { priority: 1 }),
   ],
-  row(object, now) {
+  afterAge: [column('Selector', 'string', DOC.serviceSelector, { priority: 1 })],
+  cells(object) {
     const spec = asObject(object.spec);
     // The v1 → internal conversion fills clusterIPs from clusterIP when only the latter is set.
     const clusterIPs = asArray(spec.clusterIPs).map(asString);
     const internalIP = clusterIPs.length ? clusterIPs[0] : asString(spec.clusterIP) || '<none>';
     const ports = makePortString(spec.ports) || '<none>';
-    return {
-      cells: [
-        nameOf(object),
-        asString(spec.type),
-        internalIP,
-        serviceExternalIP(object),
-        ports,
-        ageOf(object, now),
-        formatLabels(spec.selector),
-      ],
-    };
+    return [asString(spec.type), internalIP, serviceExternalIP(object), ports, formatLabels(spec.selector)];
   },
-};
+});
 
 /** net.JoinHostPort. */
 const joinHostPort = (host: string, port: number): string =>
@@ -124,37 +111,27 @@ export function formatEndpoints(endpoints: KubeObject): string {
   return more ? `${text} + ${count - max} more...` : text;
 }
 
-export const endpointsPrinter: Printer = {
-  columns: [nameColumn, column('Endpoints', 'string', DOC.endpointsSubsets), ageColumn],
-  row: (object, now) => ({ cells: [nameOf(object), formatEndpoints(object), ageOf(object, now)] }),
-};
+export const endpointsPrinter = namedPrinter({
+  columns: [column('Endpoints', 'string', DOC.endpointsSubsets)],
+  cells: (object) => [formatEndpoints(object)],
+});
 
-export const endpointSlicePrinter: Printer = {
+export const endpointSlicePrinter = namedPrinter({
   columns: [
-    nameColumn,
     column('AddressType', 'string', DOC.addressType),
     column('Ports', 'string', DOC.slicePorts),
     column('Endpoints', 'string', DOC.sliceEndpoints),
-    ageColumn,
   ],
-  row(object, now) {
+  cells(object) {
     const ports = asObjects(object.ports).map((port) => {
       if (isSet(port.port)) return String(asInt(port.port));
       if (isSet(port.name)) return asString(port.name);
       return '*';
     });
     const addresses = asObjects(object.endpoints).flatMap((endpoint) => asArray(endpoint.addresses).map(asString));
-    return {
-      cells: [
-        nameOf(object),
-        asString(object.addressType),
-        listWithMore(ports),
-        listWithMore(addresses),
-        ageOf(object, now),
-      ],
-    };
+    return [asString(object.addressType), listWithMore(ports), listWithMore(addresses)];
   },
-};
+});
 
 /** formatHosts: up to three hosts, `*` when no rule names one. */
 function formatHosts(rules: unknown): string {
@@ -171,40 +148,27 @@ function formatHosts(rules: unknown): string {
   return more ? `${text} + ${all.length - max} more...` : text;
 }
 
-export const ingressPrinter: Printer = {
+export const ingressPrinter = namedPrinter({
   columns: [
-    nameColumn,
     column('Class', 'string', 'The name of the IngressClass resource that should be used for additional configuration'),
     column('Hosts', 'string', 'Hosts that incoming requests are matched against before the ingress rule'),
     column('Address', 'string', 'Address is a list containing ingress points for the load-balancer'),
     column('Ports', 'string', 'Ports of TLS configurations that open'),
-    ageColumn,
   ],
-  row(object, now) {
+  cells(object) {
     const spec = asObject(object.spec);
     const className = typeof spec.ingressClassName === 'string' ? spec.ingressClassName : '<none>';
     const ports = asArray(spec.tls).length ? '80, 443' : '80';
-    return {
-      cells: [
-        nameOf(object),
-        className,
-        formatHosts(spec.rules),
-        loadBalancerIngress(object.status),
-        ports,
-        ageOf(object, now),
-      ],
-    };
+    return [className, formatHosts(spec.rules), loadBalancerIngress(object.status), ports];
   },
-};
+});
 
-export const ingressClassPrinter: Printer = {
+export const ingressClassPrinter = namedPrinter({
   columns: [
-    nameColumn,
     column('Controller', 'string', 'Controller that is responsible for handling this class'),
     column('Parameters', 'string', 'A reference to a resource with additional parameters'),
-    ageColumn,
   ],
-  row(object, now) {
+  cells(object) {
     const spec = asObject(object.spec);
     let parameters = '<none>';
     if (isSet(spec.parameters)) {
@@ -213,13 +177,11 @@ export const ingressClassPrinter: Printer = {
       if (isSet(reference.apiGroup)) parameters += `.${asString(reference.apiGroup)}`;
       parameters += `/${asString(reference.name)}`;
     }
-    return { cells: [nameOf(object), asString(spec.controller), parameters, ageOf(object, now)] };
+    return [asString(spec.controller), parameters];
   },
-};
+});
 
-export const networkPolicyPrinter: Printer = {
-  columns: [nameColumn, column('Pod-Selector', 'string', DOC.networkPolicyPodSelector), ageColumn],
-  row: (object, now) => ({
-    cells: [nameOf(object), formatLabelSelector(at(object, 'spec', 'podSelector') ?? {}), ageOf(object, now)],
-  }),
-};
+export const networkPolicyPrinter = namedPrinter({
+  columns: [column('Pod-Selector', 'string', DOC.networkPolicyPodSelector)],
+  cells: (object) => [formatLabelSelector(at(object, 'spec', 'podSelector') ?? {})],
+});

@@ -1,9 +1,9 @@
 // RBAC bindings (printers.go, v1.32). Roles and cluster roles have no printer there: the real server
 // answers them with the default NAME / CREATED AT table.
 import type { KubeObject } from '../apimachinery/kube-object';
+import { namedPrinter } from './common';
 import { DOC } from './descriptions';
-import { since } from '../../shared/kubectl-time';
-import type { Printer, TableColumnDefinition } from './table';
+import type { Printer } from './table';
 import { column } from './table';
 import { asObject, asObjects, asString } from './values';
 
@@ -22,28 +22,18 @@ function subjectsStrings(binding: KubeObject): [string, string, string] {
 }
 
 function bindingPrinter(roleRefDescription: string, noun: string): Printer {
-  const columns: TableColumnDefinition[] = [
-    column('Name', 'string', DOC.name, { format: 'name' }),
-    column('Role', 'string', roleRefDescription),
-    column('Age', 'string', DOC.creationTimestamp),
-    column('Users', 'string', `Users in the ${noun}`, { priority: 1 }),
-    column('Groups', 'string', `Groups in the ${noun}`, { priority: 1 }),
-    column('ServiceAccounts', 'string', `ServiceAccounts in the ${noun}`, { priority: 1 }),
-  ];
-  return {
-    columns,
-    row(object, now) {
+  return namedPrinter({
+    columns: [column('Role', 'string', roleRefDescription)],
+    afterAge: [
+      column('Users', 'string', `Users in the ${noun}`, { priority: 1 }),
+      column('Groups', 'string', `Groups in the ${noun}`, { priority: 1 }),
+      column('ServiceAccounts', 'string', `ServiceAccounts in the ${noun}`, { priority: 1 }),
+    ],
+    cells(object) {
       const roleRef = asObject(object.roleRef);
-      return {
-        cells: [
-          asString(object.metadata.name),
-          `${asString(roleRef.kind)}/${asString(roleRef.name)}`,
-          since(object.metadata.creationTimestamp, now),
-          ...subjectsStrings(object),
-        ],
-      };
+      return [`${asString(roleRef.kind)}/${asString(roleRef.name)}`, ...subjectsStrings(object)];
     },
-  };
+  });
 }
 
 export const roleBindingPrinter = bindingPrinter(DOC.roleBindingRoleRef, 'roleBinding');

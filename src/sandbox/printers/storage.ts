@@ -1,11 +1,20 @@
 // Storage kinds: storage classes, persistent volumes and claims (printers.go, v1.32).
-import { ageColumn, ageOf, nameColumn, nameOf } from './common';
+import type { KubeObject } from '../apimachinery/kube-object';
+import { ageColumn, ageOf, namedPrinter, nameColumn, nameOf } from './common';
 import { DOC } from './descriptions';
 import type { Printer } from './table';
 import { column } from './table';
 import { asArray, asObject, asString, at, isSet, quantity, stringMap } from './values';
 
 const BETA_STORAGE_CLASS_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
+
+/** GetPersistentVolume(Claim)Class: the beta annotation wins over spec.storageClassName. */
+const storageClassOf = (object: KubeObject): string =>
+  stringMap(object.metadata.annotations)[BETA_STORAGE_CLASS_ANNOTATION] ??
+  asString(at(object, 'spec', 'storageClassName'));
+
+/** An optional string field (a *string in Go): `<unset>` when nil. */
+const orUnset = (value: unknown): string => (typeof value === 'string' ? value : '<unset>');
 
 export const storageClassPrinter: Printer = {
   columns: [
@@ -48,9 +57,8 @@ function accessModes(modes: unknown): string {
   return result.join(',');
 }
 
-export const persistentVolumePrinter: Printer = {
+export const persistentVolumePrinter = namedPrinter({
   columns: [
-    nameColumn,
     column('Capacity', 'string', DOC.pvCapacity),
     column('Access Modes', 'string', DOC.pvAccessModes),
     column('Reclaim Policy', 'string', DOC.pvReclaimPolicy),
@@ -59,49 +67,40 @@ export const persistentVolumePrinter: Printer = {
     column('StorageClass', 'string', 'StorageClass of the pv'),
     column('VolumeAttributesClass', 'string', 'VolumeAttributesClass of the pv'),
     column('Reason', 'string', DOC.pvReason),
-    ageColumn,
-    column('VolumeMode', 'string', DOC.pvVolumeMode, { priority: 1 }),
   ],
-  row(object, now) {
+  afterAge: [column('VolumeMode', 'string', DOC.pvVolumeMode, { priority: 1 })],
+  cells(object) {
     const spec = asObject(object.spec);
     const status = asObject(object.status);
     const claimRef = isSet(spec.claimRef)
       ? `${asString(at(spec, 'claimRef', 'namespace'))}/${asString(at(spec, 'claimRef', 'name'))}`
       : '';
     const phase = isSet(object.metadata.deletionTimestamp) ? 'Terminating' : asString(status.phase);
-    const storageClass =
-      stringMap(object.metadata.annotations)[BETA_STORAGE_CLASS_ANNOTATION] ?? asString(spec.storageClassName);
-    return {
-      cells: [
-        nameOf(object),
-        quantity(at(spec, 'capacity', 'storage')),
-        accessModes(spec.accessModes),
-        asString(spec.persistentVolumeReclaimPolicy),
-        phase,
-        claimRef,
-        storageClass,
-        typeof spec.volumeAttributesClassName === 'string' ? spec.volumeAttributesClassName : '<unset>',
-        asString(status.reason),
-        ageOf(object, now),
-        typeof spec.volumeMode === 'string' ? spec.volumeMode : '<unset>',
-      ],
-    };
+    return [
+      quantity(at(spec, 'capacity', 'storage')),
+      accessModes(spec.accessModes),
+      asString(spec.persistentVolumeReclaimPolicy),
+      phase,
+      claimRef,
+      storageClassOf(object),
+      orUnset(spec.volumeAttributesClassName),
+      asString(status.reason),
+      orUnset(spec.volumeMode),
+    ];
   },
-};
+});
 
-export const persistentVolumeClaimPrinter: Printer = {
+export const persistentVolumeClaimPrinter = namedPrinter({
   columns: [
-    nameColumn,
     column('Status', 'string', DOC.pvcPhase),
     column('Volume', 'string', DOC.pvcVolumeName),
     column('Capacity', 'string', DOC.pvcCapacity),
     column('Access Modes', 'string', DOC.pvcAccessModes),
     column('StorageClass', 'string', 'StorageClass of the pvc'),
     column('VolumeAttributesClass', 'string', 'VolumeAttributesClass of the pvc'),
-    ageColumn,
-    column('VolumeMode', 'string', DOC.pvcVolumeMode, { priority: 1 }),
   ],
-  row(object, now) {
+  afterAge: [column('VolumeMode', 'string', DOC.pvcVolumeMode, { priority: 1 })],
+  cells(object) {
     const spec = asObject(object.spec);
     const status = asObject(object.status);
     const phase = isSet(object.metadata.deletionTimestamp) ? 'Terminating' : asString(status.phase);
@@ -109,20 +108,14 @@ export const persistentVolumeClaimPrinter: Printer = {
     // Capacity and access modes are those of the bound volume, so only shown once bound.
     const capacity = volumeName ? quantity(at(status, 'capacity', 'storage')) : '';
     const modes = volumeName ? accessModes(status.accessModes) : '';
-    const storageClass =
-      stringMap(object.metadata.annotations)[BETA_STORAGE_CLASS_ANNOTATION] ?? asString(spec.storageClassName);
-    return {
-      cells: [
-        nameOf(object),
-        phase,
-        volumeName,
-        capacity,
-        modes,
-        storageClass,
-        typeof spec.volumeAttributesClassName === 'string' ? spec.volumeAttributesClassName : '<unset>',
-        ageOf(object, now),
-        typeof spec.volumeMode === 'string' ? spec.volumeMode : '<unset>',
-      ],
-    };
+    return [
+      phase,
+      volumeName,
+      capacity,
+      modes,
+      storageClassOf(object),
+      orUnset(spec.volumeAttributesClassName),
+      orUnset(spec.volumeMode),
+    ];
   },
-};
+});

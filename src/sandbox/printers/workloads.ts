@@ -1,7 +1,7 @@
 // Controllers and what scales them: deployments, replica sets, stateful sets, daemon sets, jobs,
 // cron jobs, replication controllers, controller revisions, HPAs and PDBs (printers.go, v1.32).
 import type { KubeObject } from '../apimachinery/kube-object';
-import { ageColumn, ageOf, containersColumn, imagesColumn, nameColumn, nameOf } from './common';
+import { containersColumn, imagesColumn, namedPrinter } from './common';
 import { DOC } from './descriptions';
 import { humanDuration, parseTime, since } from '../../shared/kubectl-time';
 import {
@@ -12,77 +12,79 @@ import {
   printBoolPtr,
   templateContainers,
 } from './format';
-import type { Printer } from './table';
+import type { Cell, Printer, TableColumnDefinition } from './table';
 import { column } from './table';
 import type { Json } from './values';
 import { asArray, asInt, asObject, asObjects, asString, at, intOrString, isSet } from './values';
 
-export const deploymentPrinter: Printer = {
+interface WorkloadColumns {
+  /** The kind's own columns, between NAME and AGE, and their cells. */
+  readonly columns: readonly TableColumnDefinition[];
+  cells(object: KubeObject, now: Date): Cell[];
+  /** The wide SELECTOR column's description and cell; StatefulSets print none. */
+  readonly selector?: { description: string; cell(ownerSpec: Json): Cell };
+  /** Where the pod template lives: the object's spec, or a CronJob's jobTemplate.spec. */
+  ownerSpec?(object: KubeObject): Json;
+}
+
+/** A workload's table: NAME, its own columns, AGE, its pod template's CONTAINERS and IMAGES, SELECTOR. */
+function workloadPrinter({
+  columns,
+  cells,
+  selector,
+  ownerSpec = (object) => asObject(object.spec),
+}: WorkloadColumns): Printer {
+  const selectorColumns = selector ? [column('Selector', 'string', selector.description, { priority: 1 })] : [];
+  return namedPrinter({
+    columns,
+    afterAge: [containersColumn, imagesColumn, ...selectorColumns],
+    cells(object, now) {
+      const spec = ownerSpec(object);
+      const [names, images] = layoutContainerCells(templateContainers(spec));
+      return [...cells(object, now), names, images, ...(selector ? [selector.cell(spec)] : [])];
+    },
+  });
+}
+
+const readyColumn = column('Ready', 'string', 'Number of the pod with ready state');
+
+/** READY of Deployments and StatefulSets: ready replicas over desired ones. */
+const readyOfDesired = (object: KubeObject): string =>
+  `${asInt(at(object, 'status', 'readyReplicas'))}/${asInt(at(object, 'spec', 'replicas'))}`;
+
+export const deploymentPrinter = workloadPrinter({
   columns: [
-    nameColumn,
-    column('Ready', 'string', 'Number of the pod with ready state'),
+    readyColumn,
     column('Up-to-date', 'string', DOC.deploymentUpdated),
     column('Available', 'string', DOC.deploymentAvailable),
-    ageColumn,
-    containersColumn,
-    imagesColumn,
-    column('Selector', 'string', DOC.deploymentSelector, { priority: 1 }),
   ],
-  row(object, now) {
-    const spec = asObject(object.spec);
-    const status = asObject(object.status);
-    // Deployment prints the selector's String() directly: "" rather than <none>, <invalid> on error.
-    const selector = labelSelectorString(spec.selector) ?? '<invalid>';
-    const [names, images] = layoutContainerCells(templateContainers(spec));
-    return {
-      cells: [
-        nameOf(object),
-        `${asInt(status.readyReplicas)}/${asInt(spec.replicas)}`,
-        asInt(status.updatedReplicas),
-        asInt(status.availableReplicas),
-        ageOf(object, now),
-        names,
-        images,
-        selector,
-      ],
-    };
-  },
-};
+  cells: (object) => [
+    readyOfDesired(object),
+    asInt(at(object, 'status', 'updatedReplicas')),
+    asInt(at(object, 'status', 'availableReplicas')),
+  ],
+  // Deployment prints the selector's String() directly: "" rather than <none>, <invalid> on error.
+  selector: { description: DOC.deploymentSelector, cell: (spec) => labelSelectorString(spec.selector) ?? '<invalid>' },
+});
 
 /** ReplicaSets and ReplicationControllers print alike; only the selector type differs. */
 function replicaPrinter(
   doc: { replicas: string; current: string; ready: string; selector: string },
   formatSelector: (selector: unknown) => string,
 ): Printer {
-  return {
+  return workloadPrinter({
     columns: [
-      nameColumn,
       column('Desired', 'integer', doc.replicas),
       column('Current', 'integer', doc.current),
       column('Ready', 'integer', doc.ready),
-      ageColumn,
-      containersColumn,
-      imagesColumn,
-      column('Selector', 'string', doc.selector, { priority: 1 }),
     ],
-    row(object, now) {
-      const spec = asObject(object.spec);
-      const status = asObject(object.status);
-      const [names, images] = layoutContainerCells(templateContainers(spec));
-      return {
-        cells: [
-          nameOf(object),
-          asInt(spec.replicas),
-          asInt(status.replicas),
-          asInt(status.readyReplicas),
-          ageOf(object, now),
-          names,
-          images,
-          formatSelector(spec.selector),
-        ],
-      };
-    },
-  };
+    cells: (object) => [
+      asInt(at(object, 'spec', 'replicas')),
+      asInt(at(object, 'status', 'replicas')),
+      asInt(at(object, 'status', 'readyReplicas')),
+    ],
+    selector: { description: doc.selector, cell: (spec) => formatSelector(spec.selector) },
+  });
 }
 
 export const replicaSetPrinter = replicaPrinter(
@@ -96,64 +98,33 @@ export const replicationControllerPrinter = replicaPrinter(
   formatLabels,
 );
 
-export const statefulSetPrinter: Printer = {
-  columns: [
-    nameColumn,
-    column('Ready', 'string', 'Number of the pod with ready state'),
-    ageColumn,
-    containersColumn,
-    imagesColumn,
-  ],
-  row(object, now) {
-    const spec = asObject(object.spec);
-    const [names, images] = layoutContainerCells(templateContainers(spec));
-    return {
-      cells: [
-        nameOf(object),
-        `${asInt(at(object, 'status', 'readyReplicas'))}/${asInt(spec.replicas)}`,
-        ageOf(object, now),
-        names,
-        images,
-      ],
-    };
-  },
-};
+export const statefulSetPrinter = workloadPrinter({
+  columns: [readyColumn],
+  cells: (object) => [readyOfDesired(object)],
+});
 
-export const daemonSetPrinter: Printer = {
+export const daemonSetPrinter = workloadPrinter({
   columns: [
-    nameColumn,
     column('Desired', 'integer', DOC.dsDesired),
     column('Current', 'integer', DOC.dsCurrent),
     column('Ready', 'integer', DOC.dsReady),
     column('Up-to-date', 'integer', DOC.dsUpdated),
     column('Available', 'integer', DOC.dsAvailable),
     column('Node Selector', 'string', DOC.nodeSelector),
-    ageColumn,
-    containersColumn,
-    imagesColumn,
-    column('Selector', 'string', DOC.dsSelector, { priority: 1 }),
   ],
-  row(object, now) {
-    const spec = asObject(object.spec);
+  cells(object) {
     const status = asObject(object.status);
-    const [names, images] = layoutContainerCells(templateContainers(spec));
-    return {
-      cells: [
-        nameOf(object),
-        asInt(status.desiredNumberScheduled),
-        asInt(status.currentNumberScheduled),
-        asInt(status.numberReady),
-        asInt(status.updatedNumberScheduled),
-        asInt(status.numberAvailable),
-        formatLabels(at(spec, 'template', 'spec', 'nodeSelector')),
-        ageOf(object, now),
-        names,
-        images,
-        formatLabelSelector(spec.selector),
-      ],
-    };
+    return [
+      asInt(status.desiredNumberScheduled),
+      asInt(status.currentNumberScheduled),
+      asInt(status.numberReady),
+      asInt(status.updatedNumberScheduled),
+      asInt(status.numberAvailable),
+      formatLabels(at(object, 'spec', 'template', 'spec', 'nodeSelector')),
+    ];
   },
-};
+  selector: { description: DOC.dsSelector, cell: (spec) => formatLabelSelector(spec.selector) },
+});
 
 /** hasJobCondition: the first condition of the type decides. */
 function hasJobCondition(status: Json, type: string): boolean {
@@ -161,18 +132,13 @@ function hasJobCondition(status: Json, type: string): boolean {
   return condition?.status === 'True';
 }
 
-export const jobPrinter: Printer = {
+export const jobPrinter = workloadPrinter({
   columns: [
-    nameColumn,
     column('Status', 'string', 'Status of the job.'),
     column('Completions', 'string', DOC.jobSucceeded),
     column('Duration', 'string', 'Time required to complete the job.'),
-    ageColumn,
-    containersColumn,
-    imagesColumn,
-    column('Selector', 'string', DOC.jobSelector, { priority: 1 }),
   ],
-  row(object, now) {
+  cells(object, now) {
     const spec = asObject(object.spec);
     const status = asObject(object.status);
     const succeeded = asInt(status.succeeded);
@@ -193,58 +159,34 @@ export const jobPrinter: Printer = {
     else if (isSet(object.metadata.deletionTimestamp)) state = 'Terminating';
     else if (hasJobCondition(status, 'Suspended')) state = 'Suspended';
     else if (hasJobCondition(status, 'FailureTarget')) state = 'FailureTarget';
-    const [names, images] = layoutContainerCells(templateContainers(spec));
-    return {
-      cells: [
-        nameOf(object),
-        state,
-        completions,
-        duration,
-        ageOf(object, now),
-        names,
-        images,
-        formatLabelSelector(spec.selector),
-      ],
-    };
+    return [state, completions, duration];
   },
-};
+  selector: { description: DOC.jobSelector, cell: (spec) => formatLabelSelector(spec.selector) },
+});
 
-export const cronJobPrinter: Printer = {
+export const cronJobPrinter = workloadPrinter({
   columns: [
-    nameColumn,
     column('Schedule', 'string', DOC.cronSchedule),
     column('Timezone', 'string', DOC.cronTimeZone),
     column('Suspend', 'boolean', DOC.cronSuspend),
     column('Active', 'integer', DOC.cronActive),
     column('Last Schedule', 'string', DOC.cronLastSchedule),
-    ageColumn,
-    containersColumn,
-    imagesColumn,
-    column('Selector', 'string', DOC.jobSelector, { priority: 1 }),
   ],
-  row(object, now) {
+  cells(object, now) {
     const spec = asObject(object.spec);
     const status = asObject(object.status);
-    const jobSpec = asObject(at(spec, 'jobTemplate', 'spec'));
-    const lastSchedule = isSet(status.lastScheduleTime) ? since(status.lastScheduleTime, now) : '<none>';
-    const timeZone = typeof spec.timeZone === 'string' ? spec.timeZone : '<none>';
-    const [names, images] = layoutContainerCells(templateContainers(jobSpec));
-    return {
-      cells: [
-        nameOf(object),
-        asString(spec.schedule),
-        timeZone,
-        printBoolPtr(spec.suspend),
-        asArray(status.active).length,
-        lastSchedule,
-        ageOf(object, now),
-        names,
-        images,
-        formatLabelSelector(jobSpec.selector),
-      ],
-    };
+    return [
+      asString(spec.schedule),
+      typeof spec.timeZone === 'string' ? spec.timeZone : '<none>',
+      printBoolPtr(spec.suspend),
+      asArray(status.active).length,
+      isSet(status.lastScheduleTime) ? since(status.lastScheduleTime, now) : '<none>',
+    ];
   },
-};
+  // The containers, images and selector are the job template's.
+  ownerSpec: (object) => asObject(at(object, 'spec', 'jobTemplate', 'spec')),
+  selector: { description: DOC.jobSelector, cell: (spec) => formatLabelSelector(spec.selector) },
+});
 
 /** schema.GroupKind.String(): `Kind.group`, or `Kind` for the core group. */
 function groupKindOf(apiVersion: string, kind: string): string {
@@ -253,23 +195,18 @@ function groupKindOf(apiVersion: string, kind: string): string {
   return group ? `${kind}.${group}` : kind;
 }
 
-export const controllerRevisionPrinter: Printer = {
-  columns: [
-    nameColumn,
-    column('Controller', 'string', 'Controller of the object'),
-    column('Revision', 'string', DOC.revision),
-    ageColumn,
-  ],
-  row(object, now) {
+export const controllerRevisionPrinter = namedPrinter({
+  columns: [column('Controller', 'string', 'Controller of the object'), column('Revision', 'string', DOC.revision)],
+  cells(object) {
     const owner = asObjects(object.metadata.ownerReferences).find((reference) => reference.controller === true);
     let controller = '<none>';
     if (owner) {
       const groupKind = groupKindOf(asString(owner.apiVersion), asString(owner.kind));
       controller = groupKind ? `${groupKind.toLowerCase()}/${asString(owner.name)}` : asString(owner.name);
     }
-    return { cells: [nameOf(object), controller, asInt(object.revision), ageOf(object, now)] };
+    return [controller, asInt(object.revision)];
   },
-};
+});
 
 // ── HorizontalPodAutoscaler ────────────────────────────────────────────────────────────────
 
@@ -400,54 +337,39 @@ export function formatHPAMetrics(object: KubeObject): string {
   return list.join(', ');
 }
 
-export const horizontalPodAutoscalerPrinter: Printer = {
+export const horizontalPodAutoscalerPrinter = namedPrinter({
   columns: [
-    nameColumn,
     column('Reference', 'string', DOC.hpaScaleTargetRef),
     column('Targets', 'string', DOC.hpaMetrics),
     column('MinPods', 'string', DOC.hpaMinReplicas),
     column('MaxPods', 'string', DOC.hpaMaxReplicas),
     column('Replicas', 'string', DOC.hpaCurrentReplicas),
-    ageColumn,
   ],
-  row(object, now) {
+  cells(object) {
     const spec = asObject(object.spec);
     const target = asObject(spec.scaleTargetRef);
-    const minPods = isSet(spec.minReplicas) ? String(asInt(spec.minReplicas)) : '<unset>';
-    return {
-      cells: [
-        nameOf(object),
-        `${asString(target.kind)}/${asString(target.name)}`,
-        formatHPAMetrics(object),
-        minPods,
-        asInt(spec.maxReplicas),
-        asInt(at(object, 'status', 'currentReplicas')),
-        ageOf(object, now),
-      ],
-    };
+    return [
+      `${asString(target.kind)}/${asString(target.name)}`,
+      formatHPAMetrics(object),
+      isSet(spec.minReplicas) ? String(asInt(spec.minReplicas)) : '<unset>',
+      asInt(spec.maxReplicas),
+      asInt(at(object, 'status', 'currentReplicas')),
+    ];
   },
-};
+});
 
-export const podDisruptionBudgetPrinter: Printer = {
+/** A PDB's minAvailable or maxUnavailable: the int or percentage, N/A when unset. */
+const budget = (value: unknown): Cell => (isSet(value) ? intOrString(value) : 'N/A');
+
+export const podDisruptionBudgetPrinter = namedPrinter({
   columns: [
-    nameColumn,
     column('Min Available', 'string', 'The minimum number of pods that must be available.'),
     column('Max Unavailable', 'string', 'The maximum number of pods that may be unavailable.'),
     column('Allowed Disruptions', 'integer', 'Calculated number of pods that may be disrupted at this time.'),
-    ageColumn,
   ],
-  row(object, now) {
-    const spec = asObject(object.spec);
-    const minAvailable = isSet(spec.minAvailable) ? intOrString(spec.minAvailable) : 'N/A';
-    const maxUnavailable = isSet(spec.maxUnavailable) ? intOrString(spec.maxUnavailable) : 'N/A';
-    return {
-      cells: [
-        nameOf(object),
-        minAvailable,
-        maxUnavailable,
-        asInt(at(object, 'status', 'disruptionsAllowed')),
-        ageOf(object, now),
-      ],
-    };
-  },
-};
+  cells: (object) => [
+    budget(at(object, 'spec', 'minAvailable')),
+    budget(at(object, 'spec', 'maxUnavailable')),
+    asInt(at(object, 'status', 'disruptionsAllowed')),
+  ],
+});

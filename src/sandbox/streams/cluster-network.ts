@@ -10,7 +10,8 @@ import { storageKey } from '../apimachinery/resource-types';
 import { servesEnvoyAdmin } from '../istio/envoy-admin';
 import { PILOT_CONFIG_GROUPS } from '../istio/istiod-debug';
 import type { ProxyObjects } from '../istio/service-proxy';
-import type { ClusterView, ContainerRequest, ContainerResponse } from '../istio/simulated-containers';
+import type { ClusterView } from '../istio/cluster-view';
+import type { ContainerRequest, ContainerResponse } from '../istio/simulated-containers';
 import { answerFromPod } from '../istio/simulated-containers';
 
 export const CLUSTER_DOMAIN = 'cluster.local';

@@ -9,7 +9,7 @@ import type { ResourceRequest } from '../apimachinery/request-info';
 import { badRequest, notFound } from '../apimachinery/status-error';
 import type { Faults } from '../faults/faults';
 import type { ProxyObjects } from '../istio/service-proxy';
-import { proxyToService, splitSchemeNamePort } from '../istio/service-proxy';
+import { clusterViewOf, proxyToService, splitSchemeNamePort } from '../istio/service-proxy';
 import type { ContainerResponse } from '../istio/simulated-containers';
 import { answerFromPod } from '../istio/simulated-containers';
 
@@ -79,14 +79,13 @@ export function proxyPod(
   const ip = (pod.status as { podIP?: string } | undefined)?.podIP;
   if (!ip) throw badRequest('address not allowed');
   const path = `/${req.rest.join('/')}`;
-  const clusterView = {
-    services: cluster.list('services'),
-    endpoints: cluster.list('endpoints'),
-    pods: cluster.list('pods'),
-    configs: cluster.list('configs'),
-  };
   const answer = Number.isInteger(port)
-    ? answerFromPod(pod, port, { method: request.method ?? 'GET', path, query, cluster: clusterView }, faults)
+    ? answerFromPod(
+        pod,
+        port,
+        { method: request.method ?? 'GET', path, query, cluster: clusterViewOf(cluster) },
+        faults,
+      )
     : undefined;
   send(request, response, answer ?? connectionRefused(scheme, ip, port, path));
 }

@@ -8,20 +8,9 @@ import * as yaml from 'js-yaml';
 import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
 import { isGatewayTrafficPort, routeThroughGateway } from '../../../src/sandbox/istio/ingress-gateway';
 import { answerFromPod } from '../../../src/sandbox/istio/simulated-containers';
+import { ISTIO_1_2_2 } from './patch-fixtures';
 
-const GATEWAY_YAML = path.join(
-  __dirname,
-  '..',
-  '..',
-  'fixtures',
-  'istio',
-  'legacy',
-  'istio-1.2.2',
-  'samples',
-  'bookinfo',
-  'networking',
-  'bookinfo-gateway.yaml',
-);
+const GATEWAY_YAML = path.join(ISTIO_1_2_2, 'samples', 'bookinfo', 'networking', 'bookinfo-gateway.yaml');
 const configs = (yaml.loadAll(fs.readFileSync(GATEWAY_YAML, 'utf8')) as KubeObject[]).map((config) => ({
   ...config,
   metadata: { ...config.metadata, namespace: 'default' },

@@ -7,9 +7,9 @@ import {
   fnv32,
   newControllerRevision,
   revisionHash,
-  sortedJson,
   templatePatch,
 } from '../../../src/sandbox/controllers/controller-revisions';
+import { sortedJson } from '../../../src/sandbox/controllers/naming';
 
 const set: KubeObject = {
   apiVersion: 'apps/v1',

@@ -9,7 +9,7 @@ import {
   managerOrUserAgent,
   updateManagedFields,
 } from '../../../src/sandbox/patch/managed-fields';
-import { istioDemoObject, kubernetesSchemas } from './patch-fixtures';
+import { istioDemoObject, kubernetesSchemas, updatePilot } from './patch-fixtures';
 
 const schemas = kubernetesSchemas();
 const scope = { schemas, group: 'apps', version: 'v1', kind: 'Deployment', hasStatusSubresource: true };
@@ -122,55 +122,45 @@ test('an update by another manager takes only what it changed; the first keeps t
 
 test('the same manager updating again keeps what it had and gains what it changed', () => {
   const created = pilotAsCreated();
-  const first = updateManagedFields({
-    ...scope,
-    now: at(11),
-    previous: created,
-    next: edit(created, (o) => (o.spec.replicas = 2)),
-    manager: 'kubectl-edit',
-  });
-  const second = updateManagedFields({
-    ...scope,
-    now: at(12),
-    previous: first,
-    next: edit(first, (o) => (o.spec.paused = true)),
-    manager: 'kubectl-edit',
-  });
+  const first = updatePilot(
+    11,
+    created,
+    edit(created, (o) => (o.spec.replicas = 2)),
+    'kubectl-edit',
+  );
+  const second = updatePilot(
+    12,
+    first,
+    edit(first, (o) => (o.spec.paused = true)),
+    'kubectl-edit',
+  );
   assert.deepEqual(fields(second, 'kubectl-edit'), { 'f:spec': { 'f:paused': {}, 'f:replicas': {} } });
   assert.equal(entry(second, 'kubectl-edit')?.time, '2024-05-01T12:00:00Z');
 });
 
 test('an update that changes nothing adds no entry and moves no time', () => {
   const created = pilotAsCreated();
-  const same = updateManagedFields({
-    ...scope,
-    now: at(11),
-    previous: created,
-    next: structuredClone(created),
-    manager: 'kubectl-replace',
-  });
+  const same = updatePilot(11, created, structuredClone(created), 'kubectl-replace');
   assert.deepEqual(same.metadata.managedFields, created.metadata.managedFields);
 });
 
 test('a removed field leaves every manager, and a manager left with nothing is dropped', () => {
   const created = pilotAsCreated();
-  const labelled = updateManagedFields({
-    ...scope,
-    now: at(11),
-    previous: created,
-    next: edit(created, (o) => (o.metadata.labels.tier = 'control')),
-    manager: 'kubectl-label',
-  });
-  const removed = updateManagedFields({
-    ...scope,
-    now: at(12),
-    previous: labelled,
-    next: edit(labelled, (o) => {
+  const labelled = updatePilot(
+    11,
+    created,
+    edit(created, (o) => (o.metadata.labels.tier = 'control')),
+    'kubectl-label',
+  );
+  const removed = updatePilot(
+    12,
+    labelled,
+    edit(labelled, (o) => {
       delete o.metadata.labels.tier;
       delete o.metadata.labels.heritage;
     }),
-    manager: 'kubectl-edit',
-  });
+    'kubectl-edit',
+  );
   assert.deepEqual(
     entries(removed).map((e) => e.manager),
     ['kubectl-create'],
@@ -181,13 +171,12 @@ test('a removed field leaves every manager, and a manager left with nothing is d
 test('an object stored without managedFields stays untracked when updated', () => {
   const created = pilotAsCreated();
   delete created.metadata.managedFields;
-  const updated = updateManagedFields({
-    ...scope,
-    now: at(11),
-    previous: created,
-    next: edit(created, (o) => (o.spec.replicas = 3)),
-    manager: 'kubectl-edit',
-  });
+  const updated = updatePilot(
+    11,
+    created,
+    edit(created, (o) => (o.spec.replicas = 3)),
+    'kubectl-edit',
+  );
   assert.equal(updated.metadata.managedFields, undefined);
 });
 
@@ -207,21 +196,19 @@ test("managedFields the client sends replace the stored ones: kubectl's client-s
 
 test('an empty managedFields list resets tracking; entries the server cannot read are ignored', () => {
   const created = pilotAsCreated();
-  const reset = updateManagedFields({
-    ...scope,
-    now: at(11),
-    previous: created,
-    next: edit(created, (o) => (o.metadata.managedFields = [])),
-    manager: 'kubectl-edit',
-  });
+  const reset = updatePilot(
+    11,
+    created,
+    edit(created, (o) => (o.metadata.managedFields = [])),
+    'kubectl-edit',
+  );
   assert.equal(reset.metadata.managedFields, undefined);
-  const resetWithEmptyEntry = updateManagedFields({
-    ...scope,
-    now: at(11),
-    previous: created,
-    next: edit(created, (o) => (o.metadata.managedFields = [{}])),
-    manager: 'kubectl-edit',
-  });
+  const resetWithEmptyEntry = updatePilot(
+    11,
+    created,
+    edit(created, (o) => (o.metadata.managedFields = [{}])),
+    'kubectl-edit',
+  );
   assert.equal(resetWithEmptyEntry.metadata.managedFields, undefined);
   const garbage = updateManagedFields({
     ...scope,
@@ -260,13 +247,12 @@ test('a write through /status is recorded with its subresource; the main resourc
     fieldsV1: { 'f:status': { 'f:observedGeneration': {}, 'f:replicas': {} } },
     subresource: 'status',
   });
-  const main = updateManagedFields({
-    ...scope,
-    now: at(12),
-    previous: created,
-    next: edit(withStatus, (o) => (o.spec.replicas = 4)),
-    manager: 'kubectl-edit',
-  });
+  const main = updatePilot(
+    12,
+    created,
+    edit(withStatus, (o) => (o.spec.replicas = 4)),
+    'kubectl-edit',
+  );
   assert.deepEqual(fields(main, 'kubectl-edit'), { 'f:spec': { 'f:replicas': {} } });
 });
 
@@ -295,12 +281,6 @@ test('a request without fieldManager is recorded under its user agent, or "unkno
   assert.equal(managerFromUserAgent('x'.repeat(200)), 'x'.repeat(128));
   assert.equal(managerOrUserAgent('kubectl-create', 'kubectl/v1.32.2'), 'kubectl-create');
   const manifest = istioDemoObject('Deployment', 'istio-pilot');
-  const created = updateManagedFields({
-    ...scope,
-    now: at(10),
-    previous: undefined,
-    next: manifest,
-    manager: managerOrUserAgent(undefined, undefined),
-  });
+  const created = updatePilot(10, undefined, manifest, managerOrUserAgent(undefined, undefined));
   assert.equal(entries(created)[0].manager, 'unknown');
 });

@@ -6,10 +6,17 @@ import * as yaml from 'js-yaml';
 import { applyDefaults } from '../../../src/sandbox/apimachinery/defaults';
 import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
 import type { ManagedFieldsEntry } from '../../../src/sandbox/patch/managed-fields';
-import { applyPatch, LAST_APPLIED_ANNOTATION, updateManagedFields } from '../../../src/sandbox/patch/managed-fields';
+import { applyPatch, LAST_APPLIED_ANNOTATION } from '../../../src/sandbox/patch/managed-fields';
 import { patchObject } from '../../../src/sandbox/patch/patch-request';
-import type { StatusError } from '../../../src/sandbox/apimachinery/status-error';
-import { builtinType, istioCrdType, istioDemoObject, kubernetesSchemas, patchRequest } from './patch-fixtures';
+import {
+  builtinType,
+  istioCrdType,
+  istioDemoObject,
+  kubernetesSchemas,
+  patchRequest,
+  statusOf,
+  updatePilot,
+} from './patch-fixtures';
 
 const schemas = kubernetesSchemas();
 const scope = { schemas, group: 'apps', version: 'v1', kind: 'Deployment', hasStatusSubresource: true };
@@ -41,15 +48,6 @@ function apply(
   options: { force?: boolean; now?: Date } = {},
 ): KubeObject {
   return applyPatch({ ...scope, now: options.now ?? at(10), live, applied, manager, force: options.force ?? false });
-}
-
-function statusOf(fn: () => unknown): Json {
-  try {
-    fn();
-  } catch (error) {
-    return (error as StatusError).toStatus();
-  }
-  assert.fail('expected a StatusError');
 }
 
 const entries = (object: KubeObject): ManagedFieldsEntry[] =>
@@ -124,13 +122,12 @@ test('a field the applier stops applying is removed, unless another manager owns
   assert.equal(pruned.metadata.labels?.tier, undefined);
 
   const labelled = stored(
-    updateManagedFields({
-      ...scope,
-      now: at(11),
-      previous: live,
-      next: { ...live, metadata: { ...live.metadata, labels: { ...live.metadata.labels, owner: 'sre' } } },
-      manager: 'kubectl-label',
-    }),
+    updatePilot(
+      11,
+      live,
+      { ...live, metadata: { ...live.metadata, labels: { ...live.metadata.labels, owner: 'sre' } } },
+      'kubectl-label',
+    ),
   );
   const both = stored(
     apply(
@@ -167,13 +164,7 @@ test('removing a container from the configuration removes it from the object', (
 test('changing a field another manager owns is a 409 naming it; force takes ownership', () => {
   const live = stored(apply(undefined, manifest()));
   const scaled = stored(
-    updateManagedFields({
-      ...scope,
-      now: at(11),
-      previous: live,
-      next: { ...live, spec: { ...(live.spec as Json), replicas: 5 } },
-      manager: 'kubectl-scale',
-    }),
+    updatePilot(11, live, { ...live, spec: { ...(live.spec as Json), replicas: 5 } }, 'kubectl-scale'),
   );
   const status = statusOf(() =>
     apply(
@@ -218,26 +209,12 @@ test('changing a field another manager owns is a 409 naming it; force takes owne
 test('conflicts with several managers are grouped by manager, each path on its own line', () => {
   const live = stored(apply(undefined, manifest(), 'installer'));
   const scaled = stored(
-    updateManagedFields({
-      ...scope,
-      now: at(11),
-      previous: live,
-      next: { ...live, spec: { ...(live.spec as Json), replicas: 4 } },
-      manager: 'kubectl-edit',
-    }),
+    updatePilot(11, live, { ...live, spec: { ...(live.spec as Json), replicas: 4 } }, 'kubectl-edit'),
   );
   const retagged = structuredClone(scaled) as Json;
   retagged.spec.template.spec.containers[1].image = 'docker.io/istio/proxyv2:1.2.3';
   retagged.metadata.labels.release = 'istio-1.2.3';
-  const edited = stored(
-    updateManagedFields({
-      ...scope,
-      now: at(12),
-      previous: scaled,
-      next: retagged as KubeObject,
-      manager: 'kubectl-set-image',
-    }),
-  );
+  const edited = stored(updatePilot(12, scaled, retagged as KubeObject, 'kubectl-set-image'));
   const status = statusOf(() =>
     apply(
       edited,
@@ -267,15 +244,7 @@ test('conflicts with several managers are grouped by manager, each path on its o
 });
 
 test('kubectl apply --server-side after kubectl create succeeds when it changes nothing the creator set', () => {
-  const created = stored(
-    updateManagedFields({
-      ...scope,
-      now: at(10),
-      previous: undefined,
-      next: stored(manifest() as KubeObject),
-      manager: 'kubectl-create',
-    }),
-  );
+  const created = stored(updatePilot(10, undefined, stored(manifest() as KubeObject), 'kubectl-create'));
   const applied = apply(created, manifest(), 'kubectl', { now: at(11) });
   assert.deepEqual(
     entries(applied).map((e) => [e.manager, e.operation, e.time]),
@@ -301,15 +270,7 @@ test('kubectl apply --server-side after kubectl create succeeds when it changes 
 test('after client-side apply, kubectl may take over the fields its last-applied annotation vouches for', () => {
   const csa = manifest();
   csa.metadata.annotations[LAST_APPLIED_ANNOTATION] = `${JSON.stringify(manifest())}\n`;
-  const live = stored(
-    updateManagedFields({
-      ...scope,
-      now: at(10),
-      previous: undefined,
-      next: stored(csa as KubeObject),
-      manager: 'kubectl-client-side-apply',
-    }),
-  );
+  const live = stored(updatePilot(10, undefined, stored(csa as KubeObject), 'kubectl-client-side-apply'));
   const changed = manifest((m) => (m.spec.replicas = 3));
 
   const other = statusOf(() => apply(live, changed, 'helm', { now: at(11) }));
@@ -336,23 +297,9 @@ test('after client-side apply, kubectl may take over the fields its last-applied
 test('a value the live object no longer has from last-applied still conflicts for kubectl', () => {
   const csa = manifest();
   csa.metadata.annotations[LAST_APPLIED_ANNOTATION] = `${JSON.stringify(manifest())}\n`;
-  const live = stored(
-    updateManagedFields({
-      ...scope,
-      now: at(10),
-      previous: undefined,
-      next: stored(csa as KubeObject),
-      manager: 'kubectl-client-side-apply',
-    }),
-  );
+  const live = stored(updatePilot(10, undefined, stored(csa as KubeObject), 'kubectl-client-side-apply'));
   const drifted = stored(
-    updateManagedFields({
-      ...scope,
-      now: at(11),
-      previous: live,
-      next: { ...live, spec: { ...(live.spec as Json), replicas: 7 } },
-      manager: 'kubectl-client-side-apply',
-    }),
+    updatePilot(11, live, { ...live, spec: { ...(live.spec as Json), replicas: 7 } }, 'kubectl-client-side-apply'),
   );
   const status = statusOf(() =>
     apply(

@@ -1,5 +1,7 @@
 // Real inputs for the patch and managed-fields tests: a SchemaSource over the Kubernetes v1.32
-// OpenAPI excerpt in test/fixtures/kubernetes-openapi, and the book's Istio 1.2.2 manifests and CRDs.
+// OpenAPI excerpt in test/fixtures/kubernetes-openapi, and the book's Istio 1.2.2 manifests and CRDs;
+// a PATCH of istio-pilot with them, and the Status a refused one throws.
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
@@ -9,6 +11,9 @@ import type { ResourceRequest } from '../../../src/sandbox/apimachinery/request-
 import { resourceTypeFromCrd } from '../../../src/sandbox/apimachinery/resource-registry';
 import type { ResourceType } from '../../../src/sandbox/apimachinery/resource-types';
 import { BUILTIN_RESOURCE_TYPES } from '../../../src/sandbox/apimachinery/resource-types';
+import { StatusError } from '../../../src/sandbox/apimachinery/status-error';
+import { updateManagedFields } from '../../../src/sandbox/patch/managed-fields';
+import { patchObject } from '../../../src/sandbox/patch/patch-request';
 
 const excerptFile = path.resolve(__dirname, '..', '..', 'fixtures', 'kubernetes-openapi', 'v1.32-excerpt.json');
 
@@ -30,7 +35,10 @@ export function kubernetesSchemas(): SchemaSource {
   return { schemaFor: (group, version, kind) => byKind.get(`${group}/${version}/${kind}`), resolve };
 }
 
-const istioDemo = path.resolve(__dirname, '..', '..', 'fixtures', 'istio', 'legacy', 'istio-1.2.2', 'istio-demo.yaml');
+/** The book's Istio release as test/fixtures keeps it. */
+export const ISTIO_1_2_2 = path.resolve(__dirname, '..', '..', 'fixtures', 'istio', 'legacy', 'istio-1.2.2');
+
+const istioDemo = path.join(ISTIO_1_2_2, 'istio-demo.yaml');
 
 /** A manifest from the book's istio-demo.yaml (Istio 1.2.2), by kind and name. */
 export function istioDemoObject(kind: string, name: string): KubeObject {
@@ -40,17 +48,7 @@ export function istioDemoObject(kind: string, name: string): KubeObject {
   return found;
 }
 
-const istioCrds = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  'fixtures',
-  'istio',
-  'legacy',
-  'istio-1.2.2',
-  'crds',
-  'crd-10.yaml',
-);
+const istioCrds = path.join(ISTIO_1_2_2, 'crds', 'crd-10.yaml');
 
 /** The ResourceType the sandbox serves for one of Istio 1.2.2's CRDs (schema-less, v1beta1). */
 export function istioCrdType(name: string): ResourceType {
@@ -77,4 +75,45 @@ export function patchRequest(
   subresource?: string,
 ): ResourceRequest {
   return { group: type.group, version, type, namespace, name, subresource, rest: [], verb: 'patch' };
+}
+
+let schemas: SchemaSource | undefined;
+
+/** PATCH istio-system/istio-pilot, a Deployment, with the v1.32 schemas, as the handler would. */
+export function patchPilot(current: KubeObject, contentType: string, body: unknown): KubeObject {
+  schemas ??= kubernetesSchemas();
+  return patchObject({
+    contentType,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    current,
+    request: patchRequest(builtinType('apps', 'Deployment'), 'v1', 'istio-system', 'istio-pilot'),
+    force: false,
+    now: new Date('2024-05-01T10:00:00Z'),
+    schemas,
+  });
+}
+
+/** An Update of istio-pilot by `manager` at `hour` o'clock (UTC, 2024-05-01): `next` with its managedFields. */
+export function updatePilot(
+  hour: number,
+  previous: KubeObject | undefined,
+  next: KubeObject,
+  manager: string,
+): KubeObject {
+  schemas ??= kubernetesSchemas();
+  const scope = { schemas, group: 'apps', version: 'v1', kind: 'Deployment', hasStatusSubresource: true };
+  return updateManagedFields({ ...scope, now: new Date(Date.UTC(2024, 4, 1, hour)), previous, next, manager });
+}
+
+type LooseStatus = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The Status of the StatusError `fn` throws (loosely typed, for asserts); fails when it throws none. */
+export function statusOf(fn: () => unknown): LooseStatus {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof StatusError) return error.toStatus();
+    throw error;
+  }
+  assert.fail('expected a StatusError');
 }

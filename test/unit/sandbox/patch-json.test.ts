@@ -3,11 +3,9 @@ import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
 import { patchObject, patchTypeOf, validatePatchOptions } from '../../../src/sandbox/patch/patch-request';
-import type { StatusError } from '../../../src/sandbox/apimachinery/status-error';
-import { builtinType, istioCrdType, istioDemoObject, kubernetesSchemas, patchRequest } from './patch-fixtures';
+import { istioCrdType, istioDemoObject, kubernetesSchemas, patchPilot, patchRequest, statusOf } from './patch-fixtures';
 
 const schemas = kubernetesSchemas();
-const deployments = builtinType('apps', 'Deployment');
 const destinationRules = istioCrdType('destinationrules.networking.istio.io');
 
 function pilot(): KubeObject {
@@ -16,26 +14,8 @@ function pilot(): KubeObject {
   return object;
 }
 
-function patch(contentType: string, body: unknown, current: KubeObject = pilot()): KubeObject {
-  return patchObject({
-    contentType,
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-    current,
-    request: patchRequest(deployments, 'v1', 'istio-system', 'istio-pilot'),
-    force: false,
-    now: new Date('2024-05-01T10:00:00Z'),
-    schemas,
-  });
-}
-
-function statusOf(fn: () => unknown): Record<string, unknown> {
-  try {
-    fn();
-  } catch (error) {
-    return (error as StatusError).toStatus();
-  }
-  assert.fail('expected a StatusError');
-}
+const patch = (contentType: string, body: unknown, current: KubeObject = pilot()): KubeObject =>
+  patchPilot(current, contentType, body);
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

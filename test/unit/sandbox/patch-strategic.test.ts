@@ -2,12 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
-import { patchObject } from '../../../src/sandbox/patch/patch-request';
-import type { StatusError } from '../../../src/sandbox/apimachinery/status-error';
-import { builtinType, istioDemoObject, kubernetesSchemas, patchRequest } from './patch-fixtures';
-
-const schemas = kubernetesSchemas();
-const deployments = builtinType('apps', 'Deployment');
+import { istioDemoObject, patchPilot, statusOf } from './patch-fixtures';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -17,26 +12,8 @@ function pilot(): KubeObject {
   return object;
 }
 
-function smp(body: unknown, current: KubeObject = pilot()): KubeObject {
-  return patchObject({
-    contentType: 'application/strategic-merge-patch+json',
-    body: JSON.stringify(body),
-    current,
-    request: patchRequest(deployments, 'v1', 'istio-system', 'istio-pilot'),
-    force: false,
-    now: new Date('2024-05-01T10:00:00Z'),
-    schemas,
-  });
-}
-
-function statusOf(fn: () => unknown): Record<string, unknown> {
-  try {
-    fn();
-  } catch (error) {
-    return (error as StatusError).toStatus();
-  }
-  assert.fail('expected a StatusError');
-}
+const smp = (body: unknown, current: KubeObject = pilot()): KubeObject =>
+  patchPilot(current, 'application/strategic-merge-patch+json', body);
 
 const podSpec = (object: KubeObject): Json => (object.spec as Json).template.spec;
 const container = (object: KubeObject, name: string): Json =>

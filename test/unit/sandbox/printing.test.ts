@@ -77,6 +77,15 @@ function capture(file: string): { header: string[]; rows: string[][] } {
   };
 }
 
+/** The table's columns and cells as far as a (not wide) `kubectl get` capture shows them. */
+function assertShowsCapture(table: Table, { header, rows }: { header: string[]; rows: string[][] }): void {
+  assert.deepEqual(columnNames(table, false), header);
+  assert.deepEqual(
+    cellsOf(table).map((cells) => cells.slice(0, header.length)),
+    rows,
+  );
+}
+
 const AGES: Record<string, number> = {
   '95m': 95 * 60 + 17,
   '5h51m': (5 * 60 + 51) * 60 + 9,
@@ -180,11 +189,7 @@ function assertPodCapture(file: string, crashLooping: (name: string) => boolean 
   const { header, rows } = capture(file);
   const pods = rows.map(([name, , , restarts, age]) => podFor(name, AGES[age], Number(restarts), crashLooping(name)));
   const table = tableFor(builtin('', 'pods'), pods, { resourceVersion: '4711' }, undefined, NOW);
-  assert.deepEqual(columnNames(table, false), header);
-  assert.deepEqual(
-    cellsOf(table).map((cells) => cells.slice(0, header.length)),
-    rows,
-  );
+  assertShowsCapture(table, { header, rows });
 }
 
 // ── AGE ────────────────────────────────────────────────────────────────────────────────────
@@ -528,11 +533,7 @@ function servicesAsAllocated(
 test('the istio-system services print as `kubectl get svc` with the ingress gateway as NodePort', () => {
   const { services, rows, header } = servicesAsAllocated('kubectl-get-svc/istio-1.2.2-nodeport.txt', 'NodePort');
   const table = tableFor(builtin('', 'services'), services, { resourceVersion: '2112' }, undefined, NOW);
-  assert.deepEqual(columnNames(table, false), header);
-  assert.deepEqual(
-    cellsOf(table).map((cells) => cells.slice(0, header.length)),
-    rows,
-  );
+  assertShowsCapture(table, { header, rows });
 });
 
 test('a LoadBalancer without a cloud load balancer shows <pending>, as in the capture', () => {
@@ -541,10 +542,7 @@ test('a LoadBalancer without a cloud load balancer shows <pending>, as in the ca
     'LoadBalancer',
   );
   const table = tableFor(builtin('', 'services'), services, {}, undefined, NOW);
-  assert.deepEqual(
-    cellsOf(table).map((cells) => cells.slice(0, header.length)),
-    rows,
-  );
+  assertShowsCapture(table, { header, rows });
   const ingress = table.rows.find((entry) => entry.cells[0] === 'istio-ingressgateway');
   assert.equal(ingress?.cells[6], 'app=istio-ingressgateway,istio=ingressgateway,release=istio', 'wide SELECTOR');
 });
