@@ -127,9 +127,20 @@ export function create(
   // Admission: mutating (Istio's sidecar injector, which defaults what it adds), validating, then what storage fills in.
   scope.admission.admit('CREATE', req, object);
   const tracked = applied ? object : recordUpdate(scope, req, query, undefined, object);
-  if (isDryRun(query)) return present(tracked, req);
-  const stored = scope.store.put(key, convertObject(tracked, storageApiVersion(req.type)));
-  scope.lifecycle.afterWrite(req.type, stored, undefined);
+  return storeWritten(scope, req, query, tracked, undefined);
+}
+
+/** The end of a create or update: a dry run answers without storing; else the object is stored in the storage version and what follows a write runs. */
+export function storeWritten(
+  scope: HandlerScope,
+  req: ResourceRequest,
+  query: URLSearchParams,
+  written: KubeObject,
+  live: KubeObject | undefined,
+): KubeObject {
+  if (isDryRun(query)) return present(written, req);
+  const stored = scope.store.put(storageKey(req.type), convertObject(written, storageApiVersion(req.type)));
+  scope.lifecycle.afterWrite(req.type, stored, live);
   return present(stored, req);
 }
 

@@ -28,7 +28,7 @@ export function listObjects(
   request: IncomingMessage,
   req: ResourceRequest,
   query: URLSearchParams,
-): void {
+): Promise<void> | void {
   const { store } = scope;
   const matches = selected(query);
   const limit = Number(query.get('limit') ?? 0);
@@ -92,5 +92,5 @@ export function listObjects(
     );
     return;
   }
-  writeList(response, req, items, metadata);
+  return writeList(response, req, items, metadata);
 }

@@ -75,6 +75,11 @@ function scan(data: Buffer, maxDepth: number): void {
     open.push(container);
     if (open.length > maxDepth) throw invalid(c, 'exceeded max depth');
   };
+  /** Closes the innermost object or array; returns what may follow it. */
+  const close = (): Expect => {
+    open.pop();
+    return afterValue();
+  };
   for (;;) {
     while (at < data.length && isSpace(data[at])) at++;
     if (at >= data.length) {
@@ -82,14 +87,16 @@ function scan(data: Buffer, maxDepth: number): void {
       throw new SyntaxFailure(UNEXPECTED_END);
     }
     const c = data[at];
+    // `]` or `}` right after `[` or `{`: the empty array or object closes.
+    if ((expect === 'value-or-close-array' && c === 0x5d) || (expect === 'key-or-close-object' && c === 0x7d)) {
+      at++;
+      expect = close();
+      continue;
+    }
     switch (expect) {
       case 'value':
       case 'value-or-close-array':
-        if (expect === 'value-or-close-array' && c === 0x5d) {
-          open.pop();
-          at++;
-          expect = afterValue();
-        } else if (c === 0x7b) {
+        if (c === 0x7b) {
           push(c, 'object');
           at++;
           expect = 'key-or-close-object';
@@ -104,14 +111,9 @@ function scan(data: Buffer, maxDepth: number): void {
         break;
       case 'key-or-close-object':
       case 'key':
-        if (expect === 'key-or-close-object' && c === 0x7d) {
-          open.pop();
-          at++;
-          expect = afterValue();
-        } else if (c === 0x22) {
-          at = scanString(data, at);
-          expect = 'colon';
-        } else throw invalid(c, 'looking for beginning of object key string');
+        if (c !== 0x22) throw invalid(c, 'looking for beginning of object key string');
+        at = scanString(data, at);
+        expect = 'colon';
         break;
       case 'colon':
         if (c !== 0x3a) throw invalid(c, 'after object key');
@@ -122,10 +124,8 @@ function scan(data: Buffer, maxDepth: number): void {
       case 'comma-or-close-array': {
         const isObject: boolean = expect === 'comma-or-close-object';
         if (c === 0x2c) expect = isObject ? 'key' : 'value';
-        else if (c === (isObject ? 0x7d : 0x5d)) {
-          open.pop();
-          expect = afterValue();
-        } else throw invalid(c, isObject ? 'after object key:value pair' : 'after array element');
+        else if (c === (isObject ? 0x7d : 0x5d)) expect = close();
+        else throw invalid(c, isObject ? 'after object key:value pair' : 'after array element');
         at++;
         break;
       }

@@ -14,11 +14,15 @@ import { crdFor, present } from './scope';
 
 /**
  * JSON of stored objects, encoded once: stored objects are never changed in place (a write
- * stores a new copy), so like the real server's watch cache each version is serialized once.
+ * stores a new copy), so like the real server's watch cache each version is serialized once,
+ * and lists and watches send the same bytes again.
  */
 const serialized = new WeakMap<KubeObject, Buffer>();
 
-function serialize(object: KubeObject): Buffer {
+/** The JSON of a stored object in the request's version: the kept encoding when no conversion is needed. */
+export function presentedJson(object: KubeObject, req: Pick<ResourceRequest, 'group' | 'version' | 'type'>): Buffer {
+  const presented = present(object, req);
+  if (presented !== object) return Buffer.from(JSON.stringify(presented));
   let json = serialized.get(object);
   if (json === undefined) {
     json = Buffer.from(JSON.stringify(object));
@@ -76,13 +80,21 @@ export function respondObject(
   writeJson(response, code, object);
 }
 
-/** Streams the list JSON: at 10k pods one JSON.stringify of the whole list is slower and holds twice the memory. */
-export function writeList(
+/** The body is handed to the connection in pieces of about this size. */
+const LIST_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Writes a list's JSON from its items' stored serializations, with its Content-Length. The pieces
+ * go out as the connection takes them: encrypting the whole 10 MB of 10k pods at once, ahead of
+ * the socket, holds it all in TLS buffers, which costs several times the encryption itself.
+ * The items are serialized before the first write, so the body is the list as of its resourceVersion.
+ */
+export async function writeList(
   response: ServerResponse,
   req: ResourceRequest,
   items: KubeObject[],
   metadata: Record<string, unknown>,
-): void {
+): Promise<void> {
   const apiVersion = groupVersion(req.group, req.version);
   if (needsWholeEncoding(response)) {
     writeJson(response, 200, {
@@ -93,25 +105,43 @@ export function writeList(
     });
     return;
   }
-  response.writeHead(200, { 'content-type': 'application/json' });
+  const head = Buffer.from(
+    `{"kind":${JSON.stringify(`${req.type.kind}List`)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(metadata)},"items":[`,
+  );
+  const tail = Buffer.from(']}');
+  const bodies = items.map((item) => presentedJson(item, req));
+  let length = head.length + tail.length + Math.max(bodies.length - 1, 0);
+  for (const body of bodies) length += body.length;
+  response.writeHead(200, { 'content-type': 'application/json', 'content-length': length });
   const comma = Buffer.from(',');
-  let chunk: Buffer[] = [
-    Buffer.from(
-      `{"kind":${JSON.stringify(`${req.type.kind}List`)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(metadata)},"items":[`,
-    ),
-  ];
-  let size = 0;
-  for (let i = 0; i < items.length; i++) {
-    const json = serialize(present(items[i], req));
+  let chunk: Buffer[] = [head];
+  let size = head.length;
+  for (let i = 0; i < bodies.length; i++) {
     if (i) chunk.push(comma);
-    chunk.push(json);
-    size += json.length;
-    if (size > 1024 * 1024) {
-      response.write(Buffer.concat(chunk));
+    chunk.push(bodies[i]);
+    size += bodies[i].length + (i ? 1 : 0);
+    if (size >= LIST_CHUNK_BYTES) {
+      const wantsMore = response.write(Buffer.concat(chunk, size));
       chunk = [];
       size = 0;
+      if (!wantsMore && !(await drained(response))) return;
     }
   }
-  chunk.push(Buffer.from(']}'));
+  chunk.push(tail);
   response.end(Buffer.concat(chunk));
+}
+
+/** Resolves once the response can take more (true), or false when its connection closed first. */
+function drained(response: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const settle = (writable: boolean): void => {
+      response.off('drain', onDrain);
+      response.off('close', onClose);
+      resolve(writable);
+    };
+    const onDrain = (): void => settle(true);
+    const onClose = (): void => settle(false);
+    response.on('drain', onDrain);
+    response.on('close', onClose);
+  });
 }

@@ -3,17 +3,16 @@
 // only status and the main resource everything else, generation on spec changes, the scale
 // subresource writing replicas.
 import { applyDefaults } from '../apimachinery/defaults';
-import { convertObject } from '../apimachinery/conversion';
 import type { KubeObject } from '../apimachinery/kube-object';
 import { clone } from '../apimachinery/kube-object';
 import type { ResourceRequest } from '../apimachinery/request-info';
-import { groupVersion, storageApiVersion, storageKey } from '../apimachinery/resource-types';
+import { groupVersion } from '../apimachinery/resource-types';
 import { badRequest, conflict } from '../apimachinery/status-error';
 import { scaledObject, scaleOf } from '../subresources/scale';
-import { checkBodyMatchesRequest, recordUpdate } from './create';
+import { checkBodyMatchesRequest, recordUpdate, storeWritten } from './create';
 import { parseObject } from './request-body';
 import type { HandlerScope } from './scope';
-import { existing, isDryRun, present } from './scope';
+import { existing, present } from './scope';
 
 export function update(
   scope: HandlerScope,
@@ -80,10 +79,7 @@ export function replace(
     spec.clusterIPs ??= (current.spec as Record<string, unknown>)?.clusterIPs;
   }
   const tracked = applied ? merged : recordUpdate(scope, req, query, current, merged);
-  if (isDryRun(query)) return present(tracked, req);
-  const stored = scope.store.put(storageKey(req.type), convertObject(tracked, storageApiVersion(req.type)));
-  scope.lifecycle.afterWrite(req.type, stored, live);
-  return present(stored, req);
+  return storeWritten(scope, req, query, tracked, live);
 }
 
 /**

@@ -11,9 +11,11 @@ import { badRequest, gone } from '../apimachinery/status-error';
 import { tableForObject, wantsTable } from '../printers/printing';
 import type { StoreEvent } from '../storage/storage';
 import { TooOldResourceVersionError } from '../storage/storage';
-import { tableOptions as requestTableOptions } from './response-writers';
+import { presentedJson, tableOptions as requestTableOptions } from './response-writers';
 import type { ActiveWatch, HandlerScope } from './scope';
 import { crdFor, present, selected } from './scope';
+
+const EVENT_END = Buffer.from('}\n');
 
 export function watch(
   scope: HandlerScope,
@@ -50,17 +52,19 @@ export function watch(
     response.write(`${JSON.stringify({ type, object })}\n`);
   };
   const writeObject = (type: string, object: KubeObject): void => {
-    const presented = present(object, req);
     if (asTable) {
       write(
         type,
-        tableForObject(req.type, presented, crdFor(scope, req.type), scope.now(), {
+        tableForObject(req.type, present(object, req), crdFor(scope, req.type), scope.now(), {
           ...tableOptions,
           noHeaders: headersSent,
         }),
       );
     } else {
-      write(type, presented);
+      // JSON.stringify({ type, object }) from the object's kept encoding, which every watcher shares.
+      response.write(
+        Buffer.concat([Buffer.from(`{"type":"${type}","object":`), presentedJson(object, req), EVENT_END]),
+      );
     }
     sent++;
     const dropAfter = faults.dropWatchesAfterEvents;

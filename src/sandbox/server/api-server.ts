@@ -70,6 +70,8 @@ export interface ApiServerOptions {
   readonly now?: () => Date;
 }
 
+type PatchArguments = Parameters<typeof patch> extends [HandlerScope, ...infer Rest] ? Rest : never;
+
 const notFoundResource = (): StatusError =>
   new StatusError(404, 'NotFound', 'the server could not find the requested resource');
 
@@ -160,14 +162,9 @@ export class ApiServer implements RestStorage {
     return update(this.scope, req, body, query);
   }
 
-  patch(
-    req: ResourceRequest,
-    body: string,
-    contentType: string,
-    query: URLSearchParams,
-    warnings: string[] = [],
-  ): [number, KubeObject] {
-    return patch(this.scope, req, body, contentType, query, warnings);
+  /** A patch as ../handlers/patch takes it after the scope: request, body, content type, query, warnings. */
+  patch(...args: PatchArguments): [number, KubeObject] {
+    return patch(this.scope, ...args);
   }
 
   /** Deletes as the API server and garbage collector do: finalizers, namespaces, propagation to dependents. */
@@ -288,6 +285,25 @@ export class ApiServer implements RestStorage {
     );
   }
 
+  /** A create or update body: read, YAML made JSON, decoded, its fields checked; the check's warnings go on the response. */
+  private async admittedBody(
+    request: IncomingMessage,
+    response: ServerResponse,
+    req: ResourceRequest,
+    query: URLSearchParams,
+    verb: 'create' | 'update',
+  ): Promise<string> {
+    const json = requestBodyAsJson(await readBody(request), request.headers['content-type']);
+    const { body, warnings } = this.openApi.admitWrite(
+      req,
+      decodeBody(this.openApi.schemaSource, req, json),
+      query,
+      verb,
+    );
+    writeWarnings(response, warnings);
+    return body;
+  }
+
   /** A resource request: authorization, injected errors, then the subresource or the verb's handler. */
   private async serveResource(
     req: ResourceRequest,
@@ -385,31 +401,11 @@ export class ApiServer implements RestStorage {
       case 'watch':
         return watch(scope, response, request, req, query);
       case 'create': {
-        const { body, warnings } = this.openApi.admitWrite(
-          req,
-          decodeBody(
-            this.openApi.schemaSource,
-            req,
-            requestBodyAsJson(await readBody(request), request.headers['content-type']),
-          ),
-          query,
-          'create',
-        );
-        writeWarnings(response, warnings);
+        const body = await this.admittedBody(request, response, req, query, 'create');
         return respondObject(scope, response, request, 201, create(scope, req, body, query));
       }
       case 'update': {
-        const { body, warnings } = this.openApi.admitWrite(
-          req,
-          decodeBody(
-            this.openApi.schemaSource,
-            req,
-            requestBodyAsJson(await readBody(request), request.headers['content-type']),
-          ),
-          query,
-          'update',
-        );
-        writeWarnings(response, warnings);
+        const body = await this.admittedBody(request, response, req, query, 'update');
         const [code, updated] = update(scope, req, body, query);
         return respondObject(scope, response, request, code, updated);
       }
