@@ -1,21 +1,23 @@
-// Unpacks a release archive in one streaming pass — zlib + node-tar for .tar.gz, yauzl for .zip — into
-// a temporary directory next to the target, every entry judged by EntryGuard first. Only a
-// complete, clean extraction is renamed into place; on any failure the temporary directory is
-// removed, so there is never a partial release directory. Reading stops at the tar's end marker,
-// and the decompressed bytes are capped. Files are created exclusively and never through a link.
+// Unpacks a release archive in one streaming pass — zlib + node-tar's parser + TarEntryWriter for
+// .tar.gz, yauzl for .zip — into a temporary directory next to the target, every entry judged by
+// EntryGuard first. Only a complete, clean extraction is renamed into place; on any failure the
+// temporary directory is removed, so there is never a partial release directory. Reading stops at
+// the tar's end marker, and the decompressed bytes are capped. Files are created exclusively and
+// never through a link.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import type { ReadEntry } from 'tar';
-import { Unpack } from 'tar';
+import { Parser } from 'tar';
 import * as yauzl from 'yauzl';
 import type { ArchiveKind } from '../../istio/releases/archive-names';
 import type { EntryLimits, EntryType } from './entry-guard';
 import { DEFAULT_ENTRY_LIMITS, EntryGuard, hostileEntry } from './entry-guard';
 import { ReleaseError, cancelledError, fileSystemError } from './release-error';
 import { partialPrefix, removeStalePartials } from './stale-partials';
+import { CREATE_NEW, TarEntryWriter } from './tar-entry-writer';
 
 export interface ExtractOptions {
   /** The archive file (for .zip, which needs random access; and for messages). */
@@ -120,21 +122,30 @@ async function extractTar(
   let failure: unknown;
   let stopped = false;
   let decompressed = 0;
-  const unpack = new Unpack({
-    cwd: dir,
+  // A write the file system refuses is reported as node-tar's Unpack reported it (disk full apart).
+  const writer = new TarEntryWriter(dir, (error) => stop(corruptArchive(archive, error as Error)));
+  // The guard judges each entry in the filter, before any of it is read; the writer then takes it.
+  const judged = new WeakMap<ReadEntry, string>();
+  const parser = new Parser({
     strict: true,
-    preserveOwner: false,
     filter: (_path, entry) => {
       if (failure) return false;
       const read = entry as ReadEntry;
       try {
-        guard.check({ name: read.path, type: tarEntryType(read.type), linkName: read.linkpath, size: read.size ?? 0 });
+        const relative = guard.check({
+          name: read.path,
+          type: tarEntryType(read.type),
+          linkName: read.linkpath,
+          size: read.size ?? 0,
+        });
+        judged.set(read, relative);
         return true;
       } catch (error) {
         stop(error);
         return false;
       }
     },
+    onReadEntry: (entry) => writer.add(entry, judged.get(entry)!, tarEntryType(entry.type)),
   });
   // Node's own gunzip runs on the thread pool, beside the download and hashing on this thread
   // (node-tar's built-in one would decompress on this thread, in line).
@@ -142,8 +153,9 @@ async function extractTar(
 
   // Stops feeding the parser and ends it. node-tar keeps every byte after the end marker in one
   // buffer it grows by concatenation (quadratic: 128 MB of zeros took 20 s), so nothing more is
-  // decompressed once the marker is seen. Ending the parser, rather than dropping it, lets it
-  // finish the writes in flight: 'close' comes after them, and only then is the directory removed.
+  // decompressed once the marker is seen. Ending the parser, rather than dropping it, ends the
+  // entry it was in; the writes in flight are awaited after its 'close', and only then is the
+  // directory removed.
   // A source someone else feeds is drained instead of destroyed, so that it can finish (and hash)
   // the whole file; a failed extraction stops that producer through its own signal.
   function stop(reason?: unknown): void {
@@ -151,25 +163,24 @@ async function extractTar(
     if (stopped) return;
     stopped = true;
     source.unpipe(gunzip);
-    gunzip.unpipe(unpack);
+    gunzip.unpipe(parser);
     gunzip.destroy();
     if (given && failure === undefined) source.resume();
     else source.destroy();
     // Not inside the parser's own write (the filter and 'eof' run there).
-    setImmediate(() => unpack.end());
+    setImmediate(() => parser.end());
   }
 
   await new Promise<void>((resolve, reject) => {
     const onAbort = (): void => stop(cancelledError(signal?.reason));
     signal?.addEventListener('abort', onAbort, { once: true });
-    unpack.on('close', () => {
+    parser.on('close', () => {
       signal?.removeEventListener('abort', onAbort);
-      if (failure) reject(failure);
-      else resolve();
+      void writer.settled().then(() => (failure ? reject(failure) : resolve()));
     });
     // Ending the parser in the middle of a refused entry reports it truncated: the refusal says why.
-    unpack.on('error', (error: Error) => stop(corruptArchive(archive, error)));
-    unpack.on('eof', () => stop());
+    parser.on('error', (error: Error) => stop(corruptArchive(archive, error)));
+    parser.on('eof', () => stop());
     gunzip.on('data', (chunk: Buffer) => {
       decompressed += chunk.length;
       if (decompressed > guard.maxBytes) stop(hostileEntry(path.basename(archive), 'too-large', guard.maxBytes));
@@ -185,7 +196,7 @@ async function extractTar(
       if (!source.readableEnded && !stopped) stop(closedEarly());
     });
     if (source.destroyed) return stop(closedEarly());
-    source.pipe(gunzip).pipe(unpack);
+    source.pipe(gunzip).pipe(parser);
   });
   return decompressed;
 }
@@ -205,8 +216,6 @@ const S_IFDIR = 0o040000;
 const S_IFREG = 0o100000;
 const S_IFLNK = 0o120000;
 const MADE_BY_UNIX = 3;
-/** A new file only: fails on anything already there, a link included (O_EXCL does not follow; O_NOFOLLOW says so twice). */
-const CREATE_NEW = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0);
 
 function zipEntryType(entry: yauzl.Entry): { type: EntryType; mode?: number } {
   const unix = entry.versionMadeBy >> 8 === MADE_BY_UNIX;
