@@ -7,13 +7,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { STAND_IN_DEMO, standInIstioctl } from '../../scripts/lib/release-archive.mjs';
 import { planInstall } from '../../src/istio/install-plan';
 import { runIstioctl } from '../../src/kube/apply/istioctl-runner';
 import type { IstioctlTarget } from '../../src/kube/apply/istioctl-runner';
 import { kubernetesClient } from '../../src/kube/connection';
+import { istioSystemDeployments, istiodDemoDeployments, writeStandInRelease } from './istio-demo';
 import type { KubectlSandbox } from './kubectl';
-import { fixtures, startKubectlSandbox } from './kubectl';
+import { startKubectlSandbox } from './kubectl';
 
 describe('installing Istio 1.26.1 through its istioctl', () => {
   let cluster: KubectlSandbox;
@@ -25,12 +25,7 @@ describe('installing Istio 1.26.1 through its istioctl', () => {
     // Istio 1.26 needs 1.29 or later (policy/v1, apiextensions.k8s.io/v1): a 1.13 sandbox refuses its manifest, as a real one does.
     cluster = await startKubectlSandbox({ namespaceFinalizeDelayMs: 50, kubeVersion: 'v1.32.0' });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-istioctl-'));
-    const release = path.join(dir, 'istio-1.26.1');
-    istioctl = path.join(release, 'bin', 'istioctl');
-    fs.mkdirSync(path.dirname(istioctl), { recursive: true });
-    fs.writeFileSync(istioctl, standInIstioctl('1.26.1'), { mode: 0o755 });
-    fs.mkdirSync(path.dirname(path.join(release, STAND_IN_DEMO)), { recursive: true });
-    fs.copyFileSync(path.join(fixtures, 'modern', 'istio-1.26.1', 'demo.yaml'), path.join(release, STAND_IN_DEMO));
+    istioctl = writeStandInRelease(dir);
     const k8s = await kubernetesClient();
     const kubeConfig = new k8s.KubeConfig();
     kubeConfig.loadFromString(cluster.sandbox.kubeconfig);
@@ -55,12 +50,7 @@ describe('installing Istio 1.26.1 through its istioctl', () => {
     assert.equal(code, 0, output);
     assert.match(output, /profile "demo"/);
     assert.match(output, /Installation complete/);
-    const deployments = await cluster.kubectl(['get', 'deploy', '-n', 'istio-system', '-o', 'name']);
-    assert.deepEqual(deployments.stdout.trim().split('\n').sort(), [
-      'deployment.apps/istio-egressgateway',
-      'deployment.apps/istio-ingressgateway',
-      'deployment.apps/istiod',
-    ]);
+    assert.deepEqual(await istioSystemDeployments(cluster), istiodDemoDeployments);
   });
 
   test('runs `istioctl uninstall --purge -y`, and istio-system is gone', async () => {

@@ -10,13 +10,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as yaml from 'js-yaml';
-import { STAND_IN_DEMO, standInIstioctl } from '../../scripts/lib/release-archive.mjs';
 import { planInstall } from '../../src/istio/install-plan';
 import { runIstioctl } from '../../src/kube/apply/istioctl-runner';
 import { openConnection } from '../../src/kube/connection';
 import type { ClusterConnection } from '../../src/kube/connection';
+import { istioSystemDeployments, istiodDemoDeployments, writeStandInRelease } from './istio-demo';
 import type { KubectlSandbox } from './kubectl';
-import { fixtures, startKubectlSandbox } from './kubectl';
+import { startKubectlSandbox } from './kubectl';
 
 const UNRELATED_TOKEN = 'prod-cluster-static-token-3c9e';
 
@@ -89,12 +89,7 @@ describe('istioctl with an exec-plugin kubeconfig', () => {
       { mode: 0o600 },
     );
 
-    const release = path.join(dir, 'istio-1.26.1');
-    istioctl = path.join(release, 'bin', 'istioctl');
-    fs.mkdirSync(path.dirname(istioctl), { recursive: true });
-    fs.writeFileSync(istioctl, standInIstioctl('1.26.1'), { mode: 0o755 });
-    fs.mkdirSync(path.dirname(path.join(release, STAND_IN_DEMO)), { recursive: true });
-    fs.copyFileSync(path.join(fixtures, 'modern', 'istio-1.26.1', 'demo.yaml'), path.join(release, STAND_IN_DEMO));
+    istioctl = writeStandInRelease(dir);
 
     // An istioctl that reports the kubeconfig it was given, then exits with the code it is asked for (or hangs).
     probe = path.join(dir, 'probe-istioctl');
@@ -126,12 +121,7 @@ if (args[0] === 'hang') setInterval(() => {}, 1000); else process.exit(Number(ar
     assert.equal(code, 0, output);
     assert.match(output, /Installation complete/);
     assert.ok(runs('token-plugin') > before, 'istioctl (kubectl) never ran the credential plugin');
-    const deployments = await cluster.kubectl(['get', 'deploy', '-n', 'istio-system', '-o', 'name']);
-    assert.deepEqual(deployments.stdout.trim().split('\n').sort(), [
-      'deployment.apps/istio-egressgateway',
-      'deployment.apps/istio-ingressgateway',
-      'deployment.apps/istiod',
-    ]);
+    assert.deepEqual(await istioSystemDeployments(cluster), istiodDemoDeployments);
   });
 
   test("with a plugin that prints a wrong token, the same install fails with the server's 401", async () => {

@@ -1,6 +1,7 @@
 // Runs the real kubectl against a sandbox, with its own discovery cache so tests choose cold or warm.
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { spawn } from 'node:child_process';
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,15 +15,23 @@ export interface KubectlResult {
   stderr: string;
 }
 
+/** Where a kubectl keeps its discovery cache, and environment variables beyond the kubeconfig's. */
+export interface SpawnOptions {
+  cacheDir?: string;
+  env?: Record<string, string>;
+}
+
 export interface KubectlSandbox {
   sandbox: Sandbox;
   kubeconfigPath: string;
   cacheDir: string;
   kubectl(args: string[], options?: { stdin?: string; cacheDir?: string }): Promise<KubectlResult>;
+  /** kubectl that must succeed: fails the test with the command and its stderr otherwise; resolves to its stdout. */
+  kubectlOk(args: string[], options?: { stdin?: string; cacheDir?: string }): Promise<string>;
   /** A kubectl that keeps running (`-w`, `logs -f`): the caller reads its output and ends it. */
-  spawnKubectl(args: string[], options?: { cacheDir?: string }): ChildProcessWithoutNullStreams;
+  spawnKubectl(args: string[], options?: SpawnOptions): ChildProcessWithoutNullStreams;
   /** A running kubectl whose output is awaited line by line; see {@link FollowedKubectl}. */
-  followKubectl(args: string[]): FollowedKubectl;
+  followKubectl(args: string[], options?: SpawnOptions): FollowedKubectl;
   close(): Promise<void>;
 }
 
@@ -104,9 +113,9 @@ export async function startKubectlSandbox(options: SandboxOptions = {}): Promise
   const kubeconfigPath = path.join(dir, 'kubeconfig');
   const sandbox = await startSandbox({ ...options, kubeconfigPath });
   const cacheDir = path.join(dir, 'cache');
-  const spawnKubectl = (args: string[], run: { cacheDir?: string } = {}): ChildProcessWithoutNullStreams =>
+  const spawnKubectl = (args: string[], run: SpawnOptions = {}): ChildProcessWithoutNullStreams =>
     spawn('kubectl', ['--cache-dir', run.cacheDir ?? cacheDir, ...args], {
-      env: { ...process.env, KUBECONFIG: kubeconfigPath, HOME: dir },
+      env: { ...process.env, ...run.env, KUBECONFIG: kubeconfigPath, HOME: dir },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
   const kubectl = (args: string[], run: { stdin?: string; cacheDir?: string } = {}): Promise<KubectlResult> =>
@@ -120,13 +129,19 @@ export async function startKubectlSandbox(options: SandboxOptions = {}): Promise
       child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
       child.stdin.end(run.stdin ?? '');
     });
+  const kubectlOk = async (args: string[], run: { stdin?: string; cacheDir?: string } = {}): Promise<string> => {
+    const { code, stdout, stderr } = await kubectl(args, run);
+    assert.equal(code, 0, `kubectl ${args.join(' ')}: ${stderr}`);
+    return stdout;
+  };
   return {
     sandbox,
     kubeconfigPath,
     cacheDir,
     kubectl,
+    kubectlOk,
     spawnKubectl,
-    followKubectl: (args) => follow(spawnKubectl(args), args),
+    followKubectl: (args, run) => follow(spawnKubectl(args, run), args),
     close: async () => {
       await sandbox.close();
       fs.rmSync(dir, { recursive: true, force: true });

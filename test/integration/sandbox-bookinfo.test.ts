@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { KubectlSandbox } from './kubectl';
 import { fixtures, startKubectlSandbox } from './kubectl';
+import { withPortForward } from './port-forward';
 
 const RELEASE = path.join(fixtures, 'legacy', 'istio-1.2.2');
 const BOOKINFO = path.join(RELEASE, 'samples', 'bookinfo');
@@ -34,14 +35,8 @@ const isSynced = (status: SyncStatus): boolean =>
 /** The pod part of a node ID, `sidecar~<ip>~<pod>.<ns>~<ns>.svc.cluster.local`, as istioctl prints it. */
 const podOf = (status: SyncStatus): string => status.proxy.split('~')[2];
 
-async function ok(cluster: KubectlSandbox, args: string[]): Promise<string> {
-  const { code, stdout, stderr } = await cluster.kubectl(args);
-  assert.equal(code, 0, `kubectl ${args.join(' ')}: ${stderr}`);
-  return stdout;
-}
-
 async function syncz(cluster: KubectlSandbox): Promise<SyncStatus[]> {
-  return JSON.parse(await ok(cluster, ['get', '--raw', `${PILOT_8080}/debug/syncz`])) as SyncStatus[];
+  return JSON.parse(await cluster.kubectlOk(['get', '--raw', `${PILOT_8080}/debug/syncz`])) as SyncStatus[];
 }
 
 describe("Bookinfo on the book's Istio 1.2.2 demo install", () => {
@@ -49,21 +44,21 @@ describe("Bookinfo on the book's Istio 1.2.2 demo install", () => {
   before(async () => {
     cluster = await startKubectlSandbox({ nodes: 3, speed: 0 });
     // As the 1.2 docs: the CRDs first, then the demo profile.
-    await ok(cluster, ['apply', '-f', path.join(RELEASE, 'crds')]);
-    await ok(cluster, ['apply', '-f', path.join(RELEASE, 'istio-demo.yaml')]);
+    await cluster.kubectlOk(['apply', '-f', path.join(RELEASE, 'crds')]);
+    await cluster.kubectlOk(['apply', '-f', path.join(RELEASE, 'istio-demo.yaml')]);
     for (const deployment of ['istio-sidecar-injector', 'istio-pilot', 'istio-ingressgateway', 'istio-egressgateway']) {
-      await ok(cluster, ['rollout', 'status', `deploy/${deployment}`, '-n', 'istio-system', '--timeout=60s']);
+      await cluster.kubectlOk(['rollout', 'status', `deploy/${deployment}`, '-n', 'istio-system', '--timeout=60s']);
     }
-    await ok(cluster, ['label', 'namespace', 'default', 'istio-injection=enabled']);
-    await ok(cluster, ['apply', '-f', path.join(BOOKINFO, 'platform', 'kube', 'bookinfo.yaml')]);
+    await cluster.kubectlOk(['label', 'namespace', 'default', 'istio-injection=enabled']);
+    await cluster.kubectlOk(['apply', '-f', path.join(BOOKINFO, 'platform', 'kube', 'bookinfo.yaml')]);
     // rollout status watches each Deployment until its pods are available.
     for (const deployment of DEPLOYMENTS)
-      await ok(cluster, ['rollout', 'status', `deploy/${deployment}`, '--timeout=60s']);
+      await cluster.kubectlOk(['rollout', 'status', `deploy/${deployment}`, '--timeout=60s']);
   });
   after(() => cluster.close());
 
   test('every Bookinfo pod shows 2/2 Running: the app and the injected istio-proxy', async () => {
-    const rows = (await ok(cluster, ['get', 'po', '--no-headers']))
+    const rows = (await cluster.kubectlOk(['get', 'po', '--no-headers']))
       .trim()
       .split('\n')
       .map((line) => line.split(/\s+/));
@@ -75,7 +70,7 @@ describe("Bookinfo on the book's Istio 1.2.2 demo install", () => {
       );
       assert.deepEqual([ready, status], ['2/2', 'Running'], name);
     }
-    const containers = await ok(cluster, [
+    const containers = await cluster.kubectlOk([
       'get',
       'po',
       '-l',
@@ -123,11 +118,11 @@ describe("Bookinfo on the book's Istio 1.2.2 demo install", () => {
   });
 
   test("/v1/registration and /debug/registryz carry Bookinfo's services with their pods' IPs on 9080", async () => {
-    const registration = JSON.parse(await ok(cluster, ['get', '--raw', `${PILOT_8080}/v1/registration`])) as {
+    const registration = JSON.parse(await cluster.kubectlOk(['get', '--raw', `${PILOT_8080}/v1/registration`])) as {
       'service-key': string;
       hosts: { ip_address: string; port: number }[];
     }[];
-    const podIps = JSON.parse(await ok(cluster, ['get', 'po', '-o', 'json'])) as {
+    const podIps = JSON.parse(await cluster.kubectlOk(['get', 'po', '-o', 'json'])) as {
       items: { metadata: { labels: Record<string, string> }; status: { podIP: string } }[];
     };
     for (const app of ['details', 'ratings', 'reviews', 'productpage']) {
@@ -139,38 +134,41 @@ describe("Bookinfo on the book's Istio 1.2.2 demo install", () => {
       assert.deepEqual(entry?.hosts.map((host) => host.ip_address).sort(), expected, app);
       assert.ok(entry.hosts.every((host) => host.port === 9080));
     }
-    const registryz = await ok(cluster, ['get', '--raw', `${PILOT_8080}/debug/registryz`]);
+    const registryz = await cluster.kubectlOk(['get', '--raw', `${PILOT_8080}/debug/registryz`]);
     assert.match(registryz, /"hostname": "productpage\.default\.svc\.cluster\.local"/);
   });
 
   test("the book's check: curl productpage:9080/productpage from the ratings container has the title Simple Bookstore App", async () => {
-    const pod = await ok(cluster, ['get', 'pod', '-l', 'app=ratings', '-o', 'jsonpath={.items[0].metadata.name}']);
-    const page = await ok(cluster, ['exec', pod, '-c', 'ratings', '--', 'curl', '-sS', 'productpage:9080/productpage']);
+    const pod = await cluster.kubectlOk([
+      'get',
+      'pod',
+      '-l',
+      'app=ratings',
+      '-o',
+      'jsonpath={.items[0].metadata.name}',
+    ]);
+    const page = await cluster.kubectlOk([
+      'exec',
+      pod,
+      '-c',
+      'ratings',
+      '--',
+      'curl',
+      '-sS',
+      'productpage:9080/productpage',
+    ]);
     // The book pipes this into `grep -o "<title>.*</title>"`; here the host applies the same pattern.
     assert.deepEqual(page.match(/<title>.*<\/title>/g), ['<title>Simple Bookstore App</title>']);
   });
 
   test("after bookinfo-gateway.yaml, /productpage answers through a port-forward to the ingress gateway's port 80", async () => {
-    const child = cluster.spawnKubectl(['port-forward', 'svc/istio-ingressgateway', ':80', '-n', 'istio-system']);
-    try {
-      const forwarding = new Promise<number>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (chunk) => {
-          out += chunk;
-          const match = /Forwarding from 127\.0\.0\.1:(\d+) ->/.exec(out);
-          if (match) resolve(Number(match[1]));
-        });
-        child.once('close', (code) => reject(new Error(`kubectl port-forward exited ${code}`)));
-      });
-      const port = await forwarding;
+    await withPortForward(cluster, ['svc/istio-ingressgateway', ':80', '-n', 'istio-system'], async (port) => {
       assert.equal((await httpGet(port, '/productpage')).status, 404, 'no route before the Gateway is applied');
-      await ok(cluster, ['apply', '-f', path.join(BOOKINFO, 'networking', 'bookinfo-gateway.yaml')]);
+      await cluster.kubectlOk(['apply', '-f', path.join(BOOKINFO, 'networking', 'bookinfo-gateway.yaml')]);
       const page = await httpGet(port, '/productpage');
       assert.equal(page.status, 200);
       assert.deepEqual(page.body.match(/<title>.*<\/title>/g), ['<title>Simple Bookstore App</title>']);
       assert.equal((await httpGet(port, '/')).status, 404, 'the VirtualService routes only its own paths');
-    } finally {
-      child.kill();
-    }
+    });
   });
 });

@@ -3,11 +3,11 @@
 // (CrashLoopBackOff, RESTARTS, lastState, BackOff events, `logs --previous`); an image reference
 // that cannot exist waits in InvalidImageName; an Istio 1.2 sidecar keeps a finished pod 1/2.
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { KubeObject } from '../../src/sandbox/apimachinery/kube-object';
+import { createIstioDemo } from './istio-demo';
 import type { KubectlSandbox } from './kubectl';
-import { fixtures, startKubectlSandbox } from './kubectl';
+import { whenStored } from './when-stored';
+import { startKubectlSandbox } from './kubectl';
 
 interface ContainerStatus {
   name: string;
@@ -37,11 +37,7 @@ spec:
 
 describe('sandbox containers exit, fail and restart as their command says', () => {
   let cluster: KubectlSandbox;
-  const kubectl = async (...args: string[]): Promise<string> => {
-    const { code, stdout, stderr } = await cluster.kubectl(args);
-    assert.equal(code, 0, `kubectl ${args.join(' ')}: ${stderr}`);
-    return stdout;
-  };
+  const kubectl = (...args: string[]): Promise<string> => cluster.kubectlOk(args);
   const getPod = async (name: string, namespace = 'lab'): Promise<Pod> =>
     JSON.parse(await kubectl('get', 'po', name, '-n', namespace, '-o', 'json')) as Pod;
   /** Waits for a `kubectl get po -w` row of the pod (or of the pods `-l` picks) matching the pattern. */
@@ -100,22 +96,12 @@ describe('sandbox containers exit, fail and restart as their command says', () =
     await kubectl('create', 'deploy', 'crash', '-n', 'lab', '--image=busybox');
     await watchUntil(['-l', 'app=crash'], /^crash-\S+\s+0\/1\s+CrashLoopBackOff\s+([3-9]|\d\d+)\b/m);
     // The pod while it backs off (it crash-loops on): the message names the back-off, 10 s doubling to 5 min, in v1.13's words.
-    const pod = await new Promise<KubeObject>((resolve) => {
-      const find = () => {
-        const found = cluster.sandbox.store
-          .list('/pods', 'lab')
-          .find((candidate) => candidate.metadata.labels?.app === 'crash');
-        const status = (found?.status as Pod['status'] | undefined)?.containerStatuses?.[0];
-        return status?.state.waiting?.reason === 'CrashLoopBackOff' && status.restartCount >= 3 ? found : undefined;
-      };
-      const found = find();
-      if (found) return resolve(found);
-      const unsubscribe = cluster.sandbox.store.subscribe(() => {
-        const match = find();
-        if (!match) return;
-        unsubscribe();
-        resolve(match);
-      });
+    const pod = await whenStored(cluster.sandbox, () => {
+      const found = cluster.sandbox.store
+        .list('/pods', 'lab')
+        .find((candidate) => candidate.metadata.labels?.app === 'crash');
+      const status = (found?.status as Pod['status'] | undefined)?.containerStatuses?.[0];
+      return status?.state.waiting?.reason === 'CrashLoopBackOff' && status.restartCount >= 3 ? found : undefined;
     });
     const name = pod.metadata.name!;
     const [status] = (pod.status as Pod['status']).containerStatuses;
@@ -216,15 +202,8 @@ describe('an Istio 1.2 injected pod whose app completes', () => {
   let cluster: KubectlSandbox;
   before(async () => {
     cluster = await startKubectlSandbox({ nodes: 2, speed: 0 });
-    // A warm discovery cache, so the custom resources after their CRDs map.
-    await cluster.kubectl(['get', 'ns']);
-    const created = await cluster.kubectl([
-      'create',
-      '-f',
-      path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml'),
-    ]);
-    assert.equal(created.code, 0, created.stderr);
-    const rolled = await cluster.kubectl([
+    await createIstioDemo(cluster);
+    await cluster.kubectlOk([
       'rollout',
       'status',
       'deploy/istio-sidecar-injector',
@@ -232,23 +211,12 @@ describe('an Istio 1.2 injected pod whose app completes', () => {
       'istio-system',
       '--timeout=60s',
     ]);
-    assert.equal(rolled.code, 0, rolled.stderr);
   });
   after(() => cluster.close());
 
   test('stays 1/2 NotReady: the sidecar keeps running', async () => {
-    assert.equal((await cluster.kubectl(['label', 'ns', 'default', 'istio-injection=enabled'])).code, 0);
-    const run = await cluster.kubectl([
-      'run',
-      'once',
-      '--restart=Never',
-      '--image=busybox',
-      '--',
-      'sh',
-      '-c',
-      'exit 0',
-    ]);
-    assert.equal(run.code, 0, run.stderr);
+    await cluster.kubectlOk(['label', 'ns', 'default', 'istio-injection=enabled']);
+    await cluster.kubectlOk(['run', 'once', '--restart=Never', '--image=busybox', '--', 'sh', '-c', 'exit 0']);
     const watch = cluster.followKubectl(['get', 'po', 'once', '-w', '--no-headers']);
     try {
       await watch.until(/^once\s+1\/2\s+NotReady\s+0\s/m, 60_000);

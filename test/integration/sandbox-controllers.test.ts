@@ -5,10 +5,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { createIstioDemo, demo122, demoJobs } from './istio-demo';
 import type { KubectlSandbox } from './kubectl';
 import { fixtures, startKubectlSandbox } from './kubectl';
 
-const demo122 = path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml');
+const NS = 'istio-system';
 const book = fs.readFileSync(path.join(fixtures, 'kubectl-get-po', 'book-1.2.2.txt'), 'utf8');
 
 interface Registration {
@@ -42,17 +43,12 @@ describe("the sandbox runs the book's istio-demo.yaml into pods", () => {
   let cluster: KubectlSandbox;
   before(async () => {
     cluster = await startKubectlSandbox({ nodes: 3, speed: 0 });
-    // A warm discovery cache, so the custom resources after their CRDs map (as in the kubectl tests).
-    await cluster.kubectl(['get', 'ns']);
-    const created = await cluster.kubectl(['create', '-f', demo122]);
-    assert.equal(created.code, 0, created.stderr);
+    await createIstioDemo(cluster);
   });
   after(() => cluster.close());
 
   test('kubectl get nodes lists three Ready GKE-like nodes at the server version', async () => {
-    const { code, stdout, stderr } = await cluster.kubectl(['get', 'nodes', '--no-headers']);
-    assert.equal(code, 0, stderr);
-    const lines = stdout.trim().split('\n');
+    const lines = (await cluster.kubectlOk(['get', 'nodes', '--no-headers'])).trim().split('\n');
     assert.equal(lines.length, 3);
     for (const line of lines)
       assert.match(
@@ -62,65 +58,23 @@ describe("the sandbox runs the book's istio-demo.yaml into pods", () => {
   });
 
   test('kubectl wait for the pilot pod to be Ready succeeds', async () => {
-    const { code, stderr } = await cluster.kubectl([
-      'wait',
-      '--for=condition=Ready',
-      'pod',
-      '-l',
-      'app=pilot',
-      '-n',
-      'istio-system',
-      '--timeout=60s',
-    ]);
-    assert.equal(code, 0, stderr);
+    await cluster.kubectlOk(['wait', '--for=condition=Ready', 'pod', '-l', 'app=pilot', '-n', NS, '--timeout=60s']);
   });
 
   test('kubectl rollout status of istio-pilot reports it rolled out', async () => {
-    const { code, stdout, stderr } = await cluster.kubectl([
-      'rollout',
-      'status',
-      'deploy/istio-pilot',
-      '-n',
-      'istio-system',
-      '--timeout=60s',
-    ]);
-    assert.equal(code, 0, stderr);
+    const stdout = await cluster.kubectlOk(['rollout', 'status', 'deploy/istio-pilot', '-n', NS, '--timeout=60s']);
     assert.match(stdout, /deployment "istio-pilot" successfully rolled out/);
   });
 
   test("kubectl get po lists the book's 15 pods with the same READY and STATUS", async () => {
     // Jobs finish a pass after their pods run; wait for them like a learner would.
-    for (const job of [
-      'istio-cleanup-secrets-1.2.2',
-      'istio-grafana-post-install-1.2.2',
-      'istio-security-post-install-1.2.2',
-    ]) {
-      const waited = await cluster.kubectl([
-        'wait',
-        '--for=condition=Complete',
-        `job/${job}`,
-        '-n',
-        'istio-system',
-        '--timeout=60s',
-      ]);
-      assert.equal(waited.code, 0, waited.stderr);
-    }
+    for (const job of demoJobs)
+      await cluster.kubectlOk(['wait', '--for=condition=Complete', `job/${job}`, '-n', NS, '--timeout=60s']);
     for (const deployment of rows(book)
       .map((row) => owner(row.name))
-      .filter((name) => !name.endsWith('1.2.2'))) {
-      const rolled = await cluster.kubectl([
-        'rollout',
-        'status',
-        `deploy/${deployment}`,
-        '-n',
-        'istio-system',
-        '--timeout=60s',
-      ]);
-      assert.equal(rolled.code, 0, rolled.stderr);
-    }
-    const { code, stdout, stderr } = await cluster.kubectl(['get', 'po', '-n', 'istio-system']);
-    assert.equal(code, 0, stderr);
-    const actual = rows(stdout);
+      .filter((name) => !name.endsWith('1.2.2')))
+      await cluster.kubectlOk(['rollout', 'status', `deploy/${deployment}`, '-n', NS, '--timeout=60s']);
+    const actual = rows(await cluster.kubectlOk(['get', 'po', '-n', NS]));
     const expected = rows(book);
     assert.deepEqual(
       actual.map((row) => ({ owner: owner(row.name), ready: row.ready, status: row.status })),
@@ -143,18 +97,17 @@ describe("the sandbox runs the book's istio-demo.yaml into pods", () => {
       '-l',
       'app=pilot',
       '-n',
-      'istio-system',
+      NS,
       '-o',
       'jsonpath={.items[0].status.podIP}',
     ]);
     assert.match(ip.stdout, /^10\.0\.\d+\.\d+$/);
-    const { code, stdout, stderr } = await cluster.kubectl(['get', 'endpoints', 'istio-pilot', '-n', 'istio-system']);
-    assert.equal(code, 0, stderr);
+    const stdout = await cluster.kubectlOk(['get', 'endpoints', 'istio-pilot', '-n', NS]);
     assert.ok(stdout.includes(`${ip.stdout}:`), stdout);
   });
 
   test("kube-system holds GKE 1.13's workloads, running on the simulated nodes", async () => {
-    const ready = await cluster.kubectl([
+    await cluster.kubectlOk([
       'wait',
       '--for=condition=Ready',
       'pod',
@@ -164,39 +117,17 @@ describe("the sandbox runs the book's istio-demo.yaml into pods", () => {
       'kube-system',
       '--timeout=60s',
     ]);
-    assert.equal(ready.code, 0, ready.stderr);
   });
 
   test("Pilot's /v1/registration through the service proxy lists grafana on port 3000 and GKE's default backend", async () => {
-    const ready = await cluster.kubectl([
-      'wait',
-      '--for=condition=Ready',
-      'pod',
-      '-l',
-      'app=grafana',
-      '-n',
-      'istio-system',
-      '--timeout=60s',
-    ]);
-    assert.equal(ready.code, 0, ready.stderr);
-    const pilot = await cluster.kubectl([
-      'wait',
-      '--for=condition=Ready',
-      'pod',
-      '-l',
-      'istio=pilot',
-      '-n',
-      'istio-system',
-      '--timeout=60s',
-    ]);
-    assert.equal(pilot.code, 0, pilot.stderr);
-    const raw = await cluster.kubectl([
+    for (const selector of ['app=grafana', 'istio=pilot'])
+      await cluster.kubectlOk(['wait', '--for=condition=Ready', 'pod', '-l', selector, '-n', NS, '--timeout=60s']);
+    const raw = await cluster.kubectlOk([
       'get',
       '--raw',
       '/api/v1/namespaces/istio-system/services/http:istio-pilot:8080/proxy/v1/registration',
     ]);
-    assert.equal(raw.code, 0, raw.stderr);
-    const registry = JSON.parse(raw.stdout) as Registration[];
+    const registry = JSON.parse(raw) as Registration[];
     const grafana = registry.find((entry) => entry['service-key'] === 'grafana.istio-system.svc.cluster.local|http');
     assert.ok(grafana, 'grafana is in the registry');
     assert.equal(grafana.hosts.length, 1);
@@ -208,18 +139,9 @@ describe("the sandbox runs the book's istio-demo.yaml into pods", () => {
   });
 
   test('kubectl scale deploy/istio-pilot --replicas=2 yields two pilot pods', async () => {
-    const scaled = await cluster.kubectl(['scale', 'deploy/istio-pilot', '--replicas=2', '-n', 'istio-system']);
-    assert.equal(scaled.code, 0, scaled.stderr);
-    const rolled = await cluster.kubectl([
-      'rollout',
-      'status',
-      'deploy/istio-pilot',
-      '-n',
-      'istio-system',
-      '--timeout=60s',
-    ]);
-    assert.equal(rolled.code, 0, rolled.stderr);
-    const { stdout } = await cluster.kubectl(['get', 'po', '-l', 'app=pilot', '-n', 'istio-system', '--no-headers']);
+    await cluster.kubectlOk(['scale', 'deploy/istio-pilot', '--replicas=2', '-n', NS]);
+    await cluster.kubectlOk(['rollout', 'status', 'deploy/istio-pilot', '-n', NS, '--timeout=60s']);
+    const { stdout } = await cluster.kubectl(['get', 'po', '-l', 'app=pilot', '-n', NS, '--no-headers']);
     const pods = stdout.trim().split('\n');
     assert.equal(pods.length, 2, stdout);
     for (const pod of pods) assert.match(pod, /^istio-pilot-\S+\s+2\/2\s+Running\s+0\s+/);
@@ -238,10 +160,8 @@ describe("the sandbox runs the book's istio-demo.yaml into pods", () => {
       '    metadata: {labels: {app: web}}',
       '    spec: {containers: [{name: nginx, image: nginx:1.15}]}',
     ].join('\n');
-    const created = await cluster.kubectl(['create', '-f', '-'], { stdin: statefulSet });
-    assert.equal(created.code, 0, created.stderr);
-    const rolled = await cluster.kubectl(['rollout', 'status', 'sts/web', '-n', 'default', '--timeout=60s']);
-    assert.equal(rolled.code, 0, rolled.stderr);
+    await cluster.kubectlOk(['create', '-f', '-'], { stdin: statefulSet });
+    await cluster.kubectlOk(['rollout', 'status', 'sts/web', '-n', 'default', '--timeout=60s']);
     const names = await cluster.kubectl(['get', 'po', '-l', 'app=web', '-n', 'default', '-o', 'name']);
     assert.deepEqual(names.stdout.trim().split('\n'), ['pod/web-0', 'pod/web-1']);
   });

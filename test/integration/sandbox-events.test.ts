@@ -86,20 +86,10 @@ describe('sandbox events, as kubectl shows them', () => {
 
   before(async () => {
     cluster = await startKubectlSandbox({ nodes: 3, speed: 0 });
-    assert.equal((await cluster.kubectl(['create', 'namespace', 'lab'])).code, 0);
-    const created = await cluster.kubectl(['create', '-f', '-'], { stdin: `${deployment}---\n${job}` });
-    assert.equal(created.code, 0, created.stderr);
-    const rolled = await cluster.kubectl(['rollout', 'status', 'deploy/web', '-n', 'lab', '--timeout=60s']);
-    assert.equal(rolled.code, 0, rolled.stderr);
-    const waited = await cluster.kubectl([
-      'wait',
-      '--for=condition=Complete',
-      'job/once',
-      '-n',
-      'lab',
-      '--timeout=60s',
-    ]);
-    assert.equal(waited.code, 0, waited.stderr);
+    await cluster.kubectlOk(['create', 'namespace', 'lab']);
+    await cluster.kubectlOk(['create', '-f', '-'], { stdin: `${deployment}---\n${job}` });
+    await cluster.kubectlOk(['rollout', 'status', 'deploy/web', '-n', 'lab', '--timeout=60s']);
+    await cluster.kubectlOk(['wait', '--for=condition=Complete', 'job/once', '-n', 'lab', '--timeout=60s']);
   });
   after(() => cluster.close());
 

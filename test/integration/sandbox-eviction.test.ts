@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { KubeObject } from '../../src/sandbox/apimachinery/kube-object';
 import type { KubectlSandbox } from './kubectl';
+import { whenStored } from './when-stored';
 import { startKubectlSandbox } from './kubectl';
 import { sendForStatus } from './status-request';
 
@@ -55,20 +56,8 @@ interface Status {
 
 describe('sandbox eviction and drain, as kubectl 1.32 sees them on 1.13', () => {
   let cluster: KubectlSandbox;
-  /** Resolves once `find` returns something, checked now and after every store change (no timers). */
-  const whenStored = <T>(find: () => T | undefined): Promise<T> =>
-    new Promise((resolve) => {
-      const found = find();
-      if (found !== undefined) return resolve(found);
-      const unsubscribe = cluster.sandbox.store.subscribe(() => {
-        const value = find();
-        if (value === undefined) return;
-        unsubscribe();
-        resolve(value);
-      });
-    });
   const budget = (status: (budget: Budget) => boolean) =>
-    whenStored(() => {
+    whenStored(cluster.sandbox, () => {
       const pdb = cluster.sandbox.store.get('policy/poddisruptionbudgets', 'lab', 'istio-ingressgateway');
       return pdb && status((pdb.status ?? {}) as Budget) ? ((pdb.status ?? {}) as Budget) : undefined;
     });
@@ -153,7 +142,7 @@ describe('sandbox eviction and drain, as kubectl 1.32 sees them on 1.13', () => 
 
     const nodes = await cluster.kubectl(['get', 'nodes']);
     assert.match(nodes.stdout, new RegExp(`${node}\\s+Ready,SchedulingDisabled\\s`));
-    const taints = await whenStored(() => {
+    const taints = await whenStored(cluster.sandbox, () => {
       const stored = cluster.sandbox.store.get('/nodes', undefined, node);
       const list = (stored?.spec as { taints?: { key: string; effect: string }[] } | undefined)?.taints;
       return list?.length ? list : undefined;
@@ -165,7 +154,7 @@ describe('sandbox eviction and drain, as kubectl 1.32 sees them on 1.13', () => 
 
     const uncordon = await cluster.kubectl(['uncordon', node]);
     assert.equal(uncordon.code, 0, uncordon.stderr);
-    await whenStored(() =>
+    await whenStored(cluster.sandbox, () =>
       ((cluster.sandbox.store.get('/nodes', undefined, node)?.spec as { taints?: unknown[] } | undefined)?.taints ?? [])
         .length === 0
         ? true

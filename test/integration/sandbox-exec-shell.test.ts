@@ -7,12 +7,13 @@ import * as fs from 'node:fs';
 import { httpGet } from './local-http-get';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import * as k8s from '@kubernetes/client-node';
 import WebSocket from 'ws';
+import { execWithClientNode } from './client-node-exec';
 import type { KubectlSandbox } from './kubectl';
 import { startKubectlSandbox } from './kubectl';
+import { withPortForward } from './port-forward';
 
 const POD = 'details-v1';
 const podYaml = `apiVersion: v1
@@ -50,15 +51,16 @@ describe('the simulated shell through kubectl exec, cp and run -i', () => {
   before(async () => {
     local = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-cp-'));
     cluster = await startKubectlSandbox({ nodes: 1, speed: 0 });
-    const created = await cluster.kubectl(['apply', '-f', '-'], { stdin: podYaml });
-    assert.equal(created.code, 0, created.stderr);
-    const ready = await cluster.kubectl(['wait', '--for=condition=Ready', `pod/${POD}`, '--timeout=60s']);
-    assert.equal(ready.code, 0, ready.stderr);
+    await cluster.kubectlOk(['apply', '-f', '-'], { stdin: podYaml });
+    await cluster.kubectlOk(['wait', '--for=condition=Ready', `pod/${POD}`, '--timeout=60s']);
   });
   after(async () => {
     await cluster.close();
     fs.rmSync(local, { recursive: true, force: true });
   });
+  /** `kubectl exec` into a container of the pod. */
+  const execIn = (container: string, ...command: string[]) =>
+    cluster.kubectl(['exec', POD, '-c', container, '--', ...command]);
 
   test('echo hi | kubectl exec -i … -- cat prints hi; a script on stdin runs in sh', async () => {
     const cat = await cluster.kubectl(['exec', '-i', POD, '-c', 'details', '--', 'cat'], { stdin: 'hi\n' });
@@ -72,28 +74,14 @@ describe('the simulated shell through kubectl exec, cp and run -i', () => {
   });
 
   test("client-node's Exec sends stdin over v5.channel.k8s.io and closes it with the close signal; tar reads it", async () => {
-    const kc = new k8s.KubeConfig();
-    kc.loadFromString(cluster.sandbox.kubeconfig);
-    const stdout = new PassThrough();
-    let out = '';
-    stdout.on('data', (chunk) => (out += chunk));
-    const status = await new Promise<k8s.V1Status>((resolve, reject) => {
-      new k8s.Exec(kc)
-        .exec(
-          'default',
-          POD,
-          'details',
-          ['sh', '-c', 'grep -o "[0-9]*" | head -n 1'],
-          stdout,
-          null,
-          Readable.from(['port 9080\n', 'port 15000\n']),
-          false,
-          resolve,
-        )
-        .catch(reject);
-    });
+    const { stdout, status } = await execWithClientNode(
+      cluster.sandbox,
+      { namespace: 'default', pod: POD, container: 'details' },
+      ['sh', '-c', 'grep -o "[0-9]*" | head -n 1'],
+      Readable.from(['port 9080\n', 'port 15000\n']),
+    );
     assert.equal(status.status, 'Success');
-    assert.equal(out, '9080\n');
+    assert.equal(stdout, '9080\n');
   });
 
   test('a v4.channel.k8s.io client (no end-of-stdin signal, as the Python client) is not held: cat runs at once', async () => {
@@ -127,31 +115,13 @@ describe('the simulated shell through kubectl exec, cp and run -i', () => {
   });
 
   test('>&2 goes to stderr, 2>&1 to stdout, and ls lists /etc and the service account volume', async () => {
-    const moved = await cluster.kubectl([
-      'exec',
-      POD,
-      '-c',
-      'details',
-      '--',
-      'sh',
-      '-c',
-      'echo to-err >&2; ls /nope 2>&1; echo quiet > /dev/null',
-    ]);
+    const moved = await execIn('details', 'sh', '-c', 'echo to-err >&2; ls /nope 2>&1; echo quiet > /dev/null');
     assert.equal(moved.stdout, "ls: cannot access '/nope': No such file or directory\n");
     assert.equal(moved.stderr, 'to-err\n');
-    const etc = await cluster.kubectl(['exec', POD, '-c', 'details', '--', 'ls', '/etc']);
+    const etc = await execIn('details', 'ls', '/etc');
     assert.equal(etc.code, 0, etc.stderr);
     assert.match(etc.stdout, /^hostname\nhosts\n/m);
-    const account = await cluster.kubectl([
-      'exec',
-      POD,
-      '-c',
-      'details',
-      '--',
-      'ls',
-      '-l',
-      '/var/run/secrets/kubernetes.io/serviceaccount',
-    ]);
+    const account = await execIn('details', 'ls', '-l', '/var/run/secrets/kubernetes.io/serviceaccount');
     assert.match(account.stdout, /^lrwxrwxrwx 1 root root +\d+ \w{3} [ \d]\d \d\d:\d\d token -> \.\.data\/token$/m);
   });
 
@@ -167,19 +137,15 @@ describe('the simulated shell through kubectl exec, cp and run -i', () => {
     fs.writeFileSync(file, 'copied in\n');
     const into = await cluster.kubectl(['cp', file, `${POD}:/tmp/note.txt`, '-c', 'details']);
     assert.equal(into.code, 0, into.stderr);
-    const read = await cluster.kubectl(['exec', POD, '-c', 'details', '--', 'cat', '/tmp/note.txt']);
+    const read = await execIn('details', 'cat', '/tmp/note.txt');
     assert.equal(read.stdout, 'copied in\n');
-    const other = await cluster.kubectl(['exec', POD, '-c', 'istio-proxy', '--', 'ls', '/tmp']);
+    const other = await execIn('istio-proxy', 'ls', '/tmp');
     assert.equal(other.stdout, '');
   });
 
   test('curl -s -o /dev/null -w %{http_code} prints only the code', async () => {
-    const code = await cluster.kubectl([
-      'exec',
-      POD,
-      '-c',
+    const code = await execIn(
       'details',
-      '--',
       'curl',
       '-s',
       '-o',
@@ -187,34 +153,21 @@ describe('the simulated shell through kubectl exec, cp and run -i', () => {
       '-w',
       '%{http_code}',
       'http://details:9080/details/0',
-    ]);
+    );
     assert.equal(code.code, 0, code.stderr);
     assert.equal(code.stdout, '200');
   });
 
   test("Envoy's admin answers localhost:15000 from either container; /stats pipes into grep", async () => {
-    const stats = await cluster.kubectl([
-      'exec',
-      POD,
-      '-c',
+    const stats = await execIn(
       'details',
-      '--',
       'sh',
       '-c',
       'curl -s localhost:15000/stats | grep -E "cds.update_success|server.live"',
-    ]);
+    );
     assert.equal(stats.code, 0, stats.stderr);
     assert.match(stats.stdout, /^cluster_manager\.cds\.update_success: \d+\nserver\.live: 1\n$/);
-    const dump = await cluster.kubectl([
-      'exec',
-      POD,
-      '-c',
-      'istio-proxy',
-      '--',
-      'curl',
-      '-s',
-      'localhost:15000/config_dump',
-    ]);
+    const dump = await execIn('istio-proxy', 'curl', '-s', 'localhost:15000/config_dump');
     const types = (JSON.parse(dump.stdout) as { configs: { '@type': string }[] }).configs.map(
       (config) => config['@type'],
     );
@@ -224,42 +177,19 @@ describe('the simulated shell through kubectl exec, cp and run -i', () => {
         (type) => `type.googleapis.com/envoy.admin.v2alpha.${type}`,
       ),
     );
-    const clusters = await cluster.kubectl([
-      'exec',
-      POD,
-      '-c',
+    const clusters = await execIn(
       'details',
-      '--',
       'sh',
       '-c',
       'curl -s localhost:15000/clusters | grep -c "^outbound|9080||details.default.svc.cluster.local::"',
-    ]);
+    );
     assert.notEqual(clusters.stdout.trim(), '0');
-    const remote = await cluster.kubectl([
-      'exec',
-      POD,
-      '-c',
-      'details',
-      '--',
-      'sh',
-      '-c',
-      `curl -sS $(hostname -i):15000/stats; echo "exit $?"`,
-    ]);
+    const remote = await execIn('details', 'sh', '-c', `curl -sS $(hostname -i):15000/stats; echo "exit $?"`);
     assert.match(remote.stdout, /exit 7\n$/);
   });
 
   test("kubectl port-forward to 15000 reaches Envoy's admin", async () => {
-    const child = cluster.spawnKubectl(['port-forward', `pod/${POD}`, ':15000']);
-    try {
-      const port = await new Promise<number>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (chunk) => {
-          out += chunk;
-          const match = /Forwarding from 127\.0\.0\.1:(\d+) ->/.exec(out);
-          if (match) resolve(Number(match[1]));
-        });
-        child.once('close', (code) => reject(new Error(`kubectl port-forward exited ${code}`)));
-      });
+    await withPortForward(cluster, [`pod/${POD}`, ':15000'], async (port) => {
       const ready = await httpGet(port, '/ready');
       assert.deepEqual(ready, { status: 200, body: 'LIVE\n' });
       const info = await httpGet(port, '/server_info');
@@ -267,8 +197,6 @@ describe('the simulated shell through kubectl exec, cp and run -i', () => {
         (JSON.parse(info.body) as { version: string }).version,
         /\/1\.11\.0-dev\/Clean\/RELEASE\/BoringSSL \(Simulated by Istio Lab's sandbox/,
       );
-    } finally {
-      child.kill();
-    }
+    });
   });
 });

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { KubectlSandbox } from './kubectl';
 import { startKubectlSandbox } from './kubectl';
+import { whenStored } from './when-stored';
 
 /**
  * `kubectl get pods -n kube-system` of a GKE v1.13.10-gke.0 cluster with 3 nodes (a public
@@ -35,25 +36,11 @@ describe("the sandbox's kube-system", () => {
     cluster = await startKubectlSandbox({ nodes: 3, speed: 0 });
     const expected = Object.values(GKE_1_13).reduce((total, [pods]) => total + pods, 0);
     // Wait (on store changes) until the controllers have made every pod, then for them to be ready.
-    await new Promise<void>((resolve) => {
-      const count = () => cluster.sandbox.store.list('/pods', 'kube-system').length;
-      if (count() >= expected) return resolve();
-      const unsubscribe = cluster.sandbox.store.subscribe(() => {
-        if (count() < expected) return;
-        unsubscribe();
-        resolve();
-      });
-    });
-    const ready = await cluster.kubectl([
-      'wait',
-      '--for=condition=Ready',
-      'pod',
-      '--all',
-      '-n',
-      'kube-system',
-      '--timeout=60s',
-    ]);
-    assert.equal(ready.code, 0, ready.stderr);
+    await whenStored(
+      cluster.sandbox,
+      () => cluster.sandbox.store.list('/pods', 'kube-system').length >= expected || undefined,
+    );
+    await cluster.kubectlOk(['wait', '--for=condition=Ready', 'pod', '--all', '-n', 'kube-system', '--timeout=60s']);
   });
   after(() => cluster.close());
 

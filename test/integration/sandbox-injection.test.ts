@@ -3,10 +3,10 @@
 // the injector has no ready endpoint the API server refuses the pod with the webhook's error and
 // the ReplicaSet controller retries until it is back — as on the book's cluster.
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { createIstioDemo, createIstiodDemo } from './istio-demo';
 import type { KubectlSandbox } from './kubectl';
-import { fixtures, startKubectlSandbox } from './kubectl';
+import { startKubectlSandbox } from './kubectl';
 
 interface Container {
   name: string;
@@ -28,35 +28,17 @@ interface Pod {
 }
 
 async function podsOf(cluster: KubectlSandbox, namespace: string, selector: string): Promise<Pod[]> {
-  const { code, stdout, stderr } = await cluster.kubectl(['get', 'po', '-n', namespace, '-l', selector, '-o', 'json']);
-  assert.equal(code, 0, stderr);
+  const stdout = await cluster.kubectlOk(['get', 'po', '-n', namespace, '-l', selector, '-o', 'json']);
   return (JSON.parse(stdout) as { items: Pod[] }).items;
 }
 
 async function rolledOut(cluster: KubectlSandbox, namespace: string, deployment: string): Promise<void> {
-  const { code, stderr } = await cluster.kubectl([
-    'rollout',
-    'status',
-    `deploy/${deployment}`,
-    '-n',
-    namespace,
-    '--timeout=60s',
-  ]);
-  assert.equal(code, 0, stderr);
+  await cluster.kubectlOk(['rollout', 'status', `deploy/${deployment}`, '-n', namespace, '--timeout=60s']);
 }
 
 /** The READY column of `kubectl get po` for the pods the selector picks. */
 async function readyColumn(cluster: KubectlSandbox, namespace: string, selector: string): Promise<string[]> {
-  const { code, stdout, stderr } = await cluster.kubectl([
-    'get',
-    'po',
-    '-n',
-    namespace,
-    '-l',
-    selector,
-    '--no-headers',
-  ]);
-  assert.equal(code, 0, stderr);
+  const stdout = await cluster.kubectlOk(['get', 'po', '-n', namespace, '-l', selector, '--no-headers']);
   return stdout
     .trim()
     .split('\n')
@@ -87,23 +69,20 @@ describe("sidecar injection by Istio 1.2.2's istio-sidecar-injector", () => {
   let cluster: KubectlSandbox;
   before(async () => {
     cluster = await startKubectlSandbox({ nodes: 3, speed: 0 });
-    await cluster.kubectl(['get', 'ns']);
-    const created = await cluster.kubectl([
-      'create',
-      '-f',
-      path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml'),
-    ]);
-    assert.equal(created.code, 0, created.stderr);
+    await createIstioDemo(cluster);
     for (const deployment of ['istio-sidecar-injector', 'istio-pilot'])
       await rolledOut(cluster, 'istio-system', deployment);
   });
   after(() => cluster.close());
+  /** Scales an istio-system Deployment to no replicas and waits until its pods are deleted. */
+  const scaleToNone = async (deployment: string, selector: string): Promise<void> => {
+    await cluster.kubectlOk(['scale', deployment, '-n', 'istio-system', '--replicas=0']);
+    await cluster.kubectlOk(['wait', '--for=delete', 'pod', '-l', selector, '-n', 'istio-system', '--timeout=60s']);
+  };
 
   test('a deployment in a namespace labelled istio-injection=enabled gets istio-init and istio-proxy and shows 2/2', async () => {
-    const labelled = await cluster.kubectl(['label', 'ns', 'default', 'istio-injection=enabled']);
-    assert.equal(labelled.code, 0, labelled.stderr);
-    const created = await cluster.kubectl(['apply', '-f', '-'], { stdin: deploymentYaml('details', {}) });
-    assert.equal(created.code, 0, created.stderr);
+    await cluster.kubectlOk(['label', 'ns', 'default', 'istio-injection=enabled']);
+    await cluster.kubectlOk(['apply', '-f', '-'], { stdin: deploymentYaml('details', {}) });
     await rolledOut(cluster, 'default', 'details');
     const [pod] = await podsOf(cluster, 'default', 'app=details');
     assert.deepEqual(
@@ -157,8 +136,7 @@ describe("sidecar injection by Istio 1.2.2's istio-sidecar-injector", () => {
 
   test('kubectl create deployment in a namespace without the label gives a 1/1 pod without a sidecar', async () => {
     assert.equal((await cluster.kubectl(['create', 'ns', 'plain'])).code, 0);
-    const created = await cluster.kubectl(['create', 'deployment', 'web', '--image=nginx:1.17', '-n', 'plain']);
-    assert.equal(created.code, 0, created.stderr);
+    await cluster.kubectlOk(['create', 'deployment', 'web', '--image=nginx:1.17', '-n', 'plain']);
     await rolledOut(cluster, 'plain', 'web');
     const [pod] = await podsOf(cluster, 'plain', 'app=web');
     assert.deepEqual(
@@ -170,10 +148,9 @@ describe("sidecar injection by Istio 1.2.2's istio-sidecar-injector", () => {
   });
 
   test('the annotation sidecar.istio.io/inject: "false" opts a pod out in a labelled namespace', async () => {
-    const created = await cluster.kubectl(['apply', '-f', '-'], {
+    await cluster.kubectlOk(['apply', '-f', '-'], {
       stdin: deploymentYaml('optout', { 'sidecar.istio.io/inject': 'false' }),
     });
-    assert.equal(created.code, 0, created.stderr);
     await rolledOut(cluster, 'default', 'optout');
     const [pod] = await podsOf(cluster, 'default', 'app=optout');
     assert.deepEqual(
@@ -184,21 +161,7 @@ describe("sidecar injection by Istio 1.2.2's istio-sidecar-injector", () => {
   });
 
   test('while the injector is down pods are refused with the webhook error, and appear once it is back', async () => {
-    assert.equal(
-      (await cluster.kubectl(['scale', 'deploy/istio-sidecar-injector', '-n', 'istio-system', '--replicas=0'])).code,
-      0,
-    );
-    const gone = await cluster.kubectl([
-      'wait',
-      '--for=delete',
-      'pod',
-      '-l',
-      'istio=sidecar-injector',
-      '-n',
-      'istio-system',
-      '--timeout=60s',
-    ]);
-    assert.equal(gone.code, 0, gone.stderr);
+    await scaleToNone('deploy/istio-sidecar-injector', 'istio=sidecar-injector');
     const message =
       'Internal error occurred: failed calling webhook "sidecar-injector.istio.io": Post https://istio-sidecar-injector.istio-system.svc:443/inject?timeout=30s: no endpoints available for service "istio-sidecar-injector"';
     const run = await cluster.kubectl(['run', 'dummy', '--image=nginx:1.17', '--restart=Never']);
@@ -206,17 +169,8 @@ describe("sidecar injection by Istio 1.2.2's istio-sidecar-injector", () => {
     assert.match(run.stderr, /Error from server \(InternalError\)/);
     assert.ok(run.stderr.includes(message), run.stderr);
 
-    const created = await cluster.kubectl(['apply', '-f', '-'], { stdin: deploymentYaml('reviews', {}) });
-    assert.equal(created.code, 0, created.stderr);
-    const refused = await cluster.kubectl([
-      'wait',
-      '--for=condition=ReplicaFailure',
-      'rs',
-      '-l',
-      'app=reviews',
-      '--timeout=60s',
-    ]);
-    assert.equal(refused.code, 0, refused.stderr);
+    await cluster.kubectlOk(['apply', '-f', '-'], { stdin: deploymentYaml('reviews', {}) });
+    await cluster.kubectlOk(['wait', '--for=condition=ReplicaFailure', 'rs', '-l', 'app=reviews', '--timeout=60s']);
     const events = await cluster.kubectl([
       'get',
       'events',
@@ -228,10 +182,7 @@ describe("sidecar injection by Istio 1.2.2's istio-sidecar-injector", () => {
     assert.ok(events.stdout.includes(`Error creating: ${message}`), events.stdout);
     assert.deepEqual(await podsOf(cluster, 'default', 'app=reviews'), []);
 
-    assert.equal(
-      (await cluster.kubectl(['scale', 'deploy/istio-sidecar-injector', '-n', 'istio-system', '--replicas=1'])).code,
-      0,
-    );
+    await cluster.kubectlOk(['scale', 'deploy/istio-sidecar-injector', '-n', 'istio-system', '--replicas=1']);
     await rolledOut(cluster, 'default', 'reviews');
     const [pod] = await podsOf(cluster, 'default', 'app=reviews');
     assert.deepEqual(
@@ -242,37 +193,11 @@ describe("sidecar injection by Istio 1.2.2's istio-sidecar-injector", () => {
   });
 
   test('an injected proxy stays NotReady while Pilot has no ready endpoint', async () => {
-    assert.equal(
-      (await cluster.kubectl(['scale', 'deploy/istio-pilot', '-n', 'istio-system', '--replicas=0'])).code,
-      0,
-    );
-    const gone = await cluster.kubectl([
-      'wait',
-      '--for=delete',
-      'pod',
-      '-l',
-      'istio=pilot',
-      '-n',
-      'istio-system',
-      '--timeout=60s',
-    ]);
-    assert.equal(gone.code, 0, gone.stderr);
-    const unready = await cluster.kubectl([
-      'wait',
-      '--for=condition=Ready=false',
-      'pod',
-      '-l',
-      'app=details',
-      '--timeout=60s',
-    ]);
-    assert.equal(unready.code, 0, unready.stderr);
+    await scaleToNone('deploy/istio-pilot', 'istio=pilot');
+    await cluster.kubectlOk(['wait', '--for=condition=Ready=false', 'pod', '-l', 'app=details', '--timeout=60s']);
     assert.deepEqual(await readyColumn(cluster, 'default', 'app=details'), ['1/2']);
-    assert.equal(
-      (await cluster.kubectl(['scale', 'deploy/istio-pilot', '-n', 'istio-system', '--replicas=1'])).code,
-      0,
-    );
-    const ready = await cluster.kubectl(['wait', '--for=condition=Ready', 'pod', '-l', 'app=details', '--timeout=60s']);
-    assert.equal(ready.code, 0, ready.stderr);
+    await cluster.kubectlOk(['scale', 'deploy/istio-pilot', '-n', 'istio-system', '--replicas=1']);
+    await cluster.kubectlOk(['wait', '--for=condition=Ready', 'pod', '-l', 'app=details', '--timeout=60s']);
   });
 
   test('the istio-system pods of the install are not injected: 15 pods, pilot, policy and telemetry 2/2 from the manifest', async () => {
@@ -298,18 +223,14 @@ describe('sidecar injection by istiod 1.26.1', () => {
   before(async () => {
     // Istio 1.26's manifest needs a release that serves policy/v1 and apiextensions.k8s.io/v1.
     cluster = await startKubectlSandbox({ nodes: 3, speed: 0, kubeVersion: 'v1.32.0' });
-    await cluster.kubectl(['get', 'ns']);
-    await cluster.kubectl(['create', 'ns', 'istio-system']);
-    const created = await cluster.kubectl(['create', '-f', path.join(fixtures, 'modern', 'istio-1.26.1', 'demo.yaml')]);
-    assert.equal(created.code, 0, created.stderr);
+    await createIstiodDemo(cluster);
     await rolledOut(cluster, 'istio-system', 'istiod');
   });
   after(() => cluster.close());
 
   test("a labelled namespace gets istiod's sidecar at istiod's version and shows 2/2", async () => {
-    assert.equal((await cluster.kubectl(['label', 'ns', 'default', 'istio-injection=enabled'])).code, 0);
-    const created = await cluster.kubectl(['apply', '-f', '-'], { stdin: deploymentYaml('ratings', {}) });
-    assert.equal(created.code, 0, created.stderr);
+    await cluster.kubectlOk(['label', 'ns', 'default', 'istio-injection=enabled']);
+    await cluster.kubectlOk(['apply', '-f', '-'], { stdin: deploymentYaml('ratings', {}) });
     await rolledOut(cluster, 'default', 'ratings');
     const [pod] = await podsOf(cluster, 'default', 'app=ratings');
     assert.deepEqual(

@@ -4,53 +4,20 @@
 // debug endpoints that answer a port-forward but refuse the API server's service proxy with 401.
 import * as assert from 'node:assert/strict';
 import { httpGet } from './local-http-get';
-import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
+import { createIstioDemo, createIstiodDemo } from './istio-demo';
+import { execWithClientNode } from './client-node-exec';
 import type { KubectlSandbox } from './kubectl';
-import { fixtures, startKubectlSandbox } from './kubectl';
+import { startKubectlSandbox } from './kubectl';
+import { withPortForward } from './port-forward';
 
 const NS = 'istio-system';
 
 interface Registration {
   'service-key': string;
   hosts: { ip_address: string; port: number }[];
-}
-
-/** Runs `kubectl port-forward <target> :<port>` (a free local port) until `use` is done with that port. */
-async function withPortForward<T>(
-  cluster: KubectlSandbox,
-  target: string,
-  remotePort: number,
-  use: (localPort: number) => Promise<T>,
-  env: Record<string, string> = {},
-): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, env);
-  const child = cluster.spawnKubectl(['port-forward', target, `:${remotePort}`, '-n', NS]);
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  try {
-    let out = '';
-    let errors = '';
-    child.stderr.on('data', (chunk) => (errors += chunk));
-    const exited = new Promise<never>((_, reject) =>
-      child.once('close', (code) => reject(new Error(`kubectl port-forward exited ${code}: ${errors}`))),
-    );
-    const forwarding = new Promise<number>((resolve) => {
-      child.stdout.on('data', (chunk) => {
-        out += chunk;
-        const match = /Forwarding from 127\.0\.0\.1:(\d+) ->/.exec(out);
-        if (match) resolve(Number(match[1]));
-      });
-    });
-    return await use(await Promise.race([forwarding, exited]));
-  } finally {
-    child.kill();
-  }
 }
 
 const grafanaAt3000 = (registry: Registration[]): boolean =>
@@ -63,36 +30,25 @@ const grafanaAt3000 = (registry: Registration[]): boolean =>
 describe("streams into the book's Istio 1.2.2 install", () => {
   let cluster: KubectlSandbox;
   let pilotPod: string;
+  let kubeConfig: k8s.KubeConfig;
   before(async () => {
     cluster = await startKubectlSandbox({ nodes: 3, speed: 0 });
-    await cluster.kubectl(['get', 'ns']);
-    const created = await cluster.kubectl([
-      'create',
-      '-f',
-      path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml'),
-    ]);
-    assert.equal(created.code, 0, created.stderr);
-    for (const app of ['pilot', 'grafana']) {
-      const ready = await cluster.kubectl([
-        'wait',
-        '--for=condition=Ready',
-        'pod',
-        '-l',
-        `app=${app}`,
-        '-n',
-        NS,
-        '--timeout=60s',
-      ]);
-      assert.equal(ready.code, 0, ready.stderr);
-    }
+    await createIstioDemo(cluster);
+    for (const app of ['pilot', 'grafana'])
+      await cluster.kubectlOk(['wait', '--for=condition=Ready', 'pod', '-l', `app=${app}`, '-n', NS, '--timeout=60s']);
+    kubeConfig = new k8s.KubeConfig();
+    kubeConfig.loadFromString(cluster.sandbox.kubeconfig);
     pilotPod = (
       await cluster.kubectl(['get', 'po', '-l', 'app=pilot', '-n', NS, '-o', 'jsonpath={.items[0].metadata.name}'])
     ).stdout;
   });
   after(() => cluster.close());
+  /** `kubectl exec` into Pilot's discovery container. */
+  const execInPilot = (...command: string[]) =>
+    cluster.kubectl(['exec', pilotPod, '-c', 'discovery', '-n', NS, '--', ...command]);
 
   test('kubectl port-forward svc/istio-pilot (SPDY inside WebSocket) serves /v1/registration locally', async () => {
-    const { status, body } = await withPortForward(cluster, 'svc/istio-pilot', 8080, (port) =>
+    const { status, body } = await withPortForward(cluster, ['svc/istio-pilot', ':8080', '-n', NS], (port) =>
       httpGet(port, '/v1/registration'),
     );
     assert.equal(status, 200);
@@ -102,10 +58,9 @@ describe("streams into the book's Istio 1.2.2 install", () => {
   test('kubectl port-forward falls back to the plain SPDY/3.1 upgrade and carries more than a 64 KiB window', async () => {
     const { status, body } = await withPortForward(
       cluster,
-      `pod/${pilotPod}`,
-      8080,
+      [`pod/${pilotPod}`, ':8080', '-n', NS],
       (port) => httpGet(port, '/debug/endpointz'),
-      { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' },
+      { env: { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' } },
     );
     assert.equal(status, 200);
     assert.ok(body.endsWith('\n{}]\n'), body.slice(-40));
@@ -113,14 +68,12 @@ describe("streams into the book's Istio 1.2.2 install", () => {
   });
 
   test("client-node's PortForward reaches Pilot over WebSocket channels", async () => {
-    const kc = new k8s.KubeConfig();
-    kc.loadFromString(cluster.sandbox.kubeconfig);
     const output = new PassThrough();
     const errors = new PassThrough();
     const input = new PassThrough();
     let received = '';
     output.on('data', (chunk) => (received += chunk));
-    const ws = (await new k8s.PortForward(kc).portForward(NS, pilotPod, [8080], output, errors, input)) as {
+    const ws = (await new k8s.PortForward(kubeConfig).portForward(NS, pilotPod, [8080], output, errors, input)) as {
       once(event: 'close', listener: () => void): void;
     };
     const closed = new Promise<void>((resolve) => ws.once('close', resolve));
@@ -132,12 +85,10 @@ describe("streams into the book's Istio 1.2.2 install", () => {
   });
 
   test('a port nothing listens on is reported on the error channel', async () => {
-    const kc = new k8s.KubeConfig();
-    kc.loadFromString(cluster.sandbox.kubeconfig);
     const errors = new PassThrough();
     let message = '';
     errors.on('data', (chunk) => (message += chunk));
-    const ws = (await new k8s.PortForward(kc).portForward(
+    const ws = (await new k8s.PortForward(kubeConfig).portForward(
       NS,
       pilotPod,
       [9999],
@@ -207,36 +158,10 @@ describe("streams into the book's Istio 1.2.2 install", () => {
   });
 
   test('kubectl exec runs the simulated shell: curl to a ClusterIP, sh -c, and sh: not found', async () => {
-    const code = await cluster.kubectl([
-      'exec',
-      pilotPod,
-      '-c',
-      'discovery',
-      '-n',
-      NS,
-      '--',
-      'curl',
-      '-s',
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{http_code}',
-      'http://grafana:3000/',
-    ]);
+    const code = await execInPilot('curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', 'http://grafana:3000/');
     assert.equal(code.code, 0, code.stderr);
     assert.equal(code.stdout, '200');
-    const script = await cluster.kubectl([
-      'exec',
-      pilotPod,
-      '-c',
-      'discovery',
-      '-n',
-      NS,
-      '--',
-      'sh',
-      '-c',
-      'echo hello && hostname; cat /etc/resolv.conf',
-    ]);
+    const script = await execInPilot('sh', '-c', 'echo hello && hostname; cat /etc/resolv.conf');
     assert.equal(script.code, 0, script.stderr);
     assert.match(
       script.stdout,
@@ -244,47 +169,31 @@ describe("streams into the book's Istio 1.2.2 install", () => {
         `^hello\\n${pilotPod}\\nnameserver 10\\.\\d+\\.\\d+\\.\\d+\\nsearch istio-system\\.svc\\.cluster\\.local `,
       ),
     );
-    const missing = await cluster.kubectl([
-      'exec',
-      pilotPod,
-      '-c',
-      'discovery',
-      '-n',
-      NS,
-      '--',
-      'wget',
-      'http://grafana:3000/',
-    ]);
+    const missing = await execInPilot('wget', 'http://grafana:3000/');
     assert.equal(missing.code, 127);
     assert.match(missing.stderr, /sh: wget: not found/);
   });
 
   test("client-node's Exec runs a command over v5.channel.k8s.io and reports its exit code in the status", async () => {
-    const kc = new k8s.KubeConfig();
-    kc.loadFromString(cluster.sandbox.kubeconfig);
-    const stdout = new PassThrough();
-    let out = '';
-    stdout.on('data', (chunk) => (out += chunk));
-    const status = await new Promise<k8s.V1Status>((resolve, reject) => {
-      new k8s.Exec(kc)
-        .exec(NS, pilotPod, 'discovery', ['sh', '-c', 'echo hi; exit 3'], stdout, null, null, false, resolve)
-        .catch(reject);
-    });
-    assert.equal(out, 'hi\n');
+    const { stdout, status } = await execWithClientNode(
+      cluster.sandbox,
+      { namespace: NS, pod: pilotPod, container: 'discovery' },
+      ['sh', '-c', 'echo hi; exit 3'],
+    );
+    assert.equal(stdout, 'hi\n');
     assert.equal(status.status, 'Failure');
     assert.equal(status.reason, 'NonZeroExitCode');
     assert.deepEqual(status.details?.causes, [{ reason: 'ExitCode', message: '3' }]);
   });
 
   test("Pilot 1.2 serves /debug/configz with the install's DestinationRules", async () => {
-    const raw = await cluster.kubectl([
+    const raw = await cluster.kubectlOk([
       'get',
       '--raw',
       `/api/v1/namespaces/${NS}/services/http:istio-pilot:8080/proxy/debug/configz`,
     ]);
-    assert.equal(raw.code, 0, raw.stderr);
-    assert.match(raw.stdout, /"type": "destination-rule",\n {4}"group": "networking\.istio\.io"/);
-    assert.ok(raw.stdout.endsWith('\n{}]'));
+    assert.match(raw, /"type": "destination-rule",\n {4}"group": "networking\.istio\.io"/);
+    assert.ok(raw.endsWith('\n{}]'));
   });
 
   test('the debug-endpoint faults make Pilot answer 500, or JSON cut off mid-way', async () => {
@@ -309,26 +218,13 @@ describe("istiod 1.26's debug endpoints", () => {
   before(async () => {
     // Istio 1.26's manifest needs a release that serves policy/v1 and apiextensions.k8s.io/v1.
     cluster = await startKubectlSandbox({ nodes: 3, speed: 0, kubeVersion: 'v1.32.0' });
-    await cluster.kubectl(['get', 'ns']);
-    await cluster.kubectl(['create', 'ns', NS]);
-    const created = await cluster.kubectl(['create', '-f', path.join(fixtures, 'modern', 'istio-1.26.1', 'demo.yaml')]);
-    assert.equal(created.code, 0, created.stderr);
-    const ready = await cluster.kubectl([
-      'wait',
-      '--for=condition=Ready',
-      'pod',
-      '-l',
-      'app=istiod',
-      '-n',
-      NS,
-      '--timeout=60s',
-    ]);
-    assert.equal(ready.code, 0, ready.stderr);
+    await createIstiodDemo(cluster);
+    await cluster.kubectlOk(['wait', '--for=condition=Ready', 'pod', '-l', 'app=istiod', '-n', NS, '--timeout=60s']);
   });
   after(() => cluster.close());
 
   test('through kubectl port-forward (a local caller) /debug/registryz, /debug/syncz and /version answer', async () => {
-    await withPortForward(cluster, 'svc/istiod', 15014, async (port) => {
+    await withPortForward(cluster, ['svc/istiod', ':15014', '-n', NS], async (port) => {
       const registry = await httpGet(port, '/debug/registryz');
       assert.equal(registry.status, 200);
       const services = JSON.parse(registry.body) as { hostname: string; Attributes: { ServiceRegistry: string } }[];

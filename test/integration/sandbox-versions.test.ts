@@ -167,16 +167,7 @@ describe("the book's GKE 1.13 cluster, as kubectl shows it", () => {
   });
 
   test('kubectl top reads the simulated metrics-server, labelled as simulated', async () => {
-    const ready = await cluster.kubectl([
-      'wait',
-      '--for=condition=Ready',
-      'pod',
-      '--all',
-      '-n',
-      'kube-system',
-      '--timeout=60s',
-    ]);
-    assert.equal(ready.code, 0, ready.stderr);
+    await cluster.kubectlOk(['wait', '--for=condition=Ready', 'pod', '--all', '-n', 'kube-system', '--timeout=60s']);
     const nodes = await cluster.kubectl(['top', 'node']);
     assert.equal(nodes.code, 0, nodes.stderr);
     assert.equal(nodes.stdout.trim().split('\n').length, 3);

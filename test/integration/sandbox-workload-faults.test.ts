@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { KubeObject } from '../../src/sandbox/apimachinery/kube-object';
 import type { KubectlSandbox } from './kubectl';
+import { whenStored } from './when-stored';
 import { startKubectlSandbox } from './kubectl';
 
 const deployment = (name: string, image: string, replicas = 1) => `apiVersion: apps/v1
@@ -38,20 +39,14 @@ describe('sandbox workload faults, as kubectl shows them', () => {
   let cluster: KubectlSandbox;
   /** Resolves with the first pod of `app` that satisfies `check`, waiting on store changes (no timers). */
   const podWhere = (app: string, check: (pod: KubeObject) => boolean): Promise<KubeObject> =>
-    new Promise((resolve) => {
-      const find = () =>
-        cluster.sandbox.store
-          .list('/pods', 'lab')
-          .find((pod) => pod.metadata.labels?.app === app && !pod.metadata.deletionTimestamp && check(pod));
-      const found = find();
-      if (found) return resolve(found);
-      const unsubscribe = cluster.sandbox.store.subscribe(() => {
-        const pod = find();
-        if (!pod) return;
-        unsubscribe();
-        resolve(pod);
-      });
-    });
+    whenStored(cluster.sandbox, () =>
+      cluster.sandbox.store
+        .list('/pods', 'lab')
+        .find((pod) => pod.metadata.labels?.app === app && !pod.metadata.deletionTimestamp && check(pod)),
+    );
+  /** Waits until the pods of `app` are Ready: how each fault, once cleared, must end. */
+  const readyIn = (app: string): Promise<string> =>
+    cluster.kubectlOk(['wait', '--for=condition=Ready', 'pod', '-l', `app=${app}`, '-n', 'lab', '--timeout=60s']);
   const eventsOf = async (pod: string): Promise<{ reason: string; message: string; type: string; count: number }[]> => {
     const { stdout } = await cluster.kubectl([
       'get',
@@ -68,7 +63,7 @@ describe('sandbox workload faults, as kubectl shows them', () => {
 
   before(async () => {
     cluster = await startKubectlSandbox({ nodes: 3, speed: 0 });
-    assert.equal((await cluster.kubectl(['create', 'namespace', 'lab'])).code, 0);
+    await cluster.kubectlOk(['create', 'namespace', 'lab']);
   });
   after(() => cluster.close());
 
@@ -79,11 +74,7 @@ describe('sandbox workload faults, as kubectl shows them', () => {
       ],
     });
     try {
-      assert.equal(
-        (await cluster.kubectl(['create', '-f', '-'], { stdin: deployment('galley', 'docker.io/istio/galley:1.2.2') }))
-          .code,
-        0,
-      );
+      await cluster.kubectlOk(['create', '-f', '-'], { stdin: deployment('galley', 'docker.io/istio/galley:1.2.2') });
       const pod = await podWhere(
         'galley',
         (candidate) =>
@@ -126,24 +117,14 @@ describe('sandbox workload faults, as kubectl shows them', () => {
     } finally {
       cluster.sandbox.faults.clear();
     }
-    const recovered = await cluster.kubectl([
-      'wait',
-      '--for=condition=Ready',
-      'pod',
-      '-l',
-      'app=galley',
-      '-n',
-      'lab',
-      '--timeout=60s',
-    ]);
-    assert.equal(recovered.code, 0, recovered.stderr);
+    await readyIn('galley');
   });
 
   test("an image that cannot be pulled goes ErrImagePull, then ImagePullBackOff, with the kubelet's events, and runs once it can be pulled", async () => {
     const image = 'example.com/lab/missing:1.0';
     cluster.sandbox.faults.set({ imagePull: [{ image: 'example.com/lab/*' }] });
     try {
-      assert.equal((await cluster.kubectl(['create', '-f', '-'], { stdin: deployment('puller', image) })).code, 0);
+      await cluster.kubectlOk(['create', '-f', '-'], { stdin: deployment('puller', image) });
       const pod = await podWhere(
         'puller',
         (candidate) => statusOf(candidate)?.state.waiting?.reason === 'ImagePullBackOff',
@@ -177,17 +158,7 @@ describe('sandbox workload faults, as kubectl shows them', () => {
     } finally {
       cluster.sandbox.faults.clear();
     }
-    const running = await cluster.kubectl([
-      'wait',
-      '--for=condition=Ready',
-      'pod',
-      '-l',
-      'app=puller',
-      '-n',
-      'lab',
-      '--timeout=60s',
-    ]);
-    assert.equal(running.code, 0, running.stderr);
+    await readyIn('puller');
   });
 
   test('a gateway whose discovery service has no ready endpoint stays NotReady until Pilot is ready', async () => {
@@ -222,14 +193,9 @@ spec:
 `;
     cluster.sandbox.faults.set({ crashLoop: [{ workload: 'pilot', namespace: 'lab' }] });
     try {
-      assert.equal(
-        (
-          await cluster.kubectl(['create', '-f', '-'], {
-            stdin: `${gateway}---\n${deployment('pilot', 'docker.io/istio/pilot:1.2.2')}`,
-          })
-        ).code,
-        0,
-      );
+      await cluster.kubectlOk(['create', '-f', '-'], {
+        stdin: `${gateway}---\n${deployment('pilot', 'docker.io/istio/pilot:1.2.2')}`,
+      });
       await podWhere('pilot', (pod) => (statusOf(pod)?.restartCount ?? 0) >= 1);
       const waiting = await podWhere('gateway', (pod) => (pod.status as { phase?: string }).phase === 'Running');
       const ready = (
@@ -246,17 +212,7 @@ spec:
     } finally {
       cluster.sandbox.faults.clear();
     }
-    const recovered = await cluster.kubectl([
-      'wait',
-      '--for=condition=Ready',
-      'pod',
-      '-l',
-      'app=gateway',
-      '-n',
-      'lab',
-      '--timeout=60s',
-    ]);
-    assert.equal(recovered.code, 0, recovered.stderr);
+    await readyIn('gateway');
   });
 
   test('a node whose kubelet stops reporting turns NotReady, gets no new pods, and with no node left pods wait with FailedScheduling', async () => {
@@ -283,32 +239,15 @@ spec:
         ['node.kubernetes.io/unreachable:NoSchedule', 'node.kubernetes.io/unreachable:NoExecute'],
       );
 
-      assert.equal(
-        (await cluster.kubectl(['create', '-f', '-'], { stdin: deployment('spread', 'nginx:1.15', 6) })).code,
-        0,
-      );
-      const rolled = await cluster.kubectl(['rollout', 'status', 'deploy/spread', '-n', 'lab', '--timeout=60s']);
-      assert.equal(rolled.code, 0, rolled.stderr);
-      const placed = (
-        await cluster.kubectl([
-          'get',
-          'pods',
-          '-n',
-          'lab',
-          '-l',
-          'app=spread',
-          '-o',
-          'jsonpath={.items[*].spec.nodeName}',
-        ])
-      ).stdout.split(' ');
+      await cluster.kubectlOk(['create', '-f', '-'], { stdin: deployment('spread', 'nginx:1.15', 6) });
+      await cluster.kubectlOk(['rollout', 'status', 'deploy/spread', '-n', 'lab', '--timeout=60s']);
+      const nodeNames = ['get', 'pods', '-n', 'lab', '-l', 'app=spread', '-o', 'jsonpath={.items[*].spec.nodeName}'];
+      const placed = (await cluster.kubectl(nodeNames)).stdout.split(' ');
       assert.equal(placed.length, 6);
       assert.ok(!placed.includes(down), `no pod went to ${down}: ${placed.join(' ')}`);
 
       cluster.sandbox.faults.set({ notReadyNodes: ['*'] });
-      assert.equal(
-        (await cluster.kubectl(['create', '-f', '-'], { stdin: deployment('stuck', 'nginx:1.15') })).code,
-        0,
-      );
+      await cluster.kubectlOk(['create', '-f', '-'], { stdin: deployment('stuck', 'nginx:1.15') });
       const stuck = await podWhere('stuck', (pod) =>
         ((pod.status as { conditions?: { type: string; status: string }[] }).conditions ?? []).some(
           (entry) => entry.type === 'PodScheduled' && entry.status === 'False',
@@ -322,17 +261,7 @@ spec:
     } finally {
       cluster.sandbox.faults.clear();
     }
-    const scheduled = await cluster.kubectl([
-      'wait',
-      '--for=condition=Ready',
-      'pod',
-      '-l',
-      'app=stuck',
-      '-n',
-      'lab',
-      '--timeout=60s',
-    ]);
-    assert.equal(scheduled.code, 0, scheduled.stderr);
+    await readyIn('stuck');
     const back = await cluster.kubectl(['get', 'node', down, '--no-headers']);
     assert.match(back.stdout, /\sReady\s/);
   });
