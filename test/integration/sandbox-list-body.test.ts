@@ -178,26 +178,13 @@ describe('the sandbox writes LIST bodies', () => {
       metadata: { name: 'watched', namespace: 'list-a', resourceVersion: stored.metadata.resourceVersion },
     });
     assert.equal(updated.status, 200, updated.body.toString());
-    const line = await new Promise<string>((resolve, reject) => {
-      const outgoing = https.get(
-        `${sandbox.url}/api/v1/namespaces/list-a/configmaps?watch=1&resourceVersion=${stored.metadata.resourceVersion}`,
-        { ca: sandbox.caCert, headers: { authorization: `Bearer ${sandbox.token}` }, agent: false },
-        (response) => {
-          let text = '';
-          response.setEncoding('utf8');
-          response.on('data', (chunk: string) => {
-            text += chunk;
-            if (text.includes('\n')) {
-              resolve(text.slice(0, text.indexOf('\n')));
-              outgoing.destroy();
-            }
-          });
-        },
-      );
-      outgoing.once('error', (error: NodeJS.ErrnoException) =>
-        error.code === 'ECONNRESET' ? undefined : reject(error),
-      );
-    });
+    // The server ends the watch after a second, so the answer can be read whole.
+    const watched = await request(
+      sandbox,
+      'GET',
+      `/api/v1/namespaces/list-a/configmaps?watch=1&timeoutSeconds=1&resourceVersion=${stored.metadata.resourceVersion}`,
+    );
+    const line = watched.body.toString('utf8').split('\n')[0];
     const now = sandbox.store.get('/configmaps', 'list-a', 'watched')!;
     assert.equal(line, JSON.stringify({ type: 'MODIFIED', object: now }));
     assert.deepEqual(now.data, { step: '2', note: '두 번째' });
