@@ -139,7 +139,7 @@ describe('Deploy the sample app (Bookinfo) through the commands', function () {
         [...shown.values()].every((description) => description.startsWith('2/2 · Running')),
         JSON.stringify([...shown]),
       );
-      assert.match(group ?? '', /^6 pods in 1 namespaces · 6\/6 ready/);
+      assert.match(group ?? '', /^6 pods in 1 namespace · 6\/6 ready/);
     }
     await screenshot('sample-app-pods');
 
