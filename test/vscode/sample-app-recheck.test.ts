@@ -3,20 +3,16 @@
 // Refresh): Bookinfo applied with the real kubectl, not through the extension, ticks the step once
 // its 6 pods are 2/2 Running; deleted again, the step is not done any more.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ApplyReport } from '../../src/kube/apply/apply-engine';
 import type { StepState } from '../../src/lab/lab-progress';
 import type { Sandbox } from '../../src/sandbox';
-import { startSandbox } from '../../src/sandbox';
-import { kubectl, settings } from './ui-helpers';
-
-const EXTENSION_ID = 'istio-lab.istio-lab';
+import type { IstioSandbox } from './istio-sandbox';
+import { startIstioSandbox } from './istio-sandbox';
+import { kubectl } from './ui-helpers';
 
 describe('the start-up re-check of the sample-app step', function () {
   this.timeout(300_000);
+  let lab: IstioSandbox;
   let sandbox: Sandbox;
   let dir: string;
   let kubeconfig: string;
@@ -50,28 +46,11 @@ describe('the start-up re-check of the sample-app step', function () {
   };
 
   before(async () => {
-    sandbox = await startSandbox({ nodes: 3, speed: 0, namespaceFinalizeDelayMs: 100 });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-sample-recheck-'));
-    kubeconfig = path.join(dir, 'kubeconfig');
-    fs.writeFileSync(kubeconfig, sandbox.kubeconfig, { mode: 0o600 });
-    await settings({ kubeconfig, context: '' });
-    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
-    await extension.activate();
-    const release = path.join(extension.extensionPath, 'test', 'fixtures', 'istio', 'legacy', 'istio-1.2.2');
-    bookinfo = path.join(release, 'samples', 'bookinfo', 'platform', 'kube', 'bookinfo.yaml');
-    const report = await vscode.commands.executeCommand<ApplyReport>('istioLab.installIstio', {
-      version: '1.2.2',
-      manifest: path.join(release, 'istio-demo.yaml'),
-      yes: true,
-    });
-    assert.ok(report.results.every((result) => result.outcome === 'created'));
+    lab = await startIstioSandbox('sample-recheck');
+    ({ sandbox, dir, kubeconfig, bookinfo } = lab);
   });
 
-  after(async () => {
-    await settings({ kubeconfig: '', context: '' });
-    await sandbox?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => lab?.close());
 
   it('ticks the step when Bookinfo, deployed by hand, runs 2/2, and unticks it once it is deleted', async () => {
     assert.notEqual((await stepState()).status, 'done');

@@ -4,9 +4,6 @@
 // through the install engine and ticks the step once the 6 Bookinfo pods are 2/2 Running, which the
 // Istio Pods view shows as the data plane; Remove the Sample App deletes them and keeps the label.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ApplyReport, DeleteReport } from '../../src/kube/apply/apply-engine';
 import { diagnosePod, podHealth } from '../../src/istio/pod-diagnosis';
@@ -16,16 +13,16 @@ import { summarizePod } from '../../src/kube/pod-summary';
 import type { StepState } from '../../src/lab/lab-progress';
 import { podTooltip } from '../../src/ui/pod-tree-items';
 import type { Sandbox } from '../../src/sandbox';
-import { startSandbox } from '../../src/sandbox';
-import { assertShows, notCheckedOnDesktop, screenshot, settings, treeRows } from './ui-helpers';
+import type { IstioSandbox } from './istio-sandbox';
+import { startIstioSandbox } from './istio-sandbox';
+import { assertShows, notCheckedOnDesktop, screenshot, treeRows } from './ui-helpers';
 
-const EXTENSION_ID = 'istio-lab.istio-lab';
 const BOOKINFO_APPS = /^(details|ratings|reviews|productpage)-v\d-/;
 
 describe('Deploy the sample app (Bookinfo) through the commands', function () {
   this.timeout(300_000);
+  let lab: IstioSandbox;
   let sandbox: Sandbox;
-  let dir: string;
   let bookinfo: string;
 
   const defaultLabels = () =>
@@ -35,29 +32,13 @@ describe('Deploy the sample app (Bookinfo) through the commands', function () {
   const stepState = () => vscode.commands.executeCommand<StepState>('istioLab.labStepState', 'sample-app');
 
   before(async () => {
-    sandbox = await startSandbox({ nodes: 3, speed: 0, namespaceFinalizeDelayMs: 100 });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-sample-app-'));
-    const kubeconfig = path.join(dir, 'kubeconfig');
-    fs.writeFileSync(kubeconfig, sandbox.kubeconfig, { mode: 0o600 });
-    await settings({ kubeconfig, context: '' });
-    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
-    await extension.activate();
-    const release = path.join(extension.extensionPath, 'test', 'fixtures', 'istio', 'legacy', 'istio-1.2.2');
-    bookinfo = path.join(release, 'samples', 'bookinfo', 'platform', 'kube', 'bookinfo.yaml');
-    const report = await vscode.commands.executeCommand<ApplyReport>('istioLab.installIstio', {
-      version: '1.2.2',
-      manifest: path.join(release, 'istio-demo.yaml'),
-      yes: true,
-    });
-    assert.ok(report.results.every((result) => result.outcome === 'created'));
-    assert.equal((await vscode.commands.executeCommand<StepState>('istioLab.labStepState', 'watch')).status, 'done');
+    lab = await startIstioSandbox('sample-app');
+    ({ sandbox, bookinfo } = lab);
   });
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await settings({ kubeconfig: '', context: '' });
-    await sandbox?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await lab?.close();
   });
 
   it('refuses when the learner declines the label, with the one-line fix, and creates nothing', async () => {
