@@ -149,7 +149,8 @@ export class Workbench {
       workbench.theme = theme;
       // The size of the README's screenshots.
       await page.setViewportSize({ width: 1280, height: 800 });
-      await page.goto(lab.url);
+      // A loaded machine (CI, other suites) can take longer than Playwright's 30 s to serve the first page.
+      await page.goto(lab.url, { timeout: 180_000 });
       await page.locator('.activitybar [aria-label^="Istio Lab"]').first().waitFor({ timeout: 120_000 });
       await workbench.waitForTheme(theme);
       await workbench.widenSideBar(430);
