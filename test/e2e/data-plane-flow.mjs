@@ -92,8 +92,9 @@ export async function proxiesShowing(workbench, what, check) {
 
 /** The rows of a proxy that is STALE in every xDS column. */
 export const isStale = (row) => [row.cds, row.lds, row.eds, row.rds].every((cell) => cell.startsWith('STALE'));
+/** SYNCED in every xDS column; EDS adds its percentage (`SYNCED (100%)`) as istioctl 1.2 prints it. */
 export const isSynced = (row) =>
-  row.state === 'synced' && [row.cds, row.lds, row.eds, row.rds].every((cell) => cell === 'SYNCED');
+  row.state === 'synced' && [row.cds, row.lds, row.eds, row.rds].every((cell) => cell.startsWith('SYNCED'));
 
 /** Bookinfo's 6 proxies and the two gateways, by the pod each row names (`reviews-v2-….default`). */
 export function proxyNames(rows) {
