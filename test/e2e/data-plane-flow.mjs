@@ -90,8 +90,9 @@ export async function proxiesShowing(workbench, what, check) {
   return { frame, rows };
 }
 
-/** The rows of a proxy that is STALE in every xDS column. */
-export const isStale = (row) => [row.cds, row.lds, row.eds, row.rds].every((cell) => cell.startsWith('STALE'));
+/** A proxy Pilot calls STALE: at least one xDS push not acknowledged. */
+export const isStale = (row) =>
+  row.state === 'stale' && [row.cds, row.lds, row.eds, row.rds].some((cell) => cell.startsWith('STALE'));
 /** SYNCED in every xDS column; EDS adds its percentage (`SYNCED (100%)`) as istioctl 1.2 prints it. */
 export const isSynced = (row) =>
   row.state === 'synced' && [row.cds, row.lds, row.eds, row.rds].every((cell) => cell.startsWith('SYNCED'));
