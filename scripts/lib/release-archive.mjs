@@ -4,8 +4,8 @@
 // under `<root>/<version>/`, the URL layout of GitHub's release downloads, so a mirror URL can
 // replace `https://github.com/istio/istio/releases/download` and nothing else. File names come
 // from the real listings in test/fixtures/istio/release-layout/ (1.2.3 for legacy releases,
-// 1.26.1 for modern ones); the manifests are the real ones from test/fixtures/istio/; every
-// other file is a one-line placeholder that says so. `bin/istioctl` is a stand-in node script
+// 1.26.1 for modern ones); the manifests (and a legacy release's Bookinfo samples) are the real
+// ones from test/fixtures/istio/; every other file is a one-line placeholder that says so. `bin/istioctl` is a stand-in node script
 // (it says so): `version`, `verify-install`, and for modern releases `install` /
 // `manifest apply` apply the bundled real rendered demo manifest with `kubectl apply`.
 //
@@ -85,6 +85,12 @@ function releaseFiles(version, platform) {
       add(`install/kubernetes/helm/istio-init/files/${crd}`, {
         source: path.join(fixturesDir, 'legacy', 'istio-1.2.2', 'crds', crd),
       });
+    }
+    // The lab's sample app (step 6), real: samples/bookinfo/platform/kube/bookinfo.yaml and its gateway.
+    const samples = path.join(fixturesDir, 'legacy', 'istio-1.2.2', 'samples');
+    for (const file of fs.readdirSync(samples, { recursive: true })) {
+      if (fs.statSync(path.join(samples, file)).isFile())
+        add(`samples/${file.split(path.sep).join('/')}`, { source: path.join(samples, file) });
     }
     const versionFile = fs.readFileSync(path.join(fixturesDir, 'release-layout', 'istio-1.2.3-istio.VERSION'), 'utf8');
     add('istio.VERSION', { content: versionFile.replaceAll('1.2.3', version) });

@@ -1,8 +1,9 @@
 // Keeps the Lab Steps true to the disk and the cluster: on start, what the saved progress says is
 // re-checked in the background (is the release downloaded and verified; is the cluster reachable,
-// is Istio installed, is its control plane ready), and again when the download folder, the lab's
-// version or the cluster connection changes. A re-check runs beside the commands, so it marks
-// with `checkedSince`: what a command marks while it looks stays.
+// is Istio installed, is its control plane ready, does Bookinfo run 2/2 as Deploy the Sample App
+// requires), and again when the download folder, the lab's version or the cluster connection
+// changes. A re-check runs beside the commands, so it marks with `checkedSince`: what a command
+// marks while it looks stays.
 import * as vscode from 'vscode';
 import { isVerified } from '../lab/downloaded-release';
 import { checkControlPlane, checkInstall } from '../lab/step-hints';
@@ -11,6 +12,7 @@ import { message } from './install-flow';
 import { resolveRelease } from './install-release';
 import type { LabProgressService } from './lab-progress-service';
 import { releasePresence } from './release-presence';
+import { sampleAppOnCluster } from './sample-app-commands';
 import { affectsSettings, istioNamespace } from './settings';
 
 export function registerProgressSync(
@@ -70,6 +72,14 @@ export function registerProgressSync(
       detail: pods.length ? release.plan.version : undefined,
       checkedSince: since,
       hint: watch.hint,
+    });
+    const { check, namespace } = await sampleAppOnCluster(context, connection);
+    // Nothing deployed: the step's own hint says what comes first (the control plane, or the deploy).
+    const deployed = check.hint?.code !== 'sample-app-not-deployed';
+    await progress.mark('sample-app', check.status, {
+      detail: check.status === 'done' ? namespace : undefined,
+      checkedSince: since,
+      hint: deployed ? check.hint : undefined,
     });
   }
 }

@@ -124,11 +124,7 @@ function renderGroup(node: GroupNode): vscode.TreeItem {
     node.group === 'jobs'
       ? vscode.l10n.t('{0}/{1} completed', node.completed, node.pods)
       : vscode.l10n.t('{0}/{1} ready', node.health.ready, node.health.total);
-  const parts = [
-    node.group === 'sidecars'
-      ? `${vscode.l10n.t('{0} pods in {1} namespaces', node.pods, node.namespaces)} · ${ready}`
-      : ready,
-  ];
+  const parts = [node.group === 'sidecars' ? `${podsInNamespaces(node.pods, node.namespaces)} · ${ready}` : ready];
   if (node.singleReplicas > 0) parts.push(vscode.l10n.t('one replica each'));
   item.description = parts.join(' · ');
   item.iconPath = new vscode.ThemeIcon(GROUP_ICONS[node.group]);
@@ -140,6 +136,12 @@ function renderGroup(node: GroupNode): vscode.TreeItem {
       : groupExplanation(node.group);
   item.contextValue = 'podsGroup';
   return item;
+}
+
+/** `6 pods in 1 namespace`: each count with its own plural, whole sentences for the translations. */
+function podsInNamespaces(pods: number, namespaces: number): string {
+  if (namespaces !== 1) return vscode.l10n.t('{0} pods in {1} namespaces', pods, namespaces);
+  return pods === 1 ? vscode.l10n.t('1 pod in 1 namespace') : vscode.l10n.t('{0} pods in 1 namespace', pods);
 }
 
 function singleReplicaExplanation(): string {

@@ -7,15 +7,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { istioPodScope } from '../istio/data-plane';
+import { isIstioAnnotation, istioPodScope } from '../istio/data-plane';
 import type { ApplyReport, DeleteReport } from '../kube/apply/apply-engine';
 import { applyLine } from '../kube/apply/apply-result';
 import type { ManifestObject } from '../kube/apply/manifest';
 import { parseManifest } from '../kube/apply/manifest';
 import type { ClusterConnection } from '../kube/connection';
+import type { PodObject } from '../kube/pod-summary';
+import { summarizePod } from '../kube/pod-summary';
 import { waitForPods } from '../kube/pod-wait';
 import type { SharedPodStores } from '../kube/shared-pod-store';
 import { INJECTION_LABEL, checkSampleApp, isBookinfoPod, labelCommand, unlabelCommand } from '../lab/sample-app';
+import type { StepCheck } from '../lab/step-hints';
 import { BOOKINFO_MANIFEST } from '../lab/steps';
 import type { ClusterService } from './cluster-service';
 import { message } from './install-flow';
@@ -37,6 +40,47 @@ export interface SampleAppArguments extends Pick<InstallArguments, 'version' | '
 const PODS_TIMEOUT_MS = 5 * 60_000;
 const SOURCE = 'bookinfo.yaml';
 
+/** The release's bookinfo.yaml (or the one given), when it is on disk. */
+async function bookinfoFile(
+  context: vscode.ExtensionContext,
+  args: SampleAppArguments | undefined,
+): Promise<{ file?: string; release: Awaited<ReturnType<typeof resolveRelease>> }> {
+  const release = await resolveRelease(context, args?.version ? { version: args.version } : undefined);
+  const file =
+    args?.bookinfo || (release.downloaded ? path.join(release.downloaded.directory, BOOKINFO_MANIFEST) : undefined);
+  return { file: file && fs.existsSync(file) ? file : undefined, release };
+}
+
+const readBookinfo = async (file: string): Promise<ManifestObject[]> =>
+  parseManifest(await fs.promises.readFile(file, 'utf8'), SOURCE);
+
+/** How many Bookinfo pods the step waits for: one per Deployment of bookinfo.yaml. */
+const expectedPods = (objects: readonly ManifestObject[]): number =>
+  objects.filter((object) => object.kind === 'Deployment').length;
+
+/**
+ * The step's state on the cluster as it is now, decided as Deploy the Sample App decides it: the
+ * pods of the context's namespace through checkSampleApp, one expected per Deployment of the
+ * release's bookinfo.yaml (without it on disk, the Bookinfo pods there are all there is to check).
+ * For the start-up re-check.
+ */
+export async function sampleAppOnCluster(
+  context: vscode.ExtensionContext,
+  connection: ClusterConnection,
+): Promise<{ check: StepCheck; namespace: string }> {
+  const { file } = await bookinfoFile(context, undefined);
+  const expected = file ? expectedPods(await readBookinfo(file)) : 0;
+  const { createObjectClient } = await import('../kube/apply/object-client');
+  const client = await createObjectClient(connection.kubeConfig);
+  const namespace = client.defaultNamespace;
+  client.dispose();
+  const { listPods } = await import('../kube/cluster-reads');
+  const pods = (await listPods(connection.kubeConfig, namespace)).map((pod) =>
+    summarizePod(pod as PodObject, isIstioAnnotation),
+  );
+  return { check: checkSampleApp(pods, expected, namespace), namespace };
+}
+
 export function registerSampleAppCommands(
   context: vscode.ExtensionContext,
   cluster: ClusterService,
@@ -48,10 +92,8 @@ export function registerSampleAppCommands(
 
   /** The Bookinfo manifest's objects, or undefined (and the learner told why) when there is none. */
   const bookinfo = async (args: SampleAppArguments | undefined): Promise<ManifestObject[] | undefined> => {
-    let file = args?.bookinfo;
-    const release = await resolveRelease(context, args?.version ? { version: args.version } : undefined);
-    if (!file && release.downloaded) file = path.join(release.downloaded.directory, BOOKINFO_MANIFEST);
-    if (!file || !fs.existsSync(file)) {
+    const { file, release } = await bookinfoFile(context, args);
+    if (!file) {
       const download = vscode.l10n.t('Download Istio Release…');
       const choice = await vscode.window.showErrorMessage(
         vscode.l10n.t(
@@ -64,7 +106,7 @@ export function registerSampleAppCommands(
       if (choice === download) await vscode.commands.executeCommand('istioLab.downloadRelease', release.plan.version);
       return undefined;
     }
-    return parseManifest(await fs.promises.readFile(file, 'utf8'), SOURCE);
+    return readBookinfo(file);
   };
 
   const connect = async (): Promise<ClusterConnection | undefined> => {
@@ -152,7 +194,7 @@ export function registerSampleAppCommands(
       if (!(await ensureLabel(connection, namespace, objects, args))) return undefined;
       const output = createOutput(log, vscode.l10n.t('Deploy the sample app (Bookinfo)'));
       output.appendLine(`$ kubectl apply -f ${BOOKINFO_MANIFEST}   # ${connection.contextName}`);
-      const expected = objects.filter((object) => object.kind === 'Deployment').length;
+      const expected = expectedPods(objects);
       const outcome = await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,

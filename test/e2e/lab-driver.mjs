@@ -12,24 +12,43 @@ import { root } from '../../scripts/lib/vscode-tests.mjs';
 export const screenshotDir = path.join(root, 'test-results', 'screenshots');
 export const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
 
-const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-const nls = JSON.parse(fs.readFileSync(path.join(root, 'package.nls.json'), 'utf8'));
+const readJson = (file) => JSON.parse(fs.readFileSync(path.join(root, file), 'utf8'));
+const manifest = readJson('package.json');
+const nls = { en: readJson('package.nls.json'), ko: readJson('package.nls.ko.json') };
+const bundles = { ko: readJson('l10n/bundle.l10n.ko.json') };
 
 /** What the command palette shows for a command of package.json: `Istio Lab: Download Istio Release…`. */
-export function commandTitle(id) {
+export function commandTitle(id, locale = 'en') {
   const command = manifest.contributes.commands.find((entry) => entry.command === id);
   if (!command) return undefined;
-  const title = command.title.replace(/^%(.+)%$/, (_, key) => nls[key]);
+  const title = command.title.replace(/^%(.+)%$/, (_, key) => nls[locale][key]);
   return command.category ? `${command.category}: ${title}` : title;
 }
 
+/** An extension string (vscode.l10n.t's key) as the workbench in `locale` shows it. */
+export function l10n(text, locale = 'en') {
+  return bundles[locale]?.[text] ?? text;
+}
+
 /**
- * Runs `npm start -- --no-open --browser` with its state in a fresh folder; resolves once it
- * printed the sandbox's kubeconfig and the VS Code URL. `stop()` is Ctrl-C to its process group.
+ * Runs `npm start -- --no-open --browser` with its state in a fresh folder (or `home`, the folder
+ * of a lab stopped with `keepHome`, whose cluster survives the restart); resolves once it printed
+ * the sandbox's kubeconfig and the VS Code URL. `locale`: VS Code's display language (`ko`).
+ * `stop()` is Ctrl-C to its process group.
  */
-export async function startLab({ faultsFile } = {}) {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-e2e-'));
-  const args = ['start', '--', '--no-open', '--browser', ...(faultsFile ? ['--faults', faultsFile] : [])];
+export async function startLab({
+  faultsFile,
+  locale,
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-e2e-')),
+} = {}) {
+  const args = [
+    'start',
+    '--',
+    '--no-open',
+    '--browser',
+    ...(faultsFile ? ['--faults', faultsFile] : []),
+    ...(locale ? ['--locale', locale] : []),
+  ];
   const child = spawn('npm', args, {
     cwd: root,
     env: { ...process.env, ISTIO_LAB_START_DIR: home },
@@ -65,7 +84,7 @@ export async function startLab({ faultsFile } = {}) {
       checks.add(check);
       check();
     });
-  const stop = async () => {
+  const stop = async ({ keepHome = false } = {}) => {
     if (exitCode === undefined) {
       try {
         process.kill(-child.pid, 'SIGINT');
@@ -74,14 +93,14 @@ export async function startLab({ faultsFile } = {}) {
       }
     }
     const code = await exited;
-    fs.rmSync(home, { recursive: true, force: true });
+    if (!keepHome) fs.rmSync(home, { recursive: true, force: true });
     return code;
   };
   try {
     const [, server, kubeconfig] = await waitFor(/^Sandbox cluster: (\S+) \(kubeconfig (.+)\)$/m);
     const [, releases] = await waitFor(/^Istio releases: (.+)$/m);
     const [, url] = await waitFor(/^VS Code: (http\S+)$/m);
-    return { home, server, kubeconfig, releases, url, output: () => output, stop };
+    return { home, server, kubeconfig, releases, url, locale: locale ?? 'en', output: () => output, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -125,10 +144,13 @@ export class Workbench {
       await page.addInitScript(recordErrorNotifications);
       const workbench = new Workbench(lab, browser, page);
       workbench.setUserSetting('workbench.colorTheme', THEMES[theme]);
+      // A restarted lab keeps the workspace's theme, which outranks the user's.
+      workbench.setWorkspaceSetting('workbench.colorTheme', THEMES[theme]);
       workbench.theme = theme;
       // The size of the README's screenshots.
       await page.setViewportSize({ width: 1280, height: 800 });
-      await page.goto(lab.url);
+      // A loaded machine (CI, other suites) can take longer than Playwright's 30 s to serve the first page.
+      await page.goto(lab.url, { timeout: 180_000 });
       await page.locator('.activitybar [aria-label^="Istio Lab"]').first().waitFor({ timeout: 120_000 });
       await workbench.waitForTheme(theme);
       await workbench.widenSideBar(430);
@@ -224,9 +246,14 @@ export class Workbench {
     return this.page.locator('.quick-input-widget');
   }
 
-  /** F1, the command's title as package.json gives it, Enter. */
+  /** An extension string in the workbench's display language. */
+  t(text) {
+    return l10n(text, this.lab.locale);
+  }
+
+  /** F1, the command's title as package.json gives it (in the display language), Enter. */
   async runCommand(id) {
-    const title = commandTitle(id);
+    const title = commandTitle(id, this.lab.locale);
     if (!title) throw new Error(`package.json has no command ${id}`);
     const input = this.quickInput().locator('input.input');
     for (let attempt = 0; ; attempt++) {
@@ -301,27 +328,78 @@ export class Workbench {
    * tree draws only what fits, so it is read page by page from the keyboard.
    */
   async podTreeRows() {
+    return (await this.podTreeItems()).map((item) => item.label);
+  }
+
+  /**
+   * Every row of the Istio Pods tree as { label (its accessible label), name and description (as
+   * drawn), level (1 for the cluster), expanded (undefined for a leaf) }.
+   */
+  async podTreeItems() {
     const pane = this.podsPane();
-    const list = pane.locator('.monaco-list');
     const rows = new Map();
-    await list.focus();
+    await pane.locator('.monaco-list').focus();
     await this.page.keyboard.press('Home');
     for (let unchanged = 0; unchanged < 2;) {
-      const visible = await pane
-        .locator('.monaco-list-row')
-        .evaluateAll((elements) =>
-          elements.map((element) => [
-            Number(element.getAttribute('data-index')),
-            element.getAttribute('aria-label') ?? element.textContent ?? '',
-          ]),
-        );
+      const visible = await pane.locator('.monaco-list-row').evaluateAll((elements) =>
+        elements.map((element) => ({
+          index: Number(element.getAttribute('data-index')),
+          label: element.getAttribute('aria-label') ?? element.textContent ?? '',
+          name: element.querySelector('.label-name')?.textContent ?? '',
+          description: element.querySelector('.label-description')?.textContent ?? '',
+          level: Number(element.getAttribute('aria-level')),
+          expanded: element.hasAttribute('aria-expanded')
+            ? element.getAttribute('aria-expanded') === 'true'
+            : undefined,
+        })),
+      );
       const before = rows.size;
-      for (const [index, label] of visible) rows.set(index, label);
+      for (const row of visible) rows.set(row.index, row);
       unchanged = rows.size === before ? unchanged + 1 : 0;
       await this.page.keyboard.press('PageDown');
     }
     await this.page.keyboard.press('Home');
-    return [...rows.entries()].sort(([a], [b]) => a - b).map(([, label]) => label);
+    return [...rows.values()].sort((a, b) => a.index - b.index);
+  }
+
+  /** Moves the Istio Pods tree's focus (and so its scroll) to the row at `index`, from the keyboard. */
+  async focusPodTreeRow(index) {
+    await this.podsPane().locator('.monaco-list').focus();
+    await this.page.keyboard.press('Home');
+    for (let step = 0; step < index; step++) await this.page.keyboard.press('ArrowDown');
+  }
+
+  /**
+   * Expands every collapsed row of the Istio Pods tree whose name (as drawn) `shouldExpand`
+   * accepts, by a click on its twistie as a learner would, then their new children in turn. The
+   * tree draws only what fits: each round reads it page by page and expands the first match.
+   */
+  async expandPodTree(shouldExpand) {
+    const pane = this.podsPane();
+    for (let round = 0; round < 50; round++) {
+      await pane.locator('.monaco-list').focus();
+      await this.page.keyboard.press('Home');
+      let target;
+      for (let unchanged = 0, seen = new Set(); target === undefined && unchanged < 2;) {
+        const rows = await pane.locator('.monaco-list-row').evaluateAll((elements) =>
+          elements.map((element) => ({
+            index: Number(element.getAttribute('data-index')),
+            name: element.querySelector('.label-name')?.textContent ?? '',
+            collapsed: element.getAttribute('aria-expanded') === 'false',
+          })),
+        );
+        target = rows.find((row) => row.collapsed && shouldExpand(row.name))?.index;
+        const before = seen.size;
+        for (const row of rows) seen.add(row.index);
+        unchanged = seen.size === before ? unchanged + 1 : 0;
+        if (target === undefined) await this.page.keyboard.press('PageDown');
+      }
+      if (target === undefined) return;
+      const row = pane.locator(`.monaco-list-row[data-index="${target}"]`);
+      await row.locator('.monaco-tl-twistie').click();
+      await pane.locator(`.monaco-list-row[data-index="${target}"][aria-expanded="true"]`).waitFor({ timeout: 10_000 });
+    }
+    throw new Error('the Istio Pods tree kept offering rows to expand');
   }
 
   /**
@@ -346,20 +424,24 @@ export class Workbench {
 
   /** The registry webview's inner frame, once it shows `text`. */
   async webviewFrameShowing(text, timeout = 120_000) {
+    return this.webviewFrame(`"${text}"`, (frame) => frame.getByText(text, { exact: false }), timeout);
+  }
+
+  /** The inner frame of a webview, once `locate(frame)` finds something visible in it. */
+  async webviewFrame(what, locate, timeout = 120_000) {
     const deadline = Date.now() + timeout;
     for (;;) {
       for (const frame of this.page.frames()) {
         if (!frame.url().includes('webview')) continue;
         if (
-          await frame
-            .getByText(text, { exact: false })
+          await locate(frame)
             .first()
             .isVisible()
             .catch(() => false)
         )
           return frame;
       }
-      if (Date.now() > deadline) throw new Error(`no webview shows "${text}" within ${timeout / 1000} s`);
+      if (Date.now() > deadline) throw new Error(`no webview shows ${what} within ${timeout / 1000} s`);
       await this.page.waitForTimeout(500);
     }
   }

@@ -1,12 +1,30 @@
 // The whole lab in real (browser) VS Code on the sandbox, as a new user takes it after
 // `npm start`: lab guide, sandbox context, download 1.2.2 from the offline mirror, pre-check,
-// install, the book's 15 pods in the Istio Pods tree, grafana in Pilot's registry, a pod's logs,
-// uninstall. Any error notification fails it. Screenshots of every step in light and dark:
-// test-results/screenshots/e2e-<step>-<light|dark>.png.
+// install, the book's 15 pods in the Istio Pods tree, grafana in Pilot's registry, the
+// architecture step, the sample app (Bookinfo 2/2 under the data plane), every proxy SYNCED in the
+// Proxies tab and one STALE once its ACKs are delayed, a pod's logs, then the same lab restarted
+// in Korean for the Proxies tab and the uninstall. Any error notification fails it. Screenshots
+// of every step in light and dark: test-results/screenshots/e2e-<step>-<light|dark>.png
+// (e2e-ko-… in Korean).
+//
+// The sandbox runs with one fault rule, which matches no pod until the step that labels one:
+// `proxyAckDelay` (src/sandbox/faults/fault-config.ts) on pods labelled ACK_DELAY_LABEL, whose
+// Envoy then leaves Pilot's last push unacknowledged.
 import * as assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
 import { after, before, test } from 'node:test';
 import path from 'node:path';
-import { Workbench, screenshotDir, startLab } from './lab-driver.mjs';
+import { Workbench, kubectl, screenshotDir, startLab } from './lab-driver.mjs';
+import {
+  EXPECTED_PROXIES,
+  dataPlanePods,
+  deploySampleApp,
+  isStale,
+  isSynced,
+  proxiesShowing,
+  proxyNames,
+} from './data-plane-flow.mjs';
 import {
   assertNoErrors,
   confirm,
@@ -22,19 +40,27 @@ import {
   waitUntil,
 } from './lab-flow.mjs';
 
+const ACK_DELAY_LABEL = { key: 'e2e-ack-delay', value: 'on' };
+
 let lab;
 let workbench;
-const shoot = (step) => workbench.shoot(step);
+let faultsFile;
+const shoot = (step) => workbench.shoot(step, lab.locale === 'en' ? 'e2e' : `e2e-${lab.locale}`);
+const stoppedCleanly = (code) =>
+  assert.ok(code === 0 || code === 'SIGINT' || code === 130, `npm start did not stop cleanly on Ctrl-C (${code})`);
 
 before(async () => {
-  lab = await startLab();
+  faultsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-e2e-faults-')), 'faults.json');
+  const faults = { proxyAckDelay: [{ labels: { [ACK_DELAY_LABEL.key]: ACK_DELAY_LABEL.value } }] };
+  fs.writeFileSync(faultsFile, JSON.stringify(faults, null, 2));
+  lab = await startLab({ faultsFile });
   workbench = await Workbench.open(lab);
 });
 
 after(async () => {
   await workbench?.close();
-  const code = await lab?.stop();
-  assert.ok(code === 0 || code === 'SIGINT' || code === 130, `npm start did not stop cleanly on Ctrl-C (${code})`);
+  stoppedCleanly(await lab?.stop());
+  if (faultsFile) fs.rmSync(path.dirname(faultsFile), { recursive: true, force: true });
 });
 
 /** Opens the lab guide and waits until it ticks each of these steps. */
@@ -159,13 +185,92 @@ step("clicking Pilot in the architecture diagram completes the lab's architectur
   await assertGuideTicks("Understand Istio's architecture", "Query Pilot's service registry");
 });
 
+step('Deploy the Sample App labels default, deploys Bookinfo and ticks step 6', async () => {
+  await deploySampleApp(workbench, shoot);
+  await shoot('sample-app');
+});
+
+step("the Istio Pods view shows Bookinfo's 6 pods 2/2 Running under Data plane: sidecars", async () => {
+  const { group, pods } = await dataPlanePods(workbench);
+  assert.match(group ?? '', /^Data plane: sidecars, 6 pods in 1 namespace · 6\/6 ready/, group);
+  assert.deepEqual(
+    pods.map((pod) => pod.name.replace(/-[a-z0-9]+-[a-z0-9]{5}$/, '')).sort(),
+    ['details-v1', 'productpage-v1', 'ratings-v1', 'reviews-v1', 'reviews-v2', 'reviews-v3'],
+    JSON.stringify(pods),
+  );
+  assert.ok(
+    pods.every((pod) => pod.ready === '2/2' && pod.status === 'Running'),
+    JSON.stringify(pods),
+  );
+  await shoot('sample-app-pods');
+});
+
+step('the Proxies tab lists the 8 proxies (Bookinfo and both gateways), all SYNCED', async () => {
+  const { frame, rows } = await proxiesShowing(
+    workbench,
+    '8 proxies, all SYNCED',
+    (shown) => shown.length === 8 && shown.every(isSynced),
+  );
+  assert.equal(proxyNames(rows), EXPECTED_PROXIES);
+  assert.ok(
+    rows.every((row) => row.version === '1.2.2' && row.pilot.startsWith('istio-pilot-')),
+    JSON.stringify(rows),
+  );
+  assert.match(await frame.locator('#proxies-summary').innerText(), /^8 proxies, 8 synced$/);
+  await shoot('proxies');
+});
+
+step("a proxy whose Envoy does not acknowledge Pilot's push shows STALE, the others SYNCED", async () => {
+  const reviews = kubectl(lab.kubeconfig, 'get', 'pods', '-n', 'default', '-l', 'app=reviews,version=v2', '-o', 'name');
+  const pod = reviews.trim().split('\n')[0];
+  assert.match(pod, /^pod\/reviews-v2-/);
+  kubectl(lab.kubeconfig, 'label', '-n', 'default', pod, `${ACK_DELAY_LABEL.key}=${ACK_DELAY_LABEL.value}`);
+  const { frame, rows } = await proxiesShowing(
+    workbench,
+    'reviews-v2 STALE',
+    (shown) => shown.length === 8 && shown.some(isStale),
+  );
+  const stale = rows.filter((row) => !isSynced(row));
+  assert.deepEqual(
+    stale.map((row) => row.name),
+    [`${pod.slice('pod/'.length)}.default`],
+    JSON.stringify(rows),
+  );
+  assert.ok(isStale(stale[0]) && stale[0].state === 'stale', JSON.stringify(stale[0]));
+  assert.match(await frame.locator('#proxies-summary').innerText(), /^8 proxies, 7 synced$/);
+  await shoot('proxies-stale');
+});
+
 step("a pod's logs stream into an output channel", async () => {
   await showPodLogs(workbench, shoot);
 });
 
+step('restarted in Korean on the same cluster, the Proxies tab shows the same 8 proxies in Korean words', async () => {
+  await workbench.close();
+  workbench = undefined;
+  const home = lab.home;
+  stoppedCleanly(await lab.stop({ keepHome: true }));
+  lab = await startLab({ faultsFile, locale: 'ko', home });
+  workbench = await Workbench.open(lab);
+  const { frame, rows } = await proxiesShowing(
+    workbench,
+    '8 proxies, one STALE',
+    (shown) => shown.length === 8 && shown.filter(isSynced).length === 7,
+  );
+  assert.equal(proxyNames(rows), EXPECTED_PROXIES);
+  const hangul = /[\uac00-\ud7a3]/;
+  assert.equal(await frame.evaluate(() => globalThis.document.documentElement.lang), 'ko');
+  for (const text of [
+    await frame.locator('#tab-proxies').innerText(),
+    await frame.locator('#proxies-summary').innerText(),
+  ])
+    assert.match(text, hangul, `not in Korean: ${text}`);
+  await shoot('proxies');
+});
+
 step('the uninstall leaves nothing of Istio on the cluster', async () => {
   await workbench.runCommand('istioLab.uninstallIstio');
-  await confirm(workbench, 'Uninstall', () => shoot('uninstall-confirm'));
+  await confirm(workbench, workbench.t('Uninstall'), () => shoot('uninstall-confirm'));
   await waitUntil(
     `the uninstall to remove everything (${installedSummary(lab.kubeconfig)})`,
     () => nothingInstalled(lab.kubeconfig),

@@ -12,37 +12,31 @@ import type { PodObject } from '../../src/kube/pod-summary';
 import { summarizePod } from '../../src/kube/pod-summary';
 import type { StepState } from '../../src/lab/lab-progress';
 import { podTooltip } from '../../src/ui/pod-tree-items';
-import type { LabCluster } from './lab-cluster';
-import { bookRelease, startLabCluster, stopLabCluster } from './lab-cluster';
+import type { Sandbox } from '../../src/sandbox';
+import type { IstioSandbox } from './istio-sandbox';
+import { startIstioSandbox } from './istio-sandbox';
 import { assertShows, notCheckedOnDesktop, screenshot, treeRows } from './ui-helpers';
 
 const BOOKINFO_APPS = /^(details|ratings|reviews|productpage)-v\d-/;
 
 describe('Deploy the sample app (Bookinfo) through the commands', function () {
   this.timeout(300_000);
-  let lab: LabCluster;
+  let lab: IstioSandbox;
+  let sandbox: Sandbox;
   let bookinfo: string;
 
   const defaultLabels = () =>
-    lab.sandbox.store.list('/namespaces').find((namespace) => namespace.metadata.name === 'default')?.metadata.labels ??
-    {};
+    sandbox.store.list('/namespaces').find((namespace) => namespace.metadata.name === 'default')?.metadata.labels ?? {};
   const bookinfoPods = () =>
-    lab.sandbox.store.list('/pods', 'default').filter((pod) => BOOKINFO_APPS.test(pod.metadata.name ?? ''));
+    sandbox.store.list('/pods', 'default').filter((pod) => BOOKINFO_APPS.test(pod.metadata.name ?? ''));
   const stepState = () => vscode.commands.executeCommand<StepState>('istioLab.labStepState', 'sample-app');
 
   before(async () => {
-    lab = await startLabCluster('sample-app', { nodes: 3, speed: 0, namespaceFinalizeDelayMs: 100 });
-    bookinfo = bookRelease('samples', 'bookinfo', 'platform', 'kube', 'bookinfo.yaml');
-    const report = await vscode.commands.executeCommand<ApplyReport>('istioLab.installIstio', {
-      version: '1.2.2',
-      manifest: bookRelease('istio-demo.yaml'),
-      yes: true,
-    });
-    assert.ok(report.results.every((result) => result.outcome === 'created'));
-    assert.equal((await vscode.commands.executeCommand<StepState>('istioLab.labStepState', 'watch')).status, 'done');
+    lab = await startIstioSandbox('sample-app');
+    ({ sandbox, bookinfo } = lab);
   });
 
-  after(() => stopLabCluster(lab));
+  after(() => lab?.close());
 
   it('refuses when the learner declines the label, with the one-line fix, and creates nothing', async () => {
     const report = await vscode.commands.executeCommand<ApplyReport | undefined>('istioLab.deploySampleApp', {
@@ -52,7 +46,7 @@ describe('Deploy the sample app (Bookinfo) through the commands', function () {
     });
     assert.equal(report, undefined);
     assert.equal(defaultLabels()['istio-injection'], undefined);
-    assert.equal(lab.sandbox.store.list('apps/deployments', 'default').length, 0, 'nothing of Bookinfo may be created');
+    assert.equal(sandbox.store.list('apps/deployments', 'default').length, 0, 'nothing of Bookinfo may be created');
     const state = await stepState();
     assert.deepEqual(state.hint, { code: 'namespace-not-labelled', namespace: 'default' });
     await assertShows(
@@ -123,7 +117,7 @@ describe('Deploy the sample app (Bookinfo) through the commands', function () {
         [...shown.values()].every((description) => description.startsWith('2/2 · Running')),
         JSON.stringify([...shown]),
       );
-      assert.match(group ?? '', /^6 pods in 1 namespaces · 6\/6 ready/);
+      assert.match(group ?? '', /^6 pods in 1 namespace · 6\/6 ready/);
     }
     await screenshot('sample-app-pods');
 
@@ -162,7 +156,7 @@ describe('Deploy the sample app (Bookinfo) through the commands', function () {
       yes: true,
     });
     assert.equal(report.results.filter((result) => result.outcome === 'failed').length, 0);
-    assert.equal(lab.sandbox.store.list('apps/deployments', 'default').length, 0);
+    assert.equal(sandbox.store.list('apps/deployments', 'default').length, 0);
     assert.equal(defaultLabels()['istio-injection'], 'enabled');
     assert.equal((await stepState()).status, 'todo');
     await assertShows(
