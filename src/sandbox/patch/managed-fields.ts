@@ -41,6 +41,17 @@ interface Managed {
   times: Map<string, string | undefined>;
 }
 
+/** One server-side apply as it passes down the chain of appliers (fieldmanager's Manager.Apply arguments). */
+interface ApplyCall {
+  readonly live: KubeObject;
+  /** The object does not exist yet: `live` is empty, and the result keeps the applied field order. */
+  readonly liveIsNew: boolean;
+  readonly applied: Json;
+  readonly managed: Managed;
+  readonly manager: string;
+  readonly force: boolean;
+}
+
 class DecodeError extends Error {}
 
 function decodeManagedFields(entries: unknown): Managed {
@@ -293,20 +304,14 @@ class FieldManager {
   // ── Apply ──────────────────────────────────────────────────────────────────────────────
 
   /** versionCheck → lastAppliedUpdater → lastAppliedManager → skipNonApplied → … → SMD. */
-  apply(
-    live: KubeObject,
-    liveIsNew: boolean,
-    applied: Json,
-    managed: Managed,
-    manager: string,
-    force: boolean,
-  ): [KubeObject, Managed] {
+  apply(call: ApplyCall): [KubeObject, Managed] {
+    const { applied, manager } = call;
     const expected = `${this.scope.group}/${this.scope.version}, Kind=${this.scope.kind}`;
     const [appliedGroup, appliedVersion] = splitApiVersion(applied.apiVersion);
     const actual = `${appliedGroup}/${appliedVersion}, Kind=${typeof applied.kind === 'string' ? applied.kind : ''}`;
     if (actual !== expected) throw badRequest(`invalid object type: ${actual}`);
 
-    const [object, result] = this.applyWithLastApplied(live, liveIsNew, applied, managed, manager, force);
+    const [object, result] = this.applyWithLastApplied(call);
     if (manager === KUBECTL_APPLY_MANAGER && hasLastApplied(object)) {
       const annotations = { ...(object.metadata.annotations ?? {}) };
       annotations[LAST_APPLIED_ANNOTATION] = buildLastApplied(applied);
@@ -316,23 +321,16 @@ class FieldManager {
     return [object, result];
   }
 
-  private applyWithLastApplied(
-    live: KubeObject,
-    liveIsNew: boolean,
-    applied: Json,
-    managed: Managed,
-    manager: string,
-    force: boolean,
-  ): [KubeObject, Managed] {
+  private applyWithLastApplied(call: ApplyCall): [KubeObject, Managed] {
     try {
-      return this.applySkippingNonApplied(live, liveIsNew, applied, managed, manager, force);
+      return this.applySkippingNonApplied(call);
     } catch (error) {
-      if (manager !== KUBECTL_APPLY_MANAGER || !(error instanceof ConflictsError)) throw error;
-      const allowed = this.allowedConflictsFromLastApplied(live);
+      if (call.manager !== KUBECTL_APPLY_MANAGER || !(error instanceof ConflictsError)) throw error;
+      const allowed = this.allowedConflictsFromLastApplied(call.live);
       if (!allowed) throw error;
       const remaining = error.conflicts.filter((conflict) => !allowed.has(conflict.path));
       if (remaining.length > 0) throw new ConflictsError(remaining);
-      return this.applySkippingNonApplied(live, liveIsNew, applied, managed, manager, true);
+      return this.applySkippingNonApplied({ ...call, force: true });
     }
   }
 
@@ -354,30 +352,15 @@ class FieldManager {
     return set.difference(comparison.modified).difference(comparison.added).difference(comparison.removed);
   }
 
-  private applySkippingNonApplied(
-    live: KubeObject,
-    liveIsNew: boolean,
-    applied: Json,
-    managed: Managed,
-    manager: string,
-    force: boolean,
-  ): [KubeObject, Managed] {
-    if (managed.sets.size === 0) {
-      managed = this.innerUpdate(this.empty(), live, managed, BEFORE_FIRST_APPLY_MANAGER);
-      this.capUpdateManagers(managed);
-    }
-    return this.innerApply(live, liveIsNew, applied, managed, manager, force);
+  private applySkippingNonApplied(call: ApplyCall): [KubeObject, Managed] {
+    if (call.managed.sets.size > 0) return this.innerApply(call);
+    const managed = this.innerUpdate(this.empty(), call.live, call.managed, BEFORE_FIRST_APPLY_MANAGER);
+    this.capUpdateManagers(managed);
+    return this.innerApply({ ...call, managed });
   }
 
   /** buildManagerInfo → managedFieldsUpdater → stripMeta → structured merge. */
-  private innerApply(
-    live: KubeObject,
-    liveIsNew: boolean,
-    applied: Json,
-    managed: Managed,
-    manager: string,
-    force: boolean,
-  ): [KubeObject, Managed] {
+  private innerApply({ live, liveIsNew, applied, managed, manager, force }: ApplyCall): [KubeObject, Managed] {
     const id = managerIdentifier({
       manager: manager || 'unknown',
       operation: 'Apply',
@@ -510,7 +493,14 @@ export function applyPatch(input: ApplyPatchInput): KubeObject {
   }
   const live = input.live ? setManagedFields(input.live, undefined) : (manager.empty() as KubeObject);
   try {
-    const [object, result] = manager.apply(live, !input.live, input.applied, managed, input.manager, input.force);
+    const [object, result] = manager.apply({
+      live,
+      liveIsNew: !input.live,
+      applied: input.applied,
+      managed,
+      manager: input.manager,
+      force: input.force,
+    });
     return setManagedFields(object, encodeManagedFields(result));
   } catch (error) {
     if (error instanceof ConflictsError) throw conflictError(error);

@@ -9,11 +9,9 @@ import {
   managerOrUserAgent,
   updateManagedFields,
 } from '../../../src/sandbox/patch/managed-fields';
-import { istioDemoObject, kubernetesSchemas, updatePilot } from './patch-fixtures';
+import { at, istioDemoObject, pilotScope, updatePilot } from './patch-fixtures';
 
-const schemas = kubernetesSchemas();
-const scope = { schemas, group: 'apps', version: 'v1', kind: 'Deployment', hasStatusSubresource: true };
-const at = (hour: number): Date => new Date(Date.UTC(2024, 4, 1, hour));
+const scope = pilotScope();
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

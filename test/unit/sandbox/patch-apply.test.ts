@@ -9,18 +9,18 @@ import type { ManagedFieldsEntry } from '../../../src/sandbox/patch/managed-fiel
 import { applyPatch, LAST_APPLIED_ANNOTATION } from '../../../src/sandbox/patch/managed-fields';
 import { patchObject } from '../../../src/sandbox/patch/patch-request';
 import {
+  at,
   builtinType,
   istioCrdType,
   istioDemoObject,
-  kubernetesSchemas,
   patchRequest,
+  pilotScope,
   statusOf,
   updatePilot,
 } from './patch-fixtures';
 
-const schemas = kubernetesSchemas();
-const scope = { schemas, group: 'apps', version: 'v1', kind: 'Deployment', hasStatusSubresource: true };
-const at = (hour: number): Date => new Date(Date.UTC(2024, 4, 1, hour));
+const scope = pilotScope();
+const { schemas } = scope;
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -93,16 +93,23 @@ export function patchPilot(current: KubeObject, contentType: string, body: unkno
   });
 }
 
-/** An Update of istio-pilot by `manager` at `hour` o'clock (UTC, 2024-05-01): `next` with its managedFields. */
+/** The scope of managed-fields and apply calls on istio-pilot, with the v1.32 schemas. */
+export function pilotScope() {
+  schemas ??= kubernetesSchemas();
+  return { schemas, group: 'apps', version: 'v1', kind: 'Deployment', hasStatusSubresource: true };
+}
+
+/** `hour` o'clock (UTC) on 2024-05-01, the day the managed-fields tests write on. */
+export const at = (hour: number): Date => new Date(Date.UTC(2024, 4, 1, hour));
+
+/** An Update of istio-pilot by `manager` at `hour` o'clock: `next` with its managedFields. */
 export function updatePilot(
   hour: number,
   previous: KubeObject | undefined,
   next: KubeObject,
   manager: string,
 ): KubeObject {
-  schemas ??= kubernetesSchemas();
-  const scope = { schemas, group: 'apps', version: 'v1', kind: 'Deployment', hasStatusSubresource: true };
-  return updateManagedFields({ ...scope, now: new Date(Date.UTC(2024, 4, 1, hour)), previous, next, manager });
+  return updateManagedFields({ ...pilotScope(), now: at(hour), previous, next, manager });
 }
 
 type LooseStatus = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -256,6 +256,14 @@ test('writes named slices such as ExtraValue as plain arrays', () => {
   });
 });
 
+/** A widgets.example.com CRD's spec: one served and stored version, v1, of this schema. */
+const widgetSpec = (openAPIV3Schema: Record<string, unknown>) => ({
+  group: 'example.com',
+  names: { plural: 'widgets', kind: 'Widget' },
+  scope: 'Namespaced',
+  versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema } }],
+});
+
 test('uses the Go json names where they differ from the proto names (x-kubernetes-*, $ref, webhooks)', () => {
   const crd = protobufBody(
     'apiextensions.k8s.io/v1',
@@ -263,60 +271,32 @@ test('uses the Go json names where they differ from the proto names (x-kubernete
     'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition',
     {
       metadata: { name: 'widgets.example.com' },
-      spec: {
-        group: 'example.com',
-        names: { plural: 'widgets', kind: 'Widget' },
-        scope: 'Namespaced',
-        versions: [
-          {
-            name: 'v1',
-            served: true,
-            storage: true,
-            schema: {
-              openAPIV3Schema: {
-                type: 'object',
-                xKubernetesPreserveUnknownFields: true,
-                properties: {
-                  size: { type: 'integer', default: { raw: Buffer.from('3') } },
-                  tags: { type: 'array', items: { schema: { type: 'string' } } },
-                  labels: { type: 'object', additionalProperties: { allows: true } },
-                  ref: { ref: '#/definitions/ref' },
-                },
-              },
-            },
-          },
-        ],
-      },
+      spec: widgetSpec({
+        type: 'object',
+        xKubernetesPreserveUnknownFields: true,
+        properties: {
+          size: { type: 'integer', default: { raw: Buffer.from('3') } },
+          tags: { type: 'array', items: { schema: { type: 'string' } } },
+          labels: { type: 'object', additionalProperties: { allows: true } },
+          ref: { ref: '#/definitions/ref' },
+        },
+      }),
     },
   );
   assert.deepEqual(decodeProtobufObject(crd), {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
     metadata: { name: 'widgets.example.com', creationTimestamp: null },
-    spec: {
-      group: 'example.com',
-      names: { plural: 'widgets', kind: 'Widget' },
-      scope: 'Namespaced',
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: {
-                labels: { type: 'object', additionalProperties: true },
-                ref: { $ref: '#/definitions/ref' },
-                size: { type: 'integer', default: 3 },
-                tags: { type: 'array', items: { type: 'string' } },
-              },
-              'x-kubernetes-preserve-unknown-fields': true,
-            },
-          },
-        },
-      ],
-    },
+    spec: widgetSpec({
+      type: 'object',
+      properties: {
+        labels: { type: 'object', additionalProperties: true },
+        ref: { $ref: '#/definitions/ref' },
+        size: { type: 'integer', default: 3 },
+        tags: { type: 'array', items: { type: 'string' } },
+      },
+      'x-kubernetes-preserve-unknown-fields': true,
+    }),
     status: { conditions: null, acceptedNames: { plural: '', kind: '' }, storedVersions: null },
   });
 
