@@ -6,32 +6,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { ReleaseMirror } from '../../../scripts/lib/release-archive.mjs';
 import { buildReleaseArchive, startReleaseMirror } from '../../../scripts/lib/release-archive.mjs';
-import { parsePlatform } from '../../../src/istio/releases/archive-names';
-import type { DownloadReleaseOptions } from '../../../src/lab/download/release-download';
-import { downloadRelease } from '../../../src/lab/download/release-download';
-import type { ReleaseError } from '../../../src/lab/download/release-error';
 import { releaseDirectory } from '../../../src/lab/downloaded-release';
-import { refusal } from './release-refusal';
+import { refusedDownload } from './release-refusal';
 
-const linux = parsePlatform('linux-amd64')!;
 const MIB = 1024 * 1024;
 let work: string;
 before(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-staging-'));
 });
 after(() => fs.rmSync(work, { recursive: true, force: true }));
-
-/** Downloads 1.2.2 for linux from `mirror` into `downloadDir`; the ReleaseError it must fail with. */
-const refusedDownload = (
-  mirror: ReleaseMirror,
-  downloadDir: string,
-  options: Partial<DownloadReleaseOptions>,
-): Promise<ReleaseError> =>
-  refusal(
-    downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: mirror.url }, ...options }),
-  );
 
 const staging = (downloadDir: string): string[] =>
   fs.readdirSync(downloadDir).filter((name) => name.startsWith('.istio-1.2.2.partial-'));
@@ -48,7 +32,7 @@ test('a checksum that mismatches after the whole archive was unpacked leaves the
     fs.mkdirSync(earlier);
     fs.writeFileSync(path.join(earlier, 'kept'), 'from before');
     const stages: string[] = [];
-    const error = await refusedDownload(mirror, downloadDir, {
+    const error = await refusedDownload(mirror.url, downloadDir, {
       onProgress: (progress) => stages.push(progress.stage),
     });
     assert.equal(error.code, 'checksum-mismatch');
@@ -70,7 +54,7 @@ test('cancelling in the middle of the unpack removes its staging folder', async 
     const downloadDir = fs.mkdtempSync(path.join(work, 'downloads-'));
     const controller = new AbortController();
     let seen: string[] = [];
-    const error = await refusedDownload(mirror, downloadDir, {
+    const error = await refusedDownload(mirror.url, downloadDir, {
       signal: controller.signal,
       onProgress: ({ download }) => {
         // Past the 1 MiB the download may run ahead of the unpack, the unpack has its staging folder.
