@@ -24,7 +24,7 @@ import { downloadRelease, useLocalArchive } from '../../../src/lab/download/rele
 import { MAX_ARCHIVE_BYTES } from '../../../src/lab/download/release-limits';
 import { releaseDirectory } from '../../../src/lab/downloaded-release';
 import { createCertificates } from '../../../src/sandbox/cluster/certs';
-import { refusal } from './release-refusal';
+import { refusal, refusedDownload } from './release-refusal';
 
 const linux = parsePlatform('linux-amd64')!;
 const MIB = 1024 * 1024;
@@ -109,9 +109,7 @@ test('does not follow a redirect to file://: a mirror cannot install a local fil
   );
   try {
     const downloadDir = freshDir();
-    const error = await refusal(
-      downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: server.url } }),
-    );
+    const error = await refusedDownload(server.url, downloadDir);
     assert.equal(error.code, 'http-status', error.message);
     assert.equal(error.details.status, 302);
     assert.match(error.details.redirect ?? '', /^file:/);
@@ -126,14 +124,9 @@ test('does not follow a redirect from https:// down to http://', async () => {
   const server = await serve((req, res) => res.writeHead(302, { location: `${mirror.url}${req.url}` }).end(), true);
   try {
     const downloadDir = freshDir();
-    const error = await refusal(
-      downloadRelease({
-        version: '1.2.2',
-        platform: linux,
-        downloadDir,
-        source: { baseUrl: server.url, ca: certificates.caCert },
-      }),
-    );
+    const error = await refusedDownload(server.url, downloadDir, {
+      source: { baseUrl: server.url, ca: certificates.caCert },
+    });
     assert.equal(error.code, 'http-status', error.message);
     assert.equal(error.details.redirect, `${mirror.url}/1.2.2/istio-1.2.2-linux.tar.gz.sha256`);
     assert.deepEqual(everything(downloadDir), []);
@@ -174,9 +167,7 @@ test(`refuses a body the server says is larger than ${MAX_ARCHIVE_BYTES / MIB} M
   });
   try {
     const downloadDir = freshDir();
-    const error = await refusal(
-      downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: server.url } }),
-    );
+    const error = await refusedDownload(server.url, downloadDir);
     assert.equal(error.code, 'hostile-archive', error.message);
     assert.equal(error.details.reason, 'too-large');
     assert.equal(error.details.limit, MAX_ARCHIVE_BYTES);
@@ -195,15 +186,10 @@ test(
     try {
       const downloadDir = freshDir();
       const maxArchiveBytes = 4 * MIB;
-      const error = await refusal(
-        downloadRelease({
-          version: '1.2.2',
-          platform: parsePlatform('win-amd64')!,
-          downloadDir,
-          source: { baseUrl: server.url },
-          maxArchiveBytes,
-        }),
-      );
+      const error = await refusedDownload(server.url, downloadDir, {
+        platform: parsePlatform('win-amd64')!,
+        maxArchiveBytes,
+      });
       assert.equal(error.code, 'hostile-archive', error.message);
       assert.equal(error.details.reason, 'too-large');
       assert.deepEqual(everything(downloadDir), [], 'the .part was kept');
@@ -230,9 +216,7 @@ test(
     );
     try {
       const downloadDir = freshDir();
-      const error = await refusal(
-        downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: server.url } }),
-      );
+      const error = await refusedDownload(server.url, downloadDir);
       assert.equal(error.code, 'hostile-archive', error.message);
       assert.equal(error.details.reason, 'link-escape');
       assert.deepEqual(everything(downloadDir), [], 'a .part, its state or a partial directory was kept');
@@ -251,9 +235,7 @@ test('refuses a .sha256 that is the checksum of another archive (osx for linux)'
   const wrong = await startReleaseMirror({ root });
   try {
     const downloadDir = freshDir();
-    const error = await refusal(
-      downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: wrong.url } }),
-    );
+    const error = await refusedDownload(wrong.url, downloadDir);
     assert.equal(error.code, 'checksum-unreadable', error.message);
     assert.equal(error.details.namedFile, 'istio-1.0.0-osx.tar.gz');
     assert.match(error.message, /not of istio-1\.2\.2-linux\.tar\.gz/);
@@ -302,9 +284,7 @@ test('deletes a .part that cannot be resumed: the server named no version of the
   });
   try {
     const downloadDir = freshDir();
-    const error = await refusal(
-      downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: server.url } }),
-    );
+    const error = await refusedDownload(server.url, downloadDir);
     assert.equal(error.code, 'interrupted', error.message);
     assert.deepEqual(everything(downloadDir), []);
     assert.equal(fs.existsSync(releaseDirectory(downloadDir, '1.2.2')), false);
@@ -321,14 +301,7 @@ test(
     fs.mkdirSync(path.join(root, '1.2.2'), { recursive: true });
     fs.symlinkSync('/dev/zero', path.join(root, '1.2.2', 'istio-1.2.2-linux.tar.gz'));
     const downloadDir = freshDir();
-    const error = await refusal(
-      downloadRelease({
-        version: '1.2.2',
-        platform: linux,
-        downloadDir,
-        source: { baseUrl: pathToFileURL(root).toString() },
-      }),
-    );
+    const error = await refusedDownload(pathToFileURL(root).toString(), downloadDir);
     assert.equal(error.code, 'http-status', error.message);
     assert.match(error.message, /not a regular file/);
     assert.deepEqual(everything(downloadDir), []);

@@ -7,12 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildReleaseArchive, startReleaseMirror } from '../../../scripts/lib/release-archive.mjs';
-import { parsePlatform } from '../../../src/istio/releases/archive-names';
-import { downloadRelease } from '../../../src/lab/download/release-download';
 import { releaseDirectory } from '../../../src/lab/downloaded-release';
-import { refusal } from './release-refusal';
+import { refusedDownload } from './release-refusal';
 
-const linux = parsePlatform('linux-amd64')!;
 const MIB = 1024 * 1024;
 let work: string;
 before(() => {
@@ -35,15 +32,9 @@ test('a checksum that mismatches after the whole archive was unpacked leaves the
     fs.mkdirSync(earlier);
     fs.writeFileSync(path.join(earlier, 'kept'), 'from before');
     const stages: string[] = [];
-    const error = await refusal(
-      downloadRelease({
-        version: '1.2.2',
-        platform: linux,
-        downloadDir,
-        source: { baseUrl: mirror.url },
-        onProgress: (progress) => stages.push(progress.stage),
-      }),
-    );
+    const error = await refusedDownload(mirror.url, downloadDir, {
+      onProgress: (progress) => stages.push(progress.stage),
+    });
     assert.equal(error.code, 'checksum-mismatch');
     assert.equal(error.details.actual, archive.sha256);
     assert.ok(stages.includes('verify'), 'the hash was compared once the archive was complete');
@@ -63,21 +54,15 @@ test('cancelling in the middle of the unpack removes its staging folder', async 
     const downloadDir = fs.mkdtempSync(path.join(work, 'downloads-'));
     const controller = new AbortController();
     let seen: string[] = [];
-    const error = await refusal(
-      downloadRelease({
-        version: '1.2.2',
-        platform: linux,
-        downloadDir,
-        source: { baseUrl: mirror.url },
-        signal: controller.signal,
-        onProgress: ({ download }) => {
-          // Past the 1 MiB the download may run ahead of the unpack, the unpack has its staging folder.
-          if ((download?.receivedBytes ?? 0) < 2 * MIB || controller.signal.aborted) return;
-          seen = staging(downloadDir);
-          controller.abort();
-        },
-      }),
-    );
+    const error = await refusedDownload(mirror.url, downloadDir, {
+      signal: controller.signal,
+      onProgress: ({ download }) => {
+        // Past the 1 MiB the download may run ahead of the unpack, the unpack has its staging folder.
+        if ((download?.receivedBytes ?? 0) < 2 * MIB || controller.signal.aborted) return;
+        seen = staging(downloadDir);
+        controller.abort();
+      },
+    });
     assert.equal(error.code, 'cancelled');
     assert.equal(seen.length, 1, 'the unpack had not started when the download was cancelled');
     assert.deepEqual(staging(downloadDir), [], 'the staging folder was left');
