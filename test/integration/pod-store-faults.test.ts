@@ -4,7 +4,6 @@
 // kubectl installs Istio 1.2.2's demo, the store must converge to the book's 15 pods and end
 // synced, and each reconnecting state must say what really happened.
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { openConnection } from '../../src/kube/connection';
 import { KubeError } from '../../src/kube/kube-errors';
@@ -12,10 +11,10 @@ import { startPodStore } from '../../src/kube/pod-store';
 import { istioPodScope } from '../../src/istio/data-plane';
 import type { PodStore, PodStoreState } from '../../src/kube/pod-summary';
 import type { FaultConfig } from '../../src/sandbox/faults/faults';
+import { demo122 } from './istio-demo';
 import type { KubectlSandbox } from './kubectl';
-import { fixtures, startKubectlSandbox } from './kubectl';
-
-const demo122 = path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml');
+import { startKubectlSandbox } from './kubectl';
+import { until } from './until';
 
 /** The faults of the reliability run (test/e2e/reliability.e2e.test.mjs FAULTS). */
 const FAULTS: FaultConfig = {
@@ -63,17 +62,7 @@ test(
       applied = await cluster.kubectl(['apply', '-f', demo122]);
     assert.equal(applied.code, 0, applied.stderr);
     const current = store;
-    await new Promise<void>((resolve) => {
-      const check = (): void => {
-        if (!settled(current) || current.state().kind !== 'synced') return;
-        offState();
-        offChange();
-        resolve();
-      };
-      const offState = current.onState(check);
-      const offChange = current.onChange(check);
-      check();
-    });
+    await until(current, () => settled(current) && current.state().kind === 'synced');
     // The API server always answered: each retry says whether a watch dropped mid-stream or a list answered 500.
     const errors = states.flatMap((state) => (state.kind === 'reconnecting' ? [state.error] : []));
     assert.ok(errors.every((error) => error instanceof KubeError));

@@ -15,11 +15,11 @@ import { istioPodScope } from '../../src/istio/data-plane';
 import type { PodStore, PodStoreChange, PodStoreState, PodSummary } from '../../src/kube/pod-summary';
 import type { FaultConfig } from '../../src/sandbox/faults/faults';
 import { BUILTIN_RESOURCE_TYPES } from '../../src/sandbox/apimachinery/resource-types';
+import { demo122 } from './istio-demo';
 import type { KubectlSandbox } from './kubectl';
 import { fixtures, startKubectlSandbox } from './kubectl';
 import { until } from './until';
 
-const demo122 = path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml');
 const book = fs.readFileSync(path.join(fixtures, 'kubectl-get-po', 'book-1.2.2.txt'), 'utf8');
 const podType = BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'pods')!;
 // Generous: the sandbox's controllers share two cores with everything else running.

@@ -15,12 +15,14 @@ import { startPodStore } from '../../src/kube/pod-store';
 import { istioPodScope } from '../../src/istio/data-plane';
 import type { PodStore } from '../../src/kube/pod-summary';
 import { detectPilot, fetchRegistry, RegistryFetchError } from '../../src/istio/registry/registry-fetch';
+import type { RegistryFetchOptions } from '../../src/istio/registry/registry-fetch';
+import type { FaultConfig } from '../../src/sandbox';
+import { demo122 } from './istio-demo';
 import type { KubectlSandbox } from './kubectl';
 import { fixtures, startKubectlSandbox } from './kubectl';
 import { until } from './until';
 
 const TIMEOUT = { timeout: 90_000 };
-const demo122 = path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml');
 
 const pilotReady = (store: PodStore): boolean =>
   store
@@ -58,6 +60,19 @@ describe("fetching the registry of the book's Istio 1.2.2 from the sandbox", () 
     store?.dispose();
     await cluster?.close();
   });
+  /** fetchRegistry fails as `expected` says while the sandbox has `faults`; they are cleared however it ends. */
+  const rejectsUnder = async (
+    faults: FaultConfig,
+    expected: (error: unknown) => boolean,
+    options?: RegistryFetchOptions,
+  ): Promise<void> => {
+    cluster.sandbox.faults.set(faults);
+    try {
+      await assert.rejects(fetchRegistry(kubeConfig, options), expected);
+    } finally {
+      cluster.sandbox.faults.clear();
+    }
+  };
 
   test('says Pilot is not installed when istio-system has neither istiod nor istio-pilot', TIMEOUT, async () => {
     assert.equal(await detectPilot(kubeConfig), undefined);
@@ -81,8 +96,7 @@ describe("fetching the registry of the book's Istio 1.2.2 from the sandbox", () 
         },
       ],
     };
-    const created = await cluster.kubectl(['create', '-f', '-'], { stdin: JSON.stringify(bare) });
-    assert.equal(created.code, 0, created.stderr);
+    await cluster.kubectlOk(['create', '-f', '-'], { stdin: JSON.stringify(bare) });
     await assert.rejects(
       fetchRegistry(kubeConfig, { namespace: 'istio-bare' }),
       (error: unknown) =>
@@ -92,12 +106,10 @@ describe("fetching the registry of the book's Istio 1.2.2 from the sandbox", () 
 
   test("detects legacy Pilot once the book's istio-demo.yaml is applied", TIMEOUT, async () => {
     // As Istio 1.2's docs do: the CRDs first, then the demo with a fresh discovery cache.
-    const crds = await cluster.kubectl(['apply', '-f', path.join(fixtures, 'legacy', 'istio-1.2.2', 'crds')]);
-    assert.equal(crds.code, 0, crds.stderr);
-    const created = await cluster.kubectl(['apply', '-f', demo122], {
+    await cluster.kubectlOk(['apply', '-f', path.join(fixtures, 'legacy', 'istio-1.2.2', 'crds')]);
+    await cluster.kubectlOk(['apply', '-f', demo122], {
       cacheDir: path.join(cluster.cacheDir, '..', 'cache-after-crds'),
     });
-    assert.equal(created.code, 0, created.stderr);
     const target = await detectPilot(kubeConfig);
     assert.deepEqual(target && { era: target.era, service: target.service, port: target.port }, {
       era: 'legacy',
@@ -176,64 +188,44 @@ describe("fetching the registry of the book's Istio 1.2.2 from the sandbox", () 
   );
 
   test('says which permissions are missing when neither the proxy nor a port-forward is allowed', TIMEOUT, async () => {
-    cluster.sandbox.faults.set({
-      deny: [
-        { verb: 'get', resource: 'services/proxy' },
-        { verb: 'create', resource: 'pods/portforward' },
-      ],
-    });
-    try {
-      await assert.rejects(
-        fetchRegistry(kubeConfig),
-        (error: unknown) =>
-          error instanceof RegistryFetchError &&
-          error.code === 'forbidden' &&
-          error.details.denied?.join(', ') === 'get services/proxy, create pods/portforward',
-      );
-    } finally {
-      cluster.sandbox.faults.clear();
-    }
+    await rejectsUnder(
+      {
+        deny: [
+          { verb: 'get', resource: 'services/proxy' },
+          { verb: 'create', resource: 'pods/portforward' },
+        ],
+      },
+      (error: unknown) =>
+        error instanceof RegistryFetchError &&
+        error.code === 'forbidden' &&
+        error.details.denied?.join(', ') === 'get services/proxy, create pods/portforward',
+    );
   });
 
   test('keeps the Forbidden reason when RBAC denies reading the Services', TIMEOUT, async () => {
-    cluster.sandbox.faults.set({ deny: [{ verb: 'get', resource: 'services' }] });
-    try {
-      await assert.rejects(
-        fetchRegistry(kubeConfig),
-        (error: unknown) => error instanceof KubeError && error.code === 'forbidden' && error.reason === 'Forbidden',
-      );
-    } finally {
-      cluster.sandbox.faults.clear();
-    }
+    await rejectsUnder(
+      { deny: [{ verb: 'get', resource: 'services' }] },
+      (error: unknown) => error instanceof KubeError && error.code === 'forbidden' && error.reason === 'Forbidden',
+    );
   });
 
   test('reports a 500 from Pilot with its status and body', TIMEOUT, async () => {
-    cluster.sandbox.faults.set({ debugEndpoints: [{ app: 'pilot', answer: 'error' }] });
-    try {
-      await assert.rejects(
-        fetchRegistry(kubeConfig),
-        (error: unknown) =>
-          error instanceof RegistryFetchError && error.code === 'endpoint-error' && error.details.status === 500,
-      );
-    } finally {
-      cluster.sandbox.faults.clear();
-    }
+    await rejectsUnder(
+      { debugEndpoints: [{ app: 'pilot', answer: 'error' }] },
+      (error: unknown) =>
+        error instanceof RegistryFetchError && error.code === 'endpoint-error' && error.details.status === 500,
+    );
   });
 
   test('reports malformed JSON with its line and column', TIMEOUT, async () => {
-    cluster.sandbox.faults.set({ debugEndpoints: [{ app: 'pilot', answer: 'malformed' }] });
-    try {
-      await assert.rejects(
-        fetchRegistry(kubeConfig),
-        (error: unknown) =>
-          error instanceof RegistryFormatError &&
-          error.problem === 'malformed-json' &&
-          (error.line ?? 0) > 1 &&
-          (error.column ?? 0) >= 1,
-      );
-    } finally {
-      cluster.sandbox.faults.clear();
-    }
+    await rejectsUnder(
+      { debugEndpoints: [{ app: 'pilot', answer: 'malformed' }] },
+      (error: unknown) =>
+        error instanceof RegistryFormatError &&
+        error.problem === 'malformed-json' &&
+        (error.line ?? 0) > 1 &&
+        (error.column ?? 0) >= 1,
+    );
   });
 
   test('stops reading at the size cap with a clear error', TIMEOUT, async () => {
@@ -254,15 +246,11 @@ describe("fetching the registry of the book's Istio 1.2.2 from the sandbox", () 
   });
 
   test('times out when the API server is slower than the limit', TIMEOUT, async () => {
-    cluster.sandbox.faults.set({ latencyMs: 2_000 });
-    try {
-      await assert.rejects(
-        fetchRegistry(kubeConfig, { timeoutMs: 200 }),
-        (error: unknown) => error instanceof RegistryFetchError && error.code === 'timeout',
-      );
-    } finally {
-      cluster.sandbox.faults.clear();
-    }
+    await rejectsUnder(
+      { latencyMs: 2_000 },
+      (error: unknown) => error instanceof RegistryFetchError && error.code === 'timeout',
+      { timeoutMs: 200 },
+    );
   });
 
   test('the port-forward of the fallback leaves no local listener behind', TIMEOUT, async () => {
@@ -323,8 +311,7 @@ describe("fetching the registry of the book's Istio 1.2.2 from the sandbox", () 
           },
         ],
       };
-      const created = await cluster.kubectl(['create', '-f', '-'], { stdin: JSON.stringify(modern) });
-      assert.equal(created.code, 0, created.stderr);
+      await cluster.kubectlOk(['create', '-f', '-'], { stdin: JSON.stringify(modern) });
       const modernStore = startPodStore(connection, { namespace: 'istio-modern' });
       try {
         await until(modernStore, () =>
@@ -347,15 +334,11 @@ describe("fetching the registry of the book's Istio 1.2.2 from the sandbox", () 
   );
 
   test('explains the 401 when RBAC leaves istiod only the service proxy', TIMEOUT, async () => {
-    cluster.sandbox.faults.set({ deny: [{ verb: 'create', resource: 'pods/portforward' }] });
-    try {
-      await assert.rejects(
-        fetchRegistry(kubeConfig, { namespace: 'istio-modern' }),
-        (error: unknown) =>
-          error instanceof RegistryFetchError && error.code === 'istiod-needs-local' && error.details.status === 401,
-      );
-    } finally {
-      cluster.sandbox.faults.clear();
-    }
+    await rejectsUnder(
+      { deny: [{ verb: 'create', resource: 'pods/portforward' }] },
+      (error: unknown) =>
+        error instanceof RegistryFetchError && error.code === 'istiod-needs-local' && error.details.status === 401,
+      { namespace: 'istio-modern' },
+    );
   });
 });

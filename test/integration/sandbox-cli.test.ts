@@ -2,39 +2,14 @@
 // for the real kubectl (0600, merged into an existing one as `kubectl config` would, never wiping
 // other clusters), keeps the cluster in --state across restarts and stops on SIGTERM.
 import * as assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
+import type { RunningCli } from './sandbox-cli-process';
+import { startSandboxCli } from './sandbox-cli-process';
 import * as yaml from 'js-yaml';
-
-const root = path.resolve(__dirname, '..', '..');
-const cli = path.join(root, 'dist', 'sandbox.js');
-
-interface Running {
-  child: ChildProcess;
-  url: string;
-  stdout: () => string;
-  exited: Promise<number | null>;
-}
-
-function startCli(args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (chunk) => (err += chunk));
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const ready = /^ready (\S+)$/m.exec(out);
-      if (ready) resolve({ child, url: ready[1], stdout: () => out, exited });
-    });
-    void exited.then((code) => reject(new Error(`the sandbox exited (${code}) before it was ready: ${err}`)));
-  });
-}
 
 function kubectl(kubeconfig: string, args: string[], input = '') {
   return spawnSync('kubectl', args, {
@@ -51,7 +26,7 @@ describe('npm run sandbox', () => {
   const kubeconfig = path.join(dir, 'kubeconfig');
 
   test('prints ready, serves kubectl through the istio-lab-sandbox context, and stops cleanly on SIGTERM', async () => {
-    const running = await startCli([
+    const running = await startSandboxCli([
       '--port',
       '0',
       '--state',
@@ -74,7 +49,7 @@ describe('npm run sandbox', () => {
   });
 
   test('a restart with the same --state keeps the objects and the kubeconfig stays valid', async () => {
-    const running = await startCli(['--port', '0', '--state', state, '--kubeconfig', kubeconfig]);
+    const running = await startSandboxCli(['--port', '0', '--state', state, '--kubeconfig', kubeconfig]);
     const namespaces = kubectl(kubeconfig, ['get', 'ns', 'istio-system', '-o', 'jsonpath={.status.phase}']);
     assert.equal(namespaces.stdout, 'Active', namespaces.stderr);
     running.child.kill('SIGINT');
@@ -82,12 +57,12 @@ describe('npm run sandbox', () => {
   });
 
   test('a namespace deletion under way when it stops is finished after the restart', async () => {
-    let running = await startCli(['--port', '0', '--state', state, '--kubeconfig', kubeconfig]);
+    let running = await startSandboxCli(['--port', '0', '--state', state, '--kubeconfig', kubeconfig]);
     const deleted = kubectl(kubeconfig, ['delete', 'namespace', 'istio-system', '--wait=false']);
     assert.equal(deleted.status, 0, deleted.stderr);
     running.child.kill('SIGTERM');
     assert.equal(await running.exited, 0);
-    running = await startCli(['--port', '0', '--state', state, '--kubeconfig', kubeconfig]);
+    running = await startSandboxCli(['--port', '0', '--state', state, '--kubeconfig', kubeconfig]);
     const gone = kubectl(kubeconfig, ['wait', '--for=delete', 'namespace/istio-system', '--timeout=30s']);
     assert.equal(gone.status, 0, gone.stderr);
     running.child.kill('SIGTERM');
@@ -97,7 +72,7 @@ describe('npm run sandbox', () => {
   test('a broken fault file stops it with a message that names the file', async () => {
     const faults = path.join(dir, 'faults.json');
     fs.writeFileSync(faults, '{ "latencyMs": ');
-    await assert.rejects(startCli(['--port', '0', '--faults', faults]), (error: Error) =>
+    await assert.rejects(startSandboxCli(['--port', '0', '--faults', faults]), (error: Error) =>
       error.message.includes(`cannot read the fault file ${faults}`),
     );
   });
@@ -106,7 +81,7 @@ describe('npm run sandbox', () => {
     const broken = path.join(dir, 'broken-state');
     fs.mkdirSync(broken);
     fs.writeFileSync(path.join(broken, 'objects.json'), '{"format":');
-    await assert.rejects(startCli(['--port', '0', '--state', broken]), (error: Error) =>
+    await assert.rejects(startSandboxCli(['--port', '0', '--state', broken]), (error: Error) =>
       /is not valid JSON .*move it away to start with an empty cluster/.test(error.message),
     );
   });
@@ -116,7 +91,7 @@ describe('npm run sandbox -- --kubeconfig onto a file that exists', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-cli-kubeconfig-'));
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const modeOf = (file: string): number => fs.statSync(file).mode & 0o777;
-  const stop = async (running: Running): Promise<void> => {
+  const stop = async (running: RunningCli): Promise<void> => {
     running.child.kill('SIGTERM');
     assert.equal(await running.exited, 0);
   };
@@ -152,7 +127,7 @@ describe('npm run sandbox -- --kubeconfig onto a file that exists', () => {
     fs.writeFileSync(file, yaml.dump(gke), { mode: 0o644 });
     fs.chmodSync(file, 0o644);
     for (let run = 0; run < 2; run++) {
-      const running = await startCli(['--port', '0', '--nodes', '0', '--kubeconfig', file]);
+      const running = await startSandboxCli(['--port', '0', '--nodes', '0', '--kubeconfig', file]);
       try {
         assert.match(
           running.stdout(),
@@ -195,7 +170,7 @@ describe('npm run sandbox -- --kubeconfig onto a file that exists', () => {
     const link = path.join(dir, 'linked-config');
     fs.writeFileSync(real, yaml.dump({ ...gke, 'current-context': '' }), { mode: 0o644 });
     fs.symlinkSync(real, link);
-    const running = await startCli(['--port', '0', '--nodes', '0', '--kubeconfig', link]);
+    const running = await startSandboxCli(['--port', '0', '--nodes', '0', '--kubeconfig', link]);
     try {
       assert.ok(fs.lstatSync(link).isSymbolicLink());
       const config = yaml.load(fs.readFileSync(real, 'utf8')) as Config;
@@ -213,7 +188,7 @@ describe('npm run sandbox -- --kubeconfig onto a file that exists', () => {
 
   test('a new file is written 0600 whatever the umask allows', async () => {
     const file = path.join(dir, 'new', 'kubeconfig');
-    const running = await startCli(['--port', '0', '--nodes', '0', '--kubeconfig', file]);
+    const running = await startSandboxCli(['--port', '0', '--nodes', '0', '--kubeconfig', file]);
     try {
       assert.equal(modeOf(file), 0o600);
       assert.equal(kubectl(file, ['config', 'current-context']).stdout.trim(), 'istio-lab-sandbox');
@@ -226,13 +201,13 @@ describe('npm run sandbox -- --kubeconfig onto a file that exists', () => {
     const file = path.join(dir, 'notes.yaml');
     const notes = 'shopping:\n  - milk\n  - eggs\n';
     fs.writeFileSync(file, notes, { mode: 0o644 });
-    await assert.rejects(startCli(['--port', '0', '--nodes', '0', '--kubeconfig', file]), (error: Error) =>
+    await assert.rejects(startSandboxCli(['--port', '0', '--nodes', '0', '--kubeconfig', file]), (error: Error) =>
       error.message.includes(
         `will not write the sandbox's kubeconfig to ${file}: it is not a kubeconfig (no kind, clusters, users or contexts). Choose another --kubeconfig, or pass --force to replace the file.`,
       ),
     );
     assert.equal(fs.readFileSync(file, 'utf8'), notes);
-    const running = await startCli(['--port', '0', '--nodes', '0', '--kubeconfig', file, '--force']);
+    const running = await startSandboxCli(['--port', '0', '--nodes', '0', '--kubeconfig', file, '--force']);
     try {
       assert.equal(modeOf(file), 0o600);
       assert.equal(kubectl(file, ['config', 'current-context']).stdout.trim(), 'istio-lab-sandbox');

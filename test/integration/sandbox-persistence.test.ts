@@ -3,44 +3,15 @@
 // that fills (here a real file size limit, RLIMIT_FSIZE, failing the log's write(2) with EFBIG)
 // costs only the writes it refused, and a torn record at the end of the log is dropped and reported.
 import * as assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
+import type { RunningCli } from './sandbox-cli-process';
+import { startSandboxCli } from './sandbox-cli-process';
 
-const root = path.resolve(__dirname, '..', '..');
-const cli = path.join(root, 'dist', 'sandbox.js');
-
-interface Running {
-  child: ChildProcess;
-  exited: Promise<number | null>;
-  stderr: () => string;
-}
-
-/** `fileSizeLimitKiB`: the largest file the sandbox may write (bash's `ulimit -f`), a disk that fills. */
-function startCli(args: string[], fileSizeLimitKiB?: number): Promise<Running> {
-  const child =
-    fileSizeLimitKiB === undefined
-      ? spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn('bash', ['-c', `ulimit -f ${fileSizeLimitKiB} && exec "$0" "$@"`, process.execPath, cli, ...args], {
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (chunk) => (err += chunk));
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      if (/^ready \S+$/m.test(out)) resolve({ child, exited, stderr: () => err });
-    });
-    void exited.then((code) => reject(new Error(`the sandbox exited (${code}) before it was ready: ${err}`)));
-  });
-}
-
-async function kill9(running: Running): Promise<void> {
+async function kill9(running: RunningCli): Promise<void> {
   running.child.kill('SIGKILL');
   await running.exited;
 }
@@ -93,7 +64,7 @@ describe('the sandbox with --state survives kill -9', () => {
   test('objects created, changed and deleted before the kill are back with the same resourceVersions, and new writes count on', async () => {
     const state = path.join(dir, 'quiet');
     const args = ['--port', '0', '--state', state, '--kubeconfig', kubeconfig, '--nodes', '0'];
-    let running = await startCli(args);
+    let running = await startSandboxCli(args);
     try {
       assert.equal((await kubectl(kubeconfig, ['create', 'namespace', 'lab'])).code, 0);
       const created = await kubectl(kubeconfig, ['create', '-f', '-'], configMaps('lab', 10));
@@ -103,7 +74,7 @@ describe('the sandbox with --state survives kill -9', () => {
       const before = await versions(kubeconfig, 'lab');
       await kill9(running);
 
-      running = await startCli(args);
+      running = await startSandboxCli(args);
       const afterRestart = await versions(kubeconfig, 'lab');
       assert.deepEqual([...afterRestart].sort(), [...before].sort());
       const label = await kubectl(kubeconfig, [
@@ -139,7 +110,7 @@ describe('the sandbox with --state survives kill -9', () => {
     const state = path.join(dir, 'busy');
     // With nodes, the controllers write too (nodes, kube-system pods and their status) while kubectl creates.
     const args = ['--port', '0', '--state', state, '--kubeconfig', kubeconfig, '--nodes', '3', '--speed', '0'];
-    let running = await startCli(args);
+    let running = await startSandboxCli(args);
     try {
       assert.equal((await kubectl(kubeconfig, ['create', 'namespace', 'stream'])).code, 0);
       let killed: Promise<void> | undefined;
@@ -157,7 +128,7 @@ describe('the sandbox with --state survives kill -9', () => {
         .map((line) => /^configmap\/(\S+) created$/.exec(line)![1]);
       assert.ok(acknowledged.length >= 40 && acknowledged.length < 400, `${acknowledged.length} acknowledged`);
 
-      running = await startCli(args);
+      running = await startSandboxCli(args);
       const restored = await versions(kubeconfig, 'stream');
       for (const name of acknowledged)
         assert.ok(restored.has(name), `${name} was acknowledged before the kill and is back`);
@@ -191,7 +162,7 @@ describe('the sandbox with --state on a full disk', () => {
     [...(await versions(kubeconfig, 'default')).keys()].filter((name) => name.startsWith('big-')).sort();
 
   test('a write the log cannot take answers 500 and is in no list or watch; later writes and a restart go on without it', async () => {
-    let running = await startCli(args, 96);
+    let running = await startSandboxCli(args, 96);
     try {
       // Lists, then watches: every object the store ever held is printed, whenever the watch got going.
       let watched = '';
@@ -256,7 +227,7 @@ describe('the sandbox with --state on a full disk', () => {
       assert.ok(fs.statSync(path.join(state, 'wal.log')).size > walBytes);
       await kill9(running);
 
-      running = await startCli(args);
+      running = await startSandboxCli(args);
       assert.deepEqual(
         await names(),
         acknowledged.slice(1).sort(),
@@ -269,7 +240,7 @@ describe('the sandbox with --state on a full disk', () => {
   });
 
   test('a torn record at the end of the log is dropped at start-up, with the byte offset said, and every complete record kept', async () => {
-    let running = await startCli(args);
+    let running = await startSandboxCli(args);
     try {
       const before = await names();
       assert.ok(before.length > 0);
@@ -278,7 +249,7 @@ describe('the sandbox with --state on a full disk', () => {
       const offset = fs.statSync(log).size;
       const torn = '0badc0de {"rv":99999,"op":"put","key":"/configmaps","object":{"metadata":{"name":"big-torn"';
       fs.appendFileSync(log, torn);
-      running = await startCli(args);
+      running = await startSandboxCli(args);
       assert.deepEqual(await names(), before);
       assert.match(
         running.stderr(),

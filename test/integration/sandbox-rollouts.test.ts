@@ -30,11 +30,7 @@ const replicaSetEvents = (output: string): ReplicaSetEvent[] =>
 
 describe('sandbox rollouts, as kubectl shows them', () => {
   let cluster: KubectlSandbox;
-  const kubectlOk = async (args: string[]): Promise<string> => {
-    const { code, stdout, stderr } = await cluster.kubectl(args);
-    assert.equal(code, 0, `kubectl ${args.join(' ')}: ${stderr}`);
-    return stdout;
-  };
+  const kubectlOk = (args: string[]): Promise<string> => cluster.kubectlOk(args);
   const replicaSets = async (
     app: string,
   ): Promise<{ name: string; image: string; replicas: number; revision: string }[]> => {
