@@ -1,6 +1,9 @@
 // The registry webview's Proxies tab (dist/webview.js) in real headless Chromium: istioctl
 // proxy-status's table from Pilot 1.2's /debug/syncz, a STALE proxy standing out, a click that
-// reveals the pod, the data-plane box counted from the proxies, Korean, and a syncz error.
+// reveals the pod, the data-plane box counted from the proxies, Korean, and a syncz error; and,
+// as the E2E screenshots showed it beside the diagram in an 800-pixel editor, rows the search
+// leaves out off screen (the rows' `display: grid` outranked `hidden`) and istioctl's seven
+// columns all reachable, the header and the rows scrolling sideways together.
 // Build first: `node esbuild.js`.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -134,5 +137,39 @@ test('no proxy yet says how to get one, in Korean too; a syncz error is shown, t
   assert.match((await view.page.textContent('#proxies-empty')) ?? '', /Pilot answered 503/);
   await view.page.click('#tab-table');
   assert.ok((await view.page.$$('#registry-table .row')).length > 0, 'the registry still shows');
+  await view.page.close();
+});
+
+test('beside the diagram, the Proxies tab hides what the search leaves out and scrolls to every column', async () => {
+  const view = await openWebview(browser(), { width: 800, height: 700 });
+  await view.send(initMessage('proxies'));
+  const row = PROXIES.rows[0];
+  await view.send(
+    registryMessage({ ...PROXIES, rows: [row, { ...row, name: 'details-v1-77899cbd79-mcz9b.default' }] }),
+  );
+  const rows = view.page.locator('#proxies-table .proxy-row');
+  await rows.first().waitFor();
+
+  // Every column is there to scroll to: nothing of the header is clipped inside its row.
+  const header = await view.page.$eval('#panel-proxies .proxy-row.header', (element) => ({
+    clipped: element.scrollWidth > element.clientWidth,
+    last: element.lastElementChild?.textContent,
+  }));
+  assert.deepEqual(header, { clipped: false, last: 'VERSION' });
+  const version = await view.page.$eval('#proxies-table .proxy-row:not([hidden])', (element) => {
+    const cell = element.lastElementChild!.getBoundingClientRect();
+    return {
+      inRow: cell.right <= element.getBoundingClientRect().right + 0.5,
+      text: element.lastElementChild!.textContent,
+    };
+  });
+  assert.deepEqual(version, { inRow: true, text: '1.2.2' });
+
+  // A search that matches no proxy leaves no row on screen.
+  await view.page.fill('#search', 'no-such-proxy');
+  await view.page.locator('#proxies-summary', { hasText: 'showing 0 of 2 proxies' }).waitFor();
+  const visible = await rows.evaluateAll((elements) => elements.filter((element) => element.checkVisibility()).length);
+  assert.equal(visible, 0);
+  assert.deepEqual(view.errors, []);
   await view.page.close();
 });
