@@ -106,7 +106,19 @@ export function registerSampleAppCommands(
       if (choice === download) await vscode.commands.executeCommand('istioLab.downloadRelease', release.plan.version);
       return undefined;
     }
-    return readBookinfo(file);
+    const objects = await readBookinfo(file);
+    if (expectedPods(objects) === 0) {
+      // Nothing would ever run, and the step would wait five minutes for pods that cannot come.
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t(
+          '{0} has no Deployment, so there is no sample app to deploy. Delete the release folder and download Istio {1} again.',
+          outside(file),
+          outside(release.plan.version),
+        ),
+      );
+      return undefined;
+    }
+    return objects;
   };
 
   const connect = async (): Promise<ClusterConnection | undefined> => {

@@ -4,6 +4,8 @@
 // through the install engine and ticks the step once the 6 Bookinfo pods are 2/2 Running, which the
 // Istio Pods view shows as the data plane; Remove the Sample App deletes them and keeps the label.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ApplyReport, DeleteReport } from '../../src/kube/apply/apply-engine';
 import { diagnosePod, podHealth } from '../../src/istio/pod-diagnosis';
@@ -37,6 +39,27 @@ describe('Deploy the sample app (Bookinfo) through the commands', function () {
   });
 
   after(() => lab?.close());
+
+  it('refuses a bookinfo.yaml without a Deployment instead of waiting for pods that cannot come', async () => {
+    const servicesOnly = path.join(lab.dir, 'bookinfo-services-only.yaml');
+    fs.writeFileSync(
+      servicesOnly,
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: details\nspec:\n  ports:\n  - port: 9080\n',
+    );
+    const report = await vscode.commands.executeCommand<ApplyReport | undefined>('istioLab.deploySampleApp', {
+      version: '1.2.2',
+      bookinfo: servicesOnly,
+      label: true,
+      yes: true,
+    });
+    assert.equal(report, undefined);
+    assert.equal(defaultLabels()['istio-injection'], undefined, 'the namespace may not be labelled for nothing');
+    assert.ok(
+      sandbox.store.list('/services', 'default').every((service) => service.metadata.name !== 'details'),
+      'nothing may be created',
+    );
+    await assertShows('has no Deployment, so there is no sample app to deploy', 'the refusal does not say why');
+  });
 
   it('refuses when the learner declines the label, with the one-line fix, and creates nothing', async () => {
     const report = await vscode.commands.executeCommand<ApplyReport | undefined>('istioLab.deploySampleApp', {
