@@ -5,6 +5,7 @@
 'use strict';
 const esbuild = require('esbuild');
 const fs = require('node:fs');
+const crypto = require('node:crypto');
 const path = require('node:path');
 
 const production = process.argv.includes('--production');
@@ -94,14 +95,20 @@ const OFFLINE_RELEASES = {
 
 async function buildOfflineRelease() {
   const dir = path.join('dist', 'offline-release');
+  // The marker holds what the archives were built from, so a changed generator rebuilds them.
   const marker = path.join(dir, '.complete');
-  if (fs.existsSync(marker)) return;
+  const source = crypto
+    .createHash('sha256')
+    .update(fs.readFileSync(path.join('scripts', 'lib', 'release-archive.mjs')))
+    .update(JSON.stringify(OFFLINE_RELEASES))
+    .digest('hex');
+  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === source) return;
   fs.rmSync(dir, { recursive: true, force: true });
   const { buildReleaseArchive } = await import('./scripts/lib/release-archive.mjs');
   for (const [version, platforms] of Object.entries(OFFLINE_RELEASES)) {
     for (const platform of platforms) await buildReleaseArchive({ root: dir, version, platform });
   }
-  fs.writeFileSync(marker, '');
+  fs.writeFileSync(marker, source);
   const bytes = fs
     .readdirSync(dir, { recursive: true })
     .reduce((sum, file) => sum + fs.statSync(path.join(dir, file)).size, 0);
