@@ -1,8 +1,9 @@
-// The registry viewer's browser code (bundled to dist/webview.js). Left: the Istio architecture
-// diagram, each component coloured by its live state; right: the registry as a grouped,
-// virtualised table with search, keyboard navigation, copy and a Raw JSON tab. Every message is
-// validated (src/shared/registry-messages.ts) and every cluster-provided string goes into the DOM
-// through textContent — never innerHTML.
+// The registry viewer's page (bundled to dist/webview.js): lays out the header, the architecture
+// diagram (diagram.ts), the toolbar with tabs and search, the Registry table (registry-table.ts),
+// the Proxies tab (proxies-view.ts) and the Raw JSON tab; keeps the view state, and turns the
+// extension's messages into what they show. Every message is validated
+// (src/shared/registry-messages.ts) and every cluster-provided string goes into the DOM through
+// textContent — never innerHTML.
 import type {
   ComponentId,
   EquivalentCommand,
@@ -12,13 +13,11 @@ import type {
   WebviewMessage,
 } from '../shared/registry-messages';
 import { asExtensionMessage, asViewState, DEFAULT_VIEW_STATE, RAW_DISPLAY_LIMIT } from '../shared/registry-messages';
-import type { RegistryIndex, Row, VisibleRows } from './registry-rows';
-import { indexRegistry, prepareSearch, ROW_LEVEL, rowCopyText, visibleRows } from './registry-rows';
 import * as l10n from '@vscode/l10n';
 import { h, setText } from './dom';
 import { ArchitectureDiagram } from './diagram';
 import { ProxiesView } from './proxies-view';
-import { VirtualList } from './virtual-list';
+import { RegistryTable } from './registry-table';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -27,7 +26,6 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-const ROW_HEIGHT = 22;
 const vscode = acquireVsCodeApi();
 
 // The learner's language before any word is drawn: the panel puts VS Code's bundle for this
@@ -40,10 +38,6 @@ if (bundle) l10n.config({ contents: bundle });
 
 let view: RegistryViewState = asViewState(vscode.getState()) ?? DEFAULT_VIEW_STATE;
 let registry: Extract<ExtensionMessage, { type: 'registry' }> | undefined;
-let index: RegistryIndex | undefined;
-let rows: VisibleRows | undefined;
-let selected = 0;
-const collapsed = new Set<string>();
 
 function post(message: WebviewMessage): void {
   vscode.postMessage(message);
@@ -96,25 +90,17 @@ const chip = h('div', { class: 'chip', id: 'component-filter', hidden: '' });
 const chipText = h('span');
 const chipClear = h('button', { type: 'button', class: 'link' }, l10n.t('Clear'));
 chip.append(chipText, chipClear);
-const summary = h('p', { class: 'summary', id: 'summary' });
 const changes = h('p', { class: 'changes', id: 'changes', hidden: '' });
-const viewport = h('div', {
-  class: 'table',
-  id: 'registry-table',
-  role: 'treegrid',
-  tabindex: '0',
-  'aria-label': l10n.t('Service registry: namespace, service, port, endpoints'),
-});
-const emptyNote = h('p', { class: 'empty', id: 'empty', hidden: '' });
+const table = new RegistryTable(() => ({ query: view.filter, component: view.component }), post);
 const rawNote = h('p', { class: 'note', hidden: '' });
 const rawText = h('pre', { class: 'raw', id: 'raw', tabindex: '0' });
 const tablePanel = h(
   'div',
   { role: 'tabpanel', id: 'panel-table', 'aria-labelledby': 'tab-table', class: 'panel' },
-  summary,
+  table.summary,
   changes,
-  viewport,
-  emptyNote,
+  table.viewport,
+  table.emptyNote,
 );
 const rawPanel = h(
   'div',
@@ -161,218 +147,6 @@ function buildLayout(): void {
   document.body.append(header, progress, h('div', { class: 'layout' }, aside, main));
 }
 
-/** Counts in words; Korean has one form, English a singular. */
-const servicesText = (n: number): string => (n === 1 ? l10n.t('{0} service', n) : l10n.t('{0} services', n));
-const portsText = (n: number): string => (n === 1 ? l10n.t('{0} port', n) : l10n.t('{0} ports', n));
-const endpointsText = (n: number): string => (n === 1 ? l10n.t('{0} endpoint', n) : l10n.t('{0} endpoints', n));
-
-// ── the table ─────────────────────────────────────────────────────────────────────────────
-
-function createRow(): HTMLElement {
-  return h(
-    'div',
-    { role: 'row', class: 'row' },
-    h('span', { class: 'twisty', 'aria-hidden': 'true' }),
-    h('span', { class: 'name' }),
-    h('span', { class: 'detail' }),
-    h('span', { class: 'badge' }),
-  );
-}
-
-type ExpandableRow = Extract<Row, { id: string }>;
-const isExpandable = (row: Row | undefined): row is ExpandableRow => row !== undefined && 'id' in row;
-
-function renderRow(element: HTMLElement, row: Row, at: number): void {
-  const [twisty, name, detail, badge] = element.children as unknown as HTMLElement[];
-  element.id = `row-${at}`;
-  element.className = `row virtual-row kind-${row.kind}`;
-  element.setAttribute('aria-level', String(ROW_LEVEL[row.kind]));
-  element.setAttribute('aria-rowindex', String(at + 1));
-  element.setAttribute('aria-selected', String(at === selected));
-  element.dataset.index = String(at);
-  if (isExpandable(row)) {
-    const open = !collapsed.has(row.id);
-    element.setAttribute('aria-expanded', String(open));
-    setText(twisty, open ? '▾' : '▸');
-  } else {
-    element.removeAttribute('aria-expanded');
-    setText(twisty, '');
-  }
-  let badgeText = '';
-  switch (row.kind) {
-    case 'namespace':
-      setText(name, row.namespace || l10n.t('(outside Kubernetes)'));
-      setText(detail, `${servicesText(row.services)} · ${endpointsText(row.endpoints)}`);
-      break;
-    case 'service':
-      setText(name, row.service.hostname);
-      setText(detail, `${portsText(row.service.ports.length)} · ${endpointsText(row.endpoints)}`);
-      badgeText = row.removed ? l10n.t('removed') : (row.service.address ?? '');
-      if (row.removed) element.classList.add('removed');
-      break;
-    case 'port':
-      setText(name, row.port.name || l10n.t('(unnamed port)'));
-      setText(
-        detail,
-        `${row.port.key}${row.port.port !== undefined ? `  :${row.port.port}` : ''}${row.port.protocol ? `  ${row.port.protocol}` : ''}  · ${endpointsText(row.port.endpoints.length)}`,
-      );
-      if (row.removed) element.classList.add('removed');
-      break;
-    case 'endpoint': {
-      const pod = row.endpoint.pod;
-      setText(name, `${row.endpoint.ip}:${row.endpoint.port}`);
-      setText(detail, pod ? `${pod.namespace}/${pod.name}` : '');
-      badgeText = row.added
-        ? l10n.t('added')
-        : pod
-          ? pod.gone
-            ? l10n.t('pod gone')
-            : pod.ready
-              ? l10n.t('ready')
-              : l10n.t('not ready')
-          : '';
-      if (row.added) element.classList.add('added');
-      if (pod && !pod.ready) element.classList.add(pod.gone ? 'gone' : 'not-ready');
-      break;
-    }
-    case 'removed':
-      setText(name, `${row.removed.ip}:${row.removed.port}`);
-      setText(detail, row.removed.portKey);
-      badgeText = l10n.t('removed');
-      element.classList.add('removed');
-      break;
-    case 'no-endpoints':
-      setText(name, '');
-      setText(detail, l10n.t('no endpoints: no ready pod backs this port'));
-      break;
-  }
-  setText(badge, badgeText);
-}
-
-const list = new VirtualList<Row>({ viewport, rowHeight: ROW_HEIGHT, createRow, renderRow });
-
-function applyFilter(): void {
-  if (!index) return;
-  const result = visibleRows(index, { query: view.filter, component: view.component, collapsed });
-  rows = result;
-  selected = Math.min(selected, Math.max(0, rows.length - 1));
-  list.setItems(rows);
-  updateActive();
-  emptyNote.hidden = rows.length > 0;
-  setText(emptyNote, l10n.t('No services match.'));
-  const counts = countAll();
-  const text = `${servicesText(counts.services)} · ${portsText(counts.ports)} · ${endpointsText(counts.endpoints)}`;
-  setText(
-    summary,
-    result.services === index.serviceCount
-      ? text
-      : `${text} — ${l10n.t('showing {0} of {1} services', result.services, index.serviceCount)}`,
-  );
-}
-
-/** The whole registry's counts, for the summary line; counted once per registry message. */
-let totals: { services: number; ports: number; endpoints: number } | undefined;
-function countAll(): { services: number; ports: number; endpoints: number } {
-  if (totals) return totals;
-  let ports = 0;
-  let endpoints = 0;
-  for (const service of registry?.snapshot.services ?? []) {
-    ports += service.ports.length;
-    for (const port of service.ports) endpoints += port.endpoints.length;
-  }
-  totals = { services: registry?.snapshot.services.length ?? 0, ports, endpoints };
-  return totals;
-}
-
-function updateActive(): void {
-  const element = list.elementAt(selected);
-  if (element) viewport.setAttribute('aria-activedescendant', element.id);
-  else viewport.removeAttribute('aria-activedescendant');
-}
-
-function select(next: number): void {
-  if (!rows || rows.length === 0) return;
-  selected = Math.max(0, Math.min(rows.length - 1, next));
-  list.reveal(selected);
-  updateActive();
-}
-
-function toggle(row: Row | undefined): void {
-  if (!isExpandable(row)) return;
-  if (collapsed.has(row.id)) collapsed.delete(row.id);
-  else collapsed.add(row.id);
-  applyFilter();
-}
-
-function parentOf(at: number): number {
-  if (!rows) return at;
-  const level = rows.levelAt(at);
-  for (let k = at - 1; k >= 0; k--) if (rows.levelAt(k) < level) return k;
-  return at;
-}
-
-function copySelected(): void {
-  const row = rows?.at(selected);
-  if (row) post({ type: 'copy', text: rowCopyText(row) });
-}
-
-viewport.addEventListener('keydown', (event) => {
-  const row = rows && rows.length > 0 ? rows.at(selected) : undefined;
-  const handled = (): void => event.preventDefault();
-  switch (event.key) {
-    case 'ArrowDown':
-      select(selected + 1);
-      return handled();
-    case 'ArrowUp':
-      select(selected - 1);
-      return handled();
-    case 'PageDown':
-      select(selected + list.pageSize());
-      return handled();
-    case 'PageUp':
-      select(selected - list.pageSize());
-      return handled();
-    case 'Home':
-      select(0);
-      return handled();
-    case 'End':
-      select((rows?.length ?? 0) - 1);
-      return handled();
-    case 'ArrowRight':
-      if (isExpandable(row) && collapsed.has(row.id)) toggle(row);
-      else select(selected + 1);
-      return handled();
-    case 'ArrowLeft':
-      if (isExpandable(row) && !collapsed.has(row.id)) toggle(row);
-      else select(parentOf(selected));
-      return handled();
-    case 'Enter':
-    case ' ':
-      toggle(row);
-      return handled();
-    case 'c':
-    case 'C':
-      if (event.ctrlKey || event.metaKey) {
-        copySelected();
-        handled();
-      }
-      return;
-    default:
-      return;
-  }
-});
-
-viewport.addEventListener('click', (event) => {
-  const element = (event.target as Element).closest<HTMLElement>('.row');
-  if (!element?.dataset.index) return;
-  const at = Number(element.dataset.index);
-  selected = at;
-  if ((event.target as Element).classList.contains('twisty')) toggle(rows?.at(at));
-  else list.refresh();
-  updateActive();
-  viewport.focus();
-});
-
 // ── the diagram's filter ───────────────────────────────────────────────────────────────────
 
 function chooseComponent(id: ComponentId | undefined): void {
@@ -380,7 +154,7 @@ function chooseComponent(id: ComponentId | undefined): void {
   if (view.component) post({ type: 'component', id: view.component });
   showComponentFilter();
   diagram.paint();
-  applyFilter();
+  table.applyFilter();
 }
 
 function showComponentFilter(): void {
@@ -400,7 +174,7 @@ function showTab(tab: RegistryTab): void {
   rawPanel.hidden = tab !== 'raw';
   if (tab === 'proxies') proxies.refresh();
   if (tab === 'raw' && registry && rawText.textContent !== registry.raw) setText(rawText, registry.raw);
-  if (tab === 'table') list.refresh();
+  if (tab === 'table') table.refresh();
 }
 
 /** What an equivalent command does, by the name the extension gives it (read when shown). */
@@ -430,7 +204,6 @@ function formatTime(epochMs: number): string {
 
 function showRegistry(message: Extract<ExtensionMessage, { type: 'registry' }>): void {
   registry = message;
-  totals = undefined;
   progress.hidden = true;
   // A stale registry (Pilot uninstalled since) stays readable, greyed and dated, under the reason.
   errorBanner.hidden = !message.stale;
@@ -459,7 +232,7 @@ function showRegistry(message: Extract<ExtensionMessage, { type: 'registry' }>):
         ),
   );
   metaLine.classList.toggle('stale', message.stale !== undefined);
-  index = indexRegistry(message.snapshot, message.diff);
+  table.setRegistry(message.snapshot, message.diff);
   changes.hidden = !message.diff;
   if (message.diff) {
     const { added, removed } = message.diff;
@@ -480,10 +253,8 @@ function showRegistry(message: Extract<ExtensionMessage, { type: 'registry' }>):
   showCommands(message.commands, message.proxies?.command);
   proxies.show(message.proxies);
   diagram.paint();
-  applyFilter();
-  // The search texts are built after the table is painted, so the first keystroke finds them ready.
-  const painted = index;
-  requestIdleCallback(() => prepareSearch(painted), { timeout: 2000 });
+  table.applyFilter();
+  table.prepareSearchWhenIdle();
 }
 
 function receive(message: ExtensionMessage): void {
@@ -494,7 +265,7 @@ function receive(message: ExtensionMessage): void {
       proxies.setFilter(view.filter);
       showTab(view.tab);
       showComponentFilter();
-      setText(summary, l10n.t('No registry fetched yet.'));
+      setText(table.summary, l10n.t('No registry fetched yet.'));
       return;
     case 'loading':
       progress.hidden = false;
@@ -548,18 +319,17 @@ for (const [button, tab] of TABS) {
 search.addEventListener('input', () => {
   saveView({ filter: search.value });
   proxies.setFilter(search.value);
-  selected = 0;
-  applyFilter();
+  table.applyFilter(true);
 });
 search.addEventListener('keydown', (event) => {
   if (event.key === 'Escape' && search.value) {
     search.value = '';
     saveView({ filter: '' });
     proxies.setFilter('');
-    applyFilter();
+    table.applyFilter();
   } else if (event.key === 'ArrowDown') {
     event.preventDefault();
-    viewport.focus();
+    table.viewport.focus();
   }
 });
 document.addEventListener('keydown', (event) => {
