@@ -4,7 +4,7 @@
 // kinds get the ported checks of ../validation/builtin-validation.ts, custom resources their CRD's
 // openAPIV3Schema; what fails is a 422 Invalid with one cause per error.
 import type { KubeObject } from '../apimachinery/kube-object';
-import { customResourceVersions } from '../openapi/crd-openapi';
+import { customResourceVersions } from '../openapi/crd-versions';
 import type { ObjectStorage } from '../storage/storage';
 import { validateBuiltin, validateObjectMeta } from '../validation/builtin-validation';
 import { invalidObject } from '../validation/field-error';

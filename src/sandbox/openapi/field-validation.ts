@@ -6,7 +6,7 @@
 // document order, unknown and duplicate interleaved. Custom resources decode into maps (duplicates
 // in document order first), are then pruned by their structural schema (unknown paths sorted), and
 // their metadata is read as an ObjectMeta (apiextensions-apiserver's schemaCoercingDecoder).
-import type { CustomResourceVersion } from './crd-openapi';
+import type { CustomResourceVersion } from './crd-versions';
 import type { SchemaNode } from './schema';
 import { StatusError } from '../apimachinery/status-error';
 

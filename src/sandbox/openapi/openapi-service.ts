@@ -7,13 +7,10 @@ import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { KubeObject } from '../apimachinery/kube-object';
 import type { ResourceRegistry } from '../apimachinery/resource-registry';
-import type { CustomResourceVersion } from './crd-openapi';
-import {
-  customResourceDocument,
-  customResourceSchemaName,
-  customResourceSchemaV2,
-  customResourceVersions,
-} from './crd-openapi';
+import type { CustomResourceVersion } from './crd-versions';
+import { customResourceVersions } from './crd-versions';
+import { customResourceDocument } from './crd-openapi';
+import { customResourceSchemaName, customResourceSchemaV2 } from './crd-schemas';
 import type { FieldError } from './field-validation';
 import {
   decodeRejection,
