@@ -146,8 +146,11 @@ export async function findGrafanaInRegistry(workbench, shoot) {
 
 export async function showPodLogs(workbench, shoot, podPrefix = 'istio-pilot-') {
   await workbench.showIstioLab();
-  const row = workbench.podsPane().locator('.monaco-list-row', { hasText: podPrefix }).first();
-  await row.scrollIntoViewIfNeeded();
+  // The tree draws only the rows that fit: with Bookinfo's groups open, Pilot is below them.
+  const index = (await workbench.podTreeItems()).find((item) => item.name.startsWith(podPrefix))?.index;
+  if (index === undefined) throw new Error(`no ${podPrefix}… row in the Istio Pods tree`);
+  await workbench.focusPodTreeRow(index);
+  const row = workbench.podsPane().locator(`.monaco-list-row[data-index="${index}"]`);
   await row.click();
   await row.hover();
   await row.locator('.action-label[aria-label="Show Logs"]').click();
