@@ -46,17 +46,27 @@ export async function dataPlanePods(workbench) {
   return { group: `${group.name}, ${group.description}`, pods: podsOfRows(under.map((item) => item.label)) };
 }
 
-/** The registry viewer's frame on its Proxies tab. */
+/**
+ * The registry viewer's frame on its Proxies tab. A restarted workbench restores the viewer and
+ * then opens its other editors, which can replace the viewer's frame (its context is not kept
+ * while hidden) just after it was found: then the viewer is shown and found again.
+ */
 export async function openProxiesTab(workbench) {
-  await workbench.runCommand('istioLab.showRegistry');
-  const frame = await workbench.webviewFrame('the Proxies tab', (inner) => inner.locator('#tab-proxies'), 180_000);
-  await frame.locator('#tab-proxies').click();
-  await frame.locator('#panel-proxies').waitFor({ timeout: 30_000 });
-  // Every proxy: no search text, no component chosen in the diagram (earlier steps leave both).
-  await frame.locator('#search').fill('');
-  const clearComponent = frame.locator('#component-filter button.link');
-  if (await clearComponent.isVisible()) await clearComponent.click();
-  return frame;
+  for (let attempt = 1; ; attempt++) {
+    await workbench.runCommand('istioLab.showRegistry');
+    const frame = await workbench.webviewFrame('the Proxies tab', (inner) => inner.locator('#tab-proxies'), 180_000);
+    try {
+      await frame.locator('#tab-proxies').click();
+      await frame.locator('#panel-proxies').waitFor({ timeout: 30_000 });
+      // Every proxy: no search text, no component chosen in the diagram (earlier steps leave both).
+      await frame.locator('#search').fill('');
+      const clearComponent = frame.locator('#component-filter button.link');
+      if (await clearComponent.isVisible()) await clearComponent.click();
+      return frame;
+    } catch (error) {
+      if (!frame.isDetached() || attempt === 3) throw error;
+    }
+  }
 }
 
 /** The Proxies table's rows as rendered: { name, cds, lds, eds, rds, pilot, version, state }. */
@@ -74,11 +84,12 @@ export function proxyRows(frame) {
  * until its rows satisfy `check`; returns the frame and the rows.
  */
 export async function proxiesShowing(workbench, what, check) {
-  const frame = await openProxiesTab(workbench);
+  let frame = await openProxiesTab(workbench);
   let rows = [];
   await waitUntil(
     `the Proxies tab to show ${what}`,
     async () => {
+      if (frame.isDetached()) frame = await openProxiesTab(workbench);
       rows = await proxyRows(frame);
       if (check(rows)) return true;
       await frame.locator('#progress').waitFor({ state: 'hidden', timeout: 120_000 });
