@@ -7,9 +7,10 @@ import { ESLint } from 'eslint';
 const root = path.resolve(__dirname, '..', '..');
 const importVscode = "import * as vscode from 'vscode';\nexport const name = vscode.env.appName;\n";
 
-async function restrictedImportErrors(file: string): Promise<string[]> {
+/** The no-restricted-imports messages ESLint gives `text` as the project's file `file` (by default, an import of vscode). */
+async function restrictedImportErrors(file: string, text = importVscode): Promise<string[]> {
   const eslint = new ESLint({ cwd: root });
-  const [result] = await eslint.lintText(importVscode, { filePath: path.join(root, file) });
+  const [result] = await eslint.lintText(text, { filePath: path.join(root, file) });
   return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
 }
 
@@ -39,12 +40,6 @@ const loadClient = (from: string): string =>
 const readThroughKube =
   "import { readPod } from '../kube/pod-reads';\nimport { SANDBOX_CONTEXT_NAME } from '../kube/connection';\nexport const read = [readPod, SANDBOX_CONTEXT_NAME];\n";
 
-async function clientImportErrors(file: string, text: string): Promise<string[]> {
-  const eslint = new ESLint({ cwd: root });
-  const [result] = await eslint.lintText(text, { filePath: path.join(root, file) });
-  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
-}
-
 for (const file of [
   'src/ui/pod-actions.ts',
   'src/istio/registry/registry-fetch.ts',
@@ -52,7 +47,7 @@ for (const file of [
   'src/extension.ts',
 ]) {
   test(`kubernetesClient() imported by ${file} fails lint`, async () => {
-    const errors = await clientImportErrors(
+    const errors = await restrictedImportErrors(
       file,
       loadClient(
         file === 'src/extension.ts'
@@ -68,17 +63,17 @@ for (const file of [
 }
 
 test('the client bundle imported outside src/kube fails lint', async () => {
-  const errors = await clientImportErrors('src/ui/pods-tree.ts', "export * from '../kube/client-bundle';\n");
+  const errors = await restrictedImportErrors('src/ui/pods-tree.ts', "export * from '../kube/client-bundle';\n");
   assert.equal(errors.length, 1, errors.join('\n'));
   assert.match(errors[0], /entry of dist\/kube\.js/);
 });
 
 test('kubernetesClient() inside src/kube, and other imports of kube/connection elsewhere, are allowed', async () => {
-  assert.deepEqual(await clientImportErrors('src/kube/pod-reads.ts', loadClient('./connection')), []);
-  assert.deepEqual(await clientImportErrors('src/ui/pods-tree.ts', readThroughKube), []);
+  assert.deepEqual(await restrictedImportErrors('src/kube/pod-reads.ts', loadClient('./connection')), []);
+  assert.deepEqual(await restrictedImportErrors('src/ui/pods-tree.ts', readThroughKube), []);
 });
 
 test('a file outside src/ui that loads the client and imports vscode breaks both rules', async () => {
-  const errors = await clientImportErrors('src/lab/steps.ts', `${importVscode}${loadClient('../kube/connection')}`);
+  const errors = await restrictedImportErrors('src/lab/steps.ts', `${importVscode}${loadClient('../kube/connection')}`);
   assert.equal(errors.length, 2, errors.join('\n'));
 });
