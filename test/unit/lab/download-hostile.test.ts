@@ -22,6 +22,9 @@ after(() => fs.rmSync(work, { recursive: true, force: true }));
 const top = 'istio-1.2.2';
 const dir = (name: string): RawEntry => ({ name, type: 'directory' });
 const file = (name: string, data = 'x'): RawEntry => ({ name, data });
+/** A symbolic link to `target`: a tar keeps it as the link name, a zip as the entry's data. */
+const symlink = (name: string, target: string): RawEntry => ({ name, type: 'symlink', linkName: target, data: target });
+const hardlink = (name: string, target: string): RawEntry => ({ name, type: 'hardlink', linkName: target });
 
 /** Every path under `root` (relative), to prove what was and was not written. */
 function tree(root: string): string[] {
@@ -63,119 +66,60 @@ async function assertRejected(name: string, archive: Case, code: string, reason?
   assert.deepEqual(tree(outside), [], 'something was written outside the target');
 }
 
+/** A .tar.gz of the release's top directory and `entries`. */
+const tarOf = (...entries: RawEntry[]): Case => ({ archive: gzip(rawTar([dir(`${top}/`), ...entries])) });
+/** A Windows .zip of the release's top directory and `entries`. */
+const zipOf = (...entries: RawEntry[]): Case => ({ kind: 'zip', archive: rawZip([dir(`${top}/`), ...entries]) });
+/** `assertRejected` for an archive refused as hostile, for `reason`. */
+const assertHostile = (name: string, archive: Case, reason: string): Promise<void> =>
+  assertRejected(name, archive, 'hostile-archive', reason);
+
 test('rejects a "../" path that climbs out of the target', async () => {
-  await assertRejected(
-    'traversal',
-    { archive: gzip(rawTar([dir(`${top}/`), file(`${top}/bin/istioctl`), file(`${top}/../../../outside/evil.txt`)])) },
-    'hostile-archive',
-    'path-traversal',
-  );
+  const archive = tarOf(file(`${top}/bin/istioctl`), file(`${top}/../../../outside/evil.txt`));
+  await assertHostile('traversal', archive, 'path-traversal');
 });
 
 test('rejects an absolute path', async () => {
   const evil = path.join(work, 'absolute', 'outside', 'evil.txt');
-  await assertRejected(
-    'absolute',
-    { archive: gzip(rawTar([dir(`${top}/`), file(evil)])) },
-    'hostile-archive',
-    'absolute-path',
-  );
+  await assertHostile('absolute', tarOf(file(evil)), 'absolute-path');
   assert.equal(fs.existsSync(evil), false);
 });
 
 test('rejects a symlink that points outside the release, before anything is written through it', async () => {
   const outside = path.join(work, 'symlink', 'outside');
-  await assertRejected(
-    'symlink',
-    {
-      archive: gzip(
-        rawTar([
-          dir(`${top}/`),
-          { name: `${top}/bin`, type: 'symlink', linkName: '../../../outside' },
-          file(`${top}/bin/istioctl`, 'payload'),
-        ]),
-      ),
-    },
-    'hostile-archive',
-    'link-escape',
-  );
+  const archive = tarOf(symlink(`${top}/bin`, '../../../outside'), file(`${top}/bin/istioctl`, 'payload'));
+  await assertHostile('symlink', archive, 'link-escape');
   assert.equal(fs.existsSync(path.join(outside, 'istioctl')), false);
 });
 
 test('rejects a symlink with an absolute target', async () => {
-  await assertRejected(
-    'symlink-absolute',
-    { archive: gzip(rawTar([dir(`${top}/`), { name: `${top}/etc`, type: 'symlink', linkName: '/etc' }])) },
-    'hostile-archive',
-    'link-escape',
-  );
+  await assertHostile('symlink-absolute', tarOf(symlink(`${top}/etc`, '/etc')), 'link-escape');
 });
 
 test('rejects a symlink that leaves the release directory for a sibling', async () => {
-  await assertRejected(
-    'symlink-sibling',
-    {
-      archive: gzip(
-        rawTar([
-          dir(`${top}/`),
-          dir('other/'),
-          file('other/secret'),
-          { name: `${top}/secret`, type: 'symlink', linkName: '../other/secret' },
-        ]),
-      ),
-    },
-    'hostile-archive',
-    'link-escape',
-  );
+  const archive = tarOf(dir('other/'), file('other/secret'), symlink(`${top}/secret`, '../other/secret'));
+  await assertHostile('symlink-sibling', archive, 'link-escape');
 });
 
 test('rejects a hardlink to a file outside the archive', async () => {
-  await assertRejected(
-    'hardlink',
-    {
-      archive: gzip(
-        rawTar([dir(`${top}/`), { name: `${top}/passwd`, type: 'hardlink', linkName: '../../etc/passwd' }]),
-      ),
-    },
-    'hostile-archive',
-    'link-escape',
-  );
-  await assertRejected(
-    'hardlink-absolute',
-    { archive: gzip(rawTar([dir(`${top}/`), { name: `${top}/passwd`, type: 'hardlink', linkName: '/etc/passwd' }])) },
-    'hostile-archive',
-    'link-escape',
-  );
+  await assertHostile('hardlink', tarOf(hardlink(`${top}/passwd`, '../../etc/passwd')), 'link-escape');
+  await assertHostile('hardlink-absolute', tarOf(hardlink(`${top}/passwd`, '/etc/passwd')), 'link-escape');
 });
 
 test('rejects a file where the archive needs a directory', async () => {
-  await assertRejected(
-    'file-for-dir',
-    { archive: gzip(rawTar([dir(`${top}/`), file(`${top}/bin`), file(`${top}/bin/istioctl`)])) },
-    'hostile-archive',
-    'file-where-directory-expected',
-  );
+  const archive = tarOf(file(`${top}/bin`), file(`${top}/bin/istioctl`));
+  await assertHostile('file-for-dir', archive, 'file-where-directory-expected');
 });
 
 test('rejects device files and FIFOs', async () => {
-  await assertRejected(
-    'chardev',
-    { archive: gzip(rawTar([dir(`${top}/`), { name: `${top}/null`, type: 'chardev' }])) },
-    'hostile-archive',
-    'special-file',
-  );
-  await assertRejected(
-    'fifo',
-    { archive: gzip(rawTar([dir(`${top}/`), { name: `${top}/pipe`, type: 'fifo' }])) },
-    'hostile-archive',
-    'special-file',
-  );
+  await assertHostile('chardev', tarOf({ name: `${top}/null`, type: 'chardev' }), 'special-file');
+  await assertHostile('fifo', tarOf({ name: `${top}/pipe`, type: 'fifo' }), 'special-file');
 });
 
 test(`rejects an archive of 100,000 entries (the cap is ${DEFAULT_ENTRY_LIMITS.maxEntries})`, async () => {
   const entries: RawEntry[] = [dir(`${top}/`)];
   for (let i = 0; i < 100_000; i++) entries.push({ name: `${top}/f/${i}` });
-  await assertRejected('many', { archive: gzip(rawTar(entries)) }, 'hostile-archive', 'too-many-entries');
+  await assertHostile('many', { archive: gzip(rawTar(entries)) }, 'too-many-entries');
 });
 
 test('rejects a truncated gzip', async () => {
@@ -186,42 +130,16 @@ test('rejects a truncated gzip', async () => {
 });
 
 test('rejects zip entries that climb out, are absolute, or link outside', async () => {
-  await assertRejected(
-    'zip-traversal',
-    { kind: 'zip', archive: rawZip([dir(`${top}/`), file(`${top}/../../outside/evil.txt`)]) },
-    'hostile-archive',
-    'path-traversal',
-  );
-  await assertRejected(
-    'zip-absolute',
-    { kind: 'zip', archive: rawZip([dir(`${top}/`), file('/tmp/evil.txt')]) },
-    'hostile-archive',
-    'absolute-path',
-  );
-  await assertRejected(
-    'zip-symlink',
-    {
-      kind: 'zip',
-      archive: rawZip([
-        dir(`${top}/`),
-        { name: `${top}/bin`, type: 'symlink', data: '../../outside' },
-        file(`${top}/bin/istioctl`),
-      ]),
-    },
-    'hostile-archive',
-    'link-escape',
-  );
-  await assertRejected(
-    'zip-fifo',
-    { kind: 'zip', archive: rawZip([dir(`${top}/`), { name: `${top}/pipe`, type: 'fifo' }]) },
-    'hostile-archive',
-    'special-file',
-  );
+  await assertHostile('zip-traversal', zipOf(file(`${top}/../../outside/evil.txt`)), 'path-traversal');
+  await assertHostile('zip-absolute', zipOf(file('/tmp/evil.txt')), 'absolute-path');
+  const linkOut = zipOf(symlink(`${top}/bin`, '../../outside'), file(`${top}/bin/istioctl`));
+  await assertHostile('zip-symlink', linkOut, 'link-escape');
+  await assertHostile('zip-fifo', zipOf({ name: `${top}/pipe`, type: 'fifo' }), 'special-file');
 });
 
 test('rejects a truncated zip', async () => {
-  const zip = rawZip([dir(`${top}/`), file(`${top}/bin/istioctl.exe`, 'x'.repeat(5000))]);
-  await assertRejected('zip-truncated', { kind: 'zip', archive: zip.subarray(0, 3000) }, 'corrupt-archive');
+  const zip = zipOf(file(`${top}/bin/istioctl.exe`, 'x'.repeat(5000)));
+  await assertRejected('zip-truncated', { ...zip, archive: zip.archive.subarray(0, 3000) }, 'corrupt-archive');
 });
 
 test('keeps a symlink that stays inside the release', async () => {
@@ -230,13 +148,7 @@ test('keeps a symlink that stays inside the release', async () => {
   const archive = path.join(base, 'a.tar.gz');
   fs.writeFileSync(
     archive,
-    gzip(
-      rawTar([
-        dir(`${top}/`),
-        file(`${top}/samples/a.yaml`, 'a'),
-        { name: `${top}/samples/b.yaml`, type: 'symlink', linkName: 'a.yaml' },
-      ]),
-    ),
+    tarOf(file(`${top}/samples/a.yaml`, 'a'), symlink(`${top}/samples/b.yaml`, 'a.yaml')).archive,
   );
   const target = path.join(base, top);
   await extractArchive({ archive, kind: 'tar.gz', target });
@@ -248,7 +160,7 @@ test('a hostile archive used as a local archive leaves the download folder as it
   const base = path.join(work, 'local');
   fs.mkdirSync(base, { recursive: true });
   const archive = path.join(base, 'istio-1.2.2-linux.tar.gz');
-  fs.writeFileSync(archive, gzip(rawTar([dir(`${top}/`), file(`${top}/../evil`)])));
+  fs.writeFileSync(archive, tarOf(file(`${top}/../evil`)).archive);
   const downloadDir = path.join(base, 'downloads');
   await assert.rejects(
     useLocalArchive({ file: archive, downloadDir }),
@@ -278,7 +190,7 @@ test('a byte stream that failed or closed before the unpacking listened ends it,
   // Closed half way through, without an error.
   const halfway = new PassThrough();
   const extraction = extractArchive({ archive: 'istio-1.2.2-linux.tar.gz', kind: 'tar.gz', target, source: halfway });
-  const archive = gzip(rawTar([dir(`${top}/`), file(`${top}/bin/istioctl`, 'x'.repeat(100_000))]));
+  const { archive } = tarOf(file(`${top}/bin/istioctl`, 'x'.repeat(100_000)));
   halfway.write(archive.subarray(0, archive.length >> 1));
   setTimeout(() => halfway.destroy(), 50);
   await assert.rejects(extraction, /ended before it was complete/);
@@ -289,25 +201,16 @@ test('a byte stream that failed or closed before the unpacking listened ends it,
 // case below, `outside/` sits four levels above the release's top directory inside the extraction
 // (`<case>/out/nested/.istio-1.2.2.partial-…/istio-1.2.2/`), and `d1/d2/d3/a → ../../..` leads to
 // that top directory, so `d1/d2/d3/a/../../../..` is `<case>/` on disk but `istio-1.2.2/` lexically.
-const toRoot: RawEntry = { name: `${top}/d1/d2/d3/a`, type: 'symlink', linkName: '../../..', data: '../../..' };
+const toRoot = symlink(`${top}/d1/d2/d3/a`, '../../..');
 const throughRoot = 'd1/d2/d3/a/../../../../outside/evil';
 
 for (const kind of ['zip', 'tar.gz'] as const) {
-  const pack = (entries: RawEntry[]): Case => ({
-    kind,
-    archive: kind === 'zip' ? rawZip(entries) : gzip(rawTar(entries)),
-  });
-  const link = (name: string, target: string): RawEntry => ({ name, type: 'symlink', linkName: target, data: target });
+  const pack = kind === 'zip' ? zipOf : tarOf;
 
   test(`${kind}: refuses a link that leads outside through an earlier link, and writes nothing through it`, async () => {
     // The attack of issue 13: A → release root; B inside on paper, out through A; then a file named B.
-    const entries = [
-      dir(`${top}/`),
-      toRoot,
-      link(`${top}/b`, throughRoot),
-      file(`${top}/b`, 'written through the link'),
-    ];
-    const { error, outside } = await extractCase(`through-${kind}`, pack(entries));
+    const archive = pack(toRoot, symlink(`${top}/b`, throughRoot), file(`${top}/b`, 'written through the link'));
+    const { error, outside } = await extractCase(`through-${kind}`, archive);
     assert.equal(error.code, 'hostile-archive', error.message);
     assert.equal(error.details.reason, 'link-escape');
     assert.equal(error.details.entry, `${top}/b`);
@@ -317,26 +220,16 @@ for (const kind of ['zip', 'tar.gz'] as const) {
 
   test(`${kind}: refuses a link that leads outside only once a later link exists`, async () => {
     // Checked alone, `b` passes: `d1/d2/d3/a` is not a link yet when `b` arrives.
-    await assertRejected(
-      `later-${kind}`,
-      pack([dir(`${top}/`), link(`${top}/b`, throughRoot), toRoot]),
-      'hostile-archive',
-      'link-escape',
-    );
+    await assertHostile(`later-${kind}`, pack(symlink(`${top}/b`, throughRoot), toRoot), 'link-escape');
   });
 
   test(`${kind}: refuses a manifest that is a link to a file outside the release`, async () => {
     // Install would read and apply whatever `istio-demo.yaml` leads to.
-    const manifest = link(
+    const manifest = symlink(
       `${top}/install/kubernetes/istio-demo.yaml`,
       `../../${throughRoot.replace('evil', 'cluster-admin.yaml')}`,
     );
-    await assertRejected(
-      `manifest-${kind}`,
-      pack([dir(`${top}/`), toRoot, manifest]),
-      'hostile-archive',
-      'link-escape',
-    );
+    await assertHostile(`manifest-${kind}`, pack(toRoot, manifest), 'link-escape');
   });
 
   test(`${kind}: a file that replaces a link is written as a new file, not through the link`, async () => {
@@ -344,12 +237,11 @@ for (const kind of ['zip', 'tar.gz'] as const) {
     fs.mkdirSync(base, { recursive: true });
     const archive = path.join(base, kind === 'zip' ? 'istio-1.2.2-win.zip' : 'istio-1.2.2-linux.tar.gz');
     const entries = [
-      dir(`${top}/`),
       file(`${top}/kept.yaml`, 'kept'),
-      link(`${top}/x.yaml`, 'kept.yaml'),
+      symlink(`${top}/x.yaml`, 'kept.yaml'),
       file(`${top}/x.yaml`, 'replaced'),
     ];
-    fs.writeFileSync(archive, pack(entries).archive);
+    fs.writeFileSync(archive, pack(...entries).archive);
     const target = path.join(base, top);
     await extractArchive({ archive, kind, target });
     assert.equal(fs.lstatSync(path.join(target, 'x.yaml')).isFile(), true, 'x.yaml is still a link');
