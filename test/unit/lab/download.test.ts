@@ -22,8 +22,8 @@ import {
 import { parsePlatform } from '../../../src/istio/releases/archive-names';
 import type { ReleaseProgress } from '../../../src/lab/download/release-download';
 import { downloadRelease, useLocalArchive } from '../../../src/lab/download/release-download';
-import { ReleaseError } from '../../../src/lab/download/release-error';
 import { findDownloadedRelease, isVerified, releaseDirectory } from '../../../src/lab/downloaded-release';
+import { refusal } from './release-refusal';
 
 const linux = parsePlatform('linux-amd64')!;
 let work: string;
@@ -56,15 +56,17 @@ function leftovers(downloadDir: string): string[] {
     .filter((name) => name.includes('.partial-') || name.endsWith('.part') || name.endsWith('.part.json'));
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ReleaseError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ReleaseError, `expected a ReleaseError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a rejection');
+/** The top directory of the real Istio 1.2.2 release, as `ls` listed it there. */
+function realTopLevel(): string[] {
+  const listing = fs.readFileSync(path.join(fixturesDir, 'release-layout', 'istio-1.2.2-ls.txt'), 'utf8').split('\n');
+  const names = listing[listing.indexOf('$ ls') + 1]?.trim().split(/\s+/) ?? [];
+  assert.ok(names.length > 1, 'istio-1.2.2-ls.txt holds no `ls` of the release');
+  return names.sort();
 }
+
+/** Downloads `version` for linux into `downloadDir` from the mirror at `baseUrl` (by default, the shared one). */
+const fromMirror = (version: string, downloadDir: string, baseUrl = mirror.url): ReturnType<typeof downloadRelease> =>
+  downloadRelease({ version, platform: linux, downloadDir, source: { baseUrl } });
 
 test('downloads, verifies and unpacks Istio 1.2.2 in the layout of the real release', async () => {
   const downloadDir = freshDir();
@@ -84,15 +86,7 @@ test('downloads, verifies and unpacks Istio 1.2.2 in the layout of the real rele
   assert.equal(result.release.checksum.sha256, built['1.2.2'].sha256);
   assert.equal(result.publishedSha256, built['1.2.2'].sha256);
   assert.equal(result.release.layout, 'legacy');
-  assert.deepEqual(fs.readdirSync(directory).sort(), [
-    'LICENSE',
-    'README.md',
-    'bin',
-    'install',
-    'istio.VERSION',
-    'samples',
-    'tools',
-  ]);
+  assert.deepEqual(fs.readdirSync(directory).sort(), realTopLevel());
   assert.equal(
     fs.readFileSync(path.join(directory, 'install/kubernetes/istio-demo.yaml'), 'utf8'),
     fs.readFileSync(path.join(fixturesDir, 'legacy/istio-1.2.2/istio-demo.yaml'), 'utf8'),
@@ -119,29 +113,19 @@ test('downloads, verifies and unpacks Istio 1.2.2 in the layout of the real rele
 
 test('reuses a verified copy instead of downloading it again', async () => {
   const downloadDir = freshDir();
-  await downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: mirror.url } });
+  await fromMirror('1.2.2', downloadDir);
   const requests = mirror.requests.length;
-  const again = await downloadRelease({
-    version: '1.2.2',
-    platform: linux,
-    downloadDir,
-    source: { baseUrl: mirror.url },
-  });
+  const again = await fromMirror('1.2.2', downloadDir);
   assert.equal(again.reused, true);
   assert.equal(mirror.requests.length, requests, 'the mirror was asked again');
 });
 
 test('re-extracts from the kept archive without downloading when only the release folder is gone', async () => {
   const downloadDir = freshDir();
-  await downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: mirror.url } });
+  await fromMirror('1.2.2', downloadDir);
   fs.rmSync(releaseDirectory(downloadDir, '1.2.2'), { recursive: true });
   const before = mirror.requests.length;
-  const again = await downloadRelease({
-    version: '1.2.2',
-    platform: linux,
-    downloadDir,
-    source: { baseUrl: mirror.url },
-  });
+  const again = await fromMirror('1.2.2', downloadDir);
   assert.equal(again.reused, false);
   assert.deepEqual(
     mirror.requests.slice(before).map((r) => r.path),
@@ -155,21 +139,14 @@ test('resumes an interrupted download with a Range request and still verifies th
   const size = fs.statSync(built['1.26.1'].file).size;
   const cut = Math.floor(size / 2);
   mirror.interruptNext(cut);
-  const first = await rejection(
-    downloadRelease({ version: '1.26.1', platform: linux, downloadDir, source: { baseUrl: mirror.url } }),
-  );
+  const first = await refusal(fromMirror('1.26.1', downloadDir));
   assert.equal(first.code, 'interrupted', first.message);
   const part = path.join(downloadDir, 'istio-1.26.1-linux-amd64.tar.gz.part');
   assert.ok(fs.statSync(part).size > 0, 'the bytes received so far were not kept');
   assert.equal(fs.existsSync(releaseDirectory(downloadDir, '1.26.1')), false);
 
   const kept = fs.statSync(part).size;
-  const result = await downloadRelease({
-    version: '1.26.1',
-    platform: linux,
-    downloadDir,
-    source: { baseUrl: mirror.url },
-  });
+  const result = await fromMirror('1.26.1', downloadDir);
   const resumed = mirror.requests.filter((r) => r.path.endsWith('.tar.gz')).at(-1)!;
   assert.equal(resumed.range, `bytes=${kept}-`);
   assert.equal(resumed.status, 206);
@@ -185,9 +162,7 @@ test('deletes the download and unpacks nothing when the SHA-256 does not match',
   const tampered = await startReleaseMirror({ root });
   try {
     const downloadDir = freshDir();
-    const error = await rejection(
-      downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: tampered.url } }),
-    );
+    const error = await refusal(fromMirror('1.2.2', downloadDir, tampered.url));
     assert.equal(error.code, 'checksum-mismatch');
     assert.equal(error.details.expected, '0'.repeat(64));
     assert.equal(error.details.actual, archive.sha256);
@@ -217,9 +192,7 @@ test('rejects a hostile archive while it downloads, deleting it and leaving no r
   const hostile = await startReleaseMirror({ root });
   try {
     const downloadDir = freshDir();
-    const error = await rejection(
-      downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: hostile.url } }),
-    );
+    const error = await refusal(fromMirror('1.2.2', downloadDir, hostile.url));
     assert.equal(error.code, 'hostile-archive');
     assert.equal(error.details.reason, 'link-escape');
     assert.deepEqual(fs.readdirSync(downloadDir), []);
@@ -230,12 +203,7 @@ test('rejects a hostile archive while it downloads, deleting it and leaving no r
 
 test('says when a release publishes no checksum, and returns the computed hash', async () => {
   const downloadDir = freshDir();
-  const result = await downloadRelease({
-    version: '1.2.3',
-    platform: linux,
-    downloadDir,
-    source: { baseUrl: mirror.url },
-  });
+  const result = await fromMirror('1.2.3', downloadDir);
   assert.equal(result.release.checksum.state, 'not-published');
   assert.equal(result.release.checksum.sha256, built['1.2.3'].sha256);
   assert.equal(result.publishedSha256, undefined);
@@ -244,17 +212,13 @@ test('says when a release publishes no checksum, and returns the computed hash',
 
 test('reports HTTP errors with their status', async () => {
   const downloadDir = freshDir();
-  const missing = await rejection(
-    downloadRelease({ version: '1.2.9', platform: linux, downloadDir, source: { baseUrl: mirror.url } }),
-  );
+  const missing = await refusal(fromMirror('1.2.9', downloadDir));
   assert.equal(missing.code, 'http-status');
   assert.equal(missing.details.status, 404);
   assert.match(missing.message, /HTTP 404/);
 
   mirror.failNext(500);
-  const broken = await rejection(
-    downloadRelease({ version: '1.2.2', platform: linux, downloadDir, source: { baseUrl: mirror.url } }),
-  );
+  const broken = await refusal(fromMirror('1.2.2', downloadDir));
   assert.equal(broken.code, 'http-status');
   assert.equal(broken.details.status, 500);
   assert.match(broken.message, /HTTP 500/);
@@ -269,14 +233,7 @@ test('offline, names istioLab.releaseBaseUrl and Use Local Archive… as the way
       server.close(() => resolve(port));
     });
   });
-  const error = await rejection(
-    downloadRelease({
-      version: '1.2.2',
-      platform: linux,
-      downloadDir: freshDir(),
-      source: { baseUrl: `http://127.0.0.1:${port}` },
-    }),
-  );
+  const error = await refusal(fromMirror('1.2.2', freshDir(), `http://127.0.0.1:${port}`));
   assert.equal(error.code, 'unreachable');
   assert.match(error.message, /istioLab\.releaseBaseUrl/);
   assert.match(error.message, /Use Local Archive…/);
@@ -318,12 +275,7 @@ test('leaves hosts listed in http.noProxy out of the proxy', async () => {
 });
 
 test('downloads from a file:// mirror', async () => {
-  const result = await downloadRelease({
-    version: '1.2.2',
-    platform: linux,
-    downloadDir: freshDir(),
-    source: { baseUrl: pathToFileURL(mirrorRoot).toString() },
-  });
+  const result = await fromMirror('1.2.2', freshDir(), pathToFileURL(mirrorRoot).toString());
   assert.equal(result.release.checksum.state, 'verified');
   assert.ok(fs.existsSync(result.release.demoManifest!));
 });
@@ -348,7 +300,7 @@ test('cancelling keeps the bytes so far for a later resume and leaves no release
   try {
     const downloadDir = freshDir();
     const controller = new AbortController();
-    const error = await rejection(
+    const error = await refusal(
       downloadRelease({
         version: '1.2.2',
         platform: linux,
@@ -376,6 +328,6 @@ test('uses an archive downloaded by hand, checking the .sha256 beside it', async
 
   const renamed = path.join(work, 'my-download.tar.gz');
   fs.copyFileSync(built['1.2.2'].file, renamed);
-  const error = await rejection(useLocalArchive({ file: renamed, downloadDir: freshDir() }));
+  const error = await refusal(useLocalArchive({ file: renamed, downloadDir: freshDir() }));
   assert.equal(error.code, 'not-a-release-archive');
 });
