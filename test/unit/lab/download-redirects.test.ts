@@ -20,6 +20,7 @@ import {
   startReleaseMirror,
 } from '../../../scripts/lib/release-archive.mjs';
 import { parsePlatform } from '../../../src/istio/releases/archive-names';
+import type { DownloadReleaseOptions } from '../../../src/lab/download/release-download';
 import { downloadRelease, useLocalArchive } from '../../../src/lab/download/release-download';
 import { MAX_ARCHIVE_BYTES } from '../../../src/lab/download/release-limits';
 import { releaseDirectory } from '../../../src/lab/downloaded-release';
@@ -100,6 +101,28 @@ const notFound = (res: http.ServerResponse): void => {
 let dirCount = 0;
 const freshDir = (): string => fs.mkdtempSync(path.join(work, `downloads-${dirCount++}-`));
 const everything = (dir: string): string[] => fs.readdirSync(dir);
+
+/**
+ * Downloads from `server`, whose archive has no end, and closes it: the download must be refused as
+ * hostile for `reason` after far less than 64 MiB, keeping nothing (no .part, no state beside it,
+ * no partial release directory).
+ */
+async function assertCutShort(
+  server: Server,
+  reason: string,
+  options?: Partial<DownloadReleaseOptions>,
+): Promise<void> {
+  try {
+    const downloadDir = freshDir();
+    const error = await refusedDownload(server.url, downloadDir, options);
+    assert.equal(error.code, 'hostile-archive', error.message);
+    assert.equal(error.details.reason, reason);
+    assert.deepEqual(everything(downloadDir), [], 'a .part, its state or a partial directory was kept');
+    assert.ok(server.sent() < 64 * MIB, `the server sent ${server.sent()} bytes`);
+  } finally {
+    await server.close();
+  }
+}
 
 test('does not follow a redirect to file://: a mirror cannot install a local file as verified', async () => {
   // What the server points at: a complete release and its checksum, lying on this machine.
@@ -183,20 +206,7 @@ test(
   { timeout: 60_000 },
   async () => {
     const server = await serve((req, res, send) => (req.url?.endsWith('.sha256') ? notFound(res) : endless(res, send)));
-    try {
-      const downloadDir = freshDir();
-      const maxArchiveBytes = 4 * MIB;
-      const error = await refusedDownload(server.url, downloadDir, {
-        platform: parsePlatform('win-amd64')!,
-        maxArchiveBytes,
-      });
-      assert.equal(error.code, 'hostile-archive', error.message);
-      assert.equal(error.details.reason, 'too-large');
-      assert.deepEqual(everything(downloadDir), [], 'the .part was kept');
-      assert.ok(server.sent() < 64 * MIB, `the server sent ${server.sent()} bytes`);
-    } finally {
-      await server.close();
-    }
+    await assertCutShort(server, 'too-large', { platform: parsePlatform('win-amd64')!, maxArchiveBytes: 4 * MIB });
   },
 );
 
@@ -214,16 +224,7 @@ test(
     const server = await serve((req, res, send) =>
       req.url?.endsWith('.sha256') ? notFound(res) : endless(res, send, hostile.subarray(0, hostile.length - 64)),
     );
-    try {
-      const downloadDir = freshDir();
-      const error = await refusedDownload(server.url, downloadDir);
-      assert.equal(error.code, 'hostile-archive', error.message);
-      assert.equal(error.details.reason, 'link-escape');
-      assert.deepEqual(everything(downloadDir), [], 'a .part, its state or a partial directory was kept');
-      assert.ok(server.sent() < 64 * MIB, `the server sent ${server.sent()} bytes`);
-    } finally {
-      await server.close();
-    }
+    await assertCutShort(server, 'link-escape');
   },
 );
 
