@@ -1,3 +1,5 @@
+// The install timeline (src/lab/install-timeline.ts): each pod's milestones recorded once, the
+// rows the report shows, when the control plane counts as ready, and when there is nothing to time.
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
@@ -7,8 +9,6 @@ import {
   podMilestones,
   podRows,
 } from '../../../src/lab/install-timeline';
-import type { ProgressStore } from '../../../src/lab/lab-progress';
-import { LabProgress } from '../../../src/lab/lab-progress';
 
 const pending = { metadata: { name: 'istio-pilot-1' }, status: { phase: 'Pending' } };
 const creating = {
@@ -62,40 +62,6 @@ test("the control plane is ready when every pod is Ready or Completed and the ma
   assert.equal(controlPlaneReady([ready, job], { deployments: 2, jobs: 1 }), false);
   assert.equal(controlPlaneReady([creating, job]), false);
   assert.equal(controlPlaneReady([]), false);
-});
-
-test('lab progress is kept in the workspace store and tells its listeners', async () => {
-  const saved = new Map<string, unknown>();
-  const store: ProgressStore = {
-    get: <T>(key: string) => saved.get(key) as T,
-    update: async (key, value) => void saved.set(key, value),
-  };
-  const progress = new LabProgress(store);
-  let changes = 0;
-  progress.onDidChange(() => changes++);
-  assert.equal(progress.state('registry').status, 'todo');
-  await progress.mark('registry', 'done', { detail: '1.2.2', at: 5 });
-  await progress.mark('registry', 'done', { detail: '1.2.2', at: 6 });
-  assert.equal(changes, 1);
-  assert.deepEqual(new LabProgress(store).state('registry'), { status: 'done', detail: '1.2.2', at: 5 });
-});
-
-test('a re-check that began before a step was marked leaves that newer mark alone', async () => {
-  const saved = new Map<string, unknown>();
-  const store: ProgressStore = {
-    get: <T>(key: string) => saved.get(key) as T,
-    update: async (key, value) => void saved.set(key, value),
-  };
-  const progress = new LabProgress(store);
-  await progress.mark('download', 'done', { detail: '1.2.2', at: 1000, checkedSince: 900 });
-  assert.equal(progress.state('download').status, 'done', 'nothing was marked since the check began');
-  // The start-up re-check looked at the disk at 1500, before the download finished at 1600.
-  await progress.mark('download', 'done', { detail: '1.2.2', at: 1600 });
-  await progress.mark('download', 'todo', { at: 1700, checkedSince: 1500 });
-  assert.deepEqual(progress.state('download'), { status: 'done', detail: '1.2.2', at: 1600 });
-  // A re-check that began after it applies.
-  await progress.mark('download', 'todo', { at: 2100, checkedSince: 2000 });
-  assert.equal(progress.state('download').status, 'todo');
 });
 
 test('an install that created nothing has nothing to time, instead of every pod at 0.1 s', () => {
