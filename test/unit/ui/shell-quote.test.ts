@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import type { ShellKind } from '../../../src/ui/shell-quote';
 import { UnquotableArgumentError, quoteArgument, quoteCommandLine, shellKind } from '../../../src/ui/shell-quote';
 
 const HOSTILE = [
@@ -107,15 +108,18 @@ test('a control character is refused in every shell: typed, it is a key (Enter, 
   }
 });
 
+// VS Code's shell types and default shells' paths, by the kind of shell each one is.
+const SHELLS: Record<ShellKind, readonly (string | undefined)[]> = {
+  posix: ['bash', 'zsh', 'gitbash', undefined],
+  fish: ['/usr/bin/fish'],
+  powershell: ['pwsh', 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe'],
+  cmd: ['C:\\Windows\\System32\\cmd.exe'],
+  csh: ['/bin/tcsh'],
+  nu: ['nu'],
+};
+
 test("the shell is known from VS Code's shell type or the default shell's path", () => {
-  assert.equal(shellKind('bash'), 'posix');
-  assert.equal(shellKind('zsh'), 'posix');
-  assert.equal(shellKind('gitbash'), 'posix');
-  assert.equal(shellKind(undefined), 'posix');
-  assert.equal(shellKind('/usr/bin/fish'), 'fish');
-  assert.equal(shellKind('pwsh'), 'powershell');
-  assert.equal(shellKind('C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe'), 'powershell');
-  assert.equal(shellKind('C:\\Windows\\System32\\cmd.exe'), 'cmd');
-  assert.equal(shellKind('/bin/tcsh'), 'csh');
-  assert.equal(shellKind('nu'), 'nu');
+  for (const [kind, shells] of Object.entries(SHELLS)) {
+    for (const shell of shells) assert.equal(shellKind(shell), kind, `${shell} is not ${kind}`);
+  }
 });
