@@ -22,17 +22,11 @@ import {
   waitUntil,
 } from './lab-flow.mjs';
 
-/** Faults of src/sandbox/faults/fault-config.ts, all on for the whole run. */
-export const FAULTS = {
-  latencyMs: 40,
-  dropWatchesAfterEvents: 25,
-  goneOnNextWatches: 3,
-  errors: [
-    { verb: 'list', resource: 'pods', rate: 0.3, code: 500, count: 4 },
-    { verb: 'create', resource: '*', rate: 0.02, code: 500, count: 2 },
-  ],
-  deny: [{ verb: 'get', resource: 'services/proxy', namespace: 'istio-system' }],
-};
+/**
+ * Faults of src/sandbox/faults/fault-config.ts, all on for the whole run; the pod store meets the same
+ * ones in test/integration/pod-store-faults.test.ts.
+ */
+export const FAULTS = JSON.parse(fs.readFileSync(new URL('./reliability-faults.json', import.meta.url), 'utf8'));
 
 let lab;
 let workbench;

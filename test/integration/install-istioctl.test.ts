@@ -4,75 +4,58 @@
 // which applies the real rendered 1.26.1 demo manifest with kubectl and says it is a stand-in.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { planInstall } from '../../src/istio/install-plan';
 import { runIstioctl } from '../../src/kube/apply/istioctl-runner';
 import type { IstioctlTarget } from '../../src/kube/apply/istioctl-runner';
 import { kubernetesClient } from '../../src/kube/connection';
-import { istioSystemDeployments, istiodDemoDeployments, writeStandInRelease } from './istio-demo';
-import type { KubectlSandbox } from './kubectl';
-import { startKubectlSandbox } from './kubectl';
+import { istioSystemDeployments, istiodDemoDeployments } from './istio-demo';
+import type { IstioctlLab } from './istioctl-lab';
+import { istioctlInstallArgs, runIstioctlToEnd, startIstioctlLab } from './istioctl-lab';
 
 describe('installing Istio 1.26.1 through its istioctl', () => {
-  let cluster: KubectlSandbox;
-  let dir: string;
-  let istioctl: string;
+  let lab: IstioctlLab;
   let target: IstioctlTarget;
 
   before(async () => {
-    // Istio 1.26 needs 1.29 or later (policy/v1, apiextensions.k8s.io/v1): a 1.13 sandbox refuses its manifest, as a real one does.
-    cluster = await startKubectlSandbox({ namespaceFinalizeDelayMs: 50, kubeVersion: 'v1.32.0' });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-istioctl-'));
-    istioctl = writeStandInRelease(dir);
+    lab = await startIstioctlLab('istio-lab-istioctl-');
     const k8s = await kubernetesClient();
     const kubeConfig = new k8s.KubeConfig();
-    kubeConfig.loadFromString(cluster.sandbox.kubeconfig);
+    kubeConfig.loadFromString(lab.cluster.sandbox.kubeconfig);
     target = { kubeConfig, contextName: kubeConfig.getCurrentContext() };
   });
-  after(async () => {
-    await cluster.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => lab.close());
 
   test('runs `istioctl install --set profile=demo -y`, streams its output, and istiod exists afterwards', async () => {
-    const plan = planInstall('1.26.1');
-    assert.equal(plan.install.kind, 'istioctl');
-    const chunks: string[] = [];
-    const code = await runIstioctl(
-      istioctl,
-      plan.install.kind === 'istioctl' ? plan.install.args : [],
-      target,
-      (text) => chunks.push(text),
-    );
-    const output = chunks.join('');
+    const { code, output } = await runIstioctlToEnd(lab.istioctl, istioctlInstallArgs(), target);
     assert.equal(code, 0, output);
     assert.match(output, /profile "demo"/);
     assert.match(output, /Installation complete/);
-    assert.deepEqual(await istioSystemDeployments(cluster), istiodDemoDeployments);
+    assert.deepEqual(await istioSystemDeployments(lab.cluster), istiodDemoDeployments);
   });
 
   test('runs `istioctl uninstall --purge -y`, and istio-system is gone', async () => {
     const plan = planInstall('1.26.1');
     assert.equal(plan.uninstall.kind, 'istioctl');
-    const code = await runIstioctl(istioctl, plan.uninstall.args, target, () => undefined);
+    const code = await runIstioctl(lab.istioctl, plan.uninstall.args, target, () => undefined);
     assert.equal(code, 0);
-    const namespace = await cluster.kubectl(['get', 'namespace', 'istio-system']);
+    const namespace = await lab.cluster.kubectl(['get', 'namespace', 'istio-system']);
     assert.match(namespace.stderr, /NotFound/);
   });
 
   test("a release without the command fails with istioctl's own error and exit code", async () => {
-    const chunks: string[] = [];
-    const code = await runIstioctl(istioctl, ['manifest', 'apply', '--set', 'profile=demo'], target, (text) =>
-      chunks.push(text),
+    const { code, output } = await runIstioctlToEnd(
+      lab.istioctl,
+      ['manifest', 'apply', '--set', 'profile=demo'],
+      target,
     );
     assert.notEqual(code, 0);
-    assert.match(chunks.join(''), /unknown command "manifest apply"/);
+    assert.match(output, /unknown command "manifest apply"/);
   });
 
   test('cancelling kills it and reports exit code 130', async () => {
-    const slow = path.join(dir, 'slow-istioctl');
+    const slow = path.join(lab.dir, 'slow-istioctl');
     fs.writeFileSync(slow, '#!/usr/bin/env node\nconsole.log("started");\nsetInterval(() => {}, 1000);\n', {
       mode: 0o755,
     });

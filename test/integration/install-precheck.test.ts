@@ -1,32 +1,12 @@
 // The native pre-check against the sandbox: GKE-like, 3 nodes, Kubernetes v1.13.7, as in the book.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { planInstall } from '../../src/istio/install-plan';
-import type { ReleaseFacts } from '../../src/istio/precheck/precheck';
-import {
-  demoRequirements,
-  evaluatePrecheck,
-  precheckPassed,
-  requiredPermissions,
-} from '../../src/istio/precheck/precheck';
-import { parseManifest } from '../../src/kube/apply/manifest';
+import { evaluatePrecheck, precheckPassed, requiredPermissions } from '../../src/istio/precheck/precheck';
 import { kubernetesClient } from '../../src/kube/connection';
 import { probeCluster } from '../../src/istio/precheck/precheck-probes';
 import type { Sandbox } from '../../src/sandbox';
 import { startSandbox } from '../../src/sandbox';
-import { fixtures } from './kubectl';
-
-const manifest = parseManifest(
-  fs.readFileSync(path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml'), 'utf8'),
-);
-const release: ReleaseFacts = {
-  version: '1.2.2',
-  minKubernetesMinor: planInstall('1.2.2').minKubernetesMinor,
-  demo: demoRequirements(manifest),
-  istioNamespace: 'istio-system',
-};
+import { BOOK_CLUSTER_RESULTS, release122, resultLines } from '../unit/istio/precheck-fixtures';
 
 describe('the pre-check on the book-like sandbox', () => {
   let sandbox: Sandbox;
@@ -36,7 +16,7 @@ describe('the pre-check on the book-like sandbox', () => {
     kubeConfig.loadFromString(sandbox.kubeconfig);
     return evaluatePrecheck(
       await probeCluster(kubeConfig, requiredPermissions('istio-system'), 'istio-system'),
-      release,
+      release122,
     );
   };
 
@@ -47,19 +27,7 @@ describe('the pre-check on the book-like sandbox', () => {
 
   test('passes: v1.13.7-gke.8 reachable, permissions granted, nothing installed, room on 3 nodes, webhooks served', async () => {
     const results = await check();
-    assert.deepEqual(
-      results.map((result) => `${result.id}:${result.status}:${result.code}`),
-      [
-        'api:pass:reachable',
-        'version:pass:versionSupported',
-        'permissions:pass:permissionsGranted',
-        'existing:pass:notInstalled',
-        'resources:pass:resourcesFit',
-        'loadBalancer:pass:noLoadBalancerService',
-        'replicas:info:singleReplicas',
-        'webhooks:pass:webhooksServed',
-      ],
-    );
+    assert.deepEqual(resultLines(results), BOOK_CLUSTER_RESULTS);
     assert.equal(results[1].params.version, 'v1.13.7-gke.8');
     assert.equal(results[4].params.nodes, 3);
     assert.equal(precheckPassed(results), true);

@@ -6,17 +6,15 @@
 // folder, holds nothing of the other clusters, and is gone afterwards, also after a failure or a cancel.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as yaml from 'js-yaml';
-import { planInstall } from '../../src/istio/install-plan';
 import { runIstioctl } from '../../src/kube/apply/istioctl-runner';
 import { openConnection } from '../../src/kube/connection';
 import type { ClusterConnection } from '../../src/kube/connection';
-import { istioSystemDeployments, istiodDemoDeployments, writeStandInRelease } from './istio-demo';
-import type { KubectlSandbox } from './kubectl';
-import { startKubectlSandbox } from './kubectl';
+import { istioSystemDeployments, istiodDemoDeployments } from './istio-demo';
+import type { IstioctlLab } from './istioctl-lab';
+import { istioctlInstallArgs, runIstioctlToEnd, startIstioctlLab } from './istioctl-lab';
 
 const UNRELATED_TOKEN = 'prod-cluster-static-token-3c9e';
 
@@ -29,15 +27,13 @@ interface Probe {
 }
 
 describe('istioctl with an exec-plugin kubeconfig', () => {
-  let cluster: KubectlSandbox;
-  let dir: string;
+  let lab: IstioctlLab;
   let kubeconfig: string;
-  let istioctl: string;
   let probe: string;
 
   /** A credential plugin script: logs that it ran, prints an ExecCredential with `token`. */
   const plugin = (name: string, token: string): void => {
-    const file = path.join(dir, 'home', '.kube', 'plugins', name);
+    const file = path.join(lab.dir, 'home', '.kube', 'plugins', name);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const credential = JSON.stringify({
       apiVersion: 'client.authentication.k8s.io/v1',
@@ -47,20 +43,18 @@ describe('istioctl with an exec-plugin kubeconfig', () => {
     fs.writeFileSync(file, `#!/bin/sh\necho run >> "$0.runs"\nprintf '%s' '${credential}'\n`, { mode: 0o755 });
   };
   const runs = (name: string): number => {
-    const file = path.join(dir, 'home', '.kube', 'plugins', `${name}.runs`);
+    const file = path.join(lab.dir, 'home', '.kube', 'plugins', `${name}.runs`);
     return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0;
   };
   const connect = (context: string): Promise<ClusterConnection> => openConnection({ kubeconfig, context });
 
   before(async () => {
-    // Istio 1.26's manifest needs a release that serves policy/v1 and apiextensions.k8s.io/v1.
-    cluster = await startKubectlSandbox({ namespaceFinalizeDelayMs: 50, kubeVersion: 'v1.32.0' });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-istioctl-creds-'));
-    const sandboxCluster = (yaml.load(cluster.sandbox.kubeconfig) as { clusters: { cluster: object }[] }).clusters[0]
-      .cluster;
-    plugin('token-plugin', cluster.sandbox.token);
+    lab = await startIstioctlLab('istio-lab-istioctl-creds-');
+    const sandboxCluster = (yaml.load(lab.cluster.sandbox.kubeconfig) as { clusters: { cluster: object }[] })
+      .clusters[0].cluster;
+    plugin('token-plugin', lab.cluster.sandbox.token);
     plugin('wrong-plugin', 'not-the-sandbox-token');
-    kubeconfig = path.join(dir, 'home', '.kube', 'config');
+    kubeconfig = path.join(lab.dir, 'home', '.kube', 'config');
     const exec = (command: string) => ({
       exec: { apiVersion: 'client.authentication.k8s.io/v1', command, interactiveMode: 'Never' },
     });
@@ -89,10 +83,8 @@ describe('istioctl with an exec-plugin kubeconfig', () => {
       { mode: 0o600 },
     );
 
-    istioctl = writeStandInRelease(dir);
-
     // An istioctl that reports the kubeconfig it was given, then exits with the code it is asked for (or hangs).
-    probe = path.join(dir, 'probe-istioctl');
+    probe = path.join(lab.dir, 'probe-istioctl');
     fs.writeFileSync(
       probe,
       `#!/usr/bin/env node
@@ -105,42 +97,35 @@ if (args[0] === 'hang') setInterval(() => {}, 1000); else process.exit(Number(ar
       { mode: 0o755 },
     );
   });
-  after(async () => {
-    await cluster.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => lab.close());
 
   test('`istioctl install` authenticates through the exec plugin and istiod exists afterwards', async () => {
-    const plan = planInstall('1.26.1');
-    assert.equal(plan.install.kind, 'istioctl');
     const connection = await connect('lab');
     const before = runs('token-plugin');
-    const chunks: string[] = [];
-    const code = await runIstioctl(istioctl, plan.install.args, connection, (text) => chunks.push(text));
-    const output = chunks.join('');
+    const { code, output } = await runIstioctlToEnd(lab.istioctl, istioctlInstallArgs(), connection);
     assert.equal(code, 0, output);
     assert.match(output, /Installation complete/);
     assert.ok(runs('token-plugin') > before, 'istioctl (kubectl) never ran the credential plugin');
-    assert.deepEqual(await istioSystemDeployments(cluster), istiodDemoDeployments);
+    assert.deepEqual(await istioSystemDeployments(lab.cluster), istiodDemoDeployments);
   });
 
   test("with a plugin that prints a wrong token, the same install fails with the server's 401", async () => {
     const connection = await connect('lab-wrong');
     const before = runs('wrong-plugin');
-    const chunks: string[] = [];
-    const code = await runIstioctl(istioctl, ['install', '--set', 'profile=demo', '-y'], connection, (text) =>
-      chunks.push(text),
+    const { code, output } = await runIstioctlToEnd(
+      lab.istioctl,
+      ['install', '--set', 'profile=demo', '-y'],
+      connection,
     );
     assert.notEqual(code, 0);
     // kubectl's words for a 401 (k8s.io/apimachinery/pkg/api/errors: "the server has asked for the client to provide credentials").
-    assert.match(chunks.join(''), /Unauthorized|the server has asked for the client to provide credentials/);
+    assert.match(output, /Unauthorized|the server has asked for the client to provide credentials/);
     assert.ok(runs('wrong-plugin') > before, 'the wrong plugin never ran');
   });
 
   test("istioctl gets a 0600 file in a 0700 folder with the lab's context alone, deleted after it exits", async () => {
     const connection = await connect('lab');
-    let output = '';
-    const code = await runIstioctl(probe, ['0'], connection, (text) => (output += text));
+    const { code, output } = await runIstioctlToEnd(probe, ['0'], connection);
     assert.equal(code, 0, output);
     const seen = JSON.parse(output) as Probe;
     assert.equal(seen.mode, 0o600);
@@ -154,7 +139,7 @@ if (args[0] === 'hang') setInterval(() => {}, 1000); else process.exit(Number(ar
     };
     assert.deepEqual(
       given.users.map((user) => [user.name, user.user.exec?.command]),
-      [['plugin-user', path.join(dir, 'home', '.kube', 'plugins', 'token-plugin')]],
+      [['plugin-user', path.join(lab.dir, 'home', '.kube', 'plugins', 'token-plugin')]],
     );
     assert.equal(given['current-context'], 'lab');
     assert.equal(fs.existsSync(path.dirname(seen.file)), false, 'the temporary kubeconfig folder is left behind');
@@ -162,9 +147,9 @@ if (args[0] === 'hang') setInterval(() => {}, 1000); else process.exit(Number(ar
 
   test('the file is deleted after istioctl fails and after it is cancelled', async () => {
     const connection = await connect('lab');
-    let failedOutput = '';
-    assert.equal(await runIstioctl(probe, ['3'], connection, (text) => (failedOutput += text)), 3);
-    assert.equal(fs.existsSync(path.dirname((JSON.parse(failedOutput) as Probe).file)), false);
+    const failed = await runIstioctlToEnd(probe, ['3'], connection);
+    assert.equal(failed.code, 3);
+    assert.equal(fs.existsSync(path.dirname((JSON.parse(failed.output) as Probe).file)), false);
 
     const controller = new AbortController();
     let cancelledOutput = '';

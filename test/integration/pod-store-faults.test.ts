@@ -11,22 +11,14 @@ import { startPodStore } from '../../src/kube/pod-store';
 import { istioPodScope } from '../../src/istio/data-plane';
 import type { PodStore, PodStoreState } from '../../src/kube/pod-summary';
 import type { FaultConfig } from '../../src/sandbox/faults/faults';
+import reliabilityFaults from '../e2e/reliability-faults.json';
 import { demo122 } from './istio-demo';
 import type { KubectlSandbox } from './kubectl';
 import { startKubectlSandbox } from './kubectl';
 import { until } from './until';
 
-/** The faults of the reliability run (test/e2e/reliability.e2e.test.mjs FAULTS). */
-const FAULTS: FaultConfig = {
-  latencyMs: 40,
-  dropWatchesAfterEvents: 25,
-  goneOnNextWatches: 3,
-  errors: [
-    { verb: 'list', resource: 'pods', rate: 0.3, code: 500, count: 4 },
-    { verb: 'create', resource: '*', rate: 0.02, code: 500, count: 2 },
-  ],
-  deny: [{ verb: 'get', resource: 'services/proxy', namespace: 'istio-system' }],
-};
+/** The faults of the reliability run (test/e2e/reliability.e2e.test.mjs), from the file it reads. */
+const FAULTS: FaultConfig = reliabilityFaults;
 
 let cluster: KubectlSandbox;
 let store: PodStore | undefined;

@@ -3,8 +3,6 @@
 // dropped watches, forced 410s, refused connections and server errors, or reports 401/403 as
 // failed and recovers once the fault is gone.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { namespaceExists } from '../../src/kube/api-request';
 import type { ClusterConnection } from '../../src/kube/connection';
@@ -15,28 +13,16 @@ import { istioPodScope } from '../../src/istio/data-plane';
 import type { PodStore, PodStoreChange, PodStoreState, PodSummary } from '../../src/kube/pod-summary';
 import type { FaultConfig } from '../../src/sandbox/faults/faults';
 import { BUILTIN_RESOURCE_TYPES } from '../../src/sandbox/apimachinery/resource-types';
+import { podsFromCapture, readyAndStatusByOwner } from '../unit/istio/pod-fixtures';
 import { demo122 } from './istio-demo';
 import type { KubectlSandbox } from './kubectl';
-import { fixtures, startKubectlSandbox } from './kubectl';
+import { startKubectlSandbox } from './kubectl';
 import { until } from './until';
 
-const book = fs.readFileSync(path.join(fixtures, 'kubectl-get-po', 'book-1.2.2.txt'), 'utf8');
 const podType = BUILTIN_RESOURCE_TYPES.find((type) => type.resource === 'pods')!;
 // Generous: the sandbox's controllers share two cores with everything else running.
 const TIMEOUT = { timeout: 120_000 };
 
-/** `istio-pilot-68f587df5d-wzwxn` → `istio-pilot`; `istio-cleanup-secrets-1.2.2-bcwf6` → `istio-cleanup-secrets-1.2.2`. */
-const owner = (name: string): string => name.replace(/-[a-z0-9]{8,10}-[a-z0-9]{5}$/, '').replace(/-[a-z0-9]{5}$/, '');
-const bookRows = new Map(
-  book
-    .trim()
-    .split('\n')
-    .filter((line) => !line.startsWith('$') && !line.startsWith('NAME'))
-    .map((line) => line.split(/\s+/))
-    .map(([name, ready, status]) => [owner(name), `${ready} ${status}`]),
-);
-const rows = (pods: readonly PodSummary[]) =>
-  new Map(pods.map((pod) => [owner(pod.name), `${pod.readyContainers}/${pod.totalContainers} ${pod.status}`]));
 const settled = (pods: readonly PodSummary[], namespace: string): boolean => {
   const inNamespace = pods.filter((pod) => pod.namespace === namespace);
   return (
@@ -126,7 +112,7 @@ describe('the pod store on the sandbox', () => {
     const created = await cluster.kubectl(['create', '-f', demo122]);
     assert.equal(created.code, 0, created.stderr);
     await until(store, () => settled(store.pods(), 'istio-system'));
-    assert.deepEqual(rows(store.pods()), bookRows);
+    assert.deepEqual(readyAndStatusByOwner(store.pods()), readyAndStatusByOwner(podsFromCapture('book-1.2.2.txt')));
     assert.equal(await namespaceExists(connection, 'istio-system'), true);
     const pilot = store.pods().find((pod) => pod.name.startsWith('istio-pilot-'))!;
     assert.equal(store.get(pilot.uid), pilot);

@@ -35,6 +35,14 @@ const pilotReady = (store: PodStore): boolean =>
         pod.readyContainers === pod.totalContainers,
     );
 
+/** Pilot's Service `name` in `namespace`, in front of the pods `selector` picks. */
+const pilotService = (
+  name: string,
+  namespace: string,
+  selector: Record<string, string>,
+  ports: { name: string; port: number }[],
+) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { selector, ports } });
+
 /** Local TCP ports that accept connections now (to see that a port-forward's listener is gone). */
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -60,6 +68,15 @@ describe("fetching the registry of the book's Istio 1.2.2 from the sandbox", () 
     store?.dispose();
     await cluster?.close();
   });
+  /** Creates `namespace` and then `objects` in it, with one `kubectl create`. */
+  const createNamespaceWith = (namespace: string, objects: object[]) =>
+    cluster.kubectlOk(['create', '-f', '-'], {
+      stdin: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, ...objects],
+      }),
+    });
   /** fetchRegistry fails as `expected` says while the sandbox has `faults`; they are cleared however it ends. */
   const rejectsUnder = async (
     faults: FaultConfig,
@@ -83,20 +100,9 @@ describe("fetching the registry of the book's Istio 1.2.2 from the sandbox", () 
   });
 
   test('says Pilot is not ready while its Service has no ready endpoint', TIMEOUT, async () => {
-    const bare = {
-      apiVersion: 'v1',
-      kind: 'List',
-      items: [
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-bare' } },
-        {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: { name: 'istio-pilot', namespace: 'istio-bare' },
-          spec: { selector: { istio: 'pilot' }, ports: [{ name: 'http-legacy-discovery', port: 8080 }] },
-        },
-      ],
-    };
-    await cluster.kubectlOk(['create', '-f', '-'], { stdin: JSON.stringify(bare) });
+    await createNamespaceWith('istio-bare', [
+      pilotService('istio-pilot', 'istio-bare', { istio: 'pilot' }, [{ name: 'http-legacy-discovery', port: 8080 }]),
+    ]);
     await assert.rejects(
       fetchRegistry(kubeConfig, { namespace: 'istio-bare' }),
       (error: unknown) =>
@@ -271,47 +277,33 @@ describe("fetching the registry of the book's Istio 1.2.2 from the sandbox", () 
     "reads istiod's registryz and endpointz through a port-forward, since it answers only local callers",
     TIMEOUT,
     async () => {
-      const modern = {
-        apiVersion: 'v1',
-        kind: 'List',
-        items: [
-          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-modern' } },
-          {
-            apiVersion: 'v1',
-            kind: 'Service',
-            metadata: { name: 'istiod', namespace: 'istio-modern' },
-            spec: {
-              selector: { app: 'istiod' },
-              ports: [
-                { name: 'grpc-xds', port: 15010 },
-                { name: 'http-monitoring', port: 15014 },
-              ],
-            },
-          },
-          {
-            apiVersion: 'apps/v1',
-            kind: 'Deployment',
-            metadata: { name: 'istiod', namespace: 'istio-modern' },
-            spec: {
-              replicas: 1,
-              selector: { matchLabels: { app: 'istiod' } },
-              template: {
-                metadata: { labels: { app: 'istiod', istio: 'pilot' } },
-                spec: {
-                  containers: [
-                    {
-                      name: 'discovery',
-                      image: 'docker.io/istio/pilot:1.26.1',
-                      ports: [{ containerPort: 15010 }, { containerPort: 15014 }],
-                    },
-                  ],
-                },
+      await createNamespaceWith('istio-modern', [
+        pilotService('istiod', 'istio-modern', { app: 'istiod' }, [
+          { name: 'grpc-xds', port: 15010 },
+          { name: 'http-monitoring', port: 15014 },
+        ]),
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'istiod', namespace: 'istio-modern' },
+          spec: {
+            replicas: 1,
+            selector: { matchLabels: { app: 'istiod' } },
+            template: {
+              metadata: { labels: { app: 'istiod', istio: 'pilot' } },
+              spec: {
+                containers: [
+                  {
+                    name: 'discovery',
+                    image: 'docker.io/istio/pilot:1.26.1',
+                    ports: [{ containerPort: 15010 }, { containerPort: 15014 }],
+                  },
+                ],
               },
             },
           },
-        ],
-      };
-      await cluster.kubectlOk(['create', '-f', '-'], { stdin: JSON.stringify(modern) });
+        },
+      ]);
       const modernStore = startPodStore(connection, { namespace: 'istio-modern' });
       try {
         await until(modernStore, () =>

@@ -19,38 +19,25 @@ const COMMANDS: IstioctlCommand[] = [
   'x internal-debug',
 ];
 
+// Commands that came in the same release and stayed together.
+const MANIFEST: IstioctlCommand[] = ['manifest apply', 'manifest generate'];
+const INSTALL: IstioctlCommand[] = ['install', 'x precheck'];
+
 // release → the commands its istioctl has (all others: absent).
 const TABLE: [string, IstioctlCommand[]][] = [
   ['1.0.0', []],
   ['1.1.0', ['verify-install']],
   ['1.2.2', ['verify-install']],
-  ['1.4.6', ['verify-install', 'manifest apply', 'manifest generate']],
-  ['1.5.0', ['verify-install', 'manifest apply', 'manifest generate']],
-  ['1.6.0', ['verify-install', 'manifest apply', 'manifest generate', 'install', 'x precheck']],
-  ['1.7.0', ['verify-install', 'manifest apply', 'manifest generate', 'install', 'x precheck', 'x uninstall']],
-  ['1.9.0', ['verify-install', 'manifest apply', 'manifest generate', 'install', 'x precheck', 'x uninstall']],
-  [
-    '1.10.0',
-    [
-      'verify-install',
-      'manifest apply',
-      'manifest generate',
-      'install',
-      'x precheck',
-      'x uninstall',
-      'x internal-debug',
-    ],
-  ],
-  [
-    '1.12.0',
-    ['verify-install', 'manifest apply', 'manifest generate', 'install', 'x precheck', 'uninstall', 'x internal-debug'],
-  ],
-  [
-    '1.23.0',
-    ['verify-install', 'manifest apply', 'manifest generate', 'install', 'x precheck', 'uninstall', 'x internal-debug'],
-  ],
-  ['1.24.0', ['manifest apply', 'manifest generate', 'install', 'x precheck', 'uninstall', 'x internal-debug']],
-  ['1.26.1', ['manifest apply', 'manifest generate', 'install', 'x precheck', 'uninstall', 'x internal-debug']],
+  ['1.4.6', ['verify-install', ...MANIFEST]],
+  ['1.5.0', ['verify-install', ...MANIFEST]],
+  ['1.6.0', ['verify-install', ...MANIFEST, ...INSTALL]],
+  ['1.7.0', ['verify-install', ...MANIFEST, ...INSTALL, 'x uninstall']],
+  ['1.9.0', ['verify-install', ...MANIFEST, ...INSTALL, 'x uninstall']],
+  ['1.10.0', ['verify-install', ...MANIFEST, ...INSTALL, 'x uninstall', 'x internal-debug']],
+  ['1.12.0', ['verify-install', ...MANIFEST, ...INSTALL, 'uninstall', 'x internal-debug']],
+  ['1.23.0', ['verify-install', ...MANIFEST, ...INSTALL, 'uninstall', 'x internal-debug']],
+  ['1.24.0', [...MANIFEST, ...INSTALL, 'uninstall', 'x internal-debug']],
+  ['1.26.1', [...MANIFEST, ...INSTALL, 'uninstall', 'x internal-debug']],
 ];
 
 describe('istioctl subcommands per release', () => {

@@ -18,6 +18,13 @@ const running = (name: string, ready = true): ContainerSummary => ({
   restartCount: 0,
   state: 'running',
 });
+/** A container not started (`reason` says why), image docker.io/istio/<name>:1.2.2 unless `fields` say otherwise. */
+const waiting = (name: string, reason: string, fields: Partial<ContainerSummary> = {}): ContainerSummary => ({
+  ...running(name, false),
+  state: 'waiting',
+  reason,
+  ...fields,
+});
 
 describe('why a pod is in trouble', () => {
   test('FailedScheduling names the resources the nodes lack (the usual cause of Istio timing out on small clusters)', () => {
@@ -61,15 +68,10 @@ describe('why a pod is in trouble', () => {
   });
 
   test('ImagePullBackOff names the container and image', () => {
-    const container: ContainerSummary = {
-      name: 'discovery',
+    const container = waiting('discovery', 'ImagePullBackOff', {
       image: 'docker.io/istio/pilot:1.2.2x',
-      ready: false,
-      restartCount: 0,
-      state: 'waiting',
-      reason: 'ImagePullBackOff',
       message: 'Back-off pulling image',
-    };
+    });
     const problems = diagnosePod(
       podSummary({
         name: 'istio-pilot-1',
@@ -92,15 +94,7 @@ describe('why a pod is in trouble', () => {
   });
 
   test('CrashLoopBackOff (the SDS telemetry capture) points at the previous logs of the crashing container', () => {
-    const mixer: ContainerSummary = {
-      name: 'mixer',
-      image: 'docker.io/istio/mixer:1.2.2',
-      ready: false,
-      restartCount: 15,
-      state: 'waiting',
-      reason: 'CrashLoopBackOff',
-      lastTerminationReason: 'Error',
-    };
+    const mixer = waiting('mixer', 'CrashLoopBackOff', { restartCount: 15, lastTerminationReason: 'Error' });
     const pod = podSummary({
       name: 'istio-telemetry-6654d887bc-2mt9r',
       nodeName: 'node-1',

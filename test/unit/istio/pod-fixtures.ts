@@ -161,6 +161,15 @@ export function podsFromCapture(file: string): PodSummary[] {
     });
 }
 
+/** A pod's name without the parts its controllers generated: `istio-pilot-68f587df5d-wzwxn` → `istio-pilot`, `istio-cleanup-secrets-1.2.2-bcwf6` → `istio-cleanup-secrets-1.2.2`. */
+export const ownerOf = (name: string): string =>
+  name.replace(/-[a-z0-9]{8,10}-[a-z0-9]{5}$/, '').replace(/-[a-z0-9]{5}$/, '');
+
+/** READY and STATUS as `kubectl get po` shows them, by owner: `istio-pilot` → `2/2 Running`. */
+export function readyAndStatusByOwner(pods: readonly PodSummary[]): Map<string, string> {
+  return new Map(pods.map((pod) => [ownerOf(pod.name), `${pod.readyContainers}/${pod.totalContainers} ${pod.status}`]));
+}
+
 export function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;

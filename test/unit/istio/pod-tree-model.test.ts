@@ -20,22 +20,21 @@ const build = (pods: readonly PodSummary[], extra: Partial<PodTreeInput> = {}): 
   buildPodTree({ cluster, pods, state: { kind: 'synced' }, istioNamespace: 'istio-system', now: NOW, ...extra });
 
 const childrenOf = (tree: PodTree, id: string) => tree.nodes.get(id)!.children.map((child) => tree.nodes.get(child)!);
+/** The cluster's groups in order, each with one of its counts: `[['control', 6], …]`. */
+const groupCounts = (tree: PodTree, count: 'pods' | 'singleReplicas') =>
+  (childrenOf(tree, 'cluster') as GroupNode[]).map((group) => [group.group, group[count]]);
 
 describe("the pod tree of the book's 1.2.2 install", () => {
   const tree = build(bookPods());
 
   test('groups the 15 pods under the cluster: control plane, gateways, add-ons, jobs', () => {
     assert.deepEqual(tree.roots, ['cluster']);
-    const groups = childrenOf(tree, 'cluster') as GroupNode[];
-    assert.deepEqual(
-      groups.map((group) => [group.group, group.pods]),
-      [
-        ['control', 6],
-        ['gateways', 2],
-        ['addons', 4],
-        ['jobs', 3],
-      ],
-    );
+    assert.deepEqual(groupCounts(tree, 'pods'), [
+      ['control', 6],
+      ['gateways', 2],
+      ['addons', 4],
+      ['jobs', 3],
+    ]);
     assert.equal([...tree.nodes.values()].filter((node) => node.kind === 'pod').length, 15);
   });
 
@@ -62,16 +61,12 @@ describe("the pod tree of the book's 1.2.2 install", () => {
   });
 
   test('the control-plane group counts its single replicas, so the view explains them once', () => {
-    const groups = childrenOf(tree, 'cluster') as GroupNode[];
-    assert.deepEqual(
-      groups.map((group) => [group.group, group.singleReplicas]),
-      [
-        ['control', 6],
-        ['gateways', 0],
-        ['addons', 0],
-        ['jobs', 0],
-      ],
-    );
+    assert.deepEqual(groupCounts(tree, 'singleReplicas'), [
+      ['control', 6],
+      ['gateways', 0],
+      ['addons', 0],
+      ['jobs', 0],
+    ]);
   });
 
   test('pod rows read like kubectl: 2/2 Running for pilot, 0/1 Completed for the jobs', () => {

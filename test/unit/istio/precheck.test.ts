@@ -1,26 +1,17 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { test } from 'node:test';
 import { planInstall, commandLine } from '../../../src/istio/install-plan';
 import type { ClusterFacts } from '../../../src/istio/precheck/precheck';
 import {
-  demoRequirements,
   evaluatePrecheck,
   parseQuantity,
   precheckPassed,
   precheckVerdict,
   requiredPermissions,
 } from '../../../src/istio/precheck/precheck';
-import { parseManifest } from '../../../src/kube/apply/manifest';
+import { BOOK_CLUSTER_RESULTS, demo122, demoOf, release122, resultLines } from './precheck-fixtures';
 
-const fixtures = path.resolve(__dirname, '..', '..', 'fixtures', 'istio');
-const demo122 = demoRequirements(
-  parseManifest(fs.readFileSync(path.join(fixtures, 'legacy/istio-1.2.2/istio-demo.yaml'), 'utf8')),
-);
-const demo1261 = demoRequirements(
-  parseManifest(fs.readFileSync(path.join(fixtures, 'modern/istio-1.26.1/demo.yaml'), 'utf8')),
-);
+const demo1261 = demoOf('modern/istio-1.26.1/demo.yaml');
 const Mi = 1024 * 1024;
 
 const gkeNode = (name: string) => ({
@@ -38,12 +29,6 @@ const book: ClusterFacts = {
   istioNamespaceExists: false,
   nodes: ['a', 'b', 'c'].map(gkeNode),
   admissionWebhooksServed: true,
-};
-const release122 = {
-  version: '1.2.2',
-  minKubernetesMinor: planInstall('1.2.2').minKubernetesMinor,
-  demo: demo122,
-  istioNamespace: 'istio-system',
 };
 
 test('reads Kubernetes quantities', () => {
@@ -66,19 +51,7 @@ test('the 1.2.2 demo profile requests 190m CPU and 500 MiB, with Mixer telemetry
 
 test("the book's GKE 1.13 cluster passes every check, noting the single replicas", () => {
   const results = evaluatePrecheck(book, release122);
-  assert.deepEqual(
-    results.map((result) => `${result.id}:${result.status}:${result.code}`),
-    [
-      'api:pass:reachable',
-      'version:pass:versionSupported',
-      'permissions:pass:permissionsGranted',
-      'existing:pass:notInstalled',
-      'resources:pass:resourcesFit',
-      'loadBalancer:pass:noLoadBalancerService',
-      'replicas:info:singleReplicas',
-      'webhooks:pass:webhooksServed',
-    ],
-  );
+  assert.deepEqual(resultLines(results), BOOK_CLUSTER_RESULTS);
   assert.equal(precheckPassed(results), true);
 });
 

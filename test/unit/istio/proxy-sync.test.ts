@@ -8,41 +8,46 @@ import { RegistryFormatError } from '../../../src/istio/registry/json-text';
 import { istiodSyncz } from '../../../src/sandbox/istio/istiod-debug';
 import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
 
+/** The pushes the first two proxies below share: clusters and listeners sent and acknowledged, routes sent. */
+const PUSHED = {
+  cluster_sent: '2019-07-01 10:00:00.123 +0000 UTC m=+12.300000001',
+  cluster_acked: '2019-07-01 10:00:00.123 +0000 UTC m=+12.300000001',
+  listener_sent: '2019-07-01 10:00:00.2 +0000 UTC m=+12.4',
+  listener_acked: '2019-07-01 10:00:00.2 +0000 UTC m=+12.4',
+  route_sent: '2019-07-01 10:00:00.3 +0000 UTC m=+12.5',
+};
+
 // Pilot 1.2.2's answer as `json.MarshalIndent(syncz, "", "    ")` writes it: one synced sidecar, one
 // gateway that has not acknowledged the last endpoints push, one proxy that connected before the first push.
-const PILOT_1_2 = `[
+const PILOT_1_2 = JSON.stringify(
+  [
     {
-        "proxy": "sidecar~10.8.0.12~productpage-v1-7d6cfb7dfd-5mc96.default~default.svc.cluster.local",
-        "proxy_version": "1.2.2",
-        "istio_version": "1.2.2",
-        "cluster_sent": "2019-07-01 10:00:00.123 +0000 UTC m=+12.300000001",
-        "cluster_acked": "2019-07-01 10:00:00.123 +0000 UTC m=+12.300000001",
-        "listener_sent": "2019-07-01 10:00:00.2 +0000 UTC m=+12.4",
-        "listener_acked": "2019-07-01 10:00:00.2 +0000 UTC m=+12.4",
-        "route_sent": "2019-07-01 10:00:00.3 +0000 UTC m=+12.5",
-        "route_acked": "2019-07-01 10:00:00.3 +0000 UTC m=+12.5",
-        "endpoint_sent": "2019-07-01 10:00:00.4 +0000 UTC m=+12.6",
-        "endpoint_acked": "2019-07-01 10:00:00.4 +0000 UTC m=+12.6",
-        "endpoint_percent": 100
+      proxy: 'sidecar~10.8.0.12~productpage-v1-7d6cfb7dfd-5mc96.default~default.svc.cluster.local',
+      proxy_version: '1.2.2',
+      istio_version: '1.2.2',
+      ...PUSHED,
+      route_acked: '2019-07-01 10:00:00.3 +0000 UTC m=+12.5',
+      endpoint_sent: '2019-07-01 10:00:00.4 +0000 UTC m=+12.6',
+      endpoint_acked: '2019-07-01 10:00:00.4 +0000 UTC m=+12.6',
+      endpoint_percent: 100,
     },
     {
-        "proxy": "router~10.8.0.7~istio-ingressgateway-6b5b9b8b4f-8lm2z.istio-system~istio-system.svc.cluster.local",
-        "proxy_version": "1.2.2",
-        "istio_version": "1.2.2",
-        "cluster_sent": "2019-07-01 10:00:00.123 +0000 UTC m=+12.300000001",
-        "cluster_acked": "2019-07-01 10:00:00.123 +0000 UTC m=+12.300000001",
-        "listener_sent": "2019-07-01 10:00:00.2 +0000 UTC m=+12.4",
-        "listener_acked": "2019-07-01 10:00:00.2 +0000 UTC m=+12.4",
-        "route_sent": "2019-07-01 10:00:00.3 +0000 UTC m=+12.5",
-        "endpoint_sent": "2019-07-01 10:02:05.9 +0000 UTC m=+138.1",
-        "endpoint_acked": "2019-07-01 10:00:00.4 +0000 UTC m=+12.6",
-        "endpoint_percent": 50
+      proxy: 'router~10.8.0.7~istio-ingressgateway-6b5b9b8b4f-8lm2z.istio-system~istio-system.svc.cluster.local',
+      proxy_version: '1.2.2',
+      istio_version: '1.2.2',
+      ...PUSHED,
+      endpoint_sent: '2019-07-01 10:02:05.9 +0000 UTC m=+138.1',
+      endpoint_acked: '2019-07-01 10:00:00.4 +0000 UTC m=+12.6',
+      endpoint_percent: 50,
     },
     {
-        "proxy": "sidecar~10.8.0.13~ratings-v1-6f8c5bcb9d-wq2xj.default~default.svc.cluster.local",
-        "proxy_version": "1.2.2"
-    }
-]`;
+      proxy: 'sidecar~10.8.0.13~ratings-v1-6f8c5bcb9d-wq2xj.default~default.svc.cluster.local',
+      proxy_version: '1.2.2',
+    },
+  ],
+  null,
+  4,
+);
 
 describe('parseSyncz: Pilot 1.2', () => {
   const rows = parseSyncz(PILOT_1_2, 'istio-pilot-5f9b7c8d4-abcde', { endpointPercent: true });

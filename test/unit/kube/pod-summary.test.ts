@@ -1,19 +1,12 @@
 // The pod projection: kubectl's READY / STATUS / RESTARTS on the book's pods and on the ways pods
 // fail, and the fields the tree reads.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { PodObject } from '../../../src/kube/pod-summary';
 import { isSamePodSummary, summarizePod } from '../../../src/kube/pod-summary';
+import { podsFromCapture, readyAndStatusByOwner } from '../istio/pod-fixtures';
 import { allSandboxPods, sandboxPod, withNativeSidecar } from './sandbox-pods';
 
-const book = fs.readFileSync(
-  path.join(__dirname, '..', '..', 'fixtures', 'istio', 'kubectl-get-po', 'book-1.2.2.txt'),
-  'utf8',
-);
-
-const ownerOf = (name: string): string => name.replace(/-[a-z0-9]{8,10}-[a-z0-9]{5}$/, '').replace(/-[a-z0-9]{5}$/, '');
 const pod = sandboxPod;
 
 /** A pod changed the way a kubelet would report it. */
@@ -27,23 +20,10 @@ function withStatus(
 
 describe('summarizePod', () => {
   test("gives the book's 15 istio-system pods the READY and STATUS of the book's kubectl get po", () => {
-    const expected = new Map(
-      book
-        .trim()
-        .split('\n')
-        .filter((line) => !line.startsWith('$') && !line.startsWith('NAME'))
-        .map((line) => line.split(/\s+/))
-        .map(([name, ready, status]) => [ownerOf(name), `${ready} ${status}`]),
+    assert.deepEqual(
+      readyAndStatusByOwner(allSandboxPods().map((pod) => summarizePod(pod))),
+      readyAndStatusByOwner(podsFromCapture('book-1.2.2.txt')),
     );
-    const actual = new Map(
-      allSandboxPods()
-        .map((pod) => summarizePod(pod))
-        .map((summary) => [
-          ownerOf(summary.name),
-          `${summary.readyContainers}/${summary.totalContainers} ${summary.status}`,
-        ]),
-    );
-    assert.deepEqual(actual, expected);
   });
 
   test('keeps what the tree shows: owner, node, IP, containers with images, conditions and the annotations asked for', () => {
