@@ -16,16 +16,20 @@ export interface EndpointPod {
   readonly gone?: boolean;
 }
 
-export interface RegistryEndpoint {
-  readonly ip: string;
-  readonly port: number;
-  /** The pod behind the IP, when the pod list knows it. */
-  readonly pod?: EndpointPod;
+/** An endpoint, port or service of the registry, as much of its source as the model reads. */
+interface RegistryEntry {
   /** Fields of the source the model does not interpret, kept for the raw view. */
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
-export interface RegistryPort {
+export interface RegistryEndpoint extends RegistryEntry {
+  readonly ip: string;
+  readonly port: number;
+  /** The pod behind the IP, when the pod list knows it. */
+  readonly pod?: EndpointPod;
+}
+
+export interface RegistryPort extends RegistryEntry {
   /** Pilot's service key: `<hostname>|<port name>` (or the hostname alone for an unnamed port). */
   readonly key: string;
   /** Port name; empty for an unnamed port. */
@@ -34,10 +38,9 @@ export interface RegistryPort {
   readonly port?: number;
   readonly protocol?: string;
   readonly endpoints: readonly RegistryEndpoint[];
-  readonly extra?: Readonly<Record<string, unknown>>;
 }
 
-export interface RegistryService {
+export interface RegistryService extends RegistryEntry {
   readonly hostname: string;
   /** Kubernetes name and namespace when the hostname is `<name>.<namespace>.svc.<domain>`; else hostname and ''. */
   readonly name: string;
@@ -45,7 +48,6 @@ export interface RegistryService {
   readonly address?: string;
   readonly meshExternal?: boolean;
   readonly ports: readonly RegistryPort[];
-  readonly extra?: Readonly<Record<string, unknown>>;
 }
 
 export interface RegistrySnapshot {

@@ -62,7 +62,7 @@ export function precheckMarkdown(
   ];
   for (const result of results) {
     const { text, fix } = checkText(result);
-    lines.push(`- ${ICONS[result.status]} **${checkTitle(result.id)}** — ${text}`);
+    lines.push(`- ${ICONS[result.status]} **${CHECK_TITLES[result.id]()}** — ${text}`);
     if (fix && (result.status === 'fail' || result.status === 'warn'))
       lines.push(`  - ${vscode.l10n.t('Fix:')} ${fix}`);
   }
@@ -104,178 +104,105 @@ export function verdictText(verdict: PrecheckVerdict, version: string): string {
   }
 }
 
-function checkTitle(id: CheckResult['id']): string {
-  switch (id) {
-    case 'api':
-      return vscode.l10n.t('Kubernetes API');
-    case 'version':
-      return vscode.l10n.t('Kubernetes version');
-    case 'permissions':
-      return vscode.l10n.t('Permissions');
-    case 'existing':
-      return vscode.l10n.t('Existing Istio');
-    case 'resources':
-      return vscode.l10n.t('Nodes and resources');
-    case 'loadBalancer':
-      return vscode.l10n.t('Ingress load balancer');
-    case 'replicas':
-      return vscode.l10n.t('Replicas');
-    case 'webhooks':
-      return vscode.l10n.t('Sidecar injection');
-  }
-}
+const CHECK_TITLES: Readonly<Record<CheckResult['id'], () => string>> = {
+  api: () => vscode.l10n.t('Kubernetes API'),
+  version: () => vscode.l10n.t('Kubernetes version'),
+  permissions: () => vscode.l10n.t('Permissions'),
+  existing: () => vscode.l10n.t('Existing Istio'),
+  resources: () => vscode.l10n.t('Nodes and resources'),
+  loadBalancer: () => vscode.l10n.t('Ingress load balancer'),
+  replicas: () => vscode.l10n.t('Replicas'),
+  webhooks: () => vscode.l10n.t('Sidecar injection'),
+};
 
+/** A result's params by name, each escaped as Markdown: the words name them `{server}`, `{version}`… */
+type CheckParams = Readonly<Record<string, string>>;
+
+/** What each result code (src/istio/precheck/precheck.ts) says. */
+const CHECK_TEXTS: Readonly<Record<string, (p: CheckParams) => string>> = {
+  reachable: (p) => vscode.l10n.t('The API server {server} answers.', p),
+  unreachable: (p) => vscode.l10n.t('The API server {server} did not answer: {message} ({reason}).', p),
+  versionSupported: (p) => vscode.l10n.t('Kubernetes {version}: Istio {release} accepts it.', p),
+  versionTooOld: (p) =>
+    vscode.l10n.t('Kubernetes {version} is older than Istio {release} accepts (at least {min}).', p),
+  versionOutsideRange: (p) =>
+    vscode.l10n.t('Kubernetes {version} is outside the versions Istio {release} supports ({range}).', p),
+  permissionsGranted: (p) =>
+    vscode.l10n.t('You may create everything the install creates ({count} permissions checked).', p),
+  permissionsMissing: (p) => vscode.l10n.t('Missing permissions: {missing}.', p),
+  notInstalled: (p) => vscode.l10n.t('No Istio in {namespace} yet.', p),
+  namespaceWithoutIstio: (p) =>
+    vscode.l10n.t(
+      "The namespace {namespace} exists but holds no Istio control plane. Istio 1.2's verify-install stops here; this install does not.",
+      p,
+    ),
+  sameVersionInstalled: (p) =>
+    vscode.l10n.t('Istio {version} is already installed ({deployment}): installing again changes nothing.', p),
+  otherVersionInstalled: (p) =>
+    vscode.l10n.t('Another Istio ({version}, {deployment}) is installed in {namespace}.', p),
+  resourcesFit: (p) =>
+    vscode.l10n.t(
+      '{nodes} nodes have {freeCpu}m CPU and {freeMemoryMi} MiB memory free; the demo profile requests {needCpu}m and {needMemoryMi} MiB.',
+      p,
+    ),
+  resourcesShort: (p) =>
+    vscode.l10n.t(
+      'Not enough room: {nodes} nodes have {freeCpu}m CPU and {freeMemoryMi} MiB free; the demo profile requests {needCpu}m and {needMemoryMi} MiB (largest pod {pod}: {podCpu}m, {podMemoryMi} MiB).',
+      p,
+    ),
+  noNodes: () => vscode.l10n.t('The cluster has no nodes: no pod can run.'),
+  releaseNotRead: (p) =>
+    vscode.l10n.t("{nodes} nodes. What the demo profile requests is known once the release's manifest can be read.", p),
+  noLoadBalancerService: () => vscode.l10n.t('No LoadBalancer Service in the manifest: no external IP is needed.'),
+  loadBalancerProvided: (p) =>
+    vscode.l10n.t('The nodes run on a cloud ({provider}): {services} will get an external IP.', p),
+  loadBalancerPending: (p) =>
+    vscode.l10n.t(
+      '{services} will stay <pending> in EXTERNAL-IP: the nodes have no cloud load balancer ({provider}).',
+      p,
+    ),
+  singleReplicas: (p) =>
+    vscode.l10n.t(
+      '{count} deployments run a single replica: each is a single point of failure, which is fine for a lab.',
+      p,
+    ),
+  replicated: () => vscode.l10n.t('Every deployment runs more than one replica.'),
+  webhooksServed: () => vscode.l10n.t('Admission webhooks are served: automatic sidecar injection can work.'),
+  webhooksMissing: () => vscode.l10n.t('admissionregistration.k8s.io is not served: no automatic sidecar injection.'),
+};
+
+/** What to do about a warning or a failure. */
+const CHECK_FIXES: Readonly<Record<string, () => string>> = {
+  unreachable: () =>
+    vscode.l10n.t(
+      'Check the kubeconfig and context (istioLab.kubeconfig, istioLab.context), your network or VPN, and that your credentials have not expired.',
+    ),
+  versionTooOld: () => vscode.l10n.t('Use a newer cluster, or choose an older Istio release in istioLab.istioVersion.'),
+  versionOutsideRange: () =>
+    vscode.l10n.t('It may still work. If the install fails, use a cluster in that range or another Istio release.'),
+  permissionsMissing: () =>
+    vscode.l10n.t(
+      'Ask a cluster administrator for them (cluster-admin is simplest for a lab), or use the sandbox cluster.',
+    ),
+  sameVersionInstalled: () =>
+    vscode.l10n.t('Go on (every object reports unchanged), or uninstall first for a fresh start.'),
+  otherVersionInstalled: () => vscode.l10n.t('Uninstall it first, with the release it came from.'),
+  resourcesShort: () =>
+    vscode.l10n.t(
+      'Add nodes or larger ones (minikube: minikube start --cpus 4 --memory 8192). Pods that do not fit stay Pending and the install times out.',
+    ),
+  noNodes: () => vscode.l10n.t('Add nodes to the cluster, or use the sandbox cluster.'),
+  loadBalancerPending: () => vscode.l10n.t('Use its NodePort, minikube tunnel, or a load balancer such as MetalLB.'),
+  webhooksMissing: () => vscode.l10n.t('Enable the MutatingAdmissionWebhook admission plugin.'),
+};
+
+/** A result's words and what to fix; an unknown code reads as the last check's failure, as it always has. */
 function checkText(result: CheckResult): { text: string; fix?: string } {
-  const p = (name: string) => escapeMarkdown(result.params[name] ?? '');
-  switch (result.code) {
-    case 'reachable':
-      return { text: vscode.l10n.t('The API server {0} answers.', p('server')) };
-    case 'unreachable':
-      return {
-        text: vscode.l10n.t('The API server {0} did not answer: {1} ({2}).', p('server'), p('message'), p('reason')),
-        fix: vscode.l10n.t(
-          'Check the kubeconfig and context (istioLab.kubeconfig, istioLab.context), your network or VPN, and that your credentials have not expired.',
-        ),
-      };
-    case 'versionSupported':
-      return { text: vscode.l10n.t('Kubernetes {0}: Istio {1} accepts it.', p('version'), p('release')) };
-    case 'versionTooOld':
-      return {
-        text: vscode.l10n.t(
-          'Kubernetes {0} is older than Istio {1} accepts (at least {2}).',
-          p('version'),
-          p('release'),
-          p('min'),
-        ),
-        fix: vscode.l10n.t('Use a newer cluster, or choose an older Istio release in istioLab.istioVersion.'),
-      };
-    case 'versionOutsideRange':
-      return {
-        text: vscode.l10n.t(
-          'Kubernetes {0} is outside the versions Istio {1} supports ({2}).',
-          p('version'),
-          p('release'),
-          p('range'),
-        ),
-        fix: vscode.l10n.t(
-          'It may still work. If the install fails, use a cluster in that range or another Istio release.',
-        ),
-      };
-    case 'permissionsGranted':
-      return {
-        text: vscode.l10n.t('You may create everything the install creates ({0} permissions checked).', p('count')),
-      };
-    case 'permissionsMissing':
-      return {
-        text: vscode.l10n.t('Missing permissions: {0}.', p('missing')),
-        fix: vscode.l10n.t(
-          'Ask a cluster administrator for them (cluster-admin is simplest for a lab), or use the sandbox cluster.',
-        ),
-      };
-    case 'notInstalled':
-      return { text: vscode.l10n.t('No Istio in {0} yet.', p('namespace')) };
-    case 'namespaceWithoutIstio':
-      return {
-        text: vscode.l10n.t(
-          "The namespace {0} exists but holds no Istio control plane. Istio 1.2's verify-install stops here; this install does not.",
-          p('namespace'),
-        ),
-      };
-    case 'sameVersionInstalled':
-      return {
-        text: vscode.l10n.t(
-          'Istio {0} is already installed ({1}): installing again changes nothing.',
-          p('version'),
-          p('deployment'),
-        ),
-        fix: vscode.l10n.t('Go on (every object reports unchanged), or uninstall first for a fresh start.'),
-      };
-    case 'otherVersionInstalled':
-      return {
-        text: vscode.l10n.t(
-          'Another Istio ({0}, {1}) is installed in {2}.',
-          p('version'),
-          p('deployment'),
-          p('namespace'),
-        ),
-        fix: vscode.l10n.t('Uninstall it first, with the release it came from.'),
-      };
-    case 'resourcesFit':
-      return {
-        text: vscode.l10n.t(
-          '{0} nodes have {1}m CPU and {2} MiB memory free; the demo profile requests {3}m and {4} MiB.',
-          p('nodes'),
-          p('freeCpu'),
-          p('freeMemoryMi'),
-          p('needCpu'),
-          p('needMemoryMi'),
-        ),
-      };
-    case 'resourcesShort':
-      return {
-        text: vscode.l10n.t(
-          'Not enough room: {0} nodes have {1}m CPU and {2} MiB free; the demo profile requests {3}m and {4} MiB (largest pod {5}: {6}m, {7} MiB).',
-          p('nodes'),
-          p('freeCpu'),
-          p('freeMemoryMi'),
-          p('needCpu'),
-          p('needMemoryMi'),
-          p('pod'),
-          p('podCpu'),
-          p('podMemoryMi'),
-        ),
-        fix: vscode.l10n.t(
-          'Add nodes or larger ones (minikube: minikube start --cpus 4 --memory 8192). Pods that do not fit stay Pending and the install times out.',
-        ),
-      };
-    case 'noNodes':
-      return {
-        text: vscode.l10n.t('The cluster has no nodes: no pod can run.'),
-        fix: vscode.l10n.t('Add nodes to the cluster, or use the sandbox cluster.'),
-      };
-    case 'releaseNotRead':
-      return {
-        text: vscode.l10n.t(
-          "{0} nodes. What the demo profile requests is known once the release's manifest can be read.",
-          p('nodes'),
-        ),
-      };
-    case 'noLoadBalancerService':
-      return { text: vscode.l10n.t('No LoadBalancer Service in the manifest: no external IP is needed.') };
-    case 'loadBalancerProvided':
-      return {
-        text: vscode.l10n.t(
-          'The nodes run on a cloud ({0}): {1} will get an external IP.',
-          p('provider'),
-          p('services'),
-        ),
-      };
-    case 'loadBalancerPending':
-      return {
-        text: vscode.l10n.t(
-          '{0} will stay <pending> in EXTERNAL-IP: the nodes have no cloud load balancer ({1}).',
-          p('services'),
-          p('provider'),
-        ),
-        fix: vscode.l10n.t('Use its NodePort, minikube tunnel, or a load balancer such as MetalLB.'),
-      };
-    case 'singleReplicas':
-      return {
-        text: vscode.l10n.t(
-          '{0} deployments run a single replica: each is a single point of failure, which is fine for a lab.',
-          p('count'),
-        ),
-      };
-    case 'replicated':
-      return { text: vscode.l10n.t('Every deployment runs more than one replica.') };
-    case 'webhooksServed':
-      return { text: vscode.l10n.t('Admission webhooks are served: automatic sidecar injection can work.') };
-    default:
-      return {
-        text: vscode.l10n.t('admissionregistration.k8s.io is not served: no automatic sidecar injection.'),
-        fix: vscode.l10n.t('Enable the MutatingAdmissionWebhook admission plugin.'),
-      };
-  }
+  const params = Object.fromEntries(
+    Object.entries(result.params).map(([name, value]) => [name, escapeMarkdown(value)]),
+  );
+  const code = result.code in CHECK_TEXTS ? result.code : 'webhooksMissing';
+  return { text: CHECK_TEXTS[code](params), fix: CHECK_FIXES[code]?.() };
 }
 
 export function timelineMarkdown(data: InstallTimelineData): string {

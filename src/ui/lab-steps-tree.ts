@@ -10,6 +10,8 @@ import { stepHint } from '../lab/step-hints';
 import type { LabProgressService } from './lab-progress-service';
 import { OutsideMarkdown } from './outside-markdown';
 import { stepHintText } from './step-hint-text';
+import type { IconSpec } from './theme-icon';
+import { themeIcon } from './theme-icon';
 
 export type LabStepsNode =
   | { readonly kind: 'step'; readonly step: LabStep }
@@ -17,47 +19,40 @@ export type LabStepsNode =
 
 const LAB_STARTED_KEY = 'istioLab.labStarted';
 
+/** A step whose label is its whole title. */
+const both = (title: string) => ({ title, label: title });
+
+/** Each step's title (the tooltip, the guide) and its short label for the Lab Steps view, which fits the default side bar. */
+const STEP_WORDS: { readonly [S in LabStepId]: () => { readonly title: string; readonly label: string } } = {
+  cluster: () => ({ title: vscode.l10n.t('Prepare a Kubernetes cluster'), label: vscode.l10n.t('Prepare a cluster') }),
+  download: () => both(vscode.l10n.t('Download Istio {0}', LAB_ISTIO_VERSION)),
+  verify: () => ({
+    title: vscode.l10n.t('Pre-check the cluster with istioctl'),
+    label: vscode.l10n.t('Pre-check the cluster'),
+  }),
+  install: () => both(vscode.l10n.t('Install the demo profile')),
+  watch: () => ({
+    title: vscode.l10n.t('Watch the control plane come up'),
+    label: vscode.l10n.t('Watch the control plane'),
+  }),
+  'sample-app': () => both(vscode.l10n.t('Deploy the sample app')),
+  architecture: () => ({
+    title: vscode.l10n.t("Understand Istio's architecture"),
+    label: vscode.l10n.t("Istio's architecture"),
+  }),
+  registry: () => ({
+    title: vscode.l10n.t("Query Pilot's service registry"),
+    label: vscode.l10n.t("Query Pilot's registry"),
+  }),
+};
+
 export function stepTitle(id: LabStepId): string {
-  switch (id) {
-    case 'cluster':
-      return vscode.l10n.t('Prepare a Kubernetes cluster');
-    case 'download':
-      return vscode.l10n.t('Download Istio {0}', LAB_ISTIO_VERSION);
-    case 'verify':
-      return vscode.l10n.t('Pre-check the cluster with istioctl');
-    case 'install':
-      return vscode.l10n.t('Install the demo profile');
-    case 'watch':
-      return vscode.l10n.t('Watch the control plane come up');
-    case 'sample-app':
-      return vscode.l10n.t('Deploy the sample app');
-    case 'architecture':
-      return vscode.l10n.t("Understand Istio's architecture");
-    case 'registry':
-      return vscode.l10n.t("Query Pilot's service registry");
-  }
+  return STEP_WORDS[id]().title;
 }
 
-/** A step's short label for the Lab Steps view, which fits the default side bar; the tooltip has its title. */
+/** A step's short label; the tooltip has its title. */
 export function stepLabel(id: LabStepId): string {
-  switch (id) {
-    case 'cluster':
-      return vscode.l10n.t('Prepare a cluster');
-    case 'download':
-      return vscode.l10n.t('Download Istio {0}', LAB_ISTIO_VERSION);
-    case 'verify':
-      return vscode.l10n.t('Pre-check the cluster');
-    case 'install':
-      return vscode.l10n.t('Install the demo profile');
-    case 'watch':
-      return vscode.l10n.t('Watch the control plane');
-    case 'sample-app':
-      return vscode.l10n.t('Deploy the sample app');
-    case 'architecture':
-      return vscode.l10n.t("Istio's architecture");
-    case 'registry':
-      return vscode.l10n.t("Query Pilot's registry");
-  }
+  return STEP_WORDS[id]().label;
 }
 
 export class LabStepsTreeProvider implements vscode.TreeDataProvider<LabStepsNode>, vscode.Disposable {
@@ -126,7 +121,7 @@ export class LabStepsTreeProvider implements vscode.TreeDataProvider<LabStepsNod
       const state = this.progress.state(node.step.id);
       item.id = `step:${node.step.id}`;
       item.contextValue = 'labStep';
-      item.iconPath = stateIcon(state);
+      item.iconPath = themeIcon(STATE_ICONS[state.status]);
       // Not done yet: why, in the description too, since that is what the learner reads first
       // (also for a failure its check explained, such as an interrupted install).
       const why = this.whyNotDone(node.step.id);
@@ -164,18 +159,12 @@ export class LabStepsTreeProvider implements vscode.TreeDataProvider<LabStepsNod
   }
 }
 
-function stateIcon(state: StepState): vscode.ThemeIcon {
-  switch (state.status) {
-    case 'done':
-      return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
-    case 'warning':
-      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
-    case 'failed':
-      return new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
-    case 'todo':
-      return new vscode.ThemeIcon('circle-large-outline');
-  }
-}
+const STATE_ICONS: { readonly [S in StepState['status']]: IconSpec } = {
+  done: ['pass-filled', 'testing.iconPassed'],
+  warning: ['warning', 'list.warningForeground'],
+  failed: ['error', 'list.errorForeground'],
+  todo: ['circle-large-outline'],
+};
 
 function stateText(state: StepState): string {
   switch (state.status) {

@@ -14,61 +14,42 @@ import type { ContainerSummary, PodSummary } from '../kube/pod-summary';
 import { OutsideMarkdown } from './outside-markdown';
 import { problemText } from './pod-problems';
 import { kubeErrorMessage } from './kube-error-messages';
+import type { IconSpec } from './theme-icon';
+import { themeIcon } from './theme-icon';
 
-const GROUP_ICONS: Readonly<Record<RoleGroup, string>> = {
-  control: 'server-process',
-  gateways: 'globe',
-  sidecars: 'link',
-  nodeAgents: 'server',
-  addons: 'extensions',
-  jobs: 'tasklist',
-  other: 'question',
+/** How a role group's row starts: its icon and its name. */
+const GROUPS: { readonly [G in RoleGroup]: { readonly icon: string; readonly label: () => string } } = {
+  control: { icon: 'server-process', label: () => vscode.l10n.t('Control plane') },
+  gateways: { icon: 'globe', label: () => vscode.l10n.t('Data plane: gateways') },
+  sidecars: { icon: 'link', label: () => vscode.l10n.t('Data plane: sidecars') },
+  nodeAgents: { icon: 'server', label: () => vscode.l10n.t('Data plane: node agents') },
+  addons: { icon: 'extensions', label: () => vscode.l10n.t('Add-ons') },
+  jobs: { icon: 'tasklist', label: () => vscode.l10n.t('Jobs') },
+  other: { icon: 'question', label: () => vscode.l10n.t('Other') },
 };
 
 export function groupLabel(group: RoleGroup): string {
-  switch (group) {
-    case 'control':
-      return vscode.l10n.t('Control plane');
-    case 'gateways':
-      return vscode.l10n.t('Data plane: gateways');
-    case 'sidecars':
-      return vscode.l10n.t('Data plane: sidecars');
-    case 'nodeAgents':
-      return vscode.l10n.t('Data plane: node agents');
-    case 'addons':
-      return vscode.l10n.t('Add-ons');
-    case 'jobs':
-      return vscode.l10n.t('Jobs');
-    case 'other':
-      return vscode.l10n.t('Other');
-  }
+  return GROUPS[group].label();
 }
 
+/** What a role group is, for its tooltip. */
 function groupExplanation(group: RoleGroup): string {
-  switch (group) {
-    case 'control':
-      return vscode.l10n.t(
-        'The control plane configures the proxies, issues certificates and checks policy; no request goes through it.',
-      );
-    case 'gateways':
-      return vscode.l10n.t(
-        'Standalone Envoy proxies at the edge of the mesh: traffic entering or leaving it goes through them.',
-      );
-    case 'sidecars':
-      return vscode.l10n.t(
-        'Application pods with an injected istio-proxy sidecar: the data plane that carries the requests.',
-      );
-    case 'nodeAgents':
-      return vscode.l10n.t('Agents running on every node (ztunnel, Istio CNI).');
-    case 'addons':
-      return vscode.l10n.t(
-        'Telemetry and visualisation the demo profile adds: Prometheus, Grafana, tracing and Kiali.',
-      );
-    case 'jobs':
-      return vscode.l10n.t('One-off tasks of the install; Completed is their normal end state.');
-    case 'other':
-      return vscode.l10n.t('Pods in the Istio namespace that are not a known Istio component.');
-  }
+  const explanations: { readonly [G in RoleGroup]: string } = {
+    control: vscode.l10n.t(
+      'The control plane configures the proxies, issues certificates and checks policy; no request goes through it.',
+    ),
+    gateways: vscode.l10n.t(
+      'Standalone Envoy proxies at the edge of the mesh: traffic entering or leaving it goes through them.',
+    ),
+    sidecars: vscode.l10n.t(
+      'Application pods with an injected istio-proxy sidecar: the data plane that carries the requests.',
+    ),
+    nodeAgents: vscode.l10n.t('Agents running on every node (ztunnel, Istio CNI).'),
+    addons: vscode.l10n.t('Telemetry and visualisation the demo profile adds: Prometheus, Grafana, tracing and Kiali.'),
+    jobs: vscode.l10n.t('One-off tasks of the install; Completed is their normal end state.'),
+    other: vscode.l10n.t('Pods in the Istio namespace that are not a known Istio component.'),
+  };
+  return explanations[group];
 }
 
 const language = (): string => vscode.env.language;
@@ -127,7 +108,7 @@ function renderGroup(node: GroupNode): vscode.TreeItem {
   const parts = [node.group === 'sidecars' ? `${podsInNamespaces(node.pods, node.namespaces)} · ${ready}` : ready];
   if (node.singleReplicas > 0) parts.push(vscode.l10n.t('one replica each'));
   item.description = parts.join(' · ');
-  item.iconPath = new vscode.ThemeIcon(GROUP_ICONS[node.group]);
+  item.iconPath = new vscode.ThemeIcon(GROUPS[node.group].icon);
   // The demo profile runs one replica of everything: the single point of failure is said once,
   // here, as the book does, not as a warning on every component.
   item.tooltip =
@@ -179,28 +160,19 @@ function renderComponent(node: ComponentNode, istioNamespace: string): vscode.Tr
 }
 
 function componentIcon(node: ComponentNode): vscode.ThemeIcon {
-  if (node.hasFailingPod) return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+  if (node.hasFailingPod) return themeIcon(POD_ICONS.failing);
   const settled =
     node.group === 'jobs' ? node.completed === node.children.length : node.replicas.ready === node.replicas.total;
-  return settled
-    ? new vscode.ThemeIcon('package')
-    : new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('charts.yellow'));
+  return themeIcon(settled ? ['package'] : POD_ICONS.progressing);
 }
 
-function podIcon(node: PodNode): vscode.ThemeIcon {
-  switch (node.health) {
-    case 'ready':
-      return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
-    case 'progressing':
-      return new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('charts.yellow'));
-    case 'completed':
-      return new vscode.ThemeIcon('pass', new vscode.ThemeColor('descriptionForeground'));
-    case 'failing':
-      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
-    case 'terminating':
-      return new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));
-  }
-}
+const POD_ICONS: { readonly [H in PodNode['health']]: IconSpec } = {
+  ready: ['pass-filled', 'testing.iconPassed'],
+  progressing: ['loading~spin', 'charts.yellow'],
+  completed: ['pass', 'descriptionForeground'],
+  failing: ['error', 'testing.iconFailed'],
+  terminating: ['circle-slash', 'disabledForeground'],
+};
 
 /** `2/2 · Running · 0 restarts · 5m`, the columns of `kubectl get pods`. */
 export function podDescription(pod: PodSummary, now: number): string {
@@ -212,7 +184,7 @@ export function podDescription(pod: PodSummary, now: number): string {
 function renderPod(node: PodNode): vscode.TreeItem {
   const item = new vscode.TreeItem(node.pod.name, vscode.TreeItemCollapsibleState.None);
   item.description = podDescription(node.pod, Date.now());
-  item.iconPath = podIcon(node);
+  item.iconPath = themeIcon(POD_ICONS[node.health]);
   item.tooltip = podTooltip(node, node.problems);
   item.contextValue = node.pod.phase === 'Running' && !node.pod.deleting ? 'pod.running' : 'pod';
   item.accessibilityInformation = { label: `${node.pod.name}, ${item.description}` };
@@ -246,7 +218,7 @@ export function podTooltip(
   tooltip.appendMarkdown(`\n\n**${vscode.l10n.t('Containers')}**`);
   for (const container of [...pod.initContainers, ...pod.containers]) {
     // The reason stays as Kubernetes writes it (ContainerCreating, CrashLoopBackOff): learners meet it in kubectl.
-    const state = [containerStateText(container.state), container.reason].filter(Boolean).join(': ');
+    const state = [CONTAINER_STATES[container.state](), container.reason].filter(Boolean).join(': ');
     const ready = container.ready ? `, ${vscode.l10n.t('ready')}` : '';
     tooltip
       .appendMarkdown('\n- **')
@@ -297,18 +269,12 @@ function appendInjection(tooltip: OutsideMarkdown, pod: PodSummary): void {
     );
 }
 
-function containerStateText(state: ContainerSummary['state']): string {
-  switch (state) {
-    case 'running':
-      return vscode.l10n.t('running');
-    case 'waiting':
-      return vscode.l10n.t('waiting');
-    case 'terminated':
-      return vscode.l10n.t('terminated');
-    case 'unknown':
-      return vscode.l10n.t('unknown');
-  }
-}
+const CONTAINER_STATES: { readonly [S in ContainerSummary['state']]: () => string } = {
+  running: () => vscode.l10n.t('running'),
+  waiting: () => vscode.l10n.t('waiting'),
+  terminated: () => vscode.l10n.t('terminated'),
+  unknown: () => vscode.l10n.t('unknown'),
+};
 
 function errorFix(error: Error | undefined): string | undefined {
   return error instanceof KubeError ? error.kubectlHint : undefined;

@@ -70,9 +70,9 @@ test('every runtime string has a Korean translation, and no translation is left 
   assert.deepEqual(difference(ko, used), [], 'translated but not used in src/');
 });
 
-test('translations keep their {0} placeholders', () => {
+test('translations keep their placeholders, {0} and {name} alike', () => {
   for (const [key, value] of Object.entries(readJson('l10n/bundle.l10n.ko.json'))) {
-    const placeholders = (text: string) => (text.match(/\{\d+\}/g) ?? []).sort().join();
+    const placeholders = (text: string) => (text.match(/\{\w+\}/g) ?? []).sort().join();
     assert.equal(placeholders(value), placeholders(key), `placeholders differ for "${key}"`);
   }
 });
@@ -168,7 +168,7 @@ test('Korean particles fit the word before them: no "이(가)" forms, no particl
   // A placeholder can end in a vowel or a consonant ("1.2.2" reads 이, "404" reads 사), so a
   // particle after it is wrong half the time; the strings put a noun there (버전을, 파일을) instead.
   const both = /이\(가\)|가\(이\)|을\(를\)|를\(을\)|은\(는\)|는\(은\)|와\(과\)|과\(와\)|\(으\)로|\(이\)/;
-  const afterPlaceholder = /\{\d+\}["'”’]?(?:이|가|을|를|은|는|와|과|으로|로)(?![가-힣])/;
+  const afterPlaceholder = /\{\w+\}["'”’]?(?:이|가|을|를|은|는|와|과|으로|로)(?![가-힣])/;
   const wrong = koreanTexts()
     .filter(({ text }) => both.test(text) || afterPlaceholder.test(text))
     .map(({ where, text }) => `${where}: ${text}`);

@@ -22,12 +22,19 @@ describe('the lab in Korean (vscode.env.language ko)', function () {
   let nls: Record<string, string>;
   const release = () => ({ version: VERSION, manifest, yes: true });
 
-  /** The Korean translation of `key` with `{n}` filled in; it must be Korean, not the English key. */
-  function ko(table: Record<string, string>, key: string, ...args: string[]): string {
+  /** The Korean translation of `key` with `{0}` (args) or `{name}` (a record) filled in; it must be Korean, not the English key. */
+  function ko(
+    table: Record<string, string>,
+    key: string,
+    ...args: string[] | [Readonly<Record<string, string>>]
+  ): string {
     const text = table[key];
     assert.ok(text, `no Korean translation for "${key}"`);
     assert.match(text, /[\uAC00-\uD7A3]/, `the translation of "${key}" has no Hangul: ${text}`);
-    return text.replace(/\{(\d+)\}/g, (_, index: string) => args[Number(index)]);
+    const named = typeof args[0] === 'object' ? args[0] : undefined;
+    return text.replace(/\{(\w+)\}/g, (placeholder, name: string) =>
+      named ? (named[name] ?? placeholder) : (args as string[])[Number(name)],
+    );
   }
 
   /** Screenshots in both themes (the Korean pass starts dark), ending dark again. */
@@ -74,6 +81,22 @@ describe('the lab in Korean (vscode.env.language ko)', function () {
       ko(bundle, 'Pre-check for Istio {0}', VERSION),
       'the pre-check report is not titled in Korean',
       90_000,
+    );
+    // The checklist's words name their placeholders ({version}, {release}): the Korean fills them too.
+    const report = await vscode.workspace.openTextDocument(
+      vscode.Uri.from({ scheme: 'istio-lab-report', path: `/${ko(bundle, 'Pre-check')}.md` }),
+    );
+    assert.ok(
+      report
+        .getText()
+        .replace(/\\([!-/:-@[-`{-~])/g, '$1')
+        .includes(
+          ko(bundle, 'Kubernetes {version}: Istio {release} accepts it.', {
+            version: 'v1.13.7-gke.8',
+            release: VERSION,
+          }),
+        ),
+      'the Korean checklist does not name the Kubernetes and Istio versions',
     );
     await screenshots('ko-precheck');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
