@@ -27,6 +27,7 @@ import { ReportDocuments, precheckMarkdown, timelineMarkdown, verdictText } from
 import { confirmIstioctl, terminalLinkDirectory } from './istioctl-trust';
 import type { LabServices } from './lab-progress-service';
 import { abortSignal } from './manifest-progress';
+import { confirmModal } from './modal-question';
 import { outside } from './outside-text';
 import { istioNamespace, istioVersion } from './settings';
 import { quoteCommandLine, shellKind } from './shell-quote';
@@ -171,19 +172,20 @@ export function registerInstallCommands(
         if (!release) return undefined;
         const connection = await connect();
         if (!connection) return undefined;
-        if (!args?.yes) {
-          const uninstall = vscode.l10n.t('Uninstall');
-          const choice = await vscode.window.showWarningMessage(
-            vscode.l10n.t(
+        if (
+          !args?.yes &&
+          !(await confirmModal({
+            question: vscode.l10n.t(
               'Uninstall Istio {0} from {1}? Its namespace and everything in it are deleted.',
-              outside(release.plan.version),
-              outside(connection.contextName),
+              release.plan.version,
+              connection.contextName,
             ),
-            { modal: true, detail: commandLine(method) },
-            uninstall,
-          );
-          if (choice !== uninstall) return undefined;
-        }
+            detail: commandLine(method),
+            action: vscode.l10n.t('Uninstall'),
+            warning: true,
+          }))
+        )
+          return undefined;
         if (
           method.kind !== 'manifest' &&
           !(await confirmIstioctl(context, release.downloaded, release.istioctl!, release.plan.version, log))
@@ -226,17 +228,15 @@ export function registerInstallCommands(
     if (!(await confirmIstioctl(context, release.downloaded, release.istioctl!, release.plan.version, log)))
       return false;
     if (args.yes) return true;
-    const install = vscode.l10n.t('Install');
-    const choice = await vscode.window.showInformationMessage(
-      vscode.l10n.t(
+    return confirmModal({
+      question: vscode.l10n.t(
         "Install Istio {0} into {1}? The release's istioctl installs the demo profile.",
-        outside(release.plan.version),
-        outside(connection.contextName),
+        release.plan.version,
+        connection.contextName,
       ),
-      { modal: true, detail: commandLine(method) },
-      install,
-    );
-    return choice === install;
+      detail: commandLine(method),
+      action: vscode.l10n.t('Install'),
+    });
   }
 
   /** The release's own check in a terminal, once its istioctl may run (asked first when it is not verified). */
