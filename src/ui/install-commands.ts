@@ -15,30 +15,24 @@ import { captureIstioctl } from '../kube/apply/istioctl-runner';
 import type { ManifestObject } from '../kube/apply/manifest';
 import { parseManifest } from '../kube/apply/manifest';
 import type { ClusterConnection } from '../kube/connection';
-import type { SharedPodStores } from '../kube/shared-pod-store';
 import type { InstallTimelineData } from '../lab/install-timeline';
 import { exposeIstioctl } from '../lab/terminal-path';
-import type { ClusterService } from './cluster-service';
+import type { ClusterCommandServices } from './cluster-commands';
+import { guardedCommand } from './cluster-commands';
 import { TIMELINE_KEY, createInstallFlow, message } from './install-flow';
 import { registerProgressSync } from './install-progress-sync';
 import type { InstallArguments, ResolvedRelease } from './install-release';
 import { releaseFacts, resolveRelease } from './install-release';
 import { ReportDocuments, precheckMarkdown, timelineMarkdown, verdictText } from './install-reports';
 import { confirmIstioctl, terminalLinkDirectory } from './istioctl-trust';
-import type { LabServices } from './lab-progress-service';
 import { abortSignal } from './manifest-progress';
 import { confirmModal } from './modal-question';
 import { outside } from './outside-text';
 import { istioNamespace, istioVersion } from './settings';
 import { quoteCommandLine, shellKind } from './shell-quote';
 
-export function registerInstallCommands(
-  context: vscode.ExtensionContext,
-  cluster: ClusterService,
-  podStores: SharedPodStores,
-  log: vscode.LogOutputChannel,
-  lab: LabServices,
-): void {
+export function registerInstallCommands(services: ClusterCommandServices): void {
+  const { context, cluster, podStores, log, lab } = services;
   const { progress } = lab;
   const reports = new ReportDocuments();
   context.subscriptions.push(reports, reports.register());
@@ -62,18 +56,7 @@ export function registerInstallCommands(
     return undefined;
   };
 
-  /** A command's unexpected failure (an unreadable manifest, a bad istioLab.istioVersion…) as a message, not a stack. */
-  const guarded =
-    <A extends unknown[], R>(name: string, run: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R | undefined> => {
-      try {
-        return await run(...args);
-      } catch (error) {
-        log.error(`${name} failed`, error);
-        void vscode.window.showErrorMessage(vscode.l10n.t('{0} failed: {1}', outside(name), outside(message(error))));
-        return undefined;
-      }
-    };
+  const guarded = guardedCommand(log);
 
   const connect = async (): Promise<ClusterConnection | undefined> => {
     try {

@@ -17,15 +17,14 @@ import { contextNamespace } from '../kube/context-namespace';
 import type { PodObject } from '../kube/pod-summary';
 import { summarizePod } from '../kube/pod-summary';
 import { waitForPods } from '../kube/pod-wait';
-import type { SharedPodStores } from '../kube/shared-pod-store';
 import { INJECTION_LABEL, checkSampleApp, isBookinfoPod, labelCommand, unlabelCommand } from '../lab/sample-app';
 import type { StepCheck } from '../lab/step-hints';
 import { BOOKINFO_MANIFEST } from '../lab/steps';
-import type { ClusterService } from './cluster-service';
+import type { ClusterCommandServices } from './cluster-commands';
+import { guardedCommand } from './cluster-commands';
 import { message } from './install-flow';
 import type { InstallArguments } from './install-release';
 import { resolveRelease } from './install-release';
-import type { LabServices } from './lab-progress-service';
 import { abortSignal, appliedLine, applyWithProgress, createOutput, deleteWithProgress } from './manifest-progress';
 import { confirmModal } from './modal-question';
 import { outside } from './outside-text';
@@ -89,13 +88,8 @@ export async function sampleAppOnCluster(
   return { check: checkSampleApp(pods, expected, namespace), namespace };
 }
 
-export function registerSampleAppCommands(
-  context: vscode.ExtensionContext,
-  cluster: ClusterService,
-  podStores: SharedPodStores,
-  log: vscode.LogOutputChannel,
-  lab: LabServices,
-): void {
+export function registerSampleAppCommands(services: ClusterCommandServices): void {
+  const { context, cluster, podStores, log, lab } = services;
   const { progress, revealPod } = lab;
 
   /** The Bookinfo manifest's objects, or undefined (and the learner told why) when there is none. */
@@ -143,17 +137,7 @@ export function registerSampleAppCommands(
     }
   };
 
-  const guarded =
-    <R>(name: string, run: (args?: SampleAppArguments) => Promise<R>) =>
-    async (args?: SampleAppArguments): Promise<R | undefined> => {
-      try {
-        return await run(args);
-      } catch (error) {
-        log.error(`${name} failed`, error);
-        void vscode.window.showErrorMessage(vscode.l10n.t('{0} failed: {1}', outside(name), outside(message(error))));
-        return undefined;
-      }
-    };
+  const guarded = guardedCommand(log);
 
   /**
    * Runs `work` on Bookinfo's objects in the context's namespace, with an object client it closes
