@@ -50,8 +50,9 @@ export function activateFeatures({ context, log, podsView, attachPods, attachSte
   const lab = { progress, revealPod };
   const restoreRegistry = registerRegistryViewer(context, cluster, pods, log, lab);
   registerReleaseCommands(context, log, progress);
-  registerInstallCommands(context, cluster, pods, log, lab);
-  registerSampleAppCommands(context, cluster, pods, log, lab);
+  const clusterCommands = { context, cluster, podStores: pods, log, lab };
+  registerInstallCommands(clusterCommands);
+  registerSampleAppCommands(clusterCommands);
 
   log.info(`features loaded in ${(performance.now() - started).toFixed(1)} ms`);
   return { restoreRegistry };

@@ -15,29 +15,24 @@ import { captureIstioctl } from '../kube/apply/istioctl-runner';
 import type { ManifestObject } from '../kube/apply/manifest';
 import { parseManifest } from '../kube/apply/manifest';
 import type { ClusterConnection } from '../kube/connection';
-import type { SharedPodStores } from '../kube/shared-pod-store';
 import type { InstallTimelineData } from '../lab/install-timeline';
 import { exposeIstioctl } from '../lab/terminal-path';
-import type { ClusterService } from './cluster-service';
+import type { ClusterCommandServices } from './cluster-commands';
+import { guardedCommand } from './cluster-commands';
 import { TIMELINE_KEY, createInstallFlow, message } from './install-flow';
 import { registerProgressSync } from './install-progress-sync';
 import type { InstallArguments, ResolvedRelease } from './install-release';
 import { releaseFacts, resolveRelease } from './install-release';
 import { ReportDocuments, precheckMarkdown, timelineMarkdown, verdictText } from './install-reports';
 import { confirmIstioctl, terminalLinkDirectory } from './istioctl-trust';
-import type { LabServices } from './lab-progress-service';
 import { abortSignal } from './manifest-progress';
+import { confirmModal } from './modal-question';
 import { outside } from './outside-text';
 import { istioNamespace, istioVersion } from './settings';
 import { quoteCommandLine, shellKind } from './shell-quote';
 
-export function registerInstallCommands(
-  context: vscode.ExtensionContext,
-  cluster: ClusterService,
-  podStores: SharedPodStores,
-  log: vscode.LogOutputChannel,
-  lab: LabServices,
-): void {
+export function registerInstallCommands(services: ClusterCommandServices): void {
+  const { context, cluster, podStores, log, lab } = services;
   const { progress } = lab;
   const reports = new ReportDocuments();
   context.subscriptions.push(reports, reports.register());
@@ -61,18 +56,7 @@ export function registerInstallCommands(
     return undefined;
   };
 
-  /** A command's unexpected failure (an unreadable manifest, a bad istioLab.istioVersion…) as a message, not a stack. */
-  const guarded =
-    <A extends unknown[], R>(name: string, run: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R | undefined> => {
-      try {
-        return await run(...args);
-      } catch (error) {
-        log.error(`${name} failed`, error);
-        void vscode.window.showErrorMessage(vscode.l10n.t('{0} failed: {1}', outside(name), outside(message(error))));
-        return undefined;
-      }
-    };
+  const guarded = guardedCommand(log);
 
   const connect = async (): Promise<ClusterConnection | undefined> => {
     try {
@@ -171,19 +155,20 @@ export function registerInstallCommands(
         if (!release) return undefined;
         const connection = await connect();
         if (!connection) return undefined;
-        if (!args?.yes) {
-          const uninstall = vscode.l10n.t('Uninstall');
-          const choice = await vscode.window.showWarningMessage(
-            vscode.l10n.t(
+        if (
+          !args?.yes &&
+          !(await confirmModal({
+            question: vscode.l10n.t(
               'Uninstall Istio {0} from {1}? Its namespace and everything in it are deleted.',
-              outside(release.plan.version),
-              outside(connection.contextName),
+              release.plan.version,
+              connection.contextName,
             ),
-            { modal: true, detail: commandLine(method) },
-            uninstall,
-          );
-          if (choice !== uninstall) return undefined;
-        }
+            detail: commandLine(method),
+            action: vscode.l10n.t('Uninstall'),
+            warning: true,
+          }))
+        )
+          return undefined;
         if (
           method.kind !== 'manifest' &&
           !(await confirmIstioctl(context, release.downloaded, release.istioctl!, release.plan.version, log))
@@ -226,17 +211,15 @@ export function registerInstallCommands(
     if (!(await confirmIstioctl(context, release.downloaded, release.istioctl!, release.plan.version, log)))
       return false;
     if (args.yes) return true;
-    const install = vscode.l10n.t('Install');
-    const choice = await vscode.window.showInformationMessage(
-      vscode.l10n.t(
+    return confirmModal({
+      question: vscode.l10n.t(
         "Install Istio {0} into {1}? The release's istioctl installs the demo profile.",
-        outside(release.plan.version),
-        outside(connection.contextName),
+        release.plan.version,
+        connection.contextName,
       ),
-      { modal: true, detail: commandLine(method) },
-      install,
-    );
-    return choice === install;
+      detail: commandLine(method),
+      action: vscode.l10n.t('Install'),
+    });
   }
 
   /** The release's own check in a terminal, once its istioctl may run (asked first when it is not verified). */

@@ -11,7 +11,7 @@ import type { InstallMethod } from '../istio/install-plan';
 import { commandLine } from '../istio/install-plan';
 import { istioPodScope } from '../istio/data-plane';
 import type { ApplyReport, DeleteReport } from '../kube/apply/apply-engine';
-import { applyLine, countOutcomes } from '../kube/apply/apply-result';
+import { countOutcomes } from '../kube/apply/apply-result';
 import { runIstioctl as runIstioctlProcess } from '../kube/apply/istioctl-runner';
 import type { ManifestObject } from '../kube/apply/manifest';
 import { parseManifest } from '../kube/apply/manifest';
@@ -29,7 +29,7 @@ import type { InstallArguments, ResolvedRelease } from './install-release';
 import type { ReportDocuments } from './install-reports';
 import { kubeErrorMessage } from './kube-error-messages';
 import type { Output } from './manifest-progress';
-import { abortSignal, appliedLine, createOutput, deleteWithProgress, objectCounter } from './manifest-progress';
+import { abortSignal, appliedLine, applyWithProgress, createOutput, deleteWithProgress } from './manifest-progress';
 import type { LabServices } from './lab-progress-service';
 import { outside } from './outside-text';
 import { presenceOn } from './release-presence';
@@ -163,13 +163,14 @@ export function createInstallFlow({ context, podStores, log, reports, lab }: Ins
               );
           });
           try {
-            const counted = objectCounter(progress, objects, 0.5);
-            const report = await applyManifest(client, objects, {
+            const report = await applyWithProgress(client, objects, {
+              bar: progress,
+              share: 0.5,
+              output,
+              source,
               signal,
               onResult: (result) => {
-                output.appendLine(applyLine(result, source));
                 if (result.outcome === 'created') timeline.objectCreated(result.name, result.at);
-                counted();
               },
             });
             const failed = report.results.some((result) => result.outcome === 'failed');

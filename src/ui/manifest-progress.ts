@@ -4,7 +4,8 @@
 // install and the sample app use the same words for both.
 import * as vscode from 'vscode';
 import type { ApplyReport, DeleteReport } from '../kube/apply/apply-engine';
-import { countOutcomes, deleteLine } from '../kube/apply/apply-result';
+import type { ObjectResult } from '../kube/apply/apply-result';
+import { applyLine, countOutcomes, deleteLine } from '../kube/apply/apply-result';
 import type { ManifestObject } from '../kube/apply/manifest';
 import type { ObjectClient } from '../kube/apply/object-client';
 import { outside } from './outside-text';
@@ -49,6 +50,36 @@ export function objectCounter(
       increment: (100 * share) / objects.length,
       message: vscode.l10n.t('{0} of {1} objects', ++done, objects.length),
     });
+}
+
+/** How an apply shows itself: its lines on `output`, `share` of `bar` counted over the objects. */
+export interface ApplyView {
+  readonly bar: vscode.Progress<{ message?: string; increment?: number }>;
+  readonly share: number;
+  readonly output: Output;
+  /** The file the objects were read from, named on each line. */
+  readonly source: string;
+  readonly signal: AbortSignal;
+  /** Each result too, after its line. */
+  readonly onResult?: (result: ObjectResult) => void;
+}
+
+/** Applies `objects` as the learner watches: a kubectl-like line and a step of the count for each. */
+export async function applyWithProgress(
+  client: ObjectClient,
+  objects: readonly ManifestObject[],
+  { bar, share, output, source, signal, onResult }: ApplyView,
+): Promise<ApplyReport> {
+  const { applyManifest } = await import('../kube/apply/apply-engine');
+  const counted = objectCounter(bar, objects, share);
+  return applyManifest(client, objects, {
+    signal,
+    onResult: (result) => {
+      output.appendLine(applyLine(result, source));
+      onResult?.(result);
+      counted();
+    },
+  });
 }
 
 /** An apply's count line: "N created, N unchanged, N failed". */

@@ -18,7 +18,7 @@ import type { IstioRelease } from '../istio/releases/catalogue';
 import { builtinCatalogue, isReleaseVersion } from '../istio/releases/catalogue';
 import { loadReleaseCatalogue, refreshInPlace } from '../lab/download/release-catalogue';
 import type { ObtainedRelease, ReleaseProgress } from '../lab/download/release-download';
-import type { HostileEntryReason } from '../lab/download/release-error';
+import type { HostileEntryReason, ReleaseErrorCode, ReleaseErrorDetails } from '../lab/download/release-error';
 import { ReleaseError } from '../lab/download/release-error';
 import type { DownloadedRelease } from '../lab/downloaded-release';
 import { isVerified } from '../lab/downloaded-release';
@@ -231,33 +231,28 @@ async function pickArchive(): Promise<string | undefined> {
 
 const megabytes = (bytes: number): string => (bytes / (1024 * 1024)).toFixed(1);
 
+/** The stages before and after the download, whose message is the same throughout. */
+const STAGE_MESSAGES: Record<Exclude<ReleaseProgress['stage'], 'download'>, () => string> = {
+  checksum: () => vscode.l10n.t('Fetching the published checksum…'),
+  verify: () => vscode.l10n.t('Verifying the SHA-256…'),
+  extract: () => vscode.l10n.t('Unpacking…'),
+};
+
 function progressMessage(update: ReleaseProgress): string {
-  switch (update.stage) {
-    case 'checksum':
-      return vscode.l10n.t('Fetching the published checksum…');
-    case 'verify':
-      return vscode.l10n.t('Verifying the SHA-256…');
-    case 'extract':
-      return vscode.l10n.t('Unpacking…');
-    case 'download': {
-      const download = update.download;
-      if (!download) return vscode.l10n.t('Downloading…');
-      const rate = `${megabytes(download.bytesPerSecond)} MB/s`;
-      if (download.totalBytes === undefined)
-        return vscode.l10n.t('{0} MB ({1})', megabytes(download.receivedBytes), rate);
-      const left =
-        download.remainingSeconds === undefined
-          ? ''
-          : vscode.l10n.t(', {0} s left', Math.ceil(download.remainingSeconds));
-      return vscode.l10n.t(
-        '{0} of {1} MB ({2}{3})',
-        megabytes(download.receivedBytes),
-        megabytes(download.totalBytes),
-        rate,
-        left,
-      );
-    }
-  }
+  if (update.stage !== 'download') return STAGE_MESSAGES[update.stage]();
+  const download = update.download;
+  if (!download) return vscode.l10n.t('Downloading…');
+  const rate = `${megabytes(download.bytesPerSecond)} MB/s`;
+  if (download.totalBytes === undefined) return vscode.l10n.t('{0} MB ({1})', megabytes(download.receivedBytes), rate);
+  const left =
+    download.remainingSeconds === undefined ? '' : vscode.l10n.t(', {0} s left', Math.ceil(download.remainingSeconds));
+  return vscode.l10n.t(
+    '{0} of {1} MB ({2}{3})',
+    megabytes(download.receivedBytes),
+    megabytes(download.totalBytes),
+    rate,
+    left,
+  );
 }
 
 function withReleaseProgress(
@@ -362,65 +357,59 @@ const HOSTILE_REASONS: Record<HostileEntryReason, () => string> = {
   'too-large': () => vscode.l10n.t('the archive unpacks to too many bytes'),
 };
 
-function releaseErrorMessage(error: ReleaseError): string {
-  const { details } = error;
-  switch (error.code) {
-    case 'unreachable':
-      return vscode.l10n.t(
-        'Could not reach {0}. If this machine is offline or the site is blocked, set istioLab.releaseBaseUrl to a mirror (https:// or file://), or download the archive by hand and run "Use Local Archive…".',
-        details.url ? new URL(details.url).host : '',
-      );
-    case 'http-status':
-      return vscode.l10n.t(
-        'The release server answered HTTP {0} for {1}. Check the version and istioLab.releaseBaseUrl.',
-        String(details.status),
-        details.url ?? '',
-      );
-    case 'proxy':
-      return vscode.l10n.t(
-        "The proxy refused the connection (HTTP {0}). Check VS Code's http.proxy setting.",
-        String(details.status),
-      );
-    case 'interrupted':
-      return vscode.l10n.t(
-        'The download stopped before the end. Run "Download Istio Release…" again: it resumes where it stopped.',
-      );
-    case 'checksum-unreadable':
-      return vscode.l10n.t(
-        'The published checksum {0} is not a SHA-256 line; the mirror may be serving an error page. Nothing was unpacked.',
-        details.url ?? '',
-      );
-    case 'checksum-mismatch':
-      return vscode.l10n.t(
-        'The SHA-256 of the download ({0}) does not match the published checksum ({1}). The file was deleted and nothing was unpacked. Download it again; if it keeps failing, the file on the server was altered.',
-        details.actual ?? '',
-        details.expected ?? '',
-      );
-    case 'hostile-archive':
-      return vscode.l10n.t(
-        'The archive was rejected at "{0}": {1}. Nothing was installed. Download the release again from its official source.',
-        details.entry ?? '',
-        details.reason ? HOSTILE_REASONS[details.reason]() : '',
-      );
-    case 'corrupt-archive':
-      return vscode.l10n.t(
-        'The archive is damaged or incomplete, so nothing was installed. Delete {0} and download it again.',
-        details.file ?? '',
-      );
-    case 'not-a-release-archive':
-      return vscode.l10n.t(
-        '{0} is not named like an Istio release archive (istio-<version>-<platform>.tar.gz or .zip). Keep the name it was downloaded with.',
-        path.basename(details.file ?? ''),
-      );
-    case 'disk-full':
-      return vscode.l10n.t(
-        'No space left on the disk while writing {0}. Free some space or set istioLab.downloadDir to another folder.',
-        details.file ?? '',
-      );
-    case 'cancelled':
-      return vscode.l10n.t('Cancelled.');
-  }
-}
+/** What each ReleaseError says, from the facts it carries (each message names the ones it uses). */
+const RELEASE_ERROR_MESSAGES: Record<ReleaseErrorCode, (details: ReleaseErrorDetails) => string> = {
+  unreachable: ({ url }) =>
+    vscode.l10n.t(
+      'Could not reach {0}. If this machine is offline or the site is blocked, set istioLab.releaseBaseUrl to a mirror (https:// or file://), or download the archive by hand and run "Use Local Archive…".',
+      url ? new URL(url).host : '',
+    ),
+  'http-status': ({ status, url }) =>
+    vscode.l10n.t(
+      'The release server answered HTTP {0} for {1}. Check the version and istioLab.releaseBaseUrl.',
+      String(status),
+      url ?? '',
+    ),
+  proxy: ({ status }) =>
+    vscode.l10n.t("The proxy refused the connection (HTTP {0}). Check VS Code's http.proxy setting.", String(status)),
+  interrupted: () =>
+    vscode.l10n.t(
+      'The download stopped before the end. Run "Download Istio Release…" again: it resumes where it stopped.',
+    ),
+  'checksum-unreadable': ({ url }) =>
+    vscode.l10n.t(
+      'The published checksum {0} is not a SHA-256 line; the mirror may be serving an error page. Nothing was unpacked.',
+      url ?? '',
+    ),
+  'checksum-mismatch': ({ actual, expected }) =>
+    vscode.l10n.t(
+      'The SHA-256 of the download ({0}) does not match the published checksum ({1}). The file was deleted and nothing was unpacked. Download it again; if it keeps failing, the file on the server was altered.',
+      actual ?? '',
+      expected ?? '',
+    ),
+  'hostile-archive': ({ entry, reason }) =>
+    vscode.l10n.t(
+      'The archive was rejected at "{0}": {1}. Nothing was installed. Download the release again from its official source.',
+      entry ?? '',
+      reason ? HOSTILE_REASONS[reason]() : '',
+    ),
+  'corrupt-archive': ({ file }) =>
+    vscode.l10n.t(
+      'The archive is damaged or incomplete, so nothing was installed. Delete {0} and download it again.',
+      file ?? '',
+    ),
+  'not-a-release-archive': ({ file }) =>
+    vscode.l10n.t(
+      '{0} is not named like an Istio release archive (istio-<version>-<platform>.tar.gz or .zip). Keep the name it was downloaded with.',
+      path.basename(file ?? ''),
+    ),
+  'disk-full': ({ file }) =>
+    vscode.l10n.t(
+      'No space left on the disk while writing {0}. Free some space or set istioLab.downloadDir to another folder.',
+      file ?? '',
+    ),
+  cancelled: () => vscode.l10n.t('Cancelled.'),
+};
 
 function showReleaseError(error: unknown, log: vscode.LogOutputChannel): void {
   if (error instanceof ReleaseError && error.code === 'cancelled') {
@@ -453,10 +442,12 @@ function showReleaseError(error: unknown, log: vscode.LogOutputChannel): void {
   const offline = vscode.l10n.t('Use Offline Lab Release');
   const actions =
     error.code === 'unreachable' ? [offline, settings, local] : error.code === 'http-status' ? [settings, local] : [];
-  void vscode.window.showErrorMessage(outside(releaseErrorMessage(error)), ...actions).then((action) => {
-    if (action === settings)
-      void vscode.commands.executeCommand('workbench.action.openSettings', 'istioLab.releaseBaseUrl');
-    if (action === local) void vscode.commands.executeCommand('istioLab.useLocalArchive');
-    if (action === offline) void vscode.commands.executeCommand('istioLab.useOfflineRelease');
-  });
+  void vscode.window
+    .showErrorMessage(outside(RELEASE_ERROR_MESSAGES[error.code](error.details)), ...actions)
+    .then((action) => {
+      if (action === settings)
+        void vscode.commands.executeCommand('workbench.action.openSettings', 'istioLab.releaseBaseUrl');
+      if (action === local) void vscode.commands.executeCommand('istioLab.useLocalArchive');
+      if (action === offline) void vscode.commands.executeCommand('istioLab.useOfflineRelease');
+    });
 }

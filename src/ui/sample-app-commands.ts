@@ -9,23 +9,24 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isIstioAnnotation, istioPodScope } from '../istio/data-plane';
 import type { ApplyReport, DeleteReport } from '../kube/apply/apply-engine';
-import { applyLine } from '../kube/apply/apply-result';
 import type { ManifestObject } from '../kube/apply/manifest';
 import { parseManifest } from '../kube/apply/manifest';
+import type { ObjectClient } from '../kube/apply/object-client';
 import type { ClusterConnection } from '../kube/connection';
+import { contextNamespace } from '../kube/context-namespace';
 import type { PodObject } from '../kube/pod-summary';
 import { summarizePod } from '../kube/pod-summary';
 import { waitForPods } from '../kube/pod-wait';
-import type { SharedPodStores } from '../kube/shared-pod-store';
 import { INJECTION_LABEL, checkSampleApp, isBookinfoPod, labelCommand, unlabelCommand } from '../lab/sample-app';
 import type { StepCheck } from '../lab/step-hints';
 import { BOOKINFO_MANIFEST } from '../lab/steps';
-import type { ClusterService } from './cluster-service';
+import type { ClusterCommandServices } from './cluster-commands';
+import { guardedCommand } from './cluster-commands';
 import { message } from './install-flow';
 import type { InstallArguments } from './install-release';
 import { resolveRelease } from './install-release';
-import type { LabServices } from './lab-progress-service';
-import { abortSignal, appliedLine, createOutput, deleteWithProgress, objectCounter } from './manifest-progress';
+import { abortSignal, appliedLine, applyWithProgress, createOutput, deleteWithProgress } from './manifest-progress';
+import { confirmModal } from './modal-question';
 import { outside } from './outside-text';
 import { istioNamespace } from './settings';
 
@@ -58,6 +59,15 @@ const readBookinfo = async (file: string): Promise<ManifestObject[]> =>
 const expectedPods = (objects: readonly ManifestObject[]): number =>
   objects.filter((object) => object.kind === 'Deployment').length;
 
+/** What Deploy and Remove the Sample App work on. */
+interface BookinfoTarget {
+  readonly objects: ManifestObject[];
+  readonly connection: ClusterConnection;
+  readonly client: ObjectClient;
+  /** The context's namespace, where bookinfo.yaml's objects go (they name none). */
+  readonly namespace: string;
+}
+
 /**
  * The step's state on the cluster as it is now, decided as Deploy the Sample App decides it: the
  * pods of the context's namespace through checkSampleApp, one expected per Deployment of the
@@ -70,10 +80,7 @@ export async function sampleAppOnCluster(
 ): Promise<{ check: StepCheck; namespace: string }> {
   const { file } = await bookinfoFile(context, undefined);
   const expected = file ? expectedPods(await readBookinfo(file)) : 0;
-  const { createObjectClient } = await import('../kube/apply/object-client');
-  const client = await createObjectClient(connection.kubeConfig);
-  const namespace = client.defaultNamespace;
-  client.dispose();
+  const namespace = contextNamespace(connection.kubeConfig);
   const { listPods } = await import('../kube/cluster-reads');
   const pods = (await listPods(connection.kubeConfig, namespace)).map((pod) =>
     summarizePod(pod as PodObject, isIstioAnnotation),
@@ -81,13 +88,8 @@ export async function sampleAppOnCluster(
   return { check: checkSampleApp(pods, expected, namespace), namespace };
 }
 
-export function registerSampleAppCommands(
-  context: vscode.ExtensionContext,
-  cluster: ClusterService,
-  podStores: SharedPodStores,
-  log: vscode.LogOutputChannel,
-  lab: LabServices,
-): void {
+export function registerSampleAppCommands(services: ClusterCommandServices): void {
+  const { context, cluster, podStores, log, lab } = services;
   const { progress, revealPod } = lab;
 
   /** The Bookinfo manifest's objects, or undefined (and the learner told why) when there is none. */
@@ -135,17 +137,28 @@ export function registerSampleAppCommands(
     }
   };
 
-  const guarded =
-    <R>(name: string, run: (args?: SampleAppArguments) => Promise<R>) =>
-    async (args?: SampleAppArguments): Promise<R | undefined> => {
-      try {
-        return await run(args);
-      } catch (error) {
-        log.error(`${name} failed`, error);
-        void vscode.window.showErrorMessage(vscode.l10n.t('{0} failed: {1}', outside(name), outside(message(error))));
-        return undefined;
-      }
-    };
+  const guarded = guardedCommand(log);
+
+  /**
+   * Runs `work` on Bookinfo's objects in the context's namespace, with an object client it closes
+   * after; undefined, the learner told why, without the manifest or a connection.
+   */
+  async function onCluster<R>(
+    args: SampleAppArguments | undefined,
+    work: (target: BookinfoTarget) => Promise<R>,
+  ): Promise<R | undefined> {
+    const objects = await bookinfo(args);
+    if (!objects) return undefined;
+    const connection = await connect();
+    if (!connection) return undefined;
+    const { createObjectClient } = await import('../kube/apply/object-client');
+    const client = await createObjectClient(connection.kubeConfig);
+    try {
+      return await work({ objects, connection, client, namespace: client.defaultNamespace });
+    } finally {
+      client.dispose();
+    }
+  }
 
   /** Labels the namespace when the learner agrees (or it already is); false after the refusal is shown. */
   async function ensureLabel(
@@ -157,22 +170,20 @@ export function registerSampleAppCommands(
     const { labelNamespace, readNamespaceLabels } = await import('../kube/namespace-labels');
     const labels = await readNamespaceLabels(connection.kubeConfig, namespace);
     if (labels[INJECTION_LABEL.key] === INJECTION_LABEL.value) return true;
-    let agreed = args?.label ?? (args?.yes ? true : undefined);
-    if (agreed === undefined) {
-      const labelAndDeploy = vscode.l10n.t('Label and Deploy');
-      const choice = await vscode.window.showInformationMessage(
-        vscode.l10n.t(
-          'Label the namespace {0} for sidecar injection and deploy Bookinfo into {1}? {2} objects from {3}.',
-          outside(namespace),
-          outside(connection.contextName),
-          objects.length,
-          outside(SOURCE),
-        ),
-        { modal: true, detail: `${labelCommand(namespace)}\nkubectl apply -f ${BOOKINFO_MANIFEST}` },
-        labelAndDeploy,
-      );
-      agreed = choice === labelAndDeploy;
-    }
+    const agreed =
+      args?.label ??
+      (args?.yes ||
+        (await confirmModal({
+          question: vscode.l10n.t(
+            'Label the namespace {0} for sidecar injection and deploy Bookinfo into {1}? {2} objects from {3}.',
+            namespace,
+            connection.contextName,
+            objects.length,
+            SOURCE,
+          ),
+          detail: `${labelCommand(namespace)}\nkubectl apply -f ${BOOKINFO_MANIFEST}`,
+          action: vscode.l10n.t('Label and Deploy'),
+        })));
     if (!agreed) {
       const fix = labelCommand(namespace);
       log.info(`Deploy the sample app: ${namespace} is not labelled for injection; refused (fix: ${fix})`);
@@ -191,16 +202,8 @@ export function registerSampleAppCommands(
     return true;
   }
 
-  async function deploy(args?: SampleAppArguments): Promise<ApplyReport | undefined> {
-    const objects = await bookinfo(args);
-    if (!objects) return undefined;
-    const connection = await connect();
-    if (!connection) return undefined;
-    const { createObjectClient } = await import('../kube/apply/object-client');
-    const { applyManifest } = await import('../kube/apply/apply-engine');
-    const client = await createObjectClient(connection.kubeConfig);
-    try {
-      const namespace = client.defaultNamespace;
+  function deploy(args?: SampleAppArguments): Promise<ApplyReport | undefined> {
+    return onCluster(args, async ({ objects, connection, client, namespace }) => {
       if (args?.label === undefined && !args?.yes && !(await confirmDeploy(connection, namespace, objects)))
         return undefined;
       if (!(await ensureLabel(connection, namespace, objects, args))) return undefined;
@@ -227,13 +230,12 @@ export function registerSampleAppCommands(
             );
           });
           try {
-            const counted = objectCounter(report, objects, 0.5);
-            const applied = await applyManifest(client, objects, {
+            const applied = await applyWithProgress(client, objects, {
+              bar: report,
+              share: 0.5,
+              output,
+              source: SOURCE,
               signal,
-              onResult: (result) => {
-                output.appendLine(applyLine(result, SOURCE));
-                counted();
-              },
             });
             if (applied.cancelled || applied.results.some((result) => result.outcome === 'failed'))
               return { applied, wait: undefined };
@@ -281,9 +283,7 @@ export function registerSampleAppCommands(
         );
       }
       return outcome.applied;
-    } finally {
-      client.dispose();
-    }
+    });
   }
 
   /** The deploy's question when the namespace is already labelled (otherwise the label's question asks both). */
@@ -295,45 +295,37 @@ export function registerSampleAppCommands(
     const { readNamespaceLabels } = await import('../kube/namespace-labels');
     const labels = await readNamespaceLabels(connection.kubeConfig, namespace);
     if (labels[INJECTION_LABEL.key] !== INJECTION_LABEL.value) return true;
-    const deployButton = vscode.l10n.t('Deploy');
-    const choice = await vscode.window.showInformationMessage(
-      vscode.l10n.t(
+    return confirmModal({
+      question: vscode.l10n.t(
         'Deploy Bookinfo into {0} of {1}? {2} objects from {3}.',
-        outside(namespace),
-        outside(connection.contextName),
+        namespace,
+        connection.contextName,
         objects.length,
-        outside(SOURCE),
+        SOURCE,
       ),
-      { modal: true, detail: `kubectl apply -f ${BOOKINFO_MANIFEST}` },
-      deployButton,
-    );
-    return choice === deployButton;
+      detail: `kubectl apply -f ${BOOKINFO_MANIFEST}`,
+      action: vscode.l10n.t('Deploy'),
+    });
   }
 
-  async function remove(args?: SampleAppArguments): Promise<DeleteReport | undefined> {
-    const objects = await bookinfo(args);
-    if (!objects) return undefined;
-    const connection = await connect();
-    if (!connection) return undefined;
-    const { createObjectClient } = await import('../kube/apply/object-client');
-    const client = await createObjectClient(connection.kubeConfig);
-    try {
-      const namespace = client.defaultNamespace;
-      if (!args?.yes) {
-        const removeButton = vscode.l10n.t('Remove');
-        const choice = await vscode.window.showWarningMessage(
-          vscode.l10n.t(
+  function remove(args?: SampleAppArguments): Promise<DeleteReport | undefined> {
+    return onCluster(args, async ({ objects, connection, client, namespace }) => {
+      if (
+        !args?.yes &&
+        !(await confirmModal({
+          question: vscode.l10n.t(
             'Remove Bookinfo from {0} of {1}? The {2} objects of {3} are deleted.',
-            outside(namespace),
-            outside(connection.contextName),
+            namespace,
+            connection.contextName,
             objects.length,
-            outside(SOURCE),
+            SOURCE,
           ),
-          { modal: true, detail: `kubectl delete -f ${BOOKINFO_MANIFEST}` },
-          removeButton,
-        );
-        if (choice !== removeButton) return undefined;
-      }
+          detail: `kubectl delete -f ${BOOKINFO_MANIFEST}`,
+          action: vscode.l10n.t('Remove'),
+          warning: true,
+        }))
+      )
+        return undefined;
       const output = createOutput(log, vscode.l10n.t('Remove the sample app (Bookinfo)'));
       output.appendLine(`$ kubectl delete -f ${BOOKINFO_MANIFEST}   # ${connection.contextName}`);
       const { report, line, failed } = await deleteWithProgress(
@@ -363,9 +355,7 @@ export function registerSampleAppCommands(
         );
       }
       return report;
-    } finally {
-      client.dispose();
-    }
+    });
   }
 
   context.subscriptions.push(

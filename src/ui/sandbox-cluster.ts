@@ -6,6 +6,7 @@
 // item says, always, that it is simulated.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { confirmModal } from './modal-question';
 import { outside } from './outside-text';
 import { SANDBOX_CONTEXT_NAME } from '../kube/connection';
 import type { RunningSandbox, SandboxPaths } from '../lab/sandbox/sandbox-host';
@@ -209,20 +210,18 @@ export function registerSandboxCluster(
       return stopped;
     }),
     vscode.commands.registerCommand('istioLab.resetSandbox', async (options?: { yes?: boolean }) => {
-      const reset = vscode.l10n.t('Delete and Reset');
-      if (options?.yes !== true) {
-        const answer = await vscode.window.showWarningMessage(
-          vscode.l10n.t('Reset the sandbox cluster?'),
-          {
-            modal: true,
-            detail: vscode.l10n.t(
-              'This deletes everything in the simulated cluster (Istio, namespaces, workloads) and its kubeconfig. The downloaded releases are kept. It cannot be undone.',
-            ),
-          },
-          reset,
-        );
-        if (answer !== reset) return false;
-      }
+      if (
+        options?.yes !== true &&
+        !(await confirmModal({
+          question: vscode.l10n.t('Reset the sandbox cluster?'),
+          detail: vscode.l10n.t(
+            'This deletes everything in the simulated cluster (Istio, namespaces, workloads) and its kubeconfig. The downloaded releases are kept. It cannot be undone.',
+          ),
+          action: vscode.l10n.t('Delete and Reset'),
+          warning: true,
+        }))
+      )
+        return false;
       const wasRunning = Boolean(running) || Boolean(runningSandbox(paths));
       await stop();
       resetSandboxState(paths);

@@ -14,7 +14,7 @@ import type { Sandbox } from '../../src/sandbox';
 import { startSandbox } from '../../src/sandbox';
 import type { ReleaseMirror } from './lab-cluster';
 import { labExtension, startMirror } from './lab-cluster';
-import { assertShows, kubectl, screenshot, settings } from './ui-helpers';
+import { assertShows, assertTerminalShows, kubectl, screenshot, settings } from './ui-helpers';
 
 const DIALOG_REFUSED = 'refused to show dialog';
 
@@ -63,13 +63,16 @@ describe("before a release's istioctl runs", function () {
       'the layout of the unverified release is not shown',
     );
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    const terminal = vscode.window.createTerminal({ name: 'no istioctl' });
-    terminal.show();
     // The typed line does not hold the text looked for; only its output can.
-    terminal.sendText('echo "ISTIOCTL-$(command -v istioctl >/dev/null && echo ON || echo OFF)-PATH"');
-    await assertShows('ISTIOCTL-OFF-PATH', 'a new terminal finds an istioctl of the unverified release');
-    await screenshot('unverified-not-on-path');
-    terminal.dispose();
+    await assertTerminalShows(
+      'no istioctl',
+      'echo "ISTIOCTL-$(command -v istioctl >/dev/null && echo ON || echo OFF)-PATH"',
+      {
+        text: 'ISTIOCTL-OFF-PATH',
+        message: 'a new terminal finds an istioctl of the unverified release',
+        shot: 'unverified-not-on-path',
+      },
+    );
   });
 
   it('Install stops at a dialog instead of running the unverified istioctl, even with yes', async () => {
@@ -111,14 +114,10 @@ describe("before a release's istioctl runs", function () {
     );
     assert.match(await istioSystem(), /deployment\.apps\/istiod/);
 
-    const terminal = vscode.window.createTerminal({ name: 'verified istioctl' });
-    terminal.show();
-    terminal.sendText('istioctl version');
-    await assertShows(
-      'client version: 1.26.1 (Istio Lab stand-in',
-      'the verified istioctl is not on the PATH of new terminals',
-    );
-    await screenshot('verified-istioctl-on-path');
-    terminal.dispose();
+    await assertTerminalShows('verified istioctl', 'istioctl version', {
+      text: 'client version: 1.26.1 (Istio Lab stand-in',
+      message: 'the verified istioctl is not on the PATH of new terminals',
+      shot: 'verified-istioctl-on-path',
+    });
   });
 });

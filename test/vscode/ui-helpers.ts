@@ -1,7 +1,7 @@
 // Helpers for extension-host tests: ask the browser launcher for a screenshot or whether the
 // workbench shows a text (desktop VS Code runs have no launcher; the helpers say so, and a test
-// whose rendering checks could not be made is reported skipped), set settings and the theme, and
-// run the real kubectl.
+// whose rendering checks could not be made is reported skipped), type a line into a new terminal and
+// look for its output, set settings and the theme, and run the real kubectl.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as vscode from 'vscode';
@@ -108,6 +108,26 @@ export async function assertShows(text: string, message: string, timeoutMs = 30_
     (error: Error) => `(no screenshot: ${error.message})`,
   );
   assert.fail(`${message}: "${text}" not seen within ${timeoutMs} ms; the workbench then: ${file}`);
+}
+
+/**
+ * Types `line` into a new integrated terminal named `name` (which gets the environment the extension
+ * gives new terminals), asserts its output shows `text`, records screenshot `shot`, and closes it.
+ */
+export async function assertTerminalShows(
+  name: string,
+  line: string,
+  { text, message, shot }: { text: string; message: string; shot: string },
+): Promise<void> {
+  const terminal = vscode.window.createTerminal({ name });
+  try {
+    terminal.show();
+    terminal.sendText(line);
+    await assertShows(text, message);
+    await screenshot(shot);
+  } finally {
+    terminal.dispose();
+  }
 }
 
 /** Sets `istioLab.*` settings for the user; undefined removes one. */
