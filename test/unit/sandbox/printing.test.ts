@@ -9,7 +9,7 @@ import * as yaml from 'js-yaml';
 import { applyDefaults } from '../../../src/sandbox/apimachinery/defaults';
 import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
 import { humanDuration } from '../../../src/shared/kubectl-time';
-import type { Cell, Table } from '../../../src/sandbox/printers/printing';
+import type { Cell, Table, TableOptions } from '../../../src/sandbox/printers/printing';
 import {
   tableFor,
   tableForObject,
@@ -56,10 +56,22 @@ const ago = (seconds: number): string =>
 
 const cellsOf = (table: Table): Cell[][] => table.rows.map((row) => row.cells);
 
+/** The Table of one object of a built-in resource, printed at NOW. */
+const builtinTable = (group: string, resource: string, object: KubeObject, options?: TableOptions): Table =>
+  tableForObject(builtin(group, resource), object, undefined, NOW, options);
+
+/** The cells of that object's row. */
+const builtinRow = (group: string, resource: string, object: KubeObject): Cell[] =>
+  builtinTable(group, resource, object).rows[0].cells;
+
 const columnNames = (table: Table, wide = true): string[] =>
   (table.columnDefinitions ?? [])
     .filter((column) => wide || column.priority === 0)
     .map((column) => column.name.toUpperCase());
+
+/** Each column as `Name: <field>`, in order: its type or its priority (1 = wide only). */
+const columnsWith = (table: Table, field: 'type' | 'priority'): string[] =>
+  (table.columnDefinitions ?? []).map((column) => `${column.name}: ${column[field]}`);
 
 /** `kubectl get` output as rows of cells, split at the header's column starts. */
 function capture(file: string): { header: string[]; rows: string[][] } {
@@ -254,7 +266,7 @@ test('pod wide columns are IP, NODE, NOMINATED NODE and READINESS GATES, sent as
     type: 'cloud.google.com/load-balancer-neg-ready',
     status: 'True',
   });
-  const table = tableForObject(builtin('', 'pods'), pod, undefined, NOW);
+  const table = builtinTable('', 'pods', pod);
   assert.deepEqual(columnNames(table), [
     'NAME',
     'READY',
@@ -308,8 +320,7 @@ function pod(status: Json, extra: { spec?: Json; metadata?: Json } = {}): KubeOb
   };
 }
 
-const row = (object: KubeObject): Cell[] =>
-  tableForObject(builtin('', 'pods'), object, undefined, NOW).rows[0].cells.slice(1, 4);
+const row = (object: KubeObject): Cell[] => builtinRow('', 'pods', object).slice(1, 4);
 const running = { running: { startedAt: ago(200) } };
 const initDone = {
   name: 'istio-init',
@@ -485,20 +496,11 @@ test('sidecar (restartable init) containers count toward READY once started', ()
 });
 
 test('succeeded and failed pods carry the Completed row condition', () => {
-  const completed = tableForObject(
-    builtin('', 'pods'),
-    podFor('istio-cleanup-secrets-1.2.2-bcwf6', 95 * 60, 0),
-    undefined,
-    NOW,
-  ).rows[0];
+  const completed = builtinTable('', 'pods', podFor('istio-cleanup-secrets-1.2.2-bcwf6', 95 * 60, 0)).rows[0];
   assert.deepEqual(completed.conditions, [
     { type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' },
   ]);
-  assert.equal(
-    tableForObject(builtin('', 'pods'), podFor('istio-pilot-68f587df5d-wzwxn', 60, 0), undefined, NOW).rows[0]
-      .conditions,
-    undefined,
-  );
+  assert.equal(builtinTable('', 'pods', podFor('istio-pilot-68f587df5d-wzwxn', 60, 0)).rows[0].conditions, undefined);
 });
 
 // ── services against real captures ─────────────────────────────────────────────────────────
@@ -549,12 +551,13 @@ test('a LoadBalancer without a cloud load balancer shows <pending>, as in the ca
 
 test('EXTERNAL-IP lists load balancer addresses and external IPs, and names ExternalName targets', () => {
   const service = (spec: Json, status: Json = {}): Cell[] =>
-    tableForObject(
-      builtin('', 'services'),
-      { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', creationTimestamp: ago(30) }, spec, status },
-      undefined,
-      NOW,
-    ).rows[0].cells;
+    builtinRow('', 'services', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 's', creationTimestamp: ago(30) },
+      spec,
+      status,
+    });
   const lb = service(
     { type: 'LoadBalancer', clusterIP: '10.0.0.1', ports: [{ port: 80, nodePort: 31380, protocol: 'TCP' }] },
     { loadBalancer: { ingress: [{ ip: '35.1.2.3' }, { hostname: 'a1b2.elb.amazonaws.com' }] } },
@@ -590,7 +593,7 @@ test('deployments print READY, UP-TO-DATE, AVAILABLE and, wide, containers, imag
   applyDefaults(deployment, 'extensions');
   deployment.metadata.creationTimestamp = ago(95 * 60);
   deployment.status = { replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 };
-  const table = tableForObject(builtin('apps', 'deployments'), deployment, undefined, NOW);
+  const table = builtinTable('apps', 'deployments', deployment);
   assert.deepEqual(columnNames(table), [
     'NAME',
     'READY',
@@ -620,50 +623,35 @@ test('replica sets, stateful sets and daemon sets print their counts as integers
     matchExpressions: [{ key: 'tier', operator: 'In', values: ['web', 'api'] }],
   };
   const base = { metadata: { name: 'x', creationTimestamp: ago(60) } };
-  const rs = tableForObject(
-    builtin('apps', 'replicasets'),
-    {
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      ...base,
-      spec: { replicas: 3, selector, template },
-      status: { replicas: 3, readyReplicas: 2 },
-    },
-    undefined,
-    NOW,
-  );
+  const rs = builtinTable('apps', 'replicasets', {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    ...base,
+    spec: { replicas: 3, selector, template },
+    status: { replicas: 3, readyReplicas: 2 },
+  });
   assert.deepEqual(rs.rows[0].cells, ['x', 3, 3, 2, '60s', 'c', 'i', 'app=x,tier in (api,web)']);
-  const sts = tableForObject(
-    builtin('apps', 'statefulsets'),
-    {
-      apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
-      ...base,
-      spec: { replicas: 3, template },
-      status: { readyReplicas: 1 },
-    },
-    undefined,
-    NOW,
-  );
+  const sts = builtinTable('apps', 'statefulsets', {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    ...base,
+    spec: { replicas: 3, template },
+    status: { readyReplicas: 1 },
+  });
   assert.deepEqual(sts.rows[0].cells, ['x', '1/3', '60s', 'c', 'i']);
-  const ds = tableForObject(
-    builtin('apps', 'daemonsets'),
-    {
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
-      ...base,
-      spec: { selector, template },
-      status: {
-        desiredNumberScheduled: 3,
-        currentNumberScheduled: 3,
-        numberReady: 3,
-        updatedNumberScheduled: 3,
-        numberAvailable: 3,
-      },
+  const ds = builtinTable('apps', 'daemonsets', {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    ...base,
+    spec: { selector, template },
+    status: {
+      desiredNumberScheduled: 3,
+      currentNumberScheduled: 3,
+      numberReady: 3,
+      updatedNumberScheduled: 3,
+      numberAvailable: 3,
     },
-    undefined,
-    NOW,
-  );
+  });
   assert.deepEqual(ds.rows[0].cells, [
     'x',
     3,
@@ -689,15 +677,11 @@ test("jobs print STATUS, COMPLETIONS and DURATION as kubectl 1.32 shows the demo
     succeeded: 1,
     conditions: [{ type: 'Complete', status: 'True' }],
   };
-  const table = tableForObject(builtin('batch', 'jobs'), job, undefined, NOW);
+  const table = builtinTable('batch', 'jobs', job);
   assert.deepEqual(columnNames(table, false), ['NAME', 'STATUS', 'COMPLETIONS', 'DURATION', 'AGE']);
   assert.deepEqual(table.rows[0].cells.slice(0, 5), ['istio-cleanup-secrets-1.2.2', 'Complete', '1/1', '14s', '95m']);
   job.status = { startTime: ago(30), active: 1 };
-  assert.deepEqual(tableForObject(builtin('batch', 'jobs'), job, undefined, NOW).rows[0].cells.slice(1, 4), [
-    'Running',
-    '0/1',
-    '30s',
-  ]);
+  assert.deepEqual(builtinRow('batch', 'jobs', job).slice(1, 4), ['Running', '0/1', '30s']);
 });
 
 test('cron jobs print SCHEDULE, TIMEZONE, SUSPEND, ACTIVE and LAST SCHEDULE', () => {
@@ -712,7 +696,7 @@ test('cron jobs print SCHEDULE, TIMEZONE, SUSPEND, ACTIVE and LAST SCHEDULE', ()
     },
     status: { active: [{ name: 'report-1' }], lastScheduleTime: ago(125) },
   };
-  assert.deepEqual(tableForObject(builtin('batch', 'cronjobs'), cronJob, undefined, NOW).rows[0].cells, [
+  assert.deepEqual(builtinRow('batch', 'cronjobs', cronJob), [
     'report',
     '*/5 * * * *',
     '<none>',
@@ -730,7 +714,7 @@ test('the demo HPAs (autoscaling/v2beta1) show their CPU target with an unknown 
   const hpa = fromDemo('HorizontalPodAutoscaler', 'istio-pilot');
   hpa.metadata.creationTimestamp = ago(95 * 60);
   hpa.status = { currentReplicas: 1, desiredReplicas: 1 };
-  const table = tableForObject(builtin('autoscaling', 'horizontalpodautoscalers'), hpa, undefined, NOW);
+  const table = builtinTable('autoscaling', 'horizontalpodautoscalers', hpa);
   assert.deepEqual(columnNames(table), ['NAME', 'REFERENCE', 'TARGETS', 'MINPODS', 'MAXPODS', 'REPLICAS', 'AGE']);
   assert.deepEqual(table.rows[0].cells, [
     'istio-pilot',
@@ -747,10 +731,7 @@ test('the demo HPAs (autoscaling/v2beta1) show their CPU target with an unknown 
       { type: 'Resource', resource: { name: 'cpu', currentAverageUtilization: 93, currentAverageValue: '46m' } },
     ],
   };
-  assert.equal(
-    tableForObject(builtin('autoscaling', 'horizontalpodautoscalers'), hpa, undefined, NOW).rows[0].cells[2],
-    'cpu: 93%/80%',
-  );
+  assert.equal(builtinRow('autoscaling', 'horizontalpodautoscalers', hpa)[2], 'cpu: 93%/80%');
   const v1: KubeObject = {
     apiVersion: 'autoscaling/v1',
     kind: 'HorizontalPodAutoscaler',
@@ -763,10 +744,7 @@ test('the demo HPAs (autoscaling/v2beta1) show their CPU target with an unknown 
     },
     status: { currentReplicas: 1, currentCPUUtilizationPercentage: 20 },
   };
-  assert.equal(
-    tableForObject(builtin('autoscaling', 'horizontalpodautoscalers'), v1, undefined, NOW).rows[0].cells[2],
-    'cpu: 20%/50%',
-  );
+  assert.equal(builtinRow('autoscaling', 'horizontalpodautoscalers', v1)[2], 'cpu: 20%/50%');
   const v2: KubeObject = {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
@@ -781,59 +759,35 @@ test('the demo HPAs (autoscaling/v2beta1) show their CPU target with an unknown 
       ],
     },
   };
-  assert.deepEqual(
-    tableForObject(builtin('autoscaling', 'horizontalpodautoscalers'), v2, undefined, NOW).rows[0].cells.slice(2, 4),
-    ['memory: <unknown>/500Mi, <unknown>/10 + 1 more...', '<unset>'],
-  );
+  assert.deepEqual(builtinRow('autoscaling', 'horizontalpodautoscalers', v2).slice(2, 4), [
+    'memory: <unknown>/500Mi, <unknown>/10 + 1 more...',
+    '<unset>',
+  ]);
 });
 
 test('the demo PDBs print MIN AVAILABLE, MAX UNAVAILABLE and ALLOWED DISRUPTIONS', () => {
   const pdb = fromDemo('PodDisruptionBudget', 'istio-pilot');
   pdb.metadata.creationTimestamp = ago(95 * 60);
   pdb.status = { disruptionsAllowed: 0, currentHealthy: 1, desiredHealthy: 1, expectedPods: 1 };
-  assert.deepEqual(tableForObject(builtin('policy', 'poddisruptionbudgets'), pdb, undefined, NOW).rows[0].cells, [
-    'istio-pilot',
-    '1',
-    'N/A',
-    0,
-    '95m',
-  ]);
+  assert.deepEqual(builtinRow('policy', 'poddisruptionbudgets', pdb), ['istio-pilot', '1', 'N/A', 0, '95m']);
 });
 
 test('config maps, secrets and service accounts count their entries', () => {
   const secret = fromDemo('Secret', 'kiali');
   secret.metadata.creationTimestamp = ago(95 * 60);
-  assert.deepEqual(tableForObject(builtin('', 'secrets'), secret, undefined, NOW).rows[0].cells, [
-    'kiali',
-    'Opaque',
-    2,
-    '95m',
-  ]);
+  assert.deepEqual(builtinRow('', 'secrets', secret), ['kiali', 'Opaque', 2, '95m']);
   const configMap = fromDemo('ConfigMap', 'istio-galley-configuration');
   configMap.metadata.creationTimestamp = ago(95 * 60);
-  assert.deepEqual(tableForObject(builtin('', 'configmaps'), configMap, undefined, NOW).rows[0].cells, [
-    'istio-galley-configuration',
-    1,
-    '95m',
-  ]);
+  assert.deepEqual(builtinRow('', 'configmaps', configMap), ['istio-galley-configuration', 1, '95m']);
   const account = fromDemo('ServiceAccount', 'prometheus');
   account.metadata.creationTimestamp = ago(95 * 60);
-  assert.deepEqual(tableForObject(builtin('', 'serviceaccounts'), account, undefined, NOW).rows[0].cells, [
-    'prometheus',
-    0,
-    '95m',
-  ]);
+  assert.deepEqual(builtinRow('', 'serviceaccounts', account), ['prometheus', 0, '95m']);
 });
 
 test('the sidecar injector webhook configuration counts one webhook', () => {
   const webhook = fromDemo('MutatingWebhookConfiguration', 'istio-sidecar-injector');
   webhook.metadata.creationTimestamp = ago(95 * 60);
-  const table = tableForObject(
-    builtin('admissionregistration.k8s.io', 'mutatingwebhookconfigurations'),
-    webhook,
-    undefined,
-    NOW,
-  );
+  const table = builtinTable('admissionregistration.k8s.io', 'mutatingwebhookconfigurations', webhook);
   assert.deepEqual(columnNames(table), ['NAME', 'WEBHOOKS', 'AGE']);
   assert.deepEqual(table.rows[0].cells, ['istio-sidecar-injector', 1, '95m']);
 });
@@ -841,7 +795,7 @@ test('the sidecar injector webhook configuration counts one webhook', () => {
 test('role bindings show the role and, wide, users, groups and service accounts; roles get NAME and CREATED AT', () => {
   const binding = fromDemo('ClusterRoleBinding', 'istio-pilot-istio-system');
   binding.metadata.creationTimestamp = ago(95 * 60);
-  const table = tableForObject(builtin('rbac.authorization.k8s.io', 'clusterrolebindings'), binding, undefined, NOW);
+  const table = builtinTable('rbac.authorization.k8s.io', 'clusterrolebindings', binding);
   assert.deepEqual(columnNames(table), ['NAME', 'ROLE', 'AGE', 'USERS', 'GROUPS', 'SERVICEACCOUNTS']);
   assert.deepEqual(table.rows[0].cells, [
     'istio-pilot-istio-system',
@@ -853,14 +807,8 @@ test('role bindings show the role and, wide, users, groups and service accounts;
   ]);
   const role = fromDemo('ClusterRole', 'kiali');
   role.metadata.creationTimestamp = '2019-07-20T10:24:43Z';
-  const roles = tableForObject(builtin('rbac.authorization.k8s.io', 'clusterroles'), role, undefined, NOW);
-  assert.deepEqual(
-    roles.columnDefinitions?.map((column) => [column.name, column.type]),
-    [
-      ['Name', 'string'],
-      ['Created At', 'date'],
-    ],
-  );
+  const roles = builtinTable('rbac.authorization.k8s.io', 'clusterroles', role);
+  assert.deepEqual(columnsWith(roles, 'type'), ['Name: string', 'Created At: date']);
   assert.deepEqual(roles.rows[0].cells, ['kiali', '2019-07-20T10:24:43Z']);
 });
 
@@ -868,11 +816,7 @@ test('namespaces, nodes, endpoints and events print as kubectl shows them', () =
   const namespace = fromDemo('Namespace', 'istio-system');
   applyDefaults(namespace, '');
   namespace.metadata.creationTimestamp = ago(95 * 60);
-  assert.deepEqual(tableForObject(builtin('', 'namespaces'), namespace, undefined, NOW).rows[0].cells, [
-    'istio-system',
-    'Active',
-    '95m',
-  ]);
+  assert.deepEqual(builtinRow('', 'namespaces', namespace), ['istio-system', 'Active', '95m']);
 
   const node: KubeObject = {
     apiVersion: 'v1',
@@ -900,7 +844,7 @@ test('namespaces, nodes, endpoints and events print as kubectl shows them', () =
       },
     },
   };
-  const nodes = tableForObject(builtin('', 'nodes'), node, undefined, NOW);
+  const nodes = builtinTable('', 'nodes', node);
   assert.deepEqual(columnNames(nodes), [
     'NAME',
     'STATUS',
@@ -941,7 +885,7 @@ test('namespaces, nodes, endpoints and events print as kubectl shows them', () =
       },
     ],
   };
-  assert.deepEqual(tableForObject(builtin('', 'endpoints'), endpoints, undefined, NOW).rows[0].cells, [
+  assert.deepEqual(builtinRow('', 'endpoints', endpoints), [
     'istio-pilot',
     '10.8.0.12:15010,10.8.1.7:15010,10.8.0.12:15011 + 3 more...',
     '95m',
@@ -960,7 +904,7 @@ test('namespaces, nodes, endpoints and events print as kubectl shows them', () =
     count: 212,
     type: 'Warning',
   };
-  const events = tableForObject(builtin('', 'events'), event, undefined, NOW);
+  const events = builtinTable('', 'events', event);
   assert.deepEqual(columnNames(events, false), ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
   assert.deepEqual(events.rows[0].cells, [
     '90s',
@@ -990,7 +934,7 @@ test('events.k8s.io events print from their own field names, singletons with a c
     note: 'Successfully assigned default/productpage-v1-1 to node-1',
     type: 'Normal',
   };
-  assert.deepEqual(tableForObject(builtin('events.k8s.io', 'events'), event, undefined, NOW).rows[0].cells, [
+  assert.deepEqual(builtinRow('events.k8s.io', 'events', event), [
     '20s',
     'Normal',
     'Scheduled',
@@ -1016,7 +960,7 @@ test('ingresses, endpoint slices, leases and storage classes print their columns
     },
     status: { loadBalancer: { ingress: [{ ip: '35.1.2.3' }] } },
   };
-  assert.deepEqual(tableForObject(builtin('networking.k8s.io', 'ingresses'), ingress, undefined, NOW).rows[0].cells, [
+  assert.deepEqual(builtinRow('networking.k8s.io', 'ingresses', ingress), [
     'gateway',
     'istio',
     'bookinfo.example.com',
@@ -1035,7 +979,7 @@ test('ingresses, endpoint slices, leases and storage classes print their columns
     ],
     endpoints: [{ addresses: ['10.8.0.12'] }],
   };
-  assert.deepEqual(tableForObject(builtin('discovery.k8s.io', 'endpointslices'), slice, undefined, NOW).rows[0].cells, [
+  assert.deepEqual(builtinRow('discovery.k8s.io', 'endpointslices', slice), [
     'istio-pilot-abcde',
     'IPv4',
     '15010,15011',
@@ -1048,7 +992,7 @@ test('ingresses, endpoint slices, leases and storage classes print their columns
     metadata: { name: 'istio-leader', creationTimestamp: ago(60) },
     spec: { holderIdentity: 'istio-galley-585fc86678-hb8vn' },
   };
-  assert.deepEqual(tableForObject(builtin('coordination.k8s.io', 'leases'), lease, undefined, NOW).rows[0].cells, [
+  assert.deepEqual(builtinRow('coordination.k8s.io', 'leases', lease), [
     'istio-leader',
     'istio-galley-585fc86678-hb8vn',
     '60s',
@@ -1063,10 +1007,14 @@ test('ingresses, endpoint slices, leases and storage classes print their columns
     },
     provisioner: 'kubernetes.io/gce-pd',
   };
-  assert.deepEqual(
-    tableForObject(builtin('storage.k8s.io', 'storageclasses'), storageClass, undefined, NOW).rows[0].cells,
-    ['standard (default)', 'kubernetes.io/gce-pd', 'Delete', 'Immediate', false, '60s'],
-  );
+  assert.deepEqual(builtinRow('storage.k8s.io', 'storageclasses', storageClass), [
+    'standard (default)',
+    'kubernetes.io/gce-pd',
+    'Delete',
+    'Immediate',
+    false,
+    '60s',
+  ]);
 });
 
 // ── custom resources ───────────────────────────────────────────────────────────────────────
@@ -1108,13 +1056,7 @@ test('custom resources of a CRD without printer columns get NAME and AGE', () =>
   const rule = fromDemo('rule', 'promhttp');
   rule.metadata.creationTimestamp = ago(95 * 60);
   const table = tableForObject(type, rule, crd, NOW);
-  assert.deepEqual(
-    table.columnDefinitions?.map((column) => [column.name, column.type]),
-    [
-      ['Name', 'string'],
-      ['Age', 'date'],
-    ],
-  );
+  assert.deepEqual(columnsWith(table, 'type'), ['Name: string', 'Age: date']);
   assert.deepEqual(table.rows[0].cells, ['promhttp', '95m']);
 });
 
@@ -1210,7 +1152,7 @@ test("a v1 CRD's columns are chosen per version and typed as the CRD declares", 
 test('CRDs themselves print NAME and CREATED AT, as the default table convertor does', () => {
   const crd = fromDemo('CustomResourceDefinition', 'destinationrules.networking.istio.io');
   crd.metadata.creationTimestamp = '2019-07-20T10:24:43Z';
-  const table = tableForObject(builtin('apiextensions.k8s.io', 'customresourcedefinitions'), crd, undefined, NOW);
+  const table = builtinTable('apiextensions.k8s.io', 'customresourcedefinitions', crd);
   assert.deepEqual(columnNames(table), ['NAME', 'CREATED AT']);
   assert.deepEqual(table.rows[0].cells, ['destinationrules.networking.istio.io', '2019-07-20T10:24:43Z']);
 });
@@ -1284,7 +1226,7 @@ test('a list Table carries the list metadata; a single object Table carries its 
   assert.equal(list.kind, 'Table');
   assert.equal(list.apiVersion, 'meta.k8s.io/v1');
   assert.deepEqual(list.metadata, { resourceVersion: '2000', continue: 'eyJydiI6MjB9', remainingItemCount: 13 });
-  assert.deepEqual(tableForObject(builtin('', 'pods'), pods[0], undefined, NOW).metadata, { resourceVersion: '17' });
+  assert.deepEqual(builtinTable('', 'pods', pods[0]).metadata, { resourceVersion: '17' });
   const empty = tableFor(builtin('', 'pods'), [], { resourceVersion: '2000' }, undefined, NOW);
   assert.deepEqual(empty.rows, []);
   assert.equal(empty.columnDefinitions?.length, 9);
@@ -1292,8 +1234,8 @@ test('a list Table carries the list metadata; a single object Table carries its 
 
 test('watch events after the first send columnDefinitions null, as the real server does', () => {
   const pod = podFor('istio-pilot-68f587df5d-wzwxn', 60, 0);
-  const first = tableForObject(builtin('', 'pods'), pod, undefined, NOW);
-  const later = tableForObject(builtin('', 'pods'), pod, undefined, NOW, { noHeaders: true });
+  const first = builtinTable('', 'pods', pod);
+  const later = builtinTable('', 'pods', pod, { noHeaders: true });
   assert.equal(first.columnDefinitions?.length, 9);
   assert.equal(later.columnDefinitions, null);
   assert.match(JSON.stringify(later), /"columnDefinitions":null/);
@@ -1305,16 +1247,13 @@ test('column definitions serialise with every field, as Go sends them', () => {
   assert.deepEqual(Object.keys(table), ['kind', 'apiVersion', 'metadata', 'columnDefinitions', 'rows']);
   for (const column of table.columnDefinitions ?? [])
     assert.deepEqual(Object.keys(column), ['name', 'type', 'format', 'description', 'priority']);
-  assert.deepEqual(
-    table.columnDefinitions?.map((column) => [column.name, column.priority]),
-    [
-      ['Name', 0],
-      ['Type', 0],
-      ['Cluster-IP', 0],
-      ['External-IP', 0],
-      ['Port(s)', 0],
-      ['Age', 0],
-      ['Selector', 1],
-    ],
-  );
+  assert.deepEqual(columnsWith(table, 'priority'), [
+    'Name: 0',
+    'Type: 0',
+    'Cluster-IP: 0',
+    'External-IP: 0',
+    'Port(s): 0',
+    'Age: 0',
+    'Selector: 1',
+  ]);
 });
