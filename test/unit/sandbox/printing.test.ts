@@ -20,7 +20,8 @@ import {
 import { resourceTypeFromCrd } from '../../../src/sandbox/apimachinery/resource-registry';
 import type { ResourceType } from '../../../src/sandbox/apimachinery/resource-types';
 import { BUILTIN_RESOURCE_TYPES } from '../../../src/sandbox/apimachinery/resource-types';
-import { StatusError } from '../../../src/sandbox/apimachinery/status-error';
+import { statusOf } from './patch-fixtures';
+import { podObject } from './test-objects';
 
 type Json = Record<string, unknown>;
 
@@ -136,17 +137,10 @@ function podFor(name: string, ageSeconds: number, restarts: number, crashLooping
   const created = ago(ageSeconds);
   const containers = templateContainers(owner);
   if (owner.kind === 'Job') {
-    return {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name,
-        namespace: 'istio-system',
-        creationTimestamp: created,
-        labels: { 'job-name': owner.metadata.name! },
-      },
-      spec: { containers, restartPolicy: 'OnFailure', nodeName: 'gke-book-default-pool-1' },
-      status: {
+    return podObject(
+      { name, namespace: 'istio-system', creationTimestamp: created, labels: { 'job-name': owner.metadata.name! } },
+      { containers, restartPolicy: 'OnFailure', nodeName: 'gke-book-default-pool-1' },
+      {
         phase: 'Succeeded',
         conditions: [
           { type: 'Initialized', status: 'True', reason: 'PodCompleted' },
@@ -161,14 +155,12 @@ function podFor(name: string, ageSeconds: number, restarts: number, crashLooping
           state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: created, finishedAt: created } },
         })),
       },
-    };
+    );
   }
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: 'istio-system', creationTimestamp: created },
-    spec: { containers, nodeName: 'gke-book-default-pool-1' },
-    status: {
+  return podObject(
+    { name, namespace: 'istio-system', creationTimestamp: created },
+    { containers, nodeName: 'gke-book-default-pool-1' },
+    {
       phase: 'Running',
       podIP: '10.8.0.12',
       podIPs: [{ ip: '10.8.0.12' }],
@@ -194,7 +186,7 @@ function podFor(name: string, ageSeconds: number, restarts: number, crashLooping
             },
       ),
     },
-  };
+  );
 }
 
 function assertPodCapture(file: string, crashLooping: (name: string) => boolean = () => false): void {
@@ -299,16 +291,9 @@ test('pod wide columns are IP, NODE, NOMINATED NODE and READINESS GATES, sent as
 
 /** A pod with the given status, two init containers and two containers. */
 function pod(status: Json, extra: { spec?: Json; metadata?: Json } = {}): KubeObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name: 'productpage-v1-6c8f8c9c7f-x2x8q',
-      namespace: 'default',
-      creationTimestamp: ago(300),
-      ...extra.metadata,
-    },
-    spec: {
+  return podObject(
+    { name: 'productpage-v1-6c8f8c9c7f-x2x8q', creationTimestamp: ago(300), ...extra.metadata },
+    {
       initContainers: [{ name: 'istio-init', image: 'docker.io/istio/proxy_init:1.2.2' }],
       containers: [
         { name: 'productpage', image: 'istio/examples-bookinfo-productpage-v1:1.15.0' },
@@ -317,7 +302,7 @@ function pod(status: Json, extra: { spec?: Json; metadata?: Json } = {}): KubeOb
       ...extra.spec,
     },
     status,
-  };
+  );
 }
 
 const row = (object: KubeObject): Cell[] => builtinRow('', 'pods', object).slice(1, 4);
@@ -1203,13 +1188,11 @@ test('rows carry PartialObjectMetadata by default, the object with includeObject
 test('includeObject comes from the query and anything but None, Metadata or Object is a 400', () => {
   assert.deepEqual(tableOptionsFromQuery(new URLSearchParams('includeObject=Object')), { includeObject: 'Object' });
   assert.deepEqual(tableOptionsFromQuery(new URLSearchParams('limit=500')), {});
-  assert.throws(
-    () => tableOptionsFromQuery(new URLSearchParams('includeObject=Everything')),
-    (error: unknown) =>
-      error instanceof StatusError &&
-      error.code === 400 &&
-      error.message ===
-        'Unable to convert to Table as requested: includeObject: Unsupported value: "Everything": supported values: "Metadata", "None", "Object"',
+  const refusal = statusOf(() => tableOptionsFromQuery(new URLSearchParams('includeObject=Everything')));
+  assert.equal(refusal.code, 400);
+  assert.equal(
+    refusal.message,
+    'Unable to convert to Table as requested: includeObject: Unsupported value: "Everything": supported values: "Metadata", "None", "Object"',
   );
 });
 
