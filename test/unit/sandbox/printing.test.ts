@@ -21,7 +21,7 @@ import { resourceTypeFromCrd } from '../../../src/sandbox/apimachinery/resource-
 import type { ResourceType } from '../../../src/sandbox/apimachinery/resource-types';
 import { BUILTIN_RESOURCE_TYPES } from '../../../src/sandbox/apimachinery/resource-types';
 import { statusOf } from './patch-fixtures';
-import { podObject } from './test-objects';
+import { apiObject, podObject } from './test-objects';
 
 type Json = Record<string, unknown>;
 
@@ -1000,6 +1000,70 @@ test('ingresses, endpoint slices, leases and storage classes print their columns
     false,
     '60s',
   ]);
+});
+
+test('volumes and claims print STATUS, CLAIM, the class columns and, wide, VOLUMEMODE', () => {
+  const volume = apiObject(
+    'v1',
+    'PersistentVolume',
+    { name: 'pv-1', creationTimestamp: ago(60) },
+    {
+      spec: {
+        capacity: { storage: '10Gi' },
+        accessModes: ['ReadOnlyMany', 'ReadWriteOnce'],
+        persistentVolumeReclaimPolicy: 'Retain',
+        claimRef: { namespace: 'lab', name: 'data' },
+        storageClassName: 'standard',
+        volumeMode: 'Filesystem',
+      },
+      status: { phase: 'Bound' },
+    },
+  );
+  const volumes = builtinTable('', 'persistentvolumes', volume);
+  assert.deepEqual(columnsWith(volumes, 'priority').slice(-4), [
+    'VolumeAttributesClass: 0',
+    'Reason: 0',
+    'Age: 0',
+    'VolumeMode: 1',
+  ]);
+  assert.equal(volumes.columnDefinitions?.[6].description, 'StorageClass of the pv');
+  assert.deepEqual(volumes.rows[0].cells, [
+    'pv-1',
+    '10Gi',
+    'RWO,ROX',
+    'Retain',
+    'Bound',
+    'lab/data',
+    'standard',
+    '<unset>',
+    '',
+    '60s',
+    'Filesystem',
+  ]);
+  volume.metadata.deletionTimestamp = ago(1);
+  assert.equal(builtinRow('', 'persistentvolumes', volume)[4], 'Terminating');
+
+  const claim = apiObject(
+    'v1',
+    'PersistentVolumeClaim',
+    // The beta annotation wins over spec.storageClassName.
+    { name: 'data', creationTimestamp: ago(60), annotations: { 'volume.beta.kubernetes.io/storage-class': 'fast' } },
+    { spec: { storageClassName: 'standard', volumeAttributesClassName: 'gold' }, status: { phase: 'Pending' } },
+  );
+  const claims = builtinTable('', 'persistentvolumeclaims', claim);
+  assert.equal(
+    columnNames(claims).join(' | '),
+    'NAME | STATUS | VOLUME | CAPACITY | ACCESS MODES | STORAGECLASS | VOLUMEATTRIBUTESCLASS | AGE | VOLUMEMODE',
+  );
+  assert.equal(claims.columnDefinitions?.[6].description, 'VolumeAttributesClass of the pvc');
+  assert.deepEqual(claims.rows[0].cells, ['data', 'Pending', '', '', '', 'fast', 'gold', '60s', '<unset>']);
+  // Capacity and access modes are the bound volume's, shown once bound.
+  Object.assign(claim, {
+    spec: { ...(claim.spec as Json), volumeName: 'pv-1', volumeMode: 'Block' },
+    status: { phase: 'Bound', capacity: { storage: '10Gi' }, accessModes: ['ReadWriteOnce'] },
+  });
+  assert.deepEqual(builtinRow('', 'persistentvolumeclaims', claim).slice(1, 5), ['Bound', 'pv-1', '10Gi', 'RWO']);
+  assert.equal(builtinRow('', 'persistentvolumeclaims', claim)[8], 'Block');
 });
 
 // ── custom resources ───────────────────────────────────────────────────────────────────────
