@@ -25,7 +25,7 @@ import { CreateBackoff, syncWorkloads } from './workloads';
 import { syncJobs } from './jobs';
 import { CronJobController } from './cronjobs';
 import { WakeTimer } from './wake-timer';
-import type { Reporter } from './workloads';
+import type { Reporter, WorkloadPass } from './workloads';
 import { syncDaemonSets } from './daemonsets';
 import { syncDeployments } from './deployments';
 import { syncReplicaSets } from './replica-sets';
@@ -146,15 +146,16 @@ export function startControllerManager(options: ControllerManagerOptions): Contr
     const time = now()
       .toISOString()
       .replace(/\.\d+Z$/, 'Z');
+    const workloads: WorkloadPass = { client, time, onError, reporter };
     for (const step of [
       () => options.faults && syncNodeHealth(client, options.faults, recorder, time),
       () => syncServiceAccountTokens(client, options.caCert),
       () => syncCitadelSecrets(client),
-      () => syncDeployments(client, time, onError, reporter),
-      () => syncReplicaSets(client, time, onError, reporter),
-      () => syncStatefulSets(client, onError, reporter),
-      () => syncDaemonSets(client, onError, reporter),
-      () => syncWorkloads(client, onError),
+      () => syncDeployments(workloads),
+      () => syncReplicaSets(workloads),
+      () => syncStatefulSets(workloads),
+      () => syncDaemonSets(workloads),
+      () => syncWorkloads(workloads),
       () => cronJobs.sync(now(), onError),
       () => syncJobs({ client, recorder, kubeVersion: options.kubeVersion, wake }, time, onError),
       () => syncPods(client, clock, onError, environment),

@@ -19,7 +19,8 @@ import type { CronSchedule } from './cron-schedule';
 import { parseCronSchedule } from './cron-schedule';
 import { jobFinishedType } from './jobs';
 import type { Json } from '../apimachinery/objects';
-import { asJson, asList, controllerRef, isControlledBy, sameJson } from '../apimachinery/objects';
+import { asJson, asList, isControlledBy, sameJson } from '../apimachinery/objects';
+import { metadataFromTemplate } from './workloads';
 
 const CRON_JOBS: Resource = { group: 'batch', version: 'v1', resource: 'cronjobs' };
 const SOURCE = { component: 'cronjob-controller' };
@@ -269,17 +270,10 @@ function jobReference(job: KubeObject): Json {
 /** utils.go getJobFromTemplate: the template's labels, annotations and spec; the CronJob controls it. */
 function jobFromTemplate(cronJob: KubeObject, name: string): KubeObject {
   const template = asJson(asJson(cronJob.spec).jobTemplate);
-  const metadata = asJson(template.metadata);
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: {
-      name,
-      namespace: cronJob.metadata.namespace,
-      ...(metadata.labels ? { labels: { ...(metadata.labels as Record<string, string>) } } : {}),
-      ...(metadata.annotations ? { annotations: { ...(metadata.annotations as Record<string, string>) } } : {}),
-      ownerReferences: [controllerRef(cronJob)],
-    },
+    metadata: metadataFromTemplate(cronJob, template, { name }),
     spec: structuredClone(template.spec ?? {}),
   };
 }

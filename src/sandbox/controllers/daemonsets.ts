@@ -8,7 +8,7 @@ import type { ControllerClient } from '../client/client';
 import { DAEMON_SETS, NODES, PODS } from '../client/client';
 import { daemonSetRevision, ownedRevisions, truncateHistory } from './controller-revisions';
 import { podTemplateHash } from './naming';
-import type { Reporter } from './workloads';
+import type { Reporter, WorkloadPass } from './workloads';
 import { each, ownedPods, podFromTemplate, writeStatus } from './workloads';
 
 /** One pod per node, bound to it directly. */
@@ -63,6 +63,6 @@ function syncDaemonSet(client: ControllerClient, ds: KubeObject, { recorder }: R
   truncateHistory(client, ds, revisions, new Set([revision.metadata.name!, ...inUse]));
 }
 
-export function syncDaemonSets(client: ControllerClient, onError: (error: unknown) => void, reporter: Reporter): void {
+export function syncDaemonSets({ client, onError, reporter }: WorkloadPass): void {
   each(client.list(DAEMON_SETS), (ds) => syncDaemonSet(client, ds, reporter), onError);
 }

@@ -76,14 +76,20 @@ export function pausedConditions(deployment: KubeObject, conditions: readonly Js
   return [...conditions];
 }
 
+/** What a Deployment's status is worked out from: sync.go's arguments to calculateStatus. */
+export interface StatusInput {
+  readonly deployment: KubeObject;
+  /** The ReplicaSet whose template is the Deployment's, if there is one yet. */
+  readonly newRs: KubeObject | undefined;
+  /** Every ReplicaSet the Deployment controls, the new one included. */
+  readonly replicaSets: readonly KubeObject[];
+  /** The conditions to start from: the stored ones, or those this sync already changed. */
+  readonly conditions: readonly Json[];
+  readonly time: string;
+}
+
 /** calculateStatus: the counts over all ReplicaSets and the Available condition. */
-export function calculateStatus(
-  deployment: KubeObject,
-  newRs: KubeObject | undefined,
-  replicaSets: readonly KubeObject[],
-  conditions: readonly Json[],
-  time: string,
-): Json {
+export function calculateStatus({ deployment, newRs, replicaSets, conditions, time }: StatusInput): Json {
   const spec = rollingSpecOf(deployment);
   const sum = (read: (rs: KubeObject) => number) => replicaSets.reduce((total, rs) => total + read(rs), 0);
   const available = sum((rs) => statusOf(rs, 'availableReplicas'));
@@ -143,14 +149,9 @@ function isProgressing(previous: Json, next: Json): boolean {
  * its lastUpdateTime renewed) or the rollout completed (NewReplicaSetAvailable). The progress
  * deadline itself is not timed (ProgressDeadlineExceeded never appears).
  */
-export function rolloutStatus(
-  deployment: KubeObject,
-  newRs: KubeObject | undefined,
-  replicaSets: readonly KubeObject[],
-  conditions: readonly Json[],
-  time: string,
-): Json {
-  const status = calculateStatus(deployment, newRs, replicaSets, conditions, time);
+export function rolloutStatus(input: StatusInput): Json {
+  const { deployment, newRs, conditions, time } = input;
+  const status = calculateStatus(input);
   let next = asList(status.conditions);
   if (!hasProgressDeadline(deployment)) next = next.filter((entry) => entry.type !== 'Progressing');
   const current = conditions.find((entry) => entry.type === 'Progressing');
@@ -180,5 +181,11 @@ export function deploymentStatus(
   replicaSets: readonly KubeObject[],
   time: string,
 ): Json {
-  return rolloutStatus(deployment, newRs, replicaSets, asList(asJson(deployment.status).conditions), time);
+  return rolloutStatus({
+    deployment,
+    newRs,
+    replicaSets,
+    conditions: asList(asJson(deployment.status).conditions),
+    time,
+  });
 }

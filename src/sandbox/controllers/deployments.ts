@@ -24,7 +24,7 @@ import {
 import { podTemplateHash } from './naming';
 import type { RollingSpec } from './rolling-update';
 import { maxSurge, newReplicaSetReplicas, oldReplicaSetReplicas } from './rolling-update';
-import type { Reporter } from './workloads';
+import type { Reporter, WorkloadPass } from './workloads';
 import { each, writeStatus } from './workloads';
 
 const REVISION = 'deployment.kubernetes.io/revision';
@@ -329,17 +329,11 @@ function syncDeployment(client: ControllerClient, deployment: KubeObject, time: 
     .list(REPLICA_SETS, deployment.metadata.namespace)
     .filter((rs) => isControlledBy(rs, deployment));
   const current = newRs && replicaSets.find((rs) => rs.metadata.uid === newRs.metadata.uid);
-  const status = isPaused
-    ? calculateStatus(rollout.deployment, current, replicaSets, rollout.conditions, time)
-    : rolloutStatus(rollout.deployment, current, replicaSets, rollout.conditions, time);
+  const input = { deployment: rollout.deployment, newRs: current, replicaSets, conditions: rollout.conditions, time };
+  const status = isPaused ? calculateStatus(input) : rolloutStatus(input);
   writeStatus(client, DEPLOYMENTS, rollout.deployment, status);
 }
 
-export function syncDeployments(
-  client: ControllerClient,
-  time: string,
-  onError: (error: unknown) => void,
-  reporter: Reporter,
-): void {
+export function syncDeployments({ client, time, onError, reporter }: WorkloadPass): void {
   each(client.list(DEPLOYMENTS), (deployment) => syncDeployment(client, deployment, time, reporter), onError);
 }

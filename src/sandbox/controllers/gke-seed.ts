@@ -28,6 +28,17 @@ interface ContainerSketch {
   env?: { name: string; value: string }[];
 }
 
+/** An object of kube-system: the apiVersion, kind and metadata every seed object starts with. */
+function kubeSystemObject(
+  apiVersion: string,
+  kind: string,
+  name: string,
+  labels: Record<string, string>,
+  spec?: Record<string, unknown>,
+): KubeObject {
+  return { apiVersion, kind, metadata: { name, namespace: NAMESPACE, labels }, ...(spec ? { spec } : {}) };
+}
+
 function service(
   name: string,
   labels: Record<string, string>,
@@ -36,18 +47,13 @@ function service(
   ports: Record<string, unknown>[],
   type = 'ClusterIP',
 ): KubeObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name, namespace: NAMESPACE, labels },
-    spec: {
-      clusterIP,
-      ports: ports.map((port) => ({ protocol: 'TCP', ...port })),
-      selector,
-      sessionAffinity: 'None',
-      type,
-    },
-  };
+  return kubeSystemObject('v1', 'Service', name, labels, {
+    clusterIP,
+    ports: ports.map((port) => ({ protocol: 'TCP', ...port })),
+    selector,
+    sessionAffinity: 'None',
+    type,
+  });
 }
 
 /** What GKE's addon pods carry so the rescheduler and seccomp treat them as critical system pods. */
@@ -83,44 +89,58 @@ function podTemplate(
   };
 }
 
+/** An addon workload's name, labels and selector. */
+interface Addon {
+  name: string;
+  labels: Record<string, string>;
+  selector: Record<string, string>;
+}
+
+/**
+ * The workload of the addon selected by `k8s-app: <app>`: a versioned one is named `<app>-<version>`
+ * and carries the version in its labels and selector, as GKE's manifests have it.
+ */
+function addon(app: string, { name, version, clusterService = true, labels = {} }: AddonOptions = {}): Addon {
+  const versionLabel: Record<string, string> = version ? { version } : {};
+  return {
+    name: name ?? (version ? `${app}-${version}` : app),
+    labels: { ...ADDON, 'k8s-app': app, ...(clusterService ? CLUSTER_SERVICE : {}), ...labels, ...versionLabel },
+    selector: { 'k8s-app': app, ...versionLabel },
+  };
+}
+
+interface AddonOptions {
+  name?: string;
+  version?: string;
+  /** Whether the addon carries `kubernetes.io/cluster-service: "true"`; the logging agents' helpers do not. */
+  clusterService?: boolean;
+  labels?: Record<string, string>;
+}
+
 function deployment(
-  name: string,
-  labels: Record<string, string>,
-  selector: Record<string, string>,
+  { name, labels, selector }: Addon,
   containers: ContainerSketch[],
   extra: Record<string, unknown> = {},
   replicas = 1,
   template: { labels?: Record<string, string>; annotations?: Record<string, string> } = {},
 ): KubeObject {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: NAMESPACE, labels },
-    spec: {
-      replicas,
-      selector: { matchLabels: selector },
-      template: podTemplate({ ...selector, ...template.labels }, containers, extra, template.annotations),
-    },
-  };
+  return kubeSystemObject('apps/v1', 'Deployment', name, labels, {
+    replicas,
+    selector: { matchLabels: selector },
+    template: podTemplate({ ...selector, ...template.labels }, containers, extra, template.annotations),
+  });
 }
 
 function daemonSet(
-  name: string,
-  labels: Record<string, string>,
-  selector: Record<string, string>,
+  { name, labels, selector }: Addon,
   containers: ContainerSketch[],
   extra: Record<string, unknown> = {},
 ): KubeObject {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
-    metadata: { name, namespace: NAMESPACE, labels },
-    spec: {
-      selector: { matchLabels: selector },
-      template: podTemplate({ ...selector }, containers, { ...extra, priorityClassName: 'system-node-critical' }),
-      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
-    },
-  };
+  return kubeSystemObject('apps/v1', 'DaemonSet', name, labels, {
+    selector: { matchLabels: selector },
+    template: podTemplate({ ...selector }, containers, { ...extra, priorityClassName: 'system-node-critical' }),
+    updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
+  });
 }
 
 const PROMETHEUS_TO_SD: ContainerSketch = {
@@ -129,7 +149,31 @@ const PROMETHEUS_TO_SD: ContainerSketch = {
   command: ['/monitor'],
 };
 
-/** kube-system as a new GKE 1.13.7 cluster has it: Services, Deployments, DaemonSets and the ServiceAccounts they run as. */
+/**
+ * The command of a prometheus-to-sd sidecar: `/monitor` with the Stackdriver flags every addon
+ * passes, the addon's own flags before them, its metric whitelist and trailing flags after.
+ */
+function monitorCommand(lead: string[], whitelistedMetrics: string[] = [], trail: string[] = []): string[] {
+  return [
+    '/monitor',
+    ...lead,
+    '--stackdriver-prefix=container.googleapis.com/internal/addons',
+    '--api-override=https://monitoring.googleapis.com/',
+    ...(whitelistedMetrics.length > 0 ? [`--whitelisted-metrics=${whitelistedMetrics.join(',')}`] : []),
+    '--pod-id=$(POD_NAME)',
+    '--namespace-id=$(POD_NAMESPACE)',
+    ...trail,
+  ];
+}
+
+/** A DNS server's two ports on one number: UDP, then TCP, as kube-dns names and orders them. */
+function dnsPorts(udpName: string, tcpName: string, containerPort: number): ContainerSketch['ports'] & object {
+  return [
+    { name: udpName, containerPort, protocol: 'UDP' },
+    { name: tcpName, containerPort, protocol: 'TCP' },
+  ];
+}
+
 /** GKE's default StorageClass: the addon manager's cluster/addons/storage-class/gce/default.yaml (`kubectl get sc`: standard (default), kubernetes.io/gce-pd). */
 function defaultStorageClass(): KubeObject {
   return {
@@ -147,6 +191,7 @@ function defaultStorageClass(): KubeObject {
   };
 }
 
+/** kube-system as a new GKE 1.13.7 cluster has it: Services, Deployments, DaemonSets and the ServiceAccounts they run as. */
 export function gkeSeedObjects(): KubeObject[] {
   const serviceAccounts = [
     'kube-dns',
@@ -156,11 +201,7 @@ export function gkeSeedObjects(): KubeObject[] {
     'event-exporter-sa',
     'fluentd-gcp',
     'fluentd-gcp-scaler',
-  ].map((name): KubeObject => ({
-    apiVersion: 'v1',
-    kind: 'ServiceAccount',
-    metadata: { name, namespace: NAMESPACE, labels: { ...ADDON, ...CLUSTER_SERVICE } },
-  }));
+  ].map((name) => kubeSystemObject('v1', 'ServiceAccount', name, { ...ADDON, ...CLUSTER_SERVICE }));
   return [
     ...serviceAccounts,
     defaultStorageClass(),
@@ -197,9 +238,7 @@ export function gkeSeedObjects(): KubeObject[] {
       [{ port: 443, targetPort: 'https' }],
     ),
     deployment(
-      'kube-dns',
-      { ...ADDON, 'k8s-app': 'kube-dns', ...CLUSTER_SERVICE },
-      { 'k8s-app': 'kube-dns' },
+      addon('kube-dns'),
       [
         {
           name: 'kubedns',
@@ -207,8 +246,7 @@ export function gkeSeedObjects(): KubeObject[] {
           args: ['--domain=cluster.local.', '--dns-port=10053', '--config-dir=/kube-dns-config', '--v=2'],
           env: [{ name: 'PROMETHEUS_PORT', value: '10055' }],
           ports: [
-            { name: 'dns-local', containerPort: 10053, protocol: 'UDP' },
-            { name: 'dns-tcp-local', containerPort: 10053, protocol: 'TCP' },
+            ...dnsPorts('dns-local', 'dns-tcp-local', 10053),
             { name: 'metrics', containerPort: 10055, protocol: 'TCP' },
           ],
         },
@@ -229,10 +267,7 @@ export function gkeSeedObjects(): KubeObject[] {
             '--server=/in-addr.arpa/127.0.0.1#10053',
             '--server=/ip6.arpa/127.0.0.1#10053',
           ],
-          ports: [
-            { name: 'dns', containerPort: 53, protocol: 'UDP' },
-            { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
-          ],
+          ports: dnsPorts('dns', 'dns-tcp', 53),
         },
         {
           name: 'sidecar',
@@ -247,17 +282,11 @@ export function gkeSeedObjects(): KubeObject[] {
         },
         {
           ...PROMETHEUS_TO_SD,
-          command: [
-            '/monitor',
-            '--component=kubedns',
-            '--target-port=10054',
-            '--stackdriver-prefix=container.googleapis.com/internal/addons',
-            '--api-override=https://monitoring.googleapis.com/',
-            '--whitelisted-metrics=probe_kubedns_latency_ms,probe_kubedns_errors,dnsmasq_misses,dnsmasq_hits',
-            '--pod-id=$(POD_NAME)',
-            '--namespace-id=$(POD_NAMESPACE)',
-            '--v=2',
-          ],
+          command: monitorCommand(
+            ['--component=kubedns', '--target-port=10054'],
+            ['probe_kubedns_latency_ms', 'probe_kubedns_errors', 'dnsmasq_misses', 'dnsmasq_hits'],
+            ['--v=2'],
+          ),
         },
       ],
       {
@@ -269,16 +298,12 @@ export function gkeSeedObjects(): KubeObject[] {
       { annotations: CRITICAL_ADDON },
     ),
     deployment(
-      'kube-dns-autoscaler',
-      { ...ADDON, 'k8s-app': 'kube-dns-autoscaler', ...CLUSTER_SERVICE },
-      { 'k8s-app': 'kube-dns-autoscaler' },
+      addon('kube-dns-autoscaler'),
       [{ name: 'autoscaler', image: 'k8s.gcr.io/cluster-proportional-autoscaler-amd64:1.3.0' }],
       { serviceAccountName: 'kube-dns-autoscaler' },
     ),
     deployment(
-      'l7-default-backend',
-      { ...ADDON, 'k8s-app': 'glbc', ...CLUSTER_SERVICE, 'kubernetes.io/name': 'GLBC' },
-      { 'k8s-app': 'glbc' },
+      addon('glbc', { name: 'l7-default-backend', labels: { 'kubernetes.io/name': 'GLBC' } }),
       [
         {
           name: 'default-http-backend',
@@ -291,9 +316,7 @@ export function gkeSeedObjects(): KubeObject[] {
       { labels: { name: 'glbc' } },
     ),
     deployment(
-      'heapster-v1.6.1',
-      { ...ADDON, 'k8s-app': 'heapster', ...CLUSTER_SERVICE, version: 'v1.6.1' },
-      { 'k8s-app': 'heapster', version: 'v1.6.1' },
+      addon('heapster', { version: 'v1.6.1' }),
       [
         {
           name: 'heapster',
@@ -307,14 +330,9 @@ export function gkeSeedObjects(): KubeObject[] {
         {
           name: 'prom-to-sd',
           image: 'k8s.gcr.io/prometheus-to-sd:v0.5.0',
-          command: [
-            '/monitor',
+          command: monitorCommand([
             '--source=heapster:http://localhost:8082?whitelisted=stackdriver_requests_count,stackdriver_timeseries_count',
-            '--stackdriver-prefix=container.googleapis.com/internal/addons',
-            '--api-override=https://monitoring.googleapis.com/',
-            '--pod-id=$(POD_NAME)',
-            '--namespace-id=$(POD_NAMESPACE)',
-          ],
+          ]),
         },
         { name: 'heapster-nanny', image: 'k8s.gcr.io/addon-resizer:1.8.4' },
       ],
@@ -323,9 +341,7 @@ export function gkeSeedObjects(): KubeObject[] {
       { annotations: CRITICAL_ADDON },
     ),
     deployment(
-      'metrics-server-v0.3.1',
-      { ...ADDON, 'k8s-app': 'metrics-server', ...CLUSTER_SERVICE, version: 'v0.3.1' },
-      { 'k8s-app': 'metrics-server', version: 'v0.3.1' },
+      addon('metrics-server', { version: 'v0.3.1' }),
       [
         {
           name: 'metrics-server',
@@ -337,9 +353,7 @@ export function gkeSeedObjects(): KubeObject[] {
       { serviceAccountName: 'metrics-server' },
     ),
     deployment(
-      'event-exporter-v0.2.4',
-      { ...ADDON, 'k8s-app': 'event-exporter', ...CLUSTER_SERVICE, version: 'v0.2.4' },
-      { 'k8s-app': 'event-exporter', version: 'v0.2.4' },
+      addon('event-exporter', { version: 'v0.2.4' }),
       [
         {
           name: 'event-exporter',
@@ -349,21 +363,13 @@ export function gkeSeedObjects(): KubeObject[] {
         {
           name: 'prometheus-to-sd-exporter',
           image: 'k8s.gcr.io/prometheus-to-sd:v0.5.0',
-          command: [
-            '/monitor',
-            '--stackdriver-prefix=container.googleapis.com/internal/addons',
-            '--api-override=https://monitoring.googleapis.com/',
-            '--pod-id=$(POD_NAME)',
-            '--namespace-id=$(POD_NAMESPACE)',
-          ],
+          command: monitorCommand([]),
         },
       ],
       { serviceAccountName: 'event-exporter-sa' },
     ),
     deployment(
-      'fluentd-gcp-scaler',
-      { ...ADDON, 'k8s-app': 'fluentd-gcp-scaler' },
-      { 'k8s-app': 'fluentd-gcp-scaler' },
+      addon('fluentd-gcp-scaler', { clusterService: false }),
       [
         {
           name: 'fluentd-gcp-scaler',
@@ -374,22 +380,20 @@ export function gkeSeedObjects(): KubeObject[] {
       { serviceAccountName: 'fluentd-gcp-scaler' },
     ),
     daemonSet(
-      'fluentd-gcp-v3.2.0',
-      { ...ADDON, 'k8s-app': 'fluentd-gcp', ...CLUSTER_SERVICE, version: 'v3.2.0' },
-      { 'k8s-app': 'fluentd-gcp', version: 'v3.2.0' },
+      addon('fluentd-gcp', { version: 'v3.2.0' }),
       [
         { name: 'fluentd-gcp', image: 'gcr.io/stackdriver-agents/stackdriver-logging-agent:0.6-1.6.0-1' },
         {
           name: 'prometheus-to-sd-exporter',
           image: 'k8s.gcr.io/prometheus-to-sd:v0.5.0',
-          command: [
-            '/monitor',
-            '--stackdriver-prefix=container.googleapis.com/internal/addons',
-            '--api-override=https://monitoring.googleapis.com/',
-            '--whitelisted-metrics=stackdriver_sink_received_entry_count,stackdriver_sink_request_count,stackdriver_sink_successfully_sent_entry_count',
-            '--pod-id=$(POD_NAME)',
-            '--namespace-id=$(POD_NAMESPACE)',
-          ],
+          command: monitorCommand(
+            [],
+            [
+              'stackdriver_sink_received_entry_count',
+              'stackdriver_sink_request_count',
+              'stackdriver_sink_successfully_sent_entry_count',
+            ],
+          ),
         },
       ],
       {
@@ -400,9 +404,7 @@ export function gkeSeedObjects(): KubeObject[] {
       },
     ),
     daemonSet(
-      'prometheus-to-sd',
-      { ...ADDON, 'k8s-app': 'prometheus-to-sd' },
-      { 'k8s-app': 'prometheus-to-sd' },
+      addon('prometheus-to-sd', { clusterService: false }),
       [{ ...PROMETHEUS_TO_SD, image: 'k8s.gcr.io/prometheus-to-sd:v0.5.0' }],
       { hostNetwork: true, nodeSelector: { 'beta.kubernetes.io/os': 'linux' } },
     ),

@@ -10,7 +10,8 @@ import type { EventRecorder } from './events';
 import { minorVersion } from './events';
 import type { WakeTimer } from './wake-timer';
 import type { Json } from '../apimachinery/objects';
-import { asJson, asList, controllerRef, isControlledBy, isPodActive, sameJson } from '../apimachinery/objects';
+import { asJson, asList, isControlledBy, isPodActive, sameJson } from '../apimachinery/objects';
+import { podFromTemplate } from './workloads';
 
 const SOURCE = { component: 'job-controller' };
 
@@ -20,24 +21,6 @@ export interface JobContext {
   readonly kubeVersion: string;
   /** Wakes the controller manager when an `activeDeadlineSeconds` runs out. */
   readonly wake: WakeTimer;
-}
-
-/** controller_utils.go GetPodFromTemplate: the template's labels and annotations, `<job>-` names. */
-function podFromTemplate(job: KubeObject): KubeObject {
-  const template = asJson(asJson(job.spec).template);
-  const templateMeta = asJson(template.metadata);
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      generateName: `${job.metadata.name}-`,
-      namespace: job.metadata.namespace,
-      ...(templateMeta.labels ? { labels: { ...(templateMeta.labels as Record<string, string>) } } : {}),
-      ...(templateMeta.annotations ? { annotations: { ...(templateMeta.annotations as Record<string, string>) } } : {}),
-      ownerReferences: [controllerRef(job)],
-    },
-    spec: structuredClone(template.spec),
-  };
 }
 
 /** The finished condition (`Complete` or `Failed`), if the Job has one. */
@@ -123,7 +106,10 @@ function syncJob({ client, recorder, kubeVersion, wake }: JobContext, job: KubeO
       const parallelism = Number(spec.parallelism ?? 1);
       const wanted = Math.min(parallelism, completions === undefined ? parallelism : completions - succeeded) - active;
       for (let i = 0; i < wanted; i++) {
-        const pod = client.create(PODS, podFromTemplate(job));
+        const pod = client.create(
+          PODS,
+          podFromTemplate(job, asJson(asJson(job.spec).template), { generateName: `${job.metadata.name}-` }),
+        );
         recorder.record(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, SOURCE);
         active++;
       }

@@ -6,7 +6,7 @@ import type { Json } from '../apimachinery/objects';
 import { asJson, asList, isPodActive, isPodReady } from '../apimachinery/objects';
 import type { ControllerClient } from '../client/client';
 import { PODS, REPLICA_SETS } from '../client/client';
-import type { Reporter } from './workloads';
+import type { Reporter, WorkloadPass } from './workloads';
 import { each, ownedPods, podFromTemplate, writeStatus } from './workloads';
 
 /** Keeps `replicas` active pods, creating from the template or deleting the least ready first. */
@@ -64,11 +64,6 @@ function syncReplicaSet(
   writeStatus(client, REPLICA_SETS, rs, status);
 }
 
-export function syncReplicaSets(
-  client: ControllerClient,
-  time: string,
-  onError: (error: unknown) => void,
-  reporter: Reporter,
-): void {
+export function syncReplicaSets({ client, time, onError, reporter }: WorkloadPass): void {
   each(client.list(REPLICA_SETS), (rs) => syncReplicaSet(client, rs, time, reporter), onError);
 }

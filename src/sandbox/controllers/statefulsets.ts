@@ -10,7 +10,7 @@ import { asJson, isPodReady } from '../apimachinery/objects';
 import type { ControllerClient } from '../client/client';
 import { PODS, STATEFUL_SETS } from '../client/client';
 import { ownedRevisions, statefulSetUpdateRevision, truncateHistory } from './controller-revisions';
-import type { Reporter } from './workloads';
+import type { Reporter, WorkloadPass } from './workloads';
 import { each, ownedPods, podFromTemplate, writeStatus } from './workloads';
 
 const REVISION_LABEL = 'controller-revision-hash';
@@ -169,10 +169,6 @@ function syncStatefulSet(client: ControllerClient, set: KubeObject, reporter: Re
   );
 }
 
-export function syncStatefulSets(
-  client: ControllerClient,
-  onError: (error: unknown) => void,
-  reporter: Reporter,
-): void {
+export function syncStatefulSets({ client, onError, reporter }: WorkloadPass): void {
   each(client.list(STATEFUL_SETS), (set) => syncStatefulSet(client, set, reporter), onError);
 }

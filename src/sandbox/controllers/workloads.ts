@@ -1,29 +1,38 @@
 // The workload controllers of kube-controller-manager, level-triggered: each pass compares what
 // is stored with what should be and writes the difference (Deployment → ReplicaSet → Pods,
 // StatefulSet, DaemonSet, and the HorizontalPodAutoscaler's status).
-import type { KubeObject } from '../apimachinery/kube-object';
+import type { KubeObject, ObjectMeta } from '../apimachinery/kube-object';
 import type { ControllerClient } from '../client/client';
 import { DEPLOYMENTS, HPAS, PODS } from '../client/client';
 import type { EventMessages, EventRecorder } from './events';
 import type { Json } from '../apimachinery/objects';
 import { asJson, controllerRef, isControlledBy, sameJson } from '../apimachinery/objects';
 
-export function podFromTemplate(
-  owner: KubeObject,
-  template: Json,
-  metadata: Partial<KubeObject['metadata']>,
-): KubeObject {
+/**
+ * The metadata of an object a controller makes from its template (controller_utils.go
+ * GetPodFromTemplate, cronjob/utils.go getJobFromTemplate): `metadata` and the template's labels
+ * and annotations, copied, in the owner's namespace under the owner as controller. An empty label
+ * set is left out, as Go's omitempty leaves it out.
+ */
+export function metadataFromTemplate(owner: KubeObject, template: Json, metadata: ObjectMeta): ObjectMeta {
   const templateMeta = asJson(template.metadata);
+  const labels = { ...(templateMeta.labels as Record<string, string> | undefined), ...metadata.labels };
+  const annotations = templateMeta.annotations as Record<string, string> | undefined;
+  return {
+    ...metadata,
+    namespace: owner.metadata.namespace,
+    ...(Object.keys(labels).length > 0 ? { labels } : {}),
+    ...(annotations ? { annotations: { ...annotations } } : {}),
+    ownerReferences: [controllerRef(owner)],
+  };
+}
+
+/** A pod of `owner` made from its pod template. */
+export function podFromTemplate(owner: KubeObject, template: Json, metadata: ObjectMeta): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: {
-      ...metadata,
-      namespace: owner.metadata.namespace,
-      labels: { ...(templateMeta.labels as Record<string, string> | undefined), ...metadata.labels },
-      ...(templateMeta.annotations ? { annotations: templateMeta.annotations as Record<string, string> } : {}),
-      ownerReferences: [controllerRef(owner)],
-    },
+    metadata: metadataFromTemplate(owner, template, metadata),
     spec: structuredClone(template.spec),
   };
 }
@@ -48,6 +57,16 @@ export interface Reporter {
   readonly recorder: EventRecorder;
   readonly messages: EventMessages;
   readonly createBackoff: CreateBackoff;
+}
+
+/** What one pass of the controller manager hands each workload controller. */
+export interface WorkloadPass {
+  readonly client: ControllerClient;
+  /** The pass's time, RFC 3339 to the second. */
+  readonly time: string;
+  /** Hears why an object could not be synced; the others are synced all the same. */
+  readonly onError: (error: unknown) => void;
+  readonly reporter: Reporter;
 }
 
 /**
@@ -108,6 +127,6 @@ export function each(
 }
 
 /** The HorizontalPodAutoscalers' status (the other workloads have files of their own). */
-export function syncWorkloads(client: ControllerClient, onError: (error: unknown) => void): void {
+export function syncWorkloads({ client, onError }: WorkloadPass): void {
   each(client.list(HPAS), (hpa) => syncHpa(client, hpa), onError);
 }

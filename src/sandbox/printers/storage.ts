@@ -2,7 +2,7 @@
 import type { KubeObject } from '../apimachinery/kube-object';
 import { ageColumn, ageOf, namedPrinter, nameColumn, nameOf } from './common';
 import { DOC } from './descriptions';
-import type { Printer } from './table';
+import type { Printer, TableColumnDefinition } from './table';
 import { column } from './table';
 import { asArray, asObject, asString, at, isSet, quantity, stringMap } from './values';
 
@@ -15,6 +15,22 @@ const storageClassOf = (object: KubeObject): string =>
 
 /** An optional string field (a *string in Go): `<unset>` when nil. */
 const orUnset = (value: unknown): string => (typeof value === 'string' ? value : '<unset>');
+
+/** STATUS of volumes and claims: Terminating once deleted, else the phase. */
+const phaseOf = (object: KubeObject): string =>
+  isSet(object.metadata.deletionTimestamp) ? 'Terminating' : asString(at(object, 'status', 'phase'));
+
+/** The class columns volumes and claims both print, described as of `kind` ("pv" or "pvc"). */
+const classColumns = (kind: string): TableColumnDefinition[] => [
+  column('StorageClass', 'string', `StorageClass of the ${kind}`),
+  column('VolumeAttributesClass', 'string', `VolumeAttributesClass of the ${kind}`),
+];
+
+/** Their cells: the class (annotation first) and the attributes class, `<unset>` when nil. */
+const classCells = (object: KubeObject): string[] => [
+  storageClassOf(object),
+  orUnset(at(object, 'spec', 'volumeAttributesClassName')),
+];
 
 export const storageClassPrinter: Printer = {
   columns: [
@@ -64,8 +80,7 @@ export const persistentVolumePrinter = namedPrinter({
     column('Reclaim Policy', 'string', DOC.pvReclaimPolicy),
     column('Status', 'string', DOC.pvPhase),
     column('Claim', 'string', DOC.pvClaimRef),
-    column('StorageClass', 'string', 'StorageClass of the pv'),
-    column('VolumeAttributesClass', 'string', 'VolumeAttributesClass of the pv'),
+    ...classColumns('pv'),
     column('Reason', 'string', DOC.pvReason),
   ],
   afterAge: [column('VolumeMode', 'string', DOC.pvVolumeMode, { priority: 1 })],
@@ -75,15 +90,13 @@ export const persistentVolumePrinter = namedPrinter({
     const claimRef = isSet(spec.claimRef)
       ? `${asString(at(spec, 'claimRef', 'namespace'))}/${asString(at(spec, 'claimRef', 'name'))}`
       : '';
-    const phase = isSet(object.metadata.deletionTimestamp) ? 'Terminating' : asString(status.phase);
     return [
       quantity(at(spec, 'capacity', 'storage')),
       accessModes(spec.accessModes),
       asString(spec.persistentVolumeReclaimPolicy),
-      phase,
+      phaseOf(object),
       claimRef,
-      storageClassOf(object),
-      orUnset(spec.volumeAttributesClassName),
+      ...classCells(object),
       asString(status.reason),
       orUnset(spec.volumeMode),
     ];
@@ -96,26 +109,16 @@ export const persistentVolumeClaimPrinter = namedPrinter({
     column('Volume', 'string', DOC.pvcVolumeName),
     column('Capacity', 'string', DOC.pvcCapacity),
     column('Access Modes', 'string', DOC.pvcAccessModes),
-    column('StorageClass', 'string', 'StorageClass of the pvc'),
-    column('VolumeAttributesClass', 'string', 'VolumeAttributesClass of the pvc'),
+    ...classColumns('pvc'),
   ],
   afterAge: [column('VolumeMode', 'string', DOC.pvcVolumeMode, { priority: 1 })],
   cells(object) {
     const spec = asObject(object.spec);
     const status = asObject(object.status);
-    const phase = isSet(object.metadata.deletionTimestamp) ? 'Terminating' : asString(status.phase);
     const volumeName = asString(spec.volumeName);
     // Capacity and access modes are those of the bound volume, so only shown once bound.
     const capacity = volumeName ? quantity(at(status, 'capacity', 'storage')) : '';
     const modes = volumeName ? accessModes(status.accessModes) : '';
-    return [
-      phase,
-      volumeName,
-      capacity,
-      modes,
-      storageClassOf(object),
-      orUnset(spec.volumeAttributesClassName),
-      orUnset(spec.volumeMode),
-    ];
+    return [phaseOf(object), volumeName, capacity, modes, ...classCells(object), orUnset(spec.volumeMode)];
   },
 });

@@ -4,7 +4,6 @@ import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
 import {
-  fnv32,
   newControllerRevision,
   revisionHash,
   templatePatch,
@@ -22,12 +21,6 @@ const set: KubeObject = {
 };
 
 describe('controller revisions', () => {
-  test('FNV-1 (not 1a) matches the reference values', () => {
-    assert.equal(fnv32(''), 0x811c9dc5);
-    assert.equal(fnv32('a'), 0x050c5d7e);
-    assert.equal(fnv32('foobar'), 0x31f0b262);
-  });
-
   test('the data is the template under spec, marked $patch: replace, with keys sorted as Go marshals a map', () => {
     const patch = templatePatch(set);
     assert.equal(

@@ -8,14 +8,22 @@ import { fnv32a, gkeNodeNames, podTemplateHash, safeEncodeString } from '../../.
 import { nodeAddressing, nodeObject } from '../../../src/sandbox/controllers/nodes';
 import { selectorMatches } from '../../../src/sandbox/apimachinery/objects';
 import { deploymentStatus } from '../../../src/sandbox/controllers/deployment-status';
+import { fnv32 } from '../../../src/sandbox/controllers/controller-revisions';
+import { apiObject, podObject } from './test-objects';
 
 const SAFE = /^[bcdfghjklmnpqrstvwxz2456789]+$/;
 
 describe('controller naming', () => {
-  test('FNV-32a matches the reference values', () => {
-    assert.equal(fnv32a(''), 0x811c9dc5);
-    assert.equal(fnv32a('a'), 0xe40c292c);
-    assert.equal(fnv32a('foobar'), 0xbf9cf968);
+  test('FNV-1 (for revision names) and FNV-1a (for the pod-template-hash) match the reference values', () => {
+    const references: [input: string, fnv1: number, fnv1a: number][] = [
+      ['', 0x811c9dc5, 0x811c9dc5],
+      ['a', 0x050c5d7e, 0xe40c292c],
+      ['foobar', 0x31f0b262, 0xbf9cf968],
+    ];
+    for (const [input, fnv1, fnv1a] of references) {
+      assert.equal(fnv32(input), fnv1, `FNV-1 of "${input}"`);
+      assert.equal(fnv32a(input), fnv1a, `FNV-1a of "${input}"`);
+    }
   });
 
   test('safeEncodeString maps digits the way rand.SafeEncodeString does', () => {
@@ -142,28 +150,29 @@ describe('deployment status', () => {
 });
 
 describe('endpoints', () => {
-  const service: KubeObject = {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'istio-pilot' },
-    spec: {
-      ports: [
-        { name: 'grpc-xds', port: 15010 },
-        { name: 'http-monitoring', port: 15014, targetPort: 'monitoring' },
-        { name: 'missing', port: 99, targetPort: 'nope' },
-      ],
+  const service = apiObject(
+    'v1',
+    'Service',
+    { name: 'istio-pilot' },
+    {
+      spec: {
+        ports: [
+          { name: 'grpc-xds', port: 15010 },
+          { name: 'http-monitoring', port: 15014, targetPort: 'monitoring' },
+          { name: 'missing', port: 99, targetPort: 'nope' },
+        ],
+      },
     },
-  };
-  const pod = (name: string, ready: boolean): KubeObject => ({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: 'istio-system', uid: name },
-    spec: {
-      nodeName: 'node-a',
-      containers: [{ name: 'discovery', ports: [{ name: 'monitoring', containerPort: 9093, protocol: 'TCP' }] }],
-    },
-    status: { podIP: `10.0.0.${name.length}`, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
-  });
+  );
+  const pod = (name: string, ready: boolean): KubeObject =>
+    podObject(
+      { name, namespace: 'istio-system', uid: name },
+      {
+        nodeName: 'node-a',
+        containers: [{ name: 'discovery', ports: [{ name: 'monitoring', containerPort: 9093, protocol: 'TCP' }] }],
+      },
+      { podIP: `10.0.0.${name.length}`, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
+    );
 
   test('named targetPorts resolve against container ports; unresolvable ones are left out', () => {
     assert.deepEqual(resolvePorts(service, pod('a', true)), [

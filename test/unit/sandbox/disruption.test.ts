@@ -42,6 +42,10 @@ const deploymentOf =
   (scale: number): ControllerScale =>
   () => ({ uid: 'deployment-uid', scale });
 
+/** The pods a budget expects, and how many must be healthy, when one Deployment of `scale` owns the pods. */
+const expectedOf = (budget: Record<string, unknown>, pods: KubeObject[], scale: number) =>
+  expectedPodCount(pdb(budget), pods, deploymentOf(scale));
+
 describe('PodDisruptionBudget arithmetic (disruption.go, v1.13)', () => {
   test('GetValueFromIntOrPercent: ints as they are, percentages of the total rounded up', () => {
     assert.equal(valueFromIntOrPercent(2, 10, true), 2);
@@ -55,30 +59,15 @@ describe('PodDisruptionBudget arithmetic (disruption.go, v1.13)', () => {
 
   test("minAvailable as an int expects the pods found; as a percentage, the controllers' scale", () => {
     const pods = [pod('a'), pod('b')];
-    assert.deepEqual(expectedPodCount(pdb({ minAvailable: 1 }), pods, deploymentOf(5)), {
-      expectedCount: 2,
-      desiredHealthy: 1,
-    });
-    assert.deepEqual(expectedPodCount(pdb({ minAvailable: '50%' }), pods, deploymentOf(5)), {
-      expectedCount: 5,
-      desiredHealthy: 3,
-    });
+    assert.deepEqual(expectedOf({ minAvailable: 1 }, pods, 5), { expectedCount: 2, desiredHealthy: 1 });
+    assert.deepEqual(expectedOf({ minAvailable: '50%' }, pods, 5), { expectedCount: 5, desiredHealthy: 3 });
   });
 
   test("maxUnavailable subtracts from the controllers' scale, never below 0", () => {
     const pods = [pod('a'), pod('b'), pod('c')];
-    assert.deepEqual(expectedPodCount(pdb({ maxUnavailable: 1 }), pods, deploymentOf(3)), {
-      expectedCount: 3,
-      desiredHealthy: 2,
-    });
-    assert.deepEqual(expectedPodCount(pdb({ maxUnavailable: '50%' }), pods, deploymentOf(3)), {
-      expectedCount: 3,
-      desiredHealthy: 1,
-    });
-    assert.deepEqual(expectedPodCount(pdb({ maxUnavailable: 5 }), pods, deploymentOf(3)), {
-      expectedCount: 3,
-      desiredHealthy: 0,
-    });
+    assert.deepEqual(expectedOf({ maxUnavailable: 1 }, pods, 3), { expectedCount: 3, desiredHealthy: 2 });
+    assert.deepEqual(expectedOf({ maxUnavailable: '50%' }, pods, 3), { expectedCount: 3, desiredHealthy: 1 });
+    assert.deepEqual(expectedOf({ maxUnavailable: 5 }, pods, 3), { expectedCount: 3, desiredHealthy: 0 });
   });
 
   test('a percentage over a pod no controller owns is an error (the NoControllers event and failSafe)', () => {

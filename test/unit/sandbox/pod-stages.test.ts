@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
 import { podStatus } from '../../../src/sandbox/controllers/kubelet';
 import type { PodStage } from '../../../src/sandbox/controllers/pod-stages';
+import { podObject } from './test-objects';
 import {
   BASE_PULL_DELAY_MS,
   POD_STAGES,
@@ -17,22 +18,12 @@ const NODE = { internalIp: '10.128.0.2' };
 const TIME = '2019-07-01T00:00:00Z';
 
 function pod(restartPolicy: string, extra: { stdin?: boolean; ownerKind?: string } = {}): KubeObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name: 'p',
-      namespace: 'default',
-      uid: 'uid-1',
-      ...(extra.ownerKind
-        ? {
-            ownerReferences: [
-              { apiVersion: 'batch/v1', kind: extra.ownerKind, name: 'owner', uid: 'uid-0', controller: true },
-            ],
-          }
-        : {}),
-    },
-    spec: {
+  const owners = extra.ownerKind
+    ? [{ apiVersion: 'batch/v1', kind: extra.ownerKind, name: 'owner', uid: 'uid-0', controller: true }]
+    : undefined;
+  return podObject(
+    { name: 'p', uid: 'uid-1', ...(owners ? { ownerReferences: owners } : {}) },
+    {
       restartPolicy,
       nodeName: 'node-1',
       containers: [
@@ -44,7 +35,7 @@ function pod(restartPolicy: string, extra: { stdin?: boolean; ownerKind?: string
         },
       ],
     },
-  };
+  );
 }
 
 /** Walks a pod through the stages as the kubelet does, each stage's status on the last one's. */

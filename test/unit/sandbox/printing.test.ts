@@ -9,7 +9,7 @@ import * as yaml from 'js-yaml';
 import { applyDefaults } from '../../../src/sandbox/apimachinery/defaults';
 import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
 import { humanDuration } from '../../../src/shared/kubectl-time';
-import type { Cell, Table } from '../../../src/sandbox/printers/printing';
+import type { Cell, Table, TableOptions } from '../../../src/sandbox/printers/printing';
 import {
   tableFor,
   tableForObject,
@@ -20,7 +20,8 @@ import {
 import { resourceTypeFromCrd } from '../../../src/sandbox/apimachinery/resource-registry';
 import type { ResourceType } from '../../../src/sandbox/apimachinery/resource-types';
 import { BUILTIN_RESOURCE_TYPES } from '../../../src/sandbox/apimachinery/resource-types';
-import { StatusError } from '../../../src/sandbox/apimachinery/status-error';
+import { statusOf } from './patch-fixtures';
+import { apiObject, podObject } from './test-objects';
 
 type Json = Record<string, unknown>;
 
@@ -56,10 +57,22 @@ const ago = (seconds: number): string =>
 
 const cellsOf = (table: Table): Cell[][] => table.rows.map((row) => row.cells);
 
+/** The Table of one object of a built-in resource, printed at NOW. */
+const builtinTable = (group: string, resource: string, object: KubeObject, options?: TableOptions): Table =>
+  tableForObject(builtin(group, resource), object, undefined, NOW, options);
+
+/** The cells of that object's row. */
+const builtinRow = (group: string, resource: string, object: KubeObject): Cell[] =>
+  builtinTable(group, resource, object).rows[0].cells;
+
 const columnNames = (table: Table, wide = true): string[] =>
   (table.columnDefinitions ?? [])
     .filter((column) => wide || column.priority === 0)
     .map((column) => column.name.toUpperCase());
+
+/** Each column as `Name: <field>`, in order: its type or its priority (1 = wide only). */
+const columnsWith = (table: Table, field: 'type' | 'priority'): string[] =>
+  (table.columnDefinitions ?? []).map((column) => `${column.name}: ${column[field]}`);
 
 /** `kubectl get` output as rows of cells, split at the header's column starts. */
 function capture(file: string): { header: string[]; rows: string[][] } {
@@ -124,17 +137,10 @@ function podFor(name: string, ageSeconds: number, restarts: number, crashLooping
   const created = ago(ageSeconds);
   const containers = templateContainers(owner);
   if (owner.kind === 'Job') {
-    return {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name,
-        namespace: 'istio-system',
-        creationTimestamp: created,
-        labels: { 'job-name': owner.metadata.name! },
-      },
-      spec: { containers, restartPolicy: 'OnFailure', nodeName: 'gke-book-default-pool-1' },
-      status: {
+    return podObject(
+      { name, namespace: 'istio-system', creationTimestamp: created, labels: { 'job-name': owner.metadata.name! } },
+      { containers, restartPolicy: 'OnFailure', nodeName: 'gke-book-default-pool-1' },
+      {
         phase: 'Succeeded',
         conditions: [
           { type: 'Initialized', status: 'True', reason: 'PodCompleted' },
@@ -149,14 +155,12 @@ function podFor(name: string, ageSeconds: number, restarts: number, crashLooping
           state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: created, finishedAt: created } },
         })),
       },
-    };
+    );
   }
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: 'istio-system', creationTimestamp: created },
-    spec: { containers, nodeName: 'gke-book-default-pool-1' },
-    status: {
+  return podObject(
+    { name, namespace: 'istio-system', creationTimestamp: created },
+    { containers, nodeName: 'gke-book-default-pool-1' },
+    {
       phase: 'Running',
       podIP: '10.8.0.12',
       podIPs: [{ ip: '10.8.0.12' }],
@@ -182,7 +186,7 @@ function podFor(name: string, ageSeconds: number, restarts: number, crashLooping
             },
       ),
     },
-  };
+  );
 }
 
 function assertPodCapture(file: string, crashLooping: (name: string) => boolean = () => false): void {
@@ -254,7 +258,7 @@ test('pod wide columns are IP, NODE, NOMINATED NODE and READINESS GATES, sent as
     type: 'cloud.google.com/load-balancer-neg-ready',
     status: 'True',
   });
-  const table = tableForObject(builtin('', 'pods'), pod, undefined, NOW);
+  const table = builtinTable('', 'pods', pod);
   assert.deepEqual(columnNames(table), [
     'NAME',
     'READY',
@@ -287,16 +291,9 @@ test('pod wide columns are IP, NODE, NOMINATED NODE and READINESS GATES, sent as
 
 /** A pod with the given status, two init containers and two containers. */
 function pod(status: Json, extra: { spec?: Json; metadata?: Json } = {}): KubeObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name: 'productpage-v1-6c8f8c9c7f-x2x8q',
-      namespace: 'default',
-      creationTimestamp: ago(300),
-      ...extra.metadata,
-    },
-    spec: {
+  return podObject(
+    { name: 'productpage-v1-6c8f8c9c7f-x2x8q', creationTimestamp: ago(300), ...extra.metadata },
+    {
       initContainers: [{ name: 'istio-init', image: 'docker.io/istio/proxy_init:1.2.2' }],
       containers: [
         { name: 'productpage', image: 'istio/examples-bookinfo-productpage-v1:1.15.0' },
@@ -305,11 +302,10 @@ function pod(status: Json, extra: { spec?: Json; metadata?: Json } = {}): KubeOb
       ...extra.spec,
     },
     status,
-  };
+  );
 }
 
-const row = (object: KubeObject): Cell[] =>
-  tableForObject(builtin('', 'pods'), object, undefined, NOW).rows[0].cells.slice(1, 4);
+const row = (object: KubeObject): Cell[] => builtinRow('', 'pods', object).slice(1, 4);
 const running = { running: { startedAt: ago(200) } };
 const initDone = {
   name: 'istio-init',
@@ -485,20 +481,11 @@ test('sidecar (restartable init) containers count toward READY once started', ()
 });
 
 test('succeeded and failed pods carry the Completed row condition', () => {
-  const completed = tableForObject(
-    builtin('', 'pods'),
-    podFor('istio-cleanup-secrets-1.2.2-bcwf6', 95 * 60, 0),
-    undefined,
-    NOW,
-  ).rows[0];
+  const completed = builtinTable('', 'pods', podFor('istio-cleanup-secrets-1.2.2-bcwf6', 95 * 60, 0)).rows[0];
   assert.deepEqual(completed.conditions, [
     { type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' },
   ]);
-  assert.equal(
-    tableForObject(builtin('', 'pods'), podFor('istio-pilot-68f587df5d-wzwxn', 60, 0), undefined, NOW).rows[0]
-      .conditions,
-    undefined,
-  );
+  assert.equal(builtinTable('', 'pods', podFor('istio-pilot-68f587df5d-wzwxn', 60, 0)).rows[0].conditions, undefined);
 });
 
 // ── services against real captures ─────────────────────────────────────────────────────────
@@ -549,12 +536,13 @@ test('a LoadBalancer without a cloud load balancer shows <pending>, as in the ca
 
 test('EXTERNAL-IP lists load balancer addresses and external IPs, and names ExternalName targets', () => {
   const service = (spec: Json, status: Json = {}): Cell[] =>
-    tableForObject(
-      builtin('', 'services'),
-      { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', creationTimestamp: ago(30) }, spec, status },
-      undefined,
-      NOW,
-    ).rows[0].cells;
+    builtinRow('', 'services', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 's', creationTimestamp: ago(30) },
+      spec,
+      status,
+    });
   const lb = service(
     { type: 'LoadBalancer', clusterIP: '10.0.0.1', ports: [{ port: 80, nodePort: 31380, protocol: 'TCP' }] },
     { loadBalancer: { ingress: [{ ip: '35.1.2.3' }, { hostname: 'a1b2.elb.amazonaws.com' }] } },
@@ -590,7 +578,7 @@ test('deployments print READY, UP-TO-DATE, AVAILABLE and, wide, containers, imag
   applyDefaults(deployment, 'extensions');
   deployment.metadata.creationTimestamp = ago(95 * 60);
   deployment.status = { replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 };
-  const table = tableForObject(builtin('apps', 'deployments'), deployment, undefined, NOW);
+  const table = builtinTable('apps', 'deployments', deployment);
   assert.deepEqual(columnNames(table), [
     'NAME',
     'READY',
@@ -620,50 +608,35 @@ test('replica sets, stateful sets and daemon sets print their counts as integers
     matchExpressions: [{ key: 'tier', operator: 'In', values: ['web', 'api'] }],
   };
   const base = { metadata: { name: 'x', creationTimestamp: ago(60) } };
-  const rs = tableForObject(
-    builtin('apps', 'replicasets'),
-    {
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      ...base,
-      spec: { replicas: 3, selector, template },
-      status: { replicas: 3, readyReplicas: 2 },
-    },
-    undefined,
-    NOW,
-  );
+  const rs = builtinTable('apps', 'replicasets', {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    ...base,
+    spec: { replicas: 3, selector, template },
+    status: { replicas: 3, readyReplicas: 2 },
+  });
   assert.deepEqual(rs.rows[0].cells, ['x', 3, 3, 2, '60s', 'c', 'i', 'app=x,tier in (api,web)']);
-  const sts = tableForObject(
-    builtin('apps', 'statefulsets'),
-    {
-      apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
-      ...base,
-      spec: { replicas: 3, template },
-      status: { readyReplicas: 1 },
-    },
-    undefined,
-    NOW,
-  );
+  const sts = builtinTable('apps', 'statefulsets', {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    ...base,
+    spec: { replicas: 3, template },
+    status: { readyReplicas: 1 },
+  });
   assert.deepEqual(sts.rows[0].cells, ['x', '1/3', '60s', 'c', 'i']);
-  const ds = tableForObject(
-    builtin('apps', 'daemonsets'),
-    {
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
-      ...base,
-      spec: { selector, template },
-      status: {
-        desiredNumberScheduled: 3,
-        currentNumberScheduled: 3,
-        numberReady: 3,
-        updatedNumberScheduled: 3,
-        numberAvailable: 3,
-      },
+  const ds = builtinTable('apps', 'daemonsets', {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    ...base,
+    spec: { selector, template },
+    status: {
+      desiredNumberScheduled: 3,
+      currentNumberScheduled: 3,
+      numberReady: 3,
+      updatedNumberScheduled: 3,
+      numberAvailable: 3,
     },
-    undefined,
-    NOW,
-  );
+  });
   assert.deepEqual(ds.rows[0].cells, [
     'x',
     3,
@@ -689,15 +662,11 @@ test("jobs print STATUS, COMPLETIONS and DURATION as kubectl 1.32 shows the demo
     succeeded: 1,
     conditions: [{ type: 'Complete', status: 'True' }],
   };
-  const table = tableForObject(builtin('batch', 'jobs'), job, undefined, NOW);
+  const table = builtinTable('batch', 'jobs', job);
   assert.deepEqual(columnNames(table, false), ['NAME', 'STATUS', 'COMPLETIONS', 'DURATION', 'AGE']);
   assert.deepEqual(table.rows[0].cells.slice(0, 5), ['istio-cleanup-secrets-1.2.2', 'Complete', '1/1', '14s', '95m']);
   job.status = { startTime: ago(30), active: 1 };
-  assert.deepEqual(tableForObject(builtin('batch', 'jobs'), job, undefined, NOW).rows[0].cells.slice(1, 4), [
-    'Running',
-    '0/1',
-    '30s',
-  ]);
+  assert.deepEqual(builtinRow('batch', 'jobs', job).slice(1, 4), ['Running', '0/1', '30s']);
 });
 
 test('cron jobs print SCHEDULE, TIMEZONE, SUSPEND, ACTIVE and LAST SCHEDULE', () => {
@@ -712,7 +681,7 @@ test('cron jobs print SCHEDULE, TIMEZONE, SUSPEND, ACTIVE and LAST SCHEDULE', ()
     },
     status: { active: [{ name: 'report-1' }], lastScheduleTime: ago(125) },
   };
-  assert.deepEqual(tableForObject(builtin('batch', 'cronjobs'), cronJob, undefined, NOW).rows[0].cells, [
+  assert.deepEqual(builtinRow('batch', 'cronjobs', cronJob), [
     'report',
     '*/5 * * * *',
     '<none>',
@@ -730,7 +699,7 @@ test('the demo HPAs (autoscaling/v2beta1) show their CPU target with an unknown 
   const hpa = fromDemo('HorizontalPodAutoscaler', 'istio-pilot');
   hpa.metadata.creationTimestamp = ago(95 * 60);
   hpa.status = { currentReplicas: 1, desiredReplicas: 1 };
-  const table = tableForObject(builtin('autoscaling', 'horizontalpodautoscalers'), hpa, undefined, NOW);
+  const table = builtinTable('autoscaling', 'horizontalpodautoscalers', hpa);
   assert.deepEqual(columnNames(table), ['NAME', 'REFERENCE', 'TARGETS', 'MINPODS', 'MAXPODS', 'REPLICAS', 'AGE']);
   assert.deepEqual(table.rows[0].cells, [
     'istio-pilot',
@@ -747,10 +716,7 @@ test('the demo HPAs (autoscaling/v2beta1) show their CPU target with an unknown 
       { type: 'Resource', resource: { name: 'cpu', currentAverageUtilization: 93, currentAverageValue: '46m' } },
     ],
   };
-  assert.equal(
-    tableForObject(builtin('autoscaling', 'horizontalpodautoscalers'), hpa, undefined, NOW).rows[0].cells[2],
-    'cpu: 93%/80%',
-  );
+  assert.equal(builtinRow('autoscaling', 'horizontalpodautoscalers', hpa)[2], 'cpu: 93%/80%');
   const v1: KubeObject = {
     apiVersion: 'autoscaling/v1',
     kind: 'HorizontalPodAutoscaler',
@@ -763,10 +729,7 @@ test('the demo HPAs (autoscaling/v2beta1) show their CPU target with an unknown 
     },
     status: { currentReplicas: 1, currentCPUUtilizationPercentage: 20 },
   };
-  assert.equal(
-    tableForObject(builtin('autoscaling', 'horizontalpodautoscalers'), v1, undefined, NOW).rows[0].cells[2],
-    'cpu: 20%/50%',
-  );
+  assert.equal(builtinRow('autoscaling', 'horizontalpodautoscalers', v1)[2], 'cpu: 20%/50%');
   const v2: KubeObject = {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
@@ -781,59 +744,35 @@ test('the demo HPAs (autoscaling/v2beta1) show their CPU target with an unknown 
       ],
     },
   };
-  assert.deepEqual(
-    tableForObject(builtin('autoscaling', 'horizontalpodautoscalers'), v2, undefined, NOW).rows[0].cells.slice(2, 4),
-    ['memory: <unknown>/500Mi, <unknown>/10 + 1 more...', '<unset>'],
-  );
+  assert.deepEqual(builtinRow('autoscaling', 'horizontalpodautoscalers', v2).slice(2, 4), [
+    'memory: <unknown>/500Mi, <unknown>/10 + 1 more...',
+    '<unset>',
+  ]);
 });
 
 test('the demo PDBs print MIN AVAILABLE, MAX UNAVAILABLE and ALLOWED DISRUPTIONS', () => {
   const pdb = fromDemo('PodDisruptionBudget', 'istio-pilot');
   pdb.metadata.creationTimestamp = ago(95 * 60);
   pdb.status = { disruptionsAllowed: 0, currentHealthy: 1, desiredHealthy: 1, expectedPods: 1 };
-  assert.deepEqual(tableForObject(builtin('policy', 'poddisruptionbudgets'), pdb, undefined, NOW).rows[0].cells, [
-    'istio-pilot',
-    '1',
-    'N/A',
-    0,
-    '95m',
-  ]);
+  assert.deepEqual(builtinRow('policy', 'poddisruptionbudgets', pdb), ['istio-pilot', '1', 'N/A', 0, '95m']);
 });
 
 test('config maps, secrets and service accounts count their entries', () => {
   const secret = fromDemo('Secret', 'kiali');
   secret.metadata.creationTimestamp = ago(95 * 60);
-  assert.deepEqual(tableForObject(builtin('', 'secrets'), secret, undefined, NOW).rows[0].cells, [
-    'kiali',
-    'Opaque',
-    2,
-    '95m',
-  ]);
+  assert.deepEqual(builtinRow('', 'secrets', secret), ['kiali', 'Opaque', 2, '95m']);
   const configMap = fromDemo('ConfigMap', 'istio-galley-configuration');
   configMap.metadata.creationTimestamp = ago(95 * 60);
-  assert.deepEqual(tableForObject(builtin('', 'configmaps'), configMap, undefined, NOW).rows[0].cells, [
-    'istio-galley-configuration',
-    1,
-    '95m',
-  ]);
+  assert.deepEqual(builtinRow('', 'configmaps', configMap), ['istio-galley-configuration', 1, '95m']);
   const account = fromDemo('ServiceAccount', 'prometheus');
   account.metadata.creationTimestamp = ago(95 * 60);
-  assert.deepEqual(tableForObject(builtin('', 'serviceaccounts'), account, undefined, NOW).rows[0].cells, [
-    'prometheus',
-    0,
-    '95m',
-  ]);
+  assert.deepEqual(builtinRow('', 'serviceaccounts', account), ['prometheus', 0, '95m']);
 });
 
 test('the sidecar injector webhook configuration counts one webhook', () => {
   const webhook = fromDemo('MutatingWebhookConfiguration', 'istio-sidecar-injector');
   webhook.metadata.creationTimestamp = ago(95 * 60);
-  const table = tableForObject(
-    builtin('admissionregistration.k8s.io', 'mutatingwebhookconfigurations'),
-    webhook,
-    undefined,
-    NOW,
-  );
+  const table = builtinTable('admissionregistration.k8s.io', 'mutatingwebhookconfigurations', webhook);
   assert.deepEqual(columnNames(table), ['NAME', 'WEBHOOKS', 'AGE']);
   assert.deepEqual(table.rows[0].cells, ['istio-sidecar-injector', 1, '95m']);
 });
@@ -841,7 +780,7 @@ test('the sidecar injector webhook configuration counts one webhook', () => {
 test('role bindings show the role and, wide, users, groups and service accounts; roles get NAME and CREATED AT', () => {
   const binding = fromDemo('ClusterRoleBinding', 'istio-pilot-istio-system');
   binding.metadata.creationTimestamp = ago(95 * 60);
-  const table = tableForObject(builtin('rbac.authorization.k8s.io', 'clusterrolebindings'), binding, undefined, NOW);
+  const table = builtinTable('rbac.authorization.k8s.io', 'clusterrolebindings', binding);
   assert.deepEqual(columnNames(table), ['NAME', 'ROLE', 'AGE', 'USERS', 'GROUPS', 'SERVICEACCOUNTS']);
   assert.deepEqual(table.rows[0].cells, [
     'istio-pilot-istio-system',
@@ -853,14 +792,8 @@ test('role bindings show the role and, wide, users, groups and service accounts;
   ]);
   const role = fromDemo('ClusterRole', 'kiali');
   role.metadata.creationTimestamp = '2019-07-20T10:24:43Z';
-  const roles = tableForObject(builtin('rbac.authorization.k8s.io', 'clusterroles'), role, undefined, NOW);
-  assert.deepEqual(
-    roles.columnDefinitions?.map((column) => [column.name, column.type]),
-    [
-      ['Name', 'string'],
-      ['Created At', 'date'],
-    ],
-  );
+  const roles = builtinTable('rbac.authorization.k8s.io', 'clusterroles', role);
+  assert.deepEqual(columnsWith(roles, 'type'), ['Name: string', 'Created At: date']);
   assert.deepEqual(roles.rows[0].cells, ['kiali', '2019-07-20T10:24:43Z']);
 });
 
@@ -868,11 +801,7 @@ test('namespaces, nodes, endpoints and events print as kubectl shows them', () =
   const namespace = fromDemo('Namespace', 'istio-system');
   applyDefaults(namespace, '');
   namespace.metadata.creationTimestamp = ago(95 * 60);
-  assert.deepEqual(tableForObject(builtin('', 'namespaces'), namespace, undefined, NOW).rows[0].cells, [
-    'istio-system',
-    'Active',
-    '95m',
-  ]);
+  assert.deepEqual(builtinRow('', 'namespaces', namespace), ['istio-system', 'Active', '95m']);
 
   const node: KubeObject = {
     apiVersion: 'v1',
@@ -900,7 +829,7 @@ test('namespaces, nodes, endpoints and events print as kubectl shows them', () =
       },
     },
   };
-  const nodes = tableForObject(builtin('', 'nodes'), node, undefined, NOW);
+  const nodes = builtinTable('', 'nodes', node);
   assert.deepEqual(columnNames(nodes), [
     'NAME',
     'STATUS',
@@ -941,7 +870,7 @@ test('namespaces, nodes, endpoints and events print as kubectl shows them', () =
       },
     ],
   };
-  assert.deepEqual(tableForObject(builtin('', 'endpoints'), endpoints, undefined, NOW).rows[0].cells, [
+  assert.deepEqual(builtinRow('', 'endpoints', endpoints), [
     'istio-pilot',
     '10.8.0.12:15010,10.8.1.7:15010,10.8.0.12:15011 + 3 more...',
     '95m',
@@ -960,7 +889,7 @@ test('namespaces, nodes, endpoints and events print as kubectl shows them', () =
     count: 212,
     type: 'Warning',
   };
-  const events = tableForObject(builtin('', 'events'), event, undefined, NOW);
+  const events = builtinTable('', 'events', event);
   assert.deepEqual(columnNames(events, false), ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
   assert.deepEqual(events.rows[0].cells, [
     '90s',
@@ -990,7 +919,7 @@ test('events.k8s.io events print from their own field names, singletons with a c
     note: 'Successfully assigned default/productpage-v1-1 to node-1',
     type: 'Normal',
   };
-  assert.deepEqual(tableForObject(builtin('events.k8s.io', 'events'), event, undefined, NOW).rows[0].cells, [
+  assert.deepEqual(builtinRow('events.k8s.io', 'events', event), [
     '20s',
     'Normal',
     'Scheduled',
@@ -1016,7 +945,7 @@ test('ingresses, endpoint slices, leases and storage classes print their columns
     },
     status: { loadBalancer: { ingress: [{ ip: '35.1.2.3' }] } },
   };
-  assert.deepEqual(tableForObject(builtin('networking.k8s.io', 'ingresses'), ingress, undefined, NOW).rows[0].cells, [
+  assert.deepEqual(builtinRow('networking.k8s.io', 'ingresses', ingress), [
     'gateway',
     'istio',
     'bookinfo.example.com',
@@ -1035,7 +964,7 @@ test('ingresses, endpoint slices, leases and storage classes print their columns
     ],
     endpoints: [{ addresses: ['10.8.0.12'] }],
   };
-  assert.deepEqual(tableForObject(builtin('discovery.k8s.io', 'endpointslices'), slice, undefined, NOW).rows[0].cells, [
+  assert.deepEqual(builtinRow('discovery.k8s.io', 'endpointslices', slice), [
     'istio-pilot-abcde',
     'IPv4',
     '15010,15011',
@@ -1048,7 +977,7 @@ test('ingresses, endpoint slices, leases and storage classes print their columns
     metadata: { name: 'istio-leader', creationTimestamp: ago(60) },
     spec: { holderIdentity: 'istio-galley-585fc86678-hb8vn' },
   };
-  assert.deepEqual(tableForObject(builtin('coordination.k8s.io', 'leases'), lease, undefined, NOW).rows[0].cells, [
+  assert.deepEqual(builtinRow('coordination.k8s.io', 'leases', lease), [
     'istio-leader',
     'istio-galley-585fc86678-hb8vn',
     '60s',
@@ -1063,10 +992,78 @@ test('ingresses, endpoint slices, leases and storage classes print their columns
     },
     provisioner: 'kubernetes.io/gce-pd',
   };
-  assert.deepEqual(
-    tableForObject(builtin('storage.k8s.io', 'storageclasses'), storageClass, undefined, NOW).rows[0].cells,
-    ['standard (default)', 'kubernetes.io/gce-pd', 'Delete', 'Immediate', false, '60s'],
+  assert.deepEqual(builtinRow('storage.k8s.io', 'storageclasses', storageClass), [
+    'standard (default)',
+    'kubernetes.io/gce-pd',
+    'Delete',
+    'Immediate',
+    false,
+    '60s',
+  ]);
+});
+
+test('volumes and claims print STATUS, CLAIM, the class columns and, wide, VOLUMEMODE', () => {
+  const volume = apiObject(
+    'v1',
+    'PersistentVolume',
+    { name: 'pv-1', creationTimestamp: ago(60) },
+    {
+      spec: {
+        capacity: { storage: '10Gi' },
+        accessModes: ['ReadOnlyMany', 'ReadWriteOnce'],
+        persistentVolumeReclaimPolicy: 'Retain',
+        claimRef: { namespace: 'lab', name: 'data' },
+        storageClassName: 'standard',
+        volumeMode: 'Filesystem',
+      },
+      status: { phase: 'Bound' },
+    },
   );
+  const volumes = builtinTable('', 'persistentvolumes', volume);
+  assert.deepEqual(columnsWith(volumes, 'priority').slice(-4), [
+    'VolumeAttributesClass: 0',
+    'Reason: 0',
+    'Age: 0',
+    'VolumeMode: 1',
+  ]);
+  assert.equal(volumes.columnDefinitions?.[6].description, 'StorageClass of the pv');
+  assert.deepEqual(volumes.rows[0].cells, [
+    'pv-1',
+    '10Gi',
+    'RWO,ROX',
+    'Retain',
+    'Bound',
+    'lab/data',
+    'standard',
+    '<unset>',
+    '',
+    '60s',
+    'Filesystem',
+  ]);
+  volume.metadata.deletionTimestamp = ago(1);
+  assert.equal(builtinRow('', 'persistentvolumes', volume)[4], 'Terminating');
+
+  const claim = apiObject(
+    'v1',
+    'PersistentVolumeClaim',
+    // The beta annotation wins over spec.storageClassName.
+    { name: 'data', creationTimestamp: ago(60), annotations: { 'volume.beta.kubernetes.io/storage-class': 'fast' } },
+    { spec: { storageClassName: 'standard', volumeAttributesClassName: 'gold' }, status: { phase: 'Pending' } },
+  );
+  const claims = builtinTable('', 'persistentvolumeclaims', claim);
+  assert.equal(
+    columnNames(claims).join(' | '),
+    'NAME | STATUS | VOLUME | CAPACITY | ACCESS MODES | STORAGECLASS | VOLUMEATTRIBUTESCLASS | AGE | VOLUMEMODE',
+  );
+  assert.equal(claims.columnDefinitions?.[6].description, 'VolumeAttributesClass of the pvc');
+  assert.deepEqual(claims.rows[0].cells, ['data', 'Pending', '', '', '', 'fast', 'gold', '60s', '<unset>']);
+  // Capacity and access modes are the bound volume's, shown once bound.
+  Object.assign(claim, {
+    spec: { ...(claim.spec as Json), volumeName: 'pv-1', volumeMode: 'Block' },
+    status: { phase: 'Bound', capacity: { storage: '10Gi' }, accessModes: ['ReadWriteOnce'] },
+  });
+  assert.deepEqual(builtinRow('', 'persistentvolumeclaims', claim).slice(1, 5), ['Bound', 'pv-1', '10Gi', 'RWO']);
+  assert.equal(builtinRow('', 'persistentvolumeclaims', claim)[8], 'Block');
 });
 
 // ── custom resources ───────────────────────────────────────────────────────────────────────
@@ -1108,13 +1105,7 @@ test('custom resources of a CRD without printer columns get NAME and AGE', () =>
   const rule = fromDemo('rule', 'promhttp');
   rule.metadata.creationTimestamp = ago(95 * 60);
   const table = tableForObject(type, rule, crd, NOW);
-  assert.deepEqual(
-    table.columnDefinitions?.map((column) => [column.name, column.type]),
-    [
-      ['Name', 'string'],
-      ['Age', 'date'],
-    ],
-  );
+  assert.deepEqual(columnsWith(table, 'type'), ['Name: string', 'Age: date']);
   assert.deepEqual(table.rows[0].cells, ['promhttp', '95m']);
 });
 
@@ -1210,7 +1201,7 @@ test("a v1 CRD's columns are chosen per version and typed as the CRD declares", 
 test('CRDs themselves print NAME and CREATED AT, as the default table convertor does', () => {
   const crd = fromDemo('CustomResourceDefinition', 'destinationrules.networking.istio.io');
   crd.metadata.creationTimestamp = '2019-07-20T10:24:43Z';
-  const table = tableForObject(builtin('apiextensions.k8s.io', 'customresourcedefinitions'), crd, undefined, NOW);
+  const table = builtinTable('apiextensions.k8s.io', 'customresourcedefinitions', crd);
   assert.deepEqual(columnNames(table), ['NAME', 'CREATED AT']);
   assert.deepEqual(table.rows[0].cells, ['destinationrules.networking.istio.io', '2019-07-20T10:24:43Z']);
 });
@@ -1261,13 +1252,11 @@ test('rows carry PartialObjectMetadata by default, the object with includeObject
 test('includeObject comes from the query and anything but None, Metadata or Object is a 400', () => {
   assert.deepEqual(tableOptionsFromQuery(new URLSearchParams('includeObject=Object')), { includeObject: 'Object' });
   assert.deepEqual(tableOptionsFromQuery(new URLSearchParams('limit=500')), {});
-  assert.throws(
-    () => tableOptionsFromQuery(new URLSearchParams('includeObject=Everything')),
-    (error: unknown) =>
-      error instanceof StatusError &&
-      error.code === 400 &&
-      error.message ===
-        'Unable to convert to Table as requested: includeObject: Unsupported value: "Everything": supported values: "Metadata", "None", "Object"',
+  const refusal = statusOf(() => tableOptionsFromQuery(new URLSearchParams('includeObject=Everything')));
+  assert.equal(refusal.code, 400);
+  assert.equal(
+    refusal.message,
+    'Unable to convert to Table as requested: includeObject: Unsupported value: "Everything": supported values: "Metadata", "None", "Object"',
   );
 });
 
@@ -1284,7 +1273,7 @@ test('a list Table carries the list metadata; a single object Table carries its 
   assert.equal(list.kind, 'Table');
   assert.equal(list.apiVersion, 'meta.k8s.io/v1');
   assert.deepEqual(list.metadata, { resourceVersion: '2000', continue: 'eyJydiI6MjB9', remainingItemCount: 13 });
-  assert.deepEqual(tableForObject(builtin('', 'pods'), pods[0], undefined, NOW).metadata, { resourceVersion: '17' });
+  assert.deepEqual(builtinTable('', 'pods', pods[0]).metadata, { resourceVersion: '17' });
   const empty = tableFor(builtin('', 'pods'), [], { resourceVersion: '2000' }, undefined, NOW);
   assert.deepEqual(empty.rows, []);
   assert.equal(empty.columnDefinitions?.length, 9);
@@ -1292,8 +1281,8 @@ test('a list Table carries the list metadata; a single object Table carries its 
 
 test('watch events after the first send columnDefinitions null, as the real server does', () => {
   const pod = podFor('istio-pilot-68f587df5d-wzwxn', 60, 0);
-  const first = tableForObject(builtin('', 'pods'), pod, undefined, NOW);
-  const later = tableForObject(builtin('', 'pods'), pod, undefined, NOW, { noHeaders: true });
+  const first = builtinTable('', 'pods', pod);
+  const later = builtinTable('', 'pods', pod, { noHeaders: true });
   assert.equal(first.columnDefinitions?.length, 9);
   assert.equal(later.columnDefinitions, null);
   assert.match(JSON.stringify(later), /"columnDefinitions":null/);
@@ -1305,16 +1294,13 @@ test('column definitions serialise with every field, as Go sends them', () => {
   assert.deepEqual(Object.keys(table), ['kind', 'apiVersion', 'metadata', 'columnDefinitions', 'rows']);
   for (const column of table.columnDefinitions ?? [])
     assert.deepEqual(Object.keys(column), ['name', 'type', 'format', 'description', 'priority']);
-  assert.deepEqual(
-    table.columnDefinitions?.map((column) => [column.name, column.priority]),
-    [
-      ['Name', 0],
-      ['Type', 0],
-      ['Cluster-IP', 0],
-      ['External-IP', 0],
-      ['Port(s)', 0],
-      ['Age', 0],
-      ['Selector', 1],
-    ],
-  );
+  assert.deepEqual(columnsWith(table, 'priority'), [
+    'Name: 0',
+    'Type: 0',
+    'Cluster-IP: 0',
+    'External-IP: 0',
+    'Port(s): 0',
+    'Age: 0',
+    'Selector: 1',
+  ]);
 });
