@@ -146,42 +146,37 @@ function metricV2ToV2beta1(metric: Json): Json {
     };
   }
   if (type === 'Pods') {
-    const { metric: id, target } = asObject(metric.pods);
-    return {
-      type,
-      pods: dropUndefined({
-        metricName: asObject(id).name,
-        selector: asObject(id).selector,
-        targetAverageValue: asObject(target).averageValue,
-      }),
-    };
+    return { type, pods: flatSource(asObject(metric.pods), ['selector', 'targetAverageValue']) };
   }
   if (type === 'Object') {
-    const { describedObject, metric: id, target } = asObject(metric.object);
-    return {
-      type,
-      object: dropUndefined({
-        target: describedObject,
-        metricName: asObject(id).name,
-        selector: asObject(id).selector,
-        targetValue: asObject(target).value,
-        averageValue: asObject(target).averageValue,
-      }),
-    };
+    const { describedObject, ...source } = asObject(metric.object);
+    const flat = flatSource(source, ['selector', 'averageValue', 'targetValue']);
+    return { type, object: dropUndefined({ target: describedObject, ...flat }) };
   }
   if (type === 'External') {
-    const { metric: id, target } = asObject(metric.external);
     return {
       type,
-      external: dropUndefined({
-        metricName: asObject(id).name,
-        metricSelector: asObject(id).selector,
-        targetValue: asObject(target).value,
-        targetAverageValue: asObject(target).averageValue,
-      }),
+      external: flatSource(asObject(metric.external), ['metricSelector', 'targetAverageValue', 'targetValue']),
     };
   }
   return metric;
+}
+
+/**
+ * A v2 Pods, Object or External source's metric identifier and target in v2beta1's flat fields:
+ * the metric's name as metricName, then its selector, target value and average value under the
+ * names `keys` gives that source (Pods has no target value).
+ */
+function flatSource(source: Json, keys: [selector: string, averageValue: string, value?: string]): Json {
+  const id = asObject(source.metric);
+  const target = asObject(source.target);
+  const [selectorKey, averageValueKey, valueKey] = keys;
+  return dropUndefined({
+    metricName: id.name,
+    [selectorKey]: id.selector,
+    ...(valueKey ? { [valueKey]: target.value } : {}),
+    [averageValueKey]: target.averageValue,
+  });
 }
 
 function currentV2beta1ToV2(metric: Json): Json {
