@@ -40,6 +40,10 @@ const bindUser = (name: string, role: string, user: string): KubeObject => ({
   subjects: [{ kind: 'User', name: user }],
 });
 
+/** The authorizer over the bootstrap policy and one ClusterRole of `rules`, bound to alice. */
+const authorizerWithRole = (role: string, rules: unknown[]): RbacAuthorizer =>
+  new RbacAuthorizer(storeWith([clusterRole(role, rules), bindUser(`alice-${role}`, role, 'alice')]));
+
 const alice: UserInfo = { name: 'alice', groups: ['system:authenticated'] };
 const resource = (
   verb: string,
@@ -55,16 +59,11 @@ const resource = (
 });
 
 test('wildcards, a star with a subresource, resourceNames and non-resource prefixes match as evaluation_helpers.go does', () => {
-  const rbac = new RbacAuthorizer(
-    storeWith([
-      clusterRole('scaler', [
-        { verbs: ['update'], apiGroups: ['apps'], resources: ['*/scale'] },
-        { verbs: ['*'], apiGroups: [''], resources: ['configmaps'], resourceNames: ['only-this'] },
-        { verbs: ['get'], nonResourceURLs: ['/metrics*'] },
-      ]),
-      bindUser('alice-scaler', 'scaler', 'alice'),
-    ]),
-  );
+  const rbac = authorizerWithRole('scaler', [
+    { verbs: ['update'], apiGroups: ['apps'], resources: ['*/scale'] },
+    { verbs: ['*'], apiGroups: [''], resources: ['configmaps'], resourceNames: ['only-this'] },
+    { verbs: ['get'], nonResourceURLs: ['/metrics*'] },
+  ]);
   assert.equal(
     rbac.authorize(resource('update', 'deployments', { apiGroup: 'apps', subresource: 'scale' })).allowed,
     true,
@@ -129,15 +128,10 @@ function requestWith(headers: [string, string][]): IncomingMessage {
 }
 
 test('impersonation needs the impersonate verb on each user, group and extra asked for', () => {
-  const rbac = new RbacAuthorizer(
-    storeWith([
-      clusterRole('impersonate-some', [
-        { verbs: ['impersonate'], apiGroups: [''], resources: ['serviceaccounts'] },
-        { verbs: ['impersonate'], apiGroups: [''], resources: ['groups'], resourceNames: ['ops'] },
-      ]),
-      bindUser('alice-impersonates', 'impersonate-some', 'alice'),
-    ]),
-  );
+  const rbac = authorizerWithRole('impersonate-some', [
+    { verbs: ['impersonate'], apiGroups: [''], resources: ['serviceaccounts'] },
+    { verbs: ['impersonate'], apiGroups: [''], resources: ['groups'], resourceNames: ['ops'] },
+  ]);
   const authorize = (attributes: Attributes) => rbac.authorize(attributes);
   const impersonate = (headers: [string, string][]) => impersonatedUser(requestWith(headers), alice, authorize);
   const asReader: [string, string] = ['Impersonate-User', 'system:serviceaccount:demo:reader'];
