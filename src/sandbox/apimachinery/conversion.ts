@@ -209,10 +209,14 @@ function isCpuUtilization(metric: Json): boolean {
   return metric.type === 'Resource' && resource.name === 'cpu' && asObject(resource.target).type === 'Utilization';
 }
 
-function hpaToV2(object: KubeObject, from: string): KubeObject {
+/** A copy of an HPA to convert, with its spec and status as objects (`{}` where absent). */
+function hpaCopy(object: KubeObject): { result: KubeObject; spec: Json; status: Json } {
   const result = clone(object);
-  const spec = asObject(result.spec);
-  const status = asObject(result.status);
+  return { result, spec: asObject(result.spec), status: asObject(result.status) };
+}
+
+function hpaToV2(object: KubeObject, from: string): KubeObject {
+  const { result, spec, status } = hpaCopy(object);
   if (from === 'autoscaling/v1') {
     const { targetCPUUtilizationPercentage, ...rest } = spec;
     result.spec = dropUndefined({
@@ -253,9 +257,7 @@ function hpaToV2(object: KubeObject, from: string): KubeObject {
 }
 
 function hpaFromV2(object: KubeObject, to: string): KubeObject {
-  const result = clone(object);
-  const spec = asObject(result.spec);
-  const status = asObject(result.status);
+  const { result, spec, status } = hpaCopy(object);
   if (to === 'autoscaling/v1') {
     // v1 has no `behavior`: it is dropped.
     const { metrics, ...rest } = spec;
