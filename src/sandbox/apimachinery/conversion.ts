@@ -215,38 +215,27 @@ function hpaCopy(object: KubeObject): { result: KubeObject; spec: Json; status: 
   return { result, spec: asObject(result.spec), status: asObject(result.status) };
 }
 
+/** v1's CPU percentage as v2's list of one cpu Resource metric, its `target` or its `current`; absent stays absent. */
+function cpuMetrics(percentage: unknown, field: 'target' | 'current'): Json[] | undefined {
+  if (percentage === undefined) return undefined;
+  const utilization =
+    field === 'target' ? { type: 'Utilization', averageUtilization: percentage } : { averageUtilization: percentage };
+  return [{ type: 'Resource', resource: { name: 'cpu', [field]: utilization } }];
+}
+
 function hpaToV2(object: KubeObject, from: string): KubeObject {
   const { result, spec, status } = hpaCopy(object);
   if (from === 'autoscaling/v1') {
     const { targetCPUUtilizationPercentage, ...rest } = spec;
     result.spec = dropUndefined({
       ...rest,
-      metrics:
-        targetCPUUtilizationPercentage === undefined
-          ? undefined
-          : [
-              {
-                type: 'Resource',
-                resource: {
-                  name: 'cpu',
-                  target: { type: 'Utilization', averageUtilization: targetCPUUtilizationPercentage },
-                },
-              },
-            ],
+      metrics: cpuMetrics(targetCPUUtilizationPercentage, 'target'),
     });
     if (isObject(result.status)) {
       const { currentCPUUtilizationPercentage, ...statusRest } = status;
       result.status = dropUndefined({
         ...statusRest,
-        currentMetrics:
-          currentCPUUtilizationPercentage === undefined
-            ? undefined
-            : [
-                {
-                  type: 'Resource',
-                  resource: { name: 'cpu', current: { averageUtilization: currentCPUUtilizationPercentage } },
-                },
-              ],
+        currentMetrics: cpuMetrics(currentCPUUtilizationPercentage, 'current'),
       });
     }
   } else if (from === 'autoscaling/v2beta1') {
