@@ -146,42 +146,37 @@ function metricV2ToV2beta1(metric: Json): Json {
     };
   }
   if (type === 'Pods') {
-    const { metric: id, target } = asObject(metric.pods);
-    return {
-      type,
-      pods: dropUndefined({
-        metricName: asObject(id).name,
-        selector: asObject(id).selector,
-        targetAverageValue: asObject(target).averageValue,
-      }),
-    };
+    return { type, pods: flatSource(asObject(metric.pods), ['selector', 'targetAverageValue']) };
   }
   if (type === 'Object') {
-    const { describedObject, metric: id, target } = asObject(metric.object);
-    return {
-      type,
-      object: dropUndefined({
-        target: describedObject,
-        metricName: asObject(id).name,
-        selector: asObject(id).selector,
-        targetValue: asObject(target).value,
-        averageValue: asObject(target).averageValue,
-      }),
-    };
+    const { describedObject, ...source } = asObject(metric.object);
+    const flat = flatSource(source, ['selector', 'averageValue', 'targetValue']);
+    return { type, object: dropUndefined({ target: describedObject, ...flat }) };
   }
   if (type === 'External') {
-    const { metric: id, target } = asObject(metric.external);
     return {
       type,
-      external: dropUndefined({
-        metricName: asObject(id).name,
-        metricSelector: asObject(id).selector,
-        targetValue: asObject(target).value,
-        targetAverageValue: asObject(target).averageValue,
-      }),
+      external: flatSource(asObject(metric.external), ['metricSelector', 'targetAverageValue', 'targetValue']),
     };
   }
   return metric;
+}
+
+/**
+ * A v2 Pods, Object or External source's metric identifier and target in v2beta1's flat fields:
+ * the metric's name as metricName, then its selector, target value and average value under the
+ * names `keys` gives that source (Pods has no target value).
+ */
+function flatSource(source: Json, keys: [selector: string, averageValue: string, value?: string]): Json {
+  const id = asObject(source.metric);
+  const target = asObject(source.target);
+  const [selectorKey, averageValueKey, valueKey] = keys;
+  return dropUndefined({
+    metricName: id.name,
+    [selectorKey]: id.selector,
+    ...(valueKey ? { [valueKey]: target.value } : {}),
+    [averageValueKey]: target.averageValue,
+  });
 }
 
 function currentV2beta1ToV2(metric: Json): Json {
@@ -214,40 +209,33 @@ function isCpuUtilization(metric: Json): boolean {
   return metric.type === 'Resource' && resource.name === 'cpu' && asObject(resource.target).type === 'Utilization';
 }
 
-function hpaToV2(object: KubeObject, from: string): KubeObject {
+/** A copy of an HPA to convert, with its spec and status as objects (`{}` where absent). */
+function hpaCopy(object: KubeObject): { result: KubeObject; spec: Json; status: Json } {
   const result = clone(object);
-  const spec = asObject(result.spec);
-  const status = asObject(result.status);
+  return { result, spec: asObject(result.spec), status: asObject(result.status) };
+}
+
+/** v1's CPU percentage as v2's list of one cpu Resource metric, its `target` or its `current`; absent stays absent. */
+function cpuMetrics(percentage: unknown, field: 'target' | 'current'): Json[] | undefined {
+  if (percentage === undefined) return undefined;
+  const utilization =
+    field === 'target' ? { type: 'Utilization', averageUtilization: percentage } : { averageUtilization: percentage };
+  return [{ type: 'Resource', resource: { name: 'cpu', [field]: utilization } }];
+}
+
+function hpaToV2(object: KubeObject, from: string): KubeObject {
+  const { result, spec, status } = hpaCopy(object);
   if (from === 'autoscaling/v1') {
     const { targetCPUUtilizationPercentage, ...rest } = spec;
     result.spec = dropUndefined({
       ...rest,
-      metrics:
-        targetCPUUtilizationPercentage === undefined
-          ? undefined
-          : [
-              {
-                type: 'Resource',
-                resource: {
-                  name: 'cpu',
-                  target: { type: 'Utilization', averageUtilization: targetCPUUtilizationPercentage },
-                },
-              },
-            ],
+      metrics: cpuMetrics(targetCPUUtilizationPercentage, 'target'),
     });
     if (isObject(result.status)) {
       const { currentCPUUtilizationPercentage, ...statusRest } = status;
       result.status = dropUndefined({
         ...statusRest,
-        currentMetrics:
-          currentCPUUtilizationPercentage === undefined
-            ? undefined
-            : [
-                {
-                  type: 'Resource',
-                  resource: { name: 'cpu', current: { averageUtilization: currentCPUUtilizationPercentage } },
-                },
-              ],
+        currentMetrics: cpuMetrics(currentCPUUtilizationPercentage, 'current'),
       });
     }
   } else if (from === 'autoscaling/v2beta1') {
@@ -258,9 +246,7 @@ function hpaToV2(object: KubeObject, from: string): KubeObject {
 }
 
 function hpaFromV2(object: KubeObject, to: string): KubeObject {
-  const result = clone(object);
-  const spec = asObject(result.spec);
-  const status = asObject(result.status);
+  const { result, spec, status } = hpaCopy(object);
   if (to === 'autoscaling/v1') {
     // v1 has no `behavior`: it is dropped.
     const { metrics, ...rest } = spec;

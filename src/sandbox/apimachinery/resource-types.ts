@@ -28,428 +28,161 @@ export interface ResourceType {
 
 export const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
 const CREATE_ONLY = ['create'];
+const GET_LIST = ['get', 'list'];
+/** The access and token reviews: created, answered, never stored. */
+const REVIEW = { verbs: CREATE_ONLY, isReview: true };
 
-interface Spec {
-  group?: string;
-  versions: string[];
-  resource: string;
-  kind: string;
-  namespaced?: boolean;
+const V1 = ['v1'];
+const V1_V1BETA1 = ['v1', 'v1beta1'];
+const V1BETA1 = ['v1beta1'];
+const WORKLOAD_VERSIONS = ['v1', 'v1beta2', 'v1beta1'];
+const STATUS: ResourceType['subresources'] = ['status'];
+const STATUS_SCALE: ResourceType['subresources'] = ['status', 'scale'];
+
+/** What a resource has beyond its group, versions and kind; absent, none (and every verb). */
+interface Extra {
+  /** Where the plural is not the one guessed from the kind. */
+  resource?: string;
   shortNames?: string[];
   categories?: string[];
-  verbs?: string[];
+  verbs?: readonly string[];
   subresources?: ResourceType['subresources'];
   isReview?: boolean;
 }
 
-function define(spec: Spec): ResourceType {
+/**
+ * The plural apimachinery guesses from a kind (k8s.io/apimachinery pkg/api/meta/restmapper.go
+ * UnsafeGuessKindToResource): lower case, `-s` gets `-es`, `-y` becomes `-ies`, "endpoints" stays.
+ */
+function guessResource(kind: string): string {
+  const singular = kind.toLowerCase();
+  if (singular.endsWith('endpoints')) return singular;
+  if (singular.endsWith('s')) return `${singular}es`;
+  if (singular.endsWith('y')) return `${singular.slice(0, -1)}ies`;
+  return `${singular}s`;
+}
+
+function define(group: string, versions: string[], kind: string, namespaced: boolean, extra: Extra): ResourceType {
   return {
-    group: spec.group ?? '',
-    versions: spec.versions,
-    storageVersion: spec.versions[0],
-    resource: spec.resource,
-    singular: spec.kind.toLowerCase(),
-    kind: spec.kind,
-    namespaced: spec.namespaced ?? true,
-    shortNames: spec.shortNames ?? [],
-    categories: spec.categories ?? [],
-    verbs: spec.verbs ?? [...ALL_VERBS],
-    subresources: spec.subresources ?? [],
-    isReview: spec.isReview,
+    group,
+    versions: [...versions],
+    storageVersion: versions[0],
+    resource: extra.resource ?? guessResource(kind),
+    singular: kind.toLowerCase(),
+    kind,
+    namespaced,
+    shortNames: [...(extra.shortNames ?? [])],
+    categories: [...(extra.categories ?? [])],
+    verbs: [...(extra.verbs ?? ALL_VERBS)],
+    subresources: [...(extra.subresources ?? [])],
+    isReview: extra.isReview,
   };
 }
 
-const WORKLOAD_VERSIONS = ['v1', 'v1beta2', 'v1beta1'];
+const namespaced = (group: string, versions: string[], kind: string, extra: Extra = {}): ResourceType =>
+  define(group, versions, kind, true, extra);
+const clusterScoped = (group: string, versions: string[], kind: string, extra: Extra = {}): ResourceType =>
+  define(group, versions, kind, false, extra);
 
 /** Built-in resources, in the order `kubectl api-resources` groups them on a real cluster. */
 export const BUILTIN_RESOURCE_TYPES: readonly ResourceType[] = [
-  define({ versions: ['v1'], resource: 'bindings', kind: 'Binding', verbs: CREATE_ONLY }),
-  define({
-    versions: ['v1'],
-    resource: 'componentstatuses',
-    kind: 'ComponentStatus',
-    namespaced: false,
-    shortNames: ['cs'],
-    verbs: ['get', 'list'],
-  }),
-  define({ versions: ['v1'], resource: 'configmaps', kind: 'ConfigMap', shortNames: ['cm'] }),
-  define({ versions: ['v1'], resource: 'endpoints', kind: 'Endpoints', shortNames: ['ep'] }),
-  define({ versions: ['v1'], resource: 'events', kind: 'Event', shortNames: ['ev'] }),
-  define({ versions: ['v1'], resource: 'limitranges', kind: 'LimitRange', shortNames: ['limits'] }),
-  define({
-    versions: ['v1'],
-    resource: 'namespaces',
-    kind: 'Namespace',
-    namespaced: false,
+  namespaced('', V1, 'Binding', { verbs: CREATE_ONLY }),
+  clusterScoped('', V1, 'ComponentStatus', { shortNames: ['cs'], verbs: GET_LIST }),
+  namespaced('', V1, 'ConfigMap', { shortNames: ['cm'] }),
+  namespaced('', V1, 'Endpoints', { shortNames: ['ep'] }),
+  namespaced('', V1, 'Event', { shortNames: ['ev'] }),
+  namespaced('', V1, 'LimitRange', { shortNames: ['limits'] }),
+  clusterScoped('', V1, 'Namespace', {
     shortNames: ['ns'],
     verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
-    subresources: ['status'],
+    subresources: STATUS,
   }),
-  define({
-    versions: ['v1'],
-    resource: 'nodes',
-    kind: 'Node',
-    namespaced: false,
-    shortNames: ['no'],
-    subresources: ['status', 'proxy'],
-  }),
-  define({
-    versions: ['v1'],
-    resource: 'persistentvolumeclaims',
-    kind: 'PersistentVolumeClaim',
-    shortNames: ['pvc'],
-    subresources: ['status'],
-  }),
-  define({
-    versions: ['v1'],
-    resource: 'persistentvolumes',
-    kind: 'PersistentVolume',
-    namespaced: false,
-    shortNames: ['pv'],
-    subresources: ['status'],
-  }),
-  define({
-    versions: ['v1'],
-    resource: 'pods',
-    kind: 'Pod',
+  clusterScoped('', V1, 'Node', { shortNames: ['no'], subresources: ['status', 'proxy'] }),
+  namespaced('', V1, 'PersistentVolumeClaim', { shortNames: ['pvc'], subresources: STATUS }),
+  clusterScoped('', V1, 'PersistentVolume', { shortNames: ['pv'], subresources: STATUS }),
+  namespaced('', V1, 'Pod', {
     shortNames: ['po'],
     categories: ['all'],
     subresources: ['status', 'log', 'exec', 'attach', 'portforward', 'proxy', 'binding', 'eviction'],
   }),
-  define({ versions: ['v1'], resource: 'podtemplates', kind: 'PodTemplate' }),
-  define({
-    versions: ['v1'],
-    resource: 'replicationcontrollers',
-    kind: 'ReplicationController',
-    shortNames: ['rc'],
-    categories: ['all'],
-    subresources: ['status', 'scale'],
-  }),
-  define({
-    versions: ['v1'],
-    resource: 'resourcequotas',
-    kind: 'ResourceQuota',
-    shortNames: ['quota'],
-    subresources: ['status'],
-  }),
-  define({ versions: ['v1'], resource: 'secrets', kind: 'Secret' }),
-  define({ versions: ['v1'], resource: 'serviceaccounts', kind: 'ServiceAccount', shortNames: ['sa'] }),
-  define({
-    versions: ['v1'],
-    resource: 'services',
-    kind: 'Service',
-    shortNames: ['svc'],
-    categories: ['all'],
-    verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
-    subresources: ['status', 'proxy'],
-  }),
+  namespaced('', V1, 'PodTemplate'),
+  namespaced('', V1, 'ReplicationController', { shortNames: ['rc'], categories: ['all'], subresources: STATUS_SCALE }),
+  namespaced('', V1, 'ResourceQuota', { shortNames: ['quota'], subresources: STATUS }),
+  namespaced('', V1, 'Secret'),
+  namespaced('', V1, 'ServiceAccount', { shortNames: ['sa'] }),
+  namespaced('', V1, 'Service', { shortNames: ['svc'], categories: ['all'], subresources: ['status', 'proxy'] }),
 
-  define({
-    group: 'admissionregistration.k8s.io',
-    versions: ['v1', 'v1beta1'],
-    resource: 'mutatingwebhookconfigurations',
-    kind: 'MutatingWebhookConfiguration',
-    namespaced: false,
+  clusterScoped('admissionregistration.k8s.io', V1_V1BETA1, 'MutatingWebhookConfiguration', {
     categories: ['api-extensions'],
   }),
-  define({
-    group: 'admissionregistration.k8s.io',
-    versions: ['v1', 'v1beta1'],
-    resource: 'validatingwebhookconfigurations',
-    kind: 'ValidatingWebhookConfiguration',
-    namespaced: false,
+  clusterScoped('admissionregistration.k8s.io', V1_V1BETA1, 'ValidatingWebhookConfiguration', {
     categories: ['api-extensions'],
   }),
-  define({
-    group: 'apiextensions.k8s.io',
-    versions: ['v1', 'v1beta1'],
-    resource: 'customresourcedefinitions',
-    kind: 'CustomResourceDefinition',
-    namespaced: false,
+  clusterScoped('apiextensions.k8s.io', V1_V1BETA1, 'CustomResourceDefinition', {
     shortNames: ['crd', 'crds'],
     categories: ['api-extensions'],
-    subresources: ['status'],
+    subresources: STATUS,
   }),
-  define({
-    group: 'apiregistration.k8s.io',
-    versions: ['v1', 'v1beta1'],
-    resource: 'apiservices',
-    kind: 'APIService',
-    namespaced: false,
+  clusterScoped('apiregistration.k8s.io', V1_V1BETA1, 'APIService', {
     categories: ['api-extensions'],
-    subresources: ['status'],
+    subresources: STATUS,
   }),
-  define({ group: 'apps', versions: WORKLOAD_VERSIONS, resource: 'controllerrevisions', kind: 'ControllerRevision' }),
-  define({
-    group: 'apps',
-    versions: ['v1', 'v1beta2'],
-    resource: 'daemonsets',
-    kind: 'DaemonSet',
-    shortNames: ['ds'],
-    categories: ['all'],
-    subresources: ['status'],
-  }),
-  define({
-    group: 'apps',
-    versions: WORKLOAD_VERSIONS,
-    resource: 'deployments',
-    kind: 'Deployment',
+  namespaced('apps', WORKLOAD_VERSIONS, 'ControllerRevision'),
+  namespaced('apps', ['v1', 'v1beta2'], 'DaemonSet', { shortNames: ['ds'], categories: ['all'], subresources: STATUS }),
+  namespaced('apps', WORKLOAD_VERSIONS, 'Deployment', {
     shortNames: ['deploy'],
     categories: ['all'],
-    subresources: ['status', 'scale'],
+    subresources: STATUS_SCALE,
   }),
-  define({
-    group: 'apps',
-    versions: ['v1', 'v1beta2'],
-    resource: 'replicasets',
-    kind: 'ReplicaSet',
+  namespaced('apps', ['v1', 'v1beta2'], 'ReplicaSet', {
     shortNames: ['rs'],
     categories: ['all'],
-    subresources: ['status', 'scale'],
+    subresources: STATUS_SCALE,
   }),
-  define({
-    group: 'apps',
-    versions: WORKLOAD_VERSIONS,
-    resource: 'statefulsets',
-    kind: 'StatefulSet',
+  namespaced('apps', WORKLOAD_VERSIONS, 'StatefulSet', {
     shortNames: ['sts'],
     categories: ['all'],
-    subresources: ['status', 'scale'],
+    subresources: STATUS_SCALE,
   }),
-  define({
-    group: 'authentication.k8s.io',
-    versions: ['v1'],
-    resource: 'selfsubjectreviews',
-    kind: 'SelfSubjectReview',
-    namespaced: false,
-    verbs: CREATE_ONLY,
-    isReview: true,
-  }),
-  define({
-    group: 'authentication.k8s.io',
-    versions: ['v1', 'v1beta1'],
-    resource: 'tokenreviews',
-    kind: 'TokenReview',
-    namespaced: false,
-    verbs: CREATE_ONLY,
-    isReview: true,
-  }),
-  define({
-    group: 'authorization.k8s.io',
-    versions: ['v1', 'v1beta1'],
-    resource: 'localsubjectaccessreviews',
-    kind: 'LocalSubjectAccessReview',
-    verbs: CREATE_ONLY,
-    isReview: true,
-  }),
-  define({
-    group: 'authorization.k8s.io',
-    versions: ['v1', 'v1beta1'],
-    resource: 'selfsubjectaccessreviews',
-    kind: 'SelfSubjectAccessReview',
-    namespaced: false,
-    verbs: CREATE_ONLY,
-    isReview: true,
-  }),
-  define({
-    group: 'authorization.k8s.io',
-    versions: ['v1', 'v1beta1'],
-    resource: 'selfsubjectrulesreviews',
-    kind: 'SelfSubjectRulesReview',
-    namespaced: false,
-    verbs: CREATE_ONLY,
-    isReview: true,
-  }),
-  define({
-    group: 'authorization.k8s.io',
-    versions: ['v1', 'v1beta1'],
-    resource: 'subjectaccessreviews',
-    kind: 'SubjectAccessReview',
-    namespaced: false,
-    verbs: CREATE_ONLY,
-    isReview: true,
-  }),
-  define({
-    group: 'autoscaling',
-    versions: ['v2', 'v1', 'v2beta2', 'v2beta1'],
-    resource: 'horizontalpodautoscalers',
-    kind: 'HorizontalPodAutoscaler',
+  clusterScoped('authentication.k8s.io', V1, 'SelfSubjectReview', REVIEW),
+  clusterScoped('authentication.k8s.io', V1_V1BETA1, 'TokenReview', REVIEW),
+  namespaced('authorization.k8s.io', V1_V1BETA1, 'LocalSubjectAccessReview', REVIEW),
+  clusterScoped('authorization.k8s.io', V1_V1BETA1, 'SelfSubjectAccessReview', REVIEW),
+  clusterScoped('authorization.k8s.io', V1_V1BETA1, 'SelfSubjectRulesReview', REVIEW),
+  clusterScoped('authorization.k8s.io', V1_V1BETA1, 'SubjectAccessReview', REVIEW),
+  namespaced('autoscaling', ['v2', 'v1', 'v2beta2', 'v2beta1'], 'HorizontalPodAutoscaler', {
     shortNames: ['hpa'],
     categories: ['all'],
-    subresources: ['status'],
+    subresources: STATUS,
   }),
-  define({
-    group: 'batch',
-    versions: ['v1', 'v1beta1'],
-    resource: 'cronjobs',
-    kind: 'CronJob',
-    shortNames: ['cj'],
-    categories: ['all'],
-    subresources: ['status'],
-  }),
-  define({
-    group: 'batch',
-    versions: ['v1'],
-    resource: 'jobs',
-    kind: 'Job',
-    categories: ['all'],
-    subresources: ['status'],
-  }),
-  define({
-    group: 'certificates.k8s.io',
-    versions: ['v1', 'v1beta1'],
-    resource: 'certificatesigningrequests',
-    kind: 'CertificateSigningRequest',
-    namespaced: false,
+  namespaced('batch', V1_V1BETA1, 'CronJob', { shortNames: ['cj'], categories: ['all'], subresources: STATUS }),
+  namespaced('batch', V1, 'Job', { categories: ['all'], subresources: STATUS }),
+  clusterScoped('certificates.k8s.io', V1_V1BETA1, 'CertificateSigningRequest', {
     shortNames: ['csr'],
-    subresources: ['status'],
+    subresources: STATUS,
   }),
-  define({ group: 'coordination.k8s.io', versions: ['v1', 'v1beta1'], resource: 'leases', kind: 'Lease' }),
-  define({ group: 'discovery.k8s.io', versions: ['v1', 'v1beta1'], resource: 'endpointslices', kind: 'EndpointSlice' }),
-  define({
-    group: 'events.k8s.io',
-    versions: ['v1', 'v1beta1'],
-    resource: 'events',
-    kind: 'Event',
-    shortNames: ['ev'],
-  }),
-  define({
-    group: 'extensions',
-    versions: ['v1beta1'],
-    resource: 'deployments',
-    kind: 'Deployment',
-    shortNames: ['deploy'],
-    subresources: ['status', 'scale'],
-  }),
-  define({
-    group: 'extensions',
-    versions: ['v1beta1'],
-    resource: 'daemonsets',
-    kind: 'DaemonSet',
-    shortNames: ['ds'],
-    subresources: ['status'],
-  }),
-  define({
-    group: 'extensions',
-    versions: ['v1beta1'],
-    resource: 'replicasets',
-    kind: 'ReplicaSet',
-    shortNames: ['rs'],
-    subresources: ['status', 'scale'],
-  }),
-  define({
-    group: 'extensions',
-    versions: ['v1beta1'],
-    resource: 'ingresses',
-    kind: 'Ingress',
-    shortNames: ['ing'],
-    subresources: ['status'],
-  }),
-  define({
-    group: 'extensions',
-    versions: ['v1beta1'],
-    resource: 'networkpolicies',
-    kind: 'NetworkPolicy',
-    shortNames: ['netpol'],
-  }),
-  define({
-    group: 'extensions',
-    versions: ['v1beta1'],
-    resource: 'podsecuritypolicies',
-    kind: 'PodSecurityPolicy',
-    namespaced: false,
-    shortNames: ['psp'],
-  }),
-  define({
-    group: 'metrics.k8s.io',
-    versions: ['v1beta1'],
-    resource: 'nodes',
-    kind: 'NodeMetrics',
-    namespaced: false,
-    verbs: ['get', 'list'],
-  }),
-  define({
-    group: 'metrics.k8s.io',
-    versions: ['v1beta1'],
-    resource: 'pods',
-    kind: 'PodMetrics',
-    verbs: ['get', 'list'],
-  }),
-  define({
-    group: 'networking.k8s.io',
-    versions: ['v1', 'v1beta1'],
-    resource: 'ingressclasses',
-    kind: 'IngressClass',
-    namespaced: false,
-  }),
-  define({
-    group: 'networking.k8s.io',
-    versions: ['v1', 'v1beta1'],
-    resource: 'ingresses',
-    kind: 'Ingress',
-    shortNames: ['ing'],
-    subresources: ['status'],
-  }),
-  define({
-    group: 'networking.k8s.io',
-    versions: ['v1'],
-    resource: 'networkpolicies',
-    kind: 'NetworkPolicy',
-    shortNames: ['netpol'],
-  }),
-  define({
-    group: 'policy',
-    versions: ['v1', 'v1beta1'],
-    resource: 'poddisruptionbudgets',
-    kind: 'PodDisruptionBudget',
-    shortNames: ['pdb'],
-    subresources: ['status'],
-  }),
-  define({
-    group: 'policy',
-    versions: ['v1beta1'],
-    resource: 'podsecuritypolicies',
-    kind: 'PodSecurityPolicy',
-    namespaced: false,
-    shortNames: ['psp'],
-  }),
-  define({
-    group: 'rbac.authorization.k8s.io',
-    versions: ['v1', 'v1beta1'],
-    resource: 'clusterrolebindings',
-    kind: 'ClusterRoleBinding',
-    namespaced: false,
-  }),
-  define({
-    group: 'rbac.authorization.k8s.io',
-    versions: ['v1', 'v1beta1'],
-    resource: 'clusterroles',
-    kind: 'ClusterRole',
-    namespaced: false,
-  }),
-  define({
-    group: 'rbac.authorization.k8s.io',
-    versions: ['v1', 'v1beta1'],
-    resource: 'rolebindings',
-    kind: 'RoleBinding',
-  }),
-  define({ group: 'rbac.authorization.k8s.io', versions: ['v1', 'v1beta1'], resource: 'roles', kind: 'Role' }),
-  define({
-    group: 'scheduling.k8s.io',
-    versions: ['v1', 'v1beta1'],
-    resource: 'priorityclasses',
-    kind: 'PriorityClass',
-    namespaced: false,
-    shortNames: ['pc'],
-  }),
-  define({
-    group: 'storage.k8s.io',
-    versions: ['v1', 'v1beta1'],
-    resource: 'storageclasses',
-    kind: 'StorageClass',
-    namespaced: false,
-    shortNames: ['sc'],
-  }),
+  namespaced('coordination.k8s.io', V1_V1BETA1, 'Lease'),
+  namespaced('discovery.k8s.io', V1_V1BETA1, 'EndpointSlice'),
+  namespaced('events.k8s.io', V1_V1BETA1, 'Event', { shortNames: ['ev'] }),
+  namespaced('extensions', V1BETA1, 'Deployment', { shortNames: ['deploy'], subresources: STATUS_SCALE }),
+  namespaced('extensions', V1BETA1, 'DaemonSet', { shortNames: ['ds'], subresources: STATUS }),
+  namespaced('extensions', V1BETA1, 'ReplicaSet', { shortNames: ['rs'], subresources: STATUS_SCALE }),
+  namespaced('extensions', V1BETA1, 'Ingress', { shortNames: ['ing'], subresources: STATUS }),
+  namespaced('extensions', V1BETA1, 'NetworkPolicy', { shortNames: ['netpol'] }),
+  clusterScoped('extensions', V1BETA1, 'PodSecurityPolicy', { shortNames: ['psp'] }),
+  clusterScoped('metrics.k8s.io', V1BETA1, 'NodeMetrics', { resource: 'nodes', verbs: GET_LIST }),
+  namespaced('metrics.k8s.io', V1BETA1, 'PodMetrics', { resource: 'pods', verbs: GET_LIST }),
+  clusterScoped('networking.k8s.io', V1_V1BETA1, 'IngressClass'),
+  namespaced('networking.k8s.io', V1_V1BETA1, 'Ingress', { shortNames: ['ing'], subresources: STATUS }),
+  namespaced('networking.k8s.io', V1, 'NetworkPolicy', { shortNames: ['netpol'] }),
+  namespaced('policy', V1_V1BETA1, 'PodDisruptionBudget', { shortNames: ['pdb'], subresources: STATUS }),
+  clusterScoped('policy', V1BETA1, 'PodSecurityPolicy', { shortNames: ['psp'] }),
+  clusterScoped('rbac.authorization.k8s.io', V1_V1BETA1, 'ClusterRoleBinding'),
+  clusterScoped('rbac.authorization.k8s.io', V1_V1BETA1, 'ClusterRole'),
+  namespaced('rbac.authorization.k8s.io', V1_V1BETA1, 'RoleBinding'),
+  namespaced('rbac.authorization.k8s.io', V1_V1BETA1, 'Role'),
+  clusterScoped('scheduling.k8s.io', V1_V1BETA1, 'PriorityClass', { shortNames: ['pc'] }),
+  clusterScoped('storage.k8s.io', V1_V1BETA1, 'StorageClass', { shortNames: ['sc'] }),
 ];
 
 /**

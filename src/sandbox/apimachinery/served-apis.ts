@@ -49,6 +49,9 @@ const CORE = [
 ];
 const WEBHOOKS = ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations'];
 const WORKLOADS = ['controllerrevisions', 'daemonsets', 'deployments', 'replicasets', 'statefulsets'];
+const APPS_V1BETA1 = ['controllerrevisions', 'deployments', 'statefulsets'];
+/** What extensions/v1beta1 served until 1.16 moved it to apps, networking and policy (ingresses stayed to 1.22). */
+const EXTENSIONS_MOVED = ['daemonsets', 'deployments', 'networkpolicies', 'podsecuritypolicies', 'replicasets'];
 const ACCESS_REVIEWS = [
   'localsubjectaccessreviews',
   'selfsubjectaccessreviews',
@@ -58,51 +61,43 @@ const ACCESS_REVIEWS = [
 const RBAC = ['clusterrolebindings', 'clusterroles', 'rolebindings', 'roles'];
 const HPA = ['horizontalpodautoscalers'];
 
+/** A group's resources at v1beta1 from release `beta` until `betaUntil`, and at v1 from `v1`: how most groups graduated. */
+function graduated(
+  group: string,
+  resources: readonly string[],
+  { beta, betaUntil, v1 }: { beta: number; betaUntil: number; v1: number },
+): ServedSpan[] {
+  return [
+    { groupVersion: `${group}/v1beta1`, resources, since: beta, until: betaUntil },
+    { groupVersion: `${group}/v1`, resources, since: v1 },
+  ];
+}
+
 /** The oldest release the table describes; older claims are served as this one. */
 export const OLDEST_DESCRIBED_MINOR = 13;
 
 export const SERVED_SPANS: readonly ServedSpan[] = [
   { groupVersion: 'v1', resources: CORE, since: 0 },
-  { groupVersion: 'admissionregistration.k8s.io/v1beta1', resources: WEBHOOKS, since: 9, until: 22 },
-  { groupVersion: 'admissionregistration.k8s.io/v1', resources: WEBHOOKS, since: 16 },
-  { groupVersion: 'apiextensions.k8s.io/v1beta1', resources: ['customresourcedefinitions'], since: 7, until: 22 },
-  { groupVersion: 'apiextensions.k8s.io/v1', resources: ['customresourcedefinitions'], since: 16 },
-  { groupVersion: 'apiregistration.k8s.io/v1beta1', resources: ['apiservices'], since: 7, until: 22 },
-  { groupVersion: 'apiregistration.k8s.io/v1', resources: ['apiservices'], since: 10 },
-  {
-    groupVersion: 'apps/v1beta1',
-    resources: ['controllerrevisions', 'deployments', 'statefulsets'],
-    since: 5,
-    until: 16,
-  },
+  ...graduated('admissionregistration.k8s.io', WEBHOOKS, { beta: 9, betaUntil: 22, v1: 16 }),
+  ...graduated('apiextensions.k8s.io', ['customresourcedefinitions'], { beta: 7, betaUntil: 22, v1: 16 }),
+  ...graduated('apiregistration.k8s.io', ['apiservices'], { beta: 7, betaUntil: 22, v1: 10 }),
+  { groupVersion: 'apps/v1beta1', resources: APPS_V1BETA1, since: 5, until: 16 },
   { groupVersion: 'apps/v1beta2', resources: WORKLOADS, since: 8, until: 16 },
   { groupVersion: 'apps/v1', resources: WORKLOADS, since: 9 },
-  { groupVersion: 'authentication.k8s.io/v1beta1', resources: ['tokenreviews'], since: 3, until: 22 },
-  { groupVersion: 'authentication.k8s.io/v1', resources: ['tokenreviews'], since: 6 },
+  ...graduated('authentication.k8s.io', ['tokenreviews'], { beta: 3, betaUntil: 22, v1: 6 }),
   { groupVersion: 'authentication.k8s.io/v1', resources: ['selfsubjectreviews'], since: 28 },
-  { groupVersion: 'authorization.k8s.io/v1beta1', resources: ACCESS_REVIEWS, since: 3, until: 22 },
-  { groupVersion: 'authorization.k8s.io/v1', resources: ACCESS_REVIEWS, since: 6 },
+  ...graduated('authorization.k8s.io', ACCESS_REVIEWS, { beta: 3, betaUntil: 22, v1: 6 }),
   { groupVersion: 'autoscaling/v1', resources: HPA, since: 2 },
   { groupVersion: 'autoscaling/v2beta1', resources: HPA, since: 8, until: 25 },
   { groupVersion: 'autoscaling/v2beta2', resources: HPA, since: 12, until: 26 },
   { groupVersion: 'autoscaling/v2', resources: HPA, since: 23 },
   { groupVersion: 'batch/v1', resources: ['jobs'], since: 2 },
-  { groupVersion: 'batch/v1beta1', resources: ['cronjobs'], since: 8, until: 25 },
-  { groupVersion: 'batch/v1', resources: ['cronjobs'], since: 21 },
-  { groupVersion: 'certificates.k8s.io/v1beta1', resources: ['certificatesigningrequests'], since: 6, until: 22 },
-  { groupVersion: 'certificates.k8s.io/v1', resources: ['certificatesigningrequests'], since: 19 },
-  { groupVersion: 'coordination.k8s.io/v1beta1', resources: ['leases'], since: 12, until: 22 },
-  { groupVersion: 'coordination.k8s.io/v1', resources: ['leases'], since: 14 },
-  { groupVersion: 'discovery.k8s.io/v1beta1', resources: ['endpointslices'], since: 17, until: 25 },
-  { groupVersion: 'discovery.k8s.io/v1', resources: ['endpointslices'], since: 21 },
-  { groupVersion: 'events.k8s.io/v1beta1', resources: ['events'], since: 8, until: 25 },
-  { groupVersion: 'events.k8s.io/v1', resources: ['events'], since: 19 },
-  {
-    groupVersion: 'extensions/v1beta1',
-    resources: ['daemonsets', 'deployments', 'networkpolicies', 'podsecuritypolicies', 'replicasets'],
-    since: 2,
-    until: 16,
-  },
+  ...graduated('batch', ['cronjobs'], { beta: 8, betaUntil: 25, v1: 21 }),
+  ...graduated('certificates.k8s.io', ['certificatesigningrequests'], { beta: 6, betaUntil: 22, v1: 19 }),
+  ...graduated('coordination.k8s.io', ['leases'], { beta: 12, betaUntil: 22, v1: 14 }),
+  ...graduated('discovery.k8s.io', ['endpointslices'], { beta: 17, betaUntil: 25, v1: 21 }),
+  ...graduated('events.k8s.io', ['events'], { beta: 8, betaUntil: 25, v1: 19 }),
+  { groupVersion: 'extensions/v1beta1', resources: EXTENSIONS_MOVED, since: 2, until: 16 },
   { groupVersion: 'extensions/v1beta1', resources: ['ingresses'], since: 2, until: 22 },
   { groupVersion: 'networking.k8s.io/v1', resources: ['networkpolicies'], since: 7 },
   { groupVersion: 'networking.k8s.io/v1beta1', resources: ['ingresses'], since: 14, until: 22 },
@@ -111,12 +106,9 @@ export const SERVED_SPANS: readonly ServedSpan[] = [
   { groupVersion: 'policy/v1beta1', resources: ['poddisruptionbudgets'], since: 5, until: 25 },
   { groupVersion: 'policy/v1beta1', resources: ['podsecuritypolicies'], since: 10, until: 25 },
   { groupVersion: 'policy/v1', resources: ['poddisruptionbudgets'], since: 21 },
-  { groupVersion: 'rbac.authorization.k8s.io/v1beta1', resources: RBAC, since: 6, until: 22 },
-  { groupVersion: 'rbac.authorization.k8s.io/v1', resources: RBAC, since: 8 },
-  { groupVersion: 'scheduling.k8s.io/v1beta1', resources: ['priorityclasses'], since: 11, until: 22 },
-  { groupVersion: 'scheduling.k8s.io/v1', resources: ['priorityclasses'], since: 14 },
-  { groupVersion: 'storage.k8s.io/v1beta1', resources: ['storageclasses'], since: 6, until: 22 },
-  { groupVersion: 'storage.k8s.io/v1', resources: ['storageclasses'], since: 6 },
+  ...graduated('rbac.authorization.k8s.io', RBAC, { beta: 6, betaUntil: 22, v1: 8 }),
+  ...graduated('scheduling.k8s.io', ['priorityclasses'], { beta: 11, betaUntil: 22, v1: 14 }),
+  ...graduated('storage.k8s.io', ['storageclasses'], { beta: 6, betaUntil: 22, v1: 6 }),
 ];
 
 /** metrics-server's API, served where the cluster runs it (the GKE seed does). */

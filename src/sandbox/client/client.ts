@@ -12,15 +12,18 @@ export interface Resource {
   readonly resource: string;
 }
 
-export const PODS: Resource = { group: '', version: 'v1', resource: 'pods' };
-export const NODES: Resource = { group: '', version: 'v1', resource: 'nodes' };
-export const SERVICES: Resource = { group: '', version: 'v1', resource: 'services' };
-export const ENDPOINTS: Resource = { group: '', version: 'v1', resource: 'endpoints' };
+const core = (resource: string): Resource => ({ group: '', version: 'v1', resource });
+const apps = (resource: string): Resource => ({ group: 'apps', version: 'v1', resource });
+
+export const PODS = core('pods');
+export const NODES = core('nodes');
+export const SERVICES = core('services');
+export const ENDPOINTS = core('endpoints');
 export const ENDPOINT_SLICES: Resource = { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' };
-export const DEPLOYMENTS: Resource = { group: 'apps', version: 'v1', resource: 'deployments' };
-export const REPLICA_SETS: Resource = { group: 'apps', version: 'v1', resource: 'replicasets' };
-export const STATEFUL_SETS: Resource = { group: 'apps', version: 'v1', resource: 'statefulsets' };
-export const DAEMON_SETS: Resource = { group: 'apps', version: 'v1', resource: 'daemonsets' };
+export const DEPLOYMENTS = apps('deployments');
+export const REPLICA_SETS = apps('replicasets');
+export const STATEFUL_SETS = apps('statefulsets');
+export const DAEMON_SETS = apps('daemonsets');
 export const JOBS: Resource = { group: 'batch', version: 'v1', resource: 'jobs' };
 export const PDBS: Resource = { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets' };
 export const HPAS: Resource = { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers' };

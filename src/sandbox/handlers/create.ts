@@ -126,18 +126,30 @@ export function create(
   applyDefaults(object, req.group);
   // Admission: mutating (Istio's sidecar injector, which defaults what it adds), validating, then what storage fills in.
   scope.admission.admit('CREATE', req, object);
-  const tracked = applied ? object : recordUpdate(scope, req, query, undefined, object);
-  return storeWritten(scope, req, query, tracked, undefined);
+  return storeWritten(scope, req, query, { written: object, previous: undefined, live: undefined, applied });
 }
 
-/** The end of a create or update: a dry run answers without storing; else the object is stored in the storage version and what follows a write runs. */
+/** What a create or update writes, over what (in the request's version and as stored; none on create), and whether by server-side apply. */
+export interface Write {
+  readonly written: KubeObject;
+  readonly previous: KubeObject | undefined;
+  readonly live: KubeObject | undefined;
+  readonly applied: boolean;
+}
+
+/**
+ * The end of a create or update: the writer's `Update` goes in managedFields (apply recorded its
+ * own); a dry run answers without storing; else the object is stored in the storage version and
+ * what follows a write runs.
+ */
 export function storeWritten(
   scope: HandlerScope,
   req: ResourceRequest,
   query: URLSearchParams,
-  written: KubeObject,
-  live: KubeObject | undefined,
+  write: Write,
 ): KubeObject {
+  const { previous, live, applied } = write;
+  const written = applied ? write.written : recordUpdate(scope, req, query, previous, write.written);
   if (isDryRun(query)) return present(written, req);
   const stored = scope.store.put(storageKey(req.type), convertObject(written, storageApiVersion(req.type)));
   scope.lifecycle.afterWrite(req.type, stored, live);
@@ -145,7 +157,7 @@ export function storeWritten(
 }
 
 /** Records the writer's `Update` in managedFields (every write but server-side apply, which records its own), and drops what the claimed release lacked. */
-export function recordUpdate(
+function recordUpdate(
   scope: HandlerScope,
   req: ResourceRequest,
   query: URLSearchParams,

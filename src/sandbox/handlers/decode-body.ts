@@ -12,7 +12,7 @@
 // SimpleMetaFactory.Interpret (staging/src/k8s.io/apimachinery/pkg/runtime/serializer/json/meta.go),
 // and encoding/json's UnmarshalTypeError, which sigs.k8s.io/json keeps. (1.13's json-iterator
 // worded type errors differently; the sandbox speaks as the servers kubectl 1.32 meets today.)
-import { goJsonSyntaxError } from './go-json-syntax';
+import { goJsonSyntaxError } from '../apimachinery/go-json-syntax';
 import type { FieldValidationDirective } from '../openapi';
 import type { FieldCheckRequest, SchemaNode, SchemaSource } from '../openapi';
 import { badRequest } from '../apimachinery/status-error';

@@ -9,7 +9,7 @@ import type { ResourceRequest } from '../apimachinery/request-info';
 import { groupVersion } from '../apimachinery/resource-types';
 import { badRequest, conflict } from '../apimachinery/status-error';
 import { scaledObject, scaleOf } from '../subresources/scale';
-import { checkBodyMatchesRequest, recordUpdate, storeWritten } from './create';
+import { checkBodyMatchesRequest, storeWritten } from './create';
 import { parseObject } from './request-body';
 import type { HandlerScope } from './scope';
 import { existing, present } from './scope';
@@ -78,8 +78,7 @@ export function replace(
     spec.clusterIP ??= (current.spec as Record<string, unknown>)?.clusterIP;
     spec.clusterIPs ??= (current.spec as Record<string, unknown>)?.clusterIPs;
   }
-  const tracked = applied ? merged : recordUpdate(scope, req, query, current, merged);
-  return storeWritten(scope, req, query, tracked, live);
+  return storeWritten(scope, req, query, { written: merged, previous: current, live, applied });
 }
 
 /**

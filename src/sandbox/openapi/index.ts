@@ -2,15 +2,4 @@
 export type { SchemaNode, SchemaSource } from './schema';
 export type { FieldCheckRequest } from './openapi-service';
 export { OpenApiService, writeWarnings } from './openapi-service';
-export type { FieldError, FieldValidationDirective } from './field-validation';
-export {
-  decodeRejection,
-  dropUnknownFields,
-  duplicateFieldErrors,
-  fieldErrorText,
-  fieldValidationDirective,
-  goValueString,
-  patchRejection,
-  strictDecodingError,
-  warningHeader,
-} from './field-validation';
+export * from './field-validation';

@@ -1,83 +1,8 @@
 // Decoding PATCH bodies the way the API server's Go decoders do, with the error texts they give.
 import * as yaml from 'js-yaml';
+import { goJsonSyntaxError } from '../apimachinery/go-json-syntax';
 
 export class BodyDecodeError extends Error {}
-
-/** encoding/json's text for the first syntax error in `text` (its scanner's states, in brief). */
-export function goSyntaxError(text: string): string {
-  let i = 0;
-  const quote = (c: string): string => (c === "'" ? "'\\''" : c === '"' ? `'"'` : `'${c}'`);
-  const fail = (context: string): never => {
-    throw new BodyDecodeError(
-      i >= text.length ? 'unexpected end of JSON input' : `invalid character ${quote(text[i])} ${context}`,
-    );
-  };
-  const ws = (): void => {
-    while (i < text.length && ' \t\r\n'.includes(text[i])) i++;
-  };
-  const literal = (word: string): void => {
-    for (let k = 0; k < word.length; k++, i++)
-      if (text[i] !== word[k]) fail(`in literal ${word} (expecting '${word[k]}')`);
-  };
-  const string = (): void => {
-    i++;
-    while (i < text.length && text[i] !== '"') {
-      if (text.charCodeAt(i) < 0x20) fail('in string literal');
-      i += text[i] === '\\' ? 2 : 1;
-    }
-    if (i >= text.length) fail('');
-    i++;
-  };
-  const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') return void i++;
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail('looking for beginning of object key string');
-        string();
-        ws();
-        if (text[i] !== ':') fail('after object key');
-        i++;
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') return void i++;
-        else fail('after object key:value pair');
-      }
-    } else if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') return void i++;
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') return void i++;
-        else fail('after array element');
-      }
-    } else if (c === '"') string();
-    else if (c === 't') literal('true');
-    else if (c === 'f') literal('false');
-    else if (c === 'n') literal('null');
-    else if (c !== undefined && /[-0-9]/.test(c)) {
-      const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
-      if (!match) fail('in numeric literal');
-      i += match![0].length;
-    } else fail('looking for beginning of value');
-  };
-  try {
-    value();
-    ws();
-    if (i < text.length) fail('after top-level value');
-  } catch (error) {
-    return (error as Error).message;
-  }
-  return 'unexpected end of JSON input';
-}
 
 function goKind(value: unknown): string {
   if (value === null) return 'null';
@@ -91,7 +16,8 @@ export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    if (error instanceof SyntaxError) throw new BodyDecodeError(goSyntaxError(text));
+    if (error instanceof SyntaxError)
+      throw new BodyDecodeError(goJsonSyntaxError(text) ?? 'unexpected end of JSON input');
     throw error;
   }
 }

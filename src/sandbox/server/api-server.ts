@@ -330,16 +330,11 @@ export class ApiServer implements RestStorage {
     }
     if (req.subresource === 'proxy' && req.name) {
       const cluster = this.streams.network.objects;
-      if (req.type.resource === 'services') return proxyService(cluster, faults, req, request, response, query);
-      if (req.type.resource === 'pods') return proxyPod(cluster, faults, req, request, response, query);
+      const call = { req, request, response, query };
+      if (req.type.resource === 'services') return proxyService(cluster, faults, call);
+      if (req.type.resource === 'pods') return proxyPod(cluster, faults, call);
       if (req.type.resource === 'nodes')
-        return proxyNode(
-          (name) => scope.store.get('/nodes', undefined, name),
-          cluster.list('pods'),
-          req,
-          request,
-          response,
-        );
+        return proxyNode((name) => scope.store.get('/nodes', undefined, name), cluster.list('pods'), call);
     }
     if (req.subresource === 'exec' || req.subresource === 'attach' || req.subresource === 'portforward') {
       // Without an upgrade the proxy refuses, after the pod is found (UpgradeAwareHandler.UpgradeRequired).

@@ -14,7 +14,9 @@ const AUTOUPDATE = { 'rbac.authorization.kubernetes.io/autoupdate': 'true' };
 const READ = ['get', 'list', 'watch'];
 const READ_WRITE = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
-const rule = (verbs: string[], apiGroups: string[], resources: string[]): PolicyRule => ({
+type ResourceRule = PolicyRule & { readonly apiGroups: readonly string[]; readonly resources: readonly string[] };
+
+const rule = (verbs: string[], apiGroups: readonly string[], resources: readonly string[]): ResourceRule => ({
   verbs,
   apiGroups,
   resources,
@@ -46,8 +48,8 @@ function clusterRoleBinding(name: string, role: string, groups: string[]): KubeO
   };
 }
 
-/** What view grants, and edit and admin repeat (1.13 does not chain the aggregations yet). */
-const VIEW_RULES: PolicyRule[] = [
+/** What view grants in the core group, and edit and admin repeat in part (1.13 does not chain the aggregations yet). */
+const VIEW_CORE_RULES: ResourceRule[] = [
   rule(
     READ,
     [''],
@@ -78,6 +80,10 @@ const VIEW_RULES: PolicyRule[] = [
     ],
   ),
   rule(READ, [''], ['namespaces']),
+];
+
+/** View's rules for the workload groups; edit and admin hold them with every verb (writable). */
+const VIEW_WORKLOAD_RULES: ResourceRule[] = [
   rule(
     READ,
     ['apps'],
@@ -111,6 +117,20 @@ const VIEW_RULES: PolicyRule[] = [
   rule(READ, ['networking.k8s.io'], ['networkpolicies']),
 ];
 
+const VIEW_RULES: PolicyRule[] = [...VIEW_CORE_RULES, ...VIEW_WORKLOAD_RULES];
+
+/**
+ * Edit's form of one of view's workload rules: every verb, and Deployments' rollback too (policy.go
+ * grants the same resources with ReadWrite plus "deployments/rollback"; its rule builder sorts them).
+ */
+function writable({ apiGroups, resources }: ResourceRule): ResourceRule {
+  return rule(
+    READ_WRITE,
+    apiGroups,
+    resources.includes('deployments') ? [...resources, 'deployments/rollback'].sort() : [...resources],
+  );
+}
+
 const EDIT_RULES: PolicyRule[] = [
   rule(READ_WRITE, [''], ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy']),
   rule(
@@ -128,42 +148,10 @@ const EDIT_RULES: PolicyRule[] = [
       'services/proxy',
     ],
   ),
-  VIEW_RULES[1],
-  VIEW_RULES[2],
+  VIEW_CORE_RULES[1],
+  VIEW_CORE_RULES[2],
   rule(['impersonate'], [''], ['serviceaccounts']),
-  rule(
-    READ_WRITE,
-    ['apps'],
-    [
-      'daemonsets',
-      'deployments',
-      'deployments/rollback',
-      'deployments/scale',
-      'replicasets',
-      'replicasets/scale',
-      'statefulsets',
-      'statefulsets/scale',
-    ],
-  ),
-  rule(READ_WRITE, ['autoscaling'], ['horizontalpodautoscalers']),
-  rule(READ_WRITE, ['batch'], ['cronjobs', 'jobs']),
-  rule(
-    READ_WRITE,
-    ['extensions'],
-    [
-      'daemonsets',
-      'deployments',
-      'deployments/rollback',
-      'deployments/scale',
-      'ingresses',
-      'networkpolicies',
-      'replicasets',
-      'replicasets/scale',
-      'replicationcontrollers/scale',
-    ],
-  ),
-  rule(READ_WRITE, ['policy'], ['poddisruptionbudgets']),
-  rule(READ_WRITE, ['networking.k8s.io'], ['networkpolicies']),
+  ...VIEW_WORKLOAD_RULES.map(writable),
 ];
 
 const ADMIN_RULES: PolicyRule[] = [

@@ -13,7 +13,15 @@ import { clusterViewOf, proxyToService, splitSchemeNamePort } from '../istio/ser
 import type { ContainerResponse } from '../istio/simulated-containers';
 import { answerFromPod } from '../istio/simulated-containers';
 
-function send(request: IncomingMessage, response: ServerResponse, answer: ContainerResponse): void {
+/** A request to a proxy subresource, and where its answer goes. */
+export interface ProxyCall {
+  readonly req: ResourceRequest;
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+  readonly query: URLSearchParams;
+}
+
+function send({ request, response }: ProxyCall, answer: ContainerResponse): void {
   response.writeHead(answer.status, {
     'content-type': answer.contentType,
     'content-length': Buffer.byteLength(answer.body),
@@ -34,17 +42,10 @@ const connectionRefused = (scheme: string, host: string, port: number, path: str
     `Error: 'dial tcp ${host}:${port}: connect: connection refused'\nTrying to reach: '${scheme}://${host}:${port}${path}'`,
   );
 
-export function proxyService(
-  cluster: ProxyObjects,
-  faults: Faults,
-  req: ResourceRequest,
-  request: IncomingMessage,
-  response: ServerResponse,
-  query: URLSearchParams,
-): void {
+export function proxyService(cluster: ProxyObjects, faults: Faults, call: ProxyCall): void {
+  const { req, request, query } = call;
   send(
-    request,
-    response,
+    call,
     proxyToService(
       cluster,
       { namespace: req.namespace!, id: req.name!, rest: req.rest, query, method: request.method ?? 'GET' },
@@ -59,14 +60,8 @@ export function proxyService(
  * declares (else the scheme's default, 80); a pod without an IP is refused by
  * proxyutil.IsProxyableIP ("address not allowed").
  */
-export function proxyPod(
-  cluster: ProxyObjects,
-  faults: Faults,
-  req: ResourceRequest,
-  request: IncomingMessage,
-  response: ServerResponse,
-  query: URLSearchParams,
-): void {
+export function proxyPod(cluster: ProxyObjects, faults: Faults, call: ProxyCall): void {
+  const { req, request, query } = call;
   const id = splitSchemeNamePort(req.name!);
   if (!id) throw badRequest(`invalid pod request "${req.name}"`);
   const pod = cluster.get('pods', req.namespace!, id.name);
@@ -87,7 +82,7 @@ export function proxyPod(
         faults,
       )
     : undefined;
-  send(request, response, answer ?? connectionRefused(scheme, ip, port, path));
+  send(call, answer ?? connectionRefused(scheme, ip, port, path));
 }
 
 /** The kubelet's port, as the node's status publishes it (daemonEndpoints.kubeletEndpoint). */
@@ -129,10 +124,9 @@ function kubeletAnswer(node: KubeObject, pods: readonly KubeObject[], method: st
 export function proxyNode(
   nodeNamed: (name: string) => KubeObject | undefined,
   pods: readonly KubeObject[],
-  req: ResourceRequest,
-  request: IncomingMessage,
-  response: ServerResponse,
+  call: ProxyCall,
 ): void {
+  const { req, request } = call;
   const id = splitSchemeNamePort(req.name!);
   if (!id) throw badRequest(`invalid node request "${req.name}"`);
   const node = nodeNamed(id.name);
@@ -140,8 +134,8 @@ export function proxyNode(
   const path = `/${req.rest.join('/')}`;
   const port = kubeletPort(node);
   if (id.port && Number(id.port) !== port) {
-    send(request, response, connectionRefused(id.scheme || 'http', nodeAddress(node), Number(id.port), path));
+    send(call, connectionRefused(id.scheme || 'http', nodeAddress(node), Number(id.port), path));
     return;
   }
-  send(request, response, kubeletAnswer(node, pods, request.method ?? 'GET', path));
+  send(call, kubeletAnswer(node, pods, request.method ?? 'GET', path));
 }

@@ -2,7 +2,7 @@
 // (or a lower one) without recursion: a body 100,000 deep is checked in a loop.
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { goJsonSyntaxError, MAX_NESTING_DEPTH } from '../../../src/sandbox/handlers/go-json-syntax';
+import { goJsonSyntaxError, MAX_NESTING_DEPTH } from '../../../src/sandbox/apimachinery/go-json-syntax';
 
 const nested = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 

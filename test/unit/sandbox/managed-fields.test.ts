@@ -10,6 +10,7 @@ import {
   updateManagedFields,
 } from '../../../src/sandbox/patch/managed-fields';
 import { at, istioDemoObject, pilotScope, updatePilot } from './patch-fixtures';
+import { entries, PILOT_PROXY_MANIFEST_FIELDS } from './managed-fields-fixtures';
 
 const scope = pilotScope();
 
@@ -24,8 +25,6 @@ function pilotAsCreated(manager = 'kubectl-create'): KubeObject {
   return created;
 }
 
-const entries = (object: KubeObject): ManagedFieldsEntry[] =>
-  (object.metadata.managedFields ?? []) as ManagedFieldsEntry[];
 const entry = (object: KubeObject, manager: string): ManagedFieldsEntry | undefined =>
   entries(object).find((e) => e.manager === manager);
 const fields = (object: KubeObject, manager: string): Json => entry(object, manager)?.fieldsV1 as Json;
@@ -55,19 +54,11 @@ test('a create records every field its manager set, defaults included, as one Up
   assert.deepEqual(Object.keys(f), ['f:metadata', 'f:spec']);
   assert.deepEqual(f['f:spec']['f:selector'], {}, 'LabelSelector is an atomic map');
   const proxy = f['f:spec']['f:template']['f:spec']['f:containers']['k:{"name":"istio-proxy"}'];
-  assert.deepEqual(Object.keys(proxy), [
-    '.',
-    'f:args',
-    'f:env',
-    'f:image',
-    'f:imagePullPolicy',
-    'f:name',
-    'f:ports',
-    'f:resources',
-    'f:terminationMessagePath',
-    'f:terminationMessagePolicy',
-    'f:volumeMounts',
-  ]);
+  assert.deepEqual(
+    Object.keys(proxy),
+    [...PILOT_PROXY_MANIFEST_FIELDS, 'f:terminationMessagePath', 'f:terminationMessagePolicy'].sort(),
+    "the manifest's fields and the two the server defaults",
+  );
   assert.deepEqual(Object.keys(proxy['f:ports']), [
     '.',
     'k:{"containerPort":15003,"protocol":"TCP"}',

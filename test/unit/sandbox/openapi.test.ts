@@ -16,7 +16,7 @@ import type { FieldError } from '../../../src/sandbox/openapi';
 import { OpenApiService, warningHeader } from '../../../src/sandbox/openapi';
 import { ResourceRegistry, resourceTypeFromCrd } from '../../../src/sandbox/apimachinery/resource-registry';
 import { BUILTIN_RESOURCE_TYPES, groupVersion } from '../../../src/sandbox/apimachinery/resource-types';
-import { StatusError } from '../../../src/sandbox/apimachinery/status-error';
+import { statusError } from './status-error-assert';
 
 const fixtures = path.join(__dirname, '..', '..', 'fixtures', 'istio');
 const modernDemo = (
@@ -253,12 +253,11 @@ describe('server-side field validation', () => {
       service.admitWrite(request, body, new URLSearchParams(query), verb);
     assert.throws(
       () => admit('fieldValidation=Strict'),
-      (error: unknown) =>
-        error instanceof StatusError &&
-        error.code === 400 &&
-        error.reason === 'BadRequest' &&
-        error.message ===
-          'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica"',
+      statusError(
+        400,
+        'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica"',
+        'BadRequest',
+      ),
     );
     assert.deepEqual(admit('fieldValidation=Warn', 'update').warnings, ['unknown field "spec.replica"']);
     assert.deepEqual(admit('').warnings, ['unknown field "spec.replica"'], 'Warn is the default');
@@ -266,11 +265,10 @@ describe('server-side field validation', () => {
     assert.equal(warningHeader('unknown field "spec.replica"'), '299 - "unknown field \\"spec.replica\\""');
     assert.throws(
       () => admit('fieldValidation=strict'),
-      (error: unknown) =>
-        error instanceof StatusError &&
-        error.code === 422 &&
-        error.message ===
-          'CreateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "strict": supported values: "", "Ignore", "Strict", "Warn"',
+      statusError(
+        422,
+        'CreateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "strict": supported values: "", "Ignore", "Strict", "Warn"',
+      ),
     );
   });
 

@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import * as yaml from 'js-yaml';
 import { applyDefaults } from '../../../src/sandbox/apimachinery/defaults';
 import type { KubeObject } from '../../../src/sandbox/apimachinery/kube-object';
-import type { ManagedFieldsEntry } from '../../../src/sandbox/patch/managed-fields';
 import { applyPatch, LAST_APPLIED_ANNOTATION } from '../../../src/sandbox/patch/managed-fields';
 import { patchObject } from '../../../src/sandbox/patch/patch-request';
 import {
@@ -18,6 +17,7 @@ import {
   statusOf,
   updatePilot,
 } from './patch-fixtures';
+import { entries, PILOT_PROXY_MANIFEST_FIELDS } from './managed-fields-fixtures';
 
 const scope = pilotScope();
 const { schemas } = scope;
@@ -50,8 +50,25 @@ function apply(
   return applyPatch({ ...scope, now: options.now ?? at(10), live, applied, manager, force: options.force ?? false });
 }
 
-const entries = (object: KubeObject): ManagedFieldsEntry[] =>
-  (object.metadata.managedFields ?? []) as ManagedFieldsEntry[];
+/** Applies the manifest with `replicas` set as `manager`, which must be refused: the Status. */
+const refusedReplicas = (
+  live: KubeObject,
+  replicas: number,
+  manager: string,
+  now?: Date,
+): ReturnType<typeof statusOf> =>
+  statusOf(() =>
+    apply(
+      live,
+      manifest((m) => (m.spec.replicas = replicas)),
+      manager,
+      { now },
+    ),
+  );
+/** The message of a conflict over .spec.replicas alone, which `owner` holds. */
+const replicasConflict = (owner: string): string =>
+  `Apply failed with 1 conflict: conflict with "${owner}" using apps/v1: .spec.replicas`;
+
 const fields = (object: KubeObject, manager: string): Json =>
   entries(object).find((e) => e.manager === manager)?.fieldsV1 as Json;
 const proxyOf = (object: KubeObject): Json =>
@@ -83,17 +100,7 @@ test('an apply that creates records an Apply entry of exactly the applied fields
     'f:release': {},
   });
   const proxy = f['f:spec']['f:template']['f:spec']['f:containers']['k:{"name":"istio-proxy"}'];
-  assert.deepEqual(Object.keys(proxy), [
-    '.',
-    'f:args',
-    'f:env',
-    'f:image',
-    'f:imagePullPolicy',
-    'f:name',
-    'f:ports',
-    'f:resources',
-    'f:volumeMounts',
-  ]);
+  assert.deepEqual(Object.keys(proxy), PILOT_PROXY_MANIFEST_FIELDS);
   assert.deepEqual(proxy['f:ports']['k:{"containerPort":15011,"protocol":"TCP"}'], { '.': {}, 'f:containerPort': {} });
 });
 
@@ -166,20 +173,13 @@ test('changing a field another manager owns is a 409 naming it; force takes owne
   const scaled = stored(
     updatePilot(11, live, { ...live, spec: { ...(live.spec as Json), replicas: 5 } }, 'kubectl-scale'),
   );
-  const status = statusOf(() =>
-    apply(
-      scaled,
-      manifest((m) => (m.spec.replicas = 3)),
-      'kubectl',
-      { now: at(12) },
-    ),
-  );
+  const status = refusedReplicas(scaled, 3, 'kubectl', at(12));
   assert.deepEqual(status, {
     kind: 'Status',
     apiVersion: 'v1',
     metadata: {},
     status: 'Failure',
-    message: 'Apply failed with 1 conflict: conflict with "kubectl-scale" using apps/v1: .spec.replicas',
+    message: replicasConflict('kubectl-scale'),
     reason: 'Conflict',
     details: {
       causes: [
@@ -253,18 +253,8 @@ test('kubectl apply --server-side after kubectl create succeeds when it changes 
       ['kubectl-create', 'Update', '2024-05-01T10:00:00Z'],
     ],
   );
-  const status = statusOf(() =>
-    apply(
-      created,
-      manifest((m) => (m.spec.replicas = 2)),
-      'kubectl',
-      { now: at(11) },
-    ),
-  );
-  assert.equal(
-    status.message,
-    'Apply failed with 1 conflict: conflict with "kubectl-create" using apps/v1: .spec.replicas',
-  );
+  const status = refusedReplicas(created, 2, 'kubectl', at(11));
+  assert.equal(status.message, replicasConflict('kubectl-create'));
 });
 
 test('after client-side apply, kubectl may take over the fields its last-applied annotation vouches for', () => {
@@ -273,11 +263,8 @@ test('after client-side apply, kubectl may take over the fields its last-applied
   const live = stored(updatePilot(10, undefined, stored(csa as KubeObject), 'kubectl-client-side-apply'));
   const changed = manifest((m) => (m.spec.replicas = 3));
 
-  const other = statusOf(() => apply(live, changed, 'helm', { now: at(11) }));
-  assert.equal(
-    other.message,
-    'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas',
-  );
+  const other = refusedReplicas(live, 3, 'helm', at(11));
+  assert.equal(other.message, replicasConflict('kubectl-client-side-apply'));
 
   const ssa = apply(live, changed, 'kubectl', { now: at(11) });
   assert.equal((ssa.spec as Json).replicas, 3);
@@ -301,18 +288,8 @@ test('a value the live object no longer has from last-applied still conflicts fo
   const drifted = stored(
     updatePilot(11, live, { ...live, spec: { ...(live.spec as Json), replicas: 7 } }, 'kubectl-client-side-apply'),
   );
-  const status = statusOf(() =>
-    apply(
-      drifted,
-      manifest((m) => (m.spec.replicas = 3)),
-      'kubectl',
-      { now: at(12) },
-    ),
-  );
-  assert.equal(
-    status.message,
-    'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas',
-  );
+  const status = refusedReplicas(drifted, 3, 'kubectl', at(12));
+  assert.equal(status.message, replicasConflict('kubectl-client-side-apply'));
 });
 
 test('the first apply to an untracked object credits what was there to before-first-apply', () => {
@@ -331,17 +308,8 @@ test('the first apply to an untracked object credits what was there to before-fi
         'k:{"name":"istio-proxy"}'
       ],
   );
-  const status = statusOf(() =>
-    apply(
-      untracked,
-      manifest((m) => (m.spec.replicas = 2)),
-      'argocd-controller',
-    ),
-  );
-  assert.equal(
-    status.message,
-    'Apply failed with 1 conflict: conflict with "before-first-apply" using apps/v1: .spec.replicas',
-  );
+  const status = refusedReplicas(untracked, 2, 'argocd-controller');
+  assert.equal(status.message, replicasConflict('before-first-apply'));
 });
 
 test('an apply that changes nothing keeps the object and the time', () => {

@@ -40,6 +40,10 @@ const bindUser = (name: string, role: string, user: string): KubeObject => ({
   subjects: [{ kind: 'User', name: user }],
 });
 
+/** The authorizer over the bootstrap policy and one ClusterRole of `rules`, bound to alice. */
+const authorizerWithRole = (role: string, rules: unknown[]): RbacAuthorizer =>
+  new RbacAuthorizer(storeWith([clusterRole(role, rules), bindUser(`alice-${role}`, role, 'alice')]));
+
 const alice: UserInfo = { name: 'alice', groups: ['system:authenticated'] };
 const resource = (
   verb: string,
@@ -55,16 +59,11 @@ const resource = (
 });
 
 test('wildcards, a star with a subresource, resourceNames and non-resource prefixes match as evaluation_helpers.go does', () => {
-  const rbac = new RbacAuthorizer(
-    storeWith([
-      clusterRole('scaler', [
-        { verbs: ['update'], apiGroups: ['apps'], resources: ['*/scale'] },
-        { verbs: ['*'], apiGroups: [''], resources: ['configmaps'], resourceNames: ['only-this'] },
-        { verbs: ['get'], nonResourceURLs: ['/metrics*'] },
-      ]),
-      bindUser('alice-scaler', 'scaler', 'alice'),
-    ]),
-  );
+  const rbac = authorizerWithRole('scaler', [
+    { verbs: ['update'], apiGroups: ['apps'], resources: ['*/scale'] },
+    { verbs: ['*'], apiGroups: [''], resources: ['configmaps'], resourceNames: ['only-this'] },
+    { verbs: ['get'], nonResourceURLs: ['/metrics*'] },
+  ]);
   assert.equal(
     rbac.authorize(resource('update', 'deployments', { apiGroup: 'apps', subresource: 'scale' })).allowed,
     true,
@@ -129,60 +128,43 @@ function requestWith(headers: [string, string][]): IncomingMessage {
 }
 
 test('impersonation needs the impersonate verb on each user, group and extra asked for', () => {
-  const rbac = new RbacAuthorizer(
-    storeWith([
-      clusterRole('impersonate-some', [
-        { verbs: ['impersonate'], apiGroups: [''], resources: ['serviceaccounts'] },
-        { verbs: ['impersonate'], apiGroups: [''], resources: ['groups'], resourceNames: ['ops'] },
-      ]),
-      bindUser('alice-impersonates', 'impersonate-some', 'alice'),
-    ]),
-  );
+  const rbac = authorizerWithRole('impersonate-some', [
+    { verbs: ['impersonate'], apiGroups: [''], resources: ['serviceaccounts'] },
+    { verbs: ['impersonate'], apiGroups: [''], resources: ['groups'], resourceNames: ['ops'] },
+  ]);
   const authorize = (attributes: Attributes) => rbac.authorize(attributes);
-  const serviceAccount = impersonatedUser(
-    requestWith([['Impersonate-User', 'system:serviceaccount:demo:reader']]),
-    alice,
-    authorize,
-  );
-  assert.deepEqual(serviceAccount, {
+  const impersonate = (headers: [string, string][]) => impersonatedUser(requestWith(headers), alice, authorize);
+  const asReader: [string, string] = ['Impersonate-User', 'system:serviceaccount:demo:reader'];
+  assert.deepEqual(impersonate([asReader]), {
     name: 'system:serviceaccount:demo:reader',
     groups: ['system:serviceaccounts', 'system:serviceaccounts:demo', 'system:authenticated'],
     extra: {},
   });
 
-  const asUser = () => impersonatedUser(requestWith([['Impersonate-User', 'bob']]), alice, authorize);
-  assert.throws(
-    asUser,
-    (error: StatusError) =>
-      error.code === 403 &&
-      error.message ===
-        'users "bob" is forbidden: User "alice" cannot impersonate resource "users" in API group "" at the cluster scope',
-  );
-
-  const groups = [
-    ['Impersonate-User', 'system:serviceaccount:demo:reader'],
-    ['Impersonate-Group', 'ops'],
-    ['Impersonate-Group', 'admins'],
-  ] as [string, string][];
-  assert.throws(
-    () => impersonatedUser(requestWith(groups), alice, authorize),
-    (error: StatusError) =>
-      error.message.startsWith('groups "admins" is forbidden: User "alice" cannot impersonate resource "groups"'),
-  );
-
-  const extra = [
-    ['Impersonate-User', 'system:serviceaccount:demo:reader'],
-    ['Impersonate-Extra-Scopes', 'view'],
-  ] as [string, string][];
-  assert.throws(
-    () => impersonatedUser(requestWith(extra), alice, authorize),
-    (error: StatusError) =>
-      error.message.includes('cannot impersonate resource "userextras/scopes" in API group "authentication.k8s.io"'),
-  );
-
-  assert.throws(
-    () => impersonatedUser(requestWith([['Impersonate-Group', 'ops']]), alice, authorize),
-    (error: StatusError) => error.code === 500 && error.message.includes('without impersonating a user'),
-  );
-  assert.equal(impersonatedUser(requestWith([]), alice, authorize), alice, 'no headers: the requestor itself');
+  const refusals: { headers: [string, string][]; refusal: (error: StatusError) => boolean }[] = [
+    {
+      headers: [['Impersonate-User', 'bob']],
+      refusal: (error) =>
+        error.code === 403 &&
+        error.message ===
+          'users "bob" is forbidden: User "alice" cannot impersonate resource "users" in API group "" at the cluster scope',
+    },
+    {
+      headers: [asReader, ['Impersonate-Group', 'ops'], ['Impersonate-Group', 'admins']],
+      refusal: (error) =>
+        error.message.startsWith('groups "admins" is forbidden: User "alice" cannot impersonate resource "groups"'),
+    },
+    {
+      headers: [asReader, ['Impersonate-Extra-Scopes', 'view']],
+      refusal: (error) =>
+        error.message.includes('cannot impersonate resource "userextras/scopes" in API group "authentication.k8s.io"'),
+    },
+    {
+      headers: [['Impersonate-Group', 'ops']],
+      refusal: (error) => error.code === 500 && error.message.includes('without impersonating a user'),
+    },
+  ];
+  for (const { headers, refusal } of refusals)
+    assert.throws(() => impersonate(headers), refusal, JSON.stringify(headers));
+  assert.equal(impersonate([]), alice, 'no headers: the requestor itself');
 });

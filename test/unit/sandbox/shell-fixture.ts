@@ -22,6 +22,22 @@ const pod = (
   status: { phase: 'Running', podIP: ip, startTime: '2019-07-23T09:00:00Z' },
 });
 
+/** A Bookinfo pod in `default`: the app's v1 image (`app:tag`, also its `app` label) and an istio-proxy of `proxyTag`. */
+function bookinfoPod(
+  name: string,
+  ip: string,
+  appTag: string,
+  proxyTag: string,
+  labels: Record<string, string> = {},
+): KubeObject {
+  const [app, tag] = appTag.split(':');
+  const containers = [
+    { name: app, image: `docker.io/istio/examples-bookinfo-${app}-v1:${tag}` },
+    { name: 'istio-proxy', image: `docker.io/istio/proxyv2:${proxyTag}` },
+  ];
+  return pod('default', name, ip, containers, { app, ...labels });
+}
+
 export interface ShellCluster {
   network: ClusterNetwork;
   files: PodFiles;
@@ -35,26 +51,8 @@ export interface ShellCluster {
 export function shellCluster(): ShellCluster {
   const store = new ObjectStore();
   const client = pod('default', 'sleep', '10.0.1.7', [{ name: 'sleep', image: 'tutum/curl:alpine' }]);
-  const details = pod(
-    'default',
-    'details-v1-5b4f8b7d9-abcde',
-    '10.0.1.9',
-    [
-      { name: 'details', image: 'docker.io/istio/examples-bookinfo-details-v1:1.12.0' },
-      { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.2.2' },
-    ],
-    { app: 'details', version: 'v1' },
-  );
-  const modern = pod(
-    'default',
-    'ratings-v1-1',
-    '10.0.1.11',
-    [
-      { name: 'ratings', image: 'docker.io/istio/examples-bookinfo-ratings-v1:1.20.2' },
-      { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.26.1' },
-    ],
-    { app: 'ratings' },
-  );
+  const details = bookinfoPod('details-v1-5b4f8b7d9-abcde', '10.0.1.9', 'details:1.12.0', '1.2.2', { version: 'v1' });
+  const modern = bookinfoPod('ratings-v1-1', '10.0.1.11', 'ratings:1.20.2', '1.26.1');
   for (const p of [client, details, modern]) store.put('/pods', p);
   store.put('/services', {
     apiVersion: 'v1',

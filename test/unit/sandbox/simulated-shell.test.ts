@@ -65,15 +65,14 @@ const text = (result: ShellResult, stream: 'stdout' | 'stderr'): string =>
 
 const now = new Date('2019-07-23T10:00:00Z');
 
+/** Runs argv in the pod's `main` container at `now`. */
+const runIn = (pod: KubeObject, network: ClusterNetwork, argv: string[]): ShellResult =>
+  runCommand(argv, { network, pod, containerName: 'main', now });
+
 describe('the simulated shell', () => {
   test('curl -v resolves svc.ns through the search path and prints the verbose exchange and the body', () => {
     const { network, client } = cluster();
-    const result = runCommand(['curl', '-v', 'http://istio-pilot.istio-system:8080/v1/registration'], {
-      network,
-      pod: client,
-      containerName: 'main',
-      now,
-    });
+    const result = runIn(client, network, ['curl', '-v', 'http://istio-pilot.istio-system:8080/v1/registration']);
     assert.equal(result.exitCode, 0);
     const stderr = text(result, 'stderr');
     assert.match(
@@ -89,35 +88,18 @@ describe('the simulated shell', () => {
 
   test('curl reports an unknown host (6) and a service without endpoints (7) as curl does', () => {
     const { network, client } = cluster();
-    const missing = runCommand(['curl', '-sS', 'http://reviews:9080/'], {
-      network,
-      pod: client,
-      containerName: 'main',
-      now,
-    });
+    const missing = runIn(client, network, ['curl', '-sS', 'http://reviews:9080/']);
     assert.deepEqual([missing.exitCode, text(missing, 'stderr')], [6, 'curl: (6) Could not resolve host: reviews\n']);
-    const refused = runCommand(['curl', '-s', 'lonely.istio-system.svc.cluster.local'], {
-      network,
-      pod: client,
-      containerName: 'main',
-      now,
-    });
+    const refused = runIn(client, network, ['curl', '-s', 'lonely.istio-system.svc.cluster.local']);
     assert.deepEqual([refused.exitCode, text(refused, 'stderr')], [7, '']);
   });
 
   test("istiod's debug pages answer curl localhost inside its pod and 401 from another pod", () => {
     const { network, client, istiod } = cluster();
-    const inside = runCommand(['curl', '-s', 'localhost:15014/debug/registryz'], {
-      network,
-      pod: istiod,
-      containerName: 'main',
-      now,
-    });
+    const inside = runIn(istiod, network, ['curl', '-s', 'localhost:15014/debug/registryz']);
     assert.ok(Array.isArray(JSON.parse(text(inside, 'stdout'))));
-    const outside = runCommand(
-      ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', 'http://istiod.istio-system:15014/debug/registryz'],
-      { network, pod: client, containerName: 'main', now },
-    );
+    const registryz = 'http://istiod.istio-system:15014/debug/registryz';
+    const outside = runIn(client, network, ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', registryz]);
     assert.equal(text(outside, 'stdout'), '401');
   });
 
@@ -125,12 +107,7 @@ describe('the simulated shell', () => {
     const faults = new Faults();
     faults.set({ debugEndpoints: [{ app: 'pilot', answer: 'malformed' }] });
     const { network, client } = cluster(faults);
-    const result = runCommand(['curl', '-s', 'istio-pilot:8080/v1/registration'], {
-      network,
-      pod: client,
-      containerName: 'main',
-      now,
-    });
+    const result = runIn(client, network, ['curl', '-s', 'istio-pilot:8080/v1/registration']);
     assert.throws(() => JSON.parse(text(result, 'stdout')), SyntaxError);
   });
 
@@ -144,12 +121,7 @@ describe('the simulated shell', () => {
       ],
     );
     const { network, client } = cluster();
-    const result = runCommand(['sh', '-c', 'false && echo skipped; hostname || echo no; nslookup istiod'], {
-      network,
-      pod: client,
-      containerName: 'main',
-      now,
-    });
+    const result = runIn(client, network, ['sh', '-c', 'false && echo skipped; hostname || echo no; nslookup istiod']);
     assert.equal(text(result, 'stdout'), 'dummy\n');
     assert.equal(text(result, 'stderr'), 'sh: nslookup: not found\n');
     assert.equal(result.exitCode, 127);
