@@ -129,22 +129,31 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
           for await (const chunk of fs.createReadStream(part, { end: resumedFromBytes - 1, signal }))
             await feed(consumer, chunk as Buffer);
         }
+        // The socket's 64 KB reads are gathered into pieces of BATCH_BYTES: each piece is one write
+        // to the .part file and one inflate job for the consumer, instead of sixteen of each.
+        const batch = new ChunkBatch(BATCH_BYTES);
+        const pass = async (piece: Buffer): Promise<Buffer> => {
+          hash.update(piece);
+          if (consumer) await feed(consumer, piece);
+          return piece;
+        };
         try {
           for await (const chunk of response.body as AsyncIterable<Buffer>) {
             if (received + chunk.length > maxBytes) {
               response.body.destroy();
               throw tooLarge(file, url, maxBytes);
             }
-            hash.update(chunk);
             received += chunk.length;
             report(false);
-            if (consumer) await feed(consumer, chunk);
-            yield chunk;
+            const piece = batch.add(chunk);
+            if (piece) yield await pass(piece);
           }
         } catch (error) {
           if (signal?.aborted || isTooLarge(error)) throw error;
           dropped = error;
         }
+        const rest = batch.take();
+        if (rest) yield await pass(rest);
       },
       fs.createWriteStream(part, { flags: resumedFromBytes > 0 ? 'a' : 'w', highWaterMark: 1024 * 1024 }),
       { signal },
@@ -201,6 +210,33 @@ function tooLarge(file: string, url: string, maxBytes: number): ReleaseError {
 }
 
 const isTooLarge = (error: unknown): boolean => error instanceof ReleaseError && error.details.reason === 'too-large';
+
+/** Bytes gathered before they are hashed, written and passed on. */
+const BATCH_BYTES = 1024 * 1024;
+
+/** Gathers small chunks into one buffer of at least `size` bytes. */
+class ChunkBatch {
+  private chunks: Buffer[] = [];
+  private bytes = 0;
+
+  constructor(private readonly size: number) {}
+
+  /** The gathered bytes once there are `size` of them. */
+  add(chunk: Buffer): Buffer | undefined {
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
+    return this.bytes >= this.size ? this.take() : undefined;
+  }
+
+  /** Whatever is gathered (undefined when nothing is). */
+  take(): Buffer | undefined {
+    if (this.bytes === 0) return undefined;
+    const piece = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.bytes);
+    this.chunks = [];
+    this.bytes = 0;
+    return piece;
+  }
+}
 
 /** Writes to a consumer with backpressure; a consumer that has stopped (failed) is skipped. */
 async function feed(consumer: Writable, chunk: Buffer): Promise<void> {

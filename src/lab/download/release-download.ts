@@ -209,7 +209,8 @@ async function unpackWhileProduced(
   produce: (consumer: Writable, signal: AbortSignal) => Promise<string>,
   where: string,
 ): Promise<DownloadedRelease> {
-  const bytes = new PassThrough({ highWaterMark: 1024 * 1024 });
+  // Room for a few of the download's 1 MB pieces, so that receiving goes on while one is inflated.
+  const bytes = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
   let verdict!: { accept: () => void; refuse: (error: unknown) => void };
   const verified = new Promise<void>((accept, refuse) => (verdict = { accept, refuse }));
   verified.catch(() => undefined);
