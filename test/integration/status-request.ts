@@ -34,3 +34,10 @@ export function sendForStatus<T>(
     request.end(body);
   });
 }
+
+/** {@link sendForStatus} bound to a suite's sandbox, read when each request is sent (after `before`). */
+export function statusSender<T>(cluster: {
+  readonly sandbox: Sandbox;
+}): (method: string, path: string, body: string, contentType?: string) => Promise<StatusAnswer<T>> {
+  return (method, path, body, contentType) => sendForStatus<T>(cluster.sandbox, method, path, body, contentType);
+}
