@@ -3,9 +3,10 @@
 // as a real one refuses it, and applies on 1.32; and 1.13 looks like the book's GKE cluster.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { KubectlSandbox } from './kubectl';
-import { fixtures, startKubectlSandbox } from './kubectl';
+import { fixtures } from './kubectl';
+import { useKubectlSandbox } from './suite-sandbox';
 
 const istio1261Demo = path.join(fixtures, 'modern', 'istio-1.26.1', 'demo.yaml');
 
@@ -16,11 +17,7 @@ async function apiVersions(cluster: KubectlSandbox): Promise<string[]> {
 }
 
 describe("the book's GKE 1.13 (the default)", () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox({ nodes: 1, speed: 0 });
-  });
-  after(() => cluster.close());
+  const cluster = useKubectlSandbox({ nodes: 1, speed: 0 });
 
   test("serves 1.13's group-versions and none that came later", async () => {
     const served = await apiVersions(cluster);
@@ -81,11 +78,7 @@ describe("the book's GKE 1.13 (the default)", () => {
 });
 
 describe("the book's GKE 1.13 cluster, as kubectl shows it", () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox({ nodes: 2, speed: 0 });
-  });
-  after(() => cluster.close());
+  const cluster = useKubectlSandbox({ nodes: 2, speed: 0 });
 
   test("kubectl version names the book's server build", async () => {
     const { code, stdout, stderr } = await cluster.kubectl(['version', '-o', 'json']);
@@ -184,11 +177,7 @@ describe("the book's GKE 1.13 cluster, as kubectl shows it", () => {
 });
 
 describe('1.18, the release of Istio 1.5–1.8', () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox({ kubeVersion: 'v1.18.20' });
-  });
-  after(() => cluster.close());
+  const cluster = useKubectlSandbox({ kubeVersion: 'v1.18.20' });
 
   test('serves policy/v1beta1 and apiextensions.k8s.io/v1 side by side, and no apps/v1beta1', async () => {
     const served = await apiVersions(cluster);
@@ -212,11 +201,7 @@ describe('1.18, the release of Istio 1.5–1.8', () => {
 });
 
 describe('1.32', () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox({ kubeVersion: 'v1.32.0', nodes: 1, speed: 0 });
-  });
-  after(() => cluster.close());
+  const cluster = useKubectlSandbox({ kubeVersion: 'v1.32.0', nodes: 1, speed: 0 });
 
   test("serves only the GA versions, and applies Istio 1.26.1's demo manifest", async () => {
     const served = await apiVersions(cluster);
