@@ -4,11 +4,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as yaml from 'js-yaml';
 import type { KubeObject } from '../../src/sandbox/apimachinery/kube-object';
-import type { KubectlSandbox } from './kubectl';
-import { fixtures, startKubectlSandbox } from './kubectl';
+import { fixtures } from './kubectl';
+import { useKubectlSandbox } from './suite-sandbox';
 
 const deployment = (name: string, replicasField: string): string => `apiVersion: apps/v1
 kind: Deployment
@@ -37,11 +37,7 @@ const virtualServiceCrd = modernDemo.find(
 )!;
 
 describe('OpenAPI, as kubectl sees it', () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox();
-  });
-  after(() => cluster.close());
+  const cluster = useKubectlSandbox();
 
   test('kubectl explain deployment.spec prints the field documentation of Kubernetes 1.32', async () => {
     const { code, stdout, stderr } = await cluster.kubectl(['explain', 'deployment.spec']);
@@ -136,12 +132,8 @@ describe('OpenAPI, as kubectl sees it', () => {
 });
 
 describe('an Istio 1.26 CRD (apiextensions.k8s.io/v1), on a 1.32 sandbox', () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    // apiextensions.k8s.io/v1 came in 1.16: the default 1.13 sandbox does not serve it.
-    cluster = await startKubectlSandbox({ kubeVersion: 'v1.32.0' });
-  });
-  after(() => cluster.close());
+  // apiextensions.k8s.io/v1 came in 1.16: the default 1.13 sandbox does not serve it.
+  const cluster = useKubectlSandbox({ kubeVersion: 'v1.32.0' });
 
   test("kubectl explain shows an Istio CRD's schema once the CRD is created", async () => {
     const created = await cluster.kubectl(['create', '-f', '-'], { stdin: JSON.stringify(virtualServiceCrd) });
@@ -178,11 +170,7 @@ describe('an Istio 1.26 CRD (apiextensions.k8s.io/v1), on a 1.32 sandbox', () =>
 });
 
 describe("the book's istio-demo.yaml, validated", () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox();
-  });
-  after(() => cluster.close());
+  const cluster = useKubectlSandbox();
 
   test('kubectl create -f without --validate=false gets what it gets with it: on a cold cache only the custom resources fail', async () => {
     // The file has two `kind: List` documents, which kubectl validates itself from /openapi/v2.
