@@ -8,25 +8,11 @@ import { describe, test } from 'node:test';
 import * as yaml from 'js-yaml';
 import type { KubeObject } from '../../src/sandbox/apimachinery/kube-object';
 import { fixtures } from './kubectl';
+import { deploymentYaml } from './manifests';
 import { useKubectlSandbox } from './suite-sandbox';
 
-const deployment = (name: string, replicasField: string): string => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-  namespace: default
-spec:
-  ${replicasField}: 2
-  selector:
-    matchLabels: {app: ${name}}
-  template:
-    metadata:
-      labels: {app: ${name}}
-    spec:
-      containers:
-      - name: web
-        image: nginx:1.17
-`;
+const deployment = (name: string, replicasKey: string): string =>
+  deploymentYaml({ name, namespace: 'default', image: 'nginx:1.17', replicas: 2, replicasKey });
 
 const modernDemo = (
   yaml.loadAll(fs.readFileSync(path.join(fixtures, 'modern', 'istio-1.26.1', 'demo.yaml'), 'utf8')) as KubeObject[]

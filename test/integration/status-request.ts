@@ -41,3 +41,17 @@ export function statusSender<T>(cluster: {
 }): (method: string, path: string, body: string, contentType?: string) => Promise<StatusAnswer<T>> {
   return (method, path, body, contentType) => sendForStatus<T>(cluster.sandbox, method, path, body, contentType);
 }
+
+/** The Status body a kube-apiserver sends with a refusal (`details` only where it names them). */
+export function failureStatus(code: number, reason: string, message: string, details?: object): object {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(details && { details }),
+    code,
+  };
+}
