@@ -24,6 +24,9 @@ const virtualServiceCrd = modernDemo.find(
 
 describe('OpenAPI, as kubectl sees it', () => {
   const cluster = useKubectlSandbox();
+  /** `kubectl create -f -` of {@link deployment}, with `flags` (`--validate=…`) added. */
+  const createDeployment = (name: string, replicasKey: string, ...flags: string[]) =>
+    cluster.kubectl(['create', ...flags, '-f', '-'], { stdin: deployment(name, replicasKey) });
 
   test('kubectl explain deployment.spec prints the field documentation of Kubernetes 1.32', async () => {
     const { code, stdout, stderr } = await cluster.kubectl(['explain', 'deployment.spec']);
@@ -49,9 +52,7 @@ describe('OpenAPI, as kubectl sees it', () => {
   });
 
   test("kubectl create -f rejects a misspelled field with the API server's strict decoding error", async () => {
-    const { code, stdout, stderr } = await cluster.kubectl(['create', '-f', '-'], {
-      stdin: deployment('misspelled', 'replica'),
-    });
+    const { code, stdout, stderr } = await createDeployment('misspelled', 'replica');
     assert.notEqual(code, 0);
     assert.equal(stdout, '');
     assert.equal(
@@ -63,9 +64,7 @@ describe('OpenAPI, as kubectl sees it', () => {
   });
 
   test('with --validate=false the same manifest is created and the unknown field dropped', async () => {
-    const { code, stdout, stderr } = await cluster.kubectl(['create', '--validate=false', '-f', '-'], {
-      stdin: deployment('unvalidated', 'replica'),
-    });
+    const { code, stdout, stderr } = await createDeployment('unvalidated', 'replica', '--validate=false');
     assert.equal(code, 0, stderr);
     assert.equal(stdout, 'deployment.apps/unvalidated created\n');
     assert.equal(stderr, '');
@@ -74,18 +73,14 @@ describe('OpenAPI, as kubectl sees it', () => {
   });
 
   test("with --validate=warn it is created and kubectl prints the server's warning", async () => {
-    const { code, stdout, stderr } = await cluster.kubectl(['create', '--validate=warn', '-f', '-'], {
-      stdin: deployment('warned', 'replica'),
-    });
+    const { code, stdout, stderr } = await createDeployment('warned', 'replica', '--validate=warn');
     assert.equal(code, 0, stderr);
     assert.equal(stdout, 'deployment.apps/warned created\n');
     assert.equal(stderr, 'Warning: unknown field "spec.replica"\n');
   });
 
   test('a correct manifest validates and is created', async () => {
-    const { code, stdout, stderr } = await cluster.kubectl(['create', '-f', '-'], {
-      stdin: deployment('correct', 'replicas'),
-    });
+    const { code, stdout, stderr } = await createDeployment('correct', 'replicas');
     assert.equal(code, 0, stderr);
     assert.equal(stdout, 'deployment.apps/correct created\n');
     assert.equal(stderr, '');
