@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import * as yaml from 'js-yaml';
 import type { KubectlSandbox } from './kubectl';
 import { startKubectlSandbox } from './kubectl';
+import { failureStatus } from './status-request';
 
 interface HttpAnswer {
   status: number;
@@ -177,17 +178,9 @@ describe('sandbox API fidelity through kubectl and HTTPS', () => {
     // (kubectl itself, given no credentials at all, asks for a user name on its terminal first.)
     const anonymous = await call(bare, '/api/v1/namespaces/default/pods', { token: null });
     assert.equal(anonymous.status, 403);
-    assert.deepEqual(JSON.parse(anonymous.body), {
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message:
-        'pods is forbidden: User "system:anonymous" cannot list resource "pods" in API group "" in the namespace "default"',
-      reason: 'Forbidden',
-      details: { kind: 'pods' },
-      code: 403,
-    });
+    const forbidden =
+      'pods is forbidden: User "system:anonymous" cannot list resource "pods" in API group "" in the namespace "default"';
+    assert.deepEqual(JSON.parse(anonymous.body), failureStatus(403, 'Forbidden', forbidden, { kind: 'pods' }));
     const wrong = await bare.kubectl(['--token', 'not-the-token', 'get', 'pods']);
     assert.match(wrong.stderr, /You must be logged in to the server \(Unauthorized\)/);
   });
@@ -199,16 +192,9 @@ describe('sandbox API fidelity through kubectl and HTTPS', () => {
     assert.match(asYaml.body, /^apiVersion: v1\nkind: Namespace\nmetadata:\n/);
     const refused = await call(bare, '/api/v1/namespaces/default', { headers: { accept: 'text/html' } });
     assert.equal(refused.status, 406);
-    assert.deepEqual(JSON.parse(refused.body), {
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message:
-        'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf',
-      reason: 'NotAcceptable',
-      code: 406,
-    });
+    const accepted =
+      'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf';
+    assert.deepEqual(JSON.parse(refused.body), failureStatus(406, 'NotAcceptable', accepted));
     const pretty = await bare.kubectl(['get', '--raw', '/api/v1/namespaces/default?pretty=true']);
     assert.match(pretty.stdout, /^\{\n {2}"[a-zA-Z]+": /);
     assert.deepEqual(JSON.parse(pretty.stdout), JSON.parse((await call(bare, '/api/v1/namespaces/default')).body));

@@ -3,14 +3,14 @@
 // wrong type for the kind's Go struct (`labels: "x"`, `name: 123`, a numeric `nodeName`). Judged
 // with the real kubectl (client-side validation off, so the server is the one that answers) and raw HTTPS.
 import * as assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { KubectlSandbox } from './kubectl';
-import { startKubectlSandbox } from './kubectl';
-import { sendForStatus } from './status-request';
+import { describe, test } from 'node:test';
+import { statusSender } from './status-request';
+import { useKubectlSandbox } from './suite-sandbox';
 
-interface Answer {
-  code: number;
-  status: { reason?: string; message?: string };
+/** The parts of the refusal's Status body the tests read. */
+interface Status {
+  reason?: string;
+  message?: string;
 }
 
 const nested = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
@@ -18,14 +18,8 @@ const configMap = (name: string, extra = ''): string =>
   `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"${name}"${extra}}}`;
 
 describe('bodies the API server cannot decode', () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox();
-  });
-  after(() => cluster.close());
-
-  const send = (method: string, path: string, body: string, contentType?: string): Promise<Answer> =>
-    sendForStatus<Answer['status']>(cluster.sandbox, method, path, body, contentType);
+  const cluster = useKubectlSandbox();
+  const send = statusSender<Status>(cluster);
 
   const configMaps = '/api/v1/namespaces/default/configmaps';
   const isStored = (name: string): boolean => cluster.sandbox.store.get('/configmaps', 'default', name) !== undefined;

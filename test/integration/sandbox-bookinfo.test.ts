@@ -6,15 +6,17 @@
 import * as assert from 'node:assert/strict';
 import { httpGet } from './local-http-get';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { KubectlSandbox } from './kubectl';
-import { fixtures, startKubectlSandbox } from './kubectl';
+import { fixtures } from './kubectl';
+import { firstPod, serviceProxy } from './kubectl-args';
 import { withPortForward } from './port-forward';
+import { useKubectlSandbox } from './suite-sandbox';
 
 const RELEASE = path.join(fixtures, 'legacy', 'istio-1.2.2');
 const BOOKINFO = path.join(RELEASE, 'samples', 'bookinfo');
 const DEPLOYMENTS = ['details-v1', 'ratings-v1', 'reviews-v1', 'reviews-v2', 'reviews-v3', 'productpage-v1'];
-const PILOT_8080 = '/api/v1/namespaces/istio-system/services/http:istio-pilot:8080/proxy';
+const PILOT_8080 = serviceProxy('istio-system', 'http:istio-pilot:8080', '');
 
 interface SyncStatus {
   proxy: string;
@@ -40,9 +42,7 @@ async function syncz(cluster: KubectlSandbox): Promise<SyncStatus[]> {
 }
 
 describe("Bookinfo on the book's Istio 1.2.2 demo install", () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox({ nodes: 3, speed: 0 });
+  const cluster = useKubectlSandbox({ nodes: 3, speed: 0 }, async (cluster) => {
     // As the 1.2 docs: the CRDs first, then the demo profile.
     await cluster.kubectlOk(['apply', '-f', path.join(RELEASE, 'crds')]);
     await cluster.kubectlOk(['apply', '-f', path.join(RELEASE, 'istio-demo.yaml')]);
@@ -55,7 +55,6 @@ describe("Bookinfo on the book's Istio 1.2.2 demo install", () => {
     for (const deployment of DEPLOYMENTS)
       await cluster.kubectlOk(['rollout', 'status', `deploy/${deployment}`, '--timeout=60s']);
   });
-  after(() => cluster.close());
 
   test('every Bookinfo pod shows 2/2 Running: the app and the injected istio-proxy', async () => {
     const rows = (await cluster.kubectlOk(['get', 'po', '--no-headers']))
@@ -139,24 +138,9 @@ describe("Bookinfo on the book's Istio 1.2.2 demo install", () => {
   });
 
   test("the book's check: curl productpage:9080/productpage from the ratings container has the title Simple Bookstore App", async () => {
-    const pod = await cluster.kubectlOk([
-      'get',
-      'pod',
-      '-l',
-      'app=ratings',
-      '-o',
-      'jsonpath={.items[0].metadata.name}',
-    ]);
-    const page = await cluster.kubectlOk([
-      'exec',
-      pod,
-      '-c',
-      'ratings',
-      '--',
-      'curl',
-      '-sS',
-      'productpage:9080/productpage',
-    ]);
+    const pod = await cluster.kubectlOk(firstPod('app=ratings', 'default'));
+    const curl = ['curl', '-sS', 'productpage:9080/productpage'];
+    const page = await cluster.kubectlOk(['exec', pod, '-c', 'ratings', '--', ...curl]);
     // The book pipes this into `grep -o "<title>.*</title>"`; here the host applies the same pattern.
     assert.deepEqual(page.match(/<title>.*<\/title>/g), ['<title>Simple Bookstore App</title>']);
   });

@@ -4,10 +4,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { createIstioDemo, demo122, demoJobs } from './istio-demo';
-import type { KubectlSandbox } from './kubectl';
-import { fixtures, startKubectlSandbox } from './kubectl';
+import { fixtures } from './kubectl';
+import { firstPod, serviceProxy, waitForPods } from './kubectl-args';
+import { useKubectlSandbox } from './suite-sandbox';
 
 const NS = 'istio-system';
 const book = fs.readFileSync(path.join(fixtures, 'kubectl-get-po', 'book-1.2.2.txt'), 'utf8');
@@ -40,12 +41,7 @@ const owner = (name: string): string =>
     .replace(/-[bcdfghjklmnpqrstvwxz2456789]{5}$/, '');
 
 describe("the sandbox runs the book's istio-demo.yaml into pods", () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox({ nodes: 3, speed: 0 });
-    await createIstioDemo(cluster);
-  });
-  after(() => cluster.close());
+  const cluster = useKubectlSandbox({ nodes: 3, speed: 0 }, createIstioDemo);
 
   test('kubectl get nodes lists three Ready GKE-like nodes at the server version', async () => {
     const lines = (await cluster.kubectlOk(['get', 'nodes', '--no-headers'])).trim().split('\n');
@@ -91,41 +87,22 @@ describe("the sandbox runs the book's istio-demo.yaml into pods", () => {
   });
 
   test("kubectl get endpoints istio-pilot lists the pilot pod's IP", async () => {
-    const ip = await cluster.kubectl([
-      'get',
-      'po',
-      '-l',
-      'app=pilot',
-      '-n',
-      NS,
-      '-o',
-      'jsonpath={.items[0].status.podIP}',
-    ]);
+    const ip = await cluster.kubectl(firstPod('app=pilot', NS, 'status.podIP'));
     assert.match(ip.stdout, /^10\.0\.\d+\.\d+$/);
     const stdout = await cluster.kubectlOk(['get', 'endpoints', 'istio-pilot', '-n', NS]);
     assert.ok(stdout.includes(`${ip.stdout}:`), stdout);
   });
 
   test("kube-system holds GKE 1.13's workloads, running on the simulated nodes", async () => {
-    await cluster.kubectlOk([
-      'wait',
-      '--for=condition=Ready',
-      'pod',
-      '-l',
-      'k8s-app=kube-dns',
-      '-n',
-      'kube-system',
-      '--timeout=60s',
-    ]);
+    await cluster.kubectlOk(waitForPods('k8s-app=kube-dns', 'kube-system'));
   });
 
   test("Pilot's /v1/registration through the service proxy lists grafana on port 3000 and GKE's default backend", async () => {
-    for (const selector of ['app=grafana', 'istio=pilot'])
-      await cluster.kubectlOk(['wait', '--for=condition=Ready', 'pod', '-l', selector, '-n', NS, '--timeout=60s']);
+    for (const selector of ['app=grafana', 'istio=pilot']) await cluster.kubectlOk(waitForPods(selector, NS));
     const raw = await cluster.kubectlOk([
       'get',
       '--raw',
-      '/api/v1/namespaces/istio-system/services/http:istio-pilot:8080/proxy/v1/registration',
+      serviceProxy(NS, 'http:istio-pilot:8080', '/v1/registration'),
     ]);
     const registry = JSON.parse(raw) as Registration[];
     const grafana = registry.find((entry) => entry['service-key'] === 'grafana.istio-system.svc.cluster.local|http');

@@ -13,6 +13,7 @@ import * as k8s from '@kubernetes/client-node';
 import type { KubectlSandbox } from './kubectl';
 import { startSandbox } from '../../src/sandbox';
 import { startKubectlSandbox } from './kubectl';
+import { deploymentYaml } from './manifests';
 
 interface Seen {
   readonly type: string;
@@ -80,28 +81,15 @@ spec:
     image: docker.io/library/nginx:1.15
 `;
 
-const deploymentYaml = (name: string, replicas: number, grace: number) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-  namespace: lab
-spec:
-  replicas: ${replicas}
-  selector:
-    matchLabels:
-      app: ${name}
-  template:
-    metadata:
-      labels:
-        app: ${name}
-    spec:
-      terminationGracePeriodSeconds: ${grace}
-      containers:
-      - name: web
-        image: docker.io/library/nginx:1.15
-        ports:
-        - containerPort: 80
-`;
+const labDeployment = (name: string, replicas: number, grace: number) =>
+  deploymentYaml({
+    name,
+    namespace: 'lab',
+    image: 'docker.io/library/nginx:1.15',
+    replicas,
+    terminationGracePeriodSeconds: grace,
+    containerPort: 80,
+  });
 
 // A grace period no test waits out: at --speed 0.05 it still lasts three minutes.
 const LONG = 3600;
@@ -283,7 +271,7 @@ describe('deletion in the sandbox, as a 1.13 API server and its kubelets do it',
   });
 
   test('--cascade=foreground keeps the Deployment and its ReplicaSet until their pods are gone, then they go in that order', async () => {
-    await kubectl(['create', '-f', '-'], deploymentYaml('fg', 2, LONG));
+    await kubectl(['create', '-f', '-'], labDeployment('fg', 2, LONG));
     await kubectl(['wait', '--for=condition=Available', 'deployment/fg', '-n', 'lab', '--timeout=30s']);
     const deployments = await watchPath(kc, '/apis/apps/v1/namespaces/lab/deployments');
     const replicaSets = await watchPath(kc, '/apis/apps/v1/namespaces/lab/replicasets');
@@ -341,7 +329,7 @@ describe('deletion in the sandbox, as a 1.13 API server and its kubelets do it',
   });
 
   test('a Terminating pod is replaced at once, counts for nothing in the ReplicaSet, and leaves the endpoints', async () => {
-    await kubectl(['create', '-f', '-'], deploymentYaml('rs', 2, LONG));
+    await kubectl(['create', '-f', '-'], labDeployment('rs', 2, LONG));
     await kubectl(['expose', 'deployment', 'rs', '-n', 'lab', '--port=80']);
     await kubectl(['wait', '--for=condition=Available', 'deployment/rs', '-n', 'lab', '--timeout=30s']);
     const victim = (

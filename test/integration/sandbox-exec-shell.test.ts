@@ -11,9 +11,8 @@ import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { execWithClientNode } from './client-node-exec';
-import type { KubectlSandbox } from './kubectl';
-import { startKubectlSandbox } from './kubectl';
 import { withPortForward } from './port-forward';
+import { useKubectlSandbox } from './suite-sandbox';
 
 const POD = 'details-v1';
 const podYaml = `apiVersion: v1
@@ -46,21 +45,20 @@ spec:
 `;
 
 describe('the simulated shell through kubectl exec, cp and run -i', () => {
-  let cluster: KubectlSandbox;
   let local: string;
-  before(async () => {
+  before(() => {
     local = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-cp-'));
-    cluster = await startKubectlSandbox({ nodes: 1, speed: 0 });
+  });
+  after(() => fs.rmSync(local, { recursive: true, force: true }));
+  const cluster = useKubectlSandbox({ nodes: 1, speed: 0 }, async (cluster) => {
     await cluster.kubectlOk(['apply', '-f', '-'], { stdin: podYaml });
     await cluster.kubectlOk(['wait', '--for=condition=Ready', `pod/${POD}`, '--timeout=60s']);
-  });
-  after(async () => {
-    await cluster.close();
-    fs.rmSync(local, { recursive: true, force: true });
   });
   /** `kubectl exec` into a container of the pod. */
   const execIn = (container: string, ...command: string[]) =>
     cluster.kubectl(['exec', POD, '-c', container, '--', ...command]);
+  /** `kubectl exec` of `sh -c <script>` in a container of the pod. */
+  const shIn = (container: string, script: string) => execIn(container, 'sh', '-c', script);
 
   test('echo hi | kubectl exec -i … -- cat prints hi; a script on stdin runs in sh', async () => {
     const cat = await cluster.kubectl(['exec', '-i', POD, '-c', 'details', '--', 'cat'], { stdin: 'hi\n' });
@@ -115,7 +113,7 @@ describe('the simulated shell through kubectl exec, cp and run -i', () => {
   });
 
   test('>&2 goes to stderr, 2>&1 to stdout, and ls lists /etc and the service account volume', async () => {
-    const moved = await execIn('details', 'sh', '-c', 'echo to-err >&2; ls /nope 2>&1; echo quiet > /dev/null');
+    const moved = await shIn('details', 'echo to-err >&2; ls /nope 2>&1; echo quiet > /dev/null');
     assert.equal(moved.stdout, "ls: cannot access '/nope': No such file or directory\n");
     assert.equal(moved.stderr, 'to-err\n');
     const etc = await execIn('details', 'ls', '/etc');
@@ -159,12 +157,7 @@ describe('the simulated shell through kubectl exec, cp and run -i', () => {
   });
 
   test("Envoy's admin answers localhost:15000 from either container; /stats pipes into grep", async () => {
-    const stats = await execIn(
-      'details',
-      'sh',
-      '-c',
-      'curl -s localhost:15000/stats | grep -E "cds.update_success|server.live"',
-    );
+    const stats = await shIn('details', 'curl -s localhost:15000/stats | grep -E "cds.update_success|server.live"');
     assert.equal(stats.code, 0, stats.stderr);
     assert.match(stats.stdout, /^cluster_manager\.cds\.update_success: \d+\nserver\.live: 1\n$/);
     const dump = await execIn('istio-proxy', 'curl', '-s', 'localhost:15000/config_dump');
@@ -177,14 +170,12 @@ describe('the simulated shell through kubectl exec, cp and run -i', () => {
         (type) => `type.googleapis.com/envoy.admin.v2alpha.${type}`,
       ),
     );
-    const clusters = await execIn(
+    const clusters = await shIn(
       'details',
-      'sh',
-      '-c',
       'curl -s localhost:15000/clusters | grep -c "^outbound|9080||details.default.svc.cluster.local::"',
     );
     assert.notEqual(clusters.stdout.trim(), '0');
-    const remote = await execIn('details', 'sh', '-c', `curl -sS $(hostname -i):15000/stats; echo "exit $?"`);
+    const remote = await shIn('details', `curl -sS $(hostname -i):15000/stats; echo "exit $?"`);
     assert.match(remote.stdout, /exit 7\n$/);
   });
 

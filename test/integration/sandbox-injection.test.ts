@@ -3,10 +3,10 @@
 // the injector has no ready endpoint the API server refuses the pod with the webhook's error and
 // the ReplicaSet controller retries until it is back — as on the book's cluster.
 import * as assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { createIstioDemo, createIstiodDemo } from './istio-demo';
 import type { KubectlSandbox } from './kubectl';
-import { startKubectlSandbox } from './kubectl';
+import { useKubectlSandbox } from './suite-sandbox';
 
 interface Container {
   name: string;
@@ -35,6 +35,17 @@ async function podsOf(cluster: KubectlSandbox, namespace: string, selector: stri
 async function rolledOut(cluster: KubectlSandbox, namespace: string, deployment: string): Promise<void> {
   await cluster.kubectlOk(['rollout', 'status', `deploy/${deployment}`, '-n', namespace, '--timeout=60s']);
 }
+
+/** Waits for the Deployment's rollout, then reads its one pod (labelled `app=<deployment>`). */
+async function rolledOutPod(cluster: KubectlSandbox, namespace: string, deployment: string): Promise<Pod> {
+  await rolledOut(cluster, namespace, deployment);
+  const [pod] = await podsOf(cluster, namespace, `app=${deployment}`);
+  return pod;
+}
+
+const names = (containers: Container[] = []): string[] => containers.map((container) => container.name);
+const images = (containers: Container[] = []): string[][] =>
+  containers.map((container) => [container.name, container.image]);
 
 /** The READY column of `kubectl get po` for the pods the selector picks. */
 async function readyColumn(cluster: KubectlSandbox, namespace: string, selector: string): Promise<string[]> {
@@ -66,14 +77,11 @@ spec:
 `;
 
 describe("sidecar injection by Istio 1.2.2's istio-sidecar-injector", () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox({ nodes: 3, speed: 0 });
+  const cluster = useKubectlSandbox({ nodes: 3, speed: 0 }, async (cluster) => {
     await createIstioDemo(cluster);
     for (const deployment of ['istio-sidecar-injector', 'istio-pilot'])
       await rolledOut(cluster, 'istio-system', deployment);
   });
-  after(() => cluster.close());
   /** Scales an istio-system Deployment to no replicas and waits until its pods are deleted. */
   const scaleToNone = async (deployment: string, selector: string): Promise<void> => {
     await cluster.kubectlOk(['scale', deployment, '-n', 'istio-system', '--replicas=0']);
@@ -83,16 +91,9 @@ describe("sidecar injection by Istio 1.2.2's istio-sidecar-injector", () => {
   test('a deployment in a namespace labelled istio-injection=enabled gets istio-init and istio-proxy and shows 2/2', async () => {
     await cluster.kubectlOk(['label', 'ns', 'default', 'istio-injection=enabled']);
     await cluster.kubectlOk(['apply', '-f', '-'], { stdin: deploymentYaml('details', {}) });
-    await rolledOut(cluster, 'default', 'details');
-    const [pod] = await podsOf(cluster, 'default', 'app=details');
-    assert.deepEqual(
-      pod.spec.initContainers?.map((container) => [container.name, container.image]),
-      [['istio-init', 'docker.io/istio/proxy_init:1.2.2']],
-    );
-    assert.deepEqual(
-      pod.spec.containers.map((container) => container.name),
-      ['details', 'istio-proxy'],
-    );
+    const pod = await rolledOutPod(cluster, 'default', 'details');
+    assert.deepEqual(images(pod.spec.initContainers), [['istio-init', 'docker.io/istio/proxy_init:1.2.2']]);
+    assert.deepEqual(names(pod.spec.containers), ['details', 'istio-proxy']);
     const proxy = pod.spec.containers[1];
     assert.equal(proxy.image, 'docker.io/istio/proxyv2:1.2.2');
     assert.deepEqual(proxy.args?.slice(0, 2), ['proxy', 'sidecar']);
@@ -137,12 +138,8 @@ describe("sidecar injection by Istio 1.2.2's istio-sidecar-injector", () => {
   test('kubectl create deployment in a namespace without the label gives a 1/1 pod without a sidecar', async () => {
     assert.equal((await cluster.kubectl(['create', 'ns', 'plain'])).code, 0);
     await cluster.kubectlOk(['create', 'deployment', 'web', '--image=nginx:1.17', '-n', 'plain']);
-    await rolledOut(cluster, 'plain', 'web');
-    const [pod] = await podsOf(cluster, 'plain', 'app=web');
-    assert.deepEqual(
-      pod.spec.containers.map((container) => container.name),
-      ['nginx'],
-    );
+    const pod = await rolledOutPod(cluster, 'plain', 'web');
+    assert.deepEqual(names(pod.spec.containers), ['nginx']);
     assert.equal(pod.metadata.annotations?.['sidecar.istio.io/status'], undefined);
     assert.deepEqual(await readyColumn(cluster, 'plain', 'app=web'), ['1/1']);
   });
@@ -151,12 +148,8 @@ describe("sidecar injection by Istio 1.2.2's istio-sidecar-injector", () => {
     await cluster.kubectlOk(['apply', '-f', '-'], {
       stdin: deploymentYaml('optout', { 'sidecar.istio.io/inject': 'false' }),
     });
-    await rolledOut(cluster, 'default', 'optout');
-    const [pod] = await podsOf(cluster, 'default', 'app=optout');
-    assert.deepEqual(
-      pod.spec.containers.map((container) => container.name),
-      ['optout'],
-    );
+    const pod = await rolledOutPod(cluster, 'default', 'optout');
+    assert.deepEqual(names(pod.spec.containers), ['optout']);
     assert.deepEqual(await readyColumn(cluster, 'default', 'app=optout'), ['1/1']);
   });
 
@@ -183,12 +176,8 @@ describe("sidecar injection by Istio 1.2.2's istio-sidecar-injector", () => {
     assert.deepEqual(await podsOf(cluster, 'default', 'app=reviews'), []);
 
     await cluster.kubectlOk(['scale', 'deploy/istio-sidecar-injector', '-n', 'istio-system', '--replicas=1']);
-    await rolledOut(cluster, 'default', 'reviews');
-    const [pod] = await podsOf(cluster, 'default', 'app=reviews');
-    assert.deepEqual(
-      pod.spec.containers.map((container) => container.name),
-      ['reviews', 'istio-proxy'],
-    );
+    const pod = await rolledOutPod(cluster, 'default', 'reviews');
+    assert.deepEqual(names(pod.spec.containers), ['reviews', 'istio-proxy']);
     assert.deepEqual(await readyColumn(cluster, 'default', 'app=reviews'), ['2/2']);
   });
 
@@ -219,31 +208,21 @@ describe("sidecar injection by Istio 1.2.2's istio-sidecar-injector", () => {
 });
 
 describe('sidecar injection by istiod 1.26.1', () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    // Istio 1.26's manifest needs a release that serves policy/v1 and apiextensions.k8s.io/v1.
-    cluster = await startKubectlSandbox({ nodes: 3, speed: 0, kubeVersion: 'v1.32.0' });
+  // Istio 1.26's manifest needs a release that serves policy/v1 and apiextensions.k8s.io/v1.
+  const cluster = useKubectlSandbox({ nodes: 3, speed: 0, kubeVersion: 'v1.32.0' }, async (cluster) => {
     await createIstiodDemo(cluster);
     await rolledOut(cluster, 'istio-system', 'istiod');
   });
-  after(() => cluster.close());
 
   test("a labelled namespace gets istiod's sidecar at istiod's version and shows 2/2", async () => {
     await cluster.kubectlOk(['label', 'ns', 'default', 'istio-injection=enabled']);
     await cluster.kubectlOk(['apply', '-f', '-'], { stdin: deploymentYaml('ratings', {}) });
-    await rolledOut(cluster, 'default', 'ratings');
-    const [pod] = await podsOf(cluster, 'default', 'app=ratings');
-    assert.deepEqual(
-      pod.spec.initContainers?.map((container) => [container.name, container.image]),
-      [['istio-init', 'docker.io/istio/proxyv2:1.26.1']],
-    );
-    assert.deepEqual(
-      pod.spec.containers.map((container) => [container.name, container.image]),
-      [
-        ['ratings', 'docker.io/istio/examples-bookinfo-details-v1:1.12.0'],
-        ['istio-proxy', 'docker.io/istio/proxyv2:1.26.1'],
-      ],
-    );
+    const pod = await rolledOutPod(cluster, 'default', 'ratings');
+    assert.deepEqual(images(pod.spec.initContainers), [['istio-init', 'docker.io/istio/proxyv2:1.26.1']]);
+    assert.deepEqual(images(pod.spec.containers), [
+      ['ratings', 'docker.io/istio/examples-bookinfo-details-v1:1.12.0'],
+      ['istio-proxy', 'docker.io/istio/proxyv2:1.26.1'],
+    ]);
     const status = JSON.parse(pod.metadata.annotations?.['sidecar.istio.io/status'] ?? '{}') as Record<string, unknown>;
     assert.deepEqual(status.containers, ['istio-proxy']);
     assert.equal(status.revision, 'default');

@@ -2,10 +2,11 @@
 // `job-name`) as a v1.13 API server makes it, so `kubectl logs job/…` and `describe job` work;
 // a CronJob, defaulted, starts Jobs on its schedule (time scaled by `--speed`) and keeps its history.
 import * as assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { createIstioDemo, demoJobs } from './istio-demo';
 import type { KubectlSandbox } from './kubectl';
 import { startKubectlSandbox } from './kubectl';
+import { useKubectlSandbox } from './suite-sandbox';
 
 interface Job {
   metadata: { name: string; uid: string; labels?: Record<string, string> };
@@ -58,9 +59,7 @@ ${extra}  jobTemplate:
 `;
 
 describe('Jobs on a v1.13 sandbox select their own pods', () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox({ nodes: 1, speed: 0 });
+  const cluster = useKubectlSandbox({ nodes: 1, speed: 0 }, async (cluster) => {
     // Other pods in the namespace, which a Job without a selector would claim.
     const web = await cluster.kubectl(['create', 'deployment', 'web', '--image=nginx:1.17']);
     assert.equal(web.code, 0, web.stderr);
@@ -78,7 +77,6 @@ describe('Jobs on a v1.13 sandbox select their own pods', () => {
     const waited = await cluster.kubectl(['wait', '--for=condition=Complete', 'job/pi', '--timeout=60s']);
     assert.equal(waited.code, 0, waited.stderr);
   });
-  after(() => cluster.close());
 
   test('the server gives the Job a controller-uid selector, template labels and the v1 defaults', async () => {
     const job = await json<Job>(cluster, ['get', 'job', 'pi']);
@@ -130,12 +128,8 @@ describe('Jobs on a v1.13 sandbox select their own pods', () => {
 });
 
 describe('CronJobs on a v1.13 sandbox (batch/v1beta1)', () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    // Below 1/60 a cron minute lasts its shortest, a second.
-    cluster = await startKubectlSandbox({ nodes: 1, speed: 0 });
-  });
-  after(() => cluster.close());
+  // Below 1/60 a cron minute lasts its shortest, a second.
+  const cluster = useKubectlSandbox({ nodes: 1, speed: 0 });
 
   test('a CronJob is defaulted as v1.13 defaults it, and kubectl get shows SUSPEND and ACTIVE', async () => {
     const created = await cluster.kubectl(['create', '-f', '-'], { stdin: cronJob('idle', '  suspend: true\n') });

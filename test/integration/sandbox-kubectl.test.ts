@@ -2,19 +2,15 @@
 // `kubectl create -f istio-demo.yaml` with cold and warm discovery caches, then apply and delete.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as yaml from 'js-yaml';
-import type { KubectlSandbox } from './kubectl';
-import { fixtures, linesEnding, manifestObjects, startKubectlSandbox } from './kubectl';
+import { fixtures, linesEnding, manifestObjects } from './kubectl';
+import { useKubectlSandbox } from './suite-sandbox';
 
 const demo122 = path.join(fixtures, 'legacy', 'istio-1.2.2', 'istio-demo.yaml');
 
 describe('the sandbox, as kubectl sees it', () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox();
-  });
-  after(() => cluster.close());
+  const cluster = useKubectlSandbox();
 
   test("kubectl version reports the book's server version v1.13.7-gke.8", async () => {
     const { code, stdout } = await cluster.kubectl(['version', '-o', 'json']);
@@ -64,11 +60,7 @@ describe('the sandbox, as kubectl sees it', () => {
 });
 
 describe('kubectl create -f istio-demo.yaml on a cold discovery cache', () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox();
-  });
-  after(() => cluster.close());
+  const cluster = useKubectlSandbox();
 
   test('fails the custom resources that follow their CRDs with "no matches for kind", as on a real cluster', async () => {
     const cold = await cluster.kubectl(['create', '-f', demo122]);
@@ -85,14 +77,11 @@ for (const release of ['istio-1.1.0', 'istio-1.2.2', 'istio-1.2.3']) {
   describe(`the ${release} demo manifest through kubectl, with a warm discovery cache`, () => {
     const manifest = path.join(fixtures, 'legacy', release, 'istio-demo.yaml');
     const objects = manifestObjects(manifest);
-    let cluster: KubectlSandbox;
-    before(async () => {
-      // kubectl deletes the CRDs before their custom resources (file order); on a real cluster the
-      // CRD's cleanup takes seconds, so kubectl finds them still there. Keep that true under load.
-      cluster = await startKubectlSandbox({ crdCleanupDelayMs: 15_000 });
+    // kubectl deletes the CRDs before their custom resources (file order); on a real cluster the
+    // CRD's cleanup takes seconds, so kubectl finds them still there. Keep that true under load.
+    const cluster = useKubectlSandbox({ crdCleanupDelayMs: 15_000 }, async (cluster) => {
       await cluster.kubectl(['get', 'ns']);
     });
-    after(() => cluster.close());
 
     test('create -f creates every object and reports no error', async () => {
       const result = await cluster.kubectl(['create', '-f', manifest]);
@@ -143,14 +132,11 @@ for (const release of ['istio-1.1.0', 'istio-1.2.2', 'istio-1.2.3']) {
 
 describe('kubectl reads of the installed demo profile, as on a real cluster', () => {
   const objects = manifestObjects(demo122);
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox();
+  const cluster = useKubectlSandbox({}, async (cluster) => {
     await cluster.kubectl(['get', 'ns']);
     const created = await cluster.kubectl(['create', '-f', demo122]);
     assert.equal(created.code, 0, created.stderr);
   });
-  after(() => cluster.close());
 
   test('get all -n istio-system prints each kind under its own header', async () => {
     const { code, stdout, stderr } = await cluster.kubectl(['get', 'all', '-n', 'istio-system']);

@@ -3,14 +3,15 @@
 // events; `--no-load-balancer` keeps `<pending>` as minikube and kind do, and says so to the
 // pre-check by giving the nodes no cloud providerID.
 import * as assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { KubectlSandbox } from './kubectl';
-import { startKubectlSandbox } from './kubectl';
+import { after, describe, test } from 'node:test';
+import { eventsWhere, waitForPods } from './kubectl-args';
+import type { RunningCli } from './sandbox-cli-process';
+import { startSandboxCli } from './sandbox-cli-process';
+import { useKubectlSandbox } from './suite-sandbox';
 
 const ingressGateway = (namespace: string) => `apiVersion: v1
 kind: Service
@@ -26,44 +27,27 @@ spec:
   - { name: https, port: 443 }
 `;
 
+/** The ingress gateway's Service (or another kind of the same name), as kubectl names it. */
+const gateway = (kind = 'svc') => [kind, 'istio-ingressgateway', '-n', 'istio-system'];
+const EXTERNAL_IP = 'jsonpath={.status.loadBalancer.ingress[0].ip}';
 /** The book's INGRESS_HOST. */
-const INGRESS_HOST = [
-  'get',
-  'svc',
-  'istio-ingressgateway',
-  '-n',
-  'istio-system',
-  '-o',
-  'jsonpath={.status.loadBalancer.ingress[0].ip}',
-];
+const INGRESS_HOST = ['get', ...gateway(), '-o', EXTERNAL_IP];
 
 describe('sandbox LoadBalancer Services on a simulated cloud', () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox({ nodes: 1, speed: 0 });
+  const cluster = useKubectlSandbox({ nodes: 1, speed: 0 }, async (cluster) => {
     assert.equal((await cluster.kubectl(['create', 'namespace', 'istio-system'])).code, 0);
   });
-  after(() => cluster.close());
 
   test("the ingress gateway gets an EXTERNAL-IP from 203.0.113.0/24 that the book's jsonpath reads", async () => {
     const created = await cluster.kubectl(['apply', '-f', '-'], { stdin: ingressGateway('istio-system') });
     assert.equal(created.code, 0, created.stderr);
-    const ready = cluster.followKubectl([
-      'get',
-      'svc',
-      'istio-ingressgateway',
-      '-n',
-      'istio-system',
-      '-w',
-      '-o',
-      'jsonpath={.status.loadBalancer.ingress[0].ip}{"\\n"}',
-    ]);
+    const ready = cluster.followKubectl(['get', ...gateway(), '-w', '-o', `${EXTERNAL_IP}{"\\n"}`]);
     await ready.until(/^203\.0\.113\.\d+$/m);
     ready.kill();
 
     const host = await cluster.kubectl(INGRESS_HOST);
     assert.match(host.stdout, /^203\.0\.113\.(\d+)$/);
-    const table = await cluster.kubectl(['get', 'svc', 'istio-ingressgateway', '-n', 'istio-system']);
+    const table = await cluster.kubectl(['get', ...gateway()]);
     assert.match(
       table.stdout,
       new RegExp(
@@ -71,16 +55,9 @@ describe('sandbox LoadBalancer Services on a simulated cloud', () => {
       ),
     );
 
-    const events = await cluster.kubectl([
-      'get',
-      'events',
-      '-n',
-      'istio-system',
-      '--field-selector',
-      'involvedObject.name=istio-ingressgateway',
-      '-o',
-      'json',
-    ]);
+    const events = await cluster.kubectl(
+      eventsWhere('istio-system', 'involvedObject.name=istio-ingressgateway', '-o', 'json'),
+    );
     const items = (
       JSON.parse(events.stdout) as { items: { reason: string; message: string; source: { component: string } }[] }
     ).items;
@@ -94,25 +71,9 @@ describe('sandbox LoadBalancer Services on a simulated cloud', () => {
   });
 
   test('a Service changed to ClusterIP loses its address, with the Deleting and Deleted events', async () => {
-    const patched = await cluster.kubectl([
-      'patch',
-      'svc',
-      'istio-ingressgateway',
-      '-n',
-      'istio-system',
-      '-p',
-      '{"spec":{"type":"ClusterIP"}}',
-    ]);
+    const patched = await cluster.kubectl(['patch', ...gateway(), '-p', '{"spec":{"type":"ClusterIP"}}']);
     assert.equal(patched.code, 0, patched.stderr);
-    const events = cluster.followKubectl([
-      'get',
-      'events',
-      '-n',
-      'istio-system',
-      '-w',
-      '--field-selector',
-      'reason=DeletedLoadBalancer',
-    ]);
+    const events = cluster.followKubectl(eventsWhere('istio-system', 'reason=DeletedLoadBalancer', '-w'));
     await events.until(/Deleted load balancer/);
     events.kill();
     assert.equal((await cluster.kubectl(INGRESS_HOST)).stdout, '');
@@ -120,42 +81,19 @@ describe('sandbox LoadBalancer Services on a simulated cloud', () => {
 });
 
 describe('npm run sandbox -- --no-load-balancer', () => {
-  const root = path.resolve(__dirname, '..', '..');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-lab-no-lb-'));
   const kubeconfig = path.join(dir, 'kubeconfig');
-  let child: ChildProcess | undefined;
+  let cli: RunningCli | undefined;
   const kubectl = (args: string[], input = '') =>
     spawnSync('kubectl', args, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir }, encoding: 'utf8', input });
   after(() => {
-    child?.kill('SIGTERM');
+    cli?.child.kill('SIGTERM');
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('keeps EXTERNAL-IP <pending> while the cluster runs, and the nodes name no cloud for the pre-check', async () => {
-    child = spawn(
-      process.execPath,
-      [
-        path.join(root, 'dist', 'sandbox.js'),
-        '--port',
-        '0',
-        '--kubeconfig',
-        kubeconfig,
-        '--nodes',
-        '1',
-        '--speed',
-        '0',
-        '--no-load-balancer',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      child!.stdout!.on('data', (chunk) => {
-        out += chunk;
-        if (/^ready /m.test(out)) resolve();
-      });
-      child!.once('exit', (code) => reject(new Error(`the sandbox exited (${code}) before it was ready`)));
-    });
+    const oneQuickNode = ['--nodes', '1', '--speed', '0'];
+    cli = await startSandboxCli(['--port', '0', '--kubeconfig', kubeconfig, ...oneQuickNode, '--no-load-balancer']);
     assert.equal(kubectl(['create', 'namespace', 'istio-system']).status, 0);
     const created = kubectl(
       ['apply', '-f', '-'],
@@ -172,44 +110,15 @@ spec:
     );
     assert.equal(created.status, 0, created.stderr);
     // The controllers have run many passes once the gateway's pod is Ready behind the Service.
-    const waited = kubectl([
-      'wait',
-      '--for=condition=Ready',
-      'pod',
-      '-l',
-      'app=istio-ingressgateway',
-      '-n',
-      'istio-system',
-      '--timeout=60s',
-    ]);
+    const waited = kubectl(waitForPods('app=istio-ingressgateway', 'istio-system'));
     assert.equal(waited.status, 0, waited.stderr);
-    const endpoints = kubectl([
-      'get',
-      'endpoints',
-      'istio-ingressgateway',
-      '-n',
-      'istio-system',
-      '-o',
-      'jsonpath={.subsets[0].addresses[0].ip}',
-    ]);
+    const endpoints = kubectl(['get', ...gateway('endpoints'), '-o', 'jsonpath={.subsets[0].addresses[0].ip}']);
     assert.match(endpoints.stdout, /^10\./);
 
-    assert.match(
-      kubectl(['get', 'svc', 'istio-ingressgateway', '-n', 'istio-system']).stdout,
-      /istio-ingressgateway\s+LoadBalancer\s+\S+\s+<pending>\s/,
-    );
+    assert.match(kubectl(['get', ...gateway()]).stdout, /istio-ingressgateway\s+LoadBalancer\s+\S+\s+<pending>\s/);
     assert.equal(kubectl(INGRESS_HOST).stdout, '');
     assert.equal(kubectl(['get', 'nodes', '-o', 'jsonpath={.items[*].spec.providerID}']).stdout, '');
-    const events = kubectl([
-      'get',
-      'events',
-      '-n',
-      'istio-system',
-      '--field-selector',
-      'involvedObject.kind=Service',
-      '-o',
-      'name',
-    ]);
+    const events = kubectl(eventsWhere('istio-system', 'involvedObject.kind=Service', '-o', 'name'));
     assert.equal(events.stdout, '');
   });
 });

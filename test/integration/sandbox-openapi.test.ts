@@ -4,29 +4,15 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as yaml from 'js-yaml';
 import type { KubeObject } from '../../src/sandbox/apimachinery/kube-object';
-import type { KubectlSandbox } from './kubectl';
-import { fixtures, startKubectlSandbox } from './kubectl';
+import { fixtures } from './kubectl';
+import { deploymentYaml } from './manifests';
+import { useKubectlSandbox } from './suite-sandbox';
 
-const deployment = (name: string, replicasField: string): string => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-  namespace: default
-spec:
-  ${replicasField}: 2
-  selector:
-    matchLabels: {app: ${name}}
-  template:
-    metadata:
-      labels: {app: ${name}}
-    spec:
-      containers:
-      - name: web
-        image: nginx:1.17
-`;
+const deployment = (name: string, replicasKey: string): string =>
+  deploymentYaml({ name, namespace: 'default', image: 'nginx:1.17', replicas: 2, replicasKey });
 
 const modernDemo = (
   yaml.loadAll(fs.readFileSync(path.join(fixtures, 'modern', 'istio-1.26.1', 'demo.yaml'), 'utf8')) as KubeObject[]
@@ -37,11 +23,10 @@ const virtualServiceCrd = modernDemo.find(
 )!;
 
 describe('OpenAPI, as kubectl sees it', () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox();
-  });
-  after(() => cluster.close());
+  const cluster = useKubectlSandbox();
+  /** `kubectl create -f -` of {@link deployment}, with `flags` (`--validate=…`) added. */
+  const createDeployment = (name: string, replicasKey: string, ...flags: string[]) =>
+    cluster.kubectl(['create', ...flags, '-f', '-'], { stdin: deployment(name, replicasKey) });
 
   test('kubectl explain deployment.spec prints the field documentation of Kubernetes 1.32', async () => {
     const { code, stdout, stderr } = await cluster.kubectl(['explain', 'deployment.spec']);
@@ -67,9 +52,7 @@ describe('OpenAPI, as kubectl sees it', () => {
   });
 
   test("kubectl create -f rejects a misspelled field with the API server's strict decoding error", async () => {
-    const { code, stdout, stderr } = await cluster.kubectl(['create', '-f', '-'], {
-      stdin: deployment('misspelled', 'replica'),
-    });
+    const { code, stdout, stderr } = await createDeployment('misspelled', 'replica');
     assert.notEqual(code, 0);
     assert.equal(stdout, '');
     assert.equal(
@@ -81,9 +64,7 @@ describe('OpenAPI, as kubectl sees it', () => {
   });
 
   test('with --validate=false the same manifest is created and the unknown field dropped', async () => {
-    const { code, stdout, stderr } = await cluster.kubectl(['create', '--validate=false', '-f', '-'], {
-      stdin: deployment('unvalidated', 'replica'),
-    });
+    const { code, stdout, stderr } = await createDeployment('unvalidated', 'replica', '--validate=false');
     assert.equal(code, 0, stderr);
     assert.equal(stdout, 'deployment.apps/unvalidated created\n');
     assert.equal(stderr, '');
@@ -92,18 +73,14 @@ describe('OpenAPI, as kubectl sees it', () => {
   });
 
   test("with --validate=warn it is created and kubectl prints the server's warning", async () => {
-    const { code, stdout, stderr } = await cluster.kubectl(['create', '--validate=warn', '-f', '-'], {
-      stdin: deployment('warned', 'replica'),
-    });
+    const { code, stdout, stderr } = await createDeployment('warned', 'replica', '--validate=warn');
     assert.equal(code, 0, stderr);
     assert.equal(stdout, 'deployment.apps/warned created\n');
     assert.equal(stderr, 'Warning: unknown field "spec.replica"\n');
   });
 
   test('a correct manifest validates and is created', async () => {
-    const { code, stdout, stderr } = await cluster.kubectl(['create', '-f', '-'], {
-      stdin: deployment('correct', 'replicas'),
-    });
+    const { code, stdout, stderr } = await createDeployment('correct', 'replicas');
     assert.equal(code, 0, stderr);
     assert.equal(stdout, 'deployment.apps/correct created\n');
     assert.equal(stderr, '');
@@ -136,12 +113,8 @@ describe('OpenAPI, as kubectl sees it', () => {
 });
 
 describe('an Istio 1.26 CRD (apiextensions.k8s.io/v1), on a 1.32 sandbox', () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    // apiextensions.k8s.io/v1 came in 1.16: the default 1.13 sandbox does not serve it.
-    cluster = await startKubectlSandbox({ kubeVersion: 'v1.32.0' });
-  });
-  after(() => cluster.close());
+  // apiextensions.k8s.io/v1 came in 1.16: the default 1.13 sandbox does not serve it.
+  const cluster = useKubectlSandbox({ kubeVersion: 'v1.32.0' });
 
   test("kubectl explain shows an Istio CRD's schema once the CRD is created", async () => {
     const created = await cluster.kubectl(['create', '-f', '-'], { stdin: JSON.stringify(virtualServiceCrd) });
@@ -178,11 +151,7 @@ describe('an Istio 1.26 CRD (apiextensions.k8s.io/v1), on a 1.32 sandbox', () =>
 });
 
 describe("the book's istio-demo.yaml, validated", () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox();
-  });
-  after(() => cluster.close());
+  const cluster = useKubectlSandbox();
 
   test('kubectl create -f without --validate=false gets what it gets with it: on a cold cache only the custom resources fail', async () => {
     // The file has two `kind: List` documents, which kubectl validates itself from /openapi/v2.

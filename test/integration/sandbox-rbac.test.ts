@@ -2,12 +2,22 @@
 // what a service account or an impersonated user may do, `kubectl auth can-i` agrees with what
 // requests get, denials carry the v1.13 apiserver's words, and the kubeconfig's user stays admin.
 import * as assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { KubectlResult, KubectlSandbox } from './kubectl';
 import { startKubectlSandbox } from './kubectl';
+import { useKubectlSandbox } from './suite-sandbox';
 
 const READER = 'system:serviceaccount:demo:reader';
 const WATCHER = 'system:serviceaccount:monitoring:watcher';
+
+/** A one-container Pod in `demo`. */
+const demoPod = (name: string, image: string) => `apiVersion: v1
+kind: Pod
+metadata: { name: ${name}, namespace: demo }
+spec:
+  containers:
+  - { name: ${name}, image: "${image}" }
+`;
 
 const POLICY = `
 apiVersion: v1
@@ -64,22 +74,9 @@ kind: ConfigMap
 metadata: { name: secrets-of-others, namespace: demo }
 data: { mode: hidden }
 ---
-apiVersion: v1
-kind: Pod
-metadata: { name: web, namespace: demo }
-spec:
-  containers:
-  - { name: web, image: "docker.io/library/nginx:1.15" }
-`;
+${demoPod('web', 'docker.io/library/nginx:1.15')}`;
 
-const POD = `
-apiVersion: v1
-kind: Pod
-metadata: { name: intruder, namespace: demo }
-spec:
-  containers:
-  - { name: intruder, image: "docker.io/library/busybox:1.30" }
-`;
+const POD = demoPod('intruder', 'docker.io/library/busybox:1.30');
 
 /** `kubectl auth can-i` prints yes (exit 0) or no (exit 1); anything else is a failure of the test. */
 async function canI(cluster: KubectlSandbox, args: string[]): Promise<string> {
@@ -99,15 +96,12 @@ function assertForbidden(result: KubectlResult, message: string): void {
 }
 
 describe('RBAC in the sandbox, as kubectl sees it', () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox({ nodes: 1, speed: 0 });
+  const cluster = useKubectlSandbox({ nodes: 1, speed: 0 }, async (cluster) => {
     const created = await cluster.kubectl(['create', '-f', '-'], { stdin: POLICY });
     assert.equal(created.code, 0, created.stderr);
     const ready = await cluster.kubectl(['wait', '--for=condition=Ready', 'pod/web', '-n', 'demo', '--timeout=60s']);
     assert.equal(ready.code, 0, ready.stderr);
   });
-  after(() => cluster.close());
 
   test('auth can-i answers from a RoleBinding of a service account: yes for what its Role grants, no for the rest', async () => {
     assert.equal(await canI(cluster, ['get', 'pods', '-n', 'demo', `--as=${READER}`]), 'yes');

@@ -2,9 +2,9 @@
 // (release-fields.ts): 1.13 keeps no managedFields, refuses server-side apply with its 415, and
 // writes no podIPs or containers' `started`; 1.32 has them all.
 import * as assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { KubectlSandbox } from './kubectl';
-import { startKubectlSandbox } from './kubectl';
+import { useKubectlSandbox } from './suite-sandbox';
 
 const configMap = JSON.stringify({
   apiVersion: 'v1',
@@ -26,11 +26,7 @@ async function runningPod(
 }
 
 describe("fields of the release claimed: the book's 1.13", () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox({ nodes: 1, speed: 0 });
-  });
-  after(() => cluster.close());
+  const cluster = useKubectlSandbox({ nodes: 1, speed: 0 });
 
   test('a ConfigMap carries no managedFields, even when asked to show them', async () => {
     const created = await cluster.kubectl(['create', '-f', '-'], { stdin: configMap });
@@ -62,11 +58,7 @@ describe("fields of the release claimed: the book's 1.13", () => {
 });
 
 describe('fields of the release claimed: 1.32', () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox({ kubeVersion: 'v1.32.0', nodes: 1, speed: 0 });
-  });
-  after(() => cluster.close());
+  const cluster = useKubectlSandbox({ kubeVersion: 'v1.32.0', nodes: 1, speed: 0 });
 
   test('writes record managedFields and kubectl apply --server-side owns its fields', async () => {
     const created = await cluster.kubectl(['create', '-f', '-'], { stdin: configMap });

@@ -3,9 +3,8 @@
 // change-cause in the history, pause and resume, revisionHistoryLimit, Recreate; StatefulSets
 // created in order; ControllerRevisions behind `rollout history` of StatefulSets and DaemonSets.
 import * as assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { KubectlSandbox } from './kubectl';
-import { startKubectlSandbox } from './kubectl';
+import { describe, test } from 'node:test';
+import { useKubectlSandbox } from './suite-sandbox';
 
 /** An image the faults make unpullable: the rollout to it never becomes available. */
 const BROKEN = 'nginx:1.99-broken';
@@ -29,8 +28,12 @@ const replicaSetEvents = (output: string): ReplicaSetEvent[] =>
     });
 
 describe('sandbox rollouts, as kubectl shows them', () => {
-  let cluster: KubectlSandbox;
+  const cluster = useKubectlSandbox({ nodes: 3, speed: 0 }, (cluster) => {
+    cluster.sandbox.faults.set({ imagePull: [{ image: BROKEN }] });
+  });
   const kubectlOk = (args: string[]): Promise<string> => cluster.kubectlOk(args);
+  /** `kubectl rollout status` of a workload (`deploy/web`), until its rollout completes. */
+  const rolledOut = (workload: string): Promise<string> => kubectlOk(['rollout', 'status', workload, '--timeout=30s']);
   const replicaSets = async (
     app: string,
   ): Promise<{ name: string; image: string; replicas: number; revision: string }[]> => {
@@ -57,43 +60,45 @@ describe('sandbox rollouts, as kubectl shows them', () => {
       '--timeout=30s',
     ]);
   };
-
-  before(async () => {
-    cluster = await startKubectlSandbox({ nodes: 3, speed: 0 });
-    cluster.sandbox.faults.set({ imagePull: [{ image: BROKEN }] });
-  });
-  after(() => cluster.close());
-
-  test('a rolling update keeps within replicas + maxSurge and grows the new ReplicaSet in steps', async () => {
-    await kubectlOk(['create', 'deploy', 'steps', '--image=nginx:1.14', '--replicas=4']);
-    await kubectlOk(['rollout', 'status', 'deploy/steps', '--timeout=30s']);
-    const [old] = await replicaSets('steps');
-    const watch = cluster.followKubectl(['get', 'rs', '-l', 'app=steps', '-w', '-o', RS_EVENT]);
+  /**
+   * Sets the Deployment's nginx to 1.15 while watching its ReplicaSets, from `replicas` of the old
+   * one until the watch prints `settled` (given the old ReplicaSet's name); resolves with both.
+   */
+  const watchedRollout = async (deployment: string, replicas: number, settled: (old: string) => RegExp) => {
+    const [old] = await replicaSets(deployment);
+    const watch = cluster.followKubectl(['get', 'rs', '-l', `app=${deployment}`, '-w', '-o', RS_EVENT]);
     try {
-      await watch.until(new RegExp(`^${old.name} 4 4$`, 'm'));
-      await kubectlOk(['set', 'image', 'deploy/steps', 'nginx=nginx:1.15']);
-      await kubectlOk(['rollout', 'status', 'deploy/steps', '--timeout=30s']);
-      await watch.until(new RegExp(`^${old.name} 0 0$`, 'm'));
+      await watch.until(new RegExp(`^${old.name} ${replicas} ${replicas}$`, 'm'));
+      await kubectlOk(['set', 'image', `deploy/${deployment}`, 'nginx=nginx:1.15']);
+      await rolledOut(`deploy/${deployment}`);
+      await watch.until(settled(old.name));
     } finally {
       watch.kill();
     }
+    return { old, output: watch.output() };
+  };
+
+  test('a rolling update keeps within replicas + maxSurge and grows the new ReplicaSet in steps', async () => {
+    await kubectlOk(['create', 'deploy', 'steps', '--image=nginx:1.14', '--replicas=4']);
+    await rolledOut('deploy/steps');
+    const { old, output } = await watchedRollout('steps', 4, (old) => new RegExp(`^${old} 0 0$`, 'm'));
     const latest = new Map<string, number>();
     const newSizes: number[] = [];
-    for (const event of replicaSetEvents(watch.output())) {
+    for (const event of replicaSetEvents(output)) {
       latest.set(event.name, event.replicas);
       if (event.name !== old.name && newSizes.at(-1) !== event.replicas) newSizes.push(event.replicas);
       // 4 replicas and 25 %: maxSurge rounds up to 1, so never more than 5 pods wanted.
       const wanted = [...latest.values()].reduce((a, b) => a + b, 0);
-      assert.ok(wanted <= 5, `${wanted} replicas wanted at once:\n${watch.output()}`);
+      assert.ok(wanted <= 5, `${wanted} replicas wanted at once:\n${output}`);
     }
-    assert.equal(newSizes[0], 1, `the new ReplicaSet starts at the surge, not at full size:\n${watch.output()}`);
+    assert.equal(newSizes[0], 1, `the new ReplicaSet starts at the surge, not at full size:\n${output}`);
     assert.equal(newSizes.at(-1), 4);
     assert.ok(newSizes.length >= 3, `the new ReplicaSet grows in steps: ${newSizes.join(' → ')}`);
   });
 
   test('a rollout to an image that never starts stops where maxUnavailable allows, and rollout status says so', async () => {
     await kubectlOk(['create', 'deploy', 'stuck', '--image=nginx:1.14', '--replicas=4']);
-    await kubectlOk(['rollout', 'status', 'deploy/stuck', '--timeout=30s']);
+    await rolledOut('deploy/stuck');
     await kubectlOk(['set', 'image', 'deploy/stuck', `nginx=${BROKEN}`]);
     await kubectlOk(['annotate', 'deploy/stuck', 'kubernetes.io/change-cause=try the broken image']);
     const status = cluster.followKubectl(['rollout', 'status', 'deploy/stuck']);
@@ -115,7 +120,7 @@ describe('sandbox rollouts, as kubectl shows them', () => {
 
   test('rollout undo reuses the old ReplicaSet with a new revision, so revisions collapse', async () => {
     await kubectlOk(['rollout', 'undo', 'deploy/stuck']);
-    await kubectlOk(['rollout', 'status', 'deploy/stuck', '--timeout=30s']);
+    await rolledOut('deploy/stuck');
     const sets = await replicaSets('stuck');
     assert.equal(sets.length, 2, JSON.stringify(sets));
     const byImage = new Map(sets.map((rs) => [rs.image, rs]));
@@ -134,7 +139,7 @@ describe('sandbox rollouts, as kubectl shows them', () => {
 
   test('a paused Deployment does not roll out a new image until resumed', async () => {
     await kubectlOk(['create', 'deploy', 'paused', '--image=nginx:1.14', '--replicas=2']);
-    await kubectlOk(['rollout', 'status', 'deploy/paused', '--timeout=30s']);
+    await rolledOut('deploy/paused');
     await kubectlOk(['rollout', 'pause', 'deploy/paused']);
     await kubectlOk(['set', 'image', 'deploy/paused', 'nginx=nginx:1.16']);
     await observed('paused');
@@ -153,7 +158,7 @@ describe('sandbox rollouts, as kubectl shows them', () => {
     assert.equal(await kubectlOk(['get', 'deploy', 'paused', '-o', 'jsonpath={.status.updatedReplicas}']), '');
 
     await kubectlOk(['rollout', 'resume', 'deploy/paused']);
-    await kubectlOk(['rollout', 'status', 'deploy/paused', '--timeout=30s']);
+    await rolledOut('deploy/paused');
     const sets = new Map((await replicaSets('paused')).map((rs) => [rs.image, rs.replicas]));
     assert.equal(sets.get('nginx:1.16'), 2);
     assert.equal(sets.get('nginx:1.14'), 0);
@@ -162,11 +167,11 @@ describe('sandbox rollouts, as kubectl shows them', () => {
   test('revisionHistoryLimit deletes the oldest ReplicaSets once a rollout completes', async () => {
     await kubectlOk(['create', 'deploy', 'history', '--image=nginx:1.14']);
     await kubectlOk(['patch', 'deploy/history', '-p', '{"spec":{"revisionHistoryLimit":1}}']);
-    await kubectlOk(['rollout', 'status', 'deploy/history', '--timeout=30s']);
+    await rolledOut('deploy/history');
     const [first] = await replicaSets('history');
     for (const image of ['nginx:1.15', 'nginx:1.16']) {
       await kubectlOk(['set', 'image', 'deploy/history', `nginx=${image}`]);
-      await kubectlOk(['rollout', 'status', 'deploy/history', '--timeout=30s']);
+      await rolledOut('deploy/history');
     }
     await kubectlOk(['wait', '--for=delete', `rs/${first.name}`, '--timeout=30s']);
     assert.deepEqual((await replicaSets('history')).map((rs) => rs.image).sort(), ['nginx:1.15', 'nginx:1.16']);
@@ -180,22 +185,17 @@ describe('sandbox rollouts, as kubectl shows them', () => {
       '-p',
       '{"spec":{"strategy":{"type":"Recreate","rollingUpdate":null}}}',
     ]);
-    await kubectlOk(['rollout', 'status', 'deploy/recreate', '--timeout=30s']);
-    const [old] = await replicaSets('recreate');
-    const watch = cluster.followKubectl(['get', 'rs', '-l', 'app=recreate', '-w', '-o', RS_EVENT]);
-    try {
-      await watch.until(new RegExp(`^${old.name} 3 3$`, 'm'));
-      await kubectlOk(['set', 'image', 'deploy/recreate', 'nginx=nginx:1.15']);
-      await kubectlOk(['rollout', 'status', 'deploy/recreate', '--timeout=30s']);
-      await watch.until(new RegExp(`^(?!${old.name} )recreate-\\S+ 3 3$`, 'm'));
-    } finally {
-      watch.kill();
-    }
+    await rolledOut('deploy/recreate');
+    const { old, output } = await watchedRollout(
+      'recreate',
+      3,
+      (old) => new RegExp(`^(?!${old} )recreate-\\S+ 3 3$`, 'm'),
+    );
     const oldCurrent = new Map<string, number>();
-    for (const event of replicaSetEvents(watch.output())) {
+    for (const event of replicaSetEvents(output)) {
       if (event.name === old.name) oldCurrent.set(event.name, event.current);
       else if (event.replicas > 0)
-        assert.equal(oldCurrent.get(old.name), 0, `new pods wanted while old ones ran:\n${watch.output()}`);
+        assert.equal(oldCurrent.get(old.name), 0, `new pods wanted while old ones ran:\n${output}`);
     }
   });
 
@@ -212,7 +212,7 @@ spec:
 `,
     });
     assert.equal(code, 0, stderr);
-    await kubectlOk(['rollout', 'status', 'deploy/legacy', '--timeout=30s']);
+    await rolledOut('deploy/legacy');
     const spec = JSON.parse(await kubectlOk(['get', 'deploy', 'legacy', '-o', 'jsonpath={.spec}'])) as Record<
       string,
       unknown
@@ -230,6 +230,9 @@ spec:
   /** `kubectl get po -w --output-watch-events` lines: event type, pod name, Ready, deletionTimestamp. */
   const POD_EVENT =
     'jsonpath={.type} {.object.metadata.name} {.object.status.conditions[?(@.type=="Ready")].status} {.object.metadata.deletionTimestamp}{"\\n"}';
+  /** Follows the pods labelled `app=<app>` as {@link POD_EVENT} lines. */
+  const watchPods = (app: string) =>
+    cluster.followKubectl(['get', 'po', '-l', `app=${app}`, '-w', '--output-watch-events', '-o', POD_EVENT]);
   const podEvents = (output: string) =>
     output
       .trim()
@@ -264,16 +267,7 @@ spec:
   ): number => events.findIndex(check);
 
   test('an OrderedReady StatefulSet creates each pod once the one before is Ready, and removes them from the top', async () => {
-    const watch = cluster.followKubectl([
-      'get',
-      'po',
-      '-l',
-      'app=ordered',
-      '-w',
-      '--output-watch-events',
-      '-o',
-      POD_EVENT,
-    ]);
+    const watch = watchPods('ordered');
     try {
       await apply(statefulSet('ordered', 'OrderedReady'));
       await watch.until(/^\S+ ordered-2 True $/m);
@@ -304,19 +298,10 @@ spec:
   });
 
   test('a Parallel StatefulSet creates all its pods at once', async () => {
-    const watch = cluster.followKubectl([
-      'get',
-      'po',
-      '-l',
-      'app=parallel',
-      '-w',
-      '--output-watch-events',
-      '-o',
-      POD_EVENT,
-    ]);
+    const watch = watchPods('parallel');
     try {
       await apply(statefulSet('parallel', 'Parallel'));
-      await kubectlOk(['rollout', 'status', 'sts/parallel', '--timeout=30s']);
+      await rolledOut('sts/parallel');
       await watch.until(/^\S+ parallel-2 True $/m);
     } finally {
       watch.kill();
@@ -331,7 +316,7 @@ spec:
 
   test('a StatefulSet rolls a new template out from the highest ordinal down, with ControllerRevisions behind history and undo', async () => {
     await apply(statefulSet('rolling', 'OrderedReady'));
-    await kubectlOk(['rollout', 'status', 'sts/rolling', '--timeout=30s']);
+    await rolledOut('sts/rolling');
     const first = await kubectlOk(['get', 'sts', 'rolling', '-o', 'jsonpath={.status.currentRevision}']);
     assert.match(first, /^rolling-[bcdfghjklmnpqrstvwxz2456789]{8,10}$/);
     const revision = JSON.parse(await kubectlOk(['get', 'controllerrevision', first, '-o', 'json'])) as {
@@ -341,20 +326,11 @@ spec:
     assert.equal(revision.revision, 1);
     assert.equal(revision.data.spec.template.$patch, 'replace');
 
-    const watch = cluster.followKubectl([
-      'get',
-      'po',
-      '-l',
-      'app=rolling',
-      '-w',
-      '--output-watch-events',
-      '-o',
-      POD_EVENT,
-    ]);
+    const watch = watchPods('rolling');
     try {
       await watch.until(/^\S+ rolling-2 True $/m);
       await kubectlOk(['set', 'image', 'sts/rolling', 'nginx=nginx:1.15']);
-      await kubectlOk(['rollout', 'status', 'sts/rolling', '--timeout=30s']);
+      await rolledOut('sts/rolling');
       await watch.until(/^DELETED rolling-0 /m);
     } finally {
       watch.kill();
@@ -374,7 +350,7 @@ spec:
     const history = await kubectlOk(['rollout', 'history', 'sts/rolling']);
     assert.match(history, /^1\s+<none>\n2\s+<none>$/m);
     await kubectlOk(['rollout', 'undo', 'sts/rolling']);
-    await kubectlOk(['rollout', 'status', 'sts/rolling', '--timeout=30s']);
+    await rolledOut('sts/rolling');
     assert.equal(
       await kubectlOk(['get', 'sts', 'rolling', '-o', 'jsonpath={.status.updateRevision}']),
       first,
@@ -394,9 +370,9 @@ spec:
     spec:
       containers: [{ name: agent, image: "fluent/fluentd:v1.3" }]
 `);
-    await kubectlOk(['rollout', 'status', 'ds/agent', '--timeout=30s']);
+    await rolledOut('ds/agent');
     await kubectlOk(['set', 'image', 'ds/agent', 'agent=fluent/fluentd:v1.4']);
-    await kubectlOk(['rollout', 'status', 'ds/agent', '--timeout=30s']);
+    await rolledOut('ds/agent');
     assert.match(await kubectlOk(['rollout', 'history', 'ds/agent']), /^1\s+<none>\n2\s+<none>$/m);
     const hash = await kubectlOk([
       'get',
@@ -409,7 +385,7 @@ spec:
     assert.equal(await kubectlOk(['get', 'controllerrevision', `agent-${hash}`, '-o', 'jsonpath={.revision}']), '2');
 
     await kubectlOk(['rollout', 'undo', 'ds/agent']);
-    await kubectlOk(['rollout', 'status', 'ds/agent', '--timeout=30s']);
+    await rolledOut('ds/agent');
     assert.equal(
       await kubectlOk(['get', 'ds', 'agent', '-o', 'jsonpath={.spec.template.spec.containers[0].image}']),
       'fluent/fluentd:v1.3',

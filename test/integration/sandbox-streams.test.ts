@@ -5,15 +5,17 @@
 import * as assert from 'node:assert/strict';
 import { httpGet } from './local-http-get';
 import { PassThrough } from 'node:stream';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import { createIstioDemo, createIstiodDemo } from './istio-demo';
 import { execWithClientNode } from './client-node-exec';
-import type { KubectlSandbox } from './kubectl';
-import { startKubectlSandbox } from './kubectl';
+import { firstPod, serviceProxy, waitForPods } from './kubectl-args';
 import { withPortForward } from './port-forward';
+import { useKubectlSandbox } from './suite-sandbox';
 
 const NS = 'istio-system';
+/** The book's one-off curl pod, as `kubectl run` makes it. */
+const CURL_POD = ['--restart=Never', '--image=tutum/curl:alpine'];
 
 interface Registration {
   'service-key': string;
@@ -28,21 +30,18 @@ const grafanaAt3000 = (registry: Registration[]): boolean =>
   );
 
 describe("streams into the book's Istio 1.2.2 install", () => {
-  let cluster: KubectlSandbox;
   let pilotPod: string;
   let kubeConfig: k8s.KubeConfig;
-  before(async () => {
-    cluster = await startKubectlSandbox({ nodes: 3, speed: 0 });
+  const cluster = useKubectlSandbox({ nodes: 3, speed: 0 }, async (cluster) => {
     await createIstioDemo(cluster);
-    for (const app of ['pilot', 'grafana'])
-      await cluster.kubectlOk(['wait', '--for=condition=Ready', 'pod', '-l', `app=${app}`, '-n', NS, '--timeout=60s']);
+    for (const app of ['pilot', 'grafana']) await cluster.kubectlOk(waitForPods(`app=${app}`, NS));
     kubeConfig = new k8s.KubeConfig();
     kubeConfig.loadFromString(cluster.sandbox.kubeconfig);
-    pilotPod = (
-      await cluster.kubectl(['get', 'po', '-l', 'app=pilot', '-n', NS, '-o', 'jsonpath={.items[0].metadata.name}'])
-    ).stdout;
+    pilotPod = await cluster.kubectlOk(firstPod('app=pilot', NS));
   });
-  after(() => cluster.close());
+  /** A one-off `kubectl run -i` of tutum/curl's curl with `curlArgs`; `flags` add to kubectl's own. */
+  const runCurl = (name: string, flags: string[], ...curlArgs: string[]) =>
+    cluster.kubectl(['run', '-i', name, ...CURL_POD, ...flags, '--command', '--', 'curl', ...curlArgs]);
   /** `kubectl exec` into Pilot's discovery container. */
   const execInPilot = (...command: string[]) =>
     cluster.kubectl(['exec', pilotPod, '-c', 'discovery', '-n', NS, '--', ...command]);
@@ -101,21 +100,12 @@ describe("streams into the book's Istio 1.2.2 install", () => {
   });
 
   test("the book's kubectl run -i --rm … curl -v prints curl's verbose lines and the registry, then deletes the pod", async () => {
-    const run = await cluster.kubectl([
-      'run',
-      '-i',
-      '--rm',
-      '--restart=Never',
+    const run = await runCurl(
       'dummy',
-      '--image=tutum/curl:alpine',
-      '-n',
-      NS,
-      '--command',
-      '--',
-      'curl',
+      ['--rm', '-n', NS],
       '-v',
       'http://istio-pilot.istio-system:8080/v1/registration',
-    ]);
+    );
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /^\* {3}Trying 10\.\d+\.\d+\.\d+:8080\.\.\.$/m);
     assert.match(run.stderr, /^\* Connected to istio-pilot\.istio-system \(10\.\d+\.\d+\.\d+\) port 8080 \(#0\)$/m);
@@ -130,18 +120,7 @@ describe("streams into the book's Istio 1.2.2 install", () => {
   });
 
   test('a command run with kubectl run -i ends the pod with its exit code, and kubectl logs shows what it printed', async () => {
-    const failed = await cluster.kubectl([
-      'run',
-      '-i',
-      '--restart=Never',
-      'nohost',
-      '--image=tutum/curl:alpine',
-      '--command',
-      '--',
-      'curl',
-      '-sS',
-      'http://reviews:9080/',
-    ]);
+    const failed = await runCurl('nohost', [], '-sS', 'http://reviews:9080/');
     assert.equal(failed.code, 6);
     assert.match(failed.stderr, /curl: \(6\) Could not resolve host: reviews/);
     const phase = await cluster.kubectl([
@@ -187,17 +166,13 @@ describe("streams into the book's Istio 1.2.2 install", () => {
   });
 
   test("Pilot 1.2 serves /debug/configz with the install's DestinationRules", async () => {
-    const raw = await cluster.kubectlOk([
-      'get',
-      '--raw',
-      `/api/v1/namespaces/${NS}/services/http:istio-pilot:8080/proxy/debug/configz`,
-    ]);
+    const raw = await cluster.kubectlOk(['get', '--raw', serviceProxy(NS, 'http:istio-pilot:8080', '/debug/configz')]);
     assert.match(raw, /"type": "destination-rule",\n {4}"group": "networking\.istio\.io"/);
     assert.ok(raw.endsWith('\n{}]'));
   });
 
   test('the debug-endpoint faults make Pilot answer 500, or JSON cut off mid-way', async () => {
-    const registration = `/api/v1/namespaces/${NS}/services/http:istio-pilot:8080/proxy/v1/registration`;
+    const registration = serviceProxy(NS, 'http:istio-pilot:8080', '/v1/registration');
     cluster.sandbox.faults.set({ debugEndpoints: [{ app: 'pilot', answer: 'error' }] });
     try {
       const failed = await cluster.kubectl(['get', '--raw', registration]);
@@ -214,14 +189,12 @@ describe("streams into the book's Istio 1.2.2 install", () => {
 });
 
 describe("istiod 1.26's debug endpoints", () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    // Istio 1.26's manifest needs a release that serves policy/v1 and apiextensions.k8s.io/v1.
-    cluster = await startKubectlSandbox({ nodes: 3, speed: 0, kubeVersion: 'v1.32.0' });
+  // Istio 1.26's manifest needs a release that serves policy/v1 and apiextensions.k8s.io/v1.
+  const cluster = useKubectlSandbox({ nodes: 3, speed: 0, kubeVersion: 'v1.32.0' }, async (cluster) => {
     await createIstiodDemo(cluster);
-    await cluster.kubectlOk(['wait', '--for=condition=Ready', 'pod', '-l', 'app=istiod', '-n', NS, '--timeout=60s']);
+    await cluster.kubectlOk(waitForPods('app=istiod', NS));
   });
-  after(() => cluster.close());
+  const istiodDebug = (path: string) => cluster.kubectl(['get', '--raw', serviceProxy(NS, 'http:istiod:15014', path)]);
 
   test('through kubectl port-forward (a local caller) /debug/registryz, /debug/syncz and /version answer', async () => {
     await withPortForward(cluster, ['svc/istiod', ':15014', '-n', NS], async (port) => {
@@ -261,19 +234,11 @@ describe("istiod 1.26's debug endpoints", () => {
   });
 
   test("through the API server's service proxy the debug endpoints answer 401, as istiod ≥1.11 does", async () => {
-    const refused = await cluster.kubectl([
-      'get',
-      '--raw',
-      `/api/v1/namespaces/${NS}/services/http:istiod:15014/proxy/debug/registryz`,
-    ]);
+    const refused = await istiodDebug('/debug/registryz');
     assert.notEqual(refused.code, 0);
     // kubectl reads the proxied 401 as its own credentials failing, as it does against a real cluster.
     assert.match(refused.stderr, /the server has asked for the client to provide credentials/);
-    const version = await cluster.kubectl([
-      'get',
-      '--raw',
-      `/api/v1/namespaces/${NS}/services/http:istiod:15014/proxy/version`,
-    ]);
+    const version = await istiodDebug('/version');
     assert.equal(version.code, 0, version.stderr);
     assert.match(version.stdout, /^1\.26\.1-/);
   });

@@ -5,24 +5,21 @@
 // large ConfigMap), and custom resources against their CRD's openAPIV3Schema. Judged with the real
 // kubectl (client-side validation off, so the server is the one that answers) and raw HTTPS.
 import * as assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { KubectlSandbox } from './kubectl';
-import { startKubectlSandbox } from './kubectl';
-import { sendForStatus } from './status-request';
+import { describe, test } from 'node:test';
+import { statusSender } from './status-request';
+import { useKubectlSandbox } from './suite-sandbox';
 
-interface Answer {
-  code: number;
-  status: {
+/** The parts of the refusal's Status body the tests read. */
+interface Status {
+  kind?: string;
+  reason?: string;
+  message?: string;
+  code?: number;
+  details?: {
+    name?: string;
+    group?: string;
     kind?: string;
-    reason?: string;
-    message?: string;
-    code?: number;
-    details?: {
-      name?: string;
-      group?: string;
-      kind?: string;
-      causes?: { reason: string; message: string; field: string }[];
-    };
+    causes?: { reason: string; message: string; field: string }[];
   };
 }
 
@@ -65,14 +62,8 @@ const WIDGET_CRD = JSON.stringify({
 });
 
 describe('objects a 1.13 server refuses in validation', () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox();
-  });
-  after(() => cluster.close());
-
-  const send = (method: string, path: string, body: string, contentType?: string): Promise<Answer> =>
-    sendForStatus<Answer['status']>(cluster.sandbox, method, path, body, contentType);
+  const cluster = useKubectlSandbox();
+  const send = statusSender<Status>(cluster);
 
   const stored = (key: string, name: string) => cluster.sandbox.store.get(key, 'default', name);
 

@@ -3,50 +3,51 @@
 // as a real one refuses it, and applies on 1.32; and 1.13 looks like the book's GKE cluster.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { KubectlSandbox } from './kubectl';
-import { fixtures, startKubectlSandbox } from './kubectl';
+import { fixtures } from './kubectl';
+import { useKubectlSandbox } from './suite-sandbox';
 
 const istio1261Demo = path.join(fixtures, 'modern', 'istio-1.26.1', 'demo.yaml');
 
-async function apiVersions(cluster: KubectlSandbox): Promise<string[]> {
+/** `kubectl api-versions` lists every one of `served` and none of `notServed` on the `release`. */
+async function assertGroupVersions(
+  cluster: KubectlSandbox,
+  release: string,
+  { served, notServed }: { served: string[]; notServed: string[] },
+): Promise<void> {
   const { code, stdout, stderr } = await cluster.kubectl(['api-versions']);
   assert.equal(code, 0, stderr);
-  return stdout.trim().split('\n');
+  const listed = stdout.trim().split('\n');
+  for (const gv of served) assert.ok(listed.includes(gv), `${gv} is served on ${release}`);
+  for (const gv of notServed) assert.ok(!listed.includes(gv), `${gv} is not served on ${release}`);
 }
 
 describe("the book's GKE 1.13 (the default)", () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox({ nodes: 1, speed: 0 });
-  });
-  after(() => cluster.close());
+  const cluster = useKubectlSandbox({ nodes: 1, speed: 0 });
 
   test("serves 1.13's group-versions and none that came later", async () => {
-    const served = await apiVersions(cluster);
-    for (const old of [
-      'batch/v1beta1',
-      'autoscaling/v2beta2',
-      'apiregistration.k8s.io/v1',
-      'scheduling.k8s.io/v1beta1',
-      'certificates.k8s.io/v1beta1',
-      'policy/v1beta1',
-      'extensions/v1beta1',
-      'apiextensions.k8s.io/v1beta1',
-    ]) {
-      assert.ok(served.includes(old), `${old} is served on 1.13`);
-    }
-    for (const later of [
-      'policy/v1',
-      'autoscaling/v2',
-      'apiextensions.k8s.io/v1',
-      'discovery.k8s.io/v1',
-      'admissionregistration.k8s.io/v1',
-      'coordination.k8s.io/v1',
-      'events.k8s.io/v1',
-    ]) {
-      assert.ok(!served.includes(later), `${later} is not served on 1.13`);
-    }
+    await assertGroupVersions(cluster, '1.13', {
+      served: [
+        'batch/v1beta1',
+        'autoscaling/v2beta2',
+        'apiregistration.k8s.io/v1',
+        'scheduling.k8s.io/v1beta1',
+        'certificates.k8s.io/v1beta1',
+        'policy/v1beta1',
+        'extensions/v1beta1',
+        'apiextensions.k8s.io/v1beta1',
+      ],
+      notServed: [
+        'policy/v1',
+        'autoscaling/v2',
+        'apiextensions.k8s.io/v1',
+        'discovery.k8s.io/v1',
+        'admissionregistration.k8s.io/v1',
+        'coordination.k8s.io/v1',
+        'events.k8s.io/v1',
+      ],
+    });
     // batch/v1 has Jobs only; CronJobs are batch/v1beta1's until 1.21.
     const cronJobs = await cluster.kubectl(['api-resources', '--api-group=batch', '-o', 'name']);
     assert.deepEqual(cronJobs.stdout.trim().split('\n').sort(), ['cronjobs.batch', 'jobs.batch']);
@@ -81,11 +82,7 @@ describe("the book's GKE 1.13 (the default)", () => {
 });
 
 describe("the book's GKE 1.13 cluster, as kubectl shows it", () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox({ nodes: 2, speed: 0 });
-  });
-  after(() => cluster.close());
+  const cluster = useKubectlSandbox({ nodes: 2, speed: 0 });
 
   test("kubectl version names the book's server build", async () => {
     const { code, stdout, stderr } = await cluster.kubectl(['version', '-o', 'json']);
@@ -184,50 +181,41 @@ describe("the book's GKE 1.13 cluster, as kubectl shows it", () => {
 });
 
 describe('1.18, the release of Istio 1.5–1.8', () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox({ kubeVersion: 'v1.18.20' });
-  });
-  after(() => cluster.close());
+  const cluster = useKubectlSandbox({ kubeVersion: 'v1.18.20' });
 
   test('serves policy/v1beta1 and apiextensions.k8s.io/v1 side by side, and no apps/v1beta1', async () => {
-    const served = await apiVersions(cluster);
-    for (const gv of [
-      'policy/v1beta1',
-      'apiextensions.k8s.io/v1',
-      'apiextensions.k8s.io/v1beta1',
-      'admissionregistration.k8s.io/v1',
-      'autoscaling/v2beta2',
-      'batch/v1beta1',
-      'discovery.k8s.io/v1beta1',
-      'networking.k8s.io/v1beta1',
-    ]) {
-      assert.ok(served.includes(gv), `${gv} is served on 1.18`);
-    }
-    for (const gone of ['apps/v1beta1', 'apps/v1beta2', 'policy/v1', 'autoscaling/v2'])
-      assert.ok(!served.includes(gone), `${gone} is not served on 1.18`);
+    await assertGroupVersions(cluster, '1.18', {
+      served: [
+        'policy/v1beta1',
+        'apiextensions.k8s.io/v1',
+        'apiextensions.k8s.io/v1beta1',
+        'admissionregistration.k8s.io/v1',
+        'autoscaling/v2beta2',
+        'batch/v1beta1',
+        'discovery.k8s.io/v1beta1',
+        'networking.k8s.io/v1beta1',
+      ],
+      notServed: ['apps/v1beta1', 'apps/v1beta2', 'policy/v1', 'autoscaling/v2'],
+    });
     const extensions = await cluster.kubectl(['api-resources', '--api-group=extensions', '-o', 'name']);
     assert.equal(extensions.stdout.trim(), 'ingresses.extensions');
   });
 });
 
 describe('1.32', () => {
-  let cluster: KubectlSandbox;
-  before(async () => {
-    cluster = await startKubectlSandbox({ kubeVersion: 'v1.32.0', nodes: 1, speed: 0 });
-  });
-  after(() => cluster.close());
+  const cluster = useKubectlSandbox({ kubeVersion: 'v1.32.0', nodes: 1, speed: 0 });
 
   test("serves only the GA versions, and applies Istio 1.26.1's demo manifest", async () => {
-    const served = await apiVersions(cluster);
-    for (const gone of [
-      'extensions/v1beta1',
-      'batch/v1beta1',
-      'policy/v1beta1',
-      'apiextensions.k8s.io/v1beta1',
-      'autoscaling/v2beta2',
-    ])
-      assert.ok(!served.includes(gone), `${gone} is not served on 1.32`);
+    await assertGroupVersions(cluster, '1.32', {
+      served: [],
+      notServed: [
+        'extensions/v1beta1',
+        'batch/v1beta1',
+        'policy/v1beta1',
+        'apiextensions.k8s.io/v1beta1',
+        'autoscaling/v2beta2',
+      ],
+    });
     await cluster.kubectl(['create', 'namespace', 'istio-system']);
     const { code, stderr } = await cluster.kubectl(['apply', '-f', istio1261Demo]);
     assert.equal(code, 0, stderr);

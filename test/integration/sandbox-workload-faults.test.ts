@@ -6,24 +6,10 @@ import type { KubeObject } from '../../src/sandbox/apimachinery/kube-object';
 import type { KubectlSandbox } from './kubectl';
 import { whenStored } from './when-stored';
 import { startKubectlSandbox } from './kubectl';
+import { deploymentYaml } from './manifests';
 
-const deployment = (name: string, image: string, replicas = 1) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-  namespace: lab
-spec:
-  replicas: ${replicas}
-  selector:
-    matchLabels: { app: ${name} }
-  template:
-    metadata:
-      labels: { app: ${name} }
-    spec:
-      containers:
-      - name: main
-        image: ${image}
-`;
+const deployment = (name: string, image: string, replicas = 1) =>
+  deploymentYaml({ name, namespace: 'lab', image, container: 'main', replicas });
 
 interface ContainerStatus {
   restartCount: number;

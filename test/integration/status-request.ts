@@ -34,3 +34,24 @@ export function sendForStatus<T>(
     request.end(body);
   });
 }
+
+/** {@link sendForStatus} bound to a suite's sandbox, read when each request is sent (after `before`). */
+export function statusSender<T>(cluster: {
+  readonly sandbox: Sandbox;
+}): (method: string, path: string, body: string, contentType?: string) => Promise<StatusAnswer<T>> {
+  return (method, path, body, contentType) => sendForStatus<T>(cluster.sandbox, method, path, body, contentType);
+}
+
+/** The Status body a kube-apiserver sends with a refusal (`details` only where it names them). */
+export function failureStatus(code: number, reason: string, message: string, details?: object): object {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(details && { details }),
+    code,
+  };
+}
