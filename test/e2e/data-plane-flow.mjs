@@ -47,15 +47,17 @@ export async function dataPlanePods(workbench) {
 }
 
 /**
- * The registry viewer's frame on its Proxies tab. A restarted workbench restores the viewer and
- * then opens its other editors, which can replace the viewer's frame (its context is not kept
- * while hidden) just after it was found: then the viewer is shown and found again.
+ * The registry viewer's frame on its Proxies tab. A restarted workbench restores its editors
+ * after the window opens (the guide's walkthrough among them), and one restored late can cover
+ * the viewer, whose frame is not kept while hidden, just before or after it is found: then the
+ * viewer is shown and looked for again, for up to 3 minutes.
  */
 export async function openProxiesTab(workbench) {
-  for (let attempt = 1; ; attempt++) {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
     await workbench.runCommand('istioLab.showRegistry');
-    const frame = await workbench.webviewFrame('the Proxies tab', (inner) => inner.locator('#tab-proxies'), 180_000);
     try {
+      const frame = await workbench.webviewFrame('the Proxies tab', (inner) => inner.locator('#tab-proxies'), 20_000);
       await frame.locator('#tab-proxies').click();
       await frame.locator('#panel-proxies').waitFor({ timeout: 30_000 });
       // Every proxy: no search text, no component chosen in the diagram (earlier steps leave both).
@@ -64,7 +66,7 @@ export async function openProxiesTab(workbench) {
       if (await clearComponent.isVisible()) await clearComponent.click();
       return frame;
     } catch (error) {
-      if (!frame.isDetached() || attempt === 3) throw error;
+      if (Date.now() > deadline) throw error;
     }
   }
 }
