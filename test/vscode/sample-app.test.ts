@@ -123,7 +123,7 @@ describe('Deploy the sample app (Bookinfo) through the commands', function () {
         true,
         `${name} is not in the tree`,
       );
-      for (const deadline = Date.now() + 10_000; !shown.has(name) && Date.now() < deadline;) {
+      for (const deadline = Date.now() + 30_000; !shown.has(name) && Date.now() < deadline;) {
         rows = await treeRows('Istio Pods');
         if (rows === undefined) break;
         for (const row of rows.filter((entry) => BOOKINFO_APPS.test(entry.label)))
