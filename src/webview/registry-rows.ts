@@ -127,6 +127,8 @@ export function prepareSearch(index: RegistryIndex): void {
   for (const group of index.namespaces) for (const indexed of group.services) textsOf(index, indexed);
 }
 
+const NONE_REMOVED: readonly RemovedEndpoint[] = [];
+
 /** Builds the flat table, with the endpoints a refresh removed put back under their ports. */
 export function indexRegistry(snapshot: RegistrySnapshot, diff?: RegistryDiff): RegistryIndex {
   const added = new Set(diff?.added ?? []);
@@ -137,35 +139,39 @@ export function indexRegistry(snapshot: RegistrySnapshot, diff?: RegistryDiff): 
     removedByPort.set(removed.portKey, list);
   }
   // Ports (or whole services) that are gone keep their removed endpoints in a struck-through service.
+  // Without removed endpoints (the first registry, and most refreshes) there is nothing to look up.
+  const anyRemoved = removedByPort.size > 0;
   const ghosts = new Map<string, RegistryService & { ports: RegistryPort[] }>();
-  const present = new Set<string>();
-  for (const service of snapshot.services) for (const port of service.ports) present.add(port.key);
-  for (const [portKey, list] of removedByPort) {
-    if (present.has(portKey)) continue;
-    const first = list[0];
-    let ghost = ghosts.get(first.hostname);
-    if (!ghost) {
-      ghost = { hostname: first.hostname, name: first.hostname.split('.')[0], namespace: first.namespace, ports: [] };
-      ghosts.set(first.hostname, ghost);
+  if (anyRemoved) {
+    const present = new Set<string>();
+    for (const service of snapshot.services) for (const port of service.ports) present.add(port.key);
+    for (const [portKey, list] of removedByPort) {
+      if (present.has(portKey)) continue;
+      const first = list[0];
+      let ghost = ghosts.get(first.hostname);
+      if (!ghost) {
+        ghost = { hostname: first.hostname, name: first.hostname.split('.')[0], namespace: first.namespace, ports: [] };
+        ghosts.set(first.hostname, ghost);
+      }
+      ghost.ports.push({ key: portKey, name: first.portName, endpoints: [] });
     }
-    ghost.ports.push({ key: portKey, name: first.portName, endpoints: [] });
   }
   const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  const ordered: { service: RegistryService; removed: boolean }[] = snapshot.services.map((service) => ({
-    service,
-    removed: false,
-  }));
+  const services: readonly RegistryService[] = snapshot.services;
+  const ghostRows = new Set<RegistryService>();
+  let ordered = services;
   if (ghosts.size > 0) {
-    for (const ghost of ghosts.values()) ordered.push({ service: ghost, removed: true });
-    ordered.sort(
-      (a, b) => compare(a.service.namespace, b.service.namespace) || compare(a.service.hostname, b.service.hostname),
+    for (const ghost of ghosts.values()) ghostRows.add(ghost);
+    ordered = [...services, ...ghostRows].sort(
+      (a, b) => compare(a.namespace, b.namespace) || compare(a.hostname, b.hostname),
     );
   }
+  const goneOf = (port: RegistryPort): readonly RemovedEndpoint[] =>
+    (anyRemoved && removedByPort.get(port.key)) || NONE_REMOVED;
   let size = 0;
-  for (const { service } of ordered) {
+  for (const service of ordered) {
     size++;
-    for (const port of service.ports)
-      size += 1 + Math.max(1, port.endpoints.length + (removedByPort.get(port.key)?.length ?? 0));
+    for (const port of service.ports) size += 1 + Math.max(1, port.endpoints.length + goneOf(port).length);
   }
   const kinds = new Uint8Array(size);
   const flags = new Uint8Array(size);
@@ -177,26 +183,29 @@ export function indexRegistry(snapshot: RegistrySnapshot, diff?: RegistryDiff): 
     flags[row] = flag;
     row++;
   };
+  const anyAdded = added.size > 0;
   const namespaces: { namespace: string; services: IndexedService[] }[] = [];
-  for (const { service, removed } of ordered) {
+  let last: { namespace: string; services: IndexedService[] } | undefined;
+  for (const service of ordered) {
     const at = row;
+    const removed = ghostRows.has(service);
     put(SERVICE, service, removed ? FLAG_REMOVED : 0);
     let endpoints = 0;
-    const ports = service.ports.map((port): IndexedPort => {
+    const ports: IndexedPort[] = [];
+    for (const port of service.ports) {
       const portAt = row;
       put(PORT, port, removed ? FLAG_REMOVED : 0);
       endpoints += port.endpoints.length;
       for (const endpoint of port.endpoints)
-        put(ENDPOINT, endpoint, added.size > 0 && added.has(endpointId(port.key, endpoint)) ? FLAG_ADDED : 0);
-      const gone = removedByPort.get(port.key) ?? [];
+        put(ENDPOINT, endpoint, anyAdded && added.has(endpointId(port.key, endpoint)) ? FLAG_ADDED : 0);
+      const gone = goneOf(port);
       for (const entry of gone) put(REMOVED, entry);
       if (port.endpoints.length === 0 && gone.length === 0) put(NO_ENDPOINTS, port);
-      return { at: portAt, end: row };
-    });
+      ports.push({ at: portAt, end: row });
+    }
     const indexed: IndexedService = { service, at, end: row, ports, endpoints };
-    const last = namespaces.at(-1);
     if (last && last.namespace === service.namespace) last.services.push(indexed);
-    else namespaces.push({ namespace: service.namespace, services: [indexed] });
+    else namespaces.push((last = { namespace: service.namespace, services: [indexed] }));
   }
   return { namespaces, serviceCount: snapshot.services.length, kinds, flags, items, recent: new Map() };
 }
